@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.config;
+
+import org.jspecify.annotations.NullMarked;

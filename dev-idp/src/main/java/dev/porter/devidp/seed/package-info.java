@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.seed;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.users;
+
+import org.jspecify.annotations.NullMarked;
