@@ -1,0 +1,38 @@
+package dev.porter.devidp.login;
+
+import dev.porter.devidp.users.UserStore;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The last filter chain: the hosted login form, Auth0's {@code /v2/logout}, the landing
+ * page and actuator; everything not named here needs a signed-in user.
+ */
+@Configuration(proxyBeanMethods = false)
+class LoginSecurityConfiguration {
+
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http) throws Exception {
+		return http
+			.authorizeHttpRequests((authorize) -> authorize
+				.requestMatchers("/", "/login", "/error", "/v2/logout", "/favicon.ico", "/actuator/**")
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.formLogin((form) -> form.loginPage("/login").failureUrl("/login?error"))
+			.build();
+	}
+
+	@Bean
+	AuthenticationProvider userStoreAuthenticationProvider(UserStore users) {
+		return new UserStoreAuthenticationProvider(users);
+	}
+
+}

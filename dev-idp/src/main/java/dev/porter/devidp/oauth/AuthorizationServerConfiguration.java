@@ -1,0 +1,137 @@
+package dev.porter.devidp.oauth;
+
+import java.util.List;
+
+import dev.porter.devidp.config.DevIdpProperties;
+import dev.porter.devidp.seed.Seed;
+import dev.porter.devidp.userinfo.UserClaims;
+import dev.porter.devidp.userinfo.UserInfoMapper;
+import dev.porter.devidp.userinfo.UserInfoUnauthorized;
+import dev.porter.devidp.users.UserStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+
+/**
+ * The OAuth 2.0 / OpenID Connect endpoints on Auth0's paths, first in the filter chain
+ * order (see {@code DevControlsSecurityConfiguration}). The issuer keeps its trailing
+ * slash everywhere it appears ({@code iss}, discovery), as Auth0's does, so that resource
+ * servers configured with only the issuer accept the tokens.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfiguration {
+
+	static final int ORDER = 1;
+
+	private static final String USERINFO = "/userinfo";
+
+	@Bean
+	@Order(ORDER)
+	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, Seed seed, UserClaims userClaims,
+			JsonMapper mapper) throws Exception {
+		Audiences audiences = new Audiences(seed);
+		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
+		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
+		return http.securityMatcher(authorizationServer.getEndpointsMatcher())
+			.with(authorizationServer, (server) -> server
+				.authorizationEndpoint((authorize) -> authorize.authenticationProviders(
+						(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
+				.tokenEndpoint((token) -> token.authenticationProviders((providers) -> providers.replaceAll((
+						provider) -> (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials)
+								? new ClientGrantAuthenticationProvider(clientCredentials, audiences) : provider))
+					.errorResponseHandler(new TokenErrorResponseHandler(mapper)))
+				.oidc((oidc) -> oidc
+					.providerConfigurationEndpoint((discovery) -> discovery
+						.providerConfigurationCustomizer(AuthorizationServerConfiguration::auth0Discovery))
+					.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
+						.errorResponseHandler(unauthorized))))
+			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults())
+				.authenticationEntryPoint(unauthorized))
+			.exceptionHandling((exceptions) -> exceptions
+				.defaultAuthenticationEntryPointFor(unauthorized,
+						PathPatternRequestMatcher.withDefaults().matcher(USERINFO))
+				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+						AnyRequestMatcher.INSTANCE))
+			.build();
+	}
+
+	private static void validateAudience(Object provider, Audiences audiences) {
+		if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+			codeRequests.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+				.andThen(new AudienceValidator(audiences)));
+		}
+	}
+
+	private static void auth0Discovery(OidcProviderConfiguration.Builder discovery) {
+		discovery.claim("backchannel_logout_supported", true)
+			.claim("backchannel_logout_session_supported", true)
+			.claim("scopes_supported", List.of("openid", "profile", "offline_access", "email"));
+	}
+
+	@Bean
+	AuthorizationServerSettings authorizationServerSettings(DevIdpProperties properties) {
+		return AuthorizationServerSettings.builder()
+			.issuer(properties.issuerString())
+			.authorizationEndpoint("/authorize")
+			.tokenEndpoint("/oauth/token")
+			.jwkSetEndpoint("/.well-known/jwks.json")
+			.tokenRevocationEndpoint("/oauth/revoke")
+			.oidcUserInfoEndpoint(USERINFO)
+			.oidcLogoutEndpoint("/oidc/logout")
+			.build();
+	}
+
+	@Bean
+	RegisteredClientRepository registeredClientRepository(Seed seed, DevIdpProperties properties) {
+		return new SeedClients(seed, properties).repository();
+	}
+
+	@Bean
+	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, DevIdpProperties properties, UserClaims userClaims,
+			Seed seed) {
+		JwtGenerator jwtGenerator = new JwtGenerator(jwtEncoder);
+		jwtGenerator.setJwtCustomizer(new Auth0TokenCustomizer(properties.issuerString(), userClaims));
+		return new DelegatingOAuth2TokenGenerator(jwtGenerator,
+				new OfflineAccessRefreshTokenGenerator(new Audiences(seed)));
+	}
+
+	@Bean
+	UserClaims userClaims(UserStore users, JsonMapper mapper) {
+		return new UserClaims(users, mapper);
+	}
+
+	/** Tracks IdP sessions so that ID tokens carry {@code sid} and logout ends them. */
+	@Bean
+	SessionRegistry sessionRegistry() {
+		return new SessionRegistryImpl();
+	}
+
+	@Bean
+	HttpSessionEventPublisher httpSessionEventPublisher() {
+		return new HttpSessionEventPublisher();
+	}
+
+}
