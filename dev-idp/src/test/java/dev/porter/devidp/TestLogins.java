@@ -135,6 +135,15 @@ public final class TestLogins {
 		return this.mapper.readTree(response.body());
 	}
 
+	/**
+	 * A JWT's payload as sent, unverified: Spring's decoder turns a string {@code aud}
+	 * into a list, so tests of the wire shape read it here.
+	 */
+	public JsonNode payload(String jwt) {
+		return this.mapper
+			.readTree(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+	}
+
 	/** Follows one redirect. */
 	public HttpResponse<String> follow(HttpResponse<String> redirect) {
 		return get(location(redirect).toString());

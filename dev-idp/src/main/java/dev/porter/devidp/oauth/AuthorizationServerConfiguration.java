@@ -50,7 +50,7 @@ class AuthorizationServerConfiguration {
 	@Bean
 	@Order(ORDER)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, Seed seed, UserClaims userClaims,
-			JsonMapper mapper) throws Exception {
+			RegisteredClientRepository clients, JsonMapper mapper) throws Exception {
 		Audiences audiences = new Audiences(seed);
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
 		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
@@ -73,7 +73,8 @@ class AuthorizationServerConfiguration {
 			.exceptionHandling((exceptions) -> exceptions
 				.defaultAuthenticationEntryPointFor(unauthorized,
 						PathPatternRequestMatcher.withDefaults().matcher(USERINFO))
-				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+				.defaultAuthenticationEntryPointFor(
+						new PromptNoneEntryPoint(clients, new LoginUrlAuthenticationEntryPoint("/login")),
 						AnyRequestMatcher.INSTANCE))
 			.build();
 	}
