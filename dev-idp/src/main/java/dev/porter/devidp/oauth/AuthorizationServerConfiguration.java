@@ -13,12 +13,14 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
@@ -50,12 +52,15 @@ class AuthorizationServerConfiguration {
 	@Bean
 	@Order(ORDER)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, Seed seed, UserClaims userClaims,
-			RegisteredClientRepository clients, JsonMapper mapper) throws Exception {
+			RegisteredClientRepository clients, JwtDecoder jwtDecoder, JsonMapper mapper) throws Exception {
 		Audiences audiences = new Audiences(seed);
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
 		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
 		return http.securityMatcher(authorizationServer.getEndpointsMatcher())
 			.with(authorizationServer, (server) -> server
+				.clientAuthentication((clientAuthentication) -> clientAuthentication
+					.authenticationConverters((converters) -> converters.add(new PublicClientConverter()))
+					.authenticationProviders((providers) -> providers.add(0, new PublicClientProvider(clients))))
 				.authorizationEndpoint((authorize) -> authorize.authenticationProviders(
 						(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
 				.tokenEndpoint((token) -> token.authenticationProviders((providers) -> providers.replaceAll((
@@ -68,7 +73,7 @@ class AuthorizationServerConfiguration {
 					.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
 						.errorResponseHandler(unauthorized))))
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
-			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(jwtDecoder))
 				.authenticationEntryPoint(unauthorized))
 			.exceptionHandling((exceptions) -> exceptions
 				.defaultAuthenticationEntryPointFor(unauthorized,
@@ -117,6 +122,12 @@ class AuthorizationServerConfiguration {
 		jwtGenerator.setJwtCustomizer(new Auth0TokenCustomizer(properties.issuerString(), userClaims));
 		return new DelegatingOAuth2TokenGenerator(jwtGenerator,
 				new OfflineAccessRefreshTokenGenerator(new Audiences(seed)));
+	}
+
+	/** In memory, like everything in dev-idp: a restart signs everyone out. */
+	@Bean
+	OAuth2AuthorizationService authorizationService() {
+		return new InMemoryOAuth2AuthorizationService();
 	}
 
 	@Bean

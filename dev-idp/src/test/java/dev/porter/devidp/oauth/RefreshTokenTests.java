@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
@@ -9,11 +10,19 @@ import dev.porter.devidp.TestLogins.Authorize;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RefreshTokenTests extends DevIdpServerTestSupport {
 
 	private final TestLogins browser = new TestLogins(ISSUER);
+
+	@Autowired
+	private OAuth2AuthorizationService authorizations;
 
 	@Test
 	void refreshWhenTokenRotatedThenNewWorksAndOldRefused() {
@@ -57,6 +66,56 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 				"client_id", TestLogins.GATEWAY, "client_secret", TestLogins.GATEWAY_SECRET), null);
 		assertThat(revoked.statusCode()).isEqualTo(200);
 		assertThat(this.browser.json(refresh(refreshToken)).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshWhenPublicClientThenRotatesWithClientIdAlone() {
+		Authorize authorize = new Authorize("porter-spa", "http://localhost:8080/callback", "openid offline_access",
+				null, "state", "nonce", TestLogins.Pkce.create(), Map.of());
+		JsonNode tokens = this.browser.json(this.browser.exchange(this.browser.login(authorize, "bob", "bob"), null));
+		String first = tokens.get("refresh_token").asString();
+
+		HttpResponse<String> rotated = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", first, "client_id", "porter-spa"), null, null);
+		assertThat(rotated.statusCode()).isEqualTo(200);
+		assertThat(this.browser.json(rotated).get("refresh_token").asString()).isNotEqualTo(first);
+		HttpResponse<String> reused = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", first, "client_id", "porter-spa"), null, null);
+		assertThat(this.browser.json(reused).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshWhenConfidentialClientOmitsSecretThenInvalidClient() {
+		String refreshToken = signIn().get("refresh_token").asString();
+		HttpResponse<String> response = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", TestLogins.GATEWAY),
+				null, null);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.browser.json(response).get("error").asString()).isEqualTo("invalid_client");
+	}
+
+	@Test
+	void refreshWhenRotatedThenAbsoluteExpiryKept() {
+		String first = signIn().get("refresh_token").asString();
+		Instant firstExpiry = refreshTokenExpiry(first);
+		String second = this.browser.json(refresh(first)).get("refresh_token").asString();
+		assertThat(refreshTokenExpiry(second)).isEqualTo(firstExpiry);
+	}
+
+	@Test
+	void exchangeWhenApiDisallowsOfflineAccessThenNoRefreshToken() {
+		Authorize authorize = Authorize.gateway("openid offline_access read:users", ISSUER + "api/v2/");
+		JsonNode tokens = this.browser
+			.json(this.browser.exchange(this.browser.login(authorize, "alice", "alice"), TestLogins.GATEWAY_SECRET));
+		assertThat(tokens.has("access_token")).isTrue();
+		assertThat(tokens.has("refresh_token")).isFalse();
+	}
+
+	private Instant refreshTokenExpiry(String refreshToken) {
+		OAuth2Authorization authorization = this.authorizations.findByToken(refreshToken,
+				OAuth2TokenType.REFRESH_TOKEN);
+		assertThat(authorization).isNotNull();
+		return authorization.getRefreshToken().getToken().getExpiresAt();
 	}
 
 	private JsonNode signIn() {
