@@ -3,6 +3,7 @@ package dev.porter.devidp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,12 @@ public abstract class DevIdpServerTestSupport {
 	/** The issuer, with its trailing slash, as tokens and discovery carry it. */
 	public static final String ISSUER = "http://localhost:" + PORT + "/";
 
+	/**
+	 * Access-token lifetime of the test server: not the default, so that tests can see
+	 * that {@code DEV_IDP_ACCESS_TOKEN_TTL} is applied, and long enough for a slow run.
+	 */
+	public static final Duration ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
+
 	private static @Nullable JwtDecoder decoder;
 
 	/**
@@ -44,6 +51,7 @@ public abstract class DevIdpServerTestSupport {
 	static void serverOnFreePort(DynamicPropertyRegistry registry) {
 		registry.add("server.port", () -> PORT);
 		registry.add("porter.dev-idp.issuer", () -> ISSUER);
+		registry.add("porter.dev-idp.access-token-ttl", ACCESS_TOKEN_TTL::toString);
 	}
 
 	private static int freePort() {

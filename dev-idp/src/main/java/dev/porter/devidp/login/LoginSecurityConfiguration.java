@@ -6,7 +6,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -19,8 +18,12 @@ class LoginSecurityConfiguration {
 
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
-	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http) throws Exception {
-		return http
+	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http, UserStoreAuthenticationProvider users)
+			throws Exception {
+		// Added to this chain directly: Spring Security applies an AuthenticationProvider
+		// bean to every chain only while it is the only one. Being a bean still matters:
+		// it keeps Boot from creating its default in-memory user.
+		return http.authenticationProvider(users)
 			.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers("/", "/login", "/error", "/v2/logout", "/favicon.ico", "/actuator/**")
 				.permitAll()
@@ -31,7 +34,7 @@ class LoginSecurityConfiguration {
 	}
 
 	@Bean
-	AuthenticationProvider userStoreAuthenticationProvider(UserStore users) {
+	UserStoreAuthenticationProvider userStoreAuthenticationProvider(UserStore users) {
 		return new UserStoreAuthenticationProvider(users);
 	}
 

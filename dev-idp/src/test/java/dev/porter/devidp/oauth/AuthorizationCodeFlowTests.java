@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,8 +60,7 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		assertThat(accessToken.getClaimAsString("azp")).isEqualTo(TestLogins.GATEWAY);
 		assertThat(accessToken.getClaimAsString("scope").split(" ")).containsExactlyInAnyOrder(ALL_SCOPES.split(" "));
 		assertThat(accessToken.getClaimAsString("iss")).isEqualTo(ISSUER);
-		assertThat(accessToken.getIssuedAt()).isNotNull();
-		assertThat(accessToken.getExpiresAt()).isAfter(accessToken.getIssuedAt());
+		assertThat(Duration.between(accessToken.getIssuedAt(), accessToken.getExpiresAt())).isEqualTo(ACCESS_TOKEN_TTL);
 	}
 
 	@Test

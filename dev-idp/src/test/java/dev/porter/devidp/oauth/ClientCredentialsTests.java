@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ class ClientCredentialsTests extends DevIdpServerTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode body = this.client.json(response);
 		assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
-		assertThat(body.get("expires_in").asLong()).isPositive();
+		assertThat(body.get("expires_in").asLong()).isBetween(ACCESS_TOKEN_TTL.toSeconds() - 5,
+				ACCESS_TOKEN_TTL.toSeconds());
 		assertThat(body.has("refresh_token")).isFalse();
 
 		Jwt jwt = issuerDecoder().decode(body.get("access_token").asString());
@@ -36,6 +38,7 @@ class ClientCredentialsTests extends DevIdpServerTestSupport {
 		assertThat(jwt.getClaimAsString("gty")).isEqualTo("client-credentials");
 		assertThat(jwt.getClaimAsString("azp")).isEqualTo("porter-profile");
 		assertThat(jwt.getClaimAsString("scope")).isEqualTo("read:users update:users");
+		assertThat(Duration.between(jwt.getIssuedAt(), jwt.getExpiresAt())).isEqualTo(ACCESS_TOKEN_TTL);
 	}
 
 	@Test
