@@ -2,6 +2,7 @@ package dev.porter.devidp.oauth;
 
 import java.util.function.Consumer;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
@@ -31,9 +32,8 @@ final class AudienceValidator implements Consumer<OAuth2AuthorizationCodeRequest
 		String redirectUri = (request.getRedirectUri() != null) ? request.getRedirectUri()
 				: context.getRegisteredClient().getRedirectUris().iterator().next();
 		OAuth2AuthorizationCodeRequestAuthenticationToken withRedirect = new OAuth2AuthorizationCodeRequestAuthenticationToken(
-				request.getAuthorizationUri(), request.getClientId(),
-				(org.springframework.security.core.Authentication) request.getPrincipal(), redirectUri,
-				request.getState(), request.getScopes(), request.getAdditionalParameters());
+				request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(),
+				redirectUri, request.getState(), request.getScopes(), request.getAdditionalParameters());
 		throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
 				ClientGrantAuthenticationProvider.ACCESS_DENIED, "Service not found: " + audience, null), withRedirect);
 	}

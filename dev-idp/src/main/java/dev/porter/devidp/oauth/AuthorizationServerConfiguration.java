@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.core.session.SessionRegistry;
@@ -63,9 +64,9 @@ class AuthorizationServerConfiguration {
 					.authenticationProviders((providers) -> providers.add(0, new PublicClientProvider(clients))))
 				.authorizationEndpoint((authorize) -> authorize.authenticationProviders(
 						(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
-				.tokenEndpoint((token) -> token.authenticationProviders((providers) -> providers.replaceAll((
-						provider) -> (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials)
-								? new ClientGrantAuthenticationProvider(clientCredentials, audiences) : provider))
+				.tokenEndpoint((token) -> token
+					.authenticationProviders(
+							(providers) -> providers.replaceAll((provider) -> withClientGrants(provider, audiences)))
 					.errorResponseHandler(new TokenErrorResponseHandler(mapper)))
 				.oidc((oidc) -> oidc
 					.providerConfigurationEndpoint((discovery) -> discovery
@@ -84,15 +85,23 @@ class AuthorizationServerConfiguration {
 			.build();
 	}
 
-	private static void validateAudience(Object provider, Audiences audiences) {
+	private static void validateAudience(AuthenticationProvider provider, Audiences audiences) {
 		if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
 			codeRequests.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
 				.andThen(new AudienceValidator(audiences)));
 		}
 	}
 
+	private static AuthenticationProvider withClientGrants(AuthenticationProvider provider, Audiences audiences) {
+		return (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials)
+				? new ClientGrantAuthenticationProvider(clientCredentials, audiences) : provider;
+	}
+
 	private static void auth0Discovery(OidcProviderConfiguration.Builder discovery) {
-		discovery.claim("backchannel_logout_supported", true)
+		List<String> clientAuthentication = List.of("client_secret_basic", "client_secret_post", "none");
+		discovery.tokenEndpointAuthenticationMethods((methods) -> methods.retainAll(clientAuthentication))
+			.tokenRevocationEndpointAuthenticationMethods((methods) -> methods.retainAll(clientAuthentication))
+			.claim("backchannel_logout_supported", true)
 			.claim("backchannel_logout_session_supported", true)
 			.claim("scopes_supported", List.of("openid", "profile", "offline_access", "email"));
 	}

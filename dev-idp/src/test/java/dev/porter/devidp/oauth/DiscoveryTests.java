@@ -29,6 +29,8 @@ class DiscoveryTests extends DevIdpServerTestSupport {
 		assertThat(discovery.get("jwks_uri").asString()).isEqualTo(ISSUER + ".well-known/jwks.json");
 		assertThat(discovery.get("revocation_endpoint").asString()).isEqualTo(ISSUER + "oauth/revoke");
 		assertThat(discovery.get("end_session_endpoint").asString()).isEqualTo(ISSUER + "oidc/logout");
+		assertThat(discovery.get("token_endpoint_auth_methods_supported").values()).extracting(JsonNode::asString)
+			.containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
 		assertThat(discovery.get("backchannel_logout_supported").asBoolean()).isTrue();
 		assertThat(discovery.get("backchannel_logout_session_supported").asBoolean()).isTrue();
 	}
