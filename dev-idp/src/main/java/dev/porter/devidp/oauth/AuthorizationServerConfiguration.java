@@ -57,22 +57,25 @@ class AuthorizationServerConfiguration {
 		Audiences audiences = new Audiences(seed);
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
 		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
+		TokenErrorResponseHandler tokenErrors = new TokenErrorResponseHandler(mapper);
 		return http.securityMatcher(authorizationServer.getEndpointsMatcher())
-			.with(authorizationServer, (server) -> server
-				.clientAuthentication((clientAuthentication) -> clientAuthentication
-					.authenticationConverters((converters) -> converters.add(new PublicClientConverter()))
-					.authenticationProviders((providers) -> providers.add(0, new PublicClientProvider(clients))))
-				.authorizationEndpoint((authorize) -> authorize.authenticationProviders(
-						(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
-				.tokenEndpoint((token) -> token
-					.authenticationProviders(
-							(providers) -> providers.replaceAll((provider) -> withClientGrants(provider, audiences)))
-					.errorResponseHandler(new TokenErrorResponseHandler(mapper)))
-				.oidc((oidc) -> oidc
-					.providerConfigurationEndpoint((discovery) -> discovery
-						.providerConfigurationCustomizer(AuthorizationServerConfiguration::auth0Discovery))
-					.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
-						.errorResponseHandler(unauthorized))))
+			.with(authorizationServer,
+					(server) -> server
+						.clientAuthentication((clientAuthentication) -> clientAuthentication
+							.authenticationConverters((converters) -> converters.add(new PublicClientConverter()))
+							.authenticationProviders((providers) -> providers.add(0, new PublicClientProvider(clients)))
+							.errorResponseHandler(tokenErrors))
+						.authorizationEndpoint((authorize) -> authorize.authenticationProviders(
+								(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
+						.tokenEndpoint((token) -> token
+							.authenticationProviders((providers) -> providers
+								.replaceAll((provider) -> withClientGrants(provider, audiences)))
+							.errorResponseHandler(tokenErrors))
+						.oidc((oidc) -> oidc
+							.providerConfigurationEndpoint((discovery) -> discovery
+								.providerConfigurationCustomizer(AuthorizationServerConfiguration::auth0Discovery))
+							.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
+								.errorResponseHandler(unauthorized))))
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(jwtDecoder))
 				.authenticationEntryPoint(unauthorized))

@@ -21,8 +21,9 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 
 /**
  * Token endpoint errors as Auth0 writes them: {@code {"error","error_description"}},
- * {@code 403} for {@code access_denied}, {@code 400} otherwise, with Auth0's wording
- * where Spring gives none (clients such as Auth0.Android match on it).
+ * {@code 403} for {@code access_denied}, {@code 401} for {@code invalid_client},
+ * {@code 400} otherwise, with Auth0's wording where Spring gives none (clients such as
+ * Auth0.Android match on it).
  */
 final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 
@@ -41,11 +42,18 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 		body.put(OAuth2ParameterNames.ERROR, error.getErrorCode());
 		body.put(OAuth2ParameterNames.ERROR_DESCRIPTION,
 				(error.getDescription() != null) ? error.getDescription() : describe(error, request));
-		response.setStatus(ClientGrantAuthenticationProvider.ACCESS_DENIED.equals(error.getErrorCode())
-				? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
+		response.setStatus(status(error).value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
 		this.mapper.writeValue(response.getOutputStream(), body);
+	}
+
+	private static HttpStatus status(OAuth2Error error) {
+		return switch (error.getErrorCode()) {
+			case ClientGrantAuthenticationProvider.ACCESS_DENIED -> HttpStatus.FORBIDDEN;
+			case OAuth2ErrorCodes.INVALID_CLIENT -> HttpStatus.UNAUTHORIZED;
+			default -> HttpStatus.BAD_REQUEST;
+		};
 	}
 
 	private static String describe(OAuth2Error error, HttpServletRequest request) {
@@ -55,6 +63,9 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 				return "Unknown or invalid refresh token.";
 			}
 			return "Invalid authorization code";
+		}
+		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
+			return "Client authentication failed";
 		}
 		return error.getErrorCode().replace('_', ' ');
 	}

@@ -76,6 +76,18 @@ class LogoutTests extends DevIdpServerTestSupport {
 		assertThat(promptNone()).containsKey("code");
 	}
 
+	@Test
+	void auth0LogoutWhenClientUnknownThenBadRequest() {
+		assertThat(this.browser.get(ISSUER + "v2/logout?client_id=nobody").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void oidcLogoutWhenNoIdTokenHintThenBadRequest() {
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "oidc/logout?client_id=porter-gateway&post_logout_redirect_uri=" + GATEWAY_HOME);
+		assertThat(response.statusCode()).isEqualTo(400);
+	}
+
 	/** Signs alice in and returns her ID token. */
 	private String signIn() {
 		TestLogins.Login login = this.browser.login(Authorize.gateway("openid", null), "alice", "alice");

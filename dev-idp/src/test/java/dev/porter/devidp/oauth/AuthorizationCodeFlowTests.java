@@ -194,7 +194,9 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 
 	private void assertOAuth2Error(HttpResponse<String> response, int status, String error) {
 		assertThat(response.statusCode()).isEqualTo(status);
-		assertThat(this.browser.json(response).get("error").asString()).isEqualTo(error);
+		JsonNode body = this.browser.json(response);
+		assertThat(body.get("error").asString()).isEqualTo(error);
+		assertThat(body.get("error_description").asString()).isNotBlank();
 	}
 
 }
