@@ -25,6 +25,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -53,7 +54,8 @@ class AuthorizationServerConfiguration {
 	@Bean
 	@Order(ORDER)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, Seed seed, UserClaims userClaims,
-			RegisteredClientRepository clients, JwtDecoder jwtDecoder, JsonMapper mapper) throws Exception {
+			RegisteredClientRepository clients, OAuth2AuthorizationService authorizations, JwtDecoder jwtDecoder,
+			JsonMapper mapper) throws Exception {
 		Audiences audiences = new Audiences(seed);
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
 		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
@@ -69,7 +71,7 @@ class AuthorizationServerConfiguration {
 								(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
 						.tokenEndpoint((token) -> token
 							.authenticationProviders((providers) -> providers
-								.replaceAll((provider) -> withClientGrants(provider, audiences)))
+								.replaceAll((provider) -> auth0Grants(provider, audiences, authorizations)))
 							.errorResponseHandler(tokenErrors))
 						.oidc((oidc) -> oidc
 							.providerConfigurationEndpoint((discovery) -> discovery
@@ -95,9 +97,15 @@ class AuthorizationServerConfiguration {
 		}
 	}
 
-	private static AuthenticationProvider withClientGrants(AuthenticationProvider provider, Audiences audiences) {
-		return (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials)
-				? new ClientGrantAuthenticationProvider(clientCredentials, audiences) : provider;
+	private static AuthenticationProvider auth0Grants(AuthenticationProvider provider, Audiences audiences,
+			OAuth2AuthorizationService authorizations) {
+		if (provider instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {
+			return new ClientGrantAuthenticationProvider(clientCredentials, audiences);
+		}
+		if (provider instanceof OAuth2RefreshTokenAuthenticationProvider refresh) {
+			return new RefreshTokenReuseDetection(refresh, authorizations);
+		}
+		return provider;
 	}
 
 	private static void auth0Discovery(OidcProviderConfiguration.Builder discovery) {

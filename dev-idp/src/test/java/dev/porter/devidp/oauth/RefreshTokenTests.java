@@ -35,14 +35,31 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 		assertThat(second).isNotEqualTo(first);
 		assertThat(tokens.has("access_token")).isTrue();
 		assertThat(tokens.has("id_token")).isTrue();
+		assertThat(refresh(second).statusCode()).isEqualTo(200);
 
 		HttpResponse<String> reused = refresh(first);
 		assertThat(reused.statusCode()).isEqualTo(400);
 		assertThat(this.browser.json(reused).get("error").asString()).isEqualTo("invalid_grant");
 		assertThat(this.browser.json(reused).get("error_description").asString())
 			.isEqualTo("Unknown or invalid refresh token.");
+	}
 
-		assertThat(refresh(second).statusCode()).isEqualTo(200);
+	@Test
+	void refreshWhenRotatedTokenReusedThenWholeFamilyRevoked() {
+		String first = signIn().get("refresh_token").asString();
+		String second = this.browser.json(refresh(first)).get("refresh_token").asString();
+
+		assertThat(this.browser.json(refresh(first)).get("error").asString()).isEqualTo("invalid_grant");
+		assertThat(this.browser.json(refresh(second)).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshWhenOtherLoginsTokenReusedThenThisFamilyUntouched() {
+		String mine = signIn().get("refresh_token").asString();
+		String other = signIn().get("refresh_token").asString();
+		refresh(other);
+		refresh(other);
+		assertThat(refresh(mine).statusCode()).isEqualTo(200);
 	}
 
 	@Test
