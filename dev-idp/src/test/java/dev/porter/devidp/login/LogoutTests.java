@@ -2,12 +2,15 @@ package dev.porter.devidp.login;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
 import dev.porter.devidp.TestLogins;
 import dev.porter.devidp.TestLogins.Authorize;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +42,18 @@ class LogoutTests extends DevIdpServerTestSupport {
 				+ "&post_logout_redirect_uri=" + GATEWAY_HOME + "&client_id=porter-gateway&state=bye");
 		assertThat(response.statusCode()).isEqualTo(302);
 		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME + "?state=bye");
+		assertThat(promptNone()).containsEntry("error", "login_required");
+	}
+
+	@Test
+	void oidcLogoutWhenRefreshTokenRevokedFirstThenStillEndsSession() {
+		TestLogins.Login login = this.browser.login(Authorize.gateway("openid offline_access", null), "alice", "alice");
+		JsonNode tokens = this.browser.json(this.browser.exchange(login, TestLogins.GATEWAY_SECRET));
+		this.browser.postForm(ISSUER + "oauth/revoke",
+				Map.of("token", tokens.get("refresh_token").asString(), "token_type_hint", "refresh_token"), basic());
+		HttpResponse<String> response = this.browser.get(ISSUER + "oidc/logout?id_token_hint="
+				+ tokens.get("id_token").asString() + "&post_logout_redirect_uri=" + GATEWAY_HOME);
+		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME);
 		assertThat(promptNone()).containsEntry("error", "login_required");
 	}
 
@@ -92,6 +107,11 @@ class LogoutTests extends DevIdpServerTestSupport {
 	private String signIn() {
 		TestLogins.Login login = this.browser.login(Authorize.gateway("openid", null), "alice", "alice");
 		return this.browser.json(this.browser.exchange(login, TestLogins.GATEWAY_SECRET)).get("id_token").asString();
+	}
+
+	private static String basic() {
+		return Base64.getEncoder()
+			.encodeToString((TestLogins.GATEWAY + ":" + TestLogins.GATEWAY_SECRET).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private Map<String, String> promptNone() {
