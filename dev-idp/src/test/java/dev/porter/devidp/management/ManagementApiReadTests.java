@@ -253,6 +253,19 @@ class ManagementApiReadTests extends ManagementApiTestSupport {
 			.isEqualTo(404);
 	}
 
+	@Test
+	void getWhenIdBlankThenBadRequestInvalidUri() {
+		this.client.get()
+			.uri(URI.create("http://localhost:" + this.port + "/api/v2/users/%20"))
+			.header("Authorization", bearer("read:users"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errorCode")
+			.isEqualTo("invalid_uri");
+	}
+
 	private static String readAll(InputStream in) throws IOException {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		in.transferTo(bytes);
