@@ -2,11 +2,16 @@ package dev.porter.devidp.management;
 
 import java.time.Duration;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -22,6 +27,8 @@ import org.springframework.web.client.RestTemplate;
  * bean of that type would displace or clash with it.
  */
 final class ManagementTokenDecoder {
+
+	private static final Logger logger = LoggerFactory.getLogger(ManagementTokenDecoder.class);
 
 	private ManagementTokenDecoder() {
 	}
@@ -42,16 +49,30 @@ final class ManagementTokenDecoder {
 		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
 		requests.setConnectTimeout(Duration.ofSeconds(2));
 		requests.setReadTimeout(Duration.ofSeconds(5));
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(issuer + ".well-known/jwks.json")
+		String jwkSetUri = issuer + ".well-known/jwks.json";
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
 			.restOperations(new RestTemplate(requests))
-			// Auth0 issues "typ":"JWT" and, with the RFC 9068 profile, "at+jwt": accept
-			// both.
+			// Auth0 issues "typ":"JWT", or "at+jwt" with the RFC 9068 profile
 			.validateType(false)
 			.build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
 				new JwtIssuerValidator(issuer), new JwtAudienceValidator(audience(issuer))));
-		return decoder;
+		return (token) -> {
+			try {
+				return decoder.decode(token);
+			}
+			catch (BadJwtException ex) {
+				throw ex;
+			}
+			catch (JwtException ex) {
+				// Not the token's fault: dev-idp could not fetch its own JWKS, as
+				// when the issuer names another port than the one it listens on.
+				logger.warn("cannot verify Management API tokens: JWKS {} unreachable; "
+						+ "DEV_IDP_ISSUER must be the address dev-idp itself listens on", jwkSetUri);
+				throw ex;
+			}
+		};
 	}
 
 }

@@ -93,6 +93,7 @@ class UsersController {
 		ObjectNode user = this.newUsers.create(request);
 		this.sizeLimit.check(user, this.mapper);
 		ObjectNode created = this.users.create(user, request.get("password").asString())
+			// Auth0 answers a duplicate sign-up with this errorCode (its database "IdP").
 			.orElseThrow(() -> new ManagementApiException(HttpStatus.CONFLICT, "The user already exists.",
 					"auth0_idp_error"));
 		return ResponseEntity.status(HttpStatus.CREATED).body(CallerPolicy.visibleTo(Caller.of(jwt), created));
