@@ -34,6 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class UsersController {
 
+	private static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
+
 	private final UserStore users;
 
 	private final UserPayloadValidator validator;
@@ -115,6 +117,12 @@ class UsersController {
 	}
 
 	private ObjectNode readObject(byte @Nullable [] body, Consumer<JsonNode> validate) {
+		if (body != null && body.length > MAX_PAYLOAD_BYTES) {
+			// Auth0's documented request limit; the message is its HTTP framework's
+			// (hapi).
+			throw new ManagementApiException(HttpStatus.PAYLOAD_TOO_LARGE,
+					"Payload content length greater than maximum allowed: " + MAX_PAYLOAD_BYTES, null);
+		}
 		if (body == null || body.length == 0) {
 			throw ManagementApiException.invalidBody("Expected type object but found type null", null);
 		}

@@ -96,6 +96,16 @@ class ManagementApiWriteTests extends ManagementApiTestSupport {
 	}
 
 	@Test
+	void patchWhenPayloadOverOneMegabyteThenPayloadTooLarge() {
+		String id = createUser(Map.of());
+		patch(id, "{\"user_metadata\":{\"notes\":\"" + "x".repeat(1024 * 1024) + "\"}}").expectStatus()
+			.isEqualTo(413)
+			.expectBody()
+			.jsonPath("$.statusCode")
+			.isEqualTo(413);
+	}
+
+	@Test
 	void patchWhenBodyIsNotJsonObjectThenBadRequestInvalidBody() {
 		String id = createUser(Map.of());
 		patch(id, "[1,2]").expectStatus()
