@@ -37,6 +37,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * The OAuth 2.0 / OpenID Connect endpoints on Auth0's paths, first in the filter chain
@@ -50,6 +51,10 @@ class AuthorizationServerConfiguration {
 	static final int ORDER = 1;
 
 	private static final String USERINFO = "/userinfo";
+
+	private static final String TOKEN = "/oauth/token";
+
+	private static final String REVOKE = "/oauth/revoke";
 
 	@Bean
 	@Order(ORDER)
@@ -84,6 +89,9 @@ class AuthorizationServerConfiguration {
 			.exceptionHandling((exceptions) -> exceptions
 				.defaultAuthenticationEntryPointFor(unauthorized,
 						PathPatternRequestMatcher.withDefaults().matcher(USERINFO))
+				.defaultAuthenticationEntryPointFor(new ClientUnauthorized(),
+						new OrRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(TOKEN),
+								PathPatternRequestMatcher.withDefaults().matcher(REVOKE)))
 				.defaultAuthenticationEntryPointFor(
 						new PromptNoneEntryPoint(clients, new LoginUrlAuthenticationEntryPoint("/login")),
 						AnyRequestMatcher.INSTANCE))
@@ -122,9 +130,9 @@ class AuthorizationServerConfiguration {
 		return AuthorizationServerSettings.builder()
 			.issuer(properties.issuerString())
 			.authorizationEndpoint("/authorize")
-			.tokenEndpoint("/oauth/token")
+			.tokenEndpoint(TOKEN)
 			.jwkSetEndpoint("/.well-known/jwks.json")
-			.tokenRevocationEndpoint("/oauth/revoke")
+			.tokenRevocationEndpoint(REVOKE)
 			.oidcUserInfoEndpoint(USERINFO)
 			.oidcLogoutEndpoint("/oidc/logout")
 			.build();

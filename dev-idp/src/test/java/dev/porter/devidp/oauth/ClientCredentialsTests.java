@@ -85,6 +85,14 @@ class ClientCredentialsTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void tokenWhenNoClientNamedThenUnauthorizedJsonNotLoginRedirect() {
+		HttpResponse<String> response = this.client.postForm(ISSUER + "oauth/token",
+				Map.of("grant_type", "client_credentials", "audience", MANAGEMENT_AUDIENCE), null);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.client.json(response).get("error").asString()).isEqualTo("invalid_client");
+	}
+
+	@Test
 	void tokenWhenClientHasNoClientCredentialsGrantThenUnauthorizedClient() {
 		HttpResponse<String> response = token(TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET, MANAGEMENT_AUDIENCE, null);
 		assertThat(response.statusCode()).isEqualTo(400);
