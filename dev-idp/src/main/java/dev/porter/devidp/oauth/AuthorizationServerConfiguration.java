@@ -3,6 +3,7 @@ package dev.porter.devidp.oauth;
 import java.util.List;
 
 import dev.porter.devidp.config.DevIdpProperties;
+import dev.porter.devidp.issued.RecordingAuthorizationService;
 import dev.porter.devidp.seed.Seed;
 import dev.porter.devidp.userinfo.UserClaims;
 import dev.porter.devidp.userinfo.UserInfoMapper;
@@ -154,8 +155,8 @@ class AuthorizationServerConfiguration {
 
 	/** In memory, like everything in dev-idp: a restart signs everyone out. */
 	@Bean
-	OAuth2AuthorizationService authorizationService() {
-		return new InMemoryOAuth2AuthorizationService();
+	RecordingAuthorizationService authorizationService() {
+		return new RecordingAuthorizationService(new InMemoryOAuth2AuthorizationService());
 	}
 
 	@Bean
