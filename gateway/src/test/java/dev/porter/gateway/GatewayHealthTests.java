@@ -75,7 +75,8 @@ class GatewayHealthTests {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((body) -> org.assertj.core.api.Assertions.assertThat(body).contains("porter_token_refreshes"));
+			.value((body) -> org.assertj.core.api.Assertions.assertThat(body)
+				.contains("porter_token_refreshes", "porter_logins_total", "resilience4j_circuitbreaker_state"));
 	}
 
 }

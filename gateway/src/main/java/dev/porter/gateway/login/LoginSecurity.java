@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.porter.gateway.config.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
@@ -37,7 +38,7 @@ public class LoginSecurity {
 
 	private final OidcProperties oidc;
 
-	private final MeterRegistry meters;
+	private final Counter failedLogins;
 
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
@@ -47,7 +48,7 @@ public class LoginSecurity {
 		this.successHandler = successHandler;
 		this.problems = problems;
 		this.oidc = oidc;
-		this.meters = meters;
+		this.failedLogins = meters.counter("porter.logins", "outcome", "failure");
 	}
 
 	public void customize(ServerHttpSecurity http) {
@@ -87,7 +88,7 @@ public class LoginSecurity {
 		RedirectServerAuthenticationFailureHandler redirect = new RedirectServerAuthenticationFailureHandler(
 				"/?login=failed");
 		return (exchange, ex) -> {
-			this.meters.counter("porter.logins", "outcome", "failure").increment();
+			this.failedLogins.increment();
 			return Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex));
 		};
 	}

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import dev.porter.gateway.logout.SessionRegistry;
 import dev.porter.gateway.session.SessionAttributes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
@@ -25,18 +26,18 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final SessionRegistry registry;
 
-	private final MeterRegistry meters;
+	private final Counter logins;
 
 	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
 
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters) {
 		this.registry = registry;
-		this.meters = meters;
+		this.logins = meters.counter("porter.logins", "outcome", "success");
 	}
 
 	@Override
 	public Mono<Void> onAuthenticationSuccess(WebFilterExchange webFilterExchange, Authentication authentication) {
-		this.meters.counter("porter.logins", "outcome", "success").increment();
+		this.logins.increment();
 		return webFilterExchange.getExchange()
 			.getSession()
 			.flatMap((session) -> register(session, authentication).thenReturn(returnTo(session)))

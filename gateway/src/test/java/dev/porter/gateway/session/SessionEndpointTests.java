@@ -1,14 +1,14 @@
 package dev.porter.gateway.session;
 
-import dev.porter.gateway.support.Browser;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
-import org.junit.jupiter.api.Test;
 
 import org.springframework.http.CacheControl;
 
