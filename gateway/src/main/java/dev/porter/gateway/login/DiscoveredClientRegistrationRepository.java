@@ -65,7 +65,7 @@ public class DiscoveredClientRegistrationRepository implements ReactiveClientReg
 			.jwkSetUri(override(this.oidc.jwksUri(), metadata, "jwks_uri"))
 			.userInfoUri(override(this.oidc.userinfoUri(), metadata, "userinfo_endpoint"))
 			.userNameAttributeName(IdTokenClaimNames.SUB)
-			.issuerUri(this.oidc.issuerUri().toString())
+			.issuerUri(string(metadata, "issuer"))
 			.providerConfigurationMetadata(metadata)
 			.clientName("Auth0")
 			.build();

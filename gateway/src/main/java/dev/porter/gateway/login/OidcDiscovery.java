@@ -76,13 +76,21 @@ class OidcDiscovery {
 	private Map<String, Object> checkIssuer(Map<String, Object> document) {
 		// Discovery 1.0 §4.3: the issuer in the document must be the one we asked; tokens
 		// are checked against it.
+		// A configured issuer without Auth0's trailing slash is accepted; tokens are then
+		// checked against the
+		// issuer as discovery states it.
 		Object issuer = document.get("issuer");
 		String expected = this.properties.issuerUri().toString();
-		if (!Objects.equals(issuer, expected)) {
+		if (!(issuer instanceof String stated)
+				|| !Objects.equals(withSlash(stated), this.properties.issuerWithSlash())) {
 			log.error("OIDC discovery issuer mismatch: expected {} got {}", expected, issuer);
 			throw new ProblemException(Problems.identityProviderUnavailable(), null);
 		}
 		return document;
+	}
+
+	private static String withSlash(String issuer) {
+		return issuer.endsWith("/") ? issuer : issuer + "/";
 	}
 
 }

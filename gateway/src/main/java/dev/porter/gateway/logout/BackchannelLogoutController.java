@@ -8,6 +8,7 @@ import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.SessionTerminator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -106,11 +107,12 @@ class BackchannelLogoutController {
 			// check).
 			.validateType(false)
 			.build();
-		decoder.setJwtValidator(LogoutTokenValidator.forClient(this.oidc.issuerUri().toString(), this.oidc.clientId()));
+		decoder.setJwtValidator(
+				LogoutTokenValidator.forClient(registration.getProviderDetails().getIssuerUri(), this.oidc.clientId()));
 		return decoder;
 	}
 
-	private static ProblemException invalid(@org.jspecify.annotations.Nullable Throwable cause) {
+	private static ProblemException invalid(@Nullable Throwable cause) {
 		return new ProblemException(Problems.invalidLogoutToken(), cause);
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,8 +42,7 @@ public class ProblemWriter {
 	/**
 	 * Writes the problem, adding {@code Retry-After} when a wait is given (429 and 503).
 	 */
-	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem,
-			@org.jspecify.annotations.Nullable Duration retryAfter) {
+	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem, @Nullable Duration retryAfter) {
 		ServerHttpResponse response = exchange.getResponse();
 		if (response.isCommitted()) {
 			return Mono.empty();

@@ -3,6 +3,8 @@ package dev.porter.gateway.problem;
 import java.net.URI;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -74,8 +76,7 @@ public final class Problems {
 		return of(status, "http-" + status.value(), title, null);
 	}
 
-	private static ProblemDetail of(HttpStatusCode status, String slug, String title,
-			@org.jspecify.annotations.Nullable String detail) {
+	private static ProblemDetail of(HttpStatusCode status, String slug, String title, @Nullable String detail) {
 		ProblemDetail problem = ProblemDetail.forStatus(status);
 		problem.setType(URI.create(BASE + slug));
 		problem.setTitle(title);

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -18,6 +19,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -111,8 +113,7 @@ class TokenRefresher {
 	private Mono<OAuth2AuthorizedClient> callIdp(OAuth2AuthorizedClient current) {
 		OAuth2RefreshToken refreshToken = current.getRefreshToken();
 		if (refreshToken == null) {
-			return Mono.error(new OAuth2AuthorizationException(
-					new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT)));
+			return Mono.error(new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT)));
 		}
 		OAuth2RefreshTokenGrantRequest request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(),
 				current.getAccessToken(), refreshToken);
@@ -148,7 +149,7 @@ class TokenRefresher {
 		return Mono.error(new ProblemException(Problems.identityProviderUnavailable(), ex));
 	}
 
-	private static ProblemException sessionEnded(@org.jspecify.annotations.Nullable Throwable cause) {
+	private static ProblemException sessionEnded(@Nullable Throwable cause) {
 		return new ProblemException(Problems.loginRequired("Your session has ended; sign in again"), cause);
 	}
 

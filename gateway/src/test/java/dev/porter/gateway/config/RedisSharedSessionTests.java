@@ -159,7 +159,7 @@ class RedisSharedSessionTests {
 	private static WebTestClient client(ConfigurableApplicationContext context) {
 		return WebTestClient.bindToServer()
 			.baseUrl("http://localhost:" + port(context))
-			.responseTimeout(Duration.ofSeconds(15))
+			.responseTimeout(Duration.ofSeconds(30))
 			.build();
 	}
 

@@ -46,7 +46,7 @@ class ProfileServiceDownTests {
 	void client() {
 		this.client = WebTestClient.bindToServer()
 			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(15))
+			.responseTimeout(Duration.ofSeconds(30))
 			.build();
 	}
 

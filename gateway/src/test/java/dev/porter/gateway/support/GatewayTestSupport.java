@@ -44,7 +44,7 @@ public abstract class GatewayTestSupport {
 		TestIdp.instance().server().resetRequests();
 		this.client = WebTestClient.bindToServer()
 			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(15))
+			.responseTimeout(Duration.ofSeconds(30))
 			.build();
 	}
 
