@@ -74,11 +74,11 @@ class OidcDiscovery {
 	}
 
 	private Map<String, Object> checkIssuer(Map<String, Object> document) {
-		// Discovery 1.0 §4.3: the issuer in the document must be the one we asked; tokens
-		// are checked against it.
-		// A configured issuer without Auth0's trailing slash is accepted; tokens are then
-		// checked against the
-		// issuer as discovery states it.
+		// Discovery 1.0 §4.3: the document's issuer must be the one we asked for. A
+		// configured
+		// issuer without Auth0's trailing slash is accepted; tokens are then checked
+		// against
+		// the issuer as discovery states it.
 		Object issuer = document.get("issuer");
 		String expected = this.properties.issuerUri().toString();
 		if (!(issuer instanceof String stated)
