@@ -1,6 +1,8 @@
 package dev.porter.gateway.login;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -105,6 +108,37 @@ class LoginTests extends GatewayTestSupport {
 		browser.login("auth0|alice", 3600);
 		assertThat(before).isNotNull();
 		assertThat(browser.sessionId()).isNotBlank().isNotEqualTo(before.getValue());
+	}
+
+	@Test
+	void callbackWhenIdTokenNonceDiffersThenLoginFailsAndNoSession() {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
+		String state = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams()
+			.getFirst("state");
+		TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600);
+		EntityExchangeResult<byte[]> callback = this.client.get()
+			.uri("/login/oauth2/code/auth0?code=c&state={state}", URLDecoder.decode(state, StandardCharsets.UTF_8))
+			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult();
+		assertThat(callback.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+		this.client.get()
+			.uri("/bff/session")
+			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
 	}
 
 	@Test

@@ -40,6 +40,10 @@ class ProfileServiceDownTests {
 		registry.add("porter.relay.profile-service-uri", () -> "http://127.0.0.1:" + closedPort());
 		registry.add("porter.relay.response-timeout", () -> "2s");
 		registry.add("porter.relay.rate-limit", () -> "3");
+		registry.add("porter.relay.retry-after", () -> "1s");
+		registry.add("porter.relay.breaker-window", () -> "2");
+		registry.add("porter.relay.breaker-minimum-calls", () -> "2");
+		registry.add("porter.relay.breaker-open-for", () -> "30s");
 	}
 
 	@BeforeEach
@@ -82,6 +86,20 @@ class ProfileServiceDownTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectHeader()
 			.exists(HttpHeaders.RETRY_AFTER);
+	}
+
+	@Test
+	void getMeWhenFailuresOpenCircuitThenRejectedAtOnceWithOpenDurationAsRetryAfter() {
+		Browser browser = new Browser(this.client).login("auth0|breaker", 3600);
+		for (int i = 0; i < 2; i++) {
+			browser.get("/me").exchange().expectStatus().isEqualTo(503);
+		}
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "30");
 	}
 
 	private static int closedPort() {
