@@ -24,27 +24,40 @@ class IdpLogoutUrls {
 
 	private final BffProperties bff;
 
-	IdpLogoutUrls(OidcProperties oidc, BffProperties bff) {
+	private final LogoutProperties logout;
+
+	IdpLogoutUrls(OidcProperties oidc, BffProperties bff, LogoutProperties logout) {
 		this.oidc = oidc;
 		this.bff = bff;
+		this.logout = logout;
 	}
 
 	URI logoutUrl(ClientRegistration registration, OidcIdToken idToken) {
 		Map<String, Object> metadata = registration.getProviderDetails().getConfigurationMetadata();
 		if (metadata.get("end_session_endpoint") instanceof String endSession) {
-			return UriComponentsBuilder.fromUriString(endSession)
-				.queryParam("id_token_hint", "{idToken}")
-				.queryParam("post_logout_redirect_uri", "{redirect}")
-				.queryParam("client_id", "{clientId}")
-				.encode()
-				.buildAndExpand(idToken.getTokenValue(), this.bff.postLogoutRedirectUri(), registration.getClientId())
-				.toUri();
+			return endSession(endSession, registration, idToken);
 		}
 		return UriComponentsBuilder.fromUriString(this.oidc.issuerWithSlash() + "v2/logout")
 			.queryParam("client_id", "{clientId}")
 			.queryParam("returnTo", "{redirect}")
 			.encode()
 			.buildAndExpand(registration.getClientId(), this.bff.postLogoutRedirectUri())
+			.toUri();
+	}
+
+	private URI endSession(String endpoint, ClientRegistration registration, OidcIdToken idToken) {
+		// logout_hint (the IdP session id) identifies the session as well as the ID token
+		// does, without putting
+		// a token into a URL; OIDC needs the ID token when there is no sid.
+		String sid = idToken.getClaimAsString("sid");
+		boolean useIdToken = this.logout.idTokenHint() || sid == null;
+		return UriComponentsBuilder.fromUriString(endpoint)
+			.queryParam(useIdToken ? "id_token_hint" : "logout_hint", "{hint}")
+			.queryParam("post_logout_redirect_uri", "{redirect}")
+			.queryParam("client_id", "{clientId}")
+			.encode()
+			.buildAndExpand(useIdToken ? idToken.getTokenValue() : sid, this.bff.postLogoutRedirectUri(),
+					registration.getClientId())
 			.toUri();
 	}
 

@@ -36,10 +36,10 @@ class LogoutConfiguration {
 	@Bean
 	LogoutSecurity logoutSecurity(ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry,
 			DiscoveredClientRegistrationRepository registrations, OidcProperties oidc, BffProperties bff,
-			WebClient idpWebClient, JsonMapper jsonMapper) {
+			WebClient idpWebClient, JsonMapper jsonMapper, LogoutProperties logout) {
 		BffLogoutHandler handler = new BffLogoutHandler(authorizedClients, new TokenRevoker(idpWebClient), registry);
-		BffLogoutSuccessHandler success = new BffLogoutSuccessHandler(registrations, new IdpLogoutUrls(oidc, bff),
-				jsonMapper);
+		BffLogoutSuccessHandler success = new BffLogoutSuccessHandler(registrations,
+				new IdpLogoutUrls(oidc, bff, logout), jsonMapper);
 		return new LogoutSecurity(handler, success);
 	}
 

@@ -20,12 +20,10 @@ class IdpLogoutUrlsTests {
 
 	private static final String ISSUER = "https://tenant.auth0.com/";
 
-	private final IdpLogoutUrls urls = new IdpLogoutUrls(new OidcProperties(URI.create(ISSUER), "client-1", "secret",
-			List.of("openid"), "https://api", null, null, null, Duration.ofSeconds(5)),
-			new BffProperties(URI.create("https://app.example")));
+	private final IdpLogoutUrls urls = urls(true);
 
 	private final OidcIdToken idToken = new OidcIdToken("id.token.value", Instant.now(), Instant.now().plusSeconds(60),
-			Map.of("sub", "auth0|1"));
+			Map.of("sub", "auth0|1", "sid", "sid-1"));
 
 	@Test
 	void logoutUrlWhenDiscoveryHasEndSessionEndpointThenRpInitiatedLogout() {
@@ -40,6 +38,21 @@ class IdpLogoutUrlsTests {
 		URI url = this.urls.logoutUrl(registration(Map.of()), this.idToken);
 		assertThat(url.toString())
 			.isEqualTo(ISSUER + "v2/logout?client_id=client-1&returnTo=https%3A%2F%2Fapp.example%2F");
+	}
+
+	@Test
+	void logoutUrlWhenIdTokenHintDisabledThenLogoutHintWithSidAndNoToken() {
+		URI url = urls(false).logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")),
+				this.idToken);
+		assertThat(url.toString()).isEqualTo(ISSUER + "oidc/logout?logout_hint=sid-1"
+				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
+	}
+
+	private static IdpLogoutUrls urls(boolean idTokenHint) {
+		return new IdpLogoutUrls(
+				new OidcProperties(URI.create(ISSUER), "client-1", "secret", List.of("openid"), "https://api", null,
+						null, null, Duration.ofSeconds(5)),
+				new BffProperties(URI.create("https://app.example")), new LogoutProperties(idTokenHint));
 	}
 
 	private static ClientRegistration registration(Map<String, Object> metadata) {
