@@ -2,6 +2,7 @@ package dev.porter.gateway;
 
 import java.time.Duration;
 
+import dev.porter.gateway.support.TestClients;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,10 +24,7 @@ class GatewayHealthTests {
 	int port;
 
 	private WebTestClient client() {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		return TestClients.gateway(this.port);
 	}
 
 	@Test

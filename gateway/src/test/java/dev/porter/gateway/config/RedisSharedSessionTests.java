@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.gateway.GatewayApplication;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,14 +158,12 @@ class RedisSharedSessionTests {
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + port(context))
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		return TestClients.gateway(port(context));
 	}
 
 	private static WebClient webClient(ConfigurableApplicationContext context, Browser browser) {
 		return WebClient.builder()
+			.clientConnector(TestClients.connector())
 			.baseUrl("http://localhost:" + port(context))
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.defaultCookies((cookies) -> browser.cookies().forEach(cookies::add))

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,10 +49,7 @@ class ProfileServiceDownTests {
 
 	@BeforeEach
 	void client() {
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		this.client = TestClients.gateway(this.port);
 	}
 
 	@Test

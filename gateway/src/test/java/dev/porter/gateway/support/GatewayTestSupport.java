@@ -42,10 +42,7 @@ public abstract class GatewayTestSupport {
 	void resetStubs() {
 		PROFILE.resetAll();
 		TestIdp.instance().server().resetRequests();
-		this.client = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		this.client = TestClients.gateway(this.port);
 	}
 
 	protected Browser browser() {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -94,6 +95,7 @@ class RefreshTests extends GatewayTestSupport {
 
 	private WebClient webClient(Browser browser) {
 		return WebClient.builder()
+			.clientConnector(TestClients.connector())
 			.baseUrl("http://localhost:" + this.port)
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.defaultCookies((cookies) -> browser.cookies().forEach(cookies::add))
