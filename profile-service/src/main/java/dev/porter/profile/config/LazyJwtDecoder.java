@@ -1,6 +1,6 @@
 package dev.porter.profile.config;
 
-import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,29 +23,29 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Validates caller tokens (RS256 signature from the JWKS, {@code iss}, {@code aud}
  * containing {@code API_AUDIENCE}, {@code exp}/{@code nbf} with the configured skew) and
- * builds its Nimbus decoder only when the JWKS URI is first known, so that start-up never
- * needs the IdP.
+ * fetches discovery and the JWKS only when a token first needs them, so that start-up
+ * never needs the IdP.
  */
 final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
-	private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
-
-	private final Mono<ReactiveJwtDecoder> delegate;
+	private final NimbusReactiveJwtDecoder delegate;
 
 	LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient) {
-		OAuth2TokenValidator<Jwt> validator = validator(properties);
-		this.delegate = endpoints.jwksUri()
-			.map((jwks) -> nimbus(jwks, webClient, validator))
-			.cache((decoder) -> FOREVER, (error) -> Duration.ZERO, () -> Duration.ZERO);
+		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, Duration.ofMinutes(10), Duration.ofSeconds(30),
+				Clock.systemUTC());
+		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
+			.jwsAlgorithm(SignatureAlgorithm.RS256)
+			.build();
+		this.delegate.setJwtValidator(validator(properties));
 	}
 
 	@Override
 	public Mono<Jwt> decode(String token) throws JwtException {
-		return this.delegate
-			// not a BadJwtException: the token may be fine, the IdP is what failed
-			.onErrorMap((ex) -> !(ex instanceof JwtException),
-					(ex) -> new JwtException("identity provider metadata unavailable", ex))
-			.flatMap((decoder) -> decoder.decode(token));
+		// Nimbus reports an unreachable JWKS as IllegalStateException (a 500); as a plain
+		// JwtException it becomes an AuthenticationServiceException, answered 503.
+		return this.delegate.decode(token)
+			.onErrorMap(IllegalStateException.class,
+					(ex) -> new JwtException("identity provider keys unavailable", ex));
 	}
 
 	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties) {
@@ -55,15 +55,6 @@ final class LazyJwtDecoder implements ReactiveJwtDecoder {
 								(aud) -> aud != null && aud.contains(properties.audience())),
 						new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
 						new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank())));
-	}
-
-	private static ReactiveJwtDecoder nimbus(URI jwks, WebClient webClient, OAuth2TokenValidator<Jwt> validator) {
-		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwks.toString())
-			.jwsAlgorithm(SignatureAlgorithm.RS256)
-			.webClient(webClient)
-			.build();
-		decoder.setJwtValidator(validator);
-		return decoder;
 	}
 
 }

@@ -48,11 +48,11 @@ public class DirectoryClient {
 	}
 
 	public Mono<DirectoryUser> get(String userId) {
-		return this.policy.apply(withToken((token) -> this.webClient.get()
+		return withToken((token) -> this.webClient.get()
 			.uri("users/{id}", Map.of("id", userId))
 			.headers((headers) -> headers.setBearerAuth(token))
 			.accept(MediaType.APPLICATION_JSON)
-			.exchangeToMono(this.responses::object)));
+			.exchangeToMono(this.responses::object));
 	}
 
 	/**
@@ -61,34 +61,33 @@ public class DirectoryClient {
 	 */
 	public Mono<DirectoryUser> patchUserMetadata(String userId, ObjectNode delta) {
 		Map<String, Object> body = Map.of("user_metadata", delta);
-		return this.policy.apply(withToken((token) -> this.webClient.patch()
+		return withToken((token) -> this.webClient.patch()
 			.uri("users/{id}", Map.of("id", userId))
 			.headers((headers) -> headers.setBearerAuth(token))
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
-			.exchangeToMono(this.responses::object)));
+			.exchangeToMono(this.responses::object));
 	}
 
 	/**
-	 * One call with the current M2M token; on a 401 (token revoked or rotated keys) the
-	 * token is dropped and the call made once more with a fresh one.
+	 * One call with the current M2M token; on a 401 (token revoked, keys rotated) the
+	 * token is dropped and the call made once more with a fresh one. The token is
+	 * obtained outside the Management API's operators: waiting for it is not the
+	 * Management API being slow.
 	 */
 	private Mono<DirectoryUser> withToken(Function<String, Mono<ObjectNode>> call) {
-		return attempt(call)
-			.onErrorResume(DirectoryClient::isTokenRejected,
-					(ex) -> attempt(call).onErrorMap(DirectoryClient::isTokenRejected,
-							(again) -> this.responses.failure(UpstreamException.Kind.BAD_RESPONSE, null, again)))
-			.map(DirectoryUser::new);
-	}
-
-	private Mono<ObjectNode> attempt(Function<String, Mono<ObjectNode>> call) {
-		return this.tokens.accessToken()
+		Mono<ObjectNode> once = this.tokens.accessToken()
 			.onErrorMap((ex) -> this.responses.failure(UpstreamException.Kind.UNAVAILABLE, null, ex))
-			.flatMap((token) -> call.apply(token)
-				.onErrorMap(this.responses::transport)
+			.flatMap((token) -> this.policy.decorate(call.apply(token).onErrorMap(this.responses::transport))
 				.onErrorResume(DirectoryClient::isTokenRejected,
 						(ex) -> this.tokens.invalidate(token).then(Mono.error(ex))));
+		return once
+			.onErrorResume(DirectoryClient::isTokenRejected,
+					(ex) -> once.onErrorMap(DirectoryClient::isTokenRejected,
+							(again) -> this.responses.failure(UpstreamException.Kind.BAD_RESPONSE, null, again)))
+			.onErrorMap(this.policy::toProblem)
+			.map(DirectoryUser::new);
 	}
 
 	private static boolean isTokenRejected(Throwable ex) {

@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
@@ -29,8 +30,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, @Nullable Object body,
 			@Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
 		if (status.is5xxServerError()) {
-			log.warn("{} {} answered {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-					status.value(), describe(ex.getCause()));
+			String detail = (ex instanceof ErrorResponse response) ? response.getBody().getDetail() : null;
+			log.warn("{} {} answered {} ({}): {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+					status.value(), detail, describe(ex.getCause()));
 		}
 		return super.handleExceptionInternal(ex, body, headers, status, exchange);
 	}

@@ -66,18 +66,25 @@ public final class UpstreamPolicy {
 		return this.circuitBreaker;
 	}
 
+	/**
+	 * The operators and the deadline, with failures mapped to the caller-facing problems.
+	 */
 	public <T> Mono<T> apply(Mono<T> call) {
+		return decorate(call).onErrorMap(this::toProblem);
+	}
+
+	/** The operators and the deadline; failures stay {@link UpstreamException}s. */
+	public <T> Mono<T> decorate(Mono<T> call) {
 		return call.transformDeferred(BulkheadOperator.of(this.bulkhead))
 			.transformDeferred(TimeLimiterOperator.of(this.timeLimiter))
 			.transformDeferred(RateLimiterOperator.of(this.rateLimiter))
 			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
 			.transformDeferred(RetryOperator.of(this.retry))
 			// the caller's budget: no retry wait may run past it
-			.timeout(this.deadline)
-			.onErrorMap(this::toProblem);
+			.timeout(this.deadline);
 	}
 
-	private Throwable toProblem(Throwable ex) {
+	public Throwable toProblem(Throwable ex) {
 		if (ex instanceof UpstreamException upstream) {
 			return switch (upstream.kind()) {
 				case NOT_FOUND -> new UserNotFoundException();

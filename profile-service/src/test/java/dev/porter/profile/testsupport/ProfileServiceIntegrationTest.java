@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.BeforeEach;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import dev.porter.profile.directory.TestManagementTokens;
 import dev.porter.profile.me.ProfileCaches;
@@ -19,6 +21,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -67,9 +70,12 @@ public abstract class ProfileServiceIntegrationTest {
 		registry.add("porter.api.caller-limit-for-period", () -> "100000");
 		for (String upstream : new String[] { "userinfo", "management" }) {
 			String prefix = "porter.resilience." + upstream + ".";
-			registry.add(prefix + "deadline", () -> "3s");
-			registry.add(prefix + "attempt-timeout", () -> "1s");
-			registry.add(prefix + "max-connections", () -> "500");
+			registry.add(prefix + "deadline", () -> "12s");
+			registry.add(prefix + "attempt-timeout", () -> "6s");
+			// fewer connections than stub threads: 200 simultaneous connects would
+			// overflow the
+			// stub's accept backlog and stall on SYN retransmits
+			registry.add(prefix + "max-connections", () -> "32");
 			registry.add(prefix + "initial-backoff", () -> "20ms");
 			registry.add(prefix + "max-retry-wait", () -> "1s");
 			registry.add(prefix + "minimum-calls", () -> "1000");
@@ -80,13 +86,17 @@ public abstract class ProfileServiceIntegrationTest {
 	}
 
 	@BeforeEach
-	void coldStart() {
+	protected void coldStart() {
 		upstreams.reset();
 		this.caches.clear();
 		this.management.circuitBreaker().reset();
 		this.userinfo.circuitBreaker().reset();
 		TestManagementTokens.forget(this.context);
-		this.client = WebTestClient.bindToServer()
+		// one connection per request: no pooled connection (or global Reactor resources,
+		// which
+		// another test's application may dispose) carries over between tests
+		this.client = WebTestClient
+			.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
 			.baseUrl("http://localhost:" + this.port)
 			.responseTimeout(Duration.ofSeconds(20))
 			.build();

@@ -90,8 +90,11 @@ public final class Upstreams {
 	}
 
 	private static WireMockServer start(int port) {
-		WireMockServer server = new WireMockServer(
-				WireMockConfiguration.options().port(port).bindAddress("127.0.0.1").containerThreads(64));
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options()
+			.port(port)
+			.bindAddress("127.0.0.1")
+			.containerThreads(64)
+			.extensions(new UserinfoEcho()));
 		server.start();
 		return server;
 	}
