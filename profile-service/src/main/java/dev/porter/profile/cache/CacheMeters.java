@@ -1,5 +1,7 @@
 package dev.porter.profile.cache;
 
+import java.util.Locale;
+
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +28,7 @@ public final class CacheMeters {
 		Counter.builder("profile.cache.lookups")
 			.description("Profile cache lookups by outcome")
 			.tag("cache", cache)
-			.tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+			.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
 			.register(this.registry)
 			.increment();
 	}

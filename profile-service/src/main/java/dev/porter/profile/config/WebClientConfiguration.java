@@ -46,25 +46,28 @@ class WebClientConfiguration {
 	WebClient identityProviderWebClient(ResilienceProperties properties,
 			ObjectProvider<ObservationRegistry> observations, JsonMapper mapper) {
 		ResilienceProperties.Upstream userinfo = properties.userinfo();
-		// no resilience operators here (Spring Security and Nimbus own these calls): a
-		// roomier timeout
-		ResilienceProperties.Upstream roomy = new ResilienceProperties.Upstream(userinfo.deadline(),
-				userinfo.deadline(), userinfo.connectTimeout(), 20, 1, userinfo.initialBackoff(), 0,
-				userinfo.maxRetryWait(), 50, 1, 1, userinfo.openFor(), 1, 1, userinfo.rateLimitPeriod(),
-				userinfo.rateLimitWait());
-		return build("identity-provider", roomy, observations, mapper);
+		// no resilience operators wrap these calls (Spring Security and the JWKS cache
+		// own
+		// them), so the whole deadline is their response timeout
+		return build("identity-provider", userinfo.connectTimeout(), userinfo.deadline(), 20, observations, mapper);
 	}
 
 	private static WebClient build(String name, ResilienceProperties.Upstream settings,
 			ObjectProvider<ObservationRegistry> observations, JsonMapper mapper) {
+		return build(name, settings.connectTimeout(), settings.attemptTimeout(), settings.maxConnections(),
+				observations, mapper);
+	}
+
+	private static WebClient build(String name, Duration connectTimeout, Duration responseTimeout, int maxConnections,
+			ObjectProvider<ObservationRegistry> observations, JsonMapper mapper) {
 		ConnectionProvider pool = ConnectionProvider.builder(name)
-			.maxConnections(settings.maxConnections())
-			.pendingAcquireTimeout(settings.attemptTimeout())
+			.maxConnections(maxConnections)
+			.pendingAcquireTimeout(responseTimeout)
 			.maxIdleTime(Duration.ofSeconds(30))
 			.build();
 		HttpClient http = HttpClient.create(pool)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-			.responseTimeout(settings.attemptTimeout());
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+			.responseTimeout(responseTimeout);
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).codecs((codecs) -> {
 			codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(mapper));
 			codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(mapper));

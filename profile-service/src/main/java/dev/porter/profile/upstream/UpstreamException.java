@@ -1,6 +1,7 @@
 package dev.porter.profile.upstream;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +18,7 @@ public final class UpstreamException extends RuntimeException {
 	private final @Nullable Duration retryAfter;
 
 	public UpstreamException(String upstream, Kind kind, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-		super(upstream + " " + kind.name().toLowerCase(java.util.Locale.ROOT), cause, false, false);
+		super(upstream + " " + kind.name().toLowerCase(Locale.ROOT), cause, false, false);
 		this.upstream = upstream;
 		this.kind = kind;
 		this.retryAfter = retryAfter;

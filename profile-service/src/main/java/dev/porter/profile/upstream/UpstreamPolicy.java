@@ -16,6 +16,7 @@ import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.problem.TokenRejectedException;
@@ -112,7 +113,7 @@ public final class UpstreamPolicy {
 		return unavailable(Duration.ofMillis(waitMillis), ex);
 	}
 
-	private UpstreamUnavailableException unavailable(@org.jspecify.annotations.Nullable Duration wait, Throwable ex) {
+	private UpstreamUnavailableException unavailable(@Nullable Duration wait, Throwable ex) {
 		return new UpstreamUnavailableException(this.name, (wait != null) ? wait : DEFAULT_RETRY_AFTER, ex);
 	}
 
