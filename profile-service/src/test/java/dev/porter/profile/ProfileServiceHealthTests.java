@@ -1,31 +1,51 @@
 package dev.porter.profile;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class ProfileServiceHealthTests {
-
-	@LocalServerPort
-	int port;
+class ProfileServiceHealthTests extends ProfileServiceIntegrationTest {
 
 	@Test
-	void livenessWhenStartedThenUp() throws Exception {
-		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health/liveness"))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).contains("\"status\":\"UP\"");
+	void livenessWhenStartedThenUp() {
+		this.client.get()
+			.uri("/actuator/health/liveness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+	}
+
+	@Test
+	void readinessWhenManagementCircuitOpenThenOutOfService() {
+		this.client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		managementCircuit().transitionToOpenState();
+		this.client.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("OUT_OF_SERVICE");
+		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void prometheusWhenScrapedThenExportsCircuitRetryAndCacheMeters() {
+		this.client.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((body) -> org.assertj.core.api.Assertions.assertThat(body)
+				.contains("resilience4j_circuitbreaker_state{")
+				.contains("resilience4j_retry_calls")
+				.contains("cache_gets_total{")
+				.contains("name=\"management\""));
 	}
 
 }

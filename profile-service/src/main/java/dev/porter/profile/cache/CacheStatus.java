@@ -1,0 +1,35 @@
+package dev.porter.profile.cache;
+
+import java.util.List;
+
+/**
+ * The {@code Cache-Status} member of a response built from several cache lookups: a miss
+ * in any of them makes the response a forward, and it is {@code collapsed} only when
+ * every miss joined another request's load.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9211">RFC 9211</a>
+ */
+public final class CacheStatus {
+
+	static final String CACHE = "profile-service";
+
+	private CacheStatus() {
+	}
+
+	public static String of(List<Lookup> lookups) {
+		if (lookups.stream().anyMatch((l) -> l.outcome() == Lookup.Outcome.FORWARDED)) {
+			return CACHE + "; fwd=method; stored";
+		}
+		List<Lookup> misses = lookups.stream()
+			.filter((l) -> l.outcome() == Lookup.Outcome.MISS || l.outcome() == Lookup.Outcome.COLLAPSED)
+			.toList();
+		if (!misses.isEmpty()) {
+			boolean collapsed = misses.stream().allMatch((l) -> l.outcome() == Lookup.Outcome.COLLAPSED);
+			return CACHE + "; fwd=uri-miss; " + (collapsed ? "collapsed" : "stored");
+		}
+		long ttl = lookups.stream().mapToLong(Lookup::ttlSeconds).min().orElse(0);
+		boolean afterError = lookups.stream().anyMatch((l) -> l.outcome() == Lookup.Outcome.STALE_AFTER_ERROR);
+		return CACHE + "; hit; ttl=" + ttl + (afterError ? "; detail=stale-upstream-error" : "");
+	}
+
+}

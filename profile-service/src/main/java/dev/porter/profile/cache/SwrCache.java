@@ -1,0 +1,187 @@
+package dev.porter.profile.cache;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * A Caffeine {@link AsyncCache} with stale-while-revalidate and stale-if-error: an entry
+ * is fresh for {@code freshFor}, then served at once for up to {@code staleFor} more
+ * while one background load per key refreshes it; if that load fails the stale entry
+ * keeps serving (flagged) until the window ends. Concurrent misses of a key share one
+ * load, and a failed load is never cached.
+ *
+ * @param <K> key
+ * @param <V> value
+ */
+public final class SwrCache<K, V> {
+
+	private static final Logger log = LoggerFactory.getLogger(SwrCache.class);
+
+	private final String name;
+
+	private final AsyncCache<K, Entry<V>> cache;
+
+	private final Map<K, Boolean> revalidating = new ConcurrentHashMap<>();
+
+	private final Ticker ticker;
+
+	private final long freshNanos;
+
+	private final CacheMeters meters;
+
+	public SwrCache(String name, Duration freshFor, Duration staleFor, long maximumSize, Ticker ticker,
+			Executor executor, CacheMeters meters) {
+		this.name = name;
+		this.ticker = ticker;
+		this.freshNanos = freshFor.toNanos();
+		this.meters = meters;
+		long lifeNanos = freshFor.plus(staleFor).toNanos();
+		this.cache = Caffeine.newBuilder()
+			.maximumSize(maximumSize)
+			.ticker(ticker)
+			.executor(executor)
+			.expireAfter(new EntryExpiry<V>(lifeNanos))
+			.recordStats()
+			.buildAsync();
+		meters.bind(name, this.cache);
+	}
+
+	/**
+	 * The value for {@code key}: cached, or loaded with {@code loader} (whose
+	 * subscription is shared by every caller missing the same key; a caller's cancel does
+	 * not stop it).
+	 */
+	public Mono<Cached<V>> get(K key, Supplier<Mono<V>> loader) {
+		return Mono.defer(() -> {
+			CompletableFuture<Entry<V>> present = this.cache.getIfPresent(key);
+			if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
+				return Mono.just(served(key, present.join(), loader));
+			}
+			boolean[] loadedHere = { false };
+			CompletableFuture<Entry<V>> future = this.cache.get(key, (k, executor) -> {
+				loadedHere[0] = true;
+				return load(loader);
+			});
+			Lookup.Outcome outcome = loadedHere[0] ? Lookup.Outcome.MISS : Lookup.Outcome.COLLAPSED;
+			this.meters.count(this.name, outcome);
+			return Mono.fromFuture(future, true)
+				.map((entry) -> new Cached<>(entry.value(), new Lookup(outcome, ttl(entry))));
+		});
+	}
+
+	/** Write-through: {@code value} is what the upstream just confirmed. */
+	public void put(K key, V value) {
+		this.cache.put(key, CompletableFuture.completedFuture(new Entry<>(value, this.ticker.read(), false)));
+	}
+
+	public void invalidate(K key) {
+		this.cache.synchronous().invalidate(key);
+	}
+
+	public void invalidateAll() {
+		this.cache.synchronous().invalidateAll();
+	}
+
+	private Cached<V> served(K key, Entry<V> entry, Supplier<Mono<V>> loader) {
+		long ttl = ttl(entry);
+		if (this.ticker.read() - entry.loadedAt() < this.freshNanos) {
+			this.meters.count(this.name, Lookup.Outcome.HIT);
+			return new Cached<>(entry.value(), new Lookup(Lookup.Outcome.HIT, ttl));
+		}
+		revalidate(key, entry, loader);
+		Lookup.Outcome outcome = entry.revalidationFailed() ? Lookup.Outcome.STALE_AFTER_ERROR : Lookup.Outcome.STALE;
+		this.meters.count(this.name, outcome);
+		return new Cached<>(entry.value(), new Lookup(outcome, ttl));
+	}
+
+	// Fire and forget by design: the caller already has its (stale) answer.
+	private void revalidate(K key, Entry<V> stale, Supplier<Mono<V>> loader) {
+		if (this.revalidating.putIfAbsent(key, Boolean.TRUE) != null) {
+			return;
+		}
+		load(loader).whenComplete((fresh, error) -> {
+			try {
+				CompletableFuture<Entry<V>> current = this.cache.getIfPresent(key);
+				if (current == null || !current.isDone() || current.isCompletedExceptionally()
+						|| current.join() != stale) {
+					return; // a write-through or eviction happened meanwhile: it wins
+				}
+				if (error == null) {
+					this.cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
+				}
+				else if (isDefinitive(error)) {
+					this.cache.asMap().remove(key, current);
+				}
+				else {
+					log.warn("{} revalidation failed: {}", this.name, error.getClass().getSimpleName());
+					this.cache.asMap()
+						.replace(key, current, CompletableFuture.completedFuture(stale.withRevalidationFailed()));
+				}
+			}
+			finally {
+				this.revalidating.remove(key);
+			}
+		});
+	}
+
+	private CompletableFuture<Entry<V>> load(Supplier<Mono<V>> loader) {
+		return loader.get().map((value) -> new Entry<>(value, this.ticker.read(), false)).toFuture();
+	}
+
+	/**
+	 * A 4xx (e.g. the user was deleted) is an answer: keep serving the old entry would
+	 * lie.
+	 */
+	private static boolean isDefinitive(Throwable error) {
+		Throwable cause = (error instanceof java.util.concurrent.CompletionException) ? error.getCause() : error;
+		return cause instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError();
+	}
+
+	private long ttl(Entry<V> entry) {
+		long remaining = this.freshNanos - (this.ticker.read() - entry.loadedAt());
+		return Math.floorDiv(remaining, 1_000_000_000L);
+	}
+
+	record Entry<V>(V value, long loadedAt, boolean revalidationFailed) {
+
+		Entry<V> withRevalidationFailed() {
+			return new Entry<>(this.value, this.loadedAt, true);
+		}
+
+	}
+
+	/** Every entry lives {@code fresh + stale} from its load, however it was written. */
+	private record EntryExpiry<V>(long lifeNanos) implements Expiry<Object, Entry<V>> {
+
+		@Override
+		public long expireAfterCreate(Object key, Entry<V> entry, long currentTime) {
+			return Math.max(0, entry.loadedAt() + this.lifeNanos - currentTime);
+		}
+
+		@Override
+		public long expireAfterUpdate(Object key, Entry<V> entry, long currentTime, long currentDuration) {
+			return expireAfterCreate(key, entry, currentTime);
+		}
+
+		@Override
+		public long expireAfterRead(Object key, Entry<V> entry, long currentTime, long currentDuration) {
+			return currentDuration;
+		}
+
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.cache;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,23 @@
+package dev.porter.profile.config;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits of the profile API itself.
+ *
+ * @param callerLimitForPeriod requests one caller ({@code sub}) may make per period
+ * ({@code PROFILE_CALLER_RATE_LIMIT})
+ * @param callerLimitPeriod the period
+ */
+@Validated
+@ConfigurationProperties("porter.api")
+public record ApiProperties(
+		@Min(value = 1, message = "PROFILE_CALLER_RATE_LIMIT must be at least 1") int callerLimitForPeriod,
+		@NotNull Duration callerLimitPeriod) {
+}

@@ -1,0 +1,60 @@
+package dev.porter.profile.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Validates caller tokens (RS256 signature from the JWKS, {@code iss}, {@code aud}
+ * containing {@code API_AUDIENCE}, {@code exp}/{@code nbf} with the configured skew) and
+ * fetches discovery and the JWKS only when a token first needs them, so that start-up
+ * never needs the IdP.
+ */
+final class LazyJwtDecoder implements ReactiveJwtDecoder {
+
+	private final NimbusReactiveJwtDecoder delegate;
+
+	LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient) {
+		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, Duration.ofMinutes(10), Duration.ofSeconds(30),
+				Clock.systemUTC());
+		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
+			.jwsAlgorithm(SignatureAlgorithm.RS256)
+			.build();
+		this.delegate.setJwtValidator(validator(properties));
+	}
+
+	@Override
+	public Mono<Jwt> decode(String token) throws JwtException {
+		// Nimbus reports an unreachable JWKS as IllegalStateException (a 500); as a plain
+		// JwtException it becomes an AuthenticationServiceException, answered 503.
+		return this.delegate.decode(token)
+			.onErrorMap(IllegalStateException.class,
+					(ex) -> new JwtException("identity provider keys unavailable", ex));
+	}
+
+	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties) {
+		return new DelegatingOAuth2TokenValidator<>(
+				List.of(new JwtTimestampValidator(properties.clockSkew()), new JwtIssuerValidator(properties.issuer()),
+						new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+								(aud) -> aud != null && aud.contains(properties.audience())),
+						new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+						new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank())));
+	}
+
+}

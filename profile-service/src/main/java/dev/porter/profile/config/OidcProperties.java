@@ -1,0 +1,58 @@
+package dev.porter.profile.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotBlank;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where caller tokens come from and what they must say.
+ *
+ * @param issuerUri the issuer ({@code OIDC_ISSUER_URI}); discovery gives every endpoint
+ * @param audience the API identifier a token's {@code aud} must contain
+ * ({@code API_AUDIENCE})
+ * @param jwksUri overrides discovery's {@code jwks_uri} ({@code OIDC_JWKS_URI}, docker
+ * compose)
+ * @param userinfoUri overrides discovery's {@code userinfo_endpoint}
+ * ({@code OIDC_USERINFO_URI})
+ * @param clockSkew tolerance on {@code exp}/{@code nbf}
+ */
+@Validated
+@ConfigurationProperties("porter.oidc")
+public record OidcProperties(@NotBlank(message = "set OIDC_ISSUER_URI") String issuerUri,
+		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable String jwksUri, @Nullable String userinfoUri,
+		@DefaultValue("60s") Duration clockSkew) {
+
+	public OidcProperties {
+		if (issuerUri != null && !issuerUri.isBlank()) {
+			Uris.required(issuerUri, "OIDC_ISSUER_URI");
+		}
+		Uris.optional(jwksUri, "OIDC_JWKS_URI");
+		Uris.optional(userinfoUri, "OIDC_USERINFO_URI");
+	}
+
+	/**
+	 * The issuer exactly as tokens carry it in {@code iss} (Auth0's ends with a slash).
+	 */
+	public String issuer() {
+		return this.issuerUri.trim();
+	}
+
+	public URI discoveryUri() {
+		return Uris.withTrailingSlash(URI.create(issuer())).resolve(".well-known/openid-configuration");
+	}
+
+	public @Nullable URI jwksOverride() {
+		return Uris.optional(this.jwksUri, "OIDC_JWKS_URI");
+	}
+
+	public @Nullable URI userinfoOverride() {
+		return Uris.optional(this.userinfoUri, "OIDC_USERINFO_URI");
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.porter.profile.config;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.porter.profile.problem.ProblemAccessDeniedHandler;
+import dev.porter.profile.problem.ProblemAuthenticationEntryPoint;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The single filter chain: a stateless bearer-token API. Only health probes and metrics
+ * are open; no scope is required beyond a valid token for {@code API_AUDIENCE} (the
+ * gateway's login asks for {@code openid profile email offline_access}).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+			JsonMapper mapper) {
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(mapper);
+		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler(mapper);
+		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache((cache) -> cache.disable())
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health/**", "/actuator/prometheus")
+				.permitAll()
+				.anyExchange()
+				.authenticated())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder))
+				.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(accessDenied))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+			.build();
+	}
+
+	@Bean
+	OidcEndpoints oidcEndpoints(OidcProperties properties,
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
+		return new OidcEndpoints(properties, identityProviderWebClient);
+	}
+
+	@Bean
+	ReactiveJwtDecoder jwtDecoder(OidcProperties properties, OidcEndpoints endpoints,
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
+		return new LazyJwtDecoder(properties, endpoints, identityProviderWebClient);
+	}
+
+}

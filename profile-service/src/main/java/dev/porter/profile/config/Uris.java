@@ -1,0 +1,53 @@
+package dev.porter.profile.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses the URI settings so that a malformed value stops start-up with the name of the
+ * environment variable that holds it.
+ */
+final class Uris {
+
+	private Uris() {
+	}
+
+	static URI required(@Nullable String value, String variable) {
+		URI uri = optional(value, variable);
+		if (uri == null) {
+			throw new IllegalArgumentException("set " + variable);
+		}
+		return uri;
+	}
+
+	static @Nullable URI optional(@Nullable String value, String variable) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			URI uri = new URI(value.trim());
+			if (!uri.isAbsolute() || uri.getHost() == null
+					|| !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+				throw new IllegalArgumentException(variable + " must be an absolute http(s) URI");
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException(variable + " is not a valid URI");
+		}
+	}
+
+	/** Auth0 identifiers end with a slash; relative resolution needs it too. */
+	static URI withTrailingSlash(URI uri) {
+		String text = uri.toString();
+		return text.endsWith("/") ? uri : URI.create(text + "/");
+	}
+
+	static URI origin(URI uri) {
+		int port = uri.getPort();
+		return URI.create(uri.getScheme() + "://" + uri.getHost() + ((port != -1) ? ":" + port : ""));
+	}
+
+}

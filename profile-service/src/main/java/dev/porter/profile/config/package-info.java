@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.directory;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,89 @@
+package dev.porter.profile.me;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.porter.profile.cache.CacheStatus;
+import dev.porter.profile.cache.Cached;
+import dev.porter.profile.cache.Lookup;
+import dev.porter.profile.directory.DirectoryClient;
+import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.userinfo.Userinfo;
+import dev.porter.profile.userinfo.UserinfoClient;
+
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Service;
+
+/**
+ * The caller's profile: {@code /userinfo} and the directory user, each through its cache,
+ * fetched in parallel and merged; metadata changes sent as a delta and written through.
+ */
+@Service
+class MeService {
+
+	private final UserinfoClient userinfoClient;
+
+	private final DirectoryClient directoryClient;
+
+	private final ProfileCaches caches;
+
+	private final ProfileMerger merger;
+
+	private final JsonMapper mapper;
+
+	MeService(UserinfoClient userinfoClient, DirectoryClient directoryClient, ProfileCaches caches,
+			ProfileMerger merger, JsonMapper mapper) {
+		this.userinfoClient = userinfoClient;
+		this.directoryClient = directoryClient;
+		this.caches = caches;
+		this.merger = merger;
+		this.mapper = mapper;
+	}
+
+	Mono<ProfileView> profile(Jwt jwt) {
+		return Mono.zip(userinfo(jwt), directoryUser(jwt.getSubject()))
+			.map((both) -> view(both.getT1().value(), both.getT2().value(),
+					CacheStatus.of(List.of(both.getT1().lookup(), both.getT2().lookup()))));
+	}
+
+	/**
+	 * Checks the resulting size against the current metadata, sends only the delta, and
+	 * reports success only with the user Auth0 returned (which is then cached).
+	 */
+	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
+		String sub = jwt.getSubject();
+		Mono<DirectoryUser> updated = directoryUser(sub).map(Cached::value)
+			.doOnNext((current) -> patch.applyTo(userMetadata(current), this.mapper))
+			.then(Mono.defer(() -> this.directoryClient.patchUserMetadata(sub, patch.delta())))
+			.doOnNext((user) -> this.caches.directory().put(sub, user));
+		return Mono.zip(userinfo(jwt), updated)
+			.map((both) -> view(both.getT1().value(), both.getT2(),
+					CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
+	}
+
+	private Mono<Cached<Userinfo>> userinfo(Jwt jwt) {
+		String sub = jwt.getSubject();
+		String token = jwt.getTokenValue();
+		String scopes = (jwt.getClaimAsString("scope") != null) ? jwt.getClaimAsString("scope") : "";
+		return this.caches.userinfo().get(UserinfoKey.of(sub, scopes), () -> this.userinfoClient.fetch(sub, token));
+	}
+
+	private Mono<Cached<DirectoryUser>> directoryUser(String sub) {
+		return this.caches.directory().get(sub, () -> this.directoryClient.get(sub));
+	}
+
+	private ProfileView view(Userinfo userinfo, DirectoryUser user, String cacheStatus) {
+		return ProfileView.of(this.merger.merge(userinfo, user), cacheStatus, this.mapper);
+	}
+
+	private static ObjectNode userMetadata(DirectoryUser user) {
+		return (user.attributes().get("user_metadata") instanceof ObjectNode metadata) ? metadata
+				: JsonNodeFactory.instance.objectNode();
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.me;
+
+import org.jspecify.annotations.NullMarked;

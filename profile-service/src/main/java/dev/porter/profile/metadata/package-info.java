@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.metadata;
+
+import org.jspecify.annotations.NullMarked;

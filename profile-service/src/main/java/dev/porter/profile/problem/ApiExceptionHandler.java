@@ -1,0 +1,60 @@
+package dev.porter.profile.problem;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Turns every error raised behind the security filter chain into RFC 9457 problem+json;
+ * anything unexpected becomes a bare 500 with no exception text.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, @Nullable Object body,
+			@Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		if (status.is5xxServerError()) {
+			String detail = (ex instanceof ErrorResponse response) ? response.getBody().getDetail() : null;
+			log.warn("{} {} answered {} ({}): {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+					status.value(), detail, describe(ex.getCause()));
+		}
+		return super.handleExceptionInternal(ex, body, headers, status, exchange);
+	}
+
+	@ExceptionHandler(Exception.class)
+	Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
+		log.error("unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+				ex);
+		ProblemDetail problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+				"The request could not be completed.");
+		return Mono
+			.just(ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
+	}
+
+	// Class names only: messages of upstream exceptions may carry bodies or URIs with
+	// ids.
+	private static String describe(@Nullable Throwable cause) {
+		StringBuilder chain = new StringBuilder();
+		for (Throwable t = cause; t != null && chain.length() < 300; t = t.getCause()) {
+			chain.append((chain.length() > 0) ? " <- " : "").append(t.getClass().getSimpleName());
+		}
+		return (chain.length() > 0) ? chain.toString() : "-";
+	}
+
+}

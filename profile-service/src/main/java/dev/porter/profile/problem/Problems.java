@@ -1,0 +1,65 @@
+package dev.porter.profile.problem;
+
+import java.net.URI;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The problem types of the profile API: one place for their type URIs and titles.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
+ */
+public final class Problems {
+
+	static final String BASE = "https://porter.example/problems/";
+
+	private Problems() {
+	}
+
+	public static ProblemDetail of(HttpStatus status, String type, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(BASE + type));
+		problem.setTitle(title);
+		return problem;
+	}
+
+	static ProblemDetail unauthorized(String detail) {
+		return of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+	}
+
+	static ProblemDetail forbidden() {
+		return of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "The token does not allow this request.");
+	}
+
+	static ProblemDetail upstreamUnavailable(String upstream) {
+		return of(HttpStatus.SERVICE_UNAVAILABLE, "upstream-unavailable", "Upstream unavailable",
+				"The " + upstream + " service is unavailable and no cached copy can answer; try again later.");
+	}
+
+	static ProblemDetail upstreamBadResponse(String upstream) {
+		return of(HttpStatus.BAD_GATEWAY, "upstream-bad-response", "Bad upstream response",
+				"The " + upstream + " service gave an answer that cannot be used.");
+	}
+
+	static ProblemDetail userNotFound() {
+		return of(HttpStatus.NOT_FOUND, "user-not-found", "User not found",
+				"The user of this token does not exist in the directory.");
+	}
+
+	static ProblemDetail callerRateLimited() {
+		return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
+				"This user sent too many requests; wait for the time given in Retry-After.");
+	}
+
+	static ProblemDetail invalidMetadata() {
+		return of(HttpStatus.BAD_REQUEST, "invalid-metadata", "Invalid metadata",
+				"The body is not a valid user_metadata change; see errors.");
+	}
+
+	static ProblemDetail payloadTooLarge(int limit) {
+		return of(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large",
+				"The body must not exceed " + limit + " bytes.");
+	}
+
+}

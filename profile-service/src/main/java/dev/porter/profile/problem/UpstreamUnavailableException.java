@@ -1,0 +1,29 @@
+package dev.porter.profile.problem;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * 503: an upstream failed (timeout, 5xx, 429, open circuit) and no stale entry could
+ * answer.
+ */
+public final class UpstreamUnavailableException extends ErrorResponseException {
+
+	private final Duration retryAfter;
+
+	public UpstreamUnavailableException(String upstream, Duration retryAfter, @Nullable Throwable cause) {
+		super(HttpStatus.SERVICE_UNAVAILABLE, Problems.upstreamUnavailable(upstream), cause);
+		this.retryAfter = RetryAfter.atLeastOneSecond(retryAfter);
+		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.retryAfter));
+	}
+
+	public Duration getRetryAfter() {
+		return this.retryAfter;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.problem;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,63 @@
+package dev.porter.profile.upstream;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What went wrong with one upstream call, classified for the retry, the circuit breaker
+ * and the caller-facing problem. Never carries the upstream body: it may hold tokens.
+ */
+public final class UpstreamException extends RuntimeException {
+
+	private final String upstream;
+
+	private final Kind kind;
+
+	private final @Nullable Duration retryAfter;
+
+	public UpstreamException(String upstream, Kind kind, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+		super(upstream + " " + kind.name().toLowerCase(Locale.ROOT), cause, false, false);
+		this.upstream = upstream;
+		this.kind = kind;
+		this.retryAfter = retryAfter;
+	}
+
+	public String upstream() {
+		return this.upstream;
+	}
+
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * How long the upstream asked us to wait
+	 * ({@code Retry-After}/{@code X-RateLimit-Reset}).
+	 */
+	public @Nullable Duration retryAfter() {
+		return this.retryAfter;
+	}
+
+	/** A failure that another attempt may not meet: connect error, 5xx or 429. */
+	public boolean isTransient() {
+		return this.kind == Kind.UNAVAILABLE || this.kind == Kind.RATE_LIMITED;
+	}
+
+	public enum Kind {
+
+		/** connect error or 5xx */
+		UNAVAILABLE,
+		/** 429 */
+		RATE_LIMITED,
+		/** 404 on the user */
+		NOT_FOUND,
+		/** the caller's token was refused upstream */
+		TOKEN_REJECTED,
+		/** an answer that cannot be used (unexpected 4xx, unreadable body) */
+		BAD_RESPONSE
+
+	}
+
+}

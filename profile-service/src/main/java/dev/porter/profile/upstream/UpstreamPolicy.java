@@ -1,0 +1,120 @@
+package dev.porter.profile.upstream;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.ratelimiter.operator.RateLimiterOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import dev.porter.profile.problem.TokenRejectedException;
+import dev.porter.profile.problem.UpstreamBadResponseException;
+import dev.porter.profile.problem.UpstreamUnavailableException;
+import dev.porter.profile.problem.UserNotFoundException;
+
+/**
+ * The Resilience4j operators of one upstream, applied in one fixed order, innermost
+ * first: {@code Retry(CircuitBreaker(RateLimiter(TimeLimiter(Bulkhead(call)))))}, then
+ * the per-request deadline over all of it. Failures leave as the caller-facing problems.
+ */
+public final class UpstreamPolicy {
+
+	/** Retry-After sent when the upstream gave no better hint. */
+	static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+
+	private final String name;
+
+	private final Bulkhead bulkhead;
+
+	private final TimeLimiter timeLimiter;
+
+	private final RateLimiter rateLimiter;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final Retry retry;
+
+	private final Duration deadline;
+
+	public UpstreamPolicy(String name, Bulkhead bulkhead, TimeLimiter timeLimiter, RateLimiter rateLimiter,
+			CircuitBreaker circuitBreaker, Retry retry, Duration deadline) {
+		this.name = name;
+		this.bulkhead = bulkhead;
+		this.timeLimiter = timeLimiter;
+		this.rateLimiter = rateLimiter;
+		this.circuitBreaker = circuitBreaker;
+		this.retry = retry;
+		this.deadline = deadline;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public CircuitBreaker circuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
+	 * The operators and the deadline, with failures mapped to the caller-facing problems.
+	 */
+	public <T> Mono<T> apply(Mono<T> call) {
+		return decorate(call).onErrorMap(this::toProblem);
+	}
+
+	/** The operators and the deadline; failures stay {@link UpstreamException}s. */
+	public <T> Mono<T> decorate(Mono<T> call) {
+		return call.transformDeferred(BulkheadOperator.of(this.bulkhead))
+			.transformDeferred(TimeLimiterOperator.of(this.timeLimiter))
+			.transformDeferred(RateLimiterOperator.of(this.rateLimiter))
+			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
+			.transformDeferred(RetryOperator.of(this.retry))
+			// the caller's budget: no retry wait may run past it
+			.timeout(this.deadline);
+	}
+
+	public Throwable toProblem(Throwable ex) {
+		if (ex instanceof UpstreamException upstream) {
+			return switch (upstream.kind()) {
+				case NOT_FOUND -> new UserNotFoundException();
+				case TOKEN_REJECTED -> new TokenRejectedException();
+				case BAD_RESPONSE -> new UpstreamBadResponseException(this.name, ex);
+				case UNAVAILABLE, RATE_LIMITED -> unavailable(upstream.retryAfter(), ex);
+			};
+		}
+		if (ex instanceof CallNotPermittedException) {
+			return unavailable(this.circuitBreaker.getCircuitBreakerConfig()
+				.getWaitIntervalFunctionInOpenState()
+				.apply(1)
+				.longValue(), ex);
+		}
+		if (ex instanceof BulkheadFullException || ex instanceof RequestNotPermitted) {
+			return new UpstreamUnavailableException(this.name, Duration.ofSeconds(1), ex);
+		}
+		if (ex instanceof TimeoutException) {
+			return unavailable(null, ex);
+		}
+		return new UpstreamBadResponseException(this.name, ex);
+	}
+
+	private UpstreamUnavailableException unavailable(long waitMillis, Throwable ex) {
+		return unavailable(Duration.ofMillis(waitMillis), ex);
+	}
+
+	private UpstreamUnavailableException unavailable(@Nullable Duration wait, Throwable ex) {
+		return new UpstreamUnavailableException(this.name, (wait != null) ? wait : DEFAULT_RETRY_AFTER, ex);
+	}
+
+}

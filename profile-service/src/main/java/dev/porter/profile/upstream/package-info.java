@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.upstream;
+
+import org.jspecify.annotations.NullMarked;

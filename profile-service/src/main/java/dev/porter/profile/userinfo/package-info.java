@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.userinfo;
+
+import org.jspecify.annotations.NullMarked;

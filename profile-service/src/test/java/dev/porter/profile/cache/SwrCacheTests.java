@@ -1,0 +1,126 @@
+package dev.porter.profile.cache;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+import dev.porter.profile.problem.UpstreamUnavailableException;
+import dev.porter.profile.problem.UserNotFoundException;
+import dev.porter.profile.testsupport.FakeTicker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SwrCacheTests {
+
+	private final FakeTicker ticker = new FakeTicker();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final SwrCache<String, String> cache = new SwrCache<>("test", Duration.ofMinutes(5), Duration.ofHours(1),
+			100, this.ticker, Runnable::run, new CacheMeters(this.meters));
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	private Supplier<Mono<String>> loader(String value) {
+		return () -> Mono.fromSupplier(() -> value + this.loads.incrementAndGet());
+	}
+
+	private Supplier<Mono<String>> failing(RuntimeException error) {
+		return () -> Mono.defer(() -> {
+			this.loads.incrementAndGet();
+			return Mono.error(error);
+		});
+	}
+
+	private void expect(Supplier<Mono<String>> loader, String value, Lookup lookup) {
+		StepVerifier.create(this.cache.get("k", loader)).expectNext(new Cached<>(value, lookup)).verifyComplete();
+	}
+
+	@Test
+	void getWhenMissThenLoadsOnceAndReportsMiss() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void getWhenFreshThenHitWithRemainingTtlAndNoLoad() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofSeconds(88));
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.HIT, 212));
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.meters.get("profile.cache.lookups").tag("outcome", "hit").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void getWhenTwoCallersMissSameKeyThenLoadsOnceAndSecondCollapsed() {
+		Sinks.One<String> upstream = Sinks.one();
+		Supplier<Mono<String>> slow = () -> {
+			this.loads.incrementAndGet();
+			return upstream.asMono();
+		};
+		Mono<Cached<String>> first = this.cache.get("k", slow);
+		Mono<Cached<String>> second = this.cache.get("k", slow);
+		StepVerifier.create(first.zipWith(second)).then(() -> upstream.tryEmitValue("v")).assertNext((both) -> {
+			assertThat(both.getT1().lookup().outcome()).isEqualTo(Lookup.Outcome.MISS);
+			assertThat(both.getT2().lookup().outcome()).isEqualTo(Lookup.Outcome.COLLAPSED);
+			assertThat(both.getT2().value()).isEqualTo("v");
+		}).verifyComplete();
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void getWhenStaleThenServedAtOnceAndRevalidatedInBackground() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		assertThat(this.loads).hasValue(2);
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.HIT, 300));
+	}
+
+	@Test
+	void getWhenRevalidationFailsThenStaleFlaggedUntilWindowEnds() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(5), null);
+		expect(failing(down), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		expect(failing(down), "v1", new Lookup(Lookup.Outcome.STALE_AFTER_ERROR, -60));
+		this.ticker.advance(Duration.ofHours(1));
+		StepVerifier.create(this.cache.get("k", failing(down)))
+			.expectError(UpstreamUnavailableException.class)
+			.verify();
+	}
+
+	@Test
+	void getWhenRevalidationFindsUserGoneThenEntryDropped() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		expect(failing(new UserNotFoundException()), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		StepVerifier.create(this.cache.get("k", failing(new UserNotFoundException())))
+			.expectError(UserNotFoundException.class)
+			.verify();
+	}
+
+	@Test
+	void getWhenLoadFailsThenErrorNotCached() {
+		StepVerifier.create(this.cache.get("k", failing(new IllegalStateException("boom"))))
+			.expectError(IllegalStateException.class)
+			.verify();
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	@Test
+	void putWhenWrittenThroughThenNextGetIsFreshHitWithoutLoad() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(4));
+		this.cache.put("k", "patched");
+		expect(loader("v"), "patched", new Lookup(Lookup.Outcome.HIT, 300));
+		assertThat(this.loads).hasValue(1);
+	}
+
+}

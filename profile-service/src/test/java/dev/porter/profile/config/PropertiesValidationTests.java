@@ -1,0 +1,97 @@
+package dev.porter.profile.config;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A missing or malformed setting stops start-up with a message naming the variable. */
+class PropertiesValidationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Settings.class)
+		.withPropertyValues("porter.oidc.issuer-uri=http://localhost:9000/",
+				"porter.oidc.audience=https://porter.example/api",
+				"porter.directory.base-uri=http://localhost:9000/api/v2/", "porter.directory.client-id=porter-profile",
+				"porter.directory.client-secret=test-only-secret");
+
+	private static String failureText(Throwable failure) {
+		StringBuilder text = new StringBuilder();
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			text.append(t.getMessage()).append('\n');
+		}
+		return text.toString();
+	}
+
+	@Test
+	void startWhenSettingsCompleteThenDerivesTokenUriAndAudienceFromManagementOrigin() {
+		this.runner.run((context) -> {
+			DirectoryProperties directory = context.getBean(DirectoryProperties.class);
+			assertThat(directory.resolvedTokenUri()).hasToString("http://localhost:9000/oauth/token");
+			assertThat(directory.resolvedAudience()).isEqualTo("http://localhost:9000/api/v2/");
+		});
+	}
+
+	@Test
+	void startWhenTokenUriAndAudienceGivenThenUsedAsIs() {
+		this.runner
+			.withPropertyValues("porter.directory.token-uri=http://dev-idp:9000/oauth/token",
+					"porter.directory.audience=https://tenant.example/api/v2/")
+			.run((context) -> {
+				DirectoryProperties directory = context.getBean(DirectoryProperties.class);
+				assertThat(directory.resolvedTokenUri()).hasToString("http://dev-idp:9000/oauth/token");
+				assertThat(directory.resolvedAudience()).isEqualTo("https://tenant.example/api/v2/");
+			});
+	}
+
+	@Test
+	void startWhenClientSecretMissingThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.directory.client-secret=").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_SECRET");
+		});
+	}
+
+	@Test
+	void startWhenClientIdMissingThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.directory.client-id=").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_ID");
+		});
+	}
+
+	@Test
+	void startWhenJwksUriMalformedThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.oidc.jwks-uri=not a uri").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(failureText(context.getStartupFailure())).contains("OIDC_JWKS_URI");
+		});
+	}
+
+	@Test
+	void startWhenManagementUriRelativeThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.directory.base-uri=/api/v2/").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+				.contains("AUTH0_MANAGEMENT_URI");
+		});
+	}
+
+	@Test
+	void startWhenIssuerMissingThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.oidc.issuer-uri=").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(failureText(context.getStartupFailure())).contains("OIDC_ISSUER_URI");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ OidcProperties.class, DirectoryProperties.class })
+	static class Settings {
+
+	}
+
+}

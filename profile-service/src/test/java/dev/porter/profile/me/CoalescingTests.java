@@ -1,0 +1,125 @@
+package dev.porter.profile.me;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+import dev.porter.profile.testsupport.UserinfoEcho;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Concurrent cold requests, counted at the stubs. */
+class CoalescingTests extends ProfileServiceIntegrationTest {
+
+	private static final int CALLERS = 200;
+
+	private List<ResponseEntity<String>> getMeConcurrently(Function<Integer, String> tokenOf) {
+		ConnectionProvider pool = ConnectionProvider.builder("coalescing")
+			.maxConnections(CALLERS + 10)
+			.pendingAcquireMaxCount(-1)
+			.build();
+		try {
+			WebClient web = WebClient.builder()
+				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+				.baseUrl("http://localhost:" + this.port)
+				.build();
+			return Flux.range(0, CALLERS)
+				.flatMap((i) -> web.get()
+					.uri("/me")
+					.headers((h) -> h.setBearerAuth(tokenOf.apply(i)))
+					.retrieve()
+					.toEntity(String.class), CALLERS)
+				.collectList()
+				.block(Duration.ofSeconds(60));
+		}
+		finally {
+			pool.disposeLater().block(Duration.ofSeconds(5));
+		}
+	}
+
+	// A fresh JVM answers its first requests slowly (class loading, JIT); warm the path
+	// with
+	// another user so that the per-attempt timeouts measure the upstreams, then start
+	// cold.
+	@BeforeEach
+	void warmUpThenStartCold() {
+		String token = TestJwts.mint(issuer(), "auth0|warm-up");
+		upstreams.idp().stubFor(get(urlEqualTo("/userinfo")).willReturn(okJson("{\"sub\":\"auth0|warm-up\"}")));
+		upstreams.management()
+			.stubFor(get(urlEqualTo("/api/v2/users/auth0%7Cwarm-up")).willReturn(okJson("{\"nickname\":\"w\"}")));
+		this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange().expectStatus().isOk();
+		coldStart();
+	}
+
+	@Test
+	void getMeWhenManyCallersMissSameColdUserThenOneUserinfoAndOneManagementCall() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo"))
+				.willReturn(okJson(Fixtures.read("userinfo/recorded.json")).withFixedDelay(300)));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(300)));
+
+		List<ResponseEntity<String>> responses = getMeConcurrently((i) -> token);
+
+		assertThat(responses).hasSize(CALLERS).allMatch((r) -> r.getStatusCode().value() == 200);
+		upstreams.idp().verify(1, getRequestedFor(urlEqualTo("/userinfo")));
+		upstreams.management().verify(1, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+		upstreams.idp().verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		Map<String, Long> statuses = responses.stream()
+			.collect(Collectors.groupingBy(
+					(r) -> r.getHeaders().getFirst("Cache-Status").replaceAll("ttl=-?\\d+", "ttl=N"),
+					Collectors.counting()));
+		assertThat(statuses.get("profile-service; fwd=uri-miss; collapsed")).isPositive();
+		assertThat(statuses.getOrDefault("profile-service; fwd=uri-miss; stored", 0L)).isBetween(1L, 2L);
+	}
+
+	@Test
+	void getMeWhenManyDifferentColdUsersWithoutM2mTokenThenOneTokenRequest() {
+		upstreams.idp()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.willReturn(okJson(Fixtures.read("token/client-credentials.json")).withFixedDelay(300)));
+		String[] tokens = new String[CALLERS];
+		for (int i = 0; i < CALLERS; i++) {
+			tokens[i] = TestJwts.mint(issuer(), "auth0|user" + i);
+		}
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(
+					com.github.tomakehurst.wiremock.client.WireMock.aResponse().withTransformers(UserinfoEcho.NAME)));
+		upstreams.management()
+			.stubFor(get(urlPathMatching("/api/v2/users/auth0%7Cuser\\d+"))
+				.willReturn(okJson("{\"nickname\":\"someone\",\"identities\":[]}")));
+
+		List<ResponseEntity<String>> responses = getMeConcurrently((i) -> tokens[i]);
+
+		assertThat(responses).hasSize(CALLERS).allMatch((r) -> r.getStatusCode().value() == 200);
+		upstreams.idp().verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		upstreams.management().verify(CALLERS, getRequestedFor(urlPathMatching("/api/v2/users/.*")));
+	}
+
+}

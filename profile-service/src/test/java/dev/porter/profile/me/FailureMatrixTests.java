@@ -1,0 +1,136 @@
+package dev.porter.profile.me;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each Management API failure, with and without a stale entry. Test settings: 6 s per
+ * attempt, 3 attempts, 1 s longest honoured wait, 12 s deadline, circuit open for 30 s.
+ */
+class FailureMatrixTests extends ProfileServiceIntegrationTest {
+
+	enum Fault {
+
+		/** answers after the attempt timeout: not retried */
+		SLOW(1, "5"),
+		/** 500 on every attempt */
+		SERVER_ERROR(3, "5"),
+		/** 429 whose reset is 30 s away: beyond the wait budget, not retried */
+		RATE_LIMITED(1, "30"),
+		/** port closed */
+		CONNECTION_REFUSED(0, "5"),
+		/** the management circuit is open: no call at all */
+		CIRCUIT_OPEN(0, "30");
+
+		final int upstreamCalls;
+
+		final String retryAfter;
+
+		Fault(int upstreamCalls, String retryAfter) {
+			this.upstreamCalls = upstreamCalls;
+			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	private String alice() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		return token;
+	}
+
+	private void inject(Fault fault) {
+		switch (fault) {
+			case SLOW -> upstreams.management()
+				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+					.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(6500)));
+			case SERVER_ERROR -> upstreams.management()
+				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+					.willReturn(Upstreams.status(500).withBody("secret-internal-trace")));
+			case RATE_LIMITED -> upstreams.management()
+				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(429)
+					.withHeader("Content-Type", "application/json")
+					.withHeader("X-RateLimit-Limit", "2")
+					.withHeader("X-RateLimit-Remaining", "0")
+					.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 30))
+					.withBody(Fixtures.read("management/error-rate-limit.json"))));
+			case CONNECTION_REFUSED -> upstreams.refuseManagement();
+			case CIRCUIT_OPEN -> managementCircuit().transitionToOpenState();
+		}
+		upstreams.management().resetRequests();
+	}
+
+	private WebTestClient.ResponseSpec getMe(String token) {
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Fault.class)
+	void getMeWhenManagementFailsAndNothingCachedThenServiceUnavailableProblem(Fault fault) {
+		String token = alice();
+		inject(fault);
+		EntityExchangeResult<String> result = getMe(token).expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody(String.class)
+			.returnResult();
+		String retryAfter = result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+		assertThat(Integer.parseInt(retryAfter)).isCloseTo(Integer.parseInt(fault.retryAfter),
+				org.assertj.core.data.Offset.offset(1));
+		assertThat(result.getResponseBody()).contains("\"status\":503")
+			.contains("https://porter.example/problems/upstream-unavailable")
+			.doesNotContain("secret-internal-trace", "too_many_requests", "Exception", "test-access-token");
+		if (fault != Fault.CONNECTION_REFUSED) {
+			upstreams.management().verify(fault.upstreamCalls, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Fault.class)
+	void getMeWhenManagementFailsAndStaleEntryExistsThenServesStaleFlaggedUpstreamError(Fault fault) {
+		String token = alice();
+		getMe(token).expectStatus().isOk();
+		this.ticker.advance(Duration.ofMinutes(6));
+		inject(fault);
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Cache-Status", "profile-service; hit; ttl=-60")
+			.expectBody()
+			.jsonPath("$.user_metadata.favourite_attack")
+			.isEqualTo("roundhouse_kick");
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+		String status = "";
+		while (System.nanoTime() < deadline && !status.contains("stale-upstream-error")) {
+			status = getMe(token).expectStatus()
+				.isOk()
+				.returnResult(String.class)
+				.getResponseHeaders()
+				.getFirst("Cache-Status");
+		}
+		assertThat(status).isEqualTo("profile-service; hit; ttl=-60; detail=stale-upstream-error");
+	}
+
+}

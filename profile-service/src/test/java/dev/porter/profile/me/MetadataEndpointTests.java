@@ -1,0 +1,176 @@
+package dev.porter.profile.me;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+class MetadataEndpointTests extends ProfileServiceIntegrationTest {
+
+	private String alice() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded-patched.json"))));
+		return token;
+	}
+
+	private WebTestClient.ResponseSpec patchMetadata(String token, String contentType, String body) {
+		return this.client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.CONTENT_TYPE, contentType)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	@Test
+	void patchMetadataWhenValidThenSendsOnlyDeltaAndAnswersMergedProfile() {
+		String token = alice();
+		patchMetadata(token, "application/json", "{\"theme\":\"dark\",\"old\":null}").expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Cache-Status", "profile-service; fwd=method; stored")
+			.expectHeader()
+			.valueEquals(HttpHeaders.CACHE_CONTROL, "no-store")
+			.expectBody()
+			.jsonPath("$.user_metadata.theme")
+			.isEqualTo("dark")
+			.jsonPath("$.user_metadata.favourite_attack")
+			.isEqualTo("roundhouse_kick")
+			.jsonPath("$.sub")
+			.isEqualTo(Upstreams.ALICE);
+		upstreams.management()
+			.verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH))
+				.withRequestBody(equalToJson("{\"user_metadata\":{\"theme\":\"dark\",\"old\":null}}")));
+	}
+
+	@Test
+	void patchMetadataWhenMergePatchContentTypeThenAccepted() {
+		patchMetadata(alice(), "application/merge-patch+json", "{\"theme\":\"dark\"}").expectStatus().isOk();
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenConfirmedThenLaterGetServesWrittenThroughUser() {
+		String token = alice();
+		patchMetadata(token, "application/json", "{\"theme\":\"dark\"}").expectStatus().isOk();
+		this.client.get()
+			.uri("/me")
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueMatches("Cache-Status", "profile-service; hit; ttl=\\d+")
+			.expectBody()
+			.jsonPath("$.user_metadata.theme")
+			.isEqualTo("dark");
+		upstreams.management().verify(1, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenAuth0FailsThenNoSuccessAndCacheUnchanged() {
+		String token = alice();
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(500)));
+		patchMetadata(token, "application/json", "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		this.client.get()
+			.uri("/me")
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectBody()
+			.jsonPath("$.user_metadata.theme")
+			.doesNotExist();
+	}
+
+	@Test
+	void patchMetadataWhenResultWouldExceedTenKibThenBadRequestAndNothingSent() {
+		String token = alice();
+		String big = "x".repeat(5000);
+		patchMetadata(token, "application/json", "{\"a\":\"" + big + "\",\"b\":\"" + big + "\",\"c\":\"" + big + "\"}")
+			.expectStatus()
+			.isBadRequest();
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
+	}
+
+	static java.util.stream.Stream<Arguments> badBodies() {
+		String deep = "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":1}}}}}}";
+		return java.util.stream.Stream.of(Arguments.of("invalid JSON", "application/json", "{\"theme\":", 400, ""),
+				Arguments.of("array", "application/json", "[{\"theme\":\"dark\"}]", 400, ""),
+				Arguments.of("string", "application/json", "\"dark\"", 400, ""),
+				Arguments.of("empty body", "application/json", " ", 400, ""),
+				Arguments.of("deep nesting", "application/json", deep, 400, "/a/b/c/d/e"),
+				Arguments.of("dotted key", "application/json", "{\"preference.color\":\"pink\"}", 400,
+						"/preference.color"),
+				Arguments.of("dollar key", "application/json", "{\"a\":{\"$where\":1}}", 400, "/a/$where"),
+				Arguments.of("empty key", "application/json", "{\"\":1}", 400, "/"),
+				Arguments.of("too long key", "application/json", "{\"" + "k".repeat(101) + "\":1}", 400,
+						"/" + "k".repeat(101)),
+				Arguments.of("app_metadata", "application/json", "{\"app_metadata\":{\"plan\":\"free\"}}", 400,
+						"/app_metadata"),
+				Arguments.of("email", "application/json", "{\"email\":\"evil@example.com\"}", 400, "/email"),
+				Arguments.of("too large", "application/json", "{\"a\":\"" + "x".repeat(17 * 1024) + "\"}", 413, null),
+				Arguments.of("wrong content type", "text/plain", "{\"theme\":\"dark\"}", 415, null));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badBodies")
+	void patchMetadataWhenBodyBadThenClientErrorAndNothingSentUpstream(String name, String contentType, String body,
+			int status, String pointer) {
+		String token = alice();
+		WebTestClient.BodyContentSpec response = patchMetadata(token, contentType, body).expectStatus()
+			.isEqualTo(status)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(status);
+		if (pointer != null) {
+			response.jsonPath("$.errors[0].pointer").isEqualTo(pointer);
+		}
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
+		upstreams.idp().verify(0, getRequestedFor(urlEqualTo("/userinfo")));
+	}
+
+	@Test
+	void patchMetadataWhenSeveralKeysBadThenOnePointerEach() {
+		patchMetadata(alice(), "application/json", "{\"a.b\":1,\"c$\":2,\"ok\":{\"d.e\":3}}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors.length()")
+			.isEqualTo(3);
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenAnonymousThenUnauthorizedAndNothingSent() {
+		this.client.patch()
+			.uri("/me/metadata")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"theme\":\"dark\"}")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.porter.profile.metadata;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.porter.profile.problem.InvalidMetadataException;
+import dev.porter.profile.problem.PayloadTooLargeException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class MetadataPatchTests {
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	private ObjectNode object(String json) {
+		return (ObjectNode) this.mapper.readTree(json);
+	}
+
+	@Test
+	void applyToWhenValueIsNullThenRemovesKey() {
+		MetadataPatch patch = MetadataPatch.parse("{\"theme\":null}", this.mapper);
+		assertThat(patch.applyTo(object("{\"theme\":\"dark\",\"country\":\"NZ\"}"), this.mapper))
+			.isEqualTo(object("{\"country\":\"NZ\"}"));
+	}
+
+	@Test
+	void applyToWhenNestedObjectThenReplacedWholeAsAuth0Does() {
+		MetadataPatch patch = MetadataPatch.parse("{\"addresses\":{\"home\":\"742 Evergreen Terrace\"}}", this.mapper);
+		ObjectNode current = object("{\"profileCode\":1479,\"addresses\":{\"work\":\"100 Industrial Way\"}}");
+		assertThat(patch.applyTo(current, this.mapper))
+			.isEqualTo(object("{\"profileCode\":1479,\"addresses\":{\"home\":\"742 Evergreen Terrace\"}}"));
+	}
+
+	@Test
+	void deltaWhenParsedThenIsExactlyTheBody() {
+		assertThat(MetadataPatch.parse("{\"a\":1,\"b\":null}", this.mapper).delta())
+			.isEqualTo(object("{\"a\":1,\"b\":null}"));
+	}
+
+	@Test
+	void parseWhenNestingIsFiveLevelsThenAccepted() {
+		assertThat(MetadataPatch.parse("{\"a\":{\"b\":{\"c\":{\"d\":[1]}}}}", this.mapper).delta()).isNotNull();
+	}
+
+	@Test
+	void parseWhenArrayNestsTooDeepThenPointerIncludesIndex() {
+		assertThatExceptionOfType(InvalidMetadataException.class)
+			.isThrownBy(() -> MetadataPatch.parse("{\"a\":[[[[{\"x\":1}]]]]}", this.mapper))
+			.satisfies(
+					(ex) -> assertThat(ex.getBody().getProperties().get("errors").toString()).contains("/a/0/0/0/0"));
+	}
+
+	@Test
+	void parseWhenKeyHasSlashOrTildeThenPointerEscaped() {
+		assertThat(MetadataPatch.pointer("", "a/b~c")).isEqualTo("/a~1b~0c");
+	}
+
+	@Test
+	void parseWhenValueContainsDotThenAccepted() {
+		assertThat(MetadataPatch.parse("{\"color\":\"light.blue\"}", this.mapper).delta().get("color").asString())
+			.isEqualTo("light.blue");
+	}
+
+	@Test
+	void parseWhenBodyOverSixteenKibThenPayloadTooLarge() {
+		String body = "{\"a\":\"" + "x".repeat(MetadataPatch.MAX_BODY_BYTES) + "\"}";
+		assertThatExceptionOfType(PayloadTooLargeException.class)
+			.isThrownBy(() -> MetadataPatch.parse(body, this.mapper));
+	}
+
+	@Test
+	void parseWhenRootAttributeNamedThenRejectedAsReserved() {
+		assertThatExceptionOfType(InvalidMetadataException.class)
+			.isThrownBy(() -> MetadataPatch.parse("{\"name\":\"x\",\"theme\":\"dark\"}", this.mapper))
+			.satisfies((ex) -> assertThat(ex.getBody().getProperties().get("errors").toString()).contains("/name")
+				.doesNotContain("/theme"));
+	}
+
+	@Test
+	void applyToWhenResultOverTenKibThenRejected() {
+		MetadataPatch patch = MetadataPatch.parse("{\"b\":\"" + "y".repeat(6000) + "\"}", this.mapper);
+		assertThatExceptionOfType(InvalidMetadataException.class)
+			.isThrownBy(() -> patch.applyTo(object("{\"a\":\"" + "x".repeat(6000) + "\"}"), this.mapper));
+	}
+
+}

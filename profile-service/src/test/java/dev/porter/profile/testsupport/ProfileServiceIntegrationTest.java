@@ -1,0 +1,124 @@
+package dev.porter.profile.testsupport;
+
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.BeforeEach;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import dev.porter.profile.directory.TestManagementTokens;
+import dev.porter.profile.me.ProfileCaches;
+import dev.porter.profile.upstream.UpstreamPolicy;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The service on a random port against {@link Upstreams}; every test class extending this
+ * shares one context. Each test starts cold: stubs, caches, circuits and the M2M token
+ * reset.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import(ProfileServiceIntegrationTest.TestClock.class)
+public abstract class ProfileServiceIntegrationTest {
+
+	protected static final Upstreams upstreams = Upstreams.instance();
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	protected FakeTicker ticker;
+
+	@Autowired
+	protected ProfileCaches caches;
+
+	@Autowired
+	@Qualifier("management")
+	protected UpstreamPolicy management;
+
+	@Autowired
+	@Qualifier("userinfo")
+	protected UpstreamPolicy userinfo;
+
+	@Autowired
+	private ApplicationContext context;
+
+	protected WebTestClient client;
+
+	@DynamicPropertySource
+	static void upstreamProperties(DynamicPropertyRegistry registry) {
+		registry.add("porter.oidc.issuer-uri", upstreams::issuer);
+		registry.add("porter.directory.base-uri", upstreams::managementUri);
+		registry.add("porter.directory.token-uri", () -> upstreams.issuer() + "oauth/token");
+		registry.add("porter.directory.client-id", () -> "porter-profile");
+		registry.add("porter.directory.client-secret", () -> "test-only-secret");
+		registry.add("porter.directory.app-metadata-allow-list", () -> "plan");
+		registry.add("porter.api.caller-limit-for-period", () -> "100000");
+		for (String upstream : new String[] { "userinfo", "management" }) {
+			String prefix = "porter.resilience." + upstream + ".";
+			registry.add(prefix + "deadline", () -> "12s");
+			registry.add(prefix + "attempt-timeout", () -> "6s");
+			// fewer connections than stub threads: 200 simultaneous connects would
+			// overflow the
+			// stub's accept backlog and stall on SYN retransmits
+			registry.add(prefix + "max-connections", () -> "32");
+			registry.add(prefix + "initial-backoff", () -> "20ms");
+			registry.add(prefix + "max-retry-wait", () -> "1s");
+			registry.add(prefix + "minimum-calls", () -> "1000");
+			registry.add(prefix + "sliding-window-size", () -> "1000");
+			registry.add(prefix + "max-concurrent", () -> "1000");
+			registry.add(prefix + "rate-limit-for-period", () -> "100000");
+		}
+	}
+
+	@BeforeEach
+	protected void coldStart() {
+		upstreams.reset();
+		this.caches.clear();
+		this.management.circuitBreaker().reset();
+		this.userinfo.circuitBreaker().reset();
+		TestManagementTokens.forget(this.context);
+		// one connection per request: no pooled connection (or global Reactor resources,
+		// which
+		// another test's application may dispose) carries over between tests
+		this.client = WebTestClient
+			.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+			.baseUrl("http://localhost:" + this.port)
+			.responseTimeout(Duration.ofSeconds(20))
+			.build();
+	}
+
+	protected String issuer() {
+		return upstreams.issuer();
+	}
+
+	protected CircuitBreaker managementCircuit() {
+		return this.management.circuitBreaker();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class TestClock {
+
+		@Bean
+		@Primary
+		FakeTicker testTicker() {
+			return new FakeTicker();
+		}
+
+	}
+
+}

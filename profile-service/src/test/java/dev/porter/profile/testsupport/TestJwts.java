@@ -1,0 +1,97 @@
+package dev.porter.profile.testsupport;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Access tokens shaped like Auth0's for a custom API ({@code aud} = [API, userinfo]),
+ * signed with a test RSA key that the stub serves as JWKS.
+ */
+public final class TestJwts {
+
+	public static final String AUDIENCE = "https://porter.example/api";
+
+	public static final String KID = "test-key";
+
+	static final RSAKey KEY = generate();
+
+	private static final RSAKey OTHER_KEY = generate();
+
+	private TestJwts() {
+	}
+
+	public static String jwks() {
+		return new JWKSet(KEY.toPublicJWK()).toString();
+	}
+
+	public static JWTClaimsSet.Builder claims(String issuer, String sub) {
+		Instant now = Instant.now();
+		return new JWTClaimsSet.Builder().issuer(issuer)
+			.subject(sub)
+			.audience(List.of(AUDIENCE, issuer + "userinfo"))
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+			.claim("azp", "porter-gateway")
+			.claim("scope", "openid profile email");
+	}
+
+	public static String mint(String issuer, String sub) {
+		return sign(claims(issuer, sub).build(), KEY);
+	}
+
+	public static String mint(String issuer, String sub, Consumer<JWTClaimsSet.Builder> customizer) {
+		JWTClaimsSet.Builder builder = claims(issuer, sub);
+		customizer.accept(builder);
+		return sign(builder.build(), KEY);
+	}
+
+	/** Same kid, another key: the signature cannot verify. */
+	public static String mintWithForeignKey(String issuer, String sub) {
+		return sign(claims(issuer, sub).build(), OTHER_KEY);
+	}
+
+	/** An unsecured JWT ({@code alg: none}) with otherwise valid claims. */
+	public static String mintUnsigned(String issuer, String sub) {
+		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+		String header = encoder.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
+		String payload = encoder.encodeToString(claims(issuer, sub).build().toString().getBytes());
+		return header + "." + payload + ".";
+	}
+
+	private static String sign(JWTClaimsSet claims, RSAKey key) {
+		try {
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KID).type(JOSEObjectType.JWT).build(), claims);
+			jwt.sign(new RSASSASigner(key));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static RSAKey generate() {
+		try {
+			return new RSAKeyGenerator(2048).keyID(KID).generate();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
