@@ -88,6 +88,11 @@ public final class ManagedProcess implements AutoCloseable {
 		throw new IllegalStateException(this.name + " did not log '" + text + "' within " + timeout + "\n" + logTail());
 	}
 
+	/** The operating-system process, e.g. to find the children a script started. */
+	public ProcessHandle handle() {
+		return this.process.toHandle();
+	}
+
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}

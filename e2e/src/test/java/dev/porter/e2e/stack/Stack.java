@@ -58,6 +58,7 @@ public final class Stack implements AutoCloseable {
 			Map<String, String> profileEnv = new LinkedHashMap<>(shared);
 			profileEnv.put("AUTH0_MANAGEMENT_CLIENT_ID", "porter-profile");
 			profileEnv.put("AUTH0_MANAGEMENT_CLIENT_SECRET", "porter-profile-dev-secret");
+			profileEnv.putAll(options.profileEnv());
 			CompletableFuture<Service> profileStart = CompletableFuture
 				.supplyAsync(() -> track(startJar(label, "profile-service", profilePort, profileEnv)));
 
@@ -69,6 +70,7 @@ public final class Stack implements AutoCloseable {
 				gatewayEnv.put("OIDC_CLIENT_SECRET", "porter-gateway-dev-secret");
 				gatewayEnv.put("PROFILE_SERVICE_URI", "http://localhost:" + profilePort);
 				gatewayEnv.put("PUBLIC_BASE_URL", "http://localhost:" + port);
+				gatewayEnv.putAll(options.gatewayEnv());
 				String name = (gatewayPorts.size() == 1) ? "gateway" : "gateway-" + (i + 1);
 				gatewayStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, gatewayEnv))));
 			}
@@ -120,6 +122,17 @@ public final class Stack implements AutoCloseable {
 
 	public String issuer() {
 		return this.devIdp.uri() + "/";
+	}
+
+	/**
+	 * Stops one service of this stack now (SIGTERM, then SIGKILL after a grace period),
+	 * e.g. to show how the others behave without it.
+	 */
+	public void stop(Service service) {
+		synchronized (this.started) {
+			this.started.remove(service.process());
+		}
+		service.process().close();
 	}
 
 	@Override

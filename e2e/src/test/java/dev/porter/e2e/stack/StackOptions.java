@@ -1,6 +1,8 @@
 package dev.porter.e2e.stack;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What a test needs of its stack.
@@ -8,15 +10,24 @@ import java.time.Duration;
  * @param accessTokenTtl dev-idp's access-token lifetime (short to exercise refresh)
  * @param gateways how many gateway instances
  * @param redis whether Redis runs and the services share state through it
+ * @param gatewayEnv extra environment for every gateway (e.g.
+ * {@code TOKEN_REFRESH_AHEAD})
+ * @param profileEnv extra environment for profile-service
  */
-public record StackOptions(Duration accessTokenTtl, int gateways, boolean redis) {
+public record StackOptions(Duration accessTokenTtl, int gateways, boolean redis, Map<String, String> gatewayEnv,
+		Map<String, String> profileEnv) {
+
+	public StackOptions {
+		gatewayEnv = Map.copyOf(gatewayEnv);
+		profileEnv = Map.copyOf(profileEnv);
+	}
 
 	public static StackOptions standard() {
-		return new StackOptions(Duration.ofHours(1), 1, false);
+		return new StackOptions(Duration.ofHours(1), 1, false, Map.of(), Map.of());
 	}
 
 	public StackOptions withAccessTokenTtl(Duration ttl) {
-		return new StackOptions(ttl, this.gateways, this.redis);
+		return new StackOptions(ttl, this.gateways, this.redis, this.gatewayEnv, this.profileEnv);
 	}
 
 	/**
@@ -24,11 +35,25 @@ public record StackOptions(Duration accessTokenTtl, int gateways, boolean redis)
 	 * token.
 	 */
 	public StackOptions withoutGateway() {
-		return new StackOptions(this.accessTokenTtl, 0, this.redis);
+		return new StackOptions(this.accessTokenTtl, 0, this.redis, this.gatewayEnv, this.profileEnv);
 	}
 
 	public StackOptions withSharedRedis(int gatewayCount) {
-		return new StackOptions(this.accessTokenTtl, gatewayCount, true);
+		return new StackOptions(this.accessTokenTtl, gatewayCount, true, this.gatewayEnv, this.profileEnv);
+	}
+
+	/** Sets an environment variable of every gateway, on top of what the stack sets. */
+	public StackOptions withGatewayEnv(String name, String value) {
+		Map<String, String> env = new LinkedHashMap<>(this.gatewayEnv);
+		env.put(name, value);
+		return new StackOptions(this.accessTokenTtl, this.gateways, this.redis, env, this.profileEnv);
+	}
+
+	/** Sets an environment variable of profile-service, on top of what the stack sets. */
+	public StackOptions withProfileEnv(String name, String value) {
+		Map<String, String> env = new LinkedHashMap<>(this.profileEnv);
+		env.put(name, value);
+		return new StackOptions(this.accessTokenTtl, this.gateways, this.redis, this.gatewayEnv, env);
 	}
 
 }
