@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Benchmark: GET /me through the gateway (session cookie; the gateway relays the session's access token) against
+# GET /me straight to profile-service with the same user's access token, same stack, same run.
+#
+#   bench/gateway-me.sh                                  # 2 threads, 32 connections, 2 alternating rounds of 15 s
+#   DURATION=30s ROUNDS=3 CONNECTIONS=64 bench/gateway-me.sh
+#
+# What it does: starts dev-idp, profile-service and gateway from their packaged jars (like ./run.sh, but on free
+# ports, so it never collides with a running ./run.sh), signs alice in through the gateway with curl and a cookie
+# jar (GET /bff/login -> dev-idp's form -> callback), and takes the access token dev-idp issued for that login from
+# its test control /dev/issued-tokens. Then, with wrk (/usr/bin/wrk):
+#   1. peak throughput: closed-loop wrk on both endpoints, alternating rounds (machine drift hits both alike);
+#   2. latency at half of peak: wrk 4 has no fixed-rate mode (wrk2's -R), so a Lua delay() paces each connection to
+#      give about half of the gateway's peak throughput in total, on both endpoints; the added latency is
+#      gateway p99 minus direct p99 at that rate.
+# Targets (issue 4): gateway >= 70 % of direct throughput; p99 added latency <= 2 ms at half of peak.
+# The per-user rate limits (gateway RATE_LIMIT, profile-service PROFILE_CALLER_RATE_LIMIT) are raised for the run;
+# everything else is the default configuration. Nothing here prints a token or a cookie.
+# Needs: a JDK, wrk, curl, jq; the jars (built offline if missing). Not part of ./mvnw verify.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+VERSION=0.1.0-SNAPSHOT
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-10s}
+ROUNDS=${ROUNDS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PACED_CONNECTIONS=${PACED_CONNECTIONS:-8}
+MVN_FLAGS=${MVN_FLAGS--o}
+
+for tool in wrk curl jq java; do
+  command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
+done
+for m in dev-idp profile-service gateway; do
+  if [ ! -f "$m/target/$m-$VERSION.jar" ]; then
+    ./mvnw -B -q $MVN_FLAGS -DskipTests package -pl dev-idp,profile-service,gateway
+    break
+  fi
+done
+
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    in_use "$port" || { echo "$port"; return; }
+  done
+}
+IDP=$(free_port); PS=$(free_port); GW=$(free_port)
+ISSUER="http://localhost:$IDP/"
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# dev-idp's seed with the gateway client's callback and logout URLs on this run's gateway port
+jq --arg o "http://localhost:$GW" '(.clients[] | select(.client_id == "porter-gateway")) |=
+  (.callbacks = [$o + "/login/oauth2/code/auth0"] | .allowed_logout_urls = [$o + "/"]
+   | .backchannel_logout_urls = [$o + "/bff/backchannel-logout"])' dev-idp/src/main/resources/seed.json >"$WORK/seed.json"
+
+start() { # name, then VAR=value pairs
+  local name=$1; shift
+  env "$@" java -Xmx512m -jar "$name/target/$name-$VERSION.jar" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+}
+start dev-idp PORT="$IDP" DEV_IDP_ISSUER="$ISSUER" DEV_IDP_SEED="file:$WORK/seed.json"
+start profile-service PORT="$PS" OIDC_ISSUER_URI="$ISSUER" AUTH0_MANAGEMENT_CLIENT_ID=porter-profile \
+  AUTH0_MANAGEMENT_CLIENT_SECRET=porter-profile-dev-secret PROFILE_CALLER_RATE_LIMIT=1000000
+start gateway PORT="$GW" OIDC_ISSUER_URI="$ISSUER" OIDC_CLIENT_ID=porter-gateway \
+  OIDC_CLIENT_SECRET=porter-gateway-dev-secret PROFILE_SERVICE_URI="http://localhost:$PS" \
+  PUBLIC_BASE_URL="http://localhost:$GW" RATE_LIMIT=1000000000
+
+wait_ready() { # name port
+  local deadline=$((SECONDS + 180))
+  until curl -fs "http://localhost:$2/actuator/health/readiness" >/dev/null 2>&1; do
+    for pid in "${PIDS[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "a service exited; $1's log:" >&2; tail -50 "$WORK/$1.log" >&2; exit 1; }
+    done
+    [ $SECONDS -lt $deadline ] || { echo "$1 not ready on :$2" >&2; tail -50 "$WORK/$1.log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+wait_ready dev-idp "$IDP"; wait_ready profile-service "$PS"; wait_ready gateway "$GW"
+
+# Sign in through the gateway as a browser would (curl sends Secure cookies to localhost over http).
+JAR="$WORK/cookies"
+curl -fsS -L -c "$JAR" -b "$JAR" -o "$WORK/login.html" "http://localhost:$GW/bff/login?returnTo=/"
+CSRF=$(sed -n 's/.*type="hidden" name="\([^"]*\)" value="\([^"]*\)".*/\1=\2/p' "$WORK/login.html" | head -1)
+[ -n "$CSRF" ] || { echo "no login form from dev-idp" >&2; exit 1; }
+curl -sS -L -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode username=alice --data-urlencode password=alice \
+  --data-urlencode "${CSRF%%=*}=${CSRF#*=}" "http://localhost:$IDP/login"
+SESSION=$(awk '$6 == "__Host-porter-session" { print $7 }' "$JAR" | tail -1)
+[ -n "$SESSION" ] || { echo "login through the gateway gave no session cookie" >&2; exit 1; }
+TOKEN=$(curl -fsS "http://localhost:$IDP/dev/issued-tokens?client_id=porter-gateway" | jq -r 'last.access_token')
+COOKIE="Cookie: __Host-porter-session=$SESSION"
+
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+[ "$(status -H "$COOKIE" -H 'Accept: application/json' "http://localhost:$GW/me")" = 200 ] ||
+  { echo "GET /me through the gateway failed" >&2; exit 1; }
+[ "$(status -H "Authorization: Bearer $TOKEN" "http://localhost:$PS/me")" = 200 ] ||
+  { echo "GET /me at profile-service failed" >&2; exit 1; }
+
+run() { # out-name endpoint duration connections [lua]
+  local url header
+  if [ "$2" = gateway ]; then url="http://localhost:$GW/me"; header="$COOKIE"
+  else url="http://localhost:$PS/me"; header="Authorization: Bearer $TOKEN"; fi
+  local threads=$THREADS; [ "$4" -lt "$threads" ] && threads=$4
+  wrk -t"$threads" -c"$4" -d"$3" --latency -H "$header" -H 'Accept: application/json' ${5:+-s "$5"} "$url" \
+    >"$WORK/$1.txt"
+}
+
+# wrk prints latency as 812.00us / 1.20ms / 1.02s; report milliseconds
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+report() { # out-name -> "rps p50 p99"
+  local rps p50 p99 errors
+  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/$1.txt")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$WORK/$1.txt")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/$1.txt")")
+  errors=$(awk '/Non-2xx|Socket errors/ { print }' "$WORK/$1.txt")
+  [ -z "$errors" ] || echo "$1: $errors" >&2
+  echo "$rps $p50 $p99"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+summary() { # endpoint -> "mean-rps median-p50 median-p99"
+  local rows
+  rows=$(for round in $(seq 1 "$ROUNDS"); do report "$1-$round"; done)
+  echo "$(awk '{ s += $1 } END { printf "%.0f", s / NR }' <<<"$rows")" \
+    "$(cut -d' ' -f2 <<<"$rows" | median)" "$(cut -d' ' -f3 <<<"$rows" | median)"
+}
+
+run warm-direct direct "$WARMUP" "$CONNECTIONS"
+run warm-gateway gateway "$WARMUP" "$CONNECTIONS"
+for round in $(seq 1 "$ROUNDS"); do
+  run "direct-$round" direct "$DURATION" "$CONNECTIONS"
+  run "gateway-$round" gateway "$DURATION" "$CONNECTIONS"
+done
+read -r D_RPS D_P50 D_P99 <<<"$(summary direct)"
+read -r G_RPS G_P50 G_P99 <<<"$(summary gateway)"
+RATIO=$(awk -v a="$G_RPS" -v b="$D_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')
+
+# Half of the gateway's peak, paced: each of PACED_CONNECTIONS waits delay ms between requests.
+HALF=$((G_RPS / 2))
+DELAY=$(awk -v c="$PACED_CONNECTIONS" -v r="$HALF" 'BEGIN { d = int(1000 * c / r); if (d < 1) d = 1; print d }')
+printf 'function delay()\n  return %s\nend\n' "$DELAY" >"$WORK/pace.lua"
+run half-direct direct "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
+run half-gateway gateway "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
+read -r HD_RPS HD_P50 HD_P99 <<<"$(report half-direct)"
+read -r HG_RPS HG_P50 HG_P99 <<<"$(report half-gateway)"
+ADDED=$(awk -v g="$HG_P99" -v d="$HD_P99" 'BEGIN { printf "%.2f", g - d }')
+
+printf '%-34s %12s %10s %10s\n' "" "requests/s" "p50 ms" "p99 ms"
+printf '%-34s %12s %10s %10s\n' "peak: GET /me direct" "$D_RPS" "$D_P50" "$D_P99"
+printf '%-34s %12s %10s %10s\n' "peak: GET /me via gateway" "$G_RPS" "$G_P50" "$G_P99"
+printf '%-34s %12s %10s %10s\n' "half load: GET /me direct" "$HD_RPS" "$HD_P50" "$HD_P99"
+printf '%-34s %12s %10s %10s\n' "half load: GET /me via gateway" "$HG_RPS" "$HG_P50" "$HG_P99"
+echo "gateway / direct throughput: ${RATIO}% (target >= 70%)"
+echo "p99 added by the gateway at ~${HALF} req/s (half of its peak): ${ADDED} ms (target <= 2 ms)"
+echo "peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per endpoint after $WARMUP warm-up"
+echo "half load: wrk -c$PACED_CONNECTIONS with a ${DELAY} ms delay per request per connection (wrk 4 has no -R)"
+echo "cores: $(nproc); load average before the run's end: $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "  round $round: direct $(report "direct-$round" | cut -d' ' -f1) req/s, gateway $(report "gateway-$round" | cut -d' ' -f1) req/s"
+done
