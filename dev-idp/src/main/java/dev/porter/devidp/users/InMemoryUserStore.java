@@ -1,11 +1,16 @@
 package dev.porter.devidp.users;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 import dev.porter.devidp.seed.Seed;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Users from the seed, in memory; restarting dev-idp resets them. */
@@ -33,8 +38,8 @@ public final class InMemoryUserStore implements UserStore {
 		Credentials credentials = this.credentialsByUsername.get(username);
 		// Development passwords are plain text in the seed; compare in constant time
 		// anyway, as a real IdP would.
-		if (credentials == null
-				|| !java.security.MessageDigest.isEqual(credentials.password().getBytes(), password.getBytes())) {
+		if (credentials == null || !MessageDigest.isEqual(credentials.password().getBytes(StandardCharsets.UTF_8),
+				password.getBytes(StandardCharsets.UTF_8))) {
 			return Optional.empty();
 		}
 		return Optional.of(credentials.userId());
@@ -44,6 +49,45 @@ public final class InMemoryUserStore implements UserStore {
 	public Optional<ObjectNode> update(String userId, UnaryOperator<ObjectNode> change) {
 		ObjectNode updated = this.usersById.computeIfPresent(userId, (id, stored) -> change.apply(stored.deepCopy()));
 		return Optional.ofNullable(updated).map(ObjectNode::deepCopy);
+	}
+
+	@Override
+	public synchronized Optional<ObjectNode> create(ObjectNode user, String password) {
+		// synchronized: the email check and the insert must be one step, or two
+		// concurrent sign-ups with one email would both succeed.
+		String userId = user.get("user_id").asString();
+		String email = emailOf(user);
+		if (this.usersById.containsKey(userId) || (email != null && emailTaken(email))) {
+			return Optional.empty();
+		}
+		this.usersById.put(userId, user.deepCopy());
+		if (email != null) {
+			this.credentialsByUsername.put(email, new Credentials(password, userId));
+		}
+		JsonNode username = user.get("username");
+		if (username != null && username.isString()) {
+			this.credentialsByUsername.put(username.asString(), new Credentials(password, userId));
+		}
+		return findById(userId);
+	}
+
+	@Override
+	public boolean changePassword(String userId, String password) {
+		if (!this.usersById.containsKey(userId)) {
+			return false;
+		}
+		this.credentialsByUsername.replaceAll((username, credentials) -> credentials.userId().equals(userId)
+				? new Credentials(password, userId) : credentials);
+		return true;
+	}
+
+	private boolean emailTaken(String email) {
+		return this.usersById.values().stream().anyMatch((stored) -> email.equals(emailOf(stored)));
+	}
+
+	private static @Nullable String emailOf(ObjectNode user) {
+		JsonNode email = user.get("email");
+		return (email != null && email.isString()) ? email.asString().toLowerCase(Locale.ROOT) : null;
 	}
 
 	private record Credentials(String password, String userId) {

@@ -23,9 +23,24 @@ public interface UserStore {
 
 	/**
 	 * Applies {@code change} to a copy of the stored user atomically and stores its
-	 * result.
+	 * result. When {@code change} throws, the stored user stays as it was and the
+	 * exception propagates.
 	 * @return the stored result, or empty when there is no such user
 	 */
 	Optional<ObjectNode> update(String userId, UnaryOperator<ObjectNode> change);
+
+	/**
+	 * Stores a new database user who signs in with their {@code email} (and their
+	 * {@code username}, when the user has one) and {@code password}, unless a user with
+	 * the same email, compared ignoring case, or the same {@code user_id} exists.
+	 * @return the stored user, or empty when the email or id is taken
+	 */
+	Optional<ObjectNode> create(ObjectNode user, String password);
+
+	/**
+	 * Replaces the password of the user with that id.
+	 * @return whether there is such a user
+	 */
+	boolean changePassword(String userId, String password);
 
 }

@@ -4,6 +4,7 @@ import dev.porter.devidp.seed.Seed;
 import dev.porter.devidp.seed.SeedLoader;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.io.ClassPathResource;
 
@@ -36,6 +37,35 @@ class InMemoryUserStoreTests {
 	@Test
 	void loadWhenAudienceNamesIssuerThenIssuerSubstituted() {
 		assertThat(this.seed.clientGrants()).allMatch((g) -> g.audience().equals("http://localhost:9000/api/v2/"));
+	}
+
+	@Test
+	void createWhenEmailFreeThenUserCanSignInWithEmail() {
+		ObjectNode user = JsonMapper.builder()
+			.build()
+			.createObjectNode()
+			.put("user_id", "auth0|abc")
+			.put("email", "carol@example.com");
+		assertThat(this.store.create(user, "carol-pw")).isPresent();
+		assertThat(this.store.authenticate("carol@example.com", "carol-pw")).contains("auth0|abc");
+	}
+
+	@Test
+	void createWhenEmailTakenIgnoringCaseThenEmpty() {
+		ObjectNode user = JsonMapper.builder()
+			.build()
+			.createObjectNode()
+			.put("user_id", "auth0|def")
+			.put("email", "Alice@Example.com");
+		assertThat(this.store.create(user, "x")).isEmpty();
+		assertThat(this.store.findById("auth0|def")).isEmpty();
+	}
+
+	@Test
+	void changePasswordWhenUserExistsThenOldPasswordRefused() {
+		assertThat(this.store.changePassword("auth0|5f7c8ec7c33c6c004bbafe82", "new-pw")).isTrue();
+		assertThat(this.store.authenticate("alice", "alice")).isEmpty();
+		assertThat(this.store.authenticate("alice", "new-pw")).contains("auth0|5f7c8ec7c33c6c004bbafe82");
 	}
 
 }

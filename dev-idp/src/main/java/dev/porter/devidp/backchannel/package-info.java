@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.backchannel;
+
+import org.jspecify.annotations.NullMarked;

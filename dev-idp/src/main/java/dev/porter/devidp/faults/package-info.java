@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.faults;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,77 @@
+package dev.porter.devidp.issued;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
+/**
+ * Stores authorizations in the wrapped service and remembers every token value it sees,
+ * so that a test can ask which tokens exist (and which {@code sid} a login got) without
+ * reading any application's memory. Revoked and rotated tokens stay on the list on
+ * purpose: a leaked old token is still a leak.
+ */
+public final class RecordingAuthorizationService implements OAuth2AuthorizationService {
+
+	private final OAuth2AuthorizationService delegate;
+
+	private final List<IssuedToken> issued = new CopyOnWriteArrayList<>();
+
+	public RecordingAuthorizationService(OAuth2AuthorizationService delegate) {
+		this.delegate = delegate;
+	}
+
+	@Override
+	public void save(OAuth2Authorization authorization) {
+		this.delegate.save(authorization);
+		IssuedToken tokens = tokensOf(authorization);
+		if ((tokens.accessToken() != null || tokens.refreshToken() != null) && !this.issued.contains(tokens)) {
+			this.issued.add(tokens);
+		}
+	}
+
+	@Override
+	public void remove(OAuth2Authorization authorization) {
+		this.delegate.remove(authorization);
+	}
+
+	@Override
+	public @Nullable OAuth2Authorization findById(String id) {
+		return this.delegate.findById(id);
+	}
+
+	@Override
+	public @Nullable OAuth2Authorization findByToken(String token, @Nullable OAuth2TokenType tokenType) {
+		return this.delegate.findByToken(token, tokenType);
+	}
+
+	/** Every set of tokens issued so far, oldest first. */
+	public List<IssuedToken> issued() {
+		return List.copyOf(this.issued);
+	}
+
+	public void clear() {
+		this.issued.clear();
+	}
+
+	private static IssuedToken tokensOf(OAuth2Authorization authorization) {
+		OAuth2Authorization.Token<OidcIdToken> idToken = authorization.getToken(OidcIdToken.class);
+		String sid = (idToken != null) ? idToken.getToken().getClaimAsString("sid") : null;
+		return new IssuedToken(authorization.getRegisteredClientId(), authorization.getPrincipalName(), sid,
+				value(authorization.getToken(OAuth2AccessToken.class)),
+				value(authorization.getToken(OAuth2RefreshToken.class)), value(idToken));
+	}
+
+	private static <T extends OAuth2Token> @Nullable String value(OAuth2Authorization.@Nullable Token<T> token) {
+		return (token != null) ? token.getToken().getTokenValue() : null;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.login;
+
+import org.jspecify.annotations.NullMarked;

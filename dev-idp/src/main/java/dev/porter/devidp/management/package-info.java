@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.management;
+
+import org.jspecify.annotations.NullMarked;

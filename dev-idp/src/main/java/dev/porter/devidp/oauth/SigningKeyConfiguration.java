@@ -1,0 +1,65 @@
+package dev.porter.devidp.oauth;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.porter.devidp.config.DevIdpProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+/**
+ * The one RS256 key dev-idp signs with, generated at start (so every restart rotates it,
+ * and resource servers must follow the JWKS as they would with Auth0).
+ */
+@Configuration(proxyBeanMethods = false)
+class SigningKeyConfiguration {
+
+	@Bean
+	RSAKey signingKey() throws JOSEException {
+		return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE)
+			.algorithm(JWSAlgorithm.RS256)
+			.keyID(UUID.randomUUID().toString())
+			.generate();
+	}
+
+	@Bean
+	JWKSource<SecurityContext> jwkSource(RSAKey signingKey) {
+		return new ImmutableJWKSet<>(new JWKSet(signingKey));
+	}
+
+	@Bean
+	JwtEncoder jwtEncoder(JWKSource<SecurityContext> jwkSource) {
+		return new NimbusJwtEncoder(jwkSource);
+	}
+
+	/**
+	 * Decodes the bearer tokens sent to {@code /userinfo}. No clock skew: a token past
+	 * its {@code exp} is refused at once, so tests with a short
+	 * {@code DEV_IDP_ACCESS_TOKEN_TTL} see expiry when they expect it.
+	 */
+	@Bean
+	JwtDecoder jwtDecoder(RSAKey signingKey, DevIdpProperties properties) throws JOSEException {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO),
+				new JwtIssuerValidator(properties.issuerString())));
+		return decoder;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.oauth;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.devidp.userinfo;
+
+import org.jspecify.annotations.NullMarked;

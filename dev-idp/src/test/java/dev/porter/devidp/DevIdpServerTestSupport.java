@@ -1,0 +1,66 @@
+package dev.porter.devidp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base for tests that drive a running dev-idp over HTTP. Tokens carry the issuer, so it
+ * must name the port the server really listens on; a free port is therefore chosen once
+ * per JVM and used for both, and every subclass shares one Spring context.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
+public abstract class DevIdpServerTestSupport {
+
+	/** The port this JVM's dev-idp listens on. */
+	public static final int PORT = freePort();
+
+	/** The issuer, with its trailing slash, as tokens and discovery carry it. */
+	public static final String ISSUER = "http://localhost:" + PORT + "/";
+
+	/**
+	 * Access-token lifetime of the test server: not the default, so that tests can see
+	 * that {@code DEV_IDP_ACCESS_TOKEN_TTL} is applied, and long enough for a slow run.
+	 */
+	public static final Duration ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
+
+	private static @Nullable JwtDecoder decoder;
+
+	/**
+	 * A decoder built as a resource server builds it from {@code issuer-uri} alone
+	 * (discovery, then JWKS); created on first use, once the server is up.
+	 */
+	protected static synchronized JwtDecoder issuerDecoder() {
+		if (decoder == null) {
+			decoder = JwtDecoders.fromIssuerLocation(ISSUER);
+		}
+		return decoder;
+	}
+
+	@DynamicPropertySource
+	static void serverOnFreePort(DynamicPropertyRegistry registry) {
+		registry.add("server.port", () -> PORT);
+		registry.add("porter.dev-idp.issuer", () -> ISSUER);
+		registry.add("porter.dev-idp.access-token-ttl", ACCESS_TOKEN_TTL::toString);
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

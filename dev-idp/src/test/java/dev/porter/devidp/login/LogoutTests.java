@@ -1,0 +1,122 @@
+package dev.porter.devidp.login;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import dev.porter.devidp.DevIdpServerTestSupport;
+import dev.porter.devidp.TestLogins;
+import dev.porter.devidp.TestLogins.Authorize;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LogoutTests extends DevIdpServerTestSupport {
+
+	private static final String GATEWAY_HOME = "http://localhost:8080/";
+
+	private final TestLogins browser = new TestLogins(ISSUER);
+
+	@Test
+	void authorizeWhenPromptNoneWithoutSessionThenLoginRequired() {
+		Authorize authorize = Authorize.gateway("openid", null).with("prompt", "none");
+		URI redirect = TestLogins.location(this.browser.authorize(authorize));
+		assertThat(redirect.toString()).startsWith(TestLogins.GATEWAY_CALLBACK);
+		assertThat(TestLogins.queryParameters(redirect)).containsEntry("error", "login_required")
+			.containsEntry("state", authorize.state());
+	}
+
+	@Test
+	void authorizeWhenPromptNoneWithSessionThenCode() {
+		signIn();
+		assertThat(promptNone()).containsKey("code");
+	}
+
+	@Test
+	void oidcLogoutWhenRedirectAllowedThenRedirectsWithStateAndEndsSession() {
+		String idToken = signIn();
+		HttpResponse<String> response = this.browser.get(ISSUER + "oidc/logout?id_token_hint=" + idToken
+				+ "&post_logout_redirect_uri=" + GATEWAY_HOME + "&client_id=porter-gateway&state=bye");
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME + "?state=bye");
+		assertThat(promptNone()).containsEntry("error", "login_required");
+	}
+
+	@Test
+	void oidcLogoutWhenRefreshTokenRevokedFirstThenStillEndsSession() {
+		TestLogins.Login login = this.browser.login(Authorize.gateway("openid offline_access", null), "alice", "alice");
+		JsonNode tokens = this.browser.json(this.browser.exchange(login, TestLogins.GATEWAY_SECRET));
+		this.browser.postForm(ISSUER + "oauth/revoke",
+				Map.of("token", tokens.get("refresh_token").asString(), "token_type_hint", "refresh_token"), basic());
+		HttpResponse<String> response = this.browser.get(ISSUER + "oidc/logout?id_token_hint="
+				+ tokens.get("id_token").asString() + "&post_logout_redirect_uri=" + GATEWAY_HOME);
+		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME);
+		assertThat(promptNone()).containsEntry("error", "login_required");
+	}
+
+	@Test
+	void oidcLogoutWhenRedirectNotAllowedThenBadRequestAndSessionKept() {
+		String idToken = signIn();
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "oidc/logout?id_token_hint=" + idToken + "&post_logout_redirect_uri=https://evil.example/");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(promptNone()).containsKey("code");
+	}
+
+	@Test
+	void auth0LogoutWhenReturnToAllowedThenRedirectsAndEndsSession() {
+		signIn();
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "v2/logout?client_id=porter-gateway&returnTo=" + GATEWAY_HOME);
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME);
+		assertThat(promptNone()).containsEntry("error", "login_required");
+	}
+
+	@Test
+	void auth0LogoutWhenNoReturnToThenFirstAllowedLogoutUrl() {
+		HttpResponse<String> response = this.browser.get(ISSUER + "v2/logout?client_id=porter-gateway");
+		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME);
+	}
+
+	@Test
+	void auth0LogoutWhenReturnToNotAllowedThenBadRequestAndSessionKept() {
+		signIn();
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "v2/logout?client_id=porter-gateway&returnTo=https://evil.example/");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(promptNone()).containsKey("code");
+	}
+
+	@Test
+	void auth0LogoutWhenClientUnknownThenBadRequest() {
+		assertThat(this.browser.get(ISSUER + "v2/logout?client_id=nobody").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void oidcLogoutWhenNoIdTokenHintThenBadRequest() {
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "oidc/logout?client_id=porter-gateway&post_logout_redirect_uri=" + GATEWAY_HOME);
+		assertThat(response.statusCode()).isEqualTo(400);
+	}
+
+	/** Signs alice in and returns her ID token. */
+	private String signIn() {
+		TestLogins.Login login = this.browser.login(Authorize.gateway("openid", null), "alice", "alice");
+		return this.browser.json(this.browser.exchange(login, TestLogins.GATEWAY_SECRET)).get("id_token").asString();
+	}
+
+	private static String basic() {
+		return Base64.getEncoder()
+			.encodeToString((TestLogins.GATEWAY + ":" + TestLogins.GATEWAY_SECRET).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private Map<String, String> promptNone() {
+		return TestLogins.queryParameters(
+				TestLogins.location(this.browser.authorize(Authorize.gateway("openid", null).with("prompt", "none"))));
+	}
+
+}

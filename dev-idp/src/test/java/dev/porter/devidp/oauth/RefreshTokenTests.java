@@ -1,0 +1,153 @@
+package dev.porter.devidp.oauth;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+
+import dev.porter.devidp.DevIdpServerTestSupport;
+import dev.porter.devidp.TestLogins;
+import dev.porter.devidp.TestLogins.Authorize;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RefreshTokenTests extends DevIdpServerTestSupport {
+
+	private final TestLogins browser = new TestLogins(ISSUER);
+
+	@Autowired
+	private OAuth2AuthorizationService authorizations;
+
+	@Test
+	void refreshWhenTokenRotatedThenNewWorksAndOldRefused() {
+		String first = signIn().get("refresh_token").asString();
+
+		HttpResponse<String> rotated = refresh(first);
+		assertThat(rotated.statusCode()).isEqualTo(200);
+		JsonNode tokens = this.browser.json(rotated);
+		String second = tokens.get("refresh_token").asString();
+		assertThat(second).isNotEqualTo(first);
+		assertThat(tokens.has("access_token")).isTrue();
+		assertThat(tokens.has("id_token")).isTrue();
+		assertThat(refresh(second).statusCode()).isEqualTo(200);
+
+		HttpResponse<String> reused = refresh(first);
+		assertThat(reused.statusCode()).isEqualTo(400);
+		assertThat(this.browser.json(reused).get("error").asString()).isEqualTo("invalid_grant");
+		assertThat(this.browser.json(reused).get("error_description").asString())
+			.isEqualTo("Unknown or invalid refresh token.");
+	}
+
+	@Test
+	void refreshWhenRotatedTokenReusedThenWholeFamilyRevoked() {
+		String first = signIn().get("refresh_token").asString();
+		String second = this.browser.json(refresh(first)).get("refresh_token").asString();
+
+		assertThat(this.browser.json(refresh(first)).get("error").asString()).isEqualTo("invalid_grant");
+		assertThat(this.browser.json(refresh(second)).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshWhenOtherLoginsTokenReusedThenThisFamilyUntouched() {
+		String mine = signIn().get("refresh_token").asString();
+		String other = signIn().get("refresh_token").asString();
+		refresh(other);
+		refresh(other);
+		assertThat(refresh(mine).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void refreshWhenApiAudienceThenNewAccessTokenKeepsIt() {
+		JsonNode tokens = this.browser.json(refresh(signIn().get("refresh_token").asString()));
+		assertThat(issuerDecoder().decode(tokens.get("access_token").asString()).getAudience())
+			.containsExactly(TestLogins.API_AUDIENCE, ISSUER + "userinfo");
+	}
+
+	@Test
+	void refreshWhenIdTokenReissuedThenSameSid() {
+		JsonNode first = signIn();
+		JsonNode second = this.browser.json(refresh(first.get("refresh_token").asString()));
+		assertThat(sid(second)).isEqualTo(sid(first));
+	}
+
+	@Test
+	void revokeWhenRefreshTokenRevokedThenRefused() {
+		String refreshToken = signIn().get("refresh_token").asString();
+		HttpResponse<String> revoked = this.browser.postForm(ISSUER + "oauth/revoke", Map.of("token", refreshToken,
+				"client_id", TestLogins.GATEWAY, "client_secret", TestLogins.GATEWAY_SECRET), null);
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(this.browser.json(refresh(refreshToken)).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshWhenPublicClientThenRotatesWithClientIdAlone() {
+		Authorize authorize = new Authorize("porter-spa", "http://localhost:8080/callback", "openid offline_access",
+				null, "state", "nonce", TestLogins.Pkce.create(), Map.of());
+		JsonNode tokens = this.browser.json(this.browser.exchange(this.browser.login(authorize, "bob", "bob"), null));
+		String first = tokens.get("refresh_token").asString();
+
+		HttpResponse<String> rotated = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", first, "client_id", "porter-spa"), null, null);
+		assertThat(rotated.statusCode()).isEqualTo(200);
+		assertThat(this.browser.json(rotated).get("refresh_token").asString()).isNotEqualTo(first);
+		HttpResponse<String> reused = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", first, "client_id", "porter-spa"), null, null);
+		assertThat(this.browser.json(reused).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshWhenConfidentialClientOmitsSecretThenInvalidClient() {
+		String refreshToken = signIn().get("refresh_token").asString();
+		HttpResponse<String> response = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", TestLogins.GATEWAY),
+				null, null);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.browser.json(response).get("error").asString()).isEqualTo("invalid_client");
+	}
+
+	@Test
+	void refreshWhenRotatedThenAbsoluteExpiryKept() {
+		String first = signIn().get("refresh_token").asString();
+		Instant firstExpiry = refreshTokenExpiry(first);
+		String second = this.browser.json(refresh(first)).get("refresh_token").asString();
+		assertThat(refreshTokenExpiry(second)).isEqualTo(firstExpiry);
+	}
+
+	@Test
+	void exchangeWhenApiDisallowsOfflineAccessThenNoRefreshToken() {
+		Authorize authorize = Authorize.gateway("openid offline_access read:users", ISSUER + "api/v2/");
+		JsonNode tokens = this.browser
+			.json(this.browser.exchange(this.browser.login(authorize, "alice", "alice"), TestLogins.GATEWAY_SECRET));
+		assertThat(tokens.has("access_token")).isTrue();
+		assertThat(tokens.has("refresh_token")).isFalse();
+	}
+
+	private Instant refreshTokenExpiry(String refreshToken) {
+		OAuth2Authorization authorization = this.authorizations.findByToken(refreshToken,
+				OAuth2TokenType.REFRESH_TOKEN);
+		assertThat(authorization).isNotNull();
+		return authorization.getRefreshToken().getToken().getExpiresAt();
+	}
+
+	private JsonNode signIn() {
+		Authorize authorize = Authorize.gateway("openid profile email offline_access", TestLogins.API_AUDIENCE);
+		return this.browser
+			.json(this.browser.exchange(this.browser.login(authorize, "alice", "alice"), TestLogins.GATEWAY_SECRET));
+	}
+
+	private HttpResponse<String> refresh(String refreshToken) {
+		return this.browser.token(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+				TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET);
+	}
+
+	private static String sid(JsonNode tokens) {
+		return issuerDecoder().decode(tokens.get("id_token").asString()).getClaimAsString("sid");
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.e2e.pages;
+
+import org.jspecify.annotations.NullMarked;

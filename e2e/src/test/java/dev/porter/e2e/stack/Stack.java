@@ -1,0 +1,164 @@
+package dev.porter.e2e.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * dev-idp, profile-service and one or more gateways (plus Redis when asked) as real
+ * processes on free ports, wired with the same environment variables a user sets. Closing
+ * it stops every process.
+ */
+public final class Stack implements AutoCloseable {
+
+	public static final String API_AUDIENCE = "https://porter.example/api";
+
+	private static final Duration STARTUP = Duration.ofSeconds(120);
+
+	private final List<AutoCloseable> started = new ArrayList<>();
+
+	private final Service devIdp;
+
+	private final Service profile;
+
+	private final List<Service> gateways;
+
+	private final @Nullable Service redis;
+
+	private Stack(StackOptions options) {
+		int idpPort = FreePorts.next();
+		int profilePort = FreePorts.next();
+		List<Integer> gatewayPorts = new ArrayList<>();
+		for (int i = 0; i < options.gateways(); i++) {
+			gatewayPorts.add(FreePorts.next());
+		}
+		String label = "stack-" + idpPort;
+		String issuer = "http://localhost:" + idpPort + "/";
+		try {
+			this.redis = options.redis() ? track(Redis.start(label)) : null;
+			Path seed = DevIdpSeed.forGateways(label, gatewayPorts);
+			Map<String, String> idpEnv = Map.of("DEV_IDP_ISSUER", issuer, "DEV_IDP_SEED", "file:" + seed,
+					"DEV_IDP_ACCESS_TOKEN_TTL", options.accessTokenTtl().toSeconds() + "s");
+			CompletableFuture<Service> idp = CompletableFuture
+				.supplyAsync(() -> track(startJar(label, "dev-idp", idpPort, idpEnv)));
+
+			Map<String, String> shared = new LinkedHashMap<>();
+			shared.put("OIDC_ISSUER_URI", issuer);
+			shared.put("API_AUDIENCE", API_AUDIENCE);
+			if (this.redis != null) {
+				shared.put("REDIS_URL", "redis://localhost:" + this.redis.port());
+			}
+			Map<String, String> profileEnv = new LinkedHashMap<>(shared);
+			profileEnv.put("AUTH0_MANAGEMENT_CLIENT_ID", "porter-profile");
+			profileEnv.put("AUTH0_MANAGEMENT_CLIENT_SECRET", "porter-profile-dev-secret");
+			CompletableFuture<Service> profileStart = CompletableFuture
+				.supplyAsync(() -> track(startJar(label, "profile-service", profilePort, profileEnv)));
+
+			List<CompletableFuture<Service>> gatewayStarts = new ArrayList<>();
+			for (int i = 0; i < gatewayPorts.size(); i++) {
+				int port = gatewayPorts.get(i);
+				Map<String, String> gatewayEnv = new LinkedHashMap<>(shared);
+				gatewayEnv.put("OIDC_CLIENT_ID", "porter-gateway");
+				gatewayEnv.put("OIDC_CLIENT_SECRET", "porter-gateway-dev-secret");
+				gatewayEnv.put("PROFILE_SERVICE_URI", "http://localhost:" + profilePort);
+				gatewayEnv.put("PUBLIC_BASE_URL", "http://localhost:" + port);
+				String name = (gatewayPorts.size() == 1) ? "gateway" : "gateway-" + (i + 1);
+				gatewayStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, gatewayEnv))));
+			}
+			this.devIdp = idp.join();
+			this.profile = profileStart.join();
+			this.gateways = gatewayStarts.stream().map(CompletableFuture::join).toList();
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	public static Stack start(StackOptions options) {
+		return new Stack(options);
+	}
+
+	public Service devIdp() {
+		return this.devIdp;
+	}
+
+	public Service profileService() {
+		return this.profile;
+	}
+
+	public Service gateway() {
+		if (this.gateways.isEmpty()) {
+			throw new IllegalStateException("this stack runs without a gateway");
+		}
+		return this.gateways.get(0);
+	}
+
+	public Service gateway(int index) {
+		return this.gateways.get(index);
+	}
+
+	public Service redis() {
+		return Objects.requireNonNull(this.redis, "this stack runs without Redis");
+	}
+
+	/**
+	 * A redirect URI registered for the gateway client at dev-idp (never followed by
+	 * token-only logins).
+	 */
+	public String gatewayCallback() {
+		int port = this.gateways.isEmpty() ? 8080 : this.gateways.get(0).port();
+		return "http://localhost:" + port + "/login/oauth2/code/auth0";
+	}
+
+	public String issuer() {
+		return this.devIdp.uri() + "/";
+	}
+
+	@Override
+	public void close() {
+		List<AutoCloseable> toStop;
+		synchronized (this.started) {
+			toStop = new ArrayList<>(this.started);
+			this.started.clear();
+		}
+		toStop.parallelStream().forEach(Stack::closeQuietly);
+	}
+
+	private Service track(Service service) {
+		synchronized (this.started) {
+			this.started.add(service.process());
+		}
+		return service;
+	}
+
+	private static Service startJar(String label, String name, int port, Map<String, String> env) {
+		String module = name.startsWith("gateway") ? "gateway" : name;
+		Map<String, String> environment = new LinkedHashMap<>(env);
+		environment.put("PORT", Integer.toString(port));
+		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				// Small, quick-starting JVMs: several run at once on a 2-core machine.
+				"-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", Layout.jar(module).toString());
+		ManagedProcess process = ManagedProcess.start(label + "-" + name, command, environment);
+		Service service = new Service(name, port, process);
+		process.awaitHttpOk(service.uri("/actuator/health/readiness"), STARTUP);
+		return service;
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (Exception ex) {
+			// stopping is best effort; ManagedProcess also stops at JVM exit
+		}
+	}
+
+}

@@ -1,0 +1,28 @@
+package dev.porter.gateway.config;
+
+import java.time.Duration;
+
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The client for the gateway's own calls to the IdP (discovery, JWKS, revocation), with
+ * bounded waits.
+ */
+@Configuration(proxyBeanMethods = false)
+class IdpClientConfiguration {
+
+	@Bean
+	WebClient idpWebClient() {
+		HttpClient http = HttpClient.create()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+			.responseTimeout(Duration.ofSeconds(5));
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+	}
+
+}

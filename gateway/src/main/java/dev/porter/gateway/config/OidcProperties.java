@@ -1,0 +1,65 @@
+package dev.porter.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The OpenID Connect client the gateway signs users in with (registration id
+ * {@code auth0}).
+ *
+ * @param issuerUri the issuer; discovery at
+ * {@code {issuer}/.well-known/openid-configuration} gives every endpoint
+ * @param clientId the Regular Web Application's client id
+ * @param clientSecret its secret; never has a default
+ * @param scopes requested scopes; {@code offline_access} brings the refresh token
+ * @param audience the API the relayed access token is for (Auth0 issues a JWT only when
+ * asked for an audience)
+ * @param tokenUri back-channel override of discovery's token endpoint (docker compose)
+ * @param jwksUri back-channel override of discovery's JWKS endpoint
+ * @param userinfoUri back-channel override of discovery's userinfo endpoint
+ * @param discoveryTimeout how long one discovery attempt may take before it fails (and is
+ * retried by the next caller)
+ */
+@Validated
+@ConfigurationProperties("porter.oidc")
+public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issuerUri,
+		@NotBlank(message = "set OIDC_CLIENT_ID") String clientId,
+		@NotBlank(message = "set OIDC_CLIENT_SECRET") String clientSecret,
+		@NotEmpty(message = "set OIDC_SCOPES") @DefaultValue( {
+				"openid", "profile", "email", "offline_access" }) List<String> scopes,
+		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable URI tokenUri, @Nullable URI jwksUri,
+		@Nullable URI userinfoUri, @DefaultValue("5s") Duration discoveryTimeout){
+
+	/**
+	 * The issuer with exactly one trailing slash, as Auth0 writes it; discovery paths are
+	 * resolved against it.
+	 */
+	public String issuerWithSlash() {
+		String issuer = this.issuerUri.toString();
+		return issuer.endsWith("/") ? issuer : issuer + "/";
+	}
+
+	/**
+	 * The scopes, whether given as a list or as one space- or comma-separated string
+	 * ({@code OIDC_SCOPES}).
+	 */
+	public List<String> scopeList() {
+		return this.scopes.stream()
+			.flatMap((scope) -> Arrays.stream(scope.split("[\\s,]+")))
+			.filter((scope) -> !scope.isBlank())
+			.distinct()
+			.toList();
+	}
+
+}

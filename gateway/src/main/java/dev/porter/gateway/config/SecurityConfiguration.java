@@ -1,0 +1,62 @@
+package dev.porter.gateway.config;
+
+import dev.porter.gateway.csrf.CsrfConfiguration;
+import dev.porter.gateway.csrf.CsrfCookieWebFilter;
+import dev.porter.gateway.login.LoginSecurity;
+import dev.porter.gateway.logout.LogoutSecurity;
+import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.problem.Problems;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+
+/**
+ * The gateway's single security chain. Only the relayed API needs a login; everything
+ * else (the SPA, the {@code /bff/*} endpoints, health) is open and decides for itself.
+ * Login, logout and CSRF are configured by their feature packages.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, LoginSecurity login, LogoutSecurity logout,
+			BffProperties bff, OidcProperties oidc, ProblemWriter problems) {
+		http.authorizeExchange(
+				(exchanges) -> exchanges.pathMatchers("/me", "/me/**").authenticated().anyExchange().permitAll())
+			.exceptionHandling((exceptions) -> exceptions
+				.accessDeniedHandler((exchange, denied) -> problems.write(exchange, Problems.accessDenied())))
+			.csrf((csrf) -> CsrfConfiguration.configure(csrf, bff, problems))
+			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF)
+			// The SPA keeps its own place: never replay a saved request after login.
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.headers((headers) -> headers.frameOptions((frames) -> frames.mode(Mode.DENY))
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+				.contentSecurityPolicy((csp) -> csp.policyDirectives(contentSecurityPolicy(oidc))));
+		login.customize(http);
+		logout.customize(http);
+		return http.build();
+	}
+
+	/**
+	 * The SPA loads only its own scripts, styles and API. Images may come from https
+	 * (profile pictures live on Gravatar or the social IdP). Forms may post to the IdP
+	 * because the logout form's redirect goes there.
+	 */
+	private static String contentSecurityPolicy(OidcProperties oidc) {
+		String idp = oidc.issuerUri().getScheme() + "://" + oidc.issuerUri().getRawAuthority();
+		return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+				+ "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self' "
+				+ idp;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.config;
+
+import org.jspecify.annotations.NullMarked;

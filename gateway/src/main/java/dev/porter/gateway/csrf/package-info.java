@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.csrf;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,48 @@
+package dev.porter.gateway.login;
+
+import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.problem.Problems;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * {@code GET /bff/login?returnTo=}: rejects a {@code returnTo} that is not a local path
+ * with a 400 problem, keeps a valid one in the session for the callback, and lets the
+ * OAuth2 redirect filter behind it start the authorization request.
+ */
+class BffLoginWebFilter implements WebFilter {
+
+	static final String PATH = Problems.LOGIN_URL;
+
+	private static final ServerWebExchangeMatcher MATCHER = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
+			PATH);
+
+	private final ProblemWriter problems;
+
+	BffLoginWebFilter(ProblemWriter problems) {
+		this.problems = problems;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		return MATCHER.matches(exchange)
+			.flatMap((match) -> match.isMatch() ? login(exchange, chain) : chain.filter(exchange));
+	}
+
+	private Mono<Void> login(ServerWebExchange exchange, WebFilterChain chain) {
+		ReturnTo returnTo = ReturnTo.parse(exchange.getRequest().getQueryParams().getFirst("returnTo"));
+		if (returnTo == null) {
+			return this.problems.write(exchange, Problems.invalidReturnTo());
+		}
+		return exchange.getSession()
+			.doOnNext((session) -> session.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path()))
+			.then(chain.filter(exchange));
+	}
+
+}

@@ -1,0 +1,82 @@
+package dev.porter.gateway.login;
+
+import java.net.URI;
+import java.util.Map;
+
+import dev.porter.gateway.config.BffProperties;
+import dev.porter.gateway.config.OidcProperties;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+
+/**
+ * The single client registration {@code auth0}, built from lazily loaded discovery so
+ * that nothing contacts the IdP at start-up. Explicit token, JWKS and userinfo URIs
+ * override discovery's for server-to-server calls (inside docker compose the browser and
+ * the gateway reach the IdP under different host names); the issuer and the authorization
+ * endpoint stay what the browser sees.
+ */
+public class DiscoveredClientRegistrationRepository implements ReactiveClientRegistrationRepository {
+
+	public static final String REGISTRATION_ID = "auth0";
+
+	private final OidcDiscovery discovery;
+
+	private final OidcProperties oidc;
+
+	private final BffProperties bff;
+
+	DiscoveredClientRegistrationRepository(OidcDiscovery discovery, OidcProperties oidc, BffProperties bff) {
+		this.discovery = discovery;
+		this.oidc = oidc;
+		this.bff = bff;
+	}
+
+	@Override
+	public Mono<ClientRegistration> findByRegistrationId(String registrationId) {
+		if (!REGISTRATION_ID.equals(registrationId)) {
+			return Mono.empty();
+		}
+		return this.discovery.metadata().map(this::registration);
+	}
+
+	/**
+	 * The registration, or an error with a 503 problem while discovery is unavailable.
+	 */
+	public Mono<ClientRegistration> registration() {
+		return findByRegistrationId(REGISTRATION_ID);
+	}
+
+	private ClientRegistration registration(Map<String, Object> metadata) {
+		return ClientRegistration.withRegistrationId(REGISTRATION_ID)
+			.clientId(this.oidc.clientId())
+			.clientSecret(this.oidc.clientSecret())
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri(this.bff.baseUrl() + "/login/oauth2/code/" + REGISTRATION_ID)
+			.scope(this.oidc.scopeList())
+			.authorizationUri(string(metadata, "authorization_endpoint"))
+			.tokenUri(override(this.oidc.tokenUri(), metadata, "token_endpoint"))
+			.jwkSetUri(override(this.oidc.jwksUri(), metadata, "jwks_uri"))
+			.userInfoUri(override(this.oidc.userinfoUri(), metadata, "userinfo_endpoint"))
+			.userNameAttributeName(IdTokenClaimNames.SUB)
+			.issuerUri(string(metadata, "issuer"))
+			.providerConfigurationMetadata(metadata)
+			.clientName("Auth0")
+			.build();
+	}
+
+	private static @Nullable String override(@Nullable URI explicit, Map<String, Object> metadata, String name) {
+		return (explicit != null) ? explicit.toString() : string(metadata, name);
+	}
+
+	private static @Nullable String string(Map<String, Object> metadata, String name) {
+		return (metadata.get(name) instanceof String value) ? value : null;
+	}
+
+}

@@ -1,0 +1,96 @@
+package dev.porter.gateway.login;
+
+import java.util.Map;
+
+import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.problem.ProblemWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+
+/**
+ * The login half of the security chain: {@code /bff/login} starts the authorization
+ * request (code + PKCE S256, {@code state}, {@code nonce}, Auth0's {@code audience}); the
+ * callback stores the tokens in the session; anything unauthenticated meets the SPA-aware
+ * entry point.
+ */
+public class LoginSecurity {
+
+	private final DiscoveredClientRegistrationRepository registrations;
+
+	private final ServerOAuth2AuthorizedClientRepository authorizedClients;
+
+	private final LoginSuccessHandler successHandler;
+
+	private final ProblemWriter problems;
+
+	private final OidcProperties oidc;
+
+	private final Counter failedLogins;
+
+	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
+			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
+			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters) {
+		this.registrations = registrations;
+		this.authorizedClients = authorizedClients;
+		this.successHandler = successHandler;
+		this.problems = problems;
+		this.oidc = oidc;
+		this.failedLogins = meters.counter("porter.logins", "outcome", "failure");
+	}
+
+	public void customize(ServerHttpSecurity http) {
+		http.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
+			.authorizedClientRepository(this.authorizedClients)
+			.authorizationRequestResolver(authorizationRequestResolver())
+			.authenticationSuccessHandler(this.successHandler)
+			.authenticationFailureHandler(failureHandler()))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
+			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.
+			.addFilterBefore(new BffLoginWebFilter(this.problems), SecurityWebFiltersOrder.HTTP_BASIC);
+	}
+
+	private DefaultServerOAuth2AuthorizationRequestResolver authorizationRequestResolver() {
+		DefaultServerOAuth2AuthorizationRequestResolver resolver = new DefaultServerOAuth2AuthorizationRequestResolver(
+				this.registrations, loginMatcher());
+		String audience = this.oidc.audience();
+		// PKCE even for the confidential client (OAuth 2.1, RFC 9700); Auth0 issues a JWT
+		// only for an audience.
+		resolver.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce()
+			.andThen((request) -> request.additionalParameters((parameters) -> parameters.put("audience", audience))));
+		return resolver;
+	}
+
+	/** {@code GET /bff/login} always means the one registration. */
+	private static ServerWebExchangeMatcher loginMatcher() {
+		ServerWebExchangeMatcher path = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, BffLoginWebFilter.PATH);
+		return (exchange) -> path.matches(exchange)
+			.flatMap((result) -> result.isMatch() ? MatchResult
+				.match(Map.of(DefaultServerOAuth2AuthorizationRequestResolver.DEFAULT_REGISTRATION_ID_URI_VARIABLE_NAME,
+						DiscoveredClientRegistrationRepository.REGISTRATION_ID))
+					: MatchResult.notMatch());
+	}
+
+	private ServerAuthenticationFailureHandler failureHandler() {
+		RedirectServerAuthenticationFailureHandler redirect = new RedirectServerAuthenticationFailureHandler(
+				"/?login=failed");
+		return (exchange, ex) -> {
+			this.failedLogins.increment();
+			return Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex));
+		};
+	}
+
+}

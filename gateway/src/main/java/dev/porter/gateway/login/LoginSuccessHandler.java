@@ -1,0 +1,60 @@
+package dev.porter.gateway.login;
+
+import java.net.URI;
+
+import dev.porter.gateway.logout.SessionRegistry;
+import dev.porter.gateway.session.SessionAttributes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.server.DefaultServerRedirectStrategy;
+import org.springframework.security.web.server.ServerRedirectStrategy;
+import org.springframework.security.web.server.WebFilterExchange;
+import org.springframework.security.web.server.authentication.ServerAuthenticationSuccessHandler;
+import org.springframework.web.server.WebSession;
+
+/**
+ * After the callback (the session id has already been rotated by then): stamps the login
+ * time for the absolute lifetime, registers the session for back-channel logout under the
+ * ID token's {@code sid} and {@code sub}, and sends the browser to the {@code returnTo}
+ * it asked for at {@code /bff/login}.
+ */
+class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
+
+	private final SessionRegistry registry;
+
+	private final Counter logins;
+
+	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
+
+	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters) {
+		this.registry = registry;
+		this.logins = meters.counter("porter.logins", "outcome", "success");
+	}
+
+	@Override
+	public Mono<Void> onAuthenticationSuccess(WebFilterExchange webFilterExchange, Authentication authentication) {
+		this.logins.increment();
+		return webFilterExchange.getExchange()
+			.getSession()
+			.flatMap((session) -> register(session, authentication).thenReturn(returnTo(session)))
+			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
+	}
+
+	private Mono<Void> register(WebSession session, Authentication authentication) {
+		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, System.currentTimeMillis());
+		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
+			return Mono.empty();
+		}
+		return this.registry.register(session.getId(), user.getIdToken().getClaimAsString("sid"), user.getSubject());
+	}
+
+	private static URI returnTo(WebSession session) {
+		Object saved = session.getAttributes().remove(LoginSessionAttributes.RETURN_TO);
+		return URI.create((saved instanceof String path && ReturnTo.isLocalPath(path)) ? path : "/");
+	}
+
+}

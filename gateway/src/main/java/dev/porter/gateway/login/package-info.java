@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.login;
+
+import org.jspecify.annotations.NullMarked;

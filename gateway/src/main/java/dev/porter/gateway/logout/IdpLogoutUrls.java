@@ -1,0 +1,72 @@
+package dev.porter.gateway.logout;
+
+import java.net.URI;
+import java.util.Map;
+
+import dev.porter.gateway.config.BffProperties;
+import dev.porter.gateway.config.OidcProperties;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Where the browser goes to end its IdP session: the OIDC {@code end_session_endpoint}
+ * when discovery has one, otherwise Auth0's {@code /v2/logout}, which every Auth0 tenant
+ * has.
+ *
+ * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">OIDC
+ * RP-Initiated Logout 1.0</a>
+ */
+class IdpLogoutUrls {
+
+	private final OidcProperties oidc;
+
+	private final BffProperties bff;
+
+	private final LogoutProperties logout;
+
+	IdpLogoutUrls(OidcProperties oidc, BffProperties bff, LogoutProperties logout) {
+		this.oidc = oidc;
+		this.bff = bff;
+		this.logout = logout;
+	}
+
+	URI logoutUrl(ClientRegistration registration, OidcIdToken idToken) {
+		Map<String, Object> metadata = registration.getProviderDetails().getConfigurationMetadata();
+		if (metadata.get("end_session_endpoint") instanceof String endSession) {
+			return endSession(endSession, registration, idToken);
+		}
+		return UriComponentsBuilder.fromUriString(this.oidc.issuerWithSlash() + "v2/logout")
+			.queryParam("client_id", "{clientId}")
+			.queryParam("returnTo", "{redirect}")
+			.encode()
+			.buildAndExpand(registration.getClientId(), this.bff.postLogoutRedirectUri())
+			.toUri();
+	}
+
+	private URI endSession(String endpoint, ClientRegistration registration, OidcIdToken idToken) {
+		// logout_hint (the IdP session id) identifies the session as well as the ID token
+		// does, without putting
+		// a token into a URL; OIDC needs the ID token when there is no sid.
+		String sid = idToken.getClaimAsString("sid");
+		boolean useIdToken = this.logout.idTokenHint() || sid == null;
+		return UriComponentsBuilder.fromUriString(endpoint)
+			.queryParam(useIdToken ? "id_token_hint" : "logout_hint", "{hint}")
+			.queryParam("post_logout_redirect_uri", "{redirect}")
+			.queryParam("client_id", "{clientId}")
+			.encode()
+			.buildAndExpand(useIdToken ? idToken.getTokenValue() : sid, this.bff.postLogoutRedirectUri(),
+					registration.getClientId())
+			.toUri();
+	}
+
+	/**
+	 * Where to go when there is no IdP session to end (anonymous, or the IdP
+	 * unreachable).
+	 */
+	URI localUrl() {
+		return URI.create(this.bff.postLogoutRedirectUri());
+	}
+
+}

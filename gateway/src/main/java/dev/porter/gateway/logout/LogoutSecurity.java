@@ -1,0 +1,30 @@
+package dev.porter.gateway.logout;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+
+/**
+ * The logout half of the security chain: {@code POST /bff/logout} (CSRF-checked like
+ * every unsafe method) runs our handler before Spring Security's own, which clears the
+ * security context.
+ */
+public class LogoutSecurity {
+
+	private final BffLogoutHandler handler;
+
+	private final BffLogoutSuccessHandler successHandler;
+
+	LogoutSecurity(BffLogoutHandler handler, BffLogoutSuccessHandler successHandler) {
+		this.handler = handler;
+		this.successHandler = successHandler;
+	}
+
+	public void customize(ServerHttpSecurity http) {
+		http.logout((logout) -> logout
+			.requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/bff/logout"))
+			.logoutHandler((handlers) -> handlers.add(0, this.handler))
+			.logoutSuccessHandler(this.successHandler));
+	}
+
+}

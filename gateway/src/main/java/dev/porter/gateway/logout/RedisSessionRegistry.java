@@ -1,0 +1,68 @@
+package dev.porter.gateway.logout;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * The registry shared by every gateway instance: a Redis set of session ids per
+ * {@code sid} and per {@code sub}, expiring with the sessions' absolute lifetime. A
+ * back-channel call reaching any instance ends the sessions all instances created.
+ */
+class RedisSessionRegistry implements SessionRegistry {
+
+	private static final String PREFIX = "porter:logout:";
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final Duration entryLifetime;
+
+	RedisSessionRegistry(ReactiveStringRedisTemplate redis, Duration entryLifetime) {
+		this.redis = redis;
+		this.entryLifetime = entryLifetime;
+	}
+
+	@Override
+	public Mono<Void> register(String sessionId, @Nullable String sid, String sub) {
+		Mono<Void> bySid = (sid != null) ? add(key(InMemorySessionRegistry.sidKey(sid)), sessionId) : Mono.empty();
+		return bySid.then(add(key(InMemorySessionRegistry.subKey(sub)), sessionId));
+	}
+
+	@Override
+	public Mono<Void> unregister(String sessionId, @Nullable String sid, String sub) {
+		Mono<Long> bySid = (sid != null)
+				? this.redis.opsForSet().remove(key(InMemorySessionRegistry.sidKey(sid)), sessionId) : Mono.empty();
+		return bySid.then(this.redis.opsForSet().remove(key(InMemorySessionRegistry.subKey(sub)), sessionId)).then();
+	}
+
+	@Override
+	public Mono<Set<String>> takeBySid(String sid) {
+		return take(key(InMemorySessionRegistry.sidKey(sid)));
+	}
+
+	@Override
+	public Mono<Set<String>> takeBySub(String sub) {
+		return take(key(InMemorySessionRegistry.subKey(sub)));
+	}
+
+	private Mono<Void> add(String key, String sessionId) {
+		return this.redis.opsForSet().add(key, sessionId).then(this.redis.expire(key, this.entryLifetime)).then();
+	}
+
+	private Mono<Set<String>> take(String key) {
+		return this.redis.opsForSet()
+			.members(key)
+			.collect(HashSet<String>::new, Set::add)
+			.flatMap((ids) -> this.redis.delete(key).thenReturn(Set.copyOf(ids)));
+	}
+
+	private static String key(String suffix) {
+		return PREFIX + suffix;
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.porter.gateway.logout;
+
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Which gateway sessions belong to an IdP session ({@code sid}) or a user ({@code sub}),
+ * so that a back-channel logout can end them. In memory by default; in Redis when
+ * sessions are shared.
+ */
+public interface SessionRegistry {
+
+	/**
+	 * Records a freshly logged-in session under its IdP session id (if the ID token has
+	 * one) and its subject.
+	 */
+	Mono<Void> register(String sessionId, @Nullable String sid, String sub);
+
+	/** Forgets a session that ended through this gateway. */
+	Mono<Void> unregister(String sessionId, @Nullable String sid, String sub);
+
+	/** Removes and returns the sessions of an IdP session; empty when none is known. */
+	Mono<Set<String>> takeBySid(String sid);
+
+	/** Removes and returns every session of a user; empty when none is known. */
+	Mono<Set<String>> takeBySub(String sub);
+
+}

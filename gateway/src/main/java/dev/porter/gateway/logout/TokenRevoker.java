@@ -1,0 +1,60 @@
+package dev.porter.gateway.logout;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Revokes the session's refresh token at logout where discovery advertises a
+ * {@code revocation_endpoint}. Best effort: the local session ends whatever the IdP
+ * answers, and a slow IdP cannot hold up the logout.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009 OAuth 2.0 Token
+ * Revocation</a>
+ */
+class TokenRevoker {
+
+	private static final Logger log = LoggerFactory.getLogger(TokenRevoker.class);
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+	private final WebClient webClient;
+
+	TokenRevoker(WebClient webClient) {
+		this.webClient = webClient;
+	}
+
+	Mono<Void> revoke(OAuth2AuthorizedClient client) {
+		OAuth2RefreshToken refreshToken = client.getRefreshToken();
+		ClientRegistration registration = client.getClientRegistration();
+		Object endpoint = registration.getProviderDetails().getConfigurationMetadata().get("revocation_endpoint");
+		if (refreshToken == null || !(endpoint instanceof String uri)) {
+			return Mono.empty();
+		}
+		return this.webClient.post()
+			.uri(uri)
+			.headers((headers) -> headers.setBasicAuth(registration.getClientId(), registration.getClientSecret()))
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("token", refreshToken.getTokenValue())
+				.with("token_type_hint", "refresh_token"))
+			.retrieve()
+			.toBodilessEntity()
+			.timeout(TIMEOUT)
+			.doOnNext((response) -> log.debug("refresh token revoked"))
+			.onErrorResume((ex) -> {
+				log.warn("refresh token revocation failed: {}", ex.getClass().getSimpleName());
+				return Mono.empty();
+			})
+			.then();
+	}
+
+}

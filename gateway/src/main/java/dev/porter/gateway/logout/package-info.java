@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.logout;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,19 @@
+package dev.porter.gateway.problem;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * An error the gateway raises on purpose; {@link ProblemExceptionHandler} writes its
+ * problem as is.
+ */
+public class ProblemException extends ErrorResponseException {
+
+	public ProblemException(ProblemDetail problem, @Nullable Throwable cause) {
+		super(HttpStatusCode.valueOf(problem.getStatus()), problem, cause);
+	}
+
+}

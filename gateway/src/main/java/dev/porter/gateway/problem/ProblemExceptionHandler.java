@@ -1,0 +1,58 @@
+package dev.porter.gateway.problem;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+/**
+ * Turns every exception that reaches the web layer into a problem, ahead of Boot's error
+ * handler (order -1), so errors from controllers, the security chain and the gateway's
+ * proxy all look the same and none shows a stack trace or an exception message.
+ */
+@Component
+@Order(-2)
+class ProblemExceptionHandler implements WebExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+	private final ProblemWriter writer;
+
+	ProblemExceptionHandler(ProblemWriter writer) {
+		this.writer = writer;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (exchange.getResponse().isCommitted()) {
+			return Mono.error(ex);
+		}
+		if (ex instanceof ErrorResponse error) {
+			// e.g. Allow on a 405; never a header carrying request input
+			exchange.getResponse().getHeaders().addAll(error.getHeaders());
+		}
+		return this.writer.write(exchange, problemFor(exchange, ex));
+	}
+
+	private static ProblemDetail problemFor(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof ErrorResponse error) {
+			ProblemDetail body = error.getBody();
+			// Framework problems (404, 405, 415, ...) carry our title but not our type or
+			// a detail that could
+			// echo request input; problems the gateway raised itself carry their own
+			// type.
+			return (body.getType().toString().startsWith("https://porter.example/")) ? body
+					: Problems.forStatus(error.getStatusCode());
+		}
+		log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+		return Problems.forStatus(HttpStatusCode.valueOf(500));
+	}
+
+}

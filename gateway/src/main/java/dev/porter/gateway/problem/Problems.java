@@ -1,0 +1,89 @@
+package dev.porter.gateway.problem;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Every problem the gateway writes: one place for type URIs and titles, so the SPA can
+ * switch on {@code type}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
+ */
+public final class Problems {
+
+	/** Where the SPA sends the browser to sign in. */
+	public static final String LOGIN_URL = "/bff/login";
+
+	private static final String BASE = "https://porter.example/problems/";
+
+	private Problems() {
+	}
+
+	public static ProblemDetail loginRequired(String detail) {
+		ProblemDetail problem = of(HttpStatus.UNAUTHORIZED, "login-required", "Login required", detail);
+		problem.setProperty("login_url", LOGIN_URL);
+		return problem;
+	}
+
+	public static ProblemDetail invalidReturnTo() {
+		return of(HttpStatus.BAD_REQUEST, "invalid-return-to", "Invalid returnTo",
+				"returnTo must be a local path such as /profile");
+	}
+
+	public static ProblemDetail csrfRejected() {
+		return of(HttpStatus.FORBIDDEN, "csrf", "CSRF check failed",
+				"Send the XSRF-TOKEN cookie value in the X-XSRF-TOKEN header");
+	}
+
+	public static ProblemDetail accessDenied() {
+		return of(HttpStatus.FORBIDDEN, "access-denied", "Access denied", "You may not do this");
+	}
+
+	public static ProblemDetail upstreamUnavailable(String upstream, Duration retryAfter) {
+		ProblemDetail problem = of(HttpStatus.SERVICE_UNAVAILABLE, "upstream-unavailable", "Service unavailable",
+				"The " + upstream + " is unavailable; try again later");
+		problem.setProperty("retry_after", retryAfter.toSeconds());
+		return problem;
+	}
+
+	public static ProblemDetail identityProviderUnavailable() {
+		return of(HttpStatus.SERVICE_UNAVAILABLE, "idp-unavailable", "Identity provider unavailable",
+				"Sign-in is unavailable right now; try again later");
+	}
+
+	public static ProblemDetail rateLimited(Duration retryAfter) {
+		ProblemDetail problem = of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
+				"Slow down and retry later");
+		problem.setProperty("retry_after", retryAfter.toSeconds());
+		return problem;
+	}
+
+	public static ProblemDetail invalidLogoutToken() {
+		return of(HttpStatus.BAD_REQUEST, "invalid-logout-token", "Invalid logout token",
+				"The logout_token was missing or did not validate");
+	}
+
+	/** A problem for a status the gateway did not name, e.g. a 404 from the framework. */
+	public static ProblemDetail forStatus(HttpStatusCode status) {
+		HttpStatus known = HttpStatus.resolve(status.value());
+		String title = (known != null) ? known.getReasonPhrase() : "Error";
+		return of(status, "http-" + status.value(), title, null);
+	}
+
+	private static ProblemDetail of(HttpStatusCode status, String slug, String title, @Nullable String detail) {
+		ProblemDetail problem = ProblemDetail.forStatus(status);
+		problem.setType(URI.create(BASE + slug));
+		problem.setTitle(title);
+		if (detail != null) {
+			problem.setDetail(detail);
+		}
+		return problem;
+	}
+
+}

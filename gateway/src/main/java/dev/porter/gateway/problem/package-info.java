@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.problem;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,106 @@
+package dev.porter.gateway.routing;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.problem.Problems;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Guards the upstream call: connection errors, timeouts and 5xx count as failures; while
+ * the circuit is open no request is forwarded. Either way the caller gets a 503 problem
+ * with {@code Retry-After} instead of Spring Cloud Gateway's 500/504. An upstream's own
+ * 5xx is passed on (it may carry its own problem and {@code Retry-After}). Records
+ * {@code porter.relay} latency.
+ */
+class CircuitBreakerFilter implements GatewayFilter, Ordered {
+
+	static final int ORDER = 30;
+
+	private static final Logger log = LoggerFactory.getLogger(CircuitBreakerFilter.class);
+
+	private final CircuitBreaker breaker;
+
+	private final ProblemWriter problems;
+
+	private final Duration retryAfter;
+
+	private final MeterRegistry meters;
+
+	CircuitBreakerFilter(CircuitBreaker breaker, ProblemWriter problems, Duration retryAfter, MeterRegistry meters) {
+		this.breaker = breaker;
+		this.problems = problems;
+		this.retryAfter = retryAfter;
+		this.meters = meters;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		if (!this.breaker.tryAcquirePermission()) {
+			record(exchange, "rejected", 0);
+			return unavailable(exchange,
+					this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
+		}
+		long start = System.nanoTime();
+		return chain.filter(exchange).doOnSuccess((done) -> onResponse(exchange, start)).onErrorResume((ex) -> {
+			long elapsed = System.nanoTime() - start;
+			this.breaker.onError(elapsed, TimeUnit.NANOSECONDS, ex);
+			record(exchange, "error", elapsed);
+			log.warn("relay to {} failed: {}", this.breaker.getName(), ex.getClass().getSimpleName());
+			return unavailable(exchange, this.retryAfter.toMillis());
+		}).doOnCancel(this.breaker::releasePermission);
+	}
+
+	private void onResponse(ServerWebExchange exchange, long start) {
+		long elapsed = System.nanoTime() - start;
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		if (status != null && status.is5xxServerError()) {
+			this.breaker.onError(elapsed, TimeUnit.NANOSECONDS, new UpstreamServerError(status.value()));
+		}
+		else {
+			this.breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+		}
+		record(exchange, (status != null) ? Integer.toString(status.value()) : "unknown", elapsed);
+	}
+
+	private Mono<Void> unavailable(ServerWebExchange exchange, long retryAfterMillis) {
+		Duration wait = Duration.ofMillis(retryAfterMillis);
+		return this.problems.write(exchange, Problems.upstreamUnavailable("profile service", wait), wait);
+	}
+
+	private void record(ServerWebExchange exchange, String outcome, long nanos) {
+		Timer.builder("porter.relay")
+			.description("Latency of requests relayed to an upstream")
+			.tag("upstream", this.breaker.getName())
+			.tag("outcome", outcome)
+			.register(this.meters)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	/** Marks an upstream 5xx as a failure for the breaker's statistics. */
+	static final class UpstreamServerError extends RuntimeException {
+
+		UpstreamServerError(int status) {
+			super("upstream answered " + status, null, false, false);
+		}
+
+	}
+
+}

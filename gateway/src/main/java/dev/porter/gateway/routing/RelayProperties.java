@@ -1,0 +1,46 @@
+package dev.porter.gateway.routing;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The relay to profile-service.
+ *
+ * @param profileServiceUri where {@code /me} and {@code /me/**} go
+ * @param connectTimeout TCP connect timeout
+ * @param responseTimeout time until the response headers arrive; past it the caller gets
+ * a 503
+ * @param breakerFailureRate percentage of failed calls (errors, timeouts, 5xx) that opens
+ * the circuit
+ * @param breakerWindow number of recent calls the failure rate is computed over
+ * @param breakerMinimumCalls calls needed before the rate counts
+ * @param breakerOpenFor how long an open circuit rejects calls before trying again
+ * @param retryAfter the {@code Retry-After} sent with a 503 while the circuit is closed
+ * @param rateLimit requests one user may make to {@code /me/**} per
+ * {@code rateLimitPeriod}
+ * @param rateLimitPeriod the rate limit window
+ */
+@Validated
+@ConfigurationProperties("porter.relay")
+public record RelayProperties(
+		@NotNull(message = "set PROFILE_SERVICE_URI") @DefaultValue("http://localhost:8081") URI profileServiceUri,
+		@NotNull(message = "set RELAY_CONNECT_TIMEOUT") @DefaultValue("2s") Duration connectTimeout,
+		@NotNull(message = "set RELAY_RESPONSE_TIMEOUT") @DefaultValue("5s") Duration responseTimeout,
+		@Min(value = 1, message = "RELAY_BREAKER_FAILURE_RATE must be 1..100") @Max(value = 100,
+				message = "RELAY_BREAKER_FAILURE_RATE must be 1..100") @DefaultValue("50") int breakerFailureRate,
+		@Min(value = 1, message = "RELAY_BREAKER_WINDOW must be positive") @DefaultValue("20") int breakerWindow,
+		@Min(value = 1,
+				message = "RELAY_BREAKER_MINIMUM_CALLS must be positive") @DefaultValue("10") int breakerMinimumCalls,
+		@NotNull(message = "set RELAY_BREAKER_OPEN_FOR") @DefaultValue("10s") Duration breakerOpenFor,
+		@NotNull(message = "set RELAY_RETRY_AFTER") @DefaultValue("5s") Duration retryAfter,
+		@Min(value = 1, message = "RATE_LIMIT must be positive") @DefaultValue("120") int rateLimit,
+		@NotNull(message = "set RATE_LIMIT_PERIOD") @DefaultValue("1m") Duration rateLimitPeriod) {
+}

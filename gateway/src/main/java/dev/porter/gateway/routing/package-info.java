@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.routing;
+
+import org.jspecify.annotations.NullMarked;

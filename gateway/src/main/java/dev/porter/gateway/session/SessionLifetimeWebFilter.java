@@ -1,0 +1,64 @@
+package dev.porter.gateway.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.server.WebSession;
+
+/**
+ * Applies the idle timeout to every session (in memory or in Redis alike) and ends a
+ * session whose absolute lifetime since login has passed, before the security chain reads
+ * the login from it.
+ */
+@Component
+@Order(-200) // ahead of Spring Security's WebFilterChainProxy (-100)
+class SessionLifetimeWebFilter implements WebFilter {
+
+	private final SessionProperties properties;
+
+	private final Clock clock;
+
+	SessionLifetimeWebFilter(SessionProperties properties) {
+		this.properties = properties;
+		this.clock = Clock.systemUTC();
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		return exchange.getSession().flatMap(this::apply).then(chain.filter(exchange));
+	}
+
+	private Mono<Void> apply(WebSession session) {
+		if (!session.isStarted()) {
+			return Mono.empty();
+		}
+		if (!session.getMaxIdleTime().equals(this.properties.idleTimeout())) {
+			session.setMaxIdleTime(this.properties.idleTimeout());
+		}
+		return isPastAbsoluteLifetime(session) ? session.invalidate() : Mono.empty();
+	}
+
+	private boolean isPastAbsoluteLifetime(WebSession session) {
+		Instant end = absoluteEnd(session, this.properties.absoluteLifetime());
+		return !this.clock.instant().isBefore(end);
+	}
+
+	/**
+	 * When the session ends however active it is: the absolute lifetime after login (or
+	 * after creation).
+	 */
+	static Instant absoluteEnd(WebSession session, Duration absoluteLifetime) {
+		Object loginAt = session.getAttributes().get(SessionAttributes.AUTHENTICATED_AT);
+		Instant start = (loginAt instanceof Long millis) ? Instant.ofEpochMilli(millis) : session.getCreationTime();
+		return start.plus(absoluteLifetime);
+	}
+
+}

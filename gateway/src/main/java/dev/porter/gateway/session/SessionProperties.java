@@ -1,0 +1,40 @@
+package dev.porter.gateway.session;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The browser session.
+ *
+ * @param cookieName the session cookie; {@code __Host-} binds it to this host over HTTPS
+ * (browsers treat {@code localhost} as secure); plain-http hosts other than localhost
+ * need another name and {@code cookieSecure=false}
+ * @param cookieSecure whether the cookie is {@code Secure}
+ * @param idleTimeout a session unused for this long ends
+ * @param absoluteLifetime a session ends this long after login however active it is
+ */
+@Validated
+@ConfigurationProperties("porter.session")
+public record SessionProperties(
+		@NotBlank(message = "set SESSION_COOKIE_NAME") @DefaultValue("__Host-porter-session") String cookieName,
+		@DefaultValue("true") boolean cookieSecure,
+		@NotNull(message = "set SESSION_IDLE_TIMEOUT") @DefaultValue("30m") Duration idleTimeout,
+		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DefaultValue("12h") Duration absoluteLifetime) {
+
+	/**
+	 * Browsers drop a {@code __Host-} cookie that is not {@code Secure}: fail at start-up
+	 * rather than silently.
+	 */
+	@AssertTrue(message = "a __Host- cookie must be Secure: set SESSION_COOKIE_NAME or SESSION_COOKIE_SECURE=true")
+	public boolean isHostPrefixSecure() {
+		return !this.cookieName.startsWith("__Host-") || this.cookieSecure;
+	}
+
+}

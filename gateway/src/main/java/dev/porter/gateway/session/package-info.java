@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.session;
+
+import org.jspecify.annotations.NullMarked;

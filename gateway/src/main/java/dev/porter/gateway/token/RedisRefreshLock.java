@@ -1,0 +1,54 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.problem.Problems;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A short per-session lease in Redis ({@code SET NX PX}): the holder refreshes and writes
+ * the session through; the others poll for the lease, then re-read the session and find
+ * the fresh token. The lease expires on its own if its holder dies, and is released only
+ * by its owner.
+ */
+class RedisRefreshLock implements RefreshLock {
+
+	private static final RedisScript<Long> RELEASE = RedisScript.of(
+			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+			Long.class);
+
+	private static final Duration POLL = Duration.ofMillis(50);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final Duration wait;
+
+	RedisRefreshLock(ReactiveStringRedisTemplate redis, Duration wait) {
+		this.redis = redis;
+		this.wait = wait;
+	}
+
+	@Override
+	public <T> Mono<T> whileHolding(String sessionId, Supplier<Mono<T>> refresh) {
+		String key = "porter:refresh-lock:" + sessionId;
+		String owner = UUID.randomUUID().toString();
+		return Mono.usingWhen(acquire(key, owner), (acquired) -> Mono.defer(refresh),
+				(acquired) -> this.redis.execute(RELEASE, List.of(key), List.of(owner)).then());
+	}
+
+	private Mono<Boolean> acquire(String key, String owner) {
+		return Mono.defer(() -> this.redis.opsForValue().setIfAbsent(key, owner, this.wait))
+			.filter(Boolean::booleanValue)
+			.repeatWhenEmpty((attempts) -> attempts.delayElements(POLL))
+			.timeout(this.wait)
+			.onErrorMap((ex) -> new ProblemException(Problems.identityProviderUnavailable(), ex));
+	}
+
+}

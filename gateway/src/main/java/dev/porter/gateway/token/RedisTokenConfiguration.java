@@ -1,0 +1,23 @@
+package dev.porter.gateway.token;
+
+import dev.porter.gateway.config.RedisEnabled;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * One refresh per session across every gateway instance when sessions are shared in
+ * Redis.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(RedisEnabled.class)
+class RedisTokenConfiguration {
+
+	@Bean
+	RefreshLock redisRefreshLock(ReactiveStringRedisTemplate redis, TokenProperties properties) {
+		return new RedisRefreshLock(redis, properties.refreshWait());
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.gateway.token;
+
+import org.jspecify.annotations.NullMarked;

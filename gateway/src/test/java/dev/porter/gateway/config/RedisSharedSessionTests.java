@@ -1,0 +1,173 @@
+package dev.porter.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two gateway instances sharing one Redis (a real {@code redis-server} on a free port): a
+ * session created on one is served by the other, parallel requests across both refresh
+ * once, and a back-channel logout on either ends it.
+ */
+class RedisSharedSessionTests {
+
+	private static RedisServer redis;
+
+	private static WireMockServer profile;
+
+	private static ConfigurableApplicationContext first;
+
+	private static ConfigurableApplicationContext second;
+
+	@BeforeAll
+	static void startInstances() throws Exception {
+		redis = RedisServer.start();
+		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		profile.start();
+		first = start();
+		second = start();
+	}
+
+	@AfterAll
+	static void stopInstances() {
+		if (first != null) {
+			first.close();
+		}
+		if (second != null) {
+			second.close();
+		}
+		if (profile != null) {
+			profile.stop();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@BeforeEach
+	void resetStubs() {
+		profile.resetAll();
+		TestIdp.instance().server().resetRequests();
+	}
+
+	@Test
+	void sessionWhenCreatedOnOneInstanceThenServedByTheOther() {
+		Browser browser = new Browser(client(first)).login("auth0|alice", 3600);
+		client(second).get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true)
+			.jsonPath("$.user.sub")
+			.isEqualTo("auth0|alice");
+	}
+
+	@Test
+	void getMeWhenParallelRequestsHitBothInstancesWithExpiringTokenThenOneRefresh() {
+		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = new Browser(client(first)).login("auth0|alice", 30);
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-cluster", "refresh_token", "rt-cluster",
+						"token_type", "Bearer", "expires_in", 3600)))
+					.withFixedDelay(500)));
+
+		List<Integer> statuses = Flux.range(0, 8)
+			.flatMap(
+					(i) -> webClient((i % 2 == 0) ? first : second, browser).get()
+						.uri("/me")
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					8)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+
+		assertThat(statuses).hasSize(8).containsOnly(200);
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+	}
+
+	@Test
+	void backchannelLogoutWhenReceivedByOtherInstanceThenSessionEnded() {
+		Browser browser = new Browser(client(first)).login("auth0|alice", 3600);
+		client(second).post()
+			.uri("/bff/backchannel-logout")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("logout_token",
+					TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid()))))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		client(first).get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+	}
+
+	private static ConfigurableApplicationContext start() {
+		// Command-line arguments: they outrank application.yml, as the environment
+		// variables would.
+		return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	private static WebTestClient client(ConfigurableApplicationContext context) {
+		return TestClients.gateway(port(context));
+	}
+
+	private static WebClient webClient(ConfigurableApplicationContext context, Browser browser) {
+		return WebClient.builder()
+			.clientConnector(TestClients.connector())
+			.baseUrl("http://localhost:" + port(context))
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.defaultCookies((cookies) -> browser.cookies().forEach(cookies::add))
+			.build();
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.porter.gateway.login;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoginTests extends GatewayTestSupport {
+
+	@Test
+	void getMeWhenXhrWithoutSessionThenUnauthorizedProblemNotRedirect() {
+		this.client.get()
+			.uri("/me")
+			.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.header("X-Requested-With", "XMLHttpRequest")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Login required")
+			.jsonPath("$.status")
+			.isEqualTo(401)
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login")
+			.jsonPath("$.type")
+			.isNotEmpty();
+	}
+
+	@Test
+	void getMeWhenBrowserNavigationWithoutSessionThenRedirectsToLogin() {
+		this.client.get()
+			.uri("/me?tab=1")
+			.header(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+			.header("Sec-Fetch-Mode", "navigate")
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectHeader()
+			.location("/bff/login?returnTo=%2Fme%3Ftab%3D1");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "//evil.example", "https://evil.example", "/\\evil", "/ok\tpath", "evil" })
+	void loginWhenReturnToIsNotLocalPathThenBadRequestProblem(String returnTo) {
+		this.client.get()
+			.uri((uri) -> uri.path("/bff/login").queryParam("returnTo", "{r}").build(returnTo))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(400);
+	}
+
+	@Test
+	void loginWhenReturnToIsLocalPathThenRedirectsToIdpWithPkceNonceAndAudience() {
+		URI location = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getLocation();
+		assertThat(location.toString()).startsWith(TestIdp.instance().issuer() + "authorize?");
+		MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(location).build().getQueryParams();
+		assertThat(query.getFirst("response_type")).isEqualTo("code");
+		assertThat(query.getFirst("client_id")).isEqualTo(TestIdp.CLIENT_ID);
+		assertThat(query.getFirst("code_challenge_method")).isEqualTo("S256");
+		assertThat(query.getFirst("code_challenge")).isNotBlank();
+		assertThat(query.getFirst("nonce")).isNotBlank();
+		assertThat(query.getFirst("state")).isNotBlank();
+		assertThat(query.getFirst("audience")).isEqualTo("https://porter.example/api");
+		assertThat(query.getFirst("scope")).contains("openid", "offline_access");
+	}
+
+	@Test
+	void callbackWhenCodeExchangedThenSessionIdRotatedAndReturnsToSavedPath() {
+		Browser browser = browser();
+		ResponseCookie before = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult()
+			.getResponseCookies()
+			.getFirst(Browser.SESSION_COOKIE);
+		browser.login("auth0|alice", 3600);
+		assertThat(before).isNotNull();
+		assertThat(browser.sessionId()).isNotBlank().isNotEqualTo(before.getValue());
+	}
+
+	@Test
+	void callbackWhenIdTokenNonceDiffersThenLoginFailsAndNoSession() {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
+		String state = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams()
+			.getFirst("state");
+		TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600);
+		EntityExchangeResult<byte[]> callback = this.client.get()
+			.uri("/login/oauth2/code/auth0?code=c&state={state}", URLDecoder.decode(state, StandardCharsets.UTF_8))
+			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult();
+		assertThat(callback.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+		this.client.get()
+			.uri("/bff/session")
+			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+	}
+
+	@Test
+	void sessionCookieWhenIssuedThenHostPrefixedHttpOnlySecureLax() {
+		ResponseCookie cookie = this.client.get()
+			.uri("/bff/login")
+			.exchange()
+			.expectBody()
+			.returnResult()
+			.getResponseCookies()
+			.getFirst(Browser.SESSION_COOKIE);
+		assertThat(cookie).isNotNull();
+		assertThat(cookie.isHttpOnly()).isTrue();
+		assertThat(cookie.isSecure()).isTrue();
+		assertThat(cookie.getSameSite()).isEqualTo("Lax");
+		assertThat(cookie.getPath()).isEqualTo("/");
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.porter.gateway.logout;
+
+import java.net.URI;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LogoutTests extends GatewayTestSupport {
+
+	@Test
+	void logoutWhenJsonRequestThenReturnsEndSessionRedirectAndEndsSession() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", xsrf)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.jsonPath("$.redirect")
+			.value(String.class, (url) -> assertThat(url).startsWith(TestIdp.instance().issuer() + "oidc/logout?"));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + browser.tokens().refreshToken())));
+	}
+
+	@Test
+	void logoutWhenFormPostThenRedirectsToEndSessionWithIdTokenHintAndPostLogoutUri() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		URI location = this.client.post()
+			.uri("/bff/logout")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.header("Accept", "text/html")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("_csrf", xsrf))
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getLocation();
+		MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(location).build().getQueryParams();
+		assertThat(location.getPath()).isEqualTo("/oidc/logout");
+		assertThat(query.getFirst("id_token_hint")).isNotBlank();
+		assertThat(query.getFirst("post_logout_redirect_uri")).isEqualTo("http%3A%2F%2Flocalhost%3A8080%2F");
+		assertThat(query.getFirst("client_id")).isEqualTo(TestIdp.CLIENT_ID);
+	}
+
+	@Test
+	void logoutWhenXsrfHeaderMissingThenForbiddenAndSessionKept() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		browser.xsrf();
+		browser.method(HttpMethod.POST, "/bff/logout").exchange().expectStatus().isForbidden();
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+}

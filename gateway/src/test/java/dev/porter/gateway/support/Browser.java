@@ -1,0 +1,118 @@
+package dev.porter.gateway.support;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A browser's cookie jar in front of a {@link WebTestClient}: logs in through the real
+ * OIDC flow against {@link TestIdp} and keeps the session and XSRF cookies it is given.
+ */
+public final class Browser {
+
+	public static final String SESSION_COOKIE = "__Host-porter-session";
+
+	private final WebTestClient client;
+
+	private final Map<String, String> cookies = new LinkedHashMap<>();
+
+	private TestIdp.Tokens tokens;
+
+	public Browser(WebTestClient client) {
+		this.client = client;
+	}
+
+	/** Logs in as {@code sub}; the access token expires in {@code expiresIn} seconds. */
+	public Browser login(String sub, long expiresIn) {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult();
+		keepCookies(start.getResponseCookies());
+		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams();
+		String sid = "sid-" + UUID.randomUUID();
+		this.tokens = TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, sid, expiresIn);
+		EntityExchangeResult<byte[]> callback = this.client.get()
+			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", decode(authorize.getFirst("state")))
+			.cookies((jar) -> this.cookies.forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult();
+		assertThat(callback.getResponseHeaders().getLocation()).isEqualTo(URI.create("/ok/path"));
+		keepCookies(callback.getResponseCookies());
+		return this;
+	}
+
+	/** Fetches the XSRF-TOKEN cookie (any request gets one) and returns its value. */
+	public String xsrf() {
+		if (!this.cookies.containsKey("XSRF-TOKEN")) {
+			EntityExchangeResult<byte[]> result = this.client.get()
+				.uri("/bff/session")
+				.cookies((jar) -> this.cookies.forEach(jar::add))
+				.exchange()
+				.expectBody()
+				.returnResult();
+			keepCookies(result.getResponseCookies());
+		}
+		return this.cookies.get("XSRF-TOKEN");
+	}
+
+	public WebTestClient.RequestHeadersSpec<?> get(String path) {
+		return this.client.get()
+			.uri(path)
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.cookies((jar) -> this.cookies.forEach(jar::add));
+	}
+
+	public WebTestClient.RequestBodySpec method(org.springframework.http.HttpMethod method, String path) {
+		return this.client.method(method)
+			.uri(path)
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.cookies((jar) -> this.cookies.forEach(jar::add));
+	}
+
+	public Map<String, String> cookies() {
+		return this.cookies;
+	}
+
+	public TestIdp.Tokens tokens() {
+		return this.tokens;
+	}
+
+	public String sessionId() {
+		return this.cookies.get(SESSION_COOKIE);
+	}
+
+	private void keepCookies(MultiValueMap<String, ResponseCookie> received) {
+		received.forEach((name, values) -> values.forEach((cookie) -> {
+			if (cookie.getMaxAge().isZero()) {
+				this.cookies.remove(name);
+			}
+			else {
+				this.cookies.put(name, cookie.getValue());
+			}
+		}));
+	}
+
+	private static String decode(String value) {
+		return java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+}

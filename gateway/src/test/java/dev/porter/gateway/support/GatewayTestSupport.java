@@ -1,0 +1,58 @@
+package dev.porter.gateway.support;
+
+import java.time.Duration;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * The gateway on a random port between {@link TestIdp} and a WireMock profile-service.
+ * Every subclass shares one application context (same properties), so the suite starts
+ * the gateway once.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class GatewayTestSupport {
+
+	protected static final WireMockServer PROFILE = startProfileService();
+
+	@LocalServerPort
+	protected int port;
+
+	protected WebTestClient client;
+
+	@DynamicPropertySource
+	static void gatewayProperties(DynamicPropertyRegistry registry) {
+		registry.add("porter.oidc.issuer-uri", () -> TestIdp.instance().issuer());
+		registry.add("porter.oidc.client-id", () -> TestIdp.CLIENT_ID);
+		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
+		registry.add("porter.relay.profile-service-uri", () -> "http://localhost:" + PROFILE.port());
+		registry.add("porter.relay.response-timeout", () -> "1s");
+		registry.add("porter.relay.rate-limit", () -> "1000");
+	}
+
+	@BeforeEach
+	void resetStubs() {
+		PROFILE.resetAll();
+		TestIdp.instance().server().resetRequests();
+		this.client = TestClients.gateway(this.port);
+	}
+
+	protected Browser browser() {
+		return new Browser(this.client);
+	}
+
+	private static WireMockServer startProfileService() {
+		WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		server.start();
+		return server;
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.porter.gateway.support;
+
+import java.time.Duration;
+
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Clients for a gateway on a port. Each opens its own connections (no pool shared across
+ * tests and application contexts in this JVM): twice in ~10 full runs a request on a
+ * pooled connection hung until the client timeout, and a test must not depend on
+ * connections another test left behind.
+ */
+public final class TestClients {
+
+	private TestClients() {
+	}
+
+	public static WebTestClient gateway(int port) {
+		return WebTestClient.bindToServer(connector())
+			.baseUrl("http://localhost:" + port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+	/** A connector that opens a new connection per request. */
+	public static ReactorClientHttpConnector connector() {
+		return new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection()));
+	}
+
+}

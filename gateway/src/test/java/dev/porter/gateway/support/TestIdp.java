@@ -1,0 +1,159 @@
+package dev.porter.gateway.support;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * A WireMock stand-in for Auth0's endpoints (discovery, JWKS, token, userinfo,
+ * revocation), signing ID and logout tokens with a test RSA key it serves as JWKS. One
+ * per JVM, so every test context sees the same issuer.
+ */
+public final class TestIdp {
+
+	public static final String CLIENT_ID = "porter-gateway";
+
+	public static final String CLIENT_SECRET = "test-secret";
+
+	private static final TestIdp INSTANCE = new TestIdp();
+
+	private final WireMockServer server;
+
+	private final RSAKey key;
+
+	private final RSAKey otherKey;
+
+	private TestIdp() {
+		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		this.server.start();
+		this.key = generate("test-key");
+		this.otherKey = generate("test-key");
+		stubDiscovery();
+	}
+
+	public static TestIdp instance() {
+		return INSTANCE;
+	}
+
+	public WireMockServer server() {
+		return this.server;
+	}
+
+	public String issuer() {
+		return "http://localhost:" + this.server.port() + "/";
+	}
+
+	/** Re-applies the standing stubs after a test reset WireMock. */
+	public void stubDiscovery() {
+		String issuer = issuer();
+		this.server
+			.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(okJson(json(Map.of("issuer",
+					issuer, "authorization_endpoint", issuer + "authorize", "token_endpoint", issuer + "oauth/token",
+					"userinfo_endpoint", issuer + "userinfo", "jwks_uri", issuer + ".well-known/jwks.json",
+					"revocation_endpoint", issuer + "oauth/revoke", "end_session_endpoint", issuer + "oidc/logout",
+					"code_challenge_methods_supported", List.of("S256"))))));
+		this.server.stubFor(get(urlPathEqualTo("/.well-known/jwks.json"))
+			.willReturn(okJson(new JWKSet(this.key.toPublicJWK()).toString())));
+		this.server.stubFor(post(urlPathEqualTo("/oauth/revoke")).willReturn(aResponse().withStatus(200)));
+	}
+
+	/**
+	 * Answers the code exchange of the next login with tokens for {@code sub} carrying
+	 * the request's nonce.
+	 */
+	public Tokens stubCodeExchange(String nonce, String sub, String sid, long expiresIn) {
+		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid);
+		String idToken = sign(this.key, idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		this.server
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
+				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
+						tokens.refreshToken(), "id_token", idToken, "token_type", "Bearer", "expires_in", expiresIn,
+						"scope", "openid profile email offline_access")))));
+		this.server.stubFor(get(urlPathEqualTo("/userinfo")).willReturn(okJson(json(Map.of("sub", sub, "name",
+				"Alice Example", "email", "alice@example.com", "picture", "https://example.com/alice.png")))));
+		return tokens;
+	}
+
+	public String logoutToken(Map<String, Object> overrides) {
+		return sign(this.key, logoutClaims(overrides));
+	}
+
+	/** Same kid, different key: the signature cannot verify against the served JWKS. */
+	public String logoutTokenWithForeignKey(Map<String, Object> overrides) {
+		return sign(this.otherKey, logoutClaims(overrides));
+	}
+
+	private JWTClaimsSet logoutClaims(Map<String, Object> overrides) {
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer())
+			.audience(CLIENT_ID)
+			.issueTime(new Date())
+			.expirationTime(Date.from(Instant.now().plusSeconds(120)))
+			.jwtID(UUID.randomUUID().toString())
+			.claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()));
+		overrides.forEach(claims::claim);
+		return claims.build();
+	}
+
+	private JWTClaimsSet.Builder idTokenClaims(String sub, String sid) {
+		return new JWTClaimsSet.Builder().issuer(issuer())
+			.subject(sub)
+			.audience(CLIENT_ID)
+			.issueTime(new Date())
+			.expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+			.claim("sid", sid)
+			.claim("name", "Alice Example")
+			.claim("email", "alice@example.com")
+			.claim("picture", "https://example.com/alice.png");
+	}
+
+	private static String sign(RSAKey key, JWTClaimsSet claims) {
+		try {
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+					claims);
+			jwt.sign(new RSASSASigner(key));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static RSAKey generate(String kid) {
+		try {
+			return new RSAKeyGenerator(2048).keyID(kid).generate();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public static String json(Object value) {
+		return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(value);
+	}
+
+	/** What the IdP handed out at one login. */
+	public record Tokens(String accessToken, String refreshToken, String sid) {
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RefreshTests extends GatewayTestSupport {
+
+	private static final int PARALLEL = 8;
+
+	@Test
+	void getMeWhenParallelRequestsShareExpiringTokenThenOneRefreshAndAllSucceed() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = browser().login("auth0|alice", 30);
+		String refreshToken = browser.tokens().refreshToken();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+				.withRequestBody(containing("refresh_token=" + refreshToken))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", "rt-rotated",
+						"token_type", "Bearer", "expires_in", 3600)))
+					.withFixedDelay(500)));
+
+		List<Integer> statuses = Flux.range(0, PARALLEL)
+			.flatMap(
+					(i) -> webClient(browser).get()
+						.uri("/me")
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					PARALLEL)
+			.collectList()
+			.block(Duration.ofSeconds(20));
+
+		assertThat(statuses).hasSize(PARALLEL).containsOnly(200);
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		PROFILE.verify(PARALLEL, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
+				equalTo("Bearer at-refreshed")));
+	}
+
+	@Test
+	void getMeWhenRefreshRejectedWithInvalidGrantThenUnauthorizedAndSessionEnded() {
+		Browser browser = browser().login("auth0|alice", 30);
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(400)
+					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+					.withBody(
+							"{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}")));
+
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+
+		browser.get("/bff/session")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+	}
+
+	private WebClient webClient(Browser browser) {
+		return WebClient.builder()
+			.clientConnector(TestClients.connector())
+			.baseUrl("http://localhost:" + this.port)
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.defaultCookies((cookies) -> browser.cookies().forEach(cookies::add))
+			.build();
+	}
+
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Starts Porter locally: dev-idp (:9000), profile-service (:8081) and gateway (:8080), each from its packaged jar.
+# Builds the jars first when they are missing or older than their sources. Ctrl-C stops all three.
+# The client secrets below are dev-idp's public development secrets (see docs/local-stack.md); never reuse them.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+version=0.1.0-SNAPSHOT
+modules=(dev-idp profile-service gateway)
+logs="$root/.run/logs"
+
+fail() { echo "run.sh: $*" >&2; exit 1; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+for port in 9000 8081 8080; do
+	if port_in_use "$port"; then
+		fail "port $port is already in use (another ./run.sh, or another program). Stop it and try again; 'ss -ltnp | grep :$port' shows who holds it."
+	fi
+done
+
+needs_build=false
+for m in "${modules[@]}"; do
+	jar="$m/target/$m-$version.jar"
+	if [ ! -f "$jar" ] || [ -n "$(find "$m/src/main" "$m/pom.xml" pom.xml -newer "$jar" -print -quit)" ]; then
+		needs_build=true
+	fi
+done
+if $needs_build; then
+	echo "Building (first run, or sources changed)..."
+	./mvnw -B -q -DskipTests package -pl dev-idp,profile-service,gateway -am || fail "the build failed; see the output above"
+fi
+
+mkdir -p "$logs"
+pids=()
+stop_all() {
+	trap - INT TERM EXIT
+	if [ ${#pids[@]} -gt 0 ]; then
+		echo; echo "Stopping..."
+		kill "${pids[@]}" 2>/dev/null || true
+		wait "${pids[@]}" 2>/dev/null || true
+	fi
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start() { # name, then VAR=value pairs
+	local name=$1; shift
+	env "$@" java -jar "$name/target/$name-$version.jar" >"$logs/$name.log" 2>&1 &
+	pids+=($!)
+}
+
+issuer=${OIDC_ISSUER_URI:-http://localhost:9000/}
+audience=${API_AUDIENCE:-https://porter.example/api}
+start dev-idp PORT=9000
+start profile-service PORT=8081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
+	AUTH0_MANAGEMENT_CLIENT_ID="${AUTH0_MANAGEMENT_CLIENT_ID:-porter-profile}" \
+	AUTH0_MANAGEMENT_CLIENT_SECRET="${AUTH0_MANAGEMENT_CLIENT_SECRET:-porter-profile-dev-secret}"
+start gateway PORT=8080 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
+	OIDC_CLIENT_ID="${OIDC_CLIENT_ID:-porter-gateway}" \
+	OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-porter-gateway-dev-secret}" \
+	PROFILE_SERVICE_URI=http://localhost:8081
+
+wait_ready() { # name port
+	local deadline=$((SECONDS + 120))
+	until curl -fs "http://localhost:$2/actuator/health/readiness" >/dev/null 2>&1; do
+		for pid in "${pids[@]}"; do
+			kill -0 "$pid" 2>/dev/null || fail "a service exited during start-up; see $logs/$1.log and the other logs there"
+		done
+		[ $SECONDS -lt $deadline ] || fail "$1 was not ready on port $2 within 120 s; see $logs/$1.log"
+		sleep 0.5
+	done
+	echo "  $1 ready on :$2"
+}
+echo "Starting dev-idp, profile-service and gateway (logs in .run/logs)..."
+wait_ready dev-idp 9000
+wait_ready profile-service 8081
+wait_ready gateway 8080
+
+echo
+echo "Open http://localhost:8080 — sign in as alice / alice"
+echo "(Ctrl-C stops all three)"
+# Portable (bash 3.2 has no 'wait -n'): watch the three and stop everything if one dies.
+while true; do
+	for pid in "${pids[@]}"; do
+		kill -0 "$pid" 2>/dev/null || fail "a service stopped unexpectedly; see the logs in $logs"
+	done
+	sleep 1
+done
