@@ -1,5 +1,7 @@
 package dev.porter.gateway.problem;
 
+import java.net.URI;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -44,11 +46,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 	private static ProblemDetail problemFor(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof ErrorResponse error) {
 			ProblemDetail body = error.getBody();
-			// Framework problems (404, 405, 415, ...) carry our title but not our type or
-			// a detail that could
-			// echo request input; problems the gateway raised itself carry their own
-			// type.
-			return (body.getType().toString().startsWith("https://porter.example/")) ? body
+			// Framework problems (404, 405, 415, ...) carry no type of ours (often none
+			// at all) and a detail that
+			// could echo request input; problems the gateway raised itself carry their
+			// own type.
+			URI type = body.getType();
+			return (type != null && type.toString().startsWith("https://porter.example/")) ? body
 					: Problems.forStatus(error.getStatusCode());
 		}
 		log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);

@@ -129,6 +129,8 @@ class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 						"/app_metadata"),
 				Arguments.of("email", "application/json", "{\"email\":\"evil@example.com\"}", 400, "/email"),
 				Arguments.of("too large", "application/json", "{\"a\":\"" + "x".repeat(17 * 1024) + "\"}", 413, null),
+				Arguments.of("far too large to buffer", "application/json",
+						"{\"a\":\"" + "x".repeat(200 * 1024) + "\"}", 413, null),
 				Arguments.of("wrong content type", "text/plain", "{\"theme\":\"dark\"}", 415, null));
 	}
 

@@ -90,11 +90,8 @@ public final class Upstreams {
 	}
 
 	private static WireMockServer start(int port) {
-		WireMockServer server = new WireMockServer(WireMockConfiguration.options()
-			.port(port)
-			.bindAddress("127.0.0.1")
-			.containerThreads(64)
-			.extensions(new UserinfoEcho()));
+		WireMockServer server = new WireMockServer(
+				WireMockConfiguration.options().port(port).bindAddress("127.0.0.1").containerThreads(64));
 		server.start();
 		return server;
 	}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.bench;
+
+import org.jspecify.annotations.NullMarked;

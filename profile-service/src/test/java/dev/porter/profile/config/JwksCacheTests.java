@@ -1,0 +1,82 @@
+package dev.porter.profile.config;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import dev.porter.profile.testsupport.TestJwts;
+
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+class JwksCacheTests {
+
+	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+
+	private JwksCache cache;
+
+	@BeforeEach
+	void start() {
+		this.idp.start();
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(TestJwts.jwks()).withFixedDelay(200)));
+		this.cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Clock.systemUTC());
+	}
+
+	@AfterEach
+	void stop() {
+		this.idp.stop();
+	}
+
+	private static SignedJWT jwt(String kid) throws Exception {
+		SignedJWT jwt = SignedJWT.parse(TestJwts.mint("http://localhost/", "auth0|a"));
+		return kid.equals(TestJwts.KID) ? jwt
+				: SignedJWT
+					.parse(new com.nimbusds.jose.JWSHeader.Builder(jwt.getHeader()).keyID(kid).build().toBase64URL()
+							+ "." + jwt.getPayload().toBase64URL() + "." + jwt.getSignature());
+	}
+
+	@Test
+	void keysWhenManyTokensArriveColdThenOneJwksRequest() throws Exception {
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(Flux.range(0, 50).flatMap((i) -> this.cache.keys(jwt)).count())
+			.expectNext(50L)
+			.verifyComplete();
+		this.idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+	}
+
+	@Test
+	void keysWhenKidUnknownThenRefetchedAtMostOncePerWindow() throws Exception {
+		StepVerifier.create(this.cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+		SignedJWT rotated = jwt("rotated-key");
+		// the first fetch is fresh (under 30 s old): no refetch yet, no key
+		StepVerifier.create(this.cache.keys(rotated)).verifyComplete();
+		this.idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+	}
+
+	@Test
+	void keysWhenJwksUnreachableThenJwtExceptionAndNextCallRetries() throws Exception {
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(this.cache.keys(jwt)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(TestJwts.jwks())));
+		StepVerifier.create(this.cache.keys(jwt)).expectNextCount(1).verifyComplete();
+	}
+
+}

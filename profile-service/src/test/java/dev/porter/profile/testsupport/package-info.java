@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.testsupport;
+
+import org.jspecify.annotations.NullMarked;
