@@ -1,0 +1,109 @@
+package dev.porter.e2e.journeys;
+
+import dev.porter.e2e.pages.IdpLoginPage;
+import dev.porter.e2e.pages.SpaPage;
+import dev.porter.e2e.stack.Browser;
+import dev.porter.e2e.stack.Stack;
+import dev.porter.e2e.stack.StackOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo SPA in headless Chromium against the real gateway, profile-service and
+ * dev-idp: what a user clicks, and what the page shows after each step (screenshots in
+ * {@code e2e/target/screenshots/}). One stack serves every test; each test has its own
+ * browser, so no cookie crosses from one to another.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserJourneyTests {
+
+	private Stack stack;
+
+	@BeforeAll
+	void startStack() {
+		Browser.assumeInstalled();
+		this.stack = Stack.start(StackOptions.standard());
+	}
+
+	@AfterAll
+	void stopStack() {
+		if (this.stack != null) {
+			this.stack.close();
+		}
+	}
+
+	@Test
+	void journeyWhenAliceSignsInEditsMetadataAndSignsOutThenEachStepShowsAndSessionEnds() {
+		try (Browser browser = Browser.start(1280, 800)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+
+			spa.open();
+			assertThat(spa.isSignedOut()).isTrue();
+			browser.screenshot("journey-01-signed-out");
+
+			IdpLoginPage login = spa.signIn();
+			browser.screenshot("journey-02-idp-login");
+			login.signInAs("alice", "alice", spa);
+			assertThat(spa.userName()).isEqualTo("Alice Example");
+			assertThat(spa.userEmail()).isEqualTo("alice@example.com");
+			assertThat(spa.field("nickname")).isEqualTo("alice");
+			assertThat(spa.metadata()).containsEntry("country", "NZ");
+			browser.screenshot("journey-03-signed-in");
+
+			spa.addMetadata("theme", "dark");
+			assertThat(spa.metadata()).containsEntry("theme", "dark");
+			browser.screenshot("journey-04-theme-dark");
+
+			spa.reload();
+			assertThat(spa.metadata()).containsEntry("theme", "dark").containsEntry("country", "NZ");
+
+			spa.addMetadata("bad.key", "x");
+			assertThat(spa.metadataErrors()).containsOnlyKeys("bad.key");
+			assertThat(spa.metadataErrors().get("bad.key")).startsWith("bad.key: ");
+			browser.screenshot("journey-05-validation-error");
+
+			spa.removeMetadata("theme");
+			assertThat(spa.metadata()).doesNotContainKey("theme").containsEntry("country", "NZ");
+			spa.reload();
+			assertThat(spa.metadata()).doesNotContainKey("theme");
+			browser.screenshot("journey-06-theme-removed");
+
+			spa.signOut();
+			assertThat(spa.isSignedOut()).isTrue();
+			browser.screenshot("journey-07-signed-out-again");
+			assertThat(spa.fetchStatus("/me")).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void signInWhenPasswordWrongThenIdpShowsItsErrorAndSpaStaysSignedOut() {
+		try (Browser browser = Browser.start(1280, 800)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+
+			String error = spa.open().signIn().failSignIn("alice", "not-alices-password");
+			browser.screenshot("wrong-password");
+
+			assertThat(error).isEqualTo("Wrong username or password.");
+			assertThat(spa.open().isSignedOut()).isTrue();
+		}
+	}
+
+	@Test
+	void profileWhenSocialUserOnPhoneThenNoIdentityProviderTokenInPage() {
+		try (Browser browser = Browser.start(390, 844)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+
+			spa.open().signIn().signInAs("bob", "bob", spa);
+			browser.screenshot("phone-bob-signed-in");
+
+			assertThat(spa.field("identity")).contains("google-oauth2");
+			assertThat(spa.pageSource()).doesNotContain("ya29.", "1//dev-idp", "access_token", "refresh_token");
+			assertThat(spa.visibleText()).doesNotContain("ya29.", "1//dev-idp", "access_token", "refresh_token");
+		}
+	}
+
+}

@@ -1,0 +1,203 @@
+package dev.porter.e2e.pages;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo SPA the gateway serves at {@code /}, found through its {@code data-test}
+ * attributes. Every action waits for the page to settle with explicit waits.
+ */
+public final class SpaPage {
+
+	static final Duration WAIT = Duration.ofSeconds(20);
+
+	private final WebDriver driver;
+
+	private final URI base;
+
+	private final WebDriverWait wait;
+
+	public SpaPage(WebDriver driver, URI base) {
+		this.driver = driver;
+		this.base = base;
+		this.wait = waitFor(driver);
+	}
+
+	/** Opens {@code /} and waits until the SPA decided which view to show. */
+	public SpaPage open() {
+		this.driver.get(this.base.resolve("/").toString());
+		return awaitView();
+	}
+
+	public SpaPage reload() {
+		this.driver.navigate().refresh();
+		return awaitView();
+	}
+
+	/** Waits for a view, and for the profile when signed in. */
+	public SpaPage awaitView() {
+		this.wait.until((d) -> isSignedOut() || isProfileSettled());
+		return this;
+	}
+
+	public boolean isSignedOut() {
+		return "signed-out".equals(bodyData("view"));
+	}
+
+	public boolean isSignedIn() {
+		return "signed-in".equals(bodyData("view"));
+	}
+
+	private boolean isProfileSettled() {
+		return isSignedIn() && bodyData("profile") != null;
+	}
+
+	/** Clicks "Sign in" and returns the IdP's login page. */
+	public IdpLoginPage signIn() {
+		this.wait.until(ExpectedConditions.elementToBeClickable(test("sign-in"))).click();
+		return new IdpLoginPage(this.driver).awaitForm();
+	}
+
+	/**
+	 * Clicks "Sign out"; the IdP's logout sends the browser back to the signed-out SPA.
+	 */
+	public SpaPage signOut() {
+		this.wait.until(ExpectedConditions.elementToBeClickable(test("sign-out"))).click();
+		this.wait.until((d) -> d.getCurrentUrl().startsWith(this.base.toString()) && isSignedOut());
+		return this;
+	}
+
+	public String userName() {
+		return visibleText("user-name");
+	}
+
+	public String userEmail() {
+		return visibleText("user-email");
+	}
+
+	public String field(String key) {
+		return visibleText("field-" + key);
+	}
+
+	/** The user_metadata rows as shown: key to the value in its input. */
+	public Map<String, String> metadata() {
+		return this.driver.findElements(test("metadata-row"))
+			.stream()
+			.collect(Collectors.toMap((row) -> row.getDomAttribute("data-key"),
+					(row) -> row.findElement(test("metadata-value")).getDomProperty("value")));
+	}
+
+	/** Adds (or replaces) a key with the add form and waits for the answer. */
+	public SpaPage addMetadata(String key, String value) {
+		WebElement keyInput = this.driver.findElement(test("metadata-add-key"));
+		keyInput.clear();
+		keyInput.sendKeys(key);
+		WebElement valueInput = this.driver.findElement(test("metadata-add-value"));
+		valueInput.clear();
+		valueInput.sendKeys(value);
+		return submitAndAwait(() -> this.driver.findElement(test("metadata-add-submit")).click());
+	}
+
+	/** Changes an existing key's value in its row and saves it. */
+	public SpaPage changeMetadata(String key, String value) {
+		WebElement row = row(key);
+		WebElement input = row.findElement(test("metadata-value"));
+		input.clear();
+		input.sendKeys(value);
+		return submitAndAwait(() -> row.findElement(test("metadata-save")).click());
+	}
+
+	public SpaPage removeMetadata(String key) {
+		WebElement row = row(key);
+		submitAndAwait(() -> row.findElement(test("metadata-remove")).click());
+		this.wait.until(ExpectedConditions.invisibilityOfElementLocated(rowLocator(key)));
+		return this;
+	}
+
+	/** The inline validation messages, one per bad field as the problem named it. */
+	public Map<String, String> metadataErrors() {
+		return this.driver.findElements(test("metadata-error-field"))
+			.stream()
+			.collect(Collectors.toMap((line) -> line.getDomAttribute("data-field"), WebElement::getText));
+	}
+
+	public boolean isStaleBannerShown() {
+		return this.driver.findElement(test("banner-stale")).isDisplayed();
+	}
+
+	public boolean isUnavailableBannerShown() {
+		return this.driver.findElement(test("banner-unavailable")).isDisplayed();
+	}
+
+	/**
+	 * The status of {@code GET path} sent by the page itself, with its cookies, as JSON.
+	 */
+	public long fetchStatus(String path) {
+		Object status = ((JavascriptExecutor) this.driver)
+			.executeAsyncScript("const done = arguments[arguments.length - 1];"
+					+ "fetch(arguments[0], {headers: {Accept: 'application/json'}, credentials: 'same-origin'})"
+					+ ".then((r) => done(r.status), () => done(-1));", path);
+		return ((Number) status).longValue();
+	}
+
+	public String pageSource() {
+		return this.driver.getPageSource();
+	}
+
+	public String visibleText() {
+		return this.driver.findElement(By.tagName("body")).getText();
+	}
+
+	private SpaPage submitAndAwait(Runnable submit) {
+		// The status line is emptied on submit and filled once the answer was handled.
+		submit.run();
+		this.wait.until((d) -> !statusText().equals("Saving…")
+				&& (!statusText().isEmpty() || d.findElement(test("metadata-error")).isDisplayed()
+						|| d.findElement(test("banner-unavailable")).isDisplayed()));
+		return this;
+	}
+
+	public String statusText() {
+		return this.driver.findElement(test("metadata-status")).getText();
+	}
+
+	private WebElement row(String key) {
+		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(rowLocator(key)));
+	}
+
+	private static By rowLocator(String key) {
+		return By.cssSelector("[data-test='metadata-row'][data-key='" + key + "']");
+	}
+
+	private String visibleText(String test) {
+		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(test(test))).getText();
+	}
+
+	private String bodyData(String name) {
+		List<WebElement> bodies = this.driver.findElements(By.tagName("body"));
+		return bodies.isEmpty() ? null : bodies.get(0).getDomAttribute("data-" + name);
+	}
+
+	/** Waits that survive the page being replaced under them by a navigation. */
+	static WebDriverWait waitFor(WebDriver driver) {
+		WebDriverWait wait = new WebDriverWait(driver, WAIT);
+		wait.ignoring(StaleElementReferenceException.class);
+		return wait;
+	}
+
+	static By test(String name) {
+		return By.cssSelector("[data-test='" + name + "']");
+	}
+
+}

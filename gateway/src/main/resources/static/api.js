@@ -1,0 +1,80 @@
+// The only calls the SPA makes: the BFF's session, login and logout endpoints, and the relayed profile API.
+// Unsafe methods echo the XSRF-TOKEN cookie in X-XSRF-TOKEN, the convention axios and Angular follow.
+
+const JSON_TYPES = 'application/json, application/problem+json';
+
+/** An answer that was not a success, carrying the problem+json body when there is one. */
+export class ProblemError extends Error {
+	constructor(status, problem, headers) {
+		super(problem.title || `HTTP ${status}`);
+		this.status = status;
+		this.problem = problem;
+		this.headers = headers;
+	}
+}
+
+function xsrfToken() {
+	const cookie = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
+	return cookie ? decodeURIComponent(cookie.substring('XSRF-TOKEN='.length)) : '';
+}
+
+async function call(method, path, body) {
+	const headers = { Accept: JSON_TYPES };
+	if (method !== 'GET') {
+		headers['X-XSRF-TOKEN'] = xsrfToken();
+	}
+	if (body !== undefined) {
+		headers['Content-Type'] = 'application/merge-patch+json';
+	}
+	const response = await fetch(path, {
+		method,
+		headers,
+		credentials: 'same-origin',
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	let json = {};
+	try {
+		json = text ? JSON.parse(text) : {};
+	}
+	catch {
+		json = { title: `HTTP ${response.status}` };
+	}
+	if (!response.ok) {
+		throw new ProblemError(response.status, json, response.headers);
+	}
+	return { json, headers: response.headers };
+}
+
+/** {authenticated:true,user:{…}} or {authenticated:false,login_url}. */
+export async function session() {
+	return (await call('GET', '/bff/session')).json;
+}
+
+/** Full-page navigation: the login is a redirect dance with the IdP, never an XHR. */
+export function login(loginUrl = '/bff/login') {
+	const returnTo = window.location.pathname || '/';
+	window.location.assign(`${loginUrl}?returnTo=${encodeURIComponent(returnTo)}`);
+}
+
+/** Ends the session, then follows the IdP's logout URL the gateway answers with. */
+export async function logout() {
+	const { json } = await call('POST', '/bff/logout');
+	window.location.assign(json.redirect || '/');
+}
+
+/** The merged profile, and whether it was served stale (Cache-Status … detail=stale…). */
+export async function profile() {
+	const { json, headers } = await call('GET', '/me');
+	return { profile: json, stale: isStale(headers.get('Cache-Status')) };
+}
+
+/** Auth0 semantics: each key replaces the stored value whole; null deletes it. */
+export async function patchMetadata(delta) {
+	const { json, headers } = await call('PATCH', '/me/metadata', delta);
+	return { profile: json, stale: isStale(headers.get('Cache-Status')) };
+}
+
+function isStale(cacheStatus) {
+	return /;\s*detail=stale/.test(cacheStatus || '');
+}

@@ -1,0 +1,244 @@
+import * as api from './api.js';
+import { ProblemError } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+
+// The profile fields shown, in order; everything else in /me is left out of the table.
+const FIELDS = [
+	['sub', 'User id'], ['nickname', 'Nickname'], ['given_name', 'Given name'], ['family_name', 'Family name'],
+	['email_verified', 'Email verified'], ['locale', 'Locale'], ['created_at', 'Created'],
+	['last_login', 'Last login'], ['logins_count', 'Logins'], ['updated_at', 'Updated'],
+];
+
+let loginUrl = '/bff/login';
+
+function show(view) {
+	$('loading').hidden = view !== 'loading';
+	$('signed-out').hidden = view !== 'signed-out';
+	$('signed-in').hidden = view !== 'signed-in';
+	document.body.dataset.view = view;
+}
+
+function renderUser(user) {
+	$('user-name').textContent = user.name || user.email || user.sub;
+	$('user-email').textContent = user.email || '';
+	renderAvatar(user);
+}
+
+// Initials first; the picture replaces them only once it has loaded (it may live on a host we cannot reach).
+function renderAvatar(user) {
+	const avatar = $('avatar');
+	const initials = (user.name || user.email || '?').split(/\s+/).map((w) => w[0]).join('').slice(0, 2);
+	avatar.textContent = initials.toUpperCase();
+	if (user.picture) {
+		const img = new Image();
+		img.alt = '';
+		img.addEventListener('load', () => avatar.replaceChildren(img));
+		img.src = user.picture;
+	}
+}
+
+function display(value) {
+	if (value === null || value === undefined) {
+		return '—';
+	}
+	return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function renderProfile(profile) {
+	renderUser(profile);
+	const rows = [];
+	for (const [key, label] of FIELDS) {
+		if (profile[key] !== undefined) {
+			rows.push(fieldRow(key, label, display(profile[key])));
+		}
+	}
+	for (const identity of profile.identities || []) {
+		const text = `${identity.provider} · ${identity.connection}${identity.isSocial ? ' (social)' : ''}`;
+		rows.push(fieldRow('identity', 'Identity', text));
+	}
+	if (profile.app_metadata) {
+		rows.push(fieldRow('app_metadata', 'App metadata', JSON.stringify(profile.app_metadata)));
+	}
+	$('profile').replaceChildren(...rows.flat());
+	renderMetadata(profile.user_metadata || {});
+}
+
+function fieldRow(key, label, text) {
+	const dt = document.createElement('dt');
+	dt.textContent = label;
+	const dd = document.createElement('dd');
+	dd.textContent = text;
+	dd.dataset.test = `field-${key}`;
+	return [dt, dd];
+}
+
+function renderMetadata(metadata) {
+	const keys = Object.keys(metadata).sort();
+	$('metadata').replaceChildren(...keys.map((key) => metadataRow(key, metadata[key])));
+	$('metadata-empty').hidden = keys.length > 0;
+}
+
+function metadataRow(key, value) {
+	const li = document.createElement('li');
+	li.dataset.test = 'metadata-row';
+	li.dataset.key = key;
+	const name = document.createElement('span');
+	name.className = 'key';
+	name.textContent = key;
+	const input = document.createElement('input');
+	input.value = display(value);
+	input.setAttribute('aria-label', `Value of ${key}`);
+	input.dataset.test = 'metadata-value';
+	const save = button('Save', 'metadata-save', () => saveMetadata(key, parseValue(input.value, value)));
+	const remove = button('Remove', 'metadata-remove', () => saveMetadata(key, null));
+	li.append(name, input, save, remove);
+	return li;
+}
+
+// A value that was not a string is edited as JSON; everything else is saved as text.
+function parseValue(text, original) {
+	if (typeof original !== 'string') {
+		try {
+			return JSON.parse(text);
+		}
+		catch {
+			return text;
+		}
+	}
+	return text;
+}
+
+function button(label, test, onClick) {
+	const b = document.createElement('button');
+	b.type = 'button';
+	b.textContent = label;
+	b.dataset.test = test;
+	b.addEventListener('click', onClick);
+	return b;
+}
+
+async function saveMetadata(key, value) {
+	clearMetadataError();
+	$('metadata-status').textContent = 'Saving…';
+	try {
+		const { profile, stale } = await api.patchMetadata({ [key]: value });
+		renderProfile(profile);
+		setStale(stale);
+		$('metadata-status').textContent = value === null ? `Removed “${key}”.` : `Saved “${key}”.`;
+		return true;
+	}
+	catch (error) {
+		$('metadata-status').textContent = '';
+		handleError(error, true);
+		return false;
+	}
+}
+
+function clearMetadataError() {
+	$('metadata-error').hidden = true;
+	$('metadata-error').replaceChildren();
+}
+
+// problem+json: one line per bad field, named from its JSON pointer (/theme → theme).
+function showMetadataError(problem) {
+	const lines = [];
+	for (const error of problem.errors || []) {
+		const field = (error.pointer || '').split('/').slice(1)
+			.map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+		const line = document.createElement('p');
+		line.dataset.test = 'metadata-error-field';
+		line.dataset.field = field;
+		line.textContent = field ? `${field}: ${error.detail}` : error.detail;
+		lines.push(line);
+	}
+	if (lines.length === 0) {
+		const line = document.createElement('p');
+		line.textContent = problem.detail || problem.title || 'The change was refused.';
+		lines.push(line);
+	}
+	$('metadata-error').replaceChildren(...lines);
+	$('metadata-error').hidden = false;
+}
+
+function setStale(stale) {
+	$('banner-stale').hidden = !stale;
+}
+
+function handleError(error, fromEditor) {
+	if (!(error instanceof ProblemError)) {
+		showUnavailable('The gateway cannot be reached.');
+		return;
+	}
+	if (error.status === 401) {
+		loginUrl = error.problem.login_url || loginUrl;
+		show('signed-out');
+	}
+	else if (error.status === 503 || error.status === 502 || error.status === 504) {
+		const retryAfter = error.headers.get('Retry-After');
+		showUnavailable(`The profile service is unavailable${retryAfter ? `; try again in ${retryAfter} s` : ''}.`);
+	}
+	else if (fromEditor) {
+		showMetadataError(error.problem);
+	}
+	else {
+		showUnavailable(error.problem.detail || error.message);
+	}
+}
+
+function showUnavailable(text) {
+	$('banner-unavailable-text').textContent = text;
+	$('banner-unavailable').hidden = false;
+}
+
+async function loadProfile() {
+	$('banner-unavailable').hidden = true;
+	try {
+		const { profile, stale } = await api.profile();
+		renderProfile(profile);
+		setStale(stale);
+		document.body.dataset.profile = 'loaded';
+	}
+	catch (error) {
+		document.body.dataset.profile = 'failed';
+		handleError(error, false);
+	}
+}
+
+async function start() {
+	try {
+		const session = await api.session();
+		if (!session.authenticated) {
+			loginUrl = session.login_url || loginUrl;
+			show('signed-out');
+			return;
+		}
+		renderUser(session.user);
+		show('signed-in');
+		await loadProfile();
+	}
+	catch (error) {
+		show('signed-in');
+		handleError(error, false);
+	}
+}
+
+$('sign-in').addEventListener('click', () => api.login(loginUrl));
+$('sign-out').addEventListener('click', async () => {
+	try {
+		await api.logout();
+	}
+	catch (error) {
+		handleError(error, false);
+	}
+});
+$('retry').addEventListener('click', loadProfile);
+$('metadata-add').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const key = $('metadata-add-key').value;
+	if (await saveMetadata(key, $('metadata-add-value').value)) {
+		$('metadata-add').reset();
+	}
+});
+
+start();
