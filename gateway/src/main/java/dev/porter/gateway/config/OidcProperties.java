@@ -28,6 +28,10 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenUri back-channel override of discovery's token endpoint (docker compose)
  * @param jwksUri back-channel override of discovery's JWKS endpoint
  * @param userinfoUri back-channel override of discovery's userinfo endpoint
+ * @param discoveryUri where to fetch the discovery document when the issuer's own address
+ * is not reachable from this service (docker compose: the browser's
+ * {@code localhost:9000} is {@code dev-idp:9000} in the network)
+ * @param revocationUri back-channel override of discovery's revocation endpoint
  * @param discoveryTimeout how long one discovery attempt may take before it fails (and is
  * retried by the next caller)
  */
@@ -39,7 +43,8 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 		@NotEmpty(message = "set OIDC_SCOPES") @DefaultValue( {
 				"openid", "profile", "email", "offline_access" }) List<String> scopes,
 		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable URI tokenUri, @Nullable URI jwksUri,
-		@Nullable URI userinfoUri, @DefaultValue("5s") Duration discoveryTimeout){
+		@Nullable URI userinfoUri, @Nullable URI discoveryUri, @Nullable URI revocationUri,
+		@DefaultValue("5s") Duration discoveryTimeout){
 
 	/**
 	 * The issuer with exactly one trailing slash, as Auth0 writes it; discovery paths are

@@ -66,9 +66,21 @@ public class DiscoveredClientRegistrationRepository implements ReactiveClientReg
 			.userInfoUri(override(this.oidc.userinfoUri(), metadata, "userinfo_endpoint"))
 			.userNameAttributeName(IdTokenClaimNames.SUB)
 			.issuerUri(string(metadata, "issuer"))
-			.providerConfigurationMetadata(metadata)
+			.providerConfigurationMetadata(withRevocationOverride(metadata))
 			.clientName("Auth0")
 			.build();
+	}
+
+	// The revocation endpoint is read from the provider metadata at logout; an explicit
+	// back-channel URI replaces it.
+	private Map<String, Object> withRevocationOverride(Map<String, Object> metadata) {
+		URI revocation = this.oidc.revocationUri();
+		if (revocation == null) {
+			return metadata;
+		}
+		Map<String, Object> copy = new java.util.LinkedHashMap<>(metadata);
+		copy.put("revocation_endpoint", revocation.toString());
+		return copy;
 	}
 
 	private static @Nullable String override(@Nullable URI explicit, Map<String, Object> metadata, String name) {

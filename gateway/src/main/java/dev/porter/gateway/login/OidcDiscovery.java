@@ -1,5 +1,7 @@
 package dev.porter.gateway.login;
 
+import java.net.URI;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,8 +62,11 @@ class OidcDiscovery {
 
 	private Mono<Map<String, Object>> fetch() {
 		String issuer = this.properties.issuerWithSlash();
+		URI discoveryUri = this.properties.discoveryUri();
+		String location = (discoveryUri != null) ? discoveryUri.toString()
+				: issuer + ".well-known/openid-configuration";
 		return this.webClient.get()
-			.uri(issuer + ".well-known/openid-configuration")
+			.uri(location)
 			.retrieve()
 			.bodyToMono(JSON_OBJECT)
 			.timeout(this.properties.discoveryTimeout())
