@@ -193,13 +193,16 @@ function showUnavailable(text) {
 
 async function loadProfile() {
 	$('banner-unavailable').hidden = true;
+	document.body.dataset.profile = 'loading';
 	try {
 		const { profile, stale } = await api.profile();
 		renderProfile(profile);
 		setStale(stale);
+		$('profile-missing').hidden = true;
 		document.body.dataset.profile = 'loaded';
 	}
 	catch (error) {
+		$('profile-missing').hidden = $('profile').children.length > 0;
 		document.body.dataset.profile = 'failed';
 		handleError(error, false);
 	}

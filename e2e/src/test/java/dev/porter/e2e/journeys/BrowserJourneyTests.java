@@ -103,6 +103,11 @@ class BrowserJourneyTests {
 			assertThat(spa.field("identity")).contains("google-oauth2");
 			assertThat(spa.pageSource()).doesNotContain("ya29.", "1//dev-idp", "access_token", "refresh_token");
 			assertThat(spa.visibleText()).doesNotContain("ya29.", "1//dev-idp", "access_token", "refresh_token");
+
+			spa.addMetadata("theme", "dark");
+			assertThat(spa.metadata()).containsEntry("theme", "dark");
+			spa.scrollToMetadata();
+			browser.screenshot("phone-bob-metadata");
 		}
 	}
 

@@ -60,7 +60,21 @@ public final class SpaPage {
 	}
 
 	private boolean isProfileSettled() {
-		return isSignedIn() && bodyData("profile") != null;
+		String profile = bodyData("profile");
+		return isSignedIn() && profile != null && !"loading".equals(profile);
+	}
+
+	/** Clicks "Try again" on the unavailable banner and waits for the outcome. */
+	public SpaPage retry() {
+		this.wait.until(ExpectedConditions.elementToBeClickable(test("retry"))).click();
+		return awaitView();
+	}
+
+	/** Scrolls the user_metadata editor into view (for phone-width screenshots). */
+	public SpaPage scrollToMetadata() {
+		((JavascriptExecutor) this.driver).executeScript("arguments[0].scrollIntoView({block: 'start'})",
+				this.driver.findElement(test("metadata")).findElement(By.xpath("..")));
+		return this;
 	}
 
 	/** Clicks "Sign in" and returns the IdP's login page. */
@@ -134,6 +148,10 @@ public final class SpaPage {
 
 	public boolean isStaleBannerShown() {
 		return this.driver.findElement(test("banner-stale")).isDisplayed();
+	}
+
+	public boolean isProfileMissingShown() {
+		return this.driver.findElement(test("profile-missing")).isDisplayed();
 	}
 
 	public boolean isUnavailableBannerShown() {
