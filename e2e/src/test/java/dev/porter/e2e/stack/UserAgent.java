@@ -26,19 +26,10 @@ public final class UserAgent {
 
 	private static final int MAX_REDIRECTS = 20;
 
-	// A new client (so a new connection) per request: Reactor Netty 1.3.7's HTTP/1.1
-	// server can stop reading a
-	// keep-alive connection when the next request arrives before the previous exchange
-	// has fully terminated
-	// (reactor/reactor-netty#4347, #4361; fixed after 1.3.7), and a scripted client sends
-	// fast enough to hit it about
-	// once in ten runs. The browser journeys still use keep-alive as browsers do.
-	private static HttpClient newClient() {
-		return HttpClient.newBuilder()
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
-	}
+	private final HttpClient http = HttpClient.newBuilder()
+		.followRedirects(HttpClient.Redirect.NEVER)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final Map<String, Cookie> cookies = new LinkedHashMap<>();
 
@@ -55,7 +46,7 @@ public final class UserAgent {
 		}
 		cookieHeader(uri).ifPresent((value) -> request.header("Cookie", value));
 		try {
-			HttpResponse<String> response = newClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			response.headers().allValues("set-cookie").forEach(this::store);
 			Exchange exchange = new Exchange(method, uri, response.statusCode(), response.headers().map(),
 					response.body());
