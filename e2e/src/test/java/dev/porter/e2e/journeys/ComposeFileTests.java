@@ -34,10 +34,10 @@ class ComposeFileTests {
 	@Test
 	void checkWhenVariableUnknownToApplicationThenReported() {
 		String drifted = replaceOnce(COMPOSE, "      PUBLIC_BASE_URL:",
-				"      OIDC_DISCOVERY_URI: http://dev-idp:9000/\n" + "      PUBLIC_BASE_URL:");
+				"      OIDC_DISCOVERY_URL: http://dev-idp:9000/\n" + "      PUBLIC_BASE_URL:");
 
 		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("gateway: sets OIDC_DISCOVERY_URI, which the application never reads");
+			.containsExactly("gateway: sets OIDC_DISCOVERY_URL, which the application never reads");
 	}
 
 	@Test

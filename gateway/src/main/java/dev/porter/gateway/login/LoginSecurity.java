@@ -6,9 +6,12 @@ import dev.porter.gateway.config.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
@@ -27,6 +30,8 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  * entry point.
  */
 public class LoginSecurity {
+
+	private static final Logger log = LoggerFactory.getLogger(LoginSecurity.class);
 
 	private final DiscoveredClientRegistrationRepository registrations;
 
@@ -89,6 +94,10 @@ public class LoginSecurity {
 				"/?login=failed");
 		return (exchange, ex) -> {
 			this.failedLogins.increment();
+			// The reason, never the exception message (it can quote IdP responses).
+			String reason = (ex instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
+					: ex.getClass().getSimpleName();
+			log.warn("login failed: {}", reason);
 			return Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex));
 		};
 	}
