@@ -1,7 +1,6 @@
 package dev.porter.e2e.stack;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +9,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,7 +41,8 @@ public final class DevIdpLogin {
 		query.put("nonce", randomToken());
 		query.put("code_challenge", challenge(verifier));
 		query.put("code_challenge_method", "S256");
-		Exchange loginPage = agent.follow(agent.get(URI.create(stack.issuer() + "authorize?" + form(query))));
+		Exchange loginPage = agent
+			.follow(agent.get(URI.create(stack.issuer() + "authorize?" + UserAgent.formBody(query))));
 		Exchange afterLogin = agent
 			.follow(agent.submitForm(loginPage, Map.of("username", username, "password", password)), redirectUri);
 		if (!afterLogin.isRedirect() || !afterLogin.location().toString().startsWith(redirectUri)) {
@@ -54,7 +53,7 @@ public final class DevIdpLogin {
 		Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code", code, "redirect_uri",
 				redirectUri, "code_verifier", verifier);
 		Exchange token = agent.send("POST", URI.create(stack.issuer() + "oauth/token"),
-				HttpRequest.BodyPublishers.ofString(form(exchange)), "Content-Type",
+				HttpRequest.BodyPublishers.ofString(UserAgent.formBody(exchange)), "Content-Type",
 				"application/x-www-form-urlencoded", "Authorization",
 				basic("porter-gateway", "porter-gateway-dev-secret"));
 		if (token.status() != 200) {
@@ -64,14 +63,6 @@ public final class DevIdpLogin {
 		return new Tokens(body.get("access_token").asString(),
 				body.hasNonNull("refresh_token") ? body.get("refresh_token").asString() : null,
 				body.get("id_token").asString());
-	}
-
-	static String form(Map<String, String> fields) {
-		return fields.entrySet()
-			.stream()
-			.map((e) -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-					+ URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-			.collect(Collectors.joining("&"));
 	}
 
 	static String basic(String user, String secret) {

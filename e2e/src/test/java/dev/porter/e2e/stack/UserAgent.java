@@ -91,12 +91,19 @@ public final class UserAgent {
 		HtmlForm form = HtmlForm.first(page.body());
 		Map<String, String> values = new LinkedHashMap<>(form.hiddenFields());
 		values.putAll(fields);
-		String body = values.entrySet()
+		return send(form.method(), page.uri().resolve(form.action()),
+				HttpRequest.BodyPublishers.ofString(formBody(values)), "Content-Type",
+				"application/x-www-form-urlencoded");
+	}
+
+	/**
+	 * {@code application/x-www-form-urlencoded} body of the given fields, in their order.
+	 */
+	public static String formBody(Map<String, String> fields) {
+		return fields.entrySet()
 			.stream()
 			.map((e) -> encode(e.getKey()) + "=" + encode(e.getValue()))
 			.collect(Collectors.joining("&"));
-		return send(form.method(), page.uri().resolve(form.action()), HttpRequest.BodyPublishers.ofString(body),
-				"Content-Type", "application/x-www-form-urlencoded");
 	}
 
 	public Optional<String> cookie(String name) {
