@@ -211,7 +211,23 @@ public final class SpaPage {
 	static WebDriverWait waitFor(WebDriver driver) {
 		WebDriverWait wait = new WebDriverWait(driver, WAIT);
 		wait.ignoring(StaleElementReferenceException.class);
+		wait.withMessage(() -> whereTheBrowserIs(driver));
 		return wait;
+	}
+
+	/**
+	 * What a timed-out wait reports: the page's address and the state the SPA wrote on
+	 * its body, so that a failure says which step never finished.
+	 */
+	private static String whereTheBrowserIs(WebDriver driver) {
+		try {
+			Object state = ((JavascriptExecutor) driver)
+				.executeScript("return document.body ? JSON.stringify(document.body.dataset) : 'no body'");
+			return "browser at " + driver.getCurrentUrl() + ", page state " + state;
+		}
+		catch (RuntimeException ex) {
+			return "browser state unknown: " + ex.getMessage();
+		}
 	}
 
 	static By test(String name) {
