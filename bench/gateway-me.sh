@@ -68,7 +68,11 @@ jq --arg o "http://localhost:$GW" '(.clients[] | select(.client_id == "porter-ga
 
 start() { # name, then VAR=value pairs
   local name=$1; shift
-  env "$@" java -Xmx512m -jar "$name/target/$name-$VERSION.jar" >"$WORK/$name.log" 2>&1 &
+  local opts_var pin_var
+  opts_var="JAVA_OPTS_$(tr 'a-z-' 'A-Z_' <<<"$name")"; pin_var="CPUS_$(tr 'a-z-' 'A-Z_' <<<"$name")"
+  # shellcheck disable=SC2086
+  env "$@" ${!pin_var:+taskset -c ${!pin_var}} java -Xmx512m ${!opts_var:-} -jar "$name/target/$name-$VERSION.jar" \
+    >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
 }
 start dev-idp PORT="$IDP" DEV_IDP_ISSUER="$ISSUER" DEV_IDP_SEED="file:$WORK/seed.json"
@@ -113,7 +117,7 @@ run() { # out-name endpoint duration connections [lua]
   if [ "$2" = gateway ]; then url="http://localhost:$GW/me"; header="$COOKIE"
   else url="http://localhost:$PS/me"; header="Authorization: Bearer $TOKEN"; fi
   local threads=$THREADS; [ "$4" -lt "$threads" ] && threads=$4
-  wrk -t"$threads" -c"$4" -d"$3" --latency -H "$header" -H 'Accept: application/json' ${5:+-s "$5"} "$url" \
+  ${CPUS_WRK:+taskset -c $CPUS_WRK} wrk -t"$threads" -c"$4" -d"$3" --latency -H "$header" -H 'Accept: application/json' ${5:+-s "$5"} "$url" \
     >"$WORK/$1.txt"
 }
 

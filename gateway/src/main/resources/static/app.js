@@ -208,7 +208,19 @@ async function loadProfile() {
 	}
 }
 
+// The gateway sends a login that did not complete (denied consent, an expired or replayed callback) to /?login=failed.
+function takeLoginOutcome() {
+	const url = new URL(window.location.href);
+	if (url.searchParams.get('login') !== 'failed') {
+		return;
+	}
+	$('login-failed').hidden = false;
+	url.searchParams.delete('login');
+	window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+}
+
 async function start() {
+	takeLoginOutcome();
 	try {
 		const session = await api.session();
 		if (!session.authenticated) {

@@ -93,6 +93,23 @@ class BrowserJourneyTests {
 	}
 
 	@Test
+	void callbackWhenGatewayNeverStartedThatLoginThenSpaSaysSignInFailedAndStaysSignedOut() {
+		try (Browser browser = Browser.start(1280, 800)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+
+			// A replayed or forged IdP redirect: no authorization request of this browser
+			// matches its state.
+			spa.openPath("/login/oauth2/code/auth0?code=forged&state=forged");
+			browser.screenshot("login-failed");
+
+			assertThat(spa.isSignedOut()).isTrue();
+			assertThat(spa.isLoginFailedShown()).isTrue();
+			assertThat(spa.currentPathAndQuery()).isEqualTo("/");
+			assertThat(spa.open().isLoginFailedShown()).isFalse();
+		}
+	}
+
+	@Test
 	void profileWhenSocialUserOnPhoneThenNoIdentityProviderTokenInPage() {
 		try (Browser browser = Browser.start(390, 844)) {
 			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());

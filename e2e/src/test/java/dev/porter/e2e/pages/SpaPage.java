@@ -146,6 +146,21 @@ public final class SpaPage {
 			.collect(Collectors.toMap((line) -> line.getDomAttribute("data-field"), WebElement::getText));
 	}
 
+	/** Opens a gateway path directly, as a link or the IdP's redirect would. */
+	public SpaPage openPath(String pathAndQuery) {
+		this.driver.get(this.base.resolve(pathAndQuery).toString());
+		return awaitView();
+	}
+
+	public String currentPathAndQuery() {
+		URI current = URI.create(this.driver.getCurrentUrl());
+		return current.getRawPath() + ((current.getRawQuery() != null) ? "?" + current.getRawQuery() : "");
+	}
+
+	public boolean isLoginFailedShown() {
+		return this.driver.findElement(test("login-failed")).isDisplayed();
+	}
+
 	public boolean isStaleBannerShown() {
 		return this.driver.findElement(test("banner-stale")).isDisplayed();
 	}
