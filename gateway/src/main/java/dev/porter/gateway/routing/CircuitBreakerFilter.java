@@ -1,6 +1,8 @@
 package dev.porter.gateway.routing;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.problem.ProblemWriter;
@@ -39,6 +41,8 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
 	private final MeterRegistry meters;
 
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
 	CircuitBreakerFilter(CircuitBreaker breaker, ProblemWriter problems, Duration retryAfter, MeterRegistry meters) {
 		this.breaker = breaker;
 		this.problems = problems;
@@ -49,7 +53,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		if (!this.breaker.tryAcquirePermission()) {
-			record(exchange, "rejected", 0);
+			record("rejected", 0);
 			return unavailable(exchange,
 					this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
 		}
@@ -57,7 +61,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		return chain.filter(exchange).doOnSuccess((done) -> onResponse(exchange, start)).onErrorResume((ex) -> {
 			long elapsed = System.nanoTime() - start;
 			this.breaker.onError(elapsed, TimeUnit.NANOSECONDS, ex);
-			record(exchange, "error", elapsed);
+			record("error", elapsed);
 			log.warn("relay to {} failed: {}", this.breaker.getName(), ex.getClass().getSimpleName());
 			return unavailable(exchange, this.retryAfter.toMillis());
 		}).doOnCancel(this.breaker::releasePermission);
@@ -72,7 +76,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		else {
 			this.breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
 		}
-		record(exchange, (status != null) ? Integer.toString(status.value()) : "unknown", elapsed);
+		record((status != null) ? Integer.toString(status.value()) : "unknown", elapsed);
 	}
 
 	private Mono<Void> unavailable(ServerWebExchange exchange, long retryAfterMillis) {
@@ -80,13 +84,17 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		return this.problems.write(exchange, Problems.upstreamUnavailable("profile service", wait), wait);
 	}
 
-	private void record(ServerWebExchange exchange, String outcome, long nanos) {
-		Timer.builder("porter.relay")
+	private void record(String outcome, long nanos) {
+		// One timer per outcome, looked up rather than re-registered on every request.
+		this.timers.computeIfAbsent(outcome, this::timer).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(String outcome) {
+		return Timer.builder("porter.relay")
 			.description("Latency of requests relayed to an upstream")
 			.tag("upstream", this.breaker.getName())
 			.tag("outcome", outcome)
-			.register(this.meters)
-			.record(nanos, TimeUnit.NANOSECONDS);
+			.register(this.meters);
 	}
 
 	@Override
