@@ -5,23 +5,23 @@
 #   bench/profile-me.sh                      # defaults: 2 threads, 32 connections, 3 rounds of 15 s
 #   DURATION=30s CONNECTIONS=64 bench/profile-me.sh
 #
-# Needs wrk (/usr/bin/wrk) and a JDK; builds profile-service's test classes first (offline:
-# MVN_FLAGS=-o, the default; set MVN_FLAGS= to allow downloads). Not part of ./mvnw verify.
+# Needs wrk (/usr/bin/wrk) and a JDK; builds profile-service's test classes first (MVN_FLAGS=-o keeps Maven
+# offline once the dependency plugin has been fetched). Not part of ./mvnw verify.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-15s}
+WARMUP=${WARMUP:-60s} # the JIT needs about a minute under load here before rounds agree
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
-MVN_FLAGS=${MVN_FLAGS--o}
+MVN_FLAGS=${MVN_FLAGS:-}
 
 command -v wrk >/dev/null || { echo "wrk not found" >&2; exit 1; }
 
 ./mvnw -B -q $MVN_FLAGS -pl profile-service test-compile
 ./mvnw -B -q $MVN_FLAGS -pl profile-service dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >/dev/null
+  -Dmdep.outputFile=target/bench.classpath
 CP="profile-service/target/test-classes:profile-service/target/classes:$(cat profile-service/target/bench.classpath)"
 
 WORK=$(mktemp -d)
