@@ -18,8 +18,9 @@
 # its test control /dev/issued-tokens. Then, with wrk (/usr/bin/wrk):
 #   1. peak throughput: closed-loop wrk on both endpoints, alternating rounds (machine drift hits both alike), after
 #      a warm-up that lasts until throughput stops climbing;
-#   2. latency at half of peak: wrk 4 has no fixed-rate mode (wrk2's -R), so a Lua delay() paces each connection to
-#      give about half of the gateway's peak throughput in total, on both endpoints; the added latency is
+#   2. latency at half of peak: wrk 4 has no fixed-rate mode (wrk2's -R), so a Lua delay() paces each connection
+#      (random delays, so connections do not fire in step) to give about half of the gateway's peak throughput in
+#      total, on both endpoints; the added latency is
 #      gateway p99 minus direct p99 at that rate, each the median of alternating rounds.
 # Targets (issue 4): gateway >= 70 % of direct throughput; p99 added latency <= 2 ms at half of peak.
 # The per-user rate limits (gateway RATE_LIMIT, profile-service PROFILE_CALLER_RATE_LIMIT) are raised for the run;
@@ -184,7 +185,15 @@ RATIO=$(awk -v a="$G_RPS" -v b="$D_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')
 # Half of the gateway's peak, paced: each of PACED_CONNECTIONS waits delay ms between requests.
 HALF=$((G_RPS / 2))
 DELAY=$(awk -v c="$PACED_CONNECTIONS" -v r="$HALF" 'BEGIN { d = int(1000 * c / r); if (d < 1) d = 1; print d }')
-printf 'function delay()\n  return %s\nend\n' "$DELAY" >"$WORK/pace.lua"
+# A fixed delay keeps the connections in step: they fire together, and each burst of PACED_CONNECTIONS requests queues
+# behind itself (p99 became the time to drain a burst). A delay drawn uniformly from [0, 2 x DELAY] keeps the mean
+# rate and spreads the arrivals, as independent browsers would.
+cat >"$WORK/pace.lua" <<LUA
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) math.randomseed(os.time() * 1000 + id) end
+function delay() return math.random(0, 2 * $DELAY) end
+LUA
 for round in $(seq 1 "$ROUNDS"); do
   run "half-direct-$round" direct "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
   run "half-gateway-$round" gateway "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
@@ -201,7 +210,7 @@ printf '%-34s %12s %10s %10s\n' "half load: GET /me via gateway" "$HG_RPS" "$HG_
 echo "gateway / direct throughput: ${RATIO}% (target >= 70%)"
 echo "p99 added by the gateway at ~${HALF} req/s (half of its peak): ${ADDED} ms (target <= 2 ms)"
 echo "peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per endpoint after a warm-up of $WARMED"
-echo "half load: wrk -c$PACED_CONNECTIONS with a ${DELAY} ms delay per request per connection (wrk 4 has no -R), $ROUNDS alternating rounds"
+echo "half load: wrk -c$PACED_CONNECTIONS, a random 0-$((2 * DELAY)) ms delay per request per connection (wrk 4 has no -R), $ROUNDS alternating rounds"
 echo "cores: $(nproc); pinning: gateway ${CPUS_GATEWAY:-any}, profile-service ${CPUS_PROFILE_SERVICE:-any}, dev-idp ${CPUS_DEV_IDP:-any}, wrk ${CPUS_WRK:-any}"
 echo "load average at the run's end: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
