@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -94,10 +95,13 @@ public class LoginSecurity {
 				"/?login=failed");
 		return (exchange, ex) -> {
 			this.failedLogins.increment();
-			// The reason, never the exception message (it can quote IdP responses).
+			// The reason, never the exception message (it can quote IdP responses). The
+			// root
+			// cause's type tells a dropped connection to the IdP from an answer it gave.
 			String reason = (ex instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
 					: ex.getClass().getSimpleName();
-			log.warn("login failed: {}", reason);
+			Throwable root = NestedExceptionUtils.getRootCause(ex);
+			log.warn("login failed: {}{}", reason, (root != null) ? " (" + root.getClass().getSimpleName() + ")" : "");
 			return Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex));
 		};
 	}
