@@ -156,7 +156,8 @@ class AuthorizationServerConfiguration {
 	/** In memory, like everything in dev-idp: a restart signs everyone out. */
 	@Bean
 	RecordingAuthorizationService authorizationService() {
-		return new RecordingAuthorizationService(new InMemoryOAuth2AuthorizationService());
+		return new RecordingAuthorizationService(
+				new NewestAccessTokenAuthorizations(new InMemoryOAuth2AuthorizationService()));
 	}
 
 	@Bean
