@@ -20,8 +20,8 @@
 #      a warm-up that lasts until throughput stops climbing;
 #   2. latency at half of peak: wrk 4 has no fixed-rate mode (wrk2's -R), so a Lua delay() paces each connection
 #      (random delays, so connections do not fire in step) to give about half of the gateway's peak throughput in
-#      total, on both endpoints; the added latency is
-#      gateway p99 minus direct p99 at that rate, each the median of alternating rounds.
+#      total, on both endpoints; the added latency is gateway p99 minus direct p99 at that rate, each the median
+#      of alternating rounds.
 # Targets (issue 4): gateway >= 70 % of direct throughput; p99 added latency <= 2 ms at half of peak.
 # The per-user rate limits (gateway RATE_LIMIT, profile-service PROFILE_CALLER_RATE_LIMIT) are raised for the run;
 # everything else is the default configuration. Nothing here prints a token or a cookie.
@@ -131,7 +131,7 @@ run() { # out-name endpoint duration connections [lua]
   if [ "$2" = gateway ]; then url="http://localhost:$GW/me"; header="$COOKIE"
   else url="http://localhost:$PS/me"; header="Authorization: Bearer $TOKEN"; fi
   local threads=$THREADS; [ "$4" -lt "$threads" ] && threads=$4
-  if [ -n "${JFR_DIR:-}" ] && [[ "$1" = *-1 ]]; then # a CPU profile of the JVMs during the first peak round
+  if [ -n "${JFR_DIR:-}" ] && [[ "$1" = *-1 ]]; then # first round of the peak and of the half-load runs
     mkdir -p "$JFR_DIR"
     jcmd "${PIDS[1]}" JFR.start settings=profile duration="$3" filename="$JFR_DIR/$1-profile-service.jfr" >/dev/null
     [ "$2" = direct ] ||
@@ -182,7 +182,7 @@ read -r D_RPS D_P50 D_P99 <<<"$(summary direct)"
 read -r G_RPS G_P50 G_P99 <<<"$(summary gateway)"
 RATIO=$(awk -v a="$G_RPS" -v b="$D_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')
 
-# Half of the gateway's peak, paced: each of PACED_CONNECTIONS waits delay ms between requests.
+# Half of the gateway's peak, paced: each of PACED_CONNECTIONS waits DELAY ms on average between requests.
 HALF=$((G_RPS / 2))
 DELAY=$(awk -v c="$PACED_CONNECTIONS" -v r="$HALF" 'BEGIN { d = int(1000 * c / r); if (d < 1) d = 1; print d }')
 # A fixed delay keeps the connections in step: they fire together, and each burst of PACED_CONNECTIONS requests queues

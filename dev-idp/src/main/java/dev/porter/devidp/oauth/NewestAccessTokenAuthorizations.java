@@ -34,9 +34,7 @@ final class NewestAccessTokenAuthorizations implements OAuth2AuthorizationServic
 		String issued = accessToken(authorization);
 		OAuth2Authorization before = this.delegate.findById(authorization.getId());
 		this.delegate.save(authorization);
-		// An update of the same issuance (revocation, rotation bookkeeping) is not a
-		// newer
-		// issuance.
+		// Revoking or re-saving an authorization is not a newer issuance of its token.
 		if (issued != null && (before == null || !issued.equals(accessToken(before)))) {
 			this.newest.put(issued, authorization.getId());
 		}

@@ -95,9 +95,8 @@ public class LoginSecurity {
 				"/?login=failed");
 		return (exchange, ex) -> {
 			this.failedLogins.increment();
-			// The reason, never the exception message (it can quote IdP responses). The
-			// root
-			// cause's type tells a dropped connection to the IdP from an answer it gave.
+			// The reason, never the exception message (it can quote IdP responses).
+			// The root cause's type tells a dropped connection from an IdP's answer.
 			String reason = (ex instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
 					: ex.getClass().getSimpleName();
 			Throwable root = NestedExceptionUtils.getRootCause(ex);
