@@ -1,5 +1,6 @@
 package dev.porter.devidp.oauth;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,9 @@ class NewestAccessTokenAuthorizationsTests {
 		.build();
 
 	// Same user, client, scopes and second: Auth0's jti-less token is the same string.
+	// Issued now and valid for an hour, so that only a revocation can make it inactive.
 	private static final OAuth2AccessToken SAME_SECOND = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
-			"eyJ.same.token", Instant.parse("2026-11-29T14:07:43Z"), Instant.parse("2026-11-29T15:07:43Z"));
+			"eyJ.same.token", Instant.now(), Instant.now().plus(Duration.ofHours(1)));
 
 	private final NewestAccessTokenAuthorizations authorizations = new NewestAccessTokenAuthorizations(
 			new InMemoryOAuth2AuthorizationService());
