@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class GatewayApplication {
 
 	public static void main(String[] args) {
+		EventLoops.matchProcessors();
 		SpringApplication.run(GatewayApplication.class, args);
 	}
 
