@@ -11,8 +11,8 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The client for the gateway's own calls to the IdP (discovery, JWKS, revocation), with
- * bounded waits.
+ * The client for the gateway's own calls to the IdP (discovery, JWKS, the login's code
+ * exchange and userinfo, refresh, revocation), with bounded waits.
  */
 @Configuration(proxyBeanMethods = false)
 class IdpClientConfiguration {

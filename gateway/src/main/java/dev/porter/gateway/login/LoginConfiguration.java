@@ -8,9 +8,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.userinfo.DefaultReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 @Configuration(proxyBeanMethods = false)
 class LoginConfiguration {
@@ -19,6 +28,31 @@ class LoginConfiguration {
 	DiscoveredClientRegistrationRepository clientRegistrationRepository(WebClient idpWebClient, OidcProperties oidc,
 			BffProperties bff) {
 		return new DiscoveredClientRegistrationRepository(new OidcDiscovery(idpWebClient, oidc), oidc, bff);
+	}
+
+	/**
+	 * The login's code exchange uses the IdP client with bounded waits. Spring Security's
+	 * own client has no response timeout, so a token endpoint that accepts and never
+	 * answers would hold the browser's callback open. Found by type by the
+	 * {@code oauth2Login} configuration.
+	 */
+	@Bean
+	ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCodeTokenResponseClient(
+			WebClient idpWebClient) {
+		WebClientReactiveAuthorizationCodeTokenResponseClient client = new WebClientReactiveAuthorizationCodeTokenResponseClient();
+		client.setWebClient(idpWebClient);
+		return (request) -> client.getTokenResponse(request)
+			.onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
+	}
+
+	/** The login's {@code /userinfo} call, bounded for the same reason. */
+	@Bean
+	ReactiveOAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(WebClient idpWebClient) {
+		DefaultReactiveOAuth2UserService userinfo = new DefaultReactiveOAuth2UserService();
+		userinfo.setWebClient(idpWebClient);
+		OidcReactiveOAuth2UserService oidc = new OidcReactiveOAuth2UserService();
+		oidc.setOauth2UserService(userinfo);
+		return (request) -> oidc.loadUser(request).onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
 	}
 
 	/**

@@ -3,6 +3,8 @@ package dev.porter.gateway.login;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
@@ -139,6 +141,53 @@ class LoginTests extends GatewayTestSupport {
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(false);
+	}
+
+	@Test
+	void callbackWhenTokenEndpointHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
+		// Longer than the IdP client's 5 s response timeout, shorter than the test
+		// client's.
+		URI landing = callbackWithSlowIdp((nonce) -> TestIdp.instance()
+			.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ofSeconds(12)));
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+	}
+
+	@Test
+	void callbackWhenUserinfoHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
+		URI landing = callbackWithSlowIdp((nonce) -> {
+			TestIdp.Tokens tokens = TestIdp.instance()
+				.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ZERO);
+			TestIdp.instance().stubSlowUserinfo(tokens.accessToken(), Duration.ofSeconds(12));
+		});
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+	}
+
+	/**
+	 * Starts a login, lets {@code idp} stub the IdP for its nonce, and returns where the
+	 * callback leads.
+	 */
+	private URI callbackWithSlowIdp(Consumer<String> idp) {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
+		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams();
+		idp.accept(authorize.getFirst("nonce"));
+		return this.client.get()
+			.uri("/login/oauth2/code/auth0?code=hung-code&state={state}",
+					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
+			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getLocation();
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.porter.gateway.support;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -19,6 +21,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -83,13 +86,33 @@ public final class TestIdp {
 	 * the request's nonce.
 	 */
 	public Tokens stubCodeExchange(String nonce, String sub, String sid, long expiresIn) {
+		return stubCodeExchange(containing("grant_type=authorization_code"), nonce, sub, sid, expiresIn, Duration.ZERO);
+	}
+
+	/**
+	 * Answers the exchange of {@code code} like {@link #stubCodeExchange}, but only after
+	 * {@code delay}: an IdP that hangs.
+	 */
+	public Tokens stubSlowCodeExchange(String code, String nonce, String sub, Duration delay) {
+		return stubCodeExchange(containing("code=" + code), nonce, sub, "sid-" + UUID.randomUUID(), 3600, delay);
+	}
+
+	/** Answers {@code /userinfo} for {@code accessToken} only after {@code delay}. */
+	public void stubSlowUserinfo(String accessToken, Duration delay) {
+		this.server
+			.stubFor(get(urlPathEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + accessToken))
+				.willReturn(okJson(json(Map.of("sub", "auth0|alice"))).withFixedDelay((int) delay.toMillis())));
+	}
+
+	private Tokens stubCodeExchange(StringValuePattern body, String nonce, String sub, String sid, long expiresIn,
+			Duration delay) {
 		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid);
 		String idToken = sign(this.key, idTokenClaims(sub, sid).claim("nonce", nonce).build());
-		this.server
-			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
-				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
-						tokens.refreshToken(), "id_token", idToken, "token_type", "Bearer", "expires_in", expiresIn,
-						"scope", "openid profile email offline_access")))));
+		this.server.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(body)
+			.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token", tokens.refreshToken(),
+					"id_token", idToken, "token_type", "Bearer", "expires_in", expiresIn, "scope",
+					"openid profile email offline_access")))
+				.withFixedDelay((int) delay.toMillis())));
 		this.server.stubFor(get(urlPathEqualTo("/userinfo")).willReturn(okJson(json(Map.of("sub", sub, "name",
 				"Alice Example", "email", "alice@example.com", "picture", "https://example.com/alice.png")))));
 		return tokens;

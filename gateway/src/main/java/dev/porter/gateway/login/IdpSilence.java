@@ -1,0 +1,25 @@
+package dev.porter.gateway.login;
+
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * An IdP that cannot be reached or does not answer in time, during a login, makes the
+ * login fail like any other: Spring Security hands only authentication errors to the
+ * failure handler ({@code /?login=failed}), and would let a
+ * {@link WebClientRequestException} become a 500.
+ */
+final class IdpSilence {
+
+	private IdpSilence() {
+	}
+
+	static OAuth2AuthenticationException loginFailed(WebClientRequestException ex) {
+		return new OAuth2AuthenticationException(
+				new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, "The identity provider did not answer", null),
+				ex);
+	}
+
+}
