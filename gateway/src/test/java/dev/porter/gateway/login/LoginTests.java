@@ -114,29 +114,12 @@ class LoginTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenIdTokenNonceDiffersThenLoginFailsAndNoSession() {
-		EntityExchangeResult<byte[]> start = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult();
-		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
-		String state = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
-			.build()
-			.getQueryParams()
-			.getFirst("state");
-		TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600);
-		EntityExchangeResult<byte[]> callback = this.client.get()
-			.uri("/login/oauth2/code/auth0?code=c&state={state}", URLDecoder.decode(state, StandardCharsets.UTF_8))
-			.cookie(Browser.SESSION_COOKIE, session.getValue())
-			.exchange()
-			.expectStatus()
-			.isFound()
-			.expectBody()
-			.returnResult();
-		assertThat(callback.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+		Callback callback = callback("c",
+				(nonce) -> TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600));
+		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 		this.client.get()
 			.uri("/bff/session")
-			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.cookie(Browser.SESSION_COOKIE, callback.session().getValue())
 			.exchange()
 			.expectBody()
 			.jsonPath("$.authenticated")
@@ -147,26 +130,26 @@ class LoginTests extends GatewayTestSupport {
 	void callbackWhenTokenEndpointHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
 		// Longer than the IdP client's 5 s response timeout, shorter than the test
 		// client's.
-		URI landing = callbackWithSlowIdp((nonce) -> TestIdp.instance()
+		Callback callback = callback("hung-code", (nonce) -> TestIdp.instance()
 			.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ofSeconds(12)));
-		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 	}
 
 	@Test
 	void callbackWhenUserinfoHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
-		URI landing = callbackWithSlowIdp((nonce) -> {
+		Callback callback = callback("hung-code", (nonce) -> {
 			TestIdp.Tokens tokens = TestIdp.instance()
 				.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ZERO);
 			TestIdp.instance().stubSlowUserinfo(tokens.accessToken(), Duration.ofSeconds(12));
 		});
-		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 	}
 
 	/**
-	 * Starts a login, lets {@code idp} stub the IdP for its nonce, and returns where the
-	 * callback leads.
+	 * Starts a login, lets {@code idp} stub the IdP for the login's nonce, and returns to
+	 * the callback with {@code code}.
 	 */
-	private URI callbackWithSlowIdp(Consumer<String> idp) {
+	private Callback callback(String code, Consumer<String> idp) {
 		EntityExchangeResult<byte[]> start = this.client.get()
 			.uri("/bff/login?returnTo=/ok/path")
 			.exchange()
@@ -177,8 +160,8 @@ class LoginTests extends GatewayTestSupport {
 			.build()
 			.getQueryParams();
 		idp.accept(authorize.getFirst("nonce"));
-		return this.client.get()
-			.uri("/login/oauth2/code/auth0?code=hung-code&state={state}",
+		URI landing = this.client.get()
+			.uri("/login/oauth2/code/auth0?code={code}&state={state}", code,
 					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
 			.cookie(Browser.SESSION_COOKIE, session.getValue())
 			.exchange()
@@ -188,6 +171,13 @@ class LoginTests extends GatewayTestSupport {
 			.returnResult()
 			.getResponseHeaders()
 			.getLocation();
+		return new Callback(landing, session);
+	}
+
+	/**
+	 * Where the callback sent the browser, and the session cookie the login started with.
+	 */
+	private record Callback(URI landing, ResponseCookie session) {
 	}
 
 	@Test
