@@ -125,6 +125,10 @@ status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
   { echo "GET /me through the gateway failed" >&2; exit 1; }
 [ "$(status -H "Authorization: Bearer $TOKEN" "http://localhost:$PS/me")" = 200 ] ||
   { echo "GET /me at profile-service failed" >&2; exit 1; }
+# Both paths must answer the same body: a gateway that cut or dropped it would be cheaper and flatter its figures.
+cmp -s <(curl -fsS -H "$COOKIE" -H 'Accept: application/json' "http://localhost:$GW/me") \
+  <(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Accept: application/json' "http://localhost:$PS/me") ||
+  { echo "GET /me answered different bodies through the gateway and direct" >&2; exit 1; }
 
 run() { # out-name endpoint duration connections [lua]
   local url header
