@@ -10,6 +10,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
@@ -19,8 +20,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-
-import static org.springframework.cloud.gateway.support.RouteMetadataUtils.CONNECT_TIMEOUT_ATTR;
 
 /**
  * The one route: {@code /me} and {@code /me/**} to profile-service, with a per-user rate
@@ -42,21 +41,22 @@ class RoutingConfiguration {
 							.filter(rateLimit)
 							.filter(tokenRelay)
 							.filter(circuitBreaker))
-						.metadata(CONNECT_TIMEOUT_ATTR, properties.connectTimeout().toMillis())
 						.uri(properties.profileServiceUri()))
 			.build();
 	}
 
 	/**
-	 * The response timeout is set on the gateway's HTTP client, where Netty enforces it
-	 * with a timer on the connection's own event loop. Set as route metadata instead,
-	 * Spring Cloud Gateway wraps each response in Reactor's {@code timeout} operator,
-	 * which schedules and cancels a task on a separate timer thread for every relayed
-	 * request.
+	 * The relay's timeouts are set on the gateway's HTTP client. Set as route metadata,
+	 * Spring Cloud Gateway applies them per request: it copies the client's configuration
+	 * to set the connect timeout, and wraps each response in Reactor's {@code timeout}
+	 * operator, which schedules and cancels a task on a separate timer thread. On the
+	 * client, Netty enforces both on the connection's own event loop.
 	 */
 	@Bean
-	HttpClientCustomizer relayResponseTimeout(RelayProperties properties) {
-		return (client) -> client.responseTimeout(properties.responseTimeout());
+	HttpClientCustomizer relayTimeouts(RelayProperties properties) {
+		return (client) -> client
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()))
+			.responseTimeout(properties.responseTimeout());
 	}
 
 	@Bean
