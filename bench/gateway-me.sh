@@ -120,14 +120,13 @@ curl -fsS -c "$JAR" -b "$JAR" -o /dev/null -H 'Accept: application/json' "http:/
 XSRF=$(awk '$6 == "XSRF-TOKEN" { print $7 }' "$JAR" | tail -1)
 COOKIE="Cookie: __Host-porter-session=$SESSION${XSRF:+; XSRF-TOKEN=$XSRF}"
 
-status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
-[ "$(status -H "$COOKIE" -H 'Accept: application/json' "http://localhost:$GW/me")" = 200 ] ||
+fetch() { curl -s -o "$1" -w '%{http_code}' -H 'Accept: application/json' "${@:2}"; } # file, curl args -> status
+[ "$(fetch "$WORK/gateway.json" -H "$COOKIE" "http://localhost:$GW/me")" = 200 ] ||
   { echo "GET /me through the gateway failed" >&2; exit 1; }
-[ "$(status -H "Authorization: Bearer $TOKEN" "http://localhost:$PS/me")" = 200 ] ||
+[ "$(fetch "$WORK/direct.json" -H "Authorization: Bearer $TOKEN" "http://localhost:$PS/me")" = 200 ] ||
   { echo "GET /me at profile-service failed" >&2; exit 1; }
 # Both paths must answer the same body: a gateway that cut or dropped it would be cheaper and flatter its figures.
-cmp -s <(curl -fsS -H "$COOKIE" -H 'Accept: application/json' "http://localhost:$GW/me") \
-  <(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Accept: application/json' "http://localhost:$PS/me") ||
+cmp -s "$WORK/gateway.json" "$WORK/direct.json" ||
   { echo "GET /me answered different bodies through the gateway and direct" >&2; exit 1; }
 
 run() { # out-name endpoint duration connections [lua]
