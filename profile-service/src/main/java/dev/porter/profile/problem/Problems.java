@@ -62,4 +62,8 @@ public final class Problems {
 				"The body must not exceed " + limit + " bytes.");
 	}
 
+	static ProblemDetail upstreamRefused(HttpStatus status, String detail) {
+		return of(status, "request-refused", "Request refused", detail);
+	}
+
 }
