@@ -66,4 +66,10 @@ public final class Problems {
 		return of(status, "request-refused", "Request refused", detail);
 	}
 
+	static ProblemDetail profileTooLarge(int size, int limit) {
+		return of(HttpStatus.UNPROCESSABLE_CONTENT, "profile-too-large", "Profile too large",
+				"The profile would exceed Auth0's 10 KB limit: with this change it would be " + size
+						+ " bytes, at most " + limit + " are allowed. Nothing was changed.");
+	}
+
 }
