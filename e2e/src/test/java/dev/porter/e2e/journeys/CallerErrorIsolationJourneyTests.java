@@ -1,5 +1,10 @@
 package dev.porter.e2e.journeys;
 
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CallerErrorIsolationJourneyTests {
 
 	private static final int WRITES = 20;
+
+	private static final String ALICE = "auth0|5f7c8ec7c33c6c004bbafe82";
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -72,14 +79,75 @@ class CallerErrorIsolationJourneyTests {
 	}
 
 	/**
+	 * The same when only Auth0 can tell: alice's profile grew at the IdP behind
+	 * profile-service's cached copy, so her writes pass its whole-profile check and are
+	 * refused upstream (dev-idp answers 400 {@code invalid_body}).
+	 */
+	@Test
+	void patchMetadataWhenAuth0RefusesOneUsersWritesThatHerCachedProfileAllowedThenOtherUserKeepsGettingHisProfile()
+			throws Exception {
+		assertThat(this.alice.getMe().status()).as("alice's profile is cached").isEqualTo(200);
+		growAliceAtTheIdp();
+		String write = metadataOf(8, 1000);
+		List<Integer> bobStatuses = new ArrayList<>();
+		List<Exchange> aliceAnswers = new ArrayList<>();
+		for (int i = 0; i < WRITES; i++) {
+			aliceAnswers.add(this.alice.patchMetadata(write));
+			bobStatuses.add(this.bob.getMe().status());
+		}
+
+		assertThat(bobStatuses).as("bob's GET /me after each of alice's writes").containsOnly(200);
+		for (Exchange answer : aliceAnswers) {
+			assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+			JsonNode problem = mapper.readTree(answer.body());
+			assertThat(problem.get("type").asString()).endsWith("/request-refused");
+			assertThat(problem.get("detail").asString()).contains("Nothing was changed")
+				.doesNotContain("Payload validation error");
+		}
+	}
+
+	/**
+	 * 3,000 bytes more {@code app_metadata} for alice, written straight to dev-idp's
+	 * Management API as another Auth0 application could.
+	 */
+	private void growAliceAtTheIdp() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		String form = "grant_type=client_credentials&client_id=porter-profile&client_secret=porter-profile-dev-secret"
+				+ "&audience=" + URLEncoder.encode(this.stack.issuer() + "api/v2/", StandardCharsets.UTF_8);
+		HttpResponse<String> token = http.send(HttpRequest.newBuilder(this.stack.devIdp().uri("/oauth/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+		String accessToken = mapper.readTree(token.body()).get("access_token").asString();
+		HttpResponse<String> grown = http.send(HttpRequest
+			.newBuilder(this.stack.devIdp().uri("/api/v2/users/" + URLEncoder.encode(ALICE, StandardCharsets.UTF_8)))
+			.header("Authorization", "Bearer " + accessToken)
+			.header("Content-Type", "application/json")
+			.method("PATCH",
+					HttpRequest.BodyPublishers.ofString("{\"app_metadata\":{\"notes\":\"" + "n".repeat(3000) + "\"}}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(grown.statusCode()).as(grown.body()).isEqualTo(200);
+	}
+
+	/**
 	 * 19 keys of 500 characters: about 9.7 KB of {@code user_metadata}, under
 	 * profile-service's 10 KiB limit for it, but over 10 KB with the rest of alice's
 	 * profile.
 	 */
 	private static String oversizedProfileWrite() {
+		return metadataOf(19, 500);
+	}
+
+	private static String metadataOf(int keys, int length) {
 		StringBuilder body = new StringBuilder("{");
-		for (int i = 0; i < 19; i++) {
-			body.append((i > 0) ? "," : "").append("\"k").append(i).append("\":\"").append("x".repeat(500)).append('"');
+		for (int i = 0; i < keys; i++) {
+			body.append((i > 0) ? "," : "")
+				.append("\"k")
+				.append(i)
+				.append("\":\"")
+				.append("x".repeat(length))
+				.append('"');
 		}
 		return body.append('}').toString();
 	}
