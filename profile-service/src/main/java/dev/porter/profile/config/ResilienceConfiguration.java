@@ -90,7 +90,7 @@ class ResilienceConfiguration {
 				breaker, this.retries.retry(name, retryConfig(settings)), settings.deadline());
 	}
 
-	static CircuitBreakerConfig circuitBreakerConfig(String name, ResilienceProperties.Upstream settings) {
+	private static CircuitBreakerConfig circuitBreakerConfig(String name, ResilienceProperties.Upstream settings) {
 		return CircuitBreakerConfig.custom()
 			.failureRateThreshold(settings.failureRateThreshold())
 			.slidingWindowSize(settings.slidingWindowSize())
