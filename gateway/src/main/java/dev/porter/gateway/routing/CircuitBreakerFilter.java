@@ -10,6 +10,7 @@ import dev.porter.gateway.problem.Problems;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -21,11 +22,15 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Guards the upstream call: connection errors, timeouts and 5xx count as failures; while
- * the circuit is open no request is forwarded. Either way the caller gets a 503 problem
- * with {@code Retry-After} instead of Spring Cloud Gateway's 500/504. An upstream's own
- * 5xx is passed on (it may carry its own problem and {@code Retry-After}). Records
- * {@code porter.relay} latency.
+ * Guards the upstream call: connection errors, timeouts and the upstream's 502, 503 and
+ * 504 (it cannot reach what it depends on) count as failures; while the circuit is open
+ * no request is forwarded. Either way the caller gets a 503 problem with
+ * {@code Retry-After} instead of Spring Cloud Gateway's 500/504. An upstream's own 5xx is
+ * passed on (it may carry its own problem and {@code Retry-After}). A 4xx is the caller's
+ * own answer (a bad body, its own rate limit, a missing user) and a 500 or 501 one
+ * request's fault or a deliberate refusal: the breaker ignores them, since one user's bad
+ * requests must never open the circuit for everybody, nor hide an outage by counting as
+ * successes. Records {@code porter.relay} latency.
  */
 class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
@@ -70,11 +75,11 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	private void onResponse(ServerWebExchange exchange, long start) {
 		long elapsed = System.nanoTime() - start;
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
-		if (status != null && status.is5xxServerError()) {
-			this.breaker.onError(elapsed, TimeUnit.NANOSECONDS, new UpstreamServerError(status.value()));
-		}
-		else {
-			this.breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+		switch (Outcome.of(status)) {
+			case FAILURE -> this.breaker.onError(elapsed, TimeUnit.NANOSECONDS,
+					new UpstreamServerError((status != null) ? status.value() : 0));
+			case IGNORED -> this.breaker.releasePermission();
+			case SUCCESS -> this.breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
 		}
 		record((status != null) ? Integer.toString(status.value()) : "unknown", elapsed);
 	}
@@ -102,7 +107,25 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		return ORDER;
 	}
 
-	/** Marks an upstream 5xx as a failure for the breaker's statistics. */
+	/** What one upstream answer tells the breaker about the upstream's health. */
+	enum Outcome {
+
+		SUCCESS, FAILURE, IGNORED;
+
+		static Outcome of(@Nullable HttpStatusCode status) {
+			if (status == null) {
+				return SUCCESS;
+			}
+			int code = status.value();
+			if (code == 502 || code == 503 || code == 504) {
+				return FAILURE;
+			}
+			return (status.is4xxClientError() || status.is5xxServerError()) ? IGNORED : SUCCESS;
+		}
+
+	}
+
+	/** Marks an upstream 502/503/504 as a failure for the breaker's statistics. */
 	static final class UpstreamServerError extends RuntimeException {
 
 		UpstreamServerError(int status) {

@@ -39,6 +39,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ResilienceConfiguration {
 
+	static final String USERINFO = "userinfo";
+
 	private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
 	private final RetryRegistry retries = RetryRegistry.ofDefaults();
@@ -60,7 +62,7 @@ class ResilienceConfiguration {
 	@Bean
 	@Qualifier("userinfo")
 	UpstreamPolicy userinfoPolicy(ResilienceProperties properties) {
-		return policy("userinfo", properties.userinfo());
+		return policy(USERINFO, properties.userinfo());
 	}
 
 	@Bean
@@ -75,7 +77,7 @@ class ResilienceConfiguration {
 					.maxConcurrentCalls(settings.maxConcurrent())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		CircuitBreaker breaker = this.circuitBreakers.circuitBreaker(name, circuitBreakerConfig(settings));
+		CircuitBreaker breaker = this.circuitBreakers.circuitBreaker(name, circuitBreakerConfig(name, settings));
 		return new UpstreamPolicy(name, bulkhead,
 				this.timeLimiters.timeLimiter(name,
 						TimeLimiterConfig.custom().timeoutDuration(settings.attemptTimeout()).build()),
@@ -88,26 +90,34 @@ class ResilienceConfiguration {
 				breaker, this.retries.retry(name, retryConfig(settings)), settings.deadline());
 	}
 
-	private static CircuitBreakerConfig circuitBreakerConfig(ResilienceProperties.Upstream settings) {
+	private static CircuitBreakerConfig circuitBreakerConfig(String name, ResilienceProperties.Upstream settings) {
 		return CircuitBreakerConfig.custom()
 			.failureRateThreshold(settings.failureRateThreshold())
 			.slidingWindowSize(settings.slidingWindowSize())
 			.minimumNumberOfCalls(settings.minimumCalls())
 			.waitDurationInOpenState(settings.openFor())
-			.recordException(ResilienceConfiguration::isUpstreamFault)
+			.ignoreException((ex) -> saysNothingAboutUpstream(name, ex))
 			.build();
 	}
 
 	/**
-	 * A 404 or a refused caller token is an answer, not an outage; a full bulkhead is
-	 * ours.
+	 * Outcomes that are neither the upstream's failure nor its success, so the breaker
+	 * ignores them: answers the caller's own request earned (404, a refused caller token,
+	 * a refused change: 400, 409, 413, 422) and our own full bulkhead or rate limiter.
+	 * Counted as failures, one caller's bad requests would open the circuit for
+	 * everybody; counted as successes, they would hide a real outage. Auth0 keys
+	 * {@code /userinfo}'s rate limit to one user, so its 429 is that user's; the
+	 * Management API's 429 is the tenant's, shared by all, and counts.
 	 */
-	static boolean isUpstreamFault(Throwable ex) {
+	static boolean saysNothingAboutUpstream(String name, Throwable ex) {
 		if (ex instanceof UpstreamException upstream) {
-			return upstream.kind() != UpstreamException.Kind.NOT_FOUND
-					&& upstream.kind() != UpstreamException.Kind.TOKEN_REJECTED;
+			return switch (upstream.kind()) {
+				case NOT_FOUND, TOKEN_REJECTED, REFUSED -> true;
+				case RATE_LIMITED -> USERINFO.equals(name);
+				case UNAVAILABLE, BAD_RESPONSE -> false;
+			};
 		}
-		return !(ex instanceof BulkheadFullException || ex instanceof RequestNotPermitted);
+		return ex instanceof BulkheadFullException || ex instanceof RequestNotPermitted;
 	}
 
 	static RetryConfig retryConfig(ResilienceProperties.Upstream settings) {
@@ -130,7 +140,8 @@ class ResilienceConfiguration {
 	}
 
 	/**
-	 * Only connect errors, 5xx and 429 whose wait fits the budget; never an open circuit.
+	 * Only connect errors, 5xx and 429 whose wait fits the budget; never an open circuit,
+	 * and never a 4xx the caller's request earned: the same request earns it again.
 	 */
 	static boolean isRetryable(Throwable ex, Duration maxRetryWait) {
 		if (!(ex instanceof UpstreamException upstream) || !upstream.isTransient()) {

@@ -44,7 +44,7 @@ public class DirectoryClient {
 		this.webClient = managementWebClient.mutate().uriBuilderFactory(uriFactory(properties.managementUri())).build();
 		this.tokens = tokens;
 		this.policy = policy;
-		this.responses = new UpstreamResponses("management", clock);
+		this.responses = new UpstreamResponses("management", clock, false);
 	}
 
 	public Mono<DirectoryUser> get(String userId) {

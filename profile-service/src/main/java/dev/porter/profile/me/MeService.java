@@ -52,13 +52,15 @@ class MeService {
 	}
 
 	/**
-	 * Checks the resulting size against the current metadata, sends only the delta, and
-	 * reports success only with the user Auth0 returned (which is then cached).
+	 * Checks the resulting sizes (user_metadata, then the whole profile) against the
+	 * current user, sends only the delta, and reports success only with the user Auth0
+	 * returned (which is then cached).
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		String sub = jwt.getSubject();
 		Mono<DirectoryUser> updated = directoryUser(sub).map(Cached::value)
-			.doOnNext((current) -> patch.applyTo(userMetadata(current), this.mapper))
+			.doOnNext((current) -> ProfileSizeBudget.check(current.attributes(),
+					patch.applyTo(userMetadata(current), this.mapper), this.mapper))
 			.then(Mono.defer(() -> this.directoryClient.patchUserMetadata(sub, patch.delta())))
 			.doOnNext((user) -> this.caches.directory().put(sub, user));
 		return Mono.zip(userinfo(jwt), updated)

@@ -62,4 +62,14 @@ public final class Problems {
 				"The body must not exceed " + limit + " bytes.");
 	}
 
+	static ProblemDetail upstreamRefused(HttpStatus status, String detail) {
+		return of(status, "request-refused", "Request refused", detail);
+	}
+
+	static ProblemDetail profileTooLarge(int size, int limit) {
+		return of(HttpStatus.UNPROCESSABLE_CONTENT, "profile-too-large", "Profile too large",
+				"The profile would exceed Auth0's 10 KB limit: with this change it would be " + size
+						+ " bytes, at most " + limit + " are allowed. Nothing was changed.");
+	}
+
 }

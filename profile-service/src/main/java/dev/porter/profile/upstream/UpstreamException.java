@@ -17,10 +17,23 @@ public final class UpstreamException extends RuntimeException {
 
 	private final @Nullable Duration retryAfter;
 
+	private final int status;
+
 	public UpstreamException(String upstream, Kind kind, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-		super(upstream + " " + kind.name().toLowerCase(Locale.ROOT), cause, false, false);
+		this(upstream, kind, 0, retryAfter, cause);
+	}
+
+	/**
+	 * @param status the upstream's HTTP status, or 0 when it gave none (connect error,
+	 * timeout)
+	 */
+	public UpstreamException(String upstream, Kind kind, int status, @Nullable Duration retryAfter,
+			@Nullable Throwable cause) {
+		super(upstream + " " + kind.name().toLowerCase(Locale.ROOT) + ((status != 0) ? " " + status : ""), cause, false,
+				false);
 		this.upstream = upstream;
 		this.kind = kind;
+		this.status = status;
 		this.retryAfter = retryAfter;
 	}
 
@@ -30,6 +43,11 @@ public final class UpstreamException extends RuntimeException {
 
 	public Kind kind() {
 		return this.kind;
+	}
+
+	/** The upstream's HTTP status, or 0 when it gave none. */
+	public int status() {
+		return this.status;
 	}
 
 	/**
@@ -55,6 +73,11 @@ public final class UpstreamException extends RuntimeException {
 		NOT_FOUND,
 		/** the caller's token was refused upstream */
 		TOKEN_REJECTED,
+		/**
+		 * the upstream refused what the caller asked for (400, 409, 413, 422): the same
+		 * request would be refused again, and says nothing about the upstream's health
+		 */
+		REFUSED,
 		/** an answer that cannot be used (unexpected 4xx, unreadable body) */
 		BAD_RESPONSE
 

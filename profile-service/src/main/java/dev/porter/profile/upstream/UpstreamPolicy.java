@@ -21,6 +21,7 @@ import reactor.core.publisher.Mono;
 
 import dev.porter.profile.problem.TokenRejectedException;
 import dev.porter.profile.problem.UpstreamBadResponseException;
+import dev.porter.profile.problem.UpstreamRefusedException;
 import dev.porter.profile.problem.UpstreamUnavailableException;
 import dev.porter.profile.problem.UserNotFoundException;
 
@@ -90,6 +91,7 @@ public final class UpstreamPolicy {
 			return switch (upstream.kind()) {
 				case NOT_FOUND -> new UserNotFoundException();
 				case TOKEN_REJECTED -> new TokenRejectedException();
+				case REFUSED -> new UpstreamRefusedException(this.name, upstream.status(), ex);
 				case BAD_RESPONSE -> new UpstreamBadResponseException(this.name, ex);
 				case UNAVAILABLE, RATE_LIMITED -> unavailable(upstream.retryAfter(), ex);
 			};

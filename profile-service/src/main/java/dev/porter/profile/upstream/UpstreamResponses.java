@@ -17,6 +17,11 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 /**
  * Maps an upstream's HTTP outcome to a JSON object or an {@link UpstreamException}. Error
  * bodies are released unread: they are never echoed to callers or logs.
+ *
+ * <p>
+ * A 4xx that the caller's request caused is kept apart from the upstream's own trouble
+ * ({@link UpstreamException.Kind#REFUSED}, {@code NOT_FOUND}, {@code TOKEN_REJECTED}), so
+ * that one caller's bad requests never count against the upstream for everybody.
  */
 public final class UpstreamResponses {
 
@@ -24,9 +29,17 @@ public final class UpstreamResponses {
 
 	private final Clock clock;
 
-	public UpstreamResponses(String upstream, Clock clock) {
+	private final boolean callersToken;
+
+	/**
+	 * @param callersToken whether requests carry the caller's own access token (as to
+	 * {@code /userinfo}) rather than ours: then a 400 or 403 is about that token, not
+	 * about our credentials
+	 */
+	public UpstreamResponses(String upstream, Clock clock, boolean callersToken) {
 		this.upstream = upstream;
 		this.clock = clock;
+		this.callersToken = callersToken;
 	}
 
 	public Mono<ObjectNode> object(ClientResponse response) {
@@ -36,7 +49,9 @@ public final class UpstreamResponses {
 				.switchIfEmpty(Mono.error(() -> failure(UpstreamException.Kind.BAD_RESPONSE, null, null)))
 				.flatMap(this::requireObject);
 		}
-		return response.releaseBody().then(Mono.error(() -> failure(kind(status), wait(response, status), null)));
+		return response.releaseBody()
+			.then(Mono.error(() -> new UpstreamException(this.upstream, kind(status), status.value(),
+					wait(response, status), null)));
 	}
 
 	/**
@@ -66,19 +81,30 @@ public final class UpstreamResponses {
 				: Mono.error(failure(UpstreamException.Kind.BAD_RESPONSE, null, null));
 	}
 
-	private static UpstreamException.Kind kind(HttpStatusCode status) {
-		if (status.value() == HttpStatus.TOO_MANY_REQUESTS.value()) {
+	UpstreamException.Kind kind(HttpStatusCode status) {
+		int code = status.value();
+		if (code == HttpStatus.TOO_MANY_REQUESTS.value()) {
 			return UpstreamException.Kind.RATE_LIMITED;
 		}
 		if (status.is5xxServerError()) {
 			return UpstreamException.Kind.UNAVAILABLE;
 		}
-		if (status.value() == HttpStatus.NOT_FOUND.value()) {
+		if (code == HttpStatus.NOT_FOUND.value()) {
 			return UpstreamException.Kind.NOT_FOUND;
 		}
-		if (status.value() == HttpStatus.UNAUTHORIZED.value()) {
+		if (code == HttpStatus.UNAUTHORIZED.value()) {
 			return UpstreamException.Kind.TOKEN_REJECTED;
 		}
+		if (this.callersToken && (code == HttpStatus.BAD_REQUEST.value() || code == HttpStatus.FORBIDDEN.value())) {
+			// RFC 6750: invalid_request / insufficient_scope of the caller's token
+			return UpstreamException.Kind.TOKEN_REJECTED;
+		}
+		if (code == HttpStatus.BAD_REQUEST.value() || code == HttpStatus.CONFLICT.value()
+				|| code == HttpStatus.PAYLOAD_TOO_LARGE.value() || code == HttpStatus.UNPROCESSABLE_CONTENT.value()) {
+			return UpstreamException.Kind.REFUSED;
+		}
+		// 403 to our M2M token, 405, 410, ...: our setup or the upstream is wrong, for
+		// all
 		return UpstreamException.Kind.BAD_RESPONSE;
 	}
 

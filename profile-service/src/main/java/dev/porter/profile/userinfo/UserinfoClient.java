@@ -34,7 +34,7 @@ public class UserinfoClient {
 		this.webClient = webClient;
 		this.endpoints = endpoints;
 		this.policy = policy;
-		this.responses = new UpstreamResponses("userinfo", clock);
+		this.responses = new UpstreamResponses("userinfo", clock, true);
 	}
 
 	/** The claims of {@code sub}; the token is only forwarded, never stored or logged. */

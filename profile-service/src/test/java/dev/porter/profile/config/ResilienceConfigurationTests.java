@@ -1,14 +1,23 @@
 package dev.porter.profile.config;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import dev.porter.profile.problem.UpstreamRefusedException;
 import dev.porter.profile.problem.UpstreamUnavailableException;
 import dev.porter.profile.problem.UserNotFoundException;
 import dev.porter.profile.upstream.UpstreamException;
@@ -138,6 +147,67 @@ class ResilienceConfigurationTests {
 		}
 		assertThat(policy.circuitBreaker().getState())
 			.isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+	}
+
+	@Test
+	void applyWhenUpstreamRefusesTheCallersRequestRepeatedlyThenCallersProblemEachTimeNoRetryAndCircuitStaysClosed() {
+		UpstreamPolicy policy = policy();
+		for (int i = 0; i < 20; i++) {
+			StepVerifier
+				.withVirtualTime(() -> policy.apply(upstream(
+						(n) -> Mono.error(new UpstreamException("management", Kind.REFUSED, 400, null, null)))))
+				.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(UpstreamRefusedException.class)
+					.extracting((e) -> ((UpstreamRefusedException) e).getStatusCode().value())
+					.isEqualTo(422))
+				.verify(Duration.ofSeconds(5));
+		}
+		assertThat(this.attempts).hasValue(20);
+		assertThat(policy.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(policy.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void applyWhenCircuitHalfOpenAndCallersRequestRefusedThenCircuitStaysHalfOpenForAHealthProbe() {
+		UpstreamPolicy policy = policy();
+		policy.circuitBreaker().transitionToOpenState();
+		policy.circuitBreaker().transitionToHalfOpenState();
+		for (int i = 0; i < 20; i++) {
+			StepVerifier
+				.create(policy.apply(upstream(
+						(n) -> Mono.error(new UpstreamException("management", Kind.REFUSED, 400, null, null)))))
+				.expectError(UpstreamRefusedException.class)
+				.verify(Duration.ofSeconds(5));
+		}
+		assertThat(policy.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "management, UNAVAILABLE, false", "management, BAD_RESPONSE, false", "management, RATE_LIMITED, false",
+			"management, NOT_FOUND, true", "management, TOKEN_REJECTED, true", "management, REFUSED, true",
+			"userinfo, UNAVAILABLE, false", "userinfo, BAD_RESPONSE, false", "userinfo, RATE_LIMITED, true",
+			"userinfo, NOT_FOUND, true", "userinfo, TOKEN_REJECTED, true", "userinfo, REFUSED, true" })
+	void saysNothingAboutUpstreamWhenKindThenIgnoredOnlyIfTheCallerEarnedIt(String upstream, Kind kind,
+			boolean ignored) {
+		assertThat(ResilienceConfiguration.saysNothingAboutUpstream(upstream, failure(kind, null))).isEqualTo(ignored);
+	}
+
+	@Test
+	void saysNothingAboutUpstreamWhenOurOwnBulkheadOrLimiterIsFullThenIgnored() {
+		assertThat(ResilienceConfiguration.saysNothingAboutUpstream("management",
+				BulkheadFullException.createBulkheadFullException(Bulkhead.ofDefaults("b"))))
+			.isTrue();
+		assertThat(ResilienceConfiguration.saysNothingAboutUpstream("management",
+				RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("r"))))
+			.isTrue();
+		assertThat(ResilienceConfiguration.saysNothingAboutUpstream("management", new TimeoutException())).isFalse();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "UNAVAILABLE, true", "RATE_LIMITED, true", "NOT_FOUND, false", "TOKEN_REJECTED, false",
+			"REFUSED, false", "BAD_RESPONSE, false" })
+	void isRetryableWhenKindThenOnlyTransientFailures(Kind kind, boolean retryable) {
+		assertThat(ResilienceConfiguration.isRetryable(failure(kind, null), Duration.ofSeconds(1)))
+			.isEqualTo(retryable);
 	}
 
 }

@@ -1,0 +1,145 @@
+package dev.porter.gateway.routing;
+
+import java.lang.reflect.Constructor;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.porter.gateway.problem.ProblemWriter;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the relay's breaker counts: the upstream's 502/503/504, connection errors and
+ * timeouts; never a 4xx, which is one caller's own answer.
+ */
+class CircuitBreakerFilterTests {
+
+	// the production defaults: 50 % of a window of 20, from 10 calls
+	private final CircuitBreaker breaker = CircuitBreaker.of("profile-service",
+			CircuitBreakerConfig.custom()
+				.failureRateThreshold(50)
+				.slidingWindowSize(20)
+				.minimumNumberOfCalls(10)
+				.waitDurationInOpenState(Duration.ofSeconds(10))
+				.build());
+
+	private final CircuitBreakerFilter filter = new CircuitBreakerFilter(this.breaker, problemWriter(),
+			Duration.ofSeconds(5), new SimpleMeterRegistry());
+
+	private final AtomicInteger relayed = new AtomicInteger();
+
+	@ParameterizedTest
+	@ValueSource(ints = { 400, 401, 403, 404, 409, 413, 415, 422, 429 })
+	void filterWhenUpstreamAnswersCallersClientErrorRepeatedlyThenCircuitStaysClosedAndNextRequestRelayed(int status) {
+		for (int i = 0; i < 20; i++) {
+			assertThat(relay(status)).isEqualTo(status);
+		}
+
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+		assertThat(relay(200)).isEqualTo(200);
+		assertThat(this.relayed).hasValue(21);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 500, 501 })
+	void filterWhenUpstreamAnswersOneRequestsServerErrorRepeatedlyThenCircuitStaysClosedAndNextRequestRelayed(
+			int status) {
+		for (int i = 0; i < 20; i++) {
+			assertThat(relay(status)).isEqualTo(status);
+		}
+
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(relay(200)).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 502, 503, 504 })
+	void filterWhenUpstreamCannotReachItsDependenciesThenCircuitOpensAndNextRequestGetsServiceUnavailable(int status) {
+		for (int i = 0; i < 10; i++) {
+			relay(status);
+		}
+
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		this.filter.filter(exchange, answering(200)).block();
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatusCode.valueOf(503));
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("10");
+		assertThat(this.relayed).hasValue(10);
+	}
+
+	@Test
+	void filterWhenRelayTimesOutThenFailureCountedAndServiceUnavailable() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+
+		this.filter.filter(exchange, (ignored) -> Mono.error(new TimeoutException())).block();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatusCode.valueOf(503));
+		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void filterWhenCircuitHalfOpenAndCallersClientErrorsThenProbeSlotsFreedAndCircuitStillDecidesOnHealth() {
+		this.breaker.transitionToOpenState();
+		this.breaker.transitionToHalfOpenState();
+		for (int i = 0; i < 20; i++) {
+			assertThat(relay(422)).isEqualTo(422);
+		}
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+
+		for (int i = 0; i < 10; i++) {
+			relay(200);
+		}
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "200, SUCCESS", "204, SUCCESS", "304, SUCCESS", "400, IGNORED", "404, IGNORED", "422, IGNORED",
+			"429, IGNORED", "500, IGNORED", "501, IGNORED", "502, FAILURE", "503, FAILURE", "504, FAILURE" })
+	void outcomeWhenUpstreamStatusThenOnlyGatewayClassFailuresCount(int status, CircuitBreakerFilter.Outcome outcome) {
+		assertThat(CircuitBreakerFilter.Outcome.of(HttpStatusCode.valueOf(status))).isEqualTo(outcome);
+	}
+
+	private int relay(int status) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		StepVerifier.create(this.filter.filter(exchange, answering(status))).verifyComplete();
+		return exchange.getResponse().getStatusCode().value();
+	}
+
+	private GatewayFilterChain answering(int status) {
+		return (exchange) -> {
+			this.relayed.incrementAndGet();
+			exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(status));
+			return exchange.getResponse().setComplete();
+		};
+	}
+
+	// The writer's constructor is for Spring's component scan only.
+	private static ProblemWriter problemWriter() {
+		try {
+			Constructor<ProblemWriter> constructor = ProblemWriter.class.getDeclaredConstructor(JsonMapper.class);
+			constructor.setAccessible(true);
+			return constructor.newInstance(JsonMapper.builder().build());
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

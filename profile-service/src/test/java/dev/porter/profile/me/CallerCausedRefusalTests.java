@@ -1,0 +1,124 @@
+package dev.porter.profile.me;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A 4xx that the caller's own request earned upstream reaches that caller as a 4xx
+ * problem, is not retried, and counts against no circuit breaker: it must not become a
+ * 502 that the gateway's breaker and profile-service's own count as an outage for
+ * everybody.
+ */
+class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
+
+	private static final int WRITES = 20;
+
+	private String alice() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		return token;
+	}
+
+	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
+		return this.client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	private WebTestClient.ResponseSpec getMe(String token) {
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "400, 422, request-refused", "409, 409, request-refused", "413, 413, request-refused",
+			"422, 422, request-refused" })
+	void patchMetadataWhenManagementRefusesTheChangeThenCallerGetsClientErrorNoRetryAndCircuitUntouched(int auth0Status,
+			int expectedStatus, String problemType) {
+		String token = alice();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(auth0Status)
+				.withHeader("Content-Type", "application/json")
+				.withBody(Fixtures.read("management/error-profile-too-large.json"))));
+
+		for (int i = 0; i < WRITES; i++) {
+			patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus()
+				.isEqualTo(expectedStatus)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.type")
+				.isEqualTo("https://porter.example/problems/" + problemType)
+				.jsonPath("$.detail")
+				.value((detail) -> assertThat(detail.toString()).contains("Nothing was changed")
+					.doesNotContain("Payload validation error", "invalid_body"));
+		}
+
+		upstreams.management().verify(WRITES, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+		CircuitBreaker.Metrics metrics = managementCircuit().getMetrics();
+		assertThat(metrics.getNumberOfFailedCalls()).isZero();
+		assertThat(managementCircuit().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "400", "401", "403" })
+	void getMeWhenUserinfoRefusesCallersTokenThenUnauthorizedAndUserinfoCircuitUntouched(int status) {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(status)
+				.withHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")
+				.withBody("Unauthorized")));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+
+		for (int i = 0; i < WRITES; i++) {
+			getMe(token).expectStatus().isUnauthorized();
+		}
+
+		upstreams.idp().verify(WRITES, getRequestedFor(urlEqualTo("/userinfo")));
+		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void getMeWhenUserinfoRateLimitsThisUserThenUserinfoCircuitUntouched() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(429)
+				.withHeader("X-RateLimit-Limit", "5")
+				.withHeader("X-RateLimit-Remaining", "0")
+				.withHeader("X-RateLimit-Reset", Long.toString(java.time.Instant.now().getEpochSecond() + 60))));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+
+		for (int i = 0; i < WRITES; i++) {
+			getMe(token).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
+		}
+
+		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.porter.profile.me;
+
+import org.junit.jupiter.api.Test;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A metadata change that fits the 10 KiB {@code user_metadata} limit but would make the
+ * whole profile larger than Auth0's 10 KB is refused before any write is sent (recorded
+ * user: 662 bytes, 40 of them {@code user_metadata}).
+ */
+class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
+
+	private String alice() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		return token;
+	}
+
+	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
+		return this.client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	@Test
+	void patchMetadataWhenWholeProfileWouldExceedTenKilobytesThenUnprocessableAndNothingSent() {
+		String token = alice();
+		// about 9,850 bytes of user_metadata: under its own 10 KiB limit, over 10 KB with
+		// the rest of the profile
+		String body = "{\"a\":\"" + "x".repeat(4900) + "\",\"b\":\"" + "x".repeat(4900) + "\"}";
+
+		patchMetadata(token, body).expectStatus()
+			.isEqualTo(422)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/profile-too-large")
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).contains("Auth0's 10 KB limit")
+				.containsPattern("would be \\d{5} bytes"));
+
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenWholeProfileStaysWithinTenKilobytesThenSent() {
+		String token = alice();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+		String body = "{\"a\":\"" + "x".repeat(4000) + "\",\"b\":\"" + "x".repeat(4000) + "\"}";
+
+		patchMetadata(token, body).expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+}
