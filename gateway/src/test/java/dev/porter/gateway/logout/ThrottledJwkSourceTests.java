@@ -23,13 +23,16 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ThrottledJwkSourceTests {
 
@@ -97,6 +100,18 @@ class ThrottledJwkSourceTests {
 		this.clock.advance(Duration.ofMinutes(30));
 		for (int i = 0; i < 5; i++) {
 			this.source.apply(naming("current")).collectList().block();
+		}
+		assertThat(fetches()).isEqualTo(1);
+	}
+
+	@Test
+	void applyWhenFetchFailsThenErrorAndNoNewFetchWithinInterval() {
+		this.idp.stubFor(get(urlPathEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
+		assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
+			.isInstanceOf(WebClientResponseException.class);
+		this.clock.advance(Duration.ofSeconds(30));
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.source.apply(naming("current")).collectList().block()).isEmpty();
 		}
 		assertThat(fetches()).isEqualTo(1);
 	}
