@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtGenerat
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
@@ -56,6 +57,8 @@ class AuthorizationServerConfiguration {
 	private static final String TOKEN = "/oauth/token";
 
 	private static final String REVOKE = "/oauth/revoke";
+
+	private static final String LOGOUT = "/oidc/logout";
 
 	@Bean
 	@Order(ORDER)
@@ -84,6 +87,9 @@ class AuthorizationServerConfiguration {
 								.providerConfigurationCustomizer(AuthorizationServerConfiguration::auth0Discovery))
 							.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
 								.errorResponseHandler(unauthorized))))
+			// Auth0's logout_hint + client_id, which the server's own logout endpoint
+			// lacks.
+			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients), LogoutFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(jwtDecoder))
 				.authenticationEntryPoint(unauthorized))
@@ -135,7 +141,7 @@ class AuthorizationServerConfiguration {
 			.jwkSetEndpoint("/.well-known/jwks.json")
 			.tokenRevocationEndpoint(REVOKE)
 			.oidcUserInfoEndpoint(USERINFO)
-			.oidcLogoutEndpoint("/oidc/logout")
+			.oidcLogoutEndpoint(LOGOUT)
 			.build();
 	}
 

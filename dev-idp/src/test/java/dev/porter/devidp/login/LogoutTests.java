@@ -103,6 +103,49 @@ class LogoutTests extends DevIdpServerTestSupport {
 		assertThat(response.statusCode()).isEqualTo(400);
 	}
 
+	@Test
+	void oidcLogoutWhenLogoutHintIsSessionSidWithClientIdThenRedirectsWithStateAndEndsSession() {
+		String sid = sid(signIn());
+		HttpResponse<String> response = this.browser.get(ISSUER + "oidc/logout?logout_hint=" + sid
+				+ "&client_id=porter-gateway&post_logout_redirect_uri=" + GATEWAY_HOME + "&state=bye");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+		assertThat(TestLogins.location(response)).hasToString(GATEWAY_HOME + "?state=bye");
+		assertThat(promptNone()).containsEntry("error", "login_required");
+	}
+
+	@Test
+	void oidcLogoutWhenLogoutHintIsAnotherSessionsSidThenBadRequestAndSessionKept() {
+		signIn();
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "oidc/logout?logout_hint=someone-elses-sid&client_id=porter-gateway&post_logout_redirect_uri="
+					+ GATEWAY_HOME);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(promptNone()).containsKey("code");
+	}
+
+	@Test
+	void oidcLogoutWhenLogoutHintWithRedirectNotAllowedThenBadRequestAndSessionKept() {
+		String sid = sid(signIn());
+		HttpResponse<String> response = this.browser.get(ISSUER + "oidc/logout?logout_hint=" + sid
+				+ "&client_id=porter-gateway&post_logout_redirect_uri=https://evil.example/");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(promptNone()).containsKey("code");
+	}
+
+	@Test
+	void oidcLogoutWhenLogoutHintWithoutClientIdThenBadRequestAndSessionKept() {
+		String sid = sid(signIn());
+		HttpResponse<String> response = this.browser
+			.get(ISSUER + "oidc/logout?logout_hint=" + sid + "&post_logout_redirect_uri=" + GATEWAY_HOME);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(promptNone()).containsKey("code");
+	}
+
+	private String sid(String idToken) {
+		String payload = new String(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]), StandardCharsets.UTF_8);
+		return tools.jackson.databind.json.JsonMapper.builder().build().readTree(payload).get("sid").asString();
+	}
+
 	/** Signs alice in and returns her ID token. */
 	private String signIn() {
 		TestLogins.Login login = this.browser.login(Authorize.gateway("openid", null), "alice", "alice");

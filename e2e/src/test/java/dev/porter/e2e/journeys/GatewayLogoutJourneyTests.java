@@ -52,14 +52,16 @@ class GatewayLogoutJourneyTests {
 		SpaClient alice = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
 		assertThat(alice.getMe().status()).isEqualTo(200);
 		String oldCookie = alice.sessionCookie();
-		String idToken = this.devIdp.latestGatewayLogin().get("id_token").asString();
+		String sid = sidOfLatestLogin();
 
 		Exchange logout = alice.logout();
 
 		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
 		URI redirect = URI.create(mapper.readTree(logout.body()).get("redirect").asString());
 		assertThat(redirect.toString()).startsWith(this.stack.issuer() + "oidc/logout?");
-		assertThat(queryParameter(redirect, "id_token_hint")).isEqualTo(idToken);
+		assertThat(queryParameter(redirect, "logout_hint")).isEqualTo(sid);
+		assertThat(queryParameter(redirect, "client_id")).isEqualTo("porter-gateway");
+		assertThat(redirect.getRawQuery()).doesNotContain("id_token_hint");
 		assertThat(queryParameter(redirect, "post_logout_redirect_uri"))
 			.isEqualTo(this.stack.gateway().uri("/").toString());
 
@@ -72,10 +74,13 @@ class GatewayLogoutJourneyTests {
 		Exchange atIdp = alice.agent().get(redirect);
 		assertThat(atIdp.isRedirect()).as(atIdp.status() + " " + atIdp.body()).isTrue();
 		assertThat(atIdp.location().toString()).isEqualTo(this.stack.gateway().uri("/").toString());
+		Exchange again = alice.agent().follow(alice.agent().get(this.stack.gateway().uri("/bff/login?returnTo=/")));
+		assertThat(again.body()).as("dev-idp ended its session: the next login shows the form")
+			.contains("name=\"password\"");
 	}
 
 	@Test
-	void logoutWhenResponseScannedThenIdTokenOnlyAsEndSessionHintAndNoOtherToken() {
+	void logoutWhenResponseScannedThenNoTokenAtAll() {
 		SpaClient alice = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
 		assertThat(alice.getMe().status()).isEqualTo(200);
 		JsonNode issued = this.devIdp.latestGatewayLogin();
@@ -88,9 +93,8 @@ class GatewayLogoutJourneyTests {
 		for (Exchange exchange : List.of(logout, atIdp)) {
 			assertThat(exchange.visibleText()).doesNotContain(apiTokens);
 		}
-		String withoutHint = logout.visibleText().replace("id_token_hint=" + idToken, "id_token_hint=HINT");
-		assertThat(logout.visibleText()).contains("id_token_hint=" + idToken);
-		assertThat(withoutHint).as("the ID token anywhere but the end-session hint").doesNotContain(idToken);
+		// The ID token has a sid, so logout_hint identifies the IdP session instead.
+		assertThat(logout.visibleText()).doesNotContain(idToken);
 		assertThat(atIdp.visibleText()).doesNotContain(idToken);
 	}
 
@@ -142,6 +146,44 @@ class GatewayLogoutJourneyTests {
 		Exchange refused = deliver(idToken);
 
 		assertRefusedAndSessionLives(refused, alice);
+	}
+
+	@Test
+	void backchannelLogoutWhenTokenReplayedAfterUserSignedInAgainThenRefusedAndNewSessionLives() {
+		SpaClient alice = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
+		String sid = sidOfLatestLogin();
+		String token = this.devIdp.logoutToken("porter-gateway", sid);
+		Exchange delivered = deliver(token);
+		assertThat(delivered.status()).as(delivered.body()).isEqualTo(200);
+		assertThat(alice.getMe().status()).as("the session the token was for").isEqualTo(401);
+
+		// Alice signs in again; dev-idp still has her IdP session, so the new gateway
+		// session has the same sid. Whoever saw the token (a proxy, a log) posts it
+		// again.
+		signInAgainWithinIdpSession(alice);
+		assertThat(sidOfLatestLogin()).as("the same IdP session").isEqualTo(sid);
+		Exchange replayed = deliver(token);
+
+		assertRefusedAndSessionLives(replayed, alice);
+		assertThat(mapper.readTree(replayed.body()).get("type").asString())
+			.isEqualTo("https://porter.example/problems/invalid-logout-token");
+	}
+
+	@Test
+	void backchannelLogoutWhenBodyIsOneMebibyteThenPayloadTooLargeProblem() {
+		String form = "logout_token=" + "a".repeat(1024 * 1024);
+		Exchange refused = new UserAgent().send("POST", this.stack.gateway().uri("/bff/backchannel-logout"),
+				HttpRequest.BodyPublishers.ofString(form), "Content-Type", "application/x-www-form-urlencoded");
+		assertThat(refused.status()).as(refused.body()).isEqualTo(413);
+		assertThat(mapper.readTree(refused.body()).get("type").asString())
+			.isEqualTo("https://porter.example/problems/logout-token-too-large");
+	}
+
+	/** A login that finds the IdP session still there: no form, straight back. */
+	static void signInAgainWithinIdpSession(SpaClient client) {
+		Exchange landed = client.agent().follow(client.agent().get(client.gateway().uri("/bff/login?returnTo=/")));
+		assertThat(landed.uri()).as("signed in again without the login form").isEqualTo(client.gateway().uri("/"));
+		assertThat(client.getMe().status()).as("the new session").isEqualTo(200);
 	}
 
 	private void assertRefusedAndSessionLives(Exchange refused, SpaClient alice) {

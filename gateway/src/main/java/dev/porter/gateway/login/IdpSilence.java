@@ -22,4 +22,13 @@ final class IdpSilence {
 				ex);
 	}
 
+	/**
+	 * Any other error during the callback, e.g. the IdP's signing keys (needed to check
+	 * the ID token) could not be fetched: {@code Could not obtain the keys}.
+	 */
+	static OAuth2AuthenticationException callbackFailed(Throwable ex) {
+		return new OAuth2AuthenticationException(
+				new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR, "The login could not be completed", null), ex);
+	}
+
 }

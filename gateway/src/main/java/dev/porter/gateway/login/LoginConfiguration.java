@@ -15,7 +15,9 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAut
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.userinfo.DefaultReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoderFactory;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -43,6 +45,16 @@ class LoginConfiguration {
 		client.setWebClient(idpWebClient);
 		return (request) -> client.getTokenResponse(request)
 			.onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
+	}
+
+	/**
+	 * The ID token's signature check at the callback fetches the JWKS through the IdP
+	 * client, bounded for the same reason. Found by type by the {@code oauth2Login}
+	 * configuration.
+	 */
+	@Bean
+	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient) {
+		return new IdTokenDecoders(idpWebClient);
 	}
 
 	/** The login's {@code /userinfo} call, bounded for the same reason. */

@@ -58,11 +58,15 @@ public class LoginSecurity {
 	}
 
 	public void customize(ServerHttpSecurity http) {
+		ServerAuthenticationFailureHandler failureHandler = failureHandler();
 		http.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
 			.authorizedClientRepository(this.authorizedClients)
 			.authorizationRequestResolver(authorizationRequestResolver())
 			.authenticationSuccessHandler(this.successHandler)
-			.authenticationFailureHandler(failureHandler()))
+			.authenticationFailureHandler(failureHandler))
+			// Around the callback's authentication filter: its non-authentication errors
+			// too.
+			.addFilterBefore(new CallbackErrorWebFilter(failureHandler), SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.

@@ -1,5 +1,7 @@
 package dev.porter.gateway.logout;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,7 +16,10 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -30,14 +35,29 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code POST /bff/backchannel-logout}: the IdP tells us a user's IdP session ended;
  * every gateway session of that {@code sid} (or, without one, of that {@code sub}) ends
- * too. Answers 200 once done, 400 for a token that does not validate (the IdP does not
- * retry).
+ * too. Answers 200 once done; 400 for a token that does not validate or was already used
+ * (the IdP does not retry); 413 for a body no logout token needs; 503 when the IdP's keys
+ * or the session store cannot be reached.
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">OIDC
  * Back-Channel Logout 1.0</a>
  */
 @RestController
 class BackchannelLogoutController {
+
+	/**
+	 * Far above a logout token (Auth0's are about 1 KiB), far below what it costs to
+	 * buffer: the endpoint is open to anyone.
+	 */
+	static final int MAX_BODY_BYTES = 16 * 1024;
+
+	/** A forged token with a made-up kid makes us fetch the JWKS at most this often. */
+	private static final Duration JWKS_MIN_REFETCH = Duration.ofMinutes(1);
+
+	/** Keys are re-read this often, so a key the IdP withdrew stops verifying. */
+	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
+
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
 	private static final Logger log = LoggerFactory.getLogger(BackchannelLogoutController.class);
 
@@ -49,26 +69,41 @@ class BackchannelLogoutController {
 
 	private final SessionRegistry registry;
 
+	private final SeenLogoutTokens seen;
+
 	private final SessionTerminator terminator;
+
+	private final Clock clock;
 
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
-			WebClient idpWebClient, SessionRegistry registry, SessionTerminator terminator) {
+			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, SessionTerminator terminator,
+			ObjectProvider<Clock> clock) {
 		this.registrations = registrations;
 		this.oidc = oidc;
 		this.webClient = idpWebClient;
 		this.registry = registry;
+		this.seen = seen;
 		this.terminator = terminator;
+		this.clock = clock.getIfAvailable(Clock::systemUTC);
 	}
 
 	@PostMapping(path = "/bff/backchannel-logout", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	Mono<ResponseEntity<Void>> logout(ServerWebExchange exchange) {
+		if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
+			return Mono.error(tooLarge(null));
+		}
 		return exchange.getFormData()
+			// A chunked body gives no length up front: the form reader's buffer limit
+			// stops it.
+			.onErrorMap(DataBufferLimitException.class, BackchannelLogoutController::tooLarge)
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			.flatMap(this::decode)
+			.flatMap(this::firstUse)
 			.flatMap(this::endSessions)
+			.onErrorMap((ex) -> !(ex instanceof ProblemException), BackchannelLogoutController::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());
 	}
 
@@ -79,13 +114,27 @@ class BackchannelLogoutController {
 		});
 	}
 
+	/** Acts on each token once: a replay could end sessions begun after the first use. */
+	private Mono<Jwt> firstUse(Jwt token) {
+		return this.seen.firstSighting(token.getId(), LogoutTokenValidator.rememberUntil(token)).flatMap((first) -> {
+			if (first) {
+				return Mono.just(token);
+			}
+			log.warn("back-channel logout token rejected: its jti was already used");
+			return Mono.error(invalid(null));
+		});
+	}
+
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
 		Mono<Set<String>> sessions = (sid != null) ? this.registry.takeBySid(sid)
 				: this.registry.takeBySub(token.getSubject());
-		return sessions.flatMapMany(Flux::fromIterable).flatMap(this.terminator::end).count().doOnNext((count) -> {
-			log.info("back-channel logout ended {} session(s)", count);
-		}).then();
+		// end() completes empty: count the ids whose removal completed, not its signals.
+		return sessions.flatMapMany(Flux::fromIterable)
+			.flatMap((sessionId) -> this.terminator.end(sessionId).thenReturn(sessionId))
+			.count()
+			.doOnNext((count) -> log.info("back-channel logout ended {} session(s)", count))
+			.then();
 	}
 
 	private Mono<ReactiveJwtDecoder> decoder() {
@@ -100,20 +149,32 @@ class BackchannelLogoutController {
 	}
 
 	private ReactiveJwtDecoder createDecoder(ClientRegistration registration) {
-		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
-			.withJwkSetUri(registration.getProviderDetails().getJwkSetUri())
-			.webClient(this.webClient)
-			// Auth0 sends typ JWT, the spec recommends logout+jwt: accept either (no typ
-			// check).
+		ThrottledJwkSource keys = new ThrottledJwkSource(this.webClient,
+				registration.getProviderDetails().getJwkSetUri(), JWKS_MIN_REFETCH, JWKS_MAX_AGE, this.clock);
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
+			// The validator checks typ: Auth0 sends JWT, the spec recommends logout+jwt.
 			.validateType(false)
 			.build();
-		decoder.setJwtValidator(
-				LogoutTokenValidator.forClient(registration.getProviderDetails().getIssuerUri(), this.oidc.clientId()));
+		decoder.setJwtValidator(LogoutTokenValidator.forClient(registration.getProviderDetails().getIssuerUri(),
+				this.oidc.clientId(), this.clock));
 		return decoder;
 	}
 
 	private static ProblemException invalid(@Nullable Throwable cause) {
 		return new ProblemException(Problems.invalidLogoutToken(), cause);
+	}
+
+	private static ProblemException tooLarge(@Nullable Throwable cause) {
+		return new ProblemException(Problems.logoutTokenTooLarge(MAX_BODY_BYTES), cause);
+	}
+
+	private static ProblemException unavailable(Throwable cause) {
+		// The type only: messages can quote the IdP's or Redis' answers.
+		log.warn("back-channel logout could not be processed: {}", cause.getClass().getSimpleName());
+		ProblemException problem = new ProblemException(
+				Problems.upstreamUnavailable("identity provider or session store", RETRY_AFTER), cause);
+		problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
+		return problem;
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.porter.gateway.logout;
 
+import java.time.Clock;
+
 import dev.porter.gateway.config.BffProperties;
 import dev.porter.gateway.config.OidcProperties;
 import dev.porter.gateway.config.RedisEnabled;
@@ -31,6 +33,20 @@ class LogoutConfiguration {
 	@Conditional(RedisEnabled.class)
 	SessionRegistry redisSessionRegistry(ReactiveStringRedisTemplate redis, SessionProperties sessions) {
 		return new RedisSessionRegistry(redis, sessions.absoluteLifetime());
+	}
+
+	/** Logout tokens already acted on: per process without Redis. */
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
+	SeenLogoutTokens seenLogoutTokens() {
+		return new InMemorySeenLogoutTokens(Clock.systemUTC());
+	}
+
+	/** Shared by every instance with Redis, so a token replayed to another is refused. */
+	@Bean
+	@Conditional(RedisEnabled.class)
+	SeenLogoutTokens redisSeenLogoutTokens(ReactiveStringRedisTemplate redis) {
+		return new RedisSeenLogoutTokens(redis, Clock.systemUTC());
 	}
 
 	@Bean

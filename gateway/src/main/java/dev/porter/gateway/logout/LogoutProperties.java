@@ -7,12 +7,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * RP-initiated logout.
  *
- * @param idTokenHint send the ID token as {@code id_token_hint} (the OIDC default); when
- * false, send the IdP session id as {@code logout_hint} with {@code client_id} instead
- * (Auth0 accepts either without a consent prompt), so no token ever appears in a URL the
- * browser sees
+ * @param idTokenHint always send the ID token as {@code id_token_hint}, for an IdP that
+ * does not accept {@code logout_hint}. By default (false) the IdP session id goes as
+ * {@code logout_hint} with {@code client_id} (Auth0 ends the session without a consent
+ * prompt for either), so the ID token — a signed record of the user's identity — stays
+ * out of URLs the browser keeps in its history and sends in {@code Referer}; only an ID
+ * token without {@code sid} is sent, as nothing else identifies the session then.
  */
 @Validated
 @ConfigurationProperties("porter.logout")
-public record LogoutProperties(@DefaultValue("true") boolean idTokenHint) {
+public record LogoutProperties(@DefaultValue("false") boolean idTokenHint) {
 }

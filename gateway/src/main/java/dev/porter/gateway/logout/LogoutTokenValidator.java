@@ -1,5 +1,8 @@
 package dev.porter.gateway.logout;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +14,16 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 
 /**
  * The claim checks of a back-channel {@code logout_token} (the signature is the
- * decoder's): issuer, audience = our client id, {@code iat} present and {@code exp} not
- * passed, the back-channel {@code events} member, a {@code sid} or {@code sub}, and no
- * {@code nonce} — a token with a nonce is an ID token replayed as a logout token.
+ * decoder's): {@code typ} absent, {@code JWT} (Auth0) or {@code logout+jwt} (so an access
+ * token cannot pass for one), issuer, audience = our client id, {@code exp} not passed,
+ * {@code iat} no older than {@link #MAX_AGE} and not in the future, a {@code jti} (the
+ * replay check needs it), the back-channel {@code events} member, a {@code sid} or
+ * {@code sub}, and no {@code nonce} — a token with a nonce is an ID token replayed as a
+ * logout token.
  *
  * @see <a href=
  * "https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation">Back-Channel
@@ -26,16 +33,51 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 
 	static final String BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
+	/**
+	 * How old a logout token may be. Auth0's live two minutes and are delivered within
+	 * seconds; a token issued long ago is stale whatever its {@code exp} says, and every
+	 * jti must be remembered as long as its token passes, so this also bounds that
+	 * memory.
+	 */
+	static final Duration MAX_AGE = Duration.ofMinutes(10);
+
+	/** The clock skew tolerated between the IdP and us (as for {@code exp}). */
+	static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+	/** The longest {@code jti} we keep; IdPs use UUIDs or similar. */
+	private static final int MAX_JTI_LENGTH = 256;
+
 	private final String clientId;
 
-	private LogoutTokenValidator(String clientId) {
+	private final Clock clock;
+
+	private LogoutTokenValidator(String clientId, Clock clock) {
 		this.clientId = clientId;
+		this.clock = clock;
 	}
 
-	/** Every check, standard ones (issuer, timestamps) first. */
-	static OAuth2TokenValidator<Jwt> forClient(String issuer, String clientId) {
-		return new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(issuer), new JwtTimestampValidator(),
-				new LogoutTokenValidator(clientId));
+	/** Every check, standard ones (type, issuer, timestamps) first. */
+	static OAuth2TokenValidator<Jwt> forClient(String issuer, String clientId, Clock clock) {
+		JwtTypeValidator type = new JwtTypeValidator("JWT", "logout+jwt", "application/logout+jwt");
+		type.setAllowEmpty(true);
+		JwtTimestampValidator timestamps = new JwtTimestampValidator(CLOCK_SKEW);
+		timestamps.setClock(clock);
+		return new DelegatingOAuth2TokenValidator<>(type, new JwtIssuerValidator(issuer), timestamps,
+				new LogoutTokenValidator(clientId, clock));
+	}
+
+	/**
+	 * Until when the token's jti must be remembered: past that, the token fails
+	 * {@link #MAX_AGE} or {@code exp} whether replayed or not.
+	 */
+	static Instant rememberUntil(Jwt token) {
+		Instant issuedAt = token.getIssuedAt();
+		Instant expiresAt = token.getExpiresAt();
+		if (issuedAt == null || expiresAt == null) {
+			throw new IllegalArgumentException("validate the token first");
+		}
+		Instant stale = issuedAt.plus(MAX_AGE);
+		return (expiresAt.isBefore(stale) ? expiresAt : stale).plus(CLOCK_SKEW);
 	}
 
 	@Override
@@ -44,8 +86,17 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 		if (token.getAudience() == null || !token.getAudience().contains(this.clientId)) {
 			errors.add(invalid("aud is not this client"));
 		}
-		if (token.getIssuedAt() == null || token.getExpiresAt() == null) {
+		Instant issuedAt = token.getIssuedAt();
+		Instant now = this.clock.instant();
+		if (issuedAt == null || token.getExpiresAt() == null) {
 			errors.add(invalid("iat and exp are required"));
+		}
+		else if (issuedAt.isBefore(now.minus(MAX_AGE)) || issuedAt.isAfter(now.plus(CLOCK_SKEW))) {
+			errors.add(invalid("iat is too far from now"));
+		}
+		String jti = token.getId();
+		if (jti == null || jti.isBlank() || jti.length() > MAX_JTI_LENGTH) {
+			errors.add(invalid("jti is required"));
 		}
 		if (!(token.getClaims().get("events") instanceof Map<?, ?> events)
 				|| !events.containsKey(BACKCHANNEL_LOGOUT_EVENT)) {

@@ -69,6 +69,11 @@ public final class Problems {
 				"The logout_token was missing or did not validate");
 	}
 
+	public static ProblemDetail logoutTokenTooLarge(int maxBytes) {
+		return of(HttpStatusCode.valueOf(413), "logout-token-too-large", "Logout token too large",
+				"The logout_token form must be at most " + maxBytes + " bytes");
+	}
+
 	/** A problem for a status the gateway did not name, e.g. a 404 from the framework. */
 	public static ProblemDetail forStatus(HttpStatusCode status) {
 		HttpStatus known = HttpStatus.resolve(status.value());

@@ -1,16 +1,123 @@
 package dev.porter.gateway.logout;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
 class BackchannelLogoutTests extends GatewayTestSupport {
+
+	@Test
+	void backchannelLogoutWhenTokenReplayedAfterNewLoginThenBadRequestAndNewSessionKept() {
+		String sid = "sid-" + UUID.randomUUID();
+		Browser first = browser().login("auth0|alice", sid, 3600);
+		String token = TestIdp.instance().logoutToken(Map.of("sid", sid, "sub", "auth0|alice"));
+		post(token).expectStatus().isOk();
+		assertAuthenticated(first, false);
+		// The user signs in again within the same IdP session; whoever captured the
+		// logout token (a log, a proxy) posts it again.
+		Browser second = browser().login("auth0|alice", sid, 3600);
+		post(token).expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/invalid-logout-token");
+		assertAuthenticated(second, true);
+	}
+
+	@Test
+	void backchannelLogoutWhenJtiMissingThenBadRequestAndSessionKept() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		Map<String, Object> claims = new HashMap<>();
+		claims.put("sid", browser.tokens().sid());
+		claims.put("jti", null);
+		post(TestIdp.instance().logoutToken(claims)).expectStatus().isBadRequest();
+		assertAuthenticated(browser, true);
+	}
+
+	@Test
+	void backchannelLogoutWhenTypIsAccessTokenThenBadRequestAndSessionKept() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		post(TestIdp.instance().logoutTokenOfType("at+jwt", Map.of("sid", browser.tokens().sid()))).expectStatus()
+			.isBadRequest();
+		assertAuthenticated(browser, true);
+	}
+
+	@Test
+	void backchannelLogoutWhenTypIsLogoutJwtThenSessionEnded() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		post(TestIdp.instance().logoutTokenOfType("logout+jwt", Map.of("sid", browser.tokens().sid()))).expectStatus()
+			.isOk();
+		assertAuthenticated(browser, false);
+	}
+
+	@Test
+	void backchannelLogoutWhenIssuedLongAgoThenBadRequestAndSessionKept() {
+		// Still within exp (an IdP may issue long-lived tokens), but issued an hour ago:
+		// too stale to act on, and too long to remember every jti for.
+		Browser browser = browser().login("auth0|alice", 3600);
+		post(TestIdp.instance()
+			.logoutToken(Map.of("sid", browser.tokens().sid(), "iat", Instant.now().minusSeconds(3600).getEpochSecond(),
+					"exp", Instant.now().plusSeconds(3600).getEpochSecond())))
+			.expectStatus()
+			.isBadRequest();
+		assertAuthenticated(browser, true);
+	}
+
+	@Test
+	void backchannelLogoutWhenManyTokensWithUnknownKidThenJwksFetchedAtMostOnce() {
+		// The JWKS is known (a valid logout went through) before the flood starts.
+		Browser browser = browser().login("auth0|alice", 3600);
+		post(TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid()))).expectStatus().isOk();
+		TestIdp.instance().server().resetRequests();
+		for (int i = 0; i < 20; i++) {
+			post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", "auth0|alice"))).expectStatus()
+				.isBadRequest();
+		}
+		assertThat(TestIdp.instance()
+			.server()
+			.countRequestsMatching(getRequestedFor(urlPathEqualTo("/.well-known/jwks.json")).build())
+			.getCount()).isLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void backchannelLogoutWhenBodyIsOneMebibyteThenPayloadTooLargeProblem() {
+		String huge = "a".repeat(1024 * 1024);
+		post(huge).expectStatus()
+			.isEqualTo(413)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(413);
+	}
+
+	@Test
+	void backchannelLogoutWhenTwoSessionsEndedThenAuditLogCountsTwo(CapturedOutput output) {
+		String sid = "sid-" + UUID.randomUUID();
+		browser().login("auth0|dave", sid, 3600);
+		browser().login("auth0|dave", sid, 3600);
+		post(TestIdp.instance().logoutToken(Map.of("sid", sid))).expectStatus().isOk();
+		assertThat(output.getOut()).contains("back-channel logout ended 2 session(s)");
+	}
 
 	@Test
 	void backchannelLogoutWhenValidTokenForSidThenSessionEnded() {

@@ -20,14 +20,29 @@ class IdpLogoutUrlsTests {
 
 	private static final String ISSUER = "https://tenant.auth0.com/";
 
-	private final IdpLogoutUrls urls = urls(true);
+	private final IdpLogoutUrls urls = urls(false);
 
-	private final OidcIdToken idToken = new OidcIdToken("id.token.value", Instant.now(), Instant.now().plusSeconds(60),
-			Map.of("sub", "auth0|1", "sid", "sid-1"));
+	private final OidcIdToken idToken = idToken(Map.of("sub", "auth0|1", "sid", "sid-1"));
 
 	@Test
-	void logoutUrlWhenDiscoveryHasEndSessionEndpointThenRpInitiatedLogout() {
+	void logoutUrlWhenIdTokenHasSidThenLogoutHintAndClientIdWithoutIdToken() {
 		URI url = this.urls.logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")),
+				this.idToken);
+		assertThat(url.toString()).isEqualTo(ISSUER + "oidc/logout?logout_hint=sid-1"
+				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
+	}
+
+	@Test
+	void logoutUrlWhenIdTokenHasNoSidThenIdTokenHint() {
+		URI url = this.urls.logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")),
+				idToken(Map.of("sub", "auth0|1")));
+		assertThat(url.toString()).isEqualTo(ISSUER + "oidc/logout?id_token_hint=id.token.value"
+				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
+	}
+
+	@Test
+	void logoutUrlWhenIdTokenHintForcedThenIdTokenHintEvenWithSid() {
+		URI url = urls(true).logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")),
 				this.idToken);
 		assertThat(url.toString()).isEqualTo(ISSUER + "oidc/logout?id_token_hint=id.token.value"
 				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
@@ -40,12 +55,8 @@ class IdpLogoutUrlsTests {
 			.isEqualTo(ISSUER + "v2/logout?client_id=client-1&returnTo=https%3A%2F%2Fapp.example%2F");
 	}
 
-	@Test
-	void logoutUrlWhenIdTokenHintDisabledThenLogoutHintWithSidAndNoToken() {
-		URI url = urls(false).logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")),
-				this.idToken);
-		assertThat(url.toString()).isEqualTo(ISSUER + "oidc/logout?logout_hint=sid-1"
-				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
+	private static OidcIdToken idToken(Map<String, Object> claims) {
+		return new OidcIdToken("id.token.value", Instant.now(), Instant.now().plusSeconds(60), claims);
 	}
 
 	private static IdpLogoutUrls urls(boolean idTokenHint) {

@@ -42,7 +42,7 @@ class LogoutTests extends GatewayTestSupport {
 	}
 
 	@Test
-	void logoutWhenFormPostThenRedirectsToEndSessionWithIdTokenHintAndPostLogoutUri() {
+	void logoutWhenFormPostThenRedirectsToEndSessionWithSidAsLogoutHintAndNoIdToken() {
 		Browser browser = browser().login("auth0|alice", 3600);
 		String xsrf = browser.xsrf();
 		URI location = this.client.post()
@@ -60,7 +60,10 @@ class LogoutTests extends GatewayTestSupport {
 			.getLocation();
 		MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(location).build().getQueryParams();
 		assertThat(location.getPath()).isEqualTo("/oidc/logout");
-		assertThat(query.getFirst("id_token_hint")).isNotBlank();
+		// The ID token (personal data, a bearer of the login) stays out of the URL: the
+		// sid identifies the IdP session as well.
+		assertThat(query).doesNotContainKey("id_token_hint");
+		assertThat(query.getFirst("logout_hint")).isEqualTo(browser.tokens().sid());
 		assertThat(query.getFirst("post_logout_redirect_uri")).isEqualTo("http%3A%2F%2Flocalhost%3A8080%2F");
 		assertThat(query.getFirst("client_id")).isEqualTo(TestIdp.CLIENT_ID);
 	}

@@ -1,6 +1,8 @@
 package dev.porter.gateway.logout;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -16,7 +18,10 @@ class LogoutTokenValidatorTests {
 
 	private static final String ISSUER = "https://tenant.auth0.com/";
 
-	private final OAuth2TokenValidator<Jwt> validator = LogoutTokenValidator.forClient(ISSUER, "client-1");
+	private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+
+	private final OAuth2TokenValidator<Jwt> validator = LogoutTokenValidator.forClient(ISSUER, "client-1",
+			Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@Test
 	void validateWhenAuth0ShapedTokenThenValid() {
@@ -57,8 +62,8 @@ class LogoutTokenValidatorTests {
 	@Test
 	void validateWhenExpiredThenInvalid() {
 		assertThat(this.validator.validate(token((claims) -> {
-			claims.put("iat", Instant.now().minusSeconds(600));
-			claims.put("exp", Instant.now().minusSeconds(480));
+			claims.put("iat", NOW.minusSeconds(300));
+			claims.put("exp", NOW.minusSeconds(180));
 		})).hasErrors()).isTrue();
 	}
 
@@ -74,9 +79,73 @@ class LogoutTokenValidatorTests {
 		assertThat(this.validator.validate(token((claims) -> claims.remove("iat"))).hasErrors()).isTrue();
 	}
 
+	@Test
+	void validateWhenJtiMissingThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> claims.remove("jti"))).hasErrors()).isTrue();
+	}
+
+	@Test
+	void validateWhenIssuedElevenMinutesAgoThoughNotExpiredThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> {
+			claims.put("iat", NOW.minusSeconds(660));
+			claims.put("exp", NOW.plusSeconds(3600));
+		})).hasErrors()).isTrue();
+	}
+
+	@Test
+	void validateWhenIssuedNineMinutesAgoAndNotExpiredThenValid() {
+		assertThat(this.validator.validate(token((claims) -> {
+			claims.put("iat", NOW.minusSeconds(540));
+			claims.put("exp", NOW.plusSeconds(3600));
+		})).hasErrors()).isFalse();
+	}
+
+	@Test
+	void validateWhenIssuedInTheFutureBeyondSkewThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> {
+			claims.put("iat", NOW.plusSeconds(120));
+			claims.put("exp", NOW.plusSeconds(240));
+		})).hasErrors()).isTrue();
+	}
+
+	@Test
+	void validateWhenTypIsAccessTokenThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> {
+		}, "at+jwt")).hasErrors()).isTrue();
+	}
+
+	@Test
+	void validateWhenTypIsLogoutJwtThenValid() {
+		assertThat(this.validator.validate(token((claims) -> {
+		}, "logout+jwt")).hasErrors()).isFalse();
+	}
+
+	@Test
+	void rememberUntilWhenExpLongAfterMaxAgeThenIatPlusMaxAgePlusSkew() {
+		Jwt token = token((claims) -> claims.put("exp", NOW.plusSeconds(86_400)));
+		assertThat(LogoutTokenValidator.rememberUntil(token))
+			.isEqualTo(NOW.plus(LogoutTokenValidator.MAX_AGE).plus(LogoutTokenValidator.CLOCK_SKEW));
+	}
+
+	@Test
+	void rememberUntilWhenExpBeforeMaxAgeThenExpPlusSkew() {
+		Jwt token = token((claims) -> {
+		});
+		assertThat(LogoutTokenValidator.rememberUntil(token))
+			.isEqualTo(NOW.plusSeconds(120).plus(LogoutTokenValidator.CLOCK_SKEW));
+	}
+
 	private static Jwt token(Consumer<Map<String, Object>> customizer) {
-		Instant now = Instant.now();
-		return Jwt.withTokenValue("t").header("alg", "RS256").claims((claims) -> {
+		return token(customizer, null);
+	}
+
+	private static Jwt token(Consumer<Map<String, Object>> customizer, String typ) {
+		Instant now = NOW;
+		Jwt.Builder builder = Jwt.withTokenValue("t").header("alg", "RS256");
+		if (typ != null) {
+			builder.header("typ", typ);
+		}
+		return builder.claims((claims) -> {
 			claims.put("iss", ISSUER);
 			claims.put("sub", "auth0|602e93db83fa6f00749a23e6");
 			claims.put("aud", List.of("client-1"));

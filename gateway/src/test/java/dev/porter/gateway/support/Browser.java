@@ -34,6 +34,14 @@ public final class Browser {
 
 	/** Logs in as {@code sub}; the access token expires in {@code expiresIn} seconds. */
 	public Browser login(String sub, long expiresIn) {
+		return login(sub, "sid-" + UUID.randomUUID(), expiresIn);
+	}
+
+	/**
+	 * Logs in as {@code sub} within the IdP session {@code sid} (the IdP hands the same
+	 * sid to every login of one IdP session).
+	 */
+	public Browser login(String sub, String sid, long expiresIn) {
 		EntityExchangeResult<byte[]> start = this.client.get()
 			.uri("/bff/login?returnTo=/ok/path")
 			.exchange()
@@ -45,7 +53,6 @@ public final class Browser {
 		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
 			.build()
 			.getQueryParams();
-		String sid = "sid-" + UUID.randomUUID();
 		this.tokens = TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, sid, expiresIn);
 		EntityExchangeResult<byte[]> callback = this.client.get()
 			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", decode(authorize.getFirst("state")))

@@ -10,6 +10,7 @@ import java.util.UUID;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -122,6 +123,36 @@ public final class TestIdp {
 		return sign(this.key, logoutClaims(overrides));
 	}
 
+	/**
+	 * Signed with the key the JWKS serves, with header {@code typ} set to {@code type}.
+	 */
+	public String logoutTokenOfType(String type, Map<String, Object> overrides) {
+		return sign(this.key, new JOSEObjectType(type), logoutClaims(overrides));
+	}
+
+	/**
+	 * Signed with a key whose {@code kid} the JWKS does not list: each is a reason for a
+	 * naive decoder to fetch the JWKS again.
+	 */
+	public String logoutTokenWithUnknownKid(Map<String, Object> overrides) {
+		return sign(generate("unknown-" + UUID.randomUUID()), logoutClaims(overrides));
+	}
+
+	/**
+	 * Answers the code exchange of the next login with an ID token signed by a new key (a
+	 * rotation the gateway has not seen), so that its signature check needs the JWKS.
+	 */
+	public Tokens stubCodeExchangeWithRotatedKey(String nonce, String sub) {
+		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), "sid-" + UUID.randomUUID());
+		String idToken = sign(generate("rotated-" + UUID.randomUUID()),
+				idTokenClaims(sub, tokens.sid()).claim("nonce", nonce).build());
+		this.server
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
+				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
+						tokens.refreshToken(), "id_token", idToken, "token_type", "Bearer", "expires_in", 3600)))));
+		return tokens;
+	}
+
 	/** Same kid, different key: the signature cannot verify against the served JWKS. */
 	public String logoutTokenWithForeignKey(Map<String, Object> overrides) {
 		return sign(this.otherKey, logoutClaims(overrides));
@@ -134,6 +165,7 @@ public final class TestIdp {
 			.expirationTime(Date.from(Instant.now().plusSeconds(120)))
 			.jwtID(UUID.randomUUID().toString())
 			.claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()));
+		// A null value removes the claim (e.g. a token without jti).
 		overrides.forEach(claims::claim);
 		return claims.build();
 	}
@@ -151,9 +183,13 @@ public final class TestIdp {
 	}
 
 	private static String sign(RSAKey key, JWTClaimsSet claims) {
+		return sign(key, null, claims);
+	}
+
+	private static String sign(RSAKey key, JOSEObjectType type, JWTClaimsSet claims) {
 		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-					claims);
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(), claims);
 			jwt.sign(new RSASSASigner(key));
 			return jwt.serialize();
 		}

@@ -1,0 +1,49 @@
+package dev.porter.gateway.login;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.WebFilterExchange;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Whatever goes wrong at the login callback is a failed login ({@code /?login=failed}),
+ * not a 500. Spring Security hands only authentication errors to the failure handler;
+ * anything else (the IdP's keys unreachable, a session store down) would reach the error
+ * handler, whose log of the error carries Reactor's trace of the request — the callback's
+ * URL with its one-time {@code code} and {@code state}.
+ */
+final class CallbackErrorWebFilter implements WebFilter {
+
+	static final String CALLBACK_PATH = "/login/oauth2/code/{registrationId}";
+
+	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers.pathMatchers(CALLBACK_PATH);
+
+	private final ServerAuthenticationFailureHandler failureHandler;
+
+	CallbackErrorWebFilter(ServerAuthenticationFailureHandler failureHandler) {
+		this.failureHandler = failureHandler;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		return this.callback.matches(exchange)
+			.flatMap((match) -> match.isMatch() ? guarded(exchange, chain) : chain.filter(exchange));
+	}
+
+	private Mono<Void> guarded(ServerWebExchange exchange, WebFilterChain chain) {
+		return chain.filter(exchange)
+			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> this.failureHandler
+				.onAuthenticationFailure(new WebFilterExchange(exchange, chain), loginFailed(ex)));
+	}
+
+	private static AuthenticationException loginFailed(Throwable ex) {
+		return (ex instanceof AuthenticationException authentication) ? authentication : IdpSilence.callbackFailed(ex);
+	}
+
+}

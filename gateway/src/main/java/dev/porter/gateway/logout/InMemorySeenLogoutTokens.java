@@ -1,0 +1,37 @@
+package dev.porter.gateway.logout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import reactor.core.publisher.Mono;
+
+/**
+ * The seen {@code jti}s of one gateway process, each expiring at its own time. Only
+ * tokens with a valid IdP signature get here, so the IdP's logout rate bounds the size.
+ */
+class InMemorySeenLogoutTokens implements SeenLogoutTokens {
+
+	private final Cache<String, Instant> seen;
+
+	InMemorySeenLogoutTokens(Clock clock) {
+		this.seen = Caffeine.newBuilder().expireAfter(Expiry.<String, Instant>creating((jti, forgetAt) -> {
+			Duration left = Duration.between(clock.instant(), forgetAt);
+			return left.isNegative() ? Duration.ZERO : left;
+		})).ticker(() -> clock.millis() * 1_000_000L).build();
+	}
+
+	@Override
+	public Mono<Boolean> firstSighting(String jti, Instant forgetAt) {
+		return Mono.fromSupplier(() -> this.seen.asMap().putIfAbsent(jti, forgetAt) == null);
+	}
+
+	/** Whether {@code jti} is still remembered (for tests of the expiry). */
+	boolean remembers(String jti) {
+		return this.seen.getIfPresent(jti) != null;
+	}
+
+}

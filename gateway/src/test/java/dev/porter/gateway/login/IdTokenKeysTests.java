@@ -1,0 +1,99 @@
+package dev.porter.gateway.login;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The login callback when the IdP's signing keys cannot be fetched: the ID token's
+ * signature cannot be checked, so the login fails like any other, and the callback's
+ * one-time {@code code} and {@code state} appear in no log line.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class IdTokenKeysTests extends GatewayTestSupport {
+
+	@AfterEach
+	void restoreJwks() {
+		TestIdp.instance().stubDiscovery();
+	}
+
+	@Test
+	void callbackWhenJwksAnswers500ThenLoginFailsAndNoLogLineHoldsCodeOrState(CapturedOutput output) {
+		failJwks(aResponse().withStatus(500).withBody("{\"error\":\"boom\"}"));
+		assertLoginFailsWithoutLeaking(output);
+	}
+
+	@Test
+	void callbackWhenJwksHangsThenLoginFailsAtTheIdpTimeoutAndNoLogLineHoldsCodeOrState(CapturedOutput output) {
+		// Longer than the test client waits (12 s), which is longer than the IdP
+		// client's 5 s response timeout.
+		failJwks(aResponse().withStatus(200).withBody("{\"keys\":[]}").withFixedDelay(20_000));
+		assertLoginFailsWithoutLeaking(output);
+	}
+
+	@Test
+	void callbackWhenJwksIsNotJsonThenLoginFailsAndNoLogLineHoldsCodeOrState(CapturedOutput output) {
+		failJwks(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("<html>"));
+		assertLoginFailsWithoutLeaking(output);
+	}
+
+	private void assertLoginFailsWithoutLeaking(CapturedOutput output) {
+		String code = "code-" + UUID.randomUUID();
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
+		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams();
+		String state = URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8);
+		// A key the gateway has not seen yet: checking the ID token needs the JWKS.
+		TestIdp.instance().stubCodeExchangeWithRotatedKey(authorize.getFirst("nonce"), "auth0|alice");
+
+		URI landing = this.client.mutate()
+			.responseTimeout(Duration.ofSeconds(12))
+			.build()
+			.get()
+			.uri("/login/oauth2/code/auth0?code={code}&state={state}", code, state)
+			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getLocation();
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertThat(output.getAll()).contains("login failed").doesNotContain(code).doesNotContain(state);
+	}
+
+	private static void failJwks(ResponseDefinitionBuilder response) {
+		TestIdp.instance().server().stubFor(get(urlPathEqualTo("/.well-known/jwks.json")).willReturn(response));
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.porter.gateway.logout;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import dev.porter.gateway.support.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Seen logout tokens against a real {@code redis-server}: two instances (two gateways)
+ * share one memory, and it forgets each jti when its token would be stale.
+ */
+class RedisSeenLogoutTokensTests {
+
+	private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+
+	private static RedisServer redis;
+
+	private static LettuceConnectionFactory connections;
+
+	@BeforeAll
+	static void startRedis() throws Exception {
+		redis = RedisServer.start();
+		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
+		connections.afterPropertiesSet();
+		connections.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (connections != null) {
+			connections.destroy();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void firstSightingWhenOtherInstanceSawJtiThenFalse() {
+		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+		RedisSeenLogoutTokens first = new RedisSeenLogoutTokens(template, clock);
+		RedisSeenLogoutTokens second = new RedisSeenLogoutTokens(template, clock);
+
+		assertThat(first.firstSighting("jti-a", NOW.plusSeconds(180)).block()).isTrue();
+		assertThat(second.firstSighting("jti-a", NOW.plusSeconds(180)).block()).isFalse();
+		assertThat(second.firstSighting("jti-b", NOW.plusSeconds(180)).block()).isTrue();
+	}
+
+	@Test
+	void firstSightingWhenRecordedThenKeyExpiresAtForgetTime() {
+		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		RedisSeenLogoutTokens seen = new RedisSeenLogoutTokens(template, Clock.fixed(NOW, ZoneOffset.UTC));
+
+		seen.firstSighting("jti-c", NOW.plusSeconds(180)).block();
+
+		assertThat(template.getExpire("porter:logout:jti:jti-c").block()).isBetween(java.time.Duration.ofSeconds(170),
+				java.time.Duration.ofSeconds(180));
+	}
+
+}
