@@ -54,7 +54,9 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			return (type != null && type.toString().startsWith("https://porter.example/")) ? body
 					: Problems.forStatus(error.getStatusCode());
 		}
-		log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+		// the path only (never the query) and the failure without its messages
+		log.error("unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+				RedactedFailure.of(ex));
 		return Problems.forStatus(HttpStatusCode.valueOf(500));
 	}
 
