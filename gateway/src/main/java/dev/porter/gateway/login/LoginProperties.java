@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("porter.login")
 public record LoginProperties(@NotNull(message = "set LOGIN_TIMEOUT") @DefaultValue("5m") Duration timeout,
-		@Positive(message = "LOGIN_RATE_LIMIT must be positive") @DefaultValue("20") int rateLimit,
+		@Positive(message = "LOGIN_RATE_LIMIT must be positive") @DefaultValue("60") int rateLimit,
 		@NotNull(message = "set LOGIN_RATE_LIMIT_PERIOD") @DefaultValue("1m") Duration rateLimitPeriod) {
 
 	@AssertTrue(message = "LOGIN_TIMEOUT must be between 1s and 1h")
