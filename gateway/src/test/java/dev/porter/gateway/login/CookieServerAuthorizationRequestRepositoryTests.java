@@ -56,6 +56,24 @@ class CookieServerAuthorizationRequestRepositoryTests {
 	}
 
 	@Test
+	void saveWhenReturnToIsTheLongestAllowedThenCookieFitsTheBrowsersLimit() {
+		String longest = "/" + "a".repeat(2047);
+		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.from(request())
+			.attributes((attributes) -> attributes.put(LoginSessionAttributes.RETURN_TO, longest))
+			.build();
+
+		ResponseCookie cookie = save(request);
+
+		// RFC 6265 §6.1: browsers keep at least 4096 bytes of name and value
+		assertThat(cookie.getName().length() + cookie.getValue().length()).isLessThanOrEqualTo(4096);
+		assertThat(ReturnTo.parse(longest)).isNotNull();
+		StepVerifier.create(this.repository.loadAuthorizationRequest(callbackWith(cookie.getValue())))
+			.assertNext((loaded) -> assertThat(loaded.<String>getAttribute(LoginSessionAttributes.RETURN_TO))
+				.isEqualTo(longest))
+			.verifyComplete();
+	}
+
+	@Test
 	void loadWhenOlderThanTimeoutThenEmpty() {
 		ResponseCookie cookie = save(request());
 		this.clock.advance(Duration.ofMinutes(5));
