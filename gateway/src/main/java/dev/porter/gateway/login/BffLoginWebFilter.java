@@ -13,8 +13,8 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * {@code GET /bff/login?returnTo=}: rejects a {@code returnTo} that is not a local path
- * with a 400 problem, keeps a valid one in the session for the callback, and lets the
- * OAuth2 redirect filter behind it start the authorization request.
+ * with a 400 problem, hands a valid one to the authorization request (which keeps it for
+ * the callback), and lets the OAuth2 redirect filter behind it start the request.
  */
 class BffLoginWebFilter implements WebFilter {
 
@@ -40,9 +40,10 @@ class BffLoginWebFilter implements WebFilter {
 		if (returnTo == null) {
 			return this.problems.write(exchange, Problems.invalidReturnTo());
 		}
-		return exchange.getSession()
-			.doOnNext((session) -> session.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path()))
-			.then(chain.filter(exchange));
+		// No session: the authorization request resolver carries it into the login
+		// cookie.
+		exchange.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path());
+		return chain.filter(exchange);
 	}
 
 }

@@ -1,13 +1,22 @@
 package dev.porter.gateway.login;
 
+import java.time.Clock;
+
 import dev.porter.gateway.config.BffProperties;
 import dev.porter.gateway.config.OidcProperties;
 import dev.porter.gateway.logout.SessionRegistry;
 import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.routing.RateLimiters;
+import dev.porter.gateway.routing.UserRateLimiter;
+import dev.porter.gateway.session.SessionCapacity;
+import dev.porter.gateway.session.SessionProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
@@ -79,9 +88,31 @@ class LoginConfiguration {
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
-			OidcProperties oidc, MeterRegistry meters) {
+			OidcProperties oidc, MeterRegistry meters, LoginGuards guards) {
 		return new LoginSecurity(registrations, authorizedClients, new LoginSuccessHandler(registry, meters), problems,
-				oidc, meters);
+				oidc, meters, guards);
+	}
+
+	/**
+	 * The login cookie is named after the session cookie (same prefix and
+	 * {@code Secure}); its key comes from the client secret all instances share. With
+	 * Redis, the per-address budget is shared by all instances too.
+	 */
+	@Bean
+	LoginGuards loginGuards(LoginProperties login, SessionProperties session, OidcProperties oidc, JsonMapper json,
+			SessionCapacity capacity, ObjectProvider<ReactiveStringRedisTemplate> redis, ProblemWriter problems,
+			ObjectProvider<Clock> clocks) {
+		Clock clock = clocks.getIfAvailable(Clock::systemUTC);
+		String cookieName = session.cookieName() + "-login";
+		CookieServerAuthorizationRequestRepository requests = new CookieServerAuthorizationRequestRepository(cookieName,
+				session.cookieSecure(), login.timeout(), new LoginRequestCipher(oidc.clientSecret(), cookieName), json,
+				clock);
+		ReactiveStringRedisTemplate shared = redis.getIfAvailable();
+		UserRateLimiter limiter = (shared != null)
+				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)
+				: RateLimiters.inMemory(login.rateLimit(), login.rateLimitPeriod(), clock);
+		return new LoginGuards(requests, new LoginRateLimitWebFilter(limiter, problems),
+				new LoginCapacityWebFilter(capacity, problems, clock));
 	}
 
 }

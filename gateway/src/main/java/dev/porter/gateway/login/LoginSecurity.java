@@ -28,7 +28,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  * The login half of the security chain: {@code /bff/login} starts the authorization
  * request (code + PKCE S256, {@code state}, {@code nonce}, Auth0's {@code audience}); the
  * callback stores the tokens in the session; anything unauthenticated meets the SPA-aware
- * entry point.
+ * entry point. Until the callback, a login has no session ({@link LoginGuards}).
  */
 public class LoginSecurity {
 
@@ -46,9 +46,12 @@ public class LoginSecurity {
 
 	private final Counter failedLogins;
 
+	private final LoginGuards guards;
+
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
-			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters) {
+			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters, LoginGuards guards) {
+		this.guards = guards;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.successHandler = successHandler;
@@ -61,7 +64,8 @@ public class LoginSecurity {
 		ServerAuthenticationFailureHandler failureHandler = failureHandler();
 		http.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
 			.authorizedClientRepository(this.authorizedClients)
-			.authorizationRequestResolver(authorizationRequestResolver())
+			.authorizationRequestRepository(this.guards.authorizationRequests())
+			.authorizationRequestResolver(new ReturnToAuthorizationRequestResolver(authorizationRequestResolver()))
 			.authenticationSuccessHandler(this.successHandler)
 			.authenticationFailureHandler(failureHandler))
 			// Around the callback's authentication filter: its non-authentication errors
@@ -70,7 +74,10 @@ public class LoginSecurity {
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.
-			.addFilterBefore(new BffLoginWebFilter(this.problems), SecurityWebFiltersOrder.HTTP_BASIC);
+			.addFilterBefore(new BffLoginWebFilter(this.problems), SecurityWebFiltersOrder.HTTP_BASIC)
+			// The budget first, so a client over it costs as little as possible.
+			.addFilterAfter(this.guards.rateLimit(), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
+			.addFilterBefore(this.guards.capacity(), SecurityWebFiltersOrder.AUTHENTICATION);
 	}
 
 	private DefaultServerOAuth2AuthorizationRequestResolver authorizationRequestResolver() {

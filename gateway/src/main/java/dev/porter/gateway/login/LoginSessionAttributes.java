@@ -1,8 +1,8 @@
 package dev.porter.gateway.login;
 
 /**
- * Names of the session attributes the login flow keeps between {@code /bff/login} and the
- * callback.
+ * Names of what the login flow keeps between {@code /bff/login} and the callback: an
+ * exchange attribute, then an attribute of the authorization request in the login cookie.
  */
 final class LoginSessionAttributes {
 

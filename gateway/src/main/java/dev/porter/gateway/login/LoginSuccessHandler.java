@@ -9,18 +9,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.DefaultServerRedirectStrategy;
 import org.springframework.security.web.server.ServerRedirectStrategy;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.ServerAuthenticationSuccessHandler;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
  * After the callback (the session id has already been rotated by then): stamps the login
  * time for the absolute lifetime, registers the session for back-channel logout under the
  * ID token's {@code sid} and {@code sub}, and sends the browser to the {@code returnTo}
- * it asked for at {@code /bff/login}.
+ * it asked for at {@code /bff/login} (carried in the completed authorization request).
  */
 class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
@@ -40,7 +42,8 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		this.logins.increment();
 		return webFilterExchange.getExchange()
 			.getSession()
-			.flatMap((session) -> register(session, authentication).thenReturn(returnTo(session)))
+			.flatMap((session) -> register(session, authentication)
+				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
 	}
 
@@ -52,8 +55,9 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		return this.registry.register(session.getId(), user.getIdToken().getClaimAsString("sid"), user.getSubject());
 	}
 
-	private static URI returnTo(WebSession session) {
-		Object saved = session.getAttributes().remove(LoginSessionAttributes.RETURN_TO);
+	private static URI returnTo(ServerWebExchange exchange) {
+		OAuth2AuthorizationRequest completed = CookieServerAuthorizationRequestRepository.completed(exchange);
+		Object saved = (completed != null) ? completed.getAttribute(LoginSessionAttributes.RETURN_TO) : null;
 		return URI.create((saved instanceof String path && ReturnTo.isLocalPath(path)) ? path : "/");
 	}
 

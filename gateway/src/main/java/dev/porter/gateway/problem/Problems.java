@@ -64,6 +64,13 @@ public final class Problems {
 		return problem;
 	}
 
+	public static ProblemDetail sessionStoreFull(Duration retryAfter) {
+		ProblemDetail problem = of(HttpStatus.SERVICE_UNAVAILABLE, "sessions-full", "Sign-in unavailable",
+				"Too many people are signed in right now; try again later");
+		problem.setProperty("retry_after", retryAfter.toSeconds());
+		return problem;
+	}
+
 	public static ProblemDetail invalidLogoutToken() {
 		return of(HttpStatus.BAD_REQUEST, "invalid-logout-token", "Invalid logout token",
 				"The logout_token was missing or did not validate");

@@ -1,14 +1,22 @@
 package dev.porter.gateway.session;
 
+import dev.porter.gateway.config.RedisEnabled;
+
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
+import org.springframework.web.server.session.DefaultWebSessionManager;
+import org.springframework.web.server.session.InMemoryWebSessionStore;
 import org.springframework.web.server.session.WebSessionIdResolver;
+import org.springframework.web.server.session.WebSessionManager;
 
 /**
  * The session cookie: an opaque id only, {@code HttpOnly}, {@code SameSite=Lax},
  * {@code Path=/}. Both Boot's in-memory session manager and Spring Session's Redis one
- * pick this resolver up.
+ * pick this resolver up. Only a signed-in browser has a session: a started login lives in
+ * its own cookie (login.CookieServerAuthorizationRequestRepository).
  */
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
@@ -22,6 +30,40 @@ class SessionConfiguration {
 		resolver.addCookieInitializer(
 				(cookie) -> cookie.httpOnly(true).secure(properties.cookieSecure()).sameSite("Lax").path("/"));
 		return resolver;
+	}
+
+	/**
+	 * Without Redis: sessions in memory, at most {@code SESSION_MAX} of them. Replaces
+	 * Boot's manager (found by name), whose store has a fixed limit.
+	 */
+	@Bean(WebHttpHandlerBuilder.WEB_SESSION_MANAGER_BEAN_NAME)
+	@Conditional(RedisEnabled.Not.class)
+	WebSessionManager webSessionManager(WebSessionIdResolver resolver, InMemoryWebSessionStore store) {
+		DefaultWebSessionManager manager = new DefaultWebSessionManager();
+		manager.setSessionIdResolver(resolver);
+		manager.setSessionStore(store);
+		return manager;
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
+	InMemoryWebSessionStore inMemoryWebSessionStore(SessionProperties properties) {
+		InMemoryWebSessionStore store = new InMemoryWebSessionStore();
+		store.setMaxSessions(properties.max());
+		store.setDefaultMaxIdleTime(properties.idleTimeout());
+		return store;
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
+	SessionCapacity inMemorySessionCapacity(InMemoryWebSessionStore store) {
+		return new InMemorySessionCapacity(store);
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.class)
+	SessionCapacity redisSessionCapacity() {
+		return () -> true;
 	}
 
 }

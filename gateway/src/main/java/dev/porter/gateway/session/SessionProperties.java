@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cookieSecure whether the cookie is {@code Secure}
  * @param idleTimeout a session unused for this long ends
  * @param absoluteLifetime a session ends this long after login however active it is
+ * @param max how many sessions the in-memory store holds ({@code SESSION_MAX}); when
+ * full, new logins get a 503 and signed-in users are unaffected (not used with Redis)
  */
 @Validated
 @ConfigurationProperties("porter.session")
@@ -26,7 +29,8 @@ public record SessionProperties(
 		@NotBlank(message = "set SESSION_COOKIE_NAME") @DefaultValue("__Host-porter-session") String cookieName,
 		@DefaultValue("true") boolean cookieSecure,
 		@NotNull(message = "set SESSION_IDLE_TIMEOUT") @DefaultValue("30m") Duration idleTimeout,
-		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DefaultValue("12h") Duration absoluteLifetime) {
+		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DefaultValue("12h") Duration absoluteLifetime,
+		@Positive(message = "SESSION_MAX must be positive") @DefaultValue("10000") int max) {
 
 	/**
 	 * Browsers drop a {@code __Host-} cookie that is not {@code Secure}: fail at start-up

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.porter.gateway.support.Browser;
@@ -98,18 +99,19 @@ class LoginTests extends GatewayTestSupport {
 	}
 
 	@Test
-	void callbackWhenCodeExchangedThenSessionIdRotatedAndReturnsToSavedPath() {
+	void callbackWhenBrowserCarriesAPlantedSessionIdThenSessionIdRotatedAndReturnsToSavedPath() {
 		Browser browser = browser();
-		ResponseCookie before = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult()
-			.getResponseCookies()
-			.getFirst(Browser.SESSION_COOKIE);
+		browser.cookies().put(Browser.SESSION_COOKIE, "id-planted-by-an-attacker");
 		browser.login("auth0|alice", 3600);
-		assertThat(before).isNotNull();
-		assertThat(browser.sessionId()).isNotBlank().isNotEqualTo(before.getValue());
+		assertThat(browser.sessionId()).isNotBlank().isNotEqualTo("id-planted-by-an-attacker");
+	}
+
+	@Test
+	void callbackWhenAlreadySignedInThenSessionIdRotated() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		String first = browser.sessionId();
+		browser.login("auth0|alice", 3600);
+		assertThat(browser.sessionId()).isNotBlank().isNotEqualTo(first);
 	}
 
 	@Test
@@ -117,9 +119,10 @@ class LoginTests extends GatewayTestSupport {
 		Callback callback = callback("c",
 				(nonce) -> TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600));
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
+		assertThat(callback.cookies()).doesNotContainKey(Browser.SESSION_COOKIE);
 		this.client.get()
 			.uri("/bff/session")
-			.cookie(Browser.SESSION_COOKIE, callback.session().getValue())
+			.cookies((jar) -> callback.cookies().forEach((name, cookie) -> jar.add(name, cookie.getValue())))
 			.exchange()
 			.expectBody()
 			.jsonPath("$.authenticated")
@@ -155,40 +158,36 @@ class LoginTests extends GatewayTestSupport {
 			.exchange()
 			.expectBody()
 			.returnResult();
-		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
 		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
 			.build()
 			.getQueryParams();
 		idp.accept(authorize.getFirst("nonce"));
-		URI landing = this.client.get()
+		EntityExchangeResult<byte[]> callback = this.client.get()
 			.uri("/login/oauth2/code/auth0?code={code}&state={state}", code,
 					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
-			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.cookies((jar) -> start.getResponseCookies()
+				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
 			.exchange()
 			.expectStatus()
 			.isFound()
 			.expectBody()
-			.returnResult()
-			.getResponseHeaders()
-			.getLocation();
-		return new Callback(landing, session);
+			.returnResult();
+		return new Callback(callback.getResponseHeaders().getLocation(),
+				callback.getResponseCookies().toSingleValueMap());
 	}
 
 	/**
-	 * Where the callback sent the browser, and the session cookie the login started with.
+	 * Where the callback sent the browser, and the cookies it set.
 	 */
-	private record Callback(URI landing, ResponseCookie session) {
+	private record Callback(URI landing, Map<String, ResponseCookie> cookies) {
 	}
 
 	@Test
 	void sessionCookieWhenIssuedThenHostPrefixedHttpOnlySecureLax() {
-		ResponseCookie cookie = this.client.get()
-			.uri("/bff/login")
-			.exchange()
-			.expectBody()
-			.returnResult()
-			.getResponseCookies()
-			.getFirst(Browser.SESSION_COOKIE);
+		ResponseCookie cookie = callback("test-code",
+				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-cookie", 3600))
+			.cookies()
+			.get(Browser.SESSION_COOKIE);
 		assertThat(cookie).isNotNull();
 		assertThat(cookie.isHttpOnly()).isTrue();
 		assertThat(cookie.isSecure()).isTrue();

@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -19,6 +20,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * the gateway once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Every test logs in from 127.0.0.1: a budget per address that the suite never meets
+// (LoginRateLimitTests sets its own).
+@TestPropertySource(properties = "porter.login.rate-limit=100000")
 public abstract class GatewayTestSupport {
 
 	protected static final WireMockServer PROFILE = startProfileService();

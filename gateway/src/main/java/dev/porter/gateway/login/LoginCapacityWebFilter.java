@@ -1,0 +1,83 @@
+package dev.porter.gateway.login;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.SessionCapacity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.server.WebSession;
+
+/**
+ * The callback is where a browser without a session gets one. When the session store is
+ * full, it answers 503 with {@code Retry-After} before the code is exchanged — rather
+ * than a 500 from the store when the response is committed — and says so in the log at
+ * most once a minute, with how many logins it turned away. Sessions already signed in are
+ * untouched.
+ */
+class LoginCapacityWebFilter implements WebFilter {
+
+	static final Duration RETRY_AFTER = Duration.ofMinutes(1);
+
+	private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+
+	private static final Logger log = LoggerFactory.getLogger(LoginCapacityWebFilter.class);
+
+	private static final ServerWebExchangeMatcher CALLBACK = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
+			LoginRateLimitWebFilter.CALLBACK_PATH);
+
+	private final SessionCapacity capacity;
+
+	private final ProblemWriter problems;
+
+	private final Clock clock;
+
+	private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+
+	private final AtomicLong refused = new AtomicLong();
+
+	LoginCapacityWebFilter(SessionCapacity capacity, ProblemWriter problems, Clock clock) {
+		this.capacity = capacity;
+		this.problems = problems;
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		return CALLBACK.matches(exchange)
+			.flatMap((match) -> match.isMatch() ? exchange.getSession().map(this::cannotStart) : Mono.just(false))
+			.flatMap((full) -> full ? refuse(exchange) : chain.filter(exchange));
+	}
+
+	/**
+	 * A browser that is signed in already keeps its session (the id rotates in place);
+	 * only a new one needs room.
+	 */
+	private boolean cannotStart(WebSession session) {
+		return !session.isStarted() && !this.capacity.hasRoomForNewSession();
+	}
+
+	private Mono<Void> refuse(ServerWebExchange exchange) {
+		this.refused.incrementAndGet();
+		long now = this.clock.millis();
+		long next = this.nextLogAt.get();
+		if (now >= next && this.nextLogAt.compareAndSet(next, now + LOG_INTERVAL.toMillis())) {
+			long count = this.refused.getAndSet(0);
+			log.warn("session store full: refused {} login(s) since the last report; raise SESSION_MAX or wait for "
+					+ "idle sessions to expire", count);
+		}
+		return this.problems.write(exchange, Problems.sessionStoreFull(RETRY_AFTER), RETRY_AFTER);
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.porter.gateway.forwarded;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class TrustedForwardedHeaderTransformerTests {
+
+	private final TrustedForwardedHeaderTransformer transformer = new TrustedForwardedHeaderTransformer(
+			new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8")).trusted());
+
+	@Test
+	void applyWhenPeerUntrustedThenForwardedHeadersRemovedAndPeerIsClient() {
+		ServerHttpRequest request = this.transformer.apply(from("198.51.100.7").header("X-Forwarded-For", "203.0.113.1")
+			.header("X-Forwarded-Host", "evil.example")
+			.header("Forwarded", "for=203.0.113.1")
+			.build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("198.51.100.7");
+		assertThat(request.getHeaders().containsHeader("X-Forwarded-For")).isFalse();
+		assertThat(request.getHeaders().containsHeader("X-Forwarded-Host")).isFalse();
+		assertThat(request.getHeaders().containsHeader("Forwarded")).isFalse();
+		assertThat(request.getURI().getHost()).isEqualTo("gateway.example");
+	}
+
+	@Test
+	void applyWhenPeerTrustedThenClientIsNearestUntrustedHopNotTheClientWrittenOne() {
+		// the client wrote 1.1.1.1 itself; the proxy 10.0.0.2 appended the real peer
+		ServerHttpRequest request = this.transformer
+			.apply(from("10.0.0.1").header("X-Forwarded-For", "1.1.1.1, 203.0.113.9, 10.0.0.2")
+				.header("X-Forwarded-Proto", "https")
+				.build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("203.0.113.9");
+		assertThat(request.getURI().getScheme()).isEqualTo("https");
+	}
+
+	@Test
+	void applyWhenPeerTrustedAndForwardedHeaderThenItsForChainIsUsed() {
+		ServerHttpRequest request = this.transformer.apply(
+				from("10.1.2.3").header("Forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.9").build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
+	}
+
+	@Test
+	void applyWhenEveryHopTrustedThenLeftMostHop() {
+		ServerHttpRequest request = this.transformer
+			.apply(from("10.0.0.1").header("X-Forwarded-For", "10.9.9.9, 10.0.0.2").build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("10.9.9.9");
+	}
+
+	@Test
+	void applyWhenHopIsAHostNameThenWalkStopsAtTheProxyWithoutDnsLookup() {
+		ServerHttpRequest request = this.transformer
+			.apply(from("10.0.0.1").header("X-Forwarded-For", "203.0.113.9, localhost").build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("10.0.0.1");
+	}
+
+	@Test
+	void applyWhenNoProxiesConfiguredThenEveryPeerUntrusted() {
+		TrustedForwardedHeaderTransformer none = new TrustedForwardedHeaderTransformer(
+				new ForwardedProperties(List.of()).trusted());
+
+		ServerHttpRequest request = none.apply(from("127.0.0.1").header("X-Forwarded-For", "203.0.113.1").build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+		assertThat(request.getHeaders().containsHeader("X-Forwarded-For")).isFalse();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "proxy.internal", "10.0.0.0/33", "10.0.0/8", "not a cidr" })
+	void trustedWhenEntryIsNotAnAddressOrCidrThenInvalid(String entry) {
+		ForwardedProperties properties = new ForwardedProperties(List.of(entry));
+
+		assertThat(properties.isTrustedProxiesValid()).isFalse();
+		assertThatIllegalArgumentException().isThrownBy(properties::trusted);
+	}
+
+	@Test
+	void cidrWhenPrefixNotOnByteBoundaryThenMatchesOnlyInsideBlock() {
+		Cidr block = Cidr.parse("192.168.4.0/22");
+
+		assertThat(block.contains(Cidr.literal("192.168.7.255"))).isTrue();
+		assertThat(block.contains(Cidr.literal("192.168.8.0"))).isFalse();
+		assertThat(block.contains(Cidr.literal("fd00::1"))).isFalse();
+	}
+
+	private static MockServerHttpRequest.BaseBuilder<?> from(String peer) {
+		return MockServerHttpRequest.get("http://gateway.example/bff/login")
+			.remoteAddress(new InetSocketAddress(peer, 40000));
+	}
+
+}

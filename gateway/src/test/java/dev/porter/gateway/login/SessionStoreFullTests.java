@@ -1,0 +1,82 @@
+package dev.porter.gateway.login;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A full in-memory store ({@code SESSION_MAX}) refuses new logins with a 503 problem and
+ * {@code Retry-After}, logged once per interval without a stack trace; the users signed
+ * in keep their sessions and can sign in again.
+ */
+@TestPropertySource(properties = "porter.session.max=2")
+@ExtendWith(OutputCaptureExtension.class)
+class SessionStoreFullTests extends GatewayTestSupport {
+
+	@Test
+	void callbackWhenStoreFullThenServiceUnavailableProblemAndSignedInUsersUnaffected(CapturedOutput output) {
+		Browser alice = browser().login("auth0|alice", 3600);
+		browser().login("auth0|bob", 3600);
+
+		WebTestClient.ResponseSpec third = callback("auth0|carol");
+		WebTestClient.ResponseSpec fourth = callback("auth0|dave");
+
+		third.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "60")
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/sessions-full")
+			.jsonPath("$.status")
+			.isEqualTo(503);
+		fourth.expectStatus().isEqualTo(503);
+		alice.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		String before = alice.sessionId();
+		alice.login("auth0|alice", 3600);
+		assertThat(alice.sessionId()).as("re-login rotates the id in place").isNotEqualTo(before);
+		assertThat(output.getOut().split("session store full", -1)).as("logged once").hasSize(2);
+		assertThat(output.getOut()).doesNotContain("Max sessions").doesNotContain("\tat ");
+	}
+
+	/** A new browser's whole login up to the callback's answer. */
+	private WebTestClient.ResponseSpec callback(String sub) {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams();
+		TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, "sid-" + sub, 3600);
+		WebTestClient.RequestHeadersSpec<?> request = this.client.get()
+			.uri("/login/oauth2/code/auth0?code=test-code&state={state}",
+					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8));
+		for (ResponseCookie cookie : start.getResponseCookies().toSingleValueMap().values()) {
+			request = request.cookie(cookie.getName(), cookie.getValue());
+		}
+		return request.exchange();
+	}
+
+}
