@@ -1,5 +1,7 @@
 package dev.porter.gateway;
 
+import java.util.function.Predicate;
+
 import dev.porter.gateway.support.Listeners;
 import dev.porter.gateway.support.TestClients;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -28,6 +31,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "porter.oidc.issuer-uri=http://127.0.0.1:1/", "porter.oidc.client-secret=test-secret" })
 class GatewayHealthTests {
+
+	/** A probe or a scrape every few seconds must not fill the session store. */
+	private static final Predicate<String> STARTS_SESSION = (cookie) -> cookie.startsWith("__Host-porter-session=");
 
 	@LocalServerPort
 	int port;
@@ -55,8 +61,16 @@ class GatewayHealthTests {
 
 	@Test
 	void readinessWhenIdpUnreachableThenUpOnPublicPortWithoutDetails() {
-		client().get().uri("/readyz").exchange().expectStatus().isOk().expectBody().json("""
-				{"status":"UP"}""", JsonCompareMode.STRICT);
+		client().get()
+			.uri("/readyz")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.values(HttpHeaders.SET_COOKIE, (cookies) -> assertThat(cookies).noneMatch(STARTS_SESSION))
+			.expectBody()
+			.json("""
+					{"status":"UP"}""", JsonCompareMode.STRICT);
 	}
 
 	@ParameterizedTest
@@ -93,6 +107,8 @@ class GatewayHealthTests {
 			.exchange()
 			.expectStatus()
 			.isOk()
+			.expectHeader()
+			.values(HttpHeaders.SET_COOKIE, (cookies) -> assertThat(cookies).noneMatch(STARTS_SESSION))
 			.expectBody(String.class)
 			.value((body) -> assertThat(body).contains("porter_token_refreshes", "porter_logins_total",
 					"resilience4j_circuitbreaker_state"));
