@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Starts Porter locally: dev-idp (:9000), profile-service (:8081) and gateway (:8080), each from its packaged jar.
+# Their actuator (metrics, health details) listens on 127.0.0.1 only: :9001, :9081 and :9080.
 # Builds the jars first when they are missing or older than their sources. Ctrl-C stops all three.
 # The client secrets below are dev-idp's public development secrets (see docs/local-stack.md); never reuse them.
 set -euo pipefail
@@ -13,7 +14,7 @@ fail() { echo "run.sh: $*" >&2; exit 1; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-for port in 9000 8081 8080; do
+for port in 9000 8081 8080 9001 9081 9080; do
 	if port_in_use "$port"; then
 		fail "port $port is already in use (another ./run.sh, or another program). Stop it and try again; 'ss -ltnp | grep :$port' shows who holds it."
 	fi
@@ -53,18 +54,18 @@ start() { # name, then VAR=value pairs
 
 issuer=${OIDC_ISSUER_URI:-http://localhost:9000/}
 audience=${API_AUDIENCE:-https://porter.example/api}
-start dev-idp PORT=9000
-start profile-service PORT=8081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
+start dev-idp PORT=9000 MANAGEMENT_PORT=9001
+start profile-service PORT=8081 MANAGEMENT_PORT=9081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
 	AUTH0_MANAGEMENT_CLIENT_ID="${AUTH0_MANAGEMENT_CLIENT_ID:-porter-profile}" \
 	AUTH0_MANAGEMENT_CLIENT_SECRET="${AUTH0_MANAGEMENT_CLIENT_SECRET:-porter-profile-dev-secret}"
-start gateway PORT=8080 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
+start gateway PORT=8080 MANAGEMENT_PORT=9080 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
 	OIDC_CLIENT_ID="${OIDC_CLIENT_ID:-porter-gateway}" \
 	OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-porter-gateway-dev-secret}" \
 	PROFILE_SERVICE_URI=http://localhost:8081
 
 wait_ready() { # name port
 	local deadline=$((SECONDS + 120))
-	until curl -fs "http://localhost:$2/actuator/health/readiness" >/dev/null 2>&1; do
+	until curl -fs "http://localhost:$2/readyz" >/dev/null 2>&1; do
 		for pid in "${pids[@]}"; do
 			kill -0 "$pid" 2>/dev/null || fail "a service exited during start-up; see $logs/$1.log and the other logs there"
 		done
@@ -80,6 +81,7 @@ wait_ready gateway 8080
 
 echo
 echo "Open http://localhost:8080 — sign in as alice / alice"
+echo "Metrics: http://127.0.0.1:9080/actuator/prometheus (gateway), :9081 (profile-service), :9001 (dev-idp)"
 echo "(Ctrl-C stops all three)"
 # Portable (bash 3.2 has no 'wait -n'): watch the three and stop everything if one dies.
 while true; do

@@ -59,6 +59,8 @@ free_port() {
   done
 }
 IDP=$(free_port); PS=$(free_port); GW=$(free_port)
+# each service's actuator on a port of its own, so a running ./run.sh (9001, 9081, 9080) is no obstacle
+IDP_MGMT=$(free_port); PS_MGMT=$(free_port); GW_MGMT=$(free_port)
 ISSUER="http://localhost:$IDP/"
 
 WORK=$(mktemp -d)
@@ -86,16 +88,16 @@ start() { # name, then VAR=value pairs
     >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
 }
-start dev-idp PORT="$IDP" DEV_IDP_ISSUER="$ISSUER" DEV_IDP_SEED="file:$WORK/seed.json"
-start profile-service PORT="$PS" OIDC_ISSUER_URI="$ISSUER" AUTH0_MANAGEMENT_CLIENT_ID=porter-profile \
+start dev-idp PORT="$IDP" MANAGEMENT_PORT="$IDP_MGMT" DEV_IDP_ISSUER="$ISSUER" DEV_IDP_SEED="file:$WORK/seed.json"
+start profile-service PORT="$PS" MANAGEMENT_PORT="$PS_MGMT" OIDC_ISSUER_URI="$ISSUER" AUTH0_MANAGEMENT_CLIENT_ID=porter-profile \
   AUTH0_MANAGEMENT_CLIENT_SECRET=porter-profile-dev-secret PROFILE_CALLER_RATE_LIMIT=1000000
-start gateway PORT="$GW" OIDC_ISSUER_URI="$ISSUER" OIDC_CLIENT_ID=porter-gateway \
+start gateway PORT="$GW" MANAGEMENT_PORT="$GW_MGMT" OIDC_ISSUER_URI="$ISSUER" OIDC_CLIENT_ID=porter-gateway \
   OIDC_CLIENT_SECRET=porter-gateway-dev-secret PROFILE_SERVICE_URI="http://localhost:$PS" \
   PUBLIC_BASE_URL="http://localhost:$GW" RATE_LIMIT=1000000000
 
 wait_ready() { # name port
   local deadline=$((SECONDS + 180))
-  until curl -fs "http://localhost:$2/actuator/health/readiness" >/dev/null 2>&1; do
+  until curl -fs "http://localhost:$2/readyz" >/dev/null 2>&1; do
     for pid in "${PIDS[@]}"; do
       kill -0 "$pid" 2>/dev/null || { echo "a service exited; $1's log:" >&2; tail -50 "$WORK/$1.log" >&2; exit 1; }
     done

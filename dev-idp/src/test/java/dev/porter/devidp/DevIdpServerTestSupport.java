@@ -17,13 +17,20 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base for tests that drive a running dev-idp over HTTP. Tokens carry the issuer, so it
  * must name the port the server really listens on; a free port is therefore chosen once
- * per JVM and used for both, and every subclass shares one Spring context.
+ * per JVM and used for both (with another for the management port), and every subclass
+ * shares one Spring context.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
 public abstract class DevIdpServerTestSupport {
 
 	/** The port this JVM's dev-idp listens on. */
 	public static final int PORT = freePort();
+
+	/**
+	 * The port of this JVM's management server (actuator): never the fixed default, which
+	 * another dev-idp on this machine may hold.
+	 */
+	public static final int MANAGEMENT_PORT = freePort();
 
 	/** The issuer, with its trailing slash, as tokens and discovery carry it. */
 	public static final String ISSUER = "http://localhost:" + PORT + "/";
@@ -50,6 +57,7 @@ public abstract class DevIdpServerTestSupport {
 	@DynamicPropertySource
 	static void serverOnFreePort(DynamicPropertyRegistry registry) {
 		registry.add("server.port", () -> PORT);
+		registry.add("management.server.port", () -> MANAGEMENT_PORT);
 		registry.add("porter.dev-idp.issuer", () -> ISSUER);
 		registry.add("porter.dev-idp.access-token-ttl", ACCESS_TOKEN_TTL::toString);
 	}

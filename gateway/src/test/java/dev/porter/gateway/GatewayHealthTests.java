@@ -1,47 +1,95 @@
 package dev.porter.gateway;
 
-import java.time.Duration;
+import java.util.function.Predicate;
 
+import dev.porter.gateway.support.Listeners;
 import dev.porter.gateway.support.TestClients;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The IdP is unreachable (nothing listens on its port): the gateway still starts, reports
  * healthy and ready, and a login attempt gets a 503 problem instead of a hang or a stack
- * trace.
+ * trace. Orchestrators probe {@code /livez} and {@code /readyz} on the public port;
+ * everything else operational (metrics, health details) is served only on the management
+ * port, which listens on loopback.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "porter.oidc.issuer-uri=http://127.0.0.1:1/", "porter.oidc.client-secret=test-secret" })
 class GatewayHealthTests {
 
+	/** A probe or a scrape every few seconds must not fill the session store. */
+	private static final Predicate<String> STARTS_SESSION = (cookie) -> cookie.startsWith("__Host-porter-session=");
+
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	Environment environment;
 
 	private WebTestClient client() {
 		return TestClients.gateway(this.port);
 	}
 
-	@Test
-	void livenessWhenIdpUnreachableThenUp() {
-		client().get()
-			.uri("/actuator/health/liveness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo("UP");
+	// Read when needed, not injected: without a management server the other tests still
+	// show what the public port answers.
+	private int managementPort() {
+		Integer port = this.environment.getProperty("local.management.port", Integer.class);
+		assertThat(port).as("a management server on its own port").isNotNull().isNotEqualTo(this.port);
+		return port;
 	}
 
 	@Test
-	void readinessWhenIdpUnreachableThenUp() {
+	void livenessWhenIdpUnreachableThenUpOnPublicPort() {
+		client().get().uri("/livez").exchange().expectStatus().isOk().expectBody().json("""
+				{"status":"UP"}""", JsonCompareMode.STRICT);
+	}
+
+	@Test
+	void readinessWhenIdpUnreachableThenUpOnPublicPortWithoutDetails() {
 		client().get()
+			.uri("/readyz")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.values(HttpHeaders.SET_COOKIE, (cookies) -> assertThat(cookies).noneMatch(STARTS_SESSION))
+			.expectBody()
+			.json("""
+					{"status":"UP"}""", JsonCompareMode.STRICT);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/actuator/prometheus", "/actuator/health", "/actuator/health/readiness",
+			"/actuator/health/liveness", "/actuator" })
+	void operationalEndpointWhenAskedOnPublicPortThenNotFound(String path) {
+		client().get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).doesNotContain("porter_", "\"UP\""));
+	}
+
+	@Test
+	void readinessWhenAskedOnManagementPortThenUp() {
+		TestClients.gateway(managementPort())
+			.get()
 			.uri("/actuator/health/readiness")
 			.exchange()
 			.expectStatus()
@@ -49,6 +97,31 @@ class GatewayHealthTests {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo("UP");
+	}
+
+	@Test
+	void prometheusWhenScrapedOnManagementPortThenExposesGatewayMetrics() {
+		TestClients.gateway(managementPort())
+			.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.values(HttpHeaders.SET_COOKIE, (cookies) -> assertThat(cookies).noneMatch(STARTS_SESSION))
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("porter_token_refreshes", "porter_logins_total",
+					"resilience4j_circuitbreaker_state"));
+	}
+
+	@Test
+	void managementPortWhenAddressNotSetThenListensOnLoopbackOnly() {
+		int management = managementPort();
+		assumeTrue(Listeners.accepts(Listeners.OTHER_LOOPBACK, this.port),
+				"this system does not route 127.0.0.2 to loopback");
+		assertThat(Listeners.accepts("127.0.0.1", management)).isTrue();
+		assertThat(Listeners.accepts(Listeners.OTHER_LOOPBACK, management)).as("management port on 127.0.0.2")
+			.isFalse();
 	}
 
 	@Test
@@ -63,18 +136,6 @@ class GatewayHealthTests {
 			.expectBody()
 			.jsonPath("$.title")
 			.isEqualTo("Identity provider unavailable");
-	}
-
-	@Test
-	void prometheusWhenScrapedThenExposesGatewayMetrics() {
-		client().get()
-			.uri("/actuator/prometheus")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.value((body) -> org.assertj.core.api.Assertions.assertThat(body)
-				.contains("porter_token_refreshes", "porter_logins_total", "resilience4j_circuitbreaker_state"));
 	}
 
 }

@@ -1,10 +1,7 @@
 package dev.porter.devidp.config;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
@@ -33,8 +30,6 @@ public record DevIdpProperties(@NotNull(message = "set DEV_IDP_ISSUER") URI issu
 		@DefaultValue("false") boolean allowNonLoopbackIssuer, @DefaultValue("1h") Duration accessTokenTtl,
 		@DefaultValue("30d") Duration refreshTokenTtl, @Nullable Resource seed) {
 
-	private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-
 	/**
 	 * Whether the issuer may be used: dev-idp hands out tokens for anyone who types a
 	 * seeded password, so it must stay on this machine unless told otherwise.
@@ -42,33 +37,14 @@ public record DevIdpProperties(@NotNull(message = "set DEV_IDP_ISSUER") URI issu
 	@AssertTrue(message = "the issuer (DEV_IDP_ISSUER) must be a loopback address such as http://localhost:9000/; "
 			+ "set DEV_IDP_ALLOW_NON_LOOPBACK_ISSUER=true to use another host")
 	public boolean isIssuerAllowed() {
-		return this.allowNonLoopbackIssuer || this.issuer == null || isLoopback(this.issuer.getHost());
+		return this.allowNonLoopbackIssuer || this.issuer == null
+				|| LoopbackNames.isLoopbackHost(this.issuer.getHost());
 	}
 
 	/** The issuer as tokens carry it in {@code iss}, always with its trailing slash. */
 	public String issuerString() {
 		String value = this.issuer.toString();
 		return value.endsWith("/") ? value : value + "/";
-	}
-
-	private static boolean isLoopback(@Nullable String host) {
-		if (host == null) {
-			return false;
-		}
-		String literal = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
-		if ("localhost".equalsIgnoreCase(literal)) {
-			return true;
-		}
-		// Only IP literals are parsed; a host name is never looked up in DNS.
-		if (!IP_LITERAL.matcher(literal).matches()) {
-			return false;
-		}
-		try {
-			return InetAddress.getByName(literal).isLoopbackAddress();
-		}
-		catch (UnknownHostException ex) {
-			return false;
-		}
 	}
 
 }

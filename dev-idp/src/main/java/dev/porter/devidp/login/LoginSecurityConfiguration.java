@@ -11,7 +11,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The last filter chain: the hosted login form, Auth0's {@code /v2/logout}, the landing
- * page and actuator; everything not named here needs a signed-in user.
+ * page, the health probes and actuator (served on the management port; on the main port
+ * an outsider gets the 404 of a path that does not exist); everything not named here
+ * needs a signed-in user.
  */
 @Configuration(proxyBeanMethods = false)
 class LoginSecurityConfiguration {
@@ -25,7 +27,8 @@ class LoginSecurityConfiguration {
 		// it keeps Boot from creating its default in-memory user.
 		return http.authenticationProvider(users)
 			.authorizeHttpRequests((authorize) -> authorize
-				.requestMatchers("/", "/login", "/error", "/v2/logout", "/favicon.ico", "/actuator/**")
+				.requestMatchers("/", "/login", "/error", "/v2/logout", "/favicon.ico", "/livez", "/readyz",
+						"/actuator/**")
 				.permitAll()
 				.anyRequest()
 				.authenticated())

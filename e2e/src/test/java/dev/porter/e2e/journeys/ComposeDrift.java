@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Compares docker-compose.yml with what each application reads, so that a renamed
  * variable, a moved port or a forgotten secret fails a test instead of a
- * {@code docker compose up}. Each finding is one line naming the service and what
+ * {@code docker compose up}, and that nothing but the gateway's public port is published
+ * beyond the host's loopback. Each finding is one line naming the service and what
  * drifted.
  */
 final class ComposeDrift {
@@ -34,6 +36,24 @@ final class ComposeDrift {
 	private static final Pattern CREDENTIAL = Pattern.compile(".*_(CLIENT_ID|CLIENT_SECRET)$");
 
 	private static final Pattern PORT_DEFAULT = Pattern.compile("\\$\\{PORT:(\\d+)}");
+
+	private static final Pattern MANAGEMENT_PORT_DEFAULT = Pattern.compile("\\$\\{MANAGEMENT_PORT:(\\d+)}");
+
+	/**
+	 * {@code [address:]host-port:container-port}, as a short-syntax {@code ports:} entry.
+	 */
+	private static final Pattern PORT_MAPPING = Pattern.compile("(?:(.+):)?(\\d+):(\\d+)");
+
+	private static final Pattern HTTP_GET = Pattern.compile("GET (\\S+) HTTP");
+
+	/**
+	 * The only service meant to be reached from other machines: the browser-facing
+	 * gateway. The others are published on the host's loopback only.
+	 */
+	private static final Set<String> PUBLIC_SERVICES = Set.of("gateway");
+
+	/** What an orchestrator may probe on a service's public port (status only). */
+	private static final Set<String> PUBLIC_PROBES = Set.of("/livez", "/readyz");
 
 	private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE\\s+(\\d+)");
 
@@ -105,18 +125,60 @@ final class ComposeDrift {
 		if (environment.containsKey("PORT") && !appPort.equals(effectiveValue(environment.get("PORT")))) {
 			findings.add(name + ": PORT is set to " + environment.get("PORT") + ", not " + appPort);
 		}
+		String managementPort = first(MANAGEMENT_PORT_DEFAULT, module.applicationYml());
+		if ("(none)".equals(managementPort)) {
+			findings.add(name + ": application.yml sets no MANAGEMENT_PORT, so actuator answers on port " + appPort);
+		}
+		if (environment.containsKey("MANAGEMENT_PORT")
+				&& !managementPort.equals(effectiveValue(environment.get("MANAGEMENT_PORT")))) {
+			findings.add(name + ": MANAGEMENT_PORT is set to " + environment.get("MANAGEMENT_PORT") + ", not "
+					+ managementPort);
+		}
+		findings.addAll(publishedPortFindings(name, service, appPort, managementPort, environment));
+		List<String> checked = healthcheckPorts(service);
+		if (checked.isEmpty() || !checked.stream().allMatch(appPort::equals)) {
+			findings.add(name + ": health check probes port(s) " + checked + ", not " + appPort);
+		}
+		healthcheckPaths(service).stream()
+			.filter((path) -> !PUBLIC_PROBES.contains(path))
+			.forEach((path) -> findings.add(name + ": health check asks " + path + " on port " + appPort
+					+ ", which serves only " + new TreeSet<>(PUBLIC_PROBES)));
+		return findings;
+	}
+
+	/**
+	 * The public port as {@code port:port}; on the host's loopback only unless the
+	 * service is meant for other machines. The management port, if published at all, on
+	 * loopback only, and then the application must listen beyond the container's own
+	 * loopback.
+	 */
+	private static List<String> publishedPortFindings(String name, Map<String, Object> service, String appPort,
+			String managementPort, Map<String, String> environment) {
+		List<String> findings = new ArrayList<>();
 		List<String> published = ports(service);
 		if (published.isEmpty()) {
 			findings.add(name + ": publishes no port");
 		}
 		for (String mapping : published) {
-			if (!mapping.equals(appPort + ":" + appPort)) {
+			Matcher parts = PORT_MAPPING.matcher(mapping);
+			boolean mapsPortToItself = parts.matches() && parts.group(2).equals(parts.group(3));
+			String port = mapsPortToItself ? parts.group(3) : "";
+			boolean onLoopback = mapsPortToItself && "127.0.0.1".equals(parts.group(1));
+			if (port.equals(managementPort)) {
+				if (!onLoopback) {
+					findings.add(name + ": publishes management port " + mapping + " beyond 127.0.0.1");
+				}
+				if (!"0.0.0.0".equals(effectiveValue(environment.get("MANAGEMENT_ADDRESS")))) {
+					findings.add(name + ": publishes management port " + managementPort
+							+ ", but without MANAGEMENT_ADDRESS 0.0.0.0 it listens on the container's loopback only");
+				}
+			}
+			else if (!port.equals(appPort)) {
 				findings.add(name + ": publishes " + mapping + ", not " + appPort + ":" + appPort);
 			}
-		}
-		List<String> checked = healthcheckPorts(service);
-		if (checked.isEmpty() || !checked.stream().allMatch(appPort::equals)) {
-			findings.add(name + ": health check probes port(s) " + checked + ", not " + appPort);
+			else if (!onLoopback && !PUBLIC_SERVICES.contains(name)) {
+				findings.add(name + ": publishes " + mapping + " beyond 127.0.0.1");
+			}
 		}
 		return findings;
 	}
@@ -169,18 +231,29 @@ final class ComposeDrift {
 	}
 
 	private static List<String> healthcheckPorts(Map<String, Object> service) {
+		return all(DEV_TCP, healthcheckCommand(service));
+	}
+
+	private static List<String> healthcheckPaths(Map<String, Object> service) {
+		return all(HTTP_GET, healthcheckCommand(service));
+	}
+
+	private static String healthcheckCommand(Map<String, Object> service) {
 		if (!(service.get("healthcheck") instanceof Map<?, ?> healthcheck)) {
-			return List.of();
+			return "";
 		}
 		Object test = healthcheck.get("test");
-		String command = (test instanceof List<?> parts)
-				? String.join(" ", parts.stream().map(String::valueOf).toList()) : String.valueOf(test);
-		List<String> ports = new ArrayList<>();
-		Matcher matcher = DEV_TCP.matcher(command);
+		return (test instanceof List<?> parts) ? String.join(" ", parts.stream().map(String::valueOf).toList())
+				: String.valueOf(test);
+	}
+
+	private static List<String> all(Pattern pattern, String text) {
+		List<String> found = new ArrayList<>();
+		Matcher matcher = pattern.matcher(text);
 		while (matcher.find()) {
-			ports.add(matcher.group(1));
+			found.add(matcher.group(1));
 		}
-		return ports;
+		return found;
 	}
 
 }

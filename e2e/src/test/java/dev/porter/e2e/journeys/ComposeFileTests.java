@@ -9,6 +9,8 @@ import java.util.List;
 import dev.porter.e2e.journeys.ComposeDrift.Module;
 import dev.porter.e2e.stack.Layout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,10 +63,58 @@ class ComposeFileTests {
 
 	@Test
 	void checkWhenPublishedPortDiffersFromApplicationThenReported() {
-		String drifted = replaceOnce(COMPOSE, "\"8081:8081\"", "\"8082:8082\"");
+		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:8081:8081\"", "\"127.0.0.1:8082:8082\"");
 
 		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("profile-service: publishes 8082:8082, not 8081:8081");
+			.containsExactly("profile-service: publishes 127.0.0.1:8082:8082, not 8081:8081");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "profile-service, 8081", "dev-idp, 9000" })
+	void checkWhenInternalServicePublishedOnEveryInterfaceThenReported(String service, int port) {
+		String mapping = port + ":" + port;
+		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:" + mapping + "\"", "\"" + mapping + "\"");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly(service + ": publishes " + mapping + " beyond 127.0.0.1");
+	}
+
+	@Test
+	void checkWhenManagementPortPublishedOnEveryInterfaceThenReported() {
+		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:9080:9080\"", "\"9080:9080\"");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: publishes management port 9080:9080 beyond 127.0.0.1");
+	}
+
+	@Test
+	void checkWhenManagementPortPublishedButListeningOnContainerLoopbackThenReported() {
+		String drifted = replaceOnce(COMPOSE, "      MANAGEMENT_ADDRESS: 0.0.0.0\n", "");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("dev-idp: publishes management port 9001, but without MANAGEMENT_ADDRESS 0.0.0.0 it "
+					+ "listens on the container's loopback only");
+	}
+
+	@Test
+	void checkWhenApplicationHasNoManagementPortThenReported() {
+		Module gateway = module("gateway");
+		Module drifted = new Module(gateway.applicationYml().replace("${MANAGEMENT_PORT:9080}", "${PORT:8080}"),
+				gateway.dockerfile());
+
+		List<String> findings = ComposeDrift.findings(COMPOSE,
+				(name) -> "gateway".equals(name) ? drifted : module(name));
+
+		assertThat(findings)
+			.contains("gateway: application.yml sets no MANAGEMENT_PORT, so actuator answers on port 8080");
+	}
+
+	@Test
+	void checkWhenHealthCheckAsksActuatorOnPublicPortThenReported() {
+		String drifted = replaceOnce(COMPOSE, "GET /readyz HTTP", "GET /actuator/health/readiness HTTP");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module)).containsExactly(
+				"dev-idp: health check asks /actuator/health/readiness on port 9000, which serves only [/livez, /readyz]");
 	}
 
 	@Test

@@ -1,8 +1,13 @@
 package dev.porter.e2e.journeys;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,12 +25,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code ./run.sh} as a developer uses it: it starts the stack on the fixed dev ports, a
- * user signs in through it, and stopping it (SIGTERM, as Ctrl-C's sibling) leaves no
- * process and no port behind.
+ * user signs in through it, metrics answer on each service's loopback management port and
+ * not on its public one, and stopping it (SIGTERM, as Ctrl-C's sibling) leaves no process
+ * and no port behind.
  */
 class GatewayRunScriptTests {
 
-	private static final List<Integer> DEV_PORTS = List.of(9000, 8081, 8080);
+	/** Each service's public port and its management (actuator) port. */
+	private static final Map<Integer, Integer> MANAGEMENT_PORTS = Map.of(9000, 9001, 8081, 9081, 8080, 9080);
+
+	private static final List<Integer> DEV_PORTS = List.of(9000, 8081, 8080, 9001, 9081, 9080);
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private static final Duration STARTUP = Duration.ofSeconds(240);
 
@@ -48,6 +59,12 @@ class GatewayRunScriptTests {
 			SpaClient alice = SpaClient.signIn(new Service("gateway", 8080, script), "alice", "alice");
 			assertThat(firstAnswerOtherThanUnavailable(alice).status()).isEqualTo(200);
 			assertThat(children.stream().filter((child) -> command(child).endsWith("java"))).hasSize(3);
+			MANAGEMENT_PORTS.forEach((port, management) -> {
+				assertThat(status(port, "/actuator/prometheus")).as("metrics on public port " + port).isEqualTo(404);
+				assertThat(status(port, "/readyz")).as("readiness on public port " + port).isEqualTo(200);
+				assertThat(status(management, "/actuator/prometheus")).as("metrics on management port " + management)
+					.isEqualTo(200);
+			});
 		}
 		finally {
 			script.close();
@@ -75,6 +92,22 @@ class GatewayRunScriptTests {
 			answer = client.getMe();
 		}
 		return answer;
+	}
+
+	private static int status(int port, String path) {
+		try {
+			return HTTP
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static String command(ProcessHandle process) {

@@ -156,12 +156,18 @@ public final class Stack implements AutoCloseable {
 		String module = name.startsWith("gateway") ? "gateway" : name;
 		Map<String, String> environment = new LinkedHashMap<>(env);
 		environment.put("PORT", Integer.toString(port));
+		// Each process needs a management port of its own: the defaults (9080, 9081,
+		// 9001)
+		// would collide between the stack's JVMs, other stacks and a running ./run.sh.
+		environment.putIfAbsent("MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
 		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				// Small, quick-starting JVMs: several run at once on a 2-core machine.
 				"-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", Layout.jar(module).toString());
 		ManagedProcess process = ManagedProcess.start(label + "-" + name, command, environment);
 		Service service = new Service(name, port, process);
-		process.awaitHttpOk(service.uri("/actuator/health/readiness"), STARTUP);
+		// the readiness probe an orchestrator uses: on the service's own port, status
+		// only
+		process.awaitHttpOk(service.uri("/readyz"), STARTUP);
 		return service;
 	}
 

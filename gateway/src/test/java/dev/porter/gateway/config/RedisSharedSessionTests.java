@@ -148,7 +148,8 @@ class RedisSharedSessionTests {
 		// Command-line arguments: they outrank application.yml, as the environment
 		// variables would.
 		return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-				"--porter.redis.url=" + redis.url(), "--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
 	}

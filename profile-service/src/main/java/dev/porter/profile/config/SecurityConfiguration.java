@@ -15,9 +15,10 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The single filter chain: a stateless bearer-token API. Only health probes and metrics
- * are open; no scope is required beyond a valid token for {@code API_AUDIENCE} (the
- * gateway's login asks for {@code openid profile email offline_access}).
+ * The single filter chain: a stateless bearer-token API. Only the health probes and the
+ * actuator paths (served on the management port) are open; no scope is required beyond a
+ * valid token for {@code API_AUDIENCE} (the gateway's login asks for
+ * {@code openid profile email offline_access}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -33,7 +34,9 @@ class SecurityConfiguration {
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache((cache) -> cache.disable())
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/actuator/health/**", "/actuator/prometheus")
+			// Actuator is mapped on the management port only; on the API port these paths
+			// are open so that an outsider gets the 404 of a path that does not exist.
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/livez", "/readyz", "/actuator", "/actuator/**")
 				.permitAll()
 				.anyExchange()
 				.authenticated())

@@ -33,8 +33,8 @@ public final class BenchStack {
 				(claims) -> claims.expirationTime(Date.from(java.time.Instant.now().plus(Duration.ofHours(1)))));
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
 		ConfigurableApplicationContext context = new SpringApplication(ProfileServiceApplication.class).run(
-				"--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--porter.oidc.issuer-uri=" + upstreams.issuer(),
+				"--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
+				"--logging.level.root=WARN", "--porter.oidc.issuer-uri=" + upstreams.issuer(),
 				"--porter.directory.base-uri=" + upstreams.managementUri(),
 				"--porter.directory.token-uri=" + upstreams.issuer() + "oauth/token",
 				"--porter.directory.client-id=porter-profile", "--porter.directory.client-secret=bench-only-secret",

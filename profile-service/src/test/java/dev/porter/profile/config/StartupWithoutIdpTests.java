@@ -27,12 +27,12 @@ class StartupWithoutIdpTests {
 		}
 		String issuer = "http://localhost:" + closedPort + "/";
 		SpringApplication application = new SpringApplication(ProfileServiceApplication.class);
-		try (ConfigurableApplicationContext context = application.run("--server.port=0",
+		try (ConfigurableApplicationContext context = application.run("--server.port=0", "--management.server.port=0",
 				"--porter.oidc.issuer-uri=" + issuer, "--porter.directory.client-id=porter-profile",
 				"--porter.directory.client-secret=test-only-secret", "--spring.main.banner-mode=off")) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-			client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+			client.get().uri("/livez").exchange().expectStatus().isOk();
 			client.get()
 				.uri("/me")
 				.headers((h) -> h.setBearerAuth(TestJwts.mint(issuer, "auth0|someone")))

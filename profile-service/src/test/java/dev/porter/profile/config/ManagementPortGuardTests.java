@@ -1,0 +1,35 @@
+package dev.porter.profile.config;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ManagementPortGuardTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withUserConfiguration(ManagementPortGuard.class);
+
+	@Test
+	void startWhenManagementPortIsThePublicPortThenFailsNamingTheVariable() {
+		this.runner.withPropertyValues("server.port=8080", "management.server.port=8080")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("MANAGEMENT_PORT (8080) must differ from PORT"));
+	}
+
+	@Test
+	void startWhenManagementPortDiffersThenStarts() {
+		this.runner.withPropertyValues("server.port=8080", "management.server.port=9080")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void startWhenBothPortsRandomThenStarts() {
+		this.runner.withPropertyValues("server.port=0", "management.server.port=0")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+}
