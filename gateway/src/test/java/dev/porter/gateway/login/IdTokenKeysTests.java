@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +65,10 @@ class IdTokenKeysTests extends GatewayTestSupport {
 			.exchange()
 			.expectBody()
 			.returnResult();
-		ResponseCookie session = start.getResponseCookies().getFirst(Browser.SESSION_COOKIE);
+		// the pending login travels in its own cookie(s): send back whatever the start
+		// set
+		MultiValueMap<String, ResponseCookie> startCookies = start.getResponseCookies();
+		assertThat(startCookies).as("login start sets its pending-login cookie").isNotEmpty();
 		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
 			.build()
 			.getQueryParams();
@@ -79,7 +81,7 @@ class IdTokenKeysTests extends GatewayTestSupport {
 			.build()
 			.get()
 			.uri("/login/oauth2/code/auth0?code={code}&state={state}", code, state)
-			.cookie(Browser.SESSION_COOKIE, session.getValue())
+			.cookies((cookies) -> startCookies.forEach((name, values) -> cookies.add(name, values.get(0).getValue())))
 			.exchange()
 			.expectStatus()
 			.isFound()
@@ -89,7 +91,11 @@ class IdTokenKeysTests extends GatewayTestSupport {
 			.getLocation();
 
 		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
-		assertThat(output.getAll()).contains("login failed").doesNotContain(code).doesNotContain(state);
+		// the failure must come from the keys, not from a lost pending login
+		assertThat(output.getAll()).contains("login failed")
+			.doesNotContain("authorization_request_not_found")
+			.doesNotContain(code)
+			.doesNotContain(state);
 	}
 
 	private static void failJwks(ResponseDefinitionBuilder response) {
