@@ -9,7 +9,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.web.server.ServerHttpSecurity.CsrfSpec;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
-import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
@@ -18,10 +17,9 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 /**
  * CSRF for an SPA: the token travels in a cookie JavaScript can read ({@code XSRF-TOKEN})
  * and comes back in {@code X-XSRF-TOKEN} on every unsafe method — the convention axios
- * and Angular follow. The plain (not XOR-masked) handler accepts the raw cookie value
- * those libraries send; BREACH masking protects tokens rendered into HTML bodies, which
- * an SPA's cookie is not. The back-channel logout is exempt: the IdP calls it server to
- * server and its signed token is the proof.
+ * and Angular follow ({@link HeaderCsrfTokenRequestHandler}: never from a relayed body).
+ * The back-channel logout is exempt: the IdP calls it server to server and its signed
+ * token is the proof.
  */
 public final class CsrfConfiguration {
 
@@ -35,7 +33,7 @@ public final class CsrfConfiguration {
 		CookieServerCsrfTokenRepository repository = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
 		repository.setCookieCustomizer((cookie) -> cookie.secure(bff.isHttps()).sameSite("Lax").path("/"));
 		csrf.csrfTokenRepository(repository)
-			.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
+			.csrfTokenRequestHandler(new HeaderCsrfTokenRequestHandler())
 			.requireCsrfProtectionMatcher(new AndServerWebExchangeMatcher(CsrfWebFilter.DEFAULT_CSRF_MATCHER,
 					new NegatedServerWebExchangeMatcher(BACKCHANNEL_LOGOUT)))
 			.accessDeniedHandler(
