@@ -2,6 +2,7 @@ package dev.porter.gateway.login;
 
 import dev.porter.gateway.config.BffProperties;
 import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.logout.SessionRegistry;
 import dev.porter.gateway.problem.ProblemWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,9 +68,9 @@ class LoginConfiguration {
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
-			OidcProperties oidc, MeterRegistry meters) {
-		return new LoginSecurity(registrations, authorizedClients, new LoginSuccessHandler(registry, meters), problems,
-				oidc, meters);
+			OidcProperties oidc, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens) {
+		return new LoginSecurity(registrations, authorizedClients,
+				new LoginSuccessHandler(registry, meters, csrfTokens), problems, oidc, meters);
 	}
 
 }

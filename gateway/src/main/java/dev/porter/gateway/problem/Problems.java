@@ -69,6 +69,13 @@ public final class Problems {
 				"The logout_token was missing or did not validate");
 	}
 
+	public static ProblemDetail crossSiteRejected() {
+		ProblemDetail problem = of(HttpStatus.FORBIDDEN, "cross-site", "Cross-site request refused",
+				"Unsafe requests must come from this origin");
+		problem.setProperty("header", "Sec-Fetch-Site");
+		return problem;
+	}
+
 	public static ProblemDetail unsupportedMediaType(String accepted) {
 		ProblemDetail problem = of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
 				"Unsupported media type", "Send the body as " + accepted);
