@@ -83,10 +83,10 @@ public final class Problems {
 		return problem;
 	}
 
-	public static ProblemDetail bodyNotAllowed(String method) {
+	public static ProblemDetail bodyNotAllowed(String method, String header) {
 		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "body-not-allowed", "Body not allowed",
 				"A " + method + " request carries no body");
-		problem.setProperty("header", "Content-Length");
+		problem.setProperty("header", header);
 		return problem;
 	}
 

@@ -2,6 +2,7 @@ package dev.porter.gateway.routing;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
@@ -11,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -62,13 +65,17 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 
 	private static final Logger log = LoggerFactory.getLogger(RelayBodyFilter.class);
 
+	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
+	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
 		boolean declaresBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
 		if (WITHOUT_BODY.contains(request.getMethod())) {
-			return declaresBody ? Mono.error(problem(Problems.bodyNotAllowed(request.getMethod().name())))
+			return declaresBody
+					? Mono.error(problem(Problems.bodyNotAllowed(request.getMethod().name(), framing(headers))))
 					: chain.filter(withBody(exchange, null));
 		}
 		if (!isAccepted(headers)) {
@@ -80,6 +87,11 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 			return Mono.error(problem(Problems.bodyTooLarge(MAX_BODY_BYTES)));
 		}
 		return readWhole(exchange).flatMap((body) -> chain.filter(withBody(exchange, body)));
+	}
+
+	private static String framing(HttpHeaders headers) {
+		return headers.containsHeader(HttpHeaders.TRANSFER_ENCODING) ? HttpHeaders.TRANSFER_ENCODING
+				: HttpHeaders.CONTENT_LENGTH;
 	}
 
 	private static boolean isAccepted(HttpHeaders headers) {
@@ -106,7 +118,23 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 				return problem(Problems.requestTimeout());
 			})
 			.flatMap((body) -> (declared >= 0 && declared != body.length)
-					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body));
+					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body))
+			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) RelayBodyFilter::errorDropped));
+	}
+
+	/**
+	 * Once the 408 is sent, Reactor Netty disposes the request's inbound and signals the
+	 * same timeout again to the body's (already terminated) reader, which Reactor reports
+	 * as a dropped error at ERROR level. That repeat is expected, so it is logged at
+	 * debug; anything else dropped goes to Reactor's default handling.
+	 */
+	private static void errorDropped(Throwable error) {
+		if (error instanceof ChannelException) {
+			log.debug("request body failure signalled again after the answer: {}", error.toString());
+		}
+		else {
+			Operators.onErrorDropped(error, Context.empty());
+		}
 	}
 
 	private static byte[] bytesOf(DataBuffer buffer) {

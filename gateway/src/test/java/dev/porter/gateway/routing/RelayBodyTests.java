@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -100,6 +102,23 @@ class RelayBodyTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void getMeWhenBodySentThenBadRequestProblemNamingTheHeader() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		alice.method(HttpMethod.GET, "/me")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/body-not-allowed")
+			.jsonPath("$.header")
+			.isEqualTo("Content-Length");
+		assertThat(PROFILE.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	@Test
 	void patchMetadataWhenBodyShorterThanDeclaredThenRequestTimeoutWithoutStackTrace(CapturedOutput output) {
 		Browser alice = browser().login("auth0|alice", 3600);
 		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "PATCH /me/metadata",
@@ -107,7 +126,9 @@ class RelayBodyTests extends GatewayTestSupport {
 		assertThat(answer.status()).as(answer.head()).isEqualTo(408);
 		assertThat(answer.hasHeader("Content-Type", "application/problem+json")).as(answer.head()).isTrue();
 		assertThat(PROFILE.findAll(anyRequestedFor(anyUrl()))).isEmpty();
-		assertThat(output.getOut()).contains("request body incomplete").doesNotContain("\tat ");
+		assertThat(output.getOut()).contains("request body incomplete")
+			.doesNotContain("\tat ")
+			.doesNotContain("onErrorDropped");
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
