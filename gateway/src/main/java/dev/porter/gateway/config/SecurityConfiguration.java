@@ -1,7 +1,6 @@
 package dev.porter.gateway.config;
 
-import dev.porter.gateway.csrf.CsrfConfiguration;
-import dev.porter.gateway.csrf.CsrfCookieWebFilter;
+import dev.porter.gateway.csrf.CsrfSecurity;
 import dev.porter.gateway.login.LoginSecurity;
 import dev.porter.gateway.logout.LogoutSecurity;
 import dev.porter.gateway.problem.ProblemWriter;
@@ -11,7 +10,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
@@ -29,13 +27,11 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, LoginSecurity login, LogoutSecurity logout,
-			BffProperties bff, OidcProperties oidc, ProblemWriter problems) {
+			CsrfSecurity csrf, OidcProperties oidc, ProblemWriter problems) {
 		http.authorizeExchange(
 				(exchanges) -> exchanges.pathMatchers("/me", "/me/**").authenticated().anyExchange().permitAll())
 			.exceptionHandling((exceptions) -> exceptions
 				.accessDeniedHandler((exchange, denied) -> problems.write(exchange, Problems.accessDenied())))
-			.csrf((csrf) -> CsrfConfiguration.configure(csrf, bff, problems))
-			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF)
 			// The SPA keeps its own place: never replay a saved request after login.
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -43,6 +39,7 @@ class SecurityConfiguration {
 			.headers((headers) -> headers.frameOptions((frames) -> frames.mode(Mode.DENY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
 				.contentSecurityPolicy((csp) -> csp.policyDirectives(contentSecurityPolicy(oidc))));
+		csrf.customize(http);
 		login.customize(http);
 		logout.customize(http);
 		return http.build();

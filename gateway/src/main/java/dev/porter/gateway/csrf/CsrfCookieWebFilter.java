@@ -12,7 +12,7 @@ import org.springframework.web.server.WebFilterChain;
  * creates the token when something subscribes to it — a server-rendered form would — so
  * without this an SPA would never receive the {@code XSRF-TOKEN} cookie it must echo.
  */
-public class CsrfCookieWebFilter implements WebFilter {
+class CsrfCookieWebFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

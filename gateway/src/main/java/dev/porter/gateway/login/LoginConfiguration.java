@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.porter.gateway.config.BffProperties;
 import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.logout.SessionRegistry;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.routing.RateLimiters;
@@ -88,9 +89,9 @@ class LoginConfiguration {
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
-			OidcProperties oidc, MeterRegistry meters, LoginGuards guards) {
-		return new LoginSecurity(registrations, authorizedClients, new LoginSuccessHandler(registry, meters), problems,
-				oidc, meters, guards);
+			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens) {
+		return new LoginSecurity(registrations, authorizedClients,
+				new LoginSuccessHandler(registry, meters, csrfTokens), problems, oidc, meters, guards);
 	}
 
 	/**

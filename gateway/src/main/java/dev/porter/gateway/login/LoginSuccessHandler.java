@@ -2,6 +2,7 @@ package dev.porter.gateway.login;
 
 import java.net.URI;
 
+import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.logout.SessionRegistry;
 import dev.porter.gateway.session.SessionAttributes;
 import io.micrometer.core.instrument.Counter;
@@ -23,6 +24,8 @@ import org.springframework.web.server.WebSession;
  * time for the absolute lifetime, registers the session for back-channel logout under the
  * ID token's {@code sid} and {@code sub}, and sends the browser to the {@code returnTo}
  * it asked for at {@code /bff/login} (carried in the completed authorization request).
+ * The CSRF token is rotated too, so no token known before signing in is worth anything
+ * after.
  */
 class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
@@ -30,18 +33,21 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final Counter logins;
 
+	private final SessionCsrfTokenRepository csrfTokens;
+
 	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
 
-	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters) {
+	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens) {
 		this.registry = registry;
 		this.logins = meters.counter("porter.logins", "outcome", "success");
+		this.csrfTokens = csrfTokens;
 	}
 
 	@Override
 	public Mono<Void> onAuthenticationSuccess(WebFilterExchange webFilterExchange, Authentication authentication) {
 		this.logins.increment();
-		return webFilterExchange.getExchange()
-			.getSession()
+		return this.csrfTokens.rotate(webFilterExchange.getExchange())
+			.then(webFilterExchange.getExchange().getSession())
 			.flatMap((session) -> register(session, authentication)
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));

@@ -81,6 +81,46 @@ public final class Problems {
 				"The logout_token form must be at most " + maxBytes + " bytes");
 	}
 
+	public static ProblemDetail crossSiteRejected() {
+		ProblemDetail problem = of(HttpStatus.FORBIDDEN, "cross-site", "Cross-site request refused",
+				"Unsafe requests must come from this origin");
+		problem.setProperty("header", "Sec-Fetch-Site");
+		return problem;
+	}
+
+	public static ProblemDetail unsupportedMediaType(String accepted) {
+		ProblemDetail problem = of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+				"Unsupported media type", "Send the body as " + accepted);
+		problem.setProperty("header", "Content-Type");
+		return problem;
+	}
+
+	public static ProblemDetail bodyNotAllowed(String method, String header) {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "body-not-allowed", "Body not allowed",
+				"A " + method + " request carries no body");
+		problem.setProperty("header", header);
+		return problem;
+	}
+
+	public static ProblemDetail bodyTooLarge(int maxBytes) {
+		ProblemDetail problem = of(HttpStatus.PAYLOAD_TOO_LARGE, "body-too-large", "Body too large",
+				"The body may be at most " + maxBytes + " bytes");
+		problem.setProperty("header", "Content-Length");
+		return problem;
+	}
+
+	public static ProblemDetail bodyIncomplete() {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "body-incomplete", "Body incomplete",
+				"The body did not match its Content-Length");
+		problem.setProperty("header", "Content-Length");
+		return problem;
+	}
+
+	public static ProblemDetail requestTimeout() {
+		return of(HttpStatus.REQUEST_TIMEOUT, "request-timeout", "Request timeout",
+				"The request body did not arrive in time");
+	}
+
 	/** A problem for a status the gateway did not name, e.g. a 404 from the framework. */
 	public static ProblemDetail forStatus(HttpStatusCode status) {
 		HttpStatus known = HttpStatus.resolve(status.value());

@@ -23,8 +23,9 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * The one route: {@code /me} and {@code /me/**} to profile-service, with a per-user rate
- * limit, the token relay (which also strips the browser's cookies) and a circuit breaker,
- * in that order, and small answers written back in one piece.
+ * limit, a check that the body is whole and of a type the route takes, the token relay
+ * (which also strips the browser's cookies) and a circuit breaker, in that order, and
+ * small answers written back in one piece.
  */
 @Configuration(proxyBeanMethods = false)
 class RoutingConfiguration {
@@ -39,6 +40,7 @@ class RoutingConfiguration {
 					(route) -> route.path("/me", "/me/**")
 						.filters((filters) -> filters.filter(new WholeResponseFilter())
 							.filter(rateLimit)
+							.filter(new RelayBodyFilter())
 							.filter(tokenRelay)
 							.filter(circuitBreaker))
 						.uri(properties.profileServiceUri()))

@@ -40,6 +40,7 @@ public abstract class GatewayTestSupport {
 		registry.add("porter.relay.profile-service-uri", () -> "http://localhost:" + PROFILE.port());
 		registry.add("porter.relay.response-timeout", () -> "1s");
 		registry.add("porter.relay.rate-limit", () -> "1000");
+		registry.add("porter.request.read-timeout", () -> "2s");
 	}
 
 	@BeforeEach

@@ -1,0 +1,51 @@
+package dev.porter.gateway.csrf;
+
+import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.problem.Problems;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.csrf.CsrfWebFilter;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.stereotype.Component;
+
+/**
+ * The CSRF half of the security chain, for an SPA: every unsafe method must echo the
+ * session's token (shown in the {@code XSRF-TOKEN} cookie) in {@code X-XSRF-TOKEN}, and
+ * must not be marked cross-site or same-site by the browser. The back-channel logout is
+ * exempt from both: the IdP calls it server to server and its signed token is the proof.
+ */
+@Component
+public class CsrfSecurity {
+
+	private static final ServerWebExchangeMatcher BACKCHANNEL_LOGOUT = ServerWebExchangeMatchers
+		.pathMatchers(HttpMethod.POST, "/bff/backchannel-logout");
+
+	static final ServerWebExchangeMatcher PROTECTED = new AndServerWebExchangeMatcher(
+			CsrfWebFilter.DEFAULT_CSRF_MATCHER, new NegatedServerWebExchangeMatcher(BACKCHANNEL_LOGOUT));
+
+	private final SessionCsrfTokenRepository tokens;
+
+	private final ProblemWriter problems;
+
+	CsrfSecurity(SessionCsrfTokenRepository tokens, ProblemWriter problems) {
+		this.tokens = tokens;
+		this.problems = problems;
+	}
+
+	public void customize(ServerHttpSecurity http) {
+		http.csrf((csrf) -> csrf.csrfTokenRepository(this.tokens)
+			.csrfTokenRequestHandler(new HeaderCsrfTokenRequestHandler())
+			.requireCsrfProtectionMatcher(PROTECTED)
+			.accessDeniedHandler(
+					(exchange, denied) -> this.problems.write(exchange, Problems.csrfRejected()).then(Mono.empty())))
+			.addFilterBefore(new FetchSiteWebFilter(PROTECTED, this.problems), SecurityWebFiltersOrder.CSRF)
+			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF);
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.porter.gateway.routing;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.problem.Problems;
+import io.netty.channel.ChannelException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * What the relay sends upstream is exactly one whole request or nothing. The gateway
+ * keeps connections to profile-service open and shares them between users, so a
+ * {@code Content-Length} that promises more than is sent makes profile-service read the
+ * next request on that connection — another user's — as the rest of the body. Hence:
+ * <ul>
+ * <li>a body is read here in full (at most {@link #MAX_BODY_BYTES}) and relayed with its
+ * true {@code Content-Length}, never chunked and never a length copied from the
+ * browser;</li>
+ * <li>a request the route cannot take is refused before relaying: a body of another type
+ * than JSON ({@code 415}), a body on a method without one ({@code 400}), too large
+ * ({@code 413}), not matching its declared length ({@code 400}), or not complete in time
+ * ({@code 408}, {@link RequestReadTimeout}).</li>
+ * </ul>
+ */
+class RelayBodyFilter implements GatewayFilter, Ordered {
+
+	/**
+	 * After the rate limit (a refused request still counts), before the token relay (no
+	 * refresh for a request that goes nowhere).
+	 */
+	static final int ORDER = RateLimitFilter.ORDER + 1;
+
+	/** profile-service's own limit for {@code PATCH /me/metadata} (design.md). */
+	static final int MAX_BODY_BYTES = 16 * 1024;
+
+	static final List<MediaType> ACCEPTED = List.of(MediaType.APPLICATION_JSON,
+			MediaType.valueOf("application/merge-patch+json"));
+
+	private static final String ACCEPTED_LIST = "application/json, application/merge-patch+json";
+
+	private static final Set<HttpMethod> WITHOUT_BODY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE,
+			HttpMethod.OPTIONS, HttpMethod.TRACE);
+
+	private static final Logger log = LoggerFactory.getLogger(RelayBodyFilter.class);
+
+	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
+	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders headers = request.getHeaders();
+		boolean declaresBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+		if (WITHOUT_BODY.contains(request.getMethod())) {
+			return declaresBody
+					? Mono.error(problem(Problems.bodyNotAllowed(request.getMethod().name(), framing(headers))))
+					: chain.filter(withBody(exchange, null));
+		}
+		if (!isAccepted(headers)) {
+			ProblemException refused = problem(Problems.unsupportedMediaType(ACCEPTED_LIST));
+			refused.getHeaders().set("Accept-Patch", ACCEPTED_LIST);
+			return Mono.error(refused);
+		}
+		if (headers.getContentLength() > MAX_BODY_BYTES) {
+			return Mono.error(problem(Problems.bodyTooLarge(MAX_BODY_BYTES)));
+		}
+		return readWhole(exchange).flatMap((body) -> chain.filter(withBody(exchange, body)));
+	}
+
+	private static String framing(HttpHeaders headers) {
+		return headers.containsHeader(HttpHeaders.TRANSFER_ENCODING) ? HttpHeaders.TRANSFER_ENCODING
+				: HttpHeaders.CONTENT_LENGTH;
+	}
+
+	private static boolean isAccepted(HttpHeaders headers) {
+		try {
+			MediaType type = headers.getContentType();
+			return type != null && ACCEPTED.stream().anyMatch(type::equalsTypeAndSubtype);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	private static Mono<byte[]> readWhole(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		long declared = request.getHeaders().getContentLength();
+		return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
+			.map(RelayBodyFilter::bytesOf)
+			.defaultIfEmpty(new byte[0])
+			.onErrorMap(DataBufferLimitException.class, (ex) -> problem(Problems.bodyTooLarge(MAX_BODY_BYTES)))
+			// The read timeout (or another failure of the connection) while the body was
+			// still arriving: the client is slow or lying about the length.
+			.onErrorMap(ChannelException.class, (ex) -> {
+				log.info("request body incomplete after the read timeout; answered 408 path={}", request.getPath());
+				return problem(Problems.requestTimeout());
+			})
+			.flatMap((body) -> (declared >= 0 && declared != body.length)
+					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body))
+			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) RelayBodyFilter::errorDropped));
+	}
+
+	/**
+	 * Once the 408 is sent, Reactor Netty disposes the request's inbound and signals the
+	 * same timeout again to the body's (already terminated) reader, which Reactor reports
+	 * as a dropped error at ERROR level. That repeat is expected, so it is logged at
+	 * debug; anything else dropped goes to Reactor's default handling.
+	 */
+	private static void errorDropped(Throwable error) {
+		if (error instanceof ChannelException) {
+			log.debug("request body failure signalled again after the answer: {}", error.toString());
+		}
+		else {
+			Operators.onErrorDropped(error, Context.empty());
+		}
+	}
+
+	private static byte[] bytesOf(DataBuffer buffer) {
+		try {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			return bytes;
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	/**
+	 * The request as relayed: {@code body} with its own length, or no body and no framing
+	 * headers at all.
+	 */
+	private static ServerWebExchange withBody(ServerWebExchange exchange, byte @Nullable [] body) {
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders headers = new HttpHeaders();
+		headers.addAll(request.getHeaders());
+		headers.remove(HttpHeaders.TRANSFER_ENCODING);
+		headers.remove(HttpHeaders.CONTENT_LENGTH);
+		// The body is already here; the browser's "100-continue" was answered by this
+		// server.
+		headers.remove(HttpHeaders.EXPECT);
+		if (body != null) {
+			headers.setContentLength(body.length);
+		}
+		return exchange.mutate().request(new ServerHttpRequestDecorator(request) {
+
+			@Override
+			public HttpHeaders getHeaders() {
+				return headers;
+			}
+
+			@Override
+			public Flux<DataBuffer> getBody() {
+				return (body != null) ? Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(body)))
+						: Flux.empty();
+			}
+
+		}).build();
+	}
+
+	private static ProblemException problem(org.springframework.http.ProblemDetail problem) {
+		return new ProblemException(problem, null);
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}

@@ -1,0 +1,195 @@
+package dev.porter.gateway.csrf;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 10, part 4: the CSRF token is the session's, not whatever the browser's cookie
+ * says — so someone who can plant a cookie for the host (a sibling subdomain, a
+ * man-in-the-middle on plain http) cannot forge a matching pair — it changes at login and
+ * dies at logout, and a browser's own word that a request is cross-site
+ * ({@code Sec-Fetch-Site}) is enough to refuse it.
+ */
+class SessionCsrfTests extends GatewayTestSupport {
+
+	private static final String JSON = "{\"theme\":\"dark\"}";
+
+	@Test
+	void patchMetadataWhenCookieAndHeaderForgedAlikeThenForbiddenAndNothingRelayed() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		alice.xsrf();
+		alice.cookies().put("XSRF-TOKEN", "forged");
+		patchMetadata(alice, "forged").expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenTokenOfAnotherSessionThenForbidden() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		Browser mallory = browser().login("auth0|mallory", 3600);
+		String malloryToken = mallory.xsrf();
+		alice.cookies().put("XSRF-TOKEN", malloryToken);
+		patchMetadata(alice, malloryToken).expectStatus().isForbidden();
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenSessionTokenEchoedThenRelayed() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		patchMetadata(alice, alice.xsrf()).expectStatus().isOk();
+	}
+
+	@Test
+	void loginWhenSignedInAgainThenTokenRotatedAndOldOneRefused() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		String before = alice.xsrf();
+		alice.login("auth0|alice", 3600);
+		String after = alice.xsrf();
+		assertThat(after).isNotEqualTo(before);
+		alice.cookies().put("XSRF-TOKEN", before);
+		patchMetadata(alice, before).expectStatus().isForbidden();
+		alice.cookies().put("XSRF-TOKEN", after);
+		patchMetadata(alice, after).expectStatus().isOk();
+	}
+
+	@Test
+	void logoutWhenDoneThenXsrfCookieExpiredAndOldPairRefused() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		String token = alice.xsrf();
+		String session = alice.sessionId();
+		ResponseCookie expired = alice.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", token)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseCookies()
+			.getFirst("XSRF-TOKEN");
+		assertThat(expired).isNotNull();
+		assertThat(expired.getMaxAge()).isZero();
+		this.client.post()
+			.uri("/bff/logout")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.header("X-XSRF-TOKEN", token)
+			.cookie(Browser.SESSION_COOKIE, session)
+			.cookie("XSRF-TOKEN", token)
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+	}
+
+	@Test
+	void getWhenAnonymousThenNeitherSessionNorXsrfCookieIssued() {
+		WebTestClient.ResponseSpec response = this.client.get()
+			.uri("/bff/session")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		response.expectCookie().doesNotExist(Browser.SESSION_COOKIE);
+		response.expectCookie().doesNotExist("XSRF-TOKEN");
+	}
+
+	@Test
+	void getWhenXsrfCookieDiffersFromSessionTokenThenCookieReset() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		String token = alice.xsrf();
+		alice.cookies().put("XSRF-TOKEN", "planted");
+		alice.get("/bff/session").exchange().expectCookie().valueEquals("XSRF-TOKEN", token);
+	}
+
+	@Test
+	void xsrfCookieWhenIssuedThenReadableByScriptsAndSameSiteLax() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		alice.cookies().remove("XSRF-TOKEN");
+		alice.get("/bff/session")
+			.exchange()
+			.expectCookie()
+			.httpOnly("XSRF-TOKEN", false)
+			.expectCookie()
+			.sameSite("XSRF-TOKEN", "Lax")
+			.expectCookie()
+			.path("XSRF-TOKEN", "/");
+	}
+
+	@Test
+	void patchMetadataWhenSecFetchSiteCrossSiteThenForbiddenEvenWithValidToken() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		patchMetadata(alice, alice.xsrf(), "cross-site").expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenSecFetchSiteSameSiteThenForbidden() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		patchMetadata(alice, alice.xsrf(), "same-site").expectStatus().isForbidden();
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenSecFetchSiteSameOriginThenRelayed() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		patchMetadata(alice, alice.xsrf(), "same-origin").expectStatus().isOk();
+	}
+
+	@Test
+	void backchannelLogoutWhenSecFetchSiteCrossSiteThenNotRefusedAsCsrf() {
+		this.client.post()
+			.uri("/bff/backchannel-logout")
+			.header("Sec-Fetch-Site", "cross-site")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("logout_token=not-a-jwt")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+	}
+
+	private static void stubPatch() {
+		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(okJson("{\"user_metadata\":{}}")));
+	}
+
+	private static WebTestClient.ResponseSpec patchMetadata(Browser browser, String token) {
+		return browser.method(HttpMethod.PATCH, "/me/metadata")
+			.header("X-XSRF-TOKEN", token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JSON)
+			.exchange();
+	}
+
+	private static WebTestClient.ResponseSpec patchMetadata(Browser browser, String token, String fetchSite) {
+		return browser.method(HttpMethod.PATCH, "/me/metadata")
+			.header("X-XSRF-TOKEN", token)
+			.header("Sec-Fetch-Site", fetchSite)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JSON)
+			.exchange();
+	}
+
+}
