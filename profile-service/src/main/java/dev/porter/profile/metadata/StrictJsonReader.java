@@ -82,7 +82,7 @@ final class StrictJsonReader {
 			throw this.violations.refusal("", NOT_AN_OBJECT);
 		}
 		JsonParser parser = STRICT.createParser(body);
-		try (parser) {
+		try {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw this.violations.refusal("", NOT_AN_OBJECT);
 			}
@@ -93,9 +93,13 @@ final class StrictJsonReader {
 			return root;
 		}
 		catch (JacksonException ex) {
-			// the parser's message quotes the body: not repeated
+			// where the parser was names the member; its message quotes the body: not
+			// repeated
 			throw this.violations.refusal(parser.streamReadContext().pathAsPointer().toString(),
 					"Not valid JSON (RFC 8259) here.");
+		}
+		finally {
+			parser.close();
 		}
 	}
 
