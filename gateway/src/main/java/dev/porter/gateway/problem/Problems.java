@@ -121,6 +121,21 @@ public final class Problems {
 				"The request body did not arrive in time");
 	}
 
+	/**
+	 * A request Reactor Netty could not decode: 414 (request line too long), 431 (headers
+	 * too large) or 400 (anything else malformed).
+	 */
+	public static ProblemDetail undecodableRequest(HttpStatus status) {
+		return switch (status) {
+			case URI_TOO_LONG ->
+				of(status, "uri-too-long", "URI too long", "The request line is longer than the gateway accepts");
+			case REQUEST_HEADER_FIELDS_TOO_LARGE -> of(status, "header-fields-too-large",
+					"Request header fields too large", "The request headers are larger than the gateway accepts");
+			default -> of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+					"The request is not valid HTTP/1.1");
+		};
+	}
+
 	/** A problem for a status the gateway did not name, e.g. a 404 from the framework. */
 	public static ProblemDetail forStatus(HttpStatusCode status) {
 		HttpStatus known = HttpStatus.resolve(status.value());

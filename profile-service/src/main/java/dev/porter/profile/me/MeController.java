@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.PayloadTooLargeException;
@@ -38,12 +37,9 @@ class MeController {
 
 	private final CallerRateLimiter limiter;
 
-	private final JsonMapper mapper;
-
-	MeController(MeService service, CallerRateLimiter limiter, JsonMapper mapper) {
+	MeController(MeService service, CallerRateLimiter limiter) {
 		this.service = service;
 		this.limiter = limiter;
-		this.mapper = mapper;
 	}
 
 	@GetMapping(path = "/me", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -62,12 +58,16 @@ class MeController {
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<byte[]>> patchMetadata(@AuthenticationPrincipal Jwt jwt,
 			@RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) @Nullable Long contentLength,
-			@RequestBody(required = false) @Nullable String body) {
+			@RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+			@RequestBody(required = false) byte @Nullable [] body) {
 		this.limiter.acquire(jwt.getSubject());
 		if (contentLength != null && contentLength > MetadataPatch.MAX_BODY_BYTES) {
 			throw new PayloadTooLargeException(MetadataPatch.MAX_BODY_BYTES);
 		}
-		MetadataPatch patch = MetadataPatch.parse((body != null) ? body : "", this.mapper);
+		// Bytes, not a String: a String body would already be decoded with whatever
+		// charset the request declares (UTF-16 included). MetadataPatch takes UTF-8 only.
+		MetadataPatch patch = MetadataPatch.parse((body != null) ? body : new byte[0],
+				contentType.getParameter("charset"));
 		return this.service.patchMetadata(jwt, patch)
 			.map((view) -> headers(ResponseEntity.ok(), view).contentType(MediaType.APPLICATION_JSON)
 				.body(view.json()));

@@ -1,12 +1,11 @@
 package dev.porter.profile.metadata;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import tools.jackson.core.JacksonException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,6 +25,11 @@ import dev.porter.profile.problem.PayloadTooLargeException;
  * to change those, which this endpoint never does, so it is refused (400) rather than
  * stored as a confusingly named metadata key.
  *
+ * <p>
+ * The bytes must be UTF-8 ({@link Utf8Body}) holding one strict JSON object whose
+ * numbers, strings and names survive storage and a JavaScript reader unchanged
+ * ({@link StrictJsonReader}, {@link KeyRules}, {@link CodePoints}).
+ *
  * @see <a href=
  * "https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data">Auth0
  * metadata field rules</a>
@@ -37,8 +41,6 @@ public final class MetadataPatch {
 	public static final int MAX_METADATA_BYTES = 10 * 1024;
 
 	static final int MAX_DEPTH = 5;
-
-	static final int MAX_KEY_LENGTH = 100;
 
 	static final Set<String> RESERVED = Set.of("user_metadata", "app_metadata", "user_id", "identities", "email",
 			"email_verified", "verify_email", "username", "password", "phone_number", "phone_verified",
@@ -52,28 +54,37 @@ public final class MetadataPatch {
 	}
 
 	/**
-	 * Parses and checks a raw body; every rule broken is reported, each with its pointer.
+	 * Parses and checks a raw body; every rule broken is reported, each with its pointer
+	 * ({@code ""} for the whole body). Nothing is sent anywhere before this returns.
+	 * @param declaredCharset the {@code charset} parameter of the request's Content-Type,
+	 * if any
 	 */
-	public static MetadataPatch parse(String body, JsonMapper mapper) {
-		if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+	public static MetadataPatch parse(byte[] body, @Nullable String declaredCharset) {
+		if (body.length > MAX_BODY_BYTES) {
 			throw new PayloadTooLargeException(MAX_BODY_BYTES);
 		}
-		JsonNode root = read(body, mapper);
-		if (!(root instanceof ObjectNode object)) {
-			throw invalid("", "The body must be a JSON object of user_metadata keys.");
-		}
-		List<Violation> violations = new ArrayList<>();
+		Violations violations = new Violations();
+		ObjectNode object = StrictJsonReader.read(Utf8Body.decode(body, declaredCharset), violations, MAX_DEPTH);
 		for (Map.Entry<String, JsonNode> member : object.properties()) {
 			if (RESERVED.contains(member.getKey())) {
-				violations.add(new Violation(pointer("", member.getKey()),
-						"Reserved name: root attributes and app_metadata cannot be changed here."));
+				violations.add(pointer("", member.getKey()),
+						"Reserved name: root attributes and app_metadata cannot be changed here.");
 			}
 		}
-		checkContainer(object, "", 1, violations);
 		if (!violations.isEmpty()) {
-			throw new InvalidMetadataException(violations);
+			throw violations.refusal();
+		}
+		if (storedSize(withoutDeletions(object)) > MAX_METADATA_BYTES) {
+			// whatever is stored now, the result holds at least these values: refused
+			// before the directory is asked for the current metadata
+			throw invalid("", "The values set would exceed " + MAX_METADATA_BYTES + " bytes of user_metadata.");
 		}
 		return new MetadataPatch(object);
+	}
+
+	/** A body given as text, sent as UTF-8. */
+	public static MetadataPatch parse(String body) {
+		return parse(body.getBytes(StandardCharsets.UTF_8), null);
 	}
 
 	/** The delta to send as {@code {"user_metadata": delta}}. */
@@ -101,54 +112,18 @@ public final class MetadataPatch {
 		return result;
 	}
 
-	private static JsonNode read(String body, JsonMapper mapper) {
-		if (body.isBlank()) {
-			throw invalid("", "The body must be a JSON object of user_metadata keys.");
-		}
-		try {
-			return mapper.readTree(body);
-		}
-		catch (JacksonException ex) {
-			// the parser's message quotes the body: not repeated
-			throw invalid("", "The body is not valid JSON.");
-		}
-	}
-
-	private static void checkContainer(JsonNode node, String at, int depth, List<Violation> violations) {
-		if (depth > MAX_DEPTH) {
-			violations.add(new Violation(at, "Nesting deeper than " + MAX_DEPTH + " levels."));
-			return;
-		}
-		if (node instanceof ObjectNode object) {
-			for (Map.Entry<String, JsonNode> member : object.properties()) {
-				String path = pointer(at, member.getKey());
-				checkKey(member.getKey(), path, violations);
-				checkChild(member.getValue(), path, depth, violations);
+	private static ObjectNode withoutDeletions(ObjectNode delta) {
+		ObjectNode set = delta.objectNode();
+		for (Map.Entry<String, JsonNode> member : delta.properties()) {
+			if (!member.getValue().isNull()) {
+				set.set(member.getKey(), member.getValue());
 			}
 		}
-		else if (node.isArray()) {
-			for (int i = 0; i < node.size(); i++) {
-				checkChild(node.get(i), at + "/" + i, depth, violations);
-			}
-		}
+		return set;
 	}
 
-	private static void checkChild(JsonNode child, String path, int depth, List<Violation> violations) {
-		if (child.isContainer()) {
-			checkContainer(child, path, depth + 1, violations);
-		}
-	}
-
-	private static void checkKey(String key, String path, List<Violation> violations) {
-		if (key.isEmpty()) {
-			violations.add(new Violation(path, "Keys must not be empty."));
-		}
-		else if (key.length() > MAX_KEY_LENGTH) {
-			violations.add(new Violation(path, "Keys must not be longer than " + MAX_KEY_LENGTH + " characters."));
-		}
-		else if (key.indexOf('.') >= 0 || key.indexOf('$') >= 0) {
-			violations.add(new Violation(path, "Keys must not contain '.' or '$' (Auth0 refuses them)."));
-		}
+	private static int storedSize(ObjectNode metadata) {
+		return StrictJsonReader.mapper().writeValueAsBytes(metadata).length;
 	}
 
 	/** RFC 6901: '~' and '/' inside a name are escaped. */

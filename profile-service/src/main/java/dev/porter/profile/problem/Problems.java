@@ -72,4 +72,19 @@ public final class Problems {
 						+ " bytes, at most " + limit + " are allowed. Nothing was changed.");
 	}
 
+	/**
+	 * A request Reactor Netty could not decode: 414 (request line too long), 431 (headers
+	 * too large) or 400 (anything else malformed).
+	 */
+	static ProblemDetail undecodableRequest(HttpStatus status) {
+		return switch (status) {
+			case URI_TOO_LONG ->
+				of(status, "uri-too-long", "URI too long", "The request line is longer than this server accepts.");
+			case REQUEST_HEADER_FIELDS_TOO_LARGE -> of(status, "header-fields-too-large",
+					"Request header fields too large", "The request headers are larger than this server accepts.");
+			default -> of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
+					"The request is not valid HTTP/1.1.");
+		};
+	}
+
 }

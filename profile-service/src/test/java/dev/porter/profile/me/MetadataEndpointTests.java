@@ -114,7 +114,8 @@ class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 
 	static java.util.stream.Stream<Arguments> badBodies() {
 		String deep = "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":1}}}}}}";
-		return java.util.stream.Stream.of(Arguments.of("invalid JSON", "application/json", "{\"theme\":", 400, ""),
+		return java.util.stream.Stream.of(
+				Arguments.of("invalid JSON", "application/json", "{\"theme\":", 400, "/theme"),
 				Arguments.of("array", "application/json", "[{\"theme\":\"dark\"}]", 400, ""),
 				Arguments.of("string", "application/json", "\"dark\"", 400, ""),
 				Arguments.of("empty body", "application/json", " ", 400, ""),
@@ -149,6 +150,46 @@ class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 		if (pointer != null) {
 			response.jsonPath("$.errors[0].pointer").isEqualTo(pointer);
 		}
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
+		upstreams.idp().verify(0, getRequestedFor(urlEqualTo("/userinfo")));
+	}
+
+	static java.util.stream.Stream<Arguments> badBytes() {
+		return java.util.stream.Stream.of(
+				Arguments.of("UTF-16 declared", "application/json;charset=UTF-16",
+						"{\"theme\":\"dark\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16), ""),
+				Arguments.of("UTF-16 undeclared", "application/json",
+						"{\"theme\":\"dark\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16BE), ""),
+				Arguments.of("latin-1 bytes", "application/json",
+						"{\"city\":\"Zürich\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), ""),
+				Arguments.of("huge exponent", "application/json", utf8("{\"n\":1e999999}"), "/n"),
+				Arguments.of("NUL", "application/json", utf8("{\"a\":\"x\\u0000\"}"), "/a"),
+				Arguments.of("lone surrogate", "application/json", utf8("{\"a\":\"\\ud800\"}"), "/a"),
+				Arguments.of("duplicate key", "application/json", utf8("{\"a\":1,\"a\":2}"), "/a"),
+				Arguments.of("__proto__", "application/json", utf8("{\"__proto__\":{\"admin\":true}}"), "/__proto__"));
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badBytes")
+	void patchMetadataWhenBytesBadThenBadRequestNamingPointerAndNothingSentUpstream(String name, String contentType,
+			byte[] body, String pointer) {
+		this.client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(alice()))
+			.header(HttpHeaders.CONTENT_TYPE, contentType)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].pointer")
+			.isEqualTo(pointer);
 		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
 		upstreams.idp().verify(0, getRequestedFor(urlEqualTo("/userinfo")));
 	}

@@ -1,0 +1,40 @@
+package dev.porter.profile.metadata;
+
+import java.util.Set;
+
+/**
+ * What a member name may be, at any depth: what Auth0 accepts as a metadata key (not
+ * empty, at most {@value #MAX_KEY_LENGTH} characters, no '.' or '$'), no name that
+ * JavaScript treats as an object's prototype (a reader that merges metadata into an
+ * object could otherwise be made to pollute it), and only visible, unambiguous characters
+ * (see {@link CodePoints}).
+ */
+final class KeyRules {
+
+	static final int MAX_KEY_LENGTH = 100;
+
+	static final Set<String> PROTOTYPE_NAMES = Set.of("__proto__", "constructor", "prototype");
+
+	private KeyRules() {
+	}
+
+	static void check(String key, String path, Violations violations) {
+		String characters = CodePoints.keyProblem(key);
+		if (key.isEmpty()) {
+			violations.add(path, "Keys must not be empty.");
+		}
+		else if (key.length() > MAX_KEY_LENGTH) {
+			violations.add(path, "Keys must not be longer than " + MAX_KEY_LENGTH + " characters.");
+		}
+		else if (key.indexOf('.') >= 0 || key.indexOf('$') >= 0) {
+			violations.add(path, "Keys must not contain '.' or '$' (Auth0 refuses them).");
+		}
+		else if (PROTOTYPE_NAMES.contains(key)) {
+			violations.add(path, "Keys must not be __proto__, constructor or prototype.");
+		}
+		else if (characters != null) {
+			violations.add(path, characters);
+		}
+	}
+
+}

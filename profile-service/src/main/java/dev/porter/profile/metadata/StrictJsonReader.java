@@ -1,0 +1,196 @@
+package dev.porter.profile.metadata;
+
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.Set;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.porter.profile.problem.InvalidMetadataException;
+
+/**
+ * Reads the body token by token into a tree, so that every refusal can name the JSON
+ * pointer where it happened. Syntax is strict RFC 8259, whatever the application's shared
+ * mapper allows: no comments, no single quotes or unquoted names, no {@code NaN} or
+ * {@code Infinity}, no leading zeros or plus signs, no trailing commas, nothing after the
+ * object. Broken rules that still leave a readable document are all collected; a syntax
+ * error or nesting past the limit stops reading.
+ *
+ * <p>
+ * Numbers must survive a trip through a JavaScript double (Auth0 stores metadata as JSON
+ * in a JavaScript world; I-JSON, RFC 7493 §2.2): integers within ±(2^53−1), exactly;
+ * fractions and exponents finite and not rounding a non-zero literal to zero. They are
+ * stored as that double ({@code -0.0} as {@code 0.0}, as {@code JSON.stringify} would).
+ * Duplicate names are refused here rather than with Jackson's
+ * {@code STRICT_DUPLICATE_DETECTION}, whose error does not point at the repeated member.
+ */
+final class StrictJsonReader {
+
+	static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
+	private static final JsonMapper STRICT = JsonMapper.builder()
+		.disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.disable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
+				JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_UNQUOTED_PROPERTY_NAMES,
+				JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS, JsonReadFeature.ALLOW_RS_CONTROL_CHAR,
+				JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER, JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS,
+				JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS, JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+				JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+				JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS, JsonReadFeature.ALLOW_MISSING_VALUES,
+				JsonReadFeature.ALLOW_TRAILING_COMMA)
+		.build();
+
+	private static final String NOT_AN_OBJECT = "The body must be a JSON object of user_metadata keys.";
+
+	private final JsonNodeFactory nodes = STRICT.getNodeFactory();
+
+	private final Violations violations;
+
+	private final int maxDepth;
+
+	private StrictJsonReader(Violations violations, int maxDepth) {
+		this.violations = violations;
+		this.maxDepth = maxDepth;
+	}
+
+	/**
+	 * The body's object, with the violations of the member rules added to
+	 * {@code violations}.
+	 * @throws InvalidMetadataException if the body is not one strict JSON object or nests
+	 * deeper than {@code maxDepth} (the body object is depth 1)
+	 */
+	static ObjectNode read(String body, Violations violations, int maxDepth) {
+		return new StrictJsonReader(violations, maxDepth).read(body);
+	}
+
+	/** The mapper whose output the stored metadata is measured with. */
+	static JsonMapper mapper() {
+		return STRICT;
+	}
+
+	private ObjectNode read(String body) {
+		if (body.isBlank()) {
+			throw this.violations.refusal("", NOT_AN_OBJECT);
+		}
+		JsonParser parser = STRICT.createParser(body);
+		try {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw this.violations.refusal("", NOT_AN_OBJECT);
+			}
+			ObjectNode root = readObject(parser, "", 1);
+			if (parser.nextToken() != null) {
+				throw this.violations.refusal("", "Nothing may follow the JSON object.");
+			}
+			return root;
+		}
+		catch (JacksonException ex) {
+			// where the parser was names the member; its message quotes the body: not
+			// repeated
+			throw this.violations.refusal(parser.streamReadContext().pathAsPointer().toString(),
+					"Not valid JSON (RFC 8259) here.");
+		}
+		finally {
+			parser.close();
+		}
+	}
+
+	private ObjectNode readObject(JsonParser parser, String at, int depth) {
+		ObjectNode object = this.nodes.objectNode();
+		Set<String> names = new HashSet<>();
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			String path = MetadataPatch.pointer(at, name);
+			KeyRules.check(name, path, this.violations);
+			if (!names.add(name)) {
+				this.violations.add(path, "Duplicate key: each key may appear once per object.");
+			}
+			object.set(name, readValue(parser, parser.nextToken(), path, depth));
+		}
+		return object;
+	}
+
+	private ArrayNode readArray(JsonParser parser, String at, int depth) {
+		ArrayNode array = this.nodes.arrayNode();
+		JsonToken token;
+		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+			array.add(readValue(parser, token, at + "/" + array.size(), depth));
+		}
+		return array;
+	}
+
+	private JsonNode readValue(JsonParser parser, JsonToken token, String path, int parentDepth) {
+		switch (token) {
+			case START_OBJECT, START_ARRAY -> {
+				if (parentDepth + 1 > this.maxDepth) {
+					throw this.violations.refusal(path, "Nesting deeper than " + this.maxDepth + " levels.");
+				}
+				return (token == JsonToken.START_OBJECT) ? readObject(parser, path, parentDepth + 1)
+						: readArray(parser, path, parentDepth + 1);
+			}
+			case VALUE_STRING -> {
+				String value = parser.getString();
+				String problem = CodePoints.valueProblem(value);
+				if (problem != null) {
+					this.violations.add(path, problem);
+				}
+				return this.nodes.stringNode(value);
+			}
+			case VALUE_NUMBER_INT -> {
+				return integer(parser, path);
+			}
+			case VALUE_NUMBER_FLOAT -> {
+				return fraction(parser, path);
+			}
+			case VALUE_TRUE, VALUE_FALSE -> {
+				return this.nodes.booleanNode(token == JsonToken.VALUE_TRUE);
+			}
+			case VALUE_NULL -> {
+				return this.nodes.nullNode();
+			}
+			default -> throw this.violations.refusal(path, "Not valid JSON (RFC 8259) here.");
+		}
+	}
+
+	private JsonNode integer(JsonParser parser, String path) {
+		if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+				|| Math.abs(parser.getLongValue()) > MAX_SAFE_INTEGER) {
+			this.violations.add(path, "Integers must be within ±(2^53−1) to keep their exact value.");
+			return this.nodes.nullNode();
+		}
+		long value = parser.getLongValue();
+		// the node type readTree would give, so that equal bodies give equal trees
+		return (value == (int) value) ? this.nodes.numberNode((int) value) : this.nodes.numberNode(value);
+	}
+
+	private JsonNode fraction(JsonParser parser, String path) {
+		BigDecimal exact;
+		try {
+			exact = parser.getDecimalValue();
+		}
+		catch (NumberFormatException ex) {
+			// an exponent beyond what BigDecimal holds, e.g. 1e99999999999
+			this.violations.add(path, "Numbers must be finite as a 64-bit double.");
+			return this.nodes.nullNode();
+		}
+		double value = exact.doubleValue();
+		if (Double.isInfinite(value)) {
+			this.violations.add(path, "Numbers must be finite as a 64-bit double.");
+			return this.nodes.nullNode();
+		}
+		if (value == 0 && exact.signum() != 0) {
+			this.violations.add(path, "Numbers this close to zero would be stored as 0.");
+			return this.nodes.nullNode();
+		}
+		return this.nodes.numberNode((value == 0) ? 0.0 : value);
+	}
+
+}
