@@ -11,8 +11,10 @@ import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The CSRF half of the security chain, for an SPA: every unsafe method must echo the
@@ -26,8 +28,20 @@ public class CsrfSecurity {
 	private static final ServerWebExchangeMatcher BACKCHANNEL_LOGOUT = ServerWebExchangeMatchers
 		.pathMatchers(HttpMethod.POST, "/bff/backchannel-logout");
 
-	static final ServerWebExchangeMatcher PROTECTED = new AndServerWebExchangeMatcher(
-			CsrfWebFilter.DEFAULT_CSRF_MATCHER, new NegatedServerWebExchangeMatcher(BACKCHANNEL_LOGOUT));
+	/**
+	 * Unsafe methods, except the back-channel logout: what a browser must not send
+	 * cross-site.
+	 */
+	static final ServerWebExchangeMatcher UNSAFE = new AndServerWebExchangeMatcher(CsrfWebFilter.DEFAULT_CSRF_MATCHER,
+			new NegatedServerWebExchangeMatcher(BACKCHANNEL_LOGOUT));
+
+	/**
+	 * Unsafe requests that carry a session of ours: only those need its token. Without a
+	 * session there is nothing a forged request could act as (the API answers 401 and the
+	 * logout has nothing to end), and an SPA whose session ended must be told to sign in
+	 * again, not that its request was forged.
+	 */
+	static final ServerWebExchangeMatcher PROTECTED = new AndServerWebExchangeMatcher(UNSAFE, CsrfSecurity::hasSession);
 
 	private final SessionCsrfTokenRepository tokens;
 
@@ -44,8 +58,13 @@ public class CsrfSecurity {
 			.requireCsrfProtectionMatcher(PROTECTED)
 			.accessDeniedHandler(
 					(exchange, denied) -> this.problems.write(exchange, Problems.csrfRejected()).then(Mono.empty())))
-			.addFilterBefore(new FetchSiteWebFilter(PROTECTED, this.problems), SecurityWebFiltersOrder.CSRF)
+			.addFilterBefore(new FetchSiteWebFilter(UNSAFE, this.problems), SecurityWebFiltersOrder.CSRF)
 			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF);
+	}
+
+	private static Mono<MatchResult> hasSession(ServerWebExchange exchange) {
+		return exchange.getSession()
+			.flatMap((session) -> session.isStarted() ? MatchResult.match() : MatchResult.notMatch());
 	}
 
 }

@@ -74,7 +74,8 @@ class SessionCsrfTests extends GatewayTestSupport {
 	}
 
 	@Test
-	void logoutWhenDoneThenXsrfCookieExpiredAndOldPairRefused() {
+	void logoutWhenDoneThenXsrfCookieExpiredAndOldPairWorthNothing() {
+		stubPatch();
 		Browser alice = browser().login("auth0|alice", 3600);
 		String token = alice.xsrf();
 		String session = alice.sessionId();
@@ -88,15 +89,70 @@ class SessionCsrfTests extends GatewayTestSupport {
 			.getFirst("XSRF-TOKEN");
 		assertThat(expired).isNotNull();
 		assertThat(expired.getMaxAge()).isZero();
-		this.client.post()
-			.uri("/bff/logout")
+		// the session is gone, so its token protects nothing and relays nothing
+		this.client.patch()
+			.uri("/me/metadata")
 			.header(HttpHeaders.ACCEPT, "application/json")
 			.header("X-XSRF-TOKEN", token)
 			.cookie(Browser.SESSION_COOKIE, session)
 			.cookie("XSRF-TOKEN", token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JSON)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenSessionEndedThenLoginRequiredNotCsrfProblem() {
+		// An SPA whose session ended (idle, lifetime, back-channel logout) still sends
+		// its
+		// last token: it must be told to sign in again, not that its request was forged.
+		stubPatch();
+		this.client.patch()
+			.uri("/me/metadata")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.header("X-XSRF-TOKEN", "from-a-session-that-ended")
+			.cookie(Browser.SESSION_COOKIE, "session-that-ended")
+			.cookie("XSRF-TOKEN", "from-a-session-that-ended")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JSON)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void logoutWhenSessionAlreadyEndedThenRedirectNotForbidden() {
+		this.client.post()
+			.uri("/bff/logout")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.header("X-XSRF-TOKEN", "from-a-session-that-ended")
+			.cookie(Browser.SESSION_COOKIE, "session-that-ended")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.redirect")
+			.exists();
+	}
+
+	@Test
+	void patchMetadataWhenSignedInWithoutTokenThenForbidden() {
+		stubPatch();
+		Browser alice = browser().login("auth0|alice", 3600);
+		alice.method(HttpMethod.PATCH, "/me/metadata")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JSON)
 			.exchange()
 			.expectStatus()
 			.isForbidden();
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
 	}
 
 	@Test
