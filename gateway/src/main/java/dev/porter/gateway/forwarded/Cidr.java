@@ -1,9 +1,8 @@
 package dev.porter.gateway.forwarded;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
+import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,9 +13,6 @@ import org.jspecify.annotations.Nullable;
  * @param prefixLength how many leading bits must match
  */
 record Cidr(byte[] network, int prefixLength) {
-
-	// Digits, hex, dots and colons only: InetAddress would resolve anything else via DNS.
-	private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F.:]+");
 
 	Cidr {
 		if (prefixLength < 0 || prefixLength > network.length * 8) {
@@ -40,16 +36,9 @@ record Cidr(byte[] network, int prefixLength) {
 	/** The address an IP literal names, or {@code null} for anything else (never DNS). */
 	static @Nullable InetAddress literal(String text) {
 		String bare = (text.startsWith("[") && text.endsWith("]")) ? text.substring(1, text.length() - 1) : text;
-		if (bare.isEmpty() || !LITERAL.matcher(bare).matches()
-				|| (bare.indexOf(':') < 0 && bare.chars().filter((c) -> c == '.').count() != 3)) {
-			return null;
-		}
-		try {
-			return InetAddress.getByName(bare);
-		}
-		catch (UnknownHostException ex) {
-			return null;
-		}
+		// Netty's parser only reads literals; InetAddress.getByName would resolve a
+		// hex-only name such as "ab.cd.beef.cafe" through DNS, on an event loop.
+		return NetUtil.createInetAddressFromIpAddressString(bare);
 	}
 
 	boolean contains(InetAddress address) {

@@ -68,6 +68,21 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("10.0.0.1");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "ab.cd.beef.cafe", "999.1.1.1", "1.2.3.4.5", "dead::beef::1", "[1.2.3.4]x" })
+	void literalWhenTextOnlyLooksLikeAnAddressThenNoneAndNoLookup(String text) {
+		// hex-only names are real DNS names (".cafe" is a TLD): resolving them would
+		// block
+		// an event loop and could name a trusted proxy
+		assertThat(Cidr.literal(text)).isNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "203.0.113.9", "[2001:db8::1]", "2001:db8::1", "::ffff:10.0.0.1" })
+	void literalWhenIpLiteralThenAddress(String text) {
+		assertThat(Cidr.literal(text)).isNotNull();
+	}
+
 	@Test
 	void applyWhenNoProxiesConfiguredThenEveryPeerUntrusted() {
 		TrustedForwardedHeaderTransformer none = new TrustedForwardedHeaderTransformer(
