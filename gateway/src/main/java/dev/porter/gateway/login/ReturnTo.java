@@ -1,5 +1,7 @@
 package dev.porter.gateway.login;
 
+import java.nio.charset.StandardCharsets;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +16,11 @@ record ReturnTo(String path) {
 
 	static final ReturnTo ROOT = new ReturnTo("/");
 
-	private static final int MAX_LENGTH = 2048;
+	/**
+	 * In UTF-8 bytes, not characters: the path travels encrypted in the pending-login
+	 * cookie, which must stay within the 4096 bytes every browser keeps.
+	 */
+	private static final int MAX_BYTES = 2048;
 
 	ReturnTo {
 		if (!isLocalPath(path)) {
@@ -34,7 +40,8 @@ record ReturnTo(String path) {
 	}
 
 	static boolean isLocalPath(String candidate) {
-		if (candidate.length() > MAX_LENGTH || !candidate.startsWith("/")) {
+		if (candidate.length() > MAX_BYTES || !candidate.startsWith("/")
+				|| candidate.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
 			return false;
 		}
 		if (candidate.length() > 1 && (candidate.charAt(1) == '/' || candidate.charAt(1) == '\\')) {

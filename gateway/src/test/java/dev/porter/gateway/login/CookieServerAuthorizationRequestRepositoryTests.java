@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,6 +73,26 @@ class CookieServerAuthorizationRequestRepositoryTests {
 			.assertNext((loaded) -> assertThat(loaded.<String>getAttribute(LoginSessionAttributes.RETURN_TO))
 				.isEqualTo(longest))
 			.verifyComplete();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "é", "語", "😀", "%C3%A9" })
+	void saveWhenReturnToIsNonAsciiThenEveryAcceptedOneFitsTheBrowsersLimit(String unit) {
+		// the longest run of this unit ReturnTo still accepts: a crafted link must not be
+		// able to make the login cookie too big for the browser to keep
+		String longest = "/";
+		while (ReturnTo.parse(longest + unit) != null) {
+			longest += unit;
+		}
+		String returnTo = longest;
+		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.from(request())
+			.attributes((attributes) -> attributes.put(LoginSessionAttributes.RETURN_TO, returnTo))
+			.build();
+
+		ResponseCookie cookie = save(request);
+
+		assertThat(returnTo.length()).as("some of it is accepted").isGreaterThan(1);
+		assertThat(cookie.getName().length() + cookie.getValue().length()).isLessThanOrEqualTo(4096);
 	}
 
 	@Test
