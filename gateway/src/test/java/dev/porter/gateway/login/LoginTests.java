@@ -115,6 +115,26 @@ class LoginTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void callbackWhenBrowserCarriesAttackersRealSessionIdThenVictimsLoginIsNotReachableThroughIt() {
+		// Anonymous visitors hold no session, so the id an attacker can plant is one of a
+		// real (their own) signed-in session.
+		String planted = browser().login("auth0|mallory", 3600).sessionId();
+		Browser victim = browser();
+		victim.cookies().put(Browser.SESSION_COOKIE, planted);
+
+		victim.login("auth0|alice", 3600);
+
+		assertThat(victim.sessionId()).isNotBlank().isNotEqualTo(planted);
+		this.client.get()
+			.uri("/bff/session")
+			.cookie(Browser.SESSION_COOKIE, planted)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+	}
+
+	@Test
 	void callbackWhenIdTokenNonceDiffersThenLoginFailsAndNoSession() {
 		Callback callback = callback("c",
 				(nonce) -> TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600));
