@@ -32,6 +32,16 @@ public final class DevIdpFaults {
 			.PUT(HttpRequest.BodyPublishers.ofString("{\"error_rate\":1.0,\"error_status\":503}")));
 	}
 
+	/**
+	 * Every call of the group answers only after {@code latency} (dev-idp still does the
+	 * work afterwards: a refresh rotates the token even when the caller gave up).
+	 */
+	public void slowDown(String group, Duration latency) {
+		send(HttpRequest.newBuilder(this.devIdp.resolve("/dev/faults/" + group))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"latency_ms\":" + latency.toMillis() + "}")));
+	}
+
 	public void clear() {
 		send(HttpRequest.newBuilder(this.devIdp.resolve("/dev/faults")).DELETE());
 	}

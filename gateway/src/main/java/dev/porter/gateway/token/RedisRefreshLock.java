@@ -28,11 +28,16 @@ class RedisRefreshLock implements RefreshLock {
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final Duration wait;
+	private final Duration lease;
 
-	RedisRefreshLock(ReactiveStringRedisTemplate redis, Duration wait) {
+	/**
+	 * @param lease how long a holder may keep the lock (and a waiter polls for it):
+	 * longer than a refresh may take, so that no other instance presents the same refresh
+	 * token while the IdP may still answer
+	 */
+	RedisRefreshLock(ReactiveStringRedisTemplate redis, Duration lease) {
 		this.redis = redis;
-		this.wait = wait;
+		this.lease = lease;
 	}
 
 	@Override
@@ -44,10 +49,10 @@ class RedisRefreshLock implements RefreshLock {
 	}
 
 	private Mono<Boolean> acquire(String key, String owner) {
-		return Mono.defer(() -> this.redis.opsForValue().setIfAbsent(key, owner, this.wait))
+		return Mono.defer(() -> this.redis.opsForValue().setIfAbsent(key, owner, this.lease))
 			.filter(Boolean::booleanValue)
 			.repeatWhenEmpty((attempts) -> attempts.delayElements(POLL))
-			.timeout(this.wait)
+			.timeout(this.lease)
 			.onErrorMap((ex) -> new ProblemException(Problems.identityProviderUnavailable(), ex));
 	}
 

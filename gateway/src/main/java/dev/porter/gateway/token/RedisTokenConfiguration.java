@@ -17,7 +17,7 @@ class RedisTokenConfiguration {
 
 	@Bean
 	RefreshLock redisRefreshLock(ReactiveStringRedisTemplate redis, TokenProperties properties) {
-		return new RedisRefreshLock(redis, properties.refreshWait());
+		return new RedisRefreshLock(redis, properties.lockLease());
 	}
 
 }

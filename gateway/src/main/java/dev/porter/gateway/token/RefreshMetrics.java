@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code porter.token.refreshes{outcome}}: {@code done} (a call to the IdP that
  * succeeded), {@code coalesced} (a request that shared another's refresh),
- * {@code failed}.
+ * {@code failed}, {@code deferred} (a request answered without an attempt because its
+ * session was backing off after failures).
  */
 @Component
 class RefreshMetrics {
@@ -19,10 +20,13 @@ class RefreshMetrics {
 
 	private final Counter failed;
 
+	private final Counter deferred;
+
 	RefreshMetrics(MeterRegistry registry) {
 		this.done = counter(registry, "done");
 		this.coalesced = counter(registry, "coalesced");
 		this.failed = counter(registry, "failed");
+		this.deferred = counter(registry, "deferred");
 	}
 
 	private static Counter counter(MeterRegistry registry, String outcome) {
@@ -42,6 +46,10 @@ class RefreshMetrics {
 
 	void failed() {
 		this.failed.increment();
+	}
+
+	void deferred() {
+		this.deferred.increment();
 	}
 
 }

@@ -1,8 +1,13 @@
 package dev.porter.gateway.token;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,11 +22,14 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
- * The tokens of the request's session, kept by
- * {@link WebSessionServerOAuth2AuthorizedClientRepository}. With sessions in Redis each
- * request holds its own copy of the session, so {@link #reload} reads the stored one
- * (another instance may have refreshed meanwhile) and {@link #save} writes through at
- * once rather than at the end of the request.
+ * The tokens of a session, kept by
+ * {@link WebSessionServerOAuth2AuthorizedClientRepository} under {@link #ATTRIBUTE}, and
+ * the session's {@link RefreshBackoff}. A refresh outlives the request that started it,
+ * so {@link #reload} and the writes work on the session in the store, never on a
+ * request's copy: in memory every request of a session shares the store's one
+ * {@link WebSession} object; with Redis each request holds its own copy, so they read and
+ * write the stored session by id (another instance may have refreshed meanwhile, and the
+ * request may be long gone when the refresh ends).
  */
 @Component
 class SessionTokens {
@@ -32,6 +40,10 @@ class SessionTokens {
 	 */
 	static final String ATTRIBUTE = WebSessionServerOAuth2AuthorizedClientRepository.class.getName()
 			+ ".AUTHORIZED_CLIENTS";
+
+	static final String BACKOFF_FAILURES = "porter.token.refresh-failures";
+
+	static final String BACKOFF_NOT_BEFORE = "porter.token.refresh-not-before";
 
 	private final ServerOAuth2AuthorizedClientRepository repository;
 
@@ -49,28 +61,99 @@ class SessionTokens {
 	}
 
 	/**
-	 * The session's tokens as stored now; empty when the session or its tokens are gone.
+	 * The backoff as the request's copy of the session saw it when the request began:
+	 * enough to turn a request away quickly, not to decide on a refresh.
 	 */
-	Mono<OAuth2AuthorizedClient> reload(ServerWebExchange exchange, Authentication authentication) {
-		ReactiveSessionRepository<? extends Session> shared = this.sharedSessions.getIfAvailable();
-		if (shared == null) {
-			// In memory every request of a session shares one WebSession object: it is
-			// always current.
-			return load(exchange, authentication);
-		}
-		return exchange.getSession()
-			.flatMap((session) -> shared.findById(session.getId()))
-			.mapNotNull((stored) -> (stored.getAttribute(ATTRIBUTE) instanceof Map<?, ?> clients && clients
-				.get(DiscoveredClientRegistrationRepository.REGISTRATION_ID) instanceof OAuth2AuthorizedClient client)
-						? client : null);
+	static RefreshBackoff backoff(WebSession session) {
+		return backoff(session::getAttribute);
 	}
 
-	Mono<Void> save(ServerWebExchange exchange, Authentication authentication, OAuth2AuthorizedClient client) {
-		Mono<Void> saved = this.repository.saveAuthorizedClient(client, authentication, exchange);
-		if (this.sharedSessions.getIfAvailable() == null) {
-			return saved;
+	/**
+	 * The session's tokens and backoff as stored now; empty when the session or its
+	 * tokens are gone.
+	 */
+	Mono<Stored> reload(WebSession session) {
+		ReactiveSessionRepository<? extends Session> shared = this.sharedSessions.getIfAvailable();
+		if (shared == null) {
+			return Mono.justOrEmpty(stored(session::getAttribute));
 		}
-		return saved.then(exchange.getSession().flatMap(WebSession::save));
+		return shared.findById(session.getId()).mapNotNull((stored) -> stored(stored::getAttribute));
+	}
+
+	/** Stores refreshed tokens and clears the backoff: the refresh worked. */
+	Mono<Void> store(WebSession session, OAuth2AuthorizedClient client) {
+		return update(session, (get, set) -> {
+			Map<String, Object> clients = new HashMap<>();
+			if (get.apply(ATTRIBUTE) instanceof Map<?, ?> existing) {
+				existing.forEach((key, value) -> clients.put(String.valueOf(key), value));
+			}
+			clients.put(DiscoveredClientRegistrationRepository.REGISTRATION_ID, client);
+			set.accept(ATTRIBUTE, clients);
+			set.accept(BACKOFF_FAILURES, null);
+			set.accept(BACKOFF_NOT_BEFORE, null);
+		});
+	}
+
+	Mono<Void> store(WebSession session, RefreshBackoff backoff) {
+		return update(session, (get, set) -> {
+			set.accept(BACKOFF_FAILURES, backoff.failures());
+			set.accept(BACKOFF_NOT_BEFORE, backoff.notBefore().toEpochMilli());
+		});
+	}
+
+	/**
+	 * Applies {@code change} (a getter and a setter; a {@code null} value removes) to the
+	 * stored session, if it still exists: an ended session is not brought back.
+	 */
+	private Mono<Void> update(WebSession session,
+			BiConsumer<Function<String, @Nullable Object>, BiConsumer<String, @Nullable Object>> change) {
+		ReactiveSessionRepository<? extends Session> shared = this.sharedSessions.getIfAvailable();
+		if (shared == null) {
+			return Mono.fromRunnable(() -> change.accept(session::getAttribute, (name, value) -> {
+				if (value == null) {
+					session.getAttributes().remove(name);
+				}
+				else {
+					session.getAttributes().put(name, value);
+				}
+			}));
+		}
+		return saveStored(shared, session.getId(), change);
+	}
+
+	private static <S extends Session> Mono<Void> saveStored(ReactiveSessionRepository<S> shared, String id,
+			BiConsumer<Function<String, @Nullable Object>, BiConsumer<String, @Nullable Object>> change) {
+		return shared.findById(id).flatMap((stored) -> {
+			change.accept(stored::getAttribute, (name, value) -> {
+				if (value == null) {
+					stored.removeAttribute(name);
+				}
+				else {
+					stored.setAttribute(name, value);
+				}
+			});
+			return shared.save(stored);
+		});
+	}
+
+	private static @Nullable Stored stored(Function<String, @Nullable Object> attributes) {
+		if (attributes.apply(ATTRIBUTE) instanceof Map<?, ?> clients && clients
+			.get(DiscoveredClientRegistrationRepository.REGISTRATION_ID) instanceof OAuth2AuthorizedClient client) {
+			return new Stored(client, backoff(attributes));
+		}
+		return null;
+	}
+
+	private static RefreshBackoff backoff(Function<String, @Nullable Object> attributes) {
+		if (attributes.apply(BACKOFF_FAILURES) instanceof Integer failures
+				&& attributes.apply(BACKOFF_NOT_BEFORE) instanceof Long notBefore) {
+			return new RefreshBackoff(failures, Instant.ofEpochMilli(notBefore));
+		}
+		return RefreshBackoff.NONE;
+	}
+
+	/** A session's tokens and refresh backoff as stored. */
+	record Stored(OAuth2AuthorizedClient client, RefreshBackoff backoff) {
 	}
 
 }

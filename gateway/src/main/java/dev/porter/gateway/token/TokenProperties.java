@@ -2,7 +2,9 @@ package dev.porter.gateway.token;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,11 +15,37 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param refreshAhead an access token expiring within this is refreshed before it is
  * relayed
- * @param refreshWait how long a request waits for another request's (or instance's)
- * refresh of the same session
+ * @param refreshWait how long a request waits for its session's refresh (its own, another
+ * request's or another instance's) before it answers without it
+ * @param refreshTimeout how long the refresh call itself may take: it runs on after the
+ * requests waiting for it gave up, so that the rotated refresh token is stored
+ * @param refreshBackoff the wait after a failed refresh before the session's next attempt
+ * @param refreshBackoffMax the longest such wait (it doubles with each failure in a row)
  */
 @Validated
 @ConfigurationProperties("porter.token")
 public record TokenProperties(@NotNull(message = "set TOKEN_REFRESH_AHEAD") @DefaultValue("60s") Duration refreshAhead,
-		@NotNull(message = "set TOKEN_REFRESH_WAIT") @DefaultValue("10s") Duration refreshWait) {
+		@NotNull(message = "set TOKEN_REFRESH_WAIT") @DurationMin(millis = 1,
+				message = "TOKEN_REFRESH_WAIT must be positive") @DefaultValue("10s") Duration refreshWait,
+		@NotNull(message = "set TOKEN_REFRESH_TIMEOUT") @DurationMin(millis = 1,
+				message = "TOKEN_REFRESH_TIMEOUT must be positive") @DefaultValue("30s") Duration refreshTimeout,
+		@NotNull(message = "set TOKEN_REFRESH_BACKOFF") @DurationMin(millis = 1,
+				message = "TOKEN_REFRESH_BACKOFF must be positive") @DefaultValue("1s") Duration refreshBackoff,
+		@NotNull(message = "set TOKEN_REFRESH_BACKOFF_MAX") @DefaultValue("1m") Duration refreshBackoffMax) {
+
+	@AssertTrue(message = "TOKEN_REFRESH_BACKOFF_MAX must not be shorter than TOKEN_REFRESH_BACKOFF")
+	boolean isBackoffMaxAtLeastBackoff() {
+		return this.refreshBackoff == null || this.refreshBackoffMax == null
+				|| this.refreshBackoffMax.compareTo(this.refreshBackoff) >= 0;
+	}
+
+	/**
+	 * How long a refresh may hold its session's cluster-wide lock: the call's timeout
+	 * plus the request wait as a margin for reading and writing the session, so that no
+	 * other instance presents the same refresh token while the call may still succeed.
+	 */
+	Duration lockLease() {
+		return this.refreshTimeout.plus(this.refreshWait);
+	}
+
 }

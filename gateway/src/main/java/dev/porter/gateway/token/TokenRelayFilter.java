@@ -53,7 +53,7 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 	private Mono<String> accessToken(ServerWebExchange exchange, Authentication authentication) {
 		return this.tokens.load(exchange, authentication)
 			.flatMap((client) -> this.refresher.needsRefresh(client.getAccessToken())
-					? this.refresher.refresh(exchange, authentication) : Mono.just(client))
+					? this.refresher.refresh(exchange, client) : Mono.just(client))
 			.map((OAuth2AuthorizedClient client) -> client.getAccessToken().getTokenValue());
 	}
 

@@ -94,11 +94,11 @@ class RefreshTests extends GatewayTestSupport {
 	}
 
 	@Test
-	void getMeWhenRefreshHangsThenRelaysTheStillValidTokenAtTheIdpTimeout() {
+	void getMeWhenRefreshHangsThenRelaysTheStillValidTokenAtTheEndOfTheRequestsWait() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = browser().login("auth0|alice", 30);
-		// Longer than the IdP client's 5 s response timeout, shorter than the test
-		// client's.
+		// Longer than the request waits for its refresh (TOKEN_REFRESH_WAIT, 10 s),
+		// shorter than the test client's timeout.
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))

@@ -1,0 +1,282 @@
+package dev.porter.gateway.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
+import org.springframework.web.server.session.InMemoryWebSessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link TokenRefresher}'s failure policy in virtual time: Reactor's timers and the
+ * refresher's {@link Clock} both read one {@link VirtualTimeScheduler}. The IdP is a
+ * function that counts its calls.
+ */
+class RefreshBackoffTests {
+
+	/**
+	 * Virtual time starts now: the token responses of Spring Security compute their
+	 * expiry from the real clock.
+	 */
+	private Instant start;
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private VirtualTimeScheduler time;
+
+	private final AtomicInteger idpCalls = new AtomicInteger();
+
+	private Function<OAuth2RefreshTokenGrantRequest, Mono<OAuth2AccessTokenResponse>> idp;
+
+	private TokenRefresher refresher;
+
+	private WebSession session;
+
+	@BeforeEach
+	void setUp() {
+		this.start = Instant.now();
+		this.time = VirtualTimeScheduler.getOrSet();
+		Clock clock = new Clock() {
+
+			@Override
+			public Instant instant() {
+				return RefreshBackoffTests.this.start
+					.plusMillis(RefreshBackoffTests.this.time.now(TimeUnit.MILLISECONDS));
+			}
+
+			@Override
+			public ZoneOffset getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+
+		};
+		SessionTokens tokens = new SessionTokens(new WebSessionServerOAuth2AuthorizedClientRepository(),
+				new DefaultListableBeanFactory().getBeanProvider(org.springframework.core.ResolvableType
+					.forClassWithGenerics(org.springframework.session.ReactiveSessionRepository.class,
+							org.springframework.session.Session.class)));
+		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
+				Duration.ofSeconds(1), Duration.ofSeconds(8));
+		this.refresher = new TokenRefresher((request) -> {
+			this.idpCalls.incrementAndGet();
+			return this.idp.apply(request);
+		}, tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()), clock);
+		this.session = new InMemoryWebSessionStore().createWebSession().block();
+		this.session.start();
+	}
+
+	@AfterEach
+	void tearDown() {
+		VirtualTimeScheduler.reset();
+	}
+
+	@Test
+	void refreshWhenIdpFailsThenRetryAfterAndOneAttemptPerGrowingBackoffUpToTheCap() {
+		store(client("at-0", "rt-0", now().minusSeconds(1)));
+		this.idp = (request) -> Mono.error(unavailable());
+
+		assertUnavailable(refresh(), 1);
+		assertThat(this.idpCalls).hasValue(1);
+		advance(Duration.ofMillis(500));
+		assertUnavailable(refresh(), 1);
+		assertThat(this.idpCalls).as("within the first backoff").hasValue(1);
+
+		// Each attempt at the end of its backoff fails again: 2 s, 4 s, 8 s, then capped
+		// at 8 s.
+		long[] backoffs = { 2, 4, 8, 8 };
+		Duration waited = Duration.ofMillis(500);
+		for (int i = 0; i < backoffs.length; i++) {
+			advance(waited);
+			assertUnavailable(refresh(), backoffs[i]);
+			assertThat(this.idpCalls).hasValue(i + 2);
+			waited = Duration.ofSeconds(backoffs[i]);
+			advance(waited.minusMillis(1));
+			assertUnavailable(refresh(), 1);
+			assertThat(this.idpCalls).as("1 ms before the end of backoff %d", i + 2).hasValue(i + 2);
+			waited = Duration.ofMillis(1);
+		}
+	}
+
+	@Test
+	void refreshWhenIdpRecoversThenFreshTokenAndBackoffStartsOverAtOneSecond() {
+		store(client("at-0", "rt-0", now().minusSeconds(1)));
+		this.idp = (request) -> Mono.error(unavailable());
+		assertUnavailable(refresh(), 1);
+		advance(Duration.ofSeconds(1));
+		assertUnavailable(refresh(), 2);
+
+		advance(Duration.ofSeconds(2));
+		this.idp = (request) -> Mono.just(response("at-1", "rt-1", 120));
+		StepVerifier.create(refresh())
+			.assertNext((client) -> assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-1"))
+			.verifyComplete();
+		assertThat(stored().getRefreshToken().getTokenValue()).isEqualTo("rt-1");
+		assertThat(SessionTokens.backoff(this.session)).isEqualTo(RefreshBackoff.NONE);
+
+		// past the fresh token's expiry (Spring Security dates it from the real clock)
+		advance(Duration.between(now(), stored().getAccessToken().getExpiresAt()).plusSeconds(1));
+		this.idp = (request) -> Mono.error(unavailable());
+		assertUnavailable(refresh(), 1);
+		assertThat(this.idpCalls).hasValue(4);
+	}
+
+	@Test
+	void refreshWhenIdpFailsWhileAccessTokenStillValidThenRelaysItWithoutAnotherAttempt() {
+		OAuth2AuthorizedClient current = client("at-0", "rt-0", now().plusSeconds(30));
+		store(current);
+		this.idp = (request) -> Mono.error(unavailable());
+
+		StepVerifier.create(refresh()).expectNext(current).verifyComplete();
+		advance(Duration.ofMillis(900));
+		StepVerifier.create(refresh()).expectNext(current).verifyComplete();
+
+		assertThat(this.idpCalls).hasValue(1);
+	}
+
+	@Test
+	void refreshWhenIdpAnswersAfterTheRequestsGaveUpThenItsTokenIsStoredAndNotFetchedAgain() {
+		store(client("at-0", "rt-0", now().minusSeconds(1)));
+		AtomicInteger cancelled = new AtomicInteger();
+		this.idp = (request) -> Mono.delay(Duration.ofSeconds(12), this.time)
+			.map((ignored) -> response("at-1", "rt-1", 120))
+			.doOnCancel(cancelled::incrementAndGet);
+
+		Mono<OAuth2AuthorizedClient> first = refresh();
+		Mono<OAuth2AuthorizedClient> second = refresh();
+		StepVerifier.create(first)
+			.then(() -> advance(WAIT))
+			.expectErrorSatisfies((ex) -> assertThat(retryAfter(ex)).isEqualTo("1"))
+			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(second)
+			.then(() -> advance(Duration.ofSeconds(2)))
+			.assertNext((client) -> assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-1"))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+
+		assertThat(stored().getRefreshToken().getTokenValue()).isEqualTo("rt-1");
+		assertThat(cancelled).as("the IdP call was never abandoned").hasValue(0);
+		assertThat(this.idpCalls).hasValue(1);
+	}
+
+	@Test
+	void refreshWhenRefreshTokenRejectedThenSessionEndsWith401AndNoBackoff() {
+		store(client("at-0", "rt-0", now().minusSeconds(1)));
+		this.idp = (request) -> Mono
+			.error(new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT)));
+
+		StepVerifier.create(refresh())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(TokenRefresher.SessionEnded.class)
+				.extracting((error) -> ((TokenRefresher.SessionEnded) error).getStatusCode().value())
+				.isEqualTo(401))
+			.verify();
+		assertThat(this.session.isExpired() || this.session.getAttributes().isEmpty()).isTrue();
+	}
+
+	private Mono<OAuth2AuthorizedClient> refresh() {
+		ServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
+			.session(this.session)
+			.build();
+		return this.refresher.refresh(exchange, stored());
+	}
+
+	private void assertUnavailable(Mono<OAuth2AuthorizedClient> refresh, long retryAfterSeconds) {
+		StepVerifier.create(refresh)
+			.expectErrorSatisfies(
+					(ex) -> assertThat(retryAfter(ex)).as("Retry-After").isEqualTo(Long.toString(retryAfterSeconds)))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static String retryAfter(Throwable ex) {
+		assertThat(ex).isInstanceOf(dev.porter.gateway.problem.ProblemException.class);
+		dev.porter.gateway.problem.ProblemException problem = (dev.porter.gateway.problem.ProblemException) ex;
+		assertThat(problem.getStatusCode().value()).isEqualTo(503);
+		return problem.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+	}
+
+	private void advance(Duration duration) {
+		this.time.advanceTimeBy(duration);
+	}
+
+	private Instant now() {
+		return this.start.plusMillis(this.time.now(TimeUnit.MILLISECONDS));
+	}
+
+	private void store(OAuth2AuthorizedClient client) {
+		Map<String, Object> clients = new HashMap<>();
+		clients.put(DiscoveredClientRegistrationRepository.REGISTRATION_ID, client);
+		this.session.getAttributes().put(SessionTokens.ATTRIBUTE, clients);
+	}
+
+	private OAuth2AuthorizedClient stored() {
+		Map<?, ?> clients = this.session.getAttribute(SessionTokens.ATTRIBUTE);
+		return (OAuth2AuthorizedClient) clients.get(DiscoveredClientRegistrationRepository.REGISTRATION_ID);
+	}
+
+	private OAuth2AuthorizedClient client(String accessToken, String refreshToken, Instant expiresAt) {
+		return new OAuth2AuthorizedClient(
+				registration(), "auth0|alice", new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, accessToken,
+						expiresAt.minusSeconds(300), expiresAt),
+				new OAuth2RefreshToken(refreshToken, expiresAt.minusSeconds(300)));
+	}
+
+	private OAuth2AccessTokenResponse response(String accessToken, String refreshToken, long expiresIn) {
+		return OAuth2AccessTokenResponse.withToken(accessToken)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.expiresIn(expiresIn)
+			.refreshToken(refreshToken)
+			.build();
+	}
+
+	private static ClientRegistration registration() {
+		return ClientRegistration.withRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
+			.clientId("porter-gateway")
+			.clientSecret("secret")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://localhost/login/oauth2/code/auth0")
+			.authorizationUri("http://idp/authorize")
+			.tokenUri("http://idp/oauth/token")
+			.build();
+	}
+
+	private static OAuth2AuthorizationException unavailable() {
+		return new OAuth2AuthorizationException(new OAuth2Error("temporarily_unavailable"));
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenPropertiesTests {
+
+	private final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+
+	@Test
+	void validateWhenBackoffMaxShorterThanBackoffThenViolationNamesTheVariable() {
+		assertThat(messages(new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30),
+				Duration.ofSeconds(5), Duration.ofSeconds(2))))
+			.containsExactly("TOKEN_REFRESH_BACKOFF_MAX must not be shorter than TOKEN_REFRESH_BACKOFF");
+	}
+
+	@Test
+	void validateWhenRefreshTimeoutZeroThenViolationNamesTheVariable() {
+		assertThat(messages(new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO,
+				Duration.ofSeconds(1), Duration.ofMinutes(1))))
+			.containsExactly("TOKEN_REFRESH_TIMEOUT must be positive");
+	}
+
+	@Test
+	void validateWhenDefaultsThenNoViolation() {
+		assertThat(messages(new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30),
+				Duration.ofSeconds(1), Duration.ofMinutes(1))))
+			.isEmpty();
+	}
+
+	private Set<String> messages(TokenProperties properties) {
+		return this.validator.validate(properties)
+			.stream()
+			.map(ConstraintViolation::getMessage)
+			.collect(Collectors.toSet());
+	}
+
+}
