@@ -21,7 +21,6 @@ import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
@@ -159,11 +158,12 @@ class AuthorizationServerConfiguration {
 				new OfflineAccessRefreshTokenGenerator(new Audiences(seed)));
 	}
 
-	/** In memory, like everything in dev-idp: a restart signs everyone out. */
+	/**
+	 * In memory, like everything in dev-idp: a restart signs everyone out.
+	 */
 	@Bean
 	RecordingAuthorizationService authorizationService() {
-		return new RecordingAuthorizationService(
-				new NewestAccessTokenAuthorizations(new InMemoryOAuth2AuthorizationService()));
+		return new RecordingAuthorizationService(new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()));
 	}
 
 	@Bean
