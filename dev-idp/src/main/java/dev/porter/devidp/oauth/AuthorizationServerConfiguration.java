@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.porter.devidp.config.DevIdpProperties;
 import dev.porter.devidp.issued.RecordingAuthorizationService;
@@ -89,6 +90,9 @@ class AuthorizationServerConfiguration {
 			// Auth0's logout_hint + client_id, which the server's own logout endpoint
 			// lacks.
 			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients), LogoutFilter.class)
+			// Auth0 takes JSON token requests too; before client authentication reads
+			// them.
+			.addFilterBefore(new JsonTokenRequestFilter(Set.of(TOKEN, REVOKE), mapper), LogoutFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(jwtDecoder))
 				.authenticationEntryPoint(unauthorized))

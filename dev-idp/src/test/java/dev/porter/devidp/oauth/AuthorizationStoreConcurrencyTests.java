@@ -32,7 +32,7 @@ class AuthorizationStoreConcurrencyTests {
 
 	private static final int THREADS = 8;
 
-	private static final int LOGINS_PER_THREAD = 2_000;
+	private static final int LOGINS_PER_THREAD = 500;
 
 	@Test
 	void findByTokenWhenLoginsSavedConcurrentlyThenEveryLoginIsFoundAndNothingThrows() throws Exception {
