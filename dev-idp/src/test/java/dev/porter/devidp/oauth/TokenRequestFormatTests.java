@@ -52,6 +52,26 @@ class TokenRequestFormatTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void revokeWhenSentAsJsonThenRefreshTokenNoLongerWorks() {
+		Login login = this.browser.login(Authorize.gateway("openid profile email offline_access", null), "alice",
+				"alice");
+		String refreshToken = this.browser.json(this.browser.exchange(login, TestLogins.GATEWAY_SECRET))
+			.get("refresh_token")
+			.asString();
+
+		HttpResponse<String> revoked = this.browser.postJson(ISSUER + "oauth/revoke", """
+				{"client_id":"%s","client_secret":"%s","token":"%s"}""".formatted(TestLogins.GATEWAY,
+				TestLogins.GATEWAY_SECRET, refreshToken));
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+		HttpResponse<String> refreshed = this.browser.postJson(TOKEN, """
+				{"grant_type":"refresh_token","client_id":"%s","client_secret":"%s","refresh_token":"%s"}"""
+			.formatted(TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET, refreshToken));
+		assertThat(refreshed.statusCode()).isEqualTo(403);
+		assertThat(this.browser.json(refreshed).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
 	void tokenWhenJsonSecretWrongThenAccessDeniedUnauthorized() {
 		HttpResponse<String> response = this.browser.postJson(TOKEN, """
 				{"grant_type":"client_credentials","client_id":"porter-profile","client_secret":"wrong",
