@@ -118,6 +118,14 @@ public final class TestLogins {
 		return send(request.build());
 	}
 
+	/** {@code POST} of a JSON body, as Auth0's Java SDK sends its token requests. */
+	public HttpResponse<String> postJson(String url, String json) {
+		return send(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json; charset=utf-8")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build());
+	}
+
 	public HttpResponse<String> send(HttpRequest request) {
 		try {
 			return this.http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * framework errors included, so a client never sees Spring's own error JSON from
  * {@code /api/v2}.
  */
-@RestControllerAdvice(assignableTypes = UsersController.class)
+@RestControllerAdvice(assignableTypes = { UsersController.class, UserSearchController.class })
 class ManagementExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ManagementExceptionHandler.class);

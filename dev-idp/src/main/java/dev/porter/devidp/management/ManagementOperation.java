@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpMethod;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * The Management API operations dev-idp serves and the scopes each accepts (any one of
@@ -20,7 +21,11 @@ enum ManagementOperation {
 	UPDATE_USER(HttpMethod.PATCH, "/api/v2/users/*", Caller.UPDATE_USERS, Caller.UPDATE_USERS_APP_METADATA,
 			Caller.UPDATE_CURRENT_USER_METADATA),
 
-	CREATE_USER(HttpMethod.POST, "/api/v2/users", Caller.CREATE_USERS);
+	CREATE_USER(HttpMethod.POST, "/api/v2/users", Caller.CREATE_USERS),
+
+	LIST_USERS(HttpMethod.GET, "/api/v2/users", Caller.READ_USERS),
+
+	USERS_BY_EMAIL(HttpMethod.GET, "/api/v2/users-by-email", Caller.READ_USERS);
 
 	private final HttpMethod method;
 
@@ -54,7 +59,9 @@ enum ManagementOperation {
 	}
 
 	static Optional<ManagementOperation> of(HttpServletRequest request) {
-		return Arrays.stream(values()).filter((op) -> op.method.matches(request.getMethod())).findFirst();
+		return Arrays.stream(values())
+			.filter((op) -> PathPatternRequestMatcher.withDefaults().matcher(op.method, op.pattern).matches(request))
+			.findFirst();
 	}
 
 }

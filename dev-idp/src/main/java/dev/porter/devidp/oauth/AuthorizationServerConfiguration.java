@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.porter.devidp.config.DevIdpProperties;
 import dev.porter.devidp.issued.RecordingAuthorizationService;
@@ -21,7 +22,6 @@ import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
@@ -90,6 +90,9 @@ class AuthorizationServerConfiguration {
 			// Auth0's logout_hint + client_id, which the server's own logout endpoint
 			// lacks.
 			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients), LogoutFilter.class)
+			// Auth0 takes JSON token requests too; before client authentication reads
+			// them.
+			.addFilterBefore(new JsonTokenRequestFilter(Set.of(TOKEN, REVOKE), mapper), LogoutFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(jwtDecoder))
 				.authenticationEntryPoint(unauthorized))
@@ -159,11 +162,12 @@ class AuthorizationServerConfiguration {
 				new OfflineAccessRefreshTokenGenerator(new Audiences(seed)));
 	}
 
-	/** In memory, like everything in dev-idp: a restart signs everyone out. */
+	/**
+	 * In memory, like everything in dev-idp: a restart signs everyone out.
+	 */
 	@Bean
 	RecordingAuthorizationService authorizationService() {
-		return new RecordingAuthorizationService(
-				new NewestAccessTokenAuthorizations(new InMemoryOAuth2AuthorizationService()));
+		return new RecordingAuthorizationService(new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()));
 	}
 
 	@Bean

@@ -21,11 +21,13 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 
 /**
  * Token endpoint errors as Auth0 writes them: {@code {"error","error_description"}},
- * {@code 403} for {@code access_denied}, {@code 401} for {@code invalid_client},
- * {@code 400} otherwise, with Auth0's wording where Spring gives none (clients such as
- * Auth0.Android match on it).
+ * {@code 403} for {@code access_denied} and {@code invalid_grant}, {@code 401} for client
+ * authentication failures, {@code 400} otherwise, with Auth0's wording where Spring gives
+ * none (clients such as Auth0.Android match on it).
  */
 final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
+
+	private static final String UNAUTHORIZED = "Unauthorized";
 
 	private final JsonMapper mapper;
 
@@ -36,8 +38,8 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 	@Override
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException exception) throws IOException {
-		OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth2) ? oauth2.getError()
-				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
+		OAuth2Error error = auth0Error((exception instanceof OAuth2AuthenticationException oauth2) ? oauth2.getError()
+				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST), request);
 		Map<String, String> body = new LinkedHashMap<>();
 		body.put(OAuth2ParameterNames.ERROR, error.getErrorCode());
 		body.put(OAuth2ParameterNames.ERROR_DESCRIPTION,
@@ -48,9 +50,33 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 		this.mapper.writeValue(response.getOutputStream(), body);
 	}
 
+	/**
+	 * Auth0's answers where they differ from Spring's: a client that named an unknown id
+	 * or a wrong secret is told only {@code access_denied} / {@code Unauthorized} (Spring
+	 * says which of the two was wrong), and an unknown grant type is named.
+	 */
+	private static OAuth2Error auth0Error(OAuth2Error error, HttpServletRequest request) {
+		String description = String.valueOf(error.getDescription());
+		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())
+				&& (description.endsWith(OAuth2ParameterNames.CLIENT_ID)
+						|| description.endsWith(OAuth2ParameterNames.CLIENT_SECRET))) {
+			return new OAuth2Error(ClientGrantAuthenticationProvider.ACCESS_DENIED, UNAUTHORIZED, null);
+		}
+		if (OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE.equals(error.getErrorCode())) {
+			return new OAuth2Error(error.getErrorCode(),
+					"Unsupported grant type: " + request.getParameter(OAuth2ParameterNames.GRANT_TYPE), null);
+		}
+		return error;
+	}
+
 	private static HttpStatus status(OAuth2Error error) {
+		if (UNAUTHORIZED.equals(error.getDescription())) {
+			return HttpStatus.UNAUTHORIZED;
+		}
 		return switch (error.getErrorCode()) {
-			case ClientGrantAuthenticationProvider.ACCESS_DENIED -> HttpStatus.FORBIDDEN;
+			// Auth0 answers a bad code or refresh token, a reused one included, with 403.
+			case ClientGrantAuthenticationProvider.ACCESS_DENIED, OAuth2ErrorCodes.INVALID_GRANT ->
+				HttpStatus.FORBIDDEN;
 			case OAuth2ErrorCodes.INVALID_CLIENT -> HttpStatus.UNAUTHORIZED;
 			default -> HttpStatus.BAD_REQUEST;
 		};

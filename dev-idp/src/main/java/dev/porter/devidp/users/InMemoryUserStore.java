@@ -2,6 +2,7 @@ package dev.porter.devidp.users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,11 @@ public final class InMemoryUserStore implements UserStore {
 			this.usersById.put(userId, user.profile().deepCopy());
 			this.credentialsByUsername.put(user.username(), new Credentials(user.password(), userId));
 		}
+	}
+
+	@Override
+	public List<ObjectNode> findAll() {
+		return this.usersById.values().stream().map(ObjectNode::deepCopy).toList();
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.porter.devidp.users;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -11,6 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
  * never change the stored user behind the store's back.
  */
 public interface UserStore {
+
+	/** Every user, as copies, in no particular order. */
+	List<ObjectNode> findAll();
 
 	/** The user with that id, or empty when there is none. */
 	Optional<ObjectNode> findById(String userId);

@@ -100,7 +100,7 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		Login login = this.browser.login(Authorize.gateway(ALL_SCOPES, null), "alice", "alice");
 		Map<String, String> form = codeForm(login);
 		form.put("code_verifier", TestLogins.Pkce.create().verifier());
-		assertOAuth2Error(this.browser.token(form, TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET), 400,
+		assertOAuth2Error(this.browser.token(form, TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET), 403,
 				"invalid_grant");
 	}
 
@@ -108,7 +108,7 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 	void exchangeWhenCodeReusedThenInvalidGrant() {
 		Login login = this.browser.login(Authorize.gateway(ALL_SCOPES, null), "alice", "alice");
 		assertThat(this.browser.exchange(login, TestLogins.GATEWAY_SECRET).statusCode()).isEqualTo(200);
-		assertOAuth2Error(this.browser.exchange(login, TestLogins.GATEWAY_SECRET), 400, "invalid_grant");
+		assertOAuth2Error(this.browser.exchange(login, TestLogins.GATEWAY_SECRET), 403, "invalid_grant");
 	}
 
 	@Test
@@ -116,14 +116,14 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		Login login = this.browser.login(Authorize.gateway(ALL_SCOPES, null), "alice", "alice");
 		Map<String, String> form = codeForm(login);
 		form.put("redirect_uri", "http://localhost:8080/elsewhere");
-		assertOAuth2Error(this.browser.token(form, TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET), 400,
+		assertOAuth2Error(this.browser.token(form, TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET), 403,
 				"invalid_grant");
 	}
 
 	@Test
-	void exchangeWhenClientSecretWrongThenInvalidClient() {
+	void exchangeWhenClientSecretWrongThenAccessDenied() {
 		Login login = this.browser.login(Authorize.gateway(ALL_SCOPES, null), "alice", "alice");
-		assertOAuth2Error(this.browser.exchange(login, "not-the-secret"), 401, "invalid_client");
+		assertOAuth2Error(this.browser.exchange(login, "not-the-secret"), 401, "access_denied");
 	}
 
 	@Test

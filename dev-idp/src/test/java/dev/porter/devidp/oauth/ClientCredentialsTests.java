@@ -78,10 +78,19 @@ class ClientCredentialsTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
-	void tokenWhenSecretWrongThenInvalidClient() {
+	void tokenWhenSecretWrongThenAuth0sAccessDeniedUnauthorized() {
 		HttpResponse<String> response = token("porter-profile", "wrong", MANAGEMENT_AUDIENCE, null);
 		assertThat(response.statusCode()).isEqualTo(401);
-		assertThat(this.client.json(response).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(this.client.json(response).get("error").asString()).isEqualTo("access_denied");
+		assertThat(this.client.json(response).get("error_description").asString()).isEqualTo("Unauthorized");
+	}
+
+	@Test
+	void tokenWhenClientUnknownThenAuth0sAccessDeniedUnauthorized() {
+		HttpResponse<String> response = token("nobody", "whatever", MANAGEMENT_AUDIENCE, null);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.client.json(response).get("error").asString()).isEqualTo("access_denied");
+		assertThat(this.client.json(response).get("error_description").asString()).isEqualTo("Unauthorized");
 	}
 
 	@Test

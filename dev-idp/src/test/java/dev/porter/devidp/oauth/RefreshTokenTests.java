@@ -38,7 +38,7 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 		assertThat(refresh(second).statusCode()).isEqualTo(200);
 
 		HttpResponse<String> reused = refresh(first);
-		assertThat(reused.statusCode()).isEqualTo(400);
+		assertThat(reused.statusCode()).isEqualTo(403);
 		assertThat(this.browser.json(reused).get("error").asString()).isEqualTo("invalid_grant");
 		assertThat(this.browser.json(reused).get("error_description").asString())
 			.isEqualTo("Unknown or invalid refresh token.");
