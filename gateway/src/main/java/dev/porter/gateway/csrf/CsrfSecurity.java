@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
@@ -15,6 +16,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
 
 /**
  * The CSRF half of the security chain, for an SPA: every unsafe method must echo the
@@ -62,9 +64,21 @@ public class CsrfSecurity {
 			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF);
 	}
 
+	/**
+	 * A started session, or (should anything ever authenticate a request without one) an
+	 * authentication already in the Reactor context: either is something a forged request
+	 * could act as. The gateway's logins live in the session, so in practice the session
+	 * decides.
+	 */
 	private static Mono<MatchResult> hasSession(ServerWebExchange exchange) {
 		return exchange.getSession()
-			.flatMap((session) -> session.isStarted() ? MatchResult.match() : MatchResult.notMatch());
+			.filter(WebSession::isStarted)
+			.map((session) -> true)
+			.switchIfEmpty(ReactiveSecurityContextHolder.getContext()
+				.filter((context) -> context.getAuthentication() != null)
+				.map((context) -> true))
+			.flatMap((found) -> MatchResult.match())
+			.switchIfEmpty(MatchResult.notMatch());
 	}
 
 }
