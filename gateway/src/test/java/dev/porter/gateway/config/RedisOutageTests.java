@@ -1,0 +1,94 @@
+package dev.porter.gateway.config;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway whose sessions live in a real {@code redis-server} that goes away and comes
+ * back: callers get a quick 503 rather than a hang, readiness follows Redis, and the
+ * gateway recovers without a restart.
+ */
+class RedisOutageTests {
+
+	/** Well above REDIS_TIMEOUT (500 ms): an answer later than this is a hang. */
+	private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+	private static RedisServer redis;
+
+	private static ConfigurableApplicationContext gateway;
+
+	@BeforeAll
+	static void startInstance() throws Exception {
+		redis = RedisServer.start();
+		gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+				"--porter.relay.profile-service-uri=http://localhost:9");
+	}
+
+	@AfterAll
+	static void stopInstance() {
+		if (gateway != null) {
+			gateway.close();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@AfterEach
+	void redisBack() throws Exception {
+		redis.restart();
+	}
+
+	@Test
+	void logoutWhenSessionInRedisThenOkAndSessionEnded() {
+		Browser browser = new Browser(client()).login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", xsrf)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.redirect")
+			.isNotEmpty();
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	private static WebTestClient client() {
+		return TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort());
+	}
+
+	/** Gives up long before Lettuce's default 60 s command timeout. */
+	private static WebTestClient patientClient() {
+		return client().mutate().responseTimeout(PATIENCE).build();
+	}
+
+	private static WebTestClient management() {
+		String port = gateway.getEnvironment().getRequiredProperty("local.management.port");
+		return TestClients.gateway(Integer.parseInt(port)).mutate().responseTimeout(PATIENCE).build();
+	}
+
+}
