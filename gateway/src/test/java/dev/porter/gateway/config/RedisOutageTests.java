@@ -77,6 +77,58 @@ class RedisOutageTests {
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
+	@Test
+	void getSessionWhenRedisStoppedThenServiceUnavailableProblemWithRetryAfter() {
+		Browser browser = new Browser(client()).login("auth0|alice", 3600);
+		redis.stop();
+
+		patientClient().get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(503)
+			.jsonPath("$.type")
+			.value(String.class, (type) -> assertThat(type).startsWith("https://porter.example/"));
+	}
+
+	@Test
+	void readinessWhenRedisStoppedThenDownWhileLivenessUpAndUpAgainOnceRedisReturns() throws Exception {
+		redis.stop();
+		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
+		patientClient().get().uri("/readyz").exchange().expectStatus().isEqualTo(503);
+		patientClient().get().uri("/livez").exchange().expectStatus().isOk();
+
+		redis.restart();
+		assertThat(readyWithin(PATIENCE)).as("ready again within %s of Redis returning", PATIENCE).isTrue();
+		// Redis came back empty: a new login works
+		new Browser(client()).login("auth0|alice", 3600)
+			.get("/bff/session")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true);
+	}
+
+	private static boolean readyWithin(Duration limit) throws InterruptedException {
+		Instant deadline = Instant.now().plus(limit);
+		while (Instant.now().isBefore(deadline)) {
+			int status = client().get().uri("/readyz").exchange().returnResult(Void.class).getStatus().value();
+			if (status == 200) {
+				return true;
+			}
+			Thread.sleep(100); // polling a recovering process, bounded by the deadline
+		}
+		return false;
+	}
+
 	private static WebTestClient client() {
 		return TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort());
 	}
