@@ -1,6 +1,7 @@
 package dev.porter.gateway.config;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -43,8 +44,7 @@ class RedisConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	ClientResources redisClientResources() {
 		return DefaultClientResources.builder()
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2,
-					java.util.concurrent.TimeUnit.MILLISECONDS))
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
 			.build();
 	}
 

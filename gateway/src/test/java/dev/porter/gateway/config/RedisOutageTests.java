@@ -33,6 +33,12 @@ class RedisOutageTests {
 	/** Well above REDIS_TIMEOUT (500 ms): an answer later than this is a hang. */
 	private static final Duration PATIENCE = Duration.ofSeconds(5);
 
+	/**
+	 * Long enough for Lettuce's default backoff (doubling up to 30 s) to have grown to
+	 * several seconds between reconnects.
+	 */
+	private static final Duration OUTAGE = Duration.ofSeconds(8);
+
 	private static RedisServer redis;
 
 	private static ConfigurableApplicationContext gateway;
@@ -105,6 +111,7 @@ class RedisOutageTests {
 		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
 		patientClient().get().uri("/readyz").exchange().expectStatus().isEqualTo(503);
 		patientClient().get().uri("/livez").exchange().expectStatus().isOk();
+		assertThat(notReadyThroughout(OUTAGE)).as("not ready while Redis is down").isTrue();
 
 		redis.restart();
 		assertThat(readyWithin(PATIENCE)).as("ready again within %s of Redis returning", PATIENCE).isTrue();
@@ -115,6 +122,18 @@ class RedisOutageTests {
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(true);
+	}
+
+	private static boolean notReadyThroughout(Duration outage) throws InterruptedException {
+		Instant end = Instant.now().plus(outage);
+		while (Instant.now().isBefore(end)) {
+			if (patientClient().get().uri("/readyz").exchange().returnResult(Void.class).getStatus().value() != 503) {
+				return false;
+			}
+			Thread.sleep(250); // probing as an orchestrator would, for the outage's
+								// length
+		}
+		return true;
 	}
 
 	private static boolean readyWithin(Duration limit) throws InterruptedException {
