@@ -17,10 +17,17 @@ final class Redis {
 	}
 
 	static Service start(String label) {
+		return start(label, FreePorts.next());
+	}
+
+	/**
+	 * On a given port: an empty Redis where one was stopped, as after an outage without
+	 * persistence.
+	 */
+	static Service start(String label, int port) {
 		if (!installed()) {
 			throw new IllegalStateException("redis-server is missing: apt-get install redis-server (.ci/run does)");
 		}
-		int port = FreePorts.next();
 		ManagedProcess process = ManagedProcess.start(label + "-redis", List.of("/usr/bin/redis-server", "--port",
 				Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), Map.of());
 		process.awaitLog("Ready to accept connections", Duration.ofSeconds(20));

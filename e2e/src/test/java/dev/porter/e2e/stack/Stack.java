@@ -30,7 +30,9 @@ public final class Stack implements AutoCloseable {
 
 	private final List<Service> gateways;
 
-	private final @Nullable Service redis;
+	private final String label;
+
+	private volatile @Nullable Service redis;
 
 	private Stack(StackOptions options) {
 		int idpPort = FreePorts.next();
@@ -40,6 +42,7 @@ public final class Stack implements AutoCloseable {
 			gatewayPorts.add(FreePorts.next());
 		}
 		String label = "stack-" + idpPort;
+		this.label = label;
 		String issuer = "http://localhost:" + idpPort + "/";
 		try {
 			this.redis = options.redis() ? track(Redis.start(label)) : null;
@@ -133,6 +136,20 @@ public final class Stack implements AutoCloseable {
 			this.started.remove(service.process());
 		}
 		service.process().close();
+	}
+
+	/**
+	 * Starts Redis again, empty, on the port of the one {@link #stop(Service) stopped}:
+	 * the services were never told, as after an outage.
+	 */
+	public Service restartRedis() {
+		Service stopped = redis();
+		if (stopped.process().isAlive()) {
+			throw new IllegalStateException("Redis is still running");
+		}
+		Service again = track(Redis.start(this.label, stopped.port()));
+		this.redis = again;
+		return again;
 	}
 
 	@Override

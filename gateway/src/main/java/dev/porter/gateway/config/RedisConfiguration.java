@@ -1,10 +1,21 @@
 package dev.porter.gateway.config;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.session.data.redis.config.annotation.web.server.EnableRedisWebSession;
@@ -14,21 +25,58 @@ import org.springframework.session.data.redis.config.annotation.web.server.Enabl
  * so any gateway instance serves any session. The idle timeout given here is only the
  * default for new sessions; the session filter applies the configured one to every
  * session.
+ * <p>
+ * Redis going away must not hang requests: Lettuce's defaults wait 60 s per command,
+ * queue commands while disconnected and back off up to 30 s between reconnects. Here a
+ * command fails after {@code REDIS_TIMEOUT}, commands are refused at once while the
+ * connection is down (the request gets a 503, see
+ * {@code problem.ProblemExceptionHandler}) and reconnects are tried at least every
+ * second, so the gateway recovers by itself within seconds of Redis returning.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)
 @EnableRedisWebSession(redisNamespace = "porter:session", maxInactiveIntervalInSeconds = 1800)
 class RedisConfiguration {
 
+	/** Lettuce's exponential backoff, capped far below its default of 30 s. */
+	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+	@Bean(destroyMethod = "shutdown")
+	ClientResources redisClientResources() {
+		return DefaultClientResources.builder()
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+			.build();
+	}
+
 	@Bean
-	LettuceConnectionFactory redisConnectionFactory(Environment environment) {
-		String url = environment.getRequiredProperty(RedisEnabled.PROPERTY);
-		return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url));
+	LettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources) {
+		RedisURI uri = RedisURI.create(properties.url());
+		ClientOptions options = ClientOptions.builder()
+			.autoReconnect(true)
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.socketOptions(SocketOptions.builder().connectTimeout(properties.timeout()).build())
+			.timeoutOptions(TimeoutOptions.enabled(properties.timeout()))
+			.build();
+		// apply(uri) keeps what the URL says besides the address and the password: TLS
+		// for rediss://, peer verification, the client name.
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.apply(uri)
+			.clientResources(resources)
+			.clientOptions(options)
+			.commandTimeout(properties.timeout())
+			.build();
+		return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client);
 	}
 
 	@Bean
 	ReactiveStringRedisTemplate reactiveStringRedisTemplate(ReactiveRedisConnectionFactory connectionFactory) {
 		return new ReactiveStringRedisTemplate(connectionFactory);
+	}
+
+	@Bean
+	RedisHealthIndicator redisHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
+			RedisProperties properties) {
+		return new RedisHealthIndicator(connectionFactory, properties.timeout());
 	}
 
 }

@@ -11,11 +11,14 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.logout.ServerLogoutHandler;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
 
 /**
- * Ends the browser's session at {@code POST /bff/logout}: revokes the refresh token,
- * forgets the session in the back-channel registry and invalidates the session (with it
- * the tokens and the login). The redirect to the IdP is the success handler's job.
+ * Ends the browser's session at {@code POST /bff/logout}: revokes the refresh token and
+ * forgets the session in the back-channel registry, first of the logout handlers (the
+ * registry knows the session by the id it has now); {@link #invalidateSession} runs last
+ * and invalidates the session (with it the tokens and the login). The redirect to the IdP
+ * is the success handler's job.
  */
 class BffLogoutHandler implements ServerLogoutHandler {
 
@@ -39,8 +42,17 @@ class BffLogoutHandler implements ServerLogoutHandler {
 			.<OAuth2AuthorizedClient>loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID,
 					authentication, exchange)
 			.flatMap(this.revoker::revoke);
-		return revoke.then(unregister(exchange, authentication))
-			.then(exchange.getSession().flatMap((session) -> session.invalidate()));
+		return revoke.then(unregister(exchange, authentication));
+	}
+
+	/**
+	 * The last logout handler. Spring Security's own, which clears the security context,
+	 * changes the session id and so saves the session: after an invalidation that save
+	 * fails in Redis ("Session was invalidated", a 500) and puts the dead session back
+	 * under a new id in memory.
+	 */
+	static Mono<Void> invalidateSession(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
+		return webFilterExchange.getExchange().getSession().flatMap(WebSession::invalidate);
 	}
 
 	private Mono<Void> unregister(ServerWebExchange exchange, @Nullable Authentication authentication) {

@@ -6,8 +6,8 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 
 /**
  * The logout half of the security chain: {@code POST /bff/logout} (CSRF-checked like
- * every unsafe method) runs our handler before Spring Security's own, which clears the
- * security context.
+ * every unsafe method) runs our handler before Spring Security's own, which clear the
+ * security context and the CSRF token, and invalidates the session after them.
  */
 public class LogoutSecurity {
 
@@ -23,7 +23,10 @@ public class LogoutSecurity {
 	public void customize(ServerHttpSecurity http) {
 		http.logout((logout) -> logout
 			.requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/bff/logout"))
-			.logoutHandler((handlers) -> handlers.add(0, this.handler))
+			.logoutHandler((handlers) -> {
+				handlers.add(0, this.handler);
+				handlers.add(BffLogoutHandler::invalidateSession);
+			})
 			.logoutSuccessHandler(this.successHandler));
 	}
 

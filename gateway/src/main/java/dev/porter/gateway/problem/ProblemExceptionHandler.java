@@ -27,14 +27,23 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
 	private final ProblemWriter writer;
 
-	ProblemExceptionHandler(ProblemWriter writer) {
+	private final StoreFailures storeFailures;
+
+	ProblemExceptionHandler(ProblemWriter writer, StoreFailures storeFailures) {
 		this.writer = writer;
+		this.storeFailures = storeFailures;
 	}
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(ex);
+		}
+		// A problem raised on purpose (e.g. by the refresh lock) keeps its answer.
+		if (!(ex instanceof ErrorResponse) && this.storeFailures.isStoreFailure(ex)) {
+			this.storeFailures.record(ex);
+			return this.writer.write(exchange, Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER),
+					StoreFailures.RETRY_AFTER);
 		}
 		if (ex instanceof ErrorResponse error) {
 			// e.g. Allow on a 405; never a header carrying request input

@@ -1,5 +1,7 @@
 package dev.porter.gateway.problem;
 
+import java.time.Clock;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UnhandledErrorLogTests {
 
 	private final ProblemExceptionHandler handler = new ProblemExceptionHandler(
-			new ProblemWriter(JsonMapper.builder().build()));
+			new ProblemWriter(JsonMapper.builder().build()), new StoreFailures(Clock.systemUTC()));
 
 	@Test
 	void handleWhenUnexpectedErrorThenLogsTypeAndFramesButNoQueryOrMessage(CapturedOutput output) {

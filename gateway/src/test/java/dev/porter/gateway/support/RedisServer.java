@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisServer implements AutoCloseable {
 
-	private final Process process;
+	private Process process;
 
 	private final int port;
 
@@ -27,14 +27,34 @@ public final class RedisServer implements AutoCloseable {
 
 	public static RedisServer start() throws IOException, InterruptedException {
 		int port = freePort();
-		Process process = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind",
-				"127.0.0.1", "--save", "", "--appendonly", "no")
+		RedisServer server = new RedisServer(launch(port), port);
+		server.awaitPong(Duration.ofSeconds(10));
+		return server;
+	}
+
+	/**
+	 * Stops the server as an outage would (its data is gone: no persistence);
+	 * {@link #restart()} brings an empty one back on the same port.
+	 */
+	public void stop() {
+		close();
+	}
+
+	/** Starts an empty server on this server's port again, if it is not running. */
+	public void restart() throws IOException, InterruptedException {
+		if (this.process.isAlive()) {
+			return;
+		}
+		this.process = launch(this.port);
+		awaitPong(Duration.ofSeconds(10));
+	}
+
+	private static Process launch(int port) throws IOException {
+		return new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+				"--save", "", "--appendonly", "no")
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
-		RedisServer server = new RedisServer(process, port);
-		server.awaitPong(Duration.ofSeconds(10));
-		return server;
 	}
 
 	public String url() {

@@ -1,0 +1,31 @@
+package dev.porter.gateway.config;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The shared store.
+ *
+ * @param url {@code REDIS_URL}: {@code redis://} or {@code rediss://}, with a password if
+ * Redis needs one; empty keeps everything in memory
+ * @param timeout {@code REDIS_TIMEOUT}: how long one Redis command, or opening the
+ * connection, may take before the request is answered {@code 503}; also bounds the
+ * readiness check
+ */
+@Validated
+@ConfigurationProperties("porter.redis")
+record RedisProperties(@DefaultValue("") String url,
+		@NotNull(message = "set REDIS_TIMEOUT") @DefaultValue("500ms") Duration timeout) {
+
+	@AssertTrue(message = "REDIS_TIMEOUT must be positive")
+	public boolean isTimeoutPositive() {
+		return !this.timeout.isNegative() && !this.timeout.isZero();
+	}
+
+}

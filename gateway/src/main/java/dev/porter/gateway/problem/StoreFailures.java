@@ -1,0 +1,84 @@
+package dev.porter.gateway.problem;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Recognises a failure of the shared store (Redis), wherever in the request it happened:
+ * loading or saving the session, the rate limiter, the refresh lock, the logout registry.
+ * Such a failure is the store's, not the caller's or a bug of ours, so it is answered
+ * {@code 503} with {@code Retry-After}; and while Redis is down every request fails the
+ * same way, so it is logged once per {@link #LOG_INTERVAL} with a count and without a
+ * stack trace, instead of flooding the log.
+ */
+@Component
+class StoreFailures {
+
+	/** Long enough for a client to find Redis back: reconnects are tried every second. */
+	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+	static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+
+	private static final Logger log = LoggerFactory.getLogger(StoreFailures.class);
+
+	private final Clock clock;
+
+	private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+
+	private final AtomicLong unlogged = new AtomicLong();
+
+	@Autowired
+	StoreFailures(ObjectProvider<Clock> clock) {
+		this(clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	StoreFailures(Clock clock) {
+		this.clock = clock;
+	}
+
+	boolean isStoreFailure(Throwable failure) {
+		Throwable current = failure;
+		// a cause chain is short; the bound only guards against a cycle
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (current instanceof RedisConnectionFailureException || current instanceof RedisSystemException
+					|| current instanceof QueryTimeoutException || current instanceof RedisException) {
+				return true;
+			}
+			current = current.getCause();
+		}
+		return false;
+	}
+
+	void record(Throwable failure) {
+		long now = this.clock.millis();
+		long due = this.nextLogAt.get();
+		if (now < due || !this.nextLogAt.compareAndSet(due, now + LOG_INTERVAL.toMillis())) {
+			this.unlogged.incrementAndGet();
+			return;
+		}
+		log.warn("session store (Redis) unavailable: {}; answering 503 ({} more since the last message)",
+				typeOf(failure), this.unlogged.getAndSet(0));
+	}
+
+	private static String typeOf(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root == failure) ? failure.getClass().getName()
+				: failure.getClass().getName() + " caused by " + root.getClass().getName();
+	}
+
+}

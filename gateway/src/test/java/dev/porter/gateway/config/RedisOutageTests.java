@@ -1,0 +1,165 @@
+package dev.porter.gateway.config;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway whose sessions live in a real {@code redis-server} that goes away and comes
+ * back: callers get a quick 503 rather than a hang, readiness follows Redis, and the
+ * gateway recovers without a restart.
+ */
+class RedisOutageTests {
+
+	/** Well above REDIS_TIMEOUT (500 ms): an answer later than this is a hang. */
+	private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+	/**
+	 * Long enough for Lettuce's default backoff (doubling up to 30 s) to have grown to
+	 * several seconds between reconnects.
+	 */
+	private static final Duration OUTAGE = Duration.ofSeconds(8);
+
+	private static RedisServer redis;
+
+	private static ConfigurableApplicationContext gateway;
+
+	@BeforeAll
+	static void startInstance() throws Exception {
+		redis = RedisServer.start();
+		gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+				"--porter.relay.profile-service-uri=http://localhost:9");
+	}
+
+	@AfterAll
+	static void stopInstance() {
+		if (gateway != null) {
+			gateway.close();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@AfterEach
+	void redisBack() throws Exception {
+		redis.restart();
+	}
+
+	@Test
+	void logoutWhenSessionInRedisThenOkAndSessionEnded() {
+		Browser browser = new Browser(client()).login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", xsrf)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.redirect")
+			.isNotEmpty();
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	@Test
+	void getSessionWhenRedisStoppedThenServiceUnavailableProblemWithRetryAfter() {
+		Browser browser = new Browser(client()).login("auth0|alice", 3600);
+		redis.stop();
+
+		patientClient().get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(503)
+			.jsonPath("$.type")
+			.value(String.class, (type) -> assertThat(type).startsWith("https://porter.example/"));
+	}
+
+	@Test
+	void readinessWhenRedisStoppedThenDownWhileLivenessUpAndUpAgainOnceRedisReturns() throws Exception {
+		redis.stop();
+		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
+		patientClient().get().uri("/readyz").exchange().expectStatus().isEqualTo(503);
+		patientClient().get().uri("/livez").exchange().expectStatus().isOk();
+		assertThat(notReadyThroughout(OUTAGE)).as("not ready while Redis is down").isTrue();
+
+		redis.restart();
+		assertThat(readyWithin(PATIENCE)).as("ready again within %s of Redis returning", PATIENCE).isTrue();
+		// Redis came back empty: a new login works
+		new Browser(client()).login("auth0|alice", 3600)
+			.get("/bff/session")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true);
+	}
+
+	private static boolean notReadyThroughout(Duration outage) throws InterruptedException {
+		Instant end = Instant.now().plus(outage);
+		while (Instant.now().isBefore(end)) {
+			if (patientClient().get().uri("/readyz").exchange().returnResult(Void.class).getStatus().value() != 503) {
+				return false;
+			}
+			Thread.sleep(250); // probing as an orchestrator would, for the outage's
+								// length
+		}
+		return true;
+	}
+
+	private static boolean readyWithin(Duration limit) throws InterruptedException {
+		Instant deadline = Instant.now().plus(limit);
+		while (Instant.now().isBefore(deadline)) {
+			int status = client().get().uri("/readyz").exchange().returnResult(Void.class).getStatus().value();
+			if (status == 200) {
+				return true;
+			}
+			Thread.sleep(100); // polling a recovering process, bounded by the deadline
+		}
+		return false;
+	}
+
+	private static WebTestClient client() {
+		return TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort());
+	}
+
+	/** Gives up long before Lettuce's default 60 s command timeout. */
+	private static WebTestClient patientClient() {
+		return client().mutate().responseTimeout(PATIENCE).build();
+	}
+
+	private static WebTestClient management() {
+		String port = gateway.getEnvironment().getRequiredProperty("local.management.port");
+		return TestClients.gateway(Integer.parseInt(port)).mutate().responseTimeout(PATIENCE).build();
+	}
+
+}

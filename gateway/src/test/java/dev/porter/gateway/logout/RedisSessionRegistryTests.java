@@ -1,0 +1,105 @@
+package dev.porter.gateway.logout;
+
+import java.time.Duration;
+import java.util.Set;
+
+import dev.porter.gateway.support.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The back-channel registry against a real {@code redis-server}: its
+ * {@code porter:logout:sid:*} keys count IdP sessions, not gateway sessions. Logins
+ * through one IdP session (single sign-on: the browser still signed in at the IdP) share
+ * one key; a key disappears with its last session and never outlives the absolute
+ * lifetime of the latest login under it.
+ */
+class RedisSessionRegistryTests {
+
+	private static final Duration LIFETIME = Duration.ofHours(12);
+
+	private static RedisServer redis;
+
+	private static LettuceConnectionFactory connections;
+
+	private ReactiveStringRedisTemplate template;
+
+	private RedisSessionRegistry registry;
+
+	@BeforeAll
+	static void startRedis() throws Exception {
+		redis = RedisServer.start();
+		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
+		connections.afterPropertiesSet();
+		connections.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (connections != null) {
+			connections.destroy();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@BeforeEach
+	void emptyRedis() {
+		this.template = new ReactiveStringRedisTemplate(connections);
+		this.template.execute((connection) -> connection.serverCommands().flushAll()).blockLast();
+		this.registry = new RedisSessionRegistry(this.template, LIFETIME);
+	}
+
+	@Test
+	void registerWhenLoginsThroughDistinctIdpSessionsThenOneSidKeyPerSessionWithLifetimeTtl() {
+		for (int i = 0; i < 3; i++) {
+			this.registry.register("session-" + i, "sid-" + i, "auth0|user-" + i).block();
+		}
+
+		assertThat(sidKeys()).hasSize(3);
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.template.opsForSet().members("porter:logout:sid:sid-" + i).collectList().block())
+				.containsExactly("session-" + i);
+			assertThat(this.template.getExpire("porter:logout:sid:sid-" + i).block()).isPositive()
+				.isLessThanOrEqualTo(LIFETIME);
+		}
+	}
+
+	@Test
+	void registerWhenLoginsShareOneIdpSessionThenOneSidKeyEndingAllOfThem() {
+		this.registry.register("first-tab", "sid-shared", "auth0|alice").block();
+		this.registry.register("second-login", "sid-shared", "auth0|alice").block();
+
+		assertThat(sidKeys()).containsExactly("porter:logout:sid:sid-shared");
+		assertThat(this.registry.takeBySid("sid-shared").block()).containsExactlyInAnyOrder("first-tab",
+				"second-login");
+		assertThat(sidKeys()).isEmpty();
+	}
+
+	@Test
+	void unregisterWhenLastSessionOfIdpSessionLogsOutThenKeyGone() {
+		this.registry.register("first", "sid-a", "auth0|alice").block();
+		this.registry.register("second", "sid-a", "auth0|alice").block();
+
+		this.registry.unregister("first", "sid-a", "auth0|alice").block();
+		assertThat(this.template.opsForSet().members("porter:logout:sid:sid-a").collectList().block())
+			.containsExactly("second");
+		this.registry.unregister("second", "sid-a", "auth0|alice").block();
+
+		assertThat(sidKeys()).isEmpty();
+		assertThat(this.template.keys("porter:logout:*").collectList().block()).isEmpty();
+	}
+
+	private Set<String> sidKeys() {
+		return Set.copyOf(this.template.keys("porter:logout:sid:*").collectList().block());
+	}
+
+}

@@ -1,0 +1,124 @@
+package dev.porter.gateway.problem;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Redis failure anywhere in a request (as Spring Data Redis translates Lettuce's
+ * exceptions: refused while disconnected, connect failure, command timeout) is the
+ * store's, not a bug: a 503 problem with {@code Retry-After}, logged once per interval
+ * with a count and without a stack trace.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StoreFailureTests {
+
+	private final MutableClock clock = new MutableClock();
+
+	private final ProblemExceptionHandler handler = new ProblemExceptionHandler(
+			new ProblemWriter(JsonMapper.builder().build()), new StoreFailures(this.clock));
+
+	@Test
+	void handleWhenRedisRefusesCommandsThenServiceUnavailableProblemWithRetryAfter() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		RuntimeException failure = new RedisSystemException("Currently not connected",
+				new RedisException("Currently not connected. Commands are rejected."));
+
+		StepVerifier.create(this.handler.handle(exchange, failure)).verifyComplete();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(exchange.getResponse().getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("5");
+		StepVerifier.create(exchange.getResponse().getBodyAsString())
+			.assertNext((body) -> assertThat(body).contains("\"status\":503")
+				.contains("session store")
+				.doesNotContain("Currently not connected"))
+			.verifyComplete();
+	}
+
+	@Test
+	void handleWhenConnectFailsOrCommandTimesOutThenServiceUnavailable() {
+		for (RuntimeException failure : new RuntimeException[] {
+				new RedisConnectionFailureException("refused", new RedisConnectionException("refused")),
+				new QueryTimeoutException("Redis command timed out") }) {
+			MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/bff/session"));
+
+			StepVerifier.create(this.handler.handle(exchange, failure)).verifyComplete();
+
+			assertThat(exchange.getResponse().getStatusCode()).as(failure.getClass().getName())
+				.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		}
+	}
+
+	@Test
+	void handleWhenRedisFailsRepeatedlyThenLoggedOncePerIntervalWithCountAndWithoutStackTrace(CapturedOutput output) {
+		for (int i = 0; i < 5; i++) {
+			fail();
+		}
+		this.clock.advance(StoreFailures.LOG_INTERVAL);
+		fail();
+
+		assertThat(output.getOut().lines().filter((line) -> line.contains("session store (Redis) unavailable")))
+			.hasSize(2)
+			.last()
+			.asString()
+			.contains("4 more since the last message");
+		assertThat(output).doesNotContain("\tat ").doesNotContain("Commands are rejected");
+	}
+
+	private void fail() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		StepVerifier
+			.create(this.handler
+				.handle(exchange,
+						new RedisSystemException("x",
+								new RedisException("Currently not connected. Commands are rejected."))))
+			.verifyComplete();
+	}
+
+	private static final class MutableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}
