@@ -21,6 +21,10 @@ public record RedisProperties(@Nullable String url,
 		@NotNull(message = "set REDIS_TIMEOUT (e.g. 500ms)") Duration timeout) {
 
 	public RedisProperties {
+		if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+			// a host:port without scheme would otherwise fail later, naming no variable
+			throw new IllegalArgumentException("REDIS_URL must be a redis:// or rediss:// URL");
+		}
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
 			throw new IllegalArgumentException("REDIS_TIMEOUT must be positive");
 		}
