@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +22,12 @@ import dev.porter.profile.testsupport.Upstreams;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -51,6 +55,8 @@ class SharedCacheInvalidationTests {
 
 	private String token;
 
+	private @Nullable RedisServer redis;
+
 	@BeforeEach
 	void aliceAtAuth0() {
 		upstreams.reset();
@@ -62,25 +68,27 @@ class SharedCacheInvalidationTests {
 	}
 
 	@AfterEach
-	void stopInstances() {
+	void stopInstancesThenRedis() {
 		this.instances.forEach(ConfigurableApplicationContext::close);
+		if (this.redis != null) {
+			this.redis.close();
+		}
 	}
 
 	@Test
 	void getMeWhenPatchedThroughOtherInstanceWithRedisThenOtherServesChangeAlthoughCached() throws Exception {
-		try (RedisServer redis = RedisServer.start()) {
-			WebTestClient first = start(redis.url());
-			WebTestClient second = start(redis.url());
-			theme(first);
-			theme(second);
-			getMe(second).expectHeader().value("Cache-Status", (status) -> assertThat(status).contains("hit"));
+		this.redis = RedisServer.start();
+		WebTestClient first = start(this.redis.url());
+		WebTestClient second = start(this.redis.url());
+		theme(first);
+		theme(second);
+		getMe(second).expectHeader().value("Cache-Status", (status) -> assertThat(status).contains("hit"));
 
-			patchTheme(first).expectStatus().isOk();
-			auth0NowHasPatchedUser();
+		patchTheme(first).expectStatus().isOk();
+		auth0NowHasPatchedUser();
 
-			assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
-			upstreams.management().verify(3, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
-		}
+		assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
+		upstreams.management().verify(3, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	@Test
@@ -98,12 +106,22 @@ class SharedCacheInvalidationTests {
 	}
 
 	@Test
-	void patchAndGetMeWhenRedisUnreachableThenReadyAndAnswered() throws Exception {
+	void patchAndGetMeWhenRedisUnreachableThenReadyAndAnsweredAndOverallHealthDown() throws Exception {
 		String nobody = "redis://127.0.0.1:" + RedisServer.freePort();
 		WebTestClient first = start(nobody);
 		WebTestClient second = start(nobody);
 		first.get().uri("/readyz").exchange().expectStatus().isOk();
 		second.get().uri("/readyz").exchange().expectStatus().isOk();
+		WebTestClient operations = management(this.instances.get(0));
+		operations.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		operations.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("DOWN");
 		theme(second);
 
 		patchTheme(first).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
@@ -115,12 +133,13 @@ class SharedCacheInvalidationTests {
 
 	private WebTestClient start(String redisUrl) {
 		String issuer = upstreams.issuer();
-		ConfigurableApplicationContext context = new SpringApplication(ProfileServiceApplication.class).run(
-				"--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
-				"--porter.redis.url=" + redisUrl, "--porter.oidc.issuer-uri=" + issuer,
-				"--porter.directory.base-uri=" + upstreams.managementUri(),
-				"--porter.directory.token-uri=" + issuer + "oauth/token", "--porter.directory.client-id=porter-profile",
-				"--porter.directory.client-secret=test-only-secret");
+		ConfigurableApplicationContext context = new SpringApplication(ProfileServiceApplication.class,
+				OwnReactorResources.class)
+			.run("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
+					"--porter.redis.url=" + redisUrl, "--porter.oidc.issuer-uri=" + issuer,
+					"--porter.directory.base-uri=" + upstreams.managementUri(),
+					"--porter.directory.token-uri=" + issuer + "oauth/token",
+					"--porter.directory.client-id=porter-profile", "--porter.directory.client-secret=test-only-secret");
 		this.instances.add(context);
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		return WebTestClient
@@ -128,6 +147,12 @@ class SharedCacheInvalidationTests {
 			.baseUrl("http://localhost:" + port)
 			.responseTimeout(Duration.ofSeconds(20))
 			.build();
+	}
+
+	/** The operators' port: overall health (with Redis) besides the probes. */
+	private static WebTestClient management(ConfigurableApplicationContext context) {
+		String port = context.getEnvironment().getProperty("local.management.port");
+		return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
 	}
 
 	/** What Auth0 answers a read after the PATCH it confirmed. */
@@ -176,6 +201,22 @@ class SharedCacheInvalidationTests {
 			seen = theme(instance);
 		}
 		return seen;
+	}
+
+	/**
+	 * Each instance gets event loops of its own, so that closing it does not dispose
+	 * Reactor's global ones, which the other test classes' shared application uses.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactorResources {
+
+		@Bean
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
+		}
+
 	}
 
 }
