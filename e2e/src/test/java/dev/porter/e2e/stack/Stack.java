@@ -26,7 +26,7 @@ public final class Stack implements AutoCloseable {
 
 	private final Service devIdp;
 
-	private final Service profile;
+	private final List<Service> profiles;
 
 	private final List<Service> gateways;
 
@@ -36,7 +36,11 @@ public final class Stack implements AutoCloseable {
 
 	private Stack(StackOptions options) {
 		int idpPort = FreePorts.next();
-		int profilePort = FreePorts.next();
+		List<Integer> profilePorts = new ArrayList<>();
+		for (int i = 0; i < options.profileServices(); i++) {
+			profilePorts.add(FreePorts.next());
+		}
+		int profilePort = profilePorts.get(0);
 		List<Integer> gatewayPorts = new ArrayList<>();
 		for (int i = 0; i < options.gateways(); i++) {
 			gatewayPorts.add(FreePorts.next());
@@ -62,8 +66,12 @@ public final class Stack implements AutoCloseable {
 			profileEnv.put("AUTH0_MANAGEMENT_CLIENT_ID", "porter-profile");
 			profileEnv.put("AUTH0_MANAGEMENT_CLIENT_SECRET", "porter-profile-dev-secret");
 			profileEnv.putAll(options.profileEnv());
-			CompletableFuture<Service> profileStart = CompletableFuture
-				.supplyAsync(() -> track(startJar(label, "profile-service", profilePort, profileEnv)));
+			List<CompletableFuture<Service>> profileStarts = new ArrayList<>();
+			for (int i = 0; i < profilePorts.size(); i++) {
+				int port = profilePorts.get(i);
+				String name = (profilePorts.size() == 1) ? "profile-service" : "profile-service-" + (i + 1);
+				profileStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, profileEnv))));
+			}
 
 			List<CompletableFuture<Service>> gatewayStarts = new ArrayList<>();
 			for (int i = 0; i < gatewayPorts.size(); i++) {
@@ -78,7 +86,7 @@ public final class Stack implements AutoCloseable {
 				gatewayStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, gatewayEnv))));
 			}
 			this.devIdp = idp.join();
-			this.profile = profileStart.join();
+			this.profiles = profileStarts.stream().map(CompletableFuture::join).toList();
 			this.gateways = gatewayStarts.stream().map(CompletableFuture::join).toList();
 		}
 		catch (RuntimeException ex) {
@@ -96,7 +104,11 @@ public final class Stack implements AutoCloseable {
 	}
 
 	public Service profileService() {
-		return this.profile;
+		return this.profiles.get(0);
+	}
+
+	public Service profileService(int index) {
+		return this.profiles.get(index);
 	}
 
 	public Service gateway() {
@@ -170,7 +182,8 @@ public final class Stack implements AutoCloseable {
 	}
 
 	private static Service startJar(String label, String name, int port, Map<String, String> env) {
-		String module = name.startsWith("gateway") ? "gateway" : name;
+		String module = name.startsWith("gateway") ? "gateway"
+				: name.startsWith("profile-service") ? "profile-service" : name;
 		Map<String, String> environment = new LinkedHashMap<>(env);
 		environment.put("PORT", Integer.toString(port));
 		// Each process needs a management port of its own: the defaults (9080, 9081,

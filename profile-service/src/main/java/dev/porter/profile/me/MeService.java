@@ -62,7 +62,7 @@ class MeService {
 			.doOnNext((current) -> ProfileSizeBudget.check(current.attributes(),
 					patch.applyTo(userMetadata(current), this.mapper), this.mapper))
 			.then(Mono.defer(() -> this.directoryClient.patchUserMetadata(sub, patch.delta())))
-			.doOnNext((user) -> this.caches.directory().put(sub, user));
+			.flatMap((user) -> this.caches.directoryChanged(sub, user).thenReturn(user));
 		return Mono.zip(userinfo(jwt), updated)
 			.map((both) -> view(both.getT1().value(), both.getT2(),
 					CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));

@@ -4,8 +4,10 @@ import java.util.concurrent.ForkJoinPool;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
 
 import dev.porter.profile.cache.CacheMeters;
+import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.config.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
@@ -15,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The two caches of the design: {@code /userinfo} per (sub, scopes), the directory user
- * per sub.
+ * per sub. A directory change made here is written through and announced on the
+ * {@link InvalidationBus}, so that the other instances drop their copy.
  */
 @Component
 public class ProfileCaches {
@@ -24,7 +27,10 @@ public class ProfileCaches {
 
 	private final SwrCache<String, DirectoryUser> directory;
 
-	ProfileCaches(CacheProperties properties, Ticker ticker, MeterRegistry registry) {
+	private final InvalidationBus directoryBus;
+
+	ProfileCaches(CacheProperties properties, Ticker ticker, MeterRegistry registry, InvalidationBus directoryBus) {
+		this.directoryBus = directoryBus;
 		CacheMeters meters = new CacheMeters(registry);
 		CacheProperties.Spec u = properties.userinfo();
 		CacheProperties.Spec d = properties.directory();
@@ -40,6 +46,22 @@ public class ProfileCaches {
 
 	SwrCache<String, DirectoryUser> directory() {
 		return this.directory;
+	}
+
+	/**
+	 * Write-through of a user the directory just confirmed, then tells the other
+	 * instances. Completes when the announcement was sent or given up (never an error):
+	 * waiting for it means a client that reads from another instance after this answer
+	 * already sees the change whenever Redis is up.
+	 */
+	Mono<Void> directoryChanged(String sub, DirectoryUser user) {
+		this.directory.put(sub, user);
+		return this.directoryBus.publish(sub);
+	}
+
+	/** Another instance changed this user: the next read here loads it afresh. */
+	void directoryChangedElsewhere(String sub) {
+		this.directory.invalidate(sub);
 	}
 
 	/** Drops every entry (operations and tests). */

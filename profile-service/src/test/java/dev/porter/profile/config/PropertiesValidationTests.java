@@ -16,7 +16,7 @@ class PropertiesValidationTests {
 		.withPropertyValues("porter.oidc.issuer-uri=http://localhost:9000/",
 				"porter.oidc.audience=https://porter.example/api",
 				"porter.directory.base-uri=http://localhost:9000/api/v2/", "porter.directory.client-id=porter-profile",
-				"porter.directory.client-secret=test-only-secret");
+				"porter.directory.client-secret=test-only-secret", "porter.redis.timeout=500ms");
 
 	private static String failureText(Throwable failure) {
 		StringBuilder text = new StringBuilder();
@@ -45,6 +45,22 @@ class PropertiesValidationTests {
 				assertThat(directory.resolvedTokenUri()).hasToString("http://dev-idp:9000/oauth/token");
 				assertThat(directory.resolvedAudience()).isEqualTo("https://tenant.example/api/v2/");
 			});
+	}
+
+	@Test
+	void startWhenRedisTimeoutNotPositiveThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.redis.timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(failureText(context.getStartupFailure())).contains("REDIS_TIMEOUT");
+		});
+	}
+
+	@Test
+	void startWhenRedisUrlNotRedisSchemeThenFailsNamingVariable() {
+		this.runner.withPropertyValues("porter.redis.url=localhost:6379").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(failureText(context.getStartupFailure())).contains("REDIS_URL");
+		});
 	}
 
 	@Test
@@ -89,7 +105,7 @@ class PropertiesValidationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ OidcProperties.class, DirectoryProperties.class })
+	@EnableConfigurationProperties({ OidcProperties.class, DirectoryProperties.class, RedisProperties.class })
 	static class Settings {
 
 	}

@@ -1,0 +1,126 @@
+package dev.porter.profile.cache;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+
+/**
+ * Invalidation through Redis pub/sub: a message {@code "<instance id> <key>"} on one
+ * channel, which every instance subscribes to. Pub/sub rather than a shared second-level
+ * cache because the profile stays in each instance's memory (a hit costs no network round
+ * trip) and only a change, which is rare, crosses the network; Redis keeps nothing, so it
+ * holds no personal data. A message sent while an instance is disconnected is lost to it:
+ * that instance serves its entry until the entry's fresh-for TTL ends.
+ */
+public final class RedisInvalidationBus implements InvalidationBus {
+
+	private static final Logger log = LoggerFactory.getLogger(RedisInvalidationBus.class);
+
+	private static final Duration FIRST_RESUBSCRIBE = Duration.ofMillis(100);
+
+	private static final Duration LAST_RESUBSCRIBE = Duration.ofSeconds(2);
+
+	private final ReactiveRedisConnectionFactory connectionFactory;
+
+	private final String channel;
+
+	private final Duration timeout;
+
+	private final String instance = UUID.randomUUID().toString();
+
+	private final MeterRegistry registry;
+
+	/**
+	 * @param channel the pub/sub channel shared by every instance of one cache
+	 * @param timeout the longest a publish may delay the request that changed the data
+	 */
+	public RedisInvalidationBus(ReactiveRedisConnectionFactory connectionFactory, String channel, Duration timeout,
+			MeterRegistry registry) {
+		this.connectionFactory = connectionFactory;
+		this.channel = channel;
+		this.timeout = timeout;
+		this.registry = registry;
+	}
+
+	@Override
+	public Mono<Void> publish(String key) {
+		ByteBuffer message = bytes(this.instance + " " + key);
+		return Mono
+			.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection),
+					(connection) -> connection.pubSubCommands().publish(bytes(this.channel), message),
+					ReactiveRedisConnection::closeLater)
+			.timeout(this.timeout)
+			.doOnSuccess((receivers) -> count("published"))
+			.onErrorResume((ex) -> {
+				log.warn("cache invalidation not published ({}); other instances refresh within their fresh-for TTL",
+						ex.getClass().getSimpleName());
+				count("publish_failed");
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	@Override
+	public Flux<String> remoteChanges() {
+		return Flux
+			.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection), this::receive,
+					ReactiveRedisConnection::closeLater)
+			// Lettuce re-subscribes by itself after a reconnect; this covers a first
+			// connection that fails (Redis down at start) and a subscription that ends.
+			.doOnError((ex) -> log.warn("cache invalidation channel unavailable ({}); retrying",
+					ex.getClass().getSimpleName()))
+			.repeatWhen((completed) -> completed.delayElements(FIRST_RESUBSCRIBE))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RESUBSCRIBE)
+				.maxBackoff(LAST_RESUBSCRIBE)
+				.transientErrors(true));
+	}
+
+	private Flux<String> receive(ReactiveRedisConnection connection) {
+		// the subscription ends before its connection closes; a cancel racing a
+		// broken connection has nothing left to clean up
+		return Flux
+			.usingWhen(connection.pubSubCommands().createSubscription(),
+					(subscription) -> subscription.subscribe(bytes(this.channel)).thenMany(subscription.receive()),
+					(subscription) -> subscription.cancel().onErrorComplete())
+			.map((message) -> StandardCharsets.UTF_8.decode(message.getMessage()).toString())
+			.flatMap(this::foreignKey);
+	}
+
+	/** The key of a message from another instance; nothing for this instance's own. */
+	private Mono<String> foreignKey(String message) {
+		int space = message.indexOf(' ');
+		if (space < 0 || message.substring(0, space).equals(this.instance)) {
+			return Mono.empty();
+		}
+		count("received");
+		return Mono.just(message.substring(space + 1));
+	}
+
+	private void count(String outcome) {
+		Counter.builder("profile.cache.invalidations")
+			.description("Cache invalidations exchanged with the other instances")
+			.tag("channel", this.channel)
+			.tag("outcome", outcome.toLowerCase(Locale.ROOT))
+			.register(this.registry)
+			.increment();
+	}
+
+	private static ByteBuffer bytes(String text) {
+		return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

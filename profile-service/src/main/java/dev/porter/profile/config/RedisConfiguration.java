@@ -1,0 +1,64 @@
+package dev.porter.profile.config;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.porter.profile.cache.InvalidationBus;
+import dev.porter.profile.cache.RedisInvalidationBus;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * With {@code REDIS_URL} set, a change of a user's directory entry on one instance drops
+ * that entry on every other instance (Redis pub/sub). Redis is never needed to answer:
+ * the connection is made lazily, a command waits at most {@code REDIS_TIMEOUT}, commands
+ * are refused at once while disconnected instead of queued, and reconnects are retried
+ * every second at most so that invalidations resume soon after Redis is back.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(RedisEnabled.class)
+class RedisConfiguration {
+
+	static final String DIRECTORY_CHANNEL = "porter:profile:invalidate:directory";
+
+	@Bean(destroyMethod = "shutdown")
+	DefaultClientResources redisClientResources() {
+		return DefaultClientResources.builder()
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+			.build();
+	}
+
+	@Bean
+	LettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources) {
+		Duration timeout = properties.timeout();
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.clientResources(resources)
+			.commandTimeout(timeout)
+			.clientOptions(ClientOptions.builder()
+				.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.build())
+			.build();
+		return new LettuceConnectionFactory(
+				LettuceConnectionFactory.createRedisConfiguration(String.valueOf(properties.url())), client);
+	}
+
+	@Bean
+	InvalidationBus directoryInvalidationBus(ReactiveRedisConnectionFactory connectionFactory,
+			RedisProperties properties, MeterRegistry registry) {
+		return new RedisInvalidationBus(connectionFactory, DIRECTORY_CHANNEL, properties.timeout(), registry);
+	}
+
+}

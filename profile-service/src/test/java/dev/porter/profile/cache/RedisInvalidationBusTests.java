@@ -1,0 +1,171 @@
+package dev.porter.profile.cache;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import dev.porter.profile.testsupport.RedisServer;
+
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bus against a real {@code redis-server}, and against none. */
+class RedisInvalidationBusTests {
+
+	private static final String CHANNEL = "porter:test:invalidate";
+
+	private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+	private static RedisServer redis;
+
+	/** Started by a test after its listener, on the port the listener was given. */
+	private static RedisServer late;
+
+	private final List<Disposable> announcers = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedis() throws Exception {
+		redis = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@AfterEach
+	void stopAnnouncing() {
+		this.announcers.forEach(Disposable::dispose);
+	}
+
+	@Test
+	void publishWhenAnotherInstanceListensThenItHearsTheKey() {
+		LettuceConnectionFactory factory = factory(redis.url());
+		try {
+			RedisInvalidationBus writer = bus(factory, new SimpleMeterRegistry());
+			SimpleMeterRegistry readerMeters = new SimpleMeterRegistry();
+			RedisInvalidationBus reader = bus(factory, readerMeters);
+			// the listener's SUBSCRIBE has no completion signal: announce until heard
+			StepVerifier.create(reader.remoteChanges().take(1))
+				.then(() -> announceRepeatedly(writer, "auth0|alice"))
+				.expectNext("auth0|alice")
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+			assertThat(readerMeters.get("profile.cache.invalidations").tag("outcome", "received").counter().count())
+				.isEqualTo(1);
+		}
+		finally {
+			stopAnnouncing();
+			factory.destroy();
+		}
+	}
+
+	@Test
+	void remoteChangesWhenInstanceAnnouncesItselfThenOnlyOthersKeysHeard() {
+		LettuceConnectionFactory factory = factory(redis.url());
+		try {
+			RedisInvalidationBus self = bus(factory, new SimpleMeterRegistry());
+			RedisInvalidationBus other = bus(factory, new SimpleMeterRegistry());
+			// every tick this instance announces first, the other second: without the
+			// filter the first key heard would be this instance's own
+			StepVerifier.create(self.remoteChanges().take(1))
+				.then(() -> this.announcers.add(self.publish("auth0|own")
+					.then(other.publish("auth0|other"))
+					.then(Mono.delay(Duration.ofMillis(50)))
+					.repeat()
+					.subscribe()))
+				.expectNext("auth0|other")
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+		}
+		finally {
+			stopAnnouncing();
+			factory.destroy();
+		}
+	}
+
+	@Test
+	void publishWhenRedisUnreachableThenCompletesWithinTimeoutAndCountsFailure() throws Exception {
+		LettuceConnectionFactory factory = factory("redis://127.0.0.1:" + RedisServer.freePort());
+		try {
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisInvalidationBus bus = bus(factory, meters);
+
+			StepVerifier.create(bus.publish("auth0|alice")).expectComplete().verify(TIMEOUT.plusSeconds(1));
+			assertThat(meters.get("profile.cache.invalidations").tag("outcome", "publish_failed").counter().count())
+				.isEqualTo(1);
+		}
+		finally {
+			stopAnnouncing();
+			factory.destroy();
+		}
+	}
+
+	@Test
+	void remoteChangesWhenRedisStartsAfterListenerThenHearsOnceUp() throws Exception {
+		int port = RedisServer.freePort();
+		LettuceConnectionFactory factory = factory("redis://127.0.0.1:" + port);
+		try {
+			RedisInvalidationBus writer = bus(factory, new SimpleMeterRegistry());
+			RedisInvalidationBus reader = bus(factory, new SimpleMeterRegistry());
+			StepVerifier.create(reader.remoteChanges().take(1))
+				.then(() -> startRedisOn(port))
+				.then(() -> announceRepeatedly(writer, "auth0|late"))
+				.expectNext("auth0|late")
+				.expectComplete()
+				.verify(Duration.ofSeconds(15));
+		}
+		finally {
+			stopAnnouncing();
+			factory.destroy();
+			stopLateRedis();
+		}
+	}
+
+	private static void startRedisOn(int port) {
+		try {
+			late = RedisServer.startOn(port);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void stopLateRedis() {
+		if (late != null) {
+			late.close();
+			late = null;
+		}
+	}
+
+	/**
+	 * Announces {@code key} every 50 ms after the previous attempt, until the test ends.
+	 */
+	private void announceRepeatedly(RedisInvalidationBus bus, String key) {
+		this.announcers.add(bus.publish(key).then(Mono.delay(Duration.ofMillis(50))).repeat().subscribe());
+	}
+
+	private static RedisInvalidationBus bus(LettuceConnectionFactory factory, SimpleMeterRegistry meters) {
+		return new RedisInvalidationBus(factory, CHANNEL, TIMEOUT, meters);
+	}
+
+	private static LettuceConnectionFactory factory(String url) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				LettuceConnectionFactory.createRedisConfiguration(url),
+				LettuceClientConfiguration.builder().commandTimeout(TIMEOUT).build());
+		factory.start();
+		return factory;
+	}
+
+}

@@ -1,0 +1,222 @@
+package dev.porter.profile.me;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.porter.profile.ProfileServiceApplication;
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.RedisServer;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances of the service (two application contexts) in front of the same Auth0
+ * stand-in: a {@code PATCH} on one must not leave the other serving its cached profile,
+ * with Redis; and without a reachable Redis, both must still answer.
+ */
+class SharedCacheInvalidationTests {
+
+	private static final Upstreams upstreams = Upstreams.instance();
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	/** Far below the 5-minute fresh-for TTL, far above a pub/sub round trip. */
+	private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(5);
+
+	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+	private String token;
+
+	private @Nullable RedisServer redis;
+
+	@BeforeEach
+	void aliceAtAuth0() {
+		upstreams.reset();
+		this.token = TestJwts.mint(upstreams.issuer(), Upstreams.ALICE);
+		upstreams.stubUser(this.token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded-patched.json"))));
+	}
+
+	@AfterEach
+	void stopInstancesThenRedis() {
+		this.instances.forEach(ConfigurableApplicationContext::close);
+		if (this.redis != null) {
+			this.redis.close();
+		}
+	}
+
+	@Test
+	void getMeWhenPatchedThroughOtherInstanceWithRedisThenOtherServesChangeAlthoughCached() throws Exception {
+		this.redis = RedisServer.start();
+		WebTestClient first = start(this.redis.url());
+		WebTestClient second = start(this.redis.url());
+		theme(first);
+		theme(second);
+		getMe(second).expectHeader().value("Cache-Status", (status) -> assertThat(status).contains("hit"));
+
+		patchTheme(first).expectStatus().isOk();
+		auth0NowHasPatchedUser();
+
+		assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
+		upstreams.management().verify(3, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void getMeWhenPatchedThroughOtherInstanceWithoutRedisThenOtherServesItsCacheUntilFreshForEnds() {
+		WebTestClient first = start("");
+		WebTestClient second = start("");
+		theme(first);
+		theme(second);
+
+		patchTheme(first).expectStatus().isOk();
+		auth0NowHasPatchedUser();
+
+		assertThat(theme(first)).as("the writer serves its write-through").isEqualTo("dark");
+		assertThat(theme(second)).as("documented: per-instance caches without REDIS_URL").isEmpty();
+	}
+
+	@Test
+	void patchAndGetMeWhenRedisUnreachableThenReadyAndAnsweredAndOverallHealthDown() throws Exception {
+		String nobody = "redis://127.0.0.1:" + RedisServer.freePort();
+		WebTestClient first = start(nobody);
+		WebTestClient second = start(nobody);
+		first.get().uri("/readyz").exchange().expectStatus().isOk();
+		second.get().uri("/readyz").exchange().expectStatus().isOk();
+		WebTestClient operations = management(this.instances.get(0));
+		operations.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		operations.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("DOWN");
+		theme(second);
+
+		patchTheme(first).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
+		auth0NowHasPatchedUser();
+
+		assertThat(theme(first)).isEqualTo("dark");
+		assertThat(theme(second)).as("stale until its fresh-for TTL: the invalidation could not be sent").isEmpty();
+	}
+
+	private WebTestClient start(String redisUrl) {
+		String issuer = upstreams.issuer();
+		ConfigurableApplicationContext context = new SpringApplication(ProfileServiceApplication.class,
+				OwnReactorResources.class)
+			.run("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
+					"--porter.redis.url=" + redisUrl, "--porter.oidc.issuer-uri=" + issuer,
+					"--porter.directory.base-uri=" + upstreams.managementUri(),
+					"--porter.directory.token-uri=" + issuer + "oauth/token",
+					"--porter.directory.client-id=porter-profile", "--porter.directory.client-secret=test-only-secret");
+		this.instances.add(context);
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return WebTestClient
+			.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+			.baseUrl("http://localhost:" + port)
+			.responseTimeout(Duration.ofSeconds(20))
+			.build();
+	}
+
+	/** The operators' port: overall health (with Redis) besides the probes. */
+	private static WebTestClient management(ConfigurableApplicationContext context) {
+		String port = context.getEnvironment().getProperty("local.management.port");
+		return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+	}
+
+	/** What Auth0 answers a read after the PATCH it confirmed. */
+	private static void auth0NowHasPatchedUser() {
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded-patched.json"))));
+	}
+
+	private WebTestClient.ResponseSpec patchTheme(WebTestClient instance) {
+		return instance.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(this.token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"theme\":\"dark\"}")
+			.exchange();
+	}
+
+	private WebTestClient.ResponseSpec getMe(WebTestClient instance) {
+		return instance.get()
+			.uri("/me")
+			.headers((h) -> h.setBearerAuth(this.token))
+			.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	/**
+	 * alice's {@code user_metadata.theme} as the instance serves it; empty when unset.
+	 */
+	private String theme(WebTestClient instance) {
+		String body = getMe(instance).expectBody(String.class).returnResult().getResponseBody();
+		JsonNode theme = mapper.readTree(String.valueOf(body)).path("user_metadata").path("theme");
+		return theme.isString() ? theme.asString() : "";
+	}
+
+	/**
+	 * Reads until the theme shows or the deadline passes: the invalidation is
+	 * asynchronous by nature (pub/sub), so "visible" means "within a bound".
+	 */
+	private String firstThemeWithin(WebTestClient instance, Duration bound) {
+		long deadline = System.nanoTime() + bound.toNanos();
+		String seen = theme(instance);
+		while (!"dark".equals(seen) && System.nanoTime() < deadline) {
+			seen = theme(instance);
+		}
+		return seen;
+	}
+
+	/**
+	 * Each instance gets event loops of its own, so that closing it does not dispose
+	 * Reactor's global ones, which the other test classes' shared application uses.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactorResources {
+
+		@Bean
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
+		}
+
+	}
+
+}
