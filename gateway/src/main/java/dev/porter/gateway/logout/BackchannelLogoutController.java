@@ -3,6 +3,7 @@ package dev.porter.gateway.logout;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.config.OidcProperties;
@@ -125,16 +126,45 @@ class BackchannelLogoutController {
 		});
 	}
 
+	/**
+	 * Ends the token's sessions. When that fails, the token answers 503 and the IdP may
+	 * retry it: its jti is forgotten and the sessions not yet ended are put back in the
+	 * registry, so the retry is neither refused as a replay nor finds nothing to end.
+	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
-		Mono<Set<String>> sessions = (sid != null) ? this.registry.takeBySid(sid)
-				: this.registry.takeBySub(token.getSubject());
+		String sub = token.getSubject();
+		Mono<Set<String>> sessions = (sid != null) ? this.registry.takeBySid(sid) : this.registry.takeBySub(sub);
+		Set<String> taken = ConcurrentHashMap.newKeySet();
+		Set<String> ended = ConcurrentHashMap.newKeySet();
 		// end() completes empty: count the ids whose removal completed, not its signals.
-		return sessions.flatMapMany(Flux::fromIterable)
-			.flatMap((sessionId) -> this.terminator.end(sessionId).thenReturn(sessionId))
+		return sessions.doOnNext(taken::addAll)
+			.flatMapMany(Flux::fromIterable)
+			.flatMap((sessionId) -> this.terminator.end(sessionId).then(Mono.fromSupplier(() -> {
+				ended.add(sessionId);
+				return sessionId;
+			})))
 			.count()
 			.doOnNext((count) -> log.info("back-channel logout ended {} session(s)", count))
-			.then();
+			.then()
+			.onErrorResume((ex) -> undo(token, sid, sub, taken, ended).then(Mono.error(ex)));
+	}
+
+	/** Best effort: the store that just failed may fail these too. */
+	private Mono<Void> undo(Jwt token, @Nullable String sid, @Nullable String sub, Set<String> taken,
+			Set<String> ended) {
+		Mono<Void> restore = (sub != null) ? Flux.fromIterable(taken)
+			.filter((sessionId) -> !ended.contains(sessionId))
+			.concatMap((sessionId) -> this.registry.register(sessionId, sid, sub))
+			.then() : Mono.empty();
+		return bestEffort(restore).then(bestEffort(this.seen.forget(token.getId())));
+	}
+
+	private static Mono<Void> bestEffort(Mono<Void> step) {
+		return step.onErrorResume((ex) -> {
+			log.warn("back-channel logout could not be made retryable: {}", ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
 	}
 
 	private Mono<ReactiveJwtDecoder> decoder() {
