@@ -2,6 +2,7 @@ package dev.porter.gateway.logout;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,16 +19,19 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.FormHttpMessageReader;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -59,6 +63,11 @@ class BackchannelLogoutController {
 	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+	private static final ResolvableType FORM_TYPE = ResolvableType.forClassWithGenerics(MultiValueMap.class,
+			String.class, String.class);
+
+	private static final FormHttpMessageReader FORM_READER = formReader();
 
 	private static final Logger log = LoggerFactory.getLogger(BackchannelLogoutController.class);
 
@@ -95,9 +104,9 @@ class BackchannelLogoutController {
 		if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
 			return Mono.error(tooLarge(null));
 		}
-		return exchange.getFormData()
-			// A chunked body gives no length up front: the form reader's buffer limit
-			// stops it.
+		// A chunked body gives no length up front: this reader stops at the limit, where
+		// exchange.getFormData() would buffer up to the codecs' far larger one.
+		return FORM_READER.readMono(FORM_TYPE, exchange.getRequest(), Map.of())
 			.onErrorMap(DataBufferLimitException.class, BackchannelLogoutController::tooLarge)
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
@@ -188,6 +197,12 @@ class BackchannelLogoutController {
 		decoder.setJwtValidator(LogoutTokenValidator.forClient(registration.getProviderDetails().getIssuerUri(),
 				this.oidc.clientId(), this.clock));
 		return decoder;
+	}
+
+	private static FormHttpMessageReader formReader() {
+		FormHttpMessageReader reader = new FormHttpMessageReader();
+		reader.setMaxInMemorySize(MAX_BODY_BYTES);
+		return reader;
 	}
 
 	private static ProblemException invalid(@Nullable Throwable cause) {
