@@ -168,7 +168,6 @@ final class StrictJsonReader {
 			this.violations.add(path, "Integers must be within ±(2^53−1) to keep their exact value.");
 			return this.nodes.nullNode();
 		}
-		long value = parser.getLongValue();
 		// the node type readTree would give, so that equal bodies give equal trees
 		return (value == (int) value) ? this.nodes.numberNode((int) value) : this.nodes.numberNode(value);
 	}
