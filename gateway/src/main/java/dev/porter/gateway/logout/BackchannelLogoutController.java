@@ -2,7 +2,9 @@ package dev.porter.gateway.logout;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.config.OidcProperties;
@@ -17,16 +19,19 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.FormHttpMessageReader;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -58,6 +63,11 @@ class BackchannelLogoutController {
 	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+	private static final ResolvableType FORM_TYPE = ResolvableType.forClassWithGenerics(MultiValueMap.class,
+			String.class, String.class);
+
+	private static final FormHttpMessageReader FORM_READER = formReader();
 
 	private static final Logger log = LoggerFactory.getLogger(BackchannelLogoutController.class);
 
@@ -94,9 +104,9 @@ class BackchannelLogoutController {
 		if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
 			return Mono.error(tooLarge(null));
 		}
-		return exchange.getFormData()
-			// A chunked body gives no length up front: the form reader's buffer limit
-			// stops it.
+		// A chunked body gives no length up front: this reader stops at the limit, where
+		// exchange.getFormData() would buffer up to the codecs' far larger one.
+		return FORM_READER.readMono(FORM_TYPE, exchange.getRequest(), Map.of())
 			.onErrorMap(DataBufferLimitException.class, BackchannelLogoutController::tooLarge)
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
@@ -125,16 +135,45 @@ class BackchannelLogoutController {
 		});
 	}
 
+	/**
+	 * Ends the token's sessions. When that fails, the token answers 503 and the IdP may
+	 * retry it: its jti is forgotten and the sessions not yet ended are put back in the
+	 * registry, so the retry is neither refused as a replay nor finds nothing to end.
+	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
-		Mono<Set<String>> sessions = (sid != null) ? this.registry.takeBySid(sid)
-				: this.registry.takeBySub(token.getSubject());
+		String sub = token.getSubject();
+		Mono<Set<String>> sessions = (sid != null) ? this.registry.takeBySid(sid) : this.registry.takeBySub(sub);
+		Set<String> taken = ConcurrentHashMap.newKeySet();
+		Set<String> ended = ConcurrentHashMap.newKeySet();
 		// end() completes empty: count the ids whose removal completed, not its signals.
-		return sessions.flatMapMany(Flux::fromIterable)
-			.flatMap((sessionId) -> this.terminator.end(sessionId).thenReturn(sessionId))
+		return sessions.doOnNext(taken::addAll)
+			.flatMapMany(Flux::fromIterable)
+			.flatMap((sessionId) -> this.terminator.end(sessionId).then(Mono.fromSupplier(() -> {
+				ended.add(sessionId);
+				return sessionId;
+			})))
 			.count()
 			.doOnNext((count) -> log.info("back-channel logout ended {} session(s)", count))
-			.then();
+			.then()
+			.onErrorResume((ex) -> undo(token, sid, sub, taken, ended).then(Mono.error(ex)));
+	}
+
+	/** Best effort: the store that just failed may fail these too. */
+	private Mono<Void> undo(Jwt token, @Nullable String sid, @Nullable String sub, Set<String> taken,
+			Set<String> ended) {
+		Mono<Void> restore = (sub != null) ? Flux.fromIterable(taken)
+			.filter((sessionId) -> !ended.contains(sessionId))
+			.concatMap((sessionId) -> this.registry.register(sessionId, sid, sub))
+			.then() : Mono.empty();
+		return bestEffort(restore).then(bestEffort(this.seen.forget(token.getId())));
+	}
+
+	private static Mono<Void> bestEffort(Mono<Void> step) {
+		return step.onErrorResume((ex) -> {
+			log.warn("back-channel logout could not be made retryable: {}", ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
 	}
 
 	private Mono<ReactiveJwtDecoder> decoder() {
@@ -158,6 +197,12 @@ class BackchannelLogoutController {
 		decoder.setJwtValidator(LogoutTokenValidator.forClient(registration.getProviderDetails().getIssuerUri(),
 				this.oidc.clientId(), this.clock));
 		return decoder;
+	}
+
+	private static FormHttpMessageReader formReader() {
+		FormHttpMessageReader reader = new FormHttpMessageReader();
+		reader.setMaxInMemorySize(MAX_BODY_BYTES);
+		return reader;
 	}
 
 	private static ProblemException invalid(@Nullable Throwable cause) {

@@ -29,6 +29,11 @@ class InMemorySeenLogoutTokens implements SeenLogoutTokens {
 		return Mono.fromSupplier(() -> this.seen.asMap().putIfAbsent(jti, forgetAt) == null);
 	}
 
+	@Override
+	public Mono<Void> forget(String jti) {
+		return Mono.fromRunnable(() -> this.seen.invalidate(jti));
+	}
+
 	/** Whether {@code jti} is still remembered (for tests of the expiry). */
 	boolean remembers(String jti) {
 		return this.seen.getIfPresent(jti) != null;

@@ -37,4 +37,9 @@ class RedisSeenLogoutTokens implements SeenLogoutTokens {
 			.defaultIfEmpty(false);
 	}
 
+	@Override
+	public Mono<Void> forget(String jti) {
+		return this.redis.delete(PREFIX + jti).then();
+	}
+
 }

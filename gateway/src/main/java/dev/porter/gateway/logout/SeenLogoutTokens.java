@@ -18,4 +18,10 @@ interface SeenLogoutTokens {
 	 */
 	Mono<Boolean> firstSighting(String jti, Instant forgetAt);
 
+	/**
+	 * Forgets {@code jti} again: acting on its token failed, and the IdP's retry of it
+	 * must be acted on rather than refused as a replay.
+	 */
+	Mono<Void> forget(String jti);
+
 }

@@ -24,7 +24,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code minRefetchInterval} whoever asks: the endpoint is open to the internet, and
  * without the throttle every forged token with a made-up {@code kid} would make the
  * gateway call the IdP — an amplifier aimed at the IdP's rate limits. Failed fetches are
- * throttled the same way.
+ * throttled the same way; until the next one, a key we lack is an error (answered 503),
+ * not a refusal, since the IdP may well have it.
  */
 final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
@@ -39,6 +40,9 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	private final Clock clock;
 
 	private volatile @Nullable Fetched current;
+
+	/** Whether the last fetch failed: a key we lack may then be one the IdP has. */
+	private volatile boolean lastFetchFailed;
 
 	private @Nullable Instant lastAttempt;
 
@@ -73,6 +77,13 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 		}
 		Mono<JWKSet> refetch = refetch(now);
 		if (refetch == null) {
+			if (known.isEmpty() && (fetched == null || this.lastFetchFailed)) {
+				// Not "no such key" (a 400 the IdP never retries): the token may be
+				// genuine and signed with a key we could not fetch. The decoder passes
+				// this on and the controller answers 503.
+				return Mono.error(new IllegalStateException("the IdP's keys could not be fetched; next attempt after "
+						+ this.minRefetchInterval + " from the last"));
+			}
 			// Throttled: answer with what we have (no key for a made-up kid).
 			return Mono.just(known);
 		}
@@ -93,14 +104,29 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 			.retrieve()
 			.bodyToMono(String.class)
 			.map(ThrottledJwkSource::parse)
-			.doOnNext((keys) -> this.current = new Fetched(keys, this.clock.instant()))
-			.doFinally((signal) -> done())
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException("the JWKS response was empty")))
+			// Before the keys or the error reach anyone: a caller acting on them at once
+			// must find this fetch finished, not join it again and miss newer keys.
+			.doOnNext(this::fetched)
+			.doOnError((ex) -> failed())
+			.doOnCancel(this::abandoned)
 			.cache();
 		this.inFlight = fetch;
 		return fetch;
 	}
 
-	private synchronized void done() {
+	private synchronized void fetched(JWKSet keys) {
+		this.current = new Fetched(keys, this.clock.instant());
+		this.lastFetchFailed = false;
+		this.inFlight = null;
+	}
+
+	private synchronized void abandoned() {
+		this.inFlight = null;
+	}
+
+	private synchronized void failed() {
+		this.lastFetchFailed = true;
 		this.inFlight = null;
 	}
 

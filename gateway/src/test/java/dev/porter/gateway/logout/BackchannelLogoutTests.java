@@ -1,5 +1,6 @@
 package dev.porter.gateway.logout;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.RawHttp;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -108,6 +110,20 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo(413);
+	}
+
+	@Test
+	void backchannelLogoutWhenChunkedBodyPastLimitThenPayloadTooLargeProblem() {
+		// No Content-Length to refuse up front: the body itself must be cut at the limit,
+		// not buffered up to the codecs' far larger one.
+		String body = "logout_token=" + "a".repeat(4 * BackchannelLogoutController.MAX_BODY_BYTES);
+		RawHttp.Response response = RawHttp.send(this.port,
+				"POST /bff/backchannel-logout HTTP/1.1\r\nHost: localhost\r\n"
+						+ "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
+						+ RawHttp.chunked(body),
+				Duration.ofSeconds(10));
+		assertThat(response.status()).isEqualTo(413);
+		assertThat(response.hasHeader("Content-Type", "application/problem+json")).isTrue();
 	}
 
 	@Test

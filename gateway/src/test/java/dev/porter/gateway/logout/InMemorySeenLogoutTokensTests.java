@@ -38,6 +38,15 @@ class InMemorySeenLogoutTokensTests {
 		assertThat(this.seen.remembers("jti-1")).isFalse();
 	}
 
+	@Test
+	void firstSightingWhenForgottenAfterFailedLogoutThenTrueAgainForTheRetry() {
+		Instant forgetAt = this.clock.instant().plusSeconds(180);
+		this.seen.firstSighting("jti-1", forgetAt).block();
+		this.seen.forget("jti-1").block();
+		assertThat(this.seen.firstSighting("jti-1", forgetAt).block()).isTrue();
+		assertThat(this.seen.firstSighting("jti-1", forgetAt).block()).isFalse();
+	}
+
 	private static final class MovableClock extends Clock {
 
 		private Instant now;

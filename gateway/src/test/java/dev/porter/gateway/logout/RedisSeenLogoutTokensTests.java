@@ -57,6 +57,19 @@ class RedisSeenLogoutTokensTests {
 	}
 
 	@Test
+	void firstSightingWhenOtherInstanceForgotJtiAfterFailedLogoutThenTrueAgain() {
+		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+		RedisSeenLogoutTokens first = new RedisSeenLogoutTokens(template, clock);
+		RedisSeenLogoutTokens second = new RedisSeenLogoutTokens(template, clock);
+
+		first.firstSighting("jti-d", NOW.plusSeconds(180)).block();
+		first.forget("jti-d").block();
+
+		assertThat(second.firstSighting("jti-d", NOW.plusSeconds(180)).block()).isTrue();
+	}
+
+	@Test
 	void firstSightingWhenRecordedThenKeyExpiresAtForgetTime() {
 		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
 		RedisSeenLogoutTokens seen = new RedisSeenLogoutTokens(template, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -111,9 +111,41 @@ class ThrottledJwkSourceTests {
 			.isInstanceOf(WebClientResponseException.class);
 		this.clock.advance(Duration.ofSeconds(30));
 		for (int i = 0; i < 5; i++) {
-			assertThat(this.source.apply(naming("current")).collectList().block()).isEmpty();
+			// An error (answered 503), not "no such key" (400): the token may be genuine,
+			// and a 400 tells the IdP not to bother again.
+			assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
+				.isInstanceOf(IllegalStateException.class);
 		}
 		assertThat(fetches()).isEqualTo(1);
+	}
+
+	@Test
+	void applyWhenIdpRotatedWhileItsKeysUnreachableThenErrorWithinIntervalAndNoNewFetch() {
+		this.source.apply(naming("current")).collectList().block();
+		this.idp.stubFor(get(urlPathEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
+		this.clock.advance(MIN_REFETCH);
+		assertThatThrownBy(() -> this.source.apply(naming("rotated")).collectList().block())
+			.isInstanceOf(WebClientResponseException.class);
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThatThrownBy(() -> this.source.apply(naming("rotated")).collectList().block())
+			.isInstanceOf(IllegalStateException.class);
+		// The key still known keeps verifying meanwhile.
+		assertThat(this.source.apply(naming("current")).collectList().block()).extracting(JWK::getKeyID)
+			.containsExactly("current");
+		assertThat(fetches()).isEqualTo(2);
+	}
+
+	@Test
+	void applyWhenKeysAskedAgainTheMomentAFetchDeliversAndIntervalPassedThenRefetched() {
+		// The second call runs inside the first one's delivery, before the fetch has
+		// finished its own bookkeeping: deterministic, where two calls in a row raced it.
+		List<JWK> found = this.source.apply(naming("current")).collectList().flatMap((first) -> {
+			serve(this.current, this.rotated);
+			this.clock.advance(MIN_REFETCH);
+			return this.source.apply(naming("rotated")).collectList();
+		}).block();
+		assertThat(found).extracting(JWK::getKeyID).containsExactly("rotated");
+		assertThat(fetches()).isEqualTo(2);
 	}
 
 	private void serve(RSAKey... keys) {
@@ -142,7 +174,7 @@ class ThrottledJwkSourceTests {
 
 	private static final class MovableClock extends Clock {
 
-		private Instant now;
+		private volatile Instant now;
 
 		MovableClock(Instant now) {
 			this.now = now;

@@ -102,17 +102,20 @@ class ResilienceConfiguration {
 
 	/**
 	 * Outcomes that are neither the upstream's failure nor its success, so the breaker
-	 * ignores them: answers the caller's own request earned (404, a refused caller token,
-	 * a refused change: 400, 409, 413, 422) and our own full bulkhead or rate limiter.
-	 * Counted as failures, one caller's bad requests would open the circuit for
-	 * everybody; counted as successes, they would hide a real outage. Auth0 keys
-	 * {@code /userinfo}'s rate limit to one user, so its 429 is that user's; the
-	 * Management API's 429 is the tenant's, shared by all, and counts.
+	 * ignores them: answers the caller's own request earned (404, a refused caller token
+	 * at {@code /userinfo}, a refused change: 400, 409, 413, 422) and our own full
+	 * bulkhead or rate limiter. Counted as failures, one caller's bad requests would open
+	 * the circuit for everybody; counted as successes, they would hide a real outage.
+	 * Auth0 keys {@code /userinfo}'s rate limit to one user, so its 429 is that user's;
+	 * the Management API's 429 is the tenant's, shared by all, and counts.
 	 */
 	static boolean saysNothingAboutUpstream(String name, Throwable ex) {
 		if (ex instanceof UpstreamException upstream) {
 			return switch (upstream.kind()) {
-				case NOT_FOUND, TOKEN_REJECTED, REFUSED -> true;
+				case NOT_FOUND, REFUSED -> true;
+				// userinfo refuses the caller's token; the Management API refuses ours,
+				// which fails every request until someone rotates the credential.
+				case TOKEN_REJECTED -> USERINFO.equals(name);
 				case RATE_LIMITED -> USERINFO.equals(name);
 				case UNAVAILABLE, BAD_RESPONSE -> false;
 			};

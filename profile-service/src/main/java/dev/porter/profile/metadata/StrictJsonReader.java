@@ -161,12 +161,13 @@ final class StrictJsonReader {
 	}
 
 	private JsonNode integer(JsonParser parser, String path) {
-		if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-				|| Math.abs(parser.getLongValue()) > MAX_SAFE_INTEGER) {
+		// Not Math.abs: it leaves Long.MIN_VALUE negative, which would pass the check.
+		long value = (parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) ? parser.getLongValue() : 0;
+		if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER || value > MAX_SAFE_INTEGER
+				|| value < -MAX_SAFE_INTEGER) {
 			this.violations.add(path, "Integers must be within ±(2^53−1) to keep their exact value.");
 			return this.nodes.nullNode();
 		}
-		long value = parser.getLongValue();
 		// the node type readTree would give, so that equal bodies give equal trees
 		return (value == (int) value) ? this.nodes.numberNode((int) value) : this.nodes.numberNode(value);
 	}

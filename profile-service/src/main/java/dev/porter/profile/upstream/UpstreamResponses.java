@@ -21,7 +21,9 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * <p>
  * A 4xx that the caller's request caused is kept apart from the upstream's own trouble
  * ({@link UpstreamException.Kind#REFUSED}, {@code NOT_FOUND}, {@code TOKEN_REJECTED}), so
- * that one caller's bad requests never count against the upstream for everybody.
+ * that one caller's bad requests never count against the upstream for everybody. A
+ * {@code TOKEN_REJECTED} is the caller's only where the caller's token was sent
+ * ({@code /userinfo}); at the Management API it refuses our own credential.
  */
 public final class UpstreamResponses {
 

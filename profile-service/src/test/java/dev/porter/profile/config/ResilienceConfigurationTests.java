@@ -150,6 +150,21 @@ class ResilienceConfigurationTests {
 	}
 
 	@Test
+	void applyWhenManagementApiRejectsOurRevokedCredentialRepeatedlyThenCircuitOpensAndCallsStop() {
+		// A 401 from the Management API refuses our M2M token, not the caller's: every
+		// request would meet it, so it is the upstream failing for everybody.
+		UpstreamPolicy policy = policy();
+		for (int i = 0; i < 20; i++) {
+			StepVerifier
+				.withVirtualTime(() -> policy.apply(upstream((n) -> Mono.error(failure(Kind.TOKEN_REJECTED, null)))))
+				.expectError()
+				.verify(Duration.ofSeconds(5));
+		}
+		assertThat(policy.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(this.attempts).hasValue(5);
+	}
+
+	@Test
 	void applyWhenUpstreamRefusesTheCallersRequestRepeatedlyThenCallersProblemEachTimeNoRetryAndCircuitStaysClosed() {
 		UpstreamPolicy policy = policy();
 		for (int i = 0; i < 20; i++) {
@@ -183,7 +198,7 @@ class ResilienceConfigurationTests {
 
 	@ParameterizedTest
 	@CsvSource({ "management, UNAVAILABLE, false", "management, BAD_RESPONSE, false", "management, RATE_LIMITED, false",
-			"management, NOT_FOUND, true", "management, TOKEN_REJECTED, true", "management, REFUSED, true",
+			"management, NOT_FOUND, true", "management, TOKEN_REJECTED, false", "management, REFUSED, true",
 			"userinfo, UNAVAILABLE, false", "userinfo, BAD_RESPONSE, false", "userinfo, RATE_LIMITED, true",
 			"userinfo, NOT_FOUND, true", "userinfo, TOKEN_REJECTED, true", "userinfo, REFUSED, true" })
 	void saysNothingAboutUpstreamWhenKindThenIgnoredOnlyIfTheCallerEarnedIt(String upstream, Kind kind,

@@ -1,0 +1,122 @@
+package dev.porter.gateway.logout;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A back-channel logout that fails half-way (the session store refuses to delete the
+ * sessions, after the token was recorded as seen and the registry entries taken) answers
+ * 503, and the IdP's retry — the same token — ends the sessions once the store is back.
+ * Against a real {@code redis-server}, whose ACL makes exactly the session keys
+ * unreachable.
+ */
+class BackchannelLogoutRetryTests {
+
+	private static RedisServer redis;
+
+	private static WireMockServer profile;
+
+	private static ConfigurableApplicationContext gateway;
+
+	@BeforeAll
+	static void startGateway() throws Exception {
+		redis = RedisServer.start();
+		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		profile.start();
+		// Command-line arguments: they outrank application.yml, as the environment
+		// variables would.
+		gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
+	}
+
+	@AfterAll
+	static void stopGateway() {
+		if (gateway != null) {
+			gateway.close();
+		}
+		if (profile != null) {
+			profile.stop();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@AfterEach
+	void restoreStore() throws Exception {
+		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+	}
+
+	@Test
+	void backchannelLogoutWhenSessionStoreFailedThenRetryOfSameTokenEndsSession() throws Exception {
+		Browser browser = new Browser(client()).login("auth0|alice", 3600);
+		String token = TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", "auth0|alice"));
+		// The registry and the seen jtis stay reachable; the sessions do not.
+		redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:logout:*");
+
+		post(token).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
+
+		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		post(token).expectStatus().isOk();
+		client().get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+	}
+
+	private static WebTestClient.ResponseSpec post(String token) {
+		return client().post()
+			.uri("/bff/backchannel-logout")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("logout_token", token))
+			.exchange();
+	}
+
+	private static WebTestClient client() {
+		return TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort());
+	}
+
+	private static void redisCli(String... command) throws IOException, InterruptedException {
+		String[] line = new String[command.length + 3];
+		line[0] = "/usr/bin/redis-cli";
+		line[1] = "-p";
+		line[2] = Integer.toString(URI.create(redis.url()).getPort());
+		System.arraycopy(command, 0, line, 3, command.length);
+		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+		assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(out).isEqualTo("OK");
+	}
+
+}
