@@ -4,12 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import dev.porter.gateway.support.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,31 +20,12 @@ class RedisSeenLogoutTokensTests {
 
 	private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-	private static RedisServer redis;
-
-	private static LettuceConnectionFactory connections;
-
-	@BeforeAll
-	static void startRedis() throws Exception {
-		redis = RedisServer.start();
-		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
-		connections.afterPropertiesSet();
-		connections.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (connections != null) {
-			connections.destroy();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
 
 	@Test
 	void firstSightingWhenOtherInstanceSawJtiThenFalse() {
-		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		ReactiveStringRedisTemplate template = redis.template();
 		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 		RedisSeenLogoutTokens first = new RedisSeenLogoutTokens(template, clock);
 		RedisSeenLogoutTokens second = new RedisSeenLogoutTokens(template, clock);
@@ -58,7 +37,7 @@ class RedisSeenLogoutTokensTests {
 
 	@Test
 	void firstSightingWhenOtherInstanceForgotJtiAfterFailedLogoutThenTrueAgain() {
-		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		ReactiveStringRedisTemplate template = redis.template();
 		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 		RedisSeenLogoutTokens first = new RedisSeenLogoutTokens(template, clock);
 		RedisSeenLogoutTokens second = new RedisSeenLogoutTokens(template, clock);
@@ -71,7 +50,7 @@ class RedisSeenLogoutTokensTests {
 
 	@Test
 	void firstSightingWhenRecordedThenKeyExpiresAtForgetTime() {
-		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		ReactiveStringRedisTemplate template = redis.template();
 		RedisSeenLogoutTokens seen = new RedisSeenLogoutTokens(template, Clock.fixed(NOW, ZoneOffset.UTC));
 
 		seen.firstSighting("jti-c", NOW.plusSeconds(180)).block();

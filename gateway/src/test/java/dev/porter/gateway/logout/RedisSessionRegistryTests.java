@@ -3,13 +3,11 @@ package dev.porter.gateway.logout;
 import java.time.Duration;
 import java.util.Set;
 
-import dev.porter.gateway.support.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,35 +23,16 @@ class RedisSessionRegistryTests {
 
 	private static final Duration LIFETIME = Duration.ofHours(12);
 
-	private static RedisServer redis;
-
-	private static LettuceConnectionFactory connections;
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
 
 	private ReactiveStringRedisTemplate template;
 
 	private RedisSessionRegistry registry;
 
-	@BeforeAll
-	static void startRedis() throws Exception {
-		redis = RedisServer.start();
-		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
-		connections.afterPropertiesSet();
-		connections.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (connections != null) {
-			connections.destroy();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
-
 	@BeforeEach
 	void emptyRedis() {
-		this.template = new ReactiveStringRedisTemplate(connections);
+		this.template = redis.template();
 		this.template.execute((connection) -> connection.serverCommands().flushAll()).blockLast();
 		this.registry = new RedisSessionRegistry(this.template, LIFETIME);
 	}

@@ -5,13 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-import dev.porter.gateway.support.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,31 +22,12 @@ class RedisRateLimiterTests {
 
 	private static final Instant NOW = Instant.parse("2026-11-22T10:00:15Z");
 
-	private static RedisServer redis;
-
-	private static LettuceConnectionFactory connections;
-
-	@BeforeAll
-	static void startRedis() throws Exception {
-		redis = RedisServer.start();
-		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
-		connections.afterPropertiesSet();
-		connections.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (connections != null) {
-			connections.destroy();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
 
 	@Test
 	void consumeWhenTwoInstancesShareBudgetThenThirdRequestRejectedUntilWindowEnds() {
-		ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(connections);
+		ReactiveStringRedisTemplate template = redis.template();
 		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 		RedisRateLimiter first = new RedisRateLimiter(template, 2, Duration.ofMinutes(1), clock);
 		RedisRateLimiter second = new RedisRateLimiter(template, 2, Duration.ofMinutes(1), clock);
