@@ -20,9 +20,8 @@ import org.springframework.web.server.WebFilterChain;
  */
 final class CallbackErrorWebFilter implements WebFilter {
 
-	static final String CALLBACK_PATH = "/login/oauth2/code/{registrationId}";
-
-	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers.pathMatchers(CALLBACK_PATH);
+	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers
+		.pathMatchers(LoginRateLimitWebFilter.CALLBACK_PATH);
 
 	private final ServerAuthenticationFailureHandler failureHandler;
 
