@@ -41,6 +41,7 @@ public final class ClientCredentialsTokens {
 	private final AtomicReference<CompletableFuture<OAuth2AuthorizedClient>> inFlight = new AtomicReference<>();
 
 	/**
+	 * @param registrationId names the token in Spring Security's store and its logs
 	 * @param tokenUri the token endpoint
 	 * @param clientId our client
 	 * @param clientSecret its secret, sent in the form body ({@code client_secret_post},
