@@ -1,12 +1,19 @@
 package dev.porter.profile.directory.keycloak;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.Directory;
+import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
@@ -163,6 +170,29 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 			.doesNotExist();
 		upstreams.management()
 			.verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)).withRequestBody(equalToJson(expectedPut.toString())));
+	}
+
+	@Test
+	void updateUserMetadataWhenSameUserChangedTwiceAtOnceThenSecondReadsOnlyAfterFirstWrote() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		// a slow PUT: without the per-user sequence both reads would come before either
+		// write
+		upstreams.management().stubFor(put(urlEqualTo(ADMIN_ALICE)).willReturn(noContent().withFixedDelay(300)));
+
+		StepVerifier
+			.create(Flux.merge(this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"a\"}")),
+					this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"b\"}"))))
+			.expectNextCount(2)
+			.verifyComplete();
+
+		List<String> calls = new ArrayList<>(upstreams.management()
+			.getAllServeEvents()
+			.stream()
+			.filter((event) -> event.getRequest().getUrl().equals(ADMIN_ALICE))
+			.map((event) -> event.getRequest().getMethod().getName())
+			.toList());
+		Collections.reverse(calls);
+		assertThat(calls).containsExactly("GET", "PUT", "GET", "GET", "PUT", "GET");
 	}
 
 	@Test
