@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,8 +50,17 @@ final class KeycloakUsers {
 	private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
-	private static final Map<String, String> FIELDS = Map.of("id", "user_id", "username", "username", "email", "email",
-			"emailVerified", "email_verified", "firstName", "given_name", "lastName", "family_name");
+	// in a fixed order, so that every instance caches the same document
+	private static final Map<String, String> FIELDS = new LinkedHashMap<>();
+
+	static {
+		FIELDS.put("id", "user_id");
+		FIELDS.put("username", "username");
+		FIELDS.put("email", "email");
+		FIELDS.put("emailVerified", "email_verified");
+		FIELDS.put("firstName", "given_name");
+		FIELDS.put("lastName", "family_name");
+	}
 
 	private final String prefix;
 
