@@ -38,7 +38,9 @@ public record DirectoryProperties(
 	public static final String NONE = "none";
 
 	public DirectoryProperties {
-		kind = kind.trim().toLowerCase(Locale.ROOT);
+		// not trimmed: the adapters' conditions match the raw value, so " keycloak" must
+		// fail here rather than silently select no directory
+		kind = kind.toLowerCase(Locale.ROOT);
 		appMetadataAllowList = appMetadataAllowList.stream().map(String::trim).filter((k) -> !k.isEmpty()).toList();
 		rootAllowList = rootAllowList.stream().map(String::trim).filter((k) -> !k.isEmpty()).toList();
 	}

@@ -55,6 +55,15 @@ class DirectorySelectionTests {
 	}
 
 	@Test
+	void startWhenDirectoryInCapitalsThenSelectsIt() {
+		keycloak().withPropertyValues("porter.directory.kind=KEYCLOAK").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(KeycloakProperties.class);
+			assertThat(context.getBean(DirectoryProperties.class).kind()).isEqualTo("keycloak");
+		});
+	}
+
+	@Test
 	void startWhenKeycloakWithoutSecretThenFailsNamingVariableAndNeedsNoAuth0Settings() {
 		this.runner.withPropertyValues("porter.directory.kind=keycloak", "porter.directory.keycloak.client-id=porter")
 			.run((context) -> {
