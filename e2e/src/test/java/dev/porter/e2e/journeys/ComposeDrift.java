@@ -35,6 +35,13 @@ final class ComposeDrift {
 	 */
 	private static final Pattern CREDENTIAL = Pattern.compile(".*_(CLIENT_ID|CLIENT_SECRET)$");
 
+	/**
+	 * Credentials read only when {@code PROFILE_DIRECTORY} selects their directory
+	 * (default {@code auth0}): variable prefix → that directory.
+	 */
+	private static final Map<String, String> DIRECTORY_CREDENTIALS = Map.of("AUTH0_MANAGEMENT_", "auth0", "KEYCLOAK_",
+			"keycloak");
+
 	private static final Pattern PORT_DEFAULT = Pattern.compile("\\$\\{PORT:(\\d+)}");
 
 	private static final Pattern MANAGEMENT_PORT_DEFAULT = Pattern.compile("\\$\\{MANAGEMENT_PORT:(\\d+)}");
@@ -114,6 +121,7 @@ final class ComposeDrift {
 			.filter((variable) -> !read.contains(variable))
 			.forEach((variable) -> findings.add(name + ": sets " + variable + ", which the application never reads"));
 		required.stream()
+			.filter((variable) -> neededByChosenDirectory(variable, environment))
 			.filter((variable) -> effectiveValue(environment.get(variable)).isBlank())
 			.forEach((variable) -> findings.add(name + ": requires " + variable + ", which is not set"));
 
@@ -181,6 +189,15 @@ final class ComposeDrift {
 			}
 		}
 		return findings;
+	}
+
+	private static boolean neededByChosenDirectory(String variable, Map<String, String> environment) {
+		String chosen = effectiveValue(environment.get("PROFILE_DIRECTORY"));
+		String directory = chosen.isBlank() ? "auth0" : chosen;
+		return DIRECTORY_CREDENTIALS.entrySet()
+			.stream()
+			.filter((entry) -> variable.startsWith(entry.getKey()))
+			.allMatch((entry) -> entry.getValue().equalsIgnoreCase(directory));
 	}
 
 	private static String effectiveValue(String value) {

@@ -53,6 +53,16 @@ class ComposeFileTests {
 	}
 
 	@Test
+	void checkWhenKeycloakDirectoryChosenWithoutItsCredentialsThenReported() {
+		String drifted = replaceOnce(COMPOSE, "      AUTH0_MANAGEMENT_URI:",
+				"      PROFILE_DIRECTORY: keycloak\n" + "      AUTH0_MANAGEMENT_URI:");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module)).containsExactly(
+				"profile-service: requires KEYCLOAK_CLIENT_ID, which is not set",
+				"profile-service: requires KEYCLOAK_CLIENT_SECRET, which is not set");
+	}
+
+	@Test
 	void checkWhenRequiredSecretDefaultsToBlankThenReported() {
 		String drifted = replaceOnce(COMPOSE, "${OIDC_CLIENT_SECRET-porter-gateway-dev-secret}",
 				"${OIDC_CLIENT_SECRET-}");

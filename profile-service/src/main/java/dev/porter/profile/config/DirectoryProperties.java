@@ -1,61 +1,48 @@
 package dev.porter.profile.config;
 
-import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
-import jakarta.validation.constraints.NotBlank;
-import org.jspecify.annotations.Nullable;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The Auth0 Management API and the M2M application that calls it. Secrets have no default
- * anywhere in YAML: the environment must supply them.
+ * Which user directory {@code GET /me} merges with {@code /userinfo}, and what of its
+ * user may be shown.
  *
- * @param baseUri Management API base ({@code AUTH0_MANAGEMENT_URI})
- * @param tokenUri client-credentials token endpoint ({@code AUTH0_MANAGEMENT_TOKEN_URI}),
- * default {@code {origin}/oauth/token}
- * @param audience the {@code audience} of the M2M token
- * ({@code AUTH0_MANAGEMENT_AUDIENCE}), default {@code {origin}/api/v2/}
- * @param clientId the M2M client ({@code AUTH0_MANAGEMENT_CLIENT_ID})
- * @param clientSecret its secret ({@code AUTH0_MANAGEMENT_CLIENT_SECRET})
+ * @param kind {@code auth0} (the Auth0 Management API), {@code keycloak} (the Keycloak
+ * Admin REST API) or {@code none} ({@code /userinfo} alone, metadata not writable)
+ * ({@code PROFILE_DIRECTORY})
  * @param appMetadataAllowList the {@code app_metadata} keys {@code GET /me} may show
  * ({@code PROFILE_APP_METADATA_ALLOW_LIST}); empty: {@code app_metadata} is omitted
- * @param rootAllowList extra root attributes of the Management user to show (e.g.
- * {@code last_ip}); empty by default
+ * @param rootAllowList extra root attributes of the directory user to show (e.g.
+ * {@code last_ip}) ({@code PROFILE_ROOT_ALLOW_LIST}); empty by default
  */
 @Validated
 @ConfigurationProperties("porter.directory")
-public record DirectoryProperties(@NotBlank(message = "set AUTH0_MANAGEMENT_URI") String baseUri,
-		@Nullable String tokenUri, @Nullable String audience,
-		@NotBlank(message = "set AUTH0_MANAGEMENT_CLIENT_ID") String clientId,
-		@NotBlank(message = "set AUTH0_MANAGEMENT_CLIENT_SECRET") String clientSecret,
+public record DirectoryProperties(
+		@DefaultValue(AUTH0) @Pattern(regexp = "(?i)auth0|keycloak|none",
+				message = "PROFILE_DIRECTORY must be auth0, keycloak or none") String kind,
 		@DefaultValue List<String> appMetadataAllowList, @DefaultValue List<String> rootAllowList) {
 
+	/** The property that selects the directory adapter (conditions match on it). */
+	public static final String KIND = "porter.directory.kind";
+
+	public static final String AUTH0 = "auth0";
+
+	public static final String KEYCLOAK = "keycloak";
+
+	public static final String NONE = "none";
+
 	public DirectoryProperties {
-		if (baseUri != null && !baseUri.isBlank()) {
-			Uris.required(baseUri, "AUTH0_MANAGEMENT_URI");
-		}
-		Uris.optional(tokenUri, "AUTH0_MANAGEMENT_TOKEN_URI");
-		Uris.optional(audience, "AUTH0_MANAGEMENT_AUDIENCE");
+		// not trimmed: the adapters' conditions match the raw value, so " keycloak" must
+		// fail here rather than silently select no directory
+		kind = kind.toLowerCase(Locale.ROOT);
 		appMetadataAllowList = appMetadataAllowList.stream().map(String::trim).filter((k) -> !k.isEmpty()).toList();
 		rootAllowList = rootAllowList.stream().map(String::trim).filter((k) -> !k.isEmpty()).toList();
-	}
-
-	public URI managementUri() {
-		return Uris.withTrailingSlash(Uris.required(this.baseUri, "AUTH0_MANAGEMENT_URI"));
-	}
-
-	public URI resolvedTokenUri() {
-		URI explicit = Uris.optional(this.tokenUri, "AUTH0_MANAGEMENT_TOKEN_URI");
-		return (explicit != null) ? explicit : URI.create(Uris.origin(managementUri()) + "/oauth/token");
-	}
-
-	public String resolvedAudience() {
-		URI explicit = Uris.optional(this.audience, "AUTH0_MANAGEMENT_AUDIENCE");
-		return (explicit != null) ? explicit.toString() : Uris.origin(managementUri()) + "/api/v2/";
 	}
 
 }

@@ -61,6 +61,8 @@ class MeController {
 			@RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
 			@RequestBody(required = false) byte @Nullable [] body) {
 		this.limiter.acquire(jwt.getSubject());
+		// 501 without a directory, before the body: no body could make it succeed
+		this.service.requireDirectory();
 		if (contentLength != null && contentLength > MetadataPatch.MAX_BODY_BYTES) {
 			throw new PayloadTooLargeException(MetadataPatch.MAX_BODY_BYTES);
 		}

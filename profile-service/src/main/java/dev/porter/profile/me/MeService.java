@@ -2,6 +2,7 @@ package dev.porter.profile.me;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -10,25 +11,29 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.porter.profile.cache.CacheStatus;
 import dev.porter.profile.cache.Cached;
 import dev.porter.profile.cache.Lookup;
-import dev.porter.profile.directory.DirectoryClient;
+import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.problem.DirectoryNotWritableException;
 import dev.porter.profile.userinfo.Userinfo;
 import dev.porter.profile.userinfo.UserinfoClient;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Service;
 
 /**
  * The caller's profile: {@code /userinfo} and the directory user, each through its cache,
  * fetched in parallel and merged; metadata changes sent as a delta and written through.
+ * Without a directory ({@code PROFILE_DIRECTORY=none}) the profile is {@code /userinfo}
+ * alone and metadata cannot be changed.
  */
 @Service
 class MeService {
 
 	private final UserinfoClient userinfoClient;
 
-	private final DirectoryClient directoryClient;
+	private final @Nullable Directory directory;
 
 	private final ProfileCaches caches;
 
@@ -36,16 +41,20 @@ class MeService {
 
 	private final JsonMapper mapper;
 
-	MeService(UserinfoClient userinfoClient, DirectoryClient directoryClient, ProfileCaches caches,
+	MeService(UserinfoClient userinfoClient, ObjectProvider<Directory> directory, ProfileCaches caches,
 			ProfileMerger merger, JsonMapper mapper) {
 		this.userinfoClient = userinfoClient;
-		this.directoryClient = directoryClient;
+		this.directory = directory.getIfAvailable();
 		this.caches = caches;
 		this.merger = merger;
 		this.mapper = mapper;
 	}
 
 	Mono<ProfileView> profile(Jwt jwt) {
+		if (this.directory == null) {
+			return userinfo(jwt).map((userinfo) -> view(userinfo.value(), DirectoryUser.none(),
+					CacheStatus.of(List.of(userinfo.lookup()))));
+		}
 		return Mono.zip(userinfo(jwt), directoryUser(jwt.getSubject()))
 			.map((both) -> view(both.getT1().value(), both.getT2().value(),
 					CacheStatus.of(List.of(both.getT1().lookup(), both.getT2().lookup()))));
@@ -57,15 +66,27 @@ class MeService {
 	 * returned (which is then cached).
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
+		Directory directory = requireDirectory();
 		String sub = jwt.getSubject();
 		Mono<DirectoryUser> updated = directoryUser(sub).map(Cached::value)
 			.doOnNext((current) -> ProfileSizeBudget.check(current.attributes(),
 					patch.applyTo(userMetadata(current), this.mapper), this.mapper))
-			.then(Mono.defer(() -> this.directoryClient.patchUserMetadata(sub, patch.delta())))
+			.then(Mono.defer(() -> directory.updateUserMetadata(sub, patch)))
 			.flatMap((user) -> this.caches.directoryChanged(sub, user).thenReturn(user));
 		return Mono.zip(userinfo(jwt), updated)
 			.map((both) -> view(both.getT1().value(), both.getT2(),
 					CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
+	}
+
+	/**
+	 * The configured directory; without one a metadata change is refused (501), before
+	 * its body is read: no body could succeed.
+	 */
+	Directory requireDirectory() {
+		if (this.directory == null) {
+			throw new DirectoryNotWritableException();
+		}
+		return this.directory;
 	}
 
 	private Mono<Cached<Userinfo>> userinfo(Jwt jwt) {
@@ -76,7 +97,8 @@ class MeService {
 	}
 
 	private Mono<Cached<DirectoryUser>> directoryUser(String sub) {
-		return this.caches.directory().get(sub, () -> this.directoryClient.get(sub));
+		Directory directory = requireDirectory();
+		return this.caches.directory().get(sub, () -> directory.find(sub));
 	}
 
 	private ProfileView view(Userinfo userinfo, DirectoryUser user, String cacheStatus) {

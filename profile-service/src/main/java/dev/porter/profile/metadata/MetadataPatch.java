@@ -127,7 +127,7 @@ public final class MetadataPatch {
 	}
 
 	/** RFC 6901: '~' and '/' inside a name are escaped. */
-	static String pointer(String parent, String name) {
+	public static String pointer(String parent, String name) {
 		return parent + "/" + name.replace("~", "~0").replace("/", "~1");
 	}
 

@@ -72,6 +72,17 @@ public final class Problems {
 						+ " bytes, at most " + limit + " are allowed. Nothing was changed.");
 	}
 
+	static ProblemDetail directoryNotWritable() {
+		return of(HttpStatus.NOT_IMPLEMENTED, "directory-not-writable", "Directory not writable",
+				"This deployment has no writable user directory (PROFILE_DIRECTORY=none): user_metadata cannot be "
+						+ "changed here. Nothing was changed.");
+	}
+
+	static ProblemDetail directoryLimit() {
+		return of(HttpStatus.UNPROCESSABLE_CONTENT, "directory-limit-exceeded", "Directory limit exceeded",
+				"The user directory cannot store this change; see errors. Nothing was changed.");
+	}
+
 	/**
 	 * A request Reactor Netty could not decode: 414 (request line too long), 431 (headers
 	 * too large) or 400 (anything else malformed).

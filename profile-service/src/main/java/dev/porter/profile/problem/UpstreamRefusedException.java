@@ -6,8 +6,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A 4xx the caller's own request earned upstream (Auth0 answered 400, 409, 413 or 422):
- * passed on as the caller's problem, never as an upstream failure (502), so that it
+ * A 4xx the caller's own request earned upstream (the directory answered 400, 409, 413 or
+ * 422): passed on as the caller's problem, never as an upstream failure (502), so that it
  * counts against no circuit breaker.
  */
 public final class UpstreamRefusedException extends ErrorResponseException {
@@ -40,8 +40,8 @@ public final class UpstreamRefusedException extends ErrorResponseException {
 		if (status == HttpStatus.PAYLOAD_TOO_LARGE) {
 			return "The " + upstream + " service refused this change as too large. Nothing was changed.";
 		}
-		return "The " + upstream + " service refused this request as invalid, for example because the profile "
-				+ "would exceed Auth0's 10 KB limit. Nothing was changed.";
+		return "The " + upstream + " service refused this request as invalid, for example because of one of "
+				+ "the user directory's size limits. Nothing was changed.";
 	}
 
 }

@@ -51,6 +51,19 @@ public final class UpstreamResponses {
 				.switchIfEmpty(Mono.error(() -> failure(UpstreamException.Kind.BAD_RESPONSE, null, null)))
 				.flatMap(this::requireObject);
 		}
+		return failed(response);
+	}
+
+	/** A 2xx whose body, if any, means nothing (Keycloak's {@code PUT} answers 204). */
+	public Mono<Void> empty(ClientResponse response) {
+		if (response.statusCode().is2xxSuccessful()) {
+			return response.releaseBody();
+		}
+		return failed(response);
+	}
+
+	private <T> Mono<T> failed(ClientResponse response) {
+		HttpStatusCode status = response.statusCode();
 		return response.releaseBody()
 			.then(Mono.error(() -> new UpstreamException(this.upstream, kind(status), status.value(),
 					wait(response, status), null)));

@@ -35,9 +35,10 @@ public final class BenchStack {
 		ConfigurableApplicationContext context = new SpringApplication(ProfileServiceApplication.class).run(
 				"--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
 				"--logging.level.root=WARN", "--porter.oidc.issuer-uri=" + upstreams.issuer(),
-				"--porter.directory.base-uri=" + upstreams.managementUri(),
-				"--porter.directory.token-uri=" + upstreams.issuer() + "oauth/token",
-				"--porter.directory.client-id=porter-profile", "--porter.directory.client-secret=bench-only-secret",
+				"--porter.directory.auth0.base-uri=" + upstreams.managementUri(),
+				"--porter.directory.auth0.token-uri=" + upstreams.issuer() + "oauth/token",
+				"--porter.directory.auth0.client-id=porter-profile",
+				"--porter.directory.auth0.client-secret=bench-only-secret",
 				// one caller drives the whole load: its own limit must not be what is
 				// measured
 				"--porter.api.caller-limit-for-period=100000000");

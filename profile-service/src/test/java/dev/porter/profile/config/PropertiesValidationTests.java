@@ -15,8 +15,9 @@ class PropertiesValidationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Settings.class)
 		.withPropertyValues("porter.oidc.issuer-uri=http://localhost:9000/",
 				"porter.oidc.audience=https://porter.example/api",
-				"porter.directory.base-uri=http://localhost:9000/api/v2/", "porter.directory.client-id=porter-profile",
-				"porter.directory.client-secret=test-only-secret", "porter.redis.timeout=500ms");
+				"porter.directory.auth0.base-uri=http://localhost:9000/api/v2/",
+				"porter.directory.auth0.client-id=porter-profile",
+				"porter.directory.auth0.client-secret=test-only-secret", "porter.redis.timeout=500ms");
 
 	private static String failureText(Throwable failure) {
 		StringBuilder text = new StringBuilder();
@@ -29,7 +30,7 @@ class PropertiesValidationTests {
 	@Test
 	void startWhenSettingsCompleteThenDerivesTokenUriAndAudienceFromManagementOrigin() {
 		this.runner.run((context) -> {
-			DirectoryProperties directory = context.getBean(DirectoryProperties.class);
+			Auth0ManagementProperties directory = context.getBean(Auth0ManagementProperties.class);
 			assertThat(directory.resolvedTokenUri()).hasToString("http://localhost:9000/oauth/token");
 			assertThat(directory.resolvedAudience()).isEqualTo("http://localhost:9000/api/v2/");
 		});
@@ -38,10 +39,10 @@ class PropertiesValidationTests {
 	@Test
 	void startWhenTokenUriAndAudienceGivenThenUsedAsIs() {
 		this.runner
-			.withPropertyValues("porter.directory.token-uri=http://dev-idp:9000/oauth/token",
-					"porter.directory.audience=https://tenant.example/api/v2/")
+			.withPropertyValues("porter.directory.auth0.token-uri=http://dev-idp:9000/oauth/token",
+					"porter.directory.auth0.audience=https://tenant.example/api/v2/")
 			.run((context) -> {
-				DirectoryProperties directory = context.getBean(DirectoryProperties.class);
+				Auth0ManagementProperties directory = context.getBean(Auth0ManagementProperties.class);
 				assertThat(directory.resolvedTokenUri()).hasToString("http://dev-idp:9000/oauth/token");
 				assertThat(directory.resolvedAudience()).isEqualTo("https://tenant.example/api/v2/");
 			});
@@ -65,7 +66,7 @@ class PropertiesValidationTests {
 
 	@Test
 	void startWhenClientSecretMissingThenFailsNamingVariable() {
-		this.runner.withPropertyValues("porter.directory.client-secret=").run((context) -> {
+		this.runner.withPropertyValues("porter.directory.auth0.client-secret=").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_SECRET");
 		});
@@ -73,7 +74,7 @@ class PropertiesValidationTests {
 
 	@Test
 	void startWhenClientIdMissingThenFailsNamingVariable() {
-		this.runner.withPropertyValues("porter.directory.client-id=").run((context) -> {
+		this.runner.withPropertyValues("porter.directory.auth0.client-id=").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_ID");
 		});
@@ -89,7 +90,7 @@ class PropertiesValidationTests {
 
 	@Test
 	void startWhenManagementUriRelativeThenFailsNamingVariable() {
-		this.runner.withPropertyValues("porter.directory.base-uri=/api/v2/").run((context) -> {
+		this.runner.withPropertyValues("porter.directory.auth0.base-uri=/api/v2/").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
 				.contains("AUTH0_MANAGEMENT_URI");
@@ -105,7 +106,7 @@ class PropertiesValidationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ OidcProperties.class, DirectoryProperties.class, RedisProperties.class })
+	@EnableConfigurationProperties({ OidcProperties.class, Auth0ManagementProperties.class, RedisProperties.class })
 	static class Settings {
 
 	}

@@ -28,8 +28,8 @@ class StartupWithoutIdpTests {
 		String issuer = "http://localhost:" + closedPort + "/";
 		SpringApplication application = new SpringApplication(ProfileServiceApplication.class);
 		try (ConfigurableApplicationContext context = application.run("--server.port=0", "--management.server.port=0",
-				"--porter.oidc.issuer-uri=" + issuer, "--porter.directory.client-id=porter-profile",
-				"--porter.directory.client-secret=test-only-secret", "--spring.main.banner-mode=off")) {
+				"--porter.oidc.issuer-uri=" + issuer, "--porter.directory.auth0.client-id=porter-profile",
+				"--porter.directory.auth0.client-secret=test-only-secret", "--spring.main.banner-mode=off")) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
 			client.get().uri("/livez").exchange().expectStatus().isOk();

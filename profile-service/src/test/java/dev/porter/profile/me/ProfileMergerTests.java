@@ -18,8 +18,7 @@ class ProfileMergerTests {
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	private ProfileMerger merger(List<String> appMetadata, List<String> root) {
-		return new ProfileMerger(new DirectoryProperties("http://localhost:9000/api/v2/", null, null, "id", "secret",
-				appMetadata, root));
+		return new ProfileMerger(new DirectoryProperties("auth0", appMetadata, root));
 	}
 
 	private ObjectNode merge(ProfileMerger merger, String userinfo, String user) {

@@ -137,9 +137,10 @@ class SharedCacheInvalidationTests {
 				OwnReactorResources.class)
 			.run("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
 					"--porter.redis.url=" + redisUrl, "--porter.oidc.issuer-uri=" + issuer,
-					"--porter.directory.base-uri=" + upstreams.managementUri(),
-					"--porter.directory.token-uri=" + issuer + "oauth/token",
-					"--porter.directory.client-id=porter-profile", "--porter.directory.client-secret=test-only-secret");
+					"--porter.directory.auth0.base-uri=" + upstreams.managementUri(),
+					"--porter.directory.auth0.token-uri=" + issuer + "oauth/token",
+					"--porter.directory.auth0.client-id=porter-profile",
+					"--porter.directory.auth0.client-secret=test-only-secret");
 		this.instances.add(context);
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		return WebTestClient

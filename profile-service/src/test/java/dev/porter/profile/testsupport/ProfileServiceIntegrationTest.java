@@ -62,10 +62,10 @@ public abstract class ProfileServiceIntegrationTest {
 	@DynamicPropertySource
 	static void upstreamProperties(DynamicPropertyRegistry registry) {
 		registry.add("porter.oidc.issuer-uri", upstreams::issuer);
-		registry.add("porter.directory.base-uri", upstreams::managementUri);
-		registry.add("porter.directory.token-uri", () -> upstreams.issuer() + "oauth/token");
-		registry.add("porter.directory.client-id", () -> "porter-profile");
-		registry.add("porter.directory.client-secret", () -> "test-only-secret");
+		registry.add("porter.directory.auth0.base-uri", upstreams::managementUri);
+		registry.add("porter.directory.auth0.token-uri", () -> upstreams.issuer() + "oauth/token");
+		registry.add("porter.directory.auth0.client-id", () -> "porter-profile");
+		registry.add("porter.directory.auth0.client-secret", () -> "test-only-secret");
 		registry.add("porter.directory.app-metadata-allow-list", () -> "plan");
 		registry.add("porter.api.caller-limit-for-period", () -> "100000");
 		for (String upstream : new String[] { "userinfo", "management" }) {

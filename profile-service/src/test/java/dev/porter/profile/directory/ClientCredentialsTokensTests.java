@@ -1,6 +1,8 @@
 package dev.porter.profile.directory;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -9,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import dev.porter.profile.config.DirectoryProperties;
 import dev.porter.profile.testsupport.Fixtures;
 
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -20,20 +22,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-class ManagementTokensTests {
+class ClientCredentialsTokensTests {
 
 	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
-	private ManagementTokens tokens;
+	private ClientCredentialsTokens tokens;
 
 	@BeforeEach
 	void start() {
 		this.idp.start();
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
 			.willReturn(okJson(Fixtures.read("token/client-credentials.json")).withFixedDelay(200)));
-		String base = "http://localhost:" + this.idp.port() + "/api/v2/";
-		this.tokens = new ManagementTokens(
-				new DirectoryProperties(base, null, null, "porter-profile", "test-only-secret", List.of(), List.of()),
+		this.tokens = new ClientCredentialsTokens("test",
+				URI.create("http://localhost:" + this.idp.port() + "/oauth/token"), "porter-profile",
+				"test-only-secret", new LinkedMultiValueMap<>(Map.of("audience", List.of("https://api.example/"))),
 				WebClient.builder()
 					.codecs((c) -> c.defaultCodecs()
 						.jacksonJsonDecoder(new org.springframework.http.codec.json.JacksonJsonDecoder(

@@ -1,15 +1,12 @@
 package dev.porter.profile.directory;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Mono;
 
-import dev.porter.profile.config.DirectoryProperties;
-
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.stereotype.Component;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
@@ -25,17 +22,17 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The M2M access token for the Management API: client credentials with Auth0's
- * {@code audience}, kept by Spring Security's authorized-client service and renewed 60 s
- * before expiry. Spring's manager does not share a fetch between concurrent callers, so
- * every caller goes through one shared in-flight authorization.
+ * Our own access token for a directory's admin API (client credentials, with extra token
+ * request parameters such as Auth0's {@code audience}), kept by Spring Security's
+ * authorized-client service and renewed 60 s before expiry. Spring's manager does not
+ * share a fetch between concurrent callers, so every caller goes through one shared
+ * in-flight authorization.
  */
-@Component
-class ManagementTokens {
-
-	static final String REGISTRATION_ID = "auth0-management";
+public final class ClientCredentialsTokens {
 
 	private static final String PRINCIPAL = "profile-service";
+
+	private final String registrationId;
 
 	private final AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager manager;
 
@@ -43,15 +40,25 @@ class ManagementTokens {
 
 	private final AtomicReference<CompletableFuture<OAuth2AuthorizedClient>> inFlight = new AtomicReference<>();
 
-	ManagementTokens(DirectoryProperties properties,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
+	/**
+	 * @param registrationId names the token in Spring Security's store and its logs
+	 * @param tokenUri the token endpoint
+	 * @param clientId our client
+	 * @param clientSecret its secret, sent in the form body ({@code client_secret_post},
+	 * which Auth0 documents and Keycloak accepts)
+	 * @param extraParameters added to every token request
+	 * @param webClient the client for the token endpoint
+	 */
+	public ClientCredentialsTokens(String registrationId, URI tokenUri, String clientId, String clientSecret,
+			MultiValueMap<String, String> extraParameters, WebClient webClient) {
+		this.registrationId = registrationId;
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
-				registration(properties));
+				registration(registrationId, tokenUri, clientId, clientSecret));
 		this.store = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
 		WebClientReactiveClientCredentialsTokenResponseClient tokenClient = new WebClientReactiveClientCredentialsTokenResponseClient();
-		tokenClient.setWebClient(identityProviderWebClient);
-		String audience = properties.resolvedAudience();
-		tokenClient.addParametersConverter((request) -> audience(audience));
+		tokenClient.setWebClient(webClient);
+		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>(extraParameters);
+		tokenClient.addParametersConverter((request) -> parameters);
 		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
 		provider.setAccessTokenResponseClient(tokenClient);
 		provider.setClockSkew(Duration.ofSeconds(60));
@@ -65,18 +72,18 @@ class ManagementTokens {
 	}
 
 	/**
-	 * Forgets {@code rejected} (Auth0 answered 401 with it) so the next call fetches
-	 * anew.
+	 * Forgets {@code rejected} (the directory answered 401 with it) so the next call
+	 * fetches anew.
 	 */
 	Mono<Void> invalidate(String rejected) {
-		return this.store.<OAuth2AuthorizedClient>loadAuthorizedClient(REGISTRATION_ID, PRINCIPAL)
+		return this.store.<OAuth2AuthorizedClient>loadAuthorizedClient(this.registrationId, PRINCIPAL)
 			.filter((client) -> client.getAccessToken().getTokenValue().equals(rejected))
-			.flatMap((client) -> this.store.removeAuthorizedClient(REGISTRATION_ID, PRINCIPAL));
+			.flatMap((client) -> this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL));
 	}
 
 	/** Drops the stored token whatever it is (tests start without one). */
 	Mono<Void> forget() {
-		return this.store.removeAuthorizedClient(REGISTRATION_ID, PRINCIPAL);
+		return this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL);
 	}
 
 	private CompletableFuture<OAuth2AuthorizedClient> shared() {
@@ -96,7 +103,7 @@ class ManagementTokens {
 	// Subscribed here, not per caller: its result is shared by everyone who joined
 	// meanwhile.
 	private void authorize(CompletableFuture<OAuth2AuthorizedClient> target) {
-		OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION_ID)
+		OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(this.registrationId)
 			.principal(PRINCIPAL)
 			.build();
 		this.manager.authorize(request).toFuture().whenComplete((client, error) -> {
@@ -105,7 +112,7 @@ class ManagementTokens {
 				target.completeExceptionally(error);
 			}
 			else if (client == null) {
-				target.completeExceptionally(new IllegalStateException("no management token"));
+				target.completeExceptionally(new IllegalStateException("no directory token"));
 			}
 			else {
 				target.complete(client);
@@ -113,21 +120,14 @@ class ManagementTokens {
 		});
 	}
 
-	private static MultiValueMap<String, String> audience(String audience) {
-		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
-		parameters.add("audience", audience);
-		return parameters;
-	}
-
-	private static ClientRegistration registration(DirectoryProperties properties) {
-		return ClientRegistration.withRegistrationId(REGISTRATION_ID)
-			.clientId(properties.clientId())
-			.clientSecret(properties.clientSecret())
-			// the form Auth0 documents for /oauth/token (client_id and client_secret in
-			// the body)
+	private static ClientRegistration registration(String registrationId, URI tokenUri, String clientId,
+			String clientSecret) {
+		return ClientRegistration.withRegistrationId(registrationId)
+			.clientId(clientId)
+			.clientSecret(clientSecret)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.tokenUri(properties.resolvedTokenUri().toString())
+			.tokenUri(tokenUri.toString())
 			.build();
 	}
 

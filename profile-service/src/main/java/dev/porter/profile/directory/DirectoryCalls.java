@@ -1,0 +1,63 @@
+package dev.porter.profile.directory;
+
+import java.util.function.Function;
+
+import reactor.core.publisher.Mono;
+
+import dev.porter.profile.upstream.UpstreamException;
+import dev.porter.profile.upstream.UpstreamPolicy;
+import dev.porter.profile.upstream.UpstreamResponses;
+
+/**
+ * One call to a directory's admin API with our own access token, through the directory's
+ * resilience policy; failures leave as the caller-facing problems. Every directory
+ * adapter calls through this, so that they share one failure matrix.
+ */
+public final class DirectoryCalls {
+
+	private final ClientCredentialsTokens tokens;
+
+	private final UpstreamPolicy policy;
+
+	private final UpstreamResponses responses;
+
+	public DirectoryCalls(ClientCredentialsTokens tokens, UpstreamPolicy policy, UpstreamResponses responses) {
+		this.tokens = tokens;
+		this.policy = policy;
+		this.responses = responses;
+	}
+
+	/** How the adapter reads the directory's answers. */
+	public UpstreamResponses responses() {
+		return this.responses;
+	}
+
+	/** The caller-facing problem for an answer the adapter cannot use (502). */
+	public Throwable badResponse() {
+		return this.policy.toProblem(this.responses.failure(UpstreamException.Kind.BAD_RESPONSE, null, null));
+	}
+
+	/**
+	 * {@code call} with the current token; on a 401 (token revoked, keys rotated) the
+	 * token is dropped and the call made once more with a fresh one. The token is
+	 * obtained outside the policy's operators: waiting for it is not the directory being
+	 * slow.
+	 */
+	public <T> Mono<T> withToken(Function<String, Mono<T>> call) {
+		Mono<T> once = this.tokens.accessToken()
+			.onErrorMap((ex) -> this.responses.failure(UpstreamException.Kind.UNAVAILABLE, null, ex))
+			.flatMap((token) -> this.policy.decorate(call.apply(token).onErrorMap(this.responses::transport))
+				.onErrorResume(DirectoryCalls::isTokenRejected,
+						(ex) -> this.tokens.invalidate(token).then(Mono.error(ex))));
+		return once
+			.onErrorResume(DirectoryCalls::isTokenRejected,
+					(ex) -> once.onErrorMap(DirectoryCalls::isTokenRejected,
+							(again) -> this.responses.failure(UpstreamException.Kind.BAD_RESPONSE, null, again)))
+			.onErrorMap(this.policy::toProblem);
+	}
+
+	private static boolean isTokenRejected(Throwable ex) {
+		return ex instanceof UpstreamException upstream && upstream.kind() == UpstreamException.Kind.TOKEN_REJECTED;
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.porter.profile.directory.keycloak;
+
+import java.net.URI;
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.porter.profile.config.DirectoryProperties;
+import dev.porter.profile.config.KeycloakProperties;
+import dev.porter.profile.config.OidcProperties;
+import dev.porter.profile.directory.ClientCredentialsTokens;
+import dev.porter.profile.directory.DirectoryCalls;
+import dev.porter.profile.upstream.UpstreamPolicy;
+import dev.porter.profile.upstream.UpstreamResponses;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * {@code PROFILE_DIRECTORY=keycloak}: the realm's Admin REST API with a service-account
+ * token from the realm's token endpoint, through the same {@code management} resilience
+ * policy and failure matrix as Auth0's Management API.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = DirectoryProperties.KIND, havingValue = DirectoryProperties.KEYCLOAK)
+class KeycloakDirectoryConfiguration {
+
+	@Bean
+	ClientCredentialsTokens keycloakAdminTokens(KeycloakProperties properties, OidcProperties oidc,
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
+		URI adminUri = properties.resolvedAdminUri(oidc.issuer());
+		return new ClientCredentialsTokens("keycloak-admin", properties.tokenUri(adminUri), properties.clientId(),
+				properties.clientSecret(), new LinkedMultiValueMap<>(), identityProviderWebClient);
+	}
+
+	@Bean
+	KeycloakDirectory keycloakDirectory(@Qualifier("managementWebClient") WebClient managementWebClient,
+			ClientCredentialsTokens tokens, @Qualifier("management") UpstreamPolicy policy,
+			KeycloakProperties properties, OidcProperties oidc, JsonMapper mapper, Clock clock) {
+		DirectoryCalls calls = new DirectoryCalls(tokens, policy, new UpstreamResponses("management", clock, false));
+		return new KeycloakDirectory(managementWebClient, properties.resolvedAdminUri(oidc.issuer()), calls,
+				new KeycloakUsers(properties.metadataPrefix(), mapper));
+	}
+
+}

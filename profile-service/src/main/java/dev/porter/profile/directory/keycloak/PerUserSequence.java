@@ -1,0 +1,37 @@
+package dev.porter.profile.directory.keycloak;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs the work given for one user one after another within this instance, in the order
+ * it was subscribed; different users run in parallel. A finished (or failed, or
+ * cancelled) piece of work lets the next one start, and a user with nothing in flight
+ * takes no memory.
+ */
+final class PerUserSequence {
+
+	private final ConcurrentMap<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+
+	<T> Mono<T> run(String sub, Mono<T> work) {
+		return Mono.defer(() -> {
+			CompletableFuture<Void> done = new CompletableFuture<>();
+			CompletableFuture<Void> previous = this.tails.put(sub, done);
+			Mono<Void> turn = (previous != null) ? Mono.fromFuture(previous, true) : Mono.empty();
+			return turn.then(work).doFinally((signal) -> {
+				// a cancelled waiter must not let its successor overtake the one it
+				// waited
+				// for
+				CompletableFuture<Void> after = (previous != null) ? previous : CompletableFuture.completedFuture(null);
+				after.whenComplete((ignored, error) -> {
+					this.tails.remove(sub, done);
+					done.complete(null);
+				});
+			});
+		});
+	}
+
+}

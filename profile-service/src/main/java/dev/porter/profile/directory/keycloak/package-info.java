@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.directory.keycloak;
+
+import org.jspecify.annotations.NullMarked;

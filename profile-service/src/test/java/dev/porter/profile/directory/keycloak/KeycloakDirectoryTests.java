@@ -1,0 +1,287 @@
+package dev.porter.profile.directory.keycloak;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.porter.profile.directory.Directory;
+import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.noContent;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code PROFILE_DIRECTORY=keycloak} against the Admin REST API's recorded answers
+ * (Keycloak 26.7.3): the mapping, the read-modify-write and the failure matrix it shares
+ * with the Auth0 directory.
+ */
+class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
+
+	static final String ALICE = "c3e6d6e6-8ca5-4383-b3ce-49a4107c3c46";
+
+	private static final String ADMIN_ALICE = "/admin/realms/porter/users/" + ALICE;
+
+	private static final String TOKEN_PATH = "/realms/porter/protocol/openid-connect/token";
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	@Autowired
+	private Directory directory;
+
+	@DynamicPropertySource
+	static void keycloak(DynamicPropertyRegistry registry) {
+		registry.add("porter.directory.kind", () -> "keycloak");
+		registry.add("porter.directory.keycloak.admin-uri",
+				() -> upstreams.managementUri().replace("/api/v2/", "/admin/realms/porter/"));
+		registry.add("porter.directory.keycloak.client-id", () -> "porter-profile");
+		registry.add("porter.directory.keycloak.client-secret", () -> "test-only-secret");
+	}
+
+	@BeforeEach
+	void realm() {
+		upstreams.management()
+			.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+				.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+	}
+
+	private String alice() {
+		String token = TestJwts.mint(issuer(), ALICE);
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + token))
+				.willReturn(okJson(Fixtures.read("userinfo/keycloak-alice.json"))));
+		return token;
+	}
+
+	private WebTestClient.ResponseSpec getMe(String token) {
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
+		return this.client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	private void stubAlice(String state, String nextState, String body) {
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE)).inScenario("alice")
+				.whenScenarioStateIs(state)
+				.willReturn(okJson(body))
+				.willSetStateTo(nextState));
+	}
+
+	@Test
+	void startWhenKeycloakThenKeycloakAdapterIsTheDirectory() {
+		assertThat(this.directory).isInstanceOf(KeycloakDirectory.class);
+	}
+
+	@Test
+	void getMeWhenKeycloakThenUserinfoMergedWithMappedUserAndRealmServiceAccountToken() {
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE)).withHeader("Authorization", equalTo("Bearer test-access-token"))
+				.willReturn(okJson(Fixtures.read("keycloak/user-alice.json"))));
+
+		getMe(alice()).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Cache-Status", "profile-service; fwd=uri-miss; stored")
+			.expectBody()
+			.jsonPath("$.sub")
+			.isEqualTo(ALICE)
+			.jsonPath("$.name")
+			.isEqualTo("Alice Example")
+			.jsonPath("$.preferred_username")
+			.isEqualTo("alice")
+			.jsonPath("$.username")
+			.isEqualTo("alice")
+			.jsonPath("$.given_name")
+			.isEqualTo("Alice")
+			.jsonPath("$.created_at")
+			.isEqualTo("2026-12-01T18:25:33.862Z")
+			.jsonPath("$.user_metadata.theme")
+			.isEqualTo("dark")
+			.jsonPath("$.user_metadata.prefs.n")
+			.isEqualTo(3)
+			.jsonPath("$.department")
+			.doesNotExist()
+			.jsonPath("$.identities.length()")
+			.isEqualTo(0);
+		upstreams.management()
+			.verify(1,
+					postRequestedFor(urlPathEqualTo(TOKEN_PATH))
+						.withRequestBody(containing("grant_type=client_credentials"))
+						.withRequestBody(containing("client_id=porter-profile"))
+						.withRequestBody(notContaining("audience")));
+	}
+
+	@Test
+	void patchMetadataWhenKeycloakThenPutsWholeUserWithOnlyTheChangedAttributesAndAnswersStoredProfile() {
+		ObjectNode stored = (ObjectNode) this.mapper.readTree(Fixtures.read("keycloak/user-alice.json"));
+		ObjectNode expectedPut = stored.deepCopy();
+		expectedPut.set("attributes", this.mapper.readTree("""
+				{"user_metadata.theme":["\\"light\\""],"department":["sales"],"user_metadata.lang":["\\"en\\""]}"""));
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(
+					put(urlEqualTo(ADMIN_ALICE)).inScenario("alice").willReturn(noContent()).willSetStateTo("written"));
+		stubAlice("written", "written", expectedPut.toString());
+
+		patchMetadata(alice(), "{\"theme\":\"light\",\"prefs\":null,\"lang\":\"en\"}").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.user_metadata.theme")
+			.isEqualTo("light")
+			.jsonPath("$.user_metadata.lang")
+			.isEqualTo("en")
+			.jsonPath("$.user_metadata.prefs")
+			.doesNotExist();
+		upstreams.management()
+			.verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)).withRequestBody(equalToJson(expectedPut.toString())));
+	}
+
+	@Test
+	void updateUserMetadataWhenSameUserChangedTwiceAtOnceThenSecondReadsOnlyAfterFirstWrote() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		// a slow PUT: without the per-user sequence both reads would come before either
+		// write
+		upstreams.management().stubFor(put(urlEqualTo(ADMIN_ALICE)).willReturn(noContent().withFixedDelay(300)));
+
+		StepVerifier
+			.create(Flux.merge(this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"a\"}")),
+					this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"b\"}"))))
+			.expectNextCount(2)
+			.verifyComplete();
+
+		List<String> calls = new ArrayList<>(upstreams.management()
+			.getAllServeEvents()
+			.stream()
+			.filter((event) -> event.getRequest().getUrl().equals(ADMIN_ALICE))
+			.map((event) -> event.getRequest().getMethod().getName())
+			.toList());
+		Collections.reverse(calls);
+		assertThat(calls).containsExactly("GET", "PUT", "GET", "GET", "PUT", "GET");
+	}
+
+	@Test
+	void patchMetadataWhenValueLongerThanKeycloakStoresThenLimitProblemAndNothingSent() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+
+		patchMetadata(alice(), "{\"bio\":\"" + "x".repeat(2100) + "\"}").expectStatus()
+			.isEqualTo(422)
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/directory-limit-exceeded")
+			.jsonPath("$.errors[0].pointer")
+			.isEqualTo("/bio");
+		upstreams.management().verify(0, putRequestedFor(urlEqualTo(ADMIN_ALICE)));
+	}
+
+	@Test
+	void patchMetadataWhenKeycloakRefusesAttributesThenCallersRefusalNotUpstreamFailure() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(put(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson(Fixtures.read("keycloak/error-invalid-length.json")).withStatus(400)));
+
+		patchMetadata(alice(), "{\"theme\":\"light\"}").expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/request-refused")
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).doesNotContain("error-invalid-length"));
+		upstreams.management().verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)));
+		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void patchMetadataWhenKeycloakAcceptsButDropsAttributesThenBadGateway() {
+		// unmanagedAttributePolicy not ENABLED: 204, yet the attribute is not stored
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management().stubFor(put(urlEqualTo(ADMIN_ALICE)).willReturn(noContent()));
+
+		patchMetadata(alice(), "{\"lang\":\"en\"}").expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/upstream-bad-response");
+	}
+
+	@Test
+	void getMeWhenKeycloakUserUnknownThenUserNotFound() {
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson(Fixtures.read("keycloak/error-not-found.json")).withStatus(404)));
+
+		getMe(alice()).expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/user-not-found");
+	}
+
+	@Test
+	void getMeWhenServiceAccountLacksRolesThenBadGateway() {
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson(Fixtures.read("keycloak/error-forbidden.json")).withStatus(403)));
+
+		getMe(alice()).expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/upstream-bad-response");
+	}
+
+	@Test
+	void getMeWhenKeycloakRejectsTokenOnceThenFetchesAnotherAndSucceeds() {
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE)).inScenario("token")
+				.whenScenarioStateIs(Scenario.STARTED)
+				.willReturn(okJson(Fixtures.read("keycloak/error-unauthorized.json")).withStatus(401))
+				.willSetStateTo("renewed"));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE)).inScenario("token")
+				.whenScenarioStateIs("renewed")
+				.willReturn(okJson(Fixtures.read("keycloak/user-alice.json"))));
+
+		getMe(alice()).expectStatus().isOk();
+		upstreams.management().verify(2, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+	}
+
+}
