@@ -71,6 +71,13 @@ public final class SwrCache<K, V> {
 			if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
 				return Mono.just(served(key, present.join(), loader));
 			}
+			if (present != null && present.isCompletedExceptionally()) {
+				// Caffeine drops a failed load from its completion callback, which can
+				// run
+				// after a retry made in the caller's own error callback: that retry must
+				// not join the failure it is retrying.
+				this.cache.asMap().remove(key, present);
+			}
 			boolean[] loadedHere = { false };
 			CompletableFuture<Entry<V>> future = this.cache.get(key, (k, executor) -> {
 				loadedHere[0] = true;

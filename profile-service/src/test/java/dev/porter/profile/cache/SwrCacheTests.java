@@ -115,6 +115,23 @@ class SwrCacheTests {
 	}
 
 	@Test
+	void getWhenCallerRetriesAsSoonAsLoadFailsThenRetryLoadsAgainInsteadOfJoiningFailedLoad() {
+		// A retry (Resilience4j, a client) can run inside the failed load's completion,
+		// before Caffeine drops the failed future: it must start a load of its own.
+		Sinks.One<String> upstream = Sinks.one();
+		Supplier<Mono<String>> slowFailing = () -> {
+			this.loads.incrementAndGet();
+			return upstream.asMono();
+		};
+		Mono<Cached<String>> retried = this.cache.get("k", slowFailing)
+			.onErrorResume(IllegalStateException.class, (error) -> this.cache.get("k", loader("v")));
+		StepVerifier.create(retried)
+			.then(() -> upstream.tryEmitError(new IllegalStateException("boom")))
+			.expectNext(new Cached<>("v2", new Lookup(Lookup.Outcome.MISS, 300)))
+			.verifyComplete();
+	}
+
+	@Test
 	void putWhenWrittenThroughThenNextGetIsFreshHitWithoutLoad() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 		this.ticker.advance(Duration.ofMinutes(4));
