@@ -2,16 +2,21 @@ package dev.porter.e2e.journeys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import dev.porter.e2e.stack.DevIdpControls;
 import dev.porter.e2e.stack.DevIdpLogin;
 import dev.porter.e2e.stack.Exchange;
+import dev.porter.e2e.stack.ForgedTokens;
 import dev.porter.e2e.stack.Layout;
 import dev.porter.e2e.stack.RedisKeys;
 import dev.porter.e2e.stack.Service;
@@ -39,10 +44,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code redis-server}, gateway A relaying only to profile-service 1 and gateway B only
  * to profile-service 2, as two zones behind one load balancer. Sessions and profile-cache
  * invalidations cross instances through Redis: a session started on one gateway is served
- * by the other, and a profile changed through one instance is what the other serves next.
- * While Redis is gone every request of a signed-in user gets a quick {@code 503} problem
- * with {@code Retry-After} and the gateways report themselves not ready (but alive),
- * while profile-service keeps answering; when Redis is back both gateways recover by
+ * by the other, a profile changed through one instance is what the other serves next, and
+ * a back-channel logout token one gateway acted on is refused by the other. While Redis
+ * is gone every request of a signed-in user gets a quick {@code 503} problem with
+ * {@code Retry-After} and the gateways report themselves not ready (but alive), while
+ * profile-service keeps answering; when Redis is back both gateways recover by
  * themselves, old cookies get a clean {@code 401}, a new login works and logout answers
  * {@code 200}.
  * <p>
@@ -184,9 +190,37 @@ class ScaleOutJourneyTests {
 		assertThat(sidKeys() - before).isEqualTo(2);
 	}
 
-	/** The "must show" for scaling out, as one user's day. */
 	@Test
 	@Order(5)
+	void backchannelLogoutWhenTokenTakenByFirstGatewayReplayedToSecondThenRefusedAndNewSessionLives() {
+		DevIdpControls devIdp = new DevIdpControls(this.stack.devIdp());
+		SpaClient alice = SpaClient.signIn(this.gatewayA, "alice", "alice");
+		String sid = devIdp.latestGatewayLogin().get("sid").asString();
+		String token = devIdp.logoutToken("porter-gateway", sid);
+		Exchange delivered = deliverLogoutToken(this.gatewayA, token);
+		assertThat(delivered.status()).as(delivered.body()).isEqualTo(200);
+		assertThat(alice.getMe().status()).as("the session the token was for").isEqualTo(401);
+
+		GatewayLogoutJourneyTests.signInAgainWithinIdpSession(alice);
+		assertThat(devIdp.latestGatewayLogin().get("sid").asString()).as("the same IdP session").isEqualTo(sid);
+		Exchange replayed = deliverLogoutToken(this.gatewayB, token);
+
+		assertThat(replayed.status()).as(replayed.body()).isEqualTo(400);
+		assertThat(mapper.readTree(replayed.body()).get("type").asString())
+			.isEqualTo("https://porter.example/problems/invalid-logout-token");
+		assertThat(alice.getMe().status()).as("the session begun after the first delivery, on gateway 1")
+			.isEqualTo(200);
+		assertThat(new SpaClient(alice.agent(), this.gatewayB).getMe().status()).as("the same session, on gateway 2")
+			.isEqualTo(200);
+		String jti = ForgedTokens.claims(token).getJWTID();
+		assertThat(redisTtlSeconds("porter:logout:jti:" + jti))
+			.as("the jti is remembered in Redis until the token would be stale (exp + 60 s skew)")
+			.isBetween(1L, 180L);
+	}
+
+	/** The "must show" for scaling out, as one user's day. */
+	@Test
+	@Order(6)
 	void scaleOutWhenPatchedOnOneSideAndRedisStopsAndReturnsThenOtherSideShowsChangeBothAnswer503AndRecover()
 			throws InterruptedException {
 		SpaClient onA = SpaClient.signIn(this.gatewayA, "alice", "alice");
@@ -254,7 +288,7 @@ class ScaleOutJourneyTests {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void patchAndGetMeWhenRedisStoppedThenBothProfileServiceInstancesStillAnswer(TestReporter reporter) {
 		Tokens alice = DevIdpLogin.login(this.stack, "alice", "alice");
 		Service first = this.stack.profileService(0);
@@ -284,6 +318,38 @@ class ScaleOutJourneyTests {
 	private static void assertLogoutAnswered(Exchange logout) {
 		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
 		assertThat(mapper.readTree(logout.body()).get("redirect").asString()).contains("/oidc/logout");
+	}
+
+	private static Exchange deliverLogoutToken(Service gateway, String logoutToken) {
+		String form = "logout_token=" + URLEncoder.encode(logoutToken, StandardCharsets.UTF_8);
+		return new UserAgent().send("POST", gateway.uri("/bff/backchannel-logout"),
+				HttpRequest.BodyPublishers.ofString(form), "Content-Type", "application/x-www-form-urlencoded");
+	}
+
+	/**
+	 * {@code TTL key} through redis-cli: seconds left, -2 when the key does not exist.
+	 */
+	private long redisTtlSeconds(String key) {
+		try {
+			Process cli = new ProcessBuilder("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p",
+					Integer.toString(this.stack.redis().port()), "TTL", key)
+				.redirectErrorStream(true)
+				.start();
+			if (!cli.waitFor(10, TimeUnit.SECONDS)) {
+				cli.destroyForcibly();
+				throw new IllegalStateException("redis-cli did not answer");
+			}
+			List<String> lines = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+				.toList();
+			return Long.parseLong(lines.get(0).trim());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private long sidKeys() {
