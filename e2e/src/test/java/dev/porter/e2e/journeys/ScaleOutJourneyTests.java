@@ -87,8 +87,7 @@ class ScaleOutJourneyTests {
 
 	@BeforeAll
 	void startStack() {
-		// gateway i relays to profile-service i: A only knows instance 1, B only instance
-		// 2
+		// gateway i relays to profile-service i: A knows only the first, B the second
 		this.stack = Stack.start(StackOptions.standard().withSharedRedis(2).withProfileServices(2));
 		this.gatewayA = this.stack.gateway(0);
 		this.gatewayB = this.stack.gateway(1);
