@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * dev-idp, profile-service and one or more gateways (plus Redis when asked) as real
  * processes on free ports, wired with the same environment variables a user sets. Closing
- * it stops every process.
+ * it stops every process. Gateway {@code i} relays to profile-service {@code i} modulo
+ * their count: with one profile-service every gateway uses it, with as many of each every
+ * gateway has its own (so a test knows which instance served a relayed request).
  */
 public final class Stack implements AutoCloseable {
 
@@ -40,7 +42,6 @@ public final class Stack implements AutoCloseable {
 		for (int i = 0; i < options.profileServices(); i++) {
 			profilePorts.add(FreePorts.next());
 		}
-		int profilePort = profilePorts.get(0);
 		List<Integer> gatewayPorts = new ArrayList<>();
 		for (int i = 0; i < options.gateways(); i++) {
 			gatewayPorts.add(FreePorts.next());
@@ -76,6 +77,7 @@ public final class Stack implements AutoCloseable {
 			List<CompletableFuture<Service>> gatewayStarts = new ArrayList<>();
 			for (int i = 0; i < gatewayPorts.size(); i++) {
 				int port = gatewayPorts.get(i);
+				int profilePort = profilePorts.get(i % profilePorts.size());
 				Map<String, String> gatewayEnv = new LinkedHashMap<>(shared);
 				gatewayEnv.put("OIDC_CLIENT_ID", "porter-gateway");
 				gatewayEnv.put("OIDC_CLIENT_SECRET", "porter-gateway-dev-secret");

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param gatewayEnv extra environment for every gateway (e.g.
  * {@code TOKEN_REFRESH_AHEAD})
  * @param profileEnv extra environment for profile-service
- * @param profileServices how many profile-service instances (the gateways use the first)
+ * @param profileServices how many profile-service instances (gateway {@code i} relays to
+ * instance {@code i} modulo this count)
  */
 public record StackOptions(Duration accessTokenTtl, int gateways, boolean redis, Map<String, String> gatewayEnv,
 		Map<String, String> profileEnv, int profileServices) {

@@ -18,10 +18,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * that signs in again while it is still signed in at the IdP (single sign-on, or a load
  * test reusing its cookie jar) gets the same {@code sid}, and its gateway sessions share
  * one key (601 keys were once counted for 1 040 sessions after 1 000 logins; fresh
- * browsers get one key each, as the e2e {@code GatewayRedisOutageJourneyTests} shows). A
- * key goes with the last session logged out under it, at a back-channel logout, or one
- * absolute lifetime after the latest login under it (sessions that merely idled out stay
- * listed until then, harmlessly: ending a session that is gone does nothing).
+ * browsers get one key each, as the e2e {@code ScaleOutJourneyTests} shows). A key goes
+ * with the last session logged out under it, at a back-channel logout, or one absolute
+ * lifetime after the latest login under it (sessions that merely idled out stay listed
+ * until then, harmlessly: ending a session that is gone does nothing).
  */
 class RedisSessionRegistry implements SessionRegistry {
 
