@@ -66,11 +66,13 @@ class SessionsJourneyTests {
 			assertThat(laptopSpa.sessions()).allSatisfy((row) -> assertThat(row.device()).contains("Chrome"));
 			assertThat(laptopSpa.isSignOutAllOtherDevicesShown()).isTrue();
 			assertThat(laptopSpa.pageSource()).doesNotContain(phonesRefreshToken);
+			laptopSpa.scrollToSessions();
 			laptop.screenshot("sessions-01-two-devices");
 
 			laptopSpa.signOutOtherSession();
 			assertThat(laptopSpa.sessions()).extracting(SessionRow::current).containsExactly(true);
 			assertThat(laptopSpa.isSignOutAllOtherDevicesShown()).isFalse();
+			laptopSpa.scrollToSessions();
 			laptop.screenshot("sessions-02-other-device-signed-out");
 
 			assertThat(phoneSpa.fetchStatus("/me")).isEqualTo(401);

@@ -173,6 +173,13 @@ public final class SpaPage {
 		return this.driver.findElement(test("banner-unavailable")).isDisplayed();
 	}
 
+	/** Scrolls "Your sessions" into view (for screenshots). */
+	public SpaPage scrollToSessions() {
+		((JavascriptExecutor) this.driver).executeScript("arguments[0].scrollIntoView({block: 'start'})",
+				this.driver.findElement(test("sessions")).findElement(By.xpath("..")));
+		return this;
+	}
+
 	/** Waits until the "Your sessions" list has loaded (or failed to). */
 	public SpaPage awaitSessions() {
 		this.wait.until((d) -> {

@@ -21,7 +21,9 @@ import org.springframework.web.server.session.WebSessionManager;
  * The session cookie: an opaque id only, {@code HttpOnly}, {@code SameSite=Lax},
  * {@code Path=/}. Both Boot's in-memory session manager and Spring Session's Redis one
  * pick this resolver up. Only a signed-in browser has a session: a started login lives in
- * its own cookie (login.CookieServerAuthorizationRequestRepository).
+ * its own cookie (login.CookieServerAuthorizationRequestRepository). Also the directory
+ * of signed-in sessions by user (behind {@code GET /bff/sessions}) and the filter that
+ * keeps their last use.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {

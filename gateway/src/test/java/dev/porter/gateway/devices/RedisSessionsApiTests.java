@@ -18,6 +18,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -94,6 +95,26 @@ class RedisSessionsApiTests {
 		assertThat(template.hasKey("porter:sessions:entry:" + laptop.sessionId()).block()).isTrue();
 	}
 
+	@Test
+	void requestWhenSessionNotYetSeenByThisInstanceThenItsLastUseReachesRedis() {
+		Browser phone = signIn(first, "auth0|sessions-" + UUID.randomUUID(), "Phone/2.0");
+		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
+		String entry = "porter:sessions:entry:" + phone.sessionId();
+		template.opsForHash().put(entry, "seen", "1").block();
+		long before = System.currentTimeMillis();
+
+		client(second).get()
+			.uri("/bff/session")
+			.cookies((jar) -> phone.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		Object seen = template.opsForHash().get(entry, "seen").block();
+		assertThat(Long.parseLong((String) seen)).isGreaterThanOrEqualTo(before);
+		assertThat(template.getExpire(entry).block()).isPositive();
+	}
+
 	private static Browser signIn(ConfigurableApplicationContext instance, String sub, String userAgent) {
 		return new Browser(
 				TestClients.gateway(port(instance)).mutate().defaultHeader(HttpHeaders.USER_AGENT, userAgent).build())
@@ -106,6 +127,10 @@ class RedisSessionsApiTests {
 				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
+	}
+
+	private static WebTestClient client(ConfigurableApplicationContext instance) {
+		return TestClients.gateway(port(instance));
 	}
 
 	private static int port(ConfigurableApplicationContext context) {

@@ -12,9 +12,11 @@ import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -60,7 +62,7 @@ class SessionsApiTests extends GatewayTestSupport {
 			.expectStatus()
 			.isOk()
 			.expectHeader()
-			.cacheControl(org.springframework.http.CacheControl.noStore())
+			.cacheControl(CacheControl.noStore())
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
@@ -232,8 +234,7 @@ class SessionsApiTests extends GatewayTestSupport {
 			.orElseThrow();
 	}
 
-	static org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec delete(Browser browser,
-			String path) {
+	static WebTestClient.ResponseSpec delete(Browser browser, String path) {
 		String xsrf = browser.xsrf();
 		return browser.method(HttpMethod.DELETE, path).header("X-XSRF-TOKEN", xsrf).exchange();
 	}
