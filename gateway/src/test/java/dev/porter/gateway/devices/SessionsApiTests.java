@@ -93,6 +93,22 @@ class SessionsApiTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void listWhenOtherDeviceSignedOutThenNoLongerListed() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+
+		phone.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", phone.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		assertThat(sessions(laptop)).singleElement()
+			.satisfies((session) -> assertThat(session).containsEntry("user_agent", "Laptop/1.0"));
+	}
+
+	@Test
 	void deleteWhenAnotherUsersSessionThenNotFoundLikeAnUnknownIdAndSessionKept() {
 		Browser alice = signIn(newUser(), "Alice/1.0");
 		Browser bob = signIn(newUser(), "Bob/1.0");
