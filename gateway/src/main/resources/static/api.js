@@ -1,4 +1,4 @@
-// The only calls the SPA makes: the BFF's session, login and logout endpoints, and the relayed profile API.
+// The only calls the SPA makes: the BFF's session, login, logout and sessions endpoints, and the relayed profile API.
 // Unsafe methods echo the XSRF-TOKEN cookie in X-XSRF-TOKEN, the convention axios and Angular follow.
 
 const JSON_TYPES = 'application/json, application/problem+json';
@@ -61,6 +61,21 @@ export function login(loginUrl = '/bff/login') {
 export async function logout() {
 	const { json } = await call('POST', '/bff/logout');
 	window.location.assign(json.redirect || '/');
+}
+
+/** The user's sessions: [{id, created_at, last_seen_at, user_agent, current}], the current one first. */
+export async function sessions() {
+	return (await call('GET', '/bff/sessions')).json.sessions;
+}
+
+/** Ends one of the user's other sessions (the current one ends with logout()). */
+export async function endSession(id) {
+	await call('DELETE', `/bff/sessions/${encodeURIComponent(id)}`);
+}
+
+/** Ends every session of the user but this one; answers how many ended. */
+export async function endOtherSessions() {
+	return (await call('DELETE', '/bff/sessions?others=true')).json.ended;
 }
 
 /** The merged profile, and whether it was served stale (Cache-Status … detail=stale…). */

@@ -208,6 +208,64 @@ async function loadProfile() {
 	}
 }
 
+function when(iso) {
+	return new Date(iso).toLocaleString();
+}
+
+function sessionRow(session) {
+	const li = document.createElement('li');
+	li.dataset.test = 'session-row';
+	li.dataset.current = String(session.current);
+	const device = document.createElement('span');
+	device.className = 'device';
+	device.textContent = session.user_agent || 'Unknown browser';
+	const times = document.createElement('span');
+	times.className = 'muted small';
+	times.textContent = `Signed in ${when(session.created_at)} · last active ${when(session.last_seen_at)}`;
+	li.append(device, times);
+	if (session.current) {
+		const badge = document.createElement('span');
+		badge.className = 'badge';
+		badge.dataset.test = 'session-current';
+		badge.textContent = 'This device';
+		li.append(badge);
+	}
+	else {
+		const signOut = button('Sign out', 'session-sign-out', () => endSessions(() => api.endSession(session.id),
+			'Signed out that device.'));
+		signOut.setAttribute('aria-label', `Sign out ${device.textContent}, signed in ${when(session.created_at)}`);
+		li.append(signOut);
+	}
+	return li;
+}
+
+async function loadSessions() {
+	document.body.dataset.sessions = 'loading';
+	try {
+		const sessions = await api.sessions();
+		$('sessions').replaceChildren(...sessions.map(sessionRow));
+		$('sign-out-others').hidden = !sessions.some((s) => !s.current);
+		document.body.dataset.sessions = 'loaded';
+	}
+	catch (error) {
+		document.body.dataset.sessions = 'failed';
+		handleError(error, false);
+	}
+}
+
+async function endSessions(end, done) {
+	$('sessions-status').textContent = 'Signing out…';
+	try {
+		await end();
+		$('sessions-status').textContent = done;
+	}
+	catch (error) {
+		$('sessions-status').textContent = '';
+		handleError(error, false);
+	}
+	await loadSessions();
+}
+
 // The gateway sends a login that did not complete (denied consent, an expired or replayed callback) to /?login=failed.
 function takeLoginOutcome() {
 	const url = new URL(window.location.href);
@@ -230,7 +288,7 @@ async function start() {
 		}
 		renderUser(session.user);
 		show('signed-in');
-		await loadProfile();
+		await Promise.all([loadProfile(), loadSessions()]);
 	}
 	catch (error) {
 		show('signed-in');
@@ -248,6 +306,8 @@ $('sign-out').addEventListener('click', async () => {
 	}
 });
 $('retry').addEventListener('click', loadProfile);
+$('sign-out-others').addEventListener('click', () => endSessions(api.endOtherSessions,
+	'Signed out every other device.'));
 $('metadata-add').addEventListener('submit', async (event) => {
 	event.preventDefault();
 	const key = $('metadata-add-key').value;

@@ -173,6 +173,63 @@ public final class SpaPage {
 		return this.driver.findElement(test("banner-unavailable")).isDisplayed();
 	}
 
+	/** Scrolls "Your sessions" into view (for screenshots). */
+	public SpaPage scrollToSessions() {
+		((JavascriptExecutor) this.driver).executeScript("arguments[0].scrollIntoView({block: 'start'})",
+				this.driver.findElement(test("sessions")).findElement(By.xpath("..")));
+		return this;
+	}
+
+	/** Waits until the "Your sessions" list has loaded (or failed to). */
+	public SpaPage awaitSessions() {
+		this.wait.until((d) -> {
+			String sessions = bodyData("sessions");
+			return sessions != null && !"loading".equals(sessions);
+		});
+		return this;
+	}
+
+	/** The "Your sessions" rows as shown, the current one first. */
+	public List<SessionRow> sessions() {
+		awaitSessions();
+		return this.driver.findElements(test("session-row"))
+			.stream()
+			.map((row) -> new SessionRow(row.findElement(By.className("device")).getText(),
+					"true".equals(row.getDomAttribute("data-current"))))
+			.toList();
+	}
+
+	/**
+	 * Clicks "Sign out" on the first session that is not this device's and waits until
+	 * the list no longer shows it.
+	 */
+	public SpaPage signOutOtherSession() {
+		int before = sessions().size();
+		this.driver
+			.findElement(
+					By.cssSelector("[data-test='session-row'][data-current='false'] [data-test='session-sign-out']"))
+			.click();
+		this.wait.until((d) -> "loaded".equals(bodyData("sessions"))
+				&& d.findElements(test("session-row")).size() == before - 1);
+		return this;
+	}
+
+	/** Clicks "Sign out all other devices" and waits until only this device is listed. */
+	public SpaPage signOutAllOtherDevices() {
+		this.wait.until(ExpectedConditions.elementToBeClickable(test("sign-out-others"))).click();
+		this.wait
+			.until((d) -> "loaded".equals(bodyData("sessions")) && d.findElements(test("session-row")).size() == 1);
+		return this;
+	}
+
+	public boolean isSignOutAllOtherDevicesShown() {
+		return this.driver.findElement(test("sign-out-others")).isDisplayed();
+	}
+
+	/** One row of "Your sessions". */
+	public record SessionRow(String device, boolean current) {
+	}
+
 	/**
 	 * The status of {@code GET path} sent by the page itself, with its cookies, as JSON.
 	 */

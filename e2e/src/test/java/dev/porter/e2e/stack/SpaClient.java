@@ -76,6 +76,17 @@ public final class SpaClient {
 				"application/json", "X-XSRF-TOKEN", xsrfToken());
 	}
 
+	/** {@code GET /bff/sessions}: the user's sessions. */
+	public Exchange sessions() {
+		return this.agent.get(this.gateway.uri("/bff/sessions"), "Accept", "application/json");
+	}
+
+	/** {@code DELETE path} as a script: CSRF header, JSON answer. */
+	public Exchange delete(String path) {
+		return this.agent.send("DELETE", this.gateway.uri(path), HttpRequest.BodyPublishers.noBody(), "Accept",
+				"application/json", "X-XSRF-TOKEN", xsrfToken());
+	}
+
 	public String sessionCookie() {
 		return this.agent.cookie(SESSION_COOKIE)
 			.orElseThrow(() -> new IllegalStateException("no session cookie in the jar"));

@@ -17,9 +17,10 @@ import org.springframework.security.web.server.header.XFrameOptionsServerHttpHea
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
- * The gateway's single security chain. Only the relayed API needs a login; everything
- * else (the SPA, the {@code /bff/*} endpoints, health) is open and decides for itself.
- * Login, logout and CSRF are configured by their feature packages.
+ * The gateway's single security chain. Only the relayed API and the user's session list
+ * need a login; everything else (the SPA, the {@code /bff/*} endpoints, health) is open
+ * and decides for itself. Login, logout and CSRF are configured by their feature
+ * packages.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -29,7 +30,10 @@ class SecurityConfiguration {
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, LoginSecurity login, LogoutSecurity logout,
 			CsrfSecurity csrf, OidcProperties oidc, ProblemWriter problems) {
 		http.authorizeExchange(
-				(exchanges) -> exchanges.pathMatchers("/me", "/me/**").authenticated().anyExchange().permitAll())
+				(exchanges) -> exchanges.pathMatchers("/me", "/me/**", "/bff/sessions", "/bff/sessions/**")
+					.authenticated()
+					.anyExchange()
+					.permitAll())
 			.exceptionHandling((exceptions) -> exceptions
 				.accessDeniedHandler((exchange, denied) -> problems.write(exchange, Problems.accessDenied())))
 			// The SPA keeps its own place: never replay a saved request after login.

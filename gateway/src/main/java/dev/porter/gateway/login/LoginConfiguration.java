@@ -10,6 +10,7 @@ import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.routing.RateLimiters;
 import dev.porter.gateway.routing.UserRateLimiter;
 import dev.porter.gateway.session.SessionCapacity;
+import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -89,9 +90,10 @@ class LoginConfiguration {
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
-			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens) {
+			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
+			SessionDirectory directory) {
 		return new LoginSecurity(registrations, authorizedClients,
-				new LoginSuccessHandler(registry, meters, csrfTokens), problems, oidc, meters, guards);
+				new LoginSuccessHandler(registry, meters, csrfTokens, directory), problems, oidc, meters, guards);
 	}
 
 	/**

@@ -1,14 +1,18 @@
 package dev.porter.gateway.login;
 
 import java.net.URI;
+import java.time.Instant;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.logout.SessionRegistry;
+import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionAttributes;
+import dev.porter.gateway.session.SessionDirectory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -22,10 +26,10 @@ import org.springframework.web.server.WebSession;
 /**
  * After the callback (the session id has already been rotated by then): stamps the login
  * time for the absolute lifetime, registers the session for back-channel logout under the
- * ID token's {@code sid} and {@code sub}, and sends the browser to the {@code returnTo}
- * it asked for at {@code /bff/login} (carried in the completed authorization request).
- * The CSRF token is rotated too, so no token known before signing in is worth anything
- * after.
+ * ID token's {@code sid} and {@code sub}, records it in the user's session directory (for
+ * {@code GET /bff/sessions}), and sends the browser to the {@code returnTo} it asked for
+ * at {@code /bff/login} (carried in the completed authorization request). The CSRF token
+ * is rotated too, so no token known before signing in is worth anything after.
  */
 class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
@@ -35,10 +39,14 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final SessionCsrfTokenRepository csrfTokens;
 
+	private final SessionDirectory directory;
+
 	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
 
-	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens) {
+	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
+			SessionDirectory directory) {
 		this.registry = registry;
+		this.directory = directory;
 		this.logins = meters.counter("porter.logins", "outcome", "success");
 		this.csrfTokens = csrfTokens;
 	}
@@ -48,17 +56,22 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		this.logins.increment();
 		return this.csrfTokens.rotate(webFilterExchange.getExchange())
 			.then(webFilterExchange.getExchange().getSession())
-			.flatMap((session) -> register(session, authentication)
+			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
 	}
 
-	private Mono<Void> register(WebSession session, Authentication authentication) {
-		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, System.currentTimeMillis());
+	private Mono<Void> register(ServerWebExchange exchange, WebSession session, Authentication authentication) {
+		Instant now = Instant.now();
+		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, now.toEpochMilli());
 		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
 			return Mono.empty();
 		}
-		return this.registry.register(session.getId(), user.getIdToken().getClaimAsString("sid"), user.getSubject());
+		String sid = user.getIdToken().getClaimAsString("sid");
+		String userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
+		return this.registry.register(session.getId(), sid, user.getSubject())
+			.then(this.directory
+				.record(new DirectoryEntry(session.getId(), sid, user.getSubject(), now, now, userAgent)));
 	}
 
 	private static URI returnTo(ServerWebExchange exchange) {

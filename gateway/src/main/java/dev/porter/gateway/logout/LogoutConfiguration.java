@@ -50,10 +50,15 @@ class LogoutConfiguration {
 	}
 
 	@Bean
+	TokenRevoker tokenRevoker(WebClient idpWebClient) {
+		return new TokenRevoker(idpWebClient);
+	}
+
+	@Bean
 	LogoutSecurity logoutSecurity(ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry,
 			DiscoveredClientRegistrationRepository registrations, OidcProperties oidc, BffProperties bff,
-			WebClient idpWebClient, JsonMapper jsonMapper, LogoutProperties logout) {
-		BffLogoutHandler handler = new BffLogoutHandler(authorizedClients, new TokenRevoker(idpWebClient), registry);
+			TokenRevoker revoker, JsonMapper jsonMapper, LogoutProperties logout) {
+		BffLogoutHandler handler = new BffLogoutHandler(authorizedClients, revoker, registry);
 		BffLogoutSuccessHandler success = new BffLogoutSuccessHandler(registrations,
 				new IdpLogoutUrls(oidc, bff, logout), jsonMapper);
 		return new LogoutSecurity(handler, success);

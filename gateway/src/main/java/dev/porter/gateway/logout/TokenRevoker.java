@@ -2,6 +2,7 @@ package dev.porter.gateway.logout;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -14,14 +15,14 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Revokes the session's refresh token at logout where discovery advertises a
- * {@code revocation_endpoint}. Best effort: the local session ends whatever the IdP
- * answers, and a slow IdP cannot hold up the logout.
+ * Revokes a session's refresh token at logout (and when a user ends one of their
+ * sessions) where discovery advertises a {@code revocation_endpoint}. Best effort: the
+ * local session ends whatever the IdP answers, and a slow IdP cannot hold up the logout.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009 OAuth 2.0 Token
  * Revocation</a>
  */
-class TokenRevoker {
+public class TokenRevoker {
 
 	private static final Logger log = LoggerFactory.getLogger(TokenRevoker.class);
 
@@ -34,8 +35,14 @@ class TokenRevoker {
 	}
 
 	Mono<Void> revoke(OAuth2AuthorizedClient client) {
-		OAuth2RefreshToken refreshToken = client.getRefreshToken();
-		ClientRegistration registration = client.getClientRegistration();
+		return revoke(client.getClientRegistration(), client.getRefreshToken());
+	}
+
+	/**
+	 * Revokes {@code refreshToken} of a client registration; does nothing without a token
+	 * or without a revocation endpoint, and never fails.
+	 */
+	public Mono<Void> revoke(ClientRegistration registration, @Nullable OAuth2RefreshToken refreshToken) {
 		Object endpoint = registration.getProviderDetails().getConfigurationMetadata().get("revocation_endpoint");
 		if (refreshToken == null || !(endpoint instanceof String uri)) {
 			return Mono.empty();

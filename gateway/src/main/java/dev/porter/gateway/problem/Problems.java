@@ -20,6 +20,9 @@ public final class Problems {
 	/** Where the SPA sends the browser to sign in. */
 	public static final String LOGIN_URL = "/bff/login";
 
+	/** Where the SPA posts to sign out. */
+	public static final String LOGOUT_URL = "/bff/logout";
+
 	private static final String BASE = "https://porter.example/problems/";
 
 	private Problems() {
@@ -79,6 +82,28 @@ public final class Problems {
 	public static ProblemDetail logoutTokenTooLarge(int maxBytes) {
 		return of(HttpStatusCode.valueOf(413), "logout-token-too-large", "Logout token too large",
 				"The logout_token form must be at most " + maxBytes + " bytes");
+	}
+
+	/**
+	 * No session of the caller's has this id: unknown and another user's look the same.
+	 */
+	public static ProblemDetail sessionNotFound() {
+		return of(HttpStatus.NOT_FOUND, "session-not-found", "Session not found",
+				"You have no session with this id; it may have ended already");
+	}
+
+	/** The current session ends through the logout, which also signs out at the IdP. */
+	public static ProblemDetail currentSessionNotDeletable() {
+		ProblemDetail problem = of(HttpStatus.CONFLICT, "current-session", "This is your current session",
+				"Sign out with POST " + LOGOUT_URL + " to end the session you are using");
+		problem.setProperty("logout_url", LOGOUT_URL);
+		return problem;
+	}
+
+	public static ProblemDetail invalidQueryParameter(String parameter, String detail) {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "invalid-parameter", "Invalid parameter", detail);
+		problem.setProperty("parameter", parameter);
+		return problem;
 	}
 
 	public static ProblemDetail crossSiteRejected() {

@@ -1,10 +1,15 @@
 package dev.porter.gateway.session;
 
+import java.time.Clock;
+
 import dev.porter.gateway.config.RedisEnabled;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
 import org.springframework.web.server.session.DefaultWebSessionManager;
@@ -16,7 +21,9 @@ import org.springframework.web.server.session.WebSessionManager;
  * The session cookie: an opaque id only, {@code HttpOnly}, {@code SameSite=Lax},
  * {@code Path=/}. Both Boot's in-memory session manager and Spring Session's Redis one
  * pick this resolver up. Only a signed-in browser has a session: a started login lives in
- * its own cookie (login.CookieServerAuthorizationRequestRepository).
+ * its own cookie (login.CookieServerAuthorizationRequestRepository). Also the directory
+ * of signed-in sessions by user (behind {@code GET /bff/sessions}) and the filter that
+ * keeps their last use.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
@@ -64,6 +71,28 @@ class SessionConfiguration {
 	@Conditional(RedisEnabled.class)
 	SessionCapacity redisSessionCapacity() {
 		return () -> true;
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
+	SessionDirectory inMemorySessionDirectory(SessionProperties properties, ObjectProvider<Clock> clock) {
+		return new InMemorySessionDirectory(SessionDirectoryRetention.of(properties),
+				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.class)
+	SessionDirectory redisSessionDirectory(ReactiveStringRedisTemplate redis, SessionProperties properties) {
+		return new RedisSessionDirectory(redis, SessionDirectoryRetention.of(properties));
+	}
+
+	/** After the lifetime filter (-200): a session it just ended is not touched. */
+	@Bean
+	@Order(-190)
+	LastSeenWebFilter lastSeenWebFilter(SessionDirectory directory, SessionProperties properties,
+			ObjectProvider<Clock> clock) {
+		return new LastSeenWebFilter(directory, SessionDirectoryRetention.of(properties),
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 }

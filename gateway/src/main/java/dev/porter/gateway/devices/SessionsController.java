@@ -1,0 +1,129 @@
+package dev.porter.gateway.devices;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.SessionDirectory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
+
+/**
+ * The signed-in user's own sessions: {@code GET /bff/sessions} lists them (never a token,
+ * never a session id — each is shown under its {@link SessionHandles handle});
+ * {@code DELETE /bff/sessions/{id}} ends one, {@code DELETE /bff/sessions?others=true}
+ * all but the current one. Another user's session and an unknown id are the same 404.
+ * <p>
+ * The current session is not ended here (409): signing out of the device in use is
+ * {@code POST /bff/logout}, which also ends the IdP session and sends the browser to the
+ * IdP's logout — a session ended here alone would sign straight back in through the IdP's
+ * single sign-on at the next "Sign in", which is not what "sign out" means.
+ */
+@RestController
+class SessionsController {
+
+	private static final String PATH = "/bff/sessions";
+
+	private final SessionDirectory directory;
+
+	private final StoredSessions stored;
+
+	private final SessionEnder ender;
+
+	SessionsController(SessionDirectory directory, StoredSessions stored, SessionEnder ender) {
+		this.directory = directory;
+		this.stored = stored;
+		this.ender = ender;
+	}
+
+	@GetMapping(PATH)
+	Mono<ResponseEntity<Map<String, List<SessionView>>>> list(@AuthenticationPrincipal OidcUser user,
+			ServerWebExchange exchange) {
+		return exchange.getSession()
+			.map(WebSession::getId)
+			.flatMap((current) -> liveEntries(user.getSubject()).map((entry) -> SessionView.of(entry, current))
+				.sort(SessionView.ORDER)
+				.collectList())
+			.map((sessions) -> ResponseEntity.ok()
+				.cacheControl(CacheControl.noStore())
+				.body(Map.of("sessions", sessions)));
+	}
+
+	@DeleteMapping(PATH + "/{id}")
+	Mono<ResponseEntity<Void>> endOne(@AuthenticationPrincipal OidcUser user, @PathVariable String id,
+			ServerWebExchange exchange) {
+		return exchange.getSession()
+			.map(WebSession::getId)
+			.flatMap((current) -> liveEntries(user.getSubject())
+				.filter((entry) -> SessionHandles.of(entry.sessionId()).equals(id))
+				.next()
+				.switchIfEmpty(Mono.error(() -> new ProblemException(Problems.sessionNotFound(), null)))
+				.flatMap((entry) -> entry.sessionId().equals(current)
+						? Mono.error(new ProblemException(Problems.currentSessionNotDeletable(), null))
+						: this.ender.end(entry)))
+			.thenReturn(ResponseEntity.noContent().cacheControl(CacheControl.noStore()).build());
+	}
+
+	@DeleteMapping(PATH)
+	Mono<ResponseEntity<Map<String, Long>>> endOthers(@AuthenticationPrincipal OidcUser user,
+			@RequestParam(name = "others", required = false) @Nullable String others, ServerWebExchange exchange) {
+		if (!"true".equals(others)) {
+			return Mono.error(new ProblemException(Problems.invalidQueryParameter("others",
+					"Send others=true to end every session but this one, or DELETE " + PATH + "/{id} to end one"),
+					null));
+		}
+		return exchange.getSession()
+			.map(WebSession::getId)
+			.flatMap((current) -> liveEntries(user.getSubject()).filter((entry) -> !entry.sessionId().equals(current))
+				.concatMap((entry) -> this.ender.end(entry).thenReturn(entry))
+				.count())
+			.map((ended) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("ended", ended)));
+	}
+
+	/**
+	 * The user's entries whose session is still in the store; the others (idled out,
+	 * logged out, ended by the IdP) are forgotten on the way.
+	 */
+	private Flux<DirectoryEntry> liveEntries(String sub) {
+		return this.directory.entriesOf(sub)
+			.filterWhen((entry) -> this.stored.isLive(entry.sessionId())
+				.flatMap((live) -> live ? Mono.just(true)
+						: this.directory.forget(entry.sessionId(), sub).thenReturn(false)));
+	}
+
+	/** One session as the SPA sees it. */
+	record SessionView(String id, @JsonProperty("created_at") Instant createdAt,
+			@JsonProperty("last_seen_at") Instant lastSeenAt, @JsonProperty("user_agent") @Nullable String userAgent,
+			boolean current) {
+
+		/** The current session first, then the most recently used. */
+		static final Comparator<SessionView> ORDER = Comparator.comparing(SessionView::current)
+			.reversed()
+			.thenComparing(SessionView::lastSeenAt, Comparator.reverseOrder());
+
+		static SessionView of(DirectoryEntry entry, String currentSessionId) {
+			return new SessionView(SessionHandles.of(entry.sessionId()), entry.createdAt(), entry.lastSeenAt(),
+					entry.userAgent(), entry.sessionId().equals(currentSessionId));
+		}
+
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.porter.gateway.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The directory of one gateway process, by session id. A user's entries are found by a
+ * scan: the in-memory store holds at most {@code SESSION_MAX} sessions, and entries of
+ * ended sessions expire by the {@link SessionDirectoryRetention}.
+ */
+class InMemorySessionDirectory implements SessionDirectory {
+
+	private final Cache<String, DirectoryEntry> entries;
+
+	InMemorySessionDirectory(SessionDirectoryRetention retention, Clock clock) {
+		this.entries = Caffeine.newBuilder()
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.expireAfter(new RetentionExpiry(retention, clock))
+			.build();
+	}
+
+	@Override
+	public Mono<Void> record(DirectoryEntry entry) {
+		return Mono.fromRunnable(() -> this.entries.put(entry.sessionId(), entry));
+	}
+
+	@Override
+	public Flux<DirectoryEntry> entriesOf(String sub) {
+		return Flux.defer(() -> Flux.fromStream(
+				this.entries.asMap().values().stream().filter((entry) -> entry.sub().equals(sub)).toList().stream()));
+	}
+
+	@Override
+	public Mono<Void> seen(String sessionId, Instant at) {
+		return Mono.fromRunnable(() -> this.entries.asMap()
+			.computeIfPresent(sessionId, (id, entry) -> new DirectoryEntry(entry.sessionId(), entry.sid(), entry.sub(),
+					entry.createdAt(), at, entry.userAgent())));
+	}
+
+	@Override
+	public Mono<Void> forget(String sessionId, String sub) {
+		return Mono.fromRunnable(() -> this.entries.invalidate(sessionId));
+	}
+
+	/** Each entry lives until its retention ends, counted from its last use. */
+	private record RetentionExpiry(SessionDirectoryRetention retention,
+			Clock clock) implements Expiry<String, DirectoryEntry> {
+
+		@Override
+		public long expireAfterCreate(String id, DirectoryEntry entry, long currentTime) {
+			return remaining(entry);
+		}
+
+		@Override
+		public long expireAfterUpdate(String id, DirectoryEntry entry, long currentTime, long currentDuration) {
+			return remaining(entry);
+		}
+
+		@Override
+		public long expireAfterRead(String id, DirectoryEntry entry, long currentTime, long currentDuration) {
+			return currentDuration;
+		}
+
+		private long remaining(DirectoryEntry entry) {
+			Instant until = this.retention.retainUntil(entry.createdAt(), entry.lastSeenAt());
+			return Math.max(0, Duration.between(this.clock.instant(), until).toNanos());
+		}
+
+	}
+
+}

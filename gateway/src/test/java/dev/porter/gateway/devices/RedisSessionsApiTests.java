@@ -1,0 +1,140 @@
+package dev.porter.gateway.devices;
+
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /bff/sessions} with two gateway instances sharing one Redis (a real
+ * {@code redis-server}): a session signed in on one instance is listed and ended through
+ * the other, and its directory keys go with it.
+ */
+class RedisSessionsApiTests {
+
+	private static RedisServer redis;
+
+	private static WireMockServer profile;
+
+	private static ConfigurableApplicationContext first;
+
+	private static ConfigurableApplicationContext second;
+
+	@BeforeAll
+	static void startInstances() throws Exception {
+		redis = RedisServer.start();
+		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		profile.start();
+		first = start();
+		second = start();
+	}
+
+	@AfterAll
+	static void stopInstances() {
+		if (first != null) {
+			first.close();
+		}
+		if (second != null) {
+			second.close();
+		}
+		if (profile != null) {
+			profile.stop();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@BeforeEach
+	void resetRequests() {
+		TestIdp.instance().server().resetRequests();
+	}
+
+	@Test
+	void deleteWhenSessionSignedInOnOtherInstanceThenListedAndEndedThroughThisOne() {
+		String sub = "auth0|sessions-" + UUID.randomUUID();
+		Browser phone = signIn(first, sub, "Phone/2.0");
+		Browser laptop = signIn(second, sub, "Laptop/1.0");
+
+		assertThat(SessionsApiTests.sessions(laptop)).extracting((session) -> session.get("user_agent"))
+			.containsExactly("Laptop/1.0", "Phone/2.0");
+		SessionsApiTests.delete(laptop, "/bff/sessions/" + SessionsApiTests.idOf(laptop, false))
+			.expectStatus()
+			.isNoContent();
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		assertThat(SessionsApiTests.sessions(laptop)).singleElement()
+			.satisfies((session) -> assertThat(session).containsEntry("user_agent", "Laptop/1.0"));
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
+		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
+		assertThat(template.hasKey("porter:sessions:entry:" + phone.sessionId()).block()).isFalse();
+		assertThat(template.hasKey("porter:sessions:entry:" + laptop.sessionId()).block()).isTrue();
+	}
+
+	@Test
+	void requestWhenSessionNotYetSeenByThisInstanceThenItsLastUseReachesRedis() {
+		Browser phone = signIn(first, "auth0|sessions-" + UUID.randomUUID(), "Phone/2.0");
+		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
+		String entry = "porter:sessions:entry:" + phone.sessionId();
+		template.opsForHash().put(entry, "seen", "1").block();
+		long before = System.currentTimeMillis();
+
+		client(second).get()
+			.uri("/bff/session")
+			.cookies((jar) -> phone.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		Object seen = template.opsForHash().get(entry, "seen").block();
+		assertThat(Long.parseLong((String) seen)).isGreaterThanOrEqualTo(before);
+		assertThat(template.getExpire(entry).block()).isPositive();
+	}
+
+	private static Browser signIn(ConfigurableApplicationContext instance, String sub, String userAgent) {
+		return new Browser(
+				TestClients.gateway(port(instance)).mutate().defaultHeader(HttpHeaders.USER_AGENT, userAgent).build())
+			.login(sub, 3600);
+	}
+
+	private static ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
+	}
+
+	private static WebTestClient client(ConfigurableApplicationContext instance) {
+		return TestClients.gateway(port(instance));
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+}

@@ -1,0 +1,258 @@
+package dev.porter.gateway.devices;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /bff/sessions} in memory mode, through real logins against {@link TestIdp}: a
+ * user sees and ends their own sessions only, each ending reaches the IdP's revocation
+ * endpoint, and every unsafe call needs the CSRF header. Each test signs in users of its
+ * own, since the application context (and its sessions) is shared by the suite.
+ */
+class SessionsApiTests extends GatewayTestSupport {
+
+	private static final ParameterizedTypeReference<Map<String, List<Map<String, Object>>>> LIST = new ParameterizedTypeReference<>() {
+	};
+
+	@Test
+	void listWhenAnonymousThenLoginRequiredProblem() {
+		this.client.get()
+			.uri("/bff/sessions")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Login required")
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+	}
+
+	@Test
+	void listWhenSignedInOnTwoDevicesThenBothWithCurrentMarkedAndNeitherIdNorToken() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+
+		String body = laptop.get("/bff/sessions")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.cacheControl(CacheControl.noStore())
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		List<Map<String, Object>> sessions = sessions(laptop);
+
+		assertThat(sessions).hasSize(2);
+		assertThat(sessions.get(0)).containsEntry("current", true).containsEntry("user_agent", "Laptop/1.0");
+		assertThat(sessions.get(1)).containsEntry("current", false).containsEntry("user_agent", "Phone/2.0");
+		assertThat(sessions).allSatisfy((session) -> {
+			assertThat(session).containsOnlyKeys("id", "created_at", "last_seen_at", "user_agent", "current");
+			assertThat((String) session.get("id")).matches("[A-Za-z0-9_-]{22}");
+			assertThat(Instant.parse((String) session.get("created_at"))).isBefore(Instant.now());
+			assertThat(Instant.parse((String) session.get("last_seen_at"))).isBefore(Instant.now());
+		});
+		assertThat(body).doesNotContain(laptop.sessionId(), phone.sessionId(), laptop.tokens().refreshToken(),
+				phone.tokens().refreshToken(), laptop.tokens().accessToken(), phone.tokens().accessToken());
+	}
+
+	@Test
+	void listWhenAnotherUserSignedInThenOnlyOwnSessions() {
+		Browser alice = signIn(newUser(), "Alice/1.0");
+		Browser bob = signIn(newUser(), "Bob/1.0");
+
+		assertThat(sessions(bob)).singleElement().satisfies((session) -> {
+			assertThat(session).containsEntry("user_agent", "Bob/1.0").containsEntry("current", true);
+			assertThat(session.get("id")).isNotEqualTo(idOf(alice, true));
+		});
+	}
+
+	@Test
+	void listWhenOtherDeviceSignedOutThenNoLongerListed() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+
+		phone.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", phone.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		assertThat(sessions(laptop)).singleElement()
+			.satisfies((session) -> assertThat(session).containsEntry("user_agent", "Laptop/1.0"));
+	}
+
+	@Test
+	void deleteWhenAnotherUsersSessionThenNotFoundLikeAnUnknownIdAndSessionKept() {
+		Browser alice = signIn(newUser(), "Alice/1.0");
+		Browser bob = signIn(newUser(), "Bob/1.0");
+		String alicesId = idOf(alice, true);
+
+		String foreign = delete(bob, "/bff/sessions/" + alicesId).expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		String unknown = delete(bob, "/bff/sessions/AAAAAAAAAAAAAAAAAAAAAA").expectStatus()
+			.isNotFound()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(foreign.replace(alicesId, "AAAAAAAAAAAAAAAAAAAAAA")).isEqualTo(unknown);
+		alice.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke")));
+	}
+
+	@Test
+	void deleteWhenOwnOtherSessionThenItEndsAndItsRefreshTokenIsRevoked() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+
+		delete(laptop, "/bff/sessions/" + idOf(laptop, false)).expectStatus().isNoContent();
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		phone.get("/bff/sessions").exchange().expectStatus().isUnauthorized();
+		assertThat(sessions(laptop)).singleElement()
+			.satisfies((session) -> assertThat(session).containsEntry("current", true));
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
+		TestIdp.instance().server().verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke")));
+	}
+
+	@Test
+	void deleteWhenXsrfHeaderMissingThenForbiddenAndSessionKept() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+		laptop.xsrf();
+
+		laptop.method(HttpMethod.DELETE, "/bff/sessions/" + idOf(laptop, false))
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("CSRF check failed");
+		laptop.method(HttpMethod.DELETE, "/bff/sessions?others=true").exchange().expectStatus().isForbidden();
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		assertThat(sessions(laptop)).hasSize(2);
+	}
+
+	@Test
+	void deleteWhenCurrentSessionThenConflictPointingToLogoutAndSessionKept() {
+		Browser laptop = signIn(newUser(), "Laptop/1.0");
+
+		delete(laptop, "/bff/sessions/" + idOf(laptop, true)).expectStatus()
+			.isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.logout_url")
+			.isEqualTo("/bff/logout");
+
+		laptop.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	@Test
+	void deleteOthersWhenSignedInOnThreeDevicesThenEndsTheTwoOthersAndRevokesBoth() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+		Browser tablet = signIn(sub, "Tablet/3.0");
+		Browser stranger = signIn(newUser(), "Stranger/1.0");
+
+		delete(laptop, "/bff/sessions?others=true").expectStatus().isOk().expectBody().jsonPath("$.ended").isEqualTo(2);
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		tablet.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		laptop.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		stranger.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		TestIdp.instance().server().verify(2, postRequestedFor(urlPathEqualTo("/oauth/revoke")));
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + tablet.tokens().refreshToken())));
+	}
+
+	@Test
+	void deleteAllWhenOthersParameterMissingThenBadRequestNamingItAndNothingEnds() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+
+		delete(laptop, "/bff/sessions").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("others");
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	private Browser signIn(String sub, String userAgent) {
+		return new Browser(
+				TestClients.gateway(this.port).mutate().defaultHeader(HttpHeaders.USER_AGENT, userAgent).build())
+			.login(sub, 3600);
+	}
+
+	private static String newUser() {
+		return "auth0|sessions-" + UUID.randomUUID();
+	}
+
+	static List<Map<String, Object>> sessions(Browser browser) {
+		return browser.get("/bff/sessions")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(LIST)
+			.returnResult()
+			.getResponseBody()
+			.get("sessions");
+	}
+
+	/** The id of the browser's own session ({@code current}), or of the other one. */
+	static String idOf(Browser browser, boolean current) {
+		return sessions(browser).stream()
+			.filter((session) -> Boolean.valueOf(current).equals(session.get("current")))
+			.map((session) -> (String) session.get("id"))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	static WebTestClient.ResponseSpec delete(Browser browser, String path) {
+		String xsrf = browser.xsrf();
+		return browser.method(HttpMethod.DELETE, path).header("X-XSRF-TOKEN", xsrf).exchange();
+	}
+
+}
