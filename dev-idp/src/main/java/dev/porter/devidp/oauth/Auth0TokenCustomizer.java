@@ -24,7 +24,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * space-separated {@code scope}; {@code aud} is the requested API (plus
  * {@code {issuer}userinfo} when {@code openid} was granted); client-credentials tokens
  * have {@code sub: "{client_id}@clients"} and {@code gty}. ID tokens get the user's
- * profile and email claims for the granted scopes.
+ * profile and email claims for the granted scopes, and the {@code sid} of the browser
+ * session that signed in (see {@link SigningInSession}).
  *
  * @see <a href=
  * "https://auth0.com/docs/secure/tokens/access-tokens/access-token-profiles">Access Token
@@ -46,6 +47,10 @@ final class Auth0TokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 		if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
 			this.userClaims.forScopes(context.getPrincipal().getName(), context.getAuthorizedScopes())
 				.ifPresent((claims) -> claims.forEach(context.getClaims()::claim));
+			String sid = SigningInSession.sidOf(context.getAuthorization());
+			if (sid != null) {
+				context.getClaims().claim("sid", sid);
+			}
 		}
 		else if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
 			customizeAccessToken(context);

@@ -76,8 +76,11 @@ class AuthorizationServerConfiguration {
 							.authenticationConverters((converters) -> converters.add(new PublicClientConverter()))
 							.authenticationProviders((providers) -> providers.add(0, new PublicClientProvider(clients)))
 							.errorResponseHandler(tokenErrors))
-						.authorizationEndpoint((authorize) -> authorize.authenticationProviders(
-								(providers) -> providers.forEach((provider) -> validateAudience(provider, audiences))))
+						.authorizationEndpoint((authorize) -> authorize
+							.authorizationRequestConverters(
+									(converters) -> converters.replaceAll(SigningInSession::recordedBy))
+							.authenticationProviders((providers) -> providers
+								.forEach((provider) -> validateAudience(provider, audiences))))
 						.tokenEndpoint((token) -> token
 							.authenticationProviders((providers) -> providers
 								.replaceAll((provider) -> auth0Grants(provider, audiences, authorizations)))
@@ -175,7 +178,10 @@ class AuthorizationServerConfiguration {
 		return new UserClaims(users, mapper);
 	}
 
-	/** Tracks IdP sessions so that ID tokens carry {@code sid} and logout ends them. */
+	/**
+	 * Tracks IdP sessions so that logout ends them; the {@code sid} of ID tokens comes
+	 * from {@link SigningInSession}.
+	 */
 	@Bean
 	SessionRegistry sessionRegistry() {
 		return new SessionRegistryImpl();

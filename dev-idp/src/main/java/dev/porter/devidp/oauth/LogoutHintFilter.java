@@ -1,10 +1,6 @@
 package dev.porter.devidp.oauth;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -71,7 +67,7 @@ final class LogoutHintFilter extends OncePerRequestFilter {
 		}
 		HttpSession session = request.getSession(false);
 		if (session != null) {
-			if (!sid(session.getId()).equals(hint)) {
+			if (!SigningInSession.sid(session.getId()).equals(hint)) {
 				badRequest(response, "logout_hint does not match the session");
 				return;
 			}
@@ -90,17 +86,6 @@ final class LogoutHintFilter extends OncePerRequestFilter {
 			target.queryParam("state", state);
 		}
 		return target.encode().build().toUriString();
-	}
-
-	/** The {@code sid} Spring Authorization Server puts in ID tokens for a session. */
-	private static String sid(String sessionId) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static void badRequest(HttpServletResponse response, String message) throws IOException {
