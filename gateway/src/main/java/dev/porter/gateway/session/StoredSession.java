@@ -2,6 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -57,7 +58,8 @@ final class StoredSession implements Session {
 	}
 
 	static StoredSession create(Instant now, Duration maxInactiveInterval) {
-		return new StoredSession(newId(), now, now, maxInactiveInterval, Map.of());
+		Instant stored = now.truncatedTo(ChronoUnit.MILLIS);
+		return new StoredSession(newId(), stored, stored, maxInactiveInterval, Map.of());
 	}
 
 	@Override
@@ -108,7 +110,8 @@ final class StoredSession implements Session {
 
 	@Override
 	public void setLastAccessedTime(Instant lastAccessedTime) {
-		this.lastAccessedTime = lastAccessedTime;
+		// As precise as it is stored.
+		this.lastAccessedTime = lastAccessedTime.truncatedTo(ChronoUnit.MILLIS);
 	}
 
 	@Override
