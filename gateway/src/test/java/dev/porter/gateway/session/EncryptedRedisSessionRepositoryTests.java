@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import dev.porter.gateway.crypto.KeyRing;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
@@ -29,6 +31,9 @@ class EncryptedRedisSessionRepositoryTests {
 	static final RedisTemplateExtension redis = new RedisTemplateExtension();
 
 	private static final Duration IDLE = Duration.ofMinutes(30);
+
+	/** Issue 11's budget for one signed-in session in Redis. */
+	private static final long BUDGET_BYTES = 5 * 1024;
 
 	private static final LoginTokens TOKENS = new LoginTokens("at-secret-1", Instant.ofEpochSecond(1_800_000_000),
 			Instant.ofEpochSecond(1_800_003_600), Set.of("openid", "profile"), "rt-secret-1");
@@ -138,6 +143,33 @@ class EncryptedRedisSessionRepositoryTests {
 		bytes().opsForValue().set(EncryptedRedisSessionRepository.key("forged"), stored(id)).block();
 
 		assertThat(this.repository.findById("forged").blockOptional()).isEmpty();
+	}
+
+	@Test
+	void saveWhenTokensOfAuth0SizesThenTheSessionFitsTheBudget() {
+		StoredSession session = this.repository.createSession().block();
+		session.setAttribute(LoginTokens.ATTRIBUTE,
+				new LoginTokens(jwtOfLength(1_400), Instant.now(), Instant.now().plusSeconds(86_400),
+						Set.of("openid", "profile", "email", "offline_access"), "v1.M" + "x".repeat(126)));
+		session.setAttribute(LoginUser.ATTRIBUTE,
+				new LoginUser("google-oauth2|104598234567890123456", "sid-" + "s".repeat(28), "Alice Example",
+						"alice@example.com", "https://lh3.googleusercontent.com/a/" + "p".repeat(80),
+						jwtOfLength(1_300), Instant.now(), Instant.now().plusSeconds(36_000)));
+		session.setAttribute(SessionAttributes.AUTHENTICATED_AT, System.currentTimeMillis());
+		session.setAttribute("porter.csrf-token", "c".repeat(43));
+		this.repository.save(session).block();
+
+		long bytes = redis.template()
+			.execute(RedisScript.of("return redis.call('MEMORY', 'USAGE', KEYS[1], 'SAMPLES', '0')", Long.class),
+					List.of(EncryptedRedisSessionRepository.key(session.getId())))
+			.blockFirst();
+		assertThat(bytes).as("bytes in Redis").isLessThanOrEqualTo(BUDGET_BYTES);
+	}
+
+	/** As long as the tokens Auth0 issues (RS256 JWTs with a handful of claims). */
+	private static String jwtOfLength(int length) {
+		String header = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Im15LWtleSJ9.";
+		return header + "a".repeat(length - header.length() - 343) + "." + "b".repeat(342);
 	}
 
 	private static StoredSession signedIn(EncryptedRedisSessionRepository repository) {
