@@ -1,7 +1,7 @@
 package dev.porter.gateway.config;
 
-import dev.porter.gateway.GatewayApplication;
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.SecuredRedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -60,10 +59,10 @@ class RedisTlsTests {
 
 	@Test
 	void loginWhenRedisUrlIsRedissWithPasswordThenSessionStoredThereAndServed() throws Exception {
-		try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
-				"--server.port=0", "--management.server.port=0", "--porter.redis.url=" + redis.url(),
-				"--porter.redis.timeout=2s", "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.login.rate-limit=100000", "--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+		try (ConfigurableApplicationContext gateway = GatewayInstances.start("--server.port=0",
+				"--management.server.port=0", "--porter.redis.url=" + redis.url(), "--porter.redis.timeout=2s",
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED, "--porter.login.rate-limit=100000",
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID,
 				"--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET)) {
 			Browser browser = new Browser(

@@ -7,9 +7,9 @@ import java.util.Base64;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.porter.gateway.GatewayApplication;
 import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.DataType;
@@ -150,10 +149,9 @@ class SessionsAtRestTests {
 	}
 
 	private static ConfigurableApplicationContext start(String keys) {
-		return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
-				"--porter.session.encryption-keys=" + keys, "--porter.login.rate-limit=100000",
-				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+		return GatewayInstances.start("--server.port=0", "--management.server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + keys,
+				"--porter.login.rate-limit=100000", "--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
 	}
