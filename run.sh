@@ -20,6 +20,11 @@ for port in 9000 8081 8080 9001 9081 9080; do
 	fi
 done
 
+# Sessions in Redis are encrypted with keys every gateway shares; the gateway refuses to start without them.
+if [ -n "${REDIS_URL:-}" ] && [ -z "${SESSION_ENCRYPTION_KEYS:-}" ]; then
+	fail "REDIS_URL is set, so SESSION_ENCRYPTION_KEYS must be too: export SESSION_ENCRYPTION_KEYS=\$(openssl rand -base64 32)"
+fi
+
 needs_build=false
 for m in "${modules[@]}"; do
 	jar="$m/target/$m-$version.jar"

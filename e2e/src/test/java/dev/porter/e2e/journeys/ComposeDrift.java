@@ -31,9 +31,10 @@ final class ComposeDrift {
 
 	/**
 	 * Among variables with a blank default, credentials are the required ones: a blank
-	 * URI means "from discovery", a blank secret stops the service at start-up.
+	 * URI means "from discovery", a blank secret stops the service at start-up (the
+	 * session keys do so with {@code REDIS_URL}, which the compose file sets).
 	 */
-	private static final Pattern CREDENTIAL = Pattern.compile(".*_(CLIENT_ID|CLIENT_SECRET)$");
+	private static final Pattern CREDENTIAL = Pattern.compile(".*_(CLIENT_ID|CLIENT_SECRET)$|SESSION_ENCRYPTION_KEYS");
 
 	/**
 	 * Credentials read only when {@code PROFILE_DIRECTORY} selects their directory

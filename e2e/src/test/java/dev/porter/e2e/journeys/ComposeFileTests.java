@@ -72,6 +72,14 @@ class ComposeFileTests {
 	}
 
 	@Test
+	void checkWhenSessionKeysMissingThenReported() {
+		String drifted = COMPOSE.replaceAll("      SESSION_ENCRYPTION_KEYS: .*\n", "");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: requires SESSION_ENCRYPTION_KEYS, which is not set");
+	}
+
+	@Test
 	void checkWhenPublishedPortDiffersFromApplicationThenReported() {
 		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:8081:8081\"", "\"127.0.0.1:8082:8082\"");
 

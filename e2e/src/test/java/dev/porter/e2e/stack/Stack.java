@@ -74,6 +74,7 @@ public final class Stack implements AutoCloseable {
 				profileStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, profileEnv))));
 			}
 
+			String sessionKey = randomKey();
 			List<CompletableFuture<Service>> gatewayStarts = new ArrayList<>();
 			for (int i = 0; i < gatewayPorts.size(); i++) {
 				int port = gatewayPorts.get(i);
@@ -83,6 +84,11 @@ public final class Stack implements AutoCloseable {
 				gatewayEnv.put("OIDC_CLIENT_SECRET", "porter-gateway-dev-secret");
 				gatewayEnv.put("PROFILE_SERVICE_URI", "http://localhost:" + profilePort);
 				gatewayEnv.put("PUBLIC_BASE_URL", "http://localhost:" + port);
+				if (this.redis != null) {
+					// One key for all the stack's gateways: any of them reads any
+					// session.
+					gatewayEnv.put("SESSION_ENCRYPTION_KEYS", sessionKey);
+				}
 				gatewayEnv.putAll(options.gatewayEnv());
 				String name = (gatewayPorts.size() == 1) ? "gateway" : "gateway-" + (i + 1);
 				gatewayStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, gatewayEnv))));
@@ -99,6 +105,13 @@ public final class Stack implements AutoCloseable {
 
 	public static Stack start(StackOptions options) {
 		return new Stack(options);
+	}
+
+	/** A random AES-256 key, base64, as {@code SESSION_ENCRYPTION_KEYS} takes it. */
+	private static String randomKey() {
+		byte[] key = new byte[32];
+		new java.security.SecureRandom().nextBytes(key);
+		return java.util.Base64.getEncoder().encodeToString(key);
 	}
 
 	public Service devIdp() {

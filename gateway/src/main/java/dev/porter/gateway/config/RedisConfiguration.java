@@ -18,13 +18,11 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.session.data.redis.config.annotation.web.server.EnableRedisWebSession;
 
 /**
- * With {@code REDIS_URL} set, the WebSession — and with it the tokens — lives in Redis,
- * so any gateway instance serves any session. The idle timeout given here is only the
- * default for new sessions; the session filter applies the configured one to every
- * session.
+ * With {@code REDIS_URL} set, the WebSession — and with it the tokens, encrypted — lives
+ * in Redis ({@code session.RedisSessionConfiguration}), so any gateway instance serves
+ * any session.
  * <p>
  * Redis going away must not hang requests: Lettuce's defaults wait 60 s per command,
  * queue commands while disconnected and back off up to 30 s between reconnects. Here a
@@ -35,7 +33,6 @@ import org.springframework.session.data.redis.config.annotation.web.server.Enabl
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)
-@EnableRedisWebSession(redisNamespace = "porter:session", maxInactiveIntervalInSeconds = 1800)
 class RedisConfiguration {
 
 	/** Lettuce's exponential backoff, capped far below its default of 30 s. */

@@ -1,15 +1,12 @@
 package dev.porter.gateway.devices;
 
-import java.util.Map;
 import java.util.function.Function;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.LoginTokens;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.session.Session;
@@ -25,13 +22,6 @@ import org.springframework.web.server.session.InMemoryWebSessionStore;
  */
 @Component
 class StoredSessions {
-
-	/**
-	 * Where {@link WebSessionServerOAuth2AuthorizedClientRepository} keeps the clients in
-	 * the session (the same name {@code token.SessionTokens} uses).
-	 */
-	private static final String AUTHORIZED_CLIENTS = WebSessionServerOAuth2AuthorizedClientRepository.class.getName()
-			+ ".AUTHORIZED_CLIENTS";
 
 	private final ObjectProvider<ReactiveSessionRepository<? extends Session>> sharedSessions;
 
@@ -54,9 +44,9 @@ class StoredSessions {
 	 */
 	Mono<OAuth2RefreshToken> refreshToken(String sessionId) {
 		return attributes(sessionId).mapNotNull((attributes) -> {
-			if (attributes.apply(AUTHORIZED_CLIENTS) instanceof Map<?, ?> clients && clients
-				.get(DiscoveredClientRegistrationRepository.REGISTRATION_ID) instanceof OAuth2AuthorizedClient client) {
-				return client.getRefreshToken();
+			if (attributes.apply(LoginTokens.ATTRIBUTE) instanceof LoginTokens tokens
+					&& tokens.refreshToken() != null) {
+				return new OAuth2RefreshToken(tokens.refreshToken(), null);
 			}
 			return null;
 		});

@@ -30,7 +30,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoderFactory;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
-import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -76,15 +75,6 @@ class LoginConfiguration {
 		OidcReactiveOAuth2UserService oidc = new OidcReactiveOAuth2UserService();
 		oidc.setOauth2UserService(userinfo);
 		return (request) -> oidc.loadUser(request).onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
-	}
-
-	/**
-	 * Tokens live in the session they belong to (not in a principal-keyed in-memory map
-	 * shared by all sessions).
-	 */
-	@Bean
-	ServerOAuth2AuthorizedClientRepository authorizedClientRepository() {
-		return new WebSessionServerOAuth2AuthorizedClientRepository();
 	}
 
 	@Bean

@@ -48,6 +48,8 @@ public class LoginSecurity {
 
 	private final LoginGuards guards;
 
+	private final SessionSecurityContextRepository securityContexts = new SessionSecurityContextRepository();
+
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
 			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters, LoginGuards guards) {
@@ -62,12 +64,16 @@ public class LoginSecurity {
 
 	public void customize(ServerHttpSecurity http) {
 		ServerAuthenticationFailureHandler failureHandler = failureHandler();
-		http.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
-			.authorizedClientRepository(this.authorizedClients)
-			.authorizationRequestRepository(this.guards.authorizationRequests())
-			.authorizationRequestResolver(new ReturnToAuthorizationRequestResolver(authorizationRequestResolver()))
-			.authenticationSuccessHandler(this.successHandler)
-			.authenticationFailureHandler(failureHandler))
+		// The login in the session as a compact record, not Java-serialized Spring
+		// objects.
+		http.securityContextRepository(this.securityContexts)
+			.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
+				.securityContextRepository(this.securityContexts)
+				.authorizedClientRepository(this.authorizedClients)
+				.authorizationRequestRepository(this.guards.authorizationRequests())
+				.authorizationRequestResolver(new ReturnToAuthorizationRequestResolver(authorizationRequestResolver()))
+				.authenticationSuccessHandler(this.successHandler)
+				.authenticationFailureHandler(failureHandler))
 			// Around the callback's authentication filter: its non-authentication errors
 			// too.
 			.addFilterBefore(new CallbackErrorWebFilter(failureHandler), SecurityWebFiltersOrder.AUTHENTICATION)

@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param absoluteLifetime a session ends this long after login however active it is
  * @param max how many sessions the in-memory store holds ({@code SESSION_MAX}); when
  * full, new logins get a 503 and signed-in users are unaffected (not used with Redis)
+ * @param encryptionKeys {@code SESSION_ENCRYPTION_KEYS}: comma-separated base64 AES-256
+ * keys, newest first, sealing sessions in Redis; required with Redis, unused without
+ * (sessions in memory never leave the process)
  */
 @Validated
 @ConfigurationProperties("porter.session")
@@ -30,7 +33,15 @@ public record SessionProperties(
 		@DefaultValue("true") boolean cookieSecure,
 		@NotNull(message = "set SESSION_IDLE_TIMEOUT") @DefaultValue("30m") Duration idleTimeout,
 		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DefaultValue("12h") Duration absoluteLifetime,
-		@Positive(message = "SESSION_MAX must be positive") @DefaultValue("10000") int max) {
+		@Positive(message = "SESSION_MAX must be positive") @DefaultValue("10000") int max,
+		@DefaultValue("") String encryptionKeys) {
+
+	/** Never the keys: a record's own toString would print them into any log. */
+	@Override
+	public String toString() {
+		return "SessionProperties[cookieName=" + this.cookieName + ", idleTimeout=" + this.idleTimeout
+				+ ", absoluteLifetime=" + this.absoluteLifetime + ", max=" + this.max + "]";
+	}
 
 	/**
 	 * Browsers drop a {@code __Host-} cookie that is not {@code Secure}: fail at start-up

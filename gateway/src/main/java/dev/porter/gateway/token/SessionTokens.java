@@ -1,45 +1,38 @@
 package dev.porter.gateway.token;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.LoginTokens;
+import dev.porter.gateway.session.LoginUser;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
-import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
 import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
+
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
- * The tokens of a session, kept by
- * {@link WebSessionServerOAuth2AuthorizedClientRepository} under {@link #ATTRIBUTE}, and
- * the session's {@link RefreshBackoff}. A refresh outlives the request that started it,
- * so {@link #reload} and the writes work on the session in the store, never on a
- * request's copy: in memory every request of a session shares the store's one
- * {@link WebSession} object; with Redis each request holds its own copy, so they read and
- * write the stored session by id (another instance may have refreshed meanwhile, and the
- * request may be long gone when the refresh ends).
+ * The tokens of a session (a {@link LoginTokens} kept by
+ * {@link SessionAuthorizedClientRepository}) and the session's {@link RefreshBackoff}. A
+ * refresh outlives the request that started it, so {@link #reload} and the writes work on
+ * the session in the store, never on a request's copy: in memory every request of a
+ * session shares the store's one {@link WebSession} object; with Redis each request holds
+ * its own copy, so they read and write the stored session by id (another instance may
+ * have refreshed meanwhile, and the request may be long gone when the refresh ends).
  */
 @Component
 class SessionTokens {
-
-	/**
-	 * Where {@link WebSessionServerOAuth2AuthorizedClientRepository} keeps the clients in
-	 * the session.
-	 */
-	static final String ATTRIBUTE = WebSessionServerOAuth2AuthorizedClientRepository.class.getName()
-			+ ".AUTHORIZED_CLIENTS";
 
 	static final String BACKOFF_FAILURES = "porter.token.refresh-failures";
 
@@ -49,10 +42,14 @@ class SessionTokens {
 
 	private final ObjectProvider<ReactiveSessionRepository<? extends Session>> sharedSessions;
 
+	private final ReactiveClientRegistrationRepository registrations;
+
 	SessionTokens(ServerOAuth2AuthorizedClientRepository repository,
-			ObjectProvider<ReactiveSessionRepository<? extends Session>> sharedSessions) {
+			ObjectProvider<ReactiveSessionRepository<? extends Session>> sharedSessions,
+			ReactiveClientRegistrationRepository registrations) {
 		this.repository = repository;
 		this.sharedSessions = sharedSessions;
+		this.registrations = registrations;
 	}
 
 	Mono<OAuth2AuthorizedClient> load(ServerWebExchange exchange, Authentication authentication) {
@@ -74,21 +71,19 @@ class SessionTokens {
 	 */
 	Mono<Stored> reload(WebSession session) {
 		ReactiveSessionRepository<? extends Session> shared = this.sharedSessions.getIfAvailable();
-		if (shared == null) {
-			return Mono.justOrEmpty(stored(session::getAttribute));
-		}
-		return shared.findById(session.getId()).mapNotNull((stored) -> stored(stored::getAttribute));
+		Mono<Found> found = (shared != null)
+				? shared.findById(session.getId()).mapNotNull((stored) -> found(stored::getAttribute))
+				: Mono.justOrEmpty(found(session::getAttribute));
+		return found.flatMap((tokens) -> this.registrations
+			.findByRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
+			.map((registration) -> new Stored(tokens.tokens().toAuthorizedClient(registration, tokens.principalName()),
+					tokens.backoff())));
 	}
 
 	/** Stores refreshed tokens and clears the backoff: the refresh worked. */
 	Mono<Void> store(WebSession session, OAuth2AuthorizedClient client) {
 		return update(session, (get, set) -> {
-			Map<String, Object> clients = new HashMap<>();
-			if (get.apply(ATTRIBUTE) instanceof Map<?, ?> existing) {
-				existing.forEach((key, value) -> clients.put(String.valueOf(key), value));
-			}
-			clients.put(DiscoveredClientRegistrationRepository.REGISTRATION_ID, client);
-			set.accept(ATTRIBUTE, clients);
+			set.accept(LoginTokens.ATTRIBUTE, LoginTokens.of(client));
 			set.accept(BACKOFF_FAILURES, null);
 			set.accept(BACKOFF_NOT_BEFORE, null);
 		});
@@ -136,10 +131,11 @@ class SessionTokens {
 		});
 	}
 
-	private static @Nullable Stored stored(Function<String, @Nullable Object> attributes) {
-		if (attributes.apply(ATTRIBUTE) instanceof Map<?, ?> clients && clients
-			.get(DiscoveredClientRegistrationRepository.REGISTRATION_ID) instanceof OAuth2AuthorizedClient client) {
-			return new Stored(client, backoff(attributes));
+	private static @Nullable Found found(Function<String, @Nullable Object> attributes) {
+		if (attributes.apply(LoginTokens.ATTRIBUTE) instanceof LoginTokens tokens) {
+			String principalName = (attributes.apply(LoginUser.ATTRIBUTE) instanceof LoginUser user) ? user.sub()
+					: "anonymous";
+			return new Found(tokens, principalName, backoff(attributes));
 		}
 		return null;
 	}
@@ -154,6 +150,9 @@ class SessionTokens {
 
 	/** A session's tokens and refresh backoff as stored. */
 	record Stored(OAuth2AuthorizedClient client, RefreshBackoff backoff) {
+	}
+
+	private record Found(LoginTokens tokens, String principalName, RefreshBackoff backoff) {
 	}
 
 }

@@ -5,10 +5,13 @@ import java.time.Duration;
 
 import reactor.netty.http.client.HttpClientRequest;
 
+import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -36,6 +39,13 @@ class TokenConfiguration {
 		return ClientRequest.from(request)
 			.httpRequest((http) -> http.<HttpClientRequest>getNativeRequest().responseTimeout(timeout))
 			.build();
+	}
+
+	/** Used by the login (which stores the tokens), the relay and the logout. */
+	@Bean
+	ServerOAuth2AuthorizedClientRepository authorizedClientRepository(
+			DiscoveredClientRegistrationRepository registrations) {
+		return new SessionAuthorizedClientRepository(registrations);
 	}
 
 	@Bean

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,8 +48,8 @@ class RedisOutageTests {
 	@BeforeAll
 	static void startInstance() throws Exception {
 		redis = RedisServer.start();
-		gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+		gateway = GatewayInstances.start("--server.port=0", "--management.server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:9");

@@ -6,10 +6,12 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,8 +149,8 @@ class RedisSharedSessionTests {
 	private static ConfigurableApplicationContext start() {
 		// Command-line arguments: they outrank application.yml, as the environment
 		// variables would.
-		return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+		return GatewayInstances.start("--server.port=0", "--management.server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());

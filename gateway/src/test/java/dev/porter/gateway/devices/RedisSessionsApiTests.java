@@ -3,17 +3,17 @@ package dev.porter.gateway.devices;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -122,8 +122,8 @@ class RedisSessionsApiTests {
 	}
 
 	private static ConfigurableApplicationContext start() {
-		return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+		return GatewayInstances.start("--server.port=0", "--management.server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());

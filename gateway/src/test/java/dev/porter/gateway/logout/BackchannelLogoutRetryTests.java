@@ -8,10 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.gateway.GatewayApplication;
+import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +52,8 @@ class BackchannelLogoutRetryTests {
 		profile.start();
 		// Command-line arguments: they outrank application.yml, as the environment
 		// variables would.
-		gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--porter.redis.url=" + redis.url(),
+		gateway = GatewayInstances.start("--server.port=0", "--management.server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionLifetimeWebFilterTests {
 
-	private final SessionLifetimeWebFilter filter = new SessionLifetimeWebFilter(
-			new SessionProperties("__Host-porter-session", true, Duration.ofMinutes(30), Duration.ofHours(12), 10_000));
+	private final SessionLifetimeWebFilter filter = new SessionLifetimeWebFilter(new SessionProperties(
+			"__Host-porter-session", true, Duration.ofMinutes(30), Duration.ofHours(12), 10_000, ""));
 
 	@Test
 	void filterWhenLoggedInWithinAbsoluteLifetimeThenKeepsSessionWithIdleTimeout() {

@@ -43,10 +43,15 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 	 * shared).
 	 */
 	public ReactiveStringRedisTemplate template() {
+		return new ReactiveStringRedisTemplate(connectionFactory());
+	}
+
+	/** The class's connection, for templates of other types. */
+	public LettuceConnectionFactory connectionFactory() {
 		if (this.connections == null) {
 			throw new IllegalStateException("register this extension as a static field with @RegisterExtension");
 		}
-		return new ReactiveStringRedisTemplate(this.connections);
+		return this.connections;
 	}
 
 }

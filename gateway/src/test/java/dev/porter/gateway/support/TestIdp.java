@@ -107,8 +107,8 @@ public final class TestIdp {
 
 	private Tokens stubCodeExchange(StringValuePattern body, String nonce, String sub, String sid, long expiresIn,
 			Duration delay) {
-		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid);
 		String idToken = sign(this.key, idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
 		this.server.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(body)
 			.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token", tokens.refreshToken(),
 					"id_token", idToken, "token_type", "Bearer", "expires_in", expiresIn, "scope",
@@ -143,9 +143,10 @@ public final class TestIdp {
 	 * rotation the gateway has not seen), so that its signature check needs the JWKS.
 	 */
 	public Tokens stubCodeExchangeWithRotatedKey(String nonce, String sub) {
-		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), "sid-" + UUID.randomUUID());
+		String sid = "sid-" + UUID.randomUUID();
 		String idToken = sign(generate("rotated-" + UUID.randomUUID()),
-				idTokenClaims(sub, tokens.sid()).claim("nonce", nonce).build());
+				idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
 		this.server
 			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
 				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
@@ -212,7 +213,7 @@ public final class TestIdp {
 	}
 
 	/** What the IdP handed out at one login. */
-	public record Tokens(String accessToken, String refreshToken, String sid) {
+	public record Tokens(String accessToken, String refreshToken, String sid, String idToken) {
 	}
 
 }

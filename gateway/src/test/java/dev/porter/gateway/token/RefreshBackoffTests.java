@@ -4,13 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.LoginTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +25,8 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.web.server.WebSessionServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -88,10 +88,13 @@ class RefreshBackoffTests {
 			}
 
 		};
-		SessionTokens tokens = new SessionTokens(new WebSessionServerOAuth2AuthorizedClientRepository(),
+		ReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
+				registration());
+		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
 				new DefaultListableBeanFactory().getBeanProvider(org.springframework.core.ResolvableType
 					.forClassWithGenerics(org.springframework.session.ReactiveSessionRepository.class,
-							org.springframework.session.Session.class)));
+							org.springframework.session.Session.class)),
+				registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
 				Duration.ofSeconds(1), Duration.ofSeconds(8));
 		this.refresher = new TokenRefresher((request) -> {
@@ -159,13 +162,12 @@ class RefreshBackoffTests {
 
 	@Test
 	void refreshWhenIdpFailsWhileAccessTokenStillValidThenRelaysItWithoutAnotherAttempt() {
-		OAuth2AuthorizedClient current = client("at-0", "rt-0", now().plusSeconds(30));
-		store(current);
+		store(client("at-0", "rt-0", now().plusSeconds(30)));
 		this.idp = (request) -> Mono.error(unavailable());
 
-		StepVerifier.create(refresh()).expectNext(current).verifyComplete();
+		StepVerifier.create(refresh()).assertNext((client) -> assertRelays(client, "at-0")).verifyComplete();
 		advance(Duration.ofMillis(900));
-		StepVerifier.create(refresh()).expectNext(current).verifyComplete();
+		StepVerifier.create(refresh()).assertNext((client) -> assertRelays(client, "at-0")).verifyComplete();
 
 		assertThat(this.idpCalls).hasValue(1);
 	}
@@ -230,6 +232,10 @@ class RefreshBackoffTests {
 		return problem.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
 	}
 
+	private static void assertRelays(OAuth2AuthorizedClient client, String accessToken) {
+		assertThat(client.getAccessToken().getTokenValue()).isEqualTo(accessToken);
+	}
+
 	private void advance(Duration duration) {
 		this.time.advanceTimeBy(duration);
 	}
@@ -239,14 +245,11 @@ class RefreshBackoffTests {
 	}
 
 	private void store(OAuth2AuthorizedClient client) {
-		Map<String, Object> clients = new HashMap<>();
-		clients.put(DiscoveredClientRegistrationRepository.REGISTRATION_ID, client);
-		this.session.getAttributes().put(SessionTokens.ATTRIBUTE, clients);
+		this.session.getAttributes().put(LoginTokens.ATTRIBUTE, LoginTokens.of(client));
 	}
 
 	private OAuth2AuthorizedClient stored() {
-		Map<?, ?> clients = this.session.getAttribute(SessionTokens.ATTRIBUTE);
-		return (OAuth2AuthorizedClient) clients.get(DiscoveredClientRegistrationRepository.REGISTRATION_ID);
+		return LoginTokens.in(this.session).toAuthorizedClient(registration(), "auth0|alice");
 	}
 
 	private OAuth2AuthorizedClient client(String accessToken, String refreshToken, Instant expiresAt) {

@@ -1,0 +1,60 @@
+package dev.porter.gateway.login;
+
+import dev.porter.gateway.session.LoginUser;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.server.context.ServerSecurityContextRepository;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
+
+/**
+ * Keeps the login in the session as a compact {@link LoginUser} instead of Spring
+ * Security's whole context, and rebuilds the context from it at most once per request.
+ * Like Spring Security's session repository, saving changes the session id (no session
+ * fixation across the login).
+ */
+class SessionSecurityContextRepository implements ServerSecurityContextRepository {
+
+	private static final String REBUILT = SessionSecurityContextRepository.class.getName() + ".CONTEXT";
+
+	@Override
+	public Mono<Void> save(ServerWebExchange exchange, @Nullable SecurityContext context) {
+		return exchange.getSession().doOnNext((session) -> {
+			exchange.getAttributes().remove(REBUILT);
+			LoginUser user = loginUser(context);
+			if (user == null) {
+				session.getAttributes().remove(LoginUser.ATTRIBUTE);
+			}
+			else {
+				session.getAttributes().put(LoginUser.ATTRIBUTE, user);
+			}
+		}).flatMap(WebSession::changeSessionId);
+	}
+
+	@Override
+	public Mono<SecurityContext> load(ServerWebExchange exchange) {
+		if (exchange.getAttribute(REBUILT) instanceof SecurityContext rebuilt) {
+			return Mono.just(rebuilt);
+		}
+		return exchange.getSession().mapNotNull(LoginUser::in).map((user) -> {
+			SecurityContext context = new SecurityContextImpl(
+					user.toAuthentication(DiscoveredClientRegistrationRepository.REGISTRATION_ID));
+			exchange.getAttributes().put(REBUILT, context);
+			return context;
+		});
+	}
+
+	private static @Nullable LoginUser loginUser(@Nullable SecurityContext context) {
+		if (context != null && context.getAuthentication() instanceof OAuth2AuthenticationToken token
+				&& token.getPrincipal() instanceof OidcUser user) {
+			return LoginUser.of(user);
+		}
+		return null;
+	}
+
+}

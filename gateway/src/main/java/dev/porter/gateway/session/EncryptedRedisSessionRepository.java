@@ -1,0 +1,142 @@
+package dev.porter.gateway.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.session.ReactiveSessionRepository;
+
+/**
+ * Sessions in Redis, one encrypted value per session under {@code porter:session:<id>}
+ * ({@link SessionCodec}), living as long as the idle timeout since the last write. A
+ * request costs one {@code GET}; it writes back only when the session changed or its last
+ * access moved on by a tenth of the idle timeout (at most a minute), so an idle session
+ * ends between that much before and its idle timeout after its last use.
+ * <p>
+ * A write replaces the value only if it is still the one the request read (a
+ * compare-and-set script); otherwise the request's changes are applied to what is stored
+ * now and written again. A session ended meanwhile (logout, back-channel logout) is never
+ * written back.
+ */
+class EncryptedRedisSessionRepository implements ReactiveSessionRepository<StoredSession> {
+
+	static final String PREFIX = "porter:session:";
+
+	private static final Duration MAX_WRITE_BACK = Duration.ofMinutes(1);
+
+	private static final int ATTEMPTS = 5;
+
+	/** Replaces KEYS[1] with ARGV[2] (TTL ARGV[3] ms) only while it holds ARGV[1]. */
+	private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			  return 1
+			end
+			return 0""", Long.class);
+
+	private static final Logger log = LoggerFactory.getLogger(EncryptedRedisSessionRepository.class);
+
+	private final ReactiveRedisTemplate<String, byte[]> redis;
+
+	private final SessionCodec codec;
+
+	private final Duration defaultMaxInactiveInterval;
+
+	private final Clock clock;
+
+	EncryptedRedisSessionRepository(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec,
+			Duration defaultMaxInactiveInterval, Clock clock) {
+		this.redis = redis;
+		this.codec = codec;
+		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<StoredSession> createSession() {
+		return Mono.fromSupplier(() -> StoredSession.create(this.clock.instant(), this.defaultMaxInactiveInterval));
+	}
+
+	@Override
+	public Mono<StoredSession> findById(String id) {
+		return this.redis.opsForValue()
+			.get(key(id))
+			.mapNotNull((value) -> this.codec.decode(id, value))
+			.filter((session) -> !session.isExpired(this.clock.instant()));
+	}
+
+	@Override
+	public Mono<Void> deleteById(String id) {
+		return this.redis.delete(key(id)).then();
+	}
+
+	@Override
+	public Mono<Void> save(StoredSession session) {
+		if (!session.needsWrite(writeBackAfter(session.getMaxInactiveInterval()))) {
+			return Mono.empty();
+		}
+		if (session.isNewOrRenamed()) {
+			return create(session);
+		}
+		return replace(session, session, ATTEMPTS);
+	}
+
+	/** A new session, or one whose id changed (the login): the old id stops working. */
+	private Mono<Void> create(StoredSession session) {
+		String previousId = session.storedId();
+		byte[] value = this.codec.encode(session);
+		Mono<Void> forgetPrevious = (previousId != null) ? this.redis.delete(key(previousId)).then() : Mono.empty();
+		return this.redis.opsForValue()
+			.set(key(session.getId()), value, ttl(session))
+			.doOnNext((done) -> session.stored(value))
+			.then(forgetPrevious);
+	}
+
+	private Mono<Void> replace(StoredSession session, StoredSession toWrite, int attemptsLeft) {
+		byte[] expected = toWrite.storedValue();
+		byte[] value = this.codec.encode(toWrite);
+		String ttlMillis = Long.toString(ttl(toWrite).toMillis());
+		return this.redis
+			.execute(COMPARE_AND_SET, List.of(key(toWrite.getId())),
+					List.of(expected, value, ttlMillis.getBytes(StandardCharsets.US_ASCII)))
+			.next()
+			.flatMap((replaced) -> {
+				if (replaced == 1L) {
+					toWrite.stored(value);
+					if (toWrite != session) {
+						session.adopt(toWrite);
+					}
+					return Mono.empty();
+				}
+				if (attemptsLeft <= 1) {
+					log.warn("session not saved: changed concurrently {} times in a row", ATTEMPTS);
+					return Mono.empty();
+				}
+				// Changed meanwhile, or ended (then nothing is found and nothing
+				// written).
+				return findById(session.getId())
+					.flatMap((current) -> replace(session, session.rebase(current), attemptsLeft - 1));
+			});
+	}
+
+	private Duration ttl(StoredSession session) {
+		return session.getMaxInactiveInterval();
+	}
+
+	private static Duration writeBackAfter(Duration maxInactiveInterval) {
+		Duration tenth = maxInactiveInterval.dividedBy(10);
+		return (tenth.compareTo(MAX_WRITE_BACK) < 0) ? tenth : MAX_WRITE_BACK;
+	}
+
+	static String key(String id) {
+		return PREFIX + id;
+	}
+
+}

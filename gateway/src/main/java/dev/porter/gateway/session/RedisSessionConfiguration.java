@@ -1,0 +1,48 @@
+package dev.porter.gateway.session;
+
+import java.time.Clock;
+
+import dev.porter.gateway.config.RedisEnabled;
+import dev.porter.gateway.crypto.KeyRing;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.session.config.annotation.web.server.EnableSpringWebSession;
+import org.springframework.util.StringUtils;
+
+/**
+ * With {@code REDIS_URL}: sessions in Redis, encrypted with the key ring
+ * {@code SESSION_ENCRYPTION_KEYS}, which is then required (any instance must read any
+ * session, so all share the keys). Spring Session's WebSession adapter serves them to
+ * WebFlux; its {@code webSessionManager} picks up the cookie resolver.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(RedisEnabled.class)
+@EnableSpringWebSession
+class RedisSessionConfiguration {
+
+	static final String KEYS_VARIABLE = "SESSION_ENCRYPTION_KEYS";
+
+	@Bean
+	EncryptedRedisSessionRepository sessionRepository(ReactiveRedisConnectionFactory connections,
+			SessionProperties properties, ObjectProvider<Clock> clock) {
+		if (!StringUtils.hasText(properties.encryptionKeys())) {
+			throw new IllegalStateException("set " + KEYS_VARIABLE
+					+ " (comma-separated base64 AES-256 keys, newest first; required with REDIS_URL)");
+		}
+		KeyRing keys = KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE);
+		RedisSerializationContext<String, byte[]> serialization = RedisSerializationContext
+			.<String, byte[]>newSerializationContext(RedisSerializer.string())
+			.value(RedisSerializer.byteArray())
+			.build();
+		return new EncryptedRedisSessionRepository(new ReactiveRedisTemplate<>(connections, serialization),
+				new SessionCodec(keys), properties.idleTimeout(), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+}

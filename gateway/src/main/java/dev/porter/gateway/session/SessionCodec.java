@@ -1,0 +1,106 @@
+package dev.porter.gateway.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.porter.gateway.crypto.KeyRing;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A session as one value: compact JSON ({@code c} created, {@code a} last access, epoch
+ * milliseconds; {@code i} idle timeout in seconds; {@code s} the attributes), sealed with
+ * the {@link KeyRing} and bound to the session id (associated data), so a value copied
+ * under another id does not open. Attributes are strings, numbers, booleans, or one of
+ * the records in {@link #TYPES}; nothing is Java-serialized, and no JSON names the class
+ * to build (no polymorphic deserialization).
+ */
+final class SessionCodec {
+
+	/** The attributes that are records, by name. */
+	static final Map<String, Class<?>> TYPES = Map.of(LoginUser.ATTRIBUTE, LoginUser.class, LoginTokens.ATTRIBUTE,
+			LoginTokens.class);
+
+	private static final Logger log = LoggerFactory.getLogger(SessionCodec.class);
+
+	private final KeyRing keys;
+
+	private final JsonMapper json = JsonMapper.builder()
+		.enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+		.disable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+		.disable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+		.build();
+
+	SessionCodec(KeyRing keys) {
+		this.keys = keys;
+	}
+
+	byte[] encode(StoredSession session) {
+		ObjectNode root = this.json.createObjectNode();
+		root.put("c", session.getCreationTime().toEpochMilli());
+		root.put("a", session.getLastAccessedTime().toEpochMilli());
+		root.put("i", session.getMaxInactiveInterval().toSeconds());
+		ObjectNode attributes = root.putObject("s");
+		session.attributes().forEach((name, value) -> attributes.set(name, attribute(name, value)));
+		return this.keys.seal(this.json.writeValueAsBytes(root), associatedData(session.getId()));
+	}
+
+	/**
+	 * The session stored as {@code value} under {@code id}, or {@code null} (logged) when
+	 * it cannot be read: its key left the ring, or it does not authenticate.
+	 */
+	@Nullable StoredSession decode(String id, byte[] value) {
+		byte[] plaintext = this.keys.open(value, associatedData(id));
+		if (plaintext == null) {
+			log.warn("stored session ignored: {}", this.keys.knowsKeyOf(value) ? "it does not authenticate"
+					: "its key is not in SESSION_ENCRYPTION_KEYS");
+			return null;
+		}
+		try {
+			JsonNode root = this.json.readTree(plaintext);
+			Map<String, Object> attributes = new LinkedHashMap<>();
+			root.get("s")
+				.properties()
+				.forEach((entry) -> attributes.put(entry.getKey(), value(entry.getKey(), entry.getValue())));
+			return new StoredSession(id, Instant.ofEpochMilli(root.get("c").asLong()),
+					Instant.ofEpochMilli(root.get("a").asLong()), Duration.ofSeconds(root.get("i").asLong()),
+					attributes)
+				.read(value);
+		}
+		catch (JacksonException | NullPointerException ex) {
+			log.warn("stored session ignored: unreadable ({})", ex.getClass().getSimpleName());
+			return null;
+		}
+	}
+
+	private JsonNode attribute(String name, Object value) {
+		Class<?> type = TYPES.get(name);
+		boolean plain = value instanceof String || value instanceof Integer || value instanceof Long
+				|| value instanceof Boolean;
+		if (!plain && (type == null || !type.isInstance(value))) {
+			throw new IllegalStateException("session attribute " + name + " of type " + value.getClass().getName()
+					+ " cannot be stored: add its record to SessionCodec.TYPES");
+		}
+		return this.json.valueToTree(value);
+	}
+
+	private Object value(String name, JsonNode node) {
+		Class<?> type = TYPES.get(name);
+		Class<? extends Object> target = (type != null) ? type : Object.class;
+		return this.json.treeToValue(node, target);
+	}
+
+	private static byte[] associatedData(String id) {
+		return id.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,199 @@
+package dev.porter.gateway.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import dev.porter.gateway.crypto.KeyRing;
+import dev.porter.gateway.support.RedisTemplateExtension;
+import dev.porter.gateway.support.TestSessionKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link EncryptedRedisSessionRepository} against a real {@code redis-server}: one sealed
+ * value per session, written only when needed, never overwriting a concurrent writer's
+ * change nor bringing an ended session back, readable across a key rotation.
+ */
+class EncryptedRedisSessionRepositoryTests {
+
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
+
+	private static final Duration IDLE = Duration.ofMinutes(30);
+
+	/** Issue 11's budget for one signed-in session in Redis. */
+	private static final long BUDGET_BYTES = 5 * 1024;
+
+	private static final LoginTokens TOKENS = new LoginTokens("at-secret-1", Instant.ofEpochSecond(1_800_000_000),
+			Instant.ofEpochSecond(1_800_003_600), Set.of("openid", "profile"), "rt-secret-1");
+
+	private final String k1 = TestSessionKeys.newKey();
+
+	private final String k2 = TestSessionKeys.newKey();
+
+	private final EncryptedRedisSessionRepository repository = repository(this.k1);
+
+	@Test
+	void saveWhenNewThenOneSealedValueLivingForTheIdleTimeoutAndFoundAgain() {
+		StoredSession session = signedIn(this.repository);
+
+		byte[] value = stored(session.getId());
+		assertThat(new String(value, StandardCharsets.ISO_8859_1)).doesNotContain("at-secret-1", "rt-secret-1");
+		assertThat(redis.template().getExpire(EncryptedRedisSessionRepository.key(session.getId())).block())
+			.isPositive()
+			.isLessThanOrEqualTo(IDLE);
+		StoredSession found = this.repository.findById(session.getId()).block();
+		assertThat(found).isNotNull();
+		assertThat(LoginTokens.class.cast(found.getAttribute(LoginTokens.ATTRIBUTE))).isEqualTo(TOKENS);
+		assertThat(found.<Long>getAttribute(SessionAttributes.AUTHENTICATED_AT)).isEqualTo(1_800_000_000_000L);
+		assertThat(found.getCreationTime()).isEqualTo(session.getCreationTime());
+	}
+
+	@Test
+	void saveWhenOnlyLastAccessMovedALittleThenNothingWrittenAndAfterAWhileWrittenBack() {
+		String id = signedIn(this.repository).getId();
+		byte[] before = stored(id);
+
+		StoredSession soon = this.repository.findById(id).block();
+		soon.setLastAccessedTime(soon.getLastAccessedTime().plusSeconds(5));
+		this.repository.save(soon).block();
+		assertThat(stored(id)).isEqualTo(before);
+
+		StoredSession later = this.repository.findById(id).block();
+		later.setLastAccessedTime(later.getLastAccessedTime().plusSeconds(61));
+		this.repository.save(later).block();
+		assertThat(stored(id)).isNotEqualTo(before);
+		assertThat(this.repository.findById(id).block().getLastAccessedTime()).isEqualTo(later.getLastAccessedTime());
+	}
+
+	@Test
+	void saveWhenAnotherWriterChangedTheSessionMeanwhileThenKeepsTheirChangeAndAddsOurs() {
+		String id = signedIn(this.repository).getId();
+		StoredSession request = this.repository.findById(id).block();
+		StoredSession refresh = this.repository.findById(id).block();
+		LoginTokens refreshed = new LoginTokens("at-secret-2", Instant.ofEpochSecond(1_800_003_000),
+				Instant.ofEpochSecond(1_800_006_600), Set.of("openid"), "rt-secret-2");
+		refresh.setAttribute(LoginTokens.ATTRIBUTE, refreshed);
+		this.repository.save(refresh).block();
+
+		request.setAttribute("porter.csrf-token", "csrf-2");
+		this.repository.save(request).block();
+
+		StoredSession found = this.repository.findById(id).block();
+		assertThat(found.<Object>getAttribute(LoginTokens.ATTRIBUTE)).isEqualTo(refreshed);
+		assertThat(found.<String>getAttribute("porter.csrf-token")).isEqualTo("csrf-2");
+		assertThat(request.<Object>getAttribute(LoginTokens.ATTRIBUTE)).isEqualTo(refreshed);
+	}
+
+	@Test
+	void saveWhenSessionEndedMeanwhileThenNotBroughtBack() {
+		String id = signedIn(this.repository).getId();
+		StoredSession request = this.repository.findById(id).block();
+		this.repository.deleteById(id).block();
+
+		request.setAttribute("porter.csrf-token", "csrf-2");
+		this.repository.save(request).block();
+
+		assertThat(redis.template().hasKey(EncryptedRedisSessionRepository.key(id)).block()).isFalse();
+	}
+
+	@Test
+	void saveWhenIdChangedThenOnlyTheNewIdFindsTheSession() {
+		String id = signedIn(this.repository).getId();
+		StoredSession session = this.repository.findById(id).block();
+
+		String newId = session.changeSessionId();
+		this.repository.save(session).block();
+
+		assertThat(this.repository.findById(id).blockOptional()).isEmpty();
+		assertThat(this.repository.findById(newId).block().<Object>getAttribute(LoginTokens.ATTRIBUTE))
+			.isEqualTo(TOKENS);
+	}
+
+	@Test
+	void findWhenKeysRotatedThenOldSessionsReadUntilTheirKeyLeavesTheRing() {
+		String old = signedIn(this.repository).getId();
+		EncryptedRedisSessionRepository rotated = repository(this.k2 + "," + this.k1);
+
+		StoredSession found = rotated.findById(old).block();
+		assertThat(found.<Object>getAttribute(LoginTokens.ATTRIBUTE)).isEqualTo(TOKENS);
+		String fresh = signedIn(rotated).getId();
+		assertThat(KeyRing.parse(this.k2, "KEYS").knowsKeyOf(stored(fresh))).isTrue();
+		assertThat(KeyRing.parse(this.k2, "KEYS").knowsKeyOf(stored(old))).isFalse();
+
+		EncryptedRedisSessionRepository k2Only = repository(this.k2);
+		assertThat(k2Only.findById(old).blockOptional()).isEmpty();
+		assertThat(k2Only.findById(fresh).blockOptional()).isPresent();
+	}
+
+	@Test
+	void findWhenValueCopiedUnderAnotherIdThenNoSession() {
+		String id = signedIn(this.repository).getId();
+		bytes().opsForValue().set(EncryptedRedisSessionRepository.key("forged"), stored(id)).block();
+
+		assertThat(this.repository.findById("forged").blockOptional()).isEmpty();
+	}
+
+	@Test
+	void saveWhenTokensOfAuth0SizesThenTheSessionFitsTheBudget() {
+		StoredSession session = this.repository.createSession().block();
+		session.setAttribute(LoginTokens.ATTRIBUTE,
+				new LoginTokens(jwtOfLength(1_400), Instant.now(), Instant.now().plusSeconds(86_400),
+						Set.of("openid", "profile", "email", "offline_access"), "v1.M" + "x".repeat(126)));
+		session.setAttribute(LoginUser.ATTRIBUTE,
+				new LoginUser("google-oauth2|104598234567890123456", "sid-" + "s".repeat(28), "Alice Example",
+						"alice@example.com", "https://lh3.googleusercontent.com/a/" + "p".repeat(80),
+						jwtOfLength(1_300), Instant.now(), Instant.now().plusSeconds(36_000)));
+		session.setAttribute(SessionAttributes.AUTHENTICATED_AT, System.currentTimeMillis());
+		session.setAttribute("porter.csrf-token", "c".repeat(43));
+		this.repository.save(session).block();
+
+		long bytes = redis.template()
+			.execute(RedisScript.of("return redis.call('MEMORY', 'USAGE', KEYS[1], 'SAMPLES', '0')", Long.class),
+					List.of(EncryptedRedisSessionRepository.key(session.getId())))
+			.blockFirst();
+		assertThat(bytes).as("bytes in Redis").isLessThanOrEqualTo(BUDGET_BYTES);
+	}
+
+	/** As long as the tokens Auth0 issues (RS256 JWTs with a handful of claims). */
+	private static String jwtOfLength(int length) {
+		String header = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Im15LWtleSJ9.";
+		return header + "a".repeat(length - header.length() - 343) + "." + "b".repeat(342);
+	}
+
+	private static StoredSession signedIn(EncryptedRedisSessionRepository repository) {
+		StoredSession session = repository.createSession().block();
+		session.setAttribute(LoginTokens.ATTRIBUTE, TOKENS);
+		session.setAttribute(SessionAttributes.AUTHENTICATED_AT, 1_800_000_000_000L);
+		repository.save(session).block();
+		return session;
+	}
+
+	private static byte[] stored(String id) {
+		return bytes().opsForValue().get(EncryptedRedisSessionRepository.key(id)).block();
+	}
+
+	private static ReactiveRedisTemplate<String, byte[]> bytes() {
+		return new ReactiveRedisTemplate<>(redis.connectionFactory(),
+				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+					.value(RedisSerializer.byteArray())
+					.build());
+	}
+
+	private static EncryptedRedisSessionRepository repository(String keys) {
+		return new EncryptedRedisSessionRepository(bytes(), new SessionCodec(KeyRing.parse(keys, "KEYS")), IDLE,
+				Clock.systemUTC());
+	}
+
+}

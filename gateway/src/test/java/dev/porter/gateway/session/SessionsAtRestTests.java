@@ -1,0 +1,212 @@
+package dev.porter.gateway.session;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.gateway.crypto.KeyRing;
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayInstances;
+import dev.porter.gateway.support.RedisServer;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.TestSessionKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.DataType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a signed-in session leaves in a real Redis: no token in clear in any key, a small
+ * value, and sessions that outlive a key rotation (restarts with
+ * {@code SESSION_ENCRYPTION_KEYS} {@code K1}, then {@code K2,K1}, then {@code K2}).
+ */
+class SessionsAtRestTests {
+
+	/** The budget per signed-in session in Redis (issue 11), all its keys together. */
+	private static final long SESSION_BUDGET_BYTES = 5 * 1024;
+
+	private static final RedisScript<Long> MEMORY_USAGE = RedisScript
+		.of("return redis.call('MEMORY', 'USAGE', KEYS[1], 'SAMPLES', '0')", Long.class);
+
+	private static RedisServer redis;
+
+	private static LettuceConnectionFactory connections;
+
+	private static WireMockServer profile;
+
+	private final String k1 = TestSessionKeys.newKey();
+
+	private final String k2 = TestSessionKeys.newKey();
+
+	@BeforeAll
+	static void startRedis() throws Exception {
+		redis = RedisServer.start();
+		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
+		connections.afterPropertiesSet();
+		connections.start();
+		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		profile.start();
+		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (connections != null) {
+			connections.destroy();
+		}
+		if (profile != null) {
+			profile.stop();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void loginWhenRedisThenNoKeyHoldsAnyTokenInClearAndTheSessionFitsTheBudget() {
+		try (ConfigurableApplicationContext gateway = start(this.k1)) {
+			Browser browser = new Browser(client(gateway)).login("auth0|alice", 3600);
+			TestIdp.Tokens tokens = browser.tokens();
+
+			List<String> secrets = new ArrayList<>(List.of(tokens.accessToken(), tokens.refreshToken(),
+					tokens.idToken(), base64(tokens.accessToken()), base64(tokens.refreshToken())));
+			secrets.addAll(List.of(tokens.idToken().split("\\.")));
+			List<String> keys = keys();
+			assertThat(keys).contains(EncryptedRedisSessionRepository.key(browser.sessionId()));
+			for (String key : keys) {
+				assertThat(values(key)).as("values of %s", key)
+					.allSatisfy((value) -> assertThat(value).doesNotContain(secrets));
+			}
+			long bytes = keys.stream()
+				.filter((key) -> key.contains(browser.sessionId()) || key.contains(tokens.sid()))
+				.mapToLong(SessionsAtRestTests::memoryUsage)
+				.sum();
+			assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
+		}
+	}
+
+	@Test
+	void restartWhenKeyRotatedThenOldSessionsLastUntilTheirKeyLeavesTheRing() {
+		Browser old;
+		try (ConfigurableApplicationContext gateway = start(this.k1)) {
+			old = new Browser(client(gateway)).login("auth0|alice", 3600);
+		}
+
+		Browser fresh;
+		try (ConfigurableApplicationContext gateway = start(this.k2 + "," + this.k1)) {
+			Browser oldHere = rebind(old, gateway);
+			oldHere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+			oldHere.get("/me").exchange().expectStatus().isOk();
+			fresh = new Browser(client(gateway)).login("auth0|bob", 3600);
+			assertThat(KeyRing.parse(this.k2, "K2").knowsKeyOf(value(fresh.sessionId()))).isTrue();
+		}
+
+		try (ConfigurableApplicationContext gateway = start(this.k2)) {
+			rebind(old, gateway).get("/me")
+				.exchange()
+				.expectStatus()
+				.isUnauthorized()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.login_url")
+				.isEqualTo("/bff/login");
+			rebind(old, gateway).get("/bff/session")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.authenticated")
+				.isEqualTo(false);
+			rebind(fresh, gateway).get("/bff/session")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.authenticated")
+				.isEqualTo(true);
+		}
+	}
+
+	private static ConfigurableApplicationContext start(String keys) {
+		return GatewayInstances.start("--server.port=0", "--management.server.port=0",
+				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + keys,
+				"--porter.login.rate-limit=100000", "--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
+	}
+
+	/** The browser's cookies, sent to another gateway instance. */
+	private static Browser rebind(Browser browser, ConfigurableApplicationContext gateway) {
+		Browser moved = new Browser(client(gateway));
+		moved.cookies().putAll(browser.cookies());
+		return moved;
+	}
+
+	private static WebTestClient client(ConfigurableApplicationContext context) {
+		return TestClients.gateway(((WebServerApplicationContext) context).getWebServer().getPort());
+	}
+
+	private static ReactiveRedisTemplate<String, byte[]> bytes() {
+		return new ReactiveRedisTemplate<>(connections,
+				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+					.value(RedisSerializer.byteArray())
+					.hashKey(RedisSerializer.byteArray())
+					.hashValue(RedisSerializer.byteArray())
+					.build());
+	}
+
+	private static List<String> keys() {
+		return bytes().scan().collectList().block();
+	}
+
+	private static byte[] value(String sessionId) {
+		return bytes().opsForValue().get(EncryptedRedisSessionRepository.key(sessionId)).block();
+	}
+
+	/** Every byte a key holds, whatever its type, as text to search. */
+	private static List<String> values(String key) {
+		ReactiveRedisTemplate<String, byte[]> redis = bytes();
+		DataType type = redis.type(key).block();
+		Flux<byte[]> values = switch (type) {
+			case STRING -> redis.opsForValue().get(key).flux();
+			case SET -> redis.opsForSet().members(key);
+			case LIST -> redis.opsForList().range(key, 0, -1);
+			case ZSET -> redis.opsForZSet().range(key, org.springframework.data.domain.Range.unbounded());
+			case HASH -> redis.<byte[], byte[]>opsForHash()
+				.entries(key)
+				.flatMap((entry) -> Flux.just(entry.getKey(), entry.getValue()));
+			default -> Flux.error(new AssertionError("unexpected type " + type + " of " + key));
+		};
+		return values.map((bytes) -> new String(bytes, StandardCharsets.ISO_8859_1)).collectList().block();
+	}
+
+	private static long memoryUsage(String key) {
+		return bytes().execute(MEMORY_USAGE, List.of(key)).next().switchIfEmpty(Mono.just(0L)).block();
+	}
+
+	private static String base64(String token) {
+		return Base64.getEncoder().encodeToString(ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8)).array());
+	}
+
+}

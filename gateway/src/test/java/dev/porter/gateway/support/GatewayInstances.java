@@ -1,0 +1,39 @@
+package dev.porter.gateway.support;
+
+import dev.porter.gateway.GatewayApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/**
+ * Gateway instances a test starts and stops itself (restarts, several instances). Each
+ * gets Netty resources of its own: with Reactor Netty's global ones (Boot's default),
+ * closing an instance disposes the event loops and connection pools that the suite's
+ * cached application context still relays through.
+ */
+public final class GatewayInstances {
+
+	private GatewayInstances() {
+	}
+
+	/** Starts one; {@code args} as on the command line (they outrank application.yml). */
+	public static ConfigurableApplicationContext start(String... args) {
+		return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class).run(args);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnNettyResources {
+
+		@Bean
+		ReactorResourceFactory ownReactorResourceFactory() {
+			ReactorResourceFactory resources = new ReactorResourceFactory();
+			resources.setUseGlobalResources(false);
+			return resources;
+		}
+
+	}
+
+}

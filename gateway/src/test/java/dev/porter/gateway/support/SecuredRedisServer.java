@@ -1,0 +1,139 @@
+package dev.porter.gateway.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A throw-away {@code redis-server} that speaks TLS only and wants a password, as a
+ * managed Redis would: a CA and a server certificate for {@code localhost} are made with
+ * {@code openssl} in a temporary directory, with a PKCS#12 trust store holding the CA
+ * (made with {@code keytool}) for the client. Stopped, and its files removed, by
+ * {@link #close()}.
+ */
+public final class SecuredRedisServer implements AutoCloseable {
+
+	public static final String TRUST_STORE_PASSWORD = "changeit";
+
+	private final Path directory;
+
+	private final Process process;
+
+	private final int port;
+
+	private final String password;
+
+	private SecuredRedisServer(Path directory, Process process, int port, String password) {
+		this.directory = directory;
+		this.process = process;
+		this.port = port;
+		this.password = password;
+	}
+
+	public static SecuredRedisServer start(String password) throws IOException, InterruptedException {
+		Path directory = Files.createTempDirectory("porter-redis-tls");
+		makeCertificates(directory);
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		Process process = new ProcessBuilder("/usr/bin/redis-server", "--port", "0", "--tls-port",
+				Integer.toString(port), "--bind", "127.0.0.1", "--tls-cert-file", path(directory, "server.crt"),
+				"--tls-key-file", path(directory, "server.key"), "--tls-ca-cert-file", path(directory, "ca.crt"),
+				"--tls-auth-clients", "no", "--requirepass", password, "--save", "", "--appendonly", "no")
+			.redirectErrorStream(true)
+			.redirectOutput(directory.resolve("redis.log").toFile())
+			.start();
+		SecuredRedisServer server = new SecuredRedisServer(directory, process, port, password);
+		server.awaitPong(Duration.ofSeconds(10));
+		return server;
+	}
+
+	/**
+	 * {@code rediss://} with the password, to {@code localhost} (the certificate's name).
+	 */
+	public String url() {
+		return "rediss://:" + this.password + "@localhost:" + this.port;
+	}
+
+	/** The CA that signed the server's certificate, as a PKCS#12 trust store. */
+	public Path trustStore() {
+		return this.directory.resolve("truststore.p12");
+	}
+
+	/** Runs {@code redis-cli} over TLS with the password; its output. */
+	public String cli(String... command) throws IOException, InterruptedException {
+		List<String> arguments = new ArrayList<>(
+				List.of("/usr/bin/redis-cli", "--tls", "--cacert", path(this.directory, "ca.crt"), "-h", "localhost",
+						"-p", Integer.toString(this.port), "--no-auth-warning", "-a", this.password));
+		arguments.addAll(Arrays.asList(command));
+		Process cli = new ProcessBuilder(arguments).redirectErrorStream(true).start();
+		String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		cli.waitFor(10, TimeUnit.SECONDS);
+		return output.strip();
+	}
+
+	private void awaitPong(Duration timeout) throws IOException, InterruptedException {
+		Instant deadline = Instant.now().plus(timeout);
+		while (Instant.now().isBefore(deadline)) {
+			if (this.process.isAlive() && "PONG".equals(cli("PING"))) {
+				return;
+			}
+			TimeUnit.MILLISECONDS.sleep(50); // polling a starting process, bounded by the
+												// deadline
+		}
+		String log = Files.readString(this.directory.resolve("redis.log"));
+		close();
+		throw new IllegalStateException("redis-server with TLS did not answer PING within " + timeout + ":\n" + log);
+	}
+
+	private static void makeCertificates(Path directory) throws IOException, InterruptedException {
+		Files.writeString(directory.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+		run(directory, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+				"/CN=porter test CA", "-keyout", "ca.key", "-out", "ca.crt");
+		run(directory, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout",
+				"server.key", "-out", "server.csr");
+		run(directory, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+				"-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", "server.crt");
+		run(directory, "keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore",
+				"truststore.p12", "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
+	}
+
+	private static void run(Path directory, String... command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+			throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+		}
+	}
+
+	private static String path(Path directory, String file) {
+		return directory.resolve(file).toString();
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+		FileSystemUtils.deleteRecursively(this.directory.toFile());
+	}
+
+}
