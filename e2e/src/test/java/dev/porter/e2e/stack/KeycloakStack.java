@@ -39,19 +39,27 @@ public final class KeycloakStack implements AutoCloseable {
 	 * @param gatewayEnv extra gateway environment, e.g. {@code TOKEN_REFRESH_AHEAD}
 	 */
 	public static KeycloakStack start(Keycloak keycloak, Duration accessTokenLifespan, Map<String, String> gatewayEnv) {
-		return start(keycloak, accessTokenLifespan, gatewayEnv, true);
+		return start(keycloak, accessTokenLifespan, gatewayEnv, true, "keycloak");
 	}
 
 	/**
-	 * profile-service alone, for tests that call it with a bearer token from
-	 * {@link KeycloakLogin}.
+	 * profile-service alone with the Keycloak directory, for tests that call it with a
+	 * bearer token from {@link KeycloakLogin}.
 	 */
 	public static KeycloakStack startWithoutGateway(Keycloak keycloak) {
-		return start(keycloak, Duration.ofMinutes(5), Map.of(), false);
+		return start(keycloak, Duration.ofMinutes(5), Map.of(), false, "keycloak");
+	}
+
+	/**
+	 * profile-service alone without a directory ({@code PROFILE_DIRECTORY=none}): the
+	 * userinfo-only set-up of any OIDC provider.
+	 */
+	public static KeycloakStack startUserinfoOnly(Keycloak keycloak) {
+		return start(keycloak, Duration.ofMinutes(5), Map.of(), false, "none");
 	}
 
 	private static KeycloakStack start(Keycloak keycloak, Duration accessTokenLifespan, Map<String, String> gatewayEnv,
-			boolean withGateway) {
+			boolean withGateway, String directory) {
 		int gatewayPort = FreePorts.next();
 		int profilePort = FreePorts.next();
 		String label = "keycloak-stack-" + gatewayPort;
@@ -59,8 +67,8 @@ public final class KeycloakStack implements AutoCloseable {
 		// to, the URLs registered for the client.
 		keycloak.admin().configureGateway(gatewayPort, accessTokenLifespan);
 		List<Service> started = new ArrayList<>();
-		CompletableFuture<Service> profile = CompletableFuture.supplyAsync(
-				() -> track(started, Stack.startJar(label, "profile-service", profilePort, profileEnv(keycloak))));
+		CompletableFuture<Service> profile = CompletableFuture.supplyAsync(() -> track(started,
+				Stack.startJar(label, "profile-service", profilePort, profileEnv(keycloak, directory))));
 		CompletableFuture<@Nullable Service> gateway = CompletableFuture.completedFuture(null);
 		if (withGateway) {
 			Map<String, String> env = gatewayEnv(keycloak, gatewayPort, profilePort);
@@ -81,14 +89,16 @@ public final class KeycloakStack implements AutoCloseable {
 		}
 	}
 
-	/** profile-service with the Keycloak directory, as the README's example sets it. */
-	static Map<String, String> profileEnv(Keycloak keycloak) {
+	/** profile-service on Keycloak, as the README's examples set it. */
+	static Map<String, String> profileEnv(Keycloak keycloak, String directory) {
 		Map<String, String> env = new LinkedHashMap<>();
 		env.put("OIDC_ISSUER_URI", keycloak.issuer());
 		env.put("API_AUDIENCE", Stack.API_AUDIENCE);
-		env.put("PROFILE_DIRECTORY", "keycloak");
-		env.put("KEYCLOAK_CLIENT_ID", Keycloak.PROFILE_CLIENT_ID);
-		env.put("KEYCLOAK_CLIENT_SECRET", Keycloak.PROFILE_CLIENT_SECRET);
+		env.put("PROFILE_DIRECTORY", directory);
+		if (directory.equals("keycloak")) {
+			env.put("KEYCLOAK_CLIENT_ID", Keycloak.PROFILE_CLIENT_ID);
+			env.put("KEYCLOAK_CLIENT_SECRET", Keycloak.PROFILE_CLIENT_SECRET);
+		}
 		return env;
 	}
 
