@@ -5,7 +5,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,14 +71,14 @@ public final class Keycloak implements AutoCloseable {
 	static Keycloak launch(Path home, Path java, Path database, boolean ownsDatabase) {
 		int port = FreePorts.next();
 		int managementPort = FreePorts.next();
-		List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
+		List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
 				"--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + port,
 				"--http-management-port=" + managementPort,
 				// the issuer follows the host the caller used: every party here says
 				// localhost
 				"--hostname-strict=false",
 				// never a JGroups cluster with another Keycloak on this machine
-				"--cache=local", "--db-url=jdbc:h2:file:" + database.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE"));
+				"--cache=local", "--db-url=jdbc:h2:file:" + database.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE");
 		Map<String, String> environment = Map.of("JAVA_HOME", java.toString(), "KC_BOOTSTRAP_ADMIN_USERNAME",
 				ADMIN_USER, "KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD, "JAVA_OPTS_APPEND",
 				// C1 only, as the stack's own JVMs: a quicker start on a busy 2-core
