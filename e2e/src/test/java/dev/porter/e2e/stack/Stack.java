@@ -196,7 +196,7 @@ public final class Stack implements AutoCloseable {
 		return service;
 	}
 
-	private static Service startJar(String label, String name, int port, Map<String, String> env) {
+	static Service startJar(String label, String name, int port, Map<String, String> env) {
 		String module = name.startsWith("gateway") ? "gateway"
 				: name.startsWith("profile-service") ? "profile-service" : name;
 		Map<String, String> environment = new LinkedHashMap<>(env);

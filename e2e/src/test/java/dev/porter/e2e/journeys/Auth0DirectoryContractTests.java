@@ -1,0 +1,64 @@
+package dev.porter.e2e.journeys;
+
+import java.net.URI;
+
+import dev.porter.e2e.stack.DevIdpDirectory;
+import dev.porter.e2e.stack.DevIdpLogin;
+import dev.porter.e2e.stack.Stack;
+import dev.porter.e2e.stack.StackOptions;
+import dev.porter.e2e.stack.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The directory contract with the Auth0 directory ({@code PROFILE_DIRECTORY=auth0}, the
+ * default): dev-idp's Management API behind profile-service.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Auth0DirectoryContractTests extends DirectoryContract {
+
+	private static final String ALICE = "auth0|5f7c8ec7c33c6c004bbafe82";
+
+	private Stack stack;
+
+	private Tokens alice;
+
+	private DevIdpDirectory directory;
+
+	@BeforeAll
+	void startStack() {
+		this.stack = Stack.start(StackOptions.standard().withoutGateway());
+		this.alice = DevIdpLogin.login(this.stack, "alice", "alice");
+		this.directory = new DevIdpDirectory(this.stack);
+	}
+
+	@AfterAll
+	void stopStack() {
+		if (this.stack != null) {
+			this.stack.close();
+		}
+	}
+
+	@Override
+	protected URI profileService() {
+		return this.stack.profileService().uri();
+	}
+
+	@Override
+	protected String accessToken() {
+		return this.alice.accessToken();
+	}
+
+	@Override
+	protected String subject() {
+		return ALICE;
+	}
+
+	@Override
+	protected JsonNode storedMetadata() {
+		return this.directory.userMetadata(ALICE);
+	}
+
+}

@@ -1,0 +1,232 @@
+package dev.porter.e2e.journeys;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.porter.e2e.stack.Exchange;
+import dev.porter.e2e.stack.ForgedTokens;
+import dev.porter.e2e.stack.Keycloak;
+import dev.porter.e2e.stack.KeycloakAdmin;
+import dev.porter.e2e.stack.KeycloakStack;
+import dev.porter.e2e.stack.SharedKeycloak;
+import dev.porter.e2e.stack.SpaClient;
+import dev.porter.e2e.stack.UserAgent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 13: Porter on a real Keycloak, configured only through the environment variables
+ * the README gives — login through Keycloak's own form, the session, {@code /me} from the
+ * Keycloak directory, a metadata change, refresh of short-lived access tokens (one per
+ * expiry), RP-initiated logout, and a logout that starts at Keycloak and reaches the
+ * gateway over the back channel.
+ */
+@ExtendWith(SharedKeycloak.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KeycloakJourneyTests {
+
+	private static final Duration ACCESS_TOKEN_LIFESPAN = Duration.ofSeconds(15);
+
+	private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private Keycloak keycloak;
+
+	private KeycloakAdmin admin;
+
+	private KeycloakStack stack;
+
+	@BeforeAll
+	void startStack(Keycloak keycloak) {
+		this.keycloak = keycloak;
+		this.admin = keycloak.admin();
+		// small, so that a fresh token is relayed as it is rather than refreshed on every
+		// request
+		this.stack = KeycloakStack.start(keycloak, ACCESS_TOKEN_LIFESPAN, Map.of("TOKEN_REFRESH_AHEAD", "2s"));
+	}
+
+	@AfterAll
+	void stopStack() {
+		if (this.stack != null) {
+			this.stack.close();
+		}
+	}
+
+	@Test
+	void signInWhenKeycloakUserThenSessionNamesTheUser() {
+		SpaClient alice = signIn("alice");
+
+		Exchange session = alice.session();
+
+		assertThat(session.status()).as(session.body()).isEqualTo(200);
+		JsonNode body = mapper.readTree(session.body());
+		assertThat(body.get("authenticated").asBoolean()).isTrue();
+		assertThat(body.get("user").get("sub").asString()).isEqualTo(this.admin.userId("alice"));
+		assertThat(body.get("user").get("email").asString()).isEqualTo("alice@example.com");
+		assertThat(body.get("user").get("name").asString()).isEqualTo("Alice Example");
+		assertThat(session.body()).doesNotContain("access_token", "refresh_token", "id_token");
+	}
+
+	@Test
+	void getMeWhenSignedInThenProfileFromUserinfoAndKeycloakDirectory() {
+		SpaClient alice = signIn("alice");
+
+		Exchange me = alice.getMe();
+
+		assertThat(me.status()).as(me.body()).isEqualTo(200);
+		JsonNode profile = mapper.readTree(me.body());
+		assertThat(profile.get("sub").asString()).isEqualTo(this.admin.userId("alice"));
+		assertThat(profile.get("email").asString()).isEqualTo("alice@example.com");
+		assertThat(profile.get("name").asString()).isEqualTo("Alice Example");
+		assertThat(profile.has("user_metadata")).as(me.body()).isTrue();
+	}
+
+	@Test
+	void patchMetadataWhenSignedInThenNextGetMeShowsItAndKeycloakStoresIt() {
+		SpaClient alice = signIn("alice");
+
+		Exchange patched = alice.patchMetadata("{\"journey_theme\":\"dark\"}");
+
+		assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+		Exchange me = alice.getMe();
+		assertThat(me.status()).as(me.body()).isEqualTo(200);
+		assertThat(mapper.readTree(me.body()).get("user_metadata").get("journey_theme").asString()).isEqualTo("dark");
+		assertThat(this.admin.user("alice").path("attributes").toString()).as("the user's attributes at Keycloak")
+			.contains("journey_theme")
+			.contains("dark");
+	}
+
+	@Test
+	void getMeWhenAccessTokenExpiresThenExactlyOneRefreshPerExpiry() {
+		SpaClient alice = signIn("alice");
+		Instant issued = Instant.ofEpochMilli(newest("CODE_TO_TOKEN", "alice").get("time").asLong());
+		int before = this.admin.gatewayEvents("REFRESH_TOKEN", "alice").size();
+		assertThat(alice.getMe().status()).isEqualTo(200);
+		assertThat(refreshes(before)).as("a fresh token is relayed as it is").isZero();
+
+		for (int expiry = 1; expiry <= 2; expiry++) {
+			awaitPast(issued.plus(ACCESS_TOKEN_LIFESPAN));
+			Exchange afterExpiry = alice.getMe();
+			Exchange next = alice.getMe();
+
+			assertThat(afterExpiry.status()).as(afterExpiry.body()).isEqualTo(200);
+			assertThat(next.status()).as(next.body()).isEqualTo(200);
+			int expected = expiry;
+			await(() -> refreshes(before) >= expected, "a refresh_token grant at Keycloak");
+			assertThat(refreshes(before)).as("refreshes after expiry " + expiry).isEqualTo(expiry);
+			issued = Instant.ofEpochMilli(newest("REFRESH_TOKEN", "alice").get("time").asLong());
+		}
+	}
+
+	@Test
+	void logoutWhenSpaLogsOutThenKeycloakEndsItsSessionAndSendsBrowserBack() {
+		SpaClient alice = signIn("alice");
+		assertThat(alice.getMe().status()).isEqualTo(200);
+		String oldCookie = alice.sessionCookie();
+
+		Exchange logout = alice.logout();
+
+		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
+		URI redirect = URI.create(mapper.readTree(logout.body()).get("redirect").asString());
+		assertThat(redirect.toString()).startsWith(this.keycloak.endSessionEndpoint() + "?");
+		assertThat(queryParameter(redirect, "post_logout_redirect_uri"))
+			.isEqualTo(this.stack.gateway().uri("/").toString());
+		String sid = ForgedTokens.claims(queryParameter(redirect, "id_token_hint")).getClaim("sid").toString();
+
+		UserAgent replay = new UserAgent();
+		replay.setCookie(SpaClient.SESSION_COOKIE, oldCookie);
+		assertThat(replay.get(this.stack.gateway().uri("/me"), "Accept", "application/json").status())
+			.as("the old session cookie replayed")
+			.isEqualTo(401);
+
+		Exchange atKeycloak = alice.agent().get(redirect);
+		assertThat(atKeycloak.isRedirect()).as(atKeycloak.status() + " " + atKeycloak.body()).isTrue();
+		assertThat(atKeycloak.location().toString()).isEqualTo(this.stack.gateway().uri("/").toString());
+		assertThat(this.admin.sessions("alice")).as("Keycloak's sessions of alice")
+			.noneMatch((session) -> session.get("id").asString().equals(sid));
+		Exchange again = alice.agent().follow(alice.agent().get(this.stack.gateway().uri("/bff/login?returnTo=/")));
+		assertThat(again.body()).as("the next login shows Keycloak's form").contains("name=\"password\"");
+	}
+
+	@Test
+	void logoutAtKeycloakWhenAdminEndsUserSessionsThenBackchannelEndsGatewaySession() {
+		SpaClient bob = signIn("bob");
+		assertThat(bob.getMe().status()).isEqualTo(200);
+
+		this.admin.logout("bob");
+
+		// /bff/session never calls the IdP: only the back-channel logout can end it
+		await(() -> !mapper.readTree(bob.session().body()).get("authenticated").asBoolean(),
+				"the gateway session ended by Keycloak's back-channel logout");
+		Exchange me = bob.getMe();
+		assertThat(me.status()).as(me.body()).isEqualTo(401);
+	}
+
+	private SpaClient signIn(String username) {
+		return SpaClient.signIn(this.stack.gateway(), username, username);
+	}
+
+	private int refreshes(int before) {
+		return this.admin.gatewayEvents("REFRESH_TOKEN", "alice").size() - before;
+	}
+
+	private JsonNode newest(String type, String username) {
+		List<JsonNode> events = this.admin.gatewayEvents(type, username);
+		assertThat(events).as(type + " events of " + username).isNotEmpty();
+		return events.get(0);
+	}
+
+	/**
+	 * Waits until {@code instant} has passed: an access token issued at a known time is
+	 * then certainly expired (Keycloak's clock is this machine's).
+	 */
+	private static void awaitPast(Instant instant) {
+		while (!Instant.now().isAfter(instant)) {
+			pause(Duration.between(Instant.now(), instant).plusMillis(20));
+		}
+	}
+
+	/** Polls a condition that a real process makes true, failing after a deadline. */
+	private static void await(Supplier<Boolean> condition, String what) {
+		Instant deadline = Instant.now().plus(PATIENCE);
+		while (!condition.get()) {
+			assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
+			pause(Duration.ofMillis(100));
+		}
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(Math.max(1, duration.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String queryParameter(URI uri, String name) {
+		for (String pair : uri.getRawQuery().split("&")) {
+			int eq = pair.indexOf('=');
+			if (pair.substring(0, eq).equals(name)) {
+				return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+			}
+		}
+		throw new AssertionError("no " + name + " in " + uri);
+	}
+
+}
