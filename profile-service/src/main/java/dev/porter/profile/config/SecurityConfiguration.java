@@ -1,7 +1,12 @@
 package dev.porter.profile.config;
 
+import java.time.Clock;
+
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.porter.profile.oidc.LazyJwtDecoder;
+import dev.porter.profile.oidc.OidcEndpoints;
+import dev.porter.profile.oidc.OidcProperties;
 import dev.porter.profile.problem.ProblemAccessDeniedHandler;
 import dev.porter.profile.problem.ProblemAuthenticationEntryPoint;
 
@@ -56,8 +61,8 @@ class SecurityConfiguration {
 
 	@Bean
 	ReactiveJwtDecoder jwtDecoder(OidcProperties properties, OidcEndpoints endpoints,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
-		return new LazyJwtDecoder(properties, endpoints, identityProviderWebClient);
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
+		return new LazyJwtDecoder(properties, endpoints, identityProviderWebClient, clock);
 	}
 
 }
