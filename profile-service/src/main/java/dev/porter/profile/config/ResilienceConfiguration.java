@@ -4,12 +4,10 @@ import java.time.Duration;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -18,14 +16,13 @@ import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.porter.profile.upstream.UpstreamException;
+import dev.porter.profile.upstream.UpstreamFailures;
 import dev.porter.profile.upstream.UpstreamPolicy;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -34,12 +31,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Builds the {@code userinfo} and {@code management} Resilience4j instances from
- * {@link ResilienceProperties} and exports their metrics.
+ * {@link ResilienceProperties} and exports their metrics; which failures count and retry
+ * is {@link UpstreamFailures}'.
  */
 @Configuration(proxyBeanMethods = false)
 class ResilienceConfiguration {
-
-	static final String USERINFO = "userinfo";
 
 	private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
@@ -62,7 +58,7 @@ class ResilienceConfiguration {
 	@Bean
 	@Qualifier("userinfo")
 	UpstreamPolicy userinfoPolicy(ResilienceProperties properties) {
-		return policy(USERINFO, properties.userinfo());
+		return policy(UpstreamFailures.USERINFO, properties.userinfo());
 	}
 
 	@Bean
@@ -96,61 +92,18 @@ class ResilienceConfiguration {
 			.slidingWindowSize(settings.slidingWindowSize())
 			.minimumNumberOfCalls(settings.minimumCalls())
 			.waitDurationInOpenState(settings.openFor())
-			.ignoreException((ex) -> saysNothingAboutUpstream(name, ex))
+			.ignoreException((ex) -> UpstreamFailures.saysNothingAboutUpstream(name, ex))
 			.build();
-	}
-
-	/**
-	 * Outcomes that are neither the upstream's failure nor its success, so the breaker
-	 * ignores them: answers the caller's own request earned (404, a refused caller token
-	 * at {@code /userinfo}, a refused change: 400, 409, 413, 422) and our own full
-	 * bulkhead or rate limiter. Counted as failures, one caller's bad requests would open
-	 * the circuit for everybody; counted as successes, they would hide a real outage.
-	 * Auth0 keys {@code /userinfo}'s rate limit to one user, so its 429 is that user's;
-	 * the Management API's 429 is the tenant's, shared by all, and counts.
-	 */
-	static boolean saysNothingAboutUpstream(String name, Throwable ex) {
-		if (ex instanceof UpstreamException upstream) {
-			return switch (upstream.kind()) {
-				case NOT_FOUND, REFUSED -> true;
-				// userinfo refuses the caller's token; the Management API refuses ours,
-				// which fails every request until someone rotates the credential.
-				case TOKEN_REJECTED -> USERINFO.equals(name);
-				case RATE_LIMITED -> USERINFO.equals(name);
-				case UNAVAILABLE, BAD_RESPONSE -> false;
-			};
-		}
-		return ex instanceof BulkheadFullException || ex instanceof RequestNotPermitted;
 	}
 
 	static RetryConfig retryConfig(ResilienceProperties.Upstream settings) {
 		IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0,
 				settings.jitter());
-		IntervalBiFunction<Object> interval = (attempt, outcome) -> {
-			if (outcome.isLeft() && outcome.getLeft() instanceof UpstreamException upstream
-					&& upstream.retryAfter() != null) {
-				// the upstream said when budget returns: waiting less only earns another
-				// 429
-				return upstream.retryAfter().toMillis();
-			}
-			return backoff.apply(attempt);
-		};
 		return RetryConfig.custom()
 			.maxAttempts(settings.maxAttempts())
-			.intervalBiFunction(interval)
-			.retryOnException((ex) -> isRetryable(ex, settings.maxRetryWait()))
+			.intervalBiFunction(UpstreamFailures.retryInterval(backoff))
+			.retryOnException((ex) -> UpstreamFailures.isRetryable(ex, settings.maxRetryWait()))
 			.build();
-	}
-
-	/**
-	 * Only connect errors, 5xx and 429 whose wait fits the budget; never an open circuit,
-	 * and never a 4xx the caller's request earned: the same request earns it again.
-	 */
-	static boolean isRetryable(Throwable ex, Duration maxRetryWait) {
-		if (!(ex instanceof UpstreamException upstream) || !upstream.isTransient()) {
-			return false;
-		}
-		return upstream.retryAfter() == null || upstream.retryAfter().compareTo(maxRetryWait) <= 0;
 	}
 
 }

@@ -5,23 +5,22 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.porter.profile.problem.ProblemAccessDeniedHandler;
 import dev.porter.profile.problem.ProblemAuthenticationEntryPoint;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The single filter chain: a stateless bearer-token API. Only the health probes and the
  * actuator paths (served on the management port) are open; no scope is required beyond a
  * valid token for {@code API_AUDIENCE} (the gateway's login asks for
- * {@code openid profile email offline_access}).
+ * {@code openid profile email offline_access}). Public so that controller slice tests can
+ * import it; the decoder comes from {@link OidcConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-class SecurityConfiguration {
+public class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
@@ -46,18 +45,6 @@ class SecurityConfiguration {
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
 			.build();
-	}
-
-	@Bean
-	OidcEndpoints oidcEndpoints(OidcProperties properties,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
-		return new OidcEndpoints(properties, identityProviderWebClient);
-	}
-
-	@Bean
-	ReactiveJwtDecoder jwtDecoder(OidcProperties properties, OidcEndpoints endpoints,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
-		return new LazyJwtDecoder(properties, endpoints, identityProviderWebClient);
 	}
 
 }

@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
-import dev.porter.profile.config.ApiProperties;
 import dev.porter.profile.problem.CallerRateLimitedException;
 
 import org.springframework.stereotype.Component;

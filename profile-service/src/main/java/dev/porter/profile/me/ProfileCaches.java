@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
 import dev.porter.profile.cache.CacheMeters;
 import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
-import dev.porter.profile.config.CacheProperties;
+import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.userinfo.Userinfo;
 

@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.porter.profile.config.DirectoryProperties;
+import dev.porter.profile.directory.DirectoryProperties;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.userinfo.Userinfo;
 

@@ -10,10 +10,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.porter.profile.problem.InvalidMetadataException;
-import dev.porter.profile.problem.InvalidMetadataException.Violation;
-import dev.porter.profile.problem.PayloadTooLargeException;
-
 /**
  * The body of {@code PATCH /me/metadata}: the {@code user_metadata} delta itself, checked
  * before anything goes upstream. Auth0 applies it with its top-level merge (see
@@ -33,6 +29,7 @@ import dev.porter.profile.problem.PayloadTooLargeException;
  * @see <a href=
  * "https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data">Auth0
  * metadata field rules</a>
+ * @see MetadataRefusedException
  */
 public final class MetadataPatch {
 
@@ -61,7 +58,7 @@ public final class MetadataPatch {
 	 */
 	public static MetadataPatch parse(byte[] body, @Nullable String declaredCharset) {
 		if (body.length > MAX_BODY_BYTES) {
-			throw new PayloadTooLargeException(MAX_BODY_BYTES);
+			throw new MetadataBodyTooLargeException(MAX_BODY_BYTES);
 		}
 		Violations violations = new Violations();
 		ObjectNode object = StrictJsonReader.read(Utf8Body.decode(body, declaredCharset), violations, MAX_DEPTH);
@@ -131,8 +128,8 @@ public final class MetadataPatch {
 		return parent + "/" + name.replace("~", "~0").replace("/", "~1");
 	}
 
-	private static InvalidMetadataException invalid(String pointer, String detail) {
-		return new InvalidMetadataException(List.of(new Violation(pointer, detail)));
+	private static MetadataRefusedException invalid(String pointer, String detail) {
+		return new MetadataRefusedException(List.of(new Violation(pointer, detail)));
 	}
 
 }

@@ -15,8 +15,6 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.porter.profile.problem.InvalidMetadataException;
-
 /**
  * Reads the body token by token into a tree, so that every refusal can name the JSON
  * pointer where it happened. Syntax is strict RFC 8259, whatever the application's shared
@@ -65,7 +63,7 @@ final class StrictJsonReader {
 	/**
 	 * The body's object, with the violations of the member rules added to
 	 * {@code violations}.
-	 * @throws InvalidMetadataException if the body is not one strict JSON object or nests
+	 * @throws MetadataRefusedException if the body is not one strict JSON object or nests
 	 * deeper than {@code maxDepth} (the body object is depth 1)
 	 */
 	static ObjectNode read(String body, Violations violations, int maxDepth) {

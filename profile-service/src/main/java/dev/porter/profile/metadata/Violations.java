@@ -3,9 +3,6 @@ package dev.porter.profile.metadata;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.porter.profile.problem.InvalidMetadataException;
-import dev.porter.profile.problem.InvalidMetadataException.Violation;
-
 /**
  * The rules a body broke, in document order. At most {@link #MAX_REPORTED} are kept: a 16
  * KiB body of bad keys must not turn into a problem many times its size.
@@ -31,12 +28,12 @@ final class Violations {
 		return this.found.isEmpty();
 	}
 
-	InvalidMetadataException refusal() {
-		return new InvalidMetadataException(List.copyOf(this.found));
+	MetadataRefusedException refusal() {
+		return new MetadataRefusedException(List.copyOf(this.found));
 	}
 
 	/** Refuses the body for this one reason, with whatever was found before it. */
-	InvalidMetadataException refusal(String pointer, String detail) {
+	MetadataRefusedException refusal(String pointer, String detail) {
 		this.found.add(new Violation(CodePoints.printable(pointer), detail));
 		return refusal();
 	}

@@ -5,6 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.porter.profile.metadata.MetadataBodyTooLargeException;
+import dev.porter.profile.metadata.MetadataRefusedException;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -12,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
@@ -35,6 +39,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 					status.value(), detail, describe(ex.getCause()));
 		}
 		return super.handleExceptionInternal(ex, body, headers, status, exchange);
+	}
+
+	/** The one place where a refused metadata change becomes its problem. */
+	@ExceptionHandler(MetadataRefusedException.class)
+	Mono<ResponseEntity<Object>> handleMetadataRefused(MetadataRefusedException ex, ServerWebExchange exchange) {
+		return answer(new InvalidMetadataException(ex.violations()), exchange);
+	}
+
+	@ExceptionHandler(MetadataBodyTooLargeException.class)
+	Mono<ResponseEntity<Object>> handleMetadataBodyTooLarge(MetadataBodyTooLargeException ex,
+			ServerWebExchange exchange) {
+		return answer(new PayloadTooLargeException(ex.limit()), exchange);
+	}
+
+	private Mono<ResponseEntity<Object>> answer(ErrorResponseException problem, ServerWebExchange exchange) {
+		return handleErrorResponseException(problem, problem.getHeaders(), problem.getStatusCode(), exchange);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -3,6 +3,8 @@ package dev.porter.profile.problem;
 import java.util.List;
 import java.util.Map;
 
+import dev.porter.profile.metadata.Violation;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
@@ -13,7 +15,7 @@ import org.springframework.web.ErrorResponseException;
  */
 public final class DirectoryLimitException extends ErrorResponseException {
 
-	public DirectoryLimitException(List<InvalidMetadataException.Violation> violations) {
+	public DirectoryLimitException(List<Violation> violations) {
 		super(HttpStatus.UNPROCESSABLE_CONTENT, Problems.directoryLimit(), null);
 		getBody().setProperty("errors",
 				violations.stream().map((v) -> Map.of("pointer", v.pointer(), "detail", v.detail())).toList());

@@ -3,6 +3,8 @@ package dev.porter.profile.problem;
 import java.util.List;
 import java.util.Map;
 
+import dev.porter.profile.metadata.Violation;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
@@ -16,13 +18,6 @@ public final class InvalidMetadataException extends ErrorResponseException {
 		super(HttpStatus.BAD_REQUEST, Problems.invalidMetadata(), null);
 		getBody().setProperty("errors",
 				violations.stream().map((v) -> Map.of("pointer", v.pointer(), "detail", v.detail())).toList());
-	}
-
-	/**
-	 * @param pointer JSON pointer to the bad member ({@code ""} is the whole body)
-	 * @param detail what is wrong, for people
-	 */
-	public record Violation(String pointer, String detail) {
 	}
 
 }

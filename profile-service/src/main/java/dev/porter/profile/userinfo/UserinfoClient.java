@@ -4,7 +4,7 @@ import java.time.Clock;
 
 import reactor.core.publisher.Mono;
 
-import dev.porter.profile.config.OidcEndpoints;
+import dev.porter.profile.oidc.OidcEndpoints;
 import dev.porter.profile.upstream.UpstreamException;
 import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;

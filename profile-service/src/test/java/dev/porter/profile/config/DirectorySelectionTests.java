@@ -2,6 +2,10 @@ package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
 
+import dev.porter.profile.directory.DirectoryProperties;
+import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
+import dev.porter.profile.directory.keycloak.KeycloakProperties;
+
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

@@ -2,6 +2,9 @@ package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
 
+import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
+import dev.porter.profile.oidc.OidcProperties;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;

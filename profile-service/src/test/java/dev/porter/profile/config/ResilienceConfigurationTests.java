@@ -1,19 +1,12 @@
 package dev.porter.profile.config;
 
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -194,35 +187,6 @@ class ResilienceConfigurationTests {
 				.verify(Duration.ofSeconds(5));
 		}
 		assertThat(policy.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-	}
-
-	@ParameterizedTest
-	@CsvSource({ "management, UNAVAILABLE, false", "management, BAD_RESPONSE, false", "management, RATE_LIMITED, false",
-			"management, NOT_FOUND, true", "management, TOKEN_REJECTED, false", "management, REFUSED, true",
-			"userinfo, UNAVAILABLE, false", "userinfo, BAD_RESPONSE, false", "userinfo, RATE_LIMITED, true",
-			"userinfo, NOT_FOUND, true", "userinfo, TOKEN_REJECTED, true", "userinfo, REFUSED, true" })
-	void saysNothingAboutUpstreamWhenKindThenIgnoredOnlyIfTheCallerEarnedIt(String upstream, Kind kind,
-			boolean ignored) {
-		assertThat(ResilienceConfiguration.saysNothingAboutUpstream(upstream, failure(kind, null))).isEqualTo(ignored);
-	}
-
-	@Test
-	void saysNothingAboutUpstreamWhenOurOwnBulkheadOrLimiterIsFullThenIgnored() {
-		assertThat(ResilienceConfiguration.saysNothingAboutUpstream("management",
-				BulkheadFullException.createBulkheadFullException(Bulkhead.ofDefaults("b"))))
-			.isTrue();
-		assertThat(ResilienceConfiguration.saysNothingAboutUpstream("management",
-				RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("r"))))
-			.isTrue();
-		assertThat(ResilienceConfiguration.saysNothingAboutUpstream("management", new TimeoutException())).isFalse();
-	}
-
-	@ParameterizedTest
-	@CsvSource({ "UNAVAILABLE, true", "RATE_LIMITED, true", "NOT_FOUND, false", "TOKEN_REJECTED, false",
-			"REFUSED, false", "BAD_RESPONSE, false" })
-	void isRetryableWhenKindThenOnlyTransientFailures(Kind kind, boolean retryable) {
-		assertThat(ResilienceConfiguration.isRetryable(failure(kind, null), Duration.ofSeconds(1)))
-			.isEqualTo(retryable);
 	}
 
 }

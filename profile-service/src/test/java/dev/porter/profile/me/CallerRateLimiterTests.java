@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.porter.profile.config.ApiProperties;
 import dev.porter.profile.problem.CallerRateLimitedException;
 
 import org.springframework.http.HttpHeaders;

@@ -2,7 +2,7 @@ package dev.porter.profile.me;
 
 import org.junit.jupiter.api.Test;
 
-import dev.porter.profile.config.Auth0ManagementProperties;
+import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
 import dev.porter.profile.directory.ClientCredentialsTokens;
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.testsupport.Fixtures;

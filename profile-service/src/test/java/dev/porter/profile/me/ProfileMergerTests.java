@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.porter.profile.config.DirectoryProperties;
+import dev.porter.profile.directory.DirectoryProperties;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.userinfo.Userinfo;

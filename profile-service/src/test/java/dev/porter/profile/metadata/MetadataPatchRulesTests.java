@@ -3,7 +3,6 @@ package dev.porter.profile.metadata;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -11,8 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-
-import dev.porter.profile.problem.InvalidMetadataException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -25,11 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class MetadataPatchRulesTests {
 
 	private static List<String> pointersOf(byte[] body, @Nullable String charset) {
-		InvalidMetadataException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidMetadataException.class,
+		MetadataRefusedException refused = org.junit.jupiter.api.Assertions.assertThrows(MetadataRefusedException.class,
 				() -> MetadataPatch.parse(body, charset));
-		@SuppressWarnings("unchecked")
-		List<Map<String, String>> errors = (List<Map<String, String>>) refused.getBody().getProperties().get("errors");
-		return errors.stream().map((error) -> error.get("pointer")).toList();
+		return refused.violations().stream().map(Violation::pointer).toList();
 	}
 
 	private static List<String> pointersOf(String body) {

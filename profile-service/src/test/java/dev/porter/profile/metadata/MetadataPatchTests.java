@@ -4,9 +4,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.porter.profile.problem.InvalidMetadataException;
-import dev.porter.profile.problem.PayloadTooLargeException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -45,10 +42,9 @@ class MetadataPatchTests {
 
 	@Test
 	void parseWhenArrayNestsTooDeepThenPointerIncludesIndex() {
-		assertThatExceptionOfType(InvalidMetadataException.class)
+		assertThatExceptionOfType(MetadataRefusedException.class)
 			.isThrownBy(() -> MetadataPatch.parse("{\"a\":[[[[{\"x\":1}]]]]}"))
-			.satisfies(
-					(ex) -> assertThat(ex.getBody().getProperties().get("errors").toString()).contains("/a/0/0/0/0"));
+			.satisfies((ex) -> assertThat(ex.violations().toString()).contains("/a/0/0/0/0"));
 	}
 
 	@Test
@@ -65,21 +61,20 @@ class MetadataPatchTests {
 	@Test
 	void parseWhenBodyOverSixteenKibThenPayloadTooLarge() {
 		String body = "{\"a\":\"" + "x".repeat(MetadataPatch.MAX_BODY_BYTES) + "\"}";
-		assertThatExceptionOfType(PayloadTooLargeException.class).isThrownBy(() -> MetadataPatch.parse(body));
+		assertThatExceptionOfType(MetadataBodyTooLargeException.class).isThrownBy(() -> MetadataPatch.parse(body));
 	}
 
 	@Test
 	void parseWhenRootAttributeNamedThenRejectedAsReserved() {
-		assertThatExceptionOfType(InvalidMetadataException.class)
+		assertThatExceptionOfType(MetadataRefusedException.class)
 			.isThrownBy(() -> MetadataPatch.parse("{\"name\":\"x\",\"theme\":\"dark\"}"))
-			.satisfies((ex) -> assertThat(ex.getBody().getProperties().get("errors").toString()).contains("/name")
-				.doesNotContain("/theme"));
+			.satisfies((ex) -> assertThat(ex.violations().toString()).contains("/name").doesNotContain("/theme"));
 	}
 
 	@Test
 	void applyToWhenResultOverTenKibThenRejected() {
 		MetadataPatch patch = MetadataPatch.parse("{\"b\":\"" + "y".repeat(6000) + "\"}");
-		assertThatExceptionOfType(InvalidMetadataException.class)
+		assertThatExceptionOfType(MetadataRefusedException.class)
 			.isThrownBy(() -> patch.applyTo(object("{\"a\":\"" + "x".repeat(6000) + "\"}"), this.mapper));
 	}
 

@@ -2,8 +2,7 @@ package dev.porter.profile.directory.auth0;
 
 import java.time.Clock;
 
-import dev.porter.profile.config.Auth0ManagementProperties;
-import dev.porter.profile.config.DirectoryProperties;
+import dev.porter.profile.directory.DirectoryProperties;
 import dev.porter.profile.directory.ClientCredentialsTokens;
 import dev.porter.profile.directory.DirectoryCalls;
 import dev.porter.profile.upstream.UpstreamPolicy;

@@ -5,9 +5,8 @@ import java.time.Clock;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.porter.profile.config.DirectoryProperties;
-import dev.porter.profile.config.KeycloakProperties;
-import dev.porter.profile.config.OidcProperties;
+import dev.porter.profile.directory.DirectoryProperties;
+import dev.porter.profile.oidc.OidcProperties;
 import dev.porter.profile.directory.ClientCredentialsTokens;
 import dev.porter.profile.directory.DirectoryCalls;
 import dev.porter.profile.upstream.UpstreamPolicy;

@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.metadata.Violation;
 import dev.porter.profile.problem.DirectoryLimitException;
-import dev.porter.profile.problem.InvalidMetadataException.Violation;
 
 /**
  * Maps a Keycloak {@code UserRepresentation} to the Auth0-shaped profile document and

@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.me;
 
 import java.time.Duration;
 

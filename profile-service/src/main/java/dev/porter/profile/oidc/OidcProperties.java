@@ -1,10 +1,12 @@
-package dev.porter.profile.config;
+package dev.porter.profile.oidc;
 
 import java.net.URI;
 import java.time.Duration;
 
 import jakarta.validation.constraints.NotBlank;
 import org.jspecify.annotations.Nullable;
+
+import dev.porter.profile.upstream.Uris;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

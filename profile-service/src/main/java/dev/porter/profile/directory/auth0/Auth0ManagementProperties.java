@@ -1,9 +1,12 @@
-package dev.porter.profile.config;
+package dev.porter.profile.directory.auth0;
 
 import java.net.URI;
 
 import jakarta.validation.constraints.NotBlank;
 import org.jspecify.annotations.Nullable;
+
+import dev.porter.profile.directory.DirectoryProperties;
+import dev.porter.profile.upstream.Uris;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.oidc;
 
 import java.time.Clock;
 import java.time.Duration;

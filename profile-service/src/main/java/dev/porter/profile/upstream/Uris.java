@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.upstream;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -6,15 +6,15 @@ import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses the URI settings so that a malformed value stops start-up with the name of the
- * environment variable that holds it.
+ * Parses the upstreams' URI settings so that a malformed value stops start-up with the
+ * name of the environment variable that holds it.
  */
-final class Uris {
+public final class Uris {
 
 	private Uris() {
 	}
 
-	static URI required(@Nullable String value, String variable) {
+	public static URI required(@Nullable String value, String variable) {
 		URI uri = optional(value, variable);
 		if (uri == null) {
 			throw new IllegalArgumentException("set " + variable);
@@ -22,7 +22,7 @@ final class Uris {
 		return uri;
 	}
 
-	static @Nullable URI optional(@Nullable String value, String variable) {
+	public static @Nullable URI optional(@Nullable String value, String variable) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -40,12 +40,12 @@ final class Uris {
 	}
 
 	/** Auth0 identifiers end with a slash; relative resolution needs it too. */
-	static URI withTrailingSlash(URI uri) {
+	public static URI withTrailingSlash(URI uri) {
 		String text = uri.toString();
 		return text.endsWith("/") ? uri : URI.create(text + "/");
 	}
 
-	static URI origin(URI uri) {
+	public static URI origin(URI uri) {
 		int port = uri.getPort();
 		return URI.create(uri.getScheme() + "://" + uri.getHost() + ((port != -1) ? ":" + port : ""));
 	}

@@ -1,10 +1,13 @@
-package dev.porter.profile.config;
+package dev.porter.profile.directory.keycloak;
 
 import java.net.URI;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
+
+import dev.porter.profile.directory.DirectoryProperties;
+import dev.porter.profile.upstream.Uris;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.oidc;
 
 import java.net.URI;
 import java.time.Clock;
@@ -13,6 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.TestJwts;
 
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -68,6 +69,21 @@ class JwksCacheTests {
 		// the first fetch is fresh (under 30 s old): no refetch yet, no key
 		StepVerifier.create(this.cache.keys(rotated)).verifyComplete();
 		this.idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+	}
+
+	@Test
+	void keysWhenTtlPassedOnTheClockThenRefetchedOnce() throws Exception {
+		MutableClock clock = new MutableClock();
+		JwksCache cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), clock);
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		clock.advance(Duration.ofMinutes(9));
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		this.idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+		clock.advance(Duration.ofMinutes(2));
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		this.idp.verify(2, getRequestedFor(urlEqualTo("/jwks")));
 	}
 
 	@Test

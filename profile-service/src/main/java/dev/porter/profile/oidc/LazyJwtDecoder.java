@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.oidc;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,17 +26,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * fetches discovery and the JWKS only when a token first needs them, so that start-up
  * never needs the IdP.
  */
-final class LazyJwtDecoder implements ReactiveJwtDecoder {
+public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
 	private final NimbusReactiveJwtDecoder delegate;
 
-	LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient) {
+	public LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient, Clock clock) {
 		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, Duration.ofMinutes(10), Duration.ofSeconds(30),
-				Clock.systemUTC());
+				clock);
 		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
 			.build();
-		this.delegate.setJwtValidator(validator(properties));
+		this.delegate.setJwtValidator(validator(properties, clock));
 	}
 
 	@Override
@@ -48,13 +48,14 @@ final class LazyJwtDecoder implements ReactiveJwtDecoder {
 					(ex) -> new JwtException("identity provider keys unavailable", ex));
 	}
 
-	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties) {
-		return new DelegatingOAuth2TokenValidator<>(
-				List.of(new JwtTimestampValidator(properties.clockSkew()), new JwtIssuerValidator(properties.issuer()),
-						new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-								(aud) -> aud != null && aud.contains(properties.audience())),
-						new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
-						new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank())));
+	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties, Clock clock) {
+		JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
+		timestamps.setClock(clock);
+		return new DelegatingOAuth2TokenValidator<>(List.of(timestamps, new JwtIssuerValidator(properties.issuer()),
+				new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+						(aud) -> aud != null && aud.contains(properties.audience())),
+				new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+				new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank())));
 	}
 
 }

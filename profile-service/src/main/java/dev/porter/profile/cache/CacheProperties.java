@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.cache;
 
 import java.time.Duration;
 

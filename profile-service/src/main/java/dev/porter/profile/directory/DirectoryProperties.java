@@ -1,4 +1,4 @@
-package dev.porter.profile.config;
+package dev.porter.profile.directory;
 
 import java.util.List;
 import java.util.Locale;

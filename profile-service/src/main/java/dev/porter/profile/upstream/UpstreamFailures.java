@@ -1,0 +1,71 @@
+package dev.porter.profile.upstream;
+
+import java.time.Duration;
+
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+
+/**
+ * Which failures count against an upstream's circuit, which are retried, and how long a
+ * retry waits: the classification rules that {@code ResilienceConfiguration} wires into
+ * the Resilience4j instances.
+ */
+public final class UpstreamFailures {
+
+	/** The upstream whose failures the caller's own token or rate limit can earn. */
+	public static final String USERINFO = "userinfo";
+
+	private UpstreamFailures() {
+	}
+
+	/**
+	 * Outcomes that are neither the upstream's failure nor its success, so the breaker
+	 * ignores them: answers the caller's own request earned (404, a refused caller token
+	 * at {@code /userinfo}, a refused change: 400, 409, 413, 422) and our own full
+	 * bulkhead or rate limiter. Counted as failures, one caller's bad requests would open
+	 * the circuit for everybody; counted as successes, they would hide a real outage.
+	 * Auth0 keys {@code /userinfo}'s rate limit to one user, so its 429 is that user's;
+	 * the Management API's 429 is the tenant's, shared by all, and counts.
+	 */
+	public static boolean saysNothingAboutUpstream(String name, Throwable ex) {
+		if (ex instanceof UpstreamException upstream) {
+			return switch (upstream.kind()) {
+				case NOT_FOUND, REFUSED -> true;
+				// userinfo refuses the caller's token; the Management API refuses ours,
+				// which fails every request until someone rotates the credential.
+				case TOKEN_REJECTED -> USERINFO.equals(name);
+				case RATE_LIMITED -> USERINFO.equals(name);
+				case UNAVAILABLE, BAD_RESPONSE -> false;
+			};
+		}
+		return ex instanceof BulkheadFullException || ex instanceof RequestNotPermitted;
+	}
+
+	/**
+	 * Only connect errors, 5xx and 429 whose wait fits the budget; never an open circuit,
+	 * and never a 4xx the caller's request earned: the same request earns it again.
+	 */
+	public static boolean isRetryable(Throwable ex, Duration maxRetryWait) {
+		if (!(ex instanceof UpstreamException upstream) || !upstream.isTransient()) {
+			return false;
+		}
+		return upstream.retryAfter() == null || upstream.retryAfter().compareTo(maxRetryWait) <= 0;
+	}
+
+	/**
+	 * The wait before the next attempt: the upstream's own {@code Retry-After} when it
+	 * gave one (waiting less only earns another 429), otherwise {@code backoff}.
+	 */
+	public static IntervalBiFunction<Object> retryInterval(IntervalFunction backoff) {
+		return (attempt, outcome) -> {
+			if (outcome.isLeft() && outcome.getLeft() instanceof UpstreamException upstream
+					&& upstream.retryAfter() != null) {
+				return upstream.retryAfter().toMillis();
+			}
+			return backoff.apply(attempt);
+		};
+	}
+
+}

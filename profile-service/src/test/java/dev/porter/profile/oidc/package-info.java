@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.oidc;
+
+import org.jspecify.annotations.NullMarked;
