@@ -63,6 +63,7 @@ wait_ready() { # name port [pid]: polls /readyz; gives up when a started process
 # every request would mint a new one). Prints the Cookie header for GET /me through that gateway.
 sign_in() { # gateway-port idp-port jar-file
   local gw=$1 idp=$2 jar=$3 csrf session xsrf
+  rm -f "$jar" # a new browser: with dev-idp's session cookie from an earlier sign-in it would show no form
   curl -fsS -L -c "$jar" -b "$jar" -o "$jar.html" "http://localhost:$gw/bff/login?returnTo=/"
   csrf=$(sed -n 's/.*type="hidden" name="\([^"]*\)" value="\([^"]*\)".*/\1=\2/p' "$jar.html" | head -1)
   [ -n "$csrf" ] || { echo "no login form from dev-idp" >&2; exit 1; }

@@ -317,7 +317,8 @@ measure_mode() {
   local steady
   steady=$(awk -F'\t' -v peak="${rps[gw-mem]}" -v t0="$started_mem" -v w="${WARMUP%s}" '
     $1 == "gw-mem" && $4 >= 0.9 * peak { printf "%.0f s after start (%d s under load)", $3 - t0, $2 * w; found = 1; exit }
-    END { if (!found) printf "not within the warm-up (%d rounds)", NR }' "$WORK/$MODE-warmup.tsv")
+    $1 == "gw-mem" { rounds = $2 }
+    END { if (!found) printf "not within the warm-up (%d rounds)", rounds }' "$WORK/$MODE-warmup.tsv")
 
   {
     if [ "$MODE" = pinned ]; then echo "== pinned: wrk and the proxies on core $proxy_cpus, profile-service on core $service_cpus"

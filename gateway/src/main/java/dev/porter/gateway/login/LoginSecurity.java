@@ -80,6 +80,15 @@ public class LoginSecurity {
 			.addFilterBefore(this.guards.capacity(), SecurityWebFiltersOrder.AUTHENTICATION);
 	}
 
+	/**
+	 * The relayed API's chain has no login endpoints of its own; a request there without
+	 * a login gets the same 401 problem as anywhere.
+	 */
+	public void customizeRelay(ServerHttpSecurity http) {
+		http.exceptionHandling(
+				(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)));
+	}
+
 	private DefaultServerOAuth2AuthorizationRequestResolver authorizationRequestResolver() {
 		DefaultServerOAuth2AuthorizationRequestResolver resolver = new DefaultServerOAuth2AuthorizationRequestResolver(
 				this.registrations, loginMatcher());
