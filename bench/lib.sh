@@ -47,8 +47,8 @@ start_jar() { # log-name jar cpus java-opts, then VAR=value pairs; cpus "" = any
   PIDS+=($!)
 }
 
-wait_ready() { # name port [pid]: polls /readyz; gives up when a started process exits or after 180 s
-  local deadline=$((SECONDS + 180)) pid
+wait_ready() { # name port: polls /readyz; gives up when a started process exits or after READY_TIMEOUT (300) s
+  local deadline=$((SECONDS + ${READY_TIMEOUT:-300})) pid
   until curl -fs "http://localhost:$2/readyz" >/dev/null 2>&1; do
     for pid in "${PIDS[@]}"; do
       kill -0 "$pid" 2>/dev/null || { echo "a service exited; $1's log:" >&2; tail -50 "$WORK/$1.log" >&2; exit 1; }

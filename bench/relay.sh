@@ -16,7 +16,7 @@
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
-# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), JAVA_OPTS_GATEWAY (both gateways), RESULTS_DIR (keeps wrk's
+# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), READY_TIMEOUT (seconds a service may take to start, 300), JAVA_OPTS_GATEWAY (both gateways), RESULTS_DIR (keeps wrk's
 # output and the logs), MVN_FLAGS (-o: build offline when a jar is missing).
 #
 # What it measures, per mode:
@@ -24,7 +24,8 @@
 #      every other round), after a warm-up that lasts until both gateways' throughput stops climbing;
 #   2. CPU per request of each proxy over the peak rounds: utime + stime from /proc/<pid>/stat (all of nginx's
 #      processes; the gateway's JVM with its JIT and GC threads; redis-server's apart) divided by the requests wrk
-#      completed in those rounds;
+#      completed in those rounds ("proxy µs"); for a gateway also its event-loop threads' alone ("loops µs": the
+#      request path without JIT compilation and GC, steadier on a busy machine); profile-service's ("svc µs");
 #   3. latency at half of gw-mem's peak, paced: wrk 4 has no fixed-rate mode and wrk2 (-R) is not packaged here, so
 #      a Lua delay() per connection (random 0..2x the mean) paces all targets at that same rate;
 #   4. time to steady throughput of gw-mem after its start: from launching the JVM to the end of the first warm-up
@@ -114,6 +115,15 @@ ticks() { # pid... -> utime + stime of those processes, in clock ticks (fields 1
   local pid total=0
   for pid in "$@"; do
     total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+loop_ticks() { # pid -> utime + stime of its Netty event-loop threads (Reactor Netty names them reactor-http-*)
+  local task total=0
+  for task in /proc/"$1"/task/*; do
+    case $(cat "$task/comm" 2>/dev/null) in
+      reactor-http*) total=$((total + $(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }'))) ;;
+    esac
   done
   echo "$total"
 }
@@ -280,15 +290,18 @@ measure_mode() {
   local warmed="$round rounds of $WARMUP per gateway"
 
   # Peak, alternating, with CPU per target over its rounds.
-  declare -A cpu=() req=() ps_cpu=() redis_cpu=()
-  local order=("${TARGETS[@]}") before ps_before redis_before
+  declare -A cpu=() loop_cpu=() req=() ps_cpu=() redis_cpu=()
+  local order=("${TARGETS[@]}") before loop_before ps_before redis_before
   for round in $(seq 1 "$ROUNDS"); do
     for target in "${order[@]}"; do
       before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
+      [[ $target != gw-* ]] || loop_before=$(loop_ticks "$(proxy_pids "$target")")
       run "$MODE-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
       cpu[$target]=$((${cpu[$target]:-0} + $(ticks $(proxy_pids "$target")) - before))
       ps_cpu[$target]=$((${ps_cpu[$target]:-0} + $(ticks "$PS_PID") - ps_before))
       redis_cpu[$target]=$((${redis_cpu[$target]:-0} + $(ticks "$REDIS_PID") - redis_before))
+      [[ $target != gw-* ]] ||
+        loop_cpu[$target]=$((${loop_cpu[$target]:-0} + $(loop_ticks "$(proxy_pids "$target")") - loop_before))
       req[$target]=$((${req[$target]:-0} + $(requests "$MODE-peak-$target-$round")))
     done
     order=($(printf '%s\n' "${order[@]}" | tac))
@@ -323,12 +336,13 @@ measure_mode() {
   {
     if [ "$MODE" = pinned ]; then echo "== pinned: wrk and the proxies on core $proxy_cpus, profile-service on core $service_cpus"
     else echo "== unpinned: wrk, the proxies and profile-service on any core"; fi
-    printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s\n' "" "peak req/s" "p50 ms" "p99 ms" "half req/s" \
-      "p50 ms" "p99 ms" "proxy µs" "svc µs" "redis µs"
+    printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "" "peak req/s" "p50 ms" "p99 ms" "half req/s" \
+      "p50 ms" "p99 ms" "proxy µs" "loops µs" "svc µs" "redis µs"
     for target in "${TARGETS[@]}"; do
-      printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s\n' "$target" "${rps[$target]}" "${p50[$target]}" \
+      printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "$target" "${rps[$target]}" "${p50[$target]}" \
         "${p99[$target]}" "${hrps[$target]}" "${hp50[$target]}" "${hp99[$target]}" \
         "$([ "$target" = direct ] && echo - || us_per_request "${cpu[$target]}" "${req[$target]}")" \
+        "$([[ $target = gw-* ]] && us_per_request "${loop_cpu[$target]}" "${req[$target]}" || echo -)" \
         "$(us_per_request "${ps_cpu[$target]}" "${req[$target]}")" \
         "$([ "$target" = gw-redis ] && us_per_request "${redis_cpu[$target]}" "${req[$target]}" || echo -)"
     done
