@@ -44,9 +44,8 @@ MVN_FLAGS=${MVN_FLAGS:-}
 need_tools wrk curl jq java
 build_jars_if_missing
 
-IDP=$(free_port); PS=$(free_port); GW=$(free_port)
 # each service's actuator on a port of its own, so a running ./run.sh (9001, 9081, 9080) is no obstacle
-IDP_MGMT=$(free_port); PS_MGMT=$(free_port); GW_MGMT=$(free_port)
+read -r IDP PS GW IDP_MGMT PS_MGMT GW_MGMT <<<"$(free_ports 6)"
 ISSUER="http://localhost:$IDP/"
 
 WORK=$(mktemp -d)

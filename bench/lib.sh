@@ -21,12 +21,15 @@ build_jars_if_missing() { # builds dev-idp, profile-service and gateway when a j
 }
 
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    in_use "$port" || { echo "$port"; return; }
+# Distinct ports nothing listens on, below the ephemeral range (32768 and up on Linux), so that no outgoing connection
+# of another process takes one between choosing it and the service binding it.
+free_ports() { # count -> that many ports, space-separated
+  local ports=() port
+  while [ ${#ports[@]} -lt "$1" ]; do
+    port=$((10000 + RANDOM % 22000))
+    in_use "$port" || [[ " ${ports[*]} " == *" $port "* ]] || ports+=("$port")
   done
+  echo "${ports[@]}"
 }
 
 # dev-idp's seed with the gateway client's callback and logout URLs on the given gateway ports

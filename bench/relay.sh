@@ -91,10 +91,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-IDP=$(free_port); PS=$(free_port); GW_MEM=$(free_port); GW_REDIS=$(free_port); GW_CMP=$(free_port)
-NG=$(free_port); REDIS=$(free_port)
-IDP_MGMT=$(free_port); PS_MGMT=$(free_port); GW_MEM_MGMT=$(free_port); GW_REDIS_MGMT=$(free_port)
-GW_CMP_MGMT=$(free_port)
+read -r IDP PS GW_MEM GW_REDIS GW_CMP NG REDIS IDP_MGMT PS_MGMT GW_MEM_MGMT GW_REDIS_MGMT GW_CMP_MGMT <<<"$(free_ports 12)"
 ISSUER="http://localhost:$IDP/"
 write_seed "$WORK/seed.json" "$GW_MEM" "$GW_REDIS" "$GW_CMP"
 
