@@ -205,7 +205,7 @@ summary() { # name-prefix -> "mean-rps median-p50 median-p99" over the measured 
   echo "$(awk '{ s += $1 } END { printf "%.0f", s / NR }' <<<"$rows")" \
     "$(cut -d' ' -f2 <<<"$rows" | median)" "$(cut -d' ' -f3 <<<"$rows" | median)"
 }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0) ? 100 * a / b : 0 }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
 us_per_request() { awk -v t="$1" -v r="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (r > 0) ? 1e6 * t / hz / r : 0 }'; }
@@ -356,7 +356,10 @@ measure_mode() {
     cpu_x=$(awk -v a="$cpu_gw" -v b="$cpu_ng" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')
     base=BASELINE_CPU_X_NGINX_$(tr a-z A-Z <<<"$MODE")
     echo "CPU per relayed request: gw-mem $cpu_gw µs, nginx $cpu_ng µs (${cpu_x}x nginx's)${!base:+; before issue 14 ${!base}x: target <= $(awk -v b="${!base}" 'BEGIN { printf "%.1f", b / 2 }')x: $(verdict "$cpu_x" "<=" "$(awk -v b="${!base}" 'BEGIN { print b / 2 }')")}"
-    [ -z "$COMPARE_JAR" ] || echo "gw-cmp / gw-mem throughput: $(pct "${rps[gw-cmp]}" "${rps[gw-mem]}") %, CPU per request $(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}") µs vs $cpu_gw µs ($COMPARE_JAR ${COMPARE_JAVA_OPTS})"
+    if [ -n "$COMPARE_JAR" ]; then
+      ratio=$(pct "$cpu_gw" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
+      echo "gw-mem / gw-cmp ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
+    fi
     echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
     echo "warm-up: $warmed; peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per target; half load: wrk -c$PACED_CONNECTIONS, random 0-$((2 * delay)) ms delay per request per connection"
     for round in $(seq 1 "$ROUNDS"); do
