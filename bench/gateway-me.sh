@@ -30,7 +30,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-VERSION=0.1.0-SNAPSHOT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
 WARMUP_ROUNDS=${WARMUP_ROUNDS:-12}
@@ -40,27 +41,11 @@ THREADS=${THREADS:-2}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-32}
 MVN_FLAGS=${MVN_FLAGS:-}
 
-for tool in wrk curl jq java; do
-  command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
-done
-for m in dev-idp profile-service gateway; do
-  if [ ! -f "$m/target/$m-$VERSION.jar" ]; then
-    ./mvnw -B -q $MVN_FLAGS -DskipTests package -pl dev-idp,profile-service,gateway
-    break
-  fi
-done
+need_tools wrk curl jq java
+build_jars_if_missing
 
-in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    in_use "$port" || { echo "$port"; return; }
-  done
-}
-IDP=$(free_port); PS=$(free_port); GW=$(free_port)
 # each service's actuator on a port of its own, so a running ./run.sh (9001, 9081, 9080) is no obstacle
-IDP_MGMT=$(free_port); PS_MGMT=$(free_port); GW_MGMT=$(free_port)
+read -r IDP PS GW IDP_MGMT PS_MGMT GW_MGMT <<<"$(free_ports 6)"
 ISSUER="http://localhost:$IDP/"
 
 WORK=$(mktemp -d)
@@ -74,19 +59,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# dev-idp's seed with the gateway client's callback and logout URLs on this run's gateway port
-jq --arg o "http://localhost:$GW" '(.clients[] | select(.client_id == "porter-gateway")) |=
-  (.callbacks = [$o + "/login/oauth2/code/auth0"] | .allowed_logout_urls = [$o + "/"]
-   | .backchannel_logout_urls = [$o + "/bff/backchannel-logout"])' dev-idp/src/main/resources/seed.json >"$WORK/seed.json"
+write_seed "$WORK/seed.json" "$GW"
 
 start() { # name, then VAR=value pairs
   local name=$1; shift
   local opts_var pin_var
   opts_var="JAVA_OPTS_$(tr 'a-z-' 'A-Z_' <<<"$name")"; pin_var="CPUS_$(tr 'a-z-' 'A-Z_' <<<"$name")"
-  # shellcheck disable=SC2086
-  env "$@" ${!pin_var:+taskset -c ${!pin_var}} java -Xmx512m ${!opts_var:-} -jar "$name/target/$name-$VERSION.jar" \
-    >"$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
+  start_jar "$name" "$(jar_of "$name")" "${!pin_var:-}" "${!opts_var:-}" "$@"
 }
 start dev-idp PORT="$IDP" MANAGEMENT_PORT="$IDP_MGMT" DEV_IDP_ISSUER="$ISSUER" DEV_IDP_SEED="file:$WORK/seed.json"
 start profile-service PORT="$PS" MANAGEMENT_PORT="$PS_MGMT" OIDC_ISSUER_URI="$ISSUER" AUTH0_MANAGEMENT_CLIENT_ID=porter-profile \
@@ -95,34 +74,11 @@ start gateway PORT="$GW" MANAGEMENT_PORT="$GW_MGMT" OIDC_ISSUER_URI="$ISSUER" OI
   OIDC_CLIENT_SECRET=porter-gateway-dev-secret PROFILE_SERVICE_URI="http://localhost:$PS" \
   PUBLIC_BASE_URL="http://localhost:$GW" RATE_LIMIT=1000000000
 
-wait_ready() { # name port
-  local deadline=$((SECONDS + 180))
-  until curl -fs "http://localhost:$2/readyz" >/dev/null 2>&1; do
-    for pid in "${PIDS[@]}"; do
-      kill -0 "$pid" 2>/dev/null || { echo "a service exited; $1's log:" >&2; tail -50 "$WORK/$1.log" >&2; exit 1; }
-    done
-    [ $SECONDS -lt $deadline ] || { echo "$1 not ready on :$2" >&2; tail -50 "$WORK/$1.log" >&2; exit 1; }
-    sleep 0.5
-  done
-}
 wait_ready dev-idp "$IDP"; wait_ready profile-service "$PS"; wait_ready gateway "$GW"
 
-# Sign in through the gateway as a browser would (curl sends Secure cookies to localhost over http).
-JAR="$WORK/cookies"
-curl -fsS -L -c "$JAR" -b "$JAR" -o "$WORK/login.html" "http://localhost:$GW/bff/login?returnTo=/"
-CSRF=$(sed -n 's/.*type="hidden" name="\([^"]*\)" value="\([^"]*\)".*/\1=\2/p' "$WORK/login.html" | head -1)
-[ -n "$CSRF" ] || { echo "no login form from dev-idp" >&2; exit 1; }
-curl -sS -L -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode username=alice --data-urlencode password=alice \
-  --data-urlencode "${CSRF%%=*}=${CSRF#*=}" "http://localhost:$IDP/login"
-SESSION=$(awk '$6 == "__Host-porter-session" { print $7 }' "$JAR" | tail -1)
-[ -n "$SESSION" ] || { echo "login through the gateway gave no session cookie" >&2; exit 1; }
-TOKEN=$(curl -fsS "http://localhost:$IDP/dev/issued-tokens?client_id=porter-gateway" | jq -r 'last.access_token')
-# A browser also holds the XSRF-TOKEN cookie after its first page; without it every request would mint a new one.
-curl -fsS -c "$JAR" -b "$JAR" -o /dev/null -H 'Accept: application/json' "http://localhost:$GW/bff/session"
-XSRF=$(awk '$6 == "XSRF-TOKEN" { print $7 }' "$JAR" | tail -1)
-COOKIE="Cookie: __Host-porter-session=$SESSION${XSRF:+; XSRF-TOKEN=$XSRF}"
+COOKIE=$(sign_in "$GW" "$IDP" "$WORK/cookies")
+TOKEN=$(last_access_token "$IDP")
 
-fetch() { curl -s -o "$1" -w '%{http_code}' -H 'Accept: application/json' "${@:2}"; } # file, curl args -> status
 [ "$(fetch "$WORK/gateway.json" -H "$COOKIE" "http://localhost:$GW/me")" = 200 ] ||
   { echo "GET /me through the gateway failed" >&2; exit 1; }
 [ "$(fetch "$WORK/direct.json" -H "Authorization: Bearer $TOKEN" "http://localhost:$PS/me")" = 200 ] ||
@@ -146,18 +102,6 @@ run() { # out-name endpoint duration connections [lua]
     >"$WORK/$1.txt"
 }
 
-# wrk prints latency as 812.00us / 1.20ms / 1.02s; report milliseconds
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
-report() { # out-name -> "rps p50 p99"
-  local rps p50 p99 errors
-  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/$1.txt")
-  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$WORK/$1.txt")")
-  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/$1.txt")")
-  errors=$(awk '/Non-2xx|Socket errors/ { print }' "$WORK/$1.txt")
-  [ -z "$errors" ] || echo "$1: $errors" >&2
-  echo "$rps $p50 $p99"
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 summary() { # endpoint -> "mean-rps median-p50 median-p99"
   local rows
   rows=$(for round in $(seq 1 "$ROUNDS"); do report "$1-$round"; done)
@@ -168,7 +112,6 @@ summary() { # endpoint -> "mean-rps median-p50 median-p99"
 # The JIT takes minutes under load to settle here (the gateway path went from ~160 to ~780 req/s over eight rounds
 # of 20 s); measuring earlier compares interpreters. Warm both endpoints, alternately, until each round is within
 # 10 % of the one before on both (at least 6 rounds: the gateway still climbed after round 5; at most WARMUP_ROUNDS).
-settled() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; }
 prev_d=0; prev_g=0
 for round in $(seq 1 "$WARMUP_ROUNDS"); do
   run warm-direct direct "$WARMUP" "$CONNECTIONS"
@@ -189,16 +132,7 @@ RATIO=$(awk -v a="$G_RPS" -v b="$D_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')
 
 # Half of the gateway's peak, paced: each of PACED_CONNECTIONS waits DELAY ms on average between requests.
 HALF=$((G_RPS / 2))
-DELAY=$(awk -v c="$PACED_CONNECTIONS" -v r="$HALF" 'BEGIN { d = int(1000 * c / r); if (d < 1) d = 1; print d }')
-# A fixed delay keeps the connections in step: they fire together, and each burst of PACED_CONNECTIONS requests queues
-# behind itself (p99 became the time to drain a burst). A delay drawn uniformly from [0, 2 x DELAY] keeps the mean
-# rate and spreads the arrivals, as independent browsers would.
-cat >"$WORK/pace.lua" <<LUA
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("id", threads) end
-function init(args) math.randomseed(os.time() * 1000 + id) end
-function delay() return math.random(0, 2 * $DELAY) end
-LUA
+DELAY=$(write_pace_lua "$WORK/pace.lua" "$PACED_CONNECTIONS" "$HALF")
 for round in $(seq 1 "$ROUNDS"); do
   run "half-direct-$round" direct "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
   run "half-gateway-$round" gateway "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"

@@ -8,6 +8,8 @@ import dev.porter.gateway.problem.Problems;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -15,27 +17,63 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
- * The gateway's single security chain. Only the relayed API and the user's session list
- * need a login; everything else (the SPA, the {@code /bff/*} endpoints, health) is open
- * and decides for itself. Login, logout and CSRF are configured by their feature
- * packages.
+ * The gateway's security chains: one for the relayed API, which needs a login, and one
+ * for everything else (the SPA, the {@code /bff/*} endpoints, health), which is open and
+ * decides for itself — except the user's session list, which needs a login too. Login,
+ * logout and CSRF are configured by their feature packages.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
+	/** What the gateway relays to profile-service: the one route's paths. */
+	private static final String[] RELAYED = { "/me", "/me/**" };
+
+	/**
+	 * The relayed API's own chain, consulted first. A relayed request needs the login
+	 * from the session, CSRF on unsafe methods, and the same headers and error answers as
+	 * anywhere else; it does not need the login, callback and logout filters of the main
+	 * chain, which only ever act on their own paths but cost every relayed request a
+	 * matcher and a few reactive operators each (bench/relay.sh, docs/benchmarks.md).
+	 */
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	SecurityWebFilterChain relayWebFilterChain(ServerHttpSecurity http, LoginSecurity login, CsrfSecurity csrf,
+			OidcProperties oidc, ProblemWriter problems) {
+		http.securityMatcher(ServerWebExchangeMatchers.pathMatchers(RELAYED))
+			.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
+			.logout(ServerHttpSecurity.LogoutSpec::disable);
+		common(http, oidc, problems);
+		csrf.customize(http);
+		login.customizeRelay(http);
+		return http.build();
+	}
+
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, LoginSecurity login, LogoutSecurity logout,
 			CsrfSecurity csrf, OidcProperties oidc, ProblemWriter problems) {
-		http.authorizeExchange(
-				(exchanges) -> exchanges.pathMatchers("/me", "/me/**", "/bff/sessions", "/bff/sessions/**")
-					.authenticated()
-					.anyExchange()
-					.permitAll())
-			.exceptionHandling((exceptions) -> exceptions
-				.accessDeniedHandler((exchange, denied) -> problems.write(exchange, Problems.accessDenied())))
+		// The relayed paths are the relay chain's; named here too so that they stay
+		// protected should the chains' order ever change.
+		http.authorizeExchange((exchanges) -> exchanges.pathMatchers(RELAYED)
+			.authenticated()
+			.pathMatchers("/bff/sessions", "/bff/sessions/**")
+			.authenticated()
+			.anyExchange()
+			.permitAll());
+		common(http, oidc, problems);
+		csrf.customize(http);
+		login.customize(http);
+		logout.customize(http);
+		return http.build();
+	}
+
+	/** What both chains answer alike. */
+	private static void common(ServerHttpSecurity http, OidcProperties oidc, ProblemWriter problems) {
+		http.exceptionHandling((exceptions) -> exceptions
+			.accessDeniedHandler((exchange, denied) -> problems.write(exchange, Problems.accessDenied())))
 			// The SPA keeps its own place: never replay a saved request after login.
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -43,10 +81,6 @@ class SecurityConfiguration {
 			.headers((headers) -> headers.frameOptions((frames) -> frames.mode(Mode.DENY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
 				.contentSecurityPolicy((csp) -> csp.policyDirectives(contentSecurityPolicy(oidc))));
-		csrf.customize(http);
-		login.customize(http);
-		logout.customize(http);
-		return http.build();
 	}
 
 	/**

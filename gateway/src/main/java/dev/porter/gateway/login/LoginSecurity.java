@@ -86,6 +86,17 @@ public class LoginSecurity {
 			.addFilterBefore(this.guards.capacity(), SecurityWebFiltersOrder.AUTHENTICATION);
 	}
 
+	/**
+	 * The relayed API's chain has no login endpoints of its own; a request there without
+	 * a login gets the same 401 problem as anywhere. It reads the login from the session
+	 * the same way as the main chain.
+	 */
+	public void customizeRelay(ServerHttpSecurity http) {
+		http.securityContextRepository(this.securityContexts)
+			.exceptionHandling((exceptions) -> exceptions
+				.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)));
+	}
+
 	private DefaultServerOAuth2AuthorizationRequestResolver authorizationRequestResolver() {
 		DefaultServerOAuth2AuthorizationRequestResolver resolver = new DefaultServerOAuth2AuthorizationRequestResolver(
 				this.registrations, loginMatcher());

@@ -10,6 +10,7 @@ import reactor.test.StepVerifier;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +18,17 @@ class SecurityHeadersTests extends GatewayTestSupport {
 
 	@Test
 	void responseWhenAnyPageThenSecurityHeadersAndSelfOnlyCsp() {
-		this.client.get()
-			.uri("/bff/session")
-			.exchange()
-			.expectHeader()
+		assertSecurityHeaders(this.client.get().uri("/bff/session").exchange());
+	}
+
+	/** The relayed paths have a security chain of their own (SecurityConfiguration). */
+	@Test
+	void responseWhenRelayedPathThenSameSecurityHeaders() {
+		assertSecurityHeaders(this.client.get().uri("/me").exchange().expectStatus().isUnauthorized());
+	}
+
+	private static void assertSecurityHeaders(WebTestClient.ResponseSpec response) {
+		response.expectHeader()
 			.valueEquals("X-Content-Type-Options", "nosniff")
 			.expectHeader()
 			.valueEquals("X-Frame-Options", "DENY")

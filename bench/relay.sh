@@ -1,0 +1,392 @@
+#!/usr/bin/env bash
+# Benchmark (issue 14): the gateway's relay against nginx doing the same relay with a fixed bearer header, in one
+# run, on the same machine: GET /me (profile-service cache hits) four ways, in alternating rounds after warm-up:
+#   direct     wrk -> profile-service, with alice's access token
+#   nginx      wrk -> nginx (proxy_pass, proxy_set_header Authorization "Bearer <token>", keep-alive upstream)
+#   gw-mem     wrk -> gateway with the in-memory session store (session cookie -> token -> relay)
+#   gw-redis   wrk -> gateway with REDIS_URL (a local redis-server on a free port)
+# in two modes, each with its own freshly started proxies and profile-service:
+#   pinned     wrk and the proxy (nginx or gateway, and redis-server) on core 0, profile-service on core 1
+#   unpinned   everything shares every core
+#
+#   bench/relay.sh                                    # defaults: about 10-12 minutes for both modes
+#   MODES=pinned ROUNDS=3 DURATION=15s bench/relay.sh
+#   COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # also gw-cmp: another gateway jar (memory mode), same rounds
+#   COMPARE_JAVA_OPTS=-XX:TieredStopAtLevel=1 bench/relay.sh   # gw-cmp: this jar with other JVM options
+#
+# Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
+# WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
+# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), READY_TIMEOUT (seconds a service may take to start, 300), JAVA_OPTS_GATEWAY (both gateways), RESULTS_DIR (keeps wrk's
+# output and the logs), MVN_FLAGS (-o: build offline when a jar is missing).
+#
+# What it measures, per mode:
+#   1. peak: closed-loop wrk -c$CONNECTIONS on each target, rounds alternating between the targets (the order reversed
+#      every other round), after a warm-up that lasts until both gateways' throughput stops climbing;
+#   2. CPU per request of each proxy over the peak rounds: utime + stime from /proc/<pid>/stat (all of nginx's
+#      processes; the gateway's JVM with its JIT and GC threads; redis-server's apart) divided by the requests wrk
+#      completed in those rounds ("proxy µs"); for a gateway also its event-loop threads' alone ("loops µs": the
+#      request path without JIT compilation and GC, steadier on a busy machine); profile-service's ("svc µs");
+#   3. latency at half of gw-mem's peak, paced: wrk 4 has no fixed-rate mode and wrk2 (-R) is not packaged here, so
+#      a Lua delay() per connection (random 0..2x the mean) paces all targets at that same rate;
+#   4. time to steady throughput of gw-mem after its start: from launching the JVM to the end of the first warm-up
+#      round within 10 % of its measured peak (the warm-up alternates gateways, so the wall time includes the other
+#      gateway's rounds; the seconds under load are given too).
+# It prints each ratio against its target (issue 14). A 2-core machine is assumed for the pinned mode (cores 0
+# and 1). Nothing here prints a token or a cookie. Needs: a JDK, wrk, curl, jq, redis-server, openssl, taskset,
+# nginx (installed from the OS package when missing and run as root). Not part of ./mvnw verify.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-2}
+WARMUP=${WARMUP:-10s}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-8}
+MIN_WARMUP_ROUNDS=${MIN_WARMUP_ROUNDS:-4}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PACED_CONNECTIONS=${PACED_CONNECTIONS:-32}
+MODES=${MODES:-pinned unpinned}
+JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:-}
+COMPARE_JAR=${COMPARE_JAR:-}
+COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
+# Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target
+# is half of it.
+BASELINE_CPU_X_NGINX_PINNED=${BASELINE_CPU_X_NGINX_PINNED:-}
+BASELINE_CPU_X_NGINX_UNPINNED=${BASELINE_CPU_X_NGINX_UNPINNED:-}
+
+need_tools wrk curl jq java redis-server openssl taskset pgrep
+NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
+if [ -z "$NGINX" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "nginx not found: installing the OS package" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null ||
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  else
+    echo "nginx not found: install it (Debian/Ubuntu: sudo apt-get install nginx-light), or run this as root" >&2
+    exit 1
+  fi
+fi
+build_jars_if_missing
+GATEWAY_JAR=$(jar_of gateway)
+[ -z "$COMPARE_JAR$COMPARE_JAVA_OPTS" ] || COMPARE_JAR=${COMPARE_JAR:-$GATEWAY_JAR}
+CLK_TCK=$(getconf CLK_TCK)
+ALL_CPUS="0-$(($(nproc) - 1))"
+
+WORK=$(mktemp -d)
+NGINX_DIR=$(mktemp -d) # apart from WORK (cookies): nginx's workers run as nobody when it is started as root
+chmod 755 "$NGINX_DIR"
+PIDS=()
+cleanup() {
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+  if [ -n "${RESULTS_DIR:-}" ]; then
+    mkdir -p "$RESULTS_DIR" && cp -r "$WORK"/*.txt "$WORK"/*.log "$RESULTS_DIR"/ 2>/dev/null || true
+  fi
+  rm -rf "$WORK" "$NGINX_DIR"
+}
+trap cleanup EXIT
+
+read -r IDP PS GW_MEM GW_REDIS GW_CMP NG REDIS IDP_MGMT PS_MGMT GW_MEM_MGMT GW_REDIS_MGMT GW_CMP_MGMT <<<"$(free_ports 12)"
+ISSUER="http://localhost:$IDP/"
+write_seed "$WORK/seed.json" "$GW_MEM" "$GW_REDIS" "$GW_CMP"
+
+# dev-idp and redis-server live for the whole run (re-pinned per mode); the rest is started anew per mode.
+start_jar dev-idp "$(jar_of dev-idp)" "" "" PORT="$IDP" MANAGEMENT_PORT="$IDP_MGMT" DEV_IDP_ISSUER="$ISSUER" \
+  DEV_IDP_SEED="file:$WORK/seed.json"
+IDP_PID=${PIDS[-1]}
+redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!); REDIS_PID=$!
+LONG_LIVED=("${PIDS[@]}")
+wait_ready dev-idp "$IDP"
+SESSION_KEYS=$(openssl rand -base64 32)
+
+TARGETS=(direct nginx gw-mem gw-redis)
+[ -z "$COMPARE_JAR" ] || TARGETS+=(gw-cmp)
+
+ticks() { # pid... -> utime + stime of those processes, in clock ticks (fields 14 and 15; the name may hold spaces)
+  local pid total=0
+  for pid in "$@"; do
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+loop_ticks() { # pid -> utime + stime of its Netty event-loop threads (Reactor Netty names them reactor-http-*)
+  local task total=0
+  for task in /proc/"$1"/task/*; do
+    case $(cat "$task/comm" 2>/dev/null) in
+      reactor-http*) total=$((total + $(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }'))) ;;
+    esac
+  done
+  echo "$total"
+}
+proxy_pids() { # target -> the processes whose CPU is the proxy's
+  case $1 in
+    direct) echo "$PS_PID" ;;
+    nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    gw-mem) echo "$GW_MEM_PID" ;;
+    gw-redis) echo "$GW_REDIS_PID" ;;
+    gw-cmp) echo "$GW_CMP_PID" ;;
+  esac
+}
+
+run() { # out-name target duration connections [lua]
+  local url header=()
+  case $2 in
+    direct) url="http://127.0.0.1:$PS/me"; header=(-H "Authorization: Bearer $TOKEN") ;;
+    nginx) url="http://127.0.0.1:$NG/me" ;;
+    gw-mem) url="http://127.0.0.1:$GW_MEM/me"; header=(-H "$COOKIE_MEM") ;;
+    gw-redis) url="http://127.0.0.1:$GW_REDIS/me"; header=(-H "$COOKIE_REDIS") ;;
+    gw-cmp) url="http://127.0.0.1:$GW_CMP/me"; header=(-H "$COOKIE_CMP") ;;
+  esac
+  local threads=$THREADS; [ "$4" -lt "$threads" ] && threads=$4
+  # shellcheck disable=SC2086
+  ${WRK_CPUS:+taskset -c $WRK_CPUS} wrk -t"$threads" -c"$4" -d"$3" --latency "${header[@]}" \
+    -H 'Accept: application/json' ${5:+-s "$5"} "$url" >"$WORK/$1.txt"
+}
+
+start_nginx() { # cpus workers
+  local dir="$NGINX_DIR/$MODE"
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes $2;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  upstream profile_service {
+    server 127.0.0.1:$PS;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$NG;
+    location / {
+      proxy_pass http://profile_service;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer $TOKEN";
+    }
+  }
+}
+CONF
+  chmod 600 "$dir/nginx.conf" # it holds the access token; only the master reads it
+  # shellcheck disable=SC2086
+  ${1:+taskset -c $1} "$NGINX" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$WORK/nginx-$MODE.log" 2>&1 &
+  PIDS+=($!); NGINX_PID=$!
+  local deadline=$((SECONDS + 30))
+  until in_use "$NG"; do
+    kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx exited:" >&2; cat "$dir/error.log" >&2; exit 1; }
+    [ $SECONDS -lt $deadline ] || { echo "nginx not listening on :$NG" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+
+gateway_env() { # port management-port -> the gateway's environment for this run
+  echo PORT="$1" MANAGEMENT_PORT="$2" OIDC_ISSUER_URI="$ISSUER" OIDC_CLIENT_ID=porter-gateway \
+    OIDC_CLIENT_SECRET=porter-gateway-dev-secret PROFILE_SERVICE_URI="http://localhost:$PS" \
+    PUBLIC_BASE_URL="http://localhost:$1" RATE_LIMIT=1000000000
+}
+
+summary() { # name-prefix -> "mean-rps median-p50 median-p99" over the measured rounds
+  local rows
+  rows=$(for round in $(seq 1 "$ROUNDS"); do report "$1-$round"; done)
+  echo "$(awk '{ s += $1 } END { printf "%.0f", s / NR }' <<<"$rows")" \
+    "$(cut -d' ' -f2 <<<"$rows" | median)" "$(cut -d' ' -f3 <<<"$rows" | median)"
+}
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0) ? 100 * a / b : 0 }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
+us_per_request() { awk -v t="$1" -v r="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (r > 0) ? 1e6 * t / hz / r : 0 }'; }
+
+measure_mode() {
+  local proxy_cpus="" service_cpus=""
+  WRK_CPUS=""
+  if [ "$MODE" = pinned ]; then proxy_cpus=0; service_cpus=1; WRK_CPUS=0; fi
+  taskset -a -p -c "${proxy_cpus:-$ALL_CPUS}" "$IDP_PID" >/dev/null
+  taskset -a -p -c "${proxy_cpus:-$ALL_CPUS}" "$REDIS_PID" >/dev/null
+  redis-cli -p "$REDIS" flushall >/dev/null 2>&1 || true
+
+  start_jar "profile-service-$MODE" "$(jar_of profile-service)" "$service_cpus" "" PORT="$PS" \
+    MANAGEMENT_PORT="$PS_MGMT" OIDC_ISSUER_URI="$ISSUER" AUTH0_MANAGEMENT_CLIENT_ID=porter-profile \
+    AUTH0_MANAGEMENT_CLIENT_SECRET=porter-profile-dev-secret PROFILE_CALLER_RATE_LIMIT=1000000
+  PS_PID=${PIDS[-1]}
+  local started_mem started_redis ready_mem
+  started_mem=$(date +%s.%N)
+  # shellcheck disable=SC2046
+  start_jar "gw-mem-$MODE" "$GATEWAY_JAR" "$proxy_cpus" "$JAVA_OPTS_GATEWAY" $(gateway_env "$GW_MEM" "$GW_MEM_MGMT")
+  GW_MEM_PID=${PIDS[-1]}
+  started_redis=$(date +%s.%N)
+  # shellcheck disable=SC2046
+  start_jar "gw-redis-$MODE" "$GATEWAY_JAR" "$proxy_cpus" "$JAVA_OPTS_GATEWAY" $(gateway_env "$GW_REDIS" "$GW_REDIS_MGMT") \
+    REDIS_URL="redis://127.0.0.1:$REDIS" SESSION_ENCRYPTION_KEYS="$SESSION_KEYS"
+  GW_REDIS_PID=${PIDS[-1]}
+  if [ -n "$COMPARE_JAR" ]; then
+    # shellcheck disable=SC2046
+    start_jar "gw-cmp-$MODE" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" $(gateway_env "$GW_CMP" "$GW_CMP_MGMT")
+    GW_CMP_PID=${PIDS[-1]}
+  fi
+  wait_ready "profile-service-$MODE" "$PS"
+  wait_ready "gw-mem-$MODE" "$GW_MEM"
+  ready_mem=$(date +%s.%N)
+  wait_ready "gw-redis-$MODE" "$GW_REDIS"
+  [ -z "$COMPARE_JAR" ] || wait_ready "gw-cmp-$MODE" "$GW_CMP"
+  COOKIE_MEM=$(sign_in "$GW_MEM" "$IDP" "$WORK/cookies-mem")
+  COOKIE_REDIS=$(sign_in "$GW_REDIS" "$IDP" "$WORK/cookies-redis")
+  [ -z "$COMPARE_JAR" ] || COOKIE_CMP=$(sign_in "$GW_CMP" "$IDP" "$WORK/cookies-cmp")
+  TOKEN=$(last_access_token "$IDP")
+  start_nginx "$proxy_cpus" "$([ "$MODE" = pinned ] && echo 1 || echo auto)"
+
+  # Every target must answer the same body: a relay that cut or dropped it would be cheaper and flatter its figures.
+  local target
+  for target in "${TARGETS[@]}"; do
+    local status
+    case $target in
+      direct) status=$(fetch "$WORK/$target.json" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PS/me") ;;
+      nginx) status=$(fetch "$WORK/$target.json" "http://127.0.0.1:$NG/me") ;;
+      gw-mem) status=$(fetch "$WORK/$target.json" -H "$COOKIE_MEM" "http://127.0.0.1:$GW_MEM/me") ;;
+      gw-redis) status=$(fetch "$WORK/$target.json" -H "$COOKIE_REDIS" "http://127.0.0.1:$GW_REDIS/me") ;;
+      gw-cmp) status=$(fetch "$WORK/$target.json" -H "$COOKIE_CMP" "http://127.0.0.1:$GW_CMP/me") ;;
+    esac
+    [ "$status" = 200 ] || { echo "$MODE: GET /me via $target answered $status" >&2; exit 1; }
+    cmp -s "$WORK/$target.json" "$WORK/direct.json" ||
+      { echo "$MODE: GET /me via $target answered another body than direct" >&2; exit 1; }
+  done
+
+  # Warm-up: direct and nginx once (profile-service warms under the gateways' rounds too), then the gateways in
+  # alternating rounds until each round is within 10 % of the one before on every gateway.
+  run "$MODE-warm-direct" direct "$WARMUP" "$CONNECTIONS"
+  run "$MODE-warm-nginx" nginx "$WARMUP" "$CONNECTIONS"
+  local round prev=() now=() settled_all i gws=(gw-mem gw-redis)
+  [ -z "$COMPARE_JAR" ] || gws+=(gw-cmp)
+  : >"$WORK/$MODE-warmup.tsv"
+  for round in $(seq 1 "$WARMUP_ROUNDS"); do
+    now=()
+    for target in "${gws[@]}"; do
+      run "$MODE-warm-$target" "$target" "$WARMUP" "$CONNECTIONS"
+      now+=("$(report "$MODE-warm-$target" 2>/dev/null | cut -d' ' -f1)")
+      printf '%s\t%s\t%s\t%s\n' "$target" "$round" "$(date +%s.%N)" "${now[-1]}" >>"$WORK/$MODE-warmup.tsv"
+    done
+    echo "$MODE warm-up round $round ($WARMUP each): $(for i in "${!gws[@]}"; do printf '%s %s req/s  ' "${gws[$i]}" "${now[$i]}"; done)" >&2
+    settled_all=yes
+    for i in "${!gws[@]}"; do settled "${now[$i]}" "${prev[$i]:-0}" || settled_all=no; done
+    if [ "$round" -ge "$MIN_WARMUP_ROUNDS" ] && [ $settled_all = yes ]; then break; fi
+    prev=("${now[@]}")
+  done
+  local warmed="$round rounds of $WARMUP per gateway"
+
+  # Peak, alternating, with CPU per target over its rounds.
+  declare -A cpu=() loop_cpu=() req=() ps_cpu=() redis_cpu=()
+  local order=("${TARGETS[@]}") before loop_before ps_before redis_before
+  for round in $(seq 1 "$ROUNDS"); do
+    for target in "${order[@]}"; do
+      before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
+      [[ $target != gw-* ]] || loop_before=$(loop_ticks "$(proxy_pids "$target")")
+      run "$MODE-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
+      cpu[$target]=$((${cpu[$target]:-0} + $(ticks $(proxy_pids "$target")) - before))
+      ps_cpu[$target]=$((${ps_cpu[$target]:-0} + $(ticks "$PS_PID") - ps_before))
+      redis_cpu[$target]=$((${redis_cpu[$target]:-0} + $(ticks "$REDIS_PID") - redis_before))
+      [[ $target != gw-* ]] ||
+        loop_cpu[$target]=$((${loop_cpu[$target]:-0} + $(loop_ticks "$(proxy_pids "$target")") - loop_before))
+      req[$target]=$((${req[$target]:-0} + $(requests "$MODE-peak-$target-$round")))
+    done
+    order=($(printf '%s\n' "${order[@]}" | tac))
+  done
+  declare -A rps=() p50=() p99=() hp50=() hp99=() hrps=()
+  for target in "${TARGETS[@]}"; do
+    read -r "rps[$target]" "p50[$target]" "p99[$target]" <<<"$(summary "$MODE-peak-$target")"
+  done
+
+  # Latency at half of gw-mem's peak, paced, alternating.
+  local half delay
+  half=$((${rps[gw-mem]} / 2))
+  delay=$(write_pace_lua "$WORK/pace.lua" "$PACED_CONNECTIONS" "$half")
+  order=("${TARGETS[@]}")
+  for round in $(seq 1 "$ROUNDS"); do
+    for target in "${order[@]}"; do
+      run "$MODE-half-$target-$round" "$target" "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
+    done
+    order=($(printf '%s\n' "${order[@]}" | tac))
+  done
+  for target in "${TARGETS[@]}"; do
+    read -r "hrps[$target]" "hp50[$target]" "hp99[$target]" <<<"$(summary "$MODE-half-$target")"
+  done
+
+  # Time to steady throughput: the first warm-up round of gw-mem within 10 % of its measured peak.
+  local steady
+  steady=$(awk -F'\t' -v peak="${rps[gw-mem]}" -v t0="$started_mem" -v w="${WARMUP%s}" '
+    $1 == "gw-mem" && $4 >= 0.9 * peak { printf "%.0f s after start (%d s under load)", $3 - t0, $2 * w; found = 1; exit }
+    $1 == "gw-mem" { rounds = $2 }
+    END { if (!found) printf "not within the warm-up (%d rounds)", rounds }' "$WORK/$MODE-warmup.tsv")
+
+  {
+    if [ "$MODE" = pinned ]; then echo "== pinned: wrk and the proxies on core $proxy_cpus, profile-service on core $service_cpus"
+    else echo "== unpinned: wrk, the proxies and profile-service on any core"; fi
+    printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "" "peak req/s" "p50 ms" "p99 ms" "half req/s" \
+      "p50 ms" "p99 ms" "proxy µs" "loops µs" "svc µs" "redis µs"
+    for target in "${TARGETS[@]}"; do
+      printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "$target" "${rps[$target]}" "${p50[$target]}" \
+        "${p99[$target]}" "${hrps[$target]}" "${hp50[$target]}" "${hp99[$target]}" \
+        "$([ "$target" = direct ] && echo - || us_per_request "${cpu[$target]}" "${req[$target]}")" \
+        "$([[ $target = gw-* ]] && us_per_request "${loop_cpu[$target]}" "${req[$target]}" || echo -)" \
+        "$(us_per_request "${ps_cpu[$target]}" "${req[$target]}")" \
+        "$([ "$target" = gw-redis ] && us_per_request "${redis_cpu[$target]}" "${req[$target]}" || echo -)"
+    done
+    local tp_target=95 ratio added50 added99 cpu_gw cpu_ng cpu_x base
+    [ "$MODE" = pinned ] || tp_target=75
+    ratio=$(pct "${rps[gw-mem]}" "${rps[nginx]}")
+    echo "throughput gw-mem / nginx: $ratio % (target >= $tp_target %: $(verdict "$ratio" ">=" "$tp_target"))"
+    added99=$(minus "${hp99[gw-mem]}" "${hp99[nginx]}"); added50=$(minus "${hp50[gw-mem]}" "${hp50[nginx]}")
+    echo "at ~$half req/s paced: p99 added over nginx $added99 ms (target <= 1 ms: $(verdict "$added99" "<=" 1)), p50 added $added50 ms (target <= 0.3 ms: $(verdict "$added50" "<=" 0.3))"
+    ratio=$(pct "${rps[gw-redis]}" "${rps[gw-mem]}")
+    added99=$(minus "${hp99[gw-redis]}" "${hp99[gw-mem]}")
+    echo "Redis mode: throughput gw-redis / gw-mem $ratio % (target >= 90 %: $(verdict "$ratio" ">=" 90)), p99 added over gw-mem $added99 ms (target <= 1 ms: $(verdict "$added99" "<=" 1))"
+    cpu_gw=$(us_per_request "${cpu[gw-mem]}" "${req[gw-mem]}"); cpu_ng=$(us_per_request "${cpu[nginx]}" "${req[nginx]}")
+    cpu_x=$(awk -v a="$cpu_gw" -v b="$cpu_ng" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')
+    base=BASELINE_CPU_X_NGINX_$(tr a-z A-Z <<<"$MODE")
+    echo "CPU per relayed request: gw-mem $cpu_gw µs, nginx $cpu_ng µs (${cpu_x}x nginx's)${!base:+; before issue 14 ${!base}x: target <= $(awk -v b="${!base}" 'BEGIN { printf "%.1f", b / 2 }')x: $(verdict "$cpu_x" "<=" "$(awk -v b="${!base}" 'BEGIN { print b / 2 }')")}"
+    if [ -n "$COMPARE_JAR" ]; then
+      ratio=$(pct "$cpu_gw" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
+      echo "gw-mem / gw-cmp ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
+    fi
+    echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
+    echo "warm-up: $warmed; peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per target; half load: wrk -c$PACED_CONNECTIONS, random 0-$((2 * delay)) ms delay per request per connection"
+    for round in $(seq 1 "$ROUNDS"); do
+      echo "  round $round peak req/s: $(for t in "${TARGETS[@]}"; do printf '%s %s  ' "$t" "$(report "$MODE-peak-$t-$round" | cut -d' ' -f1)"; done)"
+    done
+    echo "load average after $MODE: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+  } | tee -a "$WORK/summary.txt"
+
+  # Stop this mode's processes: the next mode starts its own, pinned or not from the start (the gateway sizes its
+  # event loops by the processors it may use at start).
+  local keep=() pid stop=()
+  for pid in "${PIDS[@]}"; do
+    if [[ " ${LONG_LIVED[*]} " == *" $pid "* ]]; then keep+=("$pid"); else stop+=("$pid"); fi
+  done
+  kill "${stop[@]}" 2>/dev/null || true
+  wait "${stop[@]}" 2>/dev/null || true
+  PIDS=("${keep[@]}")
+  local deadline=$((SECONDS + 30))
+  while in_use "$PS" || in_use "$GW_MEM" || in_use "$NG"; do
+    [ $SECONDS -lt $deadline ] || { echo "ports still in use after $MODE" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+for MODE in $MODES; do
+  measure_mode
+done
+echo "=== summary ($(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1))"
+cat "$WORK/summary.txt"
