@@ -3,6 +3,7 @@ package dev.porter.gateway.config;
 import dev.porter.gateway.csrf.CsrfSecurity;
 import dev.porter.gateway.login.LoginSecurity;
 import dev.porter.gateway.logout.LogoutSecurity;
+import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 

@@ -1,5 +1,6 @@
 package dev.porter.gateway.config;
 
+import dev.porter.gateway.bff.BffProperties;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.annotation.Order;

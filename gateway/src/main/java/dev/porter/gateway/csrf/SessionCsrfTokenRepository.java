@@ -3,7 +3,7 @@ package dev.porter.gateway.csrf;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-import dev.porter.gateway.config.BffProperties;
+import dev.porter.gateway.bff.BffProperties;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -2,8 +2,8 @@ package dev.porter.gateway.devices;
 
 import java.util.Optional;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
-import dev.porter.gateway.logout.SessionRegistry;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.logout.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;

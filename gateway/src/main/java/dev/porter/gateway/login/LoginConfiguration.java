@@ -2,10 +2,10 @@ package dev.porter.gateway.login;
 
 import java.time.Clock;
 
-import dev.porter.gateway.config.BffProperties;
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
-import dev.porter.gateway.logout.SessionRegistry;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.routing.RateLimiters;
 import dev.porter.gateway.routing.UserRateLimiter;
@@ -35,12 +35,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 @Configuration(proxyBeanMethods = false)
 class LoginConfiguration {
-
-	@Bean
-	DiscoveredClientRegistrationRepository clientRegistrationRepository(WebClient idpWebClient, OidcProperties oidc,
-			BffProperties bff) {
-		return new DiscoveredClientRegistrationRepository(new OidcDiscovery(idpWebClient, oidc), oidc, bff);
-	}
 
 	/**
 	 * The login's code exchange uses the IdP client with bounded waits. Spring Security's

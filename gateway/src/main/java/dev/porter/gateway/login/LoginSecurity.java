@@ -2,7 +2,8 @@ package dev.porter.gateway.login;
 
 import java.util.Map;
 
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
-import dev.porter.gateway.logout.SessionRegistry;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionAttributes;
 import dev.porter.gateway.session.SessionDirectory;

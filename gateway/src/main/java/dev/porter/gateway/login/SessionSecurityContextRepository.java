@@ -1,5 +1,6 @@
 package dev.porter.gateway.login;
 
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginUser;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

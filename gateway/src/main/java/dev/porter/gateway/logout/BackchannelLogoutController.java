@@ -7,10 +7,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.porter.gateway.config.OidcProperties;
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.OidcProperties;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.SessionTerminator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package dev.porter.gateway.logout;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.SessionRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

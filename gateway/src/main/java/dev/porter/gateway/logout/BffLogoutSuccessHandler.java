@@ -4,7 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;

@@ -3,8 +3,8 @@ package dev.porter.gateway.logout;
 import java.net.URI;
 import java.util.Map;
 
-import dev.porter.gateway.config.BffProperties;
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.bff.BffProperties;
+import dev.porter.gateway.oidc.OidcProperties;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;

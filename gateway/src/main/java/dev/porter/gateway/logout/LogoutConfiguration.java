@@ -2,11 +2,11 @@ package dev.porter.gateway.logout;
 
 import java.time.Clock;
 
-import dev.porter.gateway.config.BffProperties;
-import dev.porter.gateway.config.OidcProperties;
-import dev.porter.gateway.config.RedisEnabled;
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
-import dev.porter.gateway.session.SessionProperties;
+import dev.porter.gateway.bff.BffProperties;
+import dev.porter.gateway.oidc.OidcProperties;
+import dev.porter.gateway.redis.RedisEnabled;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.SessionRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
@@ -18,22 +18,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 @Configuration(proxyBeanMethods = false)
 class LogoutConfiguration {
-
-	/**
-	 * In memory without Redis; {@code RedisConfiguration} contributes the shared one
-	 * otherwise.
-	 */
-	@Bean
-	@Conditional(RedisEnabled.Not.class)
-	SessionRegistry sessionRegistry(SessionProperties sessions) {
-		return new InMemorySessionRegistry(sessions.absoluteLifetime());
-	}
-
-	@Bean
-	@Conditional(RedisEnabled.class)
-	SessionRegistry redisSessionRegistry(ReactiveStringRedisTemplate redis, SessionProperties sessions) {
-		return new RedisSessionRegistry(redis, sessions.absoluteLifetime());
-	}
 
 	/** Logout tokens already acted on: per process without Redis. */
 	@Bean

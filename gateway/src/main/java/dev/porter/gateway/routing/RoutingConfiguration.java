@@ -2,7 +2,7 @@ package dev.porter.gateway.routing;
 
 import java.time.Clock;
 
-import dev.porter.gateway.config.RedisEnabled;
+import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.token.TokenRelayFilter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -2,7 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Clock;
 
-import dev.porter.gateway.config.RedisEnabled;
+import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.crypto.KeyRing;
 
 import org.springframework.beans.factory.ObjectProvider;

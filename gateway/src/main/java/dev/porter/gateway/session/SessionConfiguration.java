@@ -2,7 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Clock;
 
-import dev.porter.gateway.config.RedisEnabled;
+import dev.porter.gateway.redis.RedisEnabled;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +22,8 @@ import org.springframework.web.server.session.WebSessionManager;
  * {@code Path=/}. Both Boot's in-memory session manager and Spring Session's Redis one
  * pick this resolver up. Only a signed-in browser has a session: a started login lives in
  * its own cookie (login.CookieServerAuthorizationRequestRepository). Also the directory
- * of signed-in sessions by user (behind {@code GET /bff/sessions}) and the filter that
- * keeps their last use.
+ * of signed-in sessions by user (behind {@code GET /bff/sessions}), the filter that keeps
+ * their last use, and the registry logout looks sessions up in.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
@@ -84,6 +84,22 @@ class SessionConfiguration {
 	@Conditional(RedisEnabled.class)
 	SessionDirectory redisSessionDirectory(ReactiveStringRedisTemplate redis, SessionProperties properties) {
 		return new RedisSessionDirectory(redis, SessionDirectoryRetention.of(properties));
+	}
+
+	/**
+	 * Which sessions belong to an IdP session ({@code sid}) or user ({@code sub}), for
+	 * logout: in memory without Redis, shared through Redis otherwise.
+	 */
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
+	SessionRegistry sessionRegistry(SessionProperties sessions) {
+		return new InMemorySessionRegistry(sessions.absoluteLifetime());
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.class)
+	SessionRegistry redisSessionRegistry(ReactiveStringRedisTemplate redis, SessionProperties sessions) {
+		return new RedisSessionRegistry(redis, sessions.absoluteLifetime());
 	}
 
 	/** After the lifetime filter (-200): a session it just ended is not touched. */

@@ -1,6 +1,6 @@
 package dev.porter.gateway.token;
 
-import dev.porter.gateway.config.RedisEnabled;
+import dev.porter.gateway.redis.RedisEnabled;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;

@@ -1,6 +1,6 @@
 package dev.porter.gateway.token;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginTokens;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

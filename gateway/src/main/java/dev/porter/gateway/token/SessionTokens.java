@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.LoginUser;
 import org.jspecify.annotations.Nullable;

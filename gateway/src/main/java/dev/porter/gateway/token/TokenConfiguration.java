@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import reactor.netty.http.client.HttpClientRequest;
 
-import dev.porter.gateway.login.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;

@@ -2,6 +2,7 @@ package dev.porter.gateway.config;
 
 import java.net.URI;
 
+import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.porter.gateway.config;
 
+import dev.porter.gateway.oidc.OidcProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

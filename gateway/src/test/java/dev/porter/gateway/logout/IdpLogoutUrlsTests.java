@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.porter.gateway.config.BffProperties;
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.bff.BffProperties;
+import dev.porter.gateway.oidc.OidcProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;

@@ -1,4 +1,4 @@
-package dev.porter.gateway.logout;
+package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.util.HashSet;

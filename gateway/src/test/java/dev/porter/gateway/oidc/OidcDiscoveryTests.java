@@ -1,11 +1,11 @@
-package dev.porter.gateway.login;
+package dev.porter.gateway.oidc;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.oidc.OidcProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;

@@ -1,4 +1,4 @@
-package dev.porter.gateway.config;
+package dev.porter.gateway.bff;
 
 import java.net.URI;
 

@@ -1,4 +1,4 @@
-package dev.porter.gateway.login;
+package dev.porter.gateway.oidc;
 
 import java.net.URI;
 
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import org.slf4j.Logger;

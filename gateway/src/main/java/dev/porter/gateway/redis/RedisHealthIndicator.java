@@ -1,4 +1,4 @@
-package dev.porter.gateway.config;
+package dev.porter.gateway.redis;
 
 import java.time.Duration;
 

@@ -1,10 +1,10 @@
-package dev.porter.gateway.login;
+package dev.porter.gateway.oidc;
 
 import java.net.URI;
 import java.util.Map;
 
-import dev.porter.gateway.config.BffProperties;
-import dev.porter.gateway.config.OidcProperties;
+import dev.porter.gateway.bff.BffProperties;
+import dev.porter.gateway.oidc.OidcProperties;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -1,7 +1,8 @@
-package dev.porter.gateway.config;
+package dev.porter.gateway.oidc;
 
 import java.time.Duration;
 
+import dev.porter.gateway.bff.BffProperties;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
 
@@ -12,7 +13,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The client for the gateway's own calls to the IdP (discovery, JWKS, the login's code
- * exchange and userinfo, refresh, revocation), with bounded waits.
+ * exchange and userinfo, refresh, revocation), with bounded waits, and the client
+ * registration discovered through it.
  */
 @Configuration(proxyBeanMethods = false)
 class IdpClientConfiguration {
@@ -23,6 +25,13 @@ class IdpClientConfiguration {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
 			.responseTimeout(Duration.ofSeconds(5));
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+	}
+
+	/** The gateway's one client registration, from the IdP's discovery document. */
+	@Bean
+	DiscoveredClientRegistrationRepository clientRegistrationRepository(WebClient idpWebClient, OidcProperties oidc,
+			BffProperties bff) {
+		return new DiscoveredClientRegistrationRepository(new OidcDiscovery(idpWebClient, oidc), oidc, bff);
 	}
 
 }

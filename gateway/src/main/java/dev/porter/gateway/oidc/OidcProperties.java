@@ -1,4 +1,4 @@
-package dev.porter.gateway.config;
+package dev.porter.gateway.oidc;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,0 +1,9 @@
+/**
+ * The optional shared store: whether {@code REDIS_URL} is set ({@link RedisEnabled}, the
+ * condition each feature's Redis beans use), the connection with bounded waits, and the
+ * readiness check that follows it.
+ */
+@NullMarked
+package dev.porter.gateway.redis;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,62 @@
+package dev.porter.gateway;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * Packages depend one way, as {@code docs/architecture.md} draws them: no cycle, nobody
+ * but the application needs {@code config} (the security chain's assembly and the
+ * gateway-wide filters), and each feature uses only the packages below it.
+ */
+class ArchitectureTests {
+
+	private static final String ROOT = "dev.porter.gateway";
+
+	private static final JavaClasses MAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages(ROOT);
+
+	@Test
+	void packagesWhenImportedThenFreeOfCycles() {
+		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+	}
+
+	@Test
+	void configWhenImportedThenUsedOnlyByTheApplication() {
+		noClasses().that()
+			.resideOutsideOfPackages(ROOT + ".config..", ROOT)
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage(ROOT + ".config..")
+			.check(MAIN);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "problem|", "crypto|", "bff|", "redis|", "forwarded|", "oidc|bff problem",
+					"session|crypto redis problem", "csrf|bff problem", "token|oidc session redis problem",
+					"routing|token redis problem", "logout|oidc session bff redis problem",
+					"login|oidc session csrf routing bff crypto problem", "devices|logout oidc session problem" })
+	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
+		String[] allowed = ((below != null) ? pkg + " " + below : pkg).split(" ");
+		for (int i = 0; i < allowed.length; i++) {
+			allowed[i] = ROOT + "." + allowed[i] + "..";
+		}
+		classes().that()
+			.resideInAPackage(ROOT + "." + pkg + "..")
+			.should()
+			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAnyPackage(allowed)))
+			.check(MAIN);
+	}
+
+}
