@@ -1,0 +1,49 @@
+package dev.porter.devidp;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * dev-idp's packages depend one way, as {@code docs/architecture.md} lists them: no
+ * cycle, and each package uses only the packages its row names.
+ */
+class ArchitectureTests {
+
+	private static final String ROOT = "dev.porter.devidp";
+
+	private static final JavaClasses MAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages(ROOT);
+
+	@Test
+	void packagesWhenImportedThenFreeOfCycles() {
+		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "seed|", "faults|", "issued|", "users|seed", "userinfo|users", "config|seed users",
+					"login|seed users", "backchannel|config seed", "management|config users",
+					"oauth|config issued seed userinfo users" })
+	void packageWhenImportedThenDependsOnlyOnItsRow(String pkg, String allowedBelow) {
+		String[] allowed = ((allowedBelow != null) ? pkg + " " + allowedBelow : pkg).split(" ");
+		for (int i = 0; i < allowed.length; i++) {
+			allowed[i] = ROOT + "." + allowed[i] + "..";
+		}
+		classes().that()
+			.resideInAPackage(ROOT + "." + pkg + "..")
+			.should()
+			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAnyPackage(allowed)))
+			.check(MAIN);
+	}
+
+}
