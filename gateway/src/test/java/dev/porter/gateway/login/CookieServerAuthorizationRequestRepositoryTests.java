@@ -1,13 +1,12 @@
 package dev.porter.gateway.login;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +25,7 @@ class CookieServerAuthorizationRequestRepositoryTests {
 
 	private static final String COOKIE = "__Host-porter-session-login";
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
 	private final CookieServerAuthorizationRequestRepository repository = repository("client-secret");
 
@@ -199,36 +198,6 @@ class CookieServerAuthorizationRequestRepositoryTests {
 				attributes.put(LoginSessionAttributes.RETURN_TO, "/profile");
 			})
 			.build();
-	}
-
-	/** A clock the test moves forward. */
-	static final class MutableClock extends Clock {
-
-		private Instant now;
-
-		MutableClock(Instant start) {
-			this.now = start;
-		}
-
-		void advance(Duration by) {
-			this.now = this.now.plus(by);
-		}
-
-		@Override
-		public java.time.ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

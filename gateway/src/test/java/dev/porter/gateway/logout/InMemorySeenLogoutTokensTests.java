@@ -1,11 +1,9 @@
 package dev.porter.gateway.logout;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
+import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,35 +43,6 @@ class InMemorySeenLogoutTokensTests {
 		this.seen.forget("jti-1").block();
 		assertThat(this.seen.firstSighting("jti-1", forgetAt).block()).isTrue();
 		assertThat(this.seen.firstSighting("jti-1", forgetAt).block()).isFalse();
-	}
-
-	private static final class MovableClock extends Clock {
-
-		private Instant now;
-
-		MovableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

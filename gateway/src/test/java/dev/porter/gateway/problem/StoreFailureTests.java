@@ -1,12 +1,10 @@
 package dev.porter.gateway.problem;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
@@ -33,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class StoreFailureTests {
 
-	private final MutableClock clock = new MutableClock();
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final ProblemExceptionHandler handler = new ProblemExceptionHandler(
 			new ProblemWriter(JsonMapper.builder().build()), new StoreFailures(this.clock));
@@ -94,31 +92,6 @@ class StoreFailureTests {
 						new RedisSystemException("x",
 								new RedisException("Currently not connected. Commands are rejected."))))
 			.verifyComplete();
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

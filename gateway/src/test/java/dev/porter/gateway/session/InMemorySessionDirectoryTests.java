@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.porter.gateway.session;
+package dev.porter.gateway.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves forward by hand. */
-final class MovableClock extends Clock {
+/** A clock a test moves forward by hand: time-bound behaviour without waiting. */
+public final class MovableClock extends Clock {
 
 	private volatile Instant now;
 
-	MovableClock(Instant now) {
+	public MovableClock(Instant now) {
 		this.now = now;
 	}
 
-	void advance(Duration duration) {
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 
