@@ -149,10 +149,8 @@ class RedisSharedSessionTests {
 	private static ConfigurableApplicationContext start() {
 		// Command-line arguments: they outrank application.yml, as the environment
 		// variables would.
-		return GatewayInstances.start("--server.port=0", "--management.server.port=0",
-				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
-				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
 	}
 

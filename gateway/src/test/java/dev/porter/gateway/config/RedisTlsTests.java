@@ -59,12 +59,9 @@ class RedisTlsTests {
 
 	@Test
 	void loginWhenRedisUrlIsRedissWithPasswordThenSessionStoredThereAndServed() throws Exception {
-		try (ConfigurableApplicationContext gateway = GatewayInstances.start("--server.port=0",
-				"--management.server.port=0", "--porter.redis.url=" + redis.url(), "--porter.redis.timeout=2s",
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED, "--porter.login.rate-limit=100000",
-				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
-				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID,
-				"--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET)) {
+		try (ConfigurableApplicationContext gateway = GatewayInstances.startOnTestIdp(
+				"--porter.redis.url=" + redis.url(), "--porter.redis.timeout=2s",
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED, "--porter.login.rate-limit=100000")) {
 			Browser browser = new Browser(
 					TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort()))
 				.login("auth0|alice", 3600);

@@ -52,10 +52,8 @@ class BackchannelLogoutRetryTests {
 		profile.start();
 		// Command-line arguments: they outrank application.yml, as the environment
 		// variables would.
-		gateway = GatewayInstances.start("--server.port=0", "--management.server.port=0",
-				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
-				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+		gateway = GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
 	}
 

@@ -149,10 +149,8 @@ class SessionsAtRestTests {
 	}
 
 	private static ConfigurableApplicationContext start(String keys) {
-		return GatewayInstances.start("--server.port=0", "--management.server.port=0",
-				"--porter.redis.url=" + redis.url(), "--porter.session.encryption-keys=" + keys,
-				"--porter.login.rate-limit=100000", "--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
-				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID, "--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET,
+		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
+				"--porter.session.encryption-keys=" + keys, "--porter.login.rate-limit=100000",
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
 	}
 

@@ -1,5 +1,7 @@
 package dev.porter.gateway.support;
 
+import java.util.Arrays;
+
 import dev.porter.gateway.GatewayApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -17,6 +19,20 @@ import org.springframework.http.client.ReactorResourceFactory;
 public final class GatewayInstances {
 
 	private GatewayInstances() {
+	}
+
+	/**
+	 * Starts one on free ports, signing in at {@link TestIdp} as its client; {@code args}
+	 * add the rest (Redis, keys, the relay's upstream).
+	 */
+	public static ConfigurableApplicationContext startOnTestIdp(String... args) {
+		String[] common = { "--server.port=0", "--management.server.port=0",
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID,
+				"--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET };
+		String[] all = Arrays.copyOf(common, common.length + args.length);
+		System.arraycopy(args, 0, all, common.length, args.length);
+		return start(all);
 	}
 
 	/** Starts one; {@code args} as on the command line (they outrank application.yml). */
