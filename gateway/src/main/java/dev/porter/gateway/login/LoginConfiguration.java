@@ -53,8 +53,8 @@ class LoginConfiguration {
 
 	/**
 	 * The ID token's signature check at the callback fetches the JWKS through the IdP
-	 * client, bounded for the same reason. Found by type by the {@code oauth2Login}
-	 * configuration.
+	 * client, bounded for the same reason. The {@code oauth2Login} configuration finds
+	 * this bean by its type.
 	 */
 	@Bean
 	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient) {
@@ -75,9 +75,10 @@ class LoginConfiguration {
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory) {
-		return new LoginSecurity(registrations, authorizedClients,
-				new LoginSuccessHandler(registry, meters, csrfTokens, directory), problems, oidc, meters, guards);
+			SessionDirectory directory, ObjectProvider<Clock> clock) {
+		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory,
+				clock.getIfAvailable(Clock::systemUTC));
+		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.porter.gateway.login;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
@@ -41,11 +42,14 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final SessionDirectory directory;
 
+	private final Clock clock;
+
 	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
 
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory) {
+			SessionDirectory directory, Clock clock) {
 		this.registry = registry;
+		this.clock = clock;
 		this.directory = directory;
 		this.logins = meters.counter("porter.logins", "outcome", "success");
 		this.csrfTokens = csrfTokens;
@@ -62,7 +66,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	}
 
 	private Mono<Void> register(ServerWebExchange exchange, WebSession session, Authentication authentication) {
-		Instant now = Instant.now();
+		Instant now = this.clock.instant();
 		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, now.toEpochMilli());
 		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
 			return Mono.empty();

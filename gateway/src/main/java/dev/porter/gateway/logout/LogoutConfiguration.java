@@ -9,6 +9,7 @@ import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -22,15 +23,15 @@ class LogoutConfiguration {
 	/** Logout tokens already acted on: per process without Redis. */
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
-	SeenLogoutTokens seenLogoutTokens() {
-		return new InMemorySeenLogoutTokens(Clock.systemUTC());
+	SeenLogoutTokens seenLogoutTokens(ObjectProvider<Clock> clock) {
+		return new InMemorySeenLogoutTokens(clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	/** Shared by every instance with Redis, so a token replayed to another is refused. */
 	@Bean
 	@Conditional(RedisEnabled.class)
-	SeenLogoutTokens redisSeenLogoutTokens(ReactiveStringRedisTemplate redis) {
-		return new RedisSeenLogoutTokens(redis, Clock.systemUTC());
+	SeenLogoutTokens redisSeenLogoutTokens(ReactiveStringRedisTemplate redis, ObjectProvider<Clock> clock) {
+		return new RedisSeenLogoutTokens(redis, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -63,16 +63,18 @@ class RoutingConfiguration {
 
 	@Bean
 	RateLimitFilter rateLimitFilter(ObjectProvider<UserRateLimiter> limiter, RelayProperties properties,
-			ProblemWriter problems) {
-		UserRateLimiter chosen = limiter.getIfAvailable(
-				() -> new InMemoryRateLimiter(properties.rateLimit(), properties.rateLimitPeriod(), Clock.systemUTC()));
+			ProblemWriter problems, ObjectProvider<Clock> clock) {
+		UserRateLimiter chosen = limiter.getIfAvailable(() -> new InMemoryRateLimiter(properties.rateLimit(),
+				properties.rateLimitPeriod(), clock.getIfAvailable(Clock::systemUTC)));
 		return new RateLimitFilter(chosen, problems);
 	}
 
 	@Bean
 	@Conditional(RedisEnabled.class)
-	UserRateLimiter porterRedisRateLimiter(ReactiveStringRedisTemplate redis, RelayProperties properties) {
-		return new RedisRateLimiter(redis, properties.rateLimit(), properties.rateLimitPeriod(), Clock.systemUTC());
+	UserRateLimiter porterRedisRateLimiter(ReactiveStringRedisTemplate redis, RelayProperties properties,
+			ObjectProvider<Clock> clock) {
+		return new RedisRateLimiter(redis, properties.rateLimit(), properties.rateLimitPeriod(),
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -32,8 +32,8 @@ class SessionConfiguration {
 	WebSessionIdResolver webSessionIdResolver(SessionProperties properties) {
 		CookieWebSessionIdResolver resolver = new CookieWebSessionIdResolver();
 		resolver.setCookieName(properties.cookieName());
-		// The cookie lives as long as the browser; the server ends the session (idle and
-		// absolute limits).
+		// The cookie lives as long as the browser does; only the server ends a session,
+		// when its idle timeout or its absolute lifetime is reached.
 		resolver.addCookieInitializer(
 				(cookie) -> cookie.httpOnly(true).secure(properties.cookieSecure()).sameSite("Lax").path("/"));
 		return resolver;
@@ -54,10 +54,12 @@ class SessionConfiguration {
 
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
-	InMemoryWebSessionStore inMemoryWebSessionStore(SessionProperties properties) {
+	InMemoryWebSessionStore inMemoryWebSessionStore(SessionProperties properties, ObjectProvider<Clock> clock) {
 		InMemoryWebSessionStore store = new InMemoryWebSessionStore();
 		store.setMaxSessions(properties.max());
 		store.setDefaultMaxIdleTime(properties.idleTimeout());
+		// The idle timeout is decided on the gateway's clock, like the absolute lifetime.
+		store.setClock(clock.getIfAvailable(Clock::systemUTC));
 		return store;
 	}
 

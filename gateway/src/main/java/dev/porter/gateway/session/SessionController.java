@@ -1,5 +1,6 @@
 package dev.porter.gateway.session;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.Map;
 import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -26,8 +29,16 @@ class SessionController {
 
 	private final SessionProperties properties;
 
-	SessionController(SessionProperties properties) {
+	private final Clock clock;
+
+	@Autowired
+	SessionController(SessionProperties properties, ObjectProvider<Clock> clock) {
+		this(properties, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	SessionController(SessionProperties properties, Clock clock) {
 		this.properties = properties;
+		this.clock = clock;
 	}
 
 	@GetMapping("/bff/session")
@@ -54,7 +65,7 @@ class SessionController {
 	}
 
 	private Instant expiresAt(WebSession session) {
-		Instant idleEnd = Instant.now().plus(this.properties.idleTimeout());
+		Instant idleEnd = this.clock.instant().plus(this.properties.idleTimeout());
 		Instant absoluteEnd = SessionLifetimeWebFilter.absoluteEnd(session, this.properties.absoluteLifetime());
 		return idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd;
 	}

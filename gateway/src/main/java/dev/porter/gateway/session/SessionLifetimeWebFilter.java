@@ -6,6 +6,8 @@ import java.time.Instant;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -26,9 +28,14 @@ class SessionLifetimeWebFilter implements WebFilter {
 
 	private final Clock clock;
 
-	SessionLifetimeWebFilter(SessionProperties properties) {
+	@Autowired
+	SessionLifetimeWebFilter(SessionProperties properties, ObjectProvider<Clock> clock) {
+		this(properties, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	SessionLifetimeWebFilter(SessionProperties properties, Clock clock) {
 		this.properties = properties;
-		this.clock = Clock.systemUTC();
+		this.clock = clock;
 	}
 
 	@Override
@@ -52,8 +59,8 @@ class SessionLifetimeWebFilter implements WebFilter {
 	}
 
 	/**
-	 * When the session ends however active it is: the absolute lifetime after login (or
-	 * after creation).
+	 * When the session ends however active it is: the absolute lifetime after login, or
+	 * after its creation when it holds no login time.
 	 */
 	static Instant absoluteEnd(WebSession session, Duration absoluteLifetime) {
 		Object loginAt = session.getAttributes().get(SessionAttributes.AUTHENTICATED_AT);

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * One refresh per session across every gateway instance when sessions are shared in
- * Redis.
+ * With sessions shared in Redis, one refresh per session across every gateway instance (a
+ * lease in Redis).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)

@@ -13,8 +13,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Token refresh ahead of expiry.
  *
- * @param refreshAhead an access token expiring within this is refreshed before it is
- * relayed
+ * @param refreshAhead how long before its expiry an access token is refreshed rather than
+ * relayed as it is
  * @param refreshWait how long a request waits for its session's refresh (its own, another
  * request's or another instance's) before it answers without it
  * @param refreshTimeout how long the refresh call itself may take: it runs on after the

@@ -24,8 +24,8 @@ import org.springframework.web.server.ServerWebExchange;
 public class TokenRelayFilter implements GatewayFilter, Ordered {
 
 	/**
-	 * After the rate limit, before the circuit breaker: a refresh is not an upstream
-	 * failure.
+	 * After the rate limit and before the circuit breaker, because a failed refresh is
+	 * not a failure of the upstream.
 	 */
 	public static final int ORDER = 20;
 

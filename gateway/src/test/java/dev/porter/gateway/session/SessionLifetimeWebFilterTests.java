@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -14,38 +15,107 @@ import org.springframework.web.server.session.InMemoryWebSessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The idle timeout and the absolute lifetime on a {@link MovableClock} that both the
+ * filter and the session store read, as in the gateway.
+ */
 class SessionLifetimeWebFilterTests {
 
-	private final SessionLifetimeWebFilter filter = new SessionLifetimeWebFilter(new SessionProperties(
-			"__Host-porter-session", true, Duration.ofMinutes(30), Duration.ofHours(12), 10_000, ""));
+	private static final Duration IDLE = Duration.ofMinutes(20);
 
-	@Test
-	void filterWhenLoggedInWithinAbsoluteLifetimeThenKeepsSessionWithIdleTimeout() {
-		WebSession session = loggedInSession(Instant.now().minus(Duration.ofHours(1)));
-		run(session);
-		assertThat(session.getAttributes()).containsKey(SessionAttributes.AUTHENTICATED_AT);
-		assertThat(session.getMaxIdleTime()).isEqualTo(Duration.ofMinutes(30));
+	private static final Duration LIFETIME = Duration.ofHours(12);
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
+
+	private final SessionLifetimeWebFilter filter = new SessionLifetimeWebFilter(
+			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, ""), this.clock);
+
+	/**
+	 * Spring's default idle time (30 min), which the filter replaces with the gateway's.
+	 */
+	private final InMemoryWebSessionStore store = new InMemoryWebSessionStore();
+
+	SessionLifetimeWebFilterTests() {
+		this.store.setClock(this.clock);
 	}
 
 	@Test
-	void filterWhenAbsoluteLifetimePassedThenInvalidatesSession() {
-		WebSession session = loggedInSession(Instant.now().minus(Duration.ofHours(13)));
+	void filterWhenSessionStartedThenIdleTimeoutIsTheGatewaysAndSlidesWithUse() {
+		WebSession session = loggedInSession(this.clock.instant());
+
 		run(session);
+		assertThat(session.getMaxIdleTime()).isEqualTo(IDLE);
+		this.clock.advance(IDLE);
+		assertThat(retrieve(session)).as("used again just within the idle timeout").isNotNull();
+
+		this.clock.advance(IDLE.plusMillis(1));
+		assertThat(retrieve(session)).as("idle for longer than the idle timeout").isNull();
+	}
+
+	@Test
+	void filterWhenAbsoluteLifetimeSinceLoginReachedThenEndsSessionHoweverActive() {
+		Instant login = this.clock.instant();
+		Instant end = login.plus(LIFETIME);
+		WebSession session = loggedInSession(login);
+		Duration step = IDLE.dividedBy(2);
+		while (this.clock.instant().plus(step).isBefore(end)) {
+			WebSession used = retrieve(session);
+			assertThat(used).as("used every %s, %s after login", step, Duration.between(login, this.clock.instant()))
+				.isNotNull();
+			run(used);
+			this.clock.advance(step);
+		}
+		this.clock.moveTo(end.minusMillis(1));
+		run(retrieve(session));
+		assertThat(session.getAttributes()).containsKey(SessionAttributes.AUTHENTICATED_AT);
+
+		this.clock.moveTo(end);
+		run(retrieve(session));
+
 		assertThat(session.getAttributes()).isEmpty();
 		assertThat(session.isStarted()).isFalse();
+		assertThat(retrieve(session)).isNull();
+	}
+
+	@Test
+	void filterWhenNoLoginStampThenAbsoluteLifetimeCountsFromCreation() {
+		WebSession session = this.store.createWebSession().block();
+		session.getAttributes().put("anything", "so that it is saved");
+		session.start();
+		this.clock.advance(LIFETIME);
+
+		run(session);
+
+		assertThat(session.isStarted()).isFalse();
+	}
+
+	@Test
+	void filterWhenSessionNotStartedThenLeavesItAlone() {
+		WebSession session = this.store.createWebSession().block();
+
+		run(session);
+
+		assertThat(session.isStarted()).isFalse();
+		assertThat(session.getMaxIdleTime()).isEqualTo(Duration.ofMinutes(30));
 	}
 
 	private void run(WebSession session) {
 		MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
 			.session(session)
 			.build();
-		StepVerifier.create(this.filter.filter(exchange, (ignored) -> Mono.empty())).verifyComplete();
+		StepVerifier.create(this.filter.filter(exchange, (ignored) -> Mono.empty()).then(session.save()))
+			.verifyComplete();
 	}
 
-	private static WebSession loggedInSession(Instant loginAt) {
-		WebSession session = new InMemoryWebSessionStore().createWebSession().block();
+	private WebSession retrieve(WebSession session) {
+		return this.store.retrieveSession(session.getId()).block();
+	}
+
+	private WebSession loggedInSession(Instant loginAt) {
+		WebSession session = this.store.createWebSession().block();
 		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, loginAt.toEpochMilli());
 		session.start();
+		session.save().block();
 		return session;
 	}
 

@@ -19,6 +19,14 @@ public final class MovableClock extends Clock {
 		this.now = this.now.plus(duration);
 	}
 
+	/**
+	 * Moves the clock to {@code now}, for example to the real time at which a library
+	 * that reads the system clock dated something the test then ages.
+	 */
+	public void moveTo(Instant now) {
+		this.now = now;
+	}
+
 	@Override
 	public Instant instant() {
 		return this.now;

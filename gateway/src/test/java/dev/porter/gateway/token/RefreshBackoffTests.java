@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
@@ -97,10 +98,12 @@ class RefreshBackoffTests {
 				registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
 				Duration.ofSeconds(1), Duration.ofSeconds(8));
-		this.refresher = new TokenRefresher((request) -> {
+		IdpRefreshCall idp = new IdpRefreshCall((request) -> {
 			this.idpCalls.incrementAndGet();
 			return this.idp.apply(request);
-		}, tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()), clock);
+		}, properties.refreshTimeout());
+		this.refresher = new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
+				new RefreshMetrics(new SimpleMeterRegistry()), clock);
 		this.session = new InMemoryWebSessionStore().createWebSession().block();
 		this.session.start();
 	}
@@ -198,14 +201,31 @@ class RefreshBackoffTests {
 	}
 
 	@Test
+	void refreshWhenIdpHangsAndAccessTokenStillValidThenRelaysItAtTheEndOfTheRequestsWait() {
+		store(client("at-0", "rt-0", now().plusSeconds(30)));
+		AtomicInteger cancelled = new AtomicInteger();
+		this.idp = (request) -> Mono.<OAuth2AccessTokenResponse>never().doOnCancel(cancelled::incrementAndGet);
+
+		AtomicReference<OAuth2AuthorizedClient> relayed = new AtomicReference<>();
+		refresh().subscribe(relayed::set);
+		advance(WAIT.minusMillis(1));
+		assertThat(relayed).as("1 ms before TOKEN_REFRESH_WAIT the request still waits").hasNullValue();
+		advance(Duration.ofMillis(1));
+		assertThat(relayed.get()).isNotNull().satisfies((client) -> assertRelays(client, "at-0"));
+
+		assertThat(cancelled).as("the IdP call goes on after the request stopped waiting").hasValue(0);
+		assertThat(this.idpCalls).hasValue(1);
+	}
+
+	@Test
 	void refreshWhenRefreshTokenRejectedThenSessionEndsWith401AndNoBackoff() {
 		store(client("at-0", "rt-0", now().minusSeconds(1)));
 		this.idp = (request) -> Mono
 			.error(new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT)));
 
 		StepVerifier.create(refresh())
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(TokenRefresher.SessionEnded.class)
-				.extracting((error) -> ((TokenRefresher.SessionEnded) error).getStatusCode().value())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(SessionEnded.class)
+				.extracting((error) -> ((SessionEnded) error).getStatusCode().value())
 				.isEqualTo(401))
 			.verify();
 		assertThat(this.session.isExpired() || this.session.getAttributes().isEmpty()).isTrue();

@@ -93,26 +93,6 @@ class RefreshTests extends GatewayTestSupport {
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
-	@Test
-	void getMeWhenRefreshHangsThenRelaysTheStillValidTokenAtTheEndOfTheRequestsWait() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		Browser browser = browser().login("auth0|alice", 30);
-		// Longer than the request waits for its refresh (TOKEN_REFRESH_WAIT, 10 s),
-		// shorter than the test client's timeout.
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(
-						TestIdp.json(Map.of("access_token", "at-too-late", "token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(12_000)));
-
-		browser.get("/me").exchange().expectStatus().isOk();
-
-		PROFILE.verify(1, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
-				equalTo("Bearer " + browser.tokens().accessToken())));
-	}
-
 	private WebClient webClient(Browser browser) {
 		return WebClient.builder()
 			.clientConnector(TestClients.connector())

@@ -1,0 +1,81 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The refresh token grant at the IdP's token endpoint, bounded by
+ * {@code TOKEN_REFRESH_TIMEOUT}. Knows the protocol only: whether to try, and what a
+ * failure means, is decided by its callers.
+ */
+class IdpRefreshCall {
+
+	private final ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> tokenClient;
+
+	private final Duration timeout;
+
+	IdpRefreshCall(ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> tokenClient,
+			Duration timeout) {
+		this.tokenClient = tokenClient;
+		this.timeout = timeout;
+	}
+
+	/**
+	 * A call through the IdP client (its connect timeout and pool) that waits for the
+	 * answer up to {@code timeout} rather than the client's 5 s: the requests stop
+	 * waiting at {@code TOKEN_REFRESH_WAIT}, while a slow refresh goes on so that its
+	 * rotated token is stored. Cutting it short would lose that token.
+	 */
+	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout) {
+		WebClientReactiveRefreshTokenTokenResponseClient client = new WebClientReactiveRefreshTokenTokenResponseClient();
+		client.setWebClient(idpWebClient.mutate()
+			.filter((request, next) -> next.exchange(respondingWithin(request, timeout)))
+			.build());
+		return new IdpRefreshCall(client, timeout);
+	}
+
+	private static ClientRequest respondingWithin(ClientRequest request, Duration timeout) {
+		return ClientRequest.from(request)
+			.httpRequest((http) -> http.<HttpClientRequest>getNativeRequest().responseTimeout(timeout))
+			.build();
+	}
+
+	/**
+	 * Exchanges {@code current}'s refresh token for fresh tokens. A client without a
+	 * refresh token fails as the IdP would fail an unknown one: {@code invalid_grant}.
+	 */
+	Mono<OAuth2AuthorizedClient> refresh(OAuth2AuthorizedClient current) {
+		OAuth2RefreshToken refreshToken = current.getRefreshToken();
+		if (refreshToken == null) {
+			return Mono.error(new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT)));
+		}
+		OAuth2RefreshTokenGrantRequest request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(),
+				current.getAccessToken(), refreshToken);
+		return this.tokenClient.getTokenResponse(request)
+			.timeout(this.timeout)
+			.map((response) -> updated(current, response));
+	}
+
+	private static OAuth2AuthorizedClient updated(OAuth2AuthorizedClient current, OAuth2AccessTokenResponse response) {
+		// Without rotation the IdP returns no new refresh token: keep the one we have.
+		OAuth2RefreshToken refreshToken = (response.getRefreshToken() != null) ? response.getRefreshToken()
+				: current.getRefreshToken();
+		return new OAuth2AuthorizedClient(current.getClientRegistration(), current.getPrincipalName(),
+				response.getAccessToken(), refreshToken);
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.porter.gateway.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.web.server.WebSession;
+
+/**
+ * One refresh of a session's tokens, as the session's single flight runs it under the
+ * session's {@link RefreshLock}. It works on the stored session, not on a request's copy:
+ * another request or instance may have refreshed, or failed, while this one waited for
+ * the lock. It calls the IdP only when the token still needs it and the session is not
+ * backing off, and stores what came of the call (fresh tokens, or the next backoff).
+ */
+class SessionRefresh {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionRefresh.class);
+
+	private final SessionTokens tokens;
+
+	private final IdpRefreshCall idp;
+
+	private final AccessTokenExpiry expiry;
+
+	private final RefreshFailurePolicy failures;
+
+	private final RefreshMetrics metrics;
+
+	private final Clock clock;
+
+	SessionRefresh(SessionTokens tokens, IdpRefreshCall idp, AccessTokenExpiry expiry, RefreshFailurePolicy failures,
+			RefreshMetrics metrics, Clock clock) {
+		this.tokens = tokens;
+		this.idp = idp;
+		this.expiry = expiry;
+		this.failures = failures;
+		this.metrics = metrics;
+		this.clock = clock;
+	}
+
+	/**
+	 * The session's refreshed client; fails with {@link SessionEnded} when the session is
+	 * over and with {@link BackingOff} when no attempt may reach the IdP yet.
+	 */
+	Mono<OAuth2AuthorizedClient> run(WebSession session) {
+		return this.tokens.reload(session).switchIfEmpty(Mono.error(() -> new SessionEnded(null))).flatMap((stored) -> {
+			if (!this.expiry.needsRefresh(stored.client().getAccessToken())) {
+				// Another request or instance refreshed while we waited for the lock.
+				this.metrics.coalesced();
+				return Mono.just(stored.client());
+			}
+			Duration backingOff = stored.backoff().remaining(this.clock.instant());
+			if (!backingOff.isZero()) {
+				// Another instance failed meanwhile: its backoff holds here too.
+				this.metrics.deferred();
+				return Mono.error(new BackingOff(backingOff));
+			}
+			return this.idp.refresh(stored.client()).doOnNext((fresh) -> {
+				this.metrics.done();
+				log.debug("access token refreshed");
+			})
+				.onErrorResume((ex) -> failed(ex, session, stored.backoff()))
+				.flatMap((fresh) -> this.tokens.store(session, fresh).thenReturn(fresh));
+		});
+	}
+
+	private Mono<OAuth2AuthorizedClient> failed(Throwable ex, WebSession session, RefreshBackoff previous) {
+		this.metrics.failed();
+		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, previous);
+		if (consequence instanceof RefreshFailurePolicy.BackOff backOff) {
+			RefreshBackoff next = backOff.next();
+			log.warn("access token refresh failed ({}), failure {} in a row: next attempt in {}",
+					(ex instanceof TimeoutException) ? "no answer in time" : ex.getClass().getSimpleName(),
+					next.failures(), next.remaining(this.clock.instant()));
+			return this.tokens.store(session, next)
+				.then(Mono.error(new BackingOff(next.remaining(this.clock.instant()))));
+		}
+		log.info("refresh token rejected (invalid_grant): ending the session");
+		return session.invalidate().then(Mono.error(new SessionEnded(ex)));
+	}
+
+}

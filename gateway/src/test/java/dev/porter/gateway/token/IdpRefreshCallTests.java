@@ -1,0 +1,111 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The refresh token grant alone: what it sends, keeps, and how long it waits. */
+class IdpRefreshCallTests {
+
+	private static final Instant ISSUED = Instant.parse("2026-12-01T12:00:00Z");
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final AtomicReference<OAuth2RefreshTokenGrantRequest> sent = new AtomicReference<>();
+
+	@Test
+	void refreshWhenIdpRotatesThenNewTokensAndTheRefreshTokenItWasGivenIsSent() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT);
+
+		StepVerifier.create(call.refresh(client("rt-0"))).assertNext((fresh) -> {
+			assertThat(fresh.getAccessToken().getTokenValue()).isEqualTo("at-1");
+			assertThat(fresh.getRefreshToken().getTokenValue()).isEqualTo("rt-1");
+			assertThat(fresh.getPrincipalName()).isEqualTo("auth0|alice");
+		}).verifyComplete();
+		assertThat(this.sent.get().getRefreshToken().getTokenValue()).isEqualTo("rt-0");
+	}
+
+	@Test
+	void refreshWhenIdpDoesNotRotateThenKeepsTheRefreshTokenItHas() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", null)), TIMEOUT);
+
+		StepVerifier.create(call.refresh(client("rt-0")))
+			.assertNext((fresh) -> assertThat(fresh.getRefreshToken().getTokenValue()).isEqualTo("rt-0"))
+			.verifyComplete();
+	}
+
+	@Test
+	void refreshWhenClientHasNoRefreshTokenThenInvalidGrantWithoutCallingTheIdp() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT);
+
+		StepVerifier.create(call.refresh(client(null)))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(OAuth2AuthorizationException.class)
+				.extracting((error) -> ((OAuth2AuthorizationException) error).getError().getErrorCode())
+				.isEqualTo(OAuth2ErrorCodes.INVALID_GRANT))
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.sent).hasNullValue();
+	}
+
+	@Test
+	void refreshWhenIdpNeverAnswersThenFailsAtTheTimeoutAndNotBefore() {
+		StepVerifier
+			.withVirtualTime(() -> new IdpRefreshCall((request) -> Mono.never(), TIMEOUT).refresh(client("rt-0")))
+			.expectSubscription()
+			.expectNoEvent(TIMEOUT.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectError(TimeoutException.class)
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> answering(
+			OAuth2AccessTokenResponse response) {
+		return (request) -> {
+			this.sent.set(request);
+			return Mono.just(response);
+		};
+	}
+
+	private static OAuth2AccessTokenResponse response(String accessToken, String refreshToken) {
+		OAuth2AccessTokenResponse.Builder response = OAuth2AccessTokenResponse.withToken(accessToken)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.expiresIn(3600);
+		return ((refreshToken != null) ? response.refreshToken(refreshToken) : response).build();
+	}
+
+	private static OAuth2AuthorizedClient client(String refreshToken) {
+		return new OAuth2AuthorizedClient(registration(), "auth0|alice",
+				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-0", ISSUED, ISSUED.plusSeconds(300)),
+				(refreshToken != null) ? new OAuth2RefreshToken(refreshToken, ISSUED) : null);
+	}
+
+	private static ClientRegistration registration() {
+		return ClientRegistration.withRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
+			.clientId("porter-gateway")
+			.clientSecret("secret")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://localhost/login/oauth2/code/auth0")
+			.authorizationUri("http://idp/authorize")
+			.tokenUri("http://idp/oauth/token")
+			.build();
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.support.MovableClock;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a failed refresh means, for the session and for the request, on a MovableClock.
+ */
+class RefreshFailurePolicyTests {
+
+	private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+
+	private final MovableClock clock = new MovableClock(NOW);
+
+	private final TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
+			Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(8));
+
+	private final RefreshFailurePolicy policy = new RefreshFailurePolicy(this.properties,
+			new AccessTokenExpiry(this.clock, this.properties.refreshAhead()), this.clock);
+
+	@Test
+	void afterFailureWhenRefreshTokenRejectedThenSessionEnds() {
+		OAuth2AuthorizationException rejected = new OAuth2AuthorizationException(
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
+
+		assertThat(this.policy.afterFailure(rejected, RefreshBackoff.NONE))
+			.isInstanceOf(RefreshFailurePolicy.EndSession.class);
+	}
+
+	@Test
+	void afterFailureWhenIdpFailsOtherwiseThenBackoffDoublesFromNowUpToTheMax() {
+		RefreshBackoff backoff = RefreshBackoff.NONE;
+		for (long seconds : new long[] { 1, 2, 4, 8, 8 }) {
+			RefreshFailurePolicy.Consequence consequence = this.policy.afterFailure(new TimeoutException(), backoff);
+			assertThat(consequence).isInstanceOf(RefreshFailurePolicy.BackOff.class);
+			backoff = ((RefreshFailurePolicy.BackOff) consequence).next();
+			assertThat(backoff.notBefore()).isEqualTo(NOW.plusSeconds(seconds));
+		}
+		assertThat(backoff.failures()).isEqualTo(5);
+	}
+
+	@Test
+	void retryAfterWhenBackingOffThenWhatIsLeftOfItOtherwiseTheFirstBackoff() {
+		assertThat(this.policy.retryAfter(new BackingOff(Duration.ofSeconds(7)))).isEqualTo(Duration.ofSeconds(7));
+		assertThat(this.policy.retryAfter(new TimeoutException())).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void withoutFreshTokenWhenAccessTokenStillValidThenRelaysItUntilItsExpiry() {
+		OAuth2AuthorizedClient current = client(NOW.plusSeconds(30));
+
+		StepVerifier.create(this.policy.withoutFreshToken(current, Duration.ofSeconds(1), null))
+			.expectNext(current)
+			.verifyComplete();
+		this.clock.advance(Duration.ofSeconds(30));
+		StepVerifier.create(this.policy.withoutFreshToken(current, Duration.ofSeconds(1), null))
+			.expectError(RefreshUnavailable.class)
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void withoutFreshTokenWhenAccessTokenExpiredThen503WithRetryAfterRoundedUpInHeaderAndBody() {
+		StepVerifier.create(this.policy.withoutFreshToken(client(NOW), Duration.ofMillis(1200), null))
+			.expectErrorSatisfies((ex) -> {
+				RefreshUnavailable unavailable = (RefreshUnavailable) ex;
+				assertThat(unavailable.getStatusCode().value()).isEqualTo(503);
+				assertThat(unavailable.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
+				assertThat(unavailable.getBody().getProperties()).containsEntry("retry_after", 2L);
+			})
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static OAuth2AuthorizedClient client(Instant expiresAt) {
+		return new OAuth2AuthorizedClient(registration(), "auth0|alice", new OAuth2AccessToken(
+				OAuth2AccessToken.TokenType.BEARER, "at-0", expiresAt.minusSeconds(300), expiresAt), null);
+	}
+
+	private static ClientRegistration registration() {
+		return ClientRegistration.withRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
+			.clientId("porter-gateway")
+			.clientSecret("secret")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("http://localhost/login/oauth2/code/auth0")
+			.authorizationUri("http://idp/authorize")
+			.tokenUri("http://idp/oauth/token")
+			.build();
+	}
+
+}
