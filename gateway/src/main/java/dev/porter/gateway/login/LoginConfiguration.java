@@ -53,8 +53,8 @@ class LoginConfiguration {
 
 	/**
 	 * The ID token's signature check at the callback fetches the JWKS through the IdP
-	 * client, bounded for the same reason. Found by type by the {@code oauth2Login}
-	 * configuration.
+	 * client, bounded for the same reason. The {@code oauth2Login} configuration finds it
+	 * by its type.
 	 */
 	@Bean
 	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient) {

@@ -15,7 +15,7 @@ import org.springframework.http.HttpStatusCode;
  * the caller's own answer (a bad body, its own rate limit, a missing user) and a 500 or
  * 501 one request's fault or a deliberate refusal: they are ignored, since one user's bad
  * requests must never open the circuit for everybody, nor hide an outage by counting as
- * successes.
+ * calls that succeeded.
  */
 final class RelayBreaker {
 
