@@ -9,18 +9,15 @@ import reactor.netty.ReactorNetty;
  * and an upstream connection from the shared pool often belongs to another event loop
  * than the browser's request. Each such hand-over wakes another thread, and where there
  * are fewer processors than loops (a container with one CPU) those threads take turns on
- * the same processor: fewer loops made the relay cheaper and faster there
- * (docs/benchmarks.md).
+ * the same processor. There, fewer loops made the relay cheaper and faster; see
+ * docs/benchmarks.md for the numbers.
  */
 final class EventLoops {
 
 	private EventLoops() {
 	}
 
-	/**
-	 * Must run before Reactor Netty creates its loops, that is, before the application
-	 * starts.
-	 */
+	/** Must run before the application starts, when Reactor Netty creates its loops. */
 	static void matchProcessors() {
 		if (System.getProperty(ReactorNetty.IO_WORKER_COUNT) == null) {
 			System.setProperty(ReactorNetty.IO_WORKER_COUNT,

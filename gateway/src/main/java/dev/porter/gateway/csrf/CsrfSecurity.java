@@ -31,8 +31,8 @@ public class CsrfSecurity {
 		.pathMatchers(HttpMethod.POST, "/bff/backchannel-logout");
 
 	/**
-	 * Unsafe methods, except the back-channel logout: what a browser must not send
-	 * cross-site.
+	 * Unsafe methods, except the back-channel logout: the requests that a browser must
+	 * never send from another site.
 	 */
 	static final ServerWebExchangeMatcher UNSAFE = new AndServerWebExchangeMatcher(CsrfWebFilter.DEFAULT_CSRF_MATCHER,
 			new NegatedServerWebExchangeMatcher(BACKCHANNEL_LOGOUT));
@@ -67,8 +67,8 @@ public class CsrfSecurity {
 	/**
 	 * A started session, or (should anything ever authenticate a request without one) an
 	 * authentication already in the Reactor context: either is something a forged request
-	 * could act as. The gateway's logins live in the session, so in practice the session
-	 * decides.
+	 * could act as. The gateway keeps its logins in the session, so in practice the
+	 * session is what decides.
 	 */
 	private static Mono<MatchResult> hasSession(ServerWebExchange exchange) {
 		return exchange.getSession()

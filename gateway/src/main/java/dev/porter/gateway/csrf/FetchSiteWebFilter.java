@@ -15,8 +15,8 @@ import org.springframework.web.server.WebFilterChain;
  * Defence in depth behind the token: an unsafe request that the browser itself says came
  * from another site ({@code Sec-Fetch-Site: cross-site}) or from a sibling on the same
  * site ({@code same-site}, e.g. another subdomain — exactly who can plant cookies) is
- * refused. Without the header (curl, server-side clients, old browsers) the token alone
- * decides.
+ * refused. When the header is missing (curl, server-side clients, old browsers), the
+ * token alone decides.
  *
  * @see <a href="https://www.w3.org/TR/fetch-metadata/">Fetch Metadata Request Headers</a>
  */

@@ -83,8 +83,7 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 			.doOnNext((value) -> {
 				HttpCookie sent = exchange.getRequest().getCookies().getFirst(COOKIE);
 				if (sent == null || !value.equals(sent.getValue())) {
-					// Lost or overwritten (e.g. planted): show the page the session's
-					// token again.
+					// Missing or planted: send the page the session's token again.
 					writeCookie(exchange, value);
 				}
 			})

@@ -39,8 +39,7 @@ class StoredSessions {
 	}
 
 	/**
-	 * The refresh token stored in the session; empty when the session or its token is
-	 * gone.
+	 * The session's stored refresh token; empty when the session or its token is gone.
 	 */
 	Mono<OAuth2RefreshToken> refreshToken(String sessionId) {
 		return attributes(sessionId).mapNotNull((attributes) -> {

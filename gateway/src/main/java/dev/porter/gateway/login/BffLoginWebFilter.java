@@ -40,8 +40,7 @@ class BffLoginWebFilter implements WebFilter {
 		if (returnTo == null) {
 			return this.problems.write(exchange, Problems.invalidReturnTo());
 		}
-		// No session: the authorization request resolver carries it into the login
-		// cookie.
+		// No session yet: the authorization request resolver puts it in the login cookie.
 		exchange.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path());
 		return chain.filter(exchange);
 	}

@@ -65,8 +65,7 @@ public class LoginSecurity {
 
 	public void customize(ServerHttpSecurity http) {
 		ServerAuthenticationFailureHandler failureHandler = failureHandler();
-		// The login in the session as a compact record, not Java-serialized Spring
-		// objects.
+		// The session keeps the login as a compact record, not serialized Spring objects.
 		http.securityContextRepository(this.securityContexts)
 			.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
 				.securityContextRepository(this.securityContexts)
@@ -75,8 +74,7 @@ public class LoginSecurity {
 				.authorizationRequestResolver(new ReturnToAuthorizationRequestResolver(authorizationRequestResolver()))
 				.authenticationSuccessHandler(this.successHandler)
 				.authenticationFailureHandler(failureHandler))
-			// Around the callback's authentication filter: its non-authentication errors
-			// too.
+			// Around the callback's authentication filter, to catch its other errors too.
 			.addFilterBefore(new CallbackErrorWebFilter(failureHandler), SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))

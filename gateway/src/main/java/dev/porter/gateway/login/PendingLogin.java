@@ -10,8 +10,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
  * What the callback needs of the authorization request, as sealed into the login cookie:
  * where the code goes ({@code redirectUri}), the {@code state} to match, and the
  * attributes — registration id, PKCE {@code code_verifier}, {@code nonce}, returnTo. The
- * request's own parameters (challenge, nonce hash, audience) went to the IdP and are not
- * needed back.
+ * request's own parameters (challenge, nonce hash, audience) went to the IdP; the
+ * callback does not need them.
  *
  * @param expiresAt epoch seconds after which the login is void
  */

@@ -39,8 +39,7 @@ class SpaAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
 	}
 
 	/**
-	 * A top-level browser navigation: asks for HTML and is not marked as script by the
-	 * fetch metadata.
+	 * A top-level navigation: asks for HTML, and fetch metadata does not mark it script.
 	 */
 	static boolean isNavigation(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();

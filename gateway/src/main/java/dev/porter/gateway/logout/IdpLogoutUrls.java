@@ -12,8 +12,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Where the browser goes to end its IdP session: the OIDC {@code end_session_endpoint}
- * when discovery has one, otherwise Auth0's {@code /v2/logout}, which every Auth0 tenant
- * has.
+ * when discovery has one, otherwise Auth0's {@code /v2/logout}, which every tenant has.
  *
  * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">OIDC
  * RP-Initiated Logout 1.0</a>
@@ -62,8 +61,7 @@ class IdpLogoutUrls {
 	}
 
 	/**
-	 * Where to go when there is no IdP session to end (anonymous, or the IdP
-	 * unreachable).
+	 * Where to go when no IdP session can be ended: anonymous, or the IdP unreachable.
 	 */
 	URI localUrl() {
 		return URI.create(this.bff.postLogoutRedirectUri());

@@ -22,8 +22,8 @@ import org.springframework.security.oauth2.jwt.JwtTypeValidator;
  * token cannot pass for one), issuer, audience = our client id, {@code exp} not passed,
  * {@code iat} no older than {@link #MAX_AGE} and not in the future, a {@code jti} (the
  * replay check needs it), the back-channel {@code events} member, a {@code sid} or
- * {@code sub}, and no {@code nonce} — a token with a nonce is an ID token replayed as a
- * logout token.
+ * {@code sub}, and no {@code nonce}: a token with a nonce is an ID token someone replays
+ * as a logout token.
  *
  * @see <a href=
  * "https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation">Back-Channel
@@ -36,8 +36,8 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 	/**
 	 * How old a logout token may be. Auth0's live two minutes and are delivered within
 	 * seconds; a token issued long ago is stale whatever its {@code exp} says, and every
-	 * jti must be remembered as long as its token passes, so this also bounds that
-	 * memory.
+	 * jti must be remembered as long as its token passes, so this also bounds the memory
+	 * the seen tokens take.
 	 */
 	static final Duration MAX_AGE = Duration.ofMinutes(10);
 

@@ -19,8 +19,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * sessions) where discovery advertises a {@code revocation_endpoint}. Best effort: the
  * local session ends whatever the IdP answers, and a slow IdP cannot hold up the logout.
  *
- * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009 OAuth 2.0 Token
- * Revocation</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009 Token Revocation</a>
  */
 public class TokenRevoker {
 

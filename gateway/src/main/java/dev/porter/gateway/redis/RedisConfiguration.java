@@ -21,8 +21,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * With {@code REDIS_URL} set, the WebSession — and with it the tokens, encrypted — lives
- * in Redis ({@code session.RedisSessionConfiguration}), so any gateway instance serves
- * any session.
+ * in Redis ({@code session.RedisSessionConfiguration}), so that any gateway instance can
+ * serve any of the sessions.
  * <p>
  * Redis going away must not hang requests: Lettuce's defaults wait 60 s per command,
  * queue commands while disconnected and back off up to 30 s between reconnects. Here a

@@ -13,8 +13,8 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * Readiness follows Redis: an instance that cannot reach the session store can serve no
  * signed-in user, so a load balancer should send traffic elsewhere. Liveness does not
  * (restarting the gateway brings Redis back no sooner). The failure is reported by type
- * only; Boot's own Redis indicator logs a stack trace on every probe and is excluded with
- * its auto-configuration.
+ * only. Boot's own Redis indicator, which logs a stack trace on every probe, is excluded
+ * with its auto-configuration.
  */
 class RedisHealthIndicator implements ReactiveHealthIndicator {
 

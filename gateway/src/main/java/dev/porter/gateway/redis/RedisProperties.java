@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param url {@code REDIS_URL}: {@code redis://} or {@code rediss://}, with a password if
  * Redis needs one; empty keeps everything in memory
  * @param timeout {@code REDIS_TIMEOUT}: how long one Redis command, or opening the
- * connection, may take before the request is answered {@code 503}; also bounds the
- * readiness check
+ * connection, may take before the request is answered {@code 503}; the readiness check is
+ * bounded by it too
  */
 @Validated
 @ConfigurationProperties("porter.redis")

@@ -8,8 +8,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import reactor.core.publisher.Mono;
 
 /**
- * One process's per-user budget; windows of idle users expire, so memory stays bounded by
- * active users.
+ * One process's per-user budget. Windows of idle users expire, so the memory it takes
+ * grows with the active users only.
  */
 class InMemoryRateLimiter implements UserRateLimiter {
 

@@ -36,8 +36,7 @@ import org.springframework.web.server.ServerWebExchange;
  * next request on that connection — another user's — as the rest of the body. Hence:
  * <ul>
  * <li>a body is read here in full (at most {@link #MAX_BODY_BYTES}) and relayed with its
- * true {@code Content-Length}, never chunked and never a length copied from the
- * browser;</li>
+ * true {@code Content-Length}: never chunked, never with the browser's length;</li>
  * <li>a request the route cannot take is refused before relaying: a body of another type
  * than JSON ({@code 415}), a body on a method without one ({@code 400}), too large
  * ({@code 413}), not matching its declared length ({@code 400}), or not complete in time
@@ -158,8 +157,7 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 		headers.addAll(request.getHeaders());
 		headers.remove(HttpHeaders.TRANSFER_ENCODING);
 		headers.remove(HttpHeaders.CONTENT_LENGTH);
-		// The body is already here; the browser's "100-continue" was answered by this
-		// server.
+		// The body is already here: this server answered the browser's "100-continue".
 		headers.remove(HttpHeaders.EXPECT);
 		if (body != null) {
 			headers.setContentLength(body.length);

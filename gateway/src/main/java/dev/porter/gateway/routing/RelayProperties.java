@@ -16,10 +16,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param profileServiceUri where {@code /me} and {@code /me/**} go
  * @param connectTimeout TCP connect timeout
- * @param responseTimeout time until the response headers arrive; past it the caller gets
- * a 503
- * @param breakerFailureRate percentage of failed calls (errors, timeouts, 5xx) that opens
- * the circuit
+ * @param responseTimeout how long the response headers may take to arrive; past it, the
+ * caller gets a 503 problem
+ * @param breakerFailureRate percentage of failed calls (errors, timeouts, 5xx) at which
+ * the circuit opens
  * @param breakerWindow number of recent calls the failure rate is computed over
  * @param breakerMinimumCalls calls needed before the rate counts
  * @param breakerOpenFor how long an open circuit rejects calls before trying again

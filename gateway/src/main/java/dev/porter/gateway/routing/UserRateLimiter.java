@@ -5,8 +5,8 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
- * A fixed-window request budget per user: in memory per process, or in Redis across
- * instances.
+ * A fixed-window request budget per user, kept in memory (per process) or in Redis
+ * (shared by the instances).
  */
 public interface UserRateLimiter {
 

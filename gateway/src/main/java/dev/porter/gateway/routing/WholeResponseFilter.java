@@ -25,10 +25,7 @@ class WholeResponseFilter implements GatewayFilter, Ordered {
 	/** Larger than any profile; small enough that holding it is no memory concern. */
 	static final long MAX_WHOLE_BYTES = 256 * 1024;
 
-	/**
-	 * Before the filter that writes the upstream body, so that it writes to the
-	 * decorator.
-	 */
+	/** Before the filter that writes the upstream body, so it writes to the decorator. */
 	static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
 	@Override

@@ -29,13 +29,14 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 	 */
 	public static final int ORDER = 20;
 
-	private final SessionTokens tokens;
-
-	private final TokenRefresher refresher;
+	private final AccessTokens accessTokens;
 
 	TokenRelayFilter(SessionTokens tokens, TokenRefresher refresher) {
-		this.tokens = tokens;
-		this.refresher = refresher;
+		this(sessionAccessTokens(tokens, refresher));
+	}
+
+	TokenRelayFilter(AccessTokens accessTokens) {
+		this.accessTokens = accessTokens;
 	}
 
 	@Override
@@ -43,17 +44,18 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 		return exchange.getPrincipal()
 			.filter(Authentication.class::isInstance)
 			.cast(Authentication.class)
-			.flatMap((authentication) -> accessToken(exchange, authentication))
+			.flatMap((authentication) -> this.accessTokens.of(exchange, authentication))
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
 			.flatMap((token) -> token.map((value) -> chain.filter(relay(exchange, value)))
 				.orElseGet(() -> Mono.error(noToken())));
 	}
 
-	private Mono<String> accessToken(ServerWebExchange exchange, Authentication authentication) {
-		return this.tokens.load(exchange, authentication)
-			.flatMap((client) -> this.refresher.needsRefresh(client.getAccessToken())
-					? this.refresher.refresh(exchange, client) : Mono.just(client))
+	/** The session's access token, refreshed first when it is about to expire. */
+	private static AccessTokens sessionAccessTokens(SessionTokens tokens, TokenRefresher refresher) {
+		return (exchange, authentication) -> tokens.load(exchange, authentication)
+			.flatMap((client) -> refresher.needsRefresh(client.getAccessToken()) ? refresher.refresh(exchange, client)
+					: Mono.just(client))
 			.map((OAuth2AuthorizedClient client) -> client.getAccessToken().getTokenValue());
 	}
 
@@ -72,6 +74,15 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 	@Override
 	public int getOrder() {
 		return ORDER;
+	}
+
+	/** Where the relay gets the access token of a signed-in user. */
+	@FunctionalInterface
+	interface AccessTokens {
+
+		/** The token to relay, or empty when the session holds none. */
+		Mono<String> of(ServerWebExchange exchange, Authentication authentication);
+
 	}
 
 }

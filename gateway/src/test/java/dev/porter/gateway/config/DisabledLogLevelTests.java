@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Spring's debug lines on the request path are built lazily (their message is an object
  * whose {@code toString()} formats it). Through {@code commons-logging.properties} a
- * disabled level never formats them; Commons Logging's default SLF4J adapter did, on
- * every request.
+ * disabled level never formats them; Commons Logging's default SLF4J adapter formatted
+ * them on every request.
  */
 class DisabledLogLevelTests {
 

@@ -147,8 +147,7 @@ class RedisSharedSessionTests {
 	}
 
 	private static ConfigurableApplicationContext start() {
-		// Command-line arguments: they outrank application.yml, as the environment
-		// variables would.
+		// Command-line arguments outrank application.yml, as environment variables would.
 		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());

@@ -106,9 +106,9 @@ class SessionCsrfTests extends GatewayTestSupport {
 
 	@Test
 	void patchMetadataWhenSessionEndedThenLoginRequiredNotCsrfProblem() {
-		// An SPA whose session ended (idle, lifetime, back-channel logout) still sends
-		// its
-		// last token: it must be told to sign in again, not that its request was forged.
+		// After its session ended (idle, lifetime, back-channel logout) the SPA still
+		// sends the last token it had: it must be told to sign in again, not that its
+		// request was forged.
 		stubPatch();
 		this.client.patch()
 			.uri("/me/metadata")

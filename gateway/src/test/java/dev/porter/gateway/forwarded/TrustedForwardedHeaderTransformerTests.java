@@ -71,9 +71,8 @@ class TrustedForwardedHeaderTransformerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "ab.cd.beef.cafe", "999.1.1.1", "1.2.3.4.5", "dead::beef::1", "[1.2.3.4]x" })
 	void literalWhenTextOnlyLooksLikeAnAddressThenNoneAndNoLookup(String text) {
-		// hex-only names are real DNS names (".cafe" is a TLD): resolving them would
-		// block
-		// an event loop and could name a trusted proxy
+		// Hex-only names are real DNS names (".cafe" is a TLD): resolving them would
+		// block an event loop and could name a trusted proxy.
 		assertThat(Cidr.literal(text)).isNull();
 	}
 

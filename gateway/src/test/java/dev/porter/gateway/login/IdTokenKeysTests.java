@@ -65,8 +65,7 @@ class IdTokenKeysTests extends GatewayTestSupport {
 			.exchange()
 			.expectBody()
 			.returnResult();
-		// the pending login travels in its own cookie(s): send back whatever the start
-		// set
+		// The pending login travels in its own cookies: send back whatever the start set.
 		MultiValueMap<String, ResponseCookie> startCookies = start.getResponseCookies();
 		assertThat(startCookies).as("login start sets its pending-login cookie").isNotEmpty();
 		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())

@@ -1,8 +1,16 @@
 package dev.porter.gateway.login;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
+import dev.porter.gateway.routing.UserRateLimiter.Decision;
+import dev.porter.gateway.support.FilterHarness;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -10,6 +18,54 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LoginRateLimitWebFilterTests {
+
+	private final List<String> consumed = new ArrayList<>();
+
+	private final FilterHarness.Recording chain = FilterHarness.recording();
+
+	@Test
+	void filterWhenClientOverBudgetOnLoginThenTooManyRequestsWithRetryAfterAndNoLoginWork() {
+		MockServerWebExchange exchange = from("127.0.0.2");
+
+		filter(new Decision(false, Duration.ofSeconds(30))).filter(exchange, this.chain).block();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("30");
+		assertThat(FilterHarness.problem(exchange).get("type").asString()).endsWith("/rate-limited");
+		assertThat(this.consumed).containsExactly("login:127.0.0.2");
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
+	@Test
+	void filterWhenClientOverBudgetOnCallbackThenTooManyRequests() {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get("/login/oauth2/code/porter?code=c&state=s")
+				.remoteAddress(new InetSocketAddress("127.0.0.2", 40000)));
+
+		filter(new Decision(false, Duration.ofSeconds(30))).filter(exchange, this.chain).block();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
+	@Test
+	void filterWhenClientWithinBudgetThenLoginGoesOn() {
+		MockServerWebExchange exchange = from("127.0.0.2");
+
+		filter(new Decision(true, Duration.ZERO)).filter(exchange, this.chain).block();
+
+		assertThat(this.chain.exchange()).isSameAs(exchange);
+	}
+
+	@Test
+	void filterWhenNotALoginEndpointThenNoBudgetSpent() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+
+		filter(new Decision(false, Duration.ofSeconds(30))).filter(exchange, this.chain).block();
+
+		assertThat(this.consumed).isEmpty();
+		assertThat(this.chain.wasCalled()).isTrue();
+	}
 
 	@Test
 	void clientKeyWhenIpv6AddressesShareA64ThenOneBudget() {
@@ -21,6 +77,13 @@ class LoginRateLimitWebFilterTests {
 	@Test
 	void clientKeyWhenIpv4ThenTheAddress() {
 		assertThat(LoginRateLimitWebFilter.clientKey(from("127.0.0.2"))).isEqualTo("127.0.0.2");
+	}
+
+	private LoginRateLimitWebFilter filter(Decision decision) {
+		return new LoginRateLimitWebFilter((key) -> {
+			this.consumed.add(key);
+			return Mono.just(decision);
+		}, FilterHarness.problemWriter());
 	}
 
 	private static MockServerWebExchange from(String address) {

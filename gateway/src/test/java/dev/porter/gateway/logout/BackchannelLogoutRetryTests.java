@@ -34,8 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A back-channel logout that fails half-way (the session store refuses to delete the
  * sessions, after the token was recorded as seen and the registry entries taken) answers
  * 503, and the IdP's retry — the same token — ends the sessions once the store is back.
- * Against a real {@code redis-server}, whose ACL makes exactly the session keys
- * unreachable.
+ * Runs against a real {@code redis-server} whose ACL denies the session keys alone.
  */
 class BackchannelLogoutRetryTests {
 
@@ -50,8 +49,7 @@ class BackchannelLogoutRetryTests {
 		redis = RedisServer.start();
 		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 		profile.start();
-		// Command-line arguments: they outrank application.yml, as the environment
-		// variables would.
+		// Command-line arguments outrank application.yml, as environment variables would.
 		gateway = GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());

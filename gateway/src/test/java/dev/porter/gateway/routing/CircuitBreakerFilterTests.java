@@ -1,13 +1,13 @@
 package dev.porter.gateway.routing;
 
-import java.lang.reflect.Constructor;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.support.FilterHarness;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpStatusCode;
@@ -39,8 +39,10 @@ class CircuitBreakerFilterTests {
 				.waitDurationInOpenState(Duration.ofSeconds(10))
 				.build());
 
-	private final CircuitBreakerFilter filter = new CircuitBreakerFilter(this.breaker, problemWriter(),
-			Duration.ofSeconds(5), new SimpleMeterRegistry());
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final CircuitBreakerFilter filter = new CircuitBreakerFilter(this.breaker, FilterHarness.problemWriter(),
+			Duration.ofSeconds(5), this.meters);
 
 	private final AtomicInteger relayed = new AtomicInteger();
 
@@ -109,11 +111,64 @@ class CircuitBreakerFilterTests {
 		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
+	@Test
+	void filterWhenCircuitOpenThenUnavailableProblemUntilTheProbeAndNothingRelayed() {
+		this.breaker.transitionToOpenState();
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+
+		this.filter.filter(exchange, answering(200)).block();
+
+		JsonNode problem = FilterHarness.problem(exchange);
+		assertThat(problem.get("type").asString()).endsWith("/upstream-unavailable");
+		assertThat(problem.get("detail").asString()).contains("profile service");
+		assertThat(problem.get("retry_after").asLong()).isEqualTo(10);
+		assertThat(this.relayed).hasValue(0);
+		assertThat(relayTimer("rejected").count()).isEqualTo(1);
+	}
+
+	@Test
+	void filterWhenRelayFailsThenRetryAfterIsTheConfiguredWait() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+
+		this.filter.filter(exchange, (ignored) -> Mono.error(new java.net.ConnectException())).block();
+
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("5");
+		assertThat(relayTimer("error").count()).isEqualTo(1);
+	}
+
+	@Test
+	void filterWhenUpstreamAnswersThenLatencyRecordedUnderItsStatus() {
+		relay(200);
+		relay(200);
+		relay(404);
+
+		assertThat(relayTimer("200").count()).isEqualTo(2);
+		assertThat(relayTimer("404").count()).isEqualTo(1);
+	}
+
+	@Test
+	void filterWhenProbingCallersGoAwayThenTheirProbeSlotsFreed() {
+		this.breaker.transitionToOpenState();
+		this.breaker.transitionToHalfOpenState();
+		int probes = this.breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+		for (int i = 0; i < probes; i++) {
+			MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+			StepVerifier.create(this.filter.filter(exchange, (ignored) -> Mono.never())).thenCancel().verify();
+		}
+
+		assertThat(relay(200)).isEqualTo(200);
+		assertThat(this.relayed).hasValue(1);
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "200, SUCCESS", "204, SUCCESS", "304, SUCCESS", "400, IGNORED", "404, IGNORED", "422, IGNORED",
 			"429, IGNORED", "500, IGNORED", "501, IGNORED", "502, FAILURE", "503, FAILURE", "504, FAILURE" })
-	void outcomeWhenUpstreamStatusThenOnlyGatewayClassFailuresCount(int status, CircuitBreakerFilter.Outcome outcome) {
-		assertThat(CircuitBreakerFilter.Outcome.of(HttpStatusCode.valueOf(status))).isEqualTo(outcome);
+	void outcomeWhenUpstreamStatusThenOnlyGatewayClassFailuresCount(int status, RelayBreaker.Outcome outcome) {
+		assertThat(RelayBreaker.Outcome.of(HttpStatusCode.valueOf(status))).isEqualTo(outcome);
+	}
+
+	private Timer relayTimer(String outcome) {
+		return this.meters.get(RelayTimers.NAME).tags("upstream", "profile-service", "outcome", outcome).timer();
 	}
 
 	private int relay(int status) {
@@ -128,18 +183,6 @@ class CircuitBreakerFilterTests {
 			exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(status));
 			return exchange.getResponse().setComplete();
 		};
-	}
-
-	// The writer's constructor is for Spring's component scan only.
-	private static ProblemWriter problemWriter() {
-		try {
-			Constructor<ProblemWriter> constructor = ProblemWriter.class.getDeclaredConstructor(JsonMapper.class);
-			constructor.setAccessible(true);
-			return constructor.newInstance(JsonMapper.builder().build());
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

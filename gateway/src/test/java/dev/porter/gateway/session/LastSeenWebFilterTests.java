@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.porter.gateway.support.FilterHarness;
 import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -75,7 +76,11 @@ class LastSeenWebFilterTests {
 			.session(signedInSession())
 			.build();
 
-		StepVerifier.create(failing.filter(exchange, (ignored) -> Mono.empty())).verifyComplete();
+		FilterHarness.Recording chain = FilterHarness.recording();
+
+		StepVerifier.create(failing.filter(exchange, chain)).verifyComplete();
+
+		assertThat(chain.exchange()).isSameAs(exchange);
 	}
 
 	private Instant lastSeen() {
@@ -86,7 +91,9 @@ class LastSeenWebFilterTests {
 		MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
 			.session(session)
 			.build();
-		StepVerifier.create(this.filter.filter(exchange, (ignored) -> Mono.empty())).verifyComplete();
+		FilterHarness.Recording chain = FilterHarness.recording();
+		StepVerifier.create(this.filter.filter(exchange, chain)).verifyComplete();
+		assertThat(chain.wasCalled()).isTrue();
 	}
 
 	private WebSession signedInSession() {

@@ -38,10 +38,7 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 		}
 	}
 
-	/**
-	 * A new template on the class's connection (templates are cheap; the connection is
-	 * shared).
-	 */
+	/** A new template on the class's shared connection: templates are cheap. */
 	public ReactiveStringRedisTemplate template() {
 		return new ReactiveStringRedisTemplate(connectionFactory());
 	}

@@ -7,8 +7,7 @@ import java.util.Base64;
 public final class TestSessionKeys {
 
 	/**
-	 * One key for the whole test JVM: every Redis-backed instance can read the others'
-	 * sessions.
+	 * One key per test JVM, so every Redis-backed instance reads the others' sessions.
 	 */
 	public static final String SHARED = newKey();
 

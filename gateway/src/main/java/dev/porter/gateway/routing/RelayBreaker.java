@@ -1,0 +1,93 @@
+package dev.porter.gateway.routing;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatusCode;
+
+/**
+ * The breaker's decision for the relay: whether a call may go upstream at all, and what
+ * each call's end says about the upstream's health. Connection errors, timeouts and the
+ * upstream's 502, 503 and 504 (it cannot reach what it depends on) are failures. A 4xx is
+ * the caller's own answer (a bad body, its own rate limit, a missing user) and a 500 or
+ * 501 one request's fault or a deliberate refusal: they are ignored, since one user's bad
+ * requests must never open the circuit for everybody, nor hide an outage by counting as
+ * calls that succeeded.
+ */
+final class RelayBreaker {
+
+	private final CircuitBreaker breaker;
+
+	RelayBreaker(CircuitBreaker breaker) {
+		this.breaker = breaker;
+	}
+
+	/** The upstream's name, as the breaker's metrics and the relay's logs know it. */
+	String upstream() {
+		return this.breaker.getName();
+	}
+
+	/**
+	 * Whether a call may go upstream now; every permitted call must end in exactly one of
+	 * {@link #answered}, {@link #failed} or {@link #abandoned}.
+	 */
+	boolean permitsCall() {
+		return this.breaker.tryAcquirePermission();
+	}
+
+	/** How long the open circuit refuses calls before it lets a probe through. */
+	Duration openFor() {
+		return Duration.ofMillis(this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
+	}
+
+	void answered(@Nullable HttpStatusCode status, long nanos) {
+		switch (Outcome.of(status)) {
+			case FAILURE -> this.breaker.onError(nanos, TimeUnit.NANOSECONDS,
+					new UpstreamServerError((status != null) ? status.value() : 0));
+			case IGNORED -> this.breaker.releasePermission();
+			case SUCCESS -> this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	void failed(Throwable error, long nanos) {
+		this.breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+	}
+
+	/**
+	 * The caller went away before an answer: the call says nothing about the upstream.
+	 */
+	void abandoned() {
+		this.breaker.releasePermission();
+	}
+
+	/** What one upstream answer tells the breaker about the upstream's health. */
+	enum Outcome {
+
+		SUCCESS, FAILURE, IGNORED;
+
+		static Outcome of(@Nullable HttpStatusCode status) {
+			if (status == null) {
+				return SUCCESS;
+			}
+			int code = status.value();
+			if (code == 502 || code == 503 || code == 504) {
+				return FAILURE;
+			}
+			return (status.is4xxClientError() || status.is5xxServerError()) ? IGNORED : SUCCESS;
+		}
+
+	}
+
+	/** Marks an upstream 502/503/504 as a failure for the breaker's statistics. */
+	static final class UpstreamServerError extends RuntimeException {
+
+		UpstreamServerError(int status) {
+			super("upstream answered " + status, null, false, false);
+		}
+
+	}
+
+}

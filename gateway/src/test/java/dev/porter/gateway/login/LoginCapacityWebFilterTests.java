@@ -1,0 +1,78 @@
+package dev.porter.gateway.login;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.porter.gateway.support.FilterHarness;
+import dev.porter.gateway.support.MovableClock;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.WebSession;
+import org.springframework.web.server.session.InMemoryWebSessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A full session store turns away new logins at the callback, and only those. */
+class LoginCapacityWebFilterTests {
+
+	private static final String CALLBACK = "/login/oauth2/code/porter?code=c&state=s";
+
+	private final AtomicBoolean room = new AtomicBoolean();
+
+	private final LoginCapacityWebFilter filter = new LoginCapacityWebFilter(this.room::get,
+			FilterHarness.problemWriter(), new MovableClock(Instant.parse("2026-12-01T12:00:00Z")));
+
+	private final FilterHarness.Recording chain = FilterHarness.recording();
+
+	@Test
+	void filterWhenStoreFullAndBrowserWithoutSessionThenServiceUnavailableBeforeTheCodeExchange() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(CALLBACK));
+
+		this.filter.filter(exchange, this.chain).block();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("60");
+		assertThat(FilterHarness.problem(exchange).get("type").asString()).endsWith("/sessions-full");
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
+	@Test
+	void filterWhenStoreFullAndBrowserSignedInAlreadyThenLoginGoesOn() {
+		MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get(CALLBACK))
+			.session(startedSession())
+			.build();
+
+		this.filter.filter(exchange, this.chain).block();
+
+		assertThat(this.chain.exchange()).isSameAs(exchange);
+	}
+
+	@Test
+	void filterWhenStoreHasRoomThenLoginGoesOn() {
+		this.room.set(true);
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(CALLBACK));
+
+		this.filter.filter(exchange, this.chain).block();
+
+		assertThat(this.chain.wasCalled()).isTrue();
+	}
+
+	@Test
+	void filterWhenStoreFullAndNotTheCallbackThenPassedOn() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/bff/login"));
+
+		this.filter.filter(exchange, this.chain).block();
+
+		assertThat(this.chain.wasCalled()).isTrue();
+	}
+
+	private static WebSession startedSession() {
+		WebSession session = new InMemoryWebSessionStore().createWebSession().block();
+		session.start();
+		return session;
+	}
+
+}
