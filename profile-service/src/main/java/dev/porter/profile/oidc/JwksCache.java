@@ -84,8 +84,8 @@ final class JwksCache {
 				.bodyToMono(String.class))
 			.map(JwksCache::parse)
 			.onErrorMap((ex) -> !(ex instanceof JwtException),
-					// not a BadJwtException: the token may be fine, the IdP is what
-					// failed
+					// Not a BadJwtException: the token may be fine, it is the
+					// IdP that failed.
 					(ex) -> new JwtException("identity provider keys unavailable", ex))
 			.doOnError((ex) -> this.current.set(null));
 	}
