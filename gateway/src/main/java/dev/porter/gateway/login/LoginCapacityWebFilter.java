@@ -77,7 +77,7 @@ class LoginCapacityWebFilter implements WebFilter {
 			log.warn("session store full: refused {} login(s) since the last report; raise SESSION_MAX or wait for "
 					+ "idle sessions to expire", count);
 		}
-		return this.problems.write(exchange, Problems.sessionStoreFull(RETRY_AFTER), RETRY_AFTER);
+		return this.problems.write(exchange, Problems.sessionStoreFull(RETRY_AFTER));
 	}
 
 }

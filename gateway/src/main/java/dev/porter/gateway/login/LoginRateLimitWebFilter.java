@@ -47,8 +47,8 @@ class LoginRateLimitWebFilter implements WebFilter {
 
 	private Mono<Void> limit(ServerWebExchange exchange, WebFilterChain chain) {
 		return this.limiter.consume("login:" + clientKey(exchange))
-			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange) : this.problems.write(exchange,
-					Problems.rateLimited(decision.retryAfter()), decision.retryAfter()));
+			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange)
+					: this.problems.write(exchange, Problems.rateLimited(decision.retryAfter())));
 	}
 
 	/**

@@ -23,7 +23,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.FormHttpMessageReader;
@@ -217,10 +216,8 @@ class BackchannelLogoutController {
 	private static ProblemException unavailable(Throwable cause) {
 		// The type only: messages can quote the IdP's or Redis' answers.
 		log.warn("back-channel logout could not be processed: {}", cause.getClass().getSimpleName());
-		ProblemException problem = new ProblemException(
-				Problems.upstreamUnavailable("identity provider or session store", RETRY_AFTER), cause);
-		problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
-		return problem;
+		return new ProblemException(Problems.upstreamUnavailable("identity provider or session store", RETRY_AFTER),
+				cause);
 	}
 
 }

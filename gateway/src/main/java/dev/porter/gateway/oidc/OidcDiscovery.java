@@ -1,14 +1,14 @@
 package dev.porter.gateway.oidc;
 
 import java.net.URI;
-
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.porter.gateway.oidc.OidcProperties;
+import dev.porter.common.Issuers;
+import dev.porter.common.SingleFlight;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -18,9 +18,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The IdP's discovery document, fetched on first use rather than at start-up, so the
- * gateway boots and is healthy while the IdP is down. A success is cached for the life of
- * the process; a failure is not, so the next caller retries. Concurrent first callers
- * share one fetch.
+ * gateway boots and is healthy while the IdP is down. A success is remembered for the
+ * life of the process; a failure is not, so the next caller retries. Concurrent first
+ * callers join one fetch ({@link SingleFlight}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID
  * Connect Discovery 1.0</a>
@@ -29,6 +29,9 @@ class OidcDiscovery {
 
 	private static final Logger log = LoggerFactory.getLogger(OidcDiscovery.class);
 
+	/** The one document there is; the single flight's key. */
+	private static final String DOCUMENT = "openid-configuration";
+
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
 	};
 
@@ -36,7 +39,9 @@ class OidcDiscovery {
 
 	private final OidcProperties properties;
 
-	private final AtomicReference<Mono<Map<String, Object>>> metadata = new AtomicReference<>();
+	private final AtomicReference<@Nullable Map<String, Object>> remembered = new AtomicReference<>();
+
+	private final SingleFlight<String, Map<String, Object>> fetches = new SingleFlight<>();
 
 	OidcDiscovery(WebClient webClient, OidcProperties properties) {
 		this.webClient = webClient;
@@ -48,15 +53,8 @@ class OidcDiscovery {
 	 */
 	Mono<Map<String, Object>> metadata() {
 		return Mono.defer(() -> {
-			Mono<Map<String, Object>> current = this.metadata.get();
-			if (current != null) {
-				return current;
-			}
-			AtomicReference<Mono<Map<String, Object>>> self = new AtomicReference<>();
-			Mono<Map<String, Object>> attempt = fetch().doOnError((ex) -> this.metadata.compareAndSet(self.get(), null))
-				.cache();
-			self.set(attempt);
-			return this.metadata.compareAndSet(null, attempt) ? attempt : metadata();
+			Map<String, Object> known = this.remembered.get();
+			return (known != null) ? Mono.just(known) : this.fetches.join(DOCUMENT, this::fetch);
 		});
 	}
 
@@ -71,31 +69,31 @@ class OidcDiscovery {
 			.bodyToMono(JSON_OBJECT)
 			.timeout(this.properties.discoveryTimeout())
 			.map(this::checkIssuer)
-			.doOnNext((document) -> log.info("OIDC discovery loaded for issuer {}", issuer))
+			.doOnNext((document) -> {
+				// Remembered inside the fetch, so no caller arriving after it ends
+				// starts another one.
+				this.remembered.set(document);
+				log.info("OIDC discovery loaded for issuer {}", issuer);
+			})
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), (ex) -> {
 				log.warn("OIDC discovery failed for issuer {}: {}", issuer, ex.getClass().getSimpleName());
 				return new ProblemException(Problems.identityProviderUnavailable(), ex);
 			});
 	}
 
+	/**
+	 * Discovery 1.0 §4.3: the document must name the issuer we asked for. The rule both
+	 * services share ({@link Issuers#same}) lets a configured issuer differ by Auth0's
+	 * trailing slash; tokens are then checked against the issuer as discovery states it.
+	 */
 	private Map<String, Object> checkIssuer(Map<String, Object> document) {
-		// Discovery 1.0 §4.3: the document's issuer must be the one we asked for. A
-		// configured
-		// issuer without Auth0's trailing slash is accepted; tokens are then checked
-		// against
-		// the issuer as discovery states it.
 		Object issuer = document.get("issuer");
 		String expected = this.properties.issuerUri().toString();
-		if (!(issuer instanceof String stated)
-				|| !Objects.equals(withSlash(stated), this.properties.issuerWithSlash())) {
+		if (!(issuer instanceof String stated) || !Issuers.same(expected, stated)) {
 			log.error("OIDC discovery issuer mismatch: expected {} got {}", expected, issuer);
 			throw new ProblemException(Problems.identityProviderUnavailable(), null);
 		}
 		return document;
-	}
-
-	private static String withSlash(String issuer) {
-		return issuer.endsWith("/") ? issuer : issuer + "/";
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.porter.common.Issuers;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -51,8 +52,7 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 	 * resolved against it.
 	 */
 	public String issuerWithSlash() {
-		String issuer = this.issuerUri.toString();
-		return issuer.endsWith("/") ? issuer : issuer + "/";
+		return Issuers.withTrailingSlash(this.issuerUri.toString());
 	}
 
 	/**

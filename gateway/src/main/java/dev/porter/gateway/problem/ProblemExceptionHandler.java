@@ -42,8 +42,8 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 		// A problem raised on purpose (e.g. by the refresh lock) keeps its answer.
 		if (!(ex instanceof ErrorResponse) && this.storeFailures.isStoreFailure(ex)) {
 			this.storeFailures.record(ex);
-			return this.writer.write(exchange, Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER),
-					StoreFailures.RETRY_AFTER);
+			return this.writer.write(exchange,
+					Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER));
 		}
 		if (ex instanceof ErrorResponse error) {
 			// e.g. Allow on a 405; never a header carrying request input
@@ -55,10 +55,9 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 	private static ProblemDetail problemFor(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof ErrorResponse error) {
 			ProblemDetail body = error.getBody();
-			// Framework problems (404, 405, 415, ...) carry no type of ours (often none
-			// at all) and a detail that
-			// could echo request input; problems the gateway raised itself carry their
-			// own type.
+			// Framework problems (404, 405, 415, ...) carry no type of ours, often none
+			// at all, and a detail that could echo request input; problems the gateway
+			// raised itself carry their own type.
 			URI type = body.getType();
 			return (type != null && type.toString().startsWith("https://porter.example/")) ? body
 					: Problems.forStatus(error.getStatusCode());

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,18 +30,15 @@ public class ProblemWriter {
 
 	private final JsonMapper jsonMapper;
 
-	ProblemWriter(JsonMapper jsonMapper) {
+	public ProblemWriter(JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
 	}
 
-	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
-		return write(exchange, problem, null);
-	}
-
 	/**
-	 * Writes the problem, adding {@code Retry-After} when a wait is given (429 and 503).
+	 * Writes the problem; one with a {@code retry_after} member (429 and 503, see
+	 * {@link Problems}) also gets the {@code Retry-After} header with the same value.
 	 */
-	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem, @Nullable Duration retryAfter) {
+	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
 		ServerHttpResponse response = exchange.getResponse();
 		if (response.isCommitted()) {
 			return Mono.empty();
@@ -51,12 +47,29 @@ public class ProblemWriter {
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.setCacheControl("no-store");
+		String retryAfter = Problems.retryAfterHeader(problem);
 		if (retryAfter != null) {
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
 		}
 		byte[] body = this.jsonMapper.writeValueAsString(toMap(problem, exchange)).getBytes(StandardCharsets.UTF_8);
 		DataBuffer buffer = response.bufferFactory().wrap(body);
 		return response.writeWith(Mono.just(buffer));
+	}
+
+	/**
+	 * Writes the problem with the wait it was made with.
+	 * @deprecated the wait belongs in the problem: make it with a {@link Problems}
+	 * factory that takes the wait and call
+	 * {@link #write(ServerWebExchange, ProblemDetail)}. The wait given here is used only
+	 * when the problem carries none, so the header and the {@code retry_after} member
+	 * cannot disagree.
+	 */
+	@Deprecated(forRemoval = true)
+	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem, Duration retryAfter) {
+		if (Problems.retryAfterHeader(problem) == null) {
+			Problems.withRetryAfter(problem, retryAfter);
+		}
+		return write(exchange, problem);
 	}
 
 	private static Map<String, Object> toMap(ProblemDetail problem, ServerWebExchange exchange) {

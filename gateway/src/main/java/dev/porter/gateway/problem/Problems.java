@@ -2,7 +2,9 @@ package dev.porter.gateway.problem;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
+import dev.porter.common.RetryAfter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -11,7 +13,8 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * Every problem the gateway writes: one place for type URIs and titles, so the SPA can
- * switch on {@code type}.
+ * switch on {@code type}, and the one place where a wait becomes a problem's
+ * {@code retry_after} member.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
  */
@@ -24,6 +27,8 @@ public final class Problems {
 	public static final String LOGOUT_URL = "/bff/logout";
 
 	private static final String BASE = "https://porter.example/problems/";
+
+	private static final String RETRY_AFTER_MEMBER = "retry_after";
 
 	private Problems() {
 	}
@@ -51,8 +56,7 @@ public final class Problems {
 	public static ProblemDetail upstreamUnavailable(String upstream, Duration retryAfter) {
 		ProblemDetail problem = of(HttpStatus.SERVICE_UNAVAILABLE, "upstream-unavailable", "Service unavailable",
 				"The " + upstream + " is unavailable; try again later");
-		problem.setProperty("retry_after", retryAfter.toSeconds());
-		return problem;
+		return withRetryAfter(problem, retryAfter);
 	}
 
 	public static ProblemDetail identityProviderUnavailable() {
@@ -63,15 +67,13 @@ public final class Problems {
 	public static ProblemDetail rateLimited(Duration retryAfter) {
 		ProblemDetail problem = of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
 				"Slow down and retry later");
-		problem.setProperty("retry_after", retryAfter.toSeconds());
-		return problem;
+		return withRetryAfter(problem, retryAfter);
 	}
 
 	public static ProblemDetail sessionStoreFull(Duration retryAfter) {
 		ProblemDetail problem = of(HttpStatus.SERVICE_UNAVAILABLE, "sessions-full", "Sign-in unavailable",
 				"Too many people are signed in right now; try again later");
-		problem.setProperty("retry_after", retryAfter.toSeconds());
-		return problem;
+		return withRetryAfter(problem, retryAfter);
 	}
 
 	public static ProblemDetail invalidLogoutToken() {
@@ -166,6 +168,27 @@ public final class Problems {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String title = (known != null) ? known.getReasonPhrase() : "Error";
 		return of(status, "http-" + status.value(), title, null);
+	}
+
+	/**
+	 * Adds the {@code retry_after} member: the wait in whole seconds, rounded up and at
+	 * least one ({@link RetryAfter}). {@link ProblemWriter} and {@link ProblemException}
+	 * take the {@code Retry-After} header from this member, so the two always agree.
+	 */
+	static ProblemDetail withRetryAfter(ProblemDetail problem, Duration wait) {
+		problem.setProperty(RETRY_AFTER_MEMBER, RetryAfter.seconds(wait));
+		return problem;
+	}
+
+	/**
+	 * The {@code Retry-After} header for a problem, from its {@code retry_after} member.
+	 * @param problem a problem made here
+	 * @return delta-seconds, or {@code null} when the problem asks for no wait
+	 */
+	static @Nullable String retryAfterHeader(ProblemDetail problem) {
+		Map<String, Object> properties = problem.getProperties();
+		Object seconds = (properties != null) ? properties.get(RETRY_AFTER_MEMBER) : null;
+		return (seconds instanceof Number number) ? Long.toString(number.longValue()) : null;
 	}
 
 	private static ProblemDetail of(HttpStatusCode status, String slug, String title, @Nullable String detail) {

@@ -34,8 +34,8 @@ class RateLimitFilter implements GatewayFilter, Ordered {
 			.map(Principal::getName)
 			.defaultIfEmpty("anonymous")
 			.flatMap(this.limiter::consume)
-			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange) : this.problems.write(exchange,
-					Problems.rateLimited(decision.retryAfter()), decision.retryAfter()));
+			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange)
+					: this.problems.write(exchange, Problems.rateLimited(decision.retryAfter())));
 	}
 
 	@Override

@@ -5,22 +5,26 @@ import java.time.Duration;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.porter.gateway.oidc.OidcProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.porter.gateway.problem.ProblemException;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class OidcDiscoveryTests {
 
-	// The issuer as the browser and the tokens know it; nothing listens there for this
-	// service.
+	// The issuer as the browser and the tokens know it; nothing listens there for
+	// this service.
 	private static final String ISSUER = "http://idp.invalid/";
 
 	private final WireMockServer backChannel = started();
@@ -38,8 +42,8 @@ class OidcDiscoveryTests {
 				properties(URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration")));
 
 		StepVerifier.create(discovery.metadata())
-			.assertNext((metadata) -> org.assertj.core.api.Assertions.assertThat(metadata)
-				.containsEntry("authorization_endpoint", ISSUER + "authorize"))
+			.assertNext(
+					(metadata) -> assertThat(metadata).containsEntry("authorization_endpoint", ISSUER + "authorize"))
 			.verifyComplete();
 	}
 
@@ -53,9 +57,57 @@ class OidcDiscoveryTests {
 		StepVerifier.create(discovery.metadata()).expectError().verify(Duration.ofSeconds(10));
 	}
 
+	@Test
+	void metadataWhenIssuerConfiguredWithoutTheSlashDiscoveryStatesThenAccepted() {
+		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(),
+				properties(URI.create("http://idp.invalid"), discoveryUri()));
+
+		StepVerifier.create(discovery.metadata())
+			.assertNext((metadata) -> assertThat(metadata).containsEntry("issuer", ISSUER))
+			.verifyComplete();
+	}
+
+	@Test
+	void metadataWhenManyCallersBeforeTheFirstFetchEndsThenOneFetchAndTheDocumentIsRemembered() {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration"))
+			.willReturn(okJson("{\"issuer\":\"" + ISSUER + "\"}").withFixedDelay(200)));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()));
+
+		StepVerifier.create(Flux.range(0, 10).flatMap((i) -> discovery.metadata()))
+			.expectNextCount(10)
+			.verifyComplete();
+		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
+
+		this.backChannel.verify(1, getRequestedFor(urlPathEqualTo("/.well-known/openid-configuration")));
+	}
+
+	@Test
+	void metadataWhenAFetchFailedThenTheNextCallerFetchesAgain() {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(serverError()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()));
+		StepVerifier.create(discovery.metadata()).expectError(ProblemException.class).verify(Duration.ofSeconds(10));
+
+		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
+
+		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
+	}
+
+	private void stubDiscovery(String document) {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(okJson(document)));
+	}
+
+	private URI discoveryUri() {
+		return URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration");
+	}
+
 	private static OidcProperties properties(URI discoveryUri) {
-		return new OidcProperties(URI.create(ISSUER), "client-1", "secret", List.of("openid"), "https://api", null,
-				null, null, discoveryUri, null, Duration.ofSeconds(5));
+		return properties(URI.create(ISSUER), discoveryUri);
+	}
+
+	private static OidcProperties properties(URI issuer, URI discoveryUri) {
+		return new OidcProperties(issuer, "client-1", "secret", List.of("openid"), "https://api", null, null, null,
+				discoveryUri, null, Duration.ofSeconds(5));
 	}
 
 	private static WireMockServer started() {

@@ -1,9 +1,7 @@
 package dev.porter.profile.cache;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -11,9 +9,12 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+
+import dev.porter.common.SingleFlight;
 
 import org.springframework.web.ErrorResponseException;
 
@@ -22,7 +23,9 @@ import org.springframework.web.ErrorResponseException;
  * is fresh for {@code freshFor}, then served at once for up to {@code staleFor} more
  * while one background load per key refreshes it; if that load fails the stale entry
  * keeps serving (flagged) until the window ends. Concurrent misses of a key share one
- * load, and a failed load is never cached.
+ * load through Caffeine itself (its {@code AsyncCache} already joins a load in flight),
+ * background revalidations of a key share one through a {@link SingleFlight}, and a
+ * failed load is never cached.
  *
  * @param <K> key
  * @param <V> value
@@ -35,7 +38,7 @@ public final class SwrCache<K, V> {
 
 	private final AsyncCache<K, Entry<V>> cache;
 
-	private final Map<K, Boolean> revalidating = new ConcurrentHashMap<>();
+	private final SingleFlight<K, Entry<V>> revalidations = new SingleFlight<>();
 
 	private final Ticker ticker;
 
@@ -72,10 +75,9 @@ public final class SwrCache<K, V> {
 				return Mono.just(served(key, present.join(), loader));
 			}
 			if (present != null && present.isCompletedExceptionally()) {
-				// Caffeine drops a failed load from its completion callback, which can
-				// run
-				// after a retry made in the caller's own error callback: that retry must
-				// not join the failure it is retrying.
+				// Caffeine drops a failed load in a completion callback that can run
+				// after a retry made in the caller's own error callback; that retry
+				// must not join the failure it is retrying.
 				this.cache.asMap().remove(key, present);
 			}
 			boolean[] loadedHere = { false };
@@ -115,34 +117,53 @@ public final class SwrCache<K, V> {
 		return new Cached<>(entry.value(), new Lookup(outcome, ttl));
 	}
 
-	// Fire and forget by design: the caller already has its (stale) answer.
+	/**
+	 * Starts a background load unless one for {@code key} is already in flight. Fire and
+	 * forget by design: the caller already has its stale answer, and the single flight
+	 * runs the load to its end without a subscriber. The result is applied inside the
+	 * flight, so the key is free again only once the cache holds the outcome.
+	 */
 	private void revalidate(K key, Entry<V> stale, Supplier<Mono<V>> loader) {
-		if (this.revalidating.putIfAbsent(key, Boolean.TRUE) != null) {
+		this.revalidations.join(key,
+				() -> loader.get()
+					.map((value) -> new Entry<>(value, this.ticker.read(), false))
+					.doOnNext((fresh) -> replaceIfStillStale(key, stale, fresh))
+					.doOnError((error) -> keepOrDropAfterFailure(key, stale, error))
+					.onErrorComplete());
+	}
+
+	private void replaceIfStillStale(K key, Entry<V> stale, Entry<V> fresh) {
+		CompletableFuture<Entry<V>> current = stillStale(key, stale);
+		if (current != null) {
+			this.cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
+		}
+	}
+
+	private void keepOrDropAfterFailure(K key, Entry<V> stale, Throwable error) {
+		CompletableFuture<Entry<V>> current = stillStale(key, stale);
+		if (current == null) {
 			return;
 		}
-		load(loader).whenComplete((fresh, error) -> {
-			try {
-				CompletableFuture<Entry<V>> current = this.cache.getIfPresent(key);
-				if (current == null || !current.isDone() || current.isCompletedExceptionally()
-						|| current.join() != stale) {
-					return; // a write-through or eviction happened meanwhile: it wins
-				}
-				if (error == null) {
-					this.cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
-				}
-				else if (isDefinitive(error)) {
-					this.cache.asMap().remove(key, current);
-				}
-				else {
-					log.warn("{} revalidation failed: {}", this.name, error.getClass().getSimpleName());
-					this.cache.asMap()
-						.replace(key, current, CompletableFuture.completedFuture(stale.withRevalidationFailed()));
-				}
-			}
-			finally {
-				this.revalidating.remove(key);
-			}
-		});
+		if (isDefinitive(error)) {
+			this.cache.asMap().remove(key, current);
+		}
+		else {
+			log.warn("{} revalidation failed: {}", this.name, error.getClass().getSimpleName());
+			this.cache.asMap().replace(key, current, CompletableFuture.completedFuture(stale.withRevalidationFailed()));
+		}
+	}
+
+	/**
+	 * The cache's future for {@code key} if it still holds {@code stale}; {@code null}
+	 * when a write-through or an eviction happened meanwhile, which wins over the
+	 * revalidation.
+	 */
+	private @Nullable CompletableFuture<Entry<V>> stillStale(K key, Entry<V> stale) {
+		CompletableFuture<Entry<V>> current = this.cache.getIfPresent(key);
+		if (current == null || !current.isDone() || current.isCompletedExceptionally() || current.join() != stale) {
+			return null;
+		}
+		return current;
 	}
 
 	private CompletableFuture<Entry<V>> load(Supplier<Mono<V>> loader) {
@@ -150,12 +171,11 @@ public final class SwrCache<K, V> {
 	}
 
 	/**
-	 * A 4xx (e.g. the user was deleted) is an answer: keep serving the old entry would
-	 * lie.
+	 * A 4xx (the user was deleted, say) is an answer: serving the old entry any longer
+	 * would be a lie.
 	 */
 	private static boolean isDefinitive(Throwable error) {
-		Throwable cause = (error instanceof java.util.concurrent.CompletionException) ? error.getCause() : error;
-		return cause instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError();
+		return error instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError();
 	}
 
 	private long ttl(Entry<V> entry) {

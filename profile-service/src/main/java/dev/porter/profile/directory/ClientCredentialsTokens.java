@@ -2,10 +2,10 @@ package dev.porter.profile.directory;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Mono;
+
+import dev.porter.common.SingleFlight;
 
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
@@ -25,8 +25,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Our own access token for a directory's admin API (client credentials, with extra token
  * request parameters such as Auth0's {@code audience}), kept by Spring Security's
  * authorized-client service and renewed 60 s before expiry. Spring's manager does not
- * share a fetch between concurrent callers, so every caller goes through one shared
- * in-flight authorization.
+ * share a fetch between concurrent callers, so every caller joins the authorization in
+ * flight ({@link SingleFlight}) and only one token request is made at a time.
  */
 public final class ClientCredentialsTokens {
 
@@ -38,7 +38,7 @@ public final class ClientCredentialsTokens {
 
 	private final InMemoryReactiveOAuth2AuthorizedClientService store;
 
-	private final AtomicReference<CompletableFuture<OAuth2AuthorizedClient>> inFlight = new AtomicReference<>();
+	private final SingleFlight<String, OAuth2AuthorizedClient> authorizations = new SingleFlight<>();
 
 	/**
 	 * @param registrationId names the token in Spring Security's store and its logs
@@ -68,7 +68,8 @@ public final class ClientCredentialsTokens {
 
 	/** The current token value, fetching one if none is valid for another 60 s. */
 	Mono<String> accessToken() {
-		return Mono.fromFuture(this::shared, true).map((client) -> client.getAccessToken().getTokenValue());
+		return Mono.defer(() -> this.authorizations.join(this.registrationId, this::authorize))
+			.map((client) -> client.getAccessToken().getTokenValue());
 	}
 
 	/**
@@ -86,38 +87,12 @@ public final class ClientCredentialsTokens {
 		return this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL);
 	}
 
-	private CompletableFuture<OAuth2AuthorizedClient> shared() {
-		while (true) {
-			CompletableFuture<OAuth2AuthorizedClient> current = this.inFlight.get();
-			if (current != null) {
-				return current;
-			}
-			CompletableFuture<OAuth2AuthorizedClient> mine = new CompletableFuture<>();
-			if (this.inFlight.compareAndSet(null, mine)) {
-				authorize(mine);
-				return mine;
-			}
-		}
-	}
-
-	// Subscribed here, not per caller: its result is shared by everyone who joined
-	// meanwhile.
-	private void authorize(CompletableFuture<OAuth2AuthorizedClient> target) {
+	private Mono<OAuth2AuthorizedClient> authorize() {
 		OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(this.registrationId)
 			.principal(PRINCIPAL)
 			.build();
-		this.manager.authorize(request).toFuture().whenComplete((client, error) -> {
-			this.inFlight.compareAndSet(target, null);
-			if (error != null) {
-				target.completeExceptionally(error);
-			}
-			else if (client == null) {
-				target.completeExceptionally(new IllegalStateException("no directory token"));
-			}
-			else {
-				target.complete(client);
-			}
-		});
+		return this.manager.authorize(request)
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no directory token")));
 	}
 
 	private static ClientRegistration registration(String registrationId, URI tokenUri, String clientId,

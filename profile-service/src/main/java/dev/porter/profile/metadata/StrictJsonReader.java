@@ -91,8 +91,8 @@ final class StrictJsonReader {
 			return root;
 		}
 		catch (JacksonException ex) {
-			// where the parser was names the member; its message quotes the body: not
-			// repeated
+			// Where the parser stopped names the member. Its message quotes the
+			// body, so it is not repeated.
 			throw this.violations.refusal(parser.streamReadContext().pathAsPointer().toString(),
 					"Not valid JSON (RFC 8259) here.");
 		}

@@ -1,5 +1,6 @@
 package dev.porter.profile.oidc;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +12,11 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.porter.common.SingleFlight;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -20,13 +24,17 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The IdP's signing keys, fetched once for every concurrent caller (a cold start under
- * load must not send one JWKS request per request), kept for {@code ttl}, and refetched
- * at most once per {@code minRefetch} when a token names an unknown {@code kid} (key
- * rotation).
+ * load must not send one JWKS request per request, so callers join the fetch in flight
+ * through a {@link SingleFlight}), kept for {@code ttl}, and refetched at most once per
+ * {@code minRefetch} when a token names an unknown {@code kid} (key rotation). A failed
+ * fetch is not kept: the next token tries again.
  */
 final class JwksCache {
 
-	private final Mono<java.net.URI> jwksUri;
+	/** There is one key set; the single flight's key. */
+	private static final String JWKS = "jwks";
+
+	private final Mono<URI> jwksUri;
 
 	private final WebClient webClient;
 
@@ -36,9 +44,11 @@ final class JwksCache {
 
 	private final Clock clock;
 
-	private final AtomicReference<Fetch> current = new AtomicReference<>();
+	private final AtomicReference<@Nullable Fetched> remembered = new AtomicReference<>();
 
-	JwksCache(Mono<java.net.URI> jwksUri, WebClient webClient, Duration ttl, Duration minRefetch, Clock clock) {
+	private final SingleFlight<String, Fetched> fetches = new SingleFlight<>();
+
+	JwksCache(Mono<URI> jwksUri, WebClient webClient, Duration ttl, Duration minRefetch, Clock clock) {
 		this.jwksUri = jwksUri;
 		this.webClient = webClient;
 		this.ttl = ttl;
@@ -49,30 +59,46 @@ final class JwksCache {
 	/** Candidate keys for this token's header. */
 	Flux<JWK> keys(SignedJWT jwt) {
 		JWKSelector selector = new JWKSelector(JWKMatcher.forJWSHeader(jwt.getHeader()));
-		Fetch used = fetch(false, null);
-		return used.keys().flatMapMany((set) -> {
-			List<JWK> matching = selector.select(set);
+		return current().flatMapMany((used) -> {
+			List<JWK> matching = selector.select(used.keys());
 			if (!matching.isEmpty()) {
 				return Flux.fromIterable(matching);
 			}
-			return fetch(true, used).keys().flatMapIterable(selector::select);
+			return afterUnknownKid(used).flatMapIterable((fetched) -> selector.select(fetched.keys()));
 		});
 	}
 
-	private Fetch fetch(boolean unknownKid, Fetch seen) {
-		while (true) {
-			Fetch existing = this.current.get();
-			Instant now = this.clock.instant();
-			if (existing != null && !existing.isExpired(now, this.ttl)
-					&& !(unknownKid && existing == seen && existing.isOlderThan(now, this.minRefetch))) {
-				return existing;
+	/** The remembered keys while younger than {@code ttl}, else a fetch. */
+	private Mono<Fetched> current() {
+		return Mono.defer(() -> {
+			Fetched known = this.remembered.get();
+			return (known != null && !known.isOlderThan(this.clock.instant(), this.ttl)) ? Mono.just(known) : fetch();
+		});
+	}
+
+	/**
+	 * Newer keys than {@code used} if there are some, or a refetch when {@code used} is
+	 * older than {@code minRefetch}; otherwise {@code used} again, so that tokens with
+	 * made-up key ids cannot make us hammer the IdP.
+	 */
+	private Mono<Fetched> afterUnknownKid(Fetched used) {
+		return Mono.defer(() -> {
+			Fetched known = this.remembered.get();
+			if (known != null && known != used) {
+				return Mono.just(known);
 			}
-			Fetch next = new Fetch(now, load().cache((set) -> Duration.ofMillis(Long.MAX_VALUE),
-					(error) -> Duration.ZERO, () -> Duration.ZERO));
-			if (this.current.compareAndSet(existing, next)) {
-				return next;
-			}
-		}
+			return used.isOlderThan(this.clock.instant(), this.minRefetch) ? fetch() : Mono.just(used);
+		});
+	}
+
+	private Mono<Fetched> fetch() {
+		return this.fetches.join(JWKS, () -> {
+			Instant startedAt = this.clock.instant();
+			return load().map((keys) -> new Fetched(startedAt, keys))
+				// Remembered inside the fetch, so that a caller arriving just after it
+				// ends does not start another one.
+				.doOnNext(this.remembered::set);
+		});
 	}
 
 	private Mono<JWKSet> load() {
@@ -84,10 +110,9 @@ final class JwksCache {
 				.bodyToMono(String.class))
 			.map(JwksCache::parse)
 			.onErrorMap((ex) -> !(ex instanceof JwtException),
-					// not a BadJwtException: the token may be fine, the IdP is what
-					// failed
-					(ex) -> new JwtException("identity provider keys unavailable", ex))
-			.doOnError((ex) -> this.current.set(null));
+					// Not a BadJwtException: the token may be fine, it is the
+					// IdP that failed.
+					(ex) -> new JwtException("identity provider keys unavailable", ex));
 	}
 
 	private static JWKSet parse(String body) {
@@ -99,11 +124,7 @@ final class JwksCache {
 		}
 	}
 
-	private record Fetch(Instant at, Mono<JWKSet> keys) {
-
-		boolean isExpired(Instant now, Duration ttl) {
-			return now.isAfter(this.at.plus(ttl));
-		}
+	private record Fetched(Instant at, JWKSet keys) {
 
 		boolean isOlderThan(Instant now, Duration age) {
 			return now.isAfter(this.at.plus(age));

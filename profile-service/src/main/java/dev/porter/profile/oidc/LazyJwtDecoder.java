@@ -9,28 +9,33 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Validates caller tokens (RS256 signature from the JWKS, {@code iss}, {@code aud}
- * containing {@code API_AUDIENCE}, {@code exp}/{@code nbf} with the configured skew) and
- * fetches discovery and the JWKS only when a token first needs them, so that start-up
- * never needs the IdP.
+ * Validates caller tokens (RS256 signature from the JWKS, {@code aud} containing
+ * {@code API_AUDIENCE}, {@code exp}/{@code nbf} with the configured skew, {@code iss} as
+ * the IdP states it) and fetches discovery and the JWKS only when a token first needs
+ * them, so that start-up never needs the IdP.
  */
 public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
 	private final NimbusReactiveJwtDecoder delegate;
 
+	private final OidcEndpoints endpoints;
+
 	public LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient, Clock clock) {
+		this.endpoints = endpoints;
 		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, Duration.ofMinutes(10), Duration.ofSeconds(30),
 				clock);
 		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
@@ -44,14 +49,32 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 		// Nimbus reports an unreachable JWKS as IllegalStateException (a 500); as a plain
 		// JwtException it becomes an AuthenticationServiceException, answered 503.
 		return this.delegate.decode(token)
-			.onErrorMap(IllegalStateException.class,
-					(ex) -> new JwtException("identity provider keys unavailable", ex));
+			.onErrorMap(IllegalStateException.class, (ex) -> new JwtException("identity provider keys unavailable", ex))
+			.flatMap(this::checkIssuer);
+	}
+
+	/**
+	 * {@code iss} must be the issuer exactly as the IdP states it, which may differ from
+	 * {@code OIDC_ISSUER_URI} by one trailing slash; it is known only once discovery has
+	 * run, so it is checked after the signature and the other claims.
+	 */
+	private Mono<Jwt> checkIssuer(Jwt jwt) {
+		return this.endpoints.issuer()
+			.onErrorMap((ex) -> !(ex instanceof JwtException),
+					(ex) -> new JwtException("identity provider discovery unavailable", ex))
+			.flatMap((issuer) -> {
+				OAuth2TokenValidatorResult result = new JwtIssuerValidator(issuer).validate(jwt);
+				return result.hasErrors()
+						? Mono.error(
+								new JwtValidationException("the token's issuer is not the IdP's", result.getErrors()))
+						: Mono.just(jwt);
+			});
 	}
 
 	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties, Clock clock) {
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
 		timestamps.setClock(clock);
-		return new DelegatingOAuth2TokenValidator<>(List.of(timestamps, new JwtIssuerValidator(properties.issuer()),
+		return new DelegatingOAuth2TokenValidator<>(List.of(timestamps,
 				new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
 						(aud) -> aud != null && aud.contains(properties.audience())),
 				new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),

@@ -2,31 +2,41 @@ package dev.porter.profile.oidc;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+
+import dev.porter.common.Issuers;
+import dev.porter.common.SingleFlight;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The identity provider's JWKS and {@code /userinfo} URIs: the {@code OIDC_JWKS_URI} /
- * {@code OIDC_USERINFO_URI} overrides when set, otherwise discovery. Discovery is fetched
- * on first use, not at start-up, so the service starts while the IdP is down; a success
- * is kept, a failure is retried by the next request.
+ * What the identity provider states about itself: its issuer and its JWKS and
+ * {@code /userinfo} URIs. The {@code OIDC_JWKS_URI} / {@code OIDC_USERINFO_URI} overrides
+ * win when set; everything else comes from discovery. Discovery is fetched on first use,
+ * not at start-up, so the service starts while the IdP is down; concurrent first callers
+ * join one fetch ({@link SingleFlight}), a success is remembered for the life of the
+ * process, and a failure is retried by the next caller.
  */
 public final class OidcEndpoints {
 
-	private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
+	private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(5);
 
 	private final OidcProperties properties;
 
-	private final Mono<JsonNode> discovery;
+	private final WebClient webClient;
+
+	private final AtomicReference<@Nullable JsonNode> remembered = new AtomicReference<>();
+
+	private final SingleFlight<URI, JsonNode> fetches = new SingleFlight<>();
 
 	public OidcEndpoints(OidcProperties properties, WebClient webClient) {
 		this.properties = properties;
-		this.discovery = Mono.defer(() -> fetch(webClient))
-			.cache((document) -> FOREVER, (error) -> Duration.ZERO, () -> Duration.ZERO);
+		this.webClient = webClient;
 	}
 
 	public Mono<URI> jwksUri() {
@@ -39,28 +49,55 @@ public final class OidcEndpoints {
 		return (override != null) ? Mono.just(override) : endpoint("userinfo_endpoint");
 	}
 
+	/**
+	 * The issuer that tokens must carry in {@code iss}: exactly as discovery states it,
+	 * which may differ from {@code OIDC_ISSUER_URI} by one trailing slash
+	 * ({@link Issuers#same}). When both endpoints are overridden discovery is never
+	 * fetched (docker compose, where the issuer's address is the browser's and not
+	 * reachable from the service), and the configured issuer is taken as stated.
+	 */
+	public Mono<String> issuer() {
+		if (this.properties.jwksOverride() != null && this.properties.userinfoOverride() != null) {
+			return Mono.just(this.properties.issuer());
+		}
+		return discovery().map((document) -> document.path("issuer").asString());
+	}
+
 	private Mono<URI> endpoint(String name) {
-		return this.discovery.flatMap((document) -> {
+		return discovery().flatMap((document) -> {
 			String value = document.path(name).asString("");
 			return value.isEmpty() ? Mono.error(new IllegalStateException("discovery has no " + name))
 					: Mono.just(URI.create(value));
 		});
 	}
 
-	private Mono<JsonNode> fetch(WebClient webClient) {
-		return webClient.get()
+	private Mono<JsonNode> discovery() {
+		return Mono.defer(() -> {
+			JsonNode known = this.remembered.get();
+			return (known != null) ? Mono.just(known) : this.fetches.join(this.properties.discoveryUri(), this::fetch);
+		});
+	}
+
+	private Mono<JsonNode> fetch() {
+		return this.webClient.get()
 			.uri(this.properties.discoveryUri())
 			.accept(MediaType.APPLICATION_JSON)
 			.retrieve()
 			.bodyToMono(JsonNode.class)
-			.timeout(Duration.ofSeconds(5))
-			.flatMap(this::checkIssuer);
+			.timeout(DISCOVERY_TIMEOUT)
+			.flatMap(this::checkIssuer)
+			// Remembered inside the fetch, so that a caller arriving just
+			// after it ends does not start another one.
+			.doOnNext(this.remembered::set);
 	}
 
-	// OIDC Discovery 1.0 §4.3: the document must name the issuer we were configured with.
+	/**
+	 * OIDC Discovery 1.0 §4.3: the document must name the issuer we were configured with,
+	 * give or take the one trailing slash both services tolerate ({@link Issuers#same}).
+	 */
 	private Mono<JsonNode> checkIssuer(JsonNode document) {
-		String issuer = document.path("issuer").asString("");
-		return issuer.equals(this.properties.issuer()) ? Mono.just(document)
+		String stated = document.path("issuer").asString("");
+		return Issuers.same(this.properties.issuer(), stated) ? Mono.just(document)
 				: Mono.error(new IllegalStateException("discovery issuer does not match OIDC_ISSUER_URI"));
 	}
 

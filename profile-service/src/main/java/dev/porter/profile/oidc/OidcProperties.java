@@ -39,7 +39,9 @@ public record OidcProperties(@NotBlank(message = "set OIDC_ISSUER_URI") String i
 	}
 
 	/**
-	 * The issuer exactly as tokens carry it in {@code iss} (Auth0's ends with a slash).
+	 * The issuer as configured; discovery must state it, give or take one trailing slash
+	 * (tokens are checked against the issuer discovery states, see
+	 * {@link OidcEndpoints#issuer()}).
 	 */
 	public String issuer() {
 		return this.issuerUri.trim();

@@ -67,8 +67,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			.just(ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
 	}
 
-	// Class names only: messages of upstream exceptions may carry bodies or URIs with
-	// ids.
+	// Class names only: the messages of upstream exceptions may carry bodies, or
+	// URIs with ids in them.
 	private static String describe(@Nullable Throwable cause) {
 		StringBuilder chain = new StringBuilder();
 		for (Throwable t = cause; t != null && chain.length() < 300; t = t.getCause()) {

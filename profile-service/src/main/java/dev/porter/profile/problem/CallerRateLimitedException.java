@@ -2,6 +2,8 @@ package dev.porter.profile.problem;
 
 import java.time.Duration;
 
+import dev.porter.common.RetryAfter;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -11,7 +13,7 @@ public final class CallerRateLimitedException extends ErrorResponseException {
 
 	public CallerRateLimitedException(Duration retryAfter) {
 		super(HttpStatus.TOO_MANY_REQUESTS, Problems.callerRateLimited(), null);
-		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(RetryAfter.atLeastOneSecond(retryAfter)));
+		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.header(retryAfter));
 	}
 
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.porter.common.RetryAfter;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -14,16 +16,9 @@ import org.springframework.web.ErrorResponseException;
  */
 public final class UpstreamUnavailableException extends ErrorResponseException {
 
-	private final Duration retryAfter;
-
 	public UpstreamUnavailableException(String upstream, Duration retryAfter, @Nullable Throwable cause) {
 		super(HttpStatus.SERVICE_UNAVAILABLE, Problems.upstreamUnavailable(upstream), cause);
-		this.retryAfter = RetryAfter.atLeastOneSecond(retryAfter);
-		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.retryAfter));
-	}
-
-	public Duration getRetryAfter() {
-		return this.retryAfter;
+		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.header(retryAfter));
 	}
 
 }

@@ -118,8 +118,8 @@ public final class UpstreamResponses {
 				|| code == HttpStatus.PAYLOAD_TOO_LARGE.value() || code == HttpStatus.UNPROCESSABLE_CONTENT.value()) {
 			return UpstreamException.Kind.REFUSED;
 		}
-		// 403 to our M2M token, 405, 410, ...: our setup or the upstream is wrong, for
-		// all
+		// 403 to our M2M token, 405, 410, ...: our setup or the upstream is
+		// wrong, for every caller alike.
 		return UpstreamException.Kind.BAD_RESPONSE;
 	}
 

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.porter.common.Issuers;
+
 /**
  * Parses the upstreams' URI settings so that a malformed value stops start-up with the
  * name of the environment variable that holds it.
@@ -39,10 +41,12 @@ public final class Uris {
 		}
 	}
 
-	/** Auth0 identifiers end with a slash; relative resolution needs it too. */
+	/**
+	 * The URI ending with one slash ({@link Issuers#withTrailingSlash}), so that relative
+	 * paths resolve beneath it; Auth0's identifiers end with one anyway.
+	 */
 	public static URI withTrailingSlash(URI uri) {
-		String text = uri.toString();
-		return text.endsWith("/") ? uri : URI.create(text + "/");
+		return URI.create(Issuers.withTrailingSlash(uri.toString()));
 	}
 
 	public static URI origin(URI uri) {

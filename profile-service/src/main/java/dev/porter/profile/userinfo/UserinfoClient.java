@@ -52,8 +52,8 @@ public class UserinfoClient {
 		return this.policy.apply(call);
 	}
 
-	// A /userinfo answer about someone else must never be merged into this caller's
-	// profile.
+	// A /userinfo answer about someone else must never be merged into this
+	// caller's profile.
 	private Mono<Userinfo> sameSubject(String sub, Userinfo userinfo) {
 		return sub.equals(userinfo.sub()) ? Mono.just(userinfo)
 				: Mono.error(this.responses.failure(UpstreamException.Kind.BAD_RESPONSE, null, null));

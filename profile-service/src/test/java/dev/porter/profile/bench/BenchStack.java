@@ -39,8 +39,8 @@ public final class BenchStack {
 				"--porter.directory.auth0.token-uri=" + upstreams.issuer() + "oauth/token",
 				"--porter.directory.auth0.client-id=porter-profile",
 				"--porter.directory.auth0.client-secret=bench-only-secret",
-				// one caller drives the whole load: its own limit must not be what is
-				// measured
+				// One caller drives the whole load: its own limit must not be
+				// what is measured.
 				"--porter.api.caller-limit-for-period=100000000");
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		CountDownLatch stopped = new CountDownLatch(1);

@@ -84,6 +84,27 @@ class SwrCacheTests {
 	}
 
 	@Test
+	void getWhenStaleReadsArriveWhileRevalidatingThenOneRevalidationAndItsResultServedNext() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		Sinks.One<String> upstream = Sinks.one();
+		Supplier<Mono<String>> slow = () -> {
+			this.loads.incrementAndGet();
+			return upstream.asMono();
+		};
+		expect(slow, "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		expect(slow, "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		assertThat(this.loads).as("the second stale read joined the revalidation in flight").hasValue(2);
+
+		upstream.tryEmitValue("fresh");
+
+		expect(loader("v"), "fresh", new Lookup(Lookup.Outcome.HIT, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		expect(loader("v"), "fresh", new Lookup(Lookup.Outcome.STALE, -60));
+		assertThat(this.loads).as("a revalidation once the last one ended starts anew").hasValue(3);
+	}
+
+	@Test
 	void getWhenRevalidationFailsThenStaleFlaggedUntilWindowEnds() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 		this.ticker.advance(Duration.ofMinutes(6));

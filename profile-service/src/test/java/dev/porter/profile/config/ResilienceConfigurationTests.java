@@ -112,8 +112,8 @@ class ResilienceConfigurationTests {
 			.thenAwait(Duration.ofMillis(1))
 			.expectError(UpstreamUnavailableException.class)
 			.verify(Duration.ofSeconds(5));
-		// attempts at 0 s and 2.9 s; the third would start at 5.8 s, past the 5 s
-		// deadline
+		// Attempts at 0 s and 2.9 s; the third would start at 5.8 s, past the
+		// 5 s deadline.
 		assertThat(this.attempts).hasValue(2);
 	}
 

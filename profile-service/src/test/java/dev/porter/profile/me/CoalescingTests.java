@@ -61,10 +61,9 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 		}
 	}
 
-	// A fresh JVM answers its first requests slowly (class loading, JIT); warm the path
-	// with
-	// another user so that the per-attempt timeouts measure the upstreams, then start
-	// cold.
+	// A fresh JVM answers its first requests slowly (class loading, JIT). Warm
+	// the path with another user, so that the per-attempt timeouts measure the
+	// upstreams, then start cold.
 	@BeforeEach
 	void warmUpThenStartCold() {
 		String token = TestJwts.mint(issuer(), "auth0|warm-up");
@@ -108,10 +107,9 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 		for (int i = 0; i < CALLERS; i++) {
 			String sub = "auth0|user" + i;
 			tokens[i] = TestJwts.mint(issuer(), sub);
-			// /userinfo needs no M2M token: served from the cache so that this test
-			// measures the
-			// token's single flight, not how fast a stub answers 200 more calls on a
-			// shared box
+			// /userinfo needs no M2M token. It is served from the cache, so
+			// that this test measures the token's single flight, not how fast
+			// a stub answers 200 more calls on a shared box.
 			this.caches.userinfo()
 				.put(UserinfoKey.of(sub, "openid profile email"),
 						new Userinfo(JsonNodeFactory.instance.objectNode().put("sub", sub)));
@@ -124,10 +122,9 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 
 		upstreams.idp().verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
 		upstreams.idp().verify(0, getRequestedFor(urlEqualTo("/userinfo")));
-		// On a loaded shared box a few of the 200 Management calls to the stub may pass
-		// the
-		// attempt timeout; those must be the designed 503, and they still shared the
-		// token.
+		// On a loaded shared box a few of the 200 Management calls to the stub
+		// may pass the attempt timeout. Those must be the designed 503, and they
+		// still shared the token.
 		assertThat(responses).hasSize(CALLERS)
 			.allMatch((r) -> r.getStatusCode().value() == 200 || (r.getStatusCode().value() == 503
 					&& r.getBody() != null && r.getBody().contains("upstream-unavailable")));

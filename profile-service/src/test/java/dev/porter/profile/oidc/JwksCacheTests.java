@@ -72,6 +72,21 @@ class JwksCacheTests {
 	}
 
 	@Test
+	void keysWhenKidUnknownAndKeysOlderThanTheWindowThenRefetchedOnceForAllCallers() throws Exception {
+		MutableClock clock = new MutableClock();
+		JwksCache cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), clock);
+		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+		clock.advance(Duration.ofSeconds(31));
+		SignedJWT rotated = jwt("rotated-key");
+
+		StepVerifier.create(Flux.range(0, 10).flatMap((i) -> cache.keys(rotated))).verifyComplete();
+		StepVerifier.create(cache.keys(rotated)).verifyComplete();
+
+		this.idp.verify(2, getRequestedFor(urlEqualTo("/jwks")));
+	}
+
+	@Test
 	void keysWhenTtlPassedOnTheClockThenRefetchedOnce() throws Exception {
 		MutableClock clock = new MutableClock();
 		JwksCache cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),

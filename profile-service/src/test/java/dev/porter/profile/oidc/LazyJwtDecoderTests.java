@@ -34,8 +34,10 @@ class LazyJwtDecoderTests {
 	void start() {
 		this.idp.start();
 		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(TestJwts.jwks())));
-		OidcProperties properties = new OidcProperties(ISSUER, TestJwts.AUDIENCE,
-				"http://localhost:" + this.idp.port() + "/jwks", null, Duration.ofSeconds(60));
+		// Both endpoints given, so no discovery: the configured issuer is the one stated.
+		String idp = "http://localhost:" + this.idp.port();
+		OidcProperties properties = new OidcProperties(ISSUER, TestJwts.AUDIENCE, idp + "/jwks", idp + "/userinfo",
+				Duration.ofSeconds(60));
 		WebClient webClient = WebClient.builder().build();
 		this.decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient, this.clock);
 	}

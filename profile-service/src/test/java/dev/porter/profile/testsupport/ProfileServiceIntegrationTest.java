@@ -70,11 +70,15 @@ public abstract class ProfileServiceIntegrationTest {
 		registry.add("porter.api.caller-limit-for-period", () -> "100000");
 		for (String upstream : new String[] { "userinfo", "management" }) {
 			String prefix = "porter.resilience." + upstream + ".";
-			registry.add(prefix + "deadline", () -> "12s");
-			registry.add(prefix + "attempt-timeout", () -> "6s");
-			// fewer connections than stub threads: 200 simultaneous connects would
-			// overflow the
-			// stub's accept backlog and stall on SYN retransmits
+			// Generous, for hundreds of concurrent callers on a busy machine. A test
+			// class that needs a shorter limit sets porter.test.{upstream}.* with
+			// @TestPropertySource: a subclass's @DynamicPropertySource cannot override
+			// these, because Spring applies the superclass's last.
+			registry.add(prefix + "deadline", () -> "${porter.test." + upstream + ".deadline:12s}");
+			registry.add(prefix + "attempt-timeout", () -> "${porter.test." + upstream + ".attempt-timeout:6s}");
+			// Fewer connections than stub threads: 200 simultaneous connects
+			// would overflow the stub's accept backlog and stall on SYN
+			// retransmits.
 			registry.add(prefix + "max-connections", () -> "32");
 			registry.add(prefix + "initial-backoff", () -> "20ms");
 			registry.add(prefix + "max-retry-wait", () -> "1s");
@@ -92,9 +96,9 @@ public abstract class ProfileServiceIntegrationTest {
 		this.management.circuitBreaker().reset();
 		this.userinfo.circuitBreaker().reset();
 		TestManagementTokens.forget(this.context);
-		// one connection per request: no pooled connection (or global Reactor resources,
-		// which
-		// another test's application may dispose) carries over between tests
+		// One connection per request: no pooled connection (nor the global
+		// Reactor resources, which another test's application may dispose)
+		// carries over between tests.
 		this.client = WebTestClient
 			.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
 			.baseUrl("http://localhost:" + this.port)

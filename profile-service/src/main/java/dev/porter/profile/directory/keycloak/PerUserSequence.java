@@ -22,9 +22,8 @@ final class PerUserSequence {
 			CompletableFuture<Void> previous = this.tails.put(sub, done);
 			Mono<Void> turn = (previous != null) ? Mono.fromFuture(previous, true) : Mono.empty();
 			return turn.then(work).doFinally((signal) -> {
-				// a cancelled waiter must not let its successor overtake the one it
-				// waited
-				// for
+				// A cancelled waiter must not let its successor overtake the one
+				// it waited for.
 				CompletableFuture<Void> after = (previous != null) ? previous : CompletableFuture.completedFuture(null);
 				after.whenComplete((ignored, error) -> {
 					this.tails.remove(sub, done);

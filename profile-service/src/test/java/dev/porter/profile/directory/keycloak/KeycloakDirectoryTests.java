@@ -175,8 +175,8 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 	@Test
 	void updateUserMetadataWhenSameUserChangedTwiceAtOnceThenSecondReadsOnlyAfterFirstWrote() {
 		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
-		// a slow PUT: without the per-user sequence both reads would come before either
-		// write
+		// A slow PUT: without the per-user sequence both reads would come
+		// before either write.
 		upstreams.management().stubFor(put(urlEqualTo(ADMIN_ALICE)).willReturn(noContent().withFixedDelay(300)));
 
 		StepVerifier

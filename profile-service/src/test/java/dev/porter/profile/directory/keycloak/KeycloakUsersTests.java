@@ -79,8 +79,8 @@ class KeycloakUsersTests {
 
 	@Test
 	void withMetadataWhenJsonTextIsExactlyTheLimitThenAccepted() {
-		// 1023 emoji are 2046 UTF-16 units, Keycloak's unit of length; with the quotes
-		// 2048
+		// 1023 emoji are 2046 UTF-16 units, Keycloak's unit of length; 2048
+		// with the quotes.
 		String value = "😀".repeat(1023);
 
 		JsonNode attribute = this.users.withMetadata(alice(), MetadataPatch.parse("{\"e\":\"" + value + "\"}"))
