@@ -1,7 +1,6 @@
 package dev.porter.gateway.problem;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,22 +53,6 @@ public class ProblemWriter {
 		byte[] body = this.jsonMapper.writeValueAsString(toMap(problem, exchange)).getBytes(StandardCharsets.UTF_8);
 		DataBuffer buffer = response.bufferFactory().wrap(body);
 		return response.writeWith(Mono.just(buffer));
-	}
-
-	/**
-	 * Writes the problem with the wait it was made with.
-	 * @deprecated the wait belongs in the problem: make it with a {@link Problems}
-	 * factory that takes the wait and call
-	 * {@link #write(ServerWebExchange, ProblemDetail)}. The wait given here is used only
-	 * when the problem carries none, so the header and the {@code retry_after} member
-	 * cannot disagree.
-	 */
-	@Deprecated(forRemoval = true)
-	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem, Duration retryAfter) {
-		if (Problems.retryAfterHeader(problem) == null) {
-			Problems.withRetryAfter(problem, retryAfter);
-		}
-		return write(exchange, problem);
 	}
 
 	private static Map<String, Object> toMap(ProblemDetail problem, ServerWebExchange exchange) {

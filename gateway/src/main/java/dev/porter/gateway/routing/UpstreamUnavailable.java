@@ -27,7 +27,7 @@ final class UpstreamUnavailable {
 	}
 
 	Mono<Void> write(ServerWebExchange exchange, Duration retryAfter) {
-		return this.problems.write(exchange, Problems.upstreamUnavailable(this.upstream, retryAfter), retryAfter);
+		return this.problems.write(exchange, Problems.upstreamUnavailable(this.upstream, retryAfter));
 	}
 
 }

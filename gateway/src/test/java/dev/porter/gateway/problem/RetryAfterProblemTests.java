@@ -71,18 +71,6 @@ class RetryAfterProblemTests {
 		assertThat(body(exchange).path("retry_after").asLong()).isEqualTo(30);
 	}
 
-	@Test
-	@SuppressWarnings("removal")
-	void writeWithAWaitWhenProblemHasNoneThenTheWaitGoesIntoBoth() {
-		MockServerWebExchange exchange = exchange();
-		ProblemDetail withoutWait = Problems.forStatus(HttpStatus.SERVICE_UNAVAILABLE);
-
-		StepVerifier.create(this.writer.write(exchange, withoutWait, millis(1500))).verifyComplete();
-
-		assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
-		assertThat(body(exchange).path("retry_after").asLong()).isEqualTo(2);
-	}
-
 	private static Duration millis(long millis) {
 		return Duration.ofMillis(millis);
 	}
