@@ -42,8 +42,8 @@ public record SessionKey(String value) {
 	}
 
 	/**
-	 * The key stored as {@code value}, or {@code null} when it is none: a session id that
-	 * a version before keys stored, whose session is no longer found anyway.
+	 * The key stored as {@code value}, or {@code null} when it is none: a session id an
+	 * earlier version stored, whose session this version does not find anyway.
 	 */
 	public static @Nullable SessionKey parse(String value) {
 		return DIGEST.matcher(value).matches() ? new SessionKey(value) : null;
