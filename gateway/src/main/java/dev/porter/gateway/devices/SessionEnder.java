@@ -3,11 +3,12 @@ package dev.porter.gateway.devices;
 import java.util.Optional;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
-import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.logout.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;
-import dev.porter.gateway.session.SessionTerminator;
+import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.StoredSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -28,8 +29,6 @@ class SessionEnder {
 
 	private final StoredSessions stored;
 
-	private final SessionTerminator terminator;
-
 	private final SessionRegistry registry;
 
 	private final SessionDirectory directory;
@@ -38,10 +37,9 @@ class SessionEnder {
 
 	private final TokenRevoker revoker;
 
-	SessionEnder(StoredSessions stored, SessionTerminator terminator, SessionRegistry registry,
-			SessionDirectory directory, DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker) {
+	SessionEnder(StoredSessions stored, SessionRegistry registry, SessionDirectory directory,
+			DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker) {
 		this.stored = stored;
-		this.terminator = terminator;
 		this.registry = registry;
 		this.directory = directory;
 		this.registrations = registrations;
@@ -49,14 +47,14 @@ class SessionEnder {
 	}
 
 	Mono<Void> end(DirectoryEntry entry) {
-		String sessionId = entry.sessionId();
+		SessionKey key = entry.key();
 		// The token is read first: it goes with the session.
-		return this.stored.refreshToken(sessionId)
+		return this.stored.refreshToken(key)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((refreshToken) -> this.terminator.end(sessionId)
-				.then(this.registry.unregister(sessionId, entry.sid(), entry.sub()))
-				.then(this.directory.forget(sessionId, entry.sub()))
+			.flatMap((refreshToken) -> this.stored.end(key)
+				.then(this.registry.unregister(key, entry.sid(), entry.sub()))
+				.then(this.directory.forget(key, entry.sub()))
 				.then(Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()))));
 	}
 

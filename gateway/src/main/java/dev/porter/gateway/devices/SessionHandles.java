@@ -1,16 +1,18 @@
 package dev.porter.gateway.devices;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 
+import dev.porter.gateway.session.SessionKey;
+
 /**
- * The id a session is shown under: the first 128 bits of the SHA-256 of its session id,
- * base64url. Stable for the session's life, and useless as a cookie — the session id
- * itself is the cookie value and never leaves the server. Session ids are random and
- * long, so the hash cannot be reversed by guessing.
+ * The id a session is shown under: the first 128 bits of its {@link SessionKey} (the
+ * SHA-256 of its session id), base64url. Stable for the session's life, enough to tell a
+ * user's sessions apart, and useless as a cookie: the session id itself is the cookie
+ * value and never leaves the server, and the gateway hashes any cookie it receives, so
+ * neither a handle nor a whole key finds a session. A handle is half of a key, so it does
+ * not even name a Redis key; and since session ids are random and long, neither can be
+ * turned back into an id.
  */
 final class SessionHandles {
 
@@ -19,18 +21,8 @@ final class SessionHandles {
 	private SessionHandles() {
 	}
 
-	static String of(String sessionId) {
-		byte[] digest = sha256().digest(sessionId.getBytes(StandardCharsets.UTF_8));
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, BYTES));
-	}
-
-	private static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every Java runtime has SHA-256", ex);
-		}
+	static String of(SessionKey key) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(key.digest(), BYTES));
 	}
 
 }

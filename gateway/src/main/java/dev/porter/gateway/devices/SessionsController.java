@@ -10,6 +10,8 @@ import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,8 +59,7 @@ class SessionsController {
 	@GetMapping(PATH)
 	Mono<ResponseEntity<Map<String, List<SessionView>>>> list(@AuthenticationPrincipal OidcUser user,
 			ServerWebExchange exchange) {
-		return exchange.getSession()
-			.map(WebSession::getId)
+		return currentKey(exchange)
 			.flatMap((current) -> liveEntries(user.getSubject()).map((entry) -> SessionView.of(entry, current))
 				.sort(SessionView.ORDER)
 				.collectList())
@@ -70,13 +71,12 @@ class SessionsController {
 	@DeleteMapping(PATH + "/{id}")
 	Mono<ResponseEntity<Void>> endOne(@AuthenticationPrincipal OidcUser user, @PathVariable String id,
 			ServerWebExchange exchange) {
-		return exchange.getSession()
-			.map(WebSession::getId)
+		return currentKey(exchange)
 			.flatMap((current) -> liveEntries(user.getSubject())
-				.filter((entry) -> SessionHandles.of(entry.sessionId()).equals(id))
+				.filter((entry) -> SessionHandles.of(entry.key()).equals(id))
 				.next()
 				.switchIfEmpty(Mono.error(() -> new ProblemException(Problems.sessionNotFound(), null)))
-				.flatMap((entry) -> entry.sessionId().equals(current)
+				.flatMap((entry) -> entry.key().equals(current)
 						? Mono.error(new ProblemException(Problems.currentSessionNotDeletable(), null))
 						: this.ender.end(entry)))
 			.thenReturn(ResponseEntity.noContent().cacheControl(CacheControl.noStore()).build());
@@ -90,12 +90,15 @@ class SessionsController {
 					"Send others=true to end every session but this one, or DELETE " + PATH + "/{id} to end one"),
 					null));
 		}
-		return exchange.getSession()
-			.map(WebSession::getId)
-			.flatMap((current) -> liveEntries(user.getSubject()).filter((entry) -> !entry.sessionId().equals(current))
+		return currentKey(exchange)
+			.flatMap((current) -> liveEntries(user.getSubject()).filter((entry) -> !entry.key().equals(current))
 				.concatMap((entry) -> this.ender.end(entry).thenReturn(entry))
 				.count())
 			.map((ended) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("ended", ended)));
+	}
+
+	private static Mono<SessionKey> currentKey(ServerWebExchange exchange) {
+		return exchange.getSession().map(WebSession::getId).map(SessionKey::of);
 	}
 
 	/**
@@ -104,9 +107,8 @@ class SessionsController {
 	 */
 	private Flux<DirectoryEntry> liveEntries(String sub) {
 		return this.directory.entriesOf(sub)
-			.filterWhen((entry) -> this.stored.isLive(entry.sessionId())
-				.flatMap((live) -> live ? Mono.just(true)
-						: this.directory.forget(entry.sessionId(), sub).thenReturn(false)));
+			.filterWhen((entry) -> this.stored.isLive(entry.key())
+				.flatMap((live) -> live ? Mono.just(true) : this.directory.forget(entry.key(), sub).thenReturn(false)));
 	}
 
 	/** One session as the SPA sees it. */
@@ -119,9 +121,9 @@ class SessionsController {
 			.reversed()
 			.thenComparing(SessionView::lastSeenAt, Comparator.reverseOrder());
 
-		static SessionView of(DirectoryEntry entry, String currentSessionId) {
-			return new SessionView(SessionHandles.of(entry.sessionId()), entry.createdAt(), entry.lastSeenAt(),
-					entry.userAgent(), entry.sessionId().equals(currentSessionId));
+		static SessionView of(DirectoryEntry entry, SessionKey current) {
+			return new SessionView(SessionHandles.of(entry.key()), entry.createdAt(), entry.lastSeenAt(),
+					entry.userAgent(), entry.key().equals(current));
 		}
 
 	}

@@ -9,6 +9,7 @@ import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionAttributes;
 import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.SessionKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
@@ -73,9 +74,9 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		}
 		String sid = user.getIdToken().getClaimAsString("sid");
 		String userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
-		return this.registry.register(session.getId(), sid, user.getSubject())
-			.then(this.directory
-				.record(new DirectoryEntry(session.getId(), sid, user.getSubject(), now, now, userAgent)));
+		SessionKey key = SessionKey.of(session.getId());
+		return this.registry.register(key, sid, user.getSubject())
+			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
 	}
 
 	private static URI returnTo(ServerWebExchange exchange) {

@@ -11,8 +11,9 @@ import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
-import dev.porter.gateway.session.SessionTerminator;
+import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,21 +82,21 @@ class BackchannelLogoutController {
 
 	private final SeenLogoutTokens seen;
 
-	private final SessionTerminator terminator;
+	private final StoredSessions sessions;
 
 	private final Clock clock;
 
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
-			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, SessionTerminator terminator,
+			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, StoredSessions sessions,
 			ObjectProvider<Clock> clock) {
 		this.registrations = registrations;
 		this.oidc = oidc;
 		this.webClient = idpWebClient;
 		this.registry = registry;
 		this.seen = seen;
-		this.terminator = terminator;
+		this.sessions = sessions;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 	}
 
@@ -143,15 +144,15 @@ class BackchannelLogoutController {
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
 		String sub = token.getSubject();
-		Mono<Set<String>> sessions = (sid != null) ? this.registry.takeBySid(sid) : this.registry.takeBySub(sub);
-		Set<String> taken = ConcurrentHashMap.newKeySet();
-		Set<String> ended = ConcurrentHashMap.newKeySet();
-		// end() completes empty: count the ids whose removal completed, not its signals.
-		return sessions.doOnNext(taken::addAll)
+		Mono<Set<SessionKey>> keys = (sid != null) ? this.registry.takeBySid(sid) : this.registry.takeBySub(sub);
+		Set<SessionKey> taken = ConcurrentHashMap.newKeySet();
+		Set<SessionKey> ended = ConcurrentHashMap.newKeySet();
+		// end() completes empty: count the keys whose removal completed, not its signals.
+		return keys.doOnNext(taken::addAll)
 			.flatMapMany(Flux::fromIterable)
-			.flatMap((sessionId) -> this.terminator.end(sessionId).then(Mono.fromSupplier(() -> {
-				ended.add(sessionId);
-				return sessionId;
+			.flatMap((key) -> this.sessions.end(key).then(Mono.fromSupplier(() -> {
+				ended.add(key);
+				return key;
 			})))
 			.count()
 			.doOnNext((count) -> log.info("back-channel logout ended {} session(s)", count))
@@ -160,11 +161,11 @@ class BackchannelLogoutController {
 	}
 
 	/** Best effort: the store that just failed may fail these too. */
-	private Mono<Void> undo(Jwt token, @Nullable String sid, @Nullable String sub, Set<String> taken,
-			Set<String> ended) {
+	private Mono<Void> undo(Jwt token, @Nullable String sid, @Nullable String sub, Set<SessionKey> taken,
+			Set<SessionKey> ended) {
 		Mono<Void> restore = (sub != null) ? Flux.fromIterable(taken)
-			.filter((sessionId) -> !ended.contains(sessionId))
-			.concatMap((sessionId) -> this.registry.register(sessionId, sid, sub))
+			.filter((key) -> !ended.contains(key))
+			.concatMap((key) -> this.registry.register(key, sid, sub))
 			.then() : Mono.empty();
 		return bestEffort(restore).then(bestEffort(this.seen.forget(token.getId())));
 	}

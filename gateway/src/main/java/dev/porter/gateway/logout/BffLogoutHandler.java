@@ -1,6 +1,7 @@
 package dev.porter.gateway.logout;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -62,7 +63,7 @@ class BffLogoutHandler implements ServerLogoutHandler {
 		}
 		String sid = user.getIdToken().getClaimAsString("sid");
 		return exchange.getSession()
-			.flatMap((session) -> this.registry.unregister(session.getId(), sid, user.getSubject()));
+			.flatMap((session) -> this.registry.unregister(SessionKey.of(session.getId()), sid, user.getSubject()));
 	}
 
 }

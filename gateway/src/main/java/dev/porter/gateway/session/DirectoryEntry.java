@@ -5,10 +5,10 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One signed-in session as the {@link SessionDirectory} knows it. The session id is the
- * cookie value: it never leaves the server.
+ * One signed-in session as the {@link SessionDirectory} knows it: by its key, not its id,
+ * which is the cookie value.
  *
- * @param sessionId the session's id in the store
+ * @param key the session's key in the store
  * @param sid the IdP session of its login, when the ID token had one
  * @param sub the user
  * @param createdAt when it signed in
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param userAgent the browser's {@code User-Agent} at login, cut to
  * {@link #MAX_USER_AGENT} characters
  */
-public record DirectoryEntry(String sessionId, @Nullable String sid, String sub, Instant createdAt, Instant lastSeenAt,
+public record DirectoryEntry(SessionKey key, @Nullable String sid, String sub, Instant createdAt, Instant lastSeenAt,
 		@Nullable String userAgent) {
 
 	/** Longer user agents are cut: the header is the browser's to choose. */

@@ -14,7 +14,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.session.ReactiveSessionRepository;
 
 /**
- * Sessions in Redis, one encrypted value per session under {@code porter:session:<id>}
+ * Sessions in Redis, one encrypted value per session under {@code porter:session:<key>}
  * ({@link SessionCodec}), living as long as the idle timeout since the last write. A
  * request costs one {@code GET}; it writes back only when the session changed or its last
  * access moved on by a tenth of the idle timeout (at most a minute), so an idle session
@@ -135,8 +135,17 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		return (tenth.compareTo(MAX_WRITE_BACK) < 0) ? tenth : MAX_WRITE_BACK;
 	}
 
+	/**
+	 * Where the session of this id is stored: under its {@link SessionKey}, never the id,
+	 * which is the session's credential.
+	 */
 	static String key(String id) {
-		return PREFIX + id;
+		return key(SessionKey.of(id));
+	}
+
+	/** Where the session of this key is stored. */
+	static String key(SessionKey key) {
+		return PREFIX + key.value();
 	}
 
 }

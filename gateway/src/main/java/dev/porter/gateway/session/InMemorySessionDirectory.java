@@ -12,13 +12,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The directory of one gateway process, by session id. A user's entries are found by a
+ * The directory of one gateway process, by session key. A user's entries are found by a
  * scan: the in-memory store holds at most {@code SESSION_MAX} sessions, and entries of
  * ended sessions expire by the {@link SessionDirectoryRetention}.
  */
 class InMemorySessionDirectory implements SessionDirectory {
 
-	private final Cache<String, DirectoryEntry> entries;
+	private final Cache<SessionKey, DirectoryEntry> entries;
 
 	InMemorySessionDirectory(SessionDirectoryRetention retention, Clock clock) {
 		this.entries = Caffeine.newBuilder()
@@ -29,7 +29,7 @@ class InMemorySessionDirectory implements SessionDirectory {
 
 	@Override
 	public Mono<Void> record(DirectoryEntry entry) {
-		return Mono.fromRunnable(() -> this.entries.put(entry.sessionId(), entry));
+		return Mono.fromRunnable(() -> this.entries.put(entry.key(), entry));
 	}
 
 	@Override
@@ -39,33 +39,33 @@ class InMemorySessionDirectory implements SessionDirectory {
 	}
 
 	@Override
-	public Mono<Void> seen(String sessionId, Instant at) {
+	public Mono<Void> seen(SessionKey key, Instant at) {
 		return Mono.fromRunnable(() -> this.entries.asMap()
-			.computeIfPresent(sessionId, (id, entry) -> new DirectoryEntry(entry.sessionId(), entry.sid(), entry.sub(),
+			.computeIfPresent(key, (same, entry) -> new DirectoryEntry(entry.key(), entry.sid(), entry.sub(),
 					entry.createdAt(), at, entry.userAgent())));
 	}
 
 	@Override
-	public Mono<Void> forget(String sessionId, String sub) {
-		return Mono.fromRunnable(() -> this.entries.invalidate(sessionId));
+	public Mono<Void> forget(SessionKey key, String sub) {
+		return Mono.fromRunnable(() -> this.entries.invalidate(key));
 	}
 
 	/** Each entry lives until its retention ends, counted from its last use. */
 	private record RetentionExpiry(SessionDirectoryRetention retention,
-			Clock clock) implements Expiry<String, DirectoryEntry> {
+			Clock clock) implements Expiry<SessionKey, DirectoryEntry> {
 
 		@Override
-		public long expireAfterCreate(String id, DirectoryEntry entry, long currentTime) {
+		public long expireAfterCreate(SessionKey key, DirectoryEntry entry, long currentTime) {
 			return remaining(entry);
 		}
 
 		@Override
-		public long expireAfterUpdate(String id, DirectoryEntry entry, long currentTime, long currentDuration) {
+		public long expireAfterUpdate(SessionKey key, DirectoryEntry entry, long currentTime, long currentDuration) {
 			return remaining(entry);
 		}
 
 		@Override
-		public long expireAfterRead(String id, DirectoryEntry entry, long currentTime, long currentDuration) {
+		public long expireAfterRead(SessionKey key, DirectoryEntry entry, long currentTime, long currentDuration) {
 			return currentDuration;
 		}
 

@@ -15,60 +15,60 @@ import reactor.core.publisher.Mono;
  */
 class InMemorySessionRegistry implements SessionRegistry {
 
-	private final Cache<String, Set<String>> sessions;
+	private final Cache<String, Set<SessionKey>> sessions;
 
 	InMemorySessionRegistry(Duration entryLifetime) {
 		this.sessions = Caffeine.newBuilder().expireAfterWrite(entryLifetime).build();
 	}
 
 	@Override
-	public Mono<Void> register(String sessionId, @Nullable String sid, String sub) {
+	public Mono<Void> register(SessionKey session, @Nullable String sid, String sub) {
 		return Mono.fromRunnable(() -> {
 			if (sid != null) {
-				add(sidKey(sid), sessionId);
+				add(sidKey(sid), session);
 			}
-			add(subKey(sub), sessionId);
+			add(subKey(sub), session);
 		});
 	}
 
 	@Override
-	public Mono<Void> unregister(String sessionId, @Nullable String sid, String sub) {
+	public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
 		return Mono.fromRunnable(() -> {
 			if (sid != null) {
-				remove(sidKey(sid), sessionId);
+				remove(sidKey(sid), session);
 			}
-			remove(subKey(sub), sessionId);
+			remove(subKey(sub), session);
 		});
 	}
 
 	@Override
-	public Mono<Set<String>> takeBySid(String sid) {
+	public Mono<Set<SessionKey>> takeBySid(String sid) {
 		return Mono.fromSupplier(() -> take(sidKey(sid)));
 	}
 
 	@Override
-	public Mono<Set<String>> takeBySub(String sub) {
+	public Mono<Set<SessionKey>> takeBySub(String sub) {
 		return Mono.fromSupplier(() -> take(subKey(sub)));
 	}
 
-	private void add(String key, String sessionId) {
-		this.sessions.asMap().compute(key, (k, ids) -> {
-			Set<String> updated = (ids != null) ? ids : ConcurrentHashMap.newKeySet();
-			updated.add(sessionId);
+	private void add(String key, SessionKey session) {
+		this.sessions.asMap().compute(key, (k, sessions) -> {
+			Set<SessionKey> updated = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
+			updated.add(session);
 			return updated;
 		});
 	}
 
-	private void remove(String key, String sessionId) {
-		this.sessions.asMap().computeIfPresent(key, (k, ids) -> {
-			ids.remove(sessionId);
-			return ids.isEmpty() ? null : ids;
+	private void remove(String key, SessionKey session) {
+		this.sessions.asMap().computeIfPresent(key, (k, sessions) -> {
+			sessions.remove(session);
+			return sessions.isEmpty() ? null : sessions;
 		});
 	}
 
-	private Set<String> take(String key) {
-		Set<String> ids = this.sessions.asMap().remove(key);
-		return (ids != null) ? Set.copyOf(ids) : Set.of();
+	private Set<SessionKey> take(String key) {
+		Set<SessionKey> sessions = this.sessions.asMap().remove(key);
+		return (sessions != null) ? Set.copyOf(sessions) : Set.of();
 	}
 
 	static String sidKey(String sid) {

@@ -58,7 +58,7 @@ class LastSeenWebFilter implements WebFilter {
 		if (this.recentlyTouched.asMap().putIfAbsent(session.getId(), now) != null) {
 			return Mono.empty();
 		}
-		return this.directory.seen(session.getId(), now).onErrorResume((ex) -> {
+		return this.directory.seen(SessionKey.of(session.getId()), now).onErrorResume((ex) -> {
 			log.debug("last use of a session not recorded: {}", ex.getClass().getSimpleName());
 			return Mono.empty();
 		});

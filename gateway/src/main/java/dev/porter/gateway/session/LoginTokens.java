@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -15,9 +16,9 @@ import org.springframework.web.server.WebSession;
 /**
  * A session's tokens, as the session keeps them: the access token with its lifetime and
  * scopes, and the refresh token. Spring Security's {@link OAuth2AuthorizedClient} is
- * rebuilt from it ({@link #toAuthorizedClient}). {@link #in(WebSession)} is the one place
- * that reads the tokens of a session, whether the request's own or another one taken from
- * the store by id.
+ * rebuilt from it ({@link #toAuthorizedClient}). {@link #in(Map)} is the one place that
+ * reads the tokens of a session, whether the request's own or another one taken from the
+ * store by its key ({@link StoredSessions}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoginTokens(String accessToken, @Nullable Instant issuedAt, @Nullable Instant expiresAt,
@@ -32,7 +33,12 @@ public record LoginTokens(String accessToken, @Nullable Instant issuedAt, @Nulla
 
 	/** The tokens of {@code session}, or {@code null} when it holds none. */
 	public static @Nullable LoginTokens in(WebSession session) {
-		return (session.getAttribute(ATTRIBUTE) instanceof LoginTokens tokens) ? tokens : null;
+		return in(session.getAttributes());
+	}
+
+	/** The tokens among a session's attributes, or {@code null} when it holds none. */
+	static @Nullable LoginTokens in(Map<String, Object> attributes) {
+		return (attributes.get(ATTRIBUTE) instanceof LoginTokens tokens) ? tokens : null;
 	}
 
 	public static LoginTokens of(OAuth2AuthorizedClient client) {

@@ -20,7 +20,9 @@ import org.springframework.util.StringUtils;
  * With {@code REDIS_URL}: sessions in Redis, encrypted with the key ring
  * {@code SESSION_ENCRYPTION_KEYS}, which is then required (any instance must read any
  * session, so all share the keys). Spring Session's WebSession adapter serves them to
- * WebFlux; its {@code webSessionManager} picks up the cookie resolver.
+ * WebFlux; its {@code webSessionManager} picks up the cookie resolver. The same values
+ * are found by key ({@link StoredSessions}) for ending a session from outside its
+ * requests.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)
@@ -30,19 +32,34 @@ class RedisSessionConfiguration {
 	static final String KEYS_VARIABLE = "SESSION_ENCRYPTION_KEYS";
 
 	@Bean
-	EncryptedRedisSessionRepository sessionRepository(ReactiveRedisConnectionFactory connections,
-			SessionProperties properties, ObjectProvider<Clock> clock) {
+	SessionCodec sessionCodec(SessionProperties properties) {
 		if (!StringUtils.hasText(properties.encryptionKeys())) {
 			throw new IllegalStateException("set " + KEYS_VARIABLE
 					+ " (comma-separated base64 AES-256 keys, newest first; required with REDIS_URL)");
 		}
-		KeyRing keys = KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE);
+		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE));
+	}
+
+	@Bean
+	EncryptedRedisSessionRepository sessionRepository(ReactiveRedisConnectionFactory connections, SessionCodec codec,
+			SessionProperties properties, ObjectProvider<Clock> clock) {
+		return new EncryptedRedisSessionRepository(sessionValues(connections), codec, properties.idleTimeout(),
+				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	/** The same values as the repository's, found by key. */
+	@Bean
+	StoredSessions redisStoredSessions(ReactiveRedisConnectionFactory connections, SessionCodec codec,
+			ObjectProvider<Clock> clock) {
+		return new RedisStoredSessions(sessionValues(connections), codec, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	private static ReactiveRedisTemplate<String, byte[]> sessionValues(ReactiveRedisConnectionFactory connections) {
 		RedisSerializationContext<String, byte[]> serialization = RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
 			.build();
-		return new EncryptedRedisSessionRepository(new ReactiveRedisTemplate<>(connections, serialization),
-				new SessionCodec(keys), properties.idleTimeout(), clock.getIfAvailable(Clock::systemUTC));
+		return new ReactiveRedisTemplate<>(connections, serialization);
 	}
 
 }

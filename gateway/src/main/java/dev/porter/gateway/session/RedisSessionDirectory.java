@@ -16,16 +16,17 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * The directory shared by every gateway instance. Keys:
  * <ul>
- * <li>{@code porter:sessions:entry:<session id>}: a hash ({@code sub}, {@code sid},
+ * <li>{@code porter:sessions:entry:<session key>}: a hash ({@code sub}, {@code sid},
  * {@code created} and {@code seen} in epoch milliseconds, {@code ua}), expiring by the
  * {@link SessionDirectoryRetention} — one idle timeout plus one touch interval after the
  * session was last seen, never later than its absolute lifetime;</li>
- * <li>{@code porter:sessions:user:<sub>}: the set of the user's session ids, expiring one
- * absolute lifetime after the user's latest login (no member can live longer). Ids whose
- * entry has expired are removed when the set is read.</li>
+ * <li>{@code porter:sessions:user:<sub>}: the set of the user's session keys, expiring
+ * one absolute lifetime after the user's latest login (no member can live longer). Keys
+ * whose entry has expired are removed when the set is read.</li>
  * </ul>
  * So nothing outlives the sessions it describes by more than those bounds, and a user who
- * stops signing in leaves no key behind.
+ * stops signing in leaves no key behind. Sessions are known by their {@link SessionKey},
+ * never by their id.
  */
 class RedisSessionDirectory implements SessionDirectory {
 
@@ -58,46 +59,52 @@ class RedisSessionDirectory implements SessionDirectory {
 
 	@Override
 	public Mono<Void> record(DirectoryEntry entry) {
-		String key = ENTRY + entry.sessionId();
+		String key = ENTRY + entry.key().value();
 		Instant until = this.retention.retainUntil(entry.createdAt(), entry.lastSeenAt());
 		return this.redis.opsForHash()
 			.putAll(key, fields(entry))
 			.then(this.redis.expireAt(key, until))
-			.then(this.redis.opsForSet().add(USER + entry.sub(), entry.sessionId()))
+			.then(this.redis.opsForSet().add(USER + entry.sub(), entry.key().value()))
 			.then(this.redis.expire(USER + entry.sub(), this.retention.absoluteLifetime()))
 			.then();
 	}
 
 	@Override
 	public Flux<DirectoryEntry> entriesOf(String sub) {
-		return this.redis.opsForSet().members(USER + sub).concatMap((sessionId) -> entry(sub, sessionId));
+		return this.redis.opsForSet().members(USER + sub).concatMap((member) -> {
+			SessionKey key = SessionKey.parse(member);
+			return (key != null) ? entry(sub, key)
+					: this.redis.opsForSet().remove(USER + sub, member).then(Mono.empty());
+		});
 	}
 
 	@Override
-	public Mono<Void> seen(String sessionId, Instant at) {
+	public Mono<Void> seen(SessionKey key, Instant at) {
 		Duration idle = this.retention.idleTimeout().plus(this.retention.touchInterval());
 		return this.redis
-			.execute(SEEN, List.of(ENTRY + sessionId), List.of(Long.toString(at.toEpochMilli()),
+			.execute(SEEN, List.of(ENTRY + key.value()), List.of(Long.toString(at.toEpochMilli()),
 					Long.toString(idle.toMillis()), Long.toString(this.retention.absoluteLifetime().toMillis())))
 			.then();
 	}
 
 	@Override
-	public Mono<Void> forget(String sessionId, String sub) {
-		return this.redis.delete(ENTRY + sessionId).then(this.redis.opsForSet().remove(USER + sub, sessionId)).then();
+	public Mono<Void> forget(SessionKey key, String sub) {
+		return this.redis.delete(ENTRY + key.value())
+			.then(this.redis.opsForSet().remove(USER + sub, key.value()))
+			.then();
 	}
 
 	/**
-	 * The session's entry, or nothing (and the id leaves the user's set) when expired.
+	 * The session's entry, or nothing (and the key leaves the user's set) when expired.
 	 */
-	private Mono<DirectoryEntry> entry(String sub, String sessionId) {
+	private Mono<DirectoryEntry> entry(String sub, SessionKey key) {
 		return this.redis.<String, String>opsForHash()
-			.entries(ENTRY + sessionId)
+			.entries(ENTRY + key.value())
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.flatMap((fields) -> {
-				DirectoryEntry entry = parse(sessionId, fields);
+				DirectoryEntry entry = parse(key, fields);
 				if (entry == null || !entry.sub().equals(sub)) {
-					return this.redis.opsForSet().remove(USER + sub, sessionId).then(Mono.empty());
+					return this.redis.opsForSet().remove(USER + sub, key.value()).then(Mono.empty());
 				}
 				return Mono.just(entry);
 			});
@@ -117,14 +124,14 @@ class RedisSessionDirectory implements SessionDirectory {
 		return fields;
 	}
 
-	private static @Nullable DirectoryEntry parse(String sessionId, Map<String, String> fields) {
+	private static @Nullable DirectoryEntry parse(SessionKey key, Map<String, String> fields) {
 		String sub = fields.get("sub");
 		String created = fields.get("created");
 		String seen = fields.get("seen");
 		if (sub == null || created == null || seen == null) {
 			return null;
 		}
-		return new DirectoryEntry(sessionId, fields.get("sid"), sub, Instant.ofEpochMilli(Long.parseLong(created)),
+		return new DirectoryEntry(key, fields.get("sid"), sub, Instant.ofEpochMilli(Long.parseLong(created)),
 				Instant.ofEpochMilli(Long.parseLong(seen)), fields.get("ua"));
 	}
 

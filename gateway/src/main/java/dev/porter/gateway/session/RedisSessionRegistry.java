@@ -10,9 +10,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * The registry shared by every gateway instance: a Redis set of session ids per
- * {@code sid} and per {@code sub}, expiring with the sessions' absolute lifetime. A
- * back-channel call reaching any instance ends the sessions all instances created.
+ * The registry shared by every gateway instance: a Redis set of {@link SessionKey session
+ * keys} per {@code sid} and per {@code sub}, expiring with the sessions' absolute
+ * lifetime. A back-channel call reaching any instance ends the sessions all instances
+ * created.
  * <p>
  * So {@code porter:logout:sid:*} counts IdP sessions, not gateway sessions: a browser
  * that signs in again while it is still signed in at the IdP (single sign-on, or a load
@@ -37,37 +38,40 @@ class RedisSessionRegistry implements SessionRegistry {
 	}
 
 	@Override
-	public Mono<Void> register(String sessionId, @Nullable String sid, String sub) {
-		Mono<Void> bySid = (sid != null) ? add(key(InMemorySessionRegistry.sidKey(sid)), sessionId) : Mono.empty();
-		return bySid.then(add(key(InMemorySessionRegistry.subKey(sub)), sessionId));
+	public Mono<Void> register(SessionKey session, @Nullable String sid, String sub) {
+		Mono<Void> bySid = (sid != null) ? add(key(InMemorySessionRegistry.sidKey(sid)), session) : Mono.empty();
+		return bySid.then(add(key(InMemorySessionRegistry.subKey(sub)), session));
 	}
 
 	@Override
-	public Mono<Void> unregister(String sessionId, @Nullable String sid, String sub) {
+	public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
 		Mono<Long> bySid = (sid != null)
-				? this.redis.opsForSet().remove(key(InMemorySessionRegistry.sidKey(sid)), sessionId) : Mono.empty();
-		return bySid.then(this.redis.opsForSet().remove(key(InMemorySessionRegistry.subKey(sub)), sessionId)).then();
+				? this.redis.opsForSet().remove(key(InMemorySessionRegistry.sidKey(sid)), session.value())
+				: Mono.empty();
+		return bySid.then(this.redis.opsForSet().remove(key(InMemorySessionRegistry.subKey(sub)), session.value()))
+			.then();
 	}
 
 	@Override
-	public Mono<Set<String>> takeBySid(String sid) {
+	public Mono<Set<SessionKey>> takeBySid(String sid) {
 		return take(key(InMemorySessionRegistry.sidKey(sid)));
 	}
 
 	@Override
-	public Mono<Set<String>> takeBySub(String sub) {
+	public Mono<Set<SessionKey>> takeBySub(String sub) {
 		return take(key(InMemorySessionRegistry.subKey(sub)));
 	}
 
-	private Mono<Void> add(String key, String sessionId) {
-		return this.redis.opsForSet().add(key, sessionId).then(this.redis.expire(key, this.entryLifetime)).then();
+	private Mono<Void> add(String key, SessionKey session) {
+		return this.redis.opsForSet().add(key, session.value()).then(this.redis.expire(key, this.entryLifetime)).then();
 	}
 
-	private Mono<Set<String>> take(String key) {
+	private Mono<Set<SessionKey>> take(String key) {
 		return this.redis.opsForSet()
 			.members(key)
-			.collect(HashSet<String>::new, Set::add)
-			.flatMap((ids) -> this.redis.delete(key).thenReturn(Set.copyOf(ids)));
+			.mapNotNull(SessionKey::parse)
+			.collect(HashSet<SessionKey>::new, Set::add)
+			.flatMap((sessions) -> this.redis.delete(key).thenReturn(Set.copyOf(sessions)));
 	}
 
 	private static String key(String suffix) {

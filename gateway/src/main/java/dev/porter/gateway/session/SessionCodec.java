@@ -19,10 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A session as one value: compact JSON ({@code c} created, {@code a} last access, epoch
  * milliseconds; {@code i} idle timeout in seconds; {@code s} the attributes), sealed with
- * the {@link KeyRing} and bound to the session id (associated data), so a value copied
- * under another id does not open. Attributes are strings, numbers, booleans, or one of
- * the records in {@link #TYPES}; nothing is Java-serialized, and no JSON names the class
- * to build (no polymorphic deserialization).
+ * the {@link KeyRing} and bound to the session's {@link SessionKey} (associated data), so
+ * a value copied under another key does not open. The key rather than the id, so that a
+ * session found by its key (through the directory) can be read without its id; a key
+ * binds the value as tightly, since no two ids share one. Attributes are strings,
+ * numbers, booleans, or one of the records in {@link #TYPES}; nothing is Java-serialized,
+ * and no JSON names the class to build (no polymorphic deserialization).
  */
 final class SessionCodec {
 
@@ -51,7 +53,7 @@ final class SessionCodec {
 		root.put("i", session.getMaxInactiveInterval().toSeconds());
 		ObjectNode attributes = root.putObject("s");
 		session.attributes().forEach((name, value) -> attributes.set(name, attribute(name, value)));
-		return this.keys.seal(this.json.writeValueAsBytes(root), associatedData(session.getId()));
+		return this.keys.seal(this.json.writeValueAsBytes(root), associatedData(SessionKey.of(session.getId())));
 	}
 
 	/**
@@ -59,7 +61,21 @@ final class SessionCodec {
 	 * it cannot be read: its key left the ring, or it does not authenticate.
 	 */
 	@Nullable StoredSession decode(String id, byte[] value) {
-		byte[] plaintext = this.keys.open(value, associatedData(id));
+		Contents contents = open(SessionKey.of(id), value);
+		if (contents == null) {
+			return null;
+		}
+		return new StoredSession(id, contents.creationTime(), contents.lastAccessedTime(),
+				contents.maxInactiveInterval(), contents.attributes())
+			.read(value);
+	}
+
+	/**
+	 * What the value stored under {@code key} holds, or {@code null} (logged) when it
+	 * cannot be read; for reading a session whose id is unknown.
+	 */
+	@Nullable Contents open(SessionKey key, byte[] value) {
+		byte[] plaintext = this.keys.open(value, associatedData(key));
 		if (plaintext == null) {
 			log.warn("stored session ignored: {}", this.keys.knowsKeyOf(value) ? "it does not authenticate"
 					: "its key is not in SESSION_ENCRYPTION_KEYS");
@@ -71,10 +87,9 @@ final class SessionCodec {
 			root.get("s")
 				.properties()
 				.forEach((entry) -> attributes.put(entry.getKey(), value(entry.getKey(), entry.getValue())));
-			return new StoredSession(id, Instant.ofEpochMilli(root.get("c").asLong()),
+			return new Contents(Instant.ofEpochMilli(root.get("c").asLong()),
 					Instant.ofEpochMilli(root.get("a").asLong()), Duration.ofSeconds(root.get("i").asLong()),
-					attributes)
-				.read(value);
+					attributes);
 		}
 		catch (JacksonException | NullPointerException ex) {
 			log.warn("stored session ignored: unreadable ({})", ex.getClass().getSimpleName());
@@ -99,8 +114,18 @@ final class SessionCodec {
 		return this.json.treeToValue(node, target);
 	}
 
-	private static byte[] associatedData(String id) {
-		return id.getBytes(StandardCharsets.UTF_8);
+	private static byte[] associatedData(SessionKey key) {
+		return key.value().getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/** A stored session's contents: what its value holds besides its id. */
+	record Contents(Instant creationTime, Instant lastAccessedTime, Duration maxInactiveInterval,
+			Map<String, Object> attributes) {
+
+		boolean isExpired(Instant now) {
+			return StoredSession.isExpired(this.lastAccessedTime, this.maxInactiveInterval, now);
+		}
+
 	}
 
 }

@@ -65,6 +65,12 @@ class SessionConfiguration {
 
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
+	StoredSessions inMemoryStoredSessions(InMemoryWebSessionStore store) {
+		return new InMemoryStoredSessions(store);
+	}
+
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
 	SessionCapacity inMemorySessionCapacity(InMemoryWebSessionStore store) {
 		return new InMemorySessionCapacity(store);
 	}

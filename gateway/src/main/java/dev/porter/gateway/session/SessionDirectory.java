@@ -29,9 +29,9 @@ public interface SessionDirectory {
 	 * Notes that the session was used at {@code at}, and keeps its entry for another idle
 	 * timeout; does nothing for a session without an entry.
 	 */
-	Mono<Void> seen(String sessionId, Instant at);
+	Mono<Void> seen(SessionKey key, Instant at);
 
 	/** Removes a session's entry; nothing happens when there is none. */
-	Mono<Void> forget(String sessionId, String sub);
+	Mono<Void> forget(SessionKey key, String sub);
 
 }

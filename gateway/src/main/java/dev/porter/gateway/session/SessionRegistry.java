@@ -7,7 +7,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Which gateway sessions belong to an IdP session ({@code sid}) or a user ({@code sub}),
- * so that a back-channel logout can end them. In memory by default; in Redis when
+ * so that a back-channel logout can end them ({@link StoredSessions#end}). Sessions are
+ * known by their {@link SessionKey}, never their id. In memory by default; in Redis when
  * sessions are shared.
  */
 public interface SessionRegistry {
@@ -16,15 +17,15 @@ public interface SessionRegistry {
 	 * Records a freshly logged-in session under its IdP session id (if the ID token has
 	 * one) and its subject.
 	 */
-	Mono<Void> register(String sessionId, @Nullable String sid, String sub);
+	Mono<Void> register(SessionKey session, @Nullable String sid, String sub);
 
 	/** Forgets a session that ended through this gateway. */
-	Mono<Void> unregister(String sessionId, @Nullable String sid, String sub);
+	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
 
 	/** Removes and returns the sessions of an IdP session; empty when none is known. */
-	Mono<Set<String>> takeBySid(String sid);
+	Mono<Set<SessionKey>> takeBySid(String sid);
 
 	/** Removes and returns every session of a user; empty when none is known. */
-	Mono<Set<String>> takeBySub(String sub);
+	Mono<Set<SessionKey>> takeBySub(String sub);
 
 }

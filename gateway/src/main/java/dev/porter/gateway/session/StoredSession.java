@@ -138,8 +138,12 @@ final class StoredSession implements Session {
 	}
 
 	boolean isExpired(Instant now) {
-		return !this.maxInactiveInterval.isNegative()
-				&& !now.isBefore(this.lastAccessedTime.plus(this.maxInactiveInterval));
+		return isExpired(this.lastAccessedTime, this.maxInactiveInterval, now);
+	}
+
+	/** A negative interval never expires, as Spring Session has it. */
+	static boolean isExpired(Instant lastAccessedTime, Duration maxInactiveInterval, Instant now) {
+		return !maxInactiveInterval.isNegative() && !now.isBefore(lastAccessedTime.plus(maxInactiveInterval));
 	}
 
 	Map<String, Object> attributes() {

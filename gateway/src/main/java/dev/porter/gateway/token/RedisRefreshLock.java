@@ -7,16 +7,18 @@ import java.util.function.Supplier;
 
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.SessionKey;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A short per-session lease in Redis ({@code SET NX PX}): the holder refreshes and writes
- * the session through; the others poll for the lease, then re-read the session and find
- * the fresh token. The lease expires on its own if its holder dies, and is released only
- * by its owner.
+ * A short per-session lease in Redis ({@code SET NX PX} on
+ * {@code porter:refresh-lock:<session key>}, never the session id): the holder refreshes
+ * and writes the session through; the others poll for the lease, then re-read the session
+ * and find the fresh token. The lease expires on its own if its holder dies, and is
+ * released only by its owner.
  */
 class RedisRefreshLock implements RefreshLock {
 
@@ -42,7 +44,7 @@ class RedisRefreshLock implements RefreshLock {
 
 	@Override
 	public <T> Mono<T> whileHolding(String sessionId, Supplier<Mono<T>> refresh) {
-		String key = "porter:refresh-lock:" + sessionId;
+		String key = "porter:refresh-lock:" + SessionKey.of(sessionId).value();
 		String owner = UUID.randomUUID().toString();
 		return Mono.usingWhen(acquire(key, owner), (acquired) -> Mono.defer(refresh),
 				(acquired) -> this.redis.execute(RELEASE, List.of(key), List.of(owner)).then());

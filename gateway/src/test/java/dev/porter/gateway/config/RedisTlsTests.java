@@ -1,5 +1,6 @@
 package dev.porter.gateway.config;
 
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.SecuredRedisServer;
@@ -67,7 +68,8 @@ class RedisTlsTests {
 				.login("auth0|alice", 3600);
 
 			browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
-			assertThat(redis.cli("EXISTS", "porter:session:" + browser.sessionId())).isEqualTo("1");
+			assertThat(redis.cli("EXISTS", "porter:session:" + SessionKey.of(browser.sessionId()).value()))
+				.isEqualTo("1");
 		}
 	}
 

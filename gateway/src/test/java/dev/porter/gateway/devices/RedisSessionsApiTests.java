@@ -3,6 +3,7 @@ package dev.porter.gateway.devices;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.RedisServer;
@@ -91,15 +92,17 @@ class RedisSessionsApiTests {
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
 		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
-		assertThat(template.hasKey("porter:sessions:entry:" + phone.sessionId()).block()).isFalse();
-		assertThat(template.hasKey("porter:sessions:entry:" + laptop.sessionId()).block()).isTrue();
+		assertThat(template.hasKey("porter:sessions:entry:" + SessionKey.of(phone.sessionId()).value()).block())
+			.isFalse();
+		assertThat(template.hasKey("porter:sessions:entry:" + SessionKey.of(laptop.sessionId()).value()).block())
+			.isTrue();
 	}
 
 	@Test
 	void requestWhenSessionNotYetSeenByThisInstanceThenItsLastUseReachesRedis() {
 		Browser phone = signIn(first, "auth0|sessions-" + UUID.randomUUID(), "Phone/2.0");
 		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
-		String entry = "porter:sessions:entry:" + phone.sessionId();
+		String entry = "porter:sessions:entry:" + SessionKey.of(phone.sessionId()).value();
 		template.opsForHash().put(entry, "seen", "1").block();
 		long before = System.currentTimeMillis();
 

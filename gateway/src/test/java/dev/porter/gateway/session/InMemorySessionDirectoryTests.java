@@ -31,7 +31,7 @@ class InMemorySessionDirectoryTests extends SessionDirectoryContract {
 	@Override
 	void assertNoEntryFor(String sessionId) {
 		assertThat(this.directory.entriesOf("auth0|alice").collectList().block())
-			.noneMatch((entry) -> entry.sessionId().equals(sessionId));
+			.noneMatch((entry) -> entry.key().equals(SessionKey.of(sessionId)));
 	}
 
 	@Test
@@ -50,11 +50,11 @@ class InMemorySessionDirectoryTests extends SessionDirectoryContract {
 
 		for (int i = 0; i < 35; i++) {
 			this.clock.advance(Duration.ofMinutes(20));
-			this.directory.seen("laptop", this.clock.instant()).block();
+			this.directory.seen(SessionKey.of("laptop"), this.clock.instant()).block();
 		}
 		assertThat(this.directory.entriesOf("auth0|alice").collectList().block()).hasSize(1);
 		this.clock.advance(Duration.ofMinutes(20));
-		this.directory.seen("laptop", this.clock.instant()).block();
+		this.directory.seen(SessionKey.of("laptop"), this.clock.instant()).block();
 
 		assertThat(this.directory.entriesOf("auth0|alice").collectList().block()).as("12 h after login, however busy")
 			.isEmpty();

@@ -68,7 +68,7 @@ class LastSeenWebFilterTests {
 	void filterWhenDirectoryFailsThenRequestGoesOn() {
 		LastSeenWebFilter failing = new LastSeenWebFilter(new CountingDirectory(this.directory) {
 			@Override
-			public Mono<Void> seen(String sessionId, Instant at) {
+			public Mono<Void> seen(SessionKey key, Instant at) {
 				return Mono.error(new IllegalStateException("store down"));
 			}
 		}, SessionDirectoryContract.RETENTION, this.clock);
@@ -100,7 +100,8 @@ class LastSeenWebFilterTests {
 		WebSession session = new InMemoryWebSessionStore().createWebSession().block();
 		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, LOGIN.toEpochMilli());
 		session.start();
-		this.directory.record(new DirectoryEntry(session.getId(), null, "auth0|alice", LOGIN, LOGIN, "Laptop/1.0"))
+		this.directory
+			.record(new DirectoryEntry(SessionKey.of(session.getId()), null, "auth0|alice", LOGIN, LOGIN, "Laptop/1.0"))
 			.block();
 		return session;
 	}
@@ -127,14 +128,14 @@ class LastSeenWebFilterTests {
 		}
 
 		@Override
-		public Mono<Void> seen(String sessionId, Instant at) {
+		public Mono<Void> seen(SessionKey key, Instant at) {
 			this.writes++;
-			return this.delegate.seen(sessionId, at);
+			return this.delegate.seen(key, at);
 		}
 
 		@Override
-		public Mono<Void> forget(String sessionId, String sub) {
-			return this.delegate.forget(sessionId, sub);
+		public Mono<Void> forget(SessionKey key, String sub) {
+			return this.delegate.forget(key, sub);
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,15 +47,17 @@ class RedisSessionDirectoryTests extends SessionDirectoryContract {
 
 	@Override
 	void assertNoEntryFor(String sessionId) {
-		assertThat(this.template.hasKey("porter:sessions:entry:" + sessionId).block()).isFalse();
-		assertThat(this.template.opsForSet().isMember("porter:sessions:user:auth0|alice", sessionId).block()).isFalse();
+		assertThat(this.template.hasKey(entryKey(sessionId)).block()).isFalse();
+		assertThat(this.template.opsForSet()
+			.isMember("porter:sessions:user:auth0|alice", SessionKey.of(sessionId).value())
+			.block()).isFalse();
 	}
 
 	@Test
 	void recordThenEntryExpiresAfterIdleTimeoutAndTouchIntervalAndUserSetAfterAbsoluteLifetime() {
 		record(entry("laptop", "auth0|alice", "Laptop/1.0"));
 
-		assertThat(ttl("porter:sessions:entry:laptop")).isBetween(Duration.ofMinutes(30), Duration.ofMinutes(31));
+		assertThat(ttl(entryKey("laptop"))).isBetween(Duration.ofMinutes(30), Duration.ofMinutes(31));
 		assertThat(ttl("porter:sessions:user:auth0|alice")).isBetween(Duration.ofHours(11), Duration.ofHours(12));
 		assertThat(this.template.keys("porter:sessions:*").collectList().block()).hasSize(2);
 	}
@@ -62,23 +65,55 @@ class RedisSessionDirectoryTests extends SessionDirectoryContract {
 	@Test
 	void seenWhenSessionOldThenEntryExpiryCappedByAbsoluteLifetime() {
 		Instant created = Instant.now().minus(Duration.ofHours(12)).plus(Duration.ofMinutes(10));
-		record(new DirectoryEntry("laptop", null, "auth0|alice", created, Instant.now(), null));
-		this.template.expire("porter:sessions:entry:laptop", Duration.ofHours(2)).block();
+		record(new DirectoryEntry(SessionKey.of("laptop"), null, "auth0|alice", created, Instant.now(), null));
+		this.template.expire(entryKey("laptop"), Duration.ofHours(2)).block();
 
-		this.directory.seen("laptop", Instant.now()).block();
+		this.directory.seen(SessionKey.of("laptop"), Instant.now()).block();
 
-		assertThat(ttl("porter:sessions:entry:laptop")).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
+		assertThat(ttl(entryKey("laptop"))).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
 	}
 
 	@Test
-	void entriesOfWhenEntryExpiredThenIdLeavesUsersSet() {
+	void entriesOfWhenEntryExpiredThenKeyLeavesUsersSet() {
 		record(entry("laptop", "auth0|alice", "Laptop/1.0"), entry("phone", "auth0|alice", "Phone/2.0"));
-		this.template.delete("porter:sessions:entry:phone").block();
+		this.template.delete(entryKey("phone")).block();
 
-		assertThat(this.directory.entriesOf("auth0|alice").map(DirectoryEntry::sessionId).collectList().block())
-			.containsExactly("laptop");
+		assertThat(this.directory.entriesOf("auth0|alice").map(DirectoryEntry::key).collectList().block())
+			.containsExactly(SessionKey.of("laptop"));
 		assertThat(this.template.opsForSet().members("porter:sessions:user:auth0|alice").collectList().block())
-			.containsExactly("laptop");
+			.containsExactly(SessionKey.of("laptop").value());
+	}
+
+	@Test
+	void recordThenNeitherKeyNamesNorValuesHoldTheSessionId() {
+		String sessionId = UUID.randomUUID().toString();
+
+		Instant now = Instant.now();
+		record(new DirectoryEntry(SessionKey.of(sessionId), "sid-of-the-idp", "auth0|alice", now, now, "Laptop/1.0"));
+
+		assertThat(this.template.keys("porter:sessions:*").collectList().block())
+			.containsExactlyInAnyOrder(entryKey(sessionId), "porter:sessions:user:auth0|alice")
+			.noneMatch((key) -> key.contains(sessionId));
+		assertThat(this.template.opsForSet().members("porter:sessions:user:auth0|alice").collectList().block())
+			.containsExactly(SessionKey.of(sessionId).value());
+		assertThat(this.template.<String, String>opsForHash().values(entryKey(sessionId)).collectList().block())
+			.noneMatch((value) -> value.contains(sessionId));
+	}
+
+	@Test
+	void entriesOfWhenUsersSetHoldsAnIdAnEarlierVersionStoredThenSkippedAndRemoved() {
+		record(entry("laptop", "auth0|alice", "Laptop/1.0"));
+		String earlierId = UUID.randomUUID().toString();
+		this.template.opsForSet().add("porter:sessions:user:auth0|alice", earlierId).block();
+
+		assertThat(this.directory.entriesOf("auth0|alice").map(DirectoryEntry::key).collectList().block())
+			.containsExactly(SessionKey.of("laptop"));
+		assertThat(this.template.opsForSet().members("porter:sessions:user:auth0|alice").collectList().block())
+			.containsExactly(SessionKey.of("laptop").value());
+	}
+
+	private static String entryKey(String sessionId) {
+		return "porter:sessions:entry:" + SessionKey.of(sessionId).value();
 	}
 
 	private Duration ttl(String key) {

@@ -2,6 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 
 import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,13 +41,13 @@ class RedisSessionRegistryTests {
 	@Test
 	void registerWhenLoginsThroughDistinctIdpSessionsThenOneSidKeyPerSessionWithLifetimeTtl() {
 		for (int i = 0; i < 3; i++) {
-			this.registry.register("session-" + i, "sid-" + i, "auth0|user-" + i).block();
+			this.registry.register(SessionKey.of("session-" + i), "sid-" + i, "auth0|user-" + i).block();
 		}
 
 		assertThat(sidKeys()).hasSize(3);
 		for (int i = 0; i < 3; i++) {
 			assertThat(this.template.opsForSet().members("porter:logout:sid:sid-" + i).collectList().block())
-				.containsExactly("session-" + i);
+				.containsExactly(SessionKey.of("session-" + i).value());
 			assertThat(this.template.getExpire("porter:logout:sid:sid-" + i).block()).isPositive()
 				.isLessThanOrEqualTo(LIFETIME);
 		}
@@ -54,27 +55,36 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void registerWhenLoginsShareOneIdpSessionThenOneSidKeyEndingAllOfThem() {
-		this.registry.register("first-tab", "sid-shared", "auth0|alice").block();
-		this.registry.register("second-login", "sid-shared", "auth0|alice").block();
+		this.registry.register(SessionKey.of("first-tab"), "sid-shared", "auth0|alice").block();
+		this.registry.register(SessionKey.of("second-login"), "sid-shared", "auth0|alice").block();
 
 		assertThat(sidKeys()).containsExactly("porter:logout:sid:sid-shared");
-		assertThat(this.registry.takeBySid("sid-shared").block()).containsExactlyInAnyOrder("first-tab",
-				"second-login");
+		assertThat(this.registry.takeBySid("sid-shared").block()).containsExactlyInAnyOrder(SessionKey.of("first-tab"),
+				SessionKey.of("second-login"));
 		assertThat(sidKeys()).isEmpty();
 	}
 
 	@Test
 	void unregisterWhenLastSessionOfIdpSessionLogsOutThenKeyGone() {
-		this.registry.register("first", "sid-a", "auth0|alice").block();
-		this.registry.register("second", "sid-a", "auth0|alice").block();
+		this.registry.register(SessionKey.of("first"), "sid-a", "auth0|alice").block();
+		this.registry.register(SessionKey.of("second"), "sid-a", "auth0|alice").block();
 
-		this.registry.unregister("first", "sid-a", "auth0|alice").block();
+		this.registry.unregister(SessionKey.of("first"), "sid-a", "auth0|alice").block();
 		assertThat(this.template.opsForSet().members("porter:logout:sid:sid-a").collectList().block())
-			.containsExactly("second");
-		this.registry.unregister("second", "sid-a", "auth0|alice").block();
+			.containsExactly(SessionKey.of("second").value());
+		this.registry.unregister(SessionKey.of("second"), "sid-a", "auth0|alice").block();
 
 		assertThat(sidKeys()).isEmpty();
 		assertThat(this.template.keys("porter:logout:*").collectList().block()).isEmpty();
+	}
+
+	@Test
+	void takeBySidWhenSetHoldsAnIdAnEarlierVersionStoredThenOnlyKeysTaken() {
+		this.registry.register(SessionKey.of("current"), "sid-a", "auth0|alice").block();
+		this.template.opsForSet().add("porter:logout:sid:sid-a", UUID.randomUUID().toString()).block();
+
+		assertThat(this.registry.takeBySid("sid-a").block()).containsExactly(SessionKey.of("current"));
+		assertThat(sidKeys()).isEmpty();
 	}
 
 	private Set<String> sidKeys() {

@@ -40,7 +40,7 @@ abstract class SessionDirectoryContract {
 		record(laptop);
 		Instant later = now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(90);
 
-		StepVerifier.create(directory().seen("laptop", later)).verifyComplete();
+		StepVerifier.create(directory().seen(SessionKey.of("laptop"), later)).verifyComplete();
 
 		assertThat(directory().entriesOf("auth0|alice").collectList().block()).singleElement().satisfies((entry) -> {
 			assertThat(entry.lastSeenAt()).isEqualTo(later);
@@ -52,7 +52,7 @@ abstract class SessionDirectoryContract {
 
 	@Test
 	void seenWhenNoEntryThenCreatesNone() {
-		StepVerifier.create(directory().seen("never-signed-in", now())).verifyComplete();
+		StepVerifier.create(directory().seen(SessionKey.of("never-signed-in"), now())).verifyComplete();
 
 		assertThat(directory().entriesOf("auth0|alice").collectList().block()).isEmpty();
 		assertNoEntryFor("never-signed-in");
@@ -64,7 +64,7 @@ abstract class SessionDirectoryContract {
 		DirectoryEntry phone = entry("phone", "auth0|alice", "Phone/2.0");
 		record(laptop, phone);
 
-		StepVerifier.create(directory().forget("phone", "auth0|alice")).verifyComplete();
+		StepVerifier.create(directory().forget(SessionKey.of("phone"), "auth0|alice")).verifyComplete();
 
 		assertThat(directory().entriesOf("auth0|alice").collectList().block()).containsExactly(laptop);
 		assertNoEntryFor("phone");
@@ -83,7 +83,7 @@ abstract class SessionDirectoryContract {
 
 	DirectoryEntry entry(String sessionId, String sub, String userAgent) {
 		Instant now = now().truncatedTo(ChronoUnit.MILLIS);
-		return new DirectoryEntry(sessionId, "sid-" + sessionId, sub, now, now, userAgent);
+		return new DirectoryEntry(SessionKey.of(sessionId), "sid-" + sessionId, sub, now, now, userAgent);
 	}
 
 	void record(DirectoryEntry... entries) {

@@ -4,12 +4,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
+import dev.porter.gateway.support.RedisMonitor;
 import dev.porter.gateway.support.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
@@ -28,11 +33,16 @@ import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +50,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a signed-in session leaves in a real Redis: no token in clear in any key, a small
  * value, and sessions that outlive a key rotation (restarts with
- * {@code SESSION_ENCRYPTION_KEYS} {@code K1}, then {@code K2,K1}, then {@code K2}).
+ * {@code SESSION_ENCRYPTION_KEYS} {@code K1}, then {@code K2,K1}, then {@code K2}). And
+ * what a reader of Redis never learns: a session's id, the cookie value that is the
+ * session's bearer credential, whether they scan the keys or watch the commands
+ * ({@code MONITOR}) while sessions are used, listed and ended.
  */
 class SessionsAtRestTests {
 
@@ -100,7 +113,7 @@ class SessionsAtRestTests {
 					.allSatisfy((value) -> assertThat(value).doesNotContain(secrets));
 			}
 			long bytes = keys.stream()
-				.filter((key) -> key.contains(browser.sessionId()) || key.contains(tokens.sid()))
+				.filter((key) -> key.contains(SessionKey.of(browser.sessionId()).value()) || key.contains(tokens.sid()))
 				.mapToLong(SessionsAtRestTests::memoryUsage)
 				.sum();
 			assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
@@ -146,6 +159,93 @@ class SessionsAtRestTests {
 				.jsonPath("$.authenticated")
 				.isEqualTo(true);
 		}
+	}
+
+	@Test
+	void sessionWhenSignedInRefreshedAndListedThenNoKeyNorValueHoldsItsId() {
+		try (ConfigurableApplicationContext gateway = start(this.k1)) {
+			Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
+			stubRefresh(browser);
+
+			browser.get("/me").exchange().expectStatus().isOk();
+			browser.get("/bff/sessions").exchange().expectStatus().isOk();
+
+			assertRefreshed(browser);
+			List<String> forms = formsOf(browser.sessionId());
+			for (String key : keys()) {
+				assertThat(key.toLowerCase(Locale.ROOT)).as("a key name").doesNotContain(forms);
+				assertThat(values(key)).as("values of %s", key)
+					.allSatisfy((value) -> assertThat(value.toLowerCase(Locale.ROOT)).doesNotContain(forms));
+			}
+		}
+	}
+
+	@Test
+	void sessionsWhenUsedListedAndEndedThenNoCommandRedisRunsNamesTheirIds() throws Exception {
+		try (RedisMonitor monitor = RedisMonitor.attach(redis);
+				ConfigurableApplicationContext gateway = start(this.k1)) {
+			Browser phone = new Browser(client(gateway)).login("auth0|alice", 3600);
+			Browser laptop = new Browser(client(gateway)).login("auth0|alice", 30);
+			stubRefresh(laptop);
+
+			laptop.get("/me").exchange().expectStatus().isOk();
+			laptop.get("/bff/sessions").exchange().expectStatus().isOk();
+			String xsrf = laptop.xsrf();
+			laptop.method(HttpMethod.DELETE, "/bff/sessions?others=true")
+				.header("X-XSRF-TOKEN", xsrf)
+				.exchange()
+				.expectStatus()
+				.isOk();
+			phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+			client(gateway).post()
+				.uri("/bff/backchannel-logout")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(BodyInserters.fromFormData("logout_token",
+						TestIdp.instance().logoutToken(Map.of("sid", laptop.tokens().sid()))))
+				.exchange()
+				.expectStatus()
+				.isOk();
+			laptop.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+
+			assertRefreshed(laptop);
+			List<String> commands = monitor.commands();
+			assertThat(commands).as("the sessions' own keys, their refresh lock and their ending were seen")
+				.anySatisfy((command) -> assertThat(command).contains("\"porter:session:"))
+				.anySatisfy((command) -> assertThat(command).contains("\"porter:refresh-lock:"))
+				.anySatisfy((command) -> assertThat(command).startsWith("+").contains("\"DEL\""));
+			List<String> forms = new ArrayList<>(formsOf(phone.sessionId()));
+			forms.addAll(formsOf(laptop.sessionId()));
+			assertThat(commands).allSatisfy(
+					(command) -> assertThat(command.toLowerCase(Locale.ROOT)).as("a command").doesNotContain(forms));
+		}
+	}
+
+	/** The session id as it could be written: as is, without dashes, base64, hex. */
+	private static List<String> formsOf(String sessionId) {
+		byte[] bytes = sessionId.getBytes(StandardCharsets.UTF_8);
+		return List
+			.of(sessionId, sessionId.replace("-", ""), Base64.getEncoder().withoutPadding().encodeToString(bytes),
+					Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), HexFormat.of().formatHex(bytes))
+			.stream()
+			.map((form) -> form.toLowerCase(Locale.ROOT))
+			.toList();
+	}
+
+	private static void stubRefresh(Browser browser) {
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-" + UUID.randomUUID(), "refresh_token",
+						"rt-" + UUID.randomUUID(), "token_type", "Bearer", "expires_in", 3600)))));
+	}
+
+	/** The request went through a refresh, and so through the refresh lock. */
+	private static void assertRefreshed(Browser browser) {
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())));
 	}
 
 	private static ConfigurableApplicationContext start(String keys) {

@@ -1,0 +1,56 @@
+package dev.porter.gateway.session;
+
+import java.time.Clock;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+/**
+ * The sessions {@link EncryptedRedisSessionRepository} keeps, read and removed by key:
+ * one {@code GET} or {@code DEL} of the same value the repository reads by id, opened
+ * with the key as associated data ({@link SessionCodec#open}).
+ */
+class RedisStoredSessions implements StoredSessions {
+
+	private final ReactiveRedisTemplate<String, byte[]> redis;
+
+	private final SessionCodec codec;
+
+	private final Clock clock;
+
+	RedisStoredSessions(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec, Clock clock) {
+		this.redis = redis;
+		this.codec = codec;
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<Boolean> isLive(SessionKey key) {
+		return contents(key).hasElement();
+	}
+
+	@Override
+	public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
+		return contents(key).mapNotNull((contents) -> LoginTokens.in(contents.attributes()))
+			.mapNotNull(LoginTokens::refreshToken)
+			.map((token) -> new OAuth2RefreshToken(token, null));
+	}
+
+	@Override
+	public Mono<Void> end(SessionKey key) {
+		return this.redis.delete(EncryptedRedisSessionRepository.key(key)).then();
+	}
+
+	/**
+	 * As the repository finds a session: nothing when it is gone, unreadable or expired.
+	 */
+	private Mono<SessionCodec.Contents> contents(SessionKey key) {
+		return this.redis.opsForValue()
+			.get(EncryptedRedisSessionRepository.key(key))
+			.mapNotNull((value) -> this.codec.open(key, value))
+			.filter((contents) -> !contents.isExpired(this.clock.instant()));
+	}
+
+}

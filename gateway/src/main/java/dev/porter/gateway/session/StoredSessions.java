@@ -1,0 +1,30 @@
+package dev.porter.gateway.session;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+/**
+ * The stored sessions, addressed by {@link SessionKey}: for acting on a session other
+ * than the request's own, found through the {@link SessionRegistry} (back-channel logout)
+ * or the {@link SessionDirectory} ({@code /bff/sessions}), which know sessions by key
+ * only. Reading never touches the session (neither its last access nor its idle timeout).
+ * In memory by default; in Redis when sessions are shared.
+ */
+public interface StoredSessions {
+
+	/** Whether the session exists and has not expired. */
+	Mono<Boolean> isLive(SessionKey key);
+
+	/**
+	 * The session's stored refresh token; empty when the session or its token is gone.
+	 */
+	Mono<OAuth2RefreshToken> refreshToken(SessionKey key);
+
+	/**
+	 * Removes the session, so that its next request is anonymous; nothing happens when it
+	 * is gone already.
+	 */
+	Mono<Void> end(SessionKey key);
+
+}

@@ -1,0 +1,100 @@
+package dev.porter.gateway.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import dev.porter.gateway.support.MovableClock;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.web.server.WebSession;
+import org.springframework.web.server.session.InMemoryWebSessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link InMemoryStoredSessions}: Boot's in-memory store, which knows sessions by id,
+ * read and ended by key, without counting as a use of the session.
+ */
+class InMemoryStoredSessionsTests {
+
+	private static final Duration IDLE = Duration.ofMinutes(30);
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final InMemoryWebSessionStore store = store();
+
+	private final InMemoryStoredSessions stored = new InMemoryStoredSessions(this.store);
+
+	@Test
+	void refreshTokenWhenSessionAmongOthersThenFoundByItsKey() {
+		signedIn("rt-other");
+		WebSession session = signedIn("rt-secret-1");
+
+		SessionKey key = SessionKey.of(session.getId());
+
+		assertThat(this.stored.isLive(key).block()).isTrue();
+		assertThat(this.stored.refreshToken(key).map(OAuth2RefreshToken::getTokenValue).block())
+			.isEqualTo("rt-secret-1");
+	}
+
+	@Test
+	void endThenGoneFromTheStoreAndTheOthersKept() {
+		WebSession other = signedIn("rt-other");
+		WebSession session = signedIn("rt-secret-1");
+
+		this.stored.end(SessionKey.of(session.getId())).block();
+
+		assertThat(this.store.retrieveSession(session.getId()).blockOptional()).isEmpty();
+		assertThat(this.store.retrieveSession(other.getId()).blockOptional()).isPresent();
+	}
+
+	@Test
+	void isLiveWhenIdleTimeoutPassedThenNot() {
+		SessionKey key = SessionKey.of(signedIn("rt-secret-1").getId());
+
+		this.clock.advance(IDLE.plusMillis(1));
+
+		assertThat(this.stored.isLive(key).block()).isFalse();
+		assertThat(this.stored.refreshToken(key).blockOptional()).isEmpty();
+	}
+
+	@Test
+	void isLiveThenTheIdleTimeoutIsNotExtended() {
+		WebSession session = signedIn("rt-secret-1");
+		this.clock.advance(IDLE.minusMinutes(1));
+
+		assertThat(this.stored.isLive(SessionKey.of(session.getId())).block()).isTrue();
+		this.clock.advance(Duration.ofMinutes(1).plusMillis(1));
+
+		assertThat(this.stored.isLive(SessionKey.of(session.getId())).block()).isFalse();
+	}
+
+	@Test
+	void whenNoSessionHasTheKeyThenNothingFoundAndNothingEnded() {
+		signedIn("rt-other");
+		SessionKey unknown = SessionKey.of("never-stored");
+
+		assertThat(this.stored.isLive(unknown).block()).isFalse();
+		this.stored.end(unknown).block();
+		assertThat(this.store.getSessions()).hasSize(1);
+	}
+
+	private WebSession signedIn(String refreshToken) {
+		WebSession session = this.store.createWebSession().block();
+		session.getAttributes()
+			.put(LoginTokens.ATTRIBUTE, new LoginTokens("at", null, null, Set.of("openid"), refreshToken));
+		session.start();
+		session.save().block();
+		return session;
+	}
+
+	private InMemoryWebSessionStore store() {
+		InMemoryWebSessionStore store = new InMemoryWebSessionStore();
+		store.setDefaultMaxIdleTime(IDLE);
+		store.setClock(this.clock);
+		return store;
+	}
+
+}

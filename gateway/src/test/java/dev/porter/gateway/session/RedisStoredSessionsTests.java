@@ -1,0 +1,108 @@
+package dev.porter.gateway.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import dev.porter.gateway.crypto.KeyRing;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.RedisTemplateExtension;
+import dev.porter.gateway.support.TestSessionKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link RedisStoredSessions} against a real {@code redis-server}: the sessions
+ * {@link EncryptedRedisSessionRepository} stores, read and ended knowing only their key,
+ * as back-channel logout and {@code /bff/sessions} find them.
+ */
+class RedisStoredSessionsTests {
+
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
+
+	private static final Duration IDLE = Duration.ofMinutes(30);
+
+	private final MovableClock clock = new MovableClock(Instant.now());
+
+	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"));
+
+	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
+			IDLE, this.clock);
+
+	private final RedisStoredSessions stored = new RedisStoredSessions(bytes(), this.codec, this.clock);
+
+	@Test
+	void refreshTokenWhenSessionSignedInThenReadByItsKeyAlone() {
+		SessionKey key = SessionKey.of(signedIn().getId());
+
+		assertThat(this.stored.isLive(key).block()).isTrue();
+		assertThat(this.stored.refreshToken(key).map(OAuth2RefreshToken::getTokenValue).block())
+			.isEqualTo("rt-secret-1");
+	}
+
+	@Test
+	void endThenTheRepositoryNoLongerFindsTheSession() {
+		StoredSession session = signedIn();
+		SessionKey key = SessionKey.of(session.getId());
+
+		this.stored.end(key).block();
+
+		assertThat(this.repository.findById(session.getId()).blockOptional()).isEmpty();
+		assertThat(this.stored.isLive(key).block()).isFalse();
+		assertThat(this.stored.refreshToken(key).blockOptional()).isEmpty();
+	}
+
+	@Test
+	void isLiveWhenIdleTimeoutPassedThenNotLiveAlthoughTheValueIsStillThere() {
+		SessionKey key = SessionKey.of(signedIn().getId());
+
+		this.clock.advance(IDLE);
+
+		assertThat(this.stored.isLive(key).block()).isFalse();
+		assertThat(redis.template().hasKey(EncryptedRedisSessionRepository.key(key)).block()).isTrue();
+	}
+
+	@Test
+	void refreshTokenWhenValueCopiedUnderAnotherKeyThenNothing() {
+		SessionKey key = SessionKey.of(signedIn().getId());
+		SessionKey other = SessionKey.of("other-session");
+		byte[] value = bytes().opsForValue().get(EncryptedRedisSessionRepository.key(key)).block();
+		bytes().opsForValue().set(EncryptedRedisSessionRepository.key(other), value).block();
+
+		assertThat(this.stored.refreshToken(other).blockOptional()).isEmpty();
+		assertThat(this.stored.isLive(other).block()).isFalse();
+	}
+
+	@Test
+	void endWhenNoSuchSessionThenNothingHappens() {
+		SessionKey key = SessionKey.of("never-stored");
+
+		this.stored.end(key).block();
+
+		assertThat(this.stored.isLive(key).block()).isFalse();
+	}
+
+	private StoredSession signedIn() {
+		StoredSession session = this.repository.createSession().block();
+		session.setAttribute(LoginTokens.ATTRIBUTE,
+				new LoginTokens("at-secret-1", null, null, Set.of("openid"), "rt-secret-1"));
+		this.repository.save(session).block();
+		return session;
+	}
+
+	private static ReactiveRedisTemplate<String, byte[]> bytes() {
+		return new ReactiveRedisTemplate<>(redis.connectionFactory(),
+				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+					.value(RedisSerializer.byteArray())
+					.build());
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.porter.gateway.session;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * {@link SessionKey}: the SHA-256 of a session id, base64url, and nothing else is taken
+ * for one.
+ */
+class SessionKeyTests {
+
+	@Test
+	void ofThenBase64UrlOfTheSha256OfTheId() {
+		// SHA-256("abc") = ba7816bf…f20015ad (FIPS 180-2, appendix B.1).
+		assertThat(SessionKey.of("abc").value()).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+	}
+
+	@Test
+	void ofWhenSameIdThenSameKeyOnAnyInstanceAndOtherIdsDiffer() {
+		String id = UUID.randomUUID().toString();
+
+		assertThat(SessionKey.of(id)).isEqualTo(SessionKey.of(id)).isNotEqualTo(SessionKey.of(id + "x"));
+		assertThat(SessionKey.of(id).value()).doesNotContain(id);
+	}
+
+	@Test
+	void newWhenGivenASessionIdThenRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new SessionKey(UUID.randomUUID().toString()))
+			.withMessageNotContaining("-");
+	}
+
+	@Test
+	void parseWhenIdStoredByAnEarlierVersionThenNoKey() {
+		String key = SessionKey.of("abc").value();
+
+		assertThat(SessionKey.parse(UUID.randomUUID().toString())).isNull();
+		assertThat(SessionKey.parse(key)).isEqualTo(SessionKey.of("abc"));
+	}
+
+}
