@@ -47,6 +47,8 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	private final SessionCodec codec;
 
+	private final DecodedSessions decoded;
+
 	private final Duration defaultMaxInactiveInterval;
 
 	private final Clock clock;
@@ -55,6 +57,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 			Duration defaultMaxInactiveInterval, Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
+		this.decoded = new DecodedSessions(codec);
 		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
 		this.clock = clock;
 	}
@@ -68,13 +71,13 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	public Mono<StoredSession> findById(String id) {
 		return this.redis.opsForValue()
 			.get(key(id))
-			.mapNotNull((value) -> this.codec.decode(id, value))
+			.mapNotNull((value) -> this.decoded.decode(id, value))
 			.filter((session) -> !session.isExpired(this.clock.instant()));
 	}
 
 	@Override
 	public Mono<Void> deleteById(String id) {
-		return this.redis.delete(key(id)).then();
+		return this.redis.delete(key(id)).doOnSuccess((deleted) -> this.decoded.forget(id)).then();
 	}
 
 	@Override
