@@ -123,9 +123,18 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 					return Mono.empty();
 				}
 				// Changed meanwhile, or ended (then nothing is found and nothing
-				// written).
-				return findById(session.getId())
-					.flatMap((current) -> replace(session, session.rebase(current), attemptsLeft - 1));
+				// written). When the other writer already moved the last access on far
+				// enough and this request changed nothing else, there is nothing left
+				// to write: without this check, every request of a busy session in
+				// flight when its last access became due wrote it back in turn.
+				return findById(session.getId()).flatMap((current) -> {
+					StoredSession rebased = session.rebase(current);
+					if (!rebased.needsWrite(writeBackAfter(rebased.getMaxInactiveInterval()))) {
+						session.adopt(rebased);
+						return Mono.empty();
+					}
+					return replace(session, rebased, attemptsLeft - 1);
+				});
 			});
 	}
 

@@ -78,6 +78,39 @@ class EncryptedRedisSessionRepositoryTests {
 	}
 
 	@Test
+	void saveWhenConcurrentRequestsAllFindTheLastAccessDueThenOnlyTheFirstWritesItBack() {
+		String id = signedIn(this.repository).getId();
+		StoredSession first = this.repository.findById(id).block();
+		StoredSession second = this.repository.findById(id).block();
+		first.setLastAccessedTime(first.getLastAccessedTime().plusSeconds(61));
+		second.setLastAccessedTime(second.getLastAccessedTime().plusSeconds(62));
+
+		this.repository.save(first).block();
+		byte[] written = stored(id);
+		this.repository.save(second).block();
+
+		assertThat(stored(id)).isEqualTo(written);
+		assertThat(this.repository.findById(id).block().getLastAccessedTime()).isEqualTo(first.getLastAccessedTime());
+	}
+
+	@Test
+	void saveWhenConcurrentRequestFoundTheLastAccessDueAndChangedAnAttributeThenBothWritten() {
+		String id = signedIn(this.repository).getId();
+		StoredSession first = this.repository.findById(id).block();
+		StoredSession second = this.repository.findById(id).block();
+		first.setLastAccessedTime(first.getLastAccessedTime().plusSeconds(61));
+		second.setLastAccessedTime(second.getLastAccessedTime().plusSeconds(62));
+		second.setAttribute("porter.csrf-token", "csrf-2");
+
+		this.repository.save(first).block();
+		this.repository.save(second).block();
+
+		StoredSession found = this.repository.findById(id).block();
+		assertThat(found.<String>getAttribute("porter.csrf-token")).isEqualTo("csrf-2");
+		assertThat(found.getLastAccessedTime()).isEqualTo(second.getLastAccessedTime());
+	}
+
+	@Test
 	void saveWhenAnotherWriterChangedTheSessionMeanwhileThenKeepsTheirChangeAndAddsOurs() {
 		String id = signedIn(this.repository).getId();
 		StoredSession request = this.repository.findById(id).block();
