@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
  * Opens a stored session value only when it is not the value this instance opened last
  * for that session. Every request still reads the value from Redis, so a session ended or
  * changed on any instance is seen by the next request exactly as without this: only the
- * work of opening the same bytes again (AES-GCM and JSON, about a sixth of a Redis-mode
- * request's CPU in {@code bench/relay.sh}) is saved. Each caller gets its own copy of the
- * session; the attribute values it shares with other copies are immutable (strings,
- * numbers and the records {@link SessionCodec} admits).
+ * work of opening the same bytes again (AES-GCM and JSON: 14 to 17 % of a Redis-mode
+ * gateway's CPU samples under {@code bench/relay.sh}'s load) is saved. Each caller gets
+ * its own copy of the session; the attribute values it shares with other copies are
+ * immutable (strings, numbers and the records {@link SessionCodec} admits).
  * <p>
  * Bounded: the sessions used within the last {@link #KEEP_FOR}, at most
  * {@link #MAX_SESSIONS} of them (a few KB each: the sealed value and what it decodes to,
