@@ -98,6 +98,21 @@ class GatewayHealthTests {
 	}
 
 	@Test
+	void prometheusWhenScrapedAfterARequestThenTimesRequestsWithoutTheInFlightTimer() {
+		client().get().uri("/livez").exchange().expectStatus().isOk();
+
+		TestClients.gateway(managementPort())
+			.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("http_server_requests_seconds_count")
+				.doesNotContain("http_server_requests_active"));
+	}
+
+	@Test
 	void prometheusWhenScrapedOnManagementPortThenExposesGatewayMetrics() {
 		TestClients.gateway(managementPort())
 			.get()

@@ -47,6 +47,8 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	private final SessionCodec codec;
 
+	private final DecodedSessions decoded;
+
 	private final Duration defaultMaxInactiveInterval;
 
 	private final Clock clock;
@@ -55,6 +57,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 			Duration defaultMaxInactiveInterval, Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
+		this.decoded = new DecodedSessions(codec);
 		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
 		this.clock = clock;
 	}
@@ -68,13 +71,13 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	public Mono<StoredSession> findById(String id) {
 		return this.redis.opsForValue()
 			.get(key(id))
-			.mapNotNull((value) -> this.codec.decode(id, value))
+			.mapNotNull((value) -> this.decoded.decode(id, value))
 			.filter((session) -> !session.isExpired(this.clock.instant()));
 	}
 
 	@Override
 	public Mono<Void> deleteById(String id) {
-		return this.redis.delete(key(id)).then();
+		return this.redis.delete(key(id)).doOnSuccess((deleted) -> this.decoded.forget(id)).then();
 	}
 
 	@Override
@@ -120,9 +123,18 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 					return Mono.empty();
 				}
 				// Changed meanwhile, or ended (then nothing is found and nothing
-				// written).
-				return findById(session.getId())
-					.flatMap((current) -> replace(session, session.rebase(current), attemptsLeft - 1));
+				// written). When the other writer already moved the last access on far
+				// enough and this request changed nothing else, there is nothing left
+				// to write: without this check, every request of a busy session in
+				// flight when its last access became due wrote it back in turn.
+				return findById(session.getId()).flatMap((current) -> {
+					StoredSession rebased = session.rebase(current);
+					if (!rebased.needsWrite(writeBackAfter(rebased.getMaxInactiveInterval()))) {
+						session.adopt(rebased);
+						return Mono.empty();
+					}
+					return replace(session, rebased, attemptsLeft - 1);
+				});
 			});
 	}
 

@@ -150,6 +150,19 @@ final class StoredSession implements Session {
 		return new HashMap<>(this.attributes);
 	}
 
+	/**
+	 * A session of its own with this one's id, times and attributes, as last stored: for
+	 * a session just read, what reading the same value again would give.
+	 */
+	StoredSession copy() {
+		StoredSession copy = new StoredSession(this.id, this.creationTime, this.lastAccessedTime,
+				this.maxInactiveInterval, this.attributes);
+		copy.storedId = this.storedId;
+		copy.storedValue = this.storedValue;
+		copy.storedLastAccessedTime = this.storedLastAccessedTime;
+		return copy;
+	}
+
 	/** Never stored, or stored under another id: the next save writes a new value. */
 	boolean isNewOrRenamed() {
 		return this.storedId == null || !this.storedId.equals(this.id);

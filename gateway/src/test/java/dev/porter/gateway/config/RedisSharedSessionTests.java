@@ -29,6 +29,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -127,8 +128,17 @@ class RedisSharedSessionTests {
 	}
 
 	@Test
-	void backchannelLogoutWhenReceivedByOtherInstanceThenSessionEnded() {
+	void backchannelLogoutWhenReceivedByOtherInstanceThenSessionEndedThoughThisInstanceReadItJustBefore() {
+		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(first)).login("auth0|alice", 3600);
+		// The first instance has opened the stored session (session.DecodedSessions keeps
+		// it): the logout through the other one must still end it here at once.
+		client(first).get()
+			.uri("/me")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isOk();
 		client(second).post()
 			.uri("/bff/backchannel-logout")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
@@ -144,6 +154,13 @@ class RedisSharedSessionTests {
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(false);
+		client(first).get()
+			.uri("/me")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		profile.verify(1, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
 	private static ConfigurableApplicationContext start() {

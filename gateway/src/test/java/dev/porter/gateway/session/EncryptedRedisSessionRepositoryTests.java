@@ -78,6 +78,39 @@ class EncryptedRedisSessionRepositoryTests {
 	}
 
 	@Test
+	void saveWhenConcurrentRequestsAllFindTheLastAccessDueThenOnlyTheFirstWritesItBack() {
+		String id = signedIn(this.repository).getId();
+		StoredSession first = this.repository.findById(id).block();
+		StoredSession second = this.repository.findById(id).block();
+		first.setLastAccessedTime(first.getLastAccessedTime().plusSeconds(61));
+		second.setLastAccessedTime(second.getLastAccessedTime().plusSeconds(62));
+
+		this.repository.save(first).block();
+		byte[] written = stored(id);
+		this.repository.save(second).block();
+
+		assertThat(stored(id)).isEqualTo(written);
+		assertThat(this.repository.findById(id).block().getLastAccessedTime()).isEqualTo(first.getLastAccessedTime());
+	}
+
+	@Test
+	void saveWhenConcurrentRequestFoundTheLastAccessDueAndChangedAnAttributeThenBothWritten() {
+		String id = signedIn(this.repository).getId();
+		StoredSession first = this.repository.findById(id).block();
+		StoredSession second = this.repository.findById(id).block();
+		first.setLastAccessedTime(first.getLastAccessedTime().plusSeconds(61));
+		second.setLastAccessedTime(second.getLastAccessedTime().plusSeconds(62));
+		second.setAttribute("porter.csrf-token", "csrf-2");
+
+		this.repository.save(first).block();
+		this.repository.save(second).block();
+
+		StoredSession found = this.repository.findById(id).block();
+		assertThat(found.<String>getAttribute("porter.csrf-token")).isEqualTo("csrf-2");
+		assertThat(found.getLastAccessedTime()).isEqualTo(second.getLastAccessedTime());
+	}
+
+	@Test
 	void saveWhenAnotherWriterChangedTheSessionMeanwhileThenKeepsTheirChangeAndAddsOurs() {
 		String id = signedIn(this.repository).getId();
 		StoredSession request = this.repository.findById(id).block();
@@ -143,6 +176,63 @@ class EncryptedRedisSessionRepositoryTests {
 		bytes().opsForValue().set(EncryptedRedisSessionRepository.key("forged"), stored(id)).block();
 
 		assertThat(this.repository.findById("forged").blockOptional()).isEmpty();
+	}
+
+	@Test
+	void findWhenValueUnchangedThenNotOpenedAgainButEachRequestGetsItsOwnSession() {
+		String id = signedIn(this.repository).getId();
+		StoredSession first = this.repository.findById(id).block();
+		StoredSession second = this.repository.findById(id).block();
+
+		// The same decoded (immutable) tokens: the same bytes were not opened a second
+		// time.
+		assertThat(second.<Object>getAttribute(LoginTokens.ATTRIBUTE))
+			.isSameAs(first.getAttribute(LoginTokens.ATTRIBUTE));
+		assertThat(second).isNotSameAs(first);
+		first.setAttribute("porter.csrf-token", "csrf-first");
+		first.setLastAccessedTime(first.getLastAccessedTime().plusSeconds(5));
+		assertThat(this.repository.findById(id).block().<Object>getAttribute("porter.csrf-token")).isNull();
+		assertThat(second.<Object>getAttribute("porter.csrf-token")).isNull();
+		assertThat(this.repository.findById(id).block().getLastAccessedTime()).isEqualTo(second.getLastAccessedTime());
+	}
+
+	@Test
+	void findWhenAnotherInstanceEndedTheSessionThenGoneHereAtOnceThoughReadBefore() {
+		EncryptedRedisSessionRepository other = repository(this.k1);
+		String id = signedIn(this.repository).getId();
+		assertThat(this.repository.findById(id).blockOptional()).isPresent();
+		assertThat(other.findById(id).blockOptional()).isPresent();
+
+		other.deleteById(id).block();
+
+		assertThat(this.repository.findById(id).blockOptional()).isEmpty();
+	}
+
+	@Test
+	void findWhenAnotherInstanceChangedTheSessionThenItsChangeSeenHereAtOnceThoughReadBefore() {
+		EncryptedRedisSessionRepository other = repository(this.k1);
+		String id = signedIn(this.repository).getId();
+		assertThat(this.repository.findById(id).block().<Object>getAttribute(LoginTokens.ATTRIBUTE)).isEqualTo(TOKENS);
+		StoredSession there = other.findById(id).block();
+		LoginTokens refreshed = new LoginTokens("at-secret-2", Instant.ofEpochSecond(1_800_003_000),
+				Instant.ofEpochSecond(1_800_006_600), Set.of("openid"), "rt-secret-2");
+		there.setAttribute(LoginTokens.ATTRIBUTE, refreshed);
+		other.save(there).block();
+
+		assertThat(this.repository.findById(id).block().<Object>getAttribute(LoginTokens.ATTRIBUTE))
+			.isEqualTo(refreshed);
+	}
+
+	@Test
+	void findWhenValueReplacedByOneThatDoesNotAuthenticateThenNoSessionThoughTheGoodOneWasReadBefore() {
+		String id = signedIn(this.repository).getId();
+		assertThat(this.repository.findById(id).blockOptional()).isPresent();
+		byte[] tampered = stored(id);
+		tampered[tampered.length - 1] ^= 1;
+
+		bytes().opsForValue().set(EncryptedRedisSessionRepository.key(id), tampered).block();
+
+		assertThat(this.repository.findById(id).blockOptional()).isEmpty();
 	}
 
 	@Test
