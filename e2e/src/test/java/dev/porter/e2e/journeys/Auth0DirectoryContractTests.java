@@ -2,11 +2,11 @@ package dev.porter.e2e.journeys;
 
 import java.net.URI;
 
-import dev.porter.e2e.stack.DevIdpDirectory;
-import dev.porter.e2e.stack.DevIdpLogin;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.Tokens;
+import dev.porter.e2e.agents.DevIdpDirectory;
+import dev.porter.e2e.agents.DevIdpLogin;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;

@@ -3,12 +3,12 @@ package dev.porter.e2e.journeys;
 import java.net.http.HttpRequest;
 import java.util.Map;
 
-import dev.porter.e2e.stack.DevIdpLogin;
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.Tokens;
-import dev.porter.e2e.stack.UserAgent;
+import dev.porter.e2e.agents.DevIdpLogin;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
