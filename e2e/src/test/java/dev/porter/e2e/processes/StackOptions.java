@@ -32,15 +32,6 @@ public record StackOptions(Duration accessTokenTtl, int gateways, boolean redis,
 		return new StackOptions(ttl, this.gateways, this.redis, this.gatewayEnv, this.profileEnv, this.profileServices);
 	}
 
-	/**
-	 * dev-idp and profile-service only: for tests that call profile-service with a bearer
-	 * token.
-	 */
-	public StackOptions withoutGateway() {
-		return new StackOptions(this.accessTokenTtl, 0, this.redis, this.gatewayEnv, this.profileEnv,
-				this.profileServices);
-	}
-
 	public StackOptions withSharedRedis(int gatewayCount) {
 		return new StackOptions(this.accessTokenTtl, gatewayCount, true, this.gatewayEnv, this.profileEnv,
 				this.profileServices);
