@@ -56,6 +56,11 @@ class MetadataInputRefusalJourneyTests {
 
 	private DevIdpDirectory directory;
 
+	/**
+	 * The token holder calling profile-service directly; it keeps no cookies to matter.
+	 */
+	private final UserAgent tokenHolder = new UserAgent();
+
 	@BeforeAll
 	void startStack() {
 		// The corpus is sent quickly by one user: the per-user limits are not what is
@@ -70,7 +75,7 @@ class MetadataInputRefusalJourneyTests {
 		// not
 		// also the one that pays for cold connection pools and the M2M token.
 		assertThat(this.browser.getMe().status()).isEqualTo(200);
-		assertThat(new UserAgent()
+		assertThat(this.tokenHolder
 			.get(this.stack.profileService().uri("/me"), "Authorization", "Bearer " + this.tokens.accessToken())
 			.status()).isEqualTo(200);
 	}
@@ -154,7 +159,7 @@ class MetadataInputRefusalJourneyTests {
 				.send("PATCH", this.browser.uri("/me/metadata"), body, headers.toArray(String[]::new));
 		}
 		headers.addAll(List.of("Authorization", "Bearer " + this.tokens.accessToken()));
-		return new UserAgent().send("PATCH", this.stack.profileService().uri("/me/metadata"), body,
+		return this.tokenHolder.send("PATCH", this.stack.profileService().uri("/me/metadata"), body,
 				headers.toArray(String[]::new));
 	}
 
