@@ -205,9 +205,9 @@ public final class Stack implements AutoCloseable {
 		// 9001)
 		// would collide between the stack's JVMs, other stacks and a running ./run.sh.
 		environment.putIfAbsent("MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				// Small, quick-starting JVMs: several run at once on a 2-core machine.
-				"-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", Layout.jar(module).toString());
+		List<String> command = new ArrayList<>(List.of(ClassDataSharing.java()));
+		command.addAll(ClassDataSharing.JVM_OPTIONS);
+		command.addAll(ClassDataSharing.launch(module, environment));
 		ManagedProcess process = ManagedProcess.start(label + "-" + name, command, environment);
 		Service service = new Service(name, port, process);
 		// the readiness probe an orchestrator uses: on the service's own port, status
