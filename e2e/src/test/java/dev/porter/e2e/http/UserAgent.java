@@ -31,16 +31,31 @@ public final class UserAgent {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
+	private final Duration requestTimeout;
+
 	private final Map<String, Cookie> cookies = new LinkedHashMap<>();
 
 	private final List<Exchange> transcript = new ArrayList<>();
+
+	/** Waits up to 30 s for each answer. */
+	public UserAgent() {
+		this(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Waits up to {@code requestTimeout} for each answer, for a server known to take
+	 * longer for some of its work.
+	 */
+	public UserAgent(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
 
 	public Exchange get(URI uri, String... headers) {
 		return send("GET", uri, HttpRequest.BodyPublishers.noBody(), headers);
 	}
 
 	public Exchange send(String method, URI uri, HttpRequest.BodyPublisher body, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).method(method, body);
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(this.requestTimeout).method(method, body);
 		for (int i = 0; i < headers.length; i += 2) {
 			request.header(headers[i], headers[i + 1]);
 		}

@@ -43,7 +43,9 @@ public final class KeycloakAdmin {
 
 	private final String password;
 
-	private final UserAgent agent = new UserAgent();
+	// Importing the realm is the slowest call: on a 2-core machine shared by several
+	// builds it has taken longer than the 30 s a user's request is given.
+	private final UserAgent agent = new UserAgent(Duration.ofMinutes(3));
 
 	private @Nullable String token;
 
