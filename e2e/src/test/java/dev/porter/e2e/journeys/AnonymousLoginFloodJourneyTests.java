@@ -3,10 +3,10 @@ package dev.porter.e2e.journeys;
 import java.util.List;
 import java.util.Map;
 
-import dev.porter.e2e.stack.LoopbackPeers;
-import dev.porter.e2e.stack.SpaClient;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
+import dev.porter.e2e.agents.LoopbackPeers;
+import dev.porter.e2e.agents.SpaClient;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

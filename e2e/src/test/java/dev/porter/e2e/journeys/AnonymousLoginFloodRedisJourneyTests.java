@@ -2,11 +2,11 @@ package dev.porter.e2e.journeys;
 
 import java.util.Map;
 
-import dev.porter.e2e.stack.LoopbackPeers;
-import dev.porter.e2e.stack.RedisKeys;
-import dev.porter.e2e.stack.SpaClient;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
+import dev.porter.e2e.agents.LoopbackPeers;
+import dev.porter.e2e.agents.RedisKeys;
+import dev.porter.e2e.agents.SpaClient;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,20 +2,23 @@ package dev.porter.e2e.journeys;
 
 import java.net.URI;
 
-import dev.porter.e2e.stack.DevIdpDirectory;
-import dev.porter.e2e.stack.DevIdpLogin;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.Tokens;
-import org.junit.jupiter.api.AfterAll;
+import dev.porter.e2e.agents.DevIdpDirectory;
+import dev.porter.e2e.agents.DevIdpLogin;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.processes.SharedStack;
+import dev.porter.e2e.processes.Stack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The directory contract with the Auth0 directory ({@code PROFILE_DIRECTORY=auth0}, the
  * default): dev-idp's Management API behind profile-service.
  */
+@ExtendWith(SharedStack.class)
+@ResourceLock(SharedStack.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Auth0DirectoryContractTests extends DirectoryContract {
 
@@ -28,17 +31,10 @@ class Auth0DirectoryContractTests extends DirectoryContract {
 	private DevIdpDirectory directory;
 
 	@BeforeAll
-	void startStack() {
-		this.stack = Stack.start(StackOptions.standard().withoutGateway());
-		this.alice = DevIdpLogin.login(this.stack, "alice", "alice");
-		this.directory = new DevIdpDirectory(this.stack);
-	}
-
-	@AfterAll
-	void stopStack() {
-		if (this.stack != null) {
-			this.stack.close();
-		}
+	void useSharedStack(Stack stack) {
+		this.stack = stack;
+		this.alice = DevIdpLogin.login(stack, "alice", "alice");
+		this.directory = new DevIdpDirectory(stack);
 	}
 
 	@Override

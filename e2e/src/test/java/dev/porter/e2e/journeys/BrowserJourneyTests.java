@@ -1,39 +1,35 @@
 package dev.porter.e2e.journeys;
 
+import dev.porter.e2e.agents.Browser;
 import dev.porter.e2e.pages.IdpLoginPage;
 import dev.porter.e2e.pages.SpaPage;
-import dev.porter.e2e.stack.Browser;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import org.junit.jupiter.api.AfterAll;
+import dev.porter.e2e.processes.SharedStack;
+import dev.porter.e2e.processes.Stack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The demo SPA in headless Chromium against the real gateway, profile-service and
  * dev-idp: what a user clicks, and what the page shows after each step (screenshots in
- * {@code e2e/target/screenshots/}). One stack serves every test; each test has its own
- * browser, so no cookie crosses from one to another.
+ * {@code e2e/target/screenshots/}). The run's shared stack serves every test; each test
+ * has its own browser, so no cookie crosses from one to another.
  */
+@ExtendWith(SharedStack.class)
+@ResourceLock(SharedStack.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserJourneyTests {
 
 	private Stack stack;
 
 	@BeforeAll
-	void startStack() {
+	void useSharedStack(Stack stack) {
 		Browser.assumeInstalled();
-		this.stack = Stack.start(StackOptions.standard());
-	}
-
-	@AfterAll
-	void stopStack() {
-		if (this.stack != null) {
-			this.stack.close();
-		}
+		this.stack = stack;
 	}
 
 	@Test

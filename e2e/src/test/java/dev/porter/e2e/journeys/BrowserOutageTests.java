@@ -1,10 +1,10 @@
 package dev.porter.e2e.journeys;
 
-import dev.porter.e2e.pages.DevIdpFaults;
+import dev.porter.e2e.agents.Browser;
+import dev.porter.e2e.agents.DevIdpFaults;
 import dev.porter.e2e.pages.SpaPage;
-import dev.porter.e2e.stack.Browser;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.UserAgent;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import tools.jackson.databind.JsonNode;

@@ -4,16 +4,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import dev.porter.e2e.stack.DevIdpControls;
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.SpaClient;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.UserAgent;
-import org.junit.jupiter.api.AfterAll;
+import dev.porter.e2e.agents.DevIdpControls;
+import dev.porter.e2e.agents.SpaClient;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
+import dev.porter.e2e.processes.SharedStack;
+import dev.porter.e2e.processes.Stack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 4 through real processes: a user signs in at the gateway with dev-idp's form,
  * reads and changes their profile through it, and no token ever reaches the browser.
  */
+@ExtendWith(SharedStack.class)
+@ResourceLock(SharedStack.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayLoginJourneyTests {
 
@@ -37,14 +40,9 @@ class GatewayLoginJourneyTests {
 	private DevIdpControls devIdp;
 
 	@BeforeAll
-	void startStack() {
-		this.stack = Stack.start(StackOptions.standard());
-		this.devIdp = new DevIdpControls(this.stack.devIdp());
-	}
-
-	@AfterAll
-	void stopStack() {
-		this.stack.close();
+	void useSharedStack(Stack stack) {
+		this.stack = stack;
+		this.devIdp = new DevIdpControls(stack.devIdp());
 	}
 
 	@Test

@@ -6,17 +6,18 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import dev.porter.e2e.stack.DevIdpControls;
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.ForgedTokens;
-import dev.porter.e2e.stack.SpaClient;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.UserAgent;
-import org.junit.jupiter.api.AfterAll;
+import dev.porter.e2e.agents.DevIdpControls;
+import dev.porter.e2e.agents.ForgedTokens;
+import dev.porter.e2e.agents.SpaClient;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
+import dev.porter.e2e.processes.SharedStack;
+import dev.porter.e2e.processes.Stack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sends the browser), and OIDC back-channel logout tokens dev-idp signs — or that an
  * attacker forges.
  */
+@ExtendWith(SharedStack.class)
+@ResourceLock(SharedStack.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayLogoutJourneyTests {
 
@@ -37,14 +40,9 @@ class GatewayLogoutJourneyTests {
 	private DevIdpControls devIdp;
 
 	@BeforeAll
-	void startStack() {
-		this.stack = Stack.start(StackOptions.standard());
-		this.devIdp = new DevIdpControls(this.stack.devIdp());
-	}
-
-	@AfterAll
-	void stopStack() {
-		this.stack.close();
+	void useSharedStack(Stack stack) {
+		this.stack = stack;
+		this.devIdp = new DevIdpControls(stack.devIdp());
 	}
 
 	@Test

@@ -9,12 +9,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import dev.porter.e2e.stack.DevIdpControls;
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.ForgedTokens;
-import dev.porter.e2e.stack.SpaClient;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
+import dev.porter.e2e.agents.DevIdpControls;
+import dev.porter.e2e.agents.ForgedTokens;
+import dev.porter.e2e.agents.SpaClient;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

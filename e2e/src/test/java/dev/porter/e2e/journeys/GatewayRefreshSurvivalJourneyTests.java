@@ -1,6 +1,6 @@
 package dev.porter.e2e.journeys;
 
-import dev.porter.e2e.stack.StackOptions;
+import dev.porter.e2e.processes.StackOptions;
 
 /**
  * {@link RefreshUnderIdpFaultsJourney} with one gateway keeping its sessions in memory.

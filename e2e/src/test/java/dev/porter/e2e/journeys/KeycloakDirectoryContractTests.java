@@ -2,11 +2,11 @@ package dev.porter.e2e.journeys;
 
 import java.net.URI;
 
-import dev.porter.e2e.stack.Keycloak;
-import dev.porter.e2e.stack.KeycloakLogin;
-import dev.porter.e2e.stack.KeycloakStack;
-import dev.porter.e2e.stack.SharedKeycloak;
-import dev.porter.e2e.stack.Tokens;
+import dev.porter.e2e.agents.KeycloakLogin;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.processes.Keycloak;
+import dev.porter.e2e.processes.KeycloakStack;
+import dev.porter.e2e.processes.SharedKeycloak;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;

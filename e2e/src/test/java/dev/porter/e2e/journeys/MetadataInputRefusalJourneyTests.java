@@ -11,16 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.porter.e2e.agents.DevIdpDirectory;
+import dev.porter.e2e.agents.DevIdpLogin;
+import dev.porter.e2e.agents.SpaClient;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.journeys.BadRequestCorpus.BadRequest;
-import dev.porter.e2e.stack.DevIdpDirectory;
-import dev.porter.e2e.stack.DevIdpLogin;
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.Service;
-import dev.porter.e2e.stack.SpaClient;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.Tokens;
-import dev.porter.e2e.stack.UserAgent;
+import dev.porter.e2e.processes.Service;
+import dev.porter.e2e.processes.Stack;
+import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -56,6 +56,11 @@ class MetadataInputRefusalJourneyTests {
 
 	private DevIdpDirectory directory;
 
+	/**
+	 * The token holder calling profile-service directly; it keeps no cookies to matter.
+	 */
+	private final UserAgent tokenHolder = new UserAgent();
+
 	@BeforeAll
 	void startStack() {
 		// The corpus is sent quickly by one user: the per-user limits are not what is
@@ -70,7 +75,7 @@ class MetadataInputRefusalJourneyTests {
 		// not
 		// also the one that pays for cold connection pools and the M2M token.
 		assertThat(this.browser.getMe().status()).isEqualTo(200);
-		assertThat(new UserAgent()
+		assertThat(this.tokenHolder
 			.get(this.stack.profileService().uri("/me"), "Authorization", "Bearer " + this.tokens.accessToken())
 			.status()).isEqualTo(200);
 	}
@@ -154,7 +159,7 @@ class MetadataInputRefusalJourneyTests {
 				.send("PATCH", this.browser.uri("/me/metadata"), body, headers.toArray(String[]::new));
 		}
 		headers.addAll(List.of("Authorization", "Bearer " + this.tokens.accessToken()));
-		return new UserAgent().send("PATCH", this.stack.profileService().uri("/me/metadata"), body,
+		return this.tokenHolder.send("PATCH", this.stack.profileService().uri("/me/metadata"), body,
 				headers.toArray(String[]::new));
 	}
 

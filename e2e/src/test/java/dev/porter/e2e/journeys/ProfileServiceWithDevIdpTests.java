@@ -3,16 +3,17 @@ package dev.porter.e2e.journeys;
 import java.net.http.HttpRequest;
 import java.util.Map;
 
-import dev.porter.e2e.stack.DevIdpLogin;
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.Stack;
-import dev.porter.e2e.stack.StackOptions;
-import dev.porter.e2e.stack.Tokens;
-import dev.porter.e2e.stack.UserAgent;
-import org.junit.jupiter.api.AfterAll;
+import dev.porter.e2e.agents.DevIdpLogin;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
+import dev.porter.e2e.processes.SharedStack;
+import dev.porter.e2e.processes.Stack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * authorization-code login, the Management API reached with the service's own
  * client-credentials token.
  */
+@ExtendWith(SharedStack.class)
+@ResourceLock(SharedStack.LOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProfileServiceWithDevIdpTests {
 
@@ -35,14 +38,9 @@ class ProfileServiceWithDevIdpTests {
 	private Tokens alice;
 
 	@BeforeAll
-	void startStack() {
-		this.stack = Stack.start(StackOptions.standard().withoutGateway());
-		this.alice = DevIdpLogin.login(this.stack, "alice", "alice");
-	}
-
-	@AfterAll
-	void stopStack() {
-		this.stack.close();
+	void useSharedStack(Stack stack) {
+		this.stack = stack;
+		this.alice = DevIdpLogin.login(stack, "alice", "alice");
 	}
 
 	@Test

@@ -2,13 +2,13 @@ package dev.porter.e2e.journeys;
 
 import java.net.http.HttpRequest;
 
-import dev.porter.e2e.stack.Exchange;
-import dev.porter.e2e.stack.Keycloak;
-import dev.porter.e2e.stack.KeycloakLogin;
-import dev.porter.e2e.stack.KeycloakStack;
-import dev.porter.e2e.stack.SharedKeycloak;
-import dev.porter.e2e.stack.Tokens;
-import dev.porter.e2e.stack.UserAgent;
+import dev.porter.e2e.agents.KeycloakLogin;
+import dev.porter.e2e.agents.Tokens;
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
+import dev.porter.e2e.processes.Keycloak;
+import dev.porter.e2e.processes.KeycloakStack;
+import dev.porter.e2e.processes.SharedKeycloak;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,89 @@
+package dev.porter.e2e.agents;
+
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.UserAgent;
+import dev.porter.e2e.processes.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * dev-idp's loopback-only test controls ({@code /dev/**}, see docs/local-stack.md):
+ * request counters, the tokens it issued, and back-channel logout tokens signed with its
+ * key.
+ */
+public final class DevIdpControls {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final Service devIdp;
+
+	private final UserAgent agent = new UserAgent();
+
+	public DevIdpControls(Service devIdp) {
+		this.devIdp = devIdp;
+	}
+
+	public void resetStats() {
+		Exchange reset = this.agent.send("DELETE", this.devIdp.uri("/dev/stats"), HttpRequest.BodyPublishers.noBody());
+		if (reset.status() / 100 != 2) {
+			throw new IllegalStateException("DELETE /dev/stats answered " + reset.status() + ": " + reset.body());
+		}
+	}
+
+	/** {@code refresh_token} grants counted since start-up or the last reset. */
+	public long refreshTokenGrants() {
+		Exchange stats = expect(this.agent.get(this.devIdp.uri("/dev/stats")), 200);
+		return mapper.readTree(stats.body()).get("token").get("refresh_token").asLong();
+	}
+
+	/** Every token set dev-idp issued to the gateway client, oldest first. */
+	public List<JsonNode> issuedToGateway() {
+		Exchange issued = expect(this.agent.get(this.devIdp.uri("/dev/issued-tokens?client_id=porter-gateway")), 200);
+		List<JsonNode> sets = new ArrayList<>();
+		mapper.readTree(issued.body()).forEach(sets::add);
+		return sets;
+	}
+
+	/** Every access, refresh and ID token value issued to the gateway client. */
+	public List<String> gatewayTokenValues(String... kinds) {
+		List<String> values = new ArrayList<>();
+		for (JsonNode set : issuedToGateway()) {
+			for (String kind : kinds) {
+				if (set.hasNonNull(kind)) {
+					values.add(set.get(kind).asString());
+				}
+			}
+		}
+		return values;
+	}
+
+	/** The token set of the gateway's most recent login. */
+	public JsonNode latestGatewayLogin() {
+		List<JsonNode> issued = issuedToGateway();
+		if (issued.isEmpty()) {
+			throw new IllegalStateException("dev-idp issued no token to porter-gateway");
+		}
+		return issued.get(issued.size() - 1);
+	}
+
+	/** A back-channel logout token for {@code sid}, signed by dev-idp. */
+	public String logoutToken(String clientId, String sid) {
+		String body = mapper.writeValueAsString(java.util.Map.of("client_id", clientId, "sid", sid));
+		Exchange token = expect(this.agent.send("POST", this.devIdp.uri("/dev/logout-token"),
+				HttpRequest.BodyPublishers.ofString(body), "Content-Type", "application/json"), 200);
+		return mapper.readTree(token.body()).get("logout_token").asString();
+	}
+
+	private static Exchange expect(Exchange exchange, int status) {
+		if (exchange.status() != status) {
+			throw new IllegalStateException(exchange.method() + " " + exchange.uri() + " answered " + exchange.status()
+					+ ": " + exchange.body());
+		}
+		return exchange;
+	}
+
+}

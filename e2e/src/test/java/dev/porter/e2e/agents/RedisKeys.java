@@ -1,0 +1,78 @@
+package dev.porter.e2e.agents;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.porter.e2e.processes.Service;
+
+/**
+ * What a Redis of the stack holds, read with {@code redis-cli} from the OS package: how
+ * many keys, how many are sessions, how many never expire and the longest time to live.
+ */
+public final class RedisKeys {
+
+	// One round trip: the keys of a test Redis are few enough for KEYS.
+	private static final String SURVEY = """
+			local keys = redis.call('KEYS', '*')
+			local sessions, forever, longest = 0, 0, 0
+			for _, key in ipairs(keys) do
+			  if string.find(key, ARGV[1], 1, true) == 1 then sessions = sessions + 1 end
+			  local ttl = redis.call('PTTL', key)
+			  if ttl < 0 then forever = forever + 1 elseif ttl > longest then longest = ttl end
+			end
+			return {#keys, sessions, forever, longest}
+			""";
+
+	private RedisKeys() {
+	}
+
+	/**
+	 * @param keys all keys
+	 * @param sessions keys under the session namespace
+	 * @param withoutTtl keys that never expire
+	 * @param longestTtlMillis the longest remaining time to live
+	 */
+	public record Survey(long keys, long sessions, long withoutTtl, long longestTtlMillis) {
+	}
+
+	public static Survey survey(Service redis, String sessionPrefix) {
+		List<String> lines = cli(redis, "EVAL", SURVEY, "0", sessionPrefix);
+		return new Survey(Long.parseLong(lines.get(0)), Long.parseLong(lines.get(1)), Long.parseLong(lines.get(2)),
+				Long.parseLong(lines.get(3)));
+	}
+
+	/** {@code used_memory} from {@code INFO memory}, in bytes. */
+	public static long usedMemory(Service redis) {
+		return cli(redis, "INFO", "memory").stream()
+			.filter((line) -> line.startsWith("used_memory:"))
+			.map((line) -> Long.parseLong(line.substring("used_memory:".length()).trim()))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static List<String> cli(Service redis, String... command) {
+		List<String> args = new java.util.ArrayList<>(
+				List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redis.port())));
+		args.addAll(List.of(command));
+		try {
+			Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				process.destroyForcibly();
+				throw new IllegalStateException("redis-cli " + command[0] + " failed: " + output);
+			}
+			return output.lines().map(String::strip).toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,185 @@
+package dev.porter.e2e.packaging;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.porter.e2e.packaging.ComposeDrift.Module;
+import dev.porter.e2e.processes.Layout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml against the applications it runs, without Docker: the real file has
+ * no drift, and deliberately wrong copies of it are caught.
+ */
+class ComposeFileTests {
+
+	private static final String COMPOSE = read(Layout.root().resolve("docker-compose.yml"));
+
+	@Test
+	void checkWhenRealComposeFileThenEveryServiceMatchesItsApplication() {
+		assertThat(ComposeDrift.findings(COMPOSE, ComposeFileTests::module)).isEmpty();
+	}
+
+	@Test
+	void checkWhenRealComposeFileThenItRunsTheThreeServicesAndRedis() {
+		assertThat(COMPOSE).contains("dockerfile: dev-idp/Dockerfile", "dockerfile: profile-service/Dockerfile",
+				"dockerfile: gateway/Dockerfile", "image: redis:7-alpine");
+	}
+
+	@Test
+	void checkWhenVariableUnknownToApplicationThenReported() {
+		String drifted = replaceOnce(COMPOSE, "      PUBLIC_BASE_URL:",
+				"      OIDC_DISCOVERY_URL: http://dev-idp:9000/\n" + "      PUBLIC_BASE_URL:");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: sets OIDC_DISCOVERY_URL, which the application never reads");
+	}
+
+	@Test
+	void checkWhenRequiredSecretMissingThenReported() {
+		String drifted = replaceOnce(COMPOSE,
+				"      AUTH0_MANAGEMENT_CLIENT_SECRET: ${AUTH0_MANAGEMENT_CLIENT_SECRET-porter-profile-dev-secret}\n",
+				"");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("profile-service: requires AUTH0_MANAGEMENT_CLIENT_SECRET, which is not set");
+	}
+
+	@Test
+	void checkWhenKeycloakDirectoryChosenWithoutItsCredentialsThenReported() {
+		String drifted = replaceOnce(COMPOSE, "      AUTH0_MANAGEMENT_URI:",
+				"      PROFILE_DIRECTORY: keycloak\n" + "      AUTH0_MANAGEMENT_URI:");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module)).containsExactly(
+				"profile-service: requires KEYCLOAK_CLIENT_ID, which is not set",
+				"profile-service: requires KEYCLOAK_CLIENT_SECRET, which is not set");
+	}
+
+	@Test
+	void checkWhenRequiredSecretDefaultsToBlankThenReported() {
+		String drifted = replaceOnce(COMPOSE, "${OIDC_CLIENT_SECRET-porter-gateway-dev-secret}",
+				"${OIDC_CLIENT_SECRET-}");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: requires OIDC_CLIENT_SECRET, which is not set");
+	}
+
+	@Test
+	void checkWhenSessionKeysMissingThenReported() {
+		String drifted = COMPOSE.replaceAll("      SESSION_ENCRYPTION_KEYS: .*\n", "");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: requires SESSION_ENCRYPTION_KEYS, which is not set");
+	}
+
+	@Test
+	void checkWhenPublishedPortDiffersFromApplicationThenReported() {
+		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:8081:8081\"", "\"127.0.0.1:8082:8082\"");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("profile-service: publishes 127.0.0.1:8082:8082, not 8081:8081");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "profile-service, 8081", "dev-idp, 9000" })
+	void checkWhenInternalServicePublishedOnEveryInterfaceThenReported(String service, int port) {
+		String mapping = port + ":" + port;
+		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:" + mapping + "\"", "\"" + mapping + "\"");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly(service + ": publishes " + mapping + " beyond 127.0.0.1");
+	}
+
+	@Test
+	void checkWhenManagementPortPublishedOnEveryInterfaceThenReported() {
+		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:9080:9080\"", "\"9080:9080\"");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: publishes management port 9080:9080 beyond 127.0.0.1");
+	}
+
+	@Test
+	void checkWhenManagementPortPublishedButListeningOnContainerLoopbackThenReported() {
+		String drifted = replaceOnce(COMPOSE, "      MANAGEMENT_ADDRESS: 0.0.0.0\n", "");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("dev-idp: publishes management port 9001, but without MANAGEMENT_ADDRESS 0.0.0.0 it "
+					+ "listens on the container's loopback only");
+	}
+
+	@Test
+	void checkWhenApplicationHasNoManagementPortThenReported() {
+		Module gateway = module("gateway");
+		Module drifted = new Module(gateway.applicationYml().replace("${MANAGEMENT_PORT:9080}", "${PORT:8080}"),
+				gateway.dockerfile());
+
+		List<String> findings = ComposeDrift.findings(COMPOSE,
+				(name) -> "gateway".equals(name) ? drifted : module(name));
+
+		assertThat(findings)
+			.contains("gateway: application.yml sets no MANAGEMENT_PORT, so actuator answers on port 8080");
+	}
+
+	@Test
+	void checkWhenHealthCheckAsksActuatorOnPublicPortThenReported() {
+		String drifted = replaceOnce(COMPOSE, "GET /readyz HTTP", "GET /actuator/health/readiness HTTP");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module)).containsExactly(
+				"dev-idp: health check asks /actuator/health/readiness on port 9000, which serves only [/livez, /readyz]");
+	}
+
+	@Test
+	void checkWhenHealthCheckProbesAnotherPortThenReported() {
+		String drifted = replaceOnce(COMPOSE, "/dev/tcp/127.0.0.1/8080", "/dev/tcp/127.0.0.1/8081");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("gateway: health check probes port(s) [8081], not 8080");
+	}
+
+	@Test
+	void checkWhenDependencyNotAwaitedHealthyThenReported() {
+		String drifted = replaceOnce(COMPOSE, "condition: service_healthy", "condition: service_started");
+
+		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+			.containsExactly("profile-service: depends on dev-idp without condition service_healthy");
+	}
+
+	@Test
+	void checkWhenDockerfileExposesAnotherPortThanApplicationThenReported() {
+		Module gateway = module("gateway");
+		Module drifted = new Module(gateway.applicationYml(), gateway.dockerfile().replace("EXPOSE 8080", "EXPOSE 80"));
+
+		List<String> findings = ComposeDrift.findings(COMPOSE,
+				(name) -> "gateway".equals(name) ? drifted : module(name));
+
+		assertThat(findings).containsExactly("gateway: the application listens on 8080 but the Dockerfile exposes 80");
+	}
+
+	private static Module module(String name) {
+		Path dir = Layout.root().resolve(name);
+		return new Module(read(dir.resolve("src/main/resources/application.yml")), read(dir.resolve("Dockerfile")));
+	}
+
+	private static String replaceOnce(String text, String target, String replacement) {
+		assertThat(text).as("the real file must contain what the test changes").contains(target);
+		int at = text.indexOf(target);
+		return text.substring(0, at) + replacement + text.substring(at + target.length());
+	}
+
+	private static String read(Path path) {
+		try {
+			return Files.readString(path);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

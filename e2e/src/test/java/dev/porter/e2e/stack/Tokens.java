@@ -1,8 +1,0 @@
-package dev.porter.e2e.stack;
-
-import org.jspecify.annotations.Nullable;
-
-/** What dev-idp's token endpoint returned for a user login. */
-public record Tokens(String accessToken, @Nullable String refreshToken, String idToken) {
-
-}

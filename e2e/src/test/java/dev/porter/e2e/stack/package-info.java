@@ -1,4 +1,0 @@
-@NullMarked
-package dev.porter.e2e.stack;
-
-import org.jspecify.annotations.NullMarked;
