@@ -1,0 +1,94 @@
+package dev.porter.e2e.packaging;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.porter.e2e.processes.Layout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each service's Dockerfile against the Maven build, without Docker: the image builds
+ * from the repository root with {@code -pl <service> -am}, so Maven must see every
+ * module's {@code pom.xml} (the root pom lists them all) and the sources of every Porter
+ * module the service is built from. A module added to the build, or a new dependency on
+ * one (as {@code common} was), otherwise breaks {@code docker compose build} while
+ * {@code ./mvnw
+ * verify} stays green.
+ */
+class DockerfileTests {
+
+	private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+
+	private static final Pattern PORTER_DEPENDENCY = Pattern
+		.compile("<dependency>\\s*<groupId>dev\\.porter</groupId>\\s*<artifactId>([^<]+)</artifactId>");
+
+	@ParameterizedTest
+	@ValueSource(strings = { "dev-idp", "profile-service", "gateway" })
+	void dockerfileWhenRealThenMavenSeesEveryModuleAndTheSourcesItBuilds(String service) {
+		assertThat(findings(service, read(Layout.root().resolve(service).resolve("Dockerfile")))).isEmpty();
+	}
+
+	@Test
+	void dockerfileWhenSharedModuleSourcesNotCopiedThenReported() {
+		String drifted = read(Layout.root().resolve("gateway/Dockerfile")).replace("COPY common/src common/src\n", "");
+
+		assertThat(findings("gateway", drifted))
+			.containsExactly("gateway/Dockerfile: builds with common but does not COPY common/src");
+	}
+
+	@Test
+	void dockerfileWhenAModulePomNotCopiedThenReported() {
+		String drifted = read(Layout.root().resolve("dev-idp/Dockerfile")).replace("COPY common/pom.xml common/\n", "");
+
+		assertThat(findings("dev-idp", drifted))
+			.containsExactly("dev-idp/Dockerfile: does not COPY common/pom.xml, which the root pom lists");
+	}
+
+	static List<String> findings(String service, String dockerfile) {
+		List<String> findings = new ArrayList<>();
+		for (String module : matches(MODULE, read(Layout.root().resolve("pom.xml")))) {
+			if (!dockerfile.contains("COPY " + module + "/pom.xml " + module + "/")) {
+				findings.add(service + "/Dockerfile: does not COPY " + module + "/pom.xml, which the root pom lists");
+			}
+		}
+		Set<String> built = new LinkedHashSet<>(List.of(service));
+		built.addAll(matches(PORTER_DEPENDENCY, read(Layout.root().resolve(service).resolve("pom.xml"))));
+		for (String module : built) {
+			if (!dockerfile.contains("COPY " + module + "/src " + module + "/src")) {
+				findings.add(service + "/Dockerfile: builds with " + module + " but does not COPY " + module + "/src");
+			}
+		}
+		return findings;
+	}
+
+	private static Set<String> matches(Pattern pattern, String text) {
+		Set<String> found = new LinkedHashSet<>();
+		Matcher matcher = pattern.matcher(text);
+		while (matcher.find()) {
+			found.add(matcher.group(1).trim());
+		}
+		return found;
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
