@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -13,8 +13,6 @@ import reactor.test.StepVerifier;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -92,20 +90,9 @@ class IdpRefreshCallTests {
 	}
 
 	private static OAuth2AuthorizedClient client(String refreshToken) {
-		return new OAuth2AuthorizedClient(registration(), "auth0|alice",
+		return new OAuth2AuthorizedClient(TestRegistrations.gateway(), "auth0|alice",
 				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at-0", ISSUED, ISSUED.plusSeconds(300)),
 				(refreshToken != null) ? new OAuth2RefreshToken(refreshToken, ISSUED) : null);
-	}
-
-	private static ClientRegistration registration() {
-		return ClientRegistration.withRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
-			.clientId("porter-gateway")
-			.clientSecret("secret")
-			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-			.redirectUri("http://localhost/login/oauth2/code/auth0")
-			.authorizationUri("http://idp/authorize")
-			.tokenUri("http://idp/oauth/token")
-			.build();
 	}
 
 }

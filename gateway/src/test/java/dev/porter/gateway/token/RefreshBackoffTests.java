@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginTokens;
+import dev.porter.gateway.support.TestRegistrations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,10 +25,8 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -90,7 +88,7 @@ class RefreshBackoffTests {
 
 		};
 		ReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
-				registration());
+				TestRegistrations.gateway());
 		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
 				new DefaultListableBeanFactory().getBeanProvider(org.springframework.core.ResolvableType
 					.forClassWithGenerics(org.springframework.session.ReactiveSessionRepository.class,
@@ -269,13 +267,13 @@ class RefreshBackoffTests {
 	}
 
 	private OAuth2AuthorizedClient stored() {
-		return LoginTokens.in(this.session).toAuthorizedClient(registration(), "auth0|alice");
+		return LoginTokens.in(this.session).toAuthorizedClient(TestRegistrations.gateway(), "auth0|alice");
 	}
 
 	private OAuth2AuthorizedClient client(String accessToken, String refreshToken, Instant expiresAt) {
 		return new OAuth2AuthorizedClient(
-				registration(), "auth0|alice", new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, accessToken,
-						expiresAt.minusSeconds(300), expiresAt),
+				TestRegistrations.gateway(), "auth0|alice", new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+						accessToken, expiresAt.minusSeconds(300), expiresAt),
 				new OAuth2RefreshToken(refreshToken, expiresAt.minusSeconds(300)));
 	}
 
@@ -284,17 +282,6 @@ class RefreshBackoffTests {
 			.tokenType(OAuth2AccessToken.TokenType.BEARER)
 			.expiresIn(expiresIn)
 			.refreshToken(refreshToken)
-			.build();
-	}
-
-	private static ClientRegistration registration() {
-		return ClientRegistration.withRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
-			.clientId("porter-gateway")
-			.clientSecret("secret")
-			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-			.redirectUri("http://localhost/login/oauth2/code/auth0")
-			.authorizationUri("http://idp/authorize")
-			.tokenUri("http://idp/oauth/token")
 			.build();
 	}
 

@@ -4,15 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 
-import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -88,19 +86,8 @@ class RefreshFailurePolicyTests {
 	}
 
 	private static OAuth2AuthorizedClient client(Instant expiresAt) {
-		return new OAuth2AuthorizedClient(registration(), "auth0|alice", new OAuth2AccessToken(
+		return new OAuth2AuthorizedClient(TestRegistrations.gateway(), "auth0|alice", new OAuth2AccessToken(
 				OAuth2AccessToken.TokenType.BEARER, "at-0", expiresAt.minusSeconds(300), expiresAt), null);
-	}
-
-	private static ClientRegistration registration() {
-		return ClientRegistration.withRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
-			.clientId("porter-gateway")
-			.clientSecret("secret")
-			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-			.redirectUri("http://localhost/login/oauth2/code/auth0")
-			.authorizationUri("http://idp/authorize")
-			.tokenUri("http://idp/oauth/token")
-			.build();
 	}
 
 }
