@@ -3,14 +3,10 @@ package dev.porter.devidp;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.porter.testsupport.PackageRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * dev-idp's packages depend one way, as {@code docs/architecture.md} lists them: no
@@ -26,7 +22,7 @@ class ArchitectureTests {
 
 	@Test
 	void packagesWhenImportedThenFreeOfCycles() {
-		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+		PackageRules.freeOfCycles(ROOT).check(MAIN);
 	}
 
 	@ParameterizedTest
@@ -35,15 +31,7 @@ class ArchitectureTests {
 					"login|seed users", "backchannel|config seed", "management|config users",
 					"oauth|config issued seed userinfo users" })
 	void packageWhenImportedThenDependsOnlyOnItsRow(String pkg, String allowedBelow) {
-		String[] allowed = ((allowedBelow != null) ? pkg + " " + allowedBelow : pkg).split(" ");
-		for (int i = 0; i < allowed.length; i++) {
-			allowed[i] = ROOT + "." + allowed[i] + "..";
-		}
-		classes().that()
-			.resideInAPackage(ROOT + "." + pkg + "..")
-			.should()
-			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAnyPackage(allowed)))
-			.check(MAIN);
+		PackageRules.usesOnly(ROOT, pkg, allowedBelow).check(MAIN);
 	}
 
 }

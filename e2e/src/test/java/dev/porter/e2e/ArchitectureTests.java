@@ -2,14 +2,10 @@ package dev.porter.e2e;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import dev.porter.testsupport.PackageRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * e2e's packages depend one way, as {@code docs/architecture.md} lists them: no cycle,
@@ -24,22 +20,14 @@ class ArchitectureTests {
 
 	@Test
 	void packagesWhenImportedThenFreeOfCycles() {
-		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(E2E);
+		PackageRules.freeOfCycles(ROOT).check(E2E);
 	}
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = { "http|", "pages|", "processes|http", "agents|processes http",
 			"packaging|agents processes http", "journeys|pages agents processes http" })
 	void packageWhenImportedThenDependsOnlyOnItsRow(String pkg, String allowedBelow) {
-		String[] allowed = ((allowedBelow != null) ? pkg + " " + allowedBelow : pkg).split(" ");
-		for (int i = 0; i < allowed.length; i++) {
-			allowed[i] = ROOT + "." + allowed[i] + "..";
-		}
-		classes().that()
-			.resideInAPackage(ROOT + "." + pkg + "..")
-			.should()
-			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAnyPackage(allowed)))
-			.check(E2E);
+		PackageRules.usesOnly(ROOT, pkg, allowedBelow).check(E2E);
 	}
 
 }

@@ -3,15 +3,12 @@ package dev.porter.gateway;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.porter.testsupport.PackageRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Packages depend one way, as {@code docs/architecture.md} draws them: no cycle, nobody
@@ -28,7 +25,7 @@ class ArchitectureTests {
 
 	@Test
 	void packagesWhenImportedThenFreeOfCycles() {
-		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+		PackageRules.freeOfCycles(ROOT).check(MAIN);
 	}
 
 	@Test
@@ -48,15 +45,7 @@ class ArchitectureTests {
 					"routing|token redis problem", "logout|oidc session bff redis problem",
 					"login|oidc session csrf routing bff crypto problem", "devices|logout oidc session problem" })
 	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
-		String[] allowed = ((below != null) ? pkg + " " + below : pkg).split(" ");
-		for (int i = 0; i < allowed.length; i++) {
-			allowed[i] = ROOT + "." + allowed[i] + "..";
-		}
-		classes().that()
-			.resideInAPackage(ROOT + "." + pkg + "..")
-			.should()
-			.onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAnyPackage(allowed)))
-			.check(MAIN);
+		PackageRules.usesOnly(ROOT, pkg, below).check(MAIN);
 	}
 
 }

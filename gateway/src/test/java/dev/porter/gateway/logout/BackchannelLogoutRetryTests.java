@@ -10,7 +10,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.gateway.GatewayApplication;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.RedisServer;
+import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;

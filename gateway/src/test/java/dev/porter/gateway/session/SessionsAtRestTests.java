@@ -15,7 +15,7 @@ import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisMonitor;
-import dev.porter.gateway.support.RedisServer;
+import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;

@@ -15,6 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.porter.testsupport.RedisServer;
+
 /**
  * What someone running {@code MONITOR} on a {@link RedisServer} sees: every command any
  * client sends, with its key names and arguments (binary ones escaped as {@code \xNN}),

@@ -1,5 +1,6 @@
 package dev.porter.gateway.support;
 
+import dev.porter.testsupport.RedisServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.porter.profile.ProfileServiceApplication;
 import dev.porter.profile.testsupport.Fixtures;
-import dev.porter.profile.testsupport.RedisServer;
+import dev.porter.testsupport.RedisServer;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 
