@@ -3,14 +3,12 @@ package dev.porter.e2e.agents;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.QueryParameters;
 import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.Stack;
 import tools.jackson.databind.JsonNode;
@@ -25,14 +23,12 @@ public final class DevIdpLogin {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
-	private static final SecureRandom random = new SecureRandom();
-
 	private DevIdpLogin() {
 	}
 
 	public static Tokens login(Stack stack, String username, String password) {
 		UserAgent agent = new UserAgent();
-		String verifier = randomToken();
+		String verifier = Pkce.randomToken();
 		String redirectUri = stack.gatewayCallback();
 		Map<String, String> query = new LinkedHashMap<>();
 		query.put("response_type", "code");
@@ -40,9 +36,9 @@ public final class DevIdpLogin {
 		query.put("redirect_uri", redirectUri);
 		query.put("scope", "openid profile email offline_access");
 		query.put("audience", Stack.API_AUDIENCE);
-		query.put("state", randomToken());
-		query.put("nonce", randomToken());
-		query.put("code_challenge", challenge(verifier));
+		query.put("state", Pkce.randomToken());
+		query.put("nonce", Pkce.randomToken());
+		query.put("code_challenge", Pkce.challenge(verifier));
 		query.put("code_challenge_method", "S256");
 		Exchange loginPage = agent
 			.follow(agent.get(URI.create(stack.issuer() + "authorize?" + UserAgent.formBody(query))));
@@ -52,7 +48,7 @@ public final class DevIdpLogin {
 			throw new IllegalStateException("login as " + username + " did not come back with a code: "
 					+ afterLogin.status() + " " + afterLogin.body());
 		}
-		String code = queryParameter(afterLogin.location(), "code");
+		String code = QueryParameters.first(afterLogin.location(), "code");
 		Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code", code, "redirect_uri",
 				redirectUri, "code_verifier", verifier);
 		Exchange token = agent.send("POST", URI.create(stack.issuer() + "oauth/token"),
@@ -70,32 +66,6 @@ public final class DevIdpLogin {
 
 	static String basic(String user, String secret) {
 		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String queryParameter(URI uri, String name) {
-		for (String pair : uri.getRawQuery().split("&")) {
-			int eq = pair.indexOf('=');
-			if (pair.substring(0, eq).equals(name)) {
-				return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-			}
-		}
-		throw new IllegalStateException("no " + name + " in " + uri);
-	}
-
-	private static String randomToken() {
-		byte[] bytes = new byte[32];
-		random.nextBytes(bytes);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-	}
-
-	private static String challenge(String verifier) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

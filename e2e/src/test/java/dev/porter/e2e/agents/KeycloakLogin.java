@@ -1,17 +1,12 @@
 package dev.porter.e2e.agents;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.QueryParameters;
 import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.Keycloak;
 import dev.porter.e2e.processes.KeycloakStack;
@@ -28,24 +23,22 @@ public final class KeycloakLogin {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
-	private static final SecureRandom random = new SecureRandom();
-
 	private KeycloakLogin() {
 	}
 
 	public static Tokens login(KeycloakStack stack, String username, String password) {
 		String issuer = stack.keycloak().issuer();
 		UserAgent agent = new UserAgent();
-		String verifier = randomToken();
+		String verifier = Pkce.randomToken();
 		String redirectUri = stack.gatewayCallback();
 		Map<String, String> query = new LinkedHashMap<>();
 		query.put("response_type", "code");
 		query.put("client_id", Keycloak.GATEWAY_CLIENT_ID);
 		query.put("redirect_uri", redirectUri);
 		query.put("scope", "openid profile email");
-		query.put("state", randomToken());
-		query.put("nonce", randomToken());
-		query.put("code_challenge", challenge(verifier));
+		query.put("state", Pkce.randomToken());
+		query.put("nonce", Pkce.randomToken());
+		query.put("code_challenge", Pkce.challenge(verifier));
 		query.put("code_challenge_method", "S256");
 		Exchange loginPage = agent
 			.follow(agent.get(URI.create(issuer + "/protocol/openid-connect/auth?" + UserAgent.formBody(query))));
@@ -56,7 +49,8 @@ public final class KeycloakLogin {
 					+ afterLogin.status() + " " + afterLogin.body());
 		}
 		Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code",
-				queryParameter(afterLogin.location(), "code"), "redirect_uri", redirectUri, "code_verifier", verifier);
+				QueryParameters.first(afterLogin.location(), "code"), "redirect_uri", redirectUri, "code_verifier",
+				verifier);
 		Exchange token = agent.send("POST", URI.create(issuer + "/protocol/openid-connect/token"),
 				HttpRequest.BodyPublishers.ofString(UserAgent.formBody(exchange)), "Content-Type",
 				"application/x-www-form-urlencoded", "Authorization",
@@ -67,32 +61,6 @@ public final class KeycloakLogin {
 		JsonNode body = mapper.readTree(token.body());
 		return new Tokens(body.get("access_token").asString(), body.get("refresh_token").asString(),
 				body.get("id_token").asString());
-	}
-
-	private static String queryParameter(URI uri, String name) {
-		for (String pair : uri.getRawQuery().split("&")) {
-			int eq = pair.indexOf('=');
-			if (pair.substring(0, eq).equals(name)) {
-				return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-			}
-		}
-		throw new IllegalStateException("no " + name + " in " + uri);
-	}
-
-	private static String randomToken() {
-		byte[] bytes = new byte[32];
-		random.nextBytes(bytes);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-	}
-
-	private static String challenge(String verifier) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

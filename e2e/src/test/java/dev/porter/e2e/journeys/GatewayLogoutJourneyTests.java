@@ -1,7 +1,6 @@
 package dev.porter.e2e.journeys;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,6 +9,7 @@ import dev.porter.e2e.agents.DevIdpControls;
 import dev.porter.e2e.agents.ForgedTokens;
 import dev.porter.e2e.agents.SpaClient;
 import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.QueryParameters;
 import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.SharedStack;
 import dev.porter.e2e.processes.Stack;
@@ -57,10 +57,10 @@ class GatewayLogoutJourneyTests {
 		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
 		URI redirect = URI.create(mapper.readTree(logout.body()).get("redirect").asString());
 		assertThat(redirect.toString()).startsWith(this.stack.issuer() + "oidc/logout?");
-		assertThat(queryParameter(redirect, "logout_hint")).isEqualTo(sid);
-		assertThat(queryParameter(redirect, "client_id")).isEqualTo("porter-gateway");
+		assertThat(QueryParameters.first(redirect, "logout_hint")).isEqualTo(sid);
+		assertThat(QueryParameters.first(redirect, "client_id")).isEqualTo("porter-gateway");
 		assertThat(redirect.getRawQuery()).doesNotContain("id_token_hint");
-		assertThat(queryParameter(redirect, "post_logout_redirect_uri"))
+		assertThat(QueryParameters.first(redirect, "post_logout_redirect_uri"))
 			.isEqualTo(this.stack.gateway().uri("/").toString());
 
 		UserAgent replay = new UserAgent();
@@ -199,16 +199,6 @@ class GatewayLogoutJourneyTests {
 		String form = "logout_token=" + java.net.URLEncoder.encode(logoutToken, StandardCharsets.UTF_8);
 		return new UserAgent().send("POST", this.stack.gateway().uri("/bff/backchannel-logout"),
 				HttpRequest.BodyPublishers.ofString(form), "Content-Type", "application/x-www-form-urlencoded");
-	}
-
-	private static String queryParameter(URI uri, String name) {
-		for (String pair : uri.getRawQuery().split("&")) {
-			int eq = pair.indexOf('=');
-			if (pair.substring(0, eq).equals(name)) {
-				return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-			}
-		}
-		throw new AssertionError("no " + name + " in " + uri);
 	}
 
 }

@@ -1,8 +1,6 @@
 package dev.porter.e2e.journeys;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.function.Supplier;
 import dev.porter.e2e.agents.ForgedTokens;
 import dev.porter.e2e.agents.SpaClient;
 import dev.porter.e2e.http.Exchange;
+import dev.porter.e2e.http.QueryParameters;
 import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.Keycloak;
 import dev.porter.e2e.processes.KeycloakAdmin;
@@ -143,9 +142,9 @@ class KeycloakJourneyTests {
 		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
 		URI redirect = URI.create(mapper.readTree(logout.body()).get("redirect").asString());
 		assertThat(redirect.toString()).startsWith(this.keycloak.endSessionEndpoint() + "?");
-		assertThat(queryParameter(redirect, "post_logout_redirect_uri"))
+		assertThat(QueryParameters.first(redirect, "post_logout_redirect_uri"))
 			.isEqualTo(this.stack.gateway().uri("/").toString());
-		String sid = ForgedTokens.claims(queryParameter(redirect, "id_token_hint")).getClaim("sid").toString();
+		String sid = ForgedTokens.claims(QueryParameters.first(redirect, "id_token_hint")).getClaim("sid").toString();
 
 		UserAgent replay = new UserAgent();
 		replay.setCookie(SpaClient.SESSION_COOKIE, oldCookie);
@@ -217,16 +216,6 @@ class KeycloakJourneyTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static String queryParameter(URI uri, String name) {
-		for (String pair : uri.getRawQuery().split("&")) {
-			int eq = pair.indexOf('=');
-			if (pair.substring(0, eq).equals(name)) {
-				return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-			}
-		}
-		throw new AssertionError("no " + name + " in " + uri);
 	}
 
 }
