@@ -4,22 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.porter.gateway.GatewayApplication;
-import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
-import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TestSessionKeys;
+import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -34,7 +28,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,49 +37,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisSharedSessionTests {
 
-	private static RedisServer redis;
-
-	private static WireMockServer profile;
-
-	private static ConfigurableApplicationContext first;
-
-	private static ConfigurableApplicationContext second;
+	private static TwoGatewaysOnRedis instances;
 
 	@BeforeAll
 	static void startInstances() throws Exception {
-		redis = RedisServer.start();
-		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		profile.start();
-		first = start();
-		second = start();
+		instances = TwoGatewaysOnRedis.start();
 	}
 
 	@AfterAll
 	static void stopInstances() {
-		if (first != null) {
-			first.close();
-		}
-		if (second != null) {
-			second.close();
-		}
-		if (profile != null) {
-			profile.stop();
-		}
-		if (redis != null) {
-			redis.close();
+		if (instances != null) {
+			instances.close();
 		}
 	}
 
 	@BeforeEach
 	void resetStubs() {
-		profile.resetAll();
+		instances.profile().resetAll();
 		TestIdp.instance().server().resetRequests();
 	}
 
 	@Test
 	void sessionWhenCreatedOnOneInstanceThenServedByTheOther() {
-		Browser browser = new Browser(client(first)).login("auth0|alice", 3600);
-		client(second).get()
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
+		client(instances.second()).get()
 			.uri("/bff/session")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))
 			.exchange()
@@ -101,8 +75,8 @@ class RedisSharedSessionTests {
 
 	@Test
 	void getMeWhenParallelRequestsHitBothInstancesWithExpiringTokenThenOneRefresh() {
-		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		Browser browser = new Browser(client(first)).login("auth0|alice", 30);
+		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))
@@ -113,7 +87,7 @@ class RedisSharedSessionTests {
 
 		List<Integer> statuses = Flux.range(0, 8)
 			.flatMap(
-					(i) -> webClient((i % 2 == 0) ? first : second, browser).get()
+					(i) -> webClient((i % 2 == 0) ? instances.first() : instances.second(), browser).get()
 						.uri("/me")
 						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
 					8)
@@ -129,17 +103,17 @@ class RedisSharedSessionTests {
 
 	@Test
 	void backchannelLogoutWhenReceivedByOtherInstanceThenSessionEndedThoughThisInstanceReadItJustBefore() {
-		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		Browser browser = new Browser(client(first)).login("auth0|alice", 3600);
+		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
 		// The first instance has opened the stored session (session.DecodedSessions keeps
 		// it): the logout through the other one must still end it here at once.
-		client(first).get()
+		client(instances.first()).get()
 			.uri("/me")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))
 			.exchange()
 			.expectStatus()
 			.isOk();
-		client(second).post()
+		client(instances.second()).post()
 			.uri("/bff/backchannel-logout")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData("logout_token",
@@ -147,41 +121,30 @@ class RedisSharedSessionTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
-		client(first).get()
+		client(instances.first()).get()
 			.uri("/bff/session")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))
 			.exchange()
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(false);
-		client(first).get()
+		client(instances.first()).get()
 			.uri("/me")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();
-		profile.verify(1, getRequestedFor(urlPathEqualTo("/me")));
-	}
-
-	private static ConfigurableApplicationContext start() {
-		// Command-line arguments outrank application.yml, as environment variables would.
-		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
+		instances.profile().verify(1, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {
-		return TestClients.gateway(port(context));
+		return TestClients.gateway(TwoGatewaysOnRedis.port(context));
 	}
 
 	private static WebClient webClient(ConfigurableApplicationContext context, Browser browser) {
 		return WebClient.builder()
 			.clientConnector(TestClients.connector())
-			.baseUrl("http://localhost:" + port(context))
+			.baseUrl("http://localhost:" + TwoGatewaysOnRedis.port(context))
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.defaultCookies((cookies) -> browser.cookies().forEach(cookies::add))
 			.build();

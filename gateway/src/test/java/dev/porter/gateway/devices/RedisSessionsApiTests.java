@@ -2,20 +2,16 @@ package dev.porter.gateway.devices;
 
 import java.util.UUID;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.gateway.session.SessionKey;
-import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
-import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TestSessionKeys;
+import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpHeaders;
@@ -24,7 +20,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,36 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisSessionsApiTests {
 
-	private static RedisServer redis;
-
-	private static WireMockServer profile;
-
-	private static ConfigurableApplicationContext first;
-
-	private static ConfigurableApplicationContext second;
+	private static TwoGatewaysOnRedis instances;
 
 	@BeforeAll
 	static void startInstances() throws Exception {
-		redis = RedisServer.start();
-		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		profile.start();
-		first = start();
-		second = start();
+		instances = TwoGatewaysOnRedis.start();
 	}
 
 	@AfterAll
 	static void stopInstances() {
-		if (first != null) {
-			first.close();
-		}
-		if (second != null) {
-			second.close();
-		}
-		if (profile != null) {
-			profile.stop();
-		}
-		if (redis != null) {
-			redis.close();
+		if (instances != null) {
+			instances.close();
 		}
 	}
 
@@ -75,8 +51,8 @@ class RedisSessionsApiTests {
 	@Test
 	void deleteWhenSessionSignedInOnOtherInstanceThenListedAndEndedThroughThisOne() {
 		String sub = "auth0|sessions-" + UUID.randomUUID();
-		Browser phone = signIn(first, sub, "Phone/2.0");
-		Browser laptop = signIn(second, sub, "Laptop/1.0");
+		Browser phone = signIn(instances.first(), sub, "Phone/2.0");
+		Browser laptop = signIn(instances.second(), sub, "Laptop/1.0");
 
 		assertThat(SessionsApiTests.sessions(laptop)).extracting((session) -> session.get("user_agent"))
 			.containsExactly("Laptop/1.0", "Phone/2.0");
@@ -91,7 +67,7 @@ class RedisSessionsApiTests {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
-		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
+		ReactiveStringRedisTemplate template = instances.first().getBean(ReactiveStringRedisTemplate.class);
 		assertThat(template.hasKey("porter:sessions:entry:" + SessionKey.of(phone.sessionId()).value()).block())
 			.isFalse();
 		assertThat(template.hasKey("porter:sessions:entry:" + SessionKey.of(laptop.sessionId()).value()).block())
@@ -100,13 +76,13 @@ class RedisSessionsApiTests {
 
 	@Test
 	void requestWhenSessionNotYetSeenByThisInstanceThenItsLastUseReachesRedis() {
-		Browser phone = signIn(first, "auth0|sessions-" + UUID.randomUUID(), "Phone/2.0");
-		ReactiveStringRedisTemplate template = first.getBean(ReactiveStringRedisTemplate.class);
+		Browser phone = signIn(instances.first(), "auth0|sessions-" + UUID.randomUUID(), "Phone/2.0");
+		ReactiveStringRedisTemplate template = instances.first().getBean(ReactiveStringRedisTemplate.class);
 		String entry = "porter:sessions:entry:" + SessionKey.of(phone.sessionId()).value();
 		template.opsForHash().put(entry, "seen", "1").block();
 		long before = System.currentTimeMillis();
 
-		client(second).get()
+		client(instances.second()).get()
 			.uri("/bff/session")
 			.cookies((jar) -> phone.cookies().forEach(jar::add))
 			.exchange()
@@ -119,23 +95,14 @@ class RedisSessionsApiTests {
 	}
 
 	private static Browser signIn(ConfigurableApplicationContext instance, String sub, String userAgent) {
-		return new Browser(
-				TestClients.gateway(port(instance)).mutate().defaultHeader(HttpHeaders.USER_AGENT, userAgent).build())
-			.login(sub, 3600);
-	}
-
-	private static ConfigurableApplicationContext start() {
-		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
+		return new Browser(TestClients.gateway(TwoGatewaysOnRedis.port(instance))
+			.mutate()
+			.defaultHeader(HttpHeaders.USER_AGENT, userAgent)
+			.build()).login(sub, 3600);
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext instance) {
-		return TestClients.gateway(port(instance));
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
+		return TestClients.gateway(TwoGatewaysOnRedis.port(instance));
 	}
 
 }

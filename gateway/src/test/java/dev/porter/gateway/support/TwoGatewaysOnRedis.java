@@ -1,0 +1,87 @@
+package dev.porter.gateway.support;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.testsupport.RedisServer;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * Two gateway instances sharing one real {@code redis-server} and relaying to one stubbed
+ * profile-service, both signed in against the {@link TestIdp}: what every test of
+ * sessions shared across instances starts with. Closing it stops all four.
+ */
+public final class TwoGatewaysOnRedis implements AutoCloseable {
+
+	private final RedisServer redis;
+
+	private final WireMockServer profile;
+
+	private ConfigurableApplicationContext first;
+
+	private ConfigurableApplicationContext second;
+
+	private TwoGatewaysOnRedis(RedisServer redis, WireMockServer profile) {
+		this.redis = redis;
+		this.profile = profile;
+	}
+
+	/** Starts Redis, the profile-service stub and both gateways, in that order. */
+	public static TwoGatewaysOnRedis start() throws Exception {
+		WireMockServer profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		TwoGatewaysOnRedis instances = new TwoGatewaysOnRedis(RedisServer.start(), profile);
+		try {
+			profile.start();
+			instances.first = instances.startGateway();
+			instances.second = instances.startGateway();
+			return instances;
+		}
+		catch (RuntimeException ex) {
+			instances.close();
+			throw ex;
+		}
+	}
+
+	private ConfigurableApplicationContext startGateway() {
+		// Command-line arguments outrank application.yml, as environment variables would.
+		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + this.redis.url(),
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
+				"--porter.relay.profile-service-uri=http://localhost:" + this.profile.port());
+	}
+
+	public RedisServer redis() {
+		return this.redis;
+	}
+
+	public WireMockServer profile() {
+		return this.profile;
+	}
+
+	public ConfigurableApplicationContext first() {
+		return this.first;
+	}
+
+	public ConfigurableApplicationContext second() {
+		return this.second;
+	}
+
+	/** The public port an instance listens on. */
+	public static int port(ConfigurableApplicationContext instance) {
+		return ((WebServerApplicationContext) instance).getWebServer().getPort();
+	}
+
+	@Override
+	public void close() {
+		if (this.first != null) {
+			this.first.close();
+		}
+		if (this.second != null) {
+			this.second.close();
+		}
+		this.profile.stop();
+		this.redis.close();
+	}
+
+}
