@@ -1,8 +1,6 @@
 package dev.porter.devidp;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import dev.porter.testsupport.PackageRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,9 +14,7 @@ class ArchitectureTests {
 
 	private static final String ROOT = "dev.porter.devidp";
 
-	private static final JavaClasses MAIN = new ClassFileImporter()
-		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-		.importPackages(ROOT);
+	private static final JavaClasses MAIN = PackageRules.mainClasses(ROOT);
 
 	@Test
 	void packagesWhenImportedThenFreeOfCycles() {

@@ -1,14 +1,10 @@
 package dev.porter.profile;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import dev.porter.testsupport.PackageRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Packages depend one way, as {@code docs/architecture.md} draws them: no cycle, nobody
@@ -19,9 +15,7 @@ class ArchitectureTests {
 
 	private static final String ROOT = "dev.porter.profile";
 
-	private static final JavaClasses MAIN = new ClassFileImporter()
-		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-		.importPackages(ROOT);
+	private static final JavaClasses MAIN = PackageRules.mainClasses(ROOT);
 
 	@Test
 	void packagesWhenImportedThenFreeOfCycles() {
@@ -30,12 +24,7 @@ class ArchitectureTests {
 
 	@Test
 	void configWhenImportedThenUsedOnlyByTheApplication() {
-		noClasses().that()
-			.resideOutsideOfPackages(ROOT + ".config..", ROOT)
-			.should()
-			.dependOnClassesThat()
-			.resideInAPackage(ROOT + ".config..")
-			.check(MAIN);
+		PackageRules.usedOnlyByTheApplication(ROOT, "config").check(MAIN);
 	}
 
 	@ParameterizedTest

@@ -3,11 +3,15 @@ package dev.porter.testsupport;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
@@ -17,6 +21,32 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 public final class PackageRules {
 
 	private PackageRules() {
+	}
+
+	/**
+	 * A module's production classes, without its tests.
+	 * @param root the module's root package
+	 * @return the classes the rules are checked against
+	 */
+	public static JavaClasses mainClasses(String root) {
+		return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+			.importPackages(root);
+	}
+
+	/**
+	 * Only the application class in {@code root} itself uses {@code root.pkg}: the
+	 * package that assembles the others (wiring) is at the top, and nothing below reaches
+	 * up to it.
+	 * @param root the module's root package
+	 * @param pkg the top package, relative to {@code root}, e.g. {@code config}
+	 * @return the rule, to be checked against the module's imported classes
+	 */
+	public static ArchRule usedOnlyByTheApplication(String root, String pkg) {
+		return noClasses().that()
+			.resideOutsideOfPackages(root + "." + pkg + "..", root)
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage(root + "." + pkg + "..");
 	}
 
 	/**
