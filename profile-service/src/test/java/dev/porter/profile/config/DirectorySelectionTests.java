@@ -2,6 +2,7 @@ package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
 
+import dev.porter.profile.testsupport.FailureMessages;
 import dev.porter.profile.directory.DirectoryProperties;
 import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
 import dev.porter.profile.directory.keycloak.KeycloakProperties;
@@ -25,14 +26,6 @@ class DirectorySelectionTests {
 		.withUserConfiguration(Scan.class)
 		.withPropertyValues("porter.oidc.issuer-uri=https://sso.example/realms/porter");
 
-	private static String failureText(Throwable failure) {
-		StringBuilder text = new StringBuilder();
-		for (Throwable t = failure; t != null; t = t.getCause()) {
-			text.append(t.getMessage()).append('\n');
-		}
-		return text.toString();
-	}
-
 	@Test
 	void startWhenNoDirectoryThenNeedsNoDirectorySettings() {
 		this.runner.withPropertyValues("porter.directory.kind=none").run((context) -> {
@@ -46,7 +39,7 @@ class DirectorySelectionTests {
 	void startWhenDirectoryNotSetThenAuth0SettingsRequired() {
 		this.runner.run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_ID");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_ID");
 		});
 	}
 
@@ -54,7 +47,7 @@ class DirectorySelectionTests {
 	void startWhenDirectoryUnknownThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.directory.kind=ldap").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("PROFILE_DIRECTORY");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("PROFILE_DIRECTORY");
 		});
 	}
 
@@ -72,7 +65,7 @@ class DirectorySelectionTests {
 		this.runner.withPropertyValues("porter.directory.kind=keycloak", "porter.directory.keycloak.client-id=porter")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(failureText(context.getStartupFailure())).contains("KEYCLOAK_CLIENT_SECRET")
+				assertThat(FailureMessages.of(context.getStartupFailure())).contains("KEYCLOAK_CLIENT_SECRET")
 					.doesNotContain("AUTH0_MANAGEMENT");
 			});
 	}
@@ -107,7 +100,7 @@ class DirectorySelectionTests {
 	void startWhenKeycloakPrefixTooLongForKeycloakAttributeNamesThenFailsNamingVariable() {
 		keycloak().withPropertyValues("porter.directory.keycloak.metadata-prefix=" + "p".repeat(56)).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("KEYCLOAK_METADATA_PREFIX");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("KEYCLOAK_METADATA_PREFIX");
 		});
 	}
 

@@ -2,6 +2,7 @@ package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
 
+import dev.porter.profile.testsupport.FailureMessages;
 import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
 import dev.porter.profile.oidc.OidcProperties;
 
@@ -21,14 +22,6 @@ class PropertiesValidationTests {
 				"porter.directory.auth0.base-uri=http://localhost:9000/api/v2/",
 				"porter.directory.auth0.client-id=porter-profile",
 				"porter.directory.auth0.client-secret=test-only-secret", "porter.redis.timeout=500ms");
-
-	private static String failureText(Throwable failure) {
-		StringBuilder text = new StringBuilder();
-		for (Throwable t = failure; t != null; t = t.getCause()) {
-			text.append(t.getMessage()).append('\n');
-		}
-		return text.toString();
-	}
 
 	@Test
 	void startWhenSettingsCompleteThenDerivesTokenUriAndAudienceFromManagementOrigin() {
@@ -55,7 +48,7 @@ class PropertiesValidationTests {
 	void startWhenRedisTimeoutNotPositiveThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.redis.timeout=0s").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("REDIS_TIMEOUT");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("REDIS_TIMEOUT");
 		});
 	}
 
@@ -63,7 +56,7 @@ class PropertiesValidationTests {
 	void startWhenRedisUrlNotRedisSchemeThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.redis.url=localhost:6379").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("REDIS_URL");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("REDIS_URL");
 		});
 	}
 
@@ -71,7 +64,7 @@ class PropertiesValidationTests {
 	void startWhenClientSecretMissingThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.directory.auth0.client-secret=").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_SECRET");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_SECRET");
 		});
 	}
 
@@ -79,7 +72,7 @@ class PropertiesValidationTests {
 	void startWhenClientIdMissingThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.directory.auth0.client-id=").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_ID");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_CLIENT_ID");
 		});
 	}
 
@@ -87,7 +80,7 @@ class PropertiesValidationTests {
 	void startWhenJwksUriMalformedThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.oidc.jwks-uri=not a uri").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("OIDC_JWKS_URI");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("OIDC_JWKS_URI");
 		});
 	}
 
@@ -104,7 +97,7 @@ class PropertiesValidationTests {
 	void startWhenIssuerMissingThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.oidc.issuer-uri=").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(failureText(context.getStartupFailure())).contains("OIDC_ISSUER_URI");
+			assertThat(FailureMessages.of(context.getStartupFailure())).contains("OIDC_ISSUER_URI");
 		});
 	}
 
