@@ -101,8 +101,21 @@ public final class SwrCache<K, V> {
 		this.cache.synchronous().invalidate(key);
 	}
 
-	public void invalidateAll() {
+	/**
+	 * Drops every entry. A load whose callers all cancelled keeps running (see
+	 * {@link #get}), so the result completes only once the loads in flight at this call
+	 * have settled, whatever their outcome: after it, nothing this cache started earlier
+	 * still reaches an upstream.
+	 */
+	public CompletableFuture<Void> invalidateAll() {
+		CompletableFuture<?>[] inFlight = this.cache.asMap()
+			.values()
+			.stream()
+			.filter((load) -> !load.isDone())
+			.map((load) -> load.handle((entry, error) -> null))
+			.toArray(CompletableFuture[]::new);
 		this.cache.synchronous().invalidateAll();
+		return CompletableFuture.allOf(inFlight);
 	}
 
 	private Cached<V> served(K key, Entry<V> entry, Supplier<Mono<V>> loader) {

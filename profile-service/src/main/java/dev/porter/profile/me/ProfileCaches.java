@@ -1,5 +1,6 @@
 package dev.porter.profile.me;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -64,10 +65,12 @@ public class ProfileCaches {
 		this.directory.invalidate(sub);
 	}
 
-	/** Drops every entry (operations and tests). */
-	public void clear() {
-		this.userinfo.invalidateAll();
-		this.directory.invalidateAll();
+	/**
+	 * Drops every entry (operations and tests); completes once the loads that were in
+	 * flight have settled, so that none of them reaches an upstream afterwards.
+	 */
+	public Mono<Void> clear() {
+		return Mono.fromFuture(CompletableFuture.allOf(this.userinfo.invalidateAll(), this.directory.invalidateAll()));
 	}
 
 }

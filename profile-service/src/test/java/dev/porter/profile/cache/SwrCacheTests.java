@@ -1,6 +1,7 @@
 package dev.porter.profile.cache;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -72,6 +73,35 @@ class SwrCacheTests {
 			assertThat(both.getT2().value()).isEqualTo("v");
 		}).verifyComplete();
 		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void invalidateAllWhenCallerCancelledALoadThenCompletesOnlyOnceThatLoadHasSettled() {
+		// A caller that cancels (a /me whose other upstream failed first) leaves its load
+		// running for the callers that may join it; a clear must not report done while
+		// that load can still reach the upstream.
+		Sinks.One<String> upstream = Sinks.one();
+		this.cache.get("k", () -> upstream.asMono()).subscribe().dispose();
+
+		CompletableFuture<Void> cleared = this.cache.invalidateAll();
+
+		assertThat(cleared).isNotDone();
+		upstream.tryEmitValue("late");
+		assertThat(cleared).isCompleted();
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	@Test
+	void invalidateAllWhenLoadInFlightFailsThenStillCompletesNormally() {
+		Sinks.One<String> upstream = Sinks.one();
+		this.cache.get("k", () -> upstream.asMono()).subscribe((v) -> {
+		}, (ex) -> {
+		});
+
+		CompletableFuture<Void> cleared = this.cache.invalidateAll();
+		upstream.tryEmitError(new IllegalStateException("upstream down"));
+
+		assertThat(cleared).isCompleted();
 	}
 
 	@Test
