@@ -71,7 +71,11 @@ public final class KeycloakEarlyStart implements TestExecutionListener {
 		CompletableFuture<Keycloak> started = starting;
 		starting = null;
 		if (started != null) {
-			started.handle((keycloak, failure) -> keycloak).join().close();
+			// a start that failed has stopped what it started
+			Keycloak keycloak = started.handle((server, failure) -> server).join();
+			if (keycloak != null) {
+				keycloak.close();
+			}
 		}
 	}
 
