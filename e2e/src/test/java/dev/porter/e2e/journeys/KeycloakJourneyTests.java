@@ -37,7 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakJourneyTests {
 
-	private static final Duration ACCESS_TOKEN_LIFESPAN = Duration.ofSeconds(15);
+	/**
+	 * Short, for the refresh journey's two expiries, yet long enough that a journey's
+	 * sign-in and first requests fit in it well before TOKEN_REFRESH_AHEAD (2 s).
+	 */
+	private static final Duration ACCESS_TOKEN_LIFESPAN = Duration.ofSeconds(10);
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 

@@ -22,24 +22,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 11: a session survives an IdP that is slow or failing while its access token is
- * refreshed. dev-idp issues access tokens that live 5 s; its token endpoint is slowed to
- * 12 s (longer than the gateway waits for it on a request's behalf) or fails with 503.
- * The user's script honours {@code Retry-After} as the SPA does. Subclasses choose the
- * stack: one gateway in memory, or two gateways sharing sessions in Redis (requests
- * alternate between them).
+ * refreshed. dev-idp issues access tokens that live 3 s; its token endpoint is slowed to
+ * 4 s (longer than the gateway waits for it on a request's behalf) or fails with 503. The
+ * user's script honours {@code Retry-After} as the SPA does. Subclasses choose the stack:
+ * one gateway in memory, or two gateways sharing sessions in Redis (requests alternate
+ * between them).
+ *
+ * <p>
+ * The gateway's waits are set short ({@code TOKEN_REFRESH_WAIT},
+ * {@code TOKEN_REFRESH_BACKOFF}) and the IdP's faults scaled to them, so that each
+ * journey proves the same relations as with the defaults in seconds rather than in a
+ * minute.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RefreshUnderIdpFaultsJourney {
 
-	static final Duration ACCESS_TOKEN_TTL = Duration.ofSeconds(5);
+	/**
+	 * Long enough that a token fresh from the slow refresh is not yet due for the next
+	 * one (TOKEN_REFRESH_AHEAD, 1 s) when the user's retry arrives.
+	 */
+	static final Duration ACCESS_TOKEN_TTL = Duration.ofSeconds(3);
 
-	static final Duration TOKEN_LATENCY = Duration.ofSeconds(12);
+	/**
+	 * How long a request waits for its session's refresh (TOKEN_REFRESH_WAIT): short, yet
+	 * far longer than a refresh at an unhampered dev-idp takes.
+	 */
+	static final Duration REFRESH_WAIT = Duration.ofMillis(1500);
 
 	/** The first backoff after a failed refresh (TOKEN_REFRESH_BACKOFF). */
-	static final Duration BACKOFF = Duration.ofSeconds(5);
+	static final Duration BACKOFF = Duration.ofSeconds(2);
 
-	/** Long enough for the slow refresh, a request's wait and a retry. */
-	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(45);
+	/**
+	 * Longer than a request waits, so the first request after expiry gets a 503; the
+	 * user's retry (after the 503's Retry-After of one backoff) arrives just before the
+	 * slow refresh ends and joins it, or just after and finds its fresh token.
+	 */
+	static final Duration TOKEN_LATENCY = REFRESH_WAIT.plus(BACKOFF).plusMillis(500);
+
+	/** Long enough for the slow refresh, a request's wait and a few retries. */
+	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(20);
 
 	private Stack stack;
 
@@ -54,6 +75,7 @@ abstract class RefreshUnderIdpFaultsJourney {
 		this.stack = Stack.start(stack(StackOptions.standard()
 			.withAccessTokenTtl(ACCESS_TOKEN_TTL)
 			.withGatewayEnv("TOKEN_REFRESH_AHEAD", "1s")
+			.withGatewayEnv("TOKEN_REFRESH_WAIT", REFRESH_WAIT.toMillis() + "ms")
 			.withGatewayEnv("TOKEN_REFRESH_BACKOFF", BACKOFF.toSeconds() + "s")));
 		this.devIdp = new DevIdpControls(this.stack.devIdp());
 		this.faults = new DevIdpFaults(this.stack.devIdp().uri());

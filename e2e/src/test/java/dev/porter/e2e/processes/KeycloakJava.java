@@ -42,8 +42,13 @@ public final class KeycloakJava {
 	 * {@code .ci/run} always provides one.
 	 */
 	public static void assumeInstalled() {
-		assumeTrue(System.getenv(ENVIRONMENT) != null || scan().isPresent(),
+		assumeTrue(isInstalled(),
 				"no Java " + MINIMUM + "+ for Keycloak (set " + ENVIRONMENT + " or run .ci/run): skipping");
+	}
+
+	/** Whether someone named a Java for Keycloak or this machine has a 21+. */
+	static boolean isInstalled() {
+		return System.getenv(ENVIRONMENT) != null || scan().isPresent();
 	}
 
 	/** The Java home to run Keycloak with. */
