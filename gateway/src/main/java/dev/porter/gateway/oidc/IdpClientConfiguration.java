@@ -1,7 +1,5 @@
 package dev.porter.gateway.oidc;
 
-import java.time.Duration;
-
 import dev.porter.gateway.bff.BffProperties;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
@@ -20,10 +18,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 class IdpClientConfiguration {
 
 	@Bean
-	WebClient idpWebClient() {
+	WebClient idpWebClient(OidcProperties oidc) {
 		HttpClient http = HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-			.responseTimeout(Duration.ofSeconds(5));
+			.responseTimeout(oidc.responseTimeout());
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
 	}
 
