@@ -69,7 +69,13 @@ class SessionsAtRestTests {
 
 	private static WireMockServer profile;
 
-	private final String k1 = TestSessionKeys.newKey();
+	private static final String K1 = TestSessionKeys.newKey();
+
+	/**
+	 * The instance on key {@code K1} that every test signs in through: its configuration
+	 * is the same for all of them, so it is started once rather than per test.
+	 */
+	private static ConfigurableApplicationContext gateway;
 
 	private final String k2 = TestSessionKeys.newKey();
 
@@ -82,10 +88,14 @@ class SessionsAtRestTests {
 		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 		profile.start();
 		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		gateway = start(K1);
 	}
 
 	@AfterAll
 	static void stopRedis() {
+		if (gateway != null) {
+			gateway.close();
+		}
 		if (connections != null) {
 			connections.destroy();
 		}
@@ -99,45 +109,40 @@ class SessionsAtRestTests {
 
 	@Test
 	void loginWhenRedisThenNoKeyHoldsAnyTokenInClearAndTheSessionFitsTheBudget() {
-		try (ConfigurableApplicationContext gateway = start(this.k1)) {
-			Browser browser = new Browser(client(gateway)).login("auth0|alice", 3600);
-			TestIdp.Tokens tokens = browser.tokens();
+		Browser browser = new Browser(client(gateway)).login("auth0|alice", 3600);
+		TestIdp.Tokens tokens = browser.tokens();
 
-			List<String> secrets = new ArrayList<>(List.of(tokens.accessToken(), tokens.refreshToken(),
-					tokens.idToken(), base64(tokens.accessToken()), base64(tokens.refreshToken())));
-			secrets.addAll(List.of(tokens.idToken().split("\\.")));
-			List<String> keys = keys();
-			assertThat(keys).contains(EncryptedRedisSessionRepository.key(browser.sessionId()));
-			for (String key : keys) {
-				assertThat(values(key)).as("values of %s", key)
-					.allSatisfy((value) -> assertThat(value).doesNotContain(secrets));
-			}
-			long bytes = keys.stream()
-				.filter((key) -> key.contains(SessionKey.of(browser.sessionId()).value()) || key.contains(tokens.sid()))
-				.mapToLong(SessionsAtRestTests::memoryUsage)
-				.sum();
-			assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
+		List<String> secrets = new ArrayList<>(List.of(tokens.accessToken(), tokens.refreshToken(), tokens.idToken(),
+				base64(tokens.accessToken()), base64(tokens.refreshToken())));
+		secrets.addAll(List.of(tokens.idToken().split("\\.")));
+		List<String> keys = keys();
+		assertThat(keys).contains(EncryptedRedisSessionRepository.key(browser.sessionId()));
+		for (String key : keys) {
+			assertThat(values(key)).as("values of %s", key)
+				.allSatisfy((value) -> assertThat(value).doesNotContain(secrets));
 		}
+		long bytes = keys.stream()
+			.filter((key) -> key.contains(SessionKey.of(browser.sessionId()).value()) || key.contains(tokens.sid()))
+			.mapToLong(SessionsAtRestTests::memoryUsage)
+			.sum();
+		assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
 	}
 
 	@Test
 	void restartWhenKeyRotatedThenOldSessionsLastUntilTheirKeyLeavesTheRing() {
-		Browser old;
-		try (ConfigurableApplicationContext gateway = start(this.k1)) {
-			old = new Browser(client(gateway)).login("auth0|alice", 3600);
-		}
+		Browser old = new Browser(client(gateway)).login("auth0|alice", 3600);
 
 		Browser fresh;
-		try (ConfigurableApplicationContext gateway = start(this.k2 + "," + this.k1)) {
-			Browser oldHere = rebind(old, gateway);
+		try (ConfigurableApplicationContext rotated = start(this.k2 + "," + K1)) {
+			Browser oldHere = rebind(old, rotated);
 			oldHere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 			oldHere.get("/me").exchange().expectStatus().isOk();
-			fresh = new Browser(client(gateway)).login("auth0|bob", 3600);
+			fresh = new Browser(client(rotated)).login("auth0|bob", 3600);
 			assertThat(KeyRing.parse(this.k2, "K2").knowsKeyOf(value(fresh.sessionId()))).isTrue();
 		}
 
-		try (ConfigurableApplicationContext gateway = start(this.k2)) {
-			rebind(old, gateway).get("/me")
+		try (ConfigurableApplicationContext retired = start(this.k2)) {
+			rebind(old, retired).get("/me")
 				.exchange()
 				.expectStatus()
 				.isUnauthorized()
@@ -146,14 +151,14 @@ class SessionsAtRestTests {
 				.expectBody()
 				.jsonPath("$.login_url")
 				.isEqualTo("/bff/login");
-			rebind(old, gateway).get("/bff/session")
+			rebind(old, retired).get("/bff/session")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
 				.jsonPath("$.authenticated")
 				.isEqualTo(false);
-			rebind(fresh, gateway).get("/bff/session")
+			rebind(fresh, retired).get("/bff/session")
 				.exchange()
 				.expectBody()
 				.jsonPath("$.authenticated")
@@ -163,27 +168,24 @@ class SessionsAtRestTests {
 
 	@Test
 	void sessionWhenSignedInRefreshedAndListedThenNoKeyNorValueHoldsItsId() {
-		try (ConfigurableApplicationContext gateway = start(this.k1)) {
-			Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
-			stubRefresh(browser);
+		Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
+		stubRefresh(browser);
 
-			browser.get("/me").exchange().expectStatus().isOk();
-			browser.get("/bff/sessions").exchange().expectStatus().isOk();
+		browser.get("/me").exchange().expectStatus().isOk();
+		browser.get("/bff/sessions").exchange().expectStatus().isOk();
 
-			assertRefreshed(browser);
-			List<String> forms = formsOf(browser.sessionId());
-			for (String key : keys()) {
-				assertThat(key.toLowerCase(Locale.ROOT)).as("a key name").doesNotContain(forms);
-				assertThat(values(key)).as("values of %s", key)
-					.allSatisfy((value) -> assertThat(value.toLowerCase(Locale.ROOT)).doesNotContain(forms));
-			}
+		assertRefreshed(browser);
+		List<String> forms = formsOf(browser.sessionId());
+		for (String key : keys()) {
+			assertThat(key.toLowerCase(Locale.ROOT)).as("a key name").doesNotContain(forms);
+			assertThat(values(key)).as("values of %s", key)
+				.allSatisfy((value) -> assertThat(value.toLowerCase(Locale.ROOT)).doesNotContain(forms));
 		}
 	}
 
 	@Test
 	void sessionsWhenUsedListedAndEndedThenNoCommandRedisRunsNamesTheirIds() throws Exception {
-		try (RedisMonitor monitor = RedisMonitor.attach(redis);
-				ConfigurableApplicationContext gateway = start(this.k1)) {
+		try (RedisMonitor monitor = RedisMonitor.attach(redis)) {
 			Browser phone = new Browser(client(gateway)).login("auth0|alice", 3600);
 			Browser laptop = new Browser(client(gateway)).login("auth0|alice", 30);
 			stubRefresh(laptop);
