@@ -44,8 +44,7 @@ class IdpClientConfigurationTests {
 			.expectError()
 			.verify(Duration.ofSeconds(30));
 
-		// Well below the 5 s default: only the configured timeout ends the call this
-		// soon.
+		// Far below the 5 s default: only the configured timeout ends it so soon.
 		StepVerifier.create(client.get().uri(jwks).retrieve().bodyToMono(String.class))
 			.expectErrorSatisfies((error) -> assertThat(error).hasRootCauseInstanceOf(ReadTimeoutException.class))
 			.verify(Duration.ofSeconds(4));
