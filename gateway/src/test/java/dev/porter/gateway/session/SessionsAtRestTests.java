@@ -15,13 +15,17 @@ import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisMonitor;
+import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
+import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,7 +48,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,6 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session's bearer credential, whether they scan the keys or watch the commands
  * ({@code MONITOR}) while sessions are used, listed and ended.
  */
+@ExtendWith(SharedTwoGatewaysOnRedis.class)
 class SessionsAtRestTests {
 
 	/** The budget per signed-in session in Redis (issue 11), all its keys together. */
@@ -63,47 +67,42 @@ class SessionsAtRestTests {
 	private static final RedisScript<Long> MEMORY_USAGE = RedisScript
 		.of("return redis.call('MEMORY', 'USAGE', KEYS[1], 'SAMPLES', '0')", Long.class);
 
+	/** The key ring of the shared instances: the sessions' key before the rotation. */
+	private static final String K1 = TestSessionKeys.SHARED;
+
 	private static RedisServer redis;
 
 	private static LettuceConnectionFactory connections;
 
 	private static WireMockServer profile;
 
-	private static final String K1 = TestSessionKeys.newKey();
-
 	/**
-	 * The instance on key {@code K1} that every test signs in through: its configuration
-	 * is the same for all of them, so it is started once rather than per test.
+	 * The instance on key {@code K1} that every test signs in through: the first of the
+	 * run's shared instances, whose configuration is the one these tests need.
 	 */
 	private static ConfigurableApplicationContext gateway;
 
 	private final String k2 = TestSessionKeys.newKey();
 
 	@BeforeAll
-	static void startRedis() throws Exception {
-		redis = RedisServer.start();
+	static void connect(TwoGatewaysOnRedis shared) {
+		redis = shared.redis();
+		profile = shared.profile();
+		gateway = shared.first();
 		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
 		connections.afterPropertiesSet();
 		connections.start();
-		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		profile.start();
+	}
+
+	@BeforeEach
+	void stubProfile() {
 		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		gateway = start(K1);
 	}
 
 	@AfterAll
-	static void stopRedis() {
-		if (gateway != null) {
-			gateway.close();
-		}
+	static void disconnect() {
 		if (connections != null) {
 			connections.destroy();
-		}
-		if (profile != null) {
-			profile.stop();
-		}
-		if (redis != null) {
-			redis.close();
 		}
 	}
 
