@@ -19,10 +19,14 @@ class IdpClientConfiguration {
 
 	@Bean
 	WebClient idpWebClient(OidcProperties oidc) {
-		HttpClient http = HttpClient.create()
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(idpHttpClient(oidc))).build();
+	}
+
+	/** A connection within 2 s, then an answer within {@code OIDC_RESPONSE_TIMEOUT}. */
+	static HttpClient idpHttpClient(OidcProperties oidc) {
+		return HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
 			.responseTimeout(oidc.responseTimeout());
-		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
 	}
 
 	/** The gateway's one client registration, from the IdP's discovery document. */
