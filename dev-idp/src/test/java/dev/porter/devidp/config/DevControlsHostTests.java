@@ -1,5 +1,6 @@
 package dev.porter.devidp.config;
 
+import dev.porter.devidp.DevIdpServerTestSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code /dev/**} controls also refuse a {@code Host} that is not a loopback name.
  * Requests are written over a socket because HTTP clients set {@code Host} themselves.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class DevControlsHostTests {
+class DevControlsHostTests extends DevIdpServerTestSupport {
 
 	@LocalServerPort
 	int port;

@@ -1,5 +1,6 @@
 package dev.porter.devidp.faults;
 
+import dev.porter.devidp.DevIdpServerTestSupport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -19,8 +18,7 @@ import org.springframework.util.LinkedMultiValueMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fault switches under {@code /dev/faults}, observed over real HTTP. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class FaultInjectionTests {
+class FaultInjectionTests extends DevIdpServerTestSupport {
 
 	@LocalServerPort
 	int port;

@@ -1,10 +1,9 @@
 package dev.porter.devidp.faults;
 
+import dev.porter.devidp.DevIdpServerTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.json.JsonCompareMode;
@@ -12,8 +11,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.util.LinkedMultiValueMap;
 
 /** The request counters under {@code /dev/stats}, observed over real HTTP. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class RequestStatsTests {
+class RequestStatsTests extends DevIdpServerTestSupport {
 
 	@LocalServerPort
 	int port;

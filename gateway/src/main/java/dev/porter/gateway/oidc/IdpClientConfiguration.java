@@ -1,7 +1,5 @@
 package dev.porter.gateway.oidc;
 
-import java.time.Duration;
-
 import dev.porter.gateway.bff.BffProperties;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
@@ -20,11 +18,15 @@ import org.springframework.web.reactive.function.client.WebClient;
 class IdpClientConfiguration {
 
 	@Bean
-	WebClient idpWebClient() {
-		HttpClient http = HttpClient.create()
+	WebClient idpWebClient(OidcProperties oidc) {
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(idpHttpClient(oidc))).build();
+	}
+
+	/** A connection within 2 s, then an answer within {@code OIDC_RESPONSE_TIMEOUT}. */
+	static HttpClient idpHttpClient(OidcProperties oidc) {
+		return HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-			.responseTimeout(Duration.ofSeconds(5));
-		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+			.responseTimeout(oidc.responseTimeout());
 	}
 
 	/** The gateway's one client registration, from the IdP's discovery document. */

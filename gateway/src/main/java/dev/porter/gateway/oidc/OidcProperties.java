@@ -9,6 +9,7 @@ import dev.porter.common.Issuers;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,6 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param revocationUri back-channel override of discovery's revocation endpoint
  * @param discoveryTimeout how long one discovery attempt may take before it fails (and is
  * retried by the next caller)
+ * @param responseTimeout how long the gateway waits for the IdP to answer one of its
+ * calls (discovery, JWKS, the login's code exchange and userinfo, revocation) before that
+ * call fails; a refresh waits {@code TOKEN_REFRESH_TIMEOUT} instead
  */
 @Validated
 @ConfigurationProperties("porter.oidc")
@@ -45,7 +49,9 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 				"openid", "profile", "email", "offline_access" }) List<String> scopes,
 		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable URI tokenUri, @Nullable URI jwksUri,
 		@Nullable URI userinfoUri, @Nullable URI discoveryUri, @Nullable URI revocationUri,
-		@DefaultValue("5s") Duration discoveryTimeout){
+		@DefaultValue("5s") Duration discoveryTimeout,
+		@NotNull(message = "set OIDC_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
+				message = "OIDC_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout){
 
 	/**
 	 * The issuer with exactly one trailing slash, as Auth0 writes it; discovery paths are

@@ -36,10 +36,11 @@ class RedisOutageTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(5);
 
 	/**
-	 * Long enough for Lettuce's default backoff (doubling up to 30 s) to have grown to
-	 * several seconds between reconnects.
+	 * Long enough for the reconnect backoff to have grown to its cap: it doubles from 50
+	 * ms up to 1 s (redis.RedisConfiguration), which it reaches 1.55 s into the outage,
+	 * so that the recovery below is the one a long outage would get.
 	 */
-	private static final Duration OUTAGE = Duration.ofSeconds(8);
+	private static final Duration OUTAGE = Duration.ofSeconds(3);
 
 	private static RedisServer redis;
 
@@ -66,6 +67,9 @@ class RedisOutageTests {
 	@AfterEach
 	void redisBack() throws Exception {
 		redis.restart();
+		// The next test starts from a gateway that is connected again, not from one still
+		// waiting out its reconnect backoff.
+		assertThat(readyWithin(PATIENCE)).as("ready again within %s of Redis returning", PATIENCE).isTrue();
 	}
 
 	@Test

@@ -7,11 +7,12 @@ import java.util.Map;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -35,20 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session created on one is served by the other, parallel requests across both refresh
  * once, and a back-channel logout on either ends it.
  */
+@ExtendWith(SharedTwoGatewaysOnRedis.class)
 class RedisSharedSessionTests {
 
 	private static TwoGatewaysOnRedis instances;
 
 	@BeforeAll
-	static void startInstances() throws Exception {
-		instances = TwoGatewaysOnRedis.start();
-	}
-
-	@AfterAll
-	static void stopInstances() {
-		if (instances != null) {
-			instances.close();
-		}
+	static void instances(TwoGatewaysOnRedis shared) {
+		instances = shared;
 	}
 
 	@BeforeEach

@@ -1,5 +1,7 @@
 package dev.porter.gateway.config;
 
+import java.time.Duration;
+
 import dev.porter.gateway.oidc.OidcProperties;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,22 @@ class StartupValidationTests {
 		this.runner.withPropertyValues("porter.oidc.client-secret=s", "porter.oidc.scopes=openid profile email")
 			.run((context) -> assertThat(context.getBean(OidcProperties.class).scopeList()).containsExactly("openid",
 					"profile", "email"));
+	}
+
+	@Test
+	void startWhenIdpResponseTimeoutNotSetThenFiveSeconds() {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s")
+			.run((context) -> assertThat(context.getBean(OidcProperties.class).responseTimeout())
+				.isEqualTo(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void startWhenIdpResponseTimeoutNotPositiveThenFailsNamingTheVariable() {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s", "porter.oidc.response-timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("OIDC_RESPONSE_TIMEOUT"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

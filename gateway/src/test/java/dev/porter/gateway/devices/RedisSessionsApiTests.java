@@ -6,11 +6,12 @@ import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -27,20 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code redis-server}): a session signed in on one instance is listed and ended through
  * the other, and its directory keys go with it.
  */
+@ExtendWith(SharedTwoGatewaysOnRedis.class)
 class RedisSessionsApiTests {
 
 	private static TwoGatewaysOnRedis instances;
 
 	@BeforeAll
-	static void startInstances() throws Exception {
-		instances = TwoGatewaysOnRedis.start();
-	}
-
-	@AfterAll
-	static void stopInstances() {
-		if (instances != null) {
-			instances.close();
-		}
+	static void instances(TwoGatewaysOnRedis shared) {
+		instances = shared;
 	}
 
 	@BeforeEach

@@ -46,8 +46,8 @@ class IdTokenKeysTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenJwksHangsThenLoginFailsAtTheIdpTimeoutAndNoLogLineHoldsCodeOrState(CapturedOutput output) {
-		// Longer than the test client waits (12 s), which is longer than the IdP
-		// client's 5 s response timeout.
+		// Longer than the test client waits (12 s), which is far longer than the IdP
+		// client's response timeout (IDP_RESPONSE_TIMEOUT).
 		failJwks(aResponse().withStatus(200).withBody("{\"keys\":[]}").withFixedDelay(20_000));
 		assertLoginFailsWithoutLeaking(output);
 	}

@@ -151,7 +151,8 @@ class LoginTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenTokenEndpointHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
-		// Outlasts the IdP client's 5 s response timeout, but not the test client's.
+		// Outlasts the IdP client's response timeout (IDP_RESPONSE_TIMEOUT), but not the
+		// test client's.
 		Callback callback = callback("hung-code", (nonce) -> TestIdp.instance()
 			.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ofSeconds(12)));
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));

@@ -6,66 +6,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.porter.gateway.GatewayApplication;
-import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Browser;
-import dev.porter.testsupport.RedisServer;
+import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TestSessionKeys;
-import org.junit.jupiter.api.AfterAll;
+import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A back-channel logout that fails half-way (the session store refuses to delete the
  * sessions, after the token was recorded as seen and the registry entries taken) answers
  * 503, and the IdP's retry — the same token — ends the sessions once the store is back.
- * Runs against a real {@code redis-server} whose ACL denies the session keys alone.
+ * Runs against a real {@code redis-server} whose ACL denies the session keys alone: the
+ * shared one of {@link SharedTwoGatewaysOnRedis}, its ACL restored after each test.
  */
+@ExtendWith(SharedTwoGatewaysOnRedis.class)
 class BackchannelLogoutRetryTests {
 
-	private static RedisServer redis;
-
-	private static WireMockServer profile;
-
-	private static ConfigurableApplicationContext gateway;
+	private static TwoGatewaysOnRedis instances;
 
 	@BeforeAll
-	static void startGateway() throws Exception {
-		redis = RedisServer.start();
-		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		profile.start();
-		// Command-line arguments outrank application.yml, as environment variables would.
-		gateway = GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
-	}
-
-	@AfterAll
-	static void stopGateway() {
-		if (gateway != null) {
-			gateway.close();
-		}
-		if (profile != null) {
-			profile.stop();
-		}
-		if (redis != null) {
-			redis.close();
-		}
+	static void instances(TwoGatewaysOnRedis shared) {
+		instances = shared;
 	}
 
 	@AfterEach
@@ -102,14 +74,14 @@ class BackchannelLogoutRetryTests {
 	}
 
 	private static WebTestClient client() {
-		return TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort());
+		return TestClients.gateway(TwoGatewaysOnRedis.port(instances.first()));
 	}
 
 	private static void redisCli(String... command) throws IOException, InterruptedException {
 		String[] line = new String[command.length + 3];
 		line[0] = "/usr/bin/redis-cli";
 		line[1] = "-p";
-		line[2] = Integer.toString(URI.create(redis.url()).getPort());
+		line[2] = Integer.toString(URI.create(instances.redis().url()).getPort());
 		System.arraycopy(command, 0, line, 3, command.length);
 		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
 		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

@@ -62,7 +62,7 @@ class IdpLogoutUrlsTests {
 	private static IdpLogoutUrls urls(boolean idTokenHint) {
 		return new IdpLogoutUrls(
 				new OidcProperties(URI.create(ISSUER), "client-1", "secret", List.of("openid"), "https://api", null,
-						null, null, null, null, Duration.ofSeconds(5)),
+						null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5)),
 				new BffProperties(URI.create("https://app.example")), new LogoutProperties(idTokenHint));
 	}
 

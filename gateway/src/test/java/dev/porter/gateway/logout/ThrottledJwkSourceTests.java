@@ -36,20 +36,21 @@ class ThrottledJwkSourceTests {
 
 	private static final Duration MIN_REFETCH = Duration.ofMinutes(1);
 
+	// Generated once for the class: an RSA key costs a noticeable part of a second.
+	private static final RSAKey CURRENT = generate("current");
+
+	private static final RSAKey ROTATED = generate("rotated");
+
 	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
-
-	private final RSAKey current = generate("current");
-
-	private final RSAKey rotated = generate("rotated");
 
 	private ThrottledJwkSource source;
 
 	@BeforeEach
 	void start() {
 		this.idp.start();
-		serve(this.current);
+		serve(CURRENT);
 		this.source = new ThrottledJwkSource(WebClient.create(), "http://127.0.0.1:" + this.idp.port() + "/jwks",
 				MIN_REFETCH, Duration.ofHours(1), this.clock);
 	}
@@ -85,7 +86,7 @@ class ThrottledJwkSourceTests {
 	@Test
 	void applyWhenIdpRotatedKeyAndIntervalPassedThenRefetchedAndNewKeyFound() {
 		this.source.apply(naming("current")).collectList().block();
-		serve(this.current, this.rotated);
+		serve(CURRENT, ROTATED);
 		this.clock.advance(MIN_REFETCH);
 		List<JWK> found = this.source.apply(naming("rotated")).collectList().block();
 		assertThat(found).extracting(JWK::getKeyID).containsExactly("rotated");
@@ -138,7 +139,7 @@ class ThrottledJwkSourceTests {
 		// The second call runs inside the first one's delivery, before the fetch has
 		// finished its own bookkeeping: deterministic, where two calls in a row raced it.
 		List<JWK> found = this.source.apply(naming("current")).collectList().flatMap((first) -> {
-			serve(this.current, this.rotated);
+			serve(CURRENT, ROTATED);
 			this.clock.advance(MIN_REFETCH);
 			return this.source.apply(naming("rotated")).collectList();
 		}).block();

@@ -15,13 +15,17 @@ import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisMonitor;
+import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
+import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,7 +48,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,6 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session's bearer credential, whether they scan the keys or watch the commands
  * ({@code MONITOR}) while sessions are used, listed and ended.
  */
+@ExtendWith(SharedTwoGatewaysOnRedis.class)
 class SessionsAtRestTests {
 
 	/** The budget per signed-in session in Redis (issue 11), all its keys together. */
@@ -63,81 +67,81 @@ class SessionsAtRestTests {
 	private static final RedisScript<Long> MEMORY_USAGE = RedisScript
 		.of("return redis.call('MEMORY', 'USAGE', KEYS[1], 'SAMPLES', '0')", Long.class);
 
+	/** The key ring of the shared instances: the sessions' key before the rotation. */
+	private static final String K1 = TestSessionKeys.SHARED;
+
 	private static RedisServer redis;
 
 	private static LettuceConnectionFactory connections;
 
 	private static WireMockServer profile;
 
-	private final String k1 = TestSessionKeys.newKey();
+	/**
+	 * The instance on key {@code K1} that every test signs in through: the first of the
+	 * run's shared instances, whose configuration is the one these tests need.
+	 */
+	private static ConfigurableApplicationContext gateway;
 
 	private final String k2 = TestSessionKeys.newKey();
 
 	@BeforeAll
-	static void startRedis() throws Exception {
-		redis = RedisServer.start();
+	static void connect(TwoGatewaysOnRedis shared) {
+		redis = shared.redis();
+		profile = shared.profile();
+		gateway = shared.first();
 		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
 		connections.afterPropertiesSet();
 		connections.start();
-		profile = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		profile.start();
+	}
+
+	@BeforeEach
+	void stubProfile() {
 		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 	}
 
 	@AfterAll
-	static void stopRedis() {
+	static void disconnect() {
 		if (connections != null) {
 			connections.destroy();
-		}
-		if (profile != null) {
-			profile.stop();
-		}
-		if (redis != null) {
-			redis.close();
 		}
 	}
 
 	@Test
 	void loginWhenRedisThenNoKeyHoldsAnyTokenInClearAndTheSessionFitsTheBudget() {
-		try (ConfigurableApplicationContext gateway = start(this.k1)) {
-			Browser browser = new Browser(client(gateway)).login("auth0|alice", 3600);
-			TestIdp.Tokens tokens = browser.tokens();
+		Browser browser = new Browser(client(gateway)).login("auth0|alice", 3600);
+		TestIdp.Tokens tokens = browser.tokens();
 
-			List<String> secrets = new ArrayList<>(List.of(tokens.accessToken(), tokens.refreshToken(),
-					tokens.idToken(), base64(tokens.accessToken()), base64(tokens.refreshToken())));
-			secrets.addAll(List.of(tokens.idToken().split("\\.")));
-			List<String> keys = keys();
-			assertThat(keys).contains(EncryptedRedisSessionRepository.key(browser.sessionId()));
-			for (String key : keys) {
-				assertThat(values(key)).as("values of %s", key)
-					.allSatisfy((value) -> assertThat(value).doesNotContain(secrets));
-			}
-			long bytes = keys.stream()
-				.filter((key) -> key.contains(SessionKey.of(browser.sessionId()).value()) || key.contains(tokens.sid()))
-				.mapToLong(SessionsAtRestTests::memoryUsage)
-				.sum();
-			assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
+		List<String> secrets = new ArrayList<>(List.of(tokens.accessToken(), tokens.refreshToken(), tokens.idToken(),
+				base64(tokens.accessToken()), base64(tokens.refreshToken())));
+		secrets.addAll(List.of(tokens.idToken().split("\\.")));
+		List<String> keys = keys();
+		assertThat(keys).contains(EncryptedRedisSessionRepository.key(browser.sessionId()));
+		for (String key : keys) {
+			assertThat(values(key)).as("values of %s", key)
+				.allSatisfy((value) -> assertThat(value).doesNotContain(secrets));
 		}
+		long bytes = keys.stream()
+			.filter((key) -> key.contains(SessionKey.of(browser.sessionId()).value()) || key.contains(tokens.sid()))
+			.mapToLong(SessionsAtRestTests::memoryUsage)
+			.sum();
+		assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
 	}
 
 	@Test
 	void restartWhenKeyRotatedThenOldSessionsLastUntilTheirKeyLeavesTheRing() {
-		Browser old;
-		try (ConfigurableApplicationContext gateway = start(this.k1)) {
-			old = new Browser(client(gateway)).login("auth0|alice", 3600);
-		}
+		Browser old = new Browser(client(gateway)).login("auth0|alice", 3600);
 
 		Browser fresh;
-		try (ConfigurableApplicationContext gateway = start(this.k2 + "," + this.k1)) {
-			Browser oldHere = rebind(old, gateway);
+		try (ConfigurableApplicationContext rotated = start(this.k2 + "," + K1)) {
+			Browser oldHere = rebind(old, rotated);
 			oldHere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 			oldHere.get("/me").exchange().expectStatus().isOk();
-			fresh = new Browser(client(gateway)).login("auth0|bob", 3600);
+			fresh = new Browser(client(rotated)).login("auth0|bob", 3600);
 			assertThat(KeyRing.parse(this.k2, "K2").knowsKeyOf(value(fresh.sessionId()))).isTrue();
 		}
 
-		try (ConfigurableApplicationContext gateway = start(this.k2)) {
-			rebind(old, gateway).get("/me")
+		try (ConfigurableApplicationContext retired = start(this.k2)) {
+			rebind(old, retired).get("/me")
 				.exchange()
 				.expectStatus()
 				.isUnauthorized()
@@ -146,14 +150,14 @@ class SessionsAtRestTests {
 				.expectBody()
 				.jsonPath("$.login_url")
 				.isEqualTo("/bff/login");
-			rebind(old, gateway).get("/bff/session")
+			rebind(old, retired).get("/bff/session")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
 				.jsonPath("$.authenticated")
 				.isEqualTo(false);
-			rebind(fresh, gateway).get("/bff/session")
+			rebind(fresh, retired).get("/bff/session")
 				.exchange()
 				.expectBody()
 				.jsonPath("$.authenticated")
@@ -163,27 +167,24 @@ class SessionsAtRestTests {
 
 	@Test
 	void sessionWhenSignedInRefreshedAndListedThenNoKeyNorValueHoldsItsId() {
-		try (ConfigurableApplicationContext gateway = start(this.k1)) {
-			Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
-			stubRefresh(browser);
+		Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
+		stubRefresh(browser);
 
-			browser.get("/me").exchange().expectStatus().isOk();
-			browser.get("/bff/sessions").exchange().expectStatus().isOk();
+		browser.get("/me").exchange().expectStatus().isOk();
+		browser.get("/bff/sessions").exchange().expectStatus().isOk();
 
-			assertRefreshed(browser);
-			List<String> forms = formsOf(browser.sessionId());
-			for (String key : keys()) {
-				assertThat(key.toLowerCase(Locale.ROOT)).as("a key name").doesNotContain(forms);
-				assertThat(values(key)).as("values of %s", key)
-					.allSatisfy((value) -> assertThat(value.toLowerCase(Locale.ROOT)).doesNotContain(forms));
-			}
+		assertRefreshed(browser);
+		List<String> forms = formsOf(browser.sessionId());
+		for (String key : keys()) {
+			assertThat(key.toLowerCase(Locale.ROOT)).as("a key name").doesNotContain(forms);
+			assertThat(values(key)).as("values of %s", key)
+				.allSatisfy((value) -> assertThat(value.toLowerCase(Locale.ROOT)).doesNotContain(forms));
 		}
 	}
 
 	@Test
 	void sessionsWhenUsedListedAndEndedThenNoCommandRedisRunsNamesTheirIds() throws Exception {
-		try (RedisMonitor monitor = RedisMonitor.attach(redis);
-				ConfigurableApplicationContext gateway = start(this.k1)) {
+		try (RedisMonitor monitor = RedisMonitor.attach(redis)) {
 			Browser phone = new Browser(client(gateway)).login("auth0|alice", 3600);
 			Browser laptop = new Browser(client(gateway)).login("auth0|alice", 30);
 			stubRefresh(laptop);

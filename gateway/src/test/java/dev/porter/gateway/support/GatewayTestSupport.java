@@ -27,6 +27,13 @@ public abstract class GatewayTestSupport {
 
 	protected static final WireMockServer PROFILE = startProfileService();
 
+	/**
+	 * How long the gateway waits for {@link TestIdp}: well below the 5 s default, so that
+	 * the tests of a hanging IdP are quick and can tell that the setting applies, and far
+	 * above what the stub takes to answer on a busy machine.
+	 */
+	protected static final Duration IDP_RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+
 	@LocalServerPort
 	protected int port;
 
@@ -37,6 +44,7 @@ public abstract class GatewayTestSupport {
 		registry.add("porter.oidc.issuer-uri", () -> TestIdp.instance().issuer());
 		registry.add("porter.oidc.client-id", () -> TestIdp.CLIENT_ID);
 		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
+		registry.add("porter.oidc.response-timeout", IDP_RESPONSE_TIMEOUT::toString);
 		registry.add("porter.relay.profile-service-uri", () -> "http://localhost:" + PROFILE.port());
 		registry.add("porter.relay.response-timeout", () -> "1s");
 		registry.add("porter.relay.rate-limit", () -> "1000");

@@ -1,10 +1,15 @@
 package dev.porter.gateway.support;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +22,8 @@ import org.springframework.util.FileSystemUtils;
 /**
  * A throw-away {@code redis-server} that speaks TLS only and wants a password, as a
  * managed Redis would: a CA and a server certificate for {@code localhost} are made with
- * {@code openssl} in a temporary directory, with a PKCS#12 trust store holding the CA
- * (made with {@code keytool}) for the client. Stopped, and its files removed, by
- * {@link #close()}.
+ * {@code openssl} in a temporary directory, with a PKCS#12 trust store holding the CA for
+ * the client. Stopped, and its files removed, by {@link #close()}.
  */
 public final class SecuredRedisServer implements AutoCloseable {
 
@@ -105,8 +109,23 @@ public final class SecuredRedisServer implements AutoCloseable {
 				"server.key", "-out", "server.csr");
 		run(directory, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
 				"-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", "server.crt");
-		run(directory, "keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore",
-				"truststore.p12", "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
+		writeTrustStore(directory);
+	}
+
+	/**
+	 * What {@code keytool -importcert} would write, without starting another JVM for it.
+	 */
+	private static void writeTrustStore(Path directory) throws IOException {
+		try (InputStream ca = Files.newInputStream(directory.resolve("ca.crt"));
+				OutputStream out = Files.newOutputStream(directory.resolve("truststore.p12"))) {
+			KeyStore trustStore = KeyStore.getInstance("PKCS12");
+			trustStore.load(null, null);
+			trustStore.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+			trustStore.store(out, TRUST_STORE_PASSWORD.toCharArray());
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("could not write the trust store", ex);
+		}
 	}
 
 	private static void run(Path directory, String... command) throws IOException, InterruptedException {

@@ -135,7 +135,7 @@ public final class TestIdp {
 	 * naive decoder to fetch the JWKS again.
 	 */
 	public String logoutTokenWithUnknownKid(Map<String, Object> overrides) {
-		return sign(generate("unknown-" + UUID.randomUUID()), logoutClaims(overrides));
+		return sign(unpublishedKey("unknown-"), logoutClaims(overrides));
 	}
 
 	/**
@@ -144,8 +144,7 @@ public final class TestIdp {
 	 */
 	public Tokens stubCodeExchangeWithRotatedKey(String nonce, String sub) {
 		String sid = "sid-" + UUID.randomUUID();
-		String idToken = sign(generate("rotated-" + UUID.randomUUID()),
-				idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		String idToken = sign(unpublishedKey("rotated-"), idTokenClaims(sub, sid).claim("nonce", nonce).build());
 		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
 		this.server
 			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
@@ -197,6 +196,15 @@ public final class TestIdp {
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * A key under a kid never seen before, with key material the JWKS never publishes: a
+	 * new kid of the spare key, because generating an RSA key per token costs the suite
+	 * seconds on a busy machine.
+	 */
+	private RSAKey unpublishedKey(String kidPrefix) {
+		return new RSAKey.Builder(this.otherKey).keyID(kidPrefix + UUID.randomUUID()).build();
 	}
 
 	private static RSAKey generate(String kid) {

@@ -46,8 +46,11 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 
 	private ConfigurableApplicationContext startGateway() {
 		// Command-line arguments outrank application.yml, as environment variables would.
+		// Every test logs in from 127.0.0.1, and the instances serve a whole run
+		// (SharedTwoGatewaysOnRedis): a login budget per address that the run never
+		// meets.
 		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + this.redis.url(),
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED, "--porter.login.rate-limit=100000",
 				"--porter.relay.profile-service-uri=http://localhost:" + this.profile.port());
 	}
 
