@@ -1,11 +1,13 @@
 package dev.porter.gateway.routing;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 
@@ -23,8 +25,14 @@ final class RelayHandler implements WebHandler {
 
 	private final UpstreamCall upstream;
 
+	/**
+	 * @param filters the route's filters, run in the order their {@code getOrder} gives,
+	 * as Spring Cloud Gateway ran them
+	 */
 	RelayHandler(List<GatewayFilter> filters, UpstreamCall upstream) {
-		this.filters = List.copyOf(filters);
+		List<GatewayFilter> ordered = new ArrayList<>(filters);
+		AnnotationAwareOrderComparator.sort(ordered);
+		this.filters = List.copyOf(ordered);
 		this.upstream = upstream;
 	}
 
