@@ -1,6 +1,7 @@
 package dev.porter.gateway.routing;
 
 import java.time.Clock;
+import java.util.List;
 
 import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.problem.ProblemWriter;
@@ -11,18 +12,18 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
-import org.springframework.cloud.gateway.route.RouteLocator;
-import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * The one route: {@code /me} and {@code /me/**} to profile-service, with a per-user rate
+ * The relay: {@code /me} and {@code /me/**} to profile-service, with a per-user rate
  * limit, a check that the body is whole and of a type the route takes, the token relay
  * (which also strips the browser's cookies) and a circuit breaker, in that order, and
  * small answers written back in one piece.
@@ -32,19 +33,18 @@ class RoutingConfiguration {
 
 	static final String UPSTREAM = "profile-service";
 
+	/**
+	 * The relay's own handler, in front of Spring Cloud Gateway's route lookup; the
+	 * client is Spring Cloud Gateway's, with its pool settings and
+	 * {@link #relayTimeouts}.
+	 */
 	@Bean
-	RouteLocator routes(RouteLocatorBuilder routes, RelayProperties properties, RateLimitFilter rateLimit,
+	RelayHandlerMapping relayHandlerMapping(HttpClient client, RelayProperties properties, RateLimitFilter rateLimit,
 			TokenRelayFilter tokenRelay, CircuitBreakerFilter circuitBreaker) {
-		return routes.routes()
-			.route(UPSTREAM,
-					(route) -> route.path("/me", "/me/**")
-						.filters((filters) -> filters.filter(new WholeResponseFilter())
-							.filter(rateLimit)
-							.filter(new RelayBodyFilter())
-							.filter(tokenRelay)
-							.filter(circuitBreaker))
-						.uri(properties.profileServiceUri()))
-			.build();
+		List<GatewayFilter> filters = List.of(new WholeResponseFilter(), rateLimit, new RelayBodyFilter(), tokenRelay,
+				circuitBreaker);
+		return new RelayHandlerMapping(
+				new RelayHandler(filters, new UpstreamCall(client, properties.profileServiceUri())));
 	}
 
 	/**

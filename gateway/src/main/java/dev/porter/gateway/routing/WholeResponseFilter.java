@@ -15,7 +15,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Hands a small upstream answer of known length to the browser's connection as one
- * buffer. Spring Cloud Gateway passes the upstream body on as a stream, and Reactor Netty
+ * buffer. {@link UpstreamCall} passes the upstream body on as a stream, and Reactor Netty
  * then writes the status line and headers and the body in separate socket writes; as one
  * buffer, it writes them together. Answers without a {@code Content-Length}, or larger
  * than {@link #MAX_WHOLE_BYTES}, still stream.
@@ -25,7 +25,10 @@ class WholeResponseFilter implements GatewayFilter, Ordered {
 	/** Larger than any profile; small enough that holding it is no memory concern. */
 	static final long MAX_WHOLE_BYTES = 256 * 1024;
 
-	/** Before the filter that writes the upstream body, so it writes to the decorator. */
+	/**
+	 * Before Spring Cloud Gateway's filter that writes the upstream body, for a route of
+	 * its own; {@link RelayHandler} runs it first and writes through its decorator.
+	 */
 	static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
 	@Override

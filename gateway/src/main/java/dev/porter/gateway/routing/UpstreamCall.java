@@ -1,0 +1,167 @@
+package dev.porter.gateway.routing;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The call to profile-service at the end of the relay: the browser's request as the
+ * route's filters left it (method, raw path and query, headers, body), sent with Reactor
+ * Netty's client, and the answer's status, headers and body written back. Hop-by-hop
+ * headers (RFC 9110 section 7.6.1) and {@code Host} are not passed on in either
+ * direction: the client names the upstream's host itself, and each connection has its own
+ * framing.
+ */
+final class UpstreamCall {
+
+	/** Hop-by-hop headers, and the proxy credentials no upstream should see. */
+	static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
+			"proxy-authorization", "proxy-authenticate", "proxy-connection", "upgrade");
+
+	private static final String PENDING_ANSWER = UpstreamCall.class.getName() + ".answer";
+
+	private final HttpClient client;
+
+	private final String upstream;
+
+	/**
+	 * @param client the client with the relay's connection pool and timeouts
+	 * @param upstream where requests go: its scheme, host and port; its path is not used
+	 */
+	UpstreamCall(HttpClient client, URI upstream) {
+		this.client = client;
+		this.upstream = upstream.getScheme() + "://" + upstream.getRawAuthority();
+	}
+
+	/**
+	 * Sends the request and takes the upstream's status and headers into the response;
+	 * completes once they have arrived. The body is left to {@link #writeAnswer}, so that
+	 * a browser that goes away while it is written is not taken for a failure of the
+	 * upstream by the filters around this call.
+	 */
+	Mono<Void> relay(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders headers = request.getHeaders();
+		boolean hasBody = headers.getContentLength() > 0;
+		return this.client.request(HttpMethod.valueOf(request.getMethod().name()))
+			.uri(uri(request))
+			.send((out, outbound) -> {
+				copy(headers, out.requestHeaders(), true);
+				return hasBody ? outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)) : outbound;
+			})
+			.responseConnection((answer, connection) -> {
+				takeStatusAndHeaders(exchange.getResponse(), answer);
+				exchange.getAttributes().put(PENDING_ANSWER, new PendingAnswer(exchange, connection));
+				return Mono.just(answer);
+			})
+			.then();
+	}
+
+	/**
+	 * Writes the body of the answer {@link #relay} received to the response the route's
+	 * filters prepared; nothing when no answer came (a filter then wrote its own).
+	 */
+	static Mono<Void> writeAnswer(ServerWebExchange exchange) {
+		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().remove(PENDING_ANSWER);
+		return (pending != null) ? pending.write() : Mono.empty();
+	}
+
+	private String uri(ServerHttpRequest request) {
+		URI uri = request.getURI();
+		String query = uri.getRawQuery();
+		return this.upstream + uri.getRawPath() + ((query != null) ? "?" + query : "");
+	}
+
+	/** Closes the connection of an answer {@link #writeAnswer} did not write. */
+	static void discardAnswer(ServerWebExchange exchange) {
+		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().remove(PENDING_ANSWER);
+		if (pending != null) {
+			pending.connection().dispose();
+		}
+	}
+
+	private static void takeStatusAndHeaders(ServerHttpResponse response, HttpClientResponse answer) {
+		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
+		HttpHeaders headers = response.getHeaders();
+		Set<String> named = connectionOptions(answer.responseHeaders().get(HttpHeaderNames.CONNECTION));
+		for (Map.Entry<String, String> header : answer.responseHeaders()) {
+			if (passesOn(header.getKey(), named, false)) {
+				headers.add(header.getKey(), header.getValue());
+			}
+		}
+	}
+
+	private static void copy(HttpHeaders from, io.netty.handler.codec.http.HttpHeaders to, boolean request) {
+		Set<String> named = connectionOptions(from.getFirst(HttpHeaders.CONNECTION));
+		from.forEach((name, values) -> {
+			if (passesOn(name, named, request)) {
+				to.add(name, values);
+			}
+		});
+	}
+
+	private static boolean passesOn(String name, Set<String> named, boolean request) {
+		String lower = name.toLowerCase(Locale.ROOT);
+		return !HOP_BY_HOP.contains(lower) && !named.contains(lower) && !(request && lower.equals("host"));
+	}
+
+	/** The headers a {@code Connection} header names: hop-by-hop too (RFC 9110 7.6.1). */
+	private static Set<String> connectionOptions(@Nullable String connection) {
+		if (connection == null || connection.isBlank()) {
+			return Set.of();
+		}
+		return Set.copyOf(Arrays.asList(connection.toLowerCase(Locale.ROOT).trim().split("\\s*,\\s*")));
+	}
+
+	private static DataBuffer wrap(DataBufferFactory buffers, ByteBuf buffer) {
+		if (buffers instanceof NettyDataBufferFactory netty) {
+			return netty.wrap(buffer);
+		}
+		try {
+			byte[] bytes = new byte[buffer.readableBytes()];
+			buffer.readBytes(bytes);
+			return buffers.wrap(bytes);
+		}
+		finally {
+			buffer.release();
+		}
+	}
+
+	/**
+	 * An upstream answer whose body is still to be read: the exchange the route's filters
+	 * passed on (its response may be decorated) and the upstream connection, which goes
+	 * back to the pool once the body is read, and is closed if the write is cancelled.
+	 */
+	private record PendingAnswer(ServerWebExchange exchange, Connection connection) {
+
+		Mono<Void> write() {
+			ServerHttpResponse response = this.exchange.getResponse();
+			DataBufferFactory buffers = response.bufferFactory();
+			Flux<DataBuffer> body = this.connection.inbound().receive().retain().map((buffer) -> wrap(buffers, buffer));
+			return response.writeWith(body).doOnCancel(this.connection::dispose);
+		}
+
+	}
+
+}
