@@ -67,7 +67,7 @@ final class UpstreamCall {
 		return this.client.request(HttpMethod.valueOf(request.getMethod().name()))
 			.uri(uri(request))
 			.send((out, outbound) -> {
-				copy(headers, out.requestHeaders(), true);
+				copyRequestHeaders(headers, out.requestHeaders());
 				return hasBody ? outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)) : outbound;
 			})
 			.responseConnection((answer, connection) -> {
@@ -112,10 +112,10 @@ final class UpstreamCall {
 		}
 	}
 
-	private static void copy(HttpHeaders from, io.netty.handler.codec.http.HttpHeaders to, boolean request) {
+	private static void copyRequestHeaders(HttpHeaders from, io.netty.handler.codec.http.HttpHeaders to) {
 		Set<String> named = connectionOptions(from.getFirst(HttpHeaders.CONNECTION));
 		from.forEach((name, values) -> {
-			if (passesOn(name, named, request)) {
+			if (passesOn(name, named, true)) {
 				to.add(name, values);
 			}
 		});
