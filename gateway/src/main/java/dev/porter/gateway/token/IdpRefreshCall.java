@@ -36,9 +36,9 @@ class IdpRefreshCall {
 
 	/**
 	 * A call through the IdP client (its connect timeout and pool) that waits for the
-	 * answer up to {@code timeout} rather than the client's 5 s: the requests stop
-	 * waiting at {@code TOKEN_REFRESH_WAIT}, while a slow refresh goes on so that its
-	 * rotated token is stored. Cutting it short would lose that token.
+	 * answer up to {@code timeout} rather than the client's OIDC_RESPONSE_TIMEOUT: the
+	 * requests stop waiting at {@code TOKEN_REFRESH_WAIT}, while a slow refresh goes on
+	 * so that its rotated token is stored. Cutting it short would lose that token.
 	 */
 	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout) {
 		WebClientReactiveRefreshTokenTokenResponseClient client = new WebClientReactiveRefreshTokenTokenResponseClient();
