@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
+import dev.porter.testsupport.ChildProcesses;
 
 /**
  * One operating-system process of the stack (a packaged jar, or redis-server), with its
@@ -121,16 +122,7 @@ public final class ManagedProcess implements AutoCloseable {
 		if (!this.process.isAlive()) {
 			return;
 		}
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(15, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			this.process.destroyForcibly();
-			Thread.currentThread().interrupt();
-		}
+		ChildProcesses.stop(this.process, Duration.ofSeconds(15));
 	}
 
 	private String logTail() {

@@ -3,7 +3,6 @@ package dev.porter.gateway.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import dev.porter.testsupport.ChildProcesses;
+import dev.porter.testsupport.RedisServer;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -47,10 +49,7 @@ public final class SecuredRedisServer implements AutoCloseable {
 	public static SecuredRedisServer start(String password) throws IOException, InterruptedException {
 		Path directory = Files.createTempDirectory("porter-redis-tls");
 		makeCertificates(directory);
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = RedisServer.freePort();
 		Process process = new ProcessBuilder("/usr/bin/redis-server", "--port", "0", "--tls-port",
 				Integer.toString(port), "--bind", "127.0.0.1", "--tls-cert-file", path(directory, "server.crt"),
 				"--tls-key-file", path(directory, "server.key"), "--tls-ca-cert-file", path(directory, "ca.crt"),
@@ -142,16 +141,7 @@ public final class SecuredRedisServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
-		}
+		ChildProcesses.stop(this.process, Duration.ofSeconds(10));
 		FileSystemUtils.deleteRecursively(this.directory.toFile());
 	}
 
