@@ -6,6 +6,7 @@ import dev.porter.gateway.logout.LogoutSecurity;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.routing.RelayedPaths;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +32,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 class SecurityConfiguration {
 
 	/** What the gateway relays to profile-service: the one route's paths. */
-	private static final String[] RELAYED = { "/me", "/me/**" };
+	private static final String[] RELAYED = RelayedPaths.PATTERNS.toArray(String[]::new);
 
 	/**
 	 * The relayed API's own chain, consulted first. A relayed request needs the login

@@ -18,9 +18,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 final class RelayHandlerMapping extends AbstractHandlerMapping {
 
-	static final List<String> PATHS = List.of("/me", "/me/**");
-
-	private final List<PathPattern> patterns = PATHS.stream().map(PathPatternParser.defaultInstance::parse).toList();
+	private final List<PathPattern> patterns = RelayedPaths.PATTERNS.stream()
+		.map(PathPatternParser.defaultInstance::parse)
+		.toList();
 
 	private final WebHandler relay;
 
