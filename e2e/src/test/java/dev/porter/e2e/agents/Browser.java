@@ -57,7 +57,8 @@ public final class Browser implements AutoCloseable {
 					"--disable-sync", "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
 			ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 				.usingAnyFreePort()
-				.withLogFile(Layout.logs().resolve("chromedriver.log").toFile())
+				// one log per browser: two journey classes may drive one each at a time
+				.withLogFile(Layout.logs().resolve(profile.getFileName() + "-chromedriver.log").toFile())
 				.build();
 			ChromeDriver driver = new ChromeDriver(service, options);
 			driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway over the back channel.
  */
 @ExtendWith(SharedKeycloak.class)
+// After the classes that run two at a time, alone: by then the Keycloak that
+// KeycloakEarlyStart boots in the background is up. Run alongside them, a Keycloak
+// class held one of the two lanes for a minute and a half, waiting for it.
+@Isolated
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakJourneyTests {
 

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.parallel.Isolated;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,6 +58,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Run alone: it bounds how long an answer takes while Redis is down (ANSWER_WITHIN),
+// which journeys starting JVMs on the same cores would stretch.
+@Isolated
 class ScaleOutJourneyTests {
 
 	/** The bound for an answer while Redis is down (REDIS_TIMEOUT is 500 ms). */
