@@ -16,7 +16,7 @@
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
-# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), READY_TIMEOUT (seconds a service may take to start, 300), JAVA_OPTS_GATEWAY (both gateways), RESULTS_DIR (keeps wrk's
+# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), READY_TIMEOUT (seconds a service may take to start, 300), JAVA_OPTS_GATEWAY (both gateways; default: the Dockerfile's collector), RESULTS_DIR (keeps wrk's
 # output and the logs), MVN_FLAGS (-o: build offline when a jar is missing).
 #
 # What it measures, per mode:
@@ -48,7 +48,9 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-32}
 MODES=${MODES:-pinned unpinned}
-JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:-}
+# The collector gateway/Dockerfile starts the gateway with (DockerfileTests keeps the two the same); on this 2-core
+# machine the JVM would pick G1 by itself in unpinned mode (COMPARE_JAVA_OPTS naming G1 measures that).
+JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:--XX:+UseParallelGC}
 COMPARE_JAR=${COMPARE_JAR:-}
 COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
 # Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target

@@ -25,11 +25,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * module the service is built from. A module added to the build, or a new dependency on
  * one (as {@code common} was), otherwise breaks {@code docker compose build} while
  * {@code ./mvnw
- * verify} stays green.
+ * verify} stays green. And the gateway's collector against {@code bench/relay.sh}, which
+ * must measure the gateway as the image runs it.
  */
 class DockerfileTests {
 
 	private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+
+	/**
+	 * The collector the image's {@code java} command names, e.g.
+	 * {@code -XX:+UseParallelGC}.
+	 */
+	private static final Pattern ENTRYPOINT_COLLECTOR = Pattern
+		.compile("ENTRYPOINT \\[\"java\", .*\"(-XX:\\+Use\\w+GC)\"");
+
+	/** The JVM options {@code bench/relay.sh} starts both gateways with by default. */
+	private static final Pattern BENCHMARK_GATEWAY_OPTIONS = Pattern
+		.compile("JAVA_OPTS_GATEWAY=\\$\\{JAVA_OPTS_GATEWAY:-([^}]*)}");
 
 	private static final Pattern PORTER_DEPENDENCY = Pattern
 		.compile("<dependency>\\s*<groupId>dev\\.porter</groupId>\\s*<artifactId>([^<]+)</artifactId>");
@@ -54,6 +66,15 @@ class DockerfileTests {
 
 		assertThat(findings("dev-idp", drifted))
 			.containsExactly("dev-idp/Dockerfile: does not COPY common/pom.xml, which the root pom lists");
+	}
+
+	@Test
+	void gatewayCollectorWhenShippedThenTheRelayBenchmarkMeasuresTheSame() {
+		Set<String> shipped = matches(ENTRYPOINT_COLLECTOR, read(Layout.root().resolve("gateway/Dockerfile")));
+		Set<String> benchmarked = matches(BENCHMARK_GATEWAY_OPTIONS, read(Layout.root().resolve("bench/relay.sh")));
+
+		assertThat(shipped).as("collector of gateway/Dockerfile's ENTRYPOINT").hasSize(1);
+		assertThat(benchmarked).as("bench/relay.sh's default JAVA_OPTS_GATEWAY").isEqualTo(shipped);
 	}
 
 	static List<String> findings(String service, String dockerfile) {
