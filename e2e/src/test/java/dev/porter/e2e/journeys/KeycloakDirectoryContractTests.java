@@ -6,12 +6,10 @@ import dev.porter.e2e.agents.KeycloakLogin;
 import dev.porter.e2e.agents.Tokens;
 import dev.porter.e2e.processes.Keycloak;
 import dev.porter.e2e.processes.KeycloakStack;
-import dev.porter.e2e.processes.SharedKeycloak;
+import dev.porter.e2e.processes.OnSharedKeycloak;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,11 +18,7 @@ import tools.jackson.databind.JsonNode;
  * profile-service, reached with the {@code porter-profile} service account; metadata
  * lives in user attributes.
  */
-@ExtendWith(SharedKeycloak.class)
-// After the classes that run two at a time, alone: by then the Keycloak that
-// KeycloakEarlyStart boots in the background is up. Run alongside them, a Keycloak
-// class held one of the two lanes for a minute and a half, waiting for it.
-@Isolated
+@OnSharedKeycloak
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakDirectoryContractTests extends DirectoryContract {
 

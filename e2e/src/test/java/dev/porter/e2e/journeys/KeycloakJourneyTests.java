@@ -15,13 +15,11 @@ import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.Keycloak;
 import dev.porter.e2e.processes.KeycloakAdmin;
 import dev.porter.e2e.processes.KeycloakStack;
-import dev.porter.e2e.processes.SharedKeycloak;
+import dev.porter.e2e.processes.OnSharedKeycloak;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,11 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * expiry), RP-initiated logout, and a logout that starts at Keycloak and reaches the
  * gateway over the back channel.
  */
-@ExtendWith(SharedKeycloak.class)
-// After the classes that run two at a time, alone: by then the Keycloak that
-// KeycloakEarlyStart boots in the background is up. Run alongside them, a Keycloak
-// class held one of the two lanes for a minute and a half, waiting for it.
-@Isolated
+@OnSharedKeycloak
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakJourneyTests {
 

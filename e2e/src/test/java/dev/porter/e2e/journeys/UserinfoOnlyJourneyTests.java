@@ -8,13 +8,11 @@ import dev.porter.e2e.http.Exchange;
 import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.Keycloak;
 import dev.porter.e2e.processes.KeycloakStack;
-import dev.porter.e2e.processes.SharedKeycloak;
+import dev.porter.e2e.processes.OnSharedKeycloak;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,11 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code GET /me} is the provider's {@code /userinfo} alone, {@code PATCH /me/metadata}
  * is {@code 501}.
  */
-@ExtendWith(SharedKeycloak.class)
-// After the classes that run two at a time, alone: by then the Keycloak that
-// KeycloakEarlyStart boots in the background is up. Run alongside them, a Keycloak
-// class held one of the two lanes for a minute and a half, waiting for it.
-@Isolated
+@OnSharedKeycloak
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserinfoOnlyJourneyTests {
 
