@@ -10,6 +10,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.channel.EventLoopGroup;
+import reactor.netty.resources.LoopResources;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -18,6 +20,7 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * With {@code REDIS_URL} set, the WebSession — and with it the tokens, encrypted — lives
@@ -29,7 +32,9 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * command fails after {@code REDIS_TIMEOUT}, commands are refused at once while the
  * connection is down (the request gets a 503, see
  * {@code problem.ProblemExceptionHandler}) and reconnects are tried at least every
- * second, so the gateway recovers by itself within seconds of Redis returning.
+ * second, so the gateway recovers by itself within seconds of Redis returning. Commands
+ * from the server's event loops go over a connection of each loop's own
+ * ({@link EventLoopRedisConnections}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)
@@ -46,8 +51,10 @@ class RedisConfiguration {
 	}
 
 	@Bean
-	LettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources) {
+	LettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources,
+			ReactorResourceFactory netty) {
 		RedisURI uri = RedisURI.create(properties.url());
+		uri.setTimeout(properties.timeout());
 		ClientOptions options = ClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -62,7 +69,12 @@ class RedisConfiguration {
 			.clientOptions(options)
 			.commandTimeout(properties.timeout())
 			.build();
-		return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client);
+		// The server's own loops: the ones its requests run on.
+		EventLoopGroup serverLoops = netty.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
+		EventLoopRedisConnections loops = new EventLoopRedisConnections(serverLoops, resources, options, uri,
+				MAX_RECONNECT_DELAY);
+		return new EventLoopLettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client,
+				loops);
 	}
 
 	@Bean

@@ -1,0 +1,238 @@
+package dev.porter.gateway.redis;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+
+/**
+ * One Redis connection per event loop of the web server, each opened on its own loop.
+ * <p>
+ * With Lettuce's own threads, a request's Redis command was written by the server's loop,
+ * answered on a Lettuce thread, and everything after it — the rest of the security chain,
+ * the relay, the next command — ran there: two threads more per request and a hand-over
+ * each way, and all requests after their first command funnelled through the one thread
+ * of the shared connection. Here a command issued on a server loop goes out and is
+ * answered on that same loop, as a relayed request without Redis already is.
+ * <p>
+ * Nothing here ever blocks a loop. Each connection is opened asynchronously when the
+ * gateway starts and, should Redis not answer then, again every {@code retryDelay} until
+ * it does; until a loop's connection is open, a command from that loop fails at once with
+ * a {@link RedisConnectionFailureException} (the caller's 503). Spring Data Redis opens
+ * its shared connection on the first thread that needs it and waits there: on a loop,
+ * every request of that loop waited too, up to {@code REDIS_TIMEOUT} per request with a
+ * Redis that takes connections and never answers (liveness probes included), and with
+ * Lettuce on the server's loops it would wait for ever for the very loop it blocks. Once
+ * open, Lettuce reconnects a connection by itself (see {@code RedisConfiguration}).
+ */
+final class EventLoopRedisConnections {
+
+	private static final Log logger = LogFactory.getLog(EventLoopRedisConnections.class);
+
+	private final List<Slot> slots = new ArrayList<>();
+
+	private final RedisURI uri;
+
+	private final Duration retryDelay;
+
+	/** Counts the calls to {@link #open()}; a retry of an earlier one stops. */
+	private final AtomicInteger opened = new AtomicInteger();
+
+	private volatile boolean open;
+
+	/**
+	 * @param loops the web server's event loops
+	 * @param resources the Lettuce resources to share (timers, reconnect delay); each
+	 * loop gets a copy whose only event loop is that loop
+	 */
+	EventLoopRedisConnections(EventLoopGroup loops, ClientResources resources, ClientOptions options, RedisURI uri,
+			Duration retryDelay) {
+		this.uri = uri;
+		this.retryDelay = retryDelay;
+		for (EventExecutor executor : loops) {
+			EventLoop loop = (EventLoop) executor;
+			ClientResources onLoop = resources.mutate().eventLoopGroupProvider(new OnlyLoop(loop)).build();
+			RedisClient client = RedisClient.create(onLoop);
+			client.setOptions(options);
+			this.slots.add(new Slot(loop, onLoop, client));
+		}
+	}
+
+	/** Starts opening a connection on every loop; returns at once. */
+	void open() {
+		int generation = this.opened.incrementAndGet();
+		this.open = true;
+		this.slots.forEach((slot) -> connect(slot, generation));
+	}
+
+	/**
+	 * The connection of the event loop this is called on, or {@code null} when not called
+	 * on one of them.
+	 * @throws RedisConnectionFailureException when on a loop whose connection is not open
+	 * yet
+	 */
+	@Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
+		for (Slot slot : this.slots) {
+			if (slot.loop.inEventLoop()) {
+				StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
+				if (connection == null) {
+					throw new RedisConnectionFailureException("Not connected to Redis yet");
+				}
+				return connection;
+			}
+		}
+		return null;
+	}
+
+	/** Closes every connection and stops opening them; returns at once. */
+	void close() {
+		this.open = false;
+		for (Slot slot : this.slots) {
+			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
+			slot.connection = null;
+			if (connection != null) {
+				slot.closed = connection.closeAsync();
+			}
+		}
+	}
+
+	/**
+	 * Closes every connection, then releases the clients and their resources: what they
+	 * share (timers, the server's loops) stays.
+	 */
+	void shutdown() {
+		close();
+		for (Slot slot : this.slots) {
+			// After the close: a client shut down first would close the connection again.
+			slot.closed.thenCompose((closed) -> slot.client.shutdownAsync(0, 2, TimeUnit.SECONDS))
+				.whenComplete((shutDown, failure) -> slot.resources.shutdown(0, 2, TimeUnit.SECONDS));
+		}
+	}
+
+	private void connect(Slot slot, int generation) {
+		if (!this.open || generation != this.opened.get()) {
+			return;
+		}
+		slot.client.connectAsync(Buffers.CODEC, this.uri).whenComplete((connection, failure) -> {
+			if (failure != null) {
+				logger.debug("Redis not reachable from " + slot.loop + "; trying again in " + this.retryDelay);
+				slot.loop.schedule(() -> connect(slot, generation), this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			else if (this.open && generation == this.opened.get()) {
+				slot.connection = connection;
+			}
+			else {
+				connection.closeAsync();
+			}
+		});
+	}
+
+	private static final class Slot {
+
+		final EventLoop loop;
+
+		final ClientResources resources;
+
+		final RedisClient client;
+
+		volatile @Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> connection;
+
+		/** Completes when the last connection has closed. */
+		volatile CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
+
+		Slot(EventLoop loop, ClientResources resources, RedisClient client) {
+			this.loop = loop;
+			this.resources = resources;
+			this.client = client;
+		}
+
+	}
+
+	/**
+	 * Keys and values as Spring Data Redis's reactive commands pass and expect them: the
+	 * same encoding as its own shared connection's, which it does not expose. A value
+	 * read is copied out of Netty's buffer, which is reused once the reply is decoded.
+	 */
+	private enum Buffers implements RedisCodec<ByteBuffer, ByteBuffer> {
+
+		CODEC;
+
+		@Override
+		public ByteBuffer decodeKey(ByteBuffer bytes) {
+			ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+			copy.put(bytes);
+			return copy.flip();
+		}
+
+		@Override
+		public ByteBuffer decodeValue(ByteBuffer bytes) {
+			return decodeKey(bytes);
+		}
+
+		@Override
+		public ByteBuffer encodeKey(ByteBuffer key) {
+			return key.duplicate();
+		}
+
+		@Override
+		public ByteBuffer encodeValue(ByteBuffer value) {
+			return value.duplicate();
+		}
+
+	}
+
+	/**
+	 * Hands Lettuce one event loop that it neither created nor may shut down: a loop is a
+	 * group of one, so every channel Lettuce opens lands on it.
+	 */
+	private record OnlyLoop(EventLoop loop) implements EventLoopGroupProvider {
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public <T extends EventLoopGroup> T allocate(Class<T> type) {
+			// Lettuce asks for its transport's group class; any loop of that transport
+			// serves its channels.
+			return (T) this.loop;
+		}
+
+		@Override
+		public int threadPoolSize() {
+			return 1;
+		}
+
+		@Override
+		public Future<Boolean> release(EventExecutorGroup eventLoopGroup, long quietPeriod, long timeout,
+				TimeUnit unit) {
+			return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+		}
+
+		@Override
+		public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+			return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+		}
+
+	}
+
+}

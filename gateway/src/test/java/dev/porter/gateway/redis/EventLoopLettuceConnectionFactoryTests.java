@@ -1,0 +1,149 @@
+package dev.porter.gateway.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.porter.testsupport.RedisServer;
+import io.lettuce.core.resource.ClientResources;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.client.ReactorResourceFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway's Redis connections as {@link RedisConfiguration} builds them, on event
+ * loops of their own, against a real {@code redis-server}: a command from one of the
+ * server's loops is answered on that loop, never on a thread of Lettuce's, and a loop
+ * never waits for a connection to open.
+ */
+class EventLoopLettuceConnectionFactoryTests {
+
+	private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+	/** How long a connection may take to open once Redis answers. */
+	private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+	private final ReactorResourceFactory netty = new ReactorResourceFactory();
+
+	private final RedisConfiguration configuration = new RedisConfiguration();
+
+	private final ClientResources resources = this.configuration.redisClientResources();
+
+	private LettuceConnectionFactory factory;
+
+	private RedisServer redis;
+
+	@AfterEach
+	void stop() {
+		if (this.factory != null) {
+			this.factory.destroy();
+		}
+		this.resources.shutdown();
+		this.netty.destroy();
+		if (this.redis != null) {
+			this.redis.close();
+		}
+	}
+
+	@Test
+	void commandWhenIssuedOnAServerLoopThenAnsweredOnThatLoop() throws Exception {
+		this.redis = RedisServer.start();
+		ReactiveStringRedisTemplate template = start(this.redis.url());
+
+		for (EventLoop loop : serverLoops()) {
+			awaitConnected(template, loop);
+			Answer answer = onLoop(loop, template);
+			assertThat(answer.failure()).isNull();
+			assertThat(answer.answeredOn()).as("the thread the answer came on").isSameAs(answer.issuedOn());
+		}
+	}
+
+	@Test
+	void commandWhenIssuedOffTheServerLoopsThenAnsweredByTheSharedConnection() throws Exception {
+		this.redis = RedisServer.start();
+		ReactiveStringRedisTemplate template = start(this.redis.url());
+
+		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
+		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(2L);
+	}
+
+	@Test
+	void commandWhenRedisNotUpAtStartThenRefusedAtOnceOnTheLoopAndServedOnceRedisIsUp() throws Exception {
+		int port = RedisServer.freePort();
+		ReactiveStringRedisTemplate template = start("redis://127.0.0.1:" + port);
+
+		for (EventLoop loop : serverLoops()) {
+			assertThat(onLoop(loop, template).failure()).isInstanceOf(RedisConnectionFailureException.class)
+				.hasMessage("Not connected to Redis yet");
+		}
+
+		this.redis = RedisServer.startOn(port);
+		for (EventLoop loop : serverLoops()) {
+			awaitConnected(template, loop);
+			assertThat(onLoop(loop, template).answeredOn()).isNotNull();
+		}
+	}
+
+	private ReactiveStringRedisTemplate start(String url) {
+		this.netty.setUseGlobalResources(false);
+		this.netty.afterPropertiesSet();
+		this.factory = this.configuration.redisConnectionFactory(new RedisProperties(url, TIMEOUT), this.resources,
+				this.netty);
+		this.factory.afterPropertiesSet();
+		this.factory.start();
+		return new ReactiveStringRedisTemplate(this.factory);
+	}
+
+	private List<EventLoop> serverLoops() {
+		List<EventLoop> loops = new ArrayList<>();
+		for (EventExecutor executor : this.netty.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE)) {
+			loops.add((EventLoop) executor);
+		}
+		assertThat(loops).isNotEmpty();
+		return loops;
+	}
+
+	/**
+	 * Issues one command on {@code loop}, as a request served there would, and returns on
+	 * which thread its answer came, or how it failed.
+	 */
+	private static Answer onLoop(EventLoop loop, ReactiveStringRedisTemplate template) throws Exception {
+		CompletableFuture<Answer> answer = new CompletableFuture<>();
+		loop.execute(() -> {
+			Thread issuedOn = Thread.currentThread();
+			template.opsForValue()
+				.increment("on-loop")
+				.subscribe((count) -> answer.complete(new Answer(issuedOn, Thread.currentThread(), null)),
+						(failure) -> answer.complete(new Answer(issuedOn, null, failure)));
+		});
+		return answer.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Waits, bounded, for the connection of {@code loop} to open (it opens in the
+	 * background).
+	 */
+	private static void awaitConnected(ReactiveStringRedisTemplate template, EventLoop loop) throws Exception {
+		Instant deadline = Instant.now().plus(PATIENCE);
+		while (onLoop(loop, template).failure() != null) {
+			assertThat(Instant.now()).as("connected within %s", PATIENCE).isBefore(deadline);
+			Thread.sleep(50); // polling a connection that opens asynchronously, bounded
+		}
+	}
+
+	private record Answer(Thread issuedOn, Thread answeredOn, Throwable failure) {
+	}
+
+}
