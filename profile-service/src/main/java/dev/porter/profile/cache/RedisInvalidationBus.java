@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -60,8 +61,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	public Mono<Void> publish(String key) {
 		ByteBuffer message = bytes(this.instance + " " + key);
 		return Mono
-			.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection),
-					(connection) -> connection.pubSubCommands().publish(bytes(this.channel), message),
+			.usingWhen(connection(), (connection) -> connection.pubSubCommands().publish(bytes(this.channel), message),
 					ReactiveRedisConnection::closeLater)
 			.timeout(this.timeout)
 			.doOnSuccess((receivers) -> count("published"))
@@ -76,9 +76,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
 	@Override
 	public Flux<String> remoteChanges() {
-		return Flux
-			.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection), this::receive,
-					ReactiveRedisConnection::closeLater)
+		return Flux.usingWhen(connection(), this::receive, ReactiveRedisConnection::closeLater)
 			// Lettuce re-subscribes by itself after a reconnect; this covers a first
 			// connection that fails (Redis down at start) and a subscription that ends.
 			.doOnError((ex) -> log.warn("cache invalidation channel unavailable ({}); retrying",
@@ -87,6 +85,16 @@ public final class RedisInvalidationBus implements InvalidationBus {
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RESUBSCRIBE)
 				.maxBackoff(LAST_RESUBSCRIBE)
 				.transientErrors(true));
+	}
+
+	/**
+	 * Spring Data Redis opens its shared connection on the first thread that asks and
+	 * waits there for Redis to answer, up to the timeout: never the event loop of the
+	 * request that publishes, nor a timer thread of the retries below.
+	 */
+	private Mono<ReactiveRedisConnection> connection() {
+		return Mono.fromSupplier(this.connectionFactory::getReactiveConnection)
+			.subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private Flux<String> receive(ReactiveRedisConnection connection) {

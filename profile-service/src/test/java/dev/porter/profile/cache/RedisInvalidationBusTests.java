@@ -1,8 +1,12 @@
 package dev.porter.profile.cache;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -109,6 +113,35 @@ class RedisInvalidationBusTests {
 		finally {
 			stopAnnouncing();
 			factory.destroy();
+		}
+	}
+
+	/**
+	 * A metadata update publishes on the event loop that serves it. Opening the first
+	 * connection to a Redis that takes it and never answers must not hold that loop (and
+	 * every request queued on it) for the connection's timeout: only the publish waits.
+	 */
+	@Test
+	void publishWhenRedisNeverAnswersThenCallingThreadNotHeldAndFailureCountedWithinTimeout() throws Exception {
+		try (ServerSocket silentRedis = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			LettuceConnectionFactory factory = factory("redis://127.0.0.1:" + silentRedis.getLocalPort());
+			try {
+				SimpleMeterRegistry meters = new SimpleMeterRegistry();
+				RedisInvalidationBus bus = bus(factory, meters);
+				CountDownLatch published = new CountDownLatch(1);
+
+				long started = System.nanoTime();
+				bus.publish("auth0|alice").subscribe(null, null, published::countDown);
+				Duration held = Duration.ofNanos(System.nanoTime() - started);
+
+				assertThat(held).as("calling thread held").isLessThan(TIMEOUT.dividedBy(2));
+				assertThat(published.await(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)).isTrue();
+				assertThat(meters.get("profile.cache.invalidations").tag("outcome", "publish_failed").counter().count())
+					.isEqualTo(1);
+			}
+			finally {
+				factory.destroy();
+			}
 		}
 	}
 
