@@ -9,11 +9,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Spring Data Redis's connection factory, except that a reactive command issued on one of
- * the web server's event loops goes over that loop's own connection
- * ({@link EventLoopRedisConnections}). Anywhere else — tests, background work on other
- * threads — it uses the factory's shared connection as before, opened on Lettuce's own
- * threads.
+ * Spring Data Redis's connection factory, except that its reactive commands go over the
+ * connections of {@link EventLoopRedisConnections}: from one of the web server's event
+ * loops over that loop's own, from anywhere else over any that is open. Its own shared
+ * reactive connection, which it would open on the first thread that asks and wait for
+ * there, is never opened (nothing here uses its blocking API).
  */
 class EventLoopLettuceConnectionFactory extends LettuceConnectionFactory {
 
@@ -27,8 +27,7 @@ class EventLoopLettuceConnectionFactory extends LettuceConnectionFactory {
 
 	@Override
 	protected StatefulConnection<ByteBuffer, ByteBuffer> getSharedReactiveConnection() {
-		StatefulConnection<ByteBuffer, ByteBuffer> onThisLoop = this.loops.current();
-		return (onThisLoop != null) ? onThisLoop : super.getSharedReactiveConnection();
+		return this.loops.current();
 	}
 
 	@Override

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
 /**
- * One Redis connection per event loop of the web server, each opened on its own loop.
+ * One Redis connection per event loop of the web server, each opened on its own loop: the
+ * gateway's only connections to Redis.
  * <p>
  * With Lettuce's own threads, a request's Redis command was written by the server's loop,
  * answered on a Lettuce thread, and everything after it — the rest of the security chain,
@@ -88,22 +89,30 @@ final class EventLoopRedisConnections {
 	}
 
 	/**
-	 * The connection of the event loop this is called on, or {@code null} when not called
-	 * on one of them.
-	 * @throws RedisConnectionFailureException when on a loop whose connection is not open
-	 * yet
+	 * The connection for the calling thread: on one of the server's loops that loop's
+	 * own; anywhere else (a timer thread, a test) an open one, whose loop then carries on
+	 * with the answer as Lettuce's own thread did before.
+	 * @throws RedisConnectionFailureException when that connection is not open (yet)
 	 */
-	@Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
+	StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
+		StatefulRedisConnection<ByteBuffer, ByteBuffer> anyOpen = null;
 		for (Slot slot : this.slots) {
 			if (slot.loop.inEventLoop()) {
-				StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
-				if (connection == null) {
-					throw new RedisConnectionFailureException("Not connected to Redis yet");
-				}
-				return connection;
+				return openOrRefuse(slot.connection);
+			}
+			if (anyOpen == null) {
+				anyOpen = slot.connection;
 			}
 		}
-		return null;
+		return openOrRefuse(anyOpen);
+	}
+
+	private static StatefulRedisConnection<ByteBuffer, ByteBuffer> openOrRefuse(
+			@Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
+		if (connection == null) {
+			throw new RedisConnectionFailureException("Not connected to Redis yet");
+		}
+		return connection;
 	}
 
 	/** Closes every connection and stops opening them; returns at once. */

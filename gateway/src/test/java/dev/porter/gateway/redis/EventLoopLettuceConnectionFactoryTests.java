@@ -21,6 +21,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The gateway's Redis connections as {@link RedisConfiguration} builds them, on event
@@ -71,12 +72,23 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	@Test
-	void commandWhenIssuedOffTheServerLoopsThenAnsweredByTheSharedConnection() throws Exception {
+	void commandWhenIssuedOffTheServerLoopsThenAnsweredOnOneOfThem() throws Exception {
 		this.redis = RedisServer.start();
 		ReactiveStringRedisTemplate template = start(this.redis.url());
+		List<EventLoop> loops = serverLoops();
+		for (EventLoop loop : loops) {
+			awaitConnected(template, loop);
+		}
 
-		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
-		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(2L);
+		CompletableFuture<Thread> answeredOn = new CompletableFuture<>();
+		template.opsForValue().increment("off-loop").subscribe((count) -> answeredOn.complete(Thread.currentThread()));
+
+		Thread thread = answeredOn.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+		List<Thread> loopThreads = new ArrayList<>();
+		for (EventLoop loop : loops) {
+			loopThreads.add(threadOf(loop));
+		}
+		assertThat(loopThreads).as("the server's loops, not a thread of Lettuce's own").contains(thread);
 	}
 
 	@Test
@@ -88,6 +100,9 @@ class EventLoopLettuceConnectionFactoryTests {
 			assertThat(onLoop(loop, template).failure()).isInstanceOf(RedisConnectionFailureException.class)
 				.hasMessage("Not connected to Redis yet");
 		}
+		assertThatExceptionOfType(RedisConnectionFailureException.class)
+			.isThrownBy(() -> template.opsForValue().increment("off-loop").block(PATIENCE))
+			.withMessage("Not connected to Redis yet");
 
 		this.redis = RedisServer.startOn(port);
 		for (EventLoop loop : serverLoops()) {
@@ -141,6 +156,10 @@ class EventLoopLettuceConnectionFactoryTests {
 			assertThat(Instant.now()).as("connected within %s", PATIENCE).isBefore(deadline);
 			Thread.sleep(50); // polling a connection that opens asynchronously, bounded
 		}
+	}
+
+	private static Thread threadOf(EventLoop loop) throws Exception {
+		return loop.submit(Thread::currentThread).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private record Answer(Thread issuedOn, Thread answeredOn, Throwable failure) {
