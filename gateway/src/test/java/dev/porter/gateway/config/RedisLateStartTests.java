@@ -4,13 +4,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
+import dev.porter.gateway.support.Readiness;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestSessionKeys;
 import dev.porter.testsupport.RedisServer;
@@ -75,7 +75,8 @@ class RedisLateStartTests {
 			.exists(HttpHeaders.RETRY_AFTER);
 
 		this.redis = RedisServer.startOn(port);
-		assertThat(readyWithin(PATIENCE)).as("ready within %s of Redis starting", PATIENCE).isTrue();
+		assertThat(Readiness.readyWithin(client(), PATIENCE)).as("ready within %s of Redis starting", PATIENCE)
+			.isTrue();
 		new Browser(client()).login("auth0|alice", 3600)
 			.get("/bff/session")
 			.exchange()
@@ -120,17 +121,6 @@ class RedisLateStartTests {
 			}
 			assertThat(statuses.block(PATIENCE.plus(redisTimeout))).containsOnly(503);
 		}
-	}
-
-	private boolean readyWithin(Duration limit) throws InterruptedException {
-		Instant deadline = Instant.now().plus(limit);
-		while (Instant.now().isBefore(deadline)) {
-			if (client().get().uri("/readyz").exchange().returnResult(Void.class).getStatus().value() == 200) {
-				return true;
-			}
-			Thread.sleep(100); // polling a recovering process, bounded by the deadline
-		}
-		return false;
 	}
 
 	private int port() {

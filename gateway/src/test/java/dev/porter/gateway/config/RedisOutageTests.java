@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import dev.porter.gateway.GatewayApplication;
 import dev.porter.gateway.support.GatewayInstances;
+import dev.porter.gateway.support.Readiness;
 import dev.porter.gateway.support.Browser;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
@@ -69,7 +70,8 @@ class RedisOutageTests {
 		redis.restart();
 		// The next test starts from a gateway that is connected again, not from one still
 		// waiting out its reconnect backoff.
-		assertThat(readyWithin(PATIENCE)).as("ready again within %s of Redis returning", PATIENCE).isTrue();
+		assertThat(Readiness.readyWithin(client(), PATIENCE)).as("ready again within %s of Redis returning", PATIENCE)
+			.isTrue();
 	}
 
 	@Test
@@ -118,7 +120,8 @@ class RedisOutageTests {
 		assertThat(notReadyThroughout(OUTAGE)).as("not ready while Redis is down").isTrue();
 
 		redis.restart();
-		assertThat(readyWithin(PATIENCE)).as("ready again within %s of Redis returning", PATIENCE).isTrue();
+		assertThat(Readiness.readyWithin(client(), PATIENCE)).as("ready again within %s of Redis returning", PATIENCE)
+			.isTrue();
 		// Redis came back empty: a new login works
 		new Browser(client()).login("auth0|alice", 3600)
 			.get("/bff/session")
@@ -138,18 +141,6 @@ class RedisOutageTests {
 								// length
 		}
 		return true;
-	}
-
-	private static boolean readyWithin(Duration limit) throws InterruptedException {
-		Instant deadline = Instant.now().plus(limit);
-		while (Instant.now().isBefore(deadline)) {
-			int status = client().get().uri("/readyz").exchange().returnResult(Void.class).getStatus().value();
-			if (status == 200) {
-				return true;
-			}
-			Thread.sleep(100); // polling a recovering process, bounded by the deadline
-		}
-		return false;
 	}
 
 	private static WebTestClient client() {
