@@ -146,10 +146,20 @@ final class EventLoopRedisConnections {
 		}
 		slot.client.connectAsync(Buffers.CODEC, this.uri).whenComplete((connection, failure) -> {
 			if (failure != null) {
-				logger.debug("Redis not reachable from " + slot.loop + "; trying again in " + this.retryDelay);
+				// Once per loop at warning level (readiness says DOWN meanwhile); the
+				// retries only for whoever debugs.
+				String message = "Redis not reachable (" + failure.getClass().getSimpleName() + ": "
+						+ failure.getMessage() + "); trying again every " + this.retryDelay.toMillis() + " ms";
+				if (slot.failedAttempts++ == 0) {
+					logger.warn(message);
+				}
+				else {
+					logger.debug(message);
+				}
 				slot.loop.schedule(() -> connect(slot, generation), this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			else if (this.open && generation == this.opened.get()) {
+				slot.failedAttempts = 0;
 				slot.connection = connection;
 			}
 			else {
@@ -167,6 +177,9 @@ final class EventLoopRedisConnections {
 		final RedisClient client;
 
 		volatile @Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> connection;
+
+		/** Since the last connection opened; a slot's attempts follow one another. */
+		int failedAttempts;
 
 		/** Completes when the last connection has closed. */
 		volatile CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
