@@ -33,10 +33,11 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * <p>
  * With Lettuce's own threads, a request's Redis command was written by the server's loop,
  * answered on a Lettuce thread, and everything after it — the rest of the security chain,
- * the relay, the next command — ran there: two threads more per request and a hand-over
- * each way, and all requests after their first command funnelled through the one thread
- * of the shared connection. Here a command issued on a server loop goes out and is
- * answered on that same loop, as a relayed request without Redis already is.
+ * the relay, the next command — ran there: every Redis-mode request funnelled through the
+ * one thread of the shared connection, a ceiling on a host with more cores than two. Here
+ * a command issued on a server loop goes out and is answered on that same loop, as a
+ * relayed request without Redis already is (on two cores, throughput did not change:
+ * docs/benchmarks.md, fifth round).
  * <p>
  * Nothing here ever blocks a loop. Each connection is opened asynchronously when the
  * gateway starts and, should Redis not answer then, again every {@code retryDelay} until
