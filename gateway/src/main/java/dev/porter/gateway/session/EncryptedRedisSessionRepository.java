@@ -64,7 +64,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	@Override
 	public Mono<StoredSession> createSession() {
-		return Mono.fromSupplier(() -> StoredSession.create(this.clock.instant(), this.defaultMaxInactiveInterval));
+		return Mono.fromSupplier(() -> StoredSession.create(this.clock, this.defaultMaxInactiveInterval));
 	}
 
 	@Override

@@ -32,12 +32,13 @@ class RedisSessionConfiguration {
 	static final String KEYS_VARIABLE = "SESSION_ENCRYPTION_KEYS";
 
 	@Bean
-	SessionCodec sessionCodec(SessionProperties properties) {
+	SessionCodec sessionCodec(SessionProperties properties, ObjectProvider<Clock> clock) {
 		if (!StringUtils.hasText(properties.encryptionKeys())) {
 			throw new IllegalStateException("set " + KEYS_VARIABLE
 					+ " (comma-separated base64 AES-256 keys, newest first; required with REDIS_URL)");
 		}
-		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE));
+		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE),
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,14 +37,20 @@ final class SessionCodec {
 
 	private final KeyRing keys;
 
+	private final Clock clock;
+
 	private final JsonMapper json = JsonMapper.builder()
 		.enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
 		.disable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
 		.disable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
 		.build();
 
-	SessionCodec(KeyRing keys) {
+	/**
+	 * @param clock what the sessions it opens tell their expiry by: the gateway's
+	 */
+	SessionCodec(KeyRing keys, Clock clock) {
 		this.keys = keys;
+		this.clock = clock;
 	}
 
 	byte[] encode(StoredSession session) {
@@ -65,7 +72,7 @@ final class SessionCodec {
 		if (contents == null) {
 			return null;
 		}
-		return new StoredSession(id, contents.creationTime(), contents.lastAccessedTime(),
+		return new StoredSession(this.clock, id, contents.creationTime(), contents.lastAccessedTime(),
 				contents.maxInactiveInterval(), contents.attributes())
 			.read(value);
 	}

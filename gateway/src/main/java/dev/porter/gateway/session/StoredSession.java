@@ -1,5 +1,6 @@
 package dev.porter.gateway.session;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +26,9 @@ final class StoredSession implements Session {
 
 	private static final Object REMOVED = new Object();
 
+	/** The gateway's, for {@link #isExpired()}. */
+	private final Clock clock;
+
 	private String id;
 
 	private final Instant creationTime;
@@ -47,8 +51,9 @@ final class StoredSession implements Session {
 
 	private Instant storedLastAccessedTime;
 
-	StoredSession(String id, Instant creationTime, Instant lastAccessedTime, Duration maxInactiveInterval,
+	StoredSession(Clock clock, String id, Instant creationTime, Instant lastAccessedTime, Duration maxInactiveInterval,
 			Map<String, Object> attributes) {
+		this.clock = clock;
 		this.id = id;
 		this.creationTime = creationTime;
 		this.lastAccessedTime = lastAccessedTime;
@@ -57,9 +62,9 @@ final class StoredSession implements Session {
 		this.attributes = new ConcurrentHashMap<>(attributes);
 	}
 
-	static StoredSession create(Instant now, Duration maxInactiveInterval) {
-		Instant stored = now.truncatedTo(ChronoUnit.MILLIS);
-		return new StoredSession(newId(), stored, stored, maxInactiveInterval, Map.of());
+	static StoredSession create(Clock clock, Duration maxInactiveInterval) {
+		Instant stored = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		return new StoredSession(clock, newId(), stored, stored, maxInactiveInterval, Map.of());
 	}
 
 	@Override
@@ -134,7 +139,7 @@ final class StoredSession implements Session {
 
 	@Override
 	public boolean isExpired() {
-		return isExpired(Instant.now());
+		return isExpired(this.clock.instant());
 	}
 
 	boolean isExpired(Instant now) {
@@ -155,7 +160,7 @@ final class StoredSession implements Session {
 	 * a session just read, what reading the same value again would give.
 	 */
 	StoredSession copy() {
-		StoredSession copy = new StoredSession(this.id, this.creationTime, this.lastAccessedTime,
+		StoredSession copy = new StoredSession(this.clock, this.id, this.creationTime, this.lastAccessedTime,
 				this.maxInactiveInterval, this.attributes);
 		copy.storedId = this.storedId;
 		copy.storedValue = this.storedValue;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.porter.gateway.crypto.KeyRing;
+import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.Test;
@@ -262,6 +263,25 @@ class EncryptedRedisSessionRepositoryTests {
 		return header + "a".repeat(length - header.length() - 343) + "." + "b".repeat(342);
 	}
 
+	/**
+	 * Spring's session manager asks a session whether it has expired before saving it at
+	 * the end of a request: the answer must come from the gateway's clock, as every other
+	 * expiry decision does, not from the wall clock.
+	 */
+	@Test
+	void isExpiredWhenAskedThenByTheGatewaysClock() {
+		MovableClock clock = new MovableClock(Instant.parse("2026-01-05T09:00:00Z"));
+		EncryptedRedisSessionRepository repository = repository(this.k1, clock);
+		StoredSession created = signedIn(repository);
+		StoredSession found = repository.findById(created.getId()).block();
+
+		assertThat(created.isExpired()).isFalse();
+		assertThat(found.isExpired()).isFalse();
+		clock.advance(IDLE);
+		assertThat(created.isExpired()).isTrue();
+		assertThat(found.isExpired()).isTrue();
+	}
+
 	private static StoredSession signedIn(EncryptedRedisSessionRepository repository) {
 		StoredSession session = repository.createSession().block();
 		session.setAttribute(LoginTokens.ATTRIBUTE, TOKENS);
@@ -282,8 +302,12 @@ class EncryptedRedisSessionRepositoryTests {
 	}
 
 	private static EncryptedRedisSessionRepository repository(String keys) {
-		return new EncryptedRedisSessionRepository(bytes(), new SessionCodec(KeyRing.parse(keys, "KEYS")), IDLE,
-				Clock.systemUTC());
+		return repository(keys, Clock.systemUTC());
+	}
+
+	private static EncryptedRedisSessionRepository repository(String keys, Clock clock) {
+		return new EncryptedRedisSessionRepository(bytes(), new SessionCodec(KeyRing.parse(keys, "KEYS"), clock), IDLE,
+				clock);
 	}
 
 }

@@ -32,7 +32,7 @@ class RedisStoredSessionsTests {
 
 	private final MovableClock clock = new MovableClock(Instant.now());
 
-	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"));
+	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
 
 	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
 			IDLE, this.clock);
