@@ -59,10 +59,11 @@ final class EventLoopRedisConnections {
 
 	private final Duration retryDelay;
 
-	/** Counts the calls to {@link #open()}; a retry of an earlier one stops. */
-	private final AtomicInteger opened = new AtomicInteger();
-
-	private volatile boolean open;
+	/**
+	 * Counts the calls to {@link #open()} and {@link #close()}: an attempt to connect
+	 * made under an earlier count stops, and a connection it opens late is closed.
+	 */
+	private final AtomicInteger generation = new AtomicInteger();
 
 	/**
 	 * @param loops the web server's event loops
@@ -84,8 +85,7 @@ final class EventLoopRedisConnections {
 
 	/** Starts opening a connection on every loop; returns at once. */
 	void open() {
-		int generation = this.opened.incrementAndGet();
-		this.open = true;
+		int generation = this.generation.incrementAndGet();
 		this.slots.forEach((slot) -> connect(slot, generation));
 	}
 
@@ -118,7 +118,7 @@ final class EventLoopRedisConnections {
 
 	/** Closes every connection and stops opening them; returns at once. */
 	void close() {
-		this.open = false;
+		this.generation.incrementAndGet();
 		for (Slot slot : this.slots) {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
 			slot.connection = null;
@@ -142,7 +142,7 @@ final class EventLoopRedisConnections {
 	}
 
 	private void connect(Slot slot, int generation) {
-		if (!this.open || generation != this.opened.get()) {
+		if (generation != this.generation.get()) {
 			return;
 		}
 		slot.client.connectAsync(Buffers.CODEC, this.uri).whenComplete((connection, failure) -> {
@@ -159,7 +159,7 @@ final class EventLoopRedisConnections {
 				}
 				slot.loop.schedule(() -> connect(slot, generation), this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
 			}
-			else if (this.open && generation == this.opened.get()) {
+			else if (generation == this.generation.get()) {
 				slot.failedAttempts = 0;
 				slot.connection = connection;
 			}
