@@ -108,6 +108,16 @@ public final class Problems {
 		return problem;
 	}
 
+	/**
+	 * A request the firewall refused: {@code part} names what was refused ({@code url},
+	 * {@code method} or {@code header}).
+	 */
+	public static ProblemDetail requestRejected(String part, String detail) {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "request-rejected", "Request rejected", detail);
+		problem.setProperty("part", part);
+		return problem;
+	}
+
 	public static ProblemDetail crossSiteRejected() {
 		ProblemDetail problem = of(HttpStatus.FORBIDDEN, "cross-site", "Cross-site request refused",
 				"Unsafe requests must come from this origin");

@@ -1,0 +1,73 @@
+package dev.porter.gateway.config;
+
+import java.net.URI;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What Spring Security's firewall refuses (encoded path separators and dots, control
+ * characters in headers, unknown methods) is answered like every other bad input: a
+ * problem naming the part of the request that was refused, never an empty 400 and never
+ * the refused value itself (it may be a credential).
+ */
+class RequestFirewallTests extends GatewayTestSupport {
+
+	@Test
+	void requestWhenPathHoldsEncodedPeriodsThenProblemNamingTheUrl() {
+		this.client.get()
+			.uri(URI.create("http://localhost:" + this.port + "/me/%2e%2e/bff/session"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/request-rejected")
+			.jsonPath("$.part")
+			.isEqualTo("url");
+	}
+
+	/**
+	 * The firewall checks the headers the gateway reads; the security chain reads this
+	 * one.
+	 */
+	@Test
+	void requestWhenHeaderValueHoldsControlCharacterThenProblemNamingTheHeaderNotItsValue() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		alice.get("/me")
+			.header("Sec-Fetch-Site", "same-origin\u0085secret")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("\"part\":\"header\"")
+				.contains("\"header\":\"Sec-Fetch-Site\"")
+				.doesNotContain("secret"));
+		assertThat(PROFILE.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void requestWhenMethodUnknownThenProblemNamingTheMethod() {
+		this.client.method(HttpMethod.valueOf("BREW"))
+			.uri("/bff/session")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.part")
+			.isEqualTo("method");
+	}
+
+}
