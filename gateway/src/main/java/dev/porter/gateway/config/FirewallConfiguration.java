@@ -5,15 +5,26 @@ import dev.porter.gateway.problem.ProblemWriter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 
 /**
  * Spring Security's strict firewall, which refuses encoded path separators and dots,
- * control characters in the headers the gateway reads, and unknown methods: its refusals
- * are answered as problems ({@link RejectedRequestProblems}) instead of an empty
- * {@code 400}.
+ * control characters in the headers the gateway reads, and unknown methods: its rules
+ * unchanged, decided by {@link FirewallCharacters}, and its refusals answered as problems
+ * ({@link RejectedRequestProblems}) instead of an empty {@code 400}.
  */
 @Configuration(proxyBeanMethods = false)
 class FirewallConfiguration {
+
+	@Bean
+	ServerWebExchangeFirewall serverWebExchangeFirewall() {
+		StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
+		firewall.setAllowedHeaderNames(FirewallCharacters.HEADER_NAMES);
+		firewall.setAllowedHeaderValues(FirewallCharacters.HEADER_VALUES);
+		firewall.setAllowedParameterNames(FirewallCharacters.PARAMETER_NAMES);
+		return firewall;
+	}
 
 	@Bean
 	ServerExchangeRejectedHandler serverExchangeRejectedHandler(ProblemWriter problems) {
