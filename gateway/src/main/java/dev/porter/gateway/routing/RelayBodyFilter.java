@@ -73,9 +73,11 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 		HttpHeaders headers = request.getHeaders();
 		boolean declaresBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
 		if (WITHOUT_BODY.contains(request.getMethod())) {
-			return declaresBody
-					? Mono.error(problem(Problems.bodyNotAllowed(request.getMethod().name(), framing(headers))))
-					: chain.filter(withBody(exchange, null));
+			if (declaresBody) {
+				return Mono.error(problem(Problems.bodyNotAllowed(request.getMethod().name(), framing(headers))));
+			}
+			// Most requests: nothing to take away, so no copy of the headers.
+			return chain.filter(hasFraming(headers) ? withBody(exchange, null) : exchange);
 		}
 		if (!isAccepted(headers)) {
 			ProblemException refused = problem(Problems.unsupportedMediaType(ACCEPTED_LIST));
@@ -91,6 +93,12 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 	private static String framing(HttpHeaders headers) {
 		return headers.containsHeader(HttpHeaders.TRANSFER_ENCODING) ? HttpHeaders.TRANSFER_ENCODING
 				: HttpHeaders.CONTENT_LENGTH;
+	}
+
+	/** Any of the headers a relayed request never carries as the browser sent them. */
+	private static boolean hasFraming(HttpHeaders headers) {
+		return headers.containsHeader(HttpHeaders.CONTENT_LENGTH)
+				|| headers.containsHeader(HttpHeaders.TRANSFER_ENCODING) || headers.containsHeader(HttpHeaders.EXPECT);
 	}
 
 	private static boolean isAccepted(HttpHeaders headers) {

@@ -171,6 +171,21 @@ class RelayBodyFilterTests {
 	}
 
 	@Test
+	void filterWhenGetWithEmptyLengthAndExpectThenRelayedWithoutEither() {
+		run(MockServerHttpRequest.get("/me")
+			.header(HttpHeaders.CONTENT_LENGTH, "0")
+			.header(HttpHeaders.EXPECT, "100-continue")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.build());
+
+		HttpHeaders relayed = this.chain.exchange().getRequest().getHeaders();
+		assertThat(relayed.containsHeader(HttpHeaders.CONTENT_LENGTH)).isFalse();
+		assertThat(relayed.containsHeader(HttpHeaders.EXPECT)).isFalse();
+		assertThat(relayed.getFirst(HttpHeaders.ACCEPT)).isEqualTo("application/json");
+		assertThat(relayedBody(this.chain.exchange())).isEmpty();
+	}
+
+	@Test
 	void orderWhenSortedThenAfterTheRateLimitAndBeforeTheTokenRelay() {
 		assertThat(this.filter.getOrder()).isGreaterThan(RateLimitFilter.ORDER)
 			.isLessThan(dev.porter.gateway.token.TokenRelayFilter.ORDER);
