@@ -28,6 +28,9 @@ public record SessionKey(String value) {
 
 	private static final Pattern DIGEST = Pattern.compile("[A-Za-z0-9_-]{43}");
 
+	/** Never used itself, only cloned ({@link #sha256}). */
+	private static final MessageDigest SHA_256 = lookUpSha256();
+
 	public SessionKey {
 		// A session id is never a key: keeps an id from being stored by mistake.
 		if (!DIGEST.matcher(value).matches()) {
@@ -54,7 +57,21 @@ public record SessionKey(String value) {
 		return Base64.getUrlDecoder().decode(this.value);
 	}
 
+	/**
+	 * A fresh digest, cloned from one looked up once: every request derives a key, and
+	 * looking the algorithm up among the security providers each time cost more than the
+	 * hashing.
+	 */
 	private static MessageDigest sha256() {
+		try {
+			return (MessageDigest) SHA_256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			throw new IllegalStateException("the JDK's SHA-256 can be cloned", ex);
+		}
+	}
+
+	private static MessageDigest lookUpSha256() {
 		try {
 			return MessageDigest.getInstance("SHA-256");
 		}

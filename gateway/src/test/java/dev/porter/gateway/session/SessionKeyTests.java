@@ -1,6 +1,8 @@
 package dev.porter.gateway.session;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,27 @@ class SessionKeyTests {
 
 		assertThat(SessionKey.of(id)).isEqualTo(SessionKey.of(id)).isNotEqualTo(SessionKey.of(id + "x"));
 		assertThat(SessionKey.of(id).value()).doesNotContain(id);
+	}
+
+	/**
+	 * Every derivation starts from a fresh digest, whichever thread asks and however
+	 * often.
+	 */
+	@Test
+	void ofWhenDerivedOnManyThreadsAtOnceThenEachKeyIsThatOfItsOwnId() {
+		String expected = SessionKey.of("abc").value();
+		List<String> keys = IntStream.range(0, 10_000)
+			.parallel()
+			.mapToObj((i) -> (i % 2 == 0) ? SessionKey.of("abc").value() : SessionKey.of("id-" + i).value())
+			.toList();
+		for (int i = 0; i < keys.size(); i++) {
+			if (i % 2 == 0) {
+				assertThat(keys.get(i)).isEqualTo(expected);
+			}
+			else {
+				assertThat(keys.get(i)).isEqualTo(SessionKey.of("id-" + i).value()).isNotEqualTo(expected);
+			}
+		}
 	}
 
 	@Test
