@@ -8,7 +8,6 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
@@ -45,12 +44,15 @@ public record LoginUser(String sub, @Nullable String sid, @Nullable String name,
 				token.getIssuedAt(), token.getExpiresAt());
 	}
 
-	/** The login as Spring Security's authentication for {@code registrationId}. */
-	public OAuth2AuthenticationToken toAuthentication(String registrationId) {
+	/**
+	 * The login as Spring Security's authentication for {@code registrationId}, which
+	 * never changes and so may be shared by the session's requests.
+	 */
+	public LoginAuthentication toAuthentication(String registrationId) {
 		OidcIdToken token = new OidcIdToken(this.idToken, this.issuedAt, this.expiresAt, claims());
 		OidcUserAuthority authority = new OidcUserAuthority(token);
 		DefaultOidcUser user = new DefaultOidcUser(List.of(authority), token, IdTokenClaimNames.SUB);
-		return new OAuth2AuthenticationToken(user, List.of(authority), registrationId);
+		return new LoginAuthentication(user, List.of(authority), registrationId);
 	}
 
 	/** Never the tokens: a record's own toString would print them into any log. */
