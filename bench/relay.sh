@@ -13,10 +13,11 @@
 #   MODES=pinned ROUNDS=3 DURATION=15s bench/relay.sh
 #   COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # also gw-cmp: another gateway jar (memory mode), same rounds
 #   COMPARE_JAVA_OPTS=-XX:TieredStopAtLevel=1 bench/relay.sh   # gw-cmp: this jar with other JVM options
+#   RUNS=3 bench/relay.sh                             # three runs, fresh JVMs each, and the median of every figure
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
-# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), READY_TIMEOUT (seconds a service may take to start, 300), JAVA_OPTS_GATEWAY (both gateways; default: the Dockerfile's collector), RESULTS_DIR (keeps wrk's
+# PACED_CONNECTIONS (32), MODES ("pinned unpinned"), RUNS (1; each run measures every mode with fresh JVMs), READY_TIMEOUT (seconds a service may take to start, 300), JAVA_OPTS_GATEWAY (both gateways; default: the Dockerfile's collector), RESULTS_DIR (keeps wrk's
 # output and the logs), MVN_FLAGS (-o: build offline when a jar is missing).
 #
 # What it measures, per mode:
@@ -48,6 +49,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-32}
 MODES=${MODES:-pinned unpinned}
+RUNS=${RUNS:-1}
 # The collector gateway/Dockerfile starts the gateway with (DockerfileTests keeps the two the same); on this 2-core
 # machine the JVM would pick G1 by itself in unpinned mode (COMPARE_JAVA_OPTS naming G1 measures that).
 JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:--XX:+UseParallelGC}
@@ -152,7 +154,7 @@ run() { # out-name target duration connections [lua]
 }
 
 start_nginx() { # cpus workers
-  local dir="$NGINX_DIR/$MODE"
+  local dir="$NGINX_DIR/$RUN_NAME"
   mkdir -p "$dir"
   chmod 755 "$dir"
   cat >"$dir/nginx.conf" <<CONF
@@ -185,7 +187,7 @@ http {
 CONF
   chmod 600 "$dir/nginx.conf" # it holds the access token; only the master reads it
   # shellcheck disable=SC2086
-  ${1:+taskset -c $1} "$NGINX" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$WORK/nginx-$MODE.log" 2>&1 &
+  ${1:+taskset -c $1} "$NGINX" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$WORK/nginx-$RUN_NAME.log" 2>&1 &
   PIDS+=($!); NGINX_PID=$!
   local deadline=$((SECONDS + 30))
   until in_use "$NG"; do
@@ -210,6 +212,21 @@ summary() { # name-prefix -> "mean-rps median-p50 median-p99" over the measured 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0) ? 100 * a / b : 0 }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
+figure() { # name value [op target] -> one line of $WORK/figures.tsv for this mode and run
+  printf '%s\t%s\t%s\t%s\t%s\n' "$MODE" "$1" "$2" "${3:-}" "${4:-}" >>"$WORK/figures.tsv"
+}
+medians() { # mode -> each figure's median over the runs, with its verdict when it has a target
+  local name
+  awk -F'\t' -v m="$1" '$1 == m && !seen[$2]++ { print $2 }' "$WORK/figures.tsv" | while IFS= read -r name; do
+    local values op target middle
+    values=$(awk -F'\t' -v m="$1" -v n="$name" '$1 == m && $2 == n { print $3 }' "$WORK/figures.tsv")
+    op=$(awk -F'\t' -v m="$1" -v n="$name" '$1 == m && $2 == n { print $4; exit }' "$WORK/figures.tsv")
+    target=$(awk -F'\t' -v m="$1" -v n="$name" '$1 == m && $2 == n { print $5; exit }' "$WORK/figures.tsv")
+    middle=$(median <<<"$values")
+    printf '%-52s %8s  [%s]%s\n' "$name" "$middle" "$(tr '\n' ' ' <<<"$values" | sed 's/ $//')" \
+      "${op:+  target $op $target: $(verdict "$middle" "$op" "$target")}"
+  done
+}
 us_per_request() { awk -v t="$1" -v r="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (r > 0) ? 1e6 * t / hz / r : 0 }'; }
 
 measure_mode() {
@@ -220,30 +237,30 @@ measure_mode() {
   taskset -a -p -c "${proxy_cpus:-$ALL_CPUS}" "$REDIS_PID" >/dev/null
   redis-cli -p "$REDIS" flushall >/dev/null 2>&1 || true
 
-  start_jar "profile-service-$MODE" "$(jar_of profile-service)" "$service_cpus" "" PORT="$PS" \
+  start_jar "profile-service-$RUN_NAME" "$(jar_of profile-service)" "$service_cpus" "" PORT="$PS" \
     MANAGEMENT_PORT="$PS_MGMT" OIDC_ISSUER_URI="$ISSUER" AUTH0_MANAGEMENT_CLIENT_ID=porter-profile \
     AUTH0_MANAGEMENT_CLIENT_SECRET=porter-profile-dev-secret PROFILE_CALLER_RATE_LIMIT=1000000
   PS_PID=${PIDS[-1]}
   local started_mem started_redis ready_mem
   started_mem=$(date +%s.%N)
   # shellcheck disable=SC2046
-  start_jar "gw-mem-$MODE" "$GATEWAY_JAR" "$proxy_cpus" "$JAVA_OPTS_GATEWAY" $(gateway_env "$GW_MEM" "$GW_MEM_MGMT")
+  start_jar "gw-mem-$RUN_NAME" "$GATEWAY_JAR" "$proxy_cpus" "$JAVA_OPTS_GATEWAY" $(gateway_env "$GW_MEM" "$GW_MEM_MGMT")
   GW_MEM_PID=${PIDS[-1]}
   started_redis=$(date +%s.%N)
   # shellcheck disable=SC2046
-  start_jar "gw-redis-$MODE" "$GATEWAY_JAR" "$proxy_cpus" "$JAVA_OPTS_GATEWAY" $(gateway_env "$GW_REDIS" "$GW_REDIS_MGMT") \
+  start_jar "gw-redis-$RUN_NAME" "$GATEWAY_JAR" "$proxy_cpus" "$JAVA_OPTS_GATEWAY" $(gateway_env "$GW_REDIS" "$GW_REDIS_MGMT") \
     REDIS_URL="redis://127.0.0.1:$REDIS" SESSION_ENCRYPTION_KEYS="$SESSION_KEYS"
   GW_REDIS_PID=${PIDS[-1]}
   if [ -n "$COMPARE_JAR" ]; then
     # shellcheck disable=SC2046
-    start_jar "gw-cmp-$MODE" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" $(gateway_env "$GW_CMP" "$GW_CMP_MGMT")
+    start_jar "gw-cmp-$RUN_NAME" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" $(gateway_env "$GW_CMP" "$GW_CMP_MGMT")
     GW_CMP_PID=${PIDS[-1]}
   fi
-  wait_ready "profile-service-$MODE" "$PS"
-  wait_ready "gw-mem-$MODE" "$GW_MEM"
+  wait_ready "profile-service-$RUN_NAME" "$PS"
+  wait_ready "gw-mem-$RUN_NAME" "$GW_MEM"
   ready_mem=$(date +%s.%N)
-  wait_ready "gw-redis-$MODE" "$GW_REDIS"
-  [ -z "$COMPARE_JAR" ] || wait_ready "gw-cmp-$MODE" "$GW_CMP"
+  wait_ready "gw-redis-$RUN_NAME" "$GW_REDIS"
+  [ -z "$COMPARE_JAR" ] || wait_ready "gw-cmp-$RUN_NAME" "$GW_CMP"
   COOKIE_MEM=$(sign_in "$GW_MEM" "$IDP" "$WORK/cookies-mem")
   COOKIE_REDIS=$(sign_in "$GW_REDIS" "$IDP" "$WORK/cookies-redis")
   [ -z "$COMPARE_JAR" ] || COOKIE_CMP=$(sign_in "$GW_CMP" "$IDP" "$WORK/cookies-cmp")
@@ -268,17 +285,17 @@ measure_mode() {
 
   # Warm-up: direct and nginx once (profile-service warms under the gateways' rounds too), then the gateways in
   # alternating rounds until each round is within 10 % of the one before on every gateway.
-  run "$MODE-warm-direct" direct "$WARMUP" "$CONNECTIONS"
-  run "$MODE-warm-nginx" nginx "$WARMUP" "$CONNECTIONS"
+  run "$RUN_NAME-warm-direct" direct "$WARMUP" "$CONNECTIONS"
+  run "$RUN_NAME-warm-nginx" nginx "$WARMUP" "$CONNECTIONS"
   local round prev=() now=() settled_all i gws=(gw-mem gw-redis)
   [ -z "$COMPARE_JAR" ] || gws+=(gw-cmp)
-  : >"$WORK/$MODE-warmup.tsv"
+  : >"$WORK/$RUN_NAME-warmup.tsv"
   for round in $(seq 1 "$WARMUP_ROUNDS"); do
     now=()
     for target in "${gws[@]}"; do
-      run "$MODE-warm-$target" "$target" "$WARMUP" "$CONNECTIONS"
-      now+=("$(report "$MODE-warm-$target" 2>/dev/null | cut -d' ' -f1)")
-      printf '%s\t%s\t%s\t%s\n' "$target" "$round" "$(date +%s.%N)" "${now[-1]}" >>"$WORK/$MODE-warmup.tsv"
+      run "$RUN_NAME-warm-$target" "$target" "$WARMUP" "$CONNECTIONS"
+      now+=("$(report "$RUN_NAME-warm-$target" 2>/dev/null | cut -d' ' -f1)")
+      printf '%s\t%s\t%s\t%s\n' "$target" "$round" "$(date +%s.%N)" "${now[-1]}" >>"$WORK/$RUN_NAME-warmup.tsv"
     done
     echo "$MODE warm-up round $round ($WARMUP each): $(for i in "${!gws[@]}"; do printf '%s %s req/s  ' "${gws[$i]}" "${now[$i]}"; done)" >&2
     settled_all=yes
@@ -295,19 +312,19 @@ measure_mode() {
     for target in "${order[@]}"; do
       before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
       [[ $target != gw-* ]] || loop_before=$(loop_ticks "$(proxy_pids "$target")")
-      run "$MODE-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
+      run "$RUN_NAME-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
       cpu[$target]=$((${cpu[$target]:-0} + $(ticks $(proxy_pids "$target")) - before))
       ps_cpu[$target]=$((${ps_cpu[$target]:-0} + $(ticks "$PS_PID") - ps_before))
       redis_cpu[$target]=$((${redis_cpu[$target]:-0} + $(ticks "$REDIS_PID") - redis_before))
       [[ $target != gw-* ]] ||
         loop_cpu[$target]=$((${loop_cpu[$target]:-0} + $(loop_ticks "$(proxy_pids "$target")") - loop_before))
-      req[$target]=$((${req[$target]:-0} + $(requests "$MODE-peak-$target-$round")))
+      req[$target]=$((${req[$target]:-0} + $(requests "$RUN_NAME-peak-$target-$round")))
     done
     order=($(printf '%s\n' "${order[@]}" | tac))
   done
   declare -A rps=() p50=() p99=() hp50=() hp99=() hrps=()
   for target in "${TARGETS[@]}"; do
-    read -r "rps[$target]" "p50[$target]" "p99[$target]" <<<"$(summary "$MODE-peak-$target")"
+    read -r "rps[$target]" "p50[$target]" "p99[$target]" <<<"$(summary "$RUN_NAME-peak-$target")"
   done
 
   # Latency at half of gw-mem's peak, paced, alternating.
@@ -317,12 +334,12 @@ measure_mode() {
   order=("${TARGETS[@]}")
   for round in $(seq 1 "$ROUNDS"); do
     for target in "${order[@]}"; do
-      run "$MODE-half-$target-$round" "$target" "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
+      run "$RUN_NAME-half-$target-$round" "$target" "$DURATION" "$PACED_CONNECTIONS" "$WORK/pace.lua"
     done
     order=($(printf '%s\n' "${order[@]}" | tac))
   done
   for target in "${TARGETS[@]}"; do
-    read -r "hrps[$target]" "hp50[$target]" "hp99[$target]" <<<"$(summary "$MODE-half-$target")"
+    read -r "hrps[$target]" "hp50[$target]" "hp99[$target]" <<<"$(summary "$RUN_NAME-half-$target")"
   done
 
   # Time to steady throughput: the first warm-up round of gw-mem within 10 % of its measured peak.
@@ -330,11 +347,11 @@ measure_mode() {
   steady=$(awk -F'\t' -v peak="${rps[gw-mem]}" -v t0="$started_mem" -v w="${WARMUP%s}" '
     $1 == "gw-mem" && $4 >= 0.9 * peak { printf "%.0f s after start (%d s under load)", $3 - t0, $2 * w; found = 1; exit }
     $1 == "gw-mem" { rounds = $2 }
-    END { if (!found) printf "not within the warm-up (%d rounds)", rounds }' "$WORK/$MODE-warmup.tsv")
+    END { if (!found) printf "not within the warm-up (%d rounds)", rounds }' "$WORK/$RUN_NAME-warmup.tsv")
 
   {
-    if [ "$MODE" = pinned ]; then echo "== pinned: wrk and the proxies on core $proxy_cpus, profile-service on core $service_cpus"
-    else echo "== unpinned: wrk, the proxies and profile-service on any core"; fi
+    if [ "$MODE" = pinned ]; then echo "== pinned${RUN_OF}: wrk and the proxies on core $proxy_cpus, profile-service on core $service_cpus"
+    else echo "== unpinned${RUN_OF}: wrk, the proxies and profile-service on any core"; fi
     printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "" "peak req/s" "p50 ms" "p99 ms" "half req/s" \
       "p50 ms" "p99 ms" "proxy µs" "loops µs" "svc µs" "redis µs"
     for target in "${TARGETS[@]}"; do
@@ -348,13 +365,22 @@ measure_mode() {
     local tp_target=95 ratio added50 added99 cpu_gw cpu_ng cpu_x base
     [ "$MODE" = pinned ] || tp_target=75
     ratio=$(pct "${rps[gw-mem]}" "${rps[nginx]}")
+    figure "throughput gw-mem / nginx, %" "$ratio" ">=" "$tp_target"
     echo "throughput gw-mem / nginx: $ratio % (target >= $tp_target %: $(verdict "$ratio" ">=" "$tp_target"))"
     added99=$(minus "${hp99[gw-mem]}" "${hp99[nginx]}"); added50=$(minus "${hp50[gw-mem]}" "${hp50[nginx]}")
+    figure "half load: p99 added over nginx, ms" "$added99" "<=" 1
+    figure "half load: p50 added over nginx, ms" "$added50" "<=" 0.3
     echo "at ~$half req/s paced: p99 added over nginx $added99 ms (target <= 1 ms: $(verdict "$added99" "<=" 1)), p50 added $added50 ms (target <= 0.3 ms: $(verdict "$added50" "<=" 0.3))"
     ratio=$(pct "${rps[gw-redis]}" "${rps[gw-mem]}")
     added99=$(minus "${hp99[gw-redis]}" "${hp99[gw-mem]}")
+    figure "Redis mode: throughput gw-redis / gw-mem, %" "$ratio" ">=" 90
+    figure "Redis mode: half-load p99 added over gw-mem, ms" "$added99" "<=" 1
     echo "Redis mode: throughput gw-redis / gw-mem $ratio % (target >= 90 %: $(verdict "$ratio" ">=" 90)), p99 added over gw-mem $added99 ms (target <= 1 ms: $(verdict "$added99" "<=" 1))"
     cpu_gw=$(us_per_request "${cpu[gw-mem]}" "${req[gw-mem]}"); cpu_ng=$(us_per_request "${cpu[nginx]}" "${req[nginx]}")
+    figure "CPU per request: gw-mem, µs" "$cpu_gw"
+    figure "CPU per request: nginx, µs" "$cpu_ng"
+    figure "CPU per request: gw-redis (without redis-server), µs" "$(us_per_request "${cpu[gw-redis]}" "${req[gw-redis]}")"
+    for target in "${TARGETS[@]}"; do figure "peak req/s: $target" "${rps[$target]}"; done
     cpu_x=$(awk -v a="$cpu_gw" -v b="$cpu_ng" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')
     base=BASELINE_CPU_X_NGINX_$(tr a-z A-Z <<<"$MODE")
     echo "CPU per relayed request: gw-mem $cpu_gw µs, nginx $cpu_ng µs (${cpu_x}x nginx's)${!base:+; before issue 14 ${!base}x: target <= $(awk -v b="${!base}" 'BEGIN { printf "%.1f", b / 2 }')x: $(verdict "$cpu_x" "<=" "$(awk -v b="${!base}" 'BEGIN { print b / 2 }')")}"
@@ -365,7 +391,7 @@ measure_mode() {
     echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
     echo "warm-up: $warmed; peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per target; half load: wrk -c$PACED_CONNECTIONS, random 0-$((2 * delay)) ms delay per request per connection"
     for round in $(seq 1 "$ROUNDS"); do
-      echo "  round $round peak req/s: $(for t in "${TARGETS[@]}"; do printf '%s %s  ' "$t" "$(report "$MODE-peak-$t-$round" | cut -d' ' -f1)"; done)"
+      echo "  round $round peak req/s: $(for t in "${TARGETS[@]}"; do printf '%s %s  ' "$t" "$(report "$RUN_NAME-peak-$t-$round" | cut -d' ' -f1)"; done)"
     done
     echo "load average after $MODE: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
@@ -387,8 +413,21 @@ measure_mode() {
   done
 }
 
-for MODE in $MODES; do
-  measure_mode
+# Each run starts every proxy and profile-service afresh: how one JVM compiles the code moves its figures by up to
+# ~10 % (docs/benchmarks.md), so RUNS > 1 reports the median of each figure over runs, the modes interleaved.
+: >"$WORK/figures.tsv"
+for run in $(seq 1 "$RUNS"); do
+  for MODE in $MODES; do
+    RUN_NAME=$MODE RUN_OF=""
+    [ "$RUNS" -eq 1 ] || { RUN_NAME=$MODE.$run; RUN_OF=" (run $run of $RUNS)"; }
+    measure_mode
+  done
 done
 echo "=== summary ($(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1))"
 cat "$WORK/summary.txt"
+if [ "$RUNS" -gt 1 ]; then
+  for MODE in $MODES; do
+    echo "=== $MODE: median of $RUNS runs (each with fresh JVMs and nginx), the runs' values in brackets"
+    medians "$MODE"
+  done | tee -a "$WORK/summary.txt"
+fi
