@@ -1,8 +1,8 @@
 package dev.porter.gateway.login;
 
-import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginAuthentication;
 import dev.porter.gateway.session.LoginUser;
 import org.jspecify.annotations.Nullable;
