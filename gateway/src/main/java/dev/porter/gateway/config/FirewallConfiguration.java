@@ -1,9 +1,12 @@
 package dev.porter.gateway.config;
 
+import java.util.Set;
+
 import dev.porter.gateway.problem.ProblemWriter;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
@@ -17,9 +20,17 @@ import org.springframework.security.web.server.firewall.StrictServerWebExchangeF
 @Configuration(proxyBeanMethods = false)
 class FirewallConfiguration {
 
+	/**
+	 * The methods the firewall lets through (its own default, named here so that
+	 * {@link RejectedRequestProblems} tells a refused method by the same list).
+	 */
+	static final Set<HttpMethod> ALLOWED_METHODS = Set.of(HttpMethod.DELETE, HttpMethod.GET, HttpMethod.HEAD,
+			HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.PUT);
+
 	@Bean
 	ServerWebExchangeFirewall serverWebExchangeFirewall() {
 		StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
+		firewall.setAllowedHttpMethods(ALLOWED_METHODS);
 		firewall.setAllowedHeaderNames(FirewallCharacters.HEADER_NAMES);
 		firewall.setAllowedHeaderValues(FirewallCharacters.HEADER_VALUES);
 		firewall.setAllowedParameterNames(FirewallCharacters.PARAMETER_NAMES);

@@ -34,9 +34,12 @@ final class PlainWebFilterChain implements WebFilterChain {
 		this.rest = rest;
 	}
 
-	/** {@code filters} in their order, then {@code rest}. */
+	/**
+	 * {@code filters} in their order, then {@code rest}. Not copied: Spring Security
+	 * hands its decorator a list of its own for every request, so this runs per request.
+	 */
 	static WebFilterChain of(List<WebFilter> filters, WebFilterChain rest) {
-		return new PlainWebFilterChain(List.copyOf(filters), 0, rest);
+		return new PlainWebFilterChain(filters, 0, rest);
 	}
 
 	/** {@code filters} as one filter, in their order. */

@@ -1,32 +1,24 @@
 package dev.porter.gateway.config;
 
-import java.util.Set;
-
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
-import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Answers what the firewall refuses as a problem naming the part of the request that was
- * refused: the method, a header (by name, when the name itself is allowed) or the URL.
- * Never the refused value, nor the firewall's message, which quotes it: a header may
- * carry a credential.
+ * refused: the method, a header (by name, when the name itself is allowed) or the URL,
+ * told by the firewall's own rules ({@link FirewallConfiguration}). Never the refused
+ * value, nor the firewall's message, which quotes it: a header may carry a credential.
  */
 final class RejectedRequestProblems implements ServerExchangeRejectedHandler {
-
-	/** The firewall's default methods ({@code StrictServerWebExchangeFirewall}). */
-	static final Set<HttpMethod> ALLOWED_METHODS = Set.of(HttpMethod.DELETE, HttpMethod.GET, HttpMethod.HEAD,
-			HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.PUT);
 
 	private static final Logger log = LoggerFactory.getLogger(RejectedRequestProblems.class);
 
@@ -44,18 +36,15 @@ final class RejectedRequestProblems implements ServerExchangeRejectedHandler {
 	}
 
 	private static ProblemDetail problemFor(ServerHttpRequest request) {
-		if (!ALLOWED_METHODS.contains(request.getMethod())) {
+		if (!FirewallConfiguration.ALLOWED_METHODS.contains(request.getMethod())) {
 			return Problems.requestRejected("method",
 					"The gateway takes DELETE, GET, HEAD, OPTIONS, PATCH, POST and PUT");
 		}
 		for (String name : request.getHeaders().headerNames()) {
-			if (!StrictServerWebExchangeFirewall.ALLOWED_HEADER_NAMES.test(name)) {
+			if (!FirewallCharacters.HEADER_NAMES.test(name)) {
 				return Problems.requestRejected("header", "A header name holds a control or unassigned character");
 			}
-			if (!request.getHeaders()
-				.getOrEmpty(name)
-				.stream()
-				.allMatch(StrictServerWebExchangeFirewall.ALLOWED_HEADER_VALUES)) {
+			if (!request.getHeaders().getOrEmpty(name).stream().allMatch(FirewallCharacters.HEADER_VALUES)) {
 				ProblemDetail problem = Problems.requestRejected("header",
 						"The header holds a control or unassigned character");
 				problem.setProperty("header", name);

@@ -95,10 +95,12 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 				: HttpHeaders.CONTENT_LENGTH;
 	}
 
-	/** Any of the headers a relayed request never carries as the browser sent them. */
+	/**
+	 * Any of the headers a bodiless request is relayed without. {@code Transfer-Encoding}
+	 * is not among them: a request carrying it declares a body and is refused before.
+	 */
 	private static boolean hasFraming(HttpHeaders headers) {
-		return headers.containsHeader(HttpHeaders.CONTENT_LENGTH)
-				|| headers.containsHeader(HttpHeaders.TRANSFER_ENCODING) || headers.containsHeader(HttpHeaders.EXPECT);
+		return headers.containsHeader(HttpHeaders.CONTENT_LENGTH) || headers.containsHeader(HttpHeaders.EXPECT);
 	}
 
 	private static boolean isAccepted(HttpHeaders headers) {
