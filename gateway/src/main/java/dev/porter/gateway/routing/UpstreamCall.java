@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.porter.gateway.token.RelayedToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -31,7 +32,8 @@ import org.springframework.web.server.ServerWebExchange;
  * Netty's client, and the answer's status, headers and body written back. Hop-by-hop
  * headers (RFC 9110 section 7.6.1) and {@code Host} are not passed on in either
  * direction: the client names the upstream's host itself, and each connection has its own
- * framing.
+ * framing. The browser's credentials are not passed on either: the {@link RelayedToken},
+ * when the route relayed one, goes in their place.
  */
 final class UpstreamCall {
 
@@ -68,6 +70,10 @@ final class UpstreamCall {
 			.uri(uri(request))
 			.send((out, outbound) -> {
 				copyRequestHeaders(headers, out.requestHeaders());
+				String authorization = RelayedToken.authorization(exchange);
+				if (authorization != null) {
+					out.requestHeaders().set(HttpHeaderNames.AUTHORIZATION, authorization);
+				}
 				return hasBody ? outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)) : outbound;
 			})
 			.responseConnection((answer, connection) -> {
@@ -123,7 +129,10 @@ final class UpstreamCall {
 
 	private static boolean passesOn(String name, Set<String> named, boolean request) {
 		String lower = name.toLowerCase(Locale.ROOT);
-		return !HOP_BY_HOP.contains(lower) && !named.contains(lower) && !(request && lower.equals("host"));
+		if (HOP_BY_HOP.contains(lower) || named.contains(lower)) {
+			return false;
+		}
+		return !request || !(lower.equals("host") || RelayedToken.BROWSER_CREDENTIALS.contains(lower));
 	}
 
 	/** The headers a {@code Connection} header names: hop-by-hop too (RFC 9110 7.6.1). */

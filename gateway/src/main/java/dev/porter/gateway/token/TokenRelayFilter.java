@@ -9,7 +9,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,7 +18,8 @@ import org.springframework.web.server.ServerWebExchange;
  * refreshing it first when it is about to expire. Unlike Spring Cloud Gateway's
  * {@code TokenRelay}, a request without a token is not forwarded (401 problem), and
  * whatever credentials the browser sent ({@code Cookie}, {@code Authorization}, the XSRF
- * header) never reach the API.
+ * header) never reach the API: the upstream call sends the {@link RelayedToken} in their
+ * place.
  */
 public class TokenRelayFilter implements GatewayFilter, Ordered {
 
@@ -47,7 +47,7 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 			.flatMap((authentication) -> this.accessTokens.of(exchange, authentication))
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((token) -> token.map((value) -> chain.filter(relay(exchange, value)))
+			.flatMap((token) -> token.map((value) -> relay(exchange, value, chain))
 				.orElseGet(() -> Mono.error(noToken())));
 	}
 
@@ -59,12 +59,9 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 			.map((OAuth2AuthorizedClient client) -> client.getAccessToken().getTokenValue());
 	}
 
-	private static ServerWebExchange relay(ServerWebExchange exchange, String accessToken) {
-		return exchange.mutate().request((request) -> request.headers((headers) -> {
-			headers.remove(HttpHeaders.COOKIE);
-			headers.remove("X-XSRF-TOKEN");
-			headers.setBearerAuth(accessToken);
-		})).build();
+	private static Mono<Void> relay(ServerWebExchange exchange, String accessToken, GatewayFilterChain chain) {
+		RelayedToken.relay(exchange, accessToken);
+		return chain.filter(exchange);
 	}
 
 	private static ProblemException noToken() {

@@ -80,6 +80,27 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void relayWhenBrowserSendsCredentialsThenUpstreamGetsOnlyTheSessionsBearer() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "GET /me",
+				"Authorization: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf() + "\r\n\r\n"), WAIT);
+
+		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+		PROFILE.verify(1,
+				getRequestedFor(urlEqualTo("/me"))
+					.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + alice.tokens().accessToken()))
+					.withHeader(HttpHeaders.COOKIE, absent())
+					.withHeader("X-XSRF-TOKEN", absent()));
+		assertThat(PROFILE.findAll(anyRequestedFor(anyUrl()))
+			.get(0)
+			.getHeaders()
+			.getHeader(HttpHeaders.AUTHORIZATION)
+			.values()).hasSize(1);
+	}
+
+	@Test
 	void relayWhenUpstreamAnswersThenItsStatusHeadersAndBodyComeBackWithoutHopByHopHeaders() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me/devices")).willReturn(aResponse().withStatus(409)
 			.withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
