@@ -30,7 +30,7 @@ class SessionConfiguration {
 
 	@Bean
 	WebSessionIdResolver webSessionIdResolver(SessionProperties properties) {
-		CookieWebSessionIdResolver resolver = new CookieWebSessionIdResolver();
+		CookieWebSessionIdResolver resolver = new SessionIdCookies();
 		resolver.setCookieName(properties.cookieName());
 		// The cookie lives as long as the browser does; only the server ends a session,
 		// when its idle timeout or its absolute lifetime is reached.
