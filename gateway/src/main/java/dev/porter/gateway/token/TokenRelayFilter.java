@@ -1,7 +1,5 @@
 package dev.porter.gateway.token;
 
-import java.util.Optional;
-
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
@@ -45,10 +43,8 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 			.filter(Authentication.class::isInstance)
 			.cast(Authentication.class)
 			.flatMap((authentication) -> this.accessTokens.of(exchange, authentication))
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((token) -> token.map((value) -> relay(exchange, value, chain))
-				.orElseGet(() -> Mono.error(noToken())));
+			.switchIfEmpty(Mono.error(TokenRelayFilter::noToken))
+			.flatMap((token) -> relay(exchange, token, chain));
 	}
 
 	/** The session's access token, refreshed first when it is about to expire. */
