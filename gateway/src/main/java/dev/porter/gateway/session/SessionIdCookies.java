@@ -42,6 +42,9 @@ final class SessionIdCookies extends CookieWebSessionIdResolver {
 	 * @return false when the header is not plain: {@code ids} is then incomplete
 	 */
 	private static boolean addPlainValues(String header, String name, List<String> ids) {
+		if (header.isEmpty()) {
+			return false;
+		}
 		int length = header.length();
 		int i = 0;
 		while (i < length) {
@@ -76,7 +79,7 @@ final class SessionIdCookies extends CookieWebSessionIdResolver {
 				}
 			}
 		}
-		return i > 0;
+		return true;
 	}
 
 	/** RFC 9110 section 5.6.2's {@code tchar}. */
