@@ -386,6 +386,8 @@ measure_mode() {
     echo "CPU per relayed request: gw-mem $cpu_gw µs, nginx $cpu_ng µs (${cpu_x}x nginx's)${!base:+; before issue 14 ${!base}x: target <= $(awk -v b="${!base}" 'BEGIN { printf "%.1f", b / 2 }')x: $(verdict "$cpu_x" "<=" "$(awk -v b="${!base}" 'BEGIN { print b / 2 }')")}"
     if [ -n "$COMPARE_JAR" ]; then
       ratio=$(pct "$cpu_gw" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
+      figure "throughput gw-mem / gw-cmp, %" "$(pct "${rps[gw-mem]}" "${rps[gw-cmp]}")"
+      figure "CPU per request gw-mem / gw-cmp (main before issue 14), %" "$ratio" "<=" 50
       echo "gw-mem / gw-cmp ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
     fi
     echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
