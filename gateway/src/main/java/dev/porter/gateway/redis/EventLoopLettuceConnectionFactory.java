@@ -3,6 +3,7 @@ package dev.porter.gateway.redis;
 import java.nio.ByteBuffer;
 
 import io.lettuce.core.api.StatefulConnection;
+import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -30,10 +31,26 @@ class EventLoopLettuceConnectionFactory extends LettuceConnectionFactory {
 		return this.loops.current();
 	}
 
+	/**
+	 * Every loop's connection answers a PING: see
+	 * {@link EventLoopRedisConnections#pingEach()}.
+	 */
+	Mono<Void> pingEachConnection() {
+		return this.loops.pingEach();
+	}
+
+	/**
+	 * Opens the connections once: {@code afterPropertiesSet()} starts the factory, and a
+	 * second start (a test's, or a context's after a stop) must not open a second set
+	 * beside the first.
+	 */
 	@Override
 	public void start() {
+		boolean wasRunning = isRunning();
 		super.start();
-		this.loops.open();
+		if (!wasRunning) {
+			this.loops.open();
+		}
 	}
 
 	@Override

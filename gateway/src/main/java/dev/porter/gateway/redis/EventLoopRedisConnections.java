@@ -24,6 +24,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 
@@ -114,6 +115,21 @@ final class EventLoopRedisConnections {
 			throw new RedisConnectionFailureException("Not connected to Redis yet");
 		}
 		return connection;
+	}
+
+	/**
+	 * Completes when every loop's connection has answered a PING, fails as soon as one is
+	 * not open: Lettuce reconnects each connection on its own, so one loop can be
+	 * connected again while another still refuses its requests.
+	 */
+	Mono<Void> pingEach() {
+		List<Mono<String>> pings = new ArrayList<>(this.slots.size());
+		for (Slot slot : this.slots) {
+			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
+			pings.add((connection != null) ? connection.reactive().ping()
+					: Mono.error(new RedisConnectionFailureException("Not connected to Redis yet")));
+		}
+		return Mono.when(pings);
 	}
 
 	/** Closes every connection and stops opening them; returns at once. */

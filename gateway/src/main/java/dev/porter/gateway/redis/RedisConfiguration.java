@@ -51,7 +51,7 @@ class RedisConfiguration {
 	}
 
 	@Bean
-	LettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources,
+	EventLoopLettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources,
 			ReactorResourceFactory netty) {
 		RedisURI uri = RedisURI.create(properties.url());
 		uri.setTimeout(properties.timeout());
@@ -83,7 +83,7 @@ class RedisConfiguration {
 	}
 
 	@Bean
-	RedisHealthIndicator redisHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
+	RedisHealthIndicator redisHealthIndicator(EventLoopLettuceConnectionFactory connectionFactory,
 			RedisProperties properties) {
 		return new RedisHealthIndicator(connectionFactory, properties.timeout());
 	}

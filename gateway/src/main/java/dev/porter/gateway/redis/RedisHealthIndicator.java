@@ -6,8 +6,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
-import org.springframework.data.redis.connection.ReactiveRedisConnection;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
  * Readiness follows Redis: an instance that cannot reach the session store can serve no
@@ -15,25 +13,27 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * (restarting the gateway brings Redis back no sooner). The failure is reported by type
  * only. Boot's own Redis indicator, which logs a stack trace on every probe, is excluded
  * with its auto-configuration.
+ * <p>
+ * Every event loop's connection must answer, not only the one the probe landed on: after
+ * an outage each reconnects on its own schedule, and an instance that says it is ready
+ * while one loop's connection is still down answers that loop's requests with a 503.
  */
 class RedisHealthIndicator implements ReactiveHealthIndicator {
 
-	private final ReactiveRedisConnectionFactory connections;
+	private final EventLoopLettuceConnectionFactory connections;
 
 	private final Duration timeout;
 
-	RedisHealthIndicator(ReactiveRedisConnectionFactory connections, Duration timeout) {
+	RedisHealthIndicator(EventLoopLettuceConnectionFactory connections, Duration timeout) {
 		this.connections = connections;
 		this.timeout = timeout;
 	}
 
 	@Override
 	public Mono<Health> health() {
-		return Mono
-			.usingWhen(Mono.fromSupplier(this.connections::getReactiveConnection), ReactiveRedisConnection::ping,
-					ReactiveRedisConnection::closeLater)
+		return this.connections.pingEachConnection()
 			.timeout(this.timeout)
-			.map((pong) -> Health.up().build())
+			.thenReturn(Health.up().build())
 			.onErrorResume((ex) -> Mono.just(Health.down().withDetail("error", ex.getClass().getName()).build()));
 	}
 

@@ -8,6 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.porter.testsupport.RedisServer;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
@@ -15,8 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.ReactorResourceFactory;
 
@@ -33,6 +38,8 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	private static final Duration TIMEOUT = Duration.ofMillis(500);
 
+	private static final String GATEWAY_CLIENT = "porter-gateway";
+
 	/** How long a connection may take to open once Redis answers. */
 	private static final Duration PATIENCE = Duration.ofSeconds(5);
 
@@ -42,7 +49,7 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	private final ClientResources resources = this.configuration.redisClientResources();
 
-	private LettuceConnectionFactory factory;
+	private EventLoopLettuceConnectionFactory factory;
 
 	private RedisServer redis;
 
@@ -109,6 +116,68 @@ class EventLoopLettuceConnectionFactoryTests {
 			awaitConnected(template, loop);
 			assertThat(onLoop(loop, template).answeredOn()).isNotNull();
 		}
+	}
+
+	/**
+	 * Lettuce reconnects each loop's connection on its own: after an outage, or with
+	 * Redis at {@code maxclients}, one loop may be connected while another is still
+	 * refused. Requests landing on that other loop get a 503, so readiness must not say
+	 * UP from whichever loop its probe happened to land on.
+	 */
+	@Test
+	void readinessWhenOneLoopsConnectionCannotReconnectThenDownOnEveryLoopUntilItDoes() throws Exception {
+		this.redis = RedisServer.start();
+		// Named, to tell the gateway's connections from any other.
+		ReactiveStringRedisTemplate template = start(this.redis.url() + "?clientName=" + GATEWAY_CLIENT);
+		RedisHealthIndicator readiness = this.configuration.redisHealthIndicator(this.factory,
+				new RedisProperties(this.redis.url(), TIMEOUT));
+		List<EventLoop> loops = serverLoops();
+		for (EventLoop loop : loops) {
+			awaitConnected(template, loop);
+		}
+		RedisClient admin = RedisClient.create(this.redis.url());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			RedisCommands<String, String> redis = connection.sync();
+			List<Long> gatewayClients = gatewayClientIds(redis);
+			assertThat(gatewayClients).as("one connection per loop").hasSize(loops.size());
+			// Full: existing connections stay, a new one is refused with "max number of
+			// clients reached" — so the one dropped next cannot come back.
+			redis.configSet("maxclients", Integer.toString(redis.clientList().split("\n").length - 1));
+			redis.clientKill(KillArgs.Builder.id(gatewayClients.get(gatewayClients.size() - 1)));
+
+			for (EventLoop loop : loops) {
+				assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.DOWN);
+			}
+
+			redis.configSet("maxclients", "10000");
+			for (EventLoop loop : loops) {
+				awaitConnected(template, loop);
+			}
+			for (EventLoop loop : loops) {
+				assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.UP);
+			}
+		}
+		finally {
+			admin.shutdown();
+		}
+	}
+
+	private static List<Long> gatewayClientIds(RedisCommands<String, String> redis) {
+		List<Long> ids = new ArrayList<>();
+		for (String client : redis.clientList().split("\n")) {
+			List<String> fields = List.of(client.trim().split(" "));
+			if (fields.contains("name=" + GATEWAY_CLIENT)) {
+				ids.add(Long.parseLong(fields.get(0).substring("id=".length())));
+			}
+		}
+		return ids;
+	}
+
+	/** Readiness as a probe served on {@code loop} would see it. */
+	private static Health healthOn(EventLoop loop, RedisHealthIndicator readiness) throws Exception {
+		CompletableFuture<Health> health = new CompletableFuture<>();
+		loop.execute(() -> readiness.health().subscribe(health::complete, health::completeExceptionally));
+		return health.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private ReactiveStringRedisTemplate start(String url) {
