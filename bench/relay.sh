@@ -13,6 +13,7 @@
 #   MODES=pinned ROUNDS=3 DURATION=15s bench/relay.sh
 #   COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # also gw-cmp: another gateway jar (memory mode), same rounds
 #   COMPARE_JAVA_OPTS=-XX:TieredStopAtLevel=1 bench/relay.sh   # gw-cmp: this jar with other JVM options
+#   COMPARE_REDIS=1 COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # gw-cmp in Redis mode, compared with gw-redis
 #   RUNS=3 bench/relay.sh                             # three runs, fresh JVMs each, and the median of every figure
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
@@ -55,6 +56,7 @@ RUNS=${RUNS:-1}
 JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:--XX:+UseParallelGC}
 COMPARE_JAR=${COMPARE_JAR:-}
 COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
+COMPARE_REDIS=${COMPARE_REDIS:-}
 # Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target
 # is half of it.
 BASELINE_CPU_X_NGINX_PINNED=${BASELINE_CPU_X_NGINX_PINNED:-}
@@ -253,7 +255,8 @@ measure_mode() {
   GW_REDIS_PID=${PIDS[-1]}
   if [ -n "$COMPARE_JAR" ]; then
     # shellcheck disable=SC2046
-    start_jar "gw-cmp-$RUN_NAME" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" $(gateway_env "$GW_CMP" "$GW_CMP_MGMT")
+    start_jar "gw-cmp-$RUN_NAME" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" $(gateway_env "$GW_CMP" "$GW_CMP_MGMT") \
+      ${COMPARE_REDIS:+REDIS_URL="redis://127.0.0.1:$REDIS" SESSION_ENCRYPTION_KEYS="$SESSION_KEYS"}
     GW_CMP_PID=${PIDS[-1]}
   fi
   wait_ready "profile-service-$RUN_NAME" "$PS"
@@ -384,7 +387,14 @@ measure_mode() {
     cpu_x=$(awk -v a="$cpu_gw" -v b="$cpu_ng" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')
     base=BASELINE_CPU_X_NGINX_$(tr a-z A-Z <<<"$MODE")
     echo "CPU per relayed request: gw-mem $cpu_gw µs, nginx $cpu_ng µs (${cpu_x}x nginx's)${!base:+; before issue 14 ${!base}x: target <= $(awk -v b="${!base}" 'BEGIN { printf "%.1f", b / 2 }')x: $(verdict "$cpu_x" "<=" "$(awk -v b="${!base}" 'BEGIN { print b / 2 }')")}"
-    if [ -n "$COMPARE_JAR" ]; then
+    if [ -n "$COMPARE_JAR" ] && [ -n "$COMPARE_REDIS" ]; then
+      local cpu_redis
+      cpu_redis=$(us_per_request "${cpu[gw-redis]}" "${req[gw-redis]}")
+      ratio=$(pct "$cpu_redis" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
+      figure "throughput gw-redis / gw-cmp (Redis mode), %" "$(pct "${rps[gw-redis]}" "${rps[gw-cmp]}")"
+      figure "CPU per request gw-redis / gw-cmp (Redis mode), %" "$ratio"
+      echo "gw-redis / gw-cmp, both in Redis mode ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-redis]}" "${rps[gw-cmp]}") %, CPU per request $ratio %"
+    elif [ -n "$COMPARE_JAR" ]; then
       ratio=$(pct "$cpu_gw" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
       figure "throughput gw-mem / gw-cmp, %" "$(pct "${rps[gw-mem]}" "${rps[gw-cmp]}")"
       figure "CPU per request gw-mem / gw-cmp (main before issue 14), %" "$ratio" "<=" 50
