@@ -11,7 +11,9 @@
 #
 #   bench/relay.sh                                    # defaults: about 10-12 minutes for both modes
 #   MODES=pinned ROUNDS=3 DURATION=15s bench/relay.sh
-#   COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # also gw-cmp: another gateway jar (memory mode), same rounds
+#   COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # also gw-cmp: another gateway jar (memory mode), same rounds;
+#     gw-cmp gets COMPARE_JAVA_OPTS only (empty: the JVM picks its collector, G1 here), so for two builds compared
+#     as the image runs them, add COMPARE_JAVA_OPTS=-XX:+UseParallelGC
 #   COMPARE_JAVA_OPTS=-XX:TieredStopAtLevel=1 bench/relay.sh   # gw-cmp: this jar with other JVM options
 #   COMPARE_REDIS=1 COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # gw-cmp in Redis mode, compared with gw-redis
 #   RUNS=3 bench/relay.sh                             # three runs, fresh JVMs each, and the median of every figure
