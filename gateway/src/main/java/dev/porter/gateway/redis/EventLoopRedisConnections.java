@@ -92,21 +92,38 @@ final class EventLoopRedisConnections {
 
 	/**
 	 * The connection for the calling thread: on one of the server's loops that loop's
-	 * own; anywhere else (a timer thread, a test) an open one, whose loop then carries on
-	 * with the answer as Lettuce's own thread did before.
+	 * own; anywhere else (a client's loop carrying on after the IdP's answer, a timer
+	 * thread, a test) one that is connected, whose loop then carries on with the answer
+	 * as Lettuce's own thread did before.
 	 * @throws RedisConnectionFailureException when that connection is not open (yet)
 	 */
 	StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
-		StatefulRedisConnection<ByteBuffer, ByteBuffer> anyOpen = null;
 		for (Slot slot : this.slots) {
 			if (slot.loop.inEventLoop()) {
 				return openOrRefuse(slot.connection);
 			}
-			if (anyOpen == null) {
-				anyOpen = slot.connection;
+		}
+		return openOrRefuse(anyConnected());
+	}
+
+	/**
+	 * The first connection that is connected; while none is, the first opened, which
+	 * refuses the command as every one would. Each reconnects on its own: right after an
+	 * outage, or with Redis at {@code maxclients}, the first may still be down while
+	 * others serve (a session written after a token refresh must not be lost to that).
+	 */
+	private @Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> anyConnected() {
+		StatefulRedisConnection<ByteBuffer, ByteBuffer> firstOpened = null;
+		for (Slot slot : this.slots) {
+			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
+			if (connection != null && connection.isOpen()) {
+				return connection;
+			}
+			if (firstOpened == null) {
+				firstOpened = connection;
 			}
 		}
-		return openOrRefuse(anyOpen);
+		return firstOpened;
 	}
 
 	private static StatefulRedisConnection<ByteBuffer, ByteBuffer> openOrRefuse(

@@ -119,6 +119,39 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	/**
+	 * Off the server's loops — a client's loop carrying on after the IdP's token answer,
+	 * which then writes the session with the new tokens — a command goes over a
+	 * connection that is connected, not over the first loop's whatever its state: each
+	 * reconnects on its own, and the first may be the one still down.
+	 */
+	@Test
+	void commandWhenIssuedOffTheLoopsWhileTheirFirstConnectionIsDownThenServedOverAConnectedOne() throws Exception {
+		this.redis = RedisServer.start();
+		ReactiveStringRedisTemplate template = start(this.redis.url());
+		RedisHealthIndicator readiness = this.configuration.redisHealthIndicator(this.factory,
+				new RedisProperties(this.redis.url(), TIMEOUT));
+		for (EventLoop loop : serverLoops()) {
+			awaitConnected(template, loop);
+		}
+		// With every connection open, commands from off the loops all take the same one:
+		// named here, to be found in Redis.
+		template.execute((connection) -> connection.serverCommands().setClientName("first")).blockLast(PATIENCE);
+		RedisClient admin = RedisClient.create(this.redis.url());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			RedisCommands<String, String> redis = connection.sync();
+			List<Long> first = clientIds(redis, "first");
+			assertThat(first).hasSize(1);
+			dropForGood(redis, first.get(0));
+			awaitStatus(readiness, Status.DOWN);
+
+			assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
+		}
+		finally {
+			admin.shutdown();
+		}
+	}
+
+	/**
 	 * Lettuce reconnects each loop's connection on its own: after an outage, or with
 	 * Redis at {@code maxclients}, one loop may be connected while another is still
 	 * refused. Requests landing on that other loop get a 503, so readiness must not say
@@ -138,12 +171,9 @@ class EventLoopLettuceConnectionFactoryTests {
 		RedisClient admin = RedisClient.create(this.redis.url());
 		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
 			RedisCommands<String, String> redis = connection.sync();
-			List<Long> gatewayClients = gatewayClientIds(redis);
+			List<Long> gatewayClients = clientIds(redis, GATEWAY_CLIENT);
 			assertThat(gatewayClients).as("one connection per loop").hasSize(loops.size());
-			// Full: existing connections stay, a new one is refused with "max number of
-			// clients reached" — so the one dropped next cannot come back.
-			redis.configSet("maxclients", Integer.toString(redis.clientList().split("\n").length - 1));
-			redis.clientKill(KillArgs.Builder.id(gatewayClients.get(gatewayClients.size() - 1)));
+			dropForGood(redis, gatewayClients.get(gatewayClients.size() - 1));
 
 			for (EventLoop loop : loops) {
 				assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.DOWN);
@@ -162,15 +192,37 @@ class EventLoopLettuceConnectionFactoryTests {
 		}
 	}
 
-	private static List<Long> gatewayClientIds(RedisCommands<String, String> redis) {
+	/**
+	 * Closes one client's connection with Redis full, so that it cannot come back:
+	 * existing connections stay, a new one is refused with "max number of clients
+	 * reached" until {@code maxclients} is raised again.
+	 */
+	private static void dropForGood(RedisCommands<String, String> redis, long clientId) {
+		redis.configSet("maxclients", Integer.toString(redis.clientList().split("\n").length - 1));
+		redis.clientKill(KillArgs.Builder.id(clientId));
+	}
+
+	private static List<Long> clientIds(RedisCommands<String, String> redis, String name) {
 		List<Long> ids = new ArrayList<>();
 		for (String client : redis.clientList().split("\n")) {
 			List<String> fields = List.of(client.trim().split(" "));
-			if (fields.contains("name=" + GATEWAY_CLIENT)) {
+			if (fields.contains("name=" + name)) {
 				ids.add(Long.parseLong(fields.get(0).substring("id=".length())));
 			}
 		}
 		return ids;
+	}
+
+	/**
+	 * Waits, bounded, for readiness to say {@code status}: it does once Lettuce has seen
+	 * a connection close, which it learns asynchronously.
+	 */
+	private static void awaitStatus(RedisHealthIndicator readiness, Status status) throws InterruptedException {
+		Instant deadline = Instant.now().plus(PATIENCE);
+		while (!status.equals(readiness.health().block(PATIENCE).getStatus())) {
+			assertThat(Instant.now()).as("readiness %s within %s", status, PATIENCE).isBefore(deadline);
+			Thread.sleep(50); // polling a state Lettuce updates asynchronously, bounded
+		}
 	}
 
 	/** Readiness as a probe served on {@code loop} would see it. */
