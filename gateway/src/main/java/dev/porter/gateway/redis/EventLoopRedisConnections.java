@@ -92,9 +92,10 @@ final class EventLoopRedisConnections {
 
 	/**
 	 * The connection for the calling thread: on one of the server's loops that loop's
-	 * own; anywhere else (a client's loop carrying on after the IdP's answer, a timer
-	 * thread, a test) one that is connected, whose loop then carries on with the answer
-	 * as Lettuce's own thread did before.
+	 * own; anywhere else (a timer's thread — a request waiting for the refresh lock polls
+	 * from one and carries on there, re-reading and writing its session — or a test) one
+	 * that is connected, whose loop then carries on with the answer as Lettuce's own
+	 * thread did before.
 	 * @throws RedisConnectionFailureException when that connection is not open (yet)
 	 */
 	StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
@@ -110,7 +111,7 @@ final class EventLoopRedisConnections {
 	 * The first connection that is connected; while none is, the first opened, which
 	 * refuses the command as every one would. Each reconnects on its own: right after an
 	 * outage, or with Redis at {@code maxclients}, the first may still be down while
-	 * others serve (a session written after a token refresh must not be lost to that).
+	 * others serve, and a request must not fail for that.
 	 */
 	private @Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> anyConnected() {
 		StatefulRedisConnection<ByteBuffer, ByteBuffer> firstOpened = null;

@@ -119,8 +119,8 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	/**
-	 * Off the server's loops — a client's loop carrying on after the IdP's token answer,
-	 * which then writes the session with the new tokens — a command goes over a
+	 * Off the server's loops — a timer's thread, where a request waiting for the refresh
+	 * lock polls and then re-reads and writes its session — a command goes over a
 	 * connection that is connected, not over the first loop's whatever its state: each
 	 * reconnects on its own, and the first may be the one still down.
 	 */
