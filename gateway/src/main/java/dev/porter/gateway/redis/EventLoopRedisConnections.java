@@ -42,13 +42,14 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * <p>
  * Nothing here ever blocks a loop. Each connection is opened asynchronously when the
  * gateway starts and, should Redis not answer then, again every {@code retryDelay} until
- * it does; until a loop's connection is open, a command from that loop fails at once with
- * a {@link RedisConnectionFailureException} (the caller's 503). Spring Data Redis opens
- * its shared connection on the first thread that needs it and waits there: on a loop,
- * every request of that loop waited too, up to {@code REDIS_TIMEOUT} per request with a
- * Redis that takes connections and never answers (liveness probes included), and with
- * Lettuce on the server's loops it would wait for ever for the very loop it blocks. Once
- * open, Lettuce reconnects a connection by itself (see {@code RedisConfiguration}).
+ * it does; while a loop's connection is not connected, a command from that loop goes over
+ * another loop's that is, and fails at once with a
+ * {@link RedisConnectionFailureException} (the caller's 503) when none is. Spring Data
+ * Redis opens its shared connection on the first thread that needs it and waits there: on
+ * a loop, every request of that loop waited too, up to {@code REDIS_TIMEOUT} per request
+ * with a Redis that takes connections and never answers (liveness probes included), and
+ * with Lettuce on the server's loops it would wait for ever for the very loop it blocks.
+ * Once open, Lettuce reconnects a connection by itself (see {@code RedisConfiguration}).
  */
 final class EventLoopRedisConnections {
 
@@ -91,17 +92,20 @@ final class EventLoopRedisConnections {
 	}
 
 	/**
-	 * The connection for the calling thread: on one of the server's loops that loop's
-	 * own; anywhere else (a timer's thread — a request waiting for the refresh lock polls
-	 * from one and carries on there, re-reading and writing its session — or a test) one
-	 * that is connected, whose loop then carries on with the answer as Lettuce's own
-	 * thread did before.
+	 * The connection for the calling thread: on one of the server's loops that loop's own
+	 * while it is connected, and another that is while it is not; anywhere else (a
+	 * timer's thread — a request waiting for the refresh lock polls from one and carries
+	 * on there, re-reading and writing its session — or a test) one that is connected,
+	 * whose loop then carries on with the answer as Lettuce's own thread did before.
 	 * @throws RedisConnectionFailureException when that connection is not open (yet)
 	 */
 	StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
 		for (Slot slot : this.slots) {
 			if (slot.loop.inEventLoop()) {
-				return openOrRefuse(slot.connection);
+				StatefulRedisConnection<ByteBuffer, ByteBuffer> own = slot.connection;
+				// Down, its answers would be 503s that another connection can spare,
+				// at the cost of a hop to that connection's loop while this one is down.
+				return openOrRefuse((own != null && own.isOpen()) ? own : anyConnected());
 			}
 		}
 		return openOrRefuse(anyConnected());

@@ -152,6 +152,36 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	/**
+	 * A loop whose own connection is down (reconnecting after an outage, or refused by a
+	 * full Redis) sends its commands over another loop's connection meanwhile, rather
+	 * than answering its requests with a 503 that another connection could have spared.
+	 */
+	@Test
+	void commandWhenIssuedOnALoopWhoseConnectionIsDownThenServedOverAnotherLoopsConnection() throws Exception {
+		this.redis = RedisServer.start();
+		ReactiveStringRedisTemplate template = start(this.redis.url() + "?clientName=" + GATEWAY_CLIENT);
+		RedisHealthIndicator readiness = this.configuration.redisHealthIndicator(this.factory,
+				new RedisProperties(this.redis.url(), TIMEOUT));
+		List<EventLoop> loops = serverLoops();
+		for (EventLoop loop : loops) {
+			awaitConnected(template, loop);
+		}
+		RedisClient admin = RedisClient.create(this.redis.url());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			RedisCommands<String, String> redis = connection.sync();
+			dropForGood(redis, clientIds(redis, GATEWAY_CLIENT).get(0));
+			awaitStatus(readiness, Status.DOWN);
+
+			for (EventLoop loop : loops) {
+				assertThat(onLoop(loop, template).failure()).as("a command on %s", loop).isNull();
+			}
+		}
+		finally {
+			admin.shutdown();
+		}
+	}
+
+	/**
 	 * Lettuce reconnects each loop's connection on its own: after an outage, or with
 	 * Redis at {@code maxclients}, one loop may be connected while another is still
 	 * refused. Requests landing on that other loop get a 503, so readiness must not say
@@ -180,9 +210,7 @@ class EventLoopLettuceConnectionFactoryTests {
 			}
 
 			redis.configSet("maxclients", "10000");
-			for (EventLoop loop : loops) {
-				awaitConnected(template, loop);
-			}
+			awaitStatus(readiness, Status.UP);
 			for (EventLoop loop : loops) {
 				assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.UP);
 			}
@@ -269,11 +297,13 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	/**
 	 * Waits, bounded, for the connection of {@code loop} to open (it opens in the
-	 * background).
+	 * background): until a command issued there is answered there, not over another
+	 * loop's connection standing in for it.
 	 */
 	private static void awaitConnected(ReactiveStringRedisTemplate template, EventLoop loop) throws Exception {
 		Instant deadline = Instant.now().plus(PATIENCE);
-		while (onLoop(loop, template).failure() != null) {
+		for (Answer answer = onLoop(loop, template); answer.failure() != null
+				|| answer.answeredOn() != answer.issuedOn(); answer = onLoop(loop, template)) {
 			assertThat(Instant.now()).as("connected within %s", PATIENCE).isBefore(deadline);
 			Thread.sleep(50); // polling a connection that opens asynchronously, bounded
 		}
