@@ -134,7 +134,7 @@ final class EventLoopRedisConnections {
 	private static StatefulRedisConnection<ByteBuffer, ByteBuffer> openOrRefuse(
 			@Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
 		if (connection == null) {
-			throw new RedisConnectionFailureException("Not connected to Redis yet");
+			throw notConnectedYet();
 		}
 		return connection;
 	}
@@ -148,10 +148,14 @@ final class EventLoopRedisConnections {
 		List<Mono<String>> pings = new ArrayList<>(this.slots.size());
 		for (Slot slot : this.slots) {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
-			pings.add((connection != null) ? connection.reactive().ping()
-					: Mono.error(new RedisConnectionFailureException("Not connected to Redis yet")));
+			pings.add((connection != null) ? connection.reactive().ping() : Mono.error(notConnectedYet()));
 		}
 		return Mono.when(pings);
+	}
+
+	/** A loop whose connection has not opened since the gateway started. */
+	private static RedisConnectionFailureException notConnectedYet() {
+		return new RedisConnectionFailureException("Not connected to Redis yet");
 	}
 
 	/** Closes every connection and stops opening them; returns at once. */

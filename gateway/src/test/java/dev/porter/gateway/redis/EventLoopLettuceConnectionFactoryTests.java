@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import dev.porter.testsupport.RedisServer;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.channel.EventLoop;
@@ -53,8 +52,13 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	private RedisServer redis;
 
+	private RedisClient admin;
+
 	@AfterEach
 	void stop() {
+		if (this.admin != null) {
+			this.admin.shutdown();
+		}
 		if (this.factory != null) {
 			this.factory.destroy();
 		}
@@ -126,29 +130,18 @@ class EventLoopLettuceConnectionFactoryTests {
 	 */
 	@Test
 	void commandWhenIssuedOffTheLoopsWhileTheirFirstConnectionIsDownThenServedOverAConnectedOne() throws Exception {
-		this.redis = RedisServer.start();
-		ReactiveStringRedisTemplate template = start(this.redis.url());
-		RedisHealthIndicator readiness = this.configuration.redisHealthIndicator(this.factory,
-				new RedisProperties(this.redis.url(), TIMEOUT));
-		for (EventLoop loop : serverLoops()) {
-			awaitConnected(template, loop);
-		}
+		ReactiveStringRedisTemplate template = startAndAwaitEveryLoopConnected();
+		RedisHealthIndicator readiness = readiness();
 		// With every connection open, commands from off the loops all take the same one:
 		// named here, to be found in Redis.
 		template.execute((connection) -> connection.serverCommands().setClientName("first")).blockLast(PATIENCE);
-		RedisClient admin = RedisClient.create(this.redis.url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			RedisCommands<String, String> redis = connection.sync();
-			List<Long> first = clientIds(redis, "first");
-			assertThat(first).hasSize(1);
-			dropForGood(redis, first.get(0));
-			awaitStatus(readiness, Status.DOWN);
+		RedisCommands<String, String> redis = admin();
+		List<Long> first = clientIds(redis, "first");
+		assertThat(first).hasSize(1);
+		dropForGood(redis, first.get(0));
+		awaitStatus(readiness, Status.DOWN);
 
-			assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
-		}
-		finally {
-			admin.shutdown();
-		}
+		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
 	}
 
 	/**
@@ -158,26 +151,14 @@ class EventLoopLettuceConnectionFactoryTests {
 	 */
 	@Test
 	void commandWhenIssuedOnALoopWhoseConnectionIsDownThenServedOverAnotherLoopsConnection() throws Exception {
-		this.redis = RedisServer.start();
-		ReactiveStringRedisTemplate template = start(this.redis.url() + "?clientName=" + GATEWAY_CLIENT);
-		RedisHealthIndicator readiness = this.configuration.redisHealthIndicator(this.factory,
-				new RedisProperties(this.redis.url(), TIMEOUT));
-		List<EventLoop> loops = serverLoops();
-		for (EventLoop loop : loops) {
-			awaitConnected(template, loop);
-		}
-		RedisClient admin = RedisClient.create(this.redis.url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			RedisCommands<String, String> redis = connection.sync();
-			dropForGood(redis, clientIds(redis, GATEWAY_CLIENT).get(0));
-			awaitStatus(readiness, Status.DOWN);
+		ReactiveStringRedisTemplate template = startAndAwaitEveryLoopConnected();
+		RedisHealthIndicator readiness = readiness();
+		RedisCommands<String, String> redis = admin();
+		dropForGood(redis, clientIds(redis, GATEWAY_CLIENT).get(0));
+		awaitStatus(readiness, Status.DOWN);
 
-			for (EventLoop loop : loops) {
-				assertThat(onLoop(loop, template).failure()).as("a command on %s", loop).isNull();
-			}
-		}
-		finally {
-			admin.shutdown();
+		for (EventLoop loop : serverLoops()) {
+			assertThat(onLoop(loop, template).failure()).as("a command on %s", loop).isNull();
 		}
 	}
 
@@ -189,35 +170,47 @@ class EventLoopLettuceConnectionFactoryTests {
 	 */
 	@Test
 	void readinessWhenOneLoopsConnectionCannotReconnectThenDownOnEveryLoopUntilItDoes() throws Exception {
-		this.redis = RedisServer.start();
-		// Named, to tell the gateway's connections from any other.
-		ReactiveStringRedisTemplate template = start(this.redis.url() + "?clientName=" + GATEWAY_CLIENT);
-		RedisHealthIndicator readiness = this.configuration.redisHealthIndicator(this.factory,
-				new RedisProperties(this.redis.url(), TIMEOUT));
+		startAndAwaitEveryLoopConnected();
+		RedisHealthIndicator readiness = readiness();
 		List<EventLoop> loops = serverLoops();
+		RedisCommands<String, String> redis = admin();
+		List<Long> gatewayClients = clientIds(redis, GATEWAY_CLIENT);
+		assertThat(gatewayClients).as("one connection per loop").hasSize(loops.size());
+		dropForGood(redis, gatewayClients.get(gatewayClients.size() - 1));
+
 		for (EventLoop loop : loops) {
+			assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.DOWN);
+		}
+
+		redis.configSet("maxclients", "10000");
+		awaitStatus(readiness, Status.UP);
+		for (EventLoop loop : loops) {
+			assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.UP);
+		}
+	}
+
+	/**
+	 * A real {@code redis-server} and the gateway's connections to it, one per loop, all
+	 * open; named, to tell them from any other client in Redis.
+	 */
+	private ReactiveStringRedisTemplate startAndAwaitEveryLoopConnected() throws Exception {
+		this.redis = RedisServer.start();
+		ReactiveStringRedisTemplate template = start(this.redis.url() + "?clientName=" + GATEWAY_CLIENT);
+		for (EventLoop loop : serverLoops()) {
 			awaitConnected(template, loop);
 		}
-		RedisClient admin = RedisClient.create(this.redis.url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			RedisCommands<String, String> redis = connection.sync();
-			List<Long> gatewayClients = clientIds(redis, GATEWAY_CLIENT);
-			assertThat(gatewayClients).as("one connection per loop").hasSize(loops.size());
-			dropForGood(redis, gatewayClients.get(gatewayClients.size() - 1));
+		return template;
+	}
 
-			for (EventLoop loop : loops) {
-				assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.DOWN);
-			}
+	/** Readiness as the gateway builds it, over this test's connections. */
+	private RedisHealthIndicator readiness() {
+		return this.configuration.redisHealthIndicator(this.factory, new RedisProperties(this.redis.url(), TIMEOUT));
+	}
 
-			redis.configSet("maxclients", "10000");
-			awaitStatus(readiness, Status.UP);
-			for (EventLoop loop : loops) {
-				assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.UP);
-			}
-		}
-		finally {
-			admin.shutdown();
-		}
+	/** An operator's own connection to this test's Redis, closed after the test. */
+	private RedisCommands<String, String> admin() {
+		this.admin = RedisClient.create(this.redis.url());
+		return this.admin.connect().sync();
 	}
 
 	/**
