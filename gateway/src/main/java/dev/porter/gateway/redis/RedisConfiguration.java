@@ -1,5 +1,6 @@
 package dev.porter.gateway.redis;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.channel.EventLoopGroup;
 import reactor.netty.resources.LoopResources;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -50,17 +52,17 @@ class RedisConfiguration {
 			.build();
 	}
 
+	/**
+	 * How often the key tracking's connection is pinged: kept values are trusted for
+	 * three of these after its last answer.
+	 */
+	static final Duration TRACKING_HEARTBEAT = Duration.ofSeconds(1);
+
 	@Bean
 	EventLoopLettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources,
 			ReactorResourceFactory netty) {
-		RedisURI uri = RedisURI.create(properties.url());
-		uri.setTimeout(properties.timeout());
-		ClientOptions options = ClientOptions.builder()
-			.autoReconnect(true)
-			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.socketOptions(SocketOptions.builder().connectTimeout(properties.timeout()).build())
-			.timeoutOptions(TimeoutOptions.enabled(properties.timeout()))
-			.build();
+		RedisURI uri = uri(properties);
+		ClientOptions options = options(properties);
 		// apply(uri) keeps what the URL says besides the address and the password: TLS
 		// for rediss://, peer verification, the client name.
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
@@ -75,6 +77,32 @@ class RedisConfiguration {
 				MAX_RECONNECT_DELAY);
 		return new EventLoopLettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client,
 				loops);
+	}
+
+	/**
+	 * Tells the instance which keys it read changed in Redis: see
+	 * {@link RedisKeyTracking}.
+	 */
+	@Bean
+	RedisKeyTracking redisKeyTracking(RedisProperties properties, ClientResources resources,
+			ObjectProvider<Clock> clock) {
+		return new RedisKeyTracking(resources, options(properties), uri(properties),
+				clock.getIfAvailable(Clock::systemUTC), TRACKING_HEARTBEAT);
+	}
+
+	private static RedisURI uri(RedisProperties properties) {
+		RedisURI uri = RedisURI.create(properties.url());
+		uri.setTimeout(properties.timeout());
+		return uri;
+	}
+
+	private static ClientOptions options(RedisProperties properties) {
+		return ClientOptions.builder()
+			.autoReconnect(true)
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.socketOptions(SocketOptions.builder().connectTimeout(properties.timeout()).build())
+			.timeoutOptions(TimeoutOptions.enabled(properties.timeout()))
+			.build();
 	}
 
 	@Bean

@@ -1,6 +1,17 @@
 package dev.porter.gateway.support;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.testsupport.RedisServer;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,6 +31,10 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 
 	private @Nullable LettuceConnectionFactory connections;
 
+	private final List<RedisKeyTracking> trackings = new CopyOnWriteArrayList<>();
+
+	private @Nullable ClientResources trackingResources;
+
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
 		this.server = RedisServer.start();
@@ -31,6 +46,11 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 
 	@Override
 	public void afterAll(ExtensionContext context) {
+		// Each client before the resources it runs on.
+		this.trackings.forEach((tracking) -> tracking.shutdown().orTimeout(5, TimeUnit.SECONDS).join());
+		if (this.trackingResources != null) {
+			this.trackingResources.shutdown().awaitUninterruptibly(5, TimeUnit.SECONDS);
+		}
 		if (this.connections != null) {
 			this.connections.destroy();
 		}
@@ -42,6 +62,31 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 	/** A new template on the class's shared connection: templates are cheap. */
 	public ReactiveStringRedisTemplate template() {
 		return new ReactiveStringRedisTemplate(connectionFactory());
+	}
+
+	/**
+	 * Key tracking against the class's server, not started (so trusting nothing until a
+	 * test starts it), shut down after the class's tests.
+	 */
+	public synchronized RedisKeyTracking keyTracking(Clock clock, Duration heartbeat) {
+		if (this.server == null) {
+			throw new IllegalStateException("register this extension as a static field with @RegisterExtension");
+		}
+		if (this.trackingResources == null) {
+			this.trackingResources = DefaultClientResources.create();
+		}
+		RedisKeyTracking tracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(),
+				RedisURI.create(this.server.url()), clock, heartbeat);
+		this.trackings.add(tracking);
+		return tracking;
+	}
+
+	/** The class's server, to stop and start. */
+	public RedisServer server() {
+		if (this.server == null) {
+			throw new IllegalStateException("register this extension as a static field with @RegisterExtension");
+		}
+		return this.server;
 	}
 
 	/** The class's connection, for templates of other types. */

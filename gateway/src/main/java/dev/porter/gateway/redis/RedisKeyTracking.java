@@ -1,0 +1,356 @@
+package dev.porter.gateway.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Tells when keys under registered prefixes change in Redis, by any client, so that an
+ * instance may keep what it read of them and serve it again without asking Redis (a near
+ * cache). It is Redis's server-assisted client-side caching in broadcasting mode: one
+ * connection of its own (RESP3) turns {@code CLIENT TRACKING ON BCAST PREFIX ...} on, and
+ * Redis pushes an {@code invalidate} message with the key names over it whenever such a
+ * key is written, deleted, expires or is evicted, or all of them with a flush.
+ * <p>
+ * What a reader may rely on is the <em>stamp</em> ({@link #stamp()}): a number that moves
+ * on with every invalidation received and every change of the tracking's state, or
+ * {@link #NOT_TRACKING} while nothing is tracked. A value read from Redis may be kept as
+ * current only when the stamp taken before the read is still the stamp after it
+ * ({@link #unchangedSince}), since an invalidation received meanwhile may be for that
+ * key; a kept value may be served only while {@link #trusts} its stamp, and only until an
+ * invalidation of its key arrives.
+ * <p>
+ * A kept value is trusted only while the tracking is known to be working: after the
+ * {@code CLIENT TRACKING} reply on the current connection (one lost and reopened tracks
+ * nothing until it is turned on again, and what was kept before is not trusted then), and
+ * only while the connection answered a {@code PING} within three heartbeats. A reply
+ * comes after every message Redis sent before it on the same connection, so a recent
+ * answer means no invalidation older than it is still on its way; a connection that
+ * stopped delivering without closing is not trusted for longer than that. Should Redis
+ * refuse tracking (before version 6, or an ACL that forbids it), nothing is ever trusted
+ * and every read goes to Redis, as without this.
+ */
+public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
+
+	/** What {@link #stamp()} answers while nothing is tracked: never current. */
+	public static final long NOT_TRACKING = -1;
+
+	private static final Log logger = LogFactory.getLog(RedisKeyTracking.class);
+
+	private final RedisClient client;
+
+	private final RedisURI uri;
+
+	private final Clock clock;
+
+	private final Duration heartbeat;
+
+	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+	/** Moves on with every invalidation received and every change of state. */
+	private final AtomicLong sequence = new AtomicLong();
+
+	/**
+	 * The sequence when the tracking was last turned on, or after the last flush: kept
+	 * values stamped before it are not trusted. {@link #NOT_TRACKING} while off.
+	 */
+	private volatile long trackingSince = NOT_TRACKING;
+
+	/** When the tracking connection last answered, in the clock's millis. */
+	private volatile long lastAnswer;
+
+	/**
+	 * Counts the connections opened, so that a late reply to an earlier one is ignored.
+	 */
+	private final AtomicInteger connections = new AtomicInteger();
+
+	private volatile @Nullable StatefulRedisConnection<String, String> connection;
+
+	private volatile @Nullable ScheduledFuture<?> heartbeats;
+
+	private volatile boolean running;
+
+	private volatile boolean refusedLogged;
+
+	/** Since the last connection opened; attempts follow one another. */
+	private int failedAttempts;
+
+	/**
+	 * @param resources the Lettuce resources to share (its own threads serve this one
+	 * connection)
+	 * @param heartbeat how often the tracking connection is pinged
+	 */
+	public RedisKeyTracking(ClientResources resources, ClientOptions options, RedisURI uri, Clock clock,
+			Duration heartbeat) {
+		this.client = RedisClient.create(resources);
+		// RESP3 carries the invalidations on the connection that asked for them; commands
+		// given while it reconnects wait for it (the turning on after a reconnect).
+		this.client.setOptions(options.mutate()
+			.protocolVersion(ProtocolVersion.RESP3)
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.DEFAULT)
+			.autoReconnect(true)
+			.build());
+		this.client.addListener(new Reconnects());
+		this.uri = uri;
+		this.clock = clock;
+		this.heartbeat = heartbeat;
+	}
+
+	/**
+	 * Tracks the keys starting with {@code prefix}; {@code invalidated} gets the names of
+	 * those that changed, or {@code null} when every one may have (a flush). Call before
+	 * the application starts.
+	 */
+	public void track(String prefix, InvalidationListener invalidated) {
+		if (this.running) {
+			throw new IllegalStateException("prefixes are tracked from the start: track before starting");
+		}
+		this.subscriptions.add(new Subscription(prefix, invalidated));
+	}
+
+	/**
+	 * The stamp to take before reading a tracked key from Redis, {@link #NOT_TRACKING}
+	 * when what is read cannot be kept as current.
+	 */
+	public long stamp() {
+		return trusted() ? this.sequence.get() : NOT_TRACKING;
+	}
+
+	/**
+	 * Whether a value read under {@code stamp} may be kept as current: nothing was
+	 * invalidated, and the tracking did not change, since.
+	 */
+	public boolean unchangedSince(long stamp) {
+		return stamp != NOT_TRACKING && trusted() && this.sequence.get() == stamp;
+	}
+
+	/**
+	 * Whether a value kept under {@code stamp}, and not invalidated since by key, may be
+	 * served without asking Redis.
+	 */
+	public boolean trusts(long stamp) {
+		long since = this.trackingSince;
+		return stamp != NOT_TRACKING && since != NOT_TRACKING && stamp >= since && answeredRecently();
+	}
+
+	private boolean trusted() {
+		return this.trackingSince != NOT_TRACKING && answeredRecently();
+	}
+
+	private boolean answeredRecently() {
+		return this.clock.millis() - this.lastAnswer <= 3 * this.heartbeat.toMillis();
+	}
+
+	@Override
+	public void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		if (!this.subscriptions.isEmpty()) {
+			connect(this.connections.incrementAndGet());
+		}
+	}
+
+	private void connect(int opened) {
+		this.client.connectAsync(StringCodec.UTF8, this.uri).whenComplete((connection, failure) -> {
+			if (!this.running || opened != this.connections.get()) {
+				if (connection != null) {
+					connection.closeAsync();
+				}
+				return;
+			}
+			if (failure != null) {
+				// Nothing is trusted meanwhile: every read goes to Redis. Lettuce
+				// reconnects only a connection that opened once, so try again here.
+				String message = "Redis key tracking not connected (" + failure.getMessage()
+						+ "); every tracked read goes to Redis until it is";
+				if (this.failedAttempts++ == 0) {
+					logger.warn(message);
+				}
+				else {
+					logger.debug(message);
+				}
+				this.client.getResources()
+					.eventExecutorGroup()
+					.schedule(() -> connect(opened), this.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+				return;
+			}
+			this.failedAttempts = 0;
+			connection.addListener(this::received);
+			this.connection = connection;
+			turnOn(connection);
+			this.heartbeats = this.client.getResources()
+				.eventExecutorGroup()
+				.scheduleAtFixedRate(this::ping, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+						TimeUnit.MILLISECONDS);
+		});
+	}
+
+	private void turnOn(StatefulRedisConnection<String, String> connection) {
+		List<String> prefixes = new ArrayList<>();
+		this.subscriptions.forEach((subscription) -> prefixes.add(subscription.prefix()));
+		TrackingArgs args = TrackingArgs.Builder.enabled().bcast().prefixes(prefixes.toArray(String[]::new));
+		connection.async().clientTracking(args).whenComplete((ok, failure) -> {
+			// Lettuce sends a command again that a lost connection never answered, so
+			// after a reconnect the prefixes may be registered already: tracking is on.
+			boolean on = failure == null || String.valueOf(failure.getMessage()).contains("overlaps");
+			if (!on) {
+				if (!this.refusedLogged) {
+					this.refusedLogged = true;
+					logger.warn("Redis refused key tracking (" + failure.getMessage()
+							+ "); every tracked read goes to Redis");
+				}
+				return;
+			}
+			if (connection == this.connection && connection.isOpen()) {
+				this.lastAnswer = this.clock.millis();
+				this.trackingSince = this.sequence.incrementAndGet();
+			}
+		});
+	}
+
+	private void ping() {
+		StatefulRedisConnection<String, String> current = this.connection;
+		if (current == null || this.trackingSince == NOT_TRACKING) {
+			return;
+		}
+		current.async().ping().thenRun(() -> this.lastAnswer = this.clock.millis());
+	}
+
+	private void received(PushMessage message) {
+		if (!"invalidate".equals(message.getType())) {
+			return;
+		}
+		List<Object> content = message.getContent(RedisKeyTracking::keyName);
+		Object keys = (content.size() > 1) ? content.get(1) : null;
+		// Moves on first: a read that began before this message must not keep its value.
+		long now = this.sequence.incrementAndGet();
+		if (!(keys instanceof List<?> names)) {
+			// A flush: nothing kept before now is current.
+			this.trackingSince = (this.trackingSince != NOT_TRACKING) ? now : NOT_TRACKING;
+			this.subscriptions.forEach((subscription) -> subscription.listener().invalidated(null));
+			return;
+		}
+		for (Object name : names) {
+			String key = String.valueOf(name);
+			for (Subscription subscription : this.subscriptions) {
+				if (key.startsWith(subscription.prefix())) {
+					subscription.listener().invalidated(key);
+				}
+			}
+		}
+	}
+
+	private static Object keyName(ByteBuffer bytes) {
+		return StandardCharsets.UTF_8.decode(bytes).toString();
+	}
+
+	@Override
+	public void stop() {
+		close();
+	}
+
+	private CompletableFuture<Void> close() {
+		this.running = false;
+		this.connections.incrementAndGet();
+		off();
+		ScheduledFuture<?> scheduled = this.heartbeats;
+		if (scheduled != null) {
+			scheduled.cancel(false);
+		}
+		StatefulRedisConnection<String, String> current = this.connection;
+		this.connection = null;
+		return (current != null) ? current.closeAsync() : CompletableFuture.completedFuture(null);
+	}
+
+	/**
+	 * Closes the connection, then releases the client; the shared resources stay.
+	 * @return completes when the client is released
+	 */
+	public CompletableFuture<Void> shutdown() {
+		// After the close: a client shut down first would close the connection again.
+		return close().thenCompose((closed) -> this.client.shutdownAsync(0, 2, TimeUnit.SECONDS));
+	}
+
+	/** Waits a moment for the client to let go, before the resources it runs on do. */
+	@Override
+	public void destroy() {
+		shutdown().orTimeout(3, TimeUnit.SECONDS).exceptionally((failure) -> null).join();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void off() {
+		this.trackingSince = NOT_TRACKING;
+		this.sequence.incrementAndGet();
+	}
+
+	/** Gets the names of tracked keys that changed. */
+	@FunctionalInterface
+	public interface InvalidationListener {
+
+		/**
+		 * @param key the key's name, or {@code null} for every key (a flush, or the
+		 * tracking lost)
+		 */
+		void invalidated(@Nullable String key);
+
+	}
+
+	private record Subscription(String prefix, InvalidationListener listener) {
+	}
+
+	/**
+	 * A lost connection tracked nothing meanwhile, and the one Lettuce reopens tracks
+	 * nothing until turned on again.
+	 */
+	private final class Reconnects implements RedisConnectionStateListener {
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+			off();
+		}
+
+		@Override
+		public void onRedisConnected(RedisChannelHandler<?, ?> handler, java.net.SocketAddress address) {
+			StatefulRedisConnection<String, String> current = RedisKeyTracking.this.connection;
+			// The first connection is turned on where it is opened.
+			if (current != null && handler == current && RedisKeyTracking.this.running) {
+				turnOn(current);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,158 @@
+package dev.porter.gateway.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.porter.gateway.support.Eventually;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.RedisTemplateExtension;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link RedisKeyTracking} against a real {@code redis-server}: told of every change to a
+ * tracked key by any client, and trusting nothing it cannot vouch for — before tracking
+ * is on, after its connection was lost, once the connection stopped answering, after a
+ * flush.
+ */
+class RedisKeyTrackingTests {
+
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
+
+	private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+	/** Longer than any test: only the tests' clock decides when an answer is old. */
+	private static final Duration HEARTBEAT = Duration.ofHours(1);
+
+	private final MovableClock clock = new MovableClock(Instant.now());
+
+	private final List<String> invalidated = new CopyOnWriteArrayList<>();
+
+	private final ReactiveStringRedisTemplate other = redis.template();
+
+	private final RedisKeyTracking tracking = redis.keyTracking(this.clock, HEARTBEAT);
+
+	@Test
+	void stampWhenNotStartedThenNothingTrusted() {
+		this.tracking.track("test:a:", this::record);
+
+		long stamp = this.tracking.stamp();
+
+		assertThat(stamp).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+		assertThat(this.tracking.unchangedSince(stamp)).isFalse();
+		assertThat(this.tracking.trusts(stamp)).isFalse();
+	}
+
+	@Test
+	void keyWrittenByAnotherClientThenItsNameReceivedAndTheStampMovesOn() {
+		long stamp = started("test:b:");
+		assertThat(this.tracking.unchangedSince(stamp)).isTrue();
+		assertThat(this.tracking.trusts(stamp)).isTrue();
+
+		this.other.opsForValue().set("test:other:1", "x").block();
+		this.other.opsForValue().set("test:b:1", "x").block();
+
+		// Redis sends in order: had the untracked key been announced, it came first.
+		awaitInvalidated("test:b:1");
+		assertThat(this.invalidated).containsExactly("test:b:1");
+		assertThat(this.tracking.unchangedSince(stamp)).isFalse();
+		assertThat(this.tracking.trusts(stamp)).as("a kept value is distrusted by its key, not by the stamp").isTrue();
+	}
+
+	@Test
+	void keyDeletedOrExpiredThenItsNameReceived() {
+		started("test:c:");
+
+		this.other.opsForValue().set("test:c:gone", "x").block();
+		this.other.delete("test:c:gone").block();
+		this.other.opsForValue().set("test:c:short", "x", Duration.ofMillis(1)).block();
+
+		Eventually.await("the expiry announced", PATIENCE, () -> {
+			// Redis expires a key when it is next touched, or by its own sweep.
+			this.other.hasKey("test:c:short").block();
+			return this.invalidated.stream().filter("test:c:short"::equals).count() == 2;
+		});
+		assertThat(this.invalidated).startsWith("test:c:gone", "test:c:gone");
+	}
+
+	@Test
+	void connectionLostThenOlderStampsNotTrustedAndTrackingOnAgainAfterTheReconnect() {
+		long before = started("test:d:");
+
+		killTrackingConnection();
+		Eventually.await("the tracking lost", PATIENCE, () -> !this.tracking.trusts(before));
+		Eventually.await("the tracking on again", PATIENCE,
+				() -> this.tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
+
+		long after = this.tracking.stamp();
+		assertThat(this.tracking.trusts(before)).isFalse();
+		assertThat(this.tracking.trusts(after)).isTrue();
+		this.other.opsForValue().set("test:d:1", "x").block();
+		awaitInvalidated("test:d:1");
+	}
+
+	@Test
+	void noAnswerForThreeHeartbeatsThenNothingTrustedUntilItAnswersAgain() {
+		long stamp = started("test:e:");
+
+		this.clock.advance(HEARTBEAT.multipliedBy(3).plusMillis(1));
+
+		assertThat(this.tracking.trusts(stamp)).isFalse();
+		assertThat(this.tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+	}
+
+	@Test
+	void flushThenEveryListenerToldAndOlderStampsNotTrusted() {
+		long stamp = started("test:f:");
+
+		this.other.execute((connection) -> connection.serverCommands().flushAll()).blockLast();
+
+		awaitInvalidated("*");
+		assertThat(this.tracking.trusts(stamp)).isFalse();
+		assertThat(this.tracking.trusts(this.tracking.stamp())).isTrue();
+	}
+
+	private long started(String prefix) {
+		this.tracking.track(prefix, this::record);
+		this.tracking.start();
+		Eventually.await("tracking on", PATIENCE, () -> this.tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
+		return this.tracking.stamp();
+	}
+
+	private void record(String key) {
+		this.invalidated.add((key != null) ? key : "*");
+	}
+
+	private void awaitInvalidated(String key) {
+		Eventually.await(key + " announced", PATIENCE, () -> this.invalidated.contains(key));
+	}
+
+	/** Kills the one client that turned tracking on ({@code flags} with a {@code t}). */
+	private static void killTrackingConnection() {
+		RedisClient admin = RedisClient.create(redis.server().url());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			List<String> tracking = connection.sync()
+				.clientList()
+				.lines()
+				.filter((client) -> client.matches(".* flags=\\w*t\\w* .*"))
+				.toList();
+			assertThat(tracking).hasSize(1);
+			String id = tracking.get(0).replaceFirst("^id=(\\d+) .*", "$1");
+			assertThat(connection.sync().clientKill(KillArgs.Builder.id(Long.parseLong(id)))).isEqualTo(1);
+		}
+		finally {
+			admin.shutdown();
+		}
+	}
+
+}
