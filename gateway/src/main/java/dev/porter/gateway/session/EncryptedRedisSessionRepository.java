@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,20 +13,23 @@ import reactor.core.publisher.Mono;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.session.ReactiveSessionRepository;
+import org.springframework.session.Session;
 
 /**
  * Sessions in Redis, one encrypted value per session under {@code porter:session:<key>}
  * ({@link SessionCodec}), living as long as the idle timeout since the last write. A
- * request costs one {@code GET}; it writes back only when the session changed or its last
- * access moved on by a tenth of the idle timeout (at most a minute), so an idle session
- * ends between that much before and its idle timeout after its last use.
+ * request costs one {@code GET}, or none when this instance read the session a moment ago
+ * and Redis has not said it changed since ({@link SessionNearCache}); it writes back only
+ * when the session changed or its last access moved on by a tenth of the idle timeout (at
+ * most a minute), so an idle session ends between that much before and its idle timeout
+ * after its last use.
  * <p>
  * A write replaces the value only if it is still the one the request read (a
  * compare-and-set script); otherwise the request's changes are applied to what is stored
  * now and written again. A session ended meanwhile (logout, back-channel logout) is never
  * written back.
  */
-class EncryptedRedisSessionRepository implements ReactiveSessionRepository<StoredSession> {
+class EncryptedRedisSessionRepository implements ReactiveSessionRepository<StoredSession>, SharedSessions {
 
 	static final String PREFIX = "porter:session:";
 
@@ -47,17 +51,17 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	private final SessionCodec codec;
 
-	private final DecodedSessions decoded;
+	private final SessionNearCache kept;
 
 	private final Duration defaultMaxInactiveInterval;
 
 	private final Clock clock;
 
 	EncryptedRedisSessionRepository(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec,
-			Duration defaultMaxInactiveInterval, Clock clock) {
+			SessionNearCache kept, Duration defaultMaxInactiveInterval, Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
-		this.decoded = new DecodedSessions(codec);
+		this.kept = kept;
 		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
 		this.clock = clock;
 	}
@@ -67,17 +71,44 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		return Mono.fromSupplier(() -> StoredSession.create(this.clock, this.defaultMaxInactiveInterval));
 	}
 
+	/** The session as this instance kept it when it may, otherwise as stored now. */
 	@Override
 	public Mono<StoredSession> findById(String id) {
-		return this.redis.opsForValue()
-			.get(key(id))
-			.mapNotNull((value) -> this.decoded.decode(id, value))
-			.filter((session) -> !session.isExpired(this.clock.instant()));
+		SessionKey key = SessionKey.of(id);
+		StoredSession trusted = this.kept.trusted(key);
+		if (trusted != null) {
+			return trusted.isExpired(this.clock.instant()) ? Mono.empty() : Mono.just(trusted);
+		}
+		return read(id, key);
+	}
+
+	@Override
+	public Mono<StoredSession> findCurrent(String id) {
+		return read(id, SessionKey.of(id));
+	}
+
+	@Override
+	public Mono<Void> update(String id, Consumer<Session> change) {
+		return findCurrent(id).flatMap((stored) -> {
+			change.accept(stored);
+			return save(stored);
+		});
+	}
+
+	private Mono<StoredSession> read(String id, SessionKey key) {
+		return Mono.defer(() -> {
+			long stamp = this.kept.stamp();
+			return this.redis.opsForValue()
+				.get(key(key))
+				.mapNotNull((value) -> this.kept.decode(id, key, value, stamp))
+				.filter((session) -> !session.isExpired(this.clock.instant()));
+		});
 	}
 
 	@Override
 	public Mono<Void> deleteById(String id) {
-		return this.redis.delete(key(id)).doOnSuccess((deleted) -> this.decoded.forget(id)).then();
+		SessionKey key = SessionKey.of(id);
+		return this.redis.delete(key(key)).doOnSuccess((deleted) -> this.kept.forget(key)).then();
 	}
 
 	@Override
@@ -95,11 +126,11 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	private Mono<Void> create(StoredSession session) {
 		String previousId = session.storedId();
 		byte[] value = this.codec.encode(session);
-		Mono<Void> forgetPrevious = (previousId != null) ? this.redis.delete(key(previousId)).then() : Mono.empty();
-		return this.redis.opsForValue()
-			.set(key(session.getId()), value, ttl(session))
-			.doOnNext((done) -> session.stored(value))
-			.then(forgetPrevious);
+		Mono<Void> forgetPrevious = (previousId != null) ? deleteById(previousId) : Mono.empty();
+		return this.redis.opsForValue().set(key(session.getId()), value, ttl(session)).doOnNext((done) -> {
+			session.stored(value);
+			this.kept.wrote(SessionKey.of(session.getId()), session, value);
+		}).then(forgetPrevious);
 	}
 
 	private Mono<Void> replace(StoredSession session, StoredSession toWrite, int attemptsLeft) {
@@ -113,6 +144,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 			.flatMap((replaced) -> {
 				if (replaced == 1L) {
 					toWrite.stored(value);
+					this.kept.wrote(SessionKey.of(toWrite.getId()), toWrite, value);
 					if (toWrite != session) {
 						session.adopt(toWrite);
 					}
@@ -127,7 +159,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 				// enough and this request changed nothing else, there is nothing left
 				// to write: without this check, every request of a busy session in
 				// flight when its last access became due wrote it back in turn.
-				return findById(session.getId()).flatMap((current) -> {
+				return findCurrent(session.getId()).flatMap((current) -> {
 					StoredSession rebased = session.rebase(current);
 					if (!rebased.needsWrite(writeBackAfter(rebased.getMaxInactiveInterval()))) {
 						session.adopt(rebased);

@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.time.Clock;
 
 import dev.porter.gateway.redis.RedisEnabled;
+import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.gateway.crypto.KeyRing;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,17 +43,22 @@ class RedisSessionConfiguration {
 	}
 
 	@Bean
+	SessionNearCache sessionNearCache(SessionCodec codec, RedisKeyTracking tracking, ObjectProvider<Clock> clock) {
+		return new SessionNearCache(codec, tracking, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
 	EncryptedRedisSessionRepository sessionRepository(ReactiveRedisConnectionFactory connections, SessionCodec codec,
-			SessionProperties properties, ObjectProvider<Clock> clock) {
-		return new EncryptedRedisSessionRepository(sessionValues(connections), codec, properties.idleTimeout(),
+			SessionNearCache kept, SessionProperties properties, ObjectProvider<Clock> clock) {
+		return new EncryptedRedisSessionRepository(sessionValues(connections), codec, kept, properties.idleTimeout(),
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	/** The same values as the repository's, found by key. */
 	@Bean
 	StoredSessions redisStoredSessions(ReactiveRedisConnectionFactory connections, SessionCodec codec,
-			ObjectProvider<Clock> clock) {
-		return new RedisStoredSessions(sessionValues(connections), codec, clock.getIfAvailable(Clock::systemUTC));
+			SessionNearCache kept, ObjectProvider<Clock> clock) {
+		return new RedisStoredSessions(sessionValues(connections), codec, kept, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	private static ReactiveRedisTemplate<String, byte[]> sessionValues(ReactiveRedisConnectionFactory connections) {

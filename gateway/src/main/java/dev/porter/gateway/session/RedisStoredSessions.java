@@ -18,11 +18,15 @@ class RedisStoredSessions implements StoredSessions {
 
 	private final SessionCodec codec;
 
+	private final SessionNearCache kept;
+
 	private final Clock clock;
 
-	RedisStoredSessions(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec, Clock clock) {
+	RedisStoredSessions(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec, SessionNearCache kept,
+			Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
+		this.kept = kept;
 		this.clock = clock;
 	}
 
@@ -40,7 +44,10 @@ class RedisStoredSessions implements StoredSessions {
 
 	@Override
 	public Mono<Void> end(SessionKey key) {
-		return this.redis.delete(EncryptedRedisSessionRepository.key(key)).then();
+		// Here at once; on the other instances once Redis announces the deletion.
+		return this.redis.delete(EncryptedRedisSessionRepository.key(key))
+			.doOnSuccess((deleted) -> this.kept.forget(key))
+			.then();
 	}
 
 	/**

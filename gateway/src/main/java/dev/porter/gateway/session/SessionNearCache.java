@@ -1,67 +1,154 @@
 package dev.porter.gateway.session;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.redis.RedisKeyTracking;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens a stored session value only when it is not the value this instance opened last
- * for that session. Every request still reads the value from Redis, so a session ended or
- * changed on any instance is seen by the next request exactly as without this: only the
- * work of opening the same bytes again (AES-GCM and JSON: 14 to 17 % of a Redis-mode
- * gateway's CPU samples under {@code bench/relay.sh}'s load) is saved. Each caller gets
- * its own copy of the session; the attribute values it shares with other copies are
- * immutable (strings, numbers and the records {@link SessionCodec} admits).
+ * The session values this instance read last from Redis, each with what it decoded to, so
+ * that a request of a session this instance served a moment ago costs no round trip to
+ * Redis and no decoding.
  * <p>
+ * A kept value is served without asking Redis only while {@link RedisKeyTracking} trusts
+ * it: it was read under a stamp nothing moved since, Redis has not said its key changed
+ * (written, deleted, expired — on any instance), the tracking has worked without a break
+ * since, and it was read at most {@link #TRUST_FOR} ago. So a session ended or changed on
+ * another instance is seen here as soon as Redis's invalidation arrives, a round trip
+ * after the change; without tracking every request reads Redis, and a value read again
+ * that is the one kept is not decoded again (AES-GCM and JSON: 14 to 17 % of a Redis-mode
+ * gateway's CPU samples under {@code bench/relay.sh}'s load before this cache).
+ * <p>
+ * Reads whose answer decides a write (the refresh of tokens, a write retried after a
+ * concurrent one) never take a kept value: see
+ * {@link EncryptedRedisSessionRepository#findCurrent}.
+ * <p>
+ * Each caller gets its own copy of the session; the attribute values it shares with other
+ * copies are immutable (strings, numbers and the records {@link SessionCodec} admits).
  * Bounded: the sessions used within the last {@link #KEEP_FOR}, at most
  * {@link #MAX_SESSIONS} of them (a few KB each: the sealed value and what it decodes to,
  * the same tokens the instance holds while it serves a request of that session).
  */
-final class DecodedSessions {
+final class SessionNearCache {
 
 	static final int MAX_SESSIONS = 4096;
 
 	static final Duration KEEP_FOR = Duration.ofMinutes(1);
 
+	/**
+	 * The longest a value is served without reading it again, even with no invalidation:
+	 * a bound on what a lost invalidation could cost, not the way changes are seen.
+	 */
+	static final Duration TRUST_FOR = Duration.ofSeconds(10);
+
 	private final SessionCodec codec;
 
-	private final Cache<String, Decoded> lastDecoded = Caffeine.newBuilder()
+	private final RedisKeyTracking tracking;
+
+	private final Clock clock;
+
+	/** By session key, as Redis's invalidations name them. */
+	private final Cache<String, Kept> kept = Caffeine.newBuilder()
 		.maximumSize(MAX_SESSIONS)
 		.expireAfterAccess(KEEP_FOR)
 		.build();
 
-	DecodedSessions(SessionCodec codec) {
+	/**
+	 * @param tracking tells which kept sessions changed in Redis; this cache registers
+	 * the sessions' keys with it, so it must not have started yet
+	 */
+	SessionNearCache(SessionCodec codec, RedisKeyTracking tracking, Clock clock) {
 		this.codec = codec;
+		this.tracking = tracking;
+		this.clock = clock;
+		tracking.track(EncryptedRedisSessionRepository.PREFIX, this::invalidated);
 	}
 
 	/**
-	 * The session stored as {@code value} under {@code id}, or {@code null} when it
-	 * cannot be read ({@link SessionCodec#decode}).
+	 * A copy of the session of this id as kept, when it may be served without reading
+	 * Redis; otherwise {@code null}.
 	 */
-	@Nullable StoredSession decode(String id, byte[] value) {
-		Decoded known = this.lastDecoded.getIfPresent(id);
-		if (known != null && Arrays.equals(known.value(), value)) {
-			return known.session().copy();
-		}
-		StoredSession decoded = this.codec.decode(id, value);
-		if (decoded == null) {
-			this.lastDecoded.invalidate(id);
+	@Nullable StoredSession trusted(SessionKey key) {
+		Kept known = this.kept.getIfPresent(key.value());
+		if (known == null || !this.tracking.trusts(known.stamp())
+				|| this.clock.millis() - known.readAt() > TRUST_FOR.toMillis()) {
 			return null;
 		}
-		this.lastDecoded.put(id, new Decoded(value, decoded.copy()));
-		return decoded;
+		return known.session().copy();
+	}
+
+	/** The stamp to take before reading a session value from Redis. */
+	long stamp() {
+		return this.tracking.stamp();
+	}
+
+	/**
+	 * The session stored as {@code value} under {@code id}, read under {@code stamp}, or
+	 * {@code null} when it cannot be read ({@link SessionCodec#decode}); kept, and
+	 * trusted when nothing was invalidated since the stamp.
+	 */
+	@Nullable StoredSession decode(String id, SessionKey key, byte[] value, long stamp) {
+		Kept known = this.kept.getIfPresent(key.value());
+		StoredSession session = (known != null && Arrays.equals(known.value(), value)) ? known.session().copy()
+				: this.codec.decode(id, value);
+		if (session == null) {
+			this.kept.invalidate(key.value());
+			return null;
+		}
+		StoredSession toKeep = session.copy();
+		long readAt = this.clock.millis();
+		// Under the key's lock, as an invalidation of it is applied: one that arrived
+		// after the stamp either moved the stamp on before this runs, or finds this
+		// value kept and distrusts it.
+		this.kept.asMap()
+			.compute(key.value(), (name, current) -> new Kept(value, toKeep,
+					this.tracking.unchangedSince(stamp) ? stamp : RedisKeyTracking.NOT_TRACKING, readAt));
+		return session;
+	}
+
+	/**
+	 * Redis says the value under this key changed: the next request reads it. What it
+	 * decoded to stays, for when the value read is the same.
+	 */
+	private void invalidated(@Nullable String redisKey) {
+		SessionKey key = (redisKey != null)
+				? SessionKey.parse(redisKey.substring(EncryptedRedisSessionRepository.PREFIX.length())) : null;
+		if (key == null) {
+			// A flush (the tracking distrusts every kept value by its stamp), or no
+			// session's key.
+			return;
+		}
+		this.kept.asMap()
+			.computeIfPresent(key.value(), (name, current) -> new Kept(current.value(), current.session(),
+					RedisKeyTracking.NOT_TRACKING, current.readAt()));
+	}
+
+	/**
+	 * This instance stored {@code value} for the session: kept for the next read, which
+	 * still asks Redis (another instance may write after this) but need not decode it.
+	 */
+	void wrote(SessionKey key, StoredSession session, byte[] value) {
+		StoredSession toKeep = session.copy();
+		long readAt = this.clock.millis();
+		this.kept.asMap()
+			.compute(key.value(), (name, current) -> new Kept(value, toKeep, RedisKeyTracking.NOT_TRACKING, readAt));
 	}
 
 	/** The session ended here: nothing of it needs to stay in memory. */
-	void forget(String id) {
-		this.lastDecoded.invalidate(id);
+	void forget(SessionKey key) {
+		this.kept.invalidate(key.value());
 	}
 
-	/** A value and the session it decoded to, never handed out itself (only copies). */
-	private record Decoded(byte[] value, StoredSession session) {
+	/**
+	 * A value, the session it decoded to (never handed out itself, only copies), and the
+	 * stamp it was read under ({@link RedisKeyTracking#NOT_TRACKING}: not to be served
+	 * without reading Redis).
+	 */
+	private record Kept(byte[] value, StoredSession session, long stamp, long readAt) {
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.LoginUser;
+import dev.porter.gateway.session.SharedSessions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -15,8 +16,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
-import org.springframework.session.ReactiveSessionRepository;
-import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
 
 import org.springframework.web.server.ServerWebExchange;
@@ -40,12 +39,11 @@ class SessionTokens {
 
 	private final ServerOAuth2AuthorizedClientRepository repository;
 
-	private final ObjectProvider<ReactiveSessionRepository<? extends Session>> sharedSessions;
+	private final ObjectProvider<SharedSessions> sharedSessions;
 
 	private final ReactiveClientRegistrationRepository registrations;
 
-	SessionTokens(ServerOAuth2AuthorizedClientRepository repository,
-			ObjectProvider<ReactiveSessionRepository<? extends Session>> sharedSessions,
+	SessionTokens(ServerOAuth2AuthorizedClientRepository repository, ObjectProvider<SharedSessions> sharedSessions,
 			ReactiveClientRegistrationRepository registrations) {
 		this.repository = repository;
 		this.sharedSessions = sharedSessions;
@@ -70,9 +68,9 @@ class SessionTokens {
 	 * tokens are gone.
 	 */
 	Mono<Stored> reload(WebSession session) {
-		ReactiveSessionRepository<? extends Session> shared = this.sharedSessions.getIfAvailable();
+		SharedSessions shared = this.sharedSessions.getIfAvailable();
 		Mono<Found> found = (shared != null)
-				? shared.findById(session.getId()).mapNotNull((stored) -> found(stored::getAttribute))
+				? shared.findCurrent(session.getId()).mapNotNull((stored) -> found(stored::getAttribute))
 				: Mono.justOrEmpty(found(session::getAttribute));
 		return found.flatMap((tokens) -> this.registrations
 			.findByRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
@@ -102,7 +100,7 @@ class SessionTokens {
 	 */
 	private Mono<Void> update(WebSession session,
 			BiConsumer<Function<String, @Nullable Object>, BiConsumer<String, @Nullable Object>> change) {
-		ReactiveSessionRepository<? extends Session> shared = this.sharedSessions.getIfAvailable();
+		SharedSessions shared = this.sharedSessions.getIfAvailable();
 		if (shared == null) {
 			return Mono.fromRunnable(() -> change.accept(session::getAttribute, (name, value) -> {
 				if (value == null) {
@@ -113,22 +111,14 @@ class SessionTokens {
 				}
 			}));
 		}
-		return saveStored(shared, session.getId(), change);
-	}
-
-	private static <S extends Session> Mono<Void> saveStored(ReactiveSessionRepository<S> shared, String id,
-			BiConsumer<Function<String, @Nullable Object>, BiConsumer<String, @Nullable Object>> change) {
-		return shared.findById(id).flatMap((stored) -> {
-			change.accept(stored::getAttribute, (name, value) -> {
-				if (value == null) {
-					stored.removeAttribute(name);
-				}
-				else {
-					stored.setAttribute(name, value);
-				}
-			});
-			return shared.save(stored);
-		});
+		return shared.update(session.getId(), (stored) -> change.accept(stored::getAttribute, (name, value) -> {
+			if (value == null) {
+				stored.removeAttribute(name);
+			}
+			else {
+				stored.setAttribute(name, value);
+			}
+		}));
 	}
 
 	private static @Nullable Found found(Function<String, @Nullable Object> attributes) {

@@ -306,8 +306,10 @@ class EncryptedRedisSessionRepositoryTests {
 	}
 
 	private static EncryptedRedisSessionRepository repository(String keys, Clock clock) {
-		return new EncryptedRedisSessionRepository(bytes(), new SessionCodec(KeyRing.parse(keys, "KEYS"), clock), IDLE,
-				clock);
+		SessionCodec codec = new SessionCodec(KeyRing.parse(keys, "KEYS"), clock);
+		// Its tracking never started: every read goes to Redis (SessionNearCacheTests).
+		return new EncryptedRedisSessionRepository(bytes(), codec,
+				new SessionNearCache(codec, redis.keyTracking(clock, Duration.ofHours(1)), clock), IDLE, clock);
 	}
 
 }

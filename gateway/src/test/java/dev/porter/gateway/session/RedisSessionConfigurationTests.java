@@ -1,6 +1,14 @@
 package dev.porter.gateway.session;
 
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.gateway.support.TestSessionKeys;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -54,6 +62,18 @@ class RedisSessionConfigurationTests {
 		@Bean
 		ReactiveRedisConnectionFactory redisConnectionFactory() {
 			return new LettuceConnectionFactory();
+		}
+
+		@Bean(destroyMethod = "shutdown")
+		ClientResources clientResources() {
+			return DefaultClientResources.create();
+		}
+
+		/** Trusting nothing while unconnected: every read would go to Redis. */
+		@Bean
+		RedisKeyTracking redisKeyTracking(ClientResources resources) {
+			return new RedisKeyTracking(resources, ClientOptions.create(), RedisURI.create("redis://127.0.0.1:1"),
+					Clock.systemUTC(), Duration.ofSeconds(1));
 		}
 
 	}

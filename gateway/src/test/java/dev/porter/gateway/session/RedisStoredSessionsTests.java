@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.porter.gateway.crypto.KeyRing;
+import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import dev.porter.gateway.support.TestSessionKeys;
@@ -34,10 +35,14 @@ class RedisStoredSessionsTests {
 
 	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
 
-	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
-			IDLE, this.clock);
+	private final RedisKeyTracking tracking = redis.keyTracking(this.clock, Duration.ofHours(1));
 
-	private final RedisStoredSessions stored = new RedisStoredSessions(bytes(), this.codec, this.clock);
+	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock);
+
+	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
+			this.kept, IDLE, this.clock);
+
+	private final RedisStoredSessions stored = new RedisStoredSessions(bytes(), this.codec, this.kept, this.clock);
 
 	@Test
 	void refreshTokenWhenSessionSignedInThenReadByItsKeyAlone() {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.support.TestRegistrations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -90,10 +91,7 @@ class RefreshBackoffTests {
 		ReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				TestRegistrations.gateway());
 		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
-				new DefaultListableBeanFactory().getBeanProvider(org.springframework.core.ResolvableType
-					.forClassWithGenerics(org.springframework.session.ReactiveSessionRepository.class,
-							org.springframework.session.Session.class)),
-				registrations);
+				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
 				Duration.ofSeconds(1), Duration.ofSeconds(8));
 		IdpRefreshCall idp = new IdpRefreshCall((request) -> {

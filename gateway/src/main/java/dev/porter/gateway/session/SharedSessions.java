@@ -1,0 +1,27 @@
+package dev.porter.gateway.session;
+
+import java.util.function.Consumer;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.session.Session;
+
+/**
+ * The sessions every instance shares (with {@code REDIS_URL}), read as stored at this
+ * moment — never what an instance kept of them — for the reads whose answer decides a
+ * write: whether the tokens still need refreshing, and the refreshed tokens' write.
+ * Absent when sessions live in memory, where every request of a session shares one
+ * object.
+ */
+public interface SharedSessions {
+
+	/** The session as stored now; empty when it is gone or expired. */
+	Mono<? extends Session> findCurrent(String id);
+
+	/**
+	 * Applies {@code change} to the session as stored now and stores the result; nothing
+	 * happens when the session is gone (an ended session is not brought back).
+	 */
+	Mono<Void> update(String id, Consumer<Session> change);
+
+}
