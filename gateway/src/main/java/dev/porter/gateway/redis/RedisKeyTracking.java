@@ -321,8 +321,8 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 	public interface InvalidationListener {
 
 		/**
-		 * @param key the key's name, or {@code null} for every key (a flush, or the
-		 * tracking lost)
+		 * @param key the key's name, or {@code null} for every key (a flush; a lost
+		 * tracking is not announced: {@link #trusts} answers for it)
 		 */
 		void invalidated(@Nullable String key);
 
