@@ -322,7 +322,7 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 
 		/**
 		 * @param key the key's name, or {@code null} for every key (a flush; a lost
-		 * tracking is not announced: {@link #trusts} answers for it)
+		 * tracking is not announced: {@link RedisKeyTracking#trusts} answers for it)
 		 */
 		void invalidated(@Nullable String key);
 
