@@ -2,6 +2,10 @@ package dev.porter.gateway.routing;
 
 import java.util.List;
 
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
 /**
  * The paths relayed to profile-service. {@link RelayHandlerMapping} hands them to the
  * relay and the security configuration gives them a chain of their own: one list, so that
@@ -12,7 +16,25 @@ public final class RelayedPaths {
 	/** Path patterns, as Spring's {@code PathPattern} reads them. */
 	public static final List<String> PATTERNS = List.of("/me", "/me/**");
 
+	private static final List<PathPattern> PARSED = PATTERNS.stream()
+		.map(PathPatternParser.defaultInstance::parse)
+		.toList();
+
 	private RelayedPaths() {
+	}
+
+	/**
+	 * Whether a request's path within the application is relayed. A plain loop rather
+	 * than a chain of reactive matchers: every request asks, and the answer never waits
+	 * on anything.
+	 */
+	public static boolean matches(PathContainer pathWithinApplication) {
+		for (PathPattern pattern : PARSED) {
+			if (pattern.matches(pathWithinApplication)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }
