@@ -18,6 +18,7 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
@@ -47,12 +48,10 @@ class SecurityConfiguration {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	SecurityWebFilterChain relayWebFilterChain(ServerHttpSecurity http, LoginSecurity login, CsrfSecurity csrf,
 			OidcProperties oidc, ProblemWriter problems) {
-		http.securityMatcher(SecurityConfiguration::relayed)
-			.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
-			.logout(ServerHttpSecurity.LogoutSpec::disable);
+		http.securityMatcher(SecurityConfiguration::relayed).logout(ServerHttpSecurity.LogoutSpec::disable);
 		common(http, oidc, problems);
 		csrf.customize(http);
-		login.customizeRelay(http);
+		login.customizeRelay(http, accessDenied(problems));
 		return http.build();
 	}
 
@@ -86,8 +85,7 @@ class SecurityConfiguration {
 
 	/** What both chains answer alike. */
 	private static void common(ServerHttpSecurity http, OidcProperties oidc, ProblemWriter problems) {
-		http.exceptionHandling((exceptions) -> exceptions
-			.accessDeniedHandler((exchange, denied) -> problems.write(exchange, Problems.accessDenied())))
+		http.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(accessDenied(problems)))
 			// The SPA keeps its own place: never replay a saved request after login.
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -96,6 +94,10 @@ class SecurityConfiguration {
 			.headers(ServerHttpSecurity.HeaderSpec::disable)
 			.addFilterAt(new HttpHeaderWriterWebFilter(new SecurityHeadersWriter(contentSecurityPolicy(oidc))),
 					SecurityWebFiltersOrder.HTTP_HEADERS_WRITER);
+	}
+
+	private static ServerAccessDeniedHandler accessDenied(ProblemWriter problems) {
+		return (exchange, denied) -> problems.write(exchange, Problems.accessDenied());
 	}
 
 	/**

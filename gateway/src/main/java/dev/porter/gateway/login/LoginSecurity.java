@@ -21,6 +21,7 @@ import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationFailureHandler;
 import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -87,13 +88,14 @@ public class LoginSecurity {
 
 	/**
 	 * The relayed API's chain has no login endpoints of its own; a request there without
-	 * a login gets the same 401 problem as anywhere. It reads the login from the session
-	 * the same way as the main chain.
+	 * a login gets the same 401 problem as anywhere, from a filter that asks for the
+	 * login and nothing else ({@link LoginRequiredWebFilter}). It reads the login from
+	 * the session the same way as the main chain.
 	 */
-	public void customizeRelay(ServerHttpSecurity http) {
+	public void customizeRelay(ServerHttpSecurity http, ServerAccessDeniedHandler accessDenied) {
 		http.securityContextRepository(this.securityContexts)
-			.exceptionHandling((exceptions) -> exceptions
-				.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)));
+			.addFilterAt(new LoginRequiredWebFilter(new SpaAuthenticationEntryPoint(this.problems), accessDenied),
+					SecurityWebFiltersOrder.AUTHORIZATION);
 	}
 
 	private DefaultServerOAuth2AuthorizationRequestResolver authorizationRequestResolver() {
