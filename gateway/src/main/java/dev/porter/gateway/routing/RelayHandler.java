@@ -17,9 +17,10 @@ import org.springframework.web.server.WebHandler;
  * circuit breaker's measure as it was before. It stands where Spring Cloud Gateway's
  * route lookup and filter chain stood, which added a dozen global filters, a route lookup
  * and several exchange copies to every relayed request for features this route does not
- * use.
+ * use. The server's filter chain ends here for the requests it {@link #relays}, in place
+ * of WebFlux's {@code DispatcherHandler} and its handler mappings.
  */
-final class RelayHandler implements WebHandler {
+public final class RelayHandler implements WebHandler {
 
 	private final List<GatewayFilter> filters;
 
@@ -34,6 +35,11 @@ final class RelayHandler implements WebHandler {
 		AnnotationAwareOrderComparator.sort(ordered);
 		this.filters = List.copyOf(ordered);
 		this.upstream = upstream;
+	}
+
+	/** Whether this handler answers the request: its path is one of the relayed ones. */
+	public boolean relays(ServerWebExchange exchange) {
+		return RelayedPaths.matches(exchange.getRequest().getPath().pathWithinApplication());
 	}
 
 	@Override

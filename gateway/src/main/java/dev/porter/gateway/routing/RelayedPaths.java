@@ -7,9 +7,9 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * The paths relayed to profile-service. {@link RelayHandlerMapping} hands them to the
- * relay and the security configuration gives them a chain of their own: one list, so that
- * no path is relayed without that chain.
+ * The paths relayed to profile-service. The {@link RelayHandler} answers them and the
+ * security configuration gives them a chain of their own: one list, so that no path is
+ * relayed without that chain.
  */
 public final class RelayedPaths {
 

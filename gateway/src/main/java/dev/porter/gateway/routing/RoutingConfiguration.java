@@ -34,17 +34,26 @@ class RoutingConfiguration {
 	static final String UPSTREAM = "profile-service";
 
 	/**
-	 * The relay's own handler, in front of Spring Cloud Gateway's route lookup; the
+	 * The relay's own handler, which the server's filter chain ends in for the relayed
+	 * paths, instead of WebFlux's dispatcher and Spring Cloud Gateway's route lookup; the
 	 * client is Spring Cloud Gateway's, with its pool settings and
 	 * {@link #relayTimeouts}.
 	 */
 	@Bean
-	RelayHandlerMapping relayHandlerMapping(HttpClient client, RelayProperties properties, RateLimitFilter rateLimit,
+	RelayHandler relayHandler(HttpClient client, RelayProperties properties, RateLimitFilter rateLimit,
 			TokenRelayFilter tokenRelay, CircuitBreakerFilter circuitBreaker) {
 		List<GatewayFilter> filters = List.of(new WholeResponseFilter(), rateLimit, new RelayBodyFilter(), tokenRelay,
 				circuitBreaker);
-		return new RelayHandlerMapping(
-				new RelayHandler(filters, new UpstreamCall(client, properties.profileServiceUri())));
+		return new RelayHandler(filters, new UpstreamCall(client, properties.profileServiceUri()));
+	}
+
+	/**
+	 * The dispatcher's way to the same relay, for handlers assembled without the
+	 * shortcut.
+	 */
+	@Bean
+	RelayHandlerMapping relayHandlerMapping(RelayHandler relay) {
+		return new RelayHandlerMapping(relay);
 	}
 
 	/**
