@@ -61,8 +61,7 @@ class SecurityConfiguration {
 	 * matcher per pattern that every relayed request would otherwise pay for.
 	 */
 	private static Mono<MatchResult> relayed(ServerWebExchange exchange) {
-		return RelayedPaths.matches(exchange.getRequest().getPath().pathWithinApplication()) ? MatchResult.match()
-				: MatchResult.notMatch();
+		return RelayedPaths.matches(exchange) ? MatchResult.match() : MatchResult.notMatch();
 	}
 
 	@Bean

@@ -47,10 +47,9 @@ final class LoginRequiredWebFilter implements WebFilter {
 		return ReactiveSecurityContextHolder.getContext()
 			.mapNotNull(SecurityContext::getAuthentication)
 			.singleOptional()
-			.flatMap((principal) -> isLogin(principal)
-					? chain.filter(exchange)
-						.onErrorResume(AccessDeniedException.class, (denied) -> deny(exchange, principal, denied))
-					: deny(exchange, principal, new AccessDeniedException("Access Denied")));
+			.flatMap((principal) -> isLogin(principal) ? chain.filter(exchange)
+				.onErrorResume(AccessDeniedException.class, (denied) -> this.accessDenied.handle(exchange, denied))
+					: signIn(exchange, principal));
 	}
 
 	/** Authenticated, and not anonymously: what Spring's trust resolver calls so. */
@@ -59,14 +58,10 @@ final class LoginRequiredWebFilter implements WebFilter {
 	}
 
 	/**
-	 * A login that is refused is told so; anyone else is asked to sign in, with the
-	 * exception Spring's translation would hand the entry point.
+	 * Anyone not signed in, with the exception Spring's translation hands the entry
+	 * point.
 	 */
-	private Mono<Void> deny(ServerWebExchange exchange, Optional<Authentication> principal,
-			AccessDeniedException denied) {
-		if (isLogin(principal)) {
-			return this.accessDenied.handle(exchange, denied);
-		}
+	private Mono<Void> signIn(ServerWebExchange exchange, Optional<Authentication> principal) {
 		AuthenticationException notSignedIn = new AuthenticationCredentialsNotFoundException("Not Authenticated",
 				new InsufficientAuthenticationException("Full authentication is required to access this resource"));
 		principal.ifPresent(notSignedIn::setAuthenticationRequest);

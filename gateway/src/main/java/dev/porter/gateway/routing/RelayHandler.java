@@ -39,7 +39,7 @@ public final class RelayHandler implements WebHandler {
 
 	/** Whether this handler answers the request: its path is one of the relayed ones. */
 	public boolean relays(ServerWebExchange exchange) {
-		return RelayedPaths.matches(exchange.getRequest().getPath().pathWithinApplication());
+		return RelayedPaths.matches(exchange);
 	}
 
 	@Override

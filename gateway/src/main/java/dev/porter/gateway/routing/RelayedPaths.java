@@ -3,6 +3,7 @@ package dev.porter.gateway.routing;
 import java.util.List;
 
 import org.springframework.http.server.PathContainer;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -24,11 +25,12 @@ public final class RelayedPaths {
 	}
 
 	/**
-	 * Whether a request's path within the application is relayed. A plain loop rather
-	 * than a chain of reactive matchers: every request asks, and the answer never waits
-	 * on anything.
+	 * Whether a request is relayed, by its path within the application. A plain loop
+	 * rather than a chain of reactive matchers: every request asks, and the answer never
+	 * waits on anything.
 	 */
-	public static boolean matches(PathContainer pathWithinApplication) {
+	public static boolean matches(ServerWebExchange exchange) {
+		PathContainer pathWithinApplication = exchange.getRequest().getPath().pathWithinApplication();
 		for (PathPattern pattern : PARSED) {
 			if (pattern.matches(pathWithinApplication)) {
 				return true;
