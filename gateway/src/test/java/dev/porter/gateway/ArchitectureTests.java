@@ -1,10 +1,13 @@
 package dev.porter.gateway;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.porter.testsupport.PackageRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Packages depend one way, as {@code docs/architecture.md} draws them: no cycle, nobody
@@ -27,12 +30,26 @@ class ArchitectureTests {
 		PackageRules.usedOnlyByTheApplication(ROOT, "config").check(MAIN);
 	}
 
+	/**
+	 * A cache built anywhere else would tidy itself on the JDK's common pool, waking a
+	 * thread on the relay's path ({@code Caches}).
+	 */
+	@Test
+	void cachesWhenBuiltThenOnlyThroughCaches() {
+		noClasses().that()
+			.resideOutsideOfPackage(ROOT + ".cache")
+			.should()
+			.callMethod(Caffeine.class, "newBuilder")
+			.because("the gateway's caches do their upkeep on the calling thread (Caches)")
+			.check(MAIN);
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
-			value = { "problem|", "crypto|", "bff|", "redis|", "forwarded|", "oidc|bff problem",
-					"session|crypto redis problem", "csrf|bff problem", "token|oidc session redis problem",
-					"routing|token redis problem", "logout|oidc session bff redis problem",
-					"login|oidc session csrf routing bff crypto problem", "devices|logout oidc session problem" })
+			value = { "problem|", "crypto|", "cache|", "bff|", "redis|", "forwarded|", "oidc|bff problem",
+					"session|crypto redis cache problem", "csrf|bff problem", "token|oidc session redis problem",
+					"routing|token redis cache problem", "logout|oidc session bff redis cache problem",
+					"login|oidc session csrf routing bff crypto cache problem", "devices|logout oidc session problem" })
 	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
 		PackageRules.usesOnly(ROOT, pkg, below).check(MAIN);
 	}

@@ -1,7 +1,7 @@
 package dev.porter.gateway.login;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.cache.Caches;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginAuthentication;
 import dev.porter.gateway.session.LoginUser;
@@ -33,7 +33,7 @@ class SessionSecurityContextRepository implements ServerSecurityContextRepositor
 	 * session holds (weak keys compare by identity), so a new login is a new entry, and
 	 * an entry goes when no session holds its login any more.
 	 */
-	private final Cache<LoginUser, LoginAuthentication> authentications = Caffeine.newBuilder().weakKeys().build();
+	private final Cache<LoginUser, LoginAuthentication> authentications = Caches.newBuilder().weakKeys().build();
 
 	@Override
 	public Mono<Void> save(ServerWebExchange exchange, @Nullable SecurityContext context) {

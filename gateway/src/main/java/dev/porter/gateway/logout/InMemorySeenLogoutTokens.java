@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.porter.gateway.cache.Caches;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,7 +18,7 @@ class InMemorySeenLogoutTokens implements SeenLogoutTokens {
 	private final Cache<String, Instant> seen;
 
 	InMemorySeenLogoutTokens(Clock clock) {
-		this.seen = Caffeine.newBuilder().expireAfter(Expiry.<String, Instant>creating((jti, forgetAt) -> {
+		this.seen = Caches.newBuilder().expireAfter(Expiry.<String, Instant>creating((jti, forgetAt) -> {
 			Duration left = Duration.between(clock.instant(), forgetAt);
 			return left.isNegative() ? Duration.ZERO : left;
 		})).ticker(() -> clock.millis() * 1_000_000L).build();

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.cache.Caches;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,7 +25,7 @@ class InMemoryRateLimiter implements UserRateLimiter {
 		this.limit = limit;
 		this.period = period;
 		this.clock = clock;
-		this.windows = Caffeine.newBuilder().expireAfterAccess(period.multipliedBy(2)).maximumSize(100_000).build();
+		this.windows = Caches.newBuilder().expireAfterAccess(period.multipliedBy(2)).maximumSize(100_000).build();
 	}
 
 	@Override

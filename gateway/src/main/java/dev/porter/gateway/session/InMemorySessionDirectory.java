@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.porter.gateway.cache.Caches;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -21,7 +21,7 @@ class InMemorySessionDirectory implements SessionDirectory {
 	private final Cache<SessionKey, DirectoryEntry> entries;
 
 	InMemorySessionDirectory(SessionDirectoryRetention retention, Clock clock) {
-		this.entries = Caffeine.newBuilder()
+		this.entries = Caches.newBuilder()
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfter(new RetentionExpiry(retention, clock))
 			.build();

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.cache.Caches;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -18,7 +18,7 @@ class InMemorySessionRegistry implements SessionRegistry {
 	private final Cache<String, Set<SessionKey>> sessions;
 
 	InMemorySessionRegistry(Duration entryLifetime) {
-		this.sessions = Caffeine.newBuilder().expireAfterWrite(entryLifetime).build();
+		this.sessions = Caches.newBuilder().expireAfterWrite(entryLifetime).build();
 	}
 
 	@Override

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.cache.Caches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -38,7 +38,7 @@ class LastSeenWebFilter implements WebFilter {
 	LastSeenWebFilter(SessionDirectory directory, SessionDirectoryRetention retention, Clock clock) {
 		this.directory = directory;
 		this.clock = clock;
-		this.recentlyTouched = Caffeine.newBuilder()
+		this.recentlyTouched = Caches.newBuilder()
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfterWrite(retention.touchInterval())
 			.maximumSize(MAX_TRACKED)

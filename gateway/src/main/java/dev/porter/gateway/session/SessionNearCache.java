@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.porter.gateway.cache.Caches;
 import dev.porter.gateway.redis.RedisKeyTracking;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +52,7 @@ final class SessionNearCache {
 	private final Clock clock;
 
 	/** By session key, as Redis's invalidations name them. */
-	private final Cache<String, Kept> kept = Caffeine.newBuilder()
+	private final Cache<String, Kept> kept = Caches.newBuilder()
 		.maximumSize(MAX_SESSIONS)
 		.expireAfterAccess(KEEP_FOR)
 		.build();
