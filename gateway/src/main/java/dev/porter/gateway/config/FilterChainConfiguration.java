@@ -1,19 +1,27 @@
 package dev.porter.gateway.config;
 
+import java.util.List;
+
 import dev.porter.gateway.routing.RelayHandler;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.WebFilterChainProxy;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.web.server.WebFilter;
 
 /**
  * The server's web filters and each of Spring Security's chains run as a
  * {@link PlainWebFilterChain}: the same filters in the same order, without a checkpoint
- * per filter per request; the server's chain ends in the {@link RelayHandler} for the
- * relayed paths.
+ * per filter per request; for the relayed paths, Spring Security's chain is chosen
+ * without asking ({@link RelayFirstSecurityChains}) and the server's chain ends in the
+ * {@link RelayHandler}.
  */
 @Configuration(proxyBeanMethods = false)
 class FilterChainConfiguration {
@@ -26,13 +34,35 @@ class FilterChainConfiguration {
 	 * filters hand it on, as the dispatcher would.
 	 */
 	@Bean
-	WebHttpHandlerBuilderCustomizer plainServerFilterChain(RelayHandler relay) {
+	WebHttpHandlerBuilderCustomizer plainServerFilterChain(RelayHandler relay,
+			@Qualifier("relayWebFilterChain") SecurityWebFilterChain relayChain,
+			ObjectProvider<SecurityWebFilterChain> securityChains, ServerWebExchangeFirewall firewall,
+			ServerExchangeRejectedHandler rejected) {
+		requireFirst(relayChain, securityChains.orderedStream().toList());
 		return (builder) -> builder.filters((filters) -> {
+			relayChainFirst(filters, relayChain, firewall, rejected);
 			WebFilter all = PlainWebFilterChain.asOneFilter(filters);
 			filters.clear();
 			filters.add((exchange, dispatcher) -> all.filter(exchange,
 					(filtered) -> relay.relays(filtered) ? relay.handle(filtered) : dispatcher.filter(filtered)));
 		});
+	}
+
+	/**
+	 * Refuses to start unless the relay chain comes first among Spring Security's chains,
+	 * as it does by its order: {@link RelayFirstSecurityChains} gives it every relayed
+	 * request without asking the chains before it.
+	 */
+	static void requireFirst(SecurityWebFilterChain relayChain, List<SecurityWebFilterChain> chains) {
+		if (chains.isEmpty() || chains.get(0) != relayChain) {
+			throw new IllegalStateException("The relay chain must be Spring Security's first chain");
+		}
+	}
+
+	private static void relayChainFirst(List<WebFilter> filters, SecurityWebFilterChain relayChain,
+			ServerWebExchangeFirewall firewall, ServerExchangeRejectedHandler rejected) {
+		filters.replaceAll((filter) -> (filter instanceof WebFilterChainProxy proxy)
+				? new RelayFirstSecurityChains(proxy, relayChain, firewall, rejected) : filter);
 	}
 
 	/** Each of Spring Security's chains, once it has matched a request. */
