@@ -14,6 +14,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.web.server.WebExceptionHandler;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -45,6 +46,19 @@ class FilterChainConfiguration {
 			filters.clear();
 			filters.add((exchange, dispatcher) -> all.filter(exchange,
 					(filtered) -> relay.relays(filtered) ? relay.handle(filtered) : dispatcher.filter(filtered)));
+		});
+	}
+
+	/**
+	 * The server's exception handlers as one ({@link ExceptionHandlersInTurn}): the same
+	 * handlers in the same order, assembled around a request only once it has failed.
+	 */
+	@Bean
+	WebHttpHandlerBuilderCustomizer exceptionHandlersInTurn() {
+		return (builder) -> builder.exceptionHandlers((handlers) -> {
+			WebExceptionHandler all = new ExceptionHandlersInTurn(handlers);
+			handlers.clear();
+			handlers.add(all);
 		});
 	}
 
