@@ -60,13 +60,19 @@ final class UpstreamCall {
 	 * docs/benchmarks.md). TLS as a URL would have chosen it: on for {@code https}, with
 	 * the client's own TLS settings if it has any, off for {@code http}.
 	 */
-	private static HttpClient toUpstream(HttpClient client, URI upstream) {
+	static HttpClient toUpstream(HttpClient client, URI upstream) {
 		boolean https = "https".equalsIgnoreCase(upstream.getScheme());
-		String host = upstream.getHost();
+		// Read from the authority: Java's URI has no host for a name with an underscore
+		// (a Docker service name such as profile_service), which a whole URL reached.
+		String authority = upstream.getRawAuthority();
+		String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+		int colon = hostAndPort.lastIndexOf(':');
+		boolean hasPort = colon > hostAndPort.lastIndexOf(']');
+		String host = hasPort ? hostAndPort.substring(0, colon) : hostAndPort;
 		if (host.startsWith("[") && host.endsWith("]")) {
 			host = host.substring(1, host.length() - 1);
 		}
-		int port = (upstream.getPort() != -1) ? upstream.getPort() : (https ? 443 : 80);
+		int port = hasPort ? Integer.parseInt(hostAndPort.substring(colon + 1)) : (https ? 443 : 80);
 		HttpClient addressed = client.host(host).port(port);
 		if (!https) {
 			return addressed.noSSL();
