@@ -1,5 +1,6 @@
 package dev.porter.gateway.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.porter.gateway.routing.RelayedPaths;
@@ -44,8 +45,14 @@ final class RelayFirstSecurityChains implements WebFilter {
 	RelayFirstSecurityChains(WebFilterChainProxy proxy, SecurityWebFilterChain relayChain,
 			ServerWebExchangeFirewall firewall, ServerExchangeRejectedHandler rejected) {
 		this.proxy = proxy;
-		// A chain's filters are fixed when it is built; the proxy lists them per request.
-		this.relayFilters = List.copyOf(relayChain.getWebFilters().collectList().block());
+		// A chain's filters are fixed when it is built, and Spring's chain lists them as
+		// soon as asked; the proxy asks for them on every request.
+		List<WebFilter> listed = new ArrayList<>();
+		relayChain.getWebFilters().doOnNext(listed::add).subscribe();
+		if (listed.isEmpty()) {
+			throw new IllegalStateException("The relay chain must list its filters when asked");
+		}
+		this.relayFilters = List.copyOf(listed);
 		this.firewall = firewall;
 		this.rejected = rejected;
 	}
