@@ -23,7 +23,12 @@ class CachesTests {
 
 	@Test
 	void newBuilderWhenUsedLikeARequestsRateLimitThenUpkeepOnTheCallingThreadOnly() {
-		useLikeRequests(Caches.newBuilder());
+		Cache<String, Integer> windows = Caches.newBuilder()
+			.ticker(this::read)
+			.expireAfterAccess(Duration.ofMinutes(2))
+			.build();
+
+		useLikeRequests(windows);
 
 		assertThat(this.readers).containsOnly(Thread.currentThread().getName());
 	}
@@ -31,17 +36,17 @@ class CachesTests {
 	/** Why {@link Caches} exists: Caffeine's own default hands the upkeep to a pool. */
 	@Test
 	void caffeineDefaultWhenUsedLikeARequestsRateLimitThenUpkeepOnAPoolThread() {
-		useLikeRequests(Caffeine.newBuilder());
+		Cache<String, Integer> windows = Caffeine.newBuilder()
+			.ticker(this::read)
+			.expireAfterAccess(Duration.ofMinutes(2))
+			.build();
+
+		useLikeRequests(windows);
 
 		assertThat(this.readers).anySatisfy((name) -> assertThat(name).startsWith("ForkJoinPool.commonPool"));
 	}
 
-	/**
-	 * A rate limit's window, written once per request, with a clock that notes its
-	 * readers.
-	 */
-	private void useLikeRequests(Caffeine<Object, Object> builder) {
-		Cache<String, Integer> windows = builder.ticker(this::read).expireAfterAccess(Duration.ofMinutes(2)).build();
+	private void useLikeRequests(Cache<String, Integer> windows) {
 		for (int i = 0; i < 1_000; i++) {
 			windows.asMap().merge("alice", 1, Integer::sum);
 		}
