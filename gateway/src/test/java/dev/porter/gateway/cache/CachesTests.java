@@ -7,7 +7,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,19 +30,6 @@ class CachesTests {
 		useLikeRequests(windows);
 
 		assertThat(this.readers).containsOnly(Thread.currentThread().getName());
-	}
-
-	/** Why {@link Caches} exists: Caffeine's own default hands the upkeep to a pool. */
-	@Test
-	void caffeineDefaultWhenUsedLikeARequestsRateLimitThenUpkeepOnAPoolThread() {
-		Cache<String, Integer> windows = Caffeine.newBuilder()
-			.ticker(this::read)
-			.expireAfterAccess(Duration.ofMinutes(2))
-			.build();
-
-		useLikeRequests(windows);
-
-		assertThat(this.readers).anySatisfy((name) -> assertThat(name).startsWith("ForkJoinPool.commonPool"));
 	}
 
 	private void useLikeRequests(Cache<String, Integer> windows) {
