@@ -15,6 +15,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -78,10 +81,14 @@ final class EventLoopRedisConnections {
 		this.retryDelay = retryDelay;
 		for (EventExecutor executor : loops) {
 			EventLoop loop = (EventLoop) executor;
-			ClientResources onLoop = resources.mutate().eventLoopGroupProvider(new OnlyLoop(loop)).build();
+			LatestChannel channel = new LatestChannel(resources.nettyCustomizer());
+			ClientResources onLoop = resources.mutate()
+				.eventLoopGroupProvider(new OnlyLoop(loop))
+				.nettyCustomizer(channel)
+				.build();
 			RedisClient client = RedisClient.create(onLoop);
 			client.setOptions(options);
-			this.slots.add(new Slot(loop, onLoop, client));
+			this.slots.add(new Slot(loop, onLoop, client, channel));
 		}
 	}
 
@@ -102,10 +109,9 @@ final class EventLoopRedisConnections {
 	StatefulRedisConnection<ByteBuffer, ByteBuffer> current() {
 		for (Slot slot : this.slots) {
 			if (slot.loop.inEventLoop()) {
-				StatefulRedisConnection<ByteBuffer, ByteBuffer> own = slot.connection;
 				// Down, its answers would be 503s that another connection can spare,
 				// at the cost of a hop to that connection's loop while this one is down.
-				return openOrRefuse((own != null && own.isOpen()) ? own : anyConnected());
+				return openOrRefuse(slot.isConnected() ? slot.connection : anyConnected());
 			}
 		}
 		return openOrRefuse(anyConnected());
@@ -120,12 +126,11 @@ final class EventLoopRedisConnections {
 	private @Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> anyConnected() {
 		StatefulRedisConnection<ByteBuffer, ByteBuffer> firstOpened = null;
 		for (Slot slot : this.slots) {
-			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
-			if (connection != null && connection.isOpen()) {
-				return connection;
+			if (slot.isConnected()) {
+				return slot.connection;
 			}
 			if (firstOpened == null) {
-				firstOpened = connection;
+				firstOpened = slot.connection;
 			}
 		}
 		return firstOpened;
@@ -227,10 +232,24 @@ final class EventLoopRedisConnections {
 		/** Completes when the last connection has closed. */
 		volatile CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
 
-		Slot(EventLoop loop, ClientResources resources, RedisClient client) {
+		final LatestChannel channel;
+
+		Slot(EventLoop loop, ClientResources resources, RedisClient client, LatestChannel channel) {
 			this.loop = loop;
 			this.resources = resources;
 			this.client = client;
+			this.channel = channel;
+		}
+
+		/**
+		 * Whether a command written now goes out. Lettuce refuses commands as soon as its
+		 * socket is closed, but marks the connection closed only in a later task on the
+		 * loop ({@code isOpen()} stays true until then, longer when the loop is busy):
+		 * the channel says it first.
+		 */
+		boolean isConnected() {
+			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = this.connection;
+			return connection != null && connection.isOpen() && this.channel.isActive();
 		}
 
 	}
@@ -264,6 +283,39 @@ final class EventLoopRedisConnections {
 		@Override
 		public ByteBuffer encodeValue(ByteBuffer value) {
 			return value.duplicate();
+		}
+
+	}
+
+	/**
+	 * Remembers the channel Lettuce opened last for one loop's client (each client has
+	 * one connection, reconnected on a new channel each time), passing the channels on to
+	 * the customizer the gateway's resources already had.
+	 */
+	private static final class LatestChannel implements NettyCustomizer {
+
+		private final NettyCustomizer customizer;
+
+		private volatile @Nullable Channel channel;
+
+		LatestChannel(NettyCustomizer customizer) {
+			this.customizer = customizer;
+		}
+
+		@Override
+		public void afterBootstrapInitialized(Bootstrap bootstrap) {
+			this.customizer.afterBootstrapInitialized(bootstrap);
+		}
+
+		@Override
+		public void afterChannelInitialized(Channel channel) {
+			this.channel = channel;
+			this.customizer.afterChannelInitialized(channel);
+		}
+
+		boolean isActive() {
+			Channel channel = this.channel;
+			return channel != null && channel.isActive();
 		}
 
 	}

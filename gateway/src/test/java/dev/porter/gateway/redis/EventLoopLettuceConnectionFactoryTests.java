@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.porter.testsupport.RedisServer;
@@ -12,8 +13,13 @@ import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
@@ -48,6 +54,18 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	private final ClientResources resources = this.configuration.redisClientResources();
 
+	/**
+	 * Lettuce's handlers learn that a connection closed only in a later task on its loop;
+	 * this test holds that news back for as long as it likes, as a busy loop would.
+	 */
+	private final HeldInactivity heldInactivity = new HeldInactivity();
+
+	private final ClientResources holdingResources = this.resources.mutate()
+		.nettyCustomizer(this.heldInactivity)
+		.build();
+
+	private ClientResources started = this.resources;
+
 	private EventLoopLettuceConnectionFactory factory;
 
 	private RedisServer redis;
@@ -62,6 +80,8 @@ class EventLoopLettuceConnectionFactoryTests {
 		if (this.factory != null) {
 			this.factory.destroy();
 		}
+		this.heldInactivity.release();
+		this.holdingResources.shutdown();
 		this.resources.shutdown();
 		this.netty.destroy();
 		if (this.redis != null) {
@@ -142,6 +162,29 @@ class EventLoopLettuceConnectionFactoryTests {
 		awaitStatus(readiness, Status.DOWN);
 
 		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
+	}
+
+	/**
+	 * A connection whose socket has closed refuses commands at once, but Lettuce marks it
+	 * closed only in a later task on its loop: a busy loop widens that moment. A command
+	 * issued meanwhile must still go over a connection that can carry it, not fail with
+	 * Lettuce's "Currently not connected" (the request's 503) because the closed one
+	 * still looked open.
+	 */
+	@Test
+	void commandWhenIssuedWhileLettuceHasNotYetSeenItsConnectionCloseThenServedOverAConnectedOne() throws Exception {
+		this.started = this.holdingResources;
+		ReactiveStringRedisTemplate template = startAndAwaitEveryLoopConnected();
+		template.execute((connection) -> connection.serverCommands().setClientName("first")).blockLast(PATIENCE);
+		RedisCommands<String, String> redis = admin();
+		this.heldInactivity.hold();
+		dropForGood(redis, clientIds(redis, "first").get(0));
+		assertThat(this.heldInactivity.awaitHeld()).as("the closed connection's news held back").isTrue();
+
+		assertThat(template.opsForValue().increment("off-loop").block(PATIENCE)).isEqualTo(1L);
+		for (EventLoop loop : serverLoops()) {
+			assertThat(onLoop(loop, template).failure()).as("a command on %s", loop).isNull();
+		}
 	}
 
 	/**
@@ -256,7 +299,7 @@ class EventLoopLettuceConnectionFactoryTests {
 	private ReactiveStringRedisTemplate start(String url) {
 		this.netty.setUseGlobalResources(false);
 		this.netty.afterPropertiesSet();
-		this.factory = this.configuration.redisConnectionFactory(new RedisProperties(url, TIMEOUT), this.resources,
+		this.factory = this.configuration.redisConnectionFactory(new RedisProperties(url, TIMEOUT), this.started,
 				this.netty);
 		this.factory.afterPropertiesSet();
 		this.factory.start();
@@ -307,6 +350,56 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	private record Answer(Thread issuedOn, Thread answeredOn, Throwable failure) {
+	}
+
+	/**
+	 * Once {@link #hold() held}, keeps the next closed connection's
+	 * {@code channelInactive} from Lettuce's handlers until {@link #release()}: the
+	 * channel is closed, so Lettuce refuses its commands, while the connection still says
+	 * it is open.
+	 */
+	private static final class HeldInactivity implements NettyCustomizer {
+
+		private final CountDownLatch held = new CountDownLatch(1);
+
+		private volatile boolean holding;
+
+		private volatile @Nullable Runnable heldNews;
+
+		void hold() {
+			this.holding = true;
+		}
+
+		boolean awaitHeld() throws InterruptedException {
+			return this.held.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		void release() {
+			this.holding = false;
+			Runnable news = this.heldNews;
+			this.heldNews = null;
+			if (news != null) {
+				news.run();
+			}
+		}
+
+		@Override
+		public void afterChannelInitialized(Channel channel) {
+			channel.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+
+				@Override
+				public void channelInactive(ChannelHandlerContext context) {
+					if (HeldInactivity.this.holding && HeldInactivity.this.held.getCount() > 0) {
+						HeldInactivity.this.heldNews = () -> context.executor().execute(context::fireChannelInactive);
+						HeldInactivity.this.held.countDown();
+						return;
+					}
+					context.fireChannelInactive();
+				}
+
+			});
+		}
+
 	}
 
 }
