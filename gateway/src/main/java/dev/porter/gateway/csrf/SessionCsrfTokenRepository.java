@@ -4,10 +4,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import dev.porter.gateway.bff.BffProperties;
+import dev.porter.gateway.cookie.RequestCookies;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.web.server.csrf.CsrfToken;
@@ -68,7 +68,7 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 				session.getAttributes().put(SESSION_ATTRIBUTE, token.getToken());
 				writeCookie(exchange, token.getToken());
 			}
-			else if (exchange.getRequest().getCookies().containsKey(COOKIE)) {
+			else if (RequestCookies.first(exchange.getRequest(), COOKIE) != null) {
 				// A token from no session of ours (a past one, or planted): the page
 				// must not echo it.
 				expireCookie(exchange);
@@ -81,8 +81,8 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 		return exchange.getSession()
 			.flatMap((session) -> Mono.justOrEmpty(session.<String>getAttribute(SESSION_ATTRIBUTE)))
 			.doOnNext((value) -> {
-				HttpCookie sent = exchange.getRequest().getCookies().getFirst(COOKIE);
-				if (sent == null || !value.equals(sent.getValue())) {
+				// On every request of a session: read without decoding every cookie.
+				if (!value.equals(RequestCookies.first(exchange.getRequest(), COOKIE))) {
 					// Missing or planted: send the page the session's token again.
 					writeCookie(exchange, value);
 				}

@@ -1,0 +1,8 @@
+/**
+ * Reading one cookie of a request without decoding them all: what the session cookie and
+ * the CSRF cookie both need on every request. Depends on nothing of the gateway's.
+ */
+@NullMarked
+package dev.porter.gateway.cookie;
+
+import org.jspecify.annotations.NullMarked;
