@@ -213,7 +213,7 @@ class EventLoopLettuceConnectionFactoryTests {
 	 */
 	@Test
 	void readinessWhenOneLoopsConnectionCannotReconnectThenDownOnEveryLoopUntilItDoes() throws Exception {
-		startAndAwaitEveryLoopConnected();
+		ReactiveStringRedisTemplate template = startAndAwaitEveryLoopConnected();
 		RedisHealthIndicator readiness = readiness();
 		List<EventLoop> loops = serverLoops();
 		RedisCommands<String, String> redis = admin();
@@ -229,6 +229,11 @@ class EventLoopLettuceConnectionFactoryTests {
 		awaitStatus(readiness, Status.UP);
 		for (EventLoop loop : loops) {
 			assertThat(healthOn(loop, readiness).getStatus()).as("readiness on %s", loop).isEqualTo(Status.UP);
+		}
+		// Reconnected, each loop's own connection serves its loop again.
+		for (EventLoop loop : loops) {
+			Answer answer = onLoop(loop, template);
+			assertThat(answer.answeredOn()).as("answered on %s", loop).isSameAs(answer.issuedOn());
 		}
 	}
 
