@@ -111,7 +111,8 @@ final class EventLoopRedisConnections {
 			if (slot.loop.inEventLoop()) {
 				// Down, its answers would be 503s that another connection can spare,
 				// at the cost of a hop to that connection's loop while this one is down.
-				return openOrRefuse(slot.isConnected() ? slot.connection : anyConnected());
+				StatefulRedisConnection<ByteBuffer, ByteBuffer> own = slot.connected();
+				return openOrRefuse((own != null) ? own : anyConnected());
 			}
 		}
 		return openOrRefuse(anyConnected());
@@ -126,8 +127,9 @@ final class EventLoopRedisConnections {
 	private @Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> anyConnected() {
 		StatefulRedisConnection<ByteBuffer, ByteBuffer> firstOpened = null;
 		for (Slot slot : this.slots) {
-			if (slot.isConnected()) {
-				return slot.connection;
+			StatefulRedisConnection<ByteBuffer, ByteBuffer> connected = slot.connected();
+			if (connected != null) {
+				return connected;
 			}
 			if (firstOpened == null) {
 				firstOpened = slot.connection;
@@ -242,14 +244,16 @@ final class EventLoopRedisConnections {
 		}
 
 		/**
-		 * Whether a command written now goes out. Lettuce refuses commands as soon as its
-		 * socket is closed, but marks the connection closed only in a later task on the
-		 * loop ({@code isOpen()} stays true until then, longer when the loop is busy):
-		 * the channel says it first.
+		 * The connection if a command written now goes out, else null. Lettuce refuses
+		 * commands as soon as its socket is closed, but marks the connection closed only
+		 * in a later task on the loop ({@code isOpen()} stays true until then, longer
+		 * when the loop is busy): the channel says it first. The connection is read once,
+		 * so the one checked is the one returned, even if
+		 * {@code EventLoopRedisConnections.close()} runs meanwhile.
 		 */
-		boolean isConnected() {
+		@Nullable StatefulRedisConnection<ByteBuffer, ByteBuffer> connected() {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = this.connection;
-			return connection != null && connection.isOpen() && this.channel.isActive();
+			return (connection != null && connection.isOpen() && this.channel.isActive()) ? connection : null;
 		}
 
 	}
