@@ -17,6 +17,9 @@
 #   COMPARE_JAVA_OPTS=-XX:TieredStopAtLevel=1 bench/relay.sh   # gw-cmp: this jar with other JVM options
 #   COMPARE_REDIS=1 COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # gw-cmp in Redis mode, compared with gw-redis
 #   RUNS=3 bench/relay.sh                             # three runs, fresh JVMs each, and the median of every figure
+#   FLOOR=1 bench/relay.sh                            # also floor: Reactor Netty alone relaying with a fixed bearer
+#     header (bench/FloorRelay.java, on the gateway jar's own Reactor Netty and collector): what any relay on this JVM
+#     and transport costs before it does the gateway's work, measured in the same rounds
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
@@ -28,7 +31,7 @@
 #      every other round), after a warm-up that lasts until both gateways' throughput stops climbing;
 #   2. CPU per request of each proxy over the peak rounds: utime + stime from /proc/<pid>/stat (all of nginx's
 #      processes; the gateway's JVM with its JIT and GC threads; redis-server's apart) divided by the requests wrk
-#      completed in those rounds ("proxy µs"); for a gateway also its event-loop threads' alone ("loops µs": the
+#      completed in those rounds ("proxy µs"); for a gateway (and the floor) also its event-loop threads' alone ("loops µs": the
 #      request path without JIT compilation and GC, steadier on a busy machine); profile-service's ("svc µs");
 #   3. latency at half of gw-mem's peak, paced: wrk 4 has no fixed-rate mode and wrk2 (-R) is not packaged here, so
 #      a Lua delay() per connection (random 0..2x the mean) paces all targets at that same rate;
@@ -59,12 +62,14 @@ JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:--XX:+UseParallelGC}
 COMPARE_JAR=${COMPARE_JAR:-}
 COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
 COMPARE_REDIS=${COMPARE_REDIS:-}
+FLOOR=${FLOOR:-}
 # Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target
 # is half of it.
 BASELINE_CPU_X_NGINX_PINNED=${BASELINE_CPU_X_NGINX_PINNED:-}
 BASELINE_CPU_X_NGINX_UNPINNED=${BASELINE_CPU_X_NGINX_UNPINNED:-}
 
 need_tools wrk curl jq java redis-server openssl taskset pgrep
+[ -z "$FLOOR" ] || need_tools unzip
 NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
 if [ -z "$NGINX" ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -99,7 +104,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-read -r IDP PS GW_MEM GW_REDIS GW_CMP NG REDIS IDP_MGMT PS_MGMT GW_MEM_MGMT GW_REDIS_MGMT GW_CMP_MGMT <<<"$(free_ports 12)"
+read -r IDP PS GW_MEM GW_REDIS GW_CMP NG REDIS IDP_MGMT PS_MGMT GW_MEM_MGMT GW_REDIS_MGMT GW_CMP_MGMT FL <<<"$(free_ports 13)"
 ISSUER="http://localhost:$IDP/"
 write_seed "$WORK/seed.json" "$GW_MEM" "$GW_REDIS" "$GW_CMP"
 
@@ -115,6 +120,13 @@ SESSION_KEYS=$(openssl rand -base64 32)
 
 TARGETS=(direct nginx gw-mem gw-redis)
 [ -z "$COMPARE_JAR" ] || TARGETS+=(gw-cmp)
+if [ -n "$FLOOR" ]; then
+  TARGETS+=(floor)
+  # The floor runs on the very Reactor Netty, Netty and Reactor jars the gateway is built with.
+  unzip -q -j "$GATEWAY_JAR" 'BOOT-INF/lib/reactor-core-*' 'BOOT-INF/lib/reactor-netty-*' 'BOOT-INF/lib/netty-*' \
+    'BOOT-INF/lib/reactive-streams-*' -d "$WORK/floor-lib"
+fi
+jvm_relay() { [[ $1 = gw-* || $1 = floor ]]; } # target -> whether it is a JVM on Reactor Netty (event loops to count)
 
 ticks() { # pid... -> utime + stime of those processes, in clock ticks (fields 14 and 15; the name may hold spaces)
   local pid total=0
@@ -139,6 +151,7 @@ proxy_pids() { # target -> the processes whose CPU is the proxy's
     gw-mem) echo "$GW_MEM_PID" ;;
     gw-redis) echo "$GW_REDIS_PID" ;;
     gw-cmp) echo "$GW_CMP_PID" ;;
+    floor) echo "$FLOOR_PID" ;;
   esac
 }
 
@@ -150,6 +163,7 @@ run() { # out-name target duration connections [lua]
     gw-mem) url="http://127.0.0.1:$GW_MEM/me"; header=(-H "$COOKIE_MEM") ;;
     gw-redis) url="http://127.0.0.1:$GW_REDIS/me"; header=(-H "$COOKIE_REDIS") ;;
     gw-cmp) url="http://127.0.0.1:$GW_CMP/me"; header=(-H "$COOKIE_CMP") ;;
+    floor) url="http://127.0.0.1:$FL/me" ;;
   esac
   local threads=$THREADS; [ "$4" -lt "$threads" ] && threads=$4
   # shellcheck disable=SC2086
@@ -199,6 +213,15 @@ CONF
     [ $SECONDS -lt $deadline ] || { echo "nginx not listening on :$NG" >&2; exit 1; }
     sleep 0.1
   done
+}
+
+start_floor() { # cpus: the floor relay, with the access token in a file only this user can read
+  (umask 077 && printf '%s' "$TOKEN" >"$WORK/floor-token")
+  # shellcheck disable=SC2086
+  env PORT="$FL" UPSTREAM="http://127.0.0.1:$PS" TOKEN_FILE="$WORK/floor-token" ${1:+taskset -c $1} \
+    java -Xmx512m $JAVA_OPTS_GATEWAY -cp "$WORK/floor-lib/*" bench/FloorRelay.java >"$WORK/floor-$RUN_NAME.log" 2>&1 &
+  PIDS+=($!); FLOOR_PID=$!
+  wait_ready "floor-$RUN_NAME" "$FL"
 }
 
 gateway_env() { # port management-port -> the gateway's environment for this run
@@ -271,6 +294,7 @@ measure_mode() {
   [ -z "$COMPARE_JAR" ] || COOKIE_CMP=$(sign_in "$GW_CMP" "$IDP" "$WORK/cookies-cmp")
   TOKEN=$(last_access_token "$IDP")
   start_nginx "$proxy_cpus" "$([ "$MODE" = pinned ] && echo 1 || echo auto)"
+  [ -z "$FLOOR" ] || start_floor "$proxy_cpus"
 
   # Every target must answer the same body: a relay that cut or dropped it would be cheaper and flatter its figures.
   local target
@@ -282,6 +306,7 @@ measure_mode() {
       gw-mem) status=$(fetch "$WORK/$target.json" -H "$COOKIE_MEM" "http://127.0.0.1:$GW_MEM/me") ;;
       gw-redis) status=$(fetch "$WORK/$target.json" -H "$COOKIE_REDIS" "http://127.0.0.1:$GW_REDIS/me") ;;
       gw-cmp) status=$(fetch "$WORK/$target.json" -H "$COOKIE_CMP" "http://127.0.0.1:$GW_CMP/me") ;;
+      floor) status=$(fetch "$WORK/$target.json" "http://127.0.0.1:$FL/me") ;;
     esac
     [ "$status" = 200 ] || { echo "$MODE: GET /me via $target answered $status" >&2; exit 1; }
     cmp -s "$WORK/$target.json" "$WORK/direct.json" ||
@@ -294,6 +319,7 @@ measure_mode() {
   run "$RUN_NAME-warm-nginx" nginx "$WARMUP" "$CONNECTIONS"
   local round prev=() now=() settled_all i gws=(gw-mem gw-redis)
   [ -z "$COMPARE_JAR" ] || gws+=(gw-cmp)
+  [ -z "$FLOOR" ] || gws+=(floor)
   : >"$WORK/$RUN_NAME-warmup.tsv"
   for round in $(seq 1 "$WARMUP_ROUNDS"); do
     now=()
@@ -308,7 +334,7 @@ measure_mode() {
     if [ "$round" -ge "$MIN_WARMUP_ROUNDS" ] && [ $settled_all = yes ]; then break; fi
     prev=("${now[@]}")
   done
-  local warmed="$round rounds of $WARMUP per gateway"
+  local warmed="$round rounds of $WARMUP per gateway${FLOOR:+ and the floor}"
 
   # Peak, alternating, with CPU per target over its rounds.
   declare -A cpu=() loop_cpu=() req=() ps_cpu=() redis_cpu=()
@@ -316,12 +342,12 @@ measure_mode() {
   for round in $(seq 1 "$ROUNDS"); do
     for target in "${order[@]}"; do
       before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
-      [[ $target != gw-* ]] || loop_before=$(loop_ticks "$(proxy_pids "$target")")
+      ! jvm_relay "$target" || loop_before=$(loop_ticks "$(proxy_pids "$target")")
       run "$RUN_NAME-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
       cpu[$target]=$((${cpu[$target]:-0} + $(ticks $(proxy_pids "$target")) - before))
       ps_cpu[$target]=$((${ps_cpu[$target]:-0} + $(ticks "$PS_PID") - ps_before))
       redis_cpu[$target]=$((${redis_cpu[$target]:-0} + $(ticks "$REDIS_PID") - redis_before))
-      [[ $target != gw-* ]] ||
+      ! jvm_relay "$target" ||
         loop_cpu[$target]=$((${loop_cpu[$target]:-0} + $(loop_ticks "$(proxy_pids "$target")") - loop_before))
       req[$target]=$((${req[$target]:-0} + $(requests "$RUN_NAME-peak-$target-$round")))
     done
@@ -363,7 +389,7 @@ measure_mode() {
       printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "$target" "${rps[$target]}" "${p50[$target]}" \
         "${p99[$target]}" "${hrps[$target]}" "${hp50[$target]}" "${hp99[$target]}" \
         "$([ "$target" = direct ] && echo - || us_per_request "${cpu[$target]}" "${req[$target]}")" \
-        "$([[ $target = gw-* ]] && us_per_request "${loop_cpu[$target]}" "${req[$target]}" || echo -)" \
+        "$(jvm_relay "$target" && us_per_request "${loop_cpu[$target]}" "${req[$target]}" || echo -)" \
         "$(us_per_request "${ps_cpu[$target]}" "${req[$target]}")" \
         "$([ "$target" = gw-redis ] && us_per_request "${redis_cpu[$target]}" "${req[$target]}" || echo -)"
     done
@@ -401,6 +427,16 @@ measure_mode() {
       figure "throughput gw-mem / gw-cmp, %" "$(pct "${rps[gw-mem]}" "${rps[gw-cmp]}")"
       figure "CPU per request gw-mem / gw-cmp (main before issue 14), %" "$ratio" "<=" 50
       echo "gw-mem / gw-cmp ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
+    fi
+    if [ -n "$FLOOR" ]; then
+      local floor50 floor99 cpu_floor
+      floor50=$(minus "${hp50[floor]}" "${hp50[nginx]}"); floor99=$(minus "${hp99[floor]}" "${hp99[nginx]}")
+      cpu_floor=$(us_per_request "${cpu[floor]}" "${req[floor]}")
+      figure "floor: half load p50 added over nginx, ms" "$floor50"
+      figure "floor: half load p99 added over nginx, ms" "$floor99"
+      figure "CPU per request: floor, µs" "$cpu_floor"
+      figure "half load: p50 added by gw-mem over floor, ms" "$(minus "${hp50[gw-mem]}" "${hp50[floor]}")"
+      echo "floor (Reactor Netty alone): throughput $(pct "${rps[floor]}" "${rps[nginx]}") % of nginx, at ~$half req/s p50 added over nginx $floor50 ms, p99 $floor99 ms, CPU per request $cpu_floor µs; gw-mem over the floor: p50 +$(minus "${hp50[gw-mem]}" "${hp50[floor]}") ms, p99 +$(minus "${hp99[gw-mem]}" "${hp99[floor]}") ms, CPU +$(awk -v a="$cpu_gw" -v b="$cpu_floor" 'BEGIN { print a - b }') µs"
     fi
     echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
     echo "warm-up: $warmed; peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per target; half load: wrk -c$PACED_CONNECTIONS, random 0-$((2 * delay)) ms delay per request per connection"
