@@ -217,9 +217,14 @@ CONF
 
 start_floor() { # cpus: the floor relay, with the access token in a file only this user can read
   (umask 077 && printf '%s' "$TOKEN" >"$WORK/floor-token")
+  # One event loop per processor it may use, as the gateway sizes its own (gateway EventLoops); Reactor Netty
+  # alone would start at least four.
+  local loops
+  # shellcheck disable=SC2086
+  loops=$(${1:+taskset -c $1} nproc)
   # shellcheck disable=SC2086
   env PORT="$FL" UPSTREAM="http://127.0.0.1:$PS" TOKEN_FILE="$WORK/floor-token" ${1:+taskset -c $1} \
-    java -Xmx512m $JAVA_OPTS_GATEWAY -cp "$WORK/floor-lib/*" bench/FloorRelay.java >"$WORK/floor-$RUN_NAME.log" 2>&1 &
+    java -Xmx512m $JAVA_OPTS_GATEWAY -Dreactor.netty.ioWorkerCount="$loops" -cp "$WORK/floor-lib/*" bench/FloorRelay.java >"$WORK/floor-$RUN_NAME.log" 2>&1 &
   PIDS+=($!); FLOOR_PID=$!
   wait_ready "floor-$RUN_NAME" "$FL"
 }
