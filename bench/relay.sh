@@ -243,6 +243,7 @@ summary() { # name-prefix -> "mean-rps median-p50 median-p99" over the measured 
 }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0) ? 100 * a / b : 0 }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+signed() { case $1 in -*) echo "$1" ;; *) echo "+$1" ;; esac; } # a difference with its sign
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "NOT met" }'; }
 figure() { # name value [op target] -> one line of $WORK/figures.tsv for this mode and run
   printf '%s\t%s\t%s\t%s\t%s\n' "$MODE" "$1" "$2" "${3:-}" "${4:-}" >>"$WORK/figures.tsv"
@@ -441,7 +442,7 @@ measure_mode() {
       figure "floor: half load p99 added over nginx, ms" "$floor99"
       figure "CPU per request: floor, µs" "$cpu_floor"
       figure "half load: p50 added by gw-mem over floor, ms" "$(minus "${hp50[gw-mem]}" "${hp50[floor]}")"
-      echo "floor (Reactor Netty alone): throughput $(pct "${rps[floor]}" "${rps[nginx]}") % of nginx, at ~$half req/s p50 added over nginx $floor50 ms, p99 $floor99 ms, CPU per request $cpu_floor µs; gw-mem over the floor: p50 +$(minus "${hp50[gw-mem]}" "${hp50[floor]}") ms, p99 +$(minus "${hp99[gw-mem]}" "${hp99[floor]}") ms, CPU +$(awk -v a="$cpu_gw" -v b="$cpu_floor" 'BEGIN { print a - b }') µs"
+      echo "floor (Reactor Netty alone): throughput $(pct "${rps[floor]}" "${rps[nginx]}") % of nginx, at ~$half req/s p50 added over nginx $floor50 ms, p99 $floor99 ms, CPU per request $cpu_floor µs; gw-mem over the floor: p50 $(signed "$(minus "${hp50[gw-mem]}" "${hp50[floor]}")") ms, p99 $(signed "$(minus "${hp99[gw-mem]}" "${hp99[floor]}")") ms, CPU $(signed "$((cpu_gw - cpu_floor))") µs"
     fi
     echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
     echo "warm-up: $warmed; peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per target; half load: wrk -c$PACED_CONNECTIONS, random 0-$((2 * delay)) ms delay per request per connection"
