@@ -155,9 +155,9 @@ proxy_pids() { # target -> the processes whose CPU is the proxy's
   esac
 }
 
-run() { # out-name target duration connections [lua]
-  local url header=()
-  case $2 in
+request_of() { # target -> sets the caller's url and header (its credential as curl/wrk arguments) for GET /me
+  header=()
+  case $1 in
     direct) url="http://127.0.0.1:$PS/me"; header=(-H "Authorization: Bearer $TOKEN") ;;
     nginx) url="http://127.0.0.1:$NG/me" ;;
     gw-mem) url="http://127.0.0.1:$GW_MEM/me"; header=(-H "$COOKIE_MEM") ;;
@@ -165,6 +165,11 @@ run() { # out-name target duration connections [lua]
     gw-cmp) url="http://127.0.0.1:$GW_CMP/me"; header=(-H "$COOKIE_CMP") ;;
     floor) url="http://127.0.0.1:$FL/me" ;;
   esac
+}
+
+run() { # out-name target duration connections [lua]
+  local url header
+  request_of "$2"
   local threads=$THREADS; [ "$4" -lt "$threads" ] && threads=$4
   # shellcheck disable=SC2086
   ${WRK_CPUS:+taskset -c $WRK_CPUS} wrk -t"$threads" -c"$4" -d"$3" --latency "${header[@]}" \
@@ -303,17 +308,10 @@ measure_mode() {
   [ -z "$FLOOR" ] || start_floor "$proxy_cpus"
 
   # Every target must answer the same body: a relay that cut or dropped it would be cheaper and flatter its figures.
-  local target
+  local target url header status
   for target in "${TARGETS[@]}"; do
-    local status
-    case $target in
-      direct) status=$(fetch "$WORK/$target.json" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PS/me") ;;
-      nginx) status=$(fetch "$WORK/$target.json" "http://127.0.0.1:$NG/me") ;;
-      gw-mem) status=$(fetch "$WORK/$target.json" -H "$COOKIE_MEM" "http://127.0.0.1:$GW_MEM/me") ;;
-      gw-redis) status=$(fetch "$WORK/$target.json" -H "$COOKIE_REDIS" "http://127.0.0.1:$GW_REDIS/me") ;;
-      gw-cmp) status=$(fetch "$WORK/$target.json" -H "$COOKIE_CMP" "http://127.0.0.1:$GW_CMP/me") ;;
-      floor) status=$(fetch "$WORK/$target.json" "http://127.0.0.1:$FL/me") ;;
-    esac
+    request_of "$target"
+    status=$(fetch "$WORK/$target.json" "${header[@]}" "$url")
     [ "$status" = 200 ] || { echo "$MODE: GET /me via $target answered $status" >&2; exit 1; }
     cmp -s "$WORK/$target.json" "$WORK/direct.json" ||
       { echo "$MODE: GET /me via $target answered another body than direct" >&2; exit 1; }
@@ -435,14 +433,15 @@ measure_mode() {
       echo "gw-mem / gw-cmp ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
     fi
     if [ -n "$FLOOR" ]; then
-      local floor50 floor99 cpu_floor
+      local floor50 floor99 cpu_floor over50
       floor50=$(minus "${hp50[floor]}" "${hp50[nginx]}"); floor99=$(minus "${hp99[floor]}" "${hp99[nginx]}")
       cpu_floor=$(us_per_request "${cpu[floor]}" "${req[floor]}")
+      over50=$(minus "${hp50[gw-mem]}" "${hp50[floor]}")
       figure "floor: half load p50 added over nginx, ms" "$floor50"
       figure "floor: half load p99 added over nginx, ms" "$floor99"
       figure "CPU per request: floor, µs" "$cpu_floor"
-      figure "half load: p50 added by gw-mem over floor, ms" "$(minus "${hp50[gw-mem]}" "${hp50[floor]}")"
-      echo "floor (Reactor Netty alone): throughput $(pct "${rps[floor]}" "${rps[nginx]}") % of nginx, at ~$half req/s p50 added over nginx $floor50 ms, p99 $floor99 ms, CPU per request $cpu_floor µs; gw-mem over the floor: p50 $(signed "$(minus "${hp50[gw-mem]}" "${hp50[floor]}")") ms, p99 $(signed "$(minus "${hp99[gw-mem]}" "${hp99[floor]}")") ms, CPU $(signed "$((cpu_gw - cpu_floor))") µs"
+      figure "half load: p50 added by gw-mem over floor, ms" "$over50"
+      echo "floor (Reactor Netty alone): throughput $(pct "${rps[floor]}" "${rps[nginx]}") % of nginx, at ~$half req/s p50 added over nginx $floor50 ms, p99 $floor99 ms, CPU per request $cpu_floor µs; gw-mem over the floor: p50 $(signed "$over50") ms, p99 $(signed "$(minus "${hp99[gw-mem]}" "${hp99[floor]}")") ms, CPU $(signed "$((cpu_gw - cpu_floor))") µs"
     fi
     echo "gw-mem: ready $(awk -v a="$ready_mem" -v b="$started_mem" 'BEGIN { printf "%.0f", a - b }') s after start; steady throughput $steady"
     echo "warm-up: $warmed; peak: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS alternating rounds of $DURATION per target; half load: wrk -c$PACED_CONNECTIONS, random 0-$((2 * delay)) ms delay per request per connection"
