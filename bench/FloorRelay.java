@@ -12,7 +12,10 @@ import reactor.netty.http.server.HttpServer;
  * bearer token (read from {@code TOKEN_FILE}, as nginx's target has it in its configuration) and answers the upstream's
  * status, content type and whole body, as the gateway does for {@code GET /me}. No session, CSRF, rate limit, breaker,
  * security headers or metrics: what it costs is what any relay on this JVM and transport costs before it does any of
- * the gateway's work. {@code GET /readyz} answers 200 once it listens. Run by source-file mode ({@code java -cp
+ * the gateway's work. {@code FLOOR_SPIN_MICROS}, when set, makes it busy for that long on every relayed request, half
+ * before the upstream call and half after the answer, the way the gateway's own work is split: a floor that costs the
+ * gateway's CPU per request, to tell how much of the gateway's latency that CPU alone explains. {@code GET /readyz}
+ * answers 200 once it listens. Run by source-file mode ({@code java -cp
  * <gateway's Reactor Netty jars> bench/FloorRelay.java}); not part of the build.
  */
 public final class FloorRelay {
@@ -20,7 +23,11 @@ public final class FloorRelay {
 	private FloorRelay() {
 	}
 
+	/** Where the busy loop leaves its count, so that the JIT cannot drop the loop. */
+	private static long spun;
+
 	public static void main(String[] args) throws Exception {
+		long spinNanos = Long.parseLong(System.getenv().getOrDefault("FLOOR_SPIN_MICROS", "0")) * 1000 / 2;
 		int port = Integer.parseInt(System.getenv("PORT"));
 		String bearer = "Bearer " + Files.readString(Path.of(System.getenv("TOKEN_FILE"))).trim();
 		HttpClient upstream = HttpClient.create()
@@ -31,7 +38,9 @@ public final class FloorRelay {
 			if (request.uri().equals("/readyz")) {
 				return response.sendString(Mono.just("ready")).then();
 			}
+			spin(spinNanos);
 			return upstream.get().uri(request.uri()).responseSingle((answer, body) -> body.retain().map((bytes) -> {
+				spin(spinNanos);
 				response.status(answer.status());
 				String type = answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 				if (type != null) {
@@ -41,6 +50,16 @@ public final class FloorRelay {
 				return bytes;
 			})).flatMap((bytes) -> response.send(Mono.just(bytes)).then());
 		}).bindNow().onDispose().block();
+	}
+
+	/** Keeps the calling thread busy for the given time; nothing when it is 0. */
+	private static void spin(long nanos) {
+		long end = System.nanoTime() + nanos;
+		long turns = 0;
+		while (System.nanoTime() < end) {
+			turns++;
+		}
+		spun += turns;
 	}
 
 }

@@ -20,6 +20,8 @@
 #   FLOOR=1 bench/relay.sh                            # also floor: Reactor Netty alone relaying with a fixed bearer
 #     header (bench/FloorRelay.java, on the gateway jar's own Reactor Netty and collector): what any relay on this JVM
 #     and transport costs before it does the gateway's work, measured in the same rounds
+#   FLOOR=1 FLOOR_SPIN_MICROS=80 bench/relay.sh       # the floor also busy for 80 µs per request: as much CPU as the
+#     gateway's work, to tell what that CPU alone does to latency (docs/benchmarks.md, fifteenth round)
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
