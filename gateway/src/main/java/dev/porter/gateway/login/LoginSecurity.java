@@ -1,5 +1,6 @@
 package dev.porter.gateway.login;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
@@ -33,6 +34,12 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  * entry point. Until the callback, a login has no session ({@link LoginGuards}).
  */
 public class LoginSecurity {
+
+	/**
+	 * The endpoints this half's filters answer, with no handler behind them: the start of
+	 * a login and the IdP's callback.
+	 */
+	public static final List<String> ENDPOINTS = List.of(BffLoginWebFilter.PATH, LoginRateLimitWebFilter.CALLBACK_PATH);
 
 	private static final Logger log = LoggerFactory.getLogger(LoginSecurity.class);
 

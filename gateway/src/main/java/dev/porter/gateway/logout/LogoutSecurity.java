@@ -1,5 +1,7 @@
 package dev.porter.gateway.logout;
 
+import dev.porter.gateway.problem.Problems;
+
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -11,6 +13,9 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  */
 public class LogoutSecurity {
 
+	/** The endpoint this half's filters answer, with no handler behind it. */
+	public static final String ENDPOINT = Problems.LOGOUT_URL;
+
 	private final BffLogoutHandler handler;
 
 	private final BffLogoutSuccessHandler successHandler;
@@ -21,8 +26,7 @@ public class LogoutSecurity {
 	}
 
 	public void customize(ServerHttpSecurity http) {
-		http.logout((logout) -> logout
-			.requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/bff/logout"))
+		http.logout((logout) -> logout.requiresLogout(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, ENDPOINT))
 			.logoutHandler((handlers) -> {
 				handlers.add(0, this.handler);
 				handlers.add(BffLogoutHandler::invalidateSession);
