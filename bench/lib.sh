@@ -43,10 +43,11 @@ write_seed() { # out-file gateway-port...
 }
 
 jar_of() { echo "$1/target/$1-$VERSION.jar"; } # module -> its packaged jar
-start_jar() { # log-name jar cpus java-opts, then VAR=value pairs; cpus "" = any core; the pid goes to PIDS
+start_jar() { # log-name jar cpus java-opts, then VAR=value pairs; cpus "" = any core; the pid goes to PIDS;
+  # the JVM is $JAVA_LAUNCHER when set (e.g. another JDK's bin/java), else the java on the PATH
   local name=$1 jar=$2 cpus=$3 opts=$4; shift 4
   # shellcheck disable=SC2086
-  env "$@" ${cpus:+taskset -c $cpus} java -Xmx512m $opts -jar "$jar" >"$WORK/$name.log" 2>&1 &
+  env "$@" ${cpus:+taskset -c $cpus} "${JAVA_LAUNCHER:-java}" -Xmx512m $opts -jar "$jar" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
 }
 

@@ -15,6 +15,7 @@
 #     gw-cmp gets COMPARE_JAVA_OPTS only (empty: the JVM picks its collector, G1 here), so for two builds compared
 #     as the image runs them, add COMPARE_JAVA_OPTS=-XX:+UseParallelGC
 #   COMPARE_JAVA_OPTS=-XX:TieredStopAtLevel=1 bench/relay.sh   # gw-cmp: this jar with other JVM options
+#   COMPARE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/relay.sh   # gw-cmp: this jar on another JVM
 #   COMPARE_REDIS=1 COMPARE_JAR=/tmp/old-gateway.jar bench/relay.sh   # gw-cmp in Redis mode, compared with gw-redis
 #   RUNS=3 bench/relay.sh                             # three runs, fresh JVMs each, and the median of every figure
 #   FLOOR=1 bench/relay.sh                            # also floor: Reactor Netty alone relaying with a fixed bearer
@@ -63,6 +64,7 @@ RUNS=${RUNS:-1}
 JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:--XX:+UseParallelGC}
 COMPARE_JAR=${COMPARE_JAR:-}
 COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
+COMPARE_JAVA=${COMPARE_JAVA:-}
 COMPARE_REDIS=${COMPARE_REDIS:-}
 FLOOR=${FLOOR:-}
 # Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target
@@ -86,7 +88,7 @@ if [ -z "$NGINX" ]; then
 fi
 build_jars_if_missing
 GATEWAY_JAR=$(jar_of gateway)
-[ -z "$COMPARE_JAR$COMPARE_JAVA_OPTS" ] || COMPARE_JAR=${COMPARE_JAR:-$GATEWAY_JAR}
+[ -z "$COMPARE_JAR$COMPARE_JAVA_OPTS$COMPARE_JAVA" ] || COMPARE_JAR=${COMPARE_JAR:-$GATEWAY_JAR}
 CLK_TCK=$(getconf CLK_TCK)
 ALL_CPUS="0-$(($(nproc) - 1))"
 
@@ -293,7 +295,8 @@ measure_mode() {
   GW_REDIS_PID=${PIDS[-1]}
   if [ -n "$COMPARE_JAR" ]; then
     # shellcheck disable=SC2046
-    start_jar "gw-cmp-$RUN_NAME" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" $(gateway_env "$GW_CMP" "$GW_CMP_MGMT") \
+    JAVA_LAUNCHER=$COMPARE_JAVA start_jar "gw-cmp-$RUN_NAME" "$COMPARE_JAR" "$proxy_cpus" "$COMPARE_JAVA_OPTS" \
+      $(gateway_env "$GW_CMP" "$GW_CMP_MGMT") \
       ${COMPARE_REDIS:+REDIS_URL="redis://127.0.0.1:$REDIS" SESSION_ENCRYPTION_KEYS="$SESSION_KEYS"}
     GW_CMP_PID=${PIDS[-1]}
   fi
@@ -427,12 +430,12 @@ measure_mode() {
       ratio=$(pct "$cpu_redis" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
       figure "throughput gw-redis / gw-cmp (Redis mode), %" "$(pct "${rps[gw-redis]}" "${rps[gw-cmp]}")"
       figure "CPU per request gw-redis / gw-cmp (Redis mode), %" "$ratio"
-      echo "gw-redis / gw-cmp, both in Redis mode ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-redis]}" "${rps[gw-cmp]}") %, CPU per request $ratio %"
+      echo "gw-redis / gw-cmp, both in Redis mode ($COMPARE_JAR${COMPARE_JAVA:+ on $COMPARE_JAVA} ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-redis]}" "${rps[gw-cmp]}") %, CPU per request $ratio %"
     elif [ -n "$COMPARE_JAR" ]; then
       ratio=$(pct "$cpu_gw" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
       figure "throughput gw-mem / gw-cmp, %" "$(pct "${rps[gw-mem]}" "${rps[gw-cmp]}")"
       figure "CPU per request gw-mem / gw-cmp (main before issue 14), %" "$ratio" "<=" 50
-      echo "gw-mem / gw-cmp ($COMPARE_JAR ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
+      echo "gw-mem / gw-cmp ($COMPARE_JAR${COMPARE_JAVA:+ on $COMPARE_JAVA} ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
     fi
     if [ -n "$FLOOR" ]; then
       local floor50 floor99 cpu_floor over50
