@@ -434,8 +434,14 @@ measure_mode() {
     elif [ -n "$COMPARE_JAR" ]; then
       ratio=$(pct "$cpu_gw" "$(us_per_request "${cpu[gw-cmp]}" "${req[gw-cmp]}")")
       figure "throughput gw-mem / gw-cmp, %" "$(pct "${rps[gw-mem]}" "${rps[gw-cmp]}")"
-      figure "CPU per request gw-mem / gw-cmp (main before issue 14), %" "$ratio" "<=" 50
-      echo "gw-mem / gw-cmp ($COMPARE_JAR${COMPARE_JAVA:+ on $COMPARE_JAVA} ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio % (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
+      local compared="gw-mem / gw-cmp ($COMPARE_JAR${COMPARE_JAVA:+ on $COMPARE_JAVA} ${COMPARE_JAVA_OPTS}): throughput $(pct "${rps[gw-mem]}" "${rps[gw-cmp]}") %, CPU per request $ratio %"
+      if [ "$COMPARE_JAR" = "$GATEWAY_JAR" ]; then # this build on another JVM or options: the halving target is not for it
+        figure "CPU per request gw-mem / gw-cmp, %" "$ratio"
+        echo "$compared"
+      else
+        figure "CPU per request gw-mem / gw-cmp (main before issue 14), %" "$ratio" "<=" 50
+        echo "$compared (target, with gw-cmp main before issue 14: <= 50 %: $(verdict "$ratio" "<=" 50))"
+      fi
     fi
     if [ -n "$FLOOR" ]; then
       local floor50 floor99 cpu_floor over50
