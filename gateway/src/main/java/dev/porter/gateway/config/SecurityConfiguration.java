@@ -6,6 +6,7 @@ import dev.porter.gateway.logout.LogoutSecurity;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.devices.SessionsEndpoints;
 import dev.porter.gateway.routing.RelayedPaths;
 import reactor.core.publisher.Mono;
 
@@ -71,7 +72,7 @@ class SecurityConfiguration {
 		// protected should the chains' order ever change.
 		http.authorizeExchange((exchanges) -> exchanges.pathMatchers(RELAYED)
 			.authenticated()
-			.pathMatchers("/bff/sessions", "/bff/sessions/**")
+			.pathMatchers(SessionsEndpoints.PATH, SessionsEndpoints.PATH + "/**")
 			.authenticated()
 			.anyExchange()
 			.permitAll());

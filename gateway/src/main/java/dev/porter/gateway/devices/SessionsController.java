@@ -42,8 +42,6 @@ import org.springframework.web.server.WebSession;
 @RestController
 class SessionsController {
 
-	private static final String PATH = "/bff/sessions";
-
 	private final SessionDirectory directory;
 
 	private final StoredSessions stored;
@@ -56,7 +54,7 @@ class SessionsController {
 		this.ender = ender;
 	}
 
-	@GetMapping(PATH)
+	@GetMapping(SessionsEndpoints.PATH)
 	Mono<ResponseEntity<Map<String, List<SessionView>>>> list(@AuthenticationPrincipal OidcUser user,
 			ServerWebExchange exchange) {
 		return currentKey(exchange)
@@ -68,7 +66,7 @@ class SessionsController {
 				.body(Map.of("sessions", sessions)));
 	}
 
-	@DeleteMapping(PATH + "/{id}")
+	@DeleteMapping(SessionsEndpoints.ONE)
 	Mono<ResponseEntity<Void>> endOne(@AuthenticationPrincipal OidcUser user, @PathVariable String id,
 			ServerWebExchange exchange) {
 		return currentKey(exchange)
@@ -82,12 +80,13 @@ class SessionsController {
 			.thenReturn(ResponseEntity.noContent().cacheControl(CacheControl.noStore()).build());
 	}
 
-	@DeleteMapping(PATH)
+	@DeleteMapping(SessionsEndpoints.PATH)
 	Mono<ResponseEntity<Map<String, Long>>> endOthers(@AuthenticationPrincipal OidcUser user,
 			@RequestParam(name = "others", required = false) @Nullable String others, ServerWebExchange exchange) {
 		if (!"true".equals(others)) {
 			return Mono.error(new ProblemException(Problems.invalidQueryParameter("others",
-					"Send others=true to end every session but this one, or DELETE " + PATH + "/{id} to end one"),
+					"Send others=true to end every session but this one, or DELETE " + SessionsEndpoints.ONE
+							+ " to end one"),
 					null));
 		}
 		return currentKey(exchange)

@@ -132,6 +132,28 @@ class EndpointRequestMetricsTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void sessionsWhenNoSessionThenTheRefusalTimedUnderTheControllersPattern() {
+		// refused by the security chain before the controller's mapping could name it
+		long before = count("GET", "/bff/sessions", "401");
+
+		this.client.get().uri("/bff/sessions").exchange().expectStatus().isUnauthorized();
+
+		awaitCount("GET", "/bff/sessions", "401", before + 1);
+	}
+
+	@Test
+	void endingASessionWhenXsrfHeaderMissingThenTheRefusalTimedUnderTheControllersPattern() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		browser.xsrf();
+		long before = count("DELETE", "/bff/sessions/{id}", "403");
+
+		browser.method(HttpMethod.DELETE, "/bff/sessions/some-handle").exchange().expectStatus().isForbidden();
+
+		awaitCount("DELETE", "/bff/sessions/{id}", "403", before + 1);
+		assertNoSeries("/bff/sessions/some-handle");
+	}
+
+	@Test
 	void sessionWhenAskedThenStillNamedByItsControllerMapping() {
 		// the endpoints that have a handler keep the name their mapping gives
 		long before = count("GET", "/bff/session", "200");
