@@ -55,13 +55,7 @@ class EndpointRequestMetricsTests extends GatewayTestSupport {
 		String xsrf = browser.xsrf();
 		long before = count("PATCH", "/me/**", "200");
 
-		browser.method(HttpMethod.PATCH, "/me/metadata")
-			.header("X-XSRF-TOKEN", xsrf)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"theme\":\"dark\"}")
-			.exchange()
-			.expectStatus()
-			.isOk();
+		browser.patchMetadata(xsrf, "{\"theme\":\"dark\"}").expectStatus().isOk();
 
 		awaitCount("PATCH", "/me/**", "200", before + 1);
 		assertNoSeries("/me/metadata");
@@ -96,12 +90,7 @@ class EndpointRequestMetricsTests extends GatewayTestSupport {
 		browser.xsrf();
 		long before = count("PATCH", "/me/**", "403");
 
-		browser.method(HttpMethod.PATCH, "/me/metadata")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"theme\":\"dark\"}")
-			.exchange()
-			.expectStatus()
-			.isForbidden();
+		browser.patchMetadata(null, "{\"theme\":\"dark\"}").expectStatus().isForbidden();
 
 		awaitCount("PATCH", "/me/**", "403", before + 1);
 	}

@@ -146,12 +146,7 @@ class SessionCsrfTests extends GatewayTestSupport {
 	void patchMetadataWhenSignedInWithoutTokenThenForbidden() {
 		stubPatch();
 		Browser alice = browser().login("auth0|alice", 3600);
-		alice.method(HttpMethod.PATCH, "/me/metadata")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(JSON)
-			.exchange()
-			.expectStatus()
-			.isForbidden();
+		alice.patchMetadata(null, JSON).expectStatus().isForbidden();
 		PROFILE.verify(0, anyRequestedFor(anyUrl()));
 	}
 
@@ -232,11 +227,7 @@ class SessionCsrfTests extends GatewayTestSupport {
 	}
 
 	private static WebTestClient.ResponseSpec patchMetadata(Browser browser, String token) {
-		return browser.method(HttpMethod.PATCH, "/me/metadata")
-			.header("X-XSRF-TOKEN", token)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(JSON)
-			.exchange();
+		return browser.patchMetadata(token, JSON);
 	}
 
 	private static WebTestClient.ResponseSpec patchMetadata(Browser browser, String token, String fetchSite) {

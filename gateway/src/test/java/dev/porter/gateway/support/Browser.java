@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -93,6 +96,18 @@ public final class Browser {
 			.uri(path)
 			.header(HttpHeaders.ACCEPT, "application/json")
 			.cookies((jar) -> this.cookies.forEach(jar::add));
+	}
+
+	/**
+	 * {@code PATCH /me/metadata} with a JSON body, echoing {@code xsrf} in the CSRF
+	 * header, or without that header when it is {@code null}.
+	 */
+	public WebTestClient.ResponseSpec patchMetadata(@Nullable String xsrf, String json) {
+		WebTestClient.RequestBodySpec request = method(org.springframework.http.HttpMethod.PATCH, "/me/metadata");
+		if (xsrf != null) {
+			request.header("X-XSRF-TOKEN", xsrf);
+		}
+		return request.contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
 	}
 
 	public Map<String, String> cookies() {

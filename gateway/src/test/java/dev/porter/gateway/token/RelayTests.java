@@ -5,7 +5,6 @@ import dev.porter.gateway.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -43,10 +42,7 @@ class RelayTests extends GatewayTestSupport {
 	void patchMetadataWhenXsrfHeaderMissingThenForbiddenAndNothingForwarded() {
 		Browser browser = browser().login("auth0|alice", 3600);
 		browser.xsrf();
-		browser.method(HttpMethod.PATCH, "/me/metadata")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"theme\":\"dark\"}")
-			.exchange()
+		browser.patchMetadata(null, "{\"theme\":\"dark\"}")
 			.expectStatus()
 			.isForbidden()
 			.expectHeader()
@@ -59,13 +55,7 @@ class RelayTests extends GatewayTestSupport {
 		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(okJson("{\"user_metadata\":{}}")));
 		Browser browser = browser().login("auth0|alice", 3600);
 		String xsrf = browser.xsrf();
-		browser.method(HttpMethod.PATCH, "/me/metadata")
-			.header("X-XSRF-TOKEN", xsrf)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"theme\":\"dark\"}")
-			.exchange()
-			.expectStatus()
-			.isOk();
+		browser.patchMetadata(xsrf, "{\"theme\":\"dark\"}").expectStatus().isOk();
 		PROFILE.verify(1,
 				patchRequestedFor(urlPathEqualTo("/me/metadata"))
 					.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + browser.tokens().accessToken()))
