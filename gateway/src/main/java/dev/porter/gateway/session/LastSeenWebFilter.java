@@ -64,8 +64,13 @@ class LastSeenWebFilter implements WebFilter {
 		});
 	}
 
+	/**
+	 * By the attribute's value, not {@code containsKey}: Spring Session's map answers
+	 * that from a copy of the session's attribute names, made on every request in Redis
+	 * mode.
+	 */
 	private static boolean isSignedIn(WebSession session) {
-		return session.isStarted() && session.getAttributes().containsKey(SessionAttributes.AUTHENTICATED_AT);
+		return session.isStarted() && session.getAttribute(SessionAttributes.AUTHENTICATED_AT) != null;
 	}
 
 }
