@@ -1,12 +1,12 @@
 package dev.porter.gateway.config;
 
 import dev.porter.gateway.csrf.CsrfSecurity;
+import dev.porter.gateway.devices.SessionsEndpoints;
 import dev.porter.gateway.login.LoginSecurity;
 import dev.porter.gateway.logout.LogoutSecurity;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
-import dev.porter.gateway.devices.SessionsEndpoints;
 import dev.porter.gateway.routing.RelayedPaths;
 import reactor.core.publisher.Mono;
 

@@ -21,12 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What an operator reads in {@code http.server.requests} about the endpoints no handler
- * mapping answers: the relayed paths and the login and logout endpoints. Each request is
- * timed under the pattern it matched, as a controller's request is under its mapping, so
- * that {@code GET /me} and {@code PATCH /me/metadata}, or a refused login and a refused
- * logout, can be told apart; they were all {@code UNKNOWN}. The pattern, never the raw
- * path: a client chooses the path, and one series per path it sends would grow the
- * metrics without bound.
+ * mapping names: the relayed paths, the login and logout endpoints, and the sessions'
+ * endpoints when refused before their controller. Each request is timed under the pattern
+ * it matched, as a controller's request is under its mapping, so that {@code GET /me} and
+ * {@code PATCH /me/metadata}, or a refused login and a refused logout, can be told apart;
+ * they were all {@code UNKNOWN}. The pattern, never the raw path: a client chooses the
+ * path, and one series per path it sends would grow the metrics without bound.
  */
 class EndpointRequestMetricsTests extends GatewayTestSupport {
 
@@ -64,8 +64,7 @@ class EndpointRequestMetricsTests extends GatewayTestSupport {
 	@Test
 	void relayedPathWhenUpstreamAnswersNotFoundThenTimedUnderThePatternNotItsPath() {
 		// profile-service's 404 for a path under /me it does not serve: the relay
-		// answered
-		// it, so it is named by the relay's pattern, not Spring's NOT_FOUND.
+		// answered it, so it is named by the relay's pattern, not NOT_FOUND.
 		Browser browser = browser().login("auth0|alice", 3600);
 		long before = count("GET", "/me/**", "404");
 
