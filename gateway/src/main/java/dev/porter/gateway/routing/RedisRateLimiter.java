@@ -3,9 +3,12 @@ package dev.porter.gateway.routing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.gateway.cache.Caches;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -17,18 +20,24 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * <p>
  * An instance takes the budget from Redis in shares rather than a request at a time: one
  * {@code INCRBY} reserves {@link #shareOf(int) a twentieth of the limit} (at most
- * {@value #MAX_SHARE}) for this instance, and the requests that follow spend it here
- * without a round trip. The counter therefore never grants more than the limit across all
+ * {@value #MAX_SHARE}) for this instance, and requests spend it here without a round
+ * trip. Once half a share is left the next is reserved in the background, so that a
+ * steady stream of requests never waits for Redis; requests that find nothing left wait
+ * for the one reservation on its way (one per user and instance at a time) rather than
+ * each asking Redis. The counter therefore never grants more than the limit across all
  * instances; what one instance reserved and did not spend before the window ended is lost
  * to the others, so a user spread over {@code n} instances may be held to up to
- * {@code n - 1} shares below the limit (with one instance, the limit exactly). Once the
- * counter has no budget left for the window, this instance turns the user's requests away
- * until the window ends without asking Redis again: a flood costs Redis nothing. With a
- * limit below twenty, every request asks Redis, as one share is one request.
+ * {@code n - 1} times one and a half shares below the limit (with one instance, the limit
+ * exactly). Once the counter has no budget left for the window, this instance turns the
+ * user's requests away until the window ends without asking Redis again: a flood costs
+ * Redis nothing. With a limit below forty, one share is one request, and none is reserved
+ * ahead: every request asks Redis.
  */
 class RedisRateLimiter implements UserRateLimiter {
 
 	static final int MAX_SHARE = 100;
+
+	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -40,7 +49,7 @@ class RedisRateLimiter implements UserRateLimiter {
 
 	private final Clock clock;
 
-	/** This instance's unspent share per user, for the current window. */
+	/** This instance's unspent budget per user, for the current window. */
 	private final Cache<String, Share> shares;
 
 	RedisRateLimiter(ReactiveStringRedisTemplate redis, int limit, Duration period, Clock clock) {
@@ -63,48 +72,85 @@ class RedisRateLimiter implements UserRateLimiter {
 	public Mono<Decision> consume(String user) {
 		long now = this.clock.millis();
 		long windowStart = now - (now % this.period.toMillis());
+		Share held = shareOf(user, windowStart);
+		if (held.take()) {
+			if (held.runningLow(this.share)) {
+				reserve(user, held);
+			}
+			return Mono.just(Decision.allow());
+		}
+		if (held.exhausted()) {
+			return Mono.just(new Decision(false, Duration.ofMillis(windowStart + this.period.toMillis() - now)));
+		}
+		// Spent: wait for the reservation, then try again (it may be spent by then too).
+		return reserve(user, held).then(Mono.defer(() -> consume(user)));
+	}
+
+	private Share shareOf(String user, long windowStart) {
 		Share held = this.shares.getIfPresent(user);
 		if (held != null && held.window() == windowStart) {
-			if (held.exhausted()) {
-				return Mono.just(rejected(windowStart, now));
+			return held;
+		}
+		return this.shares.asMap()
+			.compute(user, (name, current) -> (current != null && current.window() == windowStart) ? current
+					: new Share(windowStart));
+	}
+
+	/**
+	 * The reservation of the next share for {@code held}: the one on its way, or a new
+	 * one. It runs to its end whoever waits for it, and adds what Redis granted to the
+	 * share.
+	 */
+	private Mono<Void> reserve(String user, Share held) {
+		while (true) {
+			Mono<Void> pending = held.pending();
+			if (pending != null) {
+				return pending;
 			}
-			if (held.take()) {
-				return Mono.just(Decision.allow());
+			String key = "porter:rate:" + user + ":" + held.window();
+			Mono<Void> reservation = this.redis.opsForValue()
+				.increment(key, this.share)
+				.flatMap((count) -> ((count == this.share) ? this.redis.expire(key, this.period) : Mono.just(true))
+					.thenReturn(count))
+				.doOnNext((count) -> held.add(Math.max(0, Math.min(this.share, this.limit - (count - this.share))),
+						count >= this.limit))
+				// before anyone waiting is told: they look again, and must not find it
+				.doOnTerminate(held::reserved)
+				.then()
+				.cache();
+			if (held.awaiting(reservation)) {
+				// Runs whether or not a request waits for it (and one that gives up does
+				// not cancel it); a failure reaches those waiting, and Redis's outage is
+				// reported where it is noticed.
+				reservation.subscribe(null, (failure) -> logger.debug("Rate limit reservation failed", failure));
+				return reservation;
 			}
 		}
-		return reserve(user, windowStart)
-			.map((granted) -> (granted > 0) ? Decision.allow() : rejected(windowStart, now));
 	}
 
 	/**
-	 * Reserves a share in Redis; keeps what is left of it after this request, or that
-	 * nothing is left for the window. Emits how many requests were granted.
+	 * What this instance may still admit of one user's window without asking Redis, the
+	 * reservation on its way, and whether Redis has nothing more to give for that window.
 	 */
-	private Mono<Long> reserve(String user, long windowStart) {
-		String key = "porter:rate:" + user + ":" + windowStart;
-		return this.redis.opsForValue()
-			.increment(key, this.share)
-			.flatMap((count) -> ((count == this.share) ? this.redis.expire(key, this.period) : Mono.just(true))
-				.thenReturn(count))
-			.map((count) -> {
-				long granted = Math.max(0, Math.min(this.share, this.limit - (count - this.share)));
-				this.shares.asMap()
-					.compute(user, (name, current) -> Share.after(current, windowStart, granted, count >= this.limit));
-				return granted;
-			});
-	}
+	private static final class Share {
 
-	private Decision rejected(long windowStart, long now) {
-		return new Decision(false, Duration.ofMillis(windowStart + this.period.toMillis() - now));
-	}
+		private final long window;
 
-	/**
-	 * The requests of a window this instance may still admit without asking Redis, and
-	 * whether Redis has nothing more to give for that window.
-	 */
-	private record Share(long window, AtomicInteger left, boolean lastOne) {
+		private final AtomicInteger left = new AtomicInteger();
 
-		/** Spends one request of the share; false when none is left. */
+		private final AtomicReference<@Nullable Mono<Void>> pending = new AtomicReference<>();
+
+		private volatile boolean lastOne;
+
+		Share(long window) {
+			this.window = window;
+		}
+
+		long window() {
+			return this.window;
+		}
+
+		/** Spends one request; false when none is left. */
 		boolean take() {
 			int current;
 			do {
@@ -123,17 +169,34 @@ class RedisRateLimiter implements UserRateLimiter {
 		}
 
 		/**
-		 * After a reservation granted {@code granted} requests (one of them to the
-		 * request that asked): what is left here, added to what concurrent reservations
-		 * of the same window left.
+		 * Half a share or less left, more to get, and none on its way. Never with shares
+		 * of one: a request reserved ahead could be the other instances' last.
 		 */
-		static Share after(@Nullable Share current, long window, long granted, boolean lastOne) {
-			int spare = (int) Math.max(0, granted - 1);
-			if (current != null && current.window() == window) {
-				current.left().addAndGet(spare);
-				return new Share(window, current.left(), current.lastOne() || lastOne);
+		boolean runningLow(int share) {
+			return share > 1 && !this.lastOne && this.left.get() <= share / 2 && this.pending.get() == null;
+		}
+
+		@Nullable Mono<Void> pending() {
+			return this.pending.get();
+		}
+
+		/** Whether {@code reservation} is now the one on its way (none was). */
+		boolean awaiting(Mono<Void> reservation) {
+			return this.pending.compareAndSet(null, reservation);
+		}
+
+		/**
+		 * Redis granted {@code granted} more requests; {@code lastOne}: no more after.
+		 */
+		void add(long granted, boolean lastOne) {
+			if (lastOne) {
+				this.lastOne = true;
 			}
-			return new Share(window, new AtomicInteger(spare), lastOne);
+			this.left.addAndGet((int) granted);
+		}
+
+		void reserved() {
+			this.pending.set(null);
 		}
 
 	}
