@@ -10,8 +10,6 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,9 +101,16 @@ class RedisSharedSessionTests {
 	void backchannelLogoutWhenReceivedByOtherInstanceThenSessionEndedOnceRedisAnnouncesItThoughThisInstanceKeptIt() {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
-		// The first instance has read the stored session (session.SessionNearCache keeps
-		// it): the logout through the other one must end it here as soon as Redis
-		// announces the deletion — within a round trip, far within the cache's own bound.
+		// The first instance keeps the stored session (session.SessionNearCache): the
+		// logout through the other one must end it here as soon as Redis announces the
+		// deletion — within a round trip, far within the cache's own bound.
+		instances.awaitKept("the session kept by the first instance",
+				() -> client(instances.first()).get()
+					.uri("/bff/session")
+					.cookies((jar) -> browser.cookies().forEach(jar::add))
+					.exchange()
+					.expectStatus()
+					.isOk());
 		client(instances.first()).get()
 			.uri("/me")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))
@@ -142,19 +147,14 @@ class RedisSharedSessionTests {
 	void requestsWhenThisInstanceReadTheSessionAMomentAgoThenServedWithoutReadingItFromRedis() {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
-		// The login's own writes are announced a moment after they are made.
-		Eventually.await("the session kept", Duration.ofSeconds(5), () -> {
-			long gets = redisGets();
-			me(browser);
-			return redisGets() == gets;
-		});
-		long gets = redisGets();
+		instances.awaitKept("the session kept", () -> me(browser));
+		long gets = instances.redisGets();
 
 		for (int i = 0; i < 10; i++) {
 			me(browser);
 		}
 
-		assertThat(redisGets()).isEqualTo(gets);
+		assertThat(instances.redisGets()).isEqualTo(gets);
 	}
 
 	private static void me(Browser browser) {
@@ -164,18 +164,6 @@ class RedisSharedSessionTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
-	}
-
-	/** The GETs Redis has served: session reads the instance did not answer itself. */
-	private static long redisGets() {
-		RedisClient admin = RedisClient.create(instances.redis().url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			String stats = connection.sync().info("commandstats");
-			return Long.parseLong(stats.replaceFirst("(?s).*cmdstat_get:calls=(\\d+),.*", "$1"));
-		}
-		finally {
-			admin.shutdown();
-		}
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {

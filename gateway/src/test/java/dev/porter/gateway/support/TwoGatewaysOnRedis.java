@@ -1,7 +1,11 @@
 package dev.porter.gateway.support;
 
+import java.time.Duration;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.testsupport.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -68,6 +72,32 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 
 	public ConfigurableApplicationContext second() {
 		return this.second;
+	}
+
+	/**
+	 * Waits until {@code read} (a request of one session to one instance) is answered
+	 * without a {@code GET} to Redis: the instance keeps the session in its near cache
+	 * and trusts it. The login's own writes are announced a moment after they are made,
+	 * so a read straight after it may not be kept yet.
+	 */
+	public void awaitKept(String what, Runnable read) {
+		Eventually.await(what, Duration.ofSeconds(5), () -> {
+			long gets = redisGets();
+			read.run();
+			return redisGets() == gets;
+		});
+	}
+
+	/** The GETs Redis has served: session reads an instance did not answer itself. */
+	public long redisGets() {
+		RedisClient admin = RedisClient.create(this.redis.url());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			String stats = connection.sync().info("commandstats");
+			return Long.parseLong(stats.replaceFirst("(?s).*cmdstat_get:calls=(\\d+),.*", "$1"));
+		}
+		finally {
+			admin.shutdown();
+		}
 	}
 
 	/** The public port an instance listens on. */
