@@ -23,6 +23,9 @@
 #     and transport costs before it does the gateway's work, measured in the same rounds
 #   FLOOR=1 FLOOR_SPIN_MICROS=80 bench/relay.sh       # the floor also busy for 80 µs per request: as much CPU as the
 #     gateway's work, to tell what that CPU alone does to latency (docs/benchmarks.md, fifteenth round)
+#   JFR_DIR=/tmp/jfr bench/relay.sh                   # also a JFR CPU profile (settings=profile) of gw-mem and
+#     gw-redis over the peak rounds, one file per gateway and mode; the profiler's own cost is in those rounds'
+#     figures (the gateways' only), so compare runs with it to runs with it
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
@@ -66,6 +69,7 @@ COMPARE_JAR=${COMPARE_JAR:-}
 COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
 COMPARE_JAVA=${COMPARE_JAVA:-}
 COMPARE_REDIS=${COMPARE_REDIS:-}
+JFR_DIR=${JFR_DIR:-}
 FLOOR=${FLOOR:-}
 # Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target
 # is half of it.
@@ -345,6 +349,17 @@ measure_mode() {
   done
   local warmed="$round rounds of $WARMUP per gateway${FLOOR:+ and the floor}"
 
+  # A CPU profile of the gateways over the peak rounds, on request. Starting JFR slowed the next round to a third or
+  # less (docs/benchmarks.md, eighteenth round), so each gateway gets one more unmeasured round with JFR on first.
+  if [ -n "$JFR_DIR" ]; then
+    mkdir -p "$JFR_DIR"
+    for target in gw-mem gw-redis; do
+      jcmd "$(proxy_pids "$target")" JFR.start name=relay settings=profile \
+        filename="$JFR_DIR/$RUN_NAME-$target.jfr" >/dev/null
+    done
+    for target in gw-mem gw-redis; do run "$RUN_NAME-jfr-settle-$target" "$target" "$WARMUP" "$CONNECTIONS"; done
+  fi
+
   # Peak, alternating, with CPU per target over its rounds.
   declare -A cpu=() loop_cpu=() req=() ps_cpu=() redis_cpu=()
   local order=("${TARGETS[@]}") before loop_before ps_before redis_before
@@ -362,6 +377,10 @@ measure_mode() {
     done
     order=($(printf '%s\n' "${order[@]}" | tac))
   done
+  if [ -n "$JFR_DIR" ]; then
+    for target in gw-mem gw-redis; do jcmd "$(proxy_pids "$target")" JFR.stop name=relay >/dev/null; done
+    echo "$MODE: JFR profiles of the peak rounds in $JFR_DIR/$RUN_NAME-gw-{mem,redis}.jfr" >&2
+  fi
   declare -A rps=() p50=() p99=() hp50=() hp99=() hrps=()
   for target in "${TARGETS[@]}"; do
     read -r "rps[$target]" "p50[$target]" "p99[$target]" <<<"$(summary "$RUN_NAME-peak-$target")"
