@@ -400,8 +400,7 @@ class ScaleOutJourneyTests {
 			if (me.status() != 200 || ended >= deadline) {
 				return new TimedExchange(me, Duration.ofNanos(ended - started));
 			}
-			Thread.sleep(20); // polling until the gateway has noticed, bounded by the
-								// deadline
+			Thread.sleep(20); // until the gateway has noticed, bounded
 		}
 	}
 

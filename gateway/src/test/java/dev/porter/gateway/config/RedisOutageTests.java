@@ -135,8 +135,7 @@ class RedisOutageTests {
 			if (answer.getStatus().value() != 200 || !Instant.now().isBefore(deadline)) {
 				return answer;
 			}
-			Thread.sleep(20); // polling until the gateway has noticed, bounded by the
-								// deadline
+			Thread.sleep(20); // until the gateway has noticed, bounded
 		}
 	}
 
