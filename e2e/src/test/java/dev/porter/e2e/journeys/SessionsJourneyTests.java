@@ -15,6 +15,7 @@ import dev.porter.e2e.pages.SpaPage;
 import dev.porter.e2e.pages.SpaPage.SessionRow;
 import dev.porter.e2e.processes.Stack;
 import dev.porter.e2e.processes.StackOptions;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

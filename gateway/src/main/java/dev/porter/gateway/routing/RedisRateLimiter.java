@@ -72,7 +72,7 @@ class RedisRateLimiter implements UserRateLimiter {
 	public Mono<Decision> consume(String user) {
 		long now = this.clock.millis();
 		long windowStart = now - (now % this.period.toMillis());
-		Share held = shareOf(user, windowStart);
+		Share held = heldFor(user, windowStart);
 		if (held.take()) {
 			if (held.runningLow(this.share)) {
 				reserve(user, held);
@@ -86,7 +86,8 @@ class RedisRateLimiter implements UserRateLimiter {
 		return reserve(user, held).then(Mono.defer(() -> consume(user)));
 	}
 
-	private Share shareOf(String user, long windowStart) {
+	/** This instance's budget of the user's current window, empty when it begins. */
+	private Share heldFor(String user, long windowStart) {
 		Share held = this.shares.getIfPresent(user);
 		if (held != null && held.window() == windowStart) {
 			return held;

@@ -3,7 +3,7 @@ package dev.porter.gateway.config;
 import java.time.Duration;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.Eventually;
+import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.GatewayTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

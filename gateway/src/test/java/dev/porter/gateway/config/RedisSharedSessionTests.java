@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.Eventually;
+import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.Eventually;
+import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
@@ -60,8 +60,7 @@ class RedisSessionsApiTests {
 			.isNoContent();
 
 		// The first instance may serve the phone's session from its near cache until
-		// Redis's
-		// invalidation reaches it, a moment after the second one answered.
+		// Redis's invalidation reaches it, a moment after the second one answered.
 		Eventually.await("the phone's session ended on the first instance", Duration.ofSeconds(2),
 				() -> phone.get("/bff/session")
 					.exchange()

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.porter.gateway.support.Eventually;
+import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import io.lettuce.core.KillArgs;

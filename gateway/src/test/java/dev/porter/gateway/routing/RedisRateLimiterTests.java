@@ -117,8 +117,7 @@ class RedisRateLimiterTests {
 		assertThat(allowed(limiter, "auth0|grace", 3)).isEqualTo(3);
 
 		// Two of the share of 5 left: the next share is on its way, with no request
-		// waiting
-		// for it. Polled, as it comes back in the background.
+		// waiting for it. Polled, as it comes back in the background.
 		assertThat(counterWithin("auth0|grace", "10", Duration.ofSeconds(5))).as("what Redis has handed out")
 			.isEqualTo("10");
 		long roundTrips = incrbys();

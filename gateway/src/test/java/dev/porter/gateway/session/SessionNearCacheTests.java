@@ -7,7 +7,7 @@ import java.util.Set;
 
 import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.redis.RedisKeyTracking;
-import dev.porter.gateway.support.Eventually;
+import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import dev.porter.gateway.support.TestSessionKeys;

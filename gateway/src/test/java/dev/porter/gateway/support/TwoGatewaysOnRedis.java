@@ -3,6 +3,7 @@ package dev.porter.gateway.support;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

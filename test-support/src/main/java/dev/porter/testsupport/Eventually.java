@@ -1,15 +1,14 @@
-package dev.porter.gateway.support;
+package dev.porter.testsupport;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * Waits, bounded, for a condition that another thread makes true (a message Redis pushes,
- * a connection Lettuce reopens): polls it, and fails the test once {@code within} has
- * passed without it.
+ * Waits, bounded, for a condition that another thread or process makes true (a message
+ * Redis pushes, a connection Lettuce reopens, a session ended on another gateway): polls
+ * it, and fails the test once {@code within} has passed without it. Never to give a slow
+ * step time.
  */
 public final class Eventually {
 
@@ -19,7 +18,9 @@ public final class Eventually {
 	public static void await(String what, Duration within, BooleanSupplier condition) {
 		Instant deadline = Instant.now().plus(within);
 		while (!condition.getAsBoolean()) {
-			assertThat(Instant.now()).as("%s within %s", what, within).isBefore(deadline);
+			if (!Instant.now().isBefore(deadline)) {
+				throw new AssertionError(what + " within " + within);
+			}
 			try {
 				Thread.sleep(10); // polling a state another thread updates, bounded
 			}
