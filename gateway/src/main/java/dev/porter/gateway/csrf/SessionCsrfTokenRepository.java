@@ -68,7 +68,7 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 				session.getAttributes().put(SESSION_ATTRIBUTE, token.getToken());
 				writeCookie(exchange, token.getToken());
 			}
-			else if (RequestCookies.first(exchange.getRequest(), COOKIE) != null) {
+			else if (RequestCookies.first(exchange, COOKIE) != null) {
 				// A token from no session of ours (a past one, or planted): the page
 				// must not echo it.
 				expireCookie(exchange);
@@ -82,7 +82,7 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 			.flatMap((session) -> Mono.justOrEmpty(session.<String>getAttribute(SESSION_ATTRIBUTE)))
 			.doOnNext((value) -> {
 				// On every request of a session: read without decoding every cookie.
-				if (!value.equals(RequestCookies.first(exchange.getRequest(), COOKIE))) {
+				if (!value.equals(RequestCookies.first(exchange, COOKIE))) {
 					// Missing or planted: send the page the session's token again.
 					writeCookie(exchange, value);
 				}

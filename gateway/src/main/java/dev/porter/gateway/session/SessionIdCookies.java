@@ -16,7 +16,7 @@ final class SessionIdCookies extends CookieWebSessionIdResolver {
 
 	@Override
 	public List<String> resolveSessionIds(ServerWebExchange exchange) {
-		List<String> ids = RequestCookies.plainValues(exchange.getRequest(), getCookieName());
+		List<String> ids = RequestCookies.plainValues(exchange, getCookieName());
 		return (ids != null) ? ids : super.resolveSessionIds(exchange);
 	}
 

@@ -15,8 +15,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.ServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +48,8 @@ class RequestCookiesTests {
 			for (String name : List.of(NAME, OTHER)) {
 				assertThat(values(request(List.of(header), new AtomicInteger()), name)).as(header)
 					.isEqualTo(decodedByTheServer(List.of(header), name));
-				assertThat(RequestCookies.first(request(List.of(header), new AtomicInteger()), name)).as(header)
+				assertThat(RequestCookies.first(exchange(request(List.of(header), new AtomicInteger())), name))
+					.as(header)
 					.isEqualTo(firstDecodedByTheServer(List.of(header), name));
 			}
 		}
@@ -68,7 +71,8 @@ class RequestCookiesTests {
 			String name = random.nextBoolean() ? NAME : OTHER;
 			assertThat(values(request(headers, new AtomicInteger()), name)).as(headers.toString())
 				.isEqualTo(decodedByTheServer(headers, name));
-			assertThat(RequestCookies.first(request(headers, new AtomicInteger()), name)).as(headers.toString())
+			assertThat(RequestCookies.first(exchange(request(headers, new AtomicInteger())), name))
+				.as(headers.toString())
 				.isEqualTo(firstDecodedByTheServer(headers, name));
 		}
 	}
@@ -76,31 +80,58 @@ class RequestCookiesTests {
 	@Test
 	void readWhenBrowsersFormThenNoCookieIsDecoded() {
 		AtomicInteger decodings = new AtomicInteger();
-		ServerHttpRequest request = request(
-				List.of("theme=dark; PORTER_SESSION=s-1; XSRF-TOKEN=t", "PORTER_SESSION=s-2"), decodings);
+		ServerWebExchange exchange = exchange(
+				request(List.of("theme=dark; PORTER_SESSION=s-1; XSRF-TOKEN=t", "PORTER_SESSION=s-2"), decodings));
 
-		assertThat(RequestCookies.plainValues(request, NAME)).containsExactly("s-1", "s-2");
-		assertThat(RequestCookies.first(request, OTHER)).isEqualTo("t");
-		assertThat(RequestCookies.first(request, "absent")).isNull();
+		assertThat(RequestCookies.plainValues(exchange, NAME)).containsExactly("s-1", "s-2");
+		assertThat(RequestCookies.first(exchange, OTHER)).isEqualTo("t");
+		assertThat(RequestCookies.first(exchange, "absent")).isNull();
 		assertThat(decodings).hasValue(0);
 	}
 
 	@Test
 	void readWhenQuotedValueThenTheServersDecoderDecides() {
 		AtomicInteger decodings = new AtomicInteger();
-		ServerHttpRequest request = request(List.of("XSRF-TOKEN=\"t-1\""), decodings);
+		ServerWebExchange exchange = exchange(request(List.of("XSRF-TOKEN=\"t-1\""), decodings));
 
-		assertThat(RequestCookies.plainValues(request, OTHER)).isNull();
-		assertThat(RequestCookies.first(request, OTHER)).isEqualTo("t-1");
+		assertThat(RequestCookies.plainValues(exchange, OTHER)).isNull();
+		assertThat(RequestCookies.first(exchange, OTHER)).isEqualTo("t-1");
 		assertThat(decodings).hasValue(1);
 	}
 
 	@Test
 	void readWhenNoCookieHeaderThenNone() {
-		ServerHttpRequest request = request(List.of(), new AtomicInteger());
+		ServerWebExchange exchange = exchange(request(List.of(), new AtomicInteger()));
 
-		assertThat(RequestCookies.plainValues(request, NAME)).isEmpty();
-		assertThat(RequestCookies.first(request, NAME)).isNull();
+		assertThat(RequestCookies.plainValues(exchange, NAME)).isEmpty();
+		assertThat(RequestCookies.first(exchange, NAME)).isNull();
+	}
+
+	@Test
+	void readWhenSeveralCookiesOfOneRequestThenItsCookieHeaderIsScannedOnce() {
+		AtomicInteger headerReads = new AtomicInteger();
+		ServerWebExchange exchange = exchange(
+				headerCounting(request(List.of("PORTER_SESSION=s-1; XSRF-TOKEN=t"), new AtomicInteger()), headerReads));
+
+		assertThat(RequestCookies.plainValues(exchange, NAME)).containsExactly("s-1");
+		assertThat(RequestCookies.first(exchange, OTHER)).isEqualTo("t");
+		assertThat(RequestCookies.plainValues(exchange, NAME)).containsExactly("s-1");
+		assertThat(RequestCookies.first(exchange, "absent")).isNull();
+		assertThat(headerReads).hasValue(1);
+	}
+
+	@Test
+	void readWhenTheExchangesRequestIsReplacedThenTheNewRequestsCookies() {
+		ServerWebExchange exchange = exchange(request(List.of("PORTER_SESSION=s-1"), new AtomicInteger()));
+		assertThat(RequestCookies.first(exchange, NAME)).isEqualTo("s-1");
+
+		ServerWebExchange mutated = exchange.mutate()
+			.request(request(List.of("PORTER_SESSION=s-2"), new AtomicInteger()))
+			.build();
+
+		assertThat(RequestCookies.first(mutated, NAME)).isEqualTo("s-2");
+		assertThat(RequestCookies.plainValues(mutated, NAME)).containsExactly("s-2");
+		assertThat(RequestCookies.first(exchange, NAME)).isEqualTo("s-1");
 	}
 
 	/**
@@ -108,7 +139,7 @@ class RequestCookiesTests {
 	 * them.
 	 */
 	private static List<String> values(ServerHttpRequest request, String name) {
-		List<String> plain = RequestCookies.plainValues(request, name);
+		List<String> plain = RequestCookies.plainValues(exchange(request), name);
 		return (plain != null) ? plain
 				: request.getCookies().getOrDefault(name, List.of()).stream().map(HttpCookie::getValue).toList();
 	}
@@ -134,6 +165,21 @@ class RequestCookiesTests {
 			}
 		}
 		return cookies;
+	}
+
+	private static ServerWebExchange exchange(ServerHttpRequest request) {
+		return MockServerWebExchange.from(MockServerHttpRequest.get("/me")).mutate().request(request).build();
+	}
+
+	/** {@code request}, counting each time its headers are asked for. */
+	private static ServerHttpRequest headerCounting(ServerHttpRequest request, AtomicInteger reads) {
+		return new ServerHttpRequestDecorator(request) {
+			@Override
+			public HttpHeaders getHeaders() {
+				reads.incrementAndGet();
+				return super.getHeaders();
+			}
+		};
 	}
 
 	/**
