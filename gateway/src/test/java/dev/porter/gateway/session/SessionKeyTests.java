@@ -56,6 +56,28 @@ class SessionKeyTests {
 			.withMessageNotContaining("-");
 	}
 
+	/**
+	 * Only 43 characters of the base64url alphabet are a key: one character more or less,
+	 * padding, the other base64 alphabet's characters or any other refused.
+	 */
+	@Test
+	void newWhenNotFortyThreeBase64UrlCharactersThenRefused() {
+		String key = SessionKey.of("abc").value();
+		List<String> notKeys = List.of("", key.substring(1), key + "A", key.substring(1) + "=", key.substring(1) + "+",
+				key.substring(1) + "/", key.substring(1) + ".", key.substring(1) + " ", key.substring(1) + "\u00e9",
+				key.substring(1) + "\u0661", "@" + key.substring(1), "[" + key.substring(1), "`" + key.substring(1),
+				"{" + key.substring(1), ":" + key.substring(1));
+
+		for (String notKey : notKeys) {
+			assertThatIllegalArgumentException().as(notKey).isThrownBy(() -> new SessionKey(notKey));
+			assertThat(SessionKey.parse(notKey)).as(notKey).isNull();
+		}
+		String everyCharacter = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		assertThat(new SessionKey(everyCharacter.substring(0, 43)).value()).isEqualTo(everyCharacter.substring(0, 43));
+		assertThat(SessionKey.parse(everyCharacter.substring(21)))
+			.isEqualTo(new SessionKey(everyCharacter.substring(21)));
+	}
+
 	@Test
 	void parseWhenIdStoredByAnEarlierVersionThenNoKey() {
 		String key = SessionKey.of("abc").value();
