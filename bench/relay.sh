@@ -38,7 +38,9 @@
 #   2. CPU per request of each proxy over the peak rounds: utime + stime from /proc/<pid>/stat (all of nginx's
 #      processes; the gateway's JVM with its JIT and GC threads; redis-server's apart) divided by the requests wrk
 #      completed in those rounds ("proxy µs"); for a gateway (and the floor) also its event-loop threads' alone ("loops µs": the
-#      request path without JIT compilation and GC, steadier on a busy machine); profile-service's ("svc µs");
+#      request path without JIT compilation and GC, steadier on a busy machine) and what those threads allocated per
+#      request ("loops KB", from jcmd Thread.print -e: nearly the same in every run, so it tells small changes apart
+#      where CPU cannot; what the young collections are paid for); profile-service's ("svc µs");
 #   3. latency at half of gw-mem's peak, paced: wrk 4 has no fixed-rate mode and wrk2 (-R) is not packaged here, so
 #      a Lua delay() per connection (random 0..2x the mean) paces all targets at that same rate;
 #   4. time to steady throughput of gw-mem after its start: from launching the JVM to the end of the first warm-up
@@ -151,6 +153,14 @@ loop_ticks() { # pid -> utime + stime of its Netty event-loop threads (Reactor N
     esac
   done
   echo "$total"
+}
+loop_alloc() { # pid -> bytes its Netty event-loop threads have allocated so far, from the JVM's own per-thread counters
+  # (jcmd Thread.print -e: "allocated=" with a unit, megabytes once past 100 MB)
+  jcmd "$1" Thread.print -e 2>/dev/null | awk '
+    /^"reactor-http/ { for (i = 1; i <= NF; i++) if ($i ~ /^allocated=/) {
+      v = substr($i, 11); u = substr(v, length(v)); n = substr(v, 1, length(v) - 1)
+      total += n * (u == "G" ? 2^30 : u == "M" ? 2^20 : u == "K" ? 2^10 : 1) } }
+    END { printf "%.0f\n", total }'
 }
 proxy_pids() { # target -> the processes whose CPU is the proxy's
   case $1 in
@@ -361,11 +371,12 @@ measure_mode() {
   fi
 
   # Peak, alternating, with CPU per target over its rounds.
-  declare -A cpu=() loop_cpu=() req=() ps_cpu=() redis_cpu=()
-  local order=("${TARGETS[@]}") before loop_before ps_before redis_before
+  declare -A cpu=() loop_cpu=() loop_bytes=() req=() ps_cpu=() redis_cpu=()
+  local order=("${TARGETS[@]}") before loop_before alloc_before ps_before redis_before
   for round in $(seq 1 "$ROUNDS"); do
     for target in "${order[@]}"; do
       before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
+      ! jvm_relay "$target" || alloc_before=$(loop_alloc "$(proxy_pids "$target")")
       ! jvm_relay "$target" || loop_before=$(loop_ticks "$(proxy_pids "$target")")
       run "$RUN_NAME-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
       cpu[$target]=$((${cpu[$target]:-0} + $(ticks $(proxy_pids "$target")) - before))
@@ -373,6 +384,8 @@ measure_mode() {
       redis_cpu[$target]=$((${redis_cpu[$target]:-0} + $(ticks "$REDIS_PID") - redis_before))
       ! jvm_relay "$target" ||
         loop_cpu[$target]=$((${loop_cpu[$target]:-0} + $(loop_ticks "$(proxy_pids "$target")") - loop_before))
+      ! jvm_relay "$target" ||
+        loop_bytes[$target]=$((${loop_bytes[$target]:-0} + $(loop_alloc "$(proxy_pids "$target")") - alloc_before))
       req[$target]=$((${req[$target]:-0} + $(requests "$RUN_NAME-peak-$target-$round")))
     done
     order=($(printf '%s\n' "${order[@]}" | tac))
@@ -411,13 +424,14 @@ measure_mode() {
   {
     if [ "$MODE" = pinned ]; then echo "== pinned${RUN_OF}: wrk and the proxies on core $proxy_cpus, profile-service on core $service_cpus"
     else echo "== unpinned${RUN_OF}: wrk, the proxies and profile-service on any core"; fi
-    printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "" "peak req/s" "p50 ms" "p99 ms" "half req/s" \
-      "p50 ms" "p99 ms" "proxy µs" "loops µs" "svc µs" "redis µs"
+    printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s %9s\n' "" "peak req/s" "p50 ms" "p99 ms" "half req/s" \
+      "p50 ms" "p99 ms" "proxy µs" "loops µs" "loops KB" "svc µs" "redis µs"
     for target in "${TARGETS[@]}"; do
-      printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s\n' "$target" "${rps[$target]}" "${p50[$target]}" \
+      printf '%-9s %10s %8s %8s   %10s %8s %8s   %9s %9s %9s %9s %9s\n' "$target" "${rps[$target]}" "${p50[$target]}" \
         "${p99[$target]}" "${hrps[$target]}" "${hp50[$target]}" "${hp99[$target]}" \
         "$([ "$target" = direct ] && echo - || us_per_request "${cpu[$target]}" "${req[$target]}")" \
         "$(jvm_relay "$target" && us_per_request "${loop_cpu[$target]}" "${req[$target]}" || echo -)" \
+        "$(jvm_relay "$target" && awk -v b="${loop_bytes[$target]}" -v n="${req[$target]}" 'BEGIN { printf "%.1f", b / n / 1024 }' || echo -)" \
         "$(us_per_request "${ps_cpu[$target]}" "${req[$target]}")" \
         "$([ "$target" = gw-redis ] && us_per_request "${redis_cpu[$target]}" "${req[$target]}" || echo -)"
     done
@@ -440,6 +454,10 @@ measure_mode() {
     figure "CPU per request: nginx, µs" "$cpu_ng"
     figure "CPU per request: gw-redis (without redis-server), µs" "$(us_per_request "${cpu[gw-redis]}" "${req[gw-redis]}")"
     for target in "${TARGETS[@]}"; do figure "peak req/s: $target" "${rps[$target]}"; done
+    for target in "${TARGETS[@]}"; do
+      ! jvm_relay "$target" || figure "event loops' allocation per request: $target, KB" \
+        "$(awk -v b="${loop_bytes[$target]}" -v n="${req[$target]}" 'BEGIN { printf "%.1f", b / n / 1024 }')"
+    done
     cpu_x=$(awk -v a="$cpu_gw" -v b="$cpu_ng" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')
     base=BASELINE_CPU_X_NGINX_$(tr a-z A-Z <<<"$MODE")
     echo "CPU per relayed request: gw-mem $cpu_gw µs, nginx $cpu_ng µs (${cpu_x}x nginx's)${!base:+; before issue 14 ${!base}x: target <= $(awk -v b="${!base}" 'BEGIN { printf "%.1f", b / 2 }')x: $(verdict "$cpu_x" "<=" "$(awk -v b="${!base}" 'BEGIN { print b / 2 }')")}"
