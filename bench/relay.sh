@@ -284,6 +284,7 @@ medians() { # mode -> each figure's median over the runs, with its verdict when 
   done
 }
 us_per_request() { awk -v t="$1" -v r="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (r > 0) ? 1e6 * t / hz / r : 0 }'; }
+kb_per_request() { awk -v b="$1" -v r="$2" 'BEGIN { printf "%.1f", (r > 0) ? b / r / 1024 : 0 }'; } # bytes requests -> KB
 
 measure_mode() {
   local proxy_cpus="" service_cpus=""
@@ -375,8 +376,9 @@ measure_mode() {
   local order=("${TARGETS[@]}") before loop_before alloc_before ps_before redis_before
   for round in $(seq 1 "$ROUNDS"); do
     for target in "${order[@]}"; do
-      before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
+      # The allocation first: the thread dump jcmd asks for is the JVM's work, not the relay's.
       ! jvm_relay "$target" || alloc_before=$(loop_alloc "$(proxy_pids "$target")")
+      before=$(ticks $(proxy_pids "$target")); ps_before=$(ticks "$PS_PID"); redis_before=$(ticks "$REDIS_PID")
       ! jvm_relay "$target" || loop_before=$(loop_ticks "$(proxy_pids "$target")")
       run "$RUN_NAME-peak-$target-$round" "$target" "$DURATION" "$CONNECTIONS"
       cpu[$target]=$((${cpu[$target]:-0} + $(ticks $(proxy_pids "$target")) - before))
@@ -431,7 +433,7 @@ measure_mode() {
         "${p99[$target]}" "${hrps[$target]}" "${hp50[$target]}" "${hp99[$target]}" \
         "$([ "$target" = direct ] && echo - || us_per_request "${cpu[$target]}" "${req[$target]}")" \
         "$(jvm_relay "$target" && us_per_request "${loop_cpu[$target]}" "${req[$target]}" || echo -)" \
-        "$(jvm_relay "$target" && awk -v b="${loop_bytes[$target]}" -v n="${req[$target]}" 'BEGIN { printf "%.1f", b / n / 1024 }' || echo -)" \
+        "$(jvm_relay "$target" && kb_per_request "${loop_bytes[$target]}" "${req[$target]}" || echo -)" \
         "$(us_per_request "${ps_cpu[$target]}" "${req[$target]}")" \
         "$([ "$target" = gw-redis ] && us_per_request "${redis_cpu[$target]}" "${req[$target]}" || echo -)"
     done
@@ -455,8 +457,8 @@ measure_mode() {
     figure "CPU per request: gw-redis (without redis-server), µs" "$(us_per_request "${cpu[gw-redis]}" "${req[gw-redis]}")"
     for target in "${TARGETS[@]}"; do figure "peak req/s: $target" "${rps[$target]}"; done
     for target in "${TARGETS[@]}"; do
-      ! jvm_relay "$target" || figure "event loops' allocation per request: $target, KB" \
-        "$(awk -v b="${loop_bytes[$target]}" -v n="${req[$target]}" 'BEGIN { printf "%.1f", b / n / 1024 }')"
+      ! jvm_relay "$target" ||
+        figure "event loops' allocation per request: $target, KB" "$(kb_per_request "${loop_bytes[$target]}" "${req[$target]}")"
     done
     cpu_x=$(awk -v a="$cpu_gw" -v b="$cpu_ng" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')
     base=BASELINE_CPU_X_NGINX_$(tr a-z A-Z <<<"$MODE")
