@@ -3,9 +3,12 @@ package dev.porter.gateway.routing;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import dev.porter.gateway.token.RelayedToken;
 import io.netty.buffer.ByteBuf;
@@ -40,8 +43,15 @@ import org.springframework.web.server.ServerWebExchange;
 final class UpstreamCall {
 
 	/** Hop-by-hop headers, and the proxy credentials no upstream should see. */
-	static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
-			"proxy-authorization", "proxy-authenticate", "proxy-connection", "upgrade");
+	private static final Set<String> HOP_BY_HOP = ignoringCase(Set.of("connection", "keep-alive", "transfer-encoding",
+			"te", "trailer", "proxy-authorization", "proxy-authenticate", "proxy-connection", "upgrade"));
+
+	/**
+	 * What of the browser's request stays behind besides: its {@code Host} and its
+	 * credentials.
+	 */
+	private static final Set<String> NOT_RELAYED = ignoringCase(
+			Stream.of(HOP_BY_HOP, Set.of("host"), RelayedToken.BROWSER_CREDENTIALS).flatMap(Set::stream).toList());
 
 	private static final String PENDING_ANSWER = UpstreamCall.class.getName() + ".answer";
 
@@ -146,7 +156,7 @@ final class UpstreamCall {
 		HttpHeaders headers = response.getHeaders();
 		Set<String> named = connectionOptions(answer.responseHeaders().get(HttpHeaderNames.CONNECTION));
 		for (Map.Entry<String, String> header : answer.responseHeaders()) {
-			if (passesOn(header.getKey(), named, false)) {
+			if (passesOn(header.getKey(), HOP_BY_HOP, named)) {
 				headers.add(header.getKey(), header.getValue());
 			}
 		}
@@ -155,18 +165,20 @@ final class UpstreamCall {
 	private static void copyRequestHeaders(HttpHeaders from, io.netty.handler.codec.http.HttpHeaders to) {
 		Set<String> named = connectionOptions(from.getFirst(HttpHeaders.CONNECTION));
 		from.forEach((name, values) -> {
-			if (passesOn(name, named, true)) {
+			if (passesOn(name, NOT_RELAYED, named)) {
 				to.add(name, values);
 			}
 		});
 	}
 
-	private static boolean passesOn(String name, Set<String> named, boolean request) {
-		String lower = name.toLowerCase(Locale.ROOT);
-		if (HOP_BY_HOP.contains(lower) || named.contains(lower)) {
-			return false;
-		}
-		return !request || !(lower.equals("host") || RelayedToken.BROWSER_CREDENTIALS.contains(lower));
+	/**
+	 * Whether a header goes on: not when the direction keeps it or the message's
+	 * {@code Connection} header names it. Both sets ignore case, so no header's name is
+	 * copied to lower case on a relayed request (1.5 % of the gateway's CPU samples,
+	 * nineteenth round).
+	 */
+	private static boolean passesOn(String name, Set<String> kept, Set<String> named) {
+		return !kept.contains(name) && !named.contains(name);
 	}
 
 	/** The headers a {@code Connection} header names: hop-by-hop too (RFC 9110 7.6.1). */
@@ -174,7 +186,14 @@ final class UpstreamCall {
 		if (connection == null || connection.isBlank()) {
 			return Set.of();
 		}
-		return Set.copyOf(Arrays.asList(connection.toLowerCase(Locale.ROOT).trim().split("\\s*,\\s*")));
+		return ignoringCase(Arrays.asList(connection.trim().split("\\s*,\\s*")));
+	}
+
+	/** The names, found whatever their case: HTTP's field names are case-insensitive. */
+	private static Set<String> ignoringCase(Collection<String> names) {
+		Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		set.addAll(names);
+		return Collections.unmodifiableSet(set);
 	}
 
 	private static DataBuffer wrap(DataBufferFactory buffers, ByteBuf buffer) {

@@ -80,6 +80,50 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void relayWhenHeaderNamesAreUpperCaseThenHopByHopAndCredentialsStillStayBehind() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		RawHttp.Response answer = RawHttp.send(this.port,
+				"GET /me HTTP/1.1\r\nHOST: localhost:" + this.port + "\r\nCOOKIE: "
+						+ RawHttp.cookieHeader(alice.cookies()) + "\r\nCONNECTION: keep-alive, x-hop\r\nX-HOP: 1\r\n"
+						+ "KEEP-ALIVE: timeout=5\r\nPROXY-AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\n"
+						+ "AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf()
+						+ "\r\nX-REQUEST-ID: r-2\r\n\r\n",
+				WAIT);
+
+		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+		PROFILE.verify(1,
+				getRequestedFor(urlEqualTo("/me")).withHeader("X-Request-Id", equalTo("r-2"))
+					.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + alice.tokens().accessToken()))
+					.withHeader(HttpHeaders.HOST, equalTo("localhost:" + PROFILE.port()))
+					.withHeader(HttpHeaders.COOKIE, absent())
+					.withHeader("X-XSRF-TOKEN", absent())
+					.withHeader("X-Hop", absent())
+					.withHeader("Keep-Alive", absent())
+					.withHeader(HttpHeaders.PROXY_AUTHORIZATION, absent()));
+	}
+
+	@Test
+	void relayWhenUpstreamNamesHopByHopHeadersInAnyCaseThenNoneComesBack() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me/devices")).willReturn(okJson("[]").withHeader("KEEP-ALIVE", "timeout=5")
+			.withHeader("PROXY-AUTHENTICATE", "Basic")
+			.withHeader("X-UPSTREAM", "profile")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me/devices")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Upstream", "profile")
+			.expectHeader()
+			.doesNotExist("Keep-Alive")
+			.expectHeader()
+			.doesNotExist("Proxy-Authenticate");
+	}
+
+	@Test
 	void relayWhenBrowserSendsCredentialsThenUpstreamGetsOnlyTheSessionsBearer() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
