@@ -123,6 +123,33 @@ class UpstreamCallTests extends GatewayTestSupport {
 			.doesNotExist("Proxy-Authenticate");
 	}
 
+	/**
+	 * The relay passes on the request as the gateway's filters left it, not as the client
+	 * sent it: forwarded headers from a peer outside {@code TRUSTED_PROXIES} are removed
+	 * before the relay, so a relay reading the server's raw headers would hand
+	 * profile-service a client-written address.
+	 */
+	@Test
+	void relayWhenUntrustedClientSendsForwardedHeadersThenUpstreamDoesNotSeeThem() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		RawHttp.Response answer = RawHttp.send(this.port,
+				request(alice, "GET /me",
+						"X-Forwarded-For: 203.0.113.66\r\nX-Forwarded-Host: evil.example\r\n"
+								+ "X-Forwarded-Proto: https\r\nForwarded: for=203.0.113.66;host=evil.example\r\n"
+								+ "X-Request-Id: r-3\r\n\r\n"),
+				WAIT);
+
+		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+		PROFILE.verify(1,
+				getRequestedFor(urlEqualTo("/me")).withHeader("X-Request-Id", equalTo("r-3"))
+					.withHeader("X-Forwarded-For", absent())
+					.withHeader("X-Forwarded-Host", absent())
+					.withHeader("X-Forwarded-Proto", absent())
+					.withHeader("Forwarded", absent()));
+	}
+
 	@Test
 	void relayWhenBrowserSendsCredentialsThenUpstreamGetsOnlyTheSessionsBearer() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
