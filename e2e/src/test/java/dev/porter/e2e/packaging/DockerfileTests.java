@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one (as {@code common} was), otherwise breaks {@code docker compose build} while
  * {@code ./mvnw
  * verify} stays green. And the gateway's collector against {@code bench/relay.sh}, which
- * must measure the gateway as the image runs it.
+ * must measure the gateway as the image runs it, and its class-data-sharing archive
+ * against the start that writes it.
  */
 class DockerfileTests {
 
@@ -42,6 +43,20 @@ class DockerfileTests {
 	/** The JVM options {@code bench/relay.sh} starts both gateways with by default. */
 	private static final Pattern BENCHMARK_GATEWAY_OPTIONS = Pattern
 		.compile("JAVA_OPTS_GATEWAY=\\$\\{JAVA_OPTS_GATEWAY:-([^}]*)}");
+
+	/** Where the image's {@code java} command reads its class-data-sharing archive. */
+	private static final Pattern ENTRYPOINT_ARCHIVE = Pattern
+		.compile("ENTRYPOINT \\[\"java\", .*\"-XX:SharedArchiveFile=([^\"]+)\"");
+
+	/** The jar the image's {@code java} command starts. */
+	private static final Pattern ENTRYPOINT_JAR = Pattern.compile("ENTRYPOINT \\[\"java\", .*\"-jar\", \"([^\"]+)\"");
+
+	/**
+	 * The training start: the archive it writes, its collector and the jar it starts, up
+	 * to the end of its (possibly continued) line.
+	 */
+	private static final Pattern TRAINING_START = Pattern
+		.compile("java ((?:[^\\n]|\\\\\\n)*?)-XX:ArchiveClassesAtExit=(\\S+)((?:[^\\n]|\\\\\\n)*?)-jar (\\S+)");
 
 	private static final Pattern PORTER_DEPENDENCY = Pattern
 		.compile("<dependency>\\s*<groupId>dev\\.porter</groupId>\\s*<artifactId>([^<]+)</artifactId>");
@@ -75,6 +90,63 @@ class DockerfileTests {
 
 		assertThat(shipped).as("collector of gateway/Dockerfile's ENTRYPOINT").hasSize(1);
 		assertThat(benchmarked).as("bench/relay.sh's default JAVA_OPTS_GATEWAY").isEqualTo(shipped);
+	}
+
+	@Test
+	void gatewayImageWhenRealThenStartsFromTheArchiveItsTrainingStartWrote() {
+		assertThat(archiveFindings(read(Layout.root().resolve("gateway/Dockerfile")))).isEmpty();
+	}
+
+	@Test
+	void gatewayImageWhenArchiveOrJarOrCollectorDriftsThenReported() {
+		String real = read(Layout.root().resolve("gateway/Dockerfile"));
+
+		assertThat(
+				archiveFindings(real.replace("-XX:SharedArchiveFile=/app/app.jsa", "-XX:SharedArchiveFile=/app/x.jsa")))
+			.containsExactly(
+					"gateway/Dockerfile: starts from archive /app/x.jsa, the training start writes /app/app.jsa");
+		assertThat(archiveFindings(real.replace("\"-jar\", \"/app/app.jar\"", "\"-jar\", \"/app/other.jar\"")))
+			.containsExactly("gateway/Dockerfile: starts /app/other.jar, the training start ran /app/app.jar");
+		assertThat(archiveFindings(real.replaceFirst("java -XX:\\+UseParallelGC -XX:ArchiveClassesAtExit",
+				"java -XX:+UseSerialGC -XX:ArchiveClassesAtExit")))
+			.containsExactly("gateway/Dockerfile: the training start runs with [-XX:+UseSerialGC], the image with "
+					+ "[-XX:+UseParallelGC]");
+	}
+
+	/**
+	 * What stops the gateway's image from starting from its archive: the JVM silently
+	 * starts without one whose path, class path or collector differs from the start that
+	 * wrote it.
+	 */
+	static List<String> archiveFindings(String dockerfile) {
+		Matcher training = TRAINING_START.matcher(dockerfile);
+		Set<String> archive = matches(ENTRYPOINT_ARCHIVE, dockerfile);
+		if (!training.find() || archive.size() != 1) {
+			return List.of("gateway/Dockerfile: no training start (-XX:ArchiveClassesAtExit) and archive "
+					+ "(-XX:SharedArchiveFile) in ENTRYPOINT");
+		}
+		List<String> findings = new ArrayList<>();
+		String written = training.group(2);
+		if (!archive.contains(written)) {
+			findings.add("gateway/Dockerfile: starts from archive " + archive.iterator().next()
+					+ ", the training start writes " + written);
+		}
+		Set<String> jar = matches(ENTRYPOINT_JAR, dockerfile);
+		if (!jar.contains(training.group(4))) {
+			findings.add("gateway/Dockerfile: starts " + String.join(", ", jar) + ", the training start ran "
+					+ training.group(4));
+		}
+		Set<String> trainedWith = collectors(training.group(1) + " " + training.group(3));
+		Set<String> runsWith = matches(ENTRYPOINT_COLLECTOR, dockerfile);
+		if (!trainedWith.equals(runsWith)) {
+			findings.add(
+					"gateway/Dockerfile: the training start runs with " + trainedWith + ", the image with " + runsWith);
+		}
+		return findings;
+	}
+
+	private static Set<String> collectors(String options) {
+		return matches(Pattern.compile("(-XX:\\+Use\\w+GC)"), options);
 	}
 
 	static List<String> findings(String service, String dockerfile) {
