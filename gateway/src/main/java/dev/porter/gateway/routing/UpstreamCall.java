@@ -113,7 +113,7 @@ final class UpstreamCall {
 			.uri(uri(request))
 			.send((out, outbound) -> {
 				copyRequestHeaders(headers, out.requestHeaders());
-				String authorization = RelayedToken.authorization(exchange);
+				CharSequence authorization = RelayedToken.authorization(exchange);
 				if (authorization != null) {
 					out.requestHeaders().set(HttpHeaderNames.AUTHORIZATION, authorization);
 				}
