@@ -51,10 +51,7 @@ ISSUER="http://localhost:$IDP/"
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
-  if [ ${#PIDS[@]} -gt 0 ]; then
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-  fi
+  stop_started
   rm -rf "$WORK"
 }
 trap cleanup EXIT

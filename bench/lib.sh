@@ -43,6 +43,20 @@ write_seed() { # out-file gateway-port...
 }
 
 jar_of() { echo "$1/target/$1-$VERSION.jar"; } # module -> its packaged jar
+stop_started() { # ends the processes in PIDS and waits for them: for the caller's cleanup
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+}
+keep_results() { # pattern... -> copies those files of WORK to RESULTS_DIR, when it is set
+  [ -n "${RESULTS_DIR:-}" ] || return 0
+  mkdir -p "$RESULTS_DIR"
+  local pattern
+  for pattern in "$@"; do
+    cp -r "$WORK"/$pattern "$RESULTS_DIR"/ 2>/dev/null || true
+  done
+}
 start_jar() { # log-name jar cpus java-opts, then VAR=value pairs; cpus "" = any core; the pid goes to PIDS;
   # the JVM is $JAVA_LAUNCHER when set (e.g. another JDK's bin/java), else the java on the PATH
   local name=$1 jar=$2 cpus=$3 opts=$4; shift 4

@@ -103,13 +103,8 @@ NGINX_DIR=$(mktemp -d) # apart from WORK (cookies): nginx's workers run as nobod
 chmod 755 "$NGINX_DIR"
 PIDS=()
 cleanup() {
-  if [ ${#PIDS[@]} -gt 0 ]; then
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-  fi
-  if [ -n "${RESULTS_DIR:-}" ]; then
-    mkdir -p "$RESULTS_DIR" && cp -r "$WORK"/*.txt "$WORK"/*.log "$RESULTS_DIR"/ 2>/dev/null || true
-  fi
+  stop_started
+  keep_results '*.txt' '*.log'
   rm -rf "$WORK" "$NGINX_DIR"
 }
 trap cleanup EXIT

@@ -43,6 +43,7 @@ AOT_JAVA=${AOT_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JAVA_OPTS_GATEWAY=${JAVA_OPTS_GATEWAY:--XX:+UseParallelGC}
 
 need_tools wrk curl jq java
+[ "$WINDOWS" -ge 4 ] || { echo "WINDOWS must be 4 or more: the plateau is the median of the last four" >&2; exit 1; }
 if [[ " $CONFIGS " == *" jdk25 "* || " $CONFIGS " == *" aot-"* ]]; then
   [ -x "$AOT_JAVA" ] || { echo "AOT_JAVA ($AOT_JAVA) is not a java: set it to a JDK 25 or later" >&2; exit 1; }
 fi
@@ -53,13 +54,8 @@ CLK_TCK=$(getconf CLK_TCK)
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
-  if [ ${#PIDS[@]} -gt 0 ]; then
-    kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
-  fi
-  if [ -n "${RESULTS_DIR:-}" ]; then
-    mkdir -p "$RESULTS_DIR" && cp -r "$WORK"/*.txt "$WORK"/*.log "$WORK"/*.tsv "$RESULTS_DIR"/ 2>/dev/null || true
-  fi
+  stop_started
+  keep_results '*.txt' '*.log' '*.tsv'
   rm -rf "$WORK"
 }
 trap cleanup EXIT
