@@ -181,12 +181,16 @@ final class UpstreamCall {
 		return !kept.contains(name) && !named.contains(name);
 	}
 
-	/** The headers a {@code Connection} header names: hop-by-hop too (RFC 9110 7.6.1). */
+	/**
+	 * The headers a {@code Connection} header names: hop-by-hop too (RFC 9110 7.6.1).
+	 * Split on the comma alone, which {@link String#split} does without compiling a
+	 * regular expression (every HTTP/1.1 browser request carries one), then trimmed.
+	 */
 	private static Set<String> connectionOptions(@Nullable String connection) {
 		if (connection == null || connection.isBlank()) {
 			return Set.of();
 		}
-		return ignoringCase(Arrays.asList(connection.trim().split("\\s*,\\s*")));
+		return ignoringCase(Arrays.stream(connection.trim().split(",")).map(String::trim).toList());
 	}
 
 	/** The names, found whatever their case: HTTP's field names are case-insensitive. */
