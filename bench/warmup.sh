@@ -83,8 +83,7 @@ ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; } # pid ->
 # The extracted layout: class data sharing and the AOT cache only hold classes the JVM's own loaders load from files
 # on the class path, not those Spring Boot's launcher reads from the jars nested in the packaged one.
 EXTRACTED="$WORK/extracted"
-"${AOT_JAVA:-java}" -Djarmode=tools -jar "$GATEWAY_JAR" extract --destination "$EXTRACTED" >/dev/null 2>&1 ||
-  java -Djarmode=tools -jar "$GATEWAY_JAR" extract --destination "$EXTRACTED" >/dev/null
+java -Djarmode=tools -jar "$GATEWAY_JAR" extract --destination "$EXTRACTED" >/dev/null
 EXTRACTED_JAR="$EXTRACTED/$(basename "$GATEWAY_JAR")"
 
 GW_PID=""
@@ -117,16 +116,20 @@ load_windows() { # name count -> one "requests ticks" line per window in $WORK/n
 }
 
 # Training runs write the caches the aot-* and cds17 configurations start from.
+archive_of() { # config -> the CDS archive or AOT cache its training writes
+  case $1 in cds17) echo "$WORK/cds17.jsa" ;; *) echo "$WORK/$1.aot" ;; esac
+}
+refresh_only_start() { # java archive-option config: a start that stops once its context is refreshed
+  # shellcheck disable=SC2046
+  env $(gateway_env) "$1" -Xmx512m $JAVA_OPTS_GATEWAY "$2" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR" \
+    >"$WORK/train-$3.log" 2>&1 || true
+}
 train() { # config
   case $1 in
-    cds17)
-      env $(gateway_env) java -Xmx512m $JAVA_OPTS_GATEWAY -XX:ArchiveClassesAtExit="$WORK/cds17.jsa" \
-        -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR" >"$WORK/train-cds17.log" 2>&1 || true ;;
-    aot-startup)
-      env $(gateway_env) "$AOT_JAVA" -Xmx512m $JAVA_OPTS_GATEWAY -XX:AOTCacheOutput="$WORK/aot-startup.aot" \
-        -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR" >"$WORK/train-aot-startup.log" 2>&1 || true ;;
+    cds17) refresh_only_start java "-XX:ArchiveClassesAtExit=$(archive_of "$1")" "$1" ;;
+    aot-startup) refresh_only_start "$AOT_JAVA" "-XX:AOTCacheOutput=$(archive_of "$1")" "$1" ;;
     aot-trained)
-      launch aot-trained "$AOT_JAVA" "$EXTRACTED_JAR" "-XX:AOTCacheOutput=$WORK/aot-trained.aot" train-aot-trained
+      launch aot-trained "$AOT_JAVA" "$EXTRACTED_JAR" "-XX:AOTCacheOutput=$(archive_of "$1")" train-aot-trained
       load_windows train-aot-trained "$TRAIN_WINDOWS"
       stop_gateway ;;
   esac
@@ -134,9 +137,9 @@ train() { # config
 options_of() { # config -> "java jar opts" (tab-separated)
   case $1 in
     jdk17) printf 'java\t%s\t\n' "$GATEWAY_JAR" ;;
-    cds17) printf 'java\t%s\t-XX:SharedArchiveFile=%s\n' "$EXTRACTED_JAR" "$WORK/cds17.jsa" ;;
+    cds17) printf 'java\t%s\t-XX:SharedArchiveFile=%s\n' "$EXTRACTED_JAR" "$(archive_of "$1")" ;;
     jdk25) printf '%s\t%s\t\n' "$AOT_JAVA" "$EXTRACTED_JAR" ;;
-    aot-startup | aot-trained) printf '%s\t%s\t-XX:AOTCache=%s\n' "$AOT_JAVA" "$EXTRACTED_JAR" "$WORK/$1.aot" ;;
+    aot-startup | aot-trained) printf '%s\t%s\t-XX:AOTCache=%s\n' "$AOT_JAVA" "$EXTRACTED_JAR" "$(archive_of "$1")" ;;
     *) echo "unknown configuration: $1" >&2; exit 1 ;;
   esac
 }
@@ -145,9 +148,7 @@ options_of() { # config -> "java jar opts" (tab-separated)
 # compiled before any configuration is measured; then the training runs.
 echo "warming dev-idp and profile-service (${SERVICE_WARMUP})..." >&2
 launch warmup java "$GATEWAY_JAR" ""
-cookie=$(sign_in "$GW" "$IDP" "$WORK/cookies-warmup")
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$SERVICE_WARMUP" -H "$cookie" -H 'Accept: application/json' \
-  "http://127.0.0.1:$GW/me" >"$WORK/warmup.txt"
+WINDOW=$SERVICE_WARMUP load_windows warmup 1
 stop_gateway
 for config in $CONFIGS; do
   options_of "$config" >/dev/null
@@ -155,7 +156,7 @@ for config in $CONFIGS; do
     cds17 | aot-startup | aot-trained)
       echo "training $config..." >&2
       train "$config"
-      [ -s "$WORK/${config}.$([ "$config" = cds17 ] && echo jsa || echo aot)" ] ||
+      [ -s "$(archive_of "$config")" ] ||
         { echo "$config: no archive written" >&2; tail -20 "$WORK/train-$config.log" >&2; exit 1; } ;;
   esac
 done
