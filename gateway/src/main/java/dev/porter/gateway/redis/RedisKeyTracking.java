@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,8 +55,10 @@ import org.springframework.context.SmartLifecycle;
  * comes after every message Redis sent before it on the same connection, so a recent
  * answer means no invalidation older than it is still on its way; a connection that
  * stopped delivering without closing is not trusted for longer than that. Should Redis
- * refuse tracking (before version 6, or an ACL that forbids it), nothing is ever trusted
- * and every read goes to Redis, as without this.
+ * refuse tracking (an ACL that forbids it) or not answer the request in time (a busy
+ * moment), nothing is trusted and every read goes to Redis, as without this; the request
+ * is made again at every heartbeat until Redis agrees, so that one late answer at start
+ * does not cost the instance its near cache for as long as its connection lasts.
  */
 public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 
@@ -97,7 +100,11 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 
 	private volatile boolean running;
 
-	private volatile boolean refusedLogged;
+	/** Whether a request to turn tracking on is waiting for its answer. */
+	private final AtomicBoolean turningOn = new AtomicBoolean();
+
+	/** Whether the current run of failures to turn tracking on was logged. */
+	private volatile boolean failureLogged;
 
 	/** Since the last connection opened; attempts follow one another. */
 	private int failedAttempts;
@@ -218,28 +225,43 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 		List<String> prefixes = new ArrayList<>();
 		this.subscriptions.forEach((subscription) -> prefixes.add(subscription.prefix()));
 		TrackingArgs args = TrackingArgs.Builder.enabled().bcast().prefixes(prefixes.toArray(String[]::new));
+		this.turningOn.set(true);
 		connection.async().clientTracking(args).whenComplete((ok, failure) -> {
-			// Lettuce sends a command again that a lost connection never answered, so
-			// after a reconnect the prefixes may be registered already: tracking is on.
+			this.turningOn.set(false);
+			// Lettuce sends a command again that a lost connection never answered, and
+			// Redis carries out one whose answer came too late, so the prefixes may be
+			// registered already: tracking is on.
 			boolean on = failure == null || String.valueOf(failure.getMessage()).contains("overlaps");
 			if (!on) {
-				if (!this.refusedLogged) {
-					this.refusedLogged = true;
-					logger.warn("Redis refused key tracking (" + failure.getMessage()
-							+ "); every tracked read goes to Redis");
+				if (!this.failureLogged) {
+					this.failureLogged = true;
+					logger.warn("Redis did not turn key tracking on (" + failure.getMessage() + "); asking again every "
+							+ this.heartbeat.toMillis() + " ms, every tracked read goes to Redis meanwhile");
 				}
 				return;
 			}
 			if (connection == this.connection && connection.isOpen()) {
 				this.lastAnswer = this.clock.millis();
 				this.trackingSince = this.sequence.incrementAndGet();
+				if (this.failureLogged) {
+					this.failureLogged = false;
+					logger.info("Redis key tracking on");
+				}
 			}
 		});
 	}
 
+	/** Pings a tracking connection, or asks again to turn tracking on. */
 	private void ping() {
 		StatefulRedisConnection<String, String> current = this.connection;
-		if (current == null || this.trackingSince == NOT_TRACKING) {
+		if (current == null || !current.isOpen()) {
+			// Turned on again when the connection is (Reconnects).
+			return;
+		}
+		if (this.trackingSince == NOT_TRACKING) {
+			if (!this.turningOn.get()) {
+				turnOn(current);
+			}
 			return;
 		}
 		current.async().ping().thenRun(() -> this.lastAnswer = this.clock.millis());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.MovableClock;
@@ -11,6 +12,11 @@ import dev.porter.gateway.support.RedisTemplateExtension;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link RedisKeyTracking} against a real {@code redis-server}: told of every change to a
  * tracked key by any client, and trusting nothing it cannot vouch for — before tracking
  * is on, after its connection was lost, once the connection stopped answering, after a
- * flush.
+ * flush — and asking again when turning it on failed.
  */
 class RedisKeyTrackingTests {
 
@@ -122,6 +128,26 @@ class RedisKeyTrackingTests {
 		assertThat(this.tracking.trusts(this.tracking.stamp())).isTrue();
 	}
 
+	@Test
+	void notTurnedOnThenAskedAgainOnTheSameConnectionUntilRedisAgrees() {
+		// A refusal first (an ACL without CLIENT TRACKING), then consent, on one
+		// connection: as a command that timed out is, a failed turning on must be asked
+		// again, not taken as the answer for the connection's life.
+		acl("SETUSER", "tracker", "reset", "on", ">tracker-password", "~*", "&*", "+@all", "-client|tracking");
+		RedisKeyTracking tracking = redis.keyTracking(this.clock, Duration.ofMillis(50),
+				(uri) -> uri.withAuthentication("tracker", "tracker-password"));
+		tracking.track("test:g:", this::record);
+		tracking.start();
+		Eventually.await("the turning on refused", PATIENCE, () -> refused("tracker"));
+		assertThat(tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+
+		acl("SETUSER", "tracker", "+client|tracking");
+
+		Eventually.await("tracking on", PATIENCE, () -> tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
+		this.other.opsForValue().set("test:g:1", "x").block();
+		awaitInvalidated("test:g:1");
+	}
+
 	private long started(String prefix) {
 		this.tracking.track(prefix, this::record);
 		this.tracking.start();
@@ -139,16 +165,35 @@ class RedisKeyTrackingTests {
 
 	/** Kills the one client that turned tracking on ({@code flags} with a {@code t}). */
 	private static void killTrackingConnection() {
-		RedisClient admin = RedisClient.create(redis.server().url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			List<String> tracking = connection.sync()
-				.clientList()
+		admin((commands) -> {
+			List<String> tracking = commands.clientList()
 				.lines()
 				.filter((client) -> client.matches(".* flags=\\w*t\\w* .*"))
 				.toList();
 			assertThat(tracking).hasSize(1);
 			String id = tracking.get(0).replaceFirst("^id=(\\d+) .*", "$1");
-			assertThat(connection.sync().clientKill(KillArgs.Builder.id(Long.parseLong(id)))).isEqualTo(1);
+			assertThat(commands.clientKill(KillArgs.Builder.id(Long.parseLong(id)))).isEqualTo(1);
+			return null;
+		});
+	}
+
+	/** {@code ACL arguments...}, as an operator would give it. */
+	private static void acl(String... arguments) {
+		admin((commands) -> commands.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+				new CommandArgs<>(StringCodec.UTF8).addKeys(arguments)));
+	}
+
+	/** Whether Redis logged a command it refused to {@code user}. */
+	private static boolean refused(String user) {
+		return admin((commands) -> commands.aclLog()
+			.stream()
+			.anyMatch((entry) -> user.equals(entry.get("username")) && "command".equals(entry.get("reason"))));
+	}
+
+	private static <T> T admin(Function<RedisCommands<String, String>, T> command) {
+		RedisClient admin = RedisClient.create(redis.server().url());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			return command.apply(connection.sync());
 		}
 		finally {
 			admin.shutdown();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.testsupport.RedisServer;
@@ -68,7 +69,16 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 	 * Key tracking against the class's server, not started (so trusting nothing until a
 	 * test starts it), shut down after the class's tests.
 	 */
-	public synchronized RedisKeyTracking keyTracking(Clock clock, Duration heartbeat) {
+	public RedisKeyTracking keyTracking(Clock clock, Duration heartbeat) {
+		return keyTracking(clock, heartbeat, UnaryOperator.identity());
+	}
+
+	/**
+	 * Key tracking as {@link #keyTracking(Clock, Duration)}, connecting with what
+	 * {@code uri} makes of the server's address (another user, say).
+	 */
+	public synchronized RedisKeyTracking keyTracking(Clock clock, Duration heartbeat,
+			UnaryOperator<RedisURI.Builder> uri) {
 		if (this.server == null) {
 			throw new IllegalStateException("register this extension as a static field with @RegisterExtension");
 		}
@@ -76,7 +86,7 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 			this.trackingResources = DefaultClientResources.create();
 		}
 		RedisKeyTracking tracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(),
-				RedisURI.create(this.server.url()), clock, heartbeat);
+				uri.apply(RedisURI.builder(RedisURI.create(this.server.url()))).build(), clock, heartbeat);
 		this.trackings.add(tracking);
 		return tracking;
 	}
