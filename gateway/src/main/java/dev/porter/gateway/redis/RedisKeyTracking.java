@@ -57,8 +57,9 @@ import org.springframework.context.SmartLifecycle;
  * stopped delivering without closing is not trusted for longer than that. Should Redis
  * refuse tracking (an ACL that forbids it) or not answer the request in time (a busy
  * moment), nothing is trusted and every read goes to Redis, as without this; the request
- * is made again at every heartbeat until Redis agrees, so that one late answer at start
- * does not cost the instance its near cache for as long as its connection lasts.
+ * is made again, at the first heartbeat after each failed answer, until Redis agrees, so
+ * that one late answer at start does not cost the instance its near cache for as long as
+ * its connection lasts.
  */
 public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 
@@ -134,10 +135,19 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 	 * Tracks the keys starting with {@code prefix}; {@code invalidated} gets the names of
 	 * those that changed, or {@code null} when every one may have (a flush). Call before
 	 * the application starts.
+	 * @throws IllegalArgumentException when {@code prefix} overlaps one tracked already
+	 * (one starts with the other): Redis refuses such a pair, and its refusal reads like
+	 * the answer that tracking is on already
 	 */
 	public void track(String prefix, InvalidationListener invalidated) {
 		if (this.running) {
 			throw new IllegalStateException("prefixes are tracked from the start: track before starting");
+		}
+		for (Subscription subscription : this.subscriptions) {
+			if (prefix.startsWith(subscription.prefix()) || subscription.prefix().startsWith(prefix)) {
+				throw new IllegalArgumentException(
+						"prefix '" + prefix + "' overlaps the tracked prefix '" + subscription.prefix() + "'");
+			}
 		}
 		this.subscriptions.add(new Subscription(prefix, invalidated));
 	}
@@ -228,19 +238,23 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 		this.turningOn.set(true);
 		connection.async().clientTracking(args).whenComplete((ok, failure) -> {
 			this.turningOn.set(false);
+			if (!this.running || connection != this.connection) {
+				return;
+			}
 			// Lettuce sends a command again that a lost connection never answered, and
 			// Redis carries out one whose answer came too late, so the prefixes may be
 			// registered already: tracking is on.
-			boolean on = failure == null || String.valueOf(failure.getMessage()).contains("overlaps");
+			boolean on = failure == null
+					|| String.valueOf(failure.getMessage()).contains("overlaps with an existing prefix");
 			if (!on) {
 				if (!this.failureLogged) {
 					this.failureLogged = true;
-					logger.warn("Redis did not turn key tracking on (" + failure.getMessage() + "); asking again every "
-							+ this.heartbeat.toMillis() + " ms, every tracked read goes to Redis meanwhile");
+					logger.warn("Redis did not turn key tracking on (" + failure.getMessage()
+							+ "); asking again until it does, every tracked read goes to Redis meanwhile");
 				}
 				return;
 			}
-			if (connection == this.connection && connection.isOpen()) {
+			if (connection.isOpen()) {
 				this.lastAnswer = this.clock.millis();
 				this.trackingSince = this.sequence.incrementAndGet();
 				if (this.failureLogged) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.porter.testsupport.Eventually;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * {@link RedisKeyTracking} against a real {@code redis-server}: told of every change to a
@@ -137,15 +139,34 @@ class RedisKeyTrackingTests {
 		RedisKeyTracking tracking = redis.keyTracking(this.clock, Duration.ofMillis(50),
 				(uri) -> uri.withAuthentication("tracker", "tracker-password"));
 		tracking.track("test:g:", this::record);
-		tracking.start();
-		Eventually.await("the turning on refused", PATIENCE, () -> refused("tracker"));
-		assertThat(tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+		try {
+			tracking.start();
+			Eventually.await("the turning on refused", PATIENCE, () -> refused("tracker"));
+			assertThat(tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
 
-		acl("SETUSER", "tracker", "+client|tracking");
+			acl("SETUSER", "tracker", "+client|tracking");
 
-		Eventually.await("tracking on", PATIENCE, () -> tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
-		this.other.opsForValue().set("test:g:1", "x").block();
-		awaitInvalidated("test:g:1");
+			Eventually.await("tracking on", PATIENCE, () -> tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
+			this.other.opsForValue().set("test:g:1", "x").block();
+			awaitInvalidated("test:g:1");
+		}
+		finally {
+			// Not left tracking: killTrackingConnection expects one tracking client.
+			tracking.shutdown().orTimeout(5, TimeUnit.SECONDS).join();
+		}
+	}
+
+	@Test
+	void prefixOverlappingOneTrackedThenRefusedBeforeRedisIsAsked() {
+		// Redis would refuse the pair with "Prefix ... overlaps ...", which must never
+		// be mistaken for its answer that tracking is on already.
+		this.tracking.track("test:h:", this::record);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.tracking.track("test:h:1:", this::record))
+			.withMessageContaining("'test:h:1:'")
+			.withMessageContaining("'test:h:'");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.tracking.track("test:", this::record));
+		this.tracking.track("test:hh:", this::record);
 	}
 
 	private long started(String prefix) {
