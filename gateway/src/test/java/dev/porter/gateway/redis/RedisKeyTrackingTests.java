@@ -3,6 +3,7 @@ package dev.porter.gateway.redis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -48,7 +49,11 @@ class RedisKeyTrackingTests {
 
 	private final ReactiveStringRedisTemplate other = redis.template();
 
-	private final RedisKeyTracking tracking = redis.keyTracking(this.clock, HEARTBEAT);
+	/** Names this test's tracking connection among those earlier tests left open. */
+	private final String clientName = "tracking-" + UUID.randomUUID();
+
+	private final RedisKeyTracking tracking = redis.keyTracking(this.clock, HEARTBEAT,
+			(uri) -> uri.withClientName(this.clientName));
 
 	@Test
 	void stampWhenNotStartedThenNothingTrusted() {
@@ -97,7 +102,7 @@ class RedisKeyTrackingTests {
 	void connectionLostThenOlderStampsNotTrustedAndTrackingOnAgainAfterTheReconnect() {
 		long before = started("test:d:");
 
-		killTrackingConnection();
+		killTrackingConnection(this.clientName);
 		Eventually.await("the tracking lost", PATIENCE, () -> !this.tracking.trusts(before));
 		Eventually.await("the tracking on again", PATIENCE,
 				() -> this.tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
@@ -151,7 +156,6 @@ class RedisKeyTrackingTests {
 			awaitInvalidated("test:g:1");
 		}
 		finally {
-			// Not left tracking: killTrackingConnection expects one tracking client.
 			tracking.shutdown().orTimeout(5, TimeUnit.SECONDS).join();
 		}
 	}
@@ -184,11 +188,12 @@ class RedisKeyTrackingTests {
 		Eventually.await(key + " announced", PATIENCE, () -> this.invalidated.contains(key));
 	}
 
-	/** Kills the one client that turned tracking on ({@code flags} with a {@code t}). */
-	private static void killTrackingConnection() {
+	/** Kills the connection named {@code name}, once it turned tracking on. */
+	private static void killTrackingConnection(String name) {
 		admin((commands) -> {
 			List<String> tracking = commands.clientList()
 				.lines()
+				.filter((client) -> client.contains(" name=" + name + " "))
 				.filter((client) -> client.matches(".* flags=\\w*t\\w* .*"))
 				.toList();
 			assertThat(tracking).hasSize(1);
