@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -102,7 +101,7 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 	private volatile boolean running;
 
 	/** Whether a request to turn tracking on is waiting for its answer. */
-	private final AtomicBoolean turningOn = new AtomicBoolean();
+	private volatile boolean turningOn;
 
 	/** Whether the current run of failures to turn tracking on was logged. */
 	private volatile boolean failureLogged;
@@ -235,9 +234,9 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 		List<String> prefixes = new ArrayList<>();
 		this.subscriptions.forEach((subscription) -> prefixes.add(subscription.prefix()));
 		TrackingArgs args = TrackingArgs.Builder.enabled().bcast().prefixes(prefixes.toArray(String[]::new));
-		this.turningOn.set(true);
+		this.turningOn = true;
 		connection.async().clientTracking(args).whenComplete((ok, failure) -> {
-			this.turningOn.set(false);
+			this.turningOn = false;
 			if (!this.running || connection != this.connection) {
 				return;
 			}
@@ -273,7 +272,7 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 			return;
 		}
 		if (this.trackingSince == NOT_TRACKING) {
-			if (!this.turningOn.get()) {
+			if (!this.turningOn) {
 				turnOn(current);
 			}
 			return;
