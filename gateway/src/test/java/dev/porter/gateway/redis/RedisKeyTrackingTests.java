@@ -10,10 +10,9 @@ import java.util.function.Function;
 
 import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.RedisAdmin;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
@@ -217,13 +216,7 @@ class RedisKeyTrackingTests {
 	}
 
 	private static <T> T admin(Function<RedisCommands<String, String>, T> command) {
-		RedisClient admin = RedisClient.create(redis.server().url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			return command.apply(connection.sync());
-		}
-		finally {
-			admin.shutdown();
-		}
+		return RedisAdmin.call(redis.server().url(), command);
 	}
 
 }

@@ -5,8 +5,6 @@ import java.time.Duration;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -91,14 +89,8 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 
 	/** The GETs Redis has served: session reads an instance did not answer itself. */
 	public long redisGets() {
-		RedisClient admin = RedisClient.create(this.redis.url());
-		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
-			String stats = connection.sync().info("commandstats");
-			return Long.parseLong(stats.replaceFirst("(?s).*cmdstat_get:calls=(\\d+),.*", "$1"));
-		}
-		finally {
-			admin.shutdown();
-		}
+		String stats = RedisAdmin.call(this.redis.url(), (commands) -> commands.info("commandstats"));
+		return Long.parseLong(stats.replaceFirst("(?s).*cmdstat_get:calls=(\\d+),.*", "$1"));
 	}
 
 	/** The public port an instance listens on. */
