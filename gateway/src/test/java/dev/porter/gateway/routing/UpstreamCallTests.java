@@ -54,17 +54,13 @@ class UpstreamCallTests extends GatewayTestSupport {
 
 	@Test
 	void relayWhenHopByHopRequestHeadersThenUpstreamGetsOnlyEndToEndOnesAndItsOwnHost() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port,
-				request(alice, "GET /me",
-						"Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
-								+ "Proxy-Authorization: Basic YWxpY2U6c2VjcmV0\r\nX-Request-Id: r-1\r\n"
-								+ "Accept-Language: de\r\n\r\n"),
-				WAIT);
+		relayGetMe(request(alice, "GET /me",
+				"Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+						+ "Proxy-Authorization: Basic YWxpY2U6c2VjcmV0\r\nX-Request-Id: r-1\r\n"
+						+ "Accept-Language: de\r\n\r\n"));
 
-		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 		PROFILE.verify(1,
 				getRequestedFor(urlEqualTo("/me")).withHeader("X-Request-Id", equalTo("r-1"))
 					.withHeader(HttpHeaders.ACCEPT_LANGUAGE, equalTo("de"))
@@ -81,18 +77,14 @@ class UpstreamCallTests extends GatewayTestSupport {
 
 	@Test
 	void relayWhenHeaderNamesAreUpperCaseThenHopByHopAndCredentialsStillStayBehind() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port,
-				"GET /me HTTP/1.1\r\nHOST: localhost:" + this.port + "\r\nCOOKIE: "
-						+ RawHttp.cookieHeader(alice.cookies()) + "\r\nCONNECTION: keep-alive, x-hop\r\nX-HOP: 1\r\n"
-						+ "KEEP-ALIVE: timeout=5\r\nPROXY-AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\n"
-						+ "AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf()
-						+ "\r\nX-REQUEST-ID: r-2\r\n\r\n",
-				WAIT);
+		relayGetMe("GET /me HTTP/1.1\r\nHOST: localhost:" + this.port + "\r\nCOOKIE: "
+				+ RawHttp.cookieHeader(alice.cookies()) + "\r\nCONNECTION: keep-alive, x-hop\r\nX-HOP: 1\r\n"
+				+ "KEEP-ALIVE: timeout=5\r\nPROXY-AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\n"
+				+ "AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf()
+				+ "\r\nX-REQUEST-ID: r-2\r\n\r\n");
 
-		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 		PROFILE.verify(1,
 				getRequestedFor(urlEqualTo("/me")).withHeader("X-Request-Id", equalTo("r-2"))
 					.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + alice.tokens().accessToken()))
@@ -131,17 +123,13 @@ class UpstreamCallTests extends GatewayTestSupport {
 	 */
 	@Test
 	void relayWhenUntrustedClientSendsForwardedHeadersThenUpstreamDoesNotSeeThem() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port,
-				request(alice, "GET /me",
-						"X-Forwarded-For: 203.0.113.66\r\nX-Forwarded-Host: evil.example\r\n"
-								+ "X-Forwarded-Proto: https\r\nForwarded: for=203.0.113.66;host=evil.example\r\n"
-								+ "X-Request-Id: r-3\r\n\r\n"),
-				WAIT);
+		relayGetMe(request(alice, "GET /me",
+				"X-Forwarded-For: 203.0.113.66\r\nX-Forwarded-Host: evil.example\r\n"
+						+ "X-Forwarded-Proto: https\r\nForwarded: for=203.0.113.66;host=evil.example\r\n"
+						+ "X-Request-Id: r-3\r\n\r\n"));
 
-		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 		PROFILE.verify(1,
 				getRequestedFor(urlEqualTo("/me")).withHeader("X-Request-Id", equalTo("r-3"))
 					.withHeader("X-Forwarded-For", absent())
@@ -152,13 +140,11 @@ class UpstreamCallTests extends GatewayTestSupport {
 
 	@Test
 	void relayWhenBrowserSendsCredentialsThenUpstreamGetsOnlyTheSessionsBearer() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "GET /me",
-				"Authorization: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf() + "\r\n\r\n"), WAIT);
+		relayGetMe(request(alice, "GET /me",
+				"Authorization: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf() + "\r\n\r\n"));
 
-		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 		PROFILE.verify(1,
 				getRequestedFor(urlEqualTo("/me"))
 					.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + alice.tokens().accessToken()))
@@ -239,6 +225,16 @@ class UpstreamCallTests extends GatewayTestSupport {
 				postRequestedFor(urlEqualTo("/me/devices")).withHeader(HttpHeaders.CONTENT_LENGTH, equalTo("16"))
 					.withHeader(HttpHeaders.CONTENT_TYPE, equalTo("application/json"))
 					.withRequestBody(equalToJson("{\"name\":\"phone\"}")));
+	}
+
+	/**
+	 * Sends {@code rawRequest}, a {@code GET /me}, through the gateway to a
+	 * profile-service answering {@code {}}; the relay must answer {@code 200}.
+	 */
+	private void relayGetMe(String rawRequest) {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		RawHttp.Response answer = RawHttp.send(this.port, rawRequest, WAIT);
+		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
