@@ -180,8 +180,14 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 		return this.trackingSince != NOT_TRACKING && answeredRecently();
 	}
 
+	/**
+	 * Within three heartbeats of the last answer, by the clock. A last answer that lies
+	 * ahead (the clock was stepped back) is not recent: it says nothing of how long ago
+	 * the connection last delivered, and the next answer sets it again.
+	 */
 	private boolean answeredRecently() {
-		return this.clock.millis() - this.lastAnswer <= 3 * this.heartbeat.toMillis();
+		long since = this.clock.millis() - this.lastAnswer;
+		return since >= 0 && since <= 3 * this.heartbeat.toMillis();
 	}
 
 	@Override

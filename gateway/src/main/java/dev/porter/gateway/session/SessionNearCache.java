@@ -74,11 +74,20 @@ final class SessionNearCache {
 	 */
 	@Nullable StoredSession trusted(SessionKey key) {
 		Kept known = this.kept.getIfPresent(key.value());
-		if (known == null || !this.tracking.trusts(known.stamp())
-				|| this.clock.millis() - known.readAt() > TRUST_FOR.toMillis()) {
+		if (known == null || !this.tracking.trusts(known.stamp()) || !withinTrust(known.readAt())) {
 			return null;
 		}
 		return known.session().copy();
+	}
+
+	/**
+	 * Read at most {@link #TRUST_FOR} ago. A value read "later" than now (the clock was
+	 * stepped back) is read again: its age is unknown, and the bound must hold whatever
+	 * the clock did.
+	 */
+	private boolean withinTrust(long readAt) {
+		long age = this.clock.millis() - readAt;
+		return age >= 0 && age <= TRUST_FOR.toMillis();
 	}
 
 	/** The stamp to take before reading a session value from Redis. */

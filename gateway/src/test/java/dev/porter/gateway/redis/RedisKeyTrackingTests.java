@@ -124,6 +124,19 @@ class RedisKeyTrackingTests {
 	}
 
 	@Test
+	void clockSteppedBackThenNothingTrustedThoughTheLastAnswerSeemsRecent() {
+		// NTP stepping the time back, or a VM resumed: the last answer now lies in the
+		// future. Taken for recent, it would vouch for a connection that may have stopped
+		// delivering for as long as the step.
+		long stamp = started("test:g:");
+
+		this.clock.moveTo(this.clock.instant().minus(Duration.ofSeconds(30)));
+
+		assertThat(this.tracking.trusts(stamp)).isFalse();
+		assertThat(this.tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+	}
+
+	@Test
 	void flushThenEveryListenerToldAndOlderStampsNotTrusted() {
 		long stamp = started("test:f:");
 

@@ -155,6 +155,30 @@ class SessionNearCacheTests {
 	}
 
 	@Test
+	void findByIdWhenTheClockSteppedBackThenAsksRedisThoughTheTrackingAnswers() {
+		// An instance whose tracking pings often enough to answer after the step: only
+		// the age of what is kept can tell it was read "in the future", and the bound on
+		// how long it is served without asking Redis must hold all the same.
+		MovableClock steppedClock = new MovableClock(this.clock.instant());
+		RedisKeyTracking pinged = redis.keyTracking(steppedClock, Duration.ofMillis(50));
+		SessionNearCache kept = new SessionNearCache(this.codec, pinged, steppedClock);
+		EncryptedRedisSessionRepository instance = new EncryptedRedisSessionRepository(values(), this.codec, kept, IDLE,
+				steppedClock);
+		pinged.start();
+		Eventually.await("tracking on", Duration.ofSeconds(5), () -> pinged.stamp() != RedisKeyTracking.NOT_TRACKING);
+		String id = signedIn().getId();
+		keptIn(instance, id);
+
+		steppedClock.moveTo(steppedClock.instant().minus(SessionNearCache.TRUST_FOR.multipliedBy(3)));
+		Eventually.await("the tracking answered since the step", Duration.ofSeconds(5),
+				() -> pinged.stamp() != RedisKeyTracking.NOT_TRACKING);
+		long gets = gets();
+		instance.findById(id).block();
+
+		assertThat(gets()).isEqualTo(gets + 1);
+	}
+
+	@Test
 	void findByIdWhenThisInstanceWroteTheSessionThenTheNextReadAsksRedis() {
 		// Another instance may write right after this one: only Redis's announcement of
 		// this write, or a read, makes the kept value current again.
@@ -171,9 +195,13 @@ class SessionNearCacheTests {
 	 * own write arrives a moment after the write, and a read that overlaps it asks Redis.
 	 */
 	private void keptHere(String id) {
-		Eventually.await("the session kept here", Duration.ofSeconds(5), () -> {
+		keptIn(this.here, id);
+	}
+
+	private static void keptIn(EncryptedRedisSessionRepository instance, String id) {
+		Eventually.await("the session kept", Duration.ofSeconds(5), () -> {
 			long gets = gets();
-			this.here.findById(id).block();
+			instance.findById(id).block();
 			return gets() == gets;
 		});
 	}
