@@ -2,9 +2,9 @@ package dev.porter.gateway.routing;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,6 +52,15 @@ final class UpstreamCall {
 	 */
 	private static final Set<String> NOT_RELAYED = ignoringCase(
 			Stream.of(HOP_BY_HOP, Set.of("host"), RelayedToken.BROWSER_CREDENTIALS).flatMap(Set::stream).toList());
+
+	/**
+	 * What a {@code Connection} header cannot name away: the headers that frame and type
+	 * a body. The gateway relays a request body it read and checked
+	 * ({@link RelayBodyFilter}) with its true length, never chunked, and as the type it
+	 * was accepted as. RFC 9110 forbids naming a header meant for every recipient there;
+	 * a client that does so anyway must not change what is relayed on its behalf.
+	 */
+	private static final Set<String> DESCRIBE_THE_BODY = ignoringCase(Set.of("content-length", "content-type"));
 
 	private static final String PENDING_ANSWER = UpstreamCall.class.getName() + ".answer";
 
@@ -154,7 +163,7 @@ final class UpstreamCall {
 	private static void takeStatusAndHeaders(ServerHttpResponse response, HttpClientResponse answer) {
 		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
 		HttpHeaders headers = response.getHeaders();
-		Set<String> named = connectionOptions(answer.responseHeaders().get(HttpHeaderNames.CONNECTION));
+		Set<String> named = connectionOptions(answer.responseHeaders().getAll(HttpHeaderNames.CONNECTION));
 		for (Map.Entry<String, String> header : answer.responseHeaders()) {
 			if (passesOn(header.getKey(), HOP_BY_HOP, named)) {
 				headers.add(header.getKey(), header.getValue());
@@ -163,7 +172,7 @@ final class UpstreamCall {
 	}
 
 	private static void copyRequestHeaders(HttpHeaders from, io.netty.handler.codec.http.HttpHeaders to) {
-		Set<String> named = connectionOptions(from.getFirst(HttpHeaders.CONNECTION));
+		Set<String> named = connectionOptions(from.get(HttpHeaders.CONNECTION));
 		from.forEach((name, values) -> {
 			if (passesOn(name, NOT_RELAYED, named)) {
 				to.add(name, values);
@@ -182,15 +191,25 @@ final class UpstreamCall {
 	}
 
 	/**
-	 * The headers a {@code Connection} header names: hop-by-hop too (RFC 9110 7.6.1).
+	 * The headers the message's {@code Connection} headers name, every line of them:
+	 * hop-by-hop too (RFC 9110 7.6.1), except those that {@link #DESCRIBE_THE_BODY}.
 	 * Split on the comma alone, which {@link String#split} does without compiling a
 	 * regular expression (every HTTP/1.1 browser request carries one), then trimmed.
 	 */
-	private static Set<String> connectionOptions(@Nullable String connection) {
-		if (connection == null || connection.isBlank()) {
+	private static Set<String> connectionOptions(@Nullable List<String> connection) {
+		if (connection == null || connection.isEmpty()) {
 			return Set.of();
 		}
-		return ignoringCase(Arrays.stream(connection.trim().split(",")).map(String::trim).toList());
+		Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		for (String line : connection) {
+			for (String option : line.split(",")) {
+				String name = option.trim();
+				if (!name.isEmpty() && !DESCRIBE_THE_BODY.contains(name)) {
+					named.add(name);
+				}
+			}
+		}
+		return named;
 	}
 
 	/** The names, found whatever their case: HTTP's field names are case-insensitive. */

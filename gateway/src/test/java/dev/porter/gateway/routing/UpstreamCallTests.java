@@ -97,6 +97,41 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void relayWhenConnectionHeaderSentTwiceThenWhatEitherNamesStaysBehind() {
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		relayGetMe(request(alice, "GET /me",
+				"Connection: keep-alive\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-Request-Id: r-3\r\n\r\n"));
+
+		PROFILE.verify(1, getRequestedFor(urlEqualTo("/me")).withHeader("X-Request-Id", equalTo("r-3"))
+			.withHeader("X-Hop", absent()));
+	}
+
+	/**
+	 * A client may name any header in {@code Connection}. Those that frame and type the
+	 * body the gateway read and checked are not the client's to take away: without them
+	 * the body would go upstream chunked, or as JSON without saying so.
+	 */
+	@Test
+	void relayWhenConnectionNamesTheBodysLengthAndTypeThenUpstreamGetsThemAllTheSame() {
+		PROFILE.stubFor(post(urlPathEqualTo("/me/devices")).willReturn(aResponse().withStatus(201)));
+		Browser alice = browser().login("auth0|alice", 3600);
+		String body = "{\"name\":\"phone\"}";
+
+		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "POST /me/devices",
+				"Connection: keep-alive, Content-Length, Content-Type\r\nX-XSRF-TOKEN: " + alice.xsrf()
+						+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body),
+				WAIT);
+
+		assertThat(answer.status()).as(answer.head()).isEqualTo(201);
+		PROFILE.verify(1,
+				postRequestedFor(urlEqualTo("/me/devices")).withHeader(HttpHeaders.CONTENT_LENGTH, equalTo("16"))
+					.withHeader(HttpHeaders.CONTENT_TYPE, equalTo("application/json"))
+					.withHeader(HttpHeaders.TRANSFER_ENCODING, absent())
+					.withRequestBody(equalToJson(body)));
+	}
+
+	@Test
 	void relayWhenUpstreamNamesHopByHopHeadersInAnyCaseThenNoneComesBack() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me/devices")).willReturn(okJson("[]").withHeader("KEEP-ALIVE", "timeout=5")
 			.withHeader("PROXY-AUTHENTICATE", "Basic")
