@@ -145,11 +145,16 @@ final class UpstreamCall {
 		return (pending != null) ? pending.write() : Mono.empty();
 	}
 
-	/** The request's raw path and query: the client knows where to send them. */
+	/**
+	 * The request's raw path within the gateway and its raw query: the client knows where
+	 * to send them. Not the whole path: behind a trusted proxy that names a prefix
+	 * ({@code X-Forwarded-Prefix}), the prefix is the gateway's context path, which
+	 * profile-service does not have.
+	 */
 	private static String uri(ServerHttpRequest request) {
-		URI uri = request.getURI();
-		String query = uri.getRawQuery();
-		return (query != null) ? uri.getRawPath() + "?" + query : uri.getRawPath();
+		String path = request.getPath().pathWithinApplication().value();
+		String query = request.getURI().getRawQuery();
+		return (query != null) ? path + "?" + query : path;
 	}
 
 	/** Closes the connection of an answer {@link #writeAnswer} did not write. */
