@@ -35,11 +35,8 @@ class RelayBehindTrustedProxyTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port,
-				"GET /me?fields=name HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nAccept: application/json\r\n"
-						+ "Cookie: " + RawHttp.cookieHeader(alice.cookies()) + "\r\nX-Forwarded-Prefix: /porter\r\n"
-						+ "X-Forwarded-For: 203.0.113.7\r\n\r\n",
-				WAIT);
+		RawHttp.Response answer = RawHttp.send(this.port, RawHttp.signedIn(this.port, alice, "GET /me?fields=name")
+				+ "X-Forwarded-Prefix: /porter\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n", WAIT);
 
 		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 		PROFILE.verify(1,

@@ -132,8 +132,7 @@ class RelayBodyTests extends GatewayTestSupport {
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
-		return requestLine + " HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nAccept: application/json\r\nCookie: "
-				+ RawHttp.cookieHeader(browser.cookies()) + "\r\nX-XSRF-TOKEN: " + browser.xsrf() + "\r\n" + rest;
+		return RawHttp.signedIn(this.port, browser, requestLine) + "X-XSRF-TOKEN: " + browser.xsrf() + "\r\n" + rest;
 	}
 
 	private static void stubProfile(Browser user, String sub) {

@@ -273,8 +273,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
-		return requestLine + " HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nAccept: application/json\r\nCookie: "
-				+ RawHttp.cookieHeader(browser.cookies()) + "\r\n" + (rest.isEmpty() ? "\r\n" : rest);
+		return RawHttp.signedIn(this.port, browser, requestLine) + (rest.isEmpty() ? "\r\n" : rest);
 	}
 
 }

@@ -31,6 +31,16 @@ public final class RawHttp {
 				+ "\r\n" + body + "\r\n0\r\n\r\n";
 	}
 
+	/**
+	 * The first lines of {@code browser}'s request to the gateway on {@code port}: the
+	 * request line, {@code Host}, {@code Accept: application/json} and its cookies. The
+	 * caller adds its other headers, the blank line and any body.
+	 */
+	public static String signedIn(int port, Browser browser, String requestLine) {
+		return requestLine + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nAccept: application/json\r\nCookie: "
+				+ cookieHeader(browser.cookies()) + "\r\n";
+	}
+
 	public static String cookieHeader(Map<String, String> cookies) {
 		return cookies.entrySet()
 			.stream()
