@@ -62,6 +62,11 @@ public final class RedisServer implements AutoCloseable {
 			.start();
 	}
 
+	/** The loopback port it listens on. */
+	public int port() {
+		return this.port;
+	}
+
 	/** Where clients reach it: {@code redis://127.0.0.1:<port>}. */
 	public String url() {
 		return "redis://127.0.0.1:" + this.port;
