@@ -34,8 +34,9 @@ import org.springframework.http.client.ReactorResourceFactory;
  * command fails after {@code REDIS_TIMEOUT}, commands are refused at once while the
  * connection is down (the request gets a 503, see
  * {@code problem.ProblemExceptionHandler}) and reconnects are tried at least every
- * second, so the gateway recovers by itself within seconds of Redis returning. Commands
- * from the server's event loops go over a connection of each loop's own
+ * second, so the gateway recovers by itself within seconds of Redis returning, also when
+ * its host vanished without closing the connections ({@link UnansweredConnections}).
+ * Commands from the server's event loops go over a connection of each loop's own
  * ({@link EventLoopRedisConnections}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -45,10 +46,17 @@ class RedisConfiguration {
 	/** Lettuce's exponential backoff, capped far below its default of 30 s. */
 	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
+	/**
+	 * Shared by every connection: the per-loop ones and the key tracking's. Each is
+	 * closed once it has left its commands unanswered for a few command timeouts
+	 * ({@link UnansweredConnections}), so that a Redis host that vanished without a reset
+	 * is reconnected to as soon as it is back.
+	 */
 	@Bean(destroyMethod = "shutdown")
-	ClientResources redisClientResources() {
+	ClientResources redisClientResources(RedisProperties properties) {
 		return DefaultClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+			.nettyCustomizer(new UnansweredConnections(properties.timeout()))
 			.build();
 	}
 

@@ -52,7 +52,8 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	private final RedisConfiguration configuration = new RedisConfiguration();
 
-	private final ClientResources resources = this.configuration.redisClientResources();
+	private final ClientResources resources = this.configuration
+		.redisClientResources(new RedisProperties("redis://127.0.0.1:9", TIMEOUT));
 
 	/**
 	 * Lettuce's handlers learn that a connection closed only in a later task on its loop;
