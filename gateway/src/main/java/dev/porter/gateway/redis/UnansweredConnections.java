@@ -45,6 +45,16 @@ final class UnansweredConnections implements NettyCustomizer {
 	private final Duration checkEvery;
 
 	/**
+	 * Whether a close was logged at warning level and no connection opened since has
+	 * answered: while Redis stays gone, each connection opened again is closed again a
+	 * few seconds later, which only whoever debugs needs to read each time.
+	 */
+	private volatile boolean closeReported;
+
+	/** Counts the closes logged at warning level. */
+	private volatile int closesReported;
+
+	/**
 	 * @param checkEvery the command timeout: how often each connection is checked
 	 */
 	UnansweredConnections(Duration checkEvery) {
@@ -55,13 +65,40 @@ final class UnansweredConnections implements NettyCustomizer {
 	public void afterChannelInitialized(Channel channel) {
 		// First, next to the socket: it sees every byte, encrypted or not, and no
 		// handler's own exchanges (TLS's, the handshake's) hide from it.
-		channel.pipeline().addFirst(new Watch(this.checkEvery.toNanos()));
+		channel.pipeline().addFirst(new Watch(this));
+	}
+
+	private void closing(Channel channel) {
+		String message = "Redis left the connection to " + channel.remoteAddress() + " unanswered for "
+				+ this.checkEvery.multipliedBy(SILENT_CHECKS - 1).toMillis()
+				+ " ms or more; closing it so that a new one is opened";
+		if (this.closeReported) {
+			logger.debug(message);
+		}
+		else {
+			this.closesReported++;
+			this.closeReported = true;
+			logger.warn(message);
+		}
+	}
+
+	/**
+	 * A connection opened after the last close logged at warning level read something: an
+	 * older one may have read what Redis sent before it went silent.
+	 */
+	private void answered(int closesReportedWhenOpened) {
+		if (this.closeReported && closesReportedWhenOpened == this.closesReported) {
+			this.closeReported = false;
+			logger.info("Redis answers again");
+		}
 	}
 
 	/** One connection's watch; every method runs on the connection's event loop. */
 	static final class Watch extends ChannelDuplexHandler {
 
-		private final long checkEveryNanos;
+		private final UnansweredConnections owner;
+
+		private int closesReportedWhenOpened;
 
 		/** Whether something was written since the last read. */
 		private boolean awaitingAnswer;
@@ -72,15 +109,16 @@ final class UnansweredConnections implements NettyCustomizer {
 
 		private @Nullable ScheduledFuture<?> checks;
 
-		Watch(long checkEveryNanos) {
-			this.checkEveryNanos = checkEveryNanos;
+		Watch(UnansweredConnections owner) {
+			this.owner = owner;
 		}
 
 		@Override
 		public void channelActive(ChannelHandlerContext context) throws Exception {
+			this.closesReportedWhenOpened = this.owner.closesReported;
+			long every = this.owner.checkEvery.toNanos();
 			this.checks = context.executor()
-				.scheduleAtFixedRate(() -> check(context), this.checkEveryNanos, this.checkEveryNanos,
-						TimeUnit.NANOSECONDS);
+				.scheduleAtFixedRate(() -> check(context), every, every, TimeUnit.NANOSECONDS);
 			super.channelActive(context);
 		}
 
@@ -98,13 +136,15 @@ final class UnansweredConnections implements NettyCustomizer {
 		}
 
 		private void check(ChannelHandlerContext context) {
+			if (this.readSinceCheck) {
+				// here, not on each read: the flag is shared by every connection
+				this.owner.answered(this.closesReportedWhenOpened);
+			}
 			boolean silent = this.awaitingAnswer && !this.readSinceCheck;
 			this.readSinceCheck = false;
 			this.silentChecks = silent ? this.silentChecks + 1 : 0;
 			if (this.silentChecks >= SILENT_CHECKS) {
-				logger.warn("Redis left the connection to " + context.channel().remoteAddress() + " unanswered for "
-						+ TimeUnit.NANOSECONDS.toMillis((SILENT_CHECKS - 1) * this.checkEveryNanos)
-						+ " ms or more; closing it so that a new one is opened");
+				this.owner.closing(context.channel());
 				stopChecks();
 				context.close();
 			}
