@@ -67,6 +67,10 @@ class MeService {
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
+		if (patch.changesNothing()) {
+			// answered as a read: sent, it would empty user_metadata (see MetadataPatch)
+			return profile(jwt);
+		}
 		String sub = jwt.getSubject();
 		Mono<DirectoryUser> updated = directoryUser(sub).map(Cached::value)
 			.doOnNext((current) -> ProfileSizeBudget.check(current.attributes(),

@@ -84,7 +84,15 @@ public final class MetadataPatch {
 		return parse(body.getBytes(StandardCharsets.UTF_8), null);
 	}
 
-	/** The delta to send as {@code {"user_metadata": delta}}. */
+	/**
+	 * Whether the delta is empty, which changes nothing by this endpoint's rules. It must
+	 * never be sent: Auth0 takes {@code {"user_metadata": {}}} as "remove all of it".
+	 */
+	public boolean changesNothing() {
+		return this.delta.isEmpty();
+	}
+
+	/** The delta to send as {@code {"user_metadata": delta}}; never empty. */
 	public ObjectNode delta() {
 		return this.delta.deepCopy();
 	}

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
@@ -62,6 +63,25 @@ class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 		upstreams.management()
 			.verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH))
 				.withRequestBody(equalToJson("{\"user_metadata\":{\"theme\":\"dark\",\"old\":null}}")));
+	}
+
+	/**
+	 * By this endpoint's rules an empty delta changes nothing, while Auth0, sent
+	 * {@code {"user_metadata":{}}}, removes the whole of it (auth0-contract.md, section
+	 * 3).
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "{}", " { } ", "{\n}" })
+	void patchMetadataWhenEmptyObjectThenNothingSentAndMetadataKept(String body) {
+		String token = alice();
+		patchMetadata(token, "application/json", body).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.user_metadata.favourite_attack")
+			.isEqualTo("roundhouse_kick")
+			.jsonPath("$.sub")
+			.isEqualTo(Upstreams.ALICE);
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
 	}
 
 	@Test
