@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,8 +30,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * through a {@link SingleFlight}), kept for {@code ttl}, and refetched at most once per
  * {@code minRefetch} when a token names an unknown {@code kid} (key rotation). A failed
  * fetch is not kept: the next token tries again.
+ * <p>
+ * Should the IdP fail the refetch once {@code ttl} has passed, the keys fetched last keep
+ * validating tokens for up to {@code staleFor} more, and the IdP is asked again at most
+ * once per {@code minRefetch} meanwhile: otherwise every request would wait for a failing
+ * fetch and answer 503 throughout an IdP outage, ten minutes into it, although the
+ * profiles it asks for are served from the caches' stale windows. A key the IdP withdrew
+ * is dropped at the first fetch that succeeds.
  */
 final class JwksCache {
+
+	private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
 
 	/** There is one key set; the single flight's key. */
 	private static final String JWKS = "jwks";
@@ -42,17 +53,24 @@ final class JwksCache {
 
 	private final Duration minRefetch;
 
+	private final Duration staleFor;
+
 	private final Clock clock;
+
+	/** When a refetch of keys past their {@code ttl} last failed. */
+	private volatile @Nullable Instant refetchFailedAt;
 
 	private final AtomicReference<@Nullable Fetched> remembered = new AtomicReference<>();
 
 	private final SingleFlight<String, Fetched> fetches = new SingleFlight<>();
 
-	JwksCache(Mono<URI> jwksUri, WebClient webClient, Duration ttl, Duration minRefetch, Clock clock) {
+	JwksCache(Mono<URI> jwksUri, WebClient webClient, Duration ttl, Duration minRefetch, Duration staleFor,
+			Clock clock) {
 		this.jwksUri = jwksUri;
 		this.webClient = webClient;
 		this.ttl = ttl;
 		this.minRefetch = minRefetch;
+		this.staleFor = staleFor;
 		this.clock = clock;
 	}
 
@@ -68,12 +86,33 @@ final class JwksCache {
 		});
 	}
 
-	/** The remembered keys while younger than {@code ttl}, else a fetch. */
+	/**
+	 * The remembered keys while younger than {@code ttl}, else a fetch; past {@code ttl}
+	 * but within {@code staleFor}, the remembered keys again when that fetch fails or
+	 * failed less than {@code minRefetch} ago.
+	 */
 	private Mono<Fetched> current() {
 		return Mono.defer(() -> {
 			Fetched known = this.remembered.get();
-			return (known != null && !known.isOlderThan(this.clock.instant(), this.ttl)) ? Mono.just(known) : fetch();
+			Instant now = this.clock.instant();
+			if (known == null || known.isOlderThan(now, this.ttl.plus(this.staleFor))) {
+				return fetch();
+			}
+			if (!known.isOlderThan(now, this.ttl) || refetchFailedWithin(now)) {
+				return Mono.just(known);
+			}
+			return fetch().onErrorResume(JwtException.class, (ex) -> {
+				this.refetchFailedAt = this.clock.instant();
+				log.warn("Identity provider keys not refetched ({}); the keys fetched at {} serve until {}",
+						ex.getMessage(), known.at(), known.at().plus(this.ttl).plus(this.staleFor));
+				return Mono.just(known);
+			});
 		});
+	}
+
+	private boolean refetchFailedWithin(Instant now) {
+		Instant failedAt = this.refetchFailedAt;
+		return failedAt != null && !now.isAfter(failedAt.plus(this.minRefetch)) && !now.isBefore(failedAt);
 	}
 
 	/**

@@ -36,8 +36,10 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
 	public LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient, Clock clock) {
 		this.endpoints = endpoints;
+		// Stale keys serve an IdP outage for as long as the profile caches' default stale
+		// window (1 h) past their 10 minutes.
 		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, Duration.ofMinutes(10), Duration.ofSeconds(30),
-				clock);
+				Duration.ofHours(1), clock);
 		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
 			.build();

@@ -37,7 +37,8 @@ class JwksCacheTests {
 		this.idp.start();
 		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(TestJwts.jwks()).withFixedDelay(200)));
 		this.cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
-				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Clock.systemUTC());
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1),
+				Clock.systemUTC());
 	}
 
 	@AfterEach
@@ -75,7 +76,8 @@ class JwksCacheTests {
 	void keysWhenKidUnknownAndKeysOlderThanTheWindowThenRefetchedOnceForAllCallers() throws Exception {
 		MutableClock clock = new MutableClock();
 		JwksCache cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
-				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), clock);
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1),
+				clock);
 		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
 		clock.advance(Duration.ofSeconds(31));
 		SignedJWT rotated = jwt("rotated-key");
@@ -90,7 +92,8 @@ class JwksCacheTests {
 	void keysWhenTtlPassedOnTheClockThenRefetchedOnce() throws Exception {
 		MutableClock clock = new MutableClock();
 		JwksCache cache = new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
-				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), clock);
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1),
+				clock);
 		SignedJWT jwt = jwt(TestJwts.KID);
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		clock.advance(Duration.ofMinutes(9));
@@ -99,6 +102,60 @@ class JwksCacheTests {
 		clock.advance(Duration.ofMinutes(2));
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		this.idp.verify(2, getRequestedFor(urlEqualTo("/jwks")));
+	}
+
+	/**
+	 * An IdP outage that outlasts the keys' ten minutes: the profiles are still served
+	 * from the caches' stale windows, so the tokens must still be validated.
+	 */
+	@Test
+	void keysWhenTtlPassedAndTheIdpFailsThenTheLastKeysServeAndTheIdpIsAskedOncePerWindow() throws Exception {
+		MutableClock clock = new MutableClock();
+		JwksCache cache = clockedCache(clock);
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		clock.advance(Duration.ofMinutes(11));
+
+		StepVerifier.create(Flux.range(0, 5).concatMap((i) -> cache.keys(jwt))).expectNextCount(5).verifyComplete();
+		this.idp.verify(2, getRequestedFor(urlEqualTo("/jwks")));
+
+		clock.advance(Duration.ofSeconds(31));
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		this.idp.verify(3, getRequestedFor(urlEqualTo("/jwks")));
+	}
+
+	@Test
+	void keysWhenTheStaleWindowPassedAndTheIdpFailsThenJwtException() throws Exception {
+		MutableClock clock = new MutableClock();
+		JwksCache cache = clockedCache(clock);
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		clock.advance(Duration.ofMinutes(10).plus(Duration.ofHours(1)).plusSeconds(1));
+
+		StepVerifier.create(cache.keys(jwt)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void keysWhenTheIdpAnswersAgainAfterAFailedRefetchThenItsKeysReplaceTheStaleOnes() throws Exception {
+		MutableClock clock = new MutableClock();
+		JwksCache cache = clockedCache(clock);
+		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		clock.advance(Duration.ofMinutes(11));
+		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+		// the IdP is back, and has withdrawn every key
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson("{\"keys\":[]}")));
+		clock.advance(Duration.ofSeconds(31));
+
+		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).verifyComplete();
+	}
+
+	private JwksCache clockedCache(MutableClock clock) {
+		return new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
+				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1),
+				clock);
 	}
 
 	@Test
