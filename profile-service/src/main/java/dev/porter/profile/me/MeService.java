@@ -61,9 +61,11 @@ class MeService {
 	}
 
 	/**
-	 * Checks the resulting sizes (user_metadata, then the whole profile) against the
+	 * Asks {@code /userinfo} first, so that a failure there leaves nothing written; then
+	 * checks the resulting sizes (user_metadata, then the whole profile) against the
 	 * current user, sends only the delta, and reports success only with the user Auth0
-	 * returned (which is then cached).
+	 * returned. Once sent, the change runs to its end even if the caller goes away: the
+	 * caches must follow its outcome (see {@link ProfileCaches#directoryChange}).
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -72,14 +74,18 @@ class MeService {
 			return profile(jwt);
 		}
 		String sub = jwt.getSubject();
-		Mono<DirectoryUser> updated = directoryUser(sub).map(Cached::value)
+		return userinfo(jwt).flatMap((userinfo) -> directoryUser(sub).map(Cached::value)
 			.doOnNext((current) -> ProfileSizeBudget.check(current.attributes(),
 					patch.applyTo(userMetadata(current), this.mapper), this.mapper))
-			.then(Mono.defer(() -> directory.updateUserMetadata(sub, patch)))
-			.flatMap((user) -> this.caches.directoryChanged(sub, user).thenReturn(user));
-		return Mono.zip(userinfo(jwt), updated)
-			.map((both) -> view(both.getT1().value(), both.getT2(),
-					CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
+			.then(Mono
+				.defer(() -> uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch)))))
+			.map((user) -> view(userinfo.value(), user,
+					CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded())))));
+	}
+
+	/** Runs {@code work} to its end once subscribed, whoever cancels meanwhile. */
+	private static <T> Mono<T> uncancellable(Mono<T> work) {
+		return Mono.defer(() -> Mono.fromFuture(work.toFuture(), true));
 	}
 
 	/**

@@ -12,14 +12,16 @@ import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.upstream.UpstreamFailures;
 import dev.porter.profile.userinfo.Userinfo;
 
 import org.springframework.stereotype.Component;
 
 /**
  * The two caches of the design: {@code /userinfo} per (sub, scopes), the directory user
- * per sub. A directory change made here is written through and announced on the
- * {@link InvalidationBus}, so that the other instances drop their copy.
+ * per sub. A directory change made here is written through when it is known to be the
+ * latest, and announced on the {@link InvalidationBus}, so that the other instances drop
+ * their copy.
  */
 @Component
 public class ProfileCaches {
@@ -29,6 +31,8 @@ public class ProfileCaches {
 	private final SwrCache<String, DirectoryUser> directory;
 
 	private final InvalidationBus directoryBus;
+
+	private final DirectoryWrites writes = new DirectoryWrites();
 
 	ProfileCaches(CacheProperties properties, Ticker ticker, MeterRegistry registry, InvalidationBus directoryBus) {
 		this.directoryBus = directoryBus;
@@ -50,18 +54,56 @@ public class ProfileCaches {
 	}
 
 	/**
-	 * Write-through of a user the directory just confirmed, then tells the other
-	 * instances. Completes when the announcement was sent or given up (never an error):
-	 * waiting for it means a client that reads from another instance after this answer
-	 * already sees the change whenever Redis is up.
+	 * Runs {@code change} of {@code sub}'s directory entry and brings the caches in line
+	 * with its outcome, then tells the other instances:
+	 * <ul>
+	 * <li>confirmed, with nothing else changing the user meanwhile: the user it returned
+	 * is written through;</li>
+	 * <li>confirmed but overlapped by another change (see {@link DirectoryWrites}), or
+	 * failed in a way that may have applied it (a timeout, a 5xx: see
+	 * {@link UpstreamFailures#leftUnchanged}): the entry is dropped, so that the next
+	 * read asks the directory;</li>
+	 * <li>failed without changing anything: the caches stay as they are, and nobody is
+	 * told (during an outage the entry keeps serving).</li>
+	 * </ul>
+	 * The result completes once the other instances were told or that was given up (never
+	 * an error of its own): waiting for it means a client that reads from another
+	 * instance after this answer already sees the change whenever Redis is up.
 	 */
-	Mono<Void> directoryChanged(String sub, DirectoryUser user) {
-		this.directory.put(sub, user);
-		return this.directoryBus.publish(sub);
+	Mono<DirectoryUser> directoryChange(String sub, Mono<DirectoryUser> change) {
+		return Mono.defer(() -> {
+			DirectoryWrites.Write write = this.writes.start(sub);
+			return change.single()
+				.flatMap((user) -> confirmed(write, user).thenReturn(user))
+				.onErrorResume((ex) -> failed(write, ex).then(Mono.error(ex)));
+		});
 	}
 
-	/** Another instance changed this user: the next read here loads it afresh. */
+	private Mono<Void> confirmed(DirectoryWrites.Write write, DirectoryUser user) {
+		if (this.writes.end(write)) {
+			this.directory.put(write.sub(), user);
+		}
+		else {
+			this.directory.invalidate(write.sub());
+		}
+		return this.directoryBus.publish(write.sub());
+	}
+
+	private Mono<Void> failed(DirectoryWrites.Write write, Throwable ex) {
+		this.writes.end(write);
+		if (UpstreamFailures.leftUnchanged(ex)) {
+			return Mono.empty();
+		}
+		this.directory.invalidate(write.sub());
+		return this.directoryBus.publish(write.sub());
+	}
+
+	/**
+	 * Another instance changed this user: the next read here loads it afresh, and a
+	 * change of it in flight here will not be written through.
+	 */
 	void directoryChangedElsewhere(String sub) {
+		this.writes.changedElsewhere(sub);
 		this.directory.invalidate(sub);
 	}
 

@@ -1,16 +1,21 @@
 package dev.porter.profile.upstream;
 
+import java.net.ConnectException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 
+import org.springframework.web.ErrorResponseException;
+
 /**
- * Which failures count against an upstream's circuit, which are retried, and how long a
- * retry waits: the classification rules that {@code ResilienceConfiguration} wires into
- * the Resilience4j instances.
+ * Which failures count against an upstream's circuit, which are retried, how long a retry
+ * waits (the classification rules that {@code ResilienceConfiguration} wires into the
+ * Resilience4j instances), and which leave a change surely unapplied.
  */
 public final class UpstreamFailures {
 
@@ -41,6 +46,32 @@ public final class UpstreamFailures {
 			};
 		}
 		return ex instanceof BulkheadFullException || ex instanceof RequestNotPermitted;
+	}
+
+	/**
+	 * Whether a change that failed surely left the upstream as it was: refused with a 4xx
+	 * (a 429 included), or never sent (an open circuit, our full bulkhead or rate
+	 * limiter, a refused connection). A timeout, a 5xx or an answer that cannot be read
+	 * leave it unknown: the change may have been applied. Of retried attempts, only the
+	 * last one's failure is seen here.
+	 */
+	public static boolean leftUnchanged(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError()) {
+				return true;
+			}
+			if (cause instanceof CallNotPermittedException || cause instanceof BulkheadFullException
+					|| cause instanceof RequestNotPermitted || cause instanceof ConnectException) {
+				return true;
+			}
+			if (cause instanceof UpstreamException upstream && upstream.kind() != UpstreamException.Kind.UNAVAILABLE) {
+				return upstream.kind() != UpstreamException.Kind.BAD_RESPONSE;
+			}
+			if (cause instanceof TimeoutException) {
+				return false;
+			}
+		}
+		return false;
 	}
 
 	/**

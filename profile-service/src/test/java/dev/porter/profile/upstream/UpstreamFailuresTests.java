@@ -1,12 +1,18 @@
 package dev.porter.profile.upstream;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,8 +21,17 @@ import dev.porter.profile.upstream.UpstreamException.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which failures count against a circuit and which are retried. */
+/**
+ * Which failures count against a circuit, which are retried, and which leave a change
+ * surely unapplied.
+ */
 class UpstreamFailuresTests {
+
+	private static UpstreamPolicy policy() {
+		return new UpstreamPolicy("management", Bulkhead.ofDefaults("b"), TimeLimiter.ofDefaults("t"),
+				RateLimiter.ofDefaults("r"), CircuitBreaker.ofDefaults("c"), Retry.ofDefaults("retry"),
+				Duration.ofSeconds(5));
+	}
 
 	private static UpstreamException failure(Kind kind, Duration retryAfter) {
 		return new UpstreamException("management", kind, retryAfter, null);
@@ -48,6 +63,37 @@ class UpstreamFailuresTests {
 			"REFUSED, false", "BAD_RESPONSE, false" })
 	void isRetryableWhenKindThenOnlyTransientFailures(Kind kind, boolean retryable) {
 		assertThat(UpstreamFailures.isRetryable(failure(kind, null), Duration.ofSeconds(1))).isEqualTo(retryable);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "UNAVAILABLE, false", "BAD_RESPONSE, false", "RATE_LIMITED, true", "NOT_FOUND, true",
+			"TOKEN_REJECTED, true", "REFUSED, true" })
+	void leftUnchangedWhenKindAsTheCallerGetsItThenOnlyRefusals(Kind kind, boolean unchanged) {
+		// the caller-facing problem, its cause the upstream's failure
+		UpstreamPolicy policy = policy();
+		assertThat(UpstreamFailures.leftUnchanged(policy.toProblem(failure(kind, null)))).isEqualTo(unchanged);
+	}
+
+	@Test
+	void leftUnchangedWhenNeverSentThenTrueAndWhenTimedOutThenFalse() {
+		UpstreamPolicy policy = policy();
+		assertThat(UpstreamFailures.leftUnchanged(policy
+			.toProblem(CallNotPermittedException.createCallNotPermittedException(CircuitBreaker.ofDefaults("c")))))
+			.as("open circuit")
+			.isTrue();
+		assertThat(UpstreamFailures.leftUnchanged(
+				policy.toProblem(RequestNotPermitted.createRequestNotPermitted(RateLimiter.ofDefaults("r")))))
+			.as("our rate limiter")
+			.isTrue();
+		assertThat(UpstreamFailures.leftUnchanged(policy.toProblem(new UpstreamException("management", Kind.UNAVAILABLE,
+				null, new IOException("io", new ConnectException("refused"))))))
+			.as("connection refused")
+			.isTrue();
+		assertThat(UpstreamFailures.leftUnchanged(policy.toProblem(new TimeoutException()))).as("timed out").isFalse();
+		assertThat(UpstreamFailures
+			.leftUnchanged(policy.toProblem(new UpstreamException("management", Kind.UNAVAILABLE, 502, null, null))))
+			.as("5xx")
+			.isFalse();
 	}
 
 }

@@ -1,0 +1,179 @@
+package dev.porter.profile.me;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+import dev.porter.testsupport.Eventually;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A metadata change whose outcome the caches must follow though the request that made it
+ * did not end well: its {@code /userinfo} failed, the write timed out after it may have
+ * been applied, the caller went away, or another change of the same user overlapped it. A
+ * later {@code GET /me} must show what Auth0 holds, not what this instance cached before.
+ * Test settings: 1 s per Management attempt, 3 s deadline.
+ */
+@TestPropertySource(properties = { "porter.test.management.attempt-timeout=1s", "porter.test.management.deadline=3s" })
+class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
+
+	/** Alice once the change {@code {"theme":"dark"}} was applied. */
+	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");
+
+	/** Alice once {@code {"country":"NZ"}} was applied after the dark theme. */
+	private static final String DARK_IN_NZ = DARK
+		.replace("\"theme\":\"dark\"}", "\"theme\":\"dark\",\"country\":\"NZ\"}")
+		.replace("\"updated_at\":\"2023-01-25T19:00:27.321Z\"", "\"updated_at\":\"2023-01-25T19:00:28.000Z\"");
+
+	private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+	/** Alice's token, her cached profile read once, and her change answered by Auth0. */
+	private String aliceReadOnce() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
+		return token;
+	}
+
+	/** Auth0 has applied the changes: its user is now {@code user}. */
+	private static void auth0Holds(String user) {
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(user)));
+	}
+
+	@Test
+	void patchMetadataWhenUserinfoFailsThenServiceUnavailableAndNothingWritten() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		// Auth0's /userinfo limit is the user's: a 429 whose reset is beyond the wait
+		// budget, answered after the Management API was asked
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(429)
+				.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 60))
+				.withFixedDelay(1000)));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+
+		// The caller was told it failed: it must not have happened.
+		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenTheWriteTimesOutThenTheNextReadShowsWhatAuth0Applied() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		auth0Holds(DARK);
+
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
+	}
+
+	@Test
+	void patchMetadataWhenTheCallerGoesAwayThenTheConfirmedUserIsStillCached() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(600)));
+		WebTestClient impatient = this.client.mutate().responseTimeout(Duration.ofMillis(200)).build();
+
+		assertThatThrownBy(() -> patchMetadata(impatient, token, "{\"theme\":\"dark\"}").expectStatus())
+			.as("the caller gave up")
+			.isInstanceOf(IllegalStateException.class);
+
+		// Auth0's GET still answers the old user: only the write's own answer can
+		// bring the change.
+		Eventually.await("the change seen by the next reads", PATIENCE, () -> "dark".equals(theme(token)));
+	}
+
+	@Test
+	void patchMetadataWhenTwoChangesOverlapThenTheNextReadShowsWhatAuth0HoldsAfterBoth() {
+		String token = aliceReadOnce();
+		// The first change is answered last, with the user as it stood after it alone.
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.withRequestBody(equalToJson("{\"user_metadata\":{\"theme\":\"dark\"}}"))
+				.willReturn(okJson(DARK).withFixedDelay(700)));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.withRequestBody(equalToJson("{\"user_metadata\":{\"country\":\"NZ\"}}"))
+				.willReturn(okJson(DARK_IN_NZ)));
+
+		CompletableFuture<Void> first = CompletableFuture
+			.runAsync(() -> patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isOk());
+		Eventually.await("the first change sent", PATIENCE,
+				() -> !upstreams.management().findAll(patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH))).isEmpty());
+		patchMetadata(this.client, token, "{\"country\":\"NZ\"}").expectStatus().isOk();
+		first.join();
+		auth0Holds(DARK_IN_NZ);
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.user_metadata.country")
+			.isEqualTo("NZ")
+			.jsonPath("$.user_metadata.theme")
+			.isEqualTo("dark");
+	}
+
+	/**
+	 * A change refused before it was sent left Auth0 as it was: the cached profile keeps
+	 * serving through the outage instead of being dropped for a reload that cannot
+	 * succeed.
+	 */
+	@Test
+	void patchMetadataWhenTheManagementCircuitIsOpenThenTheCachedProfileStillServes() {
+		String token = aliceReadOnce();
+		managementCircuit().transitionToOpenState();
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueMatches("Cache-Status", "profile-service; hit; ttl=\\d+")
+			.expectBody()
+			.jsonPath("$.user_metadata.favourite_attack")
+			.isEqualTo("roundhouse_kick");
+		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	private WebTestClient.ResponseSpec getMe(String token) {
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	private String theme(String token) {
+		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
+		String json = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+		return json.contains("\"theme\":\"dark\"") ? "dark" : "";
+	}
+
+	private static WebTestClient.ResponseSpec patchMetadata(WebTestClient client, String token, String body) {
+		return client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.CONTENT_TYPE, "application/json")
+			.bodyValue(body)
+			.exchange();
+	}
+
+}
