@@ -35,8 +35,8 @@ class RedisVanishedHostTests {
 
 	/**
 	 * A connection silent for four command timeouts (2 s) is given up
-	 * (redis.UnansweredConnections); the first reconnect waits up to the backoff's cap (1
-	 * s); the rest is slack for a busy machine.
+	 * (common.UnansweredConnections); the first reconnect waits up to the backoff's cap
+	 * (1 s); the rest is slack for a busy machine.
 	 */
 	private static final Duration RECOVERED_WITHIN = Duration.ofSeconds(10);
 

@@ -1,4 +1,4 @@
-package dev.porter.gateway.redis;
+package dev.porter.common;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -9,9 +9,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * Closes a Redis connection that has left what was written to it unanswered for
@@ -35,12 +35,12 @@ import org.jspecify.annotations.Nullable;
  * Redis that merely paused (a fork, a slow script) only costs a reconnect; its commands
  * had failed already.
  */
-final class UnansweredConnections implements NettyCustomizer {
+public final class UnansweredConnections implements NettyCustomizer {
 
 	/** Checks in a row at which a connection must be silent to be closed. */
 	static final int SILENT_CHECKS = 4;
 
-	private static final Log logger = LogFactory.getLog(UnansweredConnections.class);
+	private static final Logger logger = Loggers.getLogger(UnansweredConnections.class);
 
 	private final Duration checkEvery;
 
@@ -57,7 +57,7 @@ final class UnansweredConnections implements NettyCustomizer {
 	/**
 	 * @param checkEvery the command timeout: how often each connection is checked
 	 */
-	UnansweredConnections(Duration checkEvery) {
+	public UnansweredConnections(Duration checkEvery) {
 		this.checkEvery = checkEvery;
 	}
 

@@ -1,4 +1,4 @@
-package dev.porter.gateway.redis;
+package dev.porter.common;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
