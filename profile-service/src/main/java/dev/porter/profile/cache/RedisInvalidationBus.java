@@ -26,6 +26,14 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * trip) and only a change, which is rare, crosses the network; Redis keeps nothing, so it
  * holds no personal data. A message sent while an instance is disconnected is lost to it:
  * that instance serves its entry until the entry's fresh-for TTL ends.
+ * <p>
+ * A subscription only reads, so nothing would tell that its connection died without a
+ * reset (Redis's host gone, a pod replaced behind the same address): every later change
+ * would go unheard until a restart. So each instance also announces itself on the channel
+ * every {@link #HEARTBEAT} ({@code "<instance id> "}, no key), and a subscription that
+ * has heard nothing for three of them, not even that, is dropped and made again on a new
+ * connection. The announcements go over the shared connection, which
+ * {@code common.UnansweredConnections} closes when it goes silent.
  */
 public final class RedisInvalidationBus implements InvalidationBus {
 
@@ -34,6 +42,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	private static final Duration FIRST_RESUBSCRIBE = Duration.ofMillis(100);
 
 	private static final Duration LAST_RESUBSCRIBE = Duration.ofSeconds(2);
+
+	/** How often each instance announces itself on the channel, to hear itself back. */
+	static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+	private static final Duration SILENCE = HEARTBEAT.multipliedBy(3);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
@@ -102,16 +115,37 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		// broken connection has nothing left to clean up
 		return Flux
 			.usingWhen(connection.pubSubCommands().createSubscription(),
-					(subscription) -> subscription.subscribe(bytes(this.channel)).thenMany(subscription.receive()),
+					(subscription) -> subscription.subscribe(bytes(this.channel))
+						.thenMany(Flux.merge(subscription.receive(), heartbeats(connection)))
+						.timeout(SILENCE),
 					(subscription) -> subscription.cancel().onErrorComplete())
 			.map((message) -> StandardCharsets.UTF_8.decode(message.getMessage()).toString())
 			.flatMap(this::foreignKey);
 	}
 
-	/** The key of a message from another instance; nothing for this instance's own. */
+	/**
+	 * Publishes this instance's heartbeat now and every {@link #HEARTBEAT}, a failed one
+	 * quietly (the silence it causes is what counts); emits nothing.
+	 */
+	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection) {
+		ByteBuffer heartbeat = bytes(this.instance + " ");
+		return Flux.interval(Duration.ZERO, HEARTBEAT)
+			.onBackpressureDrop()
+			.concatMap((tick) -> connection.pubSubCommands()
+				.publish(bytes(this.channel), heartbeat.duplicate())
+				.timeout(this.timeout)
+				.onErrorComplete())
+			.ignoreElements()
+			.thenMany(Flux.empty());
+	}
+
+	/**
+	 * The key of a message from another instance; nothing for this instance's own, nor
+	 * for a heartbeat.
+	 */
 	private Mono<String> foreignKey(String message) {
 		int space = message.indexOf(' ');
-		if (space < 0 || message.substring(0, space).equals(this.instance)) {
+		if (space < 0 || space == message.length() - 1 || message.substring(0, space).equals(this.instance)) {
 			return Mono.empty();
 		}
 		count("received");

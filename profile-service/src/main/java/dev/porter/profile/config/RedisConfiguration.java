@@ -10,6 +10,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.porter.common.UnansweredConnections;
 import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.RedisInvalidationBus;
 
@@ -33,10 +34,17 @@ class RedisConfiguration {
 
 	static final String DIRECTORY_CHANNEL = "porter:profile:invalidate:directory";
 
+	/**
+	 * A connection that leaves its commands unanswered for a few command timeouts is
+	 * closed and opened again ({@link UnansweredConnections}): one whose Redis host
+	 * vanished without a reset would otherwise fail every publish for ~15 minutes. The
+	 * subscription, which only reads, is watched by the bus itself.
+	 */
 	@Bean(destroyMethod = "shutdown")
-	DefaultClientResources redisClientResources() {
+	DefaultClientResources redisClientResources(RedisProperties properties) {
 		return DefaultClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+			.nettyCustomizer(new UnansweredConnections(properties.timeout()))
 			.build();
 	}
 

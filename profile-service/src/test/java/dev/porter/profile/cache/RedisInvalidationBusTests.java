@@ -5,9 +5,13 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +21,10 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import dev.porter.common.UnansweredConnections;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
+import dev.porter.testsupport.VanishingProxy;
 
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -166,6 +173,44 @@ class RedisInvalidationBusTests {
 		}
 	}
 
+	/**
+	 * Redis's host vanishes without a reset and Redis comes back behind the same address:
+	 * a subscription never writes, so nothing would ever tell that its connection is
+	 * dead, and every other instance's change would go unheard here until a restart.
+	 */
+	@Test
+	void remoteChangesWhenRedisHostVanishedAndCameBackThenOthersKeysHeardAgain() throws Exception {
+		try (VanishingProxy redisHost = VanishingProxy.to(redis.port())) {
+			ClientResources resources = DefaultClientResources.builder()
+				.nettyCustomizer(new UnansweredConnections(TIMEOUT))
+				.build();
+			LettuceConnectionFactory readerFactory = factory("redis://127.0.0.1:" + redisHost.port(), resources);
+			LettuceConnectionFactory writerFactory = factory(redis.url());
+			Queue<String> heard = new ConcurrentLinkedQueue<>();
+			Disposable listening = bus(readerFactory, new SimpleMeterRegistry()).remoteChanges().subscribe(heard::add);
+			try {
+				RedisInvalidationBus writer = bus(writerFactory, new SimpleMeterRegistry());
+				announceRepeatedly(writer, "auth0|before");
+				Eventually.await("a change heard before", Duration.ofSeconds(10), () -> heard.contains("auth0|before"));
+				stopAnnouncing();
+
+				redisHost.vanish();
+				redisHost.serverBack();
+				announceRepeatedly(writer, "auth0|after");
+
+				Eventually.await("a change heard once Redis is back", Duration.ofSeconds(15),
+						() -> heard.contains("auth0|after"));
+			}
+			finally {
+				listening.dispose();
+				stopAnnouncing();
+				readerFactory.destroy();
+				writerFactory.destroy();
+				resources.shutdown();
+			}
+		}
+	}
+
 	private static void startRedisOn(int port) {
 		try {
 			late = RedisServer.startOn(port);
@@ -194,9 +239,17 @@ class RedisInvalidationBusTests {
 	}
 
 	private static LettuceConnectionFactory factory(String url) {
+		return factory(url, null);
+	}
+
+	private static LettuceConnectionFactory factory(String url, ClientResources resources) {
+		LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+			.commandTimeout(TIMEOUT);
+		if (resources != null) {
+			client.clientResources(resources);
+		}
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				LettuceConnectionFactory.createRedisConfiguration(url),
-				LettuceClientConfiguration.builder().commandTimeout(TIMEOUT).build());
+				LettuceConnectionFactory.createRedisConfiguration(url), client.build());
 		factory.start();
 		return factory;
 	}
