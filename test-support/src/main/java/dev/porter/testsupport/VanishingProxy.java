@@ -55,6 +55,11 @@ public final class VanishingProxy implements AutoCloseable {
 		return this.accepted.get();
 	}
 
+	/** Connections gone silent that their client has not closed yet. */
+	public int silentConnectionsOpen() {
+		return (int) this.links.stream().filter((link) -> link.silent && !link.client.isClosed()).count();
+	}
+
 	/**
 	 * The server's host vanishes: every connection open now goes silent for good, and new
 	 * ones are accepted and go silent too, until {@link #serverBack()}.

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import reactor.netty.resources.ConnectionProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +21,9 @@ class IdpClientConfigurationTests {
 	void idpHttpClientWhenResponseTimeoutConfiguredThenWaitsThatLongForAnAnswer() {
 		Duration configured = Duration.ofMillis(300);
 
-		assertThat(IdpClientConfiguration.idpHttpClient(properties(configured)).configuration().responseTimeout())
-			.isEqualTo(configured);
+		assertThat(IdpClientConfiguration.idpHttpClient(properties(configured), ConnectionProvider.newConnection())
+			.configuration()
+			.responseTimeout()).isEqualTo(configured);
 	}
 
 	private static OidcProperties properties(Duration responseTimeout) {
