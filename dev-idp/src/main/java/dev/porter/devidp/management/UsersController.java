@@ -78,8 +78,10 @@ class UsersController {
 		Caller caller = Caller.of(jwt);
 		CallerPolicy.checkUpdate(caller, id, patch);
 		ObjectNode updated = this.users.update(id, (stored) -> {
+			// the merger changes what it is given
+			ObjectNode before = stored.deepCopy();
 			ObjectNode merged = this.merger.apply(stored, patch);
-			this.sizeLimit.check(merged, this.mapper);
+			this.sizeLimit.checkChange(before, merged, this.mapper);
 			return merged;
 		}).orElseThrow(ManagementApiException::inexistentUser);
 		if (patch.has("password")) {

@@ -3,8 +3,10 @@ package dev.porter.devidp.management;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.porter.devidp.users.UserStore;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -12,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code PATCH /api/v2/users/{id}} and {@code POST /api/v2/users} over HTTP. */
 class ManagementApiWriteTests extends ManagementApiTestSupport {
+
+	@Autowired
+	UserStore users;
 
 	@Test
 	void patchWhenOasWorkedExampleThenMetadataMergedOneLevelDeep() {
@@ -93,6 +98,23 @@ class ManagementApiWriteTests extends ManagementApiTestSupport {
 			.jsonPath("$.errorCode")
 			.isEqualTo("invalid_body");
 		assertThat(get(id).get("user_metadata")).isEqualTo(Map.of("kept", "yes"));
+	}
+
+	/**
+	 * A profile another writer took over the limit (an Action setting app_metadata, which
+	 * Auth0 lets through for now) may shrink, or its owner could never delete a key.
+	 */
+	@Test
+	void patchWhenProfileAlreadyOverTenKilobytesAndTheChangeShrinksItThenAccepted() {
+		String id = createUser(Map.of("user_metadata", Map.of("kept", "yes", "gone", "soon")));
+		this.users.update(id, (stored) -> {
+			stored.putObject("app_metadata").put("history", "h".repeat(11 * 1024));
+			return stored;
+		});
+
+		patch(id, "{\"user_metadata\":{\"gone\":null}}").expectStatus().isOk();
+		assertThat(get(id).get("user_metadata")).isEqualTo(Map.of("kept", "yes"));
+		patch(id, "{\"user_metadata\":{\"more\":\"text\"}}").expectStatus().isBadRequest();
 	}
 
 	@Test

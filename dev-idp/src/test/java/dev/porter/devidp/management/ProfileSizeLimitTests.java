@@ -33,6 +33,26 @@ class ProfileSizeLimitTests {
 				() -> new ProfileSizeLimit(true, DataSize.ofKilobytes(10)).check(userOfSize(10_000), this.mapper));
 	}
 
+	@Test
+	void checkChangeWhenProfileAlreadyOverLimitShrinksThenAccepted() {
+		assertThatNoException().isThrownBy(() -> new ProfileSizeLimit(true, DataSize.ofKilobytes(10))
+			.checkChange(userOfSize(11_000), userOfSize(10_500), this.mapper));
+	}
+
+	@Test
+	void checkChangeWhenProfileAlreadyOverLimitGrowsThenInvalidBody() {
+		assertThatExceptionOfType(ManagementApiException.class)
+			.isThrownBy(() -> new ProfileSizeLimit(true, DataSize.ofKilobytes(10)).checkChange(userOfSize(10_500),
+					userOfSize(10_600), this.mapper));
+	}
+
+	@Test
+	void checkChangeWhenProfileGrowsPastTheLimitThenInvalidBody() {
+		assertThatExceptionOfType(ManagementApiException.class)
+			.isThrownBy(() -> new ProfileSizeLimit(true, DataSize.ofKilobytes(10)).checkChange(userOfSize(9_000),
+					userOfSize(10_300), this.mapper));
+	}
+
 	private ObjectNode userOfSize(int approximateBytes) {
 		ObjectNode user = this.mapper.createObjectNode();
 		user.putObject("user_metadata").put("notes", "x".repeat(approximateBytes - 32));

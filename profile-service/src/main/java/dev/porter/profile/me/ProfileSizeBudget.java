@@ -27,13 +27,16 @@ final class ProfileSizeBudget {
 
 	/**
 	 * Refuses (422) if {@code user} with its {@code user_metadata} replaced by
-	 * {@code userMetadata} would be over budget.
+	 * {@code userMetadata} would be over budget and larger than {@code user} is now. A
+	 * profile other writers took over the budget (Auth0 accepts that for now: an Action
+	 * setting app_metadata, linked identities) may still shrink: otherwise its owner
+	 * could never delete a key.
 	 */
 	static void check(ObjectNode user, ObjectNode userMetadata, JsonMapper mapper) {
 		ObjectNode result = user.deepCopy();
 		result.set("user_metadata", userMetadata);
 		int size = mapper.writeValueAsBytes(result).length;
-		if (size > MAX_PROFILE_BYTES) {
+		if (size > MAX_PROFILE_BYTES && size > mapper.writeValueAsBytes(user).length) {
 			throw new ProfileTooLargeException(size, MAX_PROFILE_BYTES);
 		}
 	}

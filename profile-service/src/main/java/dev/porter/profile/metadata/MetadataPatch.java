@@ -99,7 +99,9 @@ public final class MetadataPatch {
 
 	/**
 	 * What Auth0 will store: each top-level key replaces the old value whole and
-	 * {@code null} deletes it; refused if that would exceed Auth0's profile budget.
+	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget and be
+	 * larger than {@code current}. Metadata already over it (other writers, or written
+	 * before the limit) may still shrink: otherwise its owner could never delete a key.
 	 */
 	public ObjectNode applyTo(ObjectNode current, JsonMapper mapper) {
 		ObjectNode result = current.deepCopy();
@@ -111,7 +113,8 @@ public final class MetadataPatch {
 				result.set(member.getKey(), member.getValue());
 			}
 		}
-		if (mapper.writeValueAsBytes(result).length > MAX_METADATA_BYTES) {
+		int size = mapper.writeValueAsBytes(result).length;
+		if (size > MAX_METADATA_BYTES && size > mapper.writeValueAsBytes(current).length) {
 			throw invalid("", "The resulting user_metadata would exceed " + MAX_METADATA_BYTES + " bytes.");
 		}
 		return result;

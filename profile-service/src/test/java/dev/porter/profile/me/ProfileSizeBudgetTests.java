@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
@@ -70,6 +71,54 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 		String body = "{\"a\":\"" + "x".repeat(4000) + "\",\"b\":\"" + "x".repeat(4000) + "\"}";
 
 		patchMetadata(token, body).expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	/**
+	 * Auth0 lets writes past 10 KB through for now, and other writers (Actions setting
+	 * app_metadata, linked identities) can grow a profile past it: a change that does not
+	 * make it larger must go through, or the user could never delete anything again.
+	 */
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeShrinksItThenSent() {
+		String token = alice();
+		String oversized = Fixtures.read("management/user-recorded.json")
+			.replace("\"app_metadata\":{", "\"app_metadata\":{\"history\":\"" + "h".repeat(11_000) + "\",");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(oversized.replace("\"favourite_attack\":\"roundhouse_kick\"",
+						"\"favourite_attack\":\"roundhouse_kick\",\"x\":1"))));
+
+		patchMetadata(token, "{\"favourite_attack\":null}").expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeGrowsItThenUnprocessableAndNothingSent() {
+		String token = alice();
+		String oversized = Fixtures.read("management/user-recorded.json")
+			.replace("\"app_metadata\":{", "\"app_metadata\":{\"history\":\"" + "h".repeat(11_000) + "\",");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+
+		patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(422);
+
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndTheChangeShrinksItThenSent() {
+		String token = alice();
+		String oversized = Fixtures.read("management/user-recorded.json")
+			.replace("\"user_metadata\":{", "\"user_metadata\":{\"notes\":\"" + "n".repeat(10_500) + "\",");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+
+		patchMetadata(token, "{\"favourite_attack\":null}").expectStatus().isOk();
 
 		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
