@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -31,12 +32,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code minRefetch} when a token names an unknown {@code kid} (key rotation). A failed
  * fetch is not kept: the next token tries again.
  * <p>
- * Should the IdP fail the refetch once {@code ttl} has passed, the keys fetched last keep
- * validating tokens for up to {@code staleFor} more, and the IdP is asked again at most
- * once per {@code minRefetch} meanwhile: otherwise every request would wait for a failing
- * fetch and answer 503 throughout an IdP outage, ten minutes into it, although the
- * profiles it asks for are served from the caches' stale windows. A key the IdP withdrew
- * is dropped at the first fetch that succeeds.
+ * Once {@code ttl} has passed, the keys fetched last keep validating tokens while one
+ * fetch in the background replaces them, for up to {@code staleFor} more should the IdP
+ * fail it; after a failure the IdP is asked again at most once per {@code minRefetch}.
+ * Otherwise every request would wait for a failing fetch and answer 503 throughout an IdP
+ * outage, ten minutes into it, although the profiles it asks for are served from the
+ * caches' stale windows. A key the IdP withdrew is dropped at the first fetch that
+ * succeeds.
  */
 final class JwksCache {
 
@@ -59,6 +61,9 @@ final class JwksCache {
 
 	/** When a refetch of keys past their {@code ttl} last failed. */
 	private volatile @Nullable Instant refetchFailedAt;
+
+	/** Whether a refetch of keys past their {@code ttl} is on its way. */
+	private final AtomicBoolean refreshing = new AtomicBoolean();
 
 	private final AtomicReference<@Nullable Fetched> remembered = new AtomicReference<>();
 
@@ -87,9 +92,9 @@ final class JwksCache {
 	}
 
 	/**
-	 * The remembered keys while younger than {@code ttl}, else a fetch; past {@code ttl}
-	 * but within {@code staleFor}, the remembered keys again when that fetch fails or
-	 * failed less than {@code minRefetch} ago.
+	 * The remembered keys while younger than {@code ttl + staleFor}, else a fetch; past
+	 * {@code ttl}, the remembered keys at once while one fetch in the background replaces
+	 * them (no caller waits for an IdP that hangs).
 	 */
 	private Mono<Fetched> current() {
 		return Mono.defer(() -> {
@@ -98,15 +103,25 @@ final class JwksCache {
 			if (known == null || known.isOlderThan(now, this.ttl.plus(this.staleFor))) {
 				return fetch();
 			}
-			if (!known.isOlderThan(now, this.ttl) || refetchFailedWithin(now)) {
-				return Mono.just(known);
+			if (known.isOlderThan(now, this.ttl)) {
+				refreshInBackground(known, now);
 			}
-			return fetch().onErrorResume(JwtException.class, (ex) -> {
-				this.refetchFailedAt = this.clock.instant();
-				log.warn("Identity provider keys not refetched ({}); the keys fetched at {} serve until {}",
-						ex.getMessage(), known.at(), known.at().plus(this.ttl).plus(this.staleFor));
-				return Mono.just(known);
-			});
+			return Mono.just(known);
+		});
+	}
+
+	/**
+	 * One refetch at a time, and none within {@code minRefetch} of a failed one; a
+	 * failure is logged once, whoever asked.
+	 */
+	private void refreshInBackground(Fetched known, Instant now) {
+		if (refetchFailedWithin(now) || !this.refreshing.compareAndSet(false, true)) {
+			return;
+		}
+		fetch().doFinally((signal) -> this.refreshing.set(false)).subscribe(null, (ex) -> {
+			this.refetchFailedAt = this.clock.instant();
+			log.warn("Identity provider keys not refetched ({}); the keys fetched at {} serve until {}",
+					ex.getMessage(), known.at(), known.at().plus(this.ttl).plus(this.staleFor));
 		});
 	}
 

@@ -2,7 +2,9 @@ package dev.porter.profile.oidc;
 
 import java.net.URI;
 import java.time.Clock;
+import java.net.ConnectException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jwt.SignedJWT;
@@ -15,8 +17,15 @@ import reactor.test.StepVerifier;
 
 import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.testsupport.Eventually;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -25,6 +34,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class JwksCacheTests {
 
@@ -101,37 +111,60 @@ class JwksCacheTests {
 		this.idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
 		clock.advance(Duration.ofMinutes(2));
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
-		this.idp.verify(2, getRequestedFor(urlEqualTo("/jwks")));
+		// served at once, refetched in the background
+		Eventually.await("the keys refetched", Duration.ofSeconds(5),
+				() -> this.idp.findAll(getRequestedFor(urlEqualTo("/jwks"))).size() == 2);
 	}
 
 	/**
 	 * An IdP outage that outlasts the keys' ten minutes: the profiles are still served
-	 * from the caches' stale windows, so the tokens must still be validated.
+	 * from the caches' stale windows, so the tokens must still be validated, and the IdP
+	 * is asked once per 30 s, not once per token.
 	 */
 	@Test
 	void keysWhenTtlPassedAndTheIdpFailsThenTheLastKeysServeAndTheIdpIsAskedOncePerWindow() throws Exception {
+		InstantIdp idp = new InstantIdp();
 		MutableClock clock = new MutableClock();
-		JwksCache cache = clockedCache(clock);
+		JwksCache cache = idp.cache(clock);
 		SignedJWT jwt = jwt(TestJwts.KID);
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
-		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		idp.up = false;
 		clock.advance(Duration.ofMinutes(11));
 
 		StepVerifier.create(Flux.range(0, 5).concatMap((i) -> cache.keys(jwt))).expectNextCount(5).verifyComplete();
-		this.idp.verify(2, getRequestedFor(urlEqualTo("/jwks")));
+		assertThat(idp.calls).as("asked once more").hasValue(2);
 
 		clock.advance(Duration.ofSeconds(31));
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
-		this.idp.verify(3, getRequestedFor(urlEqualTo("/jwks")));
+		assertThat(idp.calls).as("asked again after 30 s").hasValue(3);
+	}
+
+	/** No token waits for an IdP that takes connections and never answers. */
+	@Test
+	void keysWhenTtlPassedAndTheIdpHangsThenTheLastKeysServeAtOnce() throws Exception {
+		InstantIdp idp = new InstantIdp();
+		MutableClock clock = new MutableClock();
+		JwksCache cache = idp.cache(clock);
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		idp.hangs = true;
+		clock.advance(Duration.ofMinutes(11));
+
+		StepVerifier.create(Flux.range(0, 5).flatMap((i) -> cache.keys(jwt)))
+			.expectNextCount(5)
+			.expectComplete()
+			.verify(Duration.ofSeconds(2));
+		assertThat(idp.calls).as("one refetch on its way, for every caller").hasValue(2);
 	}
 
 	@Test
 	void keysWhenTheStaleWindowPassedAndTheIdpFailsThenJwtException() throws Exception {
+		InstantIdp idp = new InstantIdp();
 		MutableClock clock = new MutableClock();
-		JwksCache cache = clockedCache(clock);
+		JwksCache cache = idp.cache(clock);
 		SignedJWT jwt = jwt(TestJwts.KID);
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
-		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		idp.up = false;
 		clock.advance(Duration.ofMinutes(10).plus(Duration.ofHours(1)).plusSeconds(1));
 
 		StepVerifier.create(cache.keys(jwt)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
@@ -139,23 +172,58 @@ class JwksCacheTests {
 
 	@Test
 	void keysWhenTheIdpAnswersAgainAfterAFailedRefetchThenItsKeysReplaceTheStaleOnes() throws Exception {
+		InstantIdp idp = new InstantIdp();
 		MutableClock clock = new MutableClock();
-		JwksCache cache = clockedCache(clock);
-		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
-		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		JwksCache cache = idp.cache(clock);
+		SignedJWT jwt = jwt(TestJwts.KID);
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
+		idp.up = false;
 		clock.advance(Duration.ofMinutes(11));
-		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		// the IdP is back, and has withdrawn every key
-		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson("{\"keys\":[]}")));
+		idp.up = true;
+		idp.jwks = "{\"keys\":[]}";
 		clock.advance(Duration.ofSeconds(31));
+		StepVerifier.create(cache.keys(jwt)).as("served while the refetch runs").expectNextCount(1).verifyComplete();
 
-		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).verifyComplete();
+		StepVerifier.create(cache.keys(jwt)).verifyComplete();
 	}
 
-	private JwksCache clockedCache(MutableClock clock) {
-		return new JwksCache(Mono.just(URI.create("http://localhost:" + this.idp.port() + "/jwks")),
-				WebClient.builder().build(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1),
-				clock);
+	/**
+	 * The IdP's JWKS endpoint answering at once (or never), each call counted: the
+	 * cache's background refetch ends before the call that started it returns.
+	 */
+	private static final class InstantIdp implements ExchangeFunction {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		volatile boolean up = true;
+
+		volatile boolean hangs;
+
+		volatile String jwks = TestJwts.jwks();
+
+		@Override
+		public Mono<ClientResponse> exchange(ClientRequest request) {
+			this.calls.incrementAndGet();
+			if (this.hangs) {
+				return Mono.never();
+			}
+			if (!this.up) {
+				return Mono.error(new ConnectException("IdP down"));
+			}
+			return Mono.just(ClientResponse.create(HttpStatus.OK)
+				.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+				.body(this.jwks)
+				.build());
+		}
+
+		JwksCache cache(MutableClock clock) {
+			return new JwksCache(Mono.just(URI.create("http://idp.invalid/jwks")),
+					WebClient.builder().exchangeFunction(this).build(), Duration.ofMinutes(10), Duration.ofSeconds(30),
+					Duration.ofHours(1), clock);
+		}
+
 	}
 
 	@Test
