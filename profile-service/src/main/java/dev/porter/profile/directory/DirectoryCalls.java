@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 import dev.porter.profile.upstream.UpstreamException;
 import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;
+import dev.porter.profile.upstream.WriteAttempts;
 
 /**
  * One call to a directory's admin API with our own access token, through the directory's
@@ -46,7 +47,8 @@ public final class DirectoryCalls {
 	public <T> Mono<T> withToken(Function<String, Mono<T>> call) {
 		Mono<T> once = this.tokens.accessToken()
 			.onErrorMap((ex) -> this.responses.failure(UpstreamException.Kind.UNAVAILABLE, null, ex))
-			.flatMap((token) -> this.policy.decorate(call.apply(token).onErrorMap(this.responses::transport))
+			.flatMap((token) -> this.policy
+				.decorate(WriteAttempts.observe(call.apply(token).onErrorMap(this.responses::transport)))
 				.onErrorResume(DirectoryCalls::isTokenRejected,
 						(ex) -> this.tokens.invalidate(token).then(Mono.error(ex))));
 		return once

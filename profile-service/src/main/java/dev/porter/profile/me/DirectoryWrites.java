@@ -32,24 +32,35 @@ final class DirectoryWrites {
 		return write;
 	}
 
-	/** Another instance announced a change of {@code sub}. */
-	void changedElsewhere(String sub) {
-		this.inFlight.computeIfPresent(sub, (key, writes) -> {
-			writes.forEach(Write::overlap);
+	/**
+	 * Another instance announced a change of {@code sub}: every change of it in flight
+	 * here is overlapped, and {@code drop} (the cached entry's removal) runs under the
+	 * same lock as {@link #end}'s action, so that the two cannot interleave.
+	 */
+	void changedElsewhere(String sub, Runnable drop) {
+		this.inFlight.compute(sub, (key, writes) -> {
+			if (writes != null) {
+				writes.forEach(Write::overlap);
+			}
+			drop.run();
 			return writes;
 		});
 	}
 
 	/**
-	 * The change has ended, whatever its outcome.
-	 * @return whether nothing overlapped it, so that what it returned is the latest
+	 * The change has ended, whatever its outcome: runs {@code ifLatest} when nothing
+	 * overlapped it (what it returned is the latest), {@code otherwise} when something
+	 * did, under the user's lock: an announcement from elsewhere cannot fall between the
+	 * check and the action.
 	 */
-	boolean end(Write write) {
-		this.inFlight.computeIfPresent(write.sub(), (key, writes) -> {
-			writes.remove(write);
-			return writes.isEmpty() ? null : writes;
+	void end(Write write, Runnable ifLatest, Runnable otherwise) {
+		this.inFlight.compute(write.sub(), (key, writes) -> {
+			if (writes != null) {
+				writes.remove(write);
+			}
+			(write.overlapped ? otherwise : ifLatest).run();
+			return (writes == null || writes.isEmpty()) ? null : writes;
 		});
-		return !write.overlapped;
 	}
 
 	/** Users with a change in flight (tests). */

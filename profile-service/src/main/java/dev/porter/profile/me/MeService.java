@@ -61,11 +61,12 @@ class MeService {
 	}
 
 	/**
-	 * Asks {@code /userinfo} first, so that a failure there leaves nothing written; then
-	 * checks the resulting sizes (user_metadata, then the whole profile) against the
-	 * current user, sends only the delta, and reports success only with the user Auth0
-	 * returned. Once sent, the change runs to its end even if the caller goes away: the
-	 * caches must follow its outcome (see {@link ProfileCaches#directoryChange}).
+	 * Asks {@code /userinfo} and the current user at once, and writes only once both have
+	 * answered, so that a failure of either leaves nothing written; checks the resulting
+	 * sizes (user_metadata, then the whole profile) against the current user, sends only
+	 * the delta, and reports success only with the user Auth0 returned. Once sent, the
+	 * change runs to its end even if the caller goes away: the caches must follow its
+	 * outcome (see {@link ProfileCaches#directoryChange}).
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -74,13 +75,14 @@ class MeService {
 			return profile(jwt);
 		}
 		String sub = jwt.getSubject();
-		return userinfo(jwt).flatMap((userinfo) -> directoryUser(sub).map(Cached::value)
-			.doOnNext((current) -> ProfileSizeBudget.check(current.attributes(),
-					patch.applyTo(userMetadata(current), this.mapper), this.mapper))
-			.then(Mono
-				.defer(() -> uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch)))))
-			.map((user) -> view(userinfo.value(), user,
-					CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded())))));
+		return Mono.zip(userinfo(jwt), directoryUser(sub)).flatMap((both) -> {
+			DirectoryUser current = both.getT2().value();
+			ProfileSizeBudget.check(current.attributes(), patch.applyTo(userMetadata(current), this.mapper),
+					patch.deletesOnly(), this.mapper);
+			return uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch)))
+				.map((user) -> view(both.getT1().value(), user,
+						CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
+		});
 	}
 
 	/** Runs {@code work} to its end once subscribed, whoever cancels meanwhile. */

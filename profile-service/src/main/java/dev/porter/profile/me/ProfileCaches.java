@@ -12,7 +12,7 @@ import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
-import dev.porter.profile.upstream.UpstreamFailures;
+import dev.porter.profile.upstream.WriteAttempts;
 import dev.porter.profile.userinfo.Userinfo;
 
 import org.springframework.stereotype.Component;
@@ -33,6 +33,9 @@ public class ProfileCaches {
 	private final InvalidationBus directoryBus;
 
 	private final DirectoryWrites writes = new DirectoryWrites();
+
+	private static final Runnable NOTHING = () -> {
+	};
 
 	ProfileCaches(CacheProperties properties, Ticker ticker, MeterRegistry registry, InvalidationBus directoryBus) {
 		this.directoryBus = directoryBus;
@@ -60,11 +63,12 @@ public class ProfileCaches {
 	 * <li>confirmed, with nothing else changing the user meanwhile: the user it returned
 	 * is written through;</li>
 	 * <li>confirmed but overlapped by another change (see {@link DirectoryWrites}), or
-	 * failed in a way that may have applied it (a timeout, a 5xx: see
-	 * {@link UpstreamFailures#leftUnchanged}): the entry is dropped, so that the next
-	 * read asks the directory;</li>
-	 * <li>failed without changing anything: the caches stay as they are, and nobody is
-	 * told (during an outage the entry keeps serving).</li>
+	 * failed after an attempt that may have applied it (a timeout, a 5xx: see
+	 * {@link WriteAttempts}): the entry is dropped, so that the next read asks the
+	 * directory;</li>
+	 * <li>failed with no attempt that could have changed anything (refused with a 4xx, or
+	 * never sent): the caches stay as they are, and nobody is told (during an outage the
+	 * entry keeps serving).</li>
 	 * </ul>
 	 * The result completes once the other instances were told or that was given up (never
 	 * an error of its own): waiting for it means a client that reads from another
@@ -73,28 +77,27 @@ public class ProfileCaches {
 	Mono<DirectoryUser> directoryChange(String sub, Mono<DirectoryUser> change) {
 		return Mono.defer(() -> {
 			DirectoryWrites.Write write = this.writes.start(sub);
+			WriteAttempts attempts = new WriteAttempts();
 			return change.single()
+				.contextWrite(attempts::into)
 				.flatMap((user) -> confirmed(write, user).thenReturn(user))
-				.onErrorResume((ex) -> failed(write, ex).then(Mono.error(ex)));
+				.onErrorResume((ex) -> failed(write, attempts).then(Mono.error(ex)));
 		});
 	}
 
 	private Mono<Void> confirmed(DirectoryWrites.Write write, DirectoryUser user) {
-		if (this.writes.end(write)) {
-			this.directory.put(write.sub(), user);
-		}
-		else {
-			this.directory.invalidate(write.sub());
-		}
+		this.writes.end(write, () -> this.directory.put(write.sub(), user),
+				() -> this.directory.invalidate(write.sub()));
 		return this.directoryBus.publish(write.sub());
 	}
 
-	private Mono<Void> failed(DirectoryWrites.Write write, Throwable ex) {
-		this.writes.end(write);
-		if (UpstreamFailures.leftUnchanged(ex)) {
+	private Mono<Void> failed(DirectoryWrites.Write write, WriteAttempts attempts) {
+		if (!attempts.mayHaveApplied()) {
+			this.writes.end(write, NOTHING, NOTHING);
 			return Mono.empty();
 		}
-		this.directory.invalidate(write.sub());
+		this.writes.end(write, () -> this.directory.invalidate(write.sub()),
+				() -> this.directory.invalidate(write.sub()));
 		return this.directoryBus.publish(write.sub());
 	}
 
@@ -103,8 +106,7 @@ public class ProfileCaches {
 	 * change of it in flight here will not be written through.
 	 */
 	void directoryChangedElsewhere(String sub) {
-		this.writes.changedElsewhere(sub);
-		this.directory.invalidate(sub);
+		this.writes.changedElsewhere(sub, () -> this.directory.invalidate(sub));
 	}
 
 	/**

@@ -27,16 +27,20 @@ final class ProfileSizeBudget {
 
 	/**
 	 * Refuses (422) if {@code user} with its {@code user_metadata} replaced by
-	 * {@code userMetadata} would be over budget and larger than {@code user} is now. A
+	 * {@code userMetadata} would be over budget, unless the change only deletes. A
 	 * profile other writers took over the budget (Auth0 accepts that for now: an Action
-	 * setting app_metadata, linked identities) may still shrink: otherwise its owner
-	 * could never delete a key.
+	 * setting app_metadata, linked identities) may still shrink, or its owner could never
+	 * delete a key; only by deletions, since changes checked at once against the same
+	 * profile could each look no larger and together grow it.
 	 */
-	static void check(ObjectNode user, ObjectNode userMetadata, JsonMapper mapper) {
+	static void check(ObjectNode user, ObjectNode userMetadata, boolean deletesOnly, JsonMapper mapper) {
+		if (deletesOnly) {
+			return;
+		}
 		ObjectNode result = user.deepCopy();
 		result.set("user_metadata", userMetadata);
 		int size = mapper.writeValueAsBytes(result).length;
-		if (size > MAX_PROFILE_BYTES && size > mapper.writeValueAsBytes(user).length) {
+		if (size > MAX_PROFILE_BYTES) {
 			throw new ProfileTooLargeException(size, MAX_PROFILE_BYTES);
 		}
 	}

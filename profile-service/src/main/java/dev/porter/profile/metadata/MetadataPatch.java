@@ -99,9 +99,11 @@ public final class MetadataPatch {
 
 	/**
 	 * What Auth0 will store: each top-level key replaces the old value whole and
-	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget and be
-	 * larger than {@code current}. Metadata already over it (other writers, or written
-	 * before the limit) may still shrink: otherwise its owner could never delete a key.
+	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget, unless the
+	 * change only deletes. Metadata already over it (other writers, or written before the
+	 * limit) may still shrink, or its owner could never delete a key; only by deletions,
+	 * since two changes checked against the same metadata at once ("drop a, set b" and
+	 * "drop a, set c") would each look no larger and together grow it.
 	 */
 	public ObjectNode applyTo(ObjectNode current, JsonMapper mapper) {
 		ObjectNode result = current.deepCopy();
@@ -113,11 +115,20 @@ public final class MetadataPatch {
 				result.set(member.getKey(), member.getValue());
 			}
 		}
-		int size = mapper.writeValueAsBytes(result).length;
-		if (size > MAX_METADATA_BYTES && size > mapper.writeValueAsBytes(current).length) {
+		if (!deletesOnly() && mapper.writeValueAsBytes(result).length > MAX_METADATA_BYTES) {
 			throw invalid("", "The resulting user_metadata would exceed " + MAX_METADATA_BYTES + " bytes.");
 		}
 		return result;
+	}
+
+	/** Whether every key of the delta is set to {@code null}: the change only deletes. */
+	public boolean deletesOnly() {
+		for (Map.Entry<String, JsonNode> member : this.delta.properties()) {
+			if (!member.getValue().isNull()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static ObjectNode withoutDeletions(ObjectNode delta) {

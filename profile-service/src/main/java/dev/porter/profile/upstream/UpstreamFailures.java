@@ -49,11 +49,11 @@ public final class UpstreamFailures {
 	}
 
 	/**
-	 * Whether a change that failed surely left the upstream as it was: refused with a 4xx
-	 * (a 429 included), or never sent (an open circuit, our full bulkhead or rate
-	 * limiter, a refused connection). A timeout, a 5xx or an answer that cannot be read
-	 * leave it unknown: the change may have been applied. Of retried attempts, only the
-	 * last one's failure is seen here.
+	 * Whether one attempt of a change that failed surely left the upstream as it was:
+	 * refused with a 4xx (a 429 included), or never sent (an open circuit, our full
+	 * bulkhead or rate limiter, a refused connection). A timeout, a 5xx or an answer that
+	 * cannot be read leave it unknown: the change may have been applied. A retried change
+	 * needs every attempt's outcome: see {@link WriteAttempts}.
 	 */
 	public static boolean leftUnchanged(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {

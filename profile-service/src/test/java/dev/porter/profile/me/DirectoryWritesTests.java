@@ -1,5 +1,7 @@
 package dev.porter.profile.me;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,11 +15,18 @@ class DirectoryWritesTests {
 
 	private final DirectoryWrites writes = new DirectoryWrites();
 
+	/** Ends {@code write}: whether its result was taken as the latest. */
+	private boolean latest(DirectoryWrites.Write write) {
+		AtomicReference<Boolean> latest = new AtomicReference<>();
+		this.writes.end(write, () -> latest.set(true), () -> latest.set(false));
+		return latest.get();
+	}
+
 	@Test
 	void endWhenAloneThenLatest() {
 		DirectoryWrites.Write write = this.writes.start("alice");
 
-		assertThat(this.writes.end(write)).isTrue();
+		assertThat(latest(write)).isTrue();
 		assertThat(this.writes.users()).as("nothing kept once ended").isZero();
 	}
 
@@ -26,44 +35,56 @@ class DirectoryWritesTests {
 		DirectoryWrites.Write first = this.writes.start("alice");
 		DirectoryWrites.Write second = this.writes.start("alice");
 
-		assertThat(this.writes.end(second)).as("the later one, ended first").isFalse();
-		assertThat(this.writes.end(first)).as("the earlier one, ended last").isFalse();
+		assertThat(latest(second)).as("the later one, ended first").isFalse();
+		assertThat(latest(first)).as("the earlier one, ended last").isFalse();
 		assertThat(this.writes.users()).isZero();
 	}
 
 	@Test
 	void endWhenAnotherChangeEndedBeforeThisOneStartedThenLatest() {
-		this.writes.end(this.writes.start("alice"));
+		latest(this.writes.start("alice"));
 		DirectoryWrites.Write later = this.writes.start("alice");
 
-		assertThat(this.writes.end(later)).isTrue();
+		assertThat(latest(later)).isTrue();
 	}
 
 	@Test
 	void endWhenAnotherUserChangedMeanwhileThenLatest() {
 		DirectoryWrites.Write alice = this.writes.start("alice");
 		DirectoryWrites.Write bob = this.writes.start("bob");
-		this.writes.changedElsewhere("bob");
+		this.writes.changedElsewhere("bob", () -> {
+		});
 
-		assertThat(this.writes.end(alice)).isTrue();
-		assertThat(this.writes.end(bob)).isFalse();
+		assertThat(latest(alice)).isTrue();
+		assertThat(latest(bob)).isFalse();
 	}
 
 	@Test
 	void endWhenAnotherInstanceAnnouncedAChangeMeanwhileThenNotLatest() {
 		DirectoryWrites.Write write = this.writes.start("alice");
-		this.writes.changedElsewhere("alice");
+		this.writes.changedElsewhere("alice", () -> {
+		});
 
-		assertThat(this.writes.end(write)).isFalse();
+		assertThat(latest(write)).isFalse();
+	}
+
+	@Test
+	void changedElsewhereWhenNothingInFlightThenDropsAndKeepsNothing() {
+		AtomicReference<Boolean> dropped = new AtomicReference<>(false);
+		this.writes.changedElsewhere("carol", () -> dropped.set(true));
+
+		assertThat(dropped.get()).isTrue();
+		assertThat(this.writes.users()).isZero();
 	}
 
 	@Test
 	void changedElsewhereWhenNothingInFlightThenNothingKept() {
-		this.writes.changedElsewhere("alice");
+		this.writes.changedElsewhere("alice", () -> {
+		});
 
 		assertThat(this.writes.users()).isZero();
 		DirectoryWrites.Write write = this.writes.start("alice");
-		assertThat(this.writes.end(write)).as("an announcement before it began").isTrue();
+		assertThat(latest(write)).as("an announcement before it began").isTrue();
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.testsupport.Fixtures;
@@ -84,6 +85,32 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
 
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		auth0Holds(DARK);
+
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
+	}
+
+	/**
+	 * The first attempt got a 5xx (Auth0 may have applied the change), its retry a 429
+	 * beyond the wait budget: the failure the caller gets says "not sent", the first
+	 * attempt does not.
+	 */
+	@Test
+	void patchMetadataWhenAnAttemptGotA5xxAndItsRetryWasRefusedThenTheNextReadShowsWhatAuth0Applied() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).inScenario("retried")
+				.whenScenarioStateIs(Scenario.STARTED)
+				.willReturn(Upstreams.status(503))
+				.willSetStateTo("rate limited"));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).inScenario("retried")
+				.whenScenarioStateIs("rate limited")
+				.willReturn(Upstreams.status(429)
+					.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 30))));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		upstreams.management().verify(2, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 		auth0Holds(DARK);
 
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");

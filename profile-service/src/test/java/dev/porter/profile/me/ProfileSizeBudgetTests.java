@@ -108,6 +108,22 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
 	}
 
+	/**
+	 * Only deletions: "drop a, set b" and "drop a, set c" each look no larger than the
+	 * profile they are checked against, and sent at once they would grow it.
+	 */
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsThenUnprocessableAndNothingSent() {
+		String token = alice();
+		String oversized = Fixtures.read("management/user-recorded.json")
+			.replace("\"app_metadata\":{", "\"app_metadata\":{\"history\":\"" + "h".repeat(11_000) + "\",");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+
+		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"x\"}").expectStatus().isEqualTo(422);
+
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
+	}
+
 	@Test
 	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndTheChangeShrinksItThenSent() {
 		String token = alice();
