@@ -33,9 +33,17 @@ class InMemoryStoredSessions implements StoredSessions {
 			.map((token) -> new OAuth2RefreshToken(token, null));
 	}
 
+	/**
+	 * Invalidates the session, which also removes it from the store. Removing it alone is
+	 * not enough: the store holds the very object each of its requests holds, and one
+	 * still on its way saves it back under its id when it answers (a back-channel logout
+	 * or a "sign out other devices" undone by the request a thief keeps open). An
+	 * invalidated session is never saved again, and that request's answer expires its
+	 * cookie.
+	 */
 	@Override
 	public Mono<Void> end(SessionKey key) {
-		return find(key).flatMap((session) -> this.store.removeSession(session.getId()));
+		return find(key).flatMap(WebSession::invalidate);
 	}
 
 	private Mono<WebSession> live(SessionKey key) {

@@ -1,14 +1,17 @@
 package dev.porter.gateway.devices;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -19,6 +22,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +155,35 @@ class SessionsApiTests extends GatewayTestSupport {
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
 		TestIdp.instance().server().verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke")));
+	}
+
+	/**
+	 * A request of the ended session still on its way when it ends (a thief keeping a
+	 * stolen cookie busy, or the SPA's own) must not bring the session back when it
+	 * answers: in memory, the session it holds is the stored one.
+	 */
+	@Test
+	void deleteWhenARequestOfThatSessionIsInFlightThenTheSessionStaysEnded() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+		String phoneSession = phone.sessionId();
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(600)));
+		CompletableFuture<Void> inFlight = CompletableFuture.runAsync(() -> phone.get("/me").exchange());
+		Eventually.await("the phone's request relayed", Duration.ofSeconds(5),
+				() -> !PROFILE.findAll(getRequestedFor(urlPathEqualTo("/me"))).isEmpty());
+
+		delete(laptop, "/bff/sessions/" + idOf(laptop, false)).expectStatus().isNoContent();
+		inFlight.join();
+
+		this.client.get()
+			.uri("/bff/session")
+			.cookie(Browser.SESSION_COOKIE, phoneSession)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+		assertThat(sessions(laptop)).as("the laptop's list").hasSize(1);
 	}
 
 	@Test
