@@ -29,11 +29,12 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * <p>
  * A subscription only reads, so nothing would tell that its connection died without a
  * reset (Redis's host gone, a pod replaced behind the same address): every later change
- * would go unheard until a restart. So each instance also announces itself on the channel
- * every {@link #HEARTBEAT} ({@code "<instance id> "}, no key), and a subscription that
- * has heard nothing for three of them, not even that, is dropped and made again on a new
- * connection. The announcements go over the shared connection, which
- * {@code common.UnansweredConnections} closes when it goes silent.
+ * would go unheard until a restart. So each instance also announces itself every
+ * {@link #HEARTBEAT} on a channel of its own, which its subscription also listens to, and
+ * a subscription that has heard nothing for three of them, not even that, is dropped and
+ * made again on a new connection. A channel of its own, so that each instance hears one
+ * heartbeat a second, not one per instance. The announcements go over the shared
+ * connection, which {@code common.UnansweredConnections} closes when it goes silent.
  */
 public final class RedisInvalidationBus implements InvalidationBus {
 
@@ -115,7 +116,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		// broken connection has nothing left to clean up
 		return Flux
 			.usingWhen(connection.pubSubCommands().createSubscription(),
-					(subscription) -> subscription.subscribe(bytes(this.channel))
+					(subscription) -> subscription.subscribe(bytes(this.channel), bytes(heartbeatChannel()))
 						.thenMany(Flux.merge(subscription.receive(), heartbeats(connection)))
 						.timeout(SILENCE),
 					(subscription) -> subscription.cancel().onErrorComplete())
@@ -124,19 +125,24 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	}
 
 	/**
-	 * Publishes this instance's heartbeat now and every {@link #HEARTBEAT}, a failed one
-	 * quietly (the silence it causes is what counts); emits nothing.
+	 * Publishes this instance's heartbeat ({@code "<instance id> "}, no key) on its own
+	 * channel now and every {@link #HEARTBEAT}, a failed one quietly (the silence it
+	 * causes is what counts); emits nothing.
 	 */
 	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection) {
 		ByteBuffer heartbeat = bytes(this.instance + " ");
 		return Flux.interval(Duration.ZERO, HEARTBEAT)
 			.onBackpressureDrop()
 			.concatMap((tick) -> connection.pubSubCommands()
-				.publish(bytes(this.channel), heartbeat.duplicate())
+				.publish(bytes(heartbeatChannel()), heartbeat.duplicate())
 				.timeout(this.timeout)
 				.onErrorComplete())
 			.ignoreElements()
 			.thenMany(Flux.empty());
+	}
+
+	private String heartbeatChannel() {
+		return this.channel + ":heartbeat:" + this.instance;
 	}
 
 	/**
@@ -145,7 +151,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	 */
 	private Mono<String> foreignKey(String message) {
 		int space = message.indexOf(' ');
-		if (space < 0 || space == message.length() - 1 || message.substring(0, space).equals(this.instance)) {
+		boolean own = space >= 0 && message.substring(0, space).equals(this.instance);
+		if (own && space == message.length() - 1) {
+			// the subscription works end to end
+			count("heartbeat");
+		}
+		if (space < 0 || space == message.length() - 1 || own) {
 			return Mono.empty();
 		}
 		count("received");

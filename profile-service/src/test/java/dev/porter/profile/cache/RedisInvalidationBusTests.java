@@ -106,6 +106,37 @@ class RedisInvalidationBusTests {
 		}
 	}
 
+	/**
+	 * Each instance hears its own heartbeat, on a channel of its own: a subscription that
+	 * works is never taken for a silent one, and the heartbeats are neither invalidations
+	 * nor heard by the other instances.
+	 */
+	@Test
+	void remoteChangesWhenListeningThenOwnHeartbeatsHeardAndNoneCountedAsAChange() {
+		LettuceConnectionFactory factory = factory(redis.url());
+		SimpleMeterRegistry selfMeters = new SimpleMeterRegistry();
+		SimpleMeterRegistry otherMeters = new SimpleMeterRegistry();
+		Disposable self = bus(factory, selfMeters).remoteChanges().subscribe();
+		Disposable other = bus(factory, otherMeters).remoteChanges().subscribe();
+		try {
+			Eventually.await("two of its own heartbeats heard", Duration.ofSeconds(10),
+					() -> count(selfMeters, "heartbeat") >= 2 && count(otherMeters, "heartbeat") >= 2);
+
+			assertThat(count(selfMeters, "received")).isZero();
+			assertThat(count(otherMeters, "received")).isZero();
+		}
+		finally {
+			self.dispose();
+			other.dispose();
+			factory.destroy();
+		}
+	}
+
+	private static double count(SimpleMeterRegistry meters, String outcome) {
+		var counter = meters.find("profile.cache.invalidations").tag("outcome", outcome).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
 	@Test
 	void publishWhenRedisUnreachableThenCompletesWithinTimeoutAndCountsFailure() throws Exception {
 		LettuceConnectionFactory factory = factory("redis://127.0.0.1:" + RedisServer.freePort());
