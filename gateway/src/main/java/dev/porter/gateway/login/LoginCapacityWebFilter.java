@@ -6,9 +6,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.SessionCapacity;
+import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.StoredSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -47,8 +51,11 @@ class LoginCapacityWebFilter implements WebFilter {
 
 	private final AtomicLong refused = new AtomicLong();
 
-	LoginCapacityWebFilter(SessionCapacity capacity, ProblemWriter problems, Clock clock) {
+	private final StoredSessions sessions;
+
+	LoginCapacityWebFilter(SessionCapacity capacity, StoredSessions sessions, ProblemWriter problems, Clock clock) {
 		this.capacity = capacity;
+		this.sessions = sessions;
 		this.problems = problems;
 		this.clock = clock;
 	}
@@ -56,16 +63,23 @@ class LoginCapacityWebFilter implements WebFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		return CALLBACK.matches(exchange)
-			.flatMap((match) -> match.isMatch() ? exchange.getSession().map(this::cannotStart) : Mono.just(false))
+			.flatMap((match) -> match.isMatch()
+					? exchange.getSession().flatMap((session) -> cannotStart(exchange, session)) : Mono.just(false))
 			.flatMap((full) -> full ? refuse(exchange) : chain.filter(exchange));
 	}
 
 	/**
-	 * A browser that is signed in already keeps its session (the id rotates in place);
-	 * only a new one needs room.
+	 * A browser that is signed in already needs no more room: the login ends the session
+	 * it presented (see {@code session.FreshSession}) before its new one is stored.
 	 */
-	private boolean cannotStart(WebSession session) {
-		return !session.isStarted() && !this.capacity.hasRoomForNewSession();
+	private Mono<Boolean> cannotStart(ServerWebExchange exchange, WebSession session) {
+		if (session.isStarted() || this.capacity.hasRoomForNewSession()) {
+			return Mono.just(false);
+		}
+		return Flux.fromIterable(FreshSession.presented(exchange))
+			.concatMap((id) -> this.sessions.isLive(SessionKey.of(id)))
+			.any(Boolean::booleanValue)
+			.map((replacesOne) -> !replacesOne);
 	}
 
 	private Mono<Void> refuse(ServerWebExchange exchange) {

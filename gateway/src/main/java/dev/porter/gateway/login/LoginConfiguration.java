@@ -11,6 +11,7 @@ import dev.porter.gateway.routing.RateLimiters;
 import dev.porter.gateway.routing.UserRateLimiter;
 import dev.porter.gateway.session.SessionCapacity;
 import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.session.SessionProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -71,12 +72,18 @@ class LoginConfiguration {
 		return (request) -> oidc.loadUser(request).onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
 	}
 
+	/** The callback's session is a new one: see {@link CallbackFreshSessionWebFilter}. */
+	@Bean
+	CallbackFreshSessionWebFilter callbackFreshSessionWebFilter() {
+		return new CallbackFreshSessionWebFilter();
+	}
+
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, ObjectProvider<Clock> clock) {
-		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory,
+			SessionDirectory directory, StoredSessions sessions, ObjectProvider<Clock> clock) {
+		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, sessions,
 				clock.getIfAvailable(Clock::systemUTC));
 		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards);
 	}
@@ -88,8 +95,8 @@ class LoginConfiguration {
 	 */
 	@Bean
 	LoginGuards loginGuards(LoginProperties login, SessionProperties session, OidcProperties oidc, JsonMapper json,
-			SessionCapacity capacity, ObjectProvider<ReactiveStringRedisTemplate> redis, ProblemWriter problems,
-			ObjectProvider<Clock> clocks) {
+			SessionCapacity capacity, StoredSessions sessions, ObjectProvider<ReactiveStringRedisTemplate> redis,
+			ProblemWriter problems, ObjectProvider<Clock> clocks) {
 		Clock clock = clocks.getIfAvailable(Clock::systemUTC);
 		String cookieName = session.cookieName() + "-login";
 		CookieServerAuthorizationRequestRepository requests = new CookieServerAuthorizationRequestRepository(cookieName,
@@ -100,7 +107,7 @@ class LoginConfiguration {
 				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)
 				: RateLimiters.inMemory(login.rateLimit(), login.rateLimitPeriod(), clock);
 		return new LoginGuards(requests, new LoginRateLimitWebFilter(limiter, problems),
-				new LoginCapacityWebFilter(capacity, problems, clock));
+				new LoginCapacityWebFilter(capacity, sessions, problems, clock));
 	}
 
 }

@@ -6,12 +6,15 @@ import java.time.Instant;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionAttributes;
 import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.SessionKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -26,9 +29,10 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
- * After the callback (the session id has already been rotated by then): stamps the login
- * time for the absolute lifetime, registers the session for back-channel logout under the
- * ID token's {@code sid} and {@code sub}, records it in the user's session directory (for
+ * After the callback, on a session of its own (see {@code session.FreshSession}): ends
+ * the session the browser presented, if any, stamps the login time for the absolute
+ * lifetime, registers the session for back-channel logout under the ID token's
+ * {@code sid} and {@code sub}, records it in the user's session directory (for
  * {@code GET /bff/sessions}), and sends the browser to the {@code returnTo} it asked for
  * at {@code /bff/login} (carried in the completed authorization request). The CSRF token
  * is rotated too, so no token known before signing in is worth anything after.
@@ -47,9 +51,12 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
 
+	private final StoredSessions sessions;
+
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, Clock clock) {
+			SessionDirectory directory, StoredSessions sessions, Clock clock) {
 		this.registry = registry;
+		this.sessions = sessions;
 		this.clock = clock;
 		this.directory = directory;
 		this.logins = meters.counter("porter.logins", "outcome", "success");
@@ -60,6 +67,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	public Mono<Void> onAuthenticationSuccess(WebFilterExchange webFilterExchange, Authentication authentication) {
 		this.logins.increment();
 		return this.csrfTokens.rotate(webFilterExchange.getExchange())
+			.then(endPresented(webFilterExchange.getExchange()))
 			.then(webFilterExchange.getExchange().getSession())
 			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
@@ -77,6 +85,17 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		SessionKey key = SessionKey.of(session.getId());
 		return this.registry.register(key, sid, user.getSubject())
 			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
+	}
+
+	/**
+	 * Ends the session the browser presented at the callback: the login went to a new one
+	 * ({@code session.FreshSession}), and the old id must not stay signed in, whoever it
+	 * belongs to (this browser's earlier login, or one an attacker planted).
+	 */
+	private Mono<Void> endPresented(ServerWebExchange exchange) {
+		return Flux.fromIterable(FreshSession.presented(exchange))
+			.concatMap((id) -> this.sessions.end(SessionKey.of(id)))
+			.then();
 	}
 
 	private static URI returnTo(ServerWebExchange exchange) {

@@ -3,13 +3,17 @@ package dev.porter.gateway.login;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.support.FilterHarness;
 import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
 
@@ -22,7 +26,12 @@ class LoginCapacityWebFilterTests {
 
 	private final AtomicBoolean room = new AtomicBoolean();
 
-	private final LoginCapacityWebFilter filter = new LoginCapacityWebFilter(this.room::get,
+	/**
+	 * Sessions presented at the callback are known only through the session id resolver,
+	 * which these exchanges do not have (SessionStoreFullTests signs in again with a full
+	 * store): none is live here.
+	 */
+	private final LoginCapacityWebFilter filter = new LoginCapacityWebFilter(this.room::get, new NoneLive(),
 			FilterHarness.problemWriter(), new MovableClock(Instant.parse("2026-12-01T12:00:00Z")));
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
@@ -73,6 +82,25 @@ class LoginCapacityWebFilterTests {
 		WebSession session = new InMemoryWebSessionStore().createWebSession().block();
 		session.start();
 		return session;
+	}
+
+	private static final class NoneLive implements StoredSessions {
+
+		@Override
+		public Mono<Boolean> isLive(SessionKey key) {
+			return Mono.just(false);
+		}
+
+		@Override
+		public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
+			return Mono.empty();
+		}
+
+		@Override
+		public Mono<Void> end(SessionKey key) {
+			return Mono.empty();
+		}
+
 	}
 
 }

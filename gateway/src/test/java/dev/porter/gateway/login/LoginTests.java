@@ -4,12 +4,15 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +24,12 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class LoginTests extends GatewayTestSupport {
 
@@ -125,6 +133,39 @@ class LoginTests extends GatewayTestSupport {
 		victim.login("auth0|alice", 3600);
 
 		assertThat(victim.sessionId()).isNotBlank().isNotEqualTo(planted);
+		this.client.get()
+			.uri("/bff/session")
+			.cookie(Browser.SESSION_COOKIE, planted)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+	}
+
+	/**
+	 * In memory, every request of a session holds the one session object a login would
+	 * rotate: the attacker's request on the planted session, still on its way when the
+	 * victim's login completes, must not answer with the victim's new session id.
+	 */
+	@Test
+	void callbackWhenARequestOnThePlantedSessionIsInFlightThenItsAnswerCarriesNoneOfTheVictimsSession() {
+		Browser mallory = browser().login("auth0|mallory", 3600);
+		String planted = mallory.sessionId();
+		Browser victim = browser();
+		victim.cookies().put(Browser.SESSION_COOKIE, planted);
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(900)));
+		CompletableFuture<EntityExchangeResult<byte[]>> inFlight = CompletableFuture
+			.supplyAsync(() -> mallory.get("/me").exchange().expectBody().returnResult());
+		Eventually.await("mallory's request relayed", Duration.ofSeconds(5),
+				() -> !PROFILE.findAll(getRequestedFor(urlPathEqualTo("/me"))).isEmpty());
+
+		victim.login("auth0|alice", 3600);
+		assumeFalse(inFlight.isDone(), "the login completed while mallory's request was on its way");
+
+		EntityExchangeResult<byte[]> answer = inFlight.join();
+		assertThat(answer.getResponseCookies().getOrDefault(Browser.SESSION_COOKIE, List.of()))
+			.extracting(ResponseCookie::getValue)
+			.doesNotContain(victim.sessionId());
 		this.client.get()
 			.uri("/bff/session")
 			.cookie(Browser.SESSION_COOKIE, planted)
