@@ -163,10 +163,13 @@ class BackchannelLogoutController {
 	/** Best effort: the store that just failed may fail these too. */
 	private Mono<Void> undo(Jwt token, @Nullable String sid, @Nullable String sub, Set<SessionKey> taken,
 			Set<SessionKey> ended) {
-		Mono<Void> restore = (sub != null) ? Flux.fromIterable(taken)
+		// Each index was taken alone (by sid, or by sub when there is no sid): put back
+		// what was taken, under what was taken.
+		Mono<Void> restore = Flux.fromIterable(taken)
 			.filter((key) -> !ended.contains(key))
-			.concatMap((key) -> this.registry.register(key, sid, sub))
-			.then() : Mono.empty();
+			.concatMap((key) -> (sid != null) ? this.registry.register(key, sid, null)
+					: this.registry.register(key, null, sub))
+			.then();
 		return bestEffort(restore).then(bestEffort(this.seen.forget(token.getId())));
 	}
 

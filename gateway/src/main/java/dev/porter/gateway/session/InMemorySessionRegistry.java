@@ -22,12 +22,14 @@ class InMemorySessionRegistry implements SessionRegistry {
 	}
 
 	@Override
-	public Mono<Void> register(SessionKey session, @Nullable String sid, String sub) {
+	public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
 		return Mono.fromRunnable(() -> {
 			if (sid != null) {
 				add(sidKey(sid), session);
 			}
-			add(subKey(sub), session);
+			if (sub != null) {
+				add(subKey(sub), session);
+			}
 		});
 	}
 

@@ -38,9 +38,10 @@ class RedisSessionRegistry implements SessionRegistry {
 	}
 
 	@Override
-	public Mono<Void> register(SessionKey session, @Nullable String sid, String sub) {
+	public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
 		Mono<Void> bySid = (sid != null) ? add(key(InMemorySessionRegistry.sidKey(sid)), session) : Mono.empty();
-		return bySid.then(add(key(InMemorySessionRegistry.subKey(sub)), session));
+		Mono<Void> bySub = (sub != null) ? add(key(InMemorySessionRegistry.subKey(sub)), session) : Mono.empty();
+		return bySid.then(bySub);
 	}
 
 	@Override

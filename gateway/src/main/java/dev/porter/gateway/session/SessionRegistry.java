@@ -15,9 +15,11 @@ public interface SessionRegistry {
 
 	/**
 	 * Records a freshly logged-in session under its IdP session id (if the ID token has
-	 * one) and its subject.
+	 * one) and its subject; without a subject, under the IdP session id alone (sessions a
+	 * back-channel logout naming only a {@code sid} took and must put back: they are
+	 * still under their subject, since taking by {@code sid} leaves that).
 	 */
-	Mono<Void> register(SessionKey session, @Nullable String sid, String sub);
+	Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub);
 
 	/** Forgets a session that ended through this gateway. */
 	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
