@@ -83,9 +83,7 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeShrinksItThenSent() {
 		String token = alice();
-		String oversized = Fixtures.read("management/user-recorded.json")
-			.replace("\"app_metadata\":{", "\"app_metadata\":{\"history\":\"" + "h".repeat(11_000) + "\",");
-		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		String oversized = storedWith("app_metadata", "history", 11_000);
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
 				.willReturn(okJson(oversized.replace("\"favourite_attack\":\"roundhouse_kick\"",
@@ -99,9 +97,7 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeGrowsItThenUnprocessableAndNothingSent() {
 		String token = alice();
-		String oversized = Fixtures.read("management/user-recorded.json")
-			.replace("\"app_metadata\":{", "\"app_metadata\":{\"history\":\"" + "h".repeat(11_000) + "\",");
-		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		String oversized = storedWith("app_metadata", "history", 11_000);
 
 		patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(422);
 
@@ -115,9 +111,7 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsThenUnprocessableAndNothingSent() {
 		String token = alice();
-		String oversized = Fixtures.read("management/user-recorded.json")
-			.replace("\"app_metadata\":{", "\"app_metadata\":{\"history\":\"" + "h".repeat(11_000) + "\",");
-		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		String oversized = storedWith("app_metadata", "history", 11_000);
 
 		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"x\"}").expectStatus().isEqualTo(422);
 
@@ -127,9 +121,7 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndTheChangeShrinksItThenSent() {
 		String token = alice();
-		String oversized = Fixtures.read("management/user-recorded.json")
-			.replace("\"user_metadata\":{", "\"user_metadata\":{\"notes\":\"" + "n".repeat(10_500) + "\",");
-		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		storedWith("user_metadata", "notes", 10_500);
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
 				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
@@ -137,6 +129,18 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 		patchMetadata(token, "{\"favourite_attack\":null}").expectStatus().isOk();
 
 		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	/**
+	 * Alice as the Management API now answers her: the recorded user with a string of
+	 * {@code length} characters under {@code key} in {@code object}, written by another
+	 * writer than this service.
+	 */
+	private static String storedWith(String object, String key, int length) {
+		String stored = Fixtures.read("management/user-recorded.json")
+			.replace("\"" + object + "\":{", "\"" + object + "\":{\"" + key + "\":\"" + "x".repeat(length) + "\",");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(stored)));
+		return stored;
 	}
 
 }

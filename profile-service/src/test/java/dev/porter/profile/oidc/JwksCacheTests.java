@@ -124,17 +124,15 @@ class JwksCacheTests {
 	@Test
 	void keysWhenTtlPassedAndTheIdpFailsThenTheLastKeysServeAndTheIdpIsAskedOncePerWindow() throws Exception {
 		InstantIdp idp = new InstantIdp();
-		MutableClock clock = new MutableClock();
-		JwksCache cache = idp.cache(clock);
+		JwksCache cache = idp.primedCache();
 		SignedJWT jwt = jwt(TestJwts.KID);
-		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		idp.up = false;
-		clock.advance(Duration.ofMinutes(11));
+		idp.clock.advance(Duration.ofMinutes(11));
 
 		StepVerifier.create(Flux.range(0, 5).concatMap((i) -> cache.keys(jwt))).expectNextCount(5).verifyComplete();
 		assertThat(idp.calls).as("asked once more").hasValue(2);
 
-		clock.advance(Duration.ofSeconds(31));
+		idp.clock.advance(Duration.ofSeconds(31));
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		assertThat(idp.calls).as("asked again after 30 s").hasValue(3);
 	}
@@ -143,12 +141,10 @@ class JwksCacheTests {
 	@Test
 	void keysWhenTtlPassedAndTheIdpHangsThenTheLastKeysServeAtOnce() throws Exception {
 		InstantIdp idp = new InstantIdp();
-		MutableClock clock = new MutableClock();
-		JwksCache cache = idp.cache(clock);
+		JwksCache cache = idp.primedCache();
 		SignedJWT jwt = jwt(TestJwts.KID);
-		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		idp.hangs = true;
-		clock.advance(Duration.ofMinutes(11));
+		idp.clock.advance(Duration.ofMinutes(11));
 
 		StepVerifier.create(Flux.range(0, 5).flatMap((i) -> cache.keys(jwt)))
 			.expectNextCount(5)
@@ -160,12 +156,10 @@ class JwksCacheTests {
 	@Test
 	void keysWhenTheStaleWindowPassedAndTheIdpFailsThenJwtException() throws Exception {
 		InstantIdp idp = new InstantIdp();
-		MutableClock clock = new MutableClock();
-		JwksCache cache = idp.cache(clock);
+		JwksCache cache = idp.primedCache();
 		SignedJWT jwt = jwt(TestJwts.KID);
-		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		idp.up = false;
-		clock.advance(Duration.ofMinutes(10).plus(Duration.ofHours(1)).plusSeconds(1));
+		idp.clock.advance(Duration.ofMinutes(10).plus(Duration.ofHours(1)).plusSeconds(1));
 
 		StepVerifier.create(cache.keys(jwt)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
 	}
@@ -173,17 +167,15 @@ class JwksCacheTests {
 	@Test
 	void keysWhenTheIdpAnswersAgainAfterAFailedRefetchThenItsKeysReplaceTheStaleOnes() throws Exception {
 		InstantIdp idp = new InstantIdp();
-		MutableClock clock = new MutableClock();
-		JwksCache cache = idp.cache(clock);
+		JwksCache cache = idp.primedCache();
 		SignedJWT jwt = jwt(TestJwts.KID);
-		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		idp.up = false;
-		clock.advance(Duration.ofMinutes(11));
+		idp.clock.advance(Duration.ofMinutes(11));
 		StepVerifier.create(cache.keys(jwt)).expectNextCount(1).verifyComplete();
 		// the IdP is back, and has withdrawn every key
 		idp.up = true;
 		idp.jwks = "{\"keys\":[]}";
-		clock.advance(Duration.ofSeconds(31));
+		idp.clock.advance(Duration.ofSeconds(31));
 		StepVerifier.create(cache.keys(jwt)).as("served while the refetch runs").expectNextCount(1).verifyComplete();
 
 		StepVerifier.create(cache.keys(jwt)).verifyComplete();
@@ -218,10 +210,15 @@ class JwksCacheTests {
 				.build());
 		}
 
-		JwksCache cache(MutableClock clock) {
-			return new JwksCache(Mono.just(URI.create("http://idp.invalid/jwks")),
+		final MutableClock clock = new MutableClock();
+
+		/** A cache of this IdP's keys, on its clock, that fetched them once, now. */
+		JwksCache primedCache() throws Exception {
+			JwksCache cache = new JwksCache(Mono.just(URI.create("http://idp.invalid/jwks")),
 					WebClient.builder().exchangeFunction(this).build(), Duration.ofMinutes(10), Duration.ofSeconds(30),
-					Duration.ofHours(1), clock);
+					Duration.ofHours(1), this.clock);
+			StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+			return cache;
 		}
 
 	}
