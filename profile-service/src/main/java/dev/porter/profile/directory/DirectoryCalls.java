@@ -45,12 +45,27 @@ public final class DirectoryCalls {
 	 * slow.
 	 */
 	public <T> Mono<T> withToken(Function<String, Mono<T>> call) {
+		return withToken(call, false);
+	}
+
+	/**
+	 * As {@link #withToken}, for a call that changes the directory: each of its attempts
+	 * marks the change's {@link WriteAttempts} when it may have changed something. Reads
+	 * must not: a change made of a read and a refused write changed nothing.
+	 */
+	public <T> Mono<T> changeWithToken(Function<String, Mono<T>> call) {
+		return withToken(call, true);
+	}
+
+	private <T> Mono<T> withToken(Function<String, Mono<T>> call, boolean changes) {
 		Mono<T> once = this.tokens.accessToken()
 			.onErrorMap((ex) -> this.responses.failure(UpstreamException.Kind.UNAVAILABLE, null, ex))
-			.flatMap((token) -> this.policy
-				.decorate(WriteAttempts.observe(call.apply(token).onErrorMap(this.responses::transport)))
-				.onErrorResume(DirectoryCalls::isTokenRejected,
-						(ex) -> this.tokens.invalidate(token).then(Mono.error(ex))));
+			.flatMap((token) -> {
+				Mono<T> attempt = call.apply(token).onErrorMap(this.responses::transport);
+				return this.policy.decorate(changes ? WriteAttempts.observe(attempt) : attempt)
+					.onErrorResume(DirectoryCalls::isTokenRejected,
+							(ex) -> this.tokens.invalidate(token).then(Mono.error(ex)));
+			});
 		return once
 			.onErrorResume(DirectoryCalls::isTokenRejected,
 					(ex) -> once.onErrorMap(DirectoryCalls::isTokenRejected,

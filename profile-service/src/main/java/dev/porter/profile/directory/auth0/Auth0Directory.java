@@ -52,7 +52,7 @@ final class Auth0Directory implements Directory {
 	public Mono<DirectoryUser> updateUserMetadata(String sub, MetadataPatch patch) {
 		Map<String, Object> body = Map.of("user_metadata", patch.delta());
 		return this.calls
-			.withToken((token) -> this.webClient.patch()
+			.changeWithToken((token) -> this.webClient.patch()
 				.uri("users/{id}", Map.of("id", sub))
 				.headers((headers) -> headers.setBearerAuth(token))
 				.contentType(MediaType.APPLICATION_JSON)

@@ -75,7 +75,7 @@ final class KeycloakDirectory implements Directory {
 	}
 
 	private Mono<Void> put(String sub, ObjectNode representation) {
-		return this.calls.withToken((token) -> this.webClient.put()
+		return this.calls.changeWithToken((token) -> this.webClient.put()
 			.uri("users/{id}", Map.of("id", sub))
 			.headers((headers) -> headers.setBearerAuth(token))
 			.contentType(MediaType.APPLICATION_JSON)

@@ -229,6 +229,28 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();
 	}
 
+	/**
+	 * Keycloak's change is a read, a write and a read: only the write can change the
+	 * user, so a refused write leaves the cached profile as it was (it keeps serving
+	 * through an outage instead of being dropped).
+	 */
+	@Test
+	void patchMetadataWhenKeycloakRefusesTheWriteThenTheCachedProfileStillServes() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(put(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson(Fixtures.read("keycloak/error-invalid-length.json")).withStatus(400)));
+		String token = alice();
+		getMe(token).expectStatus().isOk();
+
+		patchMetadata(token, "{\"theme\":\"light\"}").expectStatus().isEqualTo(422);
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueMatches("Cache-Status", "profile-service; hit; ttl=\\d+");
+	}
+
 	@Test
 	void patchMetadataWhenKeycloakAcceptsButDropsAttributesThenBadGateway() {
 		// unmanagedAttributePolicy not ENABLED: 204, yet the attribute is not stored
