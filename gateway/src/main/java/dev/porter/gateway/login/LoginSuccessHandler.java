@@ -14,6 +14,8 @@ import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.SessionKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,6 +40,8 @@ import org.springframework.web.server.WebSession;
  * is rotated too, so no token known before signing in is worth anything after.
  */
 class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(LoginSuccessHandler.class);
 
 	private final SessionRegistry registry;
 
@@ -67,9 +71,9 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	public Mono<Void> onAuthenticationSuccess(WebFilterExchange webFilterExchange, Authentication authentication) {
 		this.logins.increment();
 		return this.csrfTokens.rotate(webFilterExchange.getExchange())
-			.then(endPresented(webFilterExchange.getExchange()))
 			.then(webFilterExchange.getExchange().getSession())
 			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
+				.then(endPresented(webFilterExchange.getExchange()))
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
 	}
@@ -94,8 +98,15 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 */
 	private Mono<Void> endPresented(ServerWebExchange exchange) {
 		return Flux.fromIterable(FreshSession.presented(exchange))
-			.concatMap((id) -> this.sessions.end(SessionKey.of(id)))
-			.then();
+			.concatMap((id) -> this.sessions.endReplaced(SessionKey.of(id)))
+			.then()
+			// After the new session is registered, and never failing the login it
+			// follows:
+			// the old session still ends at its idle timeout.
+			.onErrorResume((ex) -> {
+				log.warn("the session presented at the login could not be ended: {}", ex.getClass().getSimpleName());
+				return Mono.empty();
+			});
 	}
 
 	private static URI returnTo(ServerWebExchange exchange) {

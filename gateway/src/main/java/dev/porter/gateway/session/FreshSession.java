@@ -41,7 +41,9 @@ public final class FreshSession {
 		if (exchange.getAttribute(REQUIRED) == null) {
 			return ids;
 		}
-		exchange.getAttributes().put(PRESENTED, List.copyOf(ids));
+		// The first only, as the session manager reads it: each one ended costs a look
+		// through the in-memory store, and a request may carry many cookies.
+		exchange.getAttributes().put(PRESENTED, ids.isEmpty() ? List.of() : List.of(ids.get(0)));
 		return List.of();
 	}
 

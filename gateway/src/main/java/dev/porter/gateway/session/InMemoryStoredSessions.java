@@ -46,6 +46,20 @@ class InMemoryStoredSessions implements StoredSessions {
 		return find(key).flatMap(WebSession::invalidate);
 	}
 
+	/**
+	 * Empties the session and removes it, without invalidating it: an invalidated
+	 * session's request answers with its cookie expired, which would take the browser's
+	 * new session away. A request still on its way may save the emptied session back: it
+	 * signs nobody in, and goes at its idle timeout.
+	 */
+	@Override
+	public Mono<Void> endReplaced(SessionKey key) {
+		return find(key).flatMap((session) -> {
+			session.getAttributes().clear();
+			return this.store.removeSession(session.getId());
+		});
+	}
+
 	private Mono<WebSession> live(SessionKey key) {
 		return find(key).filter((session) -> !session.isExpired());
 	}

@@ -51,6 +51,15 @@ class RedisStoredSessions implements StoredSessions {
 	}
 
 	/**
+	 * The same as {@link #end}: a request of it still on its way cannot save it back (its
+	 * compare-and-set fails), and sets no cookie.
+	 */
+	@Override
+	public Mono<Void> endReplaced(SessionKey key) {
+		return end(key);
+	}
+
+	/**
 	 * As the repository finds a session: nothing when it is gone, unreadable or expired.
 	 */
 	private Mono<SessionCodec.Contents> contents(SessionKey key) {

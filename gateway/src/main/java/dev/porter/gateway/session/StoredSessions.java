@@ -27,4 +27,11 @@ public interface StoredSessions {
 	 */
 	Mono<Void> end(SessionKey key);
 
+	/**
+	 * Ends a session the browser has just replaced with a new one (a login): signed out
+	 * at once, like {@link #end}, except that a request of it still on its way must not
+	 * expire the browser's session cookie, which now names the new session.
+	 */
+	Mono<Void> endReplaced(SessionKey key);
+
 }

@@ -101,6 +101,11 @@ class LoginCapacityWebFilterTests {
 			return Mono.empty();
 		}
 
+		@Override
+		public Mono<Void> endReplaced(SessionKey key) {
+			return Mono.empty();
+		}
+
 	}
 
 }

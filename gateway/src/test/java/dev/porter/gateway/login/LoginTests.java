@@ -163,6 +163,30 @@ class LoginTests extends GatewayTestSupport {
 		assertSignedOut(planted);
 	}
 
+	/**
+	 * Signing in again in one tab while another tab's request on the earlier session is
+	 * on its way: the login ends that session, and the request's answer must not take
+	 * away the cookie that now names the new one.
+	 */
+	@Test
+	void callbackWhenARequestOfTheBrowsersEarlierSessionIsInFlightThenItsAnswerLeavesTheNewSessionsCookie() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		String earlier = browser.sessionId();
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(900)));
+		CompletableFuture<EntityExchangeResult<byte[]>> inFlight = CompletableFuture
+			.supplyAsync(() -> browser.get("/me").exchange().expectBody().returnResult());
+		Eventually.await("the earlier session's request relayed", Duration.ofSeconds(5),
+				() -> !PROFILE.findAll(getRequestedFor(urlPathEqualTo("/me"))).isEmpty());
+
+		browser.login("auth0|alice", 3600);
+		assumeFalse(inFlight.isDone(), "the login completed while the other request was on its way");
+
+		assertThat(inFlight.join().getResponseCookies().getOrDefault(Browser.SESSION_COOKIE, List.of()))
+			.as("the session cookie set by the earlier session's answer")
+			.noneMatch((cookie) -> cookie.getMaxAge().isZero());
+		assertSignedOut(earlier);
+	}
+
 	private void assertSignedOut(String sessionId) {
 		this.client.get()
 			.uri("/bff/session")
