@@ -137,6 +137,21 @@ class JwksCacheTests {
 		assertThat(idp.calls).as("asked again after 30 s").hasValue(3);
 	}
 
+	/**
+	 * An answer without a body is a failure like any other, not a reason to ask again.
+	 */
+	@Test
+	void keysWhenTtlPassedAndTheIdpAnswersWithoutABodyThenTheIdpIsAskedOncePerWindow() throws Exception {
+		InstantIdp idp = new InstantIdp();
+		JwksCache cache = idp.primedCache();
+		SignedJWT jwt = jwt(TestJwts.KID);
+		idp.jwks = "";
+		idp.clock.advance(Duration.ofMinutes(11));
+
+		StepVerifier.create(Flux.range(0, 5).concatMap((i) -> cache.keys(jwt))).expectNextCount(5).verifyComplete();
+		assertThat(idp.calls).as("asked once more").hasValue(2);
+	}
+
 	/** No token waits for an IdP that takes connections and never answers. */
 	@Test
 	void keysWhenTtlPassedAndTheIdpHangsThenTheLastKeysServeAtOnce() throws Exception {
