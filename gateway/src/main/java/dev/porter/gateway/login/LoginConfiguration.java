@@ -85,7 +85,7 @@ class LoginConfiguration {
 			SessionDirectory directory, StoredSessions sessions, ObjectProvider<Clock> clock) {
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, sessions,
 				clock.getIfAvailable(Clock::systemUTC));
-		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards);
+		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens);
 	}
 
 	/**

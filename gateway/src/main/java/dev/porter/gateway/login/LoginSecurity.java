@@ -3,9 +3,11 @@ package dev.porter.gateway.login;
 import java.util.List;
 import java.util.Map;
 
+import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
+import dev.porter.gateway.session.FreshSession;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -59,10 +61,14 @@ public class LoginSecurity {
 
 	private final SessionSecurityContextRepository securityContexts = new SessionSecurityContextRepository();
 
+	private final SessionCsrfTokenRepository csrfTokens;
+
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
-			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters, LoginGuards guards) {
+			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters, LoginGuards guards,
+			SessionCsrfTokenRepository csrfTokens) {
 		this.guards = guards;
+		this.csrfTokens = csrfTokens;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.successHandler = successHandler;
@@ -137,6 +143,11 @@ public class LoginSecurity {
 					: ex.getClass().getSimpleName();
 			Throwable root = NestedExceptionUtils.getRootCause(ex);
 			log.warn("login failed: {}{}", reason, (root != null) ? " (" + root.getClass().getSimpleName() + ")" : "");
+			if (!FreshSession.presented(exchange.getExchange()).isEmpty()) {
+				// The browser keeps the session it came with, and its page the token
+				// of it: the callback's own session had none to show.
+				this.csrfTokens.keepPageCookie(exchange.getExchange());
+			}
 			return Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex));
 		};
 	}

@@ -187,6 +187,28 @@ class LoginTests extends GatewayTestSupport {
 		assertSignedOut(earlier);
 	}
 
+	/**
+	 * A signed-in browser whose new login fails (the user cancelled at the IdP) stays as
+	 * it was: its session, and the CSRF cookie the page echoes, which the callback's own
+	 * new session, never started, has no token for.
+	 */
+	@Test
+	void callbackWhenASignedInBrowsersNewLoginFailsThenItsSessionAndCsrfCookieStay() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		alice.xsrf();
+
+		EntityExchangeResult<byte[]> failed = alice.get("/login/oauth2/code/auth0?error=access_denied&state=s")
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		assertThat(failed.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+		assertThat(failed.getResponseCookies().values()).flatExtracting((cookies) -> cookies)
+			.as("cookies expired by the failed callback")
+			.noneMatch((cookie) -> cookie.getMaxAge().isZero());
+		alice.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
 	private void assertSignedOut(String sessionId) {
 		this.client.get()
 			.uri("/bff/session")
