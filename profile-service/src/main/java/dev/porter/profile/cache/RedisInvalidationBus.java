@@ -151,16 +151,23 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	 */
 	private Mono<String> foreignKey(String message) {
 		int space = message.indexOf(' ');
-		boolean own = space >= 0 && message.substring(0, space).equals(this.instance);
-		if (own && space == message.length() - 1) {
-			// the subscription works end to end
-			count("heartbeat");
+		if (space < 0) {
+			return Mono.empty();
 		}
-		if (space < 0 || space == message.length() - 1 || own) {
+		boolean own = message.substring(0, space).equals(this.instance);
+		String key = message.substring(space + 1);
+		if (key.isEmpty()) {
+			if (own) {
+				// the subscription works end to end
+				count("heartbeat");
+			}
+			return Mono.empty();
+		}
+		if (own) {
 			return Mono.empty();
 		}
 		count("received");
-		return Mono.just(message.substring(space + 1));
+		return Mono.just(key);
 	}
 
 	private void count(String outcome) {

@@ -91,14 +91,12 @@ public class ProfileCaches {
 		return this.directoryBus.publish(write.sub());
 	}
 
+	/** Overlapped or not, a failed change leaves nothing to write through. */
 	private Mono<Void> failed(DirectoryWrites.Write write, WriteAttempts attempts) {
-		if (!attempts.mayHaveApplied()) {
-			this.writes.end(write, NOTHING, NOTHING);
-			return Mono.empty();
-		}
-		this.writes.end(write, () -> this.directory.invalidate(write.sub()),
-				() -> this.directory.invalidate(write.sub()));
-		return this.directoryBus.publish(write.sub());
+		boolean mayHaveApplied = attempts.mayHaveApplied();
+		Runnable drop = mayHaveApplied ? () -> this.directory.invalidate(write.sub()) : NOTHING;
+		this.writes.end(write, drop, drop);
+		return mayHaveApplied ? this.directoryBus.publish(write.sub()) : Mono.empty();
 	}
 
 	/**

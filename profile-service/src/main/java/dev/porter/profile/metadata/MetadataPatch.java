@@ -123,12 +123,7 @@ public final class MetadataPatch {
 
 	/** Whether every key of the delta is set to {@code null}: the change only deletes. */
 	public boolean deletesOnly() {
-		for (Map.Entry<String, JsonNode> member : this.delta.properties()) {
-			if (!member.getValue().isNull()) {
-				return false;
-			}
-		}
-		return true;
+		return withoutDeletions(this.delta).isEmpty();
 	}
 
 	private static ObjectNode withoutDeletions(ObjectNode delta) {
