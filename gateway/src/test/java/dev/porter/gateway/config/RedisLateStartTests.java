@@ -12,7 +12,6 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Readiness;
 import dev.porter.gateway.support.TestClients;
-import dev.porter.gateway.support.TestSessionKeys;
 import dev.porter.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,9 +57,7 @@ class RedisLateStartTests {
 	@Test
 	void requestWhenRedisNotUpYetThenServiceUnavailableAndSessionsServedOnceRedisIsUp() throws Exception {
 		int port = RedisServer.freePort();
-		this.gateway = GatewayInstances.startOnTestIdp("--porter.redis.url=redis://127.0.0.1:" + port,
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.relay.profile-service-uri=http://localhost:9");
+		this.gateway = GatewayInstances.startOnRedis("redis://127.0.0.1:" + port);
 
 		client().get().uri("/readyz").exchange().expectStatus().isEqualTo(503);
 		client().get()
@@ -91,11 +88,8 @@ class RedisLateStartTests {
 		// Takes connections (the kernel completes them) and never answers one: a Redis
 		// behind a hung host or a firewall that drops its replies.
 		try (ServerSocket silentRedis = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			this.gateway = GatewayInstances.startOnTestIdp(
-					"--porter.redis.url=redis://127.0.0.1:" + silentRedis.getLocalPort(),
-					"--porter.redis.timeout=" + redisTimeout.toMillis() + "ms",
-					"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-					"--porter.relay.profile-service-uri=http://localhost:9");
+			this.gateway = GatewayInstances.startOnRedis("redis://127.0.0.1:" + silentRedis.getLocalPort(),
+					"--porter.redis.timeout=" + redisTimeout.toMillis() + "ms");
 			// Browsers with a session cookie each, at once, over their own connections:
 			// spread over every event loop of the server.
 			WebClient browsers = WebClient.create("http://localhost:" + port());

@@ -10,7 +10,6 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,9 +62,7 @@ class RedisOutageTests {
 	@BeforeAll
 	static void startInstance() throws Exception {
 		redis = RedisServer.start();
-		gateway = GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.relay.profile-service-uri=http://localhost:9");
+		gateway = GatewayInstances.startOnRedis(redis.url());
 	}
 
 	@AfterAll

@@ -7,7 +7,6 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.Readiness;
 import dev.porter.gateway.support.TestClients;
-import dev.porter.gateway.support.TestSessionKeys;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.testsupport.VanishingProxy;
@@ -50,9 +49,7 @@ class RedisVanishedHostTests {
 	static void startInstance() throws Exception {
 		redis = RedisServer.start();
 		redisHost = VanishingProxy.to(redis.port());
-		gateway = GatewayInstances.startOnTestIdp("--porter.redis.url=redis://127.0.0.1:" + redisHost.port(),
-				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
-				"--porter.relay.profile-service-uri=http://localhost:9");
+		gateway = GatewayInstances.startOnRedis("redis://127.0.0.1:" + redisHost.port());
 	}
 
 	@AfterAll

@@ -30,14 +30,30 @@ public final class GatewayInstances {
 				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
 				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID,
 				"--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET };
-		String[] all = Arrays.copyOf(common, common.length + args.length);
-		System.arraycopy(args, 0, all, common.length, args.length);
-		return start(all);
+		return start(concat(common, args));
+	}
+
+	/**
+	 * Starts one as {@link #startOnTestIdp} does, its sessions in the Redis at
+	 * {@code redisUrl} under the suite's shared keys, and nothing where profile-service
+	 * would be (port 9): for the tests of Redis failing. {@code args} add the rest.
+	 */
+	public static ConfigurableApplicationContext startOnRedis(String redisUrl, String... args) {
+		String[] common = { "--porter.redis.url=" + redisUrl,
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
+				"--porter.relay.profile-service-uri=http://localhost:9" };
+		return startOnTestIdp(concat(common, args));
 	}
 
 	/** Starts one; {@code args} as on the command line (they outrank application.yml). */
 	public static ConfigurableApplicationContext start(String... args) {
 		return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class).run(args);
+	}
+
+	private static String[] concat(String[] first, String[] then) {
+		String[] all = Arrays.copyOf(first, first.length + then.length);
+		System.arraycopy(then, 0, all, first.length, then.length);
+		return all;
 	}
 
 	@Configuration(proxyBeanMethods = false)
