@@ -23,9 +23,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * Shapes tokens like Auth0's default token profile: access tokens carry {@code azp} and a
  * space-separated {@code scope}; {@code aud} is the requested API (plus
  * {@code {issuer}userinfo} when {@code openid} was granted); client-credentials tokens
- * have {@code sub: "{client_id}@clients"} and {@code gty}. ID tokens get the user's
- * profile and email claims for the granted scopes, and the {@code sid} of the browser
- * session that signed in (see {@link SigningInSession}).
+ * have {@code sub: "{client_id}@clients"} and {@code gty}, as do refresh-grant tokens. ID
+ * tokens get the user's profile and email claims for the granted scopes, and the
+ * {@code sid} of the browser session that signed in (see {@link SigningInSession}).
  *
  * @see <a href=
  * "https://auth0.com/docs/secure/tokens/access-tokens/access-token-profiles">Access Token
@@ -79,6 +79,9 @@ final class Auth0TokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 				claims.claim(JwtClaimNames.AUD, audience);
 			}
 			return;
+		}
+		if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())) {
+			claims.claim("gty", "refresh_token");
 		}
 		String audience = requestedAudience(context.getAuthorization());
 		if (audience == null) {

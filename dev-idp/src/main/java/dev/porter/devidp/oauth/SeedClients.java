@@ -76,14 +76,14 @@ final class SeedClients {
 	}
 
 	/**
-	 * Interactive clients may ask for the OIDC scopes and any API's scopes;
+	 * Interactive clients may ask for the OIDC scopes and each API's scopes for users;
 	 * machine-to-machine clients for what their client grants allow.
 	 */
 	private Set<String> scopes(Seed.Client client) {
 		Set<String> scopes = new LinkedHashSet<>();
 		if (client.grantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE.getValue())) {
 			scopes.addAll(OIDC_SCOPES);
-			this.seed.apis().forEach((api) -> scopes.addAll(api.scopes()));
+			this.seed.apis().forEach((api) -> scopes.addAll(api.scopesForUsers()));
 		}
 		this.seed.clientGrants()
 			.stream()

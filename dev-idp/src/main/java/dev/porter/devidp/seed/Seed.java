@@ -27,10 +27,22 @@ public record Seed(List<Api> apis, List<Client> clients, @JsonProperty("client_g
 		return this.clients.stream().filter((c) -> c.clientId().equals(clientId)).findFirst();
 	}
 
-	/** An API (resource server) that access tokens can be issued for. */
+	/**
+	 * An API (resource server) that access tokens can be issued for. {@code userScopes},
+	 * when given, are the only scopes of this API a token issued to a signed-in user may
+	 * hold (Auth0's Management API gives users its {@code *current_user*} scopes only);
+	 * absent, users may ask for all of {@code scopes}.
+	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	public record Api(String identifier, String name, List<String> scopes,
+			@JsonProperty("user_scopes") @Nullable List<String> userScopes,
 			@JsonProperty("allow_offline_access") boolean allowOfflineAccess) {
+
+		/** The scopes of this API a user login may obtain. */
+		public List<String> scopesForUsers() {
+			return (this.userScopes != null) ? this.userScopes : this.scopes;
+		}
+
 	}
 
 	/** An application; {@code clientSecret} is absent for public clients. */

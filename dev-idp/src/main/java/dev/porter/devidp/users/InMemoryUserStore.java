@@ -2,6 +2,7 @@ package dev.porter.devidp.users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,21 +60,26 @@ public final class InMemoryUserStore implements UserStore {
 
 	@Override
 	public synchronized Optional<ObjectNode> create(ObjectNode user, String password) {
-		// synchronized: the email check and the insert must be one step, or two
-		// concurrent sign-ups with one email would both succeed.
+		// synchronized: the checks and the insert must be one step, or two concurrent
+		// sign-ups with one email would both succeed.
 		String userId = user.get("user_id").asString();
 		String email = emailOf(user);
-		if (this.usersById.containsKey(userId) || (email != null && emailTaken(email))) {
+		JsonNode username = user.get("username");
+		List<String> logins = new ArrayList<>();
+		if (email != null) {
+			logins.add(email);
+		}
+		if (username != null && username.isString()) {
+			logins.add(username.asString());
+		}
+		// A login name already in use (as someone's username or email) would be taken
+		// over: its owner's password would stop working and the new one sign in.
+		if (this.usersById.containsKey(userId) || (email != null && emailTaken(email))
+				|| logins.stream().anyMatch(this.credentialsByUsername::containsKey)) {
 			return Optional.empty();
 		}
 		this.usersById.put(userId, user.deepCopy());
-		if (email != null) {
-			this.credentialsByUsername.put(email, new Credentials(password, userId));
-		}
-		JsonNode username = user.get("username");
-		if (username != null && username.isString()) {
-			this.credentialsByUsername.put(username.asString(), new Credentials(password, userId));
-		}
+		logins.forEach((login) -> this.credentialsByUsername.put(login, new Credentials(password, userId)));
 		return findById(userId);
 	}
 

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
 import dev.porter.devidp.TestLogins;
+import dev.porter.devidp.TestLogins.Authorize;
+import dev.porter.devidp.TestLogins.Login;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagementWithIssuedTokensTests extends DevIdpServerTestSupport {
 
 	private static final String ALICE_PATH = "api/v2/users/auth0%7C5f7c8ec7c33c6c004bbafe82";
+
+	private static final String BOB_PATH = "api/v2/users/google-oauth2%7C103547991597142817347";
 
 	private final TestLogins client = new TestLogins(ISSUER);
 
@@ -54,6 +58,31 @@ class ManagementWithIssuedTokensTests extends DevIdpServerTestSupport {
 		assertThat(this.client.json(response).get("errorCode").asString()).isEqualTo("insufficient_scope");
 	}
 
+	// Auth0 gives a token issued to a signed-in user only the *current_user* scopes of
+	// the
+	// Management API: a user must never be able to act on other users.
+	@Test
+	void userLoginWhenAskingForManagementScopesOverAllUsersThenInvalidScope() {
+		Login login = this.client.login(
+				Authorize.gateway("openid read:users update:users create:users", ISSUER + "api/v2/"), "alice", "alice");
+
+		assertThat(login.parameters()).containsEntry("error", "invalid_scope").doesNotContainKey("code");
+	}
+
+	@Test
+	void userLoginWithCurrentUserScopesThenActsOnItsOwnUserOnly() {
+		String token = userToken("openid read:current_user update:current_user_metadata");
+
+		assertThat(call("GET", ALICE_PATH, token, null).statusCode()).isEqualTo(200);
+		HttpResponse<String> own = call("PATCH", ALICE_PATH, token, "{\"user_metadata\":{\"self_service\":\"yes\"}}");
+		assertThat(own.statusCode()).isEqualTo(200);
+		assertThat(this.client.json(own).get("user_metadata").get("self_service").asString()).isEqualTo("yes");
+		HttpResponse<String> other = call("PATCH", BOB_PATH, token, "{\"user_metadata\":{\"theme\":\"pwned\"}}");
+		assertThat(other.statusCode()).isEqualTo(403);
+		assertThat(this.client.json(other).get("message").asString()).isEqualTo(CallerPolicy.NOT_SUBJECT);
+		assertThat(call("GET", BOB_PATH, token, null).statusCode()).isEqualTo(403);
+	}
+
 	@Test
 	void getUserWhenNoTokenThenUnauthorized() {
 		assertThat(call("GET", ALICE_PATH, null, null).statusCode()).isEqualTo(401);
@@ -63,6 +92,13 @@ class ManagementWithIssuedTokensTests extends DevIdpServerTestSupport {
 		HttpResponse<String> response = this.client.postForm(ISSUER + "oauth/token", Map.of("grant_type",
 				"client_credentials", "client_id", clientId, "client_secret", secret, "audience", ISSUER + "api/v2/"),
 				null);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return this.client.json(response).get("access_token").asString();
+	}
+
+	private String userToken(String scope) {
+		Login login = this.client.login(Authorize.gateway(scope, ISSUER + "api/v2/"), "alice", "alice");
+		HttpResponse<String> response = this.client.exchange(login, TestLogins.GATEWAY_SECRET);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return this.client.json(response).get("access_token").asString();
 	}

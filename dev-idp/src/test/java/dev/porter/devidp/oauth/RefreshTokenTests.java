@@ -111,6 +111,15 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 		assertThat(this.browser.json(response).get("error").asString()).isEqualTo("invalid_client");
 	}
 
+	// Auth0 marks access tokens of the refresh grant with gty, as it does client
+	// credentials.
+	@Test
+	void refreshThenAccessTokenSaysItsGrant() {
+		String first = signIn().get("refresh_token").asString();
+		String accessToken = this.browser.json(refresh(first)).get("access_token").asString();
+		assertThat(this.browser.payload(accessToken).get("gty").asString()).isEqualTo("refresh_token");
+	}
+
 	@Test
 	void refreshWhenRotatedThenAbsoluteExpiryKept() {
 		String first = signIn().get("refresh_token").asString();
@@ -121,7 +130,7 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 
 	@Test
 	void exchangeWhenApiDisallowsOfflineAccessThenNoRefreshToken() {
-		Authorize authorize = Authorize.gateway("openid offline_access read:users", ISSUER + "api/v2/");
+		Authorize authorize = Authorize.gateway("openid offline_access read:current_user", ISSUER + "api/v2/");
 		JsonNode tokens = this.browser
 			.json(this.browser.exchange(this.browser.login(authorize, "alice", "alice"), TestLogins.GATEWAY_SECRET));
 		assertThat(tokens.has("access_token")).isTrue();

@@ -61,6 +61,35 @@ class InMemoryUserStoreTests {
 		assertThat(this.store.findById("auth0|def")).isEmpty();
 	}
 
+	// A new user named like an existing login would take that login over: the old
+	// password would fail and the new one sign in as the new user.
+	@Test
+	void createWhenUsernameTakenThenEmptyAndLoginUnchanged() {
+		ObjectNode user = JsonMapper.builder()
+			.build()
+			.createObjectNode()
+			.put("user_id", "auth0|fed")
+			.put("email", "mallory@example.com")
+			.put("username", "alice");
+		assertThat(this.store.create(user, "mallory-pw")).isEmpty();
+		assertThat(this.store.authenticate("alice", "alice")).contains("auth0|5f7c8ec7c33c6c004bbafe82");
+		assertThat(this.store.authenticate("alice", "mallory-pw")).isEmpty();
+		assertThat(this.store.findById("auth0|fed")).isEmpty();
+	}
+
+	@Test
+	void createWhenUsernameIsAnotherUsersLoginEmailThenEmpty() {
+		JsonMapper mapper = JsonMapper.builder().build();
+		ObjectNode carol = mapper.createObjectNode().put("user_id", "auth0|abc").put("email", "carol@example.com");
+		assertThat(this.store.create(carol, "carol-pw")).isPresent();
+		ObjectNode mallory = mapper.createObjectNode()
+			.put("user_id", "auth0|fee")
+			.put("email", "mallory@example.com")
+			.put("username", "carol@example.com");
+		assertThat(this.store.create(mallory, "mallory-pw")).isEmpty();
+		assertThat(this.store.authenticate("carol@example.com", "carol-pw")).contains("auth0|abc");
+	}
+
 	@Test
 	void changePasswordWhenUserExistsThenOldPasswordRefused() {
 		assertThat(this.store.changePassword("auth0|5f7c8ec7c33c6c004bbafe82", "new-pw")).isTrue();
