@@ -7,6 +7,7 @@ import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.gateway.crypto.KeyRing;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -32,12 +33,18 @@ class RedisSessionConfiguration {
 
 	static final String KEYS_VARIABLE = "SESSION_ENCRYPTION_KEYS";
 
+	/**
+	 * The issuer is read as a property, not as {@code oidc.OidcProperties}, which would
+	 * make a cycle of packages ({@code oidc} → {@code bff} → {@code session}).
+	 */
 	@Bean
-	SessionCodec sessionCodec(SessionProperties properties, ObjectProvider<Clock> clock) {
+	SessionCodec sessionCodec(SessionProperties properties, @Value("${porter.oidc.issuer-uri:}") String issuer,
+			ObjectProvider<Clock> clock) {
 		if (!StringUtils.hasText(properties.encryptionKeys())) {
 			throw new IllegalStateException("set " + KEYS_VARIABLE
 					+ " (comma-separated base64 AES-256 keys, newest first; required with REDIS_URL)");
 		}
+		PublishedSessionKeys.check(properties.encryptionKeys(), KEYS_VARIABLE, issuer);
 		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE),
 				clock.getIfAvailable(Clock::systemUTC));
 	}

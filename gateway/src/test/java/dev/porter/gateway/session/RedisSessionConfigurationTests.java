@@ -1,7 +1,13 @@
 package dev.porter.gateway.session;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.gateway.support.TestSessionKeys;
@@ -48,10 +54,56 @@ class RedisSessionConfigurationTests {
 				.hasMessageContaining("SESSION_ENCRYPTION_KEYS: key 2 has 5 bytes"));
 	}
 
+	// A user who points compose at a real tenant and forgets SESSION_ENCRYPTION_KEYS
+	// would
+	// seal every refresh token with a key the repository prints.
+	@Test
+	void startWhenComposeDevelopmentKeyAndIssuerBeyondLoopbackThenFailsNamingTheVariable() {
+		this.runner
+			.withPropertyValues("porter.session.encryption-keys=" + composeDevelopmentKey(),
+					"porter.oidc.issuer-uri=https://tenant.eu.auth0.com/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("SESSION_ENCRYPTION_KEYS")
+				.hasMessageContaining("public"));
+	}
+
+	@Test
+	void startWhenComposeDevelopmentKeyIsAnOlderKeyAndIssuerBeyondLoopbackThenFails() {
+		this.runner
+			.withPropertyValues(
+					"porter.session.encryption-keys=" + TestSessionKeys.newKey() + ", " + composeDevelopmentKey(),
+					"porter.oidc.issuer-uri=https://tenant.eu.auth0.com/")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void startWhenComposeDevelopmentKeyAndIssuerOnLoopbackThenSessionsInRedis() {
+		this.runner
+			.withPropertyValues("porter.session.encryption-keys=" + composeDevelopmentKey(),
+					"porter.oidc.issuer-uri=http://localhost:9000/")
+			.run((context) -> assertThat(context).hasSingleBean(EncryptedRedisSessionRepository.class));
+	}
+
 	@Test
 	void startWhenRedisAndSessionKeysThenSessionsInRedis() {
 		this.runner.withPropertyValues("porter.session.encryption-keys=" + TestSessionKeys.newKey())
 			.run((context) -> assertThat(context).hasSingleBean(EncryptedRedisSessionRepository.class));
+	}
+
+	/** The default docker-compose.yml gives the gateway, read from the file itself. */
+	private static String composeDevelopmentKey() {
+		try {
+			String compose = Files.readString(Path.of("..", "docker-compose.yml"));
+			Matcher key = Pattern.compile("SESSION_ENCRYPTION_KEYS: \\$\\{SESSION_ENCRYPTION_KEYS-([^}]+)}")
+				.matcher(compose);
+			assertThat(key.find()).as("docker-compose.yml gives SESSION_ENCRYPTION_KEYS a default").isTrue();
+			return key.group(1);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,54 @@
+package dev.porter.gateway.session;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Session keys that are public because this repository prints them: docker-compose.yml's
+ * development default, which lets {@code docker compose up} run against dev-idp with no
+ * set-up. Whoever holds a key and a Redis dump holds every refresh token, so such a key
+ * may seal sessions only while the IdP is on this machine's loopback (dev-idp, a local
+ * Keycloak). A user who switches compose to a real tenant and forgets
+ * {@code SESSION_ENCRYPTION_KEYS} is stopped at start-up instead of running on a key
+ * anyone can read.
+ */
+final class PublishedSessionKeys {
+
+	/** docker-compose.yml's default; a test keeps the two the same. */
+	static final String COMPOSE_DEVELOPMENT_KEY = "cG9ydGVyLWRldi1vbmx5LXNlc3Npb24ta2V5LTAwMDE=";
+
+	private static final Set<String> PUBLISHED = Set.of(COMPOSE_DEVELOPMENT_KEY);
+
+	private PublishedSessionKeys() {
+	}
+
+	/**
+	 * Fails naming the variable when {@code keys} holds a published key and the issuer is
+	 * not on loopback.
+	 */
+	static void check(String keys, String variable, String issuer) {
+		boolean published = Arrays.stream(keys.split(",")).map(String::strip).anyMatch(PUBLISHED::contains);
+		if (published && !onLoopback(issuer)) {
+			throw new IllegalStateException(variable + " holds docker-compose.yml's development key, which is public; "
+					+ "with an IdP beyond this machine (" + issuer + ") set your own (openssl rand -base64 32)");
+		}
+	}
+
+	// By name only: resolving the host here would make start-up depend on DNS.
+	private static boolean onLoopback(String issuer) {
+		String host;
+		try {
+			host = Objects.requireNonNullElse(new URI(issuer).getHost(), "").toLowerCase(Locale.ROOT);
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+		return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
+				|| host.equals("[::1]") || host.equals("::1");
+	}
+
+}
