@@ -10,6 +10,7 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,10 +70,17 @@ class RedisSharedSessionTests {
 			.isEqualTo("auth0|alice");
 	}
 
+	@AfterEach
+	void clockBack() {
+		instances.clock().reset();
+	}
+
 	@Test
 	void getMeWhenParallelRequestsHitBothInstancesWithExpiringTokenThenOneRefresh() {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
+		// Past half the token's 30 s: due for a refresh, still valid.
+		instances.clock().shift(Duration.ofSeconds(16));
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))

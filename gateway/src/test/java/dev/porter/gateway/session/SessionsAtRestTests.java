@@ -2,6 +2,7 @@ package dev.porter.gateway.session;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -16,12 +17,14 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisMonitor;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
+import dev.porter.gateway.support.ShiftableClock;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,8 @@ class SessionsAtRestTests {
 	 */
 	private static ConfigurableApplicationContext gateway;
 
+	private static ShiftableClock clock;
+
 	private final String k2 = TestSessionKeys.newKey();
 
 	@BeforeAll
@@ -89,6 +94,7 @@ class SessionsAtRestTests {
 		redis = shared.redis();
 		profile = shared.profile();
 		gateway = shared.first();
+		clock = shared.clock();
 		connections = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(redis.url()));
 		connections.afterPropertiesSet();
 		connections.start();
@@ -97,6 +103,11 @@ class SessionsAtRestTests {
 	@BeforeEach
 	void stubProfile() {
 		profile.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+	}
+
+	@AfterEach
+	void clockBack() {
+		clock.reset();
 	}
 
 	@AfterAll
@@ -169,6 +180,7 @@ class SessionsAtRestTests {
 	void sessionWhenSignedInRefreshedAndListedThenNoKeyNorValueHoldsItsId() {
 		Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
 		stubRefresh(browser);
+		dueForRefresh();
 
 		browser.get("/me").exchange().expectStatus().isOk();
 		browser.get("/bff/sessions").exchange().expectStatus().isOk();
@@ -188,6 +200,7 @@ class SessionsAtRestTests {
 			Browser phone = new Browser(client(gateway)).login("auth0|alice", 3600);
 			Browser laptop = new Browser(client(gateway)).login("auth0|alice", 30);
 			stubRefresh(laptop);
+			dueForRefresh();
 
 			laptop.get("/me").exchange().expectStatus().isOk();
 			laptop.get("/bff/sessions").exchange().expectStatus().isOk();
@@ -242,6 +255,11 @@ class SessionsAtRestTests {
 	}
 
 	/** The request went through a refresh, and so through the refresh lock. */
+	/** Past half the 30 s tokens' lifetime: due for a refresh, still valid. */
+	private static void dueForRefresh() {
+		clock.shift(Duration.ofSeconds(16));
+	}
+
 	private static void assertRefreshed(Browser browser) {
 		TestIdp.instance()
 			.server()

@@ -1,5 +1,6 @@
 package dev.porter.gateway.support;
 
+import java.time.Clock;
 import java.util.Arrays;
 
 import dev.porter.gateway.GatewayApplication;
@@ -26,11 +27,7 @@ public final class GatewayInstances {
 	 * add the rest (Redis, keys, the relay's upstream).
 	 */
 	public static ConfigurableApplicationContext startOnTestIdp(String... args) {
-		String[] common = { "--server.port=0", "--management.server.port=0",
-				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
-				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID,
-				"--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET };
-		return start(concat(common, args));
+		return start(onTestIdp(args));
 	}
 
 	/**
@@ -48,6 +45,24 @@ public final class GatewayInstances {
 	/** Starts one; {@code args} as on the command line (they outrank application.yml). */
 	public static ConfigurableApplicationContext start(String... args) {
 		return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class).run(args);
+	}
+
+	/**
+	 * Starts one as {@link #startOnTestIdp} does, reading time from {@code clock} (every
+	 * part of the gateway takes the context's {@link Clock} when there is one).
+	 */
+	public static ConfigurableApplicationContext startOnTestIdp(Clock clock, String... args) {
+		return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class)
+			.initializers((context) -> context.getBeanFactory().registerSingleton("gatewayClock", clock))
+			.run(onTestIdp(args));
+	}
+
+	private static String[] onTestIdp(String[] args) {
+		String[] common = { "--server.port=0", "--management.server.port=0",
+				"--porter.oidc.issuer-uri=" + TestIdp.instance().issuer(),
+				"--porter.oidc.client-id=" + TestIdp.CLIENT_ID,
+				"--porter.oidc.client-secret=" + TestIdp.CLIENT_SECRET };
+		return concat(common, args);
 	}
 
 	private static String[] concat(String[] first, String[] then) {

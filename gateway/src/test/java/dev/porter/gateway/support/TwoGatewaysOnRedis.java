@@ -22,6 +22,8 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 
 	private final WireMockServer profile;
 
+	private final ShiftableClock clock = new ShiftableClock();
+
 	private ConfigurableApplicationContext first;
 
 	private ConfigurableApplicationContext second;
@@ -52,7 +54,7 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 		// Every test logs in from 127.0.0.1, and the instances serve a whole run
 		// (SharedTwoGatewaysOnRedis): a login budget per address that the run never
 		// meets.
-		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + this.redis.url(),
+		return GatewayInstances.startOnTestIdp(this.clock, "--porter.redis.url=" + this.redis.url(),
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED, "--porter.login.rate-limit=100000",
 				"--porter.relay.profile-service-uri=http://localhost:" + this.profile.port());
 	}
@@ -63,6 +65,13 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 
 	public WireMockServer profile() {
 		return this.profile;
+	}
+
+	/**
+	 * Both instances' clock: the system's, unless a test shifts it (and resets it after).
+	 */
+	public ShiftableClock clock() {
+		return this.clock;
 	}
 
 	public ConfigurableApplicationContext first() {

@@ -38,6 +38,34 @@ class AccessTokenExpiryTests {
 		assertThat(this.expiry.needsRefresh(this.token)).isTrue();
 	}
 
+	// A token that lives no longer than TOKEN_REFRESH_AHEAD (an IdP set to 60 s tokens)
+	// would be due the moment it is issued: every relayed request would refresh, rotating
+	// a refresh token each time (Auth0 keeps 200 per user and application, then revokes
+	// the
+	// oldest, another device's).
+	@Test
+	void needsRefreshWhenTokenLivesNoLongerThanRefreshAheadThenDueAtHalfItsLifetime() {
+		Instant issued = EXPIRES.minusSeconds(60);
+		OAuth2AccessToken shortLived = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at", issued, EXPIRES);
+
+		this.clock.moveTo(issued.plusSeconds(1));
+		assertThat(this.expiry.needsRefresh(shortLived)).isFalse();
+		this.clock.moveTo(issued.plusSeconds(30).minusMillis(1));
+		assertThat(this.expiry.needsRefresh(shortLived)).isFalse();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(this.expiry.needsRefresh(shortLived)).isTrue();
+	}
+
+	@Test
+	void needsRefreshWhenTokenHasNoIssueTimeThenRefreshAheadAsConfigured() {
+		OAuth2AccessToken noIssueTime = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at", null, EXPIRES);
+
+		this.clock.moveTo(EXPIRES.minusSeconds(60).minusMillis(1));
+		assertThat(this.expiry.needsRefresh(noIssueTime)).isFalse();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(this.expiry.needsRefresh(noIssueTime)).isTrue();
+	}
+
 	@Test
 	void needsRefreshWhenTokenHasNoExpiryThenNeverRefreshedAndNotRelayedAsAFallback() {
 		OAuth2AccessToken noExpiry = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "at", null, null);

@@ -5,14 +5,13 @@ import java.time.Instant;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -37,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whole minute of backoff is left for every request.
  */
 @TestPropertySource(properties = { "porter.token.refresh-backoff=1m", "porter.token.refresh-backoff-max=1m" })
-@Import(RefreshFailureTests.GatewayClock.class)
+@Import(MovableGatewayClock.class)
 class RefreshFailureTests extends GatewayTestSupport {
 
 	private static final int REQUESTS = 7;
@@ -87,9 +86,10 @@ class RefreshFailureTests extends GatewayTestSupport {
 	@ValueSource(ints = { 500, 503, 429 })
 	void getMeWhenTokenEndpointFailsAndAccessTokenStillValidThenRelaysItWithOneAttempt(int status) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		// Inside the 60 s refresh-ahead window, not yet expired.
 		Browser browser = browser().login("auth0|alice", 30);
 		failRefreshes(browser, status);
+		// Past half the token's 30 s: due for a refresh, not yet expired.
+		this.clock.moveTo(Instant.now().plusSeconds(16));
 
 		for (int i = 0; i < REQUESTS; i++) {
 			browser.get("/me").exchange().expectStatus().isOk();
@@ -111,16 +111,6 @@ class RefreshFailureTests extends GatewayTestSupport {
 				.willReturn(aResponse().withStatus(status)
 					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
 					.withBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}")));
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class GatewayClock {
-
-		@Bean
-		MovableClock movableClock() {
-			return new MovableClock(Instant.now());
-		}
-
 	}
 
 }

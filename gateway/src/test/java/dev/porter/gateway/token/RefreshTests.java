@@ -1,16 +1,22 @@
 package dev.porter.gateway.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -26,14 +32,29 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Import(MovableGatewayClock.class)
 class RefreshTests extends GatewayTestSupport {
 
 	private static final int PARALLEL = 8;
+
+	@Autowired
+	private MovableClock clock;
+
+	@BeforeEach
+	void clockAtRealTime() {
+		this.clock.moveTo(Instant.now());
+	}
+
+	/** Past half the 30 s tokens' lifetime: due for a refresh, still valid. */
+	private void dueForRefresh() {
+		this.clock.moveTo(Instant.now().plusSeconds(16));
+	}
 
 	@Test
 	void getMeWhenParallelRequestsShareExpiringTokenThenOneRefreshAndAllSucceed() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = browser().login("auth0|alice", 30);
+		dueForRefresh();
 		String refreshToken = browser.tokens().refreshToken();
 		TestIdp.instance()
 			.server()
@@ -64,6 +85,7 @@ class RefreshTests extends GatewayTestSupport {
 	@Test
 	void getMeWhenRefreshRejectedWithInvalidGrantThenUnauthorizedAndSessionEnded() {
 		Browser browser = browser().login("auth0|alice", 30);
+		dueForRefresh();
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))
