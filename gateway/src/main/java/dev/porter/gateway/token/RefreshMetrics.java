@@ -9,7 +9,9 @@ import org.springframework.stereotype.Component;
  * {@code porter.token.refreshes{outcome}}: {@code done} (a call to the IdP that
  * succeeded), {@code coalesced} (a request that shared another's refresh),
  * {@code failed}, {@code deferred} (a request answered without an attempt because its
- * session was backing off after failures).
+ * session was backing off after failures), {@code unstored} (a refresh whose result the
+ * session store would not take: that session's next refresh presents a used refresh
+ * token).
  */
 @Component
 class RefreshMetrics {
@@ -22,11 +24,14 @@ class RefreshMetrics {
 
 	private final Counter deferred;
 
+	private final Counter unstored;
+
 	RefreshMetrics(MeterRegistry registry) {
 		this.done = counter(registry, "done");
 		this.coalesced = counter(registry, "coalesced");
 		this.failed = counter(registry, "failed");
 		this.deferred = counter(registry, "deferred");
+		this.unstored = counter(registry, "unstored");
 	}
 
 	private static Counter counter(MeterRegistry registry, String outcome) {
@@ -50,6 +55,10 @@ class RefreshMetrics {
 
 	void deferred() {
 		this.deferred.increment();
+	}
+
+	void unstored() {
+		this.unstored.increment();
 	}
 
 }

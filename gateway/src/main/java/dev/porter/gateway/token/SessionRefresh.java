@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.server.WebSession;
@@ -19,6 +20,13 @@ import org.springframework.web.server.WebSession;
  * backing off, and stores what came of the call (fresh tokens, or the next backoff).
  */
 class SessionRefresh {
+
+	/** How long a refresh tries to store its result; see {@link #store}. */
+	static final Duration STORE_BUDGET = Duration.ofSeconds(5);
+
+	private static final Duration STORE_FIRST_BACKOFF = Duration.ofMillis(100);
+
+	private static final Duration STORE_MAX_BACKOFF = Duration.ofSeconds(1);
 
 	private static final Logger log = LoggerFactory.getLogger(SessionRefresh.class);
 
@@ -64,10 +72,31 @@ class SessionRefresh {
 			return this.idp.refresh(stored.client()).doOnNext((fresh) -> {
 				this.metrics.done();
 				log.debug("access token refreshed");
-			})
-				.onErrorResume((ex) -> failed(ex, session, stored.backoff()))
-				.flatMap((fresh) -> this.tokens.store(session, fresh).thenReturn(fresh));
+			}).onErrorResume((ex) -> failed(ex, session, stored.backoff())).flatMap((fresh) -> store(session, fresh));
 		});
+	}
+
+	/**
+	 * Stores what the IdP answered, trying again while the store fails (Redis in a
+	 * failover): the IdP has already rotated the refresh token, so a session left with
+	 * the old one would be ended by its next refresh. The tries stop after
+	 * {@link #STORE_BUDGET}, well within the lock's lease
+	 * ({@link TokenProperties#lockLease()}); the waiting requests get the fresh token
+	 * either way.
+	 */
+	private Mono<OAuth2AuthorizedClient> store(WebSession session, OAuth2AuthorizedClient fresh) {
+		return Mono.defer(() -> this.tokens.store(session, fresh))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
+			.timeout(STORE_BUDGET)
+			.thenReturn(fresh)
+			.onErrorResume((ex) -> {
+				this.metrics.unstored();
+				log.error(
+						"refreshed tokens could not be stored for {} ({}): the session keeps its used refresh "
+								+ "token, which the IdP may reject at the next refresh",
+						STORE_BUDGET, ex.getClass().getSimpleName());
+				return Mono.just(fresh);
+			});
 	}
 
 	private Mono<OAuth2AuthorizedClient> failed(Throwable ex, WebSession session, RefreshBackoff previous) {

@@ -33,6 +33,13 @@ public record TokenProperties(@NotNull(message = "set TOKEN_REFRESH_AHEAD") @Def
 				message = "TOKEN_REFRESH_BACKOFF must be positive") @DefaultValue("1s") Duration refreshBackoff,
 		@NotNull(message = "set TOKEN_REFRESH_BACKOFF_MAX") @DefaultValue("1m") Duration refreshBackoffMax) {
 
+	/**
+	 * Time for reading the session before the call and storing its result after (with
+	 * {@code SessionRefresh.STORE_BUDGET} of retries); fixed, so that no other setting (a
+	 * short {@code TOKEN_REFRESH_WAIT}) can shrink it.
+	 */
+	static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
+
 	@AssertTrue(message = "TOKEN_REFRESH_BACKOFF_MAX must not be shorter than TOKEN_REFRESH_BACKOFF")
 	boolean isBackoffMaxAtLeastBackoff() {
 		return this.refreshBackoff == null || this.refreshBackoffMax == null
@@ -41,11 +48,11 @@ public record TokenProperties(@NotNull(message = "set TOKEN_REFRESH_AHEAD") @Def
 
 	/**
 	 * How long a refresh may hold its session's cluster-wide lock: the call's timeout
-	 * plus the request wait as a margin for reading and writing the session, so that no
-	 * other instance presents the same refresh token while the call may still succeed.
+	 * plus {@link #LEASE_MARGIN}, so that no other instance presents the same refresh
+	 * token while the call may still succeed or its result is still being stored.
 	 */
 	Duration lockLease() {
-		return this.refreshTimeout.plus(this.refreshWait);
+		return this.refreshTimeout.plus(LEASE_MARGIN);
 	}
 
 }

@@ -7,12 +7,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.support.TestRegistrations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -34,6 +37,8 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.session.MapSession;
+import org.springframework.session.Session;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
@@ -60,6 +65,8 @@ class RefreshBackoffTests {
 	private final AtomicInteger idpCalls = new AtomicInteger();
 
 	private Function<OAuth2RefreshTokenGrantRequest, Mono<OAuth2AccessTokenResponse>> idp;
+
+	private Clock clock;
 
 	private TokenRefresher refresher;
 
@@ -88,20 +95,30 @@ class RefreshBackoffTests {
 			}
 
 		};
+		this.clock = clock;
+		this.refresher = refresher(null);
+		this.session = new InMemoryWebSessionStore().createWebSession().block();
+		this.session.start();
+	}
+
+	/** A refresher on the sessions in memory, or on {@code shared} ones (Redis). */
+	private TokenRefresher refresher(@Nullable SharedSessions shared) {
 		ReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				TestRegistrations.gateway());
+		DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+		if (shared != null) {
+			beans.registerSingleton("sharedSessions", shared);
+		}
 		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
-				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
+				beans.getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
 				Duration.ofSeconds(1), Duration.ofSeconds(8));
 		IdpRefreshCall idp = new IdpRefreshCall((request) -> {
 			this.idpCalls.incrementAndGet();
 			return this.idp.apply(request);
 		}, properties.refreshTimeout());
-		this.refresher = new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
-				new RefreshMetrics(new SimpleMeterRegistry()), clock);
-		this.session = new InMemoryWebSessionStore().createWebSession().block();
-		this.session.start();
+		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
+				new RefreshMetrics(new SimpleMeterRegistry()), this.clock);
 	}
 
 	@AfterEach
@@ -225,6 +242,92 @@ class RefreshBackoffTests {
 				.isEqualTo(401))
 			.verify();
 		assertThat(this.session.isExpired() || this.session.getAttributes().isEmpty()).isTrue();
+	}
+
+	// Redis failing for a moment (a failover) just as the IdP answered: the IdP has
+	// rotated
+	// the refresh token, so losing the answer leaves the session with a used refresh
+	// token, and the next refresh would end it (Auth0's reuse detection).
+	@Test
+	void refreshWhenTheStoreFailsForAMomentThenTheRotatedTokensAreStoredOnceItIsBack() {
+		OAuth2AuthorizedClient current = client("at-0", "rt-0", now().minusSeconds(1));
+		store(current);
+		FlakyStore store = new FlakyStore(current);
+		this.refresher = refresher(store);
+		this.idp = (request) -> Mono.just(response("at-1", "rt-1", 120));
+		store.failNextWrites(3);
+
+		StepVerifier.create(refresh())
+			.then(() -> advance(Duration.ofSeconds(2)))
+			.assertNext((client) -> assertRelays(client, "at-1"))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+
+		assertThat(store.refreshToken()).isEqualTo("rt-1");
+		assertThat(this.idpCalls).hasValue(1);
+	}
+
+	@Test
+	void refreshWhenTheStoreStaysDownThenTheRequestsStillRelayTheFreshToken() {
+		OAuth2AuthorizedClient current = client("at-0", "rt-0", now().minusSeconds(1));
+		store(current);
+		FlakyStore store = new FlakyStore(current);
+		this.refresher = refresher(store);
+		this.idp = (request) -> Mono.just(response("at-1", "rt-1", 120));
+		store.failNextWrites(Integer.MAX_VALUE);
+
+		StepVerifier.create(refresh())
+			.then(() -> advance(WAIT))
+			.assertNext((client) -> assertRelays(client, "at-1"))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(store.refreshToken()).isEqualTo("rt-0");
+	}
+
+	/**
+	 * Shared sessions ({@link SharedSessions}, Redis) holding this test's session, whose
+	 * next writes fail as Redis's do while it is unreachable.
+	 */
+	private final class FlakyStore implements SharedSessions {
+
+		private volatile MapSession stored;
+
+		private final AtomicInteger failingWrites = new AtomicInteger();
+
+		FlakyStore(OAuth2AuthorizedClient client) {
+			MapSession session = new MapSession(RefreshBackoffTests.this.session.getId());
+			session.setAttribute(LoginTokens.ATTRIBUTE, LoginTokens.of(client));
+			this.stored = session;
+		}
+
+		void failNextWrites(int writes) {
+			this.failingWrites.set(writes);
+		}
+
+		String refreshToken() {
+			LoginTokens tokens = this.stored.getAttribute(LoginTokens.ATTRIBUTE);
+			assertThat(tokens).isNotNull();
+			return tokens.refreshToken();
+		}
+
+		@Override
+		public Mono<MapSession> findCurrent(String id) {
+			return Mono.fromSupplier(() -> new MapSession(this.stored));
+		}
+
+		@Override
+		public Mono<Void> update(String id, Consumer<Session> change) {
+			return Mono.defer(() -> {
+				if (this.failingWrites.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+					return Mono.error(new RedisConnectionFailureException("Redis unreachable"));
+				}
+				MapSession changed = new MapSession(this.stored);
+				change.accept(changed);
+				this.stored = changed;
+				return Mono.empty();
+			});
+		}
+
 	}
 
 	private Mono<OAuth2AuthorizedClient> refresh() {

@@ -36,6 +36,19 @@ class TokenPropertiesTests {
 			.isEmpty();
 	}
 
+	// A short TOKEN_REFRESH_WAIT once shortened the lease too: another instance could
+	// take
+	// the lock and present the refresh token while this one was still storing the
+	// rotated one.
+	@Test
+	void lockLeaseWhenRequestWaitShortThenStillCoversTheCallAndStoringItsResult() {
+		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofMillis(1),
+				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
+
+		assertThat(properties.lockLease())
+			.isGreaterThanOrEqualTo(Duration.ofSeconds(30).plus(SessionRefresh.STORE_BUDGET).plusSeconds(5));
+	}
+
 	private Set<String> messages(TokenProperties properties) {
 		return this.validator.validate(properties)
 			.stream()
