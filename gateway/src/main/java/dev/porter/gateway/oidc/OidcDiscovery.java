@@ -1,6 +1,7 @@
 package dev.porter.gateway.oidc;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,6 +29,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 class OidcDiscovery {
 
 	private static final Logger log = LoggerFactory.getLogger(OidcDiscovery.class);
+
+	/**
+	 * When a caller refused for want of the document may try again: the next caller
+	 * fetches it anew, so a short wait.
+	 */
+	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
 	/** The one document there is; the single flight's key. */
 	private static final String DOCUMENT = "openid-configuration";
@@ -77,7 +84,7 @@ class OidcDiscovery {
 			})
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), (ex) -> {
 				log.warn("OIDC discovery failed for issuer {}: {}", issuer, ex.getClass().getSimpleName());
-				return new ProblemException(Problems.identityProviderUnavailable(), ex);
+				return new ProblemException(Problems.identityProviderUnavailable(RETRY_AFTER), ex);
 			});
 	}
 
@@ -91,7 +98,7 @@ class OidcDiscovery {
 		String expected = this.properties.issuerUri().toString();
 		if (!(issuer instanceof String stated) || !Issuers.same(expected, stated)) {
 			log.error("OIDC discovery issuer mismatch: expected {} got {}", expected, issuer);
-			throw new ProblemException(Problems.identityProviderUnavailable(), null);
+			throw new ProblemException(Problems.identityProviderUnavailable(RETRY_AFTER), null);
 		}
 		return document;
 	}

@@ -64,6 +64,10 @@ public final class Problems {
 				"Sign-in is unavailable right now; try again later");
 	}
 
+	public static ProblemDetail identityProviderUnavailable(Duration retryAfter) {
+		return withRetryAfter(identityProviderUnavailable(), retryAfter);
+	}
+
 	public static ProblemDetail rateLimited(Duration retryAfter) {
 		ProblemDetail problem = of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
 				"Slow down and retry later");

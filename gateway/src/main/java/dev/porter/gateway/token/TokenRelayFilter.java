@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.LoginTokens;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -47,12 +48,20 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 			.flatMap((token) -> relay(exchange, token, chain));
 	}
 
-	/** The session's access token, refreshed first when it is about to expire. */
+	/**
+	 * The session's access token, refreshed first when it is about to expire. A token not
+	 * yet due is relayed as the session holds it: only a refresh needs the client
+	 * registration, and so the IdP's discovery document, which a new instance during an
+	 * IdP outage cannot fetch.
+	 */
 	private static AccessTokens sessionAccessTokens(SessionTokens tokens, TokenRefresher refresher) {
-		return (exchange, authentication) -> tokens.load(exchange, authentication)
-			.flatMap((client) -> refresher.needsRefresh(client.getAccessToken()) ? refresher.refresh(exchange, client)
-					: Mono.just(client))
-			.map((OAuth2AuthorizedClient client) -> client.getAccessToken().getTokenValue());
+		return (exchange, authentication) -> exchange.getSession()
+			.mapNotNull(LoginTokens::in)
+			.flatMap((held) -> refresher.needsRefresh(held.toAccessToken())
+					? tokens.load(exchange, authentication)
+						.flatMap((client) -> refresher.refresh(exchange, client))
+						.map((OAuth2AuthorizedClient client) -> client.getAccessToken().getTokenValue())
+					: Mono.just(held.accessToken()));
 	}
 
 	private static Mono<Void> relay(ServerWebExchange exchange, String accessToken, GatewayFilterChain chain) {

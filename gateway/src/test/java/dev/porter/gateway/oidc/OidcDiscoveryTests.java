@@ -11,6 +11,7 @@ import dev.porter.gateway.problem.ProblemException;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -91,6 +92,21 @@ class OidcDiscoveryTests {
 		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
 
 		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
+	}
+
+	// Login and the refresh need discovery: while the IdP is down they answer 503, and
+	// the
+	// browser or SPA must be told when to try again.
+	@Test
+	void metadataWhenTheIdpFailsThenServiceUnavailableWithRetryAfter() {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(serverError()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()));
+
+		StepVerifier.create(discovery.metadata()).expectErrorSatisfies((ex) -> {
+			ProblemException problem = (ProblemException) ex;
+			assertThat(problem.getStatusCode().value()).isEqualTo(503);
+			assertThat(problem.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+		}).verify(Duration.ofSeconds(10));
 	}
 
 	private void stubDiscovery(String document) {

@@ -1,14 +1,28 @@
 package dev.porter.gateway.token;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
 import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.LoginTokens;
+import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.support.FilterHarness;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.WebSession;
+import org.springframework.web.server.session.InMemoryWebSessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -40,6 +54,34 @@ class TokenRelayFilterTests {
 		// The browser's own credentials are left to the upstream call to drop
 		// (UpstreamCallTests, RelayTests): the request is passed on as it came.
 		assertThat(this.chain.exchange()).isSameAs(exchange);
+	}
+
+	// A new instance during an IdP outage has no discovery document, yet the sessions it
+	// gets from Redis hold tokens valid for hours: relaying one needs nothing of the IdP.
+	@Test
+	void filterWhenTokenFreshAndDiscoveryFailsThenRelaysItWithoutAskingTheIdp() {
+		ReactiveClientRegistrationRepository idpDown = (id) -> Mono
+			.error(new ProblemException(Problems.identityProviderUnavailable(), null));
+		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(idpDown),
+				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), idpDown);
+		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
+				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
+		TokenRefresher refresher = new TokenRefresher(IdpRefreshCall.through(WebClient.create(), Duration.ofSeconds(1)),
+				tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
+				Clock.systemUTC());
+		WebSession session = new InMemoryWebSessionStore().createWebSession().block();
+		Instant now = Instant.now();
+		session.getAttributes()
+			.put(LoginTokens.ATTRIBUTE,
+					new LoginTokens("at-fresh", now, now.plus(Duration.ofHours(1)), Set.of(), "rt"));
+		MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
+			.session(session)
+			.principal(ALICE)
+			.build();
+
+		new TokenRelayFilter(tokens, refresher).filter(exchange, this.chain).block();
+
+		assertThat(RelayedToken.authorization(this.chain.exchange())).hasToString("Bearer at-fresh");
 	}
 
 	@Test
