@@ -40,10 +40,11 @@ class SecurityConfiguration {
 
 	/**
 	 * The relayed API's own chain, consulted first. A relayed request needs the login
-	 * from the session, CSRF on unsafe methods, and the same headers and error answers as
-	 * anywhere else; it does not need the login, callback and logout filters of the main
-	 * chain, which only ever act on their own paths but cost every relayed request a
-	 * matcher and a few reactive operators each (bench/relay.sh, docs/benchmarks.md).
+	 * from the session, CSRF on unsafe methods (and, from another site's page, nothing
+	 * but a navigation), and the same headers and error answers as anywhere else; it does
+	 * not need the login, callback and logout filters of the main chain, which only ever
+	 * act on their own paths but cost every relayed request a matcher and a few reactive
+	 * operators each (bench/relay.sh, docs/benchmarks.md).
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
@@ -51,7 +52,7 @@ class SecurityConfiguration {
 			OidcProperties oidc, ProblemWriter problems) {
 		http.securityMatcher(SecurityConfiguration::relayed).logout(ServerHttpSecurity.LogoutSpec::disable);
 		common(http, oidc, problems);
-		csrf.customize(http);
+		csrf.customizeRelay(http);
 		login.customizeRelay(http, accessDenied(problems));
 		return http.build();
 	}

@@ -6,6 +6,7 @@ import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -56,6 +57,16 @@ public class CsrfSecurity {
 	static final ServerWebExchangeMatcher PROTECTED = (exchange) -> isUnsafe(exchange.getRequest())
 			? hasSession(exchange) : MatchResult.notMatch();
 
+	/**
+	 * Every request but a top-level navigation: a {@code GET} or {@code HEAD} the browser
+	 * marks {@code Sec-Fetch-Mode: navigate} into a document (not an object or embed,
+	 * which a page can load as it likes).
+	 */
+	static final ServerWebExchangeMatcher NOT_NAVIGATION = (exchange) -> isNavigation(exchange.getRequest())
+			? MatchResult.notMatch() : MatchResult.match();
+
+	private static final Set<String> EMBEDDED_DESTINATIONS = Set.of("object", "embed");
+
 	private final SessionCsrfTokenRepository tokens;
 
 	private final ProblemWriter problems;
@@ -65,14 +76,38 @@ public class CsrfSecurity {
 		this.problems = problems;
 	}
 
+	/** For the main chain: another site's page may not send unsafe requests. */
 	public void customize(ServerHttpSecurity http) {
+		customize(http, UNSAFE);
+	}
+
+	/**
+	 * For the relayed API's chain: another site's page may send it nothing at all but a
+	 * top-level navigation (the user following a link). A no-cors {@code GET /me} from a
+	 * sibling subdomain cannot read the answer, yet would spend the user's relay rate
+	 * limit, which is per user and so every device's, and profile-service's capacity.
+	 */
+	public void customizeRelay(ServerHttpSecurity http) {
+		customize(http, NOT_NAVIGATION);
+	}
+
+	private void customize(ServerHttpSecurity http, ServerWebExchangeMatcher refusedFromAnotherSite) {
 		http.csrf((csrf) -> csrf.csrfTokenRepository(this.tokens)
 			.csrfTokenRequestHandler(new HeaderCsrfTokenRequestHandler())
 			.requireCsrfProtectionMatcher(PROTECTED)
 			.accessDeniedHandler(
 					(exchange, denied) -> this.problems.write(exchange, Problems.csrfRejected()).then(Mono.empty())))
-			.addFilterBefore(new FetchSiteWebFilter(UNSAFE, this.problems), SecurityWebFiltersOrder.CSRF)
+			.addFilterBefore(new FetchSiteWebFilter(refusedFromAnotherSite, this.problems),
+					SecurityWebFiltersOrder.CSRF)
 			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF);
+	}
+
+	private static boolean isNavigation(ServerHttpRequest request) {
+		HttpMethod method = request.getMethod();
+		HttpHeaders headers = request.getHeaders();
+		return (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))
+				&& "navigate".equals(headers.getFirst("Sec-Fetch-Mode"))
+				&& !EMBEDDED_DESTINATIONS.contains(headers.getFirst("Sec-Fetch-Dest"));
 	}
 
 	private static boolean isUnsafe(ServerHttpRequest request) {

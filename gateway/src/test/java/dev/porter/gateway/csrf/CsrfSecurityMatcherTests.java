@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.http.HttpMethod;
@@ -96,6 +97,25 @@ class CsrfSecurityMatcherTests {
 		assertThat(matches(CsrfSecurity.PROTECTED,
 				exchangeWith(MockServerHttpRequest.post("/bff/backchannel-logout"), session)))
 			.isFalse();
+	}
+
+	@ParameterizedTest(name = "{0} mode={1} dest={2}: refused from another site {3}")
+	@CsvSource(nullValues = "-",
+			value = { "GET, navigate, document, false", "HEAD, navigate, document, false",
+					"GET, navigate, iframe, false", "GET, navigate, object, true", "GET, navigate, embed, true",
+					"GET, no-cors, empty, true", "GET, cors, empty, true", "GET, -, -, true",
+					"POST, navigate, document, true", "PATCH, cors, empty, true" })
+	void notNavigationWhenRequestOfAnotherSiteThenOnlyTopLevelNavigationsPass(String method, String mode,
+			String destination, boolean refused) {
+		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(HttpMethod.valueOf(method), "/me");
+		if (mode != null) {
+			request.header("Sec-Fetch-Mode", mode);
+		}
+		if (destination != null) {
+			request.header("Sec-Fetch-Dest", destination);
+		}
+
+		assertThat(matches(CsrfSecurity.NOT_NAVIGATION, exchange(request))).isEqualTo(refused);
 	}
 
 	private static MockServerWebExchange exchange(MockServerHttpRequest.BaseBuilder<?> request) {

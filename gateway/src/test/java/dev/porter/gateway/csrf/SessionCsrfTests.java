@@ -3,6 +3,8 @@ package dev.porter.gateway.csrf;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -12,6 +14,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -208,6 +211,56 @@ class SessionCsrfTests extends GatewayTestSupport {
 		stubPatch();
 		Browser alice = browser().login("auth0|alice", 3600);
 		patchMetadata(alice, alice.xsrf(), "same-origin").expectStatus().isOk();
+	}
+
+	// A page on a sibling subdomain (same site: the session cookie goes along) could
+	// fetch
+	// /me in no-cors mode in a loop: it cannot read the answers, but it spends the user's
+	// relay rate limit (per user, so on every device) and profile-service's capacity.
+	@ParameterizedTest
+	@ValueSource(strings = { "same-site", "cross-site" })
+	void getMeWhenAnotherSitesPageFetchesItThenForbiddenAndNothingRelayed(String fetchSite) {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me")
+			.header("Sec-Fetch-Site", fetchSite)
+			.header("Sec-Fetch-Mode", "no-cors")
+			.header("Sec-Fetch-Dest", "empty")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		PROFILE.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void getMeWhenTheUserFollowsALinkFromAnotherSiteThenRelayed() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me")
+			.header("Sec-Fetch-Site", "cross-site")
+			.header("Sec-Fetch-Mode", "navigate")
+			.header("Sec-Fetch-Dest", "document")
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
+	void getMeWhenTheSpaFetchesItThenRelayed() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me")
+			.header("Sec-Fetch-Site", "same-origin")
+			.header("Sec-Fetch-Mode", "cors")
+			.header("Sec-Fetch-Dest", "empty")
+			.exchange()
+			.expectStatus()
+			.isOk();
 	}
 
 	@Test
