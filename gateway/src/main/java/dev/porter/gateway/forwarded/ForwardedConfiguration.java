@@ -15,7 +15,7 @@ class ForwardedConfiguration {
 	 */
 	@Bean(WebHttpHandlerBuilder.FORWARDED_HEADER_TRANSFORMER_BEAN_NAME)
 	ForwardedHeaderTransformer forwardedHeaderTransformer(ForwardedProperties properties) {
-		return new TrustedForwardedHeaderTransformer(properties.trusted());
+		return new TrustedForwardedHeaderTransformer(properties.trusted(), properties.trustedHeaders());
 	}
 
 }

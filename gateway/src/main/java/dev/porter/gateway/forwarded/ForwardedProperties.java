@@ -14,10 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param trustedProxies addresses or CIDRs ({@code TRUSTED_PROXIES}, comma-separated)
  * whose {@code Forwarded} and {@code X-Forwarded-*} headers are believed; empty (the
  * default) believes none and strips them
+ * @param trustedHeaders which family of forwarding headers those proxies write
+ * ({@code TRUSTED_PROXY_HEADERS}: {@code x-forwarded}, the default, or
+ * {@code forwarded}); the other family is removed, never believed
  */
 @Validated
 @ConfigurationProperties("porter.forwarded")
-public record ForwardedProperties(@DefaultValue List<String> trustedProxies) {
+public record ForwardedProperties(@DefaultValue List<String> trustedProxies,
+		@DefaultValue("x-forwarded") ProxyHeaders trustedHeaders) {
 
 	@AssertTrue(message = "TRUSTED_PROXIES must be IP addresses or CIDRs such as 10.0.0.0/8")
 	public boolean isTrustedProxiesValid() {

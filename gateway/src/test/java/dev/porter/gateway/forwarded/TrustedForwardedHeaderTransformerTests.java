@@ -15,8 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class TrustedForwardedHeaderTransformerTests {
 
-	private final TrustedForwardedHeaderTransformer transformer = new TrustedForwardedHeaderTransformer(
-			new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8")).trusted());
+	private final TrustedForwardedHeaderTransformer transformer = transformer(ProxyHeaders.X_FORWARDED);
 
 	@Test
 	void applyWhenPeerUntrustedThenForwardedHeadersRemovedAndPeerIsClient() {
@@ -44,9 +43,40 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(request.getURI().getScheme()).isEqualTo("https");
 	}
 
+	// nginx ($proxy_add_x_forwarded_for), AWS ALB, ingress-nginx append to
+	// X-Forwarded-For
+	// and pass a client's own Forwarded header on untouched: believing it would let the
+	// client choose its address (its login rate-limit key), scheme and host.
+	@Test
+	void applyWhenProxyWritesXForwardedThenTheClientsOwnForwardedHeaderIsIgnored() {
+		ServerHttpRequest request = this.transformer
+			.apply(from("10.0.0.1").header("Forwarded", "for=198.51.100.77;host=evil.example;proto=http")
+				.header("X-Forwarded-For", "203.0.113.9")
+				.header("X-Forwarded-Proto", "https")
+				.build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("203.0.113.9");
+		assertThat(request.getURI().getHost()).isEqualTo("gateway.example");
+		assertThat(request.getURI().getScheme()).isEqualTo("https");
+		assertThat(request.getHeaders().containsHeader("Forwarded")).isFalse();
+	}
+
+	@Test
+	void applyWhenProxyWritesForwardedThenTheClientsOwnXForwardedHeadersAreIgnored() {
+		ServerHttpRequest request = transformer(ProxyHeaders.FORWARDED)
+			.apply(from("10.0.0.1").header("X-Forwarded-For", "198.51.100.77")
+				.header("X-Forwarded-Host", "evil.example")
+				.header("Forwarded", "for=203.0.113.9;proto=https")
+				.build());
+
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("203.0.113.9");
+		assertThat(request.getURI().getHost()).isEqualTo("gateway.example");
+		assertThat(request.getHeaders().containsHeader("X-Forwarded-For")).isFalse();
+	}
+
 	@Test
 	void applyWhenPeerTrustedAndForwardedHeaderThenItsForChainIsUsed() {
-		ServerHttpRequest request = this.transformer.apply(
+		ServerHttpRequest request = transformer(ProxyHeaders.FORWARDED).apply(
 				from("10.1.2.3").header("Forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.9").build());
 
 		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
@@ -85,7 +115,7 @@ class TrustedForwardedHeaderTransformerTests {
 	@Test
 	void applyWhenNoProxiesConfiguredThenEveryPeerUntrusted() {
 		TrustedForwardedHeaderTransformer none = new TrustedForwardedHeaderTransformer(
-				new ForwardedProperties(List.of()).trusted());
+				new ForwardedProperties(List.of(), ProxyHeaders.X_FORWARDED).trusted(), ProxyHeaders.X_FORWARDED);
 
 		ServerHttpRequest request = none.apply(from("127.0.0.1").header("X-Forwarded-For", "203.0.113.1").build());
 
@@ -96,7 +126,7 @@ class TrustedForwardedHeaderTransformerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "proxy.internal", "10.0.0.0/33", "10.0.0/8", "not a cidr" })
 	void trustedWhenEntryIsNotAnAddressOrCidrThenInvalid(String entry) {
-		ForwardedProperties properties = new ForwardedProperties(List.of(entry));
+		ForwardedProperties properties = new ForwardedProperties(List.of(entry), ProxyHeaders.X_FORWARDED);
 
 		assertThat(properties.isTrustedProxiesValid()).isFalse();
 		assertThatIllegalArgumentException().isThrownBy(properties::trusted);
@@ -109,6 +139,11 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(block.contains(Cidr.literal("192.168.7.255"))).isTrue();
 		assertThat(block.contains(Cidr.literal("192.168.8.0"))).isFalse();
 		assertThat(block.contains(Cidr.literal("fd00::1"))).isFalse();
+	}
+
+	private static TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {
+		return new TrustedForwardedHeaderTransformer(
+				new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8"), headers).trusted(), headers);
 	}
 
 	private static MockServerHttpRequest.BaseBuilder<?> from(String peer) {
