@@ -23,7 +23,9 @@ import org.springframework.web.server.ServerWebExchange;
  * Security's header spec writes with the gateway's settings (frames denied, a referrer
  * policy, a content security policy). Each group of headers is written only when the
  * answer has none of the group's own, the caching ones not on a {@code 304}, and HSTS
- * only for a request over https, as Spring's writers do.
+ * only for a request over https, as Spring's writers do. Only the gateway's own handlers
+ * set any of them beforehand: a relayed answer brings none of the upstream's
+ * ({@code routing.RelayedAnswerHeaders}), so the gateway's always stand there.
  * <p>
  * Spring's spec runs twelve writers through a reactive {@code concatMap} on every answer,
  * and each builds case-insensitive sets of its header names: about 2.5 % of the gateway's

@@ -34,11 +34,12 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * The call to profile-service at the end of the relay: the browser's request as the
  * route's filters left it (method, raw path and query, headers, body), sent with Reactor
- * Netty's client, and the answer's status, headers and body written back. Hop-by-hop
- * headers (RFC 9110 section 7.6.1) and {@code Host} are not passed on in either
- * direction: the client names the upstream's host itself, and each connection has its own
- * framing. The browser's credentials are not passed on either: the {@link RelayedToken},
- * when the route relayed one, goes in their place.
+ * Netty's client, and the answer's status, the headers {@link RelayedAnswerHeaders}
+ * passes, and its body written back. Hop-by-hop headers (RFC 9110 section 7.6.1) and
+ * {@code Host} are not passed on in either direction: the client names the upstream's
+ * host itself, and each connection has its own framing. The browser's credentials are not
+ * passed on either: the {@link RelayedToken}, when the route relayed one, goes in their
+ * place.
  */
 final class UpstreamCall {
 
@@ -165,13 +166,18 @@ final class UpstreamCall {
 		}
 	}
 
+	/**
+	 * The answer's status, and of its headers only those {@link RelayedAnswerHeaders}
+	 * passes and its {@code Connection} header does not name.
+	 */
 	private static void takeStatusAndHeaders(ServerHttpResponse response, HttpClientResponse answer) {
 		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
 		HttpHeaders headers = response.getHeaders();
 		Set<String> named = connectionOptions(answer.responseHeaders().getAll(HttpHeaderNames.CONNECTION));
 		for (Map.Entry<String, String> header : answer.responseHeaders()) {
-			if (passesOn(header.getKey(), HOP_BY_HOP, named)) {
-				headers.add(header.getKey(), header.getValue());
+			String name = header.getKey();
+			if (RelayedAnswerHeaders.passes(name, header.getValue()) && !named.contains(name)) {
+				headers.add(name, header.getValue());
 			}
 		}
 	}
@@ -218,7 +224,7 @@ final class UpstreamCall {
 	}
 
 	/** The names, found whatever their case: HTTP's field names are case-insensitive. */
-	private static Set<String> ignoringCase(Collection<String> names) {
+	static Set<String> ignoringCase(Collection<String> names) {
 		Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 		set.addAll(names);
 		return Collections.unmodifiableSet(set);

@@ -33,8 +33,8 @@ class SecurityHeadersWriterTests {
 			HttpStatus.UNAUTHORIZED, HttpStatus.SERVICE_UNAVAILABLE);
 
 	/**
-	 * Headers an answer may already have: from the upstream, or a handler of the
-	 * gateway's.
+	 * Headers an answer may already have from a handler of the gateway's (a relayed
+	 * answer brings none of the upstream's: {@code SecurityHeadersTests}).
 	 */
 	private static final List<List<String>> ALREADY_SET = List.of(List.of(), List.of("Cache-Control", "max-age=60"),
 			List.of("cache-control", "private"), List.of("Expires", "Wed, 02 Dec 2026 10:00:00 GMT"),
