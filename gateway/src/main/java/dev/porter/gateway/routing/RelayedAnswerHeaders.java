@@ -2,6 +2,8 @@ package dev.porter.gateway.routing;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which of an upstream answer's headers the browser gets: those an API answer needs to be
  * read (its type, length, encoding, language), revalidated ({@code ETag},
@@ -11,29 +13,70 @@ import java.util.Set;
  * it, speaks for its origin, so an upstream sets no cookie, no security header, no CORS,
  * reporting or origin policy, and no credential prompt. The gateway's own security
  * headers ({@code config.SecurityHeadersWriter}) are then the only ones on a relayed
- * answer.
+ * answer. An answer that is not JSON is typed as opaque bytes: a page or a script an
+ * upstream served would run as the gateway's origin.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-10.2.2">RFC 9110, 10.2.2
  * Location</a>
+ * @see <a href="https://mimesniff.spec.whatwg.org/#computed-mime-type">MIME Sniffing,
+ * computed MIME type</a>
  */
 final class RelayedAnswerHeaders {
 
 	private static final String LOCATION = "Location";
 
+	private static final String CONTENT_TYPE = "Content-Type";
+
+	/** What a browser neither renders nor runs, with the gateway's {@code nosniff}. */
+	private static final String OPAQUE = "application/octet-stream";
+
 	/** Found whatever their case, without a lower-case copy of each name. */
 	private static final Set<String> PASSED = UpstreamCall
-		.ignoringCase(Set.of("Content-Type", "Content-Length", "Content-Encoding", "Content-Language", "Content-Range",
-				"ETag", "Last-Modified", "Vary", "Cache-Status", "Retry-After", "Allow", "Accept-Patch", LOCATION));
+		.ignoringCase(Set.of(CONTENT_TYPE, "Content-Length", "Content-Encoding", "Content-Language", "ETag",
+				"Last-Modified", "Vary", "Cache-Status", "Retry-After", "Allow", "Accept-Patch", LOCATION));
 
 	private RelayedAnswerHeaders() {
 	}
 
-	/** Whether the browser gets this header of an upstream's answer. */
-	static boolean passes(String name, String value) {
+	/**
+	 * What the browser gets of this header of an upstream's answer: its value, another
+	 * value, or nothing ({@code null}).
+	 */
+	static @Nullable String forBrowser(String name, String value) {
 		if (!PASSED.contains(name)) {
+			return null;
+		}
+		if (CONTENT_TYPE.equalsIgnoreCase(name)) {
+			return isJson(value) ? value : OPAQUE;
+		}
+		if (LOCATION.equalsIgnoreCase(name)) {
+			return isPathOnThisOrigin(value) ? value : null;
+		}
+		return value;
+	}
+
+	/**
+	 * Whether a {@code Content-Type} is JSON: {@code application/json} or
+	 * {@code application/*+json}, any parameters, no comma anywhere (a browser reading
+	 * {@code application/json, text/html} takes the last type).
+	 */
+	static boolean isJson(String type) {
+		if (type.indexOf(',') >= 0 || !type.regionMatches(true, 0, "application/", 0, 12)) {
 			return false;
 		}
-		return !LOCATION.equalsIgnoreCase(name) || isPathOnThisOrigin(value);
+		int end = type.indexOf(';');
+		end = (end < 0) ? type.length() : end;
+		while (end > 12 && (type.charAt(end - 1) == ' ' || type.charAt(end - 1) == '\t')) {
+			end--;
+		}
+		for (int i = 12; i < end; i++) {
+			char c = type.charAt(i);
+			if (!Character.isLetterOrDigit(c) && c != '.' && c != '+' && c != '-' && c != '_') {
+				return false;
+			}
+		}
+		return (end == 16 && type.regionMatches(true, 12, "json", 0, 4))
+				|| (end > 17 && type.regionMatches(true, end - 5, "+json", 0, 5));
 	}
 
 	/**

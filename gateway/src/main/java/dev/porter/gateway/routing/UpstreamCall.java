@@ -34,12 +34,12 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * The call to profile-service at the end of the relay: the browser's request as the
  * route's filters left it (method, raw path and query, headers, body), sent with Reactor
- * Netty's client, and the answer's status, the headers {@link RelayedAnswerHeaders}
- * passes, and its body written back. Hop-by-hop headers (RFC 9110 section 7.6.1) and
- * {@code Host} are not passed on in either direction: the client names the upstream's
- * host itself, and each connection has its own framing. The browser's credentials are not
- * passed on either: the {@link RelayedToken}, when the route relayed one, goes in their
- * place.
+ * Netty's client, and the answer's status, what {@link RelayedAnswerHeaders} lets the
+ * browser have of its headers, and its body written back. Hop-by-hop headers (RFC 9110
+ * section 7.6.1) and {@code Host} are not passed on in either direction: the client names
+ * the upstream's host itself, and each connection has its own framing. The browser's
+ * credentials are not passed on either: the {@link RelayedToken}, when the route relayed
+ * one, goes in their place.
  */
 final class UpstreamCall {
 
@@ -167,8 +167,8 @@ final class UpstreamCall {
 	}
 
 	/**
-	 * The answer's status, and of its headers only those {@link RelayedAnswerHeaders}
-	 * passes and its {@code Connection} header does not name.
+	 * The answer's status, and of its headers what {@link RelayedAnswerHeaders} lets the
+	 * browser have of those its {@code Connection} header does not name.
 	 */
 	private static void takeStatusAndHeaders(ServerHttpResponse response, HttpClientResponse answer) {
 		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
@@ -176,8 +176,9 @@ final class UpstreamCall {
 		Set<String> named = connectionOptions(answer.responseHeaders().getAll(HttpHeaderNames.CONNECTION));
 		for (Map.Entry<String, String> header : answer.responseHeaders()) {
 			String name = header.getKey();
-			if (RelayedAnswerHeaders.passes(name, header.getValue()) && !named.contains(name)) {
-				headers.add(name, header.getValue());
+			String value = RelayedAnswerHeaders.forBrowser(name, header.getValue());
+			if (value != null && !named.contains(name)) {
+				headers.add(name, value);
 			}
 		}
 	}

@@ -278,6 +278,48 @@ class UpstreamCallTests extends GatewayTestSupport {
 			.isEqualTo("Too Many Requests");
 	}
 
+	/**
+	 * An upstream that answered a path under {@code /me} with a page or a script would
+	 * run it as the gateway's origin, where the page can read the CSRF token and act as
+	 * the user; the gateway's CSP allows scripts from {@code 'self'}, which the relayed
+	 * paths are. Such an answer's body comes back as bytes the browser neither renders
+	 * nor runs.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "text/html", "TEXT/HTML; charset=utf-8", "application/xhtml+xml", "image/svg+xml",
+			"text/javascript", "application/javascript", "text/xml", "application/xml", "text/css",
+			"multipart/x-mixed-replace; boundary=x", "application/json, text/html", "application/jsonx",
+			"application/x-json+html", "text/plain", "*/*" })
+	void relayWhenUpstreamAnswersWithAPageOrAScriptThenTheBrowserGetsOpaqueBytes(String type) {
+		PROFILE.stubFor(get(urlPathEqualTo("/me/page")).willReturn(aResponse().withStatus(200)
+			.withHeader(HttpHeaders.CONTENT_TYPE, type)
+			.withBody("<script>fetch('/bff/sessions')</script>")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me/page")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_OCTET_STREAM_VALUE);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/json", "application/json;charset=UTF-8", "Application/JSON ; charset=utf-8",
+			"application/problem+json", "application/vnd.porter.profile+json" })
+	void relayWhenUpstreamAnswersWithJsonThenItsTypeComesBack(String type) {
+		PROFILE.stubFor(get(urlPathEqualTo("/me/page"))
+			.willReturn(aResponse().withStatus(200).withHeader(HttpHeaders.CONTENT_TYPE, type).withBody("{}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me/page")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.CONTENT_TYPE, type);
+	}
+
 	/** A body the upstream compressed is read only with the encoding it names. */
 	@Test
 	void relayWhenUpstreamCompressesTheBodyThenItsEncodingComesBack() throws IOException {
