@@ -27,8 +27,9 @@ class PropertiesValidationTests {
 	void startWhenSettingsCompleteThenDerivesTokenUriAndAudienceFromManagementOrigin() {
 		this.runner.run((context) -> {
 			Auth0ManagementProperties directory = context.getBean(Auth0ManagementProperties.class);
-			assertThat(directory.resolvedTokenUri()).hasToString("http://localhost:9000/oauth/token");
-			assertThat(directory.resolvedAudience()).isEqualTo("http://localhost:9000/api/v2/");
+			assertThat(directory.resolvedTokenUri("http://localhost:9000/"))
+				.hasToString("http://localhost:9000/oauth/token");
+			assertThat(directory.resolvedAudience("http://localhost:9000/")).isEqualTo("http://localhost:9000/api/v2/");
 		});
 	}
 
@@ -39,8 +40,10 @@ class PropertiesValidationTests {
 					"porter.directory.auth0.audience=https://tenant.example/api/v2/")
 			.run((context) -> {
 				Auth0ManagementProperties directory = context.getBean(Auth0ManagementProperties.class);
-				assertThat(directory.resolvedTokenUri()).hasToString("http://dev-idp:9000/oauth/token");
-				assertThat(directory.resolvedAudience()).isEqualTo("https://tenant.example/api/v2/");
+				assertThat(directory.resolvedTokenUri("http://localhost:9000/"))
+					.hasToString("http://dev-idp:9000/oauth/token");
+				assertThat(directory.resolvedAudience("http://localhost:9000/"))
+					.isEqualTo("https://tenant.example/api/v2/");
 			});
 	}
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.porter.profile.directory.DirectoryProperties;
 import dev.porter.profile.directory.ClientCredentialsTokens;
 import dev.porter.profile.directory.DirectoryCalls;
+import dev.porter.profile.oidc.OidcProperties;
 import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;
 
@@ -25,20 +26,20 @@ import org.springframework.web.reactive.function.client.WebClient;
 class Auth0DirectoryConfiguration {
 
 	@Bean
-	ClientCredentialsTokens auth0ManagementTokens(Auth0ManagementProperties properties,
+	ClientCredentialsTokens auth0ManagementTokens(Auth0ManagementProperties properties, OidcProperties oidc,
 			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
 		MultiValueMap<String, String> audience = new LinkedMultiValueMap<>();
-		audience.add("audience", properties.resolvedAudience());
-		return new ClientCredentialsTokens("auth0-management", properties.resolvedTokenUri(), properties.clientId(),
-				properties.clientSecret(), audience, identityProviderWebClient);
+		audience.add("audience", properties.resolvedAudience(oidc.issuer()));
+		return new ClientCredentialsTokens("auth0-management", properties.resolvedTokenUri(oidc.issuer()),
+				properties.clientId(), properties.clientSecret(), audience, identityProviderWebClient);
 	}
 
 	@Bean
 	Auth0Directory auth0Directory(@Qualifier("managementWebClient") WebClient managementWebClient,
 			ClientCredentialsTokens tokens, @Qualifier("management") UpstreamPolicy policy,
-			Auth0ManagementProperties properties, Clock clock) {
+			Auth0ManagementProperties properties, OidcProperties oidc, Clock clock) {
 		DirectoryCalls calls = new DirectoryCalls(tokens, policy, new UpstreamResponses("management", clock, false));
-		return new Auth0Directory(managementWebClient, properties.managementUri(), calls);
+		return new Auth0Directory(managementWebClient, properties.managementUri(oidc.issuer()), calls);
 	}
 
 }

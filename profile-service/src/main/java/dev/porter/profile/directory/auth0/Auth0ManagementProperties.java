@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code PROFILE_DIRECTORY} is {@code auth0}. Secrets have no default anywhere in YAML:
  * the environment must supply them.
  *
- * @param baseUri Management API base ({@code AUTH0_MANAGEMENT_URI})
+ * @param baseUri Management API base ({@code AUTH0_MANAGEMENT_URI}), default
+ * {@code {issuer}/api/v2/}
  * @param tokenUri client-credentials token endpoint ({@code AUTH0_MANAGEMENT_TOKEN_URI}),
  * default {@code {origin}/oauth/token}
  * @param audience the {@code audience} of the M2M token
@@ -28,31 +29,40 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("porter.directory.auth0")
 @ConditionalOnProperty(name = DirectoryProperties.KIND, havingValue = DirectoryProperties.AUTH0, matchIfMissing = true)
-public record Auth0ManagementProperties(@NotBlank(message = "set AUTH0_MANAGEMENT_URI") String baseUri,
-		@Nullable String tokenUri, @Nullable String audience,
+public record Auth0ManagementProperties(@Nullable String baseUri, @Nullable String tokenUri, @Nullable String audience,
 		@NotBlank(message = "set AUTH0_MANAGEMENT_CLIENT_ID") String clientId,
 		@NotBlank(message = "set AUTH0_MANAGEMENT_CLIENT_SECRET") String clientSecret) {
 
+	private static final String API_V2 = "api/v2/";
+
 	public Auth0ManagementProperties {
-		if (baseUri != null && !baseUri.isBlank()) {
-			Uris.required(baseUri, "AUTH0_MANAGEMENT_URI");
-		}
+		Uris.optional(baseUri, "AUTH0_MANAGEMENT_URI");
 		Uris.optional(tokenUri, "AUTH0_MANAGEMENT_TOKEN_URI");
 		Uris.optional(audience, "AUTH0_MANAGEMENT_AUDIENCE");
 	}
 
-	public URI managementUri() {
-		return Uris.withTrailingSlash(Uris.required(this.baseUri, "AUTH0_MANAGEMENT_URI"));
+	/**
+	 * {@code AUTH0_MANAGEMENT_URI}, or {@code api/v2/} beneath the issuer, which may be
+	 * configured with or without Auth0's trailing slash.
+	 * @param issuer the configured issuer ({@code OIDC_ISSUER_URI})
+	 * @return the Management API base, ending with one slash
+	 */
+	public URI managementUri(String issuer) {
+		URI explicit = Uris.optional(this.baseUri, "AUTH0_MANAGEMENT_URI");
+		if (explicit != null) {
+			return Uris.withTrailingSlash(explicit);
+		}
+		return Uris.withTrailingSlash(Uris.required(issuer, "OIDC_ISSUER_URI")).resolve(API_V2);
 	}
 
-	public URI resolvedTokenUri() {
+	public URI resolvedTokenUri(String issuer) {
 		URI explicit = Uris.optional(this.tokenUri, "AUTH0_MANAGEMENT_TOKEN_URI");
-		return (explicit != null) ? explicit : URI.create(Uris.origin(managementUri()) + "/oauth/token");
+		return (explicit != null) ? explicit : URI.create(Uris.origin(managementUri(issuer)) + "/oauth/token");
 	}
 
-	public String resolvedAudience() {
+	public String resolvedAudience(String issuer) {
 		URI explicit = Uris.optional(this.audience, "AUTH0_MANAGEMENT_AUDIENCE");
-		return (explicit != null) ? explicit.toString() : Uris.origin(managementUri()) + "/api/v2/";
+		return (explicit != null) ? explicit.toString() : Uris.origin(managementUri(issuer)) + "/" + API_V2;
 	}
 
 }
