@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -19,8 +20,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Compares docker-compose.yml with what each application reads, so that a renamed
  * variable, a moved port or a forgotten secret fails a test instead of a
  * {@code docker compose up}, and that nothing but the gateway's public port is published
- * beyond the host's loopback. Each finding is one line naming the service and what
- * drifted.
+ * beyond the host's loopback; and, through {@link ComposeVariables}, the values compose
+ * passes against application.yml and the README. Each finding is one line naming the
+ * service and what drifted.
  */
 final class ComposeDrift {
 
@@ -67,9 +69,6 @@ final class ComposeDrift {
 
 	private static final Pattern DEV_TCP = Pattern.compile("/dev/tcp/[^/\\s]+/(\\d+)");
 
-	/** {@code ${VAR-default}} or {@code ${VAR:-default}} as compose interpolates it. */
-	private static final Pattern COMPOSE_DEFAULT = Pattern.compile("^\\$\\{[A-Z][A-Z0-9_]*:?-(.*)}$");
-
 	private ComposeDrift() {
 	}
 
@@ -78,10 +77,11 @@ final class ComposeDrift {
 	}
 
 	@SuppressWarnings("unchecked")
-	static List<String> findings(String composeYaml, Function<String, Module> modules) {
+	static List<String> findings(String composeYaml, String readme, Function<String, Module> modules) {
 		Map<String, Object> compose = new Yaml(new SafeConstructor(new LoaderOptions())).load(composeYaml);
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
 		List<String> findings = new ArrayList<>();
+		List<ComposeVariables.Service> built = new ArrayList<>();
 		services.forEach((name, service) -> {
 			if (service.get("healthcheck") == null) {
 				findings.add(name + ": no healthcheck");
@@ -96,10 +96,12 @@ final class ComposeDrift {
 				if (!".".equals(build.get("context"))) {
 					findings.add(name + ": build context is not the repository root '.'");
 				}
-				String module = dockerfile.substring(0, dockerfile.indexOf('/'));
-				findings.addAll(moduleFindings(name, service, modules.apply(module)));
+				Module module = modules.apply(dockerfile.substring(0, dockerfile.indexOf('/')));
+				findings.addAll(moduleFindings(name, service, module));
+				built.add(new ComposeVariables.Service(name, environment(service), module.applicationYml()));
 			}
 		});
+		findings.addAll(ComposeVariables.findings(built, readme));
 		return findings;
 	}
 
@@ -201,12 +203,8 @@ final class ComposeDrift {
 			.allMatch((entry) -> entry.getValue().equalsIgnoreCase(directory));
 	}
 
-	private static String effectiveValue(String value) {
-		if (value == null) {
-			return "";
-		}
-		Matcher interpolated = COMPOSE_DEFAULT.matcher(value);
-		return interpolated.matches() ? interpolated.group(1) : value;
+	private static String effectiveValue(@Nullable String value) {
+		return ComposeVariables.effectiveValue(value);
 	}
 
 	private static String first(Pattern pattern, String text) {

@@ -22,9 +22,11 @@ class ComposeFileTests {
 
 	private static final String COMPOSE = read(Layout.root().resolve("docker-compose.yml"));
 
+	private static final String README = read(Layout.root().resolve("README.md"));
+
 	@Test
 	void checkWhenRealComposeFileThenEveryServiceMatchesItsApplication() {
-		assertThat(ComposeDrift.findings(COMPOSE, ComposeFileTests::module)).isEmpty();
+		assertThat(findings(COMPOSE)).isEmpty();
 	}
 
 	@Test
@@ -38,7 +40,7 @@ class ComposeFileTests {
 		String drifted = replaceOnce(COMPOSE, "      PUBLIC_BASE_URL:",
 				"      OIDC_DISCOVERY_URL: http://dev-idp:9000/\n" + "      PUBLIC_BASE_URL:");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+		assertThat(findings(drifted))
 			.containsExactly("gateway: sets OIDC_DISCOVERY_URL, which the application never reads");
 	}
 
@@ -48,17 +50,17 @@ class ComposeFileTests {
 				"      AUTH0_MANAGEMENT_CLIENT_SECRET: ${AUTH0_MANAGEMENT_CLIENT_SECRET-porter-profile-dev-secret}\n",
 				"");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("profile-service: requires AUTH0_MANAGEMENT_CLIENT_SECRET, which is not set");
+		assertThat(findings(drifted)).containsExactly(
+				"profile-service: requires AUTH0_MANAGEMENT_CLIENT_SECRET, which is not set",
+				"profile-service: does not pass AUTH0_MANAGEMENT_CLIENT_SECRET, which README.md documents for it (set in "
+						+ ".env, it would never reach the container)");
 	}
 
 	@Test
 	void checkWhenKeycloakDirectoryChosenWithoutItsCredentialsThenReported() {
-		String drifted = replaceOnce(COMPOSE, "      AUTH0_MANAGEMENT_URI:",
-				"      PROFILE_DIRECTORY: keycloak\n" + "      AUTH0_MANAGEMENT_URI:");
+		String drifted = replaceOnce(COMPOSE, "${PROFILE_DIRECTORY-auth0}", "keycloak");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module)).containsExactly(
-				"profile-service: requires KEYCLOAK_CLIENT_ID, which is not set",
+		assertThat(findings(drifted)).containsExactly("profile-service: requires KEYCLOAK_CLIENT_ID, which is not set",
 				"profile-service: requires KEYCLOAK_CLIENT_SECRET, which is not set");
 	}
 
@@ -67,24 +69,49 @@ class ComposeFileTests {
 		String drifted = replaceOnce(COMPOSE, "${OIDC_CLIENT_SECRET-porter-gateway-dev-secret}",
 				"${OIDC_CLIENT_SECRET-}");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("gateway: requires OIDC_CLIENT_SECRET, which is not set");
+		assertThat(findings(drifted)).containsExactly("gateway: requires OIDC_CLIENT_SECRET, which is not set");
 	}
 
 	@Test
 	void checkWhenSessionKeysMissingThenReported() {
 		String drifted = COMPOSE.replaceAll("      SESSION_ENCRYPTION_KEYS: .*\n", "");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("gateway: requires SESSION_ENCRYPTION_KEYS, which is not set");
+		assertThat(findings(drifted)).containsExactly("gateway: requires SESSION_ENCRYPTION_KEYS, which is not set");
+	}
+
+	@Test
+	void checkWhenComposeDefaultDiffersFromApplicationDefaultThenReported() {
+		String drifted = replaceOnce(COMPOSE, "${API_AUDIENCE-https://porter.example/api}",
+				"${API_AUDIENCE-https://porter.example/api/}");
+
+		assertThat(findings(drifted)).containsExactly("profile-service: API_AUDIENCE defaults to "
+				+ "'https://porter.example/api/' in docker-compose.yml, but to 'https://porter.example/api' in "
+				+ "application.yml");
+	}
+
+	@Test
+	void checkWhenComposeDefaultBlanksApplicationDefaultThenReported() {
+		String drifted = replaceOnce(COMPOSE, "${OIDC_CLIENT_ID-porter-gateway}", "${OIDC_CLIENT_ID-}");
+
+		assertThat(findings(drifted)).containsExactly(
+				"gateway: OIDC_CLIENT_ID defaults to '' in docker-compose.yml, but to 'porter-gateway' in application.yml");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "gateway, OIDC_SCOPES", "gateway, TRUSTED_PROXIES", "profile-service, PROFILE_DIRECTORY",
+			"profile-service, KEYCLOAK_CLIENT_SECRET" })
+	void checkWhenDocumentedProviderVariableNotPassedThenReported(String service, String variable) {
+		String drifted = COMPOSE.replaceAll("      " + variable + ": .*\n", "");
+
+		assertThat(findings(drifted)).containsExactly(service + ": does not pass " + variable
+				+ ", which README.md documents for it (set in .env, it would never reach the container)");
 	}
 
 	@Test
 	void checkWhenPublishedPortDiffersFromApplicationThenReported() {
 		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:8081:8081\"", "\"127.0.0.1:8082:8082\"");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("profile-service: publishes 127.0.0.1:8082:8082, not 8081:8081");
+		assertThat(findings(drifted)).containsExactly("profile-service: publishes 127.0.0.1:8082:8082, not 8081:8081");
 	}
 
 	@ParameterizedTest
@@ -93,23 +120,21 @@ class ComposeFileTests {
 		String mapping = port + ":" + port;
 		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:" + mapping + "\"", "\"" + mapping + "\"");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly(service + ": publishes " + mapping + " beyond 127.0.0.1");
+		assertThat(findings(drifted)).containsExactly(service + ": publishes " + mapping + " beyond 127.0.0.1");
 	}
 
 	@Test
 	void checkWhenManagementPortPublishedOnEveryInterfaceThenReported() {
 		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:9080:9080\"", "\"9080:9080\"");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("gateway: publishes management port 9080:9080 beyond 127.0.0.1");
+		assertThat(findings(drifted)).containsExactly("gateway: publishes management port 9080:9080 beyond 127.0.0.1");
 	}
 
 	@Test
 	void checkWhenManagementPortPublishedButListeningOnContainerLoopbackThenReported() {
 		String drifted = replaceOnce(COMPOSE, "      MANAGEMENT_ADDRESS: 0.0.0.0\n", "");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+		assertThat(findings(drifted))
 			.containsExactly("dev-idp: publishes management port 9001, but without MANAGEMENT_ADDRESS 0.0.0.0 it "
 					+ "listens on the container's loopback only");
 	}
@@ -120,7 +145,7 @@ class ComposeFileTests {
 		Module drifted = new Module(gateway.applicationYml().replace("${MANAGEMENT_PORT:9080}", "${PORT:8080}"),
 				gateway.dockerfile());
 
-		List<String> findings = ComposeDrift.findings(COMPOSE,
+		List<String> findings = ComposeDrift.findings(COMPOSE, README,
 				(name) -> "gateway".equals(name) ? drifted : module(name));
 
 		assertThat(findings)
@@ -131,7 +156,7 @@ class ComposeFileTests {
 	void checkWhenHealthCheckAsksActuatorOnPublicPortThenReported() {
 		String drifted = replaceOnce(COMPOSE, "GET /readyz HTTP", "GET /actuator/health/readiness HTTP");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module)).containsExactly(
+		assertThat(findings(drifted)).containsExactly(
 				"dev-idp: health check asks /actuator/health/readiness on port 9000, which serves only [/livez, /readyz]");
 	}
 
@@ -139,15 +164,14 @@ class ComposeFileTests {
 	void checkWhenHealthCheckProbesAnotherPortThenReported() {
 		String drifted = replaceOnce(COMPOSE, "/dev/tcp/127.0.0.1/8080", "/dev/tcp/127.0.0.1/8081");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
-			.containsExactly("gateway: health check probes port(s) [8081], not 8080");
+		assertThat(findings(drifted)).containsExactly("gateway: health check probes port(s) [8081], not 8080");
 	}
 
 	@Test
 	void checkWhenDependencyNotAwaitedHealthyThenReported() {
 		String drifted = replaceOnce(COMPOSE, "condition: service_healthy", "condition: service_started");
 
-		assertThat(ComposeDrift.findings(drifted, ComposeFileTests::module))
+		assertThat(findings(drifted))
 			.containsExactly("profile-service: depends on dev-idp without condition service_healthy");
 	}
 
@@ -156,15 +180,26 @@ class ComposeFileTests {
 		Module gateway = module("gateway");
 		Module drifted = new Module(gateway.applicationYml(), gateway.dockerfile().replace("EXPOSE 8080", "EXPOSE 80"));
 
-		List<String> findings = ComposeDrift.findings(COMPOSE,
+		List<String> findings = ComposeDrift.findings(COMPOSE, README,
 				(name) -> "gateway".equals(name) ? drifted : module(name));
 
 		assertThat(findings).containsExactly("gateway: the application listens on 8080 but the Dockerfile exposes 80");
 	}
 
+	private static List<String> findings(String compose) {
+		return ComposeDrift.findings(compose, README, ComposeFileTests::module);
+	}
+
 	private static Module module(String name) {
 		Path dir = Layout.root().resolve(name);
 		return new Module(read(dir.resolve("src/main/resources/application.yml")), read(dir.resolve("Dockerfile")));
+	}
+
+	private static String withoutEntry(String compose, String variable) {
+		String entry = "      " + variable + ": ";
+		assertThat(compose).as("the real file must contain what the test changes").contains(entry);
+		int at = compose.indexOf(entry);
+		return compose.substring(0, at) + compose.substring(compose.indexOf('\n', at) + 1);
 	}
 
 	private static String replaceOnce(String text, String target, String replacement) {
