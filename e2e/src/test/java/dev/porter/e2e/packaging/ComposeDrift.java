@@ -98,7 +98,8 @@ final class ComposeDrift {
 				}
 				Module module = modules.apply(dockerfile.substring(0, dockerfile.indexOf('/')));
 				findings.addAll(moduleFindings(name, service, module));
-				built.add(new ComposeVariables.Service(name, environment(service), module.applicationYml()));
+				built.add(new ComposeVariables.Service(name, first(PORT_DEFAULT, module.applicationYml()),
+						environment(service), module.applicationYml()));
 			}
 		});
 		findings.addAll(ComposeVariables.findings(built, readme));

@@ -107,6 +107,52 @@ class ComposeFileTests {
 				+ ", which README.md documents for it (set in .env, it would never reach the container)");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					${OIDC_TOKEN_URI-http://dev-idp:9000/oauth/token} | ${OIDC_TOKEN_URI-http://localhost:9000/oauth/token} | \
+					gateway: OIDC_TOKEN_URI http://localhost:9000/oauth/token names localhost, not a compose service
+					${AUTH0_MANAGEMENT_URI-http://dev-idp:9000/api/v2/} | ${AUTH0_MANAGEMENT_URI-http://dev-idp:9001/api/v2/} | \
+					profile-service: AUTH0_MANAGEMENT_URI http://dev-idp:9001/api/v2/ names dev-idp's port 9001, not its application port 9000
+					PROFILE_SERVICE_URI: http://profile-service:8081 | PROFILE_SERVICE_URI: http://profile-service:9081 | \
+					gateway: PROFILE_SERVICE_URI http://profile-service:9081 names profile-service's port 9081, not its application port 8081
+					PROFILE_SERVICE_URI: http://profile-service:8081 | PROFILE_SERVICE_URI: http://profile-service | \
+					gateway: PROFILE_SERVICE_URI http://profile-service names profile-service's port 80, not its application port 8081
+					""")
+	void checkWhenBackChannelUriMissesTheServicesApplicationPortThenReported(String real, String drift,
+			String finding) {
+		assertThat(findings(replaceOnce(COMPOSE, real, drift))).containsExactly(finding);
+	}
+
+	@Test
+	void checkWhenDevIdpIssuerDiffersFromServicesIssuerThenReported() {
+		String drifted = replaceOnce(COMPOSE, "${DEV_IDP_ISSUER-http://localhost:9000/}", "http://127.0.0.1:9000/");
+
+		assertThat(findings(drifted)).containsExactly(
+				"profile-service: OIDC_ISSUER_URI defaults to http://localhost:9000/, but dev-idp's DEV_IDP_ISSUER is "
+						+ "http://127.0.0.1:9000/",
+				"gateway: OIDC_ISSUER_URI defaults to http://localhost:9000/, but dev-idp's DEV_IDP_ISSUER is "
+						+ "http://127.0.0.1:9000/");
+	}
+
+	@Test
+	void checkWhenManagementAudienceNotBeneathIssuerThenReported() {
+		String drifted = replaceOnce(COMPOSE, "${AUTH0_MANAGEMENT_AUDIENCE-http://localhost:9000/api/v2/}",
+				"${AUTH0_MANAGEMENT_AUDIENCE-http://dev-idp:9000/api/v2/}");
+
+		assertThat(findings(drifted)).containsExactly("profile-service: AUTH0_MANAGEMENT_AUDIENCE defaults to "
+				+ "http://dev-idp:9000/api/v2/, not the issuer's http://localhost:9000/api/v2/");
+	}
+
+	@Test
+	void checkWhenReadmeHasNoConfigurationTableThenReported() {
+		List<String> findings = ComposeDrift.findings(COMPOSE, README.replace("## Configuration", "## Settings"),
+				ComposeFileTests::module);
+
+		assertThat(findings)
+			.containsExactly("README.md: no variables in a '## Configuration' table to check the compose file against");
+	}
+
 	@Test
 	void checkWhenPublishedPortDiffersFromApplicationThenReported() {
 		String drifted = replaceOnce(COMPOSE, "\"127.0.0.1:8081:8081\"", "\"127.0.0.1:8082:8082\"");

@@ -1,10 +1,12 @@
 package dev.porter.e2e.packaging;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * README's configuration table. A {@code .env} file only fills the compose file's
  * {@code ${…}}: a variable reaches a container only if the compose file passes it, and
  * then whatever compose passes (its {@code ${VAR-default}} default too) is what the
- * application reads, since Spring takes a variable set to nothing as the value "".
+ * application reads, since Spring takes a variable set to nothing as the value "". And
+ * the values must fit together: server-to-server URIs name a service on its application
+ * port, and every service expects the issuer dev-idp issues as.
  */
 final class ComposeVariables {
 
@@ -32,7 +36,17 @@ final class ComposeVariables {
 	/** {@code ${VAR-default}} or {@code ${VAR:-default}} as compose interpolates it. */
 	private static final Pattern COMPOSE_DEFAULT = Pattern.compile("^\\$\\{[A-Z][A-Z0-9_]*:?-(.*)}$");
 
-	private static final Pattern NAME = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
+	/**
+	 * Every URI a service calls another over the compose network; the issuer is the one
+	 * URI the browser sees, so it names the host's {@code localhost}.
+	 */
+	private static final Pattern BACK_CHANNEL = Pattern.compile("[A-Z][A-Z0-9_]*_URI");
+
+	private static final String ISSUER = "OIDC_ISSUER_URI";
+
+	private static final String DEV_IDP_ISSUER = "DEV_IDP_ISSUER";
+
+	private static final String MANAGEMENT_AUDIENCE = "AUTH0_MANAGEMENT_AUDIENCE";
 
 	private ComposeVariables() {
 	}
@@ -41,19 +55,28 @@ final class ComposeVariables {
 	 * One service that compose builds from a module.
 	 *
 	 * @param name the compose service
+	 * @param port the port its application listens on (application.yml's {@code PORT})
 	 * @param environment its {@code environment:} as written, before interpolation
 	 * @param applicationYml the module's application.yml
 	 */
-	record Service(String name, Map<String, String> environment, String applicationYml) {
+	record Service(String name, String port, Map<String, String> environment, String applicationYml) {
 	}
 
 	static List<String> findings(List<Service> services, String readme) {
-		Map<String, Set<String>> documented = documented(readme);
+		Map<String, Set<String>> documented = ConfigurationTable.variablesByService(readme);
+		Map<String, Service> byName = new LinkedHashMap<>();
+		services.forEach((service) -> byName.put(service.name(), service));
 		List<String> findings = new ArrayList<>();
+		if (documented.isEmpty()) {
+			findings.add("README.md: no variables in a '## Configuration' table to check the compose file against");
+		}
 		for (Service service : services) {
 			findings.addAll(defaultFindings(service));
 			findings.addAll(documentedFindings(service, documented));
+			findings.addAll(backChannelFindings(service, byName));
+			findings.addAll(audienceFindings(service));
 		}
+		findings.addAll(issuerFindings(services));
 		return findings;
 	}
 
@@ -103,29 +126,78 @@ final class ComposeVariables {
 	}
 
 	/**
-	 * The README's configuration table: service (or {@code all}) → the variables its rows
-	 * name for it.
+	 * Inside compose {@code localhost} is the container itself, and a management port
+	 * serves actuator only: a server-to-server URI names another service on the port its
+	 * application listens on.
 	 */
-	private static Map<String, Set<String>> documented(String readme) {
-		Map<String, Set<String>> documented = new LinkedHashMap<>();
-		int start = readme.indexOf("\n## Configuration\n");
-		int end = readme.indexOf("\n## ", start + 1);
-		String table = (start < 0) ? "" : readme.substring(start, (end < 0) ? readme.length() : end);
-		for (String line : table.split("\n")) {
-			String[] columns = line.split("\\|");
-			if (!line.startsWith("| `") || columns.length < 3) {
-				continue;
+	private static List<String> backChannelFindings(Service service, Map<String, Service> services) {
+		List<String> findings = new ArrayList<>();
+		service.environment().forEach((variable, value) -> {
+			String uri = effectiveValue(value);
+			if (!BACK_CHANNEL.matcher(variable).matches() || ISSUER.equals(variable) || uri.isBlank()) {
+				return;
 			}
-			Set<String> names = new LinkedHashSet<>();
-			Matcher name = NAME.matcher(columns[1]);
-			while (name.find()) {
-				names.add(name.group(1));
+			String prefix = service.name() + ": " + variable + " " + uri + " names ";
+			URI parsed = URI.create(uri);
+			Service target = services.get(parsed.getHost());
+			int port = (parsed.getPort() != -1) ? parsed.getPort() : ("https".equals(parsed.getScheme()) ? 443 : 80);
+			if (target == null) {
+				findings.add(prefix + parsed.getHost() + ", not a compose service");
 			}
-			for (String service : columns[2].split(",")) {
-				documented.computeIfAbsent(service.trim(), (key) -> new LinkedHashSet<>()).addAll(names);
+			else if (!String.valueOf(port).equals(target.port())) {
+				findings
+					.add(prefix + target.name() + "'s port " + port + ", not its application port " + target.port());
 			}
+		});
+		return findings;
+	}
+
+	/**
+	 * Tokens carry the issuer dev-idp issues as; a service expecting another one refuses
+	 * them all.
+	 */
+	private static List<String> issuerFindings(List<Service> services) {
+		Optional<Service> devIdp = services.stream().filter((service) -> reads(service, DEV_IDP_ISSUER)).findFirst();
+		if (devIdp.isEmpty()) {
+			return List.of();
 		}
-		return documented;
+		String issued = value(devIdp.get(), DEV_IDP_ISSUER);
+		return services.stream()
+			.filter((service) -> reads(service, ISSUER))
+			.filter((service) -> !value(service, ISSUER).equals(issued))
+			.map((service) -> service.name() + ": " + ISSUER + " defaults to " + value(service, ISSUER) + ", but "
+					+ devIdp.get().name() + "'s " + DEV_IDP_ISSUER + " is " + issued)
+			.toList();
+	}
+
+	/** dev-idp, like Auth0, names its Management API {@code {issuer}api/v2/}. */
+	private static List<String> audienceFindings(Service service) {
+		String audience = effectiveValue(service.environment().get(MANAGEMENT_AUDIENCE));
+		String issuer = value(service, ISSUER);
+		String expected = (issuer.endsWith("/") ? issuer : issuer + "/") + "api/v2/";
+		if (audience.isBlank() || audience.equals(expected)) {
+			return List.of();
+		}
+		return List.of(service.name() + ": " + MANAGEMENT_AUDIENCE + " defaults to " + audience + ", not the issuer's "
+				+ expected);
+	}
+
+	/**
+	 * What the application gets when {@code .env} sets nothing: the compose value, else
+	 * application.yml's default.
+	 */
+	private static String value(Service service, String variable) {
+		String composed = service.environment().get(variable);
+		if (composed != null) {
+			return effectiveValue(composed);
+		}
+		String fallback = applicationDefault(service.applicationYml(), variable);
+		return (fallback != null) ? fallback : "";
+	}
+
+	private static boolean reads(Service service, String variable) {
+		return service.applicationYml().contains("${" + variable + ":")
+				|| service.applicationYml().contains("${" + variable + "}");
 	}
 
 	/**
