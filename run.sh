@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts Porter locally: dev-idp (:9000), profile-service (:8081) and gateway (:8080), each from its packaged jar.
 # Their actuator (metrics, health details) listens on 127.0.0.1 only: :9001, :9081 and :9080.
-# Builds the jars first when they are missing or older than their sources. Ctrl-C stops all three.
-# The client secrets below are dev-idp's public development secrets (see docs/local-stack.md); never reuse them.
+# Builds the jars first when they are missing or older than their sources. Ctrl-C stops them all.
+# The client secrets below are dev-idp's public development secrets (see docs/local-stack.md); never reuse them:
+# they apply only with dev-idp's issuer. With OIDC_ISSUER_URI naming another provider, dev-idp is not started and
+# the clients' ids and secrets must be exported (the script names any that is missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -14,7 +16,38 @@ fail() { echo "run.sh: $*" >&2; exit 1; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-for port in 9000 8081 8080 9001 9081 9080; do
+dev_idp_issuer=http://localhost:9000/
+issuer=${OIDC_ISSUER_URI:-$dev_idp_issuer}
+audience=${API_AUDIENCE:-https://porter.example/api}
+profile_env=(PORT=8081 MANAGEMENT_PORT=9081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience")
+gateway_env=(PORT=8080 MANAGEMENT_PORT=9080 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience"
+	PROFILE_SERVICE_URI=http://localhost:8081)
+if [ "${issuer%/}" = "${dev_idp_issuer%/}" ]; then
+	with_dev_idp=true
+	ports=(9000 8081 8080 9001 9081 9080)
+	profile_env+=(AUTH0_MANAGEMENT_CLIENT_ID="${AUTH0_MANAGEMENT_CLIENT_ID:-porter-profile}"
+		AUTH0_MANAGEMENT_CLIENT_SECRET="${AUTH0_MANAGEMENT_CLIENT_SECRET:-porter-profile-dev-secret}")
+	gateway_env+=(OIDC_CLIENT_ID="${OIDC_CLIENT_ID:-porter-gateway}"
+		OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-porter-gateway-dev-secret}")
+else
+	# Another provider knows none of dev-idp's clients: with them every login would end in invalid_client.
+	with_dev_idp=false
+	ports=(8081 8080 9081 9080)
+	required=(OIDC_CLIENT_ID OIDC_CLIENT_SECRET)
+	case $(printf '%s' "${PROFILE_DIRECTORY:-auth0}" | tr '[:upper:]' '[:lower:]') in
+		auth0) required+=(AUTH0_MANAGEMENT_CLIENT_ID AUTH0_MANAGEMENT_CLIENT_SECRET) ;;
+		keycloak) required+=(KEYCLOAK_CLIENT_ID KEYCLOAK_CLIENT_SECRET) ;;
+	esac
+	missing=()
+	for variable in "${required[@]}"; do
+		[ -n "${!variable:-}" ] || missing+=("$variable")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		fail "OIDC_ISSUER_URI is $issuer, not dev-idp's $dev_idp_issuer, so dev-idp's development clients do not apply: export ${missing[*]}"
+	fi
+fi
+
+for port in "${ports[@]}"; do
 	if port_in_use "$port"; then
 		fail "port $port is already in use (another ./run.sh, or another program). Stop it and try again; 'ss -ltnp | grep :$port' shows who holds it."
 	fi
@@ -57,16 +90,11 @@ start() { # name, then VAR=value pairs
 	pids+=($!)
 }
 
-issuer=${OIDC_ISSUER_URI:-http://localhost:9000/}
-audience=${API_AUDIENCE:-https://porter.example/api}
-start dev-idp PORT=9000 MANAGEMENT_PORT=9001
-start profile-service PORT=8081 MANAGEMENT_PORT=9081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
-	AUTH0_MANAGEMENT_CLIENT_ID="${AUTH0_MANAGEMENT_CLIENT_ID:-porter-profile}" \
-	AUTH0_MANAGEMENT_CLIENT_SECRET="${AUTH0_MANAGEMENT_CLIENT_SECRET:-porter-profile-dev-secret}"
-start gateway PORT=8080 MANAGEMENT_PORT=9080 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience" \
-	OIDC_CLIENT_ID="${OIDC_CLIENT_ID:-porter-gateway}" \
-	OIDC_CLIENT_SECRET="${OIDC_CLIENT_SECRET:-porter-gateway-dev-secret}" \
-	PROFILE_SERVICE_URI=http://localhost:8081
+if $with_dev_idp; then
+	start dev-idp PORT=9000 MANAGEMENT_PORT=9001
+fi
+start profile-service "${profile_env[@]}"
+start gateway "${gateway_env[@]}"
 
 wait_ready() { # name port
 	local deadline=$((SECONDS + 120))
@@ -79,16 +107,25 @@ wait_ready() { # name port
 	done
 	echo "  $1 ready on :$2"
 }
-echo "Starting dev-idp, profile-service and gateway (logs in .run/logs)..."
-wait_ready dev-idp 9000
+if $with_dev_idp; then
+	echo "Starting dev-idp, profile-service and gateway (logs in .run/logs)..."
+	wait_ready dev-idp 9000
+else
+	echo "Starting profile-service and gateway for $issuer (logs in .run/logs)..."
+fi
 wait_ready profile-service 8081
 wait_ready gateway 8080
 
 echo
-echo "Open http://localhost:8080 — sign in as alice / alice"
-echo "Metrics: http://127.0.0.1:9080/actuator/prometheus (gateway), :9081 (profile-service), :9001 (dev-idp)"
-echo "(Ctrl-C stops all three)"
-# Portable (bash 3.2 has no 'wait -n'): watch the three and stop everything if one dies.
+if $with_dev_idp; then
+	echo "Open http://localhost:8080 — sign in as alice / alice"
+	echo "Metrics: http://127.0.0.1:9080/actuator/prometheus (gateway), :9081 (profile-service), :9001 (dev-idp)"
+else
+	echo "Open http://localhost:8080 — sign in with a user of $issuer"
+	echo "Metrics: http://127.0.0.1:9080/actuator/prometheus (gateway), :9081 (profile-service)"
+fi
+echo "(Ctrl-C stops them all)"
+# Portable (bash 3.2 has no 'wait -n'): watch the services and stop everything if one dies.
 while true; do
 	for pid in "${pids[@]}"; do
 		kill -0 "$pid" 2>/dev/null || fail "a service stopped unexpectedly; see the logs in $logs"
