@@ -105,6 +105,28 @@ class RunScriptPreflightTests {
 		assertThat(result.stdout()).doesNotContain("stand-in mvnw", "Starting");
 	}
 
+	@Test
+	void runScriptWhenSharedModuleChangedSinceJarsBuiltThenRebuilds() throws IOException {
+		assumeDevPortsFree();
+		Files.setLastModifiedTime(this.root.resolve("common/src/main/java/Main.java"), FileTime.from(Instant.now()));
+
+		Result result = run(Map.of());
+
+		assertThat(result.stdout()).contains("stand-in mvnw -B -q -DskipTests package");
+		assertThat(result.stderr()).contains("the build failed");
+	}
+
+	@Test
+	void runScriptWhenNothingChangedSinceJarsBuiltThenDoesNotRebuild() {
+		assumeDevPortsFree();
+
+		Result result = run(Map.of());
+
+		// the stand-in jars are empty, so the services it starts exit at once
+		assertThat(result.stdout()).doesNotContain("stand-in mvnw");
+		assertThat(result.stderr()).contains("a service exited during start-up");
+	}
+
 	private void source(String path) throws IOException {
 		Path file = this.root.resolve(path);
 		Files.createDirectories(file.getParent());
