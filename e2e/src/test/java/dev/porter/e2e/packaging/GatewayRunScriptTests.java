@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,7 @@ import dev.porter.e2e.processes.Layout;
 import dev.porter.e2e.processes.ManagedProcess;
 import dev.porter.e2e.processes.Service;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code ./run.sh} as a developer uses it: it starts the stack on the fixed dev ports, a
  * user signs in through it, metrics answer on each service's loopback management port and
  * not on its public one, and stopping it (SIGTERM, as Ctrl-C's sibling) leaves no process
- * and no port behind.
+ * and no port behind. The README asks for a JDK and nothing else, so the script runs
+ * without curl: this machine's is shadowed by one that fails as a missing command would.
  */
 class GatewayRunScriptTests {
 
@@ -51,13 +55,19 @@ class GatewayRunScriptTests {
 	 */
 	private static final String QUICK_START = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
+	@TempDir
+	Path tools;
+
 	@Test
-	void runScriptWhenStartedThenLoginWorksAndStopLeavesNothingRunning() {
+	void runScriptWhenStartedWithoutCurlThenLoginWorksAndStopLeavesNothingRunning() throws IOException {
 		for (int port : DEV_PORTS) {
 			assumeTrue(!listening(port), "port " + port + " is taken (a ./run.sh or another program): skipping");
 		}
+		Path curl = Files.writeString(this.tools.resolve("curl"),
+				"#!/bin/sh\necho 'curl: command not found' >&2\nexit 127\n");
+		assertThat(curl.toFile().setExecutable(true)).isTrue();
 		ManagedProcess script = ManagedProcess.start("run-sh", List.of(Layout.root().resolve("run.sh").toString()),
-				Map.of("JAVA_TOOL_OPTIONS", QUICK_START));
+				Map.of("JAVA_TOOL_OPTIONS", QUICK_START, "PATH", this.tools + ":" + System.getenv("PATH")));
 		List<ProcessHandle> children;
 		try {
 			script.awaitLog("Open http://localhost:8080", STARTUP);
