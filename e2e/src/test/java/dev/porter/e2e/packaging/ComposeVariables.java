@@ -31,7 +31,7 @@ final class ComposeVariables {
 	 */
 	private static final Pattern PROVIDER = Pattern.compile(
 			"(OIDC|AUTH0|KEYCLOAK|LOGOUT|SESSION_COOKIE)_\\w+|PROFILE_DIRECTORY|PROFILE_\\w+_ALLOW_LIST|API_AUDIENCE"
-					+ "|PUBLIC_BASE_URL|TRUSTED_PROXIES");
+					+ "|PUBLIC_BASE_URL|TRUSTED_PROXIES|TRUSTED_PROXY_HEADERS");
 
 	/** {@code ${VAR-default}} or {@code ${VAR:-default}} as compose interpolates it. */
 	private static final Pattern COMPOSE_DEFAULT = Pattern.compile("^\\$\\{[A-Z][A-Z0-9_]*:?-(.*)}$");
