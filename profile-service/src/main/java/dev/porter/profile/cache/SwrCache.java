@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 
 import dev.porter.common.SingleFlight;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
@@ -185,10 +186,11 @@ public final class SwrCache<K, V> {
 
 	/**
 	 * A 4xx (the user was deleted, say) is an answer: serving the old entry any longer
-	 * would be a lie.
+	 * would be a lie. A 429 is not: it says "not now", nothing about the data.
 	 */
 	private static boolean isDefinitive(Throwable error) {
-		return error instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError();
+		return error instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError()
+				&& response.getStatusCode().value() != HttpStatus.TOO_MANY_REQUESTS.value();
 	}
 
 	private long ttl(Entry<V> entry) {

@@ -19,6 +19,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.problem.TokenRejectedException;
 import dev.porter.profile.problem.UpstreamBadResponseException;
 import dev.porter.profile.problem.UpstreamRefusedException;
@@ -93,7 +94,9 @@ public final class UpstreamPolicy {
 				case TOKEN_REJECTED -> new TokenRejectedException();
 				case REFUSED -> new UpstreamRefusedException(this.name, upstream.status(), ex);
 				case BAD_RESPONSE -> new UpstreamBadResponseException(this.name, ex);
-				case UNAVAILABLE, RATE_LIMITED -> unavailable(upstream.retryAfter(), ex);
+				case RATE_LIMITED -> UpstreamFailures.USERINFO.equals(this.name)
+						? callerRateLimited(upstream.retryAfter()) : unavailable(upstream.retryAfter(), ex);
+				case UNAVAILABLE -> unavailable(upstream.retryAfter(), ex);
 			};
 		}
 		if (ex instanceof CallNotPermittedException) {
@@ -109,6 +112,15 @@ public final class UpstreamPolicy {
 			return unavailable(null, ex);
 		}
 		return new UpstreamBadResponseException(this.name, ex);
+	}
+
+	/**
+	 * Auth0 keys {@code /userinfo}'s limit to one user: the caller's own limit, so a
+	 * {@code 429}. A {@code 503} would count against the gateway's relay breaker, and one
+	 * user could open it for everybody. The Management API's limit is the tenant's.
+	 */
+	private static CallerRateLimitedException callerRateLimited(@Nullable Duration wait) {
+		return new CallerRateLimitedException((wait != null) ? wait : DEFAULT_RETRY_AFTER);
 	}
 
 	private UpstreamUnavailableException unavailable(long waitMillis, Throwable ex) {

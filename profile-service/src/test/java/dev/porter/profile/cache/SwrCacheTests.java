@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
+import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.problem.UpstreamUnavailableException;
 import dev.porter.profile.problem.UserNotFoundException;
 import dev.porter.profile.testsupport.FakeTicker;
@@ -155,6 +156,16 @@ class SwrCacheTests {
 		StepVerifier.create(this.cache.get("k", failing(new UserNotFoundException())))
 			.expectError(UserNotFoundException.class)
 			.verify();
+	}
+
+	// A 429 says "not now", nothing about the data: the stale profile stays.
+	@Test
+	void getWhenRevalidationIsRateLimitedThenStaleKeptAndFlagged() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		CallerRateLimitedException limited = new CallerRateLimitedException(Duration.ofSeconds(30));
+		expect(failing(limited), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		expect(failing(limited), "v1", new Lookup(Lookup.Outcome.STALE_AFTER_ERROR, -60));
 	}
 
 	@Test

@@ -102,8 +102,12 @@ class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
 	}
 
+	// Auth0 keys /userinfo's limit to the user: the user's own limit, so a 429 (the
+	// design's answer to a caller over its limit). A 503 would be counted by the
+	// gateway's
+	// relay breaker, and one user signing in ten times could open it for everybody.
 	@Test
-	void getMeWhenUserinfoRateLimitsThisUserThenUserinfoCircuitUntouched() {
+	void getMeWhenUserinfoRateLimitsThisUserThenTooManyRequestsAndUserinfoCircuitUntouched() {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.idp()
 			.stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(429)
@@ -115,7 +119,12 @@ class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
 
 		for (int i = 0; i < WRITES; i++) {
-			getMe(token).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
+			getMe(token).expectStatus()
+				.isEqualTo(429)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER);
 		}
 
 		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
