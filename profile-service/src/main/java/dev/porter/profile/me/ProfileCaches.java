@@ -12,6 +12,7 @@ import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.problem.UserNotFoundException;
 import dev.porter.profile.upstream.WriteAttempts;
 import dev.porter.profile.userinfo.Userinfo;
 
@@ -81,7 +82,7 @@ public class ProfileCaches {
 			return change.single()
 				.contextWrite(attempts::into)
 				.flatMap((user) -> confirmed(write, user).thenReturn(user))
-				.onErrorResume((ex) -> failed(write, attempts).then(Mono.error(ex)));
+				.onErrorResume((ex) -> failed(write, attempts, ex).then(Mono.error(ex)));
 		});
 	}
 
@@ -91,12 +92,16 @@ public class ProfileCaches {
 		return this.directoryBus.publish(write.sub());
 	}
 
-	/** Overlapped or not, a failed change leaves nothing to write through. */
-	private Mono<Void> failed(DirectoryWrites.Write write, WriteAttempts attempts) {
-		boolean mayHaveApplied = attempts.mayHaveApplied();
-		Runnable drop = mayHaveApplied ? () -> this.directory.invalidate(write.sub()) : NOTHING;
+	/**
+	 * Overlapped or not, a failed change leaves nothing to write through. The user is
+	 * dropped everywhere when the change may have been applied, or when the directory
+	 * said the user is gone (deleted meanwhile): her cached profile would be a lie.
+	 */
+	private Mono<Void> failed(DirectoryWrites.Write write, WriteAttempts attempts, Throwable ex) {
+		boolean drops = attempts.mayHaveApplied() || ex instanceof UserNotFoundException;
+		Runnable drop = drops ? () -> this.directory.invalidate(write.sub()) : NOTHING;
 		this.writes.end(write, drop, drop);
-		return mayHaveApplied ? this.directoryBus.publish(write.sub()) : Mono.empty();
+		return drops ? this.directoryBus.publish(write.sub()) : Mono.empty();
 	}
 
 	/**

@@ -72,7 +72,8 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
 
-		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		// the user's own limit: 429 (CallerCausedRefusalTests)
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(429);
 
 		// The caller was told it failed: it must not have happened.
 		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
@@ -182,6 +183,26 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 			.jsonPath("$.user_metadata.favourite_attack")
 			.isEqualTo("roundhouse_kick");
 		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	/**
+	 * The user was deleted in Auth0 while this instance held her profile: the change's
+	 * 404 is an answer about her, and her cached profile must not keep serving.
+	 */
+	@Test
+	void patchMetadataWhenTheUserWasDeletedInAuth0ThenNotFoundAndHerCachedProfileGone() {
+		String token = aliceReadOnce();
+		String notFound = Fixtures.read("management/error-not-found.json");
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(
+					Upstreams.status(404).withHeader(HttpHeaders.CONTENT_TYPE, "application/json").withBody(notFound)));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(
+					Upstreams.status(404).withHeader(HttpHeaders.CONTENT_TYPE, "application/json").withBody(notFound)));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isNotFound();
+
+		getMe(token).expectStatus().isNotFound();
 	}
 
 	private WebTestClient.ResponseSpec getMe(String token) {
