@@ -1,8 +1,14 @@
 package dev.porter.profile.directory;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import dev.porter.common.SingleFlight;
@@ -17,6 +23,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -32,6 +39,12 @@ public final class ClientCredentialsTokens {
 
 	private static final String PRINCIPAL = "profile-service";
 
+	private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+	private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+	private static final Logger log = LoggerFactory.getLogger(ClientCredentialsTokens.class);
+
 	private final String registrationId;
 
 	private final AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager manager;
@@ -39,6 +52,11 @@ public final class ClientCredentialsTokens {
 	private final InMemoryReactiveOAuth2AuthorizedClientService store;
 
 	private final SingleFlight<String, OAuth2AuthorizedClient> authorizations = new SingleFlight<>();
+
+	private final Clock clock;
+
+	/** The failures in a row, and until when no token request is made; null: none. */
+	private final AtomicReference<@Nullable FetchFailure> failure = new AtomicReference<>();
 
 	/**
 	 * @param registrationId names the token in Spring Security's store and its logs
@@ -48,10 +66,12 @@ public final class ClientCredentialsTokens {
 	 * which Auth0 documents and Keycloak accepts)
 	 * @param extraParameters added to every token request
 	 * @param webClient the client for the token endpoint
+	 * @param clock when a failed token request may be made again
 	 */
 	public ClientCredentialsTokens(String registrationId, URI tokenUri, String clientId, String clientSecret,
-			MultiValueMap<String, String> extraParameters, WebClient webClient) {
+			MultiValueMap<String, String> extraParameters, WebClient webClient, Clock clock) {
 		this.registrationId = registrationId;
+		this.clock = clock;
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				registration(registrationId, tokenUri, clientId, clientSecret));
 		this.store = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
@@ -66,10 +86,21 @@ public final class ClientCredentialsTokens {
 		this.manager.setAuthorizedClientProvider(provider);
 	}
 
-	/** The current token value, fetching one if none is valid for another 60 s. */
+	/**
+	 * The current token value, fetching one if none is valid for another 60 s. After a
+	 * failed fetch none is made for a while ({@link DirectoryTokenUnavailable}): a wrong
+	 * secret or a missing client grant fails every request, and each would otherwise
+	 * spend the tenant's Authentication API budget that logins and refreshes share.
+	 */
 	Mono<String> accessToken() {
-		return Mono.defer(() -> this.authorizations.join(this.registrationId, this::authorize))
-			.map((client) -> client.getAccessToken().getTokenValue());
+		return Mono.defer(() -> {
+			FetchFailure last = this.failure.get();
+			Duration wait = (last != null) ? Duration.between(this.clock.instant(), last.retryAt()) : Duration.ZERO;
+			if (!wait.isNegative() && !wait.isZero()) {
+				return Mono.error(new DirectoryTokenUnavailable(wait, last.cause()));
+			}
+			return this.authorizations.join(this.registrationId, this::fetch);
+		}).map((client) -> client.getAccessToken().getTokenValue());
 	}
 
 	/**
@@ -85,6 +116,29 @@ public final class ClientCredentialsTokens {
 	/** Drops the stored token whatever it is (tests start without one). */
 	Mono<Void> forget() {
 		return this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL);
+	}
+
+	/** One authorization, its outcome remembered for the backoff. */
+	private Mono<OAuth2AuthorizedClient> fetch() {
+		return authorize().doOnNext((client) -> this.failure.set(null)).doOnError(this::failed);
+	}
+
+	private void failed(Throwable ex) {
+		FetchFailure last = this.failure.get();
+		int failures = (last != null) ? last.failures() + 1 : 1;
+		Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 16));
+		wait = (wait.compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : wait;
+		this.failure.set(new FetchFailure(failures, this.clock.instant().plus(wait), ex));
+		log.warn("{} token request failed ({}), failure {} in a row: next attempt in {}", this.registrationId,
+				reason(ex), failures, wait);
+	}
+
+	/**
+	 * The OAuth error code when the endpoint gave one (invalid_client, access_denied).
+	 */
+	private static String reason(Throwable ex) {
+		return (ex instanceof OAuth2AuthorizationException oauth) ? oauth.getError().getErrorCode()
+				: ex.getClass().getSimpleName();
 	}
 
 	private Mono<OAuth2AuthorizedClient> authorize() {
@@ -104,6 +158,9 @@ public final class ClientCredentialsTokens {
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
 			.tokenUri(tokenUri.toString())
 			.build();
+	}
+
+	private record FetchFailure(int failures, Instant retryAt, Throwable cause) {
 	}
 
 }

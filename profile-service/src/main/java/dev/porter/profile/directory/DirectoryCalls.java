@@ -59,7 +59,8 @@ public final class DirectoryCalls {
 
 	private <T> Mono<T> withToken(Function<String, Mono<T>> call, boolean changes) {
 		Mono<T> once = this.tokens.accessToken()
-			.onErrorMap((ex) -> this.responses.failure(UpstreamException.Kind.UNAVAILABLE, null, ex))
+			.onErrorMap((ex) -> this.responses.failure(UpstreamException.Kind.UNAVAILABLE,
+					(ex instanceof DirectoryTokenUnavailable backingOff) ? backingOff.retryAfter() : null, ex))
 			.flatMap((token) -> {
 				Mono<T> attempt = call.apply(token).onErrorMap(this.responses::transport);
 				return this.policy.decorate(changes ? WriteAttempts.observe(attempt) : attempt)

@@ -1,6 +1,7 @@
 package dev.porter.profile.directory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,19 +13,24 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.MutableClock;
 
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientCredentialsTokensTests {
 
 	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+
+	private final MutableClock clock = new MutableClock();
 
 	private ClientCredentialsTokens tokens;
 
@@ -40,7 +46,8 @@ class ClientCredentialsTokensTests {
 					.codecs((c) -> c.defaultCodecs()
 						.jacksonJsonDecoder(new org.springframework.http.codec.json.JacksonJsonDecoder(
 								tools.jackson.databind.json.JsonMapper.builder().build())))
-					.build());
+					.build(),
+				this.clock);
 	}
 
 	@AfterEach
@@ -61,6 +68,50 @@ class ClientCredentialsTokensTests {
 		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
 		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
 		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	// A wrong secret or a missing client grant fails every token request: without a
+	// memory of the failure, every uncached GET /me and every PATCH sent another one,
+	// spending the tenant's Authentication API budget that logins and refreshes share.
+	@Test
+	void accessTokenWhenTheTokenEndpointRefusesThenCallersWaitOutABackoffWithoutRequests() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(401)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"access_denied\",\"error_description\":\"Unauthorized\"}")));
+
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		for (int i = 0; i < 5; i++) {
+			StepVerifier.create(this.tokens.accessToken())
+				.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DirectoryTokenUnavailable.class)
+					.extracting((e) -> ((DirectoryTokenUnavailable) e).retryAfter())
+					.isEqualTo(Duration.ofSeconds(1)))
+				.verify(Duration.ofSeconds(5));
+		}
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		StepVerifier.create(this.tokens.accessToken())
+			.expectErrorSatisfies((ex) -> assertThat(((DirectoryTokenUnavailable) ex).retryAfter())
+				.as("the wait doubles with each failure in a row")
+				.isEqualTo(Duration.ofSeconds(2)))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void accessTokenWhenTheTokenEndpointRecoversThenTheBackoffIsForgotten() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+		this.clock.advance(Duration.ofSeconds(1));
+
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		StepVerifier.create(this.tokens.forget().then(this.tokens.accessToken()))
+			.expectNext("test-access-token")
+			.verifyComplete();
+		this.idp.verify(3, postRequestedFor(urlPathEqualTo("/oauth/token")));
 	}
 
 	@Test

@@ -27,11 +27,11 @@ class Auth0DirectoryConfiguration {
 
 	@Bean
 	ClientCredentialsTokens auth0ManagementTokens(Auth0ManagementProperties properties, OidcProperties oidc,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
 		MultiValueMap<String, String> audience = new LinkedMultiValueMap<>();
 		audience.add("audience", properties.resolvedAudience(oidc.issuer()));
 		return new ClientCredentialsTokens("auth0-management", properties.resolvedTokenUri(oidc.issuer()),
-				properties.clientId(), properties.clientSecret(), audience, identityProviderWebClient);
+				properties.clientId(), properties.clientSecret(), audience, identityProviderWebClient, clock);
 	}
 
 	@Bean

@@ -30,10 +30,10 @@ class KeycloakDirectoryConfiguration {
 
 	@Bean
 	ClientCredentialsTokens keycloakAdminTokens(KeycloakProperties properties, OidcProperties oidc,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
 		URI adminUri = properties.resolvedAdminUri(oidc.issuer());
 		return new ClientCredentialsTokens("keycloak-admin", properties.tokenUri(adminUri), properties.clientId(),
-				properties.clientSecret(), new LinkedMultiValueMap<>(), identityProviderWebClient);
+				properties.clientSecret(), new LinkedMultiValueMap<>(), identityProviderWebClient, clock);
 	}
 
 	@Bean
