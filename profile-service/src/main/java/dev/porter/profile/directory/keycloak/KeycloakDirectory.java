@@ -88,8 +88,10 @@ final class KeycloakDirectory implements Directory {
 		if (missing.isEmpty()) {
 			return Mono.just(stored);
 		}
+		// ADMIN_EDIT, not ENABLED: ENABLED also lets users write these attributes
+		// themselves (Account Console, Account REST API), past every metadata rule here.
 		log.warn("keycloak accepted but did not store {} user attribute(s): set the realm's user profile "
-				+ "unmanagedAttributePolicy to ENABLED", missing.size());
+				+ "unmanagedAttributePolicy to ADMIN_EDIT", missing.size());
 		return Mono.error(this.calls.badResponse());
 	}
 
