@@ -25,7 +25,7 @@ class ArchitectureTests {
 	@CsvSource(delimiter = '|',
 			value = { "seed|", "faults|", "issued|", "users|seed", "userinfo|users", "config|seed users",
 					"login|seed users", "backchannel|config seed", "management|config users",
-					"oauth|config issued seed userinfo users" })
+					"oauth|backchannel config issued seed userinfo users" })
 	void packageWhenImportedThenDependsOnlyOnItsRow(String pkg, String allowedBelow) {
 		PackageRules.usesOnly(ROOT, pkg, allowedBelow).check(MAIN);
 	}

@@ -41,6 +41,21 @@ public abstract class DevIdpServerTestSupport {
 	 */
 	public static final Duration ACCESS_TOKEN_TTL = Duration.ofMinutes(10);
 
+	/**
+	 * Where dev-idp delivers back-channel logout tokens in tests: every seeded
+	 * back-channel URL, re-pointed at this port (as compose re-points them at the
+	 * gateway's container). Nothing listens there unless a test starts a receiver; a
+	 * delivery that finds nobody fails, is logged and changes nothing else.
+	 */
+	public static final int BACKCHANNEL_PORT = freePort();
+
+	/**
+	 * How long dev-idp waits for a back-channel receiver in tests: far longer than any
+	 * test holds a receiver's answer, so that only a logout that waited for the receiver
+	 * could see its delivery time out.
+	 */
+	public static final Duration BACKCHANNEL_TIMEOUT = Duration.ofSeconds(30);
+
 	private static @Nullable JwtDecoder decoder;
 
 	/**
@@ -60,6 +75,8 @@ public abstract class DevIdpServerTestSupport {
 		registry.add("management.server.port", () -> MANAGEMENT_PORT);
 		registry.add("porter.dev-idp.issuer", () -> ISSUER);
 		registry.add("porter.dev-idp.access-token-ttl", ACCESS_TOKEN_TTL::toString);
+		registry.add("porter.backchannel-logout.base", () -> "http://localhost:" + BACKCHANNEL_PORT);
+		registry.add("porter.backchannel-logout.timeout", BACKCHANNEL_TIMEOUT::toString);
 	}
 
 	private static int freePort() {

@@ -38,6 +38,10 @@ public final class TestLogins {
 
 	public static final String GATEWAY_CALLBACK = "http://localhost:8080/login/oauth2/code/auth0";
 
+	public static final String SPA = "porter-spa";
+
+	public static final String SPA_CALLBACK = "http://localhost:8080/callback";
+
 	public static final String API_AUDIENCE = "https://porter.example/api";
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
@@ -237,6 +241,12 @@ public final class TestLogins {
 		public static Authorize gateway(String scope, @Nullable String audience) {
 			return new Authorize(GATEWAY, GATEWAY_CALLBACK, scope, audience, randomString(), randomString(),
 					Pkce.create(), Map.of());
+		}
+
+		/** The test SPA's request: a public client, with PKCE and no secret. */
+		public static Authorize spa(String scope, @Nullable String audience) {
+			return new Authorize(SPA, SPA_CALLBACK, scope, audience, randomString(), randomString(), Pkce.create(),
+					Map.of());
 		}
 
 		public Authorize with(String name, String value) {

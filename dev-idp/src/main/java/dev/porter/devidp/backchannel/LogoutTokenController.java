@@ -15,9 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Mints, on request, the OIDC Back-Channel Logout token Auth0 would POST to an
- * application, so that tests can deliver one to the gateway themselves.
- *
- * @see LogoutTokens
+ * application, so that tests can deliver one to the gateway themselves (dev-idp delivers
+ * its own when a browser's session ends: {@link LogoutTokenSender}).
  */
 @RestController
 class LogoutTokenController {

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * {@code localhost} or a loopback IP literal. A name is never looked up in DNS, so a name
  * that an attacker's DNS points at 127.0.0.1 is not loopback here.
  */
-final class LoopbackNames {
+public final class LoopbackNames {
 
 	private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
@@ -23,7 +23,7 @@ final class LoopbackNames {
 	/**
 	 * A host as a URI carries it: {@code localhost}, {@code 127.0.0.1}, {@code [::1]}.
 	 */
-	static boolean isLoopbackHost(@Nullable String host) {
+	public static boolean isLoopbackHost(@Nullable String host) {
 		if (host == null) {
 			return false;
 		}

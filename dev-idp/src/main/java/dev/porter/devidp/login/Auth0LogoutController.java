@@ -14,17 +14,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Auth0's own logout, {@code GET /v2/logout?client_id&returnTo}: ends the IdP session and
- * sends the browser to {@code returnTo}, which must be one of the application's allowed
- * logout URLs (the first of them when {@code returnTo} is absent). Without
- * {@code client_id} the allowed URLs of every application count, as Auth0's tenant-level
- * list would.
+ * Auth0's own logout, {@code GET /v2/logout?client_id&returnTo}: ends the IdP session
+ * (telling the applications that signed in through it by back-channel logout) and sends
+ * the browser to {@code returnTo}, which must be one of the application's allowed logout
+ * URLs (the first of them when {@code returnTo} is absent). Without {@code client_id} the
+ * allowed URLs of every application count, as Auth0's tenant-level list would.
  *
  * @see <a href="https://auth0.com/docs/api/authentication/logout/auth-0-logout">Auth0
  * Logout</a>
@@ -34,10 +34,15 @@ class Auth0LogoutController {
 
 	private final Seed seed;
 
-	private final SecurityContextLogoutHandler logoutHandler = new SecurityContextLogoutHandler();
+	private final LogoutHandler sessionLogout;
 
-	Auth0LogoutController(Seed seed) {
+	/**
+	 * @param sessionLogout how dev-idp ends a browser's session: the same for every
+	 * logout endpoint, back-channel logout included
+	 */
+	Auth0LogoutController(Seed seed, LogoutHandler sessionLogout) {
 		this.seed = seed;
+		this.sessionLogout = sessionLogout;
 	}
 
 	@GetMapping("/v2/logout")
@@ -55,7 +60,7 @@ class Auth0LogoutController {
 		if (target != null && !allowed.contains(target)) {
 			return badRequest("returnTo is not one of the application's Allowed Logout URLs");
 		}
-		this.logoutHandler.logout(request, response, SecurityContextHolder.getContext().getAuthentication());
+		this.sessionLogout.logout(request, response, SecurityContextHolder.getContext().getAuthentication());
 		return ResponseEntity.status(HttpStatus.FOUND).location(URI.create((target != null) ? target : "/")).build();
 	}
 

@@ -3,6 +3,7 @@ package dev.porter.devidp.oauth;
 import java.util.List;
 import java.util.Set;
 
+import dev.porter.devidp.backchannel.LogoutTokenSender;
 import dev.porter.devidp.config.DevIdpProperties;
 import dev.porter.devidp.issued.RecordingAuthorizationService;
 import dev.porter.devidp.seed.Seed;
@@ -64,7 +65,7 @@ class AuthorizationServerConfiguration {
 	@Order(ORDER)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, Seed seed, UserClaims userClaims,
 			RegisteredClientRepository clients, OAuth2AuthorizationService authorizations, JwtDecoder jwtDecoder,
-			JsonMapper mapper) throws Exception {
+			JsonMapper mapper, IdpSessionLogout sessionLogout) throws Exception {
 		Audiences audiences = new Audiences(seed);
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
 		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
@@ -86,13 +87,15 @@ class AuthorizationServerConfiguration {
 								.replaceAll((provider) -> auth0Grants(provider, audiences, authorizations)))
 							.errorResponseHandler(tokenErrors))
 						.oidc((oidc) -> oidc
+							.logoutEndpoint(
+									(logout) -> logout.logoutResponseHandler(sessionLogout.oidcLogoutResponse()))
 							.providerConfigurationEndpoint((discovery) -> discovery
 								.providerConfigurationCustomizer(AuthorizationServerConfiguration::auth0Discovery))
 							.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
 								.errorResponseHandler(unauthorized))))
 			// Auth0's logout_hint + client_id, which the server's own logout endpoint
 			// lacks.
-			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients), LogoutFilter.class)
+			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients, sessionLogout), LogoutFilter.class)
 			// Auth0 takes JSON token requests too; before client authentication reads
 			// them.
 			.addFilterBefore(new JsonTokenRequestFilter(Set.of(TOKEN, REVOKE), mapper), LogoutFilter.class)
@@ -169,8 +172,23 @@ class AuthorizationServerConfiguration {
 	 * In memory, like everything in dev-idp: a restart signs everyone out.
 	 */
 	@Bean
-	RecordingAuthorizationService authorizationService() {
-		return new RecordingAuthorizationService(new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()));
+	RecordingAuthorizationService authorizationService(SessionSignIns signIns) {
+		return new RecordingAuthorizationService(new SignInRecordingAuthorizations(
+				new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()), signIns));
+	}
+
+	@Bean
+	SessionSignIns sessionSignIns() {
+		return new SessionSignIns();
+	}
+
+	/**
+	 * How every logout endpoint ends a browser's IdP session, {@code /v2/logout}
+	 * included.
+	 */
+	@Bean
+	IdpSessionLogout idpSessionLogout(SessionSignIns signIns, LogoutTokenSender sender) {
+		return new IdpSessionLogout(signIns, sender);
 	}
 
 	@Bean

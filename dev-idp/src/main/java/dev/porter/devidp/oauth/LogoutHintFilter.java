@@ -14,7 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -39,11 +39,12 @@ final class LogoutHintFilter extends OncePerRequestFilter {
 
 	private final RegisteredClientRepository clients;
 
-	private final SecurityContextLogoutHandler logoutHandler = new SecurityContextLogoutHandler();
+	private final LogoutHandler logoutHandler;
 
-	LogoutHintFilter(String endpointPath, RegisteredClientRepository clients) {
+	LogoutHintFilter(String endpointPath, RegisteredClientRepository clients, LogoutHandler logoutHandler) {
 		this.endpoint = PathPatternRequestMatcher.withDefaults().matcher(endpointPath);
 		this.clients = clients;
+		this.logoutHandler = logoutHandler;
 	}
 
 	@Override

@@ -36,7 +36,8 @@ class AuthorizationStoreConcurrencyTests {
 
 	@Test
 	void findByTokenWhenLoginsSavedConcurrentlyThenEveryLoginIsFoundAndNothingThrows() throws Exception {
-		OAuth2AuthorizationService store = new AuthorizationServerConfiguration().authorizationService();
+		OAuth2AuthorizationService store = new AuthorizationServerConfiguration()
+			.authorizationService(new SessionSignIns());
 		Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 		Queue<String> lost = new ConcurrentLinkedQueue<>();
 		CountDownLatch start = new CountDownLatch(1);
@@ -73,7 +74,8 @@ class AuthorizationStoreConcurrencyTests {
 
 	@Test
 	void findByTokenWhenThousandsOfLoginsAwaitTheirCodeExchangeThenNoneIsForgotten() {
-		OAuth2AuthorizationService store = new AuthorizationServerConfiguration().authorizationService();
+		OAuth2AuthorizationService store = new AuthorizationServerConfiguration()
+			.authorizationService(new SessionSignIns());
 		for (int i = 0; i < 2_000; i++) {
 			store.save(pendingLogin("state-" + i));
 		}
