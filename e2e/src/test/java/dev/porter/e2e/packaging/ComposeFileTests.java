@@ -118,6 +118,8 @@ class ComposeFileTests {
 					gateway: PROFILE_SERVICE_URI http://profile-service:9081 names profile-service's port 9081, not its application port 8081
 					PROFILE_SERVICE_URI: http://profile-service:8081 | PROFILE_SERVICE_URI: http://profile-service | \
 					gateway: PROFILE_SERVICE_URI http://profile-service names profile-service's port 80, not its application port 8081
+					DEV_IDP_BACKCHANNEL_LOGOUT_BASE: http://gateway:8080 | DEV_IDP_BACKCHANNEL_LOGOUT_BASE: http://localhost:8080 | \
+					dev-idp: DEV_IDP_BACKCHANNEL_LOGOUT_BASE http://localhost:8080 names localhost, not a compose service
 					""")
 	void checkWhenBackChannelUriMissesTheServicesApplicationPortThenReported(String real, String drift,
 			String finding) {

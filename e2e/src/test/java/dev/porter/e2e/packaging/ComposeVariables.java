@@ -37,10 +37,11 @@ final class ComposeVariables {
 	private static final Pattern COMPOSE_DEFAULT = Pattern.compile("^\\$\\{[A-Z][A-Z0-9_]*:?-(.*)}$");
 
 	/**
-	 * Every URI a service calls another over the compose network; the issuer is the one
-	 * URI the browser sees, so it names the host's {@code localhost}.
+	 * Every URI a service calls another over the compose network (dev-idp's back-channel
+	 * logout base included); the issuer is the one URI the browser sees, so it names the
+	 * host's {@code localhost}.
 	 */
-	private static final Pattern BACK_CHANNEL = Pattern.compile("[A-Z][A-Z0-9_]*_URI");
+	private static final Pattern BACK_CHANNEL = Pattern.compile("[A-Z][A-Z0-9_]*_URI|DEV_IDP_BACKCHANNEL_LOGOUT_BASE");
 
 	private static final String ISSUER = "OIDC_ISSUER_URI";
 
