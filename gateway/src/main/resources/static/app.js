@@ -90,7 +90,7 @@ function metadataRow(key, value) {
 	input.value = display(value);
 	input.setAttribute('aria-label', `Value of ${key}`);
 	input.dataset.test = 'metadata-value';
-	const save = button('Save', 'metadata-save', () => saveMetadata(key, parseValue(input.value, value)));
+	const save = button('Save', 'metadata-save', () => saveEdited(key, input.value, value));
 	const remove = button('Remove', 'metadata-remove', () => saveMetadata(key, null));
 	li.append(name, input, save, remove);
 	return li;
@@ -99,14 +99,44 @@ function metadataRow(key, value) {
 // A value that was not a string is edited as JSON; everything else is saved as text.
 function parseValue(text, original) {
 	if (typeof original !== 'string') {
+		let parsed;
 		try {
-			return JSON.parse(text);
+			parsed = JSON.parse(text);
 		}
 		catch {
 			return text;
 		}
+		if (!allFinite(parsed)) {
+			// JSON.parse reads 1e999 as Infinity, which JSON.stringify sends as null: a deletion.
+			throw new RangeError('is a number too large for JSON; nothing was saved');
+		}
+		return parsed;
 	}
 	return text;
+}
+
+function allFinite(value) {
+	if (typeof value === 'number') {
+		return Number.isFinite(value);
+	}
+	if (value !== null && typeof value === 'object') {
+		return Object.values(value).every(allFinite);
+	}
+	return true;
+}
+
+function saveEdited(key, text, original) {
+	let value;
+	try {
+		value = parseValue(text, original);
+	}
+	catch (error) {
+		clearMetadataError();
+		$('metadata-status').textContent = '';
+		showMetadataError({ errors: [{ pointer: `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, detail: error.message }] });
+		return Promise.resolve(false);
+	}
+	return saveMetadata(key, value);
 }
 
 function button(label, test, onClick) {
@@ -170,9 +200,15 @@ function handleError(error, fromEditor) {
 		showUnavailable('The gateway cannot be reached.');
 		return;
 	}
-	if (error.status === 401) {
-		loginUrl = error.problem.login_url || loginUrl;
+	if (error.status === 401 && error.problem.login_url) {
+		// The gateway's own "sign in" answer. A 401 without it is the profile service refusing the token the
+		// session holds (a configuration fault): signing in again would not help.
+		loginUrl = error.problem.login_url;
 		show('signed-out');
+	}
+	else if (error.status === 429) {
+		const retryAfter = error.headers.get('Retry-After');
+		showUnavailable(`Too many requests${retryAfter ? `; try again in ${retryAfter} s` : ''}.`);
 	}
 	else if (error.status === 503 || error.status === 502 || error.status === 504) {
 		const retryAfter = error.headers.get('Retry-After');

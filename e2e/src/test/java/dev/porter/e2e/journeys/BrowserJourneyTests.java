@@ -75,6 +75,27 @@ class BrowserJourneyTests {
 		}
 	}
 
+	// JSON.parse reads 1e999 as Infinity, which JSON.stringify sends as null: Auth0's
+	// "delete this key". The page said "Saved" while the value was gone.
+	@Test
+	void changeMetadataWhenANumberIsTooLargeForJsonThenRefusedInlineAndTheValueKept() {
+		try (Browser browser = Browser.start(1280, 800)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+			spa.open().signIn().signInAs("alice", "alice", spa);
+			assertThat(spa.patchMetadataAsScript("{\"score\":42}")).isEqualTo(200);
+			spa.reload();
+			assertThat(spa.metadata()).containsEntry("score", "42");
+
+			spa.changeMetadata("score", "1e999");
+
+			assertThat(spa.metadataErrors()).containsOnlyKeys("score");
+			assertThat(spa.metadataErrors().get("score")).startsWith("score: ");
+			spa.reload();
+			assertThat(spa.metadata()).containsEntry("score", "42");
+			spa.removeMetadata("score");
+		}
+	}
+
 	@Test
 	void signInWhenPasswordWrongThenIdpShowsItsErrorAndSpaStaysSignedOut() {
 		try (Browser browser = Browser.start(1280, 800)) {

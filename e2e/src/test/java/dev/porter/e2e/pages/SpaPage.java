@@ -241,6 +241,22 @@ public final class SpaPage {
 		return ((Number) status).longValue();
 	}
 
+	/**
+	 * The status of {@code PATCH /me/metadata} with {@code json}, sent by the page itself
+	 * with its cookies and CSRF token, as a script of the SPA's would: for values the
+	 * page's own form cannot enter (numbers, objects).
+	 */
+	public long patchMetadataAsScript(String json) {
+		Object status = ((JavascriptExecutor) this.driver)
+			.executeAsyncScript("const done = arguments[arguments.length - 1];"
+					+ "const xsrf = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));"
+					+ "fetch('/me/metadata', {method: 'PATCH', credentials: 'same-origin', headers: {"
+					+ "'Content-Type': 'application/json', Accept: 'application/json',"
+					+ "'X-XSRF-TOKEN': xsrf ? decodeURIComponent(xsrf.split('=')[1]) : ''}, body: arguments[0]})"
+					+ ".then((r) => done(r.status), () => done(-1));", json);
+		return ((Number) status).longValue();
+	}
+
 	public String pageSource() {
 		return this.driver.getPageSource();
 	}
