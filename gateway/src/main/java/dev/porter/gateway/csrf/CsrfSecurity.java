@@ -59,13 +59,12 @@ public class CsrfSecurity {
 
 	/**
 	 * Every request but a top-level navigation: a {@code GET} or {@code HEAD} the browser
-	 * marks {@code Sec-Fetch-Mode: navigate} into a document (not an object or embed,
-	 * which a page can load as it likes).
+	 * marks {@code Sec-Fetch-Mode: navigate} into a {@code document}. Not into a frame,
+	 * an object or an embed: a page loads those as it likes, in a loop if it wants, and
+	 * the {@code Lax} session cookie goes along from a sibling subdomain.
 	 */
 	static final ServerWebExchangeMatcher NOT_NAVIGATION = (exchange) -> isNavigation(exchange.getRequest())
 			? MatchResult.notMatch() : MatchResult.match();
-
-	private static final Set<String> EMBEDDED_DESTINATIONS = Set.of("object", "embed");
 
 	private final SessionCsrfTokenRepository tokens;
 
@@ -107,7 +106,7 @@ public class CsrfSecurity {
 		HttpHeaders headers = request.getHeaders();
 		return (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))
 				&& "navigate".equals(headers.getFirst("Sec-Fetch-Mode"))
-				&& !EMBEDDED_DESTINATIONS.contains(headers.getFirst("Sec-Fetch-Dest"));
+				&& "document".equals(headers.getFirst("Sec-Fetch-Dest"));
 	}
 
 	private static boolean isUnsafe(ServerHttpRequest request) {

@@ -100,11 +100,10 @@ class CsrfSecurityMatcherTests {
 	}
 
 	@ParameterizedTest(name = "{0} mode={1} dest={2}: refused from another site {3}")
-	@CsvSource(nullValues = "-",
-			value = { "GET, navigate, document, false", "HEAD, navigate, document, false",
-					"GET, navigate, iframe, false", "GET, navigate, object, true", "GET, navigate, embed, true",
-					"GET, no-cors, empty, true", "GET, cors, empty, true", "GET, -, -, true",
-					"POST, navigate, document, true", "PATCH, cors, empty, true" })
+	@CsvSource(nullValues = "-", value = { "GET, navigate, document, false", "HEAD, navigate, document, false",
+			"GET, navigate, iframe, true", "GET, navigate, frame, true", "GET, navigate, -, true",
+			"GET, navigate, object, true", "GET, navigate, embed, true", "GET, no-cors, empty, true",
+			"GET, cors, empty, true", "GET, -, -, true", "POST, navigate, document, true", "PATCH, cors, empty, true" })
 	void notNavigationWhenRequestOfAnotherSiteThenOnlyTopLevelNavigationsPass(String method, String mode,
 			String destination, boolean refused) {
 		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(HttpMethod.valueOf(method), "/me");

@@ -4,7 +4,7 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -218,15 +218,16 @@ class SessionCsrfTests extends GatewayTestSupport {
 	// /me in no-cors mode in a loop: it cannot read the answers, but it spends the user's
 	// relay rate limit (per user, so on every device) and profile-service's capacity.
 	@ParameterizedTest
-	@ValueSource(strings = { "same-site", "cross-site" })
-	void getMeWhenAnotherSitesPageFetchesItThenForbiddenAndNothingRelayed(String fetchSite) {
+	@CsvSource({ "same-site, no-cors, empty", "cross-site, no-cors, empty", "same-site, navigate, iframe" })
+	void getMeWhenAnotherSitesPageFetchesItThenForbiddenAndNothingRelayed(String fetchSite, String mode,
+			String destination) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
 		alice.get("/me")
 			.header("Sec-Fetch-Site", fetchSite)
-			.header("Sec-Fetch-Mode", "no-cors")
-			.header("Sec-Fetch-Dest", "empty")
+			.header("Sec-Fetch-Mode", mode)
+			.header("Sec-Fetch-Dest", destination)
 			.exchange()
 			.expectStatus()
 			.isForbidden()
