@@ -8,8 +8,8 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
  * An access token's expiry read on the gateway's clock: when it is due for a refresh
- * (within {@code TOKEN_REFRESH_AHEAD} of expiring, or past half its lifetime if it lives
- * no longer than that) and whether it may still be relayed.
+ * (within {@code TOKEN_REFRESH_AHEAD} of expiring, or within half its lifetime if that is
+ * shorter) and whether it may still be relayed.
  */
 class AccessTokenExpiry {
 
@@ -29,16 +29,18 @@ class AccessTokenExpiry {
 	}
 
 	/**
-	 * A token that lives no longer than the configured lead time would be due the moment
-	 * it is issued, and every request would refresh it (rotating a refresh token each
-	 * time); such a token is refreshed past half its lifetime instead.
+	 * The lead time: the configured one, or half the token's lifetime if that is shorter.
+	 * A token that lives no longer than the configured lead time would otherwise be due
+	 * the moment it is issued, and every request would refresh it (rotating a refresh
+	 * token each time).
 	 */
 	private Duration ahead(OAuth2AccessToken token, Instant expiresAt) {
 		Instant issuedAt = token.getIssuedAt();
 		if (issuedAt == null) {
 			return this.refreshAhead;
 		}
-		Duration halfLifetime = Duration.between(issuedAt, expiresAt).dividedBy(2);
+		// Not Duration.dividedBy: it goes through BigDecimal, on every relayed request.
+		Duration halfLifetime = Duration.ofNanos(Duration.between(issuedAt, expiresAt).toNanos() / 2);
 		return (halfLifetime.compareTo(this.refreshAhead) < 0) ? halfLifetime : this.refreshAhead;
 	}
 

@@ -65,6 +65,10 @@ class TokenRefresher {
 		return this.expiry.needsRefresh(token);
 	}
 
+	boolean isStillValid(OAuth2AccessToken token) {
+		return this.expiry.isStillValid(token);
+	}
+
 	/**
 	 * The client to relay with: freshly refreshed, or {@code current} while its access
 	 * token is still valid and no fresh one can be had; otherwise a 503 (IdP slow or

@@ -58,10 +58,23 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 		return (exchange, authentication) -> exchange.getSession()
 			.mapNotNull(LoginTokens::in)
 			.flatMap((held) -> refresher.needsRefresh(held.toAccessToken())
-					? tokens.load(exchange, authentication)
-						.flatMap((client) -> refresher.refresh(exchange, client))
-						.map((OAuth2AuthorizedClient client) -> client.getAccessToken().getTokenValue())
-					: Mono.just(held.accessToken()));
+					? refreshed(exchange, authentication, held, tokens, refresher) : Mono.just(held.accessToken()));
+	}
+
+	/**
+	 * The refreshed token; without the client registration (discovery failed) no refresh
+	 * can start, and a still-valid token is relayed as it is, as after a failed refresh.
+	 */
+	private static Mono<String> refreshed(ServerWebExchange exchange, Authentication authentication, LoginTokens held,
+			SessionTokens tokens, TokenRefresher refresher) {
+		Mono<OAuth2AuthorizedClient> client = tokens.load(exchange, authentication);
+		if (refresher.isStillValid(held.toAccessToken())) {
+			client = client.onErrorResume((ex) -> Mono.empty());
+		}
+		// Empty only when the client could not be built: the session holds the tokens.
+		return client.flatMap((current) -> refresher.refresh(exchange, current))
+			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue())
+			.switchIfEmpty(Mono.fromSupplier(held::accessToken));
 	}
 
 	private static Mono<Void> relay(ServerWebExchange exchange, String accessToken, GatewayFilterChain chain) {

@@ -60,6 +60,43 @@ class TokenRelayFilterTests {
 	// gets from Redis hold tokens valid for hours: relaying one needs nothing of the IdP.
 	@Test
 	void filterWhenTokenFreshAndDiscoveryFailsThenRelaysItWithoutAskingTheIdp() {
+		Instant now = Instant.now();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-fresh", now, now.plus(Duration.ofHours(1)), Set.of(), "rt"));
+
+		idpDownFilter().filter(exchange, this.chain).block();
+
+		assertThat(RelayedToken.authorization(this.chain.exchange())).hasToString("Bearer at-fresh");
+	}
+
+	// Due for a refresh but still valid: the refresh cannot start without discovery, and
+	// the token is relayed as it is, as after a failed refresh.
+	@Test
+	void filterWhenTokenDueButStillValidAndDiscoveryFailsThenRelaysItWithoutAskingTheIdp() {
+		Instant now = Instant.now();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-due", now.minus(Duration.ofHours(1)), now.plusSeconds(30), Set.of(), "rt"));
+
+		idpDownFilter().filter(exchange, this.chain).block();
+
+		assertThat(RelayedToken.authorization(this.chain.exchange())).hasToString("Bearer at-due");
+	}
+
+	@Test
+	void filterWhenTokenExpiredAndDiscoveryFailsThenServiceUnavailableAndNothingRelayed() {
+		Instant now = Instant.now();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-old", now.minus(Duration.ofHours(1)), now.minusSeconds(1), Set.of(), "rt"));
+
+		ProblemException refused = catchThrowableOfType(ProblemException.class,
+				() -> idpDownFilter().filter(exchange, this.chain).block());
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(503);
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
+	/** The real filter, on an IdP whose discovery document cannot be fetched. */
+	private static TokenRelayFilter idpDownFilter() {
 		ReactiveClientRegistrationRepository idpDown = (id) -> Mono
 			.error(new ProblemException(Problems.identityProviderUnavailable(), null));
 		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(idpDown),
@@ -69,19 +106,16 @@ class TokenRelayFilterTests {
 		TokenRefresher refresher = new TokenRefresher(IdpRefreshCall.through(WebClient.create(), Duration.ofSeconds(1)),
 				tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
 				Clock.systemUTC());
+		return new TokenRelayFilter(tokens, refresher);
+	}
+
+	private static MockServerWebExchange signedInWith(LoginTokens loginTokens) {
 		WebSession session = new InMemoryWebSessionStore().createWebSession().block();
-		Instant now = Instant.now();
-		session.getAttributes()
-			.put(LoginTokens.ATTRIBUTE,
-					new LoginTokens("at-fresh", now, now.plus(Duration.ofHours(1)), Set.of(), "rt"));
-		MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
+		session.getAttributes().put(LoginTokens.ATTRIBUTE, loginTokens);
+		return MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
 			.session(session)
 			.principal(ALICE)
 			.build();
-
-		new TokenRelayFilter(tokens, refresher).filter(exchange, this.chain).block();
-
-		assertThat(RelayedToken.authorization(this.chain.exchange())).hasToString("Bearer at-fresh");
 	}
 
 	@Test
