@@ -2,10 +2,13 @@ package dev.porter.gateway.session;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Session keys that are public because this repository prints them: docker-compose.yml's
@@ -21,7 +24,9 @@ final class PublishedSessionKeys {
 	/** docker-compose.yml's default; a test keeps the two the same. */
 	static final String COMPOSE_DEVELOPMENT_KEY = "cG9ydGVyLWRldi1vbmx5LXNlc3Npb24ta2V5LTAwMDE=";
 
-	private static final Set<String> PUBLISHED = Set.of(COMPOSE_DEVELOPMENT_KEY);
+	private static final List<byte[]> PUBLISHED = List.of(Base64.getDecoder().decode(COMPOSE_DEVELOPMENT_KEY));
+
+	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
 	private PublishedSessionKeys() {
 	}
@@ -31,14 +36,30 @@ final class PublishedSessionKeys {
 	 * not on loopback.
 	 */
 	static void check(String keys, String variable, String issuer) {
-		boolean published = Arrays.stream(keys.split(",")).map(String::strip).anyMatch(PUBLISHED::contains);
+		boolean published = Arrays.stream(keys.split(",")).map(String::strip).anyMatch(PublishedSessionKeys::published);
 		if (published && !onLoopback(issuer)) {
 			throw new IllegalStateException(variable + " holds docker-compose.yml's development key, which is public; "
 					+ "with an IdP beyond this machine (" + issuer + ") set your own (openssl rand -base64 32)");
 		}
 	}
 
-	// By name only: resolving the host here would make start-up depend on DNS.
+	/**
+	 * Compared as the key ring reads it (base64, padding optional), so the same key
+	 * written another way is still the same key.
+	 */
+	private static boolean published(String key) {
+		byte[] bytes;
+		try {
+			bytes = Base64.getDecoder().decode(key);
+		}
+		catch (IllegalArgumentException ex) {
+			// not a key at all: the key ring refuses it, naming the variable
+			return false;
+		}
+		return PUBLISHED.stream().anyMatch((known) -> MessageDigest.isEqual(known, bytes));
+	}
+
+	// By name or literal only: resolving the host here would make start-up depend on DNS.
 	private static boolean onLoopback(String issuer) {
 		String host;
 		try {
@@ -47,7 +68,7 @@ final class PublishedSessionKeys {
 		catch (URISyntaxException ex) {
 			return false;
 		}
-		return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
+		return host.equals("localhost") || host.endsWith(".localhost") || IPV4_LOOPBACK.matcher(host).matches()
 				|| host.equals("[::1]") || host.equals("::1");
 	}
 

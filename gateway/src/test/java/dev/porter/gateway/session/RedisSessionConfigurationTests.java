@@ -16,6 +16,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -76,6 +78,20 @@ class RedisSessionConfigurationTests {
 					"porter.session.encryption-keys=" + TestSessionKeys.newKey() + ", " + composeDevelopmentKey(),
 					"porter.oidc.issuer-uri=https://tenant.eu.auth0.com/")
 			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	// The key ring decodes with padding optional: the same key without its '=' is the
+	// same
+	// key. A host named 127.something is a name, not the loopback address.
+	@ParameterizedTest
+	@CsvSource({ "unpadded, https://tenant.eu.auth0.com/", "as-is, https://127.eu.example.com/" })
+	void startWhenComposeDevelopmentKeyInDisguiseAndIssuerBeyondLoopbackThenFails(String form, String issuer) {
+		String key = form.equals("unpadded") ? composeDevelopmentKey().replace("=", "") : composeDevelopmentKey();
+		this.runner.withPropertyValues("porter.session.encryption-keys=" + key, "porter.oidc.issuer-uri=" + issuer)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("SESSION_ENCRYPTION_KEYS"));
 	}
 
 	@Test
