@@ -90,17 +90,28 @@ public final class ClientCredentialsTokens {
 	 * The current token value, fetching one if none is valid for another 60 s. After a
 	 * failed fetch none is made for a while ({@link DirectoryTokenUnavailable}): a wrong
 	 * secret or a missing client grant fails every request, and each would otherwise
-	 * spend the tenant's Authentication API budget that logins and refreshes share.
+	 * spend the tenant's Authentication API budget that logins and refreshes share. A
+	 * token that has not expired yet serves meanwhile, as it does when its renewal fails.
 	 */
 	Mono<String> accessToken() {
 		return Mono.defer(() -> {
 			FetchFailure last = this.failure.get();
 			Duration wait = (last != null) ? Duration.between(this.clock.instant(), last.retryAt()) : Duration.ZERO;
 			if (!wait.isNegative() && !wait.isZero()) {
-				return Mono.error(new DirectoryTokenUnavailable(wait, last.cause()));
+				return stillValid().switchIfEmpty(Mono.error(() -> new DirectoryTokenUnavailable(wait, last.cause())));
 			}
-			return this.authorizations.join(this.registrationId, this::fetch);
+			return this.authorizations.join(this.registrationId, this::fetch)
+				.onErrorResume((ex) -> stillValid().switchIfEmpty(Mono.error(ex)));
 		}).map((client) -> client.getAccessToken().getTokenValue());
+	}
+
+	/** The stored token, if it has not expired (it may be within its renewal margin). */
+	private Mono<OAuth2AuthorizedClient> stillValid() {
+		return this.store.<OAuth2AuthorizedClient>loadAuthorizedClient(this.registrationId, PRINCIPAL)
+			.filter((client) -> {
+				Instant expiresAt = client.getAccessToken().getExpiresAt();
+				return expiresAt != null && this.clock.instant().isBefore(expiresAt);
+			});
 	}
 
 	/**
@@ -113,9 +124,13 @@ public final class ClientCredentialsTokens {
 			.flatMap((client) -> this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL));
 	}
 
-	/** Drops the stored token whatever it is (tests start without one). */
+	/**
+	 * Drops the stored token whatever it is, and any backoff (tests start without
+	 * either).
+	 */
 	Mono<Void> forget() {
-		return this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL);
+		return this.store.removeAuthorizedClient(this.registrationId, PRINCIPAL)
+			.doOnSuccess((done) -> this.failure.set(null));
 	}
 
 	/** One authorization, its outcome remembered for the backoff. */

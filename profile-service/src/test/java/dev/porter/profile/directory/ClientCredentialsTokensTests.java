@@ -99,6 +99,41 @@ class ClientCredentialsTokensTests {
 			.verify(Duration.ofSeconds(5));
 	}
 
+	// A renewal is asked for 60 s before the token expires: a failed one, and the backoff
+	// after it, must not refuse callers while the token they hold is still good.
+	@Test
+	void accessTokenWhenARenewalFailsWhileTheTokenIsStillValidThenThatTokenServes() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson("{\"access_token\":\"short-lived\",\"token_type\":\"Bearer\",\"expires_in\":30}")));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
+
+		StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
+		StepVerifier.create(this.tokens.accessToken())
+			.as("while backing off")
+			.expectNext("short-lived")
+			.verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofSeconds(31));
+		StepVerifier.create(this.tokens.accessToken())
+			.as("expired, and the endpoint still failing")
+			.expectError()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void forgetWhenBackingOffThenTheNextCallFetchesAtOnce() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+
+		StepVerifier.create(this.tokens.forget().then(this.tokens.accessToken()))
+			.expectNext("test-access-token")
+			.verifyComplete();
+	}
+
 	@Test
 	void accessTokenWhenTheTokenEndpointRecoversThenTheBackoffIsForgotten() {
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
