@@ -1,6 +1,7 @@
 package dev.porter.devidp.backchannel;
 
 import java.net.http.HttpClient;
+import java.time.InstantSource;
 
 import dev.porter.devidp.config.DevIdpProperties;
 import dev.porter.devidp.seed.Seed;
@@ -18,7 +19,7 @@ class BackChannelLogoutConfiguration {
 
 	@Bean
 	LogoutTokens logoutTokens(JwtEncoder encoder, DevIdpProperties properties) {
-		return new LogoutTokens(encoder, properties.issuerString());
+		return new LogoutTokens(encoder, properties.issuerString(), InstantSource.system());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.porter.devidp.backchannel;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,16 +34,19 @@ final class LogoutTokens {
 
 	private final String issuer;
 
-	LogoutTokens(JwtEncoder encoder, String issuer) {
+	private final InstantSource clock;
+
+	LogoutTokens(JwtEncoder encoder, String issuer, InstantSource clock) {
 		this.encoder = encoder;
 		this.issuer = issuer;
+		this.clock = clock;
 	}
 
 	/**
 	 * A signed logout token for the client; the caller gives a sid, a subject or both.
 	 */
 	String mint(String clientId, @Nullable String sid, @Nullable String subject) {
-		Instant now = Instant.now();
+		Instant now = this.clock.instant();
 		JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
 			.issuer(this.issuer)
 			.audience(List.of(clientId))
