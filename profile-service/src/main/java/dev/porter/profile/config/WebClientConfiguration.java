@@ -20,6 +20,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Configuration(proxyBeanMethods = false)
 class WebClientConfiguration {
 
+	/**
+	 * An upstream answer is buffered up to 256 KiB, not the 64 KiB a caller's request may
+	 * take: a Management user with large metadata (Auth0 allowed more than its 10 KB
+	 * limit before) must still read.
+	 */
+	private static final int UPSTREAM_ANSWER_MAX_BYTES = 256 * 1024;
+
 	@Bean
 	WebClient userinfoWebClient(ResilienceProperties properties, WebClient.Builder builder) {
 		return build("userinfo", properties.userinfo(), builder);
@@ -53,7 +60,10 @@ class WebClientConfiguration {
 		HttpClient http = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
 			.responseTimeout(responseTimeout);
-		return builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
+		return builder.clone()
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(UPSTREAM_ANSWER_MAX_BYTES))
+			.build();
 	}
 
 }
