@@ -75,7 +75,7 @@ class IdpRefreshCall {
 		OAuth2RefreshToken refreshToken = (response.getRefreshToken() != null) ? response.getRefreshToken()
 				: current.getRefreshToken();
 		return new OAuth2AuthorizedClient(current.getClientRegistration(), current.getPrincipalName(),
-				response.getAccessToken(), refreshToken);
+				UnstatedLifetimes.stated(response.getAccessToken()), refreshToken);
 	}
 
 }

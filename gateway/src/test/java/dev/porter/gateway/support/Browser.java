@@ -35,7 +35,10 @@ public final class Browser {
 		this.client = client;
 	}
 
-	/** Logs in as {@code sub}; the access token expires in {@code expiresIn} seconds. */
+	/**
+	 * Logs in as {@code sub}; the access token expires in {@code expiresIn} seconds (0:
+	 * the IdP's answer states no {@code expires_in}).
+	 */
 	public Browser login(String sub, long expiresIn) {
 		return login(sub, "sid-" + UUID.randomUUID(), expiresIn);
 	}

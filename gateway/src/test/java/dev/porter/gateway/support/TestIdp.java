@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -109,11 +110,15 @@ public final class TestIdp {
 			Duration delay) {
 		String idToken = sign(this.key, idTokenClaims(sub, sid).claim("nonce", nonce).build());
 		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
+		Map<String, Object> answer = new LinkedHashMap<>(
+				Map.of("access_token", tokens.accessToken(), "refresh_token", tokens.refreshToken(), "id_token",
+						idToken, "token_type", "Bearer", "scope", "openid profile email offline_access"));
+		// RFC 6749 5.1: expires_in is RECOMMENDED, not required; 0 or less leaves it out
+		if (expiresIn > 0) {
+			answer.put("expires_in", expiresIn);
+		}
 		this.server.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(body)
-			.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token", tokens.refreshToken(),
-					"id_token", idToken, "token_type", "Bearer", "expires_in", expiresIn, "scope",
-					"openid profile email offline_access")))
-				.withFixedDelay((int) delay.toMillis())));
+			.willReturn(okJson(json(answer)).withFixedDelay((int) delay.toMillis())));
 		this.server.stubFor(get(urlPathEqualTo("/userinfo")).willReturn(okJson(json(Map.of("sub", sub, "name",
 				"Alice Example", "email", "alice@example.com", "picture", "https://example.com/alice.png")))));
 		return tokens;

@@ -82,6 +82,24 @@ class RefreshTests extends GatewayTestSupport {
 				equalTo("Bearer at-refreshed")));
 	}
 
+	// RFC 6749 lets an IdP leave expires_in out; Spring Security then dates the token to
+	// expire one second after issue, and every request a second later would refresh it.
+	@Test
+	void getMeWhenTheIdpStatedNoLifetimeThenTheTokenIsRelayedWithoutARefreshForMinutes() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = browser().login("auth0|alice", 0);
+		this.clock.moveTo(Instant.now().plusSeconds(120));
+
+		browser.get("/me").exchange().expectStatus().isOk();
+
+		TestIdp.instance()
+			.server()
+			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		PROFILE.verify(getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
+				equalTo("Bearer " + browser.tokens().accessToken())));
+	}
+
 	@Test
 	void getMeWhenRefreshRejectedWithInvalidGrantThenUnauthorizedAndSessionEnded() {
 		Browser browser = browser().login("auth0|alice", 30);

@@ -1,0 +1,60 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An access token whose IdP stated no {@code expires_in}. */
+class UnstatedLifetimesTests {
+
+	@Test
+	void statedWhenAnswerHadNoExpiresInAndTokenIsOpaqueThenAssumedLifetime() {
+		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken("opaque-token")
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.build()
+			.getAccessToken();
+
+		OAuth2AccessToken stated = UnstatedLifetimes.stated(token);
+
+		assertThat(Duration.between(stated.getIssuedAt(), stated.getExpiresAt())).isEqualTo(UnstatedLifetimes.ASSUMED);
+		assertThat(stated.getTokenValue()).isEqualTo("opaque-token");
+	}
+
+	@Test
+	void statedWhenAnswerHadNoExpiresInAndTokenIsAJwtThenItsExp() {
+		Instant exp = Instant.now().plusSeconds(7200).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String jwt = base64Url("{\"alg\":\"RS256\"}") + "." + base64Url("{\"exp\":" + exp.getEpochSecond() + "}")
+				+ ".c2ln";
+		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken(jwt)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.build()
+			.getAccessToken();
+
+		assertThat(UnstatedLifetimes.stated(token).getExpiresAt()).isEqualTo(exp);
+	}
+
+	@Test
+	void statedWhenAnswerStatedALifetimeThenTokenUnchanged() {
+		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken("opaque-token")
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.expiresIn(3600)
+			.build()
+			.getAccessToken();
+
+		assertThat(UnstatedLifetimes.stated(token)).isSameAs(token);
+	}
+
+	private static String base64Url(String json) {
+		return Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+	}
+
+}
