@@ -2,6 +2,7 @@ package dev.porter.devidp.issued;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,15 +24,25 @@ public final class RecordingAuthorizationService implements OAuth2AuthorizationS
 
 	private final OAuth2AuthorizationService delegate;
 
+	private final Consumer<OAuth2Authorization> alsoOnSave;
+
 	private final List<IssuedToken> issued = new CopyOnWriteArrayList<>();
 
-	public RecordingAuthorizationService(OAuth2AuthorizationService delegate) {
+	/**
+	 * @param delegate where authorizations are stored
+	 * @param alsoOnSave told of each saved authorization too (the IdP sessions' sign-ins,
+	 * which back-channel logout needs)
+	 */
+	public RecordingAuthorizationService(OAuth2AuthorizationService delegate,
+			Consumer<OAuth2Authorization> alsoOnSave) {
 		this.delegate = delegate;
+		this.alsoOnSave = alsoOnSave;
 	}
 
 	@Override
 	public void save(OAuth2Authorization authorization) {
 		this.delegate.save(authorization);
+		this.alsoOnSave.accept(authorization);
 		IssuedToken tokens = tokensOf(authorization);
 		if ((tokens.accessToken() != null || tokens.refreshToken() != null) && !this.issued.contains(tokens)) {
 			this.issued.add(tokens);

@@ -173,8 +173,8 @@ class AuthorizationServerConfiguration {
 	 */
 	@Bean
 	RecordingAuthorizationService authorizationService(SessionSignIns signIns) {
-		return new RecordingAuthorizationService(new SignInRecordingAuthorizations(
-				new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()), signIns));
+		return new RecordingAuthorizationService(new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()),
+				signIns::record);
 	}
 
 	@Bean
