@@ -236,29 +236,17 @@ class SessionCsrfTests extends GatewayTestSupport {
 		PROFILE.verify(0, anyRequestedFor(anyUrl()));
 	}
 
-	@Test
-	void getMeWhenTheUserFollowsALinkFromAnotherSiteThenRelayed() {
+	/** The user following a link from another site, and the SPA's own fetch. */
+	@ParameterizedTest
+	@CsvSource({ "cross-site, navigate, document", "same-origin, cors, empty" })
+	void getMeWhenTheUserFollowsALinkOrTheSpaFetchesItThenRelayed(String fetchSite, String mode, String destination) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
 		alice.get("/me")
-			.header("Sec-Fetch-Site", "cross-site")
-			.header("Sec-Fetch-Mode", "navigate")
-			.header("Sec-Fetch-Dest", "document")
-			.exchange()
-			.expectStatus()
-			.isOk();
-	}
-
-	@Test
-	void getMeWhenTheSpaFetchesItThenRelayed() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		Browser alice = browser().login("auth0|alice", 3600);
-
-		alice.get("/me")
-			.header("Sec-Fetch-Site", "same-origin")
-			.header("Sec-Fetch-Mode", "cors")
-			.header("Sec-Fetch-Dest", "empty")
+			.header("Sec-Fetch-Site", fetchSite)
+			.header("Sec-Fetch-Mode", mode)
+			.header("Sec-Fetch-Dest", destination)
 			.exchange()
 			.expectStatus()
 			.isOk();
