@@ -222,14 +222,7 @@ class SessionCsrfTests extends GatewayTestSupport {
 	void getMeWhenAnotherSitesPageFetchesItThenForbiddenAndNothingRelayed(String fetchSite, String mode,
 			String destination) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		Browser alice = browser().login("auth0|alice", 3600);
-
-		alice.get("/me")
-			.header("Sec-Fetch-Site", fetchSite)
-			.header("Sec-Fetch-Mode", mode)
-			.header("Sec-Fetch-Dest", destination)
-			.exchange()
-			.expectStatus()
+		getMeFetchedAs(fetchSite, mode, destination).expectStatus()
 			.isForbidden()
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -241,15 +234,7 @@ class SessionCsrfTests extends GatewayTestSupport {
 	@CsvSource({ "cross-site, navigate, document", "same-origin, cors, empty" })
 	void getMeWhenTheUserFollowsALinkOrTheSpaFetchesItThenRelayed(String fetchSite, String mode, String destination) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		Browser alice = browser().login("auth0|alice", 3600);
-
-		alice.get("/me")
-			.header("Sec-Fetch-Site", fetchSite)
-			.header("Sec-Fetch-Mode", mode)
-			.header("Sec-Fetch-Dest", destination)
-			.exchange()
-			.expectStatus()
-			.isOk();
+		getMeFetchedAs(fetchSite, mode, destination).expectStatus().isOk();
 	}
 
 	@Test
@@ -262,6 +247,18 @@ class SessionCsrfTests extends GatewayTestSupport {
 			.exchange()
 			.expectStatus()
 			.isBadRequest();
+	}
+
+	/**
+	 * Alice, signed in, loads {@code /me} with the browser's word on where it came from.
+	 */
+	private WebTestClient.ResponseSpec getMeFetchedAs(String fetchSite, String mode, String destination) {
+		return browser().login("auth0|alice", 3600)
+			.get("/me")
+			.header("Sec-Fetch-Site", fetchSite)
+			.header("Sec-Fetch-Mode", mode)
+			.header("Sec-Fetch-Dest", destination)
+			.exchange();
 	}
 
 	private static void stubPatch() {

@@ -415,14 +415,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 			answer = answer.withHeader(HttpHeaders.SET_COOKIE, cookie);
 		}
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(answer));
-		Browser alice = browser().login("auth0|alice", 3600);
-
-		HttpHeaders headers = alice.get("/me")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(Void.class)
-			.getResponseHeaders();
+		HttpHeaders headers = aliceGetsMe();
 
 		assertThat(headers.getOrEmpty(HttpHeaders.SET_COOKIE)).noneMatch((cookie) -> cookie.contains("planted")
 				|| cookie.startsWith("flood-") || cookie.startsWith(Browser.SESSION_COOKIE));
@@ -462,14 +455,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 			answer = answer.withHeader(header.getKey(), header.getValue());
 		}
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(answer));
-		Browser alice = browser().login("auth0|alice", 3600);
-
-		HttpHeaders headers = alice.get("/me")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(Void.class)
-			.getResponseHeaders();
+		HttpHeaders headers = aliceGetsMe();
 
 		assertThat(gatewaysOnly.keySet().stream().filter(headers::containsHeader)).as("came back").isEmpty();
 	}
@@ -558,6 +544,17 @@ class UpstreamCallTests extends GatewayTestSupport {
 
 	private String request(Browser browser, String requestLine, String rest) {
 		return RawHttp.signedIn(this.port, browser, requestLine) + (rest.isEmpty() ? "\r\n" : rest);
+	}
+
+	/** Alice, signed in, loads {@code /me}: the headers of the relayed 200. */
+	private HttpHeaders aliceGetsMe() {
+		return browser().login("auth0|alice", 3600)
+			.get("/me")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(Void.class)
+			.getResponseHeaders();
 	}
 
 }
