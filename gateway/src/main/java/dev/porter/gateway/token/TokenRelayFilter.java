@@ -67,13 +67,16 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 	 */
 	private static Mono<String> refreshed(ServerWebExchange exchange, Authentication authentication, LoginTokens held,
 			SessionTokens tokens, TokenRefresher refresher) {
-		Mono<OAuth2AuthorizedClient> client = tokens.load(exchange, authentication);
-		if (refresher.isStillValid(held.toAccessToken())) {
-			client = client.onErrorResume((ex) -> Mono.empty());
+		Mono<String> refreshed = tokens.load(exchange, authentication)
+			.flatMap((current) -> refresher.refresh(exchange, current))
+			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue());
+		if (!refresher.isStillValid(held.toAccessToken())) {
+			return refreshed;
 		}
-		// Empty only when the client could not be built: the session holds the tokens.
-		return client.flatMap((current) -> refresher.refresh(exchange, current))
-			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue())
+		// The refresher's own failures already fall back to a still-valid token; an error
+		// or
+		// nothing here means the client could not be built.
+		return refreshed.onErrorResume((ex) -> !(ex instanceof SessionEnded), (ex) -> Mono.empty())
 			.switchIfEmpty(Mono.fromSupplier(held::accessToken));
 	}
 

@@ -25,6 +25,7 @@ import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -95,12 +96,29 @@ class TokenRelayFilterTests {
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 
+	// Discovery answered 200 with no document: no client, no error, and an expired token
+	// must not be relayed for want of one.
+	@Test
+	void filterWhenTokenExpiredAndNoClientCanBeBuiltThenNothingRelayed() {
+		Instant now = Instant.now();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-old", now.minus(Duration.ofHours(1)), now.minusSeconds(1), Set.of(), "rt"));
+
+		Throwable refused = catchThrowable(() -> filter((id) -> Mono.empty()).filter(exchange, this.chain).block());
+
+		assertThat(refused).isInstanceOf(ProblemException.class);
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
 	/** The real filter, on an IdP whose discovery document cannot be fetched. */
 	private static TokenRelayFilter idpDownFilter() {
-		ReactiveClientRegistrationRepository idpDown = (id) -> Mono
-			.error(new ProblemException(Problems.identityProviderUnavailable(), null));
-		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(idpDown),
-				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), idpDown);
+		return filter((id) -> Mono.error(new ProblemException(Problems.identityProviderUnavailable(), null)));
+	}
+
+	/** The real filter, its client registration found in {@code registrations}. */
+	private static TokenRelayFilter filter(ReactiveClientRegistrationRepository registrations) {
+		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
+				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
 		TokenRefresher refresher = new TokenRefresher(IdpRefreshCall.through(WebClient.create(), Duration.ofSeconds(1)),
