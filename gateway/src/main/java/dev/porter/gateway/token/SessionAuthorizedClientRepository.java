@@ -42,9 +42,7 @@ class SessionAuthorizedClientRepository implements ServerOAuth2AuthorizedClientR
 	@Override
 	public Mono<Void> saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, @Nullable Authentication principal,
 			ServerWebExchange exchange) {
-		OAuth2AuthorizedClient stated = new OAuth2AuthorizedClient(authorizedClient.getClientRegistration(),
-				authorizedClient.getPrincipalName(), UnstatedLifetimes.stated(authorizedClient.getAccessToken()),
-				authorizedClient.getRefreshToken());
+		OAuth2AuthorizedClient stated = UnstatedLifetimes.stated(authorizedClient);
 		return exchange.getSession()
 			.doOnNext((session) -> session.getAttributes().put(LoginTokens.ATTRIBUTE, LoginTokens.of(stated)))
 			.then();

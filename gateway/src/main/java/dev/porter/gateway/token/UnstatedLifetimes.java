@@ -8,6 +8,7 @@ import java.util.Date;
 import com.nimbusds.jwt.JWTParser;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
@@ -20,7 +21,10 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  */
 final class UnstatedLifetimes {
 
-	/** An opaque token's assumed lifetime: short, as no IdP gives a shorter one. */
+	/**
+	 * An opaque token's assumed lifetime. A token that lives shorter is relayed past its
+	 * end until then (the API answers 401); one that lives longer is refreshed early.
+	 */
 	static final Duration ASSUMED = Duration.ofMinutes(5);
 
 	/** What Spring Security gives a token whose answer had no {@code expires_in}. */
@@ -37,9 +41,24 @@ final class UnstatedLifetimes {
 			return token;
 		}
 		Instant exp = jwtExpiry(token.getTokenValue());
-		Instant lifetimeEnd = (exp != null && exp.isAfter(issuedAt)) ? exp : issuedAt.plus(ASSUMED);
+		if (exp != null && !exp.isAfter(issuedAt)) {
+			// a JWT that says it has expired: its one second of life is the truer figure
+			return token;
+		}
+		Instant lifetimeEnd = (exp != null) ? exp : issuedAt.plus(ASSUMED);
 		return new OAuth2AccessToken(token.getTokenType(), token.getTokenValue(), issuedAt, lifetimeEnd,
 				token.getScopes());
+	}
+
+	/**
+	 * {@code client} itself when its token's lifetime was stated; otherwise a copy with
+	 * one.
+	 */
+	static OAuth2AuthorizedClient stated(OAuth2AuthorizedClient client) {
+		OAuth2AccessToken token = client.getAccessToken();
+		OAuth2AccessToken stated = stated(token);
+		return (stated == token) ? client : new OAuth2AuthorizedClient(client.getClientRegistration(),
+				client.getPrincipalName(), stated, client.getRefreshToken());
 	}
 
 	// Not verified: the token is ours, straight from the IdP's token endpoint, and the

@@ -52,6 +52,21 @@ class IdpRefreshCallTests {
 	}
 
 	@Test
+	void refreshWhenIdpStatesNoLifetimeThenTheFreshTokenGetsTheAssumedOne() {
+		OAuth2AccessTokenResponse noExpiresIn = OAuth2AccessTokenResponse.withToken("at-1")
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.refreshToken("rt-1")
+			.build();
+		IdpRefreshCall call = new IdpRefreshCall(answering(noExpiresIn), TIMEOUT);
+
+		StepVerifier.create(call.refresh(client("rt-0")))
+			.assertNext((fresh) -> assertThat(
+					Duration.between(fresh.getAccessToken().getIssuedAt(), fresh.getAccessToken().getExpiresAt()))
+				.isEqualTo(UnstatedLifetimes.ASSUMED))
+			.verifyComplete();
+	}
+
+	@Test
 	void refreshWhenClientHasNoRefreshTokenThenInvalidGrantWithoutCallingTheIdp() {
 		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT);
 

@@ -40,6 +40,20 @@ class UnstatedLifetimesTests {
 		assertThat(UnstatedLifetimes.stated(token).getExpiresAt()).isEqualTo(exp);
 	}
 
+	// A JWT that says it has expired is taken at its word, not given minutes more.
+	@Test
+	void statedWhenAnswerHadNoExpiresInAndTheJwtHasExpiredThenNoMoreLife() {
+		Instant exp = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String jwt = base64Url("{\"alg\":\"RS256\"}") + "." + base64Url("{\"exp\":" + exp.getEpochSecond() + "}")
+				+ ".c2ln";
+		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken(jwt)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.build()
+			.getAccessToken();
+
+		assertThat(UnstatedLifetimes.stated(token)).isSameAs(token);
+	}
+
 	@Test
 	void statedWhenAnswerStatedALifetimeThenTokenUnchanged() {
 		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken("opaque-token")
