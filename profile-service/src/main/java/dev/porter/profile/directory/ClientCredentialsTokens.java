@@ -82,6 +82,7 @@ public final class ClientCredentialsTokens {
 		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
 		provider.setAccessTokenResponseClient(tokenClient);
 		provider.setClockSkew(Duration.ofSeconds(60));
+		provider.setClock(clock);
 		this.manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, this.store);
 		this.manager.setAuthorizedClientProvider(provider);
 	}

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.metadata.MetadataBodyTooLargeException;
+import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.metadata.MetadataRefusedException;
 
 import org.springframework.http.HttpHeaders;
@@ -19,6 +20,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ContentTooLargeException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -51,6 +53,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	Mono<ResponseEntity<Object>> handleMetadataBodyTooLarge(MetadataBodyTooLargeException ex,
 			ServerWebExchange exchange) {
 		return answer(new PayloadTooLargeException(ex.limit()), exchange);
+	}
+
+	/**
+	 * A body over the codecs' buffer (64 KB) is refused before the controller reads it;
+	 * the caller gets the same problem as for one over the PATCH limit.
+	 */
+	@ExceptionHandler(ContentTooLargeException.class)
+	Mono<ResponseEntity<Object>> handleContentTooLarge(ContentTooLargeException ex, ServerWebExchange exchange) {
+		return answer(new PayloadTooLargeException(MetadataPatch.MAX_BODY_BYTES), exchange);
 	}
 
 	private Mono<ResponseEntity<Object>> answer(ErrorResponseException problem, ServerWebExchange exchange) {

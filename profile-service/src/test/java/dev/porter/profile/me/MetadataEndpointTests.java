@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
@@ -23,6 +24,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 
@@ -153,6 +155,21 @@ class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 				Arguments.of("far too large to buffer", "application/json",
 						"{\"a\":\"" + "x".repeat(200 * 1024) + "\"}", 413, null),
 				Arguments.of("wrong content type", "text/plain", "{\"theme\":\"dark\"}", 415, null));
+	}
+
+	// Over the 64 KB the codecs buffer, the framework refuses the body before the
+	// controller
+	// sees it: the problem must still be Porter's, naming the limit.
+	@Test
+	void patchMetadataWhenBodyFarTooLargeToBufferThenPortersPayloadTooLargeProblem() {
+		patchMetadata(alice(), "application/json", "{\"a\":\"" + "x".repeat(200 * 1024) + "\"}").expectStatus()
+			.isEqualTo(413)
+			.expectBody()
+			.jsonPath("$.type")
+			.value(String.class, (type) -> assertThat(type).endsWith("/payload-too-large"))
+			.jsonPath("$.detail")
+			.isEqualTo("The body must not exceed " + MetadataPatch.MAX_BODY_BYTES + " bytes.");
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
 	}
 
 	@ParameterizedTest(name = "{0}")
