@@ -73,9 +73,8 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 		if (!refresher.isStillValid(held.toAccessToken())) {
 			return refreshed;
 		}
-		// The refresher's own failures already fall back to a still-valid token; an error
-		// or
-		// nothing here means the client could not be built.
+		// The refresher's own failures already fall back to a still-valid token: an error
+		// or nothing here means the client could not be built.
 		return refreshed.onErrorResume((ex) -> !(ex instanceof SessionEnded), (ex) -> Mono.empty())
 			.switchIfEmpty(Mono.fromSupplier(held::accessToken));
 	}

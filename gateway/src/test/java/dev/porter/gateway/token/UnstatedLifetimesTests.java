@@ -16,10 +16,7 @@ class UnstatedLifetimesTests {
 
 	@Test
 	void statedWhenAnswerHadNoExpiresInAndTokenIsOpaqueThenAssumedLifetime() {
-		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken("opaque-token")
-			.tokenType(OAuth2AccessToken.TokenType.BEARER)
-			.build()
-			.getAccessToken();
+		OAuth2AccessToken token = withoutExpiresIn("opaque-token");
 
 		OAuth2AccessToken stated = UnstatedLifetimes.stated(token);
 
@@ -30,12 +27,7 @@ class UnstatedLifetimesTests {
 	@Test
 	void statedWhenAnswerHadNoExpiresInAndTokenIsAJwtThenItsExp() {
 		Instant exp = Instant.now().plusSeconds(7200).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-		String jwt = base64Url("{\"alg\":\"RS256\"}") + "." + base64Url("{\"exp\":" + exp.getEpochSecond() + "}")
-				+ ".c2ln";
-		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken(jwt)
-			.tokenType(OAuth2AccessToken.TokenType.BEARER)
-			.build()
-			.getAccessToken();
+		OAuth2AccessToken token = withoutExpiresIn(jwtExpiringAt(exp));
 
 		assertThat(UnstatedLifetimes.stated(token).getExpiresAt()).isEqualTo(exp);
 	}
@@ -44,12 +36,7 @@ class UnstatedLifetimesTests {
 	@Test
 	void statedWhenAnswerHadNoExpiresInAndTheJwtHasExpiredThenNoMoreLife() {
 		Instant exp = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-		String jwt = base64Url("{\"alg\":\"RS256\"}") + "." + base64Url("{\"exp\":" + exp.getEpochSecond() + "}")
-				+ ".c2ln";
-		OAuth2AccessToken token = OAuth2AccessTokenResponse.withToken(jwt)
-			.tokenType(OAuth2AccessToken.TokenType.BEARER)
-			.build()
-			.getAccessToken();
+		OAuth2AccessToken token = withoutExpiresIn(jwtExpiringAt(exp));
 
 		assertThat(UnstatedLifetimes.stated(token)).isSameAs(token);
 	}
@@ -63,6 +50,18 @@ class UnstatedLifetimesTests {
 			.getAccessToken();
 
 		assertThat(UnstatedLifetimes.stated(token)).isSameAs(token);
+	}
+
+	/** As Spring Security reads a token answer that had no {@code expires_in}. */
+	private static OAuth2AccessToken withoutExpiresIn(String value) {
+		return OAuth2AccessTokenResponse.withToken(value)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.build()
+			.getAccessToken();
+	}
+
+	private static String jwtExpiringAt(Instant exp) {
+		return base64Url("{\"alg\":\"RS256\"}") + "." + base64Url("{\"exp\":" + exp.getEpochSecond() + "}") + ".c2ln";
 	}
 
 	private static String base64Url(String json) {

@@ -26,6 +26,15 @@ public final class UpstreamFailures {
 	}
 
 	/**
+	 * Whether a 429 from {@code name} is the caller's own limit: Auth0 keys
+	 * {@code /userinfo}'s to one user; the Management API's is the tenant's, shared by
+	 * all.
+	 */
+	public static boolean rateLimitIsTheCallers(String name) {
+		return USERINFO.equals(name);
+	}
+
+	/**
 	 * Outcomes that are neither the upstream's failure nor its success, so the breaker
 	 * ignores them: answers the caller's own request earned (404, a refused caller token
 	 * at {@code /userinfo}, a refused change: 400, 409, 413, 422) and our own full
@@ -41,7 +50,7 @@ public final class UpstreamFailures {
 				// userinfo refuses the caller's token; the Management API refuses ours,
 				// which fails every request until someone rotates the credential.
 				case TOKEN_REJECTED -> USERINFO.equals(name);
-				case RATE_LIMITED -> USERINFO.equals(name);
+				case RATE_LIMITED -> rateLimitIsTheCallers(name);
 				case UNAVAILABLE, BAD_RESPONSE -> false;
 			};
 		}

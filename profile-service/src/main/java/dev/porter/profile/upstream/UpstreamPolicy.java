@@ -94,7 +94,7 @@ public final class UpstreamPolicy {
 				case TOKEN_REJECTED -> new TokenRejectedException();
 				case REFUSED -> new UpstreamRefusedException(this.name, upstream.status(), ex);
 				case BAD_RESPONSE -> new UpstreamBadResponseException(this.name, ex);
-				case RATE_LIMITED -> UpstreamFailures.USERINFO.equals(this.name)
+				case RATE_LIMITED -> UpstreamFailures.rateLimitIsTheCallers(this.name)
 						? callerRateLimited(upstream.retryAfter()) : unavailable(upstream.retryAfter(), ex);
 				case UNAVAILABLE -> unavailable(upstream.retryAfter(), ex);
 			};
@@ -115,9 +115,9 @@ public final class UpstreamPolicy {
 	}
 
 	/**
-	 * Auth0 keys {@code /userinfo}'s limit to one user: the caller's own limit, so a
+	 * The caller's own limit ({@link UpstreamFailures#rateLimitIsTheCallers}): a
 	 * {@code 429}. A {@code 503} would count against the gateway's relay breaker, and one
-	 * user could open it for everybody. The Management API's limit is the tenant's.
+	 * user could open it for everybody.
 	 */
 	private static CallerRateLimitedException callerRateLimited(@Nullable Duration wait) {
 		return new CallerRateLimitedException((wait != null) ? wait : DEFAULT_RETRY_AFTER);
