@@ -48,14 +48,9 @@ public record LoginTokens(String accessToken, @Nullable Instant issuedAt, @Nulla
 				(refresh != null) ? refresh.getTokenValue() : null);
 	}
 
-	/** The access token with its lifetime, as Spring Security's clients hold it. */
-	public OAuth2AccessToken toAccessToken() {
-		return new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, this.accessToken, this.issuedAt,
-				this.expiresAt, this.scopes);
-	}
-
 	public OAuth2AuthorizedClient toAuthorizedClient(ClientRegistration registration, String principalName) {
-		OAuth2AccessToken access = toAccessToken();
+		OAuth2AccessToken access = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, this.accessToken,
+				this.issuedAt, this.expiresAt, this.scopes);
 		OAuth2RefreshToken refresh = (this.refreshToken != null) ? new OAuth2RefreshToken(this.refreshToken, null)
 				: null;
 		return new OAuth2AuthorizedClient(registration, principalName, access, refresh);

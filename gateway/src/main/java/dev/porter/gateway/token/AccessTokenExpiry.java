@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
@@ -24,8 +26,15 @@ class AccessTokenExpiry {
 
 	/** A token without an expiry is never refreshed. */
 	boolean needsRefresh(OAuth2AccessToken token) {
-		Instant expiresAt = token.getExpiresAt();
-		return expiresAt != null && !this.clock.instant().plus(ahead(token, expiresAt)).isBefore(expiresAt);
+		return needsRefresh(token.getIssuedAt(), token.getExpiresAt());
+	}
+
+	/**
+	 * As {@link #needsRefresh(OAuth2AccessToken)}, from the token's times alone: the
+	 * relay asks on every request, of the times the session holds.
+	 */
+	boolean needsRefresh(@Nullable Instant issuedAt, @Nullable Instant expiresAt) {
+		return expiresAt != null && !this.clock.instant().plus(ahead(issuedAt, expiresAt)).isBefore(expiresAt);
 	}
 
 	/**
@@ -34,8 +43,7 @@ class AccessTokenExpiry {
 	 * the moment it is issued, and every request would refresh it (rotating a refresh
 	 * token each time).
 	 */
-	private Duration ahead(OAuth2AccessToken token, Instant expiresAt) {
-		Instant issuedAt = token.getIssuedAt();
+	private Duration ahead(@Nullable Instant issuedAt, Instant expiresAt) {
 		if (issuedAt == null) {
 			return this.refreshAhead;
 		}
@@ -46,7 +54,10 @@ class AccessTokenExpiry {
 
 	/** A token without an expiry is not relayed in place of a fresh one. */
 	boolean isStillValid(OAuth2AccessToken token) {
-		Instant expiresAt = token.getExpiresAt();
+		return isStillValid(token.getExpiresAt());
+	}
+
+	boolean isStillValid(@Nullable Instant expiresAt) {
 		return expiresAt != null && this.clock.instant().isBefore(expiresAt);
 	}
 

@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.porter.common.SingleFlight;
+import dev.porter.gateway.session.LoginTokens;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -61,12 +61,14 @@ class TokenRefresher {
 		this.clock = clock;
 	}
 
-	boolean needsRefresh(OAuth2AccessToken token) {
-		return this.expiry.needsRefresh(token);
+	/** Whether the session's access token is due for a refresh. */
+	boolean needsRefresh(LoginTokens held) {
+		return this.expiry.needsRefresh(held.issuedAt(), held.expiresAt());
 	}
 
-	boolean isStillValid(OAuth2AccessToken token) {
-		return this.expiry.isStillValid(token);
+	/** Whether the session's access token may still be relayed. */
+	boolean isStillValid(LoginTokens held) {
+		return this.expiry.isStillValid(held.expiresAt());
 	}
 
 	/**

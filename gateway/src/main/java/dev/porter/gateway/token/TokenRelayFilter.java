@@ -57,7 +57,7 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 	private static AccessTokens sessionAccessTokens(SessionTokens tokens, TokenRefresher refresher) {
 		return (exchange, authentication) -> exchange.getSession()
 			.mapNotNull(LoginTokens::in)
-			.flatMap((held) -> refresher.needsRefresh(held.toAccessToken())
+			.flatMap((held) -> refresher.needsRefresh(held)
 					? refreshed(exchange, authentication, held, tokens, refresher) : Mono.just(held.accessToken()));
 	}
 
@@ -70,7 +70,7 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 		Mono<String> refreshed = tokens.load(exchange, authentication)
 			.flatMap((current) -> refresher.refresh(exchange, current))
 			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue());
-		if (!refresher.isStillValid(held.toAccessToken())) {
+		if (!refresher.isStillValid(held)) {
 			return refreshed;
 		}
 		// The refresher's own failures already fall back to a still-valid token: an error
