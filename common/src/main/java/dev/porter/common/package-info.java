@@ -3,10 +3,12 @@
  * once: joining a call already in flight ({@link dev.porter.common.SingleFlight}),
  * deciding whether two issuer strings name the same issuer
  * ({@link dev.porter.common.Issuers}), rounding a wait into a {@code Retry-After} header
- * ({@link dev.porter.common.RetryAfter}), and closing a Redis connection left unanswered
- * ({@link dev.porter.common.UnansweredConnections}).
+ * ({@link dev.porter.common.RetryAfter}), closing a Redis connection left unanswered
+ * ({@link dev.porter.common.UnansweredConnections}), and when a token whose IdP stated no
+ * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}).
  * <p>
- * This package depends on Reactor, and on Lettuce and Netty for the last one (optional:
- * both services have them); nothing here knows Spring, HTTP frameworks or either service.
+ * This package depends on Reactor, on Lettuce and Netty for closing connections, and on
+ * Nimbus JOSE for reading a JWT's expiry (optional: both services have them); nothing
+ * here knows Spring, HTTP frameworks or either service.
  */
 package dev.porter.common;

@@ -62,7 +62,7 @@ class IdpRefreshCallTests {
 		StepVerifier.create(call.refresh(client("rt-0")))
 			.assertNext((fresh) -> assertThat(
 					Duration.between(fresh.getAccessToken().getIssuedAt(), fresh.getAccessToken().getExpiresAt()))
-				.isEqualTo(UnstatedLifetimes.ASSUMED))
+				.isEqualTo(dev.porter.common.UnstatedLifetimes.ASSUMED))
 			.verifyComplete();
 	}
 

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import dev.porter.common.SingleFlight;
+import dev.porter.common.UnstatedLifetimes;
 
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
@@ -23,7 +24,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -31,9 +34,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Our own access token for a directory's admin API (client credentials, with extra token
  * request parameters such as Auth0's {@code audience}), kept by Spring Security's
- * authorized-client service and renewed 60 s before expiry. Spring's manager does not
- * share a fetch between concurrent callers, so every caller joins the authorization in
- * flight ({@link SingleFlight}) and only one token request is made at a time.
+ * authorized-client service and renewed 60 s before expiry (a token whose lifetime the
+ * endpoint left out: {@link UnstatedLifetimes}). Spring's manager does not share a fetch
+ * between concurrent callers, so every caller joins the authorization in flight
+ * ({@link SingleFlight}) and only one token request is made at a time.
  */
 public final class ClientCredentialsTokens {
 
@@ -80,7 +84,8 @@ public final class ClientCredentialsTokens {
 		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>(extraParameters);
 		tokenClient.addParametersConverter((request) -> parameters);
 		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
-		provider.setAccessTokenResponseClient(tokenClient);
+		provider.setAccessTokenResponseClient(
+				(grant) -> tokenClient.getTokenResponse(grant).map(ClientCredentialsTokens::withStatedLifetime));
 		provider.setClockSkew(Duration.ofSeconds(60));
 		provider.setClock(clock);
 		this.manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, this.store);
@@ -163,6 +168,23 @@ public final class ClientCredentialsTokens {
 			.build();
 		return this.manager.authorize(request)
 			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no directory token")));
+	}
+
+	/**
+	 * The answer itself when it stated the token's lifetime; otherwise one that does
+	 * ({@link UnstatedLifetimes}), or every directory call within the renewal margin of a
+	 * one-second token would send another token request.
+	 */
+	private static OAuth2AccessTokenResponse withStatedLifetime(OAuth2AccessTokenResponse response) {
+		OAuth2AccessToken token = response.getAccessToken();
+		Instant expiresAt = UnstatedLifetimes.expiresAt(token.getTokenValue(), token.getIssuedAt(),
+				token.getExpiresAt());
+		if (expiresAt == token.getExpiresAt()) {
+			return response;
+		}
+		return OAuth2AccessTokenResponse.withResponse(response)
+			.expiresIn(Duration.between(token.getIssuedAt(), expiresAt).getSeconds())
+			.build();
 	}
 
 	private static ClientRegistration registration(String registrationId, URI tokenUri, String clientId,

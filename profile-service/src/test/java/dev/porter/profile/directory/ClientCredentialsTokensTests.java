@@ -70,6 +70,36 @@ class ClientCredentialsTokensTests {
 		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
 	}
 
+	// RFC 6749 makes expires_in optional. Spring Security then dates the token to expire
+	// a second after issue, inside the 60 s renewal margin at once: every directory call
+	// sent another token request.
+	@Test
+	void accessTokenWhenTheAnswerHasNoExpiresInThenAnOpaqueTokenIsKeptForMinutes() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson("{\"access_token\":\"no-lifetime\",\"token_type\":\"Bearer\"}")));
+
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.create(this.tokens.accessToken()).expectNext("no-lifetime").verifyComplete();
+		}
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofMinutes(5));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("no-lifetime").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	@Test
+	void accessTokenWhenTheAnswerHasNoExpiresInThenAJwtIsKeptUntilItsExp() {
+		String jwt = jwtExpiringAt(this.clock.instant().plus(Duration.ofHours(2)));
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson("{\"access_token\":\"" + jwt + "\",\"token_type\":\"Bearer\"}")));
+
+		StepVerifier.create(this.tokens.accessToken()).expectNext(jwt).verifyComplete();
+		this.clock.advance(Duration.ofMinutes(90));
+		StepVerifier.create(this.tokens.accessToken()).expectNext(jwt).verifyComplete();
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
 	// A wrong secret or a missing client grant fails every token request: without a
 	// memory of the failure, every uncached GET /me and every PATCH sent another one,
 	// spending the tenant's Authentication API budget that logins and refreshes share.
@@ -154,6 +184,14 @@ class ClientCredentialsTokensTests {
 		StepVerifier.create(this.tokens.accessToken().flatMap((t) -> this.tokens.invalidate(t))).verifyComplete();
 		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
 		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	private static String jwtExpiringAt(java.time.Instant exp) {
+		java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+		return base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+				+ base64.encodeToString(
+						("{\"exp\":" + exp.getEpochSecond() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+				+ ".c2ln";
 	}
 
 }
