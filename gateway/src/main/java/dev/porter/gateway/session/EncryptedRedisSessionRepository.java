@@ -87,11 +87,16 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		return read(id, SessionKey.of(id));
 	}
 
+	/**
+	 * As {@link SharedSessions#update}; fails with {@link SessionWriteContended} when
+	 * other writers won every compare-and-set, for the caller to retry (a refresh's
+	 * rotated tokens must land).
+	 */
 	@Override
 	public Mono<Void> update(String id, Consumer<Session> change) {
 		return findCurrent(id).flatMap((stored) -> {
 			change.accept(stored);
-			return save(stored);
+			return write(stored);
 		});
 	}
 
@@ -111,8 +116,20 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		return this.redis.delete(key(key)).doOnSuccess((deleted) -> this.kept.forget(key)).then();
 	}
 
+	/**
+	 * The end of a request's write-back. When other writers won every compare-and-set,
+	 * what this request changed is dropped with a warning rather than failing its answer:
+	 * the stored session is intact and the next request writes again.
+	 */
 	@Override
 	public Mono<Void> save(StoredSession session) {
+		return write(session).onErrorResume(SessionWriteContended.class, (ex) -> {
+			log.warn("session not saved: changed concurrently {} times in a row", ATTEMPTS);
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Void> write(StoredSession session) {
 		if (!session.needsWrite(writeBackAfter(session.getMaxInactiveInterval()))) {
 			return Mono.empty();
 		}
@@ -151,8 +168,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 					return Mono.empty();
 				}
 				if (attemptsLeft <= 1) {
-					log.warn("session not saved: changed concurrently {} times in a row", ATTEMPTS);
-					return Mono.empty();
+					return Mono.error(new SessionWriteContended(ATTEMPTS));
 				}
 				// Changed meanwhile, or ended (then nothing is found and nothing
 				// written). When the other writer already moved the last access on far

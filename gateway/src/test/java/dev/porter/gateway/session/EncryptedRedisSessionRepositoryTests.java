@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.gateway.crypto.KeyRing;
 import dev.porter.gateway.support.MovableClock;
@@ -13,6 +14,7 @@ import dev.porter.gateway.support.RedisTemplateExtension;
 import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
 
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -20,6 +22,7 @@ import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link EncryptedRedisSessionRepository} against a real {@code redis-server}: one sealed
@@ -128,6 +131,31 @@ class EncryptedRedisSessionRepositoryTests {
 		assertThat(found.<Object>getAttribute(LoginTokens.ATTRIBUTE)).isEqualTo(refreshed);
 		assertThat(found.<String>getAttribute("porter.csrf-token")).isEqualTo("csrf-2");
 		assertThat(request.<Object>getAttribute(LoginTokens.ATTRIBUTE)).isEqualTo(refreshed);
+	}
+
+	// The refresh stores rotated tokens through update(): dropping that write silently
+	// after the compare-and-set lost to other writers every time lost the new refresh
+	// token, and the next refresh presented the used one (the IdP's reuse detection ends
+	// the session). The caller must learn the write did not land, and retries it.
+	@Test
+	void updateWhenAnotherWriterWinsEveryCompareAndSetThenFailsInsteadOfDroppingTheChange() {
+		String id = signedIn(this.repository).getId();
+		EncryptedRedisSessionRepository rival = repository(this.k1);
+		EncryptedRedisSessionRepository contended = repository(this.k1, Clock.systemUTC(),
+				new RivalBeforeEachScript(rival, id));
+		LoginTokens refreshed = new LoginTokens("at-secret-2", Instant.ofEpochSecond(1_800_003_000),
+				Instant.ofEpochSecond(1_800_006_600), Set.of("openid"), "rt-secret-2");
+
+		assertThatExceptionOfType(SessionWriteContended.class).isThrownBy(
+				() -> contended.update(id, (stored) -> stored.setAttribute(LoginTokens.ATTRIBUTE, refreshed)).block());
+
+		StoredSession afterwards = this.repository.findCurrent(id).block();
+		assertThat(afterwards.<Object>getAttribute("porter.rival-writes")).as("the rival wrote each time").isNotNull();
+		assertThat(this.repository.update(id, (stored) -> stored.setAttribute(LoginTokens.ATTRIBUTE, refreshed))
+			.then(this.repository.findCurrent(id))
+			.block()
+			.<Object>getAttribute(LoginTokens.ATTRIBUTE)).as("a retry once the contention ends lands")
+			.isEqualTo(refreshed);
 	}
 
 	@Test
@@ -306,10 +334,45 @@ class EncryptedRedisSessionRepositoryTests {
 	}
 
 	private static EncryptedRedisSessionRepository repository(String keys, Clock clock) {
+		return repository(keys, clock, bytes());
+	}
+
+	private static EncryptedRedisSessionRepository repository(String keys, Clock clock,
+			ReactiveRedisTemplate<String, byte[]> template) {
 		SessionCodec codec = new SessionCodec(KeyRing.parse(keys, "KEYS"), clock);
 		// Its tracking never started: every read goes to Redis (SessionNearCacheTests).
-		return new EncryptedRedisSessionRepository(bytes(), codec,
+		return new EncryptedRedisSessionRepository(template, codec,
 				new SessionNearCache(codec, redis.keyTracking(clock, Duration.ofHours(1)), clock), IDLE, clock);
+	}
+
+	/**
+	 * Another instance changes the session between each read and compare-and-set of the
+	 * repository using this template.
+	 */
+	private static final class RivalBeforeEachScript extends ReactiveRedisTemplate<String, byte[]> {
+
+		private final EncryptedRedisSessionRepository rival;
+
+		private final String id;
+
+		private final AtomicInteger writes = new AtomicInteger();
+
+		RivalBeforeEachScript(EncryptedRedisSessionRepository rival, String id) {
+			super(redis.connectionFactory(),
+					RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+						.value(RedisSerializer.byteArray())
+						.build());
+			this.rival = rival;
+			this.id = id;
+		}
+
+		@Override
+		public <T> Flux<T> execute(RedisScript<T> script, List<String> keys, List<?> args) {
+			return this.rival
+				.update(this.id, (stored) -> stored.setAttribute("porter.rival-writes", this.writes.incrementAndGet()))
+				.thenMany(super.execute(script, keys, args));
+		}
+
 	}
 
 }
