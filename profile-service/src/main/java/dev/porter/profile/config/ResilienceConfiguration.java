@@ -1,5 +1,6 @@
 package dev.porter.profile.config;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -22,17 +23,25 @@ import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.porter.profile.upstream.CallBudget;
+import dev.porter.profile.upstream.LocalCallBudget;
+import dev.porter.profile.upstream.SharedCallBudget;
 import dev.porter.profile.upstream.UpstreamFailures;
 import dev.porter.profile.upstream.UpstreamPolicy;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Builds the {@code userinfo} and {@code management} Resilience4j instances from
  * {@link ResilienceProperties} and exports their metrics; which failures count and retry
- * is {@link UpstreamFailures}'.
+ * is {@link UpstreamFailures}'. With {@code REDIS_URL}, the Management API's rate limit
+ * is one budget all instances spend together ({@link SharedCallBudget}): Auth0's is the
+ * tenant's. {@code /userinfo}'s stays per instance: Auth0 limits it per user.
  */
 @Configuration(proxyBeanMethods = false)
 class ResilienceConfiguration {
@@ -58,16 +67,35 @@ class ResilienceConfiguration {
 	@Bean
 	@Qualifier("userinfo")
 	UpstreamPolicy userinfoPolicy(ResilienceProperties properties) {
-		return policy(UpstreamFailures.USERINFO, properties.userinfo());
+		ResilienceProperties.Upstream settings = properties.userinfo();
+		return policy(UpstreamFailures.USERINFO, settings, localBudget(UpstreamFailures.USERINFO, settings));
 	}
 
 	@Bean
 	@Qualifier("management")
-	UpstreamPolicy managementPolicy(ResilienceProperties properties) {
-		return policy("management", properties.management());
+	UpstreamPolicy managementPolicy(ResilienceProperties properties,
+			ObjectProvider<ReactiveRedisConnectionFactory> redis, Clock clock) {
+		String name = "management";
+		ResilienceProperties.Upstream settings = properties.management();
+		LocalCallBudget local = localBudget(name, settings);
+		ReactiveRedisConnectionFactory shared = redis.getIfAvailable();
+		CallBudget budget = (shared != null)
+				? new SharedCallBudget(name, new ReactiveStringRedisTemplate(shared), local,
+						settings.rateLimitForPeriod(), settings.rateLimitPeriod(), settings.rateLimitWait(), clock)
+				: local;
+		return policy(name, settings, budget);
 	}
 
-	private UpstreamPolicy policy(String name, ResilienceProperties.Upstream settings) {
+	private LocalCallBudget localBudget(String name, ResilienceProperties.Upstream settings) {
+		return new LocalCallBudget(this.rateLimiters.rateLimiter(name,
+				RateLimiterConfig.custom()
+					.limitForPeriod(settings.rateLimitForPeriod())
+					.limitRefreshPeriod(settings.rateLimitPeriod())
+					.timeoutDuration(settings.rateLimitWait())
+					.build()));
+	}
+
+	private UpstreamPolicy policy(String name, ResilienceProperties.Upstream settings, CallBudget budget) {
 		Bulkhead bulkhead = this.bulkheads.bulkhead(name,
 				BulkheadConfig.custom()
 					.maxConcurrentCalls(settings.maxConcurrent())
@@ -77,13 +105,7 @@ class ResilienceConfiguration {
 		return new UpstreamPolicy(name, bulkhead,
 				this.timeLimiters.timeLimiter(name,
 						TimeLimiterConfig.custom().timeoutDuration(settings.attemptTimeout()).build()),
-				this.rateLimiters.rateLimiter(name,
-						RateLimiterConfig.custom()
-							.limitForPeriod(settings.rateLimitForPeriod())
-							.limitRefreshPeriod(settings.rateLimitPeriod())
-							.timeoutDuration(settings.rateLimitWait())
-							.build()),
-				breaker, this.retries.retry(name, retryConfig(settings)), settings.deadline());
+				budget, breaker, this.retries.retry(name, retryConfig(settings)), settings.deadline());
 	}
 
 	private static CircuitBreakerConfig circuitBreakerConfig(String name, ResilienceProperties.Upstream settings) {

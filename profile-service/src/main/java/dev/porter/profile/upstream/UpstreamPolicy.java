@@ -7,11 +7,9 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
-import io.github.resilience4j.reactor.ratelimiter.operator.RateLimiterOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.retry.Retry;
@@ -28,8 +26,8 @@ import dev.porter.profile.problem.UserNotFoundException;
 
 /**
  * The Resilience4j operators of one upstream, applied in one fixed order, innermost
- * first: {@code Retry(CircuitBreaker(RateLimiter(TimeLimiter(Bulkhead(call)))))}, then
- * the per-request deadline over all of it. Failures leave as the caller-facing problems.
+ * first: {@code Retry(CircuitBreaker(CallBudget(TimeLimiter(Bulkhead(call)))))}, then the
+ * per-request deadline over all of it. Failures leave as the caller-facing problems.
  */
 public final class UpstreamPolicy {
 
@@ -42,7 +40,7 @@ public final class UpstreamPolicy {
 
 	private final TimeLimiter timeLimiter;
 
-	private final RateLimiter rateLimiter;
+	private final CallBudget budget;
 
 	private final CircuitBreaker circuitBreaker;
 
@@ -50,12 +48,12 @@ public final class UpstreamPolicy {
 
 	private final Duration deadline;
 
-	public UpstreamPolicy(String name, Bulkhead bulkhead, TimeLimiter timeLimiter, RateLimiter rateLimiter,
+	public UpstreamPolicy(String name, Bulkhead bulkhead, TimeLimiter timeLimiter, CallBudget budget,
 			CircuitBreaker circuitBreaker, Retry retry, Duration deadline) {
 		this.name = name;
 		this.bulkhead = bulkhead;
 		this.timeLimiter = timeLimiter;
-		this.rateLimiter = rateLimiter;
+		this.budget = budget;
 		this.circuitBreaker = circuitBreaker;
 		this.retry = retry;
 		this.deadline = deadline;
@@ -78,9 +76,9 @@ public final class UpstreamPolicy {
 
 	/** The operators and the deadline; failures stay {@link UpstreamException}s. */
 	public <T> Mono<T> decorate(Mono<T> call) {
-		return call.transformDeferred(BulkheadOperator.of(this.bulkhead))
-			.transformDeferred(TimeLimiterOperator.of(this.timeLimiter))
-			.transformDeferred(RateLimiterOperator.of(this.rateLimiter))
+		Mono<T> attempt = call.transformDeferred(BulkheadOperator.of(this.bulkhead))
+			.transformDeferred(TimeLimiterOperator.of(this.timeLimiter));
+		return Mono.defer(() -> this.budget.spend().then(attempt))
 			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
 			.transformDeferred(RetryOperator.of(this.retry))
 			// the caller's budget: no retry wait may run past it

@@ -1,5 +1,6 @@
 package dev.porter.profile.config;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -17,6 +18,8 @@ import dev.porter.profile.upstream.UpstreamException;
 import dev.porter.profile.upstream.UpstreamException.Kind;
 import dev.porter.profile.upstream.UpstreamPolicy;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +35,10 @@ class ResilienceConfigurationTests {
 	private final AtomicInteger attempts = new AtomicInteger();
 
 	private UpstreamPolicy policy() {
-		return new ResilienceConfiguration(new SimpleMeterRegistry())
-			.managementPolicy(new ResilienceProperties(SETTINGS, SETTINGS));
+		return new ResilienceConfiguration(new SimpleMeterRegistry()).managementPolicy(
+				new ResilienceProperties(SETTINGS, SETTINGS),
+				new StaticListableBeanFactory().getBeanProvider(ReactiveRedisConnectionFactory.class),
+				Clock.systemUTC());
 	}
 
 	/** An upstream whose n-th attempt (from 1) answers {@code outcome.apply(n)}. */

@@ -34,13 +34,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two instances of the service (two application contexts) in front of the same Auth0
  * stand-in: a {@code PATCH} on one must not leave the other serving its cached profile,
- * with Redis; and without a reachable Redis, both must still answer.
+ * with Redis; with Redis they spend one Management API budget; and without a reachable
+ * Redis, both must still answer.
  */
 class SharedCacheInvalidationTests {
 
@@ -91,6 +93,25 @@ class SharedCacheInvalidationTests {
 		upstreams.management().verify(3, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
+	// Auth0's Management API limit is the tenant's: two instances each holding the whole
+	// budget sent twice it, and the 429s that followed counted on every breaker.
+	@Test
+	void patchWhenInstancesShareRedisThenTheyShareOneManagementApiBudget() throws Exception {
+		this.redis = RedisServer.start();
+		// a first PATCH on an instance reads the user, then writes: two calls
+		String[] fourCallsAnHour = { "--porter.resilience.management.rate-limit-for-period=4",
+				"--porter.resilience.management.rate-limit-period=1h",
+				"--porter.resilience.management.rate-limit-wait=0s" };
+		WebTestClient first = start(this.redis.url(), fourCallsAnHour);
+		WebTestClient second = start(this.redis.url(), fourCallsAnHour);
+
+		patchTheme(first).expectStatus().isOk();
+		patchTheme(second).expectStatus().isOk();
+		patchTheme(first).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
+
+		upstreams.management().verify(2, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
 	@Test
 	void getMeWhenPatchedThroughOtherInstanceWithoutRedisThenOtherServesItsCacheUntilFreshForEnds() {
 		WebTestClient first = start("");
@@ -131,16 +152,18 @@ class SharedCacheInvalidationTests {
 		assertThat(theme(second)).as("stale until its fresh-for TTL: the invalidation could not be sent").isEmpty();
 	}
 
-	private WebTestClient start(String redisUrl) {
+	private WebTestClient start(String redisUrl, String... settings) {
 		String issuer = upstreams.issuer();
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+				"--spring.main.banner-mode=off", "--porter.redis.url=" + redisUrl, "--porter.oidc.issuer-uri=" + issuer,
+				"--porter.directory.auth0.base-uri=" + upstreams.managementUri(),
+				"--porter.directory.auth0.token-uri=" + issuer + "oauth/token",
+				"--porter.directory.auth0.client-id=porter-profile",
+				"--porter.directory.auth0.client-secret=test-only-secret"));
+		arguments.addAll(List.of(settings));
 		ConfigurableApplicationContext context = new SpringApplication(ProfileServiceApplication.class,
 				OwnReactorResources.class)
-			.run("--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
-					"--porter.redis.url=" + redisUrl, "--porter.oidc.issuer-uri=" + issuer,
-					"--porter.directory.auth0.base-uri=" + upstreams.managementUri(),
-					"--porter.directory.auth0.token-uri=" + issuer + "oauth/token",
-					"--porter.directory.auth0.client-id=porter-profile",
-					"--porter.directory.auth0.client-secret=test-only-secret");
+			.run(arguments.toArray(String[]::new));
 		this.instances.add(context);
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		return WebTestClient

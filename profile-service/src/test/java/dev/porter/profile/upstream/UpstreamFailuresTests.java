@@ -29,8 +29,8 @@ class UpstreamFailuresTests {
 
 	private static UpstreamPolicy policy() {
 		return new UpstreamPolicy("management", Bulkhead.ofDefaults("b"), TimeLimiter.ofDefaults("t"),
-				RateLimiter.ofDefaults("r"), CircuitBreaker.ofDefaults("c"), Retry.ofDefaults("retry"),
-				Duration.ofSeconds(5));
+				new LocalCallBudget(RateLimiter.ofDefaults("r")), CircuitBreaker.ofDefaults("c"),
+				Retry.ofDefaults("retry"), Duration.ofSeconds(5));
 	}
 
 	private static UpstreamException failure(Kind kind, Duration retryAfter) {

@@ -1,0 +1,149 @@
+package dev.porter.profile.upstream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A budget every instance spends together, kept in Redis: Auth0's Management API limit is
+ * the tenant's, so N instances each holding the whole budget would send N times it, and
+ * the 429s that follow would count on every instance's breaker.
+ * <p>
+ * The budget is a generic cell rate (GCRA) in one Redis key: up to {@code limitForPeriod}
+ * calls at once, then one every {@code period / limitForPeriod}. A call that would have
+ * to wait longer than {@code maxWait} is refused and reserves nothing. Each instance
+ * states the time from its own clock, so clocks apart by a few milliseconds let a few
+ * milliseconds' worth of calls more through.
+ * <p>
+ * Redis is never needed to answer: when it fails, this instance spends its own budget
+ * ({@code local}) for a second before asking Redis again, so an unreachable Redis costs
+ * one command timeout a second, not one per call.
+ */
+public final class SharedCallBudget implements CallBudget {
+
+	static final String PREFIX = "porter:profile:budget:";
+
+	private static final Duration LOCAL_AFTER_FAILURE = Duration.ofSeconds(1);
+
+	/**
+	 * The wait in microseconds before the call may go, having reserved its place; -1 when
+	 * it would exceed the longest wait (nothing reserved). KEYS[1]: the theoretical
+	 * arrival time. ARGV: now, interval between calls, period, longest wait (all µs).
+	 * Numbers are written with %.0f: Lua's default format rounds a µs timestamp.
+	 */
+	private static final RedisScript<Long> RESERVE = RedisScript.of("""
+			local now = tonumber(ARGV[1])
+			local interval = tonumber(ARGV[2])
+			local period = tonumber(ARGV[3])
+			local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+			if tat < now then tat = now end
+			local wait = tat + interval - period - now
+			if wait < 0 then wait = 0 end
+			if wait > tonumber(ARGV[4]) then return -1 end
+			local later = tat + interval
+			redis.call('SET', KEYS[1], string.format('%.0f', later), 'PX',
+			  string.format('%.0f', math.ceil((later - now) / 1000) + 1000))
+			return wait""", Long.class);
+
+	private static final Logger log = LoggerFactory.getLogger(SharedCallBudget.class);
+
+	private final String key;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final LocalCallBudget local;
+
+	private final long intervalMicros;
+
+	private final long periodMicros;
+
+	private final long maxWaitMicros;
+
+	private final Clock clock;
+
+	/** Until when this instance spends its own budget; null: Redis answered last. */
+	private final AtomicReference<Instant> localUntil = new AtomicReference<>();
+
+	/**
+	 * @param name the upstream, naming the Redis key every instance shares
+	 * @param local this instance's own budget, spent while Redis fails
+	 * @param limitForPeriod calls per period, for all instances together
+	 * @param maxWait how long a call may wait for budget
+	 */
+	public SharedCallBudget(String name, ReactiveStringRedisTemplate redis, LocalCallBudget local, int limitForPeriod,
+			Duration period, Duration maxWait, Clock clock) {
+		this.key = PREFIX + name;
+		this.redis = redis;
+		this.local = local;
+		this.periodMicros = micros(period);
+		this.intervalMicros = Math.max(1, this.periodMicros / limitForPeriod);
+		this.maxWaitMicros = micros(maxWait);
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<Void> spend() {
+		return Mono.defer(() -> {
+			Instant until = this.localUntil.get();
+			if (until != null && this.clock.instant().isBefore(until)) {
+				return this.local.spend();
+			}
+			return reserve().flatMap((wait) -> wait.isZero() ? Mono.<Void>empty() : Mono.delay(wait).then())
+				.onErrorResume((ex) -> !(ex instanceof RequestNotPermitted), (ex) -> {
+					redisFailed(ex);
+					return this.local.spend();
+				});
+		});
+	}
+
+	/**
+	 * Reserves one call's place: the wait before it may go, or
+	 * {@code RequestNotPermitted} when that wait would be too long.
+	 */
+	Mono<Duration> reserve() {
+		long now = micros(this.clock.instant());
+		return this.redis
+			.execute(RESERVE, List.of(this.key), List.of(Long.toString(now), Long.toString(this.intervalMicros),
+					Long.toString(this.periodMicros), Long.toString(this.maxWaitMicros)))
+			.next()
+			.flatMap((wait) -> {
+				redisAnswered();
+				return (wait < 0) ? Mono.error(RequestNotPermitted.createRequestNotPermitted(this.local.limiter()))
+						: Mono.just(Duration.of(wait, ChronoUnit.MICROS));
+			});
+	}
+
+	private void redisFailed(Throwable ex) {
+		Instant previous = this.localUntil.getAndSet(this.clock.instant().plus(LOCAL_AFTER_FAILURE));
+		if (previous == null) {
+			log.warn("{}: Redis failed ({}); this instance spends its own budget until Redis answers", this.key,
+					ex.getClass().getSimpleName());
+		}
+	}
+
+	private void redisAnswered() {
+		if (this.localUntil.getAndSet(null) != null) {
+			log.info("{}: Redis answers again; the budget is shared again", this.key);
+		}
+	}
+
+	private static long micros(Duration duration) {
+		return duration.toNanos() / 1_000;
+	}
+
+	private static long micros(Instant instant) {
+		return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+	}
+
+}
