@@ -82,6 +82,11 @@ public class LoginSecurity {
 		// The session keeps the login as a compact record, not serialized Spring objects.
 		http.securityContextRepository(this.securityContexts)
 			.oauth2Login((login) -> login.clientRegistrationRepository(this.registrations)
+				// Spring's matcher takes every method, and reads code and state from the
+				// query whatever it is; the IdP returns with a GET, the one method the
+				// login guards watch.
+				.authenticationMatcher(
+						ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, LoginRateLimitWebFilter.CALLBACK_PATH))
 				.securityContextRepository(this.securityContexts)
 				.authorizedClientRepository(this.authorizedClients)
 				.authorizationRequestRepository(this.guards.authorizationRequests())

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -27,6 +28,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -217,6 +219,44 @@ class LoginTests extends GatewayTestSupport {
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(false);
+	}
+
+	// Spring reads the callback's code and state from the query whatever the method, and
+	// the login guards (a budget per address, the session store's capacity) watched GET
+	// only: a HEAD or POST loop replaying one pending login's cookie and state made the
+	// gateway call the IdP's token endpoint every time, past both guards.
+	@ParameterizedTest
+	@ValueSource(strings = { "HEAD", "POST", "PUT" })
+	void callbackWhenNotAGetThenNoCodeExchangeAndThePendingLoginStays(String method) {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams();
+		String state = URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8);
+		TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), "auth0|alice", "sid-method", 3600);
+
+		this.client.method(HttpMethod.valueOf(method))
+			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", state)
+			.cookies((jar) -> start.getResponseCookies()
+				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
+			.exchange()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.SET_COOKIE);
+
+		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		this.client.get()
+			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", state)
+			.cookies((jar) -> start.getResponseCookies()
+				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectHeader()
+			.location("/ok/path");
 	}
 
 	@Test
