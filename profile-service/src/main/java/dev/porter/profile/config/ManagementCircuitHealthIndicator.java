@@ -10,9 +10,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Part of readiness: while the Management API circuit is open this instance cannot build
- * a profile for anyone not cached, so the load balancer should prefer another one.
- * Liveness is unaffected: restarting would not help.
+ * The Management API circuit in the overall health on the management port, for operators
+ * and alerts; not in readiness. An open circuit still leaves cached profiles served, a
+ * tenant-wide outage opens every instance's circuit at once (all would be taken out of
+ * service together), and a circuit leaves OPEN only when a call asks, which an instance
+ * out of service never receives: it would stay out for good. Liveness is unaffected:
+ * restarting would not help either.
  */
 @Component("managementCircuit")
 class ManagementCircuitHealthIndicator implements HealthIndicator {
