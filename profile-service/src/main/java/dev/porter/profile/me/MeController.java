@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.oidc.Callers;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -35,15 +36,18 @@ class MeController {
 
 	private final CallerRateLimiter limiter;
 
-	MeController(MeService service, CallerRateLimiter limiter) {
+	private final Callers callers;
+
+	MeController(MeService service, CallerRateLimiter limiter, Callers callers) {
 		this.service = service;
+		this.callers = callers;
 		this.limiter = limiter;
 	}
 
 	@GetMapping(path = "/me", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<byte[]>> me(@AuthenticationPrincipal Jwt jwt,
 			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
-		this.limiter.acquire(jwt.getSubject());
+		this.limiter.acquire(this.callers.id(jwt));
 		return this.service.profile(jwt).map((view) -> ProfileResponses.conditional(view, ifNoneMatch));
 	}
 
@@ -52,7 +56,7 @@ class MeController {
 	Mono<ResponseEntity<byte[]>> patchMetadata(@AuthenticationPrincipal Jwt jwt,
 			@RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
 			@RequestBody(required = false) byte @Nullable [] body) {
-		this.limiter.acquire(jwt.getSubject());
+		this.limiter.acquire(this.callers.id(jwt));
 		// 501 without a directory, before the body: no body could make it succeed
 		this.service.requireDirectory();
 		// Bytes, not a String: a String body would already be decoded with whatever
@@ -65,8 +69,8 @@ class MeController {
 
 	@GetMapping(path = "/me/ping", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, String>> ping(@AuthenticationPrincipal Jwt jwt) {
-		this.limiter.acquire(jwt.getSubject());
-		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("sub", jwt.getSubject()));
+		this.limiter.acquire(this.callers.id(jwt));
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("sub", this.callers.id(jwt)));
 	}
 
 }

@@ -15,6 +15,7 @@ import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.DirectoryNotWritableException;
+import dev.porter.profile.oidc.Callers;
 import dev.porter.profile.userinfo.Userinfo;
 import dev.porter.profile.userinfo.UserinfoClient;
 
@@ -33,6 +34,8 @@ class MeService {
 
 	private final UserinfoClient userinfoClient;
 
+	private final Callers callers;
+
 	private final @Nullable Directory directory;
 
 	private final ProfileCaches caches;
@@ -42,8 +45,9 @@ class MeService {
 	private final JsonMapper mapper;
 
 	MeService(UserinfoClient userinfoClient, ObjectProvider<Directory> directory, ProfileCaches caches,
-			ProfileMerger merger, JsonMapper mapper) {
+			ProfileMerger merger, JsonMapper mapper, Callers callers) {
 		this.userinfoClient = userinfoClient;
+		this.callers = callers;
 		this.directory = directory.getIfAvailable();
 		this.caches = caches;
 		this.merger = merger;
@@ -55,7 +59,7 @@ class MeService {
 			return userinfo(jwt).map((userinfo) -> view(userinfo.value(), DirectoryUser.none(),
 					CacheStatus.of(List.of(userinfo.lookup()))));
 		}
-		return Mono.zip(userinfo(jwt), directoryUser(jwt.getSubject()))
+		return Mono.zip(userinfo(jwt), directoryUser(this.callers.id(jwt)))
 			.map((both) -> view(both.getT1().value(), both.getT2().value(),
 					CacheStatus.of(List.of(both.getT1().lookup(), both.getT2().lookup()))));
 	}
@@ -74,7 +78,7 @@ class MeService {
 			// answered as a read: sent, it would empty user_metadata (see MetadataPatch)
 			return profile(jwt);
 		}
-		String sub = jwt.getSubject();
+		String sub = this.callers.id(jwt);
 		return Mono.zip(userinfo(jwt), directoryUser(sub)).flatMap((both) -> {
 			DirectoryUser current = both.getT2().value();
 			ProfileSizeBudget.check(current.attributes(), patch.applyTo(userMetadata(current), this.mapper),
@@ -102,7 +106,7 @@ class MeService {
 	}
 
 	private Mono<Cached<Userinfo>> userinfo(Jwt jwt) {
-		String sub = jwt.getSubject();
+		String sub = this.callers.id(jwt);
 		String token = jwt.getTokenValue();
 		String scopes = (jwt.getClaimAsString("scope") != null) ? jwt.getClaimAsString("scope") : "";
 		return this.caches.userinfo().get(UserinfoKey.of(sub, scopes), () -> this.userinfoClient.fetch(sub, token));

@@ -80,7 +80,9 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 				new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
 						(aud) -> aud != null && aud.contains(properties.audience())),
 				new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
-				new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank())));
+				new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank()),
+				new JwtClaimValidator<Object>(properties.userClaim(),
+						(user) -> user instanceof String id && !id.isBlank())));
 	}
 
 }

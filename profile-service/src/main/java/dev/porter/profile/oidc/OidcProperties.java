@@ -23,14 +23,21 @@ import org.springframework.validation.annotation.Validated;
  * @param userinfoUri overrides discovery's {@code userinfo_endpoint}
  * ({@code OIDC_USERINFO_URI})
  * @param clockSkew tolerance on {@code exp}/{@code nbf}
+ * @param userClaim the access token claim naming the user as {@code /userinfo}'s
+ * {@code sub} does ({@code OIDC_USER_CLAIM}): {@code sub} at Auth0 and Keycloak;
+ * {@code uid} at Okta's authorization servers, whose access token {@code sub} is the
+ * login name
  */
 @Validated
 @ConfigurationProperties("porter.oidc")
 public record OidcProperties(@NotBlank(message = "set OIDC_ISSUER_URI") String issuerUri,
 		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable String jwksUri, @Nullable String userinfoUri,
-		@DefaultValue("60s") Duration clockSkew) {
+		@DefaultValue("60s") Duration clockSkew, @DefaultValue("sub") String userClaim) {
 
 	public OidcProperties {
+		if (userClaim == null || userClaim.isBlank()) {
+			throw new IllegalArgumentException("OIDC_USER_CLAIM must name a claim (sub unless the provider differs)");
+		}
 		if (issuerUri != null && !issuerUri.isBlank()) {
 			Uris.required(issuerUri, "OIDC_ISSUER_URI");
 		}

@@ -89,7 +89,7 @@ class IssuerRuleTests {
 	@Test
 	void decodeWhenEveryEndpointIsOverriddenThenNoDiscoveryAndTheConfiguredIssuerIsTheStatedOne() {
 		OidcProperties properties = new OidcProperties(base(), TestJwts.AUDIENCE, base() + "/.well-known/jwks.json",
-				base() + "/userinfo", Duration.ofSeconds(60));
+				base() + "/userinfo", Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
 		LazyJwtDecoder decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient,
 				this.clock);
@@ -143,7 +143,7 @@ class IssuerRuleTests {
 
 	private LazyJwtDecoder decoder(String configuredIssuer) {
 		OidcProperties properties = new OidcProperties(configuredIssuer, TestJwts.AUDIENCE, null, null,
-				Duration.ofSeconds(60));
+				Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
 		return new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient, this.clock);
 	}

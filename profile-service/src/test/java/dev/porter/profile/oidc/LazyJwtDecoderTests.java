@@ -37,7 +37,7 @@ class LazyJwtDecoderTests {
 		// Both endpoints given, so no discovery: the configured issuer is the one stated.
 		String idp = "http://localhost:" + this.idp.port();
 		OidcProperties properties = new OidcProperties(ISSUER, TestJwts.AUDIENCE, idp + "/jwks", idp + "/userinfo",
-				Duration.ofSeconds(60));
+				Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
 		this.decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient, this.clock);
 	}

@@ -1,0 +1,51 @@
+package dev.porter.profile.me;
+
+import org.junit.jupiter.api.Test;
+
+import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+/**
+ * A provider whose access tokens name the user in another claim than {@code sub}
+ * ({@code OIDC_USER_CLAIM}). Okta's default authorization server puts the login name in
+ * the access token's {@code sub} and the user id, which {@code /userinfo} answers as
+ * {@code sub}, in {@code uid}: without the setting, every {@code /userinfo} answer looked
+ * like someone else's.
+ */
+@TestPropertySource(properties = { "porter.directory.kind=none", "porter.oidc.user-claim=uid" })
+class UserClaimTests extends ProfileServiceIntegrationTest {
+
+	@Test
+	void getMeWhenTheUserClaimNamesTheUserinfoSubjectThenTheProfile() {
+		String token = TestJwts.mint(issuer(), "alice@example.com", (claims) -> claims.claim("uid", Upstreams.ALICE));
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + token))
+				.willReturn(okJson(Fixtures.read("userinfo/recorded.json"))));
+
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.sub").isEqualTo(Upstreams.ALICE);
+	}
+
+	@Test
+	void getMeWhenTheTokenLacksTheUserClaimThenUnauthorizedAndNoUpstreamCall() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+
+		getMe(token).expectStatus().isUnauthorized();
+		upstreams.idp().verify(0, anyRequestedFor(urlEqualTo("/userinfo")));
+	}
+
+	private WebTestClient.ResponseSpec getMe(String token) {
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+}
