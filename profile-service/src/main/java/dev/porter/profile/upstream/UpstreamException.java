@@ -79,7 +79,12 @@ public final class UpstreamException extends RuntimeException {
 		 */
 		REFUSED,
 		/** an answer that cannot be used (unexpected 4xx, unreadable body) */
-		BAD_RESPONSE
+		BAD_RESPONSE,
+		/**
+		 * an answer larger than this service reads: about the one user asked for (her
+		 * record, written by another client), and nothing about the upstream's health
+		 */
+		TOO_LARGE
 
 	}
 

@@ -46,7 +46,7 @@ public final class UpstreamFailures {
 	public static boolean saysNothingAboutUpstream(String name, Throwable ex) {
 		if (ex instanceof UpstreamException upstream) {
 			return switch (upstream.kind()) {
-				case NOT_FOUND, REFUSED -> true;
+				case NOT_FOUND, REFUSED, TOO_LARGE -> true;
 				// userinfo refuses the caller's token; the Management API refuses ours,
 				// which fails every request until someone rotates the credential.
 				case TOKEN_REJECTED -> USERINFO.equals(name);

@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -71,7 +72,8 @@ public final class UpstreamResponses {
 
 	/**
 	 * Transport failures (refused, reset, read timeout) are outages; unreadable bodies
-	 * are nonsense.
+	 * are nonsense, but a body over the read limit is the one record's (the limit:
+	 * {@code config.WebClientConfiguration}).
 	 */
 	public Throwable transport(Throwable ex) {
 		if (ex instanceof UpstreamException) {
@@ -79,6 +81,9 @@ public final class UpstreamResponses {
 		}
 		if (ex instanceof WebClientRequestException) {
 			return failure(UpstreamException.Kind.UNAVAILABLE, null, ex);
+		}
+		if (ex instanceof DataBufferLimitException || ex.getCause() instanceof DataBufferLimitException) {
+			return failure(UpstreamException.Kind.TOO_LARGE, null, ex);
 		}
 		if (ex instanceof CodecException) {
 			return failure(UpstreamException.Kind.BAD_RESPONSE, null, ex);

@@ -1,5 +1,6 @@
 package dev.porter.profile.config;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.testsupport.Fixtures;
@@ -9,10 +10,12 @@ import dev.porter.profile.testsupport.Upstreams;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.codec.ByteArrayDecoder;
+import org.springframework.http.MediaType;
 import org.springframework.http.codec.DecoderHttpMessageReader;
 import org.springframework.http.codec.ServerCodecConfigurer;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +61,34 @@ class CodecLimitsTests extends ProfileServiceIntegrationTest {
 			.expectBody()
 			.jsonPath("$.user_metadata.favourite_attack")
 			.isEqualTo("roundhouse_kick");
+	}
+
+	// A record over what is read is that one user's: another tenant client (an Action,
+	// Auth0's own SPA token for current_user_metadata) may have written it. Counted as an
+	// upstream failure, about ten of her reads opened the Management API circuit, and
+	// everyone not cached got 503 for its open time.
+	@Test
+	void getMeWhenOneUsersRecordIsTooLargeToReadThenHerOwn502AndTheCircuitUntouched() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		String huge = Fixtures.read("management/user-recorded.json")
+			.replace("\"user_metadata\":{", "\"user_metadata\":{\"notes\":\"" + "n".repeat(300 * 1024) + "\",");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(huge)));
+
+		for (int i = 0; i < 12; i++) {
+			this.client.get()
+				.uri("/me")
+				.headers((headers) -> headers.setBearerAuth(token))
+				.exchange()
+				.expectStatus()
+				.isEqualTo(502)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+
+		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();
+		assertThat(managementCircuit().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		upstreams.management().verify(12, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 }
