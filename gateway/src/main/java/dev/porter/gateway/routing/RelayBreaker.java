@@ -7,15 +7,18 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 
 /**
  * The breaker's decision for the relay: whether a call may go upstream at all, and what
- * each call's end says about the upstream's health. Connection errors, timeouts and the
- * upstream's 502, 503 and 504 (it cannot reach what it depends on) are failures. A 4xx is
- * the caller's own answer (a bad body, its own rate limit, a missing user) and a 500 or
- * 501 one request's fault or a deliberate refusal: they are ignored, since one user's bad
- * requests must never open the circuit for everybody, nor hide an outage by counting as
- * calls that succeeded.
+ * each call's end says about the upstream's health. Connection errors, timeouts and a
+ * 502, 503 or 504 from something in front of the upstream (a proxy or load balancer
+ * finding no instance) are failures. A 4xx is the caller's own answer (a bad body, its
+ * own rate limit, a missing user), a 500 or 501 one request's fault or a deliberate
+ * refusal, and a 502, 503 or 504 that is a problem document the upstream's own defined
+ * answer (what it depends on failed for this caller, or for callers it has not cached,
+ * while it serves the others): they are ignored, since one user's requests must never
+ * open the circuit for everybody, nor hide an outage by counting as calls that succeeded.
  */
 final class RelayBreaker {
 
@@ -43,8 +46,8 @@ final class RelayBreaker {
 		return Duration.ofMillis(this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
 	}
 
-	void answered(@Nullable HttpStatusCode status, long nanos) {
-		switch (Outcome.of(status)) {
+	void answered(@Nullable HttpStatusCode status, @Nullable MediaType contentType, long nanos) {
+		switch (Outcome.of(status, contentType)) {
 			case FAILURE -> this.breaker.onError(nanos, TimeUnit.NANOSECONDS,
 					new UpstreamServerError((status != null) ? status.value() : 0));
 			case IGNORED -> this.breaker.releasePermission();
@@ -68,13 +71,13 @@ final class RelayBreaker {
 
 		SUCCESS, FAILURE, IGNORED;
 
-		static Outcome of(@Nullable HttpStatusCode status) {
+		static Outcome of(@Nullable HttpStatusCode status, @Nullable MediaType contentType) {
 			if (status == null) {
 				return SUCCESS;
 			}
 			int code = status.value();
 			if (code == 502 || code == 503 || code == 504) {
-				return FAILURE;
+				return MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(contentType) ? IGNORED : FAILURE;
 			}
 			return (status.is4xxClientError() || status.is5xxServerError()) ? IGNORED : SUCCESS;
 		}
