@@ -114,7 +114,7 @@ class MeService {
 
 	private Mono<Cached<DirectoryUser>> directoryUser(String sub) {
 		Directory directory = requireDirectory();
-		return this.caches.directory().get(sub, () -> directory.find(sub));
+		return this.caches.directoryUser(sub, () -> directory.find(sub));
 	}
 
 	private ProfileView view(Userinfo userinfo, DirectoryUser user, String cacheStatus) {

@@ -1,13 +1,18 @@
 package dev.porter.profile.me;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.cache.CacheMeters;
+import dev.porter.profile.cache.Cached;
 import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.cache.CacheProperties;
@@ -35,6 +40,21 @@ public class ProfileCaches {
 
 	private final DirectoryWrites writes = new DirectoryWrites();
 
+	/**
+	 * How long after it was given up a change may still land at the directory: a request
+	 * Auth0 received applies within seconds, whether or not we waited for its answer.
+	 */
+	static final Duration WRITE_SETTLES_WITHIN = Duration.ofSeconds(30);
+
+	/**
+	 * Users whose entry is dropped once more when the ticker reaches the value: a change
+	 * of theirs may land after a read that cached them as they were. Bounded like the
+	 * directory cache; an entry outlives the fresh and stale times only if never read.
+	 */
+	private final Cache<String, Long> unsettled;
+
+	private final Ticker ticker;
+
 	private static final Runnable NOTHING = () -> {
 	};
 
@@ -47,6 +67,12 @@ public class ProfileCaches {
 				ForkJoinPool.commonPool(), meters);
 		this.directory = new SwrCache<>("directory", d.freshFor(), d.staleFor(), d.maximumSize(), ticker,
 				ForkJoinPool.commonPool(), meters);
+		this.ticker = ticker;
+		this.unsettled = Caffeine.newBuilder()
+			.ticker(ticker)
+			.maximumSize(d.maximumSize())
+			.expireAfterWrite(WRITE_SETTLES_WITHIN.plus(d.freshFor()).plus(d.staleFor()))
+			.build();
 	}
 
 	SwrCache<UserinfoKey, Userinfo> userinfo() {
@@ -58,6 +84,27 @@ public class ProfileCaches {
 	}
 
 	/**
+	 * {@code sub}'s directory user through the cache, after dropping an entry read before
+	 * a change of hers that may have landed since ({@link #unsettle}).
+	 */
+	Mono<Cached<DirectoryUser>> directoryUser(String sub, Supplier<Mono<DirectoryUser>> load) {
+		Long settledAt = this.unsettled.getIfPresent(sub);
+		if (settledAt != null && this.ticker.read() - settledAt >= 0 && this.unsettled.asMap().remove(sub, settledAt)) {
+			this.directory.invalidate(sub);
+		}
+		return this.directory.get(sub, load);
+	}
+
+	/**
+	 * A change of {@code sub} may still land (it timed out here, or it was made on
+	 * another instance, which may have timed out too): whatever is read of her until then
+	 * is dropped once it has surely settled.
+	 */
+	private void unsettle(String sub) {
+		this.unsettled.put(sub, this.ticker.read() + WRITE_SETTLES_WITHIN.toNanos());
+	}
+
+	/**
 	 * Runs {@code change} of {@code sub}'s directory entry and brings the caches in line
 	 * with its outcome, then tells the other instances:
 	 * <ul>
@@ -66,7 +113,8 @@ public class ProfileCaches {
 	 * <li>confirmed but overlapped by another change (see {@link DirectoryWrites}), or
 	 * failed after an attempt that may have applied it (a timeout, a 5xx: see
 	 * {@link WriteAttempts}): the entry is dropped, so that the next read asks the
-	 * directory;</li>
+	 * directory, and once more when a change given up has surely landed
+	 * ({@link #WRITE_SETTLES_WITHIN});</li>
 	 * <li>failed with no attempt that could have changed anything (refused with a 4xx, or
 	 * never sent): the caches stay as they are, and nobody is told (during an outage the
 	 * entry keeps serving).</li>
@@ -99,6 +147,9 @@ public class ProfileCaches {
 	 */
 	private Mono<Void> failed(DirectoryWrites.Write write, WriteAttempts attempts, Throwable ex) {
 		boolean drops = attempts.mayHaveApplied() || ex instanceof UserNotFoundException;
+		if (attempts.mayHaveApplied()) {
+			unsettle(write.sub());
+		}
 		Runnable drop = drops ? () -> this.directory.invalidate(write.sub()) : NOTHING;
 		this.writes.end(write, drop, drop);
 		return drops ? this.directoryBus.publish(write.sub()) : Mono.empty();
@@ -109,6 +160,7 @@ public class ProfileCaches {
 	 * change of it in flight here will not be written through.
 	 */
 	void directoryChangedElsewhere(String sub) {
+		unsettle(sub);
 		this.writes.changedElsewhere(sub, () -> this.directory.invalidate(sub));
 	}
 

@@ -91,6 +91,23 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
 	}
 
+	// The write timed out here but Auth0 got it, and applies it after a read that came in
+	// between: that read cached the user as she was, and nothing dropped her entry again,
+	// so the profile without her change was served for the whole fresh-for time.
+	@Test
+	void patchMetadataWhenTheTimedOutWriteLandsAfterANewReadThenThatReadIsNotTrustedOnceTheWriteSettled() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
+
+		auth0Holds(DARK);
+		this.ticker.advance(ProfileCaches.WRITE_SETTLES_WITHIN);
+
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
+	}
+
 	/**
 	 * The first attempt got a 5xx (Auth0 may have applied the change), its retry a 429
 	 * beyond the wait budget: the failure the caller gets says "not sent", the first
