@@ -2,6 +2,7 @@ package dev.porter.profile.upstream;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -74,15 +75,25 @@ public final class UpstreamPolicy {
 		return decorate(call).onErrorMap(this::toProblem);
 	}
 
-	/** The operators and the deadline; failures stay {@link UpstreamException}s. */
+	/**
+	 * The operators and the deadline; failures stay {@link UpstreamException}s. When the
+	 * deadline ends a retry (its wait or its attempt), the caller gets what the upstream
+	 * said last, not only that time ran out: a 429 stays a 429 with its own wait.
+	 */
 	public <T> Mono<T> decorate(Mono<T> call) {
-		Mono<T> attempt = call.transformDeferred(BulkheadOperator.of(this.bulkhead))
-			.transformDeferred(TimeLimiterOperator.of(this.timeLimiter));
-		return Mono.defer(() -> this.budget.spend().then(attempt))
-			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
-			.transformDeferred(RetryOperator.of(this.retry))
-			// the caller's budget: no retry wait may run past it
-			.timeout(this.deadline);
+		return Mono.defer(() -> {
+			AtomicReference<@Nullable Throwable> lastFailure = new AtomicReference<>();
+			Mono<T> attempt = call.transformDeferred(BulkheadOperator.of(this.bulkhead))
+				.transformDeferred(TimeLimiterOperator.of(this.timeLimiter))
+				.doOnError(lastFailure::set);
+			return Mono.defer(() -> this.budget.spend().then(attempt))
+				.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
+				.transformDeferred(RetryOperator.of(this.retry))
+				// the caller's budget: no retry wait may run past it
+				.timeout(this.deadline)
+				.onErrorMap(TimeoutException.class,
+						(ex) -> (lastFailure.get() instanceof UpstreamException upstream) ? upstream : ex);
+		});
 	}
 
 	public Throwable toProblem(Throwable ex) {

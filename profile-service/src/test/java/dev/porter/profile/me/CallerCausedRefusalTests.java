@@ -12,6 +12,7 @@ import dev.porter.profile.testsupport.Upstreams;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 502 that the gateway's breaker and profile-service's own count as an outage for
  * everybody.
  */
+@TestPropertySource(properties = "porter.test.userinfo.deadline=3s")
 class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 
 	private static final int WRITES = 20;
@@ -128,6 +130,28 @@ class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 		}
 
 		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	// Each 429 came after 1.2 s with a wait the retry honours: the request deadline (3 s
+	// here) ran out during the retry, and the bare timeout answered 503, which dropped
+	// the user's own wait and told the gateway the service was failing.
+	@Test
+	void getMeWhenTheDeadlineEndsWhileRetryingTheUsersRateLimitThenStillTooManyRequests() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(429)
+				.withHeader("X-RateLimit-Reset", Long.toString(java.time.Instant.now().getEpochSecond() + 2))
+				.withFixedDelay(1200)));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+
+		getMe(token).expectStatus()
+			.isEqualTo(429)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER);
 	}
 
 }
