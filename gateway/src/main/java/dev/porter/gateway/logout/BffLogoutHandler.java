@@ -4,6 +4,8 @@ import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.core.Authentication;
@@ -21,8 +23,14 @@ import org.springframework.web.server.WebSession;
  * registry knows the session by the id it has now); {@link #invalidateSession} runs last
  * and invalidates the session (with it the tokens and the login). The redirect to the IdP
  * is the success handler's job.
+ * <p>
+ * Both steps are best effort and never fail: Spring Security runs the logout handlers one
+ * after another and stops at the first error, so a failure here (discovery not loaded
+ * while the IdP is down, the registry unreachable) would leave the user signed in.
  */
 class BffLogoutHandler implements ServerLogoutHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(BffLogoutHandler.class);
 
 	private final ServerOAuth2AuthorizedClientRepository authorizedClients;
 
@@ -40,11 +48,8 @@ class BffLogoutHandler implements ServerLogoutHandler {
 	@Override
 	public Mono<Void> logout(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
 		ServerWebExchange exchange = webFilterExchange.getExchange();
-		Mono<Void> revoke = this.authorizedClients
-			.<OAuth2AuthorizedClient>loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID,
-					authentication, exchange)
-			.flatMap(this.revoker::revoke);
-		return revoke.then(unregister(exchange, authentication));
+		return bestEffort("refresh token not revoked", revoke(exchange, authentication))
+			.then(bestEffort("session left in the back-channel registry", unregister(exchange, authentication)));
 	}
 
 	/**
@@ -57,6 +62,15 @@ class BffLogoutHandler implements ServerLogoutHandler {
 		return webFilterExchange.getExchange().getSession().flatMap(WebSession::invalidate);
 	}
 
+	private Mono<Void> revoke(ServerWebExchange exchange, @Nullable Authentication authentication) {
+		// Loading the client needs the registration, so discovery: a 503 while the IdP is
+		// down and this instance has not loaded it yet.
+		return this.authorizedClients
+			.<OAuth2AuthorizedClient>loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID,
+					authentication, exchange)
+			.flatMap(this.revoker::revoke);
+	}
+
 	private Mono<Void> unregister(ServerWebExchange exchange, @Nullable Authentication authentication) {
 		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
 			return Mono.empty();
@@ -64,6 +78,14 @@ class BffLogoutHandler implements ServerLogoutHandler {
 		String sid = user.getIdToken().getClaimAsString("sid");
 		return exchange.getSession()
 			.flatMap((session) -> this.registry.unregister(SessionKey.of(session.getId()), sid, user.getSubject()));
+	}
+
+	private static Mono<Void> bestEffort(String consequence, Mono<Void> step) {
+		return step.onErrorResume((ex) -> {
+			// The type only: messages can quote the IdP's or Redis' answers.
+			log.warn("logout continues: {} ({})", consequence, ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
 	}
 
 }

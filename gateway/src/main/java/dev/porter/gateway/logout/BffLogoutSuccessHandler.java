@@ -48,9 +48,8 @@ class BffLogoutSuccessHandler implements ServerLogoutSuccessHandler {
 		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
 			return Mono.just(this.urls.localUrl());
 		}
-		// Discovery is cached after the login this session went through; if the IdP went
-		// away meanwhile, the
-		// local session is still over, so fall back to the SPA.
+		// Without discovery (the IdP down, and this instance never loaded it) the local
+		// session is still over: fall back to the SPA.
 		return this.registrations.registration()
 			.map((registration) -> this.urls.logoutUrl(registration, user.getIdToken()))
 			.onErrorResume((ex) -> Mono.just(this.urls.localUrl()));

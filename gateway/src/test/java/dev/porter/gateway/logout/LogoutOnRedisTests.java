@@ -1,0 +1,125 @@
+package dev.porter.gateway.logout;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayInstances;
+import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TwoGatewaysOnRedis;
+import dev.porter.testsupport.Eventually;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /bff/logout} ends the local session whatever else fails on the way: the
+ * IdP's discovery (so no revocation and no IdP logout) or the back-channel registry (so a
+ * stale entry is left behind). A user on a shared computer who signs out must be signed
+ * out. Runs on the shared {@link SharedTwoGatewaysOnRedis}; a test that narrows Redis's
+ * ACL restores it after.
+ */
+@ExtendWith(SharedTwoGatewaysOnRedis.class)
+class LogoutOnRedisTests {
+
+	/** Nothing listens there: an IdP that is down as far as discovery goes. */
+	private static final String UNREACHABLE_DISCOVERY = "http://127.0.0.1:9/.well-known/openid-configuration";
+
+	private static TwoGatewaysOnRedis instances;
+
+	@BeforeAll
+	static void instances(TwoGatewaysOnRedis shared) {
+		instances = shared;
+	}
+
+	@AfterEach
+	void restoreStore() throws Exception {
+		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+	}
+
+	@Test
+	void logoutWhenThisInstanceCannotLoadDiscoveryThenSessionEndsAndRedirectsToSpa() {
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		// Started during the IdP's outage: it has never loaded discovery.
+		try (ConfigurableApplicationContext third = GatewayInstances.startOnRedis(instances.redis().url(),
+				"--porter.oidc.discovery-uri=" + UNREACHABLE_DISCOVERY, "--porter.login.rate-limit=100000")) {
+			WebTestClient thirdClient = client(third);
+			logout(thirdClient, browser, xsrf).expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.redirect")
+				.isEqualTo("http://localhost:8080/");
+			assertSignedOut(thirdClient, browser);
+		}
+		Eventually.await("the session ended on the instance that logged in", Duration.ofSeconds(2),
+				() -> signedOut(client(instances.first()), browser));
+	}
+
+	@Test
+	void logoutWhenBackchannelRegistryUnreachableThenSessionStillEnds() throws Exception {
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		// The sessions, the directory and the locks, but not the back-channel registry
+		// (porter:logout:*).
+		redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:s*", "~porter:r*");
+
+		logout(client(instances.first()), browser, xsrf).expectStatus().isOk();
+
+		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		assertSignedOut(client(instances.first()), browser);
+	}
+
+	private static WebTestClient.ResponseSpec logout(WebTestClient client, Browser browser, String xsrf) {
+		return client.post()
+			.uri("/bff/logout")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.header("X-XSRF-TOKEN", xsrf)
+			.exchange();
+	}
+
+	private static void assertSignedOut(WebTestClient client, Browser browser) {
+		assertThat(signedOut(client, browser)).as("signed out").isTrue();
+	}
+
+	private static boolean signedOut(WebTestClient client, Browser browser) {
+		return client.get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody()
+			.contains("\"authenticated\":false");
+	}
+
+	private static WebTestClient client(ConfigurableApplicationContext instance) {
+		return TestClients.gateway(TwoGatewaysOnRedis.port(instance));
+	}
+
+	private static void redisCli(String... command) throws IOException, InterruptedException {
+		String[] line = new String[command.length + 3];
+		line[0] = "/usr/bin/redis-cli";
+		line[1] = "-p";
+		line[2] = Integer.toString(URI.create(instances.redis().url()).getPort());
+		System.arraycopy(command, 0, line, 3, command.length);
+		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+		assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(out).isEqualTo("OK");
+	}
+
+}
