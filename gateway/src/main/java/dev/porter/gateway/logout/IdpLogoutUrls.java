@@ -3,6 +3,7 @@ package dev.porter.gateway.logout;
 import java.net.URI;
 import java.util.Map;
 
+import dev.porter.common.Issuers;
 import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.oidc.OidcProperties;
 
@@ -12,10 +13,15 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Where the browser goes to end its IdP session: the OIDC {@code end_session_endpoint}
- * when discovery has one, otherwise Auth0's {@code /v2/logout}, which every tenant has.
+ * when discovery has one; otherwise Auth0's {@code /v2/logout}, which every tenant has,
+ * when discovery looks like Auth0's; otherwise nowhere at the IdP (the SPA's URL): a
+ * provider without an end-session endpoint (Google, Cognito, Apple) has no logout URL we
+ * could send the browser to and get it back.
  *
  * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">OIDC
  * RP-Initiated Logout 1.0</a>
+ * @see <a href="https://auth0.com/docs/api/authentication/logout/auth-0-logout">Auth0
+ * Logout</a>
  */
 class IdpLogoutUrls {
 
@@ -36,6 +42,9 @@ class IdpLogoutUrls {
 		if (metadata.get("end_session_endpoint") instanceof String endSession) {
 			return endSession(endSession, registration, idToken);
 		}
+		if (!isAuth0(metadata)) {
+			return localUrl();
+		}
 		return UriComponentsBuilder.fromUriString(this.oidc.issuerWithSlash() + "v2/logout")
 			.queryParam("client_id", "{clientId}")
 			.queryParam("returnTo", "{redirect}")
@@ -44,10 +53,22 @@ class IdpLogoutUrls {
 			.toUri();
 	}
 
+	/**
+	 * Whether discovery describes Auth0, custom domains included: Auth0 serves its token
+	 * endpoint at {@code {issuer}oauth/token}, where no other common provider does. Read
+	 * from discovery itself, not from the registration, whose token URI a back-channel
+	 * override ({@code OIDC_TOKEN_URI}) may have replaced.
+	 */
+	private static boolean isAuth0(Map<String, Object> metadata) {
+		return metadata.get("issuer") instanceof String issuer
+				&& metadata.get("token_endpoint") instanceof String tokenEndpoint
+				&& tokenEndpoint.equals(Issuers.withTrailingSlash(issuer) + "oauth/token");
+	}
+
 	private URI endSession(String endpoint, ClientRegistration registration, OidcIdToken idToken) {
 		// logout_hint (the IdP session id) identifies the session as well as the ID token
-		// does, without putting
-		// a token into a URL; OIDC needs the ID token when there is no sid.
+		// does, without putting a token into a URL; OIDC needs the ID token when there is
+		// no sid.
 		String sid = idToken.getClaimAsString("sid");
 		boolean useIdToken = this.logout.idTokenHint() || sid == null;
 		return UriComponentsBuilder.fromUriString(endpoint)
@@ -61,7 +82,8 @@ class IdpLogoutUrls {
 	}
 
 	/**
-	 * Where to go when no IdP session can be ended: anonymous, or the IdP unreachable.
+	 * Where to go when no IdP session can be ended: anonymous, the IdP unreachable, or a
+	 * provider without a logout URL.
 	 */
 	URI localUrl() {
 		return URI.create(this.bff.postLogoutRedirectUri());

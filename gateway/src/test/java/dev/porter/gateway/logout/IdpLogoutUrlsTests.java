@@ -48,11 +48,55 @@ class IdpLogoutUrlsTests {
 				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
 	}
 
+	/** Tenants created before 14 Nov 2023 do not advertise their end-session endpoint. */
 	@Test
-	void logoutUrlWhenNoEndSessionEndpointThenAuth0V2Logout() {
-		URI url = this.urls.logoutUrl(registration(Map.of()), this.idToken);
+	void logoutUrlWhenAuth0WithoutEndSessionEndpointThenAuth0V2Logout() {
+		URI url = this.urls.logoutUrl(registration(auth0Discovery(ISSUER)), this.idToken);
 		assertThat(url.toString())
 			.isEqualTo(ISSUER + "v2/logout?client_id=client-1&returnTo=https%3A%2F%2Fapp.example%2F");
+	}
+
+	@Test
+	void logoutUrlWhenAuth0CustomDomainWithoutEndSessionEndpointThenV2LogoutOnCustomDomain() {
+		String customDomain = "https://login.example.com/";
+		URI url = urls(customDomain, false).logoutUrl(registration(auth0Discovery(customDomain)), this.idToken);
+		assertThat(url.toString())
+			.isEqualTo(customDomain + "v2/logout?client_id=client-1&returnTo=https%3A%2F%2Fapp.example%2F");
+	}
+
+	@Test
+	void logoutUrlWhenGoogleWithoutEndSessionEndpointThenLocalUrl() {
+		String google = "https://accounts.google.com";
+		URI url = urls(google, false).logoutUrl(
+				registration(Map.of("issuer", google, "token_endpoint", "https://oauth2.googleapis.com/token")),
+				this.idToken);
+		assertThat(url).isEqualTo(URI.create("https://app.example/"));
+	}
+
+	@Test
+	void logoutUrlWhenAppleWithoutEndSessionEndpointThenLocalUrl() {
+		String apple = "https://appleid.apple.com";
+		URI url = urls(apple, false)
+			.logoutUrl(registration(Map.of("issuer", apple, "token_endpoint", apple + "/auth/token")), this.idToken);
+		assertThat(url).isEqualTo(URI.create("https://app.example/"));
+	}
+
+	@Test
+	void logoutUrlWhenCognitoWithoutEndSessionEndpointThenLocalUrl() {
+		String cognito = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123";
+		URI url = urls(cognito, false).logoutUrl(registration(Map.of("issuer", cognito, "token_endpoint",
+				"https://porter.auth.eu-west-1.amazoncognito.com/oauth2/token")), this.idToken);
+		assertThat(url).isEqualTo(URI.create("https://app.example/"));
+	}
+
+	/**
+	 * What Auth0's discovery says of its own endpoints (auth0-contract.md §9), without an
+	 * end-session endpoint.
+	 */
+	private static Map<String, Object> auth0Discovery(String issuer) {
+		return Map.of("issuer", issuer, "authorization_endpoint", issuer + "authorize", "token_endpoint",
+				issuer + "oauth/token", "userinfo_endpoint", issuer + "userinfo", "revocation_endpoint",
+				issuer + "oauth/revoke");
 	}
 
 	private static OidcIdToken idToken(Map<String, Object> claims) {
@@ -60,8 +104,12 @@ class IdpLogoutUrlsTests {
 	}
 
 	private static IdpLogoutUrls urls(boolean idTokenHint) {
+		return urls(ISSUER, idTokenHint);
+	}
+
+	private static IdpLogoutUrls urls(String issuer, boolean idTokenHint) {
 		return new IdpLogoutUrls(
-				new OidcProperties(URI.create(ISSUER), "client-1", "secret", List.of("openid"), "https://api", null,
+				new OidcProperties(URI.create(issuer), "client-1", "secret", List.of("openid"), "https://api", null,
 						null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5)),
 				new BffProperties(URI.create("https://app.example")), new LogoutProperties(idTokenHint));
 	}
