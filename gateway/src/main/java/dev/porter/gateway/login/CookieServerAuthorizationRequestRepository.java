@@ -14,6 +14,7 @@ import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.security.oauth2.client.web.server.ServerAuthorizationRequestRepository;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -22,7 +23,9 @@ import org.springframework.web.server.ServerWebExchange;
  * anonymous visitors who start logins — any number of them — hold no memory on the
  * gateway and no key in Redis. A cookie that is missing, altered, sealed with another key
  * or older than {@code LOGIN_TIMEOUT} loads as nothing, which fails the callback as
- * Spring Security fails an unknown {@code state}.
+ * Spring Security fails an unknown {@code state}. So does a callback whose {@code state}
+ * is not the pending login's, which leaves the cookie in place: a stale tab, or another
+ * site sending the browser to the callback, must not cancel the login under way.
  */
 class CookieServerAuthorizationRequestRepository
 		implements ServerAuthorizationRequestRepository<OAuth2AuthorizationRequest> {
@@ -61,7 +64,8 @@ class CookieServerAuthorizationRequestRepository
 
 	@Override
 	public Mono<OAuth2AuthorizationRequest> loadAuthorizationRequest(ServerWebExchange exchange) {
-		return Mono.fromSupplier(() -> read(exchange)).flatMap(Mono::justOrEmpty);
+		return Mono.fromSupplier(() -> read(exchange).filter((pending) -> ofThisCallback(pending, exchange)))
+			.flatMap(Mono::justOrEmpty);
 	}
 
 	@Override
@@ -81,13 +85,22 @@ class CookieServerAuthorizationRequestRepository
 	@Override
 	public Mono<OAuth2AuthorizationRequest> removeAuthorizationRequest(ServerWebExchange exchange) {
 		return Mono.fromSupplier(() -> {
-			Optional<OAuth2AuthorizationRequest> request = read(exchange);
-			if (exchange.getRequest().getCookies().containsKey(this.cookieName)) {
+			Optional<OAuth2AuthorizationRequest> pending = read(exchange);
+			Optional<OAuth2AuthorizationRequest> request = pending.filter((found) -> ofThisCallback(found, exchange));
+			// A cookie that holds no usable login goes too; one of another callback
+			// stays.
+			if (exchange.getRequest().getCookies().containsKey(this.cookieName)
+					&& (request.isPresent() || pending.isEmpty())) {
 				expire(exchange);
 			}
 			request.ifPresent((completed) -> exchange.getAttributes().put(COMPLETED, completed));
 			return request;
 		}).flatMap(Mono::justOrEmpty);
+	}
+
+	private static boolean ofThisCallback(OAuth2AuthorizationRequest pending, ServerWebExchange exchange) {
+		String state = exchange.getRequest().getQueryParams().getFirst(OAuth2ParameterNames.STATE);
+		return pending.getState().equals(state);
 	}
 
 	private Optional<OAuth2AuthorizationRequest> read(ServerWebExchange exchange) {

@@ -154,6 +154,38 @@ class CookieServerAuthorizationRequestRepositoryTests {
 			.isEqualTo("the-state");
 	}
 
+	/**
+	 * A stale tab, or another site navigating the browser to the callback with a state of
+	 * its choosing, must not cost the browser its pending login.
+	 */
+	@Test
+	void removeWhenCallbackStateDiffersThenEmptyAndCookieKept() {
+		MockServerWebExchange callback = callbackWith(save(request()).getValue(), "another-state");
+
+		StepVerifier.create(this.repository.removeAuthorizationRequest(callback)).verifyComplete();
+
+		assertThat(callback.getResponse().getCookies()).doesNotContainKey(COOKIE);
+		assertThat(CookieServerAuthorizationRequestRepository.completed(callback)).isNull();
+	}
+
+	@Test
+	void removeWhenCallbackHasNoStateThenEmptyAndCookieKept() {
+		MockServerWebExchange callback = MockServerWebExchange
+			.from(MockServerHttpRequest.get("/login/oauth2/code/auth0")
+				.cookie(new org.springframework.http.HttpCookie(COOKIE, save(request()).getValue())));
+
+		StepVerifier.create(this.repository.removeAuthorizationRequest(callback)).verifyComplete();
+
+		assertThat(callback.getResponse().getCookies()).doesNotContainKey(COOKIE);
+	}
+
+	@Test
+	void loadWhenCallbackStateDiffersThenEmpty() {
+		MockServerWebExchange callback = callbackWith(save(request()).getValue(), "another-state");
+
+		StepVerifier.create(this.repository.loadAuthorizationRequest(callback)).verifyComplete();
+	}
+
 	@Test
 	void removeWhenNoCookieThenEmptyAndNothingRemembered() {
 		MockServerWebExchange callback = MockServerWebExchange.from(MockServerHttpRequest.get("/login/oauth2/code/a"));
@@ -173,8 +205,15 @@ class CookieServerAuthorizationRequestRepositoryTests {
 		return cookie.get();
 	}
 
+	/** The callback of the saved {@link #request()}: its state, and the cookie. */
 	private static MockServerWebExchange callbackWith(String value) {
+		return callbackWith(value, "the-state");
+	}
+
+	private static MockServerWebExchange callbackWith(String value, String state) {
 		return MockServerWebExchange.from(MockServerHttpRequest.get("/login/oauth2/code/auth0")
+			.queryParam("code", "the-code")
+			.queryParam("state", state)
 			.cookie(new org.springframework.http.HttpCookie(COOKIE, value)));
 	}
 

@@ -211,6 +211,64 @@ class LoginTests extends GatewayTestSupport {
 		alice.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
+	/**
+	 * Another site (or a stale tab) sends the browser to the callback with a state of its
+	 * choosing while a login is pending: that callback fails, and the real one still
+	 * completes the login.
+	 */
+	@Test
+	void callbackWhenStateIsNotThePendingLoginsThenPendingLoginSurvivesForTheRealCallback() {
+		EntityExchangeResult<byte[]> start = this.client.get()
+			.uri("/bff/login?returnTo=/ok/path")
+			.exchange()
+			.expectBody()
+			.returnResult();
+		Map<String, String> jar = new java.util.LinkedHashMap<>();
+		keep(jar, start.getResponseCookies());
+		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
+			.build()
+			.getQueryParams();
+		TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), "auth0|alice", "sid-stale", 3600);
+
+		EntityExchangeResult<byte[]> forged = this.client.get()
+			.uri("/login/oauth2/code/auth0?code=forged-code&state=not-the-pending-state")
+			.cookies((cookies) -> jar.forEach(cookies::add))
+			.exchange()
+			.expectBody()
+			.returnResult();
+		assertThat(forged.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+		keep(jar, forged.getResponseCookies());
+
+		EntityExchangeResult<byte[]> real = this.client.get()
+			.uri("/login/oauth2/code/auth0?code=test-code&state={state}",
+					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
+			.cookies((cookies) -> jar.forEach(cookies::add))
+			.exchange()
+			.expectBody()
+			.returnResult();
+		assertThat(real.getResponseHeaders().getLocation()).isEqualTo(URI.create("/ok/path"));
+		keep(jar, real.getResponseCookies());
+		this.client.get()
+			.uri("/bff/session")
+			.cookies((cookies) -> jar.forEach(cookies::add))
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true);
+	}
+
+	/** What a browser does with the cookies an answer sets. */
+	private static void keep(Map<String, String> jar, MultiValueMap<String, ResponseCookie> received) {
+		received.forEach((name, cookies) -> cookies.forEach((cookie) -> {
+			if (cookie.getMaxAge().isZero()) {
+				jar.remove(name);
+			}
+			else {
+				jar.put(name, cookie.getValue());
+			}
+		}));
+	}
+
 	private void assertSignedOut(String sessionId) {
 		this.client.get()
 			.uri("/bff/session")
