@@ -78,6 +78,16 @@ public final class SingleFlight<K, V> {
 		return this.inFlight.containsKey(key);
 	}
 
+	/**
+	 * Completes once every call in flight now has ended, however it ended: a process
+	 * shutting down waits for what its calls will store.
+	 * @return completes empty, never with an error
+	 */
+	public Mono<Void> callsEnded() {
+		return Mono
+			.when(this.inFlight.values().stream().map((call) -> call.onErrorResume((ex) -> Mono.empty())).toList());
+	}
+
 	/** One started call: its outcome is replayed to every caller that joined it. */
 	private final class Flight {
 

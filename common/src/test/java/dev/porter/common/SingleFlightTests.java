@@ -83,6 +83,33 @@ class SingleFlightTests {
 		assertThat(idp.currentSubscriberCount()).isZero();
 	}
 
+	// An instance shutting down waits for its refreshes: the IdP has rotated the refresh
+	// token by the time it answers, and a refresh whose result is never stored ends the
+	// session at the next one.
+	@Test
+	void callsEndedWhenCallsAreInFlightThenCompletesOnceEachHasEndedHoweverItEnded() {
+		Sinks.One<String> one = Sinks.one();
+		Sinks.One<String> two = Sinks.one();
+		this.flights.join("session-1", () -> counted(one.asMono())).subscribe((value) -> {
+		}, (ex) -> {
+		});
+		this.flights.join("session-2", () -> counted(two.asMono())).subscribe((value) -> {
+		}, (ex) -> {
+		});
+
+		StepVerifier.create(this.flights.callsEnded())
+			.expectSubscription()
+			.then(() -> one.tryEmitValue("fresh-token"))
+			.expectNoEvent(Duration.ofMillis(50))
+			.then(() -> two.tryEmitError(new IllegalStateException("idp down")))
+			.verifyComplete();
+	}
+
+	@Test
+	void callsEndedWhenNothingIsInFlightThenCompletesAtOnce() {
+		StepVerifier.create(this.flights.callsEnded()).verifyComplete();
+	}
+
 	@Test
 	void nothingIsRememberedOnceTheCallHasEnded() {
 		StepVerifier.create(this.flights.join("k", () -> counted(Mono.just("one")))).expectNext("one").verifyComplete();

@@ -21,6 +21,12 @@ class TokenConfiguration {
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 
+	@Bean
+	RefreshDrain refreshDrain(TokenRefresher refresher, TokenProperties properties) {
+		return new RefreshDrain(refresher::refreshesEnded,
+				properties.refreshTimeout().plus(SessionRefresh.STORE_BUDGET));
+	}
+
 	/** Used by the login (which stores the tokens), the relay and the logout. */
 	@Bean
 	ServerOAuth2AuthorizedClientRepository authorizedClientRepository(

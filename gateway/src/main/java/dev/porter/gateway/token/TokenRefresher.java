@@ -61,6 +61,11 @@ class TokenRefresher {
 		this.clock = clock;
 	}
 
+	/** Completes once the refreshes in flight now have ended (stored or failed). */
+	Mono<Void> refreshesEnded() {
+		return this.flights.callsEnded();
+	}
+
 	/** Whether the session's access token is due for a refresh. */
 	boolean needsRefresh(LoginTokens held) {
 		return this.expiry.needsRefresh(held.issuedAt(), held.expiresAt());
