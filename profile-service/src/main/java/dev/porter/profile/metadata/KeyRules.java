@@ -18,6 +18,24 @@ final class KeyRules {
 	private KeyRules() {
 	}
 
+	/**
+	 * What a top-level key deleted ({@code null}) must be: one Auth0 can hold. A stored
+	 * key this endpoint would not let anyone set (another client wrote it) must still be
+	 * deletable by its owner, and a deletion adds nothing.
+	 */
+	static void checkDeleted(String key, String path, Violations violations) {
+		if (key.isEmpty()) {
+			violations.add(path, "Keys must not be empty.");
+		}
+		else if (key.indexOf('.') >= 0 || key.indexOf('$') >= 0) {
+			violations.add(path, "Keys must not contain '.' or '$' (Auth0 refuses them).");
+		}
+		else if (PROTOTYPE_NAMES.contains(key)) {
+			// not even to delete: a merge on the directory's side could act on it
+			violations.add(path, "Keys must not be __proto__, constructor or prototype.");
+		}
+	}
+
 	static void check(String key, String path, Violations violations) {
 		String characters = CodePoints.keyProblem(key);
 		if (key.isEmpty()) {

@@ -19,7 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The body's top-level names must not be Auth0 root attributes or the metadata objects
  * ({@code email}, {@code app_metadata}, ...): such a body is almost certainly an attempt
  * to change those, which this endpoint never does, so it is refused (400) rather than
- * stored as a confusingly named metadata key.
+ * stored as a confusingly named metadata key. Deleting a {@code user_metadata} key of
+ * such a name, or one too long or with characters this endpoint refuses, is allowed:
+ * another client may have stored it, and its owner must be able to remove it.
  *
  * <p>
  * The bytes must be UTF-8 ({@link Utf8Body}) holding one strict JSON object whose
@@ -63,7 +65,8 @@ public final class MetadataPatch {
 		Violations violations = new Violations();
 		ObjectNode object = StrictJsonReader.read(Utf8Body.decode(body, declaredCharset), violations, MAX_DEPTH);
 		for (Map.Entry<String, JsonNode> member : object.properties()) {
-			if (RESERVED.contains(member.getKey())) {
+			// deleting a key of that name from user_metadata is what the body says
+			if (RESERVED.contains(member.getKey()) && !member.getValue().isNull()) {
 				violations.add(pointer("", member.getKey()),
 						"Reserved name: root attributes and app_metadata cannot be changed here.");
 			}

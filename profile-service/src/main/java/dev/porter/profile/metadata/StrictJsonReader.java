@@ -107,11 +107,17 @@ final class StrictJsonReader {
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
 			String path = MetadataPatch.pointer(at, name);
-			KeyRules.check(name, path, this.violations);
+			JsonToken value = parser.nextToken();
+			if (depth == 1 && value == JsonToken.VALUE_NULL) {
+				KeyRules.checkDeleted(name, path, this.violations);
+			}
+			else {
+				KeyRules.check(name, path, this.violations);
+			}
 			if (!names.add(name)) {
 				this.violations.add(path, "Duplicate key: each key may appear once per object.");
 			}
-			object.set(name, readValue(parser, parser.nextToken(), path, depth));
+			object.set(name, readValue(parser, value, path, depth));
 		}
 		return object;
 	}

@@ -1,6 +1,8 @@
 package dev.porter.profile.metadata;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -69,6 +71,28 @@ class MetadataPatchTests {
 		assertThatExceptionOfType(MetadataRefusedException.class)
 			.isThrownBy(() -> MetadataPatch.parse("{\"name\":\"x\",\"theme\":\"dark\"}"))
 			.satisfies((ex) -> assertThat(ex.violations().toString()).contains("/name").doesNotContain("/theme"));
+	}
+
+	// Another client (Lock's custom sign-up fields, an Action, an older app) may have
+	// stored keys this endpoint would not let anyone set. Their owner sees them in GET
+	// /me
+	// and must be able to delete them: a deletion adds nothing.
+	@ParameterizedTest
+	@ValueSource(strings = { "name", "email", "zero\u200bwidth",
+			"a-key-longer-than-a-hundred-characters-a-key-longer-than-a-hundred-characters-a-key-longer-than-a-hundred" })
+	void parseWhenAKeyThatCannotBeSetIsDeletedThenAccepted(String key) {
+		MetadataPatch patch = MetadataPatch.parse("{\"" + key + "\":null}");
+
+		assertThat(patch.deletesOnly()).isTrue();
+		assertThat(patch.applyTo(object("{\"" + key + "\":\"old\",\"theme\":\"dark\"}"), this.mapper))
+			.isEqualTo(object("{\"theme\":\"dark\"}"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"a.b\":null}", "{\"a$b\":null}", "{\"\":null}", "{\"constructor\":null}",
+			"{\"__proto__\":null}", "{\"prefs\":{\"name-that-is-fine\":1,\"constructor\":null}}" })
+	void parseWhenADeletedKeyAuth0CannotHoldOrAPrototypeNameOrNestedThenStillRejected(String body) {
+		assertThatExceptionOfType(MetadataRefusedException.class).isThrownBy(() -> MetadataPatch.parse(body));
 	}
 
 	@Test
