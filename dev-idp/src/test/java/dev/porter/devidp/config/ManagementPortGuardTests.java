@@ -27,6 +27,31 @@ class ManagementPortGuardTests {
 	}
 
 	@Test
+	void startWhenManagementPortEmptyThenFailsNamingTheVariable() {
+		this.runner.withPropertyValues("server.port=8080", "management.server.port=")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("MANAGEMENT_PORT"));
+	}
+
+	@Test
+	void startWhenManagementAddressEmptyThenFailsNamingTheVariable() {
+		this.runner.withPropertyValues("server.port=8080", "management.server.port=9080", "management.server.address=")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("MANAGEMENT_ADDRESS"));
+	}
+
+	@Test
+	void startWhenManagementAddressGivenThenStarts() {
+		this.runner
+			.withPropertyValues("server.port=8080", "management.server.port=9080", "management.server.address=10.0.0.5")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void startWhenBothPortsRandomThenStarts() {
 		this.runner.withPropertyValues("server.port=0", "management.server.port=0")
 			.run((context) -> assertThat(context).hasNotFailed());
