@@ -8,6 +8,7 @@ import java.util.List;
 import dev.porter.common.Issuers;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import dev.porter.gateway.config.HttpUri;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
@@ -42,13 +43,19 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.oidc")
-public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issuerUri,
+public record OidcProperties(
+		@NotNull(message = "set OIDC_ISSUER_URI") @HttpUri(
+				message = "OIDC_ISSUER_URI must be an absolute http(s) URI") URI issuerUri,
 		@NotBlank(message = "set OIDC_CLIENT_ID") String clientId,
 		@NotBlank(message = "set OIDC_CLIENT_SECRET") String clientSecret,
 		@NotEmpty(message = "set OIDC_SCOPES") @DefaultValue( {
 				"openid", "profile", "email", "offline_access" }) List<String> scopes,
-		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable URI tokenUri, @Nullable URI jwksUri,
-		@Nullable URI userinfoUri, @Nullable URI discoveryUri, @Nullable URI revocationUri,
+		@NotBlank(message = "set API_AUDIENCE") String audience,
+		@HttpUri(message = "OIDC_TOKEN_URI must be an absolute http(s) URI") @Nullable URI tokenUri,
+		@HttpUri(message = "OIDC_JWKS_URI must be an absolute http(s) URI") @Nullable URI jwksUri,
+		@HttpUri(message = "OIDC_USERINFO_URI must be an absolute http(s) URI") @Nullable URI userinfoUri,
+		@HttpUri(message = "OIDC_DISCOVERY_URI must be an absolute http(s) URI") @Nullable URI discoveryUri,
+		@HttpUri(message = "OIDC_REVOCATION_URI must be an absolute http(s) URI") @Nullable URI revocationUri,
 		@DefaultValue("5s") Duration discoveryTimeout,
 		@NotNull(message = "set OIDC_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
 				message = "OIDC_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout){

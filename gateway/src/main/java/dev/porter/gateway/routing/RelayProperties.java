@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import dev.porter.gateway.config.HttpUri;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -30,8 +31,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.relay")
-public record RelayProperties(
-		@NotNull(message = "set PROFILE_SERVICE_URI") @DefaultValue("http://localhost:8081") URI profileServiceUri,
+public record RelayProperties(@NotNull(message = "set PROFILE_SERVICE_URI") @HttpUri(
+		message = "PROFILE_SERVICE_URI must be an absolute http(s) URI") @DefaultValue("http://localhost:8081") URI profileServiceUri,
 		@NotNull(message = "set RELAY_CONNECT_TIMEOUT") @DefaultValue("2s") Duration connectTimeout,
 		@NotNull(message = "set RELAY_RESPONSE_TIMEOUT") @DefaultValue("5s") Duration responseTimeout,
 		@Min(value = 1, message = "RELAY_BREAKER_FAILURE_RATE must be 1..100") @Max(value = 100,

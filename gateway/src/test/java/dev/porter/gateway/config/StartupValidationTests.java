@@ -2,8 +2,12 @@ package dev.porter.gateway.config;
 
 import java.time.Duration;
 
+import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.oidc.OidcProperties;
+import dev.porter.gateway.routing.RelayProperties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -53,8 +57,37 @@ class StartupValidationTests {
 				.hasMessageContaining("OIDC_RESPONSE_TIMEOUT"));
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "porter.oidc.issuer-uri=tenant.eu.auth0.com|OIDC_ISSUER_URI",
+					"porter.oidc.issuer-uri=ftp://tenant.eu.auth0.com/|OIDC_ISSUER_URI",
+					"porter.oidc.token-uri=tenant.eu.auth0.com/oauth/token|OIDC_TOKEN_URI",
+					"porter.oidc.jwks-uri=dev-idp:9000/.well-known/jwks.json|OIDC_JWKS_URI",
+					"porter.oidc.userinfo-uri=/userinfo|OIDC_USERINFO_URI",
+					"porter.oidc.discovery-uri=http:///.well-known/openid-configuration|OIDC_DISCOVERY_URI",
+					"porter.oidc.revocation-uri=tenant.eu.auth0.com/oauth/revoke|OIDC_REVOCATION_URI",
+					"porter.bff.public-base-url=porter.example.com|PUBLIC_BASE_URL",
+					"porter.relay.profile-service-uri=profile-service:8081|PROFILE_SERVICE_URI" })
+	void startWhenUriSettingNotAbsoluteHttpThenFailsNamingTheVariable(String setting, String variable) {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s", setting)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining(variable + " must be an absolute http(s) URI"));
+	}
+
+	@Test
+	void startWhenUriSettingsAbsoluteHttpThenStarts() {
+		this.runner
+			.withPropertyValues("porter.oidc.client-secret=s", "porter.oidc.issuer-uri=https://tenant.eu.auth0.com/",
+					"porter.oidc.token-uri=http://dev-idp:9000/oauth/token", "porter.oidc.jwks-uri=",
+					"porter.bff.public-base-url=https://porter.example.com",
+					"porter.relay.profile-service-uri=http://profile_service:8081")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(OidcProperties.class)
+	@EnableConfigurationProperties({ OidcProperties.class, BffProperties.class, RelayProperties.class })
 	static class OidcPropertiesConfiguration {
 
 	}

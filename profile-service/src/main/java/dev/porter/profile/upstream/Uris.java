@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.porter.common.HttpUris;
 import dev.porter.common.Issuers;
 
 /**
@@ -30,8 +31,8 @@ public final class Uris {
 		}
 		try {
 			URI uri = new URI(value.trim());
-			if (!uri.isAbsolute() || uri.getHost() == null
-					|| !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+			// A host Java itself parses too (no underscore): origin() reads getHost().
+			if (!HttpUris.isAbsoluteHttp(uri) || uri.getHost() == null) {
 				throw new IllegalArgumentException(variable + " must be an absolute http(s) URI");
 			}
 			return uri;
