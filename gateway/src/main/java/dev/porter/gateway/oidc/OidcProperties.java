@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.porter.common.Issuers;
+import dev.porter.gateway.config.HttpUri;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
-import dev.porter.gateway.config.HttpUri;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +56,8 @@ public record OidcProperties(
 		@HttpUri(message = "OIDC_USERINFO_URI must be an absolute http(s) URI") @Nullable URI userinfoUri,
 		@HttpUri(message = "OIDC_DISCOVERY_URI must be an absolute http(s) URI") @Nullable URI discoveryUri,
 		@HttpUri(message = "OIDC_REVOCATION_URI must be an absolute http(s) URI") @Nullable URI revocationUri,
-		@DefaultValue("5s") Duration discoveryTimeout,
+		@NotNull(message = "set OIDC_DISCOVERY_TIMEOUT") @DurationMin(millis = 1,
+				message = "OIDC_DISCOVERY_TIMEOUT must be positive") @DefaultValue("5s") Duration discoveryTimeout,
 		@NotNull(message = "set OIDC_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
 				message = "OIDC_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout){
 

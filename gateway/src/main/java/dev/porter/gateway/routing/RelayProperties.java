@@ -3,10 +3,12 @@ package dev.porter.gateway.routing;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.porter.gateway.config.HttpUri;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import dev.porter.gateway.config.HttpUri;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * The relay to profile-service.
  *
  * @param profileServiceUri where {@code /me} and {@code /me/**} go
- * @param connectTimeout TCP connect timeout
+ * @param connectTimeout TCP connect timeout (at most an hour: Netty takes it as an
+ * {@code int} of milliseconds)
  * @param responseTimeout how long the response headers may take to arrive; past it, the
  * caller gets a 503 problem
  * @param breakerFailureRate percentage of failed calls (errors, timeouts, 5xx) at which
@@ -27,21 +30,28 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter the {@code Retry-After} sent with a 503 while the circuit is closed
  * @param rateLimit requests one user may make to {@code /me/**} per
  * {@code rateLimitPeriod}
- * @param rateLimitPeriod the rate limit window
+ * @param rateLimitPeriod the rate limit window; at least a second, as the windows are
+ * counted in whole milliseconds
  */
 @Validated
 @ConfigurationProperties("porter.relay")
 public record RelayProperties(@NotNull(message = "set PROFILE_SERVICE_URI") @HttpUri(
 		message = "PROFILE_SERVICE_URI must be an absolute http(s) URI") @DefaultValue("http://localhost:8081") URI profileServiceUri,
-		@NotNull(message = "set RELAY_CONNECT_TIMEOUT") @DefaultValue("2s") Duration connectTimeout,
-		@NotNull(message = "set RELAY_RESPONSE_TIMEOUT") @DefaultValue("5s") Duration responseTimeout,
+		@NotNull(message = "set RELAY_CONNECT_TIMEOUT") @DurationMin(millis = 1,
+				message = "RELAY_CONNECT_TIMEOUT must be between 1ms and 1h") @DurationMax(hours = 1,
+						message = "RELAY_CONNECT_TIMEOUT must be between 1ms and 1h") @DefaultValue("2s") Duration connectTimeout,
+		@NotNull(message = "set RELAY_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
+				message = "RELAY_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout,
 		@Min(value = 1, message = "RELAY_BREAKER_FAILURE_RATE must be 1..100") @Max(value = 100,
 				message = "RELAY_BREAKER_FAILURE_RATE must be 1..100") @DefaultValue("50") int breakerFailureRate,
 		@Min(value = 1, message = "RELAY_BREAKER_WINDOW must be positive") @DefaultValue("20") int breakerWindow,
 		@Min(value = 1,
 				message = "RELAY_BREAKER_MINIMUM_CALLS must be positive") @DefaultValue("10") int breakerMinimumCalls,
-		@NotNull(message = "set RELAY_BREAKER_OPEN_FOR") @DefaultValue("10s") Duration breakerOpenFor,
-		@NotNull(message = "set RELAY_RETRY_AFTER") @DefaultValue("5s") Duration retryAfter,
+		@NotNull(message = "set RELAY_BREAKER_OPEN_FOR") @DurationMin(millis = 1,
+				message = "RELAY_BREAKER_OPEN_FOR must be positive") @DefaultValue("10s") Duration breakerOpenFor,
+		@NotNull(message = "set RELAY_RETRY_AFTER") @DurationMin(millis = 1,
+				message = "RELAY_RETRY_AFTER must be positive") @DefaultValue("5s") Duration retryAfter,
 		@Min(value = 1, message = "RATE_LIMIT must be positive") @DefaultValue("120") int rateLimit,
-		@NotNull(message = "set RATE_LIMIT_PERIOD") @DefaultValue("1m") Duration rateLimitPeriod) {
+		@NotNull(message = "set RATE_LIMIT_PERIOD") @DurationMin(seconds = 1,
+				message = "RATE_LIMIT_PERIOD must be at least 1s") @DefaultValue("1m") Duration rateLimitPeriod) {
 }

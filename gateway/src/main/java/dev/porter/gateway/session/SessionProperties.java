@@ -6,6 +6,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -31,8 +32,10 @@ import org.springframework.validation.annotation.Validated;
 public record SessionProperties(
 		@NotBlank(message = "set SESSION_COOKIE_NAME") @DefaultValue("__Host-porter-session") String cookieName,
 		@DefaultValue("true") boolean cookieSecure,
-		@NotNull(message = "set SESSION_IDLE_TIMEOUT") @DefaultValue("30m") Duration idleTimeout,
-		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DefaultValue("12h") Duration absoluteLifetime,
+		@NotNull(message = "set SESSION_IDLE_TIMEOUT") @DurationMin(seconds = 1,
+				message = "SESSION_IDLE_TIMEOUT must be at least 1s") @DefaultValue("30m") Duration idleTimeout,
+		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DurationMin(seconds = 1,
+				message = "SESSION_ABSOLUTE_LIFETIME must be at least 1s") @DefaultValue("12h") Duration absoluteLifetime,
 		@Positive(message = "SESSION_MAX must be positive") @DefaultValue("10000") int max,
 		@DefaultValue("") String encryptionKeys) {
 

@@ -24,7 +24,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.token")
-public record TokenProperties(@NotNull(message = "set TOKEN_REFRESH_AHEAD") @DefaultValue("60s") Duration refreshAhead,
+public record TokenProperties(
+		@NotNull(message = "set TOKEN_REFRESH_AHEAD") @DurationMin(millis = 0,
+				message = "TOKEN_REFRESH_AHEAD must not be negative") @DefaultValue("60s") Duration refreshAhead,
 		@NotNull(message = "set TOKEN_REFRESH_WAIT") @DurationMin(millis = 1,
 				message = "TOKEN_REFRESH_WAIT must be positive") @DefaultValue("10s") Duration refreshWait,
 		@NotNull(message = "set TOKEN_REFRESH_TIMEOUT") @DurationMin(millis = 1,

@@ -57,6 +57,15 @@ class StartupValidationTests {
 				.hasMessageContaining("OIDC_RESPONSE_TIMEOUT"));
 	}
 
+	@Test
+	void startWhenDiscoveryTimeoutNotPositiveThenFailsNamingTheSetting() {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s", "porter.oidc.discovery-timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("OIDC_DISCOVERY_TIMEOUT"));
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			value = { "porter.oidc.issuer-uri=tenant.eu.auth0.com|OIDC_ISSUER_URI",

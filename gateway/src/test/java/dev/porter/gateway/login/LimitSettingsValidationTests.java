@@ -1,7 +1,10 @@
 package dev.porter.gateway.login;
 
 import dev.porter.gateway.forwarded.ForwardedProperties;
+import dev.porter.gateway.routing.RelayProperties;
 import dev.porter.gateway.session.SessionProperties;
+import dev.porter.gateway.token.TokenProperties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,8 +32,37 @@ class LimitSettingsValidationTests {
 			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining(variable));
 	}
 
+	/**
+	 * Every duration is range-checked at start-up: a zero rate-limit period once answered
+	 * each /me with a 500 (a modulo by zero), a negative one failed inside Caffeine, a
+	 * zero breaker wait inside Resilience4j, and a negative idle timeout kept in-memory
+	 * sessions forever.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "porter.relay.rate-limit-period=0s|RATE_LIMIT_PERIOD",
+			"porter.relay.rate-limit-period=500us|RATE_LIMIT_PERIOD",
+			"porter.relay.rate-limit-period=-1m|RATE_LIMIT_PERIOD",
+			"porter.relay.breaker-open-for=0s|RELAY_BREAKER_OPEN_FOR",
+			"porter.relay.connect-timeout=0s|RELAY_CONNECT_TIMEOUT",
+			"porter.relay.connect-timeout=30d|RELAY_CONNECT_TIMEOUT",
+			"porter.relay.response-timeout=-1s|RELAY_RESPONSE_TIMEOUT",
+			"porter.relay.retry-after=-5s|RELAY_RETRY_AFTER", "porter.session.idle-timeout=0s|SESSION_IDLE_TIMEOUT",
+			"porter.session.idle-timeout=-30m|SESSION_IDLE_TIMEOUT",
+			"porter.session.absolute-lifetime=0s|SESSION_ABSOLUTE_LIFETIME", "porter.login.timeout=-5m|LOGIN_TIMEOUT",
+			"porter.token.refresh-ahead=-1s|TOKEN_REFRESH_AHEAD" })
+	void startWhenDurationOutOfRangeThenFailsNamingTheVariable(String setting, String variable) {
+		this.runner.withPropertyValues(setting)
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining(variable));
+	}
+
+	@Test
+	void startWhenDurationsAtTheirDefaultsThenStarts() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ SessionProperties.class, LoginProperties.class, ForwardedProperties.class })
+	@EnableConfigurationProperties({ SessionProperties.class, LoginProperties.class, ForwardedProperties.class,
+			RelayProperties.class, TokenProperties.class })
 	static class LimitProperties {
 
 	}
