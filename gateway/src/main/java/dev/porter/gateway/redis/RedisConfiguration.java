@@ -123,8 +123,9 @@ class RedisConfiguration {
 
 	@Bean
 	RedisHealthIndicator redisHealthIndicator(EventLoopLettuceConnectionFactory connectionFactory,
-			RedisProperties properties) {
-		return new RedisHealthIndicator(connectionFactory, properties.timeout());
+			RedisProperties properties, ObjectProvider<Clock> clock) {
+		return new RedisHealthIndicator(connectionFactory, properties.timeout(),
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 }

@@ -1,7 +1,11 @@
 package dev.porter.gateway.redis;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.Health;
@@ -17,24 +21,54 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
  * Every event loop's connection must answer, not only the one the probe landed on: after
  * an outage each reconnects on its own schedule, and an instance that says it is ready
  * while one loop's connection is still down answers that loop's requests with a 503.
+ * <p>
+ * A check stands for {@link #STANDS_FOR}, and probes meanwhile (or while it runs) get its
+ * outcome: anyone may probe {@code /readyz} on the public port, and a round of PINGs per
+ * probe made it an amplifier against Redis. Boot's health cache does not serve the
+ * probes' group paths. Readiness still follows Redis within about a second.
  */
 class RedisHealthIndicator implements ReactiveHealthIndicator {
+
+	static final Duration STANDS_FOR = Duration.ofSeconds(1);
 
 	private final EventLoopLettuceConnectionFactory connections;
 
 	private final Duration timeout;
 
-	RedisHealthIndicator(EventLoopLettuceConnectionFactory connections, Duration timeout) {
+	private final Clock clock;
+
+	private final AtomicReference<@Nullable Check> last = new AtomicReference<>();
+
+	RedisHealthIndicator(EventLoopLettuceConnectionFactory connections, Duration timeout, Clock clock) {
 		this.connections = connections;
 		this.timeout = timeout;
+		this.clock = clock;
 	}
 
 	@Override
 	public Mono<Health> health() {
+		return Mono.defer(() -> {
+			Instant now = this.clock.instant();
+			Check last = this.last.get();
+			if (last != null && now.isBefore(last.standsUntil())) {
+				return last.outcome();
+			}
+			Check next = new Check(now.plus(STANDS_FOR), check().cache());
+			return this.last.compareAndSet(last, next) ? next.outcome() : health();
+		});
+	}
+
+	private Mono<Health> check() {
 		return this.connections.pingEachConnection()
 			.timeout(this.timeout)
 			.thenReturn(Health.up().build())
 			.onErrorResume((ex) -> Mono.just(Health.down().withDetail("error", ex.getClass().getName()).build()));
+	}
+
+	/**
+	 * A check started at {@code standsUntil - STANDS_FOR}; its outcome, once known, kept.
+	 */
+	private record Check(Instant standsUntil, Mono<Health> outcome) {
 	}
 
 }

@@ -1,13 +1,16 @@
 package dev.porter.gateway.redis;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.porter.gateway.support.MovableClock;
 import dev.porter.testsupport.RedisServer;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.data.redis.RedisConnectionFailureException;
@@ -51,6 +55,9 @@ class EventLoopLettuceConnectionFactoryTests {
 	private final ReactorResourceFactory netty = new ReactorResourceFactory();
 
 	private final RedisConfiguration configuration = new RedisConfiguration();
+
+	/** Advanced by {@link #freshHealth}: a readiness check stands for a second. */
+	private final MovableClock clock = new MovableClock(Instant.now());
 
 	private final ClientResources resources = this.configuration
 		.redisClientResources(new RedisProperties("redis://127.0.0.1:9", TIMEOUT));
@@ -253,7 +260,8 @@ class EventLoopLettuceConnectionFactoryTests {
 
 	/** Readiness as the gateway builds it, over this test's connections. */
 	private RedisHealthIndicator readiness() {
-		return this.configuration.redisHealthIndicator(this.factory, new RedisProperties(this.redis.url(), TIMEOUT));
+		return this.configuration.redisHealthIndicator(this.factory, new RedisProperties(this.redis.url(), TIMEOUT),
+				new StaticListableBeanFactory(Map.of("clock", this.clock)).getBeanProvider(Clock.class));
 	}
 
 	/** An operator's own connection to this test's Redis, closed after the test. */
@@ -287,16 +295,23 @@ class EventLoopLettuceConnectionFactoryTests {
 	 * Waits, bounded, for readiness to say {@code status}: it does once Lettuce has seen
 	 * a connection close, which it learns asynchronously.
 	 */
-	private static void awaitStatus(RedisHealthIndicator readiness, Status status) throws InterruptedException {
+	private void awaitStatus(RedisHealthIndicator readiness, Status status) throws InterruptedException {
 		Instant deadline = Instant.now().plus(PATIENCE);
-		while (!status.equals(readiness.health().block(PATIENCE).getStatus())) {
+		while (!status.equals(freshHealth(readiness).getStatus())) {
 			assertThat(Instant.now()).as("readiness %s within %s", status, PATIENCE).isBefore(deadline);
 			Thread.sleep(50); // polling a state Lettuce updates asynchronously, bounded
 		}
 	}
 
-	/** Readiness as a probe served on {@code loop} would see it. */
-	private static Health healthOn(EventLoop loop, RedisHealthIndicator readiness) throws Exception {
+	/** A check of its own, not the last one's outcome, which stands for a second. */
+	private Health freshHealth(RedisHealthIndicator readiness) {
+		this.clock.advance(RedisHealthIndicator.STANDS_FOR);
+		return readiness.health().block(PATIENCE);
+	}
+
+	/** Readiness as a probe served on {@code loop} would see it, checked afresh. */
+	private Health healthOn(EventLoop loop, RedisHealthIndicator readiness) throws Exception {
+		this.clock.advance(RedisHealthIndicator.STANDS_FOR);
 		CompletableFuture<Health> health = new CompletableFuture<>();
 		loop.execute(() -> readiness.health().subscribe(health::complete, health::completeExceptionally));
 		return health.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);

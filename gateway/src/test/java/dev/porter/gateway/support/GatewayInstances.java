@@ -36,10 +36,21 @@ public final class GatewayInstances {
 	 * would be (port 9): for the tests of Redis failing. {@code args} add the rest.
 	 */
 	public static ConfigurableApplicationContext startOnRedis(String redisUrl, String... args) {
-		String[] common = { "--porter.redis.url=" + redisUrl,
+		return startOnTestIdp(concat(onRedis(redisUrl), args));
+	}
+
+	private static String[] onRedis(String redisUrl) {
+		return new String[] { "--porter.redis.url=" + redisUrl,
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:9" };
-		return startOnTestIdp(concat(common, args));
+	}
+
+	/**
+	 * Starts one as {@link #startOnRedis(String, String...)} does, reading time from
+	 * {@code clock}.
+	 */
+	public static ConfigurableApplicationContext startOnRedis(Clock clock, String redisUrl, String... args) {
+		return startOnTestIdp(clock, concat(onRedis(redisUrl), args));
 	}
 
 	/** Starts one; {@code args} as on the command line (they outrank application.yml). */
