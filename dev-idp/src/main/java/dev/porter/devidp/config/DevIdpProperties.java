@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,8 +28,12 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("porter.dev-idp")
 public record DevIdpProperties(@NotNull(message = "set DEV_IDP_ISSUER") URI issuer,
-		@DefaultValue("false") boolean allowNonLoopbackIssuer, @DefaultValue("1h") Duration accessTokenTtl,
-		@DefaultValue("30d") Duration refreshTokenTtl, @Nullable Resource seed) {
+		@DefaultValue("false") boolean allowNonLoopbackIssuer,
+		@DurationMin(seconds = 1,
+				message = "DEV_IDP_ACCESS_TOKEN_TTL must be at least 1s") @DefaultValue("1h") Duration accessTokenTtl,
+		@DurationMin(seconds = 1,
+				message = "DEV_IDP_REFRESH_TOKEN_TTL must be at least 1s") @DefaultValue("30d") Duration refreshTokenTtl,
+		@Nullable Resource seed) {
 
 	/**
 	 * Whether the issuer may be used: dev-idp hands out tokens for anyone who types a

@@ -1,6 +1,8 @@
 package dev.porter.devidp.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -49,6 +51,16 @@ class DevIdpPropertiesTests {
 		this.runner.withPropertyValues("porter.dev-idp.issuer=http://localhost:9000")
 			.run((context) -> assertThat(context.getBean(DevIdpProperties.class).issuerString())
 				.isEqualTo("http://localhost:9000/"));
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "porter.dev-idp.access-token-ttl=0s|DEV_IDP_ACCESS_TOKEN_TTL",
+					"porter.dev-idp.access-token-ttl=-1h|DEV_IDP_ACCESS_TOKEN_TTL",
+					"porter.dev-idp.refresh-token-ttl=0s|DEV_IDP_REFRESH_TOKEN_TTL" })
+	void startWhenTokenLifetimeNotPositiveThenFailsNamingTheVariable(String setting, String variable) {
+		this.runner.withPropertyValues("porter.dev-idp.issuer=http://localhost:9000/", setting)
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining(variable));
 	}
 
 	@Configuration(proxyBeanMethods = false)
