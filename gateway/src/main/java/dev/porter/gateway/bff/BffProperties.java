@@ -2,7 +2,8 @@ package dev.porter.gateway.bff;
 
 import java.net.URI;
 
-import dev.porter.gateway.config.HttpUri;
+import dev.porter.common.HttpUris;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,8 +18,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.bff")
-public record BffProperties(@NotNull(message = "set PUBLIC_BASE_URL") @HttpUri(
-		message = "PUBLIC_BASE_URL must be an absolute http(s) URI") @DefaultValue("http://localhost:8080") URI publicBaseUrl) {
+public record BffProperties(
+		@NotNull(message = "set PUBLIC_BASE_URL") @DefaultValue("http://localhost:8080") URI publicBaseUrl) {
 
 	/** The base URL without a trailing slash, so paths can be appended. */
 	public String baseUrl() {
@@ -33,6 +34,11 @@ public record BffProperties(@NotNull(message = "set PUBLIC_BASE_URL") @HttpUri(
 
 	public boolean isHttps() {
 		return "https".equalsIgnoreCase(this.publicBaseUrl.getScheme());
+	}
+
+	@AssertTrue(message = "PUBLIC_BASE_URL must be an absolute http(s) URI")
+	public boolean isPublicBaseUrlHttp() {
+		return this.publicBaseUrl == null || HttpUris.isAbsoluteHttp(this.publicBaseUrl);
 	}
 
 }

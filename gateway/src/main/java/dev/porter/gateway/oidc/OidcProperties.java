@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.porter.common.HttpUris;
 import dev.porter.common.Issuers;
-import dev.porter.gateway.config.HttpUri;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -43,19 +44,13 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.oidc")
-public record OidcProperties(
-		@NotNull(message = "set OIDC_ISSUER_URI") @HttpUri(
-				message = "OIDC_ISSUER_URI must be an absolute http(s) URI") URI issuerUri,
+public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issuerUri,
 		@NotBlank(message = "set OIDC_CLIENT_ID") String clientId,
 		@NotBlank(message = "set OIDC_CLIENT_SECRET") String clientSecret,
 		@NotEmpty(message = "set OIDC_SCOPES") @DefaultValue( {
 				"openid", "profile", "email", "offline_access" }) List<String> scopes,
-		@NotBlank(message = "set API_AUDIENCE") String audience,
-		@HttpUri(message = "OIDC_TOKEN_URI must be an absolute http(s) URI") @Nullable URI tokenUri,
-		@HttpUri(message = "OIDC_JWKS_URI must be an absolute http(s) URI") @Nullable URI jwksUri,
-		@HttpUri(message = "OIDC_USERINFO_URI must be an absolute http(s) URI") @Nullable URI userinfoUri,
-		@HttpUri(message = "OIDC_DISCOVERY_URI must be an absolute http(s) URI") @Nullable URI discoveryUri,
-		@HttpUri(message = "OIDC_REVOCATION_URI must be an absolute http(s) URI") @Nullable URI revocationUri,
+		@NotBlank(message = "set API_AUDIENCE") String audience, @Nullable URI tokenUri, @Nullable URI jwksUri,
+		@Nullable URI userinfoUri, @Nullable URI discoveryUri, @Nullable URI revocationUri,
 		@NotNull(message = "set OIDC_DISCOVERY_TIMEOUT") @DurationMin(millis = 1,
 				message = "OIDC_DISCOVERY_TIMEOUT must be positive") @DefaultValue("5s") Duration discoveryTimeout,
 		@NotNull(message = "set OIDC_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
@@ -79,6 +74,36 @@ public record OidcProperties(
 			.filter((scope) -> !scope.isBlank())
 			.distinct()
 			.toList();
+	}
+
+	@AssertTrue(message = "OIDC_ISSUER_URI must be an absolute http(s) URI")
+	public boolean isIssuerUriHttp() {
+		return this.issuerUri == null || HttpUris.isAbsoluteHttp(this.issuerUri);
+	}
+
+	@AssertTrue(message = "OIDC_TOKEN_URI must be an absolute http(s) URI")
+	public boolean isTokenUriHttp() {
+		return this.tokenUri == null || HttpUris.isAbsoluteHttp(this.tokenUri);
+	}
+
+	@AssertTrue(message = "OIDC_JWKS_URI must be an absolute http(s) URI")
+	public boolean isJwksUriHttp() {
+		return this.jwksUri == null || HttpUris.isAbsoluteHttp(this.jwksUri);
+	}
+
+	@AssertTrue(message = "OIDC_USERINFO_URI must be an absolute http(s) URI")
+	public boolean isUserinfoUriHttp() {
+		return this.userinfoUri == null || HttpUris.isAbsoluteHttp(this.userinfoUri);
+	}
+
+	@AssertTrue(message = "OIDC_DISCOVERY_URI must be an absolute http(s) URI")
+	public boolean isDiscoveryUriHttp() {
+		return this.discoveryUri == null || HttpUris.isAbsoluteHttp(this.discoveryUri);
+	}
+
+	@AssertTrue(message = "OIDC_REVOCATION_URI must be an absolute http(s) URI")
+	public boolean isRevocationUriHttp() {
+		return this.revocationUri == null || HttpUris.isAbsoluteHttp(this.revocationUri);
 	}
 
 }

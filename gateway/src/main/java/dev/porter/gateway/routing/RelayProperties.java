@@ -3,7 +3,8 @@ package dev.porter.gateway.routing;
 import java.net.URI;
 import java.time.Duration;
 
-import dev.porter.gateway.config.HttpUri;
+import dev.porter.common.HttpUris;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -35,8 +36,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.relay")
-public record RelayProperties(@NotNull(message = "set PROFILE_SERVICE_URI") @HttpUri(
-		message = "PROFILE_SERVICE_URI must be an absolute http(s) URI") @DefaultValue("http://localhost:8081") URI profileServiceUri,
+public record RelayProperties(
+		@NotNull(message = "set PROFILE_SERVICE_URI") @DefaultValue("http://localhost:8081") URI profileServiceUri,
 		@NotNull(message = "set RELAY_CONNECT_TIMEOUT") @DurationMin(millis = 1,
 				message = "RELAY_CONNECT_TIMEOUT must be between 1ms and 1h") @DurationMax(hours = 1,
 						message = "RELAY_CONNECT_TIMEOUT must be between 1ms and 1h") @DefaultValue("2s") Duration connectTimeout,
@@ -54,4 +55,10 @@ public record RelayProperties(@NotNull(message = "set PROFILE_SERVICE_URI") @Htt
 		@Min(value = 1, message = "RATE_LIMIT must be positive") @DefaultValue("120") int rateLimit,
 		@NotNull(message = "set RATE_LIMIT_PERIOD") @DurationMin(seconds = 1,
 				message = "RATE_LIMIT_PERIOD must be at least 1s") @DefaultValue("1m") Duration rateLimitPeriod) {
+
+	@AssertTrue(message = "PROFILE_SERVICE_URI must be an absolute http(s) URI")
+	public boolean isProfileServiceUriHttp() {
+		return this.profileServiceUri == null || HttpUris.isAbsoluteHttp(this.profileServiceUri);
+	}
+
 }
