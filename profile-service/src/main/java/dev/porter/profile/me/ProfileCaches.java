@@ -169,6 +169,7 @@ public class ProfileCaches {
 	 * flight have settled, so that none of them reaches an upstream afterwards.
 	 */
 	public Mono<Void> clear() {
+		this.unsettled.invalidateAll();
 		return Mono.fromFuture(CompletableFuture.allOf(this.userinfo.invalidateAll(), this.directory.invalidateAll()));
 	}
 

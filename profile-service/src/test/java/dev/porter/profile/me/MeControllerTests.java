@@ -10,7 +10,12 @@ import reactor.core.publisher.Mono;
 import dev.porter.profile.config.SecurityConfiguration;
 import dev.porter.profile.problem.CallerRateLimitedException;
 
+import dev.porter.profile.oidc.Callers;
+import dev.porter.profile.oidc.OidcProperties;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -35,7 +40,7 @@ import static org.springframework.security.test.web.reactive.server.SecurityMock
 @WebFluxTest(controllers = MeController.class, properties = "porter.directory.kind=none")
 // the slice leaves Boot's web security auto-configuration out
 @EnableWebFluxSecurity
-@Import(SecurityConfiguration.class)
+@Import({ SecurityConfiguration.class, MeControllerTests.CallersBySub.class })
 class MeControllerTests {
 
 	private static final ProfileView ALICE = new ProfileView("{\"sub\":\"alice\"}".getBytes(StandardCharsets.UTF_8),
@@ -51,6 +56,18 @@ class MeControllerTests {
 
 	@MockitoBean
 	private ReactiveJwtDecoder decoder;
+
+	/** Callers known by {@code sub}, as by default. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class CallersBySub {
+
+		@Bean
+		Callers callers() {
+			return new Callers(new OidcProperties("http://idp.test/", "https://porter.example/api", null, null,
+					Duration.ofSeconds(60), "sub"));
+		}
+
+	}
 
 	// bound with springSecurity() so that mockJwt() reaches the filter chain
 	@BeforeEach
