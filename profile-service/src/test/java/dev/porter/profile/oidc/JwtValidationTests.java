@@ -96,6 +96,19 @@ class JwtValidationTests extends ProfileServiceIntegrationTest {
 				"Bearer error=\"invalid_token\"");
 	}
 
+	// An IdP may sign with another asymmetric algorithm than RS256 (a Keycloak realm on
+	// ES256, an Auth0 tenant on PS256): every such token was refused.
+	@Test
+	void requestWhenSignedWithEs256ByAServedKeyThenAccepted() {
+		ping(TestJwts.mintEs256(issuer(), Upstreams.ALICE)).expectStatus().isOk();
+	}
+
+	@Test
+	void requestWhenHs256WithThePublicKeyAsSecretThenUnauthorizedProblem() {
+		expectUnauthorizedProblem(ping(TestJwts.mintHs256(issuer(), Upstreams.ALICE)),
+				"Bearer error=\"invalid_token\"");
+	}
+
 	@Test
 	void requestWhenAlgNoneThenUnauthorizedProblem() {
 		expectUnauthorizedProblem(ping(TestJwts.mintUnsigned(issuer(), Upstreams.ALICE)),

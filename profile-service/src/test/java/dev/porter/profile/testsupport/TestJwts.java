@@ -11,9 +11,14 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -35,8 +40,44 @@ public final class TestJwts {
 	private TestJwts() {
 	}
 
+	/**
+	 * An elliptic-curve key, as a realm signing with ES256 has (Keycloak, FAPI profiles).
+	 */
+	static final ECKey EC_KEY = generateEc();
+
 	public static String jwks() {
-		return new JWKSet(KEY.toPublicJWK()).toString();
+		return new JWKSet(List.of(KEY.toPublicJWK(), EC_KEY.toPublicJWK())).toString();
+	}
+
+	/** Signed with ES256 by the served elliptic-curve key. */
+	public static String mintEs256(String issuer, String sub) {
+		try {
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(EC_KEY.getKeyID()).type(JOSEObjectType.JWT).build(),
+					claims(issuer, sub).build());
+			jwt.sign(new ECDSASigner(EC_KEY));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Signed with HS256 under the RSA key's id, the secret being the served public key's
+	 * modulus: the algorithm confusion a verifier must refuse.
+	 */
+	public static String mintHs256(String issuer, String sub) {
+		try {
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(KID).type(JOSEObjectType.JWT).build(),
+					claims(issuer, sub).build());
+			jwt.sign(new MACSigner(KEY.getModulus().decode()));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public static JWTClaimsSet.Builder claims(String issuer, String sub) {
@@ -79,6 +120,15 @@ public final class TestJwts {
 					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KID).type(JOSEObjectType.JWT).build(), claims);
 			jwt.sign(new RSASSASigner(key));
 			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static ECKey generateEc() {
+		try {
+			return new ECKeyGenerator(Curve.P_256).keyID("test-ec-key").generate();
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
