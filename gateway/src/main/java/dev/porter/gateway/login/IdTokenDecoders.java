@@ -3,11 +3,14 @@ package dev.porter.gateway.login;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.porter.common.SignatureAlgorithms;
+
 import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenValidator;
 import org.springframework.security.oauth2.client.oidc.authentication.ReactiveOidcIdTokenDecoderFactory;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.converter.ClaimTypeConverter;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -40,6 +43,8 @@ final class IdTokenDecoders implements ReactiveJwtDecoderFactory<ClientRegistrat
 	private ReactiveJwtDecoder build(ClientRegistration registration) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
 			.withJwkSetUri(registration.getProviderDetails().getJwkSetUri())
+			.jwsAlgorithms((algorithms) -> SignatureAlgorithms.ASYMMETRIC
+				.forEach((algorithm) -> algorithms.add(SignatureAlgorithm.from(algorithm.getName()))))
 			.webClient(this.idpWebClient)
 			.build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),

@@ -7,6 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import dev.porter.common.SignatureAlgorithms;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
@@ -197,6 +200,10 @@ class BackchannelLogoutController {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
 			// The validator checks typ: Auth0 sends JWT, the spec recommends logout+jwt.
 			.validateType(false)
+			// The builder takes one algorithm; the key selector it would build, for
+			// several.
+			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(
+					new JWSVerificationKeySelector<>(SignatureAlgorithms.ASYMMETRIC, new JWKSecurityContextJWKSet())))
 			.build();
 		decoder.setJwtValidator(LogoutTokenValidator.forClient(registration.getProviderDetails().getIssuerUri(),
 				this.oidc.clientId(), this.clock));

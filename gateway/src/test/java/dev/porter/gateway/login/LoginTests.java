@@ -317,6 +317,17 @@ class LoginTests extends GatewayTestSupport {
 			.location("/ok/path");
 	}
 
+	// A realm signing ID tokens with ES256 (Keycloak can, FAPI profiles require it):
+	// every login ended at /?login=failed.
+	@Test
+	void callbackWhenIdTokenSignedWithEs256ByAServedKeyThenSignedIn() {
+		Callback callback = callback("c",
+				(nonce) -> TestIdp.instance().stubCodeExchangeSignedWithEs256(nonce, "auth0|alice"));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		assertThat(callback.cookies()).containsKey(Browser.SESSION_COOKIE);
+	}
+
 	@Test
 	void callbackWhenIdTokenNonceDiffersThenLoginFailsAndNoSession() {
 		Callback callback = callback("c",

@@ -135,6 +135,16 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 		assertThat(output.getOut()).contains("back-channel logout ended 2 session(s)");
 	}
 
+	// A realm signing with ES256 (Keycloak can): its logout tokens were refused, so
+	// logging out at the IdP left the gateway's sessions signed in.
+	@Test
+	void backchannelLogoutWhenSignedWithEs256ByAServedKeyThenSessionEnded() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		post(TestIdp.instance().logoutTokenSignedWithEs256(Map.of("sid", browser.tokens().sid()))).expectStatus()
+			.isOk();
+		assertAuthenticated(browser, false);
+	}
+
 	@Test
 	void backchannelLogoutWhenValidTokenForSidThenSessionEnded() {
 		Browser browser = browser().login("auth0|alice", 3600);

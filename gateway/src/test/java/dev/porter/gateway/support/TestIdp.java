@@ -14,9 +14,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -49,6 +53,9 @@ public final class TestIdp {
 
 	private final RSAKey otherKey;
 
+	/** An elliptic-curve key the JWKS also serves, as a realm signing with ES256 has. */
+	private final ECKey ecKey = generateEc();
+
 	private TestIdp() {
 		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 		this.server.start();
@@ -79,7 +86,7 @@ public final class TestIdp {
 					"revocation_endpoint", issuer + "oauth/revoke", "end_session_endpoint", issuer + "oidc/logout",
 					"code_challenge_methods_supported", List.of("S256"))))));
 		this.server.stubFor(get(urlPathEqualTo("/.well-known/jwks.json"))
-			.willReturn(okJson(new JWKSet(this.key.toPublicJWK()).toString())));
+			.willReturn(okJson(new JWKSet(List.of(this.key.toPublicJWK(), this.ecKey.toPublicJWK())).toString())));
 		this.server.stubFor(post(urlPathEqualTo("/oauth/revoke")).willReturn(aResponse().withStatus(200)));
 	}
 
@@ -122,6 +129,26 @@ public final class TestIdp {
 		this.server.stubFor(get(urlPathEqualTo("/userinfo")).willReturn(okJson(json(Map.of("sub", sub, "name",
 				"Alice Example", "email", "alice@example.com", "picture", "https://example.com/alice.png")))));
 		return tokens;
+	}
+
+	/**
+	 * Answers the code exchange of the next login like {@link #stubCodeExchange}, with
+	 * the ID token signed with ES256 by the served elliptic-curve key.
+	 */
+	public Tokens stubCodeExchangeSignedWithEs256(String nonce, String sub) {
+		String sid = "sid-" + UUID.randomUUID();
+		String idToken = signEs256(idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
+		this.server
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
+				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
+						tokens.refreshToken(), "id_token", idToken, "token_type", "Bearer", "expires_in", 3600)))));
+		return tokens;
+	}
+
+	/** A logout token signed with ES256 by the served elliptic-curve key. */
+	public String logoutTokenSignedWithEs256(Map<String, Object> overrides) {
+		return signEs256(logoutClaims(overrides));
 	}
 
 	public String logoutToken(Map<String, Object> overrides) {
@@ -197,6 +224,27 @@ public final class TestIdp {
 					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(), claims);
 			jwt.sign(new RSASSASigner(key));
 			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private String signEs256(JWTClaimsSet claims) {
+		try {
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.ecKey.getKeyID()).build(), claims);
+			jwt.sign(new ECDSASigner(this.ecKey));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static ECKey generateEc() {
+		try {
+			return new ECKeyGenerator(Curve.P_256).keyID("test-ec-key").generate();
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);

@@ -4,12 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import reactor.core.publisher.Mono;
+
+import dev.porter.common.SignatureAlgorithms;
 
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -33,15 +33,6 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
-	/**
-	 * The signatures accepted: every asymmetric JWS algorithm, each checked against the
-	 * IdP's published keys of its type (an IdP may sign with RS256, PS256 or ES256).
-	 * Never HS256 and kin, which would take a shared secret, nor {@code none}.
-	 */
-	static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-			JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
-			JWSAlgorithm.ES512);
-
 	private final NimbusReactiveJwtDecoder delegate;
 
 	private final OidcEndpoints endpoints;
@@ -54,8 +45,8 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 				Duration.ofHours(1), clock);
 		// The builder takes one algorithm; the key selector it would build, for several.
 		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
-			.jwtProcessorCustomizer((processor) -> processor
-				.setJWSKeySelector(new JWSVerificationKeySelector<>(ASYMMETRIC, new JWKSecurityContextJWKSet())))
+			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(
+					new JWSVerificationKeySelector<>(SignatureAlgorithms.ASYMMETRIC, new JWKSecurityContextJWKSet())))
 			.build();
 		this.delegate.setJwtValidator(validator(properties, clock));
 	}
