@@ -73,8 +73,18 @@ public final class UpstreamFailures {
 					|| cause instanceof RequestNotPermitted || cause instanceof ConnectException) {
 				return true;
 			}
-			if (cause instanceof UpstreamException upstream && upstream.kind() != UpstreamException.Kind.UNAVAILABLE) {
-				return upstream.kind() != UpstreamException.Kind.BAD_RESPONSE;
+			if (cause instanceof UpstreamException upstream) {
+				Boolean refused = switch (upstream.kind()) {
+					// the upstream answered a refusal
+					case RATE_LIMITED, NOT_FOUND, TOKEN_REJECTED, REFUSED -> true;
+					// an answer that could not be read: it may have applied the change
+					case BAD_RESPONSE, TOO_LARGE -> false;
+					// its cause tells: a refused connection never sent it
+					case UNAVAILABLE -> null;
+				};
+				if (refused != null) {
+					return refused;
+				}
 			}
 			if (cause instanceof TimeoutException) {
 				return false;
