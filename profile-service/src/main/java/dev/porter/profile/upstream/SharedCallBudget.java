@@ -22,9 +22,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>
  * The budget is a generic cell rate (GCRA) in one Redis key: up to {@code limitForPeriod}
  * calls at once, then one every {@code period / limitForPeriod}. A call that would have
- * to wait longer than {@code maxWait} is refused and reserves nothing. Each instance
- * states the time from its own clock, so clocks apart by a few milliseconds let a few
- * milliseconds' worth of calls more through.
+ * to wait longer than {@code maxWait} is refused and reserves nothing. Time is Redis's
+ * own ({@code TIME} in the script): with each instance's clock, one running seconds ahead
+ * pushed the budget out of the others' reach.
  * <p>
  * Redis is never needed to answer: when it fails, this instance spends its own budget
  * ({@code local}) for a second before asking Redis again, so an unreachable Redis costs
@@ -39,18 +39,19 @@ public final class SharedCallBudget implements CallBudget {
 	/**
 	 * The wait in microseconds before the call may go, having reserved its place; -1 when
 	 * it would exceed the longest wait (nothing reserved). KEYS[1]: the theoretical
-	 * arrival time. ARGV: now, interval between calls, period, longest wait (all µs).
-	 * Numbers are written with %.0f: Lua's default format rounds a µs timestamp.
+	 * arrival time. ARGV: interval between calls, period, longest wait (all µs). Numbers
+	 * are written with %.0f: Lua's default format rounds a µs timestamp.
 	 */
 	private static final RedisScript<Long> RESERVE = RedisScript.of("""
-			local now = tonumber(ARGV[1])
-			local interval = tonumber(ARGV[2])
-			local period = tonumber(ARGV[3])
+			local time = redis.call('TIME')
+			local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+			local interval = tonumber(ARGV[1])
+			local period = tonumber(ARGV[2])
 			local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 			if tat < now then tat = now end
 			local wait = tat + interval - period - now
 			if wait < 0 then wait = 0 end
-			if wait > tonumber(ARGV[4]) then return -1 end
+			if wait > tonumber(ARGV[3]) then return -1 end
 			local later = tat + interval
 			redis.call('SET', KEYS[1], string.format('%.0f', later), 'PX',
 			  string.format('%.0f', math.ceil((later - now) / 1000) + 1000))
@@ -80,6 +81,7 @@ public final class SharedCallBudget implements CallBudget {
 	 * @param local this instance's own budget, spent while Redis fails
 	 * @param limitForPeriod calls per period, for all instances together
 	 * @param maxWait how long a call may wait for budget
+	 * @param clock when Redis may be asked again after it failed
 	 */
 	public SharedCallBudget(String name, ReactiveStringRedisTemplate redis, LocalCallBudget local, int limitForPeriod,
 			Duration period, Duration maxWait, Clock clock) {
@@ -112,9 +114,8 @@ public final class SharedCallBudget implements CallBudget {
 	 * {@code RequestNotPermitted} when that wait would be too long.
 	 */
 	Mono<Duration> reserve() {
-		long now = micros(this.clock.instant());
 		return this.redis
-			.execute(RESERVE, List.of(this.key), List.of(Long.toString(now), Long.toString(this.intervalMicros),
+			.execute(RESERVE, List.of(this.key), List.of(Long.toString(this.intervalMicros),
 					Long.toString(this.periodMicros), Long.toString(this.maxWaitMicros)))
 			.next()
 			.flatMap((wait) -> {
@@ -140,10 +141,6 @@ public final class SharedCallBudget implements CallBudget {
 
 	private static long micros(Duration duration) {
 		return duration.toNanos() / 1_000;
-	}
-
-	private static long micros(Instant instant) {
-		return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
 	}
 
 }

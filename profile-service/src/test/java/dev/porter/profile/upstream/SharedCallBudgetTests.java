@@ -1,6 +1,9 @@
 package dev.porter.profile.upstream;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -18,15 +21,29 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The Management API budget every instance spends together, against a real
- * {@code redis-server}: four calls at once, then one every 250 ms, for all instances.
+ * {@code redis-server}: four calls at once, then one every quarter period, for all
+ * instances, on Redis's clock.
  */
 class SharedCallBudgetTests {
 
-	private static final Duration PERIOD = Duration.ofSeconds(1);
+	/**
+	 * Long enough that the moments between the test's calls, which Redis's clock counts,
+	 * stay far below one interval.
+	 */
+	private static final Duration PERIOD = Duration.ofSeconds(100);
 
-	private static final Duration MAX_WAIT = Duration.ofSeconds(1);
+	private static final Duration INTERVAL = PERIOD.dividedBy(4);
+
+	private static final Duration MAX_WAIT = PERIOD;
+
+	/**
+	 * More than the test's calls can take on a busy machine; far less than an interval.
+	 */
+	private static final Duration SLACK = Duration.ofSeconds(5);
 
 	private static RedisServer redis;
 
@@ -55,47 +72,64 @@ class SharedCallBudgetTests {
 
 	@Test
 	void reserveWhenTwoInstancesSpendTogetherThenTheyShareOneBudget() {
-		SharedCallBudget first = budget(redis.url(), local(100));
-		SharedCallBudget second = budget(redis.url(), local(100));
+		SharedCallBudget first = budget(redis.url(), local(100), this.clock);
+		SharedCallBudget second = budget(redis.url(), local(100), this.clock);
 
-		expectWait(first, Duration.ZERO);
-		expectWait(second, Duration.ZERO);
-		expectWait(first, Duration.ZERO);
-		expectWait(second, Duration.ZERO);
-		expectWait(first, Duration.ofMillis(250));
-		expectWait(second, Duration.ofMillis(500));
-		expectWait(first, Duration.ofMillis(750));
-		expectWait(second, Duration.ofMillis(1000));
+		for (SharedCallBudget budget : List.of(first, second, first, second)) {
+			expectWaitAbout(budget, Duration.ZERO);
+		}
+		expectWaitAbout(first, INTERVAL);
+		expectWaitAbout(second, INTERVAL.multipliedBy(2));
+		expectWaitAbout(first, INTERVAL.multipliedBy(3));
+		expectWaitAbout(second, INTERVAL.multipliedBy(4));
 		StepVerifier.create(first.reserve()).expectError(RequestNotPermitted.class).verify(Duration.ofSeconds(5));
+	}
+
+	// Each instance stated the time from its own clock: one running two seconds ahead
+	// pushed the shared budget out of reach of the others, which refused every call.
+	@Test
+	void reserveWhenTheInstancesClocksDisagreeThenTheyStillShareOneBudget() {
+		MutableClock behind = new MutableClock();
+		behind.advance(Duration.ofSeconds(-2));
+		SharedCallBudget ahead = budget(redis.url(), local(100), this.clock, 4, Duration.ofSeconds(1),
+				Duration.ofSeconds(1));
+		SharedCallBudget lagging = budget(redis.url(), local(100), behind, 4, Duration.ofSeconds(1),
+				Duration.ofSeconds(1));
+		for (int i = 0; i < 4; i++) {
+			StepVerifier.create(ahead.reserve()).expectNextCount(1).verifyComplete();
+		}
+
+		StepVerifier.create(lagging.reserve())
+			.assertNext((wait) -> assertThat(wait).isLessThanOrEqualTo(Duration.ofMillis(250)))
+			.verifyComplete();
 	}
 
 	// A refused call reserves nothing: otherwise callers turned away would push every
 	// later call's place further out.
 	@Test
 	void reserveWhenRefusedThenNothingIsReserved() {
-		SharedCallBudget budget = budget(redis.url(), local(100));
+		SharedCallBudget budget = budget(redis.url(), local(100), this.clock);
 		for (int i = 0; i < 8; i++) {
 			StepVerifier.create(budget.reserve()).expectNextCount(1).verifyComplete();
 		}
+		String reserved = stored();
+
 		StepVerifier.create(budget.reserve()).expectError(RequestNotPermitted.class).verify(Duration.ofSeconds(5));
 		StepVerifier.create(budget.reserve()).expectError(RequestNotPermitted.class).verify(Duration.ofSeconds(5));
 
-		this.clock.advance(Duration.ofMillis(250));
-		expectWait(budget, Duration.ofMillis(1000));
+		assertThat(stored()).isEqualTo(reserved);
 	}
 
+	// The key lives until the budget has filled up again: an idle budget leaves nothing.
 	@Test
-	void reserveWhenThePeriodHasPassedThenTheWholeBudgetIsBack() {
-		SharedCallBudget budget = budget(redis.url(), local(100));
-		for (int i = 0; i < 8; i++) {
+	void reserveWhenABurstWasSpentThenTheKeyLivesUntilTheBudgetIsWholeAgain() {
+		SharedCallBudget budget = budget(redis.url(), local(100), this.clock);
+		for (int i = 0; i < 4; i++) {
 			StepVerifier.create(budget.reserve()).expectNextCount(1).verifyComplete();
 		}
 
-		this.clock.advance(Duration.ofSeconds(2));
-		for (int i = 0; i < 4; i++) {
-			expectWait(budget, Duration.ZERO);
-		}
-		expectWait(budget, Duration.ofMillis(250));
+		Long ttl = this.factory.getConnection().keyCommands().pTtl(key().getBytes(StandardCharsets.UTF_8));
+		assertThat(ttl).isBetween(PERIOD.toMillis() - SLACK.toMillis(), PERIOD.toMillis() + 1000);
 	}
 
 	// Redis is never needed to answer: without it, this instance spends its own budget,
@@ -104,7 +138,7 @@ class SharedCallBudgetTests {
 	@Test
 	void spendWhenRedisFailsThenTheOwnBudgetServesAndRedisIsAskedAgainASecondLater() throws Exception {
 		int port = RedisServer.freePort();
-		SharedCallBudget budget = budget("redis://127.0.0.1:" + port, local(1));
+		SharedCallBudget budget = budget("redis://127.0.0.1:" + port, local(1), this.clock);
 
 		StepVerifier.create(budget.spend()).verifyComplete();
 		try (RedisServer late = RedisServer.startOn(port)) {
@@ -118,18 +152,39 @@ class SharedCallBudgetTests {
 		}
 	}
 
-	private static void expectWait(SharedCallBudget budget, Duration wait) {
-		StepVerifier.create(budget.reserve()).expectNext(wait).verifyComplete();
+	/**
+	 * The wait {@code budget} reserves: {@code expected}, less the moments that passed
+	 * between the test's calls (Redis's own clock runs on).
+	 */
+	private static void expectWaitAbout(SharedCallBudget budget, Duration expected) {
+		StepVerifier.create(budget.reserve())
+			.assertNext((wait) -> assertThat(wait).isBetween(expected.isZero() ? Duration.ZERO : expected.minus(SLACK),
+					expected))
+			.verifyComplete();
 	}
 
-	private SharedCallBudget budget(String url, LocalCallBudget local) {
+	private String stored() {
+		byte[] value = this.factory.getConnection().stringCommands().get(key().getBytes(StandardCharsets.UTF_8));
+		return new String(value, StandardCharsets.US_ASCII);
+	}
+
+	private String key() {
+		return SharedCallBudget.PREFIX + this.name;
+	}
+
+	private SharedCallBudget budget(String url, LocalCallBudget local, Clock clock) {
+		return budget(url, local, clock, 4, PERIOD, MAX_WAIT);
+	}
+
+	private SharedCallBudget budget(String url, LocalCallBudget local, Clock clock, int limit, Duration period,
+			Duration maxWait) {
 		if (this.factory == null) {
 			this.factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url),
 					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
 			this.factory.start();
 		}
-		return new SharedCallBudget(this.name, new ReactiveStringRedisTemplate(this.factory), local, 4, PERIOD,
-				MAX_WAIT, this.clock);
+		return new SharedCallBudget(this.name, new ReactiveStringRedisTemplate(this.factory), local, limit, period,
+				maxWait, clock);
 	}
 
 	/** An instance's own budget: {@code calls} per hour, none waiting. */
