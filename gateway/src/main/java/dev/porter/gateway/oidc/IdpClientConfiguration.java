@@ -1,5 +1,6 @@
 package dev.porter.gateway.oidc;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import dev.porter.gateway.bff.BffProperties;
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -50,8 +52,9 @@ class IdpClientConfiguration {
 	/** The gateway's one client registration, from the IdP's discovery document. */
 	@Bean
 	DiscoveredClientRegistrationRepository clientRegistrationRepository(WebClient idpWebClient, OidcProperties oidc,
-			BffProperties bff) {
-		return new DiscoveredClientRegistrationRepository(new OidcDiscovery(idpWebClient, oidc), oidc, bff);
+			BffProperties bff, ObjectProvider<Clock> clock) {
+		return new DiscoveredClientRegistrationRepository(
+				new OidcDiscovery(idpWebClient, oidc, clock.getIfAvailable(Clock::systemUTC)), oidc, bff);
 	}
 
 }

@@ -1,7 +1,9 @@
 package dev.porter.gateway.oidc;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,7 +22,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * The IdP's discovery document, fetched on first use rather than at start-up, so the
  * gateway boots and is healthy while the IdP is down. A success is remembered for the
- * life of the process; a failure is not, so the next caller retries. Concurrent first
+ * life of the process; a failure for {@link #RETRY_AFTER}, during which callers get the
+ * 503 at once (an IdP that never answers would otherwise hold each of them for the
+ * discovery timeout), and the first caller after it fetches again. Concurrent first
  * callers join one fetch ({@link SingleFlight}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID
@@ -31,8 +35,8 @@ class OidcDiscovery {
 	private static final Logger log = LoggerFactory.getLogger(OidcDiscovery.class);
 
 	/**
-	 * When a caller refused for want of the document may try again: the next caller
-	 * fetches it anew, so a short wait.
+	 * How long a failed fetch stands, and so when a caller refused for want of the
+	 * document may try again.
 	 */
 	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -50,9 +54,15 @@ class OidcDiscovery {
 
 	private final SingleFlight<String, Map<String, Object>> fetches = new SingleFlight<>();
 
-	OidcDiscovery(WebClient webClient, OidcProperties properties) {
+	/** Until when the last failed fetch stands; null: none stands. */
+	private final AtomicReference<@Nullable Instant> failedUntil = new AtomicReference<>();
+
+	private final Clock clock;
+
+	OidcDiscovery(WebClient webClient, OidcProperties properties, Clock clock) {
 		this.webClient = webClient;
 		this.properties = properties;
+		this.clock = clock;
 	}
 
 	/**
@@ -61,7 +71,15 @@ class OidcDiscovery {
 	Mono<Map<String, Object>> metadata() {
 		return Mono.defer(() -> {
 			Map<String, Object> known = this.remembered.get();
-			return (known != null) ? Mono.just(known) : this.fetches.join(DOCUMENT, this::fetch);
+			if (known != null) {
+				return Mono.just(known);
+			}
+			Instant until = this.failedUntil.get();
+			Duration standing = (until != null) ? Duration.between(this.clock.instant(), until) : Duration.ZERO;
+			if (standing.compareTo(Duration.ZERO) > 0) {
+				return Mono.error(new ProblemException(Problems.identityProviderUnavailable(standing), null));
+			}
+			return this.fetches.join(DOCUMENT, this::fetch);
 		});
 	}
 
@@ -80,12 +98,15 @@ class OidcDiscovery {
 				// Remembered inside the fetch, so no caller arriving after it ends
 				// starts another one.
 				this.remembered.set(document);
+				this.failedUntil.set(null);
 				log.info("OIDC discovery loaded for issuer {}", issuer);
 			})
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), (ex) -> {
 				log.warn("OIDC discovery failed for issuer {}: {}", issuer, ex.getClass().getSimpleName());
 				return new ProblemException(Problems.identityProviderUnavailable(RETRY_AFTER), ex);
-			});
+			})
+			// Inside the fetch, so no caller arriving after it ends starts another one.
+			.doOnError((ex) -> this.failedUntil.set(this.clock.instant().plus(RETRY_AFTER)));
 	}
 
 	/**

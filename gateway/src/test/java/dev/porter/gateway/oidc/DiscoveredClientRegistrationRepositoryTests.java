@@ -46,7 +46,8 @@ class DiscoveredClientRegistrationRepositoryTests {
 				URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration"), null,
 				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		DiscoveredClientRegistrationRepository repository = new DiscoveredClientRegistrationRepository(
-				new OidcDiscovery(WebClient.create(), oidc), oidc, new BffProperties(URI.create("https://bff.test/")));
+				new OidcDiscovery(WebClient.create(), oidc, java.time.Clock.systemUTC()), oidc,
+				new BffProperties(URI.create("https://bff.test/")));
 
 		ClientRegistration first = repository.registration().block();
 		ClientRegistration second = repository.registration().block();

@@ -1,13 +1,16 @@
 package dev.porter.gateway.oidc;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.support.MovableClock;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -30,6 +33,8 @@ class OidcDiscoveryTests {
 
 	private final WireMockServer backChannel = started();
 
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-05T12:00:00Z"));
+
 	@AfterEach
 	void stop() {
 		this.backChannel.stop();
@@ -40,7 +45,7 @@ class OidcDiscoveryTests {
 		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(
 				okJson("{\"issuer\":\"" + ISSUER + "\",\"authorization_endpoint\":\"" + ISSUER + "authorize\"}")));
 		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(),
-				properties(URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration")));
+				properties(URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration")), this.clock);
 
 		StepVerifier.create(discovery.metadata())
 			.assertNext(
@@ -53,7 +58,7 @@ class OidcDiscoveryTests {
 		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration"))
 			.willReturn(okJson("{\"issuer\":\"http://someone-else/\"}")));
 		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(),
-				properties(URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration")));
+				properties(URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration")), this.clock);
 
 		StepVerifier.create(discovery.metadata()).expectError().verify(Duration.ofSeconds(10));
 	}
@@ -62,7 +67,7 @@ class OidcDiscoveryTests {
 	void metadataWhenIssuerConfiguredWithoutTheSlashDiscoveryStatesThenAccepted() {
 		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
 		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(),
-				properties(URI.create("http://idp.invalid"), discoveryUri()));
+				properties(URI.create("http://idp.invalid"), discoveryUri()), this.clock);
 
 		StepVerifier.create(discovery.metadata())
 			.assertNext((metadata) -> assertThat(metadata).containsEntry("issuer", ISSUER))
@@ -73,7 +78,7 @@ class OidcDiscoveryTests {
 	void metadataWhenManyCallersBeforeTheFirstFetchEndsThenOneFetchAndTheDocumentIsRemembered() {
 		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration"))
 			.willReturn(okJson("{\"issuer\":\"" + ISSUER + "\"}").withFixedDelay(200)));
-		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
 
 		StepVerifier.create(Flux.range(0, 10).flatMap((i) -> discovery.metadata()))
 			.expectNextCount(10)
@@ -84,14 +89,35 @@ class OidcDiscoveryTests {
 	}
 
 	@Test
-	void metadataWhenAFetchFailedThenTheNextCallerFetchesAgain() {
+	void metadataWhenAFetchFailedThenTheFirstCallerAfterItsRetryAfterFetchesAgain() {
 		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(serverError()));
-		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
 		StepVerifier.create(discovery.metadata()).expectError(ProblemException.class).verify(Duration.ofSeconds(10));
 
 		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
+		this.clock.advance(OidcDiscovery.RETRY_AFTER);
 
 		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
+	}
+
+	// An IdP that accepts connections and never answers: each caller waited out the
+	// discovery timeout again (a logout waited it twice, once to revoke and once for the
+	// IdP's logout URL). Within the Retry-After the failure answers at once.
+	@Test
+	void metadataWhenAFetchFailedThenCallersWithinItsRetryAfterAreRefusedAtOnceWithoutAFetch() {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(serverError()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
+		StepVerifier.create(discovery.metadata()).expectError(ProblemException.class).verify(Duration.ofSeconds(10));
+		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
+
+		this.clock.advance(OidcDiscovery.RETRY_AFTER.minusSeconds(1));
+		StepVerifier.create(discovery.metadata()).expectErrorSatisfies((ex) -> {
+			ProblemException problem = (ProblemException) ex;
+			assertThat(problem.getStatusCode().value()).isEqualTo(503);
+			assertThat(problem.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+		}).verify(Duration.ofSeconds(10));
+
+		this.backChannel.verify(1, getRequestedFor(urlPathEqualTo("/.well-known/openid-configuration")));
 	}
 
 	// Login and the refresh need discovery: while the IdP is down they answer 503, and
@@ -100,7 +126,7 @@ class OidcDiscoveryTests {
 	@Test
 	void metadataWhenTheIdpFailsThenServiceUnavailableWithRetryAfter() {
 		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(serverError()));
-		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
 
 		StepVerifier.create(discovery.metadata()).expectErrorSatisfies((ex) -> {
 			ProblemException problem = (ProblemException) ex;
