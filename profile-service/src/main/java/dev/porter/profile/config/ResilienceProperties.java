@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -39,13 +40,16 @@ public record ResilienceProperties(@Valid @NotNull Upstream userinfo, @Valid @No
 	 * @param rateLimitPeriod the budget's refresh period
 	 * @param rateLimitWait how long a call may wait for budget
 	 */
-	public record Upstream(@NotNull Duration deadline, @NotNull Duration attemptTimeout,
-			@NotNull Duration connectTimeout, @Min(1) int maxConnections, @Min(1) int maxAttempts,
-			@NotNull Duration initialBackoff, @DecimalMin("0.0") @DecimalMax("1.0") double jitter,
-			@NotNull Duration maxRetryWait, @DecimalMin("1") @DecimalMax("100") float failureRateThreshold,
-			@Min(1) int slidingWindowSize, @Min(1) int minimumCalls, @NotNull Duration openFor,
-			@Min(1) int maxConcurrent, @Min(1) int rateLimitForPeriod, @NotNull Duration rateLimitPeriod,
-			@NotNull Duration rateLimitWait) {
+	public record Upstream(@NotNull @DurationMin(millis = 1) Duration deadline,
+			@NotNull @DurationMin(millis = 1) Duration attemptTimeout,
+			@NotNull @DurationMin(millis = 1) Duration connectTimeout, @Min(1) int maxConnections,
+			@Min(1) int maxAttempts, @NotNull @DurationMin(millis = 0) Duration initialBackoff,
+			@DecimalMin("0.0") @DecimalMax("1.0") double jitter,
+			@NotNull @DurationMin(millis = 0) Duration maxRetryWait,
+			@DecimalMin("1") @DecimalMax("100") float failureRateThreshold, @Min(1) int slidingWindowSize,
+			@Min(1) int minimumCalls, @NotNull @DurationMin(millis = 1) Duration openFor, @Min(1) int maxConcurrent,
+			@Min(1) int rateLimitForPeriod, @NotNull @DurationMin(millis = 1) Duration rateLimitPeriod,
+			@NotNull @DurationMin(millis = 0) Duration rateLimitWait) {
 	}
 
 }

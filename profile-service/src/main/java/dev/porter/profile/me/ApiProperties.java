@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -19,5 +20,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("porter.api")
 public record ApiProperties(
 		@Min(value = 1, message = "PROFILE_CALLER_RATE_LIMIT must be at least 1") int callerLimitForPeriod,
-		@NotNull Duration callerLimitPeriod) {
+		@NotNull @DurationMin(millis = 1) Duration callerLimitPeriod) {
 }

@@ -1,11 +1,15 @@
 package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.porter.profile.me.ApiProperties;
 import dev.porter.profile.testsupport.FailureMessages;
 import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
 import dev.porter.profile.oidc.OidcProperties;
 
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -104,9 +108,44 @@ class PropertiesValidationTests {
 		});
 	}
 
+	// Overridable from the environment by relaxed binding, and used as Resilience4j's
+	// and Caffeine's settings: a zero or negative one failed deep inside those, or (a
+	// zero deadline) turned every call into a timeout, naming no setting.
+	@ParameterizedTest
+	@ValueSource(strings = { "porter.resilience.management.deadline=0s",
+			"porter.resilience.management.attempt-timeout=-1s", "porter.resilience.userinfo.connect-timeout=0s",
+			"porter.resilience.userinfo.open-for=0s", "porter.resilience.management.rate-limit-period=0s",
+			"porter.resilience.management.initial-backoff=-1ms", "porter.resilience.userinfo.max-retry-wait=-1s",
+			"porter.resilience.management.rate-limit-wait=-1s", "porter.api.caller-limit-period=0s" })
+	void startWhenADurationIsOutOfRangeThenFailsNamingTheSetting(String setting) {
+		String name = setting.substring(setting.lastIndexOf('.') + 1, setting.indexOf('='));
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withUserConfiguration(DurationSettings.class)
+			.withPropertyValues(setting)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureMessages.of(context.getStartupFailure())).contains(camelCase(name));
+			});
+	}
+
+	private static String camelCase(String kebab) {
+		StringBuilder camel = new StringBuilder();
+		for (String part : kebab.split("-")) {
+			camel.append(camel.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+		}
+		return camel.toString();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ OidcProperties.class, Auth0ManagementProperties.class, RedisProperties.class })
 	static class Settings {
+
+	}
+
+	/** The settings read from application.yml, with its defaults. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ ResilienceProperties.class, ApiProperties.class })
+	static class DurationSettings {
 
 	}
 
