@@ -73,7 +73,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	private void answered(ServerWebExchange exchange, long start) {
 		long elapsed = System.nanoTime() - start;
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
-		this.breaker.answered(status, exchange.getResponse().getHeaders().getContentType(), elapsed);
+		this.breaker.answered(status, exchange.getResponse().getHeaders(), elapsed);
 		this.timers.answered(status, elapsed);
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 
@@ -46,8 +47,8 @@ final class RelayBreaker {
 		return Duration.ofMillis(this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
 	}
 
-	void answered(@Nullable HttpStatusCode status, @Nullable MediaType contentType, long nanos) {
-		switch (Outcome.of(status, contentType)) {
+	void answered(@Nullable HttpStatusCode status, HttpHeaders headers, long nanos) {
+		switch (Outcome.of(status, headers)) {
 			case FAILURE -> this.breaker.onError(nanos, TimeUnit.NANOSECONDS,
 					new UpstreamServerError((status != null) ? status.value() : 0));
 			case IGNORED -> this.breaker.releasePermission();
@@ -71,13 +72,15 @@ final class RelayBreaker {
 
 		SUCCESS, FAILURE, IGNORED;
 
-		static Outcome of(@Nullable HttpStatusCode status, @Nullable MediaType contentType) {
+		/** The answer's headers are read only for a 502, 503 or 504. */
+		static Outcome of(@Nullable HttpStatusCode status, HttpHeaders headers) {
 			if (status == null) {
 				return SUCCESS;
 			}
 			int code = status.value();
 			if (code == 502 || code == 503 || code == 504) {
-				return MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(contentType) ? IGNORED : FAILURE;
+				return MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(headers.getContentType()) ? IGNORED
+						: FAILURE;
 			}
 			return (status.is4xxClientError() || status.is5xxServerError()) ? IGNORED : SUCCESS;
 		}

@@ -19,6 +19,7 @@ import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -182,7 +183,9 @@ class CircuitBreakerFilterTests {
 	@CsvSource({ "200, SUCCESS", "204, SUCCESS", "304, SUCCESS", "400, IGNORED", "404, IGNORED", "422, IGNORED",
 			"429, IGNORED", "500, IGNORED", "501, IGNORED", "502, FAILURE", "503, FAILURE", "504, FAILURE" })
 	void outcomeWhenUpstreamStatusThenOnlyGatewayClassFailuresCount(int status, RelayBreaker.Outcome outcome) {
-		assertThat(RelayBreaker.Outcome.of(HttpStatusCode.valueOf(status), MediaType.TEXT_HTML)).isEqualTo(outcome);
+		HttpHeaders html = new HttpHeaders();
+		html.setContentType(MediaType.TEXT_HTML);
+		assertThat(RelayBreaker.Outcome.of(HttpStatusCode.valueOf(status), html)).isEqualTo(outcome);
 	}
 
 	private Timer relayTimer(String outcome) {
