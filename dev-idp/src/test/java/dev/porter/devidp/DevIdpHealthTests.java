@@ -51,6 +51,14 @@ class DevIdpHealthTests extends DevIdpServerTestSupport {
 		assertThat(response.body()).contains("jvm_memory_used_bytes", "http_server_requests_seconds");
 	}
 
+	// The docs promise operators health details on the management port.
+	@Test
+	void healthWhenAskedOnManagementPortThenEachIndicatorWithItsDetails() throws Exception {
+		HttpResponse<String> response = get("http://localhost:" + MANAGEMENT_PORT + "/actuator/health");
+
+		assertThat(response.body()).contains("\"components\"", "\"readinessState\"");
+	}
+
 	@Test
 	void readinessWhenAskedOnManagementPortThenUp() throws Exception {
 		HttpResponse<String> response = get("http://localhost:" + MANAGEMENT_PORT + "/actuator/health/readiness");

@@ -63,7 +63,9 @@ class ProfileServiceHealthTests extends ProfileServiceIntegrationTest {
 			.isEqualTo(503)
 			.expectBody()
 			.jsonPath("$.status")
-			.isEqualTo("OUT_OF_SERVICE");
+			.isEqualTo("OUT_OF_SERVICE")
+			.jsonPath("$.components.managementCircuit.details.circuit")
+			.isEqualTo("OPEN");
 		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 		management().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 	}
