@@ -19,4 +19,12 @@ import org.springframework.validation.annotation.Validated;
 record FaultsProperties(
 		@NotNull(message = "set DEV_IDP_FAULTS_MAX_LATENCY, e.g. 30s") @DefaultValue("30s") Duration maxLatency) {
 
+	FaultsProperties {
+		if (maxLatency != null && maxLatency.isNegative()) {
+			// every fault's latency would be negative, and its sleep would fail the
+			// request
+			throw new IllegalArgumentException("DEV_IDP_FAULTS_MAX_LATENCY must not be negative");
+		}
+	}
+
 }
