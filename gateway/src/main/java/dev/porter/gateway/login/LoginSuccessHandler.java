@@ -73,9 +73,30 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		return this.csrfTokens.rotate(webFilterExchange.getExchange())
 			.then(webFilterExchange.getExchange().getSession())
 			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
+				.onErrorResume((ex) -> abandon(session, authentication).then(Mono.error(ex)))
 				.then(endPresented(webFilterExchange.getExchange()))
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
+	}
+
+	/**
+	 * Ends the new session of a login that could not be recorded, before the error makes
+	 * it a failed login (login.CallbackErrorWebFilter): Spring Security saved the login
+	 * into it already, and saved at the answer it would be signed in yet unknown to
+	 * back-channel logout and to {@code /bff/sessions}. Whatever part was recorded goes
+	 * too, best effort: the store just failed, and a leftover names a session that no
+	 * longer exists.
+	 */
+	private Mono<Void> abandon(WebSession session, Authentication authentication) {
+		SessionKey key = SessionKey.of(session.getId());
+		Mono<Void> forget = (authentication.getPrincipal() instanceof OidcUser user)
+				? this.registry.unregister(key, user.getIdToken().getClaimAsString("sid"), user.getSubject())
+					.onErrorResume((ex) -> Mono.empty())
+					.then(this.directory.forget(key, user.getSubject()).onErrorResume((ex) -> Mono.empty()))
+				: Mono.empty();
+		// Invalidated even if the store cannot delete it: an invalidated session is never
+		// saved, and the callback's answer expires no cookie (it resolved none).
+		return session.invalidate().onErrorResume((ex) -> Mono.empty()).then(forget);
 	}
 
 	private Mono<Void> register(ServerWebExchange exchange, WebSession session, Authentication authentication) {

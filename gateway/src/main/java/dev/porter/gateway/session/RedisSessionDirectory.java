@@ -2,6 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,22 @@ class RedisSessionDirectory implements SessionDirectory {
 			return 1
 			""", Long.class);
 
+	/**
+	 * The entry, its expiry and its place in the user's set at once: commands sent one by
+	 * one and cut off part way (a timeout, a dropped connection) would leave a key
+	 * without expiry, or an entry its user's set does not name. KEYS: the entry, the
+	 * user's set; ARGV: the entry's end (epoch milliseconds), the set's lifetime
+	 * (milliseconds), the session key, then the entry's fields and values.
+	 */
+	private static final RedisScript<Long> RECORD = RedisScript.of("""
+			redis.call('del', KEYS[1])
+			redis.call('hset', KEYS[1], unpack(ARGV, 4))
+			redis.call('pexpireat', KEYS[1], ARGV[1])
+			redis.call('sadd', KEYS[2], ARGV[3])
+			redis.call('pexpire', KEYS[2], ARGV[2])
+			return 1
+			""", Long.class);
+
 	private final ReactiveStringRedisTemplate redis;
 
 	private final SessionDirectoryRetention retention;
@@ -59,14 +76,16 @@ class RedisSessionDirectory implements SessionDirectory {
 
 	@Override
 	public Mono<Void> record(DirectoryEntry entry) {
-		String key = ENTRY + entry.key().value();
 		Instant until = this.retention.retainUntil(entry.createdAt(), entry.lastSeenAt());
-		return this.redis.opsForHash()
-			.putAll(key, fields(entry))
-			.then(this.redis.expireAt(key, until))
-			.then(this.redis.opsForSet().add(USER + entry.sub(), entry.key().value()))
-			.then(this.redis.expire(USER + entry.sub(), this.retention.absoluteLifetime()))
-			.then();
+		List<String> arguments = new ArrayList<>();
+		arguments.add(Long.toString(until.toEpochMilli()));
+		arguments.add(Long.toString(this.retention.absoluteLifetime().toMillis()));
+		arguments.add(entry.key().value());
+		fields(entry).forEach((field, value) -> {
+			arguments.add(field);
+			arguments.add(value);
+		});
+		return this.redis.execute(RECORD, List.of(ENTRY + entry.key().value(), USER + entry.sub()), arguments).then();
 	}
 
 	@Override

@@ -1,13 +1,16 @@
 package dev.porter.gateway.session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The registry shared by every gateway instance: a Redis set of {@link SessionKey session
@@ -28,6 +31,19 @@ class RedisSessionRegistry implements SessionRegistry {
 
 	private static final String PREFIX = "porter:logout:";
 
+	/**
+	 * Adds the session to each set and renews the set's expiry, at once: a timeout
+	 * between the two commands would leave a set that never expires. KEYS: the sets;
+	 * ARGV: the session key, the lifetime in milliseconds.
+	 */
+	private static final RedisScript<Long> REGISTER = RedisScript.of("""
+			for _, set in ipairs(KEYS) do
+				redis.call('sadd', set, ARGV[1])
+				redis.call('pexpire', set, ARGV[2])
+			end
+			return 1
+			""", Long.class);
+
 	private final ReactiveStringRedisTemplate redis;
 
 	private final Duration entryLifetime;
@@ -39,9 +55,19 @@ class RedisSessionRegistry implements SessionRegistry {
 
 	@Override
 	public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
-		Mono<Void> bySid = (sid != null) ? add(key(InMemorySessionRegistry.sidKey(sid)), session) : Mono.empty();
-		Mono<Void> bySub = (sub != null) ? add(key(InMemorySessionRegistry.subKey(sub)), session) : Mono.empty();
-		return bySid.then(bySub);
+		List<String> sets = new ArrayList<>(2);
+		if (sid != null) {
+			sets.add(key(InMemorySessionRegistry.sidKey(sid)));
+		}
+		if (sub != null) {
+			sets.add(key(InMemorySessionRegistry.subKey(sub)));
+		}
+		if (sets.isEmpty()) {
+			return Mono.empty();
+		}
+		return this.redis
+			.execute(REGISTER, sets, List.of(session.value(), Long.toString(this.entryLifetime.toMillis())))
+			.then();
 	}
 
 	@Override
@@ -61,10 +87,6 @@ class RedisSessionRegistry implements SessionRegistry {
 	@Override
 	public Mono<Set<SessionKey>> takeBySub(String sub) {
 		return take(key(InMemorySessionRegistry.subKey(sub)));
-	}
-
-	private Mono<Void> add(String key, SessionKey session) {
-		return this.redis.opsForSet().add(key, session.value()).then(this.redis.expire(key, this.entryLifetime)).then();
 	}
 
 	private Mono<Set<SessionKey>> take(String key) {

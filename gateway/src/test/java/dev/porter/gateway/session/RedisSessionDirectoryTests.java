@@ -2,8 +2,11 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
+import dev.porter.gateway.support.RedisMonitor;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,25 @@ class RedisSessionDirectoryTests extends SessionDirectoryContract {
 			.containsExactly(SessionKey.of("laptop"));
 		assertThat(this.template.opsForSet().members("porter:sessions:user:auth0|alice").collectList().block())
 			.containsExactly(SessionKey.of("laptop").value());
+	}
+
+	/**
+	 * One command from the gateway, which Redis runs whole: a connection lost or a
+	 * command timed out part way through would otherwise leave an entry or a user's set
+	 * without expiry, or an entry its user's set does not name.
+	 */
+	@Test
+	void recordThenEntryAndUsersSetWrittenByOneCommandSoNoneIsLeftWithoutExpiry() throws Exception {
+		try (RedisMonitor monitor = RedisMonitor.attach(redis.server())) {
+			record(entry("laptop", "auth0|alice", "Laptop/1.0"));
+
+			List<String> fromGateway = monitor.commands().stream().filter((line) -> !line.contains(" lua] ")).toList();
+			// EVAL after EVALSHA when Redis does not know the script yet.
+			assertThat(fromGateway).isNotEmpty()
+				.allSatisfy((line) -> assertThat(line.toLowerCase(Locale.ROOT)).containsPattern("\"evalsha?\""));
+		}
+		assertThat(ttl(entryKey("laptop"))).isPositive();
+		assertThat(ttl("porter:sessions:user:auth0|alice")).isPositive();
 	}
 
 	@Test

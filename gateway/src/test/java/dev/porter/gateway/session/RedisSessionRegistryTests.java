@@ -1,9 +1,12 @@
 package dev.porter.gateway.session;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.porter.gateway.support.RedisMonitor;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,24 @@ class RedisSessionRegistryTests {
 			assertThat(this.template.getExpire("porter:logout:sid:sid-" + i).block()).isPositive()
 				.isLessThanOrEqualTo(LIFETIME);
 		}
+	}
+
+	/**
+	 * One command from the gateway, which Redis runs whole: cut off between adding and
+	 * setting the expiry, a key would stay for good.
+	 */
+	@Test
+	void registerThenSidAndSubKeysWrittenByOneCommandSoNoneIsLeftWithoutExpiry() throws Exception {
+		try (RedisMonitor monitor = RedisMonitor.attach(redis.server())) {
+			this.registry.register(SessionKey.of("laptop"), "sid-laptop", "auth0|alice").block();
+
+			List<String> fromGateway = monitor.commands().stream().filter((line) -> !line.contains(" lua] ")).toList();
+			// EVAL after EVALSHA when Redis does not know the script yet.
+			assertThat(fromGateway).isNotEmpty()
+				.allSatisfy((line) -> assertThat(line.toLowerCase(Locale.ROOT)).containsPattern("\"evalsha?\""));
+		}
+		assertThat(this.template.getExpire("porter:logout:sid:sid-laptop").block()).isPositive();
+		assertThat(this.template.getExpire("porter:logout:sub:auth0|alice").block()).isPositive();
 	}
 
 	@Test
