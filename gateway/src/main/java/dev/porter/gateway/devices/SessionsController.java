@@ -9,11 +9,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.DirectoryEntry;
-import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.routing.UserRateLimiter;
 import dev.porter.gateway.session.SessionKey;
-import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.CacheControl;
@@ -33,6 +31,8 @@ import org.springframework.web.server.WebSession;
  * never a session id — each is shown under its {@link SessionHandles handle});
  * {@code DELETE /bff/sessions/{id}} ends one, {@code DELETE /bff/sessions?others=true}
  * all but the current one. Another user's session and an unknown id are the same 404.
+ * Each call spends a request budget of the user's ({@code RATE_LIMIT}, kept apart from
+ * the relay's).
  * <p>
  * The current session is not ended here (409): signing out of the device in use is
  * {@code POST /bff/logout}, which also ends the IdP session and sends the browser to the
@@ -42,23 +42,27 @@ import org.springframework.web.server.WebSession;
 @RestController
 class SessionsController {
 
-	private final SessionDirectory directory;
+	/** Keeps this budget's counters apart from the relay's, which count by user alone. */
+	private static final String BUDGET = "sessions:";
 
-	private final StoredSessions stored;
+	private final UserSessions sessions;
 
 	private final SessionEnder ender;
 
-	SessionsController(SessionDirectory directory, StoredSessions stored, SessionEnder ender) {
-		this.directory = directory;
-		this.stored = stored;
+	private final UserRateLimiter budget;
+
+	SessionsController(UserSessions sessions, SessionEnder ender, UserRateLimiter budget) {
+		this.sessions = sessions;
 		this.ender = ender;
+		this.budget = budget;
 	}
 
 	@GetMapping(SessionsEndpoints.PATH)
 	Mono<ResponseEntity<Map<String, List<SessionView>>>> list(@AuthenticationPrincipal OidcUser user,
 			ServerWebExchange exchange) {
-		return currentKey(exchange)
-			.flatMap((current) -> liveEntries(user.getSubject()).map((entry) -> SessionView.of(entry, current))
+		return spend(user).then(currentKey(exchange))
+			.flatMap((current) -> this.sessions.live(user.getSubject())
+				.map((entry) -> SessionView.of(entry, current))
 				.sort(SessionView.ORDER)
 				.collectList())
 			.map((sessions) -> ResponseEntity.ok()
@@ -69,8 +73,8 @@ class SessionsController {
 	@DeleteMapping(SessionsEndpoints.ONE)
 	Mono<ResponseEntity<Void>> endOne(@AuthenticationPrincipal OidcUser user, @PathVariable String id,
 			ServerWebExchange exchange) {
-		return currentKey(exchange)
-			.flatMap((current) -> liveEntries(user.getSubject())
+		return spend(user).then(currentKey(exchange))
+			.flatMap((current) -> this.sessions.live(user.getSubject())
 				.filter((entry) -> SessionHandles.of(entry.key()).equals(id))
 				.next()
 				.switchIfEmpty(Mono.error(() -> new ProblemException(Problems.sessionNotFound(), null)))
@@ -89,8 +93,9 @@ class SessionsController {
 							+ " to end one"),
 					null));
 		}
-		return currentKey(exchange)
-			.flatMap((current) -> liveEntries(user.getSubject()).filter((entry) -> !entry.key().equals(current))
+		return spend(user).then(currentKey(exchange))
+			.flatMap((current) -> this.sessions.live(user.getSubject())
+				.filter((entry) -> !entry.key().equals(current))
 				.concatMap((entry) -> this.ender.end(entry).thenReturn(entry))
 				.count())
 			.map((ended) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("ended", ended)));
@@ -101,13 +106,15 @@ class SessionsController {
 	}
 
 	/**
-	 * The user's entries whose session is still in the store; the others (idled out,
-	 * logged out, ended by the IdP) are forgotten on the way.
+	 * Takes one request from the user's budget for these endpoints: each call looks up
+	 * every session of the user. As large as the relay's ({@code RATE_LIMIT}), and apart
+	 * from it: a page on a sibling subdomain can make the browser send {@code GET}s here
+	 * with its cookie, and must not spend the budget the SPA's {@code /me} needs.
 	 */
-	private Flux<DirectoryEntry> liveEntries(String sub) {
-		return this.directory.entriesOf(sub)
-			.filterWhen((entry) -> this.stored.isLive(entry.key())
-				.flatMap((live) -> live ? Mono.just(true) : this.directory.forget(entry.key(), sub).thenReturn(false)));
+	private Mono<Void> spend(OidcUser user) {
+		return this.budget.consume(BUDGET + user.getName())
+			.flatMap((decision) -> decision.allowed() ? Mono.empty()
+					: Mono.error(new ProblemException(Problems.rateLimited(decision.retryAfter()), null)));
 	}
 
 	/** One session as the SPA sees it. */

@@ -12,6 +12,7 @@ import dev.porter.gateway.session.SessionAttributes;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.SessionLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -35,9 +36,10 @@ import org.springframework.web.server.WebSession;
  * the session the browser presented, if any, stamps the login time for the absolute
  * lifetime, registers the session for back-channel logout under the ID token's
  * {@code sid} and {@code sub}, records it in the user's session directory (for
- * {@code GET /bff/sessions}), and sends the browser to the {@code returnTo} it asked for
- * at {@code /bff/login} (carried in the completed authorization request). The CSRF token
- * is rotated too, so no token known before signing in is worth anything after.
+ * {@code GET /bff/sessions}), ends the user's sessions past their limit
+ * ({@link SessionLimit}), and sends the browser to the {@code returnTo} it asked for at
+ * {@code /bff/login} (carried in the completed authorization request). The CSRF token is
+ * rotated too, so no token known before signing in is worth anything after.
  */
 class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
@@ -57,9 +59,12 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final StoredSessions sessions;
 
+	private final SessionLimit limit;
+
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, StoredSessions sessions, Clock clock) {
+			SessionDirectory directory, StoredSessions sessions, SessionLimit limit, Clock clock) {
 		this.registry = registry;
+		this.limit = limit;
 		this.sessions = sessions;
 		this.clock = clock;
 		this.directory = directory;
@@ -75,6 +80,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
 				.onErrorResume((ex) -> abandon(session, authentication).then(Mono.error(ex)))
 				.then(endPresented(webFilterExchange.getExchange()))
+				.then(makeRoom(session, authentication))
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
 	}
@@ -128,6 +134,22 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 				log.warn("the session presented at the login could not be ended: {}", ex.getClass().getSimpleName());
 				return Mono.empty();
 			});
+	}
+
+	/**
+	 * Keeps the user within their number of sessions ({@link SessionLimit}), after the
+	 * presented session ended (often the user's own, which then counts no more). Never
+	 * failing the login: past the limit for a while, the user is ended down to it at
+	 * their next login.
+	 */
+	private Mono<Void> makeRoom(WebSession session, Authentication authentication) {
+		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
+			return Mono.empty();
+		}
+		return this.limit.admit(user.getSubject(), SessionKey.of(session.getId())).onErrorResume((ex) -> {
+			log.warn("the user's sessions past the limit could not be ended: {}", ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
 	}
 
 	private static URI returnTo(ServerWebExchange exchange) {

@@ -71,11 +71,19 @@ class RoutingConfiguration {
 	}
 
 	@Bean
-	RateLimitFilter rateLimitFilter(ObjectProvider<UserRateLimiter> limiter, RelayProperties properties,
-			ProblemWriter problems, ObjectProvider<Clock> clock) {
-		UserRateLimiter chosen = limiter.getIfAvailable(() -> new InMemoryRateLimiter(properties.rateLimit(),
-				properties.rateLimitPeriod(), clock.getIfAvailable(Clock::systemUTC)));
-		return new RateLimitFilter(chosen, problems);
+	RateLimitFilter rateLimitFilter(UserRateLimiter limiter, ProblemWriter problems) {
+		return new RateLimitFilter(limiter, problems);
+	}
+
+	/**
+	 * The per-user budget ({@code RATE_LIMIT}), spent by the relay and by
+	 * {@code /bff/sessions}: in memory without Redis, shared through Redis otherwise.
+	 */
+	@Bean
+	@Conditional(RedisEnabled.Not.class)
+	UserRateLimiter porterInMemoryRateLimiter(RelayProperties properties, ObjectProvider<Clock> clock) {
+		return new InMemoryRateLimiter(properties.rateLimit(), properties.rateLimitPeriod(),
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -14,14 +14,18 @@ import reactor.core.publisher.Mono;
 /**
  * The directory of one gateway process, by session key. A user's entries are found by a
  * scan: the in-memory store holds at most {@code SESSION_MAX} sessions, and entries of
- * ended sessions expire by the {@link SessionDirectoryRetention}.
+ * ended sessions expire by the {@link SessionDirectoryRetention}. Logins faster than that
+ * retention (a script, a load test) are bounded too: past {@code maxEntries}, some
+ * entries are evicted, and their sessions are missing from their user's list (and limit)
+ * rather than the process running out of memory.
  */
 class InMemorySessionDirectory implements SessionDirectory {
 
 	private final Cache<SessionKey, DirectoryEntry> entries;
 
-	InMemorySessionDirectory(SessionDirectoryRetention retention, Clock clock) {
+	InMemorySessionDirectory(SessionDirectoryRetention retention, long maxEntries, Clock clock) {
 		this.entries = Caches.newBuilder()
+			.maximumSize(maxEntries)
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfter(new RetentionExpiry(retention, clock))
 			.build();

@@ -4,20 +4,16 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.server.WebSession;
-import org.springframework.web.server.session.InMemoryWebSessionStore;
 
 /**
- * The sessions of Boot's in-memory store, found by key: the store knows them by id only,
- * so each lookup hashes the ids of the sessions held (at most {@code SESSION_MAX}) until
- * one matches: about a millisecond for 10 000 sessions. Fine for what looks sessions up
- * by key, which is rare (a back-channel logout, a user listing or ending their sessions),
- * and not worth an index that would have to follow the store's own expiry and id changes.
+ * The sessions of the in-memory store, found by key through its index
+ * ({@link KeyedInMemoryWebSessionStore}).
  */
 class InMemoryStoredSessions implements StoredSessions {
 
-	private final InMemoryWebSessionStore store;
+	private final KeyedInMemoryWebSessionStore store;
 
-	InMemoryStoredSessions(InMemoryWebSessionStore store) {
+	InMemoryStoredSessions(KeyedInMemoryWebSessionStore store) {
 		this.store = store;
 	}
 
@@ -65,17 +61,12 @@ class InMemoryStoredSessions implements StoredSessions {
 	}
 
 	/**
-	 * The session of this key, expired or not. From the store's map, not
+	 * The session of this key, expired or not. From the store's index, not
 	 * retrieveSession(): that would count as a use of the session and extend its idle
 	 * timeout.
 	 */
 	private Mono<WebSession> find(SessionKey key) {
-		return Mono.fromSupplier(() -> this.store.getSessions()
-			.values()
-			.stream()
-			.filter((session) -> SessionKey.of(session.getId()).equals(key))
-			.findFirst()
-			.orElse(null));
+		return Mono.fromSupplier(() -> this.store.find(key));
 	}
 
 }

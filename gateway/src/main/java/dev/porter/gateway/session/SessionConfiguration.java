@@ -54,8 +54,8 @@ class SessionConfiguration {
 
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
-	InMemoryWebSessionStore inMemoryWebSessionStore(SessionProperties properties, ObjectProvider<Clock> clock) {
-		InMemoryWebSessionStore store = new InMemoryWebSessionStore();
+	KeyedInMemoryWebSessionStore inMemoryWebSessionStore(SessionProperties properties, ObjectProvider<Clock> clock) {
+		KeyedInMemoryWebSessionStore store = new KeyedInMemoryWebSessionStore();
 		store.setMaxSessions(properties.max());
 		store.setDefaultMaxIdleTime(properties.idleTimeout());
 		// The idle timeout is decided on the gateway's clock, like the absolute lifetime.
@@ -65,7 +65,7 @@ class SessionConfiguration {
 
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
-	StoredSessions inMemoryStoredSessions(InMemoryWebSessionStore store) {
+	StoredSessions inMemoryStoredSessions(KeyedInMemoryWebSessionStore store) {
 		return new InMemoryStoredSessions(store);
 	}
 
@@ -84,7 +84,9 @@ class SessionConfiguration {
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
 	SessionDirectory inMemorySessionDirectory(SessionProperties properties, ObjectProvider<Clock> clock) {
-		return new InMemorySessionDirectory(SessionDirectoryRetention.of(properties),
+		// Room for every session the store holds, and as many ended ones kept until their
+		// retention ends.
+		return new InMemorySessionDirectory(SessionDirectoryRetention.of(properties), 2L * properties.max(),
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 

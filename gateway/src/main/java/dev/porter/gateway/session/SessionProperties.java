@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param absoluteLifetime a session ends this long after login however active it is
  * @param max how many sessions the in-memory store holds ({@code SESSION_MAX}); when
  * full, new logins get a 503 and signed-in users are unaffected (not used with Redis)
+ * @param maxPerUser how many sessions one user may hold ({@code SESSION_MAX_PER_USER}): a
+ * login past it ends the user's least recently used session
  * @param encryptionKeys {@code SESSION_ENCRYPTION_KEYS}: comma-separated base64 AES-256
  * keys, newest first, sealing sessions in Redis; required with Redis, unused without
  * (sessions in memory never leave the process)
@@ -37,13 +39,15 @@ public record SessionProperties(
 		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DurationMin(seconds = 1,
 				message = "SESSION_ABSOLUTE_LIFETIME must be at least 1s") @DefaultValue("12h") Duration absoluteLifetime,
 		@Positive(message = "SESSION_MAX must be positive") @DefaultValue("10000") int max,
+		@Positive(message = "SESSION_MAX_PER_USER must be positive") @DefaultValue("20") int maxPerUser,
 		@DefaultValue("") String encryptionKeys) {
 
 	/** Never the keys: a record's own toString would print them into any log. */
 	@Override
 	public String toString() {
 		return "SessionProperties[cookieName=" + this.cookieName + ", idleTimeout=" + this.idleTimeout
-				+ ", absoluteLifetime=" + this.absoluteLifetime + ", max=" + this.max + "]";
+				+ ", absoluteLifetime=" + this.absoluteLifetime + ", max=" + this.max + ", maxPerUser="
+				+ this.maxPerUser + "]";
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.porter.gateway.devices;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own, since the application context (and its sessions) is shared by the suite.
  */
 class SessionsApiTests extends GatewayTestSupport {
+
+	/** {@code SESSION_MAX_PER_USER}'s default. */
+	private static final int SESSIONS_PER_USER = 20;
 
 	private static final ParameterizedTypeReference<Map<String, List<Map<String, Object>>>> LIST = new ParameterizedTypeReference<>() {
 	};
@@ -238,6 +242,34 @@ class SessionsApiTests extends GatewayTestSupport {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + tablet.tokens().refreshToken())));
+	}
+
+	/**
+	 * One account scripting logins (single sign-on makes each one a click) must not pile
+	 * up sessions without bound: past {@code SESSION_MAX_PER_USER} (20 by default), a
+	 * login ends the user's least recently used session, as "sign out" of that device
+	 * would.
+	 */
+	@Test
+	void loginWhenUserHasTheMostSessionsAllowedThenTheLeastRecentlyUsedEndsAndItsTokenIsRevoked() {
+		String sub = newUser();
+		List<Browser> devices = new ArrayList<>();
+		for (int i = 0; i < SESSIONS_PER_USER; i++) {
+			devices.add(signIn(sub, "Device/" + i));
+		}
+		TestIdp.instance().server().resetRequests();
+
+		Browser newest = signIn(sub, "Newest/1.0");
+
+		devices.get(0).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		devices.get(1).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		newest.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		assertThat(sessions(newest)).hasSize(SESSIONS_PER_USER)
+			.noneSatisfy((session) -> assertThat(session).containsEntry("user_agent", "Device/0"));
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + devices.get(0).tokens().refreshToken())));
 	}
 
 	@Test

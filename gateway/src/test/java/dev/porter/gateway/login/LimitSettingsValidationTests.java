@@ -24,9 +24,11 @@ class LimitSettingsValidationTests {
 		.withUserConfiguration(LimitProperties.class);
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "porter.session.max=0|SESSION_MAX", "porter.login.timeout=2h|LOGIN_TIMEOUT",
-			"porter.login.rate-limit=0|LOGIN_RATE_LIMIT", "porter.login.rate-limit-period=0s|LOGIN_RATE_LIMIT_PERIOD",
-			"porter.forwarded.trusted-proxies=10.0.0.0/8,proxy.internal|TRUSTED_PROXIES" })
+	@CsvSource(delimiter = '|',
+			value = { "porter.session.max=0|SESSION_MAX", "porter.session.max-per-user=0|SESSION_MAX_PER_USER",
+					"porter.login.timeout=2h|LOGIN_TIMEOUT", "porter.login.rate-limit=0|LOGIN_RATE_LIMIT",
+					"porter.login.rate-limit-period=0s|LOGIN_RATE_LIMIT_PERIOD",
+					"porter.forwarded.trusted-proxies=10.0.0.0/8,proxy.internal|TRUSTED_PROXIES" })
 	void startWhenLimitInvalidThenFailsNamingTheVariable(String setting, String variable) {
 		this.runner.withPropertyValues(setting)
 			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining(variable));

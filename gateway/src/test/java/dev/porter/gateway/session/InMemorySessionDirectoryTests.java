@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import java.time.Duration;
+import java.util.stream.IntStream;
 import java.time.Instant;
 
 import dev.porter.gateway.support.MovableClock;
@@ -16,7 +17,7 @@ class InMemorySessionDirectoryTests extends SessionDirectoryContract {
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
-	private final InMemorySessionDirectory directory = new InMemorySessionDirectory(RETENTION, this.clock);
+	private final InMemorySessionDirectory directory = new InMemorySessionDirectory(RETENTION, 100, this.clock);
 
 	@Override
 	SessionDirectory directory() {
@@ -32,6 +33,22 @@ class InMemorySessionDirectoryTests extends SessionDirectoryContract {
 	void assertNoEntryFor(String sessionId) {
 		assertThat(this.directory.entriesOf("auth0|alice").collectList().block())
 			.noneMatch((entry) -> entry.key().equals(SessionKey.of(sessionId)));
+	}
+
+	/**
+	 * Entries of ended sessions stay until their retention ends: logins far faster than
+	 * that (a load test, a script) must not grow the process's memory without bound.
+	 */
+	@Test
+	void recordWhenMoreEntriesThanTheBoundThenTheBoundIsKept() {
+		for (int i = 0; i < 1_000; i++) {
+			record(entry("session-" + i, "auth0|user-" + i, null));
+		}
+
+		long kept = IntStream.range(0, 1_000)
+			.mapToLong((i) -> this.directory.entriesOf("auth0|user-" + i).count().block())
+			.sum();
+		assertThat(kept).isLessThanOrEqualTo(100);
 	}
 
 	@Test

@@ -33,7 +33,7 @@ class SessionControllerTests {
 	private final MovableClock clock = new MovableClock(LOGIN);
 
 	private final SessionController controller = new SessionController(
-			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, ""), this.clock);
+			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, 20, ""), this.clock);
 
 	@Test
 	void sessionWhenAbsoluteEndIsFurtherThanTheIdleTimeoutThenExpiresAtTheIdleEndFromNow() {

@@ -28,7 +28,7 @@ class SessionLifetimeWebFilterTests {
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
 	private final SessionLifetimeWebFilter filter = new SessionLifetimeWebFilter(
-			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, ""), this.clock);
+			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, 20, ""), this.clock);
 
 	/**
 	 * Spring's default idle time (30 min), which the filter replaces with the gateway's.
