@@ -11,6 +11,7 @@ import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -20,12 +21,16 @@ import org.springframework.stereotype.Component;
  * Ends a session from outside its own request, at its user's wish: removes it from the
  * store (its next request is anonymous), forgets it in the back-channel registry and the
  * directory, and revokes its refresh token at the IdP, so that a copy of the token taken
- * from the store is worthless too. The revocation is best effort, as at logout.
+ * from the store is worthless too. Only the removal must succeed; the rest is best
+ * effort, as at logout, and the token is revoked whatever became of the bookkeeping.
  */
 @Component
 class SessionEnder {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEnder.class);
+
+	/** Sessions ended at once by one request: enough to overlap slow revocations. */
+	private static final int CONCURRENCY = 4;
 
 	private final StoredSessions stored;
 
@@ -48,14 +53,36 @@ class SessionEnder {
 
 	Mono<Void> end(DirectoryEntry entry) {
 		SessionKey key = entry.key();
-		// The token is read first: it goes with the session.
+		// The token is read first: it goes with the session, and from then on this is its
+		// only copy, so nothing after the removal may keep it from being revoked.
 		return this.stored.refreshToken(key)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
 			.flatMap((refreshToken) -> this.stored.end(key)
-				.then(this.registry.unregister(key, entry.sid(), entry.sub()))
-				.then(this.directory.forget(key, entry.sub()))
+				.then(bestEffort("session left in the back-channel registry",
+						this.registry.unregister(key, entry.sid(), entry.sub())))
+				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, entry.sub())))
 				.then(Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()))));
+	}
+
+	/**
+	 * Ends each of {@code entries}, a few at a time: each waits for the IdP's revocation
+	 * (up to {@code OIDC_RESPONSE_TIMEOUT}), and one after another a user's twenty
+	 * sessions would keep the answer waiting a minute. Answers how many were ended.
+	 */
+	Mono<Long> endAll(Flux<DirectoryEntry> entries) {
+		return entries.flatMap((entry) -> end(entry).thenReturn(entry), CONCURRENCY).count();
+	}
+
+	/**
+	 * A left-over entry names a session that no longer exists: the registry's goes at its
+	 * expiry, the directory's at the next list. Neither is worth failing the ending.
+	 */
+	private static Mono<Void> bestEffort(String consequence, Mono<Void> step) {
+		return step.onErrorResume((ex) -> {
+			log.warn("session ended: {} ({})", consequence, ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
 	}
 
 	private Mono<Void> revoke(OAuth2RefreshToken refreshToken) {

@@ -94,10 +94,8 @@ class SessionsController {
 					null));
 		}
 		return spend(user).then(currentKey(exchange))
-			.flatMap((current) -> this.sessions.live(user.getSubject())
-				.filter((entry) -> !entry.key().equals(current))
-				.concatMap((entry) -> this.ender.end(entry).thenReturn(entry))
-				.count())
+			.flatMap((current) -> this.ender
+				.endAll(this.sessions.live(user.getSubject()).filter((entry) -> !entry.key().equals(current))))
 			.map((ended) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("ended", ended)));
 	}
 

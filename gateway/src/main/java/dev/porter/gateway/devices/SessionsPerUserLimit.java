@@ -43,8 +43,7 @@ class SessionsPerUserLimit implements SessionLimit {
 			.filter((entry) -> !entry.key().equals(admitted))
 			.sort(LEAST_RECENTLY_USED_FIRST)
 			.collectList()
-			.flatMapMany((others) -> Flux.fromIterable(pastLimit(others)))
-			.concatMap(this.ender::end)
+			.flatMap((others) -> this.ender.endAll(Flux.fromIterable(pastLimit(others))))
 			.then();
 	}
 

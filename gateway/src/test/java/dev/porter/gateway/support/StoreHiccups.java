@@ -1,0 +1,106 @@
+package dev.porter.gateway.support;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.SessionRegistry;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.dao.QueryTimeoutException;
+
+/**
+ * The in-memory registry and directory, each write of which fails once when armed, as
+ * Redis does on a command timeout: {@code @Import} it into a {@link GatewayTestSupport}
+ * test and reset it after each test.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+public class StoreHiccups {
+
+	public final AtomicBoolean register = new AtomicBoolean();
+
+	public final AtomicBoolean unregister = new AtomicBoolean();
+
+	public final AtomicBoolean record = new AtomicBoolean();
+
+	public final AtomicBoolean forget = new AtomicBoolean();
+
+	/** No failure armed. */
+	public void reset() {
+		this.register.set(false);
+		this.unregister.set(false);
+		this.record.set(false);
+		this.forget.set(false);
+	}
+
+	@Bean
+	@Primary
+	SessionRegistry hiccuppingRegistry(@Qualifier("sessionRegistry") SessionRegistry real) {
+		return new SessionRegistry() {
+
+			@Override
+			public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
+				return hiccup(StoreHiccups.this.register).then(real.register(session, sid, sub));
+			}
+
+			@Override
+			public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
+				return hiccup(StoreHiccups.this.unregister).then(real.unregister(session, sid, sub));
+			}
+
+			@Override
+			public Mono<Set<SessionKey>> takeBySid(String sid) {
+				return real.takeBySid(sid);
+			}
+
+			@Override
+			public Mono<Set<SessionKey>> takeBySub(String sub) {
+				return real.takeBySub(sub);
+			}
+
+		};
+	}
+
+	@Bean
+	@Primary
+	SessionDirectory hiccuppingDirectory(@Qualifier("inMemorySessionDirectory") SessionDirectory real) {
+		return new SessionDirectory() {
+
+			@Override
+			public Mono<Void> record(DirectoryEntry entry) {
+				return hiccup(StoreHiccups.this.record).then(real.record(entry));
+			}
+
+			@Override
+			public Flux<DirectoryEntry> entriesOf(String sub) {
+				return real.entriesOf(sub);
+			}
+
+			@Override
+			public Mono<Void> seen(SessionKey key, Instant at) {
+				return real.seen(key, at);
+			}
+
+			@Override
+			public Mono<Void> forget(SessionKey key, String sub) {
+				return hiccup(StoreHiccups.this.forget).then(real.forget(key, sub));
+			}
+
+		};
+	}
+
+	private static Mono<Void> hiccup(AtomicBoolean armed) {
+		return Mono.defer(() -> armed.getAndSet(false)
+				? Mono.error(new QueryTimeoutException("Redis command timed out")) : Mono.empty());
+	}
+
+}
