@@ -5,10 +5,12 @@ import java.util.Optional;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.logout.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -18,14 +20,15 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.stereotype.Component;
 
 /**
- * Ends a session from outside its own request, at its user's wish: removes it from the
- * store (its next request is anonymous), forgets it in the back-channel registry and the
- * directory, and revokes its refresh token at the IdP, so that a copy of the token taken
- * from the store is worthless too. Only the removal must succeed; the rest is best
- * effort, as at logout, and the token is revoked whatever became of the bookkeeping.
+ * Ends a session from outside its own request, at its user's wish or when a new login
+ * replaced it ({@link ReplacedSessionEnder}): removes it from the store (its next request
+ * is anonymous), forgets it in the back-channel registry and the directory, and revokes
+ * its refresh token at the IdP, so that a copy of the token taken from the store is
+ * worthless too. Only the removal must succeed; the rest is best effort, as at logout,
+ * and the token is revoked whatever became of the bookkeeping.
  */
 @Component
-class SessionEnder {
+class SessionEnder implements ReplacedSessionEnder {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEnder.class);
 
@@ -52,16 +55,32 @@ class SessionEnder {
 	}
 
 	Mono<Void> end(DirectoryEntry entry) {
-		SessionKey key = entry.key();
-		// The token is read first: it goes with the session, and from then on this is its
-		// only copy, so nothing after the removal may keep it from being revoked.
+		return end(entry.key(), this.stored.end(entry.key()), entry.sid(), entry.sub());
+	}
+
+	/**
+	 * The login comes from the session itself: the browser presented only its id, and it
+	 * may be anyone's (an earlier login of this browser's, or one an attacker planted).
+	 */
+	@Override
+	public Mono<Void> endReplaced(SessionKey key) {
+		return this.stored.loginUser(key)
+			.flatMap((user) -> end(key, this.stored.endReplaced(key), user.sid(), user.sub()))
+			.switchIfEmpty(Mono.defer(() -> this.stored.endReplaced(key)));
+	}
+
+	/**
+	 * Removes the session by {@code removal}, then forgets it and revokes its refresh
+	 * token. The token is read first: it goes with the session, and from then on this is
+	 * its only copy, so nothing after the removal may keep it from being revoked.
+	 */
+	private Mono<Void> end(SessionKey key, Mono<Void> removal, @Nullable String sid, String sub) {
 		return this.stored.refreshToken(key)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((refreshToken) -> this.stored.end(key)
-				.then(bestEffort("session left in the back-channel registry",
-						this.registry.unregister(key, entry.sid(), entry.sub())))
-				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, entry.sub())))
+			.flatMap((refreshToken) -> removal
+				.then(bestEffort("session left in the back-channel registry", this.registry.unregister(key, sid, sub)))
+				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
 				.then(Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()))));
 	}
 

@@ -11,6 +11,7 @@ import dev.porter.gateway.routing.RateLimiters;
 import dev.porter.gateway.routing.UserRateLimiter;
 import dev.porter.gateway.session.SessionCapacity;
 import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionLimit;
 import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.session.SessionProperties;
@@ -83,8 +84,9 @@ class LoginConfiguration {
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, StoredSessions sessions, SessionLimit limit, ObjectProvider<Clock> clock) {
-		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, sessions, limit,
+			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit,
+			ObjectProvider<Clock> clock) {
+		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
 				clock.getIfAvailable(Clock::systemUTC));
 		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens);
 	}

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.session.SessionRegistry;
-import dev.porter.gateway.session.StoredSessions;
+import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionAttributes;
 import dev.porter.gateway.session.SessionDirectory;
@@ -57,15 +57,15 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
 
-	private final StoredSessions sessions;
+	private final ReplacedSessionEnder replaced;
 
 	private final SessionLimit limit;
 
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, StoredSessions sessions, SessionLimit limit, Clock clock) {
+			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, Clock clock) {
 		this.registry = registry;
 		this.limit = limit;
-		this.sessions = sessions;
+		this.replaced = replaced;
 		this.clock = clock;
 		this.directory = directory;
 		this.logins = meters.counter("porter.logins", "outcome", "success");
@@ -125,7 +125,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 */
 	private Mono<Void> endPresented(ServerWebExchange exchange) {
 		return Flux.fromIterable(FreshSession.presented(exchange))
-			.concatMap((id) -> this.sessions.endReplaced(SessionKey.of(id)))
+			.concatMap((id) -> this.replaced.endReplaced(SessionKey.of(id)))
 			.then()
 			// After the new session is registered, and never failing the login it
 			// follows:

@@ -23,6 +23,11 @@ class InMemoryStoredSessions implements StoredSessions {
 	}
 
 	@Override
+	public Mono<LoginUser> loginUser(SessionKey key) {
+		return live(key).mapNotNull(LoginUser::in);
+	}
+
+	@Override
 	public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
 		return live(key).mapNotNull(LoginTokens::in)
 			.mapNotNull(LoginTokens::refreshToken)
@@ -56,8 +61,14 @@ class InMemoryStoredSessions implements StoredSessions {
 		});
 	}
 
+	/**
+	 * The session, if it has not expired and holds a login. A session emptied when a new
+	 * login replaced it ({@link #endReplaced}) can be saved back by a request of it still
+	 * on its way: it is nobody's device.
+	 */
 	private Mono<WebSession> live(SessionKey key) {
-		return find(key).filter((session) -> !session.isExpired());
+		return find(key).filter(
+				(session) -> !session.isExpired() && session.getAttribute(SessionAttributes.AUTHENTICATED_AT) != null);
 	}
 
 	/**

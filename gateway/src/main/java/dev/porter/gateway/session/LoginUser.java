@@ -34,7 +34,12 @@ public record LoginUser(String sub, @Nullable String sid, @Nullable String name,
 
 	/** The signed-in user of {@code session}, or {@code null} when nobody signed in. */
 	public static @Nullable LoginUser in(WebSession session) {
-		return (session.getAttribute(ATTRIBUTE) instanceof LoginUser user) ? user : null;
+		return in(session.getAttributes());
+	}
+
+	/** Who signed in, among a session's attributes; {@code null} when nobody. */
+	static @Nullable LoginUser in(Map<String, Object> attributes) {
+		return (attributes.get(ATTRIBUTE) instanceof LoginUser user) ? user : null;
 	}
 
 	public static LoginUser of(OidcUser user) {

@@ -36,6 +36,11 @@ class RedisStoredSessions implements StoredSessions {
 	}
 
 	@Override
+	public Mono<LoginUser> loginUser(SessionKey key) {
+		return contents(key).mapNotNull((contents) -> LoginUser.in(contents.attributes()));
+	}
+
+	@Override
 	public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
 		return contents(key).mapNotNull((contents) -> LoginTokens.in(contents.attributes()))
 			.mapNotNull(LoginTokens::refreshToken)

@@ -13,13 +13,18 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
  */
 public interface StoredSessions {
 
-	/** Whether the session exists and has not expired. */
+	/** Whether the session exists, has not expired, and someone signed in to it. */
 	Mono<Boolean> isLive(SessionKey key);
 
 	/**
 	 * The session's stored refresh token; empty when the session or its token is gone.
 	 */
 	Mono<OAuth2RefreshToken> refreshToken(SessionKey key);
+
+	/**
+	 * Who signed in to the session; empty when the session is gone or nobody signed in.
+	 */
+	Mono<LoginUser> loginUser(SessionKey key);
 
 	/**
 	 * Removes the session, so that its next request is anonymous; nothing happens when it

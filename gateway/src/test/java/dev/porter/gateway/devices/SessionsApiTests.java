@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestClients;
@@ -15,6 +19,7 @@ import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -43,6 +48,12 @@ class SessionsApiTests extends GatewayTestSupport {
 
 	private static final ParameterizedTypeReference<Map<String, List<Map<String, Object>>>> LIST = new ParameterizedTypeReference<>() {
 	};
+
+	@Autowired
+	private SessionDirectory directory;
+
+	@Autowired
+	private SessionRegistry registry;
 
 	@Test
 	void listWhenAnonymousThenLoginRequiredProblem() {
@@ -270,6 +281,31 @@ class SessionsApiTests extends GatewayTestSupport {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + devices.get(0).tokens().refreshToken())));
+	}
+
+	/**
+	 * A signed-in browser that signs in again gets a new session; the one it replaced
+	 * ends as any ended session does: its refresh token (whose only copy went with it)
+	 * revoked, and no entry left for it in the back-channel registry or the directory.
+	 */
+	@Test
+	void loginWhenBrowserAlreadySignedInThenTheReplacedSessionEndsWithItsTokenRevokedAndItsEntries() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		String firstRefreshToken = laptop.tokens().refreshToken();
+		SessionKey first = SessionKey.of(laptop.sessionId());
+
+		laptop.login(sub, 3600);
+
+		SessionKey second = SessionKey.of(laptop.sessionId());
+		assertThat(second).isNotEqualTo(first);
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + firstRefreshToken)));
+		assertThat(this.directory.entriesOf(sub).map(DirectoryEntry::key).collectList().block())
+			.containsExactly(second);
+		assertThat(this.registry.takeBySub(sub).block()).containsExactly(second);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.porter.gateway.login;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.porter.gateway.session.LoginUser;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.support.FilterHarness;
@@ -89,6 +90,11 @@ class LoginCapacityWebFilterTests {
 		@Override
 		public Mono<Boolean> isLive(SessionKey key) {
 			return Mono.just(false);
+		}
+
+		@Override
+		public Mono<LoginUser> loginUser(SessionKey key) {
+			return Mono.empty();
 		}
 
 		@Override

@@ -133,8 +133,24 @@ class InMemoryStoredSessionsTests {
 			.isEqualTo("rt-secret-1");
 	}
 
+	/**
+	 * A session emptied when a new login replaced it, and saved back by a request of it
+	 * still on its way, signs nobody in: it is no device of anyone's.
+	 */
+	@Test
+	void isLiveWhenSessionHoldsNoLoginThenNot() {
+		WebSession emptied = signedIn("rt-secret-1");
+		emptied.getAttributes().clear();
+		emptied.getAttributes().put("org.springframework.security.web.server.csrf.CsrfToken", "token");
+		emptied.save().block();
+
+		assertThat(this.store.getSessions()).containsKey(emptied.getId());
+		assertThat(this.stored.isLive(SessionKey.of(emptied.getId())).block()).isFalse();
+	}
+
 	private WebSession signedIn(String refreshToken) {
 		WebSession session = this.store.createWebSession().block();
+		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, this.clock.millis());
 		session.getAttributes()
 			.put(LoginTokens.ATTRIBUTE, new LoginTokens("at", null, null, Set.of("openid"), refreshToken));
 		session.start();
