@@ -1,34 +1,64 @@
 package dev.porter.gateway.devices;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.StoredSessions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * A user's sessions that are still signed in: the directory's entries whose session the
  * store still holds. The others (idled out, logged out, ended by the IdP) are forgotten
- * on the way.
+ * on the way, unless their login is a moment old.
  */
 @Component
 class UserSessions {
+
+	/**
+	 * How long a login's entry is kept without its session: far longer than a callback
+	 * takes to answer, far shorter than the directory keeps an entry.
+	 */
+	static final Duration SAVE_GRACE = Duration.ofMinutes(1);
 
 	private final SessionDirectory directory;
 
 	private final StoredSessions stored;
 
-	UserSessions(SessionDirectory directory, StoredSessions stored) {
+	private final Clock clock;
+
+	@Autowired
+	UserSessions(SessionDirectory directory, StoredSessions stored, ObjectProvider<Clock> clock) {
+		this(directory, stored, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	UserSessions(SessionDirectory directory, StoredSessions stored, Clock clock) {
 		this.directory = directory;
 		this.stored = stored;
+		this.clock = clock;
 	}
 
 	Flux<DirectoryEntry> live(String sub) {
 		return this.directory.entriesOf(sub)
 			.filterWhen((entry) -> this.stored.isLive(entry.key())
-				.flatMap((live) -> live ? Mono.just(true) : this.directory.forget(entry.key(), sub).thenReturn(false)));
+				.flatMap((live) -> live ? Mono.just(true) : forgetUnlessRecent(entry).thenReturn(false)));
+	}
+
+	/**
+	 * The login's callback records the entry before its new session is first saved (as
+	 * the answer is written, in Redis): a list from another device at that moment finds
+	 * no session. The entry is kept then, or the new session would be left out of every
+	 * list, out of "sign out other devices", and out of the user's limit.
+	 */
+	private Mono<Void> forgetUnlessRecent(DirectoryEntry entry) {
+		boolean recent = entry.createdAt().plus(SAVE_GRACE).isAfter(this.clock.instant());
+		return recent ? Mono.empty() : this.directory.forget(entry.key(), entry.sub());
 	}
 
 }
