@@ -53,6 +53,24 @@ class RedisStoredSessionsTests {
 			.isEqualTo("rt-secret-1");
 	}
 
+	/**
+	 * What a login that replaced the session needs to end it like any other: who signed
+	 * in (to forget it under its {@code sid} and {@code sub}).
+	 */
+	@Test
+	void loginUserWhenSessionSignedInThenReadByItsKeyAloneAndGoneWithTheSession() {
+		StoredSession session = signedIn();
+		session.setAttribute(LoginUser.ATTRIBUTE,
+				new LoginUser("auth0|alice", "sid-1", null, null, null, "id-token", null, null));
+		this.repository.save(session).block();
+		SessionKey key = SessionKey.of(session.getId());
+
+		assertThat(this.stored.loginUser(key).map(LoginUser::sid).block()).isEqualTo("sid-1");
+		this.stored.endReplaced(key).block();
+
+		assertThat(this.stored.loginUser(key).blockOptional()).isEmpty();
+	}
+
 	@Test
 	void endThenTheRepositoryNoLongerFindsTheSession() {
 		StoredSession session = signedIn();
