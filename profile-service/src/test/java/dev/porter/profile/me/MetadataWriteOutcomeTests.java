@@ -157,7 +157,7 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
 				.withRequestBody(equalToJson("{\"user_metadata\":{\"theme\":\"dark\"}}"))
-				.willReturn(okJson(DARK).withFixedDelay(700)));
+				.willReturn(okJson(DARK).withFixedDelay(500)));
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
 				.withRequestBody(equalToJson("{\"user_metadata\":{\"country\":\"NZ\"}}"))
