@@ -25,9 +25,10 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * <p>
  * Keycloak has no merge for attributes and no ETag on users, so a metadata change is a
  * read-modify-write: {@code GET} the user, change the prefixed attributes, {@code PUT}
- * the whole representation back, {@code GET} it again to confirm. Within this instance
- * the changes of one user run one after another; two instances changing the same user at
- * the same moment can still lose one of the changes (the last {@code PUT} wins).
+ * the profile fields and attributes back (never account state:
+ * {@link KeycloakUsers#withMetadata}), {@code GET} it again to confirm. Within this
+ * instance the changes of one user run one after another; two instances changing the same
+ * user at the same moment can still lose one of the changes (the last {@code PUT} wins).
  *
  * @see <a href=
  * "https://www.keycloak.org/docs-api/latest/rest-api/index.html#_users">Keycloak Admin

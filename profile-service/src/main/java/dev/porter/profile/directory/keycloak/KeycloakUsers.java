@@ -47,6 +47,9 @@ final class KeycloakUsers {
 
 	private static final String ATTRIBUTES = "attributes";
 
+	/** What a {@code PUT} carries back: the user's profile, never account state. */
+	private static final List<String> PUT_FIELDS = List.of("username", "email", "firstName", "lastName", ATTRIBUTES);
+
 	private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
@@ -92,14 +95,25 @@ final class KeycloakUsers {
 	}
 
 	/**
-	 * The representation to {@code PUT}: {@code representation} whole (a {@code PUT} with
-	 * an {@code attributes} map replaces every attribute, and without
-	 * {@code firstName}/{@code lastName}/{@code email} clears them), with the prefixed
-	 * attributes changed as {@code patch} says and every other attribute kept.
+	 * The representation to {@code PUT}: the user's profile fields and attributes as read
+	 * ({@link #PUT_FIELDS}; a {@code PUT} with an {@code attributes} map replaces every
+	 * attribute, and without {@code firstName}/{@code lastName}/{@code email} clears
+	 * them), with the prefixed attributes changed as {@code patch} says and every other
+	 * attribute kept. Nothing else: Keycloak sets whatever account state the body carries
+	 * ({@code enabled}, {@code emailVerified}, {@code requiredActions}...), and a copy
+	 * read a moment ago would undo an admin's change made meanwhile (re-enabling a
+	 * disabled account, clearing a brute-force lockout); a field left out is left as it
+	 * is.
 	 * @throws DirectoryLimitException if a value is longer than Keycloak stores
 	 */
 	ObjectNode withMetadata(ObjectNode representation, MetadataPatch patch) {
-		ObjectNode updated = representation.deepCopy();
+		ObjectNode updated = JsonNodeFactory.instance.objectNode();
+		for (String field : PUT_FIELDS) {
+			JsonNode value = representation.get(field);
+			if (value != null) {
+				updated.set(field, value.deepCopy());
+			}
+		}
 		ObjectNode attributes = (updated.get(ATTRIBUTES) instanceof ObjectNode existing) ? existing
 				: updated.putObject(ATTRIBUTES);
 		List<Violation> tooLong = new ArrayList<>();

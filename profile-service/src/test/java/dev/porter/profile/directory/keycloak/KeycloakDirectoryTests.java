@@ -148,16 +148,19 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 	}
 
 	@Test
-	void patchMetadataWhenKeycloakThenPutsWholeUserWithOnlyTheChangedAttributesAndAnswersStoredProfile() {
+	void patchMetadataWhenKeycloakThenPutsProfileFieldsAndAttributesWithOnlyTheChangedOnesAndAnswersStoredProfile() {
 		ObjectNode stored = (ObjectNode) this.mapper.readTree(Fixtures.read("keycloak/user-alice.json"));
-		ObjectNode expectedPut = stored.deepCopy();
+		ObjectNode expectedPut = (ObjectNode) this.mapper.readTree("""
+				{"username":"alice","firstName":"Alice","lastName":"Example","email":"alice@example.com"}""");
 		expectedPut.set("attributes", this.mapper.readTree("""
 				{"user_metadata.theme":["\\"light\\""],"department":["sales"],"user_metadata.lang":["\\"en\\""]}"""));
+		ObjectNode storedAfter = stored.deepCopy();
+		storedAfter.set("attributes", expectedPut.get("attributes"));
 		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
 		upstreams.management()
 			.stubFor(
 					put(urlEqualTo(ADMIN_ALICE)).inScenario("alice").willReturn(noContent()).willSetStateTo("written"));
-		stubAlice("written", "written", expectedPut.toString());
+		stubAlice("written", "written", storedAfter.toString());
 
 		patchMetadata(alice(), "{\"theme\":\"light\",\"prefs\":null,\"lang\":\"en\"}").expectStatus()
 			.isOk()
