@@ -1,5 +1,6 @@
 package dev.porter.profile.directory.keycloak;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,12 +9,15 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.Directory;
+import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
@@ -196,6 +200,28 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 			.toList());
 		Collections.reverse(calls);
 		assertThat(calls).containsExactly("GET", "PUT", "GET", "GET", "PUT", "GET");
+	}
+
+	// Each change of one user waits for the one before. A user sending many at once
+	// queued them without bound, and those answered past the gateway's relay timeout
+	// counted as failures on its breaker, which then opened for everybody.
+	@Test
+	void updateUserMetadataWhenTheUsersPreviousChangeOutlastsTheWaitThenTooManyRequestsAndNothingSent() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(put(urlEqualTo(ADMIN_ALICE))
+				.willReturn(noContent().withFixedDelay((int) PerUserSequence.LONGEST_WAIT.plusSeconds(1).toMillis())));
+		Mono<DirectoryUser> first = this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"a\"}"))
+			.cache();
+		first.subscribe((user) -> {
+		}, (ex) -> {
+		});
+
+		StepVerifier.create(this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"b\"}")))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(CallerRateLimitedException.class))
+			.verify(Duration.ofSeconds(10));
+		StepVerifier.create(first).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
+		upstreams.management().verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)));
 	}
 
 	@Test
