@@ -81,10 +81,12 @@ public final class UpstreamException extends RuntimeException {
 		/** an answer that cannot be used (unexpected 4xx, unreadable body) */
 		BAD_RESPONSE,
 		/**
-		 * an answer larger than this service reads: about the one user asked for (her
-		 * record, written by another client), and nothing about the upstream's health
+		 * the upstream cannot serve this one user's entry: an answer larger than this
+		 * service reads (her record, written by another client), or a write refused for
+		 * what her stored record holds; about that user, and nothing about the upstream's
+		 * health
 		 */
-		TOO_LARGE
+		ENTRY_UNUSABLE
 
 	}
 

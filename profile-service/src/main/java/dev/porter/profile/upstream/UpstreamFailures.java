@@ -46,7 +46,7 @@ public final class UpstreamFailures {
 	public static boolean saysNothingAboutUpstream(String name, Throwable ex) {
 		if (ex instanceof UpstreamException upstream) {
 			return switch (upstream.kind()) {
-				case NOT_FOUND, REFUSED, TOO_LARGE -> true;
+				case NOT_FOUND, REFUSED, ENTRY_UNUSABLE -> true;
 				// userinfo refuses the caller's token; the Management API refuses ours,
 				// which fails every request until someone rotates the credential.
 				case TOKEN_REJECTED -> USERINFO.equals(name);
@@ -78,7 +78,7 @@ public final class UpstreamFailures {
 					// the upstream answered a refusal
 					case RATE_LIMITED, NOT_FOUND, TOKEN_REJECTED, REFUSED -> true;
 					// an answer that could not be read: it may have applied the change
-					case BAD_RESPONSE, TOO_LARGE -> false;
+					case BAD_RESPONSE, ENTRY_UNUSABLE -> false;
 					// its cause tells: a refused connection never sent it
 					case UNAVAILABLE -> null;
 				};

@@ -102,7 +102,7 @@ public final class UpstreamPolicy {
 				case NOT_FOUND -> new UserNotFoundException();
 				case TOKEN_REJECTED -> new TokenRejectedException();
 				case REFUSED -> new UpstreamRefusedException(this.name, upstream.status(), ex);
-				case BAD_RESPONSE, TOO_LARGE -> new UpstreamBadResponseException(this.name, ex);
+				case BAD_RESPONSE, ENTRY_UNUSABLE -> new UpstreamBadResponseException(this.name, ex);
 				case RATE_LIMITED -> UpstreamFailures.rateLimitIsTheCallers(this.name)
 						? callerRateLimited(upstream.retryAfter()) : unavailable(upstream.retryAfter(), ex);
 				case UNAVAILABLE -> unavailable(upstream.retryAfter(), ex);

@@ -83,7 +83,7 @@ public final class UpstreamResponses {
 			return failure(UpstreamException.Kind.UNAVAILABLE, null, ex);
 		}
 		if (ex instanceof DataBufferLimitException || ex.getCause() instanceof DataBufferLimitException) {
-			return failure(UpstreamException.Kind.TOO_LARGE, null, ex);
+			return failure(UpstreamException.Kind.ENTRY_UNUSABLE, null, ex);
 		}
 		if (ex instanceof CodecException) {
 			return failure(UpstreamException.Kind.BAD_RESPONSE, null, ex);
@@ -94,6 +94,11 @@ public final class UpstreamResponses {
 	public UpstreamException failure(UpstreamException.Kind kind, @Nullable Duration retryAfter,
 			@Nullable Throwable cause) {
 		return new UpstreamException(this.upstream, kind, retryAfter, cause);
+	}
+
+	/** An answer of {@code status} that an adapter classified itself as {@code kind}. */
+	public UpstreamException failure(UpstreamException.Kind kind, int status) {
+		return new UpstreamException(this.upstream, kind, status, null, null);
 	}
 
 	private Mono<ObjectNode> requireObject(JsonNode body) {

@@ -66,7 +66,7 @@ class UpstreamFailuresTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "UNAVAILABLE, false", "BAD_RESPONSE, false", "TOO_LARGE, false", "RATE_LIMITED, true",
+	@CsvSource({ "UNAVAILABLE, false", "BAD_RESPONSE, false", "ENTRY_UNUSABLE, false", "RATE_LIMITED, true",
 			"NOT_FOUND, true", "TOKEN_REJECTED, true", "REFUSED, true" })
 	void leftUnchangedWhenKindAsTheCallerGetsItThenOnlyRefusals(Kind kind, boolean unchanged) {
 		// the caller-facing problem, its cause the upstream's failure

@@ -7,14 +7,18 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryCalls;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.upstream.UpstreamException;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
@@ -81,7 +85,28 @@ final class KeycloakDirectory implements Directory {
 			.headers((headers) -> headers.setBearerAuth(token))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(representation)
-			.exchangeToMono(this.calls.responses()::empty));
+			.exchangeToMono((response) -> (response.statusCode().value() == HttpStatus.BAD_REQUEST.value())
+					? refusedWrite(response) : this.calls.responses().empty(response)));
+	}
+
+	/**
+	 * Whose fault Keycloak's 400 to a write is, by the {@code field} it names: a metadata
+	 * attribute is the caller's value (refused, 422); another field is what the user's
+	 * stored record holds (a first name from a social login), hers alone and counted on
+	 * no breaker; no field is Keycloak failing itself ("Could not update user!" on a
+	 * database error): unavailable.
+	 */
+	private Mono<Void> refusedWrite(ClientResponse response) {
+		return response.bodyToMono(JsonNode.class)
+			.map((body) -> body.path("field").asString(""))
+			.onErrorReturn("")
+			.defaultIfEmpty("")
+			.flatMap((field) -> {
+				UpstreamException.Kind kind = field.isEmpty() ? UpstreamException.Kind.UNAVAILABLE
+						: this.users.isMetadata(field) ? UpstreamException.Kind.REFUSED
+								: UpstreamException.Kind.ENTRY_UNUSABLE;
+				return Mono.error(this.calls.responses().failure(kind, HttpStatus.BAD_REQUEST.value()));
+			});
 	}
 
 	private Mono<ObjectNode> confirmed(ObjectNode stored, MetadataPatch patch) {

@@ -136,6 +136,11 @@ final class KeycloakUsers {
 		return updated;
 	}
 
+	/** Whether a Keycloak attribute or field name is one of the user's metadata keys. */
+	boolean isMetadata(String field) {
+		return field.startsWith(this.prefix);
+	}
+
 	/**
 	 * Keys {@code patch} sets that {@code stored} lacks: Keycloak answers 204 yet drops
 	 * attributes the realm's user profile does not let an admin edit (unmanaged attribute

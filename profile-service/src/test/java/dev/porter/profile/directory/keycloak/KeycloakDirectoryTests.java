@@ -258,6 +258,41 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();
 	}
 
+	// Keycloak answers 400 also when it fails itself ("Could not update user!" on a
+	// database error) and when the user's stored record, not the request, breaks its
+	// rules (a first name from a social login): both were told "your request was
+	// invalid, nothing was changed" (422), never retried, and an outage never opened the
+	// circuit.
+	@Test
+	void patchMetadataWhenKeycloakCannotUpdateTheUserThenServiceUnavailableCountedAsItsFailure() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(put(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson("{\"errorMessage\":\"Could not update user!\"}").withStatus(400)));
+
+		patchMetadata(alice(), "{\"theme\":\"light\"}").expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER);
+		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isPositive();
+	}
+
+	@Test
+	void patchMetadataWhenKeycloakRefusesAFieldOutsideTheMetadataThenBadGatewayNotCounted() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(put(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson("{\"field\":\"firstName\",\"errorMessage\":\"error-person-name-invalid-character\"}")
+					.withStatus(400)));
+
+		patchMetadata(alice(), "{\"theme\":\"light\"}").expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).doesNotContain("firstName"));
+		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
 	/**
 	 * Keycloak's change is a read, a write and a read: only the write can change the
 	 * user, so a refused write leaves the cached profile as it was (it keeps serving
