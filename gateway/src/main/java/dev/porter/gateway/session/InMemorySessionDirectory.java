@@ -3,6 +3,8 @@ package dev.porter.gateway.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -15,7 +17,9 @@ import reactor.core.publisher.Mono;
  * The directory of one gateway process, by session key. A user's entries are found by a
  * scan: the in-memory store holds at most {@code SESSION_MAX} sessions, and entries of
  * ended sessions expire by the {@link SessionDirectoryRetention}. Logins faster than that
- * retention (a script, a load test) are bounded too: past {@code maxEntries}, some
+ * retention (a script, a load test) are bounded too: one user keeps at most
+ * {@code maxPerUser} entries (recording past it forgets their least recently seen), so no
+ * user's logins push another user's entries out; past {@code maxEntries} in all, some
  * entries are evicted, and their sessions are missing from their user's list (and limit)
  * rather than the process running out of memory.
  */
@@ -23,7 +27,10 @@ class InMemorySessionDirectory implements SessionDirectory {
 
 	private final Cache<SessionKey, DirectoryEntry> entries;
 
-	InMemorySessionDirectory(SessionDirectoryRetention retention, long maxEntries, Clock clock) {
+	private final int maxPerUser;
+
+	InMemorySessionDirectory(SessionDirectoryRetention retention, long maxEntries, int maxPerUser, Clock clock) {
+		this.maxPerUser = maxPerUser;
 		this.entries = Caches.newBuilder()
 			.maximumSize(maxEntries)
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -33,7 +40,17 @@ class InMemorySessionDirectory implements SessionDirectory {
 
 	@Override
 	public Mono<Void> record(DirectoryEntry entry) {
-		return Mono.fromRunnable(() -> this.entries.put(entry.key(), entry));
+		return Mono.fromRunnable(() -> {
+			this.entries.put(entry.key(), entry);
+			List<DirectoryEntry> own = this.entries.asMap()
+				.values()
+				.stream()
+				.filter((kept) -> kept.sub().equals(entry.sub()))
+				.sorted(Comparator.comparing(DirectoryEntry::lastSeenAt).thenComparing(DirectoryEntry::createdAt))
+				.toList();
+			own.subList(0, Math.max(0, own.size() - this.maxPerUser))
+				.forEach((oldest) -> this.entries.invalidate(oldest.key()));
+		});
 	}
 
 	@Override

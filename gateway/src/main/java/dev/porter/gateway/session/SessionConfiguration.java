@@ -85,9 +85,9 @@ class SessionConfiguration {
 	@Conditional(RedisEnabled.Not.class)
 	SessionDirectory inMemorySessionDirectory(SessionProperties properties, ObjectProvider<Clock> clock) {
 		// Room for every session the store holds, and as many ended ones kept until their
-		// retention ends.
+		// retention ends; per user, as many ended ones as live ones at most.
 		return new InMemorySessionDirectory(SessionDirectoryRetention.of(properties), 2L * properties.max(),
-				clock.getIfAvailable(Clock::systemUTC));
+				2 * properties.maxPerUser(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

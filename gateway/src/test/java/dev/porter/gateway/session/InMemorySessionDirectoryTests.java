@@ -15,9 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InMemorySessionDirectoryTests extends SessionDirectoryContract {
 
+	/** Entries one user keeps at most. */
+	private static final int PER_USER = 10;
+
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
-	private final InMemorySessionDirectory directory = new InMemorySessionDirectory(RETENTION, 100, this.clock);
+	private final InMemorySessionDirectory directory = new InMemorySessionDirectory(RETENTION, 100, PER_USER,
+			this.clock);
 
 	@Override
 	SessionDirectory directory() {
@@ -49,6 +53,24 @@ class InMemorySessionDirectoryTests extends SessionDirectoryContract {
 			.mapToLong((i) -> this.directory.entriesOf("auth0|user-" + i).count().block())
 			.sum();
 		assertThat(kept).isLessThanOrEqualTo(100);
+	}
+
+	// The bound was shared by all users: one account cycling scripted logins and logouts
+	// left entries of ended sessions that pushed other users' entries out, so their
+	// sessions went missing from their list, from "sign out other devices" and from
+	// their limit.
+	@Test
+	void recordWhenOneUserPilesUpEntriesThenOnlyTheirOwnOldestGoAndOthersStay() {
+		record(entry("victim-laptop", "auth0|victim", "Laptop/1.0"));
+		for (int i = 0; i < 200; i++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			record(entry("attacker-" + i, "auth0|attacker", null));
+		}
+
+		assertThat(this.directory.entriesOf("auth0|victim").collectList().block()).hasSize(1);
+		assertThat(this.directory.entriesOf("auth0|attacker").collectList().block()).hasSize(PER_USER)
+			.anyMatch((entry) -> entry.key().equals(SessionKey.of("attacker-199")))
+			.noneMatch((entry) -> entry.key().equals(SessionKey.of("attacker-0")));
 	}
 
 	@Test

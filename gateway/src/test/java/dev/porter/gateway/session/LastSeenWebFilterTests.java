@@ -24,7 +24,7 @@ class LastSeenWebFilterTests {
 	private final MovableClock clock = new MovableClock(LOGIN);
 
 	private final CountingDirectory directory = new CountingDirectory(
-			new InMemorySessionDirectory(SessionDirectoryContract.RETENTION, 10_000, this.clock));
+			new InMemorySessionDirectory(SessionDirectoryContract.RETENTION, 10_000, 100, this.clock));
 
 	private final LastSeenWebFilter filter = new LastSeenWebFilter(this.directory, SessionDirectoryContract.RETENTION,
 			this.clock);
