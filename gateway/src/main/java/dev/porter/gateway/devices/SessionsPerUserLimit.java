@@ -1,5 +1,6 @@
 package dev.porter.gateway.devices;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
@@ -40,17 +41,30 @@ class SessionsPerUserLimit implements SessionLimit {
 	@Override
 	public Mono<Void> admit(String sub, SessionKey admitted) {
 		return this.sessions.live(sub)
-			.filter((entry) -> !entry.key().equals(admitted))
-			.sort(LEAST_RECENTLY_USED_FIRST)
 			.collectList()
-			.flatMap((others) -> this.ender.endAll(Flux.fromIterable(pastLimit(others))))
+			.flatMap((live) -> this.ender.endAll(Flux.fromIterable(toEnd(live, admitted, this.max))))
 			.then();
 	}
 
-	/** The first of {@code others} to end, so that they and the new one fit the limit. */
-	private List<DirectoryEntry> pastLimit(List<DirectoryEntry> others) {
-		int excess = others.size() + 1 - this.max;
-		return (excess > 0) ? others.subList(0, excess) : List.of();
+	/**
+	 * Which of a user's {@code live} sessions a login ({@code admitted}) ends so that
+	 * they fit {@code max}: the least recently used of those that began before it. Two
+	 * logins of one user at once must not end each other (with a limit of one, each would
+	 * have ended the other); the admitted one, if not listed yet, counts as the newest.
+	 */
+	static List<DirectoryEntry> toEnd(List<DirectoryEntry> live, SessionKey admitted, int max) {
+		Instant admittedAt = live.stream()
+			.filter((entry) -> entry.key().equals(admitted))
+			.map(DirectoryEntry::createdAt)
+			.findFirst()
+			.orElse(Instant.MAX);
+		List<DirectoryEntry> others = live.stream().filter((entry) -> !entry.key().equals(admitted)).toList();
+		int excess = Math.max(0, others.size() + 1 - max);
+		return others.stream()
+			.filter((entry) -> !entry.createdAt().isAfter(admittedAt))
+			.sorted(LEAST_RECENTLY_USED_FIRST)
+			.limit(excess)
+			.toList();
 	}
 
 }
