@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +27,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 public final class OidcEndpoints {
 
 	private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Logger log = LoggerFactory.getLogger(OidcEndpoints.class);
 
 	private final OidcProperties properties;
 
@@ -86,9 +90,23 @@ public final class OidcEndpoints {
 			.bodyToMono(JsonNode.class)
 			.timeout(DISCOVERY_TIMEOUT)
 			.flatMap(this::checkIssuer)
+			.doOnNext(this::reportMissingEndpoints)
 			// Remembered inside the fetch, so that a caller arriving just
 			// after it ends does not start another one.
 			.doOnNext(this.remembered::set);
+	}
+
+	/**
+	 * Once, when the document is remembered: an endpoint it lacks fails every request
+	 * that needs it, and the operator must learn which setting supplies it.
+	 */
+	private void reportMissingEndpoints(JsonNode document) {
+		if (this.properties.jwksOverride() == null && document.path("jwks_uri").asString("").isEmpty()) {
+			log.error("the identity provider's discovery names no jwks_uri: set OIDC_JWKS_URI");
+		}
+		if (this.properties.userinfoOverride() == null && document.path("userinfo_endpoint").asString("").isEmpty()) {
+			log.error("the identity provider's discovery names no userinfo_endpoint: set OIDC_USERINFO_URI");
+		}
 	}
 
 	/**

@@ -1,0 +1,57 @@
+package dev.porter.profile.oidc;
+
+import java.time.Duration;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
+
+import dev.porter.profile.testsupport.TestJwts;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class OidcEndpointsTests {
+
+	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+
+	@BeforeEach
+	void start() {
+		this.idp.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.idp.stop();
+	}
+
+	// A provider whose discovery names no userinfo endpoint: every GET /me answered 503
+	// "try again", and the cause showed only as an exception class name in the log.
+	@Test
+	void userinfoUriWhenDiscoveryNamesNoneThenTheLogSaysWhichSettingToSetOnce(CapturedOutput output) {
+		String issuer = "http://127.0.0.1:" + this.idp.port() + "/";
+		this.idp.stubFor(get(urlEqualTo("/.well-known/openid-configuration"))
+			.willReturn(okJson("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "jwks\"}")));
+		OidcProperties properties = new OidcProperties(issuer, TestJwts.AUDIENCE, null, null, Duration.ofSeconds(60),
+				"sub");
+		OidcEndpoints endpoints = new OidcEndpoints(properties, WebClient.create());
+
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.create(endpoints.userinfoUri()).expectError().verify(Duration.ofSeconds(5));
+		}
+
+		assertThat(output.getOut().split("OIDC_USERINFO_URI", -1)).as("named once").hasSize(2);
+	}
+
+}
