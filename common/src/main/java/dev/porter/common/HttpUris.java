@@ -2,6 +2,8 @@ package dev.porter.common;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which URI settings name a place both services can call or send a browser to: an
  * absolute {@code http} or {@code https} URI with a host. Anything else ({@code
@@ -35,6 +37,19 @@ public final class HttpUris {
 		int colon = hostAndPort.lastIndexOf(':');
 		boolean hasPort = colon > hostAndPort.lastIndexOf(']');
 		return !(hasPort ? hostAndPort.substring(0, colon) : hostAndPort).isEmpty();
+	}
+
+	/**
+	 * Stops a setting that is set but not {@link #isAbsoluteHttp absolute http(s)}: an
+	 * unset one ({@code null}) is for other checks to judge.
+	 * @param uri the setting's value
+	 * @param variable the environment variable that sets it, named in the refusal
+	 * @throws IllegalArgumentException naming {@code variable}
+	 */
+	public static void requireAbsoluteHttp(@Nullable URI uri, String variable) {
+		if (uri != null && !isAbsoluteHttp(uri)) {
+			throw new IllegalArgumentException(variable + " must be an absolute http(s) URI");
+		}
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.porter.gateway.bff;
 import java.net.URI;
 
 import dev.porter.common.HttpUris;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
 public record BffProperties(
 		@NotNull(message = "set PUBLIC_BASE_URL") @DefaultValue("http://localhost:8080") URI publicBaseUrl) {
 
+	public BffProperties {
+		HttpUris.requireAbsoluteHttp(publicBaseUrl, "PUBLIC_BASE_URL");
+	}
+
 	/** The base URL without a trailing slash, so paths can be appended. */
 	public String baseUrl() {
 		String url = this.publicBaseUrl.toString();
@@ -34,11 +37,6 @@ public record BffProperties(
 
 	public boolean isHttps() {
 		return "https".equalsIgnoreCase(this.publicBaseUrl.getScheme());
-	}
-
-	@AssertTrue(message = "PUBLIC_BASE_URL must be an absolute http(s) URI")
-	public boolean isPublicBaseUrlHttp() {
-		return this.publicBaseUrl == null || HttpUris.isAbsoluteHttp(this.publicBaseUrl);
 	}
 
 }

@@ -7,7 +7,6 @@ import java.util.List;
 
 import dev.porter.common.HttpUris;
 import dev.porter.common.Issuers;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -56,6 +55,15 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 		@NotNull(message = "set OIDC_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
 				message = "OIDC_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout){
 
+	public OidcProperties {
+		HttpUris.requireAbsoluteHttp(issuerUri, "OIDC_ISSUER_URI");
+		HttpUris.requireAbsoluteHttp(tokenUri, "OIDC_TOKEN_URI");
+		HttpUris.requireAbsoluteHttp(jwksUri, "OIDC_JWKS_URI");
+		HttpUris.requireAbsoluteHttp(userinfoUri, "OIDC_USERINFO_URI");
+		HttpUris.requireAbsoluteHttp(discoveryUri, "OIDC_DISCOVERY_URI");
+		HttpUris.requireAbsoluteHttp(revocationUri, "OIDC_REVOCATION_URI");
+	}
+
 	/**
 	 * The issuer with exactly one trailing slash, as Auth0 writes it; discovery paths are
 	 * resolved against it.
@@ -74,36 +82,6 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 			.filter((scope) -> !scope.isBlank())
 			.distinct()
 			.toList();
-	}
-
-	@AssertTrue(message = "OIDC_ISSUER_URI must be an absolute http(s) URI")
-	public boolean isIssuerUriHttp() {
-		return this.issuerUri == null || HttpUris.isAbsoluteHttp(this.issuerUri);
-	}
-
-	@AssertTrue(message = "OIDC_TOKEN_URI must be an absolute http(s) URI")
-	public boolean isTokenUriHttp() {
-		return this.tokenUri == null || HttpUris.isAbsoluteHttp(this.tokenUri);
-	}
-
-	@AssertTrue(message = "OIDC_JWKS_URI must be an absolute http(s) URI")
-	public boolean isJwksUriHttp() {
-		return this.jwksUri == null || HttpUris.isAbsoluteHttp(this.jwksUri);
-	}
-
-	@AssertTrue(message = "OIDC_USERINFO_URI must be an absolute http(s) URI")
-	public boolean isUserinfoUriHttp() {
-		return this.userinfoUri == null || HttpUris.isAbsoluteHttp(this.userinfoUri);
-	}
-
-	@AssertTrue(message = "OIDC_DISCOVERY_URI must be an absolute http(s) URI")
-	public boolean isDiscoveryUriHttp() {
-		return this.discoveryUri == null || HttpUris.isAbsoluteHttp(this.discoveryUri);
-	}
-
-	@AssertTrue(message = "OIDC_REVOCATION_URI must be an absolute http(s) URI")
-	public boolean isRevocationUriHttp() {
-		return this.revocationUri == null || HttpUris.isAbsoluteHttp(this.revocationUri);
 	}
 
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 
 import dev.porter.common.HttpUris;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -56,9 +55,8 @@ public record RelayProperties(
 		@NotNull(message = "set RATE_LIMIT_PERIOD") @DurationMin(seconds = 1,
 				message = "RATE_LIMIT_PERIOD must be at least 1s") @DefaultValue("1m") Duration rateLimitPeriod) {
 
-	@AssertTrue(message = "PROFILE_SERVICE_URI must be an absolute http(s) URI")
-	public boolean isProfileServiceUriHttp() {
-		return this.profileServiceUri == null || HttpUris.isAbsoluteHttp(this.profileServiceUri);
+	public RelayProperties {
+		HttpUris.requireAbsoluteHttp(profileServiceUri, "PROFILE_SERVICE_URI");
 	}
 
 }
