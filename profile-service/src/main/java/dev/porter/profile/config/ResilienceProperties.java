@@ -22,7 +22,9 @@ import org.springframework.validation.annotation.Validated;
 public record ResilienceProperties(@Valid @NotNull Upstream userinfo, @Valid @NotNull Upstream management) {
 
 	/**
-	 * @param deadline the whole request budget, retries and their waits included
+	 * @param deadline the budget of one load or change, retries and their waits included;
+	 * a caller waits for it at most its request's deadline
+	 * ({@code PROFILE_REQUEST_DEADLINE}), and a load it leaves goes on to fill the cache
 	 * @param attemptTimeout the time limiter: one attempt at most
 	 * @param connectTimeout TCP connect timeout of the pooled client
 	 * @param maxConnections connection pool size

@@ -15,10 +15,15 @@ import org.springframework.validation.annotation.Validated;
  * @param callerLimitForPeriod requests one caller ({@code sub}) may make per period
  * ({@code PROFILE_CALLER_RATE_LIMIT})
  * @param callerLimitPeriod the period
+ * @param requestDeadline the time one request may take in all
+ * ({@code PROFILE_REQUEST_DEADLINE}); below the gateway's {@code RELAY_RESPONSE_TIMEOUT},
+ * see {@link RequestDeadline}
  */
 @Validated
 @ConfigurationProperties("porter.api")
 public record ApiProperties(
 		@Min(value = 1, message = "PROFILE_CALLER_RATE_LIMIT must be at least 1") int callerLimitForPeriod,
-		@NotNull @DurationMin(millis = 1) Duration callerLimitPeriod) {
+		@NotNull @DurationMin(millis = 1) Duration callerLimitPeriod,
+		@NotNull(message = "set PROFILE_REQUEST_DEADLINE") @DurationMin(millis = 1,
+				message = "PROFILE_REQUEST_DEADLINE must be positive") Duration requestDeadline) {
 }

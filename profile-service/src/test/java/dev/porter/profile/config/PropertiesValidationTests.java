@@ -128,6 +128,17 @@ class PropertiesValidationTests {
 			});
 	}
 
+	@Test
+	void startWhenTheRequestDeadlineIsNotPositiveThenFailsNamingVariable() {
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withUserConfiguration(DurationSettings.class)
+			.withPropertyValues("porter.api.request-deadline=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureMessages.of(context.getStartupFailure())).contains("PROFILE_REQUEST_DEADLINE");
+			});
+	}
+
 	private static String camelCase(String kebab) {
 		StringBuilder camel = new StringBuilder();
 		for (String part : kebab.split("-")) {

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 
 class CallerRateLimiterTests {
 
-	private final CallerRateLimiter limiter = new CallerRateLimiter(new ApiProperties(2, Duration.ofMinutes(1)));
+	private final CallerRateLimiter limiter = new CallerRateLimiter(
+			new ApiProperties(2, Duration.ofMinutes(1), Duration.ofSeconds(4)));
 
 	@Test
 	void acquireWhenCallerExceedsBudgetThenTooManyRequestsWithRetryAfter() {

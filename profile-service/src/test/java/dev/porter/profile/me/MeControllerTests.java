@@ -1,6 +1,7 @@
 package dev.porter.profile.me;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,12 @@ class MeControllerTests {
 	/** Callers known by {@code sub}, as by default. */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class CallersBySub {
+
+		@Bean
+		RequestDeadline requestDeadline() {
+			return new RequestDeadline(Clock.systemUTC(),
+					new ApiProperties(50, Duration.ofSeconds(1), Duration.ofSeconds(4)));
+		}
 
 		@Bean
 		Callers callers() {

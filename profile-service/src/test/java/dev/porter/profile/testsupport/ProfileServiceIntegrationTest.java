@@ -68,6 +68,8 @@ public abstract class ProfileServiceIntegrationTest {
 		registry.add("porter.directory.auth0.client-secret", () -> "test-only-secret");
 		registry.add("porter.directory.app-metadata-allow-list", () -> "plan");
 		registry.add("porter.api.caller-limit-for-period", () -> "100000");
+		// as generous as the upstreams' deadlines below; RequestDeadlineTests shortens it
+		registry.add("porter.api.request-deadline", () -> "${porter.test.request-deadline:12s}");
 		for (String upstream : new String[] { "userinfo", "management" }) {
 			String prefix = "porter.resilience." + upstream + ".";
 			// Generous, for hundreds of concurrent callers on a busy machine. A test

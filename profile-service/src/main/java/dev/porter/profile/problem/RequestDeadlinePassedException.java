@@ -1,0 +1,41 @@
+package dev.porter.profile.problem;
+
+import java.time.Duration;
+
+import dev.porter.common.RetryAfter;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * 503: the request's time ({@code PROFILE_REQUEST_DEADLINE}) ran out while an upstream
+ * was still being waited for. Its type is the one of every upstream outage, so that
+ * callers need not tell them apart; the detail says whether a change may still land.
+ */
+public final class RequestDeadlinePassedException extends ErrorResponseException {
+
+	/**
+	 * Short: the upstream call goes on without the caller, and its answer, cached, serves
+	 * the next try.
+	 */
+	static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+	private RequestDeadlinePassedException(String detail) {
+		super(HttpStatus.SERVICE_UNAVAILABLE,
+				Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "upstream-unavailable", "Upstream unavailable", detail),
+				null);
+		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.header(RETRY_AFTER));
+	}
+
+	public static RequestDeadlinePassedException whileReading() {
+		return new RequestDeadlinePassedException(
+				"The profile could not be read in time: an upstream service is slow. Try again later.");
+	}
+
+	public static RequestDeadlinePassedException whileChanging() {
+		return new RequestDeadlinePassedException("The change was not confirmed in time: it may still be applied. "
+				+ "Read /me to see whether it was, or send it again: the same change sent twice has the same effect.");
+	}
+
+}
