@@ -108,8 +108,7 @@ class MeService {
 	private Mono<Cached<Userinfo>> userinfo(Jwt jwt) {
 		String sub = this.callers.id(jwt);
 		String token = jwt.getTokenValue();
-		String scopes = (jwt.getClaimAsString("scope") != null) ? jwt.getClaimAsString("scope") : "";
-		return this.caches.userinfo().get(UserinfoKey.of(sub, scopes), () -> this.userinfoClient.fetch(sub, token));
+		return this.caches.userinfo().get(UserinfoKey.of(sub, jwt), () -> this.userinfoClient.fetch(sub, token));
 	}
 
 	private Mono<Cached<DirectoryUser>> directoryUser(String sub) {

@@ -82,9 +82,10 @@ public final class UpstreamException extends RuntimeException {
 		BAD_RESPONSE,
 		/**
 		 * the upstream cannot serve this one user's entry: an answer larger than this
-		 * service reads (her record, written by another client), or a write refused for
-		 * what her stored record holds; about that user, and nothing about the upstream's
-		 * health
+		 * service reads (her record, written by another client), a write refused for what
+		 * her stored record holds, or a {@code /userinfo} answer about someone else (what
+		 * Auth0 gives a token it will not answer for); about that user, and nothing about
+		 * the upstream's health
 		 */
 		ENTRY_UNUSABLE
 

@@ -53,10 +53,11 @@ public class UserinfoClient {
 	}
 
 	// A /userinfo answer about someone else must never be merged into this
-	// caller's profile.
+	// caller's profile. It is about this caller's token (Auth0 answers 200 {} to one
+	// without openid), so it does not count against the circuit all callers share.
 	private Mono<Userinfo> sameSubject(String sub, Userinfo userinfo) {
 		return sub.equals(userinfo.sub()) ? Mono.just(userinfo)
-				: Mono.error(this.responses.failure(UpstreamException.Kind.BAD_RESPONSE, null, null));
+				: Mono.error(this.responses.failure(UpstreamException.Kind.ENTRY_UNUSABLE, null, null));
 	}
 
 }

@@ -104,6 +104,25 @@ class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
 	}
 
+	// An answer about nobody (Auth0 has been seen answering 200 {} to a token without
+	// openid) is this caller's: counted, ten of them opened the userinfo circuit, and
+	// every user without a cached entry got 503.
+	@Test
+	void getMeWhenUserinfoAnswersAboutSomeoneElseThenBadGatewayAndUserinfoCircuitUntouched() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.idp().stubFor(get(urlEqualTo("/userinfo")).willReturn(okJson("{}")));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+
+		for (int i = 0; i < WRITES; i++) {
+			getMe(token).expectStatus().isEqualTo(502);
+		}
+
+		upstreams.idp().verify(WRITES, getRequestedFor(urlEqualTo("/userinfo")));
+		assertThat(this.userinfo.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
 	// Auth0 keys /userinfo's limit to the user: the user's own limit, so a 429 (the
 	// design's answer to a caller over its limit). A 503 would be counted by the
 	// gateway's

@@ -1,5 +1,7 @@
 package dev.porter.profile.me;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.testsupport.Fixtures;
@@ -13,6 +15,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
@@ -34,6 +37,32 @@ class UserClaimTests extends ProfileServiceIntegrationTest {
 				.willReturn(okJson(Fixtures.read("userinfo/recorded.json"))));
 
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.sub").isEqualTo(Upstreams.ALICE);
+	}
+
+	// Okta grants scopes in "scp", an array, and sends no "scope": every token of a user
+	// had one /userinfo entry, so a token granted "openid" alone (another app's, in
+	// the org's default authorization server) was answered with the claims fetched for
+	// "openid profile email".
+	@Test
+	void getMeWhenTokensGrantOtherScopesInScpThenEachGetsTheClaimsOfItsOwn() {
+		String full = oktaToken(List.of("openid", "profile", "email"));
+		String narrow = oktaToken(List.of("openid"));
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + full))
+				.willReturn(okJson(Fixtures.read("userinfo/recorded.json"))));
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + narrow))
+				.willReturn(okJson("{\"sub\":\"" + Upstreams.ALICE + "\"}")));
+
+		getMe(full).expectStatus().isOk().expectBody().jsonPath("$.email").isNotEmpty();
+		getMe(narrow).expectStatus().isOk().expectBody().jsonPath("$.email").doesNotExist();
+
+		upstreams.idp().verify(2, getRequestedFor(urlEqualTo("/userinfo")));
+	}
+
+	private String oktaToken(List<String> scp) {
+		return TestJwts.mint(issuer(), "alice@example.com",
+				(claims) -> claims.claim("uid", Upstreams.ALICE).claim("scope", null).claim("scp", scp));
 	}
 
 	@Test
