@@ -98,6 +98,23 @@ public final class SwrCache<K, V> {
 		this.cache.put(key, CompletableFuture.completedFuture(new Entry<>(value, this.ticker.read(), false)));
 	}
 
+	/**
+	 * Makes {@code key}'s entry stale, if it holds one: the next read still gets it at
+	 * once, and revalidates it in the background. Gentler than {@link #invalidate} when
+	 * the entry may be out of date but is still the best answer should the upstream
+	 * refuse (a rate limit).
+	 */
+	public void markStale(K key) {
+		this.cache.asMap().computeIfPresent(key, (k, present) -> {
+			if (!present.isDone() || present.isCompletedExceptionally()) {
+				return present;
+			}
+			Entry<V> entry = present.join();
+			long staleSince = Math.min(entry.loadedAt(), this.ticker.read() - this.freshNanos);
+			return CompletableFuture.completedFuture(new Entry<>(entry.value(), staleSince, false));
+		});
+	}
+
 	public void invalidate(K key) {
 		this.cache.synchronous().invalidate(key);
 	}

@@ -84,6 +84,11 @@ class MeService {
 			ProfileSizeBudget.check(current.attributes(), patch.applyTo(userMetadata(current), this.mapper),
 					patch.deletesOnly(), this.mapper);
 			return uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch)))
+				// Actions may expose user_metadata as /userinfo claims, which always say
+				// the
+				// latest: the next read revalidates them, and keeps them should /userinfo
+				// refuse (its limit is 5 a minute per user).
+				.doOnNext((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt)))
 				.map((user) -> view(both.getT1().value(), user,
 						CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
 		});

@@ -108,6 +108,25 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
 	}
 
+	// An Action may expose user_metadata as a custom /userinfo claim (auth0-contract.md:
+	// "custom claims always return the latest value"): the /userinfo entry of the user
+	// who changed it showed the old value next to her new user_metadata for the whole
+	// fresh-for time (5 min).
+	@Test
+	void patchMetadataWhenConfirmedThenTheNextReadsRevalidateTheCallersUserinfo() {
+		String token = aliceReadOnce();
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK)));
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(okJson(Fixtures.read("userinfo/recorded.json")
+				.replace("\"https://porter.example/roles\":[\"reader\"]",
+						"\"https://porter.example/theme\":\"dark\""))));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isOk();
+
+		Eventually.await("the claim of the changed metadata seen by the next reads", PATIENCE,
+				() -> body(token).contains("\"https://porter.example/theme\":\"dark\""));
+	}
+
 	/**
 	 * The first attempt got a 5xx (Auth0 may have applied the change), its retry a 429
 	 * beyond the wait budget: the failure the caller gets says "not sent", the first
@@ -224,6 +243,11 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 
 	private WebTestClient.ResponseSpec getMe(String token) {
 		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	private String body(String token) {
+		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
+		return new String(body, java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	private String theme(String token) {
