@@ -83,12 +83,12 @@ class MeService {
 			DirectoryUser current = both.getT2().value();
 			ProfileSizeBudget.check(current.attributes(), patch.applyTo(userMetadata(current), this.mapper),
 					patch.deletesOnly(), this.mapper);
-			return uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch)))
-				// Actions may expose user_metadata as /userinfo claims, which always say
-				// the
-				// latest: the next read revalidates them, and keeps them should /userinfo
-				// refuse (its limit is 5 a minute per user).
-				.doOnNext((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt)))
+			// Actions may expose user_metadata as /userinfo claims, which always say the
+			// latest: the next read revalidates them, and keeps them should /userinfo
+			// refuse (its limit is 5 a minute per user). Inside the uncancellable part: a
+			// caller gone past its deadline must not leave them fresh.
+			return uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
+				.doOnNext((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt))))
 				.map((user) -> view(both.getT1().value(), user,
 						CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
 		});
