@@ -176,6 +176,37 @@ class SessionsAtRestTests {
 		}
 	}
 
+	/**
+	 * A rolling deploy runs old and new key rings side by side. The new key put first at
+	 * once seals sessions (at login, at each write-back) that the instances not yet
+	 * updated cannot open: they sign those users out (the last step here). Made readable
+	 * everywhere first ({@code K1,K2}), then put first ({@code K2,K1}), as the README
+	 * says, no session is lost while both rings run.
+	 */
+	@Test
+	void rollingRotationWhenTheNewKeyIsReadableEverywhereBeforeItSealsThenNoSessionIsLost() {
+		try (ConfigurableApplicationContext readsNew = start(K1 + "," + this.k2);
+				ConfigurableApplicationContext sealsNew = start(this.k2 + "," + K1)) {
+			Browser alice = new Browser(client(sealsNew)).login("auth0|alice", 3600);
+			Browser bob = new Browser(client(readsNew)).login("auth0|bob", 3600);
+			assertThat(KeyRing.parse(this.k2, "K2").knowsKeyOf(value(alice.sessionId()))).isTrue();
+
+			rebind(alice, readsNew).get("/me").exchange().expectStatus().isOk();
+			rebind(bob, sealsNew).get("/me").exchange().expectStatus().isOk();
+			rebind(alice, readsNew).get("/bff/session")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.authenticated")
+				.isEqualTo(true);
+
+			rebind(alice, gateway).get("/bff/session")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.authenticated")
+				.isEqualTo(false);
+		}
+	}
+
 	@Test
 	void sessionWhenSignedInRefreshedAndListedThenNoKeyNorValueHoldsItsId() {
 		Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
