@@ -102,7 +102,7 @@ class RedisConfiguration {
 	}
 
 	private static RedisURI uri(RedisProperties properties) {
-		RedisURI uri = RedisURI.create(properties.url());
+		RedisURI uri = properties.uri();
 		uri.setTimeout(properties.timeout());
 		return uri;
 	}

@@ -2,6 +2,8 @@ package dev.porter.gateway.redis;
 
 import java.time.Duration;
 
+import dev.porter.common.RedisUrls;
+import io.lettuce.core.RedisURI;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
@@ -22,6 +24,18 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("porter.redis")
 record RedisProperties(@DefaultValue("") String url,
 		@NotNull(message = "set REDIS_TIMEOUT") @DefaultValue("500ms") Duration timeout) {
+
+	RedisProperties {
+		if (!url.isBlank()) {
+			// Here, at binding: later, Lettuce's error would quote the password.
+			RedisUrls.parse(url, "REDIS_URL");
+		}
+	}
+
+	/** What Lettuce connects to, TLS included for {@code rediss://}. */
+	RedisURI uri() {
+		return RedisUrls.parse(this.url, "REDIS_URL");
+	}
 
 	@AssertTrue(message = "REDIS_TIMEOUT must be positive")
 	public boolean isTimeoutPositive() {

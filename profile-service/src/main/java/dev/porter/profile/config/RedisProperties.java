@@ -2,8 +2,11 @@ package dev.porter.profile.config;
 
 import java.time.Duration;
 
+import io.lettuce.core.RedisURI;
 import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
+
+import dev.porter.common.RedisUrls;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -21,13 +24,21 @@ public record RedisProperties(@Nullable String url,
 		@NotNull(message = "set REDIS_TIMEOUT (e.g. 500ms)") Duration timeout) {
 
 	public RedisProperties {
-		if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
-			// a host:port without scheme would otherwise fail later, naming no variable
-			throw new IllegalArgumentException("REDIS_URL must be a redis:// or rediss:// URL");
+		if (url != null && !url.isBlank()) {
+			// Here, at binding: later, Lettuce's error would quote the password.
+			RedisUrls.parse(url, "REDIS_URL");
 		}
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
 			throw new IllegalArgumentException("REDIS_TIMEOUT must be positive");
 		}
+	}
+
+	/**
+	 * What Lettuce connects to, TLS included for {@code rediss://}; only with
+	 * {@code REDIS_URL} set.
+	 */
+	RedisURI uri() {
+		return RedisUrls.parse(String.valueOf(this.url), "REDIS_URL");
 	}
 
 }

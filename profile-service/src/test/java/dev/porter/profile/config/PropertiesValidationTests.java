@@ -67,6 +67,26 @@ class PropertiesValidationTests {
 		});
 	}
 
+	// Lettuce's parse errors quote the URL, password included; openssl rand -base64
+	// passwords hold a / or + half the time, and the failure went to the start-up log.
+	@ParameterizedTest
+	@ValueSource(strings = { "redis://:pw/Zq9+e=@redis.internal:6379", "rediss://:pw%zzZq9@redis.internal:6380",
+			"redis://:pw^Zq9@redis.internal:6379", "redis://:pw Zq9@redis.internal:6379",
+			"redis://:pw#Zq9@redis.internal:6379", "redis://" })
+	void startWhenRedisUrlMalformedThenFailsNamingVariableWithoutThePassword(String url) {
+		this.runner.withPropertyValues("porter.redis.url=" + url).run((context) -> {
+			assertThat(context).hasFailed();
+			String messages = FailureMessages.of(context.getStartupFailure());
+			assertThat(messages).contains("REDIS_URL").doesNotContain("Zq9");
+		});
+	}
+
+	@Test
+	void startWhenRedisUrlHasPercentEncodedPasswordThenStarts() {
+		this.runner.withPropertyValues("porter.redis.url=rediss://:ab%2Fcd%2Be%3D@redis.internal:6380")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	@Test
 	void startWhenClientSecretMissingThenFailsNamingVariable() {
 		this.runner.withPropertyValues("porter.directory.auth0.client-secret=").run((context) -> {

@@ -1,0 +1,55 @@
+package dev.porter.common;
+
+import java.net.URI;
+
+import io.lettuce.core.RedisURI;
+
+/**
+ * Reads {@code REDIS_URL} the same way in both services, and refuses a malformed one
+ * without repeating it: Lettuce's own parse errors quote the whole URL, password
+ * included, into the start-up log. A password made with {@code openssl rand -base64}
+ * holds a {@code /} or a {@code +} half the time, and must then be percent-encoded.
+ */
+public final class RedisUrls {
+
+	private RedisUrls() {
+	}
+
+	/**
+	 * The URL as Lettuce connects to it: TLS and peer verification for {@code rediss://},
+	 * the password, the database.
+	 * @param url a {@code redis://} or {@code rediss://} URL
+	 * @param variable the environment variable that sets it, named in the refusal
+	 * @return what Lettuce reads from it
+	 * @throws IllegalArgumentException naming {@code variable}, never quoting the URL and
+	 * with no cause that would
+	 */
+	public static RedisURI parse(String url, String variable) {
+		if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+			throw refused(variable);
+		}
+		RedisURI uri;
+		try {
+			// A # in a password starts a fragment: Lettuce would connect elsewhere,
+			// or without it.
+			if (URI.create(url).getRawFragment() != null) {
+				throw refused(variable);
+			}
+			uri = RedisURI.create(url);
+		}
+		catch (RuntimeException ex) {
+			// Not chained: its message is the URL with the password.
+			throw refused(variable);
+		}
+		if (uri.getHost() == null || uri.getHost().isBlank()) {
+			throw refused(variable);
+		}
+		return uri;
+	}
+
+	private static IllegalArgumentException refused(String variable) {
+		return new IllegalArgumentException(variable + " is not a valid redis:// or rediss:// URL with a host;"
+				+ " percent-encode reserved characters in the password (/ as %2F, + as %2B, = as %3D)");
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.porter.common;
+
+import io.lettuce.core.RedisURI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class RedisUrlsTests {
+
+	@Test
+	void parseWhenRedissWithEncodedPasswordThenTlsVerifiedAndPasswordDecoded() {
+		RedisURI uri = RedisUrls.parse("rediss://:ab%2Fcd%2Be%3D@redis.internal:6380/2", "REDIS_URL");
+
+		assertThat(uri.isSsl()).isTrue();
+		assertThat(uri.isVerifyPeer()).isTrue();
+		assertThat(uri.getHost()).isEqualTo("redis.internal");
+		assertThat(uri.getPort()).isEqualTo(6380);
+		assertThat(uri.getDatabase()).isEqualTo(2);
+		assertThat(uri.getCredentialsProvider().resolveCredentials().block().getPassword())
+			.containsExactly("ab/cd+e=".toCharArray());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "redis://:pw/Zq9+e=@redis.internal:6379", "rediss://:pw%zzZq9@redis.internal:6380",
+			"redis://:pw^Zq9@redis.internal:6379", "redis://:pw Zq9@redis.internal:6379",
+			"redis://:pw#Zq9@redis.internal:6379", "redis://:pwZq9@", "Zq9.internal:6379", "redis://", "" })
+	void parseWhenMalformedThenRefusalNamesVariableAndNeverQuotesTheUrl(String url) {
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisUrls.parse(url, "REDIS_URL"))
+			.withMessageContaining("REDIS_URL")
+			.withMessageNotContaining("Zq9")
+			.withNoCause();
+	}
+
+}
