@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -51,7 +52,11 @@ class RedisConfiguration {
 	@Bean
 	LettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources) {
 		Duration timeout = properties.timeout();
+		RedisURI uri = properties.uri();
+		// apply(uri) keeps what the URL says besides the address and the password: TLS
+		// for rediss://, peer verification, the client name.
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.apply(uri)
 			.clientResources(resources)
 			.commandTimeout(timeout)
 			.clientOptions(ClientOptions.builder()
@@ -59,8 +64,7 @@ class RedisConfiguration {
 				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 				.build())
 			.build();
-		return new LettuceConnectionFactory(
-				LettuceConnectionFactory.createRedisConfiguration(String.valueOf(properties.url())), client);
+		return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client);
 	}
 
 	@Bean

@@ -1,8 +1,11 @@
 package dev.porter.profile.me;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.porter.profile.ProfileServiceApplication;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.testsupport.RedisServer;
+import dev.porter.testsupport.SecuredRedisServer;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 
@@ -91,6 +95,27 @@ class SharedCacheInvalidationTests {
 
 		assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
 		upstreams.management().verify(3, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	// REDIS_URL=rediss:// went out as plain TCP: the password in clear, and nothing at
+	// all against a TLS-only port. The CA is trusted as an operator would, through the
+	// JVM's trust store.
+	@Test
+	void getMeWhenPatchedThroughOtherInstanceWithRedissThenOtherServesChangeAlthoughCached() throws Exception {
+		try (SecuredRedisServer tls = SecuredRedisServer.start("s3cret-" + System.nanoTime());
+				TrustStore trusted = TrustStore.use(tls.trustStore())) {
+			WebTestClient first = start(tls.url(), "--porter.redis.timeout=2s");
+			WebTestClient second = start(tls.url(), "--porter.redis.timeout=2s");
+			theme(first);
+			theme(second);
+
+			patchTheme(first).expectStatus().isOk();
+			auth0NowHasPatchedUser();
+
+			assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
+			this.instances.forEach(ConfigurableApplicationContext::close);
+			this.instances.clear();
+		}
 	}
 
 	// Auth0's Management API limit is the tenant's: two instances each holding the whole
@@ -225,6 +250,31 @@ class SharedCacheInvalidationTests {
 			seen = theme(instance);
 		}
 		return seen;
+	}
+
+	/** The JVM's trust store set to a file, and the previous one back on close. */
+	private record TrustStore(Map<String, @Nullable String> saved) implements AutoCloseable {
+
+		static TrustStore use(Path file) {
+			Map<String, @Nullable String> saved = new HashMap<>();
+			Map.of("javax.net.ssl.trustStore", file.toString(), "javax.net.ssl.trustStorePassword",
+					SecuredRedisServer.TRUST_STORE_PASSWORD, "javax.net.ssl.trustStoreType", "PKCS12")
+				.forEach((name, value) -> saved.put(name, System.setProperty(name, value)));
+			return new TrustStore(saved);
+		}
+
+		@Override
+		public void close() {
+			this.saved.forEach((name, value) -> {
+				if (value == null) {
+					System.clearProperty(name);
+				}
+				else {
+					System.setProperty(name, value);
+				}
+			});
+		}
+
 	}
 
 	/**

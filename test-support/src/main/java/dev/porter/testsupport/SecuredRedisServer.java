@@ -1,4 +1,4 @@
-package dev.porter.gateway.support;
+package dev.porter.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import dev.porter.testsupport.ChildProcesses;
-import dev.porter.testsupport.RedisServer;
-
-import org.springframework.util.FileSystemUtils;
+import java.util.stream.Stream;
 
 /**
  * A throw-away {@code redis-server} that speaks TLS only and wants a password, as a
@@ -142,7 +139,16 @@ public final class SecuredRedisServer implements AutoCloseable {
 	@Override
 	public void close() {
 		ChildProcesses.stop(this.process, Duration.ofSeconds(10));
-		FileSystemUtils.deleteRecursively(this.directory.toFile());
+		deleteRecursively(this.directory);
+	}
+
+	private static void deleteRecursively(Path directory) {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// a temporary directory left behind harms no later test
+		}
 	}
 
 }
