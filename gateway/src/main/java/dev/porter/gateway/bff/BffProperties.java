@@ -1,6 +1,8 @@
 package dev.porter.gateway.bff;
 
 import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
 
 import dev.porter.common.HttpUris;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
 public record BffProperties(
 		@NotNull(message = "set PUBLIC_BASE_URL") @DefaultValue("http://localhost:8080") URI publicBaseUrl) {
 
+	private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
 	public BffProperties {
 		HttpUris.requireAbsoluteHttp(publicBaseUrl, "PUBLIC_BASE_URL");
 	}
@@ -37,6 +41,15 @@ public record BffProperties(
 
 	public boolean isHttps() {
 		return "https".equalsIgnoreCase(this.publicBaseUrl.getScheme());
+	}
+
+	/**
+	 * Whether browsers treat the origin as a secure context, so keep {@code Secure}
+	 * cookies it sets: https, or http on loopback.
+	 */
+	public boolean isSecureContext() {
+		String host = String.valueOf(this.publicBaseUrl.getHost()).toLowerCase(Locale.ROOT);
+		return isHttps() || LOOPBACK_HOSTS.contains(host);
 	}
 
 }

@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cookieName the session cookie; {@code __Host-} binds it to this host over HTTPS
  * (browsers treat {@code localhost} as secure); plain-http hosts other than localhost
  * need another name and {@code cookieSecure=false}
- * @param cookieSecure whether the cookie is {@code Secure}
+ * @param cookieSecure whether the cookie (and the login's) is {@code Secure}; must fit
+ * {@code PUBLIC_BASE_URL}'s scheme ({@code config.SecureCookieCheck})
  * @param idleTimeout a session unused for this long ends
  * @param absoluteLifetime a session ends this long after login however active it is
  * @param max how many sessions the in-memory store holds ({@code SESSION_MAX}); when

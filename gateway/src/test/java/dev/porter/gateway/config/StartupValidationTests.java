@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.routing.RelayProperties;
+import dev.porter.gateway.session.SessionProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,6 +95,45 @@ class StartupValidationTests {
 					"porter.bff.public-base-url=https://porter.example.com",
 					"porter.relay.profile-service-uri=http://profile_service:8081")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	// Browsers drop Secure cookies set by a plain-http origin other than localhost: every
+	// login ended in authorization_request_not_found, pointing nowhere. An https origin
+	// with cookies that are not Secure lets them travel over plain http too.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "http://porter.intranet:8080|true|__Host-porter-session",
+			"http://10.0.0.7:8080|true|porter-session", "https://porter.example.com|false|porter-session" })
+	void startWhenCookieSecureContradictsPublicBaseUrlThenFailsNamingBothVariables(String publicBaseUrl, String secure,
+			String cookieName) {
+		this.runner.withUserConfiguration(CookieSettings.class)
+			.withPropertyValues("porter.oidc.client-secret=s", "porter.bff.public-base-url=" + publicBaseUrl,
+					"porter.session.cookie-secure=" + secure, "porter.session.cookie-name=" + cookieName)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("PUBLIC_BASE_URL")
+				.hasMessageContaining("SESSION_COOKIE_SECURE"));
+	}
+
+	// Browsers treat loopback as a secure context: Secure cookies work over its http.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "http://localhost:8080|true|__Host-porter-session", "http://127.0.0.1:8080|true|porter-session",
+					"http://[::1]:8080|true|porter-session", "http://localhost:8080|false|porter-session",
+					"http://porter.intranet:8080|false|porter-session",
+					"https://porter.example.com|true|__Host-porter-session" })
+	void startWhenCookieSecureFitsPublicBaseUrlThenStarts(String publicBaseUrl, String secure, String cookieName) {
+		this.runner.withUserConfiguration(CookieSettings.class)
+			.withPropertyValues("porter.oidc.client-secret=s", "porter.bff.public-base-url=" + publicBaseUrl,
+					"porter.session.cookie-secure=" + secure, "porter.session.cookie-name=" + cookieName)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(SessionProperties.class)
+	@Import(SecureCookieCheck.class)
+	static class CookieSettings {
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
