@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.porter.common.HttpUris;
 import dev.porter.common.Issuers;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -62,6 +63,15 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 		HttpUris.requireAbsoluteHttp(userinfoUri, "OIDC_USERINFO_URI");
 		HttpUris.requireAbsoluteHttp(discoveryUri, "OIDC_DISCOVERY_URI");
 		HttpUris.requireAbsoluteHttp(revocationUri, "OIDC_REVOCATION_URI");
+	}
+
+	/**
+	 * Without {@code openid} Spring signs users in with plain OAuth2, without an ID
+	 * token, and Porter keeps no such login: every login would land signed out.
+	 */
+	@AssertTrue(message = "OIDC_SCOPES must include openid")
+	public boolean isOpenidRequested() {
+		return this.scopes == null || scopeList().contains("openid");
 	}
 
 	/**

@@ -9,6 +9,7 @@ import dev.porter.gateway.session.SessionProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -95,6 +96,18 @@ class StartupValidationTests {
 					"porter.bff.public-base-url=https://porter.example.com",
 					"porter.relay.profile-service-uri=http://profile_service:8081")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	// Without openid Spring signs users in with plain OAuth2 (no OidcUser), and Porter
+	// keeps no login: every login landed signed out, with nothing logged.
+	@ParameterizedTest
+	@ValueSource(strings = { "profile email offline_access", "openid-extra profile" })
+	void startWhenScopesLackOpenidThenFailsNamingTheVariable(String scopes) {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s", "porter.oidc.scopes=" + scopes)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("OIDC_SCOPES must include openid"));
 	}
 
 	// Browsers drop Secure cookies set by a plain-http origin other than localhost: every
