@@ -42,4 +42,11 @@ record RedisProperties(@DefaultValue("") String url,
 		return !this.timeout.isNegative() && !this.timeout.isZero();
 	}
 
+	/** Never the URL: it may hold Redis's password. */
+	@Override
+	public String toString() {
+		return "RedisProperties[" + ((this.url.isBlank()) ? "REDIS_URL unset" : "REDIS_URL set") + ", timeout="
+				+ this.timeout + "]";
+	}
+
 }

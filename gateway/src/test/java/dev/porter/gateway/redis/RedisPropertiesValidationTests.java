@@ -49,6 +49,16 @@ class RedisPropertiesValidationTests {
 		});
 	}
 
+	// A record's own toString prints every component: a log line or a debugger showing
+	// the settings would show Redis's password.
+	@Test
+	void toStringWhenTheUrlHasAPasswordThenNotShown() {
+		RedisProperties properties = new RedisProperties("rediss://:s3cret-pass@redis.internal:6380",
+				Duration.ofMillis(500));
+
+		assertThat(properties.toString()).doesNotContain("s3cret-pass").contains("PT0.5S", "REDIS_URL set");
+	}
+
 	@Test
 	void startWhenRedisUrlHasPercentEncodedPasswordThenStarts() {
 		this.runner.withPropertyValues("porter.redis.url=rediss://:ab%2Fcd%2Be%3D@redis.internal:6380")

@@ -41,4 +41,11 @@ public record RedisProperties(@Nullable String url,
 		return RedisUrls.parse(String.valueOf(this.url), "REDIS_URL");
 	}
 
+	/** Never the URL: it may hold Redis's password. */
+	@Override
+	public String toString() {
+		return "RedisProperties[" + ((this.url == null || this.url.isBlank()) ? "REDIS_URL unset" : "REDIS_URL set")
+				+ ", timeout=" + this.timeout + "]";
+	}
+
 }

@@ -159,6 +159,16 @@ class PropertiesValidationTests {
 			});
 	}
 
+	// A record's own toString prints every component: a log line or a debugger showing
+	// the settings would show Redis's password.
+	@Test
+	void toStringWhenTheRedisUrlHasAPasswordThenNotShown() {
+		RedisProperties properties = new RedisProperties("rediss://:s3cret-pass@redis.internal:6380",
+				java.time.Duration.ofMillis(500));
+
+		assertThat(properties.toString()).doesNotContain("s3cret-pass").contains("PT0.5S", "REDIS_URL set");
+	}
+
 	private static String camelCase(String kebab) {
 		StringBuilder camel = new StringBuilder();
 		for (String part : kebab.split("-")) {
