@@ -31,8 +31,8 @@ import org.springframework.web.server.WebSession;
  * never a session id — each is shown under its {@link SessionHandles handle});
  * {@code DELETE /bff/sessions/{id}} ends one, {@code DELETE /bff/sessions?others=true}
  * all but the current one. Another user's session and an unknown id are the same 404.
- * Each call spends a request budget of the user's ({@code RATE_LIMIT}, kept apart from
- * the relay's).
+ * Each call spends a request budget of the calling session's ({@code RATE_LIMIT}, kept
+ * apart from the relay's).
  * <p>
  * The current session is not ended here (409): signing out of the device in use is
  * {@code POST /bff/logout}, which also ends the IdP session and sends the browser to the
@@ -42,7 +42,7 @@ import org.springframework.web.server.WebSession;
 @RestController
 class SessionsController {
 
-	/** Keeps this budget's counters apart from the relay's, which count by user alone. */
+	/** Keeps this budget's counters apart from the relay's, which count by user. */
 	private static final String BUDGET = "sessions:";
 
 	private final UserSessions sessions;
@@ -60,7 +60,7 @@ class SessionsController {
 	@GetMapping(SessionsEndpoints.PATH)
 	Mono<ResponseEntity<Map<String, List<SessionView>>>> list(@AuthenticationPrincipal OidcUser user,
 			ServerWebExchange exchange) {
-		return spend(user).then(currentKey(exchange))
+		return currentKeyWithinBudget(exchange)
 			.flatMap((current) -> this.sessions.live(user.getSubject())
 				.map((entry) -> SessionView.of(entry, current))
 				.sort(SessionView.ORDER)
@@ -73,7 +73,7 @@ class SessionsController {
 	@DeleteMapping(SessionsEndpoints.ONE)
 	Mono<ResponseEntity<Void>> endOne(@AuthenticationPrincipal OidcUser user, @PathVariable String id,
 			ServerWebExchange exchange) {
-		return spend(user).then(currentKey(exchange))
+		return currentKeyWithinBudget(exchange)
 			.flatMap((current) -> this.sessions.live(user.getSubject())
 				.filter((entry) -> SessionHandles.of(entry.key()).equals(id))
 				.next()
@@ -93,26 +93,32 @@ class SessionsController {
 							+ " to end one"),
 					null));
 		}
-		return spend(user).then(currentKey(exchange))
+		return currentKeyWithinBudget(exchange)
 			.flatMap((current) -> this.ender
 				.endAll(this.sessions.live(user.getSubject()).filter((entry) -> !entry.key().equals(current))))
 			.map((ended) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("ended", ended)));
 	}
 
-	private static Mono<SessionKey> currentKey(ServerWebExchange exchange) {
-		return exchange.getSession().map(WebSession::getId).map(SessionKey::of);
-	}
-
 	/**
-	 * Takes one request from the user's budget for these endpoints: each call looks up
-	 * every session of the user. As large as the relay's ({@code RATE_LIMIT}), and apart
-	 * from it: a page on a sibling subdomain can make the browser send {@code GET}s here
-	 * with its cookie, and must not spend the budget the SPA's {@code /me} needs.
+	 * The calling session's key, once a request is taken from that session's budget for
+	 * these endpoints: each call looks up every session of the user. As large as the
+	 * relay's ({@code RATE_LIMIT}), and apart from it, so that these calls never spend
+	 * the budget the SPA's {@code /me} needs.
+	 * <p>
+	 * Per session, not per user: ending sessions is what a user does when someone else
+	 * holds one of them, and a budget the whole account shared would let that session (a
+	 * stolen cookie listing in a loop) answer every other device's {@code DELETE} with
+	 * 429. One account still cannot script these lookups without bound: it holds at most
+	 * {@code SESSION_MAX_PER_USER} sessions, and each new one costs a whole login through
+	 * the IdP, which has its own budget per address ({@code LOGIN_RATE_LIMIT}).
 	 */
-	private Mono<Void> spend(OidcUser user) {
-		return this.budget.consume(BUDGET + user.getName())
-			.flatMap((decision) -> decision.allowed() ? Mono.empty()
-					: Mono.error(new ProblemException(Problems.rateLimited(decision.retryAfter()), null)));
+	private Mono<SessionKey> currentKeyWithinBudget(ServerWebExchange exchange) {
+		return exchange.getSession()
+			.map(WebSession::getId)
+			.map(SessionKey::of)
+			.flatMap((current) -> this.budget.consume(BUDGET + current.value())
+				.flatMap((decision) -> decision.allowed() ? Mono.just(current)
+						: Mono.error(new ProblemException(Problems.rateLimited(decision.retryAfter()), null))));
 	}
 
 	/** One session as the SPA sees it. */

@@ -1,12 +1,16 @@
 package dev.porter.gateway.devices;
 
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -15,12 +19,14 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /bff/sessions} spends a per-user request budget ({@code RATE_LIMIT}) of its own:
- * a script listing or ending sessions in a loop gets 429 like one calling the API, and
- * leaves the budget of {@code /me} (which a sibling subdomain's page could otherwise
- * spend through the browser) alone.
+ * {@code /bff/sessions} spends a request budget ({@code RATE_LIMIT}) per session, of its
+ * own: a script listing or ending sessions in a loop gets 429 like one calling the API,
+ * leaves the budget of {@code /me} alone, and cannot keep the user's other devices from
+ * ending its session.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The clock stands still: every request of a test falls into one budget window.
+@Import(MovableGatewayClock.class)
 class SessionsRateLimitTests {
 
 	@LocalServerPort
@@ -53,6 +59,64 @@ class SessionsRateLimitTests {
 		browser.get("/me").exchange().expectStatus().value((status) -> assertThat(status).isNotEqualTo(429));
 		Browser other = new Browser(TestClients.gateway(this.port)).login("auth0|other-lister", 3600);
 		other.get("/bff/sessions").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void deleteOneWhenAnotherSessionOfTheUserSpentItsBudgetThenThatSessionEnds() {
+		String sub = newUser();
+		Browser thief = signIn(sub);
+		Browser alice = signIn(sub);
+		String thiefs = SessionsApiTests.idOf(thief, true);
+		spendBudget(thief);
+
+		SessionsApiTests.delete(alice, "/bff/sessions/" + thiefs).expectStatus().isNoContent();
+
+		thief.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	@Test
+	void deleteOthersWhenAnotherSessionOfTheUserSpentItsBudgetThenItEnds() {
+		String sub = newUser();
+		Browser thief = signIn(sub);
+		Browser alice = signIn(sub);
+		spendBudget(thief);
+
+		SessionsApiTests.delete(alice, "/bff/sessions?others=true")
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.ended")
+			.isEqualTo(1);
+
+		thief.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	@Test
+	void listWhenAnotherSessionOfTheUserSpentItsBudgetThenOk() {
+		String sub = newUser();
+		Browser thief = signIn(sub);
+		Browser alice = signIn(sub);
+		spendBudget(thief);
+
+		alice.get("/bff/sessions").exchange().expectStatus().isOk();
+	}
+
+	private Browser signIn(String sub) {
+		return new Browser(TestClients.gateway(this.port)).login(sub, 3600);
+	}
+
+	/** Lists the sessions until the browser's session is refused with 429. */
+	private static void spendBudget(Browser browser) {
+		int answer;
+		do {
+			answer = browser.get("/bff/sessions").exchange().returnResult(Void.class).getStatus().value();
+		}
+		while (answer == 200);
+		assertThat(answer).isEqualTo(429);
+	}
+
+	private static String newUser() {
+		return "auth0|budget-" + UUID.randomUUID();
 	}
 
 }
