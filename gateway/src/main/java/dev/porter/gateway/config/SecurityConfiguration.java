@@ -1,5 +1,8 @@
 package dev.porter.gateway.config;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import dev.porter.gateway.csrf.CsrfSecurity;
 import dev.porter.gateway.devices.SessionsEndpoints;
 import dev.porter.gateway.login.LoginSecurity;
@@ -34,6 +37,14 @@ import org.springframework.web.server.ServerWebExchange;
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
+
+	/**
+	 * The main chain's endpoints that count every call against a budget: another site's
+	 * page may send them nothing but a top-level navigation ({@link CsrfSecurity}).
+	 */
+	private static final List<String> BUDGETED = Stream.of(LoginSecurity.ENDPOINTS, SessionsEndpoints.PATTERNS)
+		.flatMap(List::stream)
+		.toList();
 
 	/** What the gateway relays to profile-service: the one route's paths. */
 	private static final String[] RELAYED = RelayedPaths.PATTERNS.toArray(String[]::new);
@@ -78,7 +89,7 @@ class SecurityConfiguration {
 			.anyExchange()
 			.permitAll());
 		common(http, oidc, problems);
-		csrf.customize(http);
+		csrf.customize(http, BUDGETED);
 		login.customize(http);
 		logout.customize(http);
 		return http.build();

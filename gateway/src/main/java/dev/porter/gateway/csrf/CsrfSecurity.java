@@ -1,5 +1,6 @@
 package dev.porter.gateway.csrf;
 
+import java.util.List;
 import java.util.Set;
 
 import dev.porter.gateway.problem.ProblemWriter;
@@ -23,8 +24,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
 /**
  * The CSRF half of the security chain, for an SPA: every unsafe method must echo the
  * session's token (shown in the {@code XSRF-TOKEN} cookie) in {@code X-XSRF-TOKEN}, and
- * must not be marked cross-site or same-site by the browser. The back-channel logout is
- * exempt from both: the IdP calls it server to server and its signed token is the proof.
+ * must not be marked cross-site or same-site by the browser; nor may any request but a
+ * top-level navigation to the endpoints that spend a budget on every call. The
+ * back-channel logout is exempt from both: the IdP calls it server to server and its
+ * signed token is the proof.
  */
 @Component
 public class CsrfSecurity {
@@ -66,6 +69,19 @@ public class CsrfSecurity {
 	static final ServerWebExchangeMatcher NOT_NAVIGATION = (exchange) -> isNavigation(exchange.getRequest())
 			? MatchResult.notMatch() : MatchResult.match();
 
+	/**
+	 * {@link #UNSAFE} requests, and every request to {@code paths} but a top-level
+	 * navigation ({@link #NOT_NAVIGATION}).
+	 */
+	static ServerWebExchangeMatcher unsafeOrNotNavigationTo(List<String> paths) {
+		List<PathPattern> patterns = paths.stream().map(PathPatternParser.defaultInstance::parse).toList();
+		return (exchange) -> {
+			ServerHttpRequest request = exchange.getRequest();
+			boolean refused = isUnsafe(request) || (!isNavigation(request) && matchesAny(patterns, request));
+			return refused ? MatchResult.match() : MatchResult.notMatch();
+		};
+	}
+
 	private final SessionCsrfTokenRepository tokens;
 
 	private final ProblemWriter problems;
@@ -75,9 +91,16 @@ public class CsrfSecurity {
 		this.problems = problems;
 	}
 
-	/** For the main chain: another site's page may not send unsafe requests. */
-	public void customize(ServerHttpSecurity http) {
-		customize(http, UNSAFE);
+	/**
+	 * For the main chain: another site's page may not send unsafe requests, nor anything
+	 * but a top-level navigation to {@code budgeted}: endpoints that count every call
+	 * against a budget (and may set cookies on a {@code GET}), which a page could
+	 * otherwise spend with no-cors {@code GET}s in a loop — the login's budget is per
+	 * client address, so a whole office's.
+	 * @param budgeted the path patterns of those endpoints
+	 */
+	public void customize(ServerHttpSecurity http, List<String> budgeted) {
+		customize(http, unsafeOrNotNavigationTo(budgeted));
 	}
 
 	/**
@@ -96,8 +119,10 @@ public class CsrfSecurity {
 			.requireCsrfProtectionMatcher(PROTECTED)
 			.accessDeniedHandler(
 					(exchange, denied) -> this.problems.write(exchange, Problems.csrfRejected()).then(Mono.empty())))
-			.addFilterBefore(new FetchSiteWebFilter(refusedFromAnotherSite, this.problems),
-					SecurityWebFiltersOrder.CSRF)
+			// First after the headers: a refused request must reach no budget
+			// (the login's runs next) and touch no cookie.
+			.addFilterAfter(new FetchSiteWebFilter(refusedFromAnotherSite, this.problems),
+					SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
 			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF);
 	}
 
@@ -107,6 +132,10 @@ public class CsrfSecurity {
 		return (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))
 				&& "navigate".equals(headers.getFirst("Sec-Fetch-Mode"))
 				&& "document".equals(headers.getFirst("Sec-Fetch-Dest"));
+	}
+
+	private static boolean matchesAny(List<PathPattern> patterns, ServerHttpRequest request) {
+		return patterns.stream().anyMatch((pattern) -> pattern.matches(request.getPath().pathWithinApplication()));
 	}
 
 	private static boolean isUnsafe(ServerHttpRequest request) {

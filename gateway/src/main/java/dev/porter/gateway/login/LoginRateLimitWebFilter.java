@@ -22,6 +22,9 @@ import org.springframework.web.server.WebFilterChain;
  * anyone can call without a session: over it, a 429 problem with {@code Retry-After},
  * answered before any login work (discovery, cookies, code exchange) is done. The address
  * is the peer's, or the client's as named by a trusted proxy ({@code TRUSTED_PROXIES}).
+ * What another site's page sends here, but a top-level navigation, is refused before this
+ * budget counts it (by the chain's {@code Sec-Fetch-*} check): any page could otherwise
+ * spend the budget of everybody behind the user's address.
  */
 class LoginRateLimitWebFilter implements WebFilter {
 

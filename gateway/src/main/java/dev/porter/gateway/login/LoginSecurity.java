@@ -99,8 +99,10 @@ public class LoginSecurity {
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.
 			.addFilterBefore(new BffLoginWebFilter(this.problems), SecurityWebFiltersOrder.HTTP_BASIC)
-			// The budget first, so a client over it costs as little as possible.
-			.addFilterAfter(this.guards.rateLimit(), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
+			// The budget early, so a client over it costs as little as possible;
+			// after the Sec-Fetch check (CsrfSecurity): another site's page spends
+			// none of it.
+			.addFilterBefore(this.guards.rateLimit(), SecurityWebFiltersOrder.CSRF)
 			.addFilterBefore(this.guards.capacity(), SecurityWebFiltersOrder.AUTHENTICATION);
 	}
 

@@ -117,6 +117,29 @@ class CsrfSecurityMatcherTests {
 		assertThat(matches(CsrfSecurity.NOT_NAVIGATION, exchange(request))).isEqualTo(refused);
 	}
 
+	@ParameterizedTest(name = "{0} {1} mode={2} dest={3}: refused from another site {4}")
+	@CsvSource(nullValues = "-",
+			value = { "GET, /bff/login, navigate, document, false", "GET, /bff/login, no-cors, image, true",
+					"GET, /bff/login, navigate, iframe, true", "GET, /bff/login, -, -, true",
+					"GET, /login/oauth2/code/auth0, navigate, document, false",
+					"GET, /login/oauth2/code/auth0, no-cors, image, true", "GET, /bff/session, no-cors, image, false",
+					"GET, /bff/loginx, no-cors, image, false", "POST, /bff/session, navigate, document, true",
+					"POST, /bff/backchannel-logout, -, -, false" })
+	void unsafeOrNotNavigationToWhenRequestOfAnotherSiteThenUnsafeOrNotNavigationToThosePathsRefused(String method,
+			String path, String mode, String destination, boolean refused) {
+		ServerWebExchangeMatcher matcher = CsrfSecurity
+			.unsafeOrNotNavigationTo(List.of("/bff/login", "/login/oauth2/code/{registrationId}"));
+		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(HttpMethod.valueOf(method), path);
+		if (mode != null) {
+			request.header("Sec-Fetch-Mode", mode);
+		}
+		if (destination != null) {
+			request.header("Sec-Fetch-Dest", destination);
+		}
+
+		assertThat(matches(matcher, exchange(request))).isEqualTo(refused);
+	}
+
 	private static MockServerWebExchange exchange(MockServerHttpRequest.BaseBuilder<?> request) {
 		return MockServerWebExchange.from(request);
 	}

@@ -101,6 +101,30 @@ class SessionsRateLimitTests {
 		alice.get("/bff/sessions").exchange().expectStatus().isOk();
 	}
 
+	/**
+	 * A sibling subdomain's page loading the list through the user's browser (no-cors,
+	 * the {@code Lax} cookie goes along): refused before it spends the session's budget.
+	 */
+	@Test
+	void listWhenAnotherSitesPageLoadsItThenForbiddenAndTheBudgetIsKept() {
+		Browser alice = signIn(newUser());
+		for (int i = 0; i < 4; i++) {
+			alice.get("/bff/sessions")
+				.header("Sec-Fetch-Site", "same-site")
+				.header("Sec-Fetch-Mode", "no-cors")
+				.header("Sec-Fetch-Dest", "image")
+				.exchange()
+				.expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+
+		for (int i = 0; i < 3; i++) {
+			alice.get("/bff/sessions").exchange().expectStatus().isOk();
+		}
+	}
+
 	private Browser signIn(String sub) {
 		return new Browser(TestClients.gateway(this.port)).login(sub, 3600);
 	}

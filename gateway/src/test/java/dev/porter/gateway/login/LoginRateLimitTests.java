@@ -1,21 +1,27 @@
 package dev.porter.gateway.login;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.MovableClock;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,18 +32,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = { "porter.login.rate-limit=3", "porter.login.rate-limit-period=1h",
 		"porter.forwarded.trusted-proxies=10.0.0.0/8" })
-@Import(LoginRateLimitTests.FixedClock.class)
+@Import(LoginRateLimitTests.StandingClock.class)
 class LoginRateLimitTests extends GatewayTestSupport {
 
-	/** Every request of the test falls into one budget window. */
+	/** Every request of a test falls into one budget window, a new one for each test. */
 	@TestConfiguration(proxyBeanMethods = false)
-	static class FixedClock {
+	static class StandingClock {
 
 		@Bean
-		Clock clock() {
-			return Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+		MovableClock clock() {
+			return new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 		}
 
+	}
+
+	@Autowired
+	MovableClock clock;
+
+	@BeforeEach
+	void nextWindow() {
+		this.clock.advance(Duration.ofHours(1));
 	}
 
 	@Test
@@ -68,6 +82,68 @@ class LoginRateLimitTests extends GatewayTestSupport {
 			assertThat(new String(answer.getResponseBodyContent())).contains("/problems/rate-limited");
 		});
 		assertThat(callback.getStatus()).as("the callback shares the budget").isEqualTo(HttpStatusCode.valueOf(429));
+	}
+
+	/**
+	 * A page of another site ({@code cross-site}) or of a sibling subdomain
+	 * ({@code same-site}) loading the login in a loop, as an image, a fetch or a frame:
+	 * refused before the budget counts it, so the users behind the same address can still
+	 * sign in, and before the pending-login cookie is touched.
+	 */
+	@ParameterizedTest(name = "{0} {1} {2} {3}")
+	@CsvSource({ "/bff/login, cross-site, no-cors, image", "/bff/login, same-site, no-cors, image",
+			"/bff/login, cross-site, navigate, iframe", "/bff/login, same-site, cors, empty",
+			"/login/oauth2/code/auth0?code=c&state=s, cross-site, no-cors, image",
+			"/login/oauth2/code/auth0?code=c&state=s, same-site, navigate, iframe" })
+	void loginWhenAnotherSitesPageLoadsItThenForbiddenProblemBeforeTheBudgetCountsIt(String path, String site,
+			String mode, String destination) {
+		for (int i = 0; i < 5; i++) {
+			this.client.get()
+				.uri(path)
+				.header("Sec-Fetch-Site", site)
+				.header("Sec-Fetch-Mode", mode)
+				.header("Sec-Fetch-Dest", destination)
+				.exchange()
+				.expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectHeader()
+				.doesNotExist(HttpHeaders.SET_COOKIE);
+		}
+
+		for (int i = 0; i < 3; i++) {
+			this.client.get().uri("/bff/login").exchange().expectStatus().isFound();
+		}
+	}
+
+	/**
+	 * The user's own navigations: from the SPA, a link or bookmark, another site's link,
+	 * and the IdP sending the browser back; and clients that send no fetch metadata.
+	 */
+	@ParameterizedTest(name = "{0} {1} {2} {3}")
+	@CsvSource(nullValues = "-",
+			value = { "/bff/login, same-origin, navigate, document", "/bff/login, none, navigate, document",
+					"/bff/login, cross-site, navigate, document", "/bff/login, same-site, navigate, document",
+					"/bff/login, -, -, -", "/login/oauth2/code/auth0?code=c&state=s, cross-site, navigate, document",
+					"/login/oauth2/code/auth0?code=c&state=s, -, -, -" })
+	void loginWhenTheUserNavigatesOrNoFetchMetadataThenCountedAndAnswered(String path, String site, String mode,
+			String destination) {
+		for (int i = 0; i < 3; i++) {
+			fetchedAs(path, site, mode, destination).expectStatus().isFound();
+		}
+
+		fetchedAs(path, site, mode, destination).expectStatus().isEqualTo(429);
+	}
+
+	private WebTestClient.ResponseSpec fetchedAs(String path, String site, String mode, String destination) {
+		return this.client.get().uri(path).headers((headers) -> {
+			if (site != null) {
+				headers.set("Sec-Fetch-Site", site);
+				headers.set("Sec-Fetch-Mode", mode);
+				headers.set("Sec-Fetch-Dest", destination);
+			}
+		}).exchange();
 	}
 
 }

@@ -108,6 +108,24 @@ class LoginTests extends GatewayTestSupport {
 		assertThat(query.getFirst("scope")).contains("openid", "offline_access");
 	}
 
+	/**
+	 * A link on another site starts the login, and the IdP sends the browser back: both
+	 * cross-site top-level navigations, which the check on another site's requests lets
+	 * through.
+	 */
+	@Test
+	void loginWhenStartedAndReturnedAsCrossSiteNavigationsThenSignedIn() {
+		Browser browser = new Browser(this.client.mutate()
+			.defaultHeader("Sec-Fetch-Site", "cross-site")
+			.defaultHeader("Sec-Fetch-Mode", "navigate")
+			.defaultHeader("Sec-Fetch-Dest", "document")
+			.build());
+
+		browser.login("auth0|alice", 3600);
+
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
 	@Test
 	void callbackWhenBrowserCarriesAPlantedSessionIdThenSessionIdRotatedAndReturnsToSavedPath() {
 		Browser browser = browser();
