@@ -2,6 +2,7 @@ package dev.porter.gateway.routing;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The per-user budget shared by all gateway instances: one Redis counter per user and
@@ -36,6 +38,20 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 class RedisRateLimiter implements UserRateLimiter {
 
 	static final int MAX_SHARE = 100;
+
+	/**
+	 * Reserves a share and gives the counter its expiry, at once: an expiry sent apart,
+	 * after the first increment only, is never sent when that increment's reply is lost,
+	 * and the counter, naming the user, would stay for good. KEYS: the counter; ARGV: the
+	 * share, the window in milliseconds.
+	 */
+	private static final RedisScript<Long> RESERVE = RedisScript.of("""
+			local count = redis.call('incrby', KEYS[1], ARGV[1])
+			if redis.call('pttl', KEYS[1]) < 0 then
+				redis.call('pexpire', KEYS[1], ARGV[2])
+			end
+			return count
+			""", Long.class);
 
 	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
 
@@ -109,10 +125,10 @@ class RedisRateLimiter implements UserRateLimiter {
 				return pending;
 			}
 			String key = "porter:rate:" + user + ":" + held.window();
-			Mono<Void> reservation = this.redis.opsForValue()
-				.increment(key, this.share)
-				.flatMap((count) -> ((count == this.share) ? this.redis.expire(key, this.period) : Mono.just(true))
-					.thenReturn(count))
+			Mono<Void> reservation = this.redis
+				.execute(RESERVE, List.of(key),
+						List.of(Integer.toString(this.share), Long.toString(this.period.toMillis())))
+				.next()
 				.doOnNext((count) -> held.add(Math.max(0, Math.min(this.share, this.limit - (count - this.share))),
 						count >= this.limit))
 				// before anyone waiting is told: they look again, and must not find it

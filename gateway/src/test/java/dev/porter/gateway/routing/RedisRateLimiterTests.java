@@ -143,6 +143,23 @@ class RedisRateLimiterTests {
 		assertThat(incrbys() - roundTrips).as("INCRBYs for forty requests arriving together").isEqualTo(1);
 	}
 
+	/**
+	 * An earlier increment whose reply was lost (a timeout) left the counter without an
+	 * expiry: the next reservation gives it one, or the key, naming the user, stays for
+	 * good.
+	 */
+	@Test
+	void consumeWhenAnEarlierIncrementsReplyWasLostThenTheCounterStillExpires() {
+		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+		RedisRateLimiter limiter = new RedisRateLimiter(redis.template(), 100, Duration.ofMinutes(1), clock);
+		String key = "porter:rate:auth0|ivan:" + NOW.minusSeconds(15).toEpochMilli();
+		redis.template().opsForValue().increment(key, RedisRateLimiter.shareOf(100)).block();
+
+		assertThat(allowed(limiter, "auth0|ivan", 1)).isEqualTo(1);
+
+		assertThat(redis.template().getExpire(key).block()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
+	}
+
 	@Test
 	void shareOfWhenLimitSmallOrHugeThenBetweenOneAndOneHundred() {
 		assertThat(RedisRateLimiter.shareOf(2)).isEqualTo(1);
