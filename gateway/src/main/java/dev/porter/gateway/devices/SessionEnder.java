@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * is anonymous), forgets it in the back-channel registry and the directory, and revokes
  * its refresh token at the IdP, so that a copy of the token taken from the store is
  * worthless too. Only the removal must succeed; the rest is best effort, as at logout,
- * and the token is revoked whatever became of the bookkeeping.
+ * and the token is revoked whatever became of the removal and the bookkeeping.
  */
 @Component
 class SessionEnder implements ReplacedSessionEnder {
@@ -72,16 +72,23 @@ class SessionEnder implements ReplacedSessionEnder {
 	/**
 	 * Removes the session by {@code removal}, then forgets it and revokes its refresh
 	 * token. The token is read first: it goes with the session, and from then on this is
-	 * its only copy, so nothing after the removal may keep it from being revoked.
+	 * its only copy, so nothing may keep it from being revoked, not even a failed removal
+	 * (a removal that timed out may have been carried out all the same, and a retry would
+	 * find no session to read the token from).
 	 */
 	private Mono<Void> end(SessionKey key, Mono<Void> removal, @Nullable String sid, String sub) {
 		return this.stored.refreshToken(key)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((refreshToken) -> removal
-				.then(bestEffort("session left in the back-channel registry", this.registry.unregister(key, sid, sub)))
-				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
-				.then(Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()))));
+			.flatMap((refreshToken) -> {
+				Mono<Void> revocation = Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()));
+				return removal
+					.then(bestEffort("session left in the back-channel registry",
+							this.registry.unregister(key, sid, sub)))
+					.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
+					.onErrorResume((ex) -> revocation.then(Mono.error(ex)))
+					.then(revocation);
+			});
 	}
 
 	/**

@@ -79,6 +79,27 @@ class SessionEndingTests extends GatewayTestSupport {
 				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
 	}
 
+	/**
+	 * The store removed the session but its answer came too late: the token read before
+	 * is the only copy left, and a retry finds no session to read it from.
+	 */
+	@Test
+	void deleteWhenStoreRemovedTheSessionButItsAnswerWasLostThenItsRefreshTokenIsRevokedAnyway() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+		String phoneId = SessionsApiTests.idOf(laptop, false);
+		this.hiccups.endAnswerLost.set(true);
+
+		SessionsApiTests.delete(laptop, "/bff/sessions/" + phoneId).expectStatus().isEqualTo(503);
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
+	}
+
 	@Test
 	void deleteOthersWhenIdpSlowToRevokeThenTheRevocationsRunTogether() {
 		String sub = newUser();

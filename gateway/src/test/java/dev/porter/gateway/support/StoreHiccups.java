@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.LoginUser;
 import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,11 +19,14 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
 /**
- * The in-memory registry and directory, each write of which fails once when armed, as
- * Redis does on a command timeout: {@code @Import} it into a {@link GatewayTestSupport}
- * test and reset it after each test.
+ * The in-memory registry, directory and stored sessions, each write of which fails once
+ * when armed, as Redis does on a command timeout: either before it was carried out, or
+ * ({@code …AnswerLost}) after, when Redis carried it out once the gateway had stopped
+ * waiting. {@code @Import} it into a {@link GatewayTestSupport} test and reset it after
+ * each test.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class StoreHiccups {
@@ -34,12 +39,20 @@ public class StoreHiccups {
 
 	public final AtomicBoolean forget = new AtomicBoolean();
 
+	/** The back-channel logout's look-up in the registry. */
+	public final AtomicBoolean lookupAnswerLost = new AtomicBoolean();
+
+	/** The removal of a session from the store. */
+	public final AtomicBoolean endAnswerLost = new AtomicBoolean();
+
 	/** No failure armed. */
 	public void reset() {
 		this.register.set(false);
 		this.unregister.set(false);
 		this.record.set(false);
 		this.forget.set(false);
+		this.lookupAnswerLost.set(false);
+		this.endAnswerLost.set(false);
 	}
 
 	@Bean
@@ -59,12 +72,14 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<Set<SessionKey>> takeBySid(String sid) {
-				return real.takeBySid(sid);
+				return real.takeBySid(sid)
+					.flatMap((taken) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(taken));
 			}
 
 			@Override
 			public Mono<Set<SessionKey>> takeBySub(String sub) {
-				return real.takeBySub(sub);
+				return real.takeBySub(sub)
+					.flatMap((taken) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(taken));
 			}
 
 		};
@@ -93,6 +108,39 @@ public class StoreHiccups {
 			@Override
 			public Mono<Void> forget(SessionKey key, String sub) {
 				return hiccup(StoreHiccups.this.forget).then(real.forget(key, sub));
+			}
+
+		};
+	}
+
+	@Bean
+	@Primary
+	StoredSessions hiccuppingStoredSessions(@Qualifier("inMemoryStoredSessions") StoredSessions real) {
+		return new StoredSessions() {
+
+			@Override
+			public Mono<Boolean> isLive(SessionKey key) {
+				return real.isLive(key);
+			}
+
+			@Override
+			public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
+				return real.refreshToken(key);
+			}
+
+			@Override
+			public Mono<LoginUser> loginUser(SessionKey key) {
+				return real.loginUser(key);
+			}
+
+			@Override
+			public Mono<Void> end(SessionKey key) {
+				return real.end(key).then(hiccup(StoreHiccups.this.endAnswerLost));
+			}
+
+			@Override
+			public Mono<Void> endReplaced(SessionKey key) {
+				return real.endReplaced(key);
 			}
 
 		};
