@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
@@ -115,8 +114,7 @@ class BackchannelLogoutController {
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			.flatMap(this::decode)
-			.flatMap(this::firstUse)
-			.flatMap(this::endSessions)
+			.flatMap(this::actOnce)
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), BackchannelLogoutController::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());
 	}
@@ -128,57 +126,47 @@ class BackchannelLogoutController {
 		});
 	}
 
-	/** Acts on each token once: a replay could end sessions begun after the first use. */
-	private Mono<Jwt> firstUse(Jwt token) {
-		return this.seen.firstSighting(token.getId(), LogoutTokenValidator.rememberUntil(token)).flatMap((first) -> {
-			if (first) {
-				return Mono.just(token);
-			}
-			log.warn("back-channel logout token rejected: its jti was already used");
-			return Mono.error(invalid(null));
-		});
+	/**
+	 * Acts on each token once: a replay could end sessions begun after the first use.
+	 * When acting fails, the token answers 503 and the IdP may retry it: its jti is
+	 * forgotten, so that the retry is not refused as a replay. That holds for a failure
+	 * of the recording itself too, which the store may carry out after we stopped
+	 * waiting.
+	 */
+	private Mono<Void> actOnce(Jwt token) {
+		return this.seen.firstSighting(token.getId(), LogoutTokenValidator.rememberUntil(token))
+			.flatMap((first) -> first ? endSessions(token).thenReturn(true) : Mono.just(false))
+			.onErrorResume((ex) -> bestEffort("its token refused as a replay on retry", this.seen.forget(token.getId()))
+				.then(Mono.error(ex)))
+			.flatMap((acted) -> {
+				if (acted) {
+					return Mono.empty();
+				}
+				log.warn("back-channel logout token rejected: its jti was already used");
+				return Mono.error(invalid(null));
+			});
 	}
 
 	/**
-	 * Ends the token's sessions. When that fails, the token answers 503 and the IdP may
-	 * retry it: its jti is forgotten and the sessions not yet ended are put back in the
-	 * registry, so the retry is neither refused as a replay nor finds nothing to end.
+	 * Ends the token's sessions, then removes them from the registry. They are found, not
+	 * taken: until all have ended they stay listed, so that a retry after any failure
+	 * finds those left.
 	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
 		String sub = token.getSubject();
-		Mono<Set<SessionKey>> keys = (sid != null) ? this.registry.takeBySid(sid) : this.registry.takeBySub(sub);
-		Set<SessionKey> taken = ConcurrentHashMap.newKeySet();
-		Set<SessionKey> ended = ConcurrentHashMap.newKeySet();
-		// end() completes empty: count the keys whose removal completed, not its signals.
-		return keys.doOnNext(taken::addAll)
-			.flatMapMany(Flux::fromIterable)
-			.flatMap((key) -> this.sessions.end(key).then(Mono.fromSupplier(() -> {
-				ended.add(key);
-				return key;
-			})))
-			.count()
-			.doOnNext((count) -> log.info("back-channel logout ended {} session(s)", count))
-			.then()
-			.onErrorResume((ex) -> undo(token, sid, sub, taken, ended).then(Mono.error(ex)));
+		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid) : this.registry.findBySub(sub);
+		return found.flatMap((keys) -> Flux.fromIterable(keys)
+			.flatMap(this.sessions::end)
+			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size())))
+			.then(bestEffort("ended sessions left in the registry until they expire",
+					(sid != null) ? this.registry.removeFromSid(sid, keys) : this.registry.removeFromSub(sub, keys))));
 	}
 
-	/** Best effort: the store that just failed may fail these too. */
-	private Mono<Void> undo(Jwt token, @Nullable String sid, @Nullable String sub, Set<SessionKey> taken,
-			Set<SessionKey> ended) {
-		// Each index was taken alone (by sid, or by sub when there is no sid): put back
-		// what was taken, under what was taken.
-		Mono<Void> restore = Flux.fromIterable(taken)
-			.filter((key) -> !ended.contains(key))
-			.concatMap((key) -> (sid != null) ? this.registry.register(key, sid, null)
-					: this.registry.register(key, null, sub))
-			.then();
-		return bestEffort(restore).then(bestEffort(this.seen.forget(token.getId())));
-	}
-
-	private static Mono<Void> bestEffort(Mono<Void> step) {
+	/** Best effort: the store that just failed may fail this too. */
+	private static Mono<Void> bestEffort(String consequence, Mono<Void> step) {
 		return step.onErrorResume((ex) -> {
-			log.warn("back-channel logout could not be made retryable: {}", ex.getClass().getSimpleName());
+			log.warn("back-channel logout: {} ({})", consequence, ex.getClass().getSimpleName());
 			return Mono.empty();
 		});
 	}

@@ -44,13 +44,23 @@ class InMemorySessionRegistry implements SessionRegistry {
 	}
 
 	@Override
-	public Mono<Set<SessionKey>> takeBySid(String sid) {
-		return Mono.fromSupplier(() -> take(sidKey(sid)));
+	public Mono<Set<SessionKey>> findBySid(String sid) {
+		return Mono.fromSupplier(() -> find(sidKey(sid)));
 	}
 
 	@Override
-	public Mono<Set<SessionKey>> takeBySub(String sub) {
-		return Mono.fromSupplier(() -> take(subKey(sub)));
+	public Mono<Set<SessionKey>> findBySub(String sub) {
+		return Mono.fromSupplier(() -> find(subKey(sub)));
+	}
+
+	@Override
+	public Mono<Void> removeFromSid(String sid, Set<SessionKey> ended) {
+		return Mono.fromRunnable(() -> ended.forEach((session) -> remove(sidKey(sid), session)));
+	}
+
+	@Override
+	public Mono<Void> removeFromSub(String sub, Set<SessionKey> ended) {
+		return Mono.fromRunnable(() -> ended.forEach((session) -> remove(subKey(sub), session)));
 	}
 
 	private void add(String key, SessionKey session) {
@@ -68,8 +78,8 @@ class InMemorySessionRegistry implements SessionRegistry {
 		});
 	}
 
-	private Set<SessionKey> take(String key) {
-		Set<SessionKey> sessions = this.sessions.asMap().remove(key);
+	private Set<SessionKey> find(String key) {
+		Set<SessionKey> sessions = this.sessions.getIfPresent(key);
 		return (sessions != null) ? Set.copyOf(sessions) : Set.of();
 	}
 

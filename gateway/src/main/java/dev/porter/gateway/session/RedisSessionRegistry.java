@@ -2,9 +2,9 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -23,9 +23,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * test reusing its cookie jar) gets the same {@code sid}, and its gateway sessions share
  * one key (601 keys were once counted for 1 040 sessions after 1 000 logins; fresh
  * browsers get one key each, as the e2e {@code ScaleOutJourneyTests} shows). A key goes
- * with the last session logged out under it, at a back-channel logout, or one absolute
- * lifetime after the latest login under it (sessions that merely idled out stay listed
- * until then, harmlessly: ending a session that is gone does nothing).
+ * with the last session logged out or ended by a back-channel logout under it, or one
+ * absolute lifetime after the latest login under it (sessions that merely idled out stay
+ * listed until then, harmlessly: ending a session that is gone does nothing).
  */
 class RedisSessionRegistry implements SessionRegistry {
 
@@ -80,21 +80,41 @@ class RedisSessionRegistry implements SessionRegistry {
 	}
 
 	@Override
-	public Mono<Set<SessionKey>> takeBySid(String sid) {
-		return take(key(InMemorySessionRegistry.sidKey(sid)));
+	public Mono<Set<SessionKey>> findBySid(String sid) {
+		return find(key(InMemorySessionRegistry.sidKey(sid)));
 	}
 
 	@Override
-	public Mono<Set<SessionKey>> takeBySub(String sub) {
-		return take(key(InMemorySessionRegistry.subKey(sub)));
+	public Mono<Set<SessionKey>> findBySub(String sub) {
+		return find(key(InMemorySessionRegistry.subKey(sub)));
 	}
 
-	private Mono<Set<SessionKey>> take(String key) {
+	@Override
+	public Mono<Void> removeFromSid(String sid, Set<SessionKey> ended) {
+		return remove(key(InMemorySessionRegistry.sidKey(sid)), ended);
+	}
+
+	@Override
+	public Mono<Void> removeFromSub(String sub, Set<SessionKey> ended) {
+		return remove(key(InMemorySessionRegistry.subKey(sub)), ended);
+	}
+
+	private Mono<Set<SessionKey>> find(String key) {
 		return this.redis.opsForSet()
 			.members(key)
 			.mapNotNull(SessionKey::parse)
-			.collect(HashSet<SessionKey>::new, Set::add)
-			.flatMap((sessions) -> this.redis.delete(key).thenReturn(Set.copyOf(sessions)));
+			.collect(Collectors.toUnmodifiableSet());
+	}
+
+	/**
+	 * {@code SREM} of what was found, never {@code DEL}: a session registered in between
+	 * would be dropped from the set without being ended.
+	 */
+	private Mono<Void> remove(String key, Set<SessionKey> ended) {
+		if (ended.isEmpty()) {
+			return Mono.empty();
+		}
+		return this.redis.opsForSet().remove(key, ended.stream().map(SessionKey::value).toArray()).then();
 	}
 
 	private static String key(String suffix) {

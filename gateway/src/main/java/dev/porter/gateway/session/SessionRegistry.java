@@ -15,19 +15,31 @@ public interface SessionRegistry {
 
 	/**
 	 * Records a freshly logged-in session under its IdP session id (if the ID token has
-	 * one) and its subject; without a subject, under the IdP session id alone (sessions a
-	 * back-channel logout naming only a {@code sid} took and must put back: they are
-	 * still under their subject, since taking by {@code sid} leaves that).
+	 * one) and its subject; without a subject, under the IdP session id alone.
 	 */
 	Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub);
 
 	/** Forgets a session that ended through this gateway. */
 	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
 
-	/** Removes and returns the sessions of an IdP session; empty when none is known. */
-	Mono<Set<SessionKey>> takeBySid(String sid);
+	/**
+	 * The sessions of an IdP session; empty when none is known. They stay listed until
+	 * {@link #removeFromSid}: a back-channel logout that fails before it ended them all
+	 * leaves them for the IdP's retry, even when the failure was a timeout of a command
+	 * the store carried out anyway.
+	 */
+	Mono<Set<SessionKey>> findBySid(String sid);
 
-	/** Removes and returns every session of a user; empty when none is known. */
-	Mono<Set<SessionKey>> takeBySub(String sub);
+	/** Every session of a user, as {@link #findBySid}; empty when none is known. */
+	Mono<Set<SessionKey>> findBySub(String sub);
+
+	/**
+	 * Forgets {@code ended} under the IdP session, and only those: a session registered
+	 * since they were found stays listed.
+	 */
+	Mono<Void> removeFromSid(String sid, Set<SessionKey> ended);
+
+	/** Forgets {@code ended} under the user, as {@link #removeFromSid}. */
+	Mono<Void> removeFromSub(String sub, Set<SessionKey> ended);
 
 }

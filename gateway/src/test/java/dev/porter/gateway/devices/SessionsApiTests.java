@@ -305,7 +305,7 @@ class SessionsApiTests extends GatewayTestSupport {
 				.withRequestBody(containing("token=" + firstRefreshToken)));
 		assertThat(this.directory.entriesOf(sub).map(DirectoryEntry::key).collectList().block())
 			.containsExactly(second);
-		assertThat(this.registry.takeBySub(sub).block()).containsExactly(second);
+		assertThat(this.registry.findBySub(sub).block()).containsExactly(second);
 	}
 
 	@Test

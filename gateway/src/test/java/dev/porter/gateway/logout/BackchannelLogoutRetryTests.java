@@ -27,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A back-channel logout that fails half-way (the session store refuses to delete the
  * sessions, after the token was recorded as seen and the registry entries taken) answers
  * 503, and the IdP's retry — the same token — ends the sessions once the store is back.
- * Runs against a real {@code redis-server} whose ACL denies the session keys alone: the
- * shared one of {@link SharedTwoGatewaysOnRedis}, its ACL restored after each test.
+ * Runs against a real {@code redis-server} whose ACL denies the session keys alone, or
+ * whose writes wait past the gateway's timeout ({@code CLIENT PAUSE}): the shared one of
+ * {@link SharedTwoGatewaysOnRedis}, its ACL restored and its writes resumed after each
+ * test.
  */
 @ExtendWith(SharedTwoGatewaysOnRedis.class)
 class BackchannelLogoutRetryTests {
@@ -62,6 +64,28 @@ class BackchannelLogoutRetryTests {
 		retryOfSameTokenEndsSession(browser, TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid())));
 	}
 
+	/**
+	 * Redis records the jti only after the gateway gave up waiting (REDIS_TIMEOUT): the
+	 * first delivery answers 503, and the IdP's retry must not be refused as a replay.
+	 */
+	@Test
+	void backchannelLogoutWhenRedisRecordsTheJtiAfterTheTimeoutThenRetryOfSameTokenEndsSession() throws Exception {
+		Browser browser = new Browser(client()).login("auth0|alice", 3600);
+		String token = TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", "auth0|alice"));
+		// Writes wait in Redis far beyond REDIS_TIMEOUT (500 ms), then are carried out.
+		redisCli("CLIENT", "PAUSE", "10000", "WRITE");
+		try {
+			post(token).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
+		}
+		finally {
+			// Redis runs the waiting writes before it answers this.
+			redisCli("CLIENT", "UNPAUSE");
+		}
+
+		post(token).expectStatus().isOk();
+		assertSignedOut(browser);
+	}
+
 	private static void retryOfSameTokenEndsSession(Browser browser, String token) throws Exception {
 		// The registry and the seen jtis stay reachable; the sessions do not.
 		redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:logout:*");
@@ -70,6 +94,10 @@ class BackchannelLogoutRetryTests {
 
 		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
 		post(token).expectStatus().isOk();
+		assertSignedOut(browser);
+	}
+
+	private static void assertSignedOut(Browser browser) {
 		client().get()
 			.uri("/bff/session")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))

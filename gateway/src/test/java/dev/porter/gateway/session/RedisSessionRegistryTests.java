@@ -80,9 +80,25 @@ class RedisSessionRegistryTests {
 		this.registry.register(SessionKey.of("second-login"), "sid-shared", "auth0|alice").block();
 
 		assertThat(sidKeys()).containsExactly("porter:logout:sid:sid-shared");
-		assertThat(this.registry.takeBySid("sid-shared").block()).containsExactlyInAnyOrder(SessionKey.of("first-tab"),
-				SessionKey.of("second-login"));
+		Set<SessionKey> found = this.registry.findBySid("sid-shared").block();
+		assertThat(found).containsExactlyInAnyOrder(SessionKey.of("first-tab"), SessionKey.of("second-login"));
+		this.registry.removeFromSid("sid-shared", found).block();
 		assertThat(sidKeys()).isEmpty();
+	}
+
+	/**
+	 * A login under the IdP session while a back-channel logout ends what it found: the
+	 * new session was not ended, so it must stay listed for the next one.
+	 */
+	@Test
+	void removeFromSidWhenASessionRegisteredSinceTheyWereFoundThenItStaysListed() {
+		this.registry.register(SessionKey.of("ended"), "sid-a", "auth0|alice").block();
+		Set<SessionKey> found = this.registry.findBySid("sid-a").block();
+		this.registry.register(SessionKey.of("meanwhile"), "sid-a", "auth0|alice").block();
+
+		this.registry.removeFromSid("sid-a", found).block();
+
+		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("meanwhile"));
 	}
 
 	@Test
@@ -100,12 +116,11 @@ class RedisSessionRegistryTests {
 	}
 
 	@Test
-	void takeBySidWhenSetHoldsAnIdAnEarlierVersionStoredThenOnlyKeysTaken() {
+	void findBySidWhenSetHoldsAnIdAnEarlierVersionStoredThenOnlyKeysFound() {
 		this.registry.register(SessionKey.of("current"), "sid-a", "auth0|alice").block();
 		this.template.opsForSet().add("porter:logout:sid:sid-a", UUID.randomUUID().toString()).block();
 
-		assertThat(this.registry.takeBySid("sid-a").block()).containsExactly(SessionKey.of("current"));
-		assertThat(sidKeys()).isEmpty();
+		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("current"));
 	}
 
 	private Set<String> sidKeys() {

@@ -71,15 +71,25 @@ public class StoreHiccups {
 			}
 
 			@Override
-			public Mono<Set<SessionKey>> takeBySid(String sid) {
-				return real.takeBySid(sid)
-					.flatMap((taken) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(taken));
+			public Mono<Set<SessionKey>> findBySid(String sid) {
+				return real.findBySid(sid)
+					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
 			}
 
 			@Override
-			public Mono<Set<SessionKey>> takeBySub(String sub) {
-				return real.takeBySub(sub)
-					.flatMap((taken) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(taken));
+			public Mono<Set<SessionKey>> findBySub(String sub) {
+				return real.findBySub(sub)
+					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
+			}
+
+			@Override
+			public Mono<Void> removeFromSid(String sid, Set<SessionKey> ended) {
+				return real.removeFromSid(sid, ended);
+			}
+
+			@Override
+			public Mono<Void> removeFromSub(String sub, Set<SessionKey> ended) {
+				return real.removeFromSub(sub, ended);
 			}
 
 		};
