@@ -1,7 +1,8 @@
 package dev.porter.gateway.token;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -10,8 +11,8 @@ import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.SessionKey;
 import reactor.core.publisher.Mono;
 
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * A short per-session lease in Redis ({@code SET NX PX} on
@@ -22,9 +23,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 class RedisRefreshLock implements RefreshLock {
 
-	private static final RedisScript<Long> RELEASE = RedisScript.of(
-			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-			Long.class);
+	private static final String RELEASE = """
+			if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
+			""";
 
 	private static final Duration POLL = Duration.ofMillis(50);
 
@@ -47,7 +48,7 @@ class RedisRefreshLock implements RefreshLock {
 		String key = "porter:refresh-lock:" + SessionKey.of(sessionId).value();
 		String owner = UUID.randomUUID().toString();
 		return Mono.usingWhen(acquire(key, owner), (acquired) -> Mono.defer(refresh),
-				(acquired) -> this.redis.execute(RELEASE, List.of(key), List.of(owner)).then());
+				(acquired) -> release(key, owner));
 	}
 
 	private Mono<Boolean> acquire(String key, String owner) {
@@ -55,7 +56,29 @@ class RedisRefreshLock implements RefreshLock {
 			.filter(Boolean::booleanValue)
 			.repeatWhenEmpty((attempts) -> attempts.delayElements(POLL))
 			.timeout(this.lease)
-			.onErrorMap((ex) -> new ProblemException(Problems.identityProviderUnavailable(), ex));
+			// A SET that timed out here may still be carried out there: left alone, that
+			// lease, which nobody would release, would refuse the session's refreshes
+			// until it expired. Best effort: the Redis that just failed may fail this
+			// too.
+			.onErrorResume((ex) -> release(key, owner).onErrorResume((ignored) -> Mono.empty())
+				.then(Mono.error(new ProblemException(Problems.identityProviderUnavailable(), ex))));
+	}
+
+	/**
+	 * Deletes the lease if {@code owner} holds it: never another attempt's. One
+	 * {@code EVAL}, not the template's {@code EVALSHA} retried as {@code EVAL} on
+	 * {@code NOSCRIPT}: sent after a timeout, the retry would never be sent, and Redis,
+	 * its scripts forgotten since it restarted, would carry out nothing.
+	 */
+	private Mono<Void> release(String key, String owner) {
+		return this.redis
+			.execute((connection) -> connection.scriptingCommands()
+				.eval(utf8(RELEASE), ReturnType.INTEGER, 1, utf8(key), utf8(owner)))
+			.then();
+	}
+
+	private static ByteBuffer utf8(String value) {
+		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
 	}
 
 }
