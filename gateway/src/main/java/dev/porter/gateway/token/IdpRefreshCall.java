@@ -5,6 +5,8 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientRequest;
 
+import org.springframework.http.ReactiveHttpInputMessage;
+import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
@@ -14,6 +16,8 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.web.reactive.function.OAuth2BodyExtractors;
+import org.springframework.web.reactive.function.BodyExtractor;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -45,7 +49,23 @@ class IdpRefreshCall {
 		client.setWebClient(idpWebClient.mutate()
 			.filter((request, next) -> next.exchange(respondingWithin(request, timeout)))
 			.build());
+		client.setBodyExtractor(IdpRefreshCall::withStatus);
 		return new IdpRefreshCall(client, timeout);
+	}
+
+	/**
+	 * Spring Security's reading of the answer, with an error answer's HTTP status kept in
+	 * a {@link TokenEndpointError}.
+	 */
+	private static Mono<OAuth2AccessTokenResponse> withStatus(ReactiveHttpInputMessage answer,
+			BodyExtractor.Context context) {
+		Mono<OAuth2AccessTokenResponse> read = OAuth2BodyExtractors.oauth2AccessTokenResponse()
+			.extract(answer, context);
+		if (answer instanceof ClientHttpResponse response) {
+			return read.onErrorMap(OAuth2AuthorizationException.class,
+					(error) -> new TokenEndpointError(error, response.getStatusCode()));
+		}
+		return read;
 	}
 
 	private static ClientRequest respondingWithin(ClientRequest request, Duration timeout) {

@@ -2,22 +2,39 @@ package dev.porter.gateway.token;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
- * What a failed refresh means. For the session: {@code invalid_grant} ends it, and any
- * other failure (timeout, 5xx, 429, unreachable) makes it back off, twice as long after
- * each failure in a row up to {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request that got
- * no fresh token: it relays its access token while that is still valid, and otherwise
- * gets {@code 503} with {@code Retry-After}.
+ * What a failed refresh means. For the session: a refusal that no retry changes
+ * ({@code invalid_grant}, an MFA or consent demand, a denial) ends it, and any other
+ * failure (timeout, 5xx, 429, unreachable, a rejected client) makes it back off, twice as
+ * long after each failure in a row up to {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request
+ * that got no fresh token: it relays its access token while that is still valid, and
+ * otherwise gets {@code 503} with {@code Retry-After}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749, 5.2</a>
+ * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthError">OIDC
+ * Core, 3.1.2.6</a>
  */
 class RefreshFailurePolicy {
+
+	/**
+	 * Answers about the user's grant, not the IdP's health: the user has to sign in again
+	 * (to pass MFA, consent, or be let in at all), however often the refresh is retried.
+	 * Auth0 sends {@code mfa_required} and {@code access_denied} when an Action demands
+	 * MFA or denies access on refresh.
+	 */
+	private static final Set<String> REFUSALS = Set.of(OAuth2ErrorCodes.INVALID_GRANT, "mfa_required",
+			OAuth2ErrorCodes.ACCESS_DENIED, "interaction_required", "login_required", "consent_required",
+			"account_selection_required", OAuth2ErrorCodes.INVALID_SCOPE, OAuth2ErrorCodes.UNAUTHORIZED_CLIENT);
 
 	private final TokenProperties properties;
 
@@ -33,12 +50,38 @@ class RefreshFailurePolicy {
 
 	/** What becomes of the session whose refresh call failed with {@code failure}. */
 	Consequence afterFailure(Throwable failure, RefreshBackoff previous) {
-		if (failure instanceof OAuth2AuthorizationException oauth
-				&& OAuth2ErrorCodes.INVALID_GRANT.equals(oauth.getError().getErrorCode())) {
-			return new EndSession();
+		if (failure instanceof OAuth2AuthorizationException oauth && !isIdpFailing(oauth)) {
+			if (rejectsTheClient(oauth)) {
+				return backOff(previous, true);
+			}
+			if (REFUSALS.contains(oauth.getError().getErrorCode())) {
+				return new EndSession(oauth.getError().getErrorCode());
+			}
 		}
+		return backOff(previous, false);
+	}
+
+	private BackOff backOff(RefreshBackoff previous, boolean clientRejected) {
 		return new BackOff(previous.afterFailure(this.clock.instant(), this.properties.refreshBackoff(),
-				this.properties.refreshBackoffMax()));
+				this.properties.refreshBackoffMax()), clientRejected);
+	}
+
+	/** A 5xx or 429 says the IdP is failing now, whatever error code it came with. */
+	private static boolean isIdpFailing(OAuth2AuthorizationException failure) {
+		return failure instanceof TokenEndpointError answer && (answer.status().is5xxServerError()
+				|| answer.status().value() == HttpStatus.TOO_MANY_REQUESTS.value());
+	}
+
+	/**
+	 * The gateway's own credentials were rejected: every session fails alike, and a new
+	 * login would not help. Auth0 answers a wrong client secret with {@code 401
+	 * access_denied} rather than {@code invalid_client}.
+	 */
+	private static boolean rejectsTheClient(OAuth2AuthorizationException failure) {
+		String error = failure.getError().getErrorCode();
+		return OAuth2ErrorCodes.INVALID_CLIENT.equals(error)
+				|| (OAuth2ErrorCodes.ACCESS_DENIED.equals(error) && failure instanceof TokenEndpointError answer
+						&& answer.status().value() == HttpStatus.UNAUTHORIZED.value());
 	}
 
 	/**
@@ -71,12 +114,18 @@ class RefreshFailurePolicy {
 
 	}
 
-	/** The refresh token was rejected: the session ends. */
-	record EndSession() implements Consequence {
+	/**
+	 * The IdP refused the refresh for good, with the OAuth {@code error} code: the
+	 * session ends.
+	 */
+	record EndSession(String error) implements Consequence {
 	}
 
-	/** The IdP could not refresh now: no attempt for this session before {@code next}. */
-	record BackOff(RefreshBackoff next) implements Consequence {
+	/**
+	 * The IdP could not refresh now: no attempt for this session before {@code next}.
+	 * {@code clientRejected} when the fault is the gateway's client credentials.
+	 */
+	record BackOff(RefreshBackoff next, boolean clientRejected) implements Consequence {
 	}
 
 }

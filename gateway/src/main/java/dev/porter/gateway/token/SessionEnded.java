@@ -5,7 +5,7 @@ import dev.porter.gateway.problem.Problems;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The session is over (its refresh token was rejected, or the session is gone): the
+ * The session is over (the IdP refused its refresh for good, or the session is gone): the
  * request gets {@code 401} and the SPA signs in again.
  */
 final class SessionEnded extends ProblemException {

@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.web.server.WebSession;
 
 /**
@@ -104,14 +105,36 @@ class SessionRefresh {
 		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, previous);
 		if (consequence instanceof RefreshFailurePolicy.BackOff backOff) {
 			RefreshBackoff next = backOff.next();
-			log.warn("access token refresh failed ({}), failure {} in a row: next attempt in {}",
-					(ex instanceof TimeoutException) ? "no answer in time" : ex.getClass().getSimpleName(),
-					next.failures(), next.remaining(this.clock.instant()));
-			return this.tokens.store(session, next)
-				.then(Mono.error(new BackingOff(next.remaining(this.clock.instant()))));
+			Duration remaining = next.remaining(this.clock.instant());
+			if (backOff.clientRejected()) {
+				log.error(
+						"the IdP rejected the gateway's client credentials on refresh ({}): check OIDC_CLIENT_ID "
+								+ "and OIDC_CLIENT_SECRET; failure {} in a row, next attempt in {}",
+						describe(ex), next.failures(), remaining);
+			}
+			else {
+				log.warn("access token refresh failed ({}), failure {} in a row: next attempt in {}", describe(ex),
+						next.failures(), remaining);
+			}
+			return this.tokens.store(session, next).then(Mono.error(new BackingOff(remaining)));
 		}
-		log.info("refresh token rejected (invalid_grant): ending the session");
+		RefreshFailurePolicy.EndSession end = (RefreshFailurePolicy.EndSession) consequence;
+		log.info("refresh refused ({}): ending the session", end.error());
 		return session.invalidate().then(Mono.error(new SessionEnded(ex)));
+	}
+
+	/** What failed, without the IdP's description: it may quote what the user sent. */
+	private static String describe(Throwable ex) {
+		if (ex instanceof TimeoutException) {
+			return "no answer in time";
+		}
+		if (ex instanceof TokenEndpointError answer) {
+			return answer.status().value() + " " + answer.getError().getErrorCode();
+		}
+		if (ex instanceof OAuth2AuthorizationException oauth) {
+			return oauth.getError().getErrorCode();
+		}
+		return ex.getClass().getSimpleName();
 	}
 
 }

@@ -27,7 +27,8 @@ import org.springframework.web.server.ServerWebExchange;
  * <li>What a failure means ({@link RefreshFailurePolicy}): the session backs off
  * ({@link RefreshBackoff}) and until then no attempt reaches the IdP; a request relays
  * its access token while it is still valid and otherwise gets {@code 503} with
- * {@code Retry-After}; {@code invalid_grant} ends the session ({@code 401}).</li>
+ * {@code Retry-After}; a definitive refusal ({@code invalid_grant}, {@code mfa_required},
+ * ...) ends the session ({@code 401}).</li>
  * </ul>
  * Every decision reads the injected {@link Clock}; the waits are Reactor timers.
  */

@@ -7,9 +7,12 @@ import java.util.concurrent.TimeoutException;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import reactor.test.StepVerifier;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -40,6 +43,30 @@ class RefreshFailurePolicyTests {
 
 		assertThat(this.policy.afterFailure(rejected, RefreshBackoff.NONE))
 			.isInstanceOf(RefreshFailurePolicy.EndSession.class);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "400, invalid_grant", "403, invalid_grant", "403, mfa_required", "403, access_denied",
+			"400, interaction_required", "400, login_required", "400, consent_required",
+			"400, account_selection_required", "400, invalid_scope", "400, unauthorized_client" })
+	void afterFailureWhenTokenEndpointRefusesForGoodThenSessionEnds(int status, String error) {
+		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
+			.isEqualTo(new RefreshFailurePolicy.EndSession(error));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "401, access_denied", "401, invalid_client", "400, invalid_client" })
+	void afterFailureWhenTokenEndpointRejectsTheClientThenBacksOffAsAClientFault(int status, String error) {
+		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
+			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1)), true));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "500, server_error", "503, temporarily_unavailable", "429, too_many_requests", "503, access_denied",
+			"502, invalid_grant", "400, invalid_request" })
+	void afterFailureWhenTokenEndpointFailsForNowThenBacksOff(int status, String error) {
+		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
+			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1)), false));
 	}
 
 	@Test
@@ -83,6 +110,11 @@ class RefreshFailurePolicyTests {
 				assertThat(unavailable.getBody().getProperties()).containsEntry("retry_after", 2L);
 			})
 			.verify(Duration.ofSeconds(5));
+	}
+
+	private static TokenEndpointError answer(int status, String error) {
+		return new TokenEndpointError(new OAuth2AuthorizationException(new OAuth2Error(error)),
+				HttpStatusCode.valueOf(status));
 	}
 
 	private static OAuth2AuthorizedClient client(Instant expiresAt) {

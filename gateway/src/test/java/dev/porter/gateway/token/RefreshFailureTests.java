@@ -8,7 +8,9 @@ import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,11 +31,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A token endpoint that fails during a refresh (the IdP's 500, 503, 429): the session
- * backs off, one attempt per backoff interval (a minute here), and every request in
- * between is answered at once. The gateway's clock is a {@link MovableClock} that stands
- * still unless a test moves it, so the access token expires when the test says so and the
- * whole minute of backoff is left for every request.
+ * A token endpoint that fails during a refresh. A definitive refusal ends the session; a
+ * failing IdP (500, 503, 429) or a rejected client makes the session back off, one
+ * attempt per backoff interval (a minute here), and every request in between is answered
+ * at once. The gateway's clock is a {@link MovableClock} that stands still unless a test
+ * moves it, so the access token expires when the test says so and the whole minute of
+ * backoff is left for every request.
  */
 @TestPropertySource(properties = { "porter.token.refresh-backoff=1m", "porter.token.refresh-backoff-max=1m" })
 @Import(MovableGatewayClock.class)
@@ -103,14 +106,67 @@ class RefreshFailureTests extends GatewayTestSupport {
 				equalTo("Bearer " + browser.tokens().accessToken())));
 	}
 
+	// Refusals that no retry changes: an Auth0 Action demanding MFA or denying access on
+	// refresh, OIDC Core's interaction errors (Entra), and RFC 6749's scope and client
+	// ones.
+	@ParameterizedTest
+	@CsvSource({ "403, mfa_required", "403, access_denied", "400, interaction_required", "400, login_required",
+			"400, consent_required", "400, invalid_scope", "400, unauthorized_client" })
+	void getMeWhenTokenEndpointRefusesTheRefreshForGoodThenUnauthorizedAndSessionEnded(int status, String error) {
+		Browser browser = browser().login("auth0|alice", 30);
+		failRefreshes(browser, status, error);
+		this.clock.moveTo(Instant.now().plusSeconds(16));
+
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+	}
+
+	// Auth0 answers a wrong client secret so: every session's refresh fails alike, and a
+	// new login would not help, so the sessions back off until the operator fixes it.
+	@Test
+	void getMeWhenTokenEndpointRejectsTheClientThen503WithRetryAfterAndSessionKept() {
+		Browser browser = browser().login("auth0|alice", 30);
+		failRefreshes(browser, 401, "access_denied");
+		this.clock.moveTo(Instant.now().plusSeconds(31));
+
+		for (int i = 0; i < REQUESTS; i++) {
+			browser.get("/me")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.valueEquals(HttpHeaders.RETRY_AFTER, "60");
+		}
+
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
 	private static void failRefreshes(Browser browser, int status) {
+		failRefreshes(browser, status, "temporarily_unavailable");
+	}
+
+	private static void failRefreshes(Browser browser, int status, String error) {
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
 				.willReturn(aResponse().withStatus(status)
 					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.withBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}")));
+					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"refused\"}")));
 	}
 
 }
