@@ -75,8 +75,10 @@ class IdpRefreshCall {
 	}
 
 	/**
-	 * Exchanges {@code current}'s refresh token for fresh tokens. A client without a
-	 * refresh token fails as the IdP would fail an unknown one: {@code invalid_grant}.
+	 * Exchanges {@code current}'s refresh token for fresh tokens. The relay never asks
+	 * for a client without a refresh token ({@link TokenRefresher#withoutRefreshToken});
+	 * should one come, it fails as the IdP would fail an unknown one:
+	 * {@code invalid_grant}.
 	 */
 	Mono<OAuth2AuthorizedClient> refresh(OAuth2AuthorizedClient current) {
 		OAuth2RefreshToken refreshToken = current.getRefreshToken();

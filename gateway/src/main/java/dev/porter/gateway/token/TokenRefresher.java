@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
 
 /**
  * Refreshes a session's access token for a request, so that the session survives an IdP
@@ -75,6 +76,19 @@ class TokenRefresher {
 	/** Whether the session's access token may still be relayed. */
 	boolean isStillValid(LoginTokens held) {
 		return this.expiry.isStillValid(held.expiresAt());
+	}
+
+	/**
+	 * The access token of a session that holds no refresh token, due for a refresh that
+	 * cannot be had (an Auth0 API without offline access, {@code offline_access} not
+	 * granted, Google): relayed until it expires, without asking the IdP, and then the
+	 * session is over, as nothing can renew it.
+	 */
+	Mono<String> withoutRefreshToken(ServerWebExchange exchange, LoginTokens held) {
+		if (isStillValid(held)) {
+			return Mono.just(held.accessToken());
+		}
+		return exchange.getSession().flatMap(WebSession::invalidate).then(Mono.error(() -> new SessionEnded(null)));
 	}
 
 	/**

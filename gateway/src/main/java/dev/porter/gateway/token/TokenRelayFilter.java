@@ -49,16 +49,19 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 	}
 
 	/**
-	 * The session's access token, refreshed first when it is about to expire. A token not
-	 * yet due is relayed as the session holds it: only a refresh needs the client
-	 * registration, and so the IdP's discovery document, which a new instance during an
-	 * IdP outage cannot fetch.
+	 * The session's access token, refreshed first when it is about to expire and the
+	 * session holds a refresh token. A token not yet due is relayed as the session holds
+	 * it: only a refresh needs the client registration, and so the IdP's discovery
+	 * document, which a new instance during an IdP outage cannot fetch.
 	 */
 	private static AccessTokens sessionAccessTokens(SessionTokens tokens, TokenRefresher refresher) {
-		return (exchange, authentication) -> exchange.getSession()
-			.mapNotNull(LoginTokens::in)
-			.flatMap((held) -> refresher.needsRefresh(held)
-					? refreshed(exchange, authentication, held, tokens, refresher) : Mono.just(held.accessToken()));
+		return (exchange, authentication) -> exchange.getSession().mapNotNull(LoginTokens::in).flatMap((held) -> {
+			if (!refresher.needsRefresh(held)) {
+				return Mono.just(held.accessToken());
+			}
+			return (held.refreshToken() != null) ? refreshed(exchange, authentication, held, tokens, refresher)
+					: refresher.withoutRefreshToken(exchange, held);
+		});
 	}
 
 	/**

@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.support.FilterHarness;
+import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Mono;
@@ -37,6 +39,14 @@ class TokenRelayFilterTests {
 	private static final TestingAuthenticationToken ALICE = new TestingAuthenticationToken("auth0|alice", null);
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
+
+	private final AtomicInteger idpCalls = new AtomicInteger();
+
+	/** An IdP that counts the calls it gets and answers none. */
+	private final WebClient idp = WebClient.builder().exchangeFunction((request) -> {
+		this.idpCalls.incrementAndGet();
+		return Mono.error(new IllegalStateException("the IdP was called"));
+	}).build();
 
 	@Test
 	void filterWhenSessionHoldsTokenThenItsBearerIsWhatTheUpstreamCallSends() {
@@ -110,6 +120,39 @@ class TokenRelayFilterTests {
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 
+	// An API without Auth0's "Allow Offline Access", offline_access not granted, Google:
+	// the login gave no refresh token, and the one the session holds serves until it
+	// expires.
+	@Test
+	void filterWhenNoRefreshTokenAndTokenDueButStillValidThenRelaysItWithoutAskingTheIdp() {
+		Instant now = Instant.now();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-due", now.minus(Duration.ofHours(1)), now.plusSeconds(30), Set.of(), null));
+
+		filter((id) -> Mono.just(TestRegistrations.gateway()), this.idp).filter(exchange, this.chain).block();
+
+		assertThat(RelayedToken.authorization(this.chain.exchange())).hasToString("Bearer at-due");
+		assertThat(exchange.getSession().block().isExpired()).isFalse();
+		assertThat(this.idpCalls).hasValue(0);
+	}
+
+	@Test
+	void filterWhenNoRefreshTokenAndTokenExpiredThenSessionEndedWithoutAskingTheIdp() {
+		Instant now = Instant.now();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-old", now.minus(Duration.ofHours(1)), now.minusSeconds(1), Set.of(), null));
+
+		ProblemException refused = catchThrowableOfType(ProblemException.class,
+				() -> filter((id) -> Mono.just(TestRegistrations.gateway()), this.idp).filter(exchange, this.chain)
+					.block());
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(401);
+		assertThat(refused.getBody().getType().toString()).endsWith("/login-required");
+		assertThat(exchange.getSession().block().isExpired()).isTrue();
+		assertThat(this.chain.wasCalled()).isFalse();
+		assertThat(this.idpCalls).hasValue(0);
+	}
+
 	/** The real filter, on an IdP whose discovery document cannot be fetched. */
 	private static TokenRelayFilter idpDownFilter() {
 		return filter((id) -> Mono.error(new ProblemException(Problems.identityProviderUnavailable(), null)));
@@ -117,13 +160,16 @@ class TokenRelayFilterTests {
 
 	/** The real filter, its client registration found in {@code registrations}. */
 	private static TokenRelayFilter filter(ReactiveClientRegistrationRepository registrations) {
+		return filter(registrations, WebClient.create());
+	}
+
+	private static TokenRelayFilter filter(ReactiveClientRegistrationRepository registrations, WebClient idp) {
 		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
 				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
-		TokenRefresher refresher = new TokenRefresher(IdpRefreshCall.through(WebClient.create(), Duration.ofSeconds(1)),
-				tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				Clock.systemUTC());
+		TokenRefresher refresher = new TokenRefresher(IdpRefreshCall.through(idp, Duration.ofSeconds(1)), tokens,
+				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 		return new TokenRelayFilter(tokens, refresher);
 	}
 
