@@ -50,6 +50,15 @@ public record LoginUser(String sub, @Nullable String sid, @Nullable String name,
 	}
 
 	/**
+	 * The same login with the ID token a refresh renewed (OIDC Core 12.2), checked by the
+	 * caller: the IdP may refuse the login's own as {@code id_token_hint} once renewed.
+	 */
+	public LoginUser withIdToken(String renewed, @Nullable Instant renewedAt, @Nullable Instant renewedExpiresAt) {
+		return new LoginUser(this.sub, this.sid, this.name, this.email, this.picture, renewed, renewedAt,
+				renewedExpiresAt);
+	}
+
+	/**
 	 * The login as Spring Security's authentication for {@code registrationId}, which
 	 * never changes and so may be shared by the session's requests.
 	 */

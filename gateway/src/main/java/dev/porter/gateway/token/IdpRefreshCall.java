@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientRequest;
 
@@ -16,6 +17,8 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.core.web.reactive.function.OAuth2BodyExtractors;
 import org.springframework.web.reactive.function.BodyExtractor;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -32,10 +35,13 @@ class IdpRefreshCall {
 
 	private final Duration timeout;
 
+	private final RenewedIdTokens idTokens;
+
 	IdpRefreshCall(ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> tokenClient,
-			Duration timeout) {
+			Duration timeout, RenewedIdTokens idTokens) {
 		this.tokenClient = tokenClient;
 		this.timeout = timeout;
+		this.idTokens = idTokens;
 	}
 
 	/**
@@ -44,13 +50,13 @@ class IdpRefreshCall {
 	 * requests stop waiting at {@code TOKEN_REFRESH_WAIT}, while a slow refresh goes on
 	 * so that its rotated token is stored. Cutting it short would lose that token.
 	 */
-	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout) {
+	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout, RenewedIdTokens idTokens) {
 		WebClientReactiveRefreshTokenTokenResponseClient client = new WebClientReactiveRefreshTokenTokenResponseClient();
 		client.setWebClient(idpWebClient.mutate()
 			.filter((request, next) -> next.exchange(respondingWithin(request, timeout)))
 			.build());
 		client.setBodyExtractor(IdpRefreshCall::withStatus);
-		return new IdpRefreshCall(client, timeout);
+		return new IdpRefreshCall(client, timeout, idTokens);
 	}
 
 	/**
@@ -80,7 +86,7 @@ class IdpRefreshCall {
 	 * should one come, it fails as the IdP would fail an unknown one:
 	 * {@code invalid_grant}.
 	 */
-	Mono<OAuth2AuthorizedClient> refresh(OAuth2AuthorizedClient current) {
+	Mono<Refreshed> refresh(OAuth2AuthorizedClient current) {
 		OAuth2RefreshToken refreshToken = current.getRefreshToken();
 		if (refreshToken == null) {
 			return Mono.error(new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT)));
@@ -89,7 +95,14 @@ class IdpRefreshCall {
 				current.getAccessToken(), refreshToken);
 		return this.tokenClient.getTokenResponse(request)
 			.timeout(this.timeout)
-			.map((response) -> updated(current, response));
+			.flatMap((response) -> this.idTokens.accepted(idToken(response), current)
+				.map((idToken) -> new Refreshed(updated(current, response), idToken))
+				.defaultIfEmpty(new Refreshed(updated(current, response), null)));
+	}
+
+	private static @Nullable String idToken(OAuth2AccessTokenResponse response) {
+		return (response.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String idToken) ? idToken
+				: null;
 	}
 
 	private static OAuth2AuthorizedClient updated(OAuth2AuthorizedClient current, OAuth2AccessTokenResponse response) {
@@ -98,6 +111,13 @@ class IdpRefreshCall {
 				: current.getRefreshToken();
 		return new OAuth2AuthorizedClient(current.getClientRegistration(), current.getPrincipalName(),
 				UnstatedLifetimes.stated(response.getAccessToken()), refreshToken);
+	}
+
+	/**
+	 * What a refresh brought: fresh tokens, and a renewed ID token when the IdP sent one
+	 * that may replace the login's.
+	 */
+	record Refreshed(OAuth2AuthorizedClient client, @Nullable Jwt idToken) {
 	}
 
 }

@@ -85,22 +85,22 @@ class SessionRefresh {
 	 * ({@link TokenProperties#lockLease()}); the waiting requests get the fresh token
 	 * either way.
 	 */
-	private Mono<OAuth2AuthorizedClient> store(WebSession session, OAuth2AuthorizedClient fresh) {
+	private Mono<OAuth2AuthorizedClient> store(WebSession session, IdpRefreshCall.Refreshed fresh) {
 		return Mono.defer(() -> this.tokens.store(session, fresh))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
 			.timeout(STORE_BUDGET)
-			.thenReturn(fresh)
+			.thenReturn(fresh.client())
 			.onErrorResume((ex) -> {
 				this.metrics.unstored();
 				log.error(
 						"refreshed tokens could not be stored for {} ({}): the session keeps its used refresh "
 								+ "token, which the IdP may reject at the next refresh",
 						STORE_BUDGET, ex.getClass().getSimpleName());
-				return Mono.just(fresh);
+				return Mono.just(fresh.client());
 			});
 	}
 
-	private Mono<OAuth2AuthorizedClient> failed(Throwable ex, WebSession session, RefreshBackoff previous) {
+	private <T> Mono<T> failed(Throwable ex, WebSession session, RefreshBackoff previous) {
 		this.metrics.failed();
 		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, previous);
 		if (consequence instanceof RefreshFailurePolicy.BackOff backOff) {

@@ -16,6 +16,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
 import org.springframework.web.server.ServerWebExchange;
@@ -78,10 +79,18 @@ class SessionTokens {
 					tokens.backoff())));
 	}
 
-	/** Stores refreshed tokens and clears the backoff: the refresh worked. */
-	Mono<Void> store(WebSession session, OAuth2AuthorizedClient client) {
+	/**
+	 * Stores refreshed tokens, and the renewed ID token in the login (the logout's
+	 * {@code id_token_hint}), and clears the backoff: the refresh worked.
+	 */
+	Mono<Void> store(WebSession session, IdpRefreshCall.Refreshed refreshed) {
 		return update(session, (get, set) -> {
-			set.accept(LoginTokens.ATTRIBUTE, LoginTokens.of(client));
+			set.accept(LoginTokens.ATTRIBUTE, LoginTokens.of(refreshed.client()));
+			Jwt idToken = refreshed.idToken();
+			if (idToken != null && get.apply(LoginUser.ATTRIBUTE) instanceof LoginUser user) {
+				set.accept(LoginUser.ATTRIBUTE,
+						user.withIdToken(idToken.getTokenValue(), idToken.getIssuedAt(), idToken.getExpiresAt()));
+			}
 			set.accept(BACKOFF_FAILURES, null);
 			set.accept(BACKOFF_NOT_BEFORE, null);
 		});

@@ -7,7 +7,9 @@ import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoderFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 @Configuration(proxyBeanMethods = false)
@@ -15,9 +17,12 @@ class TokenConfiguration {
 
 	@Bean
 	TokenRefresher tokenRefresher(SessionTokens tokens, ObjectProvider<RefreshLock> lock, TokenProperties properties,
-			RefreshMetrics metrics, WebClient idpWebClient, ObjectProvider<Clock> clock) {
-		return new TokenRefresher(IdpRefreshCall.through(idpWebClient, properties.refreshTimeout()), tokens,
-				lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
+			RefreshMetrics metrics, WebClient idpWebClient,
+			ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, ObjectProvider<Clock> clock) {
+		return new TokenRefresher(
+				IdpRefreshCall.through(idpWebClient, properties.refreshTimeout(),
+						new RenewedIdTokens(idTokenDecoderFactory)),
+				tokens, lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 

@@ -190,6 +190,14 @@ public final class TestIdp {
 		return sign(this.otherKey, logoutClaims(overrides));
 	}
 
+	/**
+	 * An ID token for {@code sub} signed with the served key, without a nonce: what an
+	 * IdP that renews the ID token returns on a refresh (OIDC Core 12.2).
+	 */
+	public String idToken(String sub, String sid) {
+		return sign(this.key, idTokenClaims(sub, sid).build());
+	}
+
 	private JWTClaimsSet logoutClaims(Map<String, Object> overrides) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer())
 			.audience(CLIENT_ID)

@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,6 +19,8 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,13 +31,59 @@ class IdpRefreshCallTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+	/** Refuses every ID token: the tests of ID tokens say what they accept. */
+	static final RenewedIdTokens NO_ID_TOKENS = new RenewedIdTokens(
+			(registration) -> (token) -> Mono.error(new BadJwtException("not in this test")));
+
 	private final AtomicReference<OAuth2RefreshTokenGrantRequest> sent = new AtomicReference<>();
 
 	@Test
-	void refreshWhenIdpRotatesThenNewTokensAndTheRefreshTokenItWasGivenIsSent() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT);
+	void refreshWhenIdpRenewsTheIdTokenOfTheSameSubThenItIsKept() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-renewed")), TIMEOUT,
+				decodingAsSub("auth0|alice"));
+
+		StepVerifier.create(call.refresh(client("rt-0")))
+			.assertNext((fresh) -> assertThat(fresh.idToken().getTokenValue()).isEqualTo("id-renewed"))
+			.verifyComplete();
+	}
+
+	@Test
+	void refreshWhenTheRenewedIdTokenNamesAnotherSubThenFreshTokensWithoutIt() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-other")), TIMEOUT,
+				decodingAsSub("auth0|mallory"));
 
 		StepVerifier.create(call.refresh(client("rt-0"))).assertNext((fresh) -> {
+			assertThat(fresh.idToken()).isNull();
+			assertThat(fresh.client().getRefreshToken().getTokenValue()).isEqualTo("rt-1");
+		}).verifyComplete();
+	}
+
+	@Test
+	void refreshWhenTheRenewedIdTokenFailsItsChecksThenFreshTokensWithoutIt() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-forged")), TIMEOUT, NO_ID_TOKENS);
+
+		StepVerifier.create(call.refresh(client("rt-0"))).assertNext((fresh) -> {
+			assertThat(fresh.idToken()).isNull();
+			assertThat(fresh.client().getAccessToken().getTokenValue()).isEqualTo("at-1");
+		}).verifyComplete();
+	}
+
+	private static RenewedIdTokens decodingAsSub(String sub) {
+		return new RenewedIdTokens((registration) -> (token) -> Mono
+			.just(Jwt.withTokenValue(token).header("alg", "RS256").subject(sub).build()));
+	}
+
+	private static OAuth2AccessTokenResponse withIdToken(String idToken) {
+		return OAuth2AccessTokenResponse.withResponse(response("at-1", "rt-1"))
+			.additionalParameters(Map.of("id_token", idToken))
+			.build();
+	}
+
+	@Test
+	void refreshWhenIdpRotatesThenNewTokensAndTheRefreshTokenItWasGivenIsSent() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS);
+
+		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client)).assertNext((fresh) -> {
 			assertThat(fresh.getAccessToken().getTokenValue()).isEqualTo("at-1");
 			assertThat(fresh.getRefreshToken().getTokenValue()).isEqualTo("rt-1");
 			assertThat(fresh.getPrincipalName()).isEqualTo("auth0|alice");
@@ -44,9 +93,9 @@ class IdpRefreshCallTests {
 
 	@Test
 	void refreshWhenIdpDoesNotRotateThenKeepsTheRefreshTokenItHas() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", null)), TIMEOUT);
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", null)), TIMEOUT, NO_ID_TOKENS);
 
-		StepVerifier.create(call.refresh(client("rt-0")))
+		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client))
 			.assertNext((fresh) -> assertThat(fresh.getRefreshToken().getTokenValue()).isEqualTo("rt-0"))
 			.verifyComplete();
 	}
@@ -57,9 +106,9 @@ class IdpRefreshCallTests {
 			.tokenType(OAuth2AccessToken.TokenType.BEARER)
 			.refreshToken("rt-1")
 			.build();
-		IdpRefreshCall call = new IdpRefreshCall(answering(noExpiresIn), TIMEOUT);
+		IdpRefreshCall call = new IdpRefreshCall(answering(noExpiresIn), TIMEOUT, NO_ID_TOKENS);
 
-		StepVerifier.create(call.refresh(client("rt-0")))
+		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client))
 			.assertNext((fresh) -> assertThat(
 					Duration.between(fresh.getAccessToken().getIssuedAt(), fresh.getAccessToken().getExpiresAt()))
 				.isEqualTo(dev.porter.common.UnstatedLifetimes.ASSUMED))
@@ -68,7 +117,7 @@ class IdpRefreshCallTests {
 
 	@Test
 	void refreshWhenClientHasNoRefreshTokenThenInvalidGrantWithoutCallingTheIdp() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT);
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS);
 
 		StepVerifier.create(call.refresh(client(null)))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(OAuth2AuthorizationException.class)
@@ -81,7 +130,8 @@ class IdpRefreshCallTests {
 	@Test
 	void refreshWhenIdpNeverAnswersThenFailsAtTheTimeoutAndNotBefore() {
 		StepVerifier
-			.withVirtualTime(() -> new IdpRefreshCall((request) -> Mono.never(), TIMEOUT).refresh(client("rt-0")))
+			.withVirtualTime(
+					() -> new IdpRefreshCall((request) -> Mono.never(), TIMEOUT, NO_ID_TOKENS).refresh(client("rt-0")))
 			.expectSubscription()
 			.expectNoEvent(TIMEOUT.minusMillis(1))
 			.thenAwait(Duration.ofMillis(1))

@@ -116,7 +116,7 @@ class RefreshBackoffTests {
 		IdpRefreshCall idp = new IdpRefreshCall((request) -> {
 			this.idpCalls.incrementAndGet();
 			return this.idp.apply(request);
-		}, properties.refreshTimeout());
+		}, properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS);
 		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
 				new RefreshMetrics(new SimpleMeterRegistry()), this.clock);
 	}

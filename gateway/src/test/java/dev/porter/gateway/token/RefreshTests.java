@@ -18,8 +18,12 @@ import reactor.core.publisher.Flux;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -33,6 +37,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Import(MovableGatewayClock.class)
+@TestPropertySource(properties = "porter.logout.id-token-hint=true")
 class RefreshTests extends GatewayTestSupport {
 
 	private static final int PARALLEL = 8;
@@ -131,6 +136,57 @@ class RefreshTests extends GatewayTestSupport {
 			.jsonPath("$.authenticated")
 			.isEqualTo(false);
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+	}
+
+	// Spring Authorization Server (dev-idp) replaces the ID token on refresh and then
+	// answers invalid_token to the old one as id_token_hint: the IdP session lives on.
+	@Test
+	void logoutWhenARefreshRenewedTheIdTokenThenTheRenewedOneIsTheIdTokenHint() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = browser().login("auth0|alice", 30);
+		dueForRefresh();
+		String renewed = TestIdp.instance().idToken("auth0|alice", browser.tokens().sid());
+		refreshAnswersIdToken(browser, renewed);
+
+		browser.get("/me").exchange().expectStatus().isOk();
+
+		assertThat(idTokenHintOfLogout(browser)).isEqualTo(renewed);
+	}
+
+	@Test
+	void logoutWhenARefreshBroughtAnotherUsersIdTokenThenTheLoginsIsTheIdTokenHint() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = browser().login("auth0|alice", 30);
+		dueForRefresh();
+		refreshAnswersIdToken(browser, TestIdp.instance().idToken("auth0|mallory", browser.tokens().sid()));
+
+		browser.get("/me").exchange().expectStatus().isOk();
+
+		assertThat(idTokenHintOfLogout(browser)).isEqualTo(browser.tokens().idToken());
+	}
+
+	private static void refreshAnswersIdToken(Browser browser, String idToken) {
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", "rt-rotated",
+						"id_token", idToken, "token_type", "Bearer", "expires_in", 3600)))));
+	}
+
+	private static String idTokenHintOfLogout(Browser browser) {
+		String xsrf = browser.xsrf();
+		String redirect = browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", xsrf)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("redirect")
+			.asString();
+		return UriComponentsBuilder.fromUriString(redirect).build().getQueryParams().getFirst("id_token_hint");
 	}
 
 	private WebClient webClient(Browser browser) {

@@ -168,7 +168,8 @@ class TokenRelayFilterTests {
 				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
-		TokenRefresher refresher = new TokenRefresher(IdpRefreshCall.through(idp, Duration.ofSeconds(1)), tokens,
+		TokenRefresher refresher = new TokenRefresher(
+				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS), tokens,
 				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 		return new TokenRelayFilter(tokens, refresher);
 	}
