@@ -1,5 +1,6 @@
 package dev.porter.gateway.token;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
@@ -37,11 +38,14 @@ class IdpRefreshCall {
 
 	private final RenewedIdTokens idTokens;
 
+	private final Clock clock;
+
 	IdpRefreshCall(ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> tokenClient,
-			Duration timeout, RenewedIdTokens idTokens) {
+			Duration timeout, RenewedIdTokens idTokens, Clock clock) {
 		this.tokenClient = tokenClient;
 		this.timeout = timeout;
 		this.idTokens = idTokens;
+		this.clock = clock;
 	}
 
 	/**
@@ -50,13 +54,13 @@ class IdpRefreshCall {
 	 * requests stop waiting at {@code TOKEN_REFRESH_WAIT}, while a slow refresh goes on
 	 * so that its rotated token is stored. Cutting it short would lose that token.
 	 */
-	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout, RenewedIdTokens idTokens) {
+	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout, RenewedIdTokens idTokens, Clock clock) {
 		WebClientReactiveRefreshTokenTokenResponseClient client = new WebClientReactiveRefreshTokenTokenResponseClient();
 		client.setWebClient(idpWebClient.mutate()
 			.filter((request, next) -> next.exchange(respondingWithin(request, timeout)))
 			.build());
 		client.setBodyExtractor(IdpRefreshCall::withStatus);
-		return new IdpRefreshCall(client, timeout, idTokens);
+		return new IdpRefreshCall(client, timeout, idTokens, clock);
 	}
 
 	/**
@@ -105,12 +109,12 @@ class IdpRefreshCall {
 				: null;
 	}
 
-	private static OAuth2AuthorizedClient updated(OAuth2AuthorizedClient current, OAuth2AccessTokenResponse response) {
+	private OAuth2AuthorizedClient updated(OAuth2AuthorizedClient current, OAuth2AccessTokenResponse response) {
 		// Without rotation the IdP returns no new refresh token: keep the one we have.
 		OAuth2RefreshToken refreshToken = (response.getRefreshToken() != null) ? response.getRefreshToken()
 				: current.getRefreshToken();
 		return new OAuth2AuthorizedClient(current.getClientRegistration(), current.getPrincipalName(),
-				UnstatedLifetimes.stated(response.getAccessToken()), refreshToken);
+				ClockDatedTokens.dated(response.getAccessToken(), this.clock), refreshToken);
 	}
 
 	/**

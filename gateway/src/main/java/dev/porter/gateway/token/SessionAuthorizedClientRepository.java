@@ -1,5 +1,7 @@
 package dev.porter.gateway.token;
 
+import java.time.Clock;
+
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.LoginTokens;
 import org.jspecify.annotations.Nullable;
@@ -15,14 +17,18 @@ import org.springframework.web.server.ServerWebExchange;
  * Keeps the session's tokens as a compact {@link LoginTokens} instead of Spring
  * Security's {@link OAuth2AuthorizedClient} (which drags the whole client registration
  * along), and rebuilds the client from it on load. Tokens live in the session they belong
- * to, not in a map shared by all sessions.
+ * to, not in a map shared by all sessions. The access token is dated on the gateway's
+ * clock ({@link ClockDatedTokens}).
  */
 class SessionAuthorizedClientRepository implements ServerOAuth2AuthorizedClientRepository {
 
 	private final ReactiveClientRegistrationRepository registrations;
 
-	SessionAuthorizedClientRepository(ReactiveClientRegistrationRepository registrations) {
+	private final Clock clock;
+
+	SessionAuthorizedClientRepository(ReactiveClientRegistrationRepository registrations, Clock clock) {
 		this.registrations = registrations;
+		this.clock = clock;
 	}
 
 	@Override
@@ -42,9 +48,10 @@ class SessionAuthorizedClientRepository implements ServerOAuth2AuthorizedClientR
 	@Override
 	public Mono<Void> saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, @Nullable Authentication principal,
 			ServerWebExchange exchange) {
-		OAuth2AuthorizedClient stated = UnstatedLifetimes.stated(authorizedClient);
+		// Only the login saves here: a refresh stores through SessionTokens.
+		OAuth2AuthorizedClient dated = ClockDatedTokens.dated(authorizedClient, this.clock);
 		return exchange.getSession()
-			.doOnNext((session) -> session.getAttributes().put(LoginTokens.ATTRIBUTE, LoginTokens.of(stated)))
+			.doOnNext((session) -> session.getAttributes().put(LoginTokens.ATTRIBUTE, LoginTokens.of(dated)))
 			.then();
 	}
 

@@ -19,11 +19,11 @@ class TokenConfiguration {
 	TokenRefresher tokenRefresher(SessionTokens tokens, ObjectProvider<RefreshLock> lock, TokenProperties properties,
 			RefreshMetrics metrics, WebClient idpWebClient,
 			ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, ObjectProvider<Clock> clock) {
-		return new TokenRefresher(
-				IdpRefreshCall.through(idpWebClient, properties.refreshTimeout(),
-						new RenewedIdTokens(idTokenDecoderFactory)),
-				tokens, lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
-				clock.getIfAvailable(Clock::systemUTC));
+		Clock gatewayClock = clock.getIfAvailable(Clock::systemUTC);
+		IdpRefreshCall idp = IdpRefreshCall.through(idpWebClient, properties.refreshTimeout(),
+				new RenewedIdTokens(idTokenDecoderFactory), gatewayClock);
+		return new TokenRefresher(idp, tokens, lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
+				gatewayClock);
 	}
 
 	@Bean
@@ -35,8 +35,8 @@ class TokenConfiguration {
 	/** Used by the login (which stores the tokens), the relay and the logout. */
 	@Bean
 	ServerOAuth2AuthorizedClientRepository authorizedClientRepository(
-			DiscoveredClientRegistrationRepository registrations) {
-		return new SessionAuthorizedClientRepository(registrations);
+			DiscoveredClientRegistrationRepository registrations, ObjectProvider<Clock> clock) {
+		return new SessionAuthorizedClientRepository(registrations, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

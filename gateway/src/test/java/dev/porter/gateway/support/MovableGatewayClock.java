@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Gives a test's gateway a {@link MovableClock}: it stands still unless the test moves
- * it. Spring Security dates tokens at login from the system clock, so a test moves it to
- * {@link Instant#now()} first.
+ * it. The test IdP dates its ID tokens on the system clock, so a test moves it to
+ * {@link Instant#now()} first; the gateway dates access tokens on this clock.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class MovableGatewayClock {

@@ -1,7 +1,9 @@
 package dev.porter.gateway.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +33,9 @@ class IdpRefreshCallTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+	/** The gateway's clock, an hour ahead of the system's. */
+	private static final Clock CLOCK = Clock.fixed(Instant.now().plus(Duration.ofHours(1)), ZoneOffset.UTC);
+
 	/** Refuses every ID token: the tests of ID tokens say what they accept. */
 	static final RenewedIdTokens NO_ID_TOKENS = new RenewedIdTokens(
 			(registration) -> (token) -> Mono.error(new BadJwtException("not in this test")));
@@ -40,7 +45,7 @@ class IdpRefreshCallTests {
 	@Test
 	void refreshWhenIdpRenewsTheIdTokenOfTheSameSubThenItIsKept() {
 		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-renewed")), TIMEOUT,
-				decodingAsSub("auth0|alice"));
+				decodingAsSub("auth0|alice"), CLOCK);
 
 		StepVerifier.create(call.refresh(client("rt-0")))
 			.assertNext((fresh) -> assertThat(fresh.idToken().getTokenValue()).isEqualTo("id-renewed"))
@@ -50,7 +55,7 @@ class IdpRefreshCallTests {
 	@Test
 	void refreshWhenTheRenewedIdTokenNamesAnotherSubThenFreshTokensWithoutIt() {
 		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-other")), TIMEOUT,
-				decodingAsSub("auth0|mallory"));
+				decodingAsSub("auth0|mallory"), CLOCK);
 
 		StepVerifier.create(call.refresh(client("rt-0"))).assertNext((fresh) -> {
 			assertThat(fresh.idToken()).isNull();
@@ -60,7 +65,7 @@ class IdpRefreshCallTests {
 
 	@Test
 	void refreshWhenTheRenewedIdTokenFailsItsChecksThenFreshTokensWithoutIt() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-forged")), TIMEOUT, NO_ID_TOKENS);
+		IdpRefreshCall call = new IdpRefreshCall(answering(withIdToken("id-forged")), TIMEOUT, NO_ID_TOKENS, CLOCK);
 
 		StepVerifier.create(call.refresh(client("rt-0"))).assertNext((fresh) -> {
 			assertThat(fresh.idToken()).isNull();
@@ -81,7 +86,7 @@ class IdpRefreshCallTests {
 
 	@Test
 	void refreshWhenIdpRotatesThenNewTokensAndTheRefreshTokenItWasGivenIsSent() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS);
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS, CLOCK);
 
 		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client)).assertNext((fresh) -> {
 			assertThat(fresh.getAccessToken().getTokenValue()).isEqualTo("at-1");
@@ -92,8 +97,18 @@ class IdpRefreshCallTests {
 	}
 
 	@Test
+	void refreshWhenGatewayClockDiffersFromTheSystemsThenTheFreshTokenIsDatedOnTheGatewayClock() {
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS, CLOCK);
+
+		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client)).assertNext((fresh) -> {
+			assertThat(fresh.getAccessToken().getIssuedAt()).isEqualTo(CLOCK.instant());
+			assertThat(fresh.getAccessToken().getExpiresAt()).isEqualTo(CLOCK.instant().plusSeconds(3600));
+		}).verifyComplete();
+	}
+
+	@Test
 	void refreshWhenIdpDoesNotRotateThenKeepsTheRefreshTokenItHas() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", null)), TIMEOUT, NO_ID_TOKENS);
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", null)), TIMEOUT, NO_ID_TOKENS, CLOCK);
 
 		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client))
 			.assertNext((fresh) -> assertThat(fresh.getRefreshToken().getTokenValue()).isEqualTo("rt-0"))
@@ -106,7 +121,7 @@ class IdpRefreshCallTests {
 			.tokenType(OAuth2AccessToken.TokenType.BEARER)
 			.refreshToken("rt-1")
 			.build();
-		IdpRefreshCall call = new IdpRefreshCall(answering(noExpiresIn), TIMEOUT, NO_ID_TOKENS);
+		IdpRefreshCall call = new IdpRefreshCall(answering(noExpiresIn), TIMEOUT, NO_ID_TOKENS, CLOCK);
 
 		StepVerifier.create(call.refresh(client("rt-0")).map(IdpRefreshCall.Refreshed::client))
 			.assertNext((fresh) -> assertThat(
@@ -117,7 +132,7 @@ class IdpRefreshCallTests {
 
 	@Test
 	void refreshWhenClientHasNoRefreshTokenThenInvalidGrantWithoutCallingTheIdp() {
-		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS);
+		IdpRefreshCall call = new IdpRefreshCall(answering(response("at-1", "rt-1")), TIMEOUT, NO_ID_TOKENS, CLOCK);
 
 		StepVerifier.create(call.refresh(client(null)))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(OAuth2AuthorizationException.class)
@@ -130,8 +145,8 @@ class IdpRefreshCallTests {
 	@Test
 	void refreshWhenIdpNeverAnswersThenFailsAtTheTimeoutAndNotBefore() {
 		StepVerifier
-			.withVirtualTime(
-					() -> new IdpRefreshCall((request) -> Mono.never(), TIMEOUT, NO_ID_TOKENS).refresh(client("rt-0")))
+			.withVirtualTime(() -> new IdpRefreshCall((request) -> Mono.never(), TIMEOUT, NO_ID_TOKENS, CLOCK)
+				.refresh(client("rt-0")))
 			.expectSubscription()
 			.expectNoEvent(TIMEOUT.minusMillis(1))
 			.thenAwait(Duration.ofMillis(1))

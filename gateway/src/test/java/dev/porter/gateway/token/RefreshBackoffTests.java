@@ -53,8 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RefreshBackoffTests {
 
 	/**
-	 * Virtual time starts now: the token responses of Spring Security compute their
-	 * expiry from the real clock.
+	 * Virtual time starts now, as the tests' own token dates do.
 	 */
 	private Instant start;
 
@@ -109,14 +108,14 @@ class RefreshBackoffTests {
 		if (shared != null) {
 			beans.registerSingleton("sharedSessions", shared);
 		}
-		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
+		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations, this.clock),
 				beans.getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
 				Duration.ofSeconds(1), Duration.ofSeconds(8));
 		IdpRefreshCall idp = new IdpRefreshCall((request) -> {
 			this.idpCalls.incrementAndGet();
 			return this.idp.apply(request);
-		}, properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS);
+		}, properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS, this.clock);
 		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
 				new RefreshMetrics(new SimpleMeterRegistry()), this.clock);
 	}
@@ -169,7 +168,7 @@ class RefreshBackoffTests {
 		assertThat(stored().getRefreshToken().getTokenValue()).isEqualTo("rt-1");
 		assertThat(SessionTokens.backoff(this.session)).isEqualTo(RefreshBackoff.NONE);
 
-		// past the fresh token's expiry (Spring Security dates it from the real clock)
+		// past the fresh token's expiry (dated on the refresher's clock)
 		advance(Duration.between(now(), stored().getAccessToken().getExpiresAt()).plusSeconds(1));
 		this.idp = (request) -> Mono.error(unavailable());
 		assertUnavailable(refresh(), 1);

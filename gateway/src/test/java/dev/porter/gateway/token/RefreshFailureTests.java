@@ -48,8 +48,8 @@ class RefreshFailureTests extends GatewayTestSupport {
 	private MovableClock clock;
 
 	/**
-	 * Spring Security dates the tokens at login from the system clock; the gateway's
-	 * clock starts each test there.
+	 * The test's IdP dates its ID tokens on the system clock; the gateway's clock starts
+	 * each test there, and the gateway dates the tokens of the login on it.
 	 */
 	@BeforeEach
 	void clockAtRealTime() {

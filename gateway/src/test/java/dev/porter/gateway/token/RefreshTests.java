@@ -138,6 +138,31 @@ class RefreshTests extends GatewayTestSupport {
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
+	// Spring Security dates a token response on the system clock; a gateway clock an hour
+	// ahead found the refreshed token already due, and every request refreshed again.
+	@Test
+	void getMeWhenTheGatewayClockIsAnHourAheadThenOneRefreshServesTheNextRequests() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		this.clock.moveTo(Instant.now().plus(Duration.ofHours(1)));
+		Browser browser = browser().login("auth0|alice", 30);
+		this.clock.advance(Duration.ofSeconds(16));
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", "rt-rotated",
+						"token_type", "Bearer", "expires_in", 3600)))));
+
+		browser.get("/me").exchange().expectStatus().isOk();
+		browser.get("/me").exchange().expectStatus().isOk();
+
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		PROFILE.verify(2, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
+				equalTo("Bearer at-refreshed")));
+	}
+
 	// Spring Authorization Server (dev-idp) replaces the ID token on refresh and then
 	// answers invalid_token to the old one as id_token_hint: the IdP session lives on.
 	@Test

@@ -164,13 +164,15 @@ class TokenRelayFilterTests {
 	}
 
 	private static TokenRelayFilter filter(ReactiveClientRegistrationRepository registrations, WebClient idp) {
-		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations),
+		SessionTokens tokens = new SessionTokens(
+				new SessionAuthorizedClientRepository(registrations, Clock.systemUTC()),
 				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
 		TokenRefresher refresher = new TokenRefresher(
-				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS), tokens,
-				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS, Clock.systemUTC()),
+				tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
+				Clock.systemUTC());
 		return new TokenRelayFilter(tokens, refresher);
 	}
 
