@@ -5,6 +5,7 @@ import java.util.Optional;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.logout.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
@@ -21,14 +22,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ends a session from outside its own request, at its user's wish or when a new login
- * replaced it ({@link ReplacedSessionEnder}): removes it from the store (its next request
- * is anonymous), forgets it in the back-channel registry and the directory, and revokes
- * its refresh token at the IdP, so that a copy of the token taken from the store is
- * worthless too. Only the removal must succeed; the rest is best effort, as at logout,
- * and the token is revoked whatever became of the removal and the bookkeeping.
+ * replaced it ({@link ReplacedSessionEnder}), or when its IdP session ended
+ * ({@link LoggedOutSessionEnder}): removes it from the store (its next request is
+ * anonymous), forgets it in the back-channel registry and the directory, and revokes its
+ * refresh token at the IdP, so that a copy of the token taken from the store is worthless
+ * too. Only the removal must succeed; the rest is best effort, as at logout, and the
+ * token is revoked whatever became of the removal and the bookkeeping.
  */
 @Component
-class SessionEnder implements ReplacedSessionEnder {
+class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEnder.class);
 
@@ -67,6 +69,17 @@ class SessionEnder implements ReplacedSessionEnder {
 		return this.stored.loginUser(key)
 			.flatMap((user) -> end(key, this.stored.endReplaced(key), user.sid(), user.sub()))
 			.switchIfEmpty(Mono.defer(() -> this.stored.endReplaced(key)));
+	}
+
+	/**
+	 * The login comes from the session: a logout token without {@code sid} names the user
+	 * alone, and the session's own {@code sid} entry must go too.
+	 */
+	@Override
+	public Mono<Void> endLoggedOut(SessionKey key) {
+		return this.stored.loginUser(key)
+			.flatMap((user) -> end(key, this.stored.end(key), user.sid(), user.sub()))
+			.switchIfEmpty(Mono.defer(() -> this.stored.end(key)));
 	}
 
 	/**

@@ -13,9 +13,9 @@ import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
-import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +43,10 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code POST /bff/backchannel-logout}: the IdP tells us a user's IdP session ended;
  * every gateway session of that {@code sid} (or, without one, of that {@code sub}) ends
- * too. Answers 200 once done; 400 for a token that does not validate or was already used
- * (the IdP does not retry); 413 for a body no logout token needs; 503 when the IdP's keys
- * or the session store cannot be reached.
+ * too, as any session ended from outside does (its refresh token revoked). Answers 200
+ * once done; 400 for a token that does not validate or was already used (the IdP does not
+ * retry); 413 for a body no logout token needs; 503 when the IdP's keys or the session
+ * store cannot be reached.
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">OIDC
  * Back-Channel Logout 1.0</a>
@@ -67,6 +68,9 @@ class BackchannelLogoutController {
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
+	/** Sessions ended at once: enough to overlap slow revocations. */
+	private static final int CONCURRENCY = 4;
+
 	private static final ResolvableType FORM_TYPE = ResolvableType.forClassWithGenerics(MultiValueMap.class,
 			String.class, String.class);
 
@@ -84,21 +88,21 @@ class BackchannelLogoutController {
 
 	private final SeenLogoutTokens seen;
 
-	private final StoredSessions sessions;
+	private final LoggedOutSessionEnder ender;
 
 	private final Clock clock;
 
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
-			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, StoredSessions sessions,
+			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, LoggedOutSessionEnder ender,
 			ObjectProvider<Clock> clock) {
 		this.registrations = registrations;
 		this.oidc = oidc;
 		this.webClient = idpWebClient;
 		this.registry = registry;
 		this.seen = seen;
-		this.sessions = sessions;
+		this.ender = ender;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 	}
 
@@ -148,19 +152,17 @@ class BackchannelLogoutController {
 	}
 
 	/**
-	 * Ends the token's sessions, then removes them from the registry. They are found, not
-	 * taken: until all have ended they stay listed, so that a retry after any failure
-	 * finds those left.
+	 * Ends the token's sessions, a few at a time (each waits for its refresh token's
+	 * revocation). They are found, not taken: each leaves the registry only once it has
+	 * ended, so that a retry after any failure finds those left.
 	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
-		String sub = token.getSubject();
-		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid) : this.registry.findBySub(sub);
+		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid)
+				: this.registry.findBySub(token.getSubject());
 		return found.flatMap((keys) -> Flux.fromIterable(keys)
-			.flatMap(this.sessions::end)
-			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size())))
-			.then(bestEffort("ended sessions left in the registry until they expire",
-					(sid != null) ? this.registry.removeFromSid(sid, keys) : this.registry.removeFromSub(sub, keys))));
+			.flatMap(this.ender::endLoggedOut, CONCURRENCY)
+			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size()))));
 	}
 
 	/** Best effort: the store that just failed may fail this too. */

@@ -53,16 +53,6 @@ class InMemorySessionRegistry implements SessionRegistry {
 		return Mono.fromSupplier(() -> find(subKey(sub)));
 	}
 
-	@Override
-	public Mono<Void> removeFromSid(String sid, Set<SessionKey> ended) {
-		return Mono.fromRunnable(() -> ended.forEach((session) -> remove(sidKey(sid), session)));
-	}
-
-	@Override
-	public Mono<Void> removeFromSub(String sub, Set<SessionKey> ended) {
-		return Mono.fromRunnable(() -> ended.forEach((session) -> remove(subKey(sub), session)));
-	}
-
 	private void add(String key, SessionKey session) {
 		this.sessions.asMap().compute(key, (k, sessions) -> {
 			Set<SessionKey> updated = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();

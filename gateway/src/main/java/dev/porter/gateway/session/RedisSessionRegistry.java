@@ -89,32 +89,11 @@ class RedisSessionRegistry implements SessionRegistry {
 		return find(key(InMemorySessionRegistry.subKey(sub)));
 	}
 
-	@Override
-	public Mono<Void> removeFromSid(String sid, Set<SessionKey> ended) {
-		return remove(key(InMemorySessionRegistry.sidKey(sid)), ended);
-	}
-
-	@Override
-	public Mono<Void> removeFromSub(String sub, Set<SessionKey> ended) {
-		return remove(key(InMemorySessionRegistry.subKey(sub)), ended);
-	}
-
 	private Mono<Set<SessionKey>> find(String key) {
 		return this.redis.opsForSet()
 			.members(key)
 			.mapNotNull(SessionKey::parse)
 			.collect(Collectors.toUnmodifiableSet());
-	}
-
-	/**
-	 * {@code SREM} of what was found, never {@code DEL}: a session registered in between
-	 * would be dropped from the set without being ended.
-	 */
-	private Mono<Void> remove(String key, Set<SessionKey> ended) {
-		if (ended.isEmpty()) {
-			return Mono.empty();
-		}
-		return this.redis.opsForSet().remove(key, ended.stream().map(SessionKey::value).toArray()).then();
 	}
 
 	private static String key(String suffix) {

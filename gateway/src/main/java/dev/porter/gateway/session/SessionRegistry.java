@@ -23,23 +23,15 @@ public interface SessionRegistry {
 	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
 
 	/**
-	 * The sessions of an IdP session; empty when none is known. They stay listed until
-	 * {@link #removeFromSid}: a back-channel logout that fails before it ended them all
-	 * leaves them for the IdP's retry, even when the failure was a timeout of a command
-	 * the store carried out anyway.
+	 * The sessions of an IdP session; empty when none is known. Finding takes nothing
+	 * away: each stays listed until it has ended ({@link #unregister}), so that a
+	 * back-channel logout that fails before it ended them all leaves them for the IdP's
+	 * retry, even when the failure was a timeout of a command the store carried out
+	 * anyway.
 	 */
 	Mono<Set<SessionKey>> findBySid(String sid);
 
 	/** Every session of a user, as {@link #findBySid}; empty when none is known. */
 	Mono<Set<SessionKey>> findBySub(String sub);
-
-	/**
-	 * Forgets {@code ended} under the IdP session, and only those: a session registered
-	 * since they were found stays listed.
-	 */
-	Mono<Void> removeFromSid(String sid, Set<SessionKey> ended);
-
-	/** Forgets {@code ended} under the user, as {@link #removeFromSid}. */
-	Mono<Void> removeFromSub(String sub, Set<SessionKey> ended);
 
 }

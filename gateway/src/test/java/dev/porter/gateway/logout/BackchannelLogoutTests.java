@@ -18,7 +18,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,6 +153,29 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 		post(TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", "auth0|alice"))).expectStatus()
 			.isOk();
 		assertAuthenticated(browser, false);
+	}
+
+	// The session ended here, but its refresh token, whose only copy went with it, stayed
+	// valid at the IdP (for as long as 30 days at Auth0): a copy read from the store
+	// before went on working, where every other ending revokes it.
+	@Test
+	void backchannelLogoutWhenSessionsEndedThenTheirRefreshTokensAreRevoked() {
+		String sub = "auth0|dora-" + UUID.randomUUID();
+		Browser laptop = browser().login(sub, 3600);
+		Browser phone = browser().login(sub, 3600);
+
+		post(TestIdp.instance().logoutToken(Map.of("sid", phone.tokens().sid(), "sub", sub))).expectStatus().isOk();
+
+		assertAuthenticated(phone, false);
+		assertAuthenticated(laptop, true);
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
+		TestIdp.instance()
+			.server()
+			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + laptop.tokens().refreshToken())));
 	}
 
 	@Test

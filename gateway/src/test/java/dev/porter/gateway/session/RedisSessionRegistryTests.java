@@ -82,7 +82,7 @@ class RedisSessionRegistryTests {
 		assertThat(sidKeys()).containsExactly("porter:logout:sid:sid-shared");
 		Set<SessionKey> found = this.registry.findBySid("sid-shared").block();
 		assertThat(found).containsExactlyInAnyOrder(SessionKey.of("first-tab"), SessionKey.of("second-login"));
-		this.registry.removeFromSid("sid-shared", found).block();
+		found.forEach((session) -> this.registry.unregister(session, "sid-shared", "auth0|alice").block());
 		assertThat(sidKeys()).isEmpty();
 	}
 
@@ -91,12 +91,12 @@ class RedisSessionRegistryTests {
 	 * new session was not ended, so it must stay listed for the next one.
 	 */
 	@Test
-	void removeFromSidWhenASessionRegisteredSinceTheyWereFoundThenItStaysListed() {
+	void unregisterWhenASessionRegisteredSinceTheyWereFoundThenItStaysListed() {
 		this.registry.register(SessionKey.of("ended"), "sid-a", "auth0|alice").block();
 		Set<SessionKey> found = this.registry.findBySid("sid-a").block();
 		this.registry.register(SessionKey.of("meanwhile"), "sid-a", "auth0|alice").block();
 
-		this.registry.removeFromSid("sid-a", found).block();
+		found.forEach((session) -> this.registry.unregister(session, "sid-a", "auth0|alice").block());
 
 		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("meanwhile"));
 	}

@@ -82,16 +82,6 @@ public class StoreHiccups {
 					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
 			}
 
-			@Override
-			public Mono<Void> removeFromSid(String sid, Set<SessionKey> ended) {
-				return real.removeFromSid(sid, ended);
-			}
-
-			@Override
-			public Mono<Void> removeFromSub(String sub, Set<SessionKey> ended) {
-				return real.removeFromSub(sub, ended);
-			}
-
 		};
 	}
 
