@@ -3,7 +3,7 @@ package dev.porter.gateway.devices;
 import java.util.Optional;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
-import dev.porter.gateway.logout.TokenRevoker;
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.ReplacedSessionEnder;

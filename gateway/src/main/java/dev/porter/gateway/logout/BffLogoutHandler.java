@@ -1,5 +1,6 @@
 package dev.porter.gateway.logout;
 
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;

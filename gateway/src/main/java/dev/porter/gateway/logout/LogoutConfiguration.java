@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.oidc.OidcProperties;
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionRegistry;
@@ -32,11 +33,6 @@ class LogoutConfiguration {
 	@Conditional(RedisEnabled.class)
 	SeenLogoutTokens redisSeenLogoutTokens(ReactiveStringRedisTemplate redis, ObjectProvider<Clock> clock) {
 		return new RedisSeenLogoutTokens(redis, clock.getIfAvailable(Clock::systemUTC));
-	}
-
-	@Bean
-	TokenRevoker tokenRevoker(WebClient idpWebClient) {
-		return new TokenRevoker(idpWebClient);
 	}
 
 	@Bean

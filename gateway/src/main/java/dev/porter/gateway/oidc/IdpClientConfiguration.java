@@ -51,6 +51,11 @@ class IdpClientConfiguration {
 
 	/** The gateway's one client registration, from the IdP's discovery document. */
 	@Bean
+	TokenRevoker tokenRevoker(WebClient idpWebClient) {
+		return new TokenRevoker(idpWebClient);
+	}
+
+	@Bean
 	DiscoveredClientRegistrationRepository clientRegistrationRepository(WebClient idpWebClient, OidcProperties oidc,
 			BffProperties bff, ObjectProvider<Clock> clock) {
 		return new DiscoveredClientRegistrationRepository(

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import dev.porter.gateway.oidc.TokenRevoker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -41,15 +42,18 @@ class SessionRefresh {
 
 	private final RefreshMetrics metrics;
 
+	private final TokenRevoker revoker;
+
 	private final Clock clock;
 
 	SessionRefresh(SessionTokens tokens, IdpRefreshCall idp, AccessTokenExpiry expiry, RefreshFailurePolicy failures,
-			RefreshMetrics metrics, Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, Clock clock) {
 		this.tokens = tokens;
 		this.idp = idp;
 		this.expiry = expiry;
 		this.failures = failures;
 		this.metrics = metrics;
+		this.revoker = revoker;
 		this.clock = clock;
 	}
 
@@ -89,6 +93,7 @@ class SessionRefresh {
 		return Mono.defer(() -> this.tokens.store(session, fresh))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
 			.timeout(STORE_BUDGET)
+			.then(revokeUnlessHeld(session, fresh))
 			.thenReturn(fresh.client())
 			.onErrorResume((ex) -> {
 				this.metrics.unstored();
@@ -98,6 +103,22 @@ class SessionRefresh {
 						STORE_BUDGET, ex.getClass().getSimpleName());
 				return Mono.just(fresh.client());
 			});
+	}
+
+	/**
+	 * A session that ended while its refresh was at the IdP (a logout, an ending from
+	 * another device or the IdP) holds nothing of it: the ending revoked the refresh
+	 * token it read, which the IdP rotated away, and the store wrote nothing into the
+	 * ended session. The rotated token, held by nobody, would stay valid at the IdP.
+	 */
+	private Mono<Void> revokeUnlessHeld(WebSession session, IdpRefreshCall.Refreshed fresh) {
+		return this.tokens.reload(session).hasElement().flatMap((held) -> held ? Mono.<Void>empty() : Mono.defer(() -> {
+			log.info("session ended during its refresh: revoking the rotated refresh token");
+			return this.revoker.revoke(fresh.client());
+		}))
+			// Not knowing is no reason to fail a stored refresh: the token stays as it
+			// was.
+			.onErrorResume((ex) -> Mono.empty());
 	}
 
 	private <T> Mono<T> failed(Throwable ex, WebSession session, RefreshBackoff previous) {

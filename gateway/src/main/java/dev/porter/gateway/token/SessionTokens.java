@@ -111,14 +111,22 @@ class SessionTokens {
 			BiConsumer<Function<String, @Nullable Object>, BiConsumer<String, @Nullable Object>> change) {
 		SharedSessions shared = this.sharedSessions.getIfAvailable();
 		if (shared == null) {
-			return Mono.fromRunnable(() -> change.accept(session::getAttribute, (name, value) -> {
-				if (value == null) {
-					session.getAttributes().remove(name);
+			// In memory the session object outlives its ending (emptied, or invalidated):
+			// one without tokens is ended, and a request still holding it could save it
+			// back into the store.
+			return Mono.fromRunnable(() -> {
+				if (!(session.getAttribute(LoginTokens.ATTRIBUTE) instanceof LoginTokens)) {
+					return;
 				}
-				else {
-					session.getAttributes().put(name, value);
-				}
-			}));
+				change.accept(session::getAttribute, (name, value) -> {
+					if (value == null) {
+						session.getAttributes().remove(name);
+					}
+					else {
+						session.getAttributes().put(name, value);
+					}
+				});
+			});
 		}
 		return shared.update(session.getId(), (stored) -> change.accept(stored::getAttribute, (name, value) -> {
 			if (value == null) {

@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import java.time.Clock;
 
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,12 +19,13 @@ class TokenConfiguration {
 	@Bean
 	TokenRefresher tokenRefresher(SessionTokens tokens, ObjectProvider<RefreshLock> lock, TokenProperties properties,
 			RefreshMetrics metrics, WebClient idpWebClient,
-			ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, ObjectProvider<Clock> clock) {
+			ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, TokenRevoker revoker,
+			ObjectProvider<Clock> clock) {
 		Clock gatewayClock = clock.getIfAvailable(Clock::systemUTC);
 		IdpRefreshCall idp = IdpRefreshCall.through(idpWebClient, properties.refreshTimeout(),
 				new RenewedIdTokens(idTokenDecoderFactory), gatewayClock);
 		return new TokenRefresher(idp, tokens, lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
-				gatewayClock);
+				revoker, gatewayClock);
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.porter.common.SingleFlight;
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.LoginTokens;
 import reactor.core.publisher.Mono;
 
@@ -52,10 +53,10 @@ class TokenRefresher {
 	private final Clock clock;
 
 	TokenRefresher(IdpRefreshCall idp, SessionTokens tokens, RefreshLock lock, TokenProperties properties,
-			RefreshMetrics metrics, Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, Clock clock) {
 		this.expiry = new AccessTokenExpiry(clock, properties.refreshAhead());
 		this.failures = new RefreshFailurePolicy(properties, this.expiry, clock);
-		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, clock);
+		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, revoker, clock);
 		this.flights = new SingleFlight<>(metrics::coalesced);
 		this.lock = lock;
 		this.metrics = metrics;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.support.TestRegistrations;
@@ -22,6 +23,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.http.HttpHeaders;
@@ -117,7 +119,7 @@ class RefreshBackoffTests {
 			return this.idp.apply(request);
 		}, properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS, this.clock);
 		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
-				new RefreshMetrics(new SimpleMeterRegistry()), this.clock);
+				new RefreshMetrics(new SimpleMeterRegistry()), new TokenRevoker(WebClient.create()), this.clock);
 	}
 
 	@AfterEach

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
@@ -11,6 +13,7 @@ import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -188,6 +191,48 @@ class RefreshTests extends GatewayTestSupport {
 		browser.get("/me").exchange().expectStatus().isOk();
 
 		assertThat(idTokenHintOfLogout(browser)).isEqualTo(browser.tokens().idToken());
+	}
+
+	// A session ended while its refresh was at the IdP: the ending revoked the refresh
+	// token it read, which the IdP was rotating away, and the rotated one, which no
+	// session holds, stayed valid at the IdP (in memory, the refresh even wrote it into
+	// the ended session's object).
+	@Test
+	void logoutWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|erin\"}")));
+		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
+		dueForRefresh();
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))
+					.withFixedDelay(1500)));
+		CompletableFuture<Integer> me = webClient(browser).get()
+			.uri("/me")
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.toFuture();
+		Eventually.await("the refresh sent to the IdP", Duration.ofSeconds(10),
+				() -> !TestIdp.instance()
+					.server()
+					.findAll(postRequestedFor(urlPathEqualTo("/oauth/token"))
+						.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())))
+					.isEmpty());
+
+		browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", browser.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		Eventually.await("the rotated refresh token revoked", Duration.ofSeconds(10), () -> !TestIdp.instance()
+			.server()
+			.findAll(postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)))
+			.isEmpty());
+		me.join();
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
 	private static void refreshAnswersIdToken(Browser browser, String idToken) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.LoginTokens;
@@ -172,7 +173,7 @@ class TokenRelayFilterTests {
 		TokenRefresher refresher = new TokenRefresher(
 				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS, Clock.systemUTC()),
 				tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				Clock.systemUTC());
+				new TokenRevoker(WebClient.create()), Clock.systemUTC());
 		return new TokenRelayFilter(tokens, refresher);
 	}
 

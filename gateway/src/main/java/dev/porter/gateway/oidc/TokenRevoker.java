@@ -1,4 +1,4 @@
-package dev.porter.gateway.logout;
+package dev.porter.gateway.oidc;
 
 import java.time.Duration;
 
@@ -15,8 +15,9 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Revokes a session's refresh token at logout (and when a user ends one of their
- * sessions) where discovery advertises a {@code revocation_endpoint}. Best effort: the
+ * Revokes a session's refresh token wherever the session ends without it (logout, a user
+ * ending one of their sessions, a back-channel logout, a refresh that finds its session
+ * ended), where discovery advertises a {@code revocation_endpoint}. Best effort: the
  * local session ends whatever the IdP answers, and a slow IdP cannot hold up the logout.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009 Token Revocation</a>
@@ -29,11 +30,11 @@ public class TokenRevoker {
 
 	private final WebClient webClient;
 
-	TokenRevoker(WebClient webClient) {
+	public TokenRevoker(WebClient webClient) {
 		this.webClient = webClient;
 	}
 
-	Mono<Void> revoke(OAuth2AuthorizedClient client) {
+	public Mono<Void> revoke(OAuth2AuthorizedClient client) {
 		return revoke(client.getClientRegistration(), client.getRefreshToken());
 	}
 
