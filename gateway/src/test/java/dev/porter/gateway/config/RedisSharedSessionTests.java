@@ -3,11 +3,14 @@ package dev.porter.gateway.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -103,6 +107,50 @@ class RedisSharedSessionTests {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("grant_type=refresh_token")));
+	}
+
+	/**
+	 * A logout on the other instance while this one's refresh is at the IdP: the refresh
+	 * finds the session gone and stores nothing, so the rotated refresh token, held by
+	 * nobody, must not stay valid at the IdP.
+	 */
+	@Test
+	void logoutOnOtherInstanceWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() {
+		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
+		instances.clock().shift(Duration.ofSeconds(16));
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-late", "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))
+					.withFixedDelay(1500)));
+		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
+			.uri("/me")
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.toFuture();
+		Eventually.await("the refresh sent to the IdP", Duration.ofSeconds(10),
+				() -> !TestIdp.instance()
+					.server()
+					.findAll(postRequestedFor(urlPathEqualTo("/oauth/token"))
+						.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())))
+					.isEmpty());
+
+		Browser elsewhere = new Browser(client(instances.second()));
+		elsewhere.cookies().putAll(browser.cookies());
+		elsewhere.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", browser.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		Eventually.await("the rotated refresh token revoked", Duration.ofSeconds(10), () -> !TestIdp.instance()
+			.server()
+			.findAll(postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)))
+			.isEmpty());
+		me.join();
 	}
 
 	@Test
