@@ -51,8 +51,8 @@ class IdpClientConfiguration {
 
 	/** The gateway's one client registration, from the IdP's discovery document. */
 	@Bean
-	TokenRevoker tokenRevoker(WebClient idpWebClient) {
-		return new TokenRevoker(idpWebClient);
+	TokenRevoker tokenRevoker(WebClient idpWebClient, OidcProperties oidc) {
+		return oidc.revokeRefreshTokens() ? new TokenRevoker(idpWebClient) : TokenRevoker.off(idpWebClient);
 	}
 
 	@Bean

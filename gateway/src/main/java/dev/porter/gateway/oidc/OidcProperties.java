@@ -41,6 +41,10 @@ import org.springframework.validation.annotation.Validated;
  * @param responseTimeout how long the gateway waits for the IdP to answer one of its
  * calls (discovery, JWKS, the login's code exchange and userinfo, revocation) before that
  * call fails; a refresh waits {@code TOKEN_REFRESH_TIMEOUT} instead
+ * @param revokeRefreshTokens whether an ended session's refresh token is revoked at the
+ * IdP ({@code OIDC_REVOKE_REFRESH_TOKENS}); off only for an Auth0 tenant whose "Refresh
+ * Token Revocation Deletes Grant" is on, where revoking one session's token revokes the
+ * user's refresh tokens on every device
  */
 @Validated
 @ConfigurationProperties("porter.oidc")
@@ -54,7 +58,8 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 		@NotNull(message = "set OIDC_DISCOVERY_TIMEOUT") @DurationMin(millis = 1,
 				message = "OIDC_DISCOVERY_TIMEOUT must be positive") @DefaultValue("5s") Duration discoveryTimeout,
 		@NotNull(message = "set OIDC_RESPONSE_TIMEOUT") @DurationMin(millis = 1,
-				message = "OIDC_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout){
+				message = "OIDC_RESPONSE_TIMEOUT must be positive") @DefaultValue("5s") Duration responseTimeout,
+		@DefaultValue("true") boolean revokeRefreshTokens){
 
 	public OidcProperties {
 		HttpUris.requireAbsoluteHttp(issuerUri, "OIDC_ISSUER_URI");

@@ -34,6 +34,21 @@ public class TokenRevoker {
 		this.webClient = webClient;
 	}
 
+	/**
+	 * Revokes nothing ({@code OIDC_REVOKE_REFRESH_TOKENS=false}): sessions still end,
+	 * their refresh tokens stay valid at the IdP until they expire.
+	 */
+	static TokenRevoker off(WebClient webClient) {
+		return new TokenRevoker(webClient) {
+
+			@Override
+			public Mono<Void> revoke(ClientRegistration registration, @Nullable OAuth2RefreshToken refreshToken) {
+				return Mono.empty();
+			}
+
+		};
+	}
+
 	public Mono<Void> revoke(OAuth2AuthorizedClient client) {
 		return revoke(client.getClientRegistration(), client.getRefreshToken());
 	}

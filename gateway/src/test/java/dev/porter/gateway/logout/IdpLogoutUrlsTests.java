@@ -110,7 +110,7 @@ class IdpLogoutUrlsTests {
 	private static IdpLogoutUrls urls(String issuer, boolean idTokenHint) {
 		return new IdpLogoutUrls(
 				new OidcProperties(URI.create(issuer), "client-1", "secret", List.of("openid"), "https://api", null,
-						null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5)),
+						null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5), true),
 				new BffProperties(URI.create("https://app.example")), new LogoutProperties(idTokenHint));
 	}
 

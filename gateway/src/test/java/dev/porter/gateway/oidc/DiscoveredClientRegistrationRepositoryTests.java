@@ -44,7 +44,7 @@ class DiscoveredClientRegistrationRepositoryTests {
 		OidcProperties oidc = new OidcProperties(URI.create(ISSUER), "client-1", "secret",
 				List.of("openid profile", "offline_access"), "https://api", tokenUri, null, null,
 				URI.create(this.backChannel.baseUrl() + "/.well-known/openid-configuration"), null,
-				Duration.ofSeconds(5), Duration.ofSeconds(5));
+				Duration.ofSeconds(5), Duration.ofSeconds(5), true);
 		DiscoveredClientRegistrationRepository repository = new DiscoveredClientRegistrationRepository(
 				new OidcDiscovery(WebClient.create(), oidc, java.time.Clock.systemUTC()), oidc,
 				new BffProperties(URI.create("https://bff.test/")));

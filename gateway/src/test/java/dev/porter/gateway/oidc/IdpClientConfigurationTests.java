@@ -28,7 +28,7 @@ class IdpClientConfigurationTests {
 
 	private static OidcProperties properties(Duration responseTimeout) {
 		return new OidcProperties(URI.create("http://idp.invalid/"), "client-1", "secret", List.of("openid"),
-				"https://api", null, null, null, null, null, Duration.ofSeconds(5), responseTimeout);
+				"https://api", null, null, null, null, null, Duration.ofSeconds(5), responseTimeout, true);
 	}
 
 }

@@ -149,7 +149,7 @@ class OidcDiscoveryTests {
 
 	private static OidcProperties properties(URI issuer, URI discoveryUri) {
 		return new OidcProperties(issuer, "client-1", "secret", List.of("openid"), "https://api", null, null, null,
-				discoveryUri, null, Duration.ofSeconds(5), Duration.ofSeconds(5));
+				discoveryUri, null, Duration.ofSeconds(5), Duration.ofSeconds(5), true);
 	}
 
 	private static WireMockServer started() {
