@@ -15,10 +15,11 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 /**
  * What a failed refresh means. For the session: a refusal that no retry changes
  * ({@code invalid_grant}, an MFA or consent demand, a denial) ends it, and any other
- * failure (timeout, 5xx, 429, unreachable, a rejected client) makes it back off, twice as
- * long after each failure in a row up to {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request
- * that got no fresh token: it relays its access token while that is still valid, and
- * otherwise gets {@code 503} with {@code Retry-After}.
+ * failure (timeout, 5xx, 429, unreachable, a rejected or unauthorized client) makes it
+ * back off, twice as long after each failure in a row up to
+ * {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request that got no fresh token: it relays its
+ * access token while that is still valid, and otherwise gets {@code 503} with
+ * {@code Retry-After}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749, 5.2</a>
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthError">OIDC
@@ -34,7 +35,7 @@ class RefreshFailurePolicy {
 	 */
 	private static final Set<String> REFUSALS = Set.of(OAuth2ErrorCodes.INVALID_GRANT, "mfa_required",
 			OAuth2ErrorCodes.ACCESS_DENIED, "interaction_required", "login_required", "consent_required",
-			"account_selection_required", OAuth2ErrorCodes.INVALID_SCOPE, OAuth2ErrorCodes.UNAUTHORIZED_CLIENT);
+			"account_selection_required", OAuth2ErrorCodes.INVALID_SCOPE);
 
 	private final TokenProperties properties;
 
@@ -73,14 +74,16 @@ class RefreshFailurePolicy {
 	}
 
 	/**
-	 * The gateway's own credentials were rejected: every session fails alike, and a new
-	 * login would not help. Auth0 answers a wrong client secret with {@code 401
-	 * access_denied} rather than {@code invalid_client}.
+	 * The gateway's own client was rejected: every session fails alike, and a new login
+	 * would not help. RFC 6749 reserves {@code 401} for a client that failed to
+	 * authenticate, whatever the error code with it: Auth0 answers a wrong client secret
+	 * with {@code 401 access_denied}, Keycloak with {@code 401 unauthorized_client}. And
+	 * {@code unauthorized_client} says the client may not use the refresh grant at all.
 	 */
 	private static boolean rejectsTheClient(OAuth2AuthorizationException failure) {
 		String error = failure.getError().getErrorCode();
-		return OAuth2ErrorCodes.INVALID_CLIENT.equals(error)
-				|| (OAuth2ErrorCodes.ACCESS_DENIED.equals(error) && failure instanceof TokenEndpointError answer
+		return OAuth2ErrorCodes.INVALID_CLIENT.equals(error) || OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(error)
+				|| (failure instanceof TokenEndpointError answer
 						&& answer.status().value() == HttpStatus.UNAUTHORIZED.value());
 	}
 
@@ -119,6 +122,15 @@ class RefreshFailurePolicy {
 	 * session ends.
 	 */
 	record EndSession(String error) implements Consequence {
+
+		/**
+		 * Whether the refresh token may still work at the IdP: only {@code invalid_grant}
+		 * says it is dead; a denial or an MFA demand may be lifted.
+		 */
+		boolean tokenMayLive() {
+			return !OAuth2ErrorCodes.INVALID_GRANT.equals(this.error);
+		}
+
 	}
 
 	/**

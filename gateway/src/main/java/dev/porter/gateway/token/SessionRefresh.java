@@ -77,7 +77,7 @@ class SessionRefresh {
 			return this.idp.refresh(stored.client()).doOnNext((fresh) -> {
 				this.metrics.done();
 				log.debug("access token refreshed");
-			}).onErrorResume((ex) -> failed(ex, session, stored.backoff())).flatMap((fresh) -> store(session, fresh));
+			}).onErrorResume((ex) -> failed(ex, session, stored)).flatMap((fresh) -> store(session, fresh));
 		});
 	}
 
@@ -121,9 +121,9 @@ class SessionRefresh {
 			.onErrorResume((ex) -> Mono.empty());
 	}
 
-	private <T> Mono<T> failed(Throwable ex, WebSession session, RefreshBackoff previous) {
+	private <T> Mono<T> failed(Throwable ex, WebSession session, SessionTokens.Stored stored) {
 		this.metrics.failed();
-		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, previous);
+		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, stored.backoff());
 		if (consequence instanceof RefreshFailurePolicy.BackOff backOff) {
 			RefreshBackoff next = backOff.next();
 			Duration remaining = next.remaining(this.clock.instant());
@@ -141,7 +141,9 @@ class SessionRefresh {
 		}
 		RefreshFailurePolicy.EndSession end = (RefreshFailurePolicy.EndSession) consequence;
 		log.info("refresh refused ({}): ending the session", end.error());
-		return session.invalidate().then(Mono.error(new SessionEnded(ex)));
+		// Its only copy goes with the session, as wherever else a session ends.
+		Mono<Void> revocation = end.tokenMayLive() ? this.revoker.revoke(stored.client()) : Mono.empty();
+		return session.invalidate().then(revocation).then(Mono.error(new SessionEnded(ex)));
 	}
 
 	/** What failed, without the IdP's description: it may quote what the user sent. */

@@ -48,14 +48,15 @@ class RefreshFailurePolicyTests {
 	@ParameterizedTest
 	@CsvSource({ "400, invalid_grant", "403, invalid_grant", "403, mfa_required", "403, access_denied",
 			"400, interaction_required", "400, login_required", "400, consent_required",
-			"400, account_selection_required", "400, invalid_scope", "400, unauthorized_client" })
+			"400, account_selection_required", "400, invalid_scope" })
 	void afterFailureWhenTokenEndpointRefusesForGoodThenSessionEnds(int status, String error) {
 		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
 			.isEqualTo(new RefreshFailurePolicy.EndSession(error));
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "401, access_denied", "401, invalid_client", "400, invalid_client" })
+	@CsvSource({ "401, access_denied", "401, invalid_client", "400, invalid_client", "401, unauthorized_client",
+			"400, unauthorized_client", "401, invalid_request" })
 	void afterFailureWhenTokenEndpointRejectsTheClientThenBacksOffAsAClientFault(int status, String error) {
 		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
 			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1)), true));

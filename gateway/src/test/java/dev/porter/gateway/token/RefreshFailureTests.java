@@ -109,9 +109,12 @@ class RefreshFailureTests extends GatewayTestSupport {
 	// Refusals that no retry changes: an Auth0 Action demanding MFA or denying access on
 	// refresh, OIDC Core's interaction errors (Entra), and RFC 6749's scope and client
 	// ones.
+	// The IdP refused this session's refresh, but its refresh token is not dead there (an
+	// Action's denial or an MFA demand may be lifted): its only copy goes with the
+	// session, so it is revoked, as wherever else a session ends.
 	@ParameterizedTest
 	@CsvSource({ "403, mfa_required", "403, access_denied", "400, interaction_required", "400, login_required",
-			"400, consent_required", "400, invalid_scope", "400, unauthorized_client" })
+			"400, consent_required", "400, invalid_scope" })
 	void getMeWhenTokenEndpointRefusesTheRefreshForGoodThenUnauthorizedAndSessionEnded(int status, String error) {
 		Browser browser = browser().login("auth0|alice", 30);
 		failRefreshes(browser, status, error);
@@ -129,14 +132,22 @@ class RefreshFailureTests extends GatewayTestSupport {
 
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + browser.tokens().refreshToken())));
 	}
 
-	// Auth0 answers a wrong client secret so: every session's refresh fails alike, and a
-	// new login would not help, so the sessions back off until the operator fixes it.
-	@Test
-	void getMeWhenTokenEndpointRejectsTheClientThen503WithRetryAfterAndSessionKept() {
+	// Auth0 answers a wrong client secret with 401 access_denied, Keycloak with 401
+	// unauthorized_client (RFC 6749 reserves 401 for a client that failed to
+	// authenticate), and unauthorized_client says the client may not use the grant: every
+	// session's refresh fails alike, and a new login would not help, so the sessions back
+	// off until the operator fixes it, where ending them signed every user out.
+	@ParameterizedTest
+	@CsvSource({ "401, access_denied", "401, unauthorized_client", "400, unauthorized_client", "401, invalid_request" })
+	void getMeWhenTokenEndpointRejectsTheClientThen503WithRetryAfterAndSessionKept(int status, String error) {
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, 401, "access_denied");
+		failRefreshes(browser, status, error);
 		this.clock.moveTo(Instant.now().plusSeconds(31));
 
 		for (int i = 0; i < REQUESTS; i++) {
