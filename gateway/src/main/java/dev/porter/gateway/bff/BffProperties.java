@@ -2,7 +2,7 @@ package dev.porter.gateway.bff;
 
 import java.net.URI;
 import java.util.Locale;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.porter.common.HttpUris;
 import jakarta.validation.constraints.NotNull;
@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
 public record BffProperties(
 		@NotNull(message = "set PUBLIC_BASE_URL") @DefaultValue("http://localhost:8080") URI publicBaseUrl) {
 
-	private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+	private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
 	public BffProperties {
 		HttpUris.requireAbsoluteHttp(publicBaseUrl, "PUBLIC_BASE_URL");
@@ -48,8 +48,20 @@ public record BffProperties(
 	 * cookies it sets: https, or http on loopback.
 	 */
 	public boolean isSecureContext() {
-		String host = String.valueOf(this.publicBaseUrl.getHost()).toLowerCase(Locale.ROOT);
-		return isHttps() || LOOPBACK_HOSTS.contains(host);
+		return isHttps() || isLoopback(String.valueOf(this.publicBaseUrl.getHost()));
+	}
+
+	/**
+	 * Loopback as the W3C Secure Contexts spec has browsers trust it: {@code localhost}
+	 * and the names under {@code .localhost} (a trailing dot allowed), 127.0.0.0/8, ::1.
+	 */
+	private static boolean isLoopback(String host) {
+		String name = host.toLowerCase(Locale.ROOT);
+		if (name.endsWith(".")) {
+			name = name.substring(0, name.length() - 1);
+		}
+		return name.equals("localhost") || name.endsWith(".localhost") || name.equals("[::1]")
+				|| LOOPBACK_V4.matcher(name).matches();
 	}
 
 }

@@ -128,11 +128,14 @@ class StartupValidationTests {
 				.hasMessageContaining("SESSION_COOKIE_SECURE"));
 	}
 
-	// Browsers treat loopback as a secure context: Secure cookies work over its http.
+	// Browsers treat loopback as a secure context (W3C Secure Contexts: localhost and the
+	// names under .localhost, 127.0.0.0/8, ::1): Secure cookies work over its http.
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			value = { "http://localhost:8080|true|__Host-porter-session", "http://127.0.0.1:8080|true|porter-session",
 					"http://[::1]:8080|true|porter-session", "http://localhost:8080|false|porter-session",
+					"http://porter.localhost:8080|true|__Host-porter-session",
+					"http://127.0.0.2:8080|true|porter-session", "http://LOCALHOST.:8080|true|porter-session",
 					"http://porter.intranet:8080|false|porter-session",
 					"https://porter.example.com|true|__Host-porter-session" })
 	void startWhenCookieSecureFitsPublicBaseUrlThenStarts(String publicBaseUrl, String secure, String cookieName) {
