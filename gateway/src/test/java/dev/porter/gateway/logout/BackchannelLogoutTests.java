@@ -2,14 +2,19 @@ package dev.porter.gateway.logout;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.RawHttp;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,12 +22,16 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.JsonNode;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(OutputCaptureExtension.class)
 class BackchannelLogoutTests extends GatewayTestSupport {
@@ -176,6 +185,49 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 			.server()
 			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + laptop.tokens().refreshToken())));
+	}
+
+	// Each ending waits for its revocation at the IdP, four at a time: an IdP that gave
+	// up waiting for the answer cancelled the sessions not yet ended, and its retry of
+	// the same token was refused as a replay: those sessions lived on.
+	@Test
+	void backchannelLogoutWhenTheIdpStopsWaitingThenEverySessionOfUserStillEnds() {
+		String sub = "auth0|gus-" + UUID.randomUUID();
+		List<Browser> devices = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			devices.add(browser().login(sub, 3600));
+		}
+		List<StubMapping> slowRevocations = devices.stream()
+			.map((device) -> TestIdp.instance()
+				.server()
+				.stubFor(WireMock.post(urlPathEqualTo("/oauth/revoke"))
+					.withRequestBody(containing("token=" + device.tokens().refreshToken()))
+					.willReturn(aResponse().withStatus(200).withFixedDelay(3000))))
+			.toList();
+		try {
+			assertThatThrownBy(() -> WebClient.create("http://localhost:" + this.port)
+				.post()
+				.uri("/bff/backchannel-logout")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(BodyInserters.fromFormData("logout_token", TestIdp.instance().logoutToken(Map.of("sub", sub))))
+				.retrieve()
+				.toBodilessEntity()
+				.block(Duration.ofMillis(1500))).hasMessageContaining("Timeout");
+
+			for (Browser device : devices) {
+				Eventually.await("every session of the user ended", Duration.ofSeconds(20),
+						() -> Boolean.FALSE.equals(device.get("/bff/session")
+							.exchange()
+							.expectBody(JsonNode.class)
+							.returnResult()
+							.getResponseBody()
+							.get("authenticated")
+							.asBoolean()));
+			}
+		}
+		finally {
+			slowRevocations.forEach(TestIdp.instance().server()::removeStub);
+		}
 	}
 
 	@Test
