@@ -7,7 +7,6 @@ import reactor.core.publisher.Mono;
 
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.oidc.Callers;
-import dev.porter.profile.problem.RequestDeadlinePassedException;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -20,7 +19,6 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code GET /me}, {@code PATCH /me/metadata} and {@code GET /me/ping} (the caller's
@@ -40,29 +38,24 @@ class MeController {
 
 	private final Callers callers;
 
-	private final RequestDeadline deadline;
-
-	MeController(MeService service, CallerRateLimiter limiter, Callers callers, RequestDeadline deadline) {
+	MeController(MeService service, CallerRateLimiter limiter, Callers callers) {
 		this.service = service;
 		this.callers = callers;
 		this.limiter = limiter;
-		this.deadline = deadline;
 	}
 
 	@GetMapping(path = "/me", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<byte[]>> me(@AuthenticationPrincipal Jwt jwt,
-			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch,
-			ServerWebExchange exchange) {
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
 		this.limiter.acquire(this.callers.id(jwt));
-		return this.deadline.bound(exchange, this.service.profile(jwt), RequestDeadlinePassedException::whileReading)
-			.map((view) -> ProfileResponses.conditional(view, ifNoneMatch));
+		return this.service.profile(jwt).map((view) -> ProfileResponses.conditional(view, ifNoneMatch));
 	}
 
 	@PatchMapping(path = "/me/metadata", consumes = { MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON },
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<byte[]>> patchMetadata(@AuthenticationPrincipal Jwt jwt,
 			@RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
-			@RequestBody(required = false) byte @Nullable [] body, ServerWebExchange exchange) {
+			@RequestBody(required = false) byte @Nullable [] body) {
 		this.limiter.acquire(this.callers.id(jwt));
 		// 501 without a directory, before the body: no body could make it succeed
 		this.service.requireDirectory();
@@ -71,9 +64,7 @@ class MeController {
 		// and refuses more than MAX_BODY_BYTES (413).
 		MetadataPatch patch = MetadataPatch.parse((body != null) ? body : new byte[0],
 				contentType.getParameter("charset"));
-		return this.deadline
-			.bound(exchange, this.service.patchMetadata(jwt, patch), RequestDeadlinePassedException::whileChanging)
-			.map(ProfileResponses::ok);
+		return this.service.patchMetadata(jwt, patch).map(ProfileResponses::ok);
 	}
 
 	@GetMapping(path = "/me/ping", produces = MediaType.APPLICATION_JSON_VALUE)
