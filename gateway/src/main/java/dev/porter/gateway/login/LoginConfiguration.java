@@ -27,7 +27,6 @@ import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessT
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
-import org.springframework.security.oauth2.client.userinfo.DefaultReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -64,14 +63,16 @@ class LoginConfiguration {
 		return new IdTokenDecoders(idpWebClient);
 	}
 
-	/** The login's {@code /userinfo} call, bounded for the same reason. */
+	/**
+	 * The login's {@code /userinfo} call, bounded for the same reason; an IdP that cannot
+	 * answer it just now leaves the user with the ID token's claims
+	 * ({@link BestEffortUserinfo}).
+	 */
 	@Bean
 	ReactiveOAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(WebClient idpWebClient) {
-		DefaultReactiveOAuth2UserService userinfo = new DefaultReactiveOAuth2UserService();
-		userinfo.setWebClient(idpWebClient);
 		OidcReactiveOAuth2UserService oidc = new OidcReactiveOAuth2UserService();
-		oidc.setOauth2UserService(userinfo);
-		return (request) -> oidc.loadUser(request).onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
+		oidc.setOauth2UserService(BestEffortUserinfo.through(idpWebClient));
+		return oidc;
 	}
 
 	/** The callback's session is a new one: see {@link CallbackFreshSessionWebFilter}. */

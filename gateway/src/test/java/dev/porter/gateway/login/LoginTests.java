@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
@@ -21,10 +23,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient.BodyContentSpec;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -370,14 +375,131 @@ class LoginTests extends GatewayTestSupport {
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 	}
 
+	// Auth0 allows /userinfo a burst of 10, then 5 a minute per user, shared with
+	// profile-service's /me: a user signing in on a few devices, or retrying, met a 429
+	// at the callback and could not sign in at all, though the ID token carried all the
+	// session shows.
 	@Test
-	void callbackWhenUserinfoHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
-		Callback callback = callback("hung-code", (nonce) -> {
-			TestIdp.Tokens tokens = TestIdp.instance()
-				.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ZERO);
-			TestIdp.instance().stubSlowUserinfo(tokens.accessToken(), Duration.ofSeconds(12));
+	void callbackWhenUserinfoRateLimitedThenSignedInWithIdTokenClaims() {
+		Callback callback = callback("test-code", (nonce) -> {
+			TestIdp.Tokens tokens = TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-429", 3600);
+			TestIdp.instance().stubUserinfo(tokens.accessToken(), rateLimited());
 		});
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.name")
+			.isEqualTo("Alice Example")
+			.jsonPath("$.user.email")
+			.isEqualTo("alice@example.com");
+	}
+
+	/**
+	 * An ID token without a picture (Keycloak's, for a user without one) sends the login
+	 * to {@code /userinfo}; when that cannot answer now, the user signs in with what the
+	 * ID token has.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 429, 500, 502, 503, 504 })
+	void callbackWhenUserinfoUnavailableAndIdTokenThinThenSignedInWithIdTokenClaims(int status) {
+		Callback callback = thinIdTokenCallback(
+				(accessToken) -> TestIdp.instance().stubUserinfo(accessToken, unavailable(status)));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.sub")
+			.isEqualTo("auth0|alice")
+			.jsonPath("$.user.name")
+			.isEqualTo("Alice Example")
+			.jsonPath("$.user.email")
+			.isEqualTo("alice@example.com")
+			.jsonPath("$.user.picture")
+			.doesNotExist();
+	}
+
+	@Test
+	void callbackWhenUserinfoConnectionResetThenSignedInWithIdTokenClaims() {
+		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+			.stubUserinfo(accessToken, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.name").isEqualTo("Alice Example");
+	}
+
+	@Test
+	void callbackWhenUserinfoHangsThenSignedInWithIdTokenClaimsAtTheIdpTimeout() {
+		// Outlasts the IdP client's response timeout, but not the test client's.
+		Callback callback = thinIdTokenCallback(
+				(accessToken) -> TestIdp.instance().stubSlowUserinfo(accessToken, Duration.ofSeconds(12)));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.name").isEqualTo("Alice Example");
+	}
+
+	/** A refused access token is about this login, not the IdP's load: it still fails. */
+	@ParameterizedTest
+	@ValueSource(ints = { 401, 403 })
+	void callbackWhenUserinfoRefusesTheAccessTokenThenLoginFails(int status) {
+		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+			.stubUserinfo(accessToken, aResponse().withStatus(status)
+				.withHeader(HttpHeaders.WWW_AUTHENTICATE,
+						"Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"The token has expired\"")
+				.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_PLAIN_VALUE)
+				.withBody("Unauthorized")));
+
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
+		assertThat(callback.cookies()).doesNotContainKey(Browser.SESSION_COOKIE);
+	}
+
+	@Test
+	void callbackWhenUserinfoAnswersForAnotherSubjectThenLoginFails() {
+		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+			.stubUserinfo(accessToken, okJson(TestIdp.json(Map.of("sub", "auth0|mallory", "picture", "x")))));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
+		assertThat(callback.cookies()).doesNotContainKey(Browser.SESSION_COOKIE);
+	}
+
+	@Test
+	void callbackWhenIdTokenLacksPictureThenSessionShowsUserinfoPicture() {
+		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+			.stubUserinfo(accessToken, okJson(TestIdp.json(Map.of("sub", "auth0|alice", "name", "Alice Example",
+					"picture", "https://example.com/alice-userinfo.png")))));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.picture").isEqualTo("https://example.com/alice-userinfo.png");
+	}
+
+	/**
+	 * A login whose ID token has no picture, with {@code userinfo} stubbing /userinfo.
+	 */
+	private Callback thinIdTokenCallback(Consumer<String> userinfo) {
+		return callback("test-code",
+				(nonce) -> userinfo.accept(TestIdp.instance()
+					.stubCodeExchangeWithIdTokenLacking(nonce, "auth0|alice", StandardClaimNames.PICTURE)
+					.accessToken()));
+	}
+
+	/** Auth0's answer to a user over the /userinfo budget (auth0-contract.md 1). */
+	private static ResponseDefinitionBuilder rateLimited() {
+		return aResponse().withStatus(429)
+			.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+			.withHeader("X-RateLimit-Limit", "5")
+			.withHeader("X-RateLimit-Remaining", "0")
+			.withHeader("X-RateLimit-Reset", "1767225600")
+			.withBody("{\"error\":\"too_many_requests\",\"error_description\":\"Too many requests\"}");
+	}
+
+	private static ResponseDefinitionBuilder unavailable(int status) {
+		return (status == 429) ? rateLimited() : aResponse().withStatus(status).withBody("upstream trouble");
+	}
+
+	private BodyContentSpec session(Callback callback) {
+		return this.client.get()
+			.uri("/bff/session")
+			.cookies((jar) -> callback.cookies().forEach((name, cookie) -> jar.add(name, cookie.getValue())))
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true);
 	}
 
 	/**

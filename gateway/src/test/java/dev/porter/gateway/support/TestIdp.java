@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -106,16 +107,43 @@ public final class TestIdp {
 		return stubCodeExchange(containing("code=" + code), nonce, sub, "sid-" + UUID.randomUUID(), 3600, delay);
 	}
 
+	/**
+	 * Answers the code exchange of the next login like {@link #stubCodeExchange}, with an
+	 * ID token that leaves out {@code claims}: a thin ID token, as some IdPs issue (Okta,
+	 * or Keycloak for a user without a picture).
+	 */
+	public Tokens stubCodeExchangeWithIdTokenLacking(String nonce, String sub, String... claims) {
+		String sid = "sid-" + UUID.randomUUID();
+		JWTClaimsSet.Builder idToken = idTokenClaims(sub, sid).claim("nonce", nonce);
+		for (String claim : claims) {
+			// A null value leaves the claim out.
+			idToken.claim(claim, null);
+		}
+		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600, Duration.ZERO);
+	}
+
 	/** Answers {@code /userinfo} for {@code accessToken} only after {@code delay}. */
 	public void stubSlowUserinfo(String accessToken, Duration delay) {
+		stubUserinfo(accessToken, okJson(json(Map.of("sub", "auth0|alice"))).withFixedDelay((int) delay.toMillis()));
+	}
+
+	/** Answers {@code /userinfo} for {@code accessToken} with {@code answer}. */
+	public void stubUserinfo(String accessToken, ResponseDefinitionBuilder answer) {
 		this.server
 			.stubFor(get(urlPathEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(okJson(json(Map.of("sub", "auth0|alice"))).withFixedDelay((int) delay.toMillis())));
+				.willReturn(answer));
 	}
 
 	private Tokens stubCodeExchange(StringValuePattern body, String nonce, String sub, String sid, long expiresIn,
 			Duration delay) {
-		String idToken = sign(this.key, idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		return stubCodeExchange(body, idTokenClaims(sub, sid).claim("nonce", nonce), sid, expiresIn, delay);
+	}
+
+	private Tokens stubCodeExchange(StringValuePattern body, JWTClaimsSet.Builder idTokenClaims, String sid,
+			long expiresIn, Duration delay) {
+		JWTClaimsSet claims = idTokenClaims.build();
+		String sub = claims.getSubject();
+		String idToken = sign(this.key, claims);
 		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
 		Map<String, Object> answer = new LinkedHashMap<>(
 				Map.of("access_token", tokens.accessToken(), "refresh_token", tokens.refreshToken(), "id_token",
