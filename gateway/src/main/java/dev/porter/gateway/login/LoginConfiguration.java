@@ -64,13 +64,15 @@ class LoginConfiguration {
 	}
 
 	/**
-	 * The login's {@code /userinfo} call, bounded for the same reason; an IdP that cannot
+	 * The login's {@code /userinfo} call, bounded for the same reason, made only when the
+	 * ID token lacks what the session keeps ({@link UserinfoNeed}); an IdP that cannot
 	 * answer it just now leaves the user with the ID token's claims
 	 * ({@link BestEffortUserinfo}).
 	 */
 	@Bean
 	ReactiveOAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(WebClient idpWebClient) {
 		OidcReactiveOAuth2UserService oidc = new OidcReactiveOAuth2UserService();
+		oidc.setRetrieveUserInfo(UserinfoNeed::test);
 		oidc.setOauth2UserService(BestEffortUserinfo.through(idpWebClient));
 		return oidc;
 	}

@@ -29,6 +29,10 @@ import org.springframework.web.server.WebSession;
 public record LoginUser(String sub, @Nullable String sid, @Nullable String name, @Nullable String email,
 		@Nullable String picture, String idToken, @Nullable Instant issuedAt, @Nullable Instant expiresAt) {
 
+	/** The claims of the user's profile it keeps, which {@code /bff/session} shows. */
+	public static final List<String> PROFILE_CLAIMS = List.of(StandardClaimNames.NAME, StandardClaimNames.EMAIL,
+			StandardClaimNames.PICTURE);
+
 	/** The session attribute holding it. */
 	public static final String ATTRIBUTE = "porter.login.user";
 

@@ -393,6 +393,33 @@ class LoginTests extends GatewayTestSupport {
 			.isEqualTo("alice@example.com");
 	}
 
+	// Each login spent one of the user's 5 /userinfo calls a minute, which
+	// profile-service's
+	// /me needs, to learn what the ID token had already said.
+	@Test
+	void callbackWhenIdTokenCarriesNameEmailAndPictureThenNoUserinfoCall() {
+		Callback callback = callback("test-code",
+				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-full", 3600));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.name")
+			.isEqualTo("Alice Example")
+			.jsonPath("$.user.email")
+			.isEqualTo("alice@example.com")
+			.jsonPath("$.user.picture")
+			.isEqualTo("https://example.com/alice.png");
+		TestIdp.instance().server().verify(0, getRequestedFor(urlPathEqualTo("/userinfo")));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { StandardClaimNames.NAME, StandardClaimNames.EMAIL, StandardClaimNames.PICTURE })
+	void callbackWhenIdTokenLacksAClaimTheSessionShowsThenAsksUserinfo(String claim) {
+		callback("test-code",
+				(nonce) -> TestIdp.instance().stubCodeExchangeWithIdTokenLacking(nonce, "auth0|alice", claim));
+
+		TestIdp.instance().server().verify(1, getRequestedFor(urlPathEqualTo("/userinfo")));
+	}
+
 	/**
 	 * An ID token without a picture (Keycloak's, for a user without one) sends the login
 	 * to {@code /userinfo}; when that cannot answer now, the user signs in with what the
