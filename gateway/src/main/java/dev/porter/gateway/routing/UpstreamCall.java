@@ -111,9 +111,10 @@ final class UpstreamCall {
 
 	/**
 	 * Sends the request and takes the upstream's status and headers into the response;
-	 * completes once they have arrived. The body is left to {@link #writeAnswer}, so that
-	 * a browser that goes away while it is written is not taken for a failure of the
-	 * upstream by the filters around this call.
+	 * completes once they have arrived, or fails with {@link UnexpectedInterimAnswer}
+	 * (its connection closed) when the first answer is an interim one. The body is left
+	 * to {@link #writeAnswer}, so that a browser that goes away while it is written is
+	 * not taken for a failure of the upstream by the filters around this call.
 	 */
 	Mono<Void> relay(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
@@ -130,6 +131,13 @@ final class UpstreamCall {
 				return hasBody ? outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)) : outbound;
 			})
 			.responseConnection((answer, connection) -> {
+				int status = answer.status().code();
+				if (status < 200) {
+					// The final answer is still on its way: back in the pool, this
+					// connection would hand it to the next request, another user's.
+					connection.dispose();
+					return Mono.error(new UnexpectedInterimAnswer(status));
+				}
 				takeStatusAndHeaders(exchange.getResponse(), answer);
 				exchange.getAttributes().put(PENDING_ANSWER, new PendingAnswer(exchange, connection));
 				return Mono.just(answer);

@@ -1,0 +1,114 @@
+package dev.porter.gateway.routing;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.RawHttp;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An upstream under {@code /me/**} that breaks HTTP's framing (docs/security.md, "An API
+ * behind the gateway"): whatever it sends, each caller gets a final answer of its own,
+ * never a piece of another request's, and a failure counts against the upstream.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RelayMisbehavingUpstreamTests {
+
+	private static final ScriptedUpstream PROFILE = new ScriptedUpstream();
+
+	private static final Duration WAIT = Duration.ofSeconds(5);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("porter.oidc.issuer-uri", () -> TestIdp.instance().issuer());
+		registry.add("porter.oidc.client-id", () -> TestIdp.CLIENT_ID);
+		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
+		registry.add("porter.relay.profile-service-uri", () -> "http://127.0.0.1:" + PROFILE.port());
+		registry.add("porter.relay.response-timeout", () -> "2s");
+		registry.add("porter.relay.retry-after", () -> "7s");
+		// every failure here is counted, and none may open the circuit for the next test
+		registry.add("porter.relay.breaker-window", () -> "100");
+		registry.add("porter.relay.breaker-minimum-calls", () -> "100");
+	}
+
+	@AfterAll
+	static void stop() throws IOException {
+		PROFILE.close();
+	}
+
+	/**
+	 * Netty's client decodes an interim answer other than {@code 100 Continue} as a whole
+	 * answer and reads on: taken as the final one, the connection went back to the pool
+	 * with the real answer still to come, and the next request drawn from it, another
+	 * user's, read that answer as its own.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "102 Processing\r\n", "103 Early Hints\r\nLink: </x>; rel=preload\r\n" })
+	void getMeWhenUpstreamSendsAnInterimAnswerFirstThenServiceUnavailableAndTheNextUserGetsHisOwnProfile(
+			String interim) {
+		PROFILE.answer((request, out, connection) -> {
+			if (request % 2 == 1) {
+				ScriptedUpstream.write(out, "HTTP/1.1 " + interim + "\r\n");
+				Thread.sleep(300);
+				ScriptedUpstream.write(out, ok("{\"sub\":\"auth0|alice\",\"email\":\"alice@example.com\"}"));
+			}
+			else {
+				ScriptedUpstream.write(out, ok("{\"sub\":\"auth0|bob\"}"));
+			}
+		});
+		Browser alice = browser().login("auth0|alice", 3600);
+		Browser bob = browser().login("auth0|bob", 3600);
+		double failedBefore = failedCalls();
+
+		RawHttp.Response alicesAnswer = RawHttp.send(this.port, RawHttp.signedIn(this.port, alice, "GET /me") + "\r\n",
+				WAIT);
+		String bobsBody = bob.get("/me").exchange().returnResult(String.class).getResponseBody().blockFirst(WAIT);
+
+		assertThat(alicesAnswer.status()).as(alicesAnswer.head()).isEqualTo(503);
+		assertThat(alicesAnswer.hasHeader(HttpHeaders.RETRY_AFTER, "7")).as(alicesAnswer.head()).isTrue();
+		assertThat(bobsBody).doesNotContain("alice");
+		assertThat(failedCalls()).isEqualTo(failedBefore + 1);
+	}
+
+	private static String ok(String body) {
+		return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+				+ body;
+	}
+
+	private Browser browser() {
+		return new Browser(TestClients.gateway(this.port));
+	}
+
+	private double failedCalls() {
+		return this.meters.get("resilience4j.circuitbreaker.calls")
+			.tag("name", RoutingConfiguration.UPSTREAM)
+			.tag("kind", "failed")
+			.meter()
+			.measure()
+			.iterator()
+			.next()
+			.getValue();
+	}
+
+}
