@@ -70,6 +70,18 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		}).doOnCancel(this.breaker::abandoned);
 	}
 
+	/**
+	 * The upstream's body failed after its head was counted as an answer and before the
+	 * browser had any of it ({@link RelayHandler.BodyLost}): a failure of the upstream,
+	 * answered like one that sent nothing, without the headers taken from its head.
+	 */
+	Mono<Void> bodyLost(ServerWebExchange exchange, Throwable error) {
+		this.breaker.bodyLost(error);
+		log.warn("relay to {} lost the answer's body: {}", this.breaker.upstream(), error.getClass().getSimpleName());
+		RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
+		return this.unavailable.write(exchange, this.retryAfter);
+	}
+
 	private void answered(ServerWebExchange exchange, long start) {
 		long elapsed = System.nanoTime() - start;
 		HttpStatusCode status = exchange.getResponse().getStatusCode();

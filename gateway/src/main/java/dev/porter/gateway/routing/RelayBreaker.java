@@ -61,6 +61,15 @@ final class RelayBreaker {
 	}
 
 	/**
+	 * The body of an answer already counted by {@link #answered} failed (its connection
+	 * closed or stalled before the announced length): counted as a failure besides, since
+	 * a breaker's call cannot be counted again. Recording needs no permit.
+	 */
+	void bodyLost(Throwable error) {
+		this.breaker.onError(0, TimeUnit.NANOSECONDS, error);
+	}
+
+	/**
 	 * The caller went away before an answer: the call says nothing about the upstream.
 	 */
 	void abandoned() {

@@ -26,15 +26,20 @@ public final class RelayHandler implements WebHandler {
 
 	private final UpstreamCall upstream;
 
+	private final BodyLost bodyLost;
+
 	/**
 	 * @param filters the route's filters, run in the order their {@code getOrder} gives,
 	 * as Spring Cloud Gateway ran them
+	 * @param bodyLost the answer when the upstream's body fails before the browser has
+	 * had any of it
 	 */
-	RelayHandler(List<GatewayFilter> filters, UpstreamCall upstream) {
+	RelayHandler(List<GatewayFilter> filters, UpstreamCall upstream, BodyLost bodyLost) {
 		List<GatewayFilter> ordered = new ArrayList<>(filters);
 		AnnotationAwareOrderComparator.sort(ordered);
 		this.filters = List.copyOf(ordered);
 		this.upstream = upstream;
+		this.bodyLost = bodyLost;
 	}
 
 	/** Whether this handler answers the request: its path is one of the relayed ones. */
@@ -45,10 +50,32 @@ public final class RelayHandler implements WebHandler {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		return new Chain(0).filter(exchange)
-			.then(Mono.defer(() -> UpstreamCall.writeAnswer(exchange)))
+			.then(Mono.defer(() -> writeAnswer(exchange)))
 			// An answer not written (the browser went away first) must not hold its
 			// upstream connection out of the pool.
 			.doFinally((signal) -> UpstreamCall.discardAnswer(exchange));
+	}
+
+	/**
+	 * Writes the upstream's body. A failure before anything was written (the response is
+	 * committed by its first write) came from the upstream's side: its connection closed
+	 * or stalled before the body it announced was whole, which the browser still gets a
+	 * defined answer for. After that, the browser's connection can only be cut.
+	 */
+	private Mono<Void> writeAnswer(ServerWebExchange exchange) {
+		return UpstreamCall.writeAnswer(exchange)
+			.onErrorResume(
+					(ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex) : this.bodyLost.answer(exchange, ex));
+	}
+
+	/**
+	 * What the browser gets when the upstream's body failed before any of it was written.
+	 */
+	@FunctionalInterface
+	interface BodyLost {
+
+		Mono<Void> answer(ServerWebExchange exchange, Throwable error);
+
 	}
 
 	private final class Chain implements GatewayFilterChain {

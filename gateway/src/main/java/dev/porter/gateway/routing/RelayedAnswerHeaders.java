@@ -4,6 +4,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
+
 /**
  * Which of an upstream answer's headers the browser gets: those an API answer needs to be
  * read (its type, length, encoding, language), revalidated ({@code ETag},
@@ -53,6 +55,14 @@ final class RelayedAnswerHeaders {
 			return isPathOnThisOrigin(value) ? value : null;
 		}
 		return value;
+	}
+
+	/**
+	 * Takes out of {@code headers} whatever of an upstream's answer {@link #forBrowser}
+	 * may have let in, for an answer the gateway writes in its place.
+	 */
+	static void removeFrom(HttpHeaders headers) {
+		PASSED.forEach(headers::remove);
 	}
 
 	/**

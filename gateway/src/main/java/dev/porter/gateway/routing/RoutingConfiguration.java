@@ -44,7 +44,8 @@ class RoutingConfiguration {
 			TokenRelayFilter tokenRelay, CircuitBreakerFilter circuitBreaker) {
 		List<GatewayFilter> filters = List.of(new WholeResponseFilter(), rateLimit, new RelayBodyFilter(), tokenRelay,
 				circuitBreaker);
-		return new RelayHandler(filters, new UpstreamCall(client, properties.profileServiceUri()));
+		return new RelayHandler(filters, new UpstreamCall(client, properties.profileServiceUri()),
+				circuitBreaker::bodyLost);
 	}
 
 	/**

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -88,6 +89,41 @@ class RelayMisbehavingUpstreamTests {
 		assertThat(alicesAnswer.status()).as(alicesAnswer.head()).isEqualTo(503);
 		assertThat(alicesAnswer.hasHeader(HttpHeaders.RETRY_AFTER, "7")).as(alicesAnswer.head()).isTrue();
 		assertThat(bobsBody).doesNotContain("alice");
+		assertThat(failedCalls()).isEqualTo(failedBefore + 1);
+	}
+
+	/**
+	 * The upstream sends its answer's head and then ends the connection before the body
+	 * it announced: the browser has had nothing yet, so it gets the relay's 503 with
+	 * {@code Retry-After}, not a 500, and none of the upstream's headers.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "Content-Length: 100\r\n\r\n{\"sub\":\"a", "Transfer-Encoding: chunked\r\n\r\n" })
+	void getMeWhenUpstreamEndsTheConnectionBeforeTheWholeBodyThenServiceUnavailableCountedByTheBreaker(
+			String cutShort) {
+		PROFILE.answer((request, out, connection) -> {
+			ScriptedUpstream.write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: \"v1\"\r\n"
+					+ "Cache-Status: profile-service; hit\r\n" + cutShort);
+			connection.close();
+		});
+		Browser alice = browser().login("auth0|alice", 3600);
+		double failedBefore = failedCalls();
+
+		alice.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "7")
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ETAG)
+			.expectHeader()
+			.doesNotExist("Cache-Status")
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(503);
 		assertThat(failedCalls()).isEqualTo(failedBefore + 1);
 	}
 
