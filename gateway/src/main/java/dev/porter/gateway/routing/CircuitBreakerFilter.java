@@ -17,11 +17,12 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Guards the upstream call: while the circuit is open no request is forwarded, and a call
- * that gets no answer (connection error, timeout) counts as a failure; either way the
- * caller gets a 503 problem ({@link UpstreamUnavailable}). An upstream's own status is
- * passed on as it is (it may carry its own problem and {@code Retry-After}); which of
- * them count against the upstream is {@link RelayBreaker}'s rule. Every call's latency
- * goes to {@link RelayTimers}.
+ * that gets no answer (connection error, timeout, an interim answer in place of the final
+ * one) or whose body fails before the browser has any of it ({@link #bodyLost}) counts as
+ * a failure; either way the caller gets a 503 problem ({@link UpstreamUnavailable}). An
+ * upstream's own status is passed on as it is (it may carry its own problem and
+ * {@code Retry-After}); which of them count against the upstream is
+ * {@link RelayBreaker}'s rule. Every call's latency goes to {@link RelayTimers}.
  */
 class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
