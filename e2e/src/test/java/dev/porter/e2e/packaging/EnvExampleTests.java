@@ -77,8 +77,8 @@ class EnvExampleTests {
 			environment.forEach((variable, value) -> {
 				passed.add(String.valueOf(variable));
 				Matcher interpolated = COMPOSE_DEFAULT.matcher(String.valueOf(value));
-				// dev-idp's own settings name itself; only the services it stands in for
-				// count
+				// dev-idp's settings name itself: only the services
+				// it stands in for count
 				if (!"dev-idp".equals(name) && interpolated.matches()
 						&& NAMES_DEV_IDP.matcher(interpolated.group(2)).find()
 						&& !set.contains(interpolated.group(1))) {

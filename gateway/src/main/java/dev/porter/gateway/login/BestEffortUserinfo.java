@@ -44,9 +44,8 @@ final class BestEffortUserinfo implements ReactiveOAuth2UserService<OAuth2UserRe
 	/** Spring Security's call through the IdP client, with its bounded waits. */
 	static BestEffortUserinfo through(WebClient idpWebClient) {
 		DefaultReactiveOAuth2UserService userinfo = new DefaultReactiveOAuth2UserService();
-		// Spring reports every error answer alike (invalid_user_info_response); the
-		// status
-		// is kept here, before Spring reads the answer.
+		// Spring reports every error answer alike (invalid_user_info_response): the
+		// status is kept here, before Spring reads the answer.
 		userinfo.setWebClient(idpWebClient.mutate()
 			.filter(ExchangeFilterFunction.ofResponseProcessor(BestEffortUserinfo::busyAsError))
 			.build());
@@ -68,8 +67,7 @@ final class BestEffortUserinfo implements ReactiveOAuth2UserService<OAuth2UserRe
 	}
 
 	private static boolean idpBusy(Throwable ex) {
-		// Every error comes wrapped by Spring (OAuth2AuthenticationException), the cause
-		// kept.
+		// Spring wraps every error (OAuth2AuthenticationException), keeping the cause.
 		return reason(ex) != null;
 	}
 

@@ -118,10 +118,9 @@ class BackchannelLogoutController {
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			.flatMap(this::decode)
-			// Once a token is accepted, its sessions end whoever stops waiting: each
-			// waits
-			// for its revocation, and the IdP may give up first; its retry is then a
-			// replay, refused, so no one would end the sessions left.
+			// Once a token is accepted, its sessions end whoever stops waiting:
+			// each waits for its revocation, and the IdP may give up first; its
+			// retry is then a replay, refused, and no one would end those left.
 			.flatMap((token) -> Mono.fromFuture(actOnce(token).toFuture(), true))
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), BackchannelLogoutController::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());

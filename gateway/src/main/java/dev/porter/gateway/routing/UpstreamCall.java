@@ -263,9 +263,9 @@ final class UpstreamCall {
 		Mono<Void> write() {
 			ServerHttpResponse response = this.exchange.getResponse();
 			DataBufferFactory buffers = response.bufferFactory();
-			// retained in the one map rather than by ByteBufFlux.retain(): that step's
-			// two
-			// objects per answer pay for the relay's handling of a body cut short
+			// Retained in the one map rather than by ByteBufFlux.retain(): that
+			// step's two objects per answer pay for the relay's handling of a body
+			// cut short.
 			Flux<DataBuffer> body = this.connection.inbound().receive().map((buffer) -> wrap(buffers, buffer.retain()));
 			return response.writeWith(body).doOnCancel(this.connection::dispose);
 		}

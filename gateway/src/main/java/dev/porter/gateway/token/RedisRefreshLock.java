@@ -58,8 +58,7 @@ class RedisRefreshLock implements RefreshLock {
 			.timeout(this.lease)
 			// A SET that timed out here may still be carried out there: left alone, that
 			// lease, which nobody would release, would refuse the session's refreshes
-			// until it expired. Best effort: the Redis that just failed may fail this
-			// too.
+			// until it expired. Best effort: the Redis that just failed may fail again.
 			.onErrorResume((ex) -> release(key, owner).onErrorResume((ignored) -> Mono.empty())
 				.then(Mono.error(new ProblemException(Problems.identityProviderUnavailable(), ex))));
 	}

@@ -116,8 +116,7 @@ class SessionRefresh {
 			log.info("session ended during its refresh: revoking the rotated refresh token");
 			return this.revoker.revoke(fresh.client());
 		}))
-			// Not knowing is no reason to fail a stored refresh: the token stays as it
-			// was.
+			// Not knowing is no reason to fail a stored refresh: the token stays.
 			.onErrorResume((ex) -> Mono.empty());
 	}
 

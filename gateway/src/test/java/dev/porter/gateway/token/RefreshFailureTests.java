@@ -107,11 +107,10 @@ class RefreshFailureTests extends GatewayTestSupport {
 	}
 
 	// Refusals that no retry changes: an Auth0 Action demanding MFA or denying access on
-	// refresh, OIDC Core's interaction errors (Entra), and RFC 6749's scope and client
-	// ones.
-	// The IdP refused this session's refresh, but its refresh token is not dead there (an
-	// Action's denial or an MFA demand may be lifted): its only copy goes with the
-	// session, so it is revoked, as wherever else a session ends.
+	// refresh, OIDC Core's interaction errors (Entra), RFC 6749's invalid_scope. The
+	// session's refresh token is not dead at the IdP (a denial or an MFA demand may be
+	// lifted): its only copy goes with the session, so it is revoked, as wherever else a
+	// session ends.
 	@ParameterizedTest
 	@CsvSource({ "403, mfa_required", "403, access_denied", "400, interaction_required", "400, login_required",
 			"400, consent_required", "400, invalid_scope" })
