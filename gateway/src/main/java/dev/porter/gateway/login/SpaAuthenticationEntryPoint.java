@@ -3,6 +3,7 @@ package dev.porter.gateway.login;
 import java.net.URI;
 import java.util.List;
 
+import dev.porter.gateway.bff.RequestMediaTypes;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
@@ -50,7 +51,7 @@ class SpaAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
 		if (fetchMode != null) {
 			return "navigate".equals(fetchMode);
 		}
-		List<MediaType> accepted = headers.getAccept();
+		List<MediaType> accepted = RequestMediaTypes.accepted(headers);
 		return accepted.stream()
 			.anyMatch((type) -> type.isCompatibleWith(MediaType.TEXT_HTML) && !type.isWildcardType());
 	}

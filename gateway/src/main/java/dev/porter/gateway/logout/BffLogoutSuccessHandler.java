@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.porter.gateway.bff.RequestMediaTypes;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -70,13 +71,22 @@ class BffLogoutSuccessHandler implements ServerLogoutSuccessHandler {
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
+	/**
+	 * Whether the logout came from script (XHR, fetch), which cannot follow a redirect to
+	 * the IdP with its cookies: a fetch says so in {@code Sec-Fetch-Mode} even when it
+	 * sends nothing else (design.md: no endpoint answers a 302 to an XHR or fetch call).
+	 */
 	private static boolean wantsJson(ServerWebExchange exchange) {
 		HttpHeaders headers = exchange.getRequest().getHeaders();
-		if (headers.containsHeader("X-Requested-With")
-				|| MediaType.APPLICATION_JSON.isCompatibleWith(headers.getContentType())) {
+		String fetchMode = headers.getFirst("Sec-Fetch-Mode");
+		if (fetchMode != null && !"navigate".equals(fetchMode)) {
 			return true;
 		}
-		return headers.getAccept()
+		if (headers.containsHeader("X-Requested-With")
+				|| MediaType.APPLICATION_JSON.isCompatibleWith(RequestMediaTypes.contentType(headers))) {
+			return true;
+		}
+		return RequestMediaTypes.accepted(headers)
 			.stream()
 			.anyMatch((type) -> !type.isWildcardType() && type.isCompatibleWith(MediaType.APPLICATION_JSON));
 	}

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
 /**
@@ -88,10 +89,19 @@ final class RelayBreaker {
 			}
 			int code = status.value();
 			if (code == 502 || code == 503 || code == 504) {
-				return MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(headers.getContentType()) ? IGNORED
-						: FAILURE;
+				return isProblem(headers) ? IGNORED : FAILURE;
 			}
 			return (status.is4xxClientError() || status.is5xxServerError()) ? IGNORED : SUCCESS;
+		}
+
+		/** A type that does not parse is no problem document of profile-service's. */
+		private static boolean isProblem(HttpHeaders headers) {
+			try {
+				return MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(headers.getContentType());
+			}
+			catch (InvalidMediaTypeException ex) {
+				return false;
+			}
 		}
 
 	}

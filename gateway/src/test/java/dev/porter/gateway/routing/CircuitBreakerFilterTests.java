@@ -188,6 +188,16 @@ class CircuitBreakerFilterTests {
 		assertThat(RelayBreaker.Outcome.of(HttpStatusCode.valueOf(status), html)).isEqualTo(outcome);
 	}
 
+	// A balancer's 503 with a Content-Type that does not parse is no problem document of
+	// profile-service's: a failure, never an exception inside the breaker.
+	@Test
+	void outcomeWhenUpstreamContentTypeMalformedThenAFailureCounts() {
+		HttpHeaders malformed = new HttpHeaders();
+		malformed.set(HttpHeaders.CONTENT_TYPE, "problem");
+		assertThat(RelayBreaker.Outcome.of(HttpStatusCode.valueOf(503), malformed))
+			.isEqualTo(RelayBreaker.Outcome.FAILURE);
+	}
+
 	private Timer relayTimer(String outcome) {
 		return this.meters.get(RelayTimers.NAME).tags("upstream", "profile-service", "outcome", outcome).timer();
 	}
