@@ -16,7 +16,10 @@ import io.netty.handler.codec.http.HttpRequest;
  * when the codec could not decode a request (a request line or URI too long, headers too
  * large, a malformed request line or header), Reactor Netty answers 414, 431 or 400
  * itself with an empty body and closes the connection, before any Spring code runs. This
- * handler notes the failed decoding and gives that one answer a problem body.
+ * handler notes the failed decoding and gives that one answer a problem body. A request
+ * that decoded, but whose target holds characters browsers send unencoded and Spring
+ * would refuse the same way, it passes on percent-encoded
+ * ({@link BrowserRequestTargets}).
  */
 final class UndecodableRequestHandler extends ChannelDuplexHandler {
 
@@ -35,8 +38,17 @@ final class UndecodableRequestHandler extends ChannelDuplexHandler {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
-			this.decodingFailed = true;
+		if (msg instanceof HttpRequest request) {
+			if (request.decoderResult().isFailure()) {
+				this.decodingFailed = true;
+			}
+			else {
+				// What browsers leave unencoded, Spring would refuse with a bare 400.
+				String target = BrowserRequestTargets.encoded(request.uri());
+				if (target != null) {
+					request.setUri(target);
+				}
+			}
 		}
 		ctx.fireChannelRead(msg);
 	}
