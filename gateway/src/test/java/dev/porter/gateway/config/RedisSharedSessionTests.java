@@ -131,12 +131,7 @@ class RedisSharedSessionTests {
 			.uri("/me")
 			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
 			.toFuture();
-		Eventually.await("the refresh sent to the IdP", Duration.ofSeconds(10),
-				() -> !TestIdp.instance()
-					.server()
-					.findAll(postRequestedFor(urlPathEqualTo("/oauth/token"))
-						.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())))
-					.isEmpty());
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 
 		Browser elsewhere = new Browser(client(instances.second()));
 		elsewhere.cookies().putAll(browser.cookies());
@@ -146,10 +141,7 @@ class RedisSharedSessionTests {
 			.expectStatus()
 			.isOk();
 
-		Eventually.await("the rotated refresh token revoked", Duration.ofSeconds(10), () -> !TestIdp.instance()
-			.server()
-			.findAll(postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)))
-			.isEmpty());
+		TestIdp.instance().awaitRevocationOf(rotated);
 		me.join();
 	}
 

@@ -25,6 +25,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.porter.testsupport.Eventually;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -32,6 +33,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -71,6 +73,22 @@ public final class TestIdp {
 
 	public WireMockServer server() {
 		return this.server;
+	}
+
+	/** Waits until the token endpoint got a refresh with {@code refreshToken}. */
+	public void awaitRefreshWith(String refreshToken) {
+		awaitPost("the refresh sent to the IdP", "/oauth/token", "refresh_token=" + refreshToken);
+	}
+
+	/** Waits until the revocation endpoint got {@code token}. */
+	public void awaitRevocationOf(String token) {
+		awaitPost("the refresh token revoked", "/oauth/revoke", "token=" + token);
+	}
+
+	private void awaitPost(String what, String path, String bodyPart) {
+		Eventually.await(what, Duration.ofSeconds(10),
+				() -> !this.server.findAll(postRequestedFor(urlPathEqualTo(path)).withRequestBody(containing(bodyPart)))
+					.isEmpty());
 	}
 
 	public String issuer() {

@@ -13,7 +13,6 @@ import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -214,12 +213,7 @@ class RefreshTests extends GatewayTestSupport {
 			.uri("/me")
 			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
 			.toFuture();
-		Eventually.await("the refresh sent to the IdP", Duration.ofSeconds(10),
-				() -> !TestIdp.instance()
-					.server()
-					.findAll(postRequestedFor(urlPathEqualTo("/oauth/token"))
-						.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())))
-					.isEmpty());
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 
 		browser.method(HttpMethod.POST, "/bff/logout")
 			.header("X-XSRF-TOKEN", browser.xsrf())
@@ -227,10 +221,7 @@ class RefreshTests extends GatewayTestSupport {
 			.expectStatus()
 			.isOk();
 
-		Eventually.await("the rotated refresh token revoked", Duration.ofSeconds(10), () -> !TestIdp.instance()
-			.server()
-			.findAll(postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)))
-			.isEmpty());
+		TestIdp.instance().awaitRevocationOf(rotated);
 		me.join();
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
