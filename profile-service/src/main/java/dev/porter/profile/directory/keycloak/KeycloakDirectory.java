@@ -1,6 +1,7 @@
 package dev.porter.profile.directory.keycloak;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -90,23 +91,37 @@ final class KeycloakDirectory implements Directory {
 	}
 
 	/**
-	 * Whose fault Keycloak's 400 to a write is, by the {@code field} it names: a metadata
-	 * attribute is the caller's value (refused, 422); another field is what the user's
-	 * stored record holds (a first name from a social login), hers alone and counted on
-	 * no breaker; no field is Keycloak failing itself ("Could not update user!" on a
-	 * database error): unavailable.
+	 * Whose fault Keycloak's 400 to a write is, by the fields it names ({@code field}, or
+	 * {@code errors[].field} when more than one rule broke): a metadata attribute among
+	 * them is the caller's value (refused, 422); other fields are what the user's stored
+	 * record holds (a first name from a social login). Without a field, Keycloak's store
+	 * refused the write ("Could not update user!": a value its database cannot hold as
+	 * much as a database error). Either way it is about this user's write, answered 502,
+	 * never retried and counted on no breaker: one user must not open the circuit for
+	 * all. An outage of Keycloak's database shows on the reads, which count.
 	 */
 	private Mono<Void> refusedWrite(ClientResponse response) {
 		return response.bodyToMono(JsonNode.class)
-			.map((body) -> body.path("field").asString(""))
-			.onErrorReturn("")
-			.defaultIfEmpty("")
-			.flatMap((field) -> {
-				UpstreamException.Kind kind = field.isEmpty() ? UpstreamException.Kind.UNAVAILABLE
-						: this.users.isMetadata(field) ? UpstreamException.Kind.REFUSED
-								: UpstreamException.Kind.ENTRY_UNUSABLE;
+			.map(KeycloakDirectory::fieldsNamed)
+			.onErrorReturn(List.of())
+			.defaultIfEmpty(List.of())
+			.flatMap((fields) -> {
+				UpstreamException.Kind kind = fields.stream().anyMatch(this.users::isMetadata)
+						? UpstreamException.Kind.REFUSED : UpstreamException.Kind.ENTRY_UNUSABLE;
 				return Mono.error(this.calls.responses().failure(kind, HttpStatus.BAD_REQUEST.value()));
 			});
+	}
+
+	/**
+	 * {@code {"field":…}} for one broken rule, {@code {"errors":[{"field":…}…]}} for
+	 * more.
+	 */
+	private static List<String> fieldsNamed(JsonNode body) {
+		List<String> fields = new ArrayList<>();
+		fields.add(body.path("field").asString(""));
+		body.path("errors").forEach((error) -> fields.add(error.path("field").asString("")));
+		fields.removeIf(String::isEmpty);
+		return fields;
 	}
 
 	private Mono<ObjectNode> confirmed(ObjectNode stored, MetadataPatch patch) {
