@@ -15,20 +15,23 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializer;
-import org.springframework.session.config.annotation.web.server.EnableSpringWebSession;
+import org.springframework.session.web.server.session.SpringSessionWebSessionStore;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+import org.springframework.web.server.session.DefaultWebSessionManager;
+import org.springframework.web.server.session.WebSessionIdResolver;
+import org.springframework.web.server.session.WebSessionManager;
 import org.springframework.util.StringUtils;
 
 /**
  * With {@code REDIS_URL}: sessions in Redis, encrypted with the key ring
  * {@code SESSION_ENCRYPTION_KEYS}, which is then required (any instance must read any
  * session, so all share the keys). Spring Session's WebSession adapter serves them to
- * WebFlux; its {@code webSessionManager} picks up the cookie resolver. The same values
- * are found by key ({@link StoredSessions}) for ending a session from outside its
- * requests.
+ * WebFlux, under a manager of ours (as in memory) that gives it the cookie resolver and
+ * the gateway's clock. The same values are found by key ({@link StoredSessions}) for
+ * ending a session from outside its requests.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)
-@EnableSpringWebSession
 class RedisSessionConfiguration {
 
 	static final String KEYS_VARIABLE = "SESSION_ENCRYPTION_KEYS";
@@ -47,6 +50,23 @@ class RedisSessionConfiguration {
 		PublishedSessionKeys.check(properties.encryptionKeys(), KEYS_VARIABLE, issuer);
 		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE),
 				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	/**
+	 * Replaces {@code @EnableSpringWebSession}'s manager, whose store dates each
+	 * request's last access on the system clock while the repository judges the idle
+	 * timeout on the gateway's: on a clock behind the system's, a session never idled
+	 * out.
+	 */
+	@Bean(WebHttpHandlerBuilder.WEB_SESSION_MANAGER_BEAN_NAME)
+	WebSessionManager webSessionManager(WebSessionIdResolver resolver, EncryptedRedisSessionRepository repository,
+			ObjectProvider<Clock> clock) {
+		SpringSessionWebSessionStore<StoredSession> store = new SpringSessionWebSessionStore<>(repository);
+		store.setClock(clock.getIfAvailable(Clock::systemUTC));
+		DefaultWebSessionManager manager = new DefaultWebSessionManager();
+		manager.setSessionIdResolver(resolver);
+		manager.setSessionStore(store);
+		return manager;
 	}
 
 	@Bean

@@ -79,6 +79,30 @@ class RedisSharedSessionTests {
 		instances.clock().reset();
 	}
 
+	// Spring Session's WebSession adapter dated each request's last access on the system
+	// clock while the store judged the idle timeout on the gateway's: on a clock behind
+	// the system's, a session never idled out.
+	@Test
+	void sessionWhenIdleForTheIdleTimeoutOnTheGatewaysClockThenEnded() {
+		instances.clock().shift(Duration.ofDays(-1));
+		Browser browser = new Browser(client(instances.first())).login("auth0|ida", 3600);
+		session(browser).jsonPath("$.authenticated").isEqualTo(true);
+
+		instances.clock().shift(Duration.ofMinutes(31));
+
+		session(browser).jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	private static WebTestClient.BodyContentSpec session(Browser browser) {
+		return client(instances.first()).get()
+			.uri("/bff/session")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody();
+	}
+
 	@Test
 	void getMeWhenParallelRequestsHitBothInstancesWithExpiringTokenThenOneRefresh() {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.web.server.session.CookieWebSessionIdResolver;
+import org.springframework.web.server.session.WebSessionIdResolver;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -135,6 +137,12 @@ class RedisSessionConfigurationTests {
 		@Bean(destroyMethod = "shutdown")
 		ClientResources clientResources() {
 			return DefaultClientResources.create();
+		}
+
+		/** SessionConfiguration's, which the Redis session manager takes. */
+		@Bean
+		WebSessionIdResolver webSessionIdResolver() {
+			return new CookieWebSessionIdResolver();
 		}
 
 		/** Trusting nothing while unconnected: every read would go to Redis. */
