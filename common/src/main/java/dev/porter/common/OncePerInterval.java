@@ -1,0 +1,69 @@
+package dev.porter.common;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts a repeated event and says when it is due to be reported: the first time, then at
+ * most once per interval, with how many happened since the last report. An event any
+ * client can cause (a refused token, a failing upstream under load) is then one log line
+ * per interval instead of one per request, so no one can fill the log with it; the
+ * metrics keep the per-request detail.
+ * <p>
+ * Events after the last report are reported with the next one that falls due.
+ */
+public final class OncePerInterval {
+
+	private final Duration interval;
+
+	private final Clock clock;
+
+	private final AtomicLong nextReportAt = new AtomicLong(Long.MIN_VALUE);
+
+	private final AtomicLong unreported = new AtomicLong();
+
+	private OncePerInterval(Duration interval, Clock clock) {
+		this.interval = interval;
+		this.clock = clock;
+	}
+
+	/**
+	 * @param interval the least time between two reports; positive
+	 * @param clock the time, injected so tests move it
+	 * @return a counter that has reported nothing yet
+	 */
+	public static OncePerInterval of(Duration interval, Clock clock) {
+		Objects.requireNonNull(interval, "interval cannot be null");
+		Objects.requireNonNull(clock, "clock cannot be null");
+		if (interval.isNegative() || interval.isZero()) {
+			throw new IllegalArgumentException("interval must be positive");
+		}
+		return new OncePerInterval(interval, clock);
+	}
+
+	/**
+	 * Counts one event.
+	 * @return {@code 0} when no report is due; otherwise the events to report, this one
+	 * included
+	 */
+	public long count() {
+		this.unreported.incrementAndGet();
+		long now = this.clock.millis();
+		long due = this.nextReportAt.get();
+		// one caller wins the report; the others' events wait for the next one
+		if (now < due || !this.nextReportAt.compareAndSet(due, now + this.interval.toMillis())) {
+			return 0;
+		}
+		return this.unreported.getAndSet(0);
+	}
+
+	/**
+	 * @return the least time between two reports
+	 */
+	public Duration interval() {
+		return this.interval;
+	}
+
+}
