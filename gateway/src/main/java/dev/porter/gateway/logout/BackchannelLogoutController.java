@@ -92,6 +92,8 @@ class BackchannelLogoutController {
 
 	private final Clock clock;
 
+	private final BackchannelLogoutLog throttledLog;
+
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
@@ -104,6 +106,7 @@ class BackchannelLogoutController {
 		this.seen = seen;
 		this.ender = ender;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
+		this.throttledLog = new BackchannelLogoutLog(this.clock);
 	}
 
 	@PostMapping(path = "/bff/backchannel-logout", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
@@ -122,13 +125,13 @@ class BackchannelLogoutController {
 			// each waits for its revocation, and the IdP may give up first; its
 			// retry is then a replay, refused, and no one would end those left.
 			.flatMap((token) -> Mono.fromFuture(actOnce(token).toFuture(), true))
-			.onErrorMap((ex) -> !(ex instanceof ProblemException), BackchannelLogoutController::unavailable)
+			.onErrorMap((ex) -> !(ex instanceof ProblemException), this::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());
 	}
 
 	private Mono<Jwt> decode(String token) {
 		return decoder().flatMap((decoder) -> decoder.decode(token)).onErrorMap(BadJwtException.class, (ex) -> {
-			log.warn("back-channel logout token rejected: {}", ex.getMessage());
+			this.throttledLog.rejected(ex);
 			return invalid(ex);
 		});
 	}
@@ -149,7 +152,7 @@ class BackchannelLogoutController {
 				if (acted) {
 					return Mono.empty();
 				}
-				log.warn("back-channel logout token rejected: its jti was already used");
+				this.throttledLog.rejected("its jti was already used");
 				return Mono.error(invalid(null));
 			});
 	}
@@ -217,9 +220,8 @@ class BackchannelLogoutController {
 		return new ProblemException(Problems.logoutTokenTooLarge(MAX_BODY_BYTES), cause);
 	}
 
-	private static ProblemException unavailable(Throwable cause) {
-		// The type only: messages can quote the IdP's or Redis' answers.
-		log.warn("back-channel logout could not be processed: {}", cause.getClass().getSimpleName());
+	private ProblemException unavailable(Throwable cause) {
+		this.throttledLog.unprocessed(cause);
 		return new ProblemException(Problems.upstreamUnavailable("identity provider or session store", RETRY_AFTER),
 				cause);
 	}

@@ -146,6 +146,23 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 		assertThat(output.getOut()).contains("back-channel logout ended 2 session(s)");
 	}
 
+	/**
+	 * The endpoint is open to anyone: a client posting forged or garbage tokens in a loop
+	 * must not write a line per request.
+	 */
+	@Test
+	void backchannelLogoutWhenFloodedWithRefusedTokensThenRefusalsLoggedOncePerInterval(CapturedOutput output) {
+		String forged = TestIdp.instance().logoutTokenWithForeignKey(Map.of("sub", "auth0|mallory"));
+		String garbage = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2lnbmF0dXJl";
+		for (int i = 0; i < 1000; i++) {
+			post((i % 2 == 0) ? forged : garbage).expectStatus().isBadRequest();
+		}
+		// Earlier tests of this context may have had the interval's report already.
+		assertThat(output.getOut().lines().filter((line) -> line.contains("back-channel logout token rejected")))
+			.hasSizeLessThanOrEqualTo(2)
+			.allSatisfy((line) -> assertThat(line).doesNotContain(forged).doesNotContain(garbage));
+	}
+
 	// A realm signing with ES256 (Keycloak can): its logout tokens were refused, so
 	// logging out at the IdP left the gateway's sessions signed in.
 	@Test
