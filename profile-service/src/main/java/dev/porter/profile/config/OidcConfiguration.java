@@ -21,8 +21,8 @@ class OidcConfiguration {
 
 	@Bean
 	OidcEndpoints oidcEndpoints(OidcProperties properties,
-			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient) {
-		return new OidcEndpoints(properties, identityProviderWebClient);
+			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
+		return new OidcEndpoints(properties, identityProviderWebClient, clock);
 	}
 
 	@Bean

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
 
 import org.springframework.http.MediaType;
@@ -38,9 +39,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Otherwise every request would wait for a failing fetch and answer 503 throughout an IdP
  * outage, ten minutes into it, although the profiles it asks for are served from the
  * caches' stale windows. A key the IdP withdrew is dropped at the first fetch that
- * succeeds.
+ * succeeds. Keys that cannot be had at all fail every request that needs them; that is
+ * logged once per {@link #LOG_INTERVAL}, with a count.
  */
 final class JwksCache {
+
+	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
 	private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
 
@@ -69,6 +73,8 @@ final class JwksCache {
 
 	private final SingleFlight<String, Fetched> fetches = new SingleFlight<>();
 
+	private final OncePerInterval unavailable;
+
 	JwksCache(Mono<URI> jwksUri, WebClient webClient, Duration ttl, Duration minRefetch, Duration staleFor,
 			Clock clock) {
 		this.jwksUri = jwksUri;
@@ -77,6 +83,7 @@ final class JwksCache {
 		this.minRefetch = minRefetch;
 		this.staleFor = staleFor;
 		this.clock = clock;
+		this.unavailable = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
 	/** Candidate keys for this token's header. */
@@ -101,7 +108,7 @@ final class JwksCache {
 			Fetched known = this.remembered.get();
 			Instant now = this.clock.instant();
 			if (known == null || known.isOlderThan(now, this.ttl.plus(this.staleFor))) {
-				return fetch();
+				return fetch().doOnError(this::reportUnavailable);
 			}
 			if (known.isOlderThan(now, this.ttl)) {
 				refreshInBackground(known, now);
@@ -141,8 +148,21 @@ final class JwksCache {
 			if (known != null && known != used) {
 				return Mono.just(known);
 			}
-			return used.isOlderThan(this.clock.instant(), this.minRefetch) ? fetch() : Mono.just(used);
+			return used.isOlderThan(this.clock.instant(), this.minRefetch) ? fetch().doOnError(this::reportUnavailable)
+					: Mono.just(used);
 		});
+	}
+
+	/**
+	 * A request is refused for want of keys: logged with those refused since the last
+	 * line.
+	 */
+	private void reportUnavailable(Throwable failure) {
+		long count = this.unavailable.count();
+		if (count > 0) {
+			log.warn("identity provider keys unavailable: {}; tokens refused with 503 ({} since the last report)",
+					IdpFailures.describe(failure), count);
+		}
 	}
 
 	private Mono<Fetched> fetch() {

@@ -1,6 +1,7 @@
 package dev.porter.profile.oidc;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,6 +12,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import dev.porter.common.Issuers;
+import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
 
 import org.springframework.http.MediaType;
@@ -22,7 +24,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * win when set; everything else comes from discovery. Discovery is fetched on first use,
  * not at start-up, so the service starts while the IdP is down; concurrent first callers
  * join one fetch ({@link SingleFlight}), a success is remembered for the life of the
- * process, and a failure is retried by the next caller.
+ * process, and a failure is retried by the next caller. A failure is logged once per
+ * {@link #LOG_INTERVAL} with a count, an issuer other than {@code OIDC_ISSUER_URI} as an
+ * error naming the setting.
  */
 public final class OidcEndpoints {
 
@@ -38,9 +42,14 @@ public final class OidcEndpoints {
 
 	private final SingleFlight<URI, JsonNode> fetches = new SingleFlight<>();
 
-	public OidcEndpoints(OidcProperties properties, WebClient webClient) {
+	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+
+	private final OncePerInterval failures;
+
+	public OidcEndpoints(OidcProperties properties, WebClient webClient, Clock clock) {
 		this.properties = properties;
 		this.webClient = webClient;
+		this.failures = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
 	public Mono<URI> jwksUri() {
@@ -91,6 +100,7 @@ public final class OidcEndpoints {
 			.timeout(DISCOVERY_TIMEOUT)
 			.flatMap(this::checkIssuer)
 			.doOnNext(this::reportMissingEndpoints)
+			.doOnError(this::reportFailure)
 			// Remembered inside the fetch, so that a caller arriving just
 			// after it ends does not start another one.
 			.doOnNext(this.remembered::set);
@@ -116,7 +126,41 @@ public final class OidcEndpoints {
 	private Mono<JsonNode> checkIssuer(JsonNode document) {
 		String stated = document.path("issuer").asString("");
 		return Issuers.same(this.properties.issuer(), stated) ? Mono.just(document)
-				: Mono.error(new IllegalStateException("discovery issuer does not match OIDC_ISSUER_URI"));
+				: Mono.error(new IssuerMismatchException(stated));
+	}
+
+	/**
+	 * Every caller meets the failure (it is not remembered), so a line each would flood
+	 * the log while the IdP is down; the {@code 503} answers are counted by
+	 * {@code http.server.requests}.
+	 */
+	private void reportFailure(Throwable failure) {
+		long count = this.failures.count();
+		if (count == 0) {
+			return;
+		}
+		if (failure instanceof IssuerMismatchException mismatch) {
+			log.error(
+					"the identity provider's discovery states the issuer {}, not {} as configured: set OIDC_ISSUER_URI "
+							+ "to the issuer its tokens carry (an Auth0 custom domain or the tenant's domain); every token is "
+							+ "refused with 503 until then ({} since the last report)",
+					mismatch.stated, this.properties.issuer(), count);
+			return;
+		}
+		log.warn("identity provider discovery failed: {} from {}; answering 503 ({} since the last report)",
+				IdpFailures.describe(failure), this.properties.discoveryUri(), count);
+	}
+
+	/** Not the IdP's failure but our setting's: it must say which one. */
+	private static final class IssuerMismatchException extends IllegalStateException {
+
+		private final String stated;
+
+		IssuerMismatchException(String stated) {
+			super("discovery issuer does not match OIDC_ISSUER_URI");
+			this.stated = stated;
+		}
+
 	}
 
 }

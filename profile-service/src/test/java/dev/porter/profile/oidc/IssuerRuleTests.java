@@ -91,8 +91,8 @@ class IssuerRuleTests {
 		OidcProperties properties = new OidcProperties(base(), TestJwts.AUDIENCE, base() + "/.well-known/jwks.json",
 				base() + "/userinfo", Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
-		LazyJwtDecoder decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient,
-				this.clock);
+		LazyJwtDecoder decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock),
+				webClient, this.clock);
 
 		StepVerifier.create(decoder.decode(TestJwts.mint(base(), "auth0|a"))).expectNextCount(1).verifyComplete();
 		StepVerifier.create(decoder.decode(TestJwts.mint(base() + "/", "auth0|a")))
@@ -145,7 +145,8 @@ class IssuerRuleTests {
 		OidcProperties properties = new OidcProperties(configuredIssuer, TestJwts.AUDIENCE, null, null,
 				Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
-		return new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient, this.clock);
+		return new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock), webClient,
+				this.clock);
 	}
 
 }

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -19,6 +20,8 @@ import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.testsupport.Eventually;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,6 +39,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class JwksCacheTests {
 
 	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
@@ -245,6 +249,21 @@ class JwksCacheTests {
 		StepVerifier.create(this.cache.keys(jwt)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
 		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(TestJwts.jwks())));
 		StepVerifier.create(this.cache.keys(jwt)).expectNextCount(1).verifyComplete();
+	}
+
+	// With no keys yet (a start during an IdP outage) every request answered 503 and
+	// nothing was logged.
+	@Test
+	void keysWhenJwksUnreachableColdThenOneLineForEveryRefusedCaller(CapturedOutput output) throws Exception {
+		this.idp.stubFor(get(urlEqualTo("/jwks")).willReturn(serverError()));
+		SignedJWT jwt = jwt(TestJwts.KID);
+		for (int i = 0; i < 20; i++) {
+			StepVerifier.create(this.cache.keys(jwt)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains("identity provider keys unavailable")))
+			.singleElement()
+			.asString()
+			.contains("status 500");
 	}
 
 }

@@ -39,7 +39,8 @@ class LazyJwtDecoderTests {
 		OidcProperties properties = new OidcProperties(ISSUER, TestJwts.AUDIENCE, idp + "/jwks", idp + "/userinfo",
 				Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
-		this.decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient), webClient, this.clock);
+		this.decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock), webClient,
+				this.clock);
 	}
 
 	@AfterEach
