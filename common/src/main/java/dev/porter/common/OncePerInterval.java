@@ -3,7 +3,9 @@ package dev.porter.common;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Counts a repeated event and says when it is due to be reported: the first time, then at
@@ -18,15 +20,18 @@ public final class OncePerInterval {
 
 	private final Duration interval;
 
-	private final Clock clock;
+	private final LongSupplier nanoTime;
 
 	private final AtomicLong nextReportAt = new AtomicLong(Long.MIN_VALUE);
 
 	private final AtomicLong unreported = new AtomicLong();
 
-	private OncePerInterval(Duration interval, Clock clock) {
+	private OncePerInterval(Duration interval, LongSupplier nanoTime) {
+		if (interval.isNegative() || interval.isZero()) {
+			throw new IllegalArgumentException("interval must be positive");
+		}
 		this.interval = interval;
-		this.clock = clock;
+		this.nanoTime = nanoTime;
 	}
 
 	/**
@@ -37,10 +42,20 @@ public final class OncePerInterval {
 	public static OncePerInterval of(Duration interval, Clock clock) {
 		Objects.requireNonNull(interval, "interval cannot be null");
 		Objects.requireNonNull(clock, "clock cannot be null");
-		if (interval.isNegative() || interval.isZero()) {
-			throw new IllegalArgumentException("interval must be positive");
-		}
-		return new OncePerInterval(interval, clock);
+		return new OncePerInterval(interval, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+	}
+
+	/**
+	 * For a class timed by a monotonic ticker rather than a {@link Clock} (a Caffeine
+	 * {@code Ticker}, {@link System#nanoTime}).
+	 * @param interval the least time between two reports; positive
+	 * @param nanoTime the ticker's reading in nanoseconds
+	 * @return a counter that has reported nothing yet
+	 */
+	public static OncePerInterval ofNanoTime(Duration interval, LongSupplier nanoTime) {
+		Objects.requireNonNull(interval, "interval cannot be null");
+		Objects.requireNonNull(nanoTime, "nanoTime cannot be null");
+		return new OncePerInterval(interval, nanoTime);
 	}
 
 	/**
@@ -50,10 +65,12 @@ public final class OncePerInterval {
 	 */
 	public long count() {
 		this.unreported.incrementAndGet();
-		long now = this.clock.millis();
+		long now = this.nanoTime.getAsLong();
 		long due = this.nextReportAt.get();
-		// one caller wins the report; the others' events wait for the next one
-		if (now < due || !this.nextReportAt.compareAndSet(due, now + this.interval.toMillis())) {
+		// one caller wins the report; the others' events wait for the next one. The first
+		// event compares with no due time at all: a ticker's reading may be negative.
+		if ((due != Long.MIN_VALUE && now - due < 0)
+				|| !this.nextReportAt.compareAndSet(due, now + this.interval.toNanos())) {
 			return 0;
 		}
 		return this.unreported.getAndSet(0);

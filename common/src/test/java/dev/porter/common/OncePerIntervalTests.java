@@ -41,6 +41,17 @@ class OncePerIntervalTests {
 	}
 
 	@Test
+	void countWhenTimedByATickerReadingBelowZeroThenFirstEventReportedAndIntervalKept() {
+		long[] nanos = { -5_000_000_000L };
+		OncePerInterval ticked = OncePerInterval.ofNanoTime(Duration.ofSeconds(10), () -> nanos[0]);
+		assertThat(ticked.count()).isEqualTo(1);
+		nanos[0] += Duration.ofSeconds(9).toNanos();
+		assertThat(ticked.count()).isZero();
+		nanos[0] += Duration.ofSeconds(1).toNanos();
+		assertThat(ticked.count()).isEqualTo(2);
+	}
+
+	@Test
 	void ofWhenIntervalNotPositiveThenRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> OncePerInterval.of(Duration.ZERO, this.clock));
 	}
