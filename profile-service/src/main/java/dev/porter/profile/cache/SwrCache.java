@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
 
 import org.springframework.http.HttpStatus;
@@ -26,7 +27,9 @@ import org.springframework.web.ErrorResponseException;
  * keeps serving (flagged) until the window ends. Concurrent misses of a key share one
  * load through Caffeine itself (its {@code AsyncCache} already joins a load in flight),
  * background revalidations of a key share one through a {@link SingleFlight}, and a
- * failed load is never cached.
+ * failed load is never cached. A failed revalidation is logged once per
+ * {@link #LOG_INTERVAL} with a count: during an outage every stale read starts one, and
+ * the lookups metric already counts each stale answer.
  *
  * @param <K> key
  * @param <V> value
@@ -43,9 +46,13 @@ public final class SwrCache<K, V> {
 
 	private final Ticker ticker;
 
+	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+
 	private final long freshNanos;
 
 	private final CacheMeters meters;
+
+	private final OncePerInterval revalidationFailures;
 
 	public SwrCache(String name, Duration freshFor, Duration staleFor, long maximumSize, Ticker ticker,
 			Executor executor, CacheMeters meters) {
@@ -53,6 +60,7 @@ public final class SwrCache<K, V> {
 		this.ticker = ticker;
 		this.freshNanos = freshFor.toNanos();
 		this.meters = meters;
+		this.revalidationFailures = OncePerInterval.ofNanoTime(LOG_INTERVAL, ticker::read);
 		long lifeNanos = freshFor.plus(staleFor).toNanos();
 		this.cache = Caffeine.newBuilder()
 			.maximumSize(maximumSize)
@@ -179,8 +187,16 @@ public final class SwrCache<K, V> {
 			this.cache.asMap().remove(key, current);
 		}
 		else {
-			log.warn("{} revalidation failed: {}", this.name, error.getClass().getSimpleName());
+			reportRevalidationFailure(error);
 			this.cache.asMap().replace(key, current, CompletableFuture.completedFuture(stale.withRevalidationFailed()));
+		}
+	}
+
+	private void reportRevalidationFailure(Throwable error) {
+		long count = this.revalidationFailures.count();
+		if (count > 0) {
+			log.warn("{} revalidation failed: {}; stale entries served meanwhile ({} since the last report)", this.name,
+					error.getClass().getSimpleName(), count);
 		}
 	}
 

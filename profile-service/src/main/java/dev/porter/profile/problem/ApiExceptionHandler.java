@@ -1,14 +1,22 @@
 package dev.porter.profile.problem;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.porter.common.OncePerInterval;
 import dev.porter.profile.metadata.MetadataBodyTooLargeException;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.metadata.MetadataRefusedException;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -30,17 +38,63 @@ import org.springframework.web.server.ServerWebExchange;
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
+	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+
+	/**
+	 * The kinds of 5xx answers are few (a status and one of our details per upstream);
+	 * the bound only guards against a detail that would vary.
+	 */
+	private static final int MAX_KINDS = 32;
+
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	private final Clock clock;
+
+	private final Map<String, OncePerInterval> answers = new ConcurrentHashMap<>();
+
+	private final OncePerInterval otherAnswers;
+
+	// A web slice test has no Clock bean; the system's serves it.
+	@Autowired
+	ApiExceptionHandler(ObjectProvider<Clock> clock) {
+		this(clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	ApiExceptionHandler(Clock clock) {
+		this.clock = clock;
+		this.otherAnswers = OncePerInterval.of(LOG_INTERVAL, clock);
+	}
 
 	@Override
 	protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, @Nullable Object body,
 			@Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
 		if (status.is5xxServerError()) {
-			String detail = (ex instanceof ErrorResponse response) ? response.getBody().getDetail() : null;
-			log.warn("{} {} answered {} ({}): {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-					status.value(), detail, describe(ex.getCause()));
+			report(ex, status, exchange);
 		}
 		return super.handleExceptionInternal(ex, body, headers, status, exchange);
+	}
+
+	/**
+	 * During an outage every request gets the same answer: one line per kind of answer
+	 * and interval, with a count, the metrics carrying each request.
+	 */
+	private void report(Exception ex, HttpStatusCode status, ServerWebExchange exchange) {
+		String detail = (ex instanceof ErrorResponse response) ? response.getBody().getDetail() : null;
+		long count = answersOf(status.value() + " " + detail).count();
+		if (count > 0) {
+			log.warn("{} {} answered {} ({}): {} ({} since the last report)", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), status.value(), detail, describe(ex.getCause()), count);
+		}
+	}
+
+	private OncePerInterval answersOf(String kind) {
+		OncePerInterval known = this.answers.get(kind);
+		if (known != null) {
+			return known;
+		}
+		return (this.answers.size() < MAX_KINDS)
+				? this.answers.computeIfAbsent(kind, (k) -> OncePerInterval.of(LOG_INTERVAL, this.clock))
+				: this.otherAnswers;
 	}
 
 	/** The one place where a refused metadata change becomes its problem. */

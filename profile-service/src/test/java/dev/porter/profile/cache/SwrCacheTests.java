@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -16,8 +17,12 @@ import dev.porter.profile.problem.UpstreamUnavailableException;
 import dev.porter.profile.problem.UserNotFoundException;
 import dev.porter.profile.testsupport.FakeTicker;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SwrCacheTests {
 
 	private final FakeTicker ticker = new FakeTicker();
@@ -146,6 +151,31 @@ class SwrCacheTests {
 		StepVerifier.create(this.cache.get("k", failing(down)))
 			.expectError(UpstreamUnavailableException.class)
 			.verify();
+	}
+
+	// During an outage every stale read starts a revalidation that fails at once: a line
+	// each filled the log at the rate of the traffic.
+	@Test
+	void getWhenManyStaleReadsRevalidateAgainstAnOutageThenOneLinePerIntervalWithACount(CapturedOutput output) {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(5), null);
+		for (int i = 0; i < 100; i++) {
+			StepVerifier.create(this.cache.get("k", failing(down))).expectNextCount(1).verifyComplete();
+		}
+		assertThat(this.loads).hasValue(101);
+		assertThat(revalidationFailures(output)).hasSize(1);
+
+		this.ticker.advance(SwrCache.LOG_INTERVAL);
+		StepVerifier.create(this.cache.get("k", failing(down))).expectNextCount(1).verifyComplete();
+		assertThat(revalidationFailures(output)).hasSize(2)
+			.last()
+			.asString()
+			.contains("UpstreamUnavailableException", "100 since the last report");
+	}
+
+	private static java.util.List<String> revalidationFailures(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains("revalidation failed")).toList();
 	}
 
 	@Test

@@ -1,0 +1,59 @@
+package dev.porter.profile.problem;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
+
+import dev.porter.profile.testsupport.MutableClock;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class ApiExceptionHandlerTests {
+
+	private final MutableClock clock = new MutableClock();
+
+	private final ApiExceptionHandler handler = new ApiExceptionHandler(this.clock);
+
+	// Every 503 of an outage was a WARN line of its own: the log grew with the traffic.
+	@Test
+	void handleWhenManyRequestsAnsweredServiceUnavailableThenOneLinePerIntervalWithACount(CapturedOutput output) {
+		for (int i = 0; i < 100; i++) {
+			answer(new UpstreamUnavailableException("management", Duration.ofSeconds(5), new IllegalStateException()));
+		}
+		assertThat(answeredLines(output)).hasSize(1);
+
+		this.clock.advance(ApiExceptionHandler.LOG_INTERVAL);
+		answer(new UpstreamUnavailableException("management", Duration.ofSeconds(5), new IllegalStateException()));
+		assertThat(answeredLines(output)).hasSize(2)
+			.last()
+			.asString()
+			.contains("503", "100 since the last report", "IllegalStateException");
+	}
+
+	@Test
+	void handleWhenAnotherKindOfFailureFollowsThenItHasItsOwnLine(CapturedOutput output) {
+		answer(new UpstreamUnavailableException("management", Duration.ofSeconds(5), null));
+		answer(new UpstreamUnavailableException("management", Duration.ofSeconds(5), null));
+		answer(new UpstreamBadResponseException("management", null));
+		assertThat(answeredLines(output)).hasSize(2);
+	}
+
+	private void answer(Exception failure) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		StepVerifier.create(this.handler.handleException(failure, exchange)).expectNextCount(1).verifyComplete();
+	}
+
+	private static List<String> answeredLines(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains("GET /me answered")).toList();
+	}
+
+}
