@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
 	private final MeterRegistry registry;
 
+	/** Whether the subscription failed and no heartbeat came back through it since. */
+	private final AtomicBoolean channelDown = new AtomicBoolean();
+
 	/**
 	 * @param channel the pub/sub channel shared by every instance of one cache
 	 * @param timeout the longest a publish may delay the request that changed the data
@@ -93,12 +97,23 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		return Flux.usingWhen(connection(), this::receive, ReactiveRedisConnection::closeLater)
 			// Lettuce re-subscribes by itself after a reconnect; this covers a first
 			// connection that fails (Redis down at start) and a subscription that ends.
-			.doOnError((ex) -> log.warn("cache invalidation channel unavailable ({}); retrying",
-					ex.getClass().getSimpleName()))
+			.doOnError(this::subscriptionFailed)
 			.repeatWhen((completed) -> completed.delayElements(FIRST_RESUBSCRIBE))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RESUBSCRIBE)
 				.maxBackoff(LAST_RESUBSCRIBE)
 				.transientErrors(true));
+	}
+
+	/**
+	 * Every failed attempt is counted; only the change to unavailable is logged (the
+	 * retries come every 0.1–2 s for as long as Redis is down), and the way back once.
+	 */
+	private void subscriptionFailed(Throwable ex) {
+		count("subscribe_failed");
+		if (this.channelDown.compareAndSet(false, true)) {
+			log.warn("cache invalidation channel unavailable ({}); retrying, and logging again once it is back",
+					ex.getClass().getSimpleName());
+		}
 	}
 
 	/**
@@ -160,6 +175,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
 			if (own) {
 				// the subscription works end to end
 				count("heartbeat");
+				if (this.channelDown.compareAndSet(true, false)) {
+					log.info("cache invalidation channel back: other instances' changes are heard again");
+				}
 			}
 			return Mono.empty();
 		}

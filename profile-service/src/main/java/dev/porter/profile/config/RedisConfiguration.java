@@ -67,6 +67,13 @@ class RedisConfiguration {
 		return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client);
 	}
 
+	/** Named as Boot's indicator is, which it replaces. */
+	@Bean
+	RedisHealthIndicator redisHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
+			RedisProperties properties) {
+		return new RedisHealthIndicator(connectionFactory, properties.timeout());
+	}
+
 	@Bean
 	InvalidationBus directoryInvalidationBus(ReactiveRedisConnectionFactory connectionFactory,
 			RedisProperties properties, MeterRegistry registry) {

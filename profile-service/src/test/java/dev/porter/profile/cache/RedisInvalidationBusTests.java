@@ -22,6 +22,9 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.porter.common.UnansweredConnections;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.testsupport.VanishingProxy;
@@ -32,6 +35,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The bus against a real {@code redis-server}, and against none. */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisInvalidationBusTests {
 
 	private static final String CHANNEL = "porter:test:invalidate";
@@ -202,6 +206,28 @@ class RedisInvalidationBusTests {
 			factory.destroy();
 			stopLateRedis();
 		}
+	}
+
+	@Test
+	void remoteChangesWhenRedisComesBackAfterFailedSubscriptionsThenLostOnceAndBackOnce(CapturedOutput output)
+			throws Exception {
+		int port = RedisServer.freePort();
+		LettuceConnectionFactory factory = factory("redis://127.0.0.1:" + port);
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		Disposable listening = bus(factory, meters).remoteChanges().subscribe();
+		try {
+			Eventually.await("several subscriptions failed", Duration.ofSeconds(15),
+					() -> count(meters, "subscribe_failed") >= 4);
+			startRedisOn(port);
+			Eventually.await("the channel works again", Duration.ofSeconds(15), () -> count(meters, "heartbeat") >= 2);
+		}
+		finally {
+			listening.dispose();
+			factory.destroy();
+			stopLateRedis();
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains("channel unavailable"))).hasSize(1);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("channel back"))).hasSize(1);
 	}
 
 	/**

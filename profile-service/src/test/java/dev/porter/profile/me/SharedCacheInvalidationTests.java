@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
@@ -18,12 +21,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.porter.profile.ProfileServiceApplication;
 import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.testsupport.SecuredRedisServer;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -48,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with Redis; with Redis they spend one Management API budget; and without a reachable
  * Redis, both must still answer.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SharedCacheInvalidationTests {
 
 	private static final Upstreams upstreams = Upstreams.instance();
@@ -175,6 +182,36 @@ class SharedCacheInvalidationTests {
 
 		assertThat(theme(first)).isEqualTo("dark");
 		assertThat(theme(second)).as("stale until its fresh-for TTL: the invalidation could not be sent").isEmpty();
+	}
+
+	// Boot's Redis indicator logged a stack trace on every /actuator/health while Redis
+	// was down, and the bus a line on every resubscription (about 30 a minute).
+	@Test
+	void healthWhenRedisUnreachableThenNoStackTraceAndTheChannelLoggedUnavailableOnce(CapturedOutput output)
+			throws Exception {
+		start("redis://127.0.0.1:" + RedisServer.freePort());
+		WebTestClient operations = management(this.instances.get(0));
+		MeterRegistry meters = this.instances.get(0).getBean(MeterRegistry.class);
+		for (int i = 0; i < 5; i++) {
+			operations.get()
+				.uri("/actuator/health")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectBody()
+				.jsonPath("$.components.redis.status")
+				.isEqualTo("DOWN");
+		}
+		Eventually.await("several subscriptions failed", Duration.ofSeconds(20),
+				() -> meters.find("profile.cache.invalidations")
+					.tag("outcome", "subscribe_failed")
+					.counters()
+					.stream()
+					.mapToDouble(Counter::count)
+					.sum() >= 4);
+
+		assertThat(output.getOut()).doesNotContain("\tat ");
+		assertThat(output.getOut().lines().filter((line) -> line.contains("channel unavailable"))).hasSize(1);
 	}
 
 	private WebTestClient start(String redisUrl, String... settings) {
