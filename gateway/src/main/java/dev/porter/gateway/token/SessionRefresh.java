@@ -46,6 +46,8 @@ class SessionRefresh {
 
 	private final Clock clock;
 
+	private final RefreshFailureLog failureLog;
+
 	SessionRefresh(SessionTokens tokens, IdpRefreshCall idp, AccessTokenExpiry expiry, RefreshFailurePolicy failures,
 			RefreshMetrics metrics, TokenRevoker revoker, Clock clock) {
 		this.tokens = tokens;
@@ -55,6 +57,7 @@ class SessionRefresh {
 		this.metrics = metrics;
 		this.revoker = revoker;
 		this.clock = clock;
+		this.failureLog = new RefreshFailureLog(clock);
 	}
 
 	/**
@@ -127,14 +130,10 @@ class SessionRefresh {
 			RefreshBackoff next = backOff.next();
 			Duration remaining = next.remaining(this.clock.instant());
 			if (backOff.clientRejected()) {
-				log.error(
-						"the IdP rejected the gateway's client credentials on refresh ({}): check OIDC_CLIENT_ID "
-								+ "and OIDC_CLIENT_SECRET; failure {} in a row, next attempt in {}",
-						describe(ex), next.failures(), remaining);
+				this.failureLog.clientRejected(describe(ex), remaining);
 			}
 			else {
-				log.warn("access token refresh failed ({}), failure {} in a row: next attempt in {}", describe(ex),
-						next.failures(), remaining);
+				this.failureLog.failed(describe(ex), remaining);
 			}
 			return this.tokens.store(session, next).then(Mono.error(new BackingOff(remaining)));
 		}

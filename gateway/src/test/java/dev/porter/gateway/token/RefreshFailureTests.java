@@ -1,6 +1,8 @@
 package dev.porter.gateway.token;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
@@ -9,11 +11,14 @@ import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = { "porter.token.refresh-backoff=1m", "porter.token.refresh-backoff-max=1m" })
 @Import(MovableGatewayClock.class)
+@ExtendWith(OutputCaptureExtension.class)
 class RefreshFailureTests extends GatewayTestSupport {
 
 	private static final int REQUESTS = 7;
@@ -163,6 +169,26 @@ class RefreshFailureTests extends GatewayTestSupport {
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("grant_type=refresh_token")));
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	// A wrong client secret fails every session's refresh alike: one line per session and
+	// backoff step was thousands of identical lines a minute.
+	@Test
+	void getMeWhenTokenEndpointRejectsTheClientForManySessionsThenOneErrorLinePerInterval(CapturedOutput output) {
+		List<Browser> browsers = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			Browser browser = browser().login("auth0|alice" + i, 30);
+			failRefreshes(browser, 401, "invalid_client");
+			browsers.add(browser);
+		}
+		// Past the tokens' expiry, and past any report an earlier test made.
+		this.clock.moveTo(Instant.now().plus(RefreshFailureLog.INTERVAL).plusSeconds(31));
+
+		for (Browser browser : browsers) {
+			browser.get("/me").exchange().expectStatus().isEqualTo(503);
+		}
+
+		assertThat(output.getOut().lines().filter((line) -> line.contains("OIDC_CLIENT_SECRET"))).hasSize(1);
 	}
 
 	private static void failRefreshes(Browser browser, int status) {
