@@ -71,6 +71,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (status.is5xxServerError()) {
 			report(ex, status, exchange);
 		}
+		if (body instanceof ProblemDetail problem) {
+			Problems.typed(problem);
+		}
+		else if (body == null && ex instanceof ErrorResponse response) {
+			Problems.typed(response.getBody());
+		}
 		return super.handleExceptionInternal(ex, body, headers, status, exchange);
 	}
 
@@ -132,12 +138,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			.just(ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
 	}
 
-	// Class names only: the messages of upstream exceptions may carry bodies, or
-	// URIs with ids in them.
+	// Class names only: messages may carry bodies, or URIs with ids in them. A
+	// LoggableMessage's (an upstream's failure: the upstream, the kind and the status)
+	// tells a setup error (a 403 to our token) from an outage.
 	private static String describe(@Nullable Throwable cause) {
 		StringBuilder chain = new StringBuilder();
 		for (Throwable t = cause; t != null && chain.length() < 300; t = t.getCause()) {
 			chain.append((chain.length() > 0) ? " <- " : "").append(t.getClass().getSimpleName());
+			if (t instanceof LoggableMessage) {
+				chain.append(" (").append(t.getMessage()).append(')');
+			}
 		}
 		return (chain.length() > 0) ? chain.toString() : "-";
 	}

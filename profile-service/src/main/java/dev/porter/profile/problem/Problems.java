@@ -24,6 +24,18 @@ public final class Problems {
 		return problem;
 	}
 
+	/**
+	 * A framework's own refusal (a wrong method, an unknown path, an {@code Accept} it
+	 * cannot meet, a missing header) under a type of ours, as the gateway writes it; its
+	 * detail, which names what was wrong, stays.
+	 */
+	static ProblemDetail typed(ProblemDetail problem) {
+		if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+			problem.setType(URI.create(BASE + "http-" + problem.getStatus()));
+		}
+		return problem;
+	}
+
 	static ProblemDetail unauthorized(String detail) {
 		return of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
 	}

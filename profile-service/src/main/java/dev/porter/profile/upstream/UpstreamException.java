@@ -5,11 +5,13 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.porter.profile.problem.LoggableMessage;
+
 /**
  * What went wrong with one upstream call, classified for the retry, the circuit breaker
  * and the caller-facing problem. Never carries the upstream body: it may hold tokens.
  */
-public final class UpstreamException extends RuntimeException {
+public final class UpstreamException extends RuntimeException implements LoggableMessage {
 
 	private final String upstream;
 

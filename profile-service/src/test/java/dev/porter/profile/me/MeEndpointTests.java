@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
@@ -293,6 +295,24 @@ class MeEndpointTests extends ProfileServiceIntegrationTest {
 			.isEqualTo(Upstreams.ALICE);
 		upstreams.idp().verify(0, getRequestedFor(urlEqualTo("/userinfo")));
 		assertThat(upstreams.management().getAllServeEvents()).isEmpty();
+	}
+
+	// The framework's own answers (a wrong method, an unknown path, an Accept it cannot
+	// meet) carried no type, where every other problem of this API has one under
+	// porter.example; the gateway relays them as they are.
+	@ParameterizedTest
+	@CsvSource({ "GET, /me/metadata, 405", "GET, /me/nothing-here, 404" })
+	void requestWhenTheFrameworkRefusesItThenAProblemTypeOfOurs(String method, String path, int status) {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		this.client.method(org.springframework.http.HttpMethod.valueOf(method))
+			.uri(path)
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/http-" + status);
 	}
 
 }

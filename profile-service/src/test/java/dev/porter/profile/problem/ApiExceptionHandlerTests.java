@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import dev.porter.profile.upstream.UpstreamException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
 
@@ -45,6 +47,17 @@ class ApiExceptionHandlerTests {
 		answer(new UpstreamUnavailableException("management", Duration.ofSeconds(5), null));
 		answer(new UpstreamBadResponseException("management", null));
 		assertThat(answeredLines(output)).hasSize(2);
+	}
+
+	// Class names alone made a Management API 403 (a client grant without read:users, a
+	// setup error) and a 5xx look alike: "UpstreamException". Its message is the
+	// upstream, the kind and the status, never a body.
+	@Test
+	void handleWhenAnUpstreamRefusedThenTheLineNamesTheUpstreamKindAndStatus(CapturedOutput output) {
+		answer(new UpstreamBadResponseException("management",
+				new UpstreamException("management", UpstreamException.Kind.BAD_RESPONSE, 403, null, null)));
+
+		assertThat(answeredLines(output)).singleElement().asString().contains("management bad_response 403");
 	}
 
 	private void answer(Exception failure) {
