@@ -1,6 +1,7 @@
 package dev.porter.gateway.devices;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.TokenRevoker;
@@ -66,9 +67,7 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 	 */
 	@Override
 	public Mono<Void> endReplaced(SessionKey key) {
-		return this.stored.loginUser(key)
-			.flatMap((user) -> end(key, this.stored.endReplaced(key), user.sid(), user.sub()))
-			.switchIfEmpty(Mono.defer(() -> this.stored.endReplaced(key)));
+		return endAsItsLogin(key, () -> this.stored.endReplaced(key));
 	}
 
 	/**
@@ -77,9 +76,17 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 	 */
 	@Override
 	public Mono<Void> endLoggedOut(SessionKey key) {
+		return endAsItsLogin(key, () -> this.stored.end(key));
+	}
+
+	/**
+	 * Ends the session of {@code key} by {@code removal}, forgotten under the {@code sid}
+	 * and {@code sub} of its own login; a session holding none is only removed.
+	 */
+	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<Void>> removal) {
 		return this.stored.loginUser(key)
-			.flatMap((user) -> end(key, this.stored.end(key), user.sid(), user.sub()))
-			.switchIfEmpty(Mono.defer(() -> this.stored.end(key)));
+			.flatMap((user) -> end(key, removal.get(), user.sid(), user.sub()))
+			.switchIfEmpty(Mono.defer(removal));
 	}
 
 	/**
