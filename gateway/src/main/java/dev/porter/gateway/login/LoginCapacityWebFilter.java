@@ -2,8 +2,8 @@ package dev.porter.gateway.login;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
+import dev.porter.common.OncePerInterval;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.FreshSession;
@@ -45,11 +45,7 @@ class LoginCapacityWebFilter implements WebFilter {
 
 	private final ProblemWriter problems;
 
-	private final Clock clock;
-
-	private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
-
-	private final AtomicLong refused = new AtomicLong();
+	private final OncePerInterval refused;
 
 	private final StoredSessions sessions;
 
@@ -57,7 +53,7 @@ class LoginCapacityWebFilter implements WebFilter {
 		this.capacity = capacity;
 		this.sessions = sessions;
 		this.problems = problems;
-		this.clock = clock;
+		this.refused = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
 	@Override
@@ -83,11 +79,8 @@ class LoginCapacityWebFilter implements WebFilter {
 	}
 
 	private Mono<Void> refuse(ServerWebExchange exchange) {
-		this.refused.incrementAndGet();
-		long now = this.clock.millis();
-		long next = this.nextLogAt.get();
-		if (now >= next && this.nextLogAt.compareAndSet(next, now + LOG_INTERVAL.toMillis())) {
-			long count = this.refused.getAndSet(0);
+		long count = this.refused.count();
+		if (count > 0) {
 			log.warn("session store full: refused {} login(s) since the last report; raise SESSION_MAX or wait for "
 					+ "idle sessions to expire", count);
 		}

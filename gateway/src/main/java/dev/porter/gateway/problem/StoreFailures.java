@@ -2,9 +2,9 @@ package dev.porter.gateway.problem;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisException;
+import dev.porter.common.OncePerInterval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +33,7 @@ class StoreFailures {
 
 	private static final Logger log = LoggerFactory.getLogger(StoreFailures.class);
 
-	private final Clock clock;
-
-	private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
-
-	private final AtomicLong unlogged = new AtomicLong();
+	private final OncePerInterval failures;
 
 	@Autowired
 	StoreFailures(ObjectProvider<Clock> clock) {
@@ -45,7 +41,7 @@ class StoreFailures {
 	}
 
 	StoreFailures(Clock clock) {
-		this.clock = clock;
+		this.failures = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
 	boolean isStoreFailure(Throwable failure) {
@@ -62,14 +58,11 @@ class StoreFailures {
 	}
 
 	void record(Throwable failure) {
-		long now = this.clock.millis();
-		long due = this.nextLogAt.get();
-		if (now < due || !this.nextLogAt.compareAndSet(due, now + LOG_INTERVAL.toMillis())) {
-			this.unlogged.incrementAndGet();
-			return;
+		long count = this.failures.count();
+		if (count > 0) {
+			log.warn("session store (Redis) unavailable: {}; answering 503 ({} more since the last message)",
+					typeOf(failure), count - 1);
 		}
-		log.warn("session store (Redis) unavailable: {}; answering 503 ({} more since the last message)",
-				typeOf(failure), this.unlogged.getAndSet(0));
 	}
 
 	private static String typeOf(Throwable failure) {
