@@ -83,32 +83,31 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 	 * Ends the session of {@code key} by {@code removal}, forgotten under the {@code sid}
 	 * and {@code sub} of its own login; a session holding none is only removed.
 	 */
-	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<Void>> removal) {
+	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<OAuth2RefreshToken>> removal) {
 		return this.stored.loginUser(key)
 			.flatMap((user) -> end(key, removal.get(), user.sid(), user.sub()))
-			.switchIfEmpty(Mono.defer(removal));
+			.switchIfEmpty(Mono.defer(() -> removal.get().then()));
 	}
 
 	/**
-	 * Removes the session by {@code removal}, then forgets it and revokes its refresh
-	 * token. The token is read first: it goes with the session, and from then on this is
-	 * its only copy, so nothing may keep it from being revoked, not even a failed removal
-	 * (a removal that timed out may have been carried out all the same, and a retry would
-	 * find no session to read the token from).
+	 * Removes the session by {@code removal}, then forgets it and revokes the refresh
+	 * token the removal took with it (a refresh may have rotated it meanwhile). From then
+	 * on this is the token's only copy, so nothing may keep it from being revoked, not
+	 * even a failed removal: one that timed out may have been carried out all the same,
+	 * and a retry would find no session to take the token from. For that case the token
+	 * is read before.
 	 */
-	private Mono<Void> end(SessionKey key, Mono<Void> removal, @Nullable String sid, String sub) {
-		return this.stored.refreshToken(key)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((refreshToken) -> {
-				Mono<Void> revocation = Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()));
-				return removal
-					.then(bestEffort("session left in the back-channel registry",
-							this.registry.unregister(key, sid, sub)))
-					.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
-					.onErrorResume((ex) -> revocation.then(Mono.error(ex)))
-					.then(revocation);
-			});
+	private Mono<Void> end(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub) {
+		return optional(this.stored.refreshToken(key))
+			.flatMap((read) -> optional(removal).onErrorResume((ex) -> revoke(read).then(Mono.error(ex))))
+			.flatMap((taken) -> bestEffort("session left in the back-channel registry",
+					this.registry.unregister(key, sid, sub))
+				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
+				.then(revoke(taken)));
+	}
+
+	private static <T> Mono<Optional<T>> optional(Mono<T> value) {
+		return value.map(Optional::of).defaultIfEmpty(Optional.empty());
 	}
 
 	/**
@@ -129,6 +128,10 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 			log.warn("session ended: {} ({})", consequence, ex.getClass().getSimpleName());
 			return Mono.empty();
 		});
+	}
+
+	private Mono<Void> revoke(Optional<OAuth2RefreshToken> refreshToken) {
+		return Mono.defer(() -> refreshToken.map(this::revoke).orElse(Mono.empty()));
 	}
 
 	private Mono<Void> revoke(OAuth2RefreshToken refreshToken) {

@@ -1,29 +1,35 @@
 package dev.porter.gateway.logout;
 
-import dev.porter.gateway.oidc.TokenRevoker;
+import java.util.Optional;
+
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.TokenRevoker;
+import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.logout.ServerLogoutHandler;
-import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
- * Ends the browser's session at {@code POST /bff/logout}: revokes the refresh token and
- * forgets the session in the back-channel registry, first of the logout handlers (the
- * registry knows the session by the id it has now); {@link #invalidateSession} runs last
- * and invalidates the session (with it the tokens and the login). The redirect to the IdP
- * is the success handler's job.
+ * Ends the browser's session at {@code POST /bff/logout}: forgets it in the back-channel
+ * registry, first of the logout handlers (the registry knows the session by the id it has
+ * now), then removes it from the store and revokes the refresh token the removal took
+ * with it; {@link #invalidateSession} runs last and invalidates the request's own copy.
+ * The redirect to the IdP is the success handler's job.
+ * <p>
+ * The token is the one the store held at the removal, not the request's copy: a refresh
+ * of the session storing a rotated token while the logout runs would otherwise leave that
+ * token in the removed session, valid at the IdP and held by nobody.
  * <p>
  * Both steps are best effort and never fail: Spring Security runs the logout handlers one
  * after another and stops at the first error, so a failure here (discovery not loaded
@@ -33,24 +39,29 @@ class BffLogoutHandler implements ServerLogoutHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(BffLogoutHandler.class);
 
-	private final ServerOAuth2AuthorizedClientRepository authorizedClients;
+	private final StoredSessions stored;
+
+	private final DiscoveredClientRegistrationRepository registrations;
 
 	private final TokenRevoker revoker;
 
 	private final SessionRegistry registry;
 
-	BffLogoutHandler(ServerOAuth2AuthorizedClientRepository authorizedClients, TokenRevoker revoker,
+	BffLogoutHandler(StoredSessions stored, DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker,
 			SessionRegistry registry) {
-		this.authorizedClients = authorizedClients;
+		this.stored = stored;
+		this.registrations = registrations;
 		this.revoker = revoker;
 		this.registry = registry;
 	}
 
 	@Override
 	public Mono<Void> logout(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
-		ServerWebExchange exchange = webFilterExchange.getExchange();
-		return bestEffort("refresh token not revoked", revoke(exchange, authentication))
-			.then(bestEffort("session left in the back-channel registry", unregister(exchange, authentication)));
+		return webFilterExchange.getExchange()
+			.getSession()
+			.flatMap((session) -> bestEffort("session left in the back-channel registry",
+					unregister(session, authentication))
+				.then(bestEffort("refresh token not revoked", endAndRevoke(session))));
 	}
 
 	/**
@@ -63,22 +74,36 @@ class BffLogoutHandler implements ServerLogoutHandler {
 		return webFilterExchange.getExchange().getSession().flatMap(WebSession::invalidate);
 	}
 
-	private Mono<Void> revoke(ServerWebExchange exchange, @Nullable Authentication authentication) {
-		// Loading the client needs the registration, so discovery: a 503 while the IdP is
-		// down and this instance has not loaded it yet.
-		return this.authorizedClients
-			.<OAuth2AuthorizedClient>loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID,
-					authentication, exchange)
-			.flatMap(this.revoker::revoke);
+	/**
+	 * A removal that failed may have been carried out (Redis answering late): the
+	 * request's copy of the token is then the only one left to revoke.
+	 */
+	private Mono<Void> endAndRevoke(WebSession session) {
+		Optional<OAuth2RefreshToken> requestCopy = Optional.ofNullable(LoginTokens.in(session))
+			.map(LoginTokens::refreshToken)
+			.map((token) -> new OAuth2RefreshToken(token, null));
+		return this.stored.end(SessionKey.of(session.getId()))
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.onErrorResume((ex) -> revoke(requestCopy).then(Mono.error(ex)))
+			.flatMap(this::revoke);
 	}
 
-	private Mono<Void> unregister(ServerWebExchange exchange, @Nullable Authentication authentication) {
+	private Mono<Void> revoke(Optional<OAuth2RefreshToken> refreshToken) {
+		// The registration needs discovery: a 503 while the IdP is down and this
+		// instance has not loaded it yet.
+		return refreshToken
+			.map((token) -> this.registrations.registration()
+				.flatMap((registration) -> this.revoker.revoke(registration, token)))
+			.orElse(Mono.empty());
+	}
+
+	private Mono<Void> unregister(WebSession session, @Nullable Authentication authentication) {
 		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
 			return Mono.empty();
 		}
 		String sid = user.getIdToken().getClaimAsString("sid");
-		return exchange.getSession()
-			.flatMap((session) -> this.registry.unregister(SessionKey.of(session.getId()), sid, user.getSubject()));
+		return this.registry.unregister(SessionKey.of(session.getId()), sid, user.getSubject());
 	}
 
 	private static Mono<Void> bestEffort(String consequence, Mono<Void> step) {

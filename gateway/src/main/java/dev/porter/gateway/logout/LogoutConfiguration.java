@@ -8,6 +8,7 @@ import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.StoredSessions;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,7 +16,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.web.reactive.function.client.WebClient;
 
 @Configuration(proxyBeanMethods = false)
@@ -36,10 +36,10 @@ class LogoutConfiguration {
 	}
 
 	@Bean
-	LogoutSecurity logoutSecurity(ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry,
+	LogoutSecurity logoutSecurity(StoredSessions stored, SessionRegistry registry,
 			DiscoveredClientRegistrationRepository registrations, OidcProperties oidc, BffProperties bff,
 			TokenRevoker revoker, JsonMapper jsonMapper, LogoutProperties logout) {
-		BffLogoutHandler handler = new BffLogoutHandler(authorizedClients, revoker, registry);
+		BffLogoutHandler handler = new BffLogoutHandler(stored, registrations, revoker, registry);
 		BffLogoutSuccessHandler success = new BffLogoutSuccessHandler(registrations,
 				new IdpLogoutUrls(oidc, bff, logout), jsonMapper);
 		return new LogoutSecurity(handler, success);

@@ -1,5 +1,6 @@
 package dev.porter.gateway.session;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -29,9 +30,7 @@ class InMemoryStoredSessions implements StoredSessions {
 
 	@Override
 	public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
-		return live(key).mapNotNull(LoginTokens::in)
-			.mapNotNull(LoginTokens::refreshToken)
-			.map((token) -> new OAuth2RefreshToken(token, null));
+		return live(key).mapNotNull((session) -> refreshTokenOf(LoginTokens.in(session)));
 	}
 
 	/**
@@ -43,8 +42,11 @@ class InMemoryStoredSessions implements StoredSessions {
 	 * cookie.
 	 */
 	@Override
-	public Mono<Void> end(SessionKey key) {
-		return find(key).flatMap(WebSession::invalidate);
+	public Mono<OAuth2RefreshToken> end(SessionKey key) {
+		return find(key).flatMap((session) -> {
+			LoginTokens taken = InMemorySessionTokens.takeOut(session);
+			return session.invalidate().then(Mono.justOrEmpty(refreshTokenOf(taken)));
+		});
 	}
 
 	/**
@@ -54,11 +56,17 @@ class InMemoryStoredSessions implements StoredSessions {
 	 * signs nobody in, and goes at its idle timeout.
 	 */
 	@Override
-	public Mono<Void> endReplaced(SessionKey key) {
+	public Mono<OAuth2RefreshToken> endReplaced(SessionKey key) {
 		return find(key).flatMap((session) -> {
+			LoginTokens taken = InMemorySessionTokens.takeOut(session);
 			session.getAttributes().clear();
-			return this.store.removeSession(session.getId());
+			return this.store.removeSession(session.getId()).then(Mono.justOrEmpty(refreshTokenOf(taken)));
 		});
+	}
+
+	private static @Nullable OAuth2RefreshToken refreshTokenOf(@Nullable LoginTokens tokens) {
+		return (tokens != null && tokens.refreshToken() != null) ? new OAuth2RefreshToken(tokens.refreshToken(), null)
+				: null;
 	}
 
 	/**

@@ -9,7 +9,7 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
 /**
  * The sessions {@link EncryptedRedisSessionRepository} keeps, read and removed by key:
- * one {@code GET} or {@code DEL} of the same value the repository reads by id, opened
+ * one {@code GET} or {@code GETDEL} of the same value the repository reads by id, opened
  * with the key as associated data ({@link SessionCodec#open}).
  */
 class RedisStoredSessions implements StoredSessions {
@@ -47,12 +47,22 @@ class RedisStoredSessions implements StoredSessions {
 			.map((token) -> new OAuth2RefreshToken(token, null));
 	}
 
+	/**
+	 * One {@code GETDEL} (Redis 6.2): a refresh's compare-and-set either stored its
+	 * tokens before, and they are what this takes, or finds the session gone and writes
+	 * nothing. The refresh token is read even from a session past its idle timeout: the
+	 * IdP does not know the session expired.
+	 */
 	@Override
-	public Mono<Void> end(SessionKey key) {
+	public Mono<OAuth2RefreshToken> end(SessionKey key) {
 		// Here at once; on the other instances once Redis announces the deletion.
-		return this.redis.delete(EncryptedRedisSessionRepository.key(key))
+		return this.redis.opsForValue()
+			.getAndDelete(EncryptedRedisSessionRepository.key(key))
 			.doOnSuccess((deleted) -> this.kept.forget(key))
-			.then();
+			.mapNotNull((value) -> this.codec.open(key, value))
+			.mapNotNull((contents) -> LoginTokens.in(contents.attributes()))
+			.mapNotNull(LoginTokens::refreshToken)
+			.map((token) -> new OAuth2RefreshToken(token, null));
 	}
 
 	/**
@@ -60,7 +70,7 @@ class RedisStoredSessions implements StoredSessions {
 	 * compare-and-set fails), and sets no cookie.
 	 */
 	@Override
-	public Mono<Void> endReplaced(SessionKey key) {
+	public Mono<OAuth2RefreshToken> endReplaced(SessionKey key) {
 		return end(key);
 	}
 

@@ -27,16 +27,18 @@ public interface StoredSessions {
 	Mono<LoginUser> loginUser(SessionKey key);
 
 	/**
-	 * Removes the session, so that its next request is anonymous; nothing happens when it
-	 * is gone already.
+	 * Removes the session, so that its next request is anonymous, and answers the refresh
+	 * token it held at that moment, for the caller to revoke: taken in the same step, so
+	 * that a refresh storing a rotated token meanwhile cannot leave it in a removed
+	 * session. Empty when the session is gone already or held no refresh token.
 	 */
-	Mono<Void> end(SessionKey key);
+	Mono<OAuth2RefreshToken> end(SessionKey key);
 
 	/**
 	 * Ends a session the browser has just replaced with a new one (a login): signed out
 	 * at once, like {@link #end}, except that a request of it still on its way must not
 	 * expire the browser's session cookie, which now names the new session.
 	 */
-	Mono<Void> endReplaced(SessionKey key);
+	Mono<OAuth2RefreshToken> endReplaced(SessionKey key);
 
 }

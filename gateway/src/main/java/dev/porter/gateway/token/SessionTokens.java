@@ -5,6 +5,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.InMemorySessionTokens;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.LoginUser;
 import dev.porter.gateway.session.SharedSessions;
@@ -114,19 +115,15 @@ class SessionTokens {
 			// In memory the session object outlives its ending (emptied, or invalidated):
 			// one without tokens is ended, and a request still holding it could save it
 			// back into the store.
-			return Mono.fromRunnable(() -> {
-				if (!(session.getAttribute(LoginTokens.ATTRIBUTE) instanceof LoginTokens)) {
-					return;
-				}
-				change.accept(session::getAttribute, (name, value) -> {
-					if (value == null) {
-						session.getAttributes().remove(name);
-					}
-					else {
-						session.getAttributes().put(name, value);
-					}
-				});
-			});
+			return Mono.fromRunnable(() -> InMemorySessionTokens.changeIfHeld(session,
+					() -> change.accept(session::getAttribute, (name, value) -> {
+						if (value == null) {
+							session.getAttributes().remove(name);
+						}
+						else {
+							session.getAttributes().put(name, value);
+						}
+					})));
 		}
 		return shared.update(session.getId(), (stored) -> change.accept(stored::getAttribute, (name, value) -> {
 			if (value == null) {

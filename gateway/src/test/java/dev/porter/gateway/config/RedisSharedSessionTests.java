@@ -28,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -151,6 +152,47 @@ class RedisSharedSessionTests {
 				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-late", "refresh_token", rotated,
 						"token_type", "Bearer", "expires_in", 3600)))
 					.withFixedDelay(1500)));
+		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
+			.uri("/me")
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.toFuture();
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+
+		Browser elsewhere = new Browser(client(instances.second()));
+		elsewhere.cookies().putAll(browser.cookies());
+		elsewhere.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", browser.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		TestIdp.instance().awaitRevocationOf(rotated);
+		me.join();
+	}
+
+	/**
+	 * The other order: the logout on the other instance read the refresh token and was
+	 * revoking it when this instance's refresh stored the rotated one into the session,
+	 * not yet removed. The rotated token must go with the session it was removed with.
+	 */
+	@Test
+	void refreshStoredWhileTheLogoutOnOtherInstanceRevokesThenTheRotatedRefreshTokenIsRevoked() {
+		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
+		instances.clock().shift(Duration.ofSeconds(16));
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-late", "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))
+					.withFixedDelay(600)));
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + browser.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(200).withFixedDelay(1800)));
 		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
 			.uri("/me")
 			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))

@@ -1,18 +1,25 @@
 package dev.porter.gateway.devices;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.StoreHiccups;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,6 +28,8 @@ import org.springframework.http.HttpHeaders;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -32,13 +41,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the token is revoked whatever happens to the registry and the directory; and ending the
  * other sessions waits for their revocations together, not one after another.
  */
-@Import(StoreHiccups.class)
+@Import({ StoreHiccups.class, MovableGatewayClock.class })
 class SessionEndingTests extends GatewayTestSupport {
 
 	private static final Duration SLOW_REVOCATION = Duration.ofSeconds(2);
 
 	@Autowired
 	private StoreHiccups hiccups;
+
+	@Autowired
+	private MovableClock clock;
+
+	@BeforeEach
+	void clockAtRealTime() {
+		this.clock.moveTo(Instant.now());
+	}
 
 	@AfterEach
 	void noHiccup() {
@@ -98,6 +115,44 @@ class SessionEndingTests extends GatewayTestSupport {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
+	}
+
+	/**
+	 * The session refreshed between the ending's read of its refresh token and its
+	 * removal: the removed session held the rotated token, which the ending must revoke,
+	 * not only the one the IdP rotated away.
+	 */
+	@Test
+	void deleteWhenTheSessionRefreshesBeforeItsRemovalThenTheRotatedRefreshTokenIsRevoked() throws Exception {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = new Browser(
+				TestClients.gateway(this.port).mutate().defaultHeader(HttpHeaders.USER_AGENT, "Phone/2.0").build())
+			.login(sub, 30);
+		String phoneId = SessionsApiTests.idOf(laptop, false);
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + phone.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-rotated", "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))));
+		StoreHiccups.Held held = new StoreHiccups.Held();
+		this.hiccups.tokenReadHeld.set(held);
+		CompletableFuture<Void> deletion = CompletableFuture
+			.runAsync(() -> SessionsApiTests.delete(laptop, "/bff/sessions/" + phoneId).expectStatus().isNoContent());
+		held.reached().get(10, TimeUnit.SECONDS);
+
+		// Past half the phone's 30 s token: its next request refreshes it.
+		this.clock.moveTo(Instant.now().plusSeconds(16));
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"" + sub + "\"}")));
+		phone.get("/me").exchange().expectStatus().isOk();
+		TestIdp.instance().awaitRefreshWith(phone.tokens().refreshToken());
+		held.released().complete(null);
+		deletion.get(10, TimeUnit.SECONDS);
+
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance().awaitRevocationOf(rotated);
 	}
 
 	@Test

@@ -109,12 +109,12 @@ class UserSessionsTests {
 		}
 
 		@Override
-		public Mono<Void> end(SessionKey key) {
+		public Mono<OAuth2RefreshToken> end(SessionKey key) {
 			return Mono.empty();
 		}
 
 		@Override
-		public Mono<Void> endReplaced(SessionKey key) {
+		public Mono<OAuth2RefreshToken> endReplaced(SessionKey key) {
 			return Mono.empty();
 		}
 

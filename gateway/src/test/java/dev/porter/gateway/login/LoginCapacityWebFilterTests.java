@@ -103,12 +103,12 @@ class LoginCapacityWebFilterTests {
 		}
 
 		@Override
-		public Mono<Void> end(SessionKey key) {
+		public Mono<OAuth2RefreshToken> end(SessionKey key) {
 			return Mono.empty();
 		}
 
 		@Override
-		public Mono<Void> endReplaced(SessionKey key) {
+		public Mono<OAuth2RefreshToken> endReplaced(SessionKey key) {
 			return Mono.empty();
 		}
 

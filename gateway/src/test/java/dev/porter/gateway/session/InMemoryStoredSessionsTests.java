@@ -45,7 +45,8 @@ class InMemoryStoredSessionsTests {
 		WebSession other = signedIn("rt-other");
 		WebSession session = signedIn("rt-secret-1");
 
-		this.stored.end(SessionKey.of(session.getId())).block();
+		assertThat(this.stored.end(SessionKey.of(session.getId())).map(OAuth2RefreshToken::getTokenValue).block())
+			.isEqualTo("rt-secret-1");
 
 		assertThat(this.store.retrieveSession(session.getId()).blockOptional()).isEmpty();
 		assertThat(this.store.retrieveSession(other.getId()).blockOptional()).isPresent();
@@ -78,7 +79,7 @@ class InMemoryStoredSessionsTests {
 		SessionKey unknown = SessionKey.of("never-stored");
 
 		assertThat(this.stored.isLive(unknown).block()).isFalse();
-		this.stored.end(unknown).block();
+		assertThat(this.stored.end(unknown).blockOptional()).isEmpty();
 		assertThat(this.store.getSessions()).hasSize(1);
 	}
 

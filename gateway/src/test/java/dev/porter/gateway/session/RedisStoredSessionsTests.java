@@ -76,11 +76,22 @@ class RedisStoredSessionsTests {
 		StoredSession session = signedIn();
 		SessionKey key = SessionKey.of(session.getId());
 
-		this.stored.end(key).block();
+		// The token taken with the session, for the ending to revoke.
+		assertThat(this.stored.end(key).map(OAuth2RefreshToken::getTokenValue).block()).isEqualTo("rt-secret-1");
 
 		assertThat(this.repository.findById(session.getId()).blockOptional()).isEmpty();
 		assertThat(this.stored.isLive(key).block()).isFalse();
 		assertThat(this.stored.refreshToken(key).blockOptional()).isEmpty();
+	}
+
+	/** The IdP does not know the session went idle: its token is still worth revoking. */
+	@Test
+	void endWhenIdleTimeoutPassedThenTheRefreshTokenIsTakenAllTheSame() {
+		SessionKey key = SessionKey.of(signedIn().getId());
+		this.clock.advance(IDLE);
+
+		assertThat(this.stored.end(key).map(OAuth2RefreshToken::getTokenValue).block()).isEqualTo("rt-secret-1");
+		assertThat(redis.template().hasKey(EncryptedRedisSessionRepository.key(key)).block()).isFalse();
 	}
 
 	@Test
@@ -108,7 +119,7 @@ class RedisStoredSessionsTests {
 	void endWhenNoSuchSessionThenNothingHappens() {
 		SessionKey key = SessionKey.of("never-stored");
 
-		this.stored.end(key).block();
+		assertThat(this.stored.end(key).blockOptional()).isEmpty();
 
 		assertThat(this.stored.isLive(key).block()).isFalse();
 	}

@@ -1,8 +1,11 @@
 package dev.porter.gateway.support;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;
@@ -45,8 +48,15 @@ public class StoreHiccups {
 	/** The removal of a session from the store. */
 	public final AtomicBoolean endAnswerLost = new AtomicBoolean();
 
+	/**
+	 * Once set, the next read of a session's refresh token by key answers only when the
+	 * test releases it: an ending held between its read and its removal.
+	 */
+	public final AtomicReference<Held> tokenReadHeld = new AtomicReference<>();
+
 	/** No failure armed. */
 	public void reset() {
+		this.tokenReadHeld.set(null);
 		this.register.set(false);
 		this.unregister.set(false);
 		this.record.set(false);
@@ -125,7 +135,10 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
-				return real.refreshToken(key);
+				return real.refreshToken(key).flatMap((token) -> {
+					Held held = StoreHiccups.this.tokenReadHeld.getAndSet(null);
+					return (held != null) ? held.hold().thenReturn(token) : Mono.just(token);
+				});
 			}
 
 			@Override
@@ -134,16 +147,32 @@ public class StoreHiccups {
 			}
 
 			@Override
-			public Mono<Void> end(SessionKey key) {
-				return real.end(key).then(hiccup(StoreHiccups.this.endAnswerLost));
+			public Mono<OAuth2RefreshToken> end(SessionKey key) {
+				return real.end(key)
+					.map(Optional::of)
+					.defaultIfEmpty(Optional.empty())
+					.flatMap((taken) -> hiccup(StoreHiccups.this.endAnswerLost).then(Mono.justOrEmpty(taken)));
 			}
 
 			@Override
-			public Mono<Void> endReplaced(SessionKey key) {
+			public Mono<OAuth2RefreshToken> endReplaced(SessionKey key) {
 				return real.endReplaced(key);
 			}
 
 		};
+	}
+
+	/** A step held until the test releases it; {@code reached} once it waits. */
+	public record Held(CompletableFuture<Void> reached, CompletableFuture<Void> released) {
+
+		public Held() {
+			this(new CompletableFuture<>(), new CompletableFuture<>());
+		}
+
+		Mono<Void> hold() {
+			return Mono.fromRunnable(() -> this.reached.complete(null)).then(Mono.fromFuture(this.released));
+		}
+
 	}
 
 	private static Mono<Void> hiccup(AtomicBoolean armed) {

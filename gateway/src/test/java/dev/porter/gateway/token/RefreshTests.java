@@ -226,6 +226,46 @@ class RefreshTests extends GatewayTestSupport {
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
+	// The other order: the logout read the refresh token and was revoking it at the IdP
+	// when the refresh stored the rotated one into the session, not yet removed; the
+	// logout then removed the session, rotated token and all, and revoked only the token
+	// the IdP had rotated away.
+	@Test
+	void refreshStoredWhileTheLogoutRevokesThenTheRotatedRefreshTokenIsRevoked() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|erin\"}")));
+		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
+		dueForRefresh();
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))
+					.withFixedDelay(600)));
+		// Answered within the gateway's IdP timeout, well after the refresh.
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + browser.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(200).withFixedDelay(1800)));
+		CompletableFuture<Integer> me = webClient(browser).get()
+			.uri("/me")
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.toFuture();
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+
+		browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", browser.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		TestIdp.instance().awaitRevocationOf(rotated);
+		me.join();
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
 	private static void refreshAnswersIdToken(Browser browser, String idToken) {
 		TestIdp.instance()
 			.server()
