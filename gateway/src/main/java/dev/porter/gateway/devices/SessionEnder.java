@@ -114,9 +114,13 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 	 * Ends each of {@code entries}, a few at a time: each waits for the IdP's revocation
 	 * (up to {@code OIDC_RESPONSE_TIMEOUT}), and one after another a user's twenty
 	 * sessions would keep the answer waiting a minute. Answers how many were ended.
+	 * <p>
+	 * One that fails does not stop the others: one removed from the store already and
+	 * still on its way to its revocation would never get there, and nothing could find it
+	 * again. The first failure is answered once all have run.
 	 */
 	Mono<Long> endAll(Flux<DirectoryEntry> entries) {
-		return entries.flatMap((entry) -> end(entry).thenReturn(entry), CONCURRENCY).count();
+		return entries.flatMapDelayError((entry) -> end(entry).thenReturn(entry), CONCURRENCY, 1).count();
 	}
 
 	/**

@@ -160,14 +160,16 @@ class BackchannelLogoutController {
 	/**
 	 * Ends the token's sessions, a few at a time (each waits for its refresh token's
 	 * revocation). They are found, not taken: each leaves the registry only once it has
-	 * ended, so that a retry after any failure finds those left.
+	 * ended, so that a retry after any failure finds those left. One that fails does not
+	 * stop the others: one already out of the store would never reach its revocation, and
+	 * the retry would not find it.
 	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
 		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid)
 				: this.registry.findBySub(token.getSubject());
 		return found.flatMap((keys) -> Flux.fromIterable(keys)
-			.flatMap(this.ender::endLoggedOut, CONCURRENCY)
+			.flatMapDelayError(this.ender::endLoggedOut, CONCURRENCY, 1)
 			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size()))));
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
@@ -21,9 +22,11 @@ import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -153,6 +156,39 @@ class SessionEndingTests extends GatewayTestSupport {
 
 		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		TestIdp.instance().awaitRevocationOf(rotated);
+	}
+
+	/**
+	 * One of the sessions ended together fails to be removed while another, removed
+	 * already, is still forgetting itself: that one must run to its revocation. It is out
+	 * of the store, so no retry would find it, and its token would stay valid.
+	 */
+	@Test
+	void deleteOthersWhenOneRemovalFailsThenTheOthersStillRevokeTheirTokens() throws Exception {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+		Browser tablet = signIn(sub, "Tablet/3.0");
+		SessionKey phoneKey = SessionKey.of(phone.sessionId());
+		StoreHiccups.Held tabletForgetting = new StoreHiccups.Held();
+		this.hiccups.unregistersHeld.put(SessionKey.of(tablet.sessionId()), tabletForgetting);
+		// The phone's removal fails once the tablet is out of the store; with no token
+		// to revoke, its failure reaches the ending of all at once, before this returns.
+		CompletableFuture<Void> phoneFailed = new CompletableFuture<>();
+		this.hiccups.tokenlessReads.add(phoneKey);
+		this.hiccups.failingRemovals.put(phoneKey, Mono.create((sink) -> tabletForgetting.reached().thenRun(() -> {
+			sink.error(new QueryTimeoutException("Redis command timed out"));
+			phoneFailed.complete(null);
+		})));
+		CompletableFuture<Void> deletion = CompletableFuture
+			.runAsync(() -> SessionsApiTests.delete(laptop, "/bff/sessions?others=true").expectStatus().isEqualTo(503));
+
+		phoneFailed.get(10, TimeUnit.SECONDS);
+		tabletForgetting.released().complete(null);
+		deletion.get(10, TimeUnit.SECONDS);
+
+		tablet.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance().awaitRevocationOf(tablet.tokens().refreshToken());
 	}
 
 	@Test

@@ -2,7 +2,10 @@ package dev.porter.gateway.logout;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.StoreHiccups;
@@ -10,9 +13,11 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -44,6 +49,39 @@ class BackchannelLogoutLostAnswerTests extends GatewayTestSupport {
 
 		post(token).expectStatus().isOk();
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
+	 * A logout of the user's every session (no {@code sid}) in which one session fails to
+	 * be removed while another, out of the store already, is still forgetting itself:
+	 * that one must run to its revocation. The IdP's retry would find it in the registry
+	 * but no longer in the store, with no token left to revoke.
+	 */
+	@Test
+	void backchannelLogoutWhenOneRemovalFailsThenTheOtherSessionsStillRevokeTheirTokens() throws Exception {
+		String sub = "auth0|one-fails-" + UUID.randomUUID();
+		Browser phone = new Browser(TestClients.gateway(this.port)).login(sub, 3600);
+		Browser tablet = new Browser(TestClients.gateway(this.port)).login(sub, 3600);
+		SessionKey phoneKey = SessionKey.of(phone.sessionId());
+		StoreHiccups.Held tabletForgetting = new StoreHiccups.Held();
+		this.hiccups.unregistersHeld.put(SessionKey.of(tablet.sessionId()), tabletForgetting);
+		// The phone's removal fails once the tablet is out of the store; with no token
+		// to revoke, its failure reaches the ending of all at once, before this returns.
+		CompletableFuture<Void> phoneFailed = new CompletableFuture<>();
+		this.hiccups.tokenlessReads.add(phoneKey);
+		this.hiccups.failingRemovals.put(phoneKey, Mono.create((sink) -> tabletForgetting.reached().thenRun(() -> {
+			sink.error(new QueryTimeoutException("Redis command timed out"));
+			phoneFailed.complete(null);
+		})));
+		String token = TestIdp.instance().logoutToken(Map.of("sub", sub));
+		CompletableFuture<Void> delivery = CompletableFuture.runAsync(() -> post(token).expectStatus().isEqualTo(503));
+
+		phoneFailed.get(10, TimeUnit.SECONDS);
+		tabletForgetting.released().complete(null);
+		delivery.get(10, TimeUnit.SECONDS);
+
+		tablet.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance().awaitRevocationOf(tablet.tokens().refreshToken());
 	}
 
 	private WebTestClient.ResponseSpec post(String token) {

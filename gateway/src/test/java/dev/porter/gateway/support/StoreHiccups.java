@@ -1,9 +1,11 @@
 package dev.porter.gateway.support;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,9 +56,21 @@ public class StoreHiccups {
 	 */
 	public final AtomicReference<Held> tokenReadHeld = new AtomicReference<>();
 
+	/** Per session: a removal that fails, carried out or not, in the test's own way. */
+	public final Map<SessionKey, Mono<OAuth2RefreshToken>> failingRemovals = new ConcurrentHashMap<>();
+
+	/** Per session: its refresh token read as if the session held none. */
+	public final Set<SessionKey> tokenlessReads = ConcurrentHashMap.newKeySet();
+
+	/** Per session: its removal from the registry held until the test releases it. */
+	public final Map<SessionKey, Held> unregistersHeld = new ConcurrentHashMap<>();
+
 	/** No failure armed. */
 	public void reset() {
 		this.tokenReadHeld.set(null);
+		this.failingRemovals.clear();
+		this.tokenlessReads.clear();
+		this.unregistersHeld.clear();
 		this.register.set(false);
 		this.unregister.set(false);
 		this.record.set(false);
@@ -77,7 +91,9 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
-				return hiccup(StoreHiccups.this.unregister).then(real.unregister(session, sid, sub));
+				Held held = StoreHiccups.this.unregistersHeld.get(session);
+				return ((held != null) ? held.hold() : Mono.<Void>empty()).then(hiccup(StoreHiccups.this.unregister))
+					.then(real.unregister(session, sid, sub));
 			}
 
 			@Override
@@ -135,6 +151,9 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<OAuth2RefreshToken> refreshToken(SessionKey key) {
+				if (StoreHiccups.this.tokenlessReads.contains(key)) {
+					return Mono.empty();
+				}
 				return real.refreshToken(key).flatMap((token) -> {
 					Held held = StoreHiccups.this.tokenReadHeld.getAndSet(null);
 					return (held != null) ? held.hold().thenReturn(token) : Mono.just(token);
@@ -148,6 +167,10 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<OAuth2RefreshToken> end(SessionKey key) {
+				Mono<OAuth2RefreshToken> failing = StoreHiccups.this.failingRemovals.get(key);
+				if (failing != null) {
+					return failing;
+				}
 				return real.end(key)
 					.map(Optional::of)
 					.defaultIfEmpty(Optional.empty())
