@@ -139,9 +139,13 @@ class SessionRefresh {
 		}
 		RefreshFailurePolicy.EndSession end = (RefreshFailurePolicy.EndSession) consequence;
 		log.info("refresh refused ({}): ending the session", end.error());
-		// Its only copy goes with the session, as wherever else a session ends.
+		// Its only copy goes with the session, as wherever else a session ends: revoked
+		// even if the removal failed, which may have been carried out all the same.
 		Mono<Void> revocation = end.tokenMayLive() ? this.revoker.revoke(stored.client()) : Mono.empty();
-		return session.invalidate().then(revocation).then(Mono.error(new SessionEnded(ex)));
+		return session.invalidate()
+			.onErrorResume((removal) -> revocation.then(Mono.error(removal)))
+			.then(revocation)
+			.then(Mono.error(new SessionEnded(ex)));
 	}
 
 	/** What failed, without the IdP's description: it may quote what the user sent. */

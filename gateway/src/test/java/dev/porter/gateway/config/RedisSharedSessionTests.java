@@ -171,6 +171,44 @@ class RedisSharedSessionTests {
 	}
 
 	/**
+	 * An Auth0 Action's MFA demand on refresh ends the session, whose refresh token is
+	 * still valid at the IdP. Redis deletes the session only after the gateway stopped
+	 * waiting: the token, gone with the session, must be revoked all the same.
+	 */
+	@Test
+	void refreshRefusedWhenTheSessionDeleteAnswersTooLateThenItsRefreshTokenIsRevoked() throws Exception {
+		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
+		instances.clock().shift(Duration.ofSeconds(16));
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(403)
+					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+					.withBody("{\"error\":\"mfa_required\",\"error_description\":\"Multifactor required\"}")
+					.withFixedDelay(500)));
+		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
+			.uri("/me")
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.toFuture();
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		// Writes wait in Redis far beyond REDIS_TIMEOUT, then are carried out.
+		instances.redisCli("CLIENT", "PAUSE", "10000", "WRITE");
+		try {
+			me.join();
+		}
+		finally {
+			instances.redisCli("CLIENT", "UNPAUSE");
+		}
+
+		TestIdp.instance().awaitRevocationOf(browser.tokens().refreshToken());
+		Browser elsewhere = new Browser(client(instances.second()));
+		elsewhere.cookies().putAll(browser.cookies());
+		elsewhere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
 	 * The other order: the logout on the other instance read the refresh token and was
 	 * revoking it when this instance's refresh stored the rotated one into the session,
 	 * not yet removed. The rotated token must go with the session it was removed with.

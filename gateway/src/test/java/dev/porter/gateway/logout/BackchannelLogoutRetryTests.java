@@ -1,10 +1,6 @@
 package dev.porter.gateway.logout;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
@@ -44,7 +40,7 @@ class BackchannelLogoutRetryTests {
 
 	@AfterEach
 	void restoreStore() throws Exception {
-		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
 	}
 
 	@Test
@@ -73,13 +69,13 @@ class BackchannelLogoutRetryTests {
 		Browser browser = new Browser(client()).login("auth0|alice", 3600);
 		String token = TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", "auth0|alice"));
 		// Writes wait in Redis far beyond REDIS_TIMEOUT (500 ms), then are carried out.
-		redisCli("CLIENT", "PAUSE", "10000", "WRITE");
+		instances.redisCli("CLIENT", "PAUSE", "10000", "WRITE");
 		try {
 			post(token).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
 		}
 		finally {
 			// Redis runs the waiting writes before it answers this.
-			redisCli("CLIENT", "UNPAUSE");
+			instances.redisCli("CLIENT", "UNPAUSE");
 		}
 
 		post(token).expectStatus().isOk();
@@ -88,11 +84,11 @@ class BackchannelLogoutRetryTests {
 
 	private static void retryOfSameTokenEndsSession(Browser browser, String token) throws Exception {
 		// The registry and the seen jtis stay reachable; the sessions do not.
-		redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:logout:*");
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:logout:*");
 
 		post(token).expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
 
-		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
 		post(token).expectStatus().isOk();
 		assertSignedOut(browser);
 	}
@@ -117,18 +113,6 @@ class BackchannelLogoutRetryTests {
 
 	private static WebTestClient client() {
 		return TestClients.gateway(TwoGatewaysOnRedis.port(instances.first()));
-	}
-
-	private static void redisCli(String... command) throws IOException, InterruptedException {
-		String[] line = new String[command.length + 3];
-		line[0] = "/usr/bin/redis-cli";
-		line[1] = "-p";
-		line[2] = Integer.toString(URI.create(instances.redis().url()).getPort());
-		System.arraycopy(command, 0, line, 3, command.length);
-		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-		assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(out).isEqualTo("OK");
 	}
 
 }

@@ -1,10 +1,6 @@
 package dev.porter.gateway.logout;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
@@ -46,7 +42,7 @@ class LogoutOnRedisTests {
 
 	@AfterEach
 	void restoreStore() throws Exception {
-		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
 	}
 
 	@Test
@@ -74,11 +70,11 @@ class LogoutOnRedisTests {
 		String xsrf = browser.xsrf();
 		// The sessions, the directory and the locks, but not the back-channel registry
 		// (porter:logout:*).
-		redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:s*", "~porter:r*");
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:s*", "~porter:r*");
 
 		logout(client(instances.first()), browser, xsrf).expectStatus().isOk();
 
-		redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
 		assertSignedOut(client(instances.first()), browser);
 	}
 
@@ -108,18 +104,6 @@ class LogoutOnRedisTests {
 
 	private static WebTestClient client(ConfigurableApplicationContext instance) {
 		return TestClients.gateway(TwoGatewaysOnRedis.port(instance));
-	}
-
-	private static void redisCli(String... command) throws IOException, InterruptedException {
-		String[] line = new String[command.length + 3];
-		line[0] = "/usr/bin/redis-cli";
-		line[1] = "-p";
-		line[2] = Integer.toString(URI.create(instances.redis().url()).getPort());
-		System.arraycopy(command, 0, line, 3, command.length);
-		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-		assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(out).isEqualTo("OK");
 	}
 
 }

@@ -1,6 +1,10 @@
 package dev.porter.gateway.support;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.porter.testsupport.Eventually;
@@ -65,6 +69,24 @@ public final class TwoGatewaysOnRedis implements AutoCloseable {
 
 	public WireMockServer profile() {
 		return this.profile;
+	}
+
+	/**
+	 * What an operator's {@code redis-cli} does on the shared Redis (an ACL change, a
+	 * {@code CLIENT PAUSE}), answered {@code OK}: commands a test's own connections must
+	 * not send, as the instances would see them.
+	 */
+	public void redisCli(String... command) throws IOException, InterruptedException {
+		String[] line = new String[command.length + 3];
+		line[0] = "/usr/bin/redis-cli";
+		line[1] = "-p";
+		line[2] = Integer.toString(URI.create(this.redis.url()).getPort());
+		System.arraycopy(command, 0, line, 3, command.length);
+		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+		if (!process.waitFor(10, TimeUnit.SECONDS) || !out.equals("OK")) {
+			throw new IllegalStateException("redis-cli " + String.join(" ", command) + " answered " + out);
+		}
 	}
 
 	/**
