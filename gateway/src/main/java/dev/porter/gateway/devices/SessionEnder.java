@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.ExpiredSessionEnder;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionDirectory;
@@ -23,15 +24,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ends a session from outside its own request, at its user's wish or when a new login
- * replaced it ({@link ReplacedSessionEnder}), or when its IdP session ended
- * ({@link LoggedOutSessionEnder}): removes it from the store (its next request is
+ * replaced it ({@link ReplacedSessionEnder}), when its IdP session ended
+ * ({@link LoggedOutSessionEnder}), or past its absolute lifetime
+ * ({@link ExpiredSessionEnder}): removes it from the store (its next request is
  * anonymous), forgets it in the back-channel registry and the directory, and revokes its
  * refresh token at the IdP, so that a copy of the token taken from the store is worthless
  * too. Only the removal must succeed; the rest is best effort, as at logout, and the
  * token is revoked whatever became of the removal and the bookkeeping.
  */
 @Component
-class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
+class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, ExpiredSessionEnder {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEnder.class);
 
@@ -76,6 +78,11 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder {
 	 */
 	@Override
 	public Mono<Void> endLoggedOut(SessionKey key) {
+		return endAsItsLogin(key, () -> this.stored.end(key));
+	}
+
+	@Override
+	public Mono<Void> endExpired(SessionKey key) {
 		return endAsItsLogin(key, () -> this.stored.end(key));
 	}
 

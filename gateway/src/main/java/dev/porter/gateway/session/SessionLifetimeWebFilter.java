@@ -18,7 +18,8 @@ import org.springframework.web.server.WebSession;
 /**
  * Applies the idle timeout to every session (in memory or in Redis alike) and ends a
  * session whose absolute lifetime since login has passed, before the security chain reads
- * the login from it.
+ * the login from it. A session that goes idle cannot be ended so: no request of it comes,
+ * and its refresh token stays valid at the IdP until the IdP's own expiry (README).
  */
 @Component
 @Order(-200) // ahead of Spring Security's WebFilterChainProxy (-100)
@@ -26,15 +27,18 @@ class SessionLifetimeWebFilter implements WebFilter {
 
 	private final SessionProperties properties;
 
+	private final ExpiredSessionEnder ender;
+
 	private final Clock clock;
 
 	@Autowired
-	SessionLifetimeWebFilter(SessionProperties properties, ObjectProvider<Clock> clock) {
-		this(properties, clock.getIfAvailable(Clock::systemUTC));
+	SessionLifetimeWebFilter(SessionProperties properties, ExpiredSessionEnder ender, ObjectProvider<Clock> clock) {
+		this(properties, ender, clock.getIfAvailable(Clock::systemUTC));
 	}
 
-	SessionLifetimeWebFilter(SessionProperties properties, Clock clock) {
+	SessionLifetimeWebFilter(SessionProperties properties, ExpiredSessionEnder ender, Clock clock) {
 		this.properties = properties;
+		this.ender = ender;
 		this.clock = clock;
 	}
 
@@ -50,7 +54,16 @@ class SessionLifetimeWebFilter implements WebFilter {
 		if (!session.getMaxIdleTime().equals(this.properties.idleTimeout())) {
 			session.setMaxIdleTime(this.properties.idleTimeout());
 		}
-		return isPastAbsoluteLifetime(session) ? session.invalidate() : Mono.empty();
+		return isPastAbsoluteLifetime(session) ? end(session) : Mono.empty();
+	}
+
+	/**
+	 * Ended as a session is ended from outside, so that its refresh token is revoked and
+	 * the registry forgets it; the request's own copy is invalidated too (with Redis it
+	 * still holds the login), and the request goes on anonymous.
+	 */
+	private Mono<Void> end(WebSession session) {
+		return this.ender.endExpired(SessionKey.of(session.getId())).then(Mono.defer(session::invalidate));
 	}
 
 	private boolean isPastAbsoluteLifetime(WebSession session) {

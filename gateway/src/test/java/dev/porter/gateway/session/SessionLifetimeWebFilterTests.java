@@ -2,6 +2,8 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,11 @@ class SessionLifetimeWebFilterTests {
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
+	private final List<SessionKey> ended = new CopyOnWriteArrayList<>();
+
 	private final SessionLifetimeWebFilter filter = new SessionLifetimeWebFilter(
-			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, 20, ""), this.clock);
+			new SessionProperties("__Host-porter-session", true, IDLE, LIFETIME, 10_000, 20, ""),
+			(key) -> Mono.fromRunnable(() -> this.ended.add(key)), this.clock);
 
 	/**
 	 * Spring's default idle time (30 min), which the filter replaces with the gateway's.
@@ -68,10 +73,13 @@ class SessionLifetimeWebFilterTests {
 		this.clock.moveTo(end.minusMillis(1));
 		run(retrieve(session));
 		assertThat(session.getAttributes()).containsKey(SessionAttributes.AUTHENTICATED_AT);
+		assertThat(this.ended).isEmpty();
 
 		this.clock.moveTo(end);
 		run(retrieve(session));
 
+		// Ended as from outside (its refresh token revoked), and the request's copy too.
+		assertThat(this.ended).containsExactly(SessionKey.of(session.getId()));
 		assertThat(session.getAttributes()).isEmpty();
 		assertThat(session.isStarted()).isFalse();
 		assertThat(retrieve(session)).isNull();
