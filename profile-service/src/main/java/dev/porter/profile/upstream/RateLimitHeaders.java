@@ -13,13 +13,19 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * Reads how long a 429 asks us to wait: {@code Retry-After} (seconds or HTTP-date) first,
- * then Auth0's {@code X-RateLimit-Reset} (UNIX seconds), as Auth0's own SDKs do.
+ * then Auth0's {@code X-RateLimit-Reset} (UNIX seconds), as Auth0's own SDKs do. A wait
+ * that is not ahead ({@code Retry-After: 0}, a reset at or before now) is no hint, as in
+ * those SDKs: the retry then takes its own backoff instead of coming back at once to a
+ * bucket that may still be empty.
  */
 public final class RateLimitHeaders {
 
 	private RateLimitHeaders() {
 	}
 
+	/**
+	 * @return the wait the headers ask for, always positive; null when they ask for none
+	 */
 	public static @Nullable Duration waitFrom(HttpHeaders headers, Clock clock) {
 		Duration retryAfter = retryAfter(headers.getFirst(HttpHeaders.RETRY_AFTER), clock);
 		return (retryAfter != null) ? retryAfter : reset(headers.getFirst("X-RateLimit-Reset"), clock);
@@ -30,12 +36,12 @@ public final class RateLimitHeaders {
 			return null;
 		}
 		try {
-			return nonNegative(Duration.ofSeconds(Long.parseLong(value.trim())));
+			return ahead(Duration.ofSeconds(Long.parseLong(value.trim())));
 		}
 		catch (NumberFormatException notSeconds) {
 			try {
 				Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-				return nonNegative(Duration.between(clock.instant(), at));
+				return ahead(Duration.between(clock.instant(), at));
 			}
 			catch (DateTimeParseException notDate) {
 				return null;
@@ -48,15 +54,15 @@ public final class RateLimitHeaders {
 			return null;
 		}
 		try {
-			return nonNegative(Duration.between(clock.instant(), Instant.ofEpochSecond(Long.parseLong(value.trim()))));
+			return ahead(Duration.between(clock.instant(), Instant.ofEpochSecond(Long.parseLong(value.trim()))));
 		}
 		catch (NumberFormatException ex) {
 			return null;
 		}
 	}
 
-	private static Duration nonNegative(Duration wait) {
-		return wait.isNegative() ? Duration.ZERO : wait;
+	private static @Nullable Duration ahead(Duration wait) {
+		return (wait.isNegative() || wait.isZero()) ? null : wait;
 	}
 
 }

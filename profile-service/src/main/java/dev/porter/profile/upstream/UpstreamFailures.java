@@ -106,15 +106,19 @@ public final class UpstreamFailures {
 
 	/**
 	 * The wait before the next attempt: the upstream's own {@code Retry-After} when it
-	 * gave one (waiting less only earns another 429), otherwise {@code backoff}.
+	 * gave one (waiting less only earns another 429), but never less than
+	 * {@code backoff}: {@code X-RateLimit-Reset} has whole seconds, so a reset may lie a
+	 * few milliseconds ahead, and retries sent back to back would each spend the tenant's
+	 * bucket and count on the shared breaker.
 	 */
 	public static IntervalBiFunction<Object> retryInterval(IntervalFunction backoff) {
 		return (attempt, outcome) -> {
+			long backoffMillis = backoff.apply(attempt);
 			if (outcome.isLeft() && outcome.getLeft() instanceof UpstreamException upstream
 					&& upstream.retryAfter() != null) {
-				return upstream.retryAfter().toMillis();
+				return Math.max(upstream.retryAfter().toMillis(), backoffMillis);
 			}
-			return backoff.apply(attempt);
+			return backoffMillis;
 		};
 	}
 

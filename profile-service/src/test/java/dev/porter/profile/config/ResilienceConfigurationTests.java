@@ -8,6 +8,8 @@ import java.util.function.Function;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -70,6 +72,23 @@ class ResilienceConfigurationTests {
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(1499))
 			.thenAwait(Duration.ofMillis(1))
+			.expectNext("ok")
+			.verifyComplete();
+		assertThat(this.attempts).hasValue(2);
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 0, 1 })
+	void applyWhenRateLimitedWithWaitShorterThanBackoffThenWaitsTheBackoff(long waitMillis) {
+		// A reset that has just passed (or lies within the same second) must not turn the
+		// retries into a burst: each would spend the tenant's empty bucket and count on
+		// the shared breaker. The first backoff is 100 ms with jitter 0.5: 50..150 ms.
+		StepVerifier
+			.withVirtualTime(() -> policy().apply(upstream((n) -> (n == 1)
+					? Mono.error(failure(Kind.RATE_LIMITED, Duration.ofMillis(waitMillis))) : Mono.just("ok"))))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(49))
+			.thenAwait(Duration.ofMillis(101))
 			.expectNext("ok")
 			.verifyComplete();
 		assertThat(this.attempts).hasValue(2);

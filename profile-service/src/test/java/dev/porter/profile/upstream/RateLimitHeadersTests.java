@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
 
@@ -37,11 +39,30 @@ class RateLimitHeadersTests {
 		assertThat(RateLimitHeaders.waitFrom(headers, this.clock)).isEqualTo(Duration.ofSeconds(3));
 	}
 
-	@Test
-	void waitFromWhenResetInThePastThenZero() {
+	@ParameterizedTest
+	@ValueSource(longs = { -3, 0 })
+	void waitFromWhenResetNotInTheFutureThenNoWait(long secondsFromNow) {
+		// Auth0's SDKs use the reset only when it is still ahead; a passed one is no
+		// hint, and the retry falls back to its backoff.
 		HttpHeaders headers = new HttpHeaders();
-		headers.set("X-RateLimit-Reset", Long.toString(this.clock.instant().getEpochSecond() - 3));
-		assertThat(RateLimitHeaders.waitFrom(headers, this.clock)).isZero();
+		headers.set("X-RateLimit-Reset", Long.toString(this.clock.instant().getEpochSecond() + secondsFromNow));
+		assertThat(RateLimitHeaders.waitFrom(headers, this.clock)).isNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0", "Sun, 22 Nov 2026 03:59:00 GMT", "Sun, 22 Nov 2026 04:00:00 GMT" })
+	void waitFromWhenRetryAfterNotInTheFutureThenNoWait(String retryAfter) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
+		assertThat(RateLimitHeaders.waitFrom(headers, this.clock)).isNull();
+	}
+
+	@Test
+	void waitFromWhenRetryAfterZeroAndResetAheadThenUntilReset() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, "0");
+		headers.set("X-RateLimit-Reset", Long.toString(this.clock.instant().getEpochSecond() + 4));
+		assertThat(RateLimitHeaders.waitFrom(headers, this.clock)).isEqualTo(Duration.ofSeconds(4));
 	}
 
 	@Test
