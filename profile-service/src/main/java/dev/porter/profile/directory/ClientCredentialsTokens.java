@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import dev.porter.common.SingleFlight;
-import dev.porter.common.UnstatedLifetimes;
 
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
@@ -24,9 +23,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -34,10 +31,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Our own access token for a directory's admin API (client credentials, with extra token
  * request parameters such as Auth0's {@code audience}), kept by Spring Security's
- * authorized-client service and renewed 60 s before expiry (a token whose lifetime the
- * endpoint left out: {@link UnstatedLifetimes}). Spring's manager does not share a fetch
- * between concurrent callers, so every caller joins the authorization in flight
- * ({@link SingleFlight}) and only one token request is made at a time.
+ * authorized-client service and renewed before expiry on the injected clock
+ * ({@link RenewalOnOurClock}). Spring's manager does not share a fetch between concurrent
+ * callers, so every caller joins the authorization in flight ({@link SingleFlight}) and
+ * only one token request is made at a time.
  */
 public final class ClientCredentialsTokens {
 
@@ -70,7 +67,7 @@ public final class ClientCredentialsTokens {
 	 * which Auth0 documents and Keycloak accepts)
 	 * @param extraParameters added to every token request
 	 * @param webClient the client for the token endpoint
-	 * @param clock when a failed token request may be made again
+	 * @param clock when a token expires and when a failed token request may be made again
 	 */
 	public ClientCredentialsTokens(String registrationId, URI tokenUri, String clientId, String clientSecret,
 			MultiValueMap<String, String> extraParameters, WebClient webClient, Clock clock) {
@@ -83,21 +80,19 @@ public final class ClientCredentialsTokens {
 		tokenClient.setWebClient(webClient);
 		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>(extraParameters);
 		tokenClient.addParametersConverter((request) -> parameters);
-		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
-		provider.setAccessTokenResponseClient(
-				(grant) -> tokenClient.getTokenResponse(grant).map(ClientCredentialsTokens::withStatedLifetime));
-		provider.setClockSkew(Duration.ofSeconds(60));
-		provider.setClock(clock);
+		ClientCredentialsReactiveOAuth2AuthorizedClientProvider fetcher = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
+		fetcher.setAccessTokenResponseClient(tokenClient);
 		this.manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, this.store);
-		this.manager.setAuthorizedClientProvider(provider);
+		this.manager.setAuthorizedClientProvider(new RenewalOnOurClock(fetcher, clock));
 	}
 
 	/**
-	 * The current token value, fetching one if none is valid for another 60 s. After a
-	 * failed fetch none is made for a while ({@link DirectoryTokenUnavailable}): a wrong
-	 * secret or a missing client grant fails every request, and each would otherwise
-	 * spend the tenant's Authentication API budget that logins and refreshes share. A
-	 * token that has not expired yet serves meanwhile, as it does when its renewal fails.
+	 * The current token value, fetching one if none is valid beyond its renewal margin
+	 * ({@link RenewalOnOurClock}). After a failed fetch none is made for a while
+	 * ({@link DirectoryTokenUnavailable}): a wrong secret or a missing client grant fails
+	 * every request, and each would otherwise spend the tenant's Authentication API
+	 * budget that logins and refreshes share. A token that has not expired yet serves
+	 * meanwhile, as it does when its renewal fails.
 	 */
 	Mono<String> accessToken() {
 		return Mono.defer(() -> {
@@ -168,23 +163,6 @@ public final class ClientCredentialsTokens {
 			.build();
 		return this.manager.authorize(request)
 			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no directory token")));
-	}
-
-	/**
-	 * The answer itself when it stated the token's lifetime; otherwise one that does
-	 * ({@link UnstatedLifetimes}), or every directory call within the renewal margin of a
-	 * one-second token would send another token request.
-	 */
-	private static OAuth2AccessTokenResponse withStatedLifetime(OAuth2AccessTokenResponse response) {
-		OAuth2AccessToken token = response.getAccessToken();
-		Instant expiresAt = UnstatedLifetimes.expiresAt(token.getTokenValue(), token.getIssuedAt(),
-				token.getExpiresAt());
-		if (expiresAt == token.getExpiresAt()) {
-			return response;
-		}
-		return OAuth2AccessTokenResponse.withResponse(response)
-			.expiresIn(Duration.between(token.getIssuedAt(), expiresAt).getSeconds())
-			.build();
 	}
 
 	private static ClientRegistration registration(String registrationId, URI tokenUri, String clientId,

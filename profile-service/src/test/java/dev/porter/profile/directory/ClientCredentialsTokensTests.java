@@ -70,6 +70,58 @@ class ClientCredentialsTokensTests {
 		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
 	}
 
+	// The token's expiry was dated by the system clock while the renewal and the
+	// still-valid check read the injected one: a clock ahead of the system's (here two
+	// days, past the fixture's one day of life) saw every fresh token as expired.
+	@Test
+	void accessTokenWhenTheClockIsAheadOfTheSystemsThenAValidTokenIsReused() {
+		this.clock.advance(Duration.ofDays(2));
+
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		}
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofDays(1));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	// A fixed 60 s renewal margin took a token of a minute or less (Keycloak realms
+	// hardened to a 1-minute access token) for expired on arrival: every directory call
+	// sent a token request. The margin is at most half the token's life.
+	@Test
+	void accessTokenWhenTheTokenLivesShorterThanTheMarginThenRenewedAtHalfItsLife() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson("{\"access_token\":\"short-lived\",\"token_type\":\"Bearer\",\"expires_in\":30}")));
+
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
+		}
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofSeconds(14));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	@Test
+	void accessTokenWhenTheTokenLivesLongThenRenewedAMinuteBeforeItsEnd() {
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+
+		this.clock.advance(Duration.ofDays(1).minusSeconds(61));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
 	// RFC 6749 makes expires_in optional. Spring Security then dates the token to expire
 	// a second after issue, inside the 60 s renewal margin at once: every directory call
 	// sent another token request.
@@ -129,14 +181,16 @@ class ClientCredentialsTokensTests {
 			.verify(Duration.ofSeconds(5));
 	}
 
-	// A renewal is asked for 60 s before the token expires: a failed one, and the backoff
-	// after it, must not refuse callers while the token they hold is still good.
+	// A renewal is asked for before the token expires (here 15 s, half its life): a
+	// failed one, and the backoff after it, must not refuse callers while the token they
+	// hold is still good.
 	@Test
 	void accessTokenWhenARenewalFailsWhileTheTokenIsStillValidThenThatTokenServes() {
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
 			.willReturn(okJson("{\"access_token\":\"short-lived\",\"token_type\":\"Bearer\",\"expires_in\":30}")));
 		StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
+		this.clock.advance(Duration.ofSeconds(15));
 
 		StepVerifier.create(this.tokens.accessToken()).expectNext("short-lived").verifyComplete();
 		StepVerifier.create(this.tokens.accessToken())
@@ -145,7 +199,7 @@ class ClientCredentialsTokensTests {
 			.verifyComplete();
 		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
 
-		this.clock.advance(Duration.ofSeconds(31));
+		this.clock.advance(Duration.ofSeconds(15));
 		StepVerifier.create(this.tokens.accessToken())
 			.as("expired, and the endpoint still failing")
 			.expectError()
