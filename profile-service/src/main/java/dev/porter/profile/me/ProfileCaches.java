@@ -17,6 +17,7 @@ import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.problem.ChangeNotConfirmedException;
 import dev.porter.profile.problem.UserNotFoundException;
 import dev.porter.profile.upstream.WriteAttempts;
 import dev.porter.profile.userinfo.Userinfo;
@@ -121,7 +122,9 @@ public class ProfileCaches {
 	 * </ul>
 	 * The result completes once the other instances were told or that was given up (never
 	 * an error of its own): waiting for it means a client that reads from another
-	 * instance after this answer already sees the change whenever Redis is up.
+	 * instance after this answer already sees the change whenever Redis is up. A failure
+	 * after an attempt that may have applied the change tells the caller so
+	 * ({@link ChangeNotConfirmedException}).
 	 */
 	Mono<DirectoryUser> directoryChange(String sub, Mono<DirectoryUser> change) {
 		return Mono.defer(() -> {
@@ -130,7 +133,8 @@ public class ProfileCaches {
 			return change.single()
 				.contextWrite(attempts::into)
 				.flatMap((user) -> confirmed(write, user).thenReturn(user))
-				.onErrorResume((ex) -> failed(write, attempts, ex).then(Mono.error(ex)));
+				.onErrorResume((ex) -> failed(write, attempts, ex)
+					.then(Mono.error(attempts.mayHaveApplied() ? ChangeNotConfirmedException.of(ex) : ex)));
 		});
 	}
 

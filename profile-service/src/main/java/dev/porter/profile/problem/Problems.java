@@ -3,6 +3,7 @@ package dev.porter.profile.problem;
 import java.net.URI;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
 /**
@@ -13,6 +14,10 @@ import org.springframework.http.ProblemDetail;
 public final class Problems {
 
 	static final String BASE = "https://porter.example/problems/";
+
+	/** What the caller of a change that may have been applied can do. */
+	static final String SEND_AGAIN_IS_SAFE = "Read /me to see whether it was, or send it again: "
+			+ "the same change sent twice has the same effect.";
 
 	private Problems() {
 	}
@@ -47,6 +52,18 @@ public final class Problems {
 	static ProblemDetail upstreamUnavailable(String upstream) {
 		return of(HttpStatus.SERVICE_UNAVAILABLE, "upstream-unavailable", "Upstream unavailable",
 				"The " + upstream + " service is unavailable and no cached copy can answer; try again later.");
+	}
+
+	/**
+	 * {@code failure}'s status, type and title, for a change that one of its attempts may
+	 * have applied before it failed.
+	 */
+	static ProblemDetail changeNotConfirmed(ProblemDetail failure) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(failure.getStatus()),
+				"The change was not confirmed, but it may have been applied. " + SEND_AGAIN_IS_SAFE);
+		problem.setType(failure.getType());
+		problem.setTitle(failure.getTitle());
+		return problem;
 	}
 
 	static ProblemDetail upstreamBadResponse(String upstream) {

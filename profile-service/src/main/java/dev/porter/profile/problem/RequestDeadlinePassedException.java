@@ -34,8 +34,8 @@ public final class RequestDeadlinePassedException extends ErrorResponseException
 	}
 
 	public static RequestDeadlinePassedException whileChanging() {
-		return new RequestDeadlinePassedException("The change was not confirmed in time: it may still be applied. "
-				+ "Read /me to see whether it was, or send it again: the same change sent twice has the same effect.");
+		return new RequestDeadlinePassedException(
+				"The change was not confirmed in time: it may still be applied. " + Problems.SEND_AGAIN_IS_SAFE);
 	}
 
 }

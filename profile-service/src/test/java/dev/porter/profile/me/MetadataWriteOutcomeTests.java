@@ -153,6 +153,64 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
 	}
 
+	// The caller of a change whose outcome is unknown must learn that it may have been
+	// applied and that sending it again is safe; only the request-deadline path said so,
+	// every other one answered "unavailable ... try again later", as if nothing happened.
+	@Test
+	void patchMetadataWhenTheWriteTimesOutThenTheCallerIsToldItMayStillBeApplied() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+
+		expectMayHaveBeenApplied(patchMetadata(this.client, token, "{\"theme\":\"dark\"}"), 503,
+				"upstream-unavailable");
+	}
+
+	@Test
+	void patchMetadataWhenAnAttemptGotA5xxAndItsRetryWasRefusedThenTheCallerIsToldItMayHaveBeenApplied() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).inScenario("retried")
+				.whenScenarioStateIs(Scenario.STARTED)
+				.willReturn(Upstreams.status(503))
+				.willSetStateTo("rate limited"));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).inScenario("retried")
+				.whenScenarioStateIs("rate limited")
+				.willReturn(Upstreams.status(429)
+					.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 30))));
+
+		expectMayHaveBeenApplied(patchMetadata(this.client, token, "{\"theme\":\"dark\"}"), 503, "upstream-unavailable")
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "30");
+	}
+
+	@Test
+	void patchMetadataWhenTheWriteIsAnsweredWithSomethingUnreadableThenTheCallerIsToldItMayHaveBeenApplied() {
+		String token = aliceReadOnce();
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson("[]")));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/upstream-bad-response")
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).contains("may have been applied").contains("send it again"));
+	}
+
+	@Test
+	void patchMetadataWhenNeverSentThenTheCallerIsNotToldItMayHaveBeenApplied() {
+		String token = aliceReadOnce();
+		managementCircuit().transitionToOpenState();
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).doesNotContain("applied"));
+	}
+
 	@Test
 	void patchMetadataWhenTheCallerGoesAwayThenTheConfirmedUserIsStillCached() {
 		String token = aliceReadOnce();
@@ -239,6 +297,20 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isNotFound();
 
 		getMe(token).expectStatus().isNotFound();
+	}
+
+	private static WebTestClient.ResponseSpec expectMayHaveBeenApplied(WebTestClient.ResponseSpec response, int status,
+			String type) {
+		response.expectStatus()
+			.isEqualTo(status)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/" + type)
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).contains("may have been applied").contains("send it again"));
+		return response;
 	}
 
 	private WebTestClient.ResponseSpec getMe(String token) {

@@ -21,6 +21,7 @@ import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -177,6 +178,29 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 			.doesNotExist();
 		upstreams.management()
 			.verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)).withRequestBody(equalToJson(expectedPut.toString())));
+	}
+
+	// Keycloak stored the change (its PUT answered 204), but the read that confirms it
+	// failed: the caller was answered "unavailable ... try again later", as if nothing
+	// had been changed.
+	@Test
+	void patchMetadataWhenKeycloakStoredTheChangeButItsConfirmingReadFailsThenTheCallerIsToldItMayHaveBeenApplied() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(
+					put(urlEqualTo(ADMIN_ALICE)).inScenario("alice").willReturn(noContent()).willSetStateTo("written"));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(ADMIN_ALICE)).inScenario("alice")
+				.whenScenarioStateIs("written")
+				.willReturn(Upstreams.status(503)));
+
+		patchMetadata(alice(), "{\"theme\":\"light\"}").expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).contains("may have been applied"));
 	}
 
 	@Test
