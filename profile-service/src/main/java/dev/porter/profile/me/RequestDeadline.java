@@ -1,5 +1,6 @@
 package dev.porter.profile.me;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import reactor.core.publisher.Mono;
@@ -25,7 +26,8 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * Past the deadline the caller stops waiting, nothing more: a load goes on and fills the
  * cache (its single flight is shared, see {@code SwrCache}), a change goes on and the
- * caches follow its outcome ({@link ProfileCaches#directoryChange}).
+ * caches follow its outcome ({@link ProfileCaches#directoryChange}). Each answer so given
+ * is logged, throttled ({@link LateRequests}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,13 +35,19 @@ class RequestDeadline implements WebFilter {
 
 	private final Duration deadline;
 
-	RequestDeadline(ApiProperties properties) {
+	private final LateRequests lateRequests;
+
+	RequestDeadline(ApiProperties properties, Clock clock) {
 		this.deadline = properties.requestDeadline();
+		this.lateRequests = new LateRequests(this.deadline, clock);
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return chain.filter(exchange).timeout(this.deadline, Mono.error(() -> late(exchange)));
+		return chain.filter(exchange).timeout(this.deadline, Mono.defer(() -> {
+			this.lateRequests.report(exchange);
+			return Mono.error(late(exchange));
+		}));
 	}
 
 	/** A change may still land: its caller is told so. */

@@ -1,6 +1,7 @@
 package dev.porter.profile.me;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,8 @@ class MeControllerTests {
 
 		@Bean
 		RequestDeadline requestDeadline() {
-			return new RequestDeadline(new ApiProperties(50, Duration.ofSeconds(1), Duration.ofSeconds(4)));
+			return new RequestDeadline(new ApiProperties(50, Duration.ofSeconds(1), Duration.ofSeconds(4)),
+					Clock.systemUTC());
 		}
 
 		@Bean

@@ -2,15 +2,25 @@ package dev.porter.profile.me;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
@@ -34,12 +44,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a 2 s request deadline, each upstream far more patient (6 s per attempt).
  */
 @TestPropertySource(properties = "porter.test.request-deadline=2s")
+@Import(RequestDeadlineTests.MovableClock.class)
+@ExtendWith(OutputCaptureExtension.class)
 class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 
 	/** Alice once the change {@code {"theme":"dark"}} was applied. */
 	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+	@Autowired
+	private MutableClock clock;
 
 	@Test
 	void getMeWhenAnUpstreamAnswersPastTheRequestDeadlineThenServiceUnavailableAndTheAnswerIsStillCached() {
@@ -100,6 +115,38 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 		patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
 	}
 
+	// A passed deadline answered 503 with no log line at all: it leaves the filter chain
+	// where the controller advice, which logs every other 5xx, never sees it. An operator
+	// saw the gateway's 503s and nothing here.
+	@Test
+	void getMeWhenTheRequestDeadlinePassesRepeatedlyThenOneLinePerMinuteNamingTheSettingWithACount(
+			CapturedOutput output) {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(5000)));
+
+		// the second joins the first one's load, still on its way
+		for (int i = 0; i < 2; i++) {
+			getMe(token, "/me?secret-query=" + i).expectStatus().isEqualTo(503);
+		}
+		assertThat(deadlineLines(output)).singleElement()
+			.asString()
+			.contains("PROFILE_REQUEST_DEADLINE", "2s", "GET /me ", "503", "1 since the last report")
+			.doesNotContain("secret-query");
+
+		this.clock.advance(Duration.ofMinutes(1));
+		this.caches.clear().block(PATIENCE);
+		getMe(token, "/me?secret-query=2").expectStatus().isEqualTo(503);
+		assertThat(deadlineLines(output)).hasSize(2).last().asString().contains("2 since the last report");
+		assertThat(output.getAll()).doesNotContain("secret-query");
+	}
+
+	private static List<String> deadlineLines(CapturedOutput output) {
+		return output.getAll().lines().filter((line) -> line.contains("PROFILE_REQUEST_DEADLINE")).toList();
+	}
+
 	/** Alice's token and her profile read once, so that it is cached. */
 	private String aliceReadOnce() {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
@@ -113,7 +160,11 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 	}
 
 	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+		return getMe(token, "/me");
+	}
+
+	private WebTestClient.ResponseSpec getMe(String token, String uri) {
+		return this.client.get().uri(uri).headers((h) -> h.setBearerAuth(token)).exchange();
 	}
 
 	private String bodyOf(String token) {
@@ -128,6 +179,17 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 			.header(HttpHeaders.CONTENT_TYPE, "application/json")
 			.bodyValue(body)
 			.exchange();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class MovableClock {
+
+		@Bean
+		@Primary
+		MutableClock movableClock() {
+			return new MutableClock();
+		}
+
 	}
 
 }
