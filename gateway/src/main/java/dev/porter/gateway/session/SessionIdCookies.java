@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.porter.gateway.cookie.RequestCookies;
 
@@ -19,6 +20,33 @@ final class SessionIdCookies extends CookieWebSessionIdResolver {
 	public List<String> resolveSessionIds(ServerWebExchange exchange) {
 		List<String> ids = RequestCookies.plainValues(exchange, getCookieName());
 		return FreshSession.unlessRequired(exchange, (ids != null) ? ids : super.resolveSessionIds(exchange));
+	}
+
+	/**
+	 * Expires the cookie only when this request's session ended (a logout, its absolute
+	 * lifetime, an ending from elsewhere while it ran). Spring also expires the cookie of
+	 * a session it did not find, and that answer can reach the browser after a login's: a
+	 * request of the session the login replaced, sent just before the browser took the
+	 * new cookie, would take the new session's cookie (same name) away and sign the user
+	 * out again. A cookie that names no session signs nobody in, and the next login
+	 * replaces it.
+	 */
+	@Override
+	public void expireSession(ServerWebExchange exchange) {
+		if (endedDuring(exchange)) {
+			super.expireSession(exchange);
+		}
+	}
+
+	/**
+	 * Spring asks once it has the request's session at hand: the exchange's cached
+	 * session answers at once. One that was found and ended is expired; one made because
+	 * none was found is not.
+	 */
+	private static boolean endedDuring(ServerWebExchange exchange) {
+		AtomicBoolean ended = new AtomicBoolean();
+		exchange.getSession().subscribe((session) -> ended.set(session.isExpired()));
+		return ended.get();
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.porter.gateway.csrf;
 
+import java.time.Duration;
+
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.util.MultiValueMap;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -82,16 +85,19 @@ class SessionCsrfTests extends GatewayTestSupport {
 		Browser alice = browser().login("auth0|alice", 3600);
 		String token = alice.xsrf();
 		String session = alice.sessionId();
-		ResponseCookie expired = alice.method(HttpMethod.POST, "/bff/logout")
+		MultiValueMap<String, ResponseCookie> cookies = alice.method(HttpMethod.POST, "/bff/logout")
 			.header("X-XSRF-TOKEN", token)
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.returnResult(String.class)
-			.getResponseCookies()
-			.getFirst("XSRF-TOKEN");
+			.getResponseCookies();
+		ResponseCookie expired = cookies.getFirst("XSRF-TOKEN");
 		assertThat(expired).isNotNull();
 		assertThat(expired.getMaxAge()).isZero();
+		// The session the request ended: its cookie goes too.
+		assertThat(cookies.getFirst(Browser.SESSION_COOKIE)).extracting(ResponseCookie::getMaxAge)
+			.isEqualTo(Duration.ZERO);
 		// the session is gone, so its token protects nothing and relays nothing
 		this.client.patch()
 			.uri("/me/metadata")

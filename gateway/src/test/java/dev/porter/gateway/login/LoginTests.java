@@ -213,6 +213,35 @@ class LoginTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * A request of the browser's earlier session sent just before the browser took the
+	 * new login's cookie, arriving once the login has ended that session: Spring expires
+	 * the cookie of a session it does not find, and the browser, applying that answer
+	 * after the login's, would lose the new session's cookie and be signed out again.
+	 */
+	@Test
+	void callbackWhenARequestOfTheEarlierSessionArrivesAfterItThenItsAnswerLeavesTheNewSessionsCookie() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		String earlier = browser.sessionId();
+		browser.login("auth0|alice", 3600);
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+
+		EntityExchangeResult<byte[]> late = this.client.get()
+			.uri("/me")
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.cookie(Browser.SESSION_COOKIE, earlier)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.returnResult();
+
+		assertThat(late.getResponseCookies().values()).flatExtracting((cookies) -> cookies)
+			.as("cookies the late answer sets or expires")
+			.isEmpty();
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/**
 	 * A signed-in browser whose new login fails (the user cancelled at the IdP) stays as
 	 * it was: its session, and the CSRF cookie the page echoes, which the callback's own
 	 * new session, never started, has no token for.
