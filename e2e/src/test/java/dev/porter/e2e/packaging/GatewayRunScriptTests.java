@@ -22,6 +22,7 @@ import dev.porter.e2e.processes.ManagedProcess;
 import dev.porter.e2e.processes.Service;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and no port behind. The README asks for a JDK and nothing else, so the script runs
  * without curl: this machine's is shadowed by one that fails as a missing command would.
  */
+@ResourceLock(RunScriptPreflightTests.DEV_PORTS_LOCK)
 class GatewayRunScriptTests {
 
 	/** Each service's public port and its management (actuator) port. */

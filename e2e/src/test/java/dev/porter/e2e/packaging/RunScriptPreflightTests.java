@@ -22,6 +22,7 @@ import dev.porter.testsupport.ChildProcesses;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -32,7 +33,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * stand-in jars and a stand-in {@code ./mvnw} that only says it was called, so nothing
  * real is built or started.
  */
+@ResourceLock(RunScriptPreflightTests.DEV_PORTS_LOCK)
 class RunScriptPreflightTests {
+
+	/**
+	 * The fixed dev ports run.sh starts the stack on: the classes that run it must not
+	 * run at once (e2e runs two classes at a time), or one would find the ports taken.
+	 */
+	static final String DEV_PORTS_LOCK = "run.sh dev ports";
 
 	private static final Pattern VERSION = Pattern.compile("(?m)^version=(\\S+)$");
 

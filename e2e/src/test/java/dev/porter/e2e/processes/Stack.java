@@ -49,6 +49,7 @@ public final class Stack implements AutoCloseable {
 		String label = "stack-" + idpPort;
 		this.label = label;
 		String issuer = "http://localhost:" + idpPort + "/";
+		List<CompletableFuture<Service>> starts = new ArrayList<>();
 		try {
 			this.redis = options.redis() ? track(Redis.start(label)) : null;
 			Path seed = DevIdpSeed.forGateways(label, gatewayPorts);
@@ -56,6 +57,7 @@ public final class Stack implements AutoCloseable {
 					"DEV_IDP_ACCESS_TOKEN_TTL", options.accessTokenTtl().toSeconds() + "s");
 			CompletableFuture<Service> idp = CompletableFuture
 				.supplyAsync(() -> track(startJar(label, "dev-idp", idpPort, idpEnv)));
+			starts.add(idp);
 
 			Map<String, String> shared = new LinkedHashMap<>();
 			shared.put("OIDC_ISSUER_URI", issuer);
@@ -93,11 +95,15 @@ public final class Stack implements AutoCloseable {
 				String name = (gatewayPorts.size() == 1) ? "gateway" : "gateway-" + (i + 1);
 				gatewayStarts.add(CompletableFuture.supplyAsync(() -> track(startJar(label, name, port, gatewayEnv))));
 			}
+			starts.addAll(profileStarts);
+			starts.addAll(gatewayStarts);
 			this.devIdp = idp.join();
 			this.profiles = profileStarts.stream().map(CompletableFuture::join).toList();
 			this.gateways = gatewayStarts.stream().map(CompletableFuture::join).toList();
 		}
 		catch (RuntimeException ex) {
+			// The other starts may still be on their way: stopped only once tracked.
+			CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).handle((done, failed) -> null).join();
 			close();
 			throw ex;
 		}
@@ -212,7 +218,14 @@ public final class Stack implements AutoCloseable {
 		Service service = new Service(name, port, process);
 		// the readiness probe an orchestrator uses: on the service's own port, status
 		// only
-		process.awaitHttpOk(service.uri("/readyz"), STARTUP);
+		try {
+			process.awaitHttpOk(service.uri("/readyz"), STARTUP);
+		}
+		catch (RuntimeException ex) {
+			// Not tracked yet: nothing else would stop it before the JVM exits.
+			process.close();
+			throw ex;
+		}
 		return service;
 	}
 

@@ -151,6 +151,7 @@ class RefreshTests extends GatewayTestSupport {
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
 				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", "rt-rotated",
 						"token_type", "Bearer", "expires_in", 3600)))));
 

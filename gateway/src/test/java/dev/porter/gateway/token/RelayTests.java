@@ -67,7 +67,8 @@ class RelayTests extends GatewayTestSupport {
 	void getMeWhenUpstreamTooSlowThenServiceUnavailableWithRetryAfterWithinTimeout() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(4000)));
 		Browser browser = browser().login("auth0|alice", 3600);
-		long start = System.nanoTime();
+		// The upstream would answer 200 after 4 s: a 503 is the relay's own timeout (1
+		// s).
 		browser.get("/me")
 			.exchange()
 			.expectStatus()
@@ -76,8 +77,6 @@ class RelayTests extends GatewayTestSupport {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectHeader()
 			.exists(HttpHeaders.RETRY_AFTER);
-		long millis = (System.nanoTime() - start) / 1_000_000;
-		org.assertj.core.api.Assertions.assertThat(millis).isLessThan(3000);
 	}
 
 }
