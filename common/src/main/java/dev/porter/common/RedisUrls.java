@@ -8,7 +8,8 @@ import io.lettuce.core.RedisURI;
  * Reads {@code REDIS_URL} the same way in both services, and refuses a malformed one
  * without repeating it: Lettuce's own parse errors quote the whole URL, password
  * included, into the start-up log. A password made with {@code openssl rand -base64}
- * holds a {@code /} or a {@code +} half the time, and must then be percent-encoded.
+ * holds a {@code /} or a {@code +} half the time, and must then be percent-encoded. A URL
+ * is also refused when Lettuce would connect to another host than the URL names.
  */
 public final class RedisUrls {
 
@@ -28,20 +29,26 @@ public final class RedisUrls {
 		if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
 			throw refused(variable);
 		}
+		URI named;
 		RedisURI uri;
 		try {
-			// A # in a password starts a fragment: Lettuce would connect elsewhere,
-			// or without it.
-			if (URI.create(url).getRawFragment() != null) {
-				throw refused(variable);
-			}
+			named = URI.create(url);
 			uri = RedisURI.create(url);
 		}
 		catch (RuntimeException ex) {
 			// Not chained: its message is the URL with the password.
 			throw refused(variable);
 		}
-		if (uri.getHost() == null || uri.getHost().isBlank()) {
+		// A # in a password starts a fragment: Lettuce would connect elsewhere, or
+		// without it.
+		if (named.getRawFragment() != null) {
+			throw refused(variable);
+		}
+		// An unencoded @ in the password (or a host Java cannot read) leaves Java
+		// without a host, and Lettuce takes all after the last @ as the host, e.g.
+		// "redis.internal:6380" on port 6379: start-up would succeed and Redis stay
+		// unreachable.
+		if (uri.getHost() == null || uri.getHost().isBlank() || !uri.getHost().equals(named.getHost())) {
 			throw refused(variable);
 		}
 		return uri;
@@ -49,7 +56,7 @@ public final class RedisUrls {
 
 	private static IllegalArgumentException refused(String variable) {
 		return new IllegalArgumentException(variable + " is not a valid redis:// or rediss:// URL with a host;"
-				+ " percent-encode reserved characters in the password (/ as %2F, + as %2B, = as %3D)");
+				+ " percent-encode reserved characters in the password (/ as %2F, + as %2B, = as %3D, @ as %40)");
 	}
 
 }

@@ -26,12 +26,33 @@ class RedisUrlsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "redis://:pw/Zq9+e=@redis.internal:6379", "rediss://:pw%zzZq9@redis.internal:6380",
 			"redis://:pw^Zq9@redis.internal:6379", "redis://:pw Zq9@redis.internal:6379",
-			"redis://:pw#Zq9@redis.internal:6379", "redis://:pwZq9@", "Zq9.internal:6379", "redis://", "" })
+			"redis://:pw#Zq9@redis.internal:6379", "redis://:pw@Zq9@redis.internal:6379",
+			"rediss://:pw@Zq9@redis.internal:6380", "rediss://user:pw@Zq9@redis.internal:6380",
+			"redis://:pwZq9@redis.internal:6379:1", "redis://:pwZq9@redis_1:6379", "redis://:pwZq9@",
+			"Zq9.internal:6379", "redis://", "" })
 	void parseWhenMalformedThenRefusalNamesVariableAndNeverQuotesTheUrl(String url) {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisUrls.parse(url, "REDIS_URL"))
 			.withMessageContaining("REDIS_URL")
 			.withMessageNotContaining("Zq9")
 			.withNoCause();
+	}
+
+	// Java's URI gives up on such an authority, and Lettuce takes everything after the
+	// last @ as the host: "redis.internal:6380" on port 6379, never reachable, while
+	// start-up succeeded.
+	@Test
+	void parseWhenPasswordHoldsAnUnencodedAtSignThenRefusalSaysToEncodeIt() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisUrls.parse("rediss://:p@ss@redis.internal:6380", "REDIS_URL"))
+			.withMessageContaining("@ as %40");
+	}
+
+	@Test
+	void parseWhenHostIsAnIpv6LiteralThenAccepted() {
+		RedisURI uri = RedisUrls.parse("redis://:pw@[::1]:6380/1", "REDIS_URL");
+
+		assertThat(uri.getHost()).isEqualTo("[::1]");
+		assertThat(uri.getPort()).isEqualTo(6380);
 	}
 
 }

@@ -40,7 +40,8 @@ class RedisPropertiesValidationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "redis://:pw/Zq9+e=@redis.internal:6379", "rediss://:pw%zzZq9@redis.internal:6380",
 			"redis://:pw^Zq9@redis.internal:6379", "redis://:pw Zq9@redis.internal:6379",
-			"redis://:pw#Zq9@redis.internal:6379", "localhost:6379", "redis://" })
+			"redis://:pw#Zq9@redis.internal:6379", "redis://:pw@Zq9@redis.internal:6379",
+			"rediss://:pw@Zq9@redis.internal:6380", "localhost:6379", "redis://" })
 	void startWhenRedisUrlMalformedThenFailsNamingTheVariableWithoutThePassword(String url) {
 		this.runner.withPropertyValues("porter.redis.url=" + url).run((context) -> {
 			assertThat(context).hasFailed();

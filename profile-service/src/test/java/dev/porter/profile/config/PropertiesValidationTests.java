@@ -72,7 +72,8 @@ class PropertiesValidationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "redis://:pw/Zq9+e=@redis.internal:6379", "rediss://:pw%zzZq9@redis.internal:6380",
 			"redis://:pw^Zq9@redis.internal:6379", "redis://:pw Zq9@redis.internal:6379",
-			"redis://:pw#Zq9@redis.internal:6379", "redis://" })
+			"redis://:pw#Zq9@redis.internal:6379", "redis://:pw@Zq9@redis.internal:6379",
+			"rediss://:pw@Zq9@redis.internal:6380", "redis://" })
 	void startWhenRedisUrlMalformedThenFailsNamingVariableWithoutThePassword(String url) {
 		this.runner.withPropertyValues("porter.redis.url=" + url).run((context) -> {
 			assertThat(context).hasFailed();
