@@ -49,6 +49,8 @@ class LoginConfiguration {
 			WebClient idpWebClient) {
 		WebClientReactiveAuthorizationCodeTokenResponseClient client = new WebClientReactiveAuthorizationCodeTokenResponseClient();
 		client.setWebClient(idpWebClient);
+		// The status tells a rejected client from a refused login (LoginFailureLog).
+		client.setBodyExtractor(CodeExchangeError::read);
 		return (request) -> client.getTokenResponse(request)
 			.onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
 	}
@@ -89,9 +91,11 @@ class LoginConfiguration {
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
 			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit,
 			ObjectProvider<Clock> clock) {
+		Clock time = clock.getIfAvailable(Clock::systemUTC);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
-				clock.getIfAvailable(Clock::systemUTC));
-		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens);
+				time);
+		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens,
+				new LoginFailureLog(time));
 	}
 
 	/**

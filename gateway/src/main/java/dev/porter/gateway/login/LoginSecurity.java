@@ -10,13 +10,9 @@ import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.session.FreshSession;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
@@ -43,8 +39,6 @@ public class LoginSecurity {
 	 */
 	public static final List<String> ENDPOINTS = List.of(BffLoginWebFilter.PATH, LoginRateLimitWebFilter.CALLBACK_PATH);
 
-	private static final Logger log = LoggerFactory.getLogger(LoginSecurity.class);
-
 	private final DiscoveredClientRegistrationRepository registrations;
 
 	private final ServerOAuth2AuthorizedClientRepository authorizedClients;
@@ -63,11 +57,14 @@ public class LoginSecurity {
 
 	private final SessionCsrfTokenRepository csrfTokens;
 
+	private final LoginFailureLog failureLog;
+
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
 			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters, LoginGuards guards,
-			SessionCsrfTokenRepository csrfTokens) {
+			SessionCsrfTokenRepository csrfTokens, LoginFailureLog failureLog) {
 		this.guards = guards;
+		this.failureLog = failureLog;
 		this.csrfTokens = csrfTokens;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
@@ -144,12 +141,7 @@ public class LoginSecurity {
 				"/?login=failed");
 		return (exchange, ex) -> {
 			this.failedLogins.increment();
-			// The reason, never the exception message (it can quote IdP responses).
-			// The root cause's type tells a dropped connection from an IdP's answer.
-			String reason = (ex instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode()
-					: ex.getClass().getSimpleName();
-			Throwable root = NestedExceptionUtils.getRootCause(ex);
-			log.warn("login failed: {}{}", reason, (root != null) ? " (" + root.getClass().getSimpleName() + ")" : "");
+			this.failureLog.failed(ex);
 			if (!FreshSession.presented(exchange.getExchange()).isEmpty()) {
 				// The browser keeps the session it came with, and its page the token
 				// of it: the callback's own session had none to show.

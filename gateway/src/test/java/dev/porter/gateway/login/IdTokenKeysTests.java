@@ -4,17 +4,23 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.util.MultiValueMap;
@@ -28,10 +34,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The login callback when the IdP's signing keys cannot be fetched: the ID token's
  * signature cannot be checked, so the login fails like any other, and the callback's
- * one-time {@code code} and {@code state} appear in no log line.
+ * one-time {@code code} and {@code state} appear in no log line. The gateway's clock is a
+ * {@link MovableClock}: each test starts past any report of a failed login an earlier one
+ * made ({@link LoginFailureLog}).
  */
+@Import(MovableGatewayClock.class)
 @ExtendWith(OutputCaptureExtension.class)
 class IdTokenKeysTests extends GatewayTestSupport {
+
+	@Autowired
+	private MovableClock clock;
+
+	@BeforeEach
+	void clockPastEarlierReports() {
+		Instant later = this.clock.instant().isAfter(Instant.now()) ? this.clock.instant() : Instant.now();
+		this.clock.moveTo(later.plus(LoginFailureLog.INTERVAL));
+	}
 
 	@AfterEach
 	void restoreJwks() {
