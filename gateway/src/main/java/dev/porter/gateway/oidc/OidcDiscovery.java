@@ -102,7 +102,8 @@ class OidcDiscovery {
 				log.info("OIDC discovery loaded for issuer {}", issuer);
 			})
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), (ex) -> {
-				log.warn("OIDC discovery failed for issuer {}: {}", issuer, ex.getClass().getSimpleName());
+				// The URL fetched: with OIDC_DISCOVERY_URI it is not the issuer's.
+				log.warn("OIDC discovery failed for issuer {} at {}: {}", issuer, location, IdpFailures.describe(ex));
 				return new ProblemException(Problems.identityProviderUnavailable(RETRY_AFTER), ex);
 			})
 			// Inside the fetch, so no caller arriving after it ends starts another one.

@@ -73,7 +73,7 @@ public class TokenRevoker {
 			.timeout(TIMEOUT)
 			.doOnNext((response) -> log.debug("refresh token revoked"))
 			.onErrorResume((ex) -> {
-				log.warn("refresh token revocation failed: {}", ex.getClass().getSimpleName());
+				log.warn("refresh token revocation failed at {}: {}", uri, IdpFailures.describe(ex));
 				return Mono.empty();
 			})
 			.then();

@@ -9,14 +9,18 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.support.MovableClock;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -25,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class OidcDiscoveryTests {
 
 	// The issuer as the browser and the tokens know it; nothing listens there for
@@ -133,6 +138,33 @@ class OidcDiscoveryTests {
 			assertThat(problem.getStatusCode().value()).isEqualTo(503);
 			assertThat(problem.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
 		}).verify(Duration.ofSeconds(10));
+	}
+
+	// Every failure read "WebClientRequestException" or "NotFound", for the issuer only:
+	// with OIDC_DISCOVERY_URI the document is fetched elsewhere, and a refused
+	// connection, a name that does not resolve and an untrusted certificate looked alike.
+	@Test
+	void metadataWhenDiscoveryAnswers404ThenLogNamesTheStatusAndTheUrlFetched(CapturedOutput output) {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration"))
+			.willReturn(aResponse().withStatus(404).withBody("Zq9-body")));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
+
+		StepVerifier.create(discovery.metadata()).expectError(ProblemException.class).verify(Duration.ofSeconds(10));
+
+		assertThat(output.getOut()).contains("OIDC discovery failed", "status 404", discoveryUri().toString())
+			.doesNotContain("Zq9-body");
+	}
+
+	@Test
+	void metadataWhenDiscoveryRefusesConnectionsThenLogNamesTheRootCauseAndTheUrlFetched(CapturedOutput output) {
+		URI refusing = discoveryUri();
+		this.backChannel.stop();
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(refusing), this.clock);
+
+		StepVerifier.create(discovery.metadata()).expectError(ProblemException.class).verify(Duration.ofSeconds(10));
+
+		assertThat(output.getOut()).contains("OIDC discovery failed", "ConnectException", refusing.toString())
+			.doesNotContain("WebClientRequestException");
 	}
 
 	private void stubDiscovery(String document) {
