@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.OidcProperties;
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.problem.ProblemWriter;
@@ -89,11 +90,11 @@ class LoginConfiguration {
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit,
+			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, TokenRevoker revoker,
 			ObjectProvider<Clock> clock) {
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
-				time);
+				authorizedClients, revoker, time);
 		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens,
 				new LoginFailureLog(time));
 	}

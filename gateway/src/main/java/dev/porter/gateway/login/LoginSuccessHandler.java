@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
+import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.DirectoryEntry;
@@ -22,6 +24,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.DefaultServerRedirectStrategy;
@@ -61,9 +64,16 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final SessionLimit limit;
 
+	private final ServerOAuth2AuthorizedClientRepository authorizedClients;
+
+	private final TokenRevoker revoker;
+
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, Clock clock) {
+			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit,
+			ServerOAuth2AuthorizedClientRepository authorizedClients, TokenRevoker revoker, Clock clock) {
 		this.registry = registry;
+		this.authorizedClients = authorizedClients;
+		this.revoker = revoker;
 		this.limit = limit;
 		this.replaced = replaced;
 		this.clock = clock;
@@ -78,7 +88,8 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		return this.csrfTokens.rotate(webFilterExchange.getExchange())
 			.then(webFilterExchange.getExchange().getSession())
 			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
-				.onErrorResume((ex) -> abandon(session, authentication).then(Mono.error(ex)))
+				.onErrorResume(
+						(ex) -> abandon(webFilterExchange.getExchange(), session, authentication).then(Mono.error(ex)))
 				.then(endPresented(webFilterExchange.getExchange()))
 				.then(makeRoom(session, authentication))
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
@@ -91,10 +102,16 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * into it already, and saved at the answer it would be signed in yet unknown to
 	 * back-channel logout and to {@code /bff/sessions}. Whatever part was recorded goes
 	 * too, best effort: the store just failed, and a leftover names a session that no
-	 * longer exists.
+	 * longer exists. So does the refresh token the code exchange just got, as wherever a
+	 * session ends ({@link TokenRevoker}): nobody holds it any more.
 	 */
-	private Mono<Void> abandon(WebSession session, Authentication authentication) {
+	private Mono<Void> abandon(ServerWebExchange exchange, WebSession session, Authentication authentication) {
 		SessionKey key = SessionKey.of(session.getId());
+		// Read before the session is invalidated, which drops the tokens it holds.
+		Mono<Void> revoke = this.authorizedClients
+			.loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID, authentication, exchange)
+			.flatMap(this.revoker::revoke)
+			.onErrorResume((ex) -> Mono.empty());
 		Mono<Void> forget = (authentication.getPrincipal() instanceof OidcUser user)
 				? this.registry.unregister(key, user.getIdToken().getClaimAsString("sid"), user.getSubject())
 					.onErrorResume((ex) -> Mono.empty())
@@ -102,7 +119,9 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 				: Mono.empty();
 		// Invalidated even if the store cannot delete it: an invalidated session is never
 		// saved, and the callback's answer expires no cookie (it resolved none).
-		return session.invalidate().onErrorResume((ex) -> Mono.empty()).then(forget);
+		// Deferred: an in-memory session drops its attributes as soon as invalidate() is
+		// called, before the revocation could read them.
+		return revoke.then(Mono.defer(session::invalidate).onErrorResume((ex) -> Mono.empty())).then(forget);
 	}
 
 	private Mono<Void> register(ServerWebExchange exchange, WebSession session, Authentication authentication) {
