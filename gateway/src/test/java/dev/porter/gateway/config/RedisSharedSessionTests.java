@@ -145,17 +145,9 @@ class RedisSharedSessionTests {
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
 		instances.clock().shift(Duration.ofSeconds(16));
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-late", "refresh_token", rotated,
-						"token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(1500)));
-		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
-			.uri("/me")
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.toFuture();
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(1500));
+		CompletableFuture<Integer> me = TestClients
+			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
 		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 
 		Browser elsewhere = new Browser(client(instances.second()));
@@ -188,10 +180,8 @@ class RedisSharedSessionTests {
 					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
 					.withBody("{\"error\":\"mfa_required\",\"error_description\":\"Multifactor required\"}")
 					.withFixedDelay(500)));
-		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
-			.uri("/me")
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.toFuture();
+		CompletableFuture<Integer> me = TestClients
+			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
 		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 		// Writes wait in Redis far beyond REDIS_TIMEOUT, then are carried out.
 		instances.redisCli("CLIENT", "PAUSE", "10000", "WRITE");
@@ -219,22 +209,11 @@ class RedisSharedSessionTests {
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
 		instances.clock().shift(Duration.ofSeconds(16));
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-late", "refresh_token", rotated,
-						"token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(600)));
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + browser.tokens().refreshToken()))
-				.willReturn(aResponse().withStatus(200).withFixedDelay(1800)));
-		CompletableFuture<Integer> me = webClient(instances.first(), browser).get()
-			.uri("/me")
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.toFuture();
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(600));
+		// Answered within the gateway's IdP timeout, well after the refresh.
+		TestIdp.instance().stubSlowRevocation(browser.tokens().refreshToken(), Duration.ofMillis(1800));
+		CompletableFuture<Integer> me = TestClients
+			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
 		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 
 		Browser elsewhere = new Browser(client(instances.second()));

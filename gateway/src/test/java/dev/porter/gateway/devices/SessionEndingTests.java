@@ -22,11 +22,9 @@ import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -172,14 +170,8 @@ class SessionEndingTests extends GatewayTestSupport {
 		SessionKey phoneKey = SessionKey.of(phone.sessionId());
 		StoreHiccups.Held tabletForgetting = new StoreHiccups.Held();
 		this.hiccups.unregistersHeld.put(SessionKey.of(tablet.sessionId()), tabletForgetting);
-		// The phone's removal fails once the tablet is out of the store; with no token
-		// to revoke, its failure reaches the ending of all at once, before this returns.
-		CompletableFuture<Void> phoneFailed = new CompletableFuture<>();
-		this.hiccups.tokenlessReads.add(phoneKey);
-		this.hiccups.failingRemovals.put(phoneKey, Mono.create((sink) -> tabletForgetting.reached().thenRun(() -> {
-			sink.error(new QueryTimeoutException("Redis command timed out"));
-			phoneFailed.complete(null);
-		})));
+		// The phone's removal fails once the tablet is out of the store.
+		CompletableFuture<Void> phoneFailed = this.hiccups.failRemovalWhen(phoneKey, tabletForgetting.reached());
 		CompletableFuture<Void> deletion = CompletableFuture
 			.runAsync(() -> SessionsApiTests.delete(laptop, "/bff/sessions?others=true").expectStatus().isEqualTo(503));
 

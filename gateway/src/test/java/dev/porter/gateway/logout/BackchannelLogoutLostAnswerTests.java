@@ -13,11 +13,9 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -65,14 +63,8 @@ class BackchannelLogoutLostAnswerTests extends GatewayTestSupport {
 		SessionKey phoneKey = SessionKey.of(phone.sessionId());
 		StoreHiccups.Held tabletForgetting = new StoreHiccups.Held();
 		this.hiccups.unregistersHeld.put(SessionKey.of(tablet.sessionId()), tabletForgetting);
-		// The phone's removal fails once the tablet is out of the store; with no token
-		// to revoke, its failure reaches the ending of all at once, before this returns.
-		CompletableFuture<Void> phoneFailed = new CompletableFuture<>();
-		this.hiccups.tokenlessReads.add(phoneKey);
-		this.hiccups.failingRemovals.put(phoneKey, Mono.create((sink) -> tabletForgetting.reached().thenRun(() -> {
-			sink.error(new QueryTimeoutException("Redis command timed out"));
-			phoneFailed.complete(null);
-		})));
+		// The phone's removal fails once the tablet is out of the store.
+		CompletableFuture<Void> phoneFailed = this.hiccups.failRemovalWhen(phoneKey, tabletForgetting.reached());
 		String token = TestIdp.instance().logoutToken(Map.of("sub", sub));
 		CompletableFuture<Void> delivery = CompletableFuture.runAsync(() -> post(token).expectStatus().isEqualTo(503));
 

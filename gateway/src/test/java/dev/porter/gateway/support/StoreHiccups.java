@@ -65,6 +65,22 @@ public class StoreHiccups {
 	/** Per session: its removal from the registry held until the test releases it. */
 	public final Map<SessionKey, Held> unregistersHeld = new ConcurrentHashMap<>();
 
+	/**
+	 * The removal of {@code failing}'s session fails, not carried out, once
+	 * {@code otherReached} completes, as if the session held no refresh token: with
+	 * nothing to revoke, the failure reaches whoever ends sessions together before the
+	 * answer completes.
+	 */
+	public CompletableFuture<Void> failRemovalWhen(SessionKey failing, CompletableFuture<Void> otherReached) {
+		CompletableFuture<Void> failed = new CompletableFuture<>();
+		this.tokenlessReads.add(failing);
+		this.failingRemovals.put(failing, Mono.create((sink) -> otherReached.thenRun(() -> {
+			sink.error(new QueryTimeoutException("Redis command timed out"));
+			failed.complete(null);
+		})));
+		return failed;
+	}
+
 	/** No failure armed. */
 	public void reset() {
 		this.tokenReadHeld.set(null);

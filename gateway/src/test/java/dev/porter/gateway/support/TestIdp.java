@@ -91,6 +91,24 @@ public final class TestIdp {
 					.isEmpty());
 	}
 
+	/**
+	 * Answers the refresh of {@code refreshToken} after {@code delay}, rotating it to
+	 * {@code rotated}.
+	 */
+	public void stubSlowRefresh(String refreshToken, String rotated, Duration delay) {
+		this.server.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+			.withRequestBody(containing("refresh_token=" + refreshToken))
+			.willReturn(okJson(json(Map.of("access_token", "at-" + rotated, "refresh_token", rotated, "token_type",
+					"Bearer", "expires_in", 3600)))
+				.withFixedDelay((int) delay.toMillis())));
+	}
+
+	/** Answers the revocation of {@code token} after {@code delay}. */
+	public void stubSlowRevocation(String token, Duration delay) {
+		this.server.stubFor(post(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + token))
+			.willReturn(aResponse().withStatus(200).withFixedDelay((int) delay.toMillis())));
+	}
+
 	public String issuer() {
 		return "http://localhost:" + this.server.port() + "/";
 	}

@@ -203,17 +203,8 @@ class RefreshTests extends GatewayTestSupport {
 		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
 		dueForRefresh();
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", rotated,
-						"token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(1500)));
-		CompletableFuture<Integer> me = webClient(browser).get()
-			.uri("/me")
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.toFuture();
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(1500));
+		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
 		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 
 		browser.method(HttpMethod.POST, "/bff/logout")
@@ -237,23 +228,10 @@ class RefreshTests extends GatewayTestSupport {
 		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
 		dueForRefresh();
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", rotated,
-						"token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(600)));
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(600));
 		// Answered within the gateway's IdP timeout, well after the refresh.
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + browser.tokens().refreshToken()))
-				.willReturn(aResponse().withStatus(200).withFixedDelay(1800)));
-		CompletableFuture<Integer> me = webClient(browser).get()
-			.uri("/me")
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.toFuture();
+		TestIdp.instance().stubSlowRevocation(browser.tokens().refreshToken(), Duration.ofMillis(1800));
+		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
 		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
 
 		browser.method(HttpMethod.POST, "/bff/logout")
