@@ -60,8 +60,8 @@ class StoreFailures {
 	void record(Throwable failure) {
 		long count = this.failures.count();
 		if (count > 0) {
-			log.warn("session store (Redis) unavailable: {}; answering 503 ({} more since the last message)",
-					typeOf(failure), count - 1);
+			log.warn("session store (Redis) unavailable: {}{}; answering 503 ({} more since the last message)",
+					typeOf(failure), RedisRefusals.describe(failure), count - 1);
 		}
 	}
 

@@ -1,12 +1,21 @@
 package dev.porter.gateway.problem;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
 
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.api.sync.RedisCommands;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.RedisAdmin;
+import dev.porter.gateway.support.RedisTemplateExtension;
+import dev.porter.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,6 +24,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -30,6 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StoreFailureTests {
+
+	@RegisterExtension
+	static final RedisTemplateExtension redis = new RedisTemplateExtension();
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
@@ -82,6 +95,57 @@ class StoreFailureTests {
 			.asString()
 			.contains("4 more since the last message");
 		assertThat(output).doesNotContain("\tat ").doesNotContain("Commands are rejected");
+	}
+
+	/**
+	 * Redis up but refusing writes for a reason of its own, as a real
+	 * {@code redis-server} answers: full with {@code noeviction} (OOM), or a replica
+	 * after a failover (READONLY). The line names Redis' error code and what to check,
+	 * never the rest of its message.
+	 */
+	@Test
+	void handleWhenRedisRefusesWritesForAReasonOfItsOwnThenTheLogNamesIt(CapturedOutput output) {
+		ReactiveStringRedisTemplate template = redis.template();
+		RedisServer server = redis.server();
+		try {
+			admin(server, (commands) -> commands.configSet("maxmemory", "1"));
+			handle(refusedWrite(template));
+			this.clock.advance(StoreFailures.LOG_INTERVAL);
+			admin(server, (commands) -> commands.configSet("maxmemory", "0"));
+			admin(server, (commands) -> commands.replicaof("127.0.0.1", 1));
+			handle(refusedWrite(template));
+		}
+		finally {
+			admin(server, (commands) -> commands.replicaofNoOne());
+			admin(server, (commands) -> commands.configSet("maxmemory", "0"));
+		}
+
+		List<String> lines = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("session store (Redis) unavailable"))
+			.toList();
+		assertThat(lines).hasSize(2);
+		assertThat(lines.get(0)).contains("Redis answered OOM").contains("maxmemory");
+		assertThat(lines.get(1)).contains("Redis answered READONLY").contains("replica");
+		assertThat(output).doesNotContain("command not allowed").doesNotContain("You can't write");
+	}
+
+	private static Throwable refusedWrite(ReactiveStringRedisTemplate template) {
+		return template.opsForValue()
+			.set("porter:test:refused", "x".repeat(1024))
+			.map((done) -> (Throwable) new AssertionError("Redis took the write"))
+			.onErrorResume(Mono::just)
+			.block(Duration.ofSeconds(5));
+	}
+
+	private static void admin(RedisServer server, Function<RedisCommands<String, String>, String> command) {
+		assertThat(RedisAdmin.call(server.url(), command)).isEqualTo("OK");
+	}
+
+	private void handle(Throwable failure) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		StepVerifier.create(this.handler.handle(exchange, failure)).verifyComplete();
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 	}
 
 	private void fail() {

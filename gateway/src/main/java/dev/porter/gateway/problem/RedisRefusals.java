@@ -1,0 +1,47 @@
+package dev.porter.gateway.problem;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.lettuce.core.RedisCommandExecutionException;
+
+/**
+ * What Redis said when it answered a command with an error of its own, for the operator:
+ * its error code (the first word of the answer, such as {@code OOM} or {@code READONLY})
+ * and, for the usual ones, what to check. Never the rest of the answer, which can quote a
+ * key.
+ */
+final class RedisRefusals {
+
+	private static final Pattern CODE = Pattern.compile("[A-Z]{2,16}");
+
+	private static final Map<String, String> HINTS = Map.of("OOM",
+			"Redis is full: raise maxmemory (sessions need maxmemory-policy noeviction)", "READONLY",
+			"connected to a replica, as after a failover: point REDIS_URL at the primary", "NOPERM",
+			"the Redis user lacks a permission (ACL)", "NOAUTH", "Redis wants a password: check REDIS_URL", "WRONGPASS",
+			"Redis refused the user or password in REDIS_URL", "LOADING",
+			"Redis is loading its data set after a restart", "MASTERDOWN", "the replica lost its primary", "MISCONF",
+			"Redis cannot write its snapshot to disk");
+
+	private RedisRefusals() {
+	}
+
+	/** {@code "; Redis answered CODE (hint)"}, or nothing when Redis refused nothing. */
+	static String describe(Throwable failure) {
+		Throwable current = failure;
+		// a cause chain is short; the bound only guards against a cycle
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (current instanceof RedisCommandExecutionException refusal && refusal.getMessage() != null) {
+				String code = refusal.getMessage().split(" ", 2)[0];
+				if (!CODE.matcher(code).matches()) {
+					return "; Redis refused the command";
+				}
+				String hint = HINTS.get(code);
+				return "; Redis answered " + code + ((hint != null) ? " (" + hint + ")" : "");
+			}
+			current = current.getCause();
+		}
+		return "";
+	}
+
+}
