@@ -1,5 +1,7 @@
 package dev.porter.gateway.oidc;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
@@ -64,7 +66,8 @@ public class TokenRevoker {
 		}
 		return this.webClient.post()
 			.uri(uri)
-			.headers((headers) -> headers.setBasicAuth(registration.getClientId(), registration.getClientSecret()))
+			.headers((headers) -> headers.setBasicAuth(formEncoded(registration.getClientId()),
+					formEncoded(registration.getClientSecret())))
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData("token", refreshToken.getTokenValue())
 				.with("token_type_hint", "refresh_token"))
@@ -77,6 +80,15 @@ public class TokenRevoker {
 				return Mono.empty();
 			})
 			.then();
+	}
+
+	/**
+	 * RFC 6749 2.3.1, as Spring Security's token calls send them: an IdP that decodes the
+	 * credentials (Keycloak) refused a secret with {@code +}, {@code /}, {@code =} or
+	 * {@code %} sent raw, and a colon in the id could not be sent at all.
+	 */
+	private static String formEncoded(@Nullable String value) {
+		return URLEncoder.encode((value != null) ? value : "", StandardCharsets.UTF_8);
 	}
 
 }
