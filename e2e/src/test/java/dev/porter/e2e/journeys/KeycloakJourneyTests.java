@@ -164,6 +164,30 @@ class KeycloakJourneyTests {
 		assertThat(again.body()).as("the next login shows Keycloak's form").contains("name=\"password\"");
 	}
 
+	/**
+	 * A logout revokes its session's refresh token at Keycloak; the user's session on
+	 * another device must survive its next refresh. Keycloak's revocation endpoint has
+	 * been read as detaching the client from every session of the user, which would sign
+	 * the user out everywhere: this pins that the release the stack runs does not.
+	 */
+	@Test
+	void logoutOnOneDeviceWhenTheOtherRefreshesThenTheOtherStaysSignedIn() {
+		SpaClient laptop = signIn("bob");
+		Instant issued = Instant.ofEpochMilli(newest("CODE_TO_TOKEN", "bob").get("time").asLong());
+		SpaClient phone = signIn("bob");
+		assertThat(phone.getMe().status()).isEqualTo(200);
+
+		int revokedBefore = this.admin.gatewayEvents("REVOKE_GRANT", "bob").size();
+		Exchange logout = phone.logout();
+		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
+		await(() -> this.admin.gatewayEvents("REVOKE_GRANT", "bob").size() > revokedBefore,
+				"the phone's refresh token revoked at Keycloak");
+
+		awaitPast(issued.plus(ACCESS_TOKEN_LIFESPAN));
+		Exchange me = laptop.getMe();
+		assertThat(me.status()).as("the laptop's request past its token's expiry: " + me.body()).isEqualTo(200);
+	}
+
 	@Test
 	void logoutAtKeycloakWhenAdminEndsUserSessionsThenBackchannelEndsGatewaySession() {
 		SpaClient bob = signIn("bob");
