@@ -19,10 +19,12 @@ import org.springframework.web.server.ServerWebExchange;
  * Guards the upstream call: while the circuit is open no request is forwarded, and a call
  * that gets no answer (connection error, timeout, an interim answer in place of the final
  * one) or whose body fails before the browser has any of it ({@link #bodyLost}) counts as
- * a failure; either way the caller gets a 503 problem ({@link UpstreamUnavailable}). An
- * upstream's own status is passed on as it is (it may carry its own problem and
- * {@code Retry-After}); which of them count against the upstream is
- * {@link RelayBreaker}'s rule. Every call's latency goes to {@link RelayTimers}.
+ * a failure; either way the caller gets a 503 problem ({@link UpstreamUnavailable}). A
+ * refusal of the caller's own request ({@link RelayBreaker#isCallersOwn}) is neither
+ * counted nor answered here: it goes on to the handler of that refusal. An upstream's own
+ * status is passed on as it is (it may carry its own problem and {@code Retry-After});
+ * which of them count against the upstream is {@link RelayBreaker}'s rule. Every call's
+ * latency goes to {@link RelayTimers}.
  */
 class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
@@ -62,13 +64,23 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 			return this.unavailable.write(exchange, this.breaker.openFor());
 		}
 		long start = System.nanoTime();
-		return chain.filter(exchange).doOnSuccess((done) -> answered(exchange, start)).onErrorResume((ex) -> {
-			long elapsed = System.nanoTime() - start;
-			this.breaker.failed(ex, elapsed);
-			this.timers.failed(elapsed);
-			log.warn("relay to {} failed: {}", this.breaker.upstream(), ex.getClass().getSimpleName());
-			return this.unavailable.write(exchange, this.retryAfter);
-		}).doOnCancel(this.breaker::abandoned);
+		// Deferred: an error the call throws at once must end the permit like any other.
+		return Mono.defer(() -> chain.filter(exchange))
+			.doOnSuccess((done) -> answered(exchange, start))
+			.onErrorResume((ex) -> {
+				if (RelayBreaker.isCallersOwn(ex)) {
+					// The caller's own request, refused before it went upstream: the
+					// handler of that refusal answers it (the firewall's, the problems').
+					this.breaker.refused();
+					return Mono.error(ex);
+				}
+				long elapsed = System.nanoTime() - start;
+				this.breaker.failed(ex, elapsed);
+				this.timers.failed(elapsed);
+				log.warn("relay to {} failed: {}", this.breaker.upstream(), ex.getClass().getSimpleName());
+				return this.unavailable.write(exchange, this.retryAfter);
+			})
+			.doOnCancel(this.breaker::abandoned);
 	}
 
 	/**

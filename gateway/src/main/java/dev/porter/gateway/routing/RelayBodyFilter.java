@@ -77,7 +77,8 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 				return Mono.error(problem(Problems.bodyNotAllowed(request.getMethod().name(), framing(headers))));
 			}
 			// Most requests: nothing to take away, so no copy of the headers.
-			return chain.filter(hasFraming(headers) ? withBody(exchange, null) : exchange);
+			return hasFraming(headers) ? Mono.fromSupplier(() -> withBody(exchange, null)).flatMap(chain::filter)
+					: chain.filter(exchange);
 		}
 		if (!isAccepted(headers)) {
 			ProblemException refused = problem(Problems.unsupportedMediaType(ACCEPTED_LIST));
@@ -163,8 +164,17 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 	 */
 	private static ServerWebExchange withBody(ServerWebExchange exchange, byte @Nullable [] body) {
 		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders original = request.getHeaders();
 		HttpHeaders headers = new HttpHeaders();
-		headers.addAll(request.getHeaders());
+		headers.addAll(original);
+		// The firewall checks a header of the request when it is read, and not when it is
+		// copied; a copy checks nothing. The header the relay reads (UpstreamCall) is
+		// therefore read here through the firewall, which refuses a bad value as it would
+		// without a copy.
+		List<String> connection = original.get(HttpHeaders.CONNECTION);
+		if (connection != null) {
+			headers.put(HttpHeaders.CONNECTION, connection);
+		}
 		headers.remove(HttpHeaders.TRANSFER_ENCODING);
 		headers.remove(HttpHeaders.CONTENT_LENGTH);
 		// The body is already here: this server answered the browser's "100-continue".

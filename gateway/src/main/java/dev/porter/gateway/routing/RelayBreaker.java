@@ -10,6 +10,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+import org.springframework.web.ErrorResponse;
 
 /**
  * The breaker's decision for the relay: whether a call may go upstream at all, and what
@@ -75,6 +77,25 @@ final class RelayBreaker {
 	 */
 	void abandoned() {
 		this.breaker.releasePermission();
+	}
+
+	/**
+	 * The caller's own request was refused before it went upstream
+	 * ({@link #isCallersOwn}): the call says nothing about the upstream.
+	 */
+	void refused() {
+		this.breaker.releasePermission();
+	}
+
+	/**
+	 * Whether {@code error} is a refusal of the caller's own request, raised while the
+	 * relayed request was built or sent: the firewall's, for a header the relay read, or
+	 * any other 4xx. Counted, one user's bad requests would open the circuit for
+	 * everybody.
+	 */
+	static boolean isCallersOwn(Throwable error) {
+		return error instanceof ServerExchangeRejectedException
+				|| (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError());
 	}
 
 	/** What one upstream answer tells the breaker about the upstream's health. */

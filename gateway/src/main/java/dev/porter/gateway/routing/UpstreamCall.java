@@ -29,6 +29,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -120,10 +121,19 @@ final class UpstreamCall {
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
 		boolean hasBody = headers.getContentLength() > 0;
+		Set<String> named;
+		try {
+			// Read before the call: the firewall checks a header when it is read, and
+			// its refusal is the caller's own 400, not a failed call to profile-service.
+			named = connectionOptions(headers.get(HttpHeaders.CONNECTION));
+		}
+		catch (ServerExchangeRejectedException ex) {
+			return Mono.error(ex);
+		}
 		return this.client.request(HttpMethod.valueOf(request.getMethod().name()))
 			.uri(uri(request))
 			.send((out, outbound) -> {
-				copyRequestHeaders(headers, out.requestHeaders());
+				copyRequestHeaders(headers, named, out.requestHeaders());
 				CharSequence authorization = RelayedToken.authorization(exchange);
 				if (authorization != null) {
 					out.requestHeaders().set(HttpHeaderNames.AUTHORIZATION, authorization);
@@ -191,8 +201,12 @@ final class UpstreamCall {
 		}
 	}
 
-	private static void copyRequestHeaders(HttpHeaders from, io.netty.handler.codec.http.HttpHeaders to) {
-		Set<String> named = connectionOptions(from.get(HttpHeaders.CONNECTION));
+	/**
+	 * The request's headers but those kept back, and those its {@code Connection} header
+	 * {@code named}.
+	 */
+	private static void copyRequestHeaders(HttpHeaders from, Set<String> named,
+			io.netty.handler.codec.http.HttpHeaders to) {
 		from.forEach((name, values) -> {
 			if (passesOn(name, NOT_RELAYED, named)) {
 				to.add(name, values);

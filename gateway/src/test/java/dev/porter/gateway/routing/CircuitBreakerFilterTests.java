@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.support.FilterHarness;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -20,10 +22,14 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.ResponseStatusException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +119,42 @@ class CircuitBreakerFilterTests {
 
 		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatusCode.valueOf(503));
 		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+	}
+
+	/**
+	 * A refusal of the caller's own request raised while the relayed request is built or
+	 * sent (the firewall's, for a header the relay reads; any 4xx) goes on to its own
+	 * handler: counted, one user's bad requests opened the circuit for everybody.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "firewall", "problem", "status", "thrown" })
+	void filterWhenCallersRequestRefusedDuringTheCallThenErrorPassedOnAndNothingCounted(String refusal) {
+		this.breaker.transitionToOpenState();
+		this.breaker.transitionToHalfOpenState();
+		for (int i = 0; i < 20; i++) {
+			MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+			StepVerifier.create(this.filter.filter(exchange, refusing(refusal)))
+				.expectErrorMatches(
+						(ex) -> ex instanceof ServerExchangeRejectedException || ex instanceof ErrorResponse)
+				.verify();
+			assertThat(exchange.getResponse().getStatusCode()).isNull();
+		}
+
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+		assertThat(relay(200)).isEqualTo(200);
+	}
+
+	private static GatewayFilterChain refusing(String refusal) {
+		return switch (refusal) {
+			case "firewall" -> (exchange) -> Mono.error(new ServerExchangeRejectedException("bad header"));
+			case "problem" ->
+				(exchange) -> Mono.error(new ProblemException(Problems.requestRejected("header", "bad header"), null));
+			case "status" -> (exchange) -> Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST));
+			default -> (exchange) -> {
+				throw new ServerExchangeRejectedException("bad header");
+			};
+		};
 	}
 
 	@Test

@@ -16,10 +16,12 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.RawHttp;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -52,6 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UpstreamCallTests extends GatewayTestSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Test
 	void relayWhenQueryStringThenUpstreamGetsRawPathAndQueryUnchanged() {
@@ -143,6 +148,55 @@ class UpstreamCallTests extends GatewayTestSupport {
 					.withHeader(HttpHeaders.CONTENT_TYPE, equalTo("application/json"))
 					.withHeader(HttpHeaders.TRANSFER_ENCODING, absent())
 					.withRequestBody(equalToJson(body)));
+	}
+
+	/**
+	 * The firewall checks a header only when the gateway reads it, and the relay reads
+	 * {@code Connection} itself. Read while the call was under way, the firewall's
+	 * refusal counted as a failure of profile-service: ten such requests from one user
+	 * opened the circuit for everybody. A bodiless GET keeps the firewall's headers; a
+	 * PATCH's are copied when its body is read, and must be checked all the same.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "GET /me", "PATCH /me/metadata" })
+	void relayWhenConnectionHeaderHoldsControlCharacterThenProblemNamingItAndNothingCountedOnTheBreaker(
+			String requestLine) {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		Browser mallory = browser().login("auth0|mallory", 3600);
+		Browser alice = browser().login("auth0|alice", 3600);
+		String body = requestLine.startsWith("PATCH")
+				? "X-XSRF-TOKEN: " + mallory.xsrf() + "\r\nContent-Type: application/json\r\n" + RawHttp.sized("{}")
+				: "\r\n";
+		double failedBefore = failedCalls();
+
+		for (int i = 0; i < 12; i++) {
+			RawHttp.Response answer = RawHttp.send(this.port,
+					request(mallory, requestLine, "Connection: keep-alive, x\u0085\r\n" + body), WAIT);
+			assertThat(answer.status()).as(answer.head()).isEqualTo(400);
+			assertThat(answer.hasHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")).as(answer.head())
+				.isTrue();
+		}
+
+		assertThat(PROFILE.getAllServeEvents()).isEmpty();
+		assertThat(failedCalls()).isEqualTo(failedBefore);
+		alice.get("/me").exchange().expectStatus().isOk();
+	}
+
+	/** The problem names the header the firewall refused, as for any header it reads. */
+	@Test
+	void relayWhenConnectionHeaderHoldsControlCharacterThenTheProblemNamesConnection() {
+		Browser mallory = browser().login("auth0|mallory", 3600);
+
+		mallory.get("/me")
+			.header(HttpHeaders.CONNECTION, "keep-alive, x\u0085secret")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody(String.class)
+			.value((problem) -> assertThat(problem).contains("\"part\":\"header\"")
+				.contains("\"header\":\"Connection\"")
+				.doesNotContain("secret"));
+		assertThat(PROFILE.getAllServeEvents()).isEmpty();
 	}
 
 	@Test
@@ -540,6 +594,17 @@ class UpstreamCallTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		RawHttp.Response answer = RawHttp.send(this.port, rawRequest, WAIT);
 		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+	}
+
+	private double failedCalls() {
+		return this.meters.get("resilience4j.circuitbreaker.calls")
+			.tag("name", RoutingConfiguration.UPSTREAM)
+			.tag("kind", "failed")
+			.meter()
+			.measure()
+			.iterator()
+			.next()
+			.getValue();
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
