@@ -19,12 +19,14 @@ import org.springframework.web.server.ServerWebExchange;
  * Guards the upstream call: while the circuit is open no request is forwarded, and a call
  * that gets no answer (connection error, timeout, an interim answer in place of the final
  * one) or whose body fails before the browser has any of it ({@link #bodyLost}) counts as
- * a failure; either way the caller gets a 503 problem ({@link UpstreamUnavailable}). A
- * refusal of the caller's own request ({@link RelayBreaker#isCallersOwn}) is neither
- * counted nor answered here: it goes on to the handler of that refusal. An upstream's own
- * status is passed on as it is (it may carry its own problem and {@code Retry-After});
- * which of them count against the upstream is {@link RelayBreaker}'s rule. Every call's
- * latency goes to {@link RelayTimers}.
+ * a failure, as does an answer {@link RelayBreaker} counts as one (a proxy's 502, 503 or
+ * 504 in front of the upstream); either way the caller gets a 503 problem
+ * ({@link UpstreamUnavailable}). A refusal of the caller's own request
+ * ({@link RelayBreaker#isCallersOwn}) is neither counted nor answered here: it goes on to
+ * the handler of that refusal. An upstream's own status is passed on as it is (it may
+ * carry its own problem and {@code Retry-After}); which of them count against the
+ * upstream is {@link RelayBreaker}'s rule. Every call's latency goes to
+ * {@link RelayTimers}.
  */
 class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
@@ -66,21 +68,25 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		long start = System.nanoTime();
 		// Deferred: an error the call throws at once must end the permit like any other.
 		return Mono.defer(() -> chain.filter(exchange))
-			.doOnSuccess((done) -> answered(exchange, start))
-			.onErrorResume((ex) -> {
-				if (RelayBreaker.isCallersOwn(ex)) {
-					// The caller's own request, refused before it went upstream: the
-					// handler of that refusal answers it (the firewall's, the problems').
-					this.breaker.refused();
-					return Mono.error(ex);
-				}
-				long elapsed = System.nanoTime() - start;
-				this.breaker.failed(ex, elapsed);
-				this.timers.failed(elapsed);
-				log.warn("relay to {} failed: {}", this.breaker.upstream(), ex.getClass().getSimpleName());
-				return this.unavailable.write(exchange, this.retryAfter);
-			})
-			.doOnCancel(this.breaker::abandoned);
+			// Only while the call is under way: once it has ended, it is counted.
+			.doOnCancel(this.breaker::abandoned)
+			.then(Mono.fromSupplier(() -> answered(exchange, start)))
+			.onErrorResume((ex) -> notAnswered(exchange, ex, start).then(Mono.empty()))
+			.flatMap((outcome) -> (outcome == RelayBreaker.Outcome.FAILURE) ? answerFailed(exchange) : Mono.empty());
+	}
+
+	private Mono<Void> notAnswered(ServerWebExchange exchange, Throwable ex, long start) {
+		if (RelayBreaker.isCallersOwn(ex)) {
+			// The caller's own request, refused before it went upstream: the handler of
+			// that refusal answers it (the firewall's, the problems').
+			this.breaker.refused();
+			return Mono.error(ex);
+		}
+		long elapsed = System.nanoTime() - start;
+		this.breaker.failed(ex, elapsed);
+		this.timers.failed(elapsed);
+		log.warn("relay to {} failed: {}", this.breaker.upstream(), ex.getClass().getSimpleName());
+		return this.unavailable.write(exchange, this.retryAfter);
 	}
 
 	/**
@@ -95,11 +101,25 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		return this.unavailable.write(exchange, this.retryAfter);
 	}
 
-	private void answered(ServerWebExchange exchange, long start) {
+	/**
+	 * An answer counted as a failure (a proxy's or balancer's 502, 503 or 504 in front of
+	 * the upstream): answered like a call that got none, its status, headers and body (a
+	 * page of the proxy's) thrown away.
+	 */
+	private Mono<Void> answerFailed(ServerWebExchange exchange) {
+		UpstreamCall.discardAnswer(exchange);
+		RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
+		log.warn("relay to {} answered by something in front of it: {}", this.breaker.upstream(),
+				exchange.getResponse().getStatusCode());
+		return this.unavailable.write(exchange, this.retryAfter);
+	}
+
+	private RelayBreaker.Outcome answered(ServerWebExchange exchange, long start) {
 		long elapsed = System.nanoTime() - start;
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
-		this.breaker.answered(status, exchange.getResponse().getHeaders(), elapsed);
+		RelayBreaker.Outcome outcome = this.breaker.answered(status, exchange.getResponse().getHeaders(), elapsed);
 		this.timers.answered(status, elapsed);
+		return outcome;
 	}
 
 	@Override

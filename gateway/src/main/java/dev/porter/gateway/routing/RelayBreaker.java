@@ -50,13 +50,16 @@ final class RelayBreaker {
 		return Duration.ofMillis(this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
 	}
 
-	void answered(@Nullable HttpStatusCode status, HttpHeaders headers, long nanos) {
-		switch (Outcome.of(status, headers)) {
+	/** Counts the answer as its {@link Outcome}, which it returns. */
+	Outcome answered(@Nullable HttpStatusCode status, HttpHeaders headers, long nanos) {
+		Outcome outcome = Outcome.of(status, headers);
+		switch (outcome) {
 			case FAILURE -> this.breaker.onError(nanos, TimeUnit.NANOSECONDS,
 					new UpstreamServerError((status != null) ? status.value() : 0));
 			case IGNORED -> this.breaker.releasePermission();
 			case SUCCESS -> this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 		}
+		return outcome;
 	}
 
 	void failed(Throwable error, long nanos) {
@@ -115,10 +118,15 @@ final class RelayBreaker {
 			return (status.is4xxClientError() || status.is5xxServerError()) ? IGNORED : SUCCESS;
 		}
 
-		/** A type that does not parse is no problem document of profile-service's. */
+		/**
+		 * Whether the answer is typed as profile-service types its problems: exactly
+		 * {@code application/problem+json}. A type that does not parse, or a wildcard
+		 * (compatible with every type), is no problem document of profile-service's.
+		 */
 		private static boolean isProblem(HttpHeaders headers) {
 			try {
-				return MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(headers.getContentType());
+				MediaType type = headers.getContentType();
+				return type != null && MediaType.APPLICATION_PROBLEM_JSON.equalsTypeAndSubtype(type);
 			}
 			catch (InvalidMediaTypeException ex) {
 				return false;

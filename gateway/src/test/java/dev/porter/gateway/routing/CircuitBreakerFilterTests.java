@@ -95,6 +95,21 @@ class CircuitBreakerFilterTests {
 		assertThat(this.relayed).hasValue(10);
 	}
 
+	// A proxy's or balancer's page in front of profile-service: counted, and answered as
+	// every other failure of the upstream, never passed on with its status and page.
+	@ParameterizedTest
+	@ValueSource(ints = { 502, 503, 504 })
+	void filterWhenSomethingInFrontOfTheUpstreamAnswersGatewayErrorThenOwnUnavailableProblem(int status) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+
+		StepVerifier.create(this.filter.filter(exchange, answering(status, MediaType.TEXT_HTML))).verifyComplete();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatusCode.valueOf(503));
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("5");
+		assertThat(FilterHarness.problem(exchange).get("type").asString()).endsWith("/upstream-unavailable");
+		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+	}
+
 	// profile-service answers a problem of its own when what it depends on fails for one
 	// caller (her record unreadable, her /userinfo answering nonsense) or for callers not
 	// cached (Auth0 down): it is up, and serves cached profiles meanwhile. Counted, ten
@@ -240,6 +255,17 @@ class CircuitBreakerFilterTests {
 			.isEqualTo(RelayBreaker.Outcome.FAILURE);
 	}
 
+	// Only profile-service's own type is its own: a wildcard a proxy may send is no
+	// problem document.
+	@ParameterizedTest
+	@ValueSource(strings = { "*/*", "application/*", "application/*+json" })
+	void outcomeWhenUpstreamContentTypeIsAWildcardThenAFailureCounts(String type) {
+		HttpHeaders wildcard = new HttpHeaders();
+		wildcard.set(HttpHeaders.CONTENT_TYPE, type);
+		assertThat(RelayBreaker.Outcome.of(HttpStatusCode.valueOf(503), wildcard))
+			.isEqualTo(RelayBreaker.Outcome.FAILURE);
+	}
+
 	private Timer relayTimer(String outcome) {
 		return this.meters.get(RelayTimers.NAME).tags("upstream", "profile-service", "outcome", outcome).timer();
 	}
@@ -258,7 +284,11 @@ class CircuitBreakerFilterTests {
 		return answering(status, null);
 	}
 
-	/** An upstream answering {@code status}, with {@code contentType} when not null. */
+	/**
+	 * An upstream answering {@code status}, with {@code contentType} when not null: as
+	 * {@link UpstreamCall#relay} does, its status and headers are taken into the
+	 * response, and its body is left to be written after the filters.
+	 */
 	private GatewayFilterChain answering(int status, @Nullable MediaType contentType) {
 		return (exchange) -> {
 			this.relayed.incrementAndGet();
@@ -266,7 +296,7 @@ class CircuitBreakerFilterTests {
 			if (contentType != null) {
 				exchange.getResponse().getHeaders().setContentType(contentType);
 			}
-			return exchange.getResponse().setComplete();
+			return Mono.empty();
 		};
 	}
 

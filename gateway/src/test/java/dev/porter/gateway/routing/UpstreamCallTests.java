@@ -291,6 +291,65 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * A proxy or load balancer in front of profile-service that finds no instance answers
+	 * with a page of its own. The breaker counts it as a failure of the upstream, and the
+	 * SPA gets what it gets for any other: the relay's problem and {@code Retry-After},
+	 * never the page.
+	 */
+	@Test
+	void relayWhenProxyInFrontAnswersBadGatewayPageThenRelaysOwnUnavailableProblemWithRetryAfter() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(aResponse().withStatus(502)
+			.withHeader(HttpHeaders.CONTENT_TYPE, "text/html")
+			.withHeader("Cache-Status", "edge-proxy; fwd=miss")
+			.withBody("<html><body>502 Bad Gateway nginx</body></html>")));
+		Browser alice = browser().login("auth0|alice", 3600);
+		double failedBefore = failedCalls();
+
+		alice.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "5")
+			.expectHeader()
+			.doesNotExist("Cache-Status")
+			.expectBody(String.class)
+			.value((problem) -> assertThat(problem).contains("upstream-unavailable")
+				.contains("\"retry_after\":5")
+				.doesNotContain("nginx"));
+		assertThat(failedCalls()).isEqualTo(failedBefore + 1);
+	}
+
+	/**
+	 * profile-service's own 503 (what it depends on is down, nothing cached) is its
+	 * defined answer: it comes back as it is, with its own wait, and counts on no
+	 * breaker.
+	 */
+	@Test
+	void relayWhenProfileServiceAnswersItsOwnUnavailableProblemThenItComesBackWithItsRetryAfter() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(aResponse().withStatus(503)
+			.withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+			.withHeader(HttpHeaders.RETRY_AFTER, "3")
+			.withBody("{\"type\":\"https://porter.example/problems/upstream-unavailable\",\"title\":\"Upstream "
+					+ "unavailable\",\"status\":503,\"detail\":\"The directory service is unavailable\"}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+		double failedBefore = failedCalls();
+
+		alice.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "3")
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("The directory service is unavailable");
+		assertThat(failedCalls()).isEqualTo(failedBefore);
+	}
+
+	/**
 	 * What profile-service answers with, and what an SPA needs of an API answer: its
 	 * caching verdict, validators for a conditional request, how long to wait, what it
 	 * varies on, its language. (A {@code 429}, which no breaker counts, rather than a
