@@ -59,6 +59,18 @@ public final class Problems {
 		return withRetryAfter(problem, retryAfter);
 	}
 
+	/**
+	 * {@link #upstreamUnavailable} for a change the upstream received and did not answer
+	 * whole: it may have been applied. The same status, type, title and wait, with
+	 * profile-service's own words for such a change.
+	 */
+	public static ProblemDetail changeNotConfirmed(String upstream, Duration retryAfter) {
+		ProblemDetail problem = upstreamUnavailable(upstream, retryAfter);
+		problem.setDetail("The change was not confirmed, but it may have been applied. Read /me to see whether it "
+				+ "was, or send it again: the same change sent twice has the same effect.");
+		return problem;
+	}
+
 	public static ProblemDetail identityProviderUnavailable() {
 		return of(HttpStatus.SERVICE_UNAVAILABLE, "idp-unavailable", "Identity provider unavailable",
 				"Sign-in is unavailable right now; try again later");

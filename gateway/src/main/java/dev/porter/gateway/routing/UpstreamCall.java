@@ -19,8 +19,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.transport.AddressUtils;
+import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -66,6 +68,11 @@ final class UpstreamCall {
 
 	private static final String PENDING_ANSWER = UpstreamCall.class.getName() + ".answer";
 
+	private static final String REQUEST_SENT = UpstreamCall.class.getName() + ".sent";
+
+	/** The key of the exchange in the call's Reactor context. */
+	private static final String EXCHANGE = UpstreamCall.class.getName() + ".exchange";
+
 	private final HttpClient client;
 
 	/**
@@ -73,7 +80,22 @@ final class UpstreamCall {
 	 * @param upstream where requests go: its scheme, host and port; its path is not used
 	 */
 	UpstreamCall(HttpClient client, URI upstream) {
-		this.client = toUpstream(client, upstream);
+		this.client = toUpstream(client, upstream).doAfterRequest(UpstreamCall::sent);
+	}
+
+	/**
+	 * Whether the request went to the upstream in full, head and body: it may have been
+	 * acted on, whatever became of its answer.
+	 */
+	static boolean requestSent(ServerWebExchange exchange) {
+		return exchange.getAttributes().containsKey(REQUEST_SENT);
+	}
+
+	/** Reactor Netty's signal that a request was written in full. */
+	private static void sent(HttpClientRequest request, Connection connection) {
+		request.currentContextView()
+			.<ServerWebExchange>getOrEmpty(EXCHANGE)
+			.ifPresent((exchange) -> exchange.getAttributes().put(REQUEST_SENT, Boolean.TRUE));
 	}
 
 	/**
@@ -152,7 +174,8 @@ final class UpstreamCall {
 				exchange.getAttributes().put(PENDING_ANSWER, new PendingAnswer(exchange, connection));
 				return Mono.just(answer);
 			})
-			.then();
+			.then()
+			.contextWrite(Context.of(EXCHANGE, exchange));
 	}
 
 	/**

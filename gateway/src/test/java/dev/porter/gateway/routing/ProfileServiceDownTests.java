@@ -70,6 +70,25 @@ class ProfileServiceDownTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 	}
 
+	/**
+	 * A change that never left the gateway (nothing listens, or the circuit is open) was
+	 * not applied: its 503 says only to try again.
+	 */
+	@Test
+	void patchMetadataWhenProfileServiceDownThenUnavailableSaysOnlyToTryAgain() {
+		Browser browser = new Browser(this.client).login("auth0|writer", 3600);
+		for (int i = 0; i < 3; i++) {
+			browser.patchMetadata(browser.xsrf(), "{\"theme\":\"dark\"}")
+				.expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER)
+				.expectBody()
+				.jsonPath("$.detail")
+				.isEqualTo("The profile service is unavailable; try again later");
+		}
+	}
+
 	@Test
 	void getMeWhenUserExceedsRateLimitThenTooManyRequestsWithRetryAfter() {
 		Browser browser = new Browser(this.client).login("auth0|busy", 3600);

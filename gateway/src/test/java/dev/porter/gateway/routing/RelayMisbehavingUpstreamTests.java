@@ -9,6 +9,7 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -125,6 +126,56 @@ class RelayMisbehavingUpstreamTests {
 			.jsonPath("$.status")
 			.isEqualTo(503);
 		assertThat(failedCalls()).isEqualTo(failedBefore + 1);
+	}
+
+	/**
+	 * A change sent in full whose answer never came whole (the upstream stalled past
+	 * {@code RELAY_RESPONSE_TIMEOUT}, closed the connection, or cut the answer's body
+	 * short) may have been applied: the 503 says so, as profile-service's own does, so
+	 * that the SPA reads {@code /me} before telling the user it failed.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "stalls", "closes", "cuts the body" })
+	void patchMetadataWhenSentInFullAndNoAnswerCameWholeThenUnavailableSaysItMayHaveBeenApplied(String upstream) {
+		PROFILE.answer((request, out, connection) -> {
+			switch (upstream) {
+				case "stalls" -> Thread.sleep(WAIT.toMillis());
+				case "cuts the body" -> ScriptedUpstream.write(out,
+						"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a");
+				default -> {
+				}
+			}
+			connection.close();
+		});
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.patchMetadata(alice.xsrf(), "{\"theme\":\"dark\"}")
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "7")
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/upstream-unavailable")
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("may have been applied").contains("send it again"));
+	}
+
+	/** A read that failed changed nothing: its 503 keeps the plain detail. */
+	@Test
+	void getMeWhenUpstreamClosesThenUnavailableSaysOnlyToTryAgain() {
+		PROFILE.answer((request, out, connection) -> connection.close());
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "7")
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("The profile service is unavailable; try again later");
 	}
 
 	private static String ok(String body) {

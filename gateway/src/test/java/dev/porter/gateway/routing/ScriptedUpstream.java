@@ -52,7 +52,9 @@ final class ScriptedUpstream implements AutoCloseable {
 		return this.listener.getLocalPort();
 	}
 
+	/** Answers with {@code script} from now on, numbering requests from 1 again. */
 	void answer(Script script) {
+		this.requests.set(0);
 		this.script = script;
 	}
 
