@@ -1,5 +1,6 @@
 package dev.porter.gateway.routing;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import dev.porter.gateway.problem.ProblemWriter;
@@ -42,8 +43,13 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
 	private final Duration retryAfter;
 
-	CircuitBreakerFilter(CircuitBreaker breaker, ProblemWriter problems, Duration retryAfter, MeterRegistry meters) {
-		this(new RelayBreaker(breaker), new RelayTimers(breaker.getName(), meters),
+	/**
+	 * @param clock the clock of {@code breaker}'s configuration, which times its open
+	 * state
+	 */
+	CircuitBreakerFilter(CircuitBreaker breaker, ProblemWriter problems, Duration retryAfter, MeterRegistry meters,
+			Clock clock) {
+		this(new RelayBreaker(breaker, clock), new RelayTimers(breaker.getName(), meters),
 				new UpstreamUnavailable("profile service", problems), retryAfter);
 	}
 
@@ -63,7 +69,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		if (!this.breaker.permitsCall()) {
 			this.timers.rejected();
-			return this.unavailable.write(exchange, this.breaker.openFor());
+			return this.unavailable.write(exchange, this.breaker.retryAfter());
 		}
 		long start = System.nanoTime();
 		// Deferred: an error the call throws at once must end the permit like any other.

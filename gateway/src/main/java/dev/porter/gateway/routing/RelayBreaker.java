@@ -1,9 +1,12 @@
 package dev.porter.gateway.routing;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -28,8 +31,28 @@ final class RelayBreaker {
 
 	private final CircuitBreaker breaker;
 
-	RelayBreaker(CircuitBreaker breaker) {
+	/** The least wait a refused caller is asked for: a probe may go at any moment. */
+	private static final Duration AT_LEAST = Duration.ofSeconds(1);
+
+	private final Clock clock;
+
+	/** When the open circuit lets a probe through; set each time it opens. */
+	private volatile Instant probeAt = Instant.MIN;
+
+	/**
+	 * @param clock the clock of {@code breaker}'s configuration, which times its open
+	 * state
+	 */
+	RelayBreaker(CircuitBreaker breaker, Clock clock) {
 		this.breaker = breaker;
+		this.clock = clock;
+		breaker.getEventPublisher().onStateTransition(this::transitioned);
+	}
+
+	private void transitioned(CircuitBreakerOnStateTransitionEvent event) {
+		if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+			this.probeAt = this.clock.instant().plus(openFor());
+		}
 	}
 
 	/** The upstream's name, as the breaker's metrics and the relay's logs know it. */
@@ -45,8 +68,18 @@ final class RelayBreaker {
 		return this.breaker.tryAcquirePermission();
 	}
 
+	/**
+	 * How long a caller the circuit refused should wait: what is left of the open wait
+	 * until a probe is let through, and at least a second (half-open, with every probe
+	 * under way, or the wait just over).
+	 */
+	Duration retryAfter() {
+		Duration left = Duration.between(this.clock.instant(), this.probeAt);
+		return (this.breaker.getState() == CircuitBreaker.State.OPEN && left.compareTo(AT_LEAST) > 0) ? left : AT_LEAST;
+	}
+
 	/** How long the open circuit refuses calls before it lets a probe through. */
-	Duration openFor() {
+	private Duration openFor() {
 		return Duration.ofMillis(this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
 	}
 

@@ -96,9 +96,11 @@ class RoutingConfiguration {
 	}
 
 	@Bean
-	CircuitBreakerFilter circuitBreakerFilter(RelayProperties properties, ProblemWriter problems,
-			MeterRegistry meters) {
+	CircuitBreakerFilter circuitBreakerFilter(RelayProperties properties, ProblemWriter problems, MeterRegistry meters,
+			ObjectProvider<Clock> clocks) {
+		Clock clock = clocks.getIfAvailable(Clock::systemUTC);
 		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+			.clock(clock)
 			.failureRateThreshold(properties.breakerFailureRate())
 			.slidingWindowSize(properties.breakerWindow())
 			.minimumNumberOfCalls(properties.breakerMinimumCalls())
@@ -107,7 +109,7 @@ class RoutingConfiguration {
 		CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(config);
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
 		CircuitBreaker breaker = registry.circuitBreaker(UPSTREAM);
-		return new CircuitBreakerFilter(breaker, problems, properties.retryAfter(), meters);
+		return new CircuitBreakerFilter(breaker, problems, properties.retryAfter(), meters, clock);
 	}
 
 }

@@ -1,12 +1,14 @@
 package dev.porter.gateway.routing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.support.FilterHarness;
+import dev.porter.gateway.support.MovableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CircuitBreakerFilterTests {
 
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:00Z"));
+
 	// the production defaults: 50 % of a window of 20, from 10 calls
 	private final CircuitBreaker breaker = CircuitBreaker.of("profile-service",
 			CircuitBreakerConfig.custom()
@@ -46,12 +50,13 @@ class CircuitBreakerFilterTests {
 				.slidingWindowSize(20)
 				.minimumNumberOfCalls(10)
 				.waitDurationInOpenState(Duration.ofSeconds(10))
+				.clock(this.clock)
 				.build());
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final CircuitBreakerFilter filter = new CircuitBreakerFilter(this.breaker, FilterHarness.problemWriter(),
-			Duration.ofSeconds(5), this.meters);
+			Duration.ofSeconds(5), this.meters, this.clock);
 
 	private final AtomicInteger relayed = new AtomicInteger();
 
@@ -200,6 +205,48 @@ class CircuitBreakerFilterTests {
 		assertThat(problem.get("retry_after").asLong()).isEqualTo(10);
 		assertThat(this.relayed).hasValue(0);
 		assertThat(relayTimer("rejected").count()).isEqualTo(1);
+	}
+
+	/**
+	 * The wait asked of a caller while the circuit is open is what is left of it, not the
+	 * whole: told to wait 10 s at 9.9 s, every caller came back long after the probe.
+	 */
+	@Test
+	void filterWhenCircuitOpenForAWhileThenRetryAfterIsTheTimeLeftUntilTheProbe() {
+		for (int i = 0; i < 10; i++) {
+			relay(504);
+		}
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+		this.clock.advance(Duration.ofSeconds(4));
+		assertThat(retryAfterWhileRefused()).isEqualTo("6");
+		this.clock.advance(Duration.ofMillis(5900));
+		assertThat(retryAfterWhileRefused()).isEqualTo("1");
+		assertThat(this.relayed).hasValue(10);
+	}
+
+	/** Half-open, the probes are under way: the next may go within the second. */
+	@Test
+	void filterWhenCircuitHalfOpenAndEveryProbeUnderWayThenRetryAfterIsOneSecond() {
+		this.breaker.transitionToOpenState();
+		this.breaker.transitionToHalfOpenState();
+		int probes = this.breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+		for (int i = 0; i < probes; i++) {
+			this.filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/me")), (ignored) -> Mono.never())
+				.subscribe();
+		}
+
+		assertThat(retryAfterWhileRefused()).isEqualTo("1");
+	}
+
+	/** The {@code Retry-After} of a request the circuit refuses, nothing relayed. */
+	private String retryAfterWhileRefused() {
+		int relayedBefore = this.relayed.get();
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		this.filter.filter(exchange, answering(200)).block();
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatusCode.valueOf(503));
+		assertThat(this.relayed).hasValue(relayedBefore);
+		return exchange.getResponse().getHeaders().getFirst("Retry-After");
 	}
 
 	@Test
