@@ -1,6 +1,8 @@
 package dev.porter.gateway.devices;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
@@ -16,6 +18,7 @@ import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -76,9 +79,13 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * The login comes from the session: a logout token without {@code sid} names the user
 	 * alone, and the session's own {@code sid} entry must go too.
 	 */
-	@Override
-	public Mono<Void> endLoggedOut(SessionKey key) {
+	private Mono<Void> endLoggedOut(SessionKey key) {
 		return endAsItsLogin(key, () -> this.stored.end(key));
+	}
+
+	@Override
+	public Mono<Void> endLoggedOut(Collection<SessionKey> keys) {
+		return eachToItsEnd(Flux.fromIterable(keys), this::endLoggedOut).then();
 	}
 
 	@Override
@@ -127,7 +134,17 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * again. The first failure is answered once all have run.
 	 */
 	Mono<Long> endAll(Flux<DirectoryEntry> entries) {
-		return entries.flatMapDelayError((entry) -> end(entry).thenReturn(entry), CONCURRENCY, 1).count();
+		return eachToItsEnd(entries, this::end).count();
+	}
+
+	/**
+	 * Ends each of {@code sessions} by {@code ending}, a few at a time, each to its end
+	 * whatever became of the others; answers those ended, or else the first failure (not
+	 * the failures put together, which no handler would know for the store's).
+	 */
+	private static <T> Flux<T> eachToItsEnd(Flux<T> sessions, Function<T, Mono<Void>> ending) {
+		return sessions.flatMapDelayError((session) -> ending.apply(session).thenReturn(session), CONCURRENCY, 1)
+			.onErrorMap(Exceptions::isMultiple, (failures) -> Exceptions.unwrapMultiple(failures).get(0));
 	}
 
 	/**

@@ -19,7 +19,6 @@ import dev.porter.gateway.session.SessionRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -67,9 +66,6 @@ class BackchannelLogoutController {
 	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
-
-	/** Sessions ended at once: enough to overlap slow revocations. */
-	private static final int CONCURRENCY = 4;
 
 	private static final ResolvableType FORM_TYPE = ResolvableType.forClassWithGenerics(MultiValueMap.class,
 			String.class, String.class);
@@ -158,18 +154,14 @@ class BackchannelLogoutController {
 	}
 
 	/**
-	 * Ends the token's sessions, a few at a time (each waits for its refresh token's
-	 * revocation). They are found, not taken: each leaves the registry only once it has
-	 * ended, so that a retry after any failure finds those left. One that fails does not
-	 * stop the others: one already out of the store would never reach its revocation, and
-	 * the retry would not find it.
+	 * Ends the token's sessions. They are found, not taken: each leaves the registry only
+	 * once it has ended, so that a retry after any failure finds those left.
 	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
 		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid)
 				: this.registry.findBySub(token.getSubject());
-		return found.flatMap((keys) -> Flux.fromIterable(keys)
-			.flatMapDelayError(this.ender::endLoggedOut, CONCURRENCY, 1)
+		return found.flatMap((keys) -> this.ender.endLoggedOut(keys)
 			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size()))));
 	}
 

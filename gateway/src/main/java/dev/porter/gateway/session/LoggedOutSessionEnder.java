@@ -1,5 +1,7 @@
 package dev.porter.gateway.session;
 
+import java.util.Collection;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,9 +12,10 @@ import reactor.core.publisher.Mono;
 public interface LoggedOutSessionEnder {
 
 	/**
-	 * Ends the session of {@code key}; nothing happens when it is gone already. Fails
-	 * only when the removal fails, and then the session stays in the registry.
+	 * Ends the sessions of {@code keys}, a few at a time, each as
+	 * {@link #endLoggedOut(SessionKey)}: one that fails does not stop the others, and the
+	 * first failure is answered once all have run.
 	 */
-	Mono<Void> endLoggedOut(SessionKey key);
+	Mono<Void> endLoggedOut(Collection<SessionKey> keys);
 
 }

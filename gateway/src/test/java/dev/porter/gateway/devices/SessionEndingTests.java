@@ -22,9 +22,11 @@ import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -181,6 +183,27 @@ class SessionEndingTests extends GatewayTestSupport {
 
 		tablet.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		TestIdp.instance().awaitRevocationOf(tablet.tokens().refreshToken());
+	}
+
+	/**
+	 * Redis refusing every removal (a replica after a failover answers READONLY): each
+	 * ending fails, and the answer is the store's 503, not a 500 for the failures put
+	 * together.
+	 */
+	@Test
+	void deleteOthersWhenEveryRemovalFailsThenServiceUnavailableWithRetryAfter() {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		for (Browser other : List.of(signIn(sub, "Phone/2.0"), signIn(sub, "Tablet/3.0"))) {
+			this.hiccups.failingRemovals.put(SessionKey.of(other.sessionId()),
+					Mono.error(new QueryTimeoutException("Redis command timed out")));
+		}
+
+		SessionsApiTests.delete(laptop, "/bff/sessions?others=true")
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER);
 	}
 
 	@Test
