@@ -59,11 +59,16 @@ class SessionLifetimeWebFilter implements WebFilter {
 
 	/**
 	 * Ended as a session is ended from outside, so that its refresh token is revoked and
-	 * the registry forgets it; the request's own copy is invalidated too (with Redis it
-	 * still holds the login), and the request goes on anonymous.
+	 * the registry forgets it; then the request's own copy is emptied and invalidated,
+	 * and the request goes on anonymous. Emptied first: with Redis each request holds a
+	 * copy of its own, which invalidating deletes from the store but leaves holding the
+	 * login the security chain would read.
 	 */
 	private Mono<Void> end(WebSession session) {
-		return this.ender.endExpired(SessionKey.of(session.getId())).then(Mono.defer(session::invalidate));
+		return this.ender.endExpired(SessionKey.of(session.getId())).then(Mono.defer(() -> {
+			session.getAttributes().clear();
+			return session.invalidate();
+		}));
 	}
 
 	private boolean isPastAbsoluteLifetime(WebSession session) {

@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.porter.gateway.support.MovableClock;
@@ -12,6 +13,9 @@ import reactor.test.StepVerifier;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.session.MapSession;
+import org.springframework.session.ReactiveMapSessionRepository;
+import org.springframework.session.web.server.session.SpringSessionWebSessionStore;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
 
@@ -85,6 +89,32 @@ class SessionLifetimeWebFilterTests {
 		assertThat(retrieve(session)).isNull();
 	}
 
+	/**
+	 * With Redis each request holds its own copy of the session (Spring Session's), whose
+	 * invalidation deletes the stored session but keeps the copy's attributes: the login
+	 * would still be read from them by the security chain, and the request served signed
+	 * in past the session's end.
+	 */
+	@Test
+	void filterWhenEachRequestHoldsItsOwnCopyThenTheRequestPastTheLifetimeGoesOnWithoutTheLogin() {
+		SpringSessionWebSessionStore<MapSession> shared = new SpringSessionWebSessionStore<>(
+				new ReactiveMapSessionRepository(new ConcurrentHashMap<>()));
+		Instant login = this.clock.instant();
+		WebSession created = shared.createWebSession().block();
+		created.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, login.toEpochMilli());
+		created.getAttributes().put("SPRING_SECURITY_CONTEXT", "the login");
+		created.start();
+		created.save().block();
+		this.clock.moveTo(login.plus(LIFETIME));
+
+		WebSession copy = shared.retrieveSession(created.getId()).block();
+		run(copy);
+
+		assertThat(this.ended).containsExactly(SessionKey.of(created.getId()));
+		assertThat(copy.getAttributes()).as("what the security chain reads").isEmpty();
+		assertThat(shared.retrieveSession(created.getId()).blockOptional()).isEmpty();
+	}
+
 	@Test
 	void filterWhenNoLoginStampThenAbsoluteLifetimeCountsFromCreation() {
 		WebSession session = this.store.createWebSession().block();
@@ -111,7 +141,10 @@ class SessionLifetimeWebFilterTests {
 		MockServerWebExchange exchange = MockServerWebExchange.builder(MockServerHttpRequest.get("/me"))
 			.session(session)
 			.build();
-		StepVerifier.create(this.filter.filter(exchange, (ignored) -> Mono.empty()).then(session.save()))
+		// Saved at the answer as Spring's session manager saves: unless ended or unused.
+		StepVerifier
+			.create(this.filter.filter(exchange, (ignored) -> Mono.empty())
+				.then(Mono.defer(() -> (session.isStarted() && !session.isExpired()) ? session.save() : Mono.empty())))
 			.verifyComplete();
 	}
 
