@@ -1,18 +1,33 @@
 package dev.porter.gateway.session;
 
 import java.time.Clock;
+import java.util.List;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
 /**
  * The sessions {@link EncryptedRedisSessionRepository} keeps, read and removed by key:
- * one {@code GET} or {@code GETDEL} of the same value the repository reads by id, opened
- * with the key as associated data ({@link SessionCodec#open}).
+ * one {@code GET}, or a {@code GET} and {@code DEL} in one step, of the same value the
+ * repository reads by id, opened with the key as associated data
+ * ({@link SessionCodec#open}).
  */
 class RedisStoredSessions implements StoredSessions {
+
+	/**
+	 * The value removed with its key, as {@code GETDEL} does from Redis 6.2 on; a script
+	 * works on the Redis 6.0 the gateway otherwise needs.
+	 */
+	private static final RedisScript<byte[]> TAKE = RedisScript.of("""
+			local value = redis.call('GET', KEYS[1])
+			if value then
+			  redis.call('DEL', KEYS[1])
+			end
+			return value
+			""", byte[].class);
 
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 
@@ -48,16 +63,16 @@ class RedisStoredSessions implements StoredSessions {
 	}
 
 	/**
-	 * One {@code GETDEL} (Redis 6.2): a refresh's compare-and-set either stored its
-	 * tokens before, and they are what this takes, or finds the session gone and writes
-	 * nothing. The refresh token is read even from a session past its idle timeout: the
-	 * IdP does not know the session expired.
+	 * One step ({@link #TAKE}): a refresh's compare-and-set either stored its tokens
+	 * before, and they are what this takes, or finds the session gone and writes nothing.
+	 * The refresh token is read even from a session past its idle timeout: the IdP does
+	 * not know the session expired.
 	 */
 	@Override
 	public Mono<OAuth2RefreshToken> end(SessionKey key) {
 		// Here at once; on the other instances once Redis announces the deletion.
-		return this.redis.opsForValue()
-			.getAndDelete(EncryptedRedisSessionRepository.key(key))
+		return this.redis.execute(TAKE, List.of(EncryptedRedisSessionRepository.key(key)))
+			.next()
 			.doOnSuccess((deleted) -> this.kept.forget(key))
 			.mapNotNull((value) -> this.codec.open(key, value))
 			.mapNotNull((contents) -> LoginTokens.in(contents.attributes()))

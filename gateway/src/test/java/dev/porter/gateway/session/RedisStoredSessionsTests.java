@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.porter.gateway.crypto.KeyRing;
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.protocol.CommandType;
 import dev.porter.gateway.redis.RedisKeyTracking;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.RedisAdmin;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import dev.porter.gateway.support.TestSessionKeys;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,29 @@ class RedisStoredSessionsTests {
 
 		assertThat(this.stored.end(key).map(OAuth2RefreshToken::getTokenValue).block()).isEqualTo("rt-secret-1");
 		assertThat(redis.template().hasKey(EncryptedRedisSessionRepository.key(key)).block()).isFalse();
+	}
+
+	/**
+	 * Redis before 6.2 (still offered by managed services) has no {@code GETDEL}: shown
+	 * here by a server that refuses it to the gateway's user.
+	 */
+	@Test
+	void endWhenRedisHasNoGetdelThenTheSessionIsTakenAllTheSame() {
+		SessionKey key = SessionKey.of(signedIn().getId());
+		acl(AclSetuserArgs.Builder.removeCommand(CommandType.GETDEL));
+		try {
+			assertThat(this.stored.end(key).map(OAuth2RefreshToken::getTokenValue).block()).isEqualTo("rt-secret-1");
+		}
+		finally {
+			acl(AclSetuserArgs.Builder.addCommand(CommandType.GETDEL));
+		}
+
+		assertThat(redis.template().hasKey(EncryptedRedisSessionRepository.key(key)).block()).isFalse();
+	}
+
+	private static void acl(AclSetuserArgs change) {
+		String answer = RedisAdmin.call(redis.server().url(), (commands) -> commands.aclSetuser("default", change));
+		assertThat(answer).isEqualTo("OK");
 	}
 
 	@Test
