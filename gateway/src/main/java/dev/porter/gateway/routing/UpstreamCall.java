@@ -73,14 +73,32 @@ final class UpstreamCall {
 	/** The key of the exchange in the call's Reactor context. */
 	private static final String EXCHANGE = UpstreamCall.class.getName() + ".exchange";
 
+	/** The methods that change nothing (RFC 9110 section 9.2.1). */
+	private static final Set<org.springframework.http.HttpMethod> SAFE = Set.of(org.springframework.http.HttpMethod.GET,
+			org.springframework.http.HttpMethod.HEAD, org.springframework.http.HttpMethod.OPTIONS,
+			org.springframework.http.HttpMethod.TRACE);
+
 	private final HttpClient client;
+
+	/**
+	 * The same client, noting when a change has been sent in full ({@link #requestSent}):
+	 * only a change asks, and the note costs every request it is taken for (a connection
+	 * observer of its own, a context).
+	 */
+	private final HttpClient changeClient;
 
 	/**
 	 * @param client the client with the relay's connection pool and timeouts
 	 * @param upstream where requests go: its scheme, host and port; its path is not used
 	 */
 	UpstreamCall(HttpClient client, URI upstream) {
-		this.client = toUpstream(client, upstream).doAfterRequest(UpstreamCall::sent);
+		this.client = toUpstream(client, upstream);
+		this.changeClient = this.client.doAfterRequest(UpstreamCall::sent);
+	}
+
+	/** Whether a request of {@code method} may change something upstream. */
+	static boolean isChange(org.springframework.http.HttpMethod method) {
+		return !SAFE.contains(method);
 	}
 
 	/**
@@ -152,7 +170,9 @@ final class UpstreamCall {
 		catch (ServerExchangeRejectedException ex) {
 			return Mono.error(ex);
 		}
-		return this.client.request(HttpMethod.valueOf(request.getMethod().name()))
+		boolean change = isChange(request.getMethod());
+		Mono<Void> call = (change ? this.changeClient : this.client)
+			.request(HttpMethod.valueOf(request.getMethod().name()))
 			.uri(uri(request))
 			.send((out, outbound) -> {
 				copyRequestHeaders(headers, named, out.requestHeaders());
@@ -174,8 +194,8 @@ final class UpstreamCall {
 				exchange.getAttributes().put(PENDING_ANSWER, new PendingAnswer(exchange, connection));
 				return Mono.just(answer);
 			})
-			.then()
-			.contextWrite(Context.of(EXCHANGE, exchange));
+			.then();
+		return change ? call.contextWrite(Context.of(EXCHANGE, exchange)) : call;
 	}
 
 	/**

@@ -1,13 +1,13 @@
 package dev.porter.gateway.routing;
 
 import java.time.Duration;
-import java.util.Set;
 
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -19,10 +19,6 @@ import org.springframework.web.server.ServerWebExchange;
  * (connection refused, circuit open) gets the plain answer.
  */
 final class UpstreamUnavailable {
-
-	/** The methods that change nothing (RFC 9110 section 9.2.1). */
-	private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-			HttpMethod.TRACE);
 
 	private final String upstream;
 
@@ -46,8 +42,18 @@ final class UpstreamUnavailable {
 		return this.problems.write(exchange, problem);
 	}
 
+	/**
+	 * A change sent in full whose answer said nothing yet, or said it was done (its body
+	 * then lost). An answer refusing it (a 4xx: profile-service's own refusal, cut short)
+	 * or saying nothing took it in (a 503: a balancer with no instance) says it was not.
+	 */
 	private static boolean mayHaveChanged(ServerWebExchange exchange) {
-		return !SAFE.contains(exchange.getRequest().getMethod()) && UpstreamCall.requestSent(exchange);
+		if (!UpstreamCall.isChange(exchange.getRequest().getMethod()) || !UpstreamCall.requestSent(exchange)) {
+			return false;
+		}
+		HttpStatusCode received = exchange.getResponse().getStatusCode();
+		return received == null
+				|| !(received.is4xxClientError() || received.value() == HttpStatus.SERVICE_UNAVAILABLE.value());
 	}
 
 }

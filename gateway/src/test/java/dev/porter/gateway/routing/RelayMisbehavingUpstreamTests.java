@@ -161,6 +161,28 @@ class RelayMisbehavingUpstreamTests {
 			.value((String detail) -> assertThat(detail).contains("may have been applied").contains("send it again"));
 	}
 
+	/**
+	 * profile-service refused the change (its 400 naming the field) and the connection
+	 * dropped before that answer was whole: the status said the change was not applied,
+	 * and the caller is not invited to send it again as if it might have been.
+	 */
+	@Test
+	void patchMetadataWhenRefusedAndTheRefusalCutShortThenUnavailableSaysOnlyToTryAgain() {
+		PROFILE.answer((request, out, connection) -> {
+			ScriptedUpstream.write(out,
+					"HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: 100\r\n\r\n{");
+			connection.close();
+		});
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.patchMetadata(alice.xsrf(), "{\"theme\":\"dark\"}")
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("The profile service is unavailable; try again later");
+	}
+
 	/** A read that failed changed nothing: its 503 keeps the plain detail. */
 	@Test
 	void getMeWhenUpstreamClosesThenUnavailableSaysOnlyToTryAgain() {

@@ -323,6 +323,28 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * A balancer in front with no instance to send the change to answers its own 503: the
+	 * change reached nobody, and the caller is told only to try again, not that it may
+	 * have been applied.
+	 */
+	@Test
+	void patchWhenProxyInFrontAnswersItHasNoInstanceThenUnavailableSaysOnlyToTryAgain() {
+		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(aResponse().withStatus(503)
+			.withHeader(HttpHeaders.CONTENT_TYPE, "text/html")
+			.withBody("<html><body>503 Service Temporarily Unavailable</body></html>")));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.patchMetadata(alice.xsrf(), "{\"theme\":\"dark\"}")
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER)
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("The profile service is unavailable; try again later");
+	}
+
+	/**
 	 * profile-service's own 503 (what it depends on is down, nothing cached) is its
 	 * defined answer: it comes back as it is, with its own wait, and counts on no
 	 * breaker.
