@@ -98,9 +98,10 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * and {@code sub} of its own login; a session holding none is only removed.
 	 */
 	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<OAuth2RefreshToken>> removal) {
-		return this.stored.loginUser(key)
-			.flatMap((user) -> end(key, removal.get(), user.sid(), user.sub()))
-			.switchIfEmpty(Mono.defer(() -> removal.get().then()));
+		// Optional, not switchIfEmpty: an ending that worked completes empty too, and
+		// would be followed by a second removal, which can only fail.
+		return optional(this.stored.loginUser(key)).flatMap((user) -> user.isPresent()
+				? end(key, removal.get(), user.get().sid(), user.get().sub()) : removal.get().then());
 	}
 
 	/**

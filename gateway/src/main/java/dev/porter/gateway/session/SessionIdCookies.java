@@ -24,8 +24,9 @@ final class SessionIdCookies extends CookieWebSessionIdResolver {
 
 	/**
 	 * Expires the cookie only when this request's session ended (a logout, its absolute
-	 * lifetime, an ending from elsewhere while it ran). Spring also expires the cookie of
-	 * a session it did not find, and that answer can reach the browser after a login's: a
+	 * lifetime; in memory also an ending from elsewhere while it ran, which with Redis
+	 * the request's own copy does not learn of). Spring also expires the cookie of a
+	 * session it did not find, and that answer can reach the browser after a login's: a
 	 * request of the session the login replaced, sent just before the browser took the
 	 * new cookie, would take the new session's cookie (same name) away and sign the user
 	 * out again. A cookie that names no session signs nobody in, and the next login

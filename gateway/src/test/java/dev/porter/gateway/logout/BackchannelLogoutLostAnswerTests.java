@@ -20,6 +20,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A back-channel logout whose look-up in the session registry Redis carried out, though
  * its answer came after the gateway stopped waiting: the first delivery answers 503, and
@@ -74,6 +76,22 @@ class BackchannelLogoutLostAnswerTests extends GatewayTestSupport {
 
 		tablet.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		TestIdp.instance().awaitRevocationOf(tablet.tokens().refreshToken());
+	}
+
+	/**
+	 * A session is removed once: a second removal of a session already taken (asked for
+	 * after every ending that worked) could only fail, and a Redis hiccup on it answered
+	 * the IdP 503 for a logout that had ended everything.
+	 */
+	@Test
+	void backchannelLogoutThenEachSessionIsRemovedOnce() {
+		String sub = "auth0|removed-once-" + UUID.randomUUID();
+		Browser browser = new Browser(TestClients.gateway(this.port)).login(sub, 3600);
+
+		post(TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", sub))).expectStatus().isOk();
+
+		assertThat(this.hiccups.removals.get(SessionKey.of(browser.sessionId()))).hasValue(1);
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
 	private WebTestClient.ResponseSpec post(String token) {

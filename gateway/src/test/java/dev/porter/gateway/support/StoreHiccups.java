@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.session.DirectoryEntry;
@@ -81,8 +82,12 @@ public class StoreHiccups {
 		return failed;
 	}
 
+	/** How many times each session's removal was asked for. */
+	public final Map<SessionKey, AtomicInteger> removals = new ConcurrentHashMap<>();
+
 	/** No failure armed. */
 	public void reset() {
+		this.removals.clear();
 		this.tokenReadHeld.set(null);
 		this.failingRemovals.clear();
 		this.tokenlessReads.clear();
@@ -183,6 +188,7 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<OAuth2RefreshToken> end(SessionKey key) {
+				StoreHiccups.this.removals.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
 				Mono<OAuth2RefreshToken> failing = StoreHiccups.this.failingRemovals.get(key);
 				if (failing != null) {
 					return failing;
