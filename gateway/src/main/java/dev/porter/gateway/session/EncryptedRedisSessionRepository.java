@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -79,12 +80,12 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		if (trusted != null) {
 			return trusted.isExpired(this.clock.instant()) ? Mono.empty() : Mono.just(trusted);
 		}
-		return read(id, key);
+		return read(id, key, Instant.MIN);
 	}
 
 	@Override
-	public Mono<StoredSession> findCurrent(String id) {
-		return read(id, SessionKey.of(id));
+	public Mono<StoredSession> findCurrent(String id, Instant usedAt) {
+		return read(id, SessionKey.of(id), usedAt);
 	}
 
 	/**
@@ -93,21 +94,30 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	 * rotated tokens must land).
 	 */
 	@Override
-	public Mono<Void> update(String id, Consumer<Session> change) {
-		return findCurrent(id).flatMap((stored) -> {
+	public Mono<Void> update(String id, Instant usedAt, Consumer<Session> change) {
+		return findCurrent(id, usedAt).flatMap((stored) -> {
 			change.accept(stored);
 			return write(stored);
 		});
 	}
 
-	private Mono<StoredSession> read(String id, SessionKey key) {
+	/**
+	 * The session as stored, unless gone or expired, counting it used at {@code usedAt}
+	 * at the latest.
+	 */
+	private Mono<StoredSession> read(String id, SessionKey key, Instant usedAt) {
 		return Mono.defer(() -> {
 			long stamp = this.kept.stamp();
 			return this.redis.opsForValue()
 				.get(key(key))
 				.mapNotNull((value) -> this.kept.decode(id, key, value, stamp))
-				.filter((session) -> !session.isExpired(this.clock.instant()));
+				.filter((session) -> !StoredSession.isExpired(later(session.getLastAccessedTime(), usedAt),
+						session.getMaxInactiveInterval(), this.clock.instant()));
 		});
+	}
+
+	private static Instant later(Instant one, Instant other) {
+		return one.isAfter(other) ? one : other;
 	}
 
 	@Override
@@ -175,7 +185,8 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 				// enough and this request changed nothing else, there is nothing left
 				// to write: without this check, every request of a busy session in
 				// flight when its last access became due wrote it back in turn.
-				return findCurrent(session.getId()).flatMap((current) -> {
+				// Counted alive as long as this request, which holds it, keeps it.
+				return findCurrent(session.getId(), session.getLastAccessedTime()).flatMap((current) -> {
 					StoredSession rebased = session.rebase(current);
 					if (!rebased.needsWrite(writeBackAfter(rebased.getMaxInactiveInterval()))) {
 						session.adopt(rebased);

@@ -1,5 +1,6 @@
 package dev.porter.gateway.session;
 
+import java.time.Instant;
 import java.util.function.Consumer;
 
 import reactor.core.publisher.Mono;
@@ -15,13 +16,20 @@ import org.springframework.session.Session;
  */
 public interface SharedSessions {
 
-	/** The session as stored now; empty when it is gone or expired. */
-	Mono<? extends Session> findCurrent(String id);
+	/**
+	 * The session as stored now; empty when it is gone or expired. {@code usedAt} is when
+	 * the caller's own request used it: the session counts as alive until then plus its
+	 * idle timeout, whatever last access is stored (the request writes its use back at
+	 * its answer). A refresh that reaches past the idle timeout counted from the stored
+	 * last access would otherwise find its live session gone.
+	 */
+	Mono<? extends Session> findCurrent(String id, Instant usedAt);
 
 	/**
-	 * Applies {@code change} to the session as stored now and stores the result; nothing
-	 * happens when the session is gone (an ended session is not brought back).
+	 * Applies {@code change} to the session as stored now ({@link #findCurrent}) and
+	 * stores the result; nothing happens when the session is gone (an ended session is
+	 * not brought back).
 	 */
-	Mono<Void> update(String id, Consumer<Session> change);
+	Mono<Void> update(String id, Instant usedAt, Consumer<Session> change);
 
 }

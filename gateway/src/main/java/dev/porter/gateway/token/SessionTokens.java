@@ -72,7 +72,8 @@ class SessionTokens {
 	Mono<Stored> reload(WebSession session) {
 		SharedSessions shared = this.sharedSessions.getIfAvailable();
 		Mono<Found> found = (shared != null)
-				? shared.findCurrent(session.getId()).mapNotNull((stored) -> found(stored::getAttribute))
+				? shared.findCurrent(session.getId(), session.getLastAccessTime())
+					.mapNotNull((stored) -> found(stored::getAttribute))
 				: Mono.justOrEmpty(found(session::getAttribute));
 		return found.flatMap((tokens) -> this.registrations
 			.findByRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
@@ -125,14 +126,15 @@ class SessionTokens {
 						}
 					})));
 		}
-		return shared.update(session.getId(), (stored) -> change.accept(stored::getAttribute, (name, value) -> {
-			if (value == null) {
-				stored.removeAttribute(name);
-			}
-			else {
-				stored.setAttribute(name, value);
-			}
-		}));
+		return shared.update(session.getId(), session.getLastAccessTime(),
+				(stored) -> change.accept(stored::getAttribute, (name, value) -> {
+					if (value == null) {
+						stored.removeAttribute(name);
+					}
+					else {
+						stored.setAttribute(name, value);
+					}
+				}));
 	}
 
 	private static @Nullable Found found(Function<String, @Nullable Object> attributes) {

@@ -163,6 +163,39 @@ class RedisSharedSessionTests {
 	}
 
 	/**
+	 * A request that arrives just before its session's idle timeout and refreshes past
+	 * it: the request keeps the session alive (it writes its use back at its answer), so
+	 * the refresh's store must find it. Read as expired by the last access stored before
+	 * the request, the refresh stored nothing and revoked the fresh token, and the
+	 * request then saved the session back holding the used one, which the IdP refuses
+	 * next time.
+	 */
+	@Test
+	void refreshWhenTheIdleTimeoutPassesWhileTheRefreshIsAtTheIdpThenTheSessionKeepsTheRotatedToken() {
+		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		// Due for a refresh 60 s before it expires, so at 29 min 30 s; the idle timeout
+		// is
+		// 30 min.
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 1830);
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(1500));
+		instances.clock().shift(Duration.ofMinutes(30).minusSeconds(2));
+		CompletableFuture<Integer> me = TestClients
+			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+
+		// Now past the idle timeout counted from the login, while the IdP answers.
+		instances.clock().shift(Duration.ofSeconds(7));
+
+		assertThat(me.join()).isEqualTo(200);
+		TestIdp.instance()
+			.server()
+			.verify(0,
+					postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/**
 	 * An Auth0 Action's MFA demand on refresh ends the session, whose refresh token is
 	 * still valid at the IdP. Redis deletes the session only after the gateway stopped
 	 * waiting: the token, gone with the session, must be revoked all the same.

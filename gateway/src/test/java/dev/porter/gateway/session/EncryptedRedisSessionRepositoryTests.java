@@ -146,13 +146,15 @@ class EncryptedRedisSessionRepositoryTests {
 		LoginTokens refreshed = new LoginTokens("at-secret-2", Instant.ofEpochSecond(1_800_003_000),
 				Instant.ofEpochSecond(1_800_006_600), Set.of("openid"), "rt-secret-2");
 
-		assertThatExceptionOfType(SessionWriteContended.class).isThrownBy(
-				() -> contended.update(id, (stored) -> stored.setAttribute(LoginTokens.ATTRIBUTE, refreshed)).block());
+		assertThatExceptionOfType(SessionWriteContended.class).isThrownBy(() -> contended
+			.update(id, Instant.MIN, (stored) -> stored.setAttribute(LoginTokens.ATTRIBUTE, refreshed))
+			.block());
 
-		StoredSession afterwards = this.repository.findCurrent(id).block();
+		StoredSession afterwards = this.repository.findCurrent(id, Instant.MIN).block();
 		assertThat(afterwards.<Object>getAttribute("porter.rival-writes")).as("the rival wrote each time").isNotNull();
-		assertThat(this.repository.update(id, (stored) -> stored.setAttribute(LoginTokens.ATTRIBUTE, refreshed))
-			.then(this.repository.findCurrent(id))
+		assertThat(this.repository
+			.update(id, Instant.MIN, (stored) -> stored.setAttribute(LoginTokens.ATTRIBUTE, refreshed))
+			.then(this.repository.findCurrent(id, Instant.MIN))
 			.block()
 			.<Object>getAttribute(LoginTokens.ATTRIBUTE)).as("a retry once the contention ends lands")
 			.isEqualTo(refreshed);
@@ -369,7 +371,8 @@ class EncryptedRedisSessionRepositoryTests {
 		@Override
 		public <T> Flux<T> execute(RedisScript<T> script, List<String> keys, List<?> args) {
 			return this.rival
-				.update(this.id, (stored) -> stored.setAttribute("porter.rival-writes", this.writes.incrementAndGet()))
+				.update(this.id, Instant.MIN,
+						(stored) -> stored.setAttribute("porter.rival-writes", this.writes.incrementAndGet()))
 				.thenMany(super.execute(script, keys, args));
 		}
 

@@ -124,7 +124,7 @@ class SessionNearCacheTests {
 		keptHere(id);
 		long gets = gets();
 
-		this.here.findCurrent(id).block();
+		this.here.findCurrent(id, Instant.MIN).block();
 
 		assertThat(gets()).isEqualTo(gets + 1);
 	}

@@ -312,12 +312,12 @@ class RefreshBackoffTests {
 		}
 
 		@Override
-		public Mono<MapSession> findCurrent(String id) {
+		public Mono<MapSession> findCurrent(String id, Instant usedAt) {
 			return Mono.fromSupplier(() -> new MapSession(this.stored));
 		}
 
 		@Override
-		public Mono<Void> update(String id, Consumer<Session> change) {
+		public Mono<Void> update(String id, Instant usedAt, Consumer<Session> change) {
 			return Mono.defer(() -> {
 				if (this.failingWrites.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
 					return Mono.error(new RedisConnectionFailureException("Redis unreachable"));
