@@ -28,20 +28,20 @@ final class RedisRefusals {
 
 	/** {@code "; Redis answered CODE (hint)"}, or nothing when Redis refused nothing. */
 	static String describe(Throwable failure) {
-		Throwable current = failure;
-		// a cause chain is short; the bound only guards against a cycle
-		for (int depth = 0; current != null && depth < 16; depth++) {
-			if (current instanceof RedisCommandExecutionException refusal && refusal.getMessage() != null) {
-				String code = refusal.getMessage().split(" ", 2)[0];
-				if (!CODE.matcher(code).matches()) {
-					return "; Redis refused the command";
-				}
-				String hint = HINTS.get(code);
-				return "; Redis answered " + code + ((hint != null) ? " (" + hint + ")" : "");
-			}
-			current = current.getCause();
+		return Causes.of(failure)
+			.filter((cause) -> cause instanceof RedisCommandExecutionException && cause.getMessage() != null)
+			.findFirst()
+			.map((refusal) -> answered(refusal.getMessage()))
+			.orElse("");
+	}
+
+	private static String answered(String answer) {
+		String code = answer.split(" ", 2)[0];
+		if (!CODE.matcher(code).matches()) {
+			return "; Redis refused the command";
 		}
-		return "";
+		String hint = HINTS.get(code);
+		return "; Redis answered " + code + ((hint != null) ? " (" + hint + ")" : "");
 	}
 
 }

@@ -45,16 +45,10 @@ class StoreFailures {
 	}
 
 	boolean isStoreFailure(Throwable failure) {
-		Throwable current = failure;
-		// a cause chain is short; the bound only guards against a cycle
-		for (int depth = 0; current != null && depth < 16; depth++) {
-			if (current instanceof RedisConnectionFailureException || current instanceof RedisSystemException
-					|| current instanceof QueryTimeoutException || current instanceof RedisException) {
-				return true;
-			}
-			current = current.getCause();
-		}
-		return false;
+		return Causes.of(failure)
+			.anyMatch(
+					(cause) -> cause instanceof RedisConnectionFailureException || cause instanceof RedisSystemException
+							|| cause instanceof QueryTimeoutException || cause instanceof RedisException);
 	}
 
 	void record(Throwable failure) {
