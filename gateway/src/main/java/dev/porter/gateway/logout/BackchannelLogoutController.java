@@ -114,6 +114,9 @@ class BackchannelLogoutController {
 		// exchange.getFormData() would buffer up to the codecs' far larger one.
 		return FORM_READER.readMono(FORM_TYPE, exchange.getRequest(), Map.of())
 			.onErrorMap(DataBufferLimitException.class, BackchannelLogoutController::tooLarge)
+			// A bad percent-escape (logout_token=%zz): the sender's mistake, not an
+			// outage.
+			.onErrorMap(IllegalArgumentException.class, BackchannelLogoutController::invalid)
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			.flatMap(this::decode)

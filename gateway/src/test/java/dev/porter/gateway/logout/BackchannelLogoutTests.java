@@ -138,6 +138,27 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void backchannelLogoutWhenBodyIsNotValidFormEncodingThenBadRequestNotAnOutage(CapturedOutput output) {
+		// Anyone can send this: it is the sender's mistake, not the IdP or the store
+		// failing.
+		this.client.post()
+			.uri("/bff/backchannel-logout")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("logout_token=%zz")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.doesNotExist("Retry-After")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("logout_token"));
+		assertThat(output.getAll()).doesNotContain("could not be processed");
+	}
+
+	@Test
 	void backchannelLogoutWhenTwoSessionsEndedThenAuditLogCountsTwo(CapturedOutput output) {
 		String sid = "sid-" + UUID.randomUUID();
 		browser().login("auth0|dave", sid, 3600);
