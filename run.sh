@@ -31,7 +31,7 @@ ready() {
 dev_idp_issuer=http://localhost:9000/
 issuer=${OIDC_ISSUER_URI:-$dev_idp_issuer}
 audience=${API_AUDIENCE:-https://porter.example/api}
-profile_env=(PORT=8081 MANAGEMENT_PORT=9081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience")
+profile_env=(PORT=8081 SERVER_ADDRESS=127.0.0.1 MANAGEMENT_PORT=9081 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience")
 gateway_env=(PORT=8080 MANAGEMENT_PORT=9080 OIDC_ISSUER_URI="$issuer" API_AUDIENCE="$audience"
 	PROFILE_SERVICE_URI=http://localhost:8081)
 if [ "${issuer%/}" = "${dev_idp_issuer%/}" ]; then

@@ -2,6 +2,7 @@ package dev.porter.devidp;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,13 +70,33 @@ class DevIdpHealthTests extends DevIdpServerTestSupport {
 
 	/**
 	 * On Linux every address of 127.0.0.0/8 is local: a listener on all interfaces
-	 * accepts on 127.0.0.2, one bound to 127.0.0.1 refuses there.
+	 * accepts on 127.0.0.2, one bound to 127.0.0.1 refuses there, as it refuses other
+	 * machines.
 	 */
 	@Test
-	void managementPortWhenAddressNotSetThenListensOnLoopbackOnly() {
-		assumeTrue(accepts("127.0.0.2", PORT), "this system does not route 127.0.0.2 to loopback");
+	void managementPortWhenAddressNotSetThenListensOnLoopbackOnly() throws IOException {
+		assumeTrue(routesOtherLoopbackAddresses(), "this system does not route 127.0.0.2 to loopback");
 		assertThat(accepts("127.0.0.1", MANAGEMENT_PORT)).isTrue();
 		assertThat(accepts("127.0.0.2", MANAGEMENT_PORT)).as("management port on 127.0.0.2").isFalse();
+	}
+
+	/**
+	 * dev-idp hands out tokens, Management API tokens included, to anyone who knows the
+	 * published dev secrets and seeded passwords: on a laptop on shared Wi-Fi, its port
+	 * must not face the network unless SERVER_ADDRESS says so (Compose does).
+	 */
+	@Test
+	void mainPortWhenAddressNotSetThenListensOnLoopbackOnly() throws IOException {
+		assumeTrue(routesOtherLoopbackAddresses(), "this system does not route 127.0.0.2 to loopback");
+		assertThat(accepts("127.0.0.1", PORT)).isTrue();
+		assertThat(accepts("127.0.0.2", PORT)).as("main port on 127.0.0.2").isFalse();
+	}
+
+	/** Whether a listener on all interfaces is reached through 127.0.0.2. */
+	private static boolean routesOtherLoopbackAddresses() throws IOException {
+		try (ServerSocket everywhere = new ServerSocket(0)) {
+			return accepts("127.0.0.2", everywhere.getLocalPort());
+		}
 	}
 
 	private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

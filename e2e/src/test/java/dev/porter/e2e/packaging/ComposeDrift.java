@@ -47,6 +47,14 @@ final class ComposeDrift {
 
 	private static final Pattern PORT_DEFAULT = Pattern.compile("\\$\\{PORT:(\\d+)}");
 
+	/**
+	 * An application that listens on loopback by default ({@code server.address}): in a
+	 * container, that is the container's own loopback.
+	 */
+	private static final Pattern SERVER_ADDRESS_DEFAULT = Pattern.compile("\\$\\{SERVER_ADDRESS:([^}]+)}");
+
+	private static final String EVERY_INTERFACE = "0.0.0.0";
+
 	private static final Pattern MANAGEMENT_PORT_DEFAULT = Pattern.compile("\\$\\{MANAGEMENT_PORT:(\\d+)}");
 
 	/**
@@ -136,6 +144,12 @@ final class ComposeDrift {
 		}
 		if (environment.containsKey("PORT") && !appPort.equals(effectiveValue(environment.get("PORT")))) {
 			findings.add(name + ": PORT is set to " + environment.get("PORT") + ", not " + appPort);
+		}
+		String listensOn = first(SERVER_ADDRESS_DEFAULT, module.applicationYml());
+		if (!"(none)".equals(listensOn) && !EVERY_INTERFACE.equals(listensOn)
+				&& !EVERY_INTERFACE.equals(effectiveValue(environment.get("SERVER_ADDRESS")))) {
+			findings.add(name + ": listens on " + listensOn + " unless SERVER_ADDRESS is " + EVERY_INTERFACE
+					+ ", so neither the other containers nor its published port reach it");
 		}
 		String managementPort = first(MANAGEMENT_PORT_DEFAULT, module.applicationYml());
 		if ("(none)".equals(managementPort)) {

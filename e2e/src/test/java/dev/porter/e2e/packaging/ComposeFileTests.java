@@ -188,6 +188,14 @@ class ComposeFileTests {
 	}
 
 	@Test
+	void checkWhenLoopbackBoundServiceNotToldToListenInTheContainerNetworkThenReported() {
+		String drifted = replaceOnce(COMPOSE, "      SERVER_ADDRESS: 0.0.0.0\n", "");
+
+		assertThat(findings(drifted)).containsExactly("dev-idp: listens on 127.0.0.1 unless SERVER_ADDRESS is 0.0.0.0, "
+				+ "so neither the other containers nor its published port reach it");
+	}
+
+	@Test
 	void checkWhenApplicationHasNoManagementPortThenReported() {
 		Module gateway = module("gateway");
 		Module drifted = new Module(gateway.applicationYml().replace("${MANAGEMENT_PORT:9080}", "${PORT:8080}"),

@@ -78,6 +78,13 @@ class GatewayRunScriptTests {
 			SpaClient alice = SpaClient.signIn(new Service("gateway", 8080, script), "alice", "alice");
 			assertThat(firstAnswerOtherThanUnavailable(alice).status()).isEqualTo(200);
 			assertThat(children.stream().filter((child) -> command(child).endsWith("java"))).hasSize(3);
+			// Linux routes all of 127/8 to loopback: the gateway, meant for other
+			// machines, answers on 127.0.0.2; dev-idp (tokens for the published dev
+			// secrets) and profile-service listen on 127.0.0.1 alone, as on a laptop on
+			// shared Wi-Fi they must.
+			assertThat(listening("127.0.0.2", 8080)).as("gateway on 127.0.0.2").isTrue();
+			assertThat(listening("127.0.0.2", 9000)).as("dev-idp on 127.0.0.2").isFalse();
+			assertThat(listening("127.0.0.2", 8081)).as("profile-service on 127.0.0.2").isFalse();
 			MANAGEMENT_PORTS.forEach((port, management) -> {
 				assertThat(status(port, "/actuator/prometheus")).as("metrics on public port " + port).isEqualTo(404);
 				assertThat(status(port, "/readyz")).as("readiness on public port " + port).isEqualTo(200);
@@ -158,8 +165,12 @@ class GatewayRunScriptTests {
 	}
 
 	private static boolean listening(int port) {
+		return listening("127.0.0.1", port);
+	}
+
+	private static boolean listening(String address, int port) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+			socket.connect(new InetSocketAddress(address, port), 500);
 			return true;
 		}
 		catch (IOException ex) {
