@@ -62,9 +62,10 @@ public class CsrfSecurity {
 
 	/**
 	 * Every request but a top-level navigation: a {@code GET} or {@code HEAD} the browser
-	 * marks {@code Sec-Fetch-Mode: navigate} into a {@code document}. Not into a frame,
-	 * an object or an embed: a page loads those as it likes, in a loop if it wants, and
-	 * the {@code Lax} session cookie goes along from a sibling subdomain.
+	 * marks {@code Sec-Fetch-Mode: navigate} into a {@code document}, not as a prefetch
+	 * or prerender. Not into a frame, an object or an embed: a page loads those as it
+	 * likes, in a loop if it wants, and the {@code Lax} session cookie goes along from a
+	 * sibling subdomain.
 	 */
 	static final ServerWebExchangeMatcher NOT_NAVIGATION = (exchange) -> isNavigation(exchange.getRequest())
 			? MatchResult.notMatch() : MatchResult.match();
@@ -131,7 +132,16 @@ public class CsrfSecurity {
 		HttpHeaders headers = request.getHeaders();
 		return (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))
 				&& "navigate".equals(headers.getFirst("Sec-Fetch-Mode"))
-				&& "document".equals(headers.getFirst("Sec-Fetch-Dest"));
+				&& "document".equals(headers.getFirst("Sec-Fetch-Dest")) && !isSpeculative(headers);
+	}
+
+	/**
+	 * A prefetch or prerender ({@code Sec-Purpose}, or the older {@code Purpose}): it
+	 * looks like a navigation, but a page asks for it, as many as it lists, and no user
+	 * follows it. Pages cannot set either header themselves.
+	 */
+	private static boolean isSpeculative(HttpHeaders headers) {
+		return headers.containsHeader("Sec-Purpose") || headers.containsHeader("Purpose");
 	}
 
 	private static boolean matchesAny(List<PathPattern> patterns, ServerHttpRequest request) {

@@ -140,6 +140,23 @@ class CsrfSecurityMatcherTests {
 		assertThat(matches(matcher, exchange(request))).isEqualTo(refused);
 	}
 
+	/**
+	 * A prefetch or prerender the page asked for looks like a top-level navigation but is
+	 * the page's doing, not the user's: refused from another site like any other request
+	 * the page makes (a same-site one carries the Lax session cookie).
+	 */
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource({ "Sec-Purpose, prefetch", "Sec-Purpose, prefetch;prerender", "Purpose, prefetch" })
+	void notNavigationWhenPrefetchOrPrerenderThenRefusedFromAnotherSite(String header, String purpose) {
+		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/me")
+			.header("Sec-Fetch-Mode", "navigate")
+			.header("Sec-Fetch-Dest", "document")
+			.header(header, purpose);
+
+		assertThat(matches(CsrfSecurity.NOT_NAVIGATION, exchange(request))).isTrue();
+		assertThat(matches(CsrfSecurity.unsafeOrNotNavigationTo(List.of("/me")), exchange(request))).isTrue();
+	}
+
 	private static MockServerWebExchange exchange(MockServerHttpRequest.BaseBuilder<?> request) {
 		return MockServerWebExchange.from(request);
 	}

@@ -118,6 +118,45 @@ class LoginRateLimitTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * A page of another site asking the browser to prefetch or prerender the login
+	 * (speculation rules, {@code <link rel=prefetch>}): the request looks like a
+	 * top-level navigation but is the page's doing, as many times as it lists URLs, and
+	 * no user follows it. Refused before the budget counts it; the user's real navigation
+	 * later passes.
+	 */
+	@ParameterizedTest(name = "{0} {1} {2}: {3}")
+	@CsvSource({ "/bff/login, cross-site, Sec-Purpose, prefetch", "/bff/login, same-site, Sec-Purpose, prefetch",
+			"/bff/login, cross-site, Sec-Purpose, prefetch;prerender", "/bff/login, cross-site, Purpose, prefetch",
+			"/login/oauth2/code/auth0?code=c&state=s, cross-site, Sec-Purpose, prefetch" })
+	void loginWhenAnotherSitesPagePrefetchesItThenForbiddenProblemBeforeTheBudgetCountsIt(String path, String site,
+			String purposeHeader, String purpose) {
+		for (int i = 0; i < 5; i++) {
+			this.client.get()
+				.uri(path)
+				.header("Sec-Fetch-Site", site)
+				.header("Sec-Fetch-Mode", "navigate")
+				.header("Sec-Fetch-Dest", "document")
+				.header(purposeHeader, purpose)
+				.exchange()
+				.expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.doesNotExist(HttpHeaders.SET_COOKIE);
+		}
+
+		for (int i = 0; i < 3; i++) {
+			this.client.get()
+				.uri("/bff/login")
+				.header("Sec-Fetch-Site", site)
+				.header("Sec-Fetch-Mode", "navigate")
+				.header("Sec-Fetch-Dest", "document")
+				.exchange()
+				.expectStatus()
+				.isFound();
+		}
+	}
+
+	/**
 	 * The user's own navigations: from the SPA, a link or bookmark, another site's link,
 	 * and the IdP sending the browser back; and clients that send no fetch metadata.
 	 */
