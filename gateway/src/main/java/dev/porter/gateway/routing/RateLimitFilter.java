@@ -19,6 +19,13 @@ class RateLimitFilter implements GatewayFilter, Ordered {
 
 	static final int ORDER = 10;
 
+	/**
+	 * The relay's budgets apart from the others' in the key space they share with Redis
+	 * ({@code login:<address>}, {@code sessions:<id>}): a {@code sub} can be any string
+	 * some IdPs let users choose.
+	 */
+	private static final String BUDGET = "user:";
+
 	private final UserRateLimiter limiter;
 
 	private final ProblemWriter problems;
@@ -33,7 +40,7 @@ class RateLimitFilter implements GatewayFilter, Ordered {
 		return exchange.getPrincipal()
 			.map(Principal::getName)
 			.defaultIfEmpty("anonymous")
-			.flatMap(this.limiter::consume)
+			.flatMap((user) -> this.limiter.consume(BUDGET + user))
 			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange)
 					: this.problems.write(exchange, Problems.rateLimited(decision.retryAfter())));
 	}
