@@ -52,12 +52,18 @@ public record SessionProperties(
 	}
 
 	/**
-	 * Browsers drop a {@code __Host-} cookie that is not {@code Secure}: fail at start-up
-	 * rather than silently.
+	 * Browsers drop a {@code __Host-} or {@code __Secure-} cookie that is not
+	 * {@code Secure}, matching the prefix without regard to case (RFC 6265bis): fail at
+	 * start-up rather than silently.
 	 */
-	@AssertTrue(message = "a __Host- cookie must be Secure: set SESSION_COOKIE_NAME or SESSION_COOKIE_SECURE=true")
-	public boolean isHostPrefixSecure() {
-		return !this.cookieName.startsWith("__Host-") || this.cookieSecure;
+	@AssertTrue(message = "a __Host- or __Secure- cookie must be Secure: set SESSION_COOKIE_NAME without the prefix "
+			+ "or SESSION_COOKIE_SECURE=true")
+	public boolean isPrefixedCookieSecure() {
+		return this.cookieSecure || !(startsWithIgnoringCase("__Host-") || startsWithIgnoringCase("__Secure-"));
+	}
+
+	private boolean startsWithIgnoringCase(String prefix) {
+		return this.cookieName.regionMatches(true, 0, prefix, 0, prefix.length());
 	}
 
 }

@@ -128,6 +128,23 @@ class StartupValidationTests {
 				.hasMessageContaining("SESSION_COOKIE_SECURE"));
 	}
 
+	// Browsers drop a cookie named with a __Host- or __Secure- prefix, matched without
+	// regard to case (RFC 6265bis), unless it is Secure: every login would end in
+	// /?login=failed with nothing pointing at the cause.
+	@ParameterizedTest
+	@ValueSource(strings = { "__Host-porter-session", "__Secure-porter-session", "__host-porter-session",
+			"__SECURE-porter-session" })
+	void startWhenPrefixedCookieNameIsNotSecureThenFailsNamingTheVariables(String cookieName) {
+		this.runner.withUserConfiguration(CookieSettings.class)
+			.withPropertyValues("porter.oidc.client-secret=s", "porter.bff.public-base-url=http://localhost:8080",
+					"porter.session.cookie-secure=false", "porter.session.cookie-name=" + cookieName)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("SESSION_COOKIE_NAME")
+				.hasMessageContaining("SESSION_COOKIE_SECURE=true"));
+	}
+
 	// Browsers treat loopback as a secure context (W3C Secure Contexts: localhost and the
 	// names under .localhost, 127.0.0.0/8, ::1): Secure cookies work over its http.
 	@ParameterizedTest
