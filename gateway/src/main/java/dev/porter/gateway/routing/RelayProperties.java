@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -57,6 +58,26 @@ public record RelayProperties(
 
 	public RelayProperties {
 		HttpUris.requireAbsoluteHttp(profileServiceUri, "PROFILE_SERVICE_URI");
+		requireOrigin(profileServiceUri);
+	}
+
+	/**
+	 * The relay sends the gateway's own path to profile-service's origin
+	 * ({@code UpstreamCall}): a path, query or user-info here would be dropped without a
+	 * word, and {@code /me} sent, with the user's token, to whatever serves it at that
+	 * origin.
+	 */
+	private static void requireOrigin(@Nullable URI uri) {
+		if (uri == null) {
+			return;
+		}
+		String path = uri.getRawPath();
+		boolean originOnly = (path == null || path.isEmpty() || "/".equals(path)) && uri.getRawQuery() == null
+				&& uri.getRawFragment() == null && !uri.getRawAuthority().contains("@");
+		if (!originOnly) {
+			throw new IllegalArgumentException("PROFILE_SERVICE_URI must be an origin (scheme, host and port, "
+					+ "e.g. http://profile-service:8081): the relay sends the request's own path, /me/...");
+		}
 	}
 
 }

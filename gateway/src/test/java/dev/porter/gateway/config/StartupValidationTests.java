@@ -88,6 +88,28 @@ class StartupValidationTests {
 				.hasMessageContaining(variable + " must be an absolute http(s) URI"));
 	}
 
+	// The relay sends the gateway's own path (/me/...) to the upstream's origin: a path,
+	// query or user-info in the setting was dropped without a word, and /me went to
+	// whatever serves /me at that origin, with the user's token.
+	@ParameterizedTest
+	@ValueSource(strings = { "http://ingress.internal/profile", "http://ingress.internal/profile/",
+			"http://profile-service:8081/?tenant=a", "http://porter:secret@profile-service:8081",
+			"http://profile-service:8081#me" })
+	void startWhenProfileServiceUriHasMoreThanAnOriginThenFailsNamingTheVariable(String uri) {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s", "porter.relay.profile-service-uri=" + uri)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("PROFILE_SERVICE_URI must be an origin"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http://profile-service:8081", "http://profile-service:8081/", "https://profile.example" })
+	void startWhenProfileServiceUriIsAnOriginThenStarts(String uri) {
+		this.runner.withPropertyValues("porter.oidc.client-secret=s", "porter.relay.profile-service-uri=" + uri)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	@Test
 	void startWhenUriSettingsAbsoluteHttpThenStarts() {
 		this.runner
