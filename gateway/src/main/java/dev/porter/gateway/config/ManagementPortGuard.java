@@ -1,7 +1,5 @@
 package dev.porter.gateway.config;
 
-import java.util.Objects;
-
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
@@ -18,7 +16,6 @@ import org.springframework.core.env.Environment;
 class ManagementPortGuard {
 
 	ManagementPortGuard(Environment environment) {
-		String server = environment.getProperty("server.port", "8080");
 		String management = environment.getProperty("management.server.port");
 		if (management != null && management.isBlank()) {
 			throw new IllegalStateException(
@@ -29,7 +26,10 @@ class ManagementPortGuard {
 			throw new IllegalStateException(
 					"MANAGEMENT_ADDRESS is empty: set the interface actuator listens on, or unset it for loopback");
 		}
-		if (Objects.equals(server, management) && !"0".equals(server)) {
+		// Compared as Boot compares them, as numbers: 08080 is port 8080.
+		Integer serverPort = environment.getProperty("server.port", Integer.class, 8080);
+		Integer managementPort = environment.getProperty("management.server.port", Integer.class);
+		if (serverPort.equals(managementPort) && serverPort != 0) {
 			throw new IllegalStateException("MANAGEMENT_PORT (" + management
 					+ ") must differ from PORT: on one port actuator's metrics and health details answer to everyone");
 		}

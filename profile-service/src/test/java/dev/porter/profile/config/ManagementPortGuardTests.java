@@ -1,6 +1,8 @@
 package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -18,6 +20,18 @@ class ManagementPortGuardTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("MANAGEMENT_PORT (8080) must differ from PORT"));
+	}
+
+	// Boot reads both as numbers: 08080, +8080 or " 8080" is port 8080, and actuator
+	// would answer on the public port.
+	@ParameterizedTest
+	@ValueSource(strings = { "08080", "+8080", " 8080 " })
+	void startWhenManagementPortIsThePublicPortWrittenOtherwiseThenFailsNamingTheVariable(String management) {
+		this.runner.withPropertyValues("server.port=8080", "management.server.port=" + management)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must differ from PORT"));
 	}
 
 	@Test
