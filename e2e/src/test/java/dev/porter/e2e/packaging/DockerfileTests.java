@@ -67,6 +67,19 @@ class DockerfileTests {
 		assertThat(findings(service, read(Layout.root().resolve(service).resolve("Dockerfile")))).isEmpty();
 	}
 
+	/**
+	 * The services write none of their image's files: owned by root, code that runs as
+	 * the service's user (a hole in a dependency) cannot rewrite the jar a restart would
+	 * then run.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "dev-idp", "profile-service", "gateway" })
+	void dockerfileWhenRealThenTheRunningUserOwnsNoFileOfTheImage(String service) {
+		String dockerfile = read(Layout.root().resolve(service).resolve("Dockerfile"));
+
+		assertThat(dockerfile).doesNotContain("--chown").doesNotContainPattern("(?m)^RUN .*\\bchown\\b");
+	}
+
 	@Test
 	void dockerfileWhenSharedModuleSourcesNotCopiedThenReported() {
 		String drifted = read(Layout.root().resolve("gateway/Dockerfile")).replace("COPY common/src common/src\n", "");
