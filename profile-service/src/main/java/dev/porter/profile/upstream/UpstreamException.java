@@ -53,6 +53,14 @@ public final class UpstreamException extends RuntimeException implements Loggabl
 	}
 
 	/**
+	 * Whether the upstream answered with a 4xx: it refused the request, so a change it
+	 * carried was not applied, whatever this failure is classified as.
+	 */
+	public boolean isClientErrorAnswer() {
+		return this.status >= 400 && this.status < 500;
+	}
+
+	/**
 	 * How long the upstream asked us to wait
 	 * ({@code Retry-After}/{@code X-RateLimit-Reset}).
 	 */

@@ -59,8 +59,10 @@ public final class UpstreamFailures {
 
 	/**
 	 * Whether one attempt of a change that failed surely left the upstream as it was:
-	 * refused with a 4xx (a 429 included), or never sent (an open circuit, our full
-	 * bulkhead or rate limiter, a refused connection). A timeout, a 5xx or an answer that
+	 * answered with a 4xx (a 429 included), whatever the failure was classified as (a 403
+	 * to our own token is a {@code BAD_RESPONSE}, Keycloak's store refusing one user's
+	 * write an {@code ENTRY_UNUSABLE}), or never sent (an open circuit, our full bulkhead
+	 * or rate limiter, a refused connection). A timeout, a 5xx or a success whose body
 	 * cannot be read leave it unknown: the change may have been applied. A retried change
 	 * needs every attempt's outcome: see {@link WriteAttempts}.
 	 */
@@ -74,10 +76,13 @@ public final class UpstreamFailures {
 				return true;
 			}
 			if (cause instanceof UpstreamException upstream) {
+				if (upstream.isClientErrorAnswer()) {
+					return true;
+				}
 				Boolean refused = switch (upstream.kind()) {
 					// the upstream answered a refusal
 					case RATE_LIMITED, NOT_FOUND, TOKEN_REJECTED, REFUSED -> true;
-					// an answer that could not be read: it may have applied the change
+					// a success that could not be read: it may have applied the change
 					case BAD_RESPONSE, ENTRY_UNUSABLE -> false;
 					// its cause tells: a refused connection never sent it
 					case UNAVAILABLE -> null;

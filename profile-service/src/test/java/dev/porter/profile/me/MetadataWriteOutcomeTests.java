@@ -280,6 +280,38 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	}
 
 	/**
+	 * The M2M application lacks {@code update:users}: Auth0 refuses the write with a 403
+	 * (auth0-contract.md §3, §5), which changed nothing. The caller was told the change
+	 * may have been applied, and her cached profile was dropped here and on every other
+	 * instance, and marked to be dropped again once the change "settled".
+	 */
+	@Test
+	void patchMetadataWhenAuth0RefusesOurTokensScopeThenNotToldItMayHaveBeenAppliedAndTheCachedProfileStillServes() {
+		String token = aliceReadOnce();
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(403)
+				.withHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+				.withBody(Fixtures.read("management/error-insufficient-scope.json"))));
+
+		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/upstream-bad-response")
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).doesNotContain("applied", "send it again"));
+		this.ticker.advance(ProfileCaches.WRITE_SETTLES_WITHIN);
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueMatches("Cache-Status", "profile-service; hit; ttl=\\d+")
+			.expectBody()
+			.jsonPath("$.user_metadata.favourite_attack")
+			.isEqualTo("roundhouse_kick");
+	}
+
+	/**
 	 * The user was deleted in Auth0 while this instance held her profile: the change's
 	 * 404 is an answer about her, and her cached profile must not keep serving.
 	 */

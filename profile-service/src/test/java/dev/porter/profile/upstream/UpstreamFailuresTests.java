@@ -74,6 +74,17 @@ class UpstreamFailuresTests {
 		assertThat(UpstreamFailures.leftUnchanged(policy.toProblem(failure(kind, null)))).isEqualTo(unchanged);
 	}
 
+	// A 4xx is a refusal whatever we make of it: a 403 to our token (BAD_RESPONSE),
+	// Keycloak's store refusing one user's write (ENTRY_UNUSABLE). Only an answer
+	// without a 4xx status (a 2xx that cannot be read) may have applied the change.
+	@ParameterizedTest
+	@CsvSource({ "BAD_RESPONSE, 403, true", "BAD_RESPONSE, 405, true", "ENTRY_UNUSABLE, 400, true",
+			"BAD_RESPONSE, 0, false", "ENTRY_UNUSABLE, 0, false", "UNAVAILABLE, 500, false" })
+	void leftUnchangedWhenAnsweredThenUnchangedExactlyWhenTheStatusIsA4xx(Kind kind, int status, boolean unchanged) {
+		UpstreamException answered = new UpstreamException("management", kind, status, null, null);
+		assertThat(UpstreamFailures.leftUnchanged(policy().toProblem(answered))).isEqualTo(unchanged);
+	}
+
 	@Test
 	void leftUnchangedWhenNeverSentThenTrueAndWhenTimedOutThenFalse() {
 		UpstreamPolicy policy = policy();

@@ -368,6 +368,32 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 			.valueMatches("Cache-Status", "profile-service; hit; ttl=\\d+");
 	}
 
+	/**
+	 * Keycloak's 400 "Could not update user!" refused the write: nothing was stored. The
+	 * caller was told it may have been applied, and the cached profile was dropped here
+	 * and on every other instance.
+	 */
+	@Test
+	void patchMetadataWhenKeycloakCannotUpdateTheUserThenNotToldItMayHaveBeenAppliedAndTheCachedProfileStillServes() {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management()
+			.stubFor(put(urlEqualTo(ADMIN_ALICE))
+				.willReturn(okJson("{\"errorMessage\":\"Could not update user!\"}").withStatus(400)));
+		String token = alice();
+		getMe(token).expectStatus().isOk();
+
+		patchMetadata(token, "{\"theme\":\"light\"}").expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).doesNotContain("applied", "send it again"));
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueMatches("Cache-Status", "profile-service; hit; ttl=\\d+");
+	}
+
 	@Test
 	void patchMetadataWhenKeycloakAcceptsButDropsAttributesThenBadGateway() {
 		// unmanagedAttributePolicy not ENABLED: 204, yet the attribute is not stored
