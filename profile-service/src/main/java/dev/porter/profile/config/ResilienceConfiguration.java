@@ -74,15 +74,14 @@ class ResilienceConfiguration {
 	@Bean
 	@Qualifier("management")
 	UpstreamPolicy managementPolicy(ResilienceProperties properties,
-			ObjectProvider<ReactiveRedisConnectionFactory> redis, Clock clock) {
+			ObjectProvider<ReactiveRedisConnectionFactory> redis, RedisProperties redisProperties, Clock clock) {
 		String name = "management";
 		ResilienceProperties.Upstream settings = properties.management();
 		LocalCallBudget local = localBudget(name, settings);
 		ReactiveRedisConnectionFactory shared = redis.getIfAvailable();
-		CallBudget budget = (shared != null)
-				? new SharedCallBudget(name, new ReactiveStringRedisTemplate(shared), local,
-						settings.rateLimitForPeriod(), settings.rateLimitPeriod(), settings.rateLimitWait(), clock)
-				: local;
+		CallBudget budget = (shared != null) ? new SharedCallBudget(name, new ReactiveStringRedisTemplate(shared),
+				local, settings.rateLimitForPeriod(), settings.rateLimitPeriod(), settings.rateLimitWait(),
+				redisProperties.timeout(), clock) : local;
 		return policy(name, settings, budget);
 	}
 

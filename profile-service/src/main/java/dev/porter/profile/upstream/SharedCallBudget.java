@@ -11,6 +11,7 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -28,7 +29,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>
  * Redis is never needed to answer: when it fails, this instance spends its own budget
  * ({@code local}) for a second before asking Redis again, so an unreachable Redis costs
- * one command timeout a second, not one per call.
+ * one {@code REDIS_TIMEOUT} a second, not one per call, and never a thread of the
+ * caller's.
  */
 public final class SharedCallBudget implements CallBudget {
 
@@ -71,6 +73,8 @@ public final class SharedCallBudget implements CallBudget {
 
 	private final long maxWaitMicros;
 
+	private final Duration redisTimeout;
+
 	private final Clock clock;
 
 	/** Until when this instance spends its own budget; null: Redis answered last. */
@@ -81,16 +85,19 @@ public final class SharedCallBudget implements CallBudget {
 	 * @param local this instance's own budget, spent while Redis fails
 	 * @param limitForPeriod calls per period, for all instances together
 	 * @param maxWait how long a call may wait for budget
+	 * @param redisTimeout the longest a call waits for Redis ({@code REDIS_TIMEOUT}),
+	 * connecting included
 	 * @param clock when Redis may be asked again after it failed
 	 */
 	public SharedCallBudget(String name, ReactiveStringRedisTemplate redis, LocalCallBudget local, int limitForPeriod,
-			Duration period, Duration maxWait, Clock clock) {
+			Duration period, Duration maxWait, Duration redisTimeout, Clock clock) {
 		this.key = PREFIX + name;
 		this.redis = redis;
 		this.local = local;
 		this.periodMicros = micros(period);
 		this.intervalMicros = Math.max(1, this.periodMicros / limitForPeriod);
 		this.maxWaitMicros = micros(maxWait);
+		this.redisTimeout = redisTimeout;
 		this.clock = clock;
 	}
 
@@ -111,13 +118,20 @@ public final class SharedCallBudget implements CallBudget {
 
 	/**
 	 * Reserves one call's place: the wait before it may go, or
-	 * {@code RequestNotPermitted} when that wait would be too long.
+	 * {@code RequestNotPermitted} when that wait would be too long. Spring Data Redis
+	 * opens its shared connection on the thread that subscribes and waits there for Redis
+	 * to answer, so the script is sent from another thread: never the caller's, an event
+	 * loop or Caffeine's loader. The caller waits for Redis no longer than
+	 * {@code redisTimeout}, connecting included.
 	 */
 	Mono<Duration> reserve() {
 		return this.redis
-			.execute(RESERVE, List.of(this.key), List.of(Long.toString(this.intervalMicros),
-					Long.toString(this.periodMicros), Long.toString(this.maxWaitMicros)))
+			.execute(RESERVE, List.of(this.key),
+					List.of(Long.toString(this.intervalMicros), Long.toString(this.periodMicros),
+							Long.toString(this.maxWaitMicros)))
 			.next()
+			.subscribeOn(Schedulers.boundedElastic())
+			.timeout(this.redisTimeout)
 			.flatMap((wait) -> {
 				redisAnswered();
 				return (wait < 0) ? Mono.error(RequestNotPermitted.createRequestNotPermitted(this.local.limiter()))

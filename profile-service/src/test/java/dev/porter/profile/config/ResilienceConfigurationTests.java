@@ -40,7 +40,7 @@ class ResilienceConfigurationTests {
 		return new ResilienceConfiguration(new SimpleMeterRegistry()).managementPolicy(
 				new ResilienceProperties(SETTINGS, SETTINGS),
 				new StaticListableBeanFactory().getBeanProvider(ReactiveRedisConnectionFactory.class),
-				Clock.systemUTC());
+				new RedisProperties(null, Duration.ofMillis(500)), Clock.systemUTC());
 	}
 
 	/** An upstream whose n-th attempt (from 1) answers {@code outcome.apply(n)}. */

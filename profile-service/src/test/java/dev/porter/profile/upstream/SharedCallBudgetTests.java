@@ -1,13 +1,18 @@
 package dev.porter.profile.upstream;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +49,14 @@ class SharedCallBudgetTests {
 	 * More than the test's calls can take on a busy machine; far less than an interval.
 	 */
 	private static final Duration SLACK = Duration.ofSeconds(5);
+
+	private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
+
+	/**
+	 * Far longer than the moment between the test's subscribe and its check, so that the
+	 * answer of a silent Redis cannot come in between by its timeout.
+	 */
+	private static final Duration SILENT_REDIS_TIMEOUT = Duration.ofSeconds(10);
 
 	private static RedisServer redis;
 
@@ -152,6 +165,30 @@ class SharedCallBudgetTests {
 		}
 	}
 
+	// Spring Data Redis opens its shared connection on the thread that first asks and
+	// waits there: with a Redis that takes connections and never answers, every call
+	// asking Redis (about one a second) held the caller's thread, an event loop or
+	// Caffeine's loader, for up to the connect timeout.
+	@Test
+	void spendWhenRedisTakesConnectionsAndNeverAnswersThenTheCallersThreadDoesNotWait() throws Exception {
+		// the kernel completes the connection; nobody ever answers on it
+		ServerSocket silentRedis = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		try {
+			SharedCallBudget budget = budget("redis://127.0.0.1:" + silentRedis.getLocalPort(), local(1), this.clock,
+					SILENT_REDIS_TIMEOUT);
+			CompletableFuture<Void> spent = new CompletableFuture<>();
+
+			budget.spend().subscribe(null, spent::completeExceptionally, () -> spent.complete(null));
+
+			assertThat(spent).as("not answered yet when subscribe returned: Redis is still being asked").isNotDone();
+			silentRedis.close();
+			assertThat(spent).as("this instance's own budget, once Redis failed").succeedsWithin(SILENT_REDIS_TIMEOUT);
+		}
+		finally {
+			silentRedis.close();
+		}
+	}
+
 	/**
 	 * The wait {@code budget} reserves: {@code expected}, less the moments that passed
 	 * between the test's calls (Redis's own clock runs on).
@@ -176,15 +213,29 @@ class SharedCallBudgetTests {
 		return budget(url, local, clock, 4, PERIOD, MAX_WAIT);
 	}
 
+	private SharedCallBudget budget(String url, LocalCallBudget local, Clock clock, Duration redisTimeout) {
+		return budget(url, local, clock, 4, PERIOD, MAX_WAIT, redisTimeout);
+	}
+
 	private SharedCallBudget budget(String url, LocalCallBudget local, Clock clock, int limit, Duration period,
 			Duration maxWait) {
+		return budget(url, local, clock, limit, period, maxWait, REDIS_TIMEOUT);
+	}
+
+	private SharedCallBudget budget(String url, LocalCallBudget local, Clock clock, int limit, Duration period,
+			Duration maxWait, Duration redisTimeout) {
 		if (this.factory == null) {
 			this.factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
+					LettuceClientConfiguration.builder()
+						.commandTimeout(redisTimeout)
+						.clientOptions(ClientOptions.builder()
+							.socketOptions(SocketOptions.builder().connectTimeout(redisTimeout).build())
+							.build())
+						.build());
 			this.factory.start();
 		}
 		return new SharedCallBudget(this.name, new ReactiveStringRedisTemplate(this.factory), local, limit, period,
-				maxWait, clock);
+				maxWait, redisTimeout, clock);
 	}
 
 	/** An instance's own budget: {@code calls} per hour, none waiting. */
