@@ -36,9 +36,23 @@ public record Auth0ManagementProperties(@Nullable String baseUri, @Nullable Stri
 	private static final String API_V2 = "api/v2/";
 
 	public Auth0ManagementProperties {
-		Uris.optional(baseUri, "AUTH0_MANAGEMENT_URI");
+		requireManagementApi(Uris.optional(baseUri, "AUTH0_MANAGEMENT_URI"));
 		Uris.optional(tokenUri, "AUTH0_MANAGEMENT_TOKEN_URI");
 		Uris.optional(audience, "AUTH0_MANAGEMENT_AUDIENCE");
+	}
+
+	/**
+	 * The Management API's base path ends with {@code /api/v2/}. Another one (the bare
+	 * tenant domain) gets a valid token, its audience being the origin's, and then a 404
+	 * for every user: each {@code GET /me} would answer "user not found" with nothing
+	 * logged.
+	 */
+	private static void requireManagementApi(@Nullable URI managementUri) {
+		if (managementUri != null && !Uris.withTrailingSlash(managementUri).getPath().endsWith("/" + API_V2)) {
+			throw new IllegalArgumentException("AUTH0_MANAGEMENT_URI must be the Management API, whose path is /"
+					+ API_V2 + " (e.g. https://{tenant}.auth0.com/" + API_V2 + "), not "
+					+ (managementUri.getPath().isEmpty() ? "/" : managementUri.getPath()));
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.porter.profile.oidc.OidcProperties;
+import dev.porter.profile.testsupport.FailureMessages;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
@@ -54,6 +55,34 @@ class Auth0ManagementPropertiesTests {
 					.hasToString("https://tenant.eu.auth0.com/oauth/token");
 				assertThat(management.resolvedAudience(configured)).isEqualTo("https://tenant.eu.auth0.com/api/v2/");
 			});
+	}
+
+	// The bare tenant domain started, got a valid M2M token (its audience comes from the
+	// origin), then asked {domain}/users/{id}: every GET /me answered 404 user not
+	// found, and nothing was logged.
+	@ParameterizedTest
+	@ValueSource(strings = { "https://tenant.eu.auth0.com/", "https://tenant.eu.auth0.com",
+			"https://tenant.eu.auth0.com/api/", "https://tenant.eu.auth0.com/api/v2/users",
+			"https://tenant.eu.auth0.com/v2/" })
+	void startWhenManagementUriIsNotTheManagementApiThenFailsNamingVariableAndPath(String managementUri) {
+		this.runner
+			.withPropertyValues("OIDC_ISSUER_URI=https://tenant.eu.auth0.com/", "AUTH0_MANAGEMENT_URI=" + managementUri)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureMessages.of(context.getStartupFailure())).contains("AUTH0_MANAGEMENT_URI")
+					.contains("/api/v2/");
+			});
+	}
+
+	// dev-idp (docker compose), a tenant's domain with or without the trailing slash,
+	// and a proxy that serves it beneath a path of its own
+	@ParameterizedTest
+	@ValueSource(strings = { "http://dev-idp:9000/api/v2/", "https://tenant.eu.auth0.com/api/v2",
+			"https://tenant.eu.auth0.com/api/v2/", "https://egress.internal/auth0/api/v2/" })
+	void startWhenManagementUriEndsWithApiV2ThenStarts(String managementUri) {
+		this.runner
+			.withPropertyValues("OIDC_ISSUER_URI=https://login.example.com/", "AUTH0_MANAGEMENT_URI=" + managementUri)
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Configuration(proxyBeanMethods = false)
