@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The {@code Cache-Status} member of a response built from several cache lookups: a miss
  * in any of them makes the response a forward, and it is {@code collapsed} only when
- * every miss joined another request's load.
+ * every miss joined another request's load. Whichever it is, a part served stale because
+ * its upstream failed adds {@code detail=stale-upstream-error}: the SPA shows its "saved
+ * copy" banner on it.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9211">RFC 9211</a>
  */
@@ -13,10 +15,17 @@ public final class CacheStatus {
 
 	static final String CACHE = "profile-service";
 
+	private static final String STALE_UPSTREAM_ERROR = "; detail=stale-upstream-error";
+
 	private CacheStatus() {
 	}
 
 	public static String of(List<Lookup> lookups) {
+		boolean afterError = lookups.stream().anyMatch((l) -> l.outcome() == Lookup.Outcome.STALE_AFTER_ERROR);
+		return how(lookups) + (afterError ? STALE_UPSTREAM_ERROR : "");
+	}
+
+	private static String how(List<Lookup> lookups) {
 		if (lookups.stream().anyMatch((l) -> l.outcome() == Lookup.Outcome.FORWARDED)) {
 			return CACHE + "; fwd=method; stored";
 		}
@@ -28,8 +37,7 @@ public final class CacheStatus {
 			return CACHE + "; fwd=uri-miss; " + (collapsed ? "collapsed" : "stored");
 		}
 		long ttl = lookups.stream().mapToLong(Lookup::ttlSeconds).min().orElse(0);
-		boolean afterError = lookups.stream().anyMatch((l) -> l.outcome() == Lookup.Outcome.STALE_AFTER_ERROR);
-		return CACHE + "; hit; ttl=" + ttl + (afterError ? "; detail=stale-upstream-error" : "");
+		return CACHE + "; hit; ttl=" + ttl;
 	}
 
 }

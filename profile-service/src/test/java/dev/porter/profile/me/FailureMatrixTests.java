@@ -3,6 +3,7 @@ package dev.porter.profile.me;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -10,6 +11,7 @@ import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
+import dev.porter.testsupport.Eventually;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -140,6 +142,37 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 				.getFirst("Cache-Status");
 		}
 		assertThat(status).isEqualTo("profile-service; hit; ttl=-60; detail=stale-upstream-error");
+	}
+
+	// The SPA shows its "saved copy" banner on detail=stale-upstream-error. With the
+	// directory's entry stale after a failed revalidation and /userinfo missed (a new
+	// scope, an evicted entry), the detail was lost: user_metadata up to an hour old
+	// looked current.
+	@Test
+	void getMeWhenTheDirectoryAnswersStaleAfterAnErrorAndUserinfoMissesThenStillFlaggedUpstreamError() {
+		String token = alice();
+		getMe(token).expectStatus().isOk();
+		this.ticker.advance(Duration.ofMinutes(6));
+		inject(Fault.SERVER_ERROR);
+		Eventually.await("the directory's revalidation failed", Duration.ofSeconds(15),
+				() -> cacheStatus(token).contains("stale-upstream-error"));
+		this.caches.userinfo().invalidateAll().join();
+
+		getMe(token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Cache-Status", "profile-service; fwd=uri-miss; stored; detail=stale-upstream-error")
+			.expectBody()
+			.jsonPath("$.user_metadata.favourite_attack")
+			.isEqualTo("roundhouse_kick");
+	}
+
+	private String cacheStatus(String token) {
+		return getMe(token).expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst("Cache-Status");
 	}
 
 }
