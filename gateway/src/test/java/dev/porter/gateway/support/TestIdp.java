@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -50,6 +52,8 @@ public final class TestIdp {
 
 	private static final TestIdp INSTANCE = new TestIdp();
 
+	private final HeldAnswers held = new HeldAnswers();
+
 	private final WireMockServer server;
 
 	private final RSAKey key;
@@ -60,7 +64,7 @@ public final class TestIdp {
 	private final ECKey ecKey = generateEc();
 
 	private TestIdp() {
-		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").extensions(this.held));
 		this.server.start();
 		this.key = generate("test-key");
 		this.otherKey = generate("test-key");
@@ -89,6 +93,20 @@ public final class TestIdp {
 		Eventually.await(what, Duration.ofSeconds(10),
 				() -> !this.server.findAll(postRequestedFor(urlPathEqualTo(path)).withRequestBody(containing(bodyPart)))
 					.isEmpty());
+	}
+
+	/**
+	 * Holds the answer to the next login's code exchange until the test releases it: the
+	 * IdP has issued the ID token (and its {@code sid}) by then, the gateway has not got
+	 * it yet.
+	 */
+	public HeldAnswer holdCodeExchange() {
+		return this.held.add("/oauth/token", "grant_type=authorization_code");
+	}
+
+	/** Holds the answer to the revocation of {@code token} until the test releases it. */
+	public HeldAnswer holdRevocationOf(String token) {
+		return this.held.add("/oauth/revoke", "token=" + token);
 	}
 
 	/**
@@ -343,6 +361,32 @@ public final class TestIdp {
 
 	public static String json(Object value) {
 		return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(value);
+	}
+
+	/**
+	 * An answer of the IdP held back ({@link #holdCodeExchange}): {@code reached} once
+	 * its request arrived; it leaves once {@link #release released}.
+	 */
+	public record HeldAnswer(String path, String bodyPart, CompletableFuture<Void> reached,
+			CompletableFuture<Void> released) {
+
+		HeldAnswer(String path, String bodyPart) {
+			this(path, bodyPart, new CompletableFuture<>(), new CompletableFuture<>());
+		}
+
+		boolean matches(String url, String body) {
+			return url.startsWith(this.path) && body.contains(this.bodyPart);
+		}
+
+		/** Waits until the held request has arrived at the IdP. */
+		public void awaitReached() throws Exception {
+			this.reached.get(10, TimeUnit.SECONDS);
+		}
+
+		public void release() {
+			this.released.complete(null);
+		}
+
 	}
 
 	/** What the IdP handed out at one login. */

@@ -1,0 +1,69 @@
+package dev.porter.gateway.support;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+/**
+ * The {@link TestIdp}'s answers a test holds back: the request arrives, and its answer
+ * leaves only once the test releases it. A gateway step that waits on the IdP is held at
+ * a known point, without sleeping for it.
+ */
+final class HeldAnswers implements ResponseDefinitionTransformerV2 {
+
+	/** A hold the test forgot to release still ends, long after any gateway timeout. */
+	private static final long LONGEST_HOLD_SECONDS = 30;
+
+	private final List<TestIdp.HeldAnswer> holds = new CopyOnWriteArrayList<>();
+
+	TestIdp.HeldAnswer add(String path, String bodyPart) {
+		TestIdp.HeldAnswer hold = new TestIdp.HeldAnswer(path, bodyPart);
+		this.holds.add(hold);
+		return hold;
+	}
+
+	@Override
+	public ResponseDefinition transform(ServeEvent event) {
+		Request request = event.getRequest();
+		for (TestIdp.HeldAnswer hold : this.holds) {
+			// Each hold takes one request, the first that matches.
+			if (hold.matches(request.getUrl(), request.getBodyAsString()) && this.holds.remove(hold)) {
+				hold.reached().complete(null);
+				waitFor(hold.released());
+				break;
+			}
+		}
+		return event.getResponseDefinition();
+	}
+
+	private static void waitFor(CompletableFuture<Void> released) {
+		try {
+			released.get(LONGEST_HOLD_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Answered all the same.
+		}
+	}
+
+	@Override
+	public boolean applyGlobally() {
+		return true;
+	}
+
+	@Override
+	public String getName() {
+		return "held-answers";
+	}
+
+}
