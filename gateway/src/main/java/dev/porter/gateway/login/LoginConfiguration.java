@@ -82,8 +82,8 @@ class LoginConfiguration {
 
 	/** The callback's session is a new one: see {@link CallbackFreshSessionWebFilter}. */
 	@Bean
-	CallbackFreshSessionWebFilter callbackFreshSessionWebFilter() {
-		return new CallbackFreshSessionWebFilter();
+	CallbackFreshSessionWebFilter callbackFreshSessionWebFilter(ObjectProvider<Clock> clock) {
+		return new CallbackFreshSessionWebFilter(clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -25,6 +25,9 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.DefaultServerRedirectStrategy;
@@ -38,7 +41,8 @@ import org.springframework.web.server.WebSession;
  * After the callback, on a session of its own (see {@code session.FreshSession}): ends
  * the session the browser presented, if any, stamps the login time for the absolute
  * lifetime, registers the session for back-channel logout under the ID token's
- * {@code sid} and {@code sub}, records it in the user's session directory (for
+ * {@code sid} and {@code sub} (and ends it at once, failing the login, if such a logout
+ * came while the callback ran), records it in the user's session directory (for
  * {@code GET /bff/sessions}), ends the user's sessions past their limit
  * ({@link SessionLimit}), and sends the browser to the {@code returnTo} it asked for at
  * {@code /bff/login} (carried in the completed authorization request). The CSRF token is
@@ -97,13 +101,14 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	}
 
 	/**
-	 * Ends the new session of a login that could not be recorded, before the error makes
-	 * it a failed login (login.CallbackErrorWebFilter): Spring Security saved the login
-	 * into it already, and saved at the answer it would be signed in yet unknown to
-	 * back-channel logout and to {@code /bff/sessions}. Whatever part was recorded goes
-	 * too, best effort: the store just failed, and a leftover names a session that no
-	 * longer exists. So does the refresh token the code exchange just got, as wherever a
-	 * session ends ({@link TokenRevoker}): nobody holds it any more.
+	 * Ends the new session of a login that could not be recorded, or that the IdP logged
+	 * out meanwhile, before the error makes it a failed login
+	 * (login.CallbackErrorWebFilter): Spring Security saved the login into it already,
+	 * and saved at the answer it would be signed in yet unknown to back-channel logout
+	 * and to {@code /bff/sessions}, or signed in past its logout. Whatever part was
+	 * recorded goes too, best effort: the store just failed, and a leftover names a
+	 * session that no longer exists. So does the refresh token the code exchange just
+	 * got, as wherever a session ends ({@link TokenRevoker}): nobody holds it any more.
 	 */
 	private Mono<Void> abandon(ServerWebExchange exchange, WebSession session, Authentication authentication) {
 		SessionKey key = SessionKey.of(session.getId());
@@ -124,6 +129,15 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		return revoke.then(Mono.defer(session::invalidate).onErrorResume((ex) -> Mono.empty())).then(forget);
 	}
 
+	/**
+	 * Registers the session, which is stored already: Spring Security changed its id when
+	 * it saved the login into it, and the new id is stored at once (in memory, and in
+	 * Redis by Spring Session's adapter). So a back-channel logout that finds the
+	 * registration from here on ends the session for good: the answer's save cannot bring
+	 * it back (an invalidated session in memory, a compare-and-set in Redis). Stamped
+	 * before registering: in memory, whoever ends the session tells its login by the
+	 * stamp (session.InMemoryStoredSessions), and revokes its refresh token.
+	 */
 	private Mono<Void> register(ServerWebExchange exchange, WebSession session, Authentication authentication) {
 		Instant now = this.clock.instant();
 		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, now.toEpochMilli());
@@ -133,8 +147,40 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		String sid = user.getIdToken().getClaimAsString("sid");
 		String userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		SessionKey key = SessionKey.of(session.getId());
-		return this.registry.register(key, sid, user.getSubject())
+		return this.registry.register(key, sid, user.getSubject(), issuedAt(user))
+			.flatMap((loggedOut) -> failIfLoggedOut(exchange, loggedOut))
 			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
+	}
+
+	/**
+	 * The IdP logged the login out while its callback ran (a back-channel logout of its
+	 * {@code sid}, or of its user, issued no earlier than its ID token): the logout found
+	 * no session to end, the IdP got its 200 and never sends it again, so the login ends
+	 * itself here ({@link #abandon}, its refresh token revoked) and fails. So does a
+	 * callback that ran longer than such a logout is remembered ({@link CallbackStart}).
+	 */
+	private Mono<Void> failIfLoggedOut(ServerWebExchange exchange, boolean loggedOut) {
+		if (loggedOut) {
+			log.info("login ended: the IdP logged its session out while the login was under way");
+			return Mono.error(new OAuth2AuthenticationException(new OAuth2Error("login_required",
+					"The identity provider ended the session while the login was under way", null)));
+		}
+		if (CallbackStart.outlivesLogoutMemory(exchange, this.clock.instant())) {
+			log.warn("login failed: its callback ran longer than a back-channel logout is remembered ({})",
+					SessionRegistry.LOGOUT_MEMORY);
+			return Mono.error(new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR, "The login took too long to be completed", null)));
+		}
+		return Mono.empty();
+	}
+
+	/**
+	 * When the IdP issued the login's ID token; without {@code iat} (Spring Security
+	 * requires one), as early as can be, so that any logout recorded ends the login.
+	 */
+	private static Instant issuedAt(OidcUser user) {
+		Instant issuedAt = user.getIdToken().getIssuedAt();
+		return (issuedAt != null) ? issuedAt : Instant.EPOCH;
 	}
 
 	/**

@@ -2,7 +2,9 @@ package dev.porter.gateway.logout;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,8 +44,10 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code POST /bff/backchannel-logout}: the IdP tells us a user's IdP session ended;
  * every gateway session of that {@code sid} (or, without one, of that {@code sub}) ends
- * too, as any session ended from outside does (its refresh token revoked). Answers 200
- * once done; 400 for a token that does not validate or was already used (the IdP does not
+ * too, as any session ended from outside does (its refresh token revoked). So does a
+ * login of them still on its way, which is not registered yet and so not found: the
+ * logout is recorded for it ({@link SessionRegistry#loggedOutSid}). Answers 200 once
+ * done; 400 for a token that does not validate or was already used (the IdP does not
  * retry); 413 for a body no logout token needs; 503 when the IdP's keys or the session
  * store cannot be reached.
  *
@@ -158,12 +162,16 @@ class BackchannelLogoutController {
 
 	/**
 	 * Ends the token's sessions. They are found, not taken: each leaves the registry only
-	 * once it has ended, so that a retry after any failure finds those left.
+	 * once it has ended, so that a retry after any failure finds those left. The logout
+	 * is recorded in the same step, before the 200 that the IdP never follows with the
+	 * token again: a login that registers after this look-up finds it and ends itself. A
+	 * logout that cannot be recorded fails, and its 503 has the IdP retry it.
 	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
-		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid)
-				: this.registry.findBySub(token.getSubject());
+		Instant issuedAt = Objects.requireNonNull(token.getIssuedAt(), "iat is validated");
+		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.loggedOutSid(sid, issuedAt)
+				: this.registry.loggedOutSub(token.getSubject(), issuedAt);
 		return found.flatMap((keys) -> this.ender.endLoggedOut(keys)
 			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size()))));
 	}

@@ -1,6 +1,8 @@
 package dev.porter.gateway.session;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,24 +13,45 @@ import reactor.core.publisher.Mono;
 
 /**
  * The registry of one gateway process. Entries expire with the sessions' absolute
- * lifetime, so sessions that simply timed out do not accumulate.
+ * lifetime, so sessions that simply timed out do not accumulate; the logouts recorded for
+ * logins on their way, after {@link #LOGOUT_MEMORY} on the gateway's clock.
  */
 class InMemorySessionRegistry implements SessionRegistry {
 
 	private final Cache<String, Set<SessionKey>> sessions;
 
-	InMemorySessionRegistry(Duration entryLifetime) {
+	/** The latest logout's {@code iat} per {@link #sidKey} or {@link #subKey}. */
+	private final Cache<String, Instant> loggedOut;
+
+	/**
+	 * Makes a registration and its check one step, and a logout's recording and its
+	 * look-up another: the two caches alone would let a login and a logout, each between
+	 * its two steps, miss each other.
+	 */
+	private final Object lock = new Object();
+
+	InMemorySessionRegistry(Duration entryLifetime, Clock clock) {
 		this.sessions = Caches.newBuilder().expireAfterWrite(entryLifetime).build();
+		this.loggedOut = Caches.newBuilder()
+			.expireAfterWrite(LOGOUT_MEMORY)
+			.ticker(() -> clock.millis() * 1_000_000L)
+			.build();
 	}
 
 	@Override
-	public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
-		return Mono.fromRunnable(() -> {
-			if (sid != null) {
-				add(sidKey(sid), session);
-			}
-			if (sub != null) {
-				add(subKey(sub), session);
+	public Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub, Instant issuedAt) {
+		return Mono.fromSupplier(() -> {
+			synchronized (this.lock) {
+				boolean loggedOut = false;
+				if (sid != null) {
+					add(sidKey(sid), session);
+					loggedOut = loggedOutSince(sidKey(sid), issuedAt);
+				}
+				if (sub != null) {
+					add(subKey(sub), session);
+					loggedOut = loggedOut || loggedOutSince(subKey(sub), issuedAt);
+				}
+				return loggedOut;
 			}
 		});
 	}
@@ -51,6 +74,31 @@ class InMemorySessionRegistry implements SessionRegistry {
 	@Override
 	public Mono<Set<SessionKey>> findBySub(String sub) {
 		return Mono.fromSupplier(() -> find(subKey(sub)));
+	}
+
+	@Override
+	public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
+		return Mono.fromSupplier(() -> loggedOut(sidKey(sid), issuedAt));
+	}
+
+	@Override
+	public Mono<Set<SessionKey>> loggedOutSub(String sub, Instant issuedAt) {
+		return Mono.fromSupplier(() -> loggedOut(subKey(sub), issuedAt));
+	}
+
+	private Set<SessionKey> loggedOut(String key, Instant issuedAt) {
+		synchronized (this.lock) {
+			// The latest, remembered from now on: an earlier token's logins are among
+			// the later one's.
+			this.loggedOut.asMap()
+				.merge(key, issuedAt, (recorded, given) -> recorded.isAfter(given) ? recorded : given);
+			return find(key);
+		}
+	}
+
+	private boolean loggedOutSince(String key, Instant issuedAt) {
+		Instant logout = this.loggedOut.getIfPresent(key);
+		return logout != null && !logout.isBefore(issuedAt);
 	}
 
 	private void add(String key, SessionKey session) {

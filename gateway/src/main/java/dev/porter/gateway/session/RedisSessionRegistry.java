@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * with the last session logged out or ended by a back-channel logout under it, or one
  * absolute lifetime after the latest login under it (sessions that merely idled out stay
  * listed until then, harmlessly: ending a session that is gone does nothing).
+ * <p>
+ * A back-channel logout also leaves {@code porter:logout:ended:sid:<sid>} (or
+ * {@code …:sub:<sub>}), its token's {@code iat}, for {@link #LOGOUT_MEMORY}: one small
+ * key per logout the IdP sent.
  */
 class RedisSessionRegistry implements SessionRegistry {
 
@@ -33,16 +38,43 @@ class RedisSessionRegistry implements SessionRegistry {
 
 	/**
 	 * Adds the session to each set and renews the set's expiry, at once: a timeout
-	 * between the two commands would leave a set that never expires. KEYS: the sets;
-	 * ARGV: the session key, the lifetime in milliseconds.
+	 * between the two commands would leave a set that never expires. In the same step,
+	 * answers 1 if a logout recorded for one of the sets is no older than the login.
+	 * KEYS: the sets, then the logout recorded for each, in the same order; ARGV: the
+	 * session key, the lifetime in milliseconds, the ID token's {@code iat} in epoch
+	 * seconds.
 	 */
 	private static final RedisScript<Long> REGISTER = RedisScript.of("""
-			for _, set in ipairs(KEYS) do
-				redis.call('sadd', set, ARGV[1])
-				redis.call('pexpire', set, ARGV[2])
+			local sets = #KEYS / 2
+			for i = 1, sets do
+				redis.call('sadd', KEYS[i], ARGV[1])
+				redis.call('pexpire', KEYS[i], ARGV[2])
 			end
-			return 1
+			for i = sets + 1, #KEYS do
+				local logout = redis.call('get', KEYS[i])
+				if logout and tonumber(logout) >= tonumber(ARGV[3]) then
+					return 1
+				end
+			end
+			return 0
 			""", Long.class);
+
+	/**
+	 * Records a logout (the latest {@code iat} recorded, remembered from now on) and
+	 * answers the sessions of its set, at once. KEYS: the set, the logout recorded for
+	 * it; ARGV: the logout token's {@code iat} in epoch seconds, how long it is
+	 * remembered in milliseconds.
+	 */
+	@SuppressWarnings("rawtypes") // Redis answers a list of whatever its members are
+	private static final RedisScript<List> LOGGED_OUT = RedisScript.of("""
+			local recorded = redis.call('get', KEYS[2])
+			local latest = ARGV[1]
+			if recorded and tonumber(recorded) > tonumber(latest) then
+				latest = recorded
+			end
+			redis.call('set', KEYS[2], latest, 'PX', ARGV[2])
+			return redis.call('smembers', KEYS[1])
+			""", List.class);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -54,20 +86,27 @@ class RedisSessionRegistry implements SessionRegistry {
 	}
 
 	@Override
-	public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
-		List<String> sets = new ArrayList<>(2);
+	public Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub, Instant issuedAt) {
+		List<String> names = new ArrayList<>(2);
 		if (sid != null) {
-			sets.add(key(InMemorySessionRegistry.sidKey(sid)));
+			names.add(InMemorySessionRegistry.sidKey(sid));
 		}
 		if (sub != null) {
-			sets.add(key(InMemorySessionRegistry.subKey(sub)));
+			names.add(InMemorySessionRegistry.subKey(sub));
 		}
-		if (sets.isEmpty()) {
-			return Mono.empty();
+		if (names.isEmpty()) {
+			return Mono.just(false);
 		}
+		List<String> keys = new ArrayList<>(4);
+		names.forEach((name) -> keys.add(key(name)));
+		names.forEach((name) -> keys.add(loggedOutKey(name)));
 		return this.redis
-			.execute(REGISTER, sets, List.of(session.value(), Long.toString(this.entryLifetime.toMillis())))
-			.then();
+			.execute(REGISTER, keys,
+					List.of(session.value(), Long.toString(this.entryLifetime.toMillis()),
+							Long.toString(issuedAt.getEpochSecond())))
+			.next()
+			.map((loggedOut) -> loggedOut == 1L)
+			.defaultIfEmpty(false);
 	}
 
 	@Override
@@ -89,6 +128,25 @@ class RedisSessionRegistry implements SessionRegistry {
 		return find(key(InMemorySessionRegistry.subKey(sub)));
 	}
 
+	@Override
+	public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
+		return loggedOut(InMemorySessionRegistry.sidKey(sid), issuedAt);
+	}
+
+	@Override
+	public Mono<Set<SessionKey>> loggedOutSub(String sub, Instant issuedAt) {
+		return loggedOut(InMemorySessionRegistry.subKey(sub), issuedAt);
+	}
+
+	private Mono<Set<SessionKey>> loggedOut(String name, Instant issuedAt) {
+		return this.redis
+			.execute(LOGGED_OUT, List.of(key(name), loggedOutKey(name)),
+					List.of(Long.toString(issuedAt.getEpochSecond()), Long.toString(LOGOUT_MEMORY.toMillis())))
+			.flatMapIterable((members) -> members)
+			.mapNotNull((member) -> SessionKey.parse(member.toString()))
+			.collect(Collectors.toUnmodifiableSet());
+	}
+
 	private Mono<Set<SessionKey>> find(String key) {
 		return this.redis.opsForSet()
 			.members(key)
@@ -98,6 +156,11 @@ class RedisSessionRegistry implements SessionRegistry {
 
 	private static String key(String suffix) {
 		return PREFIX + suffix;
+	}
+
+	/** Where the latest logout of {@code sid:…} or {@code sub:…} is recorded. */
+	private static String loggedOutKey(String suffix) {
+		return PREFIX + "ended:" + suffix;
 	}
 
 }

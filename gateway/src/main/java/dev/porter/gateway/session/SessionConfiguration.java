@@ -102,8 +102,8 @@ class SessionConfiguration {
 	 */
 	@Bean
 	@Conditional(RedisEnabled.Not.class)
-	SessionRegistry sessionRegistry(SessionProperties sessions) {
-		return new InMemorySessionRegistry(sessions.absoluteLifetime());
+	SessionRegistry sessionRegistry(SessionProperties sessions, ObjectProvider<Clock> clock) {
+		return new InMemorySessionRegistry(sessions.absoluteLifetime(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package dev.porter.gateway.session;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -7,17 +9,32 @@ import reactor.core.publisher.Mono;
 
 /**
  * Which gateway sessions belong to an IdP session ({@code sid}) or a user ({@code sub}),
- * so that a back-channel logout can end them ({@link StoredSessions#end}). Sessions are
+ * so that a back-channel logout can end them ({@link StoredSessions#end}), and which of
+ * them the IdP logged out a moment ago, so that a login still on its way when the logout
+ * came ends too: the IdP got its answer and never sends the logout again. Sessions are
  * known by their {@link SessionKey}, never their id. In memory by default; in Redis when
  * sessions are shared.
  */
 public interface SessionRegistry {
 
 	/**
-	 * Records a freshly logged-in session under its IdP session id (if the ID token has
-	 * one) and its subject; without a subject, under the IdP session id alone.
+	 * How long a back-channel logout is remembered for the logins on their way when it
+	 * came: far longer than a login's callback takes, which fails if it takes longer
+	 * (login.LoginSuccessHandler).
 	 */
-	Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub);
+	Duration LOGOUT_MEMORY = Duration.ofMinutes(10);
+
+	/**
+	 * Records a freshly logged-in session under its IdP session id (if the ID token has
+	 * one) and its subject; without a subject, under the IdP session id alone. Answers
+	 * whether the IdP logged the login out already: whether a logout of its {@code sid},
+	 * or of its {@code sub} (a logout token without {@code sid}), issued no earlier than
+	 * its ID token ({@code issuedAt}), was recorded ({@link #loggedOutSid},
+	 * {@link #loggedOutSub}) within {@link #LOGOUT_MEMORY}. The recording and the answer
+	 * are one step, as the logout's are: of a login and a logout of its IdP session, at
+	 * least one sees the other.
+	 */
+	Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub, Instant issuedAt);
 
 	/** Forgets a session that ended through this gateway. */
 	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
@@ -33,5 +50,18 @@ public interface SessionRegistry {
 
 	/** Every session of a user, as {@link #findBySid}; empty when none is known. */
 	Mono<Set<SessionKey>> findBySub(String sub);
+
+	/**
+	 * Records that the IdP logged out {@code sid} by a logout token issued at
+	 * {@code issuedAt}, for the logins still on their way ({@link #register}), and
+	 * answers its sessions as {@link #findBySid} does, in the same step.
+	 */
+	Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt);
+
+	/**
+	 * Records that the IdP logged out every session of {@code sub} by a logout token
+	 * issued at {@code issuedAt}, as {@link #loggedOutSid} does for one IdP session.
+	 */
+	Mono<Set<SessionKey>> loggedOutSub(String sub, Instant issuedAt);
 
 }

@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +28,9 @@ class RedisSessionRegistryTests {
 
 	private static final Duration LIFETIME = Duration.ofHours(12);
 
+	/** When the IdP issued the ID token of the logins registered here. */
+	private static final Instant LOGIN = Instant.parse("2025-06-01T10:00:00Z");
+
 	@RegisterExtension
 	static final RedisTemplateExtension redis = new RedisTemplateExtension();
 
@@ -44,7 +48,7 @@ class RedisSessionRegistryTests {
 	@Test
 	void registerWhenLoginsThroughDistinctIdpSessionsThenOneSidKeyPerSessionWithLifetimeTtl() {
 		for (int i = 0; i < 3; i++) {
-			this.registry.register(SessionKey.of("session-" + i), "sid-" + i, "auth0|user-" + i).block();
+			this.registry.register(SessionKey.of("session-" + i), "sid-" + i, "auth0|user-" + i, LOGIN).block();
 		}
 
 		assertThat(sidKeys()).hasSize(3);
@@ -63,7 +67,7 @@ class RedisSessionRegistryTests {
 	@Test
 	void registerThenSidAndSubKeysWrittenByOneCommandSoNoneIsLeftWithoutExpiry() throws Exception {
 		try (RedisMonitor monitor = RedisMonitor.attach(redis.server())) {
-			this.registry.register(SessionKey.of("laptop"), "sid-laptop", "auth0|alice").block();
+			this.registry.register(SessionKey.of("laptop"), "sid-laptop", "auth0|alice", LOGIN).block();
 
 			List<String> fromGateway = monitor.commands().stream().filter((line) -> !line.contains(" lua] ")).toList();
 			// EVAL after EVALSHA when Redis does not know the script yet.
@@ -76,8 +80,8 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void registerWhenLoginsShareOneIdpSessionThenOneSidKeyEndingAllOfThem() {
-		this.registry.register(SessionKey.of("first-tab"), "sid-shared", "auth0|alice").block();
-		this.registry.register(SessionKey.of("second-login"), "sid-shared", "auth0|alice").block();
+		this.registry.register(SessionKey.of("first-tab"), "sid-shared", "auth0|alice", LOGIN).block();
+		this.registry.register(SessionKey.of("second-login"), "sid-shared", "auth0|alice", LOGIN).block();
 
 		assertThat(sidKeys()).containsExactly("porter:logout:sid:sid-shared");
 		Set<SessionKey> found = this.registry.findBySid("sid-shared").block();
@@ -92,9 +96,9 @@ class RedisSessionRegistryTests {
 	 */
 	@Test
 	void unregisterWhenASessionRegisteredSinceTheyWereFoundThenItStaysListed() {
-		this.registry.register(SessionKey.of("ended"), "sid-a", "auth0|alice").block();
+		this.registry.register(SessionKey.of("ended"), "sid-a", "auth0|alice", LOGIN).block();
 		Set<SessionKey> found = this.registry.findBySid("sid-a").block();
-		this.registry.register(SessionKey.of("meanwhile"), "sid-a", "auth0|alice").block();
+		this.registry.register(SessionKey.of("meanwhile"), "sid-a", "auth0|alice", LOGIN).block();
 
 		found.forEach((session) -> this.registry.unregister(session, "sid-a", "auth0|alice").block());
 
@@ -103,8 +107,8 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void unregisterWhenLastSessionOfIdpSessionLogsOutThenKeyGone() {
-		this.registry.register(SessionKey.of("first"), "sid-a", "auth0|alice").block();
-		this.registry.register(SessionKey.of("second"), "sid-a", "auth0|alice").block();
+		this.registry.register(SessionKey.of("first"), "sid-a", "auth0|alice", LOGIN).block();
+		this.registry.register(SessionKey.of("second"), "sid-a", "auth0|alice", LOGIN).block();
 
 		this.registry.unregister(SessionKey.of("first"), "sid-a", "auth0|alice").block();
 		assertThat(this.template.opsForSet().members("porter:logout:sid:sid-a").collectList().block())
@@ -117,10 +121,62 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void findBySidWhenSetHoldsAnIdAnEarlierVersionStoredThenOnlyKeysFound() {
-		this.registry.register(SessionKey.of("current"), "sid-a", "auth0|alice").block();
+		this.registry.register(SessionKey.of("current"), "sid-a", "auth0|alice", LOGIN).block();
 		this.template.opsForSet().add("porter:logout:sid:sid-a", UUID.randomUUID().toString()).block();
 
 		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("current"));
+	}
+
+	/**
+	 * A back-channel logout of the IdP session came while a login of it was on its way
+	 * (its ID token issued before the logout token): the logout found nothing, and the
+	 * login, registering after it, is told.
+	 */
+	@Test
+	void registerWhenItsSidWasLoggedOutSinceItsIdTokenThenAnsweredLoggedOut() {
+		assertThat(this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block()).isEmpty();
+
+		assertThat(this.registry.register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN).block()).isTrue();
+		assertThat(this.registry.register(SessionKey.of("other"), "sid-b", "auth0|alice", LOGIN).block()).isFalse();
+	}
+
+	/** A logout token and an ID token of the same second: the login may be the older. */
+	@Test
+	void registerWhenItsUserWasLoggedOutTheSameSecondThenAnsweredLoggedOut() {
+		this.registry.loggedOutSub("auth0|alice", LOGIN).block();
+
+		assertThat(this.registry.register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN).block()).isTrue();
+	}
+
+	/** The user signed in again after the logout: a login of its own, not ended. */
+	@Test
+	void registerWhenItsUserWasLoggedOutBeforeItsIdTokenThenNotLoggedOut() {
+		this.registry.loggedOutSub("auth0|alice", LOGIN.minusSeconds(1)).block();
+
+		assertThat(this.registry.register(SessionKey.of("later"), "sid-a", "auth0|alice", LOGIN).block()).isFalse();
+	}
+
+	/** A replay or an older token arriving late does not hide the latest logout. */
+	@Test
+	void loggedOutSidWhenAnOlderTokenFollowsThenTheLatestIsKept() {
+		this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(10)).block();
+		this.registry.loggedOutSid("sid-a", LOGIN).block();
+
+		assertThat(this.registry.register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN.plusSeconds(10)).block())
+			.isTrue();
+	}
+
+	@Test
+	void loggedOutSidThenItsSessionsFoundAndTheLogoutRememberedForTheLogoutMemoryOnly() {
+		this.registry.register(SessionKey.of("laptop"), "sid-a", "auth0|alice", LOGIN).block();
+
+		assertThat(this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block())
+			.containsExactly(SessionKey.of("laptop"));
+
+		assertThat(this.template.getExpire("porter:logout:ended:sid:sid-a").block()).isPositive()
+			.isLessThanOrEqualTo(SessionRegistry.LOGOUT_MEMORY);
+		// Found, not taken: it leaves once ended.
+		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("laptop"));
 	}
 
 	private Set<String> sidKeys() {

@@ -45,7 +45,7 @@ public class StoreHiccups {
 
 	public final AtomicBoolean forget = new AtomicBoolean();
 
-	/** The back-channel logout's look-up in the registry. */
+	/** The back-channel logout's recording and look-up in the registry. */
 	public final AtomicBoolean lookupAnswerLost = new AtomicBoolean();
 
 	/** The removal of a session from the store. */
@@ -106,8 +106,9 @@ public class StoreHiccups {
 		return new SessionRegistry() {
 
 			@Override
-			public Mono<Void> register(SessionKey session, @Nullable String sid, @Nullable String sub) {
-				return hiccup(StoreHiccups.this.register).then(real.register(session, sid, sub));
+			public Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub,
+					Instant issuedAt) {
+				return hiccup(StoreHiccups.this.register).then(real.register(session, sid, sub, issuedAt));
 			}
 
 			@Override
@@ -126,6 +127,18 @@ public class StoreHiccups {
 			@Override
 			public Mono<Set<SessionKey>> findBySub(String sub) {
 				return real.findBySub(sub)
+					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
+			}
+
+			@Override
+			public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
+				return real.loggedOutSid(sid, issuedAt)
+					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
+			}
+
+			@Override
+			public Mono<Set<SessionKey>> loggedOutSub(String sub, Instant issuedAt) {
+				return real.loggedOutSub(sub, issuedAt)
 					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
 			}
 
