@@ -117,7 +117,8 @@ class LoginConfiguration {
 		UserRateLimiter limiter = (shared != null)
 				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)
 				: RateLimiters.inMemory(login.rateLimit(), login.rateLimitPeriod(), clock);
-		return new LoginGuards(requests, new LoginRateLimitWebFilter(limiter, problems),
+		return new LoginGuards(requests,
+				new LoginRateLimitWebFilter(limiter, new AddressPseudonyms(oidc.clientSecret()), problems),
 				new LoginCapacityWebFilter(capacity, sessions, problems, clock));
 	}
 

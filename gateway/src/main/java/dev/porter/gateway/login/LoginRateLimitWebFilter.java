@@ -35,10 +35,13 @@ class LoginRateLimitWebFilter implements WebFilter {
 
 	private final UserRateLimiter limiter;
 
+	private final AddressPseudonyms addresses;
+
 	private final ProblemWriter problems;
 
-	LoginRateLimitWebFilter(UserRateLimiter limiter, ProblemWriter problems) {
+	LoginRateLimitWebFilter(UserRateLimiter limiter, AddressPseudonyms addresses, ProblemWriter problems) {
 		this.limiter = limiter;
+		this.addresses = addresses;
 		this.problems = problems;
 	}
 
@@ -49,7 +52,7 @@ class LoginRateLimitWebFilter implements WebFilter {
 	}
 
 	private Mono<Void> limit(ServerWebExchange exchange, WebFilterChain chain) {
-		return this.limiter.consume("login:" + clientKey(exchange))
+		return this.limiter.consume("login:" + this.addresses.of(clientKey(exchange)))
 			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange)
 					: this.problems.write(exchange, Problems.rateLimited(decision.retryAfter())));
 	}

@@ -1,11 +1,7 @@
 package dev.porter.gateway.login;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import dev.porter.gateway.crypto.AesGcm;
 import org.jspecify.annotations.Nullable;
@@ -14,10 +10,9 @@ import org.jspecify.annotations.Nullable;
  * Seals the pending login into a cookie value the browser can carry but neither read nor
  * alter: AES-256-GCM with a random nonce, the cookie name as associated data.
  * <p>
- * The key is derived (HMAC-SHA256 with a fixed label) from the OIDC client secret, which
- * every gateway instance of a deployment already shares: a login started on one instance
- * completes on any other behind the load balancer, with no extra secret to distribute,
- * and a leak of the cookie key does not reveal the client secret.
+ * The key is derived from the OIDC client secret ({@link ClientSecretKeys}), which every
+ * gateway instance of a deployment already shares: a login started on one instance
+ * completes on any other behind the load balancer.
  */
 final class LoginRequestCipher {
 
@@ -32,7 +27,7 @@ final class LoginRequestCipher {
 	private final byte[] associatedData;
 
 	LoginRequestCipher(String sharedSecret, String cookieName) {
-		this.cipher = new AesGcm(derive(sharedSecret));
+		this.cipher = new AesGcm(ClientSecretKeys.derive(sharedSecret, LABEL));
 		this.associatedData = cookieName.getBytes(StandardCharsets.US_ASCII);
 	}
 
@@ -48,17 +43,6 @@ final class LoginRequestCipher {
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
-		}
-	}
-
-	private static byte[] derive(String secret) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return mac.doFinal(LABEL.getBytes(StandardCharsets.US_ASCII));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is unavailable", ex);
 		}
 	}
 

@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LoginRateLimitWebFilterTests {
 
+	private static final AddressPseudonyms ADDRESSES = new AddressPseudonyms("client-secret");
+
 	private final List<String> consumed = new ArrayList<>();
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
@@ -32,7 +34,7 @@ class LoginRateLimitWebFilterTests {
 		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
 		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("30");
 		assertThat(FilterHarness.problem(exchange).get("type").asString()).endsWith("/rate-limited");
-		assertThat(this.consumed).containsExactly("login:127.0.0.2");
+		assertThat(this.consumed).containsExactly("login:" + ADDRESSES.of("127.0.0.2"));
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 
@@ -83,7 +85,7 @@ class LoginRateLimitWebFilterTests {
 		return new LoginRateLimitWebFilter((key) -> {
 			this.consumed.add(key);
 			return Mono.just(decision);
-		}, FilterHarness.problemWriter());
+		}, ADDRESSES, FilterHarness.problemWriter());
 	}
 
 	private static MockServerWebExchange from(String address) {

@@ -138,6 +138,23 @@ class SessionsAtRestTests {
 		assertThat(bytes).as("bytes in Redis for one signed-in session").isLessThanOrEqualTo(SESSION_BUDGET_BYTES);
 	}
 
+	/**
+	 * A client's address is personal data, and the login budget is kept per address: a
+	 * reader of Redis (a dump, {@code MONITOR}, {@code SCAN}) must not learn who signed
+	 * in from where, next to the {@code sub} and time the device directory keeps.
+	 */
+	@Test
+	void loginWhenRedisThenNoKeyOrValueNamesTheClientsAddress() {
+		new Browser(client(gateway)).login("auth0|alice", 3600);
+
+		List<String> keys = keys();
+		assertThat(keys).as("keys").noneMatch((key) -> key.contains("127.0.0.1"));
+		for (String key : keys) {
+			assertThat(values(key)).as("values of %s", key)
+				.allSatisfy((value) -> assertThat(value).doesNotContain("127.0.0.1"));
+		}
+	}
+
 	@Test
 	void restartWhenKeyRotatedThenOldSessionsLastUntilTheirKeyLeavesTheRing() {
 		Browser old = new Browser(client(gateway)).login("auth0|alice", 3600);
