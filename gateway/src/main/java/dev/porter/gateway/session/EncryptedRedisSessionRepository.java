@@ -18,9 +18,10 @@ import org.springframework.session.Session;
 
 /**
  * Sessions in Redis, one encrypted value per session under {@code porter:session:<key>}
- * ({@link SessionCodec}), living as long as the idle timeout since the last write. A
- * request costs one {@code GET}, or none when this instance read the session a moment ago
- * and Redis has not said it changed since ({@link SessionNearCache}); it writes back only
+ * ({@link SessionCodec}), living as long as the idle timeout since the last write (in
+ * Redis, {@link #STORE_GRACE} longer, for the requests that hold it then). A request
+ * costs one {@code GET}, or none when this instance read the session a moment ago and
+ * Redis has not said it changed since ({@link SessionNearCache}); it writes back only
  * when the session changed or its last access moved on by a tenth of the idle timeout (at
  * most a minute), so an idle session ends between that much before and its idle timeout
  * after its last use.
@@ -35,6 +36,19 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	static final String PREFIX = "porter:session:";
 
 	private static final Duration MAX_WRITE_BACK = Duration.ofMinutes(1);
+
+	/**
+	 * How much longer than its idle timeout Redis keeps a session after its last write. A
+	 * request that arrived a moment before the idle timeout holds the session until it
+	 * answers, and writes its use back only then; meanwhile it may wait for the IdP's
+	 * refresh (TOKEN_REFRESH_TIMEOUT, 30 s, and its store), whose rotated token must find
+	 * the session to go into. Without the grace Redis deleted the session under it: the
+	 * refresh revoked the fresh token, the answer's save found nothing, and the user was
+	 * signed out while active. Reads still end a session by its idle timeout
+	 * ({@link StoredSession#isExpired}); the grace only keeps an idle one's value a
+	 * little longer.
+	 */
+	static final Duration STORE_GRACE = Duration.ofMinutes(2);
 
 	private static final int ATTEMPTS = 5;
 
@@ -198,7 +212,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	}
 
 	private Duration ttl(StoredSession session) {
-		return session.getMaxInactiveInterval();
+		return session.getMaxInactiveInterval().plus(STORE_GRACE);
 	}
 
 	private static Duration writeBackAfter(Duration maxInactiveInterval) {

@@ -56,12 +56,34 @@ class EncryptedRedisSessionRepositoryTests {
 		assertThat(new String(value, StandardCharsets.ISO_8859_1)).doesNotContain("at-secret-1", "rt-secret-1");
 		assertThat(redis.template().getExpire(EncryptedRedisSessionRepository.key(session.getId())).block())
 			.isPositive()
-			.isLessThanOrEqualTo(IDLE);
+			.isLessThanOrEqualTo(IDLE.plus(EncryptedRedisSessionRepository.STORE_GRACE));
 		StoredSession found = this.repository.findById(session.getId()).block();
 		assertThat(found).isNotNull();
 		assertThat(LoginTokens.class.cast(found.getAttribute(LoginTokens.ATTRIBUTE))).isEqualTo(TOKENS);
 		assertThat(found.<Long>getAttribute(SessionAttributes.AUTHENTICATED_AT)).isEqualTo(1_800_000_000_000L);
 		assertThat(found.getCreationTime()).isEqualTo(session.getCreationTime());
+	}
+
+	/**
+	 * A request that arrives a moment before its session's idle timeout holds the session
+	 * while it waits for the IdP's refresh (up to TOKEN_REFRESH_TIMEOUT, 30 s), and
+	 * writes its use back only at its answer. Redis must not delete the value meanwhile:
+	 * the refresh would find nothing to store its rotated token in, and revoke it, and
+	 * the answer's save would find nothing to write back; the user, active, is signed
+	 * out. Every read still ends the session by its own idle timeout.
+	 */
+	@Test
+	void saveThenRedisKeepsTheValueLongerThanTheIdleTimeoutByWhatARequestMayHoldIt() {
+		MovableClock clock = new MovableClock(Instant.now());
+		EncryptedRedisSessionRepository repository = repository(this.k1, clock);
+		StoredSession session = signedIn(repository);
+		String key = EncryptedRedisSessionRepository.key(session.getId());
+
+		Duration left = redis.template().getExpire(key).block();
+		assertThat(left).as("Redis's time left just after the write").isGreaterThan(IDLE.plusMinutes(1));
+
+		clock.advance(IDLE.plusSeconds(1));
+		assertThat(repository.findById(session.getId()).block()).as("past its idle timeout").isNull();
 	}
 
 	@Test
