@@ -3,6 +3,9 @@ package dev.porter.e2e.journeys;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 
 import dev.porter.e2e.agents.DevIdpControls;
@@ -13,6 +16,7 @@ import dev.porter.e2e.http.QueryParameters;
 import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.SharedStack;
 import dev.porter.e2e.processes.Stack;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -158,7 +162,7 @@ class GatewayLogoutJourneyTests {
 		// Alice signs in again; dev-idp still has her IdP session, so the new gateway
 		// session has the same sid. Whoever saw the token (a proxy, a log) posts it
 		// again.
-		signInAgainWithinIdpSession(alice);
+		signInAgainWithinIdpSessionAfter(alice, token);
 		assertThat(sidOfLatestLogin()).as("the same IdP session").isEqualTo(sid);
 		Exchange replayed = deliver(token);
 
@@ -175,6 +179,20 @@ class GatewayLogoutJourneyTests {
 		assertThat(refused.status()).as(refused.body()).isEqualTo(413);
 		assertThat(mapper.readTree(refused.body()).get("type").asString())
 			.isEqualTo("https://porter.example/problems/logout-token-too-large");
+	}
+
+	/**
+	 * {@link #signInAgainWithinIdpSession}, in a later second than {@code logoutToken}
+	 * was issued. The gateway ends a login whose ID token is no later than a logout of
+	 * its {@code sid} (one under way when the logout came; {@code iat} counts whole
+	 * seconds). This IdP session goes on only because dev-idp minted the token without
+	 * ending it.
+	 */
+	static void signInAgainWithinIdpSessionAfter(SpaClient client, String logoutToken) {
+		long issuedAt = mapper.readTree(Base64.getUrlDecoder().decode(logoutToken.split("\\.")[1])).get("iat").asLong();
+		Eventually.await("a second later than the logout token's iat", Duration.ofSeconds(5),
+				() -> Instant.now().getEpochSecond() > issuedAt);
+		signInAgainWithinIdpSession(client);
 	}
 
 	/** A login that finds the IdP session still there: no form, straight back. */

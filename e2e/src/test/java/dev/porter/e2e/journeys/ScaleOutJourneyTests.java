@@ -213,7 +213,7 @@ class ScaleOutJourneyTests {
 		assertThat(delivered.status()).as(delivered.body()).isEqualTo(200);
 		assertThat(alice.getMe().status()).as("the session the token was for").isEqualTo(401);
 
-		GatewayLogoutJourneyTests.signInAgainWithinIdpSession(alice);
+		GatewayLogoutJourneyTests.signInAgainWithinIdpSessionAfter(alice, token);
 		assertThat(devIdp.latestGatewayLogin().get("sid").asString()).as("the same IdP session").isEqualTo(sid);
 		Exchange replayed = deliverLogoutToken(this.gatewayB, token);
 
