@@ -66,20 +66,23 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * The refreshed token; without the client registration (discovery failed) no refresh
-	 * can start, and a still-valid token is relayed as it is, as after a failed refresh.
+	 * can start, and a token still valid now is relayed as it is, as after a failed
+	 * refresh.
 	 */
 	private static Mono<String> refreshed(ServerWebExchange exchange, Authentication authentication, LoginTokens held,
 			SessionTokens tokens, TokenRefresher refresher) {
-		Mono<String> refreshed = tokens.load(exchange, authentication)
+		// The refresher's own failures already fall back to a still-valid token, and its
+		// 503 and 401 say that none is left: any other error, or nothing, means the
+		// client could not be built. Still valid is asked again then, as the refresh may
+		// have outlasted the token.
+		Mono<String> stillValid = Mono
+			.defer(() -> refresher.isStillValid(held) ? Mono.just(held.accessToken()) : Mono.empty());
+		return tokens.load(exchange, authentication)
 			.flatMap((current) -> refresher.refresh(exchange, current))
-			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue());
-		if (!refresher.isStillValid(held)) {
-			return refreshed;
-		}
-		// The refresher's own failures already fall back to a still-valid token: an error
-		// or nothing here means the client could not be built.
-		return refreshed.onErrorResume((ex) -> !(ex instanceof SessionEnded), (ex) -> Mono.empty())
-			.switchIfEmpty(Mono.fromSupplier(held::accessToken));
+			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue())
+			.onErrorResume((ex) -> !(ex instanceof SessionEnded || ex instanceof RefreshUnavailable),
+					(ex) -> stillValid.switchIfEmpty(Mono.error(ex)))
+			.switchIfEmpty(stillValid);
 	}
 
 	private static Mono<Void> relay(ServerWebExchange exchange, String accessToken, GatewayFilterChain chain) {

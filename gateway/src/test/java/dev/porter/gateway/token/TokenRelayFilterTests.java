@@ -12,6 +12,7 @@ import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.support.FilterHarness;
+import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -154,6 +155,30 @@ class TokenRelayFilterTests {
 		assertThat(this.idpCalls).hasValue(0);
 	}
 
+	// Valid when the request came, expired by the time its refresh failed: the refresher
+	// answered 503, and the relay sent the expired token to the API all the same.
+	@Test
+	void filterWhenTheTokenExpiresWhileItsRefreshFailsThenServiceUnavailableAndNothingRelayed() {
+		MovableClock clock = new MovableClock(Instant.now());
+		Instant now = clock.instant();
+		MockServerWebExchange exchange = signedInWith(
+				new LoginTokens("at-due", now.minus(Duration.ofHours(1)), now.plusSeconds(30), Set.of(), "rt"));
+		WebClient failingWhileTheTokenExpires = WebClient.builder().exchangeFunction((request) -> {
+			clock.advance(Duration.ofSeconds(31));
+			return Mono.error(new IllegalStateException("the IdP failed"));
+		}).build();
+
+		ProblemException refused = catchThrowableOfType(ProblemException.class,
+				() -> filter((id) -> Mono.just(TestRegistrations.gateway()), failingWhileTheTokenExpires, clock)
+					.filter(exchange, this.chain)
+					.block());
+
+		assertThat(refused).isNotNull();
+		assertThat(refused.getStatusCode().value()).isEqualTo(503);
+		assertThat(refused.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
 	/** The real filter, on an IdP whose discovery document cannot be fetched. */
 	private static TokenRelayFilter idpDownFilter() {
 		return filter((id) -> Mono.error(new ProblemException(Problems.identityProviderUnavailable(), null)));
@@ -165,15 +190,19 @@ class TokenRelayFilterTests {
 	}
 
 	private static TokenRelayFilter filter(ReactiveClientRegistrationRepository registrations, WebClient idp) {
-		SessionTokens tokens = new SessionTokens(
-				new SessionAuthorizedClientRepository(registrations, Clock.systemUTC()),
+		return filter(registrations, idp, Clock.systemUTC());
+	}
+
+	private static TokenRelayFilter filter(ReactiveClientRegistrationRepository registrations, WebClient idp,
+			Clock clock) {
+		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations, clock),
 				new DefaultListableBeanFactory().getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
 		TokenRefresher refresher = new TokenRefresher(
-				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS, Clock.systemUTC()),
-				tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				new TokenRevoker(WebClient.create()), Clock.systemUTC());
+				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS, clock), tokens,
+				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
+				new TokenRevoker(WebClient.create()), clock);
 		return new TokenRelayFilter(tokens, refresher);
 	}
 
