@@ -26,11 +26,19 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The refresh token grant at the IdP's token endpoint, bounded by
- * {@code TOKEN_REFRESH_TIMEOUT}. Knows the protocol only: whether to try, and what a
- * failure means, is decided by its callers.
+ * The refresh token grant at the IdP's token endpoint, answered within
+ * {@code TOKEN_REFRESH_TIMEOUT} of being sent. Knows the protocol only: whether to try,
+ * and what a failure means, is decided by its callers.
  */
 class IdpRefreshCall {
+
+	/**
+	 * How long a refresh may wait to be sent: for one of the IdP client's pooled
+	 * connections, or for a new one to open (DNS, connect, TLS). The client's own bounds
+	 * (a pooled connection within 5 s, connected within 2 s) fail it first; this one
+	 * covers the rest. A refresh not sent by then is never sent, so nothing was rotated.
+	 */
+	static final Duration SEND_WITHIN = Duration.ofSeconds(10);
 
 	private final ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> tokenClient;
 
@@ -49,15 +57,18 @@ class IdpRefreshCall {
 	}
 
 	/**
-	 * A call through the IdP client (its connect timeout and pool) that waits for the
-	 * answer up to {@code timeout} rather than the client's OIDC_RESPONSE_TIMEOUT: the
-	 * requests stop waiting at {@code TOKEN_REFRESH_WAIT}, while a slow refresh goes on
-	 * so that its rotated token is stored. Cutting it short would lose that token.
+	 * A call through the IdP client (its pool and connect timeout) that waits for the
+	 * answer up to {@code timeout} from the moment it is sent, rather than the client's
+	 * OIDC_RESPONSE_TIMEOUT: the requests stop waiting at {@code TOKEN_REFRESH_WAIT},
+	 * while a slow refresh goes on so that its rotated token is stored. Cutting it short
+	 * would lose that token; so would counting the wait for a pooled connection against
+	 * it.
 	 */
 	static IdpRefreshCall through(WebClient idpWebClient, Duration timeout, RenewedIdTokens idTokens, Clock clock) {
 		WebClientReactiveRefreshTokenTokenResponseClient client = new WebClientReactiveRefreshTokenTokenResponseClient();
 		client.setWebClient(idpWebClient.mutate()
 			.filter((request, next) -> next.exchange(respondingWithin(request, timeout)))
+			.filter(SentCallTimeout.markingTheSend())
 			.build());
 		client.setBodyExtractor(IdpRefreshCall::withStatus);
 		return new IdpRefreshCall(client, timeout, idTokens, clock);
@@ -78,6 +89,14 @@ class IdpRefreshCall {
 		return read;
 	}
 
+	/**
+	 * The longest a refresh call with this {@code timeout} may take: sent, answered, and
+	 * its renewed ID token checked.
+	 */
+	static Duration longest(Duration timeout) {
+		return SEND_WITHIN.plus(timeout).plus(RenewedIdTokens.CHECK_WITHIN);
+	}
+
 	private static ClientRequest respondingWithin(ClientRequest request, Duration timeout) {
 		return ClientRequest.from(request)
 			.httpRequest((http) -> http.<HttpClientRequest>getNativeRequest().responseTimeout(timeout))
@@ -85,10 +104,11 @@ class IdpRefreshCall {
 	}
 
 	/**
-	 * Exchanges {@code current}'s refresh token for fresh tokens. The relay never asks
-	 * for a client without a refresh token ({@link TokenRefresher#withoutRefreshToken});
-	 * should one come, it fails as the IdP would fail an unknown one:
-	 * {@code invalid_grant}.
+	 * Exchanges {@code current}'s refresh token for fresh tokens. Fails with
+	 * {@link SentCallTimeout.NotSent} when the refresh could not be sent in time. The
+	 * relay never asks for a client without a refresh token
+	 * ({@link TokenRefresher#withoutRefreshToken}); should one come, it fails as the IdP
+	 * would fail an unknown one: {@code invalid_grant}.
 	 */
 	Mono<Refreshed> refresh(OAuth2AuthorizedClient current) {
 		OAuth2RefreshToken refreshToken = current.getRefreshToken();
@@ -98,10 +118,15 @@ class IdpRefreshCall {
 		OAuth2RefreshTokenGrantRequest request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(),
 				current.getAccessToken(), refreshToken);
 		return this.tokenClient.getTokenResponse(request)
-			.timeout(this.timeout)
-			.flatMap((response) -> this.idTokens.accepted(idToken(response), current)
-				.map((idToken) -> new Refreshed(updated(current, response), idToken))
-				.defaultIfEmpty(new Refreshed(updated(current, response), null)));
+			.transformDeferred(SentCallTimeout.of(SEND_WITHIN, this.timeout))
+			.flatMap((response) -> refreshed(current, response));
+	}
+
+	private Mono<Refreshed> refreshed(OAuth2AuthorizedClient current, OAuth2AccessTokenResponse response) {
+		OAuth2AuthorizedClient fresh = updated(current, response);
+		return this.idTokens.accepted(idToken(response), current)
+			.map((idToken) -> new Refreshed(fresh, idToken))
+			.defaultIfEmpty(new Refreshed(fresh, null));
 	}
 
 	private static @Nullable String idToken(OAuth2AccessTokenResponse response) {

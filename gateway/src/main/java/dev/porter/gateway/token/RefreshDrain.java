@@ -15,8 +15,9 @@ import org.springframework.context.SmartLifecycle;
  * ({@code TOKEN_REFRESH_WAIT}), and the IdP rotates the refresh token when it answers: a
  * refresh whose result is not stored leaves the session with a used refresh token, which
  * the IdP's reuse detection ends at the next refresh. The wait is bounded by the longest
- * a refresh may take ({@code TOKEN_REFRESH_TIMEOUT} and the store's retries), and by
- * Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * a refresh may take ({@link TokenProperties#longestRefresh()}: sent, answered within
+ * {@code TOKEN_REFRESH_TIMEOUT}, checked, stored), and by Spring's
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}.
  */
 final class RefreshDrain implements SmartLifecycle {
 

@@ -150,6 +150,9 @@ class SessionRefresh {
 
 	/** What failed, without the IdP's description: it may quote what the user sent. */
 	private static String describe(Throwable ex) {
+		if (ex instanceof SentCallTimeout.NotSent) {
+			return "not sent in time: no connection to the IdP";
+		}
 		if (ex instanceof TimeoutException) {
 			return "no answer in time";
 		}

@@ -30,8 +30,7 @@ class TokenConfiguration {
 
 	@Bean
 	RefreshDrain refreshDrain(TokenRefresher refresher, TokenProperties properties) {
-		return new RefreshDrain(refresher::refreshesEnded,
-				properties.refreshTimeout().plus(SessionRefresh.STORE_BUDGET));
+		return new RefreshDrain(refresher::refreshesEnded, properties.longestRefresh());
 	}
 
 	/** Used by the login (which stores the tokens), the relay and the logout. */

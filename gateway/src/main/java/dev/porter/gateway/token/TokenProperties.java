@@ -17,8 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * relayed as it is
  * @param refreshWait how long a request waits for its session's refresh (its own, another
  * request's or another instance's) before it answers without it
- * @param refreshTimeout how long the refresh call itself may take: it runs on after the
- * requests waiting for it gave up, so that the rotated refresh token is stored
+ * @param refreshTimeout how long the refresh call itself may wait for the IdP's answer,
+ * from the moment it is sent: it runs on after the requests waiting for it gave up, so
+ * that the rotated refresh token is stored
  * @param refreshBackoff the wait after a failed refresh before the session's next attempt
  * @param refreshBackoffMax the longest such wait (it doubles with each failure in a row)
  */
@@ -49,12 +50,22 @@ public record TokenProperties(
 	}
 
 	/**
-	 * How long a refresh may hold its session's cluster-wide lock: the call's timeout
-	 * plus {@link #LEASE_MARGIN}, so that no other instance presents the same refresh
-	 * token while the call may still succeed or its result is still being stored.
+	 * How long a refresh may hold its session's cluster-wide lock: the longest the call
+	 * may take ({@link IdpRefreshCall#longest}: sent, answered within the timeout, its ID
+	 * token checked) plus {@link #LEASE_MARGIN}, so that no other instance presents the
+	 * same refresh token while the call may still succeed or its result is still being
+	 * stored.
 	 */
 	Duration lockLease() {
-		return this.refreshTimeout.plus(LEASE_MARGIN);
+		return IdpRefreshCall.longest(this.refreshTimeout).plus(LEASE_MARGIN);
+	}
+
+	/**
+	 * The longest one refresh may run: the call, and storing its result with
+	 * {@code SessionRefresh.STORE_BUDGET} of retries.
+	 */
+	Duration longestRefresh() {
+		return IdpRefreshCall.longest(this.refreshTimeout).plus(SessionRefresh.STORE_BUDGET);
 	}
 
 }

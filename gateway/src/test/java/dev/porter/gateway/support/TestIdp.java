@@ -104,6 +104,14 @@ public final class TestIdp {
 		return this.held.add("/oauth/token", "grant_type=authorization_code");
 	}
 
+	/**
+	 * Holds the answer to the refresh with {@code refreshToken} until the test releases
+	 * it.
+	 */
+	public HeldAnswer holdRefreshWith(String refreshToken) {
+		return this.held.add("/oauth/token", "refresh_token=" + refreshToken);
+	}
+
 	/** Holds the answer to the revocation of {@code token} until the test releases it. */
 	public HeldAnswer holdRevocationOf(String token) {
 		return this.held.add("/oauth/revoke", "token=" + token);

@@ -12,6 +12,7 @@ import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.context.ContextView;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -25,6 +26,7 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The refresh token grant alone: what it sends, keeps, and how long it waits. */
 class IdpRefreshCallTests {
@@ -71,6 +73,27 @@ class IdpRefreshCallTests {
 			assertThat(fresh.idToken()).isNull();
 			assertThat(fresh.client().getAccessToken().getTokenValue()).isEqualTo("at-1");
 		}).verifyComplete();
+	}
+
+	// The check may fetch the JWKS through the IdP client's busy pool: unbounded, it ran
+	// past the refresh lock's lease, and another instance presented the rotated-away
+	// refresh token.
+	@Test
+	void refreshWhenTheRenewedIdTokensCheckHangsThenFreshTokensWithoutItOnceTheCheckIsGivenUp() {
+		RenewedIdTokens hanging = new RenewedIdTokens((registration) -> (token) -> Mono.never());
+
+		StepVerifier
+			.withVirtualTime(() -> new IdpRefreshCall(answering(withIdToken("id-renewed")), TIMEOUT, hanging, CLOCK)
+				.refresh(client("rt-0")))
+			.expectSubscription()
+			.expectNoEvent(RenewedIdTokens.CHECK_WITHIN.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((fresh) -> {
+				assertThat(fresh.idToken()).isNull();
+				assertThat(fresh.client().getRefreshToken().getTokenValue()).isEqualTo("rt-1");
+			})
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
 	}
 
 	private static RenewedIdTokens decodingAsSub(String sub) {
@@ -145,13 +168,59 @@ class IdpRefreshCallTests {
 	@Test
 	void refreshWhenIdpNeverAnswersThenFailsAtTheTimeoutAndNotBefore() {
 		StepVerifier
-			.withVirtualTime(() -> new IdpRefreshCall((request) -> Mono.never(), TIMEOUT, NO_ID_TOKENS, CLOCK)
+			.withVirtualTime(() -> new IdpRefreshCall(sentAfter(Duration.ZERO), TIMEOUT, NO_ID_TOKENS, CLOCK)
 				.refresh(client("rt-0")))
 			.expectSubscription()
 			.expectNoEvent(TIMEOUT.minusMillis(1))
 			.thenAwait(Duration.ofMillis(1))
 			.expectError(TimeoutException.class)
 			.verify(Duration.ofSeconds(5));
+	}
+
+	// Every pooled connection busy with other IdP calls: the refresh waited for one, and
+	// that wait counted against its timeout, so the gateway gave up on a refresh the IdP
+	// had just rotated.
+	@Test
+	void refreshWhenSentOnlyAfterAWaitForAConnectionThenTheTimeoutCountsFromTheSend() {
+		Duration connectionWait = IdpRefreshCall.SEND_WITHIN.minusSeconds(1);
+
+		StepVerifier
+			.withVirtualTime(() -> new IdpRefreshCall(sentAfter(connectionWait), TIMEOUT, NO_ID_TOKENS, CLOCK)
+				.refresh(client("rt-0")))
+			.expectSubscription()
+			.expectNoEvent(connectionWait.plus(TIMEOUT).minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectError(TimeoutException.class)
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void refreshWhenNotSentWithinTheSendBoundThenFailsThereAndCanNoLongerBeSent() {
+		AtomicReference<ContextView> call = new AtomicReference<>();
+		ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> waitingForAConnection = (
+				request) -> Mono.deferContextual((context) -> {
+					call.set(context);
+					return Mono.never();
+				});
+
+		StepVerifier
+			.withVirtualTime(() -> new IdpRefreshCall(waitingForAConnection, TIMEOUT, NO_ID_TOKENS, CLOCK)
+				.refresh(client("rt-0")))
+			.expectSubscription()
+			.expectNoEvent(IdpRefreshCall.SEND_WITHIN.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectError(SentCallTimeout.NotSent.class)
+			.verify(Duration.ofSeconds(5));
+		assertThatExceptionOfType(SentCallTimeout.NotSent.class).isThrownBy(() -> SentCallTimeout.markSent(call.get()));
+	}
+
+	/**
+	 * An IdP that gets the refresh once {@code wait} (for a connection) has passed, and
+	 * never answers it.
+	 */
+	private static ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> sentAfter(Duration wait) {
+		return (request) -> Mono.deferContextual(
+				(context) -> Mono.delay(wait).doOnNext((tick) -> SentCallTimeout.markSent(context)).then(Mono.never()));
 	}
 
 	private ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> answering(

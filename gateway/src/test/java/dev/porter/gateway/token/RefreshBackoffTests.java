@@ -114,10 +114,12 @@ class RefreshBackoffTests {
 				beans.getBeanProvider(SharedSessions.class), registrations);
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), WAIT, Duration.ofSeconds(30),
 				Duration.ofSeconds(1), Duration.ofSeconds(8));
-		IdpRefreshCall idp = new IdpRefreshCall((request) -> {
+		// The IdP gets each refresh at once: no wait for a connection.
+		IdpRefreshCall idp = new IdpRefreshCall((request) -> Mono.deferContextual((context) -> {
+			SentCallTimeout.markSent(context);
 			this.idpCalls.incrementAndGet();
 			return this.idp.apply(request);
-		}, properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS, this.clock);
+		}), properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS, this.clock);
 		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
 				new RefreshMetrics(new SimpleMeterRegistry()), new TokenRevoker(WebClient.create()), this.clock);
 	}

@@ -45,8 +45,27 @@ class TokenPropertiesTests {
 		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofMillis(1),
 				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
 
-		assertThat(properties.lockLease())
-			.isGreaterThanOrEqualTo(Duration.ofSeconds(30).plus(SessionRefresh.STORE_BUDGET).plusSeconds(5));
+		assertThat(properties.lockLease()).isGreaterThanOrEqualTo(
+				longestCall(Duration.ofSeconds(30)).plus(SessionRefresh.STORE_BUDGET).plusSeconds(5));
+	}
+
+	// The lease and the shutdown's wait counted only TOKEN_REFRESH_TIMEOUT: a refresh
+	// that
+	// waited for a pooled connection, or whose renewed ID token took its JWKS fetch to
+	// check, outlived them, and another instance presented the rotated-away token.
+	@Test
+	void longestRefreshWhenDefaultsThenCoversSendingAnsweringCheckingAndStoring() {
+		TokenProperties properties = new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10),
+				Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
+
+		assertThat(properties.longestRefresh())
+			.isGreaterThanOrEqualTo(longestCall(Duration.ofSeconds(30)).plus(SessionRefresh.STORE_BUDGET));
+		assertThat(properties.lockLease()).isGreaterThan(properties.longestRefresh());
+	}
+
+	/** Waiting to be sent, waiting for the answer, checking the renewed ID token. */
+	private static Duration longestCall(Duration refreshTimeout) {
+		return IdpRefreshCall.SEND_WITHIN.plus(refreshTimeout).plus(RenewedIdTokens.CHECK_WITHIN);
 	}
 
 	private Set<String> messages(TokenProperties properties) {
