@@ -105,8 +105,9 @@ class IdpRefreshCall {
 
 	/**
 	 * Exchanges {@code current}'s refresh token for fresh tokens. Fails with
-	 * {@link SentCallTimeout.NotSent} when the refresh could not be sent in time. The
-	 * relay never asks for a client without a refresh token
+	 * {@link SentCallTimeout.NotSent} when the refresh could not be sent in time, and
+	 * with {@link RefreshedForAnotherUser} when the IdP's renewed ID token names another
+	 * user. The relay never asks for a client without a refresh token
 	 * ({@link TokenRefresher#withoutRefreshToken}); should one come, it fails as the IdP
 	 * would fail an unknown one: {@code invalid_grant}.
 	 */
@@ -126,7 +127,8 @@ class IdpRefreshCall {
 		OAuth2AuthorizedClient fresh = updated(current, response);
 		return this.idTokens.accepted(idToken(response), current)
 			.map((idToken) -> new Refreshed(fresh, idToken))
-			.defaultIfEmpty(new Refreshed(fresh, null));
+			.defaultIfEmpty(new Refreshed(fresh, null))
+			.onErrorMap(RenewedIdTokens.AnotherUser.class, (ex) -> new RefreshedForAnotherUser(fresh));
 	}
 
 	private static @Nullable String idToken(OAuth2AccessTokenResponse response) {

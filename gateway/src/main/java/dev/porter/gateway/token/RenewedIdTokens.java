@@ -16,9 +16,10 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoderFactory;
 /**
  * Accepts the ID token a refresh returned only as OIDC Core 12.2 allows: checked by the
  * decoder that checked the login's (signature, {@code iss}, {@code aud}, {@code exp}),
- * and for the same {@code sub}, within {@link #CHECK_WITHIN}. Anything else keeps the
- * login's ID token; the refresh itself stands either way, since the IdP has already
- * rotated the refresh token.
+ * and for the same {@code sub}. One that fails the checks, or cannot be checked within
+ * {@link #CHECK_WITHIN}, keeps the login's ID token, and the refresh stands, since the
+ * IdP has already rotated the refresh token. One that passes them for another {@code sub}
+ * says the fresh tokens are another user's: the refresh is refused.
  *
  * @see <a href=
  * "https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse">OIDC Core
@@ -42,7 +43,8 @@ class RenewedIdTokens {
 
 	/**
 	 * {@code idToken} decoded, when it may replace the login's ID token of
-	 * {@code current}; empty when there is none or it may not.
+	 * {@code current}; empty when there is none or it may not; fails with
+	 * {@link AnotherUser} when it is verified and names another {@code sub}.
 	 */
 	Mono<Jwt> accepted(@Nullable String idToken, OAuth2AuthorizedClient current) {
 		if (idToken == null) {
@@ -57,15 +59,17 @@ class RenewedIdTokens {
 						ex.getClass().getSimpleName());
 				return Mono.empty();
 			})
-			.filter((renewed) -> sameUser(renewed, current));
+			.flatMap((renewed) -> current.getPrincipalName().equals(renewed.getSubject()) ? Mono.just(renewed)
+					: Mono.error(new AnotherUser()));
 	}
 
-	private static boolean sameUser(Jwt renewed, OAuth2AuthorizedClient current) {
-		if (current.getPrincipalName().equals(renewed.getSubject())) {
-			return true;
+	/** A verified renewed ID token names another {@code sub} than the login's. */
+	static final class AnotherUser extends RuntimeException {
+
+		AnotherUser() {
+			super("the renewed ID token names another sub than the login's", null, false, false);
 		}
-		log.warn("the ID token of a refresh names another sub than the login's: keeping the login's");
-		return false;
+
 	}
 
 }

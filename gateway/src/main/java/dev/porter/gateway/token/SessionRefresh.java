@@ -125,6 +125,11 @@ class SessionRefresh {
 
 	private <T> Mono<T> failed(Throwable ex, WebSession session, SessionTokens.Stored stored) {
 		this.metrics.failed();
+		if (ex instanceof RefreshedForAnotherUser anotherUser) {
+			log.warn("the ID token of a refresh names another sub than the login's (OIDC Core 12.2): "
+					+ "ending the session and revoking the refresh token it brought");
+			return end(session, this.revoker.revoke(anotherUser.fresh()), ex);
+		}
 		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, stored.backoff());
 		if (consequence instanceof RefreshFailurePolicy.BackOff backOff) {
 			RefreshBackoff next = backOff.next();
@@ -139,13 +144,19 @@ class SessionRefresh {
 		}
 		RefreshFailurePolicy.EndSession end = (RefreshFailurePolicy.EndSession) consequence;
 		log.info("refresh refused ({}): ending the session", end.error());
-		// Its only copy goes with the session, as wherever else a session ends: revoked
-		// even if the removal failed, which may have been carried out all the same.
-		Mono<Void> revocation = end.tokenMayLive() ? this.revoker.revoke(stored.client()) : Mono.empty();
+		return end(session, end.tokenMayLive() ? this.revoker.revoke(stored.client()) : Mono.empty(), ex);
+	}
+
+	/**
+	 * Ends the session for good, with {@code revocation} of the refresh token that may
+	 * still work: its only copy goes with the session, as wherever else a session ends,
+	 * revoked even if the removal failed, which may have been carried out all the same.
+	 */
+	private static <T> Mono<T> end(WebSession session, Mono<Void> revocation, Throwable cause) {
 		return session.invalidate()
 			.onErrorResume((removal) -> revocation.then(Mono.error(removal)))
 			.then(revocation)
-			.then(Mono.error(new SessionEnded(ex)));
+			.then(Mono.error(new SessionEnded(cause)));
 	}
 
 	/** What failed, without the IdP's description: it may quote what the user sent. */

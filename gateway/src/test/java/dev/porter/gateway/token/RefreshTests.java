@@ -181,16 +181,29 @@ class RefreshTests extends GatewayTestSupport {
 		assertThat(idTokenHintOfLogout(browser)).isEqualTo(renewed);
 	}
 
+	// OIDC Core 12.2: a renewed ID token MUST name the login's sub. The refresh's access
+	// token was mallory's, and was relayed under alice's session: /bff/session showed
+	// alice, /me answered mallory's profile.
 	@Test
-	void logoutWhenARefreshBroughtAnotherUsersIdTokenThenTheLoginsIsTheIdTokenHint() {
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+	void getMeWhenARefreshBroughtAnotherUsersIdTokenThenUnauthorizedSessionEndedAndItsRefreshTokenRevoked() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|mallory\"}")));
 		Browser browser = browser().login("auth0|alice", 30);
 		dueForRefresh();
 		refreshAnswersIdToken(browser, TestIdp.instance().idToken("auth0|mallory", browser.tokens().sid()));
 
-		browser.get("/me").exchange().expectStatus().isOk();
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
 
-		assertThat(idTokenHintOfLogout(browser)).isEqualTo(browser.tokens().idToken());
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		TestIdp.instance().awaitRevocationOf("rt-rotated");
 	}
 
 	// A session ended while its refresh was at the IdP: the ending revoked the refresh
