@@ -1,5 +1,6 @@
 package dev.porter.gateway.token;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,13 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +26,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RefreshDrainTests {
 
 	private final Sinks.Empty<Void> refreshes = Sinks.empty();
+
+	/**
+	 * Spring stops waiting for the drain at {@code timeout-per-shutdown-phase}: with the
+	 * default settings, a refresh in flight at shutdown must have all the time it may
+	 * take, or its rotated token is lost with the instance.
+	 */
+	@Test
+	void shutdownWhenDefaultSettingsThenSpringWaitsAsLongAsTheLongestRefreshMayTake() throws IOException {
+		PropertySource<?> yml = new YamlPropertySourceLoader()
+			.load("application.yml", new ClassPathResource("application.yml"))
+			.get(0);
+		Duration phase = new Binder(ConfigurationPropertySources.from(yml))
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		TokenProperties defaults = new Binder(new MapConfigurationPropertySource()).bindOrCreate("porter.token",
+				TokenProperties.class);
+
+		assertThat(phase).isGreaterThanOrEqualTo(defaults.longestRefresh());
+	}
 
 	@Test
 	void stopWhenARefreshIsInFlightThenDoneOnlyOnceItHasEnded() throws InterruptedException {
