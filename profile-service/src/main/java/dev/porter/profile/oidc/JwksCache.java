@@ -30,8 +30,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The IdP's signing keys, fetched once for every concurrent caller (a cold start under
  * load must not send one JWKS request per request, so callers join the fetch in flight
  * through a {@link SingleFlight}), kept for {@code ttl}, and refetched at most once per
- * {@code minRefetch} when a token names an unknown {@code kid} (key rotation). A failed
- * fetch is not kept: the next token tries again.
+ * {@code minRefetch} when a token names an unknown {@code kid} (key rotation), and not
+ * within {@code minRefetch} of a failed fetch either: such a token is then refused as an
+ * unknown key is, or every made-up {@code kid} would send a request on to an IdP in
+ * trouble. With no keys at all (a cold start), a failed fetch is not kept: the next token
+ * tries again.
  * <p>
  * Once {@code ttl} has passed, the keys fetched last keep validating tokens while one
  * fetch in the background replaces them, for up to {@code staleFor} more should the IdP
@@ -63,8 +66,8 @@ final class JwksCache {
 
 	private final Clock clock;
 
-	/** When a refetch of keys past their {@code ttl} last failed. */
-	private volatile @Nullable Instant refetchFailedAt;
+	/** When a fetch last failed, whatever started it. */
+	private volatile @Nullable Instant fetchFailedAt;
 
 	/** Whether a refetch of keys past their {@code ttl} is on its way. */
 	private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -122,25 +125,25 @@ final class JwksCache {
 	 * failure is logged once, whoever asked.
 	 */
 	private void refreshInBackground(Fetched known, Instant now) {
-		if (refetchFailedWithin(now) || !this.refreshing.compareAndSet(false, true)) {
+		if (fetchFailedWithin(now) || !this.refreshing.compareAndSet(false, true)) {
 			return;
 		}
 		fetch().doFinally((signal) -> this.refreshing.set(false)).subscribe(null, (ex) -> {
-			this.refetchFailedAt = this.clock.instant();
 			log.warn("Identity provider keys not refetched ({}); the keys fetched at {} serve until {}",
 					ex.getMessage(), known.at(), known.at().plus(this.ttl).plus(this.staleFor));
 		});
 	}
 
-	private boolean refetchFailedWithin(Instant now) {
-		Instant failedAt = this.refetchFailedAt;
+	private boolean fetchFailedWithin(Instant now) {
+		Instant failedAt = this.fetchFailedAt;
 		return failedAt != null && !now.isAfter(failedAt.plus(this.minRefetch)) && !now.isBefore(failedAt);
 	}
 
 	/**
 	 * Newer keys than {@code used} if there are some, or a refetch when {@code used} is
-	 * older than {@code minRefetch}; otherwise {@code used} again, so that tokens with
-	 * made-up key ids cannot make us hammer the IdP.
+	 * older than {@code minRefetch} and no fetch failed within it; otherwise {@code used}
+	 * again, so that tokens with made-up key ids cannot make us hammer the IdP, least of
+	 * all while it fails.
 	 */
 	private Mono<Fetched> afterUnknownKid(Fetched used) {
 		return Mono.defer(() -> {
@@ -148,8 +151,9 @@ final class JwksCache {
 			if (known != null && known != used) {
 				return Mono.just(known);
 			}
-			return used.isOlderThan(this.clock.instant(), this.minRefetch) ? fetch().doOnError(this::reportUnavailable)
-					: Mono.just(used);
+			Instant now = this.clock.instant();
+			return (used.isOlderThan(now, this.minRefetch) && !fetchFailedWithin(now))
+					? fetch().doOnError(this::reportUnavailable) : Mono.just(used);
 		});
 	}
 
@@ -171,7 +175,8 @@ final class JwksCache {
 			return load().map((keys) -> new Fetched(startedAt, keys))
 				// Remembered inside the fetch, so that a caller arriving just after it
 				// ends does not start another one.
-				.doOnNext(this.remembered::set);
+				.doOnNext(this.remembered::set)
+				.doOnError((ex) -> this.fetchFailedAt = this.clock.instant());
 		});
 	}
 

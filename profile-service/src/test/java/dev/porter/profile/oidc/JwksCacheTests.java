@@ -201,6 +201,51 @@ class JwksCacheTests {
 	}
 
 	/**
+	 * Tokens naming a key nobody has, while the IdP's keys cannot be fetched: each
+	 * started a JWKS request of its own, one after the other, so anyone could send their
+	 * traffic on to the IdP during its trouble. Within 30 s of a failed refetch such a
+	 * token is refused as an unknown key is.
+	 */
+	@Test
+	void keysWhenKidUnknownAndItsRefetchFailedThenNoOtherRefetchWithinTheWindow() throws Exception {
+		InstantIdp idp = new InstantIdp();
+		JwksCache cache = idp.primedCache();
+		SignedJWT madeUp = jwt("made-up-key");
+		idp.up = false;
+		idp.clock.advance(Duration.ofSeconds(31));
+		StepVerifier.create(cache.keys(madeUp)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
+		assertThat(idp.calls).as("asked once more").hasValue(2);
+
+		StepVerifier.create(Flux.range(0, 5).concatMap((i) -> cache.keys(madeUp))).verifyComplete();
+		StepVerifier.create(cache.keys(jwt(TestJwts.KID)))
+			.as("the known key still serves")
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(idp.calls).as("not asked again within 30 s of the failure").hasValue(2);
+
+		idp.clock.advance(Duration.ofSeconds(31));
+		StepVerifier.create(cache.keys(madeUp)).expectError(JwtException.class).verify(Duration.ofSeconds(10));
+		assertThat(idp.calls).as("asked again after 30 s").hasValue(3);
+	}
+
+	/** A failed background refetch counts as well: the IdP was asked moments ago. */
+	@Test
+	void keysWhenKidUnknownJustAfterTheBackgroundRefetchFailedThenNotRefetched() throws Exception {
+		InstantIdp idp = new InstantIdp();
+		JwksCache cache = idp.primedCache();
+		idp.up = false;
+		idp.clock.advance(Duration.ofMinutes(11));
+		StepVerifier.create(cache.keys(jwt(TestJwts.KID))).expectNextCount(1).verifyComplete();
+		assertThat(idp.calls).as("refetched in the background").hasValue(2);
+
+		SignedJWT madeUp = jwt("made-up-key");
+
+		StepVerifier.create(Flux.range(0, 5).concatMap((i) -> cache.keys(madeUp))).verifyComplete();
+
+		assertThat(idp.calls).hasValue(2);
+	}
+
+	/**
 	 * The IdP's JWKS endpoint answering at once (or never), each call counted: the
 	 * cache's background refetch ends before the call that started it returns.
 	 */
