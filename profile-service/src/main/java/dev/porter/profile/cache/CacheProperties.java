@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -14,10 +15,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param userinfo {@code /userinfo} claims per (sub, granted scopes)
  * @param directory the Management API user per sub
+ * @param failedLoadPause how long a failed load or revalidation of one entry is not
+ * repeated when its answer names no wait ({@code PROFILE_FAILED_LOAD_PAUSE}; see
+ * {@link SwrCache})
  */
 @Validated
 @ConfigurationProperties("porter.cache")
-public record CacheProperties(@Valid @NotNull Spec userinfo, @Valid @NotNull Spec directory) {
+public record CacheProperties(@Valid @NotNull Spec userinfo, @Valid @NotNull Spec directory,
+		@NotNull(message = "set PROFILE_FAILED_LOAD_PAUSE") @DurationMin(millis = 1,
+				message = "PROFILE_FAILED_LOAD_PAUSE must be positive") Duration failedLoadPause) {
 
 	/**
 	 * @param freshFor how long an entry is served without asking upstream

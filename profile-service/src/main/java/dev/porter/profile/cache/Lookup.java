@@ -24,6 +24,11 @@ public record Lookup(Outcome outcome, long ttlSeconds) {
 		MISS,
 		/** no entry; this request joined a load already in flight */
 		COLLAPSED,
+		/**
+		 * no entry; a load of it failed moments ago, and its answer is given again
+		 * without asking (see {@link SwrCache})
+		 */
+		FAILED_RECENTLY,
 		/** the request went upstream by design (a write) */
 		FORWARDED
 

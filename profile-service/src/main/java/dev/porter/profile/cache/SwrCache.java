@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -17,6 +18,7 @@ import reactor.core.publisher.Mono;
 import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
@@ -27,9 +29,19 @@ import org.springframework.web.ErrorResponseException;
  * keeps serving (flagged) until the window ends. Concurrent misses of a key share one
  * load through Caffeine itself (its {@code AsyncCache} already joins a load in flight),
  * background revalidations of a key share one through a {@link SingleFlight}, and a
- * failed load is never cached. A failed revalidation is logged once per
- * {@link #LOG_INTERVAL} with a count: during an outage every stale read starts one, and
- * the lookups metric already counts each stale answer.
+ * failed load is never cached as a value (its answer is kept briefly: below). A failed
+ * revalidation is logged once per {@link #LOG_INTERVAL} with a count: during an outage
+ * every stale read starts one, and the lookups metric already counts each stale answer.
+ * <p>
+ * A failed load or revalidation is not repeated for its key before the wait its answer
+ * names ({@code Retry-After}: the upstream's own, from its {@code Retry-After} or
+ * {@code X-RateLimit-Reset}), or {@code failedLoadPause} when it names none, and never
+ * longer than {@link #LONGEST_PAUSE}. Meanwhile a stale entry is served without a
+ * revalidation, and a miss gets the same failure. Otherwise a key whose loads always fail
+ * (a token {@code /userinfo} refuses, a user the directory does not have) would cost an
+ * upstream call per request, and a user whose {@code /userinfo} bucket is empty would
+ * keep it empty by asking on every read. A value written through or an invalidation ends
+ * the pause: the upstream has since said more.
  *
  * @param <K> key
  * @param <V> value
@@ -48,17 +60,36 @@ public final class SwrCache<K, V> {
 
 	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
+	/**
+	 * The longest a failure is repeated without asking: longer than the upstreams' own
+	 * waits for a bucket (Auth0's {@code /userinfo} frees one call every 12 s, the
+	 * Management API every second), shorter than an open circuit's (30 s), whose recovery
+	 * it would otherwise hide.
+	 */
+	static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
+
+	/** Keys whose last load failed, with its answer, until the pause it earned ends. */
+	private final Cache<K, Failure> failures;
+
+	private final Duration failedLoadPause;
+
 	private final long freshNanos;
 
 	private final CacheMeters meters;
 
 	private final OncePerInterval revalidationFailures;
 
-	public SwrCache(String name, Duration freshFor, Duration staleFor, long maximumSize, Ticker ticker,
-			Executor executor, CacheMeters meters) {
+	public SwrCache(String name, Duration freshFor, Duration staleFor, Duration failedLoadPause, long maximumSize,
+			Ticker ticker, Executor executor, CacheMeters meters) {
 		this.name = name;
 		this.ticker = ticker;
 		this.freshNanos = freshFor.toNanos();
+		this.failedLoadPause = failedLoadPause;
+		this.failures = Caffeine.newBuilder()
+			.maximumSize(maximumSize)
+			.ticker(ticker)
+			.expireAfter(Expiry.writing((K k, Failure failure) -> failure.pause()))
+			.build();
 		this.meters = meters;
 		this.revalidationFailures = OncePerInterval.ofNanoTime(LOG_INTERVAL, ticker::read);
 		long lifeNanos = freshFor.plus(staleFor).toNanos();
@@ -85,14 +116,18 @@ public final class SwrCache<K, V> {
 			}
 			if (present != null && present.isCompletedExceptionally()) {
 				// Caffeine drops a failed load in a completion callback that can run
-				// after a retry made in the caller's own error callback; that retry
-				// must not join the failure it is retrying.
+				// after a retry made in the caller's own error callback.
 				this.cache.asMap().remove(key, present);
+			}
+			Failure failure = recentFailure(key);
+			if (failure != null) {
+				this.meters.count(this.name, Lookup.Outcome.FAILED_RECENTLY);
+				return Mono.error(failure.error());
 			}
 			boolean[] loadedHere = { false };
 			CompletableFuture<Entry<V>> future = this.cache.get(key, (k, executor) -> {
 				loadedHere[0] = true;
-				return load(loader);
+				return load(key, loader);
 			});
 			Lookup.Outcome outcome = loadedHere[0] ? Lookup.Outcome.MISS : Lookup.Outcome.COLLAPSED;
 			this.meters.count(this.name, outcome);
@@ -103,6 +138,7 @@ public final class SwrCache<K, V> {
 
 	/** Write-through: {@code value} is what the upstream just confirmed. */
 	public void put(K key, V value) {
+		this.failures.invalidate(key);
 		this.cache.put(key, CompletableFuture.completedFuture(new Entry<>(value, this.ticker.read(), false)));
 	}
 
@@ -124,6 +160,7 @@ public final class SwrCache<K, V> {
 	}
 
 	public void invalidate(K key) {
+		this.failures.invalidate(key);
 		this.cache.synchronous().invalidate(key);
 	}
 
@@ -140,6 +177,7 @@ public final class SwrCache<K, V> {
 			.filter((load) -> !load.isDone())
 			.map((load) -> load.handle((entry, error) -> null))
 			.toArray(CompletableFuture[]::new);
+		this.failures.invalidateAll();
 		this.cache.synchronous().invalidateAll();
 		return CompletableFuture.allOf(inFlight);
 	}
@@ -150,7 +188,9 @@ public final class SwrCache<K, V> {
 			this.meters.count(this.name, Lookup.Outcome.HIT);
 			return new Cached<>(entry.value(), new Lookup(Lookup.Outcome.HIT, ttl));
 		}
-		revalidate(key, entry, loader);
+		if (recentFailure(key) == null) {
+			revalidate(key, entry, loader);
+		}
 		Lookup.Outcome outcome = entry.revalidationFailed() ? Lookup.Outcome.STALE_AFTER_ERROR : Lookup.Outcome.STALE;
 		this.meters.count(this.name, outcome);
 		return new Cached<>(entry.value(), new Lookup(outcome, ttl));
@@ -183,6 +223,7 @@ public final class SwrCache<K, V> {
 		if (current == null) {
 			return;
 		}
+		remember(key, error);
 		if (isDefinitive(error)) {
 			this.cache.asMap().remove(key, current);
 		}
@@ -213,8 +254,47 @@ public final class SwrCache<K, V> {
 		return current;
 	}
 
-	private CompletableFuture<Entry<V>> load(Supplier<Mono<V>> loader) {
-		return loader.get().map((value) -> new Entry<>(value, this.ticker.read(), false)).toFuture();
+	private CompletableFuture<Entry<V>> load(K key, Supplier<Mono<V>> loader) {
+		return loader.get()
+			.map((value) -> new Entry<>(value, this.ticker.read(), false))
+			// before the load's callers hear of it: a retry of theirs finds it
+			.doOnError((error) -> remember(key, error))
+			.toFuture();
+	}
+
+	private void remember(K key, Throwable error) {
+		this.failures.put(key, new Failure(error, pause(error)));
+	}
+
+	private @Nullable Failure recentFailure(K key) {
+		return this.failures.getIfPresent(key);
+	}
+
+	/**
+	 * The wait the failure's answer names, else the configured pause; at most the
+	 * longest.
+	 */
+	private Duration pause(Throwable error) {
+		Duration named = namedWait(error);
+		if (named == null) {
+			return this.failedLoadPause;
+		}
+		return (named.compareTo(LONGEST_PAUSE) < 0) ? named : LONGEST_PAUSE;
+	}
+
+	private static @Nullable Duration namedWait(Throwable error) {
+		String retryAfter = (error instanceof ErrorResponseException response)
+				? response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER) : null;
+		if (retryAfter == null) {
+			return null;
+		}
+		try {
+			long seconds = Long.parseLong(retryAfter.trim());
+			return (seconds > 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException notSeconds) {
+			return null;
+		}
 	}
 
 	/**
@@ -229,6 +309,11 @@ public final class SwrCache<K, V> {
 	private long ttl(Entry<V> entry) {
 		long remaining = this.freshNanos - (this.ticker.read() - entry.loadedAt());
 		return Math.floorDiv(remaining, 1_000_000_000L);
+	}
+
+	/** A failed load's answer, given again for {@code pause}. */
+	private record Failure(Throwable error, Duration pause) {
+
 	}
 
 	record Entry<V>(V value, long loadedAt, boolean revalidationFailed) {

@@ -64,10 +64,10 @@ public class ProfileCaches {
 		CacheMeters meters = new CacheMeters(registry);
 		CacheProperties.Spec u = properties.userinfo();
 		CacheProperties.Spec d = properties.directory();
-		this.userinfo = new SwrCache<>("userinfo", u.freshFor(), u.staleFor(), u.maximumSize(), ticker,
-				ForkJoinPool.commonPool(), meters);
-		this.directory = new SwrCache<>("directory", d.freshFor(), d.staleFor(), d.maximumSize(), ticker,
-				ForkJoinPool.commonPool(), meters);
+		this.userinfo = new SwrCache<>("userinfo", u.freshFor(), u.staleFor(), properties.failedLoadPause(),
+				u.maximumSize(), ticker, ForkJoinPool.commonPool(), meters);
+		this.directory = new SwrCache<>("directory", d.freshFor(), d.staleFor(), properties.failedLoadPause(),
+				d.maximumSize(), ticker, ForkJoinPool.commonPool(), meters);
 		this.ticker = ticker;
 		this.unsettled = Caffeine.newBuilder()
 			.ticker(ticker)

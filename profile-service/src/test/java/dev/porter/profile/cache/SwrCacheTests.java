@@ -30,7 +30,7 @@ class SwrCacheTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final SwrCache<String, String> cache = new SwrCache<>("test", Duration.ofMinutes(5), Duration.ofHours(1),
-			100, this.ticker, Runnable::run, new CacheMeters(this.meters));
+			Duration.ofSeconds(5), 100, this.ticker, Runnable::run, new CacheMeters(this.meters));
 
 	private final AtomicInteger loads = new AtomicInteger();
 
@@ -153,17 +153,19 @@ class SwrCacheTests {
 			.verify();
 	}
 
-	// During an outage every stale read starts a revalidation that fails at once: a line
-	// each filled the log at the rate of the traffic.
+	// During an outage every stale read (once each failure's wait has passed) starts a
+	// revalidation that fails at once: a line each filled the log at the rate of the
+	// traffic.
 	@Test
 	void getWhenManyStaleReadsRevalidateAgainstAnOutageThenOneLinePerIntervalWithACount(CapturedOutput output) {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 		this.ticker.advance(Duration.ofMinutes(6));
-		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(5), null);
-		for (int i = 0; i < 100; i++) {
+		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(1), null);
+		for (int i = 0; i < 50; i++) {
 			StepVerifier.create(this.cache.get("k", failing(down))).expectNextCount(1).verifyComplete();
+			this.ticker.advance(Duration.ofSeconds(1));
 		}
-		assertThat(this.loads).hasValue(101);
+		assertThat(this.loads).hasValue(51);
 		assertThat(revalidationFailures(output)).hasSize(1);
 
 		this.ticker.advance(SwrCache.LOG_INTERVAL);
@@ -171,7 +173,7 @@ class SwrCacheTests {
 		assertThat(revalidationFailures(output)).hasSize(2)
 			.last()
 			.asString()
-			.contains("UpstreamUnavailableException", "100 since the last report");
+			.contains("UpstreamUnavailableException", "50 since the last report");
 	}
 
 	private static java.util.List<String> revalidationFailures(CapturedOutput output) {
@@ -199,17 +201,10 @@ class SwrCacheTests {
 	}
 
 	@Test
-	void getWhenLoadFailsThenErrorNotCached() {
-		StepVerifier.create(this.cache.get("k", failing(new IllegalStateException("boom"))))
-			.expectError(IllegalStateException.class)
-			.verify();
-		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
-	}
-
-	@Test
-	void getWhenCallerRetriesAsSoonAsLoadFailsThenRetryLoadsAgainInsteadOfJoiningFailedLoad() {
-		// A retry (Resilience4j, a client) can run inside the failed load's completion,
-		// before Caffeine drops the failed future: it must start a load of its own.
+	void getWhenCallerRetriesAsSoonAsLoadFailsThenTheRetryGetsThatFailureWithoutALoad() {
+		// A retry (a client, a caller's own error callback) can run inside the failed
+		// load's completion, before Caffeine drops the failed future: it gets the
+		// failure remembered, and once the pause has passed a load of its own.
 		Sinks.One<String> upstream = Sinks.one();
 		Supplier<Mono<String>> slowFailing = () -> {
 			this.loads.incrementAndGet();
@@ -219,8 +214,111 @@ class SwrCacheTests {
 			.onErrorResume(IllegalStateException.class, (error) -> this.cache.get("k", loader("v")));
 		StepVerifier.create(retried)
 			.then(() -> upstream.tryEmitError(new IllegalStateException("boom")))
-			.expectNext(new Cached<>("v2", new Lookup(Lookup.Outcome.MISS, 300)))
-			.verifyComplete();
+			.expectErrorMessage("boom")
+			.verify();
+		assertThat(this.loads).hasValue(1);
+
+		this.ticker.advance(Duration.ofSeconds(5));
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	// A load that always fails (a token /userinfo refuses, a user the directory does not
+	// have) was never remembered: each request asked the upstream again.
+	@Test
+	void getWhenLoadFailedWithoutAWaitThenTheSameAnswerWithoutALoadForThePause() {
+		UserNotFoundException gone = new UserNotFoundException();
+		for (int i = 0; i < 10; i++) {
+			StepVerifier.create(this.cache.get("k", failing(gone))).expectErrorSatisfies((error) -> {
+				assertThat(error).isSameAs(gone);
+			}).verify();
+		}
+		assertThat(this.loads).hasValue(1);
+
+		this.ticker.advance(Duration.ofSeconds(4));
+		StepVerifier.create(this.cache.get("k", failing(gone))).expectError(UserNotFoundException.class).verify();
+		assertThat(this.loads).hasValue(1);
+		this.ticker.advance(Duration.ofSeconds(1));
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	@Test
+	void getWhenLoadFailedNamingAWaitThenNotLoadedAgainBeforeIt() {
+		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(8), null);
+		StepVerifier.create(this.cache.get("k", failing(down)))
+			.expectError(UpstreamUnavailableException.class)
+			.verify();
+		this.ticker.advance(Duration.ofSeconds(7));
+		StepVerifier.create(this.cache.get("k", failing(down)))
+			.expectError(UpstreamUnavailableException.class)
+			.verify();
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.meters.get("profile.cache.lookups").tag("outcome", "failed_recently").counter().count())
+			.isEqualTo(1);
+
+		this.ticker.advance(Duration.ofSeconds(1));
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	// A wait longer than any upstream states for a user's or the tenant's bucket (an
+	// open circuit's, our token's backoff) must not hide a recovery for long.
+	@Test
+	void getWhenTheFailureNamesALongWaitThenLoadedAgainAfterTheLongestPause() {
+		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofMinutes(1), null);
+		StepVerifier.create(this.cache.get("k", failing(down)))
+			.expectError(UpstreamUnavailableException.class)
+			.verify();
+		this.ticker.advance(SwrCache.LONGEST_PAUSE);
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	// Auth0 said when the user's /userinfo bucket refills; every stale read still started
+	// another revalidation, so it never did.
+	@Test
+	void getWhenRevalidationFailedNamingAWaitThenStaleServedWithoutRevalidationUntilIt() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		CallerRateLimitedException limited = new CallerRateLimitedException(Duration.ofSeconds(10));
+		expect(failing(limited), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		for (int i = 0; i < 9; i++) {
+			expect(failing(limited), "v1", new Lookup(Lookup.Outcome.STALE_AFTER_ERROR, -60 - i));
+			this.ticker.advance(Duration.ofSeconds(1));
+		}
+		assertThat(this.loads).as("one revalidation within the wait").hasValue(2);
+
+		this.ticker.advance(Duration.ofSeconds(1));
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.STALE_AFTER_ERROR, -70));
+		assertThat(this.loads).hasValue(3);
+		expect(loader("v"), "v3", new Lookup(Lookup.Outcome.HIT, 300));
+	}
+
+	@Test
+	void getWhenRevalidationFoundTheUserGoneThenThatAnswerRepeatedWithoutALoad() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		expect(failing(new UserNotFoundException()), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		StepVerifier.create(this.cache.get("k", failing(new UserNotFoundException())))
+			.expectError(UserNotFoundException.class)
+			.verify();
+		assertThat(this.loads).hasValue(2);
+	}
+
+	// A change confirmed by the upstream is newer than the failure.
+	@Test
+	void putWhenALoadFailedMomentsAgoThenTheValueWrittenServes() {
+		StepVerifier.create(this.cache.get("k", failing(new UserNotFoundException())))
+			.expectError(UserNotFoundException.class)
+			.verify();
+		this.cache.put("k", "patched");
+		expect(loader("v"), "patched", new Lookup(Lookup.Outcome.HIT, 300));
+	}
+
+	@Test
+	void invalidateWhenALoadFailedMomentsAgoThenTheNextReadLoads() {
+		StepVerifier.create(this.cache.get("k", failing(new UserNotFoundException())))
+			.expectError(UserNotFoundException.class)
+			.verify();
+		this.cache.invalidate("k");
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
 	@Test
