@@ -15,6 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param callerLimitForPeriod requests one caller ({@code sub}) may make per period
  * ({@code PROFILE_CALLER_RATE_LIMIT})
  * @param callerLimitPeriod the period
+ * @param callerUpstreamLimitForPeriod upstream calls (loads, revalidations, changes) one
+ * caller's requests may start per period ({@code PROFILE_CALLER_UPSTREAM_RATE_LIMIT}),
+ * see {@link CallerUpstreamShare}
+ * @param callerUpstreamLimitPeriod the period
  * @param requestDeadline the time one request may take in all
  * ({@code PROFILE_REQUEST_DEADLINE}); below the gateway's {@code RELAY_RESPONSE_TIMEOUT},
  * see {@link RequestDeadline}
@@ -24,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
 public record ApiProperties(
 		@Min(value = 1, message = "PROFILE_CALLER_RATE_LIMIT must be at least 1") int callerLimitForPeriod,
 		@NotNull @DurationMin(millis = 1) Duration callerLimitPeriod,
+		@Min(value = 1,
+				message = "PROFILE_CALLER_UPSTREAM_RATE_LIMIT must be at least 1") int callerUpstreamLimitForPeriod,
+		@NotNull @DurationMin(millis = 1) Duration callerUpstreamLimitPeriod,
 		@NotNull(message = "set PROFILE_REQUEST_DEADLINE") @DurationMin(millis = 1,
 				message = "PROFILE_REQUEST_DEADLINE must be positive") Duration requestDeadline) {
 }

@@ -12,8 +12,10 @@ import dev.porter.profile.problem.CallerRateLimitedException;
 import org.springframework.stereotype.Component;
 
 /**
- * A request budget per caller ({@code sub}), so one user's loop cannot spend the tenant's
- * Management API budget for everyone. Idle callers' limiters are forgotten.
+ * A request budget per caller ({@code sub}): one user's loop cannot take this instance's
+ * time from everyone. Most requests are cache hits; what they may cost the upstreams
+ * everyone shares is bounded by {@link CallerUpstreamShare}. Idle callers' limiters are
+ * forgotten.
  */
 @Component
 class CallerRateLimiter {

@@ -26,8 +26,9 @@ import org.springframework.stereotype.Service;
 /**
  * The caller's profile: {@code /userinfo} and the directory user, each through its cache,
  * fetched in parallel and merged; metadata changes sent as a delta and written through.
- * Without a directory ({@code PROFILE_DIRECTORY=none}) the profile is {@code /userinfo}
- * alone and metadata cannot be changed.
+ * Each load, revalidation and change spends one call of the caller's
+ * {@link CallerUpstreamShare}. Without a directory ({@code PROFILE_DIRECTORY=none}) the
+ * profile is {@code /userinfo} alone and metadata cannot be changed.
  */
 @Service
 class MeService {
@@ -44,9 +45,12 @@ class MeService {
 
 	private final JsonMapper mapper;
 
+	private final CallerUpstreamShare upstreamShare;
+
 	MeService(UserinfoClient userinfoClient, ObjectProvider<Directory> directory, ProfileCaches caches,
-			ProfileMerger merger, JsonMapper mapper, Callers callers) {
+			ProfileMerger merger, JsonMapper mapper, Callers callers, CallerUpstreamShare upstreamShare) {
 		this.userinfoClient = userinfoClient;
+		this.upstreamShare = upstreamShare;
 		this.callers = callers;
 		this.directory = directory.getIfAvailable();
 		this.caches = caches;
@@ -83,6 +87,8 @@ class MeService {
 			DirectoryUser current = both.getT2().value();
 			ProfileSizeBudget.check(current.attributes(), patch.applyTo(userMetadata(current), this.mapper),
 					patch.deletesOnly(), this.mapper);
+			// over her share, nothing is sent (429)
+			this.upstreamShare.spend(sub);
 			// Actions may expose user_metadata as /userinfo claims, which always say the
 			// latest: the next read revalidates them, and keeps them should /userinfo
 			// refuse (its limit is 5 a minute per user). Inside the uncancellable part: a
@@ -113,12 +119,14 @@ class MeService {
 	private Mono<Cached<Userinfo>> userinfo(Jwt jwt) {
 		String sub = this.callers.id(jwt);
 		String token = jwt.getTokenValue();
-		return this.caches.userinfo().get(UserinfoKey.of(sub, jwt), () -> this.userinfoClient.fetch(sub, token));
+		return this.caches.userinfo()
+			.get(UserinfoKey.of(sub, jwt),
+					() -> this.upstreamShare.spending(sub, this.userinfoClient.fetch(sub, token)));
 	}
 
 	private Mono<Cached<DirectoryUser>> directoryUser(String sub) {
 		Directory directory = requireDirectory();
-		return this.caches.directoryUser(sub, () -> directory.find(sub));
+		return this.caches.directoryUser(sub, () -> this.upstreamShare.spending(sub, directory.find(sub)));
 	}
 
 	private ProfileView view(Userinfo userinfo, DirectoryUser user, String cacheStatus) {

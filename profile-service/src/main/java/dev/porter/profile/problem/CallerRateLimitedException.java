@@ -6,14 +6,28 @@ import dev.porter.common.RetryAfter;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** 429: the caller exceeded its own request budget. */
+/** 429: the caller exceeded a budget of her own. */
 public final class CallerRateLimitedException extends ErrorResponseException {
 
+	/** Her requests, or her own limit at the upstream ({@code /userinfo}'s). */
 	public CallerRateLimitedException(Duration retryAfter) {
-		super(HttpStatus.TOO_MANY_REQUESTS, Problems.callerRateLimited(), null);
+		this(Problems.callerRateLimited(), retryAfter);
+	}
+
+	private CallerRateLimitedException(ProblemDetail problem, Duration retryAfter) {
+		super(HttpStatus.TOO_MANY_REQUESTS, problem, null);
 		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.header(retryAfter));
+	}
+
+	/**
+	 * Her share of the upstream budgets all users share: {@code calls} per {@code period}
+	 * of loads, revalidations and changes.
+	 */
+	public static CallerRateLimitedException overUpstreamShare(int calls, Duration period, Duration retryAfter) {
+		return new CallerRateLimitedException(Problems.callerUpstreamShareSpent(calls, period), retryAfter);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.porter.profile.problem;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -79,6 +80,13 @@ public final class Problems {
 	static ProblemDetail callerRateLimited() {
 		return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
 				"This user sent too many requests; wait for the time given in Retry-After.");
+	}
+
+	static ProblemDetail callerUpstreamShareSpent(int calls, Duration period) {
+		String per = (period.toMillisPart() == 0) ? period.toSeconds() + " s" : period.toMillis() + " ms";
+		return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
+				"This user's requests needed the identity provider or the user directory more often than one user "
+						+ "may (" + calls + " calls per " + per + "); wait for the time given in Retry-After.");
 	}
 
 	static ProblemDetail invalidMetadata() {

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 class CallerRateLimiterTests {
 
 	private final CallerRateLimiter limiter = new CallerRateLimiter(
-			new ApiProperties(2, Duration.ofMinutes(1), Duration.ofSeconds(4)));
+			new ApiProperties(2, Duration.ofMinutes(1), 5, Duration.ofSeconds(5), Duration.ofSeconds(4)));
 
 	@Test
 	void acquireWhenCallerExceedsBudgetThenTooManyRequestsWithRetryAfter() {

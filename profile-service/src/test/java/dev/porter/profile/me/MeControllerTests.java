@@ -64,7 +64,8 @@ class MeControllerTests {
 
 		@Bean
 		RequestDeadline requestDeadline() {
-			return new RequestDeadline(new ApiProperties(50, Duration.ofSeconds(1), Duration.ofSeconds(4)),
+			return new RequestDeadline(
+					new ApiProperties(50, Duration.ofSeconds(1), 5, Duration.ofSeconds(5), Duration.ofSeconds(4)),
 					Clock.systemUTC());
 		}
 

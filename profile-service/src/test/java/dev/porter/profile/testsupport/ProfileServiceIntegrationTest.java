@@ -68,6 +68,8 @@ public abstract class ProfileServiceIntegrationTest {
 		registry.add("porter.directory.auth0.client-secret", () -> "test-only-secret");
 		registry.add("porter.directory.app-metadata-allow-list", () -> "plan");
 		registry.add("porter.api.caller-limit-for-period", () -> "100000");
+		registry.add("porter.api.caller-upstream-limit-for-period",
+				() -> "${porter.test.caller-upstream-limit-for-period:100000}");
 		// as generous as the upstreams' deadlines below; RequestDeadlineTests shortens it
 		registry.add("porter.api.request-deadline", () -> "${porter.test.request-deadline:12s}");
 		for (String upstream : new String[] { "userinfo", "management" }) {
@@ -87,7 +89,8 @@ public abstract class ProfileServiceIntegrationTest {
 			registry.add(prefix + "minimum-calls", () -> "1000");
 			registry.add(prefix + "sliding-window-size", () -> "1000");
 			registry.add(prefix + "max-concurrent", () -> "1000");
-			registry.add(prefix + "rate-limit-for-period", () -> "100000");
+			registry.add(prefix + "rate-limit-for-period",
+					() -> "${porter.test." + upstream + ".rate-limit-for-period:100000}");
 		}
 	}
 
