@@ -220,7 +220,8 @@ public final class SwrCache<K, V> {
 
 	private void keepOrDropAfterFailure(K key, Entry<V> stale, Throwable error) {
 		CompletableFuture<Entry<V>> current = stillStale(key, stale);
-		if (current == null) {
+		if (current == null || isAboutTheCallersToken(error)) {
+			// The entry stays as it was; the next stale read revalidates with its own.
 			return;
 		}
 		remember(key, error);
@@ -263,7 +264,21 @@ public final class SwrCache<K, V> {
 	}
 
 	private void remember(K key, Throwable error) {
-		this.failures.put(key, new Failure(error, pause(error)));
+		if (!isAboutTheCallersToken(error)) {
+			this.failures.put(key, new Failure(error, pause(error)));
+		}
+	}
+
+	/**
+	 * A 401: the upstream refused the token the load ran with, one caller's (the first to
+	 * miss, or the stale read that started the revalidation). The entry serves every
+	 * device of the user, each with a token of its own, so this says nothing about the
+	 * key: neither remembered for it nor a reason to drop it. One caller's refused tokens
+	 * are bounded by that caller's upstream share ({@code me.CallerUpstreamShare}).
+	 */
+	private static boolean isAboutTheCallersToken(Throwable error) {
+		return error instanceof ErrorResponseException response
+				&& response.getStatusCode().value() == HttpStatus.UNAUTHORIZED.value();
 	}
 
 	private @Nullable Failure recentFailure(K key) {

@@ -13,6 +13,7 @@ import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import dev.porter.profile.problem.CallerRateLimitedException;
+import dev.porter.profile.problem.TokenRejectedException;
 import dev.porter.profile.problem.UpstreamUnavailableException;
 import dev.porter.profile.problem.UserNotFoundException;
 import dev.porter.profile.testsupport.FakeTicker;
@@ -188,6 +189,30 @@ class SwrCacheTests {
 		StepVerifier.create(this.cache.get("k", failing(new UserNotFoundException())))
 			.expectError(UserNotFoundException.class)
 			.verify();
+	}
+
+	// A load runs with one caller's token (the first to miss, or the stale read that
+	// starts the revalidation), while the entry serves every device of the user, each
+	// with a token of its own. /userinfo refusing that one token (expired at the IdP,
+	// revoked at a logout on that device) says nothing about the others': the next
+	// caller loads with its own, and the entry the others read stays.
+	@Test
+	void getWhenALoadFailsForTheCallersTokenThenTheNextCallerLoadsWithItsOwn() {
+		StepVerifier.create(this.cache.get("k", failing(new TokenRejectedException())))
+			.expectError(TokenRejectedException.class)
+			.verify();
+
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	@Test
+	void getWhenARevalidationFailsForTheCallersTokenThenTheStaleEntryStaysAndTheNextReadRevalidates() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		expect(failing(new TokenRejectedException()), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.STALE, -60));
+		expect(loader("v"), "v3", new Lookup(Lookup.Outcome.HIT, 300));
 	}
 
 	// A 429 says "not now", nothing about the data: the stale profile stays.

@@ -99,8 +99,9 @@ class OneCallersUpstreamShareTests extends ProfileServiceIntegrationTest {
 	}
 
 	// A token whose lookups always fail: /userinfo refuses it, the Management API has no
-	// such user. A failed load was never remembered, so each GET /me cost one call to
-	// each.
+	// such user. Each GET /me cost one call to each. The directory's 404 is about the
+	// user and is remembered for a few seconds; /userinfo's 401 is about that one token
+	// (another device's may be accepted), so it is bounded by the caller's share.
 	@Test
 	void getMeWhenOneTokensLookupsAlwaysFailThenTheyAreNotRepeatedAndAnotherUsersMissIsStillServed() {
 		String machine = TestJwts.mint(issuer(), MACHINE,
@@ -122,9 +123,10 @@ class OneCallersUpstreamShareTests extends ProfileServiceIntegrationTest {
 
 		for (int i = 0; i < LOOP; i++) {
 			getMe(machine).expectStatus()
-				.value((status) -> assertThat(status).as("the failure's own answer").isIn(401, 404));
+				.value((status) -> assertThat(status).as("a failure's own answer, or the share's").isIn(401, 404, 429));
 		}
-		assertThat(userinfoCalls(machine)).isEqualTo(1);
+		int userinfoCalls = userinfoCalls(machine);
+		assertThat(userinfoCalls).as("within the caller's share").isBetween(1, 3);
 		assertThat(managementCalls("/api/v2/users/CS2M.*")).isEqualTo(1);
 		getMe(alice()).expectStatus().isOk();
 
@@ -132,7 +134,7 @@ class OneCallersUpstreamShareTests extends ProfileServiceIntegrationTest {
 		this.ticker.advance(Duration.ofSeconds(5));
 		getMe(machine).expectStatus().value((status) -> assertThat(status).isIn(401, 404));
 		Eventually.await("both asked once more", Duration.ofSeconds(10),
-				() -> userinfoCalls(machine) == 2 && managementCalls("/api/v2/users/CS2M.*") == 2);
+				() -> userinfoCalls(machine) == userinfoCalls + 1 && managementCalls("/api/v2/users/CS2M.*") == 2);
 	}
 
 	// Auth0 keys /userinfo's limit to the user (5 a minute): after its 429 the stale
