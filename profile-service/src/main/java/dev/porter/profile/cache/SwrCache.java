@@ -33,15 +33,16 @@ import org.springframework.web.ErrorResponseException;
  * revalidation is logged once per {@link #LOG_INTERVAL} with a count: during an outage
  * every stale read starts one, and the lookups metric already counts each stale answer.
  * <p>
- * A failed load or revalidation is not repeated for its key before the wait its answer
- * names ({@code Retry-After}: the upstream's own, from its {@code Retry-After} or
+ * A load or revalidation whose answer was about the entry itself (a {@code 404}, a
+ * {@code 429}: {@link #isAboutTheKey}) is not repeated for its key before the wait its
+ * answer names ({@code Retry-After}: the upstream's own, from its {@code Retry-After} or
  * {@code X-RateLimit-Reset}), or {@code failedLoadPause} when it names none, and never
  * longer than {@link #LONGEST_PAUSE}. Meanwhile a stale entry is served without a
  * revalidation, and a miss gets the same failure. Otherwise a key whose loads always fail
- * (a token {@code /userinfo} refuses, a user the directory does not have) would cost an
- * upstream call per request, and a user whose {@code /userinfo} bucket is empty would
- * keep it empty by asking on every read. A value written through or an invalidation ends
- * the pause: the upstream has since said more.
+ * (a user the directory does not have) would cost an upstream call per request, and a
+ * user whose {@code /userinfo} bucket is empty would keep it empty by asking on every
+ * read. A value written through or an invalidation ends the pause: the upstream has since
+ * said more.
  *
  * @param <K> key
  * @param <V> value
@@ -116,7 +117,8 @@ public final class SwrCache<K, V> {
 			}
 			if (present != null && present.isCompletedExceptionally()) {
 				// Caffeine drops a failed load in a completion callback that can run
-				// after a retry made in the caller's own error callback.
+				// after a retry made in the caller's own error callback; that retry
+				// must not join the failure it is retrying.
 				this.cache.asMap().remove(key, present);
 			}
 			Failure failure = recentFailure(key);
@@ -264,9 +266,26 @@ public final class SwrCache<K, V> {
 	}
 
 	private void remember(K key, Throwable error) {
-		if (!isAboutTheCallersToken(error)) {
+		if (isAboutTheKey(error)) {
 			this.failures.put(key, new Failure(error, pause(error)));
 		}
+	}
+
+	/**
+	 * What the upstream said about this entry itself, and will say again if asked at
+	 * once: a {@code 404} (the directory has no such user) or a {@code 429} (this user's
+	 * bucket is empty until the wait it named). Not an outage (a {@code 5xx}, a timeout,
+	 * an open circuit: the breaker already answers those without calling, and a user who
+	 * retries once it is over must get through), nor a {@code 401} or a {@code 502} about
+	 * the token the load ran with ({@link #isAboutTheCallersToken}, a token without
+	 * {@code openid}).
+	 */
+	private static boolean isAboutTheKey(Throwable error) {
+		if (!(error instanceof ErrorResponseException response)) {
+			return false;
+		}
+		int status = response.getStatusCode().value();
+		return status == HttpStatus.NOT_FOUND.value() || status == HttpStatus.TOO_MANY_REQUESTS.value();
 	}
 
 	/**

@@ -226,10 +226,11 @@ class SwrCacheTests {
 	}
 
 	@Test
-	void getWhenCallerRetriesAsSoonAsLoadFailsThenTheRetryGetsThatFailureWithoutALoad() {
+	void getWhenCallerRetriesAsSoonAsLoadFailsThenRetryLoadsAgainInsteadOfJoiningFailedLoad() {
 		// A retry (a client, a caller's own error callback) can run inside the failed
-		// load's completion, before Caffeine drops the failed future: it gets the
-		// failure remembered, and once the pause has passed a load of its own.
+		// load's completion, before Caffeine drops the failed future: after a failure
+		// that says nothing about the entry (here an upstream's trouble), it must start
+		// a load of its own.
 		Sinks.One<String> upstream = Sinks.one();
 		Supplier<Mono<String>> slowFailing = () -> {
 			this.loads.incrementAndGet();
@@ -239,16 +240,22 @@ class SwrCacheTests {
 			.onErrorResume(IllegalStateException.class, (error) -> this.cache.get("k", loader("v")));
 		StepVerifier.create(retried)
 			.then(() -> upstream.tryEmitError(new IllegalStateException("boom")))
-			.expectErrorMessage("boom")
-			.verify();
-		assertThat(this.loads).hasValue(1);
+			.expectNext(new Cached<>("v2", new Lookup(Lookup.Outcome.MISS, 300)))
+			.verifyComplete();
+	}
 
-		this.ticker.advance(Duration.ofSeconds(5));
+	// An outage is the breaker's to answer without calling; a user who retries once it
+	// is over (the SPA's "try again") must get through, not a copy of the failure.
+	@Test
+	void getWhenLoadFailedForAnOutageThenTheNextCallLoadsAgain() {
+		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(8), null);
+		StepVerifier.create(this.cache.get("k", failing(down)))
+			.expectError(UpstreamUnavailableException.class)
+			.verify();
+
 		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
-	// A load that always fails (a token /userinfo refuses, a user the directory does not
-	// have) was never remembered: each request asked the upstream again.
 	@Test
 	void getWhenLoadFailedWithoutAWaitThenTheSameAnswerWithoutALoadForThePause() {
 		UserNotFoundException gone = new UserNotFoundException();
@@ -268,13 +275,13 @@ class SwrCacheTests {
 
 	@Test
 	void getWhenLoadFailedNamingAWaitThenNotLoadedAgainBeforeIt() {
-		UpstreamUnavailableException down = new UpstreamUnavailableException("management", Duration.ofSeconds(8), null);
-		StepVerifier.create(this.cache.get("k", failing(down)))
-			.expectError(UpstreamUnavailableException.class)
+		CallerRateLimitedException limited = new CallerRateLimitedException(Duration.ofSeconds(8));
+		StepVerifier.create(this.cache.get("k", failing(limited)))
+			.expectError(CallerRateLimitedException.class)
 			.verify();
 		this.ticker.advance(Duration.ofSeconds(7));
-		StepVerifier.create(this.cache.get("k", failing(down)))
-			.expectError(UpstreamUnavailableException.class)
+		StepVerifier.create(this.cache.get("k", failing(limited)))
+			.expectError(CallerRateLimitedException.class)
 			.verify();
 		assertThat(this.loads).hasValue(1);
 		assertThat(this.meters.get("profile.cache.lookups").tag("outcome", "failed_recently").counter().count())

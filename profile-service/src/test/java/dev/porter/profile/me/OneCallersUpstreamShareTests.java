@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * always fail, or reads after {@code /userinfo} said to wait. Another user's miss must
  * still be served. Test settings: a Management API budget of 12 calls (an hour, so that
  * it does not refill during the test), spent at once or refused; 3 upstream calls at once
- * per caller. The caches' clock moves only when a test moves it.
+ * per caller, then one a second. The caches' clock moves only when a test moves it.
  */
 @TestPropertySource(properties = { "porter.test.management.rate-limit-for-period=12",
 		"porter.resilience.management.rate-limit-period=1h", "porter.resilience.management.rate-limit-wait=0s",
-		"porter.test.caller-upstream-limit-for-period=3" })
+		"porter.test.caller-upstream-limit-for-period=3", "porter.api.caller-upstream-limit-period=3s" })
 class OneCallersUpstreamShareTests extends ProfileServiceIntegrationTest {
 
 	private static final int LOOP = 20;
