@@ -1,5 +1,6 @@
 package dev.porter.gateway.login;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import dev.porter.gateway.session.SessionRegistry;
@@ -23,6 +24,17 @@ final class CallbackStart {
 
 	static void note(ServerWebExchange exchange, Instant at) {
 		exchange.getAttributes().put(ATTRIBUTE, at);
+	}
+
+	/**
+	 * How long ago the callback began, on the gateway's clock; zero when its start was
+	 * never noted.
+	 */
+	static Duration elapsed(ServerWebExchange exchange, Instant now) {
+		if (exchange.getAttribute(ATTRIBUTE) instanceof Instant began && began.isBefore(now)) {
+			return Duration.between(began, now);
+		}
+		return Duration.ZERO;
 	}
 
 	/**

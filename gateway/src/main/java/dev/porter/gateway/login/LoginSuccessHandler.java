@@ -3,6 +3,7 @@ package dev.porter.gateway.login;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
@@ -147,17 +148,18 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		String sid = user.getIdToken().getClaimAsString("sid");
 		String userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		SessionKey key = SessionKey.of(session.getId());
-		return this.registry.register(key, sid, user.getSubject(), issuedAt(user))
+		return this.registry.register(key, sid, user.getSubject(), callbackBeganAtTheIdp(exchange, user, now))
 			.flatMap((loggedOut) -> failIfLoggedOut(exchange, loggedOut))
 			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
 	}
 
 	/**
 	 * The IdP logged the login out while its callback ran (a back-channel logout of its
-	 * {@code sid}, or of its user, issued no earlier than its ID token): the logout found
-	 * no session to end, the IdP got its 200 and never sends it again, so the login ends
-	 * itself here ({@link #abandon}, its refresh token revoked) and fails. So does a
-	 * callback that ran longer than such a logout is remembered ({@link CallbackStart}).
+	 * {@code sid}, or of its user, issued no earlier than the callback began on the IdP's
+	 * clock: {@link #callbackBeganAtTheIdp}): the logout found no session to end, the IdP
+	 * got its 200 and never sends it again, so the login ends itself here
+	 * ({@link #abandon}, its refresh token revoked) and fails. So does a callback that
+	 * ran longer than such a logout is remembered ({@link CallbackStart}).
 	 */
 	private Mono<Void> failIfLoggedOut(ServerWebExchange exchange, boolean loggedOut) {
 		if (loggedOut) {
@@ -181,6 +183,18 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	private static Instant issuedAt(OidcUser user) {
 		Instant issuedAt = user.getIdToken().getIssuedAt();
 		return (issuedAt != null) ? issuedAt : Instant.EPOCH;
+	}
+
+	/**
+	 * When the callback began, on the IdP's clock (a logout token's {@code iat} is on it,
+	 * not on ours): the ID token's {@code iat} less the time the callback has run, to the
+	 * second below. The IdP may end the session a moment before it mints the ID token,
+	 * while the code exchange is under way; that logout reaches us during the callback
+	 * with the earlier {@code iat}, and must end the login too. Only durations on our
+	 * clock are used, so the two clocks need not agree.
+	 */
+	private static Instant callbackBeganAtTheIdp(ServerWebExchange exchange, OidcUser user, Instant now) {
+		return issuedAt(user).minus(CallbackStart.elapsed(exchange, now)).truncatedTo(ChronoUnit.SECONDS);
 	}
 
 	/**

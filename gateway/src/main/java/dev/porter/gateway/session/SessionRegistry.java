@@ -29,10 +29,10 @@ public interface SessionRegistry {
 	 * one) and its subject; without a subject, under the IdP session id alone. Answers
 	 * whether the IdP logged the login out already: whether a logout of its {@code sid},
 	 * or of its {@code sub} (a logout token without {@code sid}), issued no earlier than
-	 * its ID token ({@code issuedAt}), was recorded ({@link #loggedOutSid},
-	 * {@link #loggedOutSub}) within {@link #LOGOUT_MEMORY}. The recording and the answer
-	 * are one step, as the logout's are: of a login and a logout of its IdP session, at
-	 * least one sees the other.
+	 * {@code issuedAt} (when the login's callback began, on the IdP's clock), was
+	 * recorded ({@link #loggedOutSid}, {@link #loggedOutSub}) within
+	 * {@link #LOGOUT_MEMORY}. The recording and the answer are one step, as the logout's
+	 * are: of a login and a logout of its IdP session, at least one sees the other.
 	 */
 	Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub, Instant issuedAt);
 

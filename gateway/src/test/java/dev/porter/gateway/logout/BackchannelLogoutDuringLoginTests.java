@@ -1,12 +1,15 @@
 package dev.porter.gateway.logout;
 
 import java.net.URI;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
+import com.nimbusds.jwt.SignedJWT;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
@@ -61,6 +64,40 @@ class BackchannelLogoutDuringLoginTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * The IdP may end the session a moment before it mints the login's ID token (the code
+	 * exchange is under way, the user logs out of another application): the logout's
+	 * {@code iat} is then the earlier, yet it reached the gateway while the callback ran,
+	 * and the login must end all the same.
+	 */
+	@Test
+	void backchannelLogoutWhenIssuedJustBeforeTheLoginsIdTokenAndReceivedDuringItsCallbackThenThatLoginEnds()
+			throws Exception {
+		String sub = "auth0|midway-" + UUID.randomUUID();
+		String sid = "sid-" + UUID.randomUUID();
+		Browser browser = browser();
+
+		URI landing = loginWhileLoggedOut(browser, sub, sid,
+				() -> Map.of("sid", sid, "sub", sub, "iat", idTokenIssuedAt(browser) - 1));
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertAuthenticated(browser, false);
+		assertRevoked(browser.tokens().refreshToken());
+	}
+
+	private static long idTokenIssuedAt(Browser browser) {
+		try {
+			return SignedJWT.parse(browser.tokens().idToken())
+				.getJWTClaimsSet()
+				.getIssueTime()
+				.toInstant()
+				.getEpochSecond();
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * A logout of the user issued before the login's ID token (the user signed in again
 	 * after it) does not end that login.
 	 */
@@ -108,11 +145,17 @@ class BackchannelLogoutDuringLoginTests extends GatewayTestSupport {
 	 */
 	private URI loginWhileLoggedOut(Browser browser, String sub, String sid, Map<String, Object> claims)
 			throws Exception {
+		return loginWhileLoggedOut(browser, sub, sid, () -> claims);
+	}
+
+	/** With the logout token's claims made once the IdP has issued the login's tokens. */
+	private URI loginWhileLoggedOut(Browser browser, String sub, String sid, Supplier<Map<String, Object>> claims)
+			throws Exception {
 		TestIdp.HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
 		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));
 		try {
 			exchange.awaitReached();
-			post(TestIdp.instance().logoutToken(claims)).expectStatus().isOk();
+			post(TestIdp.instance().logoutToken(claims.get())).expectStatus().isOk();
 		}
 		finally {
 			exchange.release();
