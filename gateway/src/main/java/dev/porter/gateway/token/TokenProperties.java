@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,7 +32,8 @@ public record TokenProperties(
 		@NotNull(message = "set TOKEN_REFRESH_WAIT") @DurationMin(millis = 1,
 				message = "TOKEN_REFRESH_WAIT must be positive") @DefaultValue("10s") Duration refreshWait,
 		@NotNull(message = "set TOKEN_REFRESH_TIMEOUT") @DurationMin(millis = 1,
-				message = "TOKEN_REFRESH_TIMEOUT must be positive") @DefaultValue("30s") Duration refreshTimeout,
+				message = "TOKEN_REFRESH_TIMEOUT must be between 1ms and 40s") @DurationMax(seconds = 40,
+						message = "TOKEN_REFRESH_TIMEOUT must be between 1ms and 40s") @DefaultValue("30s") Duration refreshTimeout,
 		@NotNull(message = "set TOKEN_REFRESH_BACKOFF") @DurationMin(millis = 1,
 				message = "TOKEN_REFRESH_BACKOFF must be positive") @DefaultValue("1s") Duration refreshBackoff,
 		@NotNull(message = "set TOKEN_REFRESH_BACKOFF_MAX") @DefaultValue("1m") Duration refreshBackoffMax) {

@@ -51,7 +51,10 @@ class LimitSettingsValidationTests {
 			"porter.relay.retry-after=-5s|RELAY_RETRY_AFTER", "porter.session.idle-timeout=0s|SESSION_IDLE_TIMEOUT",
 			"porter.session.idle-timeout=-30m|SESSION_IDLE_TIMEOUT",
 			"porter.session.absolute-lifetime=0s|SESSION_ABSOLUTE_LIFETIME", "porter.login.timeout=-5m|LOGIN_TIMEOUT",
-			"porter.token.refresh-ahead=-1s|TOKEN_REFRESH_AHEAD" })
+			"porter.token.refresh-ahead=-1s|TOKEN_REFRESH_AHEAD",
+			// a refresh must fit in the shutdown's wait (60 s) and in the two minutes
+			// Redis keeps an idle session for the request holding it
+			"porter.token.refresh-timeout=41s|TOKEN_REFRESH_TIMEOUT" })
 	void startWhenDurationOutOfRangeThenFailsNamingTheVariable(String setting, String variable) {
 		this.runner.withPropertyValues(setting)
 			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining(variable));

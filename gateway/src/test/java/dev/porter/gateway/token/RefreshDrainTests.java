@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -42,8 +43,12 @@ class RefreshDrainTests {
 			.orElse(Duration.ofSeconds(30));
 		TokenProperties defaults = new Binder(new MapConfigurationPropertySource()).bindOrCreate("porter.token",
 				TokenProperties.class);
+		TokenProperties longestAllowed = new Binder(
+				new MapConfigurationPropertySource(Map.of("porter.token.refresh-timeout", "40s")))
+			.bindOrCreate("porter.token", TokenProperties.class);
 
-		assertThat(phase).isGreaterThanOrEqualTo(defaults.longestRefresh());
+		assertThat(phase).isGreaterThanOrEqualTo(defaults.longestRefresh())
+			.isGreaterThanOrEqualTo(longestAllowed.longestRefresh());
 	}
 
 	@Test
