@@ -142,7 +142,8 @@ final class JwksCache {
 	/**
 	 * Newer keys than {@code used} if there are some, or a refetch when {@code used} is
 	 * older than {@code minRefetch} and no fetch failed within it; otherwise {@code used}
-	 * again, so that tokens with made-up key ids cannot make us hammer the IdP, least of
+	 * again (fetched a moment ago), or the keys unavailable (a fetch failed a moment
+	 * ago), so that tokens with made-up key ids cannot make us hammer the IdP, least of
 	 * all while it fails.
 	 */
 	private Mono<Fetched> afterUnknownKid(Fetched used) {
@@ -152,8 +153,16 @@ final class JwksCache {
 				return Mono.just(known);
 			}
 			Instant now = this.clock.instant();
-			return (used.isOlderThan(now, this.minRefetch) && !fetchFailedWithin(now))
-					? fetch().doOnError(this::reportUnavailable) : Mono.just(used);
+			if (!used.isOlderThan(now, this.minRefetch)) {
+				return Mono.just(used);
+			}
+			if (fetchFailedWithin(now)) {
+				// Not "no such key" (a 401 the SPA takes for a refused token): the kid
+				// may be the IdP's new one, which a fetch would have found but for the
+				// IdP's trouble. The same 503 as the failed fetch, without asking again.
+				return Mono.error(new JwtException("identity provider keys unavailable"));
+			}
+			return fetch().doOnError(this::reportUnavailable);
 		});
 	}
 
