@@ -110,6 +110,14 @@ public final class SwrCache<K, V> {
 	 * not stop it).
 	 */
 	public Mono<Cached<V>> get(K key, Supplier<Mono<V>> loader) {
+		return get(key, loader, true);
+	}
+
+	/**
+	 * @param mayRetryJoined whether a caller that joined another's load, refused for that
+	 * caller's token ({@link #isAboutTheCallersToken}), loads once with its own
+	 */
+	private Mono<Cached<V>> get(K key, Supplier<Mono<V>> loader, boolean mayRetryJoined) {
 		return Mono.defer(() -> {
 			CompletableFuture<Entry<V>> present = this.cache.getIfPresent(key);
 			if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
@@ -134,7 +142,10 @@ public final class SwrCache<K, V> {
 			Lookup.Outcome outcome = loadedHere[0] ? Lookup.Outcome.MISS : Lookup.Outcome.COLLAPSED;
 			this.meters.count(this.name, outcome);
 			return Mono.fromFuture(future, true)
-				.map((entry) -> new Cached<>(entry.value(), new Lookup(outcome, ttl(entry))));
+				.map((entry) -> new Cached<>(entry.value(), new Lookup(outcome, ttl(entry))))
+				// Another device's token was refused; this caller's own may be fine.
+				.onErrorResume((error) -> mayRetryJoined && !loadedHere[0] && isAboutTheCallersToken(error),
+						(error) -> get(key, loader, false));
 		});
 	}
 

@@ -205,6 +205,26 @@ class SwrCacheTests {
 		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
+	// Two devices miss at once: the second joins the first's load, which runs with the
+	// first's token; that token refused, the second loads with its own.
+	@Test
+	void getWhenAJoinedLoadFailsForTheOtherCallersTokenThenThisCallerLoadsWithItsOwn() {
+		Sinks.One<String> first = Sinks.one();
+		Mono<Cached<String>> firstDevice = this.cache.get("k", () -> {
+			this.loads.incrementAndGet();
+			return first.asMono();
+		});
+		Mono<Cached<String>> secondDevice = this.cache.get("k", loader("v"));
+
+		StepVerifier.create(firstDevice.materialize().zipWith(secondDevice))
+			.then(() -> first.tryEmitError(new TokenRejectedException()))
+			.assertNext((both) -> {
+				assertThat(both.getT1().getThrowable()).isInstanceOf(TokenRejectedException.class);
+				assertThat(both.getT2()).isEqualTo(new Cached<>("v2", new Lookup(Lookup.Outcome.MISS, 300)));
+			})
+			.verifyComplete();
+	}
+
 	@Test
 	void getWhenARevalidationFailsForTheCallersTokenThenTheStaleEntryStaysAndTheNextReadRevalidates() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
