@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("porter.cache")
 public record CacheProperties(@Valid @NotNull Spec userinfo, @Valid @NotNull Spec directory,
 		@NotNull(message = "set PROFILE_FAILED_LOAD_PAUSE") @DurationMin(millis = 1,
-				message = "PROFILE_FAILED_LOAD_PAUSE must be positive") Duration failedLoadPause) {
+				message = "PROFILE_FAILED_LOAD_PAUSE must be between 1ms and 15s") @DurationMax(seconds = 15,
+						message = "PROFILE_FAILED_LOAD_PAUSE must be between 1ms and 15s") Duration failedLoadPause) {
 
 	/**
 	 * @param freshFor how long an entry is served without asking upstream

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.me.ApiProperties;
 import dev.porter.profile.testsupport.FailureMessages;
 import dev.porter.profile.directory.auth0.Auth0ManagementProperties;
@@ -160,6 +161,20 @@ class PropertiesValidationTests {
 			});
 	}
 
+	// The pause repeats a remembered failure without asking: longer than 15 s, it would
+	// hide a user's recovery longer than an open circuit does.
+	@ParameterizedTest
+	@ValueSource(strings = { "0s", "16s", "1m" })
+	void startWhenTheFailedLoadPauseIsOutOfRangeThenFailsNamingVariable(String pause) {
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withUserConfiguration(DurationSettings.class)
+			.withPropertyValues("porter.cache.failed-load-pause=" + pause)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureMessages.of(context.getStartupFailure())).contains("PROFILE_FAILED_LOAD_PAUSE");
+			});
+	}
+
 	// A record's own toString prints every component: a log line or a debugger showing
 	// the settings would show Redis's password.
 	@Test
@@ -186,7 +201,7 @@ class PropertiesValidationTests {
 
 	/** The settings read from application.yml, with its defaults. */
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ ResilienceProperties.class, ApiProperties.class })
+	@EnableConfigurationProperties({ ResilienceProperties.class, ApiProperties.class, CacheProperties.class })
 	static class DurationSettings {
 
 	}
