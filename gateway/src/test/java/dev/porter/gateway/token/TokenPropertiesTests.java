@@ -26,7 +26,7 @@ class TokenPropertiesTests {
 	void validateWhenRefreshTimeoutZeroThenViolationNamesTheVariable() {
 		assertThat(messages(new TokenProperties(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO,
 				Duration.ofSeconds(1), Duration.ofMinutes(1))))
-			.containsExactly("TOKEN_REFRESH_TIMEOUT must be positive");
+			.containsExactly("TOKEN_REFRESH_TIMEOUT must be between 1ms and 40s");
 	}
 
 	@Test
