@@ -1,5 +1,6 @@
 package dev.porter.devidp.backchannel;
 
+import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,6 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LogoutTokenController {
 
+	/**
+	 * Well within a logout token's lifetime (120 s), so that the token still validates.
+	 */
+	static final int MAX_SECONDS_AGO = 60;
+
 	private final LogoutTokens tokens;
 
 	private final Seed seed;
@@ -38,16 +44,25 @@ class LogoutTokenController {
 		if (request.sid() == null && request.sub() == null) {
 			return badRequest("give sid, sub or both");
 		}
-		return ResponseEntity
-			.ok(Map.of("logout_token", this.tokens.mint(request.clientId(), request.sid(), request.sub())));
+		int secondsAgo = (request.issuedSecondsAgo() != null) ? request.issuedSecondsAgo() : 0;
+		if (secondsAgo < 0 || secondsAgo > MAX_SECONDS_AGO) {
+			return badRequest("issued_seconds_ago must be between 0 and " + MAX_SECONDS_AGO);
+		}
+		return ResponseEntity.ok(Map.of("logout_token",
+				this.tokens.mint(request.clientId(), request.sid(), request.sub(), Duration.ofSeconds(secondsAgo))));
 	}
 
 	private static ResponseEntity<ProblemDetail> badRequest(String detail) {
 		return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail));
 	}
 
+	/**
+	 * @param issuedSecondsAgo how far back to date the token ({@code iat}), 0 to
+	 * {@value #MAX_SECONDS_AGO}: a test stands in for an IdP that ended the session a
+	 * moment ago, without waiting for the clock
+	 */
 	record LogoutTokenRequest(@JsonProperty("client_id") @Nullable String clientId, @Nullable String sid,
-			@Nullable String sub) {
+			@Nullable String sub, @JsonProperty("issued_seconds_ago") @Nullable Integer issuedSecondsAgo) {
 	}
 
 }

@@ -46,7 +46,12 @@ final class LogoutTokens {
 	 * A signed logout token for the client; the caller gives a sid, a subject or both.
 	 */
 	String mint(String clientId, @Nullable String sid, @Nullable String subject) {
-		Instant now = this.clock.instant();
+		return mint(clientId, sid, subject, Duration.ZERO);
+	}
+
+	/** {@link #mint(String, String, String)}, issued {@code ago} before now. */
+	String mint(String clientId, @Nullable String sid, @Nullable String subject, Duration ago) {
+		Instant now = this.clock.instant().minus(ago);
 		JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
 			.issuer(this.issuer)
 			.audience(List.of(clientId))

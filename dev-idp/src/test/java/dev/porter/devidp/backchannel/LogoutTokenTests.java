@@ -4,10 +4,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
 import dev.porter.devidp.TestLogins;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -38,6 +41,33 @@ class LogoutTokenTests extends DevIdpServerTestSupport {
 		JsonNode payload = this.client.payload(token);
 		assertThat(payload.get("aud").isString()).isTrue();
 		assertThat(payload.get("aud").asString()).isEqualTo("porter-gateway");
+	}
+
+	// A test stands in for an IdP that ended the session a moment ago, without waiting
+	// for the clock to move on.
+	@Test
+	void logoutTokenWhenIssuedSecondsAgoThenItsIatThatFarBackAndStillValid() {
+		Instant before = Instant.now();
+		String token = this.client
+			.json(post("{\"client_id\":\"porter-gateway\",\"sid\":\"sid-4\",\"issued_seconds_ago\":5}"))
+			.get("logout_token")
+			.asString();
+		Instant after = Instant.now();
+
+		Jwt jwt = issuerDecoder().decode(token);
+		// iat counts whole seconds
+		assertThat(jwt.getIssuedAt()).isBetween(before.minusSeconds(6), after.minusSeconds(5));
+		assertThat(Duration.between(jwt.getIssuedAt(), jwt.getExpiresAt())).hasSeconds(120);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "-1", "61" })
+	void logoutTokenWhenIssuedSecondsAgoOutOfRangeThenBadRequestNamingIt(String seconds) {
+		HttpResponse<String> response = post(
+				"{\"client_id\":\"porter-gateway\",\"sid\":\"sid-5\",\"issued_seconds_ago\":" + seconds + "}");
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("issued_seconds_ago");
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.porter.e2e.agents;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,7 +73,16 @@ public final class DevIdpControls {
 
 	/** A back-channel logout token for {@code sid}, signed by dev-idp. */
 	public String logoutToken(String clientId, String sid) {
-		String body = mapper.writeValueAsString(java.util.Map.of("client_id", clientId, "sid", sid));
+		return logoutToken(clientId, sid, Duration.ZERO);
+	}
+
+	/**
+	 * {@link #logoutToken(String, String)}, issued {@code ago} before now (whole seconds,
+	 * at most a minute): an IdP that ended the session a moment ago.
+	 */
+	public String logoutToken(String clientId, String sid, Duration ago) {
+		String body = mapper.writeValueAsString(
+				java.util.Map.of("client_id", clientId, "sid", sid, "issued_seconds_ago", ago.toSeconds()));
 		Exchange token = expect(this.agent.send("POST", this.devIdp.uri("/dev/logout-token"),
 				HttpRequest.BodyPublishers.ofString(body), "Content-Type", "application/json"), 200);
 		return mapper.readTree(token.body()).get("logout_token").asString();
