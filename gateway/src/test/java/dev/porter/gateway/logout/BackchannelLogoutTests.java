@@ -142,7 +142,7 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 	}
 
 	@Test
-	void backchannelLogoutWhenBodyIsNotValidFormEncodingThenBadRequestNotAnOutage(CapturedOutput output) {
+	void backchannelLogoutWhenBodyIsNotValidFormEncodingThenBadRequestNotAnOutage() {
 		// Anyone can send this: it is the sender's mistake, not the IdP or the store
 		// failing.
 		this.client.post()
@@ -159,7 +159,6 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 			.expectBody()
 			.jsonPath("$.detail")
 			.value((String detail) -> assertThat(detail).contains("logout_token"));
-		assertThat(output.getAll()).doesNotContain("could not be processed");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
@@ -30,6 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the {@link TestIdp} with a pool of one connection, kept busy by an answer held there.
  */
 class IdpClientConfigurationTests {
+
+	@AfterEach
+	void releaseHolds() {
+		TestIdp.instance().releaseAllHolds();
+	}
 
 	@Test
 	void idpHttpClientWhenResponseTimeoutConfiguredThenWaitsThatLongForAnAnswer() {

@@ -173,8 +173,9 @@ class RedisSessionRegistryTests {
 		assertThat(this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block())
 			.containsExactly(SessionKey.of("laptop"));
 
-		assertThat(this.template.getExpire("porter:logout:ended:sid:sid-a").block()).isPositive()
-			.isLessThanOrEqualTo(SessionRegistry.LOGOUT_MEMORY);
+		// As long as a callback may run (login.CallbackStart), not much less.
+		assertThat(this.template.getExpire("porter:logout:ended:sid:sid-a").block())
+			.isBetween(SessionRegistry.LOGOUT_MEMORY.minusSeconds(10), SessionRegistry.LOGOUT_MEMORY);
 		// Found, not taken: it leaves once ended.
 		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("laptop"));
 	}

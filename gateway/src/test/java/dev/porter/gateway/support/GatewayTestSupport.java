@@ -57,6 +57,7 @@ public abstract class GatewayTestSupport {
 		// The IdP stand-in serves every test class of the run: a stub one test left (a
 		// refresh answered for any token) would make a later test's unplanned call pass.
 		TestIdp.instance().server().resetAll();
+		TestIdp.instance().releaseAllHolds();
 		TestIdp.instance().stubDiscovery();
 		this.client = TestClients.gateway(this.port);
 	}

@@ -30,6 +30,17 @@ final class HeldAnswers implements ResponseDefinitionTransformerV2 {
 		return hold;
 	}
 
+	/**
+	 * Releases and forgets every hold: one a failed test left (its release skipped, or
+	 * its request never came) would otherwise hold up a later test's call to the IdP.
+	 */
+	void releaseAll() {
+		for (TestIdp.HeldAnswer hold : this.holds) {
+			hold.release();
+		}
+		this.holds.clear();
+	}
+
 	@Override
 	public ResponseDefinition transform(ServeEvent event) {
 		Request request = event.getRequest();

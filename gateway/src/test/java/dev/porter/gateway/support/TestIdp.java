@@ -112,6 +112,11 @@ public final class TestIdp {
 		return this.held.add("/oauth/token", "refresh_token=" + refreshToken);
 	}
 
+	/** Releases every answer held, and forgets the holds not reached yet. */
+	public void releaseAllHolds() {
+		this.held.releaseAll();
+	}
+
 	/** Holds the answer to the revocation of {@code token} until the test releases it. */
 	public HeldAnswer holdRevocationOf(String token) {
 		return this.held.add("/oauth/revoke", "token=" + token);

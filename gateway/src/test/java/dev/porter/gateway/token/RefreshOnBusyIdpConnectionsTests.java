@@ -122,6 +122,7 @@ class RefreshOnBusyIdpConnectionsTests {
 
 	@AfterEach
 	void tearDown() {
+		TestIdp.instance().releaseAllHolds();
 		VirtualTimeScheduler.reset();
 		this.oneConnection.dispose();
 	}
