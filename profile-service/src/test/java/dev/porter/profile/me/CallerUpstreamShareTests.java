@@ -11,7 +11,6 @@ import org.springframework.http.HttpHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /** 3 calls at once, then one every 2 s. */
 class CallerUpstreamShareTests {
@@ -44,10 +43,12 @@ class CallerUpstreamShareTests {
 		this.share.spend("auth0|a");
 		assertThatExceptionOfType(CallerRateLimitedException.class).isThrownBy(() -> this.share.spend("auth0|a"));
 
+		// a whole period later: the burst again, and no more
 		this.ticker.advance(Duration.ofSeconds(6));
 		for (int i = 0; i < 3; i++) {
 			this.share.spend("auth0|a");
 		}
+		assertThatExceptionOfType(CallerRateLimitedException.class).isThrownBy(() -> this.share.spend("auth0|a"));
 	}
 
 	@Test
@@ -55,7 +56,11 @@ class CallerUpstreamShareTests {
 		for (int i = 0; i < 3; i++) {
 			this.share.spend("auth0|a");
 		}
-		assertThatNoException().isThrownBy(() -> this.share.spend("auth0|b"));
+		// her own three, then her own refusal
+		for (int i = 0; i < 3; i++) {
+			this.share.spend("auth0|b");
+		}
+		assertThatExceptionOfType(CallerRateLimitedException.class).isThrownBy(() -> this.share.spend("auth0|b"));
 	}
 
 }
