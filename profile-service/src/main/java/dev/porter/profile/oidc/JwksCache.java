@@ -31,10 +31,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * load must not send one JWKS request per request, so callers join the fetch in flight
  * through a {@link SingleFlight}), kept for {@code ttl}, and refetched at most once per
  * {@code minRefetch} when a token names an unknown {@code kid} (key rotation), and not
- * within {@code minRefetch} of a failed fetch either: such a token is then refused as an
- * unknown key is, or every made-up {@code kid} would send a request on to an IdP in
- * trouble. With no keys at all (a cold start), a failed fetch is not kept: the next token
- * tries again.
+ * within {@code minRefetch} of a failed fetch either: such a token then gets the failed
+ * fetch's answer (keys unavailable, 503) without asking, or every made-up {@code kid}
+ * would send a request on to an IdP in trouble. With no keys at all (a cold start), a
+ * failed fetch is not kept: the next token tries again.
  * <p>
  * Once {@code ttl} has passed, the keys fetched last keep validating tokens while one
  * fetch in the background replaces them, for up to {@code staleFor} more should the IdP

@@ -204,7 +204,7 @@ class JwksCacheTests {
 	 * Tokens naming a key nobody has, while the IdP's keys cannot be fetched: each
 	 * started a JWKS request of its own, one after the other, so anyone could send their
 	 * traffic on to the IdP during its trouble. Within 30 s of a failed refetch such a
-	 * token is refused as an unknown key is.
+	 * token gets the failed fetch's answer (keys unavailable) without a request.
 	 */
 	@Test
 	void keysWhenKidUnknownAndItsRefetchFailedThenNoOtherRefetchWithinTheWindow() throws Exception {
