@@ -44,10 +44,16 @@ class UserSessions {
 		this.clock = clock;
 	}
 
+	/**
+	 * The user's entries whose session lives and is hers by its sealed login: the
+	 * directory itself is plain data, which a writer of Redis could file under another
+	 * user (who would then list it, and end it with its refresh token).
+	 */
 	Flux<DirectoryEntry> live(String sub) {
 		return this.directory.entriesOf(sub)
-			.filterWhen((entry) -> this.stored.isLive(entry.key())
-				.flatMap((live) -> live ? Mono.just(true) : forgetUnlessRecent(entry).thenReturn(false)));
+			.filterWhen((entry) -> this.stored.loginUser(entry.key())
+				.map((owner) -> owner.sub().equals(sub))
+				.switchIfEmpty(Mono.defer(() -> forgetUnlessRecent(entry).thenReturn(false))));
 	}
 
 	/**

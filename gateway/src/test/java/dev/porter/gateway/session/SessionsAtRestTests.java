@@ -37,6 +37,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializer;
@@ -154,6 +155,41 @@ class SessionsAtRestTests {
 			assertThat(values(key)).as("values of %s", key)
 				.allSatisfy((value) -> assertThat(value).doesNotContain("127.0.0.1"));
 		}
+	}
+
+	/**
+	 * The {@code /bff/sessions} directory is plain Redis hashes, the sessions sealed: a
+	 * writer of Redis without the keys who files bob's session under alice must not let
+	 * alice list it, nor end it (and revoke bob's refresh token) with "sign out other
+	 * devices". The sealed session says whose it is.
+	 */
+	@Test
+	void sessionsWhenAWriterOfRedisFiledAnotherUsersSessionUnderThisUserThenNeitherListedNorEnded() {
+		String alice = "auth0|alice-" + UUID.randomUUID();
+		Browser laptop = new Browser(client(gateway)).login(alice, 3600);
+		Browser bob = new Browser(client(gateway)).login("auth0|bob-" + UUID.randomUUID(), 3600);
+		String bobs = SessionKey.of(bob.sessionId()).value();
+		ReactiveStringRedisTemplate strings = new ReactiveStringRedisTemplate(connections);
+		strings.opsForHash().put("porter:sessions:entry:" + bobs, "sub", alice).block();
+		strings.opsForSet().add("porter:sessions:user:" + alice, bobs).block();
+
+		laptop.get("/bff/sessions")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.sessions.length()")
+			.isEqualTo(1);
+		laptop.method(HttpMethod.DELETE, "/bff/sessions?others=true")
+			.header("X-XSRF-TOKEN", laptop.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.ended")
+			.isEqualTo(0);
+
+		bob.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
 	@Test
