@@ -1,7 +1,5 @@
 package dev.porter.profile.config;
 
-import java.time.Duration;
-
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 
@@ -86,9 +84,7 @@ class CodecLimitsTests extends ProfileServiceIntegrationTest {
 				.isEqualTo(502)
 				.expectHeader()
 				.contentType(MediaType.APPLICATION_PROBLEM_JSON);
-			// past the pause her failed load earns (PROFILE_FAILED_LOAD_PAUSE): asked
-			// again
-			this.ticker.advance(Duration.ofSeconds(5));
+			pastTheFailedLoadPause();
 		}
 
 		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();

@@ -1,7 +1,5 @@
 package dev.porter.profile.me;
 
-import java.time.Duration;
-
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,14 +47,6 @@ class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
 			.bodyValue(body)
 			.exchange();
-	}
-
-	/**
-	 * A failed load is repeated without asking for a few seconds
-	 * ({@code PROFILE_FAILED_LOAD_PAUSE}): past them, the next read asks again.
-	 */
-	private void pastTheFailedLoadPause() {
-		this.ticker.advance(Duration.ofSeconds(5));
 	}
 
 	private WebTestClient.ResponseSpec getMe(String token) {

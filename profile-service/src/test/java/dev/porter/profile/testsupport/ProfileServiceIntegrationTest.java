@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.TestManagementTokens;
 import dev.porter.profile.me.ProfileCaches;
 import dev.porter.profile.upstream.UpstreamPolicy;
@@ -56,6 +57,9 @@ public abstract class ProfileServiceIntegrationTest {
 
 	@Autowired
 	private ApplicationContext context;
+
+	@Autowired
+	private CacheProperties cacheProperties;
 
 	protected WebTestClient client;
 
@@ -116,6 +120,14 @@ public abstract class ProfileServiceIntegrationTest {
 
 	protected String issuer() {
 		return upstreams.issuer();
+	}
+
+	/**
+	 * Moves the caches' clock past the pause a failed load earns
+	 * ({@code PROFILE_FAILED_LOAD_PAUSE}): the next read asks the upstream again.
+	 */
+	protected void pastTheFailedLoadPause() {
+		this.ticker.advance(this.cacheProperties.failedLoadPause());
 	}
 
 	protected CircuitBreaker managementCircuit() {
