@@ -1,6 +1,10 @@
 package dev.porter.gateway.cache;
 
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * Every cache of the gateway starts here. Caffeine tidies a cache (expiry, eviction, the
@@ -20,6 +24,14 @@ public final class Caches {
 	/** A Caffeine builder whose upkeep runs on the thread that uses the cache. */
 	public static Caffeine<Object, Object> newBuilder() {
 		return Caffeine.newBuilder().executor(Runnable::run);
+	}
+
+	/**
+	 * Caffeine's time read from {@code clock}, so that a cache's expiry follows the
+	 * gateway's clock (and a test's virtual one) as its other time decisions do.
+	 */
+	public static Ticker ticker(Clock clock) {
+		return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
 	}
 
 }

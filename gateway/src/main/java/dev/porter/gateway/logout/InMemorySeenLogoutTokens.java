@@ -21,7 +21,7 @@ class InMemorySeenLogoutTokens implements SeenLogoutTokens {
 		this.seen = Caches.newBuilder().expireAfter(Expiry.<String, Instant>creating((jti, forgetAt) -> {
 			Duration left = Duration.between(clock.instant(), forgetAt);
 			return left.isNegative() ? Duration.ZERO : left;
-		})).ticker(() -> clock.millis() * 1_000_000L).build();
+		})).ticker(Caches.ticker(clock)).build();
 	}
 
 	@Override

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -33,7 +32,7 @@ class InMemorySessionDirectory implements SessionDirectory {
 		this.maxPerUser = maxPerUser;
 		this.entries = Caches.newBuilder()
 			.maximumSize(maxEntries)
-			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.ticker(Caches.ticker(clock))
 			.expireAfter(new RetentionExpiry(retention, clock))
 			.build();
 	}

@@ -32,10 +32,7 @@ class InMemorySessionRegistry implements SessionRegistry {
 
 	InMemorySessionRegistry(Duration entryLifetime, Clock clock) {
 		this.sessions = Caches.newBuilder().expireAfterWrite(entryLifetime).build();
-		this.loggedOut = Caches.newBuilder()
-			.expireAfterWrite(LOGOUT_MEMORY)
-			.ticker(() -> clock.millis() * 1_000_000L)
-			.build();
+		this.loggedOut = Caches.newBuilder().expireAfterWrite(LOGOUT_MEMORY).ticker(Caches.ticker(clock)).build();
 	}
 
 	@Override

@@ -2,7 +2,6 @@ package dev.porter.gateway.session;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.gateway.cache.Caches;
@@ -39,7 +38,7 @@ class LastSeenWebFilter implements WebFilter {
 		this.directory = directory;
 		this.clock = clock;
 		this.recentlyTouched = Caches.newBuilder()
-			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.ticker(Caches.ticker(clock))
 			.expireAfterWrite(retention.touchInterval())
 			.maximumSize(MAX_TRACKED)
 			.build();
