@@ -149,7 +149,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		String userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		SessionKey key = SessionKey.of(session.getId());
 		return this.registry.register(key, sid, user.getSubject(), callbackBeganAtTheIdp(exchange, user, now))
-			.flatMap((loggedOut) -> failIfLoggedOut(exchange, loggedOut))
+			.flatMap((loggedOut) -> failIfLoggedOut(exchange, loggedOut, now))
 			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
 	}
 
@@ -161,13 +161,13 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * ({@link #abandon}, its refresh token revoked) and fails. So does a callback that
 	 * ran longer than such a logout is remembered ({@link CallbackStart}).
 	 */
-	private Mono<Void> failIfLoggedOut(ServerWebExchange exchange, boolean loggedOut) {
+	private Mono<Void> failIfLoggedOut(ServerWebExchange exchange, boolean loggedOut, Instant now) {
 		if (loggedOut) {
 			log.info("login ended: the IdP logged its session out while the login was under way");
 			return Mono.error(new OAuth2AuthenticationException(new OAuth2Error("login_required",
 					"The identity provider ended the session while the login was under way", null)));
 		}
-		if (CallbackStart.outlivesLogoutMemory(exchange, this.clock.instant())) {
+		if (CallbackStart.outlivesLogoutMemory(exchange, now)) {
 			log.warn("login failed: its callback ran longer than a back-channel logout is remembered ({})",
 					SessionRegistry.LOGOUT_MEMORY);
 			return Mono.error(new OAuth2AuthenticationException(
