@@ -292,10 +292,7 @@ public final class SwrCache<K, V> {
 	 * {@code openid}).
 	 */
 	private static boolean isAboutTheKey(Throwable error) {
-		if (!(error instanceof ErrorResponseException response)) {
-			return false;
-		}
-		int status = response.getStatusCode().value();
+		int status = status(error);
 		return status == HttpStatus.NOT_FOUND.value() || status == HttpStatus.TOO_MANY_REQUESTS.value();
 	}
 
@@ -307,8 +304,7 @@ public final class SwrCache<K, V> {
 	 * are bounded by that caller's upstream share ({@code me.CallerUpstreamShare}).
 	 */
 	private static boolean isAboutTheCallersToken(Throwable error) {
-		return error instanceof ErrorResponseException response
-				&& response.getStatusCode().value() == HttpStatus.UNAUTHORIZED.value();
+		return status(error) == HttpStatus.UNAUTHORIZED.value();
 	}
 
 	private @Nullable Failure recentFailure(K key) {
@@ -347,8 +343,13 @@ public final class SwrCache<K, V> {
 	 * would be a lie. A 429 is not: it says "not now", nothing about the data.
 	 */
 	private static boolean isDefinitive(Throwable error) {
-		return error instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError()
-				&& response.getStatusCode().value() != HttpStatus.TOO_MANY_REQUESTS.value();
+		int status = status(error);
+		return status >= 400 && status < 500 && status != HttpStatus.TOO_MANY_REQUESTS.value();
+	}
+
+	/** The status the failure answers with; 0 for one that is no answer of ours. */
+	private static int status(Throwable error) {
+		return (error instanceof ErrorResponseException response) ? response.getStatusCode().value() : 0;
 	}
 
 	private long ttl(Entry<V> entry) {
