@@ -61,39 +61,42 @@ public final class LogoutTokenSender {
 			String form = "logout_token="
 					+ URLEncoder.encode(this.tokens.mint(clientId, sid, subject), StandardCharsets.UTF_8);
 			return CompletableFuture
-				.allOf(targets.stream().map((url) -> post(clientId, url, form)).toArray(CompletableFuture[]::new));
+				.allOf(targets.stream().map((url) -> post(clientId, sid, url, form)).toArray(CompletableFuture[]::new));
 		}
 		catch (RuntimeException ex) {
 			// Whatever goes wrong here must not fail the logout that asked for it.
-			log.warn("back-channel logout failed client={} error={}", clientId, ex.toString());
+			log.warn("back-channel logout failed client={} sid={} error={}", clientId, sid, ex.toString());
 			return CompletableFuture.completedFuture(null);
 		}
 	}
 
-	private CompletableFuture<Void> post(String clientId, URI url, String form) {
+	private CompletableFuture<Void> post(String clientId, String sid, URI url, String form) {
 		HttpRequest request = HttpRequest.newBuilder(url)
 			.timeout(this.timeout)
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(form))
 			.build();
 		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-			.handle((response, error) -> logged(clientId, url, response, error));
+			.handle((response, error) -> logged(clientId, sid, url, response, error));
 	}
 
-	private static @Nullable Void logged(String clientId, URI url, @Nullable HttpResponse<Void> response,
+	private static @Nullable Void logged(String clientId, String sid, URI url, @Nullable HttpResponse<Void> response,
 			@Nullable Throwable error) {
 		if (response != null && response.statusCode() / 100 == 2) {
-			log.info("back-channel logout delivered client={} url={} status={}", clientId, url, response.statusCode());
+			log.info("back-channel logout delivered client={} sid={} url={} status={}", clientId, sid, url,
+					response.statusCode());
 		}
 		else if (response != null) {
-			log.warn("back-channel logout failed client={} url={} status={}", clientId, url, response.statusCode());
+			log.warn("back-channel logout failed client={} sid={} url={} status={}", clientId, sid, url,
+					response.statusCode());
 		}
 		else {
 			Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
 					: error;
 			// The exception's name says enough (refused, timed out); no stack trace per
 			// logout.
-			log.warn("back-channel logout failed client={} url={} error={}", clientId, url, String.valueOf(cause));
+			log.warn("back-channel logout failed client={} sid={} url={} error={}", clientId, sid, url,
+					String.valueOf(cause));
 		}
 		return null;
 	}

@@ -127,14 +127,18 @@ class BackChannelLogoutDeliveryTests extends DevIdpServerTestSupport {
 		assertThat(TestLogins.location(logout)).hasToString(GATEWAY_HOME);
 		this.receiver.awaitDeliveryFor(sid);
 		this.receiver.answer();
-		Eventually.await("the held delivery logged as answered", PATIENCE, () -> output.getOut()
-			.contains("back-channel logout delivered client=porter-gateway url=" + RECEIVER_URL + " status=200"));
-		assertThat(output.getOut()).doesNotContain("back-channel logout failed client=porter-gateway");
+		// By its sid: another test's delivery may log while this one runs.
+		Eventually.await("the held delivery logged as answered", PATIENCE,
+				() -> output.getOut()
+					.contains("back-channel logout delivered client=porter-gateway sid=" + sid + " url=" + RECEIVER_URL
+							+ " status=200"));
+		assertThat(output.getOut()).doesNotContain("back-channel logout failed client=porter-gateway sid=" + sid);
 	}
 
 	@Test
 	void auth0LogoutWhenReceiverUnreachableThenSessionEndedAndFailureLoggedOnce(CapturedOutput output) {
-		signIn(this.browser, Authorize.gateway("openid", null), TestLogins.GATEWAY_SECRET);
+		String sid = signIn(this.browser, Authorize.gateway("openid", null), TestLogins.GATEWAY_SECRET).get("sid")
+			.asString();
 
 		HttpResponse<String> logout = this.browser
 			.get(ISSUER + "v2/logout?client_id=porter-gateway&returnTo=" + GATEWAY_HOME);
@@ -142,7 +146,8 @@ class BackChannelLogoutDeliveryTests extends DevIdpServerTestSupport {
 		assertThat(logout.statusCode()).isEqualTo(302);
 		assertThat(TestLogins.location(logout)).hasToString(GATEWAY_HOME);
 		assertThat(promptNone(this.browser)).containsEntry("error", "login_required");
-		String failure = "back-channel logout failed client=porter-gateway url=" + RECEIVER_URL;
+		// By its sid: another test's delivery may log while this one runs.
+		String failure = "back-channel logout failed client=porter-gateway sid=" + sid + " url=" + RECEIVER_URL;
 		Eventually.await("the failed delivery logged", PATIENCE, () -> output.getOut().contains(failure));
 		assertThat(output.getOut().split(Pattern.quote(failure), -1)).hasSize(2);
 	}
