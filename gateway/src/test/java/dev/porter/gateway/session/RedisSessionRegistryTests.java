@@ -1,7 +1,6 @@
 package dev.porter.gateway.session;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -24,12 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one key; a key disappears with its last session and never outlives the absolute
  * lifetime of the latest login under it.
  */
-class RedisSessionRegistryTests {
+class RedisSessionRegistryTests extends SessionRegistryLogoutMemoryContract {
 
 	private static final Duration LIFETIME = Duration.ofHours(12);
-
-	/** When the IdP issued the ID token of the logins registered here. */
-	private static final Instant LOGIN = Instant.parse("2025-06-01T10:00:00Z");
 
 	@RegisterExtension
 	static final RedisTemplateExtension redis = new RedisTemplateExtension();
@@ -43,6 +39,11 @@ class RedisSessionRegistryTests {
 		this.template = redis.template();
 		this.template.execute((connection) -> connection.serverCommands().flushAll()).blockLast();
 		this.registry = new RedisSessionRegistry(this.template, LIFETIME);
+	}
+
+	@Override
+	SessionRegistry registry() {
+		return this.registry;
 	}
 
 	@Test
@@ -127,57 +128,13 @@ class RedisSessionRegistryTests {
 		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("current"));
 	}
 
-	/**
-	 * A back-channel logout of the IdP session came while a login of it was on its way
-	 * (its ID token issued before the logout token): the logout found nothing, and the
-	 * login, registering after it, is told.
-	 */
 	@Test
-	void registerWhenItsSidWasLoggedOutSinceItsIdTokenThenAnsweredLoggedOut() {
-		assertThat(this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block()).isEmpty();
-
-		assertThat(this.registry.register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN).block()).isTrue();
-		assertThat(this.registry.register(SessionKey.of("other"), "sid-b", "auth0|alice", LOGIN).block()).isFalse();
-	}
-
-	/** A logout token and an ID token of the same second: the login may be the older. */
-	@Test
-	void registerWhenItsUserWasLoggedOutTheSameSecondThenAnsweredLoggedOut() {
-		this.registry.loggedOutSub("auth0|alice", LOGIN).block();
-
-		assertThat(this.registry.register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN).block()).isTrue();
-	}
-
-	/** The user signed in again after the logout: a login of its own, not ended. */
-	@Test
-	void registerWhenItsUserWasLoggedOutBeforeItsIdTokenThenNotLoggedOut() {
-		this.registry.loggedOutSub("auth0|alice", LOGIN.minusSeconds(1)).block();
-
-		assertThat(this.registry.register(SessionKey.of("later"), "sid-a", "auth0|alice", LOGIN).block()).isFalse();
-	}
-
-	/** A replay or an older token arriving late does not hide the latest logout. */
-	@Test
-	void loggedOutSidWhenAnOlderTokenFollowsThenTheLatestIsKept() {
-		this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(10)).block();
-		this.registry.loggedOutSid("sid-a", LOGIN).block();
-
-		assertThat(this.registry.register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN.plusSeconds(10)).block())
-			.isTrue();
-	}
-
-	@Test
-	void loggedOutSidThenItsSessionsFoundAndTheLogoutRememberedForTheLogoutMemoryOnly() {
-		this.registry.register(SessionKey.of("laptop"), "sid-a", "auth0|alice", LOGIN).block();
-
-		assertThat(this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block())
-			.containsExactly(SessionKey.of("laptop"));
+	void loggedOutSidThenTheLogoutRememberedForTheLogoutMemoryOnly() {
+		this.registry.loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block();
 
 		// As long as a callback may run (login.CallbackStart), not much less.
 		assertThat(this.template.getExpire("porter:logout:ended:sid:sid-a").block())
 			.isBetween(SessionRegistry.LOGOUT_MEMORY.minusSeconds(10), SessionRegistry.LOGOUT_MEMORY);
-		// Found, not taken: it leaves once ended.
-		assertThat(this.registry.findBySid("sid-a").block()).containsExactly(SessionKey.of("laptop"));
 	}
 
 	private Set<String> sidKeys() {

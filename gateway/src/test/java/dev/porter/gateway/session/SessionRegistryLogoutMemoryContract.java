@@ -1,0 +1,71 @@
+package dev.porter.gateway.session;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link SessionRegistry} must answer a login that registers after a
+ * back-channel logout of its IdP session or user: written once, run against the in-memory
+ * registry and the Redis one (each test class extends this and hands over its registry).
+ */
+abstract class SessionRegistryLogoutMemoryContract {
+
+	/** When the IdP issued the ID token of the logins registered here. */
+	static final Instant LOGIN = Instant.parse("2025-06-01T10:00:00Z");
+
+	/** The registry under test, empty before each test. */
+	abstract SessionRegistry registry();
+
+	/**
+	 * A back-channel logout of the IdP session came while a login of it was on its way
+	 * (its ID token issued before the logout token): the logout found nothing, and the
+	 * login, registering after it, is told.
+	 */
+	@Test
+	void registerWhenItsSidWasLoggedOutSinceItsIdTokenThenAnsweredLoggedOut() {
+		assertThat(registry().loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block()).isEmpty();
+
+		assertThat(registry().register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN).block()).isTrue();
+		assertThat(registry().register(SessionKey.of("other"), "sid-b", "auth0|alice", LOGIN).block()).isFalse();
+	}
+
+	/** A logout token and an ID token of the same second: the login may be the older. */
+	@Test
+	void registerWhenItsUserWasLoggedOutTheSameSecondThenAnsweredLoggedOut() {
+		registry().loggedOutSub("auth0|alice", LOGIN).block();
+
+		assertThat(registry().register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN).block()).isTrue();
+	}
+
+	/** The user signed in again after the logout: a login of its own, not ended. */
+	@Test
+	void registerWhenItsUserWasLoggedOutBeforeItsIdTokenThenNotLoggedOut() {
+		registry().loggedOutSub("auth0|alice", LOGIN.minusSeconds(1)).block();
+
+		assertThat(registry().register(SessionKey.of("later"), "sid-a", "auth0|alice", LOGIN).block()).isFalse();
+	}
+
+	/** A replay or an older token arriving late does not hide the latest logout. */
+	@Test
+	void loggedOutSidWhenAnOlderTokenFollowsThenTheLatestIsKept() {
+		registry().loggedOutSid("sid-a", LOGIN.plusSeconds(10)).block();
+		registry().loggedOutSid("sid-a", LOGIN).block();
+
+		assertThat(registry().register(SessionKey.of("late"), "sid-a", "auth0|alice", LOGIN.plusSeconds(10)).block())
+			.isTrue();
+	}
+
+	/** Found, not taken: the sessions leave the registry once they are ended. */
+	@Test
+	void loggedOutSidThenItsSessionsFound() {
+		registry().register(SessionKey.of("laptop"), "sid-a", "auth0|alice", LOGIN).block();
+
+		assertThat(registry().loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block())
+			.containsExactly(SessionKey.of("laptop"));
+		assertThat(registry().findBySid("sid-a").block()).containsExactly(SessionKey.of("laptop"));
+	}
+
+}
