@@ -99,6 +99,9 @@ final class ComposeDrift {
 					findings.add(name + ": depends on " + dependency + " without condition service_healthy");
 				}
 			});
+			if (String.valueOf(service.get("image")).startsWith("redis:")) {
+				findings.addAll(redisFindings(name, service));
+			}
 			if (service.get("build") instanceof Map<?, ?> build) {
 				String dockerfile = String.valueOf(build.get("dockerfile"));
 				if (!".".equals(build.get("context"))) {
@@ -112,6 +115,32 @@ final class ComposeDrift {
 		});
 		findings.addAll(ComposeVariables.findings(built, readme));
 		return findings;
+	}
+
+	/**
+	 * Redis must come back from a restart either empty or exactly as it was, never from
+	 * an older snapshot: the image's default (RDB snapshots every few minutes, kept in a
+	 * volume) would bring back sessions ended since, and refresh tokens the IdP has
+	 * rotated since (whose next use trips reuse detection and signs the user out). An
+	 * append-only log written every second, and no snapshots, lose at most the last
+	 * second on a crash and nothing on a stop.
+	 */
+	private static List<String> redisFindings(String name, Map<String, Object> service) {
+		List<String> findings = new ArrayList<>();
+		List<String> command = (service.get("command") instanceof List<?> words)
+				? words.stream().map(String::valueOf).toList() : List.of();
+		if (!hasOption(command, "--save", "")) {
+			findings.add(name + ": keeps RDB snapshots (no --save \"\"), so a restart brings back an older state");
+		}
+		if (!hasOption(command, "--appendonly", "yes")) {
+			findings.add(name + ": keeps no append-only log (no --appendonly yes), so a restart loses every session");
+		}
+		return findings;
+	}
+
+	private static boolean hasOption(List<String> command, String option, String value) {
+		int at = command.indexOf(option);
+		return at >= 0 && at + 1 < command.size() && command.get(at + 1).equals(value);
 	}
 
 	private static List<String> moduleFindings(String name, Map<String, Object> service, Module module) {

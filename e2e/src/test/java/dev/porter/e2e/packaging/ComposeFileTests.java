@@ -36,6 +36,17 @@ class ComposeFileTests {
 	}
 
 	@Test
+	void checkWhenRedisRestartsFromSnapshotsOrWithoutALogThenReported() {
+		String snapshots = replaceOnce(COMPOSE, ", \"--save\", \"\"]", "]");
+		String noLog = replaceOnce(COMPOSE, "\"--appendonly\", \"yes\", ", "");
+
+		assertThat(findings(snapshots))
+			.containsExactly("redis: keeps RDB snapshots (no --save \"\"), so a restart brings back an older state");
+		assertThat(findings(noLog))
+			.containsExactly("redis: keeps no append-only log (no --appendonly yes), so a restart loses every session");
+	}
+
+	@Test
 	void checkWhenVariableUnknownToApplicationThenReported() {
 		String drifted = replaceOnce(COMPOSE, "      PUBLIC_BASE_URL:",
 				"      OIDC_DISCOVERY_URL: http://dev-idp:9000/\n" + "      PUBLIC_BASE_URL:");
