@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.ResolvableType;
@@ -49,7 +51,8 @@ import org.springframework.web.server.ServerWebExchange;
  * logout is recorded for it ({@link SessionRegistry#loggedOutSid}). Answers 200 once
  * done; 400 for a token that does not validate or was already used (the IdP does not
  * retry); 413 for a body no logout token needs; 503 when the IdP's keys or the session
- * store cannot be reached.
+ * store cannot be reached. A token naming a key we lack waits for the next fetch of the
+ * IdP's keys, a few seconds at most ({@link #JWKS_MIN_REFETCH}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">OIDC
  * Back-Channel Logout 1.0</a>
@@ -63,8 +66,13 @@ class BackchannelLogoutController {
 	 */
 	static final int MAX_BODY_BYTES = 16 * 1024;
 
-	/** A forged token with a made-up kid makes us fetch the JWKS at most this often. */
-	private static final Duration JWKS_MIN_REFETCH = Duration.ofMinutes(1);
+	/**
+	 * One fetch of the JWKS starts at most this often, however many forged tokens name a
+	 * made-up kid (12 a minute to the IdP at most); a token naming a kid we lack waits
+	 * for the next, at most this long plus the fetch's own timeout
+	 * ({@code OIDC_RESPONSE_TIMEOUT}).
+	 */
+	private static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(5);
 
 	/** Keys are re-read this often, so a key the IdP withdrew stops verifying. */
 	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
@@ -92,13 +100,19 @@ class BackchannelLogoutController {
 
 	private final Clock clock;
 
+	/**
+	 * Runs a token's wait for the next JWKS fetch: Reactor's parallel scheduler, unless
+	 * the context holds one (a test's virtual time).
+	 */
+	private final Scheduler timers;
+
 	private final BackchannelLogoutLog throttledLog;
 
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
 			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, LoggedOutSessionEnder ender,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<Clock> clock, ObjectProvider<Scheduler> timers) {
 		this.registrations = registrations;
 		this.oidc = oidc;
 		this.webClient = idpWebClient;
@@ -106,6 +120,7 @@ class BackchannelLogoutController {
 		this.seen = seen;
 		this.ender = ender;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
+		this.timers = timers.getIfAvailable(Schedulers::parallel);
 		this.throttledLog = new BackchannelLogoutLog(this.clock);
 	}
 
@@ -197,7 +212,8 @@ class BackchannelLogoutController {
 
 	private ReactiveJwtDecoder createDecoder(ClientRegistration registration) {
 		ThrottledJwkSource keys = new ThrottledJwkSource(this.webClient,
-				registration.getProviderDetails().getJwkSetUri(), JWKS_MIN_REFETCH, JWKS_MAX_AGE, this.clock);
+				registration.getProviderDetails().getJwkSetUri(), JWKS_MIN_REFETCH, JWKS_MAX_AGE,
+				this.oidc.responseTimeout(), this.clock, this.timers);
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
 			// The validator checks typ: Auth0 sends JWT, the spec recommends logout+jwt.
 			.validateType(false)

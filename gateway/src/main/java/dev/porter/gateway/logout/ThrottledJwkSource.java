@@ -15,16 +15,23 @@ import com.nimbusds.jwt.SignedJWT;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The IdP's signing keys for logout tokens, fetched once and kept. A token naming a key
- * we do not have makes us fetch again (the IdP may have rotated), but at most once per
- * {@code minRefetchInterval} whoever asks: the endpoint is open to the internet, and
- * without the throttle every forged token with a made-up {@code kid} would make the
- * gateway call the IdP — an amplifier aimed at the IdP's rate limits. Failed fetches are
- * throttled the same way; until the next one, a key we lack is an error (answered 503),
+ * we do not have makes us fetch again (the IdP may have rotated), but one fetch starts at
+ * most once per {@code minRefetchInterval} whoever asks: the endpoint is open to the
+ * internet, and without the throttle every forged token with a made-up {@code kid} would
+ * make the gateway call the IdP — an amplifier aimed at the IdP's rate limits.
+ * <p>
+ * Such a token arriving within the interval waits for the fetch due at its end, shared by
+ * every token waiting, rather than being refused: a refusal is a 400, after which the IdP
+ * never sends that logout again, and an attacker posting a made-up {@code kid} now and
+ * then would keep every key the IdP rotated in refused. A fetch, once due, runs whoever
+ * still waits for it, within {@code fetchTimeout}. Failed fetches are throttled the same
+ * way, without the wait: until the next one, a key we lack is an error (answered 503),
  * not a refusal, since the IdP may well have it.
  */
 final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
@@ -37,29 +44,40 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
 	private final Duration maxAge;
 
+	private final Duration fetchTimeout;
+
 	private final Clock clock;
+
+	private final Scheduler timers;
 
 	private volatile @Nullable Fetched current;
 
 	/** Whether the last fetch failed: a key we lack may then be one the IdP has. */
 	private volatile boolean lastFetchFailed;
 
-	private @Nullable Instant lastAttempt;
+	/** When the last fetch started. */
+	private @Nullable Instant lastStart;
 
-	private @Nullable Mono<JWKSet> inFlight;
+	/** The fetch under way, or due at the interval's end, which every caller shares. */
+	private @Nullable Mono<JWKSet> next;
 
 	/**
-	 * @param minRefetchInterval the least time between two fetches
+	 * @param minRefetchInterval the least time between the starts of two fetches
 	 * @param maxAge how long fetched keys are trusted before they are fetched again (so a
 	 * key the IdP withdrew stops verifying)
+	 * @param fetchTimeout how long one fetch may take before it fails (on Reactor's own
+	 * timer: it bounds a call on the network)
+	 * @param timers runs the waits for a fetch due at the interval's end
 	 */
 	ThrottledJwkSource(WebClient webClient, String jwkSetUri, Duration minRefetchInterval, Duration maxAge,
-			Clock clock) {
+			Duration fetchTimeout, Clock clock, Scheduler timers) {
 		this.webClient = webClient;
 		this.jwkSetUri = jwkSetUri;
 		this.minRefetchInterval = minRefetchInterval;
 		this.maxAge = maxAge;
+		this.fetchTimeout = fetchTimeout;
 		this.clock = clock;
+		this.timers = timers;
 	}
 
 	@Override
@@ -75,59 +93,92 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 		if (fetched != null && !known.isEmpty() && now.isBefore(fetched.at().plus(this.maxAge))) {
 			return Mono.just(known);
 		}
-		Mono<JWKSet> refetch = refetch(now);
-		if (refetch == null) {
-			if (known.isEmpty() && (fetched == null || this.lastFetchFailed)) {
-				// Not "no such key" (a 400 the IdP never retries): the token may be
-				// genuine and signed with a key we could not fetch. The decoder passes
-				// this on and the controller answers 503.
-				return Mono.error(new IllegalStateException("the IdP's keys could not be fetched; next attempt after "
-						+ this.minRefetchInterval + " from the last"));
-			}
-			// Throttled: answer with what we have (no key for a made-up kid).
-			return Mono.just(known);
+		Mono<JWKSet> fetch = fetchFor(now, !known.isEmpty());
+		if (fetch != null) {
+			return fetch.map(selector::select);
 		}
-		return refetch.map(selector::select);
+		if (known.isEmpty()) {
+			// Not "no such key" (a 400 the IdP never retries): the token may be genuine
+			// and signed with a key we could not fetch. The decoder passes this on and
+			// the controller answers 503.
+			return Mono.error(new IllegalStateException("the IdP's keys could not be fetched; next attempt after "
+					+ this.minRefetchInterval + " from the last"));
+		}
+		// Past maxAge within the interval: the keys we have until the next fetch.
+		return Mono.just(known);
 	}
 
-	/** The fetch to wait for, or null when the last one was too recent. */
-	private synchronized @Nullable Mono<JWKSet> refetch(Instant now) {
-		if (this.inFlight != null) {
-			return this.inFlight;
+	/**
+	 * The fetch to wait for: the one under way or due, else one started now, else — for a
+	 * key we lack, the last fetch having succeeded — one due at the interval's end. Null
+	 * when the caller is answered without waiting: it has a key (past maxAge), or the
+	 * last fetch failed.
+	 */
+	private synchronized @Nullable Mono<JWKSet> fetchFor(Instant now, boolean haveKey) {
+		if (this.next != null) {
+			return this.next;
 		}
-		if (this.lastAttempt != null && now.isBefore(this.lastAttempt.plus(this.minRefetchInterval))) {
+		Duration wait = untilAllowed(now);
+		if (!wait.isZero() && (haveKey || this.lastFetchFailed)) {
 			return null;
 		}
-		this.lastAttempt = now;
-		Mono<JWKSet> fetch = this.webClient.get()
-			.uri(this.jwkSetUri)
-			.retrieve()
-			.bodyToMono(String.class)
-			.map(ThrottledJwkSource::parse)
-			.switchIfEmpty(Mono.error(() -> new IllegalStateException("the JWKS response was empty")))
+		Mono<JWKSet> fetch = (wait.isZero() ? load() : Mono.delay(wait, this.timers).then(load()))
 			// Before the keys or the error reach anyone: a caller acting on them at once
 			// must find this fetch finished, not join it again and miss newer keys.
 			.doOnNext(this::fetched)
 			.doOnError((ex) -> failed())
-			.doOnCancel(this::abandoned)
 			.cache();
-		this.inFlight = fetch;
+		this.next = fetch;
+		// Runs whoever waits for it: a waiter that goes away (the IdP stopped waiting
+		// for its answer) cancels it for no one, and the next token finds its keys. Its
+		// error is the waiters' to handle.
+		fetch.onErrorComplete().subscribe();
 		return fetch;
+	}
+
+	/**
+	 * How long until the next fetch may start: at most the interval, should the clock
+	 * step back.
+	 */
+	private Duration untilAllowed(Instant now) {
+		if (this.lastStart == null) {
+			return Duration.ZERO;
+		}
+		Duration left = Duration.between(now, this.lastStart.plus(this.minRefetchInterval));
+		if (left.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (left.compareTo(this.minRefetchInterval) > 0) ? this.minRefetchInterval : left;
+	}
+
+	private Mono<JWKSet> load() {
+		return Mono.defer(() -> {
+			started();
+			return this.webClient.get()
+				.uri(this.jwkSetUri)
+				.retrieve()
+				.bodyToMono(String.class)
+				// The IdP client's waits are each step's (a connection, each read): a
+				// body that trickles in would hold every waiter.
+				.timeout(this.fetchTimeout)
+				.map(ThrottledJwkSource::parse)
+				.switchIfEmpty(Mono.error(() -> new IllegalStateException("the JWKS response was empty")));
+		});
+	}
+
+	private synchronized void started() {
+		this.lastStart = this.clock.instant();
 	}
 
 	private synchronized void fetched(JWKSet keys) {
 		this.current = new Fetched(keys, this.clock.instant());
 		this.lastFetchFailed = false;
-		this.inFlight = null;
-	}
-
-	private synchronized void abandoned() {
-		this.inFlight = null;
+		this.next = null;
 	}
 
 	private synchronized void failed() {
 		this.lastFetchFailed = true;
-		this.inFlight = null;
+		this.next = null;
 	}
 
 	private static JWKSet parse(String body) {

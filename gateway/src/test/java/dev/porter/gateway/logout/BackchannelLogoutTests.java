@@ -27,7 +27,6 @@ import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,22 +96,6 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 			.expectStatus()
 			.isBadRequest();
 		assertAuthenticated(browser, true);
-	}
-
-	@Test
-	void backchannelLogoutWhenManyTokensWithUnknownKidThenJwksFetchedAtMostOnce() {
-		// The JWKS is known (a valid logout went through) before the flood starts.
-		Browser browser = browser().login("auth0|alice", 3600);
-		post(TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid()))).expectStatus().isOk();
-		TestIdp.instance().server().resetRequests();
-		for (int i = 0; i < 20; i++) {
-			post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", "auth0|alice"))).expectStatus()
-				.isBadRequest();
-		}
-		assertThat(TestIdp.instance()
-			.server()
-			.countRequestsMatching(getRequestedFor(urlPathEqualTo("/.well-known/jwks.json")).build())
-			.getCount()).isLessThanOrEqualTo(1);
 	}
 
 	@Test

@@ -2,7 +2,12 @@ package dev.porter.gateway.logout;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jose.JOSEException;
@@ -14,11 +19,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.VirtualTimeClock;
+import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -32,9 +40,16 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * The source on virtual time: its clock reads the {@link VirtualTimeScheduler} its waits
+ * run on, so a test moves both at once and never sleeps. The IdP is a WireMock server on
+ * a real socket: a test blocks for the answer to a fetch it let start.
+ */
 class ThrottledJwkSourceTests {
 
-	private static final Duration MIN_REFETCH = Duration.ofMinutes(1);
+	private static final Duration MIN_REFETCH = Duration.ofSeconds(5);
+
+	private static final Duration MAX_AGE = Duration.ofHours(1);
 
 	// Generated once for the class: an RSA key costs a noticeable part of a second.
 	private static final RSAKey CURRENT = generate("current");
@@ -43,7 +58,7 @@ class ThrottledJwkSourceTests {
 
 	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
-	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
 	private ThrottledJwkSource source;
 
@@ -51,13 +66,23 @@ class ThrottledJwkSourceTests {
 	void start() {
 		this.idp.start();
 		serve(CURRENT);
-		this.source = new ThrottledJwkSource(WebClient.create(), "http://127.0.0.1:" + this.idp.port() + "/jwks",
-				MIN_REFETCH, Duration.ofHours(1), this.clock);
+		this.source = source(Duration.ofSeconds(10));
+	}
+
+	/**
+	 * A source on the test's virtual time. Its fetches time out on real time, which a
+	 * test moving the virtual time on while a fetch runs must not end early.
+	 */
+	private ThrottledJwkSource source(Duration fetchTimeout) {
+		return new ThrottledJwkSource(WebClient.create(), "http://127.0.0.1:" + this.idp.port() + "/jwks", MIN_REFETCH,
+				MAX_AGE, fetchTimeout, new VirtualTimeClock(this.time, Instant.parse("2026-12-01T12:00:00Z")),
+				this.time);
 	}
 
 	@AfterEach
 	void stop() {
 		this.idp.stop();
+		this.time.dispose();
 	}
 
 	@Test
@@ -73,21 +98,115 @@ class ThrottledJwkSourceTests {
 		assertThat(fetches()).isEqualTo(1);
 	}
 
+	/**
+	 * The attack on a key rotation: an anonymous token with a made-up kid has just made
+	 * us fetch, and the IdP then rotates in a key; its first genuine token waits for the
+	 * next fetch rather than being refused ("no such key", a 400 after which the IdP
+	 * never sends that logout again).
+	 */
 	@Test
-	void applyWhenUnknownKidWithinIntervalThenNoKeyAndNoFetch() {
+	void applyWhenIdpRotatedJustAfterAMadeUpKidsFetchThenTheNewKidWaitsForTheNextFetchAndIsFound() throws Exception {
 		this.source.apply(naming("current")).collectList().block();
-		this.clock.advance(Duration.ofSeconds(59));
-		for (int i = 0; i < 20; i++) {
-			assertThat(this.source.apply(naming("made-up-" + i)).collectList().block()).isEmpty();
-		}
+		this.time.advanceTimeBy(MIN_REFETCH);
+		assertThat(this.source.apply(naming("made-up")).collectList().block()).isEmpty();
+		serve(CURRENT, ROTATED);
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+
+		CompletableFuture<List<String>> rotated = kids(naming("rotated"));
+		assertThat(fetches()).isEqualTo(2);
+		this.time.advanceTimeBy(MIN_REFETCH.minusSeconds(1));
+
+		assertThat(rotated.get(10, TimeUnit.SECONDS)).containsExactly("rotated");
+		assertThat(fetches()).isEqualTo(3);
+	}
+
+	@Test
+	void applyWhenManyUnknownKidsWithinIntervalThenEachWaitsForOneSharedFetchAtItsEndAndFindsNoKey() throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+
+		List<CompletableFuture<List<String>>> madeUp = IntStream.range(0, 20)
+			.mapToObj((i) -> kids(naming("made-up-" + i)))
+			.toList();
+		assertThat(madeUp).noneMatch(CompletableFuture::isDone);
 		assertThat(fetches()).isEqualTo(1);
+		this.time.advanceTimeBy(MIN_REFETCH.minusSeconds(1));
+
+		for (CompletableFuture<List<String>> answer : madeUp) {
+			assertThat(answer.get(10, TimeUnit.SECONDS)).isEmpty();
+		}
+		assertThat(fetches()).isEqualTo(2);
+	}
+
+	/**
+	 * However many tokens name made-up kids, the IdP is asked at most once an interval.
+	 */
+	@Test
+	void applyWhenAMadeUpKidEverySecondForAMinuteThenAtMostOneFetchPerInterval() throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		List<CompletableFuture<List<String>>> madeUp = new ArrayList<>();
+		for (int second = 0; second < 60; second++) {
+			madeUp.add(kids(naming("made-up-" + second)));
+			this.time.advanceTimeBy(Duration.ofSeconds(1));
+		}
+		this.time.advanceTimeBy(MIN_REFETCH);
+
+		for (CompletableFuture<List<String>> answer : madeUp) {
+			assertThat(answer.get(10, TimeUnit.SECONDS)).isEmpty();
+		}
+		// 65 s of virtual time, fetches at least MIN_REFETCH apart: the first and 13
+		// more.
+		assertThat(fetches()).isLessThanOrEqualTo(1 + 65 / (int) MIN_REFETCH.toSeconds());
+	}
+
+	/** A waiter that goes away (the IdP stopped waiting) takes no one's fetch away. */
+	@Test
+	void applyWhenOneWaiterGoesAwayThenTheSharedFetchStillServesTheOthers() throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		serve(CURRENT, ROTATED);
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+
+		Disposable gone = this.source.apply(naming("rotated")).subscribe();
+		CompletableFuture<List<String>> staying = kids(naming("rotated"));
+		gone.dispose();
+		this.time.advanceTimeBy(MIN_REFETCH);
+
+		assertThat(staying.get(10, TimeUnit.SECONDS)).containsExactly("rotated");
+		assertThat(fetches()).isEqualTo(2);
+	}
+
+	@Test
+	void applyWhenTheOnlyWaiterGoesAwayThenTheFetchStillRunsAndTheNextTokenFindsItsKey() throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		serve(CURRENT, ROTATED);
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+
+		this.source.apply(naming("rotated")).subscribe().dispose();
+		this.time.advanceTimeBy(MIN_REFETCH);
+
+		Eventually.await("the fetch made with no one waiting", Duration.ofSeconds(10), () -> fetches() == 2);
+		assertThat(kids(naming("rotated")).get(10, TimeUnit.SECONDS)).containsExactly("rotated");
+		assertThat(fetches()).isEqualTo(2);
+	}
+
+	/**
+	 * Past their maximum age, even known keys are fetched again: a withdrawn one stops.
+	 */
+	@Test
+	void applyWhenKeysOlderThanMaxAgeThenRefetchedAndAWithdrawnKeyNoLongerFound() {
+		this.source.apply(naming("current")).collectList().block();
+		serve(ROTATED);
+		this.time.advanceTimeBy(MAX_AGE);
+
+		assertThat(this.source.apply(naming("current")).collectList().block()).isEmpty();
+		assertThat(fetches()).isEqualTo(2);
 	}
 
 	@Test
 	void applyWhenIdpRotatedKeyAndIntervalPassedThenRefetchedAndNewKeyFound() {
 		this.source.apply(naming("current")).collectList().block();
 		serve(CURRENT, ROTATED);
-		this.clock.advance(MIN_REFETCH);
+		this.time.advanceTimeBy(MIN_REFETCH);
 		List<JWK> found = this.source.apply(naming("rotated")).collectList().block();
 		assertThat(found).extracting(JWK::getKeyID).containsExactly("rotated");
 		assertThat(fetches()).isEqualTo(2);
@@ -96,7 +215,7 @@ class ThrottledJwkSourceTests {
 	@Test
 	void applyWhenKnownKidThenServedFromCacheWithoutFetch() {
 		this.source.apply(naming("current")).collectList().block();
-		this.clock.advance(Duration.ofMinutes(30));
+		this.time.advanceTimeBy(Duration.ofMinutes(30));
 		for (int i = 0; i < 5; i++) {
 			this.source.apply(naming("current")).collectList().block();
 		}
@@ -108,7 +227,7 @@ class ThrottledJwkSourceTests {
 		this.idp.stubFor(get(urlPathEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
 		assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
 			.isInstanceOf(WebClientResponseException.class);
-		this.clock.advance(Duration.ofSeconds(30));
+		this.time.advanceTimeBy(MIN_REFETCH.minusSeconds(1));
 		for (int i = 0; i < 5; i++) {
 			// An error (answered 503), not "no such key" (400): the token may be genuine,
 			// and a 400 tells the IdP not to bother again.
@@ -122,10 +241,10 @@ class ThrottledJwkSourceTests {
 	void applyWhenIdpRotatedWhileItsKeysUnreachableThenErrorWithinIntervalAndNoNewFetch() {
 		this.source.apply(naming("current")).collectList().block();
 		this.idp.stubFor(get(urlPathEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
-		this.clock.advance(MIN_REFETCH);
+		this.time.advanceTimeBy(MIN_REFETCH);
 		assertThatThrownBy(() -> this.source.apply(naming("rotated")).collectList().block())
 			.isInstanceOf(WebClientResponseException.class);
-		this.clock.advance(Duration.ofSeconds(30));
+		this.time.advanceTimeBy(MIN_REFETCH.minusSeconds(1));
 		assertThatThrownBy(() -> this.source.apply(naming("rotated")).collectList().block())
 			.isInstanceOf(IllegalStateException.class);
 		// The key still known keeps verifying meanwhile.
@@ -134,13 +253,30 @@ class ThrottledJwkSourceTests {
 		assertThat(fetches()).isEqualTo(2);
 	}
 
+	/**
+	 * The IdP client bounds each step (a connection, each read), not a body that trickles
+	 * in, which would hold every token waiting for the fetch.
+	 */
+	@Test
+	void applyWhenTheJwksTricklesInPastTheFetchTimeoutThenErrorAndNoNewFetchWithinInterval() {
+		ThrottledJwkSource hasty = source(Duration.ofMillis(300));
+		this.idp.stubFor(get(urlPathEqualTo("/jwks"))
+			.willReturn(okJson(new JWKSet(CURRENT.toPublicJWK()).toString()).withChunkedDribbleDelay(10, 5000)));
+
+		assertThatThrownBy(() -> hasty.apply(naming("current")).collectList().block())
+			.hasRootCauseInstanceOf(TimeoutException.class);
+		assertThatThrownBy(() -> hasty.apply(naming("current")).collectList().block())
+			.isInstanceOf(IllegalStateException.class);
+		assertThat(fetches()).isEqualTo(1);
+	}
+
 	@Test
 	void applyWhenKeysAskedAgainTheMomentAFetchDeliversAndIntervalPassedThenRefetched() {
 		// The second call runs inside the first one's delivery, before the fetch has
 		// finished its own bookkeeping: deterministic, where two calls in a row raced it.
 		List<JWK> found = this.source.apply(naming("current")).collectList().flatMap((first) -> {
 			serve(CURRENT, ROTATED);
-			this.clock.advance(MIN_REFETCH);
+			this.time.advanceTimeBy(MIN_REFETCH);
 			return this.source.apply(naming("rotated")).collectList();
 		}).block();
 		assertThat(found).extracting(JWK::getKeyID).containsExactly("rotated");
@@ -150,6 +286,11 @@ class ThrottledJwkSourceTests {
 	private void serve(RSAKey... keys) {
 		List<JWK> published = java.util.Arrays.stream(keys).map((key) -> (JWK) key.toPublicJWK()).toList();
 		this.idp.stubFor(get(urlPathEqualTo("/jwks")).willReturn(okJson(new JWKSet(published).toString())));
+	}
+
+	/** The key ids found for {@code jwt}, once the source answers. */
+	private CompletableFuture<List<String>> kids(SignedJWT jwt) {
+		return this.source.apply(jwt).map(JWK::getKeyID).collectList().toFuture();
 	}
 
 	private int fetches() {

@@ -280,6 +280,27 @@ public final class TestIdp {
 		return tokens;
 	}
 
+	/**
+	 * A signing key under a kid never seen before, which the JWKS lists only once
+	 * {@link #publish(RSAKey) published}: a key the IdP rotates in.
+	 */
+	public RSAKey newKey() {
+		return unpublishedKey("rotated-");
+	}
+
+	/**
+	 * Lists {@code key} in the JWKS besides the standing keys, as an IdP that rotated it
+	 * in does, until the next {@link #stubDiscovery()} (each test's start).
+	 */
+	public void publish(RSAKey key) {
+		this.server.stubFor(get(urlPathEqualTo("/.well-known/jwks.json")).willReturn(okJson(
+				new JWKSet(List.of(this.key.toPublicJWK(), this.ecKey.toPublicJWK(), key.toPublicJWK())).toString())));
+	}
+
+	public String logoutTokenSignedWith(RSAKey key, Map<String, Object> overrides) {
+		return sign(key, logoutClaims(overrides));
+	}
+
 	/** Same kid, different key: the signature cannot verify against the served JWKS. */
 	public String logoutTokenWithForeignKey(Map<String, Object> overrides) {
 		return sign(this.otherKey, logoutClaims(overrides));
