@@ -68,11 +68,13 @@ class BackchannelLogoutController {
 
 	/**
 	 * One fetch of the JWKS starts at most this often, however many forged tokens name a
-	 * made-up kid (12 a minute to the IdP at most); a token naming a kid we lack waits
-	 * for the next, at most this long plus the fetch's own timeout
-	 * ({@code OIDC_RESPONSE_TIMEOUT}).
+	 * made-up kid (30 a minute to the IdP at most, where Auth0 allows 20 a second); a
+	 * token naming a kid we lack waits for the next, at most this long plus the fetch's
+	 * own timeout ({@code OIDC_RESPONSE_TIMEOUT}). Short, because the IdP stops waiting
+	 * for its answer after a few seconds (dev-idp after 3) and never sends that logout
+	 * again.
 	 */
-	private static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(5);
+	private static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(2);
 
 	/** Keys are re-read this often, so a key the IdP withdrew stops verifying. */
 	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
