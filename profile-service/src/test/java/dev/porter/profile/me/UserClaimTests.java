@@ -73,6 +73,17 @@ class UserClaimTests extends ProfileServiceIntegrationTest {
 		upstreams.idp().verify(0, anyRequestedFor(urlEqualTo("/userinfo")));
 	}
 
+	// RFC 9068 requires sub in a JWT access token even where another claim names the
+	// user.
+	@Test
+	void getMeWhenTheTokenHasTheUserClaimButNoSubjectThenUnauthorizedAndNoUpstreamCall() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE,
+				(claims) -> claims.subject(null).claim("uid", Upstreams.ALICE));
+
+		getMe(token).expectStatus().isUnauthorized();
+		upstreams.idp().verify(0, anyRequestedFor(urlEqualTo("/userinfo")));
+	}
+
 	private WebTestClient.ResponseSpec getMe(String token) {
 		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
 	}

@@ -71,6 +71,21 @@ class JwtValidationTests extends ProfileServiceIntegrationTest {
 		expectUnauthorizedProblem(ping(token), "Bearer error=\"invalid_token\"");
 	}
 
+	// Spring's timestamp validator lets a token without exp through: one would be valid
+	// for ever.
+	@Test
+	void requestWhenTokenHasNoExpiryThenUnauthorizedProblem() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE, (claims) -> claims.expirationTime(null));
+		expectUnauthorizedProblem(this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange(),
+				"Bearer error=\"invalid_token\"");
+	}
+
+	@Test
+	void requestWhenTokenHasNoAudienceThenUnauthorizedProblem() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE, (claims) -> claims.audience((List<String>) null));
+		expectUnauthorizedProblem(ping(token), "Bearer error=\"invalid_token\"");
+	}
+
 	@Test
 	void requestWhenIssuerWrongThenUnauthorizedProblem() {
 		String token = TestJwts.mint("https://evil.example/", Upstreams.ALICE);
