@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -189,6 +190,18 @@ public final class TestIdp {
 		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600, Duration.ZERO);
 	}
 
+	/**
+	 * Answers the code exchange of the next login like {@link #stubCodeExchange}, with an
+	 * ID token whose claims {@code idTokenClaims} changes (another {@code aud}, another
+	 * {@code iss}, a past {@code exp}, ...).
+	 */
+	public Tokens stubCodeExchangeWithIdToken(String nonce, String sub, Consumer<JWTClaimsSet.Builder> idTokenClaims) {
+		String sid = "sid-" + UUID.randomUUID();
+		JWTClaimsSet.Builder idToken = idTokenClaims(sub, sid).claim("nonce", nonce);
+		idTokenClaims.accept(idToken);
+		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600, Duration.ZERO);
+	}
+
 	/** Answers {@code /userinfo} for {@code accessToken} only after {@code delay}. */
 	public void stubSlowUserinfo(String accessToken, Duration delay) {
 		stubUserinfo(accessToken, okJson(json(Map.of("sub", "auth0|alice"))).withFixedDelay((int) delay.toMillis()));
@@ -312,6 +325,16 @@ public final class TestIdp {
 	 */
 	public String idToken(String sub, String sid) {
 		return sign(this.key, idTokenClaims(sub, sid).build());
+	}
+
+	/**
+	 * Like {@link #idToken(String, String)}, with the claims {@code customizer} changes:
+	 * a renewed ID token that is not for this client, or not from this issuer.
+	 */
+	public String idToken(String sub, String sid, Consumer<JWTClaimsSet.Builder> customizer) {
+		JWTClaimsSet.Builder claims = idTokenClaims(sub, sid);
+		customizer.accept(claims);
+		return sign(this.key, claims.build());
 	}
 
 	private JWTClaimsSet logoutClaims(Map<String, Object> overrides) {

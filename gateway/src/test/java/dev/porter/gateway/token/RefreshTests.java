@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
@@ -179,6 +181,33 @@ class RefreshTests extends GatewayTestSupport {
 		browser.get("/me").exchange().expectStatus().isOk();
 
 		assertThat(idTokenHintOfLogout(browser)).isEqualTo(renewed);
+	}
+
+	// A renewed ID token signed by the tenant's key but issued to another of its clients,
+	// or by another issuer, fails its checks: the logout keeps the login's as its
+	// id_token_hint, and the refresh stands (the IdP has rotated the refresh token).
+	@Test
+	void logoutWhenARefreshRenewedTheIdTokenForAnotherClientThenTheLoginsIdTokenIsTheHint() {
+		assertRenewedIdTokenIgnored((claims) -> claims.audience("another-app-of-the-tenant"));
+	}
+
+	@Test
+	void logoutWhenARefreshRenewedTheIdTokenFromAnotherIssuerThenTheLoginsIdTokenIsTheHint() {
+		assertRenewedIdTokenIgnored((claims) -> claims.issuer("https://other-tenant.example/"));
+	}
+
+	private void assertRenewedIdTokenIgnored(Consumer<JWTClaimsSet.Builder> renewedClaims) {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = browser().login("auth0|alice", 30);
+		dueForRefresh();
+		refreshAnswersIdToken(browser,
+				TestIdp.instance().idToken("auth0|alice", browser.tokens().sid(), renewedClaims));
+
+		browser.get("/me").exchange().expectStatus().isOk();
+
+		PROFILE.verify(1, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
+				equalTo("Bearer at-refreshed")));
+		assertThat(idTokenHintOfLogout(browser)).isEqualTo(browser.tokens().idToken());
 	}
 
 	// OIDC Core 12.2: a renewed ID token MUST name the login's sub. The refresh's access
