@@ -18,6 +18,9 @@ class LogoutTokenValidatorTests {
 
 	private static final String ISSUER = "https://tenant.auth0.com/";
 
+	/** The longest jti the validator accepts (its MAX_JTI_LENGTH). */
+	private static final int MAX_JTI_LENGTH = 256;
+
 	private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
 	private final OAuth2TokenValidator<Jwt> validator = LogoutTokenValidator.forClient(ISSUER, "client-1",
@@ -82,6 +85,32 @@ class LogoutTokenValidatorTests {
 	@Test
 	void validateWhenJtiMissingThenInvalid() {
 		assertThat(this.validator.validate(token((claims) -> claims.remove("jti"))).hasErrors()).isTrue();
+	}
+
+	// Spring's timestamp validator lets a token without exp through, and the replay
+	// check could not tell how long to remember its jti.
+	@Test
+	void validateWhenExpMissingThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> claims.remove("exp"))).hasErrors()).isTrue();
+	}
+
+	@Test
+	void validateWhenJtiBlankThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> claims.put("jti", " "))).hasErrors()).isTrue();
+	}
+
+	// Every jti is remembered until its token is stale: its length bounds that memory.
+	@Test
+	void validateWhenJtiLongerThanKeptThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> claims.put("jti", "j".repeat(MAX_JTI_LENGTH + 1))))
+			.hasErrors()).isTrue();
+	}
+
+	@Test
+	void validateWhenJtiAsLongAsKeptThenValid() {
+		assertThat(
+				this.validator.validate(token((claims) -> claims.put("jti", "j".repeat(MAX_JTI_LENGTH)))).hasErrors())
+			.isFalse();
 	}
 
 	@Test
