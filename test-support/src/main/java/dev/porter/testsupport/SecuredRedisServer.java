@@ -3,7 +3,6 @@ package dev.porter.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -77,10 +76,7 @@ public final class SecuredRedisServer implements AutoCloseable {
 				List.of("/usr/bin/redis-cli", "--tls", "--cacert", path(this.directory, "ca.crt"), "-h", "localhost",
 						"-p", Integer.toString(this.port), "--no-auth-warning", "-a", this.password));
 		arguments.addAll(Arrays.asList(command));
-		Process cli = new ProcessBuilder(arguments).redirectErrorStream(true).start();
-		String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		cli.waitFor(10, TimeUnit.SECONDS);
-		return output.strip();
+		return ChildProcesses.run(new ProcessBuilder(arguments), Duration.ofSeconds(10)).output().strip();
 	}
 
 	private void awaitPong(Duration timeout) throws IOException, InterruptedException {
@@ -125,10 +121,10 @@ public final class SecuredRedisServer implements AutoCloseable {
 	}
 
 	private static void run(Path directory, String... command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-			throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+		ChildProcesses.Finished finished = ChildProcesses.run(new ProcessBuilder(command).directory(directory.toFile()),
+				Duration.ofSeconds(30));
+		if (finished.exitValue() != 0) {
+			throw new IllegalStateException(String.join(" ", command) + " failed:\n" + finished.output());
 		}
 	}
 

@@ -2,11 +2,11 @@ package dev.porter.e2e.agents;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.porter.e2e.processes.Service;
+import dev.porter.testsupport.ChildProcesses;
 
 /**
  * What a Redis of the stack holds, read with {@code redis-cli} from the OS package: how
@@ -58,13 +58,11 @@ public final class RedisKeys {
 				List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redis.port())));
 		args.addAll(List.of(command));
 		try {
-			Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				process.destroyForcibly();
-				throw new IllegalStateException("redis-cli " + command[0] + " failed: " + output);
+			ChildProcesses.Finished cli = ChildProcesses.run(new ProcessBuilder(args), Duration.ofSeconds(20));
+			if (cli.exitValue() != 0) {
+				throw new IllegalStateException("redis-cli " + command[0] + " failed: " + cli.output());
 			}
-			return output.lines().map(String::strip).toList();
+			return cli.output().lines().map(String::strip).toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
