@@ -34,6 +34,32 @@ public final class ChildProcesses {
 	}
 
 	/**
+	 * Has {@code process} stopped (as {@link #stop(Process, Duration)} does) when the JVM
+	 * exits: the safety net for a test that never stops it. Stopping it with
+	 * {@link #stop(Process, Duration, Thread)} removes the net.
+	 * @return the exit hook
+	 */
+	public static Thread stopOnExit(Process process, Duration grace) {
+		Thread hook = new Thread(() -> stop(process, grace), "stop-pid-" + process.pid());
+		Runtime.getRuntime().addShutdownHook(hook);
+		return hook;
+	}
+
+	/**
+	 * Stops {@code process} as {@link #stop(Process, Duration)} does, and removes the
+	 * exit hook {@link #stopOnExit} registered for it.
+	 */
+	public static void stop(Process process, Duration grace, Thread exitHook) {
+		stop(process, grace);
+		try {
+			Runtime.getRuntime().removeShutdownHook(exitHook);
+		}
+		catch (IllegalStateException ex) {
+			// the JVM is already exiting and runs the hook itself
+		}
+	}
+
+	/**
 	 * Runs {@code command} to its end, its output and error together: killed (with what
 	 * it started), and an {@link IllegalStateException}, once {@code within} has passed.
 	 * The output goes to a file, not a pipe, so that the wait is bounded: reading a pipe

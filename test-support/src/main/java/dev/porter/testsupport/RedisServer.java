@@ -12,16 +12,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away {@code redis-server} on a free loopback port, without persistence; stopped
- * by {@link #close()}.
+ * by {@link #close()} and, as a safety net, when the JVM exits, so that a test never
+ * leaves one running.
  */
 public final class RedisServer implements AutoCloseable {
 
+	private static final Duration GRACE = Duration.ofSeconds(10);
+
 	private Process process;
+
+	private Thread exitHook;
 
 	private final int port;
 
 	private RedisServer(Process process, int port) {
 		this.process = process;
+		this.exitHook = ChildProcesses.stopOnExit(process, GRACE);
 		this.port = port;
 	}
 
@@ -51,6 +57,7 @@ public final class RedisServer implements AutoCloseable {
 			return;
 		}
 		this.process = launch(this.port);
+		this.exitHook = ChildProcesses.stopOnExit(this.process, GRACE);
 		awaitPong(Duration.ofSeconds(10));
 	}
 
@@ -109,7 +116,7 @@ public final class RedisServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		ChildProcesses.stop(this.process, Duration.ofSeconds(10));
+		ChildProcesses.stop(this.process, GRACE, this.exitHook);
 	}
 
 }

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * A throw-away {@code redis-server} that speaks TLS only and wants a password, as a
  * managed Redis would: a CA and a server certificate for {@code localhost} are made with
  * {@code openssl} in a temporary directory, with a PKCS#12 trust store holding the CA for
- * the client. Stopped, and its files removed, by {@link #close()}.
+ * the client. Stopped, and its files removed, by {@link #close()}; stopped, as a safety
+ * net, when the JVM exits.
  */
 public final class SecuredRedisServer implements AutoCloseable {
 
@@ -29,7 +30,11 @@ public final class SecuredRedisServer implements AutoCloseable {
 
 	private final Path directory;
 
+	private static final Duration GRACE = Duration.ofSeconds(10);
+
 	private final Process process;
+
+	private final Thread exitHook;
 
 	private final int port;
 
@@ -38,6 +43,7 @@ public final class SecuredRedisServer implements AutoCloseable {
 	private SecuredRedisServer(Path directory, Process process, int port, String password) {
 		this.directory = directory;
 		this.process = process;
+		this.exitHook = ChildProcesses.stopOnExit(process, GRACE);
 		this.port = port;
 		this.password = password;
 	}
@@ -134,7 +140,7 @@ public final class SecuredRedisServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		ChildProcesses.stop(this.process, Duration.ofSeconds(10));
+		ChildProcesses.stop(this.process, GRACE, this.exitHook);
 		deleteRecursively(this.directory);
 	}
 

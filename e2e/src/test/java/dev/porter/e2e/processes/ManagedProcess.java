@@ -23,6 +23,8 @@ import dev.porter.testsupport.ChildProcesses;
  */
 public final class ManagedProcess implements AutoCloseable {
 
+	private static final Duration GRACE = Duration.ofSeconds(15);
+
 	private static final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
 	private final String name;
@@ -37,8 +39,7 @@ public final class ManagedProcess implements AutoCloseable {
 		this.name = name;
 		this.process = process;
 		this.log = log;
-		this.shutdownHook = new Thread(this::stop, "stop-" + name);
-		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+		this.shutdownHook = ChildProcesses.stopOnExit(process, GRACE);
 	}
 
 	public static ManagedProcess start(String name, List<String> command, Map<String, String> environment) {
@@ -109,20 +110,7 @@ public final class ManagedProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
-		stop();
-		try {
-			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
-		}
-		catch (IllegalStateException ex) {
-			// the JVM is already shutting down and runs the hook itself
-		}
-	}
-
-	private void stop() {
-		if (!this.process.isAlive()) {
-			return;
-		}
-		ChildProcesses.stop(this.process, Duration.ofSeconds(15));
+		ChildProcesses.stop(this.process, GRACE, this.shutdownHook);
 	}
 
 	private String logTail() {
