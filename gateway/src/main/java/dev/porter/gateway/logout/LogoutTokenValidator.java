@@ -19,9 +19,9 @@ import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 /**
  * The claim checks of a back-channel {@code logout_token} (the signature is the
  * decoder's): {@code typ} absent, {@code JWT} (Auth0) or {@code logout+jwt} (so an access
- * token cannot pass for one), issuer, audience = our client id, {@code exp} not passed,
- * {@code iat} no older than {@link #MAX_AGE} and not in the future, a {@code jti} (the
- * replay check needs it), the back-channel {@code events} member, a {@code sid} or
+ * token cannot pass for one), issuer, audience = our client id, {@code exp} (if any) not
+ * passed, {@code iat} no older than {@link #MAX_AGE} and not in the future, a {@code jti}
+ * (the replay check needs it), the back-channel {@code events} member, a {@code sid} or
  * {@code sub}, and no {@code nonce}: a token with a nonce is an ID token someone replays
  * as a logout token.
  *
@@ -72,12 +72,12 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 	 */
 	static Instant rememberUntil(Jwt token) {
 		Instant issuedAt = token.getIssuedAt();
-		Instant expiresAt = token.getExpiresAt();
-		if (issuedAt == null || expiresAt == null) {
+		if (issuedAt == null) {
 			throw new IllegalArgumentException("validate the token first");
 		}
 		Instant stale = issuedAt.plus(MAX_AGE);
-		return (expiresAt.isBefore(stale) ? expiresAt : stale).plus(CLOCK_SKEW);
+		Instant expiresAt = token.getExpiresAt();
+		return (expiresAt != null && expiresAt.isBefore(stale) ? expiresAt : stale).plus(CLOCK_SKEW);
 	}
 
 	@Override
@@ -88,8 +88,12 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 		}
 		Instant issuedAt = token.getIssuedAt();
 		Instant now = this.clock.instant();
-		if (issuedAt == null || token.getExpiresAt() == null) {
-			errors.add(invalid("iat and exp are required"));
+		// exp is not required, though Back-Channel Logout 1.0 requires it: Ory Hydra
+		// sends
+		// none and never retries a refusal. iat bounds the token's life as exp would
+		// (MAX_AGE), and Spring's timestamp check applies exp when there is one.
+		if (issuedAt == null) {
+			errors.add(invalid("iat is required"));
 		}
 		else if (issuedAt.isBefore(now.minus(MAX_AGE)) || issuedAt.isAfter(now.plus(CLOCK_SKEW))) {
 			errors.add(invalid("iat is too far from now"));

@@ -59,6 +59,24 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 		assertAuthenticated(second, true);
 	}
 
+	/**
+	 * Ory Hydra's logout tokens carry no {@code exp} (Back-Channel Logout 1.0 requires
+	 * one; Hydra never retries a refused delivery): such a token is dated by its
+	 * {@code iat}, and its {@code jti} is still remembered against a replay.
+	 */
+	@Test
+	void backchannelLogoutWhenTokenHasNoExpThenSessionEndedAndAReplayRefused() {
+		Browser browser = browser().login("auth0|alice", 3600);
+		Map<String, Object> claims = new HashMap<>();
+		claims.put("sid", browser.tokens().sid());
+		claims.put("exp", null);
+		String token = TestIdp.instance().logoutToken(claims);
+
+		post(token).expectStatus().isOk();
+		assertAuthenticated(browser, false);
+		post(token).expectStatus().isBadRequest();
+	}
+
 	@Test
 	void backchannelLogoutWhenJtiMissingThenBadRequestAndSessionKept() {
 		Browser browser = browser().login("auth0|alice", 3600);

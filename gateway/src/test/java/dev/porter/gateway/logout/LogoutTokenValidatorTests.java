@@ -87,11 +87,18 @@ class LogoutTokenValidatorTests {
 		assertThat(this.validator.validate(token((claims) -> claims.remove("jti"))).hasErrors()).isTrue();
 	}
 
-	// Spring's timestamp validator lets a token without exp through, and the replay
-	// check could not tell how long to remember its jti.
+	// Ory Hydra sends none; iat bounds such a token's life (MAX_AGE) as exp would.
 	@Test
-	void validateWhenExpMissingThenInvalid() {
-		assertThat(this.validator.validate(token((claims) -> claims.remove("exp"))).hasErrors()).isTrue();
+	void validateWhenExpMissingThenValid() {
+		assertThat(this.validator.validate(token((claims) -> claims.remove("exp"))).hasErrors()).isFalse();
+	}
+
+	@Test
+	void validateWhenExpMissingAndIssuedElevenMinutesAgoThenInvalid() {
+		assertThat(this.validator.validate(token((claims) -> {
+			claims.remove("exp");
+			claims.put("iat", NOW.minusSeconds(660));
+		})).hasErrors()).isTrue();
 	}
 
 	@Test
@@ -152,6 +159,13 @@ class LogoutTokenValidatorTests {
 	@Test
 	void rememberUntilWhenExpLongAfterMaxAgeThenIatPlusMaxAgePlusSkew() {
 		Jwt token = token((claims) -> claims.put("exp", NOW.plusSeconds(86_400)));
+		assertThat(LogoutTokenValidator.rememberUntil(token))
+			.isEqualTo(NOW.plus(LogoutTokenValidator.MAX_AGE).plus(LogoutTokenValidator.CLOCK_SKEW));
+	}
+
+	@Test
+	void rememberUntilWhenNoExpThenIatPlusMaxAgePlusSkew() {
+		Jwt token = token((claims) -> claims.remove("exp"));
 		assertThat(LogoutTokenValidator.rememberUntil(token))
 			.isEqualTo(NOW.plus(LogoutTokenValidator.MAX_AGE).plus(LogoutTokenValidator.CLOCK_SKEW));
 	}
