@@ -6,10 +6,13 @@
  * ({@link dev.porter.common.RetryAfter}), closing a Redis connection left unanswered
  * ({@link dev.porter.common.UnansweredConnections}), when a token whose IdP stated no
  * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), and which signatures a
- * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}).
+ * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}). One rule
+ * dev-idp applies too: which management port and address would put actuator on the public
+ * port ({@link dev.porter.common.ManagementPorts}).
  * <p>
  * This package depends on Reactor, on Lettuce and Netty for closing connections, and on
  * Nimbus JOSE for reading a JWT (optional: both services have them); nothing here knows
- * Spring, HTTP frameworks or either service.
+ * Spring, HTTP frameworks or any service. {@code ManagementPorts} needs none of them, so
+ * dev-idp takes this module without Reactor.
  */
 package dev.porter.common;
