@@ -5,14 +5,17 @@
  * ({@link dev.porter.common.Issuers}), rounding a wait into a {@code Retry-After} header
  * ({@link dev.porter.common.RetryAfter}), closing a Redis connection left unanswered
  * ({@link dev.porter.common.UnansweredConnections}), when a token whose IdP stated no
- * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), and which signatures a
- * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}). One rule
- * dev-idp applies too: which management port and address would put actuator on the public
- * port ({@link dev.porter.common.ManagementPorts}).
+ * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), which signatures a
+ * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}), and
+ * giving the answer to a request Netty could not decode a problem body
+ * ({@link dev.porter.common.UndecodableRequestHandler}). One rule dev-idp applies too:
+ * which management port and address would put actuator on the public port
+ * ({@link dev.porter.common.ManagementPorts}).
  * <p>
- * This package depends on Reactor, on Lettuce and Netty for closing connections, and on
- * Nimbus JOSE for reading a JWT (optional: both services have them); nothing here knows
- * Spring, HTTP frameworks or any service. {@code ManagementPorts} needs none of them, so
- * dev-idp takes this module without Reactor.
+ * This package depends on Reactor, on Lettuce and Netty for closing connections, on
+ * Netty's HTTP codec for the undecodable requests, and on Nimbus JOSE for reading a JWT
+ * (optional: both services have them); nothing here knows Spring, Reactor Netty's server
+ * or any service. {@code ManagementPorts} needs none of them, so dev-idp takes this
+ * module without Reactor.
  */
 package dev.porter.common;

@@ -3,6 +3,7 @@ package dev.porter.gateway.problem;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.porter.common.UndecodableRequestHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,11 +16,14 @@ import org.springframework.stereotype.Component;
 /**
  * Puts an {@link UndecodableRequestHandler} on every HTTP/1.1 connection, so that the
  * requests Reactor Netty refuses before Spring sees them (414, 431, 400) are answered
- * with problem+json like every other error of the gateway. Body read timeouts are another
- * customizer's job.
+ * with problem+json like every other error of the gateway, and behind it the
+ * {@link BrowserRequestTargetHandler}, so that a target as browsers send it reaches
+ * Spring percent-encoded. Body read timeouts are another customizer's job.
  */
 @Component
 class UndecodableRequestCustomizer implements NettyServerCustomizer {
+
+	private static final BrowserRequestTargetHandler BROWSER_REQUEST_TARGETS = new BrowserRequestTargetHandler();
 
 	private final Map<Integer, byte[]> problems;
 
@@ -38,7 +42,9 @@ class UndecodableRequestCustomizer implements NettyServerCustomizer {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
 				channel.pipeline()
 					.addAfter(NettyPipeline.HttpCodec, UndecodableRequestHandler.NAME,
-							new UndecodableRequestHandler(this.problems));
+							new UndecodableRequestHandler(this.problems))
+					.addAfter(UndecodableRequestHandler.NAME, BrowserRequestTargetHandler.NAME,
+							BROWSER_REQUEST_TARGETS);
 			}
 		});
 	}

@@ -3,6 +3,7 @@ package dev.porter.profile.problem;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.porter.common.UndecodableRequestHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,4 +1,4 @@
-package dev.porter.gateway.problem;
+package dev.porter.common;
 
 import java.util.Map;
 
@@ -15,15 +15,15 @@ import io.netty.handler.codec.http.HttpRequest;
  * One per connection, between Netty's HTTP codec and Reactor Netty's request handling:
  * when the codec could not decode a request (a request line or URI too long, headers too
  * large, a malformed request line or header), Reactor Netty answers 414, 431 or 400
- * itself with an empty body and closes the connection, before any Spring code runs. This
- * handler notes the failed decoding and gives that one answer a problem body. A request
- * that decoded, but whose target holds characters browsers send unencoded and Spring
- * would refuse the same way, it passes on percent-encoded
- * ({@link BrowserRequestTargets}).
+ * itself with an empty body and closes the connection, before any of the service's code
+ * runs. This handler notes the failed decoding and gives that one answer a problem body,
+ * so that it reads like every other error of the service. Each service puts it in the
+ * pipeline with the bodies its own problems are written as.
  */
-final class UndecodableRequestHandler extends ChannelDuplexHandler {
+public final class UndecodableRequestHandler extends ChannelDuplexHandler {
 
-	static final String NAME = "porter.undecodableRequestProblem";
+	/** Its name in the channel's pipeline. */
+	public static final String NAME = "porter.undecodableRequestProblem";
 
 	private final Map<Integer, byte[]> problems;
 
@@ -32,23 +32,14 @@ final class UndecodableRequestHandler extends ChannelDuplexHandler {
 	/**
 	 * @param problems the problem+json body for each status Reactor Netty answers with
 	 */
-	UndecodableRequestHandler(Map<Integer, byte[]> problems) {
+	public UndecodableRequestHandler(Map<Integer, byte[]> problems) {
 		this.problems = problems;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		if (msg instanceof HttpRequest request) {
-			if (request.decoderResult().isFailure()) {
-				this.decodingFailed = true;
-			}
-			else {
-				// What browsers leave unencoded, Spring would refuse with a bare 400.
-				String target = BrowserRequestTargets.encoded(request.uri());
-				if (target != null) {
-					request.setUri(target);
-				}
-			}
+		if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
+			this.decodingFailed = true;
 		}
 		ctx.fireChannelRead(msg);
 	}
