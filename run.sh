@@ -73,7 +73,7 @@ fi
 needs_build=false
 for m in "${modules[@]}"; do
 	jar="$m/target/$m-$version.jar"
-	# common is built into profile-service and gateway (test-support only into tests)
+	# common is built into every service (test-support only into tests)
 	if [ ! -f "$jar" ] || [ -n "$(find "$m/src/main" "$m/pom.xml" common/src/main common/pom.xml pom.xml \
 		-newer "$jar" -print -quit)" ]; then
 		needs_build=true
