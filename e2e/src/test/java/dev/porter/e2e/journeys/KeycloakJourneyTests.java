@@ -188,6 +188,35 @@ class KeycloakJourneyTests {
 		assertThat(me.status()).as("the laptop's request past its token's expiry: " + me.body()).isEqualTo(200);
 	}
 
+	/**
+	 * A second "Sign in" in a signed-in browser (another tab's, or two tabs sent to the
+	 * login by a 401) passes Keycloak's single sign-on without a form, within the same
+	 * Keycloak session, and the gateway ends the session the browser presented. Both
+	 * logins share Keycloak's one client session of that Keycloak session: revoking the
+	 * replaced session's refresh token ended it, and the new session's first refresh
+	 * failed, signing the user out minutes after they signed in.
+	 */
+	@Test
+	void signInAgainWhenSameBrowserThenTheNewSessionSurvivesItsRefresh() {
+		SpaClient bob = signIn("bob");
+		String replaced = bob.sessionCookie();
+
+		Exchange landed = bob.agent().follow(bob.agent().get(this.stack.gateway().uri("/bff/login?returnTo=/")));
+
+		assertThat(landed.uri()).as("the second sign-in, through Keycloak's single sign-on: " + landed.body())
+			.isEqualTo(this.stack.gateway().uri("/"));
+		assertThat(bob.sessionCookie()).as("the session after the second sign-in").isNotEqualTo(replaced);
+		Instant issued = Instant.ofEpochMilli(newest("CODE_TO_TOKEN", "bob").get("time").asLong());
+		awaitPast(issued.plus(ACCESS_TOKEN_LIFESPAN));
+		Exchange me = bob.getMe();
+		assertThat(me.status()).as("the new session's request past its token's expiry: " + me.body()).isEqualTo(200);
+		UserAgent replay = new UserAgent();
+		replay.setCookie(SpaClient.SESSION_COOKIE, replaced);
+		assertThat(replay.get(this.stack.gateway().uri("/me"), "Accept", "application/json").status())
+			.as("the replaced session's cookie")
+			.isEqualTo(401);
+	}
+
 	@Test
 	void logoutAtKeycloakWhenAdminEndsUserSessionsThenBackchannelEndsGatewaySession() {
 		SpaClient bob = signIn("bob");

@@ -9,6 +9,7 @@ import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.ExpiredSessionEnder;
+import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionDirectory;
@@ -34,6 +35,12 @@ import org.springframework.stereotype.Component;
  * refresh token at the IdP, so that a copy of the token taken from the store is worthless
  * too. Only the removal must succeed; the rest is best effort, as at logout, and the
  * token is revoked whatever became of the removal and the bookkeeping.
+ * <p>
+ * Except when the session ends in favour of another of its IdP session that goes on (the
+ * login that replaced it, the session that ends it from {@code /bff/sessions}, the login
+ * that made room): revoking would end that one too at an IdP that keeps one client
+ * session per IdP session (Keycloak), so the token is only deleted with the session
+ * ({@link IdpSession}).
  */
 @Component
 class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, ExpiredSessionEnder {
@@ -62,8 +69,12 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 		this.revoker = revoker;
 	}
 
-	Mono<Void> end(DirectoryEntry entry) {
-		return end(entry.key(), this.stored.end(entry.key()), entry.sid(), entry.sub());
+	/**
+	 * Ends the session of {@code entry} for {@code goingOn}, the session that ends it (or
+	 * the login it makes room for).
+	 */
+	Mono<Void> end(DirectoryEntry entry, IdpSession goingOn) {
+		return end(entry.key(), this.stored.end(entry.key()), entry.sid(), entry.sub(), goingOn);
 	}
 
 	/**
@@ -71,8 +82,8 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * may be anyone's (an earlier login of this browser's, or one an attacker planted).
 	 */
 	@Override
-	public Mono<Void> endReplaced(SessionKey key) {
-		return endAsItsLogin(key, () -> this.stored.endReplaced(key));
+	public Mono<Void> endReplaced(SessionKey key, @Nullable IdpSession replacedBy) {
+		return endAsItsLogin(key, () -> this.stored.endReplaced(key), replacedBy);
 	}
 
 	/**
@@ -80,7 +91,7 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * alone, and the session's own {@code sid} entry must go too.
 	 */
 	private Mono<Void> endLoggedOut(SessionKey key) {
-		return endAsItsLogin(key, () -> this.stored.end(key));
+		return endAsItsLogin(key, () -> this.stored.end(key), null);
 	}
 
 	@Override
@@ -90,35 +101,40 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 
 	@Override
 	public Mono<Void> endExpired(SessionKey key) {
-		return endAsItsLogin(key, () -> this.stored.end(key));
+		return endAsItsLogin(key, () -> this.stored.end(key), null);
 	}
 
 	/**
 	 * Ends the session of {@code key} by {@code removal}, forgotten under the {@code sid}
 	 * and {@code sub} of its own login; a session holding none is only removed.
 	 */
-	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<OAuth2RefreshToken>> removal) {
+	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<OAuth2RefreshToken>> removal,
+			@Nullable IdpSession goingOn) {
 		// Optional, not switchIfEmpty: an ending that worked completes empty too, and
 		// would be followed by a second removal, which can only fail.
 		return optional(this.stored.loginUser(key)).flatMap((user) -> user.isPresent()
-				? end(key, removal.get(), user.get().sid(), user.get().sub()) : removal.get().then());
+				? end(key, removal.get(), user.get().sid(), user.get().sub(), goingOn) : removal.get().then());
 	}
 
 	/**
 	 * Removes the session by {@code removal}, then forgets it and revokes the refresh
-	 * token the removal took with it (a refresh may have rotated it meanwhile). From then
-	 * on this is the token's only copy, so nothing may keep it from being revoked, not
-	 * even a failed removal: one that timed out may have been carried out all the same,
-	 * and a retry would find no session to take the token from. For that case the token
-	 * is read before.
+	 * token the removal took with it (a refresh may have rotated it meanwhile), unless
+	 * the session belongs to {@code goingOn} ({@code null}: none goes on). From then on
+	 * this is the token's only copy, so nothing may keep it from being revoked, not even
+	 * a failed removal: one that timed out may have been carried out all the same, and a
+	 * retry would find no session to take the token from. For that case the token is read
+	 * before.
 	 */
-	private Mono<Void> end(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub) {
+	private Mono<Void> end(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub,
+			@Nullable IdpSession goingOn) {
+		boolean revokes = goingOn == null || !goingOn.includes(sub, sid);
 		return optional(this.stored.refreshToken(key))
-			.flatMap((read) -> optional(removal).onErrorResume((ex) -> revoke(read).then(Mono.error(ex))))
+			.flatMap((read) -> optional(removal)
+				.onErrorResume((ex) -> revoke(revokes ? read : Optional.empty()).then(Mono.error(ex))))
 			.flatMap((taken) -> bestEffort("session left in the back-channel registry",
 					this.registry.unregister(key, sid, sub))
 				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
-				.then(revoke(taken)));
+				.then(revoke(revokes ? taken : Optional.empty())));
 	}
 
 	private static <T> Mono<Optional<T>> optional(Mono<T> value) {
@@ -134,8 +150,8 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * still on its way to its revocation would never get there, and nothing could find it
 	 * again. The first failure is answered once all have run.
 	 */
-	Mono<Long> endAll(Flux<DirectoryEntry> entries) {
-		return eachToItsEnd(entries, this::end).count();
+	Mono<Long> endAll(Flux<DirectoryEntry> entries, IdpSession goingOn) {
+		return eachToItsEnd(entries, (entry) -> end(entry, goingOn)).count();
 	}
 
 	/**

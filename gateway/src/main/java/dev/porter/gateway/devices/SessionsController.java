@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.routing.UserRateLimiter;
 import dev.porter.gateway.session.SessionKey;
 import org.jspecify.annotations.Nullable;
@@ -80,7 +81,7 @@ class SessionsController {
 				.switchIfEmpty(Mono.error(() -> new ProblemException(Problems.sessionNotFound(), null)))
 				.flatMap((entry) -> entry.key().equals(current)
 						? Mono.error(new ProblemException(Problems.currentSessionNotDeletable(), null))
-						: this.ender.end(entry)))
+						: this.ender.end(entry, IdpSession.of(user))))
 			.thenReturn(ResponseEntity.noContent().cacheControl(CacheControl.noStore()).build());
 	}
 
@@ -94,8 +95,9 @@ class SessionsController {
 					null));
 		}
 		return currentKeyWithinBudget(exchange)
-			.flatMap((current) -> this.ender
-				.endAll(this.sessions.live(user.getSubject()).filter((entry) -> !entry.key().equals(current))))
+			.flatMap((current) -> this.ender.endAll(
+					this.sessions.live(user.getSubject()).filter((entry) -> !entry.key().equals(current)),
+					IdpSession.of(user)))
 			.map((ended) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("ended", ended)));
 	}
 

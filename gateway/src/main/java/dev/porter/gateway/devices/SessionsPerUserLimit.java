@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionLimit;
 import dev.porter.gateway.session.SessionProperties;
@@ -16,8 +17,9 @@ import org.springframework.stereotype.Component;
 /**
  * At most {@code SESSION_MAX_PER_USER} sessions per user: a login past it ends the user's
  * least recently used sessions (the oldest login among equals) the way {@code DELETE
- * /bff/sessions/{id}} does, refresh token revoked. The device put aside longest is the
- * one least likely to be missed; the new login is never ended.
+ * /bff/sessions/{id}} does, refresh token revoked (unless of the new login's IdP session,
+ * which goes on: {@link IdpSession}). The device put aside longest is the one least
+ * likely to be missed; the new login is never ended.
  */
 @Component
 class SessionsPerUserLimit implements SessionLimit {
@@ -39,10 +41,10 @@ class SessionsPerUserLimit implements SessionLimit {
 	}
 
 	@Override
-	public Mono<Void> admit(String sub, SessionKey admitted) {
-		return this.sessions.live(sub)
+	public Mono<Void> admit(IdpSession login, SessionKey admitted) {
+		return this.sessions.live(login.sub())
 			.collectList()
-			.flatMap((live) -> this.ender.endAll(Flux.fromIterable(toEnd(live, admitted, this.max))))
+			.flatMap((live) -> this.ender.endAll(Flux.fromIterable(toEnd(live, admitted, this.max)), login))
 			.then();
 	}
 

@@ -91,10 +91,10 @@ class LoginConfiguration {
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
 			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, TokenRevoker revoker,
-			ObjectProvider<Clock> clock) {
+			StoredSessions stored, ObjectProvider<Clock> clock) {
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
-				authorizedClients, revoker, time);
+				authorizedClients, revoker, stored, time);
 		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens,
 				new LoginFailureLog(time));
 	}

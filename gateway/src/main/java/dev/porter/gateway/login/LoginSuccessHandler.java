@@ -14,10 +14,13 @@ import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionAttributes;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.FreshSession;
+import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionLimit;
+import dev.porter.gateway.session.StoredSessions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -73,10 +76,14 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final TokenRevoker revoker;
 
+	private final StoredSessions stored;
+
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
 			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit,
-			ServerOAuth2AuthorizedClientRepository authorizedClients, TokenRevoker revoker, Clock clock) {
+			ServerOAuth2AuthorizedClientRepository authorizedClients, TokenRevoker revoker, StoredSessions stored,
+			Clock clock) {
 		this.registry = registry;
+		this.stored = stored;
 		this.authorizedClients = authorizedClients;
 		this.revoker = revoker;
 		this.limit = limit;
@@ -95,7 +102,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
 				.onErrorResume(
 						(ex) -> abandon(webFilterExchange.getExchange(), session, authentication).then(Mono.error(ex)))
-				.then(endPresented(webFilterExchange.getExchange()))
+				.then(endPresented(webFilterExchange.getExchange(), authentication))
 				.then(makeRoom(session, authentication))
 				.thenReturn(returnTo(webFilterExchange.getExchange())))
 			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
@@ -110,13 +117,18 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * recorded goes too, best effort: the store just failed, and a leftover names a
 	 * session that no longer exists. So does the refresh token the code exchange just
 	 * got, as wherever a session ends ({@link TokenRevoker}): nobody holds it any more.
+	 * Unless the session the browser presented, which goes on, belongs to the same IdP
+	 * session ({@link IdpSession}): the revocation would end it too at Keycloak.
 	 */
 	private Mono<Void> abandon(ServerWebExchange exchange, WebSession session, Authentication authentication) {
 		SessionKey key = SessionKey.of(session.getId());
 		// Read before the session is invalidated, which drops the tokens it holds.
-		Mono<Void> revoke = this.authorizedClients
-			.loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID, authentication, exchange)
-			.flatMap(this.revoker::revoke)
+		Mono<Void> revoke = presentedGoesOnIn(exchange, idpSession(authentication))
+			.flatMap((goesOn) -> goesOn ? Mono.<Void>empty()
+					: this.authorizedClients
+						.loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID, authentication,
+								exchange)
+						.flatMap(this.revoker::revoke))
 			.onErrorResume((ex) -> Mono.empty());
 		Mono<Void> forget = (authentication.getPrincipal() instanceof OidcUser user)
 				? this.registry.unregister(key, user.getIdToken().getClaimAsString("sid"), user.getSubject())
@@ -198,13 +210,33 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	}
 
 	/**
+	 * Whether a session the browser presented at the callback is signed in within
+	 * {@code login} (a second login through the IdP's single sign-on); not when unknown.
+	 */
+	private Mono<Boolean> presentedGoesOnIn(ServerWebExchange exchange, @Nullable IdpSession login) {
+		if (login == null) {
+			return Mono.just(false);
+		}
+		return Flux.fromIterable(FreshSession.presented(exchange))
+			.concatMap((id) -> this.stored.loginUser(SessionKey.of(id)))
+			.any((presented) -> login.includes(presented.sub(), presented.sid()))
+			.onErrorReturn(false);
+	}
+
+	private static @Nullable IdpSession idpSession(Authentication authentication) {
+		return (authentication.getPrincipal() instanceof OidcUser user) ? IdpSession.of(user) : null;
+	}
+
+	/**
 	 * Ends the session the browser presented at the callback: the login went to a new one
 	 * ({@code session.FreshSession}), and the old id must not stay signed in, whoever it
-	 * belongs to (this browser's earlier login, or one an attacker planted).
+	 * belongs to (this browser's earlier login, or one an attacker planted). Its refresh
+	 * token is revoked unless the new login goes on in its IdP session.
 	 */
-	private Mono<Void> endPresented(ServerWebExchange exchange) {
+	private Mono<Void> endPresented(ServerWebExchange exchange, Authentication authentication) {
+		IdpSession login = idpSession(authentication);
 		return Flux.fromIterable(FreshSession.presented(exchange))
-			.concatMap((id) -> this.replaced.endReplaced(SessionKey.of(id)))
+			.concatMap((id) -> this.replaced.endReplaced(SessionKey.of(id), login))
 			.then()
 			// After the new session is registered, and never failing the login it
 			// follows:
@@ -225,7 +257,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
 			return Mono.empty();
 		}
-		return this.limit.admit(user.getSubject(), SessionKey.of(session.getId())).onErrorResume((ex) -> {
+		return this.limit.admit(IdpSession.of(user), SessionKey.of(session.getId())).onErrorResume((ex) -> {
 			log.warn("the user's sessions past the limit could not be ended: {}", ex.getClass().getSimpleName());
 			return Mono.empty();
 		});

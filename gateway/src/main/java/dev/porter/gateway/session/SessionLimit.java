@@ -10,10 +10,11 @@ import reactor.core.publisher.Mono;
 public interface SessionLimit {
 
 	/**
-	 * Makes room for a session that has just signed in and been recorded: ends the user's
-	 * least recently used other sessions past the limit, as signing out of those devices
-	 * would. Never ends {@code admitted}.
+	 * Makes room for a session that has just signed in within {@code login} and been
+	 * recorded: ends the user's least recently used other sessions past the limit, as
+	 * signing out of those devices would (a session of the same IdP session keeps its
+	 * refresh token unrevoked: {@link IdpSession}). Never ends {@code admitted}.
 	 */
-	Mono<Void> admit(String sub, SessionKey admitted);
+	Mono<Void> admit(IdpSession login, SessionKey admitted);
 
 }

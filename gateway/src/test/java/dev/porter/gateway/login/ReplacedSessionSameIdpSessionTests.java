@@ -1,0 +1,122 @@
+package dev.porter.gateway.login;
+
+import java.net.URI;
+import java.util.UUID;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.StoreHiccups;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A browser signed in that signs in again (a second tab's "Sign in", two tabs sent to the
+ * login by a {@code 401} at once) goes through the IdP's single sign-on silently, within
+ * the same IdP session: the ID token carries the same {@code sid}. Keycloak keeps one
+ * client session per IdP session and client, which both logins share, and revoking either
+ * login's refresh token ends it: the other login then fails its next refresh. So the
+ * session the new login replaces ends without its refresh token revoked, and a new login
+ * that fails leaves its fresh token unrevoked while the browser's session of the same IdP
+ * session stays. Another IdP session's token is revoked as before.
+ */
+@Import(StoreHiccups.class)
+class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
+
+	@Autowired
+	private StoreHiccups hiccups;
+
+	@AfterEach
+	void noHiccup() {
+		this.hiccups.reset();
+	}
+
+	// Keycloak: the new login signed out within one access token's lifetime.
+	@Test
+	void loginAgainWhenSameIdpSessionThenTheReplacedSessionEndsAndItsRefreshTokenIsNotRevoked() {
+		String sub = newUser();
+		String sid = "sid-" + UUID.randomUUID();
+		Browser browser = browser().login(sub, sid, 3600);
+		String replacedId = browser.sessionId();
+		String replacedToken = browser.tokens().refreshToken();
+
+		browser.login(sub, sid, 3600);
+
+		assertNotRevoked(replacedToken);
+		presenting(replacedId).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		browser.get("/bff/sessions")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.sessions.length()")
+			.isEqualTo(1)
+			.jsonPath("$.sessions[0].current")
+			.isEqualTo(true);
+	}
+
+	@Test
+	void loginAgainWhenAnotherIdpSessionThenTheReplacedSessionsRefreshTokenIsRevoked() {
+		String sub = newUser();
+		Browser browser = browser().login(sub, "sid-" + UUID.randomUUID(), 3600);
+		String replacedId = browser.sessionId();
+		String replacedToken = browser.tokens().refreshToken();
+
+		browser.login(sub, "sid-" + UUID.randomUUID(), 3600);
+
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + replacedToken)));
+		presenting(replacedId).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	// The fresh token's revocation ended the IdP session's client session at Keycloak,
+	// which the browser's first session shares: signed out at its next refresh.
+	@Test
+	void loginAgainWhenSameIdpSessionAndTheLoginCannotBeRecordedThenNeitherTokenIsRevoked() {
+		String sub = newUser();
+		String sid = "sid-" + UUID.randomUUID();
+		Browser browser = browser().login(sub, sid, 3600);
+		String kept = browser.tokens().refreshToken();
+		this.hiccups.record.set(true);
+
+		URI landing = browser.attemptLogin(sub, sid, 3600);
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertNotRevoked(browser.tokens().refreshToken());
+		assertNotRevoked(kept);
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/**
+	 * The callback answers once the presented session has ended, or the failed login was
+	 * abandoned, revocation included: none sent by then is none at all.
+	 */
+	private static void assertNotRevoked(String refreshToken) {
+		TestIdp.instance()
+			.server()
+			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + refreshToken)));
+	}
+
+	/** Another browser that presents the session cookie {@code sessionId}. */
+	private Browser presenting(String sessionId) {
+		Browser other = new Browser(TestClients.gateway(this.port));
+		other.cookies().put(Browser.SESSION_COOKIE, sessionId);
+		return other;
+	}
+
+	private static String newUser() {
+		return "auth0|same-idp-session-" + UUID.randomUUID();
+	}
+
+}

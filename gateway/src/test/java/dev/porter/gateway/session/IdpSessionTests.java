@@ -1,0 +1,34 @@
+package dev.porter.gateway.session;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** When a login is known to belong to the same IdP session as another. */
+class IdpSessionTests {
+
+	@Test
+	void includesWhenSameUserAndSidThenYes() {
+		assertThat(new IdpSession("auth0|alice", "sid-1").includes("auth0|alice", "sid-1")).isTrue();
+	}
+
+	@Test
+	void includesWhenAnotherSidThenNo() {
+		assertThat(new IdpSession("auth0|alice", "sid-1").includes("auth0|alice", "sid-2")).isFalse();
+	}
+
+	// An IdP without sid: two logins are never known to share an IdP session, and each
+	// ended session's refresh token is revoked.
+	@Test
+	void includesWhenEitherSidUnknownThenNo() {
+		assertThat(new IdpSession("auth0|alice", null).includes("auth0|alice", null)).isFalse();
+		assertThat(new IdpSession("auth0|alice", null).includes("auth0|alice", "sid-1")).isFalse();
+		assertThat(new IdpSession("auth0|alice", "sid-1").includes("auth0|alice", null)).isFalse();
+	}
+
+	@Test
+	void includesWhenAnotherUserWithTheSameSidThenNo() {
+		assertThat(new IdpSession("auth0|alice", "sid-1").includes("auth0|mallory", "sid-1")).isFalse();
+	}
+
+}
