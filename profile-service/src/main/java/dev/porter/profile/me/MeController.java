@@ -64,7 +64,9 @@ class MeController {
 		// and refuses more than MAX_BODY_BYTES (413).
 		MetadataPatch patch = MetadataPatch.parse((body != null) ? body : new byte[0],
 				contentType.getParameter("charset"));
-		return this.service.patchMetadata(jwt, patch).map(ProfileResponses::ok);
+		return this.service.patchMetadata(jwt, patch)
+			.map(ProfileResponses::ok)
+			.defaultIfEmpty(ProfileResponses.appliedWithoutProfile());
 	}
 
 	@GetMapping(path = "/me/ping", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -15,6 +15,8 @@ import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.DirectoryNotWritableException;
+import dev.porter.profile.problem.ProfileTooLargeException;
+import dev.porter.profile.upstream.UpstreamResponses;
 import dev.porter.profile.oidc.Callers;
 import dev.porter.profile.userinfo.Userinfo;
 import dev.porter.profile.userinfo.UserinfoClient;
@@ -69,12 +71,12 @@ class MeService {
 	}
 
 	/**
-	 * Asks {@code /userinfo} and the current user at once, and writes only once both have
-	 * answered, so that a failure of either leaves nothing written; checks the resulting
-	 * sizes (user_metadata, then the whole profile) against the current user, sends only
-	 * the delta, and reports success only with the user Auth0 returned. Once sent, the
-	 * change runs to its end even if the caller goes away: the caches must follow its
-	 * outcome (see {@link ProfileCaches#directoryChange}).
+	 * Writes only once {@code /userinfo} and the size checks have passed, so that a
+	 * failure of either leaves nothing written; sends only the delta, and reports success
+	 * only with the user Auth0 returned. Once sent, the change runs to its end even if
+	 * the caller goes away: the caches must follow its outcome (see
+	 * {@link ProfileCaches#directoryChange}). Completes empty when Auth0 confirmed the
+	 * change with a user larger than this service reads: applied, but nothing to show.
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -83,10 +85,7 @@ class MeService {
 			return profile(jwt);
 		}
 		String sub = this.callers.id(jwt);
-		return Mono.zip(userinfo(jwt), directoryUser(sub)).flatMap((both) -> {
-			DirectoryUser current = both.getT2().value();
-			ProfileSizeBudget.check(current.attributes(), patch.applyTo(userMetadata(current), this.mapper),
-					patch.deletesOnly(), this.mapper);
+		return userinfoWithinBudget(jwt, sub, patch).flatMap((userinfo) -> {
 			// over her share, nothing is sent (429)
 			this.upstreamShare.spend(sub);
 			// Actions may expose user_metadata as /userinfo claims, which always say the
@@ -94,9 +93,31 @@ class MeService {
 			// refuse (its limit is 5 a minute per user). Inside the uncancellable part: a
 			// caller gone past its deadline must not leave them fresh.
 			return uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
-				.doOnNext((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt))))
-				.map((user) -> view(both.getT1().value(), user,
-						CacheStatus.of(List.of(both.getT1().lookup(), Lookup.forwarded()))));
+				.doOnSuccess((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt))))
+				.map((user) -> view(userinfo.value(), user,
+						CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded()))));
+		});
+	}
+
+	/**
+	 * The caller's {@code /userinfo}, once the resulting sizes (user_metadata, then the
+	 * whole profile) were checked against her current user, asked at the same time. A
+	 * change that only deletes is checked against nothing ({@link ProfileSizeBudget}), so
+	 * her current user is not asked: a record other clients grew past what this service
+	 * reads may still shrink. One that sets a key cannot be checked against such a record
+	 * and is refused as too large.
+	 */
+	private Mono<Cached<Userinfo>> userinfoWithinBudget(Jwt jwt, String sub, MetadataPatch patch) {
+		if (patch.deletesOnly()) {
+			return userinfo(jwt);
+		}
+		Mono<Cached<DirectoryUser>> current = directoryUser(sub).onErrorMap(UpstreamResponses::overReadLimit,
+				ProfileTooLargeException::storedOverReadLimit);
+		return Mono.zip(userinfo(jwt), current).map((both) -> {
+			DirectoryUser user = both.getT2().value();
+			ProfileSizeBudget.check(user.attributes(), patch.applyTo(userMetadata(user), this.mapper),
+					patch.deletesOnly(), this.mapper);
+			return both.getT1();
 		});
 	}
 

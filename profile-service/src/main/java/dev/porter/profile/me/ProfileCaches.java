@@ -111,6 +111,9 @@ public class ProfileCaches {
 	 * <ul>
 	 * <li>confirmed, with nothing else changing the user meanwhile: the user it returned
 	 * is written through;</li>
+	 * <li>confirmed, but with a user larger than this service reads (another client grew
+	 * her record): nothing to write through, and what is cached of her is older than the
+	 * change, so the entry is dropped; the result completes empty;</li>
 	 * <li>confirmed but overlapped by another change (see {@link DirectoryWrites}), or
 	 * failed after an attempt that may have applied it (a timeout, a 5xx: see
 	 * {@link WriteAttempts}): the entry is dropped, so that the next read asks the
@@ -133,9 +136,15 @@ public class ProfileCaches {
 			return change.single()
 				.contextWrite(attempts::into)
 				.flatMap((user) -> confirmed(write, user).thenReturn(user))
-				.onErrorResume((ex) -> failed(write, attempts, ex)
+				.onErrorResume((ex) -> attempts.applied() ? confirmedUnread(write) : failed(write, attempts, ex)
 					.then(Mono.error(attempts.mayHaveApplied() ? ChangeNotConfirmedException.of(ex) : ex)));
 		});
+	}
+
+	private Mono<DirectoryUser> confirmedUnread(DirectoryWrites.Write write) {
+		Runnable drop = () -> this.directory.invalidate(write.sub());
+		this.writes.end(write, drop, drop);
+		return this.directoryBus.publish(write.sub()).then(Mono.empty());
 	}
 
 	private Mono<Void> confirmed(DirectoryWrites.Write write, DirectoryUser user) {

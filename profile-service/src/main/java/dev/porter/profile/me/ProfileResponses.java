@@ -10,7 +10,8 @@ import org.springframework.http.ResponseEntity;
 /**
  * How a {@link ProfileView} is answered: its {@code ETag}, {@code Cache-Status} and
  * {@code Cache-Control: no-store} (private to the caller), or a bodiless 304 when the
- * caller already holds it.
+ * caller already holds it; a bodiless 204 for a change applied whose profile cannot be
+ * shown.
  */
 final class ProfileResponses {
 
@@ -29,6 +30,14 @@ final class ProfileResponses {
 
 	static ResponseEntity<byte[]> ok(ProfileView view) {
 		return headers(ResponseEntity.ok(), view).contentType(MediaType.APPLICATION_JSON).body(view.json());
+	}
+
+	/**
+	 * 204: the change was applied, but the profile it produced is larger than this
+	 * service reads, so there is none to show.
+	 */
+	static ResponseEntity<byte[]> appliedWithoutProfile() {
+		return ResponseEntity.noContent().cacheControl(CacheControl.noStore()).build();
 	}
 
 	private static ResponseEntity.BodyBuilder headers(ResponseEntity.BodyBuilder builder, ProfileView view) {

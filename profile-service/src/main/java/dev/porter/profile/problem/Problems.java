@@ -109,6 +109,12 @@ public final class Problems {
 						+ " bytes, at most " + limit + " are allowed. Nothing was changed.");
 	}
 
+	static ProblemDetail storedProfileOverReadLimit() {
+		return of(HttpStatus.UNPROCESSABLE_CONTENT, "profile-too-large", "Profile too large",
+				"The stored profile is larger than this service reads, far over Auth0's 10 KB limit: until it is "
+						+ "smaller, only a change that only deletes keys is accepted. Nothing was changed.");
+	}
+
 	static ProblemDetail directoryNotWritable() {
 		return of(HttpStatus.NOT_IMPLEMENTED, "directory-not-writable", "Directory not writable",
 				"This deployment has no writable user directory (PROFILE_DIRECTORY=none): user_metadata cannot be "

@@ -5,12 +5,25 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * 422: the change is valid on its own, but the whole profile it would produce is over
- * Auth0's size budget.
+ * Auth0's size budget, or the stored profile is too large to check it against.
  */
 public final class ProfileTooLargeException extends ErrorResponseException {
 
 	public ProfileTooLargeException(int size, int limit) {
 		super(HttpStatus.UNPROCESSABLE_CONTENT, Problems.profileTooLarge(size, limit), null);
+	}
+
+	private ProfileTooLargeException(Throwable cause) {
+		super(HttpStatus.UNPROCESSABLE_CONTENT, Problems.storedProfileOverReadLimit(), cause);
+	}
+
+	/**
+	 * The stored profile is larger than this service reads ({@code cause}), far over the
+	 * budget: a change that sets a key cannot be checked against it, while one that only
+	 * deletes is accepted.
+	 */
+	public static ProfileTooLargeException storedOverReadLimit(Throwable cause) {
+		return new ProfileTooLargeException(cause);
 	}
 
 }

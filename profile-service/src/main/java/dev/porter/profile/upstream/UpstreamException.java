@@ -61,6 +61,14 @@ public final class UpstreamException extends RuntimeException implements Loggabl
 	}
 
 	/**
+	 * Whether the upstream answered with a 2xx whose body could not be used (larger than
+	 * this service reads): a change it carried was applied.
+	 */
+	public boolean isSuccessAnswer() {
+		return this.status >= 200 && this.status < 300;
+	}
+
+	/**
 	 * How long the upstream asked us to wait
 	 * ({@code Retry-After}/{@code X-RateLimit-Reset}).
 	 */

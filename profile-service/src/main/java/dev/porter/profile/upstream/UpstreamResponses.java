@@ -49,6 +49,10 @@ public final class UpstreamResponses {
 		HttpStatusCode status = response.statusCode();
 		if (status.is2xxSuccessful()) {
 			return response.bodyToMono(JsonNode.class)
+				// a success all the same: a change it answers was applied
+				.onErrorMap(UpstreamResponses::overReadLimit,
+						(ex) -> new UpstreamException(this.upstream, UpstreamException.Kind.ENTRY_UNUSABLE,
+								status.value(), null, ex))
 				.switchIfEmpty(Mono.error(() -> failure(UpstreamException.Kind.BAD_RESPONSE, null, null)))
 				.flatMap(this::requireObject);
 		}
@@ -82,13 +86,27 @@ public final class UpstreamResponses {
 		if (ex instanceof WebClientRequestException) {
 			return failure(UpstreamException.Kind.UNAVAILABLE, null, ex);
 		}
-		if (ex instanceof DataBufferLimitException || ex.getCause() instanceof DataBufferLimitException) {
+		if (overReadLimit(ex)) {
 			return failure(UpstreamException.Kind.ENTRY_UNUSABLE, null, ex);
 		}
 		if (ex instanceof CodecException) {
 			return failure(UpstreamException.Kind.BAD_RESPONSE, null, ex);
 		}
 		return ex;
+	}
+
+	/**
+	 * Whether {@code ex}, or what caused it, is an answer's body over the read limit: one
+	 * user's record that another client grew past what this service reads, as the
+	 * caller-facing problem made of it still tells.
+	 */
+	public static boolean overReadLimit(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataBufferLimitException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	public UpstreamException failure(UpstreamException.Kind kind, @Nullable Duration retryAfter,
