@@ -44,6 +44,13 @@ public final class ClientCredentialsTokens {
 
 	private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
+	/**
+	 * The longest wait the token endpoint may impose: a quota of a day, or our clock far
+	 * behind the endpoint's for {@code X-RateLimit-Reset}, must not stop the directory
+	 * for as long, and one token request every 5 minutes costs the bucket nothing.
+	 */
+	static final Duration MAX_ASKED_WAIT = Duration.ofMinutes(5);
+
 	private static final Logger log = LoggerFactory.getLogger(ClientCredentialsTokens.class);
 
 	private final String registrationId;
@@ -77,7 +84,7 @@ public final class ClientCredentialsTokens {
 				registration(registrationId, tokenUri, clientId, clientSecret));
 		this.store = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
 		WebClientReactiveClientCredentialsTokenResponseClient tokenClient = new WebClientReactiveClientCredentialsTokenResponseClient();
-		tokenClient.setWebClient(webClient);
+		tokenClient.setWebClient(webClient.mutate().filter(TokenEndpointAskedToWait.filter(clock)).build());
 		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>(extraParameters);
 		tokenClient.addParametersConverter((request) -> parameters);
 		ClientCredentialsReactiveOAuth2AuthorizedClientProvider fetcher = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
@@ -89,21 +96,33 @@ public final class ClientCredentialsTokens {
 	/**
 	 * The current token value, fetching one if none is valid beyond its renewal margin
 	 * ({@link RenewalOnOurClock}). After a failed fetch none is made for a while
-	 * ({@link DirectoryTokenUnavailable}): a wrong secret or a missing client grant fails
-	 * every request, and each would otherwise spend the tenant's Authentication API
-	 * budget that logins and refreshes share. A token that has not expired yet serves
-	 * meanwhile, as it does when its renewal fails.
+	 * ({@link DirectoryTokenUnavailable}, the failed fetch's callers included): a wrong
+	 * secret or a missing client grant fails every request, and each would otherwise
+	 * spend the tenant's Authentication API budget that logins and refreshes share. A
+	 * token that has not expired yet serves meanwhile, as it does when its renewal fails.
 	 */
 	Mono<String> accessToken() {
 		return Mono.defer(() -> {
-			FetchFailure last = this.failure.get();
-			Duration wait = (last != null) ? Duration.between(this.clock.instant(), last.retryAt()) : Duration.ZERO;
-			if (!wait.isNegative() && !wait.isZero()) {
-				return stillValid().switchIfEmpty(Mono.error(() -> new DirectoryTokenUnavailable(wait, last.cause())));
+			DirectoryTokenUnavailable backingOff = backingOff();
+			if (backingOff != null) {
+				return stillValid().switchIfEmpty(Mono.error(backingOff));
 			}
 			return this.authorizations.join(this.registrationId, this::fetch)
-				.onErrorResume((ex) -> stillValid().switchIfEmpty(Mono.error(ex)));
+				.onErrorResume((ex) -> stillValid().switchIfEmpty(Mono.defer(() -> {
+					DirectoryTokenUnavailable failed = backingOff();
+					return Mono.error((failed != null) ? failed : ex);
+				})));
 		}).map((client) -> client.getAccessToken().getTokenValue());
+	}
+
+	/** What callers are told while no token request may be made; null once one may. */
+	private @Nullable DirectoryTokenUnavailable backingOff() {
+		FetchFailure last = this.failure.get();
+		if (last == null) {
+			return null;
+		}
+		Duration wait = Duration.between(this.clock.instant(), last.retryAt());
+		return (!wait.isNegative() && !wait.isZero()) ? new DirectoryTokenUnavailable(wait, last.cause()) : null;
 	}
 
 	/** The stored token, if it has not expired (it may be within its renewal margin). */
@@ -139,21 +158,34 @@ public final class ClientCredentialsTokens {
 		return authorize().doOnNext((client) -> this.failure.set(null)).doOnError(this::failed);
 	}
 
+	/**
+	 * The next token request waits the backoff (doubling with each failure in a row), or
+	 * the longer wait the endpoint asked for ({@link TokenEndpointAskedToWait}) up to
+	 * {@link #MAX_ASKED_WAIT}: asking earlier only spends the bucket again.
+	 */
 	private void failed(Throwable ex) {
 		FetchFailure last = this.failure.get();
 		int failures = (last != null) ? last.failures() + 1 : 1;
 		Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 16));
 		wait = (wait.compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : wait;
+		Duration asked = TokenEndpointAskedToWait.waitOf(ex);
+		if (asked != null && asked.compareTo(wait) > 0) {
+			wait = (asked.compareTo(MAX_ASKED_WAIT) > 0) ? MAX_ASKED_WAIT : asked;
+		}
 		this.failure.set(new FetchFailure(failures, this.clock.instant().plus(wait), ex));
 		log.warn("{} token request failed ({}), failure {} in a row: next attempt in {}", this.registrationId,
 				reason(ex), failures, wait);
 	}
 
 	/**
-	 * The OAuth error code when the endpoint gave one (invalid_client, access_denied).
+	 * The OAuth error code when the endpoint gave one (invalid_client, access_denied), or
+	 * the status and wait of an answer that asked us to wait.
 	 */
 	private static String reason(Throwable ex) {
-		return (ex instanceof OAuth2AuthorizationException oauth) ? oauth.getError().getErrorCode()
+		if (ex instanceof OAuth2AuthorizationException oauth) {
+			return oauth.getError().getErrorCode();
+		}
+		return (ex instanceof TokenEndpointAskedToWait) ? String.valueOf(ex.getMessage())
 				: ex.getClass().getSimpleName();
 	}
 

@@ -9,6 +9,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -179,6 +181,109 @@ class ClientCredentialsTokensTests {
 				.as("the wait doubles with each failure in a row")
 				.isEqualTo(Duration.ofSeconds(2)))
 			.verify(Duration.ofSeconds(5));
+	}
+
+	// Auth0's 429 says when to come back (auth0-contract.md §7: Retry-After on a quota,
+	// X-RateLimit-Reset always). The headers were never read: the token was asked for
+	// again after 1 s, 2 s, 4 s, each time spending the tenant's Authentication API
+	// bucket
+	// that users' logins share, and callers were told to come back in 5 s.
+	@ParameterizedTest
+	@ValueSource(ints = { 429, 503 })
+	void accessTokenWhenTheTokenEndpointAsksToWaitWithRetryAfterThenNoRequestBeforeThatWait(int status) {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(tooManyRequests(status).withHeader("Retry-After", "30")));
+
+		expectUnavailableFor(Duration.ofSeconds(30));
+		expectUnavailableFor(Duration.ofSeconds(30));
+		this.clock.advance(Duration.ofSeconds(29));
+		expectUnavailableFor(Duration.ofSeconds(1));
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+		this.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	@Test
+	void accessTokenWhenTheTokenEndpointAsksToWaitWithXRateLimitResetOnlyThenNoRequestBeforeTheReset() {
+		long reset = this.clock.instant().getEpochSecond() + 30;
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(tooManyRequests(429).withHeader("X-RateLimit-Reset", Long.toString(reset))));
+
+		StepVerifier.create(this.tokens.accessToken())
+			.expectErrorSatisfies((ex) -> assertThat(((DirectoryTokenUnavailable) ex).retryAfter())
+				.isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30)))
+			.verify(Duration.ofSeconds(5));
+		this.clock.advance(Duration.ofSeconds(29));
+		StepVerifier.create(this.tokens.accessToken())
+			.expectError(DirectoryTokenUnavailable.class)
+			.verify(Duration.ofSeconds(5));
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	@Test
+	void accessTokenWhenTheTokenEndpointAnswers429WithoutAWaitThenTheBackoffAlone() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(tooManyRequests(429)));
+
+		expectUnavailableFor(Duration.ofSeconds(1));
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		this.clock.advance(Duration.ofSeconds(1));
+		expectUnavailableFor(Duration.ofSeconds(2));
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	// Retries back to back would spend the bucket as fast as before: a wait the endpoint
+	// names that is shorter than the backoff gives way to it.
+	@Test
+	void accessTokenWhenTheTokenEndpointAsksForLessThanTheBackoffThenTheBackoff() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(tooManyRequests(429)));
+		expectUnavailableFor(Duration.ofSeconds(1));
+		this.clock.advance(Duration.ofSeconds(1));
+		expectUnavailableFor(Duration.ofSeconds(2));
+		this.clock.advance(Duration.ofSeconds(2));
+		this.idp.stubFor(
+				post(urlPathEqualTo("/oauth/token")).willReturn(tooManyRequests(429).withHeader("Retry-After", "1")));
+
+		expectUnavailableFor(Duration.ofSeconds(4));
+		this.idp.verify(3, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	// A quota of a day, or a clock far from Auth0's, must not stop the directory for as
+	// long: one token request every few minutes costs the bucket nothing.
+	@Test
+	void accessTokenWhenTheTokenEndpointAsksToWaitHoursThenAskedAgainWithinMinutes() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(tooManyRequests(429).withHeader("Retry-After", "86400")));
+
+		expectUnavailableFor(ClientCredentialsTokens.MAX_ASKED_WAIT);
+		this.clock.advance(ClientCredentialsTokens.MAX_ASKED_WAIT);
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	/**
+	 * The next call fails without a token request, telling its caller to come back in
+	 * {@code wait}; the first caller after a failed request hears the same.
+	 */
+	private void expectUnavailableFor(Duration wait) {
+		StepVerifier.create(this.tokens.accessToken())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DirectoryTokenUnavailable.class)
+				.extracting((e) -> ((DirectoryTokenUnavailable) e).retryAfter())
+				.isEqualTo(wait))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder tooManyRequests(int status) {
+		return aResponse().withStatus(status)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"too_many_requests\",\"error_description\":\"Client quota exceeded\"}");
 	}
 
 	// A renewal is asked for before the token expires (here 15 s, half its life): a

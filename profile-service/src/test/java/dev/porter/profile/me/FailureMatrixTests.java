@@ -22,7 +22,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -114,6 +117,30 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 		if (fault != Fault.CONNECTION_REFUSED) {
 			upstreams.management().verify(fault.upstreamCalls, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 		}
+	}
+
+	// The M2M token's 429 named its wait, but callers were told 5 s (the default for an
+	// upstream that names none), then the token backoff's 1 s, 2 s, 4 s: each retry came
+	// back to a token endpoint still refusing.
+	@Test
+	void getMeWhenTheManagementTokenEndpointAsksToWaitThenServiceUnavailableWithThatWait() {
+		String token = alice();
+		upstreams.idp()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(Upstreams.status(429)
+				.withHeader("Content-Type", "application/json")
+				.withHeader("Retry-After", "30")
+				.withBody("{\"error\":\"too_many_requests\",\"error_description\":\"Client quota exceeded\"}")));
+
+		for (int i = 0; i < 2; i++) {
+			String retryAfter = getMe(token).expectStatus()
+				.isEqualTo(503)
+				.returnResult(String.class)
+				.getResponseHeaders()
+				.getFirst(HttpHeaders.RETRY_AFTER);
+			assertThat(Integer.parseInt(retryAfter)).isCloseTo(30, org.assertj.core.data.Offset.offset(1));
+		}
+		upstreams.idp().verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		upstreams.management().verify(0, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	@ParameterizedTest
