@@ -43,7 +43,7 @@ async function call(method, path, body) {
 	if (!response.ok) {
 		throw new ProblemError(response.status, json, response.headers);
 	}
-	return { json, headers: response.headers };
+	return { json, headers: response.headers, status: response.status };
 }
 
 /** {authenticated:true,user:{…}} or {authenticated:false,login_url}. */
@@ -86,7 +86,12 @@ export async function profile() {
 
 /** Auth0 semantics: each key replaces the stored value whole; null deletes it. */
 export async function patchMetadata(delta) {
-	const { json, headers } = await call('PATCH', '/me/metadata', delta);
+	const { json, headers, status } = await call('PATCH', '/me/metadata', delta);
+	if (status === 204) {
+		// Applied, but the profile is too large to show (another client grew it): what
+		// GET /me answers now is the truth, an error included.
+		return profile();
+	}
 	return { profile: json, stale: isStale(headers.get('Cache-Status')) };
 }
 
