@@ -1,6 +1,5 @@
 package dev.porter.gateway.devices;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +13,9 @@ import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +28,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -41,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoint, and every unsafe call needs the CSRF header. Each test signs in users of its
  * own, since the application context (and its sessions) is shared by the suite.
  */
+@RelayWaitsForHeldAnswers
 class SessionsApiTests extends GatewayTestSupport {
 
 	/** {@code SESSION_MAX_PER_USER}'s default. */
@@ -178,18 +177,21 @@ class SessionsApiTests extends GatewayTestSupport {
 	 * answers: in memory, the session it holds is the stored one.
 	 */
 	@Test
-	void deleteWhenARequestOfThatSessionIsInFlightThenTheSessionStaysEnded() {
+	void deleteWhenARequestOfThatSessionIsInFlightThenTheSessionStaysEnded() throws Exception {
 		String sub = newUser();
 		Browser laptop = signIn(sub, "Laptop/1.0");
 		Browser phone = signIn(sub, "Phone/2.0");
 		String phoneSession = phone.sessionId();
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(600)));
-		CompletableFuture<Void> inFlight = CompletableFuture.runAsync(() -> phone.get("/me").exchange());
-		Eventually.await("the phone's request relayed", Duration.ofSeconds(5),
-				() -> !PROFILE.findAll(getRequestedFor(urlPathEqualTo("/me"))).isEmpty());
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		TestIdp.HeldAnswer profileAnswer = holdProfileAnswer("/me");
+		CompletableFuture<Integer> inFlight = CompletableFuture
+			.supplyAsync(() -> phone.get("/me").exchange().returnResult(Void.class).getStatus().value());
+		profileAnswer.awaitReached();
 
 		delete(laptop, "/bff/sessions/" + idOf(laptop, false)).expectStatus().isNoContent();
-		inFlight.join();
+		assertThat(inFlight).as("the phone's request, its answer held").isNotDone();
+		profileAnswer.release();
+		assertThat(inFlight.join()).as("profile-service's answer, relayed").isEqualTo(200);
 
 		this.client.get()
 			.uri("/bff/session")

@@ -13,8 +13,8 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,8 +36,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+@RelayWaitsForHeldAnswers
 class LoginTests extends GatewayTestSupport {
 
 	@Test
@@ -167,21 +167,15 @@ class LoginTests extends GatewayTestSupport {
 	 * victim's login completes, must not answer with the victim's new session id.
 	 */
 	@Test
-	void callbackWhenARequestOnThePlantedSessionIsInFlightThenItsAnswerCarriesNoneOfTheVictimsSession() {
+	void callbackWhenARequestOnThePlantedSessionIsInFlightThenItsAnswerCarriesNoneOfTheVictimsSession()
+			throws Exception {
 		Browser mallory = browser().login("auth0|mallory", 3600);
 		String planted = mallory.sessionId();
 		Browser victim = browser();
 		victim.cookies().put(Browser.SESSION_COOKIE, planted);
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(900)));
-		CompletableFuture<EntityExchangeResult<byte[]>> inFlight = CompletableFuture
-			.supplyAsync(() -> mallory.get("/me").exchange().expectBody().returnResult());
-		Eventually.await("mallory's request relayed", Duration.ofSeconds(5),
-				() -> !PROFILE.findAll(getRequestedFor(urlPathEqualTo("/me"))).isEmpty());
 
-		victim.login("auth0|alice", 3600);
-		assumeFalse(inFlight.isDone(), "the login completed while mallory's request was on its way");
+		EntityExchangeResult<byte[]> answer = answerHeldThrough(mallory, () -> victim.login("auth0|alice", 3600));
 
-		EntityExchangeResult<byte[]> answer = inFlight.join();
 		assertThat(answer.getResponseCookies().getOrDefault(Browser.SESSION_COOKIE, List.of()))
 			.extracting(ResponseCookie::getValue)
 			.doesNotContain(victim.sessionId());
@@ -194,19 +188,14 @@ class LoginTests extends GatewayTestSupport {
 	 * away the cookie that now names the new one.
 	 */
 	@Test
-	void callbackWhenARequestOfTheBrowsersEarlierSessionIsInFlightThenItsAnswerLeavesTheNewSessionsCookie() {
+	void callbackWhenARequestOfTheBrowsersEarlierSessionIsInFlightThenItsAnswerLeavesTheNewSessionsCookie()
+			throws Exception {
 		Browser browser = browser().login("auth0|alice", 3600);
 		String earlier = browser.sessionId();
-		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}").withFixedDelay(900)));
-		CompletableFuture<EntityExchangeResult<byte[]>> inFlight = CompletableFuture
-			.supplyAsync(() -> browser.get("/me").exchange().expectBody().returnResult());
-		Eventually.await("the earlier session's request relayed", Duration.ofSeconds(5),
-				() -> !PROFILE.findAll(getRequestedFor(urlPathEqualTo("/me"))).isEmpty());
 
-		browser.login("auth0|alice", 3600);
-		assumeFalse(inFlight.isDone(), "the login completed while the other request was on its way");
+		EntityExchangeResult<byte[]> answer = answerHeldThrough(browser, () -> browser.login("auth0|alice", 3600));
 
-		assertThat(inFlight.join().getResponseCookies().getOrDefault(Browser.SESSION_COOKIE, List.of()))
+		assertThat(answer.getResponseCookies().getOrDefault(Browser.SESSION_COOKIE, List.of()))
 			.as("the session cookie set by the earlier session's answer")
 			.noneMatch((cookie) -> cookie.getMaxAge().isZero());
 		assertSignedOut(earlier);
@@ -319,6 +308,27 @@ class LoginTests extends GatewayTestSupport {
 				jar.put(name, cookie.getValue());
 			}
 		}));
+	}
+
+	/**
+	 * The answer to {@code browser}'s {@code GET /me}, whose answer profile-service holds
+	 * while {@code login} runs: the login completes while the request is on its way,
+	 * every time.
+	 */
+	private static EntityExchangeResult<byte[]> answerHeldThrough(Browser browser, Runnable login) throws Exception {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		TestIdp.HeldAnswer profileAnswer = holdProfileAnswer("/me");
+		CompletableFuture<EntityExchangeResult<byte[]>> inFlight = CompletableFuture
+			.supplyAsync(() -> browser.get("/me").exchange().expectBody().returnResult());
+		profileAnswer.awaitReached();
+
+		login.run();
+		assertThat(inFlight).as("the request relayed before the login, its answer held").isNotDone();
+		profileAnswer.release();
+
+		EntityExchangeResult<byte[]> answer = inFlight.join();
+		assertThat(answer.getStatus().value()).as("profile-service's answer, relayed").isEqualTo(200);
+		return answer;
 	}
 
 	private void assertSignedOut(String sessionId) {

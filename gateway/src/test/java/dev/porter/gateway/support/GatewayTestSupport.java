@@ -21,9 +21,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Every test logs in from 127.0.0.1: a budget per address that the suite never meets
-// (LoginRateLimitTests sets its own).
-@TestPropertySource(properties = "porter.login.rate-limit=100000")
+// (LoginRateLimitTests sets its own). The relay's timeout is here, not among the dynamic
+// properties, so that a subclass can set its own (RelayWaitsForHeldAnswers).
+@TestPropertySource(properties = { "porter.login.rate-limit=100000", "porter.relay.response-timeout=1s" })
 public abstract class GatewayTestSupport {
+
+	private static final HeldAnswers PROFILE_HOLDS = new HeldAnswers();
 
 	protected static final WireMockServer PROFILE = startProfileService();
 
@@ -46,7 +49,6 @@ public abstract class GatewayTestSupport {
 		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
 		registry.add("porter.oidc.response-timeout", IDP_RESPONSE_TIMEOUT::toString);
 		registry.add("porter.relay.profile-service-uri", () -> "http://localhost:" + PROFILE.port());
-		registry.add("porter.relay.response-timeout", () -> "1s");
 		registry.add("porter.relay.rate-limit", () -> "1000");
 		registry.add("porter.request.read-timeout", () -> "2s");
 	}
@@ -54,6 +56,7 @@ public abstract class GatewayTestSupport {
 	@BeforeEach
 	void resetStubs() {
 		PROFILE.resetAll();
+		PROFILE_HOLDS.releaseAll();
 		// The IdP stand-in serves every test class of the run: a stub one test left (a
 		// refresh answered for any token) would make a later test's unplanned call pass.
 		TestIdp.instance().server().resetAll();
@@ -66,8 +69,19 @@ public abstract class GatewayTestSupport {
 		return new Browser(this.client);
 	}
 
+	/**
+	 * Holds profile-service's answer to the next request for {@code path} (or a path
+	 * below it) until the test releases it: a relayed request kept on its way while the
+	 * test does something else. In a class marked {@link RelayWaitsForHeldAnswers}, the
+	 * relay waits for it as long.
+	 */
+	protected static TestIdp.HeldAnswer holdProfileAnswer(String path) {
+		return PROFILE_HOLDS.add(path, "");
+	}
+
 	private static WireMockServer startProfileService() {
-		WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+		WireMockServer server = new WireMockServer(
+				options().dynamicPort().bindAddress("127.0.0.1").extensions(PROFILE_HOLDS));
 		server.start();
 		return server;
 	}

@@ -13,9 +13,10 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
- * The {@link TestIdp}'s answers a test holds back: the request arrives, and its answer
- * leaves only once the test releases it. A gateway step that waits on the IdP is held at
- * a known point, without sleeping for it.
+ * A WireMock server's answers a test holds back (the {@link TestIdp}'s, profile-service's
+ * in {@link GatewayTestSupport}): the request arrives, and its answer leaves only once
+ * the test releases it. A gateway step that waits on the IdP or the upstream is held at a
+ * known point, without sleeping for it.
  */
 final class HeldAnswers implements ResponseDefinitionTransformerV2 {
 
