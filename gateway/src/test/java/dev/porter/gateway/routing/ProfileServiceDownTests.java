@@ -18,15 +18,21 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Nothing listens where profile-service should be: the relay answers a 503 problem with
- * {@code Retry-After} well within the response timeout, and the per-user rate limit
- * answers 429 before any relay is tried.
+ * {@code Retry-After} without waiting for the response timeout, and the per-user rate
+ * limit answers 429 before any relay is tried.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ProfileServiceDownTests {
+
+	/**
+	 * Far beyond the client's {@link #PATIENCE}: a 503 that comes at all is one that did
+	 * not wait for it.
+	 */
+	private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(1);
+
+	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	@LocalServerPort
 	int port;
@@ -39,7 +45,7 @@ class ProfileServiceDownTests {
 		registry.add("porter.oidc.client-id", () -> TestIdp.CLIENT_ID);
 		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
 		registry.add("porter.relay.profile-service-uri", () -> "http://127.0.0.1:" + closedPort());
-		registry.add("porter.relay.response-timeout", () -> "2s");
+		registry.add("porter.relay.response-timeout", RESPONSE_TIMEOUT::toString);
 		registry.add("porter.relay.rate-limit", () -> "3");
 		registry.add("porter.relay.retry-after", () -> "1s");
 		registry.add("porter.relay.breaker-window", () -> "2");
@@ -49,13 +55,13 @@ class ProfileServiceDownTests {
 
 	@BeforeEach
 	void client() {
-		this.client = TestClients.gateway(this.port);
+		this.client = TestClients.gateway(this.port).mutate().responseTimeout(PATIENCE).build();
 	}
 
 	@Test
 	void getMeWhenProfileServiceDownThenServiceUnavailableProblemWithRetryAfter() {
 		Browser browser = new Browser(this.client).login("auth0|down", 3600);
-		long start = System.nanoTime();
+
 		browser.get("/me")
 			.exchange()
 			.expectStatus()
@@ -67,7 +73,6 @@ class ProfileServiceDownTests {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo(503);
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 	}
 
 	/**
