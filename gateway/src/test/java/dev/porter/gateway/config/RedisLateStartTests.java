@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
@@ -82,9 +84,13 @@ class RedisLateStartTests {
 			.isEqualTo(true);
 	}
 
+	/**
+	 * Redis's timeout is far beyond the client's {@link #PATIENCE}: an answer that comes
+	 * at all did not wait on Redis.
+	 */
 	@Test
 	void livenessWhenRequestsWaitOnARedisThatNeverAnswersThenAnsweredAtOnce() throws Exception {
-		Duration redisTimeout = Duration.ofSeconds(3);
+		Duration redisTimeout = Duration.ofMinutes(1);
 		// Takes connections (the kernel completes them) and never answers one: a Redis
 		// behind a hung host or a firewall that drops its replies.
 		try (ServerSocket silentRedis = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -100,20 +106,14 @@ class RedisLateStartTests {
 					.cookie(Browser.SESSION_COOKIE, UUID.randomUUID().toString())
 					.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())));
 			}
-			Mono<List<Integer>> statuses = Flux.merge(sessionReads).collectList().cache();
-			statuses.subscribe();
+			CompletableFuture<List<Integer>> statuses = Flux.merge(sessionReads).collectList().toFuture();
 			silentRedis.setSoTimeout((int) PATIENCE.toMillis());
 			try (Socket connecting = silentRedis.accept()) {
 				// A connection to Redis is being opened now. An orchestrator's probe must
-				// not wait for it.
-				long started = System.nanoTime();
+				// not wait for it, nor may the requests that need Redis.
 				client().get().uri("/livez").exchange().expectStatus().isOk();
-				Duration liveness = Duration.ofNanos(System.nanoTime() - started);
-
-				assertThat(liveness).as("liveness answered while Redis is silent")
-					.isLessThan(redisTimeout.dividedBy(3));
+				assertThat(statuses.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).containsOnly(503);
 			}
-			assertThat(statuses.block(PATIENCE.plus(redisTimeout))).containsOnly(503);
 		}
 	}
 
