@@ -93,10 +93,11 @@ class LoginConfiguration {
 			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, TokenRevoker revoker,
 			StoredSessions stored, ObjectProvider<Clock> clock) {
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
+		FailedLoginSession failed = new FailedLoginSession(authorizedClients, revoker, stored);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
-				authorizedClients, revoker, stored, time);
-		return new LoginSecurity(registrations, authorizedClients, success, problems, oidc, meters, guards, csrfTokens,
-				new LoginFailureLog(time));
+				failed, time);
+		return new LoginSecurity(registrations, authorizedClients, success, failed, problems, oidc, meters, guards,
+				csrfTokens, new LoginFailureLog(time));
 	}
 
 	/**

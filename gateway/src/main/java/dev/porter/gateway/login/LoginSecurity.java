@@ -8,8 +8,12 @@ import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.session.FreshSession;
+import dev.porter.gateway.session.IdpSession;
+import dev.porter.gateway.session.LoginTokens;
+import dev.porter.gateway.session.LoginUser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -24,6 +28,7 @@ import org.springframework.security.web.server.authorization.ServerAccessDeniedH
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The login half of the security chain: {@code /bff/login} starts the authorization
@@ -45,6 +50,8 @@ public class LoginSecurity {
 
 	private final LoginSuccessHandler successHandler;
 
+	private final FailedLoginSession failedSession;
+
 	private final ProblemWriter problems;
 
 	private final OidcProperties oidc;
@@ -61,14 +68,15 @@ public class LoginSecurity {
 
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
-			ProblemWriter problems, OidcProperties oidc, MeterRegistry meters, LoginGuards guards,
-			SessionCsrfTokenRepository csrfTokens, LoginFailureLog failureLog) {
+			FailedLoginSession failedSession, ProblemWriter problems, OidcProperties oidc, MeterRegistry meters,
+			LoginGuards guards, SessionCsrfTokenRepository csrfTokens, LoginFailureLog failureLog) {
 		this.guards = guards;
 		this.failureLog = failureLog;
 		this.csrfTokens = csrfTokens;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.successHandler = successHandler;
+		this.failedSession = failedSession;
 		this.problems = problems;
 		this.oidc = oidc;
 		this.failedLogins = meters.counter("porter.logins", "outcome", "failure");
@@ -147,8 +155,29 @@ public class LoginSecurity {
 				// of it: the callback's own session had none to show.
 				this.csrfTokens.keepPageCookie(exchange.getExchange());
 			}
-			return Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex));
+			return endSignedInSession(exchange.getExchange())
+				.then(Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex)));
 		};
+	}
+
+	/**
+	 * Ends the callback's own session if the failure came after Spring Security stored
+	 * the login in it ({@link FailedLoginSession}): a session write that timed out as the
+	 * login was saved into it, or any later failure the success handler did not end the
+	 * session for. Otherwise the redirect's save would store it and send its cookie: the
+	 * browser told the login failed, yet signed in. A session never given a login is left
+	 * alone, unstarted: its answer stores nothing.
+	 */
+	private Mono<Void> endSignedInSession(ServerWebExchange exchange) {
+		return exchange.getSession()
+			.filter((session) -> !session.isExpired()
+					&& (LoginTokens.in(session) != null || LoginUser.in(session) != null))
+			.flatMap((session) -> this.failedSession.end(exchange, session, idpSession(LoginUser.in(session))))
+			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	private static @Nullable IdpSession idpSession(@Nullable LoginUser user) {
+		return (user != null) ? new IdpSession(user.sub(), user.sid()) : null;
 	}
 
 }

@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
-import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
-import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.DirectoryEntry;
@@ -17,7 +15,6 @@ import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionLimit;
-import dev.porter.gateway.session.StoredSessions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +25,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -72,20 +68,13 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 
 	private final SessionLimit limit;
 
-	private final ServerOAuth2AuthorizedClientRepository authorizedClients;
-
-	private final TokenRevoker revoker;
-
-	private final StoredSessions stored;
+	private final FailedLoginSession failed;
 
 	LoginSuccessHandler(SessionRegistry registry, MeterRegistry meters, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit,
-			ServerOAuth2AuthorizedClientRepository authorizedClients, TokenRevoker revoker, StoredSessions stored,
+			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, FailedLoginSession failed,
 			Clock clock) {
 		this.registry = registry;
-		this.stored = stored;
-		this.authorizedClients = authorizedClients;
-		this.revoker = revoker;
+		this.failed = failed;
 		this.limit = limit;
 		this.replaced = replaced;
 		this.clock = clock;
@@ -111,35 +100,18 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	/**
 	 * Ends the new session of a login that could not be recorded, or that the IdP logged
 	 * out meanwhile, before the error makes it a failed login
-	 * (login.CallbackErrorWebFilter): Spring Security saved the login into it already,
-	 * and saved at the answer it would be signed in yet unknown to back-channel logout
-	 * and to {@code /bff/sessions}, or signed in past its logout. Whatever part was
-	 * recorded goes too, best effort: the store just failed, and a leftover names a
-	 * session that no longer exists. So does the refresh token the code exchange just
-	 * got, as wherever a session ends ({@link TokenRevoker}): nobody holds it any more.
-	 * Unless the session the browser presented, which goes on, belongs to the same IdP
-	 * session ({@link IdpSession}): the revocation would end it too at Keycloak.
+	 * (login.CallbackErrorWebFilter): Spring Security saved the login into it already
+	 * ({@link FailedLoginSession}). Whatever part was recorded goes too, best effort: the
+	 * store just failed, and a leftover names a session that no longer exists.
 	 */
 	private Mono<Void> abandon(ServerWebExchange exchange, WebSession session, Authentication authentication) {
 		SessionKey key = SessionKey.of(session.getId());
-		// Read before the session is invalidated, which drops the tokens it holds.
-		Mono<Void> revoke = presentedGoesOnIn(exchange, idpSession(authentication))
-			.flatMap((goesOn) -> goesOn ? Mono.<Void>empty()
-					: this.authorizedClients
-						.loadAuthorizedClient(DiscoveredClientRegistrationRepository.REGISTRATION_ID, authentication,
-								exchange)
-						.flatMap(this.revoker::revoke))
-			.onErrorResume((ex) -> Mono.empty());
 		Mono<Void> forget = (authentication.getPrincipal() instanceof OidcUser user)
 				? this.registry.unregister(key, user.getIdToken().getClaimAsString("sid"), user.getSubject())
 					.onErrorResume((ex) -> Mono.empty())
 					.then(this.directory.forget(key, user.getSubject()).onErrorResume((ex) -> Mono.empty()))
 				: Mono.empty();
-		// Invalidated even if the store cannot delete it: an invalidated session is never
-		// saved, and the callback's answer expires no cookie (it resolved none).
-		// Deferred: an in-memory session drops its attributes as soon as invalidate() is
-		// called, before the revocation could read them.
-		return revoke.then(Mono.defer(session::invalidate).onErrorResume((ex) -> Mono.empty())).then(forget);
+		return this.failed.end(exchange, session, idpSession(authentication)).then(forget);
 	}
 
 	/**
@@ -207,20 +179,6 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 */
 	private static Instant callbackBeganAtTheIdp(ServerWebExchange exchange, OidcUser user, Instant now) {
 		return issuedAt(user).minus(CallbackStart.elapsed(exchange, now)).truncatedTo(ChronoUnit.SECONDS);
-	}
-
-	/**
-	 * Whether a session the browser presented at the callback is signed in within
-	 * {@code login} (a second login through the IdP's single sign-on); not when unknown.
-	 */
-	private Mono<Boolean> presentedGoesOnIn(ServerWebExchange exchange, @Nullable IdpSession login) {
-		if (login == null) {
-			return Mono.just(false);
-		}
-		return Flux.fromIterable(FreshSession.presented(exchange))
-			.concatMap((id) -> this.stored.loginUser(SessionKey.of(id)))
-			.any((presented) -> login.includes(presented.sub(), presented.sid()))
-			.onErrorReturn(false);
 	}
 
 	private static @Nullable IdpSession idpSession(Authentication authentication) {
