@@ -21,17 +21,21 @@ import org.springframework.security.web.server.authentication.logout.ServerLogou
 import org.springframework.web.server.WebSession;
 
 /**
- * Ends the browser's session at {@code POST /bff/logout}: forgets it in the back-channel
- * registry, first of the logout handlers (the registry knows the session by the id it has
- * now), then removes it from the store and revokes the refresh token the removal took
- * with it; {@link #invalidateSession} runs last and invalidates the request's own copy.
- * The redirect to the IdP is the success handler's job.
+ * Ends the browser's session at {@code POST /bff/logout}, first of the logout handlers
+ * (the store and the registry know the session by the id it has now): removes it from the
+ * store, then forgets it in the back-channel registry, and revokes the refresh token the
+ * removal took with it; {@link #invalidateSession} runs last and invalidates the
+ * request's own copy. The redirect to the IdP is the success handler's job.
  * <p>
  * The token is the one the store held at the removal, not the request's copy: a refresh
  * of the session storing a rotated token while the logout runs would otherwise leave that
  * token in the removed session, valid at the IdP and held by nobody.
  * <p>
- * Both steps are best effort and never fail: Spring Security runs the logout handlers one
+ * A session whose removal failed stays in the registry, as wherever a session ends
+ * ({@code devices.SessionEnder}): it may be there still, signed in, and only the registry
+ * lets the IdP's back-channel logout find it.
+ * <p>
+ * All steps are best effort and never fail: Spring Security runs the logout handlers one
  * after another and stops at the first error, so a failure here (discovery not loaded
  * while the IdP is down, the registry unreachable) would leave the user signed in.
  */
@@ -59,9 +63,8 @@ class BffLogoutHandler implements ServerLogoutHandler {
 	public Mono<Void> logout(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
 		return webFilterExchange.getExchange()
 			.getSession()
-			.flatMap((session) -> bestEffort("session left in the back-channel registry",
-					unregister(session, authentication))
-				.then(bestEffort("refresh token not revoked", endAndRevoke(session))));
+			.flatMap((session) -> bestEffort("session not removed, kept in the back-channel registry",
+					end(session).flatMap((taken) -> forgetAndRevoke(session, authentication, taken))));
 	}
 
 	/**
@@ -75,18 +78,25 @@ class BffLogoutHandler implements ServerLogoutHandler {
 	}
 
 	/**
-	 * A removal that failed may have been carried out (Redis answering late): the
-	 * request's copy of the token is then the only one left to revoke.
+	 * Removes the session, answering the refresh token the removal took. A removal that
+	 * failed may have been carried out (Redis answering late): the request's copy of the
+	 * token is then the only one left to revoke, before the failure goes on.
 	 */
-	private Mono<Void> endAndRevoke(WebSession session) {
+	private Mono<Optional<OAuth2RefreshToken>> end(WebSession session) {
 		Optional<OAuth2RefreshToken> requestCopy = Optional.ofNullable(LoginTokens.in(session))
 			.map(LoginTokens::refreshToken)
 			.map((token) -> new OAuth2RefreshToken(token, null));
 		return this.stored.end(SessionKey.of(session.getId()))
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.onErrorResume((ex) -> revoke(requestCopy).then(Mono.error(ex)))
-			.flatMap(this::revoke);
+			.onErrorResume((ex) -> bestEffort("refresh token not revoked", revoke(requestCopy)).then(Mono.error(ex)));
+	}
+
+	/** After the session was removed: each step on its own, best effort. */
+	private Mono<Void> forgetAndRevoke(WebSession session, @Nullable Authentication authentication,
+			Optional<OAuth2RefreshToken> taken) {
+		return bestEffort("session left in the back-channel registry", unregister(session, authentication))
+			.then(bestEffort("refresh token not revoked", revoke(taken)));
 	}
 
 	private Mono<Void> revoke(Optional<OAuth2RefreshToken> refreshToken) {

@@ -1,11 +1,13 @@
 package dev.porter.gateway.logout;
 
 import java.time.Duration;
+import java.util.Map;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.Eventually;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +79,39 @@ class LogoutOnRedisTests {
 
 		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
 		assertSignedOut(client(instances.first()), browser);
+	}
+
+	/**
+	 * The session's removal fails, and so does everything after it that writes the
+	 * session (Redis refusing the session keys alone): the logout cannot end it, and the
+	 * session must stay in the back-channel registry, so that the IdP's logout still ends
+	 * it. Forgotten there first, it stayed signed in out of back-channel logout's reach.
+	 */
+	@Test
+	void logoutWhenTheSessionCannotBeRemovedThenItStaysForBackchannelLogoutToEnd() throws Exception {
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
+		String xsrf = browser.xsrf();
+		// Read from this instance's near cache: the logout needs no GET of the session.
+		instances.awaitKept("the session kept by the first instance",
+				() -> browser.get("/bff/session").exchange().expectStatus().isOk());
+		// The registry, the directory and the locks, but not the sessions
+		// (porter:session:*).
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~porter:logout:*", "~porter:sessions:*",
+				"~porter:r*");
+
+		logout(client(instances.first()), browser, xsrf).expectStatus().is5xxServerError();
+
+		instances.redisCli("ACL", "SETUSER", "default", "resetkeys", "~*");
+		assertThat(signedOut(client(instances.second()), browser)).as("signed out after the failed logout").isFalse();
+		client(instances.second()).post()
+			.uri("/bff/backchannel-logout")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("logout_token",
+					TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", "auth0|alice"))))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		assertSignedOut(client(instances.second()), browser);
 	}
 
 	private static WebTestClient.ResponseSpec logout(WebTestClient client, Browser browser, String xsrf) {
