@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import dev.porter.gateway.oidc.TokenRevoker;
+import dev.porter.gateway.session.IdpSession;
+import dev.porter.gateway.session.LoginUser;
+import dev.porter.gateway.session.SessionKey;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -48,9 +52,12 @@ class SessionRefresh {
 
 	private final RefreshFailureLog failureLog;
 
+	private final IdpSessionGoesOn idpSessionGoesOn;
+
 	SessionRefresh(SessionTokens tokens, IdpRefreshCall idp, AccessTokenExpiry expiry, RefreshFailurePolicy failures,
-			RefreshMetrics metrics, TokenRevoker revoker, Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Clock clock) {
 		this.tokens = tokens;
+		this.idpSessionGoesOn = idpSessionGoesOn;
 		this.idp = idp;
 		this.expiry = expiry;
 		this.failures = failures;
@@ -77,10 +84,12 @@ class SessionRefresh {
 				this.metrics.deferred();
 				return Mono.error(new BackingOff(backingOff));
 			}
+			// Read now: in memory, the session's ending empties the one session object.
+			LoginUser login = LoginUser.in(session);
 			return this.idp.refresh(stored.client()).doOnNext((fresh) -> {
 				this.metrics.done();
 				log.debug("access token refreshed");
-			}).onErrorResume((ex) -> failed(ex, session, stored)).flatMap((fresh) -> store(session, fresh));
+			}).onErrorResume((ex) -> failed(ex, session, stored)).flatMap((fresh) -> store(session, login, fresh));
 		});
 	}
 
@@ -92,11 +101,12 @@ class SessionRefresh {
 	 * ({@link TokenProperties#lockLease()}); the waiting requests get the fresh token
 	 * either way.
 	 */
-	private Mono<OAuth2AuthorizedClient> store(WebSession session, IdpRefreshCall.Refreshed fresh) {
+	private Mono<OAuth2AuthorizedClient> store(WebSession session, @Nullable LoginUser login,
+			IdpRefreshCall.Refreshed fresh) {
 		return Mono.defer(() -> this.tokens.store(session, fresh))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
 			.timeout(STORE_BUDGET)
-			.then(revokeUnlessHeld(session, fresh))
+			.then(revokeUnlessHeld(session, login, fresh))
 			.thenReturn(fresh.client())
 			.onErrorResume((ex) -> {
 				this.metrics.unstored();
@@ -113,14 +123,39 @@ class SessionRefresh {
 	 * another device or the IdP) holds nothing of it: the ending revoked the refresh
 	 * token it read, which the IdP rotated away, and the store wrote nothing into the
 	 * ended session. The rotated token, held by nobody, would stay valid at the IdP.
+	 * Unless the session ended because the browser signed in again within its IdP
+	 * session, which goes on in the new login ({@link IdpSessionGoesOn}): the ending left
+	 * the replaced session's token unrevoked for that reason, and so does this.
 	 */
-	private Mono<Void> revokeUnlessHeld(WebSession session, IdpRefreshCall.Refreshed fresh) {
-		return this.tokens.reload(session).hasElement().flatMap((held) -> held ? Mono.<Void>empty() : Mono.defer(() -> {
-			log.info("session ended during its refresh: revoking the rotated refresh token");
-			return this.revoker.revoke(fresh.client());
-		}))
+	private Mono<Void> revokeUnlessHeld(WebSession session, @Nullable LoginUser login, IdpRefreshCall.Refreshed fresh) {
+		return this.tokens.reload(session)
+			.hasElement()
+			.flatMap((held) -> held ? Mono.just(true) : goesOnElsewhere(session, login))
+			.flatMap((spared) -> spared ? Mono.<Void>empty() : Mono.defer(() -> {
+				log.info("session ended during its refresh: revoking the rotated refresh token");
+				return this.revoker.revoke(fresh.client());
+			}))
 			// Not knowing is no reason to fail a stored refresh: the token stays.
 			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	/**
+	 * Whether the ended session's IdP session goes on in another session; when that is
+	 * not known (the login unknown, the registry failing), not.
+	 */
+	private Mono<Boolean> goesOnElsewhere(WebSession session, @Nullable LoginUser login) {
+		if (login == null) {
+			return Mono.just(false);
+		}
+		return this.idpSessionGoesOn.elsewhere(SessionKey.of(session.getId()), new IdpSession(login.sub(), login.sid()))
+			.map((goesOn) -> {
+				if (goesOn) {
+					log.info("session replaced during its refresh by a login of its IdP session: "
+							+ "the rotated refresh token is left to expire");
+				}
+				return goesOn;
+			})
+			.onErrorReturn(false);
 	}
 
 	private <T> Mono<T> failed(Throwable ex, WebSession session, SessionTokens.Stored stored) {

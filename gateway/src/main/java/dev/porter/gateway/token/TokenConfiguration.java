@@ -4,6 +4,8 @@ import java.time.Clock;
 
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.StoredSessions;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -20,12 +22,12 @@ class TokenConfiguration {
 	TokenRefresher tokenRefresher(SessionTokens tokens, ObjectProvider<RefreshLock> lock, TokenProperties properties,
 			RefreshMetrics metrics, WebClient idpWebClient,
 			ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, TokenRevoker revoker,
-			ObjectProvider<Clock> clock) {
+			SessionRegistry registry, StoredSessions stored, ObjectProvider<Clock> clock) {
 		Clock gatewayClock = clock.getIfAvailable(Clock::systemUTC);
 		IdpRefreshCall idp = IdpRefreshCall.through(idpWebClient, properties.refreshTimeout(),
 				new RenewedIdTokens(idTokenDecoderFactory), gatewayClock);
 		return new TokenRefresher(idp, tokens, lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
-				revoker, gatewayClock);
+				revoker, IdpSessionGoesOn.registered(registry, stored), gatewayClock);
 	}
 
 	@Bean

@@ -53,10 +53,11 @@ class TokenRefresher {
 	private final Clock clock;
 
 	TokenRefresher(IdpRefreshCall idp, SessionTokens tokens, RefreshLock lock, TokenProperties properties,
-			RefreshMetrics metrics, TokenRevoker revoker, Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Clock clock) {
 		this.expiry = new AccessTokenExpiry(clock, properties.refreshAhead());
 		this.failures = new RefreshFailurePolicy(properties, this.expiry, clock);
-		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, revoker, clock);
+		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, revoker,
+				idpSessionGoesOn, clock);
 		this.flights = new SingleFlight<>(metrics::coalesced);
 		this.lock = lock;
 		this.metrics = metrics;

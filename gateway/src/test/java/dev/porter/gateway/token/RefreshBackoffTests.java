@@ -121,7 +121,8 @@ class RefreshBackoffTests {
 			return this.idp.apply(request);
 		}), properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS, this.clock);
 		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties,
-				new RefreshMetrics(new SimpleMeterRegistry()), new TokenRevoker(WebClient.create()), this.clock);
+				new RefreshMetrics(new SimpleMeterRegistry()), new TokenRevoker(WebClient.create()),
+				(ended, login) -> Mono.just(false), this.clock);
 	}
 
 	@AfterEach

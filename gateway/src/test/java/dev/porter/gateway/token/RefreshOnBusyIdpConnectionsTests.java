@@ -117,7 +117,7 @@ class RefreshOnBusyIdpConnectionsTests {
 		return new TokenRefresher(
 				IdpRefreshCall.through(this.idpWebClient, timeout, IdpRefreshCallTests.NO_ID_TOKENS, clock), tokens,
 				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				new TokenRevoker(this.idpWebClient), clock);
+				new TokenRevoker(this.idpWebClient), (ended, login) -> Mono.just(false), clock);
 	}
 
 	@AfterEach

@@ -235,6 +235,22 @@ class RefreshTests extends GatewayTestSupport {
 		TestIdp.instance().awaitRevocationOf("rt-rotated");
 	}
 
+	// The rotated token is revoked only when no session holds it (see below).
+	@Test
+	void getMeWhenRefreshedThenTheRotatedRefreshTokenIsKeptUnrevoked() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|erin\"}")));
+		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
+		dueForRefresh();
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ZERO);
+
+		browser.get("/me").exchange().expectStatus().isOk();
+
+		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
 	// A session ended while its refresh was at the IdP: the ending revoked the refresh
 	// token it read, which the IdP was rotating away, and the rotated one, which no
 	// session holds, stayed valid at the IdP (in memory, the refresh even wrote it into

@@ -202,7 +202,7 @@ class TokenRelayFilterTests {
 		TokenRefresher refresher = new TokenRefresher(
 				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS, clock), tokens,
 				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				new TokenRevoker(WebClient.create()), clock);
+				new TokenRevoker(WebClient.create()), (ended, login) -> Mono.just(false), clock);
 		return new TokenRelayFilter(tokens, refresher);
 	}
 

@@ -1,0 +1,119 @@
+package dev.porter.gateway.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+/**
+ * The browser signs in again (through the IdP's single sign-on) while its session's
+ * refresh is at the IdP: the new login ends that session, and the refresh, back, finds it
+ * gone. The rotated refresh token it brought is held by nobody; revoked, as for a logout
+ * during a refresh, unless the session went on in another of its IdP session (same
+ * {@code sub} and {@code sid}): Keycloak keeps one client session per IdP session, which
+ * the new login's token belongs to as well, and the revocation ended it — the new login
+ * then failed its first refresh.
+ */
+@Import(MovableGatewayClock.class)
+class RefreshDuringLoginAgainTests extends GatewayTestSupport {
+
+	@Autowired
+	private MovableClock clock;
+
+	@Autowired
+	private TokenRefresher refresher;
+
+	@BeforeEach
+	void clockAtRealTime() {
+		this.clock.moveTo(Instant.now());
+	}
+
+	@Test
+	void loginAgainInTheSameIdpSessionWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsNotRevoked() throws Exception {
+		String sub = "auth0|again-" + UUID.randomUUID();
+		String sid = "sid-" + UUID.randomUUID();
+		String rotated = refreshHeldWhileSigningInAgain(sub, sid, sid);
+
+		TestIdp.instance()
+			.server()
+			.verify(0,
+					postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)));
+	}
+
+	@Test
+	void loginAgainInAnotherIdpSessionWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() throws Exception {
+		String sub = "auth0|again-" + UUID.randomUUID();
+		String rotated = refreshHeldWhileSigningInAgain(sub, "sid-" + UUID.randomUUID(), "sid-" + UUID.randomUUID());
+
+		TestIdp.instance()
+			.server()
+			.verify(1,
+					postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + rotated)));
+	}
+
+	/**
+	 * Signs {@code sub} in within {@code sid}, then again within {@code againSid} while
+	 * the first session's refresh is held at the IdP; answers the refresh token the IdP
+	 * rotated to, once the refresh has ended.
+	 */
+	private String refreshHeldWhileSigningInAgain(String sub, String sid, String againSid) throws Exception {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"" + sub + "\"}")));
+		Browser browser = browser().login(sub, sid, 30);
+		String refreshToken = browser.tokens().refreshToken();
+		// Past half the 30 s token's lifetime: due for a refresh, still valid.
+		this.clock.moveTo(Instant.now().plusSeconds(16));
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=" + refreshToken))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-" + rotated, "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))));
+		TestIdp.HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
+		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
+		refresh.awaitReached();
+		Mono<Void> refreshEnded = this.refresher.refreshesEnded();
+
+		browser.login(sub, againSid, 3600);
+		refresh.release();
+
+		refreshEnded.block(Duration.ofSeconds(10));
+		me.get(10, TimeUnit.SECONDS);
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		return rotated;
+	}
+
+	private WebClient webClient(Browser browser) {
+		return WebClient.builder()
+			.clientConnector(TestClients.connector())
+			.baseUrl("http://localhost:" + this.port)
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.defaultCookies((cookies) -> browser.cookies().forEach(cookies::add))
+			.build();
+	}
+
+}
