@@ -2,7 +2,8 @@
  * What the modules' tests need alike and must not each write again: a throw-away
  * {@code redis-server} ({@link dev.porter.testsupport.RedisServer}), the package rules
  * each module's {@code ArchitectureTests} applies
- * ({@link dev.porter.testsupport.PackageRules}) and a bounded wait for what another
- * thread or process makes true ({@link dev.porter.testsupport.Eventually}).
+ * ({@link dev.porter.testsupport.PackageRules}), a primary endpoint that a failover
+ * renames ({@link dev.porter.testsupport.PrimaryEndpoint}) and a bounded wait for what
+ * another thread or process makes true ({@link dev.porter.testsupport.Eventually}).
  */
 package dev.porter.testsupport;
