@@ -17,9 +17,9 @@ final class RedisRefusals {
 
 	private static final Map<String, String> HINTS = Map.of("OOM",
 			"Redis is full: raise maxmemory (sessions need maxmemory-policy noeviction)", "READONLY",
-			"connected to a replica, as after a failover: point REDIS_URL at the primary", "NOPERM",
-			"the Redis user lacks a permission (ACL)", "NOAUTH", "Redis wants a password: check REDIS_URL", "WRONGPASS",
-			"Redis refused the user or password in REDIS_URL", "LOADING",
+			"the node this instance is connected to is a replica, as a primary demoted by a failover is: reconnecting, which reaches the primary when REDIS_URL names the primary endpoint",
+			"NOPERM", "the Redis user lacks a permission (ACL)", "NOAUTH", "Redis wants a password: check REDIS_URL",
+			"WRONGPASS", "Redis refused the user or password in REDIS_URL", "LOADING",
 			"Redis is loading its data set after a restart", "MASTERDOWN", "the replica lost its primary", "MISCONF",
 			"Redis cannot write its snapshot to disk");
 

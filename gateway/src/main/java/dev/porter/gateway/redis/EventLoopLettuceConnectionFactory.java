@@ -32,11 +32,11 @@ class EventLoopLettuceConnectionFactory extends LettuceConnectionFactory {
 	}
 
 	/**
-	 * Every loop's connection answers a PING: see
-	 * {@link EventLoopRedisConnections#pingEach()}.
+	 * Every loop's connection answers, from a primary: see
+	 * {@link EventLoopRedisConnections#checkEach()}.
 	 */
-	Mono<Void> pingEachConnection() {
-		return this.loops.pingEach();
+	Mono<Void> checkEachConnection() {
+		return this.loops.checkEach();
 	}
 
 	/**

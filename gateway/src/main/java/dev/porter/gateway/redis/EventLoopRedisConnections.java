@@ -1,6 +1,7 @@
 package dev.porter.gateway.redis;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +9,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.porter.common.OncePerInterval;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.lettuce.core.resource.NettyCustomizer;
@@ -58,7 +63,13 @@ final class EventLoopRedisConnections {
 
 	private static final Log logger = LogFactory.getLog(EventLoopRedisConnections.class);
 
+	/** The role a primary names in its {@code HELLO} answer. */
+	private static final String PRIMARY = "master";
+
 	private final List<Slot> slots = new ArrayList<>();
+
+	/** One warning a minute while connections keep reaching a replica. */
+	private final OncePerInterval replicaReports = OncePerInterval.ofNanoTime(Duration.ofMinutes(1), System::nanoTime);
 
 	private final RedisURI uri;
 
@@ -147,17 +158,68 @@ final class EventLoopRedisConnections {
 	}
 
 	/**
-	 * Completes when every loop's connection has answered a PING, fails as soon as one is
-	 * not open: Lettuce reconnects each connection on its own, so one loop can be
-	 * connected again while another still refuses its requests.
+	 * Completes when every loop's connection has answered, from a primary; fails as soon
+	 * as one is not open: Lettuce reconnects each connection on its own, so one loop can
+	 * be connected again while another still refuses its requests.
+	 * <p>
+	 * A replica answers a PING as a primary does, and refuses every write: a failover
+	 * that leaves the old primary running as a replica left the instance ready with no
+	 * write succeeding. So each connection is asked {@code HELLO} (without a protocol
+	 * version it changes nothing, and unlike {@code ROLE} or {@code INFO} every ACL user
+	 * may send it), whose answer names the node's role; a connection to a replica fails
+	 * the check and is closed, so that a new one reaches the primary, as its first
+	 * {@code READONLY} would close it (common's {@code ReadOnlyConnections}). Here too:
+	 * an instance that is not ready gets no requests that would meet that refusal. A
+	 * Redis that refuses {@code HELLO} (older than 6.2) still answered: its role is not
+	 * known, and the connection passes.
 	 */
-	Mono<Void> pingEach() {
-		List<Mono<String>> pings = new ArrayList<>(this.slots.size());
+	Mono<Void> checkEach() {
+		List<Mono<Void>> checks = new ArrayList<>(this.slots.size());
 		for (Slot slot : this.slots) {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
-			pings.add((connection != null) ? connection.reactive().ping() : Mono.error(notConnectedYet()));
+			checks.add((connection != null) ? check(slot, connection) : Mono.error(notConnectedYet()));
 		}
-		return Mono.when(pings);
+		return Mono.when(checks);
+	}
+
+	private Mono<Void> check(Slot slot, StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
+		return connection.reactive()
+			.<List<Object>>dispatch(CommandType.HELLO, new ArrayOutput<>(Buffers.CODEC))
+			.next()
+			.flatMap((hello) -> {
+				String role = roleIn(hello);
+				if (role == null || PRIMARY.equals(role)) {
+					return Mono.<Void>empty();
+				}
+				connectedToReplica(role);
+				slot.channel.close();
+				return Mono.<Void>error(new ConnectedToReplicaException(role));
+			})
+			.onErrorResume(RedisCommandExecutionException.class, (refused) -> Mono.empty());
+	}
+
+	private void connectedToReplica(String role) {
+		long found = this.replicaReports.count();
+		if (found > 0) {
+			logger.warn("Redis answered the readiness check as a " + role
+					+ ", as a primary demoted by a failover does: not ready, and reconnecting so that a new"
+					+ " connection reaches the primary (" + found + " so since the last message)");
+		}
+	}
+
+	/** The value that follows {@code role} in a {@code HELLO} answer, if any. */
+	private static @Nullable String roleIn(List<Object> hello) {
+		for (int i = 0; i + 1 < hello.size(); i++) {
+			if (text(hello.get(i)).equals("role")) {
+				return text(hello.get(i + 1));
+			}
+		}
+		return null;
+	}
+
+	private static String text(Object value) {
+		return (value instanceof ByteBuffer bytes) ? StandardCharsets.UTF_8.decode(bytes.duplicate()).toString()
+				: String.valueOf(value);
 	}
 
 	/** A loop whose connection has not opened since the gateway started. */
@@ -320,6 +382,14 @@ final class EventLoopRedisConnections {
 		boolean isActive() {
 			Channel channel = this.channel;
 			return channel != null && channel.isActive();
+		}
+
+		/** Closes the channel, so that Lettuce opens a new one. */
+		void close() {
+			Channel channel = this.channel;
+			if (channel != null) {
+				channel.close();
+			}
 		}
 
 	}

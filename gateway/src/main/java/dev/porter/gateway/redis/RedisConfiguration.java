@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.porter.common.ReadOnlyConnections;
+import dev.porter.common.RedisConnectionWatches;
 import dev.porter.common.UnansweredConnections;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -36,8 +38,10 @@ import org.springframework.http.client.ReactorResourceFactory;
  * connection is down (the request gets a 503, see
  * {@code problem.ProblemExceptionHandler}) and reconnects are tried at least every
  * second, so the gateway recovers by itself within seconds of Redis returning, also when
- * its host vanished without closing the connections ({@link UnansweredConnections}).
- * Commands from the server's event loops go over a connection of each loop's own
+ * its host vanished without closing the connections ({@link UnansweredConnections}), and
+ * when a failover left it connected to the old primary, now a replica that refuses every
+ * write ({@link ReadOnlyConnections}, and the readiness check). Commands from the
+ * server's event loops go over a connection of each loop's own
  * ({@link EventLoopRedisConnections}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -51,13 +55,15 @@ class RedisConfiguration {
 	 * Shared by every connection: the per-loop ones and the key tracking's. Each is
 	 * closed once it has left its commands unanswered for a few command timeouts
 	 * ({@link UnansweredConnections}), so that a Redis host that vanished without a reset
-	 * is reconnected to as soon as it is back.
+	 * is reconnected to as soon as it is back, and as soon as its node refuses a write as
+	 * a replica ({@link ReadOnlyConnections}), so that the new connection reaches the
+	 * primary.
 	 */
 	@Bean(destroyMethod = "shutdown")
 	ClientResources redisClientResources(RedisProperties properties) {
 		return DefaultClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
-			.nettyCustomizer(new UnansweredConnections(properties.timeout()))
+			.nettyCustomizer(new RedisConnectionWatches(properties.timeout()))
 			.build();
 	}
 

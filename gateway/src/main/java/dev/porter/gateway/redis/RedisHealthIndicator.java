@@ -20,11 +20,14 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
  * <p>
  * Every event loop's connection must answer, not only the one the probe landed on: after
  * an outage each reconnects on its own schedule, and an instance that says it is ready
- * while one loop's connection is still down answers that loop's requests with a 503.
+ * while one loop's connection is still down answers that loop's requests with a 503. And
+ * each must be connected to a primary: after a failover that left the old primary running
+ * as a replica, it answers reads and refuses every write ({@code DOWN} with
+ * {@link ConnectedToReplicaException} while it is one).
  * <p>
  * A check stands for {@link #STANDS_FOR}, and probes meanwhile (or while it runs) get its
- * outcome: anyone may probe {@code /readyz} on the public port, and a round of PINGs per
- * probe made it an amplifier against Redis. Boot's health cache does not serve the
+ * outcome: anyone may probe {@code /readyz} on the public port, and a round of commands
+ * per probe made it an amplifier against Redis. Boot's health cache does not serve the
  * probes' group paths. Readiness still follows Redis within about a second.
  */
 class RedisHealthIndicator implements ReactiveHealthIndicator {
@@ -59,7 +62,7 @@ class RedisHealthIndicator implements ReactiveHealthIndicator {
 	}
 
 	private Mono<Health> check() {
-		return this.connections.pingEachConnection()
+		return this.connections.checkEachConnection()
 			.timeout(this.timeout)
 			.thenReturn(Health.up().build())
 			.onErrorResume((ex) -> Mono.just(Health.down().withDetail("error", ex.getClass().getName()).build()));

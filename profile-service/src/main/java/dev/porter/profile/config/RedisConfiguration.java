@@ -11,6 +11,8 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.porter.common.ReadOnlyConnections;
+import dev.porter.common.RedisConnectionWatches;
 import dev.porter.common.UnansweredConnections;
 import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.RedisInvalidationBus;
@@ -38,14 +40,17 @@ class RedisConfiguration {
 	/**
 	 * A connection that leaves its commands unanswered for a few command timeouts is
 	 * closed and opened again ({@link UnansweredConnections}): one whose Redis host
-	 * vanished without a reset would otherwise fail every publish for ~15 minutes. The
+	 * vanished without a reset would otherwise fail every publish for ~15 minutes. So is
+	 * one whose node answers a write {@code READONLY} ({@link ReadOnlyConnections}):
+	 * after a failover that left the old primary running as a replica, the shared
+	 * budget's every call would fail there, and each instance spend its own. The
 	 * subscription, which only reads, is watched by the bus itself.
 	 */
 	@Bean(destroyMethod = "shutdown")
 	DefaultClientResources redisClientResources(RedisProperties properties) {
 		return DefaultClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-			.nettyCustomizer(new UnansweredConnections(properties.timeout()))
+			.nettyCustomizer(new RedisConnectionWatches(properties.timeout()))
 			.build();
 	}
 
