@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.porter.common.OncePerInterval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.session.ReactiveSessionRepository;
@@ -72,6 +74,9 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	private final Clock clock;
 
+	/** One warning a minute while Redis refuses the write-backs. */
+	private final OncePerInterval writeBackFailures;
+
 	EncryptedRedisSessionRepository(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec,
 			SessionNearCache kept, Duration defaultMaxInactiveInterval, Clock clock) {
 		this.redis = redis;
@@ -79,6 +84,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		this.kept = kept;
 		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
 		this.clock = clock;
+		this.writeBackFailures = OncePerInterval.of(Duration.ofMinutes(1), clock);
 	}
 
 	@Override
@@ -144,11 +150,27 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	 * The end of a request's write-back. When other writers won every compare-and-set,
 	 * what this request changed is dropped with a warning rather than failing its answer:
 	 * the stored session is intact and the next request writes again.
+	 * <p>
+	 * So is the last access alone, when Redis fails to store it (a timeout, a refusal):
+	 * nothing else was to be written, the session as stored is intact, and the next
+	 * request writes it back. Failed, the save is the answer's failure: Spring saves the
+	 * session just before the answer's first byte, and the browser got a 503 for a
+	 * request that had done its work (a relayed one's even counted against
+	 * profile-service). A change that fails to be stored still fails the request: the
+	 * browser's next request would not find it.
 	 */
 	@Override
 	public Mono<Void> save(StoredSession session) {
+		boolean onlyLastAccess = session.onlyLastAccessToWrite();
 		return write(session).onErrorResume(SessionWriteContended.class, (ex) -> {
 			log.warn("session not saved: changed concurrently {} times in a row", ATTEMPTS);
+			return Mono.empty();
+		}).onErrorResume((ex) -> onlyLastAccess && ex instanceof DataAccessException, (ex) -> {
+			long failures = this.writeBackFailures.count();
+			if (failures > 0) {
+				log.warn("last use of a session not written back ({}): the next request writes it;"
+						+ " {} such failures since the last message", ex.getClass().getSimpleName(), failures);
+			}
 			return Mono.empty();
 		});
 	}

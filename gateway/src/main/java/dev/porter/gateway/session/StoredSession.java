@@ -190,6 +190,14 @@ final class StoredSession implements Session {
 				|| !this.lastAccessedTime.isBefore(this.storedLastAccessedTime.plus(writeBackAfter));
 	}
 
+	/**
+	 * Whether the last access is all a save could write: the session is stored under its
+	 * id, and this request changed nothing in it.
+	 */
+	boolean onlyLastAccessToWrite() {
+		return !isNewOrRenamed() && this.changes.isEmpty() && !this.maxInactiveIntervalChanged;
+	}
+
 	/** After a successful write of {@code value}. */
 	void stored(byte[] value) {
 		this.storedId = this.id;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
@@ -101,6 +102,36 @@ class EncryptedRedisSessionRepositoryTests {
 		this.repository.save(later).block();
 		assertThat(stored(id)).isNotEqualTo(before);
 		assertThat(this.repository.findById(id).block().getLastAccessedTime()).isEqualTo(later.getLastAccessedTime());
+	}
+
+	// Spring saves the session as the answer is committed: the last access's write-back,
+	// due once a minute, failed a request that had done its work (a relayed PATCH that
+	// profile-service applied answered 503, counted against profile-service).
+	@Test
+	void saveWhenOnlyTheLastAccessIsDueAndRedisTimesOutThenNoFailureAndTheNextSaveWritesIt() {
+		String id = signedIn(this.repository).getId();
+		byte[] before = stored(id);
+		EncryptedRedisSessionRepository timingOut = repository(this.k1, Clock.systemUTC(), new TimingOutScripts());
+		StoredSession due = timingOut.findById(id).block();
+		due.setLastAccessedTime(due.getLastAccessedTime().plusSeconds(61));
+
+		timingOut.save(due).block();
+
+		assertThat(stored(id)).as("nothing written").isEqualTo(before);
+		StoredSession next = this.repository.findById(id).block();
+		next.setLastAccessedTime(next.getLastAccessedTime().plusSeconds(62));
+		this.repository.save(next).block();
+		assertThat(this.repository.findById(id).block().getLastAccessedTime()).isEqualTo(next.getLastAccessedTime());
+	}
+
+	@Test
+	void saveWhenAChangeIsDueAndRedisTimesOutThenTheFailureReachesTheRequest() {
+		String id = signedIn(this.repository).getId();
+		EncryptedRedisSessionRepository timingOut = repository(this.k1, Clock.systemUTC(), new TimingOutScripts());
+		StoredSession changed = timingOut.findById(id).block();
+		changed.setAttribute("porter.csrf-token", "c".repeat(43));
+
+		assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> timingOut.save(changed).block());
 	}
 
 	@Test
@@ -367,6 +398,23 @@ class EncryptedRedisSessionRepositoryTests {
 		// Its tracking never started: every read goes to Redis (SessionNearCacheTests).
 		return new EncryptedRedisSessionRepository(template, codec,
 				new SessionNearCache(codec, redis.keyTracking(clock, Duration.ofHours(1)), clock), IDLE, clock);
+	}
+
+	/** Redis times out every compare-and-set; reads are answered. */
+	private static final class TimingOutScripts extends ReactiveRedisTemplate<String, byte[]> {
+
+		TimingOutScripts() {
+			super(redis.connectionFactory(),
+					RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+						.value(RedisSerializer.byteArray())
+						.build());
+		}
+
+		@Override
+		public <T> Flux<T> execute(RedisScript<T> script, List<String> keys, List<?> args) {
+			return Flux.error(new QueryTimeoutException("Redis command timed out"));
+		}
+
 	}
 
 	/**
