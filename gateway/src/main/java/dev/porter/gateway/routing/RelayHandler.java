@@ -57,15 +57,30 @@ public final class RelayHandler implements WebHandler {
 	}
 
 	/**
-	 * Writes the upstream's body. A failure before anything was written (the response is
-	 * committed by its first write) came from the upstream's side: its connection closed
-	 * or stalled before the body it announced was whole, which the browser still gets a
-	 * defined answer for. After that, the browser's connection can only be cut.
+	 * Writes the upstream's body. A failure of the body before anything was written (the
+	 * response is committed by its first write) came from the upstream's side: its
+	 * connection closed or stalled before the body it announced was whole, which the
+	 * browser still gets a defined answer for. After that, the browser's connection can
+	 * only be cut.
+	 * <p>
+	 * Anything else that fails before the first write is no upstream's failure: the
+	 * session's save, which Spring runs as the answer is committed, failed because the
+	 * session store did. That failure is answered as it is on every other path (the
+	 * store's 503), without the upstream's headers, and never counted against the
+	 * upstream: a Redis hiccup read as lost bodies opened the breaker for everybody.
 	 */
 	private Mono<Void> writeAnswer(ServerWebExchange exchange) {
-		return UpstreamCall.writeAnswer(exchange)
-			.onErrorResume(
-					(ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex) : this.bodyLost.answer(exchange, ex));
+		return UpstreamCall.writeAnswer(exchange).onErrorResume((ex) -> {
+			Throwable cause = (ex instanceof AnswerBodyFailed failed) ? failed.failure() : ex;
+			if (exchange.getResponse().isCommitted()) {
+				return Mono.error(cause);
+			}
+			if (ex instanceof AnswerBodyFailed) {
+				return this.bodyLost.answer(exchange, cause);
+			}
+			RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
+			return Mono.error(ex);
+		});
 	}
 
 	/**

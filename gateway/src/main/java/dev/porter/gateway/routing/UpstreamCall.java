@@ -200,7 +200,8 @@ final class UpstreamCall {
 
 	/**
 	 * Writes the body of the answer {@link #relay} received to the response the route's
-	 * filters prepared; nothing when no answer came (a filter then wrote its own).
+	 * filters prepared; nothing when no answer came (a filter then wrote its own). A
+	 * failure of the body fails it with {@link AnswerBodyFailed}.
 	 */
 	static Mono<Void> writeAnswer(ServerWebExchange exchange) {
 		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().remove(PENDING_ANSWER);
@@ -323,7 +324,10 @@ final class UpstreamCall {
 			// Retained in the one map rather than by ByteBufFlux.retain(): that
 			// step's two objects per answer pay for the relay's handling of a body
 			// cut short.
-			Flux<DataBuffer> body = this.connection.inbound().receive().map((buffer) -> wrap(buffers, buffer.retain()));
+			Flux<DataBuffer> body = this.connection.inbound()
+				.receive()
+				.map((buffer) -> wrap(buffers, buffer.retain()))
+				.onErrorMap(AnswerBodyFailed::new);
 			return response.writeWith(body).doOnCancel(this.connection::dispose);
 		}
 
