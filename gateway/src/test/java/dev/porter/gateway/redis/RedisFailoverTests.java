@@ -109,6 +109,22 @@ class RedisFailoverTests {
 		new Browser(client()).login("auth0|alice", 3600);
 	}
 
+	// The callback's session write met READONLY: an error response (500) from the commit
+	// of the failed login's answer, where any other store failure is a failed login.
+	@Test
+	void callbackWhenConnectedToAReplicaThenAFailedLoginNotAnError() {
+		Browser bob = new Browser(client());
+		URI landing = bob.attemptLogin("auth0|bob", "sid-bob", 3600, () -> {
+			RedisAdmin.call(this.first.url(), (commands) -> commands.replicaof("127.0.0.1", this.second.port()));
+			Eventually.await("/readyz 503", PATIENCE, () -> readyz() == 503);
+		});
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		RedisAdmin.call(this.first.url(), (commands) -> commands.replicaofNoOne());
+		Eventually.await("/readyz 200", PATIENCE, () -> readyz() == 200);
+		bob.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
 	// An instance that is not ready gets no traffic, so no write of its own would ever
 	// meet the READONLY that moves its connections: its readiness check must.
 	@Test

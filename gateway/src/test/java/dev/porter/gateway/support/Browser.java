@@ -58,6 +58,15 @@ public final class Browser {
 	 * callback sets, and returns where the callback sends the browser.
 	 */
 	public URI attemptLogin(String sub, String sid, long expiresIn) {
+		return attemptLogin(sub, sid, expiresIn, () -> {
+		});
+	}
+
+	/**
+	 * {@link #attemptLogin(String, String, long)}, with {@code beforeCallback} run once
+	 * the IdP has been asked and before the browser comes back to the callback.
+	 */
+	public URI attemptLogin(String sub, String sid, long expiresIn, Runnable beforeCallback) {
 		EntityExchangeResult<byte[]> start = this.client.get()
 			.uri("/bff/login?returnTo=/ok/path")
 			.exchange()
@@ -70,6 +79,7 @@ public final class Browser {
 			.build()
 			.getQueryParams();
 		this.tokens = TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, sid, expiresIn);
+		beforeCallback.run();
 		EntityExchangeResult<byte[]> callback = this.client.get()
 			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", decode(authorize.getFirst("state")))
 			.cookies((jar) -> this.cookies.forEach(jar::add))
