@@ -140,13 +140,25 @@ class BackchannelLogoutController {
 			.onErrorMap(IllegalArgumentException.class, BackchannelLogoutController::invalid)
 			.mapNotNull((form) -> form.getFirst("logout_token"))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
-			.flatMap(this::decode)
-			// Once a token is accepted, its sessions end whoever stops waiting:
-			// each waits for its revocation, and the IdP may give up first; its
-			// retry is then a replay, refused, and no one would end those left.
-			.flatMap((token) -> Mono.fromFuture(actOnce(token).toFuture(), true))
+			// Runs to its end whoever stops waiting: the IdP sends each logout once.
+			.flatMap((token) -> Mono.fromFuture(verifyAndAct(token).toFuture(), true))
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), this::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());
+	}
+
+	/**
+	 * Verifies the token and acts on it, to the end even once the IdP stopped waiting for
+	 * the answer (dev-idp after 3 s), after which it never sends that logout again.
+	 * Verifying may wait for the next fetch of the IdP's keys, up to
+	 * {@link #JWKS_MIN_REFETCH} plus the fetch's timeout, for a forged token as well: so
+	 * much, no more, is left running for a sender that went away. Acting waits for each
+	 * session's revocation; once the jti is recorded, a retry would be a replay, refused,
+	 * and no one would end the sessions left. A failure is logged here, where no one may
+	 * be left to answer.
+	 */
+	private Mono<Void> verifyAndAct(String token) {
+		return decode(token).flatMap(this::actOnce)
+			.onErrorMap((ex) -> !(ex instanceof ProblemException), this::unavailable);
 	}
 
 	private Mono<Jwt> decode(String token) {

@@ -1,6 +1,7 @@
 package dev.porter.gateway.logout;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -8,11 +9,19 @@ import java.util.concurrent.CompletableFuture;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.VirtualGatewayTimers;
 import dev.porter.testsupport.Eventually;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -28,9 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Back-channel logouts while the IdP rotates its signing keys and an attacker posts
  * tokens with made-up kids to keep the JWKS fetch throttled. The gateway's waits for a
  * fetch run on virtual time ({@link VirtualGatewayTimers}), which each post moves on
- * until it is answered.
+ * until it is answered. The gateway's clock stands still ({@link MovableGatewayClock}):
+ * every token comes within the interval of the last fetch, however slowly the test runs.
  */
-@Import(VirtualGatewayTimers.class)
+@Import({ VirtualGatewayTimers.class, MovableGatewayClock.class })
 class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 
 	/** Longer than any wait for a fetch of the IdP's keys. */
@@ -38,6 +48,17 @@ class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 
 	@Autowired
 	private VirtualTimeScheduler timers;
+
+	@Autowired
+	private MovableClock clock;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@BeforeEach
+	void clockAtNow() {
+		this.clock.moveTo(Instant.now());
+	}
 
 	/**
 	 * The user's logout the IdP sends once: a 400 ("no such key") would leave their
@@ -63,22 +84,71 @@ class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * The IdP stops waiting for the answer (dev-idp after 3 s) to a token still waiting
+	 * for the next fetch of the keys, and never sends it again: the gateway verifies it
+	 * and ends its session all the same.
+	 */
+	@Test
+	void backchannelLogoutWhenTheIdpStopsWaitingWhileTheTokenWaitsForTheNextFetchThenSessionStillEnds()
+			throws Exception {
+		Browser browser = browser().login("auth0|gone-" + UUID.randomUUID(), 3600);
+		assertThat(post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", "auth0|anyone")))).isEqualTo(400);
+		RSAKey rotated = TestIdp.instance().newKey();
+		TestIdp.instance().publish(rotated);
+		long waitsBefore = this.timers.getScheduledTaskCount();
+		long abandonedBefore = abandonedDeliveries();
+
+		Disposable delivery = send(
+				TestIdp.instance().logoutTokenSignedWith(rotated, Map.of("sid", browser.tokens().sid())))
+			.subscribe();
+		Eventually.await("the token waiting for the next fetch", Duration.ofSeconds(10),
+				() -> this.timers.getScheduledTaskCount() > waitsBefore);
+		delivery.dispose();
+		Eventually.await("the gateway seeing the IdP stop waiting", Duration.ofSeconds(10),
+				() -> abandonedDeliveries() > abandonedBefore);
+		this.timers.advanceTimeBy(PAST_ANY_WAIT);
+
+		Eventually.await("the session ended", Duration.ofSeconds(10),
+				() -> Boolean.FALSE.equals(browser.get("/bff/session")
+					.exchange()
+					.expectBody(JsonNode.class)
+					.returnResult()
+					.getResponseBody()
+					.get("authenticated")
+					.asBoolean()));
+	}
+
+	/**
 	 * Posts {@code logoutToken} as the IdP does, moving the gateway's timers on until it
 	 * is answered; the answer's status.
 	 */
 	private int post(String logoutToken) throws Exception {
-		CompletableFuture<Integer> status = WebClient.create("http://localhost:" + this.port)
-			.post()
-			.uri("/bff/backchannel-logout")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(BodyInserters.fromFormData("logout_token", logoutToken))
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.toFuture();
+		CompletableFuture<Integer> status = send(logoutToken).toFuture();
 		Eventually.await("the back-channel logout answered", Duration.ofSeconds(10), () -> {
 			this.timers.advanceTimeBy(PAST_ANY_WAIT);
 			return status.isDone();
 		});
 		return status.get();
+	}
+
+	/**
+	 * Posts {@code logoutToken} as the IdP does, once subscribed; the answer's status.
+	 */
+	private Mono<Integer> send(String logoutToken) {
+		return WebClient.create("http://localhost:" + this.port)
+			.post()
+			.uri("/bff/backchannel-logout")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("logout_token", logoutToken))
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()));
+	}
+
+	/** The deliveries the gateway saw the sender give up on before it answered. */
+	private long abandonedDeliveries() {
+		Timer timer = this.meters.find("http.server.requests")
+			.tags("method", "POST", "uri", "/bff/backchannel-logout", "status", "UNKNOWN")
+			.timer();
+		return (timer != null) ? timer.count() : 0;
 	}
 
 }
