@@ -69,10 +69,10 @@ class BackchannelLogoutController {
 	/**
 	 * One fetch of the JWKS starts at most this often, however many forged tokens name a
 	 * made-up kid (30 a minute to the IdP at most, where Auth0 allows 20 a second); a
-	 * token naming a kid we lack waits for the next, at most this long plus the fetch's
-	 * own timeout ({@code OIDC_RESPONSE_TIMEOUT}). Short, because the IdP stops waiting
-	 * for its answer after a few seconds (dev-idp after 3) and never sends that logout
-	 * again.
+	 * token naming a kid we lack waits for the next, at most this long (or, should a
+	 * fetch under way take longer, as long as it takes) plus the fetch's own timeout
+	 * ({@code OIDC_RESPONSE_TIMEOUT}). Short, because the IdP stops waiting for its
+	 * answer after a few seconds (dev-idp after 3) and never sends that logout again.
 	 */
 	private static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(2);
 
@@ -149,12 +149,12 @@ class BackchannelLogoutController {
 	/**
 	 * Verifies the token and acts on it, to the end even once the IdP stopped waiting for
 	 * the answer (dev-idp after 3 s), after which it never sends that logout again.
-	 * Verifying may wait for the next fetch of the IdP's keys, up to
-	 * {@link #JWKS_MIN_REFETCH} plus the fetch's timeout, for a forged token as well: so
-	 * much, no more, is left running for a sender that went away. Acting waits for each
-	 * session's revocation; once the jti is recorded, a retry would be a replay, refused,
-	 * and no one would end the sessions left. A failure is logged here, where no one may
-	 * be left to answer.
+	 * Verifying may wait for the next fetch of the IdP's keys, as long as
+	 * {@link #JWKS_MIN_REFETCH} says, for a forged token as well: so much, no more, is
+	 * left running for a sender that went away. Acting waits for each session's
+	 * revocation; once the jti is recorded, a retry would be a replay, refused, and no
+	 * one would end the sessions left. A failure is logged here, where no one may be left
+	 * to answer.
 	 */
 	private Mono<Void> verifyAndAct(String token) {
 		return decode(token).flatMap(this::actOnce)

@@ -29,10 +29,15 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Such a token arriving within the interval waits for the fetch due at its end, shared by
  * every token waiting, rather than being refused: a refusal is a 400, after which the IdP
  * never sends that logout again, and an attacker posting a made-up {@code kid} now and
- * then would keep every key the IdP rotated in refused. A fetch, once due, runs whoever
- * still waits for it, within {@code fetchTimeout}. Failed fetches are throttled the same
- * way, without the wait: until the next one, a key we lack is an error (answered 503),
- * not a refusal, since the IdP may well have it.
+ * then would keep every key the IdP rotated in refused. A token that comes while a fetch
+ * is under way waits for it and, should its key be missing, for the next one too: the
+ * fetch under way may have read the JWKS just before the IdP published that key; the next
+ * starts at the interval's end, or once that one is done if it took longer. So a token
+ * waits at most the longer of the interval and {@code fetchTimeout}, plus
+ * {@code fetchTimeout}. A fetch, once due, runs whoever still waits for it, within
+ * {@code fetchTimeout}. Failed fetches are throttled the same way, without the wait:
+ * until the next one, a key we lack is an error (answered 503), not a refusal, since the
+ * IdP may well have it.
  */
 final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
@@ -60,6 +65,12 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
 	/** The fetch under way, or due at the interval's end, which every caller shares. */
 	private @Nullable Mono<JWKSet> next;
+
+	/**
+	 * Whether {@link #next} has started: it may then have read the JWKS before the IdP
+	 * published the key a caller now asks for.
+	 */
+	private boolean nextUnderWay;
 
 	/**
 	 * @param minRefetchInterval the least time between the starts of two fetches
@@ -93,10 +104,34 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 		if (fetched != null && !known.isEmpty() && now.isBefore(fetched.at().plus(this.maxAge))) {
 			return Mono.just(known);
 		}
-		Mono<JWKSet> fetch = fetchFor(now, !known.isEmpty());
-		if (fetch != null) {
-			return fetch.map(selector::select);
+		Fetch fetch = fetchFor(now, !known.isEmpty());
+		if (fetch == null) {
+			return withoutFetch(known);
 		}
+		Mono<List<JWK>> found = fetch.keys().map(selector::select);
+		if (fetch.underWay() && known.isEmpty()) {
+			// That fetch started before this token came, maybe before the IdP published
+			// the key that signed it: lacking it, the next fetch, which starts after,
+			// is asked too.
+			return found.flatMap((keys) -> keys.isEmpty() ? afterFetchUnderWay(selector) : Mono.just(keys));
+		}
+		return found;
+	}
+
+	/**
+	 * The keys from the fetch after the one under way when the token came: at once if the
+	 * interval since that one's start has passed, else at its end. One started meanwhile
+	 * has started since the token came, so it is joined.
+	 */
+	private Mono<List<JWK>> afterFetchUnderWay(JWKSelector selector) {
+		return Mono.defer(() -> {
+			Fetch fetch = fetchFor(this.clock.instant(), false);
+			return (fetch != null) ? fetch.keys().map(selector::select) : withoutFetch(List.of());
+		});
+	}
+
+	/** The keys we have, for a caller that gets no fetch. */
+	private Mono<List<JWK>> withoutFetch(List<JWK> known) {
 		if (known.isEmpty()) {
 			// Not "no such key" (a 400 the IdP never retries): the token may be genuine
 			// and signed with a key we could not fetch. The decoder passes this on and
@@ -114,9 +149,9 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	 * when the caller is answered without waiting: it has a key (past maxAge), or the
 	 * last fetch failed.
 	 */
-	private synchronized @Nullable Mono<JWKSet> fetchFor(Instant now, boolean haveKey) {
+	private synchronized @Nullable Fetch fetchFor(Instant now, boolean haveKey) {
 		if (this.next != null) {
-			return this.next;
+			return new Fetch(this.next, this.nextUnderWay);
 		}
 		Duration wait = untilAllowed(now);
 		if (!wait.isZero() && (haveKey || this.lastFetchFailed)) {
@@ -133,7 +168,8 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 		// for its answer) cancels it for no one, and the next token finds its keys. Its
 		// error is the waiters' to handle.
 		fetch.onErrorComplete().subscribe();
-		return fetch;
+		// Started for this caller, if it started at once: after it came.
+		return new Fetch(fetch, false);
 	}
 
 	/**
@@ -168,17 +204,20 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
 	private synchronized void started() {
 		this.lastStart = this.clock.instant();
+		this.nextUnderWay = true;
 	}
 
 	private synchronized void fetched(JWKSet keys) {
 		this.current = new Fetched(keys, this.clock.instant());
 		this.lastFetchFailed = false;
 		this.next = null;
+		this.nextUnderWay = false;
 	}
 
 	private synchronized void failed() {
 		this.lastFetchFailed = true;
 		this.next = null;
+		this.nextUnderWay = false;
 	}
 
 	private static JWKSet parse(String body) {
@@ -191,6 +230,13 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	}
 
 	private record Fetched(JWKSet keys, Instant at) {
+	}
+
+	/**
+	 * A fetch a caller waits for, and whether it was under way when the caller came, so
+	 * may lack a key the IdP published since it started.
+	 */
+	private record Fetch(Mono<JWKSet> keys, boolean underWay) {
 	}
 
 }

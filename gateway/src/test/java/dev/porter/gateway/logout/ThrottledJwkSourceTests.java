@@ -10,6 +10,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -21,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.porter.gateway.support.VirtualTimeClock;
 import dev.porter.testsupport.Eventually;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,9 +60,14 @@ class ThrottledJwkSourceTests {
 
 	private static final RSAKey ROTATED = generate("rotated");
 
-	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+	private final HeldJwks held = new HeldJwks();
+
+	private final WireMockServer idp = new WireMockServer(
+			options().dynamicPort().bindAddress("127.0.0.1").extensions(this.held));
 
 	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final VirtualTimeClock clock = new VirtualTimeClock(this.time, Instant.parse("2026-12-01T12:00:00Z"));
 
 	private ThrottledJwkSource source;
 
@@ -75,12 +84,12 @@ class ThrottledJwkSourceTests {
 	 */
 	private ThrottledJwkSource source(Duration fetchTimeout) {
 		return new ThrottledJwkSource(WebClient.create(), "http://127.0.0.1:" + this.idp.port() + "/jwks", MIN_REFETCH,
-				MAX_AGE, fetchTimeout, new VirtualTimeClock(this.time, Instant.parse("2026-12-01T12:00:00Z")),
-				this.time);
+				MAX_AGE, fetchTimeout, this.clock, this.time);
 	}
 
 	@AfterEach
 	void stop() {
+		this.held.release();
 		this.idp.stop();
 		this.time.dispose();
 	}
@@ -254,6 +263,64 @@ class ThrottledJwkSourceTests {
 	}
 
 	/**
+	 * The attack on a key rotation with a fetch under way: a made-up kid's fetch reads
+	 * the JWKS just before the IdP publishes a new key, and the first token signed with
+	 * it arrives while that fetch is still on its way. That fetch cannot have the key;
+	 * the token waits for the next one rather than being refused with its answer.
+	 */
+	@Test
+	void applyWhenIdpRotatedWhileAMadeUpKidsFetchWasUnderWayThenTheNewKidWaitsForTheNextFetchAndIsFound()
+			throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		this.time.advanceTimeBy(MIN_REFETCH);
+		CompletableFuture<Void> readTheJwks = this.held.hold();
+		CompletableFuture<List<String>> madeUp = kids(naming("made-up"));
+		readTheJwks.get(10, TimeUnit.SECONDS);
+		serve(CURRENT, ROTATED);
+
+		CompletableFuture<List<String>> rotated = kids(naming("rotated"));
+		long timersBefore = this.time.getScheduledTaskCount();
+		this.held.release();
+		assertThat(madeUp.get(10, TimeUnit.SECONDS)).isEmpty();
+		Eventually.await("the new kid answered or waiting for the next fetch", Duration.ofSeconds(10),
+				() -> rotated.isDone() || this.time.getScheduledTaskCount() > timersBefore);
+		this.time.advanceTimeBy(MIN_REFETCH);
+
+		assertThat(rotated.get(10, TimeUnit.SECONDS)).containsExactly("rotated");
+		assertThat(fetches()).isEqualTo(3);
+	}
+
+	/**
+	 * Waiting for the next fetch after one under way still starts at most one fetch an
+	 * interval, counted from the start of the one under way.
+	 */
+	@Test
+	void applyWhenManyUnknownKidsJoinAFetchUnderWayThenOneMoreFetchAtTheIntervalsEnd() throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		this.time.advanceTimeBy(MIN_REFETCH);
+		CompletableFuture<Void> readTheJwks = this.held.hold();
+		CompletableFuture<List<String>> first = kids(naming("made-up"));
+		readTheJwks.get(10, TimeUnit.SECONDS);
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		List<CompletableFuture<List<String>>> joining = IntStream.range(0, 10)
+			.mapToObj((i) -> kids(naming("made-up-" + i)))
+			.toList();
+		long timersBefore = this.time.getScheduledTaskCount();
+		this.held.release();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEmpty();
+		Eventually.await("the tokens waiting for the next fetch", Duration.ofSeconds(10),
+				() -> this.time.getScheduledTaskCount() > timersBefore);
+
+		this.time.advanceTimeBy(MIN_REFETCH.minusSeconds(2));
+		assertThat(joining).noneMatch(CompletableFuture::isDone);
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		for (CompletableFuture<List<String>> answer : joining) {
+			assertThat(answer.get(10, TimeUnit.SECONDS)).isEmpty();
+		}
+		assertThat(fetches()).isEqualTo(3);
+	}
+
+	/**
 	 * The IdP client bounds each step (a connection, each read), not a body that trickles
 	 * in, which would hold every token waiting for the fetch.
 	 */
@@ -301,6 +368,50 @@ class ThrottledJwkSourceTests {
 	private static SignedJWT naming(String kid) {
 		return new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
 				new JWTClaimsSet.Builder().subject("s").build());
+	}
+
+	/**
+	 * Holds the IdP's answer to the next fetch of the JWKS: the fetch is under way, its
+	 * answer (what the IdP served when the request came) leaves once released.
+	 */
+	private static final class HeldJwks implements ResponseDefinitionTransformerV2 {
+
+		private volatile @Nullable CompletableFuture<Void> reached;
+
+		private volatile CompletableFuture<Void> released = CompletableFuture.completedFuture(null);
+
+		/** Holds the next fetch; the future completes once its request has come. */
+		CompletableFuture<Void> hold() {
+			this.released = new CompletableFuture<>();
+			CompletableFuture<Void> reached = new CompletableFuture<>();
+			this.reached = reached;
+			return reached;
+		}
+
+		void release() {
+			this.released.complete(null);
+		}
+
+		@Override
+		public ResponseDefinition transform(ServeEvent event) {
+			CompletableFuture<Void> reached = this.reached;
+			if (reached != null && reached.complete(null)) {
+				// A test that never releases still ends, its fetch timed out.
+				this.released.completeOnTimeout(null, 30, TimeUnit.SECONDS).join();
+			}
+			return event.getResponseDefinition();
+		}
+
+		@Override
+		public boolean applyGlobally() {
+			return true;
+		}
+
+		@Override
+		public String getName() {
+			return "held-jwks";
+		}
+
 	}
 
 	private static RSAKey generate(String kid) {
