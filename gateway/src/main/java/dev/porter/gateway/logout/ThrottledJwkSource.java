@@ -101,7 +101,7 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 		Fetched fetched = this.current;
 		Instant now = this.clock.instant();
 		List<JWK> known = (fetched != null) ? selector.select(fetched.keys()) : List.of();
-		if (fetched != null && !known.isEmpty() && now.isBefore(fetched.at().plus(this.maxAge))) {
+		if (fetched != null && !known.isEmpty() && fetched.freshAt(now, this.maxAge)) {
 			return Mono.just(known);
 		}
 		Fetch fetch = fetchFor(now, !known.isEmpty());
@@ -173,18 +173,19 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	}
 
 	/**
-	 * How long until the next fetch may start: at most the interval, should the clock
-	 * step back.
+	 * How long until the next fetch may start. A last start later than now (the clock
+	 * stepped back: NTP, a VM restored) is taken as now, so that fetches are allowed
+	 * again one interval on, not only once the clock is back where it was.
 	 */
-	private Duration untilAllowed(Instant now) {
+	private synchronized Duration untilAllowed(Instant now) {
 		if (this.lastStart == null) {
 			return Duration.ZERO;
 		}
-		Duration left = Duration.between(now, this.lastStart.plus(this.minRefetchInterval));
-		if (left.isNegative()) {
-			return Duration.ZERO;
+		if (this.lastStart.isAfter(now)) {
+			this.lastStart = now;
 		}
-		return (left.compareTo(this.minRefetchInterval) > 0) ? this.minRefetchInterval : left;
+		Duration left = Duration.between(now, this.lastStart.plus(this.minRefetchInterval));
+		return left.isNegative() ? Duration.ZERO : left;
 	}
 
 	private Mono<JWKSet> load() {
@@ -230,6 +231,17 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	}
 
 	private record Fetched(JWKSet keys, Instant at) {
+
+		/**
+		 * Whether the keys may still be trusted at {@code now}. Keys dated later than now
+		 * (the clock stepped back) are of an age we cannot tell, and fetched again as
+		 * keys past {@code maxAge} are: a key the IdP withdrew must not verify for as
+		 * long again as the clock went back.
+		 */
+		boolean freshAt(Instant now, Duration maxAge) {
+			return !this.at.isAfter(now) && now.isBefore(this.at.plus(maxAge));
+		}
+
 	}
 
 	/**

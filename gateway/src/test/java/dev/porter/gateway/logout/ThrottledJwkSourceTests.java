@@ -1,7 +1,10 @@
 package dev.porter.gateway.logout;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +70,8 @@ class ThrottledJwkSourceTests {
 
 	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
-	private final VirtualTimeClock clock = new VirtualTimeClock(this.time, Instant.parse("2026-12-01T12:00:00Z"));
+	private final SteppingClock clock = new SteppingClock(
+			new VirtualTimeClock(this.time, Instant.parse("2026-12-01T12:00:00Z")));
 
 	private ThrottledJwkSource source;
 
@@ -321,6 +325,46 @@ class ThrottledJwkSourceTests {
 	}
 
 	/**
+	 * The wall clock steps back (NTP, a VM restored) after a failed fetch: a fetch is
+	 * allowed again one interval on, not only once the clock is back where it was.
+	 */
+	@Test
+	void applyWhenTheClockStepsBackAfterAFailedFetchThenAFetchIsAllowedAgainWithinOneInterval() {
+		this.idp.stubFor(get(urlPathEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
+		assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
+			.isInstanceOf(WebClientResponseException.class);
+		serve(CURRENT);
+		this.clock.step(Duration.ofHours(-1));
+
+		assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
+			.isInstanceOf(IllegalStateException.class);
+		this.time.advanceTimeBy(MIN_REFETCH);
+
+		assertThat(this.source.apply(naming("current")).collectList().block()).extracting(JWK::getKeyID)
+			.containsExactly("current");
+		assertThat(fetches()).isEqualTo(2);
+	}
+
+	/**
+	 * Keys dated ahead of a clock that stepped back are fetched again within an interval:
+	 * a key the IdP withdrew does not live on for as long as the clock went back.
+	 */
+	@Test
+	void applyWhenTheClockStepsBackAfterAFetchThenKeysAreFetchedAgainWithinOneIntervalAndAWithdrawnKeyNoLongerFound() {
+		this.source.apply(naming("current")).collectList().block();
+		serve(ROTATED);
+		this.clock.step(Duration.ofHours(-1));
+
+		// The interval since the last fetch, counted from now.
+		assertThat(this.source.apply(naming("current")).collectList().block()).extracting(JWK::getKeyID)
+			.containsExactly("current");
+		this.time.advanceTimeBy(MIN_REFETCH);
+
+		assertThat(this.source.apply(naming("current")).collectList().block()).isEmpty();
+		assertThat(fetches()).isEqualTo(2);
+	}
+
+	/**
 	 * The IdP client bounds each step (a connection, each read), not a body that trickles
 	 * in, which would hold every token waiting for the fetch.
 	 */
@@ -410,6 +454,41 @@ class ThrottledJwkSourceTests {
 		@Override
 		public String getName() {
 			return "held-jwks";
+		}
+
+	}
+
+	/**
+	 * The virtual time as a wall clock reads it: a test may step it (NTP, a VM restored),
+	 * back as well as on, without the time the waits run on moving.
+	 */
+	private static final class SteppingClock extends Clock {
+
+		private final Clock time;
+
+		private volatile Duration offset = Duration.ZERO;
+
+		SteppingClock(Clock time) {
+			this.time = time;
+		}
+
+		void step(Duration by) {
+			this.offset = this.offset.plus(by);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.time.instant().plus(this.offset);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
 		}
 
 	}
