@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -41,6 +42,15 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
+	/**
+	 * How many tokens lacking their key may wait for a fetch at once. Each holds its
+	 * request's token (at most 16 KiB) while it waits, and goes on waiting once its
+	 * sender left, so forged tokens posted and dropped in a loop would otherwise pile up
+	 * for as long as the wait; past this, a token is answered as if the keys could not be
+	 * fetched (503), which a genuine sender may retry.
+	 */
+	static final int MAX_WAITING = 1_000;
+
 	private final WebClient webClient;
 
 	private final String jwkSetUri;
@@ -56,6 +66,9 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	private final Scheduler timers;
 
 	private volatile @Nullable Fetched current;
+
+	/** The tokens lacking their key that wait for a fetch now. */
+	private final AtomicInteger waiting = new AtomicInteger();
 
 	/** Whether the last fetch failed: a key we lack may then be one the IdP has. */
 	private volatile boolean lastFetchFailed;
@@ -109,13 +122,28 @@ final class ThrottledJwkSource implements Function<SignedJWT, Flux<JWK>> {
 			return withoutFetch(known);
 		}
 		Mono<List<JWK>> found = fetch.keys().map(selector::select);
-		if (fetch.underWay() && known.isEmpty()) {
+		if (!known.isEmpty()) {
+			return found;
+		}
+		if (fetch.underWay()) {
 			// That fetch started before this token came, maybe before the IdP published
 			// the key that signed it: lacking it, the next fetch, which starts after,
 			// is asked too.
-			return found.flatMap((keys) -> keys.isEmpty() ? afterFetchUnderWay(selector) : Mono.just(keys));
+			found = found.flatMap((keys) -> keys.isEmpty() ? afterFetchUnderWay(selector) : Mono.just(keys));
 		}
-		return found;
+		return counted(found);
+	}
+
+	/** {@code wait}, unless {@link #MAX_WAITING} tokens wait already. */
+	private Mono<List<JWK>> counted(Mono<List<JWK>> wait) {
+		return Mono.defer(() -> {
+			if (this.waiting.incrementAndGet() > MAX_WAITING) {
+				this.waiting.decrementAndGet();
+				return Mono.error(new IllegalStateException(
+						"the IdP's keys could not be fetched for this token: " + MAX_WAITING + " wait already"));
+			}
+			return wait.doFinally((signal) -> this.waiting.decrementAndGet());
+		});
 	}
 
 	/**

@@ -152,6 +152,36 @@ class ThrottledJwkSourceTests {
 	}
 
 	/**
+	 * Waiting tokens hold memory while they wait, and their senders need not stay (the
+	 * wait goes on without them): past {@link ThrottledJwkSource#MAX_WAITING} at once, a
+	 * token with a kid we lack is answered at once as "the keys could not be fetched"
+	 * (503, the IdP may send it again), not held.
+	 */
+	@Test
+	void applyWhenMoreTokensWaitThanAllowedThenTheNextIsAnsweredAtOnceAndTheWaitersStillServed() throws Exception {
+		this.source.apply(naming("current")).collectList().block();
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		List<CompletableFuture<List<String>>> waiting = IntStream.range(0, ThrottledJwkSource.MAX_WAITING)
+			.mapToObj((i) -> kids(naming("made-up-" + i)))
+			.toList();
+
+		CompletableFuture<List<String>> oneTooMany = kids(naming("one-too-many"));
+
+		assertThat(oneTooMany).isCompletedExceptionally();
+		assertThat(waiting).noneMatch(CompletableFuture::isDone);
+		this.time.advanceTimeBy(MIN_REFETCH);
+		for (CompletableFuture<List<String>> answer : waiting) {
+			assertThat(answer.get(10, TimeUnit.SECONDS)).isEmpty();
+		}
+		// Their places are free again once answered.
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		CompletableFuture<List<String>> later = kids(naming("later"));
+		assertThat(later).isNotDone();
+		this.time.advanceTimeBy(MIN_REFETCH);
+		assertThat(later.get(10, TimeUnit.SECONDS)).isEmpty();
+	}
+
+	/**
 	 * However many tokens name made-up kids, the IdP is asked at most once an interval.
 	 */
 	@Test
