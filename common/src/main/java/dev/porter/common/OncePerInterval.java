@@ -68,9 +68,12 @@ public final class OncePerInterval {
 		long now = this.nanoTime.getAsLong();
 		long due = this.nextReportAt.get();
 		// one caller wins the report; the others' events wait for the next one. The first
-		// event compares with no due time at all: a ticker's reading may be negative.
-		if ((due != Long.MIN_VALUE && now - due < 0)
-				|| !this.nextReportAt.compareAndSet(due, now + this.interval.toNanos())) {
+		// event compares with no due time at all: a ticker's reading may be negative. A
+		// due time more than an interval ahead means the clock stepped back (NTP, a VM
+		// restored): due now, or nothing would be reported until the clock caught up.
+		long interval = this.interval.toNanos();
+		boolean notYet = due != Long.MIN_VALUE && now - due < 0 && due - now <= interval;
+		if (notYet || !this.nextReportAt.compareAndSet(due, now + interval)) {
 			return 0;
 		}
 		return this.unreported.getAndSet(0);

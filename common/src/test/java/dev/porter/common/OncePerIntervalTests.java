@@ -51,6 +51,21 @@ class OncePerIntervalTests {
 		assertThat(ticked.count()).isEqualTo(2);
 	}
 
+	// The wall clock stepped back an hour (NTP, a VM restored): the events of that hour
+	// went unreported, the reason a log line exists unseen.
+	@Test
+	void countWhenTheClockSteppedBackThenReportedAtOnceAndIntervalKeptFromThere() {
+		this.events.count();
+		this.events.count();
+		this.clock.advance(Duration.ofHours(-1));
+
+		assertThat(this.events.count()).isEqualTo(2);
+		this.clock.advance(Duration.ofSeconds(9));
+		assertThat(this.events.count()).isZero();
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(this.events.count()).isEqualTo(2);
+	}
+
 	@Test
 	void ofWhenIntervalNotPositiveThenRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> OncePerInterval.of(Duration.ZERO, this.clock));
