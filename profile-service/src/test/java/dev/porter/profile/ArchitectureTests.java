@@ -28,8 +28,10 @@ class ArchitectureTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "metadata|", "problem|metadata", "cache|", "upstream|problem",
-			"oidc|upstream", "userinfo|upstream oidc", "directory|upstream metadata problem oidc" })
+	@CsvSource(delimiter = '|',
+			value = { "metadata|", "problem|metadata", "cache|", "upstream|problem", "oidc|upstream",
+					"userinfo|upstream oidc", "directory|upstream metadata problem oidc",
+					"me|directory userinfo metadata cache problem upstream oidc" })
 	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
 		PackageRules.usesOnly(ROOT, pkg, below).check(MAIN);
 	}
