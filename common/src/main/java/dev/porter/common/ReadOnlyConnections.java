@@ -31,7 +31,7 @@ import reactor.util.Loggers;
  */
 public final class ReadOnlyConnections implements NettyCustomizer {
 
-	/** The first word of Redis's answer to a write on a replica. */
+	/** The code of Redis's answer to a write on a replica. */
 	private static final String READONLY = "READONLY";
 
 	private static final Logger logger = Loggers.getLogger(ReadOnlyConnections.class);
@@ -49,9 +49,13 @@ public final class ReadOnlyConnections implements NettyCustomizer {
 		channel.pipeline().addLast(new Watch(this));
 	}
 
-	/** Whether {@code error}, an error answer of Redis's, comes from a replica. */
+	/**
+	 * Whether {@code error}, an error answer of Redis's, comes from a replica: also a
+	 * script's whose write it refused, as Redis before 7 wraps it
+	 * ({@link RedisErrorCodes}).
+	 */
 	public static boolean fromReplica(@Nullable String error) {
-		return error != null && (error.equals(READONLY) || error.startsWith(READONLY + " "));
+		return READONLY.equals(RedisErrorCodes.of(error));
 	}
 
 	private void closing(Channel channel) {
