@@ -3,13 +3,15 @@ package dev.porter.gateway.problem;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.porter.common.RedisErrorCodes;
 import io.lettuce.core.RedisCommandExecutionException;
 
 /**
  * What Redis said when it answered a command with an error of its own, for the operator:
- * its error code (the first word of the answer, such as {@code OOM} or {@code READONLY})
- * and, for the usual ones, what to check. Never the rest of the answer, which can quote a
- * key.
+ * its error code (the first word of the answer, such as {@code OOM} or {@code READONLY};
+ * for a script's that Redis before 7 wraps in {@code ERR}, the wrapped refusal's, see
+ * common's {@link RedisErrorCodes}) and, for the usual ones, what to check. Never the
+ * rest of the answer, which can quote a key.
  */
 final class RedisRefusals {
 
@@ -36,8 +38,8 @@ final class RedisRefusals {
 	}
 
 	private static String answered(String answer) {
-		String code = answer.split(" ", 2)[0];
-		if (!CODE.matcher(code).matches()) {
+		String code = RedisErrorCodes.of(answer);
+		if (code == null || !CODE.matcher(code).matches()) {
 			return "; Redis refused the command";
 		}
 		String hint = HINTS.get(code);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -128,6 +129,33 @@ class StoreFailureTests {
 		assertThat(lines.get(0)).contains("Redis answered OOM").contains("maxmemory");
 		assertThat(lines.get(1)).contains("Redis answered READONLY").contains("replica");
 		assertThat(output).doesNotContain("command not allowed").doesNotContain("You can't write");
+	}
+
+	/**
+	 * Before Redis 7, a write that a script calls and Redis refuses fails the whole
+	 * script with {@code ERR}, the refusal wrapped in it (as Redis 6.2 answers, see
+	 * spring-data-redis #3042): the line names the refusal's code, not ERR.
+	 */
+	@Test
+	void handleWhenAScriptsWriteIsRefusedByRedisBefore7ThenTheLogNamesTheRefusal(CapturedOutput output) {
+		handle(new RedisSystemException("Error in execution", new RedisCommandExecutionException(
+				"ERR Error running script (call to f_1028a5dba704e1d8a01fd96efeba25bb78f62df2): @user_script:4: @user_script: 4: -READONLY You can't write against a read only replica.")));
+		this.clock.advance(StoreFailures.LOG_INTERVAL);
+		handle(new RedisSystemException("Error in execution", new RedisCommandExecutionException(
+				"ERR Error running script (call to f_1028a5dba704e1d8a01fd96efeba25bb78f62df2): @user_script:4: @user_script: 4: -OOM command not allowed when used memory > 'maxmemory'.")));
+		this.clock.advance(StoreFailures.LOG_INTERVAL);
+		handle(new RedisSystemException("Error in execution", new RedisCommandExecutionException(
+				"ERR Error running script (call to f_1028a5dba704e1d8a01fd96efeba25bb78f62df2): @user_script:1: user_script:1: attempt to compare nil with number")));
+
+		List<String> lines = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("session store (Redis) unavailable"))
+			.toList();
+		assertThat(lines).hasSize(3);
+		assertThat(lines.get(0)).contains("Redis answered READONLY").contains("replica");
+		assertThat(lines.get(1)).contains("Redis answered OOM").contains("maxmemory");
+		assertThat(lines.get(2)).contains("Redis answered ERR;");
+		assertThat(output).doesNotContain("You can't write").doesNotContain("user_script");
 	}
 
 	private static Throwable refusedWrite(ReactiveStringRedisTemplate template) {
