@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,16 +163,21 @@ final class EventLoopRedisConnections {
 	 * as one is not open: Lettuce reconnects each connection on its own, so one loop can
 	 * be connected again while another still refuses its requests.
 	 * <p>
+	 * Each connection is sent a {@code PING} and, in the same round trip, {@code HELLO}.
+	 * The PING must be answered: Redis refuses it, as every command a request sends,
+	 * while it is {@code LOADING} its data set or {@code BUSY} running a long script.
+	 * HELLO is answered even then, so it cannot stand for that.
+	 * <p>
 	 * A replica answers a PING as a primary does, and refuses every write: a failover
 	 * that leaves the old primary running as a replica left the instance ready with no
-	 * write succeeding. So each connection is asked {@code HELLO} (without a protocol
-	 * version it changes nothing, and unlike {@code ROLE} or {@code INFO} every ACL user
-	 * may send it), whose answer names the node's role; a connection to a replica fails
-	 * the check and is closed, so that a new one reaches the primary, as its first
-	 * {@code READONLY} would close it (common's {@code ReadOnlyConnections}). Here too:
-	 * an instance that is not ready gets no requests that would meet that refusal. A
-	 * Redis that refuses {@code HELLO} (older than 6.2) still answered: its role is not
-	 * known, and the connection passes.
+	 * write succeeding. HELLO (without a protocol version it changes nothing, and unlike
+	 * {@code ROLE} or {@code INFO} every ACL user may send it) names the node's role; a
+	 * connection to a replica fails the check and is closed, so that a new one reaches
+	 * the primary, as its first {@code READONLY} would close it (common's
+	 * {@code ReadOnlyConnections}). Here too: an instance that is not ready gets no
+	 * requests that would meet that refusal. A Redis that refuses HELLO itself while it
+	 * answers the PING (older than 6.2, HELLO renamed or denied by an ACL) leaves the
+	 * role unknown, and the connection passes.
 	 */
 	Mono<Void> checkEach() {
 		List<Mono<Void>> checks = new ArrayList<>(this.slots.size());
@@ -183,19 +189,29 @@ final class EventLoopRedisConnections {
 	}
 
 	private Mono<Void> check(Slot slot, StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
+		// Both are written before either is answered: one round trip.
+		return Mono.zip(connection.reactive().ping(), role(connection)).flatMap((answers) -> {
+			String role = answers.getT2().orElse(PRIMARY);
+			if (PRIMARY.equals(role)) {
+				return Mono.<Void>empty();
+			}
+			connectedToReplica(role);
+			slot.channel.close();
+			return Mono.<Void>error(new ConnectedToReplicaException(role));
+		});
+	}
+
+	/**
+	 * The role {@code HELLO} names, empty when its answer names none or Redis refuses
+	 * HELLO: the PING sent with it decides whether Redis serves.
+	 */
+	private static Mono<Optional<String>> role(StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
 		return connection.reactive()
 			.<List<Object>>dispatch(CommandType.HELLO, new ArrayOutput<>(Buffers.CODEC))
 			.next()
-			.flatMap((hello) -> {
-				String role = roleIn(hello);
-				if (role == null || PRIMARY.equals(role)) {
-					return Mono.<Void>empty();
-				}
-				connectedToReplica(role);
-				slot.channel.close();
-				return Mono.<Void>error(new ConnectedToReplicaException(role));
-			})
-			.onErrorResume(RedisCommandExecutionException.class, (refused) -> Mono.empty());
+			.map((hello) -> Optional.ofNullable(roleIn(hello)))
+			.defaultIfEmpty(Optional.empty())
+			.onErrorResume(RedisCommandExecutionException.class, (refused) -> Mono.just(Optional.empty()));
 	}
 
 	private void connectedToReplica(String role) {

@@ -20,9 +20,12 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
  * <p>
  * Every event loop's connection must answer, not only the one the probe landed on: after
  * an outage each reconnects on its own schedule, and an instance that says it is ready
- * while one loop's connection is still down answers that loop's requests with a 503. And
- * each must be connected to a primary: after a failover that left the old primary running
- * as a replica, it answers reads and refuses every write ({@code DOWN} with
+ * while one loop's connection is still down answers that loop's requests with a 503.
+ * Redis must serve, not only be connected: while it is loading its data set or busy with
+ * a long script it refuses every command ({@code DOWN} with Lettuce's
+ * {@code RedisLoadingException} or {@code RedisBusyException}). And each must be
+ * connected to a primary: after a failover that left the old primary running as a
+ * replica, it answers reads and refuses every write ({@code DOWN} with
  * {@link ConnectedToReplicaException} while it is one).
  * <p>
  * A check stands for {@link #STANDS_FOR}, and probes meanwhile (or while it runs) get its

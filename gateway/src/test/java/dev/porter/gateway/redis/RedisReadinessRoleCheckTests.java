@@ -23,9 +23,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The readiness check asks each connection for its node's role ({@code HELLO}); anyone
- * may probe {@code /readyz} on the public port, so the probes within a second of a check
- * get its outcome and cost Redis nothing. Time is the gateway's {@link MovableClock}.
+ * The readiness check sends each connection a {@code PING} and asks it for its node's
+ * role ({@code HELLO}); anyone may probe {@code /readyz} on the public port, so the
+ * probes within a second of a check get its outcome and cost Redis nothing. The HELLOs
+ * count the checks: the key tracking's heartbeat sends PINGs of its own. Time is the
+ * gateway's {@link MovableClock}.
  */
 class RedisReadinessRoleCheckTests {
 
