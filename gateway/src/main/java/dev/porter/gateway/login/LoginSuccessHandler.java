@@ -88,7 +88,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		this.logins.increment();
 		return this.csrfTokens.rotate(webFilterExchange.getExchange())
 			.then(webFilterExchange.getExchange().getSession())
-			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication)
+			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication).then(save(session))
 				.onErrorResume(
 						(ex) -> abandon(webFilterExchange.getExchange(), session, authentication).then(Mono.error(ex)))
 				.then(endPresented(webFilterExchange.getExchange(), authentication))
@@ -98,8 +98,8 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	}
 
 	/**
-	 * Ends the new session of a login that could not be recorded, or that the IdP logged
-	 * out meanwhile, before the error makes it a failed login
+	 * Ends the new session of a login that could not be recorded or stored, or that the
+	 * IdP logged out meanwhile, before the error makes it a failed login
 	 * (login.CallbackErrorWebFilter): Spring Security saved the login into it already
 	 * ({@link FailedLoginSession}). Whatever part was recorded goes too, best effort: the
 	 * store just failed, and a leftover names a session that no longer exists.
@@ -135,6 +135,19 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		return this.registry.register(key, sid, user.getSubject(), callbackBeganAtTheIdp(exchange, user, now))
 			.flatMap((loggedOut) -> failIfLoggedOut(exchange, loggedOut, now))
 			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
+	}
+
+	/**
+	 * Writes the session as the login left it (its login time, its CSRF token): the id
+	 * change stored it before either. Spring's session manager would write it only as the
+	 * redirect is committed, past the callback's failure handling: a store failing just
+	 * then answered 500 and left the session stored, signed in with a refresh token
+	 * nobody revoked, registered and listed. Here a failure is the login's, whose session
+	 * is ended ({@link #abandon}), and the answer's own save finds nothing left to write.
+	 * A session that a back-channel logout ended meanwhile is not written back.
+	 */
+	private static Mono<Void> save(WebSession session) {
+		return Mono.defer(() -> session.isExpired() ? Mono.empty() : session.save());
 	}
 
 	/**
