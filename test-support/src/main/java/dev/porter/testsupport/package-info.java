@@ -3,7 +3,9 @@
  * {@code redis-server} ({@link dev.porter.testsupport.RedisServer}), the package rules
  * each module's {@code ArchitectureTests} applies
  * ({@link dev.porter.testsupport.PackageRules}), a primary endpoint that a failover
- * renames ({@link dev.porter.testsupport.PrimaryEndpoint}) and a bounded wait for what
- * another thread or process makes true ({@link dev.porter.testsupport.Eventually}).
+ * renames ({@link dev.porter.testsupport.PrimaryEndpoint}), a bounded wait for what
+ * another thread or process makes true ({@link dev.porter.testsupport.Eventually}) and
+ * WireMock answers a test holds back until it releases them
+ * ({@link dev.porter.testsupport.HeldAnswers}).
  */
 package dev.porter.testsupport;

@@ -16,6 +16,7 @@ import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.StoreHiccups;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,7 +217,7 @@ class SessionEndingTests extends GatewayTestSupport {
 	void deleteOthersWhenIdpSlowToRevokeThenTheRevocationsRunTogether(CapturedOutput output) throws Exception {
 		String sub = newUser();
 		Browser laptop = signIn(sub, "Laptop/1.0");
-		List<TestIdp.HeldAnswer> revocations = new ArrayList<>();
+		List<HeldAnswer> revocations = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			String token = signIn(sub, "Device/" + i).tokens().refreshToken();
 			revocations.add(TestIdp.instance().holdRevocationOf(token));
@@ -229,12 +230,12 @@ class SessionEndingTests extends GatewayTestSupport {
 				.expectBody()
 				.jsonPath("$.ended")
 				.isEqualTo(3));
-		for (TestIdp.HeldAnswer revocation : revocations) {
+		for (HeldAnswer revocation : revocations) {
 			revocation.awaitReached();
 		}
 		assertThat(revocationsGivenUp(output)).as("revocations given up").isEmpty();
 		assertThat(ending).as("the ending, waiting for its revocations").isNotDone();
-		revocations.forEach(TestIdp.HeldAnswer::release);
+		revocations.forEach(HeldAnswer::release);
 
 		ending.get(30, TimeUnit.SECONDS);
 		assertThat(revocationsGivenUp(output)).as("revocations given up").isEmpty();

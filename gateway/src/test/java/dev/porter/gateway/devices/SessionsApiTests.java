@@ -16,6 +16,7 @@ import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -183,7 +184,7 @@ class SessionsApiTests extends GatewayTestSupport {
 		Browser phone = signIn(sub, "Phone/2.0");
 		String phoneSession = phone.sessionId();
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
-		TestIdp.HeldAnswer profileAnswer = holdProfileAnswer("/me");
+		HeldAnswer profileAnswer = holdProfileAnswer("/me");
 		CompletableFuture<Integer> inFlight = CompletableFuture
 			.supplyAsync(() -> phone.get("/me").exchange().returnResult(Void.class).getStatus().value());
 		profileAnswer.awaitReached();

@@ -17,6 +17,7 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,7 @@ class CallbackSessionStallTests {
 	@Test
 	void callbackWhenTheSessionWriteStallsThenLoginFailedAndNobodySignedInAndItsRefreshTokenRevoked() throws Exception {
 		Browser browser = new Browser(client(instances.first()));
-		TestIdp.HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
+		HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
 		double failedBefore = failedLogins();
 
 		CompletableFuture<URI> login = CompletableFuture

@@ -15,6 +15,7 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -317,7 +318,7 @@ class LoginTests extends GatewayTestSupport {
 	 */
 	private static EntityExchangeResult<byte[]> answerHeldThrough(Browser browser, Runnable login) throws Exception {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
-		TestIdp.HeldAnswer profileAnswer = holdProfileAnswer("/me");
+		HeldAnswer profileAnswer = holdProfileAnswer("/me");
 		CompletableFuture<EntityExchangeResult<byte[]>> inFlight = CompletableFuture
 			.supplyAsync(() -> browser.get("/me").exchange().expectBody().returnResult());
 		profileAnswer.awaitReached();

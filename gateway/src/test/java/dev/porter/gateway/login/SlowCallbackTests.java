@@ -12,6 +12,7 @@ import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,7 +37,7 @@ class SlowCallbackTests extends GatewayTestSupport {
 	@Test
 	void callbackWhenItRunsAsLongAsALogoutIsRememberedThenLoginFailedAndItsRefreshTokenRevoked() throws Exception {
 		this.clock.moveTo(Instant.now());
-		TestIdp.HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
+		HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
 		Browser browser = browser();
 
 		CompletableFuture<URI> login = CompletableFuture

@@ -11,6 +11,7 @@ import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +47,7 @@ class BackchannelLogoutDuringLoginOnRedisTests {
 		String sub = "auth0|midway-" + UUID.randomUUID();
 		String sid = "sid-" + UUID.randomUUID();
 		Browser browser = new Browser(client(instances.first()));
-		TestIdp.HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
+		HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
 
 		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));
 		try {
@@ -72,7 +73,7 @@ class BackchannelLogoutDuringLoginOnRedisTests {
 			throws Exception {
 		String sub = "auth0|midway-" + UUID.randomUUID();
 		Browser browser = new Browser(client(instances.first())).login(sub, 3600);
-		TestIdp.HeldAnswer presentedRevocation = TestIdp.instance().holdRevocationOf(browser.tokens().refreshToken());
+		HeldAnswer presentedRevocation = TestIdp.instance().holdRevocationOf(browser.tokens().refreshToken());
 		String sid = "sid-" + UUID.randomUUID();
 
 		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));

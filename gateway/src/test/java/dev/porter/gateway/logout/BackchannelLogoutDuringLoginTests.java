@@ -13,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
@@ -132,7 +133,7 @@ class BackchannelLogoutDuringLoginTests extends GatewayTestSupport {
 	void backchannelLogoutWhenItsSidIsEndingThePresentedSessionThenThatLoginEndsSignedOut() throws Exception {
 		String sub = "auth0|midway-" + UUID.randomUUID();
 		Browser browser = browser().login(sub, 3600);
-		TestIdp.HeldAnswer presentedRevocation = TestIdp.instance().holdRevocationOf(browser.tokens().refreshToken());
+		HeldAnswer presentedRevocation = TestIdp.instance().holdRevocationOf(browser.tokens().refreshToken());
 		String sid = "sid-" + UUID.randomUUID();
 
 		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));
@@ -162,7 +163,7 @@ class BackchannelLogoutDuringLoginTests extends GatewayTestSupport {
 	/** With the logout token's claims made once the IdP has issued the login's tokens. */
 	private URI loginWhileLoggedOut(Browser browser, String sub, String sid, Supplier<Map<String, Object>> claims)
 			throws Exception {
-		TestIdp.HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
+		HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
 		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));
 		try {
 			exchange.awaitReached();

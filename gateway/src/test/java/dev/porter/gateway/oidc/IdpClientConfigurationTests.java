@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -58,7 +59,7 @@ class IdpClientConfigurationTests {
 				.clientConnector(new ReactorClientHttpConnector(
 						IdpClientConfiguration.idpHttpClient(properties(Duration.ofSeconds(30)), oneConnection)))
 				.build();
-			TestIdp.HeldAnswer busy = revoke(idp, "rt-busy-" + UUID.randomUUID());
+			HeldAnswer busy = revoke(idp, "rt-busy-" + UUID.randomUUID());
 			String unsent = "rt-unsent-" + UUID.randomUUID();
 
 			StepVerifier.create(revocation(idp, unsent))
@@ -88,8 +89,8 @@ class IdpClientConfigurationTests {
 	}
 
 	/** A revocation of {@code token} sent, its answer held at the IdP. */
-	private static TestIdp.HeldAnswer revoke(WebClient idp, String token) throws Exception {
-		TestIdp.HeldAnswer held = TestIdp.instance().holdRevocationOf(token);
+	private static HeldAnswer revoke(WebClient idp, String token) throws Exception {
+		HeldAnswer held = TestIdp.instance().holdRevocationOf(token);
 		revocation(idp, token).toFuture();
 		held.awaitReached();
 		return held;

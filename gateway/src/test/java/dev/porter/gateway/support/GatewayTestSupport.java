@@ -3,6 +3,8 @@ package dev.porter.gateway.support;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.HeldAnswers;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -75,7 +77,7 @@ public abstract class GatewayTestSupport {
 	 * test does something else. In a class marked {@link RelayWaitsForHeldAnswers}, the
 	 * relay waits for it as long.
 	 */
-	protected static TestIdp.HeldAnswer holdProfileAnswer(String path) {
+	protected static HeldAnswer holdProfileAnswer(String path) {
 		return PROFILE_HOLDS.add(path, "");
 	}
 

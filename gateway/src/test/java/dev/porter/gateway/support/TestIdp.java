@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -29,6 +27,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.HeldAnswers;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -418,32 +418,6 @@ public final class TestIdp {
 
 	public static String json(Object value) {
 		return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(value);
-	}
-
-	/**
-	 * An answer of the IdP held back ({@link #holdCodeExchange}): {@code reached} once
-	 * its request arrived; it leaves once {@link #release released}.
-	 */
-	public record HeldAnswer(String path, String bodyPart, CompletableFuture<Void> reached,
-			CompletableFuture<Void> released) {
-
-		HeldAnswer(String path, String bodyPart) {
-			this(path, bodyPart, new CompletableFuture<>(), new CompletableFuture<>());
-		}
-
-		boolean matches(String url, String body) {
-			return url.startsWith(this.path) && body.contains(this.bodyPart);
-		}
-
-		/** Waits until the held request has arrived at the IdP. */
-		public void awaitReached() throws Exception {
-			this.reached.get(10, TimeUnit.SECONDS);
-		}
-
-		public void release() {
-			this.released.complete(null);
-		}
-
 	}
 
 	/** What the IdP handed out at one login. */

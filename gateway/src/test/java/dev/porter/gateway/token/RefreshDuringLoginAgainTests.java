@@ -13,6 +13,7 @@ import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -93,7 +94,7 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=" + refreshToken))
 				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-" + rotated, "refresh_token", rotated,
 						"token_type", "Bearer", "expires_in", 3600)))));
-		TestIdp.HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
 		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
 		refresh.awaitReached();
 		Mono<Void> refreshEnded = this.refresher.refreshesEnded();

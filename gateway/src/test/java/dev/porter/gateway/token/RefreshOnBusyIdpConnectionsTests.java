@@ -13,6 +13,7 @@ import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestRegistrations;
+import dev.porter.testsupport.HeldAnswer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,7 +133,7 @@ class RefreshOnBusyIdpConnectionsTests {
 	// IdP had not even got it yet, or had just rotated the token when the timer fired.
 	@Test
 	void refreshWhenItWaitedLongerThanTheTimeoutForAConnectionThenTheIdpsAnswerIsStored() throws Exception {
-		TestIdp.HeldAnswer busy = holdTheOnlyConnection();
+		HeldAnswer busy = holdTheOnlyConnection();
 		StepVerifier.create(refresh())
 			.then(() -> this.time.advanceTimeBy(TIMEOUT.plusSeconds(1)))
 			.expectError(RefreshUnavailable.class)
@@ -149,7 +150,7 @@ class RefreshOnBusyIdpConnectionsTests {
 
 	@Test
 	void refreshWhenNoConnectionWithinTheSendBoundThenNeverSentAndTheSessionKeepsItsRefreshToken() throws Exception {
-		TestIdp.HeldAnswer busy = holdTheOnlyConnection();
+		HeldAnswer busy = holdTheOnlyConnection();
 		StepVerifier.create(refresh())
 			.then(() -> this.time.advanceTimeBy(WAIT))
 			.expectError(RefreshUnavailable.class)
@@ -177,7 +178,7 @@ class RefreshOnBusyIdpConnectionsTests {
 	void refreshWhenTheIdpHasItPastTheSendBoundThenItsAnswerIsWaitedForAndStored() throws Exception {
 		Duration timeout = IdpRefreshCall.SEND_WITHIN.multipliedBy(2);
 		this.refresher = refresher(timeout);
-		TestIdp.HeldAnswer answer = TestIdp.instance().holdRefreshWith(this.refreshToken);
+		HeldAnswer answer = TestIdp.instance().holdRefreshWith(this.refreshToken);
 		refresh().onErrorResume(RefreshUnavailable.class, (ex) -> Mono.empty()).subscribe();
 		answer.awaitReached();
 		Mono<Void> ended = this.refresher.refreshesEnded();
@@ -194,9 +195,9 @@ class RefreshOnBusyIdpConnectionsTests {
 	 * Another IdP call (a revocation) on the pool's one connection, its answer held at
 	 * the IdP until the test releases it.
 	 */
-	private TestIdp.HeldAnswer holdTheOnlyConnection() throws Exception {
+	private HeldAnswer holdTheOnlyConnection() throws Exception {
 		String token = "rt-busy-" + UUID.randomUUID();
-		TestIdp.HeldAnswer held = TestIdp.instance().holdRevocationOf(token);
+		HeldAnswer held = TestIdp.instance().holdRevocationOf(token);
 		this.idpWebClient.post()
 			.uri(TestIdp.instance().issuer() + "oauth/revoke")
 			.body(BodyInserters.fromFormData("token", token))

@@ -1,4 +1,4 @@
-package dev.porter.gateway.support;
+package dev.porter.testsupport;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,30 +13,35 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
- * A WireMock server's answers a test holds back (the {@link TestIdp}'s, profile-service's
- * in {@link GatewayTestSupport}): the request arrives, and its answer leaves only once
- * the test releases it. A gateway step that waits on the IdP or the upstream is held at a
- * known point, without sleeping for it.
+ * A WireMock server's answers a test holds back: the request arrives, and its answer
+ * leaves only once the test releases it. A step of the service under test that waits on
+ * that server is held at a known point, without sleeping for it, and an answer can be
+ * made to leave after another one however fast or slow the machine. Registered as an
+ * extension of the server ({@code options().extensions(heldAnswers)}).
  */
-final class HeldAnswers implements ResponseDefinitionTransformerV2 {
+public final class HeldAnswers implements ResponseDefinitionTransformerV2 {
 
-	/** A hold the test forgot to release still ends, long after any gateway timeout. */
+	/** A hold the test forgot to release still ends, long after any service timeout. */
 	private static final long LONGEST_HOLD_SECONDS = 30;
 
-	private final List<TestIdp.HeldAnswer> holds = new CopyOnWriteArrayList<>();
+	private final List<HeldAnswer> holds = new CopyOnWriteArrayList<>();
 
-	TestIdp.HeldAnswer add(String path, String bodyPart) {
-		TestIdp.HeldAnswer hold = new TestIdp.HeldAnswer(path, bodyPart);
+	/**
+	 * Holds the answer to the next request whose path starts with {@code path} and whose
+	 * body contains {@code bodyPart} ({@code ""}: any).
+	 */
+	public HeldAnswer add(String path, String bodyPart) {
+		HeldAnswer hold = new HeldAnswer(path, bodyPart);
 		this.holds.add(hold);
 		return hold;
 	}
 
 	/**
 	 * Releases and forgets every hold: one a failed test left (its release skipped, or
-	 * its request never came) would otherwise hold up a later test's call to the IdP.
+	 * its request never came) would otherwise hold up a later test's call.
 	 */
-	void releaseAll() {
-		for (TestIdp.HeldAnswer hold : this.holds) {
+	public void releaseAll() {
+		for (HeldAnswer hold : this.holds) {
 			hold.release();
 		}
 		this.holds.clear();
@@ -45,7 +50,7 @@ final class HeldAnswers implements ResponseDefinitionTransformerV2 {
 	@Override
 	public ResponseDefinition transform(ServeEvent event) {
 		Request request = event.getRequest();
-		for (TestIdp.HeldAnswer hold : this.holds) {
+		for (HeldAnswer hold : this.holds) {
 			// Each hold takes one request, the first that matches.
 			if (hold.matches(request.getUrl(), request.getBodyAsString()) && this.holds.remove(hold)) {
 				hold.reached().complete(null);
