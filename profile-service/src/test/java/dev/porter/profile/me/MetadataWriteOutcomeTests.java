@@ -2,7 +2,6 @@ package dev.porter.profile.me;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
@@ -17,32 +16,26 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A metadata change whose outcome the caches must follow though the request that made it
- * did not end well: its {@code /userinfo} failed, the write timed out after it may have
- * been applied, the caller went away, or another change of the same user overlapped it. A
- * later {@code GET /me} must show what Auth0 holds, not what this instance cached before.
- * Test settings: 1 s per Management attempt, 3 s deadline.
+ * did not end well: its {@code /userinfo} failed, or the write timed out after it may
+ * have been applied. A later {@code GET /me} must show what Auth0 holds, not what this
+ * instance cached before. Test settings: 1 s per Management attempt, 3 s deadline. A
+ * caller that went away, and overlapping changes: {@link MetadataOverlapTests}, with the
+ * default attempt timeout.
  */
 @TestPropertySource(properties = { "porter.test.management.attempt-timeout=1s", "porter.test.management.deadline=3s" })
 class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 
 	/** Alice once the change {@code {"theme":"dark"}} was applied. */
 	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");
-
-	/** Alice once {@code {"country":"NZ"}} was applied after the dark theme. */
-	private static final String DARK_IN_NZ = DARK
-		.replace("\"theme\":\"dark\"}", "\"theme\":\"dark\",\"country\":\"NZ\"}")
-		.replace("\"updated_at\":\"2023-01-25T19:00:27.321Z\"", "\"updated_at\":\"2023-01-25T19:00:28.000Z\"");
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -213,52 +206,6 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 			.value((detail) -> assertThat((String) detail).doesNotContain("applied"));
 	}
 
-	@Test
-	void patchMetadataWhenTheCallerGoesAwayThenTheConfirmedUserIsStillCached() {
-		String token = aliceReadOnce();
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(600)));
-		WebTestClient impatient = this.client.mutate().responseTimeout(Duration.ofMillis(200)).build();
-
-		assertThatThrownBy(() -> patchMetadata(impatient, token, "{\"theme\":\"dark\"}").expectStatus())
-			.as("the caller gave up")
-			.isInstanceOf(IllegalStateException.class);
-
-		// Auth0's GET still answers the old user: only the write's own answer can
-		// bring the change.
-		Eventually.await("the change seen by the next reads", PATIENCE, () -> "dark".equals(theme(token)));
-	}
-
-	@Test
-	void patchMetadataWhenTwoChangesOverlapThenTheNextReadShowsWhatAuth0HoldsAfterBoth() {
-		String token = aliceReadOnce();
-		// The first change is answered last, with the user as it stood after it alone.
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
-				.withRequestBody(equalToJson("{\"user_metadata\":{\"theme\":\"dark\"}}"))
-				.willReturn(okJson(DARK).withFixedDelay(500)));
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
-				.withRequestBody(equalToJson("{\"user_metadata\":{\"country\":\"NZ\"}}"))
-				.willReturn(okJson(DARK_IN_NZ)));
-
-		CompletableFuture<Void> first = CompletableFuture
-			.runAsync(() -> patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isOk());
-		Eventually.await("the first change sent", PATIENCE,
-				() -> !upstreams.management().findAll(patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH))).isEmpty());
-		patchMetadata(this.client, token, "{\"country\":\"NZ\"}").expectStatus().isOk();
-		first.join();
-		auth0Holds(DARK_IN_NZ);
-
-		getMe(token).expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.user_metadata.country")
-			.isEqualTo("NZ")
-			.jsonPath("$.user_metadata.theme")
-			.isEqualTo("dark");
-	}
-
 	/**
 	 * A change refused before it was sent left Auth0 as it was: the cached profile keeps
 	 * serving through the outage instead of being dropped for a reload that cannot
@@ -354,12 +301,6 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	private String body(String token) {
 		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
 		return new String(body, java.nio.charset.StandardCharsets.UTF_8);
-	}
-
-	private String theme(String token) {
-		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
-		String json = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-		return json.contains("\"theme\":\"dark\"") ? "dark" : "";
 	}
 
 	private static WebTestClient.ResponseSpec patchMetadata(WebTestClient client, String token, String body) {

@@ -56,6 +56,9 @@ public abstract class ProfileServiceIntegrationTest {
 	protected UpstreamPolicy userinfo;
 
 	@Autowired
+	protected CancelledRequests cancelledRequests;
+
+	@Autowired
 	private ApplicationContext context;
 
 	@Autowired
@@ -100,6 +103,8 @@ public abstract class ProfileServiceIntegrationTest {
 
 	@BeforeEach
 	protected void coldStart() {
+		// An answer a failed test left held would hold up the loads awaited below.
+		upstreams.releaseHeldAnswers();
 		// A load the previous test's caller cancelled (its other upstream failed first)
 		// may still be on its way to a stub: let it land before the request journal is
 		// reset, or it would count as this test's call.
@@ -108,6 +113,7 @@ public abstract class ProfileServiceIntegrationTest {
 		this.management.circuitBreaker().reset();
 		this.userinfo.circuitBreaker().reset();
 		TestManagementTokens.forget(this.context);
+		this.cancelledRequests.clear();
 		// One connection per request: no pooled connection (nor the global
 		// Reactor resources, which another test's application may dispose)
 		// carries over between tests.
@@ -141,6 +147,11 @@ public abstract class ProfileServiceIntegrationTest {
 		@Primary
 		FakeTicker testTicker() {
 			return new FakeTicker();
+		}
+
+		@Bean
+		CancelledRequests cancelledRequests() {
+			return new CancelledRequests();
 		}
 
 	}

@@ -2,6 +2,9 @@ package dev.porter.profile.testsupport;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.Extension;
+import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.HeldAnswers;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -14,7 +17,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
  * Two WireMock servers standing in for Auth0, shared by every integration test of the JVM
  * (one Spring context): {@code idp} serves discovery, JWKS, {@code /oauth/token} and
  * {@code /userinfo}; {@code management} serves {@code /api/v2/} and can be stopped to
- * refuse connections.
+ * refuse connections, and holds the answers a test asks it to
+ * ({@link #holdManagementAnswer}).
  */
 public final class Upstreams {
 
@@ -24,9 +28,11 @@ public final class Upstreams {
 
 	private static final Upstreams INSTANCE = new Upstreams();
 
+	private final HeldAnswers managementHolds = new HeldAnswers();
+
 	private final WireMockServer idp = start(0);
 
-	private WireMockServer management = start(0);
+	private WireMockServer management = start(0, this.managementHolds);
 
 	private final int managementPort = this.management.port();
 
@@ -59,7 +65,7 @@ public final class Upstreams {
 	 */
 	public void reset() {
 		if (!this.management.isRunning()) {
-			this.management = start(this.managementPort);
+			this.management = start(this.managementPort, this.managementHolds);
 		}
 		this.idp.resetAll();
 		this.management.resetAll();
@@ -80,6 +86,20 @@ public final class Upstreams {
 		this.management.stubFor(get(urlEqualTo(managementPath)).willReturn(okJson(Fixtures.read(managementFixture))));
 	}
 
+	/**
+	 * Holds the Management API's answer to the next request for {@code path} whose body
+	 * contains {@code bodyPart} until the test releases it: the request has reached
+	 * Auth0, its outcome has not reached the service.
+	 */
+	public HeldAnswer holdManagementAnswer(String path, String bodyPart) {
+		return this.managementHolds.add(path, bodyPart);
+	}
+
+	/** Releases every answer held, and forgets the holds not reached yet. */
+	public void releaseHeldAnswers() {
+		this.managementHolds.releaseAll();
+	}
+
 	/** Closes the Management port: connections are refused until {@link #reset()}. */
 	public void refuseManagement() {
 		this.management.stop();
@@ -89,9 +109,12 @@ public final class Upstreams {
 		return aResponse().withStatus(status);
 	}
 
-	private static WireMockServer start(int port) {
-		WireMockServer server = new WireMockServer(
-				WireMockConfiguration.options().port(port).bindAddress("127.0.0.1").containerThreads(64));
+	private static WireMockServer start(int port, Extension... extensions) {
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options()
+			.port(port)
+			.bindAddress("127.0.0.1")
+			.containerThreads(64)
+			.extensions(extensions));
 		server.start();
 		return server;
 	}
