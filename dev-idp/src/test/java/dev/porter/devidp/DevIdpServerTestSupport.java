@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import dev.porter.devidp.backchannel.LogoutReceiver;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -44,10 +45,11 @@ public abstract class DevIdpServerTestSupport {
 	/**
 	 * Where dev-idp delivers back-channel logout tokens in tests: every seeded
 	 * back-channel URL, re-pointed at this port (as compose re-points them at the
-	 * gateway's container). Nothing listens there unless a test starts a receiver; a
-	 * delivery that finds nobody fails, is logged and changes nothing else.
+	 * gateway's container). The JVM's one {@link LogoutReceiver} holds it from the start:
+	 * a delivery fails unless a test has opened the receiver, and is logged and changes
+	 * nothing else.
 	 */
-	public static final int BACKCHANNEL_PORT = freePort();
+	public static final int BACKCHANNEL_PORT = LogoutReceiver.port();
 
 	/**
 	 * How long dev-idp waits for a back-channel receiver in tests: far longer than any

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -28,45 +27,70 @@ import tools.jackson.databind.json.JsonMapper;
  * request, and answers {@code 200} either at once or only once a test releases it (a
  * receiver that hangs). Deliveries are told apart by the {@code sid} of their logout
  * token, so that a late one from another test cannot be mistaken for this test's.
+ *
+ * <p>
+ * One per JVM, bound from the first use to the JVM's exit: dev-idp is told its port when
+ * its context starts, and a port let go and bound again minutes later may meanwhile have
+ * been taken by another JVM's listener or outgoing connection. Between tests, and in a
+ * test that opens none, it takes each delivery's request and closes the connection
+ * without an answer: the delivery fails as one to an unreachable receiver does.
  */
-final class LogoutReceiver implements AutoCloseable {
+public final class LogoutReceiver implements AutoCloseable {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-	private final HttpServer server;
+	private static final LogoutReceiver INSTANCE = new LogoutReceiver();
 
-	private final ExecutorService executor = Executors.newCachedThreadPool();
+	private final HttpServer server;
 
 	private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
-	private final CountDownLatch answer;
+	/** {@code null} while no test has the receiver open: deliveries fail. */
+	private volatile @Nullable CountDownLatch answer;
 
-	private LogoutReceiver(int port, boolean hold) {
-		this.answer = new CountDownLatch(hold ? 1 : 0);
+	private LogoutReceiver() {
 		try {
-			this.server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+			this.server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.server.setExecutor(this.executor);
+		this.server.setExecutor(Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "logout-receiver");
+			thread.setDaemon(true);
+			return thread;
+		}));
 		this.server.createContext("/", this::receive);
 		this.server.start();
 	}
 
-	/** A receiver that answers {@code 200} to every delivery at once. */
-	static LogoutReceiver answering(int port) {
-		return new LogoutReceiver(port, false);
+	/** The loopback port the receiver listens on, for the JVM's whole run. */
+	public static int port() {
+		return INSTANCE.server.getAddress().getPort();
 	}
 
-	/** A receiver that answers nothing until {@link #answer()}. */
-	static LogoutReceiver holdingAnswers(int port) {
-		return new LogoutReceiver(port, true);
+	/** The receiver, answering {@code 200} to every delivery at once. */
+	static LogoutReceiver answering() {
+		return INSTANCE.open(new CountDownLatch(0));
+	}
+
+	/** The receiver, answering nothing until {@link #answer()}. */
+	static LogoutReceiver holdingAnswers() {
+		return INSTANCE.open(new CountDownLatch(1));
+	}
+
+	private LogoutReceiver open(CountDownLatch answer) {
+		this.deliveries.clear();
+		this.answer = answer;
+		return this;
 	}
 
 	/** Lets a holding receiver answer what it holds, and all that comes after. */
 	void answer() {
-		this.answer.countDown();
+		CountDownLatch latch = this.answer;
+		if (latch != null) {
+			latch.countDown();
+		}
 	}
 
 	/** Every delivery whose logout token names this session, in arrival order. */
@@ -81,17 +105,28 @@ final class LogoutReceiver implements AutoCloseable {
 		return deliveriesFor(sid).get(0);
 	}
 
+	/**
+	 * Answers what it holds, and fails the deliveries that come next, until a test opens
+	 * the receiver again; it stays bound.
+	 */
 	@Override
 	public void close() {
 		answer();
-		this.server.stop(0);
-		this.executor.shutdownNow();
+		this.answer = null;
 	}
 
 	private void receive(HttpExchange exchange) throws IOException {
 		try {
+			CountDownLatch latch = this.answer;
+			if (latch == null) {
+				// Closed without an answer: the delivery fails.
+				return;
+			}
 			this.deliveries.add(Delivery.from(exchange));
-			this.answer.await();
+			latch.await();
+			// Never kept alive: dev-idp's client would reuse a connection only this
+			// receiver might have dropped meanwhile, and a POST is not sent again.
+			exchange.getResponseHeaders().set("Connection", "close");
 			exchange.sendResponseHeaders(200, -1);
 		}
 		catch (InterruptedException ex) {
