@@ -1,23 +1,36 @@
 package dev.porter.testsupport;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A throw-away {@code redis-server} on a free loopback port, without persistence; stopped
  * by {@link #close()} and, as a safety net, when the JVM exits, so that a test never
- * leaves one running.
+ * leaves one running. It is up once it answers as itself (its {@code process_id}): a
+ * server that could not bind its port fails the start with its own output, and another
+ * program's Redis on that port is never taken for it.
  */
 public final class RedisServer implements AutoCloseable {
 
 	private static final Duration GRACE = Duration.ofSeconds(10);
+
+	private static final Pattern PROCESS_ID = Pattern.compile("process_id:(\\d+)");
+
+	/** What redis-server writes: a file, not a pipe nobody reads, which could fill. */
+	private final Path output;
 
 	private Process process;
 
@@ -25,10 +38,11 @@ public final class RedisServer implements AutoCloseable {
 
 	private final int port;
 
-	private RedisServer(Process process, int port) {
-		this.process = process;
-		this.exitHook = ChildProcesses.stopOnExit(process, GRACE);
+	private RedisServer(Path output, int port) throws IOException {
+		this.output = output;
 		this.port = port;
+		this.process = launch(port, output);
+		this.exitHook = ChildProcesses.stopOnExit(this.process, GRACE);
 	}
 
 	/** On a free loopback port. */
@@ -38,7 +52,7 @@ public final class RedisServer implements AutoCloseable {
 
 	/** On a given port, e.g. one a service was told to use before Redis was up. */
 	public static RedisServer startOn(int port) throws IOException, InterruptedException {
-		RedisServer server = new RedisServer(launch(port), port);
+		RedisServer server = new RedisServer(Files.createTempFile("porter-redis-" + port + "-", ".log"), port);
 		server.awaitPong(Duration.ofSeconds(10));
 		return server;
 	}
@@ -56,16 +70,16 @@ public final class RedisServer implements AutoCloseable {
 		if (this.process.isAlive()) {
 			return;
 		}
-		this.process = launch(this.port);
+		this.process = launch(this.port, this.output);
 		this.exitHook = ChildProcesses.stopOnExit(this.process, GRACE);
 		awaitPong(Duration.ofSeconds(10));
 	}
 
-	private static Process launch(int port) throws IOException {
+	private static Process launch(int port, Path output) throws IOException {
 		return new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
 				"--save", "", "--appendonly", "no")
 			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
 			.start();
 	}
 
@@ -82,29 +96,63 @@ public final class RedisServer implements AutoCloseable {
 	private void awaitPong(Duration timeout) throws InterruptedException {
 		Instant deadline = Instant.now().plus(timeout);
 		while (Instant.now().isBefore(deadline)) {
-			if (pong()) {
+			if (!this.process.isAlive()) {
+				throw failed("exited (status " + this.process.exitValue() + ") before it answered");
+			}
+			if (answersAsItself()) {
 				return;
 			}
 			// Polling a starting process; the deadline bounds it.
 			TimeUnit.MILLISECONDS.sleep(50);
 		}
-		close();
-		throw new IllegalStateException("redis-server did not answer PING within " + timeout);
+		throw failed("did not answer within " + timeout);
 	}
 
-	private boolean pong() {
-		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+	private IllegalStateException failed(String what) {
+		String output;
+		try {
+			output = Files.readString(this.output);
+		}
+		catch (IOException ex) {
+			output = "(its output could not be read: " + ex + ")";
+		}
+		close();
+		return new IllegalStateException("redis-server on port " + this.port + " " + what + ":\n" + output);
+	}
+
+	/**
+	 * Whether the Redis on this port is this server's process: another program's may
+	 * answer there while this one has yet to fail to bind.
+	 */
+	private boolean answersAsItself() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
+			socket.setSoTimeout(2000);
 			OutputStream out = socket.getOutputStream();
-			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
-			InputStream in = socket.getInputStream();
-			byte[] reply = new byte[7];
-			int read = in.read(reply);
-			return read > 0 && new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+			Matcher processId = PROCESS_ID.matcher(bulkReply(socket.getInputStream()));
+			return processId.find() && Long.parseLong(processId.group(1)) == this.process.pid();
 		}
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/** A RESP bulk string ({@code $<length>\r\n<bytes>\r\n}); empty for anything else. */
+	private static String bulkReply(InputStream in) throws IOException {
+		ByteArrayOutputStream header = new ByteArrayOutputStream();
+		int b;
+		while ((b = in.read()) != -1 && b != '\n') {
+			header.write(b);
+		}
+		String line = header.toString(StandardCharsets.US_ASCII).strip();
+		if (!line.matches("\\$\\d+")) {
+			// an error such as -LOADING while the server starts
+			return "";
+		}
+		int length = Integer.parseInt(line.substring(1));
+		return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
 	}
 
 	/** A loopback port nothing listens on now. */
@@ -117,6 +165,13 @@ public final class RedisServer implements AutoCloseable {
 	@Override
 	public void close() {
 		ChildProcesses.stop(this.process, GRACE, this.exitHook);
+		try {
+			// restart() writes it anew
+			Files.deleteIfExists(this.output);
+		}
+		catch (IOException ex) {
+			// a temporary file left behind harms no later test
+		}
 	}
 
 }
