@@ -13,6 +13,7 @@ import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +79,11 @@ class RedisSharedSessionTests {
 	@AfterEach
 	void clockBack() {
 		instances.clock().reset();
+	}
+
+	@AfterEach
+	void releaseHolds() {
+		TestIdp.instance().releaseAllHolds();
 	}
 
 	// Spring Session's WebSession adapter dated each request's last access on the system
@@ -171,21 +177,25 @@ class RedisSharedSessionTests {
 	 * next time.
 	 */
 	@Test
-	void refreshWhenTheIdleTimeoutPassesWhileTheRefreshIsAtTheIdpThenTheSessionKeepsTheRotatedToken() {
+	void refreshWhenTheIdleTimeoutPassesWhileTheRefreshIsAtTheIdpThenTheSessionKeepsTheRotatedToken() throws Exception {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
-		// Due for a refresh 60 s before it expires, so at 29 min 30 s; the idle timeout
-		// is
-		// 30 min.
+		// Due for a refresh 60 s before it expires, so from 29 min 30 s; the idle timeout
+		// is 30 min.
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 1830);
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(1500));
-		instances.clock().shift(Duration.ofMinutes(30).minusSeconds(2));
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ZERO);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(browser.tokens().refreshToken());
+		// 29 min 40 s after the login, plus the real time the request takes to arrive:
+		// due, and still within the idle timeout unless that took 20 s.
+		instances.clock().shift(Duration.ofMinutes(30).minusSeconds(20));
 		CompletableFuture<Integer> me = TestClients
 			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
-		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		refresh.awaitReached();
 
-		// Now past the idle timeout counted from the login, while the IdP answers.
-		instances.clock().shift(Duration.ofSeconds(7));
+		// Now past the idle timeout counted from the login (30 min 5 s and more), while
+		// the IdP holds its answer.
+		instances.clock().shift(Duration.ofSeconds(25));
+		refresh.release();
 
 		assertThat(me.join()).isEqualTo(200);
 		TestIdp.instance()
