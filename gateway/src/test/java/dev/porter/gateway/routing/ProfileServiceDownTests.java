@@ -1,17 +1,24 @@
 package dev.porter.gateway.routing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -24,6 +31,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * limit answers 429 before any relay is tried.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The clock stands still during a test: the rate limit's windows start on whole minutes,
+// and one starting between a test's requests would give it a fresh budget.
+@Import(MovableGatewayClock.class)
 class ProfileServiceDownTests {
 
 	/**
@@ -34,8 +44,18 @@ class ProfileServiceDownTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
+	/**
+	 * Where profile-service should be: bound for the JVM's whole run and never listening,
+	 * so connections are refused and no other program can take the port (a port bound and
+	 * let go could be taken by another JVM's test meanwhile).
+	 */
+	private static final Socket NOBODY_LISTENS = boundWithoutListening();
+
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MovableClock clock;
 
 	private WebTestClient client;
 
@@ -44,7 +64,7 @@ class ProfileServiceDownTests {
 		registry.add("porter.oidc.issuer-uri", () -> TestIdp.instance().issuer());
 		registry.add("porter.oidc.client-id", () -> TestIdp.CLIENT_ID);
 		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
-		registry.add("porter.relay.profile-service-uri", () -> "http://127.0.0.1:" + closedPort());
+		registry.add("porter.relay.profile-service-uri", () -> "http://127.0.0.1:" + NOBODY_LISTENS.getLocalPort());
 		registry.add("porter.relay.response-timeout", RESPONSE_TIMEOUT::toString);
 		registry.add("porter.relay.rate-limit", () -> "3");
 		registry.add("porter.relay.retry-after", () -> "1s");
@@ -55,6 +75,8 @@ class ProfileServiceDownTests {
 
 	@BeforeEach
 	void client() {
+		// the test IdP dates ID tokens on the system clock
+		this.clock.moveTo(Instant.now());
 		this.client = TestClients.gateway(this.port).mutate().responseTimeout(PATIENCE).build();
 	}
 
@@ -124,12 +146,14 @@ class ProfileServiceDownTests {
 			.valueEquals(HttpHeaders.RETRY_AFTER, "30");
 	}
 
-	private static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+	private static Socket boundWithoutListening() {
+		try {
+			Socket socket = new Socket();
+			socket.bind(new InetSocketAddress("127.0.0.1", 0));
+			return socket;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+			throw new UncheckedIOException(ex);
 		}
 	}
 
