@@ -3,7 +3,10 @@ package dev.porter.e2e.agents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.porter.e2e.processes.Service;
 import dev.porter.testsupport.ChildProcesses;
@@ -26,6 +29,19 @@ public final class RedisKeys {
 			return {#keys, sessions, forever, longest}
 			""";
 
+	private static final String LONGEST_TTL_OF_OTHERS = """
+			local known = {}
+			for _, key in ipairs(ARGV) do known[key] = true end
+			local longest = 0
+			for _, key in ipairs(redis.call('KEYS', '*')) do
+			  if not known[key] then
+			    local ttl = redis.call('PTTL', key)
+			    if ttl > longest then longest = ttl end
+			  end
+			end
+			return longest
+			""";
+
 	private RedisKeys() {
 	}
 
@@ -44,6 +60,21 @@ public final class RedisKeys {
 				Long.parseLong(lines.get(3)));
 	}
 
+	/** The names of all keys. */
+	public static Set<String> names(Service redis) {
+		return cli(redis, "KEYS", "*").stream().filter((name) -> !name.isEmpty()).collect(Collectors.toSet());
+	}
+
+	/**
+	 * The longest remaining time to live among the keys other than {@code known} (e.g.
+	 * those a step of the test made, leaving out what was there before it).
+	 */
+	public static long longestTtlMillisOfKeysOtherThan(Service redis, Set<String> known) {
+		List<String> command = new ArrayList<>(List.of("EVAL", LONGEST_TTL_OF_OTHERS, "0"));
+		command.addAll(known);
+		return Long.parseLong(cli(redis, command.toArray(String[]::new)).get(0));
+	}
+
 	/** {@code used_memory} from {@code INFO memory}, in bytes. */
 	public static long usedMemory(Service redis) {
 		return cli(redis, "INFO", "memory").stream()
@@ -54,7 +85,7 @@ public final class RedisKeys {
 	}
 
 	private static List<String> cli(Service redis, String... command) {
-		List<String> args = new java.util.ArrayList<>(
+		List<String> args = new ArrayList<>(
 				List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redis.port())));
 		args.addAll(List.of(command));
 		try {

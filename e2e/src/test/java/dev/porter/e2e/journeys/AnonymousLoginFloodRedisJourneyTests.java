@@ -1,6 +1,7 @@
 package dev.porter.e2e.journeys;
 
 import java.util.Map;
+import java.util.Set;
 
 import dev.porter.e2e.agents.LoopbackPeers;
 import dev.porter.e2e.agents.RedisKeys;
@@ -54,19 +55,23 @@ class AnonymousLoginFloodRedisJourneyTests {
 
 	@Test
 	void loginWhenAnonymousCrowdThenRedisHoldsNoSessionAndOnlyExpiringKeysAndSignedInLoginSucceeds() {
+		// the stack's own, such as the session it warmed itself up with
+		Set<String> keysBefore = RedisKeys.names(this.stack.redis());
 		RedisKeys.Survey before = RedisKeys.survey(this.stack.redis(), "porter:session");
 		long memoryBefore = RedisKeys.usedMemory(this.stack.redis());
 
 		Map<Integer, Integer> statuses = LoopbackPeers.flood(this.stack.gateway(), "/bff/login?returnTo=/",
 				AnonymousLoginFloodJourneyTests.ANONYMOUS_LOGINS / LOGIN_RATE_LIMIT, LOGIN_RATE_LIMIT);
 		RedisKeys.Survey after = RedisKeys.survey(this.stack.redis(), "porter:session");
+		long longestTtlOfTheCrowds = RedisKeys.longestTtlMillisOfKeysOtherThan(this.stack.redis(), keysBefore);
 		long growth = RedisKeys.usedMemory(this.stack.redis()) - memoryBefore;
 		SpaClient alice = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
 
 		assertThat(statuses).containsOnlyKeys(302);
 		assertThat(after.sessions()).as("anonymous sessions in Redis").isEqualTo(before.sessions());
 		assertThat(after.withoutTtl()).as("keys that never expire").isEqualTo(before.withoutTtl());
-		assertThat(after.longestTtlMillis()).as("longest time to live").isLessThanOrEqualTo(RATE_LIMIT_PERIOD_MILLIS);
+		assertThat(longestTtlOfTheCrowds).as("longest time to live of the keys the crowd left")
+			.isLessThanOrEqualTo(RATE_LIMIT_PERIOD_MILLIS);
 		assertThat(growth).as("Redis memory growth in bytes").isLessThan(MEMORY_GROWTH_BOUND);
 		assertThat(mapper.readTree(alice.session().body()).get("authenticated").asBoolean()).isTrue();
 	}

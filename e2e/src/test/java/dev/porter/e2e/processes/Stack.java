@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * processes on free ports, wired with the same environment variables a user sets. Closing
  * it stops every process. Gateway {@code i} relays to profile-service {@code i} modulo
  * their count: with one profile-service every gateway uses it, with as many of each every
- * gateway has its own (so a test knows which instance served a relayed request).
+ * gateway has its own (so a test knows which instance served a relayed request). A
+ * started stack has run its cold path once ({@link StackWarmUp}).
  */
 public final class Stack implements AutoCloseable {
 
@@ -100,6 +101,8 @@ public final class Stack implements AutoCloseable {
 			this.devIdp = idp.join();
 			this.profiles = profileStarts.stream().map(CompletableFuture::join).toList();
 			this.gateways = gatewayStarts.stream().map(CompletableFuture::join).toList();
+			// through every gateway, so every profile-service a gateway relays to
+			this.gateways.forEach(StackWarmUp::through);
 		}
 		catch (RuntimeException ex) {
 			// The other starts may still be on their way: stopped only once tracked.
