@@ -1,11 +1,9 @@
 package dev.porter.devidp;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import dev.porter.devidp.backchannel.LogoutReceiver;
+import dev.porter.testsupport.FreePorts;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,19 +17,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base for tests that drive a running dev-idp over HTTP. Tokens carry the issuer, so it
  * must name the port the server really listens on; a free port is therefore chosen once
  * per JVM and used for both (with another for the management port), and every subclass
- * shares one Spring context.
+ * shares one Spring context. Both come from {@link FreePorts}, below the range the kernel
+ * hands out to other programs' connections, which could otherwise take one before the
+ * server binds it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
 public abstract class DevIdpServerTestSupport {
 
 	/** The port this JVM's dev-idp listens on. */
-	public static final int PORT = freePort();
+	public static final int PORT = FreePorts.next();
 
 	/**
 	 * The port of this JVM's management server (actuator): never the fixed default, which
 	 * another dev-idp on this machine may hold.
 	 */
-	public static final int MANAGEMENT_PORT = freePort();
+	public static final int MANAGEMENT_PORT = FreePorts.next();
 
 	/** The issuer, with its trailing slash, as tokens and discovery carry it. */
 	public static final String ISSUER = "http://localhost:" + PORT + "/";
@@ -79,15 +79,6 @@ public abstract class DevIdpServerTestSupport {
 		registry.add("porter.dev-idp.access-token-ttl", ACCESS_TOKEN_TTL::toString);
 		registry.add("porter.backchannel-logout.base", () -> "http://localhost:" + BACKCHANNEL_PORT);
 		registry.add("porter.backchannel-logout.timeout", BACKCHANNEL_TIMEOUT::toString);
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,11 +154,12 @@ public final class RedisServer implements AutoCloseable {
 		return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
 	}
 
-	/** A loopback port nothing listens on now. */
-	public static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+	/**
+	 * A loopback port nothing listens on now, from {@link FreePorts}: a port the kernel
+	 * handed out could be taken by any program's connection before a server binds it.
+	 */
+	public static int freePort() {
+		return FreePorts.next();
 	}
 
 	@Override

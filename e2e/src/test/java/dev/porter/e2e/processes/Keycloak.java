@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.porter.testsupport.FreePorts;
 import org.jspecify.annotations.Nullable;
 
 /**

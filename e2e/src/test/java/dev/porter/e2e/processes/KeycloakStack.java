@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import dev.porter.testsupport.FreePorts;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.porter.testsupport.FreePorts;
+
 /** redis-server from the OS package, on a free loopback port, without persistence. */
 final class Redis {
 

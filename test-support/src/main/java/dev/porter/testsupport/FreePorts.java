@@ -1,4 +1,4 @@
-package dev.porter.e2e.processes;
+package dev.porter.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports nobody listens on right now, for the services a test starts, so test stacks never
- * collide with a running {@code ./run.sh} or with each other.
+ * Ports nobody listens on right now, for the servers a test starts on a port chosen
+ * before they bind it (a service whose settings name its own port, a Redis a service was
+ * told of before it is up), so they never collide with a running {@code ./run.sh}, with
+ * each other or with the tests of another JVM.
  *
  * <p>
  * They come from below the kernel's ephemeral range, never from it: a port the kernel
