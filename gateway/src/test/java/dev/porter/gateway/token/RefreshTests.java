@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -15,9 +16,14 @@ import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -49,6 +55,9 @@ class RefreshTests extends GatewayTestSupport {
 	@Autowired
 	private MovableClock clock;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@BeforeEach
 	void clockAtRealTime() {
 		this.clock.moveTo(Instant.now());
@@ -60,7 +69,7 @@ class RefreshTests extends GatewayTestSupport {
 	}
 
 	@Test
-	void getMeWhenParallelRequestsShareExpiringTokenThenOneRefreshAndAllSucceed() {
+	void getMeWhenParallelRequestsShareExpiringTokenThenOneRefreshAndAllSucceed() throws Exception {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = browser().login("auth0|alice", 30);
 		dueForRefresh();
@@ -70,25 +79,34 @@ class RefreshTests extends GatewayTestSupport {
 			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
 				.withRequestBody(containing("refresh_token=" + refreshToken))
 				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-refreshed", "refresh_token", "rt-rotated",
-						"token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(500)));
+						"token_type", "Bearer", "expires_in", 3600)))));
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
+		double coalescedBefore = coalescedRefreshes();
 
-		List<Integer> statuses = Flux.range(0, PARALLEL)
-			.flatMap(
-					(i) -> webClient(browser).get()
-						.uri("/me")
-						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+		CompletableFuture<List<Integer>> statuses = Flux.range(0, PARALLEL)
+			.flatMap((i) -> Mono.fromFuture(TestClients.statusInBackground(webClient(browser).get().uri("/me"))),
 					PARALLEL)
 			.collectList()
-			.block(Duration.ofSeconds(20));
+			.toFuture();
+		// The IdP answers only once every other request has joined the refresh in flight:
+		// the requests overlap however slowly the machine runs them.
+		refresh.awaitReached();
+		Eventually.await("the other requests joining the refresh in flight", Duration.ofSeconds(10),
+				() -> coalescedRefreshes() - coalescedBefore >= PARALLEL - 1);
+		refresh.release();
 
-		assertThat(statuses).hasSize(PARALLEL).containsOnly(200);
+		assertThat(statuses.get(20, TimeUnit.SECONDS)).hasSize(PARALLEL).containsOnly(200);
 		TestIdp.instance()
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("grant_type=refresh_token")));
 		PROFILE.verify(PARALLEL, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
 				equalTo("Bearer at-refreshed")));
+	}
+
+	private double coalescedRefreshes() {
+		Counter coalesced = this.meters.find("porter.token.refreshes").tag("outcome", "coalesced").counter();
+		return (coalesced != null) ? coalesced.count() : 0;
 	}
 
 	// RFC 6749 lets an IdP leave expires_in out; Spring Security then dates the token to
