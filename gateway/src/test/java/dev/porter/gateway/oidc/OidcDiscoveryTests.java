@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.HeldAnswers;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -36,12 +41,15 @@ class OidcDiscoveryTests {
 	// this service.
 	private static final String ISSUER = "http://idp.invalid/";
 
-	private final WireMockServer backChannel = started();
+	private final HeldAnswers held = new HeldAnswers();
+
+	private final WireMockServer backChannel = started(this.held);
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-05T12:00:00Z"));
 
 	@AfterEach
 	void stop() {
+		this.held.releaseAll();
 		this.backChannel.stop();
 	}
 
@@ -80,14 +88,21 @@ class OidcDiscoveryTests {
 	}
 
 	@Test
-	void metadataWhenManyCallersBeforeTheFirstFetchEndsThenOneFetchAndTheDocumentIsRemembered() {
-		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration"))
-			.willReturn(okJson("{\"issuer\":\"" + ISSUER + "\"}").withFixedDelay(200)));
+	void metadataWhenManyCallersBeforeTheFirstFetchEndsThenOneFetchAndTheDocumentIsRemembered() throws Exception {
+		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
+		HeldAnswer fetch = this.held.add("/.well-known/openid-configuration", "");
 		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
 
-		StepVerifier.create(Flux.range(0, 10).flatMap((i) -> discovery.metadata()))
-			.expectNextCount(10)
-			.verifyComplete();
+		// Subscribed on this thread: all ten callers have asked by the time this returns,
+		// while the first fetch's answer is held.
+		CompletableFuture<List<Map<String, Object>>> callers = Flux.range(0, 10)
+			.flatMap((i) -> discovery.metadata())
+			.collectList()
+			.toFuture();
+		fetch.awaitReached();
+		fetch.release();
+
+		assertThat(callers.get(10, TimeUnit.SECONDS)).hasSize(10);
 		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
 
 		this.backChannel.verify(1, getRequestedFor(urlPathEqualTo("/.well-known/openid-configuration")));
@@ -184,8 +199,8 @@ class OidcDiscoveryTests {
 				discoveryUri, null, Duration.ofSeconds(5), Duration.ofSeconds(5), true);
 	}
 
-	private static WireMockServer started() {
-		WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+	private static WireMockServer started(HeldAnswers held) {
+		WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").extensions(held));
 		server.start();
 		return server;
 	}
