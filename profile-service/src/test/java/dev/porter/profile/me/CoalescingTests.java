@@ -3,9 +3,15 @@ package dev.porter.profile.me;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -19,6 +25,7 @@ import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.profile.userinfo.Userinfo;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,27 +45,36 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 
 	private static final int CALLERS = 200;
 
-	private List<ResponseEntity<String>> getMeConcurrently(Function<Integer, String> tokenOf) {
+	@Autowired
+	private MeterRegistry meters;
+
+	/** Sends every caller's request at once; completes once all are answered. */
+	private CompletableFuture<List<ResponseEntity<String>>> getMeConcurrently(Function<Integer, String> tokenOf) {
 		ConnectionProvider pool = ConnectionProvider.builder("coalescing")
 			.maxConnections(CALLERS + 10)
 			.pendingAcquireMaxCount(-1)
 			.build();
-		try {
-			WebClient web = WebClient.builder()
-				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
-				.baseUrl("http://localhost:" + this.port)
-				.build();
-			return Flux.range(0, CALLERS)
-				.flatMap((i) -> web.get()
-					.uri("/me")
-					.headers((h) -> h.setBearerAuth(tokenOf.apply(i)))
-					.exchangeToMono((response) -> response.toEntity(String.class)), CALLERS)
-				.collectList()
-				.block(Duration.ofSeconds(60));
-		}
-		finally {
-			pool.disposeLater().block(Duration.ofSeconds(5));
-		}
+		WebClient web = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+			.baseUrl("http://localhost:" + this.port)
+			.build();
+		return Flux.range(0, CALLERS)
+			.flatMap((i) -> web.get()
+				.uri("/me")
+				.headers((h) -> h.setBearerAuth(tokenOf.apply(i)))
+				.exchangeToMono((response) -> response.toEntity(String.class)), CALLERS)
+			.collectList()
+			.timeout(Duration.ofSeconds(60))
+			.doFinally((signal) -> pool.disposeLater().subscribe())
+			.toFuture();
+	}
+
+	private double lookups(String cache, String outcome) {
+		Counter counter = this.meters.find("profile.cache.lookups")
+			.tag("cache", cache)
+			.tag("outcome", outcome)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	// A fresh JVM answers its first requests slowly (class loading, JIT). Warm
@@ -75,16 +91,29 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 	}
 
 	@Test
-	void getMeWhenManyCallersMissSameColdUserThenOneUserinfoAndOneManagementCall() {
+	void getMeWhenManyCallersMissSameColdUserThenOneUserinfoAndOneManagementCall() throws Exception {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.idp()
-			.stubFor(get(urlEqualTo("/userinfo"))
-				.willReturn(okJson(Fixtures.read("userinfo/recorded.json")).withFixedDelay(300)));
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(okJson(Fixtures.read("userinfo/recorded.json"))));
 		upstreams.management()
 			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
-				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(300)));
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+		HeldAnswer userinfo = upstreams.holdIdpAnswer("/userinfo", "");
+		HeldAnswer directory = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "");
+		double userinfoJoined = lookups("userinfo", "collapsed");
+		double directoryJoined = lookups("directory", "collapsed");
 
-		List<ResponseEntity<String>> responses = getMeConcurrently((i) -> token);
+		CompletableFuture<List<ResponseEntity<String>>> answered = getMeConcurrently((i) -> token);
+		// The upstreams answer only once every other caller has joined the loads in
+		// flight: the callers overlap however slowly the machine runs them.
+		userinfo.awaitReached();
+		directory.awaitReached();
+		Eventually.await("every other caller joining the loads in flight", Duration.ofSeconds(30),
+				() -> lookups("userinfo", "collapsed") - userinfoJoined >= CALLERS - 1
+						&& lookups("directory", "collapsed") - directoryJoined >= CALLERS - 1);
+		userinfo.release();
+		directory.release();
+		List<ResponseEntity<String>> responses = answered.get(60, TimeUnit.SECONDS);
 
 		assertThat(responses).hasSize(CALLERS).allMatch((r) -> r.getStatusCode().value() == 200);
 		upstreams.idp().verify(1, getRequestedFor(urlEqualTo("/userinfo")));
@@ -99,10 +128,11 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 	}
 
 	@Test
-	void getMeWhenManyDifferentColdUsersWithoutM2mTokenThenOneTokenRequest() {
+	void getMeWhenManyDifferentColdUsersWithoutM2mTokenThenOneTokenRequest() throws Exception {
 		upstreams.idp()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.willReturn(okJson(Fixtures.read("token/client-credentials.json")).withFixedDelay(300)));
+				.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+		HeldAnswer tokenRequest = upstreams.holdIdpAnswer("/oauth/token", "grant_type=client_credentials");
 		String[] tokens = new String[CALLERS];
 		for (int i = 0; i < CALLERS; i++) {
 			String sub = "auth0|user" + i;
@@ -118,7 +148,16 @@ class CoalescingTests extends ProfileServiceIntegrationTest {
 			.stubFor(get(urlPathMatching("/api/v2/users/auth0%7Cuser\\d+"))
 				.willReturn(okJson("{\"nickname\":\"someone\",\"identities\":[]}")));
 
-		List<ResponseEntity<String>> responses = getMeConcurrently((i) -> tokens[i]);
+		double directoryLoads = lookups("directory", "miss");
+
+		CompletableFuture<List<ResponseEntity<String>>> answered = getMeConcurrently((i) -> tokens[i]);
+		// A directory load asks for the token before it is counted: the token endpoint
+		// answers only once every caller has asked.
+		tokenRequest.awaitReached();
+		Eventually.await("every caller asking for the M2M token", Duration.ofSeconds(30),
+				() -> lookups("directory", "miss") - directoryLoads >= CALLERS);
+		tokenRequest.release();
+		List<ResponseEntity<String>> responses = answered.get(60, TimeUnit.SECONDS);
 
 		upstreams.idp().verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
 		upstreams.idp().verify(0, getRequestedFor(urlEqualTo("/userinfo")));

@@ -18,7 +18,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
  * (one Spring context): {@code idp} serves discovery, JWKS, {@code /oauth/token} and
  * {@code /userinfo}; {@code management} serves {@code /api/v2/} and can be stopped to
  * refuse connections, and holds the answers a test asks it to
- * ({@link #holdManagementAnswer}).
+ * ({@link #holdManagementAnswer}, {@link #holdIdpAnswer}).
  */
 public final class Upstreams {
 
@@ -30,7 +30,9 @@ public final class Upstreams {
 
 	private final HeldAnswers managementHolds = new HeldAnswers();
 
-	private final WireMockServer idp = start(0);
+	private final HeldAnswers idpHolds = new HeldAnswers();
+
+	private final WireMockServer idp = start(0, this.idpHolds);
 
 	private WireMockServer management = start(0, this.managementHolds);
 
@@ -95,9 +97,18 @@ public final class Upstreams {
 		return this.managementHolds.add(path, bodyPart);
 	}
 
+	/**
+	 * Holds the IdP's answer to the next request for {@code path} whose body contains
+	 * {@code bodyPart} until the test releases it.
+	 */
+	public HeldAnswer holdIdpAnswer(String path, String bodyPart) {
+		return this.idpHolds.add(path, bodyPart);
+	}
+
 	/** Releases every answer held, and forgets the holds not reached yet. */
 	public void releaseHeldAnswers() {
 		this.managementHolds.releaseAll();
+		this.idpHolds.releaseAll();
 	}
 
 	/** Closes the Management port: connections are refused until {@link #reset()}. */
