@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.testsupport.Eventually;
@@ -14,12 +15,15 @@ import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.HeldAnswer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -100,6 +104,19 @@ class RedisSharedSessionTests {
 		session(browser).jsonPath("$.authenticated").isEqualTo(false);
 	}
 
+	/** Requests, on both instances, that shared a refresh rather than starting one. */
+	private static double coalescedRefreshes() {
+		double joined = 0;
+		for (ConfigurableApplicationContext instance : List.of(instances.first(), instances.second())) {
+			Counter coalesced = instance.getBean(MeterRegistry.class)
+				.find("porter.token.refreshes")
+				.tag("outcome", "coalesced")
+				.counter();
+			joined += (coalesced != null) ? coalesced.count() : 0;
+		}
+		return joined;
+	}
+
 	private static WebTestClient.BodyContentSpec session(Browser browser) {
 		return client(instances.first()).get()
 			.uri("/bff/session")
@@ -111,7 +128,7 @@ class RedisSharedSessionTests {
 	}
 
 	@Test
-	void getMeWhenParallelRequestsHitBothInstancesWithExpiringTokenThenOneRefresh() {
+	void getMeWhenParallelRequestsHitBothInstancesWithExpiringTokenThenOneRefresh() throws Exception {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
 		// Past half the token's 30 s: due for a refresh, still valid.
@@ -121,19 +138,24 @@ class RedisSharedSessionTests {
 			.stubFor(post(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
 				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-cluster", "refresh_token", "rt-cluster",
-						"token_type", "Bearer", "expires_in", 3600)))
-					.withFixedDelay(500)));
+						"token_type", "Bearer", "expires_in", 3600)))));
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(browser.tokens().refreshToken());
+		double joinedBefore = coalescedRefreshes();
 
-		List<Integer> statuses = Flux.range(0, 8)
-			.flatMap(
-					(i) -> webClient((i % 2 == 0) ? instances.first() : instances.second(), browser).get()
-						.uri("/me")
-						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
-					8)
+		CompletableFuture<List<Integer>> statuses = Flux.range(0, 8)
+			.flatMap((i) -> Mono.fromFuture(TestClients.statusInBackground(
+					webClient((i % 2 == 0) ? instances.first() : instances.second(), browser).get().uri("/me"))), 8)
 			.collectList()
-			.block(Duration.ofSeconds(30));
+			.toFuture();
+		// The IdP answers only once three requests on each instance have joined that
+		// instance's refresh: both instances' refreshes have started, one at the IdP,
+		// however slowly the machine runs them.
+		refresh.awaitReached();
+		Eventually.await("three requests on each instance joining its refresh", Duration.ofSeconds(10),
+				() -> coalescedRefreshes() - joinedBefore >= 6);
+		refresh.release();
 
-		assertThat(statuses).hasSize(8).containsOnly(200);
+		assertThat(statuses.get(30, TimeUnit.SECONDS)).hasSize(8).containsOnly(200);
 		TestIdp.instance()
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
@@ -146,15 +168,16 @@ class RedisSharedSessionTests {
 	 * nobody, must not stay valid at the IdP.
 	 */
 	@Test
-	void logoutOnOtherInstanceWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() {
+	void logoutOnOtherInstanceWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() throws Exception {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
 		instances.clock().shift(Duration.ofSeconds(16));
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(1500));
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ZERO);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(browser.tokens().refreshToken());
 		CompletableFuture<Integer> me = TestClients
 			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
-		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		refresh.awaitReached();
 
 		Browser elsewhere = new Browser(client(instances.second()));
 		elsewhere.cookies().putAll(browser.cookies());
@@ -163,6 +186,7 @@ class RedisSharedSessionTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
+		refresh.release();
 
 		TestIdp.instance().awaitRevocationOf(rotated);
 		me.join();
@@ -221,13 +245,14 @@ class RedisSharedSessionTests {
 				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
 				.willReturn(aResponse().withStatus(403)
 					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.withBody("{\"error\":\"mfa_required\",\"error_description\":\"Multifactor required\"}")
-					.withFixedDelay(500)));
+					.withBody("{\"error\":\"mfa_required\",\"error_description\":\"Multifactor required\"}")));
+		HeldAnswer refusal = TestIdp.instance().holdRefreshWith(browser.tokens().refreshToken());
 		CompletableFuture<Integer> me = TestClients
 			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
-		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		refusal.awaitReached();
 		// Writes wait in Redis far beyond REDIS_TIMEOUT, then are carried out.
 		instances.redisCli("CLIENT", "PAUSE", "10000", "WRITE");
+		refusal.release();
 		try {
 			me.join();
 		}
@@ -247,28 +272,37 @@ class RedisSharedSessionTests {
 	 * not yet removed. The rotated token must go with the session it was removed with.
 	 */
 	@Test
-	void refreshStoredWhileTheLogoutOnOtherInstanceRevokesThenTheRotatedRefreshTokenIsRevoked() {
+	void refreshStoredWhileTheLogoutOnOtherInstanceRevokesThenTheRotatedRefreshTokenIsRevoked() throws Exception {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 30);
 		instances.clock().shift(Duration.ofSeconds(16));
+		String refreshToken = browser.tokens().refreshToken();
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(600));
-		// Answered within the gateway's IdP timeout, well after the refresh.
-		TestIdp.instance().stubSlowRevocation(browser.tokens().refreshToken(), Duration.ofMillis(1800));
+		TestIdp.instance().stubSlowRefresh(refreshToken, rotated, Duration.ZERO);
+		TestIdp.instance().stubSlowRevocation(refreshToken, Duration.ZERO);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
+		HeldAnswer revocation = TestIdp.instance().holdRevocationOf(refreshToken);
 		CompletableFuture<Integer> me = TestClients
 			.statusInBackground(webClient(instances.first(), browser).get().uri("/me"));
-		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		refresh.awaitReached();
 
 		Browser elsewhere = new Browser(client(instances.second()));
 		elsewhere.cookies().putAll(browser.cookies());
-		elsewhere.method(HttpMethod.POST, "/bff/logout")
-			.header("X-XSRF-TOKEN", browser.xsrf())
-			.exchange()
-			.expectStatus()
-			.isOk();
+		CompletableFuture<Void> logout = CompletableFuture
+			.runAsync(() -> elsewhere.method(HttpMethod.POST, "/bff/logout")
+				.header("X-XSRF-TOKEN", browser.xsrf())
+				.exchange()
+				.expectStatus()
+				.isOk());
+		// The logout is revoking the token it read when the refresh stores the rotated
+		// one, and removes the session only after that.
+		revocation.awaitReached();
+		refresh.release();
+		me.get(20, TimeUnit.SECONDS);
+		revocation.release();
+		logout.get(20, TimeUnit.SECONDS);
 
 		TestIdp.instance().awaitRevocationOf(rotated);
-		me.join();
 	}
 
 	@Test
