@@ -274,20 +274,22 @@ class RefreshTests extends GatewayTestSupport {
 	// session holds, stayed valid at the IdP (in memory, the refresh even wrote it into
 	// the ended session's object).
 	@Test
-	void logoutWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() {
+	void logoutWhileARefreshIsAtTheIdpThenTheRotatedRefreshTokenIsRevoked() throws Exception {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|erin\"}")));
 		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
 		dueForRefresh();
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(1500));
+		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ZERO);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(browser.tokens().refreshToken());
 		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
-		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		refresh.awaitReached();
 
 		browser.method(HttpMethod.POST, "/bff/logout")
 			.header("X-XSRF-TOKEN", browser.xsrf())
 			.exchange()
 			.expectStatus()
 			.isOk();
+		refresh.release();
 
 		TestIdp.instance().awaitRevocationOf(rotated);
 		me.join();
@@ -299,25 +301,33 @@ class RefreshTests extends GatewayTestSupport {
 	// logout then removed the session, rotated token and all, and revoked only the token
 	// the IdP had rotated away.
 	@Test
-	void refreshStoredWhileTheLogoutRevokesThenTheRotatedRefreshTokenIsRevoked() {
+	void refreshStoredWhileTheLogoutRevokesThenTheRotatedRefreshTokenIsRevoked() throws Exception {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|erin\"}")));
 		Browser browser = browser().login("auth0|erin-" + UUID.randomUUID(), 30);
 		dueForRefresh();
+		String refreshToken = browser.tokens().refreshToken();
 		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance().stubSlowRefresh(browser.tokens().refreshToken(), rotated, Duration.ofMillis(600));
-		// Answered within the gateway's IdP timeout, well after the refresh.
-		TestIdp.instance().stubSlowRevocation(browser.tokens().refreshToken(), Duration.ofMillis(1800));
+		TestIdp.instance().stubSlowRefresh(refreshToken, rotated, Duration.ZERO);
+		TestIdp.instance().stubSlowRevocation(refreshToken, Duration.ZERO);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
+		HeldAnswer revocation = TestIdp.instance().holdRevocationOf(refreshToken);
 		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
-		TestIdp.instance().awaitRefreshWith(browser.tokens().refreshToken());
+		refresh.awaitReached();
 
-		browser.method(HttpMethod.POST, "/bff/logout")
+		CompletableFuture<Void> logout = CompletableFuture.runAsync(() -> browser.method(HttpMethod.POST, "/bff/logout")
 			.header("X-XSRF-TOKEN", browser.xsrf())
 			.exchange()
 			.expectStatus()
-			.isOk();
+			.isOk());
+		// The refresh's answer leaves only once the logout is revoking the token it read,
+		// and the revocation's only once the refresh has ended.
+		revocation.awaitReached();
+		refresh.release();
+		me.get(20, TimeUnit.SECONDS);
+		revocation.release();
+		logout.get(20, TimeUnit.SECONDS);
 
 		TestIdp.instance().awaitRevocationOf(rotated);
-		me.join();
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
