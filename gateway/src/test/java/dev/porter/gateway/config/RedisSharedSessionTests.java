@@ -294,8 +294,8 @@ class RedisSharedSessionTests {
 				.exchange()
 				.expectStatus()
 				.isOk());
-		// The logout is revoking the token it read when the refresh stores the rotated
-		// one, and removes the session only after that.
+		// The refresh's answer leaves only once the logout is revoking the token it read,
+		// and the revocation's only once the refresh has ended.
 		revocation.awaitReached();
 		refresh.release();
 		me.get(20, TimeUnit.SECONDS);
