@@ -1,10 +1,7 @@
 package dev.porter.gateway.logout;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +22,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.porter.gateway.support.ShiftableClock;
 import dev.porter.gateway.support.VirtualTimeClock;
 import dev.porter.testsupport.Eventually;
 import org.jspecify.annotations.Nullable;
@@ -70,7 +68,7 @@ class ThrottledJwkSourceTests {
 
 	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
-	private final SteppingClock clock = new SteppingClock(
+	private final ShiftableClock clock = new ShiftableClock(
 			new VirtualTimeClock(this.time, Instant.parse("2026-12-01T12:00:00Z")));
 
 	private ThrottledJwkSource source;
@@ -364,7 +362,7 @@ class ThrottledJwkSourceTests {
 		assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
 			.isInstanceOf(WebClientResponseException.class);
 		serve(CURRENT);
-		this.clock.step(Duration.ofHours(-1));
+		this.clock.shift(Duration.ofHours(-1));
 
 		assertThatThrownBy(() -> this.source.apply(naming("current")).collectList().block())
 			.isInstanceOf(IllegalStateException.class);
@@ -383,7 +381,7 @@ class ThrottledJwkSourceTests {
 	void applyWhenTheClockStepsBackAfterAFetchThenKeysAreFetchedAgainWithinOneIntervalAndAWithdrawnKeyNoLongerFound() {
 		this.source.apply(naming("current")).collectList().block();
 		serve(ROTATED);
-		this.clock.step(Duration.ofHours(-1));
+		this.clock.shift(Duration.ofHours(-1));
 
 		// The interval since the last fetch, counted from now.
 		assertThat(this.source.apply(naming("current")).collectList().block()).extracting(JWK::getKeyID)
@@ -484,41 +482,6 @@ class ThrottledJwkSourceTests {
 		@Override
 		public String getName() {
 			return "held-jwks";
-		}
-
-	}
-
-	/**
-	 * The virtual time as a wall clock reads it: a test may step it (NTP, a VM restored),
-	 * back as well as on, without the time the waits run on moving.
-	 */
-	private static final class SteppingClock extends Clock {
-
-		private final Clock time;
-
-		private volatile Duration offset = Duration.ZERO;
-
-		SteppingClock(Clock time) {
-			this.time = time;
-		}
-
-		void step(Duration by) {
-			this.offset = this.offset.plus(by);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.time.instant().plus(this.offset);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
 		}
 
 	}

@@ -3,7 +3,6 @@ package dev.porter.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +13,7 @@ import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.support.TestRegistrations;
+import dev.porter.gateway.support.VirtualTimeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -77,26 +77,7 @@ class RefreshBackoffTests {
 	void setUp() {
 		this.start = Instant.now();
 		this.time = VirtualTimeScheduler.getOrSet();
-		Clock clock = new Clock() {
-
-			@Override
-			public Instant instant() {
-				return RefreshBackoffTests.this.start
-					.plusMillis(RefreshBackoffTests.this.time.now(TimeUnit.MILLISECONDS));
-			}
-
-			@Override
-			public ZoneOffset getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(java.time.ZoneId zone) {
-				return this;
-			}
-
-		};
-		this.clock = clock;
+		this.clock = new VirtualTimeClock(this.time, this.start);
 		this.refresher = refresher(null);
 		this.session = new InMemoryWebSessionStore().createWebSession().block();
 		this.session.start();

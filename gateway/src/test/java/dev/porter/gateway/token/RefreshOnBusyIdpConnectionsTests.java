@@ -3,15 +3,13 @@ package dev.porter.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.gateway.support.VirtualTimeClock;
 import dev.porter.gateway.support.TestRegistrations;
 import dev.porter.testsupport.HeldAnswer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -108,7 +106,7 @@ class RefreshOnBusyIdpConnectionsTests {
 	}
 
 	private TokenRefresher refresher(Duration timeout) {
-		Clock clock = new VirtualClock();
+		Clock clock = new VirtualTimeClock(this.time, this.start);
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				this.registration);
 		SessionTokens tokens = new SessionTokens(new SessionAuthorizedClientRepository(registrations, clock),
@@ -226,27 +224,6 @@ class RefreshOnBusyIdpConnectionsTests {
 			.findAll(postRequestedFor(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("refresh_token=" + this.refreshToken)))
 			.size();
-	}
-
-	/** The gateway's clock, on the test's virtual time. */
-	private final class VirtualClock extends Clock {
-
-		@Override
-		public Instant instant() {
-			return RefreshOnBusyIdpConnectionsTests.this.start
-				.plusMillis(RefreshOnBusyIdpConnectionsTests.this.time.now(TimeUnit.MILLISECONDS));
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }
