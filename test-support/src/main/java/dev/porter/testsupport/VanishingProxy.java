@@ -19,13 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at the old one): its socket stays open, what it writes is never answered, and only its
  * own kernel ends the connection, after some fifteen minutes of retransmissions. A server
  * that is stopped closes its connections instead ({@code RedisServer.stop()}); this is
- * the other way a dependency goes away.
+ * the other way a dependency goes away. It can also be pointed at another server
+ * ({@link #pointTo}), as an address that names a new host does.
  */
 public final class VanishingProxy implements AutoCloseable {
 
 	private final ServerSocket listener;
 
-	private final int target;
+	/** Where new connections go; the ones open stay with the server they reached. */
+	private volatile int target;
 
 	private final List<Link> links = new CopyOnWriteArrayList<>();
 
@@ -77,6 +79,14 @@ public final class VanishingProxy implements AutoCloseable {
 		this.reachable = true;
 	}
 
+	/**
+	 * From now on, new connections reach the server on loopback {@code port}, while those
+	 * open stay with the one they reached (an address that now names another host).
+	 */
+	public void pointTo(int port) {
+		this.target = port;
+	}
+
 	private void accept() {
 		while (!this.listener.isClosed()) {
 			try {
@@ -85,7 +95,7 @@ public final class VanishingProxy implements AutoCloseable {
 				Link link = new Link(client);
 				this.links.add(link);
 				if (this.reachable) {
-					link.forward(new Socket(InetAddress.getLoopbackAddress(), this.target));
+					link.forward(this.target);
 				}
 				else {
 					link.silence();
@@ -93,7 +103,7 @@ public final class VanishingProxy implements AutoCloseable {
 				}
 			}
 			catch (IOException ex) {
-				// closed by close(), or a client gone before it was served
+				// closed by close()
 			}
 		}
 	}
@@ -150,7 +160,19 @@ public final class VanishingProxy implements AutoCloseable {
 			this.client = client;
 		}
 
-		void forward(Socket server) {
+		/**
+		 * Joins the client to the server on loopback {@code port}; closes it when none
+		 * listens there, as a host refusing the connection would.
+		 */
+		void forward(int port) {
+			Socket server;
+			try {
+				server = new Socket(InetAddress.getLoopbackAddress(), port);
+			}
+			catch (IOException ex) {
+				close();
+				return;
+			}
 			this.server = server;
 			daemon("proxy up", () -> pump(this.client, server, this)).start();
 			daemon("proxy down", () -> pump(server, this.client, this)).start();
