@@ -1,11 +1,10 @@
 package dev.porter.profile.oidc;
 
-import java.net.ServerSocket;
-
 import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.ProfileServiceApplication;
 import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.testsupport.FreePorts;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -21,10 +20,9 @@ class StartupWithoutIdpTests {
 
 	@Test
 	void startWhenIdentityProviderDownThenLiveAndTokensGetServiceUnavailableProblem() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		// Not a port bind(0) handed out and released: an outgoing connection of this JVM
+		// could take it as its local port and make the IdP answer something.
+		int closedPort = FreePorts.next();
 		String issuer = "http://localhost:" + closedPort + "/";
 		SpringApplication application = new SpringApplication(ProfileServiceApplication.class);
 		try (ConfigurableApplicationContext context = application.run("--server.port=0", "--management.server.port=0",
