@@ -1,8 +1,6 @@
 package dev.porter.gateway.login;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -13,13 +11,9 @@ import java.util.function.Consumer;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.LoginCallback;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.http.ResponseCookie;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,7 +58,7 @@ class IdTokenClaimsTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenIdTokenHasSeveralAudiencesAndThisClientAsAuthorizedPartyThenSignedIn() {
-		Callback callback = callback(
+		LoginCallback callback = callback(
 				(claims) -> claims.audience(List.of(TestIdp.CLIENT_ID, OTHER_CLIENT)).claim("azp", TestIdp.CLIENT_ID));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
@@ -72,7 +66,7 @@ class IdTokenClaimsTests extends GatewayTestSupport {
 	}
 
 	private void assertLoginFails(Consumer<JWTClaimsSet.Builder> idTokenClaims) {
-		Callback callback = callback(idTokenClaims);
+		LoginCallback callback = callback(idTokenClaims);
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 		assertThat(callback.cookies()).doesNotContainKey(Browser.SESSION_COOKIE);
@@ -80,43 +74,20 @@ class IdTokenClaimsTests extends GatewayTestSupport {
 	}
 
 	/** Goes through a login whose code exchange answers an ID token so changed. */
-	private Callback callback(Consumer<JWTClaimsSet.Builder> idTokenClaims) {
-		EntityExchangeResult<byte[]> start = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult();
-		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
-			.build()
-			.getQueryParams();
-		TestIdp.instance().stubCodeExchangeWithIdToken(authorize.getFirst("nonce"), "auth0|alice", idTokenClaims);
-		EntityExchangeResult<byte[]> callback = this.client.get()
-			.uri("/login/oauth2/code/auth0?code=test-code&state={state}",
-					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
-			.cookies((jar) -> start.getResponseCookies()
-				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
-			.exchange()
-			.expectStatus()
-			.isFound()
-			.expectBody()
-			.returnResult();
-		return new Callback(callback.getResponseHeaders().getLocation(),
-				callback.getResponseCookies().toSingleValueMap());
+	private LoginCallback callback(Consumer<JWTClaimsSet.Builder> idTokenClaims) {
+		return LoginCallback.run(this.client, "test-code",
+				(nonce) -> TestIdp.instance().stubCodeExchangeWithIdToken(nonce, "auth0|alice", idTokenClaims));
 	}
 
-	private boolean signedIn(Callback callback) {
+	private boolean signedIn(LoginCallback callback) {
 		return Boolean.TRUE.equals(this.client.get()
 			.uri("/bff/session")
-			.cookies((jar) -> callback.cookies().forEach((name, cookie) -> jar.add(name, cookie.getValue())))
+			.cookies(callback::sendCookies)
 			.exchange()
 			.expectBody(Map.class)
 			.returnResult()
 			.getResponseBody()
 			.get("authenticated"));
-	}
-
-	/** Where the callback sent the browser, and the cookies it set. */
-	private record Callback(URI landing, Map<String, ResponseCookie> cookies) {
 	}
 
 }

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.LoginCallback;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.HeldAnswer;
@@ -384,7 +385,7 @@ class LoginTests extends GatewayTestSupport {
 	// every login ended at /?login=failed.
 	@Test
 	void callbackWhenIdTokenSignedWithEs256ByAServedKeyThenSignedIn() {
-		Callback callback = callback("c",
+		LoginCallback callback = callback("c",
 				(nonce) -> TestIdp.instance().stubCodeExchangeSignedWithEs256(nonce, "auth0|alice"));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
@@ -393,13 +394,13 @@ class LoginTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenIdTokenNonceDiffersThenLoginFailsAndNoSession() {
-		Callback callback = callback("c",
+		LoginCallback callback = callback("c",
 				(nonce) -> TestIdp.instance().stubCodeExchange("a-replayed-nonce", "auth0|alice", "sid-x", 3600));
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 		assertThat(callback.cookies()).doesNotContainKey(Browser.SESSION_COOKIE);
 		this.client.get()
 			.uri("/bff/session")
-			.cookies((jar) -> callback.cookies().forEach((name, cookie) -> jar.add(name, cookie.getValue())))
+			.cookies(callback::sendCookies)
 			.exchange()
 			.expectBody()
 			.jsonPath("$.authenticated")
@@ -410,7 +411,7 @@ class LoginTests extends GatewayTestSupport {
 	void callbackWhenTokenEndpointHangsThenLoginFailsAtTheIdpTimeoutInsteadOfWaiting() {
 		// Outlasts the IdP client's response timeout (IDP_RESPONSE_TIMEOUT), but not the
 		// test client's.
-		Callback callback = callback("hung-code", (nonce) -> TestIdp.instance()
+		LoginCallback callback = callback("hung-code", (nonce) -> TestIdp.instance()
 			.stubSlowCodeExchange("hung-code", nonce, "auth0|alice", Duration.ofSeconds(12)));
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 	}
@@ -420,7 +421,7 @@ class LoginTests extends GatewayTestSupport {
 	// /me needs, to learn what the ID token had already said.
 	@Test
 	void callbackWhenIdTokenCarriesNameEmailAndPictureThenNoUserinfoCall() {
-		Callback callback = callback("test-code",
+		LoginCallback callback = callback("test-code",
 				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-full", 3600));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
@@ -452,7 +453,7 @@ class LoginTests extends GatewayTestSupport {
 	@ParameterizedTest
 	@ValueSource(ints = { 429, 500, 502, 503, 504 })
 	void callbackWhenUserinfoUnavailableAndIdTokenThinThenSignedInWithIdTokenClaims(int status) {
-		Callback callback = thinIdTokenCallback(
+		LoginCallback callback = thinIdTokenCallback(
 				(accessToken) -> TestIdp.instance().stubUserinfo(accessToken, unavailable(status)));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
@@ -469,7 +470,7 @@ class LoginTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenUserinfoConnectionResetThenSignedInWithIdTokenClaims() {
-		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+		LoginCallback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
 			.stubUserinfo(accessToken, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
@@ -479,7 +480,7 @@ class LoginTests extends GatewayTestSupport {
 	@Test
 	void callbackWhenUserinfoHangsThenSignedInWithIdTokenClaimsAtTheIdpTimeout() {
 		// Outlasts the IdP client's response timeout, but not the test client's.
-		Callback callback = thinIdTokenCallback(
+		LoginCallback callback = thinIdTokenCallback(
 				(accessToken) -> TestIdp.instance().stubSlowUserinfo(accessToken, Duration.ofSeconds(12)));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
@@ -490,7 +491,7 @@ class LoginTests extends GatewayTestSupport {
 	@ParameterizedTest
 	@ValueSource(ints = { 401, 403 })
 	void callbackWhenUserinfoRefusesTheAccessTokenThenLoginFails(int status) {
-		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+		LoginCallback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
 			.stubUserinfo(accessToken, aResponse().withStatus(status)
 				.withHeader(HttpHeaders.WWW_AUTHENTICATE,
 						"Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"The token has expired\"")
@@ -503,7 +504,7 @@ class LoginTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenUserinfoAnswersForAnotherSubjectThenLoginFails() {
-		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+		LoginCallback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
 			.stubUserinfo(accessToken, okJson(TestIdp.json(Map.of("sub", "auth0|mallory", "picture", "x")))));
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
@@ -512,7 +513,7 @@ class LoginTests extends GatewayTestSupport {
 
 	@Test
 	void callbackWhenIdTokenLacksPictureThenSessionShowsUserinfoPicture() {
-		Callback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+		LoginCallback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
 			.stubUserinfo(accessToken, okJson(TestIdp.json(Map.of("sub", "auth0|alice", "name", "Alice Example",
 					"picture", "https://example.com/alice-userinfo.png")))));
 
@@ -523,7 +524,7 @@ class LoginTests extends GatewayTestSupport {
 	/**
 	 * A login whose ID token has no picture, with {@code userinfo} stubbing /userinfo.
 	 */
-	private Callback thinIdTokenCallback(Consumer<String> userinfo) {
+	private LoginCallback thinIdTokenCallback(Consumer<String> userinfo) {
 		return callback("test-code",
 				(nonce) -> userinfo.accept(TestIdp.instance()
 					.stubCodeExchangeWithIdTokenLacking(nonce, "auth0|alice", StandardClaimNames.PICTURE)
@@ -544,10 +545,10 @@ class LoginTests extends GatewayTestSupport {
 		return (status == 429) ? rateLimited() : aResponse().withStatus(status).withBody("upstream trouble");
 	}
 
-	private BodyContentSpec session(Callback callback) {
+	private BodyContentSpec session(LoginCallback callback) {
 		return this.client.get()
 			.uri("/bff/session")
-			.cookies((jar) -> callback.cookies().forEach((name, cookie) -> jar.add(name, cookie.getValue())))
+			.cookies(callback::sendCookies)
 			.exchange()
 			.expectBody()
 			.jsonPath("$.authenticated")
@@ -558,34 +559,8 @@ class LoginTests extends GatewayTestSupport {
 	 * Starts a login, lets {@code idp} stub the IdP for the login's nonce, and returns to
 	 * the callback with {@code code}.
 	 */
-	private Callback callback(String code, Consumer<String> idp) {
-		EntityExchangeResult<byte[]> start = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult();
-		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
-			.build()
-			.getQueryParams();
-		idp.accept(authorize.getFirst("nonce"));
-		EntityExchangeResult<byte[]> callback = this.client.get()
-			.uri("/login/oauth2/code/auth0?code={code}&state={state}", code,
-					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
-			.cookies((jar) -> start.getResponseCookies()
-				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
-			.exchange()
-			.expectStatus()
-			.isFound()
-			.expectBody()
-			.returnResult();
-		return new Callback(callback.getResponseHeaders().getLocation(),
-				callback.getResponseCookies().toSingleValueMap());
-	}
-
-	/**
-	 * Where the callback sent the browser, and the cookies it set.
-	 */
-	private record Callback(URI landing, Map<String, ResponseCookie> cookies) {
+	private LoginCallback callback(String code, Consumer<String> idp) {
+		return LoginCallback.run(this.client, code, idp);
 	}
 
 	@Test
