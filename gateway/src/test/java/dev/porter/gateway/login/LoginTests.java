@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.PendingLogin;
 import dev.porter.gateway.support.LoginCallback;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestIdp;
@@ -350,30 +351,16 @@ class LoginTests extends GatewayTestSupport {
 	@ParameterizedTest
 	@ValueSource(strings = { "HEAD", "POST", "PUT" })
 	void callbackWhenNotAGetThenNoCodeExchangeAndThePendingLoginStays(String method) {
-		EntityExchangeResult<byte[]> start = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult();
-		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
-			.build()
-			.getQueryParams();
-		String state = URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8);
-		TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), "auth0|alice", "sid-method", 3600);
+		PendingLogin login = PendingLogin.start(this.client);
+		TestIdp.instance().stubCodeExchange(login.nonce(), "auth0|alice", "sid-method", 3600);
 
-		this.client.method(HttpMethod.valueOf(method))
-			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", state)
-			.cookies((jar) -> start.getResponseCookies()
-				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
+		login.callback(HttpMethod.valueOf(method), "test-code")
 			.exchange()
 			.expectHeader()
 			.doesNotExist(HttpHeaders.SET_COOKIE);
 
 		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/token")));
-		this.client.get()
-			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", state)
-			.cookies((jar) -> start.getResponseCookies()
-				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
+		login.callback(HttpMethod.GET, "test-code")
 			.exchange()
 			.expectStatus()
 			.isFound()

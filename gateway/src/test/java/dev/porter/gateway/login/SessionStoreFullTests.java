@@ -1,10 +1,8 @@
 package dev.porter.gateway.login;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.PendingLogin;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -12,13 +10,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,22 +56,9 @@ class SessionStoreFullTests extends GatewayTestSupport {
 
 	/** A new browser's whole login up to the callback's answer. */
 	private WebTestClient.ResponseSpec callback(String sub) {
-		EntityExchangeResult<byte[]> start = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult();
-		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
-			.build()
-			.getQueryParams();
-		TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, "sid-" + sub, 3600);
-		WebTestClient.RequestHeadersSpec<?> request = this.client.get()
-			.uri("/login/oauth2/code/auth0?code=test-code&state={state}",
-					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8));
-		for (ResponseCookie cookie : start.getResponseCookies().toSingleValueMap().values()) {
-			request = request.cookie(cookie.getName(), cookie.getValue());
-		}
-		return request.exchange();
+		PendingLogin login = PendingLogin.start(this.client);
+		TestIdp.instance().stubCodeExchange(login.nonce(), sub, "sid-" + sub, 3600);
+		return login.callback(HttpMethod.GET, "test-code").exchange();
 	}
 
 }

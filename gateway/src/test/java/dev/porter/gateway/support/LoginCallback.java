@@ -1,16 +1,14 @@
 package dev.porter.gateway.support;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * A login taken to its callback by hand from a fresh browser, for tests of how the
@@ -24,20 +22,9 @@ public record LoginCallback(URI landing, Map<String, ResponseCookie> cookies) {
 	 * the login's nonce, and comes back to the callback with {@code code}.
 	 */
 	public static LoginCallback run(WebTestClient client, String code, Consumer<String> idp) {
-		EntityExchangeResult<byte[]> start = client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult();
-		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
-			.build()
-			.getQueryParams();
-		idp.accept(authorize.getFirst("nonce"));
-		EntityExchangeResult<byte[]> callback = client.get()
-			.uri("/login/oauth2/code/auth0?code={code}&state={state}", code,
-					URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8))
-			.cookies((jar) -> start.getResponseCookies()
-				.forEach((name, cookies) -> jar.add(name, cookies.get(0).getValue())))
+		PendingLogin login = PendingLogin.start(client);
+		idp.accept(login.nonce());
+		EntityExchangeResult<byte[]> callback = login.callback(HttpMethod.GET, code)
 			.exchange()
 			.expectStatus()
 			.isFound()
