@@ -6,6 +6,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -27,8 +28,9 @@ class ManagementApiSecurityConfiguration {
 		ManagementAuthErrors errors = new ManagementAuthErrors(mapper);
 		return http.securityMatcher("/api/v2/**").authorizeHttpRequests((authorize) -> {
 			for (ManagementOperation operation : ManagementOperation.values()) {
-				authorize.requestMatchers(operation.method(), operation.pattern())
-					.hasAnyAuthority(operation.authorities());
+				for (HttpMethod method : operation.methods()) {
+					authorize.requestMatchers(method, operation.pattern()).hasAnyAuthority(operation.authorities());
+				}
 			}
 			authorize.anyRequest().authenticated();
 		})

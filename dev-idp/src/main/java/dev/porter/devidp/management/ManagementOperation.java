@@ -39,8 +39,12 @@ enum ManagementOperation {
 		this.scopes = List.of(scopes);
 	}
 
-	HttpMethod method() {
-		return this.method;
+	/**
+	 * The methods that reach it: a GET's handler answers HEAD too (Spring MVC), with the
+	 * length of the body it withholds, so HEAD needs the same scopes.
+	 */
+	List<HttpMethod> methods() {
+		return HttpMethod.GET.equals(this.method) ? List.of(HttpMethod.GET, HttpMethod.HEAD) : List.of(this.method);
 	}
 
 	String pattern() {
@@ -60,7 +64,11 @@ enum ManagementOperation {
 
 	static Optional<ManagementOperation> of(HttpServletRequest request) {
 		return Arrays.stream(values())
-			.filter((op) -> PathPatternRequestMatcher.withDefaults().matcher(op.method, op.pattern).matches(request))
+			.filter((op) -> op.methods()
+				.stream()
+				.anyMatch((method) -> PathPatternRequestMatcher.withDefaults()
+					.matcher(method, op.pattern)
+					.matches(request)))
 			.findFirst();
 	}
 

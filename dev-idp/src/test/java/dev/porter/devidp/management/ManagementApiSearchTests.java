@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -86,6 +88,32 @@ class ManagementApiSearchTests extends ManagementApiTestSupport {
 			.expectBody()
 			.jsonPath("$.message")
 			.isEqualTo("Insufficient scope, expected any of: read:users");
+	}
+
+	// The scope rules named GET only, and Spring MVC serves HEAD with the GET handler: a
+	// user holding a token for their own record (read:current_user) searched everyone's
+	// by the length of answers withheld from them ("[]" or more), one character at a
+	// time.
+	@ParameterizedTest
+	@ValueSource(
+			strings = { "/api/v2/users?q=email:alice*&per_page=1", "/api/v2/users-by-email?email=alice@example.com" })
+	void searchWhenHeadWithoutReadUsersThenForbiddenAsForGet(String search) {
+		this.client.head()
+			.uri(search)
+			.header("Authorization", bearer("read:current_user"))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+	}
+
+	@Test
+	void readUserWhenHeadForAnotherUsersRecordThenForbiddenAsForGet() {
+		this.client.head()
+			.uri("/api/v2/users/{id}", ALICE)
+			.header("Authorization", bearer("read:users_app_metadata"))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
 	}
 
 	@Test
