@@ -177,7 +177,7 @@ public class LoginSecurity {
 	}
 
 	private static @Nullable IdpSession idpSession(@Nullable LoginUser user) {
-		return (user != null) ? new IdpSession(user.sub(), user.sid()) : null;
+		return (user != null) ? IdpSession.of(user) : null;
 	}
 
 }

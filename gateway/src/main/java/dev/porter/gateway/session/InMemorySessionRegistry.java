@@ -53,6 +53,16 @@ class InMemorySessionRegistry implements SessionRegistry {
 		});
 	}
 
+	/** Without the lock: it registers nothing that a logout would have to see. */
+	@Override
+	public Mono<Boolean> loggedOut(IdpSession session) {
+		return Mono.fromSupplier(() -> {
+			String sid = session.sid();
+			return (sid != null && loggedOutSince(sidKey(sid), session.since()))
+					|| loggedOutSince(subKey(session.sub()), session.since());
+		});
+	}
+
 	@Override
 	public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
 		return Mono.fromRunnable(() -> {

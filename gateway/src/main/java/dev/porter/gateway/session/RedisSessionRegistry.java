@@ -109,6 +109,22 @@ class RedisSessionRegistry implements SessionRegistry {
 			.defaultIfEmpty(false);
 	}
 
+	/** One {@code MGET} of the logouts recorded for its {@code sid} and its user. */
+	@Override
+	public Mono<Boolean> loggedOut(IdpSession session) {
+		List<String> keys = new ArrayList<>(2);
+		String sid = session.sid();
+		if (sid != null) {
+			keys.add(loggedOutKey(InMemorySessionRegistry.sidKey(sid)));
+		}
+		keys.add(loggedOutKey(InMemorySessionRegistry.subKey(session.sub())));
+		long since = session.since().getEpochSecond();
+		return this.redis.opsForValue()
+			.multiGet(keys)
+			.map((logouts) -> logouts.stream().anyMatch((logout) -> logout != null && Long.parseLong(logout) >= since))
+			.defaultIfEmpty(false);
+	}
+
 	@Override
 	public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
 		Mono<Long> bySid = (sid != null)

@@ -36,6 +36,15 @@ public interface SessionRegistry {
 	 */
 	Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub, Instant issuedAt);
 
+	/**
+	 * Whether the IdP logged {@code session} out: a logout of its {@code sid}, or of its
+	 * {@code sub}, issued no earlier than {@link IdpSession#since}, recorded within
+	 * {@link #LOGOUT_MEMORY}; what {@link #register} answers, without registering. Such
+	 * an IdP session goes on in none of its gateway sessions, whether or not the logout
+	 * has ended them yet: it records the logout first, then ends them.
+	 */
+	Mono<Boolean> loggedOut(IdpSession session);
+
 	/** Forgets a session that ended through this gateway. */
 	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
 

@@ -147,15 +147,14 @@ class SessionRefresh {
 		if (login == null) {
 			return Mono.just(false);
 		}
-		return this.idpSessionGoesOn.elsewhere(SessionKey.of(session.getId()), new IdpSession(login.sub(), login.sid()))
-			.map((goesOn) -> {
-				if (goesOn) {
-					log.info("session replaced during its refresh by a login of its IdP session: "
-							+ "the rotated refresh token is left to expire");
-				}
-				return goesOn;
-			})
-			.onErrorReturn(false);
+		SessionKey ended = SessionKey.of(session.getId());
+		return this.idpSessionGoesOn.elsewhere(ended, IdpSession.of(login)).map((goesOn) -> {
+			if (goesOn) {
+				log.info("session replaced during its refresh by a login of its IdP session: "
+						+ "the rotated refresh token is left to expire");
+			}
+			return goesOn;
+		}).onErrorReturn(false);
 	}
 
 	private <T> Mono<T> failed(Throwable ex, WebSession session, SessionTokens.Stored stored) {

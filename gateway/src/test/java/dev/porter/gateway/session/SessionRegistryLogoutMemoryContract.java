@@ -58,6 +58,46 @@ abstract class SessionRegistryLogoutMemoryContract {
 			.isTrue();
 	}
 
+	/**
+	 * A session ending in favour of another of its IdP session asks whether that one goes
+	 * on: not once the IdP logged its {@code sid} out, though the logout may not have
+	 * ended it yet.
+	 */
+	@Test
+	void loggedOutWhenItsSidWasLoggedOutSinceItsLoginThenYes() {
+		registry().register(SessionKey.of("kept"), "sid-a", "auth0|alice", LOGIN).block();
+		registry().loggedOutSid("sid-a", LOGIN.plusSeconds(1)).block();
+
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", "sid-a", LOGIN)).block()).isTrue();
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", "sid-b", LOGIN)).block()).isFalse();
+	}
+
+	/**
+	 * A logout of the user issued before the login ended an earlier IdP session of
+	 * theirs, as {@link SessionRegistry#register} tells.
+	 */
+	@Test
+	void loggedOutWhenItsUserWasLoggedOutBeforeItsLoginThenNotUntilLoggedOutAgain() {
+		registry().loggedOutSub("auth0|alice", LOGIN.minusSeconds(1)).block();
+
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", "sid-a", LOGIN)).block()).isFalse();
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", null, LOGIN)).block()).isFalse();
+
+		registry().loggedOutSub("auth0|alice", LOGIN).block();
+
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", "sid-a", LOGIN)).block()).isTrue();
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", null, LOGIN)).block()).isTrue();
+	}
+
+	@Test
+	void loggedOutWhenAskedThenNothingIsRegistered() {
+		registry().loggedOutSid("sid-a", LOGIN).block();
+
+		assertThat(registry().loggedOut(new IdpSession("auth0|alice", "sid-a", LOGIN)).block()).isTrue();
+		assertThat(registry().findBySid("sid-a").block()).isEmpty();
+		assertThat(registry().findBySub("auth0|alice").block()).isEmpty();
+	}
+
 	/** Found, not taken: the sessions leave the registry once they are ended. */
 	@Test
 	void loggedOutSidThenItsSessionsFound() {

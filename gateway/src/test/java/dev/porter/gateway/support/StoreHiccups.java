@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.LoginUser;
@@ -67,6 +68,12 @@ public class StoreHiccups {
 	public final Map<SessionKey, Held> unregistersHeld = new ConcurrentHashMap<>();
 
 	/**
+	 * Per session: its removal from the store held until the test releases it: whoever
+	 * ends it (a back-channel logout) has read it, and it is still signed in.
+	 */
+	public final Map<SessionKey, Held> removalsHeld = new ConcurrentHashMap<>();
+
+	/**
 	 * The removal of {@code failing}'s session fails, not carried out, once
 	 * {@code otherReached} completes, as if the session held no refresh token: with
 	 * nothing to revoke, the failure reaches whoever ends sessions together before the
@@ -92,6 +99,7 @@ public class StoreHiccups {
 		this.failingRemovals.clear();
 		this.tokenlessReads.clear();
 		this.unregistersHeld.clear();
+		this.removalsHeld.clear();
 		this.register.set(false);
 		this.unregister.set(false);
 		this.record.set(false);
@@ -116,6 +124,11 @@ public class StoreHiccups {
 				Held held = StoreHiccups.this.unregistersHeld.get(session);
 				return ((held != null) ? held.hold() : Mono.<Void>empty()).then(hiccup(StoreHiccups.this.unregister))
 					.then(real.unregister(session, sid, sub));
+			}
+
+			@Override
+			public Mono<Boolean> loggedOut(IdpSession session) {
+				return real.loggedOut(session);
 			}
 
 			@Override
@@ -206,7 +219,8 @@ public class StoreHiccups {
 				if (failing != null) {
 					return failing;
 				}
-				return real.end(key)
+				Held held = StoreHiccups.this.removalsHeld.get(key);
+				return ((held != null) ? held.hold() : Mono.<Void>empty()).then(Mono.defer(() -> real.end(key)))
 					.map(Optional::of)
 					.defaultIfEmpty(Optional.empty())
 					.flatMap((taken) -> hiccup(StoreHiccups.this.endAnswerLost).then(Mono.justOrEmpty(taken)));
