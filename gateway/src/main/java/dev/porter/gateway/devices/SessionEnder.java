@@ -40,7 +40,9 @@ import org.springframework.stereotype.Component;
  * login that replaced it, the session that ends it from {@code /bff/sessions}, the login
  * that made room): revoking would end that one too at an IdP that keeps one client
  * session per IdP session (Keycloak), so the token is only deleted with the session
- * ({@link IdpSession}).
+ * ({@link IdpSession}). Unless the IdP logged that IdP session out meanwhile
+ * ({@link SessionRegistry#loggedOut}): the session that seemed to go on is being ended by
+ * the same back-channel logout, and the token would be held by nobody.
  */
 @Component
 class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, ExpiredSessionEnder {
@@ -127,14 +129,32 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 */
 	private Mono<Void> end(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub,
 			@Nullable IdpSession goingOn) {
-		boolean revokes = goingOn == null || !goingOn.includes(sub, sid);
+		IdpSession shared = (goingOn != null && goingOn.includes(sub, sid)) ? goingOn : null;
 		return optional(this.stored.refreshToken(key))
 			.flatMap((read) -> optional(removal)
-				.onErrorResume((ex) -> revoke(revokes ? read : Optional.empty()).then(Mono.error(ex))))
+				.onErrorResume((ex) -> revokeUnlessGoesOn(read, shared).then(Mono.error(ex))))
 			.flatMap((taken) -> bestEffort("session left in the back-channel registry",
 					this.registry.unregister(key, sid, sub))
 				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
-				.then(revoke(revokes ? taken : Optional.empty())));
+				.then(revokeUnlessGoesOn(taken, shared)));
+	}
+
+	/**
+	 * Revokes {@code refreshToken} unless its session shares {@code shared} with the
+	 * session that goes on ({@code null}: shares none), and the IdP has not logged that
+	 * IdP session out. Asked last, once the session is out of the store: a back-channel
+	 * logout recorded by then is ending the session that seemed to go on, whether or not
+	 * it has yet; one recorded later ends an IdP session that went on when this session
+	 * ended. Not knowing (the registry failing), the token is revoked, as where the
+	 * refresh or a failed login asks.
+	 */
+	private Mono<Void> revokeUnlessGoesOn(Optional<OAuth2RefreshToken> refreshToken, @Nullable IdpSession shared) {
+		if (refreshToken.isEmpty() || shared == null) {
+			return revoke(refreshToken);
+		}
+		return this.registry.loggedOut(shared)
+			.onErrorReturn(true)
+			.flatMap((loggedOut) -> loggedOut ? revoke(refreshToken) : Mono.empty());
 	}
 
 	private static <T> Mono<Optional<T>> optional(Mono<T> value) {

@@ -5,6 +5,7 @@ import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -23,8 +24,11 @@ import org.springframework.web.server.WebSession;
  * token the code exchange just got is revoked, as wherever a session ends
  * ({@link TokenRevoker}): nobody holds it any more. Unless the session the browser
  * presented, which goes on, belongs to the same IdP session ({@link IdpSession}): the
- * revocation would end it too at Keycloak. Both best effort: the store or the IdP may be
- * what just failed, and the login fails anyway.
+ * revocation would end it too at Keycloak. Not when the IdP logged that IdP session out
+ * (the login failing for that very reason, or for another while the logout came): the
+ * presented session is being ended by the same logout, whether or not it has been yet.
+ * Both best effort: the store or the IdP may be what just failed, and the login fails
+ * anyway.
  */
 class FailedLoginSession {
 
@@ -34,11 +38,14 @@ class FailedLoginSession {
 
 	private final StoredSessions stored;
 
+	private final SessionRegistry registry;
+
 	FailedLoginSession(ServerOAuth2AuthorizedClientRepository authorizedClients, TokenRevoker revoker,
-			StoredSessions stored) {
+			StoredSessions stored, SessionRegistry registry) {
 		this.authorizedClients = authorizedClients;
 		this.revoker = revoker;
 		this.stored = stored;
+		this.registry = registry;
 	}
 
 	/**
@@ -62,7 +69,8 @@ class FailedLoginSession {
 
 	/**
 	 * Whether a session the browser presented at the callback is signed in within
-	 * {@code login} (a second login through the IdP's single sign-on); not when unknown.
+	 * {@code login} (a second login through the IdP's single sign-on), which the IdP has
+	 * not logged out; not when unknown.
 	 */
 	private Mono<Boolean> presentedGoesOnIn(ServerWebExchange exchange, @Nullable IdpSession login) {
 		if (login == null) {
@@ -71,6 +79,8 @@ class FailedLoginSession {
 		return Flux.fromIterable(FreshSession.presented(exchange))
 			.concatMap((id) -> this.stored.loginUser(SessionKey.of(id)))
 			.any((presented) -> login.includes(presented.sub(), presented.sid()))
+			.flatMap((signedIn) -> signedIn ? this.registry.loggedOut(login).map((loggedOut) -> !loggedOut)
+					: Mono.just(false))
 			.onErrorReturn(false);
 	}
 

@@ -93,7 +93,7 @@ class LoginConfiguration {
 			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, TokenRevoker revoker,
 			StoredSessions stored, ObjectProvider<Clock> clock) {
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
-		FailedLoginSession failed = new FailedLoginSession(authorizedClients, revoker, stored);
+		FailedLoginSession failed = new FailedLoginSession(authorizedClients, revoker, stored, registry);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
 				failed, time);
 		return new LoginSecurity(registrations, authorizedClients, success, failed, problems, oidc, meters, guards,

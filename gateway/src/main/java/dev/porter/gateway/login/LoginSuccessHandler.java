@@ -86,15 +86,16 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	@Override
 	public Mono<Void> onAuthenticationSuccess(WebFilterExchange webFilterExchange, Authentication authentication) {
 		this.logins.increment();
-		return this.csrfTokens.rotate(webFilterExchange.getExchange())
-			.then(webFilterExchange.getExchange().getSession())
-			.flatMap((session) -> register(webFilterExchange.getExchange(), session, authentication).then(save(session))
-				.onErrorResume(
-						(ex) -> abandon(webFilterExchange.getExchange(), session, authentication).then(Mono.error(ex)))
-				.then(endPresented(webFilterExchange.getExchange(), authentication))
-				.then(makeRoom(session, authentication))
-				.thenReturn(returnTo(webFilterExchange.getExchange())))
-			.flatMap((target) -> this.redirects.sendRedirect(webFilterExchange.getExchange(), target));
+		ServerWebExchange exchange = webFilterExchange.getExchange();
+		return this.csrfTokens.rotate(exchange).then(exchange.getSession()).flatMap((session) -> {
+			Instant now = this.clock.instant();
+			IdpSession login = idpSession(exchange, authentication, now);
+			return register(exchange, session, login, now).then(save(session))
+				.onErrorResume((ex) -> abandon(exchange, session, login).then(Mono.error(ex)))
+				.then(endPresented(exchange, login))
+				.then(makeRoom(session, login))
+				.thenReturn(returnTo(exchange));
+		}).flatMap((target) -> this.redirects.sendRedirect(exchange, target));
 	}
 
 	/**
@@ -104,14 +105,14 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * ({@link FailedLoginSession}). Whatever part was recorded goes too, best effort: the
 	 * store just failed, and a leftover names a session that no longer exists.
 	 */
-	private Mono<Void> abandon(ServerWebExchange exchange, WebSession session, Authentication authentication) {
+	private Mono<Void> abandon(ServerWebExchange exchange, WebSession session, @Nullable IdpSession login) {
+		Mono<Void> end = this.failed.end(exchange, session, login);
+		if (login == null) {
+			return end;
+		}
 		SessionKey key = SessionKey.of(session.getId());
-		Mono<Void> forget = (authentication.getPrincipal() instanceof OidcUser user)
-				? this.registry.unregister(key, user.getIdToken().getClaimAsString("sid"), user.getSubject())
-					.onErrorResume((ex) -> Mono.empty())
-					.then(this.directory.forget(key, user.getSubject()).onErrorResume((ex) -> Mono.empty()))
-				: Mono.empty();
-		return this.failed.end(exchange, session, idpSession(authentication)).then(forget);
+		return end.then(this.registry.unregister(key, login.sid(), login.sub()).onErrorResume((ex) -> Mono.empty()))
+			.then(this.directory.forget(key, login.sub()).onErrorResume((ex) -> Mono.empty()));
 	}
 
 	/**
@@ -123,18 +124,17 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * before registering: in memory, whoever ends the session tells its login by the
 	 * stamp (session.InMemoryStoredSessions), and revokes its refresh token.
 	 */
-	private Mono<Void> register(ServerWebExchange exchange, WebSession session, Authentication authentication) {
-		Instant now = this.clock.instant();
+	private Mono<Void> register(ServerWebExchange exchange, WebSession session, @Nullable IdpSession login,
+			Instant now) {
 		session.getAttributes().put(SessionAttributes.AUTHENTICATED_AT, now.toEpochMilli());
-		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
+		if (login == null) {
 			return Mono.empty();
 		}
-		String sid = user.getIdToken().getClaimAsString("sid");
 		String userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		SessionKey key = SessionKey.of(session.getId());
-		return this.registry.register(key, sid, user.getSubject(), callbackBeganAtTheIdp(exchange, user, now))
+		return this.registry.register(key, login.sid(), login.sub(), login.since())
 			.flatMap((loggedOut) -> failIfLoggedOut(exchange, loggedOut, now))
-			.then(this.directory.record(new DirectoryEntry(key, sid, user.getSubject(), now, now, userAgent)));
+			.then(this.directory.record(new DirectoryEntry(key, login.sid(), login.sub(), now, now, userAgent)));
 	}
 
 	/**
@@ -194,8 +194,19 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 		return issuedAt(user).minus(CallbackStart.elapsed(exchange, now)).truncatedTo(ChronoUnit.SECONDS);
 	}
 
-	private static @Nullable IdpSession idpSession(Authentication authentication) {
-		return (authentication.getPrincipal() instanceof OidcUser user) ? IdpSession.of(user) : null;
+	/**
+	 * The login's IdP session, known since the callback began on the IdP's clock
+	 * ({@link #callbackBeganAtTheIdp}): a logout that ends the login at its registration
+	 * also ends its IdP session for the sessions it ends later (the presented one, those
+	 * past the limit: {@link IdpSession}). {@code null} for a login that is no OIDC one.
+	 */
+	private static @Nullable IdpSession idpSession(ServerWebExchange exchange, Authentication authentication,
+			Instant now) {
+		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
+			return null;
+		}
+		return new IdpSession(user.getSubject(), user.getIdToken().getClaimAsString("sid"),
+				callbackBeganAtTheIdp(exchange, user, now));
 	}
 
 	/**
@@ -204,8 +215,7 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * belongs to (this browser's earlier login, or one an attacker planted). Its refresh
 	 * token is revoked unless the new login goes on in its IdP session.
 	 */
-	private Mono<Void> endPresented(ServerWebExchange exchange, Authentication authentication) {
-		IdpSession login = idpSession(authentication);
+	private Mono<Void> endPresented(ServerWebExchange exchange, @Nullable IdpSession login) {
 		return Flux.fromIterable(FreshSession.presented(exchange))
 			.concatMap((id) -> this.replaced.endReplaced(SessionKey.of(id), login))
 			.then()
@@ -224,11 +234,11 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * failing the login: past the limit for a while, the user is ended down to it at
 	 * their next login.
 	 */
-	private Mono<Void> makeRoom(WebSession session, Authentication authentication) {
-		if (!(authentication.getPrincipal() instanceof OidcUser user)) {
+	private Mono<Void> makeRoom(WebSession session, @Nullable IdpSession login) {
+		if (login == null) {
 			return Mono.empty();
 		}
-		return this.limit.admit(IdpSession.of(user), SessionKey.of(session.getId())).onErrorResume((ex) -> {
+		return this.limit.admit(login, SessionKey.of(session.getId())).onErrorResume((ex) -> {
 			log.warn("the user's sessions past the limit could not be ended: {}", ex.getClass().getSimpleName());
 			return Mono.empty();
 		});

@@ -12,20 +12,25 @@ import reactor.core.publisher.Mono;
  * ended: the browser signed in again through the IdP's single sign-on, and the new login
  * ended the session it replaced. Such a session's refresh token must not be revoked: at
  * Keycloak the revocation ends the client session the new login shares
- * ({@link IdpSession}).
+ * ({@link IdpSession}). An IdP session the IdP logged out goes on nowhere, though the
+ * back-channel logout may not have ended all of its sessions yet.
  */
 @FunctionalInterface
 interface IdpSessionGoesOn {
 
 	/**
-	 * Whether a live session other than {@code ended} is signed in within {@code login}.
+	 * Whether a live session other than {@code ended} is signed in within {@code login},
+	 * which the IdP has not logged out.
 	 */
 	Mono<Boolean> elsewhere(SessionKey ended, IdpSession login);
 
 	/**
 	 * Asks the back-channel registry for the sessions of the login's {@code sid}, and the
-	 * store who is signed in to each: a session gone, or of another user, does not count.
-	 * Without a {@code sid} no other session is known to share the IdP session.
+	 * store who is signed in to each: a session gone, or of another user, does not count;
+	 * then the registry whether the IdP logged the login out
+	 * ({@link SessionRegistry#loggedOut}): the logout that ended {@code ended} may not
+	 * have ended the others yet. Without a {@code sid} no other session is known to share
+	 * the IdP session.
 	 */
 	static IdpSessionGoesOn registered(SessionRegistry registry, StoredSessions stored) {
 		return (ended, login) -> {
@@ -37,7 +42,9 @@ interface IdpSessionGoesOn {
 				.flatMapMany(Flux::fromIterable)
 				.filter((key) -> !key.equals(ended))
 				.concatMap(stored::loginUser)
-				.any((user) -> login.includes(user.sub(), user.sid()));
+				.any((user) -> login.includes(user.sub(), user.sid()))
+				.flatMap((signedIn) -> signedIn ? registry.loggedOut(login).map((loggedOut) -> !loggedOut)
+						: Mono.just(false));
 		};
 	}
 

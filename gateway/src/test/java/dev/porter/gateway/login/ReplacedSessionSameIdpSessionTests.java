@@ -1,18 +1,26 @@
 package dev.porter.gateway.login;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.StoreHiccups;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -27,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * login's refresh token ends it: the other login then fails its next refresh. So the
  * session the new login replaces ends without its refresh token revoked, and a new login
  * that fails leaves its fresh token unrevoked while the browser's session of the same IdP
- * session stays. Another IdP session's token is revoked as before.
+ * session stays. Another IdP session's token is revoked as before, and so is every token
+ * of an IdP session the IdP logged out (a back-channel logout of its {@code sid}): it
+ * goes on nowhere, even while the logout has not ended all of its sessions yet.
  */
 @Import(StoreHiccups.class)
 class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
@@ -95,6 +105,95 @@ class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
 		assertNotRevoked(browser.tokens().refreshToken());
 		assertNotRevoked(kept);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/**
+	 * The IdP logged the IdP session out while the new login's callback ran: the login is
+	 * abandoned, and the presented session is ending by the same logout, which has read
+	 * it and not removed it yet. It does not go on: the new login's token is held by
+	 * nobody.
+	 */
+	@Test
+	void loginAgainWhenSameIdpSessionIsLoggedOutDuringTheCallbackThenTheNewLoginsRefreshTokenIsRevoked()
+			throws Exception {
+		String sub = newUser();
+		String sid = "sid-" + UUID.randomUUID();
+		Browser browser = browser().login(sub, sid, 3600);
+		String presentedToken = browser.tokens().refreshToken();
+		StoreHiccups.Held presentedEnding = new StoreHiccups.Held();
+		this.hiccups.removalsHeld.put(SessionKey.of(browser.sessionId()), presentedEnding);
+		HeldAnswer exchange = TestIdp.instance().holdCodeExchange();
+
+		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));
+		CompletableFuture<Void> logout;
+		try {
+			exchange.awaitReached();
+			logout = CompletableFuture.runAsync(() -> backchannelLogout(sid, sub).expectStatus().isOk());
+			presentedEnding.reached().get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			exchange.release();
+		}
+		URI landing;
+		try {
+			landing = login.get(30, TimeUnit.SECONDS);
+			assertRevoked(browser.tokens().refreshToken());
+		}
+		finally {
+			presentedEnding.released().complete(null);
+		}
+		logout.get(10, TimeUnit.SECONDS);
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertRevoked(presentedToken);
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
+	 * The IdP logged the IdP session out once the new login was registered, while it was
+	 * ending the presented session: the logout ends the new login too, and the presented
+	 * session's token, which the login took with it, goes on nowhere.
+	 */
+	@Test
+	void loginAgainWhenSameIdpSessionIsLoggedOutWhileThePresentedSessionEndsThenItsRefreshTokenIsRevoked()
+			throws Exception {
+		String sub = newUser();
+		String sid = "sid-" + UUID.randomUUID();
+		Browser browser = browser().login(sub, sid, 3600);
+		String replacedToken = browser.tokens().refreshToken();
+		StoreHiccups.Held replacedForgetting = new StoreHiccups.Held();
+		this.hiccups.unregistersHeld.put(SessionKey.of(browser.sessionId()), replacedForgetting);
+
+		CompletableFuture<URI> login = CompletableFuture.supplyAsync(() -> browser.attemptLogin(sub, sid, 3600));
+		try {
+			replacedForgetting.reached().get(10, TimeUnit.SECONDS);
+			backchannelLogout(sid, sub).expectStatus().isOk();
+		}
+		finally {
+			replacedForgetting.released().complete(null);
+		}
+		login.get(30, TimeUnit.SECONDS);
+
+		assertRevoked(replacedToken);
+		assertRevoked(browser.tokens().refreshToken());
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	private WebTestClient.ResponseSpec backchannelLogout(String sid, String sub) {
+		return this.client.post()
+			.uri("/bff/backchannel-logout")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("logout_token",
+					TestIdp.instance().logoutToken(Map.of("sid", sid, "sub", sub))))
+			.exchange();
+	}
+
+	/** Once, before the callback answered (or the logout, for its own sessions). */
+	private static void assertRevoked(String refreshToken) {
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+				.withRequestBody(containing("token=" + refreshToken)));
 	}
 
 	/**

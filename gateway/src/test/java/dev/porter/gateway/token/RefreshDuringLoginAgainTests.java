@@ -7,13 +7,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
+import dev.porter.gateway.support.StoreHiccups;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.HeldAnswer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -22,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -38,13 +42,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
  * during a refresh, unless the session went on in another of its IdP session (same
  * {@code sub} and {@code sid}): Keycloak keeps one client session per IdP session, which
  * the new login's token belongs to as well, and the revocation ended it — the new login
- * then failed its first refresh.
+ * then failed its first refresh. Not when the IdP logged that IdP session out: it goes on
+ * nowhere, even while the logout has not ended all of its sessions yet.
  */
-@Import(MovableGatewayClock.class)
+@Import({ StoreHiccups.class, MovableGatewayClock.class })
 class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 
 	@Autowired
 	private MovableClock clock;
+
+	@Autowired
+	private StoreHiccups hiccups;
 
 	@Autowired
 	private TokenRefresher refresher;
@@ -52,6 +60,11 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 	@BeforeEach
 	void clockAtRealTime() {
 		this.clock.moveTo(Instant.now());
+	}
+
+	@AfterEach
+	void noHiccup() {
+		this.hiccups.reset();
 	}
 
 	@Test
@@ -78,6 +91,78 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 	}
 
 	/**
+	 * A back-channel logout of the IdP session ends the refreshing session while its
+	 * refresh is at the IdP, and is still ending another session of it (read, not removed
+	 * yet) when the refresh comes back: that one does not go on, and the rotated token is
+	 * held by nobody.
+	 */
+	@Test
+	void backchannelLogoutWhileARefreshIsAtTheIdpAndAnotherSessionOfItsIdpSessionIsNotEndedYetThenTheRotatedRefreshTokenIsRevoked()
+			throws Exception {
+		String sub = "auth0|again-" + UUID.randomUUID();
+		String sid = "sid-" + UUID.randomUUID();
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"" + sub + "\"}")));
+		Browser browser = browser().login(sub, sid, 30);
+		String refreshToken = browser.tokens().refreshToken();
+		Browser otherTab = browser().login(sub, sid, 3600);
+		StoreHiccups.Held otherTabEnding = new StoreHiccups.Held();
+		this.hiccups.removalsHeld.put(SessionKey.of(otherTab.sessionId()), otherTabEnding);
+		String rotated = rotatesTo(refreshToken);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
+		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
+		refresh.awaitReached();
+		Mono<Void> refreshEnded = this.refresher.refreshesEnded();
+
+		CompletableFuture<Void> logout;
+		try {
+			logout = CompletableFuture.runAsync(() -> this.client.post()
+				.uri("/bff/backchannel-logout")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(BodyInserters.fromFormData("logout_token",
+						TestIdp.instance().logoutToken(Map.of("sid", sid, "sub", sub))))
+				.exchange()
+				.expectStatus()
+				.isOk());
+			otherTabEnding.reached().get(10, TimeUnit.SECONDS);
+			// The refreshing session ended: the token it held was revoked.
+			TestIdp.instance().awaitRevocationOf(refreshToken);
+		}
+		finally {
+			refresh.release();
+		}
+		try {
+			refreshEnded.block(Duration.ofSeconds(10));
+			me.get(10, TimeUnit.SECONDS);
+			TestIdp.instance()
+				.server()
+				.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
+					.withRequestBody(containing("token=" + rotated)));
+		}
+		finally {
+			otherTabEnding.released().complete(null);
+		}
+		logout.get(10, TimeUnit.SECONDS);
+
+		otherTab.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
+	 * Stubs the IdP's answer to the refresh with {@code refreshToken}, once the clock is
+	 * past half the 30 s token's lifetime (due for a refresh, still valid); answers the
+	 * refresh token it rotates to.
+	 */
+	private String rotatesTo(String refreshToken) {
+		this.clock.moveTo(Instant.now().plusSeconds(16));
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=" + refreshToken))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-" + rotated, "refresh_token", rotated,
+						"token_type", "Bearer", "expires_in", 3600)))));
+		return rotated;
+	}
+
+	/**
 	 * Signs {@code sub} in within {@code sid}, then again within {@code againSid} while
 	 * the first session's refresh is held at the IdP; answers the refresh token the IdP
 	 * rotated to, once the refresh has ended.
@@ -86,14 +171,7 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"" + sub + "\"}")));
 		Browser browser = browser().login(sub, sid, 30);
 		String refreshToken = browser.tokens().refreshToken();
-		// Past half the 30 s token's lifetime: due for a refresh, still valid.
-		this.clock.moveTo(Instant.now().plusSeconds(16));
-		String rotated = "rt-rotated-" + UUID.randomUUID();
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=" + refreshToken))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-" + rotated, "refresh_token", rotated,
-						"token_type", "Bearer", "expires_in", 3600)))));
+		String rotated = rotatesTo(refreshToken);
 		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(refreshToken);
 		CompletableFuture<Integer> me = TestClients.statusInBackground(webClient(browser).get().uri("/me"));
 		refresh.awaitReached();
