@@ -1,14 +1,15 @@
 /**
  * Rules that the gateway and profile-service must apply identically, so each is written
  * once: joining a call already in flight ({@link dev.porter.common.SingleFlight}),
- * deciding whether two issuer strings name the same issuer
- * ({@link dev.porter.common.Issuers}), rounding a wait into a {@code Retry-After} header
- * ({@link dev.porter.common.RetryAfter}), closing a Redis connection left unanswered or
- * reaching a replica ({@link dev.porter.common.RedisConnectionWatches}), when a token
- * whose IdP stated no lifetime expires ({@link dev.porter.common.UnstatedLifetimes}),
- * which signatures a token from the IdP may carry
- * ({@link dev.porter.common.SignatureAlgorithms}), and giving the answer to a request
- * Netty could not decode a problem body
+ * throttling the fetches of an IdP's keys while a token lacking its key waits for the
+ * next one ({@link dev.porter.common.ThrottledFetches}), deciding whether two issuer
+ * strings name the same issuer ({@link dev.porter.common.Issuers}), rounding a wait into
+ * a {@code Retry-After} header ({@link dev.porter.common.RetryAfter}), closing a Redis
+ * connection left unanswered or reaching a replica
+ * ({@link dev.porter.common.RedisConnectionWatches}), when a token whose IdP stated no
+ * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), which signatures a
+ * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}), and
+ * giving the answer to a request Netty could not decode a problem body
  * ({@link dev.porter.common.UndecodableRequestHandler}). One rule dev-idp applies too:
  * which management port and address would put actuator on the public port
  * ({@link dev.porter.common.ManagementPorts}).
