@@ -2,6 +2,8 @@ package dev.porter.profile.config;
 
 import java.time.Clock;
 
+import reactor.core.scheduler.Schedulers;
+
 import dev.porter.profile.oidc.LazyJwtDecoder;
 import dev.porter.profile.oidc.OidcEndpoints;
 import dev.porter.profile.oidc.OidcProperties;
@@ -28,7 +30,7 @@ class OidcConfiguration {
 	@Bean
 	ReactiveJwtDecoder jwtDecoder(OidcProperties properties, OidcEndpoints endpoints,
 			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
-		return new LazyJwtDecoder(properties, endpoints, identityProviderWebClient, clock);
+		return new LazyJwtDecoder(properties, endpoints, identityProviderWebClient, clock, Schedulers.parallel());
 	}
 
 }

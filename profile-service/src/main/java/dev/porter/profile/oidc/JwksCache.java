@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -18,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import dev.porter.common.OncePerInterval;
-import dev.porter.common.SingleFlight;
+import dev.porter.common.ThrottledFetches;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -28,13 +28,17 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The IdP's signing keys, fetched once for every concurrent caller (a cold start under
- * load must not send one JWKS request per request, so callers join the fetch in flight
- * through a {@link SingleFlight}), kept for {@code ttl}, and refetched at most once per
- * {@code minRefetch} when a token names an unknown {@code kid} (key rotation), and not
- * within {@code minRefetch} of a failed fetch either: such a token then gets the failed
- * fetch's answer (keys unavailable, 503) without asking, or every made-up {@code kid}
- * would send a request on to an IdP in trouble. With no keys at all (a cold start), a
- * failed fetch is not kept: the next token tries again.
+ * load must not send one JWKS request per request) and kept for {@code ttl}. With no keys
+ * at all (a cold start), a failed fetch is not kept: the next token tries again.
+ * <p>
+ * A token naming a key we lack (the IdP rotated one in, and signs with it at once) waits
+ * for the next fetch rather than being refused, and every fetch starts at most once per
+ * {@code minRefetch} whoever asks, or every made-up {@code kid} would send a request on
+ * to the IdP ({@link ThrottledFetches}). Within {@code minRefetch} of a failed fetch such
+ * a token gets the keys-unavailable answer (503) without asking: the kid may be the IdP's
+ * new key, which a fetch would have found but for the IdP's trouble. A wait lasts at most
+ * {@code minRefetch} and a fetch, twice over for a token that came while a fetch was
+ * under way; a fetch fails past {@code fetchTimeout}.
  * <p>
  * Once {@code ttl} has passed, the keys fetched last keep validating tokens while one
  * fetch in the background replaces them, for up to {@code staleFor} more should the IdP
@@ -42,17 +46,25 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Otherwise every request would wait for a failing fetch and answer 503 throughout an IdP
  * outage, ten minutes into it, although the profiles it asks for are served from the
  * caches' stale windows. A key the IdP withdrew is dropped at the first fetch that
- * succeeds. Keys that cannot be had at all fail every request that needs them; that is
- * logged once per {@link #LOG_INTERVAL}, with a count.
+ * succeeds. Keys that cannot be had fail every request that needs them, and fetches that
+ * fail while the keys fetched last serve on are frequent during an outage: each is logged
+ * once per {@link #LOG_INTERVAL}, with a count.
  */
 final class JwksCache {
 
 	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
+	/**
+	 * How many tokens naming a key we lack may wait for a fetch at once. Each holds its
+	 * request while it waits, and a client sending tokens with made-up key ids would
+	 * otherwise pile them up; past this, a token gets the keys-unavailable answer (503),
+	 * which a genuine caller may retry.
+	 */
+	static final int MAX_WAITING = 1_000;
+
 	private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
 
-	/** There is one key set; the single flight's key. */
-	private static final String JWKS = "jwks";
+	private static final String UNAVAILABLE = "identity provider keys unavailable";
 
 	private final Mono<URI> jwksUri;
 
@@ -60,33 +72,36 @@ final class JwksCache {
 
 	private final Duration ttl;
 
-	private final Duration minRefetch;
-
 	private final Duration staleFor;
+
+	private final Duration fetchTimeout;
 
 	private final Clock clock;
 
-	/** When a fetch last failed, whatever started it. */
-	private volatile @Nullable Instant fetchFailedAt;
-
-	/** Whether a refetch of keys past their {@code ttl} is on its way. */
-	private final AtomicBoolean refreshing = new AtomicBoolean();
-
 	private final AtomicReference<@Nullable Fetched> remembered = new AtomicReference<>();
 
-	private final SingleFlight<String, Fetched> fetches = new SingleFlight<>();
+	private final ThrottledFetches<Fetched> fetches;
 
 	private final OncePerInterval unavailable;
 
+	private final OncePerInterval notRefetched;
+
+	/**
+	 * @param fetchTimeout how long one fetch of the JWKS may take (on Reactor's own
+	 * timer: it bounds a call on the network)
+	 * @param timers runs the waits for a fetch due at the end of {@code minRefetch}
+	 */
 	JwksCache(Mono<URI> jwksUri, WebClient webClient, Duration ttl, Duration minRefetch, Duration staleFor,
-			Clock clock) {
+			Duration fetchTimeout, Clock clock, Scheduler timers) {
 		this.jwksUri = jwksUri;
 		this.webClient = webClient;
 		this.ttl = ttl;
-		this.minRefetch = minRefetch;
 		this.staleFor = staleFor;
+		this.fetchTimeout = fetchTimeout;
 		this.clock = clock;
+		this.fetches = new ThrottledFetches<>(this::fetch, minRefetch, MAX_WAITING, clock, timers);
 		this.unavailable = OncePerInterval.of(LOG_INTERVAL, clock);
+		this.notRefetched = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
 	/** Candidate keys for this token's header. */
@@ -97,8 +112,10 @@ final class JwksCache {
 			if (!matching.isEmpty()) {
 				return Flux.fromIterable(matching);
 			}
-			return afterUnknownKid(used).flatMapIterable((fetched) -> selector.select(fetched.keys()));
-		});
+			return afterUnknownKid(selector).flatMapIterable((fetched) -> selector.select(fetched.keys()));
+		})
+			// Not a BadJwtException: the token may be fine, it is the IdP that failed.
+			.onErrorMap((ex) -> !(ex instanceof JwtException), (ex) -> new JwtException(UNAVAILABLE, ex));
 	}
 
 	/**
@@ -111,59 +128,23 @@ final class JwksCache {
 			Fetched known = this.remembered.get();
 			Instant now = this.clock.instant();
 			if (known == null || known.isOlderThan(now, this.ttl.plus(this.staleFor))) {
-				return fetch().doOnError(this::reportUnavailable);
+				return this.fetches.fetchNow().doOnError(this::reportUnavailable);
 			}
-			if (known.isOlderThan(now, this.ttl)) {
-				refreshInBackground(known, now);
+			if (!known.isYoungerThan(now, this.ttl)) {
+				// Runs whoever waits for it; a failure is reported by fetch().
+				this.fetches.fetchIfDue().onErrorComplete().subscribe();
 			}
 			return Mono.just(known);
 		});
 	}
 
 	/**
-	 * One refetch at a time, and none within {@code minRefetch} of a failed one; a
-	 * failure is logged once, whoever asked.
+	 * The keys of the first fetch that may hold the token's key: a key we lack may be one
+	 * the IdP has just published.
 	 */
-	private void refreshInBackground(Fetched known, Instant now) {
-		if (fetchFailedWithin(now) || !this.refreshing.compareAndSet(false, true)) {
-			return;
-		}
-		fetch().doFinally((signal) -> this.refreshing.set(false)).subscribe(null, (ex) -> {
-			log.warn("Identity provider keys not refetched ({}); the keys fetched at {} serve until {}",
-					ex.getMessage(), known.at(), known.at().plus(this.ttl).plus(this.staleFor));
-		});
-	}
-
-	private boolean fetchFailedWithin(Instant now) {
-		Instant failedAt = this.fetchFailedAt;
-		return failedAt != null && !now.isAfter(failedAt.plus(this.minRefetch)) && !now.isBefore(failedAt);
-	}
-
-	/**
-	 * Newer keys than {@code used} if there are some, or a refetch when {@code used} is
-	 * older than {@code minRefetch} and no fetch failed within it; otherwise {@code used}
-	 * again (fetched a moment ago), or the keys unavailable (a fetch failed a moment
-	 * ago), so that tokens with made-up key ids cannot make us hammer the IdP, least of
-	 * all while it fails.
-	 */
-	private Mono<Fetched> afterUnknownKid(Fetched used) {
-		return Mono.defer(() -> {
-			Fetched known = this.remembered.get();
-			if (known != null && known != used) {
-				return Mono.just(known);
-			}
-			Instant now = this.clock.instant();
-			if (!used.isOlderThan(now, this.minRefetch)) {
-				return Mono.just(used);
-			}
-			if (fetchFailedWithin(now)) {
-				// Not "no such key" (a 401 the SPA takes for a refused token): the kid
-				// may be the IdP's new one, which a fetch would have found but for the
-				// IdP's trouble. The same 503 as the failed fetch, without asking again.
-				return Mono.error(new JwtException("identity provider keys unavailable"));
-			}
-			return fetch().doOnError(this::reportUnavailable);
-		});
+	private Mono<Fetched> afterUnknownKid(JWKSelector selector) {
+		return this.fetches.fetchForLacking((fetched) -> !selector.select(fetched.keys()).isEmpty())
+			.doOnError(this::reportUnavailable);
 	}
 
 	/**
@@ -173,20 +154,37 @@ final class JwksCache {
 	private void reportUnavailable(Throwable failure) {
 		long count = this.unavailable.count();
 		if (count > 0) {
-			log.warn("identity provider keys unavailable: {}; tokens refused with 503 ({} since the last report)",
+			log.warn("{}: {}; tokens refused with 503 ({} since the last report)", UNAVAILABLE,
 					IdpFailures.describe(failure), count);
 		}
 	}
 
+	/**
+	 * A fetch failed while the keys fetched last serve on: at most once per
+	 * {@code minRefetch} during an outage, so logged with those failed since the last
+	 * line.
+	 */
+	private void reportNotRefetched(Throwable failure) {
+		Fetched known = this.remembered.get();
+		if (known == null || known.isOlderThan(this.clock.instant(), this.ttl.plus(this.staleFor))) {
+			return;
+		}
+		long count = this.notRefetched.count();
+		if (count > 0) {
+			log.warn(
+					"identity provider keys not refetched: {}; the keys fetched at {} serve until {} ({} failed fetches "
+							+ "since the last report)",
+					IdpFailures.describe(failure), known.at(), known.at().plus(this.ttl).plus(this.staleFor), count);
+		}
+	}
+
 	private Mono<Fetched> fetch() {
-		return this.fetches.join(JWKS, () -> {
-			Instant startedAt = this.clock.instant();
-			return load().map((keys) -> new Fetched(startedAt, keys))
-				// Remembered inside the fetch, so that a caller arriving just after it
-				// ends does not start another one.
-				.doOnNext(this.remembered::set)
-				.doOnError((ex) -> this.fetchFailedAt = this.clock.instant());
-		});
+		Instant startedAt = this.clock.instant();
+		return load().map((keys) -> new Fetched(startedAt, keys))
+			// Remembered before the keys reach anyone, so that a caller acting on them at
+			// once finds them.
+			.doOnNext(this.remembered::set)
+			.doOnError(this::reportNotRefetched);
 	}
 
 	private Mono<JWKSet> load() {
@@ -195,12 +193,13 @@ final class JwksCache {
 				.uri(uri)
 				.accept(MediaType.APPLICATION_JSON)
 				.retrieve()
-				.bodyToMono(String.class))
+				.bodyToMono(String.class)
+				// The IdP client's timeouts are each step's (a connection, each read): a
+				// body that trickles in would hold every token waiting for it.
+				.timeout(this.fetchTimeout))
 			.map(JwksCache::parse)
-			.onErrorMap((ex) -> !(ex instanceof JwtException),
-					// Not a BadJwtException: the token may be fine, it is the
-					// IdP that failed.
-					(ex) -> new JwtException("identity provider keys unavailable", ex));
+			.switchIfEmpty(Mono.error(() -> new JwtException(UNAVAILABLE + ": an empty answer")))
+			.onErrorMap((ex) -> !(ex instanceof JwtException), (ex) -> new JwtException(UNAVAILABLE, ex));
 	}
 
 	private static JWKSet parse(String body) {
@@ -216,6 +215,16 @@ final class JwksCache {
 
 		boolean isOlderThan(Instant now, Duration age) {
 			return now.isAfter(this.at.plus(age));
+		}
+
+		/**
+		 * Keys dated later than now (the clock stepped back: NTP, a VM restored) are of
+		 * an age we cannot tell, so not younger than any: they are refetched as keys past
+		 * {@code ttl} are, or a key the IdP withdrew would verify for as long again as
+		 * the clock went back.
+		 */
+		boolean isYoungerThan(Instant now, Duration age) {
+			return !this.at.isAfter(now) && !isOlderThan(now, age);
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.Objects;
 import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import dev.porter.common.SignatureAlgorithms;
 
@@ -33,16 +34,38 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
+	private static final Duration KEYS_TTL = Duration.ofMinutes(10);
+
+	/**
+	 * The least time between the starts of two JWKS fetches. A token naming a key we lack
+	 * waits for the next fetch, so this is what its caller waits at most (and the fetch)
+	 * when the IdP has just rotated in a key; at 30 s such tokens were refused for up to
+	 * 30 s. It still holds the fetches to 30 a minute whatever tokens anyone sends, far
+	 * below what Auth0's JWKS endpoint allows (20 a second on the Free plan).
+	 */
+	static final Duration KEYS_MIN_REFETCH = Duration.ofSeconds(2);
+
+	/**
+	 * Stale keys serve an IdP outage for as long as the profile caches' default stale
+	 * window (1 h) past their 10 minutes.
+	 */
+	private static final Duration KEYS_STALE_FOR = Duration.ofHours(1);
+
+	/** As long as discovery may take: a JWKS is a few KiB. */
+	private static final Duration KEYS_FETCH_TIMEOUT = Duration.ofSeconds(5);
+
 	private final NimbusReactiveJwtDecoder delegate;
 
 	private final OidcEndpoints endpoints;
 
-	public LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient, Clock clock) {
+	/**
+	 * @param timers runs a token's wait for the next fetch of the IdP's keys
+	 */
+	public LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient, Clock clock,
+			Scheduler timers) {
 		this.endpoints = endpoints;
-		// Stale keys serve an IdP outage for as long as the profile caches' default stale
-		// window (1 h) past their 10 minutes.
-		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, Duration.ofMinutes(10), Duration.ofSeconds(30),
-				Duration.ofHours(1), clock);
+		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, KEYS_TTL, KEYS_MIN_REFETCH, KEYS_STALE_FOR,
+				KEYS_FETCH_TIMEOUT, clock, timers);
 		// The builder takes one algorithm; the key selector it would build, for several.
 		this.delegate = NimbusReactiveJwtDecoder.withJwkSource(keys::keys)
 			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import dev.porter.profile.testsupport.MutableClock;
@@ -92,7 +93,7 @@ class IssuerRuleTests {
 				base() + "/userinfo", Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
 		LazyJwtDecoder decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock),
-				webClient, this.clock);
+				webClient, this.clock, Schedulers.parallel());
 
 		StepVerifier.create(decoder.decode(TestJwts.mint(base(), "auth0|a"))).expectNextCount(1).verifyComplete();
 		StepVerifier.create(decoder.decode(TestJwts.mint(base() + "/", "auth0|a")))
@@ -146,7 +147,7 @@ class IssuerRuleTests {
 				Duration.ofSeconds(60), "sub");
 		WebClient webClient = WebClient.builder().build();
 		return new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock), webClient,
-				this.clock);
+				this.clock, Schedulers.parallel());
 	}
 
 }

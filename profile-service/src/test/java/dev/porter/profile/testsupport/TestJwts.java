@@ -33,9 +33,14 @@ public final class TestJwts {
 
 	public static final String KID = "test-key";
 
-	static final RSAKey KEY = generate();
+	/** The key id of the key the IdP rotates in ({@link #jwksAfterRotation()}). */
+	public static final String ROTATED_KID = "rotated-key";
 
-	private static final RSAKey OTHER_KEY = generate();
+	static final RSAKey KEY = generate(KID);
+
+	private static final RSAKey OTHER_KEY = generate(KID);
+
+	private static final RSAKey ROTATED_KEY = generate(ROTATED_KID);
 
 	private TestJwts() {
 	}
@@ -47,6 +52,16 @@ public final class TestJwts {
 
 	public static String jwks() {
 		return new JWKSet(List.of(KEY.toPublicJWK(), EC_KEY.toPublicJWK())).toString();
+	}
+
+	/** The IdP's keys once it published a new signing key beside the others. */
+	public static String jwksAfterRotation() {
+		return new JWKSet(List.of(KEY.toPublicJWK(), EC_KEY.toPublicJWK(), ROTATED_KEY.toPublicJWK())).toString();
+	}
+
+	/** Signed with the key the IdP rotates in, under its own key id. */
+	public static String mintWithRotatedKey(String issuer, String sub) {
+		return sign(claims(issuer, sub).build(), ROTATED_KEY);
 	}
 
 	/** Signed with ES256 by the served elliptic-curve key. */
@@ -117,7 +132,8 @@ public final class TestJwts {
 	private static String sign(JWTClaimsSet claims, RSAKey key) {
 		try {
 			SignedJWT jwt = new SignedJWT(
-					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KID).type(JOSEObjectType.JWT).build(), claims);
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+					claims);
 			jwt.sign(new RSASSASigner(key));
 			return jwt.serialize();
 		}
@@ -135,9 +151,9 @@ public final class TestJwts {
 		}
 	}
 
-	private static RSAKey generate() {
+	private static RSAKey generate(String kid) {
 		try {
-			return new RSAKeyGenerator(2048).keyID(KID).generate();
+			return new RSAKeyGenerator(2048).keyID(kid).generate();
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
