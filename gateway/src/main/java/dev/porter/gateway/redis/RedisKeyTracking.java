@@ -60,10 +60,7 @@ import org.springframework.context.SmartLifecycle;
  * that one late answer at start does not cost the instance its near cache for as long as
  * its connection lasts.
  */
-public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
-
-	/** What {@link #stamp()} answers while nothing is tracked: never current. */
-	public static final long NOT_TRACKING = -1;
+public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisKeyTracking.class);
 
@@ -131,13 +128,12 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Tracks the keys starting with {@code prefix}; {@code invalidated} gets the names of
-	 * those that changed, or {@code null} when every one may have (a flush). Call before
-	 * the application starts.
+	 * {@inheritDoc} Call before the application starts.
 	 * @throws IllegalArgumentException when {@code prefix} overlaps one tracked already
 	 * (one starts with the other): Redis refuses such a pair, and its refusal reads like
 	 * the answer that tracking is on already
 	 */
+	@Override
 	public void track(String prefix, InvalidationListener invalidated) {
 		if (this.running) {
 			throw new IllegalStateException("prefixes are tracked from the start: track before starting");
@@ -151,26 +147,17 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 		this.subscriptions.add(new Subscription(prefix, invalidated));
 	}
 
-	/**
-	 * The stamp to take before reading a tracked key from Redis, {@link #NOT_TRACKING}
-	 * when what is read cannot be kept as current.
-	 */
+	@Override
 	public long stamp() {
 		return trusted() ? this.sequence.get() : NOT_TRACKING;
 	}
 
-	/**
-	 * Whether a value read under {@code stamp} may be kept as current: nothing was
-	 * invalidated, and the tracking did not change, since.
-	 */
+	@Override
 	public boolean unchangedSince(long stamp) {
 		return stamp != NOT_TRACKING && trusted() && this.sequence.get() == stamp;
 	}
 
-	/**
-	 * Whether a value kept under {@code stamp}, and not invalidated since by key, may be
-	 * served without asking Redis.
-	 */
+	@Override
 	public boolean trusts(long stamp) {
 		long since = this.trackingSince;
 		return stamp != NOT_TRACKING && since != NOT_TRACKING && stamp >= since && answeredRecently();
@@ -355,18 +342,6 @@ public final class RedisKeyTracking implements SmartLifecycle, DisposableBean {
 	private void off() {
 		this.trackingSince = NOT_TRACKING;
 		this.sequence.incrementAndGet();
-	}
-
-	/** Gets the names of tracked keys that changed. */
-	@FunctionalInterface
-	public interface InvalidationListener {
-
-		/**
-		 * @param key the key's name, or {@code null} for every key (a flush; a lost
-		 * tracking is not announced: {@link RedisKeyTracking#trusts} answers for it)
-		 */
-		void invalidated(@Nullable String key);
-
 	}
 
 	private record Subscription(String prefix, InvalidationListener listener) {

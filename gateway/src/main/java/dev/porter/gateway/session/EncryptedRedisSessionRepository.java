@@ -123,13 +123,14 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	/**
 	 * The session as stored, unless gone or expired, counting it used at {@code usedAt}
-	 * at the latest.
+	 * at the latest. Gone, it is not kept either.
 	 */
 	private Mono<StoredSession> read(String id, SessionKey key, Instant usedAt) {
 		return Mono.defer(() -> {
 			long stamp = this.kept.stamp();
 			return this.redis.opsForValue()
 				.get(key(key))
+				.switchIfEmpty(Mono.fromRunnable(() -> this.kept.forget(key)))
 				.mapNotNull((value) -> this.kept.decode(id, key, value, stamp))
 				.filter((session) -> !StoredSession.isExpired(later(session.getLastAccessedTime(), usedAt),
 						session.getMaxInactiveInterval(), this.clock.instant()));

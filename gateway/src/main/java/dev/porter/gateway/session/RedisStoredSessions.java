@@ -90,11 +90,13 @@ class RedisStoredSessions implements StoredSessions {
 	}
 
 	/**
-	 * As the repository finds a session: nothing when it is gone, unreadable or expired.
+	 * As the repository finds a session: nothing when it is gone (then not kept either),
+	 * unreadable or expired.
 	 */
 	private Mono<SessionCodec.Contents> contents(SessionKey key) {
 		return this.redis.opsForValue()
 			.get(EncryptedRedisSessionRepository.key(key))
+			.switchIfEmpty(Mono.fromRunnable(() -> this.kept.forget(key)))
 			.mapNotNull((value) -> this.codec.open(key, value))
 			.filter((contents) -> !contents.isExpired(this.clock.instant()));
 	}

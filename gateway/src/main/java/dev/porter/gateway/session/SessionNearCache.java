@@ -6,6 +6,7 @@ import java.util.Arrays;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.gateway.cache.Caches;
+import dev.porter.gateway.redis.KeyTracking;
 import dev.porter.gateway.redis.RedisKeyTracking;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +48,7 @@ final class SessionNearCache {
 
 	private final SessionCodec codec;
 
-	private final RedisKeyTracking tracking;
+	private final KeyTracking tracking;
 
 	private final Clock clock;
 
@@ -61,7 +62,7 @@ final class SessionNearCache {
 	 * @param tracking tells which kept sessions changed in Redis; this cache registers
 	 * the sessions' keys with it, so it must not have started yet
 	 */
-	SessionNearCache(SessionCodec codec, RedisKeyTracking tracking, Clock clock) {
+	SessionNearCache(SessionCodec codec, KeyTracking tracking, Clock clock) {
 		this.codec = codec;
 		this.tracking = tracking;
 		this.clock = clock;
@@ -115,13 +116,19 @@ final class SessionNearCache {
 		// value kept and distrusts it.
 		this.kept.asMap()
 			.compute(key.value(), (name, current) -> new Kept(value, toKeep,
-					this.tracking.unchangedSince(stamp) ? stamp : RedisKeyTracking.NOT_TRACKING, readAt));
+					this.tracking.unchangedSince(stamp) ? stamp : KeyTracking.NOT_TRACKING, readAt));
 		return session;
 	}
 
 	/**
 	 * Redis says the value under this key changed: the next request reads it. What it
 	 * decoded to stays, for when the value read is the same.
+	 * <p>
+	 * Under the key's lock, always: {@code computeIfPresent} first looks for the key
+	 * without it, and missed a value that {@link #decode} was putting in at that moment
+	 * (after finding the stamp unchanged, before this moved it on), which then stayed
+	 * trusted. With both under the lock, one of them runs first: this one, and the stamp
+	 * has moved on when decode checks it; or decode, and this finds its value.
 	 */
 	private void invalidated(@Nullable String redisKey) {
 		SessionKey key = (redisKey != null)
@@ -132,8 +139,8 @@ final class SessionNearCache {
 			return;
 		}
 		this.kept.asMap()
-			.computeIfPresent(key.value(), (name, current) -> new Kept(current.value(), current.session(),
-					RedisKeyTracking.NOT_TRACKING, current.readAt()));
+			.compute(key.value(), (name, current) -> (current != null)
+					? new Kept(current.value(), current.session(), KeyTracking.NOT_TRACKING, current.readAt()) : null);
 	}
 
 	/**
@@ -144,18 +151,22 @@ final class SessionNearCache {
 		StoredSession toKeep = session.copy();
 		long readAt = this.clock.millis();
 		this.kept.asMap()
-			.compute(key.value(), (name, current) -> new Kept(value, toKeep, RedisKeyTracking.NOT_TRACKING, readAt));
+			.compute(key.value(), (name, current) -> new Kept(value, toKeep, KeyTracking.NOT_TRACKING, readAt));
 	}
 
-	/** The session ended here: nothing of it needs to stay in memory. */
+	/**
+	 * The session ended here, or Redis answered a read that it is gone (the push saying
+	 * so may still be on its way): nothing of it needs to stay in memory, nor may be
+	 * served.
+	 */
 	void forget(SessionKey key) {
 		this.kept.invalidate(key.value());
 	}
 
 	/**
 	 * A value, the session it decoded to (never handed out itself, only copies), and the
-	 * stamp it was read under ({@link RedisKeyTracking#NOT_TRACKING}: not to be served
-	 * without reading Redis).
+	 * stamp it was read under ({@link KeyTracking#NOT_TRACKING}: not to be served without
+	 * reading Redis).
 	 */
 	private record Kept(byte[] value, StoredSession session, long stamp, long readAt) {
 	}
