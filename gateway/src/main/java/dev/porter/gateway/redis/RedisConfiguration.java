@@ -101,10 +101,9 @@ class RedisConfiguration {
 	 * {@link RedisKeyTracking}.
 	 */
 	@Bean
-	RedisKeyTracking redisKeyTracking(RedisProperties properties, ClientResources resources,
-			ObjectProvider<Clock> clock) {
-		return new RedisKeyTracking(resources, options(properties), uri(properties),
-				clock.getIfAvailable(Clock::systemUTC), TRACKING_HEARTBEAT);
+	RedisKeyTracking redisKeyTracking(RedisProperties properties, ClientResources resources) {
+		return new RedisKeyTracking(resources, options(properties), uri(properties), System::nanoTime,
+				TRACKING_HEARTBEAT);
 	}
 
 	private static RedisURI uri(RedisProperties properties) {

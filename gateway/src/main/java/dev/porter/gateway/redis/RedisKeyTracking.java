@@ -2,7 +2,6 @@ package dev.porter.gateway.redis;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -68,7 +68,8 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 
 	private final RedisURI uri;
 
-	private final Clock clock;
+	/** Where the last answer's age is read, in nanoseconds: monotonic. */
+	private final LongSupplier nanoTime;
 
 	private final Duration heartbeat;
 
@@ -83,7 +84,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 	 */
 	private volatile long trackingSince = NOT_TRACKING;
 
-	/** When the tracking connection last answered, in the clock's millis. */
+	/** When the tracking connection last answered, by {@link #nanoTime}. */
 	private volatile long lastAnswer;
 
 	/**
@@ -109,9 +110,12 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 	/**
 	 * @param resources the Lettuce resources to share (its own threads serve this one
 	 * connection)
+	 * @param nanoTime a monotonic clock, in nanoseconds ({@link System#nanoTime()}), that
+	 * the last answer's age is measured on: a wall clock stepped back would make it look
+	 * recent
 	 * @param heartbeat how often the tracking connection is pinged
 	 */
-	public RedisKeyTracking(ClientResources resources, ClientOptions options, RedisURI uri, Clock clock,
+	public RedisKeyTracking(ClientResources resources, ClientOptions options, RedisURI uri, LongSupplier nanoTime,
 			Duration heartbeat) {
 		this.client = RedisClient.create(resources);
 		// RESP3 carries the invalidations on the connection that asked for them; commands
@@ -123,7 +127,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 			.build());
 		this.client.addListener(new Reconnects());
 		this.uri = uri;
-		this.clock = clock;
+		this.nanoTime = nanoTime;
 		this.heartbeat = heartbeat;
 	}
 
@@ -167,14 +171,9 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 		return this.trackingSince != NOT_TRACKING && answeredRecently();
 	}
 
-	/**
-	 * Within three heartbeats of the last answer, by the clock. A last answer that lies
-	 * ahead (the clock was stepped back) is not recent: it says nothing of how long ago
-	 * the connection last delivered, and the next answer sets it again.
-	 */
+	/** Within three heartbeats of the last answer, by the monotonic clock. */
 	private boolean answeredRecently() {
-		long since = this.clock.millis() - this.lastAnswer;
-		return since >= 0 && since <= 3 * this.heartbeat.toMillis();
+		return this.nanoTime.getAsLong() - this.lastAnswer <= 3 * this.heartbeat.toNanos();
 	}
 
 	@Override
@@ -247,7 +246,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 				return;
 			}
 			if (connection.isOpen()) {
-				this.lastAnswer = this.clock.millis();
+				this.lastAnswer = this.nanoTime.getAsLong();
 				this.trackingSince = this.sequence.incrementAndGet();
 				if (this.failureLogged) {
 					this.failureLogged = false;
@@ -270,7 +269,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 			}
 			return;
 		}
-		current.async().ping().thenRun(() -> this.lastAnswer = this.clock.millis());
+		current.async().ping().thenRun(() -> this.lastAnswer = this.nanoTime.getAsLong());
 	}
 
 	private void received(PushMessage message) {

@@ -127,11 +127,11 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	 */
 	private Mono<StoredSession> read(String id, SessionKey key, Instant usedAt) {
 		return Mono.defer(() -> {
-			long stamp = this.kept.stamp();
+			SessionNearCache.Read read = this.kept.startRead();
 			return this.redis.opsForValue()
 				.get(key(key))
 				.switchIfEmpty(Mono.fromRunnable(() -> this.kept.forget(key)))
-				.mapNotNull((value) -> this.kept.decode(id, key, value, stamp))
+				.mapNotNull((value) -> this.kept.decode(id, key, value, read))
 				.filter((session) -> !StoredSession.isExpired(later(session.getLastAccessedTime(), usedAt),
 						session.getMaxInactiveInterval(), this.clock.instant()));
 		});

@@ -70,8 +70,8 @@ class RedisSessionConfiguration {
 	}
 
 	@Bean
-	SessionNearCache sessionNearCache(SessionCodec codec, RedisKeyTracking tracking, ObjectProvider<Clock> clock) {
-		return new SessionNearCache(codec, tracking, clock.getIfAvailable(Clock::systemUTC));
+	SessionNearCache sessionNearCache(SessionCodec codec, RedisKeyTracking tracking) {
+		return new SessionNearCache(codec, tracking, System::nanoTime);
 	}
 
 	@Bean

@@ -1,8 +1,8 @@
 package dev.porter.gateway.session;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.gateway.cache.Caches;
@@ -18,11 +18,13 @@ import org.jspecify.annotations.Nullable;
  * A kept value is served without asking Redis only while {@link RedisKeyTracking} trusts
  * it: it was read under a stamp nothing moved since, Redis has not said its key changed
  * (written, deleted, expired — on any instance), the tracking has worked without a break
- * since, and it was read at most {@link #TRUST_FOR} ago. So a session ended or changed on
- * another instance is seen here as soon as Redis's invalidation arrives, a round trip
- * after the change; without tracking every request reads Redis, and a value read again
- * that is the one kept is not decoded again (AES-GCM and JSON: 14 to 17 % of a Redis-mode
- * gateway's CPU samples under {@code bench/relay.sh}'s load before this cache).
+ * since, and it was read at most {@link #TRUST_FOR} ago (counted from when the read
+ * began, on a monotonic clock: neither a late answer nor a wall clock stepped back
+ * stretches it). So a session ended or changed on another instance is seen here as soon
+ * as Redis's invalidation arrives, a round trip after the change; without tracking every
+ * request reads Redis, and a value read again that is the one kept is not decoded again
+ * (AES-GCM and JSON: 14 to 17 % of a Redis-mode gateway's CPU samples under
+ * {@code bench/relay.sh}'s load before this cache).
  * <p>
  * Reads whose answer decides a write (the refresh of tokens, a write retried after a
  * concurrent one) never take a kept value: see
@@ -50,7 +52,8 @@ final class SessionNearCache {
 
 	private final KeyTracking tracking;
 
-	private final Clock clock;
+	/** Where ages are read, in nanoseconds: {@link System#nanoTime()}, a test's. */
+	private final LongSupplier nanoTime;
 
 	/** By session key, as Redis's invalidations name them. */
 	private final Cache<String, Kept> kept = Caches.newBuilder()
@@ -61,11 +64,13 @@ final class SessionNearCache {
 	/**
 	 * @param tracking tells which kept sessions changed in Redis; this cache registers
 	 * the sessions' keys with it, so it must not have started yet
+	 * @param nanoTime a monotonic clock, in nanoseconds, that the kept values' ages are
+	 * measured on: a wall clock stepped back would make them look younger
 	 */
-	SessionNearCache(SessionCodec codec, KeyTracking tracking, Clock clock) {
+	SessionNearCache(SessionCodec codec, KeyTracking tracking, LongSupplier nanoTime) {
 		this.codec = codec;
 		this.tracking = tracking;
-		this.clock = clock;
+		this.nanoTime = nanoTime;
 		tracking.track(EncryptedRedisSessionRepository.PREFIX, this::invalidated);
 	}
 
@@ -81,27 +86,22 @@ final class SessionNearCache {
 		return known.session().copy();
 	}
 
-	/**
-	 * Read at most {@link #TRUST_FOR} ago. A value read "later" than now (the clock was
-	 * stepped back) is read again: its age is unknown, and the bound must hold whatever
-	 * the clock did.
-	 */
+	/** Read at most {@link #TRUST_FOR} ago, by the monotonic clock. */
 	private boolean withinTrust(long readAt) {
-		long age = this.clock.millis() - readAt;
-		return age >= 0 && age <= TRUST_FOR.toMillis();
+		return this.nanoTime.getAsLong() - readAt <= TRUST_FOR.toNanos();
 	}
 
-	/** The stamp to take before reading a session value from Redis. */
-	long stamp() {
-		return this.tracking.stamp();
+	/** To take before reading a session value from Redis, and hand to {@link #decode}. */
+	Read startRead() {
+		return new Read(this.tracking.stamp(), this.nanoTime.getAsLong());
 	}
 
 	/**
-	 * The session stored as {@code value} under {@code id}, read under {@code stamp}, or
-	 * {@code null} when it cannot be read ({@link SessionCodec#decode}); kept, and
-	 * trusted when nothing was invalidated since the stamp.
+	 * The session stored as {@code value} under {@code id}, read as {@code read} tells,
+	 * or {@code null} when it cannot be read ({@link SessionCodec#decode}); kept, and
+	 * trusted when nothing was invalidated since the read began.
 	 */
-	@Nullable StoredSession decode(String id, SessionKey key, byte[] value, long stamp) {
+	@Nullable StoredSession decode(String id, SessionKey key, byte[] value, Read read) {
 		Kept known = this.kept.getIfPresent(key.value());
 		StoredSession session = (known != null && Arrays.equals(known.value(), value)) ? known.session().copy()
 				: this.codec.decode(id, value);
@@ -110,13 +110,14 @@ final class SessionNearCache {
 			return null;
 		}
 		StoredSession toKeep = session.copy();
-		long readAt = this.clock.millis();
+		long stamp = read.stamp();
 		// Under the key's lock, as an invalidation of it is applied: one that arrived
 		// after the stamp either moved the stamp on before this runs, or finds this
-		// value kept and distrusts it.
+		// value kept and distrusts it. Its age counts from the read's start: Redis may
+		// have answered late.
 		this.kept.asMap()
 			.compute(key.value(), (name, current) -> new Kept(value, toKeep,
-					this.tracking.unchangedSince(stamp) ? stamp : KeyTracking.NOT_TRACKING, readAt));
+					this.tracking.unchangedSince(stamp) ? stamp : KeyTracking.NOT_TRACKING, read.startedAt()));
 		return session;
 	}
 
@@ -149,7 +150,7 @@ final class SessionNearCache {
 	 */
 	void wrote(SessionKey key, StoredSession session, byte[] value) {
 		StoredSession toKeep = session.copy();
-		long readAt = this.clock.millis();
+		long readAt = this.nanoTime.getAsLong();
 		this.kept.asMap()
 			.compute(key.value(), (name, current) -> new Kept(value, toKeep, KeyTracking.NOT_TRACKING, readAt));
 	}
@@ -164,9 +165,16 @@ final class SessionNearCache {
 	}
 
 	/**
-	 * A value, the session it decoded to (never handed out itself, only copies), and the
+	 * The tracking's stamp before a read of Redis, and when the read began (by the
+	 * monotonic clock).
+	 */
+	record Read(long stamp, long startedAt) {
+	}
+
+	/**
+	 * A value, the session it decoded to (never handed out itself, only copies), the
 	 * stamp it was read under ({@link KeyTracking#NOT_TRACKING}: not to be served without
-	 * reading Redis).
+	 * reading Redis) and when its read began (by the monotonic clock).
 	 */
 	private record Kept(byte[] value, StoredSession session, long stamp, long readAt) {
 	}

@@ -51,7 +51,7 @@ class RedisKeyTrackingTests {
 	/** Names this test's tracking connection among those earlier tests left open. */
 	private final String clientName = "tracking-" + UUID.randomUUID();
 
-	private final RedisKeyTracking tracking = redis.keyTracking(this.clock, HEARTBEAT,
+	private final RedisKeyTracking tracking = redis.keyTracking(this.clock::nanoTime, HEARTBEAT,
 			(uri) -> uri.withClientName(this.clientName));
 
 	@Test
@@ -124,13 +124,15 @@ class RedisKeyTrackingTests {
 	}
 
 	@Test
-	void clockSteppedBackThenNothingTrustedThoughTheLastAnswerSeemsRecent() {
-		// NTP stepping the time back, or a VM resumed: the last answer now lies in the
-		// future. Taken for recent, it would vouch for a connection that may have stopped
-		// delivering for as long as the step.
+	void wallClockSteppedBackThenTheLastAnswerAgesAllTheSame() {
+		// NTP stepping the time back, or a VM resumed: by the wall clock, an answer three
+		// heartbeats old looked two heartbeats old, and vouched for a connection that may
+		// have stopped delivering for as long as the step.
 		long stamp = started("test:g:");
 
-		this.clock.moveTo(this.clock.instant().minus(Duration.ofSeconds(30)));
+		this.clock.advance(HEARTBEAT.multipliedBy(2));
+		this.clock.moveTo(this.clock.instant().minus(HEARTBEAT));
+		this.clock.advance(HEARTBEAT.plusMillis(1));
 
 		assertThat(this.tracking.trusts(stamp)).isFalse();
 		assertThat(this.tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
@@ -153,7 +155,7 @@ class RedisKeyTrackingTests {
 		// connection: as a command that timed out is, a failed turning on must be asked
 		// again, not taken as the answer for the connection's life.
 		acl("SETUSER", "tracker", "reset", "on", ">tracker-password", "~*", "&*", "+@all", "-client|tracking");
-		RedisKeyTracking tracking = redis.keyTracking(this.clock, Duration.ofMillis(50),
+		RedisKeyTracking tracking = redis.keyTracking(this.clock::nanoTime, Duration.ofMillis(50),
 				(uri) -> uri.withAuthentication("tracker", "tracker-password"));
 		tracking.track("test:g:", this::record);
 		try {

@@ -397,7 +397,8 @@ class EncryptedRedisSessionRepositoryTests {
 		SessionCodec codec = new SessionCodec(KeyRing.parse(keys, "KEYS"), clock);
 		// Its tracking never started: every read goes to Redis (SessionNearCacheTests).
 		return new EncryptedRedisSessionRepository(template, codec,
-				new SessionNearCache(codec, redis.keyTracking(clock, Duration.ofHours(1)), clock), IDLE, clock);
+				new SessionNearCache(codec, redis.keyTracking(System::nanoTime, Duration.ofHours(1)), System::nanoTime),
+				IDLE, clock);
 	}
 
 	/** Redis times out every compare-and-set; reads are answered. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -149,7 +148,7 @@ class RedisSessionConfigurationTests {
 		@Bean
 		RedisKeyTracking redisKeyTracking(ClientResources resources) {
 			return new RedisKeyTracking(resources, ClientOptions.create(), RedisURI.create("redis://127.0.0.1:1"),
-					Clock.systemUTC(), Duration.ofSeconds(1));
+					System::nanoTime, Duration.ofSeconds(1));
 		}
 
 	}

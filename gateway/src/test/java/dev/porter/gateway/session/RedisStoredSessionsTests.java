@@ -38,9 +38,9 @@ class RedisStoredSessionsTests {
 
 	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
 
-	private final RedisKeyTracking tracking = redis.keyTracking(this.clock, Duration.ofHours(1));
+	private final RedisKeyTracking tracking = redis.keyTracking(this.clock::nanoTime, Duration.ofHours(1));
 
-	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock);
+	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 
 	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
 			this.kept, IDLE, this.clock);

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link SessionNearCache} with the tracking's stamps and invalidations given by hand
  * ({@link HandTracking}), at the moments a real connection only meets by chance: an
  * invalidation that arrives while a read keeps its value, a push still on its way while
- * Redis already answers that the session is gone.
+ * Redis already answers that the session is gone, a read answered late.
  */
 class SessionNearCacheInterleavingTests {
 
@@ -45,7 +45,7 @@ class SessionNearCacheInterleavingTests {
 
 	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
 
-	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock);
+	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 
 	// The session's first read on this instance: nothing kept under its key yet. Its
 	// value checked current, then another instance ended the session, Redis pushed the
@@ -65,7 +65,7 @@ class SessionNearCacheInterleavingTests {
 							|| invalidation.getState() == Thread.State.BLOCKED);
 		});
 
-		StoredSession read = this.kept.decode(session.getId(), key, this.codec.encode(session), this.kept.stamp());
+		StoredSession read = this.kept.decode(session.getId(), key, this.codec.encode(session), this.kept.startRead());
 		invalidation.join(PATIENCE.toMillis());
 
 		assertThat(read).isNotNull();
@@ -89,6 +89,21 @@ class SessionNearCacheInterleavingTests {
 		assertThat(repository.findCurrent(session.getId(), Instant.MIN).blockOptional()).isEmpty();
 
 		assertThat(repository.findById(session.getId()).blockOptional()).isEmpty();
+	}
+
+	// Redis answered the read late (a busy moment, a slow network): the value is as old
+	// as the read, and its bound counts from when the read began.
+	@Test
+	void trustedWhenTheReadWasAnsweredLateThenNoLongerThanItsBoundFromTheReadsStart() {
+		StoredSession session = signedIn();
+		SessionKey key = SessionKey.of(session.getId());
+		SessionNearCache.Read read = this.kept.startRead();
+
+		this.clock.advance(SessionNearCache.TRUST_FOR.minusSeconds(1));
+		this.kept.decode(session.getId(), key, this.codec.encode(session), read);
+		this.clock.advance(Duration.ofSeconds(2));
+
+		assertThat(this.kept.trusted(key)).isNull();
 	}
 
 	// The same read by key, as /bff/sessions lists a user's sessions.

@@ -1,10 +1,10 @@
 package dev.porter.gateway.support;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 import dev.porter.gateway.redis.RedisKeyTracking;
@@ -67,17 +67,18 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 
 	/**
 	 * Key tracking against the class's server, not started (so trusting nothing until a
-	 * test starts it), shut down after the class's tests.
+	 * test starts it), shut down after the class's tests; its answers age on
+	 * {@code nanoTime} (a {@link MovableClock}'s, say).
 	 */
-	public RedisKeyTracking keyTracking(Clock clock, Duration heartbeat) {
-		return keyTracking(clock, heartbeat, UnaryOperator.identity());
+	public RedisKeyTracking keyTracking(LongSupplier nanoTime, Duration heartbeat) {
+		return keyTracking(nanoTime, heartbeat, UnaryOperator.identity());
 	}
 
 	/**
-	 * Key tracking as {@link #keyTracking(Clock, Duration)}, connecting with what
+	 * Key tracking as {@link #keyTracking(LongSupplier, Duration)}, connecting with what
 	 * {@code uri} makes of the server's address (another user, say).
 	 */
-	public synchronized RedisKeyTracking keyTracking(Clock clock, Duration heartbeat,
+	public synchronized RedisKeyTracking keyTracking(LongSupplier nanoTime, Duration heartbeat,
 			UnaryOperator<RedisURI.Builder> uri) {
 		if (this.server == null) {
 			throw new IllegalStateException("register this extension as a static field with @RegisterExtension");
@@ -86,7 +87,7 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 			this.trackingResources = DefaultClientResources.create();
 		}
 		RedisKeyTracking tracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(),
-				uri.apply(RedisURI.builder(RedisURI.create(this.server.url()))).build(), clock, heartbeat);
+				uri.apply(RedisURI.builder(RedisURI.create(this.server.url()))).build(), nanoTime, heartbeat);
 		this.trackings.add(tracking);
 		return tracking;
 	}
