@@ -50,15 +50,15 @@ import org.springframework.context.SmartLifecycle;
  * A kept value is trusted only while the tracking is known to be working: after the
  * {@code CLIENT TRACKING} reply on the current connection (one lost and reopened tracks
  * nothing until it is turned on again, and what was kept before is not trusted then), and
- * only while the connection answered a {@code PING} within three heartbeats. A reply
- * comes after every message Redis sent before it on the same connection, so a recent
- * answer means no invalidation older than it is still on its way; a connection that
- * stopped delivering without closing is not trusted for longer than that. Should Redis
- * refuse tracking (an ACL that forbids it) or not answer the request in time (a busy
- * moment), nothing is trusted and every read goes to Redis, as without this; the request
- * is made again, at the first heartbeat after each failed answer, until Redis agrees, so
- * that one late answer at start does not cost the instance its near cache for as long as
- * its connection lasts.
+ * only while the connection answered a {@code PING} sent within the last three
+ * heartbeats. A reply comes after every message Redis sent before it on the same
+ * connection, so the answer to a recent ping means no invalidation older than the ping is
+ * still on its way; a connection that stopped delivering without closing, or delivers
+ * late, is not trusted for longer than that. Should Redis refuse tracking (an ACL that
+ * forbids it) or not answer the request in time (a busy moment), nothing is trusted and
+ * every read goes to Redis, as without this; the request is made again, at the first
+ * heartbeat after each failed answer, until Redis agrees, so that one late answer at
+ * start does not cost the instance its near cache for as long as its connection lasts.
  */
 public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, DisposableBean {
 
@@ -84,8 +84,11 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 	 */
 	private volatile long trackingSince = NOT_TRACKING;
 
-	/** When the tracking connection last answered, by {@link #nanoTime}. */
-	private volatile long lastAnswer;
+	/**
+	 * When the last command that the tracking connection answered was sent, by
+	 * {@link #nanoTime}: its answer came after everything Redis had sent before it.
+	 */
+	private final AtomicLong lastAnswer = new AtomicLong();
 
 	/**
 	 * Counts the connections opened, so that a late reply to an earlier one is ignored.
@@ -173,7 +176,16 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 
 	/** Within three heartbeats of the last answer, by the monotonic clock. */
 	private boolean answeredRecently() {
-		return this.nanoTime.getAsLong() - this.lastAnswer <= 3 * this.heartbeat.toNanos();
+		return this.nanoTime.getAsLong() - this.lastAnswer.get() <= 3 * this.heartbeat.toNanos();
+	}
+
+	/**
+	 * The connection answered a command sent at {@code sent}. Timed from the answer's
+	 * arrival instead, a connection whose answers come late but come would look fresh
+	 * with every one of them.
+	 */
+	private void answered(long sent) {
+		this.lastAnswer.accumulateAndGet(sent, (last, next) -> (next - last > 0) ? next : last);
 	}
 
 	@Override
@@ -217,7 +229,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 			turnOn(connection);
 			this.heartbeats = this.client.getResources()
 				.eventExecutorGroup()
-				.scheduleAtFixedRate(this::ping, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+				.scheduleAtFixedRate(this::heartbeat, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
 						TimeUnit.MILLISECONDS);
 		});
 	}
@@ -227,6 +239,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 		this.subscriptions.forEach((subscription) -> prefixes.add(subscription.prefix()));
 		TrackingArgs args = TrackingArgs.Builder.enabled().bcast().prefixes(prefixes.toArray(String[]::new));
 		this.turningOn = true;
+		long sent = this.nanoTime.getAsLong();
 		connection.async().clientTracking(args).whenComplete((ok, failure) -> {
 			this.turningOn = false;
 			if (!this.running || connection != this.connection) {
@@ -246,7 +259,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 				return;
 			}
 			if (connection.isOpen()) {
-				this.lastAnswer = this.nanoTime.getAsLong();
+				answered(sent);
 				this.trackingSince = this.sequence.incrementAndGet();
 				if (this.failureLogged) {
 					this.failureLogged = false;
@@ -256,20 +269,25 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 		});
 	}
 
-	/** Pings a tracking connection, or asks again to turn tracking on. */
-	private void ping() {
+	/**
+	 * Pings a tracking connection, or asks again to turn tracking on; each heartbeat, and
+	 * a test's by hand.
+	 * @return completes once the ping's answer is counted
+	 */
+	CompletableFuture<Void> heartbeat() {
 		StatefulRedisConnection<String, String> current = this.connection;
 		if (current == null || !current.isOpen()) {
 			// Turned on again when the connection is (Reconnects).
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
 		if (this.trackingSince == NOT_TRACKING) {
 			if (!this.turningOn) {
 				turnOn(current);
 			}
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
-		current.async().ping().thenRun(() -> this.lastAnswer = this.nanoTime.getAsLong());
+		long sent = this.nanoTime.getAsLong();
+		return current.async().ping().thenRun(() -> answered(sent)).toCompletableFuture();
 	}
 
 	private void received(PushMessage message) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -139,6 +140,24 @@ class RedisKeyTrackingTests {
 	}
 
 	@Test
+	void pingAnsweredLateThenItsAnswerCountsFromWhenItWasSent() {
+		// A connection whose answers come late but come (a congested way back): an
+		// answer says that nothing Redis sent before the ping is still on its way, not
+		// that nothing sent before the answer arrived is. Timed from its arrival, every
+		// late answer looked fresh, and the connection was trusted for as long as it
+		// kept answering, however late.
+		long stamp = started("test:i:");
+		pauseRedis(Duration.ofSeconds(1));
+
+		CompletableFuture<Void> answered = this.tracking.heartbeat();
+		this.clock.advance(HEARTBEAT.multipliedBy(3).plusMillis(1));
+		answered.orTimeout(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).join();
+
+		assertThat(this.tracking.trusts(stamp)).isFalse();
+		assertThat(this.tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+	}
+
+	@Test
 	void flushThenEveryListenerToldAndOlderStampsNotTrusted() {
 		long stamp = started("test:f:");
 
@@ -215,6 +234,14 @@ class RedisKeyTrackingTests {
 			assertThat(commands.clientKill(KillArgs.Builder.id(Long.parseLong(id)))).isEqualTo(1);
 			return null;
 		});
+	}
+
+	/**
+	 * Redis holds every client's commands for {@code duration}, then answers them in the
+	 * order they came: a connection whose answers come that much later.
+	 */
+	private static void pauseRedis(Duration duration) {
+		admin((commands) -> commands.clientPause(duration.toMillis()));
 	}
 
 	/** {@code ACL arguments...}, as an operator would give it. */
