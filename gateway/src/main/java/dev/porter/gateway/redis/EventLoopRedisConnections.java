@@ -1,24 +1,19 @@
 package dev.porter.gateway.redis;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.common.OncePerInterval;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.output.ArrayOutput;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.lettuce.core.resource.NettyCustomizer;
@@ -63,9 +58,6 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 final class EventLoopRedisConnections {
 
 	private static final Log logger = LogFactory.getLog(EventLoopRedisConnections.class);
-
-	/** The role a primary names in its {@code HELLO} answer. */
-	private static final String PRIMARY = "master";
 
 	private final List<Slot> slots = new ArrayList<>();
 
@@ -170,13 +162,11 @@ final class EventLoopRedisConnections {
 	 * <p>
 	 * A replica answers a PING as a primary does, and refuses every write: a failover
 	 * that leaves the old primary running as a replica left the instance ready with no
-	 * write succeeding. HELLO (without a protocol version it changes nothing, and unlike
-	 * {@code ROLE} or {@code INFO} every ACL user may send it) names the node's role; a
-	 * connection to a replica fails the check and is closed, so that a new one reaches
-	 * the primary, as its first {@code READONLY} would close it (common's
-	 * {@code ReadOnlyConnections}). Here too: an instance that is not ready gets no
-	 * requests that would meet that refusal. A Redis that refuses HELLO itself while it
-	 * answers the PING (older than 6.2, HELLO renamed or denied by an ACL) leaves the
+	 * write succeeding. HELLO names the node's role ({@link NodeRoles}); a connection to
+	 * a replica fails the check and is closed, so that a new one reaches the primary, as
+	 * its first {@code READONLY} would close it (common's {@code ReadOnlyConnections}).
+	 * Here too: an instance that is not ready gets no requests that would meet that
+	 * refusal. A Redis that refuses HELLO itself while it answers the PING leaves the
 	 * role unknown, and the connection passes.
 	 */
 	Mono<Void> checkEach() {
@@ -190,28 +180,15 @@ final class EventLoopRedisConnections {
 
 	private Mono<Void> check(Slot slot, StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
 		// Both are written before either is answered: one round trip.
-		return Mono.zip(connection.reactive().ping(), role(connection)).flatMap((answers) -> {
-			String role = answers.getT2().orElse(PRIMARY);
-			if (PRIMARY.equals(role)) {
+		return Mono.zip(connection.reactive().ping(), NodeRoles.of(connection, Buffers.CODEC)).flatMap((answers) -> {
+			if (NodeRoles.primaryOrUnknown(answers.getT2())) {
 				return Mono.<Void>empty();
 			}
+			String role = answers.getT2().get();
 			connectedToReplica(role);
 			slot.channel.close();
 			return Mono.<Void>error(new ConnectedToReplicaException(role));
 		});
-	}
-
-	/**
-	 * The role {@code HELLO} names, empty when its answer names none or Redis refuses
-	 * HELLO: the PING sent with it decides whether Redis serves.
-	 */
-	private static Mono<Optional<String>> role(StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
-		return connection.reactive()
-			.<List<Object>>dispatch(CommandType.HELLO, new ArrayOutput<>(Buffers.CODEC))
-			.next()
-			.map((hello) -> Optional.ofNullable(roleIn(hello)))
-			.defaultIfEmpty(Optional.empty())
-			.onErrorResume(RedisCommandExecutionException.class, (refused) -> Mono.just(Optional.empty()));
 	}
 
 	private void connectedToReplica(String role) {
@@ -221,21 +198,6 @@ final class EventLoopRedisConnections {
 					+ ", as a primary demoted by a failover does: not ready, and reconnecting so that a new"
 					+ " connection reaches the primary (" + found + " so since the last message)");
 		}
-	}
-
-	/** The value that follows {@code role} in a {@code HELLO} answer, if any. */
-	private static @Nullable String roleIn(List<Object> hello) {
-		for (int i = 0; i + 1 < hello.size(); i++) {
-			if (text(hello.get(i)).equals("role")) {
-				return text(hello.get(i + 1));
-			}
-		}
-		return null;
-	}
-
-	private static String text(Object value) {
-		return (value instanceof ByteBuffer bytes) ? StandardCharsets.UTF_8.decode(bytes.duplicate()).toString()
-				: String.valueOf(value);
 	}
 
 	/** A loop whose connection has not opened since the gateway started. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.porter.common.OncePerInterval;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -27,6 +29,7 @@ import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -49,16 +52,19 @@ import org.springframework.context.SmartLifecycle;
  * <p>
  * A kept value is trusted only while the tracking is known to be working: after the
  * {@code CLIENT TRACKING} reply on the current connection (one lost and reopened tracks
- * nothing until it is turned on again, and what was kept before is not trusted then), and
- * only while the connection answered a {@code PING} sent within the last three
- * heartbeats. A reply comes after every message Redis sent before it on the same
- * connection, so the answer to a recent ping means no invalidation older than the ping is
- * still on its way; a connection that stopped delivering without closing, or delivers
- * late, is not trusted for longer than that. Should Redis refuse tracking (an ACL that
- * forbids it) or not answer the request in time (a busy moment), nothing is trusted and
- * every read goes to Redis, as without this; the request is made again, at the first
- * heartbeat after each failed answer, until Redis agrees, so that one late answer at
- * start does not cost the instance its near cache for as long as its connection lasts.
+ * nothing until it is turned on again, and what was kept before is not trusted then),
+ * from a primary (a failover's demoted primary, should its replication link be down,
+ * hears of no write on the new one: a connection there is closed and opened again through
+ * the address, see {@link #heartbeat}), and only while the connection answered a
+ * {@code PING} sent within the last three heartbeats. A reply comes after every message
+ * Redis sent before it on the same connection, so the answer to a recent ping means no
+ * invalidation older than the ping is still on its way; a connection that stopped
+ * delivering without closing, or delivers late, is not trusted for longer than that.
+ * Should Redis refuse tracking (an ACL that forbids it) or not answer the request in time
+ * (a busy moment), nothing is trusted and every read goes to Redis, as without this; the
+ * request is made again, at the first heartbeat after each failed answer, until Redis
+ * agrees, so that one late answer at start does not cost the instance its near cache for
+ * as long as its connection lasts.
  */
 public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, DisposableBean {
 
@@ -110,6 +116,9 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 	/** Since the last connection opened; attempts follow one another. */
 	private int failedAttempts;
 
+	/** One warning a minute while the tracking keeps reaching a replica. */
+	private final OncePerInterval replicaReports;
+
 	/**
 	 * @param resources the Lettuce resources to share (its own threads serve this one
 	 * connection)
@@ -132,6 +141,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 		this.uri = uri;
 		this.nanoTime = nanoTime;
 		this.heartbeat = heartbeat;
+		this.replicaReports = OncePerInterval.ofNanoTime(Duration.ofMinutes(1), nanoTime);
 	}
 
 	/**
@@ -200,6 +210,9 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 	}
 
 	private void connect(int opened) {
+		if (!this.running || opened != this.connections.get()) {
+			return;
+		}
 		this.client.connectAsync(StringCodec.UTF8, this.uri).whenComplete((connection, failure) -> {
 			if (!this.running || opened != this.connections.get()) {
 				if (connection != null) {
@@ -226,53 +239,78 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 			this.failedAttempts = 0;
 			connection.addListener(this::received);
 			this.connection = connection;
-			turnOn(connection);
+			// Before the turning on, whose answer may leave this connection and stop
+			// them.
 			this.heartbeats = this.client.getResources()
 				.eventExecutorGroup()
 				.scheduleAtFixedRate(this::heartbeat, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
 						TimeUnit.MILLISECONDS);
+			turnOn(connection);
 		});
 	}
 
+	/**
+	 * Asks Redis to turn tracking on, and in the same round trip for the node's role:
+	 * tracking is on once Redis agreed, on a primary.
+	 */
 	private void turnOn(StatefulRedisConnection<String, String> connection) {
 		List<String> prefixes = new ArrayList<>();
 		this.subscriptions.forEach((subscription) -> prefixes.add(subscription.prefix()));
 		TrackingArgs args = TrackingArgs.Builder.enabled().bcast().prefixes(prefixes.toArray(String[]::new));
 		this.turningOn = true;
 		long sent = this.nanoTime.getAsLong();
-		connection.async().clientTracking(args).whenComplete((ok, failure) -> {
-			this.turningOn = false;
-			if (!this.running || connection != this.connection) {
-				return;
+		Mono<Optional<Throwable>> refusal = connection.reactive()
+			.clientTracking(args)
+			.then(Mono.just(Optional.<Throwable>empty()))
+			.onErrorResume((failure) -> Mono.just(Optional.of(failure)));
+		Mono.zip(refusal, NodeRoles.of(connection, StringCodec.UTF8))
+			.subscribe((answers) -> turnedOn(connection, sent, answers.getT1().orElse(null), answers.getT2()),
+					(failure) -> turnedOn(connection, sent, failure, Optional.empty()));
+	}
+
+	private void turnedOn(StatefulRedisConnection<String, String> connection, long sent, @Nullable Throwable failure,
+			Optional<String> role) {
+		this.turningOn = false;
+		if (!this.running || connection != this.connection) {
+			return;
+		}
+		// Lettuce sends a command again that a lost connection never answered, and Redis
+		// carries out one whose answer came too late, so the prefixes may be registered
+		// already: tracking is on.
+		boolean on = failure == null
+				|| String.valueOf(failure.getMessage()).contains("overlaps with an existing prefix");
+		if (!on) {
+			if (!this.failureLogged) {
+				this.failureLogged = true;
+				logger.warn("Redis did not turn key tracking on (" + failure.getMessage()
+						+ "); asking again until it does, every tracked read goes to Redis meanwhile");
 			}
-			// Lettuce sends a command again that a lost connection never answered, and
-			// Redis carries out one whose answer came too late, so the prefixes may be
-			// registered already: tracking is on.
-			boolean on = failure == null
-					|| String.valueOf(failure.getMessage()).contains("overlaps with an existing prefix");
-			if (!on) {
-				if (!this.failureLogged) {
-					this.failureLogged = true;
-					logger.warn("Redis did not turn key tracking on (" + failure.getMessage()
-							+ "); asking again until it does, every tracked read goes to Redis meanwhile");
-				}
-				return;
+			return;
+		}
+		if (!NodeRoles.primaryOrUnknown(role)) {
+			leave(connection, role.get());
+			return;
+		}
+		if (connection.isOpen()) {
+			answered(sent);
+			this.trackingSince = this.sequence.incrementAndGet();
+			if (this.failureLogged) {
+				this.failureLogged = false;
+				logger.info("Redis key tracking on");
 			}
-			if (connection.isOpen()) {
-				answered(sent);
-				this.trackingSince = this.sequence.incrementAndGet();
-				if (this.failureLogged) {
-					this.failureLogged = false;
-					logger.info("Redis key tracking on");
-				}
-			}
-		});
+		}
 	}
 
 	/**
-	 * Pings a tracking connection, or asks again to turn tracking on; each heartbeat, and
-	 * a test's by hand.
-	 * @return completes once the ping's answer is counted
+	 * Pings a tracking connection and, in the same round trip, asks for the node's role;
+	 * or asks again to turn tracking on. Each heartbeat, and a test's by hand.
+	 * <p>
+	 * A replica answers the PING too, even one whose link to the primary is down: after a
+	 * failover that left the old primary running as one, the connection stayed there (it
+	 * only reads, so no {@code READONLY} ever closed it), answering every ping while no
+	 * invalidation of a write on the new primary reached it. Its answers count only from
+	 * a primary.
+	 * @return completes once the answers are counted
 	 */
 	CompletableFuture<Void> heartbeat() {
 		StatefulRedisConnection<String, String> current = this.connection;
@@ -287,7 +325,49 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 			return CompletableFuture.completedFuture(null);
 		}
 		long sent = this.nanoTime.getAsLong();
-		return current.async().ping().thenRun(() -> answered(sent)).toCompletableFuture();
+		// Both written before either is answered: one round trip.
+		return Mono.zip(current.reactive().ping(), NodeRoles.of(current, StringCodec.UTF8)).doOnNext((answers) -> {
+			if (NodeRoles.primaryOrUnknown(answers.getT2())) {
+				answered(sent);
+			}
+			else {
+				leave(current, answers.getT2().get());
+			}
+		})
+			.then()
+			// Unanswered: the last answer ages.
+			.onErrorResume((failure) -> Mono.empty())
+			.toFuture();
+	}
+
+	/**
+	 * The tracking connection reached a node that is not a primary (a failover demoted
+	 * it): closed, and a new one opened a heartbeat later, through the address that names
+	 * the primary after a failover. Nothing is trusted meanwhile. The answers of one
+	 * connection are handled one after the other, so it is left once.
+	 */
+	private void leave(StatefulRedisConnection<String, String> demoted, String role) {
+		if (!this.running || demoted != this.connection) {
+			return;
+		}
+		int opened = this.connections.incrementAndGet();
+		off();
+		ScheduledFuture<?> scheduled = this.heartbeats;
+		if (scheduled != null) {
+			scheduled.cancel(false);
+		}
+		this.connection = null;
+		demoted.closeAsync();
+		long found = this.replicaReports.count();
+		if (found > 0) {
+			logger.warn("Redis key tracking reached a " + role
+					+ ", as a primary demoted by a failover is: reconnecting so that a new connection reaches the"
+					+ " primary, every tracked read goes to Redis meanwhile (" + found + " so since the last message)");
+		}
+		// Not at once: an address that still names the demoted node would be a loop.
+		this.client.getResources()
+			.eventExecutorGroup()
+			.schedule(() -> connect(opened), this.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void received(PushMessage message) {

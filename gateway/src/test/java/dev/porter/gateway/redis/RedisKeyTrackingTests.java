@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.RedisAdmin;
 import dev.porter.gateway.support.RedisTemplateExtension;
@@ -155,6 +156,28 @@ class RedisKeyTrackingTests {
 
 		assertThat(this.tracking.trusts(stamp)).isFalse();
 		assertThat(this.tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+	}
+
+	@Test
+	void connectedToAReplicaThenNothingTrustedAndTheConnectionLeavesIt() throws Exception {
+		// An address that still names a primary demoted by a failover (a DNS record not
+		// updated yet): Redis turns tracking on there too, and the replica, its link to
+		// the new primary down, hears of none of its writes.
+		try (RedisServer replica = RedisServer.start()) {
+			RedisAdmin.call(replica.url(), (commands) -> commands.replicaof("127.0.0.1", RedisServer.freePort()));
+			RedisKeyTracking tracking = redis.keyTracking(replica.url(), this.clock::nanoTime, HEARTBEAT);
+			tracking.track("test:k:", this::record);
+
+			tracking.start();
+
+			Eventually.await("the tracking connection gone from the replica once it turned tracking on", PATIENCE,
+					() -> RedisAdmin.call(replica.url(), (commands) -> commands.info("commandstats"))
+						.contains("cmdstat_client|tracking:calls=")
+							&& RedisAdmin.call(replica.url(), (commands) -> commands.clientList())
+								.lines()
+								.noneMatch((client) -> client.matches(".* flags=\\w*t\\w* .*")));
+			assertThat(tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+		}
 	}
 
 	@Test

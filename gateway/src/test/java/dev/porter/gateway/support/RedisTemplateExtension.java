@@ -78,16 +78,25 @@ public final class RedisTemplateExtension implements BeforeAllCallback, AfterAll
 	 * Key tracking as {@link #keyTracking(LongSupplier, Duration)}, connecting with what
 	 * {@code uri} makes of the server's address (another user, say).
 	 */
-	public synchronized RedisKeyTracking keyTracking(LongSupplier nanoTime, Duration heartbeat,
+	public RedisKeyTracking keyTracking(LongSupplier nanoTime, Duration heartbeat,
 			UnaryOperator<RedisURI.Builder> uri) {
-		if (this.server == null) {
-			throw new IllegalStateException("register this extension as a static field with @RegisterExtension");
-		}
+		return keyTracking(uri.apply(RedisURI.builder(RedisURI.create(server().url()))).build(), nanoTime, heartbeat);
+	}
+
+	/**
+	 * Key tracking as {@link #keyTracking(LongSupplier, Duration)}, to another server of
+	 * the test's, at {@code url}.
+	 */
+	public RedisKeyTracking keyTracking(String url, LongSupplier nanoTime, Duration heartbeat) {
+		return keyTracking(RedisURI.create(url), nanoTime, heartbeat);
+	}
+
+	private synchronized RedisKeyTracking keyTracking(RedisURI uri, LongSupplier nanoTime, Duration heartbeat) {
 		if (this.trackingResources == null) {
 			this.trackingResources = DefaultClientResources.create();
 		}
-		RedisKeyTracking tracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(),
-				uri.apply(RedisURI.builder(RedisURI.create(this.server.url()))).build(), nanoTime, heartbeat);
+		RedisKeyTracking tracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(), uri, nanoTime,
+				heartbeat);
 		this.trackings.add(tracking);
 		return tracking;
 	}
