@@ -68,10 +68,11 @@ class RedisConfiguration {
 	}
 
 	/**
-	 * How often the key tracking's connection is pinged: kept values are trusted for
-	 * three of these after its last answer, so a connection that stops delivering
-	 * invalidations without closing leaves another instance's logout unseen here for
-	 * under a second. Four pings a second cost Redis and the gateway next to nothing.
+	 * How often the key tracking's connection is pinged (and asked its node's role): kept
+	 * values are trusted for three of these after the last ping it answered was sent, so
+	 * a connection that stops delivering invalidations without closing leaves another
+	 * instance's logout unseen here for under a second. Four pings and HELLOs a second
+	 * cost Redis and the gateway next to nothing.
 	 */
 	static final Duration TRACKING_HEARTBEAT = Duration.ofMillis(250);
 
