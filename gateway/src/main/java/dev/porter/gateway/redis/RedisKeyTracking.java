@@ -94,7 +94,7 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 	 * When the last command that the tracking connection answered was sent, by
 	 * {@link #nanoTime}: its answer came after everything Redis had sent before it.
 	 */
-	private final AtomicLong lastAnswer = new AtomicLong();
+	private final AtomicLong lastAnswer;
 
 	/**
 	 * Counts the connections opened, so that a late reply to an earlier one is ignored.
@@ -140,6 +140,9 @@ public final class RedisKeyTracking implements KeyTracking, SmartLifecycle, Disp
 		this.client.addListener(new Reconnects());
 		this.uri = uri;
 		this.nanoTime = nanoTime;
+		// Long before now, whatever the monotonic clock's origin: its readings may be
+		// negative, and a zero would then lie ahead of every answer and never be moved.
+		this.lastAnswer = new AtomicLong(nanoTime.getAsLong() - Long.MAX_VALUE / 2);
 		this.heartbeat = heartbeat;
 		this.replicaReports = OncePerInterval.ofNanoTime(Duration.ofMinutes(1), nanoTime);
 	}

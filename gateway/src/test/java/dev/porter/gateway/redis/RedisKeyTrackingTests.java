@@ -126,6 +126,24 @@ class RedisKeyTrackingTests {
 	}
 
 	@Test
+	void noAnswerForThreeHeartbeatsWhenTheMonotonicClockReadsNegativeThenNothingTrusted() {
+		// System.nanoTime's origin is arbitrary, its readings may be negative: an answer
+		// time that started at zero was "later" than every one of them, so the first
+		// answer never moved it and the connection was trusted however long it kept
+		// silent.
+		RedisKeyTracking tracking = redis.keyTracking(() -> this.clock.nanoTime() - Long.MAX_VALUE / 2, HEARTBEAT);
+		tracking.track("test:j:", this::record);
+		tracking.start();
+		Eventually.await("tracking on", PATIENCE, () -> tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
+		long stamp = tracking.stamp();
+
+		this.clock.advance(HEARTBEAT.multipliedBy(3).plusMillis(1));
+
+		assertThat(tracking.trusts(stamp)).isFalse();
+		assertThat(tracking.stamp()).isEqualTo(RedisKeyTracking.NOT_TRACKING);
+	}
+
+	@Test
 	void wallClockSteppedBackThenTheLastAnswerAgesAllTheSame() {
 		// NTP stepping the time back, or a VM resumed: by the wall clock, an answer three
 		// heartbeats old looked two heartbeats old, and vouched for a connection that may
