@@ -26,9 +26,10 @@ import reactor.core.scheduler.Scheduler;
  * the source just before what the caller lacks was published; the next starts once the
  * interval since that one's start has passed, or at once if it has. A fetch, once due,
  * runs to its end whoever still waits for it. Failed fetches are throttled the same way,
- * without the wait: until the next may start, a lacking caller is answered at once with
- * an error, not with the value it lacks, since the source may well have it. At most
- * {@code maxWaiting} lacking callers wait at once; past that, {@link TooManyWaiting}.
+ * from when they failed and without the wait: until the next may start, a lacking caller
+ * is answered at once with an error, not with the value it lacks, since the source may
+ * well have it. At most {@code maxWaiting} lacking callers wait at once; past that,
+ * {@link TooManyWaiting}.
  * <p>
  * A caller waits at most the interval and one fetch, or, having come while a fetch was
  * under way, the longer of the interval and that fetch plus one more: so a fetch must end
@@ -217,6 +218,13 @@ public final class ThrottledFetches<T> {
 
 	private synchronized void ended(@Nullable Throwable failure) {
 		this.lastFailure = failure;
+		if (failure != null) {
+			// The interval runs from the failure: a source that hangs fails only at the
+			// fetch's own timeout, often past the interval since its start, and the next
+			// lacking caller would start another fetch at once and wait out its timeout
+			// too, where it is due an error at once.
+			this.lastStart = this.clock.instant();
+		}
 		this.next = null;
 		this.nextUnderWay = false;
 	}

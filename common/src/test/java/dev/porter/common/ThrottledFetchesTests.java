@@ -157,6 +157,27 @@ class ThrottledFetchesTests {
 	 * The source may well have what the caller lacks: an error, not the value that lacks
 	 * it, and no fetch until the interval since the failed one's start has passed.
 	 */
+	// A source that hangs fails only at the fetch's own timeout, past the interval since
+	// its start: timed from the start, the next lacking caller began another fetch at
+	// once and waited out its timeout too, where it was due an error at once.
+	@Test
+	void fetchForLackingWithinTheIntervalAfterAFetchFailedLateThenAnErrorAtOnce() {
+		this.fetches.fetchNow().block(Duration.ofSeconds(1));
+		this.time.advanceTimeBy(INTERVAL);
+		this.source.down = true;
+		this.source.holding = true;
+		CompletableFuture<Set<String>> first = lacking("rotated");
+		this.time.advanceTimeBy(INTERVAL.multipliedBy(3));
+		this.source.release();
+		assertThat(first).isCompletedExceptionally();
+
+		this.time.advanceTimeBy(INTERVAL.minusMillis(1));
+
+		assertThat(lacking("rotated")).isCompletedExceptionally();
+		assertThat(this.fetches.fetchIfDue().blockOptional(Duration.ofSeconds(1))).isEmpty();
+		assertThat(this.source.fetches).hasValue(2);
+	}
+
 	@Test
 	void fetchForLackingWithinTheIntervalOfAFailedFetchThenAnErrorAtOnceNamingTheFailure() throws Exception {
 		this.fetches.fetchNow().block(Duration.ofSeconds(1));
