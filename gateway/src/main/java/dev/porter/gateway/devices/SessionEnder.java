@@ -145,15 +145,14 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * IdP session out. Asked last, once the session is out of the store: a back-channel
 	 * logout recorded by then is ending the session that seemed to go on, whether or not
 	 * it has yet; one recorded later ends an IdP session that went on when this session
-	 * ended. Not knowing (the registry failing), the token is revoked, as where the
-	 * refresh or a failed login asks.
+	 * ended. Not knowing (the registry failing), the session goes on
+	 * ({@link SessionRegistry#loggedOutAsFarAsKnown}).
 	 */
 	private Mono<Void> revokeUnlessGoesOn(Optional<OAuth2RefreshToken> refreshToken, @Nullable IdpSession shared) {
 		if (refreshToken.isEmpty() || shared == null) {
 			return revoke(refreshToken);
 		}
-		return this.registry.loggedOut(shared)
-			.onErrorReturn(true)
+		return this.registry.loggedOutAsFarAsKnown(shared)
 			.flatMap((loggedOut) -> loggedOut ? revoke(refreshToken) : Mono.empty());
 	}
 

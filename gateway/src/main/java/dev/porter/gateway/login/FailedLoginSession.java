@@ -70,7 +70,8 @@ class FailedLoginSession {
 	/**
 	 * Whether a session the browser presented at the callback is signed in within
 	 * {@code login} (a second login through the IdP's single sign-on), which the IdP has
-	 * not logged out; not when unknown.
+	 * not logged out: not when the presented session cannot be read; yes when only the
+	 * registry cannot tell of a logout ({@link SessionRegistry#loggedOutAsFarAsKnown}).
 	 */
 	private Mono<Boolean> presentedGoesOnIn(ServerWebExchange exchange, @Nullable IdpSession login) {
 		if (login == null) {
@@ -79,7 +80,7 @@ class FailedLoginSession {
 		return Flux.fromIterable(FreshSession.presented(exchange))
 			.concatMap((id) -> this.stored.loginUser(SessionKey.of(id)))
 			.any((presented) -> login.includes(presented.sub(), presented.sid()))
-			.flatMap((signedIn) -> signedIn ? this.registry.loggedOut(login).map((loggedOut) -> !loggedOut)
+			.flatMap((signedIn) -> signedIn ? this.registry.loggedOutAsFarAsKnown(login).map((loggedOut) -> !loggedOut)
 					: Mono.just(false))
 			.onErrorReturn(false);
 	}

@@ -45,6 +45,17 @@ public interface SessionRegistry {
 	 */
 	Mono<Boolean> loggedOut(IdpSession session);
 
+	/**
+	 * {@link #loggedOut}, or {@code false} when the registry cannot answer (a store
+	 * timeout, a failover): the question decides whether a session ending while another
+	 * of its IdP session goes on revokes its refresh token, and a revocation in doubt
+	 * would sign the other out at Keycloak, while a token left unrevoked in doubt is held
+	 * by nobody and expires.
+	 */
+	default Mono<Boolean> loggedOutAsFarAsKnown(IdpSession session) {
+		return loggedOut(session).onErrorReturn(false);
+	}
+
 	/** Forgets a session that ended through this gateway. */
 	Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub);
 

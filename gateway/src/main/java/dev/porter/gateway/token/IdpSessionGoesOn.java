@@ -28,9 +28,9 @@ interface IdpSessionGoesOn {
 	 * Asks the back-channel registry for the sessions of the login's {@code sid}, and the
 	 * store who is signed in to each: a session gone, or of another user, does not count;
 	 * then the registry whether the IdP logged the login out
-	 * ({@link SessionRegistry#loggedOut}): the logout that ended {@code ended} may not
-	 * have ended the others yet. Without a {@code sid} no other session is known to share
-	 * the IdP session.
+	 * ({@link SessionRegistry#loggedOutAsFarAsKnown}): the logout that ended
+	 * {@code ended} may not have ended the others yet. Without a {@code sid} no other
+	 * session is known to share the IdP session.
 	 */
 	static IdpSessionGoesOn registered(SessionRegistry registry, StoredSessions stored) {
 		return (ended, login) -> {
@@ -43,7 +43,7 @@ interface IdpSessionGoesOn {
 				.filter((key) -> !key.equals(ended))
 				.concatMap(stored::loginUser)
 				.any((user) -> login.includes(user.sub(), user.sid()))
-				.flatMap((signedIn) -> signedIn ? registry.loggedOut(login).map((loggedOut) -> !loggedOut)
+				.flatMap((signedIn) -> signedIn ? registry.loggedOutAsFarAsKnown(login).map((loggedOut) -> !loggedOut)
 						: Mono.just(false));
 		};
 	}

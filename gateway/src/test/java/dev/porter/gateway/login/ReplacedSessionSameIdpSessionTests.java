@@ -107,6 +107,27 @@ class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
+	// The store failing again when asked whether the IdP logged the IdP session out:
+	// not knowing, the presented session is taken to go on, as before that question was
+	// asked, or the revocation would sign it out at Keycloak.
+	@Test
+	void loginAgainWhenSameIdpSessionAndTheLoginCannotBeRecordedNorTheLogoutLookedUpThenNeitherTokenIsRevoked() {
+		String sub = newUser();
+		String sid = "sid-" + UUID.randomUUID();
+		Browser browser = browser().login(sub, sid, 3600);
+		String kept = browser.tokens().refreshToken();
+		this.hiccups.record.set(true);
+		this.hiccups.loggedOutLookup.set(true);
+
+		URI landing = browser.attemptLogin(sub, sid, 3600);
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertThat(this.hiccups.loggedOutLookup).as("the look-up failed").isFalse();
+		assertNotRevoked(browser.tokens().refreshToken());
+		assertNotRevoked(kept);
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
 	/**
 	 * The IdP logged the IdP session out while the new login's callback ran: the login is
 	 * abandoned, and the presented session is ending by the same logout, which has read

@@ -52,6 +52,9 @@ public class StoreHiccups {
 	/** The removal of a session from the store. */
 	public final AtomicBoolean endAnswerLost = new AtomicBoolean();
 
+	/** The registry's answer to whether the IdP logged an IdP session out. */
+	public final AtomicBoolean loggedOutLookup = new AtomicBoolean();
+
 	/**
 	 * Once set, the next read of a session's refresh token by key answers only when the
 	 * test releases it: an ending held between its read and its removal.
@@ -106,6 +109,7 @@ public class StoreHiccups {
 		this.forget.set(false);
 		this.lookupAnswerLost.set(false);
 		this.endAnswerLost.set(false);
+		this.loggedOutLookup.set(false);
 	}
 
 	@Bean
@@ -128,7 +132,7 @@ public class StoreHiccups {
 
 			@Override
 			public Mono<Boolean> loggedOut(IdpSession session) {
-				return real.loggedOut(session);
+				return hiccup(StoreHiccups.this.loggedOutLookup).then(real.loggedOut(session));
 			}
 
 			@Override
