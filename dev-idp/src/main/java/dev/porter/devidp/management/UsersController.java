@@ -122,7 +122,7 @@ class UsersController {
 		if (body != null && body.length > MAX_PAYLOAD_BYTES) {
 			// Auth0's documented request limit; the message is its HTTP framework's
 			// (hapi).
-			throw new ManagementApiException(HttpStatus.PAYLOAD_TOO_LARGE,
+			throw new ManagementApiException(HttpStatus.CONTENT_TOO_LARGE,
 					"Payload content length greater than maximum allowed: " + MAX_PAYLOAD_BYTES, null);
 		}
 		if (body == null || body.length == 0) {

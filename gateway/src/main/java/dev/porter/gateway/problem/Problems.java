@@ -156,7 +156,7 @@ public final class Problems {
 	}
 
 	public static ProblemDetail bodyTooLarge(int maxBytes) {
-		ProblemDetail problem = of(HttpStatus.PAYLOAD_TOO_LARGE, "body-too-large", "Body too large",
+		ProblemDetail problem = of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Body too large",
 				"The body may be at most " + maxBytes + " bytes");
 		problem.setProperty("header", "Content-Length");
 		return problem;

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -78,7 +78,7 @@ class RefreshDrainTests {
 
 	@Test
 	void phaseWhenStoppingThenAfterTheWebServerAndBeforeRedis() {
-		int webServerStop = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024;
+		int webServerStop = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE;
 
 		assertThat(RefreshDrain.PHASE).isLessThan(webServerStop).isGreaterThan(0);
 	}

@@ -7,7 +7,7 @@ import org.springframework.web.ErrorResponseException;
 public final class PayloadTooLargeException extends ErrorResponseException {
 
 	public PayloadTooLargeException(int limit) {
-		super(HttpStatus.PAYLOAD_TOO_LARGE, Problems.payloadTooLarge(limit), null);
+		super(HttpStatus.CONTENT_TOO_LARGE, Problems.payloadTooLarge(limit), null);
 	}
 
 }

@@ -95,7 +95,7 @@ public final class Problems {
 	}
 
 	static ProblemDetail payloadTooLarge(int limit) {
-		return of(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large",
+		return of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
 				"The body must not exceed " + limit + " bytes.");
 	}
 

@@ -24,8 +24,8 @@ public final class UpstreamRefusedException extends ErrorResponseException {
 		if (upstreamStatus == HttpStatus.CONFLICT.value()) {
 			return HttpStatus.CONFLICT;
 		}
-		if (upstreamStatus == HttpStatus.PAYLOAD_TOO_LARGE.value()) {
-			return HttpStatus.PAYLOAD_TOO_LARGE;
+		if (upstreamStatus == HttpStatus.CONTENT_TOO_LARGE.value()) {
+			return HttpStatus.CONTENT_TOO_LARGE;
 		}
 		// 400 and 422: the request was well-formed for us but not for the upstream
 		return HttpStatus.UNPROCESSABLE_CONTENT;
@@ -37,7 +37,7 @@ public final class UpstreamRefusedException extends ErrorResponseException {
 			return "The " + upstream + " service refused this change: it conflicts with the stored profile. "
 					+ "Nothing was changed.";
 		}
-		if (status == HttpStatus.PAYLOAD_TOO_LARGE) {
+		if (status == HttpStatus.CONTENT_TOO_LARGE) {
 			return "The " + upstream + " service refused this change as too large. Nothing was changed.";
 		}
 		return "The " + upstream + " service refused this request as invalid, for example because of one of "

@@ -143,7 +143,7 @@ public final class UpstreamResponses {
 			return UpstreamException.Kind.TOKEN_REJECTED;
 		}
 		if (code == HttpStatus.BAD_REQUEST.value() || code == HttpStatus.CONFLICT.value()
-				|| code == HttpStatus.PAYLOAD_TOO_LARGE.value() || code == HttpStatus.UNPROCESSABLE_CONTENT.value()) {
+				|| code == HttpStatus.CONTENT_TOO_LARGE.value() || code == HttpStatus.UNPROCESSABLE_CONTENT.value()) {
 			return UpstreamException.Kind.REFUSED;
 		}
 		// 403 to our M2M token, 405, 410, ...: our setup or the upstream is
