@@ -72,9 +72,12 @@ public final class TestLogins {
 		return Login.from(authorize, location(response));
 	}
 
-	/** {@code GET /authorize} as a browser sends it, without following the redirect. */
-	public HttpResponse<String> authorize(Authorize authorize) {
-		return get(this.issuer + "authorize?" + query(authorize.parameters()));
+	/**
+	 * {@code GET /authorize} as a browser sends it, with any extra headers (name, value,
+	 * ...), without following the redirect.
+	 */
+	public HttpResponse<String> authorize(Authorize authorize, String... headers) {
+		return get(this.issuer + "authorize?" + query(authorize.parameters()), headers);
 	}
 
 	/** Fetches the login form, then posts the credentials with its CSRF token. */

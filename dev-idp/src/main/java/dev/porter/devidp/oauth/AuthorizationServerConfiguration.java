@@ -69,6 +69,7 @@ class AuthorizationServerConfiguration {
 		Audiences audiences = new Audiences(seed);
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
 		UserInfoUnauthorized unauthorized = new UserInfoUnauthorized();
+		UserInfoTokens userInfoTokens = new UserInfoTokens(USERINFO);
 		TokenErrorResponseHandler tokenErrors = new TokenErrorResponseHandler(mapper);
 		return http.securityMatcher(authorizationServer.getEndpointsMatcher())
 			.with(authorizationServer,
@@ -100,7 +101,11 @@ class AuthorizationServerConfiguration {
 			// them.
 			.addFilterBefore(new JsonTokenRequestFilter(Set.of(TOKEN, REVOKE), mapper), LogoutFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
+			// Only /userinfo reads a token: elsewhere (/authorize) it would sign someone
+			// in.
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(jwtDecoder))
+				.bearerTokenResolver(userInfoTokens)
+				.dPoP((dPoP) -> dPoP.requestMatcher(userInfoTokens.dPoPRequests()))
 				.authenticationEntryPoint(unauthorized))
 			.exceptionHandling((exceptions) -> exceptions
 				.defaultAuthenticationEntryPointFor(unauthorized,

@@ -17,6 +17,7 @@ import dev.porter.devidp.config.DevIdpProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -52,13 +53,16 @@ class SigningKeyConfiguration {
 	/**
 	 * Decodes the bearer tokens sent to {@code /userinfo}. No clock skew: a token past
 	 * its {@code exp} is refused at once, so tests with a short
-	 * {@code DEV_IDP_ACCESS_TOKEN_TTL} see expiry when they expect it.
+	 * {@code DEV_IDP_ACCESS_TOKEN_TTL} see expiry when they expect it. Like Auth0's, it
+	 * takes only tokens for {@code {issuer}userinfo}: never an ID token (its audience is
+	 * the client), nor an access token for an API alone.
 	 */
 	@Bean
 	JwtDecoder jwtDecoder(RSAKey signingKey, DevIdpProperties properties) throws JOSEException {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO),
-				new JwtIssuerValidator(properties.issuerString())));
+				new JwtIssuerValidator(properties.issuerString()),
+				new JwtAudienceValidator(properties.issuerString() + "userinfo")));
 		return decoder;
 	}
 

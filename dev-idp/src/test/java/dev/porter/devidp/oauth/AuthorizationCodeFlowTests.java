@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
+import dev.porter.devidp.TestDPoPProofs;
 import dev.porter.devidp.TestLogins;
 import dev.porter.devidp.TestLogins.Authorize;
 import dev.porter.devidp.TestLogins.Login;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -168,6 +171,44 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		assertThat(this.browser.json(response).has("id_token")).isTrue();
 	}
 
+	// Auth0 signs in at /authorize only through its own session cookie: a token that
+	// leaked must not buy a code (and so fresh tokens, a 30-day refresh token among
+	// them).
+	@ParameterizedTest
+	@ValueSource(strings = { "access_token", "id_token" })
+	void authorizeWhenBearerTokenButNoSessionThenLoginForm(String token) {
+		String bearer = "Bearer " + aliceTokens().get(token).asString();
+		TestLogins stranger = new TestLogins(ISSUER);
+		HttpResponse<String> response = stranger.authorize(Authorize.spa("openid offline_access", null),
+				"Authorization", bearer);
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(TestLogins.location(response).getPath()).isEqualTo("/login");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "access_token", "id_token" })
+	void authorizeWhenPromptNoneWithBearerTokenButNoSessionThenLoginRequired(String token) {
+		String bearer = "Bearer " + aliceTokens().get(token).asString();
+		TestLogins stranger = new TestLogins(ISSUER);
+		Authorize authorize = Authorize.spa("openid offline_access", null).with("prompt", "none");
+		HttpResponse<String> response = stranger.authorize(authorize, "Authorization", bearer);
+		assertThat(TestLogins.location(response).toString()).startsWith(TestLogins.SPA_CALLBACK);
+		assertThat(TestLogins.queryParameters(TestLogins.location(response))).containsEntry("error", "login_required")
+			.containsEntry("state", authorize.state())
+			.doesNotContainKey("code");
+	}
+
+	// dev-idp binds no token to a DPoP key, but the DPoP scheme must not sign in either.
+	@Test
+	void authorizeWhenDPoPTokenAndProofButNoSessionThenLoginForm() {
+		String accessToken = aliceTokens().get("access_token").asString();
+		String proof = new TestDPoPProofs().proof("GET", ISSUER + "authorize", accessToken);
+		HttpResponse<String> response = new TestLogins(ISSUER).authorize(Authorize.spa("openid offline_access", null),
+				"Authorization", "DPoP " + accessToken, "DPoP", proof);
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(TestLogins.location(response).getPath()).isEqualTo("/login");
+	}
+
 	@Test
 	void loginWhenPasswordWrongThenFormSaysSo() {
 		this.browser.authorize(Authorize.gateway(ALL_SCOPES, null));
@@ -175,6 +216,12 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).contains("Wrong username or password.")
 			.contains("Development identity provider — not for production.");
+	}
+
+	private JsonNode aliceTokens() {
+		Login login = new TestLogins(ISSUER).login(Authorize.gateway(ALL_SCOPES, TestLogins.API_AUDIENCE), "alice",
+				"alice");
+		return this.browser.json(this.browser.exchange(login, TestLogins.GATEWAY_SECRET));
 	}
 
 	private String sid(HttpResponse<String> tokenResponse) {

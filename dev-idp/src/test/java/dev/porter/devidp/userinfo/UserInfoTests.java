@@ -1,5 +1,7 @@
 package dev.porter.devidp.userinfo;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
@@ -86,6 +88,33 @@ class UserInfoTests extends DevIdpServerTestSupport {
 		assertThat(userinfo.statusCode()).isEqualTo(401);
 	}
 
+	@Test
+	void userinfoWhenPostedWithBearerTokenThenClaims() {
+		String accessToken = signIn("bob", "openid").get("access_token").asString();
+		HttpResponse<String> response = this.browser.send(HttpRequest.newBuilder(URI.create(ISSUER + "userinfo"))
+			.header("Authorization", "Bearer " + accessToken)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.browser.json(response).get("sub").asString()).isEqualTo(BOB_ID);
+	}
+
+	// Auth0's /userinfo takes access tokens only: an ID token lacks its audience.
+	@Test
+	void userinfoWhenIdTokenThenUnauthorized() {
+		String idToken = signIn("bob", "openid profile").get("id_token").asString();
+		HttpResponse<String> response = userinfo(idToken);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.body()).isEqualTo("Unauthorized");
+	}
+
+	@Test
+	void userinfoWhenSignedTokenLacksUserinfoAudienceThenInvalidToken() {
+		Instant issued = Instant.now();
+		assertUnauthorized(userinfo(mint(issued, issued.plusSeconds(60), List.of(TestLogins.API_AUDIENCE))),
+				"Invalid token");
+	}
+
 	private JsonNode signIn(String user, String scope) {
 		Authorize authorize = Authorize.gateway(scope, TestLogins.API_AUDIENCE);
 		return this.browser
@@ -97,10 +126,14 @@ class UserInfoTests extends DevIdpServerTestSupport {
 	}
 
 	private String mint(Instant issuedAt, Instant expiresAt) {
+		return mint(issuedAt, expiresAt, List.of(TestLogins.API_AUDIENCE, ISSUER + "userinfo"));
+	}
+
+	private String mint(Instant issuedAt, Instant expiresAt, List<String> audience) {
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(ISSUER)
 			.subject(BOB_ID)
-			.audience(List.of(TestLogins.API_AUDIENCE, ISSUER + "userinfo"))
+			.audience(audience)
 			.issuedAt(issuedAt)
 			.expiresAt(expiresAt)
 			.claim("scope", "openid profile")
