@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.porter.devidp.backchannel.LogoutTokenSender;
@@ -23,6 +24,7 @@ import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadataClaimNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
@@ -59,6 +61,9 @@ class AuthorizationServerConfiguration {
 
 	private static final String REVOKE = "/oauth/revoke";
 
+	/** Served by Spring Authorization Server whether wanted or not; not by Auth0. */
+	private static final String INTROSPECT = "/oauth2/introspect";
+
 	private static final String LOGOUT = "/oidc/logout";
 
 	@Bean
@@ -75,9 +80,14 @@ class AuthorizationServerConfiguration {
 			.with(authorizationServer,
 					(server) -> server
 						.clientAuthentication((clientAuthentication) -> clientAuthentication
-							.authenticationConverters((converters) -> converters.add(new PublicClientConverter()))
+							.authenticationConverters(
+									(converters) -> converters.add(new PublicClientConverter(TOKEN, REVOKE)))
 							.authenticationProviders((providers) -> providers.add(0, new PublicClientProvider(clients)))
 							.errorResponseHandler(tokenErrors))
+						.authorizationServerMetadataEndpoint((metadata) -> metadata
+							.authorizationServerMetadataCustomizer(
+									(document) -> document
+										.claims(AuthorizationServerConfiguration::withoutIntrospection)))
 						.authorizationEndpoint((authorize) -> authorize
 							.authorizationRequestConverters(
 									(converters) -> converters.replaceAll(SigningInSession::recordedBy))
@@ -94,6 +104,7 @@ class AuthorizationServerConfiguration {
 								.providerConfigurationCustomizer(AuthorizationServerConfiguration::auth0Discovery))
 							.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
 								.errorResponseHandler(unauthorized))))
+			.addFilterBefore(new NotAnAuth0Endpoint(INTROSPECT), LogoutFilter.class)
 			// Auth0's logout_hint + client_id, which the server's own logout endpoint
 			// lacks.
 			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients, sessionLogout), LogoutFilter.class)
@@ -143,7 +154,13 @@ class AuthorizationServerConfiguration {
 			.tokenRevocationEndpointAuthenticationMethods((methods) -> methods.retainAll(clientAuthentication))
 			.claim("backchannel_logout_supported", true)
 			.claim("backchannel_logout_session_supported", true)
-			.claim("scopes_supported", List.of("openid", "profile", "offline_access", "email"));
+			.claim("scopes_supported", List.of("openid", "profile", "offline_access", "email"))
+			.claims(AuthorizationServerConfiguration::withoutIntrospection);
+	}
+
+	private static void withoutIntrospection(Map<String, Object> claims) {
+		claims.remove(OAuth2AuthorizationServerMetadataClaimNames.INTROSPECTION_ENDPOINT);
+		claims.remove(OAuth2AuthorizationServerMetadataClaimNames.INTROSPECTION_ENDPOINT_AUTH_METHODS_SUPPORTED);
 	}
 
 	@Bean
@@ -154,6 +171,7 @@ class AuthorizationServerConfiguration {
 			.tokenEndpoint(TOKEN)
 			.jwkSetEndpoint("/.well-known/jwks.json")
 			.tokenRevocationEndpoint(REVOKE)
+			.tokenIntrospectionEndpoint(INTROSPECT)
 			.oidcUserInfoEndpoint(USERINFO)
 			.oidcLogoutEndpoint(LOGOUT)
 			.build();

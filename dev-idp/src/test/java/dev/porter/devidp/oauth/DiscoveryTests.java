@@ -35,6 +35,17 @@ class DiscoveryTests extends DevIdpServerTestSupport {
 		assertThat(discovery.get("backchannel_logout_session_supported").asBoolean()).isTrue();
 	}
 
+	// Auth0 has no introspection endpoint, so neither document may name one.
+	@Test
+	void discoveryWhenFetchedThenNoIntrospectionEndpoint() {
+		for (String document : new String[] { "openid-configuration", "oauth-authorization-server" }) {
+			JsonNode discovery = this.browser.json(this.browser.get(ISSUER + ".well-known/" + document));
+			assertThat(discovery.has("token_endpoint")).as(document).isTrue();
+			assertThat(discovery.has("introspection_endpoint")).as(document).isFalse();
+			assertThat(discovery.has("introspection_endpoint_auth_methods_supported")).as(document).isFalse();
+		}
+	}
+
 	@Test
 	void jwksWhenFetchedThenOneRs256SigningKeyWithKid() {
 		JsonNode key = this.browser.json(this.browser.get(ISSUER + ".well-known/jwks.json")).get("keys").get(0);

@@ -87,10 +87,7 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 
 	@Test
 	void refreshWhenPublicClientThenRotatesWithClientIdAlone() {
-		Authorize authorize = new Authorize("porter-spa", "http://localhost:8080/callback", "openid offline_access",
-				null, "state", "nonce", TestLogins.Pkce.create(), Map.of());
-		JsonNode tokens = this.browser.json(this.browser.exchange(this.browser.login(authorize, "bob", "bob"), null));
-		String first = tokens.get("refresh_token").asString();
+		String first = spaSignIn().get("refresh_token").asString();
 
 		HttpResponse<String> rotated = this.browser.token(
 				Map.of("grant_type", "refresh_token", "refresh_token", first, "client_id", "porter-spa"), null, null);
@@ -99,6 +96,45 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 		HttpResponse<String> reused = this.browser.token(
 				Map.of("grant_type", "refresh_token", "refresh_token", first, "client_id", "porter-spa"), null, null);
 		assertThat(this.browser.json(reused).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void revokeWhenPublicClientThenWithClientIdAlone() {
+		String refreshToken = spaSignIn().get("refresh_token").asString();
+		HttpResponse<String> revoked = this.browser.postForm(ISSUER + "oauth/revoke",
+				Map.of("token", refreshToken, "client_id", "porter-spa"), null);
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		HttpResponse<String> refreshed = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", "porter-spa"), null,
+				null);
+		assertThat(this.browser.json(refreshed).get("error").asString()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void revokeWhenPublicClientNamesAnotherClientsTokenThenThatTokenStillWorks() {
+		String gatewayToken = signIn().get("refresh_token").asString();
+		this.browser.postForm(ISSUER + "oauth/revoke", Map.of("token", gatewayToken, "client_id", "porter-spa"), null);
+		assertThat(refresh(gatewayToken).statusCode()).isEqualTo(200);
+	}
+
+	// Auth0 has no introspection endpoint; dev-idp's answered anyone naming a public
+	// client.
+	@Test
+	void introspectWhenPublicClientIdAloneThenNotFound() {
+		String refreshToken = signIn().get("refresh_token").asString();
+		HttpResponse<String> response = this.browser.postForm(ISSUER + "oauth2/introspect",
+				Map.of("token", refreshToken, "client_id", "porter-spa"), null);
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).doesNotContain("active");
+	}
+
+	@Test
+	void introspectWhenClientAuthenticatedThenNotFound() {
+		String refreshToken = signIn().get("refresh_token").asString();
+		HttpResponse<String> response = this.browser.postForm(ISSUER + "oauth2/introspect", Map.of("token",
+				refreshToken, "client_id", TestLogins.GATEWAY, "client_secret", TestLogins.GATEWAY_SECRET), null);
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).doesNotContain("active");
 	}
 
 	@Test
@@ -148,6 +184,12 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 		Authorize authorize = Authorize.gateway("openid profile email offline_access", TestLogins.API_AUDIENCE);
 		return this.browser
 			.json(this.browser.exchange(this.browser.login(authorize, "alice", "alice"), TestLogins.GATEWAY_SECRET));
+	}
+
+	private JsonNode spaSignIn() {
+		Authorize authorize = new Authorize("porter-spa", "http://localhost:8080/callback", "openid offline_access",
+				null, "state", "nonce", TestLogins.Pkce.create(), Map.of());
+		return this.browser.json(this.browser.exchange(this.browser.login(authorize, "bob", "bob"), null));
 	}
 
 	private HttpResponse<String> refresh(String refreshToken) {
