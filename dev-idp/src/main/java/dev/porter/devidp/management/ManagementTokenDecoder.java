@@ -19,8 +19,8 @@ import org.springframework.web.client.RestTemplate;
 
 /**
  * Decodes Management API access tokens: RS256 JWTs signed by this dev-idp, checked
- * against its own JWKS, {@code iss} and an {@code aud} containing
- * {@code {issuer}api/v2/}.
+ * against its own JWKS, {@code iss}, an {@code aud} containing {@code {issuer}api/v2/}
+ * and {@code exp}, without clock skew.
  * <p>
  * Deliberately not a {@link JwtDecoder} bean: the authorization-server half validates
  * {@code /userinfo} tokens (another audience) with the context's decoder, and a second
@@ -56,7 +56,10 @@ final class ManagementTokenDecoder {
 			// Auth0 issues "typ":"JWT", or "at+jwt" with the RFC 9068 profile
 			.validateType(false)
 			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
+		// No clock skew (Spring's default allows 60 s), as on /userinfo: with a short
+		// DEV_IDP_ACCESS_TOKEN_TTL a client that keeps using an expired token must see
+		// 401.
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO),
 				new JwtIssuerValidator(issuer), new JwtAudienceValidator(audience(issuer))));
 		return (token) -> {
 			try {

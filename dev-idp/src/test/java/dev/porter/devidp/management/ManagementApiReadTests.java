@@ -213,6 +213,25 @@ class ManagementApiReadTests extends ManagementApiTestSupport {
 			.isEqualTo("Expired token received for JSON Web Token validation");
 	}
 
+	// No clock skew, as on /userinfo: e2e's 5 s tokens must expire when they say.
+	@Test
+	void getWhenTokenExpiredSecondsAgoThenUnauthorized() {
+		Instant expired = Instant.now().minusSeconds(2);
+		String token = TestManagementTokens.token(
+				(claims) -> claims.issuedAt(expired.minusSeconds(5)).expiresAt(expired).claim("scope", "read:users"));
+		this.client.get()
+			.uri("/api/v2/users/{id}", ALICE)
+			.header("Authorization", "Bearer " + token)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.json("""
+					{"statusCode":401,"error":"Unauthorized",
+					 "message":"Expired token received for JSON Web Token validation",
+					 "attributes":{"error":"Expired token received for JSON Web Token validation"}}""");
+	}
+
 	@Test
 	void getWhenSignedByAnotherKeyThenUnauthorized() {
 		this.client.get()
