@@ -101,13 +101,16 @@ public final class TestLogins {
 		return token(form, (clientSecret != null) ? login.authorize().clientId() : null, clientSecret);
 	}
 
-	/** {@code POST /oauth/token}; with a client id and secret they go in HTTP basic. */
+	/**
+	 * {@code POST /oauth/token}; with a client id and secret they go in HTTP basic, and
+	 * any extra headers (name, value, ...) are sent as well.
+	 */
 	public HttpResponse<String> token(Map<String, String> form, @Nullable String clientId,
-			@Nullable String clientSecret) {
+			@Nullable String clientSecret, String... headers) {
 		String basic = (clientId != null && clientSecret != null)
 				? Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8))
 				: null;
-		return postForm(this.issuer + "oauth/token", form, basic);
+		return postForm(this.issuer + "oauth/token", form, basic, headers);
 	}
 
 	public HttpResponse<String> get(String url, String... headers) {
@@ -118,12 +121,16 @@ public final class TestLogins {
 		return send(request.GET().build());
 	}
 
-	public HttpResponse<String> postForm(String url, Map<String, String> form, @Nullable String basic) {
+	public HttpResponse<String> postForm(String url, Map<String, String> form, @Nullable String basic,
+			String... headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(query(form)));
 		if (basic != null) {
 			request.header("Authorization", "Basic " + basic);
+		}
+		if (headers.length > 0) {
+			request.headers(headers);
 		}
 		return send(request.build());
 	}

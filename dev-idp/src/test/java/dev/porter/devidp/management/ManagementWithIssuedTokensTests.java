@@ -88,6 +88,24 @@ class ManagementWithIssuedTokensTests extends DevIdpServerTestSupport {
 		assertThat(call("GET", ALICE_PATH, null, null).statusCode()).isEqualTo(401);
 	}
 
+	// The Management API reads its bearer token alone, never the browser's IdP session.
+	@Test
+	void getUserWhenOnlyTheIdpSessionOfTheUserThenUnauthorized() {
+		this.client.login(Authorize.gateway("openid", null), "alice", "alice");
+		assertThat(this.client.cookie("JSESSIONID")).isNotNull();
+		assertThat(call("GET", ALICE_PATH, null, null).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void getUserWhenIdTokenThenUnauthorized() {
+		Login login = this.client.login(Authorize.gateway("openid read:current_user", ISSUER + "api/v2/"), "alice",
+				"alice");
+		String idToken = this.client.json(this.client.exchange(login, TestLogins.GATEWAY_SECRET))
+			.get("id_token")
+			.asString();
+		assertThat(call("GET", ALICE_PATH, idToken, null).statusCode()).isEqualTo(401);
+	}
+
 	private String token(String clientId, String secret) {
 		HttpResponse<String> response = this.client.postForm(ISSUER + "oauth/token", Map.of("grant_type",
 				"client_credentials", "client_id", clientId, "client_secret", secret, "audience", ISSUER + "api/v2/"),

@@ -129,6 +129,16 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		assertOAuth2Error(this.browser.exchange(login, "not-the-secret"), 401, "access_denied");
 	}
 
+	// PKCE proves who started the login, not which client: a confidential client still
+	// needs its secret.
+	@Test
+	void exchangeWhenConfidentialClientSendsPkceWithoutSecretThenInvalidClient() {
+		Login login = this.browser.login(Authorize.gateway(ALL_SCOPES, null), "alice", "alice");
+		HttpResponse<String> response = this.browser.exchange(login, null);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.browser.json(response).get("error").asString()).isEqualTo("invalid_client");
+	}
+
 	@Test
 	void exchangeWhenSecretSentInFormThenAccepted() {
 		Login login = this.browser.login(Authorize.gateway(ALL_SCOPES, null), "alice", "alice");

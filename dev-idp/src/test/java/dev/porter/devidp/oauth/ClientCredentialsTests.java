@@ -101,6 +101,29 @@ class ClientCredentialsTests extends DevIdpServerTestSupport {
 		assertThat(this.client.json(response).get("error").asString()).isEqualTo("invalid_client");
 	}
 
+	// A public client's client_id is no credential, nor is a token dev-idp issued.
+	@Test
+	void tokenWhenPublicClientIdAloneThenInvalidClient() {
+		HttpResponse<String> response = this.client.token(
+				Map.of("grant_type", "client_credentials", "client_id", "porter-spa", "audience", MANAGEMENT_AUDIENCE),
+				null, null);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.client.json(response).get("error").asString()).isEqualTo("invalid_client");
+	}
+
+	@Test
+	void tokenWhenBearerTokenInsteadOfClientCredentialsThenInvalidClient() {
+		String accessToken = this.client
+			.json(token("porter-profile", "porter-profile-dev-secret", MANAGEMENT_AUDIENCE, null))
+			.get("access_token")
+			.asString();
+		HttpResponse<String> response = this.client.token(
+				Map.of("grant_type", "client_credentials", "audience", MANAGEMENT_AUDIENCE), null, null,
+				"Authorization", "Bearer " + accessToken);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(this.client.json(response).get("error").asString()).isEqualTo("invalid_client");
+	}
+
 	@Test
 	void tokenWhenClientHasNoClientCredentialsGrantThenUnauthorizedClient() {
 		HttpResponse<String> response = token(TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET, MANAGEMENT_AUDIENCE, null);

@@ -58,7 +58,9 @@ class UserInfoTests extends DevIdpServerTestSupport {
 
 	@Test
 	void userinfoWhenNoTokenThenPlainTextUnauthorized() {
-		assertUnauthorized(this.browser.get(ISSUER + "userinfo"), "Missing access token");
+		HttpResponse<String> response = this.browser.get(ISSUER + "userinfo");
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.body()).isEqualTo("Unauthorized");
 	}
 
 	@Test
@@ -97,6 +99,15 @@ class UserInfoTests extends DevIdpServerTestSupport {
 			.build());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(this.browser.json(response).get("sub").asString()).isEqualTo(BOB_ID);
+	}
+
+	@Test
+	void userinfoWhenOnlyTheIdpSessionOfTheUserThenUnauthorized() {
+		signIn("bob", "openid profile");
+		assertThat(this.browser.cookie("JSESSIONID")).isNotNull();
+		HttpResponse<String> response = this.browser.get(ISSUER + "userinfo");
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.body()).isEqualTo("Unauthorized");
 	}
 
 	// Auth0's /userinfo takes access tokens only: an ID token lacks its audience.
