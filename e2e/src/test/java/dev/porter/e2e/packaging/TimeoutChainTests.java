@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The defaults of the two services' time limits, in the order they must keep: the gateway
  * waits for profile-service longer than profile-service lets a request run. The other way
  * round, a slow upstream ends in the gateway's own time-out, which counts against its
- * relay circuit for every user, instead of in profile-service's 503, which does not.
+ * relay circuit for every user, instead of in profile-service's 503, which does not. And
+ * the gateway's relay lets go of an idle connection before profile-service closes it.
  */
 class TimeoutChainTests {
 
@@ -28,10 +29,29 @@ class TimeoutChainTests {
 		assertThat(requestDeadline.plusMillis(500)).isLessThanOrEqualTo(relayTimeout);
 	}
 
+	// The other way round, profile-service could close a pooled connection just as the
+	// relay sends a request on it: a 503 for that user, and a failure on the relay
+	// circuit.
+	@Test
+	void defaultsWhenShippedThenTheGatewayLetsAnIdleRelayConnectionGoBeforeProfileServiceCloses() throws IOException {
+		Duration poolIdle = durationOf("gateway", "pool\\.max-idle-time: ");
+		Duration connectionIdle = defaultOf("profile-service", "CONNECTION_IDLE_TIMEOUT");
+
+		// a margin for a request sent on a connection just short of the pool's limit
+		assertThat(poolIdle.plusSeconds(5)).isLessThanOrEqualTo(connectionIdle);
+	}
+
 	private static Duration defaultOf(String module, String variable) throws IOException {
+		return durationOf(module, "\\$\\{" + variable + ":");
+	}
+
+	/**
+	 * The duration written right after {@code before} in the module's application.yml.
+	 */
+	private static Duration durationOf(String module, String before) throws IOException {
 		String yml = Files.readString(Layout.root().resolve(module).resolve("src/main/resources/application.yml"));
-		Matcher setting = Pattern.compile("\\$\\{" + variable + ":(\\d+)(ms|s)}").matcher(yml);
-		assertThat(setting.find()).as(module + " sets a default for " + variable).isTrue();
+		Matcher setting = Pattern.compile(before + "(\\d+)(ms|s)\\b").matcher(yml);
+		assertThat(setting.find()).as(module + " sets " + before).isTrue();
 		long amount = Long.parseLong(setting.group(1));
 		return "ms".equals(setting.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
 	}

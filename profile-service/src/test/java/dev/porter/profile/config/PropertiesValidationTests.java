@@ -161,6 +161,19 @@ class PropertiesValidationTests {
 			});
 	}
 
+	// Reactor Netty takes a zero idle timeout for none: connections would wait for a
+	// request for ever again.
+	@Test
+	void startWhenTheConnectionIdleTimeoutIsNotPositiveThenFailsNamingVariable() {
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withUserConfiguration(DurationSettings.class)
+			.withPropertyValues("porter.connection.idle-timeout=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureMessages.of(context.getStartupFailure())).contains("CONNECTION_IDLE_TIMEOUT");
+			});
+	}
+
 	// The pause repeats a remembered failure without asking: longer than 15 s, it would
 	// hide a user's recovery longer than an open circuit does.
 	@ParameterizedTest
@@ -201,7 +214,8 @@ class PropertiesValidationTests {
 
 	/** The settings read from application.yml, with its defaults. */
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ ResilienceProperties.class, ApiProperties.class, CacheProperties.class })
+	@EnableConfigurationProperties({ ResilienceProperties.class, ApiProperties.class, CacheProperties.class,
+			ConnectionProperties.class })
 	static class DurationSettings {
 
 	}

@@ -1,0 +1,125 @@
+package dev.porter.gateway.routing;
+
+import java.time.Duration;
+
+import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.RawHttp;
+import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
+import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.RawConnection;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.context.TestPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A connection that carries no request being worked on (none sent, a request head that
+ * never ends, the body of a request already answered) is closed once it has done so for
+ * {@code CONNECTION_IDLE_TIMEOUT} (1 s here): else anyone could hold thousands of them
+ * open, each a file descriptor and its buffers, until the gateway can take no more
+ * connections. A request being worked on is not cut by it: its body has
+ * {@code REQUEST_READ_TIMEOUT} (30 s here), its answer the relay's response timeout.
+ */
+@RelayWaitsForHeldAnswers
+@TestPropertySource(properties = { "porter.request.connection-idle-timeout=1s", "porter.test.read-timeout=30s" })
+class IdleConnectionTests extends GatewayTestSupport {
+
+	/**
+	 * Far past the idle timeout: the assertion is that the gateway closes, not how fast.
+	 */
+	private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+	/**
+	 * How often the trickling client sends a header line: well within the idle timeout.
+	 */
+	private static final Duration TRICKLE = Duration.ofMillis(200);
+
+	@Test
+	void connectionWhenNothingIsSentThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenTheHeadTricklesInThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("GET /me HTTP/1.1\r\nHost: localhost\r\n");
+
+			assertThat(connection.trickleUntilClosedByServer("X-a: b\r\n", TRICKLE, PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenIdleAfterAnAnswerThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			String answer = connection.readAnswerHead(PATIENCE);
+			assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("connection: close");
+
+			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+	}
+
+	// Refused at once (no session), the request's body is read on to be dropped, and each
+	// piece of it restarted Reactor Netty's idle timeout.
+	@Test
+	void connectionWhenAnAnsweredRequestsBodyTricklesOnThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("PATCH /me/metadata HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: 100000000\r\n\r\n{");
+
+			assertThat(connection.trickleUntilClosedByServer("x", TRICKLE, PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void relayWhenProfileServiceAnswersAfterTheIdleTimeoutThenItsAnswer() throws Exception {
+		Browser alice = browser().login("auth0|alice", 3600);
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		HeldAnswer held = holdProfileAnswer("/me");
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send(RawHttp.signedIn(this.port, alice, "GET /me") + "\r\n");
+			held.awaitReached();
+
+			awaitIdleTimeoutPassed();
+			held.release();
+
+			assertThat(connection.readAnswerHead(PATIENCE)).startsWith("HTTP/1.1 200 ");
+		}
+	}
+
+	@Test
+	void relayWhenTheBodyArrivesSlowerThanTheIdleTimeoutThenRelayed() {
+		Browser alice = browser().login("auth0|alice", 3600);
+		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(okJson("{\"theme\":\"dark\"}")));
+		String body = "{\"theme\":\"dark\"}";
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send(RawHttp.signedIn(this.port, alice, "PATCH /me/metadata") + "X-XSRF-TOKEN: " + alice.xsrf()
+					+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+					+ body.substring(0, 5));
+
+			awaitIdleTimeoutPassed();
+			connection.send(body.substring(5));
+
+			assertThat(connection.readAnswerHead(PATIENCE)).startsWith("HTTP/1.1 200 ");
+		}
+	}
+
+	/**
+	 * Returns once a connection opened now has been closed for idling: the idle timeout
+	 * has passed for whatever was under way when this was called.
+	 */
+	private void awaitIdleTimeoutPassed() {
+		try (RawConnection witness = RawConnection.open(this.port)) {
+			assertThat(witness.closedByServerWithin(PATIENCE)).as("an idle connection closed").isTrue();
+		}
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.porter.profile.config;
+
+import java.time.Duration;
+
+import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.RawConnection;
+import org.junit.jupiter.api.Test;
+
+import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.TestJwts;
+import dev.porter.profile.testsupport.Upstreams;
+
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A connection that carries no request being worked on (none sent, a request head that
+ * never ends, the body of a request already answered) is closed once it has done so for
+ * {@code CONNECTION_IDLE_TIMEOUT} (1 s here), as in the gateway: else anyone who reaches
+ * the port could hold thousands of them open. A request being worked on is not cut by it.
+ */
+@TestPropertySource(properties = "porter.connection.idle-timeout=1s")
+class IdleConnectionTests extends ProfileServiceIntegrationTest {
+
+	/**
+	 * Far past the idle timeout: the assertion is that the service closes, not how fast.
+	 */
+	private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+	/**
+	 * How often the trickling client sends a header line: well within the idle timeout.
+	 */
+	private static final Duration TRICKLE = Duration.ofMillis(200);
+
+	@Test
+	void connectionWhenNothingIsSentThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenTheHeadTricklesInThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("GET /me HTTP/1.1\r\nHost: localhost\r\n");
+
+			assertThat(connection.trickleUntilClosedByServer("X-a: b\r\n", TRICKLE, PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenIdleAfterAnAnswerThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			String answer = connection.readAnswerHead(PATIENCE);
+			assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("connection: close");
+
+			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenABodyNeverCompletesThenClosed() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("PATCH /me/metadata HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+					+ "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"theme\":");
+
+			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+	}
+
+	// Refused at once (no session), the request's body is read on to be dropped, and each
+	// piece of it restarted Reactor Netty's idle timeout.
+	@Test
+	void connectionWhenAnAnsweredRequestsBodyTricklesOnThenClosed() {
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("PATCH /me/metadata HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: 100000000\r\n\r\n{");
+
+			assertThat(connection.trickleUntilClosedByServer("x", TRICKLE, PATIENCE)).isTrue();
+		}
+	}
+
+	@Test
+	void getMeWhenTheUpstreamAnswersAfterTheIdleTimeoutThenTheProfile() throws Exception {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		HeldAnswer userinfo = upstreams.holdIdpAnswer("/userinfo", "");
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("GET /me HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+			userinfo.awaitReached();
+
+			awaitIdleTimeoutPassed();
+			userinfo.release();
+
+			assertThat(connection.readAnswerHead(PATIENCE)).startsWith("HTTP/1.1 200 ");
+		}
+	}
+
+	/**
+	 * Returns once a connection opened now has been closed for idling: the idle timeout
+	 * has passed for whatever was under way when this was called.
+	 */
+	private void awaitIdleTimeoutPassed() {
+		try (RawConnection witness = RawConnection.open(this.port)) {
+			assertThat(witness.closedByServerWithin(PATIENCE)).as("an idle connection closed").isTrue();
+		}
+	}
+
+}
