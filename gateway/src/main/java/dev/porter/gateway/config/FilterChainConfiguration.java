@@ -3,6 +3,7 @@ package dev.porter.gateway.config;
 import java.util.List;
 
 import dev.porter.gateway.routing.RelayHandler;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -14,6 +15,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import org.springframework.web.server.WebFilter;
 
@@ -44,9 +46,21 @@ class FilterChainConfiguration {
 			relayChainFirst(filters, relayChain, firewall, rejected);
 			WebFilter all = PlainWebFilterChain.asOneFilter(filters);
 			filters.clear();
-			filters.add((exchange, dispatcher) -> all.filter(exchange,
-					(filtered) -> relay.relays(filtered) ? relay.handle(filtered) : dispatcher.filter(filtered)));
+			filters.add((exchange, dispatcher) -> all.filter(exchange, (filtered) -> relay.relays(filtered)
+					? relay.handle(filtered) : committed(dispatcher.filter(filtered), filtered)));
 		});
+	}
+
+	/**
+	 * The dispatcher's answer, committed before the server's filters are done, as a
+	 * body's first write commits it. An answer nobody wrote, and a HEAD's (whose writes
+	 * Spring drops without committing), would be committed only after them, where the
+	 * session's save, which Spring runs as the answer is committed, fails outside the
+	 * error handlers: an empty 500 instead of the session store's 503. The relay commits
+	 * its own answers ({@link RelayHandler}).
+	 */
+	private static Mono<Void> committed(Mono<Void> handled, ServerWebExchange exchange) {
+		return handled.then(Mono.defer(() -> exchange.getResponse().setComplete()));
 	}
 
 	/**

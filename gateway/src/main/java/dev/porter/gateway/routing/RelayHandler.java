@@ -57,11 +57,11 @@ public final class RelayHandler implements WebHandler {
 	}
 
 	/**
-	 * Writes the upstream's body. A failure of the body before anything was written (the
-	 * response is committed by its first write) came from the upstream's side: its
-	 * connection closed or stalled before the body it announced was whole, which the
-	 * browser still gets a defined answer for. After that, the browser's connection can
-	 * only be cut.
+	 * Writes the upstream's body and commits the answer. A failure of the body before
+	 * anything was written (the response is committed by its first write) came from the
+	 * upstream's side: its connection closed or stalled before the body it announced was
+	 * whole, which the browser still gets a defined answer for. After that, the browser's
+	 * connection can only be cut.
 	 * <p>
 	 * Anything else that fails before the first write is no upstream's failure: the
 	 * session's save, which Spring runs as the answer is committed, failed because the
@@ -70,17 +70,23 @@ public final class RelayHandler implements WebHandler {
 	 * upstream: a Redis hiccup read as lost bodies opened the breaker for everybody.
 	 */
 	private Mono<Void> writeAnswer(ServerWebExchange exchange) {
-		return UpstreamCall.writeAnswer(exchange).onErrorResume((ex) -> {
-			Throwable cause = (ex instanceof AnswerBodyFailed failed) ? failed.failure() : ex;
-			if (exchange.getResponse().isCommitted()) {
-				return Mono.error(cause);
-			}
-			if (ex instanceof AnswerBodyFailed) {
-				return this.bodyLost.answer(exchange, cause);
-			}
-			RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
-			return Mono.error(ex);
-		});
+		return UpstreamCall.writeAnswer(exchange)
+			// A HEAD's writes are dropped without committing the answer, which Spring
+			// would then commit after this handler, where the session's save failing no
+			// longer reaches the error handlers (an empty 500): committed here, as a
+			// GET's first write commits it. Nothing once committed.
+			.then(Mono.defer(() -> exchange.getResponse().setComplete()))
+			.onErrorResume((ex) -> {
+				Throwable cause = (ex instanceof AnswerBodyFailed failed) ? failed.failure() : ex;
+				if (exchange.getResponse().isCommitted()) {
+					return Mono.error(cause);
+				}
+				if (ex instanceof AnswerBodyFailed) {
+					return this.bodyLost.answer(exchange, cause);
+				}
+				RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
+				return Mono.error(ex);
+			});
 	}
 
 	/**

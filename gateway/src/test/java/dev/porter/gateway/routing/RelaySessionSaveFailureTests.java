@@ -17,8 +17,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.head;
+import static com.github.tomakehurst.wiremock.client.WireMock.headRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
@@ -122,6 +125,36 @@ class RelaySessionSaveFailureTests {
 
 			assertThat(failedCalls(other)).as("failures counted against profile-service").isEqualTo(failedBefore);
 			instances.profile().verify(REQUESTS, patchRequestedFor(urlPathEqualTo("/me/metadata")));
+		}
+	}
+
+	// Spring commits a HEAD's answer only after the handler (its writes are dropped),
+	// where a failure no longer reaches the error handlers: the session store's refusal
+	// was an empty 500, where a GET gets the store's 503.
+	@Test
+	void headWhenASessionChangeCannotBeStoredThenTheSessionStoresProblem() throws Exception {
+		instances.profile().stubFor(head(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		Browser browser = new Browser(TestClients.gateway(TwoGatewaysOnRedis.port(instances.first())))
+			.login("auth0|carol", 3600);
+		try (ConfigurableApplicationContext other = GatewayInstances.startOnTestIdp(instances.clock(),
+				"--porter.redis.url=" + instances.redis().url(),
+				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
+				"--porter.relay.profile-service-uri=http://localhost:" + instances.profile().port(),
+				"--porter.session.idle-timeout=20m")) {
+			Browser elsewhere = new Browser(TestClients.gateway(TwoGatewaysOnRedis.port(other)));
+			elsewhere.cookies().putAll(browser.cookies());
+			refuseSessionWrites();
+
+			elsewhere.method(HttpMethod.HEAD, "/me")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER);
+
+			instances.profile().verify(1, headRequestedFor(urlPathEqualTo("/me")));
 		}
 	}
 
