@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 
@@ -70,23 +71,26 @@ public final class RelayHandler implements WebHandler {
 	 * upstream: a Redis hiccup read as lost bodies opened the breaker for everybody.
 	 */
 	private Mono<Void> writeAnswer(ServerWebExchange exchange) {
-		return UpstreamCall.writeAnswer(exchange)
-			// A HEAD's writes are dropped without committing the answer, which Spring
-			// would then commit after this handler, where the session's save failing no
-			// longer reaches the error handlers (an empty 500): committed here, as a
-			// GET's first write commits it. Nothing once committed.
-			.then(Mono.defer(() -> exchange.getResponse().setComplete()))
-			.onErrorResume((ex) -> {
-				Throwable cause = (ex instanceof AnswerBodyFailed failed) ? failed.failure() : ex;
-				if (exchange.getResponse().isCommitted()) {
-					return Mono.error(cause);
-				}
-				if (ex instanceof AnswerBodyFailed) {
-					return this.bodyLost.answer(exchange, cause);
-				}
-				RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
-				return Mono.error(ex);
-			});
+		Mono<Void> written = UpstreamCall.writeAnswer(exchange);
+		// A HEAD's writes are dropped without committing the answer, which Spring would
+		// then commit after this handler, where the session's save failing no longer
+		// reaches the error handlers (an empty 500): committed here, as a GET's first
+		// write commits it. Only for a HEAD: every other answer was committed by its
+		// write, and the relay's path counts its operators.
+		if (HttpMethod.HEAD.equals(exchange.getRequest().getMethod())) {
+			written = written.then(Mono.defer(() -> exchange.getResponse().setComplete()));
+		}
+		return written.onErrorResume((ex) -> {
+			Throwable cause = (ex instanceof AnswerBodyFailed failed) ? failed.failure() : ex;
+			if (exchange.getResponse().isCommitted()) {
+				return Mono.error(cause);
+			}
+			if (ex instanceof AnswerBodyFailed) {
+				return this.bodyLost.answer(exchange, cause);
+			}
+			RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
+			return Mono.error(ex);
+		});
 	}
 
 	/**
