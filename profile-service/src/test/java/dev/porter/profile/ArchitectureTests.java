@@ -29,9 +29,9 @@ class ArchitectureTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
-			value = { "metadata|", "problem|metadata", "cache|", "upstream|problem", "oidc|upstream",
-					"userinfo|upstream oidc", "directory|upstream metadata problem oidc",
-					"me|directory userinfo metadata cache problem upstream oidc" })
+			value = { "async|", "metadata|", "problem|metadata", "cache|async", "upstream|problem", "oidc|upstream",
+					"userinfo|upstream oidc", "directory|upstream metadata problem oidc async",
+					"me|directory userinfo metadata cache problem upstream oidc async" })
 	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
 		PackageRules.usesOnly(ROOT, pkg, below).check(MAIN);
 	}

@@ -8,11 +8,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.porter.profile.async.Detached;
 import dev.porter.profile.cache.CacheStatus;
 import dev.porter.profile.cache.Cached;
 import dev.porter.profile.cache.Lookup;
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.directory.PerUserSequence;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.DirectoryNotWritableException;
 import dev.porter.profile.problem.ProfileTooLargeException;
@@ -49,6 +51,9 @@ class MeService {
 
 	private final CallerUpstreamShare upstreamShare;
 
+	/** Her changes that set keys, one at a time: see {@link #patchMetadata}. */
+	private final PerUserSequence setChanges = new PerUserSequence();
+
 	MeService(UserinfoClient userinfoClient, ObjectProvider<Directory> directory, ProfileCaches caches,
 			ProfileMerger merger, JsonMapper mapper, Callers callers, CallerUpstreamShare upstreamShare) {
 		this.userinfoClient = userinfoClient;
@@ -77,6 +82,15 @@ class MeService {
 	 * the caller goes away: the caches must follow its outcome (see
 	 * {@link ProfileCaches#directoryChange}). Completes empty when Auth0 confirmed the
 	 * change with a user larger than this service reads: applied, but nothing to show.
+	 * <p>
+	 * A change that sets a key waits for the user's changes before it that set keys
+	 * ({@link PerUserSequence}), then is checked against her user as the last of them
+	 * left it: checked at once against the same user, changes that each fit could
+	 * together take her profile far past the budget, and Auth0 merges them all. One that
+	 * only deletes is checked against nothing ({@link ProfileSizeBudget}) and is sent at
+	 * once: whatever else runs, it shrinks her profile, and her current user is not
+	 * asked, so that a record other clients grew past what this service reads may still
+	 * shrink.
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -85,45 +99,45 @@ class MeService {
 			return profile(jwt);
 		}
 		String sub = this.callers.id(jwt);
-		return userinfoWithinBudget(jwt, sub, patch).flatMap((userinfo) -> {
-			// over her share, nothing is sent (429)
-			this.upstreamShare.spend(sub);
-			// Actions may expose user_metadata as /userinfo claims, which always say the
-			// latest: the next read revalidates them, and keeps them should /userinfo
-			// refuse (its limit is 5 a minute per user). Inside the uncancellable part: a
-			// caller gone past its deadline must not leave them fresh.
-			return uncancellable(this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
-				.doOnSuccess((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt))))
-				.map((user) -> view(userinfo.value(), user,
-						CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded()))));
+		return userinfo(jwt).flatMap((userinfo) -> {
+			Mono<DirectoryUser> change = change(directory, jwt, sub, patch);
+			Mono<DirectoryUser> sent = patch.deletesOnly() ? Detached.run(change)
+					: this.setChanges.run(sub, withinBudget(sub, patch).then(change));
+			return sent.map((user) -> view(userinfo.value(), user,
+					CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded()))));
 		});
 	}
 
 	/**
-	 * The caller's {@code /userinfo}, once the resulting sizes (user_metadata, then the
-	 * whole profile) were checked against her current user, asked at the same time. A
-	 * change that only deletes is checked against nothing ({@link ProfileSizeBudget}), so
-	 * her current user is not asked: a record other clients grew past what this service
-	 * reads may still shrink. One that sets a key cannot be checked against such a record
-	 * and is refused as too large.
+	 * Sends {@code patch}, over her share nothing (429). Actions may expose user_metadata
+	 * as {@code /userinfo} claims, which always say the latest: the next read revalidates
+	 * them, and keeps them should {@code /userinfo} refuse (its limit is 5 a minute per
+	 * user). Run to its end by the caller: one gone past its deadline must not leave them
+	 * fresh.
 	 */
-	private Mono<Cached<Userinfo>> userinfoWithinBudget(Jwt jwt, String sub, MetadataPatch patch) {
-		if (patch.deletesOnly()) {
-			return userinfo(jwt);
-		}
-		Mono<Cached<DirectoryUser>> current = directoryUser(sub).onErrorMap(UpstreamResponses::overReadLimit,
-				ProfileTooLargeException::storedOverReadLimit);
-		return Mono.zip(userinfo(jwt), current).map((both) -> {
-			DirectoryUser user = both.getT2().value();
-			ProfileSizeBudget.check(user.attributes(), patch.applyTo(userMetadata(user), this.mapper),
-					patch.deletesOnly(), this.mapper);
-			return both.getT1();
+	private Mono<DirectoryUser> change(Directory directory, Jwt jwt, String sub, MetadataPatch patch) {
+		return Mono.defer(() -> {
+			this.upstreamShare.spend(sub);
+			return this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
+				.doOnSuccess((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt)));
 		});
 	}
 
-	/** Runs {@code work} to its end once subscribed, whoever cancels meanwhile. */
-	private static <T> Mono<T> uncancellable(Mono<T> work) {
-		return Mono.defer(() -> Mono.fromFuture(work.toFuture(), true));
+	/**
+	 * Completes once the resulting sizes (user_metadata, then the whole profile) were
+	 * checked against her current user. A change that sets a key cannot be checked
+	 * against a record other clients grew past what this service reads, and is refused as
+	 * too large.
+	 */
+	private Mono<Void> withinBudget(String sub, MetadataPatch patch) {
+		return directoryUser(sub)
+			.onErrorMap(UpstreamResponses::overReadLimit, ProfileTooLargeException::storedOverReadLimit)
+			.doOnNext((current) -> {
+				DirectoryUser user = current.value();
+				ProfileSizeBudget.check(user.attributes(), patch.applyTo(userMetadata(user), this.mapper),
+						patch.deletesOnly(), this.mapper);
+			})
+			.then();
 	}
 
 	/**

@@ -14,6 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryCalls;
 import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.directory.PerUserSequence;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.upstream.UpstreamException;
 

@@ -16,6 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
+import dev.porter.profile.directory.PerUserSequence;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.testsupport.Fixtures;

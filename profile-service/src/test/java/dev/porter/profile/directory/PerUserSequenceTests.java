@@ -1,4 +1,4 @@
-package dev.porter.profile.directory.keycloak;
+package dev.porter.profile.directory;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +55,23 @@ class PerUserSequenceTests {
 			.verifyError(IllegalStateException.class);
 
 		StepVerifier.create(this.sequence.run("alice", Mono.just("next"))).expectNext("next").verifyComplete();
+	}
+
+	// A change whose caller went away was still sent, and the next change of hers ran
+	// beside it: checked against what she had before it.
+	@Test
+	void runWhenRunningWorkCancelledThenItRunsToItsEndAndTheNextWaitsForIt() {
+		Sinks.One<String> first = Sinks.one();
+		Disposable running = this.sequence.run("alice", work("first", first)).subscribe();
+		running.dispose();
+
+		StepVerifier.create(this.sequence.run("alice", work("second", Sinks.one())))
+			.then(() -> assertThat(this.started).containsExactly("first"))
+			.then(() -> assertThat(first.currentSubscriberCount()).as("the first, still running").isOne())
+			.then(() -> first.tryEmitValue("done"))
+			.then(() -> assertThat(this.started).containsExactly("first", "second"))
+			.thenCancel()
+			.verify();
 	}
 
 	@Test

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.porter.profile.async;
+
+import org.jspecify.annotations.NullMarked;
