@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 
 import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
+import dev.porter.profile.async.Detached;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -141,7 +142,9 @@ public final class SwrCache<K, V> {
 			});
 			Lookup.Outcome outcome = loadedHere[0] ? Lookup.Outcome.MISS : Lookup.Outcome.COLLAPSED;
 			this.meters.count(this.name, outcome);
-			return Mono.fromFuture(future, true)
+			// A caller that cancels neither stops the shared load nor hears of its
+			// failure
+			return Detached.outcomeOf(future)
 				.map((entry) -> new Cached<>(entry.value(), new Lookup(outcome, ttl(entry))))
 				// Another device's token was refused; this caller's own may be fine.
 				.onErrorResume((error) -> mayRetryJoined && !loadedHere[0] && isAboutTheCallersToken(error),
