@@ -3,6 +3,7 @@ package dev.porter.profile.cache;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
@@ -81,9 +82,21 @@ public final class SwrCache<K, V> {
 
 	private final OncePerInterval revalidationFailures;
 
+	/**
+	 * Failures about the entry itself besides a 404 and a 429: see
+	 * {@link #isAboutTheKey}.
+	 */
+	private final Predicate<Throwable> aboutTheEntry;
+
+	/**
+	 * @param aboutTheEntry failures that say something about the entry alone, other than
+	 * a {@code 404} or a {@code 429} (her record, which this service will not read), and
+	 * are remembered like them
+	 */
 	public SwrCache(String name, Duration freshFor, Duration staleFor, Duration failedLoadPause, long maximumSize,
-			Ticker ticker, Executor executor, CacheMeters meters) {
+			Ticker ticker, Executor executor, CacheMeters meters, Predicate<Throwable> aboutTheEntry) {
 		this.name = name;
+		this.aboutTheEntry = aboutTheEntry;
 		this.ticker = ticker;
 		this.freshNanos = freshFor.toNanos();
 		this.failedLoadPause = failedLoadPause;
@@ -287,16 +300,18 @@ public final class SwrCache<K, V> {
 
 	/**
 	 * What the upstream said about this entry itself, and will say again if asked at
-	 * once: a {@code 404} (the directory has no such user) or a {@code 429} (this user's
-	 * bucket is empty until the wait it named). Not an outage (a {@code 5xx}, a timeout,
-	 * an open circuit: the breaker already answers those without calling, and a user who
-	 * retries once it is over must get through), nor a {@code 401} or a {@code 502} about
-	 * the token the load ran with ({@link #isAboutTheCallersToken}, a token without
-	 * {@code openid}).
+	 * once: a {@code 404} (the directory has no such user), a {@code 429} (this user's
+	 * bucket is empty until the wait it named), or what the cache's owner names as such
+	 * ({@code aboutTheEntry}: a record this service will not read). Not an outage (a
+	 * {@code 5xx}, a timeout, an open circuit: the breaker already answers those without
+	 * calling, and a user who retries once it is over must get through), nor a
+	 * {@code 401} or a {@code 502} about the token the load ran with
+	 * ({@link #isAboutTheCallersToken}, a token without {@code openid}).
 	 */
-	private static boolean isAboutTheKey(Throwable error) {
+	private boolean isAboutTheKey(Throwable error) {
 		int status = status(error);
-		return status == HttpStatus.NOT_FOUND.value() || status == HttpStatus.TOO_MANY_REQUESTS.value();
+		return status == HttpStatus.NOT_FOUND.value() || status == HttpStatus.TOO_MANY_REQUESTS.value()
+				|| this.aboutTheEntry.test(error);
 	}
 
 	/**

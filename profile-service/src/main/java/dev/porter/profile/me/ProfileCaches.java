@@ -19,6 +19,7 @@ import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.problem.ChangeNotConfirmedException;
 import dev.porter.profile.problem.UserNotFoundException;
+import dev.porter.profile.upstream.UpstreamFailures;
 import dev.porter.profile.upstream.WriteAttempts;
 import dev.porter.profile.userinfo.Userinfo;
 
@@ -65,9 +66,9 @@ public class ProfileCaches {
 		CacheProperties.Spec u = properties.userinfo();
 		CacheProperties.Spec d = properties.directory();
 		this.userinfo = new SwrCache<>("userinfo", u.freshFor(), u.staleFor(), properties.failedLoadPause(),
-				u.maximumSize(), ticker, ForkJoinPool.commonPool(), meters);
+				u.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone);
 		this.directory = new SwrCache<>("directory", d.freshFor(), d.staleFor(), properties.failedLoadPause(),
-				d.maximumSize(), ticker, ForkJoinPool.commonPool(), meters);
+				d.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone);
 		this.ticker = ticker;
 		this.unsettled = Caffeine.newBuilder()
 			.ticker(ticker)

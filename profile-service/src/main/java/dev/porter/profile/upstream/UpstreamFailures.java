@@ -58,6 +58,21 @@ public final class UpstreamFailures {
 	}
 
 	/**
+	 * Whether {@code ex} says the upstream cannot serve this one entry
+	 * ({@link UpstreamException.Kind#ENTRY_UNUSABLE}: her record too large or too deep to
+	 * read, a {@code /userinfo} answer about someone else): asked again at once, it would
+	 * answer the same.
+	 */
+	public static boolean aboutTheEntryAlone(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UpstreamException upstream) {
+				return upstream.kind() == UpstreamException.Kind.ENTRY_UNUSABLE;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Whether one attempt of a change that failed surely left the upstream as it was:
 	 * answered with a 4xx (a 429 included), whatever the failure was classified as (a 403
 	 * to our own token is a {@code BAD_RESPONSE}, Keycloak's store refusing one user's

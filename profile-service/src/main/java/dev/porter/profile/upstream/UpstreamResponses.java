@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -50,7 +51,7 @@ public final class UpstreamResponses {
 		if (status.is2xxSuccessful()) {
 			return response.bodyToMono(JsonNode.class)
 				// a success all the same: a change it answers was applied
-				.onErrorMap(UpstreamResponses::overReadLimit,
+				.onErrorMap(UpstreamResponses::unreadableEntry,
 						(ex) -> new UpstreamException(this.upstream, UpstreamException.Kind.ENTRY_UNUSABLE,
 								status.value(), null, ex))
 				.switchIfEmpty(Mono.error(() -> failure(UpstreamException.Kind.BAD_RESPONSE, null, null)))
@@ -76,8 +77,8 @@ public final class UpstreamResponses {
 
 	/**
 	 * Transport failures (refused, reset, read timeout) are outages; unreadable bodies
-	 * are nonsense, but a body over the read limit is the one record's (the limit:
-	 * {@code config.WebClientConfiguration}).
+	 * are nonsense, but a body this service will not read is the one record's
+	 * ({@link #unreadableEntry}).
 	 */
 	public Throwable transport(Throwable ex) {
 		if (ex instanceof UpstreamException) {
@@ -86,7 +87,7 @@ public final class UpstreamResponses {
 		if (ex instanceof WebClientRequestException) {
 			return failure(UpstreamException.Kind.UNAVAILABLE, null, ex);
 		}
-		if (overReadLimit(ex)) {
+		if (unreadableEntry(ex)) {
 			return failure(UpstreamException.Kind.ENTRY_UNUSABLE, null, ex);
 		}
 		if (ex instanceof CodecException) {
@@ -100,6 +101,23 @@ public final class UpstreamResponses {
 	 * user's record that another client grew past what this service reads, as the
 	 * caller-facing problem made of it still tells.
 	 */
+	/**
+	 * Whether {@code ex}, or what caused it, is a well-formed answer this service will
+	 * not read: over the read limit ({@link #overReadLimit}), or breaking the JSON
+	 * parser's constraints (nesting deeper than 500, a number or a string longer than it
+	 * takes: Jackson's {@code StreamReadConstraints}). Either is one user's record that
+	 * another client wrote, not the upstream's trouble: counted, ten of her reads opened
+	 * the circuit for everybody.
+	 */
+	public static boolean unreadableEntry(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataBufferLimitException || cause instanceof StreamConstraintsException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	public static boolean overReadLimit(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DataBufferLimitException) {

@@ -31,7 +31,7 @@ class SwrCacheTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final SwrCache<String, String> cache = new SwrCache<>("test", Duration.ofMinutes(5), Duration.ofHours(1),
-			Duration.ofSeconds(5), 100, this.ticker, Runnable::run, new CacheMeters(this.meters));
+			Duration.ofSeconds(5), 100, this.ticker, Runnable::run, new CacheMeters(this.meters), (error) -> false);
 
 	private final AtomicInteger loads = new AtomicInteger();
 
