@@ -2,6 +2,7 @@ package dev.porter.profile.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.porter.profile.cache.CacheProperties;
@@ -171,6 +172,30 @@ class PropertiesValidationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(FailureMessages.of(context.getStartupFailure())).contains("CONNECTION_IDLE_TIMEOUT");
+			});
+	}
+
+	// Shipped with 5 s upstream deadlines under a 4 s request deadline: the upstream's
+	// own deadline, which keeps a user's 429 hers, never ended first, and she got 503.
+	@Test
+	void startWhenTheShippedDeadlinesThenTheUpstreamsEndBeforeTheRequest() {
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withUserConfiguration(DurationSettings.class, UpstreamDeadlines.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "porter.api.request-deadline=3500ms, userinfo", "porter.api.request-deadline=3s, userinfo",
+			"porter.resilience.management.deadline=4s, management" })
+	void startWhenAnUpstreamDeadlineIsNotShorterThanTheRequestDeadlineThenFailsNamingBoth(String setting,
+			String upstream) {
+		new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
+			.withUserConfiguration(DurationSettings.class, UpstreamDeadlines.class)
+			.withPropertyValues(setting)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureMessages.of(context.getStartupFailure()))
+					.contains("porter.resilience." + upstream + ".deadline", "PROFILE_REQUEST_DEADLINE");
 			});
 	}
 

@@ -24,7 +24,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
  * its own context, so that its keys are not fetched yet. Test settings: a 2 s deadline;
  * the keys' client waits 12 s.
  */
-@TestPropertySource(properties = { "porter.test.request-deadline=2s", "porter.test.cold-keys=true" })
+@TestPropertySource(properties = { "porter.test.request-deadline=2s", "porter.test.userinfo.deadline=1s",
+		"porter.test.management.deadline=1s", "porter.test.cold-keys=true" })
 class ColdKeysDeadlineTests extends ProfileServiceIntegrationTest {
 
 	@Test

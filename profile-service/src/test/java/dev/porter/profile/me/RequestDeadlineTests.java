@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.porter.profile.config.UpstreamDeadlines;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -41,12 +43,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a {@code PATCH} the reads' and the write's one after the other: longer than the
  * gateway waits (its {@code RELAY_RESPONSE_TIMEOUT}), whose own time-out then counted
  * against its relay circuit for every user, where a 503 of ours does not. Test settings:
- * a 2 s request deadline, each upstream far more patient (6 s per attempt).
+ * a 2 s request deadline, each upstream far more patient (6 s per attempt). Start-up
+ * refuses upstreams more patient than the request ({@link UpstreamDeadlines}: then a
+ * single call's deadline ends first); the request deadline still ends a {@code PATCH}'s
+ * calls one after another, or a slow token check ({@link ColdKeysDeadlineTests}). Here
+ * that check is left out, to meet the request deadline with one slow call.
  */
 @TestPropertySource(properties = "porter.test.request-deadline=2s")
 @Import(RequestDeadlineTests.MovableClock.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RequestDeadlineTests extends ProfileServiceIntegrationTest {
+
+	@MockitoBean
+	private UpstreamDeadlines upstreamDeadlines;
 
 	/** Alice once the change {@code {"theme":"dark"}} was applied. */
 	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");

@@ -77,8 +77,9 @@ public abstract class ProfileServiceIntegrationTest {
 		registry.add("porter.api.caller-limit-for-period", () -> "100000");
 		registry.add("porter.api.caller-upstream-limit-for-period",
 				() -> "${porter.test.caller-upstream-limit-for-period:100000}");
-		// as generous as the upstreams' deadlines below; RequestDeadlineTests shortens it
-		registry.add("porter.api.request-deadline", () -> "${porter.test.request-deadline:12s}");
+		// longer than the upstreams' deadlines below, as start-up demands
+		// (config.UpstreamDeadlines); RequestDeadlineTests shortens it
+		registry.add("porter.api.request-deadline", () -> "${porter.test.request-deadline:13s}");
 		for (String upstream : new String[] { "userinfo", "management" }) {
 			String prefix = "porter.resilience." + upstream + ".";
 			// Generous, for hundreds of concurrent callers on a busy machine. A test
