@@ -1,6 +1,8 @@
 package dev.porter.profile.metadata;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -26,14 +28,19 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * Numbers must survive a trip through a JavaScript double (Auth0 stores metadata as JSON
  * in a JavaScript world; I-JSON, RFC 7493 §2.2): integers within ±(2^53−1), exactly;
- * fractions and exponents finite and not rounding a non-zero literal to zero. They are
- * stored as that double ({@code -0.0} as {@code 0.0}, as {@code JSON.stringify} would).
- * Duplicate names are refused here rather than with Jackson's
- * {@code STRICT_DUPLICATE_DETECTION}, whose error does not point at the repeated member.
+ * fractions and exponents finite, not rounding a non-zero literal to zero, and with no
+ * more digits than the double keeps (the value JavaScript writes back for it:
+ * {@link #asJavaScriptWritesIt}). They are stored as that double ({@code -0.0} as
+ * {@code 0.0}, as {@code JSON.stringify} would). Duplicate names are refused here rather
+ * than with Jackson's {@code STRICT_DUPLICATE_DETECTION}, whose error does not point at
+ * the repeated member.
  */
 final class StrictJsonReader {
 
 	static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
+	/** Significant digits that always read back as the same double. */
+	private static final int MAX_DOUBLE_DIGITS = 17;
 
 	private static final JsonMapper STRICT = JsonMapper.builder()
 		.disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -195,7 +202,35 @@ final class StrictJsonReader {
 			this.violations.add(path, "Numbers this close to zero would be stored as 0.");
 			return this.nodes.nullNode();
 		}
+		if (exact.compareTo(asJavaScriptWritesIt(value)) != 0) {
+			// 9007199254740993.0 would come back as 9007199254740992, as the same
+			// integer without a fraction would (refused above), 0.30000000000000001
+			// as 0.3
+			this.violations.add(path,
+					"Numbers must keep their exact value as a 64-bit double: this one has more digits than it keeps.");
+			return this.nodes.nullNode();
+		}
 		return this.nodes.numberNode((value == 0) ? 0.0 : value);
+	}
+
+	/**
+	 * The value of the decimal JavaScript writes for {@code value} (ECMA-262
+	 * Number::toString, which JSON.stringify uses): the fewest significant digits that
+	 * read back as {@code value}, the nearest to it among those. What a client sent comes
+	 * back unchanged exactly when it has this value; trailing zeros and the exponent's
+	 * spelling do not matter. Not {@code Double.toString}: before Java 19 it sometimes
+	 * writes more digits than needed, and never fewer than two ({@code 4.9E-324}, where
+	 * JavaScript writes {@code 5e-324}).
+	 */
+	static BigDecimal asJavaScriptWritesIt(double value) {
+		BigDecimal exact = new BigDecimal(value);
+		for (int digits = 1; digits < MAX_DOUBLE_DIGITS; digits++) {
+			BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+			if (candidate.doubleValue() == value) {
+				return candidate;
+			}
+		}
+		return exact.round(new MathContext(MAX_DOUBLE_DIGITS, RoundingMode.HALF_EVEN));
 	}
 
 }

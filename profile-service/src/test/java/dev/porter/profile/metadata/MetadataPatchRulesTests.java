@@ -87,10 +87,28 @@ class MetadataPatchRulesTests {
 		assertThat(pointersOf("{\"n\":" + "9".repeat(1100) + "}")).containsExactly("/n");
 	}
 
+	// Stored as the nearest double, they came back as another number (9007199254740992,
+	// 12345678901234567000, 0.3), while the same integers without a fraction were
+	// refused at /n.
+	@ParameterizedTest
+	@ValueSource(strings = { "9007199254740993.0", "-9007199254740993.0", "1.2345678901234567890e19",
+			"0.30000000000000001", "0.10000000000000001", "4.9e-324", "1.00000000000000001" })
+	void parseWhenNumberHasMorePrecisionThanADoubleKeepsThenRefusedAtIt(String number) {
+		assertThat(pointersOf("{\"n\":" + number + "}")).containsExactly("/n");
+	}
+
+	// What JSON.stringify writes for a number is always its shortest round-trip form.
+	@ParameterizedTest
+	@ValueSource(strings = { "0.30000000000000004", "0.1", "123.456", "1.50", "9007199254740992.0", "1e21", "1.5e300",
+			"5e-324", "2.2250738585072014e-308", "-0.0" })
+	void parseWhenNumberIsWhatJavaScriptWritesForItsDoubleThenAccepted(String number) {
+		assertThat(accepted("{\"n\":" + number + "}").get("n").asDouble()).isEqualTo(Double.parseDouble(number));
+	}
+
 	@Test
 	void parseWhenNumbersAtTheEdgesThenKeptAsJavaScriptWould() {
 		JsonNode delta = accepted("{\"max\":9007199254740991,\"min\":-9007199254740991,\"big\":1.7976931348623157e308,"
-				+ "\"tiny\":4.9e-324,\"zero\":-0,\"negzero\":-0.0,\"exp\":1e2,\"tenth\":0.1}");
+				+ "\"tiny\":5e-324,\"zero\":-0,\"negzero\":-0.0,\"exp\":1e2,\"tenth\":0.1}");
 		assertThat(delta.get("max").asLong()).isEqualTo(9007199254740991L);
 		assertThat(delta.get("min").asLong()).isEqualTo(-9007199254740991L);
 		assertThat(delta.get("big").asDouble()).isEqualTo(Double.MAX_VALUE);
