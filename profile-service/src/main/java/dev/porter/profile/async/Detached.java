@@ -1,8 +1,10 @@
 package dev.porter.profile.async;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,6 +15,11 @@ import reactor.core.publisher.Mono;
  * report such a failure as dropped, at ERROR with its stack trace, once per request
  * during an outage ({@code Mono.fromFuture(future, true)} does); here it is known and
  * expected, and whoever needs it (the cache, the breaker) has it already.
+ * <p>
+ * The same holds for a resource being opened, such as a connection ({@link #open}):
+ * cancelled midway, the thread opening it would be interrupted, and a client interrupted
+ * while it connects may leave the connection it was making open, with nobody to close it
+ * (Lettuce does).
  */
 public final class Detached {
 
@@ -36,6 +43,26 @@ public final class Detached {
 		CompletableFuture<Mono<T>> settled = future
 			.handle((value, error) -> (error != null) ? Mono.error(error) : Mono.justOrEmpty(value));
 		return Mono.fromFuture(settled, true).flatMap(Function.identity());
+	}
+
+	/**
+	 * The resource {@code opening} yields, for a subscriber that may leave before it is
+	 * ready (its timeout passed): {@code opening} is subscribed once and at once, never
+	 * cancelled, so that it runs to its end; a resource it yields once its subscriber has
+	 * left is closed with {@code close}, and a failure then reaches nobody. One the
+	 * subscriber got is the subscriber's to close ({@code Mono.usingWhen}).
+	 */
+	public static <T> Mono<T> open(Mono<T> opening, Function<? super T, ? extends Publisher<?>> close) {
+		return Mono.deferContextual((context) -> {
+			CompletableFuture<T> opened = opening.contextWrite(context).toFuture();
+			// whoever comes first takes the resource: the subscriber, or its leaving
+			AtomicBoolean taken = new AtomicBoolean();
+			return outcomeOf(opened).filter((resource) -> taken.compareAndSet(false, true)).doOnCancel(() -> {
+				if (taken.compareAndSet(false, true)) {
+					opened.thenAccept((resource) -> Mono.from(close.apply(resource)).onErrorComplete().subscribe());
+				}
+			});
+		});
 	}
 
 }

@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
+import dev.porter.profile.async.Detached;
+
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveSubscription;
@@ -119,11 +121,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	/**
 	 * Spring Data Redis opens its shared connection on the first thread that asks and
 	 * waits there for Redis to answer, up to the timeout: never the event loop of the
-	 * request that publishes, nor a timer thread of the retries below.
+	 * request that publishes, nor a timer thread of the retries below. A publish that
+	 * gives up first leaves the connection to be made ({@link Detached#open}):
+	 * interrupted, Lettuce would finish it all the same, open and nobody's.
 	 */
 	private Mono<ReactiveRedisConnection> connection() {
-		return Mono.fromSupplier(this.connectionFactory::getReactiveConnection)
-			.subscribeOn(Schedulers.boundedElastic());
+		return Detached.open(Mono.fromSupplier(this.connectionFactory::getReactiveConnection)
+			.subscribeOn(Schedulers.boundedElastic()), ReactiveRedisConnection::closeLater);
 	}
 
 	private Flux<String> receive(ReactiveRedisConnection connection) {

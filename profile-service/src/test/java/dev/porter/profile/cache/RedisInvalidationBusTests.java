@@ -22,6 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.porter.common.UnansweredConnections;
+import dev.porter.profile.testsupport.PausingRedis;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -47,6 +48,12 @@ class RedisInvalidationBusTests {
 	 * test means it to wait for as long as the test runs.
 	 */
 	private static final Duration SILENT_FOR = Duration.ofMinutes(1);
+
+	/**
+	 * How long a connection waits for Redis to answer when a test means it to outlast a
+	 * publish, and to end within the test.
+	 */
+	private static final Duration CONNECTING_FOR = Duration.ofSeconds(10);
 
 	private static RedisServer redis;
 
@@ -219,6 +226,38 @@ class RedisInvalidationBusTests {
 				factory.destroy();
 			}
 		}
+	}
+
+	/**
+	 * Redis takes the connection and answers it only after the publish has given up: the
+	 * connection went on without it. Cancelled, the thread making it was interrupted:
+	 * Reactor logged that failure as dropped, at ERROR with its stack trace, once per
+	 * publish while Redis was slow, and Lettuce finished the connection all the same,
+	 * open with nobody to close it until the service stopped.
+	 */
+	@Test
+	void publishWhenRedisAnswersTheConnectionPastThePublishTimeoutThenNothingLoggedNorLeftOpen(CapturedOutput output)
+			throws Exception {
+		try (PausingRedis slowRedis = PausingRedis.start()) {
+			LettuceConnectionFactory factory = factory(slowRedis.url(), CONNECTING_FOR);
+			try {
+				SimpleMeterRegistry meters = new SimpleMeterRegistry();
+				RedisInvalidationBus bus = bus(factory, meters);
+				slowRedis.pause(TIMEOUT.multipliedBy(4));
+
+				StepVerifier.create(bus.publish("auth0|alice")).expectComplete().verify(CONNECTING_FOR);
+				assertThat(count(meters, "publish_failed")).isEqualTo(1);
+
+				slowRedis.awaitAnswering();
+				StepVerifier.create(bus.publish("auth0|bob")).expectComplete().verify(CONNECTING_FOR);
+				assertThat(count(meters, "published")).isEqualTo(1);
+				assertThat(slowRedis.othersConnections()).as("the bus's connections").isOne();
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+		assertThat(output.getAll()).doesNotContain("onErrorDropped").doesNotContain("\tat ");
 	}
 
 	@Test
