@@ -5,6 +5,8 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import dev.porter.profile.async.Detached;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -36,9 +38,15 @@ class RedisHealthIndicator implements ReactiveHealthIndicator {
 			.onErrorResume((ex) -> Mono.just(Health.down().withDetail("error", ex.getClass().getName()).build()));
 	}
 
-	/** Opening the shared connection waits for Redis: never on an event loop. */
+	/**
+	 * Opening the shared connection waits for Redis: never on an event loop, and to its
+	 * end when the probe gives up first ({@link Detached#open}): interrupted, Lettuce
+	 * would finish it all the same, open and nobody's.
+	 */
 	private Mono<ReactiveRedisConnection> connection() {
-		return Mono.fromSupplier(this.connections::getReactiveConnection).subscribeOn(Schedulers.boundedElastic());
+		return Detached.open(
+				Mono.fromSupplier(this.connections::getReactiveConnection).subscribeOn(Schedulers.boundedElastic()),
+				ReactiveRedisConnection::closeLater);
 	}
 
 }
