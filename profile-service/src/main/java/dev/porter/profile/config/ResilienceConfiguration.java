@@ -34,7 +34,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Builds the {@code userinfo} and {@code management} Resilience4j instances from
@@ -79,9 +78,8 @@ class ResilienceConfiguration {
 		ResilienceProperties.Upstream settings = properties.management();
 		LocalCallBudget local = localBudget(name, settings);
 		ReactiveRedisConnectionFactory shared = redis.getIfAvailable();
-		CallBudget budget = (shared != null) ? new SharedCallBudget(name, new ReactiveStringRedisTemplate(shared),
-				local, settings.rateLimitForPeriod(), settings.rateLimitPeriod(), settings.rateLimitWait(),
-				redisProperties.timeout(), clock) : local;
+		CallBudget budget = (shared != null) ? new SharedCallBudget(name, shared, local, settings.rateLimitForPeriod(),
+				settings.rateLimitPeriod(), settings.rateLimitWait(), redisProperties.timeout(), clock) : local;
 		return policy(name, settings, budget);
 	}
 

@@ -1,10 +1,11 @@
 package dev.porter.profile.upstream;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
@@ -13,7 +14,12 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import dev.porter.profile.async.Detached;
+
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveScriptingCommands;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -63,7 +69,7 @@ public final class SharedCallBudget implements CallBudget {
 
 	private final String key;
 
-	private final ReactiveStringRedisTemplate redis;
+	private final ReactiveRedisConnectionFactory redis;
 
 	private final LocalCallBudget local;
 
@@ -89,8 +95,8 @@ public final class SharedCallBudget implements CallBudget {
 	 * connecting included
 	 * @param clock when Redis may be asked again after it failed
 	 */
-	public SharedCallBudget(String name, ReactiveStringRedisTemplate redis, LocalCallBudget local, int limitForPeriod,
-			Duration period, Duration maxWait, Duration redisTimeout, Clock clock) {
+	public SharedCallBudget(String name, ReactiveRedisConnectionFactory redis, LocalCallBudget local,
+			int limitForPeriod, Duration period, Duration maxWait, Duration redisTimeout, Clock clock) {
 		this.key = PREFIX + name;
 		this.redis = redis;
 		this.local = local;
@@ -118,25 +124,58 @@ public final class SharedCallBudget implements CallBudget {
 
 	/**
 	 * Reserves one call's place: the wait before it may go, or
-	 * {@code RequestNotPermitted} when that wait would be too long. Spring Data Redis
-	 * opens its shared connection on the thread that subscribes and waits there for Redis
-	 * to answer, so the script is sent from another thread: never the caller's, an event
-	 * loop or Caffeine's loader. The caller waits for Redis no longer than
-	 * {@code redisTimeout}, connecting included.
+	 * {@code RequestNotPermitted} when that wait would be too long. The caller waits for
+	 * Redis no longer than {@code redisTimeout}, connecting included.
 	 */
 	Mono<Duration> reserve() {
-		return this.redis
-			.execute(RESERVE, List.of(this.key),
-					List.of(Long.toString(this.intervalMicros), Long.toString(this.periodMicros),
-							Long.toString(this.maxWaitMicros)))
-			.next()
-			.subscribeOn(Schedulers.boundedElastic())
+		return Mono.usingWhen(connection(), this::reserveOn, ReactiveRedisConnection::closeLater)
 			.timeout(this.redisTimeout)
 			.flatMap((wait) -> {
 				redisAnswered();
 				return (wait < 0) ? Mono.error(RequestNotPermitted.createRequestNotPermitted(this.local.limiter()))
 						: Mono.just(Duration.of(wait, ChronoUnit.MICROS));
 			});
+	}
+
+	/**
+	 * Spring Data Redis opens its shared connection on the thread that asks and waits
+	 * there for Redis to answer: never the caller's, an event loop or Caffeine's loader.
+	 * A call that gives up first leaves the connection to be made
+	 * ({@link Detached#open}): interrupted, Lettuce would finish it all the same, open
+	 * and nobody's.
+	 */
+	private Mono<ReactiveRedisConnection> connection() {
+		return Detached.open(
+				Mono.fromSupplier(this.redis::getReactiveConnection).subscribeOn(Schedulers.boundedElastic()),
+				ReactiveRedisConnection::closeLater);
+	}
+
+	/** Runs the script by its digest, sending it whole only when Redis lacks it. */
+	private Mono<Long> reserveOn(ReactiveRedisConnection connection) {
+		ReactiveScriptingCommands scripts = connection.scriptingCommands();
+		return scripts.<Long>evalSha(RESERVE.getSha1(), ReturnType.INTEGER, 1, keyAndArgs())
+			.onErrorResume(SharedCallBudget::scriptNotLoaded,
+					(ex) -> scripts.eval(bytes(RESERVE.getScriptAsString()), ReturnType.INTEGER, 1, keyAndArgs()))
+			.next();
+	}
+
+	private ByteBuffer[] keyAndArgs() {
+		return new ByteBuffer[] { bytes(this.key), bytes(Long.toString(this.intervalMicros)),
+				bytes(Long.toString(this.periodMicros)), bytes(Long.toString(this.maxWaitMicros)) };
+	}
+
+	/** Redis answered {@code NOSCRIPT}: it has not seen the script yet, or lost it. */
+	private static boolean scriptNotLoaded(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static ByteBuffer bytes(String text) {
+		return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private void redisFailed(Throwable ex) {

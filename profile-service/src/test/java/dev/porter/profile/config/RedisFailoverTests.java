@@ -22,7 +22,6 @@ import dev.porter.testsupport.PrimaryEndpoint;
 import dev.porter.testsupport.RedisServer;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,8 +89,8 @@ class RedisFailoverTests {
 	// each instance spent its own budget, together several times the tenant's.
 	@Test
 	void spendWhenThePrimaryEndpointFailedOverThenTheBudgetIsSharedOnTheNewPrimary() {
-		SharedCallBudget budget = new SharedCallBudget(BUDGET, new ReactiveStringRedisTemplate(this.factory), local(),
-				4, Duration.ofMinutes(1), Duration.ZERO, TIMEOUT, this.clock);
+		SharedCallBudget budget = new SharedCallBudget(BUDGET, this.factory, local(), 4, Duration.ofMinutes(1),
+				Duration.ZERO, TIMEOUT, this.clock);
 		StepVerifier.create(budget.spend()).verifyComplete();
 		assertThat(stored(this.first)).as("spent on the first primary").isTrue();
 

@@ -17,14 +17,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
 
 import dev.porter.profile.testsupport.MutableClock;
+import dev.porter.profile.testsupport.PausingRedis;
 import dev.porter.testsupport.RedisServer;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code redis-server}: four calls at once, then one every quarter period, for all
  * instances, on Redis's clock.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SharedCallBudgetTests {
 
 	/**
@@ -61,6 +65,11 @@ class SharedCallBudgetTests {
 	 * answer of a silent Redis cannot come in between by its timeout.
 	 */
 	private static final Duration SILENT_REDIS_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Shorter than Redis takes to answer once paused, so that the call gives up first.
+	 */
+	private static final Duration SLOW_REDIS_TIMEOUT = Duration.ofMillis(500);
 
 	private static RedisServer redis;
 
@@ -193,6 +202,28 @@ class SharedCallBudgetTests {
 		}
 	}
 
+	// Redis answered the connection only after the call had given up on it: the thread
+	// making it was interrupted, Reactor logged that failure as dropped, at ERROR with
+	// its stack trace, and Lettuce finished the connection all the same, open and
+	// nobody's: one more for each call that asked Redis while it was slow.
+	@Test
+	void spendWhenRedisAnswersTheConnectionPastTheTimeoutThenOwnBudgetServesAndNothingLoggedNorLeftOpen(
+			CapturedOutput output) throws Exception {
+		try (PausingRedis slowRedis = PausingRedis.start()) {
+			this.factory = factory(slowRedis.url(), SILENT_REDIS_TIMEOUT);
+			SharedCallBudget budget = new SharedCallBudget(this.name, this.factory, local(1), 4, PERIOD, MAX_WAIT,
+					SLOW_REDIS_TIMEOUT, this.clock);
+			slowRedis.pause(SLOW_REDIS_TIMEOUT.multipliedBy(4));
+
+			StepVerifier.create(budget.spend()).as("this instance's own budget").verifyComplete();
+
+			slowRedis.awaitAnswering();
+			expectWaitAbout(budget, Duration.ZERO);
+			assertThat(slowRedis.othersConnections()).as("the budget's connections").isOne();
+		}
+		assertThat(output.getAll()).doesNotContain("onErrorDropped").doesNotContain("\tat ");
+	}
+
 	/**
 	 * The wait {@code budget} reserves: {@code expected}, less the moments that passed
 	 * between the test's calls (Redis's own clock runs on).
@@ -229,17 +260,22 @@ class SharedCallBudgetTests {
 	private SharedCallBudget budget(String url, LocalCallBudget local, Clock clock, int limit, Duration period,
 			Duration maxWait, Duration redisTimeout) {
 		if (this.factory == null) {
-			this.factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url),
-					LettuceClientConfiguration.builder()
-						.commandTimeout(redisTimeout)
-						.clientOptions(ClientOptions.builder()
-							.socketOptions(SocketOptions.builder().connectTimeout(redisTimeout).build())
-							.build())
-						.build());
-			this.factory.start();
+			this.factory = factory(url, redisTimeout);
 		}
-		return new SharedCallBudget(this.name, new ReactiveStringRedisTemplate(this.factory), local, limit, period,
-				maxWait, redisTimeout, clock);
+		return new SharedCallBudget(this.name, this.factory, local, limit, period, maxWait, redisTimeout, clock);
+	}
+
+	private static LettuceConnectionFactory factory(String url, Duration timeout) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				LettuceConnectionFactory.createRedisConfiguration(url),
+				LettuceClientConfiguration.builder()
+					.commandTimeout(timeout)
+					.clientOptions(ClientOptions.builder()
+						.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+						.build())
+					.build());
+		factory.start();
+		return factory;
 	}
 
 	/** An instance's own budget: {@code calls} per hour, none waiting. */
