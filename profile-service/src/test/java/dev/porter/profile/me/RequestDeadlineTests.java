@@ -2,8 +2,11 @@ package dev.porter.profile.me;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -14,6 +17,7 @@ import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -25,10 +29,8 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -39,41 +41,148 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One request's total time, {@code PROFILE_REQUEST_DEADLINE}, whatever its upstream calls
- * take each. Without it a {@code GET /me} took as long as its slowest upstream's deadline
- * and a {@code PATCH} the reads' and the write's one after the other: longer than the
+ * take each. Each upstream's deadline is shorter (start-up demands it:
+ * {@link UpstreamDeadlines}), so a single slow call ends by its own; the request's ends
+ * calls made one after another: a {@code PATCH}'s reads and then its write, or a token
+ * check that fetches the IdP's keys and then a load. Without it they took longer than the
  * gateway waits (its {@code RELAY_RESPONSE_TIMEOUT}), whose own time-out then counted
  * against its relay circuit for every user, where a 503 of ours does not. Test settings:
- * a 2 s request deadline, each upstream far more patient (6 s per attempt). Start-up
- * refuses upstreams more patient than the request ({@link UpstreamDeadlines}: then a
- * single call's deadline ends first); the request deadline still ends a {@code PATCH}'s
- * calls one after another, or a slow token check ({@link ColdKeysDeadlineTests}). Here
- * that check is left out, to meet the request deadline with one slow call.
+ * a 2 s request deadline, 1.9 s for each upstream; the steps before the last take 1 s
+ * (fixed delays), the last is held until the caller has had her 503.
  */
-@TestPropertySource(properties = "porter.test.request-deadline=2s")
+@TestPropertySource(properties = { "porter.test.request-deadline=2s", "porter.test.userinfo.deadline=1900ms",
+		"porter.test.management.deadline=1900ms" })
 @Import(RequestDeadlineTests.MovableClock.class)
 @ExtendWith(OutputCaptureExtension.class)
 class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 
-	@MockitoBean
-	private UpstreamDeadlines upstreamDeadlines;
-
 	/** Alice once the change {@code {"theme":"dark"}} was applied. */
 	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");
+
+	private static final String CHANGE = "{\"theme\":\"dark\"}";
+
+	/**
+	 * A step before the last: well within its upstream's deadline, half the request's.
+	 */
+	private static final int SLOW_STEP_MILLIS = 1000;
+
+	/**
+	 * Longer than the IdP's keys serve an instance that checked no token (ten minutes
+	 * fresh, an hour stale: a quiet night): the next token waits for them to be fetched.
+	 */
+	private static final Duration QUIET_NIGHT = Duration.ofHours(2);
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	@Autowired
 	private MutableClock clock;
 
+	// Each test's first late request is reported at once, and counted alone: no test
+	// leaves one unreported.
+	@BeforeEach
+	void pastTheLastReport() {
+		this.clock.advance(LateRequests.LOG_INTERVAL);
+	}
+
 	@Test
-	void getMeWhenAnUpstreamAnswersPastTheRequestDeadlineThenServiceUnavailableAndTheAnswerIsStillCached() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+	void getMeWhenTheTokenCheckFetchesTheKeysAndThenALoadOutlastTheRequestDeadlineThenServiceUnavailableAndTheAnswerIsStillCached()
+			throws Exception {
+		this.clock.advance(QUIET_NIGHT);
+		String token = aliceToken();
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
 		upstreams.idp()
-			.stubFor(get(urlEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + token))
-				.willReturn(okJson(Fixtures.read("userinfo/recorded.json")).withFixedDelay(3000)));
+			.stubFor(get(urlEqualTo("/.well-known/jwks.json"))
+				.willReturn(okJson(TestJwts.jwks()).withFixedDelay(SLOW_STEP_MILLIS)));
+		HeldAnswer userinfo = upstreams.holdIdpAnswer("/userinfo", "");
 
-		getMe(token).expectStatus()
+		expectRequestDeadlineProblem(getMe(token), "could not be read in time");
+
+		// The load had begun, and went on without the caller: its answer serves the next
+		// request, and /userinfo is not asked again.
+		userinfo.awaitReached();
+		userinfo.release();
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.email").isNotEmpty();
+		assertThat(userinfoCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void patchMetadataWhenTheWriteIsConfirmedPastTheRequestDeadlineThenServiceUnavailableAndTheChangeStillFollowed()
+			throws Exception {
+		String token = aliceToken();
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		herRecordReadSlowly();
+		HeldAnswer write = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "\"theme\"");
+
+		expectRequestDeadlineProblem(patchMetadata(token, "/me/metadata"), "may still be applied");
+
+		// The change was not cancelled, and the caches follow its outcome.
+		write.awaitReached();
+		write.release();
+		awaitTheChangeSeen(token);
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	/**
+	 * The reads before the write count: each call answers within its own deadline, not
+	 * all of them together.
+	 */
+	@Test
+	void patchMetadataWhenItsReadsAndItsWriteTogetherOutlastTheRequestDeadlineThenServiceUnavailable() {
+		String token = aliceToken();
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(1100)));
+		upstreams.management()
+			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1100)));
+
+		expectRequestDeadlineProblem(patchMetadata(token, "/me/metadata"), "may still be applied");
+
+		// landed before the next test begins, which would find it cached
+		awaitTheChangeSeen(token);
+	}
+
+	// A passed deadline answered 503 with no log line at all: it leaves the filter chain
+	// where the controller advice, which logs every other 5xx, never sees it. An operator
+	// saw the gateway's 503s and nothing here.
+	@Test
+	void patchMetadataWhenTheRequestDeadlinePassesRepeatedlyThenOneLinePerMinuteNamingTheSettingWithACount(
+			CapturedOutput output) throws Exception {
+		String token = aliceToken();
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		herRecordReadSlowly();
+
+		for (int i = 0; i < 2; i++) {
+			changeAnsweredLate(token, "/me/metadata?secret-query=" + i);
+		}
+		assertThat(deadlineLines(output)).singleElement()
+			.asString()
+			.contains("PROFILE_REQUEST_DEADLINE", "2s", "PATCH /me/metadata ", "503", "1 since the last report")
+			.doesNotContain("secret-query");
+
+		this.clock.advance(LateRequests.LOG_INTERVAL);
+		changeAnsweredLate(token, "/me/metadata?secret-query=2");
+		assertThat(deadlineLines(output)).hasSize(2).last().asString().contains("2 since the last report");
+		assertThat(output.getAll()).doesNotContain("secret-query");
+	}
+
+	/**
+	 * A change answered 503 by the request deadline, her record read first (slowly) and
+	 * the write held until then; once the change has landed, her profile is forgotten, so
+	 * that the next change reads her record again.
+	 */
+	private void changeAnsweredLate(String token, String uri) throws Exception {
+		HeldAnswer write = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "\"theme\"");
+		expectRequestDeadlineProblem(patchMetadata(token, uri), "may still be applied");
+		write.awaitReached();
+		write.release();
+		awaitTheChangeSeen(token);
+		this.caches.clear().block(PATIENCE);
+	}
+
+	/** The 503 of {@code PROFILE_REQUEST_DEADLINE}, not of an upstream's own deadline. */
+	private static void expectRequestDeadlineProblem(WebTestClient.ResponseSpec response, String detail) {
+		response.expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
 			.exists(HttpHeaders.RETRY_AFTER)
@@ -81,87 +190,33 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
 			.jsonPath("$.type")
-			.isEqualTo("https://porter.example/problems/upstream-unavailable");
-
-		// The load went on without the caller: its answer serves the next request, and
-		// /userinfo is not asked again.
-		Eventually.await("the late /userinfo answered", PATIENCE, () -> userinfoCalls() == 1);
-		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.email").isNotEmpty();
-		assertThat(userinfoCalls()).isEqualTo(1);
+			.isEqualTo("https://porter.example/problems/upstream-unavailable")
+			.jsonPath("$.detail")
+			.value((text) -> assertThat((String) text).contains(detail));
 	}
 
-	@Test
-	void patchMetadataWhenTheWriteIsConfirmedPastTheRequestDeadlineThenServiceUnavailableAndTheChangeStillFollowed() {
-		String token = aliceReadOnce();
+	/** A change reads her record first, to check its size against it. */
+	private static void herRecordReadSlowly() {
 		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(3000)));
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
+				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(SLOW_STEP_MILLIS)));
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK)));
+	}
 
-		patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus()
-			.isEqualTo(503)
-			.expectHeader()
-			.exists(HttpHeaders.RETRY_AFTER)
-			.expectBody()
-			.jsonPath("$.detail")
-			.value((detail) -> assertThat((String) detail).contains("may"));
-
-		// The change was not cancelled, and the caches follow its outcome.
+	private void awaitTheChangeSeen(String token) {
 		Eventually.await("the change seen by the next reads", PATIENCE,
 				() -> bodyOf(token).contains("\"theme\":\"dark\""));
-		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
-	}
-
-	/** The reads before the write count: each within the deadline, not both together. */
-	@Test
-	void patchMetadataWhenItsReadsAndItsWriteTogetherOutlastTheRequestDeadlineThenServiceUnavailable() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		upstreams.management()
-			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
-				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(1200)));
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1200)));
-
-		patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
-	}
-
-	// A passed deadline answered 503 with no log line at all: it leaves the filter chain
-	// where the controller advice, which logs every other 5xx, never sees it. An operator
-	// saw the gateway's 503s and nothing here.
-	@Test
-	void getMeWhenTheRequestDeadlinePassesRepeatedlyThenOneLinePerMinuteNamingTheSettingWithACount(
-			CapturedOutput output) {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		upstreams.management()
-			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
-				.willReturn(okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(5000)));
-
-		// the second joins the first one's load, still on its way
-		for (int i = 0; i < 2; i++) {
-			getMe(token, "/me?secret-query=" + i).expectStatus().isEqualTo(503);
-		}
-		assertThat(deadlineLines(output)).singleElement()
-			.asString()
-			.contains("PROFILE_REQUEST_DEADLINE", "2s", "GET /me ", "503", "1 since the last report")
-			.doesNotContain("secret-query");
-
-		this.clock.advance(Duration.ofMinutes(1));
-		this.caches.clear().block(PATIENCE);
-		getMe(token, "/me?secret-query=2").expectStatus().isEqualTo(503);
-		assertThat(deadlineLines(output)).hasSize(2).last().asString().contains("2 since the last report");
-		assertThat(output.getAll()).doesNotContain("secret-query");
 	}
 
 	private static List<String> deadlineLines(CapturedOutput output) {
 		return output.getAll().lines().filter((line) -> line.contains("PROFILE_REQUEST_DEADLINE")).toList();
 	}
 
-	/** Alice's token and her profile read once, so that it is cached. */
-	private String aliceReadOnce() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
-		return token;
+	/** Alice's token, issued now by the test's clock, which checks it. */
+	private String aliceToken() {
+		Instant now = this.clock.instant();
+		return TestJwts.mint(issuer(), Upstreams.ALICE,
+				(claims) -> claims.issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1)))));
 	}
 
 	private static int userinfoCalls() {
@@ -169,11 +224,7 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 	}
 
 	private WebTestClient.ResponseSpec getMe(String token) {
-		return getMe(token, "/me");
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token, String uri) {
-		return this.client.get().uri(uri).headers((h) -> h.setBearerAuth(token)).exchange();
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
 	}
 
 	private String bodyOf(String token) {
@@ -181,12 +232,12 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 		return new String(body, StandardCharsets.UTF_8);
 	}
 
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
+	private WebTestClient.ResponseSpec patchMetadata(String token, String uri) {
 		return this.client.patch()
-			.uri("/me/metadata")
+			.uri(uri)
 			.headers((h) -> h.setBearerAuth(token))
 			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue(body)
+			.bodyValue(CHANGE)
 			.exchange();
 	}
 
