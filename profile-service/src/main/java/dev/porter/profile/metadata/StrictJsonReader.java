@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -225,12 +226,34 @@ final class StrictJsonReader {
 	static BigDecimal asJavaScriptWritesIt(double value) {
 		BigDecimal exact = new BigDecimal(value);
 		for (int digits = 1; digits < MAX_DOUBLE_DIGITS; digits++) {
-			BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-			if (candidate.doubleValue() == value) {
-				return candidate;
+			BigDecimal nearest = nearestThatReadsBack(exact, value, digits);
+			if (nearest != null) {
+				return nearest;
 			}
 		}
 		return exact.round(new MathContext(MAX_DOUBLE_DIGITS, RoundingMode.HALF_EVEN));
+	}
+
+	/**
+	 * Of the two decimals with {@code digits} significant digits either side of
+	 * {@code exact}, the nearer one that reads back as {@code value}, the even one on a
+	 * tie; null when neither does. Both are needed: at a power of two the neighbour below
+	 * is half as far as the one above, so the decimals that read back reach further up
+	 * than down, and the nearer decimal can fall outside them while the one above does
+	 * not (2^-24 is written 5.960464477539063e-8, not 5.960464477539062e-8).
+	 */
+	private static @Nullable BigDecimal nearestThatReadsBack(BigDecimal exact, double value, int digits) {
+		BigDecimal below = exact.round(new MathContext(digits, RoundingMode.DOWN));
+		BigDecimal above = exact.round(new MathContext(digits, RoundingMode.UP));
+		boolean belowReadsBack = below.doubleValue() == value;
+		boolean aboveReadsBack = above.doubleValue() == value;
+		if (belowReadsBack && aboveReadsBack) {
+			return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+		}
+		if (belowReadsBack) {
+			return below;
+		}
+		return aboveReadsBack ? above : null;
 	}
 
 }

@@ -100,7 +100,8 @@ class MetadataPatchRulesTests {
 	// What JSON.stringify writes for a number is always its shortest round-trip form.
 	@ParameterizedTest
 	@ValueSource(strings = { "0.30000000000000004", "0.1", "123.456", "1.50", "9007199254740992.0", "1e21", "1.5e300",
-			"5e-324", "2.2250738585072014e-308", "-0.0" })
+			"5e-324", "2.2250738585072014e-308", "-0.0", "5.960464477539063e-8", "5.684341886080802e-14",
+			"6.189700196426902e+26" })
 	void parseWhenNumberIsWhatJavaScriptWritesForItsDoubleThenAccepted(String number) {
 		assertThat(accepted("{\"n\":" + number + "}").get("n").asDouble()).isEqualTo(Double.parseDouble(number));
 	}
