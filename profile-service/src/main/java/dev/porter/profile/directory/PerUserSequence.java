@@ -31,7 +31,25 @@ public final class PerUserSequence {
 
 	private final ConcurrentMap<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
+	/** Per user, how many pieces of work wait for their turn; absent when none. */
+	private final ConcurrentMap<String, Integer> waiting = new ConcurrentHashMap<>();
+
+	/** How many pieces of work of the user's wait for their turn. */
+	public int waiting(String sub) {
+		return this.waiting.getOrDefault(sub, 0);
+	}
+
 	public <T> Mono<T> run(String sub, Mono<T> work) {
+		return run(sub, work, Mono.empty());
+	}
+
+	/**
+	 * {@link #run(String, Mono)}, with {@code stillWanted} subscribed when the work's
+	 * turn comes after waiting for another one, in the subscriber's context: should it
+	 * fail, the work is never run and its subscriber gets that failure. The wait may have
+	 * used up the time its caller gave it.
+	 */
+	public <T> Mono<T> run(String sub, Mono<T> work, Mono<Void> stillWanted) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> done = new CompletableFuture<>();
 			CompletableFuture<Void> previous = this.tails.put(sub, done);
@@ -43,10 +61,14 @@ public final class PerUserSequence {
 				done.complete(null);
 			});
 			AtomicBoolean settled = new AtomicBoolean();
-			Mono<Void> turn = (previous != null)
-					? Mono.fromFuture(previous, true)
-						.timeout(LONGEST_WAIT, Mono.error(() -> new CallerRateLimitedException(LONGEST_WAIT)))
-					: Mono.empty();
+			if (previous != null) {
+				this.waiting.merge(sub, 1, Integer::sum);
+			}
+			Mono<Void> turn = (previous != null) ? Mono.fromFuture(previous, true)
+				.timeout(LONGEST_WAIT, Mono.error(() -> new CallerRateLimitedException(LONGEST_WAIT)))
+				.doFinally(
+						(signal) -> this.waiting.computeIfPresent(sub, (key, count) -> (count > 1) ? count - 1 : null))
+				.then(stillWanted) : Mono.empty();
 			return turn.then(Mono.defer(() -> {
 				if (!settled.compareAndSet(false, true)) {
 					return Mono.empty();

@@ -1,5 +1,7 @@
 package dev.porter.profile.me;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -16,14 +18,17 @@ import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.directory.PerUserSequence;
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.problem.DirectoryNotWritableException;
 import dev.porter.profile.problem.ProfileTooLargeException;
+import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;
 import dev.porter.profile.oidc.Callers;
 import dev.porter.profile.userinfo.Userinfo;
 import dev.porter.profile.userinfo.UserinfoClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Service;
 
@@ -36,6 +41,12 @@ import org.springframework.stereotype.Service;
  */
 @Service
 class MeService {
+
+	/**
+	 * When a change that waited for her change before it may be sent again: that one has
+	 * ended once this one is refused.
+	 */
+	private static final Duration RETRY_AFTER_OWN_CHANGE = Duration.ofSeconds(1);
 
 	private final UserinfoClient userinfoClient;
 
@@ -54,9 +65,17 @@ class MeService {
 	/** Her changes that set keys, one at a time: see {@link #patchMetadata}. */
 	private final PerUserSequence setChanges = new PerUserSequence();
 
+	/** The longest a change takes once sent. */
+	private final Duration changeDeadline;
+
+	private final Clock clock;
+
 	MeService(UserinfoClient userinfoClient, ObjectProvider<Directory> directory, ProfileCaches caches,
-			ProfileMerger merger, JsonMapper mapper, Callers callers, CallerUpstreamShare upstreamShare) {
+			ProfileMerger merger, JsonMapper mapper, Callers callers, CallerUpstreamShare upstreamShare,
+			@Qualifier("management") UpstreamPolicy management, Clock clock) {
 		this.userinfoClient = userinfoClient;
+		this.changeDeadline = management.deadline();
+		this.clock = clock;
 		this.upstreamShare = upstreamShare;
 		this.callers = callers;
 		this.directory = directory.getIfAvailable();
@@ -91,6 +110,11 @@ class MeService {
 	 * once: whatever else runs, it shrinks her profile, and her current user is not
 	 * asked, so that a record other clients grew past what this service reads may still
 	 * shrink.
+	 * <p>
+	 * One whose turn comes with less of the request's time left than a change may take
+	 * once sent is not sent, and its caller is told to send it again: sent, it could be
+	 * applied after the request deadline had told her it failed
+	 * ({@link RequestDeadline}).
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -102,7 +126,7 @@ class MeService {
 		return userinfo(jwt).flatMap((userinfo) -> {
 			Mono<DirectoryUser> change = change(directory, jwt, sub, patch);
 			Mono<DirectoryUser> sent = patch.deletesOnly() ? Detached.run(change)
-					: this.setChanges.run(sub, withinBudget(sub, patch).then(change));
+					: this.setChanges.run(sub, withinBudget(sub, patch).then(change), timeLeftToChange());
 			return sent.map((user) -> view(userinfo.value(), user,
 					CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded()))));
 		});
@@ -121,6 +145,20 @@ class MeService {
 			return this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
 				.doOnSuccess((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt)));
 		});
+	}
+
+	/** How many of her changes that set keys wait for their turn. */
+	int changesWaiting(String sub) {
+		return this.setChanges.waiting(sub);
+	}
+
+	/**
+	 * Completes when a change sent now ends, at its deadline, before the request's; fails
+	 * with a 429 otherwise: the time went waiting for her own change before.
+	 */
+	private Mono<Void> timeLeftToChange() {
+		return RequestEnd.leaves(this.changeDeadline, this.clock,
+				() -> CallerRateLimitedException.ownChangeBeforeTooSlow(RETRY_AFTER_OWN_CHANGE));
 	}
 
 	/**

@@ -27,7 +27,8 @@ import org.springframework.web.server.WebFilterChain;
  * Past the deadline the caller stops waiting, nothing more: a load goes on and fills the
  * cache (its single flight is shared, see {@code SwrCache}), a change goes on and the
  * caches follow its outcome ({@link ProfileCaches#directoryChange}). Each answer so given
- * is logged, throttled ({@link LateRequests}).
+ * is logged, throttled ({@link LateRequests}). The work that must know how much of the
+ * request's time is left finds its end in the Reactor context ({@link RequestEnd}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -37,9 +38,12 @@ class RequestDeadline implements WebFilter {
 
 	private final LateRequests lateRequests;
 
+	private final Clock clock;
+
 	RequestDeadline(ApiProperties properties, Clock clock) {
 		this.deadline = properties.requestDeadline();
 		this.lateRequests = new LateRequests(this.deadline, clock);
+		this.clock = clock;
 	}
 
 	@Override
@@ -47,7 +51,7 @@ class RequestDeadline implements WebFilter {
 		return chain.filter(exchange).timeout(this.deadline, Mono.defer(() -> {
 			this.lateRequests.report(exchange);
 			return Mono.error(late(exchange));
-		}));
+		})).contextWrite((context) -> RequestEnd.put(context, this.clock.instant().plus(this.deadline)));
 	}
 
 	/** A change may still land: its caller is told so. */

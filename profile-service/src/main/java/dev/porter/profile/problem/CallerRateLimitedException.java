@@ -23,6 +23,14 @@ public final class CallerRateLimitedException extends ErrorResponseException {
 	}
 
 	/**
+	 * A change of hers that waited for her change before it ({@code PerUserSequence})
+	 * until too little of her request's time was left to send it: it was not sent.
+	 */
+	public static CallerRateLimitedException ownChangeBeforeTooSlow(Duration retryAfter) {
+		return new CallerRateLimitedException(Problems.ownChangeBeforeTooSlow(), retryAfter);
+	}
+
+	/**
 	 * Her share of the upstream budgets all users share: {@code calls} per {@code period}
 	 * of loads, revalidations and changes.
 	 */

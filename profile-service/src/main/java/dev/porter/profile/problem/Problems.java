@@ -82,6 +82,12 @@ public final class Problems {
 				"This user sent too many requests; wait for the time given in Retry-After.");
 	}
 
+	static ProblemDetail ownChangeBeforeTooSlow() {
+		return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
+				"This user's change before this one took so long that this one could not be sent in time. "
+						+ "Nothing was changed; send it again after the time given in Retry-After.");
+	}
+
 	static ProblemDetail callerUpstreamShareSpent(int calls, Duration period) {
 		String per = (period.toMillisPart() == 0) ? period.toSeconds() + " s" : period.toMillis() + " ms";
 		return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",

@@ -64,6 +64,11 @@ public final class UpstreamPolicy {
 		return this.name;
 	}
 
+	/** The longest one call takes in all, its retries included. */
+	public Duration deadline() {
+		return this.deadline;
+	}
+
 	public CircuitBreaker circuitBreaker() {
 		return this.circuitBreaker;
 	}
