@@ -1,12 +1,11 @@
 package dev.porter.gateway.routing;
 
-import java.time.Duration;
-
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.RawHttp;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.IdleConnectionContract;
 import dev.porter.testsupport.RawConnection;
 import org.junit.jupiter.api.Test;
 
@@ -28,43 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @RelayWaitsForHeldAnswers
 @TestPropertySource(properties = { "porter.request.connection-idle-timeout=1s", "porter.test.read-timeout=30s" })
-class IdleConnectionTests extends GatewayTestSupport {
+class IdleConnectionTests extends GatewayTestSupport implements IdleConnectionContract {
 
-	/**
-	 * Far past the idle timeout: the assertion is that the gateway closes, not how fast.
-	 */
-	private static final Duration PATIENCE = Duration.ofSeconds(15);
-
-	/**
-	 * How often the trickling client sends a header line: well within the idle timeout.
-	 */
-	private static final Duration TRICKLE = Duration.ofMillis(200);
-
-	@Test
-	void connectionWhenNothingIsSentThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
-		}
-	}
-
-	@Test
-	void connectionWhenTheHeadTricklesInThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send("GET /me HTTP/1.1\r\nHost: localhost\r\n");
-
-			assertThat(connection.trickleUntilClosedByServer("X-a: b\r\n", TRICKLE, PATIENCE)).isTrue();
-		}
-	}
-
-	@Test
-	void connectionWhenIdleAfterAnAnswerThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send("GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n");
-			String answer = connection.readAnswerHead(PATIENCE);
-			assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("connection: close");
-
-			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
-		}
+	@Override
+	public int servicePort() {
+		return this.port;
 	}
 
 	// Refused at once (no session), the request's body is read on to be dropped, and each
@@ -109,16 +76,6 @@ class IdleConnectionTests extends GatewayTestSupport {
 			connection.send(body.substring(5));
 
 			assertThat(connection.readAnswerHead(PATIENCE)).startsWith("HTTP/1.1 200 ");
-		}
-	}
-
-	/**
-	 * Returns once a connection opened now has been closed for idling: the idle timeout
-	 * has passed for whatever was under way when this was called.
-	 */
-	private void awaitIdleTimeoutPassed() {
-		try (RawConnection witness = RawConnection.open(this.port)) {
-			assertThat(witness.closedByServerWithin(PATIENCE)).as("an idle connection closed").isTrue();
 		}
 	}
 

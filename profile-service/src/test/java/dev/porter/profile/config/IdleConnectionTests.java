@@ -1,8 +1,7 @@
 package dev.porter.profile.config;
 
-import java.time.Duration;
-
 import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.IdleConnectionContract;
 import dev.porter.testsupport.RawConnection;
 import org.junit.jupiter.api.Test;
 
@@ -21,43 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the port could hold thousands of them open. A request being worked on is not cut by it.
  */
 @TestPropertySource(properties = "porter.connection.idle-timeout=1s")
-class IdleConnectionTests extends ProfileServiceIntegrationTest {
+class IdleConnectionTests extends ProfileServiceIntegrationTest implements IdleConnectionContract {
 
-	/**
-	 * Far past the idle timeout: the assertion is that the service closes, not how fast.
-	 */
-	private static final Duration PATIENCE = Duration.ofSeconds(15);
-
-	/**
-	 * How often the trickling client sends a header line: well within the idle timeout.
-	 */
-	private static final Duration TRICKLE = Duration.ofMillis(200);
-
-	@Test
-	void connectionWhenNothingIsSentThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
-		}
-	}
-
-	@Test
-	void connectionWhenTheHeadTricklesInThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send("GET /me HTTP/1.1\r\nHost: localhost\r\n");
-
-			assertThat(connection.trickleUntilClosedByServer("X-a: b\r\n", TRICKLE, PATIENCE)).isTrue();
-		}
-	}
-
-	@Test
-	void connectionWhenIdleAfterAnAnswerThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send("GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n");
-			String answer = connection.readAnswerHead(PATIENCE);
-			assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("connection: close");
-
-			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
-		}
+	@Override
+	public int servicePort() {
+		return this.port;
 	}
 
 	@Test
@@ -96,16 +63,6 @@ class IdleConnectionTests extends ProfileServiceIntegrationTest {
 			userinfo.release();
 
 			assertThat(connection.readAnswerHead(PATIENCE)).startsWith("HTTP/1.1 200 ");
-		}
-	}
-
-	/**
-	 * Returns once a connection opened now has been closed for idling: the idle timeout
-	 * has passed for whatever was under way when this was called.
-	 */
-	private void awaitIdleTimeoutPassed() {
-		try (RawConnection witness = RawConnection.open(this.port)) {
-			assertThat(witness.closedByServerWithin(PATIENCE)).as("an idle connection closed").isTrue();
 		}
 	}
 
