@@ -174,15 +174,6 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	}
 
 	/**
-	 * When the IdP issued the login's ID token; without {@code iat} (Spring Security
-	 * requires one), as early as can be, so that any logout recorded ends the login.
-	 */
-	private static Instant issuedAt(OidcUser user) {
-		Instant issuedAt = user.getIdToken().getIssuedAt();
-		return (issuedAt != null) ? issuedAt : Instant.EPOCH;
-	}
-
-	/**
 	 * When the callback began, on the IdP's clock (a logout token's {@code iat} is on it,
 	 * not on ours): the ID token's {@code iat} less the time the callback has run, to the
 	 * second below. The IdP may end the session a moment before it mints the ID token,
@@ -191,7 +182,9 @@ class LoginSuccessHandler implements ServerAuthenticationSuccessHandler {
 	 * clock are used, so the two clocks need not agree.
 	 */
 	private static Instant callbackBeganAtTheIdp(ServerWebExchange exchange, OidcUser user, Instant now) {
-		return issuedAt(user).minus(CallbackStart.elapsed(exchange, now)).truncatedTo(ChronoUnit.SECONDS);
+		return IdpSession.issuedAtOrEarliest(user.getIdToken().getIssuedAt())
+			.minus(CallbackStart.elapsed(exchange, now))
+			.truncatedTo(ChronoUnit.SECONDS);
 	}
 
 	/**

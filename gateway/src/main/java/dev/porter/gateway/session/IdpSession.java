@@ -30,12 +30,12 @@ public record IdpSession(String sub, @Nullable String sid, Instant since) {
 	/** The IdP session of a signed-in user, known since their ID token was issued. */
 	public static IdpSession of(OidcUser user) {
 		return new IdpSession(user.getSubject(), user.getIdToken().getClaimAsString("sid"),
-				knownSince(user.getIdToken().getIssuedAt()));
+				issuedAtOrEarliest(user.getIdToken().getIssuedAt()));
 	}
 
 	/** The IdP session of a session's login, known since its ID token was issued. */
 	public static IdpSession of(LoginUser user) {
-		return new IdpSession(user.sub(), user.sid(), knownSince(user.issuedAt()));
+		return new IdpSession(user.sub(), user.sid(), issuedAtOrEarliest(user.issuedAt()));
 	}
 
 	/** Whether a login of {@code sub} within {@code sid} belongs to this IdP session. */
@@ -44,10 +44,10 @@ public record IdpSession(String sub, @Nullable String sid, Instant since) {
 	}
 
 	/**
-	 * Without an {@code iat} (Spring Security requires one), as early as can be: any
-	 * logout recorded ends the IdP session.
+	 * When an ID token was issued; without an {@code iat} (Spring Security requires one),
+	 * as early as can be, so that any logout recorded ends the IdP session.
 	 */
-	private static Instant knownSince(@Nullable Instant issuedAt) {
+	public static Instant issuedAtOrEarliest(@Nullable Instant issuedAt) {
 		return (issuedAt != null) ? issuedAt : Instant.EPOCH;
 	}
 
