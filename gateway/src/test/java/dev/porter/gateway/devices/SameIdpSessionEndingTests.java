@@ -19,9 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,10 +64,7 @@ class SameIdpSessionEndingTests extends GatewayTestSupport {
 		otherTab.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		assertNotRevoked(otherTab.tokens().refreshToken());
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + phone.tokens().refreshToken())));
+		TestIdp.instance().verifyRevocations(1, phone.tokens().refreshToken());
 	}
 
 	@Test
@@ -196,20 +190,14 @@ class SameIdpSessionEndingTests extends GatewayTestSupport {
 
 	/** By the ending, once its revocation was sent; the logout found it gone. */
 	private static void assertRevokedOnce(String refreshToken) {
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + refreshToken)));
+		TestIdp.instance().verifyRevocations(1, refreshToken);
 	}
 
 	/**
 	 * Each ending answers once its revocation was sent: none sent by then is none at all.
 	 */
 	private static void assertNotRevoked(String refreshToken) {
-		TestIdp.instance()
-			.server()
-			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + refreshToken)));
+		TestIdp.instance().verifyRevocations(0, refreshToken);
 	}
 
 	private static String newUser() {

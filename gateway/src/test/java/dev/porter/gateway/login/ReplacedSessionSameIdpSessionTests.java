@@ -22,9 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -82,10 +79,7 @@ class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
 
 		browser.login(sub, "sid-" + UUID.randomUUID(), 3600);
 
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + replacedToken)));
+		TestIdp.instance().verifyRevocations(1, replacedToken);
 		presenting(replacedId).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
@@ -211,10 +205,7 @@ class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
 
 	/** Once, before the callback answered (or the logout, for its own sessions). */
 	private static void assertRevoked(String refreshToken) {
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + refreshToken)));
+		TestIdp.instance().verifyRevocations(1, refreshToken);
 	}
 
 	/**
@@ -222,10 +213,7 @@ class ReplacedSessionSameIdpSessionTests extends GatewayTestSupport {
 	 * abandoned, revocation included: none sent by then is none at all.
 	 */
 	private static void assertNotRevoked(String refreshToken) {
-		TestIdp.instance()
-			.server()
-			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
-				.withRequestBody(containing("token=" + refreshToken)));
+		TestIdp.instance().verifyRevocations(0, refreshToken);
 	}
 
 	/** Another browser that presents the session cookie {@code sessionId}. */

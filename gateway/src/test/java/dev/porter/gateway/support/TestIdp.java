@@ -90,6 +90,12 @@ public final class TestIdp {
 		awaitPost("the refresh token revoked", "/oauth/revoke", "token=" + token);
 	}
 
+	/** Asserts that {@code token}'s revocation was asked for exactly {@code times}. */
+	public void verifyRevocations(int times, String token) {
+		this.server.verify(times,
+				postRequestedFor(urlPathEqualTo("/oauth/revoke")).withRequestBody(containing("token=" + token)));
+	}
+
 	private void awaitPost(String what, String path, String bodyPart) {
 		Eventually.await(what, Duration.ofSeconds(10),
 				() -> !this.server.findAll(postRequestedFor(urlPathEqualTo(path)).withRequestBody(containing(bodyPart)))
