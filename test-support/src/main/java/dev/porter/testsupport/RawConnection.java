@@ -10,12 +10,15 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A TCP connection to a local server, driven byte by byte, for what a server does with a
- * connection no HTTP client would keep: one that sends nothing, a request head that never
- * ends, an idle connection after an answer. Tells whether the server closed it within a
- * patience; how fast is not its business.
+ * connection no HTTP client would keep, or a request no HTTP client would send: one that
+ * sends nothing, a request head that never ends, an idle connection after an answer, a
+ * body longer or shorter than its {@code Content-Length}, a GET with a chunked body.
+ * Tells whether the server closed it within a patience, or what it answered; how fast is
+ * not its business.
  */
 public final class RawConnection implements AutoCloseable {
 
@@ -34,10 +37,39 @@ public final class RawConnection implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Opens a connection, sends {@code request} (request line, headers and framed body)
+	 * and reads the answer, waiting at most {@code patience} for it; then closes the
+	 * connection.
+	 */
+	public static Answer exchange(int port, String request, Duration patience) {
+		try (RawConnection connection = open(port)) {
+			connection.send(request);
+			return new Answer(connection.readAnswerHead(patience));
+		}
+	}
+
+	/**
+	 * The end of a request: a true {@code Content-Length} header, the blank line that
+	 * ends the head, and {@code body}.
+	 */
+	public static String sized(String body) {
+		return "Content-Length: " + bytes(body).length + "\r\n\r\n" + body;
+	}
+
+	/**
+	 * The end of a request: a {@code Transfer-Encoding: chunked} header, the blank line
+	 * that ends the head, and {@code body} as one chunk and the last, empty one.
+	 */
+	public static String chunked(String body) {
+		return "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(bytes(body).length) + "\r\n" + body
+				+ "\r\n0\r\n\r\n";
+	}
+
 	/** Writes {@code text} as it is (ISO-8859-1). */
 	public void send(String text) {
 		try {
-			this.socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+			this.socket.getOutputStream().write(bytes(text));
 			this.socket.getOutputStream().flush();
 		}
 		catch (IOException ex) {
@@ -48,7 +80,8 @@ public final class RawConnection implements AutoCloseable {
 	/**
 	 * Reads one answer whose body has a {@code Content-Length} (or none), waiting at most
 	 * {@code patience} for it, and returns its head (status line and headers), so that
-	 * the connection is left between two requests.
+	 * the connection is left between two requests. An answer that does not come within
+	 * {@code patience}, or a connection closed before it ends, fails the test.
 	 */
 	public String readAnswerHead(Duration patience) {
 		try {
@@ -62,6 +95,9 @@ public final class RawConnection implements AutoCloseable {
 				}
 			}
 			return head;
+		}
+		catch (SocketTimeoutException ex) {
+			throw new AssertionError("no whole answer within " + patience, ex);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -129,6 +165,11 @@ public final class RawConnection implements AutoCloseable {
 		}
 	}
 
+	/** {@code text} as it goes on the wire: one byte a character (ISO-8859-1). */
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.ISO_8859_1);
+	}
+
 	private static String readHead(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -153,6 +194,24 @@ public final class RawConnection implements AutoCloseable {
 			}
 		}
 		return 0;
+	}
+
+	/** An answer's head: its status line and headers. */
+	public record Answer(String head) {
+
+		public int status() {
+			return Integer.parseInt(this.head.split(" ", 3)[1]);
+		}
+
+		/**
+		 * Whether a header {@code name} (any case) has a value that starts with
+		 * {@code value} (any case).
+		 */
+		public boolean hasHeader(String name, String value) {
+			return this.head.toLowerCase(Locale.ROOT)
+				.contains("\r\n" + name.toLowerCase(Locale.ROOT) + ": " + value.toLowerCase(Locale.ROOT));
+		}
+
 	}
 
 }

@@ -7,6 +7,7 @@
  * another thread or process makes true ({@link dev.porter.testsupport.Eventually}) and
  * WireMock answers a test holds back until it releases them
  * ({@link dev.porter.testsupport.HeldAnswers}), and a connection driven byte by byte that
- * tells whether the server closed it ({@link dev.porter.testsupport.RawConnection}).
+ * tells whether the server closed it or what it answered
+ * ({@link dev.porter.testsupport.RawConnection}).
  */
 package dev.porter.testsupport;
