@@ -2,7 +2,6 @@ package dev.porter.gateway.routing;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
-import dev.porter.gateway.support.RawHttp;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.testsupport.HeldAnswer;
 import dev.porter.testsupport.IdleConnectionContract;
@@ -52,7 +51,7 @@ class IdleConnectionTests extends GatewayTestSupport implements IdleConnectionCo
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		HeldAnswer held = holdProfileAnswer("/me");
 		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send(RawHttp.signedIn(this.port, alice, "GET /me") + "\r\n");
+			connection.send(alice.rawRequestStart(this.port, "GET /me") + "\r\n");
 			held.awaitReached();
 
 			awaitIdleTimeoutPassed();
@@ -68,7 +67,7 @@ class IdleConnectionTests extends GatewayTestSupport implements IdleConnectionCo
 		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(okJson("{\"theme\":\"dark\"}")));
 		String body = "{\"theme\":\"dark\"}";
 		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send(RawHttp.signedIn(this.port, alice, "PATCH /me/metadata") + "X-XSRF-TOKEN: " + alice.xsrf()
+			connection.send(alice.rawRequestStart(this.port, "PATCH /me/metadata") + "X-XSRF-TOKEN: " + alice.xsrf()
 					+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
 					+ body.substring(0, 5));
 

@@ -35,7 +35,7 @@ class RelayBehindTrustedProxyTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port, RawHttp.signedIn(this.port, alice, "GET /me?fields=name")
+		RawHttp.Response answer = RawHttp.send(this.port, alice.rawRequestStart(this.port, "GET /me?fields=name")
 				+ "X-Forwarded-Prefix: /porter\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n", WAIT);
 
 		assertThat(answer.status()).as(answer.head()).isEqualTo(200);

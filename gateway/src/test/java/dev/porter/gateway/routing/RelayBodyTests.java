@@ -132,7 +132,7 @@ class RelayBodyTests extends GatewayTestSupport {
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
-		return RawHttp.signedIn(this.port, browser, requestLine) + "X-XSRF-TOKEN: " + browser.xsrf() + "\r\n" + rest;
+		return browser.rawRequestStart(this.port, requestLine) + "X-XSRF-TOKEN: " + browser.xsrf() + "\r\n" + rest;
 	}
 
 	private static void stubProfile(Browser user, String sub) {

@@ -83,7 +83,7 @@ class RelayMisbehavingUpstreamTests {
 		Browser bob = browser().login("auth0|bob", 3600);
 		double failedBefore = failedCalls();
 
-		RawHttp.Response alicesAnswer = RawHttp.send(this.port, RawHttp.signedIn(this.port, alice, "GET /me") + "\r\n",
+		RawHttp.Response alicesAnswer = RawHttp.send(this.port, alice.rawRequestStart(this.port, "GET /me") + "\r\n",
 				WAIT);
 		String bobsBody = bob.get("/me").exchange().returnResult(String.class).getResponseBody().blockFirst(WAIT);
 

@@ -98,8 +98,8 @@ class UpstreamCallTests extends GatewayTestSupport {
 	void relayWhenHeaderNamesAreUpperCaseThenHopByHopAndCredentialsStillStayBehind() {
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		relayGetMe("GET /me HTTP/1.1\r\nHOST: localhost:" + this.port + "\r\nCOOKIE: "
-				+ RawHttp.cookieHeader(alice.cookies()) + "\r\nCONNECTION: keep-alive, x-hop\r\nX-HOP: 1\r\n"
+		relayGetMe("GET /me HTTP/1.1\r\nHOST: localhost:" + this.port + "\r\nCOOKIE: " + alice.cookieHeader()
+				+ "\r\nCONNECTION: keep-alive, x-hop\r\nX-HOP: 1\r\n"
 				+ "KEEP-ALIVE: timeout=5\r\nPROXY-AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\n"
 				+ "AUTHORIZATION: Basic YWxpY2U6c2VjcmV0\r\nX-XSRF-TOKEN: " + alice.xsrf()
 				+ "\r\nX-REQUEST-ID: r-2\r\n\r\n");
@@ -689,7 +689,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
-		return RawHttp.signedIn(this.port, browser, requestLine) + (rest.isEmpty() ? "\r\n" : rest);
+		return browser.rawRequestStart(this.port, requestLine) + (rest.isEmpty() ? "\r\n" : rest);
 	}
 
 	/** Alice, signed in, loads {@code /me}: the headers of the relayed 200. */

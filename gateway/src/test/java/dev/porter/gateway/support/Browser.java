@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -130,6 +131,25 @@ public final class Browser {
 			request.header("X-XSRF-TOKEN", xsrf);
 		}
 		return request.contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+	}
+
+	/**
+	 * The start of this browser's request to the gateway on {@code port}, for a test that
+	 * writes it byte by byte ({@link dev.porter.testsupport.RawConnection}): the request
+	 * line, {@code Host}, {@code Accept: application/json} and its cookies. The caller
+	 * adds its other headers, the blank line and any body.
+	 */
+	public String rawRequestStart(int port, String requestLine) {
+		return requestLine + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nAccept: application/json\r\nCookie: "
+				+ cookieHeader() + "\r\n";
+	}
+
+	/** The value of the {@code Cookie} header this browser sends. */
+	public String cookieHeader() {
+		return this.cookies.entrySet()
+			.stream()
+			.map((c) -> c.getKey() + "=" + c.getValue())
+			.collect(Collectors.joining("; "));
 	}
 
 	public Map<String, String> cookies() {

@@ -9,8 +9,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Requests written byte for byte to a socket, so that a test can send what no HTTP client
@@ -29,23 +27,6 @@ public final class RawHttp {
 	public static String chunked(String body) {
 		return "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.getBytes(StandardCharsets.UTF_8).length)
 				+ "\r\n" + body + "\r\n0\r\n\r\n";
-	}
-
-	/**
-	 * The first lines of {@code browser}'s request to the gateway on {@code port}: the
-	 * request line, {@code Host}, {@code Accept: application/json} and its cookies. The
-	 * caller adds its other headers, the blank line and any body.
-	 */
-	public static String signedIn(int port, Browser browser, String requestLine) {
-		return requestLine + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nAccept: application/json\r\nCookie: "
-				+ cookieHeader(browser.cookies()) + "\r\n";
-	}
-
-	public static String cookieHeader(Map<String, String> cookies) {
-		return cookies.entrySet()
-			.stream()
-			.map((c) -> c.getKey() + "=" + c.getValue())
-			.collect(Collectors.joining("; "));
 	}
 
 	/**
