@@ -10,11 +10,11 @@ import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
-import dev.porter.gateway.support.RawHttp;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -133,10 +133,10 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 		// No Content-Length to refuse up front: the body itself must be cut at the limit,
 		// not buffered up to the codecs' far larger one.
 		String body = "logout_token=" + "a".repeat(4 * BackchannelLogoutController.MAX_BODY_BYTES);
-		RawHttp.Response response = RawHttp.send(this.port,
+		RawConnection.Answer response = RawConnection.exchange(this.port,
 				"POST /bff/backchannel-logout HTTP/1.1\r\nHost: localhost\r\n"
 						+ "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
-						+ RawHttp.chunked(body),
+						+ RawConnection.chunked(body),
 				Duration.ofSeconds(10));
 		assertThat(response.status()).isEqualTo(413);
 		assertThat(response.hasHeader("Content-Type", "application/problem+json")).isTrue();

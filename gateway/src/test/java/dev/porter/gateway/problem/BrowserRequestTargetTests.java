@@ -3,7 +3,7 @@ package dev.porter.gateway.problem;
 import java.time.Duration;
 
 import dev.porter.gateway.support.GatewayTestSupport;
-import dev.porter.gateway.support.RawHttp;
+import dev.porter.testsupport.RawConnection;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,7 +23,7 @@ class BrowserRequestTargetTests extends GatewayTestSupport {
 	@CsvSource(delimiter = ' ', value = { "/?filter=a|b 200", "/?q=%7B%7D&r={x} 200", "/?a=[1]&b=^ 200",
 			"/me?x=a|b 401", "/bff/login?returnTo=/settings&from={home} 302", "/bff/login?returnTo=/a% 400" })
 	void requestWhenItsTargetHoldsWhatBrowsersLeaveUnencodedThenAnsweredAsUsual(String target, int status) {
-		RawHttp.Response response = RawHttp.send(this.port,
+		RawConnection.Answer response = RawConnection.exchange(this.port,
 				"GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", Duration.ofSeconds(10));
 
 		assertThat(response.status()).isEqualTo(status);

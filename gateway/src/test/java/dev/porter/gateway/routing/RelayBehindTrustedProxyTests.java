@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
-import dev.porter.gateway.support.RawHttp;
+import dev.porter.testsupport.RawConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
@@ -35,8 +35,10 @@ class RelayBehindTrustedProxyTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port, alice.rawRequestStart(this.port, "GET /me?fields=name")
-				+ "X-Forwarded-Prefix: /porter\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n", WAIT);
+		RawConnection.Answer answer = RawConnection.exchange(this.port,
+				alice.rawRequestStart(this.port, "GET /me?fields=name")
+						+ "X-Forwarded-Prefix: /porter\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n",
+				WAIT);
 
 		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 		PROFILE.verify(1,

@@ -7,7 +7,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
-import dev.porter.gateway.support.RawHttp;
+import dev.porter.testsupport.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,31 +44,32 @@ class RelayBodyTests extends GatewayTestSupport {
 		String json = "{\"theme\":\"dark\"}";
 		return Stream.of(
 				Arguments.of("form PATCH, token in the header only", "PATCH /me/metadata",
-						"Content-Type: application/x-www-form-urlencoded\r\n", RawHttp.sized("theme=dark"), 415),
+						"Content-Type: application/x-www-form-urlencoded\r\n", RawConnection.sized("theme=dark"), 415),
 				Arguments.of("form PATCH with a wrong _csrf field", "PATCH /me/metadata",
-						"Content-Type: application/x-www-form-urlencoded\r\n", RawHttp.sized("_csrf=wrong&theme=dark"),
-						415),
+						"Content-Type: application/x-www-form-urlencoded\r\n",
+						RawConnection.sized("_csrf=wrong&theme=dark"), 415),
 				Arguments.of("multipart PATCH", "PATCH /me/metadata",
 						"Content-Type: multipart/form-data; boundary=b\r\n",
-						RawHttp.sized("--b\r\nContent-Disposition: form-data; name=\"theme\"\r\n\r\ndark\r\n--b--\r\n"),
+						RawConnection.sized(
+								"--b\r\nContent-Disposition: form-data; name=\"theme\"\r\n\r\ndark\r\n--b--\r\n"),
 						415),
-				Arguments.of("text PATCH", "PATCH /me/metadata", "Content-Type: text/plain\r\n", RawHttp.sized(json),
-						415),
-				Arguments.of("PATCH without a content type", "PATCH /me/metadata", "", RawHttp.sized(json), 415),
+				Arguments.of("text PATCH", "PATCH /me/metadata", "Content-Type: text/plain\r\n",
+						RawConnection.sized(json), 415),
+				Arguments.of("PATCH without a content type", "PATCH /me/metadata", "", RawConnection.sized(json), 415),
 				Arguments.of("malformed content type", "PATCH /me/metadata", "Content-Type: json\r\n",
-						RawHttp.sized(json), 415),
+						RawConnection.sized(json), 415),
 				Arguments.of("JSON PATCH with charset", "PATCH /me/metadata",
-						"Content-Type: application/json;charset=UTF-8\r\n", RawHttp.sized(json), 200),
+						"Content-Type: application/json;charset=UTF-8\r\n", RawConnection.sized(json), 200),
 				Arguments.of("merge-patch PATCH, chunked", "PATCH /me/metadata",
-						"Content-Type: application/merge-patch+json\r\n", RawHttp.chunked(json), 200),
+						"Content-Type: application/merge-patch+json\r\n", RawConnection.chunked(json), 200),
 				Arguments.of("JSON PATCH, empty with Content-Length 0", "PATCH /me/metadata",
-						"Content-Type: application/json\r\n", RawHttp.sized(""), 200),
+						"Content-Type: application/json\r\n", RawConnection.sized(""), 200),
 				Arguments.of("JSON PATCH over 16 KiB", "PATCH /me/metadata", "Content-Type: application/json\r\n",
-						RawHttp.sized("{\"k\":\"" + "x".repeat(17 * 1024) + "\"}"), 413),
-				Arguments.of("GET with a body", "GET /me", "Content-Type: application/json\r\n", RawHttp.sized(json),
-						400),
-				Arguments.of("GET with a chunked body", "GET /me", "", RawHttp.chunked(json), 400),
-				Arguments.of("GET with Content-Length 0", "GET /me", "", RawHttp.sized(""), 200));
+						RawConnection.sized("{\"k\":\"" + "x".repeat(17 * 1024) + "\"}"), 413),
+				Arguments.of("GET with a body", "GET /me", "Content-Type: application/json\r\n",
+						RawConnection.sized(json), 400),
+				Arguments.of("GET with a chunked body", "GET /me", "", RawConnection.chunked(json), 400),
+				Arguments.of("GET with Content-Length 0", "GET /me", "", RawConnection.sized(""), 200));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -80,7 +81,8 @@ class RelayBodyTests extends GatewayTestSupport {
 		stubProfile(alice, "auth0|alice");
 		stubProfile(bob, "google-oauth2|bob");
 
-		RawHttp.Response answer = RawHttp.send(this.port, request(alice, requestLine, headers + framedBody), WAIT);
+		RawConnection.Answer answer = RawConnection.exchange(this.port,
+				request(alice, requestLine, headers + framedBody), WAIT);
 
 		assertThat(answer.status()).as(name + ": " + answer.head()).isEqualTo(expectedStatus);
 		if (expectedStatus >= 400) {
@@ -94,8 +96,10 @@ class RelayBodyTests extends GatewayTestSupport {
 	@Test
 	void patchMetadataWhenFormBodyThenUnsupportedMediaTypeNamingAcceptedTypes() {
 		Browser alice = browser().login("auth0|alice", 3600);
-		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "PATCH /me/metadata",
-				"Content-Type: application/x-www-form-urlencoded\r\n" + RawHttp.sized("theme=dark")), WAIT);
+		RawConnection.Answer answer = RawConnection.exchange(this.port,
+				request(alice, "PATCH /me/metadata",
+						"Content-Type: application/x-www-form-urlencoded\r\n" + RawConnection.sized("theme=dark")),
+				WAIT);
 		assertThat(answer.status()).isEqualTo(415);
 		assertThat(answer.hasHeader("Accept-Patch", "application/json, application/merge-patch+json")).as(answer.head())
 			.isTrue();
@@ -121,7 +125,7 @@ class RelayBodyTests extends GatewayTestSupport {
 	@Test
 	void patchMetadataWhenBodyShorterThanDeclaredThenRequestTimeoutWithoutStackTrace(CapturedOutput output) {
 		Browser alice = browser().login("auth0|alice", 3600);
-		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "PATCH /me/metadata",
+		RawConnection.Answer answer = RawConnection.exchange(this.port, request(alice, "PATCH /me/metadata",
 				"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"theme\":\"x\"}"), WAIT);
 		assertThat(answer.status()).as(answer.head()).isEqualTo(408);
 		assertThat(answer.hasHeader("Content-Type", "application/problem+json")).as(answer.head()).isTrue();

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.RawHttp;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.RawConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -83,8 +83,8 @@ class RelayMisbehavingUpstreamTests {
 		Browser bob = browser().login("auth0|bob", 3600);
 		double failedBefore = failedCalls();
 
-		RawHttp.Response alicesAnswer = RawHttp.send(this.port, alice.rawRequestStart(this.port, "GET /me") + "\r\n",
-				WAIT);
+		RawConnection.Answer alicesAnswer = RawConnection.exchange(this.port,
+				alice.rawRequestStart(this.port, "GET /me") + "\r\n", WAIT);
 		String bobsBody = bob.get("/me").exchange().returnResult(String.class).getResponseBody().blockFirst(WAIT);
 
 		assertThat(alicesAnswer.status()).as(alicesAnswer.head()).isEqualTo(503);

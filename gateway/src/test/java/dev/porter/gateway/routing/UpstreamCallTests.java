@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
-import dev.porter.gateway.support.RawHttp;
+import dev.porter.testsupport.RawConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +63,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me/sessions")).willReturn(okJson("[]")));
 		Browser alice = browser().login("auth0|alice", 3600);
 
-		RawHttp.Response answer = RawHttp.send(this.port,
+		RawConnection.Answer answer = RawConnection.exchange(this.port,
 				request(alice, "GET /me/sessions?since=2026-01-01T00%3A00%3A00Z&tag=a%20b&tag=c%2Fd", ""), WAIT);
 
 		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
@@ -137,7 +137,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 		Browser alice = browser().login("auth0|alice", 3600);
 		String body = "{\"name\":\"phone\"}";
 
-		RawHttp.Response answer = RawHttp.send(this.port, request(alice, "POST /me/devices",
+		RawConnection.Answer answer = RawConnection.exchange(this.port, request(alice, "POST /me/devices",
 				"Connection: keep-alive, Content-Length, Content-Type\r\nX-XSRF-TOKEN: " + alice.xsrf()
 						+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body),
 				WAIT);
@@ -164,13 +164,12 @@ class UpstreamCallTests extends GatewayTestSupport {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
 		Browser mallory = browser().login("auth0|mallory", 3600);
 		Browser alice = browser().login("auth0|alice", 3600);
-		String body = requestLine.startsWith("PATCH")
-				? "X-XSRF-TOKEN: " + mallory.xsrf() + "\r\nContent-Type: application/json\r\n" + RawHttp.sized("{}")
-				: "\r\n";
+		String body = requestLine.startsWith("PATCH") ? "X-XSRF-TOKEN: " + mallory.xsrf()
+				+ "\r\nContent-Type: application/json\r\n" + RawConnection.sized("{}") : "\r\n";
 		double failedBefore = failedCalls();
 
 		for (int i = 0; i < 12; i++) {
-			RawHttp.Response answer = RawHttp.send(this.port,
+			RawConnection.Answer answer = RawConnection.exchange(this.port,
 					request(mallory, requestLine, "Connection: keep-alive, x\u0085\r\n" + body), WAIT);
 			assertThat(answer.status()).as(answer.head()).isEqualTo(400);
 			assertThat(answer.hasHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")).as(answer.head())
@@ -673,7 +672,7 @@ class UpstreamCallTests extends GatewayTestSupport {
 	 */
 	private void relayGetMe(String rawRequest) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
-		RawHttp.Response answer = RawHttp.send(this.port, rawRequest, WAIT);
+		RawConnection.Answer answer = RawConnection.exchange(this.port, rawRequest, WAIT);
 		assertThat(answer.status()).as(answer.head()).isEqualTo(200);
 	}
 
