@@ -10,15 +10,14 @@
  * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), which signatures a
  * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}), and
  * giving the answer to a request Netty could not decode a problem body
- * ({@link dev.porter.common.UndecodableRequestHandler}), and closing a connection whose
- * answered request's body keeps trickling in
- * ({@link dev.porter.common.LeftoverBodyHandler}). One rule dev-idp applies too: which
- * management port and address would put actuator on the public port
- * ({@link dev.porter.common.ManagementPorts}).
+ * ({@link dev.porter.common.UndecodableRequestHandler}), and closing a connection that
+ * owes no answer for the idle timeout ({@link dev.porter.common.IdleConnectionHandler}).
+ * One rule dev-idp applies too: which management port and address would put actuator on
+ * the public port ({@link dev.porter.common.ManagementPorts}).
  * <p>
  * This package depends on Reactor, on Lettuce and Netty for closing connections, on
- * Netty's HTTP codec for the undecodable requests and leftover bodies, and on Nimbus JOSE
- * for reading a JWT (optional: both services have them); nothing here knows Spring,
+ * Netty's HTTP codec for the undecodable requests and idle connections, and on Nimbus
+ * JOSE for reading a JWT (optional: both services have them); nothing here knows Spring,
  * Reactor Netty's server or any service. {@code ManagementPorts} needs none of them, so
  * dev-idp takes this module without Reactor.
  */

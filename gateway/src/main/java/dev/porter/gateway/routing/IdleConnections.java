@@ -1,6 +1,6 @@
 package dev.porter.gateway.routing;
 
-import dev.porter.common.LeftoverBodyHandler;
+import dev.porter.common.IdleConnectionHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
@@ -16,15 +16,12 @@ import org.springframework.stereotype.Component;
  * buffers, by sending nothing, a header line now and then, or a huge body a byte at a
  * time after a 401, until the gateway could accept no more.
  * <p>
- * Reactor Netty's idle timeout covers the first two: it runs from the connection's start,
- * and again from each answer's end, until a request's head is decoded, and counts only
- * what the HTTP codec hands on (its handler sits behind the codec), so header lines
- * trickled in do not restart it. Each piece of an answered request's body does, so
- * common's {@link LeftoverBodyHandler} bounds that. Both close without an answer, as
- * nginx and Go do past their header timeouts: a client that has begun no request expects
- * none, and a keep-alive client retries on a fresh connection. A request being worked on
- * is not cut: its body has {@link RequestReadTimeout}, its answer the relay's response
- * timeout.
+ * common's {@link IdleConnectionHandler} does it, one per connection, behind the HTTP
+ * codec (so header lines trickled in do not count, nor pieces of an answered body). It
+ * closes without an answer, as nginx and Go do past their header timeouts: a client that
+ * has begun no request expects none, and a keep-alive client retries on a fresh
+ * connection. A request being worked on is not cut: its body has
+ * {@link RequestReadTimeout}, its answer the relay's response timeout.
  */
 @Component
 class IdleConnections implements NettyServerCustomizer {
@@ -37,14 +34,13 @@ class IdleConnections implements NettyServerCustomizer {
 
 	@Override
 	public HttpServer apply(HttpServer server) {
-		return server.idleTimeout(this.properties.connectionIdleTimeout())
-			.doOnChannelInit((observer, channel, remoteAddress) -> {
-				if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-					channel.pipeline()
-						.addAfter(NettyPipeline.HttpCodec, LeftoverBodyHandler.NAME,
-								new LeftoverBodyHandler(this.properties.connectionIdleTimeout()));
-				}
-			});
+		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+				channel.pipeline()
+					.addAfter(NettyPipeline.HttpCodec, IdleConnectionHandler.NAME,
+							new IdleConnectionHandler(this.properties.connectionIdleTimeout()));
+			}
+		});
 	}
 
 }

@@ -34,7 +34,7 @@ class IdleConnectionTests extends GatewayTestSupport implements IdleConnectionCo
 	}
 
 	// Refused at once (no session), the request's body is read on to be dropped, and each
-	// piece of it restarted Reactor Netty's idle timeout.
+	// piece of it would restart an idle timeout that counted every read.
 	@Test
 	void connectionWhenAnAnsweredRequestsBodyTricklesOnThenClosed() {
 		try (RawConnection connection = RawConnection.open(this.port)) {

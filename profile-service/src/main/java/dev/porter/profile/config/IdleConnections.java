@@ -1,6 +1,6 @@
 package dev.porter.profile.config;
 
-import dev.porter.common.LeftoverBodyHandler;
+import dev.porter.common.IdleConnectionHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
@@ -16,12 +16,11 @@ import org.springframework.stereotype.Component;
  * nothing, a header line now and then, or a huge body a byte at a time after a 401, until
  * the service could accept no more, the gateway's relay included.
  * <p>
- * Reactor Netty's idle timeout covers the first two (it counts only what the HTTP codec
- * hands on, so header lines trickled in do not restart it); common's
- * {@link LeftoverBodyHandler} the third. Both close without an answer. The timeout must
- * stay above the 10 s for which the gateway keeps an idle connection to this service in
- * its pool: the gateway then always lets go first, and never relays a request on a
- * connection this service is closing.
+ * Common's {@link IdleConnectionHandler} does it, behind the HTTP codec (so header lines
+ * trickled in do not count, nor pieces of an answered body), and closes without an
+ * answer. The timeout must stay above the 10 s for which the gateway keeps an idle
+ * connection to this service in its pool: the gateway then always lets go first, and
+ * never relays a request on a connection this service is closing.
  */
 @Component
 class IdleConnections implements NettyServerCustomizer {
@@ -34,11 +33,11 @@ class IdleConnections implements NettyServerCustomizer {
 
 	@Override
 	public HttpServer apply(HttpServer server) {
-		return server.idleTimeout(this.properties.idleTimeout()).doOnChannelInit((observer, channel, remoteAddress) -> {
+		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
 				channel.pipeline()
-					.addAfter(NettyPipeline.HttpCodec, LeftoverBodyHandler.NAME,
-							new LeftoverBodyHandler(this.properties.idleTimeout()));
+					.addAfter(NettyPipeline.HttpCodec, IdleConnectionHandler.NAME,
+							new IdleConnectionHandler(this.properties.idleTimeout()));
 			}
 		});
 	}

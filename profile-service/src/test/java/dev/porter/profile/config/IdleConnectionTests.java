@@ -39,7 +39,7 @@ class IdleConnectionTests extends ProfileServiceIntegrationTest implements IdleC
 	}
 
 	// Refused at once (no session), the request's body is read on to be dropped, and each
-	// piece of it restarted Reactor Netty's idle timeout.
+	// piece of it would restart an idle timeout that counted every read.
 	@Test
 	void connectionWhenAnAnsweredRequestsBodyTricklesOnThenClosed() {
 		try (RawConnection connection = RawConnection.open(this.port)) {

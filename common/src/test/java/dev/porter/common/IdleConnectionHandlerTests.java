@@ -8,11 +8,14 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
@@ -20,13 +23,14 @@ import reactor.netty.http.server.HttpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A connection whose answered request's body does not come in within the timeout is
- * closed; one whose body came in serves the next request however long after. On a bare
- * Reactor Netty server (no idle timeout of its own) with the handler where each service's
- * customizer puts it: {@code /refuse} answers at once without reading the body,
- * {@code /read} reads it first.
+ * A connection that owes no answer for the timeout is closed: nothing sent, a head that
+ * never ends, nothing after an answer, the body of an answered request that never
+ * completes; one that owes an answer is not, however long its body or its answer takes.
+ * On a bare Reactor Netty server (no idle timeout of its own) with the handler where each
+ * service's customizer puts it: {@code /refuse} answers at once without reading the body,
+ * {@code /read} reads it first, {@code /hold} answers when the test lets it.
  */
-class LeftoverBodyHandlerTests {
+class IdleConnectionHandlerTests {
 
 	private static final Duration TIMEOUT = Duration.ofMillis(500);
 
@@ -35,21 +39,58 @@ class LeftoverBodyHandlerTests {
 
 	private static DisposableServer server;
 
+	/** The answers of {@code /hold/{name}}, each sent when the test releases it. */
+	private static final Map<String, Sinks.Empty<Void>> HELD = new ConcurrentHashMap<>();
+
 	@BeforeAll
 	static void start() {
 		server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			.doOnChannelInit((observer, channel, remoteAddress) -> channel.pipeline()
-				.addAfter(NettyPipeline.HttpCodec, LeftoverBodyHandler.NAME, new LeftoverBodyHandler(TIMEOUT)))
-			.handle((request, response) -> request.uri().startsWith("/refuse") ? response.status(401).send()
-					: request.receive().aggregate().then(Mono.defer(() -> response.status(200).send())))
+				.addAfter(NettyPipeline.HttpCodec, IdleConnectionHandler.NAME, new IdleConnectionHandler(TIMEOUT)))
+			.handle((request, response) -> {
+				if (request.uri().startsWith("/refuse")) {
+					return response.status(401).send();
+				}
+				if (request.uri().startsWith("/hold/")) {
+					return held(request.uri().substring("/hold/".length())).asMono()
+						.then(Mono.defer(() -> response.status(200).send()));
+				}
+				return request.receive().aggregate().then(Mono.defer(() -> response.status(200).send()));
+			})
 			.bindNow();
 	}
 
 	@AfterAll
 	static void stop() {
 		server.disposeNow();
+	}
+
+	@Test
+	void connectionWhenNothingIsSentThenClosed() throws IOException {
+		try (Socket socket = connect()) {
+			assertThat(closedByServer(socket)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenTheHeadNeverEndsThenClosed() throws IOException {
+		try (Socket socket = connect()) {
+			send(socket, "GET /refuse HTTP/1.1\r\nHost: localhost\r\n");
+
+			assertThat(closedByServer(socket)).isTrue();
+		}
+	}
+
+	@Test
+	void connectionWhenIdleAfterAnAnswerThenClosed() throws IOException {
+		try (Socket socket = connect()) {
+			send(socket, "GET /refuse HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
+
+			assertThat(closedByServer(socket)).isTrue();
+		}
 	}
 
 	@Test
@@ -63,58 +104,60 @@ class LeftoverBodyHandlerTests {
 	}
 
 	@Test
-	void answerWhenTheBodyCameWithTheHeadThenTheConnectionStays() throws IOException {
+	void requestWhenItsAnswerOutlastsTheTimeoutThenAnswered() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "PATCH /refuse HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
+			send(socket, "GET /hold/answer HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
 			awaitTimeoutPassed();
-			send(socket, "PATCH /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}");
+			release("answer");
 			assertThat(readHead(socket)).startsWith("HTTP/1.1 200 ");
 		}
 	}
 
 	@Test
-	void answerWhenTheBodyFollowsTheAnswerInTimeThenTheConnectionStays() throws IOException {
+	void requestWhenItsBodyOutlastsTheTimeoutThenAnswered() throws IOException {
 		try (Socket socket = connect()) {
-			send(socket, "PATCH /refuse HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
-			send(socket, "{}");
+			send(socket, "PATCH /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{");
 
 			awaitTimeoutPassed();
-			send(socket, "GET /refuse HTTP/1.1\r\nHost: localhost\r\n\r\n");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
+			send(socket, "}");
+			assertThat(readHead(socket)).startsWith("HTTP/1.1 200 ");
 		}
 	}
 
 	@Test
-	void answersWhenRequestsArePipelinedThenEachServedAndTheConnectionStays() throws IOException {
+	void requestWhenPipelinedBehindAnAnsweredOneThenAnswered() throws IOException {
 		try (Socket socket = connect()) {
 			send(socket, "GET /refuse HTTP/1.1\r\nHost: localhost\r\n\r\n"
-					+ "PATCH /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}");
+					+ "GET /hold/pipelined HTTP/1.1\r\nHost: localhost\r\n\r\n");
 			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 200 ");
 
 			awaitTimeoutPassed();
-			send(socket, "GET /refuse HTTP/1.1\r\nHost: localhost\r\n\r\n");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
+			release("pipelined");
+			assertThat(readHead(socket)).startsWith("HTTP/1.1 200 ");
 		}
 	}
 
 	// The interim 100 is sent for the body, before it: it answers nothing.
 	@Test
-	void answerWhenTheBodyFollowedAContinueThenTheConnectionStays() throws IOException {
+	void requestWhenItsBodyFollowsAContinueAfterTheTimeoutThenAnswered() throws IOException {
 		try (Socket socket = connect()) {
 			send(socket,
 					"PATCH /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
 			assertThat(readHead(socket)).startsWith("HTTP/1.1 100 ");
-			send(socket, "{}");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 200 ");
 
 			awaitTimeoutPassed();
-			send(socket, "GET /refuse HTTP/1.1\r\nHost: localhost\r\n\r\n");
-			assertThat(readHead(socket)).startsWith("HTTP/1.1 401 ");
+			send(socket, "{}");
+			assertThat(readHead(socket)).startsWith("HTTP/1.1 200 ");
 		}
+	}
+
+	private static void release(String name) {
+		held(name).tryEmitEmpty();
+	}
+
+	private static Sinks.Empty<Void> held(String name) {
+		return HELD.computeIfAbsent(name, (key) -> Sinks.empty());
 	}
 
 	/** Returns once a connection whose body never completes has been closed. */
