@@ -8,12 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every service's HTTP server does with a connection that carries no request being
- * worked on (none sent, a request head that never ends, nothing after an answer): it is
- * closed once it has done so for the service's {@code CONNECTION_IDLE_TIMEOUT}, which the
- * implementing test sets well below {@link #PATIENCE}; else anyone who reaches the port
- * could hold thousands of them open, each a file descriptor and its buffers. The
- * assertion is that the server closes, not how fast. A test interface: the implementing
- * test class extends its service's own test support.
+ * worked on (none sent, a request head that never ends, nothing after an answer, the body
+ * of a request already answered): it is closed once it has done so for the service's
+ * {@code CONNECTION_IDLE_TIMEOUT}, which the implementing test sets well below
+ * {@link #PATIENCE}; else anyone who reaches the port could hold thousands of them open,
+ * each a file descriptor and its buffers. The assertion is that the server closes, not
+ * how fast. A test interface: the implementing test class extends its service's own test
+ * support.
  */
 public interface IdleConnectionContract {
 
@@ -52,6 +53,18 @@ public interface IdleConnectionContract {
 			assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("connection: close");
 
 			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+	}
+
+	// A PATCH without credentials is refused at once, and the body is read on to be
+	// dropped: each piece of it would restart an idle timeout that counted every read.
+	@Test
+	default void connectionWhenAnAnsweredRequestsBodyTricklesOnThenClosed() {
+		try (RawConnection connection = RawConnection.open(servicePort())) {
+			connection.send("PATCH /me/metadata HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: 100000000\r\n\r\n{");
+
+			assertThat(connection.trickleUntilClosedByServer("x", TRICKLE, PATIENCE)).isTrue();
 		}
 	}
 

@@ -33,18 +33,6 @@ class IdleConnectionTests extends GatewayTestSupport implements IdleConnectionCo
 		return this.port;
 	}
 
-	// Refused at once (no session), the request's body is read on to be dropped, and each
-	// piece of it would restart an idle timeout that counted every read.
-	@Test
-	void connectionWhenAnAnsweredRequestsBodyTricklesOnThenClosed() {
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send("PATCH /me/metadata HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-					+ "Content-Length: 100000000\r\n\r\n{");
-
-			assertThat(connection.trickleUntilClosedByServer("x", TRICKLE, PATIENCE)).isTrue();
-		}
-	}
-
 	@Test
 	void relayWhenProfileServiceAnswersAfterTheIdleTimeoutThenItsAnswer() throws Exception {
 		Browser alice = browser().login("auth0|alice", 3600);
