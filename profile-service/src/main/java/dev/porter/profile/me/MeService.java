@@ -21,6 +21,7 @@ import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.problem.DirectoryNotWritableException;
 import dev.porter.profile.problem.ProfileTooLargeException;
+import dev.porter.profile.problem.RequestDeadlinePassedException;
 import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;
 import dev.porter.profile.oidc.Callers;
@@ -111,10 +112,12 @@ class MeService {
 	 * asked, so that a record other clients grew past what this service reads may still
 	 * shrink.
 	 * <p>
-	 * One whose turn comes with less of the request's time left than a change may take
-	 * once sent is not sent, and its caller is told to send it again: sent, it could be
-	 * applied after the request deadline had told her it failed
-	 * ({@link RequestDeadline}).
+	 * No change is sent with less of the request's time left than it may take once sent:
+	 * sent, it could be applied after the request deadline had told her it failed
+	 * ({@link RequestDeadline}). One is refused at the first step after which too little
+	 * is left, and the answer names that step: a read (her {@code /userinfo}, her current
+	 * user) is an upstream's slowness, 503; the wait for her change before is her own
+	 * concurrency, 429. Nothing was changed either way.
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -126,25 +129,33 @@ class MeService {
 		return userinfo(jwt).flatMap((userinfo) -> {
 			Mono<DirectoryUser> change = change(directory, jwt, sub, patch);
 			Mono<DirectoryUser> sent = patch.deletesOnly() ? Detached.run(change)
-					: this.setChanges.run(sub, withinBudget(sub, patch).then(change), timeLeftToChange());
+					: inHerTurn(sub, withinBudget(sub, patch).then(change));
 			return sent.map((user) -> view(userinfo.value(), user,
 					CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded()))));
 		});
 	}
 
 	/**
-	 * Sends {@code patch}, over her share nothing (429). Actions may expose user_metadata
-	 * as {@code /userinfo} claims, which always say the latest: the next read revalidates
-	 * them, and keeps them should {@code /userinfo} refuse (its limit is 5 a minute per
-	 * user). Run to its end by the caller: one gone past its deadline must not leave them
-	 * fresh.
+	 * Sends {@code patch} once its reads have left time enough (503 otherwise), over her
+	 * share nothing (429). Actions may expose user_metadata as {@code /userinfo} claims,
+	 * which always say the latest: the next read revalidates them, and keeps them should
+	 * {@code /userinfo} refuse (its limit is 5 a minute per user). Run to its end by the
+	 * caller: one gone past its deadline must not leave them fresh.
 	 */
 	private Mono<DirectoryUser> change(Directory directory, Jwt jwt, String sub, MetadataPatch patch) {
-		return Mono.defer(() -> {
+		return timeLeftAfterReads().then(Mono.defer(() -> {
 			this.upstreamShare.spend(sub);
 			return this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
 				.doOnSuccess((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt)));
-		});
+		}));
+	}
+
+	/**
+	 * {@code work} once her changes before it that set keys have ended: not queued at all
+	 * when her reads left too little time to send it.
+	 */
+	private Mono<DirectoryUser> inHerTurn(String sub, Mono<DirectoryUser> work) {
+		return timeLeftAfterReads().then(this.setChanges.run(sub, work, timeLeftAfterWaiting()));
 	}
 
 	/** How many of her changes that set keys wait for their turn. */
@@ -154,9 +165,17 @@ class MeService {
 
 	/**
 	 * Completes when a change sent now ends, at its deadline, before the request's; fails
-	 * with a 429 otherwise: the time went waiting for her own change before.
+	 * with a 503 otherwise: the reads before it were slow.
 	 */
-	private Mono<Void> timeLeftToChange() {
+	private Mono<Void> timeLeftAfterReads() {
+		return RequestEnd.leaves(this.changeDeadline, this.clock, RequestDeadlinePassedException::beforeChangeSent);
+	}
+
+	/**
+	 * As {@link #timeLeftAfterReads}, when a change's turn comes: fails with a 429, the
+	 * time went waiting for her own change before.
+	 */
+	private Mono<Void> timeLeftAfterWaiting() {
 		return RequestEnd.leaves(this.changeDeadline, this.clock,
 				() -> CallerRateLimitedException.ownChangeBeforeTooSlow(RETRY_AFTER_OWN_CHANGE));
 	}

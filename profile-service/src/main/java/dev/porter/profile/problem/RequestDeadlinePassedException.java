@@ -10,14 +10,15 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * 503: the request's time ({@code PROFILE_REQUEST_DEADLINE}) ran out while an upstream
- * was still being waited for. Its type is the one of every upstream outage, so that
- * callers need not tell them apart; the detail says whether a change may still land.
+ * was still being waited for, or too little of it was left to send a change. Its type is
+ * the one of every upstream outage, so that callers need not tell them apart; the detail
+ * says whether a change may still land.
  */
 public final class RequestDeadlinePassedException extends ErrorResponseException {
 
 	/**
-	 * Short: the upstream call goes on without the caller, and its answer, cached, serves
-	 * the next try.
+	 * Short: the upstream call goes on without the caller (or has ended), and its answer,
+	 * cached, serves the next try.
 	 */
 	static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
@@ -31,6 +32,17 @@ public final class RequestDeadlinePassedException extends ErrorResponseException
 	public static RequestDeadlinePassedException whileReading() {
 		return new RequestDeadlinePassedException(
 				"The profile could not be read in time: an upstream service is slow. Try again later.");
+	}
+
+	/**
+	 * The reads before a change left less of the request's time than the change may take
+	 * once sent: it was not sent, since it could have been applied after the request
+	 * deadline had told the caller it failed.
+	 */
+	public static RequestDeadlinePassedException beforeChangeSent() {
+		return new RequestDeadlinePassedException("The change was not sent: an upstream service was so slow to read "
+				+ "the profile that the change could not have been confirmed in time. Nothing was changed; "
+				+ "send it again after the time given in Retry-After.");
 	}
 
 	public static RequestDeadlinePassedException whileChanging() {

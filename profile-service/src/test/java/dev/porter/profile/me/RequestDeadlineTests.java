@@ -48,7 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway waits (its {@code RELAY_RESPONSE_TIMEOUT}), whose own time-out then counted
  * against its relay circuit for every user, where a 503 of ours does not. Test settings:
  * a 2 s request deadline, 1.9 s for each upstream; the steps before the last take 1 s
- * (fixed delays), the last is held until the caller has had her 503.
+ * (fixed delays), the last is held until the caller has had her 503. The clock the
+ * service reads stands still meanwhile, so that a change's write is still sent: here the
+ * request deadline is the net for a write that outlasts the time its check found left
+ * (one refused unsent: {@link ChangeSentInTimeTests}).
  */
 @TestPropertySource(properties = { "porter.test.request-deadline=2s", "porter.test.userinfo.deadline=1900ms",
 		"porter.test.management.deadline=1900ms" })
