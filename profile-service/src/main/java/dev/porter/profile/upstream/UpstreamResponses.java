@@ -97,11 +97,6 @@ public final class UpstreamResponses {
 	}
 
 	/**
-	 * Whether {@code ex}, or what caused it, is an answer's body over the read limit: one
-	 * user's record that another client grew past what this service reads, as the
-	 * caller-facing problem made of it still tells.
-	 */
-	/**
 	 * Whether {@code ex}, or what caused it, is a well-formed answer this service will
 	 * not read: over the read limit ({@link #overReadLimit}), or breaking the JSON
 	 * parser's constraints (nesting deeper than 500, a number or a string longer than it
@@ -118,6 +113,11 @@ public final class UpstreamResponses {
 		return false;
 	}
 
+	/**
+	 * Whether {@code ex}, or what caused it, is an answer's body over the read limit: one
+	 * user's record that another client grew past what this service reads, as the
+	 * caller-facing problem made of it still tells.
+	 */
 	public static boolean overReadLimit(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DataBufferLimitException) {
