@@ -11,25 +11,39 @@ import java.time.Instant;
  *
  * @param failures refreshes failed in a row
  * @param notBefore when the next attempt may reach the IdP
+ * @param lastDenied whether the last of them was an {@code access_denied}
+ * ({@link RefreshFailurePolicy}: a second one in a row ends the session)
  */
-record RefreshBackoff(int failures, Instant notBefore) {
+record RefreshBackoff(int failures, Instant notBefore, boolean lastDenied) {
 
 	static final RefreshBackoff NONE = new RefreshBackoff(0, Instant.EPOCH);
+
+	RefreshBackoff(int failures, Instant notBefore) {
+		this(failures, notBefore, false);
+	}
 
 	/** What is left of the wait at {@code now}; zero once it is over. */
 	Duration remaining(Instant now) {
 		return now.isBefore(this.notBefore) ? Duration.between(now, this.notBefore) : Duration.ZERO;
 	}
 
-	/** The backoff after one more failure at {@code now}. */
+	/** The backoff after one more failure at {@code now}, not a denial. */
 	RefreshBackoff afterFailure(Instant now, Duration base, Duration max) {
+		return afterFailure(now, base, max, false);
+	}
+
+	/**
+	 * The backoff after one more failure at {@code now}, {@code denied} when it was an
+	 * {@code access_denied}.
+	 */
+	RefreshBackoff afterFailure(Instant now, Duration base, Duration max, boolean denied) {
 		int failed = this.failures + 1;
 		// 2^(failed-1) times the base, without overflowing on a long outage
 		Duration interval = base;
 		for (int i = 1; i < failed && interval.compareTo(max) < 0; i++) {
 			interval = interval.multipliedBy(2);
 		}
-		return new RefreshBackoff(failed, now.plus((interval.compareTo(max) > 0) ? max : interval));
+		return new RefreshBackoff(failed, now.plus((interval.compareTo(max) > 0) ? max : interval), denied);
 	}
 
 }

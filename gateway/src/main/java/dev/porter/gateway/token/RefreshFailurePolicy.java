@@ -14,12 +14,12 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
  * What a failed refresh means. For the session: a refusal that no retry changes
- * ({@code invalid_grant}, an MFA or consent demand, a denial) ends it, and any other
- * failure (timeout, 5xx, 429, unreachable, a rejected or unauthorized client) makes it
- * back off, twice as long after each failure in a row up to
- * {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request that got no fresh token: it relays its
- * access token while that is still valid, and otherwise gets {@code 503} with
- * {@code Retry-After}.
+ * ({@code invalid_grant}, an MFA or consent demand) ends it, and so does a second
+ * {@code access_denied} in a row; any other failure (timeout, 5xx, 429, unreachable, a
+ * rejected or unauthorized client, a first {@code access_denied}) makes it back off,
+ * twice as long after each failure in a row up to {@code TOKEN_REFRESH_BACKOFF_MAX}. For
+ * a request that got no fresh token: it relays its access token while that is still
+ * valid, and otherwise gets {@code 503} with {@code Retry-After}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749, 5.2</a>
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthError">OIDC
@@ -30,12 +30,11 @@ class RefreshFailurePolicy {
 	/**
 	 * Answers about the user's grant, not the IdP's health: the user has to sign in again
 	 * (to pass MFA, consent, or be let in at all), however often the refresh is retried.
-	 * Auth0 sends {@code mfa_required} and {@code access_denied} when an Action demands
-	 * MFA or denies access on refresh.
+	 * Auth0 sends {@code mfa_required} when an Action demands MFA on refresh.
 	 */
 	private static final Set<String> REFUSALS = Set.of(OAuth2ErrorCodes.INVALID_GRANT, "mfa_required",
-			OAuth2ErrorCodes.ACCESS_DENIED, "interaction_required", "login_required", "consent_required",
-			"account_selection_required", OAuth2ErrorCodes.INVALID_SCOPE);
+			"interaction_required", "login_required", "consent_required", "account_selection_required",
+			OAuth2ErrorCodes.INVALID_SCOPE);
 
 	private final TokenProperties properties;
 
@@ -55,8 +54,12 @@ class RefreshFailurePolicy {
 			if (rejectsTheClient(oauth)) {
 				return backOff(previous, true);
 			}
-			if (REFUSALS.contains(oauth.getError().getErrorCode())) {
-				return new EndSession(oauth.getError().getErrorCode());
+			String error = oauth.getError().getErrorCode();
+			if (REFUSALS.contains(error)) {
+				return new EndSession(error);
+			}
+			if (OAuth2ErrorCodes.ACCESS_DENIED.equals(error)) {
+				return previous.lastDenied() ? new EndSession(error) : denied(previous);
 			}
 		}
 		return backOff(previous, false);
@@ -65,6 +68,18 @@ class RefreshFailurePolicy {
 	private BackOff backOff(RefreshBackoff previous, boolean clientRejected) {
 		return new BackOff(previous.afterFailure(this.clock.instant(), this.properties.refreshBackoff(),
 				this.properties.refreshBackoffMax()), clientRejected);
+	}
+
+	/**
+	 * A first {@code access_denied} in a row. Auth0 runs its post-login Actions on
+	 * refresh, and answers both an Action's {@code api.access.deny()} and an Action that
+	 * failed (an uncaught error, an API it calls timing out) with it: one denial may be a
+	 * passing failure, so the session backs off; a second one, after that backoff, ends
+	 * it.
+	 */
+	private BackOff denied(RefreshBackoff previous) {
+		return new BackOff(previous.afterFailure(this.clock.instant(), this.properties.refreshBackoff(),
+				this.properties.refreshBackoffMax(), true), false);
 	}
 
 	/** A 5xx or 429 says the IdP is failing now, whatever error code it came with. */

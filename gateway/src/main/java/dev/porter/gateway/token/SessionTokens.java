@@ -39,6 +39,9 @@ class SessionTokens {
 
 	static final String BACKOFF_NOT_BEFORE = "porter.token.refresh-not-before";
 
+	/** Present (true) while the session's last failed refresh was an access_denied. */
+	static final String BACKOFF_DENIED = "porter.token.refresh-denied";
+
 	private final ServerOAuth2AuthorizedClientRepository repository;
 
 	private final ObjectProvider<SharedSessions> sharedSessions;
@@ -95,6 +98,7 @@ class SessionTokens {
 			}
 			set.accept(BACKOFF_FAILURES, null);
 			set.accept(BACKOFF_NOT_BEFORE, null);
+			set.accept(BACKOFF_DENIED, null);
 		});
 	}
 
@@ -102,6 +106,7 @@ class SessionTokens {
 		return update(session, (get, set) -> {
 			set.accept(BACKOFF_FAILURES, backoff.failures());
 			set.accept(BACKOFF_NOT_BEFORE, backoff.notBefore().toEpochMilli());
+			set.accept(BACKOFF_DENIED, backoff.lastDenied() ? Boolean.TRUE : null);
 		});
 	}
 
@@ -149,7 +154,8 @@ class SessionTokens {
 	private static RefreshBackoff backoff(Function<String, @Nullable Object> attributes) {
 		if (attributes.apply(BACKOFF_FAILURES) instanceof Integer failures
 				&& attributes.apply(BACKOFF_NOT_BEFORE) instanceof Long notBefore) {
-			return new RefreshBackoff(failures, Instant.ofEpochMilli(notBefore));
+			return new RefreshBackoff(failures, Instant.ofEpochMilli(notBefore),
+					Boolean.TRUE.equals(attributes.apply(BACKOFF_DENIED)));
 		}
 		return RefreshBackoff.NONE;
 	}

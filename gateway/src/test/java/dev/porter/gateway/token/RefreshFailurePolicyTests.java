@@ -46,12 +46,53 @@ class RefreshFailurePolicyTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "400, invalid_grant", "403, invalid_grant", "403, mfa_required", "403, access_denied",
-			"400, interaction_required", "400, login_required", "400, consent_required",
-			"400, account_selection_required", "400, invalid_scope" })
+	@CsvSource({ "400, invalid_grant", "403, invalid_grant", "403, mfa_required", "400, interaction_required",
+			"400, login_required", "400, consent_required", "400, account_selection_required", "400, invalid_scope" })
 	void afterFailureWhenTokenEndpointRefusesForGoodThenSessionEnds(int status, String error) {
 		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
 			.isEqualTo(new RefreshFailurePolicy.EndSession(error));
+	}
+
+	// Auth0 answers both an Action's api.access.deny() and an Action that failed (its
+	// roles API timed out, an uncaught error) on refresh with 403 access_denied: a first
+	// one backs off like a failing IdP, and only a second one in a row, after that
+	// backoff, ends the session.
+	@Test
+	void afterFailureWhenAccessDeniedThenBacksOffAndWhenDeniedAgainAfterTheBackoffThenSessionEnds() {
+		RefreshFailurePolicy.Consequence first = this.policy.afterFailure(answer(403, "access_denied"),
+				RefreshBackoff.NONE);
+
+		assertThat(first)
+			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1), true), false));
+		this.clock.advance(Duration.ofSeconds(1));
+		RefreshFailurePolicy.Consequence second = this.policy.afterFailure(answer(403, "access_denied"),
+				((RefreshFailurePolicy.BackOff) first).next());
+		assertThat(second).isEqualTo(new RefreshFailurePolicy.EndSession("access_denied"));
+		assertThat(((RefreshFailurePolicy.EndSession) second).tokenMayLive()).as("a denial may be lifted").isTrue();
+	}
+
+	@Test
+	void afterFailureWhenAccessDeniedAfterAnotherFailureThenBacksOffAsAFirstDenial() {
+		RefreshBackoff afterTimeout = ((RefreshFailurePolicy.BackOff) this.policy.afterFailure(new TimeoutException(),
+				RefreshBackoff.NONE))
+			.next();
+		this.clock.advance(Duration.ofSeconds(1));
+
+		assertThat(this.policy.afterFailure(answer(403, "access_denied"), afterTimeout))
+			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(2, NOW.plusSeconds(3), true), false));
+	}
+
+	@Test
+	void afterFailureWhenAnotherFailureFollowsADenialThenTheNextDenialIsAFirstOneAgain() {
+		RefreshBackoff denied = new RefreshBackoff(1, NOW, true);
+
+		RefreshBackoff afterTimeout = ((RefreshFailurePolicy.BackOff) this.policy.afterFailure(new TimeoutException(),
+				denied))
+			.next();
+
+		assertThat(afterTimeout.lastDenied()).isFalse();
+		assertThat(this.policy.afterFailure(answer(403, "access_denied"), afterTimeout))
+			.isInstanceOf(RefreshFailurePolicy.BackOff.class);
 	}
 
 	@ParameterizedTest

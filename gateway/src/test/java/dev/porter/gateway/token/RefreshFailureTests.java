@@ -1,5 +1,6 @@
 package dev.porter.gateway.token;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,14 +113,13 @@ class RefreshFailureTests extends GatewayTestSupport {
 				equalTo("Bearer " + browser.tokens().accessToken())));
 	}
 
-	// Refusals that no retry changes: an Auth0 Action demanding MFA or denying access on
-	// refresh, OIDC Core's interaction errors (Entra), RFC 6749's invalid_scope. The
-	// session's refresh token is not dead at the IdP (a denial or an MFA demand may be
-	// lifted): its only copy goes with the session, so it is revoked, as wherever else a
-	// session ends.
+	// Refusals that no retry changes: an Auth0 Action demanding MFA on refresh, OIDC
+	// Core's interaction errors (Entra), RFC 6749's invalid_scope. The session's refresh
+	// token is not dead at the IdP (an MFA demand may be lifted): its only copy goes with
+	// the session, so it is revoked, as wherever else a session ends.
 	@ParameterizedTest
-	@CsvSource({ "403, mfa_required", "403, access_denied", "400, interaction_required", "400, login_required",
-			"400, consent_required", "400, invalid_scope" })
+	@CsvSource({ "403, mfa_required", "400, interaction_required", "400, login_required", "400, consent_required",
+			"400, invalid_scope" })
 	void getMeWhenTokenEndpointRefusesTheRefreshForGoodThenUnauthorizedAndSessionEnded(int status, String error) {
 		Browser browser = browser().login("auth0|alice", 30);
 		failRefreshes(browser, status, error);
@@ -141,6 +141,53 @@ class RefreshFailureTests extends GatewayTestSupport {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + browser.tokens().refreshToken())));
+	}
+
+	// Auth0 runs its post-login Actions on refresh and answers an Action that failed (its
+	// roles API timed out, an uncaught error) with 403 access_denied, as it answers
+	// api.access.deny(). Ending the session at the first one signed users out whenever
+	// an Action's dependency was slow: the first denial backs off like a failing IdP,
+	// and a second one in a row, once the backoff is over, ends the session and revokes
+	// its refresh token (a denial may be lifted).
+	@Test
+	void getMeWhenTokenEndpointDeniesTheRefreshThenBacksOffAndADenialAgainAfterTheBackoffEndsTheSession() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser browser = browser().login("auth0|alice", 30);
+		failRefreshes(browser, 403, "access_denied");
+		// Due for a refresh, still valid: the denied refresh leaves it relayed.
+		this.clock.moveTo(Instant.now().plusSeconds(16));
+		browser.get("/me").exchange().expectStatus().isOk();
+		// Expired, within the backoff: no attempt, 503 with what is left of the wait.
+		this.clock.advance(Duration.ofSeconds(15));
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "45");
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		TestIdp.instance().verifyRevocations(0, browser.tokens().refreshToken());
+
+		this.clock.advance(Duration.ofSeconds(45));
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+
+		TestIdp.instance()
+			.server()
+			.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance().verifyRevocations(1, browser.tokens().refreshToken());
+		PROFILE.verify(1, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
 	// Auth0 answers a wrong client secret with 401 access_denied, Keycloak with 401
