@@ -14,12 +14,13 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
  * What a failed refresh means. For the session: a refusal that no retry changes
- * ({@code invalid_grant}, an MFA or consent demand) ends it, and so does a second
- * {@code access_denied} in a row; any other failure (timeout, 5xx, 429, unreachable, a
- * rejected or unauthorized client, a first {@code access_denied}) makes it back off,
- * twice as long after each failure in a row up to {@code TOKEN_REFRESH_BACKOFF_MAX}. For
- * a request that got no fresh token: it relays its access token while that is still
- * valid, and otherwise gets {@code 503} with {@code Retry-After}.
+ * ({@code invalid_grant} or {@code token_inactive}, an MFA or consent demand) ends it,
+ * and so does a second {@code access_denied} in a row; any other failure (timeout, 5xx,
+ * 429, unreachable, a rejected or unauthorized client, a first {@code access_denied})
+ * makes it back off, twice as long after each failure in a row up to
+ * {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request that got no fresh token: it relays its
+ * access token while that is still valid, and otherwise gets {@code 503} with
+ * {@code Retry-After}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749, 5.2</a>
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthError">OIDC
@@ -28,13 +29,19 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 class RefreshFailurePolicy {
 
 	/**
+	 * The refresh token is dead at the IdP: {@code invalid_grant}, and
+	 * {@code token_inactive}, some Ory Hydra (fosite) versions' answer to a reused or
+	 * rotated-away refresh token.
+	 */
+	private static final Set<String> DEAD_TOKEN = Set.of(OAuth2ErrorCodes.INVALID_GRANT, "token_inactive");
+
+	/**
 	 * Answers about the user's grant, not the IdP's health: the user has to sign in again
 	 * (to pass MFA, consent, or be let in at all), however often the refresh is retried.
 	 * Auth0 sends {@code mfa_required} when an Action demands MFA on refresh.
 	 */
-	private static final Set<String> REFUSALS = Set.of(OAuth2ErrorCodes.INVALID_GRANT, "mfa_required",
-			"interaction_required", "login_required", "consent_required", "account_selection_required",
-			OAuth2ErrorCodes.INVALID_SCOPE);
+	private static final Set<String> REFUSALS = Set.of("mfa_required", "interaction_required", "login_required",
+			"consent_required", "account_selection_required", OAuth2ErrorCodes.INVALID_SCOPE);
 
 	private final TokenProperties properties;
 
@@ -51,12 +58,13 @@ class RefreshFailurePolicy {
 	/** What becomes of the session whose refresh call failed with {@code failure}. */
 	Consequence afterFailure(Throwable failure, RefreshBackoff previous) {
 		if (failure instanceof OAuth2AuthorizationException oauth && !isIdpFailing(oauth)) {
+			String error = oauth.getError().getErrorCode();
+			// The code first: it names the grant's fate whatever the status came with it.
+			if (DEAD_TOKEN.contains(error) || REFUSALS.contains(error)) {
+				return new EndSession(error);
+			}
 			if (rejectsTheClient(oauth)) {
 				return backOff(previous, true);
-			}
-			String error = oauth.getError().getErrorCode();
-			if (REFUSALS.contains(error)) {
-				return new EndSession(error);
 			}
 			if (OAuth2ErrorCodes.ACCESS_DENIED.equals(error)) {
 				return previous.lastDenied() ? new EndSession(error) : denied(previous);
@@ -90,10 +98,12 @@ class RefreshFailurePolicy {
 
 	/**
 	 * The gateway's own client was rejected: every session fails alike, and a new login
-	 * would not help. RFC 6749 reserves {@code 401} for a client that failed to
-	 * authenticate, whatever the error code with it: Auth0 answers a wrong client secret
-	 * with {@code 401 access_denied}, Keycloak with {@code 401 unauthorized_client}. And
-	 * {@code unauthorized_client} says the client may not use the refresh grant at all.
+	 * would not help. {@code invalid_client} says so, and {@code unauthorized_client}
+	 * that the client may not use the refresh grant at all. Past the codes that name the
+	 * grant's fate ({@link #afterFailure} reads them first), RFC 6749 reserves
+	 * {@code 401} for a client that failed to authenticate: Auth0 answers a wrong client
+	 * secret with {@code 401 access_denied}, Keycloak with
+	 * {@code 401 unauthorized_client}.
 	 */
 	private static boolean rejectsTheClient(OAuth2AuthorizationException failure) {
 		String error = failure.getError().getErrorCode();
@@ -140,10 +150,11 @@ class RefreshFailurePolicy {
 
 		/**
 		 * Whether the refresh token may still work at the IdP: only {@code invalid_grant}
-		 * says it is dead; a denial or an MFA demand may be lifted.
+		 * and {@code token_inactive} say it is dead; a denial or an MFA demand may be
+		 * lifted.
 		 */
 		boolean tokenMayLive() {
-			return !OAuth2ErrorCodes.INVALID_GRANT.equals(this.error);
+			return !DEAD_TOKEN.contains(this.error);
 		}
 
 	}

@@ -53,6 +53,29 @@ class RefreshFailurePolicyTests {
 			.isEqualTo(new RefreshFailurePolicy.EndSession(error));
 	}
 
+	// RFC 6749 reserves 401 for a client that failed to authenticate, but the body's code
+	// says more: some Ory Hydra (fosite) versions answer a reused or rotated-away refresh
+	// token with 401 token_inactive, and an IdP may send invalid_grant with 401. Taken
+	// for a rejected client, the session backed off for ever with an error log pointing
+	// at OIDC_CLIENT_SECRET; the token is dead, so the session ends without revoking it.
+	@ParameterizedTest
+	@CsvSource({ "401, invalid_grant", "401, token_inactive", "400, token_inactive", "403, token_inactive" })
+	void afterFailureWhenTokenEndpointSaysTheRefreshTokenIsDeadWhateverTheStatusThenSessionEnds(int status,
+			String error) {
+		RefreshFailurePolicy.Consequence consequence = this.policy.afterFailure(answer(status, error),
+				RefreshBackoff.NONE);
+
+		assertThat(consequence).isEqualTo(new RefreshFailurePolicy.EndSession(error));
+		assertThat(((RefreshFailurePolicy.EndSession) consequence).tokenMayLive()).isFalse();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "401, mfa_required", "401, login_required", "401, invalid_scope" })
+	void afterFailureWhenA401NamesARefusalOfTheGrantThenSessionEndsAsThatRefusal(int status, String error) {
+		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
+			.isEqualTo(new RefreshFailurePolicy.EndSession(error));
+	}
+
 	// Auth0 answers both an Action's api.access.deny() and an Action that failed (its
 	// roles API timed out, an uncaught error) on refresh with 403 access_denied: a first
 	// one backs off like a failing IdP, and only a second one in a row, after that
@@ -97,7 +120,7 @@ class RefreshFailurePolicyTests {
 
 	@ParameterizedTest
 	@CsvSource({ "401, access_denied", "401, invalid_client", "400, invalid_client", "401, unauthorized_client",
-			"400, unauthorized_client", "401, invalid_request" })
+			"400, unauthorized_client", "401, invalid_request", "401, invalid_token_response", "401, unauthorized" })
 	void afterFailureWhenTokenEndpointRejectsTheClientThenBacksOffAsAClientFault(int status, String error) {
 		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
 			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1)), true));

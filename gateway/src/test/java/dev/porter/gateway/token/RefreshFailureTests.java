@@ -143,6 +143,26 @@ class RefreshFailureTests extends GatewayTestSupport {
 				.withRequestBody(containing("token=" + browser.tokens().refreshToken())));
 	}
 
+	// Some Ory Hydra (fosite) versions answer a reused or rotated-away refresh token with
+	// 401 token_inactive, and an IdP may send invalid_grant with 401: the refresh token
+	// is
+	// dead, not the gateway's client. Taken for a rejected client, the session was kept
+	// backing off for ever with an error log that blamed OIDC_CLIENT_SECRET.
+	@ParameterizedTest
+	@CsvSource({ "401, token_inactive", "401, invalid_grant", "400, token_inactive" })
+	void getMeWhenTokenEndpointSaysTheRefreshTokenIsDeadWith401ThenSessionEndedWithoutBlamingTheClient(int status,
+			String error, CapturedOutput output) {
+		Browser browser = browser().login("auth0|alice", 30);
+		failRefreshes(browser, status, error);
+		this.clock.moveTo(Instant.now().plusSeconds(31));
+
+		browser.get("/me").exchange().expectStatus().isUnauthorized();
+
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance().verifyRevocations(0, browser.tokens().refreshToken());
+		assertThat(output.getOut()).doesNotContain("OIDC_CLIENT_SECRET");
+	}
+
 	// Auth0 runs its post-login Actions on refresh and answers an Action that failed (its
 	// roles API timed out, an uncaught error) with 403 access_denied, as it answers
 	// api.access.deny(). Ending the session at the first one signed users out whenever
