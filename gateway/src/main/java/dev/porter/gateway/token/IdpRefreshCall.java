@@ -3,10 +3,12 @@ package dev.porter.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 
+import dev.porter.common.RateLimitHeaders;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientRequest;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ReactiveHttpInputMessage;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -70,23 +72,31 @@ class IdpRefreshCall {
 			.filter((request, next) -> next.exchange(respondingWithin(request, timeout)))
 			.filter(SentCallTimeout.markingTheSend())
 			.build());
-		client.setBodyExtractor(IdpRefreshCall::withStatus);
+		client.setBodyExtractor((answer, context) -> withStatus(answer, context, clock));
 		return new IdpRefreshCall(client, timeout, idTokens, clock);
 	}
 
 	/**
-	 * Spring Security's reading of the answer, with an error answer's HTTP status kept in
-	 * a {@link TokenEndpointError}.
+	 * Spring Security's reading of the answer, with an error answer's HTTP status, and
+	 * the wait a 429 or 503 asked for ({@link RateLimitHeaders}, read on {@code clock}),
+	 * kept in a {@link TokenEndpointError}.
 	 */
 	private static Mono<OAuth2AccessTokenResponse> withStatus(ReactiveHttpInputMessage answer,
-			BodyExtractor.Context context) {
+			BodyExtractor.Context context, Clock clock) {
 		Mono<OAuth2AccessTokenResponse> read = OAuth2BodyExtractors.oauth2AccessTokenResponse()
 			.extract(answer, context);
 		if (answer instanceof ClientHttpResponse response) {
 			return read.onErrorMap(OAuth2AuthorizationException.class,
-					(error) -> new TokenEndpointError(error, response.getStatusCode()));
+					(error) -> new TokenEndpointError(error, response.getStatusCode(), askedWait(response, clock)));
 		}
 		return read;
+	}
+
+	private static @Nullable Duration askedWait(ClientHttpResponse response, Clock clock) {
+		int status = response.getStatusCode().value();
+		boolean mayCarryWait = status == HttpStatus.TOO_MANY_REQUESTS.value()
+				|| status == HttpStatus.SERVICE_UNAVAILABLE.value();
+		return mayCarryWait ? RateLimitHeaders.waitFrom(response.getHeaders()::getFirst, clock) : null;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -43,6 +44,13 @@ class RefreshFailurePolicy {
 	private static final Set<String> REFUSALS = Set.of("mfa_required", "interaction_required", "login_required",
 			"consent_required", "account_selection_required", OAuth2ErrorCodes.INVALID_SCOPE);
 
+	/**
+	 * The longest wait a token endpoint's {@code Retry-After} or
+	 * {@code X-RateLimit-Reset} is obeyed for, as profile-service's token client does: a
+	 * misconfigured or hostile header cannot hold every session off for hours.
+	 */
+	static final Duration MAX_ASKED_WAIT = Duration.ofMinutes(5);
+
 	private final TokenProperties properties;
 
 	private final AccessTokenExpiry expiry;
@@ -64,30 +72,38 @@ class RefreshFailurePolicy {
 				return new EndSession(error);
 			}
 			if (rejectsTheClient(oauth)) {
-				return backOff(previous, true);
+				return backOff(previous, failure, true, false);
 			}
 			if (OAuth2ErrorCodes.ACCESS_DENIED.equals(error)) {
-				return previous.lastDenied() ? new EndSession(error) : denied(previous);
+				// Auth0 runs its post-login Actions on refresh, and answers both an
+				// Action's api.access.deny() and an Action that failed (an uncaught
+				// error,
+				// an API it calls timing out) with access_denied: a first one may be a
+				// passing failure and backs off; a second in a row, after it, ends.
+				return previous.lastDenied() ? new EndSession(error) : backOff(previous, failure, false, true);
 			}
 		}
-		return backOff(previous, false);
-	}
-
-	private BackOff backOff(RefreshBackoff previous, boolean clientRejected) {
-		return new BackOff(previous.afterFailure(this.clock.instant(), this.properties.refreshBackoff(),
-				this.properties.refreshBackoffMax()), clientRejected);
+		return backOff(previous, failure, false, false);
 	}
 
 	/**
-	 * A first {@code access_denied} in a row. Auth0 runs its post-login Actions on
-	 * refresh, and answers both an Action's {@code api.access.deny()} and an Action that
-	 * failed (an uncaught error, an API it calls timing out) with it: one denial may be a
-	 * passing failure, so the session backs off; a second one, after that backoff, ends
-	 * it.
+	 * The session's next backoff: its own, doubling with each failure in a row, or longer
+	 * when the token endpoint asked for a longer wait (up to {@link #MAX_ASKED_WAIT}): a
+	 * rate-limited tenant's bucket is shared by every session and by the logins, and an
+	 * attempt before it refills only empties it again.
 	 */
-	private BackOff denied(RefreshBackoff previous) {
-		return new BackOff(previous.afterFailure(this.clock.instant(), this.properties.refreshBackoff(),
-				this.properties.refreshBackoffMax(), true), false);
+	private BackOff backOff(RefreshBackoff previous, Throwable failure, boolean clientRejected, boolean denied) {
+		Instant now = this.clock.instant();
+		RefreshBackoff next = previous.afterFailure(now, this.properties.refreshBackoff(),
+				this.properties.refreshBackoffMax(), denied);
+		Duration asked = (failure instanceof TokenEndpointError answer) ? answer.askedWait() : null;
+		if (asked != null) {
+			Instant askedUntil = now.plus((asked.compareTo(MAX_ASKED_WAIT) > 0) ? MAX_ASKED_WAIT : asked);
+			if (askedUntil.isAfter(next.notBefore())) {
+				next = new RefreshBackoff(next.failures(), askedUntil, denied);
+			}
+		}
+		return new BackOff(next, clientRejected);
 	}
 
 	/** A 5xx or 429 says the IdP is failing now, whatever error code it came with. */

@@ -134,6 +134,33 @@ class RefreshFailurePolicyTests {
 			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1)), false));
 	}
 
+	// A tenant-wide 429 with Retry-After: 60 got six retries a minute per session, each
+	// spending the bucket that logins share: the session waits as long as the IdP asked
+	// when that is longer than its own backoff.
+	@ParameterizedTest
+	@CsvSource({ "429, too_many_requests", "503, temporarily_unavailable" })
+	void afterFailureWhenTheIdpAskedForALongerWaitThenTheSessionWaitsThatLong(int status, String error) {
+		assertThat(this.policy.afterFailure(askingToWait(status, error, Duration.ofSeconds(60)), RefreshBackoff.NONE))
+			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(60)), false));
+	}
+
+	@Test
+	void afterFailureWhenTheIdpAskedForAShorterWaitThenTheSessionsOwnBackoff() {
+		RefreshBackoff third = new RefreshBackoff(2, NOW);
+
+		assertThat(this.policy.afterFailure(askingToWait(429, "too_many_requests", Duration.ofSeconds(2)), third))
+			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(3, NOW.plusSeconds(4)), false));
+	}
+
+	@Test
+	void afterFailureWhenTheIdpAskedForAVeryLongWaitThenAtMostFiveMinutes() {
+		assertThat(this.policy.afterFailure(askingToWait(429, "too_many_requests", Duration.ofDays(365)),
+				RefreshBackoff.NONE))
+			.isEqualTo(new RefreshFailurePolicy.BackOff(
+					new RefreshBackoff(1, NOW.plus(RefreshFailurePolicy.MAX_ASKED_WAIT)), false));
+		assertThat(RefreshFailurePolicy.MAX_ASKED_WAIT).isEqualTo(Duration.ofMinutes(5));
+	}
+
 	@Test
 	void afterFailureWhenIdpFailsOtherwiseThenBackoffDoublesFromNowUpToTheMax() {
 		RefreshBackoff backoff = RefreshBackoff.NONE;
@@ -180,6 +207,11 @@ class RefreshFailurePolicyTests {
 	private static TokenEndpointError answer(int status, String error) {
 		return new TokenEndpointError(new OAuth2AuthorizationException(new OAuth2Error(error)),
 				HttpStatusCode.valueOf(status));
+	}
+
+	private static TokenEndpointError askingToWait(int status, String error, Duration wait) {
+		return new TokenEndpointError(new OAuth2AuthorizationException(new OAuth2Error(error)),
+				HttpStatusCode.valueOf(status), wait);
 	}
 
 	private static OAuth2AuthorizedClient client(Instant expiresAt) {

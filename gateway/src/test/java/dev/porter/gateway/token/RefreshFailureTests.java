@@ -2,6 +2,9 @@ package dev.porter.gateway.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,6 +114,82 @@ class RefreshFailureTests extends GatewayTestSupport {
 				.withRequestBody(containing("grant_type=refresh_token")));
 		PROFILE.verify(REQUESTS, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
 				equalTo("Bearer " + browser.tokens().accessToken())));
+	}
+
+	// A tenant-wide 429 (or a 503) that says how long to wait: Retry-After in seconds or
+	// as an HTTP-date, or Auth0's X-RateLimit-Reset. The session's own backoff (a minute
+	// here) came back before that, spending the bucket that logins share; now no attempt
+	// reaches the IdP before the wait it asked for, and the browser is told so.
+	@ParameterizedTest
+	@CsvSource({ "429, Retry-After, seconds", "429, Retry-After, date", "429, X-RateLimit-Reset, epoch",
+			"503, Retry-After, seconds" })
+	void getMeWhenTokenEndpointAsksToWaitLongerThanTheBackoffThenNoAttemptBeforeThenAndRetryAfterSaysSo(int status,
+			String header, String form) {
+		Browser browser = browser().login("auth0|alice", 30);
+		this.clock.moveTo(Instant.now().plusSeconds(31));
+		askToWait(browser, status, header, waitUntil(form, this.clock.instant().plusSeconds(120)));
+
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "120");
+		this.clock.advance(Duration.ofSeconds(60));
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "60");
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+
+		this.clock.advance(Duration.ofSeconds(60));
+		browser.get("/me").exchange().expectStatus().isEqualTo(503);
+		TestIdp.instance()
+			.server()
+			.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	@Test
+	void getMeWhenTokenEndpointAsksToWaitAnHourThenFiveMinutes() {
+		Browser browser = browser().login("auth0|alice", 30);
+		askToWait(browser, 429, HttpHeaders.RETRY_AFTER, "3600");
+		this.clock.moveTo(Instant.now().plusSeconds(31));
+
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "300");
+	}
+
+	private static String waitUntil(String form, Instant until) {
+		return switch (form) {
+			case "seconds" -> "120";
+			case "date" -> DateTimeFormatter.RFC_1123_DATE_TIME
+				.format(until.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+			case "epoch" -> Long.toString(until.getEpochSecond());
+			default -> throw new IllegalArgumentException(form);
+		};
+	}
+
+	private static void askToWait(Browser browser, int status, String header, String value) {
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(status)
+					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+					.withHeader(header, value)
+					.withBody(
+							"{\"error\":\"too_many_requests\",\"error_description\":\"Global limit has been reached\"}")));
 	}
 
 	// Refusals that no retry changes: an Auth0 Action demanding MFA on refresh, OIDC
