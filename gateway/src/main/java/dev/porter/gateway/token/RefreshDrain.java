@@ -16,7 +16,8 @@ import org.springframework.context.SmartLifecycle;
  * refresh whose result is not stored leaves the session with a used refresh token, which
  * the IdP's reuse detection ends at the next refresh. The wait is bounded by the longest
  * a refresh may take ({@link TokenProperties#longestRefresh()}: sent, answered within
- * {@code TOKEN_REFRESH_TIMEOUT}, checked, stored), and by Spring's
+ * {@code TOKEN_REFRESH_TIMEOUT}, checked, and stored, which a failing store keeps trying
+ * until its lock's lease is nearly over), and by Spring's
  * {@code spring.lifecycle.timeout-per-shutdown-phase}.
  */
 final class RefreshDrain implements SmartLifecycle {

@@ -2,6 +2,7 @@ package dev.porter.gateway.token;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 
 import dev.porter.gateway.oidc.TokenRevoker;
@@ -27,8 +28,12 @@ import org.springframework.web.server.WebSession;
  */
 class SessionRefresh {
 
-	/** How long a refresh tries to store its result; see {@link #store}. */
-	static final Duration STORE_BUDGET = Duration.ofSeconds(5);
+	/**
+	 * How long before its lock's lease ends a refresh stops trying to store its result
+	 * ({@link #store}): time for a write already sent to land, and for the lease, which
+	 * Redis started counting when it took the {@code SET}, to be still held then.
+	 */
+	static final Duration STORE_MARGIN = Duration.ofSeconds(5);
 
 	private static final Duration STORE_FIRST_BACKOFF = Duration.ofMillis(100);
 
@@ -54,9 +59,17 @@ class SessionRefresh {
 
 	private final IdpSessionGoesOn idpSessionGoesOn;
 
+	private final Duration lease;
+
+	/**
+	 * @param lease how long a refresh holds its session's lock
+	 * ({@link TokenProperties#lockLease()}), from the moment {@link #run} is called
+	 */
 	SessionRefresh(SessionTokens tokens, IdpRefreshCall idp, AccessTokenExpiry expiry, RefreshFailurePolicy failures,
-			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Duration lease,
+			Clock clock) {
 		this.tokens = tokens;
+		this.lease = lease;
 		this.idpSessionGoesOn = idpSessionGoesOn;
 		this.idp = idp;
 		this.expiry = expiry;
@@ -69,9 +82,11 @@ class SessionRefresh {
 
 	/**
 	 * The session's refreshed client; fails with {@link SessionEnded} when the session is
-	 * over and with {@link BackingOff} when no attempt may reach the IdP yet.
+	 * over and with {@link BackingOff} when no attempt may reach the IdP yet. Called as
+	 * soon as the session's lock is taken: its lease counts from here.
 	 */
 	Mono<OAuth2AuthorizedClient> run(WebSession session) {
+		Instant storeUntil = this.clock.instant().plus(this.lease).minus(STORE_MARGIN);
 		return this.tokens.reload(session).switchIfEmpty(Mono.error(() -> new SessionEnded(null))).flatMap((stored) -> {
 			if (!this.expiry.needsRefresh(stored.client().getAccessToken())) {
 				// Another request or instance refreshed while we waited for the lock.
@@ -89,31 +104,35 @@ class SessionRefresh {
 			return this.idp.refresh(stored.client()).doOnNext((fresh) -> {
 				this.metrics.done();
 				log.debug("access token refreshed");
-			}).onErrorResume((ex) -> failed(ex, session, stored)).flatMap((fresh) -> store(session, login, fresh));
+			})
+				.onErrorResume((ex) -> failed(ex, session, stored))
+				.flatMap((fresh) -> store(session, login, fresh, storeUntil));
 		});
 	}
 
 	/**
 	 * Stores what the IdP answered, trying again while the store fails (Redis in a
 	 * failover): the IdP has already rotated the refresh token, so a session left with
-	 * the old one would be ended by its next refresh. The tries stop after
-	 * {@link #STORE_BUDGET}, well within the lock's lease
-	 * ({@link TokenProperties#lockLease()}); the waiting requests get the fresh token
-	 * either way.
+	 * the old one would be ended by its next refresh, by the IdP's reuse detection. The
+	 * tries go on while the session's lock is held ({@code storeUntil}: the lease less
+	 * {@link #STORE_MARGIN}), so that no other instance presents the old token meanwhile;
+	 * the requests waiting for the refresh stop at {@code TOKEN_REFRESH_WAIT} as for any
+	 * slow refresh. Given up then, the fresh tokens are still its result.
 	 */
 	private Mono<OAuth2AuthorizedClient> store(WebSession session, @Nullable LoginUser login,
-			IdpRefreshCall.Refreshed fresh) {
+			IdpRefreshCall.Refreshed fresh, Instant storeUntil) {
+		Duration left = Duration.between(this.clock.instant(), storeUntil);
 		return Mono.defer(() -> this.tokens.store(session, fresh))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
-			.timeout(STORE_BUDGET)
+			.timeout(left.isNegative() ? Duration.ZERO : left)
 			.then(revokeUnlessHeld(session, login, fresh))
 			.thenReturn(fresh.client())
 			.onErrorResume((ex) -> {
 				this.metrics.unstored();
 				log.error(
-						"refreshed tokens could not be stored for {} ({}): the session keeps its used refresh "
-								+ "token, which the IdP may reject at the next refresh",
-						STORE_BUDGET, ex.getClass().getSimpleName());
+						"refreshed tokens could not be stored while the refresh lock's lease lasted ({}): the "
+								+ "session keeps its used refresh token, which the IdP may reject at the next refresh",
+						ex.getClass().getSimpleName());
 				return Mono.just(fresh.client());
 			});
 	}

@@ -39,9 +39,10 @@ public record TokenProperties(
 		@NotNull(message = "set TOKEN_REFRESH_BACKOFF_MAX") @DefaultValue("1m") Duration refreshBackoffMax) {
 
 	/**
-	 * Time for reading the session before the call and storing its result after (with
-	 * {@code SessionRefresh.STORE_BUDGET} of retries); fixed, so that no other setting (a
-	 * short {@code TOKEN_REFRESH_WAIT}) can shrink it.
+	 * Time for reading the session before the call and storing its result after (tried
+	 * again while the store fails, up to {@code SessionRefresh.STORE_MARGIN} before the
+	 * lease ends); fixed, so that no other setting (a short {@code TOKEN_REFRESH_WAIT})
+	 * can shrink it.
 	 */
 	static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
 
@@ -63,11 +64,12 @@ public record TokenProperties(
 	}
 
 	/**
-	 * The longest one refresh may run: the call, and storing its result with
-	 * {@code SessionRefresh.STORE_BUDGET} of retries.
+	 * The longest one refresh may run once it holds its lock: the call, and storing its
+	 * result, which is tried until {@code SessionRefresh.STORE_MARGIN} before the lease
+	 * ends.
 	 */
 	Duration longestRefresh() {
-		return IdpRefreshCall.longest(this.refreshTimeout).plus(SessionRefresh.STORE_BUDGET);
+		return lockLease().minus(SessionRefresh.STORE_MARGIN);
 	}
 
 }

@@ -57,7 +57,7 @@ class TokenRefresher {
 		this.expiry = new AccessTokenExpiry(clock, properties.refreshAhead());
 		this.failures = new RefreshFailurePolicy(properties, this.expiry, clock);
 		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, revoker,
-				idpSessionGoesOn, clock);
+				idpSessionGoesOn, properties.lockLease(), clock);
 		this.flights = new SingleFlight<>(metrics::coalesced);
 		this.lock = lock;
 		this.metrics = metrics;
