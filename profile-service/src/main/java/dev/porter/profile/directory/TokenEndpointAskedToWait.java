@@ -1,12 +1,11 @@
 package dev.porter.profile.directory;
 
+import dev.porter.common.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-
-import dev.porter.profile.upstream.RateLimitHeaders;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -34,7 +33,8 @@ final class TokenEndpointAskedToWait extends RuntimeException {
 			int status = response.statusCode().value();
 			boolean mayCarryWait = status == HttpStatus.TOO_MANY_REQUESTS.value()
 					|| status == HttpStatus.SERVICE_UNAVAILABLE.value();
-			Duration wait = mayCarryWait ? RateLimitHeaders.waitFrom(response.headers().asHttpHeaders(), clock) : null;
+			Duration wait = mayCarryWait
+					? RateLimitHeaders.waitFrom(response.headers().asHttpHeaders()::getFirst, clock) : null;
 			return (wait != null) ? response.releaseBody().then(Mono.error(new TokenEndpointAskedToWait(status, wait)))
 					: Mono.just(response);
 		});

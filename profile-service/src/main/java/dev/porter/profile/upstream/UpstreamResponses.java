@@ -1,5 +1,6 @@
 package dev.porter.profile.upstream;
 
+import dev.porter.common.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -172,7 +173,8 @@ public final class UpstreamResponses {
 	private @Nullable Duration wait(ClientResponse response, HttpStatusCode status) {
 		boolean mayCarryWait = status.value() == HttpStatus.TOO_MANY_REQUESTS.value()
 				|| status.value() == HttpStatus.SERVICE_UNAVAILABLE.value();
-		return mayCarryWait ? RateLimitHeaders.waitFrom(response.headers().asHttpHeaders(), this.clock) : null;
+		return mayCarryWait ? RateLimitHeaders.waitFrom(response.headers().asHttpHeaders()::getFirst, this.clock)
+				: null;
 	}
 
 }
