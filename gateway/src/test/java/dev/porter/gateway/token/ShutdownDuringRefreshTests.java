@@ -10,12 +10,14 @@ import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -47,10 +49,11 @@ class ShutdownDuringRefreshTests {
 	@AfterEach
 	void clockAtRealTime() {
 		instances.clock().reset();
+		TestIdp.instance().releaseAllHolds();
 	}
 
 	@Test
-	void closeWhenARefreshIsWaitingForTheIdpThenItsTokensAreStoredBeforeRedisCloses() {
+	void closeWhenARefreshIsWaitingForTheIdpThenItsTokensAreStoredBeforeRedisCloses() throws Exception {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		ConfigurableApplicationContext leaving = GatewayInstances.startOnTestIdp(instances.clock(),
 				"--porter.redis.url=" + instances.redis().url(),
@@ -64,14 +67,17 @@ class ShutdownDuringRefreshTests {
 			instances.clock().shift(Duration.ofSeconds(16));
 			TestIdp.instance()
 				.server()
-				.stubFor(
-						post(urlPathEqualTo("/oauth/token"))
-							.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-							.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-while-leaving", "refresh_token",
-									"rt-while-leaving", "token_type", "Bearer", "expires_in", 3600)))
-								.withFixedDelay(2000)));
+				.stubFor(post(urlPathEqualTo("/oauth/token"))
+					.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+					.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-while-leaving", "refresh_token",
+							"rt-while-leaving", "token_type", "Bearer", "expires_in", 3600)))));
+			HeldAnswer refresh = TestIdp.instance().holdRefreshWith(browser.tokens().refreshToken());
 
+			// Answered with the still-valid token once the refresh wait is over; the
+			// refresh itself stays at the IdP until the instance begins to shut down.
 			browser.get("/me").exchange().expectStatus().isOk();
+			refresh.awaitReached();
+			leaving.addApplicationListener((ContextClosedEvent closing) -> refresh.release());
 		}
 		finally {
 			leaving.close();
