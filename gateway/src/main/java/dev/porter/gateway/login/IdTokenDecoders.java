@@ -1,5 +1,6 @@
 package dev.porter.gateway.login;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,17 +23,22 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@link ReactiveOidcIdTokenDecoderFactory} builds it (RS256 against the JWKS, the OIDC
  * ID token checks, its claim conversions) but fetching the JWKS through the IdP client
  * with bounded waits: Spring's own fetch has no response timeout, so a JWKS endpoint that
- * never answers would hold the browser's callback open. One decoder per registration,
+ * never answers would hold the browser's callback open. Its {@code exp}, {@code iat} and
+ * {@code nbf} are read on the gateway's clock, which dates the rest of the login, not on
+ * the system clock Spring's validators read by default. One decoder per registration,
  * which keeps its fetched keys.
  */
 final class IdTokenDecoders implements ReactiveJwtDecoderFactory<ClientRegistration> {
 
 	private final WebClient idpWebClient;
 
+	private final Clock clock;
+
 	private final Map<String, ReactiveJwtDecoder> decoders = new ConcurrentHashMap<>();
 
-	IdTokenDecoders(WebClient idpWebClient) {
+	IdTokenDecoders(WebClient idpWebClient, Clock clock) {
 		this.idpWebClient = idpWebClient;
+		this.clock = clock;
 	}
 
 	@Override
@@ -47,8 +53,12 @@ final class IdTokenDecoders implements ReactiveJwtDecoderFactory<ClientRegistrat
 				.forEach((algorithm) -> algorithms.add(SignatureAlgorithm.from(algorithm.getName()))))
 			.webClient(this.idpWebClient)
 			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
-				new OidcIdTokenValidator(registration)));
+		// Both check exp (with Spring's default 60 s of clock skew): both on our clock.
+		JwtTimestampValidator timestamps = new JwtTimestampValidator();
+		timestamps.setClock(this.clock);
+		OidcIdTokenValidator idToken = new OidcIdTokenValidator(registration);
+		idToken.setClock(this.clock);
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, idToken));
 		decoder.setClaimSetConverter(
 				new ClaimTypeConverter(ReactiveOidcIdTokenDecoderFactory.createDefaultClaimTypeConverters()));
 		return decoder;

@@ -58,12 +58,13 @@ class LoginConfiguration {
 
 	/**
 	 * The ID token's signature check at the callback fetches the JWKS through the IdP
-	 * client, bounded for the same reason. The {@code oauth2Login} configuration finds
-	 * this bean by its type.
+	 * client, bounded for the same reason; its times are checked on the gateway's clock.
+	 * The {@code oauth2Login} configuration finds this bean by its type.
 	 */
 	@Bean
-	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient) {
-		return new IdTokenDecoders(idpWebClient);
+	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient,
+			ObjectProvider<Clock> clock) {
+		return new IdTokenDecoders(idpWebClient, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	/**
