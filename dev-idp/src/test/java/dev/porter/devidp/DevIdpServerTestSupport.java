@@ -5,9 +5,12 @@ import java.time.Duration;
 import dev.porter.devidp.backchannel.LogoutReceiver;
 import dev.porter.testsupport.FreePorts;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,9 +22,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * per JVM and used for both (with another for the management port), and every subclass
  * shares one Spring context. Both come from {@link FreePorts}, below the range the kernel
  * hands out to other programs' connections, which could otherwise take one before the
- * server binds it.
+ * server binds it. dev-idp's clock is a {@link ShiftableClock}, put back after each test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
+@Import(ShiftableClock.InContext.class)
 public abstract class DevIdpServerTestSupport {
 
 	/** The port this JVM's dev-idp listens on. */
@@ -60,6 +64,10 @@ public abstract class DevIdpServerTestSupport {
 
 	private static @Nullable JwtDecoder decoder;
 
+	/** The clock dev-idp dates and checks its tokens on. */
+	@Autowired
+	protected ShiftableClock devIdpClock;
+
 	/**
 	 * A decoder built as a resource server builds it from {@code issuer-uri} alone
 	 * (discovery, then JWKS); created on first use, once the server is up.
@@ -69,6 +77,11 @@ public abstract class DevIdpServerTestSupport {
 			decoder = JwtDecoders.fromIssuerLocation(ISSUER);
 		}
 		return decoder;
+	}
+
+	@AfterEach
+	void resetDevIdpClock() {
+		this.devIdpClock.reset();
 	}
 
 	@DynamicPropertySource

@@ -1,7 +1,7 @@
 package dev.porter.devidp.backchannel;
 
 import java.net.http.HttpClient;
-import java.time.InstantSource;
+import java.time.Clock;
 
 import dev.porter.devidp.config.DevIdpProperties;
 import dev.porter.devidp.seed.Seed;
@@ -18,8 +18,8 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 class BackChannelLogoutConfiguration {
 
 	@Bean
-	LogoutTokens logoutTokens(JwtEncoder encoder, DevIdpProperties properties) {
-		return new LogoutTokens(encoder, properties.issuerString(), InstantSource.system());
+	LogoutTokens logoutTokens(JwtEncoder encoder, DevIdpProperties properties, Clock clock) {
+		return new LogoutTokens(encoder, properties.issuerString(), clock);
 	}
 
 	@Bean

@@ -1,6 +1,6 @@
 package dev.porter.devidp.faults;
 
-import java.time.InstantSource;
+import java.time.Clock;
 import java.util.random.RandomGenerator;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Configuration;
 class FaultsConfiguration {
 
 	@Bean
-	FaultRegistry faultRegistry() {
-		return new FaultRegistry(InstantSource.system());
+	FaultRegistry faultRegistry(Clock clock) {
+		return new FaultRegistry(clock);
 	}
 
 	@Bean

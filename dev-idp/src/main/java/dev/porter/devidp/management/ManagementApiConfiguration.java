@@ -1,6 +1,6 @@
 package dev.porter.devidp.management;
 
-import java.time.InstantSource;
+import java.time.Clock;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,13 +17,13 @@ class ManagementApiConfiguration {
 	}
 
 	@Bean
-	UserMerger userMerger() {
-		return new UserMerger(InstantSource.system());
+	UserMerger userMerger(Clock clock) {
+		return new UserMerger(clock);
 	}
 
 	@Bean
-	NewUserFactory newUserFactory(JsonMapper mapper) {
-		return new NewUserFactory(mapper, InstantSource.system());
+	NewUserFactory newUserFactory(JsonMapper mapper, Clock clock) {
+		return new NewUserFactory(mapper, clock);
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package dev.porter.devidp.management;
 
+import java.time.Clock;
+
 import dev.porter.devidp.config.DevIdpProperties;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,8 +25,8 @@ class ManagementApiSecurityConfiguration {
 
 	@Bean
 	@Order(ORDER)
-	SecurityFilterChain managementApiSecurityFilterChain(HttpSecurity http, DevIdpProperties idp, JsonMapper mapper)
-			throws Exception {
+	SecurityFilterChain managementApiSecurityFilterChain(HttpSecurity http, DevIdpProperties idp, JsonMapper mapper,
+			Clock clock) throws Exception {
 		ManagementAuthErrors errors = new ManagementAuthErrors(mapper);
 		return http.securityMatcher("/api/v2/**").authorizeHttpRequests((authorize) -> {
 			for (ManagementOperation operation : ManagementOperation.values()) {
@@ -35,7 +37,7 @@ class ManagementApiSecurityConfiguration {
 			authorize.anyRequest().authenticated();
 		})
 			.oauth2ResourceServer((resourceServer) -> resourceServer
-				.jwt((jwt) -> jwt.decoder(ManagementTokenDecoder.forIssuer(idp.issuerString())))
+				.jwt((jwt) -> jwt.decoder(ManagementTokenDecoder.forIssuer(idp.issuerString(), clock)))
 				.authenticationEntryPoint(errors)
 				.accessDeniedHandler(errors))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))

@@ -1,5 +1,6 @@
 package dev.porter.devidp.management;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ import org.springframework.web.client.RestTemplate;
 /**
  * Decodes Management API access tokens: RS256 JWTs signed by this dev-idp, checked
  * against its own JWKS, {@code iss}, an {@code aud} containing {@code {issuer}api/v2/}
- * and {@code exp}, without clock skew.
+ * and {@code exp} on dev-idp's clock, without clock skew.
  * <p>
  * Deliberately not a {@link JwtDecoder} bean: the authorization-server half validates
  * {@code /userinfo} tokens (another audience) with the context's decoder, and a second
@@ -45,7 +46,7 @@ final class ManagementTokenDecoder {
 	 * A decoder that fetches the issuer's JWKS on first use (not at start-up), so it
 	 * works once the authorization-server half serves {@code /.well-known/jwks.json}.
 	 */
-	static JwtDecoder forIssuer(String issuer) {
+	static JwtDecoder forIssuer(String issuer, Clock clock) {
 		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
 		requests.setConnectTimeout(Duration.ofSeconds(2));
 		requests.setReadTimeout(Duration.ofSeconds(5));
@@ -59,8 +60,10 @@ final class ManagementTokenDecoder {
 		// No clock skew (Spring's default allows 60 s), as on /userinfo: with a short
 		// DEV_IDP_ACCESS_TOKEN_TTL a client that keeps using an expired token must see
 		// 401.
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO),
-				new JwtIssuerValidator(issuer), new JwtAudienceValidator(audience(issuer))));
+		JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ZERO);
+		timestamps.setClock(clock);
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(issuer),
+				new JwtAudienceValidator(audience(issuer))));
 		return (token) -> {
 			try {
 				return decoder.decode(token);

@@ -1,5 +1,6 @@
 package dev.porter.devidp.oauth;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -184,11 +185,14 @@ class AuthorizationServerConfiguration {
 
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, DevIdpProperties properties, UserClaims userClaims,
-			Seed seed) {
+			Seed seed, Clock clock) {
+		// Access and ID tokens dated on the clock that dates the refresh tokens and
+		// checks the tokens at /userinfo and the Management API.
 		JwtGenerator jwtGenerator = new JwtGenerator(jwtEncoder);
+		jwtGenerator.setClock(clock);
 		jwtGenerator.setJwtCustomizer(new Auth0TokenCustomizer(properties.issuerString(), userClaims));
 		return new DelegatingOAuth2TokenGenerator(jwtGenerator,
-				new OfflineAccessRefreshTokenGenerator(new Audiences(seed)));
+				new OfflineAccessRefreshTokenGenerator(new Audiences(seed), clock));
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.porter.devidp.oauth;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Base64;
 
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * {@code offline_access} was granted and the requested API (if any) allows offline
  * access, for public clients too (SPAs rotate theirs); on rotation a new token that keeps
  * the absolute expiry of the first ({@code DEV_IDP_REFRESH_TOKEN_TTL} from the login),
- * since rotating must not extend a session.
+ * since rotating must not extend a session. Both are dated on dev-idp's clock.
  *
  * @see <a href=
  * "https://auth0.com/docs/secure/tokens/refresh-tokens/configure-refresh-token-expiration">Configure
@@ -31,8 +32,11 @@ final class OfflineAccessRefreshTokenGenerator implements OAuth2TokenGenerator<O
 
 	private final Audiences audiences;
 
-	OfflineAccessRefreshTokenGenerator(Audiences audiences) {
+	private final InstantSource clock;
+
+	OfflineAccessRefreshTokenGenerator(Audiences audiences, InstantSource clock) {
 		this.audiences = audiences;
+		this.clock = clock;
 	}
 
 	@Override
@@ -40,7 +44,7 @@ final class OfflineAccessRefreshTokenGenerator implements OAuth2TokenGenerator<O
 		if (!OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())) {
 			return null;
 		}
-		Instant now = Instant.now();
+		Instant now = this.clock.instant();
 		if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())) {
 			return new OAuth2RefreshToken(this.values.generateKey(), now, currentExpiry(context.getAuthorization()));
 		}

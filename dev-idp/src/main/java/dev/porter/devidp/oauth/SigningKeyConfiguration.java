@@ -1,5 +1,6 @@
 package dev.porter.devidp.oauth;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -51,18 +52,20 @@ class SigningKeyConfiguration {
 	}
 
 	/**
-	 * Decodes the bearer tokens sent to {@code /userinfo}. No clock skew: a token past
-	 * its {@code exp} is refused at once, so tests with a short
+	 * Decodes the bearer tokens sent to {@code /userinfo}, on dev-idp's clock. No clock
+	 * skew: a token past its {@code exp} is refused at once, so tests with a short
 	 * {@code DEV_IDP_ACCESS_TOKEN_TTL} see expiry when they expect it. Like Auth0's, it
 	 * takes only tokens for {@code {issuer}userinfo}: never an ID token (its audience is
 	 * the client), nor an access token for an API alone.
 	 */
 	@Bean
-	JwtDecoder jwtDecoder(RSAKey signingKey, DevIdpProperties properties) throws JOSEException {
+	JwtDecoder jwtDecoder(RSAKey signingKey, DevIdpProperties properties, Clock clock) throws JOSEException {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO),
-				new JwtIssuerValidator(properties.issuerString()),
-				new JwtAudienceValidator(properties.issuerString() + "userinfo")));
+		JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ZERO);
+		timestamps.setClock(clock);
+		decoder.setJwtValidator(
+				new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(properties.issuerString()),
+						new JwtAudienceValidator(properties.issuerString() + "userinfo")));
 		return decoder;
 	}
 

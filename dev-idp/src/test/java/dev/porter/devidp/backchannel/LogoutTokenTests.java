@@ -5,6 +5,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
 import dev.porter.devidp.TestLogins;
@@ -68,6 +69,19 @@ class LogoutTokenTests extends DevIdpServerTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).contains("issued_seconds_ago");
+	}
+
+	@Test
+	void logoutTokenWhenDevIdpClockIsADayAheadThenIssuedOnIt() {
+		this.devIdpClock.shift(Duration.ofDays(1));
+		Instant before = this.devIdpClock.instant().truncatedTo(ChronoUnit.SECONDS);
+		String token = this.client.json(post("{\"client_id\":\"porter-gateway\",\"sid\":\"sid-5\"}"))
+			.get("logout_token")
+			.asString();
+		Instant after = this.devIdpClock.instant();
+
+		Instant issuedAt = Instant.ofEpochSecond(this.client.payload(token).get("iat").asLong());
+		assertThat(issuedAt).isBetween(before, after);
 	}
 
 	@Test

@@ -87,6 +87,18 @@ class FaultInjectionTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void managementWhenRateLimitSpentAndDevIdpClockMovedOnThenBucketRefilled() {
+		putFaults("management", """
+				{"rate_limit":{"capacity":1,"refill_per_second":0.01}}""");
+		getUser().expectStatus().isUnauthorized();
+		getUser().expectStatus().isEqualTo(429);
+
+		this.devIdpClock.shift(Duration.ofSeconds(100));
+
+		getUser().expectStatus().isUnauthorized().expectHeader().valueEquals("X-RateLimit-Remaining", "0");
+	}
+
+	@Test
 	void managementWhenLatencySetThenResponseTakesAtLeastThatLong() {
 		putFaults("management", """
 				{"latency_ms":400}""");

@@ -5,11 +5,15 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.porter.devidp.ShiftableClock;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,9 +23,11 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 /**
  * dev-idp on a random port, its issuer pointed at {@link TestManagementTokens}' JWKS, and
  * a real HTTP client, so that Tomcat's handling of encoded ids is part of every test. One
- * context serves every subclass.
+ * context serves every subclass. dev-idp's clock is a {@link ShiftableClock}, put back
+ * after each test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import(ShiftableClock.InContext.class)
 abstract class ManagementApiTestSupport {
 
 	static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
@@ -36,6 +42,9 @@ abstract class ManagementApiTestSupport {
 
 	RestTestClient client;
 
+	@Autowired
+	ShiftableClock devIdpClock;
+
 	@DynamicPropertySource
 	static void issuer(DynamicPropertyRegistry registry) {
 		TestManagementTokens.register(registry);
@@ -44,6 +53,11 @@ abstract class ManagementApiTestSupport {
 	@BeforeEach
 	void client() {
 		this.client = RestTestClient.bindToServer().baseUrl("http://localhost:" + this.port).build();
+	}
+
+	@AfterEach
+	void resetDevIdpClock() {
+		this.devIdpClock.reset();
 	}
 
 	/** Creates a database user with a unique email and these extra attributes. */

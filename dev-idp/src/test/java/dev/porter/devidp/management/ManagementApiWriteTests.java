@@ -1,6 +1,8 @@
 package dev.porter.devidp.management;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import dev.porter.devidp.users.UserStore;
@@ -72,6 +74,22 @@ class ManagementApiWriteTests extends ManagementApiTestSupport {
 		assertThat(after).doesNotContainKey("family_name").containsEntry("email", before.get("email"));
 		assertThat(Instant.parse((String) after.get("updated_at")))
 			.isAfter(Instant.parse((String) before.get("updated_at")));
+	}
+
+	@Test
+	void postAndPatchWhenDevIdpClockIsADayBehindThenUserDatedOnIt() {
+		this.devIdpClock.shift(Duration.ofDays(-1));
+		// Auth0's timestamps count milliseconds
+		Instant before = this.devIdpClock.instant().truncatedTo(ChronoUnit.MILLIS);
+		String id = createUser(Map.of());
+		Map<String, Object> created = get(id);
+		Map<String, Object> patched = patch(id, """
+				{"given_name":"Augusta"}""").expectStatus().isOk().returnResult(JSON_OBJECT).getResponseBody();
+		Instant after = this.devIdpClock.instant();
+
+		assertThat(Instant.parse((String) created.get("created_at"))).isBetween(before, after);
+		assertThat(Instant.parse((String) created.get("updated_at"))).isBetween(before, after);
+		assertThat(Instant.parse((String) patched.get("updated_at"))).isBetween(before, after);
 	}
 
 	@Test

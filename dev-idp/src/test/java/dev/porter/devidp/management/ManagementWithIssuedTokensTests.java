@@ -3,6 +3,7 @@ package dev.porter.devidp.management;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
@@ -36,6 +37,14 @@ class ManagementWithIssuedTokensTests extends DevIdpServerTestSupport {
 		JsonNode user = this.client.json(response);
 		assertThat(user.get("user_id").asString()).isEqualTo("auth0|5f7c8ec7c33c6c004bbafe82");
 		assertThat(user.get("user_metadata").get("country").asString()).isEqualTo("NZ");
+	}
+
+	@Test
+	void getUserWhenClientCredentialsTokenExpiredByDevIdpClockThenUnauthorized() {
+		String token = token("porter-profile", "porter-profile-dev-secret");
+		this.devIdpClock.shift(Duration.ofDays(1));
+
+		assertThat(call("GET", ALICE_PATH, token, null).statusCode()).isEqualTo(401);
 	}
 
 	@Test

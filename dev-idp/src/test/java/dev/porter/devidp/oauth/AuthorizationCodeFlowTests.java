@@ -2,7 +2,10 @@ package dev.porter.devidp.oauth;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
@@ -64,6 +67,20 @@ class AuthorizationCodeFlowTests extends DevIdpServerTestSupport {
 		assertThat(accessToken.getClaimAsString("scope").split(" ")).containsExactlyInAnyOrder(ALL_SCOPES.split(" "));
 		assertThat(accessToken.getClaimAsString("iss")).isEqualTo(ISSUER);
 		assertThat(Duration.between(accessToken.getIssuedAt(), accessToken.getExpiresAt())).isEqualTo(ACCESS_TOKEN_TTL);
+	}
+
+	@Test
+	void exchangeWhenDevIdpClockIsADayAheadThenAccessAndIdTokensDatedOnIt() {
+		this.devIdpClock.shift(Duration.ofDays(1));
+		Instant before = this.devIdpClock.instant().truncatedTo(ChronoUnit.SECONDS);
+		JsonNode tokens = aliceTokens();
+		Instant after = this.devIdpClock.instant();
+
+		for (String name : List.of("access_token", "id_token")) {
+			JsonNode claims = this.browser.payload(tokens.get(name).asString());
+			assertThat(Instant.ofEpochSecond(claims.get("iat").asLong())).as(name).isBetween(before, after);
+			assertThat(claims.get("exp").asLong()).as(name).isGreaterThan(after.getEpochSecond());
+		}
 	}
 
 	@Test

@@ -1,16 +1,19 @@
 package dev.porter.devidp.oauth;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import dev.porter.devidp.DevIdpServerTestSupport;
 import dev.porter.devidp.TestLogins;
 import dev.porter.devidp.TestLogins.Authorize;
+import dev.porter.devidp.config.DevIdpProperties;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -23,6 +26,9 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 
 	@Autowired
 	private OAuth2AuthorizationService authorizations;
+
+	@Autowired
+	private DevIdpProperties properties;
 
 	@Test
 	void refreshWhenTokenRotatedThenNewWorksAndOldRefused() {
@@ -165,6 +171,32 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void exchangeWhenDevIdpClockIsADayAheadThenRefreshTokenDatedOnIt() {
+		this.devIdpClock.shift(Duration.ofDays(1));
+		Instant before = this.devIdpClock.instant();
+		String first = signIn().get("refresh_token").asString();
+		Instant after = this.devIdpClock.instant();
+
+		OAuth2RefreshToken stored = storedRefreshToken(first);
+		assertThat(stored.getIssuedAt()).isBetween(before, after);
+		assertThat(stored.getExpiresAt()).isEqualTo(stored.getIssuedAt().plus(this.properties.refreshTokenTtl()));
+	}
+
+	@Test
+	void refreshWhenDevIdpClockMovedOnThenRotatedTokenIssuedOnItWithTheFirstsExpiry() {
+		String first = signIn().get("refresh_token").asString();
+		Instant firstExpiry = refreshTokenExpiry(first);
+		this.devIdpClock.shift(Duration.ofDays(1));
+		Instant before = this.devIdpClock.instant();
+		String second = this.browser.json(refresh(first)).get("refresh_token").asString();
+		Instant after = this.devIdpClock.instant();
+
+		OAuth2RefreshToken rotated = storedRefreshToken(second);
+		assertThat(rotated.getIssuedAt()).isBetween(before, after);
+		assertThat(rotated.getExpiresAt()).isEqualTo(firstExpiry);
+	}
+
+	@Test
 	void exchangeWhenApiDisallowsOfflineAccessThenNoRefreshToken() {
 		Authorize authorize = Authorize.gateway("openid offline_access read:current_user", ISSUER + "api/v2/");
 		JsonNode tokens = this.browser
@@ -174,10 +206,17 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 	}
 
 	private Instant refreshTokenExpiry(String refreshToken) {
+		return storedRefreshToken(refreshToken).getExpiresAt();
+	}
+
+	/** The refresh token as dev-idp stored it, a rotated one included. */
+	private OAuth2RefreshToken storedRefreshToken(String refreshToken) {
 		OAuth2Authorization authorization = this.authorizations.findByToken(refreshToken,
 				OAuth2TokenType.REFRESH_TOKEN);
 		assertThat(authorization).isNotNull();
-		return authorization.getRefreshToken().getToken().getExpiresAt();
+		OAuth2Authorization.Token<OAuth2RefreshToken> token = authorization.getToken(refreshToken);
+		assertThat(token).isNotNull();
+		return token.getToken();
 	}
 
 	private JsonNode signIn() {

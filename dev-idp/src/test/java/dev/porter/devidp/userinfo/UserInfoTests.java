@@ -75,6 +75,14 @@ class UserInfoTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void userinfoWhenTokenExpiredByDevIdpClockThenTokenHasExpired() {
+		String accessToken = signIn("bob", "openid").get("access_token").asString();
+		this.devIdpClock.shift(ACCESS_TOKEN_TTL.plusSeconds(1));
+
+		assertUnauthorized(userinfo(accessToken), "The token has expired");
+	}
+
+	@Test
 	void userinfoWhenSignedTokenNeverIssuedThenInvalidToken() {
 		Instant issued = Instant.now();
 		assertUnauthorized(userinfo(mint(issued, issued.plusSeconds(60))),
