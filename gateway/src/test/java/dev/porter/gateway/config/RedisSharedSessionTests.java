@@ -1,6 +1,9 @@
 package dev.porter.gateway.config;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -8,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.LoginCallback;
 import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
@@ -96,12 +100,25 @@ class RedisSharedSessionTests {
 	@Test
 	void sessionWhenIdleForTheIdleTimeoutOnTheGatewaysClockThenEnded() {
 		instances.clock().shift(Duration.ofDays(-1));
-		Browser browser = new Browser(client(instances.first())).login("auth0|ida", 3600);
-		session(browser).jsonPath("$.authenticated").isEqualTo(true);
+		LoginCallback login = loginWithIdTokenDatedAt(instances.clock().instant(), "auth0|ida");
+		assertThat(login.landing()).isEqualTo(URI.create("/ok/path"));
+		session(login).jsonPath("$.authenticated").isEqualTo(true);
 
 		instances.clock().shift(Duration.ofMinutes(31));
 
-		session(browser).jsonPath("$.authenticated").isEqualTo(false);
+		session(login).jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
+	 * A login on the first instance whose ID token the IdP dates at {@code now}: the
+	 * gateway checks it on its clock, so an IdP that agrees with a gateway's clock set
+	 * apart from the system's dates it on that clock.
+	 */
+	private static LoginCallback loginWithIdTokenDatedAt(Instant now, String sub) {
+		return LoginCallback.run(client(instances.first()), "test-code",
+				(nonce) -> TestIdp.instance()
+					.stubCodeExchangeWithIdToken(nonce, sub, (claims) -> claims.issueTime(Date.from(now))
+						.expirationTime(Date.from(now.plus(Duration.ofHours(1))))));
 	}
 
 	/** Requests, on both instances, that shared a refresh rather than starting one. */
@@ -117,10 +134,10 @@ class RedisSharedSessionTests {
 		return joined;
 	}
 
-	private static WebTestClient.BodyContentSpec session(Browser browser) {
+	private static WebTestClient.BodyContentSpec session(LoginCallback login) {
 		return client(instances.first()).get()
 			.uri("/bff/session")
-			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.cookies(login::sendCookies)
 			.exchange()
 			.expectStatus()
 			.isOk()

@@ -1,13 +1,17 @@
 package dev.porter.gateway.devices;
 
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import java.time.Instant;
 import java.util.UUID;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -31,6 +35,18 @@ class SessionsRateLimitTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MovableClock clock;
+
+	/**
+	 * At the system's time, on which the test IdP dates its ID tokens: the login checks
+	 * them on the gateway's clock.
+	 */
+	@BeforeEach
+	void clockAtNow() {
+		this.clock.moveTo(Instant.now());
+	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {

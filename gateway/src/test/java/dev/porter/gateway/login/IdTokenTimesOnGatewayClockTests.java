@@ -14,6 +14,7 @@ import dev.porter.gateway.support.LoginCallback;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,6 +37,15 @@ class IdTokenTimesOnGatewayClockTests extends GatewayTestSupport {
 
 	@Autowired
 	private MovableClock clock;
+
+	/**
+	 * The classes that share this gateway log in with ID tokens the test IdP dates on the
+	 * system clock.
+	 */
+	@AfterEach
+	void clockBackToTheSystems() {
+		this.clock.moveTo(Instant.now());
+	}
 
 	@Test
 	void callbackWhenIdTokenFreshByGatewayClockButExpiredBySystemClockThenSignedIn() {
