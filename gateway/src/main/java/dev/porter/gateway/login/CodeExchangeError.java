@@ -46,11 +46,15 @@ final class CodeExchangeError extends OAuth2AuthorizationException {
 
 	/**
 	 * Whether the IdP refused the gateway's own client (its id or secret) rather than
-	 * this login: a 401 whatever the code (Auth0 says {@code access_denied}, Keycloak
-	 * {@code unauthorized_client}), or the codes RFC 6749 gives a client's fault.
+	 * this login: the codes RFC 6749 gives a client's fault, or a 401 whose code does not
+	 * name the code's own fate (Auth0 says {@code access_denied}); a refused code
+	 * ({@code invalid_grant}: replayed, expired) is the login's, whatever the status.
 	 */
 	boolean clientRejected() {
 		String code = getError().getErrorCode();
+		if (OAuth2ErrorCodes.INVALID_GRANT.equals(code)) {
+			return false;
+		}
 		return this.status.value() == HttpStatus.UNAUTHORIZED.value() || OAuth2ErrorCodes.INVALID_CLIENT.equals(code)
 				|| OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(code);
 	}

@@ -77,9 +77,8 @@ class RefreshFailurePolicy {
 			if (OAuth2ErrorCodes.ACCESS_DENIED.equals(error)) {
 				// Auth0 runs its post-login Actions on refresh, and answers both an
 				// Action's api.access.deny() and an Action that failed (an uncaught
-				// error,
-				// an API it calls timing out) with access_denied: a first one may be a
-				// passing failure and backs off; a second in a row, after it, ends.
+				// error, an API it calls timing out) with access_denied: a first one may
+				// be a passing failure and backs off; a second in a row, after it, ends.
 				return previous.lastDenied() ? new EndSession(error) : backOff(previous, failure, false, true);
 			}
 		}

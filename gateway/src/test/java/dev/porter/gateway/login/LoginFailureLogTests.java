@@ -75,6 +75,29 @@ class LoginFailureLogTests extends GatewayTestSupport {
 					String.valueOf(status), error));
 	}
 
+	// A code the IdP no longer takes (replayed callback, expired code) is the login's
+	// fault, whatever the status: some IdPs send invalid_grant with 401. Read as the
+	// client's, it sent the operator to check settings that are right.
+	@ParameterizedTest
+	@CsvSource({ "401, invalid_grant", "400, invalid_grant" })
+	void callbackWhenTokenEndpointRefusesTheCodeThenWarningWithoutClientSettings(int status, String error,
+			CapturedOutput output) {
+		String code = "code-" + UUID.randomUUID();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("code=" + code))
+				.willReturn(aResponse().withStatus(status)
+					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"Invalid code\"}")));
+
+		URI landing = callback(code, null);
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		assertThat(lines(output, "login failed")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN", error, String.valueOf(status))
+				.doesNotContain("OIDC_CLIENT_SECRET"));
+	}
+
 	// Auth0 sends the browser back with error=access_denied ("Service not found") when
 	// API_AUDIENCE is not an API of the tenant: the log read as a user's refusal.
 	@Test
