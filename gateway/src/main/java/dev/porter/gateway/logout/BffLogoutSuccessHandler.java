@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.logout.ServerLogoutSuccessHandler;
@@ -45,14 +46,19 @@ class BffLogoutSuccessHandler implements ServerLogoutSuccessHandler {
 		return target(authentication).flatMap((url) -> respond(exchange.getExchange(), url));
 	}
 
+	/**
+	 * The IdP's logout, even without a login to name: a gateway session that already
+	 * ended (idle, past its lifetime, ended from another device) says nothing of the
+	 * IdP's, which would let the next person at a shared computer sign in as the user
+	 * without a password.
+	 */
 	private Mono<URI> target(@Nullable Authentication authentication) {
-		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
-			return Mono.just(this.urls.localUrl());
-		}
+		OidcIdToken idToken = (authentication != null && authentication.getPrincipal() instanceof OidcUser user)
+				? user.getIdToken() : null;
 		// Without discovery (the IdP down, and this instance never loaded it) the local
 		// session is still over: fall back to the SPA.
 		return this.registrations.registration()
-			.map((registration) -> this.urls.logoutUrl(registration, user.getIdToken()))
+			.map((registration) -> this.urls.logoutUrl(registration, idToken))
 			.onErrorResume((ex) -> Mono.just(this.urls.localUrl()));
 	}
 

@@ -1,11 +1,13 @@
 package dev.porter.gateway.logout;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.porter.common.Issuers;
 import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.oidc.OidcProperties;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
@@ -37,7 +39,14 @@ class IdpLogoutUrls {
 		this.logout = logout;
 	}
 
-	URI logoutUrl(ClientRegistration registration, OidcIdToken idToken) {
+	/**
+	 * The IdP's logout for the login of {@code idToken}, or, with none ({@code null}: the
+	 * gateway session already ended, yet the IdP's may live on), for whoever is signed in
+	 * at the IdP: OIDC lets {@code client_id} stand in for the hint, and the IdP may then
+	 * ask the user to confirm (Auth0 does). Nothing any site could not do: it may send
+	 * the browser to that URL itself.
+	 */
+	URI logoutUrl(ClientRegistration registration, @Nullable OidcIdToken idToken) {
 		Map<String, Object> metadata = registration.getProviderDetails().getConfigurationMetadata();
 		if (metadata.get("end_session_endpoint") instanceof String endSession) {
 			return endSession(endSession, registration, idToken);
@@ -65,25 +74,30 @@ class IdpLogoutUrls {
 				&& tokenEndpoint.equals(Issuers.withTrailingSlash(issuer) + "oauth/token");
 	}
 
-	private URI endSession(String endpoint, ClientRegistration registration, OidcIdToken idToken) {
-		// logout_hint (the IdP session id) identifies the session as well as the ID token
-		// does, without putting a token into a URL; OIDC needs the ID token when there is
-		// no sid.
-		String sid = idToken.getClaimAsString("sid");
-		boolean useIdToken = this.logout.idTokenHint() || sid == null;
-		return UriComponentsBuilder.fromUriString(endpoint)
-			.queryParam(useIdToken ? "id_token_hint" : "logout_hint", "{hint}")
-			.queryParam("post_logout_redirect_uri", "{redirect}")
+	private URI endSession(String endpoint, ClientRegistration registration, @Nullable OidcIdToken idToken) {
+		UriComponentsBuilder url = UriComponentsBuilder.fromUriString(endpoint);
+		Map<String, String> values = new HashMap<>();
+		if (idToken != null) {
+			// logout_hint (the IdP session id) identifies the session as well as the ID
+			// token does, without putting a token into a URL; OIDC needs the ID token
+			// when there is no sid.
+			String sid = idToken.getClaimAsString("sid");
+			boolean useIdToken = this.logout.idTokenHint() || sid == null;
+			url.queryParam(useIdToken ? "id_token_hint" : "logout_hint", "{hint}");
+			values.put("hint", useIdToken ? idToken.getTokenValue() : sid);
+		}
+		values.put("redirect", this.bff.postLogoutRedirectUri());
+		values.put("clientId", registration.getClientId());
+		return url.queryParam("post_logout_redirect_uri", "{redirect}")
 			.queryParam("client_id", "{clientId}")
 			.encode()
-			.buildAndExpand(useIdToken ? idToken.getTokenValue() : sid, this.bff.postLogoutRedirectUri(),
-					registration.getClientId())
+			.buildAndExpand(values)
 			.toUri();
 	}
 
 	/**
-	 * Where to go when no IdP session can be ended: anonymous, the IdP unreachable, or a
-	 * provider without a logout URL.
+	 * Where to go when no IdP session can be ended: the IdP unreachable, or a provider
+	 * without a logout URL.
 	 */
 	URI localUrl() {
 		return URI.create(this.bff.postLogoutRedirectUri());

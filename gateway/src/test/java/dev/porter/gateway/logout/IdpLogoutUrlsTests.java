@@ -48,6 +48,40 @@ class IdpLogoutUrlsTests {
 				+ "&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
 	}
 
+	/**
+	 * No login to name (the gateway session already ended): the IdP's session may live on
+	 * all the same. OIDC RP-Initiated Logout §3 lets {@code client_id} stand in for the
+	 * hint; the IdP may ask the user to confirm.
+	 */
+	@Test
+	void logoutUrlWhenNoIdTokenThenEndSessionWithClientIdAndNoHint() {
+		URI url = this.urls.logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")), null);
+		assertThat(url.toString())
+			.isEqualTo(ISSUER + "oidc/logout?post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
+	}
+
+	@Test
+	void logoutUrlWhenNoIdTokenAndIdTokenHintForcedThenStillNoHint() {
+		URI url = urls(true).logoutUrl(registration(Map.of("end_session_endpoint", ISSUER + "oidc/logout")), null);
+		assertThat(url.toString())
+			.isEqualTo(ISSUER + "oidc/logout?post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F&client_id=client-1");
+	}
+
+	@Test
+	void logoutUrlWhenNoIdTokenAndAuth0WithoutEndSessionEndpointThenAuth0V2Logout() {
+		URI url = this.urls.logoutUrl(registration(auth0Discovery(ISSUER)), null);
+		assertThat(url.toString())
+			.isEqualTo(ISSUER + "v2/logout?client_id=client-1&returnTo=https%3A%2F%2Fapp.example%2F");
+	}
+
+	@Test
+	void logoutUrlWhenNoIdTokenAndGoogleWithoutEndSessionEndpointThenLocalUrl() {
+		String google = "https://accounts.google.com";
+		URI url = urls(google, false).logoutUrl(
+				registration(Map.of("issuer", google, "token_endpoint", "https://oauth2.googleapis.com/token")), null);
+		assertThat(url).isEqualTo(URI.create("https://app.example/"));
+	}
+
 	/** Tenants created before 14 Nov 2023 do not advertise their end-session endpoint. */
 	@Test
 	void logoutUrlWhenAuth0WithoutEndSessionEndpointThenAuth0V2Logout() {

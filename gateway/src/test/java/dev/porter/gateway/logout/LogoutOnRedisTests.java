@@ -62,6 +62,13 @@ class LogoutOnRedisTests {
 				.jsonPath("$.redirect")
 				.isEqualTo("http://localhost:8080/");
 			assertSignedOut(thirdClient, browser);
+			// "Sign out" again, with no session: no IdP logout known to send it to
+			// either.
+			logout(thirdClient, browser, xsrf).expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.redirect")
+				.isEqualTo("http://localhost:8080/");
 		}
 		Eventually.await("the session ended on the instance that logged in", Duration.ofSeconds(2),
 				() -> signedOut(client(instances.first()), browser));

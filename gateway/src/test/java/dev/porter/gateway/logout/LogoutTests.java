@@ -6,9 +6,12 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -45,14 +48,7 @@ class LogoutTests extends GatewayTestSupport {
 	void logoutWhenFormPostThenRedirectsToEndSessionWithSidAsLogoutHintAndNoIdToken() {
 		Browser browser = browser().login("auth0|alice", 3600);
 		String xsrf = browser.xsrf();
-		URI location = this.client.post()
-			.uri("/bff/logout")
-			.cookies((jar) -> browser.cookies().forEach(jar::add))
-			.header("Accept", "text/html")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(BodyInserters.fromFormData("_csrf", xsrf))
-			.exchange()
-			.expectStatus()
+		URI location = formPost(browser, xsrf).expectStatus()
 			.isFound()
 			.expectBody()
 			.returnResult()
@@ -68,12 +64,76 @@ class LogoutTests extends GatewayTestSupport {
 		assertThat(query.getFirst("client_id")).isEqualTo(TestIdp.CLIENT_ID);
 	}
 
+	/**
+	 * "Sign out" on a laptop whose gateway session another device ended (as an idle
+	 * timeout or the absolute lifetime would): the IdP's session lives on, and at a
+	 * shared computer the next "Sign in" would pass its single sign-on as her. With no
+	 * login to name, the browser still goes to the IdP's logout, with {@code client_id}
+	 * and no hint (the IdP may ask the user to confirm).
+	 */
+	@Test
+	void logoutWhenSessionEndedFromAnotherDeviceThenStillSentToTheIdpsLogoutWithoutHint() {
+		Browser laptop = browser().login("auth0|alice", 3600);
+		String xsrf = laptop.xsrf();
+		Browser phone = browser().login("auth0|alice", 3600);
+		phone.method(HttpMethod.DELETE, "/bff/sessions?others=true")
+			.header("X-XSRF-TOKEN", phone.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		URI location = formPost(laptop, xsrf).expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getLocation();
+
+		assertThat(location.getPath()).isEqualTo("/oidc/logout");
+		MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(location).build().getQueryParams();
+		assertThat(query).containsOnlyKeys("post_logout_redirect_uri", "client_id");
+		assertThat(query.getFirst("post_logout_redirect_uri")).isEqualTo("http%3A%2F%2Flocalhost%3A8080%2F");
+		assertThat(query.getFirst("client_id")).isEqualTo(TestIdp.CLIENT_ID);
+		phone.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/**
+	 * Another site's page cannot use the gateway to send a browser without a session to
+	 * the IdP's logout: the browser's word that the post is cross-site or same-site is
+	 * refused before the logout, as with a session.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "cross-site", "same-site" })
+	void logoutWhenAnonymousPostFromAnotherSiteThenForbiddenAndNotSentToTheIdp(String site) {
+		this.client.post()
+			.uri("/bff/logout")
+			.header("Accept", "text/html")
+			.header("Sec-Fetch-Site", site)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.doesNotExist("Location");
+	}
+
 	@Test
 	void logoutWhenXsrfHeaderMissingThenForbiddenAndSessionKept() {
 		Browser browser = browser().login("auth0|alice", 3600);
 		browser.xsrf();
 		browser.method(HttpMethod.POST, "/bff/logout").exchange().expectStatus().isForbidden();
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/** The sign-out form the SPA renders, posted by the browser. */
+	private WebTestClient.ResponseSpec formPost(Browser browser, String xsrf) {
+		return this.client.post()
+			.uri("/bff/logout")
+			.cookies((jar) -> browser.cookies().forEach(jar::add))
+			.header("Accept", "text/html")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("_csrf", xsrf))
+			.exchange();
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.porter.gateway.session;
 
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,8 +88,12 @@ class SecuritySliceTests extends GatewayTestSupport {
 			.value(String.class, (url) -> org.assertj.core.api.Assertions.assertThat(url).contains("id_token_hint="));
 	}
 
+	/**
+	 * No login to name, yet the IdP's session may live on: its logout all the same, with
+	 * no hint.
+	 */
 	@Test
-	void logoutWhenAnonymousThenRedirectToSpaRoot() {
+	void logoutWhenAnonymousThenRedirectToIdpLogoutWithoutHint() {
 		this.mock.mutateWith(csrf())
 			.post()
 			.uri("/bff/logout")
@@ -98,7 +103,9 @@ class SecuritySliceTests extends GatewayTestSupport {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.redirect")
-			.isEqualTo("http://localhost:8080/");
+			.isEqualTo(TestIdp.instance().issuer()
+					+ "oidc/logout?post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A8080%2F&client_id="
+					+ TestIdp.CLIENT_ID);
 	}
 
 	@Test
