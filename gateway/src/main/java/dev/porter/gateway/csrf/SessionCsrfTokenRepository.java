@@ -57,20 +57,32 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 		return Mono.fromCallable(() -> token(newValue()));
 	}
 
+	/**
+	 * Stores a token in a started session and shows it to the page; {@code null} (the
+	 * logout) drops the session's. The page's cookie is expired only when this request's
+	 * own session ends (its logout, its absolute lifetime), as the session cookie is
+	 * ({@code session.SessionIdCookies}). A request whose session cookie named no session
+	 * may be of one a login replaced, sent just before the browser took the login's
+	 * cookies and answered after them: applied last, its expiry would take the new
+	 * session's token from the page, and the page's next unsafe request (signing out)
+	 * would be refused as forged. A cookie of no session is harmless: it is never
+	 * believed, and the next session's token replaces it.
+	 */
 	@Override
 	public Mono<Void> saveToken(ServerWebExchange exchange, @Nullable CsrfToken token) {
 		return exchange.getSession().doOnNext((session) -> {
 			if (token == null) {
 				session.getAttributes().remove(SESSION_ATTRIBUTE);
-				expireCookie(exchange);
+				if (session.isStarted() || session.isExpired()) {
+					expireCookie(exchange);
+				}
 			}
 			else if (session.isStarted()) {
 				session.getAttributes().put(SESSION_ATTRIBUTE, token.getToken());
 				writeCookie(exchange, token.getToken());
 			}
-			else if (RequestCookies.first(exchange, COOKIE) != null) {
-				// A token from no session of ours (a past one, or planted): the page
-				// must not echo it.
+			else if (session.isExpired() && RequestCookies.first(exchange, COOKIE) != null) {
+				// Ended by this request (its absolute lifetime): its token goes too.
 				expireCookie(exchange);
 			}
 		}).then();

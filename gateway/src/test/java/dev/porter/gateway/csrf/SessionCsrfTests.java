@@ -155,6 +155,53 @@ class SessionCsrfTests extends GatewayTestSupport {
 					+ TestIdp.CLIENT_ID);
 	}
 
+	/**
+	 * A request of the browser's earlier session, with that session's cookie and
+	 * {@code XSRF-TOKEN} as a real browser sends them, sent just before the browser took
+	 * a new login's cookies and answered once the login had ended that session. The
+	 * browser applies that answer last: an expiry of {@code XSRF-TOKEN} in it would take
+	 * the new session's token from the page, and its next unsafe request ("Sign out")
+	 * would be refused as forged.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "GET, /me", "GET, /bff/session", "PATCH, /me/metadata" })
+	void requestWhenOfTheSessionALoginReplacedAndAnsweredAfterItThenTheNewSessionsXsrfCookieStays(String method,
+			String path) {
+		stubPatch();
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+		String earlierSession = alice.sessionId();
+		String earlierToken = alice.xsrf();
+		alice.login("auth0|alice", 3600);
+		String token = alice.cookies().get("XSRF-TOKEN");
+		assertThat(token).as("the new session's token, shown by the login").isNotEqualTo(earlierToken);
+
+		WebTestClient.RequestBodySpec late = this.client.method(HttpMethod.valueOf(method))
+			.uri(path)
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.header("X-XSRF-TOKEN", earlierToken)
+			.cookie(Browser.SESSION_COOKIE, earlierSession)
+			.cookie("XSRF-TOKEN", earlierToken);
+		WebTestClient.RequestHeadersSpec<?> sent = "GET".equals(method) ? late
+				: late.contentType(MediaType.APPLICATION_JSON).bodyValue(JSON);
+		MultiValueMap<String, ResponseCookie> answered = sent.exchange()
+			.expectBody()
+			.returnResult()
+			.getResponseCookies();
+
+		assertThat(answered.values()).flatExtracting((cookies) -> cookies)
+			.as("cookies the late answer sets or expires")
+			.isEmpty();
+		alice.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", token)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.redirect")
+			.value(String.class, (url) -> assertThat(url).contains("logout_hint="));
+	}
+
 	@Test
 	void patchMetadataWhenSignedInWithoutTokenThenForbidden() {
 		stubPatch();

@@ -71,6 +71,68 @@ class SessionCsrfTokenRepositoryTests {
 	}
 
 	/**
+	 * A request whose session cookie named no session (one a login replaced, or that
+	 * ended long ago): the page's cookie may already show a newer session's token, set by
+	 * an answer the browser had before this one.
+	 */
+	@Test
+	void saveWhenTheRequestFoundNoSessionThenThePagesCookieIsLeftAlone() {
+		ServerWebExchange exchange = exchangeWithPageCookie(newSession());
+
+		this.tokens.saveToken(exchange, this.tokens.generateToken(exchange).block(Duration.ofSeconds(1)))
+			.block(Duration.ofSeconds(1));
+		this.tokens.saveToken(exchange, null).block(Duration.ofSeconds(1));
+
+		assertThat(exchange.getResponse().getCookies()).doesNotContainKey(SessionCsrfTokenRepository.COOKIE);
+	}
+
+	/** Its absolute lifetime passed, or a logout: the page's token goes with it. */
+	@Test
+	void saveWhenTheRequestsOwnSessionEndedDuringItThenThePagesCookieExpires() {
+		WebSession session = newSession();
+		session.start();
+		session.getAttributes().put(SessionCsrfTokenRepository.SESSION_ATTRIBUTE, TOKEN);
+		session.invalidate().block(Duration.ofSeconds(1));
+		ServerWebExchange exchange = exchangeWithPageCookie(session);
+
+		this.tokens.saveToken(exchange, this.tokens.generateToken(exchange).block(Duration.ofSeconds(1)))
+			.block(Duration.ofSeconds(1));
+
+		assertThat(exchange.getResponse().getCookies().getFirst(SessionCsrfTokenRepository.COOKIE))
+			.extracting(ResponseCookie::getMaxAge)
+			.isEqualTo(Duration.ZERO);
+	}
+
+	/**
+	 * The logout of a session that is still there: its token and the page's cookie go.
+	 */
+	@Test
+	void saveNullWhenTheRequestsSessionIsStartedThenTokenRemovedAndThePagesCookieExpires() {
+		WebSession session = newSession();
+		session.start();
+		session.getAttributes().put(SessionCsrfTokenRepository.SESSION_ATTRIBUTE, TOKEN);
+		ServerWebExchange exchange = exchangeWithPageCookie(session);
+
+		this.tokens.saveToken(exchange, null).block(Duration.ofSeconds(1));
+
+		assertThat(session.getAttributes()).doesNotContainKey(SessionCsrfTokenRepository.SESSION_ATTRIBUTE);
+		assertThat(exchange.getResponse().getCookies().getFirst(SessionCsrfTokenRepository.COOKIE))
+			.extracting(ResponseCookie::getMaxAge)
+			.isEqualTo(Duration.ZERO);
+	}
+
+	private static WebSession newSession() {
+		return new InMemoryWebSessionStore().createWebSession().block(Duration.ofSeconds(1));
+	}
+
+	private static ServerWebExchange exchangeWithPageCookie(WebSession session) {
+		return MockServerWebExchange
+			.builder(MockServerHttpRequest.get("/me").header(HttpHeaders.COOKIE, "XSRF-TOKEN=" + TOKEN))
+			.session(session)
+			.build();
+	}
+
+	/**
 	 * A request of a started session holding {@link #TOKEN}, with one {@code Cookie}
 	 * header, whose cookies decode as Netty's strict decoder would (quotes dropped),
 	 * counting each time they are asked for.
