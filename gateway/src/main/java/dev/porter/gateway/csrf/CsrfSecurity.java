@@ -121,7 +121,8 @@ public class CsrfSecurity {
 			.accessDeniedHandler(
 					(exchange, denied) -> this.problems.write(exchange, Problems.csrfRejected()).then(Mono.empty())))
 			// First after the headers: a refused request must reach no budget
-			// (the login's runs next) and touch no cookie.
+			// (the login's runs next) and set no cookie. The session filters
+			// ahead of the chain have read the session cookie already.
 			.addFilterAfter(new FetchSiteWebFilter(refusedFromAnotherSite, this.problems),
 					SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
 			.addFilterAfter(new CsrfCookieWebFilter(), SecurityWebFiltersOrder.CSRF);
