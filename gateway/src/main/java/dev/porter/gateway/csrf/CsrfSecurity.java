@@ -53,9 +53,10 @@ public class CsrfSecurity {
 
 	/**
 	 * Unsafe requests that carry a session of ours: only those need its token. Without a
-	 * session there is nothing a forged request could act as (the API answers 401 and the
-	 * logout has nothing to end), and an SPA whose session ended must be told to sign in
-	 * again, not that its request was forged.
+	 * session there is nothing a forged request could act as (the API answers 401; the
+	 * logout ends no session and only sends the browser to the IdP's logout without a
+	 * hint, where any page can send it), and an SPA whose session ended must be told to
+	 * sign in again, or be signed out, not that its request was forged.
 	 */
 	static final ServerWebExchangeMatcher PROTECTED = (exchange) -> isUnsafe(exchange.getRequest())
 			? hasSession(exchange) : MatchResult.notMatch();
