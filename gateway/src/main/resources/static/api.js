@@ -24,7 +24,9 @@ async function call(method, path, body) {
 		headers['X-XSRF-TOKEN'] = xsrfToken();
 	}
 	if (body !== undefined) {
-		headers['Content-Type'] = 'application/merge-patch+json';
+		// Not merge-patch+json: profile-service replaces an object value whole, as Auth0
+		// does, and refuses one sent under RFC 7396's promise of a key-by-key merge.
+		headers['Content-Type'] = 'application/json';
 	}
 	const response = await fetch(path, {
 		method,
@@ -84,7 +86,7 @@ export async function profile() {
 	return { profile: json, stale: isStale(headers.get('Cache-Status')) };
 }
 
-/** Auth0 semantics: each key replaces the stored value whole; null deletes it. */
+/** Auth0 semantics: each top-level key replaces the stored value whole (objects too); null deletes it. */
 export async function patchMetadata(delta) {
 	const { json, headers, status } = await call('PATCH', '/me/metadata', delta);
 	if (status === 204) {

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.metadata.PatchMediaType;
 import dev.porter.profile.oidc.Callers;
 
 import org.springframework.http.CacheControl;
@@ -31,6 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 class MeController {
 
 	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+	private static final MediaType MERGE_PATCH = MediaType.valueOf(MERGE_PATCH_JSON);
 
 	private final MeService service;
 
@@ -63,10 +66,15 @@ class MeController {
 		// charset the request declares (UTF-16 included). MetadataPatch takes UTF-8 only
 		// and refuses more than MAX_BODY_BYTES (413).
 		MetadataPatch patch = MetadataPatch.parse((body != null) ? body : new byte[0],
-				contentType.getParameter("charset"));
+				contentType.getParameter("charset"), mediaType(contentType));
 		return this.service.patchMetadata(jwt, patch)
 			.map(ProfileResponses::ok)
 			.defaultIfEmpty(ProfileResponses.appliedWithoutProfile());
+	}
+
+	/** One of the two types the mapping consumes. */
+	private static PatchMediaType mediaType(MediaType contentType) {
+		return MERGE_PATCH.equalsTypeAndSubtype(contentType) ? PatchMediaType.MERGE_PATCH : PatchMediaType.JSON;
 	}
 
 	@GetMapping(path = "/me/ping", produces = MediaType.APPLICATION_JSON_VALUE)

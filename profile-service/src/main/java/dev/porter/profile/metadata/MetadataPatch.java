@@ -26,7 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * The bytes must be UTF-8 ({@link Utf8Body}) holding one strict JSON object whose
  * numbers, strings and names survive storage and a JavaScript reader unchanged
- * ({@link StrictJsonReader}, {@link KeyRules}, {@link CodePoints}).
+ * ({@link StrictJsonReader}, {@link KeyRules}, {@link CodePoints}). A {@code null} is a
+ * deletion only as a top-level value: inside an object it is refused, since what Auth0
+ * does with it there is undocumented. Sent as {@code application/merge-patch+json}, the
+ * body may not set an object value ({@link PatchMediaType#MERGE_PATCH}).
  *
  * @see <a href=
  * "https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data">Auth0
@@ -52,13 +55,18 @@ public final class MetadataPatch {
 		this.delta = delta;
 	}
 
+	private static final String OBJECT_NOT_MERGED = "Objects are replaced whole under this API (Auth0's merge), "
+			+ "not merged key by key as application/merge-patch+json says: "
+			+ "send the whole object as application/json to replace it.";
+
 	/**
 	 * Parses and checks a raw body; every rule broken is reported, each with its pointer
 	 * ({@code ""} for the whole body). Nothing is sent anywhere before this returns.
 	 * @param declaredCharset the {@code charset} parameter of the request's Content-Type,
 	 * if any
+	 * @param mediaType the media type the body was sent as
 	 */
-	public static MetadataPatch parse(byte[] body, @Nullable String declaredCharset) {
+	public static MetadataPatch parse(byte[] body, @Nullable String declaredCharset, PatchMediaType mediaType) {
 		if (body.length > MAX_BODY_BYTES) {
 			throw new MetadataBodyTooLargeException(MAX_BODY_BYTES);
 		}
@@ -69,6 +77,9 @@ public final class MetadataPatch {
 			if (RESERVED.contains(member.getKey()) && !member.getValue().isNull()) {
 				violations.add(pointer("", member.getKey()),
 						"Reserved name: root attributes and app_metadata cannot be changed here.");
+			}
+			else if (mediaType == PatchMediaType.MERGE_PATCH && member.getValue().isObject()) {
+				violations.add(pointer("", member.getKey()), OBJECT_NOT_MERGED);
 			}
 		}
 		if (!violations.isEmpty()) {
@@ -82,9 +93,9 @@ public final class MetadataPatch {
 		return new MetadataPatch(object);
 	}
 
-	/** A body given as text, sent as UTF-8. */
+	/** A body given as text, sent as UTF-8 {@code application/json}. */
 	public static MetadataPatch parse(String body) {
-		return parse(body.getBytes(StandardCharsets.UTF_8), null);
+		return parse(body.getBytes(StandardCharsets.UTF_8), null, PatchMediaType.JSON);
 	}
 
 	/**

@@ -35,6 +35,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code 0.0}, as {@code JSON.stringify} would). Duplicate names are refused here rather
  * than with Jackson's {@code STRICT_DUPLICATE_DETECTION}, whose error does not point at
  * the repeated member.
+ *
+ * <p>
+ * A {@code null} member of an object below the body is refused: Auth0 replaces such an
+ * object whole, and whether it then stores the null or strips it is undocumented
+ * (auth0-contract.md, section 3), while RFC 7396 would delete the member. A top-level
+ * {@code null} deletes its key, and a {@code null} element of an array is a value.
  */
 final class StrictJsonReader {
 
@@ -56,6 +62,9 @@ final class StrictJsonReader {
 		.build();
 
 	private static final String NOT_AN_OBJECT = "The body must be a JSON object of user_metadata keys.";
+
+	private static final String NESTED_NULL = "null deletes only a top-level key: inside an object, what the "
+			+ "directory does with it is undocumented. Leave the member out (the object is replaced whole).";
 
 	private final JsonNodeFactory nodes = STRICT.getNodeFactory();
 
@@ -121,6 +130,9 @@ final class StrictJsonReader {
 			}
 			else {
 				KeyRules.check(name, path, this.violations);
+			}
+			if (depth > 1 && value == JsonToken.VALUE_NULL) {
+				this.violations.add(path, NESTED_NULL);
 			}
 			if (!names.add(name)) {
 				this.violations.add(path, "Duplicate key: each key may appear once per object.");

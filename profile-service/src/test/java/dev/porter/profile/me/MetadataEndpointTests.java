@@ -3,6 +3,7 @@ package dev.porter.profile.me;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -86,10 +87,73 @@ class MetadataEndpointTests extends ProfileServiceIntegrationTest {
 		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
 	}
 
+	// Flat values (scalars, arrays, null) mean the same under RFC 7396 and Auth0's
+	// top-level merge: sent as they are.
 	@Test
-	void patchMetadataWhenMergePatchContentTypeThenAccepted() {
-		patchMetadata(alice(), "application/merge-patch+json", "{\"theme\":\"dark\"}").expectStatus().isOk();
-		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	void patchMetadataWhenMergePatchOfFlatValuesThenSentAsTheDelta() {
+		patchMetadata(alice(), "application/merge-patch+json",
+				"{\"theme\":\"dark\",\"old\":null,\"tags\":[\"a\",null,{\"k\":1}]}")
+			.expectStatus()
+			.isOk();
+		upstreams.management()
+			.verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)).withRequestBody(equalToJson(
+					"{\"user_metadata\":{\"theme\":\"dark\",\"old\":null,\"tags\":[\"a\",null,{\"k\":1}]}}")));
+	}
+
+	/**
+	 * Under RFC 7396 an object value is merged key by key into the stored one; Auth0
+	 * replaces it whole (auth0-contract.md, section 3), so a client following the media
+	 * type would lose the keys it left out. The one case where the two differ is refused.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "{\"address\":{\"city\":\"Wellington\"}}", "{\"address\":{}}",
+			"{\"theme\":\"dark\",\"address\":{\"city\":\"Wellington\"}}" })
+	void patchMetadataWhenMergePatchSetsAnObjectThenRefusedNamingItAndNothingSent(String body) {
+		patchMetadata(alice(), "application/merge-patch+json", body).expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors.length()")
+			.isEqualTo(1)
+			.jsonPath("$.errors[0].pointer")
+			.isEqualTo("/address")
+			.jsonPath("$.errors[0].detail")
+			.value(String.class,
+					(detail) -> assertThat(detail).contains("replaced whole").contains("application/json"));
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void patchMetadataWhenJsonSetsAnObjectThenSentToReplaceTheStoredOneWhole() {
+		patchMetadata(alice(), "application/json", "{\"address\":{\"city\":\"Wellington\"}}").expectStatus().isOk();
+		upstreams.management()
+			.verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH))
+				.withRequestBody(equalToJson("{\"user_metadata\":{\"address\":{\"city\":\"Wellington\"}}}")));
+	}
+
+	/**
+	 * What Auth0 does with a null inside an object it replaces (stores it, strips it) is
+	 * undocumented (auth0-contract.md, section 3), and RFC 7396 would delete the member.
+	 */
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource(delimiter = '|',
+			value = { "application/json|{\"address\":{\"street\":\"1 Main St\",\"zip\":null}}|/address/zip",
+					"application/json|{\"a\":{\"b\":{\"c\":null}}}|/a/b/c",
+					"application/json|{\"list\":[{\"zip\":null}]}|/list/0/zip",
+					"application/merge-patch+json|{\"list\":[1,{\"zip\":null}]}|/list/1/zip" })
+	void patchMetadataWhenNullNestedInAnObjectThenRefusedNamingItAndNothingSent(String contentType, String body,
+			String pointer) {
+		patchMetadata(alice(), contentType, body).expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors.length()")
+			.isEqualTo(1)
+			.jsonPath("$.errors[0].pointer")
+			.isEqualTo(pointer);
+		upstreams.management().verify(0, anyRequestedFor(anyUrl()));
 	}
 
 	@Test

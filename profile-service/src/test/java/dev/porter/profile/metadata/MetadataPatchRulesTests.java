@@ -22,9 +22,21 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class MetadataPatchRulesTests {
 
 	private static List<String> pointersOf(byte[] body, @Nullable String charset) {
+		return pointersOf(body, charset, PatchMediaType.JSON);
+	}
+
+	private static List<String> pointersOf(byte[] body, @Nullable String charset, PatchMediaType mediaType) {
 		MetadataRefusedException refused = org.junit.jupiter.api.Assertions.assertThrows(MetadataRefusedException.class,
-				() -> MetadataPatch.parse(body, charset));
+				() -> MetadataPatch.parse(body, charset, mediaType));
 		return refused.violations().stream().map(Violation::pointer).toList();
+	}
+
+	private static List<String> pointersOfMergePatch(String body) {
+		return pointersOf(body.getBytes(StandardCharsets.UTF_8), null, PatchMediaType.MERGE_PATCH);
+	}
+
+	private static JsonNode acceptedAsMergePatch(String body) {
+		return MetadataPatch.parse(body.getBytes(StandardCharsets.UTF_8), null, PatchMediaType.MERGE_PATCH).delta();
 	}
 
 	private static List<String> pointersOf(String body) {
@@ -65,7 +77,8 @@ class MetadataPatchRulesTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "utf-8", "UTF-8", "\"utf-8\"" })
 	void parseWhenDeclaredCharsetIsUtf8ThenAccepted(String charset) {
-		assertThat(MetadataPatch.parse("{\"city\":\"Zürich\"}".getBytes(StandardCharsets.UTF_8), charset)
+		assertThat(MetadataPatch
+			.parse("{\"city\":\"Zürich\"}".getBytes(StandardCharsets.UTF_8), charset, PatchMediaType.JSON)
 			.delta()
 			.get("city")
 			.asString()).isEqualTo("Zürich");
@@ -221,6 +234,50 @@ class MetadataPatchRulesTests {
 		}
 		body.append("\"z\":1}");
 		assertThat(accepted(body.toString()).size()).isEqualTo(1001);
+	}
+
+	// RFC 7396 merges an object value key by key; Auth0 replaces it whole.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "{\"address\":{\"city\":\"Wellington\"}}|/address",
+			"{\"address\":{}}|/address", "{\"a\":1,\"b\":{\"c\":[1]},\"d\":{}}|/b /d" })
+	void parseWhenMergePatchSetsAnObjectThenRefusedAtEach(String body, String pointers) {
+		assertThat(pointersOfMergePatch(body)).containsExactly(pointers.split(" "));
+	}
+
+	@Test
+	void parseWhenMergePatchSetsAReservedNameToAnObjectThenRefusedOnceAsReserved() {
+		assertThat(pointersOfMergePatch("{\"app_metadata\":{\"plan\":\"pro\"}}")).containsExactly("/app_metadata");
+	}
+
+	@Test
+	void parseWhenMergePatchHoldsNoObjectValueThenAcceptedAsJsonWouldBe() {
+		String body = "{\"theme\":\"dark\",\"old\":null,\"n\":1,\"tags\":[\"a\",null,{\"k\":[1]}]}";
+		assertThat(acceptedAsMergePatch(body)).isEqualTo(accepted(body));
+	}
+
+	@Test
+	void parseWhenJsonSetsAnObjectThenAcceptedToReplaceTheStoredOne() {
+		assertThat(
+				accepted("{\"address\":{\"city\":\"Wellington\"},\"empty\":{}}").get("address").get("city").asString())
+			.isEqualTo("Wellington");
+	}
+
+	// Whether Auth0 stores or strips a null inside an object it replaces is
+	// undocumented; RFC 7396 would delete the member.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "JSON|{\"a\":{\"b\":null}}|/a/b", "JSON|{\"a\":{\"b\":{\"c\":null}}}|/a/b/c",
+			"JSON|{\"a\":[{\"b\":null}]}|/a/0/b", "JSON|{\"a\":{\"b\":1,\"c\":null,\"d\":null}}|/a/c /a/d",
+			"MERGE_PATCH|{\"a\":[{\"b\":null}]}|/a/0/b", "MERGE_PATCH|{\"a\":[{\"b\":[{\"c\":null}]}]}|/a/0/b/0/c" })
+	void parseWhenNullNestedInAnObjectThenRefusedAtIt(PatchMediaType mediaType, String body, String pointers) {
+		assertThat(pointersOf(body.getBytes(StandardCharsets.UTF_8), null, mediaType))
+			.containsExactly(pointers.split(" "));
+	}
+
+	@Test
+	void parseWhenNullIsAnArrayElementOrTopLevelThenAccepted() {
+		JsonNode delta = accepted("{\"gone\":null,\"list\":[null,1]}");
+		assertThat(delta.get("gone").isNull()).isTrue();
+		assertThat(delta.get("list").get(0).isNull()).isTrue();
 	}
 
 }
