@@ -11,6 +11,10 @@ import java.util.Set;
  */
 final class KeyRules {
 
+	/**
+	 * In characters as a reader counts them: code points, so that a character past U+FFFF
+	 * (an emoji) counts once, not as its two UTF-16 units.
+	 */
 	static final int MAX_KEY_LENGTH = 100;
 
 	static final Set<String> PROTOTYPE_NAMES = Set.of("__proto__", "constructor", "prototype");
@@ -41,7 +45,7 @@ final class KeyRules {
 		if (key.isEmpty()) {
 			violations.add(path, "Keys must not be empty.");
 		}
-		else if (key.length() > MAX_KEY_LENGTH) {
+		else if (key.codePointCount(0, key.length()) > MAX_KEY_LENGTH) {
 			violations.add(path, "Keys must not be longer than " + MAX_KEY_LENGTH + " characters.");
 		}
 		else if (key.indexOf('.') >= 0 || key.indexOf('$') >= 0) {

@@ -280,4 +280,26 @@ class MetadataPatchRulesTests {
 		assertThat(delta.get("list").get(0).isNull()).isTrue();
 	}
 
+	// "Longer than 100 characters", counted as a reader counts them (and as dev-idp
+	// counts Auth0's string limits): code points, not the two UTF-16 units each
+	// character past U+FFFF takes.
+	@ParameterizedTest
+	@ValueSource(ints = { 60, 100 })
+	void parseWhenKeyIsAtMostHundredCharactersPastTheBmpThenAccepted(int characters) {
+		String key = "\uD83D\uDE00".repeat(characters);
+		assertThat(accepted("{\"" + key + "\":1}").has(key)).isTrue();
+	}
+
+	@Test
+	void parseWhenKeyIsHundredAndOneCharactersPastTheBmpThenRefusedAtIt() {
+		String key = "\uD83D\uDE00".repeat(100) + "\uD800\uDC00";
+		assertThat(pointersOf("{\"" + key + "\":1}")).containsExactly("/" + key);
+	}
+
+	@Test
+	void parseWhenKeyIsHundredAndOneAsciiCharactersThenRefusedAtIt() {
+		assertThat(pointersOf("{\"" + "k".repeat(101) + "\":1}")).containsExactly("/" + "k".repeat(101));
+		assertThat(accepted("{\"" + "k".repeat(100) + "\":1}").size()).isEqualTo(1);
+	}
+
 }
