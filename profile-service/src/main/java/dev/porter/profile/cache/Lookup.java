@@ -5,11 +5,24 @@ package dev.porter.profile.cache;
  *
  * @param outcome what happened
  * @param ttlSeconds seconds of freshness left (negative: stale for that long)
+ * @param stored for a {@link Outcome#MISS} or a {@link Outcome#FORWARDED}, whether the
+ * cache holds what the request loaded or wrote: not when an invalidation removed the load
+ * before it ended, or the change was dropped rather than written through. True for the
+ * other outcomes, which store nothing of their own.
  */
-public record Lookup(Outcome outcome, long ttlSeconds) {
+public record Lookup(Outcome outcome, long ttlSeconds, boolean stored) {
 
-	public static Lookup forwarded() {
-		return new Lookup(Outcome.FORWARDED, 0);
+	/** A lookup whose answer the cache holds. */
+	public Lookup(Outcome outcome, long ttlSeconds) {
+		this(outcome, ttlSeconds, true);
+	}
+
+	/**
+	 * A write sent upstream by design.
+	 * @param writtenThrough whether its result was written through to the cache
+	 */
+	public static Lookup forwarded(boolean writtenThrough) {
+		return new Lookup(Outcome.FORWARDED, 0, writtenThrough);
 	}
 
 	public enum Outcome {

@@ -158,11 +158,20 @@ public final class SwrCache<K, V> {
 			// A caller that cancels neither stops the shared load nor hears of its
 			// failure
 			return Detached.outcomeOf(future)
-				.map((entry) -> new Cached<>(entry.value(), new Lookup(outcome, ttl(entry))))
+				.map((entry) -> new Cached<>(entry.value(), new Lookup(outcome, ttl(entry), holds(key, future))))
 				// Another device's token was refused; this caller's own may be fine.
 				.onErrorResume((error) -> mayRetryJoined && !loadedHere[0] && isAboutTheCallersToken(error),
 						(error) -> get(key, loader, false));
 		});
+	}
+
+	/**
+	 * Whether {@code key}'s entry is still {@code load}'s: an invalidation or a
+	 * write-through while it ran replaced it, and its value was not stored. Not
+	 * {@code getIfPresent}, which would count as a lookup in the cache's statistics.
+	 */
+	private boolean holds(K key, CompletableFuture<Entry<V>> load) {
+		return this.cache.asMap().get(key) == load;
 	}
 
 	/** Write-through: {@code value} is what the upstream just confirmed. */

@@ -52,8 +52,9 @@ final class DirectoryWrites {
 	 * overlapped it (what it returned is the latest), {@code otherwise} when something
 	 * did, under the user's lock: an announcement from elsewhere cannot fall between the
 	 * check and the action.
+	 * @return whether it was {@code ifLatest} that ran
 	 */
-	void end(Write write, Runnable ifLatest, Runnable otherwise) {
+	boolean end(Write write, Runnable ifLatest, Runnable otherwise) {
 		this.inFlight.compute(write.sub(), (key, writes) -> {
 			if (writes != null) {
 				writes.remove(write);
@@ -61,6 +62,8 @@ final class DirectoryWrites {
 			(write.overlapped ? otherwise : ifLatest).run();
 			return (writes == null || writes.isEmpty()) ? null : writes;
 		});
+		// removed from the list above: nothing can overlap it any more
+		return !write.overlapped;
 	}
 
 	/** Users with a change in flight (tests). */

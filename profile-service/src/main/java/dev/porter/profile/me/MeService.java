@@ -13,7 +13,6 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.porter.profile.async.Detached;
 import dev.porter.profile.cache.CacheStatus;
 import dev.porter.profile.cache.Cached;
-import dev.porter.profile.cache.Lookup;
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.directory.PerUserSequence;
@@ -127,11 +126,11 @@ class MeService {
 		}
 		String sub = this.callers.id(jwt);
 		return userinfo(jwt).flatMap((userinfo) -> {
-			Mono<DirectoryUser> change = change(directory, jwt, sub, patch);
-			Mono<DirectoryUser> sent = patch.deletesOnly() ? Detached.run(change)
+			Mono<Cached<DirectoryUser>> change = change(directory, jwt, sub, patch);
+			Mono<Cached<DirectoryUser>> sent = patch.deletesOnly() ? Detached.run(change)
 					: inHerTurn(sub, withinBudget(sub, patch).then(change));
-			return sent.map((user) -> view(userinfo.value(), user,
-					CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded()))));
+			return sent.map((user) -> view(userinfo.value(), user.value(),
+					CacheStatus.of(List.of(userinfo.lookup(), user.lookup()))));
 		});
 	}
 
@@ -142,7 +141,7 @@ class MeService {
 	 * {@code /userinfo} refuse (its limit is 5 a minute per user). Run to its end by the
 	 * caller: one gone past its deadline must not leave them fresh.
 	 */
-	private Mono<DirectoryUser> change(Directory directory, Jwt jwt, String sub, MetadataPatch patch) {
+	private Mono<Cached<DirectoryUser>> change(Directory directory, Jwt jwt, String sub, MetadataPatch patch) {
 		return timeLeftAfterReads().then(Mono.defer(() -> {
 			this.upstreamShare.spend(sub);
 			return this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
@@ -154,7 +153,7 @@ class MeService {
 	 * {@code work} once her changes before it that set keys have ended: not queued at all
 	 * when her reads left too little time to send it.
 	 */
-	private Mono<DirectoryUser> inHerTurn(String sub, Mono<DirectoryUser> work) {
+	private <T> Mono<T> inHerTurn(String sub, Mono<T> work) {
 		return timeLeftAfterReads().then(this.setChanges.run(sub, work, timeLeftAfterWaiting()));
 	}
 

@@ -14,6 +14,7 @@ import reactor.core.publisher.Mono;
 import dev.porter.profile.cache.CacheMeters;
 import dev.porter.profile.cache.Cached;
 import dev.porter.profile.cache.InvalidationBus;
+import dev.porter.profile.cache.Lookup;
 import dev.porter.profile.cache.SwrCache;
 import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
@@ -124,34 +125,35 @@ public class ProfileCaches {
 	 * never sent): the caches stay as they are, and nobody is told (during an outage the
 	 * entry keeps serving).</li>
 	 * </ul>
-	 * The result completes once the other instances were told or that was given up (never
-	 * an error of its own): waiting for it means a client that reads from another
-	 * instance after this answer already sees the change whenever Redis is up. A failure
-	 * after an attempt that may have applied the change tells the caller so
+	 * The result, the user with whether it was written through ({@link Lookup#stored}),
+	 * completes once the other instances were told or that was given up (never an error
+	 * of its own): waiting for it means a client that reads from another instance after
+	 * this answer already sees the change whenever Redis is up. A failure after an
+	 * attempt that may have applied the change tells the caller so
 	 * ({@link ChangeNotConfirmedException}).
 	 */
-	Mono<DirectoryUser> directoryChange(String sub, Mono<DirectoryUser> change) {
+	Mono<Cached<DirectoryUser>> directoryChange(String sub, Mono<DirectoryUser> change) {
 		return Mono.defer(() -> {
 			DirectoryWrites.Write write = this.writes.start(sub);
 			WriteAttempts attempts = new WriteAttempts();
 			return change.single()
 				.contextWrite(attempts::into)
-				.flatMap((user) -> confirmed(write, user).thenReturn(user))
+				.flatMap((user) -> confirmed(write, user))
 				.onErrorResume((ex) -> attempts.applied() ? confirmedUnread(write) : failed(write, attempts, ex)
 					.then(Mono.error(attempts.mayHaveApplied() ? ChangeNotConfirmedException.of(ex) : ex)));
 		});
 	}
 
-	private Mono<DirectoryUser> confirmedUnread(DirectoryWrites.Write write) {
+	private Mono<Cached<DirectoryUser>> confirmedUnread(DirectoryWrites.Write write) {
 		Runnable drop = () -> this.directory.invalidate(write.sub());
 		this.writes.end(write, drop, drop);
 		return this.directoryBus.publish(write.sub()).then(Mono.empty());
 	}
 
-	private Mono<Void> confirmed(DirectoryWrites.Write write, DirectoryUser user) {
-		this.writes.end(write, () -> this.directory.put(write.sub(), user),
+	private Mono<Cached<DirectoryUser>> confirmed(DirectoryWrites.Write write, DirectoryUser user) {
+		boolean writtenThrough = this.writes.end(write, () -> this.directory.put(write.sub(), user),
 				() -> this.directory.invalidate(write.sub()));
-		return this.directoryBus.publish(write.sub());
+		return this.directoryBus.publish(write.sub()).thenReturn(new Cached<>(user, Lookup.forwarded(writtenThrough)));
 	}
 
 	/**

@@ -56,6 +56,25 @@ class SwrCacheTests {
 		assertThat(this.loads).hasValue(1);
 	}
 
+	// The answer a dropped load gives is its own; the cache keeps nothing of it.
+	@Test
+	void getWhenTheLoadIsInvalidatedOrOverwrittenInFlightThenTheMissSaysNotStored() {
+		Sinks.One<String> upstream = Sinks.one();
+		StepVerifier.create(this.cache.get("k", upstream::asMono)).then(() -> {
+			this.cache.invalidate("k");
+			upstream.tryEmitValue("dropped");
+		}).expectNext(new Cached<>("dropped", new Lookup(Lookup.Outcome.MISS, 300, false))).verifyComplete();
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+
+		this.cache.invalidate("k");
+		Sinks.One<String> overtaken = Sinks.one();
+		StepVerifier.create(this.cache.get("k", overtaken::asMono)).then(() -> {
+			this.cache.put("k", "written");
+			overtaken.tryEmitValue("overtaken");
+		}).expectNext(new Cached<>("overtaken", new Lookup(Lookup.Outcome.MISS, 300, false))).verifyComplete();
+		expect(loader("v"), "written", new Lookup(Lookup.Outcome.HIT, 300));
+	}
+
 	@Test
 	void getWhenFreshThenHitWithRemainingTtlAndNoLoad() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
