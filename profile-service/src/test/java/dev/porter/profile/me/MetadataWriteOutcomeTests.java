@@ -2,6 +2,8 @@ package dev.porter.profile.me;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,9 @@ import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -28,8 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * did not end well: its {@code /userinfo} failed, or the write timed out after it may
  * have been applied. A later {@code GET /me} must show what Auth0 holds, not what this
  * instance cached before. Test settings: 1 s per Management attempt, 3 s deadline. A
- * caller that went away, and overlapping changes: {@link MetadataOverlapTests}, with the
- * default attempt timeout.
+ * write times out because Auth0 holds its answer to every attempt until the test releases
+ * it ({@link #auth0AnswersNoAttemptInTime}), not because a fixed delay outran the attempt
+ * timeout, which a loaded machine may fire late. A caller that went away, and overlapping
+ * changes: {@link MetadataOverlapTests}, with the default attempt timeout.
  */
 @TestPropertySource(properties = { "porter.test.management.attempt-timeout=1s", "porter.test.management.deadline=3s" })
 class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
@@ -38,6 +44,9 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+	@Value("${porter.resilience.management.max-attempts}")
+	private int managementAttempts;
 
 	/** Alice's token, her cached profile read once, and her change answered by Auth0. */
 	private String aliceReadOnce() {
@@ -52,18 +61,33 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(user)));
 	}
 
+	/**
+	 * Auth0 receives each attempt of her change and holds its answer until the test
+	 * releases it ({@link Upstreams#releaseHeldAnswers}): every attempt times out, and
+	 * the change may have been applied.
+	 * @return the hold of the first attempt
+	 */
+	private HeldAnswer auth0AnswersNoAttemptInTime() {
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK)));
+		List<HeldAnswer> attempts = new ArrayList<>();
+		for (int i = 0; i < this.managementAttempts; i++) {
+			attempts.add(upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata"));
+		}
+		return attempts.get(0);
+	}
+
 	@Test
-	void patchMetadataWhenUserinfoFailsThenServiceUnavailableAndNothingWritten() {
+	void patchMetadataWhenUserinfoRefusesOnTheUsersOwnLimitThenTooManyRequestsAndNothingWritten() {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
 		// Auth0's /userinfo limit is the user's: a 429 whose reset is beyond the wait
-		// budget, answered after the Management API was asked
+		// budget. Answered a second late: a change sent beside /userinfo rather than
+		// after it (as it once was) would have reached the Management API by then.
 		upstreams.idp()
 			.stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(429)
 				.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 60))
 				.withFixedDelay(1000)));
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK)));
 
 		// the user's own limit: 429 (CallerCausedRefusalTests)
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(429);
@@ -75,10 +99,11 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenTheWriteTimesOutThenTheNextReadShowsWhatAuth0Applied() {
 		String token = aliceReadOnce();
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+		HeldAnswer write = auth0AnswersNoAttemptInTime();
 
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		assertThat(write.reached()).as("the write reached Auth0").isDone();
+		upstreams.releaseHeldAnswers();
 		auth0Holds(DARK);
 
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").isEqualTo("dark");
@@ -90,11 +115,12 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenTheTimedOutWriteLandsAfterANewReadThenThatReadIsNotTrustedOnceTheWriteSettled() {
 		String token = aliceReadOnce();
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+		HeldAnswer write = auth0AnswersNoAttemptInTime();
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
+		assertThat(write.reached()).as("the write reached Auth0").isDone();
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
 
+		upstreams.releaseHeldAnswers();
 		auth0Holds(DARK);
 		this.ticker.advance(ProfileCaches.WRITE_SETTLES_WITHIN);
 
@@ -152,11 +178,12 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenTheWriteTimesOutThenTheCallerIsToldItMayStillBeApplied() {
 		String token = aliceReadOnce();
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK).withFixedDelay(1500)));
+		HeldAnswer write = auth0AnswersNoAttemptInTime();
 
 		expectMayHaveBeenApplied(patchMetadata(this.client, token, "{\"theme\":\"dark\"}"), 503,
 				"upstream-unavailable");
+		assertThat(write.reached()).as("the write reached Auth0").isDone();
+		upstreams.releaseHeldAnswers();
 	}
 
 	@Test
