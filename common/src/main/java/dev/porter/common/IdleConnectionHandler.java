@@ -1,6 +1,7 @@
 package dev.porter.common;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelDuplexHandler;
@@ -11,6 +12,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
 
 /**
  * One per connection, right behind Netty's HTTP codec: closes the connection, without an
@@ -55,6 +59,24 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
 	 */
 	public IdleConnectionHandler(Duration timeout) {
 		this.timeoutNanos = timeout.toNanos();
+	}
+
+	/**
+	 * {@code server} closing each connection that owes no answer for {@code timeout}: one
+	 * of these handlers behind each connection's HTTP/1.1 codec. A server that may speak
+	 * HTTP/2 ({@code server.http2.enabled}) builds pipelines without that codec where the
+	 * handler could sit; it gets Reactor Netty's own idle timeout instead, which covers
+	 * all but the trickled body of an answered request.
+	 */
+	public static HttpServer closeIdleConnections(HttpServer server, Duration timeout) {
+		if (!Arrays.equals(server.configuration().protocols(), new HttpProtocol[] { HttpProtocol.HTTP11 })) {
+			return server.idleTimeout(timeout);
+		}
+		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+				channel.pipeline().addAfter(NettyPipeline.HttpCodec, NAME, new IdleConnectionHandler(timeout));
+			}
+		});
 	}
 
 	@Override

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
-import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,11 +44,7 @@ class IdleConnectionHandlerTests {
 
 	@BeforeAll
 	static void start() {
-		server = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.doOnChannelInit((observer, channel, remoteAddress) -> channel.pipeline()
-				.addAfter(NettyPipeline.HttpCodec, IdleConnectionHandler.NAME, new IdleConnectionHandler(TIMEOUT)))
+		server = IdleConnectionHandler.closeIdleConnections(HttpServer.create().host("127.0.0.1").port(0), TIMEOUT)
 			.handle((request, response) -> {
 				if (request.uri().startsWith("/refuse")) {
 					return response.status(401).send();
@@ -71,6 +67,26 @@ class IdleConnectionHandlerTests {
 	void connectionWhenNothingIsSentThenClosed() throws IOException {
 		try (Socket socket = connect()) {
 			assertThat(closedByServer(socket)).isTrue();
+		}
+	}
+
+	// With HTTP/2 over cleartext enabled (server.http2.enabled) Reactor Netty builds a
+	// pipeline without the named HTTP/1.1 codec the handler sits behind.
+	@Test
+	void connectionWhenHttp2IsEnabledAndNothingIsSentThenClosed() throws IOException {
+		DisposableServer h2c = IdleConnectionHandler
+			.closeIdleConnections(
+					HttpServer.create().host("127.0.0.1").port(0).protocol(HttpProtocol.HTTP11, HttpProtocol.H2C),
+					TIMEOUT)
+			.handle((request, response) -> response.status(401).send())
+			.bindNow();
+		try (Socket socket = new Socket("127.0.0.1", h2c.port())) {
+			socket.setSoTimeout(PATIENCE_MILLIS);
+
+			assertThat(closedByServer(socket)).isTrue();
+		}
+		finally {
+			h2c.disposeNow();
 		}
 	}
 

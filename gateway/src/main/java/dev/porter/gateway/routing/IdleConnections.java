@@ -1,7 +1,6 @@
 package dev.porter.gateway.routing;
 
 import dev.porter.common.IdleConnectionHandler;
-import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -34,13 +33,7 @@ class IdleConnections implements NettyServerCustomizer {
 
 	@Override
 	public HttpServer apply(HttpServer server) {
-		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
-			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				channel.pipeline()
-					.addAfter(NettyPipeline.HttpCodec, IdleConnectionHandler.NAME,
-							new IdleConnectionHandler(this.properties.connectionIdleTimeout()));
-			}
-		});
+		return IdleConnectionHandler.closeIdleConnections(server, this.properties.connectionIdleTimeout());
 	}
 
 }
