@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.web.util.HtmlUtils;
+
 /**
  * A scripted browser for dev-idp: one cookie jar, no automatic redirects, and the steps
  * of a login (authorize with PKCE, fill in the hosted form, collect the code, exchange
@@ -45,6 +47,9 @@ public final class TestLogins {
 	public static final String API_AUDIENCE = "https://porter.example/api";
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+	private static final Pattern HIDDEN_FIELD = Pattern
+		.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -190,6 +195,16 @@ public final class TestLogins {
 			.firstValue("Location")
 			.orElseThrow(() -> new IllegalStateException("expected a redirect, got " + response.statusCode()));
 		return URI.create(location);
+	}
+
+	/** The hidden fields of a page's form, unescaped, as a browser would post them. */
+	public static Map<String, String> hiddenFields(HttpResponse<String> page) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		Matcher field = HIDDEN_FIELD.matcher(page.body());
+		while (field.find()) {
+			fields.put(HtmlUtils.htmlUnescape(field.group(1)), HtmlUtils.htmlUnescape(field.group(2)));
+		}
+		return fields;
 	}
 
 	public static Map<String, String> queryParameters(URI uri) {

@@ -106,9 +106,9 @@ class AuthorizationServerConfiguration {
 							.userInfoEndpoint((userInfo) -> userInfo.userInfoMapper(new UserInfoMapper(userClaims))
 								.errorResponseHandler(unauthorized))))
 			.addFilterBefore(new NotAnAuth0Endpoint(INTROSPECT), LogoutFilter.class)
-			// Auth0's logout_hint + client_id, which the server's own logout endpoint
-			// lacks.
-			.addFilterBefore(new LogoutHintFilter(LOGOUT, clients, sessionLogout), LogoutFilter.class)
+			// Auth0's logout without id_token_hint (logout_hint, or none and the user
+			// confirms), which the server's own logout endpoint lacks.
+			.addFilterBefore(new OidcLogoutWithoutIdTokenFilter(LOGOUT, clients, sessionLogout), LogoutFilter.class)
 			// Auth0 takes JSON token requests too; before client authentication reads
 			// them.
 			.addFilterBefore(new JsonTokenRequestFilter(Set.of(TOKEN, REVOKE), mapper), LogoutFilter.class)

@@ -15,7 +15,7 @@ import org.springframework.security.web.authentication.logout.SecurityContextLog
 
 /**
  * Ends a browser's IdP session, for every logout endpoint ({@code /v2/logout},
- * {@code /oidc/logout} with either hint): starts a back-channel logout to each
+ * {@code /oidc/logout} with or without a hint): starts a back-channel logout to each
  * application that signed in through the session, as Auth0 does, then forgets the user
  * and invalidates the session. The deliveries run in the background: the browser's
  * redirect never waits for them.

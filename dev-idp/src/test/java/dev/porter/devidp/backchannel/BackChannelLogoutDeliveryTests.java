@@ -96,6 +96,22 @@ class BackChannelLogoutDeliveryTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void oidcLogoutWhenConfirmedWithoutHintThenGatewayReceivesLogoutTokenForThatSession() {
+		this.receiver = LogoutReceiver.answering();
+		String sid = signIn(this.browser, Authorize.gateway("openid", null), TestLogins.GATEWAY_SECRET).get("sid")
+			.asString();
+		HttpResponse<String> question = this.browser
+			.get(ISSUER + "oidc/logout?client_id=porter-gateway&post_logout_redirect_uri=" + GATEWAY_HOME);
+
+		HttpResponse<String> logout = this.browser.postForm(ISSUER + "oidc/logout", TestLogins.hiddenFields(question),
+				null);
+
+		assertThat(logout.statusCode()).as(logout.body()).isEqualTo(302);
+		Jwt token = issuerDecoder().decode(this.receiver.awaitDeliveryFor(sid).logoutToken());
+		assertThat(token.getAudience()).containsExactly(TestLogins.GATEWAY);
+	}
+
+	@Test
 	void oidcLogoutWhenIdTokenHintEndsSessionThenGatewayReceivesLogoutTokenForThatSession() {
 		this.receiver = LogoutReceiver.answering();
 		TestLogins.Login login = this.browser.login(Authorize.gateway("openid", null), "alice", "alice");
