@@ -111,18 +111,6 @@ public class SessionCsrfTokenRepository implements ServerCsrfTokenRepository {
 		return exchange.getSession().doOnNext((session) -> rotate(exchange, session)).then();
 	}
 
-	/**
-	 * Withdraws the expiry of the page's cookie that this request's answer would send:
-	 * for a request that did not continue the browser's session (a login callback that
-	 * failed), whose cookie still shows that session's token.
-	 */
-	public void keepPageCookie(ServerWebExchange exchange) {
-		ResponseCookie set = exchange.getResponse().getCookies().getFirst(COOKIE);
-		if (set != null && set.getMaxAge().isZero() && !exchange.getResponse().isCommitted()) {
-			exchange.getResponse().getCookies().remove(COOKIE);
-		}
-	}
-
 	private void rotate(ServerWebExchange exchange, WebSession session) {
 		String value = newValue();
 		session.getAttributes().put(SESSION_ATTRIBUTE, value);

@@ -98,7 +98,7 @@ class LoginConfiguration {
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
 				failed, time);
 		return new LoginSecurity(registrations, authorizedClients, success, failed, problems, oidc, meters, guards,
-				csrfTokens, new LoginFailureLog(time));
+				new LoginFailureLog(time));
 	}
 
 	/**

@@ -3,11 +3,9 @@ package dev.porter.gateway.login;
 import java.util.List;
 import java.util.Map;
 
-import dev.porter.gateway.csrf.SessionCsrfTokenRepository;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.problem.ProblemWriter;
-import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.LoginUser;
@@ -62,17 +60,14 @@ public class LoginSecurity {
 
 	private final SessionSecurityContextRepository securityContexts = new SessionSecurityContextRepository();
 
-	private final SessionCsrfTokenRepository csrfTokens;
-
 	private final LoginFailureLog failureLog;
 
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
 			FailedLoginSession failedSession, ProblemWriter problems, OidcProperties oidc, MeterRegistry meters,
-			LoginGuards guards, SessionCsrfTokenRepository csrfTokens, LoginFailureLog failureLog) {
+			LoginGuards guards, LoginFailureLog failureLog) {
 		this.guards = guards;
 		this.failureLog = failureLog;
-		this.csrfTokens = csrfTokens;
 		this.registrations = registrations;
 		this.authorizedClients = authorizedClients;
 		this.successHandler = successHandler;
@@ -150,11 +145,6 @@ public class LoginSecurity {
 		return (exchange, ex) -> {
 			this.failedLogins.increment();
 			this.failureLog.failed(ex);
-			if (!FreshSession.presented(exchange.getExchange()).isEmpty()) {
-				// The browser keeps the session it came with, and its page the token
-				// of it: the callback's own session had none to show.
-				this.csrfTokens.keepPageCookie(exchange.getExchange());
-			}
 			return endSignedInSession(exchange.getExchange())
 				.then(Mono.defer(() -> redirect.onAuthenticationFailure(exchange, ex)));
 		};
