@@ -5,6 +5,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.porter.e2e.agents.DevIdpControls;
 import dev.porter.e2e.agents.ForgedTokens;
@@ -79,6 +80,44 @@ class GatewayLogoutJourneyTests {
 		Exchange again = alice.agent().follow(alice.agent().get(this.stack.gateway().uri("/bff/login?returnTo=/")));
 		assertThat(again.body()).as("dev-idp ended its session: the next login shows the form")
 			.contains("name=\"password\"");
+	}
+
+	/**
+	 * Sign out on a device whose gateway session was ended from another one: no login
+	 * left names dev-idp's session, so dev-idp asks before ending it, and only the answer
+	 * ends it. Otherwise the next person at that computer would be let in without a
+	 * password.
+	 */
+	@Test
+	void logoutWhenTheSessionWasEndedFromAnotherDeviceThenDevIdpAsksAndTheNextLoginNeedsThePassword() {
+		SpaClient shared = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
+		shared.xsrfToken();
+		SpaClient phone = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
+		Exchange ended = phone.delete("/bff/sessions?others=true");
+		assertThat(ended.status()).as(ended.body()).isEqualTo(200);
+		assertThat(shared.getMe().status()).as("the shared computer's gateway session").isEqualTo(401);
+
+		Exchange logout = shared.logout();
+
+		assertThat(logout.status()).as(logout.body()).isEqualTo(200);
+		URI redirect = URI.create(mapper.readTree(logout.body()).get("redirect").asString());
+		assertThat(redirect.toString()).startsWith(this.stack.issuer() + "oidc/logout?");
+		assertThat(QueryParameters.first(redirect, "client_id")).isEqualTo("porter-gateway");
+		assertThat(redirect.getRawQuery()).doesNotContain("id_token_hint").doesNotContain("logout_hint");
+		String home = this.stack.gateway().uri("/").toString();
+		Exchange question = shared.agent().get(redirect);
+		assertThat(question.status()).as(question.body()).isEqualTo(200);
+		assertThat(question.body()).contains("Log out of dev-idp?");
+		Exchange confirmed = shared.agent().submitForm(question, Map.of());
+		assertThat(confirmed.isRedirect()).as(confirmed.status() + " " + confirmed.body()).isTrue();
+		assertThat(confirmed.location().toString()).isEqualTo(home);
+		Exchange spa = shared.agent().follow(confirmed);
+		assertThat(spa.status()).as("back on the SPA").isEqualTo(200);
+		assertThat(spa.uri().toString()).isEqualTo(home);
+		Exchange again = shared.agent().follow(shared.agent().get(this.stack.gateway().uri("/bff/login?returnTo=/")));
+		assertThat(again.body()).as("dev-idp ended its session: the next login shows the form")
+			.contains("name=\"password\"");
+		assertThat(phone.getMe().status()).as("the other device, signed in on its own").isEqualTo(200);
 	}
 
 	@Test
