@@ -69,6 +69,11 @@ public final class UpstreamPolicy {
 		return this.deadline;
 	}
 
+	/** The longest one attempt of a call takes. */
+	public Duration attemptTimeout() {
+		return this.timeLimiter.getTimeLimiterConfig().getTimeoutDuration();
+	}
+
 	public CircuitBreaker circuitBreaker() {
 		return this.circuitBreaker;
 	}
