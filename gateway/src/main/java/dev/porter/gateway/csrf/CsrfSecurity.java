@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 
 import dev.porter.gateway.problem.ProblemWriter;
-import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -116,11 +115,13 @@ public class CsrfSecurity {
 	}
 
 	private void customize(ServerHttpSecurity http, ServerWebExchangeMatcher refusedFromAnotherSite) {
-		http.csrf((csrf) -> csrf.csrfTokenRepository(this.tokens)
-			.csrfTokenRequestHandler(new HeaderCsrfTokenRequestHandler())
-			.requireCsrfProtectionMatcher(PROTECTED)
-			.accessDeniedHandler(
-					(exchange, denied) -> this.problems.write(exchange, Problems.csrfRejected()).then(Mono.empty())))
+		http.csrf(
+				(csrf) -> csrf.csrfTokenRepository(this.tokens)
+					.csrfTokenRequestHandler(new HeaderCsrfTokenRequestHandler())
+					.requireCsrfProtectionMatcher(PROTECTED)
+					.accessDeniedHandler((exchange, denied) -> this.problems
+						.write(exchange, HeaderCsrfTokenRequestHandler.refusal(exchange))
+						.then(Mono.empty())))
 			// First after the headers: a refused request must reach no budget
 			// (the login's runs next) and set no cookie. The session filters
 			// ahead of the chain have read the session cookie already.

@@ -162,6 +162,17 @@ public final class Problems {
 		return problem;
 	}
 
+	/**
+	 * A form body that does not decode (a bad percent-escape): {@code field} names the
+	 * field the endpoint reads.
+	 */
+	public static ProblemDetail invalidForm(String field) {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "invalid-form", "Invalid form",
+				"The body is not valid application/x-www-form-urlencoded; percent-encode the " + field + " field");
+		problem.setProperty("field", field);
+		return problem;
+	}
+
 	public static ProblemDetail bodyIncomplete() {
 		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "body-incomplete", "Body incomplete",
 				"The body did not match its Content-Length");
