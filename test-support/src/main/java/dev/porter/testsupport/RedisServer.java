@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,10 +39,14 @@ public final class RedisServer implements AutoCloseable {
 
 	private final int port;
 
-	private RedisServer(Path output, int port) throws IOException {
+	/** Further command-line options, given again on a restart. */
+	private final List<String> options;
+
+	private RedisServer(Path output, int port, List<String> options) throws IOException {
 		this.output = output;
 		this.port = port;
-		this.process = launch(port, output);
+		this.options = options;
+		this.process = launch(port, output, options);
 		this.exitHook = ChildProcesses.stopOnExit(this.process, GRACE);
 	}
 
@@ -49,9 +55,21 @@ public final class RedisServer implements AutoCloseable {
 		return startOn(freePort());
 	}
 
+	/**
+	 * On a free loopback port, with further {@code redis-server} options, e.g.
+	 * {@code "--cluster-enabled", "yes"} for a node in cluster mode.
+	 */
+	public static RedisServer startWith(String... options) throws IOException, InterruptedException {
+		return startOn(freePort(), List.of(options));
+	}
+
 	/** On a given port, e.g. one a service was told to use before Redis was up. */
 	public static RedisServer startOn(int port) throws IOException, InterruptedException {
-		RedisServer server = new RedisServer(Files.createTempFile("porter-redis-" + port + "-", ".log"), port);
+		return startOn(port, List.of());
+	}
+
+	private static RedisServer startOn(int port, List<String> options) throws IOException, InterruptedException {
+		RedisServer server = new RedisServer(Files.createTempFile("porter-redis-" + port + "-", ".log"), port, options);
 		server.awaitPong(Duration.ofSeconds(10));
 		return server;
 	}
@@ -69,15 +87,16 @@ public final class RedisServer implements AutoCloseable {
 		if (this.process.isAlive()) {
 			return;
 		}
-		this.process = launch(this.port, this.output);
+		this.process = launch(this.port, this.output, this.options);
 		this.exitHook = ChildProcesses.stopOnExit(this.process, GRACE);
 		awaitPong(Duration.ofSeconds(10));
 	}
 
-	private static Process launch(int port, Path output) throws IOException {
-		return new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no")
-			.redirectErrorStream(true)
+	private static Process launch(int port, Path output, List<String> options) throws IOException {
+		List<String> command = new ArrayList<>(List.of("/usr/bin/redis-server", "--port", Integer.toString(port),
+				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+		command.addAll(options);
+		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
 			.start();
 	}

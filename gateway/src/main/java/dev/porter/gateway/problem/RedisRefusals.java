@@ -17,13 +17,24 @@ final class RedisRefusals {
 
 	private static final Pattern CODE = Pattern.compile("[A-Z]{2,16}");
 
-	private static final Map<String, String> HINTS = Map.of("OOM",
-			"Redis is full: raise maxmemory (sessions need maxmemory-policy noeviction)", "READONLY",
-			"the node this instance is connected to is a replica, as a primary demoted by a failover is: reconnecting, which reaches the primary when REDIS_URL names the primary endpoint",
-			"NOPERM", "the Redis user lacks a permission (ACL)", "NOAUTH", "Redis wants a password: check REDIS_URL",
-			"WRONGPASS", "Redis refused the user or password in REDIS_URL", "LOADING",
-			"Redis is loading its data set after a restart", "MASTERDOWN", "the replica lost its primary", "MISCONF",
-			"Redis cannot write its snapshot to disk");
+	private static final String CLUSTER_MODE = "REDIS_URL names a Redis in cluster mode, which the gateway cannot use:"
+			+ " name one with cluster mode disabled";
+
+	private static final Map<String, String> HINTS = Map.ofEntries(
+			Map.entry("OOM", "Redis is full: raise maxmemory (sessions need maxmemory-policy noeviction)"),
+			Map.entry("READONLY",
+					"the node this instance is connected to is a replica, as a primary demoted by a failover is: reconnecting, which reaches the primary when REDIS_URL names the primary endpoint"),
+			Map.entry("NOPERM", "the Redis user lacks a permission (ACL)"),
+			Map.entry("NOAUTH", "Redis wants a password: check REDIS_URL"),
+			Map.entry("WRONGPASS", "Redis refused the user or password in REDIS_URL"),
+			Map.entry("LOADING", "Redis is loading its data set after a restart"),
+			Map.entry("MASTERDOWN", "the replica lost its primary"),
+			Map.entry("MISCONF", "Redis cannot write its snapshot to disk"),
+			// What a node of a Redis Cluster answers a client that follows no
+			// redirection: a key of another node's slot, keys of different slots, a
+			// slot no node serves.
+			Map.entry("MOVED", CLUSTER_MODE), Map.entry("ASK", CLUSTER_MODE), Map.entry("CROSSSLOT", CLUSTER_MODE),
+			Map.entry("CLUSTERDOWN", CLUSTER_MODE));
 
 	private RedisRefusals() {
 	}

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +64,9 @@ final class EventLoopRedisConnections {
 
 	/** One warning a minute while connections keep reaching a replica. */
 	private final OncePerInterval replicaReports = OncePerInterval.ofNanoTime(Duration.ofMinutes(1), System::nanoTime);
+
+	/** One warning a minute while connections find a node in cluster or sentinel mode. */
+	private final OncePerInterval modeReports = OncePerInterval.ofNanoTime(Duration.ofMinutes(1), System::nanoTime);
 
 	private final RedisURI uri;
 
@@ -168,6 +172,11 @@ final class EventLoopRedisConnections {
 	 * Here too: an instance that is not ready gets no requests that would meet that
 	 * refusal. A Redis that refuses HELLO itself while it answers the PING leaves the
 	 * role unknown, and the connection passes.
+	 * <p>
+	 * HELLO also names the node's mode: a node of a Redis Cluster answers the PING, and
+	 * then {@code MOVED} or {@code CROSSSLOT} to most of what a request sends. It fails
+	 * the check with {@link UnusableRedisModeException} (and a warning a minute naming
+	 * the cause), and its connection stays: a new one would reach the same node.
 	 */
 	Mono<Void> checkEach() {
 		List<Mono<Void>> checks = new ArrayList<>(this.slots.size());
@@ -180,15 +189,33 @@ final class EventLoopRedisConnections {
 
 	private Mono<Void> check(Slot slot, StatefulRedisConnection<ByteBuffer, ByteBuffer> connection) {
 		// Both are written before either is answered: one round trip.
-		return Mono.zip(connection.reactive().ping(), NodeRoles.of(connection, Buffers.CODEC)).flatMap((answers) -> {
-			if (NodeRoles.primaryOrUnknown(answers.getT2())) {
+		return Mono.zip(connection.reactive().ping(), NodeRoles.node(connection, Buffers.CODEC)).flatMap((answers) -> {
+			NodeRoles.Node node = answers.getT2();
+			Optional<String> unusableMode = node.unusableMode();
+			if (unusableMode.isPresent()) {
+				// A new connection would reach the same node: this one stays.
+				inUnusableMode(unusableMode.get());
+				return Mono.<Void>error(new UnusableRedisModeException(unusableMode.get()));
+			}
+			if (NodeRoles.primaryOrUnknown(node.role())) {
 				return Mono.<Void>empty();
 			}
-			String role = answers.getT2().get();
+			String role = node.role().get();
 			connectedToReplica(role);
 			slot.channel.close();
 			return Mono.<Void>error(new ConnectedToReplicaException(role));
 		});
+	}
+
+	private void inUnusableMode(String mode) {
+		long found = this.modeReports.count();
+		if (found > 0) {
+			logger.warn("Redis answered the readiness check as a node in " + mode
+					+ " mode, which the gateway cannot use"
+					+ " (its keys are spread over slots: commands meet MOVED and CROSSSLOT): not ready. Set REDIS_URL"
+					+ " to a Redis with cluster mode disabled, a primary with replicas and failover if wanted (" + found
+					+ " so since the last message)");
+		}
 	}
 
 	private void connectedToReplica(String role) {

@@ -26,7 +26,9 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
  * {@code RedisLoadingException} or {@code RedisBusyException}). And each must be
  * connected to a primary: after a failover that left the old primary running as a
  * replica, it answers reads and refuses every write ({@code DOWN} with
- * {@link ConnectedToReplicaException} while it is one).
+ * {@link ConnectedToReplicaException} while it is one). A Redis in cluster mode, which
+ * answers most keys' commands with {@code MOVED} or {@code CROSSSLOT}, is never ready
+ * ({@code DOWN} with {@link UnusableRedisModeException}).
  * <p>
  * A check stands for {@link #STANDS_FOR}, and probes meanwhile (or while it runs) get its
  * outcome: anyone may probe {@code /readyz} on the public port, and a round of commands

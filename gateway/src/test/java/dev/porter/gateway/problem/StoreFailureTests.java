@@ -1,9 +1,12 @@
 package dev.porter.gateway.problem;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
@@ -156,6 +159,47 @@ class StoreFailureTests {
 		assertThat(lines.get(1)).contains("Redis answered OOM").contains("maxmemory");
 		assertThat(lines.get(2)).contains("Redis answered ERR;");
 		assertThat(output).doesNotContain("You can't write").doesNotContain("user_script");
+	}
+
+	/**
+	 * {@code REDIS_URL} naming a node of a Redis Cluster: what it refuses says so. A real
+	 * node in cluster mode refuses keys of different slots in one command
+	 * ({@code CROSSSLOT}); one of several nodes refuses a key of another's slot
+	 * ({@code MOVED}, as Redis words it).
+	 */
+	@Test
+	void handleWhenRedisInClusterModeRefusesThenTheLogNamesClusterMode(CapturedOutput output) throws Exception {
+		Path config = Files.createTempDirectory("porter-redis-cluster-");
+		try (RedisServer node = RedisServer.startWith("--cluster-enabled", "yes", "--cluster-config-file",
+				config.resolve("nodes.conf").toString())) {
+			RedisAdmin.call(node.url(), (commands) -> commands.clusterAddSlots(IntStream.range(0, 16384).toArray()));
+			Throwable crossSlot = RedisAdmin.call(node.url(), (commands) -> {
+				try {
+					commands.mget("porter:a", "porter:b");
+					return new AssertionError("Redis read keys of two slots at once");
+				}
+				catch (RedisCommandExecutionException refused) {
+					return refused;
+				}
+			});
+			handle(new RedisSystemException("Error in execution", crossSlot));
+			this.clock.advance(StoreFailures.LOG_INTERVAL);
+			handle(new RedisSystemException("Error in execution",
+					new RedisCommandExecutionException("MOVED 3999 10.0.0.12:6379")));
+		}
+		finally {
+			Files.deleteIfExists(config.resolve("nodes.conf"));
+			Files.deleteIfExists(config);
+		}
+
+		List<String> lines = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("session store (Redis) unavailable"))
+			.toList();
+		assertThat(lines).hasSize(2);
+		assertThat(lines.get(0)).contains("Redis answered CROSSSLOT").contains("cluster mode disabled");
+		assertThat(lines.get(1)).contains("Redis answered MOVED").contains("cluster mode disabled");
+		assertThat(output).doesNotContain("10.0.0.12").doesNotContain("hash to the same slot");
 	}
 
 	private static Throwable refusedWrite(ReactiveStringRedisTemplate template) {
