@@ -1,5 +1,6 @@
 package dev.porter.profile.problem;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 import reactor.core.publisher.Mono;
@@ -28,7 +29,10 @@ final class ProblemWriter {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		problem.setInstance(exchange.getRequest().getURI().resolve(exchange.getRequest().getPath().value()));
+		// The path alone, as the controller advice's problems have it: the gateway relays
+		// this body to the browser, and an absolute URI would carry the name and port
+		// profile-service is reached under inside the deployment.
+		problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		byte[] body = this.mapper.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
 		DataBuffer buffer = response.bufferFactory().wrap(body);
 		return response.writeWith(Mono.just(buffer));
