@@ -18,4 +18,10 @@ class ForwardedConfiguration {
 		return new TrustedForwardedHeaderTransformer(properties.trusted(), properties.trustedHeaders());
 	}
 
+	/** Answers what the transformer could not read: it cannot answer itself. */
+	@Bean
+	MalformedForwardedHeaderWebFilter malformedForwardedHeaderWebFilter() {
+		return new MalformedForwardedHeaderWebFilter();
+	}
+
 }

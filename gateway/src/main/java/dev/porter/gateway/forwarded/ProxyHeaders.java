@@ -27,6 +27,11 @@ public enum ProxyHeaders {
 		this.otherFamily = otherFamily;
 	}
 
+	/** The headers of this family. */
+	List<String> names() {
+		return (this == X_FORWARDED) ? FORWARDED.otherFamily : X_FORWARDED.otherFamily;
+	}
+
 	/** {@code request} without the headers of the family the proxies do not write. */
 	ServerHttpRequest withoutTheOtherFamily(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();

@@ -2,7 +2,12 @@ package dev.porter.gateway.forwarded;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 
@@ -13,6 +18,9 @@ import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
  * upstreams it relays to see what a client claims about itself. Spring's own transformer
  * (and Boot's {@code server.forward-headers-strategy}) would believe every peer, and
  * would take the left-most — client-written — address as the client's.
+ * <p>
+ * Headers from a trusted proxy that cannot be read are not believed in part: the request
+ * goes on without them, as from the peer, refused ({@link ForwardedHeaderRefusal}).
  */
 class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 
@@ -38,8 +46,50 @@ class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 			return this.strip.apply(request);
 		}
 		ServerHttpRequest fromTheProxy = this.believed.withoutTheOtherFamily(request);
+		ServerHttpRequest forwarded = readOrNull(fromTheProxy);
+		if (forwarded == null) {
+			return new ForwardedHeaderRefusal(this.strip.apply(request), unreadableHeader(fromTheProxy));
+		}
 		InetAddress client = this.trusted.client(peer.getAddress(), ForwardedFor.addresses(fromTheProxy.getHeaders()));
-		return super.apply(fromTheProxy).mutate().remoteAddress(new InetSocketAddress(client, 0)).build();
+		return forwarded.mutate().remoteAddress(new InetSocketAddress(client, 0)).build();
+	}
+
+	/**
+	 * {@code request} as its forwarding headers describe it; {@code null} when Spring
+	 * cannot read them (a port that is no number, a host or scheme that no URI holds,
+	 * which it fails on) or they would change more than the scheme, host, port and
+	 * prefix: a host such as {@code gateway.example/bff/logout} moved the path.
+	 */
+	private @Nullable ServerHttpRequest readOrNull(ServerHttpRequest request) {
+		ServerHttpRequest forwarded;
+		try {
+			forwarded = super.apply(request);
+		}
+		catch (RuntimeException unreadable) {
+			return null;
+		}
+		boolean samePath = forwarded.getPath().pathWithinApplication().value().equals(request.getPath().value());
+		boolean sameQuery = Objects.equals(forwarded.getURI().getRawQuery(), request.getURI().getRawQuery());
+		return (samePath && sameQuery) ? forwarded : null;
+	}
+
+	/**
+	 * The first of the request's forwarding headers that cannot be read alone; the first
+	 * it carries when each can.
+	 */
+	private String unreadableHeader(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		List<String> present = this.believed.names().stream().filter(headers::containsHeader).toList();
+		for (String header : present) {
+			ServerHttpRequest alone = request.mutate()
+				.headers(
+						(mutable) -> present.stream().filter((other) -> !other.equals(header)).forEach(mutable::remove))
+				.build();
+			if (readOrNull(alone) == null) {
+				return header;
+			}
+		}
+		return present.isEmpty() ? this.believed.names().get(0) : present.get(0);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -139,6 +140,46 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(block.contains(Cidr.literal("192.168.7.255"))).isTrue();
 		assertThat(block.contains(Cidr.literal("192.168.8.0"))).isFalse();
 		assertThat(block.contains(Cidr.literal("fd00::1"))).isFalse();
+	}
+
+	/**
+	 * A forwarding header that Spring cannot read (a port that is no number, a host or
+	 * scheme no URI holds) failed the transformer, which WebFlux answers with an empty
+	 * {@code 400} before any filter, metric or log above DEBUG. The request now goes on
+	 * without its forwarding headers, from the peer, refused
+	 * ({@link ForwardedHeaderRefusal}) by the header's name; so does one whose host would
+	 * have changed the path.
+	 */
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource(delimiter = '|',
+			value = { "X_FORWARDED|X-Forwarded-Port|abc", "X_FORWARDED|X-Forwarded-Port|99999999999",
+					"X_FORWARDED|X-Forwarded-Port|-5", "X_FORWARDED|X-Forwarded-Host|evil host",
+					"X_FORWARDED|X-Forwarded-Host|h:abc", "X_FORWARDED|X-Forwarded-Host|[::1",
+					"X_FORWARDED|X-Forwarded-Host|%zz", "X_FORWARDED|X-Forwarded-Host|gateway.example/bff/logout",
+					"X_FORWARDED|X-Forwarded-Host|gateway.example?x=1", "X_FORWARDED|X-Forwarded-Proto|1x",
+					"X_FORWARDED|X-Forwarded-Prefix|/a b", "X_FORWARDED|X-Forwarded-For|','",
+					"FORWARDED|Forwarded|host=\"a b\"", "FORWARDED|Forwarded|proto=1x", "FORWARDED|Forwarded|for=a:b",
+					"FORWARDED|Forwarded|host=gateway.example/bff/logout" })
+	void applyWhenTrustedProxyPassesAMalformedHeaderThenRefusedNamingItFromThePeer(ProxyHeaders family, String header,
+			String value) {
+		ServerHttpRequest request = transformer(family).apply(from("10.0.0.1").header(header, value).build());
+
+		assertThat(ForwardedHeaderRefusal.header(request)).isEqualTo(header);
+		assertThat(request.getRemoteAddress().getAddress().getHostAddress()).isEqualTo("10.0.0.1");
+		assertThat(request.getURI().toString()).isEqualTo("http://gateway.example/bff/login");
+		assertThat(request.getHeaders().containsHeader(header)).isFalse();
+	}
+
+	@Test
+	void applyWhenTrustedProxyHeadersReadThenNotRefused() {
+		ServerHttpRequest request = this.transformer.apply(from("10.0.0.1").header("X-Forwarded-For", "203.0.113.9")
+			.header("X-Forwarded-Host", "porter.example:8443")
+			.header("X-Forwarded-Proto", "https")
+			.header("X-Forwarded-Prefix", "/porter")
+			.build());
+
+		assertThat(ForwardedHeaderRefusal.header(request)).isNull();
+		assertThat(request.getURI().toString()).isEqualTo("https://porter.example:8443/porter/bff/login");
 	}
 
 	private static TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {

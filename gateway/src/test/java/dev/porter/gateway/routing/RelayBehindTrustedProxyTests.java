@@ -5,9 +5,14 @@ import java.time.Duration;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.testsupport.RawConnection;
+import dev.porter.testsupport.Eventually;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -30,6 +35,9 @@ class RelayBehindTrustedProxyTests extends GatewayTestSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void relayWhenTrustedProxyNamesAPrefixThenUpstreamGetsThePathWithinTheGateway() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
@@ -45,6 +53,44 @@ class RelayBehindTrustedProxyTests extends GatewayTestSupport {
 				getRequestedFor(urlEqualTo("/me?fields=name"))
 					.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + alice.tokens().accessToken()))
 					.withHeader("X-Forwarded-Prefix", absent()));
+	}
+
+	/**
+	 * A forwarding header the gateway cannot read, passed on by the trusted proxy: the
+	 * client's mistake (or the proxy's), answered as such and counted, not an empty 400
+	 * WebFlux wrote before any filter ran.
+	 */
+	@Test
+	void relayWhenTrustedProxyPassesAMalformedPortThenBadRequestProblemNamingTheHeaderAndNothingRelayed() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{}")));
+		Browser alice = browser().login("auth0|alice", 3600);
+		long before = count("400");
+
+		alice.get("/me")
+			.header("X-Forwarded-For", "203.0.113.7")
+			.header("X-Forwarded-Port", "443abc")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://porter.example/problems/request-rejected")
+			.jsonPath("$.header")
+			.isEqualTo("X-Forwarded-Port");
+
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		// The timer stops once the answer is written, which may be just after the client
+		// has read it.
+		Eventually.await("the refusal counted", WAIT, () -> count("400") == before + 1);
+	}
+
+	private long count(String status) {
+		Timer timer = this.meters.find("http.server.requests")
+			.tags("method", "GET", "uri", "/me", "status", status)
+			.timer();
+		return (timer != null) ? timer.count() : 0;
 	}
 
 }
