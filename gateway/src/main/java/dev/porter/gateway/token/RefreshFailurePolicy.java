@@ -89,7 +89,9 @@ class RefreshFailurePolicy {
 	 * The session's next backoff: its own, doubling with each failure in a row, or longer
 	 * when the token endpoint asked for a longer wait (up to {@link #MAX_ASKED_WAIT}): a
 	 * rate-limited tenant's bucket is shared by every session and by the logins, and an
-	 * attempt before it refills only empties it again.
+	 * attempt before it refills only empties it again. Per session, not gateway-wide: a
+	 * 429 may be one user's, and a gateway-wide pause would let her stop everyone's
+	 * refreshes.
 	 */
 	private BackOff backOff(RefreshBackoff previous, Throwable failure, boolean clientRejected, boolean denied) {
 		Instant now = this.clock.instant();
