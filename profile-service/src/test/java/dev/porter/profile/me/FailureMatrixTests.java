@@ -3,6 +3,7 @@ package dev.porter.profile.me;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -12,6 +13,7 @@ import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,7 +23,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -32,19 +33,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each Management API failure, with and without a stale entry. Test settings: 2 s per
  * Management attempt, 3 attempts, 1 s longest honoured wait, 5 s deadline, circuit open
  * for 30 s. The attempt limit is shorter than the other integration tests' 6 s so that
- * the slow fault costs 2.5 s rather than 6.5 s: the time limiter runs on Reactor's timer,
+ * the slow fault costs 2 s rather than 6 s: the time limiter runs on Reactor's timer,
  * which a running server cannot share with a virtual clock, and a shorter limit proves
- * the same thing.
+ * the same thing. The slow read is one whose answer Auth0 holds until the test has seen
+ * what its timeout led to, not a fixed delay a little longer than the attempt timeout:
+ * that answer came in time whenever a loaded machine fired the timer late.
  */
 @TestPropertySource(properties = { "porter.test.management.attempt-timeout=2s", "porter.test.management.deadline=5s" })
 class FailureMatrixTests extends ProfileServiceIntegrationTest {
 
-	/** The slow fault answers this long after the attempt timeout has struck. */
-	private static final int TOO_LATE_MILLIS = 2500;
-
 	enum Fault {
 
-		/** answers after the attempt timeout: not retried */
+		/**
+		 * the first read's answer held past the attempt timeout: not retried (a retry
+		 * would be answered at once)
+		 */
 		SLOW(1, "5"),
 		/** 500 on every attempt */
 		SERVER_ERROR(3, "5"),
@@ -66,6 +69,18 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 
 	}
 
+	/**
+	 * Auth0's answer to the slow fault's read, held until the test has seen its outcome.
+	 */
+	private HeldAnswer slowRead;
+
+	@AfterEach
+	void answerTheSlowRead() {
+		if (this.slowRead != null) {
+			this.slowRead.release();
+		}
+	}
+
 	private String alice() {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
@@ -74,9 +89,7 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 
 	private void inject(Fault fault) {
 		switch (fault) {
-			case SLOW -> upstreams.management()
-				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(
-						okJson(Fixtures.read("management/user-recorded.json")).withFixedDelay(TOO_LATE_MILLIS)));
+			case SLOW -> this.slowRead = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "");
 			case SERVER_ERROR -> upstreams.management()
 				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
 					.willReturn(Upstreams.status(500).withBody("secret-internal-trace")));
@@ -114,7 +127,12 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 		assertThat(result.getResponseBody()).contains("\"status\":503")
 			.contains("https://porter.example/problems/upstream-unavailable")
 			.doesNotContain("secret-internal-trace", "too_many_requests", "Exception", "test-access-token");
-		if (fault != Fault.CONNECTION_REFUSED) {
+		if (fault == Fault.SLOW) {
+			// WireMock logs a request once it is answered; a retry would have been
+			// answered at once, and 200
+			assertThat(this.slowRead.reached()).as("the read reached Auth0").isDone();
+		}
+		else if (fault != Fault.CONNECTION_REFUSED) {
 			upstreams.management().verify(fault.upstreamCalls, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 		}
 	}
