@@ -16,13 +16,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
-import dev.porter.profile.directory.PerUserSequence;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
+import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -229,13 +229,14 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 
 	// Each change of one user waits for the one before. A user sending many at once
 	// queued them without bound, and those answered past the gateway's relay timeout
-	// counted as failures on its breaker, which then opened for everybody.
+	// counted as failures on its breaker, which then opened for everybody. Her first
+	// change's write is held until her second has been refused: a write delayed 1 s
+	// longer than the wait raced the wait's timer, which a loaded machine fires late.
 	@Test
 	void updateUserMetadataWhenTheUsersPreviousChangeOutlastsTheWaitThenTooManyRequestsAndNothingSent() {
 		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
-		upstreams.management()
-			.stubFor(put(urlEqualTo(ADMIN_ALICE))
-				.willReturn(noContent().withFixedDelay((int) PerUserSequence.LONGEST_WAIT.plusSeconds(1).toMillis())));
+		upstreams.management().stubFor(put(urlEqualTo(ADMIN_ALICE)).willReturn(noContent()));
+		HeldAnswer firstWrite = upstreams.holdManagementAnswer(ADMIN_ALICE, "attributes");
 		Mono<DirectoryUser> first = this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"a\"}"))
 			.cache();
 		first.subscribe((user) -> {
@@ -245,6 +246,7 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 		StepVerifier.create(this.directory.updateUserMetadata(ALICE, MetadataPatch.parse("{\"theme\":\"b\"}")))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(CallerRateLimitedException.class))
 			.verify(Duration.ofSeconds(10));
+		firstWrite.release();
 		StepVerifier.create(first).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
 		upstreams.management().verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)));
 	}
