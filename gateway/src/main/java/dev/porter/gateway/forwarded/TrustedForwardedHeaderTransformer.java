@@ -2,6 +2,7 @@ package dev.porter.gateway.forwarded;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Believes forwarding headers only from a peer inside {@code TRUSTED_PROXIES}, and only
@@ -68,9 +70,22 @@ class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 		catch (RuntimeException unreadable) {
 			return null;
 		}
-		boolean samePath = forwarded.getPath().pathWithinApplication().value().equals(request.getPath().value());
-		boolean sameQuery = Objects.equals(forwarded.getURI().getRawQuery(), request.getURI().getRawQuery());
-		return (samePath && sameQuery) ? forwarded : null;
+		// Spring rebuilds the URI, which on its own drops empty query pairs, groups a
+		// repeated name and merges "//" in the path: compared with the request rebuilt
+		// alike, only what the headers moved differs.
+		URI rebuilt = URI.create(UriComponentsBuilder.fromUri(request.getURI()).build().toUriString());
+		boolean samePath = forwarded.getPath().pathWithinApplication().value().equals(rebuilt.getRawPath());
+		boolean sameQuery = Objects.equals(forwarded.getURI().getRawQuery(), rebuilt.getRawQuery());
+		if (!samePath || !sameQuery) {
+			return null;
+		}
+		// The query as the client sent it, not as Spring rebuilt it.
+		return forwarded.mutate().uri(withQuery(forwarded.getURI(), request.getURI().getRawQuery())).build();
+	}
+
+	private static URI withQuery(URI uri, @Nullable String rawQuery) {
+		String withoutQuery = uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+		return URI.create((rawQuery != null) ? withoutQuery + "?" + rawQuery : withoutQuery);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.porter.gateway.forwarded;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
@@ -180,6 +182,26 @@ class TrustedForwardedHeaderTransformerTests {
 
 		assertThat(ForwardedHeaderRefusal.header(request)).isNull();
 		assertThat(request.getURI().toString()).isEqualTo("https://porter.example:8443/porter/bff/login");
+	}
+
+	// Spring's rebuilt URI drops empty pairs and groups repeated names on its own: such
+	// queries, sent through the proxy, were refused as if the headers were malformed.
+	@ParameterizedTest
+	@ValueSource(strings = { "", "returnTo=/x&", "a=1&&b=2", "&a=1", "=x", "a=1&b=2&a=3", "a=%20b+c" })
+	void applyWhenTrustedProxyHeadersReadAndTheQueryIsUnusualThenNotRefusedAndTheQueryKept(String query) {
+		ServerHttpRequest request = this.transformer
+			// the URI as Reactor Netty builds it from the request line: the mock's URI
+			// template would rebuild the query itself
+			.apply(MockServerHttpRequest.method(HttpMethod.GET, URI.create("http://gateway.example/bff/login?" + query))
+				.remoteAddress(new InetSocketAddress("10.0.0.1", 40000))
+				.header("X-Forwarded-For", "203.0.113.9")
+				.header("X-Forwarded-Host", "porter.example")
+				.header("X-Forwarded-Proto", "https")
+				.build());
+
+		assertThat(ForwardedHeaderRefusal.header(request)).isNull();
+		assertThat(request.getURI().getHost()).isEqualTo("porter.example");
+		assertThat(request.getURI().getRawQuery()).isEqualTo(query);
 	}
 
 	private static TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {
