@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.netty.channel.AbortedException;
 import reactor.util.context.Context;
 
 import org.springframework.core.ResolvableType;
@@ -27,7 +28,8 @@ import org.springframework.util.MultiValueMap;
  * or without a {@code Content-Length}: the reader stops at the cap, where
  * {@code getFormData()} buffers up to the codecs' far larger limit), a bad percent-escape
  * ({@code 400} naming the field the endpoint reads), a body that does not arrive within
- * the read timeout ({@code 408}, as the relay answers it).
+ * the read timeout ({@code 408}, as the relay answers it), a connection closed before the
+ * body was whole ({@code 400}, to no one).
  */
 public final class SmallFormReader {
 
@@ -73,6 +75,10 @@ public final class SmallFormReader {
 				log.info("form body incomplete after the read timeout; answered 408 path={}", request.getPath());
 				return new ProblemException(Problems.requestTimeout(), ex);
 			})
+			// The client closed the connection before its body was whole: no one is left
+			// to
+			// read the answer, but it must not be a 500 with an ERROR.
+			.onErrorMap(AbortedException.class, (ex) -> new ProblemException(Problems.bodyIncomplete(), ex))
 			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) SmallFormReader::errorDropped));
 	}
 
@@ -93,7 +99,7 @@ public final class SmallFormReader {
 	 * debug; anything else dropped goes to Reactor's default handling.
 	 */
 	private static void errorDropped(Throwable error) {
-		if (error instanceof ChannelException) {
+		if (error instanceof ChannelException || error instanceof AbortedException) {
 			log.debug("form body failure signalled again after the answer: {}", error.toString());
 		}
 		else {

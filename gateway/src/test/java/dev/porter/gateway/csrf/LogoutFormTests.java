@@ -140,6 +140,26 @@ class LogoutFormTests extends GatewayTestSupport {
 		assertNothingAtError(output);
 	}
 
+	// The client closes the connection mid-body, as anyone can at will: the answer
+	// reaches
+	// no one, but it was a 500 with two ERROR lines and their stack traces.
+	@Test
+	void logoutWhenTheClientLeavesBeforeTheFormIsWholeThenNothingAtErrorAndSessionKept(CapturedOutput output) {
+		Browser alice = browser().login("auth0|alice", 3600);
+		String sent = "_csrf=" + alice.xsrf();
+		long before = answered();
+
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send(alice.rawRequestStart(this.port, "POST /bff/logout") + "Content-Type: " + FORM + "\r\n"
+					+ "Content-Length: " + (sent.length() + 100) + "\r\n\r\n" + sent);
+		}
+		Eventually.await("the abandoned logout answered", WAIT, () -> answered() > before);
+
+		assertThat(serverErrors()).isZero();
+		assertSignedIn(alice);
+		assertNothingAtError(output);
+	}
+
 	@Test
 	void logoutWhenFormCarriesTheTokenThenSessionEnded() {
 		Browser alice = browser().login("auth0|alice", 3600);
@@ -166,6 +186,25 @@ class LogoutFormTests extends GatewayTestSupport {
 		String own = output.getAll().substring(this.outputStart);
 		assertThat(own.lines().filter((line) -> line.contains(" ERROR "))).isEmpty();
 		assertThat(own).doesNotContain("\tat ");
+	}
+
+	private long serverErrors() {
+		return this.meters.find("http.server.requests")
+			.tags("method", "POST", "uri", "/bff/logout", "outcome", "SERVER_ERROR")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
+	}
+
+	/** Every POST /bff/logout the gateway has answered, whatever the outcome. */
+	private long answered() {
+		return this.meters.find("http.server.requests")
+			.tags("method", "POST", "uri", "/bff/logout")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
 	}
 
 	private long count(String status) {
