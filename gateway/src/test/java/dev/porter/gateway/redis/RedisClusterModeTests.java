@@ -45,7 +45,10 @@ class RedisClusterModeTests {
 	@BeforeAll
 	static void startInstance() throws Exception {
 		configDir = Files.createTempDirectory("porter-redis-cluster-");
-		redis = RedisServer.startWith("--cluster-enabled", "yes", "--cluster-config-file",
+		// The cluster bus would otherwise take the port 10000 above Redis's own, which
+		// nothing checked was free (in the kernel's ephemeral range, half the time).
+		redis = RedisServer.startWith("--cluster-enabled", "yes", "--cluster-port",
+				String.valueOf(RedisServer.freePort()), "--cluster-config-file",
 				configDir.resolve("nodes.conf").toString());
 		RedisAdmin.call(redis.url(), (commands) -> commands.clusterAddSlots(IntStream.range(0, 16384).toArray()));
 		Eventually.await("the one-node cluster serving every slot", PATIENCE,
