@@ -24,7 +24,11 @@ public final class HeldAnswers implements ResponseDefinitionTransformerV2 {
 	/** A hold the test forgot to release still ends, long after any service timeout. */
 	private static final long LONGEST_HOLD_SECONDS = 30;
 
+	/** The holds whose request has not come yet: each takes the first that matches. */
 	private final List<HeldAnswer> holds = new CopyOnWriteArrayList<>();
+
+	/** Every hold since the last {@link #releaseAll}, its request come or not. */
+	private final List<HeldAnswer> added = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Holds the answer to the next request whose path starts with {@code path} and whose
@@ -32,19 +36,22 @@ public final class HeldAnswers implements ResponseDefinitionTransformerV2 {
 	 */
 	public HeldAnswer add(String path, String bodyPart) {
 		HeldAnswer hold = new HeldAnswer(path, bodyPart);
+		this.added.add(hold);
 		this.holds.add(hold);
 		return hold;
 	}
 
 	/**
-	 * Releases and forgets every hold: one a failed test left (its release skipped, or
-	 * its request never came) would otherwise hold up a later test's call.
+	 * Releases and forgets every hold, those whose request is being held included: one a
+	 * failed test left (its release skipped, or its request never came) would otherwise
+	 * hold up a later test's call.
 	 */
 	public void releaseAll() {
-		for (HeldAnswer hold : this.holds) {
+		this.holds.clear();
+		for (HeldAnswer hold : this.added) {
 			hold.release();
 		}
-		this.holds.clear();
+		this.added.clear();
 	}
 
 	@Override
