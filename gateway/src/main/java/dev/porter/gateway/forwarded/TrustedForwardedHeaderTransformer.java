@@ -63,27 +63,30 @@ class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 	 * prefix: a host such as {@code gateway.example/bff/logout} moved the path.
 	 */
 	private @Nullable ServerHttpRequest readOrNull(ServerHttpRequest request) {
-		ServerHttpRequest forwarded;
 		try {
-			forwarded = super.apply(request);
+			ServerHttpRequest forwarded = super.apply(request);
+			// Spring rebuilds the URI, which on its own drops empty query pairs, groups a
+			// repeated name and merges "//" in the path: compared with the request
+			// rebuilt
+			// alike, only what the headers moved differs.
+			URI rebuilt = URI.create(UriComponentsBuilder.fromUri(request.getURI()).build().toUriString());
+			boolean samePath = forwarded.getPath().pathWithinApplication().value().equals(rebuilt.getRawPath());
+			boolean sameQuery = Objects.equals(forwarded.getURI().getRawQuery(), rebuilt.getRawQuery());
+			if (!samePath || !sameQuery) {
+				return null;
+			}
+			// The query as the client sent it, not as Spring rebuilt it.
+			return forwarded.mutate().uri(withQuery(forwarded.getURI(), request.getURI().getRawQuery())).build();
 		}
 		catch (RuntimeException unreadable) {
 			return null;
 		}
-		// Spring rebuilds the URI, which on its own drops empty query pairs, groups a
-		// repeated name and merges "//" in the path: compared with the request rebuilt
-		// alike, only what the headers moved differs.
-		URI rebuilt = URI.create(UriComponentsBuilder.fromUri(request.getURI()).build().toUriString());
-		boolean samePath = forwarded.getPath().pathWithinApplication().value().equals(rebuilt.getRawPath());
-		boolean sameQuery = Objects.equals(forwarded.getURI().getRawQuery(), rebuilt.getRawQuery());
-		if (!samePath || !sameQuery) {
-			return null;
-		}
-		// The query as the client sent it, not as Spring rebuilt it.
-		return forwarded.mutate().uri(withQuery(forwarded.getURI(), request.getURI().getRawQuery())).build();
 	}
 
 	private static URI withQuery(URI uri, @Nullable String rawQuery) {
+		if (uri.getRawAuthority() == null) {
+			return uri;
+		}
 		String withoutQuery = uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
 		return URI.create((rawQuery != null) ? withoutQuery + "?" + rawQuery : withoutQuery);
 	}

@@ -204,6 +204,20 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(request.getURI().getRawQuery()).isEqualTo(query);
 	}
 
+	// OPTIONS * through a proxy that passes the target on: Java reads no host in the
+	// URI Spring builds for it, and rebuilding it threw out of the transformer (an empty
+	// 400 without a problem).
+	@Test
+	void applyWhenTheRequestsUriHasNoHostThenRefusedNotThrown() {
+		ServerHttpRequest request = this.transformer
+			.apply(MockServerHttpRequest.method(HttpMethod.OPTIONS, URI.create("http://gw:8080*"))
+				.remoteAddress(new InetSocketAddress("10.0.0.1", 40000))
+				.header("X-Forwarded-Host", "porter.example")
+				.build());
+
+		assertThat(ForwardedHeaderRefusal.header(request)).isEqualTo("X-Forwarded-Host");
+	}
+
 	private static TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {
 		return new TrustedForwardedHeaderTransformer(
 				new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8"), headers).trusted(), headers);
