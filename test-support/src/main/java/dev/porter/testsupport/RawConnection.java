@@ -155,6 +155,20 @@ public final class RawConnection implements AutoCloseable {
 		return false;
 	}
 
+	/**
+	 * Closes the connection with a reset (RST) rather than an orderly close (FIN), as a
+	 * client that crashed or was killed does.
+	 */
+	public void reset() {
+		try {
+			this.socket.setSoLinger(true, 0);
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		try {

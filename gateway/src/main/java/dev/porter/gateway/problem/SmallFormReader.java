@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.netty.channel.AbortedException;
 import reactor.util.context.Context;
 
 import org.springframework.core.ResolvableType;
@@ -78,7 +77,7 @@ public final class SmallFormReader {
 			// The client closed the connection before its body was whole: no one is left
 			// to
 			// read the answer, but it must not be a 500 with an ERROR.
-			.onErrorMap(AbortedException.class, (ex) -> new ProblemException(Problems.bodyIncomplete(), ex))
+			.onErrorMap(ClientGone::test, (ex) -> new ProblemException(Problems.bodyIncomplete(), ex))
 			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) SmallFormReader::errorDropped));
 	}
 
@@ -99,7 +98,7 @@ public final class SmallFormReader {
 	 * debug; anything else dropped goes to Reactor's default handling.
 	 */
 	private static void errorDropped(Throwable error) {
-		if (error instanceof ChannelException || error instanceof AbortedException) {
+		if (error instanceof ChannelException || ClientGone.test(error)) {
 			log.debug("form body failure signalled again after the answer: {}", error.toString());
 		}
 		else {

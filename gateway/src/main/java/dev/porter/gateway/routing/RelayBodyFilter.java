@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.porter.gateway.problem.ClientGone;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import io.netty.channel.ChannelException;
@@ -127,6 +128,7 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 				log.info("request body incomplete after the read timeout; answered 408 path={}", request.getPath());
 				return problem(Problems.requestTimeout());
 			})
+			.onErrorMap(ClientGone::test, (ex) -> problem(Problems.bodyIncomplete()))
 			.flatMap((body) -> (declared >= 0 && declared != body.length)
 					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body))
 			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) RelayBodyFilter::errorDropped));
@@ -139,7 +141,7 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 	 * debug; anything else dropped goes to Reactor's default handling.
 	 */
 	private static void errorDropped(Throwable error) {
-		if (error instanceof ChannelException) {
+		if (error instanceof ChannelException || ClientGone.test(error)) {
 			log.debug("request body failure signalled again after the answer: {}", error.toString());
 		}
 		else {

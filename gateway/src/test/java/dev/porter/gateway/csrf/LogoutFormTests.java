@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -143,15 +145,22 @@ class LogoutFormTests extends GatewayTestSupport {
 	// The client closes the connection mid-body, as anyone can at will: the answer
 	// reaches
 	// no one, but it was a 500 with two ERROR lines and their stack traces.
-	@Test
-	void logoutWhenTheClientLeavesBeforeTheFormIsWholeThenNothingAtErrorAndSessionKept(CapturedOutput output) {
+	@ParameterizedTest(name = "reset: {0}")
+	@ValueSource(booleans = { false, true })
+	void logoutWhenTheClientLeavesBeforeTheFormIsWholeThenNothingAtErrorAndSessionKept(boolean reset,
+			CapturedOutput output) {
 		Browser alice = browser().login("auth0|alice", 3600);
 		String sent = "_csrf=" + alice.xsrf();
 		long before = answered();
 
-		try (RawConnection connection = RawConnection.open(this.port)) {
-			connection.send(alice.rawRequestStart(this.port, "POST /bff/logout") + "Content-Type: " + FORM + "\r\n"
-					+ "Content-Length: " + (sent.length() + 100) + "\r\n\r\n" + sent);
+		RawConnection connection = RawConnection.open(this.port);
+		connection.send(alice.rawRequestStart(this.port, "POST /bff/logout") + "Content-Type: " + FORM + "\r\n"
+				+ "Content-Length: " + (sent.length() + 100) + "\r\n\r\n" + sent);
+		if (reset) {
+			connection.reset();
+		}
+		else {
+			connection.close();
 		}
 		Eventually.await("the abandoned logout answered", WAIT, () -> answered() > before);
 

@@ -7,13 +7,18 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RawConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
@@ -36,6 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RelayBodyTests extends GatewayTestSupport {
+
+	@Autowired
+	private MeterRegistry meters;
 
 	// The gateway's read timeout in these tests is 2s (GatewayTestSupport).
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -133,6 +141,42 @@ class RelayBodyTests extends GatewayTestSupport {
 		assertThat(output.getOut()).contains("request body incomplete")
 			.doesNotContain("\tat ")
 			.doesNotContain("onErrorDropped");
+	}
+
+	// A client that leaves mid-body (an orderly close or a reset), as anyone can at will:
+	// the answer reaches no one, but it was a 500 with ERROR lines and stack traces.
+	@ParameterizedTest(name = "reset: {0}")
+	@ValueSource(booleans = { false, true })
+	void patchMetadataWhenTheClientLeavesBeforeTheBodyIsWholeThenNothingAtErrorAndNothingRelayed(boolean reset,
+			CapturedOutput output) {
+		Browser alice = browser().login("auth0|alice", 3600);
+		int outputStart = output.getAll().length();
+		long before = answeredPatches();
+
+		RawConnection connection = RawConnection.open(this.port);
+		connection.send(request(alice, "PATCH /me/metadata",
+				"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"theme\":\"x\"}"));
+		if (reset) {
+			connection.reset();
+		}
+		else {
+			connection.close();
+		}
+		Eventually.await("the abandoned PATCH answered", WAIT, () -> answeredPatches() > before);
+
+		String own = output.getAll().substring(outputStart);
+		assertThat(own.lines().filter((line) -> line.contains(" ERROR "))).isEmpty();
+		assertThat(own).doesNotContain("\tat ");
+		assertThat(PROFILE.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+	}
+
+	private long answeredPatches() {
+		return this.meters.find("http.server.requests")
+			.tags("method", "PATCH")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
 	}
 
 	private String request(Browser browser, String requestLine, String rest) {
