@@ -84,10 +84,9 @@ class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 	}
 
 	private static URI withQuery(URI uri, @Nullable String rawQuery) {
-		if (uri.getRawAuthority() == null) {
-			return uri;
-		}
-		String withoutQuery = uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+		// No authority when Java reads no host in the Host header (an underscore in it).
+		String withoutQuery = uri.getScheme() + ((uri.getRawAuthority() != null) ? "://" + uri.getRawAuthority() : ":")
+				+ uri.getRawPath();
 		return URI.create((rawQuery != null) ? withoutQuery + "?" + rawQuery : withoutQuery);
 	}
 

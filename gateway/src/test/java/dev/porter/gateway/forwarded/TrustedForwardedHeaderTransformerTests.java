@@ -218,6 +218,21 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(ForwardedHeaderRefusal.header(request)).isEqualTo("X-Forwarded-Host");
 	}
 
+	// A Host Java reads no host in (an underscore), no X-Forwarded-Host: Spring's URI has
+	// no authority, and the query must still be the client's.
+	@Test
+	void applyWhenTheUriHasNoAuthorityThenTheQueryIsStillTheClients() {
+		ServerHttpRequest request = this.transformer
+			.apply(MockServerHttpRequest.method(HttpMethod.GET, URI.create("http://a_b/bff/login?x=1&&y=2"))
+				.remoteAddress(new InetSocketAddress("10.0.0.1", 40000))
+				.header("X-Forwarded-For", "203.0.113.9")
+				.header("X-Forwarded-Proto", "https")
+				.build());
+
+		assertThat(ForwardedHeaderRefusal.header(request)).isNull();
+		assertThat(request.getURI().getRawQuery()).isEqualTo("x=1&&y=2");
+	}
+
 	private static TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {
 		return new TrustedForwardedHeaderTransformer(
 				new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8"), headers).trusted(), headers);
