@@ -128,7 +128,13 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 				log.info("request body incomplete after the read timeout; answered 408 path={}", request.getPath());
 				return problem(Problems.requestTimeout());
 			})
-			.onErrorMap(ClientGone::test, (ex) -> problem(Problems.bodyIncomplete()))
+			// Logged: behind a proxy, its reset (a restart, a shorter timeout of its own)
+			// looks the same, and is the operator's to see.
+			.onErrorMap(ClientGone::test, (ex) -> {
+				log.info("request body cut off by the client or a proxy ({}); answered 400 path={}",
+						ex.getClass().getSimpleName(), request.getPath());
+				return problem(Problems.bodyIncomplete());
+			})
 			.flatMap((body) -> (declared >= 0 && declared != body.length)
 					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body))
 			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) RelayBodyFilter::errorDropped));
