@@ -1,15 +1,9 @@
 package dev.porter.gateway.problem;
 
 import java.util.Map;
-import java.util.function.Consumer;
 
-import io.netty.channel.ChannelException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -27,18 +21,13 @@ import org.springframework.util.MultiValueMap;
  * or without a {@code Content-Length}: the reader stops at the cap, where
  * {@code getFormData()} buffers up to the codecs' far larger limit), a bad percent-escape
  * ({@code 400} naming the field the endpoint reads), a body that does not arrive within
- * the read timeout ({@code 408}, as the relay answers it), a connection closed before the
- * body was whole ({@code 400}, to no one).
+ * the read timeout or cut off before it was whole (as the relay answers them:
+ * {@link BodyReadFailures}).
  */
 public final class SmallFormReader {
 
 	private static final ResolvableType FORM_TYPE = ResolvableType.forClassWithGenerics(MultiValueMap.class,
 			String.class, String.class);
-
-	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
-	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
-
-	private static final Logger log = LoggerFactory.getLogger(SmallFormReader.class);
 
 	private final int maxBytes;
 
@@ -64,21 +53,11 @@ public final class SmallFormReader {
 		if (request.getHeaders().getContentLength() > this.maxBytes) {
 			return Mono.error(tooLarge(null));
 		}
-		return this.reader.readMono(FORM_TYPE, request, Map.of())
+		return BodyReadFailures.answered(this.reader.readMono(FORM_TYPE, request, Map.of())
 			.onErrorMap(DataBufferLimitException.class, this::tooLarge)
 			// URLDecoder's answer to a bad percent-escape (_csrf=%zz).
-			.onErrorMap(IllegalArgumentException.class, (ex) -> new ProblemException(Problems.invalidForm(field), ex))
-			// The read timeout (or another failure of the connection) while the body was
-			// still arriving: the client is slow or declared more than it sent.
-			.onErrorMap(ChannelException.class, (ex) -> {
-				log.info("form body incomplete after the read timeout; answered 408 path={}", request.getPath());
-				return new ProblemException(Problems.requestTimeout(), ex);
-			})
-			// The client closed the connection before its body was whole: no one is left
-			// to
-			// read the answer, but it must not be a 500 with an ERROR.
-			.onErrorMap(ClientGone::test, (ex) -> new ProblemException(Problems.bodyIncomplete(), ex))
-			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) SmallFormReader::errorDropped));
+			.onErrorMap(IllegalArgumentException.class, (ex) -> new ProblemException(Problems.invalidForm(field), ex)),
+				"form body", request.getPath());
 	}
 
 	private static boolean isForm(ServerHttpRequest request) {
@@ -88,21 +67,6 @@ public final class SmallFormReader {
 		}
 		catch (InvalidMediaTypeException ex) {
 			return false;
-		}
-	}
-
-	/**
-	 * Once the 408 is sent, Reactor Netty disposes the request's inbound and signals the
-	 * same timeout again to the body's (already terminated) reader, which Reactor reports
-	 * as a dropped error at ERROR level. That repeat is expected, so it is logged at
-	 * debug; anything else dropped goes to Reactor's default handling.
-	 */
-	private static void errorDropped(Throwable error) {
-		if (error instanceof ChannelException || ClientGone.test(error)) {
-			log.debug("form body failure signalled again after the answer: {}", error.toString());
-		}
-		else {
-			Operators.onErrorDropped(error, Context.empty());
 		}
 	}
 

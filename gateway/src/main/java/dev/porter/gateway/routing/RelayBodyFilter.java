@@ -2,19 +2,13 @@ package dev.porter.gateway.routing;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
-import dev.porter.gateway.problem.ClientGone;
+import dev.porter.gateway.problem.BodyReadFailures;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
-import io.netty.channel.ChannelException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -62,11 +56,6 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 
 	private static final Set<HttpMethod> WITHOUT_BODY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE,
 			HttpMethod.OPTIONS, HttpMethod.TRACE);
-
-	private static final Logger log = LoggerFactory.getLogger(RelayBodyFilter.class);
-
-	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
-	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -118,41 +107,14 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 	private static Mono<byte[]> readWhole(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
 		long declared = request.getHeaders().getContentLength();
-		return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
-			.map(RelayBodyFilter::bytesOf)
-			.defaultIfEmpty(new byte[0])
-			.onErrorMap(DataBufferLimitException.class, (ex) -> problem(Problems.bodyTooLarge(MAX_BODY_BYTES)))
-			// The read timeout (or another failure of the connection) while the body was
-			// still arriving: the client is slow or lying about the length.
-			.onErrorMap(ChannelException.class, (ex) -> {
-				log.info("request body incomplete after the read timeout; answered 408 path={}", request.getPath());
-				return problem(Problems.requestTimeout());
-			})
-			// Logged: behind a proxy, its reset (a restart, a shorter timeout of its own)
-			// looks the same, and is the operator's to see.
-			.onErrorMap(ClientGone::test, (ex) -> {
-				log.info("request body cut off by the client or a proxy ({}); answered 400 path={}",
-						ex.getClass().getSimpleName(), request.getPath());
-				return problem(Problems.bodyIncomplete());
-			})
+		return BodyReadFailures
+			.answered(DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
+				.map(RelayBodyFilter::bytesOf)
+				.defaultIfEmpty(new byte[0])
+				.onErrorMap(DataBufferLimitException.class, (ex) -> problem(Problems.bodyTooLarge(MAX_BODY_BYTES))),
+					"request body", request.getPath())
 			.flatMap((body) -> (declared >= 0 && declared != body.length)
-					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body))
-			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) RelayBodyFilter::errorDropped));
-	}
-
-	/**
-	 * Once the 408 is sent, Reactor Netty disposes the request's inbound and signals the
-	 * same timeout again to the body's (already terminated) reader, which Reactor reports
-	 * as a dropped error at ERROR level. That repeat is expected, so it is logged at
-	 * debug; anything else dropped goes to Reactor's default handling.
-	 */
-	private static void errorDropped(Throwable error) {
-		if (error instanceof ChannelException || ClientGone.test(error)) {
-			log.debug("request body failure signalled again after the answer: {}", error.toString());
-		}
-		else {
-			Operators.onErrorDropped(error, Context.empty());
-		}
+					? Mono.error(problem(Problems.bodyIncomplete())) : Mono.just(body));
 	}
 
 	private static byte[] bytesOf(DataBuffer buffer) {

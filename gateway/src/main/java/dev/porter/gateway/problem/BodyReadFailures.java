@@ -1,0 +1,72 @@
+package dev.porter.gateway.problem;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+import io.netty.channel.ChannelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.netty.channel.AbortedException;
+import reactor.util.context.Context;
+
+import org.springframework.http.server.RequestPath;
+
+/**
+ * What a request's sender can make the reading of its body fail with, answered as the
+ * sender's own doing, never as a 500 with an ERROR, which anyone could cause at will: a
+ * body still arriving at the read timeout ({@code 408}: slow, or declaring more than it
+ * sends) and a connection closed or reset before the body was whole ({@code 400}, to no
+ * one: an orderly close is Reactor Netty's {@link AbortedException}, a reset the socket's
+ * {@link IOException}, passed on as it is). Both are logged at INFO, since a proxy's
+ * reset or timeout looks the same and is the operator's to see. Shared by the relay's
+ * body reader and the forms the gateway answers itself.
+ */
+public final class BodyReadFailures {
+
+	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
+	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+
+	private static final Logger log = LoggerFactory.getLogger(BodyReadFailures.class);
+
+	private BodyReadFailures() {
+	}
+
+	/**
+	 * {@code read} with those failures turned into their problems.
+	 * @param read the reading of the body
+	 * @param what what is read, for the log ("request body", "form body")
+	 * @param path the request's path, for the log
+	 */
+	public static <T> Mono<T> answered(Mono<T> read, String what, RequestPath path) {
+		return read.onErrorMap(ChannelException.class, (ex) -> {
+			log.info("{} incomplete after the read timeout; answered 408 path={}", what, path);
+			return new ProblemException(Problems.requestTimeout(), ex);
+		}).onErrorMap(BodyReadFailures::clientGone, (ex) -> {
+			log.info("{} cut off by the client or a proxy ({}); answered 400 path={}", what,
+					ex.getClass().getSimpleName(), path);
+			return new ProblemException(Problems.bodyIncomplete(), ex);
+		}).contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) BodyReadFailures::errorDropped));
+	}
+
+	private static boolean clientGone(Throwable ex) {
+		return ex instanceof AbortedException || ex instanceof IOException;
+	}
+
+	/**
+	 * Once the answer is sent, Reactor Netty disposes the request's inbound and signals
+	 * the same failure again to the body's (already terminated) reader, which Reactor
+	 * reports as a dropped error at ERROR level. That repeat is expected, so it is logged
+	 * at debug; anything else dropped goes to Reactor's default handling.
+	 */
+	private static void errorDropped(Throwable error) {
+		if (error instanceof ChannelException || clientGone(error)) {
+			log.debug("request body failure signalled again after the answer: {}", error.toString());
+		}
+		else {
+			Operators.onErrorDropped(error, Context.empty());
+		}
+	}
+
+}
