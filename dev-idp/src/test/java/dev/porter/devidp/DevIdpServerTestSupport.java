@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.porter.devidp.backchannel.LogoutReceiver;
 import dev.porter.testsupport.FreePorts;
+import dev.porter.testsupport.ShiftableClock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
@@ -25,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * server binds it. dev-idp's clock is a {@link ShiftableClock}, put back after each test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
-@Import(ShiftableClock.InContext.class)
+@Import(ShiftableDevIdpClock.class)
 public abstract class DevIdpServerTestSupport {
 
 	/** The port this JVM's dev-idp listens on. */

@@ -5,7 +5,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.porter.devidp.ShiftableClock;
+import dev.porter.devidp.ShiftableDevIdpClock;
+import dev.porter.testsupport.ShiftableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -27,7 +28,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
  * after each test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@Import(ShiftableClock.InContext.class)
+@Import(ShiftableDevIdpClock.class)
 abstract class ManagementApiTestSupport {
 
 	static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {

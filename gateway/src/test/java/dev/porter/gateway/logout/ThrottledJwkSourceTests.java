@@ -22,7 +22,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.porter.gateway.support.ShiftableClock;
+import dev.porter.testsupport.ShiftableClock;
 import dev.porter.gateway.support.VirtualTimeClock;
 import dev.porter.testsupport.Eventually;
 import org.jspecify.annotations.Nullable;

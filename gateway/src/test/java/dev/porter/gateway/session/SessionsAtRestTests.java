@@ -17,7 +17,7 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisMonitor;
 import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
-import dev.porter.gateway.support.ShiftableClock;
+import dev.porter.testsupport.ShiftableClock;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.gateway.support.TestClients;

@@ -1,5 +1,6 @@
 package dev.porter.gateway.support;
 
+import dev.porter.testsupport.ShiftableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

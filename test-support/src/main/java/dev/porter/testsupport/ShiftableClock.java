@@ -1,4 +1,4 @@
-package dev.porter.gateway.support;
+package dev.porter.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
