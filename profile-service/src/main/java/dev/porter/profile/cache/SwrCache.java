@@ -44,7 +44,9 @@ import org.springframework.web.ErrorResponseException;
  * (a user the directory does not have) would cost an upstream call per request, and a
  * user whose {@code /userinfo} bucket is empty would keep it empty by asking on every
  * read. A value written through or an invalidation ends the pause: the upstream has since
- * said more.
+ * said more. It also outdates what a load or revalidation in flight at that moment will
+ * be told: that failure is not remembered (nor its value stored), since it may come after
+ * the change that dropped the entry.
  *
  * @param <K> key
  * @param <V> value
@@ -151,8 +153,13 @@ public final class SwrCache<K, V> {
 			boolean[] loadedHere = { false };
 			CompletableFuture<Entry<V>> future = this.cache.get(key, (k, executor) -> {
 				loadedHere[0] = true;
-				return load(key, loader);
+				return new CompletableFuture<>();
 			});
+			if (loadedHere[0]) {
+				// started once the cache holds it: its failure, even one at once, is
+				// remembered only while the cache still holds it (rememberWhileHeld)
+				load(key, loader, future);
+			}
 			Lookup.Outcome outcome = loadedHere[0] ? Lookup.Outcome.MISS : Lookup.Outcome.COLLAPSED;
 			this.meters.count(this.name, outcome);
 			// A caller that cancels neither stops the shared load nor hears of its
@@ -176,8 +183,9 @@ public final class SwrCache<K, V> {
 
 	/** Write-through: {@code value} is what the upstream just confirmed. */
 	public void put(K key, V value) {
-		this.failures.invalidate(key);
 		this.cache.put(key, CompletableFuture.completedFuture(new Entry<>(value, this.ticker.read(), false)));
+		// after the entry: see rememberWhileHeld
+		this.failures.invalidate(key);
 	}
 
 	/**
@@ -198,26 +206,30 @@ public final class SwrCache<K, V> {
 	}
 
 	public void invalidate(K key) {
-		this.failures.invalidate(key);
 		this.cache.synchronous().invalidate(key);
+		// after the entry: see rememberWhileHeld
+		this.failures.invalidate(key);
 	}
 
 	/**
 	 * Drops every entry. A load whose callers all cancelled keeps running (see
-	 * {@link #get}), so the result completes only once the loads in flight at this call
-	 * have settled, whatever their outcome: after it, nothing this cache started earlier
-	 * still reaches an upstream.
+	 * {@link #get}), and so does a revalidation, so the result completes only once the
+	 * loads and revalidations in flight at this call have settled, whatever their
+	 * outcome: after it, nothing this cache started earlier still reaches an upstream,
+	 * and none of their outcomes was kept.
 	 */
 	public CompletableFuture<Void> invalidateAll() {
-		CompletableFuture<?>[] inFlight = this.cache.asMap()
+		CompletableFuture<?>[] loads = this.cache.asMap()
 			.values()
 			.stream()
 			.filter((load) -> !load.isDone())
 			.map((load) -> load.handle((entry, error) -> null))
 			.toArray(CompletableFuture[]::new);
-		this.failures.invalidateAll();
+		CompletableFuture<Void> revalidated = this.revalidations.callsEnded().toFuture();
 		this.cache.synchronous().invalidateAll();
-		return CompletableFuture.allOf(inFlight);
+		// after the entries: see rememberWhileHeld
+		this.failures.invalidateAll();
+		return CompletableFuture.allOf(CompletableFuture.allOf(loads), revalidated);
 	}
 
 	private Cached<V> served(K key, Entry<V> entry, Supplier<Mono<V>> loader) {
@@ -262,7 +274,7 @@ public final class SwrCache<K, V> {
 			// The entry stays as it was; the next stale read revalidates with its own.
 			return;
 		}
-		remember(key, error);
+		rememberWhileHeld(key, current, error);
 		if (isDefinitive(error)) {
 			this.cache.asMap().remove(key, current);
 		}
@@ -293,17 +305,30 @@ public final class SwrCache<K, V> {
 		return current;
 	}
 
-	private CompletableFuture<Entry<V>> load(K key, Supplier<Mono<V>> loader) {
-		return loader.get()
+	/** Runs {@code loader} into {@code load}, the future the cache holds for it. */
+	private void load(K key, Supplier<Mono<V>> loader, CompletableFuture<Entry<V>> load) {
+		Mono.defer(loader)
 			.map((value) -> new Entry<>(value, this.ticker.read(), false))
 			// before the load's callers hear of it: a retry of theirs finds it
-			.doOnError((error) -> remember(key, error))
-			.toFuture();
+			.doOnError((error) -> rememberWhileHeld(key, load, error))
+			.subscribe(load::complete, load::completeExceptionally, () -> load.complete(null));
 	}
 
-	private void remember(K key, Throwable error) {
-		if (isAboutTheKey(error)) {
-			this.failures.put(key, new Failure(error, pause(error)));
+	/**
+	 * Remembers {@code error} for {@code key} ({@link #isAboutTheKey}) only while the
+	 * cache still holds the entry or load that {@code error} was the outcome of: an
+	 * invalidation, a write-through or a clear since it began is newer than what the
+	 * upstream told it. Each of those drops the entry before the failures, so one that
+	 * comes between the check and the write is caught by the check after it.
+	 */
+	private void rememberWhileHeld(K key, CompletableFuture<Entry<V>> source, Throwable error) {
+		if (!isAboutTheKey(error) || !holds(key, source)) {
+			return;
+		}
+		Failure failure = new Failure(error, pause(error));
+		this.failures.put(key, failure);
+		if (!holds(key, source)) {
+			this.failures.asMap().remove(key, failure);
 		}
 	}
 

@@ -130,6 +130,36 @@ class SwrCacheTests {
 		assertThat(cleared).isCompleted();
 	}
 
+	// Each integration test starts with a clear: a load the test before had left running
+	// (its caller answered already) failed after it, and its 404 was replayed to the next
+	// test without a call.
+	@Test
+	void invalidateAllWhenALoadInFlightFailsAfterItThenItsFailureIsNotRepeated() {
+		Sinks.One<String> upstream = Sinks.one();
+		this.cache.get("k", upstream::asMono).subscribe().dispose();
+
+		CompletableFuture<Void> cleared = this.cache.invalidateAll();
+		upstream.tryEmitError(new UserNotFoundException());
+
+		assertThat(cleared).isCompleted();
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	@Test
+	void invalidateAllWhenARevalidationIsInFlightThenCompletesOnlyOnceItHasSettled() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		this.ticker.advance(Duration.ofMinutes(6));
+		Sinks.One<String> upstream = Sinks.one();
+		expect(upstream::asMono, "v1", new Lookup(Lookup.Outcome.STALE, -60));
+
+		CompletableFuture<Void> cleared = this.cache.invalidateAll();
+
+		assertThat(cleared).as("the revalidation may still reach the upstream").isNotDone();
+		upstream.tryEmitValue("late");
+		assertThat(cleared).isCompleted();
+		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
 	@Test
 	void getWhenStaleThenServedAtOnceAndRevalidatedInBackground() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
@@ -390,6 +420,19 @@ class SwrCacheTests {
 			.verify();
 		this.cache.invalidate("k");
 		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
+	// Her entry was dropped (another instance changed her) while a read of hers was on
+	// its way: what that read was told is older than the change, and the next read asks.
+	@Test
+	void invalidateWhenALoadInFlightFailsAfterItThenTheNextReadLoads() {
+		Sinks.One<String> upstream = Sinks.one();
+		StepVerifier.create(this.cache.get("k", upstream::asMono)).then(() -> {
+			this.cache.invalidate("k");
+			upstream.tryEmitError(new UserNotFoundException());
+		}).expectError(UserNotFoundException.class).verify();
+
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
 	@Test

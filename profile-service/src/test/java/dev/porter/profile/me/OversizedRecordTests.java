@@ -1,11 +1,14 @@
 package dev.porter.profile.me;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
+import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -106,6 +109,26 @@ class OversizedRecordTests extends ProfileServiceIntegrationTest {
 
 		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 		assertThat(managementCircuit().getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	// A read of hers was on its way when she deleted the notes through another instance,
+	// whose announcement dropped her entry here; the read's answer, too large, came after
+	// that and was remembered: her next read was refused again without asking Auth0.
+	@Test
+	void getMeWhenHerRecordShrankElsewhereWhileAReadWasOnItsWayThenTheNextReadAsksAgain() throws Exception {
+		String token = aliceWhoseRecordIs(RECORDED_WITH_NOTES);
+		HeldAnswer read = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "");
+		CompletableFuture<Integer> first = CompletableFuture
+			.supplyAsync(() -> getMe(token).returnResult(byte[].class).getStatus().value());
+		read.awaitReached();
+
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(RECORDED)));
+		this.caches.directoryChangedElsewhere(Upstreams.ALICE);
+		read.release();
+
+		assertThat(first.join()).as("answered as Auth0 had her then").isEqualTo(502);
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.notes").doesNotExist();
+		upstreams.management().verify(2, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	private static String withNotes(String user) {
