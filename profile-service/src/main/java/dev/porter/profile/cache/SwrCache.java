@@ -192,11 +192,16 @@ public final class SwrCache<K, V> {
 	 * Makes {@code key}'s entry stale, if it holds one: the next read still gets it at
 	 * once, and revalidates it in the background. Gentler than {@link #invalidate} when
 	 * the entry may be out of date but is still the best answer should the upstream
-	 * refuse (a rate limit).
+	 * refuse (a rate limit). A load in flight is dropped as by {@link #invalidate}: it
+	 * may have been answered before what made the entry stale, and there is no entry yet
+	 * to serve meanwhile.
 	 */
 	public void markStale(K key) {
 		this.cache.asMap().computeIfPresent(key, (k, present) -> {
-			if (!present.isDone() || present.isCompletedExceptionally()) {
+			if (!present.isDone()) {
+				return null;
+			}
+			if (present.isCompletedExceptionally()) {
 				return present;
 			}
 			Entry<V> entry = present.join();

@@ -435,6 +435,19 @@ class SwrCacheTests {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
+	// Her change was confirmed while a load of her entry was on its way (the entry had
+	// just expired): that load may have been answered before the change.
+	@Test
+	void markStaleWhenALoadIsInFlightThenItsAnswerIsNotKeptAsFresh() {
+		Sinks.One<String> upstream = Sinks.one();
+		StepVerifier.create(this.cache.get("k", upstream::asMono)).then(() -> {
+			this.cache.markStale("k");
+			upstream.tryEmitValue("before the change");
+		}).expectNext(new Cached<>("before the change", new Lookup(Lookup.Outcome.MISS, 300, false))).verifyComplete();
+
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+	}
+
 	@Test
 	void putWhenWrittenThroughThenNextGetIsFreshHitWithoutLoad() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
