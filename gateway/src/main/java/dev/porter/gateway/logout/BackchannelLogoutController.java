@@ -3,7 +3,6 @@ package dev.porter.gateway.logout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +14,7 @@ import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
+import dev.porter.gateway.problem.SmallFormReader;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
@@ -26,18 +26,14 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.ResolvableType;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.FormHttpMessageReader;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -50,9 +46,10 @@ import org.springframework.web.server.ServerWebExchange;
  * login of them still on its way, which is not registered yet and so not found: the
  * logout is recorded for it ({@link SessionRegistry#loggedOutSid}). Answers 200 once
  * done; 400 for a token that does not validate or was already used (the IdP does not
- * retry); 413 for a body no logout token needs; 503 when the IdP's keys or the session
- * store cannot be reached. A token naming a key we lack waits for the next fetch of the
- * IdP's keys, a few seconds at most ({@link #JWKS_MIN_REFETCH}).
+ * retry) or a form that does not decode; 413 for a body no logout token needs; 408 for a
+ * body still arriving at the read timeout ({@link SmallFormReader}); 503 when the IdP's
+ * keys or the session store cannot be reached. A token naming a key we lack waits for the
+ * next fetch of the IdP's keys, a few seconds at most ({@link #JWKS_MIN_REFETCH}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">OIDC
  * Back-Channel Logout 1.0</a>
@@ -62,9 +59,13 @@ class BackchannelLogoutController {
 
 	/**
 	 * Far above a logout token (Auth0's are about 1 KiB), far below what it costs to
-	 * buffer: the endpoint is open to anyone.
+	 * buffer: the endpoint is open to anyone. Above the 4 KiB of the browser's logout
+	 * form: the IdP sizes its token (its key, its claims), and a token refused as too
+	 * large leaves the user signed in here after logging out at the IdP.
 	 */
 	static final int MAX_BODY_BYTES = 16 * 1024;
+
+	private static final String LOGOUT_TOKEN = "logout_token";
 
 	/**
 	 * One fetch of the JWKS starts at most this often, however many forged tokens name a
@@ -80,11 +81,6 @@ class BackchannelLogoutController {
 	private static final Duration JWKS_MAX_AGE = Duration.ofHours(1);
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
-
-	private static final ResolvableType FORM_TYPE = ResolvableType.forClassWithGenerics(MultiValueMap.class,
-			String.class, String.class);
-
-	private static final FormHttpMessageReader FORM_READER = formReader();
 
 	private static final Logger log = LoggerFactory.getLogger(BackchannelLogoutController.class);
 
@@ -110,6 +106,8 @@ class BackchannelLogoutController {
 
 	private final BackchannelLogoutLog throttledLog;
 
+	private final SmallFormReader formReader;
+
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
@@ -124,21 +122,16 @@ class BackchannelLogoutController {
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 		this.timers = timers.getIfAvailable(Schedulers::parallel);
 		this.throttledLog = new BackchannelLogoutLog(this.clock);
+		this.formReader = new SmallFormReader(MAX_BODY_BYTES, Problems::logoutTokenTooLarge,
+				this.throttledLog::unreadBodies);
 	}
 
 	@PostMapping(path = "/bff/backchannel-logout", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	Mono<ResponseEntity<Void>> logout(ServerWebExchange exchange) {
-		if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
-			return Mono.error(tooLarge(null));
-		}
-		// A chunked body gives no length up front: this reader stops at the limit, where
-		// exchange.getFormData() would buffer up to the codecs' far larger one.
-		return FORM_READER.readMono(FORM_TYPE, exchange.getRequest(), Map.of())
-			.onErrorMap(DataBufferLimitException.class, BackchannelLogoutController::tooLarge)
-			// A bad percent-escape (logout_token=%zz): the sender's mistake, not an
-			// outage.
-			.onErrorMap(IllegalArgumentException.class, BackchannelLogoutController::invalid)
-			.mapNotNull((form) -> form.getFirst("logout_token"))
+		// A form that cannot be read is the sender's doing, answered as such (4xx), never
+		// as the IdP or the store being unavailable, which would have the IdP retry.
+		return this.formReader.read(exchange.getRequest(), LOGOUT_TOKEN)
+			.mapNotNull((form) -> form.getFirst(LOGOUT_TOKEN))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			// Runs to its end whoever stops waiting: the IdP sends each logout once.
 			.flatMap((token) -> Mono.fromFuture(verifyAndAct(token).toFuture(), true))
@@ -241,18 +234,8 @@ class BackchannelLogoutController {
 		return decoder;
 	}
 
-	private static FormHttpMessageReader formReader() {
-		FormHttpMessageReader reader = new FormHttpMessageReader();
-		reader.setMaxInMemorySize(MAX_BODY_BYTES);
-		return reader;
-	}
-
 	private static ProblemException invalid(@Nullable Throwable cause) {
 		return new ProblemException(Problems.invalidLogoutToken(), cause);
-	}
-
-	private static ProblemException tooLarge(@Nullable Throwable cause) {
-		return new ProblemException(Problems.logoutTokenTooLarge(MAX_BODY_BYTES), cause);
 	}
 
 	private ProblemException unavailable(Throwable cause) {

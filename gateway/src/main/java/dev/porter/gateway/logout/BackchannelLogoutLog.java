@@ -28,9 +28,12 @@ final class BackchannelLogoutLog {
 
 	private final OncePerInterval unprocessed;
 
+	private final OncePerInterval unread;
+
 	BackchannelLogoutLog(Clock clock) {
 		this.rejected = OncePerInterval.of(INTERVAL, clock);
 		this.unprocessed = OncePerInterval.of(INTERVAL, clock);
+		this.unread = OncePerInterval.of(INTERVAL, clock);
 	}
 
 	void rejected(BadJwtException ex) {
@@ -51,6 +54,15 @@ final class BackchannelLogoutLog {
 			log.warn("back-channel logout could not be processed: {} ({} since the last report)",
 					cause.getClass().getSimpleName(), count);
 		}
+	}
+
+	/**
+	 * Counts a body that could not be read (too slow, cut off), which
+	 * {@link dev.porter.gateway.problem.BodyReadFailures} logs.
+	 * @return how many such bodies the line due now reports, {@code 0} when none is due
+	 */
+	long unreadBodies() {
+		return this.unread.count();
 	}
 
 	/**

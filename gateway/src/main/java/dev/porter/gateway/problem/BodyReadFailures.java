@@ -2,7 +2,9 @@ package dev.porter.gateway.problem;
 
 import java.io.IOException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
+import dev.porter.common.OncePerInterval;
 import io.netty.channel.ChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +22,14 @@ import org.springframework.http.server.RequestPath;
  * sends) and a connection closed or reset before the body was whole ({@code 400}, to no
  * one: an orderly close is Reactor Netty's {@link AbortedException}, a reset the socket's
  * {@link IOException}, passed on as it is). Both are logged at INFO, since a proxy's
- * reset or timeout looks the same and is the operator's to see. Shared by the relay's
- * body reader and the forms the gateway answers itself.
+ * reset or timeout looks the same and is the operator's to see: each, or at most once per
+ * interval where anyone may cause them. Shared by the relay's body reader and the forms
+ * the gateway answers itself.
  */
 public final class BodyReadFailures {
+
+	/** Every failure logged on a line of its own. */
+	public static final LongSupplier EACH = () -> 1;
 
 	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
 	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
@@ -34,20 +40,48 @@ public final class BodyReadFailures {
 	}
 
 	/**
-	 * {@code read} with those failures turned into their problems.
+	 * {@code read} with those failures turned into their problems, each logged.
 	 * @param read the reading of the body
 	 * @param what what is read, for the log ("request body", "form body")
 	 * @param path the request's path, for the log
 	 */
 	public static <T> Mono<T> answered(Mono<T> read, String what, RequestPath path) {
+		return answered(read, what, path, EACH);
+	}
+
+	/**
+	 * {@code read} with those failures turned into their problems, logged when
+	 * {@code reports} says a line is due.
+	 * @param read the reading of the body
+	 * @param what what is read, for the log ("request body", "form body")
+	 * @param path the request's path, for the log
+	 * @param reports counts a failure and tells how many the line due now reports, or
+	 * {@code 0} when none is due: {@link #EACH}, or {@link OncePerInterval#count} for an
+	 * endpoint open to anyone, where a line per failure would let anyone fill the log
+	 */
+	public static <T> Mono<T> answered(Mono<T> read, String what, RequestPath path, LongSupplier reports) {
 		return read.onErrorMap(ChannelException.class, (ex) -> {
-			log.info("{} incomplete after the read timeout; answered 408 path={}", what, path);
+			long count = reports.getAsLong();
+			if (count > 0) {
+				log.info("{} incomplete after the read timeout; answered 408 path={}{}", what, path, since(count));
+			}
 			return new ProblemException(Problems.requestTimeout(), ex);
 		}).onErrorMap(BodyReadFailures::clientGone, (ex) -> {
-			log.info("{} cut off by the client or a proxy ({}); answered 400 path={}", what,
-					ex.getClass().getSimpleName(), path);
+			long count = reports.getAsLong();
+			if (count > 0) {
+				log.info("{} cut off by the client or a proxy ({}); answered 400 path={}{}", what,
+						ex.getClass().getSimpleName(), path, since(count));
+			}
 			return new ProblemException(Problems.bodyIncomplete(), ex);
 		}).contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) BodyReadFailures::errorDropped));
+	}
+
+	/**
+	 * How many failures a line reports, of either kind, when more than its own: the
+	 * others were not due a line.
+	 */
+	private static String since(long count) {
+		return (count > 1) ? " (" + count + " bodies unread since the last report)" : "";
 	}
 
 	private static boolean clientGone(Throwable ex) {

@@ -1,6 +1,8 @@
 package dev.porter.gateway.problem;
 
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -9,6 +11,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.FormHttpMessageReader;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.MultiValueMap;
@@ -22,7 +25,8 @@ import org.springframework.util.MultiValueMap;
  * {@code getFormData()} buffers up to the codecs' far larger limit), a bad percent-escape
  * ({@code 400} naming the field the endpoint reads), a body that does not arrive within
  * the read timeout or cut off before it was whole (as the relay answers them:
- * {@link BodyReadFailures}).
+ * {@link BodyReadFailures}). An endpoint may answer a body past the cap with its own
+ * problem, and log those failures at most once per interval.
  */
 public final class SmallFormReader {
 
@@ -31,10 +35,31 @@ public final class SmallFormReader {
 
 	private final int maxBytes;
 
+	private final IntFunction<ProblemDetail> tooLarge;
+
+	private final LongSupplier reports;
+
 	private final FormHttpMessageReader reader = new FormHttpMessageReader();
 
+	/**
+	 * A reader that answers a body past {@code maxBytes} with
+	 * {@link Problems#bodyTooLarge} and logs each failure to read a body.
+	 */
 	public SmallFormReader(int maxBytes) {
+		this(maxBytes, Problems::bodyTooLarge, BodyReadFailures.EACH);
+	}
+
+	/**
+	 * @param maxBytes the most a form may take
+	 * @param tooLarge the problem for a body past {@code maxBytes}, given the cap
+	 * @param reports when a failure to read the body is logged, as
+	 * {@link BodyReadFailures} takes it: {@link BodyReadFailures#EACH}, or at most once
+	 * per interval for an endpoint open to anyone
+	 */
+	public SmallFormReader(int maxBytes, IntFunction<ProblemDetail> tooLarge, LongSupplier reports) {
 		this.maxBytes = maxBytes;
+		this.tooLarge = tooLarge;
+		this.reports = reports;
 		this.reader.setMaxInMemorySize(maxBytes);
 	}
 
@@ -57,7 +82,7 @@ public final class SmallFormReader {
 			.onErrorMap(DataBufferLimitException.class, this::tooLarge)
 			// URLDecoder's answer to a bad percent-escape (_csrf=%zz).
 			.onErrorMap(IllegalArgumentException.class, (ex) -> new ProblemException(Problems.invalidForm(field), ex)),
-				"form body", request.getPath());
+				"form body", request.getPath(), this.reports);
 	}
 
 	private static boolean isForm(ServerHttpRequest request) {
@@ -71,7 +96,7 @@ public final class SmallFormReader {
 	}
 
 	private ProblemException tooLarge(@Nullable Throwable cause) {
-		return new ProblemException(Problems.bodyTooLarge(this.maxBytes), cause);
+		return new ProblemException(this.tooLarge.apply(this.maxBytes), cause);
 	}
 
 }
