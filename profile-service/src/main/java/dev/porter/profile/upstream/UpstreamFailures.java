@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import org.springframework.web.ErrorResponseException;
 
@@ -77,9 +78,10 @@ public final class UpstreamFailures {
 	 * answered with a 4xx (a 429 included), whatever the failure was classified as (a 403
 	 * to our own token is a {@code BAD_RESPONSE}, Keycloak's store refusing one user's
 	 * write an {@code ENTRY_UNUSABLE}), or never sent (an open circuit, our full bulkhead
-	 * or rate limiter, a refused connection). A timeout, a 5xx or a success whose body
-	 * cannot be read leave it unknown: the change may have been applied. A retried change
-	 * needs every attempt's outcome: see {@link WriteAttempts}.
+	 * or rate limiter, a refused connection, no pooled connection in time). A timeout, a
+	 * 5xx or a success whose body cannot be read leave it unknown: the change may have
+	 * been applied. A retried change needs every attempt's outcome: see
+	 * {@link WriteAttempts}.
 	 */
 	public static boolean leftUnchanged(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
@@ -87,7 +89,9 @@ public final class UpstreamFailures {
 				return true;
 			}
 			if (cause instanceof CallNotPermittedException || cause instanceof BulkheadFullException
-					|| cause instanceof RequestNotPermitted || cause instanceof ConnectException) {
+					|| cause instanceof RequestNotPermitted || cause instanceof ConnectException
+					// a TimeoutException too, but of the wait before anything is sent
+					|| cause instanceof PoolAcquireTimeoutException) {
 				return true;
 			}
 			if (cause instanceof UpstreamException upstream) {

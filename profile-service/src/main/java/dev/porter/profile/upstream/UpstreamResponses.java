@@ -3,7 +3,9 @@ package dev.porter.profile.upstream;
 import dev.porter.common.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.exc.StreamConstraintsException;
@@ -77,13 +79,17 @@ public final class UpstreamResponses {
 	}
 
 	/**
-	 * Transport failures (refused, reset, read timeout) are outages; unreadable bodies
-	 * are nonsense, but a body this service will not read is the one record's
-	 * ({@link #unreadableEntry}).
+	 * Transport failures (refused, reset, no pooled connection in time) are outages; the
+	 * client's own response timeout is the attempt's timeout ({@link #attemptTimedOut});
+	 * unreadable bodies are nonsense, but a body this service will not read is the one
+	 * record's ({@link #unreadableEntry}).
 	 */
 	public Throwable transport(Throwable ex) {
 		if (ex instanceof UpstreamException) {
 			return ex;
+		}
+		if (readTimedOut(ex)) {
+			return attemptTimedOut(ex);
 		}
 		if (ex instanceof WebClientRequestException) {
 			return failure(UpstreamException.Kind.UNAVAILABLE, null, ex);
@@ -95,6 +101,35 @@ public final class UpstreamResponses {
 			return failure(UpstreamException.Kind.BAD_RESPONSE, null, ex);
 		}
 		return ex;
+	}
+
+	/**
+	 * Whether the client's response timeout ended the call: the answer, or the rest of
+	 * its body, did not come in time. It is raised inside a
+	 * {@link WebClientRequestException} while the answer's head is awaited, on its own
+	 * while the body is read.
+	 */
+	private static boolean readTimedOut(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ReadTimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The client's response timeout as the time limiter's own {@link TimeoutException}
+	 * ({@code UpstreamPolicy}): both end an attempt that took too long, so whichever
+	 * fires first the attempt gets one rule, not retried and a change's outcome unknown
+	 * ({@link UpstreamFailures}). Taken for an outage, it was retried: a change the
+	 * upstream may have applied was sent again, and a read's outcome depended on which
+	 * timer won.
+	 */
+	private TimeoutException attemptTimedOut(Throwable ex) {
+		TimeoutException timedOut = new TimeoutException(this.upstream + " sent no whole answer in time");
+		timedOut.initCause(ex);
+		return timedOut;
 	}
 
 	/**
