@@ -25,7 +25,9 @@ public record ResilienceProperties(@Valid @NotNull Upstream userinfo, @Valid @No
 	 * @param deadline the budget of one load or change, retries and their waits included;
 	 * a caller waits for it at most its request's deadline
 	 * ({@code PROFILE_REQUEST_DEADLINE}), and a load it leaves goes on to fill the cache
-	 * @param attemptTimeout the time limiter: one attempt at most
+	 * @param attemptTimeout the time limiter: one attempt at most, and the only timer
+	 * that ends one as too slow (the pooled client waits half of it for a connection, and
+	 * its response timeout, twice it, is a backstop: {@code WebClientConfiguration})
 	 * @param connectTimeout TCP connect timeout of the pooled client
 	 * @param maxConnections connection pool size
 	 * @param maxAttempts attempts in total (1 = no retry)

@@ -91,7 +91,7 @@ public abstract class ProfileServiceIntegrationTest {
 			// Fewer connections than stub threads: 200 simultaneous connects
 			// would overflow the stub's accept backlog and stall on SYN
 			// retransmits.
-			registry.add(prefix + "max-connections", () -> "32");
+			registry.add(prefix + "max-connections", () -> "${porter.test." + upstream + ".max-connections:32}");
 			registry.add(prefix + "initial-backoff", () -> "20ms");
 			registry.add(prefix + "max-retry-wait", () -> "1s");
 			registry.add(prefix + "minimum-calls", () -> "1000");
