@@ -37,7 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * which a running server cannot share with a virtual clock, and a shorter limit proves
  * the same thing. The slow read is one whose answer Auth0 holds until the test has seen
  * what its timeout led to, not a fixed delay a little longer than the attempt timeout:
- * that answer came in time whenever a loaded machine fired the timer late.
+ * that answer came in time whenever a loaded machine fired the timer late. The HTTP
+ * client's response timeout was as long as the time limiter's, and when it fired first
+ * the read was retried and answered {@code 200}: now it is a backstop at twice the
+ * attempt, and ruled as the limiter's should it fire
+ * ({@link ClientResponseTimeoutTests}).
  */
 @TestPropertySource(properties = { "porter.test.management.attempt-timeout=2s", "porter.test.management.deadline=5s" })
 class FailureMatrixTests extends ProfileServiceIntegrationTest {

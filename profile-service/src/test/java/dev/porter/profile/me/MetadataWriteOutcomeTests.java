@@ -2,8 +2,6 @@ package dev.porter.profile.me;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,6 @@ import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -32,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * did not end well: its {@code /userinfo} failed, or the write timed out after it may
  * have been applied. A later {@code GET /me} must show what Auth0 holds, not what this
  * instance cached before. Test settings: 1 s per Management attempt, 3 s deadline. A
- * write times out because Auth0 holds its answer to every attempt until the test releases
- * it ({@link #auth0AnswersNoAttemptInTime}), not because a fixed delay outran the attempt
+ * write times out because Auth0 holds its answer until the test releases it
+ * ({@link #auth0AnswersTheWriteTooLate}), not because a fixed delay outran the attempt
  * timeout, which a loaded machine may fire late. A caller that went away, and overlapping
  * changes: {@link MetadataOverlapTests}, with the default attempt timeout.
  */
@@ -44,9 +41,6 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	private static final String DARK = Fixtures.read("management/user-recorded-patched.json");
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
-
-	@Value("${porter.resilience.management.max-attempts}")
-	private int managementAttempts;
 
 	/** Alice's token, her cached profile read once, and her change answered by Auth0. */
 	private String aliceReadOnce() {
@@ -62,18 +56,15 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	}
 
 	/**
-	 * Auth0 receives each attempt of her change and holds its answer until the test
-	 * releases it ({@link Upstreams#releaseHeldAnswers}): every attempt times out, and
-	 * the change may have been applied.
-	 * @return the hold of the first attempt
+	 * Auth0 receives her change and holds its answer until the test releases it
+	 * ({@link Upstreams#releaseHeldAnswers}): the attempt times out, and the change may
+	 * have been applied. A timed-out write is never sent again: a second attempt would be
+	 * answered at once, and confirmed.
+	 * @return the hold of the write
 	 */
-	private HeldAnswer auth0AnswersNoAttemptInTime() {
+	private HeldAnswer auth0AnswersTheWriteTooLate() {
 		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(DARK)));
-		List<HeldAnswer> attempts = new ArrayList<>();
-		for (int i = 0; i < this.managementAttempts; i++) {
-			attempts.add(upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata"));
-		}
-		return attempts.get(0);
+		return upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata");
 	}
 
 	@Test
@@ -99,7 +90,7 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenTheWriteTimesOutThenTheNextReadShowsWhatAuth0Applied() {
 		String token = aliceReadOnce();
-		HeldAnswer write = auth0AnswersNoAttemptInTime();
+		HeldAnswer write = auth0AnswersTheWriteTooLate();
 
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
 		assertThat(write.reached()).as("the write reached Auth0").isDone();
@@ -115,7 +106,7 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenTheTimedOutWriteLandsAfterANewReadThenThatReadIsNotTrustedOnceTheWriteSettled() {
 		String token = aliceReadOnce();
-		HeldAnswer write = auth0AnswersNoAttemptInTime();
+		HeldAnswer write = auth0AnswersTheWriteTooLate();
 		patchMetadata(this.client, token, "{\"theme\":\"dark\"}").expectStatus().isEqualTo(503);
 		assertThat(write.reached()).as("the write reached Auth0").isDone();
 		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
@@ -178,7 +169,7 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenTheWriteTimesOutThenTheCallerIsToldItMayStillBeApplied() {
 		String token = aliceReadOnce();
-		HeldAnswer write = auth0AnswersNoAttemptInTime();
+		HeldAnswer write = auth0AnswersTheWriteTooLate();
 
 		expectMayHaveBeenApplied(patchMetadata(this.client, token, "{\"theme\":\"dark\"}"), 503,
 				"upstream-unavailable");
