@@ -30,7 +30,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Validates caller tokens (RS256 signature from the JWKS, {@code aud} containing
  * {@code API_AUDIENCE}, {@code exp}/{@code nbf} with the configured skew, {@code iss} as
  * the IdP states it) and fetches discovery and the JWKS only when a token first needs
- * them, so that start-up never needs the IdP.
+ * them, so that start-up never needs the IdP. A signed, unexpired token refused for its
+ * {@code aud} or {@code iss} is logged ({@link TokenSettingsLog}).
  */
 public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
@@ -58,12 +59,15 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
 	private final OidcEndpoints endpoints;
 
+	private final TokenSettingsLog settingsLog;
+
 	/**
 	 * @param timers runs a token's wait for the next fetch of the IdP's keys
 	 */
 	public LazyJwtDecoder(OidcProperties properties, OidcEndpoints endpoints, WebClient webClient, Clock clock,
 			Scheduler timers) {
 		this.endpoints = endpoints;
+		this.settingsLog = new TokenSettingsLog(clock);
 		JwksCache keys = new JwksCache(endpoints.jwksUri(), webClient, KEYS_TTL, KEYS_MIN_REFETCH, KEYS_STALE_FOR,
 				KEYS_FETCH_TIMEOUT, clock, timers);
 		// The builder takes one algorithm; the key selector it would build, for several.
@@ -71,7 +75,7 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(
 					new JWSVerificationKeySelector<>(SignatureAlgorithms.ASYMMETRIC, new JWKSecurityContextJWKSet())))
 			.build();
-		this.delegate.setJwtValidator(validator(properties, clock));
+		this.delegate.setJwtValidator(validator(properties, clock, this.settingsLog));
 	}
 
 	@Override
@@ -94,23 +98,42 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 					(ex) -> new JwtException("identity provider discovery unavailable", ex))
 			.flatMap((issuer) -> {
 				OAuth2TokenValidatorResult result = new JwtIssuerValidator(issuer).validate(jwt);
-				return result.hasErrors()
-						? Mono.error(
-								new JwtValidationException("the token's issuer is not the IdP's", result.getErrors()))
-						: Mono.just(jwt);
+				if (!result.hasErrors()) {
+					return Mono.just(jwt);
+				}
+				this.settingsLog.issuerRefused(issuer, jwt.getClaimAsString(JwtClaimNames.ISS));
+				return Mono
+					.error(new JwtValidationException("the token's issuer is not the IdP's", result.getErrors()));
 			});
 	}
 
-	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties, Clock clock) {
+	/**
+	 * Runs on tokens whose signature verified. Their time first: an expired token is
+	 * routine and is refused without a word; an unexpired one for another audience is
+	 * logged, its cause being a setting.
+	 */
+	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties, Clock clock, TokenSettingsLog settingsLog) {
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
 		timestamps.setClock(clock);
-		return new DelegatingOAuth2TokenValidator<>(List.of(timestamps,
-				new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-						(aud) -> aud != null && aud.contains(properties.audience())),
-				new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
-				new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank()),
-				new JwtClaimValidator<Object>(properties.userClaim(),
-						(user) -> user instanceof String id && !id.isBlank())));
+		OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+				(aud) -> aud != null && aud.contains(properties.audience()));
+		OAuth2TokenValidator<Jwt> claims = new DelegatingOAuth2TokenValidator<>(
+				List.of(new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+						new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank()),
+						new JwtClaimValidator<Object>(properties.userClaim(),
+								(user) -> user instanceof String id && !id.isBlank())));
+		return (jwt) -> {
+			OAuth2TokenValidatorResult current = timestamps.validate(jwt);
+			if (current.hasErrors()) {
+				return current;
+			}
+			OAuth2TokenValidatorResult forUs = audience.validate(jwt);
+			if (forUs.hasErrors()) {
+				settingsLog.audienceRefused(properties.audience(), jwt.getAudience());
+				return forUs;
+			}
+			return claims.validate(jwt);
+		};
 	}
 
 }

@@ -118,14 +118,30 @@ public final class TestJwts {
 
 	/** Same kid, another key: the signature cannot verify. */
 	public static String mintWithForeignKey(String issuer, String sub) {
-		return sign(claims(issuer, sub).build(), OTHER_KEY);
+		return mintWithForeignKey(issuer, sub, (claims) -> {
+		});
+	}
+
+	/** Same kid, another key, and the claims {@code customizer} makes. */
+	public static String mintWithForeignKey(String issuer, String sub, Consumer<JWTClaimsSet.Builder> customizer) {
+		JWTClaimsSet.Builder builder = claims(issuer, sub);
+		customizer.accept(builder);
+		return sign(builder.build(), OTHER_KEY);
 	}
 
 	/** An unsecured JWT ({@code alg: none}) with otherwise valid claims. */
 	public static String mintUnsigned(String issuer, String sub) {
+		return mintUnsigned(issuer, sub, (claims) -> {
+		});
+	}
+
+	/** An unsecured JWT ({@code alg: none}) with the claims {@code customizer} makes. */
+	public static String mintUnsigned(String issuer, String sub, Consumer<JWTClaimsSet.Builder> customizer) {
+		JWTClaimsSet.Builder builder = claims(issuer, sub);
+		customizer.accept(builder);
 		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
 		String header = encoder.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
-		String payload = encoder.encodeToString(claims(issuer, sub).build().toString().getBytes());
+		String payload = encoder.encodeToString(builder.build().toString().getBytes());
 		return header + "." + payload + ".";
 	}
 
