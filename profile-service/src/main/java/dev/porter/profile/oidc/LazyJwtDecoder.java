@@ -13,13 +13,14 @@ import reactor.core.scheduler.Scheduler;
 import dev.porter.common.SignatureAlgorithms;
 
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -88,22 +89,21 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 	}
 
 	/**
-	 * {@code iss} must be the issuer exactly as the IdP states it, which may differ from
-	 * {@code OIDC_ISSUER_URI} by one trailing slash; it is known only once discovery has
-	 * run, so it is checked after the signature and the other claims.
+	 * {@code iss} must name the issuer ({@link OidcEndpoints#issuer()}); it is known only
+	 * once discovery has run, so it is checked after the signature and the other claims.
 	 */
 	private Mono<Jwt> checkIssuer(Jwt jwt) {
 		return this.endpoints.issuer()
 			.onErrorMap((ex) -> !(ex instanceof JwtException),
 					(ex) -> new JwtException("identity provider discovery unavailable", ex))
 			.flatMap((issuer) -> {
-				OAuth2TokenValidatorResult result = new JwtIssuerValidator(issuer).validate(jwt);
-				if (!result.hasErrors()) {
+				String carried = jwt.getClaimAsString(JwtClaimNames.ISS);
+				if (issuer.accepts(carried)) {
 					return Mono.just(jwt);
 				}
-				this.settingsLog.issuerRefused(issuer, jwt.getClaimAsString(JwtClaimNames.ISS));
-				return Mono
-					.error(new JwtValidationException("the token's issuer is not the IdP's", result.getErrors()));
+				this.settingsLog.issuerRefused(issuer.value(), carried);
+				return Mono.error(new JwtValidationException("the token's issuer is not the IdP's",
+						List.of(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "The iss claim is not valid", null))));
 			});
 	}
 

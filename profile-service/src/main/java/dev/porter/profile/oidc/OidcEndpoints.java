@@ -67,13 +67,14 @@ public final class OidcEndpoints {
 	 * which may differ from {@code OIDC_ISSUER_URI} by one trailing slash
 	 * ({@link Issuers#same}). When both endpoints are overridden discovery is never
 	 * fetched (docker compose, where the issuer's address is the browser's and not
-	 * reachable from the service), and the configured issuer is taken as stated.
+	 * reachable from the service), and the configured issuer is taken with or without
+	 * that slash ({@link TokenIssuer}), as the gateway takes it from discovery.
 	 */
-	public Mono<String> issuer() {
+	Mono<TokenIssuer> issuer() {
 		if (this.properties.jwksOverride() != null && this.properties.userinfoOverride() != null) {
-			return Mono.just(this.properties.issuer());
+			return Mono.just(new TokenIssuer(this.properties.issuer(), false));
 		}
-		return discovery().map((document) -> document.path("issuer").asString());
+		return discovery().map((document) -> new TokenIssuer(document.path("issuer").asString(), true));
 	}
 
 	private Mono<URI> endpoint(String name) {

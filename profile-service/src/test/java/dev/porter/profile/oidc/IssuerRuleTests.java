@@ -6,6 +6,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -30,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * state the configured issuer with or without one trailing slash, and tokens must then
  * carry the issuer exactly as discovery states it. Auth0 states
  * {@code https://tenant.auth0.com/}; people configure {@code https://tenant.auth0.com}.
+ * Without discovery (both endpoints overridden) nothing states it, and tokens may carry
+ * the configured issuer with or without one trailing slash.
  */
 class IssuerRuleTests {
 
@@ -87,18 +91,32 @@ class IssuerRuleTests {
 			.verify();
 	}
 
-	@Test
-	void decodeWhenEveryEndpointIsOverriddenThenNoDiscoveryAndTheConfiguredIssuerIsTheStatedOne() {
-		OidcProperties properties = new OidcProperties(base(), TestJwts.AUDIENCE, base() + "/.well-known/jwks.json",
-				base() + "/userinfo", Duration.ofSeconds(60), "sub");
-		WebClient webClient = WebClient.builder().build();
-		LazyJwtDecoder decoder = new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock),
-				webClient, this.clock, Schedulers.parallel());
+	// Both endpoints given (docker compose): nothing states the issuer, and the
+	// configured one was required exactly, so OIDC_ISSUER_URI=https://kc/realms/R/
+	// refused every token of a realm whose iss is https://kc/realms/R, while the
+	// gateway, checking discovery with Issuers.same, signed the user in. Auth0's issuer
+	// ends with a slash, Keycloak's does not, and operators copy either form: the
+	// configured issuer is accepted with or without one trailing slash, nothing looser.
+	@ParameterizedTest
+	@ValueSource(strings = { "/realms/porter", "/realms/porter/" })
+	void decodeWhenEveryEndpointIsOverriddenThenNoDiscoveryAndTheConfiguredIssuerWithOrWithoutOneSlash(
+			String configuredPath) {
+		String realm = base() + "/realms/porter";
+		LazyJwtDecoder decoder = splitHorizonDecoder(base() + configuredPath);
 
-		StepVerifier.create(decoder.decode(TestJwts.mint(base(), "auth0|a"))).expectNextCount(1).verifyComplete();
-		StepVerifier.create(decoder.decode(TestJwts.mint(base() + "/", "auth0|a")))
-			.expectError(JwtValidationException.class)
-			.verify();
+		for (String accepted : new String[] { realm, realm + "/" }) {
+			StepVerifier.create(decoder.decode(TestJwts.mint(accepted, "kc-user")))
+				.as(accepted)
+				.expectNextCount(1)
+				.verifyComplete();
+		}
+		for (String refused : new String[] { realm + "//", realm + "x", base() + "/realms", realm.toUpperCase() }) {
+			StepVerifier.create(decoder.decode(TestJwts.mint(refused, "kc-user")))
+				.as(refused)
+				.expectError(JwtValidationException.class)
+				.verify();
+		}
+		this.idp.verify(0, getRequestedFor(urlEqualTo("/realms/porter/.well-known/openid-configuration")));
 		this.idp.verify(0, getRequestedFor(urlEqualTo("/.well-known/openid-configuration")));
 	}
 
@@ -140,6 +158,14 @@ class IssuerRuleTests {
 		this.idp.stubFor(get(urlEqualTo("/.well-known/openid-configuration")).willReturn(okJson(document)));
 		this.idp
 			.stubFor(get(urlEqualTo("/realms/porter/.well-known/openid-configuration")).willReturn(okJson(document)));
+	}
+
+	private LazyJwtDecoder splitHorizonDecoder(String configuredIssuer) {
+		OidcProperties properties = new OidcProperties(configuredIssuer, TestJwts.AUDIENCE,
+				base() + "/.well-known/jwks.json", base() + "/userinfo", Duration.ofSeconds(60), "sub");
+		WebClient webClient = WebClient.builder().build();
+		return new LazyJwtDecoder(properties, new OidcEndpoints(properties, webClient, this.clock), webClient,
+				this.clock, Schedulers.parallel());
 	}
 
 	private LazyJwtDecoder decoder(String configuredIssuer) {
