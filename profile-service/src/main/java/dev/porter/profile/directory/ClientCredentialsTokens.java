@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
 
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
@@ -24,6 +26,7 @@ import org.springframework.security.oauth2.client.registration.InMemoryReactiveC
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -51,6 +54,19 @@ public final class ClientCredentialsTokens {
 	 */
 	static final Duration MAX_ASKED_WAIT = Duration.ofMinutes(5);
 
+	/**
+	 * The codes with which a token endpoint refuses our client itself: a wrong id or
+	 * secret (Auth0 {@code access_denied}, Keycloak {@code invalid_client} or
+	 * {@code unauthorized_client}), no grant for the API (Auth0 {@code access_denied}),
+	 * the client-credentials grant not allowed (Auth0 {@code unauthorized_client}, a
+	 * Keycloak client without a service account). A setting's fault, not an outage: it
+	 * lasts until an operator fixes it.
+	 */
+	private static final Set<String> CLIENT_REFUSED = Set.of(OAuth2ErrorCodes.ACCESS_DENIED,
+			OAuth2ErrorCodes.INVALID_CLIENT, OAuth2ErrorCodes.UNAUTHORIZED_CLIENT);
+
+	static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
+
 	private static final Logger log = LoggerFactory.getLogger(ClientCredentialsTokens.class);
 
 	private final String registrationId;
@@ -63,11 +79,17 @@ public final class ClientCredentialsTokens {
 
 	private final Clock clock;
 
+	private final String whatToCheck;
+
+	private final OncePerInterval refusals;
+
 	/** The failures in a row, and until when no token request is made; null: none. */
 	private final AtomicReference<@Nullable FetchFailure> failure = new AtomicReference<>();
 
 	/**
 	 * @param registrationId names the token in Spring Security's store and its logs
+	 * @param whatToCheck the settings and IdP set-up to check when the endpoint refuses
+	 * our client, for the log
 	 * @param tokenUri the token endpoint
 	 * @param clientId our client
 	 * @param clientSecret its secret, sent in the form body ({@code client_secret_post},
@@ -76,10 +98,12 @@ public final class ClientCredentialsTokens {
 	 * @param webClient the client for the token endpoint
 	 * @param clock when a token expires and when a failed token request may be made again
 	 */
-	public ClientCredentialsTokens(String registrationId, URI tokenUri, String clientId, String clientSecret,
-			MultiValueMap<String, String> extraParameters, WebClient webClient, Clock clock) {
+	public ClientCredentialsTokens(String registrationId, String whatToCheck, URI tokenUri, String clientId,
+			String clientSecret, MultiValueMap<String, String> extraParameters, WebClient webClient, Clock clock) {
 		this.registrationId = registrationId;
+		this.whatToCheck = whatToCheck;
 		this.clock = clock;
+		this.refusals = OncePerInterval.of(REFUSAL_LOG_INTERVAL, clock);
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				registration(registrationId, tokenUri, clientId, clientSecret));
 		this.store = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
@@ -173,8 +197,31 @@ public final class ClientCredentialsTokens {
 			wait = (asked.compareTo(MAX_ASKED_WAIT) > 0) ? MAX_ASKED_WAIT : asked;
 		}
 		this.failure.set(new FetchFailure(failures, this.clock.instant().plus(wait), ex));
+		if (refusedOurClient(ex)) {
+			reportRefusal(reason(ex), wait);
+			return;
+		}
 		log.warn("{} token request failed ({}), failure {} in a row: next attempt in {}", this.registrationId,
 				reason(ex), failures, wait);
+	}
+
+	private static boolean refusedOurClient(Throwable ex) {
+		return ex instanceof OAuth2AuthorizationException oauth
+				&& CLIENT_REFUSED.contains(oauth.getError().getErrorCode());
+	}
+
+	/**
+	 * Every directory call fails until an operator acts, so the line says what to check;
+	 * once a minute, as the backoff reaches a minute only after several tries.
+	 */
+	private void reportRefusal(String code, Duration nextAttemptIn) {
+		long count = this.refusals.count();
+		if (count > 0) {
+			log.error(
+					"{} token request refused our client ({}): profile reads and changes the cache cannot serve "
+							+ "answer 503 until this is fixed; check {}; {} since the last report, next attempt in {}",
+					this.registrationId, code, this.whatToCheck, count, nextAttemptIn);
+		}
 	}
 
 	/**

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -17,6 +19,8 @@ import reactor.test.StepVerifier;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.MutableClock;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -28,7 +32,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ClientCredentialsTokensTests {
+
+	private static final String WHAT_TO_CHECK = "check TEST_CLIENT_ID and TEST_CLIENT_SECRET";
 
 	private final WireMockServer idp = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
@@ -41,7 +48,7 @@ class ClientCredentialsTokensTests {
 		this.idp.start();
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
 			.willReturn(okJson(Fixtures.read("token/client-credentials.json")).withFixedDelay(200)));
-		this.tokens = new ClientCredentialsTokens("test",
+		this.tokens = new ClientCredentialsTokens("test", "TEST_CLIENT_ID and TEST_CLIENT_SECRET",
 				URI.create("http://localhost:" + this.idp.port() + "/oauth/token"), "porter-profile",
 				"test-only-secret", new LinkedMultiValueMap<>(Map.of("audience", List.of("https://api.example/"))),
 				WebClient.builder()
@@ -181,6 +188,58 @@ class ClientCredentialsTokensTests {
 				.as("the wait doubles with each failure in a row")
 				.isEqualTo(Duration.ofSeconds(2)))
 			.verify(Duration.ofSeconds(5));
+	}
+
+	// A wrong secret, a missing client grant or a client without the client-credentials
+	// grant refuses every token request, and every uncached /me answered 503 while the
+	// log said only "test token request failed (access_denied)", like an outage's, at
+	// each backoff step. It is the operator's mistake: one ERROR a minute says what to
+	// check. (auth0-contract.md section 7: Auth0 answers access_denied to a wrong secret
+	// and to a missing grant, unauthorized_client to a disabled grant type; Keycloak
+	// invalid_client to a wrong secret, unauthorized_client without a service account.)
+	@ParameterizedTest
+	@CsvSource({ "401, access_denied", "403, access_denied", "401, invalid_client", "400, unauthorized_client" })
+	void accessTokenWhenTheTokenEndpointRefusesOurClientThenOneErrorAMinuteSayingWhatToCheck(int status, String code,
+			CapturedOutput output) {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(oauthError(status, code)));
+
+		for (Duration backoff : List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4))) {
+			StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+			this.clock.advance(backoff);
+		}
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.verify(4, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		assertThat(refusalLines(output)).singleElement()
+			.asString()
+			.contains("ERROR", code, WHAT_TO_CHECK)
+			.doesNotContain("test-only-secret");
+
+		this.clock.advance(Duration.ofMinutes(1));
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		assertThat(refusalLines(output)).hasSize(2).last().asString().contains("4 since the last report");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 500, 503 })
+	void accessTokenWhenTheTokenEndpointFailsOtherwiseThenAWarningWithoutTheSettings(int status,
+			CapturedOutput output) {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(status)));
+
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+
+		assertThat(output.getOut()).contains("WARN").doesNotContain(WHAT_TO_CHECK).doesNotContain("ERROR");
+	}
+
+	private static List<String> refusalLines(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains(WHAT_TO_CHECK)).toList();
+	}
+
+	private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder oauthError(int status,
+			String code) {
+		return aResponse().withStatus(status)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"" + code + "\",\"error_description\":\"Unauthorized\"}");
 	}
 
 	// Auth0's 429 says when to come back (auth0-contract.md §7: Retry-After on a quota,

@@ -25,13 +25,25 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnProperty(name = DirectoryProperties.KIND, havingValue = DirectoryProperties.AUTH0, matchIfMissing = true)
 class Auth0DirectoryConfiguration {
 
+	/**
+	 * Auth0 answers {@code access_denied} to a wrong secret and to an application without
+	 * a grant for the Management API, whose identifier is on the tenant's canonical
+	 * domain even when a custom domain is the issuer.
+	 */
+	private static final String WHAT_TO_CHECK = "AUTH0_MANAGEMENT_CLIENT_ID and AUTH0_MANAGEMENT_CLIENT_SECRET "
+			+ "(the M2M application's), that application's client grant for the Management API with read:users and "
+			+ "update:users, and AUTH0_MANAGEMENT_URI (with a custom domain as OIDC_ISSUER_URI: the canonical tenant "
+			+ "domain, https://TENANT.REGION.auth0.com/api/v2/), or AUTH0_MANAGEMENT_TOKEN_URI and "
+			+ "AUTH0_MANAGEMENT_AUDIENCE if set";
+
 	@Bean
 	ClientCredentialsTokens auth0ManagementTokens(Auth0ManagementProperties properties, OidcProperties oidc,
 			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
 		MultiValueMap<String, String> audience = new LinkedMultiValueMap<>();
 		audience.add("audience", properties.resolvedAudience(oidc.issuer()));
-		return new ClientCredentialsTokens("auth0-management", properties.resolvedTokenUri(oidc.issuer()),
-				properties.clientId(), properties.clientSecret(), audience, identityProviderWebClient, clock);
+		return new ClientCredentialsTokens("auth0-management", WHAT_TO_CHECK,
+				properties.resolvedTokenUri(oidc.issuer()), properties.clientId(), properties.clientSecret(), audience,
+				identityProviderWebClient, clock);
 	}
 
 	@Bean

@@ -28,12 +28,21 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnProperty(name = DirectoryProperties.KIND, havingValue = DirectoryProperties.KEYCLOAK)
 class KeycloakDirectoryConfiguration {
 
+	/**
+	 * Keycloak answers {@code unauthorized_client} (or {@code invalid_client}) to a wrong
+	 * secret and to a client without a service account.
+	 */
+	private static final String WHAT_TO_CHECK = "KEYCLOAK_CLIENT_ID and KEYCLOAK_CLIENT_SECRET, that this client is "
+			+ "confidential with its service account enabled (Client authentication and Service accounts roles), and "
+			+ "KEYCLOAK_ADMIN_URI if set (the token endpoint is beside it: …/realms/REALM/protocol/openid-connect/token)";
+
 	@Bean
 	ClientCredentialsTokens keycloakAdminTokens(KeycloakProperties properties, OidcProperties oidc,
 			@Qualifier("identityProviderWebClient") WebClient identityProviderWebClient, Clock clock) {
 		URI adminUri = properties.resolvedAdminUri(oidc.issuer());
-		return new ClientCredentialsTokens("keycloak-admin", properties.tokenUri(adminUri), properties.clientId(),
-				properties.clientSecret(), new LinkedMultiValueMap<>(), identityProviderWebClient, clock);
+		return new ClientCredentialsTokens("keycloak-admin", WHAT_TO_CHECK, properties.tokenUri(adminUri),
+				properties.clientId(), properties.clientSecret(), new LinkedMultiValueMap<>(),
+				identityProviderWebClient, clock);
 	}
 
 	@Bean

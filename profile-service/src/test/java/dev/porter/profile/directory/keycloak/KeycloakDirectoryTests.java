@@ -8,6 +8,7 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -25,12 +26,15 @@ import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -51,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (Keycloak 26.7.3): the mapping, the read-modify-write and the failure matrix it shares
  * with the Auth0 directory.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 
 	static final String ALICE = "c3e6d6e6-8ca5-4383-b3ce-49a4107c3c46";
@@ -421,6 +426,24 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 			.expectBody()
 			.jsonPath("$.type")
 			.isEqualTo("https://porter.example/problems/user-not-found");
+	}
+
+	// Keycloak's answer to a wrong client secret: every uncached /me answered 503 and
+	// the log named only the OAuth code, as for an outage.
+	@Test
+	void getMeWhenKeycloakRefusesTheClientCredentialsThen503AndAnErrorNamingWhatToCheck(CapturedOutput output) {
+		upstreams.management()
+			.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(401)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":\"unauthorized_client\","
+						+ "\"error_description\":\"Invalid client or Invalid client credentials\"}")));
+
+		getMe(alice()).expectStatus().isEqualTo(503);
+
+		assertThat(output.getOut().lines().filter((line) -> line.contains("KEYCLOAK_CLIENT_ID"))).singleElement()
+			.asString()
+			.contains("ERROR", "unauthorized_client", "KEYCLOAK_CLIENT_SECRET", "service account", "KEYCLOAK_ADMIN_URI")
+			.doesNotContain("test-only-secret");
 	}
 
 	@Test
