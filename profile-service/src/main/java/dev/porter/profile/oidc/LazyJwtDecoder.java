@@ -32,7 +32,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code API_AUDIENCE}, {@code exp}/{@code nbf} with the configured skew, {@code iss} as
  * the IdP states it) and fetches discovery and the JWKS only when a token first needs
  * them, so that start-up never needs the IdP. A signed, unexpired token refused for its
- * {@code aud} or {@code iss} is logged ({@link TokenSettingsLog}).
+ * {@code aud}, its {@code iss} or its lack of the user claim is logged
+ * ({@link TokenSettingsLog}).
  */
 public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
@@ -109,8 +110,8 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 
 	/**
 	 * Runs on tokens whose signature verified. Their time first: an expired token is
-	 * routine and is refused without a word; an unexpired one for another audience is
-	 * logged, its cause being a setting.
+	 * routine and is refused without a word; an unexpired one for another audience, or
+	 * without the claim that names the user, is logged, its cause being a setting.
 	 */
 	static OAuth2TokenValidator<Jwt> validator(OidcProperties properties, Clock clock, TokenSettingsLog settingsLog) {
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
@@ -119,9 +120,9 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 				(aud) -> aud != null && aud.contains(properties.audience()));
 		OAuth2TokenValidator<Jwt> claims = new DelegatingOAuth2TokenValidator<>(
 				List.of(new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
-						new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank()),
-						new JwtClaimValidator<Object>(properties.userClaim(),
-								(user) -> user instanceof String id && !id.isBlank())));
+						new JwtClaimValidator<String>(JwtClaimNames.SUB, (sub) -> sub != null && !sub.isBlank())));
+		OAuth2TokenValidator<Jwt> user = new JwtClaimValidator<Object>(properties.userClaim(),
+				(id) -> id instanceof String value && !value.isBlank());
 		return (jwt) -> {
 			OAuth2TokenValidatorResult current = timestamps.validate(jwt);
 			if (current.hasErrors()) {
@@ -132,7 +133,15 @@ public final class LazyJwtDecoder implements ReactiveJwtDecoder {
 				settingsLog.audienceRefused(properties.audience(), jwt.getAudience());
 				return forUs;
 			}
-			return claims.validate(jwt);
+			OAuth2TokenValidatorResult complete = claims.validate(jwt);
+			if (complete.hasErrors()) {
+				return complete;
+			}
+			OAuth2TokenValidatorResult named = user.validate(jwt);
+			if (named.hasErrors()) {
+				settingsLog.userClaimMissing(properties.userClaim());
+			}
+			return named;
 		};
 	}
 

@@ -12,12 +12,13 @@ import dev.porter.common.OncePerInterval;
 
 /**
  * Tokens the IdP signed that are refused because their {@code aud} or {@code iss} is not
- * what this service is configured for. The caller gets the same 401 as for any bad token;
- * the cause is a setting (different in the gateway and here, or missing at the IdP), and
- * nothing else would say so. Logged at most once per {@link #INTERVAL} per setting, with
- * a count, naming the setting, the value it expects and the token's: not the token, nor
- * its other claims. Only signed, unexpired tokens get here, so no one without a token of
- * the IdP's can write these lines.
+ * what this service is configured for, or they lack the claim {@code OIDC_USER_CLAIM}
+ * names. The caller gets the same 401 as for any bad token; the cause is a setting
+ * (different in the gateway and here, or missing at the IdP), and nothing else would say
+ * so. Logged at most once per {@link #INTERVAL} per setting, with a count, naming the
+ * setting, the value it expects and the token's: not the token, nor its other claims.
+ * Only signed, unexpired tokens get here, so no one without a token of the IdP's can
+ * write these lines.
  */
 final class TokenSettingsLog {
 
@@ -29,9 +30,12 @@ final class TokenSettingsLog {
 
 	private final OncePerInterval issuer;
 
+	private final OncePerInterval userClaim;
+
 	TokenSettingsLog(Clock clock) {
 		this.audience = OncePerInterval.of(INTERVAL, clock);
 		this.issuer = OncePerInterval.of(INTERVAL, clock);
+		this.userClaim = OncePerInterval.of(INTERVAL, clock);
 	}
 
 	void audienceRefused(String expected, @Nullable List<String> carried) {
@@ -51,6 +55,20 @@ final class TokenSettingsLog {
 					+ "(OIDC_ISSUER_URI); set OIDC_ISSUER_URI to the issuer the tokens carry, the same in the gateway "
 					+ "and here (an Auth0 custom domain or the tenant's domain); {} since the last report",
 					(carried == null) ? "(none)" : carried, expected, count);
+		}
+	}
+
+	/**
+	 * Also a machine's token (client credentials) for this API, which names no user: the
+	 * line says so, for an operator who sees it beside working logins.
+	 */
+	void userClaimMissing(String claim) {
+		long count = this.userClaim.count();
+		if (count > 0) {
+			log.warn("a token the identity provider signed was refused: it has no claim {} (OIDC_USER_CLAIM) naming "
+					+ "the user; set OIDC_USER_CLAIM to the claim the IdP's access tokens name the user with, as "
+					+ "/userinfo's sub does (sub at Auth0 and Keycloak, uid at Okta), unless these are machines' "
+					+ "tokens, which name no user; {} since the last report", claim, count);
 		}
 	}
 

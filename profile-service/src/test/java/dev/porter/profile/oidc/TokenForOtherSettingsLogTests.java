@@ -135,6 +135,23 @@ class TokenForOtherSettingsLogTests {
 		assertThat(lines(output, "OIDC_ISSUER_URI")).hasSize(1);
 	}
 
+	// OIDC_USER_CLAIM=uid (Okta) where the IdP's tokens carry no uid: the same silent
+	// 401 on every /me.
+	@Test
+	void decodeWhenSignedTokensLackTheUserClaimThenOneWarningAMinuteNamingOidcUserClaim(CapturedOutput output) {
+		LazyJwtDecoder decoder = decoder(new OidcProperties(issuer(), TestJwts.AUDIENCE, issuer() + "/jwks",
+				issuer() + "/userinfo", Duration.ofSeconds(60), "uid"));
+		String token = TestJwts.mint(issuer(), SUB);
+
+		expectRefused(decoder, token);
+		expectRefused(decoder, token);
+
+		assertThat(lines(output, "OIDC_USER_CLAIM")).singleElement()
+			.asString()
+			.contains("WARN", "uid")
+			.doesNotContain(token, SUB);
+	}
+
 	@Test
 	void decodeWhenTheTokenIsForgedUnsignedOrExpiredThenNothingIsLogged(CapturedOutput output) {
 		LazyJwtDecoder decoder = splitHorizonDecoder(issuer());
