@@ -9,7 +9,9 @@ import io.lettuce.core.RedisURI;
  * without repeating it: Lettuce's own parse errors quote the whole URL, password
  * included, into the start-up log. A password made with {@code openssl rand -base64}
  * holds a {@code /} or a {@code +} half the time, and must then be percent-encoded. A URL
- * is also refused when Lettuce would connect to another host than the URL names.
+ * is also refused when Lettuce would connect to another host than the URL names. The
+ * refusal says which part is at fault: a host that is no DNS name (a compose service
+ * named with an {@code _}) fails the same parse as an unencoded password.
  */
 public final class RedisUrls {
 
@@ -27,7 +29,7 @@ public final class RedisUrls {
 	 */
 	public static RedisURI parse(String url, String variable) {
 		if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-			throw refused(variable);
+			throw new IllegalArgumentException(variable + " is not a redis:// or rediss:// URL");
 		}
 		URI named;
 		RedisURI uri;
@@ -37,26 +39,47 @@ public final class RedisUrls {
 		}
 		catch (RuntimeException ex) {
 			// Not chained: its message is the URL with the password.
-			throw refused(variable);
+			throw refused(url, variable);
 		}
 		// A # in a password starts a fragment: Lettuce would connect elsewhere, or
 		// without it.
 		if (named.getRawFragment() != null) {
-			throw refused(variable);
+			throw refused(url, variable);
 		}
 		// An unencoded @ in the password (or a host Java cannot read) leaves Java
 		// without a host, and Lettuce takes all after the last @ as the host, e.g.
 		// "redis.internal:6380" on port 6379: start-up would succeed and Redis stay
 		// unreachable.
 		if (uri.getHost() == null || uri.getHost().isBlank() || !uri.getHost().equals(named.getHost())) {
-			throw refused(variable);
+			throw refused(url, variable);
 		}
 		return uri;
 	}
 
-	private static IllegalArgumentException refused(String variable) {
+	private static IllegalArgumentException refused(String url, String variable) {
+		if (!hostReadable(url)) {
+			return new IllegalArgumentException(variable + " is not a valid redis:// or rediss:// URL:"
+					+ " its host must be a DNS name without '_' or an IP address, with an optional :port"
+					+ " (a compose service named with '_' needs a network alias without one)");
+		}
 		return new IllegalArgumentException(variable + " is not a valid redis:// or rediss:// URL with a host;"
 				+ " percent-encode reserved characters in the password (/ as %2F, + as %2B, = as %3D, @ as %40)");
+	}
+
+	/**
+	 * Whether Java reads a host in what Lettuce takes for the host: all after the last
+	 * {@code @} (a password's reserved characters come before it) up to the path.
+	 */
+	private static boolean hostReadable(String url) {
+		String afterScheme = url.substring(url.indexOf("://") + 3);
+		String hostAndPath = afterScheme.substring(afterScheme.lastIndexOf('@') + 1);
+		String hostAndPort = hostAndPath.split("[/?#]", 2)[0];
+		try {
+			return URI.create("redis://" + hostAndPort).getHost() != null;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 }

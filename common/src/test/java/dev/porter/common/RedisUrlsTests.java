@@ -47,6 +47,41 @@ class RedisUrlsTests {
 			.withMessageContaining("@ as %40");
 	}
 
+	// Java reads no host when the password holds a /, and the host after the @ is fine:
+	// the password is at fault, not the host.
+	@ParameterizedTest
+	@ValueSource(strings = { "redis://:pw/Zq9+e=@redis.internal:6379", "redis://:pw#Zq9@redis.internal:6379",
+			"redis://:pw Zq9@redis.internal:6379" })
+	void parseWhenPasswordHoldsAReservedCharacterThenRefusalSaysToEncodeIt(String url) {
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisUrls.parse(url, "REDIS_URL"))
+			.withMessageContaining("percent-encode reserved characters in the password")
+			.withMessageNotContaining("DNS name");
+	}
+
+	// A compose service name may hold an underscore, which DNS host names may not: Java
+	// reads no host in it, and Lettuce would not connect. The password is not at fault.
+	@ParameterizedTest
+	@ValueSource(strings = { "redis://porter_redis:6379", "redis://:pwZq9@porter_redis:6379/1",
+			"rediss://user:pwZq9@redis_1.internal:6380", "redis://porter_redis", "redis://redis-:6379",
+			"redis://:pw_Zq9@redis_1:6379" })
+	void parseWhenHostIsNoDnsNameThenRefusalSaysSoAndNotToEncodeThePassword(String url) {
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisUrls.parse(url, "REDIS_URL"))
+			.withMessageContaining("REDIS_URL")
+			.withMessageContaining("host must be a DNS name without '_' or an IP address")
+			.withMessageNotContaining("percent-encode")
+			.withMessageNotContaining("Zq9")
+			.withMessageNotContaining("porter_redis")
+			.withNoCause();
+	}
+
+	// Before the @ an underscore is the password's, and Java reads the host after it.
+	@Test
+	void parseWhenPasswordHoldsAnUnderscoreThenAccepted() {
+		RedisURI uri = RedisUrls.parse("redis://:pw_Zq9@redis.internal:6379", "REDIS_URL");
+
+		assertThat(uri.getHost()).isEqualTo("redis.internal");
+	}
+
 	@Test
 	void parseWhenHostIsAnIpv6LiteralThenAccepted() {
 		RedisURI uri = RedisUrls.parse("redis://:pw@[::1]:6380/1", "REDIS_URL");
