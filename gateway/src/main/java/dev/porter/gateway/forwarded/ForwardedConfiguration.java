@@ -1,5 +1,8 @@
 package dev.porter.gateway.forwarded;
 
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
@@ -14,8 +17,9 @@ class ForwardedConfiguration {
 	 * {@code server.forward-headers-strategy=framework}.
 	 */
 	@Bean(WebHttpHandlerBuilder.FORWARDED_HEADER_TRANSFORMER_BEAN_NAME)
-	ForwardedHeaderTransformer forwardedHeaderTransformer(ForwardedProperties properties) {
-		return new TrustedForwardedHeaderTransformer(properties.trusted(), properties.trustedHeaders());
+	ForwardedHeaderTransformer forwardedHeaderTransformer(ForwardedProperties properties, ObjectProvider<Clock> clock) {
+		return new TrustedForwardedHeaderTransformer(properties.trusted(), properties.trustedHeaders(),
+				new UntrustedProxyLog(clock.getIfAvailable(Clock::systemUTC)));
 	}
 
 	/** Answers what the transformer could not read: it cannot answer itself. */

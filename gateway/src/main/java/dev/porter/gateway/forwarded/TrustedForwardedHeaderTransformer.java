@@ -30,11 +30,14 @@ class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 
 	private final ProxyHeaders believed;
 
+	private final UntrustedProxyLog untrusted;
+
 	private final ForwardedHeaderTransformer strip = new ForwardedHeaderTransformer();
 
-	TrustedForwardedHeaderTransformer(TrustedProxies trusted, ProxyHeaders believed) {
+	TrustedForwardedHeaderTransformer(TrustedProxies trusted, ProxyHeaders believed, UntrustedProxyLog untrusted) {
 		this.trusted = trusted;
 		this.believed = believed;
+		this.untrusted = untrusted;
 		this.strip.setRemoveOnly(true);
 	}
 
@@ -44,7 +47,11 @@ class TrustedForwardedHeaderTransformer extends ForwardedHeaderTransformer {
 			return request;
 		}
 		InetSocketAddress peer = request.getRemoteAddress();
-		if (peer == null || peer.getAddress() == null || !this.trusted.contains(peer.getAddress())) {
+		if (peer == null || peer.getAddress() == null) {
+			return this.strip.apply(request);
+		}
+		if (!this.trusted.contains(peer.getAddress())) {
+			this.untrusted.removed(peer.getAddress(), request.getHeaders());
 			return this.strip.apply(request);
 		}
 		ServerHttpRequest fromTheProxy = this.believed.withoutTheOtherFamily(request);

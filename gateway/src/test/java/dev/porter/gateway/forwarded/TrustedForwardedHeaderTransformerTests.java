@@ -2,13 +2,19 @@ package dev.porter.gateway.forwarded;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 
+import dev.porter.gateway.support.MovableClock;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -16,7 +22,10 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+@ExtendWith(OutputCaptureExtension.class)
 class TrustedForwardedHeaderTransformerTests {
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
 	private final TrustedForwardedHeaderTransformer transformer = transformer(ProxyHeaders.X_FORWARDED);
 
@@ -118,7 +127,8 @@ class TrustedForwardedHeaderTransformerTests {
 	@Test
 	void applyWhenNoProxiesConfiguredThenEveryPeerUntrusted() {
 		TrustedForwardedHeaderTransformer none = new TrustedForwardedHeaderTransformer(
-				new ForwardedProperties(List.of(), ProxyHeaders.X_FORWARDED).trusted(), ProxyHeaders.X_FORWARDED);
+				new ForwardedProperties(List.of(), ProxyHeaders.X_FORWARDED).trusted(), ProxyHeaders.X_FORWARDED,
+				new UntrustedProxyLog(this.clock));
 
 		ServerHttpRequest request = none.apply(from("127.0.0.1").header("X-Forwarded-For", "203.0.113.1").build());
 
@@ -233,9 +243,67 @@ class TrustedForwardedHeaderTransformerTests {
 		assertThat(request.getURI().getRawQuery()).isEqualTo("x=1&&y=2");
 	}
 
-	private static TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {
+	// Behind a load balancer not in TRUSTED_PROXIES every visitor's login counted
+	// against the balancer's one address, and users met 429s with nothing logged: the
+	// headers were dropped in silence.
+	@ParameterizedTest
+	@ValueSource(strings = { "192.168.1.5", "172.16.0.3", "127.0.0.1", "169.254.1.1", "100.64.0.7", "fc12::1",
+			"fe80::1", "::1" })
+	void applyWhenAPrivatePeerNotTrustedSendsForwardingHeadersThenWarningNamesItAndTrustedProxies(String peer,
+			CapturedOutput output) {
+		this.transformer.apply(from(peer).header("X-Forwarded-For", "203.0.113.1, Zq9")
+			.header("X-Forwarded-Proto", "https")
+			.header("X-Zq8", "x")
+			.build());
+
+		assertThat(warnings(output)).singleElement()
+			.satisfies((line) -> assertThat(line)
+				.contains("WARN", Cidr.literal(peer).getHostAddress(), "TRUSTED_PROXIES", "X-Forwarded-For",
+						"X-Forwarded-Proto")
+				.doesNotContain("Zq9", "Zq8", "203.0.113.1", "https"));
+	}
+
+	// Anyone on the internet can send X-Forwarded-For; only a private peer is likely a
+	// proxy of the operator's own. A trusted one's headers are believed.
+	@ParameterizedTest
+	@ValueSource(strings = { "198.51.100.7", "2001:db8::7", "10.0.0.1", "fd00::1" })
+	void applyWhenThePeerIsPublicOrTrustedThenNoWarning(String peer, CapturedOutput output) {
+		this.transformer.apply(from(peer).header("X-Forwarded-For", "203.0.113.1").build());
+
+		assertThat(warnings(output)).isEmpty();
+	}
+
+	@Test
+	void applyWhenAPrivatePeerKeepsSendingThemThenOneWarningPerIntervalWithACount(CapturedOutput output) {
+		for (int i = 0; i < 4; i++) {
+			this.transformer.apply(from("192.168.1.5").header("Forwarded", "for=203.0.113.1").build());
+		}
+		assertThat(warnings(output)).hasSize(1);
+
+		this.clock.advance(UntrustedProxyLog.INTERVAL);
+		this.transformer.apply(from("192.168.1.6").header("Forwarded", "for=203.0.113.1").build());
+
+		assertThat(warnings(output)).hasSize(2)
+			.last()
+			.asString()
+			.contains("192.168.1.6", "Forwarded", "4 such requests");
+	}
+
+	@Test
+	void applyWhenAPrivatePeerSendsNoForwardingHeadersThenNoWarning(CapturedOutput output) {
+		this.transformer.apply(from("192.168.1.5").header("X-Request-Id", "r").build());
+
+		assertThat(warnings(output)).isEmpty();
+	}
+
+	private static List<String> warnings(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains("TRUSTED_PROXIES")).toList();
+	}
+
+	private TrustedForwardedHeaderTransformer transformer(ProxyHeaders headers) {
 		return new TrustedForwardedHeaderTransformer(
-				new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8"), headers).trusted(), headers);
+				new ForwardedProperties(List.of("10.0.0.0/8", "fd00::/8"), headers).trusted(), headers,
+				new UntrustedProxyLog(this.clock));
 	}
 
 	private static MockServerHttpRequest.BaseBuilder<?> from(String peer) {
