@@ -120,7 +120,7 @@ class LoginConfiguration {
 				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)
 				: RateLimiters.inMemory(login.rateLimit(), login.rateLimitPeriod(), clock);
 		return new LoginGuards(requests,
-				new LoginRateLimitWebFilter(limiter, new AddressPseudonyms(oidc.clientSecret()), problems),
+				new LoginRateLimitWebFilter(limiter, new AddressPseudonyms(oidc.clientSecret()), problems, clock),
 				new LoginCapacityWebFilter(capacity, sessions, problems, clock));
 	}
 

@@ -3,11 +3,16 @@ package dev.porter.gateway.login;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 
+import dev.porter.common.OncePerInterval;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.routing.UserRateLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -25,13 +30,21 @@ import org.springframework.web.server.WebFilterChain;
  * What another site's page sends here, but a top-level navigation, is refused before this
  * budget counts it (by the chain's {@code Sec-Fetch-*} check): any page could otherwise
  * spend the budget of everybody behind the user's address.
+ * <p>
+ * Refusals are logged at most once per {@link #REFUSALS_INTERVAL}, with a count and the
+ * address last refused: an address of one's own load balancer there means it is missing
+ * from {@code TRUSTED_PROXIES}, and all its visitors share one budget.
  */
 class LoginRateLimitWebFilter implements WebFilter {
+
+	static final Duration REFUSALS_INTERVAL = Duration.ofMinutes(1);
 
 	static final String CALLBACK_PATH = "/login/oauth2/code/{registrationId}";
 
 	private static final ServerWebExchangeMatcher MATCHER = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
 			BffLoginWebFilter.PATH, CALLBACK_PATH);
+
+	private static final Logger log = LoggerFactory.getLogger(LoginRateLimitWebFilter.class);
 
 	private final UserRateLimiter limiter;
 
@@ -39,10 +52,13 @@ class LoginRateLimitWebFilter implements WebFilter {
 
 	private final ProblemWriter problems;
 
-	LoginRateLimitWebFilter(UserRateLimiter limiter, AddressPseudonyms addresses, ProblemWriter problems) {
+	private final OncePerInterval refusals;
+
+	LoginRateLimitWebFilter(UserRateLimiter limiter, AddressPseudonyms addresses, ProblemWriter problems, Clock clock) {
 		this.limiter = limiter;
 		this.addresses = addresses;
 		this.problems = problems;
+		this.refusals = OncePerInterval.of(REFUSALS_INTERVAL, clock);
 	}
 
 	@Override
@@ -52,9 +68,23 @@ class LoginRateLimitWebFilter implements WebFilter {
 	}
 
 	private Mono<Void> limit(ServerWebExchange exchange, WebFilterChain chain) {
-		return this.limiter.consume("login:" + this.addresses.of(clientKey(exchange)))
-			.flatMap((decision) -> decision.allowed() ? chain.filter(exchange)
-					: this.problems.write(exchange, Problems.rateLimited(decision.retryAfter())));
+		String client = clientKey(exchange);
+		return this.limiter.consume("login:" + this.addresses.of(client)).flatMap((decision) -> {
+			if (decision.allowed()) {
+				return chain.filter(exchange);
+			}
+			refused(client);
+			return this.problems.write(exchange, Problems.rateLimited(decision.retryAfter()));
+		});
+	}
+
+	private void refused(String client) {
+		long count = this.refusals.count();
+		if (count > 0) {
+			log.warn("login over its rate limit (LOGIN_RATE_LIMIT per LOGIN_RATE_LIMIT_PERIOD) from {}, answered 429; "
+					+ "{} refused since the last report; if that is your load balancer's or ingress's address, "
+					+ "add it to TRUSTED_PROXIES", client, count);
+		}
 	}
 
 	/**

@@ -9,11 +9,14 @@ import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "porter.login.rate-limit=3", "porter.login.rate-limit-period=1h",
 		"porter.forwarded.trusted-proxies=10.0.0.0/8" })
 @Import(LoginRateLimitTests.StandingClock.class)
+@ExtendWith(OutputCaptureExtension.class)
 class LoginRateLimitTests extends GatewayTestSupport {
 
 	/** Every request of a test falls into one budget window, a new one for each test. */
@@ -82,6 +86,32 @@ class LoginRateLimitTests extends GatewayTestSupport {
 			assertThat(new String(answer.getResponseBodyContent())).contains("/problems/rate-limited");
 		});
 		assertThat(callback.getStatus()).as("the callback shares the budget").isEqualTo(HttpStatusCode.valueOf(429));
+	}
+
+	/**
+	 * Behind a load balancer left out of {@code TRUSTED_PROXIES} (here the test client on
+	 * 127.0.0.1), every visitor spends the balancer's one budget: users met 429s and the
+	 * log said nothing. It names the balancer's address and the setting to change.
+	 */
+	@Test
+	void loginWhenBehindAProxyNotTrustedThenTheLogSaysToTrustItAndLogsThe429s(CapturedOutput output) {
+		for (int i = 0; i < 5; i++) {
+			this.client.get()
+				.uri("/bff/login")
+				.header("X-Forwarded-For", "203.0.113." + i)
+				.header("X-Forwarded-Proto", "https")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(i < 3 ? 302 : 429);
+		}
+
+		List<String> warnings = output.getOut().lines().filter((line) -> line.contains("TRUSTED_PROXIES")).toList();
+		assertThat(warnings).filteredOn((line) -> line.contains("X-Forwarded-For"))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN", "127.0.0.1").doesNotContain("203.0.113."));
+		assertThat(warnings).filteredOn((line) -> line.contains("LOGIN_RATE_LIMIT"))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN", "127.0.0.1", "1 refused"));
 	}
 
 	/**

@@ -2,14 +2,19 @@ package dev.porter.gateway.login;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.porter.gateway.routing.UserRateLimiter.Decision;
 import dev.porter.gateway.support.FilterHarness;
+import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpStatus;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -17,6 +22,7 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class LoginRateLimitWebFilterTests {
 
 	private static final AddressPseudonyms ADDRESSES = new AddressPseudonyms("client-secret");
@@ -24,6 +30,8 @@ class LoginRateLimitWebFilterTests {
 	private final List<String> consumed = new ArrayList<>();
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
 	@Test
 	void filterWhenClientOverBudgetOnLoginThenTooManyRequestsWithRetryAfterAndNoLoginWork() {
@@ -69,6 +77,35 @@ class LoginRateLimitWebFilterTests {
 		assertThat(this.chain.wasCalled()).isTrue();
 	}
 
+	// Users met 429s and the log said nothing: behind a load balancer left out of
+	// TRUSTED_PROXIES, every visitor spent the balancer's one budget.
+	@Test
+	void filterWhenClientsKeepGoingOverBudgetThenOneWarningPerMinuteNamingTheAddressWithACount(CapturedOutput output) {
+		LoginRateLimitWebFilter filter = filter(new Decision(false, Duration.ofSeconds(30)));
+		for (int i = 0; i < 3; i++) {
+			filter.filter(from("192.168.1.5"), FilterHarness.recording()).block();
+		}
+		assertThat(refusals(output)).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN", "192.168.1.5", "LOGIN_RATE_LIMIT", "TRUSTED_PROXIES",
+					"1 refused"));
+
+		this.clock.advance(LoginRateLimitWebFilter.REFUSALS_INTERVAL);
+		filter.filter(from("2001:db8:1:2::1"), FilterHarness.recording()).block();
+
+		assertThat(refusals(output)).hasSize(2)
+			.last()
+			.asString()
+			.contains("20010db800010002::/64", "3 refused")
+			.doesNotContain("192.168.1.5");
+	}
+
+	@Test
+	void filterWhenClientWithinBudgetThenNothingLogged(CapturedOutput output) {
+		filter(new Decision(true, Duration.ZERO)).filter(from("192.168.1.5"), this.chain).block();
+
+		assertThat(refusals(output)).isEmpty();
+	}
+
 	@Test
 	void clientKeyWhenIpv6AddressesShareA64ThenOneBudget() {
 		assertThat(LoginRateLimitWebFilter.clientKey(from("2001:db8:1:2::1")))
@@ -85,7 +122,11 @@ class LoginRateLimitWebFilterTests {
 		return new LoginRateLimitWebFilter((key) -> {
 			this.consumed.add(key);
 			return Mono.just(decision);
-		}, ADDRESSES, FilterHarness.problemWriter());
+		}, ADDRESSES, FilterHarness.problemWriter(), this.clock);
+	}
+
+	private static List<String> refusals(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains("LOGIN_RATE_LIMIT")).toList();
 	}
 
 	private static MockServerWebExchange from(String address) {
