@@ -1,14 +1,11 @@
 package dev.porter.gateway.session;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.regex.Pattern;
+
+import dev.porter.gateway.oidc.LoopbackIssuers;
 
 /**
  * Session keys that are public because this repository prints them: docker-compose.yml's
@@ -26,8 +23,6 @@ final class PublishedSessionKeys {
 
 	private static final List<byte[]> PUBLISHED = List.of(Base64.getDecoder().decode(COMPOSE_DEVELOPMENT_KEY));
 
-	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
-
 	private PublishedSessionKeys() {
 	}
 
@@ -37,7 +32,7 @@ final class PublishedSessionKeys {
 	 */
 	static void check(String keys, String variable, String issuer) {
 		boolean published = Arrays.stream(keys.split(",")).map(String::strip).anyMatch(PublishedSessionKeys::published);
-		if (published && !onLoopback(issuer)) {
+		if (published && !LoopbackIssuers.onLoopback(issuer)) {
 			throw new IllegalStateException(variable + " holds docker-compose.yml's development key, which is public; "
 					+ "with an IdP beyond this machine (" + issuer + ") set your own (openssl rand -base64 32)");
 		}
@@ -57,19 +52,6 @@ final class PublishedSessionKeys {
 			return false;
 		}
 		return PUBLISHED.stream().anyMatch((known) -> MessageDigest.isEqual(known, bytes));
-	}
-
-	// By name or literal only: resolving the host here would make start-up depend on DNS.
-	private static boolean onLoopback(String issuer) {
-		String host;
-		try {
-			host = Objects.requireNonNullElse(new URI(issuer).getHost(), "").toLowerCase(Locale.ROOT);
-		}
-		catch (URISyntaxException ex) {
-			return false;
-		}
-		return host.equals("localhost") || host.endsWith(".localhost") || IPV4_LOOPBACK.matcher(host).matches()
-				|| host.equals("[::1]") || host.equals("::1");
 	}
 
 }

@@ -37,8 +37,8 @@ class RedisSessionConfiguration {
 	static final String KEYS_VARIABLE = "SESSION_ENCRYPTION_KEYS";
 
 	/**
-	 * The issuer is read as a property, not as {@code oidc.OidcProperties}, which would
-	 * make a cycle of packages ({@code oidc} → {@code bff} → {@code session}).
+	 * The issuer is read as a property: the session store needs no more of the IdP's
+	 * settings than where it is ({@code oidc.LoopbackIssuers}).
 	 */
 	@Bean
 	SessionCodec sessionCodec(SessionProperties properties, @Value("${porter.oidc.issuer-uri:}") String issuer,
