@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.common.Issuers;
 import dev.porter.common.SingleFlight;
+import dev.porter.common.WallClockWaits;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import org.jspecify.annotations.Nullable;
@@ -24,8 +25,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * gateway boots and is healthy while the IdP is down. A success is remembered for the
  * life of the process; a failure for {@link #RETRY_AFTER}, during which callers get the
  * 503 at once (an IdP that never answers would otherwise hold each of them for the
- * discovery timeout), and the first caller after it fetches again. Concurrent first
- * callers join one fetch ({@link SingleFlight}).
+ * discovery timeout), and the first caller after it fetches again (or after the clock
+ * stepped back: {@link WallClockWaits}). Concurrent first callers join one fetch
+ * ({@link SingleFlight}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html">OpenID
  * Connect Discovery 1.0</a>
@@ -75,8 +77,9 @@ class OidcDiscovery {
 				return Mono.just(known);
 			}
 			Instant until = this.failedUntil.get();
-			Duration standing = (until != null) ? Duration.between(this.clock.instant(), until) : Duration.ZERO;
-			if (standing.compareTo(Duration.ZERO) > 0) {
+			Duration standing = (until != null) ? WallClockWaits.left(this.clock.instant(), until, RETRY_AFTER)
+					: Duration.ZERO;
+			if (!standing.isZero()) {
 				return Mono.error(new ProblemException(Problems.identityProviderUnavailable(standing), null));
 			}
 			return this.fetches.join(DOCUMENT, this::fetch);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.porter.common.WallClockWaits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -33,7 +34,8 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
  * A check stands for {@link #STANDS_FOR}, and probes meanwhile (or while it runs) get its
  * outcome: anyone may probe {@code /readyz} on the public port, and a round of commands
  * per probe made it an amplifier against Redis. Boot's health cache does not serve the
- * probes' group paths. Readiness still follows Redis within about a second.
+ * probes' group paths. Readiness still follows Redis within about a second, also after
+ * the clock stepped back ({@link WallClockWaits}).
  */
 class RedisHealthIndicator implements ReactiveHealthIndicator {
 
@@ -58,7 +60,7 @@ class RedisHealthIndicator implements ReactiveHealthIndicator {
 		return Mono.defer(() -> {
 			Instant now = this.clock.instant();
 			Check last = this.last.get();
-			if (last != null && now.isBefore(last.standsUntil())) {
+			if (last != null && !WallClockWaits.left(now, last.standsUntil(), STANDS_FOR).isZero()) {
 				return last.outcome();
 			}
 			Check next = new Check(now.plus(STANDS_FOR), check().cache());

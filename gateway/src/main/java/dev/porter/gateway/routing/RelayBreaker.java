@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
+import dev.porter.common.WallClockWaits;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +66,26 @@ final class RelayBreaker {
 	 * {@link #answered}, {@link #failed} or {@link #abandoned}.
 	 */
 	boolean permitsCall() {
+		if (this.breaker.getState() == CircuitBreaker.State.OPEN) {
+			probeIfTheClockSteppedBack();
+		}
 		return this.breaker.tryAcquirePermission();
+	}
+
+	/**
+	 * The open circuit lets a probe through once the wall clock reads the end of its
+	 * wait, set when it opened: stepped back since (NTP, a VM restored), it would refuse
+	 * every call for as long as the step. A wait that ends further ahead than its own
+	 * length is over ({@link WallClockWaits}): the circuit goes half-open, as it would
+	 * have once the wait had passed. Only then: a wait that has passed is the breaker's
+	 * own to end, so the two never both end it.
+	 */
+	private synchronized void probeIfTheClockSteppedBack() {
+		Instant now = this.clock.instant();
+		boolean steppedBack = now.isBefore(this.probeAt) && WallClockWaits.left(now, this.probeAt, openFor()).isZero();
+		if (steppedBack && this.breaker.getState() == CircuitBreaker.State.OPEN) {
+			this.breaker.transitionToHalfOpenState();
+		}
 	}
 
 	/**
@@ -74,7 +94,7 @@ final class RelayBreaker {
 	 * under way, or the wait just over).
 	 */
 	Duration retryAfter() {
-		Duration left = Duration.between(this.clock.instant(), this.probeAt);
+		Duration left = WallClockWaits.left(this.clock.instant(), this.probeAt, openFor());
 		return (this.breaker.getState() == CircuitBreaker.State.OPEN && left.compareTo(AT_LEAST) > 0) ? left : AT_LEAST;
 	}
 

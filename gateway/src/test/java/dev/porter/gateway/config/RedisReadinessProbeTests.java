@@ -79,6 +79,23 @@ class RedisReadinessProbeTests {
 		patientClient().get().uri("/readyz").exchange().expectStatus().isEqualTo(503);
 	}
 
+	/**
+	 * A check stands until a second after it ran, by the wall clock: stepped back ten
+	 * minutes (NTP, a VM restored), it kept its outcome for ten minutes, UP while Redis
+	 * was gone (or DOWN while it was back).
+	 */
+	@Test
+	void readyzWhenTheClockSteppedBackAfterACheckThenCheckedAgainOnceASecondHasPassed() throws Exception {
+		clock.advance(CHECK_STANDS_FOR);
+		client().get().uri("/readyz").exchange().expectStatus().isOk();
+
+		redis.stop();
+		clock.moveTo(clock.instant().minus(Duration.ofMinutes(10)));
+		clock.advance(CHECK_STANDS_FOR);
+
+		patientClient().get().uri("/readyz").exchange().expectStatus().isEqualTo(503);
+	}
+
 	private static WebTestClient client() {
 		return TestClients.gateway(((WebServerApplicationContext) gateway).getWebServer().getPort());
 	}

@@ -120,6 +120,22 @@ class OidcDiscoveryTests {
 		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
 	}
 
+	// Discovery failed at boot, and then the clock stepped back ten minutes (NTP, a VM
+	// restored): every login got a 503 with a Retry-After of ten minutes, and no fetch
+	// was tried until the clock had caught up.
+	@Test
+	void metadataWhenAFetchFailedAndTheClockSteppedBackThenFetchedAgainAfterItsRetryAfter() {
+		this.backChannel.stubFor(get(urlPathEqualTo("/.well-known/openid-configuration")).willReturn(serverError()));
+		OidcDiscovery discovery = new OidcDiscovery(WebClient.create(), properties(discoveryUri()), this.clock);
+		StepVerifier.create(discovery.metadata()).expectError(ProblemException.class).verify(Duration.ofSeconds(10));
+		stubDiscovery("{\"issuer\":\"" + ISSUER + "\"}");
+
+		this.clock.moveTo(this.clock.instant().minus(Duration.ofMinutes(10)));
+		this.clock.advance(OidcDiscovery.RETRY_AFTER);
+
+		StepVerifier.create(discovery.metadata()).expectNextCount(1).verifyComplete();
+	}
+
 	// An IdP that accepts connections and never answers: each caller waited out the
 	// discovery timeout again (a logout waited it twice, once to revoke and once for the
 	// IdP's logout URL). Within the Retry-After the failure answers at once.

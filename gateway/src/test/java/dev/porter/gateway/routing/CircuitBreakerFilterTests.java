@@ -225,6 +225,25 @@ class CircuitBreakerFilterTests {
 		assertThat(this.relayed).hasValue(10);
 	}
 
+	/**
+	 * The open circuit lets a probe through once its wait has passed by the wall clock:
+	 * stepped back ten minutes (NTP, a VM restored), it refused every call for ten
+	 * minutes more, each told to wait that long, with profile-service long back.
+	 */
+	@Test
+	void filterWhenTheClockSteppedBackWhileTheCircuitWasOpenThenAProbeGoesOnceTheWaitHasPassed() {
+		for (int i = 0; i < 10; i++) {
+			relay(504);
+		}
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+		this.clock.moveTo(this.clock.instant().minus(Duration.ofMinutes(10)));
+		this.clock.advance(Duration.ofSeconds(10));
+
+		assertThat(relay(200)).isEqualTo(200);
+		assertThat(this.relayed).hasValue(11);
+	}
+
 	/** Half-open, the probes are under way: the next may go within the second. */
 	@Test
 	void filterWhenCircuitHalfOpenAndEveryProbeUnderWayThenRetryAfterIsOneSecond() {
