@@ -11,6 +11,7 @@ import java.time.Instant;
  *
  * @param failures refreshes failed in a row
  * @param notBefore when the next attempt may reach the IdP
+ * ({@link RefreshFailurePolicy#backingOff}: what is left of the wait)
  * @param lastDenied whether the last of them was an {@code access_denied}
  * ({@link RefreshFailurePolicy}: a second one in a row ends the session)
  */
@@ -20,11 +21,6 @@ record RefreshBackoff(int failures, Instant notBefore, boolean lastDenied) {
 
 	RefreshBackoff(int failures, Instant notBefore) {
 		this(failures, notBefore, false);
-	}
-
-	/** What is left of the wait at {@code now}; zero once it is over. */
-	Duration remaining(Instant now) {
-		return now.isBefore(this.notBefore) ? Duration.between(now, this.notBefore) : Duration.ZERO;
 	}
 
 	/** The backoff after one more failure at {@code now}, not a denial. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
+import dev.porter.common.WallClockWaits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -127,6 +128,22 @@ class RefreshFailurePolicy {
 		return OAuth2ErrorCodes.INVALID_CLIENT.equals(error) || OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(error)
 				|| (failure instanceof TokenEndpointError answer
 						&& answer.status().value() == HttpStatus.UNAUTHORIZED.value());
+	}
+
+	/**
+	 * What is left of a session's backoff now; zero once it is over. Its end is an
+	 * instant on the wall clock, kept in the session: one further ahead than the longest
+	 * backoff there is ({@code TOKEN_REFRESH_BACKOFF_MAX}, or a wait the token endpoint
+	 * asked for, up to {@link #MAX_ASKED_WAIT}) was set before the clock stepped back
+	 * (NTP, a VM restored), and is over ({@link WallClockWaits}), rather than holding
+	 * every refresh off for the length of the step.
+	 */
+	Duration backingOff(RefreshBackoff backoff) {
+		Duration longest = this.properties.refreshBackoffMax();
+		if (MAX_ASKED_WAIT.compareTo(longest) > 0) {
+			longest = MAX_ASKED_WAIT;
+		}
+		return WallClockWaits.left(this.clock.instant(), backoff.notBefore(), longest);
 	}
 
 	/**

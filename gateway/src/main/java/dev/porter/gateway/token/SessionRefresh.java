@@ -93,7 +93,7 @@ class SessionRefresh {
 				this.metrics.coalesced();
 				return Mono.just(stored.client());
 			}
-			Duration backingOff = stored.backoff().remaining(this.clock.instant());
+			Duration backingOff = this.failures.backingOff(stored.backoff());
 			if (!backingOff.isZero()) {
 				// Another instance failed meanwhile: its backoff holds here too.
 				this.metrics.deferred();
@@ -186,7 +186,7 @@ class SessionRefresh {
 		RefreshFailurePolicy.Consequence consequence = this.failures.afterFailure(ex, stored.backoff());
 		if (consequence instanceof RefreshFailurePolicy.BackOff backOff) {
 			RefreshBackoff next = backOff.next();
-			Duration remaining = next.remaining(this.clock.instant());
+			Duration remaining = this.failures.backingOff(next);
 			if (backOff.clientRejected()) {
 				this.failureLog.clientRejected(describe(ex), remaining);
 			}

@@ -50,8 +50,6 @@ class TokenRefresher {
 
 	private final Duration wait;
 
-	private final Clock clock;
-
 	TokenRefresher(IdpRefreshCall idp, SessionTokens tokens, RefreshLock lock, TokenProperties properties,
 			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Clock clock) {
 		this.expiry = new AccessTokenExpiry(clock, properties.refreshAhead());
@@ -62,7 +60,6 @@ class TokenRefresher {
 		this.lock = lock;
 		this.metrics = metrics;
 		this.wait = properties.refreshWait();
-		this.clock = clock;
 	}
 
 	/** Completes once the refreshes in flight now have ended (stored or failed). */
@@ -100,7 +97,7 @@ class TokenRefresher {
 	 */
 	Mono<OAuth2AuthorizedClient> refresh(ServerWebExchange exchange, OAuth2AuthorizedClient current) {
 		return exchange.getSession().flatMap((session) -> {
-			Duration backingOff = SessionTokens.backoff(session).remaining(this.clock.instant());
+			Duration backingOff = this.failures.backingOff(SessionTokens.backoff(session));
 			if (!backingOff.isZero()) {
 				this.metrics.deferred();
 				return this.failures.withoutFreshToken(current, backingOff, null);

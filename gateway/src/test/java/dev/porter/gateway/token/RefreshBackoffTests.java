@@ -14,6 +14,7 @@ import dev.porter.gateway.session.SharedSessions;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.support.TestRegistrations;
 import dev.porter.gateway.support.VirtualTimeClock;
+import dev.porter.testsupport.ShiftableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +68,8 @@ class RefreshBackoffTests {
 
 	private Function<OAuth2RefreshTokenGrantRequest, Mono<OAuth2AccessTokenResponse>> idp;
 
-	private Clock clock;
+	/** Virtual time, shifted when a test steps the wall clock back. */
+	private ShiftableClock clock;
 
 	private TokenRefresher refresher;
 
@@ -79,7 +81,7 @@ class RefreshBackoffTests {
 	void setUp() {
 		this.start = Instant.now();
 		this.time = VirtualTimeScheduler.getOrSet();
-		this.clock = new VirtualTimeClock(this.time, this.start);
+		this.clock = new ShiftableClock(new VirtualTimeClock(this.time, this.start));
 		this.refresher = refresher(null);
 		this.session = new InMemoryWebSessionStore().createWebSession().block();
 		this.session.start();
@@ -137,6 +139,27 @@ class RefreshBackoffTests {
 			assertThat(this.idpCalls).as("1 ms before the end of backoff %d", i + 2).hasValue(i + 2);
 			waited = Duration.ofMillis(1);
 		}
+	}
+
+	/**
+	 * A session's backoff ends at an instant on the wall clock: stepped back ten minutes
+	 * (NTP, a VM restored), no refresh was tried for ten minutes, and every request whose
+	 * token had expired got a 503 with a Retry-After of ten minutes.
+	 */
+	@Test
+	void refreshWhenTheClockSteppedBackDuringABackoffThenAttemptedAgainOnceTheBackoffHasPassed() {
+		store(client("at-0", "rt-0", now().minus(Duration.ofHours(1))));
+		this.idp = (request) -> Mono.error(unavailable());
+		assertUnavailable(refresh(), 1);
+
+		this.clock.shift(Duration.ofMinutes(-10));
+		advance(Duration.ofSeconds(1));
+		this.idp = (request) -> Mono.just(response("at-1", "rt-1", 120));
+
+		StepVerifier.create(refresh())
+			.assertNext((client) -> assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-1"))
+			.verifyComplete();
+		assertThat(this.idpCalls).hasValue(2);
 	}
 
 	@Test
