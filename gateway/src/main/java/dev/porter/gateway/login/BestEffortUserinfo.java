@@ -1,5 +1,8 @@
 package dev.porter.gateway.login;
 
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 /**
  * The login's {@code /userinfo} call, which a login can do without: when the IdP cannot
- * answer it just now ({@code 429}, a {@code 5xx}, no answer within
+ * answer it just now ({@code 429}, a {@code 5xx}, no whole answer within
  * {@code OIDC_RESPONSE_TIMEOUT}, a refused or dropped connection) it answers nothing,
  * with one warning, and {@link OidcReactiveOAuth2UserService} signs the user in with the
  * ID token's claims alone. Auth0 allows {@code /userinfo} 5 calls a minute per user,
@@ -37,25 +40,36 @@ final class BestEffortUserinfo implements ReactiveOAuth2UserService<OAuth2UserRe
 
 	private final ReactiveOAuth2UserService<OAuth2UserRequest, OAuth2User> userinfo;
 
-	BestEffortUserinfo(ReactiveOAuth2UserService<OAuth2UserRequest, OAuth2User> userinfo) {
+	private final Duration timeout;
+
+	/**
+	 * @param timeout how long the whole call may take: the IdP client bounds the gap
+	 * between two reads, and an answer trickled in would hold the callback for as long
+	 */
+	BestEffortUserinfo(ReactiveOAuth2UserService<OAuth2UserRequest, OAuth2User> userinfo, Duration timeout) {
 		this.userinfo = userinfo;
+		this.timeout = timeout;
 	}
 
-	/** Spring Security's call through the IdP client, with its bounded waits. */
-	static BestEffortUserinfo through(WebClient idpWebClient) {
+	/**
+	 * Spring Security's call through the IdP client, with its bounded waits, taking at
+	 * most {@code timeout} as a whole.
+	 */
+	static BestEffortUserinfo through(WebClient idpWebClient, Duration timeout) {
 		DefaultReactiveOAuth2UserService userinfo = new DefaultReactiveOAuth2UserService();
 		// Spring reports every error answer alike (invalid_user_info_response): the
 		// status is kept here, before Spring reads the answer.
 		userinfo.setWebClient(idpWebClient.mutate()
 			.filter(ExchangeFilterFunction.ofResponseProcessor(BestEffortUserinfo::busyAsError))
 			.build());
-		return new BestEffortUserinfo(userinfo);
+		return new BestEffortUserinfo(userinfo, timeout);
 	}
 
 	/** The user's claims, or empty when the IdP could not answer just now. */
 	@Override
 	public Mono<OAuth2User> loadUser(OAuth2UserRequest request) {
 		return this.userinfo.loadUser(request)
+			.timeout(this.timeout)
 			.onErrorResume(BestEffortUserinfo::idpBusy, (ex) -> withoutUserinfo(request, ex));
 	}
 
@@ -76,6 +90,10 @@ final class BestEffortUserinfo implements ReactiveOAuth2UserService<OAuth2UserRe
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof BusyAnswer busy) {
 				return "status " + busy.status;
+			}
+			// No whole answer within the call's timeout.
+			if (cause instanceof TimeoutException) {
+				return cause.getClass().getSimpleName();
 			}
 			// No answer: refused, reset or timed out before the IdP's response.
 			if (cause instanceof WebClientRequestException request) {

@@ -16,7 +16,11 @@ final class IdpSilence {
 	private IdpSilence() {
 	}
 
-	static OAuth2AuthenticationException loginFailed(WebClientRequestException ex) {
+	/**
+	 * @param ex a {@link WebClientRequestException}, or the
+	 * {@link java.util.concurrent.TimeoutException} of a call bounded as a whole
+	 */
+	static OAuth2AuthenticationException loginFailed(Throwable ex) {
 		return new OAuth2AuthenticationException(
 				new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, "The identity provider did not answer", null),
 				ex);

@@ -1,6 +1,7 @@
 package dev.porter.gateway.login;
 
 import java.time.Clock;
+import java.util.concurrent.TimeoutException;
 
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.OidcProperties;
@@ -40,45 +41,49 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 class LoginConfiguration {
 
 	/**
-	 * The login's code exchange uses the IdP client with bounded waits. Spring Security's
-	 * own client has no response timeout, so a token endpoint that accepts and never
-	 * answers would hold the browser's callback open. Found by type by the
-	 * {@code oauth2Login} configuration.
+	 * The login's code exchange uses the IdP client with bounded waits, and is bounded as
+	 * a whole by {@code OIDC_RESPONSE_TIMEOUT}: Spring Security's own client has no
+	 * response timeout, so a token endpoint that accepts and never answers would hold the
+	 * browser's callback open, and the IdP client's bounds the gap between two reads, so
+	 * an answer trickled in a few bytes at a time would hold it as long. Found by type by
+	 * the {@code oauth2Login} configuration.
 	 */
 	@Bean
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCodeTokenResponseClient(
-			WebClient idpWebClient) {
+			WebClient idpWebClient, OidcProperties oidc) {
 		WebClientReactiveAuthorizationCodeTokenResponseClient client = new WebClientReactiveAuthorizationCodeTokenResponseClient();
 		client.setWebClient(idpWebClient);
 		// The status tells a rejected client from a refused login (LoginFailureLog).
 		client.setBodyExtractor(CodeExchangeError::read);
 		return (request) -> client.getTokenResponse(request)
-			.onErrorMap(WebClientRequestException.class, IdpSilence::loginFailed);
+			.timeout(oidc.responseTimeout())
+			.onErrorMap((ex) -> ex instanceof WebClientRequestException || ex instanceof TimeoutException,
+					IdpSilence::loginFailed);
 	}
 
 	/**
 	 * The ID token's signature check at the callback fetches the JWKS through the IdP
-	 * client, bounded for the same reason; its times are checked on the gateway's clock.
+	 * client, bounded for the same reasons; its times are checked on the gateway's clock.
 	 * The {@code oauth2Login} configuration finds this bean by its type.
 	 */
 	@Bean
-	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient,
+	ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory(WebClient idpWebClient, OidcProperties oidc,
 			ObjectProvider<Clock> clock) {
-		return new IdTokenDecoders(idpWebClient, clock.getIfAvailable(Clock::systemUTC));
+		return new IdTokenDecoders(idpWebClient, oidc.responseTimeout(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	/**
-	 * The login's {@code /userinfo} call, bounded for the same reason, made only when the
-	 * ID token lacks what the session keeps ({@link UserinfoNeed}); an IdP that cannot
-	 * answer it just now leaves the user with the ID token's claims
+	 * The login's {@code /userinfo} call, bounded for the same reasons, made only when
+	 * the ID token lacks what the session keeps ({@link UserinfoNeed}); an IdP that
+	 * cannot answer it just now leaves the user with the ID token's claims
 	 * ({@link BestEffortUserinfo}).
 	 */
 	@Bean
-	ReactiveOAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(WebClient idpWebClient) {
-		OidcReactiveOAuth2UserService oidc = new OidcReactiveOAuth2UserService();
-		oidc.setRetrieveUserInfo(UserinfoNeed::test);
-		oidc.setOauth2UserService(BestEffortUserinfo.through(idpWebClient));
-		return oidc;
+	ReactiveOAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(WebClient idpWebClient, OidcProperties oidc) {
+		OidcReactiveOAuth2UserService service = new OidcReactiveOAuth2UserService();
+		service.setRetrieveUserInfo(UserinfoNeed::test);
+		service.setOauth2UserService(BestEffortUserinfo.through(idpWebClient, oidc.responseTimeout()));
+		return service;
 	}
 
 	/** The callback's session is a new one: see {@link CallbackFreshSessionWebFilter}. */

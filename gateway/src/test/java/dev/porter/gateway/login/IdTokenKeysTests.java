@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
@@ -70,6 +72,18 @@ class IdTokenKeysTests extends GatewayTestSupport {
 		assertLoginFailsWithoutLeaking(output);
 	}
 
+	/**
+	 * The IdP client's response timeout bounds the gap between two reads, not the whole
+	 * answer: a JWKS that trickled in held the callback for as long as it trickled.
+	 */
+	@Test
+	void callbackWhenJwksTricklesInThenLoginFailsAtTheIdpTimeoutAndNoLogLineHoldsCodeOrState(CapturedOutput output) {
+		RSAKey rotated = TestIdp.instance().newKey();
+		TestIdp.instance().publishTrickled(rotated, Duration.ofSeconds(20));
+		assertLoginFailsWithoutLeaking(output,
+				(nonce) -> TestIdp.instance().stubCodeExchangeSignedWith(rotated, nonce, "auth0|alice"));
+	}
+
 	@Test
 	void callbackWhenJwksIsNotJsonThenLoginFailsAndNoLogLineHoldsCodeOrState(CapturedOutput output) {
 		failJwks(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("<html>"));
@@ -77,6 +91,13 @@ class IdTokenKeysTests extends GatewayTestSupport {
 	}
 
 	private void assertLoginFailsWithoutLeaking(CapturedOutput output) {
+		// A key the gateway has not seen yet: checking the ID token needs the JWKS.
+		assertLoginFailsWithoutLeaking(output,
+				(nonce) -> TestIdp.instance().stubCodeExchangeWithRotatedKey(nonce, "auth0|alice"));
+	}
+
+	/** A login whose code exchange {@code codeExchange} stubs for the login's nonce. */
+	private void assertLoginFailsWithoutLeaking(CapturedOutput output, Consumer<String> codeExchange) {
 		String code = "code-" + UUID.randomUUID();
 		EntityExchangeResult<byte[]> start = this.client.get()
 			.uri("/bff/login?returnTo=/ok/path")
@@ -90,8 +111,7 @@ class IdTokenKeysTests extends GatewayTestSupport {
 			.build()
 			.getQueryParams();
 		String state = URLDecoder.decode(authorize.getFirst("state"), StandardCharsets.UTF_8);
-		// A key the gateway has not seen yet: checking the ID token needs the JWKS.
-		TestIdp.instance().stubCodeExchangeWithRotatedKey(authorize.getFirst("nonce"), "auth0|alice");
+		codeExchange.accept(authorize.getFirst("nonce"));
 
 		URI landing = this.client.mutate()
 			.responseTimeout(Duration.ofSeconds(12))

@@ -43,6 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RelayWaitsForHeldAnswers
 class LoginTests extends GatewayTestSupport {
 
+	/**
+	 * How long a trickling IdP takes to send its whole answer: far past the IdP client's
+	 * response timeout ({@code IDP_RESPONSE_TIMEOUT}), within the test client's.
+	 */
+	private static final Duration TRICKLED_OVER = Duration.ofSeconds(20);
+
 	@Test
 	void getMeWhenXhrWithoutSessionThenUnauthorizedProblemNotRedirect() {
 		this.client.get()
@@ -403,6 +409,18 @@ class LoginTests extends GatewayTestSupport {
 		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
 	}
 
+	/**
+	 * The IdP client's response timeout bounds the gap between two reads, not the whole
+	 * answer: a token endpoint, or a proxy in front of it, that trickles its answer held
+	 * the browser's callback for as long as it trickled.
+	 */
+	@Test
+	void callbackWhenTokenEndpointTricklesItsAnswerThenLoginFailsAtTheIdpTimeout() {
+		LoginCallback callback = callback("trickled-code", (nonce) -> TestIdp.instance()
+			.stubTrickledCodeExchange("trickled-code", nonce, "auth0|alice", TRICKLED_OVER));
+		assertThat(callback.landing()).isEqualTo(URI.create("/?login=failed"));
+	}
+
 	// Each login spent one of the user's 5 /userinfo calls a minute, which
 	// profile-service's
 	// /me needs, to learn what the ID token had already said.
@@ -472,6 +490,17 @@ class LoginTests extends GatewayTestSupport {
 
 		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
 		session(callback).jsonPath("$.user.name").isEqualTo("Alice Example");
+	}
+
+	@Test
+	void callbackWhenUserinfoTricklesItsAnswerThenSignedInWithIdTokenClaimsAtTheIdpTimeout() {
+		LoginCallback callback = thinIdTokenCallback((accessToken) -> TestIdp.instance()
+			.stubUserinfo(accessToken, TestIdp.trickled(
+					okJson(TestIdp.json(Map.of("sub", "auth0|alice", "picture", "https://example.com/trickled.png"))),
+					TRICKLED_OVER)));
+
+		assertThat(callback.landing()).isEqualTo(URI.create("/ok/path"));
+		session(callback).jsonPath("$.user.name").isEqualTo("Alice Example").jsonPath("$.user.picture").doesNotExist();
 	}
 
 	/** A refused access token is about this login, not the IdP's load: it still fails. */

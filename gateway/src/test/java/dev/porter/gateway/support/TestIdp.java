@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -170,7 +171,8 @@ public final class TestIdp {
 	 * the request's nonce.
 	 */
 	public Tokens stubCodeExchange(String nonce, String sub, String sid, long expiresIn) {
-		return stubCodeExchange(containing("grant_type=authorization_code"), nonce, sub, sid, expiresIn, Duration.ZERO);
+		return stubCodeExchange(containing("grant_type=authorization_code"), nonce, sub, sid, expiresIn,
+				UnaryOperator.identity());
 	}
 
 	/**
@@ -178,7 +180,27 @@ public final class TestIdp {
 	 * {@code delay}: an IdP that hangs.
 	 */
 	public Tokens stubSlowCodeExchange(String code, String nonce, String sub, Duration delay) {
-		return stubCodeExchange(containing("code=" + code), nonce, sub, "sid-" + UUID.randomUUID(), 3600, delay);
+		return stubCodeExchange(containing("code=" + code), nonce, sub, "sid-" + UUID.randomUUID(), 3600,
+				(answer) -> answer.withFixedDelay((int) delay.toMillis()));
+	}
+
+	/**
+	 * Answers the exchange of {@code code} like {@link #stubCodeExchange}, a few bytes at
+	 * a time over {@code over} ({@link #trickled}): an IdP, or a proxy in front of it,
+	 * that trickles its answer.
+	 */
+	public Tokens stubTrickledCodeExchange(String code, String nonce, String sub, Duration over) {
+		return stubCodeExchange(containing("code=" + code), nonce, sub, "sid-" + UUID.randomUUID(), 3600,
+				(answer) -> trickled(answer, over));
+	}
+
+	/**
+	 * {@code answer} sent a piece every half second over {@code over}: each read comes
+	 * well within the IdP client's response timeout, which bounds the gap between reads,
+	 * the whole answer long after it.
+	 */
+	public static ResponseDefinitionBuilder trickled(ResponseDefinitionBuilder answer, Duration over) {
+		return answer.withChunkedDribbleDelay((int) (over.toMillis() / 500), (int) over.toMillis());
 	}
 
 	/**
@@ -193,7 +215,8 @@ public final class TestIdp {
 			// A null value leaves the claim out.
 			idToken.claim(claim, null);
 		}
-		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600, Duration.ZERO);
+		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600,
+				UnaryOperator.identity());
 	}
 
 	/**
@@ -205,7 +228,8 @@ public final class TestIdp {
 		String sid = "sid-" + UUID.randomUUID();
 		JWTClaimsSet.Builder idToken = idTokenClaims(sub, sid).claim("nonce", nonce);
 		idTokenClaims.accept(idToken);
-		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600, Duration.ZERO);
+		return stubCodeExchange(containing("grant_type=authorization_code"), idToken, sid, 3600,
+				UnaryOperator.identity());
 	}
 
 	/** Answers {@code /userinfo} for {@code accessToken} only after {@code delay}. */
@@ -221,12 +245,15 @@ public final class TestIdp {
 	}
 
 	private Tokens stubCodeExchange(StringValuePattern body, String nonce, String sub, String sid, long expiresIn,
-			Duration delay) {
-		return stubCodeExchange(body, idTokenClaims(sub, sid).claim("nonce", nonce), sid, expiresIn, delay);
+			UnaryOperator<ResponseDefinitionBuilder> shape) {
+		return stubCodeExchange(body, idTokenClaims(sub, sid).claim("nonce", nonce), sid, expiresIn, shape);
 	}
 
+	/**
+	 * Stubs the code exchange, its answer shaped by {@code shape} (delayed, trickled).
+	 */
 	private Tokens stubCodeExchange(StringValuePattern body, JWTClaimsSet.Builder idTokenClaims, String sid,
-			long expiresIn, Duration delay) {
+			long expiresIn, UnaryOperator<ResponseDefinitionBuilder> shape) {
 		JWTClaimsSet claims = idTokenClaims.build();
 		String sub = claims.getSubject();
 		String idToken = sign(this.key, claims);
@@ -239,7 +266,7 @@ public final class TestIdp {
 			answer.put("expires_in", expiresIn);
 		}
 		this.server.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(body)
-			.willReturn(okJson(json(answer)).withFixedDelay((int) delay.toMillis())));
+			.willReturn(shape.apply(okJson(json(answer)))));
 		this.server.stubFor(get(urlPathEqualTo("/userinfo")).willReturn(okJson(json(Map.of("sub", sub, "name",
 				"Alice Example", "email", "alice@example.com", "picture", "https://example.com/alice.png")))));
 		return tokens;
@@ -289,14 +316,7 @@ public final class TestIdp {
 	 * rotation the gateway has not seen), so that its signature check needs the JWKS.
 	 */
 	public Tokens stubCodeExchangeWithRotatedKey(String nonce, String sub) {
-		String sid = "sid-" + UUID.randomUUID();
-		String idToken = sign(unpublishedKey("rotated-"), idTokenClaims(sub, sid).claim("nonce", nonce).build());
-		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
-		this.server
-			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
-				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
-						tokens.refreshToken(), "id_token", idToken, "token_type", "Bearer", "expires_in", 3600)))));
-		return tokens;
+		return stubCodeExchangeSignedWith(unpublishedKey("rotated-"), nonce, sub);
 	}
 
 	/**
@@ -314,6 +334,31 @@ public final class TestIdp {
 	public void publish(RSAKey key) {
 		this.server.stubFor(get(urlPathEqualTo("/.well-known/jwks.json")).willReturn(okJson(
 				new JWKSet(List.of(this.key.toPublicJWK(), this.ecKey.toPublicJWK(), key.toPublicJWK())).toString())));
+	}
+
+	/**
+	 * Like {@link #publish(RSAKey)}, the JWKS sent a few bytes at a time over
+	 * {@code over} ({@link #trickled}).
+	 */
+	public void publishTrickled(RSAKey key, Duration over) {
+		this.server.stubFor(get(urlPathEqualTo("/.well-known/jwks.json")).willReturn(trickled(okJson(
+				new JWKSet(List.of(this.key.toPublicJWK(), this.ecKey.toPublicJWK(), key.toPublicJWK())).toString()),
+				over)));
+	}
+
+	/**
+	 * Answers the code exchange of the next login like {@link #stubCodeExchange}, with
+	 * the ID token signed by {@code key}.
+	 */
+	public Tokens stubCodeExchangeSignedWith(RSAKey key, String nonce, String sub) {
+		String sid = "sid-" + UUID.randomUUID();
+		String idToken = sign(key, idTokenClaims(sub, sid).claim("nonce", nonce).build());
+		Tokens tokens = new Tokens("at-" + UUID.randomUUID(), "rt-" + UUID.randomUUID(), sid, idToken);
+		this.server
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("grant_type=authorization_code"))
+				.willReturn(okJson(json(Map.of("access_token", tokens.accessToken(), "refresh_token",
+						tokens.refreshToken(), "id_token", idToken, "token_type", "Bearer", "expires_in", 3600)))));
+		return tokens;
 	}
 
 	public String logoutTokenSignedWith(RSAKey key, Map<String, Object> overrides) {
