@@ -21,7 +21,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * 429, unreachable, a rejected or unauthorized client, a first {@code access_denied})
  * makes it back off, twice as long after each failure in a row up to
  * {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request that got no fresh token: it relays its
- * access token while that is still valid, and otherwise gets {@code 503} with
+ * access token while that outlives the relayed call, and otherwise gets {@code 503} with
  * {@code Retry-After}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749, 5.2</a>
@@ -161,11 +161,12 @@ class RefreshFailurePolicy {
 
 	/**
 	 * The answer for a request that cannot have a fresh token: {@code current} while its
-	 * access token is still valid, otherwise a {@link RefreshUnavailable}.
+	 * access token outlives the relayed call ({@link AccessTokenExpiry#RELAY_MARGIN}),
+	 * otherwise a {@link RefreshUnavailable}.
 	 */
 	Mono<OAuth2AuthorizedClient> withoutFreshToken(OAuth2AuthorizedClient current, Duration retryAfter,
 			@Nullable Throwable cause) {
-		if (this.expiry.isStillValid(current.getAccessToken())) {
+		if (this.expiry.isRelayable(current.getAccessToken())) {
 			return Mono.just(current);
 		}
 		return Mono.error(new RefreshUnavailable(retryAfter, cause));

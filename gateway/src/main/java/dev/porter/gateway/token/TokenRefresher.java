@@ -72,19 +72,22 @@ class TokenRefresher {
 		return this.expiry.needsRefresh(held.issuedAt(), held.expiresAt());
 	}
 
-	/** Whether the session's access token may still be relayed. */
-	boolean isStillValid(LoginTokens held) {
-		return this.expiry.isStillValid(held.expiresAt());
+	/**
+	 * Whether the session's access token may still be relayed: it outlives the relayed
+	 * call ({@link AccessTokenExpiry#RELAY_MARGIN}).
+	 */
+	boolean isRelayable(LoginTokens held) {
+		return this.expiry.isRelayable(held.issuedAt(), held.expiresAt());
 	}
 
 	/**
 	 * The access token of a session that holds no refresh token, due for a refresh that
 	 * cannot be had (an Auth0 API without offline access, {@code offline_access} not
-	 * granted, Google): relayed until it expires, without asking the IdP, and then the
-	 * session is over, as nothing can renew it.
+	 * granted, Google): relayed while it outlives the relayed call, without asking the
+	 * IdP, and then the session is over, as nothing can renew it.
 	 */
 	Mono<String> withoutRefreshToken(ServerWebExchange exchange, LoginTokens held) {
-		if (isStillValid(held)) {
+		if (isRelayable(held)) {
 			return Mono.just(held.accessToken());
 		}
 		return exchange.getSession().flatMap(WebSession::invalidate).then(Mono.error(() -> new SessionEnded(null)));

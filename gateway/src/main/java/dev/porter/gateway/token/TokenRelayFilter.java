@@ -66,23 +66,23 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 
 	/**
 	 * The refreshed token; without the client registration (discovery failed) no refresh
-	 * can start, and a token still valid now is relayed as it is, as after a failed
-	 * refresh.
+	 * can start, and a token that still outlives the relayed call is relayed as it is, as
+	 * after a failed refresh.
 	 */
 	private static Mono<String> refreshed(ServerWebExchange exchange, Authentication authentication, LoginTokens held,
 			SessionTokens tokens, TokenRefresher refresher) {
-		// The refresher's own failures already fall back to a still-valid token, and its
+		// The refresher's own failures already fall back to a relayable token, and its
 		// 503 and 401 say that none is left: any other error, or nothing, means the
-		// client could not be built. Still valid is asked again then, as the refresh may
+		// client could not be built. Relayable is asked again then, as the refresh may
 		// have outlasted the token.
-		Mono<String> stillValid = Mono
-			.defer(() -> refresher.isStillValid(held) ? Mono.just(held.accessToken()) : Mono.empty());
+		Mono<String> relayable = Mono
+			.defer(() -> refresher.isRelayable(held) ? Mono.just(held.accessToken()) : Mono.empty());
 		return tokens.load(exchange, authentication)
 			.flatMap((current) -> refresher.refresh(exchange, current))
 			.map((OAuth2AuthorizedClient fresh) -> fresh.getAccessToken().getTokenValue())
 			.onErrorResume((ex) -> !(ex instanceof SessionEnded || ex instanceof RefreshUnavailable),
-					(ex) -> stillValid.switchIfEmpty(Mono.error(ex)))
-			.switchIfEmpty(stillValid);
+					(ex) -> relayable.switchIfEmpty(Mono.error(ex)))
+			.switchIfEmpty(relayable);
 	}
 
 	private static Mono<Void> relay(ServerWebExchange exchange, String accessToken, GatewayFilterChain chain) {

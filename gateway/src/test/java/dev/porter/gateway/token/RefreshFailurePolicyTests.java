@@ -180,13 +180,17 @@ class RefreshFailurePolicyTests {
 	}
 
 	@Test
-	void withoutFreshTokenWhenAccessTokenStillValidThenRelaysItUntilItsExpiry() {
+	void withoutFreshTokenWhenAccessTokenStillValidThenRelaysItUntilFiveSecondsBeforeItsExpiry() {
 		OAuth2AuthorizedClient current = client(NOW.plusSeconds(30));
 
 		StepVerifier.create(this.policy.withoutFreshToken(current, Duration.ofSeconds(1), null))
 			.expectNext(current)
 			.verifyComplete();
-		this.clock.advance(Duration.ofSeconds(30));
+		this.clock.advance(Duration.ofSeconds(25).minusMillis(1));
+		StepVerifier.create(this.policy.withoutFreshToken(current, Duration.ofSeconds(1), null))
+			.expectNext(current)
+			.verifyComplete();
+		this.clock.advance(Duration.ofMillis(1));
 		StepVerifier.create(this.policy.withoutFreshToken(current, Duration.ofSeconds(1), null))
 			.expectError(RefreshUnavailable.class)
 			.verify(Duration.ofSeconds(5));

@@ -95,6 +95,30 @@ class RefreshFailureTests extends GatewayTestSupport {
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
+	/**
+	 * Relayed with 100 ms left, the token reached profile-service, whose call to the IdP
+	 * found it expired: its 401 was relayed, and the SPA showed the user signed out while
+	 * her session lived on. A moment later it would have been this 503.
+	 */
+	@Test
+	void getMeWhenTokenEndpointFailsAndAccessTokenExpiresInAMomentThen503WithRetryAfterAndNothingRelayed() {
+		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
+		// The gateway dates the login's token on its clock, which stands still meanwhile.
+		Instant loggedInAt = this.clock.instant();
+		Browser browser = browser().login("auth0|alice", 30);
+		failRefreshes(browser, 503);
+		this.clock.moveTo(loggedInAt.plusSeconds(30).minusMillis(100));
+
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "60");
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
 	@ParameterizedTest
 	@ValueSource(ints = { 500, 503, 429 })
 	void getMeWhenTokenEndpointFailsAndAccessTokenStillValidThenRelaysItWithOneAttempt(int status) {
