@@ -177,7 +177,7 @@ class BackchannelLogoutController {
 				if (acted) {
 					return Mono.empty();
 				}
-				this.throttledLog.rejected("its jti was already used");
+				this.throttledLog.replayed();
 				return Mono.error(invalid(null));
 			});
 	}

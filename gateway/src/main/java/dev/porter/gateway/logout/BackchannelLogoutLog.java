@@ -2,37 +2,47 @@ package dev.porter.gateway.logout;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import dev.porter.common.OncePerInterval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 
 /**
  * The back-channel logout endpoint's refusals and failures, logged at most once per
- * {@link #INTERVAL} each, with a count: the endpoint is open to anyone, and a line per
- * request would let a client posting garbage in a loop fill the log. The
- * {@code http.server.requests} metric counts every answer.
+ * {@link #INTERVAL} per reason, with a count: the endpoint is open to anyone, and a line
+ * per request would let a client posting garbage in a loop fill the log. Per reason, so
+ * that such a flood hides no other reason: the IdP's own tokens refused (a clock out of
+ * step, another client id), which it never sends again, or a store that fails. The
+ * reasons are a fixed set (the checks' reasons, types of exceptions), never the client's
+ * text: each has a counter in memory. The {@code http.server.requests} metric counts
+ * every answer.
  */
 final class BackchannelLogoutLog {
 
 	static final Duration INTERVAL = Duration.ofMinutes(1);
 
+	/** A token refused before its claims were read, which anyone can send. */
+	private static final String MALFORMED = "malformed, or not signed by a key of the IdP";
+
 	private static final Logger log = LoggerFactory.getLogger(BackchannelLogoutController.class);
 
-	private final OncePerInterval rejected;
+	private final Clock clock;
 
-	private final OncePerInterval unprocessed;
+	private final Map<String, OncePerInterval> rejected = new ConcurrentHashMap<>();
+
+	private final Map<String, OncePerInterval> unprocessed = new ConcurrentHashMap<>();
 
 	private final OncePerInterval unread;
 
 	BackchannelLogoutLog(Clock clock) {
-		this.rejected = OncePerInterval.of(INTERVAL, clock);
-		this.unprocessed = OncePerInterval.of(INTERVAL, clock);
+		this.clock = clock;
 		this.unread = OncePerInterval.of(INTERVAL, clock);
 	}
 
@@ -40,19 +50,23 @@ final class BackchannelLogoutLog {
 		rejected(reason(ex));
 	}
 
-	void rejected(String reason) {
-		long count = this.rejected.count();
+	/** A valid token whose jti was used before: a replay. */
+	void replayed() {
+		rejected("its jti was already used");
+	}
+
+	private void rejected(String reason) {
+		long count = count(this.rejected, reason);
 		if (count > 0) {
 			log.warn("back-channel logout token rejected: {} ({} rejected since the last report)", reason, count);
 		}
 	}
 
 	void unprocessed(Throwable cause) {
-		long count = this.unprocessed.count();
+		String reason = failure(cause);
+		long count = count(this.unprocessed, reason);
 		if (count > 0) {
-			// The type only: messages can quote the IdP's or Redis' answers.
-			log.warn("back-channel logout could not be processed: {} ({} since the last report)",
-					cause.getClass().getSimpleName(), count);
+			log.warn("back-channel logout could not be processed: {} ({} since the last report)", reason, count);
 		}
 	}
 
@@ -65,15 +79,35 @@ final class BackchannelLogoutLog {
 		return this.unread.count();
 	}
 
+	private long count(Map<String, OncePerInterval> reasons, String reason) {
+		return reasons.computeIfAbsent(reason, (key) -> OncePerInterval.of(INTERVAL, this.clock)).count();
+	}
+
 	/**
-	 * Our validators' descriptions name the claim at fault; a parser's message could
-	 * quote what the client sent, so it is left out.
+	 * The reasons of the checks that failed ({@link LogoutTokenValidator#reason}); a
+	 * parser's message could quote what the client sent, so it is left out.
 	 */
 	private static String reason(BadJwtException ex) {
 		if (ex instanceof JwtValidationException invalid && !invalid.getErrors().isEmpty()) {
-			return invalid.getErrors().stream().map(OAuth2Error::getDescription).collect(Collectors.joining("; "));
+			return invalid.getErrors()
+				.stream()
+				.map(LogoutTokenValidator::reason)
+				.distinct()
+				.collect(Collectors.joining("; "));
 		}
-		return "malformed, or not signed by a key of the IdP";
+		return MALFORMED;
+	}
+
+	/**
+	 * The types only, the root cause's too (a fetch of the IdP's keys and a flood of
+	 * forged tokens waiting for one fail alike): messages can quote the IdP's or Redis'
+	 * answers.
+	 */
+	private static String failure(Throwable cause) {
+		String type = cause.getClass().getSimpleName();
+		Throwable root = NestedExceptionUtils.getRootCause(cause);
+		return (root != null && root.getClass() != cause.getClass())
+				? type + " caused by " + root.getClass().getSimpleName() : type;
 	}
 
 }

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -47,6 +49,28 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 	/** The longest {@code jti} we keep; IdPs use UUIDs or similar. */
 	private static final int MAX_JTI_LENGTH = 256;
 
+	private static final String WRONG_AUDIENCE = "aud is not this client";
+
+	private static final String NO_IAT = "iat is required";
+
+	private static final String IAT_FAR = "iat is too far from now";
+
+	private static final String NO_JTI = "jti is required";
+
+	private static final String NO_EVENT = "events has no back-channel logout member";
+
+	private static final String NO_SID_OR_SUB = "sid or sub is required";
+
+	private static final String NONCE = "a logout token must not carry a nonce";
+
+	/**
+	 * What a failed check is logged as when it is none of those {@link #reason} knows.
+	 */
+	private static final String OTHER_CHECK = "another claim check failed";
+
+	private static final Set<String> OWN_REASONS = Set.of(WRONG_AUDIENCE, NO_IAT, IAT_FAR, NO_JTI, NO_EVENT,
+			NO_SID_OR_SUB, NONCE);
+
 	private final String clientId;
 
 	private final Clock clock;
@@ -84,7 +108,7 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 	public OAuth2TokenValidatorResult validate(Jwt token) {
 		List<OAuth2Error> errors = new ArrayList<>();
 		if (token.getAudience() == null || !token.getAudience().contains(this.clientId)) {
-			errors.add(invalid("aud is not this client"));
+			errors.add(invalid(WRONG_AUDIENCE));
 		}
 		Instant issuedAt = token.getIssuedAt();
 		Instant now = this.clock.instant();
@@ -93,26 +117,52 @@ final class LogoutTokenValidator implements OAuth2TokenValidator<Jwt> {
 		// none and never retries a refusal. iat bounds the token's life as exp would
 		// (MAX_AGE), and Spring's timestamp check applies exp when there is one.
 		if (issuedAt == null) {
-			errors.add(invalid("iat is required"));
+			errors.add(invalid(NO_IAT));
 		}
 		else if (issuedAt.isBefore(now.minus(MAX_AGE)) || issuedAt.isAfter(now.plus(CLOCK_SKEW))) {
-			errors.add(invalid("iat is too far from now"));
+			errors.add(invalid(IAT_FAR));
 		}
 		String jti = token.getId();
 		if (jti == null || jti.isBlank() || jti.length() > MAX_JTI_LENGTH) {
-			errors.add(invalid("jti is required"));
+			errors.add(invalid(NO_JTI));
 		}
 		if (!(token.getClaims().get("events") instanceof Map<?, ?> events)
 				|| !events.containsKey(BACKCHANNEL_LOGOUT_EVENT)) {
-			errors.add(invalid("events has no back-channel logout member"));
+			errors.add(invalid(NO_EVENT));
 		}
 		if (token.getClaimAsString("sid") == null && token.getSubject() == null) {
-			errors.add(invalid("sid or sub is required"));
+			errors.add(invalid(NO_SID_OR_SUB));
 		}
 		if (token.hasClaim("nonce")) {
-			errors.add(invalid("a logout token must not carry a nonce"));
+			errors.add(invalid(NONCE));
 		}
 		return errors.isEmpty() ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult.failure(errors);
+	}
+
+	/**
+	 * The reason a failed check is logged under, one of a fixed set: the throttled log
+	 * keeps a counter per reason. Our checks' descriptions are fixed; Spring's timestamp
+	 * check names the instant (each token a reason of its own), so its reasons are named
+	 * here, as are its type and issuer checks', which could change wording.
+	 */
+	static String reason(OAuth2Error error) {
+		String description = Objects.toString(error.getDescription(), "");
+		if (OWN_REASONS.contains(description)) {
+			return description;
+		}
+		if (description.startsWith("Jwt expired at")) {
+			return "exp has passed";
+		}
+		if (description.startsWith("Jwt used before")) {
+			return "nbf is in the future";
+		}
+		if (description.startsWith("the given typ value")) {
+			return "typ is not that of a logout token";
+		}
+		if (description.equals("The iss claim is not valid")) {
+			return "iss is not the IdP";
+		}
+		return OTHER_CHECK;
 	}
 
 	private static OAuth2Error invalid(String description) {

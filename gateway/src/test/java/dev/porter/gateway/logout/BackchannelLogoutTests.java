@@ -169,6 +169,39 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 			.contains("(1000 rejected since the last report)");
 	}
 
+	/**
+	 * The IdP's own tokens refused while anyone posts garbage: the gateway is configured
+	 * with another client id, or its clock is out of step with the IdP's. The IdP never
+	 * retries a 400, and users stay signed in here after logging out there: the one line
+	 * a minute was the garbage's, and no one learnt why.
+	 */
+	@Test
+	void backchannelLogoutWhenFloodedWhileTheIdpsTokensAreRefusedThenEachReasonLogged(CapturedOutput output) {
+		String garbage = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2lnbmF0dXJl";
+		// Past any report an earlier test's refusal made.
+		this.clock.advance(BackchannelLogoutLog.INTERVAL);
+		Instant idpNow = this.clock.instant().minus(Duration.ofMinutes(15));
+		for (int i = 0; i < 100; i++) {
+			post(garbage).expectStatus().isBadRequest();
+		}
+
+		post(TestIdp.instance().logoutToken(Map.of("sub", "auth0|alice", "aud", "another-client"))).expectStatus()
+			.isBadRequest();
+		for (int i = 0; i < 2; i++) {
+			// Each its own exp, which Spring's check names
+			post(TestIdp.instance()
+				.logoutToken(Map.of("sub", "auth0|alice", "iat", idpNow.getEpochSecond(), "exp",
+						idpNow.plusSeconds(120 + i).getEpochSecond())))
+				.expectStatus()
+				.isBadRequest();
+		}
+
+		assertThat(rejectedLines(output)).hasSize(3)
+			.anySatisfy((line) -> assertThat(line).contains("malformed, or not signed by a key of the IdP"))
+			.anySatisfy((line) -> assertThat(line).contains("aud is not this client"))
+			.anySatisfy((line) -> assertThat(line).contains("exp has passed", "iat is too far from now"));
+	}
+
 	// A realm signing with ES256 (Keycloak can): its logout tokens were refused, so
 	// logging out at the IdP left the gateway's sessions signed in.
 	@Test

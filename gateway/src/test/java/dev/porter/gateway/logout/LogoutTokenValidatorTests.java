@@ -156,6 +156,37 @@ class LogoutTokenValidatorTests {
 		}, "logout+jwt")).hasErrors()).isFalse();
 	}
 
+	/**
+	 * Each failure is logged under a reason of a fixed set: Spring's checks word theirs
+	 * (the timestamp check naming the instant), and a change of wording would log them
+	 * all as one unknown reason.
+	 */
+	@Test
+	void reasonWhenEachCheckFailsThenNamedWithoutTheTokensValues() {
+		assertThat(reasons(token((claims) -> {
+			claims.put("iat", NOW.minusSeconds(900));
+			claims.put("exp", NOW.minusSeconds(780));
+			claims.put("iss", "https://evil.example/");
+			claims.put("aud", List.of("client-2"));
+			claims.remove("jti");
+			claims.remove("sid");
+			claims.remove("sub");
+			claims.put("events", Map.of());
+			claims.put("nonce", "n");
+		}, "at+jwt"))).containsExactlyInAnyOrder("typ is not that of a logout token", "iss is not the IdP",
+				"exp has passed", "aud is not this client", "iat is too far from now", "jti is required",
+				"events has no back-channel logout member", "sid or sub is required",
+				"a logout token must not carry a nonce");
+		assertThat(reasons(token((claims) -> claims.remove("iat")))).containsExactly("iat is required");
+		// Spring's timestamp check names one failure: exp's when there is one
+		assertThat(reasons(token((claims) -> claims.put("nbf", NOW.plusSeconds(600)))))
+			.containsExactly("nbf is in the future");
+	}
+
+	private List<String> reasons(Jwt token) {
+		return this.validator.validate(token).getErrors().stream().map(LogoutTokenValidator::reason).toList();
+	}
+
 	@Test
 	void rememberUntilWhenExpLongAfterMaxAgeThenIatPlusMaxAgePlusSkew() {
 		Jwt token = token((claims) -> claims.put("exp", NOW.plusSeconds(86_400)));
