@@ -6,8 +6,6 @@ import java.time.Duration;
 import dev.porter.gateway.problem.ProblemWriter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -27,13 +25,12 @@ import org.springframework.web.server.ServerWebExchange;
  * the handler of that refusal. An upstream's own status is passed on as it is (it may
  * carry its own problem and {@code Retry-After}); which of them count against the
  * upstream is {@link RelayBreaker}'s rule. Every call's latency goes to
- * {@link RelayTimers}.
+ * {@link RelayTimers}; failures are logged by {@link RelayFailureLog}, the circuit's
+ * changes by {@link RelayBreaker}.
  */
 class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
 	static final int ORDER = 30;
-
-	private static final Logger log = LoggerFactory.getLogger(CircuitBreakerFilter.class);
 
 	private final RelayBreaker breaker;
 
@@ -41,16 +38,19 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 
 	private final UpstreamUnavailable unavailable;
 
+	private final RelayFailureLog failures;
+
 	private final Duration retryAfter;
 
 	/**
 	 * @param clock the clock of {@code breaker}'s configuration, which times its open
-	 * state
+	 * state, and of the failures' log
 	 */
 	CircuitBreakerFilter(CircuitBreaker breaker, ProblemWriter problems, Duration retryAfter, MeterRegistry meters,
 			Clock clock) {
 		this(new RelayBreaker(breaker, clock), new RelayTimers(breaker.getName(), meters),
-				new UpstreamUnavailable("profile service", problems), retryAfter);
+				new UpstreamUnavailable("profile service", problems), new RelayFailureLog(breaker.getName(), clock),
+				retryAfter);
 	}
 
 	/**
@@ -58,10 +58,11 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	 * circuit is open, the wait is the time until it lets a probe through
 	 */
 	CircuitBreakerFilter(RelayBreaker breaker, RelayTimers timers, UpstreamUnavailable unavailable,
-			Duration retryAfter) {
+			RelayFailureLog failures, Duration retryAfter) {
 		this.breaker = breaker;
 		this.timers = timers;
 		this.unavailable = unavailable;
+		this.failures = failures;
 		this.retryAfter = retryAfter;
 	}
 
@@ -91,7 +92,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 		long elapsed = System.nanoTime() - start;
 		this.breaker.failed(ex, elapsed);
 		this.timers.failed(elapsed);
-		log.warn("relay to {} failed: {}", this.breaker.upstream(), ex.getClass().getSimpleName());
+		this.failures.failed(ex);
 		return this.unavailable.write(exchange, this.retryAfter);
 	}
 
@@ -102,7 +103,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	 */
 	Mono<Void> bodyLost(ServerWebExchange exchange, Throwable error) {
 		this.breaker.bodyLost(error);
-		log.warn("relay to {} lost the answer's body: {}", this.breaker.upstream(), error.getClass().getSimpleName());
+		this.failures.bodyLost(error);
 		RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
 		return this.unavailable.write(exchange, this.retryAfter);
 	}
@@ -115,8 +116,7 @@ class CircuitBreakerFilter implements GatewayFilter, Ordered {
 	private Mono<Void> answerFailed(ServerWebExchange exchange) {
 		UpstreamCall.discardAnswer(exchange);
 		RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
-		log.warn("relay to {} answered by something in front of it: {}", this.breaker.upstream(),
-				exchange.getResponse().getStatusCode());
+		this.failures.answeredInFront(exchange.getResponse().getStatusCode());
 		return this.unavailable.write(exchange, this.retryAfter);
 	}
 

@@ -9,6 +9,8 @@ import dev.porter.common.WallClockWaits;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -30,6 +32,8 @@ import org.springframework.web.ErrorResponse;
  */
 final class RelayBreaker {
 
+	private static final Logger log = LoggerFactory.getLogger(RelayBreaker.class);
+
 	private final CircuitBreaker breaker;
 
 	/** The least wait a refused caller is asked for: a probe may go at any moment. */
@@ -50,9 +54,27 @@ final class RelayBreaker {
 		breaker.getEventPublisher().onStateTransition(this::transitioned);
 	}
 
+	/**
+	 * Logs each change of the circuit's state, once: while it is open no call goes
+	 * upstream, so no failure is logged, and the silence would read as a recovery while
+	 * every caller gets 503. Once per change, however many requests it refuses: it opens
+	 * for {@code RELAY_BREAKER_OPEN_FOR} at least, whatever the callers do.
+	 */
 	private void transitioned(CircuitBreakerOnStateTransitionEvent event) {
-		if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-			this.probeAt = this.clock.instant().plus(openFor());
+		switch (event.getStateTransition().getToState()) {
+			case OPEN -> {
+				Duration openFor = openFor();
+				this.probeAt = this.clock.instant().plus(openFor);
+				// the metrics of the state that opened it (closed, or half-open)
+				float failureRate = this.breaker.getMetrics().getFailureRate();
+				log.warn("relay to {}: circuit open{}: every request answered 503 for {}, then probes go through",
+						upstream(),
+						(failureRate >= 0) ? " after " + Math.round(failureRate) + " % of calls failed" : "",
+						(openFor.toMillis() % 1000 == 0) ? openFor.toSeconds() + "s" : openFor.toMillis() + "ms");
+			}
+			case HALF_OPEN -> log.info("relay to {}: circuit half-open: probes go through", upstream());
+			case CLOSED -> log.info("relay to {}: circuit closed: relaying again", upstream());
+			default -> log.info("relay to {}: circuit {}", upstream(), event.getStateTransition().getToState());
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.porter.gateway.routing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +24,8 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -39,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the relay's breaker counts: the upstream's 502/503/504 unless it is a problem of
  * its own, connection errors and timeouts; never a 4xx, which is one caller's own answer.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CircuitBreakerFilterTests {
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:00Z"));
@@ -163,6 +168,116 @@ class CircuitBreakerFilterTests {
 		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
 		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isZero();
 		assertThat(relay(200)).isEqualTo(200);
+	}
+
+	/**
+	 * One profile-service instance of three down: a third of the calls fail, below the
+	 * breaker's threshold, for as long as it stays down. A WARN line per failed request
+	 * filled the log; now one line per interval and kind, with a count.
+	 */
+	@Test
+	void filterWhenOneInstanceInThreeFailsThenOneLinePerIntervalPerKindWithACount(CapturedOutput output) {
+		for (int i = 0; i < 10; i++) {
+			oneCallOfEachKind();
+		}
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(lines(output, "relay to profile-service failed: ConnectException")).hasSize(1);
+		assertThat(lines(output, "relay to profile-service answered by something in front of it: 502")).hasSize(1);
+		assertThat(lines(output, "relay to profile-service lost the answer's body: EOFException")).hasSize(1);
+
+		this.clock.advance(Duration.ofMinutes(1));
+		oneCallOfEachKind();
+
+		assertThat(lines(output, "relay to profile-service failed")).hasSize(2)
+			.last()
+			.asString()
+			.contains("(10 since the last report)");
+		assertThat(lines(output, "relay to profile-service answered by something in front of it")).hasSize(2)
+			.last()
+			.asString()
+			.contains("(10 since the last report)");
+		assertThat(lines(output, "relay to profile-service lost the answer's body")).hasSize(2)
+			.last()
+			.asString()
+			.contains("(10 since the last report)");
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	/**
+	 * Nine calls, three of which fail, one of each kind: a refused connection, a proxy's
+	 * 502 page, a body cut off after the head was counted.
+	 */
+	private void oneCallOfEachKind() {
+		this.filter
+			.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/me")),
+					(ignored) -> Mono.error(new java.net.ConnectException("Connection refused")))
+			.block();
+		relay(200);
+		relay(502, MediaType.TEXT_HTML);
+		relay(200);
+		// the head counted as an answer, then its body lost before the browser had any
+		relay(200);
+		this.filter
+			.bodyLost(MockServerWebExchange.from(MockServerHttpRequest.get("/me")),
+					new java.io.EOFException("Connection prematurely closed DURING response"))
+			.block();
+		relay(200);
+		relay(200);
+		relay(200);
+	}
+
+	/**
+	 * The circuit opening was logged nowhere: the failure lines stopped, since no call
+	 * went upstream, while every user got 503, which read like a recovery. Each change of
+	 * its state is one line, however many requests it refuses meanwhile.
+	 */
+	@Test
+	void filterWhenCircuitOpensAndClosesAgainThenEachChangeLoggedOnce(CapturedOutput output) {
+		for (int i = 0; i < 10; i++) {
+			relay(504, MediaType.TEXT_HTML);
+		}
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		for (int i = 0; i < 20; i++) {
+			retryAfterWhileRefused();
+		}
+		assertThat(lines(output, "circuit")).singleElement()
+			.asString()
+			.contains("WARN", "relay to profile-service", "circuit open", "100 % of calls failed", "503 for 10s");
+
+		this.clock.advance(Duration.ofSeconds(11));
+		int probes = this.breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+		for (int i = 0; i < probes; i++) {
+			relay(200);
+		}
+
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		List<String> changes = lines(output, "circuit");
+		assertThat(changes).hasSize(3);
+		assertThat(changes.get(1)).contains("INFO", "relay to profile-service", "circuit half-open");
+		assertThat(changes.get(2)).contains("INFO", "relay to profile-service", "circuit closed");
+	}
+
+	// The probes fail: open again, at WARN.
+	@Test
+	void filterWhenProbesFailThenCircuitOpenAgainLoggedAtWarn(CapturedOutput output) {
+		for (int i = 0; i < 10; i++) {
+			relay(504, MediaType.TEXT_HTML);
+		}
+		this.clock.advance(Duration.ofSeconds(11));
+		int probes = this.breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+		for (int i = 0; i < probes; i++) {
+			relay(504, MediaType.TEXT_HTML);
+		}
+
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(lines(output, "circuit")).hasSize(3)
+			.last()
+			.asString()
+			.contains("WARN", "relay to profile-service", "circuit open");
+	}
+
+	private static List<String> lines(CapturedOutput output, String part) {
+		return output.getOut().lines().filter((line) -> line.contains(part)).toList();
 	}
 
 	private static GatewayFilterChain refusing(String refusal) {
