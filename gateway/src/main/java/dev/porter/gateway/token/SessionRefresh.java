@@ -117,7 +117,8 @@ class SessionRefresh {
 	 * tries go on while the session's lock is held ({@code storeUntil}: the lease less
 	 * {@link #STORE_MARGIN}), so that no other instance presents the old token meanwhile;
 	 * the requests waiting for the refresh stop at {@code TOKEN_REFRESH_WAIT} as for any
-	 * slow refresh. Given up then, the fresh tokens are still its result.
+	 * slow refresh. Given up then, the fresh tokens are still its result. Stored, they
+	 * are its result only while the session holds them ({@link #unlessEnded}).
 	 */
 	private Mono<OAuth2AuthorizedClient> store(WebSession session, @Nullable LoginUser login,
 			IdpRefreshCall.Refreshed fresh, Instant storeUntil) {
@@ -125,36 +126,58 @@ class SessionRefresh {
 		return Mono.defer(() -> this.tokens.store(session, fresh))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
 			.timeout(left.isNegative() ? Duration.ZERO : left)
-			.then(revokeUnlessHeld(session, login, fresh))
-			.thenReturn(fresh.client())
+			.thenReturn(true)
 			.onErrorResume((ex) -> {
 				this.metrics.unstored();
 				log.error(
 						"refreshed tokens could not be stored while the refresh lock's lease lasted ({}): the "
 								+ "session keeps its used refresh token, which the IdP may reject at the next refresh",
 						ex.getClass().getSimpleName());
-				return Mono.just(fresh.client());
-			});
+				return Mono.just(false);
+			})
+			.flatMap((stored) -> stored ? unlessEnded(session, login, fresh) : Mono.just(fresh.client()));
 	}
 
 	/**
-	 * A session that ended while its refresh was at the IdP (a logout, an ending from
-	 * another device or the IdP) holds nothing of it: the ending revoked the refresh
-	 * token it read, which the IdP rotated away, and the store wrote nothing into the
-	 * ended session. The rotated token, held by nobody, would stay valid at the IdP.
-	 * Unless the session ended because the browser signed in again within its IdP
+	 * The fresh tokens, unless the session ended while its refresh was at the IdP (a
+	 * logout, an ending from another device or the IdP): then the store wrote nothing
+	 * into it, and the refresh fails as the session's requests from then on do
+	 * ({@link SessionEnded}, {@code 401}). The requests that waited for it are not
+	 * relayed with a token minted after the ending: the user was told her session ended
+	 * (the {@code 204} of {@code DELETE /bff/sessions/{id}}), and a change it carried
+	 * must not be applied.
+	 * <p>
+	 * The ending revoked the refresh token it read, which the IdP rotated away, so the
+	 * rotated one, held by nobody, is revoked here ({@link #revokeUnlessGoesOn}).
+	 */
+	private Mono<OAuth2AuthorizedClient> unlessEnded(WebSession session, @Nullable LoginUser login,
+			IdpRefreshCall.Refreshed fresh) {
+		return stillHeld(session).flatMap((held) -> held ? Mono.just(fresh.client())
+				: revokeUnlessGoesOn(session, login, fresh).then(Mono.error(new SessionEnded(null))));
+	}
+
+	/**
+	 * Whether the session still holds its tokens, as stored now, after the refresh wrote
+	 * what came of it. Not knowing (the store failing) is no reason to fail a refresh
+	 * that was stored: it still holds them.
+	 */
+	private Mono<Boolean> stillHeld(WebSession session) {
+		return this.tokens.reload(session).hasElement().onErrorReturn(true);
+	}
+
+	/**
+	 * Revokes the rotated refresh token of a session that ended during its refresh,
+	 * unless the session ended because the browser signed in again within its IdP
 	 * session, which goes on in the new login ({@link IdpSessionGoesOn}): the ending left
 	 * the replaced session's token unrevoked for that reason, and so does this.
 	 */
-	private Mono<Void> revokeUnlessHeld(WebSession session, @Nullable LoginUser login, IdpRefreshCall.Refreshed fresh) {
-		return this.tokens.reload(session)
-			.hasElement()
-			.flatMap((held) -> held ? Mono.just(true) : goesOnElsewhere(session, login))
-			.flatMap((spared) -> spared ? Mono.<Void>empty() : Mono.defer(() -> {
-				log.info("session ended during its refresh: revoking the rotated refresh token");
-				return this.revoker.revoke(fresh.client());
-			}))
-			// Not knowing is no reason to fail a stored refresh: the token stays.
+	private Mono<Void> revokeUnlessGoesOn(WebSession session, @Nullable LoginUser login,
+			IdpRefreshCall.Refreshed fresh) {
+		return goesOnElsewhere(session, login).flatMap((spared) -> spared ? Mono.<Void>empty() : Mono.defer(() -> {
+			log.info("session ended during its refresh: revoking the rotated refresh token");
+			return this.revoker.revoke(fresh.client());
+		}))
+			// The session has ended whatever became of the revocation.
 			.onErrorResume((ex) -> Mono.empty());
 	}
 
@@ -193,7 +216,11 @@ class SessionRefresh {
 			else {
 				this.failureLog.failed(describe(ex), remaining);
 			}
-			return this.tokens.store(session, next).then(Mono.error(new BackingOff(remaining)));
+			// A session that ended meanwhile stores nothing, and is over: its requests
+			// get no token, not even the one still valid.
+			return this.tokens.store(session, next)
+				.then(stillHeld(session))
+				.flatMap((held) -> Mono.error(held ? new BackingOff(remaining) : new SessionEnded(ex)));
 		}
 		RefreshFailurePolicy.EndSession end = (RefreshFailurePolicy.EndSession) consequence;
 		log.info("refresh refused ({}): ending the session", end.error());

@@ -206,7 +206,8 @@ class RedisSharedSessionTests {
 		refresh.release();
 
 		TestIdp.instance().awaitRevocationOf(rotated);
-		me.join();
+		assertThat(me.get(30, TimeUnit.SECONDS)).as("the request that waited for the refresh").isEqualTo(401);
+		instances.profile().verify(0, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
 	/**

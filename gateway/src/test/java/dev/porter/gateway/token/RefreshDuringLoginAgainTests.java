@@ -30,10 +30,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The browser signs in again (through the IdP's single sign-on) while its session's
@@ -132,7 +134,8 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 		}
 		try {
 			refreshEnded.block(Duration.ofSeconds(10));
-			me.get(10, TimeUnit.SECONDS);
+			assertThat(me.get(10, TimeUnit.SECONDS)).as("the request that waited for the refresh").isEqualTo(401);
+			PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 			TestIdp.instance()
 				.server()
 				.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))

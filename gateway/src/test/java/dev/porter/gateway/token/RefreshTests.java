@@ -41,6 +41,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -292,7 +294,8 @@ class RefreshTests extends GatewayTestSupport {
 		refresh.release();
 
 		TestIdp.instance().awaitRevocationOf(rotated);
-		me.join();
+		assertThat(me.get(20, TimeUnit.SECONDS)).as("the request that waited for the refresh").isEqualTo(401);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 	}
 
@@ -323,12 +326,99 @@ class RefreshTests extends GatewayTestSupport {
 		// and the revocation's only once the refresh has ended.
 		revocation.awaitReached();
 		refresh.release();
-		me.get(20, TimeUnit.SECONDS);
+		assertThat(me.get(20, TimeUnit.SECONDS)).as("the request that waited for the refresh").isEqualTo(401);
 		revocation.release();
 		logout.get(20, TimeUnit.SECONDS);
 
 		TestIdp.instance().awaitRevocationOf(rotated);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	// The owner ends the phone's session from her laptop while a PATCH of the phone waits
+	// for its refresh at the IdP: her 204 came first, and the PATCH was relayed after it
+	// with the access token the refresh brought, which nobody holds any more.
+	@Test
+	void patchWhileARefreshIsAtTheIdpAndTheOwnerEndsTheSessionThenUnauthorizedAndNothingRelayed() throws Exception {
+		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(okJson("{\"theme\":\"dark\"}")));
+		String sub = "auth0|erin-" + UUID.randomUUID();
+		Browser laptop = browser().login(sub, 3600);
+		Browser phone = browser().login(sub, 30);
+		dueForRefresh();
+		String rotated = "rt-rotated-" + UUID.randomUUID();
+		TestIdp.instance().stubSlowRefresh(phone.tokens().refreshToken(), rotated, Duration.ZERO);
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(phone.tokens().refreshToken());
+		CompletableFuture<Integer> patch = patchInBackground(phone);
+		refresh.awaitReached();
+
+		endFromTheOtherDevice(laptop);
+		refresh.release();
+
+		assertThat(patch.get(20, TimeUnit.SECONDS)).as("the PATCH that waited for the refresh").isEqualTo(401);
+		TestIdp.instance().awaitRevocationOf(rotated);
+		PROFILE.verify(0, patchRequestedFor(urlPathEqualTo("/me/metadata")));
+	}
+
+	// The same, the refresh failing once the session ended: it stored a backoff into the
+	// ended session (nothing written) and the PATCH was relayed with the old token.
+	@Test
+	void patchWhileARefreshIsAtTheIdpAndTheOwnerEndsTheSessionThenTheRefreshFailsThenUnauthorizedAndNothingRelayed()
+			throws Exception {
+		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata")).willReturn(okJson("{\"theme\":\"dark\"}")));
+		String sub = "auth0|erin-" + UUID.randomUUID();
+		Browser laptop = browser().login(sub, 3600);
+		Browser phone = browser().login(sub, 30);
+		dueForRefresh();
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + phone.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(503)));
+		HeldAnswer refresh = TestIdp.instance().holdRefreshWith(phone.tokens().refreshToken());
+		CompletableFuture<Integer> patch = patchInBackground(phone);
+		refresh.awaitReached();
+
+		endFromTheOtherDevice(laptop);
+		refresh.release();
+
+		assertThat(patch.get(20, TimeUnit.SECONDS)).as("the PATCH that waited for the refresh").isEqualTo(401);
+		PROFILE.verify(0, patchRequestedFor(urlPathEqualTo("/me/metadata")));
+	}
+
+	private CompletableFuture<Integer> patchInBackground(Browser browser) {
+		String xsrf = browser.xsrf();
+		return TestClients.statusInBackground(webClient(browser).patch()
+			.uri("/me/metadata")
+			.header("X-XSRF-TOKEN", xsrf)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"theme\":\"dark\"}"));
+	}
+
+	/**
+	 * {@code DELETE /bff/sessions/{id}} of the user's other session, from
+	 * {@code browser}.
+	 */
+	private static void endFromTheOtherDevice(Browser browser) {
+		JsonNode sessions = browser.get("/bff/sessions")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("sessions");
+		String other = null;
+		for (JsonNode session : sessions) {
+			if (!session.get("current").asBoolean()) {
+				other = session.get("id").asString();
+			}
+		}
+		String xsrf = browser.xsrf();
+		browser.method(HttpMethod.DELETE, "/bff/sessions/" + other)
+			.header("X-XSRF-TOKEN", xsrf)
+			.exchange()
+			.expectStatus()
+			.isNoContent();
 	}
 
 	private static void refreshAnswersIdToken(Browser browser, String idToken) {
