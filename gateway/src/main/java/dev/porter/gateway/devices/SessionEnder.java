@@ -1,6 +1,8 @@
 package dev.porter.gateway.devices;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -16,10 +18,10 @@ import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
+import dev.porter.gateway.session.ToTheEnd;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +38,11 @@ import org.springframework.stereotype.Component;
  * too. Only the removal must succeed; the rest is best effort, as at logout, and the
  * token is revoked whatever became of the removal and the bookkeeping.
  * <p>
+ * An ending, once begun, runs to its end whoever stops waiting for it ({@link ToTheEnd}):
+ * a browser that closes the tab while its {@code DELETE} waits for the IdP would
+ * otherwise leave sessions removed with their tokens unrevoked, and those not begun yet
+ * signed in.
+ * <p>
  * Except when the session ends in favour of another of its IdP session that goes on (the
  * login that replaced it, the session that ends it from {@code /bff/sessions}, the login
  * that made room): revoking would end that one too at an IdP that keeps one client
@@ -49,7 +56,7 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEnder.class);
 
-	/** Sessions ended at once by one request: enough to overlap slow revocations. */
+	/** Sessions removed, and then tokens revoked, at once by one ending. */
 	private static final int CONCURRENCY = 4;
 
 	private final StoredSessions stored;
@@ -76,7 +83,16 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * the login it makes room for).
 	 */
 	Mono<Void> end(DirectoryEntry entry, IdpSession goingOn) {
-		return end(entry.key(), this.stored.end(entry.key()), entry.sid(), entry.sub(), goingOn);
+		return endAll(Flux.just(entry), goingOn).then();
+	}
+
+	/**
+	 * Ends each of {@code entries} for {@code goingOn}; answers how many were ended, or
+	 * else the first failure once all have run ({@link #endEach}).
+	 */
+	Mono<Long> endAll(Flux<DirectoryEntry> entries, IdpSession goingOn) {
+		return endEach(entries,
+				(entry) -> remove(entry.key(), this.stored.end(entry.key()), entry.sid(), entry.sub(), goingOn));
 	}
 
 	/**
@@ -85,58 +101,98 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 */
 	@Override
 	public Mono<Void> endReplaced(SessionKey key, @Nullable IdpSession replacedBy) {
-		return endAsItsLogin(key, () -> this.stored.endReplaced(key), replacedBy);
+		return endEach(Flux.just(key),
+				(replaced) -> removeAsItsLogin(replaced, () -> this.stored.endReplaced(replaced), replacedBy))
+			.then();
 	}
 
 	/**
 	 * The login comes from the session: a logout token without {@code sid} names the user
 	 * alone, and the session's own {@code sid} entry must go too.
 	 */
-	private Mono<Void> endLoggedOut(SessionKey key) {
-		return endAsItsLogin(key, () -> this.stored.end(key), null);
-	}
-
 	@Override
 	public Mono<Void> endLoggedOut(Collection<SessionKey> keys) {
-		return eachToItsEnd(Flux.fromIterable(keys), this::endLoggedOut).then();
+		return endEach(Flux.fromIterable(keys), (key) -> removeAsItsLogin(key, () -> this.stored.end(key), null))
+			.then();
 	}
 
 	@Override
 	public Mono<Void> endExpired(SessionKey key) {
-		return endAsItsLogin(key, () -> this.stored.end(key), null);
+		return endEach(Flux.just(key), (expired) -> removeAsItsLogin(expired, () -> this.stored.end(expired), null))
+			.then();
 	}
 
 	/**
-	 * Ends the session of {@code key} by {@code removal}, forgotten under the {@code sid}
-	 * and {@code sub} of its own login; a session holding none is only removed.
+	 * Ends each of {@code sessions}, to the end whoever stops waiting: first removes them
+	 * all, a few at a time, then revokes the refresh tokens the removals took, a few at a
+	 * time. Removing is what signs a session out, and takes a store call or two; each
+	 * revocation waits for the IdP (up to {@code OIDC_RESPONSE_TIMEOUT}), and a session
+	 * whose removal queued behind them, one a thief holds maybe, would stay signed in for
+	 * rounds of IdP calls. Answers how many were ended.
+	 * <p>
+	 * One that fails does not stop the others: one removed from the store already would
+	 * never get to its revocation, and nothing could find it again; neither does a
+	 * failure to list them. The first failure is answered once all have run (not the
+	 * failures put together, which no handler would know for the store's).
 	 */
-	private Mono<Void> endAsItsLogin(SessionKey key, Supplier<Mono<OAuth2RefreshToken>> removal,
+	private <T> Mono<Long> endEach(Flux<T> sessions, Function<T, Mono<Removal>> removal) {
+		return ToTheEnd.whoeverStopsWaiting(sessions.flatMapDelayError(removal, CONCURRENCY, 1)
+			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)))
+			.collectList()
+			.flatMap((removals) -> Flux.fromIterable(removals)
+				.flatMap(this::revoke, CONCURRENCY)
+				.then(Mono.defer(() -> outcome(removals)))));
+	}
+
+	private static Mono<Long> outcome(List<Removal> removals) {
+		return removals.stream()
+			.map(Removal::failure)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.<Mono<Long>>map(Mono::error)
+			.orElseGet(() -> Mono.just((long) removals.size()));
+	}
+
+	/**
+	 * Removes the session of {@code key} by {@code removal}, forgotten under the
+	 * {@code sid} and {@code sub} of its own login; a session holding none is only
+	 * removed.
+	 */
+	private Mono<Removal> removeAsItsLogin(SessionKey key, Supplier<Mono<OAuth2RefreshToken>> removal,
 			@Nullable IdpSession goingOn) {
 		// Optional, not switchIfEmpty: an ending that worked completes empty too, and
 		// would be followed by a second removal, which can only fail.
-		return optional(this.stored.loginUser(key)).flatMap((user) -> user.isPresent()
-				? end(key, removal.get(), user.get().sid(), user.get().sub(), goingOn) : removal.get().then());
+		return optional(this.stored.loginUser(key))
+			.flatMap(
+					(user) -> user.isPresent() ? remove(key, removal.get(), user.get().sid(), user.get().sub(), goingOn)
+							: removal.get().thenReturn(Removal.NOTHING_TO_REVOKE))
+			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)));
 	}
 
 	/**
-	 * Removes the session by {@code removal}, then forgets it and revokes the refresh
-	 * token the removal took with it (a refresh may have rotated it meanwhile), unless
-	 * the session belongs to {@code goingOn} ({@code null}: none goes on). From then on
-	 * this is the token's only copy, so nothing may keep it from being revoked, not even
-	 * a failed removal: one that timed out may have been carried out all the same, and a
-	 * retry would find no session to take the token from. For that case the token is read
-	 * before.
+	 * Removes the session by {@code removal}, then forgets it, and answers the refresh
+	 * token the removal took with it (a refresh may have rotated it meanwhile), to be
+	 * revoked unless the session belongs to {@code goingOn} ({@code null}: none goes on).
+	 * From then on this is the token's only copy, so nothing may keep it from being
+	 * revoked, not even a failed removal: one that timed out may have been carried out
+	 * all the same, and a retry would find no session to take the token from. For that
+	 * case the token is read before.
 	 */
-	private Mono<Void> end(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub,
+	private Mono<Removal> remove(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub,
 			@Nullable IdpSession goingOn) {
 		IdpSession shared = (goingOn != null && goingOn.includes(sub, sid)) ? goingOn : null;
 		return optional(this.stored.refreshToken(key))
 			.flatMap((read) -> optional(removal)
-				.onErrorResume((ex) -> revokeUnlessGoesOn(read, shared).then(Mono.error(ex))))
-			.flatMap((taken) -> bestEffort("session left in the back-channel registry",
-					this.registry.unregister(key, sid, sub))
-				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
-				.then(revokeUnlessGoesOn(taken, shared)));
+				.flatMap((taken) -> bestEffort("session left in the back-channel registry",
+						this.registry.unregister(key, sid, sub))
+					.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
+					.thenReturn(new Removal(taken, shared, null)))
+				.onErrorResume((ex) -> Mono.just(new Removal(read, shared, ex))))
+			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)));
+	}
+
+	private Mono<Void> revoke(Removal removal) {
+		return revokeUnlessGoesOn(removal.refreshToken(), removal.shared());
 	}
 
 	/**
@@ -161,29 +217,6 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	}
 
 	/**
-	 * Ends each of {@code entries}, a few at a time: each waits for the IdP's revocation
-	 * (up to {@code OIDC_RESPONSE_TIMEOUT}), and one after another a user's twenty
-	 * sessions would keep the answer waiting a minute. Answers how many were ended.
-	 * <p>
-	 * One that fails does not stop the others: one removed from the store already and
-	 * still on its way to its revocation would never get there, and nothing could find it
-	 * again. The first failure is answered once all have run.
-	 */
-	Mono<Long> endAll(Flux<DirectoryEntry> entries, IdpSession goingOn) {
-		return eachToItsEnd(entries, (entry) -> end(entry, goingOn)).count();
-	}
-
-	/**
-	 * Ends each of {@code sessions} by {@code ending}, a few at a time, each to its end
-	 * whatever became of the others; answers those ended, or else the first failure (not
-	 * the failures put together, which no handler would know for the store's).
-	 */
-	private static <T> Flux<T> eachToItsEnd(Flux<T> sessions, Function<T, Mono<Void>> ending) {
-		return sessions.flatMapDelayError((session) -> ending.apply(session).thenReturn(session), CONCURRENCY, 1)
-			.onErrorMap(Exceptions::isMultiple, (failures) -> Exceptions.unwrapMultiple(failures).get(0));
-	}
-
-	/**
 	 * A left-over entry names a session that no longer exists: the registry's goes at its
 	 * expiry, the directory's at the next list. Neither is worth failing the ending.
 	 */
@@ -205,6 +238,25 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 				log.warn("refresh token of an ended session not revoked: {}", ex.getClass().getSimpleName());
 				return Mono.empty();
 			});
+	}
+
+	/**
+	 * What a session's removal leaves to do: revoke {@code refreshToken} (the one the
+	 * removal took, or the one read before a removal that failed) unless the session
+	 * shares {@code shared} with the session that goes on, and then answer
+	 * {@code failure}, the removal's, if it failed.
+	 */
+	private record Removal(Optional<OAuth2RefreshToken> refreshToken, @Nullable IdpSession shared,
+			@Nullable Throwable failure) {
+
+		/** A session removed that held no login, or one that was gone already. */
+		static final Removal NOTHING_TO_REVOKE = new Removal(Optional.empty(), null, null);
+
+		/** Nothing removed, nothing read: {@code failure} came first. */
+		static Removal failed(Throwable failure) {
+			return new Removal(Optional.empty(), null, failure);
+		}
+
 	}
 
 }

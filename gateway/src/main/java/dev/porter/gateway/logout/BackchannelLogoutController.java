@@ -18,6 +18,7 @@ import dev.porter.gateway.problem.SmallFormReader;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
+import dev.porter.gateway.session.ToTheEnd;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,7 @@ class BackchannelLogoutController {
 			.mapNotNull((form) -> form.getFirst(LOGOUT_TOKEN))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			// Runs to its end whoever stops waiting: the IdP sends each logout once.
-			.flatMap((token) -> Mono.fromFuture(verifyAndAct(token).toFuture(), true))
+			.flatMap((token) -> ToTheEnd.whoeverStopsWaiting(verifyAndAct(token)))
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), this::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());
 	}

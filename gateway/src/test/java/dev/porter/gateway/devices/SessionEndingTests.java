@@ -1,5 +1,6 @@
 package dev.porter.gateway.devices;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +11,16 @@ import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
+import dev.porter.gateway.support.LeavingClient;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.StoreHiccups;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
+import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -56,6 +61,9 @@ class SessionEndingTests extends GatewayTestSupport {
 
 	@Autowired
 	private MovableClock clock;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@BeforeEach
 	void clockAtRealTime() {
@@ -239,6 +247,112 @@ class SessionEndingTests extends GatewayTestSupport {
 
 		ending.get(30, TimeUnit.SECONDS);
 		assertThat(revocationsGivenUp(output)).as("revocations given up").isEmpty();
+	}
+
+	/**
+	 * Removing a session is what signs it out; each revocation waits for the IdP. One
+	 * after another, four at a time, the fifth session stayed signed in until a
+	 * revocation was answered or given up. All are out of the store before the IdP is
+	 * asked anything.
+	 */
+	@Test
+	void deleteOthersWhenIdpSlowToRevokeThenEverySessionIsSignedOutBeforeAnyRevocationIsAnswered() throws Exception {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		List<Browser> others = new ArrayList<>();
+		List<HeldAnswer> revocations = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			Browser other = signIn(sub, "Device/" + i);
+			others.add(other);
+			revocations.add(TestIdp.instance().holdRevocationOf(other.tokens().refreshToken()));
+		}
+
+		CompletableFuture<Void> ending = CompletableFuture
+			.runAsync(() -> SessionsApiTests.delete(laptop, "/bff/sessions?others=true")
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.ended")
+				.isEqualTo(6));
+		try {
+			Eventually.await("revocations waiting at the IdP", Duration.ofSeconds(10),
+					() -> revocations.stream().anyMatch((revocation) -> revocation.reached().isDone()));
+			for (Browser other : others) {
+				assertThat(signedIn(other)).as("a session whose revocation is not answered yet").isFalse();
+			}
+		}
+		finally {
+			revocations.forEach(HeldAnswer::release);
+		}
+		ending.get(30, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * The user closes the tab while the endings wait for the IdP's revocations, four at a
+	 * time: the sessions not begun yet stayed signed in (a thief's, maybe), and those
+	 * begun lost the revocations not sent yet. However the client goes, every session
+	 * ends and every refresh token is revoked.
+	 */
+	@Test
+	void deleteOthersWhenTheClientStopsWaitingWhileRevocationsAreHeldThenEverySessionEndsAndEveryTokenIsRevoked()
+			throws Exception {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		List<Browser> others = new ArrayList<>();
+		List<HeldAnswer> revocations = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			Browser other = signIn(sub, "Device/" + i);
+			others.add(other);
+			revocations.add(TestIdp.instance().holdRevocationOf(other.tokens().refreshToken()));
+		}
+		String xsrf = laptop.xsrf();
+		LeavingClient client = LeavingClient.send(this.meters,
+				laptop.webClient(this.port).delete().uri("/bff/sessions?others=true").header("X-XSRF-TOKEN", xsrf));
+		Eventually.await("four revocations waiting at the IdP", Duration.ofSeconds(10),
+				() -> revocations.stream().filter((revocation) -> revocation.reached().isDone()).count() >= 4);
+
+		client.leave();
+		revocations.forEach(HeldAnswer::release);
+
+		for (Browser other : others) {
+			Eventually.await("every other session ended", Duration.ofSeconds(10), () -> !signedIn(other));
+			TestIdp.instance().awaitRevocationOf(other.tokens().refreshToken());
+		}
+		assertThat(signedIn(laptop)).as("the current session").isTrue();
+	}
+
+	/**
+	 * The client leaves once the session is out of the store, before its refresh token,
+	 * whose only copy the removal took, is revoked.
+	 */
+	@Test
+	void deleteWhenTheClientStopsWaitingBeforeTheRevocationThenTheRefreshTokenIsRevokedAnyway() throws Exception {
+		String sub = newUser();
+		Browser laptop = signIn(sub, "Laptop/1.0");
+		Browser phone = signIn(sub, "Phone/2.0");
+		String phoneId = SessionsApiTests.idOf(laptop, false);
+		StoreHiccups.Held forgetting = new StoreHiccups.Held();
+		this.hiccups.unregistersHeld.put(SessionKey.of(phone.sessionId()), forgetting);
+		String xsrf = laptop.xsrf();
+		LeavingClient client = LeavingClient.send(this.meters,
+				laptop.webClient(this.port).delete().uri("/bff/sessions/" + phoneId).header("X-XSRF-TOKEN", xsrf));
+		forgetting.reached().get(10, TimeUnit.SECONDS);
+
+		client.leave();
+		forgetting.released().complete(null);
+
+		TestIdp.instance().awaitRevocationOf(phone.tokens().refreshToken());
+		assertThat(signedIn(phone)).isFalse();
+	}
+
+	private static boolean signedIn(Browser browser) {
+		return browser.get("/bff/session")
+			.exchange()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("authenticated")
+			.asBoolean();
 	}
 
 	private static List<String> revocationsGivenUp(CapturedOutput output) {

@@ -14,6 +14,7 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class Browser {
 
 	public static final String SESSION_COOKIE = "__Host-porter-session";
+
+	private static final String CALLBACK = "/login/oauth2/code/auth0?code=test-code&state={state}";
 
 	private final WebTestClient client;
 
@@ -68,6 +71,35 @@ public final class Browser {
 	 * the IdP has been asked and before the browser comes back to the callback.
 	 */
 	public URI attemptLogin(String sub, String sid, long expiresIn, Runnable beforeCallback) {
+		String state = startLogin(sub, sid, expiresIn);
+		beforeCallback.run();
+		EntityExchangeResult<byte[]> callback = this.client.get()
+			.uri(CALLBACK, state)
+			.cookies((jar) -> this.cookies.forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult();
+		keepCookies(callback.getResponseCookies());
+		return callback.getResponseHeaders().getLocation();
+	}
+
+	/**
+	 * Takes a login as {@code sub} as far as the IdP's answer, and answers the callback
+	 * the browser would come back with, to the gateway on {@code port}, for a client that
+	 * stops waiting for it ({@link LeavingClient}). The browser keeps no cookie of it.
+	 */
+	public WebClient.RequestHeadersSpec<?> loginCallback(int port, String sub, String sid, long expiresIn) {
+		String state = startLogin(sub, sid, expiresIn);
+		return client(port).get().uri(CALLBACK, state).cookies((jar) -> this.cookies.forEach(jar::add));
+	}
+
+	/**
+	 * Starts a login at {@code /bff/login}, keeping the cookies it sets, and stubs the
+	 * IdP's code exchange for it; answers the state the IdP sends back.
+	 */
+	private String startLogin(String sub, String sid, long expiresIn) {
 		EntityExchangeResult<byte[]> start = this.client.get()
 			.uri("/bff/login?returnTo=/ok/path")
 			.exchange()
@@ -80,17 +112,23 @@ public final class Browser {
 			.build()
 			.getQueryParams();
 		this.tokens = TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, sid, expiresIn);
-		beforeCallback.run();
-		EntityExchangeResult<byte[]> callback = this.client.get()
-			.uri("/login/oauth2/code/auth0?code=test-code&state={state}", decode(authorize.getFirst("state")))
-			.cookies((jar) -> this.cookies.forEach(jar::add))
-			.exchange()
-			.expectStatus()
-			.isFound()
-			.expectBody()
-			.returnResult();
-		keepCookies(callback.getResponseCookies());
-		return callback.getResponseHeaders().getLocation();
+		return decode(authorize.getFirst("state"));
+	}
+
+	/**
+	 * A client of the gateway on {@code port} that sends this browser's cookies (as they
+	 * are now) and asks for JSON, on a connection of its own per request.
+	 */
+	public WebClient webClient(int port) {
+		return client(port).mutate().defaultCookies((jar) -> this.cookies.forEach(jar::add)).build();
+	}
+
+	private static WebClient client(int port) {
+		return WebClient.builder()
+			.clientConnector(TestClients.connector())
+			.baseUrl("http://localhost:" + port)
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.build();
 	}
 
 	/** Fetches the XSRF-TOKEN cookie (any request gets one) and returns its value. */

@@ -67,6 +67,12 @@ public class StoreHiccups {
 	/** Per session: its refresh token read as if the session held none. */
 	public final Set<SessionKey> tokenlessReads = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * Per user ({@code sub}): the registration of their next login held until the test
+	 * releases it: the login's session is stored, not yet registered.
+	 */
+	public final Map<String, Held> registersHeld = new ConcurrentHashMap<>();
+
 	/** Per session: its removal from the registry held until the test releases it. */
 	public final Map<SessionKey, Held> unregistersHeld = new ConcurrentHashMap<>();
 
@@ -102,6 +108,7 @@ public class StoreHiccups {
 		this.failingRemovals.clear();
 		this.tokenlessReads.clear();
 		this.unregistersHeld.clear();
+		this.registersHeld.clear();
 		this.removalsHeld.clear();
 		this.register.set(false);
 		this.unregister.set(false);
@@ -120,7 +127,9 @@ public class StoreHiccups {
 			@Override
 			public Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub,
 					Instant issuedAt) {
-				return hiccup(StoreHiccups.this.register).then(real.register(session, sid, sub, issuedAt));
+				Held held = (sub != null) ? StoreHiccups.this.registersHeld.remove(sub) : null;
+				return ((held != null) ? held.hold() : Mono.<Void>empty()).then(hiccup(StoreHiccups.this.register))
+					.then(real.register(session, sid, sub, issuedAt));
 			}
 
 			@Override
