@@ -8,6 +8,7 @@ import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
+import dev.porter.gateway.session.ToTheEnd;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +60,18 @@ class BffLogoutHandler implements ServerLogoutHandler {
 		this.registry = registry;
 	}
 
+	/**
+	 * Runs to its end whoever stops waiting ({@link ToTheEnd}): a browser that closes the
+	 * tab as the user clicks "Sign out" would otherwise leave the session removed and its
+	 * refresh token, whose only copy the removal took, unrevoked.
+	 */
 	@Override
 	public Mono<Void> logout(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
 		return webFilterExchange.getExchange()
 			.getSession()
-			.flatMap((session) -> bestEffort("session not removed, kept in the back-channel registry",
-					end(session).flatMap((taken) -> forgetAndRevoke(session, authentication, taken))));
+			.flatMap((session) -> ToTheEnd
+				.whoeverStopsWaiting(bestEffort("session not removed, kept in the back-channel registry",
+						end(session).flatMap((taken) -> forgetAndRevoke(session, authentication, taken)))));
 	}
 
 	/**
