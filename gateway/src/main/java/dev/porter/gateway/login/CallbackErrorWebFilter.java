@@ -1,5 +1,6 @@
 package dev.porter.gateway.login;
 
+import dev.porter.gateway.session.ToTheEnd;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.core.AuthenticationException;
@@ -35,10 +36,18 @@ final class CallbackErrorWebFilter implements WebFilter {
 			.flatMap((match) -> match.isMatch() ? guarded(exchange, chain) : chain.filter(exchange));
 	}
 
+	/**
+	 * Runs to its end whoever stops waiting ({@link ToTheEnd}), a browser gone as well:
+	 * Spring Security stores the login's session (as it changes its id) before the
+	 * success handler registers it, and a callback cut in between left it stored, signed
+	 * in, unknown to back-channel logout and to {@code /bff/sessions}; cut later, the
+	 * sessions it was ending (the one presented, those past the limit) kept their refresh
+	 * tokens unrevoked. A failed login's session is ended to the end too.
+	 */
 	private Mono<Void> guarded(ServerWebExchange exchange, WebFilterChain chain) {
-		return chain.filter(exchange)
+		return ToTheEnd.whoeverStopsWaiting(chain.filter(exchange)
 			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> this.failureHandler
-				.onAuthenticationFailure(new WebFilterExchange(exchange, chain), loginFailed(ex)));
+				.onAuthenticationFailure(new WebFilterExchange(exchange, chain), loginFailed(ex))));
 	}
 
 	private static AuthenticationException loginFailed(Throwable ex) {
