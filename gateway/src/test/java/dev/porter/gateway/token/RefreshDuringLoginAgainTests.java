@@ -15,6 +15,7 @@ import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.StoreHiccups;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.JsonNode;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -126,8 +128,16 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 				.expectStatus()
 				.isOk());
 			otherTabEnding.reached().get(10, TimeUnit.SECONDS);
-			// The refreshing session ended: the token it held was revoked.
-			TestIdp.instance().awaitRevocationOf(refreshToken);
+			// The refreshing session ended (its token is revoked once every session of
+			// the logout is out of the store).
+			Eventually.await("the refreshing session ended", Duration.ofSeconds(10),
+					() -> !browser.get("/bff/session")
+						.exchange()
+						.expectBody(JsonNode.class)
+						.returnResult()
+						.getResponseBody()
+						.get("authenticated")
+						.asBoolean());
 		}
 		finally {
 			refresh.release();
@@ -147,6 +157,7 @@ class RefreshDuringLoginAgainTests extends GatewayTestSupport {
 		logout.get(10, TimeUnit.SECONDS);
 
 		otherTab.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		TestIdp.instance().awaitRevocationOf(refreshToken);
 	}
 
 	/**
