@@ -398,6 +398,8 @@ class SessionsAtRestTests {
 			case HASH -> redis.<byte[], byte[]>opsForHash()
 				.entries(key)
 				.flatMap((entry) -> Flux.just(entry.getKey(), entry.getValue()));
+			// expired since it was listed (a login rate limit's window): it holds nothing
+			case NONE -> Flux.empty();
 			default -> Flux.error(new AssertionError("unexpected type " + type + " of " + key));
 		};
 		return values.map((bytes) -> new String(bytes, StandardCharsets.ISO_8859_1)).collectList().block();
