@@ -5,12 +5,14 @@ import java.time.Duration;
 
 import reactor.core.publisher.Mono;
 
+import dev.porter.profile.problem.RequestBodyReads;
 import dev.porter.profile.problem.RequestDeadlinePassedException;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -27,8 +29,10 @@ import org.springframework.web.server.WebFilterChain;
  * Past the deadline the caller stops waiting, nothing more: a load goes on and fills the
  * cache (its single flight is shared, see {@code SwrCache}), a change goes on and the
  * caches follow its outcome ({@link ProfileCaches#directoryChange}). Each answer so given
- * is logged, throttled ({@link LateRequests}). The work that must know how much of the
- * request's time is left finds its end in the Reactor context ({@link RequestEnd}).
+ * is logged, throttled ({@link LateRequests}). A request whose body was still arriving
+ * then is answered 408 instead ({@link RequestBodyReads}): it was never worked on. The
+ * work that must know how much of the request's time is left finds its end in the Reactor
+ * context ({@link RequestEnd}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -40,22 +44,31 @@ class RequestDeadline implements WebFilter {
 
 	private final Clock clock;
 
-	RequestDeadline(ApiProperties properties, Clock clock) {
+	private final RequestBodyReads bodies;
+
+	RequestDeadline(ApiProperties properties, Clock clock, RequestBodyReads bodies) {
 		this.deadline = properties.requestDeadline();
 		this.lateRequests = new LateRequests(this.deadline, clock);
 		this.clock = clock;
+		this.bodies = bodies;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return chain.filter(exchange).timeout(this.deadline, Mono.defer(() -> {
-			this.lateRequests.report(exchange);
-			return Mono.error(late(exchange));
-		})).contextWrite((context) -> RequestEnd.put(context, this.clock.instant().plus(this.deadline)));
+		return chain.filter(exchange)
+			.timeout(this.deadline, Mono.defer(() -> Mono.error(late(exchange))))
+			.contextWrite((context) -> RequestEnd.put(context, this.clock.instant().plus(this.deadline)));
 	}
 
-	/** A change may still land: its caller is told so. */
-	private static RequestDeadlinePassedException late(ServerWebExchange exchange) {
+	/**
+	 * A body still arriving is the caller's delay, and nothing was sent: 408. Otherwise
+	 * an upstream was slow, and a change may still land: its caller is told so.
+	 */
+	private ErrorResponseException late(ServerWebExchange exchange) {
+		if (RequestBodyReads.stillArriving(exchange)) {
+			return this.bodies.timedOut(exchange);
+		}
+		this.lateRequests.report(exchange);
 		return HttpMethod.PATCH.equals(exchange.getRequest().getMethod())
 				? RequestDeadlinePassedException.whileChanging() : RequestDeadlinePassedException.whileReading();
 	}

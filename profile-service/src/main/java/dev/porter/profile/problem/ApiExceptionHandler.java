@@ -128,8 +128,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return handleErrorResponseException(problem, problem.getHeaders(), problem.getStatusCode(), exchange);
 	}
 
+	/**
+	 * A bug, logged with its stack trace. A body cut off by its sender
+	 * ({@link RequestBodyReads}) that something wrapped is still the sender's doing.
+	 */
 	@ExceptionHandler(Exception.class)
 	Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof RequestBodyIncompleteException cutOff) {
+				return answer(cutOff, exchange);
+			}
+		}
 		log.error("unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
 				ex);
 		ProblemDetail problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",

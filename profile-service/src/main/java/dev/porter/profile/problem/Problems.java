@@ -133,6 +133,23 @@ public final class Problems {
 	}
 
 	/**
+	 * As the gateway words it.
+	 * @param header the header that framed the body: {@code Content-Length} or
+	 * {@code Transfer-Encoding}
+	 */
+	static ProblemDetail bodyIncomplete(String header) {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "body-incomplete", "Body incomplete",
+				"The connection ended before the whole body its " + header + " announced.");
+		problem.setProperty("header", header);
+		return problem;
+	}
+
+	static ProblemDetail requestTimeout() {
+		return of(HttpStatus.REQUEST_TIMEOUT, "request-timeout", "Request timeout",
+				"The request body did not arrive in time. Nothing was changed.");
+	}
+
+	/**
 	 * A request Reactor Netty could not decode: 414 (request line too long), 431 (headers
 	 * too large) or 400 (anything else malformed).
 	 */

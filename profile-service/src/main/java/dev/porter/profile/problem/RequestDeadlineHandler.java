@@ -6,12 +6,14 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * Writes the 503 of a request whose deadline passed: it leaves the filter chain (the
- * deadline covers the token check too), where the controller advice never sees it.
+ * Writes the 503 of a request whose deadline passed, or the 408 of one whose body was
+ * still arriving then: they leave the filter chain (the deadline covers the token check
+ * too), where the controller advice never sees them.
  */
 @Component
 @Order(-2)
@@ -25,11 +27,13 @@ class RequestDeadlineHandler implements WebExceptionHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-		if (!(ex instanceof RequestDeadlinePassedException late) || exchange.getResponse().isCommitted()) {
+		boolean late = ex instanceof RequestDeadlinePassedException || ex instanceof RequestBodyTimeoutException;
+		if (!late || exchange.getResponse().isCommitted()) {
 			return Mono.error(ex);
 		}
-		exchange.getResponse().getHeaders().addAll(late.getHeaders());
-		return this.writer.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, late.getBody());
+		ErrorResponseException answer = (ErrorResponseException) ex;
+		exchange.getResponse().getHeaders().addAll(answer.getHeaders());
+		return this.writer.write(exchange, HttpStatus.valueOf(answer.getStatusCode().value()), answer.getBody());
 	}
 
 }

@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 
 import dev.porter.profile.config.SecurityConfiguration;
 import dev.porter.profile.problem.CallerRateLimitedException;
+import dev.porter.profile.problem.RequestBodyReads;
 
 import dev.porter.profile.oidc.Callers;
 import dev.porter.profile.oidc.OidcProperties;
@@ -66,7 +67,7 @@ class MeControllerTests {
 		RequestDeadline requestDeadline() {
 			return new RequestDeadline(
 					new ApiProperties(50, Duration.ofSeconds(1), 5, Duration.ofSeconds(5), Duration.ofSeconds(4)),
-					Clock.systemUTC());
+					Clock.systemUTC(), new RequestBodyReads(Clock.systemUTC()));
 		}
 
 		@Bean

@@ -18,6 +18,7 @@ import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
+import dev.porter.testsupport.RawConnection;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -152,6 +153,30 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 		changeAnsweredLate(token, "/me/metadata?secret-query=2");
 		assertThat(deadlineLines(output)).hasSize(2).last().asString().contains("2 since the last report");
 		assertThat(output.getAll()).doesNotContain("secret-query");
+	}
+
+	// A body still arriving when the deadline passed (trickled, or shorter than its
+	// Content-Length) was answered 503 "the change may still be applied", with a WARN
+	// line
+	// blaming an upstream: nothing had been sent, and the delay was the caller's.
+	@Test
+	void patchMetadataWhenTheBodyIsStillArrivingAtTheRequestDeadlineThenRequestTimeoutAndTheConnectionClosed(
+			CapturedOutput output) {
+		String token = aliceToken();
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		try (RawConnection connection = RawConnection.open(this.port)) {
+			connection.send("PATCH /me/metadata HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+					+ "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"theme\":");
+
+			RawConnection.Answer answer = new RawConnection.Answer(connection.readAnswerHead(PATIENCE));
+			assertThat(answer.status()).as(answer.head()).isEqualTo(408);
+			assertThat(answer.hasHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")).as(answer.head())
+				.isTrue();
+			assertThat(answer.hasHeader(HttpHeaders.CONNECTION, "close")).as(answer.head()).isTrue();
+			assertThat(connection.closedByServerWithin(PATIENCE)).isTrue();
+		}
+		assertThat(deadlineLines(output)).isEmpty();
+		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.upstream.UpstreamException;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.netty.channel.AbortedException;
 import reactor.test.StepVerifier;
 
 import dev.porter.profile.testsupport.MutableClock;
@@ -58,6 +59,20 @@ class ApiExceptionHandlerTests {
 				new UpstreamException("management", UpstreamException.Kind.BAD_RESPONSE, 403, null, null)));
 
 		assertThat(answeredLines(output)).singleElement().asString().contains("management bad_response 403");
+	}
+
+	// Only the body's own reading maps a client gone (RequestBodyReads); wrapped by
+	// whatever read it, it is still the sender's 400, never a 500 at ERROR.
+	@Test
+	void handleUnexpectedWhenACutOffBodyIsWrappedThenBadRequestAndNothingAtError(CapturedOutput output) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.patch("/me/metadata"));
+		Exception wrapped = new IllegalStateException("read failed", new RequestBodyIncompleteException(
+				"Content-Length", new AbortedException("Connection has been closed")));
+
+		StepVerifier.create(this.handler.handleUnexpected(wrapped, exchange))
+			.assertNext((answer) -> assertThat(answer.getStatusCode().value()).isEqualTo(400))
+			.verifyComplete();
+		assertThat(output.getOut()).doesNotContain("unexpected failure").doesNotContain(" ERROR ");
 	}
 
 	private void answer(Exception failure) {
