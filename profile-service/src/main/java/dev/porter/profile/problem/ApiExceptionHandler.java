@@ -41,8 +41,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
 	/**
-	 * The kinds of 5xx answers are few (a status and one of our details per upstream);
-	 * the bound only guards against a detail that would vary.
+	 * The kinds of 5xx answers are few (a status and one of our details per upstream, or
+	 * the class of an unexpected exception); the bound only guards against a detail that
+	 * would vary.
 	 */
 	private static final int MAX_KINDS = 32;
 
@@ -129,8 +130,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * A bug, logged with its stack trace. A body cut off by its sender
-	 * ({@link RequestBodyReads}) that something wrapped is still the sender's doing.
+	 * A bug, logged with its stack trace; one that every request meets, or that anyone
+	 * can trigger, is logged once per interval and kind of exception, with a count. A
+	 * body cut off by its sender ({@link RequestBodyReads}) that something wrapped is
+	 * still the sender's doing.
 	 */
 	@ExceptionHandler(Exception.class)
 	Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
@@ -139,8 +142,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				return answer(cutOff, exchange);
 			}
 		}
-		log.error("unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-				ex);
+		long count = answersOf("500 " + ex.getClass().getName()).count();
+		if (count > 0) {
+			log.error("unexpected failure on {} {} ({} since the last report)", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), count, ex);
+		}
 		ProblemDetail problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
 				"The request could not be completed.");
 		return Mono

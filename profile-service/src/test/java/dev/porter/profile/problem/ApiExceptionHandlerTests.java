@@ -75,6 +75,42 @@ class ApiExceptionHandlerTests {
 		assertThat(output.getOut()).doesNotContain("unexpected failure").doesNotContain(" ERROR ");
 	}
 
+	// A bug that every request meets (or that anyone can trigger) was an ERROR line and a
+	// stack trace per request: one per interval and kind of exception now, each with its
+	// stack trace and how many there were.
+	@Test
+	void handleUnexpectedWhenRepeatedThenOneErrorLinePerIntervalWithItsStackTraceAndACount(CapturedOutput output) {
+		for (int i = 0; i < 100; i++) {
+			unexpected(new IllegalStateException("bug"));
+		}
+		assertThat(unexpectedLines(output)).hasSize(1);
+		assertThat(output.getOut()).contains("java.lang.IllegalStateException: bug", "\tat ");
+
+		this.clock.advance(ApiExceptionHandler.LOG_INTERVAL);
+		unexpected(new IllegalStateException("bug"));
+		assertThat(unexpectedLines(output)).hasSize(2).last().asString().contains("100 since the last report");
+	}
+
+	@Test
+	void handleUnexpectedWhenAnotherKindOfExceptionFollowsThenItHasItsOwnLine(CapturedOutput output) {
+		unexpected(new IllegalStateException("bug"));
+		unexpected(new IllegalArgumentException("another bug"));
+
+		assertThat(unexpectedLines(output)).hasSize(2);
+		assertThat(output.getOut()).contains("java.lang.IllegalArgumentException: another bug");
+	}
+
+	private void unexpected(Exception failure) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
+		StepVerifier.create(this.handler.handleUnexpected(failure, exchange))
+			.assertNext((answer) -> assertThat(answer.getStatusCode().value()).isEqualTo(500))
+			.verifyComplete();
+	}
+
+	private static List<String> unexpectedLines(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains("unexpected failure on GET /me")).toList();
+	}
+
 	private void answer(Exception failure) {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/me"));
 		StepVerifier.create(this.handler.handleException(failure, exchange)).expectNextCount(1).verifyComplete();
