@@ -7,7 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The collaborators of the Management API controller. */
+/** The collaborators of the Management API controller, and its error page's JSON. */
 @Configuration(proxyBeanMethods = false)
 class ManagementApiConfiguration {
 
@@ -24,6 +24,12 @@ class ManagementApiConfiguration {
 	@Bean
 	NewUserFactory newUserFactory(JsonMapper mapper, Clock clock) {
 		return new NewUserFactory(mapper, clock);
+	}
+
+	/** Replaces Spring Boot's: its own paths keep its answers. */
+	@Bean
+	ManagementErrorAttributes managementErrorAttributes(JsonMapper mapper) {
+		return new ManagementErrorAttributes(mapper);
 	}
 
 	@Bean

@@ -33,6 +33,14 @@ final class ManagementApiException extends RuntimeException {
 		return new ManagementApiException(HttpStatus.BAD_REQUEST, message, "invalid_body");
 	}
 
+	/**
+	 * A body that ended before it was whole: its sender closed or reset the connection.
+	 * Auth0's status and code; the message is dev-idp's.
+	 */
+	static ManagementApiException incompleteBody() {
+		return badRequest("Invalid request payload: the body ended before it was whole.");
+	}
+
 	static ManagementApiException invalidQueryString(String detail, String property) {
 		return new ManagementApiException(HttpStatus.BAD_REQUEST,
 				"Query validation error: '" + detail + "' on property " + property + ".", "invalid_query_string");

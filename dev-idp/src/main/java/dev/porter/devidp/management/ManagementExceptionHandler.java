@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -22,6 +23,20 @@ class ManagementExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ManagementError> handle(ManagementApiException ex) {
 		return ResponseEntity.status(ex.status()).body(ex.toError());
+	}
+
+	/**
+	 * A body that could not be read: its sender closed or reset the connection before it
+	 * was whole (Tomcat's {@code ClientAbortException}, wrapped by Spring), which anyone
+	 * can do at will and a client killed mid-request does. The sender's doing: Auth0's
+	 * {@code 400 invalid_body}, and no ERROR line. Tomcat has already chosen the 400 and
+	 * answers it through the error page ({@link ManagementErrorAttributes}); a malformed
+	 * JSON body never gets here (the controllers read bytes and parse them themselves).
+	 */
+	@ExceptionHandler
+	ResponseEntity<ManagementError> handle(HttpMessageNotReadableException ex) {
+		logger.debug("Management API request body unreadable: {}", ex.getMostSpecificCause().toString());
+		return handle(ManagementApiException.incompleteBody());
 	}
 
 	/**
