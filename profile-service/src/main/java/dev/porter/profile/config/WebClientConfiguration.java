@@ -36,12 +36,16 @@ class WebClientConfiguration {
 		return build(upstreamHttpClient("management", properties.management()), builder);
 	}
 
-	/** Discovery, JWKS and the M2M token endpoint: small, rare calls. */
+	/**
+	 * Discovery, JWKS and the M2M token endpoint: small, rare calls. No resilience
+	 * operators wrap them, and the response timeout bounds only each wait between two
+	 * reads, not the whole answer (one that trickles in never trips it): each caller
+	 * bounds its whole call itself ({@code oidc.OidcEndpoints}, {@code oidc.JwksCache},
+	 * {@code directory.ClientCredentialsTokens}).
+	 */
 	@Bean
 	WebClient identityProviderWebClient(ResilienceProperties properties, WebClient.Builder builder) {
 		ResilienceProperties.Upstream userinfo = properties.userinfo();
-		// no resilience operators wrap these calls (Spring Security and the JWKS cache
-		// own them), so the whole deadline is their response timeout
 		return build(httpClient("identity-provider", userinfo.connectTimeout(), userinfo.deadline(),
 				userinfo.deadline(), 20), builder);
 	}

@@ -67,6 +67,15 @@ public final class ClientCredentialsTokens {
 
 	static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
+	/**
+	 * The longest one token request takes, its answer read in whole, as for the IdP's
+	 * discovery document and keys. The identity-provider client's response timeout bounds
+	 * only each wait between two reads: an endpoint (or a proxy) that trickles its answer
+	 * would hold the one request in flight, and every caller with it, for as long as it
+	 * trickles.
+	 */
+	static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final Logger log = LoggerFactory.getLogger(ClientCredentialsTokens.class);
 
 	private final String registrationId;
@@ -82,6 +91,8 @@ public final class ClientCredentialsTokens {
 	private final String whatToCheck;
 
 	private final OncePerInterval refusals;
+
+	private final Duration requestTimeout;
 
 	/** The failures in a row, and until when no token request is made; null: none. */
 	private final AtomicReference<@Nullable FetchFailure> failure = new AtomicReference<>();
@@ -100,10 +111,21 @@ public final class ClientCredentialsTokens {
 	 */
 	public ClientCredentialsTokens(String registrationId, String whatToCheck, URI tokenUri, String clientId,
 			String clientSecret, MultiValueMap<String, String> extraParameters, WebClient webClient, Clock clock) {
+		this(registrationId, whatToCheck, tokenUri, clientId, clientSecret, extraParameters, webClient, clock,
+				REQUEST_TIMEOUT);
+	}
+
+	/**
+	 * As the public constructor, with the longest one token request may take.
+	 */
+	ClientCredentialsTokens(String registrationId, String whatToCheck, URI tokenUri, String clientId,
+			String clientSecret, MultiValueMap<String, String> extraParameters, WebClient webClient, Clock clock,
+			Duration requestTimeout) {
 		this.registrationId = registrationId;
 		this.whatToCheck = whatToCheck;
 		this.clock = clock;
 		this.refusals = OncePerInterval.of(REFUSAL_LOG_INTERVAL, clock);
+		this.requestTimeout = requestTimeout;
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
 				registration(registrationId, tokenUri, clientId, clientSecret));
 		this.store = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
@@ -177,9 +199,14 @@ public final class ClientCredentialsTokens {
 			.doOnSuccess((done) -> this.failure.set(null));
 	}
 
-	/** One authorization, its outcome remembered for the backoff. */
+	/**
+	 * One authorization, its outcome remembered for the backoff; one that outlasts its
+	 * timeout ({@link #REQUEST_TIMEOUT}) fails as any other.
+	 */
 	private Mono<OAuth2AuthorizedClient> fetch() {
-		return authorize().doOnNext((client) -> this.failure.set(null)).doOnError(this::failed);
+		return authorize().timeout(this.requestTimeout)
+			.doOnNext((client) -> this.failure.set(null))
+			.doOnError(this::failed);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
 import dev.porter.profile.testsupport.Fixtures;
@@ -21,6 +23,7 @@ import dev.porter.profile.testsupport.MutableClock;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -48,15 +51,19 @@ class ClientCredentialsTokensTests {
 		this.idp.start();
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
 			.willReturn(okJson(Fixtures.read("token/client-credentials.json")).withFixedDelay(200)));
-		this.tokens = new ClientCredentialsTokens("test", "TEST_CLIENT_ID and TEST_CLIENT_SECRET",
+		this.tokens = tokens(WebClient.builder(), ClientCredentialsTokens.REQUEST_TIMEOUT);
+	}
+
+	private ClientCredentialsTokens tokens(WebClient.Builder webClient, Duration requestTimeout) {
+		return new ClientCredentialsTokens("test", "TEST_CLIENT_ID and TEST_CLIENT_SECRET",
 				URI.create("http://localhost:" + this.idp.port() + "/oauth/token"), "porter-profile",
 				"test-only-secret", new LinkedMultiValueMap<>(Map.of("audience", List.of("https://api.example/"))),
-				WebClient.builder()
+				webClient
 					.codecs((c) -> c.defaultCodecs()
 						.jacksonJsonDecoder(new org.springframework.http.codec.json.JacksonJsonDecoder(
 								tools.jackson.databind.json.JsonMapper.builder().build())))
 					.build(),
-				this.clock);
+				this.clock, requestTimeout);
 	}
 
 	@AfterEach
@@ -368,6 +375,39 @@ class ClientCredentialsTokensTests {
 			.as("expired, and the endpoint still failing")
 			.expectError()
 			.verify(Duration.ofSeconds(5));
+	}
+
+	// The identity-provider client's response timeout bounds each wait between two reads,
+	// not the whole answer: a token endpoint (or a proxy) that sent its head and then a
+	// byte a second held the one token request in flight for as long, and every caller
+	// with it (each uncached GET /me answered the request deadline's 503, and her changes
+	// queued behind one waiting for the token got 429). The request now fails at its own
+	// timeout and backs off as any failed request does.
+	@Test
+	void accessTokenWhenTheAnswerTricklesInThenItFailsAtTheRequestTimeoutAndBacksOff() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json")).withChunkedDribbleDelay(10, 20_000)));
+		// a piece every 2 s: each comes well within the client's response timeout
+		WebClient.Builder identityProviderClient = WebClient.builder()
+			.clientConnector(
+					new ReactorClientHttpConnector(HttpClient.create().responseTimeout(Duration.ofSeconds(5))));
+		ClientCredentialsTokens hasty = tokens(identityProviderClient, Duration.ofMillis(500));
+
+		StepVerifier.create(hasty.accessToken())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DirectoryTokenUnavailable.class)
+				.hasCauseInstanceOf(TimeoutException.class))
+			.verify(Duration.ofSeconds(10));
+		StepVerifier.create(hasty.accessToken())
+			.expectErrorSatisfies((ex) -> assertThat(((DirectoryTokenUnavailable) ex).retryAfter())
+				.as("the backoff after a failed request")
+				.isEqualTo(Duration.ofSeconds(1)))
+			.verify(Duration.ofSeconds(5));
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+		this.clock.advance(Duration.ofSeconds(1));
+		StepVerifier.create(hasty.accessToken()).expectNext("test-access-token").verifyComplete();
 	}
 
 	@Test
