@@ -161,14 +161,20 @@ public final class ClientCredentialsTokens {
 		}).map((client) -> client.getAccessToken().getTokenValue());
 	}
 
-	/** What callers are told while no token request may be made; null once one may. */
+	/**
+	 * What callers are told while no token request may be made; null once one may. A
+	 * retry instant further ahead than any failure sets one ({@link #MAX_ASKED_WAIT})
+	 * means the wall clock stepped back (a VM restored, NTP): it is taken as passed, or
+	 * no request would be made for as long as the step.
+	 */
 	private @Nullable DirectoryTokenUnavailable backingOff() {
 		FetchFailure last = this.failure.get();
 		if (last == null) {
 			return null;
 		}
 		Duration wait = Duration.between(this.clock.instant(), last.retryAt());
-		return (!wait.isNegative() && !wait.isZero()) ? new DirectoryTokenUnavailable(wait, last.cause()) : null;
+		boolean waiting = !wait.isNegative() && !wait.isZero() && wait.compareTo(MAX_ASKED_WAIT) <= 0;
+		return waiting ? new DirectoryTokenUnavailable(wait, last.cause()) : null;
 	}
 
 	/** The stored token, if it has not expired (it may be within its renewal margin). */

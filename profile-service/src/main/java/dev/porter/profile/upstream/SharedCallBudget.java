@@ -110,8 +110,7 @@ public final class SharedCallBudget implements CallBudget {
 	@Override
 	public Mono<Void> spend() {
 		return Mono.defer(() -> {
-			Instant until = this.localUntil.get();
-			if (until != null && this.clock.instant().isBefore(until)) {
+			if (onOwnBudget()) {
 				return this.local.spend();
 			}
 			return reserve().flatMap((wait) -> wait.isZero() ? Mono.<Void>empty() : Mono.delay(wait).then())
@@ -120,6 +119,18 @@ public final class SharedCallBudget implements CallBudget {
 					return this.local.spend();
 				});
 		});
+	}
+
+	/**
+	 * Whether Redis failed less than {@link #LOCAL_AFTER_FAILURE} ago. An end further
+	 * ahead than that means the wall clock stepped back (a VM restored, NTP): it is taken
+	 * as passed, or each instance would spend the tenant's whole budget of its own for as
+	 * long as the step.
+	 */
+	private boolean onOwnBudget() {
+		Instant until = this.localUntil.get();
+		Instant now = this.clock.instant();
+		return until != null && now.isBefore(until) && !until.isAfter(now.plus(LOCAL_AFTER_FAILURE));
 	}
 
 	/**

@@ -410,6 +410,38 @@ class ClientCredentialsTokensTests {
 		StepVerifier.create(hasty.accessToken()).expectNext("test-access-token").verifyComplete();
 	}
 
+	// The backoff's end is an instant on the wall clock: stepped back an hour (a VM
+	// restored, NTP), no token request was made for an hour and a second, and every
+	// directory call failed meanwhile. An end further ahead than the longest wait a
+	// failure sets is taken as passed.
+	@Test
+	void accessTokenWhenTheClockStepsBackWhileBackingOffThenTheNextCallFetches() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
+		StepVerifier.create(this.tokens.accessToken()).expectError().verify(Duration.ofSeconds(5));
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+
+		this.clock.advance(Duration.ofHours(-1));
+
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	// A short step back (chrony stepping a few seconds) leaves a backoff that is still
+	// running as it was: the retry instant is then no further ahead than a backoff can
+	// be, and asking earlier would only spend the tenant's bucket.
+	@Test
+	void accessTokenWhenTheClockStepsBackLessThanTheLongestWaitThenTheBackoffHolds() {
+		this.idp.stubFor(
+				post(urlPathEqualTo("/oauth/token")).willReturn(tooManyRequests(429).withHeader("Retry-After", "30")));
+		expectUnavailableFor(Duration.ofSeconds(30));
+
+		this.clock.advance(Duration.ofSeconds(-5));
+
+		expectUnavailableFor(Duration.ofSeconds(35));
+		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
 	@Test
 	void forgetWhenBackingOffThenTheNextCallFetchesAtOnce() {
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));

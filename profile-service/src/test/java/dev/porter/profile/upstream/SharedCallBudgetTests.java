@@ -178,6 +178,23 @@ class SharedCallBudgetTests {
 		}
 	}
 
+	// The second on its own budget ends at an instant on the wall clock: stepped back an
+	// hour (a VM restored, NTP), each instance skipped Redis and spent the tenant's whole
+	// budget of its own for an hour. An end further ahead than that second is taken as
+	// passed.
+	@Test
+	void spendWhenTheClockStepsBackAfterRedisFailedThenRedisIsAskedAgainAtOnce() throws Exception {
+		int port = RedisServer.freePort();
+		SharedCallBudget budget = budget("redis://127.0.0.1:" + port, local(1), this.clock);
+		StepVerifier.create(budget.spend()).verifyComplete();
+
+		try (RedisServer late = RedisServer.startOn(port)) {
+			this.clock.advance(Duration.ofHours(-1));
+
+			StepVerifier.create(budget.spend()).as("the shared budget again").verifyComplete();
+		}
+	}
+
 	// Spring Data Redis opens its shared connection on the thread that first asks and
 	// waits there: with a Redis that takes connections and never answers, every call
 	// asking Redis (about one a second) held the caller's thread, an event loop or
