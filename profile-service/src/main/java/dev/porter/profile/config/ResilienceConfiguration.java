@@ -45,6 +45,8 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 @Configuration(proxyBeanMethods = false)
 class ResilienceConfiguration {
 
+	private static final String MANAGEMENT = "management";
+
 	private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
 	private final RetryRegistry retries = RetryRegistry.ofDefaults();
@@ -70,17 +72,22 @@ class ResilienceConfiguration {
 		return policy(UpstreamFailures.USERINFO, settings, localBudget(UpstreamFailures.USERINFO, settings));
 	}
 
+	/** A bean of its own, so that a test can hold a call's wait for it. */
 	@Bean
 	@Qualifier("management")
-	UpstreamPolicy managementPolicy(ResilienceProperties properties,
+	CallBudget managementCallBudget(ResilienceProperties properties,
 			ObjectProvider<ReactiveRedisConnectionFactory> redis, RedisProperties redisProperties, Clock clock) {
-		String name = "management";
 		ResilienceProperties.Upstream settings = properties.management();
-		LocalCallBudget local = localBudget(name, settings);
+		LocalCallBudget local = localBudget(MANAGEMENT, settings);
 		ReactiveRedisConnectionFactory shared = redis.getIfAvailable();
-		CallBudget budget = (shared != null) ? new SharedCallBudget(name, shared, local, settings.rateLimitForPeriod(),
+		return (shared != null) ? new SharedCallBudget(MANAGEMENT, shared, local, settings.rateLimitForPeriod(),
 				settings.rateLimitPeriod(), settings.rateLimitWait(), redisProperties.timeout(), clock) : local;
-		return policy(name, settings, budget);
+	}
+
+	@Bean
+	@Qualifier("management")
+	UpstreamPolicy managementPolicy(ResilienceProperties properties, @Qualifier("management") CallBudget budget) {
+		return policy(MANAGEMENT, properties.management(), budget);
 	}
 
 	private LocalCallBudget localBudget(String name, ResilienceProperties.Upstream settings) {

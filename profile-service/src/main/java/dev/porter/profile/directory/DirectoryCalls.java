@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
 
+import dev.porter.profile.upstream.BeforeFirstAttempt;
 import dev.porter.profile.upstream.UpstreamException;
 import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;
@@ -49,9 +50,12 @@ public final class DirectoryCalls {
 	}
 
 	/**
-	 * As {@link #withToken}, for a call that changes the directory: each of its attempts
-	 * marks the change's {@link WriteAttempts} when it may have changed something. Reads
-	 * must not: a change made of a read and a refused write changed nothing.
+	 * As {@link #withToken}, for a call that changes the directory
+	 * ({@link UpstreamPolicy#decorateChange}): each of its attempts marks the change's
+	 * {@link WriteAttempts} when it may have changed something, and its first is sent
+	 * only once its caller's {@link BeforeFirstAttempt} check passes, after the waits for
+	 * the token and the call budget. Reads must not: a change made of a read and a
+	 * refused write changed nothing, and a read after the write must still be made.
 	 */
 	public <T> Mono<T> changeWithToken(Function<String, Mono<T>> call) {
 		return withToken(call, true);
@@ -63,9 +67,9 @@ public final class DirectoryCalls {
 					(ex instanceof DirectoryTokenUnavailable backingOff) ? backingOff.retryAfter() : null, ex))
 			.flatMap((token) -> {
 				Mono<T> attempt = call.apply(token).onErrorMap(this.responses::transport);
-				return this.policy.decorate(changes ? WriteAttempts.observe(attempt) : attempt)
-					.onErrorResume(DirectoryCalls::isTokenRejected,
-							(ex) -> this.tokens.invalidate(token).then(Mono.error(ex)));
+				Mono<T> decorated = changes ? this.policy.decorateChange(attempt) : this.policy.decorate(attempt);
+				return decorated.onErrorResume(DirectoryCalls::isTokenRejected,
+						(ex) -> this.tokens.invalidate(token).then(Mono.error(ex)));
 			});
 		return once
 			.onErrorResume(DirectoryCalls::isTokenRejected,

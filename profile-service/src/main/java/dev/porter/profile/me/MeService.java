@@ -21,6 +21,7 @@ import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.problem.DirectoryNotWritableException;
 import dev.porter.profile.problem.ProfileTooLargeException;
 import dev.porter.profile.problem.RequestDeadlinePassedException;
+import dev.porter.profile.upstream.BeforeFirstAttempt;
 import dev.porter.profile.upstream.UpstreamPolicy;
 import dev.porter.profile.upstream.UpstreamResponses;
 import dev.porter.profile.oidc.Callers;
@@ -68,7 +69,8 @@ class MeService {
 	/**
 	 * The least of the request's time a change is sent with: its first attempt's timeout,
 	 * so that the first attempt has ended, answered or timed out, before the request
-	 * deadline answers.
+	 * deadline answers. Checked after each step before the change, and once more when its
+	 * first attempt is about to go ({@link BeforeFirstAttempt}).
 	 */
 	private final Duration firstAttempt;
 
@@ -125,8 +127,10 @@ class MeService {
 	 * the request deadline is answered as "may still be applied", which it is.) One is
 	 * refused at the first step after which too little is left, and the answer names that
 	 * step: a read (her {@code /userinfo}, her current user) is an upstream's slowness,
-	 * 503; the wait for her change before is her own concurrency, 429. Nothing was
-	 * changed either way.
+	 * 503; the wait for her change before is her own concurrency, 429; the waits for the
+	 * directory's token and call budget, checked when the first attempt is about to go
+	 * (the attempt's time limit starts only after them), the directory's, 503. Nothing
+	 * was changed either way.
 	 */
 	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
 		Directory directory = requireDirectory();
@@ -154,7 +158,9 @@ class MeService {
 	private Mono<Cached<DirectoryUser>> change(Directory directory, Jwt jwt, String sub, MetadataPatch patch) {
 		return timeLeftAfterReads().then(Mono.defer(() -> {
 			this.upstreamShare.spend(sub);
-			return this.caches.directoryChange(sub, directory.updateUserMetadata(sub, patch))
+			Mono<DirectoryUser> sent = directory.updateUserMetadata(sub, patch)
+				.contextWrite((context) -> BeforeFirstAttempt.into(context, timeLeftAfterWaitingToSend()));
+			return this.caches.directoryChange(sub, sent)
 				.doOnSuccess((user) -> this.caches.userinfo().markStale(UserinfoKey.of(sub, jwt)));
 		}));
 	}
@@ -187,6 +193,16 @@ class MeService {
 	private Mono<Void> timeLeftAfterWaiting() {
 		return RequestEnd.leaves(this.firstAttempt, this.clock,
 				() -> CallerRateLimitedException.ownChangeBeforeTooSlow(RETRY_AFTER_OWN_CHANGE));
+	}
+
+	/**
+	 * As {@link #timeLeftAfterReads}, when the change's first attempt is about to go:
+	 * fails with a 503, the time went waiting for the directory (its token, its call
+	 * budget).
+	 */
+	private Mono<Void> timeLeftAfterWaitingToSend() {
+		return RequestEnd.leaves(this.firstAttempt, this.clock,
+				RequestDeadlinePassedException::beforeChangeSentAfterWaiting);
 	}
 
 	/**

@@ -45,6 +45,17 @@ public final class RequestDeadlinePassedException extends ErrorResponseException
 				+ "send it again after the time given in Retry-After.");
 	}
 
+	/**
+	 * The waits before a change's first attempt (the directory's token, the call budget)
+	 * left less of the request's time than that attempt may take: it was not sent, for
+	 * the same reason.
+	 */
+	public static RequestDeadlinePassedException beforeChangeSentAfterWaiting() {
+		return new RequestDeadlinePassedException("The change was not sent: the user directory kept it waiting so long "
+				+ "that it could not have been confirmed in time. Nothing was changed; "
+				+ "send it again after the time given in Retry-After.");
+	}
+
 	public static RequestDeadlinePassedException whileChanging() {
 		return new RequestDeadlinePassedException(
 				"The change was not confirmed in time: it may still be applied. " + Problems.SEND_AGAIN_IS_SAFE);

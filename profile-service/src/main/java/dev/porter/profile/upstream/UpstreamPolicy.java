@@ -2,6 +2,7 @@ package dev.porter.profile.upstream;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -91,12 +92,32 @@ public final class UpstreamPolicy {
 	 * said last, not only that time ran out: a 429 stays a 429 with its own wait.
 	 */
 	public <T> Mono<T> decorate(Mono<T> call) {
+		return decorate(call, false);
+	}
+
+	/**
+	 * As {@link #decorate}, for a call that changes the upstream: each of its attempts
+	 * marks the change's {@link WriteAttempts} when it may have changed something, and
+	 * its first attempt is sent only once the caller's {@link BeforeFirstAttempt} check
+	 * passes, made after the wait for the call budget. The attempt's time limit starts
+	 * only then: a check made before that wait could pass a change that was then still in
+	 * flight when its caller was told it failed.
+	 */
+	public <T> Mono<T> decorateChange(Mono<T> call) {
+		return decorate(WriteAttempts.observe(call), true);
+	}
+
+	private <T> Mono<T> decorate(Mono<T> call, boolean change) {
 		return Mono.defer(() -> {
 			AtomicReference<@Nullable Throwable> lastFailure = new AtomicReference<>();
+			AtomicBoolean first = new AtomicBoolean(true);
 			Mono<T> attempt = call.transformDeferred(BulkheadOperator.of(this.bulkhead))
 				.transformDeferred(TimeLimiterOperator.of(this.timeLimiter))
 				.doOnError(lastFailure::set);
-			return Mono.defer(() -> this.budget.spend().then(attempt))
+			return Mono
+				.defer(() -> this.budget.spend()
+					.then((change && first.getAndSet(false)) ? BeforeFirstAttempt.check() : Mono.<Void>empty())
+					.then(attempt))
 				.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
 				.transformDeferred(RetryOperator.of(this.retry))
 				// the caller's budget: no retry wait may run past it
@@ -107,6 +128,9 @@ public final class UpstreamPolicy {
 	}
 
 	public Throwable toProblem(Throwable ex) {
+		if (ex instanceof BeforeFirstAttempt.Refused refused && refused.getCause() != null) {
+			return refused.getCause();
+		}
 		if (ex instanceof UpstreamException upstream) {
 			return switch (upstream.kind()) {
 				case NOT_FOUND -> new UserNotFoundException();

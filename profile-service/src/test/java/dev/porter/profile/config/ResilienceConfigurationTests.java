@@ -37,10 +37,12 @@ class ResilienceConfigurationTests {
 	private final AtomicInteger attempts = new AtomicInteger();
 
 	private UpstreamPolicy policy() {
-		return new ResilienceConfiguration(new SimpleMeterRegistry()).managementPolicy(
-				new ResilienceProperties(SETTINGS, SETTINGS),
-				new StaticListableBeanFactory().getBeanProvider(ReactiveRedisConnectionFactory.class),
-				new RedisProperties(null, Duration.ofMillis(500)), Clock.systemUTC());
+		ResilienceConfiguration configuration = new ResilienceConfiguration(new SimpleMeterRegistry());
+		ResilienceProperties properties = new ResilienceProperties(SETTINGS, SETTINGS);
+		return configuration.managementPolicy(properties,
+				configuration.managementCallBudget(properties,
+						new StaticListableBeanFactory().getBeanProvider(ReactiveRedisConnectionFactory.class),
+						new RedisProperties(null, Duration.ofMillis(500)), Clock.systemUTC()));
 	}
 
 	/** An upstream whose n-th attempt (from 1) answers {@code outcome.apply(n)}. */

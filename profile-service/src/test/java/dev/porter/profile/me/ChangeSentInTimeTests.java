@@ -3,20 +3,27 @@ package dev.porter.profile.me;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.assertj.core.api.SoftAssertions;
 
+import dev.porter.profile.directory.TestManagementTokens;
 import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.HeldCallBudget;
 import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
+import dev.porter.profile.upstream.CallBudget;
 import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -38,10 +45,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "Nothing was changed", at the first step after which too little time is left, and the
  * answer names that step: a slow read ({@code /userinfo}, her current user) is 503
  * {@code upstream-unavailable}, the wait for her own change before is 429
- * {@code rate-limited}. Test settings: a 13 s request deadline, 12 s for the Management
- * API in all and 6 s for one attempt; the clock the request deadline reads moves while a
- * held answer keeps the step going. The write, should it be sent, is held: its caller
- * then hears "may have been applied" while it could still land.
+ * {@code rate-limited}, the waits for the directory (our token for it, its call budget),
+ * checked when the write is about to go, 503. Test settings: a 13 s request deadline, 12
+ * s for the Management API in all and 6 s for one attempt; the clock the request deadline
+ * reads moves while a held answer keeps the step going. The write, should it be sent, is
+ * held: its caller then hears "may have been applied" while it could still land.
  */
 @Import(ChangeSentInTimeTests.MovableClock.class)
 class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
@@ -49,11 +57,21 @@ class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
 	/** More than the 7 s between the request's 13 s and one Management attempt's 6 s. */
 	private static final Duration SLOW_READ = Duration.ofSeconds(8);
 
+	/** As long as {@link #SLOW_READ}, spent waiting after the reads. */
+	private static final Duration SLOW_WAIT = SLOW_READ;
+
 	@Autowired
 	private MutableClock clock;
 
 	@Autowired
 	private MeService meService;
+
+	@Autowired
+	@Qualifier("management")
+	private CallBudget managementBudget;
+
+	@Autowired
+	private ApplicationContext context;
 
 	private String token;
 
@@ -120,6 +138,71 @@ class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
 		write.release();
 		expectNeverSentAndHerProfileAsItWas();
 		getMe().expectBody().jsonPath("$.user_metadata.favourite_attack").isEqualTo("roundhouse_kick");
+	}
+
+	@AfterEach
+	void releaseTheBudget() {
+		heldBudget().releaseAll();
+	}
+
+	/**
+	 * Her reads left time enough, but the change then waited for the Management API's
+	 * call budget (the tenant's 16 calls a second, shared through Redis: up to
+	 * {@code rate-limit-wait} and {@code REDIS_TIMEOUT}). Its first attempt's time limit
+	 * starts only after that wait: sent, it could still be in flight when the request
+	 * deadline told her "may still be applied", and land after.
+	 */
+	@Test
+	void patchMetadataWhenItsWaitForCallBudgetLeavesTooLittleTimeThenServiceUnavailableNothingChangedAndNeverSent()
+			throws Exception {
+		aliceReadHerProfile();
+		HeldCallBudget.Hold budget = heldBudget().holdNextSpend();
+		HeldAnswer write = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata");
+
+		CompletableFuture<EntityExchangeResult<String>> change = patchInBackground("{\"a\":\"x\"}");
+		budget.awaitReached();
+		this.clock.advance(SLOW_WAIT);
+		budget.release();
+
+		expectRefusedUnsentAsUpstreamSlow(change.get(), write);
+		write.release();
+		expectNeverSentAndHerProfileAsItWas();
+	}
+
+	/**
+	 * The same for the wait for our own token for the Management API (none yet, or due
+	 * for renewal): it too comes after the reads' check.
+	 */
+	@Test
+	void patchMetadataWhenItsWaitForTheDirectoryTokenLeavesTooLittleTimeThenServiceUnavailableNothingChangedAndNeverSent()
+			throws Exception {
+		aliceReadHerProfile();
+		TestManagementTokens.forget(this.context);
+		HeldAnswer token = upstreams.holdIdpAnswer("/oauth/token", "");
+		HeldAnswer write = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata");
+
+		CompletableFuture<EntityExchangeResult<String>> change = patchInBackground("{\"a\":\"x\"}");
+		token.awaitReached();
+		this.clock.advance(SLOW_WAIT);
+		token.release();
+
+		expectRefusedUnsentAsUpstreamSlow(change.get(), write);
+		write.release();
+		expectNeverSentAndHerProfileAsItWas();
+	}
+
+	@Test
+	void patchMetadataWhenItsWaitForCallBudgetLeavesJustOneManagementAttemptThenSent() throws Exception {
+		aliceReadHerProfile();
+		HeldCallBudget.Hold budget = heldBudget().holdNextSpend();
+
+		CompletableFuture<EntityExchangeResult<String>> change = patchInBackground("{\"a\":\"x\"}");
+		budget.awaitReached();
+		this.clock.advance(Duration.ofSeconds(7));
+		budget.release();
+
+		assertThat(change.get().getStatus().value()).isEqualTo(200);
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	@Test
@@ -257,6 +340,10 @@ class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
 		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(this.token)).exchange();
 	}
 
+	private HeldCallBudget heldBudget() {
+		return (HeldCallBudget) this.managementBudget;
+	}
+
 	private void awaitSecondWaiting() {
 		Eventually.await("the second change waits for the first", Duration.ofSeconds(10),
 				() -> this.meService.changesWaiting(Upstreams.ALICE) == 1);
@@ -280,6 +367,20 @@ class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
 		@Primary
 		MutableClock movableClock() {
 			return new MutableClock();
+		}
+
+		/** The Management API's call budget, its wait held when a test asks. */
+		@Bean
+		static BeanPostProcessor heldManagementBudget() {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String name) {
+					return (bean instanceof CallBudget budget && name.equals("managementCallBudget"))
+							? new HeldCallBudget(budget) : bean;
+				}
+
+			};
 		}
 
 	}

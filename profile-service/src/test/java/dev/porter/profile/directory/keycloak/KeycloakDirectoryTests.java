@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,18 +21,24 @@ import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.testsupport.Fixtures;
+import dev.porter.profile.testsupport.MutableClock;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -56,6 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the Auth0 directory.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Import(KeycloakDirectoryTests.MovableClock.class)
 class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 
 	static final String ALICE = "c3e6d6e6-8ca5-4383-b3ce-49a4107c3c46";
@@ -68,6 +76,9 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 
 	@Autowired
 	private Directory directory;
+
+	@Autowired
+	private MutableClock clock;
 
 	@DynamicPropertySource
 	static void keycloak(DynamicPropertyRegistry registry) {
@@ -254,6 +265,35 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 		firstWrite.release();
 		StepVerifier.create(first).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
 		upstreams.management().verify(1, putRequestedFor(urlEqualTo(ADMIN_ALICE)));
+	}
+
+	// Keycloak's change reads the user before it writes (its read-modify-write), after
+	// the checks that her own reads left time enough: a slow read there left the write
+	// less of the request's time than its first attempt may take, and the write was
+	// sent all the same, to be applied after the request deadline told her "may still
+	// be applied". The write is now checked when it is about to go.
+	@Test
+	void patchMetadataWhenKeycloaksReadBeforeTheWriteLeavesTooLittleTimeThenServiceUnavailableAndNoWrite()
+			throws Exception {
+		stubAlice(Scenario.STARTED, Scenario.STARTED, Fixtures.read("keycloak/user-alice.json"));
+		upstreams.management().stubFor(put(urlEqualTo(ADMIN_ALICE)).willReturn(noContent()));
+		String token = alice();
+		getMe(token).expectStatus().isOk();
+		HeldAnswer readBeforeWrite = upstreams.holdManagementAnswer(ADMIN_ALICE, "");
+
+		CompletableFuture<EntityExchangeResult<String>> change = CompletableFuture
+			.supplyAsync(() -> patchMetadata(token, "{\"theme\":\"light\"}").expectBody(String.class).returnResult());
+		readBeforeWrite.awaitReached();
+		// more than the 7 s between the request's 13 s and one Management attempt's 6 s
+		this.clock.advance(Duration.ofSeconds(8));
+		readBeforeWrite.release();
+
+		EntityExchangeResult<String> answer = change.get();
+		assertThat(answer.getStatus().value()).isEqualTo(503);
+		assertThat(answer.getResponseBody()).contains("/problems/upstream-unavailable")
+			.contains("Nothing was changed")
+			.doesNotContain("may have been applied", "may still be applied");
+		upstreams.management().verify(0, putRequestedFor(urlEqualTo(ADMIN_ALICE)));
 	}
 
 	@Test
@@ -473,6 +513,17 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 
 		getMe(alice()).expectStatus().isOk();
 		upstreams.management().verify(2, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class MovableClock {
+
+		@Bean
+		@Primary
+		MutableClock movableClock() {
+			return new MutableClock();
+		}
+
 	}
 
 }
