@@ -14,6 +14,7 @@ import reactor.core.publisher.Mono;
 
 import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
+import dev.porter.common.WallClockWaits;
 
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
@@ -163,18 +164,17 @@ public final class ClientCredentialsTokens {
 
 	/**
 	 * What callers are told while no token request may be made; null once one may. A
-	 * retry instant further ahead than any failure sets one ({@link #MAX_ASKED_WAIT})
-	 * means the wall clock stepped back (a VM restored, NTP): it is taken as passed, or
-	 * no request would be made for as long as the step.
+	 * retry instant further ahead than the failure's own wait means the wall clock
+	 * stepped back (a VM restored, NTP): it is taken as passed ({@link WallClockWaits}),
+	 * or no request would be made for as long as the step.
 	 */
 	private @Nullable DirectoryTokenUnavailable backingOff() {
 		FetchFailure last = this.failure.get();
 		if (last == null) {
 			return null;
 		}
-		Duration wait = Duration.between(this.clock.instant(), last.retryAt());
-		boolean waiting = !wait.isNegative() && !wait.isZero() && wait.compareTo(MAX_ASKED_WAIT) <= 0;
-		return waiting ? new DirectoryTokenUnavailable(wait, last.cause()) : null;
+		Duration left = WallClockWaits.left(this.clock.instant(), last.retryAt(), last.backoff());
+		return left.isZero() ? null : new DirectoryTokenUnavailable(left, last.cause());
 	}
 
 	/** The stored token, if it has not expired (it may be within its renewal margin). */
@@ -229,7 +229,7 @@ public final class ClientCredentialsTokens {
 		if (asked != null && asked.compareTo(wait) > 0) {
 			wait = (asked.compareTo(MAX_ASKED_WAIT) > 0) ? MAX_ASKED_WAIT : asked;
 		}
-		this.failure.set(new FetchFailure(failures, this.clock.instant().plus(wait), ex));
+		this.failure.set(new FetchFailure(failures, this.clock.instant().plus(wait), wait, ex));
 		if (refusedOurClient(ex)) {
 			reportRefusal(reason(ex), wait);
 			return;
@@ -288,7 +288,13 @@ public final class ClientCredentialsTokens {
 			.build();
 	}
 
-	private record FetchFailure(int failures, Instant retryAt, Throwable cause) {
+	/**
+	 * @param failures how many token requests failed in a row
+	 * @param retryAt when the next may be made, on the wall clock
+	 * @param backoff the wait {@code retryAt} was set at, to tell a clock stepped back
+	 * @param cause the last failure
+	 */
+	private record FetchFailure(int failures, Instant retryAt, Duration backoff, Throwable cause) {
 	}
 
 }

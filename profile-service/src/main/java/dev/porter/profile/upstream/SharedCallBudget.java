@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import dev.porter.common.WallClockWaits;
 import dev.porter.profile.async.Detached;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -124,13 +125,12 @@ public final class SharedCallBudget implements CallBudget {
 	/**
 	 * Whether Redis failed less than {@link #LOCAL_AFTER_FAILURE} ago. An end further
 	 * ahead than that means the wall clock stepped back (a VM restored, NTP): it is taken
-	 * as passed, or each instance would spend the tenant's whole budget of its own for as
-	 * long as the step.
+	 * as passed ({@link WallClockWaits}), or each instance would spend the tenant's whole
+	 * budget of its own for as long as the step.
 	 */
 	private boolean onOwnBudget() {
 		Instant until = this.localUntil.get();
-		Instant now = this.clock.instant();
-		return until != null && now.isBefore(until) && !until.isAfter(now.plus(LOCAL_AFTER_FAILURE));
+		return until != null && !WallClockWaits.left(this.clock.instant(), until, LOCAL_AFTER_FAILURE).isZero();
 	}
 
 	/**

@@ -412,8 +412,8 @@ class ClientCredentialsTokensTests {
 
 	// The backoff's end is an instant on the wall clock: stepped back an hour (a VM
 	// restored, NTP), no token request was made for an hour and a second, and every
-	// directory call failed meanwhile. An end further ahead than the longest wait a
-	// failure sets is taken as passed.
+	// directory call failed meanwhile. An end further ahead than the failure's own wait
+	// is taken as passed.
 	@Test
 	void accessTokenWhenTheClockStepsBackWhileBackingOffThenTheNextCallFetches() {
 		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
@@ -427,18 +427,35 @@ class ClientCredentialsTokensTests {
 		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
 	}
 
-	// A short step back (chrony stepping a few seconds) leaves a backoff that is still
-	// running as it was: the retry instant is then no further ahead than a backoff can
-	// be, and asking earlier would only spend the tenant's bucket.
+	// A step back shorter than the longest wait a failure may set (5 min) still held a
+	// 1 s backoff for the length of the step: chrony stepping 10 s back kept every
+	// directory call without a token for 11 s. The bound is the failure's own wait.
 	@Test
-	void accessTokenWhenTheClockStepsBackLessThanTheLongestWaitThenTheBackoffHolds() {
+	void accessTokenWhenTheClockStepsBackFurtherThanTheBackoffThenTheNextCallFetches() {
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(503)));
+		expectUnavailableFor(Duration.ofSeconds(1));
+		this.idp.stubFor(post(urlPathEqualTo("/oauth/token"))
+			.willReturn(okJson(Fixtures.read("token/client-credentials.json"))));
+
+		this.clock.advance(Duration.ofSeconds(-10));
+
+		StepVerifier.create(this.tokens.accessToken()).expectNext("test-access-token").verifyComplete();
+		this.idp.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+	}
+
+	// A step back shorter than the part of the wait already waited leaves the backoff
+	// running, only as much longer as the step: its end is still no further ahead than
+	// the wait, and asking earlier would only spend the tenant's bucket.
+	@Test
+	void accessTokenWhenTheClockStepsBackLessThanTheWaitHasRunThenTheBackoffHolds() {
 		this.idp.stubFor(
 				post(urlPathEqualTo("/oauth/token")).willReturn(tooManyRequests(429).withHeader("Retry-After", "30")));
 		expectUnavailableFor(Duration.ofSeconds(30));
+		this.clock.advance(Duration.ofSeconds(20));
 
 		this.clock.advance(Duration.ofSeconds(-5));
 
-		expectUnavailableFor(Duration.ofSeconds(35));
+		expectUnavailableFor(Duration.ofSeconds(15));
 		this.idp.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
 	}
 
