@@ -162,6 +162,7 @@ final class ComposeDrift {
 			.filter((variable) -> !read.contains(variable))
 			.forEach((variable) -> findings.add(name + ": sets " + variable + ", which the application never reads"));
 		required.stream()
+			.filter((variable) -> !ComposeVariables.BLANK_MEANS_DEV_IDP.contains(variable))
 			.filter((variable) -> neededByChosenDirectory(variable, environment))
 			.filter((variable) -> effectiveValue(environment.get(variable)).isBlank())
 			.forEach((variable) -> findings.add(name + ": requires " + variable + ", which is not set"));

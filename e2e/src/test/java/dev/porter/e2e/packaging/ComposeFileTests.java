@@ -102,10 +102,24 @@ class ComposeFileTests {
 
 	@Test
 	void checkWhenComposeDefaultBlanksApplicationDefaultThenReported() {
-		String drifted = replaceOnce(COMPOSE, "${OIDC_CLIENT_ID-porter-gateway}", "${OIDC_CLIENT_ID-}");
+		String drifted = replaceOnce(COMPOSE, "${OIDC_SCOPES-openid profile email offline_access}", "${OIDC_SCOPES-}");
 
-		assertThat(findings(drifted)).containsExactly(
-				"gateway: OIDC_CLIENT_ID defaults to '' in docker-compose.yml, but to 'porter-gateway' in application.yml");
+		assertThat(findings(drifted)).containsExactly("gateway: OIDC_SCOPES defaults to '' in docker-compose.yml, but "
+				+ "to 'openid profile email offline_access' in application.yml");
+	}
+
+	// With dev-idp's id as compose's default, a .env naming a real issuer but not
+	// OIDC_CLIENT_ID reached the gateway as if the operator had set porter-gateway: the
+	// gateway could not refuse it, and every user ended on the IdP's error page.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "${OIDC_CLIENT_ID-porter-gateway}|porter-gateway",
+			"${OIDC_CLIENT_ID:-porter-gateway}|porter-gateway", "porter-gateway|porter-gateway" })
+	void checkWhenComposeFillsInTheDevelopmentClientIdThenReported(String value, String filled) {
+		String drifted = replaceOnce(COMPOSE, "OIDC_CLIENT_ID: ${OIDC_CLIENT_ID-}", "OIDC_CLIENT_ID: " + value);
+
+		assertThat(findings(drifted)).containsExactly("gateway: OIDC_CLIENT_ID is '" + filled
+				+ "' in docker-compose.yml, which the application cannot tell from an operator's; pass it blank "
+				+ "(${OIDC_CLIENT_ID-}): the application takes blank as dev-idp's only with an issuer on loopback");
 	}
 
 	@ParameterizedTest

@@ -43,6 +43,16 @@ final class ComposeVariables {
 	 */
 	private static final Pattern BACK_CHANNEL = Pattern.compile("[A-Z][A-Z0-9_]*_URI|DEV_IDP_BACKCHANNEL_LOGOUT_BASE");
 
+	/**
+	 * Variables an application takes unset or blank as dev-idp's value while the issuer
+	 * is on loopback, and refuses at start-up beyond it (the gateway's
+	 * {@code OIDC_CLIENT_ID}). Compose passes them blank when {@code .env} does not set
+	 * them: with dev-idp's value as compose's default, a {@code .env} naming a real
+	 * issuer but not the variable hands the application that value as if the operator had
+	 * set it, so it cannot refuse it, and the IdP gets a client it does not know.
+	 */
+	static final Set<String> BLANK_MEANS_DEV_IDP = Set.of("OIDC_CLIENT_ID");
+
 	private static final String ISSUER = "OIDC_ISSUER_URI";
 
 	private static final String DEV_IDP_ISSUER = "DEV_IDP_ISSUER";
@@ -96,11 +106,20 @@ final class ComposeVariables {
 	/**
 	 * A compose default replaces application.yml's, so where application.yml has one it
 	 * must be the same. A blank application.yml default means "required" or "derived"
-	 * (from discovery, from the issuer), which compose may fill for dev-idp.
+	 * (from discovery, from the issuer), which compose may fill for dev-idp, except where
+	 * the application itself derives dev-idp's value from a loopback issuer
+	 * ({@link #BLANK_MEANS_DEV_IDP}): there compose must leave it blank.
 	 */
 	private static List<String> defaultFindings(Service service) {
 		List<String> findings = new ArrayList<>();
 		service.environment().forEach((variable, value) -> {
+			if (BLANK_MEANS_DEV_IDP.contains(variable) && !effectiveValue(value).isBlank()) {
+				findings.add(service.name() + ": " + variable + " is '" + effectiveValue(value)
+						+ "' in docker-compose.yml, which the application cannot tell from an operator's; pass it blank"
+						+ " (${" + variable + "-}): the application takes blank as dev-idp's only with an issuer on"
+						+ " loopback");
+				return;
+			}
 			if (!COMPOSE_DEFAULT.matcher(value).matches()) {
 				return;
 			}

@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param issuerUri the issuer; discovery at
  * {@code {issuer}/.well-known/openid-configuration} gives every endpoint
- * @param clientId the Regular Web Application's client id
+ * @param clientId the Regular Web Application's client id; unset or blank, dev-idp's
+ * while the issuer is on loopback ({@link DevelopmentClient})
  * @param clientSecret its secret; never has a default
  * @param scopes requested scopes; {@code offline_access} brings the refresh token
  * @param audience the API the relayed access token is for (Auth0 issues a JWT only when
@@ -63,6 +64,7 @@ public record OidcProperties(@NotNull(message = "set OIDC_ISSUER_URI") URI issue
 
 	public OidcProperties {
 		HttpUris.requireAbsoluteHttp(issuerUri, "OIDC_ISSUER_URI");
+		clientId = DevelopmentClient.idFor(clientId, issuerUri);
 		HttpUris.requireAbsoluteHttp(tokenUri, "OIDC_TOKEN_URI");
 		HttpUris.requireAbsoluteHttp(jwksUri, "OIDC_JWKS_URI");
 		HttpUris.requireAbsoluteHttp(userinfoUri, "OIDC_USERINFO_URI");
