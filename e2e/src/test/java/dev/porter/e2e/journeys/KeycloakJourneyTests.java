@@ -38,9 +38,10 @@ class KeycloakJourneyTests {
 
 	/**
 	 * Short, for the refresh journey's two expiries, yet long enough that a journey's
-	 * sign-in and first requests fit in it well before TOKEN_REFRESH_AHEAD (2 s).
+	 * sign-in and first requests fit in the 8 s before the token is due
+	 * (TOKEN_REFRESH_AHEAD, 5 s, the least the gateway takes).
 	 */
-	private static final Duration ACCESS_TOKEN_LIFESPAN = Duration.ofSeconds(10);
+	private static final Duration ACCESS_TOKEN_LIFESPAN = Duration.ofSeconds(13);
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -56,9 +57,9 @@ class KeycloakJourneyTests {
 	void startStack(Keycloak keycloak) {
 		this.keycloak = keycloak;
 		this.admin = keycloak.admin();
-		// small, so that a fresh token is relayed as it is rather than refreshed on every
-		// request
-		this.stack = KeycloakStack.start(keycloak, ACCESS_TOKEN_LIFESPAN, Map.of("TOKEN_REFRESH_AHEAD", "2s"));
+		// the least the gateway takes, so that a fresh token is relayed as it is rather
+		// than refreshed on every request
+		this.stack = KeycloakStack.start(keycloak, ACCESS_TOKEN_LIFESPAN, Map.of("TOKEN_REFRESH_AHEAD", "5s"));
 	}
 
 	@AfterAll

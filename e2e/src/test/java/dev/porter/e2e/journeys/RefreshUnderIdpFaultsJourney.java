@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 11: a session survives an IdP that is slow or failing while its access token is
- * refreshed. dev-idp issues access tokens that live 6 s; its token endpoint is slowed to
+ * refreshed. dev-idp issues access tokens that live 10 s; its token endpoint is slowed to
  * 4 s (longer than the gateway waits for it on a request's behalf) or fails with 503. The
  * user's script honours {@code Retry-After} as the SPA does. Subclasses choose the stack:
  * one gateway in memory, or two gateways sharing sessions in Redis (requests alternate
@@ -39,11 +39,18 @@ abstract class RefreshUnderIdpFaultsJourney {
 
 	/**
 	 * Long enough that a token fresh from the slow refresh is not yet due for the next
-	 * one (TOKEN_REFRESH_AHEAD, 1 s) when the user's retry arrives, even late: with 3 s,
-	 * a retry held up on a machine busy with another journey class found it due and
+	 * one when the user's retry arrives, even late: due 5 s before it expires
+	 * ({@link #REFRESH_AHEAD}, and half its lifetime), it has 5 s. With 2 s of room, a
+	 * retry held up on a machine busy with another journey class found it due and
 	 * refreshed a second time.
 	 */
-	static final Duration ACCESS_TOKEN_TTL = Duration.ofSeconds(6);
+	static final Duration ACCESS_TOKEN_TTL = Duration.ofSeconds(10);
+
+	/**
+	 * TOKEN_REFRESH_AHEAD: the least the gateway takes (a shorter one is raised to it),
+	 * so that a fresh token is relayed as it is for as long as possible.
+	 */
+	static final Duration REFRESH_AHEAD = Duration.ofSeconds(5);
 
 	/**
 	 * How long a request waits for its session's refresh (TOKEN_REFRESH_WAIT): short, yet
@@ -82,7 +89,7 @@ abstract class RefreshUnderIdpFaultsJourney {
 	void startStack() {
 		this.stack = Stack.start(stack(StackOptions.standard()
 			.withAccessTokenTtl(ACCESS_TOKEN_TTL)
-			.withGatewayEnv("TOKEN_REFRESH_AHEAD", "1s")
+			.withGatewayEnv("TOKEN_REFRESH_AHEAD", REFRESH_AHEAD.toSeconds() + "s")
 			.withGatewayEnv("TOKEN_REFRESH_WAIT", REFRESH_WAIT.toMillis() + "ms")
 			.withGatewayEnv("TOKEN_REFRESH_BACKOFF", BACKOFF.toSeconds() + "s")
 			.withGatewayEnv("OIDC_RESPONSE_TIMEOUT", IDP_RESPONSE_TIMEOUT.toSeconds() + "s")));
