@@ -3,14 +3,18 @@ package dev.porter.gateway.login;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import dev.porter.common.OncePerInterval;
 import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.routing.UserRateLimiter;
+import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -68,8 +72,8 @@ class LoginRateLimitWebFilter implements WebFilter {
 	}
 
 	private Mono<Void> limit(ServerWebExchange exchange, WebFilterChain chain) {
-		String client = clientKey(exchange);
-		return this.limiter.consume("login:" + this.addresses.of(client)).flatMap((decision) -> {
+		InetAddress client = clientAddress(exchange);
+		return this.limiter.consume("login:" + this.addresses.of(clientKey(client))).flatMap((decision) -> {
 			if (decision.allowed()) {
 				return chain.filter(exchange);
 			}
@@ -78,22 +82,25 @@ class LoginRateLimitWebFilter implements WebFilter {
 		});
 	}
 
-	private void refused(String client) {
+	private void refused(@Nullable InetAddress client) {
 		long count = this.refusals.count();
 		if (count > 0) {
 			log.warn("login over its rate limit (LOGIN_RATE_LIMIT per LOGIN_RATE_LIMIT_PERIOD) from {}, answered 429; "
 					+ "{} refused since the last report; if that is your load balancer's or ingress's address, "
-					+ "add it to TRUSTED_PROXIES", client, count);
+					+ "add it to TRUSTED_PROXIES", shown(client), count);
 		}
+	}
+
+	static String clientKey(ServerWebExchange exchange) {
+		return clientKey(clientAddress(exchange));
 	}
 
 	/**
 	 * The client's IPv4 address, or its IPv6 /64: one subscriber usually holds a whole
-	 * /64, and a budget per address would give it 2^64 budgets.
+	 * /64, and a budget per address would give it 2^64 budgets. The key's spelling is the
+	 * budget's name in the store; changing it starts every budget afresh.
 	 */
-	static String clientKey(ServerWebExchange exchange) {
-		InetSocketAddress peer = exchange.getRequest().getRemoteAddress();
-		InetAddress address = (peer != null) ? peer.getAddress() : null;
+	private static String clientKey(@Nullable InetAddress address) {
 		if (address == null) {
 			return "unknown";
 		}
@@ -101,6 +108,38 @@ class LoginRateLimitWebFilter implements WebFilter {
 			return HexFormat.of().formatHex(address.getAddress(), 0, 8) + "::/64";
 		}
 		return address.getHostAddress();
+	}
+
+	/**
+	 * The client as an operator would write it in {@code TRUSTED_PROXIES}: its address,
+	 * and for IPv6 also the /64 whose budget it spent (the budget key, as hex digits, is
+	 * no address that setting takes).
+	 */
+	private static String shown(@Nullable InetAddress address) {
+		if (address == null) {
+			return "an unknown address";
+		}
+		if (!(address instanceof Inet6Address)) {
+			return NetUtil.toAddressString(address);
+		}
+		return NetUtil.toAddressString(address) + " (its budget is its /64's, " + slash64(address) + ")";
+	}
+
+	private static String slash64(InetAddress address) {
+		byte[] network = Arrays.copyOf(address.getAddress(), 16);
+		Arrays.fill(network, 8, 16, (byte) 0);
+		try {
+			return NetUtil.toAddressString(InetAddress.getByAddress(network)) + "/64";
+		}
+		catch (UnknownHostException ex) {
+			// 16 bytes are always an address
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static @Nullable InetAddress clientAddress(ServerWebExchange exchange) {
+		InetSocketAddress peer = exchange.getRequest().getRemoteAddress();
+		return (peer != null) ? peer.getAddress() : null;
 	}
 
 }

@@ -90,13 +90,27 @@ class LoginRateLimitWebFilterTests {
 					"1 refused"));
 
 		this.clock.advance(LoginRateLimitWebFilter.REFUSALS_INTERVAL);
-		filter.filter(from("2001:db8:1:2::1"), FilterHarness.recording()).block();
+		filter.filter(from("192.168.1.6"), FilterHarness.recording()).block();
 
 		assertThat(refusals(output)).hasSize(2)
 			.last()
 			.asString()
-			.contains("20010db800010002::/64", "3 refused")
+			.contains("192.168.1.6", "3 refused")
 			.doesNotContain("192.168.1.5");
+	}
+
+	// The line named an IPv6 client by its budget key, 20010db8abcd0001::/64, which
+	// TRUSTED_PROXIES refuses: the operator told to add it could not.
+	@Test
+	void filterWhenIpv6ClientOverBudgetThenWarningNamesItsAddressAndItsSlash64AsTrustedProxiesWritesThem(
+			CapturedOutput output) {
+		filter(new Decision(false, Duration.ofSeconds(30))).filter(from("2001:0db8:abcd:0001:0:0:0:5"), this.chain)
+			.block();
+
+		assertThat(refusals(output)).singleElement()
+			.asString()
+			.contains(" 2001:db8:abcd:1::5 ", "2001:db8:abcd:1::/64")
+			.doesNotContain("20010db8");
 	}
 
 	@Test
