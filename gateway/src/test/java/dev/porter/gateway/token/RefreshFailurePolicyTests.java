@@ -161,6 +161,37 @@ class RefreshFailurePolicyTests {
 		assertThat(RefreshFailurePolicy.MAX_ASKED_WAIT).isEqualTo(Duration.ofMinutes(5));
 	}
 
+	// With Redis a backoff written by one instance is read by another, on its own clock:
+	// one 10 s behind read the IdP's 5 minutes as 5 min 10 s, took that for a clock
+	// stepped back, and refreshed at once, into the rate limit the IdP had announced.
+	@ParameterizedTest
+	@CsvSource({ "-10, 310", "10, 290", "-30, 330" })
+	void backingOffWhenAnotherInstanceSetTheLongestWaitOnAClockSecondsApartThenItHolds(long skewSeconds,
+			long leftSeconds) {
+		RefreshFailurePolicy.Consequence written = this.policy
+			.afterFailure(askingToWait(429, "too_many_requests", Duration.ofMinutes(10)), RefreshBackoff.NONE);
+		RefreshBackoff stored = ((RefreshFailurePolicy.BackOff) written).next();
+
+		assertThat(otherInstance(skewSeconds).backingOff(stored)).isEqualTo(Duration.ofSeconds(leftSeconds));
+	}
+
+	// The allowance for the instances' clocks is not a step: a clock a minute behind the
+	// one that wrote the backoff has stepped back, and the wait is over.
+	@Test
+	void backingOffWhenReadOnAClockAMinuteBehindTheWritersThenOver() {
+		RefreshFailurePolicy.Consequence written = this.policy
+			.afterFailure(askingToWait(429, "too_many_requests", Duration.ofMinutes(10)), RefreshBackoff.NONE);
+		RefreshBackoff stored = ((RefreshFailurePolicy.BackOff) written).next();
+
+		assertThat(otherInstance(-60).backingOff(stored)).isZero();
+	}
+
+	private RefreshFailurePolicy otherInstance(long skewSeconds) {
+		MovableClock other = new MovableClock(NOW.plusSeconds(skewSeconds));
+		return new RefreshFailurePolicy(this.properties, new AccessTokenExpiry(other, this.properties.refreshAhead()),
+				other);
+	}
+
 	@Test
 	void afterFailureWhenIdpFailsOtherwiseThenBackoffDoublesFromNowUpToTheMax() {
 		RefreshBackoff backoff = RefreshBackoff.NONE;
