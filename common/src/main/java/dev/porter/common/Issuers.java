@@ -11,7 +11,9 @@ import java.util.Objects;
  * Keycloak's end without one. So both services accept a configured issuer that differs
  * from the stated one by a single trailing slash and nothing else, and from then on check
  * tokens against the issuer exactly as discovery states it (which is what the IdP writes
- * into {@code iss}).
+ * into {@code iss}). profile-service without discovery (both its endpoints set directly)
+ * has no stated issuer, and checks {@code iss} against the configured one with
+ * {@link #same} itself (its {@code oidc.TokenIssuer}).
  */
 public final class Issuers {
 

@@ -9,8 +9,12 @@ import java.time.Instant;
  * probe. A wall clock that steps back (NTP, a VM restored, an operator) would stretch
  * such a wait by the whole step, ten minutes back making a five-second wait last ten
  * minutes more. An end further ahead of now than the wait itself cannot have been set on
- * this clock's present: that wait is over, as after its whole length. The rule
- * {@link ThrottledFetches} and {@link OncePerInterval} apply to their own instants.
+ * this clock's present: that wait is over, as after its whole length.
+ * {@link OncePerInterval} applies the same rule to its own due times.
+ * {@link ThrottledFetches} detects a step the same way (its last start later than now, so
+ * the interval's end further ahead than the interval), but then counts the last start as
+ * now and waits a whole interval again: what it throttles is the source's load, not a
+ * caller's wait.
  */
 public final class WallClockWaits {
 
