@@ -1,10 +1,12 @@
 /**
  * Rules that the gateway and profile-service must apply identically, so each is written
  * once: joining a call already in flight ({@link dev.porter.common.SingleFlight}),
- * throttling the fetches of an IdP's keys while a token lacking its key waits for the
- * next one ({@link dev.porter.common.ThrottledFetches}), deciding whether two issuer
- * strings name the same issuer ({@link dev.porter.common.Issuers}), rounding a wait into
- * a {@code Retry-After} header ({@link dev.porter.common.RetryAfter}), closing a Redis
+ * running work to its end whoever stops waiting for it, its later failure reaching nobody
+ * ({@link dev.porter.common.Detached}), throttling the fetches of an IdP's keys while a
+ * token lacking its key waits for the next one
+ * ({@link dev.porter.common.ThrottledFetches}), deciding whether two issuer strings name
+ * the same issuer ({@link dev.porter.common.Issuers}), rounding a wait into a
+ * {@code Retry-After} header ({@link dev.porter.common.RetryAfter}), closing a Redis
  * connection left unanswered or reaching a replica
  * ({@link dev.porter.common.RedisConnectionWatches}), when a token whose IdP stated no
  * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), which signatures a

@@ -29,9 +29,9 @@ class ArchitectureTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
-			value = { "async|", "metadata|", "problem|metadata", "cache|async", "upstream|problem async",
-					"oidc|upstream", "userinfo|upstream oidc", "directory|upstream metadata problem oidc async",
-					"me|directory userinfo metadata cache problem upstream oidc async" })
+			value = { "metadata|", "problem|metadata", "cache|", "upstream|problem", "oidc|upstream",
+					"userinfo|upstream oidc", "directory|upstream metadata problem oidc",
+					"me|directory userinfo metadata cache problem upstream oidc" })
 	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
 		PackageRules.usesOnly(ROOT, pkg, below).check(MAIN);
 	}

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.porter.common.Detached;
 import dev.porter.common.OncePerInterval;
 import dev.porter.common.SingleFlight;
-import dev.porter.profile.async.Detached;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

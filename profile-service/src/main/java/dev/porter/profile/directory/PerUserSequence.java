@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import reactor.core.publisher.Mono;
 
-import dev.porter.profile.async.Detached;
+import dev.porter.common.Detached;
 import dev.porter.profile.problem.CallerRateLimitedException;
 
 /**

@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.porter.profile.async.Detached;
+import dev.porter.common.Detached;
 import dev.porter.profile.cache.CacheStatus;
 import dev.porter.profile.cache.Cached;
 import dev.porter.profile.directory.Directory;

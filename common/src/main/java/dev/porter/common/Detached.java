@@ -1,4 +1,4 @@
-package dev.porter.profile.async;
+package dev.porter.common;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,12 +9,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Work that runs to its end whatever its subscriber does, such as a load whose result
- * other callers share or a change that was sent. Its subscriber may cancel (a request's
- * deadline, a browser that went away, a {@code zip} whose other side failed first): the
- * work goes on, and its outcome, should it be a failure, reaches nobody. Reactor would
- * report such a failure as dropped, at ERROR with its stack trace, once per request
- * during an outage ({@code Mono.fromFuture(future, true)} does); here it is known and
- * expected, and whoever needs it (the cache, the breaker) has it already.
+ * other callers share, a change that was sent, or a session's ending. Its subscriber may
+ * cancel (a request's deadline, a client that went away, a {@code zip} whose other side
+ * failed first): the work goes on, and its outcome, should it be a failure, reaches
+ * nobody. Reactor would report such a failure as dropped, at ERROR with its stack trace
+ * and message, once per request during an outage ({@code Mono.fromFuture(future, true)}
+ * does), and anyone who can have such work started and leave could fill the log with
+ * them; here it is known and expected, and whoever needs it (the cache, the breaker, the
+ * work's own log line) has it already.
  * <p>
  * The same holds for a resource being opened, such as a connection ({@link #open}):
  * cancelled midway, the thread opening it would be interrupted, and a client interrupted

@@ -1,4 +1,4 @@
-package dev.porter.profile.async;
+package dev.porter.common;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A resource opened for a subscriber that may leave before it is ready. */
+/**
+ * Work run to its end for a subscriber that may leave before it ends, and a resource
+ * opened for one that may leave before it is ready.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class DetachedTests {
 
@@ -25,6 +28,36 @@ class DetachedTests {
 
 	private final Mono<String> resource = Detached.open(Mono.fromFuture(this.opening, true),
 			(opened) -> Mono.fromRunnable(() -> this.closed.add(opened)));
+
+	@Test
+	void runWhenTheSubscriberLeavesThenTheWorkRunsToItsEnd() {
+		CompletableFuture<String> work = new CompletableFuture<>();
+		List<String> done = new CopyOnWriteArrayList<>();
+
+		StepVerifier.create(Detached.run(Mono.fromFuture(work, true).doOnNext(done::add)))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+		work.complete("stored");
+
+		assertThat(done).containsExactly("stored");
+	}
+
+	@Test
+	void runWhenTheWorkFailsAfterTheSubscriberLeftThenTheFailureReachesNobody(CapturedOutput output) {
+		CompletableFuture<String> work = new CompletableFuture<>();
+
+		StepVerifier.create(Detached.run(Mono.fromFuture(work, true))).thenCancel().verify(Duration.ofSeconds(5));
+		work.completeExceptionally(new IllegalStateException("refused"));
+
+		assertThat(output.getAll()).doesNotContain("onErrorDropped").doesNotContain("refused");
+	}
+
+	@Test
+	void runWhenTheWorkFailsWhileTheSubscriberWaitsThenItGetsTheFailure() {
+		StepVerifier.create(Detached.run(Mono.error(new IllegalStateException("refused"))))
+			.expectErrorMessage("refused")
+			.verify(Duration.ofSeconds(5));
+	}
 
 	@Test
 	void openWhenTheSubscriberLeftBeforeTheResourceCameThenItIsClosed() {

@@ -1,4 +1,0 @@
-@NullMarked
-package dev.porter.profile.async;
-
-import org.jspecify.annotations.NullMarked;
