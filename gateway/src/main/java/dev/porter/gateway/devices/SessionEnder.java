@@ -69,13 +69,16 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 
 	private final TokenRevoker revoker;
 
+	private final ToTheEnd toTheEnd;
+
 	SessionEnder(StoredSessions stored, SessionRegistry registry, SessionDirectory directory,
-			DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker) {
+			DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker, ToTheEnd toTheEnd) {
 		this.stored = stored;
 		this.registry = registry;
 		this.directory = directory;
 		this.registrations = registrations;
 		this.revoker = revoker;
+		this.toTheEnd = toTheEnd;
 	}
 
 	/**
@@ -136,7 +139,7 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * failures put together, which no handler would know for the store's).
 	 */
 	private <T> Mono<Long> endEach(Flux<T> sessions, Function<T, Mono<Removal>> removal) {
-		return ToTheEnd.whoeverStopsWaiting(sessions.flatMapDelayError(removal, CONCURRENCY, 1)
+		return this.toTheEnd.whoeverStopsWaiting(sessions.flatMapDelayError(removal, CONCURRENCY, 1)
 			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)))
 			.collectList()
 			.flatMap((removals) -> Flux.fromIterable(removals)

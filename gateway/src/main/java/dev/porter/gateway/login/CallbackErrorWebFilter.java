@@ -26,8 +26,11 @@ final class CallbackErrorWebFilter implements WebFilter {
 
 	private final ServerAuthenticationFailureHandler failureHandler;
 
-	CallbackErrorWebFilter(ServerAuthenticationFailureHandler failureHandler) {
+	private final ToTheEnd toTheEnd;
+
+	CallbackErrorWebFilter(ServerAuthenticationFailureHandler failureHandler, ToTheEnd toTheEnd) {
 		this.failureHandler = failureHandler;
+		this.toTheEnd = toTheEnd;
 	}
 
 	@Override
@@ -45,7 +48,7 @@ final class CallbackErrorWebFilter implements WebFilter {
 	 * tokens unrevoked. A failed login's session is ended to the end too.
 	 */
 	private Mono<Void> guarded(ServerWebExchange exchange, WebFilterChain chain) {
-		return ToTheEnd.whoeverStopsWaiting(chain.filter(exchange)
+		return this.toTheEnd.whoeverStopsWaiting(chain.filter(exchange)
 			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> this.failureHandler
 				.onAuthenticationFailure(new WebFilterExchange(exchange, chain), loginFailed(ex))));
 	}

@@ -17,6 +17,7 @@ import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionLimit;
 import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.session.SessionProperties;
+import dev.porter.gateway.session.ToTheEnd;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -97,13 +98,13 @@ class LoginConfiguration {
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
 			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
 			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, TokenRevoker revoker,
-			StoredSessions stored, ObjectProvider<Clock> clock) {
+			StoredSessions stored, ToTheEnd toTheEnd, ObjectProvider<Clock> clock) {
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
 		FailedLoginSession failed = new FailedLoginSession(authorizedClients, revoker, stored, registry);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
 				failed, time);
 		return new LoginSecurity(registrations, authorizedClients, success, failed, problems, oidc, meters, guards,
-				new LoginFailureLog(time));
+				new LoginFailureLog(time), toTheEnd);
 	}
 
 	/**

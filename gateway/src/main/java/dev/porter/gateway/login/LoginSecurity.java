@@ -9,6 +9,7 @@ import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.LoginTokens;
 import dev.porter.gateway.session.LoginUser;
+import dev.porter.gateway.session.ToTheEnd;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -62,10 +63,13 @@ public class LoginSecurity {
 
 	private final LoginFailureLog failureLog;
 
+	private final ToTheEnd toTheEnd;
+
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
 			FailedLoginSession failedSession, ProblemWriter problems, OidcProperties oidc, MeterRegistry meters,
-			LoginGuards guards, LoginFailureLog failureLog) {
+			LoginGuards guards, LoginFailureLog failureLog, ToTheEnd toTheEnd) {
+		this.toTheEnd = toTheEnd;
 		this.guards = guards;
 		this.failureLog = failureLog;
 		this.registrations = registrations;
@@ -94,7 +98,8 @@ public class LoginSecurity {
 				.authenticationSuccessHandler(this.successHandler)
 				.authenticationFailureHandler(failureHandler))
 			// Around the callback's authentication filter, to catch its other errors too.
-			.addFilterBefore(new CallbackErrorWebFilter(failureHandler), SecurityWebFiltersOrder.AUTHENTICATION)
+			.addFilterBefore(new CallbackErrorWebFilter(failureHandler, this.toTheEnd),
+					SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.

@@ -109,17 +109,20 @@ class BackchannelLogoutController {
 
 	private final SmallFormReader formReader;
 
+	private final ToTheEnd toTheEnd;
+
 	private final AtomicReference<ReactiveJwtDecoder> decoder = new AtomicReference<>();
 
 	BackchannelLogoutController(DiscoveredClientRegistrationRepository registrations, OidcProperties oidc,
 			WebClient idpWebClient, SessionRegistry registry, SeenLogoutTokens seen, LoggedOutSessionEnder ender,
-			ObjectProvider<Clock> clock, ObjectProvider<Scheduler> timers) {
+			ToTheEnd toTheEnd, ObjectProvider<Clock> clock, ObjectProvider<Scheduler> timers) {
 		this.registrations = registrations;
 		this.oidc = oidc;
 		this.webClient = idpWebClient;
 		this.registry = registry;
 		this.seen = seen;
 		this.ender = ender;
+		this.toTheEnd = toTheEnd;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 		this.timers = timers.getIfAvailable(Schedulers::parallel);
 		this.throttledLog = new BackchannelLogoutLog(this.clock);
@@ -135,7 +138,7 @@ class BackchannelLogoutController {
 			.mapNotNull((form) -> form.getFirst(LOGOUT_TOKEN))
 			.switchIfEmpty(Mono.error(() -> invalid(null)))
 			// Runs to its end whoever stops waiting: the IdP sends each logout once.
-			.flatMap((token) -> ToTheEnd.whoeverStopsWaiting(verifyAndAct(token)))
+			.flatMap((token) -> this.toTheEnd.whoeverStopsWaiting(verifyAndAct(token)))
 			.onErrorMap((ex) -> !(ex instanceof ProblemException), this::unavailable)
 			.thenReturn(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build());
 	}

@@ -52,12 +52,15 @@ class BffLogoutHandler implements ServerLogoutHandler {
 
 	private final SessionRegistry registry;
 
+	private final ToTheEnd toTheEnd;
+
 	BffLogoutHandler(StoredSessions stored, DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker,
-			SessionRegistry registry) {
+			SessionRegistry registry, ToTheEnd toTheEnd) {
 		this.stored = stored;
 		this.registrations = registrations;
 		this.revoker = revoker;
 		this.registry = registry;
+		this.toTheEnd = toTheEnd;
 	}
 
 	/**
@@ -69,7 +72,7 @@ class BffLogoutHandler implements ServerLogoutHandler {
 	public Mono<Void> logout(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
 		return webFilterExchange.getExchange()
 			.getSession()
-			.flatMap((session) -> ToTheEnd
+			.flatMap((session) -> this.toTheEnd
 				.whoeverStopsWaiting(bestEffort("session not removed, kept in the back-channel registry",
 						end(session).flatMap((taken) -> forgetAndRevoke(session, authentication, taken)))));
 	}

@@ -9,6 +9,7 @@ import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
+import dev.porter.gateway.session.ToTheEnd;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,8 +39,8 @@ class LogoutConfiguration {
 	@Bean
 	LogoutSecurity logoutSecurity(StoredSessions stored, SessionRegistry registry,
 			DiscoveredClientRegistrationRepository registrations, OidcProperties oidc, BffProperties bff,
-			TokenRevoker revoker, JsonMapper jsonMapper, LogoutProperties logout) {
-		BffLogoutHandler handler = new BffLogoutHandler(stored, registrations, revoker, registry);
+			TokenRevoker revoker, JsonMapper jsonMapper, LogoutProperties logout, ToTheEnd toTheEnd) {
+		BffLogoutHandler handler = new BffLogoutHandler(stored, registrations, revoker, registry, toTheEnd);
 		BffLogoutSuccessHandler success = new BffLogoutSuccessHandler(registrations,
 				new IdpLogoutUrls(oidc, bff, logout), jsonMapper);
 		return new LogoutSecurity(handler, success);

@@ -1,6 +1,14 @@
 package dev.porter.gateway.session;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.stereotype.Component;
 
 /**
  * Runs a step that must not stop half-way, whoever stops waiting for it. A client that
@@ -12,15 +20,42 @@ import reactor.core.publisher.Mono;
  * its own subscription, with the caller's context, and a caller that cancels only stops
  * waiting for its outcome. Every such step is bounded by the timeouts of the calls it
  * makes (the store's, the IdP's).
+ * <p>
+ * A step whose caller left holds no connection open, so graceful shutdown would not wait
+ * for it: the steps in flight are counted, and shutting down waits for them
+ * ({@link #stepsEnded}) before the store and the IdP client close.
  */
+@Component
 public final class ToTheEnd {
 
-	private ToTheEnd() {
+	/** Each step in flight, as its end: completes once the step has ended. */
+	private final Set<Mono<Void>> inFlight = ConcurrentHashMap.newKeySet();
+
+	public ToTheEnd() {
 	}
 
 	/** {@code step}, run to its end once subscribed, whoever stops waiting for it. */
-	public static <T> Mono<T> whoeverStopsWaiting(Mono<T> step) {
-		return Mono.deferContextual((context) -> Mono.fromFuture(step.contextWrite(context).toFuture(), true));
+	public <T> Mono<T> whoeverStopsWaiting(Mono<T> step) {
+		return Mono.deferContextual((context) -> {
+			Sinks.Empty<Void> ended = Sinks.empty();
+			Mono<Void> end = ended.asMono();
+			this.inFlight.add(end);
+			// Ended only once its outcome has been handed on, or found nobody to take it.
+			CompletableFuture<T> outcome = step.contextWrite(context).doFinally((signal) -> {
+				this.inFlight.remove(end);
+				ended.tryEmitEmpty();
+			}).toFuture();
+			return Mono.fromFuture(outcome, true);
+		});
+	}
+
+	/**
+	 * Completes once every step in flight now has ended, however it ended: a process
+	 * shutting down waits for them.
+	 * @return completes empty, never with an error
+	 */
+	public Mono<Void> stepsEnded() {
+		return Mono.when(List.copyOf(this.inFlight));
 	}
 
 }

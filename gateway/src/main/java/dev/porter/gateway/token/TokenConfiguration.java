@@ -6,6 +6,8 @@ import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
+import dev.porter.gateway.session.ToTheEnd;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -30,9 +32,14 @@ class TokenConfiguration {
 				revoker, IdpSessionGoesOn.registered(registry, stored), gatewayClock);
 	}
 
+	/**
+	 * One drain for all the work that outlives its request: refreshes, and ToTheEnd's
+	 * steps.
+	 */
 	@Bean
-	RefreshDrain refreshDrain(TokenRefresher refresher, TokenProperties properties) {
-		return new RefreshDrain(refresher::refreshesEnded, properties.longestRefresh());
+	DetachedWorkDrain detachedWorkDrain(TokenRefresher refresher, ToTheEnd toTheEnd, TokenProperties properties) {
+		return new DetachedWorkDrain(() -> Mono.when(refresher.refreshesEnded(), toTheEnd.stepsEnded()),
+				properties.longestRefresh());
 	}
 
 	/** Used by the login (which stores the tokens), the relay and the logout. */

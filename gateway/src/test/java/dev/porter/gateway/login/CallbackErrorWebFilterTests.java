@@ -2,6 +2,7 @@ package dev.porter.gateway.login;
 
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.porter.gateway.session.ToTheEnd;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -26,7 +27,7 @@ class CallbackErrorWebFilterTests {
 	private final CallbackErrorWebFilter filter = new CallbackErrorWebFilter((exchange, exception) -> {
 		this.failure.set(exception);
 		return Mono.empty();
-	});
+	}, new ToTheEnd());
 
 	@Test
 	void filterWhenCallbackFailsOutsideAuthenticationThenFailedLogin() {

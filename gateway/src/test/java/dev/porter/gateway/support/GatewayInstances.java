@@ -1,7 +1,9 @@
 package dev.porter.gateway.support;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import dev.porter.gateway.GatewayApplication;
 
@@ -66,6 +68,17 @@ public final class GatewayInstances {
 		return new SpringApplicationBuilder(GatewayApplication.class, OwnNettyResources.class)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("gatewayClock", clock))
 			.run(onTestIdp(args));
+	}
+
+	/**
+	 * Starts one as {@link #startOnTestIdp(String...)} does, with the test's own
+	 * {@code configurations} (stand-ins that hold or fail a step, beans that watch the
+	 * shutdown).
+	 */
+	public static ConfigurableApplicationContext startOnTestIdp(Class<?>[] configurations, String... args) {
+		List<Class<?>> sources = new ArrayList<>(List.of(GatewayApplication.class, OwnNettyResources.class));
+		sources.addAll(List.of(configurations));
+		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(onTestIdp(args));
 	}
 
 	private static String[] onTestIdp(String[] args) {

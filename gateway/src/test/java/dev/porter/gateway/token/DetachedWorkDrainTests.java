@@ -21,12 +21,13 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Shutting down waits for the refreshes in flight: the IdP has rotated each one's refresh
- * token by the time it answers.
+ * Shutting down waits for the work in flight after its request: the refreshes (the IdP
+ * has rotated each one's refresh token by the time it answers) and the steps run to their
+ * end whose client left (a session ending's revocation).
  */
-class RefreshDrainTests {
+class DetachedWorkDrainTests {
 
-	private final Sinks.Empty<Void> refreshes = Sinks.empty();
+	private final Sinks.Empty<Void> work = Sinks.empty();
 
 	/**
 	 * Spring stops waiting for the drain at {@code timeout-per-shutdown-phase}: with the
@@ -52,22 +53,22 @@ class RefreshDrainTests {
 	}
 
 	@Test
-	void stopWhenARefreshIsInFlightThenDoneOnlyOnceItHasEnded() throws InterruptedException {
-		RefreshDrain drain = new RefreshDrain(this.refreshes::asMono, Duration.ofMinutes(1));
+	void stopWhenWorkIsInFlightThenDoneOnlyOnceItHasEnded() throws InterruptedException {
+		DetachedWorkDrain drain = new DetachedWorkDrain(this.work::asMono, Duration.ofMinutes(1));
 		drain.start();
 		CountDownLatch stopped = new CountDownLatch(1);
 
 		drain.stop(stopped::countDown);
 
-		assertThat(stopped.getCount()).as("still refreshing").isEqualTo(1);
+		assertThat(stopped.getCount()).as("still running").isEqualTo(1);
 		assertThat(drain.isRunning()).isFalse();
-		this.refreshes.tryEmitEmpty();
+		this.work.tryEmitEmpty();
 		assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
 	}
 
 	@Test
-	void stopWhenARefreshOutlastsTheLongestARefreshMayTakeThenDoneAnyway() throws InterruptedException {
-		RefreshDrain drain = new RefreshDrain(this.refreshes::asMono, Duration.ofMillis(50));
+	void stopWhenWorkOutlastsTheLongestARefreshMayTakeThenDoneAnyway() throws InterruptedException {
+		DetachedWorkDrain drain = new DetachedWorkDrain(this.work::asMono, Duration.ofMillis(50));
 		drain.start();
 		CountDownLatch stopped = new CountDownLatch(1);
 
@@ -80,7 +81,7 @@ class RefreshDrainTests {
 	void phaseWhenStoppingThenAfterTheWebServerAndBeforeRedis() {
 		int webServerStop = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE;
 
-		assertThat(RefreshDrain.PHASE).isLessThan(webServerStop).isGreaterThan(0);
+		assertThat(DetachedWorkDrain.PHASE).isLessThan(webServerStop).isGreaterThan(0);
 	}
 
 }
