@@ -1,5 +1,6 @@
 package dev.porter.gateway.login;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.porter.gateway.session.ToTheEnd;
@@ -27,7 +28,7 @@ class CallbackErrorWebFilterTests {
 	private final CallbackErrorWebFilter filter = new CallbackErrorWebFilter((exchange, exception) -> {
 		this.failure.set(exception);
 		return Mono.empty();
-	}, new ToTheEnd());
+	}, new ToTheEnd(Clock.systemUTC()));
 
 	@Test
 	void filterWhenCallbackFailsOutsideAuthenticationThenFailedLogin() {
