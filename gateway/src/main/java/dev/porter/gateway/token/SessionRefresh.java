@@ -152,17 +152,9 @@ class SessionRefresh {
 	 */
 	private Mono<OAuth2AuthorizedClient> unlessEnded(WebSession session, @Nullable LoginUser login,
 			IdpRefreshCall.Refreshed fresh) {
-		return stillHeld(session).flatMap((held) -> held ? Mono.just(fresh.client())
-				: revokeUnlessGoesOn(session, login, fresh).then(Mono.error(new SessionEnded(null))));
-	}
-
-	/**
-	 * Whether the session still holds its tokens, as stored now, after the refresh wrote
-	 * what came of it. Not knowing (the store failing) is no reason to fail a refresh
-	 * that was stored: it still holds them.
-	 */
-	private Mono<Boolean> stillHeld(WebSession session) {
-		return this.tokens.reload(session).hasElement().onErrorReturn(true);
+		return this.tokens.stillHeld(session)
+			.flatMap((held) -> held ? Mono.just(fresh.client())
+					: revokeUnlessGoesOn(session, login, fresh).then(Mono.error(new SessionEnded(null))));
 	}
 
 	/**
@@ -219,7 +211,7 @@ class SessionRefresh {
 			// A session that ended meanwhile stores nothing, and is over: its requests
 			// get no token, not even the one still valid.
 			return this.tokens.store(session, next)
-				.then(stillHeld(session))
+				.then(this.tokens.stillHeld(session))
 				.flatMap((held) -> Mono.error(held ? new BackingOff(remaining) : new SessionEnded(ex)));
 		}
 		RefreshFailurePolicy.EndSession end = (RefreshFailurePolicy.EndSession) consequence;

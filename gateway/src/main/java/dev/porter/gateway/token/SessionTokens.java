@@ -85,6 +85,15 @@ class SessionTokens {
 	}
 
 	/**
+	 * Whether the session still holds its tokens, as stored now: not once it ended (a
+	 * logout, an ending from another device or the IdP). Not knowing (the store failing)
+	 * is taken as held: the store's failure is no reason to end a request.
+	 */
+	Mono<Boolean> stillHeld(WebSession session) {
+		return reload(session).hasElement().onErrorReturn(true);
+	}
+
+	/**
 	 * Stores refreshed tokens, and the renewed ID token in the login (the logout's
 	 * {@code id_token_hint}), and clears the backoff: the refresh worked.
 	 */

@@ -8,6 +8,8 @@ import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.session.ToTheEnd;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -24,12 +26,14 @@ class TokenConfiguration {
 	TokenRefresher tokenRefresher(SessionTokens tokens, ObjectProvider<RefreshLock> lock, TokenProperties properties,
 			RefreshMetrics metrics, WebClient idpWebClient,
 			ReactiveJwtDecoderFactory<ClientRegistration> idTokenDecoderFactory, TokenRevoker revoker,
-			SessionRegistry registry, StoredSessions stored, ObjectProvider<Clock> clock) {
+			SessionRegistry registry, StoredSessions stored, ObjectProvider<Clock> clock,
+			ObjectProvider<Scheduler> timers) {
 		Clock gatewayClock = clock.getIfAvailable(Clock::systemUTC);
 		IdpRefreshCall idp = IdpRefreshCall.through(idpWebClient, properties.refreshTimeout(),
 				new RenewedIdTokens(idTokenDecoderFactory), gatewayClock);
 		return new TokenRefresher(idp, tokens, lock.getIfAvailable(() -> RefreshLock.LOCAL), properties, metrics,
-				revoker, IdpSessionGoesOn.registered(registry, stored), gatewayClock);
+				revoker, IdpSessionGoesOn.registered(registry, stored), gatewayClock,
+				timers.getIfAvailable(Schedulers::parallel));
 	}
 
 	/**

@@ -2,11 +2,13 @@ package dev.porter.gateway.token;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import dev.porter.common.SingleFlight;
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.LoginTokens;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.server.ServerWebExchange;
@@ -22,10 +24,11 @@ import org.springframework.web.server.WebSession;
  * would revoke the whole family.</li>
  * <li>The refresh itself ({@link SessionRefresh}, calling the IdP through
  * {@link IdpRefreshCall}) runs detached from the requests: a request waits for it at most
- * {@code TOKEN_REFRESH_WAIT} and then answers without it, while the call goes on (up to
- * {@code TOKEN_REFRESH_TIMEOUT}) and stores its result in the stored session. Abandoning
- * the call would lose a token the IdP has already rotated, and the next attempt would
- * then trip the IdP's reuse detection.</li>
+ * {@code TOKEN_REFRESH_WAIT} and then answers without it (unless its session ended
+ * meanwhile: {@code 401}), while the call goes on (up to {@code TOKEN_REFRESH_TIMEOUT})
+ * and stores its result in the stored session. Abandoning the call would lose a token the
+ * IdP has already rotated, and the next attempt would then trip the IdP's reuse
+ * detection.</li>
  * <li>What a failure means ({@link RefreshFailurePolicy}): the session backs off
  * ({@link RefreshBackoff}) and until then no attempt reaches the IdP; a request relays
  * its access token while it is still valid and otherwise gets {@code 503} with
@@ -37,6 +40,8 @@ import org.springframework.web.server.WebSession;
 class TokenRefresher {
 
 	private final SingleFlight<String, OAuth2AuthorizedClient> flights;
+
+	private final SessionTokens tokens;
 
 	private final RefreshLock lock;
 
@@ -50,16 +55,25 @@ class TokenRefresher {
 
 	private final Duration wait;
 
+	/**
+	 * Runs a request's wait for the refresh: Reactor's parallel scheduler, or a test's
+	 * virtual time.
+	 */
+	private final Scheduler timers;
+
 	TokenRefresher(IdpRefreshCall idp, SessionTokens tokens, RefreshLock lock, TokenProperties properties,
-			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Clock clock,
+			Scheduler timers) {
 		this.expiry = new AccessTokenExpiry(clock, properties.refreshAhead());
 		this.failures = new RefreshFailurePolicy(properties, this.expiry, clock);
 		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, revoker,
 				idpSessionGoesOn, properties.lockLease(), clock);
 		this.flights = new SingleFlight<>(metrics::coalesced);
+		this.tokens = tokens;
 		this.lock = lock;
 		this.metrics = metrics;
 		this.wait = properties.refreshWait();
+		this.timers = timers;
 	}
 
 	/** Completes once the refreshes in flight now have ended (stored or failed). */
@@ -108,10 +122,30 @@ class TokenRefresher {
 			String sessionId = session.getId();
 			return this.flights
 				.join(sessionId, () -> this.lock.whileHolding(sessionId, () -> this.sessionRefresh.run(session)))
-				.timeout(this.wait)
 				.onErrorResume((ex) -> !(ex instanceof SessionEnded),
-						(ex) -> this.failures.withoutFreshToken(current, this.failures.retryAfter(ex), ex));
+						(ex) -> this.failures.withoutFreshToken(current, this.failures.retryAfter(ex), ex))
+				.timeout(this.wait, pastTheWait(session, current), this.timers);
 		});
+	}
+
+	/**
+	 * The answer for a request whose refresh outlasted its wait: {@code current}, as
+	 * after a failed refresh, unless the session ended while the request waited (a
+	 * logout, an ending from another device or the IdP), which the refresh, still at the
+	 * IdP, will find only when it ends. Then the request is answered as the session's
+	 * requests are from then on ({@link SessionEnded}, {@code 401}), and nothing is
+	 * relayed: the user was told her session ended (the {@code 204} of {@code DELETE
+	 * /bff/sessions/{id}}), and a change it carried must not be applied. Asked only once
+	 * the wait is over: a request answered in time costs no extra read.
+	 */
+	private Mono<OAuth2AuthorizedClient> pastTheWait(WebSession session, OAuth2AuthorizedClient current) {
+		return Mono.defer(() -> this.tokens.stillHeld(session).flatMap((held) -> {
+			if (!held) {
+				return Mono.error(new SessionEnded(null));
+			}
+			TimeoutException stillInFlight = new TimeoutException("refresh still in flight after " + this.wait);
+			return this.failures.withoutFreshToken(current, this.failures.retryAfter(stillInFlight), stillInFlight);
+		}));
 	}
 
 }

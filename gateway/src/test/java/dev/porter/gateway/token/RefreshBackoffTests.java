@@ -106,7 +106,7 @@ class RefreshBackoffTests {
 			return this.idp.apply(request);
 		}), properties.refreshTimeout(), IdpRefreshCallTests.NO_ID_TOKENS, this.clock);
 		return new TokenRefresher(idp, tokens, RefreshLock.LOCAL, properties, new RefreshMetrics(this.meters),
-				new TokenRevoker(WebClient.create()), (ended, login) -> Mono.just(false), this.clock);
+				new TokenRevoker(WebClient.create()), (ended, login) -> Mono.just(false), this.clock, this.time);
 	}
 
 	@AfterEach

@@ -116,7 +116,7 @@ class RefreshOnBusyIdpConnectionsTests {
 		return new TokenRefresher(
 				IdpRefreshCall.through(this.idpWebClient, timeout, IdpRefreshCallTests.NO_ID_TOKENS, clock), tokens,
 				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				new TokenRevoker(this.idpWebClient), (ended, login) -> Mono.just(false), clock);
+				new TokenRevoker(this.idpWebClient), (ended, login) -> Mono.just(false), clock, this.time);
 	}
 
 	@AfterEach

@@ -17,6 +17,7 @@ import dev.porter.gateway.support.TestRegistrations;
 import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.http.HttpHeaders;
@@ -202,7 +203,7 @@ class TokenRelayFilterTests {
 		TokenRefresher refresher = new TokenRefresher(
 				IdpRefreshCall.through(idp, Duration.ofSeconds(1), IdpRefreshCallTests.NO_ID_TOKENS, clock), tokens,
 				RefreshLock.LOCAL, properties, new RefreshMetrics(new SimpleMeterRegistry()),
-				new TokenRevoker(WebClient.create()), (ended, login) -> Mono.just(false), clock);
+				new TokenRevoker(WebClient.create()), (ended, login) -> Mono.just(false), clock, Schedulers.parallel());
 		return new TokenRelayFilter(tokens, refresher);
 	}
 
