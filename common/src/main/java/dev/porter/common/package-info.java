@@ -11,11 +11,13 @@
  * ({@link dev.porter.common.RedisConnectionWatches}), when a token whose IdP stated no
  * lifetime expires ({@link dev.porter.common.UnstatedLifetimes}), which signatures a
  * token from the IdP may carry ({@link dev.porter.common.SignatureAlgorithms}), and
- * giving the answer to a request Netty could not decode a problem body
- * ({@link dev.porter.common.UndecodableRequestHandler}), and closing a connection that
- * owes no answer for the idle timeout ({@link dev.porter.common.IdleConnectionHandler}).
- * One rule dev-idp applies too: which management port and address would put actuator on
- * the public port ({@link dev.porter.common.ManagementPorts}).
+ * telling a request body its sender cut off, and that failure's repeat after the answer
+ * ({@link dev.porter.common.CutOffBodies}), giving the answer to a request Netty could
+ * not decode a problem body ({@link dev.porter.common.UndecodableRequestHandler}), and
+ * closing a connection that owes no answer for the idle timeout
+ * ({@link dev.porter.common.IdleConnectionHandler}). One rule dev-idp applies too: which
+ * management port and address would put actuator on the public port
+ * ({@link dev.porter.common.ManagementPorts}).
  * <p>
  * This package depends on Reactor, on Lettuce and Netty for closing connections, on
  * Netty's HTTP codec for the undecodable requests and idle connections, and on Nimbus

@@ -1,17 +1,13 @@
 package dev.porter.gateway.problem;
 
-import java.io.IOException;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import dev.porter.common.CutOffBodies;
 import dev.porter.common.OncePerInterval;
 import io.netty.channel.ChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
-import reactor.netty.channel.AbortedException;
-import reactor.util.context.Context;
 
 import org.springframework.http.server.RequestPath;
 
@@ -20,19 +16,16 @@ import org.springframework.http.server.RequestPath;
  * sender's own doing, never as a 500 with an ERROR, which anyone could cause at will: a
  * body still arriving at the read timeout ({@code 408}: slow, or declaring more than it
  * sends) and a connection closed or reset before the body was whole ({@code 400}, to no
- * one: an orderly close is Reactor Netty's {@link AbortedException}, a reset the socket's
- * {@link IOException}, passed on as it is). Both are logged at INFO, since a proxy's
- * reset or timeout looks the same and is the operator's to see: each, or at most once per
- * interval where anyone may cause them. Shared by the relay's body reader and the forms
- * the gateway answers itself.
+ * one; told apart, as profile-service does, by common {@link CutOffBodies}, and so is its
+ * repeat once the answer is sent). Both are logged at INFO, since a proxy's reset or
+ * timeout looks the same and is the operator's to see: each, or at most once per interval
+ * where anyone may cause them. Shared by the relay's body reader and the forms the
+ * gateway answers itself.
  */
 public final class BodyReadFailures {
 
 	/** Every failure logged on a line of its own. */
 	public static final LongSupplier EACH = () -> 1;
-
-	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
-	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
 
 	private static final Logger log = LoggerFactory.getLogger(BodyReadFailures.class);
 
@@ -51,7 +44,8 @@ public final class BodyReadFailures {
 
 	/**
 	 * {@code read} with those failures turned into their problems, logged when
-	 * {@code reports} says a line is due.
+	 * {@code reports} says a line is due; either failure signalled again once answered is
+	 * logged at debug only.
 	 * @param read the reading of the body
 	 * @param what what is read, for the log ("request body", "form body")
 	 * @param path the request's path, for the log
@@ -66,14 +60,14 @@ public final class BodyReadFailures {
 				log.info("{} incomplete after the read timeout; answered 408 path={}{}", what, path, since(count));
 			}
 			return new ProblemException(Problems.requestTimeout(), ex);
-		}).onErrorMap(BodyReadFailures::clientGone, (ex) -> {
+		}).onErrorMap(CutOffBodies::senderGone, (ex) -> {
 			long count = reports.getAsLong();
 			if (count > 0) {
 				log.info("{} cut off by the client or a proxy ({}); answered 400 path={}{}", what,
 						ex.getClass().getSimpleName(), path, since(count));
 			}
 			return new ProblemException(Problems.bodyIncomplete(), ex);
-		}).contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) BodyReadFailures::errorDropped));
+		}).contextWrite(CutOffBodies.repeatsAtDebug(ChannelException.class::isInstance));
 	}
 
 	/**
@@ -82,25 +76,6 @@ public final class BodyReadFailures {
 	 */
 	private static String since(long count) {
 		return (count > 1) ? " (" + count + " bodies unread since the last report)" : "";
-	}
-
-	private static boolean clientGone(Throwable ex) {
-		return ex instanceof AbortedException || ex instanceof IOException;
-	}
-
-	/**
-	 * Once the answer is sent, Reactor Netty disposes the request's inbound and signals
-	 * the same failure again to the body's (already terminated) reader, which Reactor
-	 * reports as a dropped error at ERROR level. That repeat is expected, so it is logged
-	 * at debug; anything else dropped goes to Reactor's default handling.
-	 */
-	private static void errorDropped(Throwable error) {
-		if (error instanceof ChannelException || clientGone(error)) {
-			log.debug("request body failure signalled again after the answer: {}", error.toString());
-		}
-		else {
-			Operators.onErrorDropped(error, Context.empty());
-		}
 	}
 
 }

@@ -1,18 +1,14 @@
 package dev.porter.profile.problem;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
-import reactor.netty.channel.AbortedException;
-import reactor.util.context.Context;
 
+import dev.porter.common.CutOffBodies;
 import dev.porter.common.OncePerInterval;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,8 +31,8 @@ import org.springframework.web.util.pattern.PathPattern;
  * controller runs, so the caller's rate limit never applies):
  * <ul>
  * <li>a connection closed or reset before the body was whole: {@code 400}
- * ({@link RequestBodyIncompleteException}). An orderly close is Reactor Netty's
- * {@link AbortedException}, a reset the socket's {@link IOException}; only the body's own
+ * ({@link RequestBodyIncompleteException}), told apart, as the gateway does, by common
+ * {@link CutOffBodies}, and so is its repeat once the answer is sent; only the body's own
  * reading is watched, so an upstream call's {@code IOException} is never taken for
  * one;</li>
  * <li>a body still arriving when the request deadline passes (trickled, or shorter than
@@ -51,9 +47,6 @@ import org.springframework.web.util.pattern.PathPattern;
 public class RequestBodyReads implements WebFilter {
 
 	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
-
-	/** Reactor's context key for a local dropped-error handler ({@code Hooks}). */
-	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
 
 	private static final String ARRIVING = RequestBodyReads.class.getName() + ".arriving";
 
@@ -89,7 +82,9 @@ public class RequestBodyReads implements WebFilter {
 
 		};
 		return chain.filter(exchange.mutate().request(request).build())
-			.contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) RequestBodyReads::errorDropped));
+			// Once the answer is sent, the read's failure is signalled again: as it was
+			// answered too.
+			.contextWrite(CutOffBodies.repeatsAtDebug(RequestBodyIncompleteException.class::isInstance));
 	}
 
 	/**
@@ -117,7 +112,7 @@ public class RequestBodyReads implements WebFilter {
 	private Flux<DataBuffer> watched(Flux<DataBuffer> body, ServerWebExchange exchange) {
 		return body.doOnSubscribe((subscription) -> exchange.getAttributes().put(ARRIVING, Boolean.TRUE))
 			.doOnTerminate(() -> exchange.getAttributes().remove(ARRIVING))
-			.onErrorMap(RequestBodyReads::senderGone, (ex) -> cutOff(ex, exchange));
+			.onErrorMap(CutOffBodies::senderGone, (ex) -> cutOff(ex, exchange));
 	}
 
 	private RequestBodyIncompleteException cutOff(Throwable ex, ServerWebExchange exchange) {
@@ -131,10 +126,6 @@ public class RequestBodyReads implements WebFilter {
 				ex);
 	}
 
-	private static boolean senderGone(Throwable ex) {
-		return ex instanceof AbortedException || ex instanceof IOException;
-	}
-
 	// The route's template, never the request's own path: that is the caller's.
 	private static String endpoint(ServerWebExchange exchange) {
 		Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
@@ -144,21 +135,6 @@ public class RequestBodyReads implements WebFilter {
 
 	private static String since(long count) {
 		return " (" + count + " since the last report)";
-	}
-
-	/**
-	 * Once the answer is sent, Reactor Netty disposes the request's inbound and signals
-	 * the same failure again to the body's (already terminated) reader, which Reactor
-	 * reports as a dropped error at ERROR with its stack trace. That repeat is expected,
-	 * so it is logged at debug; anything else dropped goes to Reactor's default handling.
-	 */
-	private static void errorDropped(Throwable error) {
-		if (senderGone(error) || error instanceof RequestBodyIncompleteException) {
-			log.debug("request body failure signalled again after the answer: {}", error.toString());
-		}
-		else {
-			Operators.onErrorDropped(error, Context.empty());
-		}
 	}
 
 }
