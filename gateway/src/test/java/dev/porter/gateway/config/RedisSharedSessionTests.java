@@ -369,18 +369,23 @@ class RedisSharedSessionTests {
 		instances.profile().verify(1, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
+	/**
+	 * Ten requests in a row served from the near cache: one pass of them without a
+	 * {@code GET} proves it. The instance trusts what it keeps only while its tracking
+	 * connection answered a ping within the last three heartbeats (0.75 s of real time),
+	 * which a stall of the machine may end for a moment: that pass reads the session once
+	 * from Redis, and the next one is made.
+	 */
 	@Test
 	void requestsWhenThisInstanceReadTheSessionAMomentAgoThenServedWithoutReadingItFromRedis() {
 		instances.profile().stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
-		instances.awaitKept("the session kept", () -> me(browser));
-		long gets = instances.redisGets();
 
-		for (int i = 0; i < 10; i++) {
-			me(browser);
-		}
-
-		assertThat(instances.redisGets()).isEqualTo(gets);
+		instances.awaitKept("ten requests in a row served without reading the session from Redis", () -> {
+			for (int i = 0; i < 10; i++) {
+				me(browser);
+			}
+		});
 	}
 
 	private static void me(Browser browser) {
