@@ -99,6 +99,7 @@ class SharedCacheInvalidationTests {
 		theme(first);
 		theme(second);
 		getMe(second).expectHeader().value("Cache-Status", (status) -> assertThat(status).contains("hit"));
+		awaitListening(this.instances.get(1));
 
 		patchTheme(first).expectStatus().isOk();
 		auth0NowHasPatchedUser();
@@ -118,6 +119,7 @@ class SharedCacheInvalidationTests {
 			WebTestClient second = start(tls.url(), "--porter.redis.timeout=2s");
 			theme(first);
 			theme(second);
+			awaitListening(this.instances.get(1));
 
 			patchTheme(first).expectStatus().isOk();
 			auth0NowHasPatchedUser();
@@ -236,6 +238,24 @@ class SharedCacheInvalidationTests {
 			.baseUrl("http://localhost:" + port)
 			.responseTimeout(Duration.ofSeconds(20))
 			.build();
+	}
+
+	/**
+	 * Waits until the instance's subscription to the invalidation channel is live. It is
+	 * made in the background once the instance has started, and Redis drops a message
+	 * published before it: the other instance's change would go unheard, and this one
+	 * would serve its cached copy. The instance's own heartbeat, published on a channel
+	 * the same {@code SUBSCRIBE} named, coming back through it shows it is.
+	 */
+	private static void awaitListening(ConfigurableApplicationContext instance) {
+		MeterRegistry meters = instance.getBean(MeterRegistry.class);
+		Eventually.await("the instance hearing its own heartbeat on the invalidation channel", VISIBLE_WITHIN,
+				() -> meters.find("profile.cache.invalidations")
+					.tag("outcome", "heartbeat")
+					.counters()
+					.stream()
+					.mapToDouble(Counter::count)
+					.sum() >= 1);
 	}
 
 	/** The operators' port: overall health (with Redis) besides the probes. */
