@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.RateLimitReset;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
@@ -52,21 +53,25 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 		 * the first read's answer held past the attempt timeout: not retried (a retry
 		 * would be answered at once)
 		 */
-		SLOW(1, "5"),
+		SLOW(1, 5),
 		/** 500 on every attempt */
-		SERVER_ERROR(3, "5"),
-		/** 429 whose reset is 30 s away: beyond the wait budget, not retried */
-		RATE_LIMITED(1, "30"),
+		SERVER_ERROR(3, 5),
+		/**
+		 * 429 whose reset is 30 s away: beyond the wait budget, not retried; the wait
+		 * counts down from 30 s on the wall clock
+		 */
+		RATE_LIMITED(1, 30),
 		/** port closed */
-		CONNECTION_REFUSED(0, "5"),
+		CONNECTION_REFUSED(0, 5),
 		/** the management circuit is open: no call at all */
-		CIRCUIT_OPEN(0, "30");
+		CIRCUIT_OPEN(0, 30);
 
 		final int upstreamCalls;
 
-		final String retryAfter;
+		/** The {@code Retry-After} in seconds. */
+		final long retryAfter;
 
-		Fault(int upstreamCalls, String retryAfter) {
+		Fault(int upstreamCalls, long retryAfter) {
 			this.upstreamCalls = upstreamCalls;
 			this.retryAfter = retryAfter;
 		}
@@ -77,6 +82,9 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 	 * Auth0's answer to the slow fault's read, held until the test has seen its outcome.
 	 */
 	private HeldAnswer slowRead;
+
+	/** The reset the rate-limited fault's 429 names. */
+	private RateLimitReset reset;
 
 	@AfterEach
 	void answerTheSlowRead() {
@@ -97,17 +105,24 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 			case SERVER_ERROR -> upstreams.management()
 				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
 					.willReturn(Upstreams.status(500).withBody("secret-internal-trace")));
-			case RATE_LIMITED -> upstreams.management()
-				.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(429)
-					.withHeader("Content-Type", "application/json")
-					.withHeader("X-RateLimit-Limit", "2")
-					.withHeader("X-RateLimit-Remaining", "0")
-					.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 30))
-					.withBody(Fixtures.read("management/error-rate-limit.json"))));
+			case RATE_LIMITED -> {
+				this.reset = RateLimitReset.in(fault.retryAfter);
+				upstreams.management()
+					.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(429)
+						.withHeader("Content-Type", "application/json")
+						.withHeader("X-RateLimit-Limit", "2")
+						.withHeader("X-RateLimit-Remaining", "0")
+						.withHeader("X-RateLimit-Reset", this.reset.header())
+						.withBody(Fixtures.read("management/error-rate-limit.json"))));
+			}
 			case CONNECTION_REFUSED -> upstreams.refuseManagement();
 			case CIRCUIT_OPEN -> managementCircuit().transitionToOpenState();
 		}
 		upstreams.management().resetRequests();
+	}
+
+	private static long wholeSecondsUp(Duration wait) {
+		return wait.getSeconds() + ((wait.getNano() > 0) ? 1 : 0);
 	}
 
 	private WebTestClient.ResponseSpec getMe(String token) {
@@ -119,15 +134,23 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 	void getMeWhenManagementFailsAndNothingCachedThenServiceUnavailableProblem(Fault fault) {
 		String token = alice();
 		inject(fault);
-		EntityExchangeResult<String> result = getMe(token).expectStatus()
+		Instant asked = Instant.now();
+		WebTestClient.ResponseSpec response = getMe(token);
+		Instant answered = Instant.now();
+		EntityExchangeResult<String> result = response.expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody(String.class)
 			.returnResult();
-		String retryAfter = result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER);
-		assertThat(Integer.parseInt(retryAfter)).isCloseTo(Integer.parseInt(fault.retryAfter),
-				org.assertj.core.data.Offset.offset(1));
+		long retryAfter = Long.parseLong(String.valueOf(result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
+		if (fault == Fault.RATE_LIMITED) {
+			// the seconds left until the reset when the 429 arrived, some time in between
+			assertThat(retryAfter).isBetween(this.reset.retryAfterAt(answered), this.reset.retryAfterAt(asked));
+		}
+		else {
+			assertThat(retryAfter).isEqualTo(fault.retryAfter);
+		}
 		assertThat(result.getResponseBody()).contains("\"status\":503")
 			.contains("https://porter.example/problems/upstream-unavailable")
 			.doesNotContain("secret-internal-trace", "too_many_requests", "Exception", "test-access-token");
@@ -153,13 +176,19 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 				.withHeader("Retry-After", "30")
 				.withBody("{\"error\":\"too_many_requests\",\"error_description\":\"Client quota exceeded\"}")));
 
+		Instant firstAsked = Instant.now();
 		for (int i = 0; i < 2; i++) {
-			String retryAfter = getMe(token).expectStatus()
+			WebTestClient.ResponseSpec response = getMe(token);
+			Duration since = Duration.between(firstAsked, Instant.now());
+			String retryAfter = response.expectStatus()
 				.isEqualTo(503)
 				.returnResult(String.class)
 				.getResponseHeaders()
 				.getFirst(HttpHeaders.RETRY_AFTER);
-			assertThat(Integer.parseInt(retryAfter)).isCloseTo(30, org.assertj.core.data.Offset.offset(1));
+			// 30 s from the token endpoint's answer, after the first request was sent:
+			// what is left of them when this answer came, rounded up
+			assertThat(Long.parseLong(String.valueOf(retryAfter)))
+				.isBetween(wholeSecondsUp(Duration.ofSeconds(30).minus(since)), 30L);
 		}
 		upstreams.idp().verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
 		upstreams.management().verify(0, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));

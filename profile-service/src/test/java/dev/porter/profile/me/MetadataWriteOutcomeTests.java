@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
+import dev.porter.profile.testsupport.RateLimitReset;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
@@ -180,6 +181,7 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	@Test
 	void patchMetadataWhenAnAttemptGotA5xxAndItsRetryWasRefusedThenTheCallerIsToldItMayHaveBeenApplied() {
 		String token = aliceReadOnce();
+		RateLimitReset reset = RateLimitReset.in(30);
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).inScenario("retried")
 				.whenScenarioStateIs(Scenario.STARTED)
@@ -188,14 +190,16 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		upstreams.management()
 			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).inScenario("retried")
 				.whenScenarioStateIs("rate limited")
-				.willReturn(Upstreams.status(429)
-					.withHeader("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 30))));
+				.willReturn(Upstreams.status(429).withHeader("X-RateLimit-Reset", reset.header())));
 
-		// X-RateLimit-Reset is a whole epoch second on the wall clock: a second boundary
-		// may pass between the stub and the answer.
-		expectMayHaveBeenApplied(patchMetadata(this.client, token, "{\"theme\":\"dark\"}"), 503, "upstream-unavailable")
-			.expectHeader()
-			.value(HttpHeaders.RETRY_AFTER, (wait) -> assertThat(wait).isIn("29", "30"));
+		Instant asked = Instant.now();
+		WebTestClient.ResponseSpec response = patchMetadata(this.client, token, "{\"theme\":\"dark\"}");
+		Instant answered = Instant.now();
+
+		// the seconds left until the reset when the 429 arrived, some time in between
+		expectMayHaveBeenApplied(response, 503, "upstream-unavailable").expectHeader()
+			.value(HttpHeaders.RETRY_AFTER, (wait) -> assertThat(Long.parseLong(wait))
+				.isBetween(reset.retryAfterAt(answered), reset.retryAfterAt(asked)));
 	}
 
 	@Test
