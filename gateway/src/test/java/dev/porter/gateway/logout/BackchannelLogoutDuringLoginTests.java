@@ -17,8 +17,7 @@ import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -33,16 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 200 and never sends the token again: the login must not end signed in, or its session
  * would live on for up to {@code SESSION_ABSOLUTE_LIFETIME}.
  */
+// The tests hold the IdP's answers themselves while they post a logout: the gateway must
+// not give up on a held answer first (the shared 2 s would race a busy machine).
+@TestPropertySource(properties = "porter.test.oidc-response-timeout=30s")
 class BackchannelLogoutDuringLoginTests extends GatewayTestSupport {
-
-	/**
-	 * The tests hold the IdP's answers themselves while they post a logout: the gateway
-	 * must not give up on a held answer first (the shared 2 s would race a busy machine).
-	 */
-	@DynamicPropertySource
-	static void idpWaitedForAsLongAsATestHoldsIt(DynamicPropertyRegistry registry) {
-		registry.add("porter.oidc.response-timeout", () -> "30s");
-	}
 
 	/**
 	 * Between the code exchange (the IdP has issued the ID token naming the {@code sid})

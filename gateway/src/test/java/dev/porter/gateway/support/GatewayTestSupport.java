@@ -49,7 +49,12 @@ public abstract class GatewayTestSupport {
 		registry.add("porter.oidc.issuer-uri", () -> TestIdp.instance().issuer());
 		registry.add("porter.oidc.client-id", () -> TestIdp.CLIENT_ID);
 		registry.add("porter.oidc.client-secret", () -> TestIdp.CLIENT_SECRET);
-		registry.add("porter.oidc.response-timeout", IDP_RESPONSE_TIMEOUT::toString);
+		// A class whose tests hold the IdP's answers longer sets
+		// porter.test.oidc-response-timeout: its own @DynamicPropertySource for
+		// porter.oidc.response-timeout would not apply, since Spring applies this one
+		// after it.
+		registry.add("porter.oidc.response-timeout",
+				() -> "${porter.test.oidc-response-timeout:" + IDP_RESPONSE_TIMEOUT + "}");
 		registry.add("porter.relay.profile-service-uri", () -> "http://localhost:" + PROFILE.port());
 		registry.add("porter.relay.rate-limit", () -> "1000");
 		// IdleConnectionTests gives a body longer than its idle timeout
