@@ -10,12 +10,11 @@ import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
-import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.Eventually;
+import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +28,6 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -245,7 +243,11 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 
 	// Each ending waits for its revocation at the IdP, four at a time: an IdP that gave
 	// up waiting for the answer cancelled the sessions not yet ended, and its retry of
-	// the same token was refused as a replay: those sessions lived on.
+	// the same token was refused as a replay: those sessions lived on. The revocations'
+	// answers are held until the sessions have ended (the gateway gives each up after
+	// its 2 s), then let go, and the test ends once every revocation has been answered:
+	// left to the IdP's delay, the last ones were given up, and logged so, while the next
+	// test class ran, whose tests read that log.
 	@Test
 	void backchannelLogoutWhenTheIdpStopsWaitingThenEverySessionOfUserStillEnds() {
 		String sub = "auth0|gus-" + UUID.randomUUID();
@@ -253,12 +255,8 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 		for (int i = 0; i < 6; i++) {
 			devices.add(browser().login(sub, 3600));
 		}
-		List<StubMapping> slowRevocations = devices.stream()
-			.map((device) -> TestIdp.instance()
-				.server()
-				.stubFor(WireMock.post(urlPathEqualTo("/oauth/revoke"))
-					.withRequestBody(containing("token=" + device.tokens().refreshToken()))
-					.willReturn(aResponse().withStatus(200).withFixedDelay(3000))))
+		List<HeldAnswer> revocations = devices.stream()
+			.map((device) -> TestIdp.instance().holdRevocationOf(device.tokens().refreshToken()))
 			.toList();
 		try {
 			assertThatThrownBy(() -> WebClient.create("http://localhost:" + this.port)
@@ -282,7 +280,10 @@ class BackchannelLogoutTests extends GatewayTestSupport {
 			}
 		}
 		finally {
-			slowRevocations.forEach(TestIdp.instance().server()::removeStub);
+			revocations.forEach(HeldAnswer::release);
+		}
+		for (Browser device : devices) {
+			TestIdp.instance().awaitRevocationOf(device.tokens().refreshToken());
 		}
 	}
 
