@@ -17,7 +17,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -115,19 +114,6 @@ class BusyConnectionsTests extends ProfileServiceIntegrationTest {
 			.tags("name", "management", "kind", "failed_with_retry")
 			.functionCounter()
 			.count();
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue(body)
-			.exchange();
 	}
 
 }

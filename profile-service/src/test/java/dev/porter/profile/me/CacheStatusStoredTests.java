@@ -10,7 +10,6 @@ import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.HeldAnswer;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -80,19 +79,6 @@ class CacheStatusStoredTests extends ProfileServiceIntegrationTest {
 		String token = TestJwts.mint(upstreams.issuer(), Upstreams.ALICE);
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
 		return token;
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue(body)
-			.exchange();
 	}
 
 	private static String cacheStatus(WebTestClient.ResponseSpec response) {

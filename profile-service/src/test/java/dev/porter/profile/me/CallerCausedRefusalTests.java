@@ -13,7 +13,6 @@ import dev.porter.profile.testsupport.Upstreams;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -38,19 +37,6 @@ class CallerCausedRefusalTests extends ProfileServiceIntegrationTest {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
 		return token;
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-			.bodyValue(body)
-			.exchange();
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
 	}
 
 	@ParameterizedTest

@@ -10,8 +10,6 @@ import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.HeldAnswer;
 
-import org.springframework.test.web.reactive.server.WebTestClient;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -43,10 +41,6 @@ class ClearedCachesTests extends ProfileServiceIntegrationTest {
 
 		getMe(token).expectStatus().isOk();
 		upstreams.management().verify(1, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
 	}
 
 }

@@ -118,19 +118,6 @@ class ClientResponseTimeoutTests extends ProfileServiceIntegrationTest {
 		server.verify(1, request);
 	}
 
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue(body)
-			.exchange();
-	}
-
 	/**
 	 * The service's own {@code /userinfo} and Management clients, their response timeout
 	 * cut to a second: far below the time limiter's 6 s, it is always the client's that

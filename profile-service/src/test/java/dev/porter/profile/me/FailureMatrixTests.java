@@ -125,10 +125,6 @@ class FailureMatrixTests extends ProfileServiceIntegrationTest {
 		return wait.getSeconds() + ((wait.getNano() > 0) ? 1 : 0);
 	}
 
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
 	@ParameterizedTest
 	@EnumSource(Fault.class)
 	void getMeWhenManagementFailsAndNothingCachedThenServiceUnavailableProblem(Fault fault) {

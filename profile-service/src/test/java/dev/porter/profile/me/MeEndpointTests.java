@@ -14,7 +14,6 @@ import dev.porter.profile.testsupport.Upstreams;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -29,10 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeEndpointTests extends ProfileServiceIntegrationTest {
 
 	private static final String BOB = "google-oauth2|103547991597142817347";
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
 
 	private String alice() {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);

@@ -16,10 +16,8 @@ import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -138,22 +136,9 @@ class MetadataOverlapTests extends ProfileServiceIntegrationTest {
 			});
 	}
 
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
 	private String theme(String token) {
 		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
 		return new String(body, StandardCharsets.UTF_8).contains("\"theme\":\"dark\"") ? "dark" : "";
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue(body)
-			.exchange();
 	}
 
 }

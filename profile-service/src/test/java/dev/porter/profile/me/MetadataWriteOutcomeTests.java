@@ -316,10 +316,6 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 		return response;
 	}
 
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
 	private String body(String token) {
 		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
 		return new String(body, java.nio.charset.StandardCharsets.UTF_8);

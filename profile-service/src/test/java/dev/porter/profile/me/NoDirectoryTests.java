@@ -46,10 +46,6 @@ class NoDirectoryTests extends ProfileServiceIntegrationTest {
 		return token;
 	}
 
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
 	@Test
 	void startWhenNoDirectoryThenNeitherAdapterNorAuth0SettingsExist() {
 		assertThat(this.context.getBeanNamesForType(Directory.class)).isEmpty();

@@ -11,8 +11,6 @@ import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.HeldAnswer;
 
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -140,19 +138,6 @@ class OversizedRecordTests extends ProfileServiceIntegrationTest {
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
 		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(user)));
 		return token;
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue(body)
-			.exchange();
 	}
 
 }

@@ -122,7 +122,7 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 		herRecordReadSlowly();
 		HeldAnswer write = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "\"theme\"");
 
-		expectRequestDeadlineProblem(patchMetadata(token, "/me/metadata"), "may still be applied");
+		expectRequestDeadlineProblem(patchMetadata(token, CHANGE), "may still be applied");
 
 		// The change was not cancelled, and the caches follow its outcome.
 		write.awaitReached();
@@ -186,7 +186,7 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 	 */
 	private void changeAnsweredLate(String token, String uri) throws Exception {
 		HeldAnswer write = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "\"theme\"");
-		expectRequestDeadlineProblem(patchMetadata(token, uri), "may still be applied");
+		expectRequestDeadlineProblem(patchMetadataAt(token, uri), "may still be applied");
 		write.awaitReached();
 		write.release();
 		awaitTheChangeSeen(token);
@@ -236,16 +236,16 @@ class RequestDeadlineTests extends ProfileServiceIntegrationTest {
 		return upstreams.idp().findAll(getRequestedFor(urlEqualTo("/userinfo"))).size();
 	}
 
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
 	private String bodyOf(String token) {
 		byte[] body = getMe(token).expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
 		return new String(body, StandardCharsets.UTF_8);
 	}
 
-	private WebTestClient.ResponseSpec patchMetadata(String token, String uri) {
+	/**
+	 * The metadata change at {@code uri}, as a client that names another path would send
+	 * it.
+	 */
+	private WebTestClient.ResponseSpec patchMetadataAt(String token, String uri) {
 		return this.client.patch()
 			.uri(uri)
 			.headers((h) -> h.setBearerAuth(token))

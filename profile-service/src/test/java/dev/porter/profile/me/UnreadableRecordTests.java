@@ -87,8 +87,4 @@ class UnreadableRecordTests extends ProfileServiceIntegrationTest {
 		return token;
 	}
 
-	private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
 }

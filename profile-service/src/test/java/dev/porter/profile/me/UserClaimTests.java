@@ -10,7 +10,6 @@ import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -82,10 +81,6 @@ class UserClaimTests extends ProfileServiceIntegrationTest {
 
 		getMe(token).expectStatus().isUnauthorized();
 		upstreams.idp().verify(0, anyRequestedFor(urlEqualTo("/userinfo")));
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
 	}
 
 }

@@ -22,6 +22,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -155,6 +157,21 @@ public abstract class ProfileServiceIntegrationTest {
 			return new CancelledRequests();
 		}
 
+	}
+
+	/** {@code GET /me} with {@code token} as the bearer. */
+	protected WebTestClient.ResponseSpec getMe(String token) {
+		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	/** {@code PATCH /me/metadata} of {@code body} as {@code application/json}. */
+	protected WebTestClient.ResponseSpec patchMetadata(String token, String body) {
+		return this.client.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+			.bodyValue(body)
+			.exchange();
 	}
 
 }

@@ -39,7 +39,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -102,19 +101,6 @@ class KeycloakDirectoryTests extends ProfileServiceIntegrationTest {
 			.stubFor(get(urlEqualTo("/userinfo")).withHeader("Authorization", equalTo("Bearer " + token))
 				.willReturn(okJson(Fixtures.read("userinfo/keycloak-alice.json"))));
 		return token;
-	}
-
-	private WebTestClient.ResponseSpec getMe(String token) {
-		return this.client.get().uri("/me").headers((h) -> h.setBearerAuth(token)).exchange();
-	}
-
-	private WebTestClient.ResponseSpec patchMetadata(String token, String body) {
-		return this.client.patch()
-			.uri("/me/metadata")
-			.headers((h) -> h.setBearerAuth(token))
-			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-			.bodyValue(body)
-			.exchange();
 	}
 
 	private void stubAlice(String state, String nextState, String body) {
