@@ -24,12 +24,15 @@ import org.springframework.context.SmartLifecycle;
  * back-channel logout, sessions the IdP logged out still signed in (the IdP never sends
  * it again); a login callback, its session unknown to back-channel logout.</li>
  * </ul>
- * The wait is bounded by the longest a refresh may take
- * ({@link TokenProperties#longestRefresh()}: sent, answered within
+ * The wait is bounded ({@link #bound}) by Spring's
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}, less a margin to log what is still
+ * running before Spring gives up on the phase, but never below the longest a refresh may
+ * take ({@link TokenProperties#longestRefresh()}: sent, answered within
  * {@code TOKEN_REFRESH_TIMEOUT}, checked, and stored, which a failing store keeps trying
- * until its lock's lease is nearly over), far more than the store's and the IdP's
- * timeouts leave a step, and by Spring's
- * {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * until its lock's lease is nearly over). A step's length follows other settings (a
+ * callback's three IdP calls of up to {@code OIDC_RESPONSE_TIMEOUT} each, a back-channel
+ * logout's key fetch and revocations): bounded by a refresh alone, a short
+ * {@code TOKEN_REFRESH_TIMEOUT} cut them short.
  */
 final class DetachedWorkDrain implements SmartLifecycle {
 
@@ -39,6 +42,9 @@ final class DetachedWorkDrain implements SmartLifecycle {
 	 * and the IdP client with the beans.
 	 */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	/** Left of the phase to log what is still running before Spring gives up on it. */
+	static final Duration MARGIN = Duration.ofSeconds(5);
 
 	private static final Logger log = LoggerFactory.getLogger(DetachedWorkDrain.class);
 
@@ -55,6 +61,16 @@ final class DetachedWorkDrain implements SmartLifecycle {
 	DetachedWorkDrain(Supplier<Mono<Void>> workEnded, Duration longest) {
 		this.workEnded = workEnded;
 		this.longest = longest;
+	}
+
+	/**
+	 * How long the drain waits.
+	 * @param longestRefresh the longest a refresh may take
+	 * @param shutdownPhase Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}
+	 */
+	static Duration bound(Duration longestRefresh, Duration shutdownPhase) {
+		Duration phaseLessMargin = shutdownPhase.minus(MARGIN);
+		return (phaseLessMargin.compareTo(longestRefresh) > 0) ? phaseLessMargin : longestRefresh;
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.porter.gateway.token;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
@@ -12,6 +13,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -41,9 +43,10 @@ class TokenConfiguration {
 	 * steps.
 	 */
 	@Bean
-	DetachedWorkDrain detachedWorkDrain(TokenRefresher refresher, ToTheEnd toTheEnd, TokenProperties properties) {
+	DetachedWorkDrain detachedWorkDrain(TokenRefresher refresher, ToTheEnd toTheEnd, TokenProperties properties,
+			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase) {
 		return new DetachedWorkDrain(() -> Mono.when(refresher.refreshesEnded(), toTheEnd.stepsEnded()),
-				properties.longestRefresh());
+				DetachedWorkDrain.bound(properties.longestRefresh(), shutdownPhase));
 	}
 
 	/** Used by the login (which stores the tokens), the relay and the logout. */

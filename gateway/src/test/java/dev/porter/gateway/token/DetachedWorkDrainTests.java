@@ -52,6 +52,24 @@ class DetachedWorkDrainTests {
 			.isGreaterThanOrEqualTo(longestAllowed.longestRefresh());
 	}
 
+	/**
+	 * A back-channel logout or a login callback whose client left may take longer than a
+	 * refresh when TOKEN_REFRESH_TIMEOUT is short and OIDC_RESPONSE_TIMEOUT long (three
+	 * IdP calls, revocations four at a time): the drain waits as long as Spring lets the
+	 * phase run, less the time to say what it gave up on, not only as long as a refresh.
+	 */
+	@Test
+	void boundWhenRefreshesAreShortThenTheShutdownPhaseLessAMargin() {
+		assertThat(DetachedWorkDrain.bound(Duration.ofSeconds(25), Duration.ofSeconds(60)))
+			.isEqualTo(Duration.ofSeconds(55));
+	}
+
+	@Test
+	void boundWhenTheLongestRefreshOutlastsThePhaseThenTheLongestRefresh() {
+		assertThat(DetachedWorkDrain.bound(Duration.ofSeconds(60), Duration.ofSeconds(30)))
+			.isEqualTo(Duration.ofSeconds(60));
+	}
+
 	@Test
 	void stopWhenWorkIsInFlightThenDoneOnlyOnceItHasEnded() throws InterruptedException {
 		DetachedWorkDrain drain = new DetachedWorkDrain(this.work::asMono, Duration.ofMinutes(1));
