@@ -27,6 +27,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Import({ StoreHiccups.class, MovableGatewayClock.class })
 @ExtendWith(OutputCaptureExtension.class)
+@TestPropertySource(properties = "porter.test.oidc-response-timeout=30s")
 class SessionEndingClientGoneTests extends GatewayTestSupport {
 
 	@Autowired
