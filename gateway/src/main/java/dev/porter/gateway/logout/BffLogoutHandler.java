@@ -5,6 +5,7 @@ import java.util.Optional;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.LoginTokens;
+import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
@@ -24,9 +25,11 @@ import org.springframework.web.server.WebSession;
 /**
  * Ends the browser's session at {@code POST /bff/logout}, first of the logout handlers
  * (the store and the registry know the session by the id it has now): removes it from the
- * store, then forgets it in the back-channel registry, and revokes the refresh token the
- * removal took with it; {@link #invalidateSession} runs last and invalidates the
- * request's own copy. The redirect to the IdP is the success handler's job.
+ * store, then forgets it in the back-channel registry and in the sessions directory
+ * ({@code /bff/sessions}), as every other ending does ({@code devices.SessionEnder}), and
+ * revokes the refresh token the removal took with it; {@link #invalidateSession} runs
+ * last and invalidates the request's own copy. The redirect to the IdP is the success
+ * handler's job.
  * <p>
  * The token is the one the store held at the removal, not the request's copy: a refresh
  * of the session storing a rotated token while the logout runs would otherwise leave that
@@ -52,14 +55,17 @@ class BffLogoutHandler implements ServerLogoutHandler {
 
 	private final SessionRegistry registry;
 
+	private final SessionDirectory directory;
+
 	private final ToTheEnd toTheEnd;
 
 	BffLogoutHandler(StoredSessions stored, DiscoveredClientRegistrationRepository registrations, TokenRevoker revoker,
-			SessionRegistry registry, ToTheEnd toTheEnd) {
+			SessionRegistry registry, SessionDirectory directory, ToTheEnd toTheEnd) {
 		this.stored = stored;
 		this.registrations = registrations;
 		this.revoker = revoker;
 		this.registry = registry;
+		this.directory = directory;
 		this.toTheEnd = toTheEnd;
 	}
 
@@ -106,6 +112,7 @@ class BffLogoutHandler implements ServerLogoutHandler {
 	private Mono<Void> forgetAndRevoke(WebSession session, @Nullable Authentication authentication,
 			Optional<OAuth2RefreshToken> taken) {
 		return bestEffort("session left in the back-channel registry", unregister(session, authentication))
+			.then(bestEffort("entry left in the sessions directory", forget(session, authentication)))
 			.then(bestEffort("refresh token not revoked", revoke(taken)));
 	}
 
@@ -124,6 +131,13 @@ class BffLogoutHandler implements ServerLogoutHandler {
 		}
 		String sid = user.getIdToken().getClaimAsString("sid");
 		return this.registry.unregister(SessionKey.of(session.getId()), sid, user.getSubject());
+	}
+
+	private Mono<Void> forget(WebSession session, @Nullable Authentication authentication) {
+		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
+			return Mono.empty();
+		}
+		return this.directory.forget(SessionKey.of(session.getId()), user.getSubject());
 	}
 
 	private static Mono<Void> bestEffort(String consequence, Mono<Void> step) {

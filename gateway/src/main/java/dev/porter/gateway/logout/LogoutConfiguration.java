@@ -7,6 +7,7 @@ import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.redis.RedisEnabled;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
+import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.session.ToTheEnd;
@@ -39,8 +40,9 @@ class LogoutConfiguration {
 	@Bean
 	LogoutSecurity logoutSecurity(StoredSessions stored, SessionRegistry registry,
 			DiscoveredClientRegistrationRepository registrations, OidcProperties oidc, BffProperties bff,
-			TokenRevoker revoker, JsonMapper jsonMapper, LogoutProperties logout, ToTheEnd toTheEnd) {
-		BffLogoutHandler handler = new BffLogoutHandler(stored, registrations, revoker, registry, toTheEnd);
+			TokenRevoker revoker, JsonMapper jsonMapper, LogoutProperties logout, SessionDirectory directory,
+			ToTheEnd toTheEnd) {
+		BffLogoutHandler handler = new BffLogoutHandler(stored, registrations, revoker, registry, directory, toTheEnd);
 		BffLogoutSuccessHandler success = new BffLogoutSuccessHandler(registrations,
 				new IdpLogoutUrls(oidc, bff, logout), jsonMapper);
 		return new LogoutSecurity(handler, success);

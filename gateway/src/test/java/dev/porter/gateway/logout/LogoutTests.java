@@ -2,6 +2,9 @@ package dev.porter.gateway.logout;
 
 import java.net.URI;
 
+import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.TestIdp;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -22,6 +26,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LogoutTests extends GatewayTestSupport {
+
+	@Autowired
+	private SessionDirectory directory;
 
 	@Test
 	void logoutWhenJsonRequestThenReturnsEndSessionRedirectAndEndsSession() {
@@ -42,6 +49,29 @@ class LogoutTests extends GatewayTestSupport {
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
 				.withRequestBody(containing("token=" + browser.tokens().refreshToken())));
+	}
+
+	/**
+	 * "Sign out" forgets the session's entry in the sessions directory too, as every
+	 * other ending does: left there, it was listed under her in Redis ("signed in" to a
+	 * reader of it) and counted against the directory's limits until its retention ran
+	 * out, where the in-memory directory drops entries of its own choosing, other users'
+	 * live sessions among them.
+	 */
+	@Test
+	void logoutWhenSignedOutThenHerSessionsDirectoryEntryIsForgotten() {
+		Browser browser = browser().login("auth0|dora", 3600);
+		SessionKey key = SessionKey.of(browser.sessionId());
+		assertThat(this.directory.entriesOf("auth0|dora").map(DirectoryEntry::key).collectList().block()).contains(key);
+
+		browser.method(HttpMethod.POST, "/bff/logout")
+			.header("X-XSRF-TOKEN", browser.xsrf())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		assertThat(this.directory.entriesOf("auth0|dora").map(DirectoryEntry::key).collectList().block())
+			.doesNotContain(key);
 	}
 
 	@Test
