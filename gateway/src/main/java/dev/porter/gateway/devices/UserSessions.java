@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.porter.gateway.session.DirectoryEntry;
 import dev.porter.gateway.session.SessionDirectory;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * A user's sessions that are still signed in: the directory's entries whose session the
  * store still holds. The others (idled out, logged out, ended by the IdP) are forgotten
- * on the way, unless their login is a moment old.
+ * on the way, in the directory and the back-channel registry, unless their login is a
+ * moment old.
  */
 @Component
 class UserSessions {
@@ -31,16 +33,20 @@ class UserSessions {
 
 	private final StoredSessions stored;
 
+	private final SessionRegistry registry;
+
 	private final Clock clock;
 
 	@Autowired
-	UserSessions(SessionDirectory directory, StoredSessions stored, ObjectProvider<Clock> clock) {
-		this(directory, stored, clock.getIfAvailable(Clock::systemUTC));
+	UserSessions(SessionDirectory directory, StoredSessions stored, SessionRegistry registry,
+			ObjectProvider<Clock> clock) {
+		this(directory, stored, registry, clock.getIfAvailable(Clock::systemUTC));
 	}
 
-	UserSessions(SessionDirectory directory, StoredSessions stored, Clock clock) {
+	UserSessions(SessionDirectory directory, StoredSessions stored, SessionRegistry registry, Clock clock) {
 		this.directory = directory;
 		this.stored = stored;
+		this.registry = registry;
 		this.clock = clock;
 	}
 
@@ -61,10 +67,17 @@ class UserSessions {
 	 * the answer is written, in Redis): a list from another device at that moment finds
 	 * no session. The entry is kept then, or the new session would be left out of every
 	 * list, out of "sign out other devices", and out of the user's limit.
+	 * <p>
+	 * A session that idled out is forgotten in the back-channel registry too: nothing
+	 * else unregisters it, and each login renews the expiry of its user's set, so a user
+	 * who keeps signing in would keep one dead member per idled-out session there, each
+	 * read and ended again by a back-channel logout. Registry first: should it fail, the
+	 * entry is still there for the next list to try again.
 	 */
 	private Mono<Void> forgetUnlessRecent(DirectoryEntry entry) {
 		boolean recent = entry.createdAt().plus(SAVE_GRACE).isAfter(this.clock.instant());
-		return recent ? Mono.empty() : this.directory.forget(entry.key(), entry.sub());
+		return recent ? Mono.empty() : this.registry.unregister(entry.key(), entry.sid(), entry.sub())
+			.then(this.directory.forget(entry.key(), entry.sub()));
 	}
 
 }

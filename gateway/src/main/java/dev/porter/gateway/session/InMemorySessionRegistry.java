@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * The registry of one gateway process. Entries expire with the sessions' absolute
- * lifetime, so sessions that simply timed out do not accumulate; the logouts recorded for
- * logins on their way, after {@link #LOGOUT_MEMORY} on the gateway's clock.
+ * The registry of one gateway process. Entries expire one absolute lifetime after the
+ * latest login under them (sessions that idled out are unregistered as
+ * {@link RedisSessionRegistry} says); the logouts recorded for logins on their way, after
+ * {@link #LOGOUT_MEMORY} on the gateway's clock.
  */
 class InMemorySessionRegistry implements SessionRegistry {
 

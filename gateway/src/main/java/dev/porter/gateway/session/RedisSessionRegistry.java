@@ -25,8 +25,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * one key (601 keys were once counted for 1 040 sessions after 1 000 logins; fresh
  * browsers get one key each, as the e2e {@code ScaleOutJourneyTests} shows). A key goes
  * with the last session logged out or ended by a back-channel logout under it, or one
- * absolute lifetime after the latest login under it (sessions that merely idled out stay
- * listed until then, harmlessly: ending a session that is gone does nothing).
+ * absolute lifetime after the latest login under it. A session that idled out is
+ * unregistered when a list of its user's sessions (each login runs one) finds it gone
+ * while the directory still holds its entry; one missed then stays listed until the key
+ * goes (ending a session that is gone does nothing, but each login renews the user's
+ * key).
  * <p>
  * A back-channel logout also leaves {@code porter:logout:ended:sid:<sid>} (or
  * {@code …:sub:<sub>}), its token's {@code iat}, for {@link #LOGOUT_MEMORY}: one small

@@ -2,16 +2,21 @@ package dev.porter.gateway.devices;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.porter.gateway.session.DirectoryEntry;
+import dev.porter.gateway.session.IdpSession;
 import dev.porter.gateway.session.LoginUser;
 import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.SessionKey;
+import dev.porter.gateway.session.SessionRegistry;
 import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.support.MovableClock;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,7 +40,10 @@ class UserSessionsTests {
 
 	private final Set<SessionKey> saved = ConcurrentHashMap.newKeySet();
 
-	private final UserSessions sessions = new UserSessions(this.directory, new SavedSessions(), this.clock);
+	private final RecordingRegistry registry = new RecordingRegistry();
+
+	private final UserSessions sessions = new UserSessions(this.directory, new SavedSessions(), this.registry,
+			this.clock);
 
 	@Test
 	void liveWhenEntryJustRecordedAndSessionNotSavedYetThenNotListedButKept() {
@@ -56,12 +64,22 @@ class UserSessionsTests {
 		assertThat(this.sessions.live("auth0|alice").collectList().block()).isEmpty();
 
 		assertThat(this.directory.entries).doesNotContainKey(phone);
+		assertThat(this.registry.unregistered).containsExactly(phone + " sid-phone auth0|alice");
+	}
+
+	@Test
+	void liveWhenEntryJustRecordedAndSessionNotSavedYetThenStillRegistered() {
+		record("phone");
+
+		assertThat(this.sessions.live("auth0|alice").collectList().block()).isEmpty();
+
+		assertThat(this.registry.unregistered).isEmpty();
 	}
 
 	private SessionKey record(String sessionId) {
 		SessionKey key = SessionKey.of(sessionId);
 		Instant now = this.clock.instant();
-		this.directory.record(new DirectoryEntry(key, null, "auth0|alice", now, now, null)).block();
+		this.directory.record(new DirectoryEntry(key, "sid-" + sessionId, "auth0|alice", now, now, null)).block();
 		return key;
 	}
 
@@ -87,6 +105,49 @@ class UserSessionsTests {
 		@Override
 		public Mono<Void> forget(SessionKey key, String sub) {
 			return Mono.fromRunnable(() -> this.entries.remove(key));
+		}
+
+	}
+
+	/** Records what is unregistered; nothing else is asked of it here. */
+	private static final class RecordingRegistry implements SessionRegistry {
+
+		final List<String> unregistered = new CopyOnWriteArrayList<>();
+
+		@Override
+		public Mono<Void> unregister(SessionKey session, @Nullable String sid, String sub) {
+			return Mono.fromRunnable(() -> this.unregistered.add(session + " " + sid + " " + sub));
+		}
+
+		@Override
+		public Mono<Boolean> register(SessionKey session, @Nullable String sid, @Nullable String sub,
+				Instant issuedAt) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Boolean> loggedOut(IdpSession session) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Set<SessionKey>> findBySid(String sid) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Set<SessionKey>> findBySub(String sub) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Set<SessionKey>> loggedOutSub(String sub, Instant issuedAt) {
+			return Mono.error(new UnsupportedOperationException());
 		}
 
 	}
