@@ -199,9 +199,9 @@ class AuthorizationServerConfiguration {
 	 * In memory, like everything in dev-idp: a restart signs everyone out.
 	 */
 	@Bean
-	RecordingAuthorizationService authorizationService(SessionSignIns signIns) {
-		return new RecordingAuthorizationService(new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations()),
-				signIns::record);
+	RecordingAuthorizationService authorizationService(SessionSignIns signIns, Clock clock) {
+		return new RecordingAuthorizationService(
+				new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations(), clock), signIns::record);
 	}
 
 	@Bean

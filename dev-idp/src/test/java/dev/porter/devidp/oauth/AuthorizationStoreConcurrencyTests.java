@@ -1,5 +1,6 @@
 package dev.porter.devidp.oauth;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -37,7 +38,7 @@ class AuthorizationStoreConcurrencyTests {
 	@Test
 	void findByTokenWhenLoginsSavedConcurrentlyThenEveryLoginIsFoundAndNothingThrows() throws Exception {
 		OAuth2AuthorizationService store = new AuthorizationServerConfiguration()
-			.authorizationService(new SessionSignIns());
+			.authorizationService(new SessionSignIns(), Clock.systemUTC());
 		Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 		Queue<String> lost = new ConcurrentLinkedQueue<>();
 		CountDownLatch start = new CountDownLatch(1);
@@ -75,7 +76,7 @@ class AuthorizationStoreConcurrencyTests {
 	@Test
 	void findByTokenWhenThousandsOfLoginsAwaitTheirCodeExchangeThenNoneIsForgotten() {
 		OAuth2AuthorizationService store = new AuthorizationServerConfiguration()
-			.authorizationService(new SessionSignIns());
+			.authorizationService(new SessionSignIns(), Clock.systemUTC());
 		for (int i = 0; i < 2_000; i++) {
 			store.save(pendingLogin("state-" + i));
 		}

@@ -1,8 +1,11 @@
 package dev.porter.devidp.oauth;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 
+import dev.porter.testsupport.ShiftableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -27,8 +30,11 @@ class NewestAccessTokenAuthorizationsTests {
 	private static final OAuth2AccessToken SAME_SECOND = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
 			"eyJ.same.token", Instant.now(), Instant.now().plus(Duration.ofHours(1)));
 
+	// Stands still, so that a token is checked exactly at its expiry.
+	private final ShiftableClock clock = new ShiftableClock(Clock.fixed(Instant.now(), ZoneOffset.UTC));
+
 	private final NewestAccessTokenAuthorizations authorizations = new NewestAccessTokenAuthorizations(
-			new InMemoryOAuth2AuthorizationService());
+			new InMemoryOAuth2AuthorizationService(), this.clock);
 
 	@Test
 	void findByTokenWhenOlderLoginRevokedAfterNewerOneGotSameTokenThenNewerLoginAnswers() {
@@ -58,12 +64,77 @@ class NewestAccessTokenAuthorizationsTests {
 		assertThat(found.getAccessToken().isActive()).isFalse();
 	}
 
+	@Test
+	void findByTokenWhenRefreshedThenOldTokenFindsTheRefreshedAuthorizationUntilItExpires() {
+		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
+		OAuth2AccessToken renewed = token("eyJ.renewed", Duration.ofMinutes(20));
+		this.authorizations.save(login("a", old));
+		this.authorizations.save(refreshed("a", renewed));
+		this.clock.shift(Duration.ofMinutes(10));
+
+		OAuth2Authorization found = this.authorizations.findByToken(old.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
+
+		assertThat(found).isNotNull();
+		assertThat(found.getAccessToken().getToken().getTokenValue()).isEqualTo(renewed.getTokenValue());
+	}
+
+	@Test
+	void saveWhenReplacedTokenHasExpiredThenItIsForgotten() {
+		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
+		this.authorizations.save(login("a", old));
+		this.authorizations.save(refreshed("a", token("eyJ.renewed", Duration.ofMinutes(20))));
+		this.clock.shift(Duration.ofMinutes(10).plusSeconds(1));
+
+		this.authorizations.save(login("b", token("eyJ.other", Duration.ofMinutes(10))));
+
+		assertThat(this.authorizations.size()).isEqualTo(2);
+		assertThat(this.authorizations.findByToken(old.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN)).isNull();
+	}
+
+	@Test
+	void findByTokenWhenReplacedTokenHasExpiredThenOnlyTheStoreAnswers() {
+		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
+		this.authorizations.save(login("a", old));
+		this.authorizations.save(refreshed("a", token("eyJ.renewed", Duration.ofMinutes(20))));
+		this.clock.shift(Duration.ofMinutes(10).plusSeconds(1));
+
+		assertThat(this.authorizations.findByToken(old.getTokenValue(), null)).isNull();
+	}
+
+	@Test
+	void saveWhenManyReplacedTokensHaveExpiredThenLaterSavesForgetThemFasterThanTheyAdd() {
+		for (int i = 0; i < 5; i++) {
+			this.authorizations.save(login("refreshed-" + i, token("eyJ.old-" + i, Duration.ofMinutes(10))));
+			this.authorizations.save(refreshed("refreshed-" + i, token("eyJ.renewed-" + i, Duration.ofHours(1))));
+		}
+		this.clock.shift(Duration.ofMinutes(11));
+
+		for (int i = 0; i < 3; i++) {
+			this.authorizations.save(login("later-" + i, token("eyJ.later-" + i, Duration.ofMinutes(10))));
+		}
+
+		assertThat(this.authorizations.size()).isEqualTo(5 + 3);
+	}
+
+	private OAuth2AccessToken token(String value, Duration lifetime) {
+		Instant issuedAt = this.clock.instant();
+		return new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, value, issuedAt, issuedAt.plus(lifetime));
+	}
+
+	private OAuth2Authorization refreshed(String id, OAuth2AccessToken renewed) {
+		return OAuth2Authorization.from(this.authorizations.findById(id)).token(renewed).build();
+	}
+
 	private static OAuth2Authorization login(String id) {
+		return login(id, SAME_SECOND);
+	}
+
+	private static OAuth2Authorization login(String id, OAuth2AccessToken token) {
 		return OAuth2Authorization.withRegisteredClient(CLIENT)
 			.id(id)
 			.principalName("auth0|alice")
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-			.token(SAME_SECOND)
+			.token(token)
 			.build();
 	}
 
