@@ -8,7 +8,6 @@ import reactor.netty.http.client.HttpClientRequest;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
-import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
@@ -50,12 +49,6 @@ class BusyConnectionsTests extends ProfileServiceIntegrationTest {
 	private MeterRegistry meters;
 
 	/** Alice's token, her profile read once and cached. */
-	private String aliceReadOnce() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		getMe(token).expectStatus().isOk();
-		return token;
-	}
 
 	/**
 	 * Another call on the Management client, which shares its pool, takes its one

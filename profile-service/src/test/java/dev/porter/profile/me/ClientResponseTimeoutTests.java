@@ -45,12 +45,6 @@ class ClientResponseTimeoutTests extends ProfileServiceIntegrationTest {
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	/** Alice's token, her profile read once and cached. */
-	private String aliceReadOnce() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		getMe(token).expectStatus().isOk();
-		return token;
-	}
 
 	@Test
 	void patchMetadataWhenTheClientsResponseTimeoutEndsTheWriteThenSentOnceAndTheCallerToldItMayHaveBeenApplied() {

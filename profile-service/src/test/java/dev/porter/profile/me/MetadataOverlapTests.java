@@ -11,7 +11,6 @@ import reactor.netty.resources.ConnectionProvider;
 
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
-import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.HeldAnswer;
@@ -103,12 +102,6 @@ class MetadataOverlapTests extends ProfileServiceIntegrationTest {
 	}
 
 	/** Alice's token, her cached profile read once. */
-	private String aliceReadOnce() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
-		return token;
-	}
 
 	/** Auth0 has applied the changes: its user is now {@code user}. */
 	private static void auth0Holds(String user) {

@@ -44,12 +44,6 @@ class MetadataWriteOutcomeTests extends ProfileServiceIntegrationTest {
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	/** Alice's token, her cached profile read once, and her change answered by Auth0. */
-	private String aliceReadOnce() {
-		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
-		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
-		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
-		return token;
-	}
 
 	/** Auth0 has applied the changes: its user is now {@code user}. */
 	private static void auth0Holds(String user) {

@@ -174,4 +174,16 @@ public abstract class ProfileServiceIntegrationTest {
 			.exchange();
 	}
 
+	/**
+	 * Alice, her recorded userinfo and Management record stubbed and read once through
+	 * {@code GET /me} (no theme in her metadata yet).
+	 * @return her access token
+	 */
+	protected String aliceReadOnce() {
+		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		getMe(token).expectStatus().isOk().expectBody().jsonPath("$.user_metadata.theme").doesNotExist();
+		return token;
+	}
+
 }
