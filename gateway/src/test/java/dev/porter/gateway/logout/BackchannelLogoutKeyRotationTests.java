@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.porter.gateway.support.Browser;
@@ -15,19 +14,14 @@ import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.VirtualGatewayTimers;
 import dev.porter.testsupport.Eventually;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyInserters;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -43,9 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import({ VirtualGatewayTimers.class, MovableGatewayClock.class })
 class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 
-	/** Longer than any wait for a fetch of the IdP's keys. */
-	private static final Duration PAST_ANY_WAIT = Duration.ofMinutes(1);
-
 	@Autowired
 	private VirtualTimeScheduler timers;
 
@@ -55,9 +46,12 @@ class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 	@Autowired
 	private MeterRegistry meters;
 
+	private BackchannelDeliveries deliveries;
+
 	@BeforeEach
 	void clockAtNow() {
 		this.clock.moveTo(Instant.now());
+		this.deliveries = new BackchannelDeliveries(this.port, this.timers, this.meters);
 	}
 
 	/**
@@ -69,11 +63,13 @@ class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 		String sub = "auth0|rotation-" + UUID.randomUUID();
 		Browser browser = browser().login(sub, 3600);
 		TestIdp.instance().server().resetRequests();
-		assertThat(post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", sub)))).isEqualTo(400);
+		assertThat(this.deliveries.post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", sub))))
+			.isEqualTo(400);
 		RSAKey rotated = TestIdp.instance().newKey();
 		TestIdp.instance().publish(rotated);
 
-		int status = post(TestIdp.instance().logoutTokenSignedWith(rotated, Map.of("sid", browser.tokens().sid())));
+		int status = this.deliveries
+			.post(TestIdp.instance().logoutTokenSignedWith(rotated, Map.of("sid", browser.tokens().sid())));
 
 		assertThat(status).isEqualTo(200);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
@@ -92,21 +88,22 @@ class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 	void backchannelLogoutWhenTheIdpStopsWaitingWhileTheTokenWaitsForTheNextFetchThenSessionStillEnds()
 			throws Exception {
 		Browser browser = browser().login("auth0|gone-" + UUID.randomUUID(), 3600);
-		assertThat(post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", "auth0|anyone")))).isEqualTo(400);
+		assertThat(this.deliveries.post(TestIdp.instance().logoutTokenWithUnknownKid(Map.of("sub", "auth0|anyone"))))
+			.isEqualTo(400);
 		RSAKey rotated = TestIdp.instance().newKey();
 		TestIdp.instance().publish(rotated);
 		long waitsBefore = this.timers.getScheduledTaskCount();
-		long abandonedBefore = abandonedDeliveries();
+		long abandonedBefore = this.deliveries.abandoned();
 
-		Disposable delivery = send(
-				TestIdp.instance().logoutTokenSignedWith(rotated, Map.of("sid", browser.tokens().sid())))
+		Disposable delivery = this.deliveries
+			.send(TestIdp.instance().logoutTokenSignedWith(rotated, Map.of("sid", browser.tokens().sid())))
 			.subscribe();
 		Eventually.await("the token waiting for the next fetch", Duration.ofSeconds(10),
 				() -> this.timers.getScheduledTaskCount() > waitsBefore);
 		delivery.dispose();
 		Eventually.await("the gateway seeing the IdP stop waiting", Duration.ofSeconds(10),
-				() -> abandonedDeliveries() > abandonedBefore);
-		this.timers.advanceTimeBy(PAST_ANY_WAIT);
+				() -> this.deliveries.abandoned() > abandonedBefore);
+		this.timers.advanceTimeBy(BackchannelDeliveries.PAST_ANY_WAIT);
 
 		Eventually.await("the session ended", Duration.ofSeconds(10),
 				() -> Boolean.FALSE.equals(browser.get("/bff/session")
@@ -116,39 +113,6 @@ class BackchannelLogoutKeyRotationTests extends GatewayTestSupport {
 					.getResponseBody()
 					.get("authenticated")
 					.asBoolean()));
-	}
-
-	/**
-	 * Posts {@code logoutToken} as the IdP does, moving the gateway's timers on until it
-	 * is answered; the answer's status.
-	 */
-	private int post(String logoutToken) throws Exception {
-		CompletableFuture<Integer> status = send(logoutToken).toFuture();
-		Eventually.await("the back-channel logout answered", Duration.ofSeconds(10), () -> {
-			this.timers.advanceTimeBy(PAST_ANY_WAIT);
-			return status.isDone();
-		});
-		return status.get();
-	}
-
-	/**
-	 * Posts {@code logoutToken} as the IdP does, once subscribed; the answer's status.
-	 */
-	private Mono<Integer> send(String logoutToken) {
-		return WebClient.create("http://localhost:" + this.port)
-			.post()
-			.uri("/bff/backchannel-logout")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(BodyInserters.fromFormData("logout_token", logoutToken))
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()));
-	}
-
-	/** The deliveries the gateway saw the sender give up on before it answered. */
-	private long abandonedDeliveries() {
-		Timer timer = this.meters.find("http.server.requests")
-			.tags("method", "POST", "uri", "/bff/backchannel-logout", "status", "UNKNOWN")
-			.timer();
-		return (timer != null) ? timer.count() : 0;
 	}
 
 }
