@@ -9,10 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.porter.common.OncePerInterval;
+import dev.porter.profile.problem.RoutedEndpoints;
 
-import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Logs the requests answered 503 because {@code PROFILE_REQUEST_DEADLINE} passed: one
@@ -27,8 +26,6 @@ final class LateRequests {
 
 	/** Endpoints are few; the bound guards against methods that would vary. */
 	private static final int MAX_KINDS = 16;
-
-	private static final String NOT_ROUTED = "(not routed yet)";
 
 	private static final Logger log = LoggerFactory.getLogger(LateRequests.class);
 
@@ -52,7 +49,8 @@ final class LateRequests {
 
 	/** Counts one request whose deadline passed, and logs when a report is due. */
 	void report(ServerWebExchange exchange) {
-		String endpoint = exchange.getRequest().getMethod().name() + " " + pathTemplate(exchange);
+		// a deadline that passes during the token check comes before routing
+		String endpoint = RoutedEndpoints.of(exchange);
 		long count = countOf(endpoint).count();
 		if (count > 0) {
 			log.warn("{} answered 503: PROFILE_REQUEST_DEADLINE ({}) passed ({} since the last report)", endpoint,
@@ -64,13 +62,6 @@ final class LateRequests {
 	private static String asSet(Duration deadline) {
 		long millis = deadline.toMillis();
 		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
-	}
-
-	// A deadline that passes during the token check comes before routing: no template
-	// yet.
-	private static String pathTemplate(ServerWebExchange exchange) {
-		Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-		return (pattern instanceof PathPattern template) ? template.getPatternString() : NOT_ROUTED;
 	}
 
 	private OncePerInterval countOf(String endpoint) {

@@ -18,11 +18,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Watches the reading of a request's body for what its sender can make it end with, and
@@ -103,7 +101,7 @@ public class RequestBodyReads implements WebFilter {
 		long count = this.timedOut.count();
 		if (count > 0) {
 			log.info("request body still arriving when the request deadline passed; answered 408 {}{}",
-					endpoint(exchange), since(count));
+					RoutedEndpoints.of(exchange), since(count));
 		}
 		return new RequestBodyTimeoutException();
 	}
@@ -119,18 +117,11 @@ public class RequestBodyReads implements WebFilter {
 		long count = this.cutOff.count();
 		if (count > 0) {
 			log.info("request body cut off by the caller or a proxy ({}); answered 400 {}{}",
-					ex.getClass().getSimpleName(), endpoint(exchange), since(count));
+					ex.getClass().getSimpleName(), RoutedEndpoints.of(exchange), since(count));
 		}
 		boolean sized = exchange.getRequest().getHeaders().getContentLength() >= 0;
 		return new RequestBodyIncompleteException(sized ? HttpHeaders.CONTENT_LENGTH : HttpHeaders.TRANSFER_ENCODING,
 				ex);
-	}
-
-	// The route's template, never the request's own path: that is the caller's.
-	private static String endpoint(ServerWebExchange exchange) {
-		Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-		return exchange.getRequest().getMethod().name() + " "
-				+ ((pattern instanceof PathPattern template) ? template.getPatternString() : "(not routed)");
 	}
 
 	private static String since(long count) {
