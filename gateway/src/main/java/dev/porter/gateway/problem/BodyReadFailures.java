@@ -8,6 +8,7 @@ import io.netty.channel.ChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import org.springframework.http.server.RequestPath;
 
@@ -28,6 +29,9 @@ public final class BodyReadFailures {
 	public static final LongSupplier EACH = () -> 1;
 
 	private static final Logger log = LoggerFactory.getLogger(BodyReadFailures.class);
+
+	/** The same for every read: built once. */
+	private static final Context REPEATS_AT_DEBUG = CutOffBodies.repeatsAtDebug(ChannelException.class::isInstance);
 
 	private BodyReadFailures() {
 	}
@@ -67,7 +71,7 @@ public final class BodyReadFailures {
 						ex.getClass().getSimpleName(), path, since(count));
 			}
 			return new ProblemException(Problems.bodyIncomplete(), ex);
-		}).contextWrite(CutOffBodies.repeatsAtDebug(ChannelException.class::isInstance));
+		}).contextWrite(REPEATS_AT_DEBUG);
 	}
 
 	/**

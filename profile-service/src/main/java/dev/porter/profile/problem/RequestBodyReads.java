@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import dev.porter.common.CutOffBodies;
 import dev.porter.common.OncePerInterval;
@@ -50,6 +51,10 @@ public class RequestBodyReads implements WebFilter {
 
 	private static final Logger log = LoggerFactory.getLogger(RequestBodyReads.class);
 
+	/** The same for every request: built once. */
+	private static final Context REPEATS_AT_DEBUG = CutOffBodies
+		.repeatsAtDebug(RequestBodyIncompleteException.class::isInstance);
+
 	private final OncePerInterval cutOff;
 
 	private final OncePerInterval timedOut;
@@ -82,7 +87,7 @@ public class RequestBodyReads implements WebFilter {
 		return chain.filter(exchange.mutate().request(request).build())
 			// Once the answer is sent, the read's failure is signalled again: as it was
 			// answered too.
-			.contextWrite(CutOffBodies.repeatsAtDebug(RequestBodyIncompleteException.class::isInstance));
+			.contextWrite(REPEATS_AT_DEBUG);
 	}
 
 	/**
