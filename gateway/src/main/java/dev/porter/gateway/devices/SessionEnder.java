@@ -121,8 +121,7 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 
 	@Override
 	public Mono<Void> endExpired(SessionKey key) {
-		return endEach(Flux.just(key), (expired) -> removeAsItsLogin(expired, () -> this.stored.end(expired), null))
-			.then();
+		return endLoggedOut(List.of(key));
 	}
 
 	/**
@@ -139,7 +138,10 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	 * failures put together, which no handler would know for the store's).
 	 */
 	private <T> Mono<Long> endEach(Flux<T> sessions, Function<T, Mono<Removal>> removal) {
-		return this.toTheEnd.whoeverStopsWaiting(sessions.flatMapDelayError(removal, CONCURRENCY, 1)
+		return this.toTheEnd.whoeverStopsWaiting(sessions
+			.flatMapDelayError((session) -> removal.apply(session).onErrorResume((ex) -> Mono.just(Removal.failed(ex))),
+					CONCURRENCY, 1)
+			// the sessions could not be listed
 			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)))
 			.collectList()
 			.flatMap((removals) -> Flux.fromIterable(removals)
@@ -165,11 +167,9 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 			@Nullable IdpSession goingOn) {
 		// Optional, not switchIfEmpty: an ending that worked completes empty too, and
 		// would be followed by a second removal, which can only fail.
-		return optional(this.stored.loginUser(key))
-			.flatMap(
-					(user) -> user.isPresent() ? remove(key, removal.get(), user.get().sid(), user.get().sub(), goingOn)
-							: removal.get().thenReturn(Removal.NOTHING_TO_REVOKE))
-			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)));
+		return optional(this.stored.loginUser(key)).flatMap(
+				(user) -> user.isPresent() ? remove(key, removal.get(), user.get().sid(), user.get().sub(), goingOn)
+						: removal.get().thenReturn(Removal.NOTHING_TO_REVOKE));
 	}
 
 	/**
@@ -184,14 +184,12 @@ class SessionEnder implements ReplacedSessionEnder, LoggedOutSessionEnder, Expir
 	private Mono<Removal> remove(SessionKey key, Mono<OAuth2RefreshToken> removal, @Nullable String sid, String sub,
 			@Nullable IdpSession goingOn) {
 		IdpSession shared = (goingOn != null && goingOn.includes(sub, sid)) ? goingOn : null;
-		return optional(this.stored.refreshToken(key))
-			.flatMap((read) -> optional(removal)
-				.flatMap((taken) -> bestEffort("session left in the back-channel registry",
-						this.registry.unregister(key, sid, sub))
-					.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
-					.thenReturn(new Removal(taken, shared, null)))
-				.onErrorResume((ex) -> Mono.just(new Removal(read, shared, ex))))
-			.onErrorResume((ex) -> Mono.just(Removal.failed(ex)));
+		return optional(this.stored.refreshToken(key)).flatMap((read) -> optional(removal)
+			.flatMap((taken) -> bestEffort("session left in the back-channel registry",
+					this.registry.unregister(key, sid, sub))
+				.then(bestEffort("entry left in the sessions directory", this.directory.forget(key, sub)))
+				.thenReturn(new Removal(taken, shared, null)))
+			.onErrorResume((ex) -> Mono.just(new Removal(read, shared, ex))));
 	}
 
 	private Mono<Void> revoke(Removal removal) {
