@@ -40,28 +40,23 @@ final class RelayFailureLog {
 
 	/** A call that got no answer: a connection error, a timeout. */
 	void failed(Throwable error) {
-		long count = this.failed.count();
-		if (count > 0) {
-			log.warn("relay to {} failed: {} ({} since the last report)", this.upstream,
-					error.getClass().getSimpleName(), count);
-		}
+		report(this.failed, "failed", error.getClass().getSimpleName());
 	}
 
 	/** An answer whose body failed before the browser had any of it. */
 	void bodyLost(Throwable error) {
-		long count = this.bodyLost.count();
-		if (count > 0) {
-			log.warn("relay to {} lost the answer's body: {} ({} since the last report)", this.upstream,
-					error.getClass().getSimpleName(), count);
-		}
+		report(this.bodyLost, "lost the answer's body", error.getClass().getSimpleName());
 	}
 
 	/** A 502, 503 or 504 from a proxy or balancer in front of the upstream. */
 	void answeredInFront(@Nullable HttpStatusCode status) {
-		long count = this.answeredInFront.count();
+		report(this.answeredInFront, "answered by something in front of it", status);
+	}
+
+	private void report(OncePerInterval kind, String what, @Nullable Object detail) {
+		long count = kind.count();
 		if (count > 0) {
-			log.warn("relay to {} answered by something in front of it: {} ({} since the last report)", this.upstream,
-					status, count);
+			log.warn("relay to {} {}: {} ({} since the last report)", this.upstream, what, detail, count);
 		}
 	}
 
