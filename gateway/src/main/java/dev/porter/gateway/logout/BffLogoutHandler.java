@@ -108,12 +108,21 @@ class BffLogoutHandler implements ServerLogoutHandler {
 			.onErrorResume((ex) -> bestEffort("refresh token not revoked", revoke(requestCopy)).then(Mono.error(ex)));
 	}
 
-	/** After the session was removed: each step on its own, best effort. */
+	/**
+	 * After the session was removed: each step on its own, best effort; a session without
+	 * a signed-in user is in neither the registry nor the directory.
+	 */
 	private Mono<Void> forgetAndRevoke(WebSession session, @Nullable Authentication authentication,
 			Optional<OAuth2RefreshToken> taken) {
-		return bestEffort("session left in the back-channel registry", unregister(session, authentication))
-			.then(bestEffort("entry left in the sessions directory", forget(session, authentication)))
-			.then(bestEffort("refresh token not revoked", revoke(taken)));
+		Mono<Void> forgotten = Mono.empty();
+		if (authentication != null && authentication.getPrincipal() instanceof OidcUser user) {
+			SessionKey key = SessionKey.of(session.getId());
+			forgotten = bestEffort("session left in the back-channel registry",
+					this.registry.unregister(key, user.getIdToken().getClaimAsString("sid"), user.getSubject()))
+				.then(bestEffort("entry left in the sessions directory",
+						this.directory.forget(key, user.getSubject())));
+		}
+		return forgotten.then(bestEffort("refresh token not revoked", revoke(taken)));
 	}
 
 	private Mono<Void> revoke(Optional<OAuth2RefreshToken> refreshToken) {
@@ -123,21 +132,6 @@ class BffLogoutHandler implements ServerLogoutHandler {
 			.map((token) -> this.registrations.registration()
 				.flatMap((registration) -> this.revoker.revoke(registration, token)))
 			.orElse(Mono.empty());
-	}
-
-	private Mono<Void> unregister(WebSession session, @Nullable Authentication authentication) {
-		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
-			return Mono.empty();
-		}
-		String sid = user.getIdToken().getClaimAsString("sid");
-		return this.registry.unregister(SessionKey.of(session.getId()), sid, user.getSubject());
-	}
-
-	private Mono<Void> forget(WebSession session, @Nullable Authentication authentication) {
-		if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
-			return Mono.empty();
-		}
-		return this.directory.forget(SessionKey.of(session.getId()), user.getSubject());
 	}
 
 	private static Mono<Void> bestEffort(String consequence, Mono<Void> step) {
