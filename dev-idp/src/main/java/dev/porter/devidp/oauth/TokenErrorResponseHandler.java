@@ -29,6 +29,8 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 
 	private static final String UNAUTHORIZED = "Unauthorized";
 
+	private static final String INVALID_CODE = "Invalid authorization code";
+
 	private final JsonMapper mapper;
 
 	TokenErrorResponseHandler(JsonMapper mapper) {
@@ -53,7 +55,10 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 	/**
 	 * Auth0's answers where they differ from Spring's: a client that named an unknown id
 	 * or a wrong secret is told only {@code access_denied} / {@code Unauthorized} (Spring
-	 * says which of the two was wrong), and an unknown grant type is named.
+	 * says which of the two was wrong), an unknown code or a wrong PKCE verifier gets
+	 * Auth0's one answer to a refused code (Spring checks both while authenticating the
+	 * client, and says "Client authentication failed: code"), and an unknown grant type
+	 * is named.
 	 */
 	private static OAuth2Error auth0Error(OAuth2Error error, HttpServletRequest request) {
 		String description = String.valueOf(error.getDescription());
@@ -61,6 +66,11 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 				&& (description.endsWith(OAuth2ParameterNames.CLIENT_ID)
 						|| description.endsWith(OAuth2ParameterNames.CLIENT_SECRET))) {
 			return new OAuth2Error(ClientGrantAuthenticationProvider.ACCESS_DENIED, UNAUTHORIZED, null);
+		}
+		if (OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode())
+				&& AuthorizationGrantType.AUTHORIZATION_CODE.getValue()
+					.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))) {
+			return new OAuth2Error(error.getErrorCode(), INVALID_CODE, null);
 		}
 		if (OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE.equals(error.getErrorCode())) {
 			return new OAuth2Error(error.getErrorCode(),
@@ -88,7 +98,7 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 			if (AuthorizationGrantType.REFRESH_TOKEN.getValue().equals(grantType)) {
 				return "Unknown or invalid refresh token.";
 			}
-			return "Invalid authorization code";
+			return INVALID_CODE;
 		}
 		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
 			return "Client authentication failed";
