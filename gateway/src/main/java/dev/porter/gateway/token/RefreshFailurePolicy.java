@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.porter.common.WallClockWaits;
+import dev.porter.gateway.redis.InstanceClocks;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -135,10 +136,9 @@ class RefreshFailurePolicy {
 	 * (the session is shared through Redis): an instance whose clock is behind the
 	 * writer's sees the wait longer by the difference. Without it, a wait of the longest
 	 * length read a few seconds behind looked set before a step back, was taken as over,
-	 * and the refresh went into the rate limit the IdP had announced. Far more than NTP
-	 * leaves between hosts, far less than a step worth noticing.
+	 * and the refresh went into the rate limit the IdP had announced.
 	 */
-	static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofSeconds(30);
+	static final Duration CLOCK_SKEW_ALLOWANCE = InstanceClocks.SKEW_ALLOWANCE;
 
 	/**
 	 * What is left of a session's backoff now; zero once it is over. Its end is an
