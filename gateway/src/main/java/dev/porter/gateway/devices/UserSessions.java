@@ -69,10 +69,11 @@ class UserSessions {
 	 * list, out of "sign out other devices", and out of the user's limit.
 	 * <p>
 	 * A session that idled out is forgotten in the back-channel registry too: nothing
-	 * else unregisters it, and each login renews the expiry of its user's set, so a user
-	 * who keeps signing in would keep one dead member per idled-out session there, each
-	 * read and ended again by a back-channel logout. Registry first: should it fail, the
-	 * entry is still there for the next list to try again.
+	 * else unregisters it before a login of its user a whole absolute lifetime after its
+	 * own, so a user who keeps signing in would keep a dead member per session idled out
+	 * within the last lifetime there, each read and ended again by a back-channel logout.
+	 * Registry first: should it fail, the entry is still there for the next list to try
+	 * again.
 	 */
 	private Mono<Void> forgetUnlessRecent(DirectoryEntry entry) {
 		boolean recent = entry.createdAt().plus(SAVE_GRACE).isAfter(this.clock.instant());

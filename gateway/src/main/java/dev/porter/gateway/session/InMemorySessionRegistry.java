@@ -3,6 +3,7 @@ package dev.porter.gateway.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,13 +14,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * The registry of one gateway process. Entries expire one absolute lifetime after the
- * latest login under them (sessions that idled out are unregistered as
- * {@link RedisSessionRegistry} says); the logouts recorded for logins on their way, after
- * {@link #LOGOUT_MEMORY} on the gateway's clock.
+ * latest login under them; a session in one leaves it at the first login under it once it
+ * registered an absolute lifetime ago or longer (sessions that idled out are unregistered
+ * earlier as {@link RedisSessionRegistry} says, and leave the same way if missed); the
+ * logouts recorded for logins on their way, after {@link #LOGOUT_MEMORY}. All on the
+ * gateway's clock.
  */
 class InMemorySessionRegistry implements SessionRegistry {
 
-	private final Cache<String, Set<SessionKey>> sessions;
+	/** When each session registered, per {@link #sidKey} or {@link #subKey}. */
+	private final Cache<String, Map<SessionKey, Instant>> sessions;
 
 	/** The latest logout's {@code iat} per {@link #sidKey} or {@link #subKey}. */
 	private final Cache<String, Instant> loggedOut;
@@ -31,8 +35,14 @@ class InMemorySessionRegistry implements SessionRegistry {
 	 */
 	private final Object lock = new Object();
 
+	private final Duration entryLifetime;
+
+	private final Clock clock;
+
 	InMemorySessionRegistry(Duration entryLifetime, Clock clock) {
-		this.sessions = Caches.newBuilder().expireAfterWrite(entryLifetime).build();
+		this.entryLifetime = entryLifetime;
+		this.clock = clock;
+		this.sessions = Caches.newBuilder().expireAfterWrite(entryLifetime).ticker(Caches.ticker(clock)).build();
 		this.loggedOut = Caches.newBuilder().expireAfterWrite(LOGOUT_MEMORY).ticker(Caches.ticker(clock)).build();
 	}
 
@@ -109,10 +119,19 @@ class InMemorySessionRegistry implements SessionRegistry {
 		return logout != null && !logout.isBefore(issuedAt);
 	}
 
+	/**
+	 * Also removes the sessions registered a lifetime ago or longer, which have ended (a
+	 * session's lifetime runs from its login, before it registered): each login renews
+	 * the entry's expiry, which would otherwise keep them for as long as the user signs
+	 * in once a lifetime.
+	 */
 	private void add(String key, SessionKey session) {
+		Instant now = this.clock.instant();
+		Instant ended = now.minus(this.entryLifetime);
 		this.sessions.asMap().compute(key, (k, sessions) -> {
-			Set<SessionKey> updated = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
-			updated.add(session);
+			Map<SessionKey, Instant> updated = (sessions != null) ? sessions : new ConcurrentHashMap<>();
+			updated.values().removeIf((registered) -> !registered.isAfter(ended));
+			updated.put(session, now);
 			return updated;
 		});
 	}
@@ -125,8 +144,8 @@ class InMemorySessionRegistry implements SessionRegistry {
 	}
 
 	private Set<SessionKey> find(String key) {
-		Set<SessionKey> sessions = this.sessions.getIfPresent(key);
-		return (sessions != null) ? Set.copyOf(sessions) : Set.of();
+		Map<SessionKey, Instant> sessions = this.sessions.getIfPresent(key);
+		return (sessions != null) ? Set.copyOf(sessions.keySet()) : Set.of();
 	}
 
 	static String sidKey(String sid) {

@@ -108,8 +108,9 @@ class SessionConfiguration {
 
 	@Bean
 	@Conditional(RedisEnabled.class)
-	SessionRegistry redisSessionRegistry(ReactiveStringRedisTemplate redis, SessionProperties sessions) {
-		return new RedisSessionRegistry(redis, sessions.absoluteLifetime());
+	SessionRegistry redisSessionRegistry(ReactiveStringRedisTemplate redis, SessionProperties sessions,
+			ObjectProvider<Clock> clock) {
+		return new RedisSessionRegistry(redis, sessions.absoluteLifetime(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	/** After the lifetime filter (-200): a session it just ended is not touched. */

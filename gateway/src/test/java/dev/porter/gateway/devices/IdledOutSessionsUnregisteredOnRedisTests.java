@@ -63,7 +63,7 @@ class IdledOutSessionsUnregisteredOnRedisTests {
 	}
 
 	private static Set<String> members(String key) {
-		return RedisAdmin.call(instances.redis().url(), (commands) -> commands.smembers(key));
+		return Set.copyOf(RedisAdmin.call(instances.redis().url(), (commands) -> commands.zrange(key, 0, -1)));
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext instance) {

@@ -1,6 +1,9 @@
 package dev.porter.gateway.session;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,16 +11,64 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link SessionRegistry} must answer a login that registers after a
- * back-channel logout of its IdP session or user: written once, run against the in-memory
- * registry and the Redis one (each test class extends this and hands over its registry).
+ * back-channel logout of its IdP session or user, and that it lists no session older than
+ * the absolute lifetime however often its user signs in: written once, run against the
+ * in-memory registry and the Redis one (each test class extends this and hands over its
+ * registry).
  */
-abstract class SessionRegistryLogoutMemoryContract {
+abstract class SessionRegistryContract {
 
-	/** When the IdP issued the ID token of the logins registered here. */
+	/**
+	 * When the IdP issued the ID token of the logins registered here, and where the
+	 * registry's clock starts.
+	 */
 	static final Instant LOGIN = Instant.parse("2025-06-01T10:00:00Z");
 
-	/** The registry under test, empty before each test. */
+	/** The sessions' absolute lifetime, which the registry under test is built with. */
+	static final Duration LIFETIME = Duration.ofHours(12);
+
+	/** The registry under test, empty before each test, its clock at {@link #LOGIN}. */
 	abstract SessionRegistry registry();
+
+	/** Moves the registry's clock on by {@code duration}. */
+	abstract void advance(Duration duration);
+
+	/**
+	 * A user who signs in every five hours, her browser still signed in at the IdP (one
+	 * {@code sid}), each session idling out unnoticed (no list of her sessions ran while
+	 * the directory still knew it): six logins over 25 hours.
+	 * @return the sessions, in the order they signed in
+	 */
+	List<SessionKey> signInEveryFiveHours() {
+		List<SessionKey> sessions = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			if (i > 0) {
+				advance(Duration.ofHours(5));
+			}
+			SessionKey session = SessionKey.of("login-" + i);
+			registry().register(session, "sid-a", "auth0|alice", LOGIN.plus(Duration.ofHours(5L * i))).block();
+			sessions.add(session);
+		}
+		return sessions;
+	}
+
+	/**
+	 * No session outlives its absolute lifetime, so no login older than that is listed,
+	 * and the sets stop growing: each login renewed their expiry, and a user who signed
+	 * in at least once per lifetime kept every session she ever had, each read again by
+	 * every back-channel logout of hers.
+	 */
+	@Test
+	void registerWhenTheUserKeepsSigningInThenOnlySessionsOfTheLastLifetimeAreListed() {
+		List<SessionKey> sessions = signInEveryFiveHours();
+
+		// Signed in 10, 5 and 0 hours ago; the rest 15 hours ago or more.
+		List<SessionKey> live = sessions.subList(3, 6);
+		assertThat(registry().findBySid("sid-a").block()).containsExactlyInAnyOrderElementsOf(live);
+		assertThat(registry().findBySub("auth0|alice").block()).containsExactlyInAnyOrderElementsOf(live);
+		assertThat(registry().loggedOutSid("sid-a", LOGIN.plus(Duration.ofHours(25))).block())
+			.containsExactlyInAnyOrderElementsOf(live);
+	}
 
 	/**
 	 * A back-channel logout of the IdP session came while a login of it was on its way
