@@ -1,6 +1,8 @@
 package dev.porter.devidp.oauth;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -201,7 +203,24 @@ class AuthorizationServerConfiguration {
 	@Bean
 	RecordingAuthorizationService authorizationService(SessionSignIns signIns, Clock clock) {
 		return new RecordingAuthorizationService(
-				new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations(), clock), signIns::record);
+				new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations(expiryClock(clock)), clock),
+				signIns::record);
+	}
+
+	/**
+	 * The earlier of dev-idp's clock and the system's, which are one clock outside tests.
+	 * Spring Authorization Server dates codes on the system clock, and checks on it
+	 * whether a code or a refresh token has expired; dev-idp dates the other tokens on
+	 * its own. A token is of no use any more only once both say it has expired: a test
+	 * that moves dev-idp's clock a day ahead still exchanges the code it gets next.
+	 */
+	private static InstantSource expiryClock(Clock clock) {
+		InstantSource system = InstantSource.system();
+		return () -> {
+			Instant devIdp = clock.instant();
+			Instant now = system.instant();
+			return devIdp.isBefore(now) ? devIdp : now;
+		};
 	}
 
 	@Bean

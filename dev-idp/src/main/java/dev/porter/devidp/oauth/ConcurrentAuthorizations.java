@@ -1,21 +1,16 @@
 package dev.porter.devidp.oauth;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2DeviceCode;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
-import org.springframework.security.oauth2.core.OAuth2Token;
-import org.springframework.security.oauth2.core.OAuth2UserCode;
-import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
-import org.springframework.security.oauth2.core.oidc.OidcIdToken;
-import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
@@ -26,25 +21,37 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * meanwhile threw {@code ConcurrentModificationException}, about 1.5 % of 2 000 parallel
  * logins), and it keeps only the newest 100 of those logins, so the 101st concurrent
  * login evicted the first one's code. Here every authorization lives in one concurrent
- * map until it is removed; like everything in dev-idp it is gone at restart.
+ * map until it is removed or nothing can use it any more: every token it carries has
+ * expired (a login abandoned before its code exchange, a session past its refresh token's
+ * expiry). Like everything in dev-idp it is gone at restart.
  */
 final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 
-	private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
-
-	private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
-
-	private static final OAuth2TokenType ID_TOKEN = new OAuth2TokenType(OidcParameterNames.ID_TOKEN);
-
-	private static final OAuth2TokenType USER_CODE = new OAuth2TokenType(OAuth2ParameterNames.USER_CODE);
-
-	private static final OAuth2TokenType DEVICE_CODE = new OAuth2TokenType(OAuth2ParameterNames.DEVICE_CODE);
+	/**
+	 * How often a save looks for authorizations to forget: each look reads them all, so
+	 * not on every save, yet often enough that a long run holds little more than what is
+	 * still valid.
+	 */
+	static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
 	private final Map<String, OAuth2Authorization> byId = new ConcurrentHashMap<>();
+
+	private final InstantSource clock;
+
+	private final AtomicReference<Instant> lastSweep;
+
+	/**
+	 * @param clock what a token's expiry is judged on
+	 */
+	ConcurrentAuthorizations(InstantSource clock) {
+		this.clock = clock;
+		this.lastSweep = new AtomicReference<>(clock.instant());
+	}
 
 	@Override
 	public void save(OAuth2Authorization authorization) {
 		this.byId.put(authorization.getId(), authorization);
+		forgetExpiredWhenDue();
 	}
 
 	@Override
@@ -62,55 +69,39 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 		// ConcurrentHashMap iterates without ever throwing on a concurrent change.
 		return this.byId.values()
 			.stream()
-			.filter((authorization) -> matches(authorization, token, tokenType))
+			.filter((authorization) -> CarriedToken.of(authorization)
+				.stream()
+				.anyMatch((carried) -> carried.is(token, tokenType)))
 			.findFirst()
 			.orElse(null);
 	}
 
-	private static boolean matches(OAuth2Authorization authorization, String token,
-			@Nullable OAuth2TokenType tokenType) {
-		if (tokenType == null) {
-			return token.equals(authorization.getAttribute(OAuth2ParameterNames.STATE))
-					|| hasToken(authorization, token, OAuth2AuthorizationCode.class)
-					|| hasToken(authorization, token, OAuth2AccessToken.class)
-					|| hasToken(authorization, token, OAuth2RefreshToken.class)
-					|| hasToken(authorization, token, OidcIdToken.class)
-					|| hasToken(authorization, token, OAuth2UserCode.class)
-					|| hasToken(authorization, token, OAuth2DeviceCode.class);
+	/**
+	 * Forgets every authorization whose tokens have all expired, when the last sweep is
+	 * {@link #SWEEP_INTERVAL} ago (or ahead: a clock set back). One save sweeps; saves
+	 * meanwhile do not wait for it.
+	 */
+	private void forgetExpiredWhenDue() {
+		Instant now = this.clock.instant();
+		Instant last = this.lastSweep.get();
+		boolean due = now.isBefore(last) || !now.isBefore(last.plus(SWEEP_INTERVAL));
+		if (due && this.lastSweep.compareAndSet(last, now)) {
+			// Only the version judged: a newer one saved meanwhile may carry new tokens.
+			this.byId.forEach((id, authorization) -> {
+				if (isExpired(authorization, now)) {
+					this.byId.remove(id, authorization);
+				}
+			});
 		}
-		if (STATE.equals(tokenType)) {
-			return token.equals(authorization.getAttribute(OAuth2ParameterNames.STATE));
-		}
-		Class<? extends OAuth2Token> type = tokenClass(tokenType);
-		return type != null && hasToken(authorization, token, type);
 	}
 
-	private static @Nullable Class<? extends OAuth2Token> tokenClass(OAuth2TokenType tokenType) {
-		if (CODE.equals(tokenType)) {
-			return OAuth2AuthorizationCode.class;
-		}
-		if (OAuth2TokenType.ACCESS_TOKEN.equals(tokenType)) {
-			return OAuth2AccessToken.class;
-		}
-		if (OAuth2TokenType.REFRESH_TOKEN.equals(tokenType)) {
-			return OAuth2RefreshToken.class;
-		}
-		if (ID_TOKEN.equals(tokenType)) {
-			return OidcIdToken.class;
-		}
-		if (USER_CODE.equals(tokenType)) {
-			return OAuth2UserCode.class;
-		}
-		if (DEVICE_CODE.equals(tokenType)) {
-			return OAuth2DeviceCode.class;
-		}
-		return null;
-	}
-
-	private static boolean hasToken(OAuth2Authorization authorization, String value,
-			Class<? extends OAuth2Token> type) {
-		OAuth2Authorization.Token<? extends OAuth2Token> token = authorization.getToken(type);
-		return token != null && Objects.equals(token.getToken().getTokenValue(), value);
+	/**
+	 * Whether nothing can use it any more. One carrying no token at all (only a
+	 * {@code state}, awaiting consent) is kept: the server gives it no lifetime.
+	 */
+	private static boolean isExpired(OAuth2Authorization authorization, Instant now) {
+		List<CarriedToken> carried = CarriedToken.of(authorization);
+		return !carried.isEmpty() && carried.stream().allMatch((token) -> token.isExpiredAt(now));
 	}
 
 }
