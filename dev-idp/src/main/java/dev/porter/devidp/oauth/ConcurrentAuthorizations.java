@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,12 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * map until it is removed or nothing can use it any more: every token it carries has
  * expired (a login abandoned before its code exchange, a session past its refresh token's
  * expiry). Like everything in dev-idp it is gone at restart.
+ * <p>
+ * A lookup by token reads only the authorizations carrying it (see {@link TokenIndex}),
+ * not all of them: the server looks one up on every token request and {@code /userinfo}.
+ * Each change to an authorization updates the index while holding that authorization's
+ * entry, so that concurrent saves of one authorization (the server saves it again at
+ * every step of a login) leave the index as the version kept.
  */
 final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 
@@ -35,6 +42,8 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 	static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
 	private final Map<String, OAuth2Authorization> byId = new ConcurrentHashMap<>();
+
+	private final TokenIndex index = new TokenIndex();
 
 	private final InstantSource clock;
 
@@ -50,13 +59,17 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 
 	@Override
 	public void save(OAuth2Authorization authorization) {
-		this.byId.put(authorization.getId(), authorization);
+		this.byId.compute(authorization.getId(), (id, previous) -> {
+			this.index.move(id, previous, authorization);
+			return authorization;
+		});
 		forgetExpiredWhenDue();
 	}
 
+	/** Removes {@code authorization} if it is still the version held. */
 	@Override
 	public void remove(OAuth2Authorization authorization) {
-		this.byId.remove(authorization.getId(), authorization);
+		forgetIf(authorization.getId(), authorization::equals);
 	}
 
 	@Override
@@ -66,14 +79,19 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 
 	@Override
 	public @Nullable OAuth2Authorization findByToken(String token, @Nullable OAuth2TokenType tokenType) {
-		// ConcurrentHashMap iterates without ever throwing on a concurrent change.
-		return this.byId.values()
-			.stream()
-			.filter((authorization) -> CarriedToken.of(authorization)
-				.stream()
-				.anyMatch((carried) -> carried.is(token, tokenType)))
-			.findFirst()
-			.orElse(null);
+		for (String id : this.index.idsCarrying(token)) {
+			OAuth2Authorization authorization = this.byId.get(id);
+			// Checked again: a save may be between the index and the map.
+			if (authorization != null && carries(authorization, token, tokenType)) {
+				return authorization;
+			}
+		}
+		return null;
+	}
+
+	/** How many token values find an authorization; for tests. */
+	int indexedTokens() {
+		return this.index.size();
 	}
 
 	/**
@@ -86,13 +104,28 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 		Instant last = this.lastSweep.get();
 		boolean due = now.isBefore(last) || !now.isBefore(last.plus(SWEEP_INTERVAL));
 		if (due && this.lastSweep.compareAndSet(last, now)) {
-			// Only the version judged: a newer one saved meanwhile may carry new tokens.
 			this.byId.forEach((id, authorization) -> {
 				if (isExpired(authorization, now)) {
-					this.byId.remove(id, authorization);
+					// Judged again: a newer version saved meanwhile may carry new tokens.
+					forgetIf(id, (held) -> isExpired(held, now));
 				}
 			});
 		}
+	}
+
+	private void forgetIf(String id, Predicate<OAuth2Authorization> condition) {
+		this.byId.computeIfPresent(id, (key, held) -> {
+			if (!condition.test(held)) {
+				return held;
+			}
+			this.index.move(id, held, null);
+			return null;
+		});
+	}
+
+	private static boolean carries(OAuth2Authorization authorization, String token,
+			@Nullable OAuth2TokenType tokenType) {
+		return CarriedToken.of(authorization).stream().anyMatch((carried) -> carried.is(token, tokenType));
 	}
 
 	/**

@@ -4,6 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.testsupport.ShiftableClock;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
@@ -37,6 +46,8 @@ class ConcurrentAuthorizationsTests {
 		.build();
 
 	private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
+
+	private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
 
 	private static final OAuth2TokenType ID_TOKEN = new OAuth2TokenType(OidcParameterNames.ID_TOKEN);
 
@@ -117,6 +128,145 @@ class ConcurrentAuthorizationsTests {
 		assertFoundBy("refresh-forever", OAuth2TokenType.REFRESH_TOKEN, "forever");
 	}
 
+	@Test
+	void findByTokenWhenThousandsOfLoginsHeldThenOnlyTheOneCarryingTheTokenIsRead() {
+		List<ReadCountingAuthorization> logins = new ArrayList<>();
+		for (int i = 0; i < 2_000; i++) {
+			ReadCountingAuthorization login = new ReadCountingAuthorization(
+					OAuth2Authorization.from(awaitingExchange("login-" + i, "code-" + i))
+						.token(accessToken("access-" + i))
+						.build());
+			this.authorizations.save(login);
+			logins.add(login);
+		}
+		logins.forEach(ReadCountingAuthorization::forgetReads);
+
+		OAuth2Authorization found = this.authorizations.findByToken("access-1234", OAuth2TokenType.ACCESS_TOKEN);
+
+		assertThat(found).isSameAs(logins.get(1234));
+		assertThat(logins.stream().filter((login) -> login != found).mapToInt(ReadCountingAuthorization::reads).sum())
+			.as("reads of the other logins")
+			.isZero();
+	}
+
+	@Test
+	void findByTokenWhenRefreshTokenRotatedThenTheOldOneFindsNothingAndTheNewOneTheSession() {
+		this.authorizations.save(awaitingExchange("a", "code-a"));
+		this.authorizations.save(exchanged("a", "a"));
+		Instant now = this.clock.instant();
+
+		this.authorizations.save(OAuth2Authorization.from(this.authorizations.findById("a"))
+			.token(accessToken("access-renewed"))
+			.token(new OAuth2RefreshToken("refresh-rotated", now, now.plus(REFRESH_TOKEN_TTL)))
+			.build());
+
+		assertThat(this.authorizations.findByToken("refresh-a", OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		assertThat(this.authorizations.findByToken("refresh-a", null)).isNull();
+		assertFoundBy("refresh-rotated", OAuth2TokenType.REFRESH_TOKEN, "a");
+		assertThat(this.authorizations.indexedTokens()).as("code, id token, new access and refresh token").isEqualTo(4);
+	}
+
+	@Test
+	void findByTokenWhenStateGaveWayToACodeThenTheStateFindsNothing() {
+		this.authorizations.save(authorization("a").attribute(OAuth2ParameterNames.STATE, "state-a").build());
+		Instant now = this.clock.instant();
+
+		this.authorizations.save(OAuth2Authorization.from(this.authorizations.findById("a"))
+			.attributes((attributes) -> attributes.remove(OAuth2ParameterNames.STATE))
+			.token(new OAuth2AuthorizationCode("code-a", now, now.plus(CODE_TTL)))
+			.build());
+
+		assertThat(this.authorizations.findByToken("state-a", STATE)).isNull();
+		assertFoundBy("code-a", CODE, "a");
+		assertThat(this.authorizations.indexedTokens()).isOne();
+	}
+
+	@Test
+	void findByTokenWhenAskedForAnotherTypeThenNothing() {
+		this.authorizations.save(awaitingExchange("a", "code-a"));
+		this.authorizations.save(exchanged("a", "a"));
+
+		assertThat(this.authorizations.findByToken("refresh-a", OAuth2TokenType.ACCESS_TOKEN)).isNull();
+		assertThat(this.authorizations.findByToken("code-a", STATE)).isNull();
+	}
+
+	@Test
+	void removeWhenRemovedThenNoneOfItsTokensFindsIt() {
+		this.authorizations.save(awaitingExchange("a", "code-a"));
+		this.authorizations.save(exchanged("a", "a"));
+
+		this.authorizations.remove(this.authorizations.findById("a"));
+
+		assertThat(this.authorizations.findById("a")).isNull();
+		for (String token : List.of("code-a", "access-a", "refresh-a", "id-a")) {
+			assertThat(this.authorizations.findByToken(token, null)).as(token).isNull();
+		}
+		assertThat(this.authorizations.indexedTokens()).isZero();
+	}
+
+	@Test
+	void removeWhenAnOlderVersionIsRemovedThenTheNewerOneStaysFoundByItsTokens() {
+		OAuth2Authorization older = awaitingExchange("a", "code-a");
+		this.authorizations.save(older);
+		this.authorizations.save(exchanged("a", "a"));
+
+		this.authorizations.remove(older);
+
+		assertFoundBy("code-a", CODE, "a");
+		assertFoundBy("refresh-a", OAuth2TokenType.REFRESH_TOKEN, "a");
+	}
+
+	@Test
+	void findByTokenWhenTwoLoginsGotTheSameAccessTokenAndOneIsRemovedThenTheOtherIsFound() {
+		this.authorizations.save(authorization("a").token(accessToken("same-second")).build());
+		this.authorizations.save(authorization("b").token(accessToken("same-second")).build());
+
+		this.authorizations.remove(this.authorizations.findById("b"));
+
+		assertFoundBy("same-second", OAuth2TokenType.ACCESS_TOKEN, "a");
+	}
+
+	@Test
+	void saveWhenOneAuthorizationIsSavedConcurrentlyThenOnlyTheTokensOfTheVersionKeptFindIt() throws Exception {
+		int threads = 8;
+		int savesPerThread = 500;
+		this.authorizations.save(awaitingExchange("a", "code-a"));
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> workers = new ArrayList<>();
+		Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+		for (int t = 0; t < threads; t++) {
+			int thread = t;
+			Thread worker = new Thread(() -> {
+				try {
+					start.await();
+					for (int i = 0; i < savesPerThread; i++) {
+						Instant now = this.clock.instant();
+						this.authorizations.save(
+								authorization("a")
+									.token(new OAuth2RefreshToken("refresh-" + thread + "-" + i, now,
+											now.plus(REFRESH_TOKEN_TTL)))
+									.build());
+					}
+				}
+				catch (Throwable ex) {
+					failures.add(ex);
+				}
+			});
+			worker.start();
+			workers.add(worker);
+		}
+		start.countDown();
+		for (Thread worker : workers) {
+			worker.join();
+		}
+
+		assertThat(failures).isEmpty();
+		String kept = this.authorizations.findById("a").getRefreshToken().getToken().getTokenValue();
+		assertFoundBy(kept, OAuth2TokenType.REFRESH_TOKEN, "a");
+		assertThat(this.authorizations.findByToken("code-a", CODE)).isNull();
+		assertThat(this.authorizations.indexedTokens()).as("only the kept refresh token").isOne();
+	}
+
 	private void assertFoundBy(String token, @Nullable OAuth2TokenType type, String id) {
 		OAuth2Authorization found = this.authorizations.findByToken(token, type);
 		assertThat(found).as("found by %s as %s", token, type).isNotNull();
@@ -149,6 +299,79 @@ class ConcurrentAuthorizationsTests {
 	private OAuth2AccessToken accessToken(String value) {
 		Instant now = this.clock.instant();
 		return new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, value, now, now.plus(ACCESS_TOKEN_TTL));
+	}
+
+	/**
+	 * An authorization that counts how often its tokens and attributes are read: what a
+	 * lookup that walks every authorization would show.
+	 */
+	private static final class ReadCountingAuthorization extends OAuth2Authorization {
+
+		private final OAuth2Authorization authorization;
+
+		private final AtomicInteger reads = new AtomicInteger();
+
+		ReadCountingAuthorization(OAuth2Authorization authorization) {
+			this.authorization = authorization;
+		}
+
+		int reads() {
+			return this.reads.get();
+		}
+
+		void forgetReads() {
+			this.reads.set(0);
+		}
+
+		@Override
+		public String getId() {
+			return this.authorization.getId();
+		}
+
+		@Override
+		public String getRegisteredClientId() {
+			return this.authorization.getRegisteredClientId();
+		}
+
+		@Override
+		public String getPrincipalName() {
+			return this.authorization.getPrincipalName();
+		}
+
+		@Override
+		public AuthorizationGrantType getAuthorizationGrantType() {
+			return this.authorization.getAuthorizationGrantType();
+		}
+
+		@Override
+		public Set<String> getAuthorizedScopes() {
+			return this.authorization.getAuthorizedScopes();
+		}
+
+		@Override
+		public <T extends OAuth2Token> @Nullable Token<T> getToken(Class<T> tokenType) {
+			this.reads.incrementAndGet();
+			return this.authorization.getToken(tokenType);
+		}
+
+		@Override
+		public <T extends OAuth2Token> @Nullable Token<T> getToken(String tokenValue) {
+			this.reads.incrementAndGet();
+			return this.authorization.getToken(tokenValue);
+		}
+
+		@Override
+		public Map<String, Object> getAttributes() {
+			this.reads.incrementAndGet();
+			return this.authorization.getAttributes();
+		}
+
+		@Override
+		public <T> @Nullable T getAttribute(String name) {
+			this.reads.incrementAndGet();
+			return this.authorization.getAttribute(name);
+		}
+
 	}
 
 	private static OAuth2Authorization.Builder authorization(String id) {
