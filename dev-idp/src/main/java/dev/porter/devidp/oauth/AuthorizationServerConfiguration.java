@@ -202,9 +202,7 @@ class AuthorizationServerConfiguration {
 	 */
 	@Bean
 	RecordingAuthorizationService authorizationService(SessionSignIns signIns, Clock clock) {
-		return new RecordingAuthorizationService(
-				new NewestAccessTokenAuthorizations(new ConcurrentAuthorizations(expiryClock(clock)), clock),
-				signIns::record);
+		return new RecordingAuthorizationService(new ConcurrentAuthorizations(expiryClock(clock)), signIns::record);
 	}
 
 	/**

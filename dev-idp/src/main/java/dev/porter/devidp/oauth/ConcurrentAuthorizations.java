@@ -59,11 +59,12 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 
 	@Override
 	public void save(OAuth2Authorization authorization) {
+		Instant now = this.clock.instant();
 		this.byId.compute(authorization.getId(), (id, previous) -> {
-			this.index.move(id, previous, authorization);
+			this.index.move(id, previous, authorization, now);
 			return authorization;
 		});
-		forgetExpiredWhenDue();
+		forgetExpiredWhenDue(now);
 	}
 
 	/** Removes {@code authorization} if it is still the version held. */
@@ -79,28 +80,28 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 
 	@Override
 	public @Nullable OAuth2Authorization findByToken(String token, @Nullable OAuth2TokenType tokenType) {
-		for (String id : this.index.idsCarrying(token)) {
-			OAuth2Authorization authorization = this.byId.get(id);
+		Instant now = this.clock.instant();
+		for (TokenIndex.Holder holder : this.index.holders(token)) {
+			OAuth2Authorization authorization = this.byId.get(holder.authorizationId());
 			// Checked again: a save may be between the index and the map.
-			if (authorization != null && carries(authorization, token, tokenType)) {
+			if (authorization != null && holder.answers(authorization, token, tokenType, now)) {
 				return authorization;
 			}
 		}
 		return null;
 	}
 
-	/** How many token values find an authorization; for tests. */
+	/** How many token values find an authorization, replaced ones included; for tests. */
 	int indexedTokens() {
 		return this.index.size();
 	}
 
 	/**
-	 * Forgets every authorization whose tokens have all expired, when the last sweep is
-	 * {@link #SWEEP_INTERVAL} ago (or ahead: a clock set back). One save sweeps; saves
-	 * meanwhile do not wait for it.
+	 * Forgets every authorization whose tokens have all expired, and the replaced access
+	 * tokens that have, when the last sweep is {@link #SWEEP_INTERVAL} ago (or ahead: a
+	 * clock set back). One save sweeps; saves meanwhile do not wait for it.
 	 */
-	private void forgetExpiredWhenDue() {
-		Instant now = this.clock.instant();
+	private void forgetExpiredWhenDue(Instant now) {
 		Instant last = this.lastSweep.get();
 		boolean due = now.isBefore(last) || !now.isBefore(last.plus(SWEEP_INTERVAL));
 		if (due && this.lastSweep.compareAndSet(last, now)) {
@@ -110,6 +111,7 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 					forgetIf(id, (held) -> isExpired(held, now));
 				}
 			});
+			this.index.forgetReplacedExpiredAt(now);
 		}
 	}
 
@@ -118,14 +120,9 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 			if (!condition.test(held)) {
 				return held;
 			}
-			this.index.move(id, held, null);
+			this.index.forget(id, held);
 			return null;
 		});
-	}
-
-	private static boolean carries(OAuth2Authorization authorization, String token,
-			@Nullable OAuth2TokenType tokenType) {
-		return CarriedToken.of(authorization).stream().anyMatch((carried) -> carried.is(token, tokenType));
 	}
 
 	/**

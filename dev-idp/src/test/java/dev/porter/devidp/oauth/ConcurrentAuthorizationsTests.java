@@ -163,7 +163,9 @@ class ConcurrentAuthorizationsTests {
 		assertThat(this.authorizations.findByToken("refresh-a", OAuth2TokenType.REFRESH_TOKEN)).isNull();
 		assertThat(this.authorizations.findByToken("refresh-a", null)).isNull();
 		assertFoundBy("refresh-rotated", OAuth2TokenType.REFRESH_TOKEN, "a");
-		assertThat(this.authorizations.indexedTokens()).as("code, id token, new access and refresh token").isEqualTo(4);
+		assertThat(this.authorizations.indexedTokens())
+			.as("code, id token, new access and refresh token, the replaced access token until its exp")
+			.isEqualTo(5);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.porter.devidp.userinfo;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,23 @@ class UserInfoTests extends DevIdpServerTestSupport {
 		finally {
 			this.users.update(BOB_ID, (bob) -> bob.put("name", "Bob Builder"));
 		}
+	}
+
+	@Test
+	void userinfoWhenARefreshReplacedTheTokenThenItStillAnswersUntilItsExp() {
+		JsonNode tokens = signIn("bob", "openid offline_access");
+		String replaced = tokens.get("access_token").asString();
+		// A second later, so that the new token differs (Auth0's carry no jti).
+		this.devIdpClock.shift(Duration.ofSeconds(1));
+		HttpResponse<String> refreshed = this.browser.token(
+				Map.of("grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asString()),
+				TestLogins.GATEWAY, TestLogins.GATEWAY_SECRET);
+		assertThat(this.browser.json(refreshed).get("access_token").asString()).isNotEqualTo(replaced);
+
+		HttpResponse<String> response = userinfo(replaced);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.browser.json(response).get("sub").asString()).isEqualTo(BOB_ID);
 	}
 
 	@Test

@@ -10,14 +10,18 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class NewestAccessTokenAuthorizationsTests {
+/**
+ * Auth0's access tokens in the authorization store: byte-identical ones of two logins (no
+ * {@code jti}) find the latest login, and one a refresh replaced finds the refreshed
+ * authorization until its own {@code exp}.
+ */
+class ConcurrentAuthorizationsAccessTokenTests {
 
 	private static final RegisteredClient CLIENT = RegisteredClient.withId("gateway")
 		.clientId("porter-gateway")
@@ -33,8 +37,7 @@ class NewestAccessTokenAuthorizationsTests {
 	// Stands still, so that a token is checked exactly at its expiry.
 	private final ShiftableClock clock = new ShiftableClock(Clock.fixed(Instant.now(), ZoneOffset.UTC));
 
-	private final NewestAccessTokenAuthorizations authorizations = new NewestAccessTokenAuthorizations(
-			new InMemoryOAuth2AuthorizationService(), this.clock);
+	private final ConcurrentAuthorizations authorizations = new ConcurrentAuthorizations(this.clock);
 
 	@Test
 	void findByTokenWhenOlderLoginRevokedAfterNewerOneGotSameTokenThenNewerLoginAnswers() {
@@ -79,6 +82,15 @@ class NewestAccessTokenAuthorizationsTests {
 	}
 
 	@Test
+	void findByTokenWhenRefreshedThenOldTokenFindsNothingAsAnotherType() {
+		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
+		this.authorizations.save(login("a", old));
+		this.authorizations.save(refreshed("a", token("eyJ.renewed", Duration.ofMinutes(20))));
+
+		assertThat(this.authorizations.findByToken(old.getTokenValue(), OAuth2TokenType.REFRESH_TOKEN)).isNull();
+	}
+
+	@Test
 	void saveWhenReplacedTokenHasExpiredThenItIsForgotten() {
 		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
 		this.authorizations.save(login("a", old));
@@ -87,7 +99,7 @@ class NewestAccessTokenAuthorizationsTests {
 
 		this.authorizations.save(login("b", token("eyJ.other", Duration.ofMinutes(10))));
 
-		assertThat(this.authorizations.size()).isEqualTo(2);
+		assertThat(this.authorizations.indexedTokens()).as("renewed and other").isEqualTo(2);
 		assertThat(this.authorizations.findByToken(old.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN)).isNull();
 	}
 
@@ -102,18 +114,16 @@ class NewestAccessTokenAuthorizationsTests {
 	}
 
 	@Test
-	void saveWhenManyReplacedTokensHaveExpiredThenLaterSavesForgetThemFasterThanTheyAdd() {
+	void saveWhenManyReplacedTokensHaveExpiredThenTheNextSweepForgetsThemAll() {
 		for (int i = 0; i < 5; i++) {
 			this.authorizations.save(login("refreshed-" + i, token("eyJ.old-" + i, Duration.ofMinutes(10))));
 			this.authorizations.save(refreshed("refreshed-" + i, token("eyJ.renewed-" + i, Duration.ofHours(1))));
 		}
 		this.clock.shift(Duration.ofMinutes(11));
 
-		for (int i = 0; i < 3; i++) {
-			this.authorizations.save(login("later-" + i, token("eyJ.later-" + i, Duration.ofMinutes(10))));
-		}
+		this.authorizations.save(login("later", token("eyJ.later", Duration.ofMinutes(10))));
 
-		assertThat(this.authorizations.size()).isEqualTo(5 + 3);
+		assertThat(this.authorizations.indexedTokens()).as("renewed and later").isEqualTo(5 + 1);
 	}
 
 	private OAuth2AccessToken token(String value, Duration lifetime) {
