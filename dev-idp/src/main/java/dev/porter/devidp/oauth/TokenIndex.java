@@ -23,9 +23,10 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * here the latest login to be issued the token answers for it, and not the older one,
  * revoked at its logout, which would answer the newer login's {@code /userinfo} with 401.
  * <p>
- * An access token that a refresh replaced still finds its (refreshed) authorization until
- * its own {@code exp}, because Auth0 keeps answering it until then; after that it finds
- * nothing and is dropped at the next {@link #forgetReplacedExpiredAt sweep}.
+ * An access token that a refresh replaced still finds its (refreshed) authorization, when
+ * looked up as an access token, until its own {@code exp}, because Auth0 keeps answering
+ * it at {@code /userinfo} until then; after that it finds nothing and is dropped at the
+ * next {@link #forgetReplacedExpiredAt sweep}.
  */
 final class TokenIndex {
 
@@ -136,7 +137,10 @@ final class TokenIndex {
 			if (this.replacedUntil == null) {
 				return CarriedToken.of(authorization).stream().anyMatch((carried) -> carried.is(value, type));
 			}
-			return (type == null || OAuth2TokenType.ACCESS_TOKEN.equals(type)) && !isExpiredAt(now);
+			// Only to a lookup of an access token (/userinfo): one of any type
+			// (revocation)
+			// expects the authorization to carry the token, and fails on one it does not.
+			return OAuth2TokenType.ACCESS_TOKEN.equals(type) && !isExpiredAt(now);
 		}
 
 		/**

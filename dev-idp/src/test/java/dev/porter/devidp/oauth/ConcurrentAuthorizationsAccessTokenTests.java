@@ -82,12 +82,14 @@ class ConcurrentAuthorizationsAccessTokenTests {
 	}
 
 	@Test
-	void findByTokenWhenRefreshedThenOldTokenFindsNothingAsAnotherType() {
+	void findByTokenWhenRefreshedThenOldTokenFindsNothingUnlessAskedForAsAnAccessToken() {
 		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
 		this.authorizations.save(login("a", old));
 		this.authorizations.save(refreshed("a", token("eyJ.renewed", Duration.ofMinutes(20))));
 
 		assertThat(this.authorizations.findByToken(old.getTokenValue(), OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		// What revocation asks: the refreshed authorization does not carry it.
+		assertThat(this.authorizations.findByToken(old.getTokenValue(), null)).isNull();
 	}
 
 	@Test
@@ -104,13 +106,13 @@ class ConcurrentAuthorizationsAccessTokenTests {
 	}
 
 	@Test
-	void findByTokenWhenReplacedTokenHasExpiredThenOnlyTheStoreAnswers() {
+	void findByTokenWhenReplacedTokenHasExpiredThenNothingEvenBeforeItIsForgotten() {
 		OAuth2AccessToken old = token("eyJ.old", Duration.ofMinutes(10));
 		this.authorizations.save(login("a", old));
 		this.authorizations.save(refreshed("a", token("eyJ.renewed", Duration.ofMinutes(20))));
 		this.clock.shift(Duration.ofMinutes(10).plusSeconds(1));
 
-		assertThat(this.authorizations.findByToken(old.getTokenValue(), null)).isNull();
+		assertThat(this.authorizations.findByToken(old.getTokenValue(), OAuth2TokenType.ACCESS_TOKEN)).isNull();
 	}
 
 	@Test

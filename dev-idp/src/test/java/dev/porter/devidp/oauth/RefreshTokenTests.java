@@ -92,6 +92,24 @@ class RefreshTokenTests extends DevIdpServerTestSupport {
 	}
 
 	@Test
+	void revokeWhenAccessTokenWasReplacedByARefreshThenOkAndTheSessionGoesOn() {
+		JsonNode tokens = signIn();
+		// A second later, so that the new access token differs (Auth0's carry no jti).
+		this.devIdpClock.shift(Duration.ofSeconds(1));
+		String refreshToken = this.browser.json(refresh(tokens.get("refresh_token").asString()))
+			.get("refresh_token")
+			.asString();
+
+		HttpResponse<String> revoked = this.browser.postForm(ISSUER + "oauth/revoke",
+				Map.of("token", tokens.get("access_token").asString(), "client_id", TestLogins.GATEWAY, "client_secret",
+						TestLogins.GATEWAY_SECRET),
+				null);
+
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(refresh(refreshToken).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void refreshWhenPublicClientThenRotatesWithClientIdAlone() {
 		String first = spaSignIn().get("refresh_token").asString();
 
