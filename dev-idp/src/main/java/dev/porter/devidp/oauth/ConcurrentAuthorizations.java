@@ -39,7 +39,7 @@ final class ConcurrentAuthorizations implements OAuth2AuthorizationService {
 	 * not on every save, yet often enough that a long run holds little more than what is
 	 * still valid.
 	 */
-	static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+	private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
 	private final Map<String, OAuth2Authorization> byId = new ConcurrentHashMap<>();
 

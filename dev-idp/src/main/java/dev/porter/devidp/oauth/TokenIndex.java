@@ -137,9 +137,8 @@ final class TokenIndex {
 			if (this.replacedUntil == null) {
 				return CarriedToken.of(authorization).stream().anyMatch((carried) -> carried.is(value, type));
 			}
-			// Only to a lookup of an access token (/userinfo): one of any type
-			// (revocation)
-			// expects the authorization to carry the token, and fails on one it does not.
+			// Only as an access token (/userinfo): revocation looks up any type, and
+			// fails on an authorization that does not carry the token.
 			return OAuth2TokenType.ACCESS_TOKEN.equals(type) && !isExpiredAt(now);
 		}
 
