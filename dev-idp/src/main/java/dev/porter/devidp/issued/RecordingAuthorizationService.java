@@ -1,7 +1,9 @@
 package dev.porter.devidp.issued;
 
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * Stores authorizations in the wrapped service and remembers every token value it sees,
  * so that a test can ask which tokens exist (and which {@code sid} a login got) without
  * reading any application's memory. Revoked and rotated tokens stay on the list on
- * purpose: a leaked old token is still a leak.
+ * purpose: a leaked old token is still a leak. Only the newest {@link #KEPT} sets are
+ * kept: a dev-idp that runs for days (docker compose, a load test) would otherwise grow
+ * with every login, and a test looks for the tokens of its own logins.
  */
 public final class RecordingAuthorizationService implements OAuth2AuthorizationService {
 
@@ -26,7 +30,11 @@ public final class RecordingAuthorizationService implements OAuth2AuthorizationS
 
 	private final Consumer<OAuth2Authorization> alsoOnSave;
 
-	private final List<IssuedToken> issued = new CopyOnWriteArrayList<>();
+	/** How many token sets are kept, the newest. */
+	static final int KEPT = 5_000;
+
+	/** Oldest first; guarded by itself. */
+	private final Set<IssuedToken> issued = new LinkedHashSet<>();
 
 	/**
 	 * @param delegate where authorizations are stored
@@ -44,8 +52,14 @@ public final class RecordingAuthorizationService implements OAuth2AuthorizationS
 		this.delegate.save(authorization);
 		this.alsoOnSave.accept(authorization);
 		IssuedToken tokens = tokensOf(authorization);
-		if ((tokens.accessToken() != null || tokens.refreshToken() != null) && !this.issued.contains(tokens)) {
-			this.issued.add(tokens);
+		if (tokens.accessToken() != null || tokens.refreshToken() != null) {
+			synchronized (this.issued) {
+				if (this.issued.add(tokens) && this.issued.size() > KEPT) {
+					Iterator<IssuedToken> oldest = this.issued.iterator();
+					oldest.next();
+					oldest.remove();
+				}
+			}
 		}
 	}
 
@@ -66,11 +80,15 @@ public final class RecordingAuthorizationService implements OAuth2AuthorizationS
 
 	/** Every set of tokens issued so far, oldest first. */
 	public List<IssuedToken> issued() {
-		return List.copyOf(this.issued);
+		synchronized (this.issued) {
+			return List.copyOf(this.issued);
+		}
 	}
 
 	public void clear() {
-		this.issued.clear();
+		synchronized (this.issued) {
+			this.issued.clear();
+		}
 	}
 
 	private static IssuedToken tokensOf(OAuth2Authorization authorization) {
