@@ -15,6 +15,7 @@ import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.problem.SmallFormReader;
+import dev.porter.gateway.redis.RedisFull;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
@@ -49,7 +50,8 @@ import org.springframework.web.server.ServerWebExchange;
  * done; 400 for a token that does not validate or was already used (the IdP does not
  * retry) or a form that does not decode; 413 for a body no logout token needs; 408 for a
  * body still arriving at the read timeout ({@link SmallFormReader}); 503 when the IdP's
- * keys or the session store cannot be reached. A token naming a key we lack waits for the
+ * keys or the session store cannot be reached, or Redis is full and cannot record the
+ * logout (after ending the sessions it finds). A token naming a key we lack waits for the
  * next fetch of the IdP's keys, a few seconds at most ({@link #JWKS_MIN_REFETCH}).
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">OIDC
@@ -166,14 +168,16 @@ class BackchannelLogoutController {
 	}
 
 	/**
-	 * Acts on each token once: a replay could end sessions begun after the first use.
-	 * When acting fails, the token answers 503 and the IdP may retry it: its jti is
-	 * forgotten, so that the retry is not refused as a replay. That holds for a failure
-	 * of the recording itself too, which the store may carry out after we stopped
-	 * waiting.
+	 * Acts on each token once: a replay could end sessions begun after the first use. A
+	 * full Redis, which cannot record its jti, has it end only sessions older than the
+	 * token ({@link #endUnrecorded}). When acting fails, the token answers 503 and the
+	 * IdP may retry it: its jti is forgotten, so that the retry is not refused as a
+	 * replay. That holds for a failure of the recording itself too, which the store may
+	 * carry out after we stopped waiting.
 	 */
 	private Mono<Void> actOnce(Jwt token) {
 		return this.seen.firstSighting(token.getId(), LogoutTokenValidator.rememberUntil(token))
+			.onErrorResume(RedisFull::caused, (full) -> endUnrecorded(token, full))
 			.flatMap((first) -> first ? endSessions(token).thenReturn(true) : Mono.just(false))
 			.onErrorResume((ex) -> bestEffort("its token refused as a replay on retry", this.seen.forget(token.getId()))
 				.then(Mono.error(ex)))
@@ -191,15 +195,46 @@ class BackchannelLogoutController {
 	 * once it has ended, so that a retry after any failure finds those left. The logout
 	 * is recorded in the same step, before the 200 that the IdP never follows with the
 	 * token again: a login that registers after this look-up finds it and ends itself. A
-	 * logout that cannot be recorded fails, and its 503 has the IdP retry it.
+	 * logout that cannot be recorded fails, and its 503 has the IdP retry it; one that
+	 * cannot be recorded because Redis is full ends its sessions first
+	 * ({@link #endUnrecorded}).
 	 */
 	private Mono<Void> endSessions(Jwt token) {
 		String sid = token.getClaimAsString("sid");
-		Instant issuedAt = Objects.requireNonNull(token.getIssuedAt(), "iat is validated");
+		Instant issuedAt = issuedAt(token);
 		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.loggedOutSid(sid, issuedAt)
 				: this.registry.loggedOutSub(token.getSubject(), issuedAt);
-		return found.flatMap((keys) -> this.ender.endLoggedOut(keys)
-			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size()))));
+		return found.onErrorResume(RedisFull::caused, (full) -> endUnrecorded(token, full)).flatMap(this::end);
+	}
+
+	/**
+	 * Ends the token's sessions on a Redis that is full ({@code maxmemory} reached under
+	 * {@code noeviction}), then fails with {@code full}. Such a Redis refuses the writes
+	 * that record the logout (its jti, the logout kept for the logins under way) but
+	 * serves the reads and deletes that end sessions, and an IdP that sends each logout
+	 * once (Auth0, Keycloak) would otherwise leave them signed in, refresh tokens and
+	 * all, until they idle out; the 503 has an IdP that retries do so, and the retry
+	 * finds them gone. Without its jti recorded, the token may be a replay: only the
+	 * sessions registered by the time it was issued end (give or take the clock skew
+	 * tolerated between the IdP and us), never a login made since. A login under way when
+	 * the logout came survives it, which is logged.
+	 */
+	private <T> Mono<T> endUnrecorded(Jwt token, Throwable full) {
+		String sid = token.getClaimAsString("sid");
+		Instant registeredBy = issuedAt(token).plus(LogoutTokenValidator.CLOCK_SKEW);
+		this.throttledLog.unrecorded();
+		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid, registeredBy)
+				: this.registry.findBySub(token.getSubject(), registeredBy);
+		return found.flatMap(this::end).then(Mono.error(full));
+	}
+
+	private Mono<Void> end(Set<SessionKey> keys) {
+		return this.ender.endLoggedOut(keys)
+			.then(Mono.fromRunnable(() -> log.info("back-channel logout ended {} session(s)", keys.size())));
+	}
+
+	private static Instant issuedAt(Jwt token) {
+		return Objects.requireNonNull(token.getIssuedAt(), "iat is validated");
 	}
 
 	/** Best effort: the store that just failed may fail this too. */

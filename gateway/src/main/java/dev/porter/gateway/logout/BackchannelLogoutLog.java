@@ -41,9 +41,12 @@ final class BackchannelLogoutLog {
 
 	private final OncePerInterval unread;
 
+	private final OncePerInterval unrecorded;
+
 	BackchannelLogoutLog(Clock clock) {
 		this.clock = clock;
 		this.unread = OncePerInterval.of(INTERVAL, clock);
+		this.unrecorded = OncePerInterval.of(INTERVAL, clock);
 	}
 
 	void rejected(BadJwtException ex) {
@@ -67,6 +70,20 @@ final class BackchannelLogoutLog {
 		long count = count(this.unprocessed, reason);
 		if (count > 0) {
 			log.warn("back-channel logout could not be processed: {} ({} since the last report)", reason, count);
+		}
+	}
+
+	/**
+	 * A logout Redis could not record for lack of memory, its sessions ended all the
+	 * same: at ERROR, as it leaves a user signed in whom the IdP signed out, and the
+	 * operator has to act.
+	 */
+	void unrecorded() {
+		long count = this.unrecorded.count();
+		if (count > 0) {
+			log.error("back-channel logout not recorded, Redis is full (maxmemory reached; raise it): the sessions"
+					+ " it names are ended, but a login under way when it came may survive it, and its jti is not"
+					+ " kept against a replay ({} since the last report)", count);
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.gateway.cache.Caches;
@@ -95,6 +96,16 @@ class InMemorySessionRegistry implements SessionRegistry {
 	}
 
 	@Override
+	public Mono<Set<SessionKey>> findBySid(String sid, Instant registeredBy) {
+		return Mono.fromSupplier(() -> find(sidKey(sid), registeredBy));
+	}
+
+	@Override
+	public Mono<Set<SessionKey>> findBySub(String sub, Instant registeredBy) {
+		return Mono.fromSupplier(() -> find(subKey(sub), registeredBy));
+	}
+
+	@Override
 	public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
 		return Mono.fromSupplier(() -> loggedOut(sidKey(sid), issuedAt));
 	}
@@ -146,6 +157,18 @@ class InMemorySessionRegistry implements SessionRegistry {
 	private Set<SessionKey> find(String key) {
 		Map<SessionKey, Instant> sessions = this.sessions.getIfPresent(key);
 		return (sessions != null) ? Set.copyOf(sessions.keySet()) : Set.of();
+	}
+
+	private Set<SessionKey> find(String key, Instant registeredBy) {
+		Map<SessionKey, Instant> sessions = this.sessions.getIfPresent(key);
+		if (sessions == null) {
+			return Set.of();
+		}
+		return sessions.entrySet()
+			.stream()
+			.filter((session) -> !session.getValue().isAfter(registeredBy))
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	static String sidKey(String sid) {

@@ -111,11 +111,15 @@ class RedisSessionRegistry implements SessionRegistry {
 			return redis.call('zrange', KEYS[1], 0, -1)
 			""", List.class);
 
-	/** The sessions of a set. KEYS: the set; ARGV: now in epoch milliseconds. */
+	/**
+	 * The sessions of a set that registered no later than a time. KEYS: the set; ARGV:
+	 * now and that time in epoch milliseconds (or {@code +inf}). {@code ZRANGEBYSCORE}:
+	 * {@code ZRANGE … BYSCORE} needs Redis 6.2.
+	 */
 	@SuppressWarnings("rawtypes") // Redis answers a list of whatever its members are
 	private static final RedisScript<List> FIND = RedisScript.of(TAKE_OVER_PLAIN_SET + """
 			takeOver(KEYS[1], ARGV[1])
-			return redis.call('zrange', KEYS[1], 0, -1)
+			return redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[2])
 			""", List.class);
 
 	/**
@@ -206,6 +210,16 @@ class RedisSessionRegistry implements SessionRegistry {
 	}
 
 	@Override
+	public Mono<Set<SessionKey>> findBySid(String sid, Instant registeredBy) {
+		return find(key(InMemorySessionRegistry.sidKey(sid)), Long.toString(registeredBy.toEpochMilli()));
+	}
+
+	@Override
+	public Mono<Set<SessionKey>> findBySub(String sub, Instant registeredBy) {
+		return find(key(InMemorySessionRegistry.subKey(sub)), Long.toString(registeredBy.toEpochMilli()));
+	}
+
+	@Override
 	public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
 		return loggedOut(InMemorySessionRegistry.sidKey(sid), issuedAt);
 	}
@@ -221,7 +235,11 @@ class RedisSessionRegistry implements SessionRegistry {
 	}
 
 	private Mono<Set<SessionKey>> find(String key) {
-		return sessions(FIND, List.of(key), List.of(nowMillis()));
+		return find(key, "+inf");
+	}
+
+	private Mono<Set<SessionKey>> find(String key, String registeredBy) {
+		return sessions(FIND, List.of(key), List.of(nowMillis(), registeredBy));
 	}
 
 	/**

@@ -72,6 +72,20 @@ public interface SessionRegistry {
 	Mono<Set<SessionKey>> findBySub(String sub);
 
 	/**
+	 * The sessions of an IdP session that registered no later than {@code registeredBy},
+	 * as {@link #findBySid} finds them: for a back-channel logout the store could not
+	 * record (Redis full), whose token may then be a replay that must not end a login
+	 * made since.
+	 */
+	Mono<Set<SessionKey>> findBySid(String sid, Instant registeredBy);
+
+	/**
+	 * The sessions of a user that registered no later than {@code registeredBy}, as
+	 * {@link #findBySid(String, Instant)}.
+	 */
+	Mono<Set<SessionKey>> findBySub(String sub, Instant registeredBy);
+
+	/**
 	 * Records that the IdP logged out {@code sid} by a logout token issued at
 	 * {@code issuedAt}, for the logins still on their way ({@link #register}), and
 	 * answers its sessions as {@link #findBySid} does, in the same step.

@@ -141,6 +141,16 @@ class UserSessionsTests {
 		}
 
 		@Override
+		public Mono<Set<SessionKey>> findBySid(String sid, Instant registeredBy) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Set<SessionKey>> findBySub(String sub, Instant registeredBy) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
 		public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
 			return Mono.error(new UnsupportedOperationException());
 		}

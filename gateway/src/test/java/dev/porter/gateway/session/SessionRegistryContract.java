@@ -71,6 +71,26 @@ abstract class SessionRegistryContract {
 	}
 
 	/**
+	 * A logout the store could not record may be a replay: looked up by when its token
+	 * was issued, it finds the sessions registered by then, never a later login.
+	 */
+	@Test
+	void findWhenBoundedByATimeThenOnlySessionsRegisteredByThenFound() {
+		registry().register(SessionKey.of("before"), "sid-a", "auth0|alice", LOGIN).block();
+		advance(Duration.ofMinutes(1));
+		registry().register(SessionKey.of("at"), "sid-a", "auth0|alice", LOGIN).block();
+		advance(Duration.ofMillis(1));
+		registry().register(SessionKey.of("after"), "sid-a", "auth0|alice", LOGIN).block();
+
+		Instant bound = LOGIN.plus(Duration.ofMinutes(1));
+		assertThat(registry().findBySid("sid-a", bound).block()).containsExactlyInAnyOrder(SessionKey.of("before"),
+				SessionKey.of("at"));
+		assertThat(registry().findBySub("auth0|alice", bound).block())
+			.containsExactlyInAnyOrder(SessionKey.of("before"), SessionKey.of("at"));
+		assertThat(registry().findBySid("sid-b", bound).block()).isEmpty();
+	}
+
+	/**
 	 * A back-channel logout of the IdP session came while a login of it was on its way
 	 * (its ID token issued before the logout token): the logout found nothing, and the
 	 * login, registering after it, is told.

@@ -157,6 +157,16 @@ public class StoreHiccups {
 			}
 
 			@Override
+			public Mono<Set<SessionKey>> findBySid(String sid, Instant registeredBy) {
+				return real.findBySid(sid, registeredBy);
+			}
+
+			@Override
+			public Mono<Set<SessionKey>> findBySub(String sub, Instant registeredBy) {
+				return real.findBySub(sub, registeredBy);
+			}
+
+			@Override
 			public Mono<Set<SessionKey>> loggedOutSid(String sid, Instant issuedAt) {
 				return real.loggedOutSid(sid, issuedAt)
 					.flatMap((found) -> hiccup(StoreHiccups.this.lookupAnswerLost).thenReturn(found));
