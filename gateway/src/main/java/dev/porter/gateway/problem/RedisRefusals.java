@@ -1,6 +1,8 @@
 package dev.porter.gateway.problem;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.porter.common.RedisErrorCodes;
@@ -11,9 +13,10 @@ import io.lettuce.core.RedisCommandExecutionException;
  * its error code (the first word of the answer, such as {@code OOM} or {@code READONLY};
  * for a script's that Redis before 7 wraps in {@code ERR}, the wrapped refusal's, see
  * common's {@link RedisErrorCodes}) and, for the usual ones, what to check. Never the
- * rest of the answer, which can quote a key.
+ * rest of the answer, which can quote a key. And which of its refusals turn writes away
+ * while it still serves reads.
  */
-final class RedisRefusals {
+public final class RedisRefusals {
 
 	private static final Pattern CODE = Pattern.compile("[A-Z]{2,16}");
 
@@ -36,16 +39,34 @@ final class RedisRefusals {
 			Map.entry("MOVED", CLUSTER_MODE), Map.entry("ASK", CLUSTER_MODE), Map.entry("CROSSSLOT", CLUSTER_MODE),
 			Map.entry("CLUSTERDOWN", CLUSTER_MODE));
 
+	/**
+	 * What a Redis that still serves reads (and deletes) answers a write that would add
+	 * data: full under {@code noeviction}, a replica, unable to write its snapshot
+	 * ({@code stop-writes-on-bgsave-error}).
+	 */
+	private static final Set<String> WRITES_REFUSED = Set.of("OOM", "READONLY", "MISCONF");
+
 	private RedisRefusals() {
 	}
 
 	/** {@code "; Redis answered CODE (hint)"}, or nothing when Redis refused nothing. */
-	static String describe(Throwable failure) {
+	public static String describe(Throwable failure) {
+		return answer(failure).map(RedisRefusals::answered).orElse("");
+	}
+
+	/**
+	 * Whether Redis answered {@code failure}'s command with a refusal of writes alone:
+	 * the sessions are still read, so what only needs a write of its own may do without.
+	 */
+	public static boolean refusesWrites(Throwable failure) {
+		return answer(failure).map(RedisErrorCodes::of).filter(WRITES_REFUSED::contains).isPresent();
+	}
+
+	private static Optional<String> answer(Throwable failure) {
 		return Causes.of(failure)
 			.filter((cause) -> cause instanceof RedisCommandExecutionException && cause.getMessage() != null)
 			.findFirst()
-			.map((refusal) -> answered(refusal.getMessage()))
-			.orElse("");
+			.map(Throwable::getMessage);
 	}
 
 	private static String answered(String answer) {

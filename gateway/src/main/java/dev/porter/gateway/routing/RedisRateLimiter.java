@@ -2,15 +2,18 @@ package dev.porter.gateway.routing;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.porter.common.WallClockWaits;
 import dev.porter.gateway.cache.Caches;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import dev.porter.gateway.problem.RedisRefusals;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -34,10 +37,22 @@ import org.springframework.data.redis.core.script.RedisScript;
  * user's requests away until the window ends without asking Redis again: a flood costs
  * Redis nothing. With a limit below forty, one share is one request, and none is reserved
  * ahead: every request asks Redis.
+ * <p>
+ * A Redis that refuses the counter's write while it still serves the sessions (full under
+ * {@code noeviction}, a replica: {@link RedisRefusals#refusesWrites}) must not fail the
+ * requests that have nothing else to write: this instance then grants each budget from a
+ * {@link InMemoryRateLimiter budget of its own}, the limit per window as one process has,
+ * and asks Redis again a second later (a refused round trip per request would gain
+ * nothing). A user spread over {@code n} instances may then make up to {@code n} times
+ * the limit. A Redis that does not answer at all serves no session either: its failure
+ * reaches the request, the session store's {@code 503}.
  */
 class RedisRateLimiter implements UserRateLimiter {
 
 	static final int MAX_SHARE = 100;
+
+	/** How long this instance keeps to its own budget before it asks Redis again. */
+	static final Duration OWN_BUDGET_AFTER_REFUSAL = Duration.ofSeconds(1);
 
 	/**
 	 * Reserves a share and gives the counter its expiry, at once: an expiry sent apart,
@@ -53,7 +68,7 @@ class RedisRateLimiter implements UserRateLimiter {
 			return count
 			""", Long.class);
 
-	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
+	private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -68,6 +83,12 @@ class RedisRateLimiter implements UserRateLimiter {
 	/** This instance's unspent budget per user, for the current window. */
 	private final Cache<String, Share> shares;
 
+	/** What this instance grants while Redis refuses the counter's write. */
+	private final InMemoryRateLimiter own;
+
+	/** Until when this instance grants from its own budget; null: Redis took the last. */
+	private final AtomicReference<@Nullable Instant> ownUntil = new AtomicReference<>();
+
 	RedisRateLimiter(ReactiveStringRedisTemplate redis, int limit, Duration period, Clock clock) {
 		this.redis = redis;
 		this.limit = limit;
@@ -75,6 +96,7 @@ class RedisRateLimiter implements UserRateLimiter {
 		this.period = period;
 		this.clock = clock;
 		this.shares = Caches.newBuilder().expireAfterAccess(period.multipliedBy(2)).maximumSize(100_000).build();
+		this.own = new InMemoryRateLimiter(limit, period, clock);
 	}
 
 	/**
@@ -86,6 +108,17 @@ class RedisRateLimiter implements UserRateLimiter {
 
 	@Override
 	public Mono<Decision> consume(String user) {
+		if (onOwnBudget()) {
+			return this.own.consume(user);
+		}
+		return shared(user).onErrorResume(RedisRefusals::refusesWrites, (refusal) -> {
+			refused(refusal);
+			return this.own.consume(user);
+		});
+	}
+
+	/** The decision on the budget all instances share in Redis. */
+	private Mono<Decision> shared(String user) {
 		long now = this.clock.millis();
 		long windowStart = now - (now % this.period.toMillis());
 		Share held = heldFor(user, windowStart);
@@ -99,7 +132,35 @@ class RedisRateLimiter implements UserRateLimiter {
 			return Mono.just(new Decision(false, Duration.ofMillis(windowStart + this.period.toMillis() - now)));
 		}
 		// Spent: wait for the reservation, then try again (it may be spent by then too).
-		return reserve(user, held).then(Mono.defer(() -> consume(user)));
+		return reserve(user, held).then(Mono.defer(() -> shared(user)));
+	}
+
+	/**
+	 * Whether Redis refused the counter's write less than
+	 * {@link #OWN_BUDGET_AFTER_REFUSAL} ago. An end further ahead than that was set
+	 * before the wall clock stepped back, and has passed ({@link WallClockWaits}).
+	 */
+	private boolean onOwnBudget() {
+		Instant until = this.ownUntil.get();
+		return until != null && !WallClockWaits.left(this.clock.instant(), until, OWN_BUDGET_AFTER_REFUSAL).isZero();
+	}
+
+	/** Said once, when Redis first refuses, and not again until it has taken a write. */
+	private void refused(Throwable refusal) {
+		Instant previous = this.ownUntil.getAndSet(this.clock.instant().plus(OWN_BUDGET_AFTER_REFUSAL));
+		if (previous == null) {
+			log.warn(
+					"rate limit not counted in Redis{}: this instance grants each budget from its own,"
+							+ " the limit per window, until Redis takes the count again",
+					RedisRefusals.describe(refusal));
+		}
+	}
+
+	/** Redis took a reservation: the budgets are shared again. */
+	private void counted() {
+		if (this.ownUntil.getAndSet(null) != null) {
+			log.info("rate limit counted in Redis again: the budgets are shared again");
+		}
 	}
 
 	/** This instance's budget of the user's current window, empty when it begins. */
@@ -129,8 +190,10 @@ class RedisRateLimiter implements UserRateLimiter {
 				.execute(RESERVE, List.of(key),
 						List.of(Integer.toString(this.share), Long.toString(this.period.toMillis())))
 				.next()
-				.doOnNext((count) -> held.add(Math.max(0, Math.min(this.share, this.limit - (count - this.share))),
-						count >= this.limit))
+				.doOnNext((count) -> {
+					counted();
+					held.add(Math.max(0, Math.min(this.share, this.limit - (count - this.share))), count >= this.limit);
+				})
 				// before anyone waiting is told: they look again, and must not find it
 				.doOnTerminate(held::reserved)
 				.then()
@@ -139,7 +202,7 @@ class RedisRateLimiter implements UserRateLimiter {
 				// Runs whether or not a request waits for it (and one that gives up does
 				// not cancel it); a failure reaches those waiting, and Redis's outage is
 				// reported where it is noticed.
-				reservation.subscribe(null, (failure) -> logger.debug("Rate limit reservation failed", failure));
+				reservation.subscribe(null, (failure) -> log.debug("Rate limit reservation failed", failure));
 				return reservation;
 			}
 		}

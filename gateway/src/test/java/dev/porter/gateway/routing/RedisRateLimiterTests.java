@@ -4,16 +4,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
 
+import io.lettuce.core.api.sync.RedisCommands;
 import dev.porter.gateway.routing.UserRateLimiter.Decision;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.RedisAdmin;
 import dev.porter.gateway.support.RedisTemplateExtension;
+import dev.porter.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The shared budget against a real {@code redis-server}: two limiters (two instances)
  * draw from one counter, in shares, and never admit more than the limit together.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisRateLimiterTests {
 
 	private static final Instant NOW = Instant.parse("2026-11-22T10:00:15Z");
@@ -160,6 +170,97 @@ class RedisRateLimiterTests {
 		assertThat(redis.template().getExpire(key).block()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
 	}
 
+	/**
+	 * A full Redis ({@code maxmemory} reached under {@code noeviction}) refuses the
+	 * counter's {@code INCRBY} while it still serves the sessions: the budget must not
+	 * fail every request that reaches it. This instance grants each budget the limit per
+	 * window of its own, as one process does, and says so once, naming Redis' refusal.
+	 */
+	@Test
+	void consumeWhenRedisIsFullThenThisInstanceGrantsTheLimitOfItsOwnAndWarnsOnce(CapturedOutput output) {
+		MovableClock clock = new MovableClock(NOW);
+		RedisRateLimiter limiter = new RedisRateLimiter(redis.template(), 2, Duration.ofMinutes(1), clock);
+		admin((commands) -> commands.configSet("maxmemory", "1"));
+		try {
+			assertThat(allowed(limiter, "auth0|judy", 2)).isEqualTo(2);
+			Decision over = limiter.consume("auth0|judy").block();
+			assertThat(over.allowed()).isFalse();
+			assertThat(over.retryAfter()).isEqualTo(Duration.ofSeconds(45));
+			assertThat(allowed(limiter, "auth0|ken", 1)).as("another user's budget").isEqualTo(1);
+
+			clock.advance(Duration.ofSeconds(45));
+			assertThat(allowed(limiter, "auth0|judy", 2)).as("the next window, Redis still full").isEqualTo(2);
+		}
+		finally {
+			admin((commands) -> commands.configSet("maxmemory", "0"));
+		}
+
+		List<String> warnings = output.getOut().lines().filter((line) -> line.contains("WARN")).toList();
+		assertThat(warnings).hasSize(1);
+		assertThat(warnings.get(0)).contains("Redis answered OOM").contains("maxmemory").contains("its own");
+		assertThat(output).doesNotContain("command not allowed").doesNotContain("auth0|");
+	}
+
+	/**
+	 * A replica (an old primary after a failover, until this instance reconnects to the
+	 * new one) refuses the write as a full Redis does, and serves the sessions as well.
+	 */
+	@Test
+	void consumeWhenRedisIsAReplicaThenThisInstanceGrantsFromItsOwnBudget(CapturedOutput output) {
+		RedisRateLimiter limiter = new RedisRateLimiter(redis.template(), 2, Duration.ofMinutes(1),
+				Clock.fixed(NOW, ZoneOffset.UTC));
+		admin((commands) -> commands.replicaof("127.0.0.1", 1));
+		try {
+			assertThat(allowed(limiter, "auth0|liam", 3)).isEqualTo(2);
+		}
+		finally {
+			admin(RedisCommands::replicaofNoOne);
+		}
+
+		assertThat(output).contains("Redis answered READONLY");
+	}
+
+	@Test
+	void consumeWhenRedisTakesWritesAgainThenTheBudgetIsSharedAgain(CapturedOutput output) {
+		MovableClock clock = new MovableClock(NOW);
+		RedisRateLimiter limiter = new RedisRateLimiter(redis.template(), 100, Duration.ofMinutes(1), clock);
+		admin((commands) -> commands.configSet("maxmemory", "1"));
+		try {
+			assertThat(allowed(limiter, "auth0|mia", 1)).isEqualTo(1);
+		}
+		finally {
+			admin((commands) -> commands.configSet("maxmemory", "0"));
+		}
+		long roundTrips = incrbys();
+
+		clock.advance(Duration.ofSeconds(1));
+		assertThat(allowed(limiter, "auth0|mia", 1)).isEqualTo(1);
+
+		assertThat(incrbys() - roundTrips).as("shares reserved in Redis again").isEqualTo(1);
+		assertThat(output).contains("shared again");
+	}
+
+	/**
+	 * A Redis that does not answer at all serves no session either: the budget fails as
+	 * the session's read does, the session store's 503, and grants nothing of its own.
+	 */
+	@Test
+	void consumeWhenRedisDoesNotAnswerThenTheStoresFailure() {
+		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(
+				LettuceConnectionFactory.createRedisConfiguration("redis://127.0.0.1:" + FreePorts.next()));
+		nowhere.afterPropertiesSet();
+		nowhere.start();
+		try {
+			RedisRateLimiter limiter = new RedisRateLimiter(new ReactiveStringRedisTemplate(nowhere), 2,
+					Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC));
+
+			StepVerifier.create(limiter.consume("auth0|noah")).expectError().verify(Duration.ofSeconds(10));
+		}
+		finally {
+			nowhere.destroy();
+		}
+	}
+
 	@Test
 	void shareOfWhenLimitSmallOrHugeThenBetweenOneAndOneHundred() {
 		assertThat(RedisRateLimiter.shareOf(2)).isEqualTo(1);
@@ -187,6 +288,11 @@ class RedisRateLimiterTests {
 			value = redis.template().opsForValue().get(key).block();
 		}
 		return value;
+	}
+
+	/** What an operator's {@code redis-cli} does to the class's Redis, answered OK. */
+	private static void admin(Function<RedisCommands<String, String>, String> command) {
+		assertThat(RedisAdmin.call(redis.server().url(), command)).isEqualTo("OK");
 	}
 
 	/** How many counter increments ({@code INCR}, {@code INCRBY}) Redis has served. */
