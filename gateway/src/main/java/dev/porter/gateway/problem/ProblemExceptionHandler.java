@@ -40,7 +40,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			return Mono.error(ex);
 		}
 		// A problem raised on purpose (e.g. by the refresh lock) keeps its answer.
-		if (!(ex instanceof ErrorResponse) && this.storeFailures.isStoreFailure(ex)) {
+		if (!(ex instanceof ErrorResponse) && StoreFailures.isStoreFailure(ex)) {
 			this.storeFailures.record(ex);
 			return this.writer.write(exchange,
 					Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER));

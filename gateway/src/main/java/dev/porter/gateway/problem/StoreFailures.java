@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * stack trace, instead of flooding the log.
  */
 @Component
-class StoreFailures {
+public class StoreFailures {
 
 	/** Long enough for a client to find Redis back: reconnects are tried every second. */
 	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -44,7 +44,11 @@ class StoreFailures {
 		this.failures = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
-	boolean isStoreFailure(Throwable failure) {
+	/**
+	 * Whether {@code failure} is the store's: Redis unreachable, too slow, or refusing
+	 * the command.
+	 */
+	public static boolean isStoreFailure(Throwable failure) {
 		return Causes.of(failure)
 			.anyMatch(
 					(cause) -> cause instanceof RedisConnectionFailureException || cause instanceof RedisSystemException

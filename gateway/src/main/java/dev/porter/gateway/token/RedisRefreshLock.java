@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.porter.gateway.problem.ProblemException;
@@ -51,6 +52,12 @@ class RedisRefreshLock implements RefreshLock {
 				(acquired) -> release(key, owner));
 	}
 
+	/**
+	 * The lease, once no other holder has it. Held by another for a whole lease (a
+	 * refresh slow at the IdP), the wait ends as the IdP's failure; Redis failing
+	 * (unreachable, full: {@code OOM}) ends it with Redis's failure, the session store's
+	 * to answer and log.
+	 */
 	private Mono<Boolean> acquire(String key, String owner) {
 		return Mono.defer(() -> this.redis.opsForValue().setIfAbsent(key, owner, this.lease))
 			.filter(Boolean::booleanValue)
@@ -60,7 +67,8 @@ class RedisRefreshLock implements RefreshLock {
 			// lease, which nobody would release, would refuse the session's refreshes
 			// until it expired. Best effort: the Redis that just failed may fail again.
 			.onErrorResume((ex) -> release(key, owner).onErrorResume((ignored) -> Mono.empty())
-				.then(Mono.error(new ProblemException(Problems.identityProviderUnavailable(), ex))));
+				.then(Mono.error((ex instanceof TimeoutException)
+						? new ProblemException(Problems.identityProviderUnavailable(), ex) : ex)));
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.porter.common.WallClockWaits;
+import dev.porter.gateway.problem.StoreFailures;
 import dev.porter.gateway.redis.InstanceClocks;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -173,12 +174,17 @@ class RefreshFailurePolicy {
 	/**
 	 * The answer for a request that cannot have a fresh token: {@code current} while its
 	 * access token outlives the relayed call ({@link AccessTokenExpiry#RELAY_MARGIN}),
-	 * otherwise a {@link RefreshUnavailable}.
+	 * otherwise a {@link RefreshUnavailable}, or the session store's failure itself when
+	 * that is why (the lock, the session's re-read): the store's to answer and log, not
+	 * the IdP's.
 	 */
 	Mono<OAuth2AuthorizedClient> withoutFreshToken(OAuth2AuthorizedClient current, Duration retryAfter,
 			@Nullable Throwable cause) {
 		if (this.expiry.isRelayable(current.getAccessToken())) {
 			return Mono.just(current);
+		}
+		if (cause != null && StoreFailures.isStoreFailure(cause)) {
+			return Mono.error(cause);
 		}
 		return Mono.error(new RefreshUnavailable(retryAfter, cause));
 	}

@@ -9,6 +9,7 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.RedisAdmin;
 import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.TestIdp;
 import dev.porter.gateway.support.TestSessionKeys;
 import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import dev.porter.testsupport.RedisServer;
@@ -24,12 +25,15 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,6 +121,38 @@ class RedisFullTests {
 			.hasSize(1)
 			.allMatch((line) -> line.contains("WARN") && line.contains("maxmemory"));
 		assertThat(output).doesNotContain("session store (Redis) unavailable");
+	}
+
+	// Redis refused the refresh lock's SET NX: the request answered 503 "Identity
+	// provider unavailable", and nothing said that the session store had failed.
+	@Test
+	void getMeWhenRedisIsFullAndTheAccessTokenExpiredThenTheSessionStoresProblem(CapturedOutput output) {
+		Browser browser = signedIn(30);
+		// This user's share of the budget is held here since before Redis filled: the
+		// request goes past the rate limit without asking Redis, on to the refresh.
+		me(browser).expectStatus().isOk();
+		maxmemory("1");
+		clock.shift(Duration.ofSeconds(31));
+
+		me(browser).expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "5")
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("The session store is unavailable; try again later");
+
+		profile.verify(1, getRequestedFor(urlPathEqualTo("/me")));
+		TestIdp.instance()
+			.server()
+			.verify(0, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())));
+		assertThat(output.getOut().lines().filter((line) -> line.contains("session store (Redis) unavailable")))
+			.hasSize(1)
+			.allMatch((line) -> line.contains("Redis answered OOM"));
+		assertThat(output).doesNotContain("command not allowed");
 	}
 
 	/**

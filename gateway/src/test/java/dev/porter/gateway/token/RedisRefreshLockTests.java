@@ -5,7 +5,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.porter.gateway.problem.ProblemException;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.support.RedisTemplateExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -80,6 +83,29 @@ class RedisRefreshLockTests {
 		assertThat(redis.template().hasKey("porter:refresh-lock:" + SessionKey.of("session-1").value()).block())
 			.as("released after the refresh")
 			.isFalse();
+	}
+
+	/**
+	 * A full Redis refuses the lease's {@code SET NX} ({@code OOM}): that is the session
+	 * store's failure, to be answered and logged as the store's, not a problem of the
+	 * IdP's. No refresh runs: its rotated tokens could not be stored.
+	 */
+	@Test
+	void whileHoldingWhenRedisIsFullThenTheStoresFailureAndNoRefresh() throws Exception {
+		AtomicBoolean refreshed = new AtomicBoolean();
+		redisCli("CONFIG", "SET", "maxmemory", "1");
+		try {
+			StepVerifier.create(this.lock.whileHolding("session-2", () -> Mono.fromRunnable(() -> refreshed.set(true))))
+				.expectErrorSatisfies((failure) -> assertThat(failure).isNotInstanceOf(ProblemException.class)
+					.isInstanceOf(RedisSystemException.class)
+					.hasRootCauseMessage("OOM command not allowed when used memory > 'maxmemory'."))
+				.verify(Duration.ofSeconds(5));
+		}
+		finally {
+			redisCli("CONFIG", "SET", "maxmemory", "0");
+		}
+
+		assertThat(refreshed).isFalse();
 	}
 
 	private static void redisCli(String... command) throws IOException, InterruptedException {

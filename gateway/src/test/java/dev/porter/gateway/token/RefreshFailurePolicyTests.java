@@ -6,11 +6,13 @@ import java.util.concurrent.TimeoutException;
 
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.TestRegistrations;
+import io.lettuce.core.RedisCommandExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.test.StepVerifier;
 
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -237,6 +239,25 @@ class RefreshFailurePolicyTests {
 				assertThat(unavailable.getBody().getProperties()).containsEntry("retry_after", 2L);
 			})
 			.verify(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * The refresh failed because the session store did (its lock refused by a full Redis,
+	 * the session's re-read): the store's failure, to be answered and logged as the
+	 * store's, not the IdP's. A token still valid is relayed all the same.
+	 */
+	@Test
+	void withoutFreshTokenWhenTheSessionStoreFailedThenTheStoresFailure() {
+		RedisSystemException refused = new RedisSystemException("Error in execution",
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
+
+		StepVerifier.create(this.policy.withoutFreshToken(client(NOW), Duration.ofSeconds(1), refused))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isSameAs(refused))
+			.verify(Duration.ofSeconds(5));
+		OAuth2AuthorizedClient valid = client(NOW.plusSeconds(30));
+		StepVerifier.create(this.policy.withoutFreshToken(valid, Duration.ofSeconds(1), refused))
+			.expectNext(valid)
+			.verifyComplete();
 	}
 
 	private static TokenEndpointError answer(int status, String error) {
