@@ -13,9 +13,9 @@ import dev.porter.common.SignatureAlgorithms;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
+import dev.porter.gateway.problem.RedisRefusals;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.problem.SmallFormReader;
-import dev.porter.gateway.redis.RedisFull;
 import dev.porter.gateway.session.LoggedOutSessionEnder;
 import dev.porter.gateway.session.SessionKey;
 import dev.porter.gateway.session.SessionRegistry;
@@ -177,7 +177,7 @@ class BackchannelLogoutController {
 	 */
 	private Mono<Void> actOnce(Jwt token) {
 		return this.seen.firstSighting(token.getId(), LogoutTokenValidator.rememberUntil(token))
-			.onErrorResume(RedisFull::caused, (full) -> endUnrecorded(token, full))
+			.onErrorResume(RedisRefusals::isFull, (full) -> endUnrecorded(token, full))
 			.flatMap((first) -> first ? endSessions(token).thenReturn(true) : Mono.just(false))
 			.onErrorResume((ex) -> bestEffort("its token refused as a replay on retry", this.seen.forget(token.getId()))
 				.then(Mono.error(ex)))
@@ -204,7 +204,7 @@ class BackchannelLogoutController {
 		Instant issuedAt = issuedAt(token);
 		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.loggedOutSid(sid, issuedAt)
 				: this.registry.loggedOutSub(token.getSubject(), issuedAt);
-		return found.onErrorResume(RedisFull::caused, (full) -> endUnrecorded(token, full)).flatMap(this::end);
+		return found.onErrorResume(RedisRefusals::isFull, (full) -> endUnrecorded(token, full)).flatMap(this::end);
 	}
 
 	/**

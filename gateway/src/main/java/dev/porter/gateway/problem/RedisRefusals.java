@@ -44,7 +44,9 @@ public final class RedisRefusals {
 	 * data: full under {@code noeviction}, a replica, unable to write its snapshot
 	 * ({@code stop-writes-on-bgsave-error}).
 	 */
-	private static final Set<String> WRITES_REFUSED = Set.of("OOM", "READONLY", "MISCONF");
+	private static final String OUT_OF_MEMORY = "OOM";
+
+	private static final Set<String> WRITES_REFUSED = Set.of(OUT_OF_MEMORY, "READONLY", "MISCONF");
 
 	private RedisRefusals() {
 	}
@@ -60,6 +62,16 @@ public final class RedisRefusals {
 	 */
 	public static boolean refusesWrites(Throwable failure) {
 		return answer(failure).map(RedisErrorCodes::of).filter(WRITES_REFUSED::contains).isPresent();
+	}
+
+	/**
+	 * Whether Redis refused {@code failure}'s command for lack of memory ({@code OOM}:
+	 * {@code maxmemory} reached under {@code noeviction}). Unlike a replica's or a
+	 * failing snapshot's refusal, such a Redis still deletes, so what needs only reads
+	 * and deletes (ending sessions) can still be done.
+	 */
+	public static boolean isFull(Throwable failure) {
+		return answer(failure).map(RedisErrorCodes::of).filter(OUT_OF_MEMORY::equals).isPresent();
 	}
 
 	private static Optional<String> answer(Throwable failure) {

@@ -1,6 +1,7 @@
 package dev.porter.gateway.problem;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,28 @@ class RedisRefusalsTests {
 			.refusesWrites(new RedisConnectionFailureException("refused", new RedisConnectionException("refused"))))
 			.isFalse();
 		assertThat(RedisRefusals.refusesWrites(new QueryTimeoutException("Redis command timed out"))).isFalse();
+	}
+
+	@Test
+	void isFullWhenRedisRefusesAWriteForLackOfMemoryThenTrue() {
+		assertThat(RedisRefusals.isFull(answered("OOM command not allowed when used memory > 'maxmemory'."))).isTrue();
+	}
+
+	/** Redis before 7 wraps a script's refusal in {@code ERR}. */
+	@Test
+	void isFullWhenRedisBefore7RefusesAScriptsWriteForLackOfMemoryThenTrue() {
+		assertThat(RedisRefusals.isFull(answered(
+				"ERR Error running script (call to f_1028a5dba704e1d8a01fd96efeba25bb78f62df2): @user_script:4: @user_script: 4: -OOM command not allowed when used memory > 'maxmemory'.")))
+			.isTrue();
+	}
+
+	@Test
+	void isFullWhenRedisFailsOtherwiseThenFalse() {
+		assertThat(RedisRefusals.isFull(answered("READONLY You can't write against a read only replica."))).isFalse();
+		assertThat(RedisRefusals
+			.isFull(answered("ERR Error running script (call to f_1): attempt to compare nil with number"))).isFalse();
+		assertThat(RedisRefusals.isFull(new RedisSystemException("timed out", new RedisCommandTimeoutException())))
+			.isFalse();
 	}
 
 	private static RuntimeException answered(String answer) {
