@@ -18,13 +18,13 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
  * What a failed refresh means. For the session: a refusal that no retry changes
- * ({@code invalid_grant} or {@code token_inactive}, an MFA or consent demand) ends it,
- * and so does a second {@code access_denied} in a row; any other failure (timeout, 5xx,
- * 429, unreachable, a rejected or unauthorized client, a first {@code access_denied})
- * makes it back off, twice as long after each failure in a row up to
- * {@code TOKEN_REFRESH_BACKOFF_MAX}. For a request that got no fresh token: it relays its
- * access token while that outlives the relayed call, and otherwise gets {@code 503} with
- * {@code Retry-After}.
+ * ({@code invalid_grant} or {@code token_inactive}, an MFA or consent demand, an
+ * {@code invalid_request} not answered with 401) ends it, and so does a second
+ * {@code access_denied} in a row; any other failure (timeout, 5xx, 429, unreachable, a
+ * rejected or unauthorized client, a first {@code access_denied}) makes it back off,
+ * twice as long after each failure in a row up to {@code TOKEN_REFRESH_BACKOFF_MAX}. For
+ * a request that got no fresh token: it relays its access token while that outlives the
+ * relayed call, and otherwise gets {@code 503} with {@code Retry-After}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749, 5.2</a>
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#AuthError">OIDC
@@ -76,6 +76,13 @@ class RefreshFailurePolicy {
 			}
 			if (rejectsTheClient(oauth)) {
 				return backOff(previous, failure, true, false);
+			}
+			if (OAuth2ErrorCodes.INVALID_REQUEST.equals(error)) {
+				// The refresh request is the same every time, so what the IdP finds wrong
+				// with it no retry changes. Dex answers a dead refresh token (revoked,
+				// expired, rotated away) so, not with invalid_grant; a 401 with it is the
+				// client's authentication, read above.
+				return new EndSession(error);
 			}
 			if (OAuth2ErrorCodes.ACCESS_DENIED.equals(error)) {
 				// Auth0 runs its post-login Actions on refresh, and answers both an
@@ -203,7 +210,7 @@ class RefreshFailurePolicy {
 		/**
 		 * Whether the refresh token may still work at the IdP: only {@code invalid_grant}
 		 * and {@code token_inactive} say it is dead; a denial or an MFA demand may be
-		 * lifted.
+		 * lifted, and {@code invalid_request} does not say what the IdP found wrong.
 		 */
 		boolean tokenMayLive() {
 			return !DEAD_TOKEN.contains(this.error);

@@ -71,6 +71,24 @@ class RefreshFailurePolicyTests {
 		assertThat(((RefreshFailurePolicy.EndSession) consequence).tokenMayLive()).isFalse();
 	}
 
+	// Dex answers a dead refresh token (its offline session revoked, past
+	// validIfNotUsedFor or absoluteLifetime, a rotated-away token presented again) with
+	// 400 invalid_request, not invalid_grant. Taken for a passing failure, the session
+	// backed off for good, its requests answered 503 until it timed out. The gateway's
+	// refresh request is the same every time, so no retry changes what the IdP finds
+	// wrong with it; the token may still work (Dex's 400 does not say which fault it is),
+	// so it is revoked.
+	@ParameterizedTest
+	@CsvSource({ "400, invalid_request", "403, invalid_request" })
+	void afterFailureWhenTokenEndpointFindsTheRefreshRequestInvalidThenSessionEndsAndTheTokenMayLive(int status,
+			String error) {
+		RefreshFailurePolicy.Consequence consequence = this.policy.afterFailure(answer(status, error),
+				RefreshBackoff.NONE);
+
+		assertThat(consequence).isEqualTo(new RefreshFailurePolicy.EndSession(error));
+		assertThat(((RefreshFailurePolicy.EndSession) consequence).tokenMayLive()).isTrue();
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "401, mfa_required", "401, login_required", "401, invalid_scope" })
 	void afterFailureWhenA401NamesARefusalOfTheGrantThenSessionEndsAsThatRefusal(int status, String error) {
@@ -130,7 +148,7 @@ class RefreshFailurePolicyTests {
 
 	@ParameterizedTest
 	@CsvSource({ "500, server_error", "503, temporarily_unavailable", "429, too_many_requests", "503, access_denied",
-			"502, invalid_grant", "400, invalid_request" })
+			"502, invalid_grant", "500, invalid_request", "400, invalid_token_response" })
 	void afterFailureWhenTokenEndpointFailsForNowThenBacksOff(int status, String error) {
 		assertThat(this.policy.afterFailure(answer(status, error), RefreshBackoff.NONE))
 			.isEqualTo(new RefreshFailurePolicy.BackOff(new RefreshBackoff(1, NOW.plusSeconds(1)), false));

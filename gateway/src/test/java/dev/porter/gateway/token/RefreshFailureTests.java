@@ -246,6 +246,45 @@ class RefreshFailureTests extends GatewayTestSupport {
 				.withRequestBody(containing("token=" + browser.tokens().refreshToken())));
 	}
 
+	// Dex answers a refresh token that is dead (its offline session revoked, unused past
+	// refreshTokens.validIfNotUsedFor or older than absoluteLifetime, a rotated-away
+	// token
+	// presented again) with 400 invalid_request, as server/refreshhandlers.go writes it.
+	// Taken for a passing failure, the session backed off up to TOKEN_REFRESH_BACKOFF_MAX
+	// and every request got 503 until the session timed out, never a way to sign in
+	// again.
+	@ParameterizedTest
+	@ValueSource(strings = {
+			"clientID porter refresh token (ID 7u2ckc3ekmx2rwxbbq5cmn6wq) is invalid or has already been claimed by another client.",
+			"Refresh token expired." })
+	void getMeWhenDexAnswersTheRefreshWithInvalidRequestThenUnauthorizedWithLoginUrlAndSessionEnded(
+			String description) {
+		Browser browser = browser().login("auth0|alice", 30);
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(aResponse().withStatus(400)
+					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+					.withBody("{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}")));
+		this.clock.moveTo(Instant.now().plusSeconds(31));
+
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		// Dex's 400 does not say whether the token is dead: revoked, best-effort.
+		TestIdp.instance().verifyRevocations(1, browser.tokens().refreshToken());
+	}
+
 	// Some Ory Hydra (fosite) versions answer a reused or rotated-away refresh token with
 	// 401 token_inactive, and an IdP may send invalid_grant with 401: the refresh token
 	// is
