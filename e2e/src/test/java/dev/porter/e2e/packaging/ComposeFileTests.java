@@ -122,6 +122,21 @@ class ComposeFileTests {
 				+ "(${OIDC_CLIENT_ID-}): the application takes blank as dev-idp's only with an issuer on loopback");
 	}
 
+	// With false as compose's default, a .env naming Okta but not LOGOUT_ID_TOKEN_HINT
+	// reached the gateway as if the operator had chosen logout_hint: Okta's logout,
+	// without the ID token it requires, showed an error page and its session stayed.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "${LOGOUT_ID_TOKEN_HINT-false}|false", "${LOGOUT_ID_TOKEN_HINT:-true}|true", "false|false" })
+	void checkWhenComposeFillsInALogoutHintThenReported(String value, String filled) {
+		String drifted = replaceOnce(COMPOSE, "LOGOUT_ID_TOKEN_HINT: ${LOGOUT_ID_TOKEN_HINT-}",
+				"LOGOUT_ID_TOKEN_HINT: " + value);
+
+		assertThat(findings(drifted)).containsExactly("gateway: LOGOUT_ID_TOKEN_HINT is '" + filled
+				+ "' in docker-compose.yml, which forces it on whatever IdP .env names; pass it blank "
+				+ "(${LOGOUT_ID_TOKEN_HINT-}): the application chooses by the IdP when it is blank");
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "gateway, OIDC_SCOPES", "gateway, TRUSTED_PROXIES", "profile-service, PROFILE_DIRECTORY",
 			"profile-service, KEYCLOAK_CLIENT_SECRET" })

@@ -53,6 +53,15 @@ final class ComposeVariables {
 	 */
 	static final Set<String> BLANK_MEANS_DEV_IDP = Set.of("OIDC_CLIENT_ID");
 
+	/**
+	 * Variables an application takes unset or blank as its choice by the IdP's discovery
+	 * (the gateway's {@code LOGOUT_ID_TOKEN_HINT}: the ID token to every IdP but Auth0).
+	 * A value as compose's default forces one choice on whatever IdP a {@code .env}
+	 * names, as if the operator had set it: {@code false} left Okta's logout without the
+	 * ID token it requires.
+	 */
+	static final Set<String> BLANK_MEANS_BY_IDP = Set.of("LOGOUT_ID_TOKEN_HINT");
+
 	private static final String ISSUER = "OIDC_ISSUER_URI";
 
 	private static final String DEV_IDP_ISSUER = "DEV_IDP_ISSUER";
@@ -108,7 +117,8 @@ final class ComposeVariables {
 	 * must be the same. A blank application.yml default means "required" or "derived"
 	 * (from discovery, from the issuer), which compose may fill for dev-idp, except where
 	 * the application itself derives dev-idp's value from a loopback issuer
-	 * ({@link #BLANK_MEANS_DEV_IDP}): there compose must leave it blank.
+	 * ({@link #BLANK_MEANS_DEV_IDP}) or chooses by the IdP ({@link #BLANK_MEANS_BY_IDP}):
+	 * there compose must leave it blank.
 	 */
 	private static List<String> defaultFindings(Service service) {
 		List<String> findings = new ArrayList<>();
@@ -118,6 +128,12 @@ final class ComposeVariables {
 						+ "' in docker-compose.yml, which the application cannot tell from an operator's; pass it blank"
 						+ " (${" + variable + "-}): the application takes blank as dev-idp's only with an issuer on"
 						+ " loopback");
+				return;
+			}
+			if (BLANK_MEANS_BY_IDP.contains(variable) && !effectiveValue(value).isBlank()) {
+				findings.add(service.name() + ": " + variable + " is '" + effectiveValue(value)
+						+ "' in docker-compose.yml, which forces it on whatever IdP .env names; pass it blank (${"
+						+ variable + "-}): the application chooses by the IdP when it is blank");
 				return;
 			}
 			if (!COMPOSE_DEFAULT.matcher(value).matches()) {

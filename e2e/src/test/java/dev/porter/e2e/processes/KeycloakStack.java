@@ -112,9 +112,8 @@ public final class KeycloakStack implements AutoCloseable {
 		// no offline_access: an offline session is one Keycloak-side logouts never end
 		env.put("OIDC_SCOPES", "openid profile email");
 		env.put("API_AUDIENCE", Stack.API_AUDIENCE);
-		// Keycloak ignores logout_hint: without an id_token_hint its end-session
-		// endpoint asks the user to confirm instead of returning to the gateway
-		env.put("LOGOUT_ID_TOKEN_HINT", "true");
+		// no LOGOUT_ID_TOKEN_HINT: Keycloak's discovery is not Auth0's, so its logout
+		// gets the id_token_hint without which it asks the user to confirm
 		env.put("PROFILE_SERVICE_URI", "http://localhost:" + profilePort);
 		env.put("PUBLIC_BASE_URL", "http://localhost:" + gatewayPort);
 		return env;

@@ -40,16 +40,17 @@ class IdpLogoutUrls {
 	}
 
 	/**
-	 * The IdP's logout for the login of {@code idToken}, or, with none ({@code null}: the
-	 * gateway session already ended, yet the IdP's may live on), for whoever is signed in
-	 * at the IdP: OIDC lets {@code client_id} stand in for the hint, and the IdP may then
-	 * ask the user to confirm (Auth0 does). Nothing any site could not do: it may send
-	 * the browser to that URL itself.
+	 * The IdP's logout for the login of {@code idToken}, named by its ID token or its
+	 * session id ({@link LogoutHint}), or, with none ({@code null}: the gateway session
+	 * already ended, yet the IdP's may live on), for whoever is signed in at the IdP:
+	 * OIDC lets {@code client_id} stand in for the hint, and the IdP may then ask the
+	 * user to confirm (Auth0 does). Nothing any site could not do: it may send the
+	 * browser to that URL itself.
 	 */
 	URI logoutUrl(ClientRegistration registration, @Nullable OidcIdToken idToken) {
 		Map<String, Object> metadata = registration.getProviderDetails().getConfigurationMetadata();
 		if (metadata.get("end_session_endpoint") instanceof String endSession) {
-			return endSession(endSession, registration, idToken);
+			return endSession(endSession, registration, idToken, isAuth0(metadata));
 		}
 		if (!isAuth0(metadata)) {
 			return localUrl();
@@ -64,9 +65,10 @@ class IdpLogoutUrls {
 
 	/**
 	 * Whether discovery describes Auth0, custom domains included: Auth0 serves its token
-	 * endpoint at {@code {issuer}oauth/token}, where no other common provider does. Read
-	 * from discovery itself, not from the registration, whose token URI a back-channel
-	 * override ({@code OIDC_TOKEN_URI}) may have replaced.
+	 * endpoint at {@code {issuer}oauth/token}, where no other common provider does
+	 * (dev-idp, made like Auth0, does too). Read from discovery itself, not from the
+	 * registration, whose token URI a back-channel override ({@code OIDC_TOKEN_URI}) may
+	 * have replaced.
 	 */
 	private static boolean isAuth0(Map<String, Object> metadata) {
 		return metadata.get("issuer") instanceof String issuer
@@ -74,17 +76,19 @@ class IdpLogoutUrls {
 				&& tokenEndpoint.equals(Issuers.withTrailingSlash(issuer) + "oauth/token");
 	}
 
-	private URI endSession(String endpoint, ClientRegistration registration, @Nullable OidcIdToken idToken) {
+	private URI endSession(String endpoint, ClientRegistration registration, @Nullable OidcIdToken idToken,
+			boolean auth0) {
 		UriComponentsBuilder url = UriComponentsBuilder.fromUriString(endpoint);
 		Map<String, String> values = new HashMap<>();
 		if (idToken != null) {
-			// logout_hint (the IdP session id) identifies the session as well as the ID
-			// token does, without putting a token into a URL; OIDC needs the ID token
-			// when there is no sid.
 			String sid = idToken.getClaimAsString("sid");
-			boolean useIdToken = this.logout.idTokenHint() || sid == null;
-			url.queryParam(useIdToken ? "id_token_hint" : "logout_hint", "{hint}");
-			values.put("hint", useIdToken ? idToken.getTokenValue() : sid);
+			boolean bySid = sid != null && switch (this.logout.hint()) {
+				case BY_PROVIDER -> auth0;
+				case ID_TOKEN -> false;
+				case SESSION_ID -> true;
+			};
+			url.queryParam(bySid ? "logout_hint" : "id_token_hint", "{hint}");
+			values.put("hint", bySid ? sid : idToken.getTokenValue());
 		}
 		values.put("redirect", this.bff.postLogoutRedirectUri());
 		values.put("clientId", registration.getClientId());

@@ -1,5 +1,7 @@
 package dev.porter.gateway.logout;
 
+import java.util.Locale;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -7,14 +9,30 @@ import org.springframework.validation.annotation.Validated;
 /**
  * RP-initiated logout.
  *
- * @param idTokenHint always send the ID token as {@code id_token_hint}, for an IdP that
- * does not accept {@code logout_hint}. By default (false) the IdP session id goes as
- * {@code logout_hint} with {@code client_id} (Auth0 ends the session without a consent
- * prompt for either), so the ID token — a signed record of the user's identity — stays
- * out of URLs the browser keeps in its history and sends in {@code Referer}; only an ID
- * token without {@code sid} is sent, as nothing else identifies the session then.
+ * @param idTokenHint {@code LOGOUT_ID_TOKEN_HINT} as set: {@code true}, {@code false}, or
+ * blank (unset) for the gateway's choice by the IdP ({@link LogoutHint})
  */
 @Validated
 @ConfigurationProperties("porter.logout")
-public record LogoutProperties(@DefaultValue("false") boolean idTokenHint) {
+public record LogoutProperties(@DefaultValue("") String idTokenHint) {
+
+	public LogoutProperties {
+		hintOf(idTokenHint);
+	}
+
+	/** Which hint the IdP's logout gets to name the session that ends. */
+	LogoutHint hint() {
+		return hintOf(this.idTokenHint);
+	}
+
+	private static LogoutHint hintOf(String setting) {
+		return switch (setting.strip().toLowerCase(Locale.ROOT)) {
+			case "" -> LogoutHint.BY_PROVIDER;
+			case "true" -> LogoutHint.ID_TOKEN;
+			case "false" -> LogoutHint.SESSION_ID;
+			default -> throw new IllegalArgumentException("LOGOUT_ID_TOKEN_HINT must be true, false, or unset "
+					+ "(the ID token to every IdP but Auth0), not '" + setting + "'");
+		};
+	}
+
 }
