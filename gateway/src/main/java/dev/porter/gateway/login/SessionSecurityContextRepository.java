@@ -14,13 +14,13 @@ import org.springframework.security.oauth2.client.authentication.OAuth2Authentic
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebSession;
 
 /**
  * Keeps the login in the session as a compact {@link LoginUser} instead of Spring
  * Security's whole context, and rebuilds the context from it at most once per request,
  * around an authentication built once per login. Like Spring Security's session
- * repository, saving changes the session id (no session fixation across the login).
+ * repository, saving a login changes the session id (no session fixation across the
+ * login).
  */
 class SessionSecurityContextRepository implements ServerSecurityContextRepository {
 
@@ -35,18 +35,25 @@ class SessionSecurityContextRepository implements ServerSecurityContextRepositor
 	 */
 	private final Cache<LoginUser, LoginAuthentication> authentications = Caches.newBuilder().weakKeys().build();
 
+	/**
+	 * A login gets a new session id; a login that goes keeps it. It goes at logout
+	 * (Spring Security's handler saves no context), whose session is invalidated right
+	 * after: a new id would first write the ended session back to the store under that
+	 * id, where a full Redis refuses it, and the browser was answered an error instead of
+	 * the IdP's logout.
+	 */
 	@Override
 	public Mono<Void> save(ServerWebExchange exchange, @Nullable SecurityContext context) {
-		return exchange.getSession().doOnNext((session) -> {
+		LoginUser user = loginUser(context);
+		return exchange.getSession().flatMap((session) -> {
 			exchange.getAttributes().remove(REBUILT);
-			LoginUser user = loginUser(context);
 			if (user == null) {
 				session.getAttributes().remove(LoginUser.ATTRIBUTE);
+				return Mono.empty();
 			}
-			else {
-				session.getAttributes().put(LoginUser.ATTRIBUTE, user);
-			}
-		}).flatMap(WebSession::changeSessionId);
+			session.getAttributes().put(LoginUser.ATTRIBUTE, user);
+			return session.changeSessionId();
+		});
 	}
 
 	@Override

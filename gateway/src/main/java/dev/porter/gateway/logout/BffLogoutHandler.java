@@ -84,10 +84,10 @@ class BffLogoutHandler implements ServerLogoutHandler {
 	}
 
 	/**
-	 * The last logout handler. Spring Security's own, which clears the security context,
-	 * changes the session id and so saves the session: after an invalidation that save
-	 * fails in Redis ("Session was invalidated", a 500) and puts the dead session back
-	 * under a new id in memory.
+	 * The last logout handler, after Spring Security's own, which clear the login and the
+	 * CSRF token in the session without saving it (the security context repository
+	 * changes the id of a session that gains a login, not of one that loses it): the
+	 * session ends with nothing written to the store, which a full Redis would refuse.
 	 */
 	static Mono<Void> invalidateSession(WebFilterExchange webFilterExchange, @Nullable Authentication authentication) {
 		return webFilterExchange.getExchange().getSession().flatMap(WebSession::invalidate);

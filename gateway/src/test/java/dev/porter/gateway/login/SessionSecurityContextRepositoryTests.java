@@ -70,6 +70,40 @@ class SessionSecurityContextRepositoryTests {
 		assertThat(load().getAuthentication()).isSameAs(shared);
 	}
 
+	/** No session fixation across the login. */
+	@Test
+	void saveWhenALoginThenTheSessionHoldsItUnderANewId() {
+		String before = this.session.getId();
+		SecurityContext context = contextOf(alice());
+
+		this.repository.save(exchange(), context).block();
+
+		assertThat(this.session.getId()).isNotEqualTo(before);
+		assertThat(LoginUser.in(this.session)).extracting(LoginUser::sub).isEqualTo("auth0|alice");
+	}
+
+	/**
+	 * The logout's: its session is invalidated right after, and a new id would write it
+	 * back to the store first (which a full Redis refuses).
+	 */
+	@Test
+	void saveWhenNoLoginThenTheLoginGoesAndTheIdStays() {
+		this.session.getAttributes().put(LoginUser.ATTRIBUTE, alice());
+		String before = this.session.getId();
+
+		this.repository.save(exchange(), null).block();
+
+		assertThat(this.session.getId()).isEqualTo(before);
+		assertThat(LoginUser.in(this.session)).isNull();
+	}
+
+	private SecurityContext contextOf(LoginUser user) {
+		this.session.getAttributes().put(LoginUser.ATTRIBUTE, user);
+		SecurityContext context = load();
+		this.session.getAttributes().remove(LoginUser.ATTRIBUTE);
+		return context;
+	}
+
 	private SecurityContext load() {
 		return this.repository.load(exchange()).block();
 	}
