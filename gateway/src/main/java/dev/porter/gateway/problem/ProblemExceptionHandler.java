@@ -34,22 +34,39 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 		this.storeFailures = storeFailures;
 	}
 
+	/**
+	 * Answers {@code ex}'s problem, or the store's when the answer cannot be given
+	 * because the session cannot be saved: Spring saves a session that holds a change as
+	 * the answer commits, and a Redis that refused the request's writes (full, say)
+	 * refuses that one too. Its failure would otherwise reach Boot's handler, a
+	 * {@code 500} in Boot's own JSON with a stack trace. The second answer is written
+	 * without saving the session again: Spring runs the commit's actions once.
+	 */
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(ex);
 		}
+		return answer(exchange, ex).onErrorResume(
+				(saveFailure) -> !exchange.getResponse().isCommitted() && StoreFailures.isStoreFailure(saveFailure),
+				(saveFailure) -> storeUnavailable(exchange, saveFailure));
+	}
+
+	private Mono<Void> answer(ServerWebExchange exchange, Throwable ex) {
 		// A problem raised on purpose (e.g. by the refresh lock) keeps its answer.
 		if (!(ex instanceof ErrorResponse) && StoreFailures.isStoreFailure(ex)) {
-			this.storeFailures.record(ex);
-			return this.writer.write(exchange,
-					Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER));
+			return storeUnavailable(exchange, ex);
 		}
 		if (ex instanceof ErrorResponse error) {
 			// e.g. Allow on a 405; never a header carrying request input
 			exchange.getResponse().getHeaders().addAll(error.getHeaders());
 		}
 		return this.writer.write(exchange, problemFor(exchange, ex));
+	}
+
+	private Mono<Void> storeUnavailable(ServerWebExchange exchange, Throwable failure) {
+		this.storeFailures.record(failure);
+		return this.writer.write(exchange, Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER));
 	}
 
 	private static ProblemDetail problemFor(ServerWebExchange exchange, Throwable ex) {

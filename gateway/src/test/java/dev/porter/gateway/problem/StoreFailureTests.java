@@ -71,6 +71,33 @@ class StoreFailureTests {
 			.verifyComplete();
 	}
 
+	/**
+	 * The answer's commit saves the session, which Redis refuses as it refused what
+	 * failed the request (a full Redis refuses every write that adds data): the browser
+	 * still gets the store's problem, not Boot's default JSON with a 500 and a stack
+	 * trace. So does a request that failed for another reason while its session held a
+	 * change to store: that change is lost, which is what the 503 says.
+	 */
+	@Test
+	void handleWhenTheAnswersSessionSaveIsRefusedTooThenServiceUnavailableProblem() {
+		for (Throwable failure : new Throwable[] { redisFull(),
+				new ProblemException(Problems.sessionNotFound(), null) }) {
+			MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/bff/logout"));
+			exchange.getResponse().beforeCommit(() -> Mono.error(redisFull()));
+
+			StepVerifier.create(this.handler.handle(exchange, failure)).verifyComplete();
+
+			assertThat(exchange.getResponse().getStatusCode()).as(failure.getClass().getName())
+				.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(exchange.getResponse().getHeaders().getContentType())
+				.isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("5");
+			StepVerifier.create(exchange.getResponse().getBodyAsString())
+				.assertNext((body) -> assertThat(body).contains("\"status\":503", "session store"))
+				.verifyComplete();
+		}
+	}
+
 	@Test
 	void handleWhenConnectFailsOrCommandTimesOutThenServiceUnavailable() {
 		for (RuntimeException failure : new RuntimeException[] {
@@ -208,6 +235,11 @@ class StoreFailureTests {
 			.map((done) -> (Throwable) new AssertionError("Redis took the write"))
 			.onErrorResume(Mono::just)
 			.block(Duration.ofSeconds(5));
+	}
+
+	private static RuntimeException redisFull() {
+		return new RedisSystemException("Error in execution",
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
 	}
 
 	private static void admin(RedisServer server, Function<RedisCommands<String, String>, String> command) {
