@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.porter.common.OncePerInterval;
+import dev.porter.gateway.problem.RedisRefusals;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,14 +105,15 @@ final class LoginFailureLog {
 
 	/**
 	 * The token endpoint's status, or the root cause's type, which tells a dropped
-	 * connection from an IdP's answer.
+	 * connection from an IdP's answer, with Redis's refusal when it refused to store the
+	 * login (full, a replica): the type alone does not say why.
 	 */
 	private static String detail(Throwable ex, @Nullable CodeExchangeError answer) {
 		if (answer != null) {
 			return " (token endpoint status " + answer.status().value() + ")";
 		}
 		Throwable root = NestedExceptionUtils.getRootCause(ex);
-		return (root != null) ? " (" + root.getClass().getSimpleName() + ")" : "";
+		return (root != null) ? " (" + root.getClass().getSimpleName() + RedisRefusals.describe(ex) + ")" : "";
 	}
 
 	private static @Nullable CodeExchangeError codeExchangeError(Throwable ex) {

@@ -78,6 +78,8 @@ class LoginOnFullRedisTests {
 			.isEqualTo(false);
 		TestIdp.instance().awaitRevocationOf(browser.tokens().refreshToken());
 		assertThat(output.getOut()).doesNotContain("500 Server Error", "unhandled error");
+		// The operator is told why, not only the driver's exception type.
+		assertThat(output.getOut()).contains("login failed: ").contains("Redis answered OOM");
 	}
 
 	private static void fillRedis() {
