@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.porter.common.OncePerInterval;
-import dev.porter.gateway.problem.RedisRefusals;
+import dev.porter.common.RedisRefusals;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

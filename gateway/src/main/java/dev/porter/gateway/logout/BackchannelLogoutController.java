@@ -13,7 +13,7 @@ import dev.porter.common.SignatureAlgorithms;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.oidc.DiscoveredClientRegistrationRepository;
 import dev.porter.gateway.problem.ProblemException;
-import dev.porter.gateway.problem.RedisRefusals;
+import dev.porter.common.RedisRefusals;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.problem.SmallFormReader;
 import dev.porter.gateway.session.LoggedOutSessionEnder;

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.lettuce.core.RedisException;
 import dev.porter.common.OncePerInterval;
+import dev.porter.common.RedisRefusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.common.WallClockWaits;
 import dev.porter.gateway.cache.Caches;
-import dev.porter.gateway.problem.RedisRefusals;
+import dev.porter.common.RedisRefusals;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -17,6 +17,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import dev.porter.common.Detached;
+import dev.porter.common.RedisRefusals;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -86,8 +87,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 			.timeout(this.timeout)
 			.doOnSuccess((receivers) -> count("published"))
 			.onErrorResume((ex) -> {
-				log.warn("cache invalidation not published ({}); other instances refresh within their fresh-for TTL",
-						ex.getClass().getSimpleName());
+				log.warn("cache invalidation not published ({}{}); other instances refresh within their fresh-for TTL",
+						ex.getClass().getSimpleName(), RedisRefusals.describe(ex));
 				count("publish_failed");
 				return Mono.empty();
 			})
@@ -113,8 +114,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	private void subscriptionFailed(Throwable ex) {
 		count("subscribe_failed");
 		if (this.channelDown.compareAndSet(false, true)) {
-			log.warn("cache invalidation channel unavailable ({}); retrying, and logging again once it is back",
-					ex.getClass().getSimpleName());
+			log.warn("cache invalidation channel unavailable ({}{}); retrying, and logging again once it is back",
+					ex.getClass().getSimpleName(), RedisRefusals.describe(ex));
 		}
 	}
 

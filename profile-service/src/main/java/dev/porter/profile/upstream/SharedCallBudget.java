@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import dev.porter.common.Detached;
+import dev.porter.common.RedisRefusals;
 import dev.porter.common.WallClockWaits;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -192,8 +193,8 @@ public final class SharedCallBudget implements CallBudget {
 	private void redisFailed(Throwable ex) {
 		Instant previous = this.localUntil.getAndSet(this.clock.instant().plus(LOCAL_AFTER_FAILURE));
 		if (previous == null) {
-			log.warn("{}: Redis failed ({}); this instance spends its own budget until Redis answers", this.key,
-					ex.getClass().getSimpleName());
+			log.warn("{}: Redis failed ({}{}); this instance spends its own budget until Redis answers", this.key,
+					ex.getClass().getSimpleName(), RedisRefusals.describe(ex));
 		}
 	}
 

@@ -9,7 +9,12 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +39,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /** The bus against a real {@code redis-server}, and against none. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -338,6 +344,48 @@ class RedisInvalidationBusTests {
 				writerFactory.destroy();
 				resources.shutdown();
 			}
+		}
+	}
+
+	/**
+	 * A Redis user with the keys a Porter user needs ({@code ~porter:*}) and no channel:
+	 * Redis 7 gives a new user none ({@code acl-pubsub-default resetchannels}), and
+	 * refuses every SUBSCRIBE and PUBLISH with {@code NOPERM}. The log lines named the
+	 * exception's type only, and the operator never learnt that an ACL was at fault.
+	 */
+	@Test
+	void remoteChangesWhenTheRedisUserMayUseNoChannelThenTheLogNamesNoperm(CapturedOutput output) {
+		String user = "porter-" + System.nanoTime();
+		admin((commands) -> commands.aclSetuser(user,
+				AclSetuserArgs.Builder.on().addPassword(user).resetChannels().keyPattern("porter:*").allCommands()));
+		LettuceConnectionFactory factory = factory("redis://" + user + ":" + user + "@127.0.0.1:" + redis.port());
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		RedisInvalidationBus bus = bus(factory, meters);
+		Disposable listening = bus.remoteChanges().subscribe();
+		try {
+			Eventually.await("a subscription refused", Duration.ofSeconds(10),
+					() -> count(meters, "subscribe_failed") >= 1);
+			StepVerifier.create(bus.publish("auth0|alice")).expectComplete().verify(Duration.ofSeconds(10));
+		}
+		finally {
+			listening.dispose();
+			factory.destroy();
+			admin((commands) -> commands.aclDeluser(user));
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains("channel unavailable"))).singleElement(STRING)
+			.contains("Redis answered NOPERM");
+		assertThat(output.getOut().lines().filter((line) -> line.contains("not published"))).singleElement(STRING)
+			.contains("Redis answered NOPERM");
+	}
+
+	/** Admin commands, as the default user, as an operator would give them. */
+	private static void admin(Consumer<RedisCommands<String, String>> commands) {
+		RedisClient client = RedisClient.create(redis.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			commands.accept(connection.sync());
+		}
+		finally {
+			client.shutdown();
 		}
 	}
 

@@ -30,6 +30,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * The Management API budget every instance spends together, against a real
@@ -239,6 +240,19 @@ class SharedCallBudgetTests {
 			assertThat(slowRedis.othersConnections()).as("the budget's connections").isOne();
 		}
 		assertThat(output.getAll()).doesNotContain("onErrorDropped").doesNotContain("\tat ");
+	}
+
+	// A full Redis (maxmemory reached, noeviction) refuses the budget's write with OOM:
+	// the one-time warning named the exception's type only, not that Redis is full.
+	@Test
+	void spendWhenRedisIsFullThenTheWarningNamesOom(CapturedOutput output) throws Exception {
+		try (RedisServer full = RedisServer.startWith("--maxmemory", "1", "--maxmemory-policy", "noeviction")) {
+			SharedCallBudget budget = budget(full.url(), local(1), this.clock);
+
+			StepVerifier.create(budget.spend()).as("this instance's own budget").verifyComplete();
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Redis failed"))).singleElement(STRING)
+			.contains("Redis answered OOM");
 	}
 
 	/**

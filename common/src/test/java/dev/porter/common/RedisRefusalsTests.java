@@ -1,22 +1,50 @@
-package dev.porter.gateway.problem;
+package dev.porter.common;
+
+import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.RedisSystemException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which of Redis's answers refuse writes alone, as Redis 7 words them and as Redis before
- * 7 wraps them in a script's {@code ERR}: what the rate limit may do without, while the
- * sessions are still read.
+ * What a log line about a failed Redis command says of Redis's answer: its code wherever
+ * in the failure's causes the client put it, and nothing of the rest, which can quote a
+ * key.
  */
 class RedisRefusalsTests {
+
+	@Test
+	void describeWhenTheClientWrappedTheRefusalThenItsCodeAndWhatToCheck() {
+		// as Spring Data Redis translates Lettuce's
+		RuntimeException translated = new RuntimeException("Error in execution", new RedisCommandExecutionException(
+				"NOPERM this user has no permissions to access one of the channels used as arguments"));
+
+		assertThat(RedisRefusals.describe(translated)).startsWith("; Redis answered NOPERM (")
+			.contains("ACL")
+			.doesNotContain("channels used as arguments");
+	}
+
+	@Test
+	void describeWhenRedisIsFullThenOomAndMaxmemory() {
+		assertThat(RedisRefusals.describe(new RedisCommandExecutionException(
+				"OOM command not allowed when used memory > 'maxmemory'. script: 68f87f36, on @user_script:1.")))
+			.startsWith("; Redis answered OOM (")
+			.contains("maxmemory-policy noeviction");
+	}
+
+	@Test
+	void describeWhenRedisRefusedNothingThenNothing() {
+		assertThat(RedisRefusals.describe(new RuntimeException(new TimeoutException("no answer")))).isEmpty();
+	}
+
+	@Test
+	void describeWhenTheAnswerHasNoCodeThenOnlyThatRedisRefused() {
+		assertThat(RedisRefusals.describe(new RedisCommandExecutionException("porter:session:abc is wrong")))
+			.isEqualTo("; Redis refused the command");
+	}
 
 	@Test
 	void refusesWritesWhenFullAReplicaOrUnableToPersistThenTrue() {
@@ -40,10 +68,10 @@ class RedisRefusalsTests {
 		assertThat(RedisRefusals.refusesWrites(answered(
 				"ERR Error running script (call to f_1028a5dba704e1d8a01fd96efeba25bb78f62df2): @user_script:1: user_script:1: attempt to compare nil with number")))
 			.isFalse();
-		assertThat(RedisRefusals
-			.refusesWrites(new RedisConnectionFailureException("refused", new RedisConnectionException("refused"))))
+		assertThat(
+				RedisRefusals.refusesWrites(new RuntimeException("refused", new RedisConnectionException("refused"))))
 			.isFalse();
-		assertThat(RedisRefusals.refusesWrites(new QueryTimeoutException("Redis command timed out"))).isFalse();
+		assertThat(RedisRefusals.refusesWrites(new RedisCommandTimeoutException("Redis command timed out"))).isFalse();
 	}
 
 	@Test
@@ -64,12 +92,13 @@ class RedisRefusalsTests {
 		assertThat(RedisRefusals.isFull(answered("READONLY You can't write against a read only replica."))).isFalse();
 		assertThat(RedisRefusals
 			.isFull(answered("ERR Error running script (call to f_1): attempt to compare nil with number"))).isFalse();
-		assertThat(RedisRefusals.isFull(new RedisSystemException("timed out", new RedisCommandTimeoutException())))
+		assertThat(RedisRefusals.isFull(new RuntimeException("timed out", new RedisCommandTimeoutException())))
 			.isFalse();
 	}
 
+	/** As Spring Data Redis translates Lettuce's refusal. */
 	private static RuntimeException answered(String answer) {
-		return new RedisSystemException("Error in execution", new RedisCommandExecutionException(answer));
+		return new RuntimeException("Error in execution", new RedisCommandExecutionException(answer));
 	}
 
 }
