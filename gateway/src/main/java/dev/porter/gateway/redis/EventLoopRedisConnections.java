@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.common.OncePerInterval;
+import dev.porter.common.RedisEvictionPolicyCheck;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -55,6 +56,10 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * with a Redis that takes connections and never answers (liveness probes included), and
  * with Lettuce on the server's loops it would wait for ever for the very loop it blocks.
  * Once open, Lettuce reconnects a connection by itself (see {@code RedisConfiguration}).
+ * <p>
+ * A connection just opened asks Redis for its eviction policy, which the gateway's keys
+ * rely on ({@link RedisEvictionPolicyCheck}): the first to open asks, and should Redis
+ * not answer it, the next one.
  */
 final class EventLoopRedisConnections {
 
@@ -72,6 +77,8 @@ final class EventLoopRedisConnections {
 
 	private final Duration retryDelay;
 
+	private final RedisEvictionPolicyCheck evictionPolicy;
+
 	/**
 	 * Counts the calls to {@link #open()} and {@link #close()}: an attempt to connect
 	 * made under an earlier count stops, and a connection it opens late is closed.
@@ -84,9 +91,10 @@ final class EventLoopRedisConnections {
 	 * loop gets a copy whose only event loop is that loop
 	 */
 	EventLoopRedisConnections(EventLoopGroup loops, ClientResources resources, ClientOptions options, RedisURI uri,
-			Duration retryDelay) {
+			Duration retryDelay, RedisEvictionPolicyCheck evictionPolicy) {
 		this.uri = uri;
 		this.retryDelay = retryDelay;
+		this.evictionPolicy = evictionPolicy;
 		for (EventExecutor executor : loops) {
 			EventLoop loop = (EventLoop) executor;
 			LatestChannel channel = new LatestChannel(resources.nettyCustomizer());
@@ -278,6 +286,8 @@ final class EventLoopRedisConnections {
 			else if (generation == this.generation.get()) {
 				slot.failedAttempts = 0;
 				slot.connection = connection;
+				// Unanswered, it is asked again by the next connection to open.
+				this.evictionPolicy.check(connection.reactive().info("memory")).onErrorComplete().subscribe();
 			}
 			else {
 				connection.closeAsync();

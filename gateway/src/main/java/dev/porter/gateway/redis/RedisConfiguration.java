@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.porter.common.ReadOnlyConnections;
+import dev.porter.common.RedisEvictionPolicyCheck;
 import dev.porter.common.RedisConnectionWatches;
 import dev.porter.common.UnansweredConnections;
 import io.lettuce.core.ClientOptions;
@@ -76,6 +77,11 @@ class RedisConfiguration {
 	 */
 	static final Duration TRACKING_HEARTBEAT = Duration.ofMillis(250);
 
+	/** What a full Redis that evicts keys drops of the gateway's, for the warning. */
+	static final String AT_STAKE = "back-channel logout registrations (a logout then ends nothing), refresh locks"
+			+ " (a second refresh of one token trips the IdP's reuse detection), logout markers, rate counters and"
+			+ " sessions";
+
 	@Bean
 	EventLoopLettuceConnectionFactory redisConnectionFactory(RedisProperties properties, ClientResources resources,
 			ReactorResourceFactory netty) {
@@ -92,7 +98,7 @@ class RedisConfiguration {
 		// The server's own loops: the ones its requests run on.
 		EventLoopGroup serverLoops = netty.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
 		EventLoopRedisConnections loops = new EventLoopRedisConnections(serverLoops, resources, options, uri,
-				MAX_RECONNECT_DELAY);
+				MAX_RECONNECT_DELAY, new RedisEvictionPolicyCheck(AT_STAKE));
 		return new EventLoopLettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client,
 				loops);
 	}

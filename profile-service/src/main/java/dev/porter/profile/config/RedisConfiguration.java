@@ -29,7 +29,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * that entry on every other instance (Redis pub/sub). Redis is never needed to answer:
  * the connection is made lazily, a command waits at most {@code REDIS_TIMEOUT}, commands
  * are refused at once while disconnected instead of queued, and reconnects are retried
- * every second at most so that invalidations resume soon after Redis is back.
+ * every second at most so that invalidations resume soon after Redis is back. Once
+ * started, the service checks that Redis evicts none of its keys
+ * ({@link RedisEvictionPolicyAtStart}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RedisEnabled.class)
@@ -77,6 +79,12 @@ class RedisConfiguration {
 	RedisHealthIndicator redisHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
 			RedisProperties properties) {
 		return new RedisHealthIndicator(connectionFactory, properties.timeout());
+	}
+
+	@Bean
+	RedisEvictionPolicyAtStart redisEvictionPolicyAtStart(ReactiveRedisConnectionFactory connectionFactory,
+			RedisProperties properties) {
+		return new RedisEvictionPolicyAtStart(connectionFactory, properties.timeout());
 	}
 
 	@Bean
