@@ -27,6 +27,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
@@ -132,7 +135,8 @@ class RedisEvictionPolicyTests {
 				"--porter.directory.auth0.client-id=porter-profile",
 				"--porter.directory.auth0.client-secret=test-only-secret"));
 		arguments.addAll(List.of(settings));
-		return new SpringApplication(ProfileServiceApplication.class).run(arguments.toArray(String[]::new));
+		return new SpringApplication(ProfileServiceApplication.class, OwnReactorResources.class)
+			.run(arguments.toArray(String[]::new));
 	}
 
 	/** Commands as the default user, as an operator would give them. */
@@ -144,6 +148,22 @@ class RedisEvictionPolicyTests {
 		finally {
 			client.shutdown();
 		}
+	}
+
+	/**
+	 * Event loops of the service's own, so that closing it does not dispose Reactor's
+	 * global ones, which the other test classes' shared application uses.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactorResources {
+
+		@Bean
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
+		}
+
 	}
 
 }
