@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.porter.common.WallClockWaits;
 import dev.porter.gateway.cache.Caches;
+import dev.porter.common.OncePerInterval;
 import dev.porter.common.RedisRefusals;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,7 +45,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@link InMemoryRateLimiter budget of its own}, the limit per window as one process has,
  * and asks Redis again a second later (a refused round trip per request would gain
  * nothing). A user spread over {@code n} instances may then make up to {@code n} times
- * the limit. A Redis that does not answer at all serves no session either: its failure
+ * the limit, and once more what she had drawn from Redis in that window before it
+ * refused. A Redis that does not answer at all serves no session either: its failure
  * reaches the request, the session store's {@code 503}.
  */
 class RedisRateLimiter implements UserRateLimiter {
@@ -53,6 +55,9 @@ class RedisRateLimiter implements UserRateLimiter {
 
 	/** How long this instance keeps to its own budget before it asks Redis again. */
 	static final Duration OWN_BUDGET_AFTER_REFUSAL = Duration.ofSeconds(1);
+
+	/** The least time between two lines about Redis refusing, or taking, the count. */
+	static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
 	/**
 	 * Reserves a share and gives the counter its expiry, at once: an expiry sent apart,
@@ -89,6 +94,10 @@ class RedisRateLimiter implements UserRateLimiter {
 	/** Until when this instance grants from its own budget; null: Redis took the last. */
 	private final AtomicReference<@Nullable Instant> ownUntil = new AtomicReference<>();
 
+	private final OncePerInterval refusals;
+
+	private final OncePerInterval recoveries;
+
 	RedisRateLimiter(ReactiveStringRedisTemplate redis, int limit, Duration period, Clock clock) {
 		this.redis = redis;
 		this.limit = limit;
@@ -97,6 +106,8 @@ class RedisRateLimiter implements UserRateLimiter {
 		this.clock = clock;
 		this.shares = Caches.newBuilder().expireAfterAccess(period.multipliedBy(2)).maximumSize(100_000).build();
 		this.own = new InMemoryRateLimiter(limit, period, clock);
+		this.refusals = OncePerInterval.of(LOG_INTERVAL, clock);
+		this.recoveries = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
 	/**
@@ -145,20 +156,24 @@ class RedisRateLimiter implements UserRateLimiter {
 		return until != null && !WallClockWaits.left(this.clock.instant(), until, OWN_BUDGET_AFTER_REFUSAL).isZero();
 	}
 
-	/** Said once, when Redis first refuses, and not again until it has taken a write. */
+	/**
+	 * Said when Redis first refuses, not again until it has taken a write, and at most
+	 * once per {@link #LOG_INTERVAL} with a count: a Redis at its {@code maxmemory} frees
+	 * some as keys expire, and takes and refuses writes in turn.
+	 */
 	private void refused(Throwable refusal) {
 		Instant previous = this.ownUntil.getAndSet(this.clock.instant().plus(OWN_BUDGET_AFTER_REFUSAL));
-		if (previous == null) {
-			log.warn(
-					"rate limit not counted in Redis{}: this instance grants each budget from its own,"
-							+ " the limit per window, until Redis takes the count again",
-					RedisRefusals.describe(refusal));
+		long times = (previous == null) ? this.refusals.count() : 0;
+		if (times > 0) {
+			log.warn("rate limit not counted in Redis{}: this instance grants each budget from its own,"
+					+ " the limit per window, until Redis takes the count again; {} times since the last report",
+					RedisRefusals.describe(refusal), times);
 		}
 	}
 
 	/** Redis took a reservation: the budgets are shared again. */
 	private void counted() {
-		if (this.ownUntil.getAndSet(null) != null) {
+		if (this.ownUntil.getAndSet(null) != null && this.recoveries.count() > 0) {
 			log.info("rate limit counted in Redis again: the budgets are shared again");
 		}
 	}

@@ -241,6 +241,47 @@ class RedisRateLimiterTests {
 	}
 
 	/**
+	 * A Redis at its {@code maxmemory} frees some as keys expire, so its writes come and
+	 * go: each turn is not worth a line, at most one of each kind a minute, with a count.
+	 */
+	@Test
+	void consumeWhenRedisKeepsFillingAndFreeingThenItsLinesAtMostOnceAMinute(CapturedOutput output) {
+		MovableClock clock = new MovableClock(NOW);
+		RedisRateLimiter limiter = new RedisRateLimiter(redis.template(), 100, Duration.ofMinutes(10), clock);
+		for (int turn = 0; turn < 5; turn++) {
+			admin((commands) -> commands.configSet("maxmemory", "1"));
+			try {
+				assertThat(allowed(limiter, "auth0|olga", 1)).isEqualTo(1);
+			}
+			finally {
+				admin((commands) -> commands.configSet("maxmemory", "0"));
+			}
+			clock.advance(RedisRateLimiter.OWN_BUDGET_AFTER_REFUSAL);
+			// The share just reserved lasts a while: ask Redis for a new one.
+			assertThat(allowed(limiter, "auth0|olga-" + turn, 1)).isEqualTo(1);
+			clock.advance(Duration.ofSeconds(1));
+		}
+
+		assertThat(output.getOut().lines().filter((line) -> line.contains("rate limit not counted in Redis")))
+			.hasSize(1);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("counted in Redis again"))).hasSize(1);
+
+		clock.advance(Duration.ofMinutes(1));
+		admin((commands) -> commands.configSet("maxmemory", "1"));
+		try {
+			assertThat(allowed(limiter, "auth0|olga-later", 1)).isEqualTo(1);
+		}
+		finally {
+			admin((commands) -> commands.configSet("maxmemory", "0"));
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains("rate limit not counted in Redis")))
+			.hasSize(2)
+			.last()
+			.asString()
+			.contains("5 times since the last report");
+	}
+
+	/**
 	 * A Redis that does not answer at all serves no session either: the budget fails as
 	 * the session's read does, the session store's 503, and grants nothing of its own.
 	 */
