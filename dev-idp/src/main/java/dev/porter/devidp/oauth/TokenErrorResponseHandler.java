@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 
 /**
@@ -30,6 +31,8 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 	private static final String UNAUTHORIZED = "Unauthorized";
 
 	private static final String INVALID_CODE = "Invalid authorization code";
+
+	private static final String WRONG_VERIFIER = "Failed to verify code verifier";
 
 	private final JsonMapper mapper;
 
@@ -55,10 +58,10 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 	/**
 	 * Auth0's answers where they differ from Spring's: a client that named an unknown id
 	 * or a wrong secret is told only {@code access_denied} / {@code Unauthorized} (Spring
-	 * says which of the two was wrong), an unknown code or a wrong PKCE verifier gets
-	 * Auth0's one answer to a refused code (Spring checks both while authenticating the
-	 * client, and says "Client authentication failed: code"), and an unknown grant type
-	 * is named.
+	 * says which of the two was wrong), an unknown code and a wrong PKCE verifier get
+	 * Auth0's answers to them (Spring checks both while authenticating the client, and
+	 * says "Client authentication failed: code" or ": code_verifier"), and an unknown
+	 * grant type is named.
 	 */
 	private static OAuth2Error auth0Error(OAuth2Error error, HttpServletRequest request) {
 		String description = String.valueOf(error.getDescription());
@@ -70,7 +73,8 @@ final class TokenErrorResponseHandler implements AuthenticationFailureHandler {
 		if (OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode())
 				&& AuthorizationGrantType.AUTHORIZATION_CODE.getValue()
 					.equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))) {
-			return new OAuth2Error(error.getErrorCode(), INVALID_CODE, null);
+			return new OAuth2Error(error.getErrorCode(),
+					description.endsWith(PkceParameterNames.CODE_VERIFIER) ? WRONG_VERIFIER : INVALID_CODE, null);
 		}
 		if (OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE.equals(error.getErrorCode())) {
 			return new OAuth2Error(error.getErrorCode(),
