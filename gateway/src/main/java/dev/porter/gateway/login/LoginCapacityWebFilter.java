@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.porter.common.OncePerInterval;
-import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.session.FreshSession;
 import dev.porter.gateway.session.SessionCapacity;
@@ -25,10 +24,10 @@ import org.springframework.web.server.WebSession;
 
 /**
  * The callback is where a browser without a session gets one. When the session store is
- * full, it answers 503 with {@code Retry-After} before the code is exchanged — rather
- * than a 500 from the store when the response is committed — and says so in the log at
- * most once a minute, with how many logins it turned away. Sessions already signed in are
- * untouched.
+ * full, the login fails before the code is exchanged — rather than with a 500 from the
+ * store when the response is committed — the browser landing on {@code /?login=failed}
+ * ({@link LoginRefusal}); the log says so at most once a minute, with how many logins it
+ * turned away. Sessions already signed in are untouched.
  */
 class LoginCapacityWebFilter implements WebFilter {
 
@@ -43,16 +42,16 @@ class LoginCapacityWebFilter implements WebFilter {
 
 	private final SessionCapacity capacity;
 
-	private final ProblemWriter problems;
+	private final LoginRefusal refusal;
 
 	private final OncePerInterval refused;
 
 	private final StoredSessions sessions;
 
-	LoginCapacityWebFilter(SessionCapacity capacity, StoredSessions sessions, ProblemWriter problems, Clock clock) {
+	LoginCapacityWebFilter(SessionCapacity capacity, StoredSessions sessions, LoginRefusal refusal, Clock clock) {
 		this.capacity = capacity;
 		this.sessions = sessions;
-		this.problems = problems;
+		this.refusal = refusal;
 		this.refused = OncePerInterval.of(LOG_INTERVAL, clock);
 	}
 
@@ -84,7 +83,7 @@ class LoginCapacityWebFilter implements WebFilter {
 			log.warn("session store full: refused {} login(s) since the last report; raise SESSION_MAX or wait for "
 					+ "idle sessions to expire", count);
 		}
-		return this.problems.write(exchange, Problems.sessionStoreFull(RETRY_AFTER));
+		return this.refusal.refuse(exchange, Problems.sessionStoreFull(RETRY_AFTER));
 	}
 
 }

@@ -125,9 +125,10 @@ class LoginConfiguration {
 		UserRateLimiter limiter = (shared != null)
 				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)
 				: RateLimiters.inMemory(login.rateLimit(), login.rateLimitPeriod(), clock);
+		LoginRefusal refusal = new LoginRefusal(problems);
 		return new LoginGuards(requests,
-				new LoginRateLimitWebFilter(limiter, new AddressPseudonyms(oidc.clientSecret()), problems, clock),
-				new LoginCapacityWebFilter(capacity, sessions, problems, clock));
+				new LoginRateLimitWebFilter(limiter, new AddressPseudonyms(oidc.clientSecret()), refusal, clock),
+				new LoginCapacityWebFilter(capacity, sessions, refusal, clock));
 	}
 
 }

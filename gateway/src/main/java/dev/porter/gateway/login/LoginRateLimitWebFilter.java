@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 import dev.porter.common.OncePerInterval;
-import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.routing.UserRateLimiter;
 import io.netty.util.NetUtil;
@@ -28,12 +27,14 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * A budget per client address on {@code /bff/login} and the callback, the two endpoints
- * anyone can call without a session: over it, a 429 problem with {@code Retry-After},
- * answered before any login work (discovery, cookies, code exchange) is done. The address
- * is the peer's, or the client's as named by a trusted proxy ({@code TRUSTED_PROXIES}).
- * What another site's page sends here, but a top-level navigation, is refused before this
- * budget counts it (by the chain's {@code Sec-Fetch-*} check): any page could otherwise
- * spend the budget of everybody behind the user's address.
+ * anyone can call without a session: over it, the login is refused before any login work
+ * (discovery, cookies, code exchange) is done: a browser lands on {@code /?login=failed},
+ * a script gets a 429 problem with {@code Retry-After} ({@link LoginRefusal}). The
+ * address is the peer's, or the client's as named by a trusted proxy
+ * ({@code TRUSTED_PROXIES}). What another site's page sends here, but a top-level
+ * navigation, is refused before this budget counts it (by the chain's {@code Sec-Fetch-*}
+ * check): any page could otherwise spend the budget of everybody behind the user's
+ * address.
  * <p>
  * Refusals are logged at most once per {@link #REFUSALS_INTERVAL}, with a count and the
  * address last refused: an address of one's own load balancer there means it is missing
@@ -54,14 +55,14 @@ class LoginRateLimitWebFilter implements WebFilter {
 
 	private final AddressPseudonyms addresses;
 
-	private final ProblemWriter problems;
+	private final LoginRefusal refusal;
 
 	private final OncePerInterval refusals;
 
-	LoginRateLimitWebFilter(UserRateLimiter limiter, AddressPseudonyms addresses, ProblemWriter problems, Clock clock) {
+	LoginRateLimitWebFilter(UserRateLimiter limiter, AddressPseudonyms addresses, LoginRefusal refusal, Clock clock) {
 		this.limiter = limiter;
 		this.addresses = addresses;
-		this.problems = problems;
+		this.refusal = refusal;
 		this.refusals = OncePerInterval.of(REFUSALS_INTERVAL, clock);
 	}
 
@@ -78,14 +79,14 @@ class LoginRateLimitWebFilter implements WebFilter {
 				return chain.filter(exchange);
 			}
 			refused(client);
-			return this.problems.write(exchange, Problems.rateLimited(decision.retryAfter()));
+			return this.refusal.refuse(exchange, Problems.rateLimited(decision.retryAfter()));
 		});
 	}
 
 	private void refused(@Nullable InetAddress client) {
 		long count = this.refusals.count();
 		if (count > 0) {
-			log.warn("login over its rate limit (LOGIN_RATE_LIMIT per LOGIN_RATE_LIMIT_PERIOD) from {}, answered 429; "
+			log.warn("login over its rate limit (LOGIN_RATE_LIMIT per LOGIN_RATE_LIMIT_PERIOD) from {}, refused; "
 					+ "{} refused since the last report; if that is your load balancer's or ingress's address, "
 					+ "add it to TRUSTED_PROXIES", shown(client), count);
 		}

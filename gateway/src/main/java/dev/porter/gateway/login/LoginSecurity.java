@@ -146,7 +146,7 @@ public class LoginSecurity {
 
 	private ServerAuthenticationFailureHandler failureHandler() {
 		RedirectServerAuthenticationFailureHandler redirect = new RedirectServerAuthenticationFailureHandler(
-				"/?login=failed");
+				LoginRefusal.LOGIN_FAILED.toString());
 		return (exchange, ex) -> {
 			this.failedLogins.increment();
 			this.failureLog.failed(ex);

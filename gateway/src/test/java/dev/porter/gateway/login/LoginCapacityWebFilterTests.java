@@ -9,8 +9,11 @@ import dev.porter.gateway.session.StoredSessions;
 import dev.porter.gateway.support.FilterHarness;
 import dev.porter.gateway.support.MovableClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -33,19 +36,24 @@ class LoginCapacityWebFilterTests {
 	 * store): none is live here.
 	 */
 	private final LoginCapacityWebFilter filter = new LoginCapacityWebFilter(this.room::get, new NoneLive(),
-			FilterHarness.problemWriter(), new MovableClock(Instant.parse("2026-12-01T12:00:00Z")));
+			new LoginRefusal(FilterHarness.problemWriter()), new MovableClock(Instant.parse("2026-12-01T12:00:00Z")));
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
 
-	@Test
-	void filterWhenStoreFullAndBrowserWithoutSessionThenServiceUnavailableBeforeTheCodeExchange() {
-		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(CALLBACK));
+	/**
+	 * The IdP sent the browser back: whatever asked for it, a failed login the SPA
+	 * explains, not a JSON problem page.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "text/html", "application/json" })
+	void filterWhenStoreFullAndBrowserWithoutSessionThenLoginFailedBeforeTheCodeExchange(String accept) {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get(CALLBACK).header(HttpHeaders.ACCEPT, accept));
 
 		this.filter.filter(exchange, this.chain).block();
 
-		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("60");
-		assertThat(FilterHarness.problem(exchange).get("type").asString()).endsWith("/sessions-full");
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FOUND);
+		assertThat(exchange.getResponse().getHeaders().getLocation()).hasToString("/?login=failed");
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 

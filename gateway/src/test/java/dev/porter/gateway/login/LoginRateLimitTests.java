@@ -1,12 +1,16 @@
 package dev.porter.gateway.login;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.gateway.support.PendingLogin;
+import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,12 +24,15 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -85,7 +92,67 @@ class LoginRateLimitTests extends GatewayTestSupport {
 			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotBlank();
 			assertThat(new String(answer.getResponseBodyContent())).contains("/problems/rate-limited");
 		});
-		assertThat(callback.getStatus()).as("the callback shares the budget").isEqualTo(HttpStatusCode.valueOf(429));
+		assertThat(callback.getStatus()).as("the callback shares the budget").isEqualTo(HttpStatusCode.valueOf(302));
+		assertThat(callback.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+	}
+
+	/**
+	 * The person who just typed their password at the IdP comes back over the budget: a
+	 * browser sent to {@code /?login=failed}, which the SPA explains, as every failed
+	 * callback is, never a JSON problem page, and no code exchange. The refusal is logged
+	 * as any other.
+	 */
+	@Test
+	void callbackWhenOverBudgetThenTheBrowserLandsOnLoginFailedWithoutACodeExchange(CapturedOutput output) {
+		Browser browser = browser();
+		Browser.StartedLogin login = browser.clickSignIn();
+		this.client.get().uri("/bff/login").exchange().expectStatus().isFound();
+		this.client.get().uri("/bff/login").exchange().expectStatus().isFound();
+
+		URI landing = browser.completeLogin(login, "auth0|alice");
+
+		assertThat(landing).isEqualTo(URI.create("/?login=failed"));
+		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/token")));
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("LOGIN_RATE_LIMIT"))).singleElement()
+			.asString()
+			.contains("WARN", "127.0.0.1", "refused since the last report");
+	}
+
+	/**
+	 * {@code /bff/login} is a navigation too ("Sign in" clicked): a browser's over the
+	 * budget lands on {@code /?login=failed}; a script's, which could not follow a
+	 * redirect (design.md), gets the problem with {@code Retry-After}.
+	 */
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource(delimiter = '|',
+			value = { "Sec-Fetch-Mode | navigate | 302", "Accept | text/html,application/xhtml+xml,*/*;q=0.8 | 302",
+					"Accept | application/json | 429", "X-Requested-With | XMLHttpRequest | 429",
+					"Sec-Fetch-Mode | cors | 429" })
+	void loginWhenOverBudgetThenABrowserLandsOnLoginFailedAndAScriptGetsTheProblem(String header, String value,
+			int status) {
+		for (int i = 0; i < 3; i++) {
+			this.client.get().uri("/bff/login").header(header, value).exchange().expectStatus().isFound();
+		}
+
+		EntityExchangeResult<byte[]> over = this.client.get()
+			.uri("/bff/login")
+			.header(header, value)
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		assertThat(over.getStatus().value()).isEqualTo(status);
+		if (status == 302) {
+			assertThat(over.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+			assertThat(over.getResponseHeaders().getFirst(HttpHeaders.CONTENT_TYPE)).isNull();
+		}
+		else {
+			assertThat(over.getResponseHeaders().getFirst(HttpHeaders.CONTENT_TYPE))
+				.isEqualTo("application/problem+json");
+			assertThat(over.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotBlank();
+		}
+		assertThat(over.getResponseCookies()).as("no pending login started").isEmpty();
 	}
 
 	/**
@@ -187,22 +254,55 @@ class LoginRateLimitTests extends GatewayTestSupport {
 	}
 
 	/**
-	 * The user's own navigations: from the SPA, a link or bookmark, another site's link,
-	 * and the IdP sending the browser back; and clients that send no fetch metadata.
+	 * The user's own navigations: from the SPA, a link or bookmark, another site's link;
+	 * and clients that send no fetch metadata.
 	 */
-	@ParameterizedTest(name = "{0} {1} {2} {3}")
-	@CsvSource(nullValues = "-",
-			value = { "/bff/login, same-origin, navigate, document", "/bff/login, none, navigate, document",
-					"/bff/login, cross-site, navigate, document", "/bff/login, same-site, navigate, document",
-					"/bff/login, -, -, -", "/login/oauth2/code/auth0?code=c&state=s, cross-site, navigate, document",
-					"/login/oauth2/code/auth0?code=c&state=s, -, -, -" })
-	void loginWhenTheUserNavigatesOrNoFetchMetadataThenCountedAndAnswered(String path, String site, String mode,
+	@ParameterizedTest(name = "{0} {1} {2}")
+	@CsvSource(nullValues = "-", value = { "same-origin, navigate, document", "none, navigate, document",
+			"cross-site, navigate, document", "same-site, navigate, document", "-, -, -" })
+	void loginWhenTheUserNavigatesOrNoFetchMetadataThenCountedAndAnswered(String site, String mode,
 			String destination) {
 		for (int i = 0; i < 3; i++) {
-			fetchedAs(path, site, mode, destination).expectStatus().isFound();
+			fetchedAs("/bff/login", site, mode, destination).expectStatus()
+				.isFound()
+				.expectHeader()
+				.value(HttpHeaders.LOCATION, (location) -> assertThat(location).contains("/authorize?"));
 		}
 
-		fetchedAs(path, site, mode, destination).expectStatus().isEqualTo(429);
+		WebTestClient.ResponseSpec over = fetchedAs("/bff/login", site, mode, destination);
+
+		if (site == null) {
+			over.expectStatus().isEqualTo(429);
+		}
+		else {
+			over.expectStatus().isFound().expectHeader().location("/?login=failed");
+		}
+	}
+
+	/**
+	 * The IdP sending the browser back, as a browser marks it and with no fetch metadata:
+	 * counted, so that past the budget even a callback of a login under way is refused
+	 * (before its code exchange).
+	 */
+	@ParameterizedTest(name = "{0} {1} {2}")
+	@CsvSource(nullValues = "-", value = { "cross-site, navigate, document", "-, -, -" })
+	void callbackWhenTheIdpSendsTheBrowserBackOrNoFetchMetadataThenCounted(String site, String mode,
+			String destination) {
+		PendingLogin login = PendingLogin.start(this.client);
+		TestIdp.instance().stubCodeExchange(login.nonce(), "auth0|alice", "sid-counted", 3600);
+		for (int i = 0; i < 2; i++) {
+			fetchedAs("/login/oauth2/code/auth0?code=c&state=s", site, mode, destination).expectStatus().isFound();
+		}
+
+		login.callback(HttpMethod.GET, "test-code").headers((headers) -> {
+			if (site != null) {
+				headers.set("Sec-Fetch-Site", site);
+				headers.set("Sec-Fetch-Mode", mode);
+				headers.set("Sec-Fetch-Dest", destination);
+			}
+		}).exchange().expectStatus().isFound().expectHeader().location("/?login=failed");
+
+		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/token")));
 	}
 
 	private WebTestClient.ResponseSpec fetchedAs(String path, String site, String mode, String destination) {

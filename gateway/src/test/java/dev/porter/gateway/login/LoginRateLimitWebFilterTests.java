@@ -46,15 +46,31 @@ class LoginRateLimitWebFilterTests {
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 
+	/** The IdP sending a browser back: a failed login, as the SPA knows it. */
 	@Test
-	void filterWhenClientOverBudgetOnCallbackThenTooManyRequests() {
+	void filterWhenClientOverBudgetOnCallbackThenLoginFailedAndNoLoginWork() {
 		MockServerWebExchange exchange = MockServerWebExchange
 			.from(MockServerHttpRequest.get("/login/oauth2/code/porter?code=c&state=s")
 				.remoteAddress(new InetSocketAddress("127.0.0.2", 40000)));
 
 		filter(new Decision(false, Duration.ofSeconds(30))).filter(exchange, this.chain).block();
 
-		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FOUND);
+		assertThat(exchange.getResponse().getHeaders().getLocation()).hasToString("/?login=failed");
+		assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isNull();
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
+	@Test
+	void filterWhenABrowserNavigatesToLoginOverBudgetThenLoginFailed() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/bff/login")
+			.header("Sec-Fetch-Mode", "navigate")
+			.remoteAddress(new InetSocketAddress("127.0.0.2", 40000)));
+
+		filter(new Decision(false, Duration.ofSeconds(30))).filter(exchange, this.chain).block();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FOUND);
+		assertThat(exchange.getResponse().getHeaders().getLocation()).hasToString("/?login=failed");
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 
@@ -136,7 +152,7 @@ class LoginRateLimitWebFilterTests {
 		return new LoginRateLimitWebFilter((key) -> {
 			this.consumed.add(key);
 			return Mono.just(decision);
-		}, ADDRESSES, FilterHarness.problemWriter(), this.clock);
+		}, ADDRESSES, new LoginRefusal(FilterHarness.problemWriter()), this.clock);
 	}
 
 	private static List<String> refusals(CapturedOutput output) {

@@ -11,41 +11,42 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A full in-memory store ({@code SESSION_MAX}) refuses new logins with a 503 problem and
- * {@code Retry-After}, logged once per interval without a stack trace; the users signed
- * in keep their sessions and can sign in again.
+ * A full in-memory store ({@code SESSION_MAX}) refuses new logins at the callback, before
+ * the code exchange: the browser the IdP sent back lands on {@code /?login=failed}, as
+ * any failed login, not on a JSON problem page. Logged once per interval without a stack
+ * trace; the users signed in keep their sessions and can sign in again.
  */
 @TestPropertySource(properties = "porter.session.max=2")
 @ExtendWith(OutputCaptureExtension.class)
 class SessionStoreFullTests extends GatewayTestSupport {
 
 	@Test
-	void callbackWhenStoreFullThenServiceUnavailableProblemAndSignedInUsersUnaffected(CapturedOutput output) {
+	void callbackWhenStoreFullThenLoginFailedBeforeTheCodeExchangeAndSignedInUsersUnaffected(CapturedOutput output) {
 		Browser alice = browser().login("auth0|alice", 3600);
 		browser().login("auth0|bob", 3600);
+		TestIdp.instance().server().resetRequests();
 
 		WebTestClient.ResponseSpec third = callback("auth0|carol");
 		WebTestClient.ResponseSpec fourth = callback("auth0|dave");
 
 		third.expectStatus()
-			.isEqualTo(503)
+			.isFound()
 			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.location("/?login=failed")
 			.expectHeader()
-			.valueEquals(HttpHeaders.RETRY_AFTER, "60")
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo("https://porter.example/problems/sessions-full")
-			.jsonPath("$.status")
-			.isEqualTo(503);
-		fourth.expectStatus().isEqualTo(503);
+			.doesNotExist(HttpHeaders.CONTENT_TYPE)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.SET_COOKIE);
+		fourth.expectStatus().isFound().expectHeader().location("/?login=failed");
+		TestIdp.instance().server().verify(0, postRequestedFor(urlPathEqualTo("/oauth/token")));
 		alice.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 		String before = alice.sessionId();
 		alice.login("auth0|alice", 3600);

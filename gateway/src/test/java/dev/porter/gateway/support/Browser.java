@@ -100,6 +100,16 @@ public final class Browser {
 	 * IdP's code exchange for it; answers the state the IdP sends back.
 	 */
 	private String startLogin(String sub, String sid, long expiresIn) {
+		StartedLogin login = clickSignIn();
+		this.tokens = TestIdp.instance().stubCodeExchange(login.nonce(), sub, sid, expiresIn);
+		return login.state();
+	}
+
+	/**
+	 * "Sign in" clicked in one of this browser's tabs: {@code /bff/login}, returning to
+	 * {@code /ok/path}, with the cookies it sets kept; the browser is at the IdP now.
+	 */
+	public StartedLogin clickSignIn() {
 		EntityExchangeResult<byte[]> start = this.client.get()
 			.uri("/bff/login?returnTo=/ok/path")
 			.exchange()
@@ -111,8 +121,30 @@ public final class Browser {
 		MultiValueMap<String, String> authorize = UriComponentsBuilder.fromUri(start.getResponseHeaders().getLocation())
 			.build()
 			.getQueryParams();
-		this.tokens = TestIdp.instance().stubCodeExchange(authorize.getFirst("nonce"), sub, sid, expiresIn);
-		return decode(authorize.getFirst("state"));
+		return new StartedLogin(decode(authorize.getFirst("state")), authorize.getFirst("nonce"));
+	}
+
+	/**
+	 * The IdP sends the tab of {@code login} back, signed in there as {@code sub}: stubs
+	 * the code exchange for that login, keeps the cookies the callback sets, and returns
+	 * where it sends the browser.
+	 */
+	public URI completeLogin(StartedLogin login, String sub) {
+		this.tokens = TestIdp.instance().stubCodeExchange(login.nonce(), sub, "sid-" + UUID.randomUUID(), 3600);
+		EntityExchangeResult<byte[]> callback = this.client.get()
+			.uri(CALLBACK, login.state())
+			.cookies((jar) -> this.cookies.forEach(jar::add))
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectBody()
+			.returnResult();
+		keepCookies(callback.getResponseCookies());
+		return callback.getResponseHeaders().getLocation();
+	}
+
+	/** A login sent to the IdP and not back yet: what the IdP sends back with it. */
+	public record StartedLogin(String state, String nonce) {
 	}
 
 	/**
