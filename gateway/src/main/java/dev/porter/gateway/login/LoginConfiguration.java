@@ -108,19 +108,18 @@ class LoginConfiguration {
 	}
 
 	/**
-	 * The login cookie is named after the session cookie (same prefix and
-	 * {@code Secure}); its key comes from the client secret all instances share. With
-	 * Redis, the per-address budget is shared by all instances too.
+	 * The login cookies are named after the session cookie (same prefix and
+	 * {@code Secure}), one per pending login; their key comes from the client secret all
+	 * instances share. With Redis, the per-address budget is shared by all instances too.
 	 */
 	@Bean
 	LoginGuards loginGuards(LoginProperties login, SessionProperties session, OidcProperties oidc, JsonMapper json,
 			SessionCapacity capacity, StoredSessions sessions, ObjectProvider<ReactiveStringRedisTemplate> redis,
 			ProblemWriter problems, ObjectProvider<Clock> clocks) {
 		Clock clock = clocks.getIfAvailable(Clock::systemUTC);
-		String cookieName = session.cookieName() + "-login";
-		CookieServerAuthorizationRequestRepository requests = new CookieServerAuthorizationRequestRepository(cookieName,
-				session.cookieSecure(), login.timeout(), new LoginRequestCipher(oidc.clientSecret(), cookieName), json,
-				clock);
+		CookieServerAuthorizationRequestRepository requests = new CookieServerAuthorizationRequestRepository(
+				session.cookieName() + "-login-", session.cookieSecure(), login.timeout(),
+				new LoginRequestCipher(oidc.clientSecret()), json, clock);
 		ReactiveStringRedisTemplate shared = redis.getIfAvailable();
 		UserRateLimiter limiter = (shared != null)
 				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Seals the pending login into a cookie value the browser can carry but neither read nor
- * alter: AES-256-GCM with a random nonce, the cookie name as associated data.
+ * alter: AES-256-GCM with a random nonce, the cookie's name as associated data (a login
+ * moved under another login's name does not open).
  * <p>
  * The key is derived from the OIDC client secret ({@link ClientSecretKeys}), which every
  * gateway instance of a deployment already shares: a login started on one instance
@@ -24,22 +25,22 @@ final class LoginRequestCipher {
 
 	private final AesGcm cipher;
 
-	private final byte[] associatedData;
-
-	LoginRequestCipher(String sharedSecret, String cookieName) {
+	LoginRequestCipher(String sharedSecret) {
 		this.cipher = new AesGcm(ClientSecretKeys.derive(sharedSecret, LABEL));
-		this.associatedData = cookieName.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	String seal(byte[] plaintext) {
-		return ENCODER.encodeToString(this.cipher.seal(plaintext, this.associatedData));
+	String seal(byte[] plaintext, String cookieName) {
+		return ENCODER.encodeToString(this.cipher.seal(plaintext, cookieName.getBytes(StandardCharsets.US_ASCII)));
 	}
 
-	/** The plaintext, or {@code null} when the value was not sealed with this key. */
-	byte @Nullable [] open(String value) {
+	/**
+	 * The plaintext, or {@code null} when the value was not sealed with this key under
+	 * {@code cookieName}.
+	 */
+	byte @Nullable [] open(String value, String cookieName) {
 		try {
 			byte[] bytes = DECODER.decode(value);
-			return this.cipher.open(bytes, 0, bytes.length, this.associatedData);
+			return this.cipher.open(bytes, 0, bytes.length, cookieName.getBytes(StandardCharsets.US_ASCII));
 		}
 		catch (IllegalArgumentException ex) {
 			return null;

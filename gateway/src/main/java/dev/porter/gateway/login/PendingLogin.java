@@ -7,18 +7,19 @@ import java.util.Set;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 
 /**
- * What the callback needs of the authorization request, as sealed into the login cookie:
+ * What the callback needs of the authorization request, as sealed into its login cookie:
  * where the code goes ({@code redirectUri}), the {@code state} to match, and the
  * attributes — registration id, PKCE {@code code_verifier}, {@code nonce}, returnTo. The
  * request's own parameters (challenge, nonce hash, audience) went to the IdP; the
  * callback does not need them.
  *
- * @param expiresAt epoch seconds after which the login is void
+ * @param expiresAtMillis epoch milliseconds from which the login is void; of a browser's
+ * pending logins, the one that expires first was started first
  */
 record PendingLogin(String authorizationUri, String clientId, String redirectUri, Set<String> scopes, String state,
-		Map<String, String> attributes, long expiresAt) {
+		Map<String, String> attributes, long expiresAtMillis) {
 
-	static PendingLogin of(OAuth2AuthorizationRequest request, long expiresAt) {
+	static PendingLogin of(OAuth2AuthorizationRequest request, long expiresAtMillis) {
 		Map<String, String> attributes = new LinkedHashMap<>();
 		request.getAttributes().forEach((name, value) -> {
 			if (value instanceof String text) {
@@ -26,7 +27,7 @@ record PendingLogin(String authorizationUri, String clientId, String redirectUri
 			}
 		});
 		return new PendingLogin(request.getAuthorizationUri(), request.getClientId(), request.getRedirectUri(),
-				request.getScopes(), request.getState(), attributes, expiresAt);
+				request.getScopes(), request.getState(), attributes, expiresAtMillis);
 	}
 
 	OAuth2AuthorizationRequest toRequest() {

@@ -307,6 +307,48 @@ class LoginTests extends GatewayTestSupport {
 			.isEqualTo(true);
 	}
 
+	/**
+	 * "Sign in" clicked in one tab, then in another, and the login completed in the
+	 * first: the second tab's start must not have cost the first its pending login.
+	 */
+	@Test
+	void callbackWhenAnotherTabStartedALoginSinceThenTheFirstTabsLoginCompletes() {
+		Browser browser = browser();
+		Browser.StartedLogin first = browser.clickSignIn();
+		browser.clickSignIn();
+
+		assertThat(browser.completeLogin(first, "auth0|alice")).isEqualTo(URI.create("/ok/path"));
+
+		browser.get("/bff/session")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true)
+			.jsonPath("$.user.sub")
+			.isEqualTo("auth0|alice");
+	}
+
+	/**
+	 * Both tabs come back, the later-started first: each completes (the second a login
+	 * again, which replaces the first's session), and its pending login is used once.
+	 */
+	@Test
+	void callbackWhenTwoTabsLoginsBothComeBackThenEachCompletesOnce() {
+		Browser browser = browser();
+		Browser.StartedLogin first = browser.clickSignIn();
+		Browser.StartedLogin second = browser.clickSignIn();
+
+		assertThat(browser.completeLogin(second, "auth0|alice")).isEqualTo(URI.create("/ok/path"));
+		String secondSession = browser.sessionId();
+		assertThat(browser.completeLogin(first, "auth0|alice")).isEqualTo(URI.create("/ok/path"));
+
+		assertThat(browser.sessionId()).isNotEqualTo(secondSession);
+		assertThat(browser.completeLogin(first, "auth0|alice")).as("its pending login was used")
+			.isEqualTo(URI.create("/?login=failed"));
+		assertThat(browser.cookies().keySet()).as("no pending login left")
+			.allSatisfy((name) -> assertThat(name).doesNotContain("-login"));
+	}
+
 	/** What a browser does with the cookies an answer sets. */
 	private static void keep(Map<String, String> jar, MultiValueMap<String, ResponseCookie> received) {
 		received.forEach((name, cookies) -> cookies.forEach((cookie) -> {
