@@ -26,7 +26,10 @@ import dev.porter.e2e.processes.Service;
 /**
  * Many clients at once, each from its own loopback address (127.0.0.2, 127.0.0.3, …;
  * Linux routes all of 127/8 to {@code lo}), each sending plain HTTP/1.1 GETs over one
- * keep-alive connection and keeping no cookies: the anonymous crowd a gateway meets.
+ * keep-alive connection and keeping no cookies: the anonymous crowd a gateway meets. They
+ * say {@code Accept: *}{@code /*}, as curl and most bots do, not what a browser's
+ * navigation says: a refused login is then the problem {@code 429}, where a browser is
+ * sent to {@code /?login=failed} with a {@code 302} like a started login's.
  */
 public final class LoopbackPeers {
 
@@ -86,7 +89,7 @@ public final class LoopbackPeers {
 			OutputStream out = socket.getOutputStream();
 			InputStream in = new BufferedInputStream(socket.getInputStream());
 			byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
-					+ "\r\nAccept: text/html\r\nUser-Agent: porter-e2e-crowd\r\n\r\n")
+					+ "\r\nAccept: */*\r\nUser-Agent: porter-e2e-crowd\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII);
 			for (int i = 0; i < times; i++) {
 				out.write(request);
