@@ -46,7 +46,7 @@ class ArchitectureTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = { "problem|", "crypto|", "cache|", "cookie|", "bff|", "redis|",
-			"forwarded|problem", "oidc|bff problem", "session|oidc crypto redis cache cookie problem",
+			"forwarded|problem", "oidc|bff problem", "session|oidc bff crypto redis cache cookie problem",
 			"csrf|bff cookie problem", "token|oidc session redis problem", "routing|token redis cache problem",
 			"logout|oidc session bff redis cache problem", "login|oidc session csrf routing bff crypto cache problem",
 			"devices|logout oidc session routing problem" })

@@ -16,7 +16,7 @@ import dev.porter.gateway.session.SessionDirectory;
 import dev.porter.gateway.session.ReplacedSessionEnder;
 import dev.porter.gateway.session.SessionLimit;
 import dev.porter.gateway.session.StoredSessions;
-import dev.porter.gateway.session.SessionProperties;
+import dev.porter.gateway.session.SessionCookie;
 import dev.porter.gateway.session.ToTheEnd;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -113,12 +113,12 @@ class LoginConfiguration {
 	 * instances share. With Redis, the per-address budget is shared by all instances too.
 	 */
 	@Bean
-	LoginGuards loginGuards(LoginProperties login, SessionProperties session, OidcProperties oidc, JsonMapper json,
+	LoginGuards loginGuards(LoginProperties login, SessionCookie sessionCookie, OidcProperties oidc, JsonMapper json,
 			SessionCapacity capacity, StoredSessions sessions, ObjectProvider<ReactiveStringRedisTemplate> redis,
 			ProblemWriter problems, ObjectProvider<Clock> clocks) {
 		Clock clock = clocks.getIfAvailable(Clock::systemUTC);
 		CookieServerAuthorizationRequestRepository requests = new CookieServerAuthorizationRequestRepository(
-				session.cookieName() + "-login-", session.cookieSecure(), login.timeout(),
+				sessionCookie.name() + "-login-", sessionCookie.secure(), login.timeout(),
 				new LoginRequestCipher(oidc.clientSecret()), json, clock);
 		ReactiveStringRedisTemplate shared = redis.getIfAvailable();
 		UserRateLimiter limiter = (shared != null)

@@ -2,6 +2,7 @@ package dev.porter.gateway.session;
 
 import java.time.Clock;
 
+import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.redis.RedisEnabled;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,23 +20,29 @@ import org.springframework.web.server.session.WebSessionManager;
 
 /**
  * The session cookie: an opaque id only, {@code HttpOnly}, {@code SameSite=Lax},
- * {@code Path=/}. Both Boot's in-memory session manager and Spring Session's Redis one
- * pick this resolver up. Only a signed-in browser has a session: a started login lives in
- * its own cookie (login.CookieServerAuthorizationRequestRepository). Also the directory
- * of signed-in sessions by user (behind {@code GET /bff/sessions}), the filter that keeps
- * their last use, and the registry logout looks sessions up in.
+ * {@code Path=/}, named and {@code Secure} as {@link SessionCookie} decides. Both Boot's
+ * in-memory session manager and Spring Session's Redis one pick this resolver up. Only a
+ * signed-in browser has a session: a started login lives in its own cookie
+ * (login.CookieServerAuthorizationRequestRepository). Also the directory of signed-in
+ * sessions by user (behind {@code GET /bff/sessions}), the filter that keeps their last
+ * use, and the registry logout looks sessions up in.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionConfiguration {
 
 	@Bean
-	WebSessionIdResolver webSessionIdResolver(SessionProperties properties) {
+	SessionCookie sessionCookie(SessionProperties properties, BffProperties bff) {
+		return SessionCookie.of(properties, bff);
+	}
+
+	@Bean
+	WebSessionIdResolver webSessionIdResolver(SessionCookie sessionCookie) {
 		CookieWebSessionIdResolver resolver = new SessionIdCookies();
-		resolver.setCookieName(properties.cookieName());
+		resolver.setCookieName(sessionCookie.name());
 		// The cookie lives as long as the browser does; only the server ends a session,
 		// when its idle timeout or its absolute lifetime is reached.
 		resolver.addCookieInitializer(
-				(cookie) -> cookie.httpOnly(true).secure(properties.cookieSecure()).sameSite("Lax").path("/"));
+				(cookie) -> cookie.httpOnly(true).secure(sessionCookie.secure()).sameSite("Lax").path("/"));
 		return resolver;
 	}
 

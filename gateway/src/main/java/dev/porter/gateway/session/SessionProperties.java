@@ -2,11 +2,10 @@ package dev.porter.gateway.session;
 
 import java.time.Duration;
 
-import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,11 +14,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The browser session.
  *
- * @param cookieName the session cookie; {@code __Host-} binds it to this host over HTTPS
- * (browsers treat {@code localhost} as secure); plain-http hosts other than localhost
- * need another name and {@code cookieSecure=false}
- * @param cookieSecure whether the cookie (and the login's) is {@code Secure}; must fit
- * {@code PUBLIC_BASE_URL}'s scheme ({@code config.SecureCookieCheck})
+ * @param cookieName {@code SESSION_COOKIE_NAME} as set; blank or unset, the name follows
+ * {@code PUBLIC_BASE_URL}'s scheme ({@link SessionCookie})
+ * @param cookieSecure {@code SESSION_COOKIE_SECURE} as set; unset (or blank), it follows
+ * {@code PUBLIC_BASE_URL}'s scheme ({@link SessionCookie})
  * @param idleTimeout a session unused for this long ends
  * @param absoluteLifetime a session ends this long after login however active it is
  * @param max how many sessions the in-memory store holds ({@code SESSION_MAX}); when
@@ -32,9 +30,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("porter.session")
-public record SessionProperties(
-		@NotBlank(message = "set SESSION_COOKIE_NAME") @DefaultValue("__Host-porter-session") String cookieName,
-		@DefaultValue("true") boolean cookieSecure,
+public record SessionProperties(@Nullable String cookieName, @Nullable Boolean cookieSecure,
 		@NotNull(message = "set SESSION_IDLE_TIMEOUT") @DurationMin(seconds = 1,
 				message = "SESSION_IDLE_TIMEOUT must be at least 1s") @DefaultValue("30m") Duration idleTimeout,
 		@NotNull(message = "set SESSION_ABSOLUTE_LIFETIME") @DurationMin(seconds = 1,
@@ -49,21 +45,6 @@ public record SessionProperties(
 		return "SessionProperties[cookieName=" + this.cookieName + ", idleTimeout=" + this.idleTimeout
 				+ ", absoluteLifetime=" + this.absoluteLifetime + ", max=" + this.max + ", maxPerUser="
 				+ this.maxPerUser + "]";
-	}
-
-	/**
-	 * Browsers drop a {@code __Host-} or {@code __Secure-} cookie that is not
-	 * {@code Secure}, matching the prefix without regard to case (RFC 6265bis): fail at
-	 * start-up rather than silently.
-	 */
-	@AssertTrue(message = "a __Host- or __Secure- cookie must be Secure: set SESSION_COOKIE_NAME without the prefix "
-			+ "or SESSION_COOKIE_SECURE=true")
-	public boolean isPrefixedCookieSecure() {
-		return this.cookieSecure || !(startsWithIgnoringCase("__Host-") || startsWithIgnoringCase("__Secure-"));
-	}
-
-	private boolean startsWithIgnoringCase(String prefix) {
-		return this.cookieName.regionMatches(true, 0, prefix, 0, prefix.length());
 	}
 
 }

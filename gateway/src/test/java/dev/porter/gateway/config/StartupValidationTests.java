@@ -5,7 +5,6 @@ import java.time.Duration;
 import dev.porter.gateway.bff.BffProperties;
 import dev.porter.gateway.oidc.OidcProperties;
 import dev.porter.gateway.routing.RelayProperties;
-import dev.porter.gateway.session.SessionProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,7 +15,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -130,65 +128,6 @@ class StartupValidationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("OIDC_SCOPES must include openid"));
-	}
-
-	// Browsers drop Secure cookies set by a plain-http origin other than localhost: every
-	// login ended in authorization_request_not_found, pointing nowhere. An https origin
-	// with cookies that are not Secure lets them travel over plain http too.
-	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "http://porter.intranet:8080|true|__Host-porter-session",
-			"http://10.0.0.7:8080|true|porter-session", "https://porter.example.com|false|porter-session" })
-	void startWhenCookieSecureContradictsPublicBaseUrlThenFailsNamingBothVariables(String publicBaseUrl, String secure,
-			String cookieName) {
-		this.runner.withUserConfiguration(CookieSettings.class)
-			.withPropertyValues("porter.oidc.client-secret=s", "porter.bff.public-base-url=" + publicBaseUrl,
-					"porter.session.cookie-secure=" + secure, "porter.session.cookie-name=" + cookieName)
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("PUBLIC_BASE_URL")
-				.hasMessageContaining("SESSION_COOKIE_SECURE"));
-	}
-
-	// Browsers drop a cookie named with a __Host- or __Secure- prefix, matched without
-	// regard to case (RFC 6265bis), unless it is Secure: every login would end in
-	// /?login=failed with nothing pointing at the cause.
-	@ParameterizedTest
-	@ValueSource(strings = { "__Host-porter-session", "__Secure-porter-session", "__host-porter-session",
-			"__SECURE-porter-session" })
-	void startWhenPrefixedCookieNameIsNotSecureThenFailsNamingTheVariables(String cookieName) {
-		this.runner.withUserConfiguration(CookieSettings.class)
-			.withPropertyValues("porter.oidc.client-secret=s", "porter.bff.public-base-url=http://localhost:8080",
-					"porter.session.cookie-secure=false", "porter.session.cookie-name=" + cookieName)
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("SESSION_COOKIE_NAME")
-				.hasMessageContaining("SESSION_COOKIE_SECURE=true"));
-	}
-
-	// Browsers treat loopback as a secure context (W3C Secure Contexts: localhost and the
-	// names under .localhost, 127.0.0.0/8, ::1): Secure cookies work over its http.
-	@ParameterizedTest
-	@CsvSource(delimiter = '|',
-			value = { "http://localhost:8080|true|__Host-porter-session", "http://127.0.0.1:8080|true|porter-session",
-					"http://[::1]:8080|true|porter-session", "http://localhost:8080|false|porter-session",
-					"http://porter.localhost:8080|true|__Host-porter-session",
-					"http://127.0.0.2:8080|true|porter-session", "http://LOCALHOST.:8080|true|porter-session",
-					"http://porter.intranet:8080|false|porter-session",
-					"https://porter.example.com|true|__Host-porter-session" })
-	void startWhenCookieSecureFitsPublicBaseUrlThenStarts(String publicBaseUrl, String secure, String cookieName) {
-		this.runner.withUserConfiguration(CookieSettings.class)
-			.withPropertyValues("porter.oidc.client-secret=s", "porter.bff.public-base-url=" + publicBaseUrl,
-					"porter.session.cookie-secure=" + secure, "porter.session.cookie-name=" + cookieName)
-			.run((context) -> assertThat(context).hasNotFailed());
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(SessionProperties.class)
-	@Import(SecureCookieCheck.class)
-	static class CookieSettings {
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

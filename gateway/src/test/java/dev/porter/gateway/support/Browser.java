@@ -22,10 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A browser's cookie jar in front of a {@link WebTestClient}: logs in through the real
  * OIDC flow against {@link TestIdp} and keeps the session and XSRF cookies it is given.
+ * The client talks plain http to {@code localhost}; the jar keeps {@code Secure} cookies
+ * there as Chrome and Firefox do, or drops them as Safari does ({@link #safari}).
  */
 public final class Browser {
 
-	public static final String SESSION_COOKIE = "__Host-porter-session";
+	/**
+	 * The session cookie's name on the gateway the tests start, whose
+	 * {@code PUBLIC_BASE_URL} is plain http ({@code http://localhost:8080}).
+	 */
+	public static final String SESSION_COOKIE = "porter-session";
 
 	private static final String CALLBACK = "/login/oauth2/code/auth0?code=test-code&state={state}";
 
@@ -33,10 +39,26 @@ public final class Browser {
 
 	private final Map<String, String> cookies = new LinkedHashMap<>();
 
+	private final boolean keepsSecureCookiesOverHttp;
+
 	private TestIdp.Tokens tokens;
 
 	public Browser(WebTestClient client) {
+		this(client, true);
+	}
+
+	private Browser(WebTestClient client, boolean keepsSecureCookiesOverHttp) {
 		this.client = client;
+		this.keepsSecureCookiesOverHttp = keepsSecureCookiesOverHttp;
+	}
+
+	/**
+	 * A browser that, like Safari, keeps no {@code Secure} cookie a plain-http origin
+	 * sets, loopback included (WebKit bug 281149; Chrome and Firefox keep them on
+	 * loopback).
+	 */
+	public static Browser safari(WebTestClient client) {
+		return new Browser(client, false);
 	}
 
 	/**
@@ -236,6 +258,9 @@ public final class Browser {
 
 	private void keepCookies(MultiValueMap<String, ResponseCookie> received) {
 		received.forEach((name, values) -> values.forEach((cookie) -> {
+			if (cookie.isSecure() && !this.keepsSecureCookiesOverHttp) {
+				return;
+			}
 			if (cookie.getMaxAge().isZero()) {
 				this.cookies.remove(name);
 			}
