@@ -15,7 +15,11 @@ import dev.porter.e2e.processes.Service;
  */
 public final class SpaClient {
 
-	public static final String SESSION_COOKIE = "__Host-porter-session";
+	/**
+	 * The session cookie's name on the gateways the journeys start, whose
+	 * {@code PUBLIC_BASE_URL} is plain http on {@code localhost}.
+	 */
+	public static final String SESSION_COOKIE = "porter-session";
 
 	private final UserAgent agent;
 

@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 
 /**
  * A scripted browser: a cookie jar (shared across localhost ports and sending
- * {@code Secure} cookies to {@code http://localhost}, as browsers do, unlike
- * {@link java.net.CookieManager}), redirects followed one by one, and a transcript of
- * every exchange so a test can scan all of it for tokens.
+ * {@code Secure} cookies to {@code http://localhost}, as Chrome and Firefox do, unlike
+ * {@link java.net.CookieManager} and Safari), redirects followed one by one, and a
+ * transcript of every exchange so a test can scan all of it for tokens.
  */
 public final class UserAgent {
 

@@ -137,6 +137,22 @@ class ComposeFileTests {
 				+ "(${LOGOUT_ID_TOKEN_HINT-}): the application chooses by the IdP when it is blank");
 	}
 
+	// With __Host-porter-session and true as compose's defaults, compose's own
+	// http://localhost:8080 set Secure cookies, which Safari drops over plain http: every
+	// login there ended at /?login=failed. Blank, the gateway follows PUBLIC_BASE_URL.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "SESSION_COOKIE_NAME|${SESSION_COOKIE_NAME-__Host-porter-session}|__Host-porter-session",
+					"SESSION_COOKIE_SECURE|${SESSION_COOKIE_SECURE-true}|true",
+					"SESSION_COOKIE_SECURE|${SESSION_COOKIE_SECURE:-false}|false" })
+	void checkWhenComposeFillsInASessionCookieSettingThenReported(String variable, String value, String filled) {
+		String drifted = replaceOnce(COMPOSE, variable + ": ${" + variable + "-}", variable + ": " + value);
+
+		assertThat(findings(drifted)).containsExactly("gateway: " + variable + " is '" + filled
+				+ "' in docker-compose.yml, which overrides what PUBLIC_BASE_URL's scheme decides; pass it blank (${"
+				+ variable + "-}): the application follows the scheme when it is blank");
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "gateway, OIDC_SCOPES", "gateway, TRUSTED_PROXIES", "profile-service, PROFILE_DIRECTORY",
 			"profile-service, KEYCLOAK_CLIENT_SECRET" })

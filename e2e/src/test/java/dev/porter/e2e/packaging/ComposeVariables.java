@@ -62,6 +62,17 @@ final class ComposeVariables {
 	 */
 	static final Set<String> BLANK_MEANS_BY_IDP = Set.of("LOGOUT_ID_TOKEN_HINT");
 
+	/**
+	 * Variables the gateway takes unset or blank as {@code PUBLIC_BASE_URL}'s scheme has
+	 * them ({@code SESSION_COOKIE_NAME}, {@code SESSION_COOKIE_SECURE}: a {@code __Host-}
+	 * name and {@code Secure} over https only). A value as compose's default overrides
+	 * the scheme as if the operator had set it: {@code __Host-porter-session} and
+	 * {@code true} on compose's own {@code http://localhost:8080} made Safari, which
+	 * keeps no {@code Secure} cookie from a plain-http origin, end every login at
+	 * {@code /?login=failed}.
+	 */
+	static final Set<String> BLANK_MEANS_BY_SCHEME = Set.of("SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE");
+
 	private static final String ISSUER = "OIDC_ISSUER_URI";
 
 	private static final String DEV_IDP_ISSUER = "DEV_IDP_ISSUER";
@@ -117,8 +128,9 @@ final class ComposeVariables {
 	 * must be the same. A blank application.yml default means "required" or "derived"
 	 * (from discovery, from the issuer), which compose may fill for dev-idp, except where
 	 * the application itself derives dev-idp's value from a loopback issuer
-	 * ({@link #BLANK_MEANS_DEV_IDP}) or chooses by the IdP ({@link #BLANK_MEANS_BY_IDP}):
-	 * there compose must leave it blank.
+	 * ({@link #BLANK_MEANS_DEV_IDP}), chooses by the IdP ({@link #BLANK_MEANS_BY_IDP}) or
+	 * by {@code PUBLIC_BASE_URL}'s scheme ({@link #BLANK_MEANS_BY_SCHEME}): there compose
+	 * must leave it blank.
 	 */
 	private static List<String> defaultFindings(Service service) {
 		List<String> findings = new ArrayList<>();
@@ -134,6 +146,12 @@ final class ComposeVariables {
 				findings.add(service.name() + ": " + variable + " is '" + effectiveValue(value)
 						+ "' in docker-compose.yml, which forces it on whatever IdP .env names; pass it blank (${"
 						+ variable + "-}): the application chooses by the IdP when it is blank");
+				return;
+			}
+			if (BLANK_MEANS_BY_SCHEME.contains(variable) && !effectiveValue(value).isBlank()) {
+				findings.add(service.name() + ": " + variable + " is '" + effectiveValue(value)
+						+ "' in docker-compose.yml, which overrides what PUBLIC_BASE_URL's scheme decides; pass it blank"
+						+ " (${" + variable + "-}): the application follows the scheme when it is blank");
 				return;
 			}
 			if (!COMPOSE_DEFAULT.matcher(value).matches()) {
