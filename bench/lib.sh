@@ -76,7 +76,7 @@ wait_ready() { # name port: polls /readyz; gives up when a started process exits
   done
 }
 
-# Signs alice in through a gateway as a browser would (curl sends Secure cookies to localhost over http), then
+# Signs alice in through a gateway as a browser would, then
 # fetches /bff/session so the jar also holds the XSRF-TOKEN cookie a browser has after its first page (without it
 # every request would mint a new one). Prints the Cookie header for GET /me through that gateway.
 sign_in() { # gateway-port idp-port jar-file
@@ -87,11 +87,11 @@ sign_in() { # gateway-port idp-port jar-file
   [ -n "$csrf" ] || { echo "no login form from dev-idp" >&2; exit 1; }
   curl -sS -L -c "$jar" -b "$jar" -o /dev/null --data-urlencode username=alice --data-urlencode password=alice \
     --data-urlencode "${csrf%%=*}=${csrf#*=}" "http://localhost:$idp/login"
-  session=$(awk '$6 == "__Host-porter-session" { print $7 }' "$jar" | tail -1)
+  session=$(awk '$6 == "porter-session" { print $7 }' "$jar" | tail -1)
   [ -n "$session" ] || { echo "login through the gateway on :$gw gave no session cookie" >&2; exit 1; }
   curl -fsS -c "$jar" -b "$jar" -o /dev/null -H 'Accept: application/json' "http://localhost:$gw/bff/session"
   xsrf=$(awk '$6 == "XSRF-TOKEN" { print $7 }' "$jar" | tail -1)
-  echo "Cookie: __Host-porter-session=$session${xsrf:+; XSRF-TOKEN=$xsrf}"
+  echo "Cookie: porter-session=$session${xsrf:+; XSRF-TOKEN=$xsrf}"
 }
 
 last_access_token() { # idp-port: the access token dev-idp issued last to the gateway's client

@@ -106,7 +106,7 @@ sign_in() { # gateway-port index
       [ -n "$csrf" ] &&
       landed=$(curl -sS -L -c "$jar" -b "$jar" -o /dev/null -w '%{url_effective}' --data-urlencode username=alice \
         --data-urlencode password=alice --data-urlencode "${csrf%%=*}=${csrf#*=}" "http://localhost:$IDP/login") &&
-      [ "$landed" = "http://localhost:$1/" ] && grep -q '__Host-porter-session' "$jar" &&
+      [ "$landed" = "http://localhost:$1/" ] && awk '$6 == "porter-session" { found = 1 } END { exit !found }' "$jar" &&
       curl -fsS -c "$jar" -b "$jar" -o /dev/null -H 'Accept: application/json' "http://localhost:$1/bff/session"; then
       rm -f "$jar" "$jar.html"
       echo ok
