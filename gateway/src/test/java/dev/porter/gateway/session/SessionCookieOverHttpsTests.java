@@ -1,5 +1,7 @@
 package dev.porter.gateway.session;
 
+import java.util.List;
+
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.LoginCallback;
 import dev.porter.gateway.support.TestIdp;
@@ -26,7 +28,12 @@ class SessionCookieOverHttpsTests extends GatewayTestSupport {
 			.expectBody()
 			.returnResult()
 			.getResponseCookies()
-			.getFirst("__Host-porter-session-login");
+			.values()
+			.stream()
+			.flatMap(List::stream)
+			.filter((cookie) -> cookie.getName().startsWith("__Host-porter-session-login-"))
+			.findFirst()
+			.orElse(null);
 		LoginCallback callback = LoginCallback.run(this.client, "test-code",
 				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-https", 3600));
 

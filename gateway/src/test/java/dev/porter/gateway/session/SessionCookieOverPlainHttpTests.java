@@ -1,5 +1,7 @@
 package dev.porter.gateway.session;
 
+import java.util.List;
+
 import java.net.URI;
 
 import dev.porter.gateway.support.Browser;
@@ -47,7 +49,12 @@ class SessionCookieOverPlainHttpTests extends GatewayTestSupport {
 			.expectBody()
 			.returnResult()
 			.getResponseCookies()
-			.getFirst("porter-session-login");
+			.values()
+			.stream()
+			.flatMap(List::stream)
+			.filter((cookie) -> cookie.getName().startsWith("porter-session-login-"))
+			.findFirst()
+			.orElse(null);
 		LoginCallback callback = LoginCallback.run(this.client, "test-code",
 				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-plain", 3600));
 
