@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Settings that contradict each other or the scheme stop start-up naming the variables,
  * since each would make every login fail with nothing pointing at the cause, or let the
- * cookies travel over plain http.
+ * cookies travel over plain http; so does plain http beyond loopback unless
+ * {@code SESSION_COOKIE_SECURE=false} says it is meant.
  *
  * @param name the session cookie's name
  * @param secure whether the session and login cookies are {@code Secure}
@@ -29,6 +30,14 @@ public record SessionCookie(String name, boolean secure) {
 
 	static SessionCookie of(SessionProperties settings, BffProperties bff) {
 		Boolean secureSetting = settings.cookieSecure();
+		if (secureSetting == null && !bff.isSecureContext()) {
+			// Beyond loopback, plain http carries the cookie unprotected: an operator's
+			// choice to say, or a mistake (TLS ended at a proxy, PUBLIC_BASE_URL left
+			// at http) to name.
+			throw new IllegalStateException("PUBLIC_BASE_URL is plain http on a host other than localhost, where the"
+					+ " session cookie would travel unprotected: set PUBLIC_BASE_URL to the https address browsers use,"
+					+ " or SESSION_COOKIE_SECURE=false to serve sessions over plain http on purpose");
+		}
 		boolean secure = (secureSetting != null) ? secureSetting : bff.isHttps();
 		String name = isBlank(settings.cookieName()) ? (secure ? SECURE_NAME : PLAIN_NAME) : settings.cookieName();
 		if (!secure && (startsWithIgnoringCase(name, "__Host-") || startsWithIgnoringCase(name, "__Secure-"))) {

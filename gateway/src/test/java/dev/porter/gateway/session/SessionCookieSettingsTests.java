@@ -42,9 +42,7 @@ class SessionCookieSettingsTests {
 	@CsvSource(delimiter = '|', value = { "http://localhost:8080|UNSET=|UNSET=",
 			"http://localhost:8080|SESSION_COOKIE_NAME=|SESSION_COOKIE_SECURE=",
 			"http://localhost:8080|SESSION_COOKIE_NAME= |SESSION_COOKIE_SECURE= ",
-			"http://127.0.0.1:8080|UNSET=|UNSET=", "http://[::1]:8080|SESSION_COOKIE_NAME=|SESSION_COOKIE_SECURE=",
-			"http://porter.intranet:8080|UNSET=|UNSET=",
-			"http://porter.intranet:8080|SESSION_COOKIE_NAME=|SESSION_COOKIE_SECURE=" })
+			"http://127.0.0.1:8080|UNSET=|UNSET=", "http://[::1]:8080|SESSION_COOKIE_NAME=|SESSION_COOKIE_SECURE=" })
 	void cookieWhenSettingsUnsetAndPublicBaseUrlPlainHttpThenPlainNameWithoutSecure(String publicBaseUrl, String name,
 			String secure) {
 		this.runner.withPropertyValues("PUBLIC_BASE_URL=" + publicBaseUrl, name, secure).run((context) -> {
@@ -109,6 +107,24 @@ class SessionCookieSettingsTests {
 				.rootCause()
 				.hasMessageContaining("PUBLIC_BASE_URL")
 				.hasMessageContaining("SESSION_COOKIE_SECURE"));
+	}
+
+	// Plain http beyond loopback carries the session cookie unprotected: an operator says
+	// so (SESSION_COOKIE_SECURE=false), or it is a mistake (a TLS-terminating proxy in
+	// front, and PUBLIC_BASE_URL left at http) that start-up names.
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "http://porter.intranet:8080|UNSET=|UNSET=",
+					"http://porter.intranet:8080|SESSION_COOKIE_NAME=|SESSION_COOKIE_SECURE=",
+					"http://10.0.0.7:8080|SESSION_COOKIE_NAME=sid|UNSET=" })
+	void startWhenPublicBaseUrlPlainHttpBeyondLoopbackAndCookieSecureUnsetThenFailsNamingBoth(String publicBaseUrl,
+			String name, String secure) {
+		this.runner.withPropertyValues("PUBLIC_BASE_URL=" + publicBaseUrl, name, secure)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("PUBLIC_BASE_URL")
+				.hasMessageContaining("SESSION_COOKIE_SECURE=false"));
 	}
 
 	// Browsers drop a cookie named with a __Host- or __Secure- prefix, matched without
