@@ -96,7 +96,7 @@ function metadataRow(key, value) {
 	return li;
 }
 
-// A value that was not a string is edited as JSON; everything else is saved as text.
+// A value that was not a string is edited as JSON (text in double quotes makes it a string); a string stays a string.
 function parseValue(text, original) {
 	if (typeof original !== 'string') {
 		let parsed;
@@ -104,7 +104,8 @@ function parseValue(text, original) {
 			parsed = JSON.parse(text);
 		}
 		catch {
-			return text;
+			// Saving the text instead would turn an object or a number into a string without a word.
+			throw new SyntaxError('not valid JSON; nothing was saved');
 		}
 		if (!allFinite(parsed)) {
 			// JSON.parse reads 1e999 as Infinity, which JSON.stringify sends as null: a deletion.

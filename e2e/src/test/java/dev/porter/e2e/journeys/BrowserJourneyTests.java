@@ -96,6 +96,34 @@ class BrowserJourneyTests {
 		}
 	}
 
+	// A typo in an object's JSON was saved as the text typed: the object was gone.
+	@Test
+	void changeMetadataWhenAnObjectIsEditedIntoInvalidJsonThenRefusedInlineAndTheObjectKept() {
+		try (Browser browser = Browser.start(1280, 800)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+			spa.open().signIn().signInAs("alice", "alice", spa);
+			assertThat(spa.patchMetadataAsScript("{\"address\":{\"city\":\"Oslo\"},\"motto\":\"{not json\"}"))
+				.isEqualTo(200);
+			spa.reload();
+			assertThat(spa.metadata()).containsEntry("address", "{\"city\":\"Oslo\"}");
+
+			spa.changeMetadata("address", "{\"city\":\"Bergen\"");
+
+			assertThat(spa.metadataErrors()).containsOnlyKeys("address");
+			assertThat(spa.metadataErrors().get("address")).isEqualTo("address: not valid JSON; nothing was saved");
+			browser.screenshot("journey-08-invalid-json");
+			spa.reload();
+			assertThat(spa.metadata()).containsEntry("address", "{\"city\":\"Oslo\"}");
+
+			// a string stays a string, whatever it looks like
+			spa.changeMetadata("motto", "{still not json");
+			assertThat(spa.statusText()).isEqualTo("Saved “motto”.");
+			spa.reload();
+			assertThat(spa.metadata()).containsEntry("motto", "{still not json");
+			spa.removeMetadata("address").removeMetadata("motto");
+		}
+	}
+
 	@Test
 	void signInWhenPasswordWrongThenIdpShowsItsErrorAndSpaStaysSignedOut() {
 		try (Browser browser = Browser.start(1280, 800)) {
