@@ -12,11 +12,29 @@ const FIELDS = [
 
 let loginUrl = '/bff/login';
 
+const VIEWS = ['loading', 'signed-out', 'signed-in', 'unavailable'];
+
 function show(view) {
-	$('loading').hidden = view !== 'loading';
-	$('signed-out').hidden = view !== 'signed-out';
-	$('signed-in').hidden = view !== 'signed-in';
+	for (const v of VIEWS) {
+		$(v).hidden = v !== view;
+	}
 	document.body.dataset.view = view;
+}
+
+// Empties everything shown of the user before: the page starts again from nothing.
+function forgetUser() {
+	for (const id of ['user-name', 'user-email', 'avatar', 'profile', 'metadata', 'metadata-error', 'sessions']) {
+		$(id).replaceChildren();
+	}
+	for (const id of ['metadata-status', 'sessions-status']) {
+		$(id).textContent = '';
+	}
+	for (const id of ['banner-stale', 'banner-unavailable', 'metadata-error', 'profile-missing', 'sign-out-others']) {
+		$(id).hidden = true;
+	}
+	$('metadata-add').reset();
+	delete document.body.dataset.profile;
+	delete document.body.dataset.sessions;
 }
 
 function renderUser(user) {
@@ -154,16 +172,30 @@ async function saveMetadata(key, value) {
 	$('metadata-status').textContent = 'Saving…';
 	try {
 		const { profile, stale } = await api.patchMetadata({ [key]: value });
-		renderProfile(profile);
-		setStale(stale);
+		showProfile(profile, stale);
 		$('metadata-status').textContent = value === null ? `Removed “${key}”.` : `Saved “${key}”.`;
 		return true;
 	}
 	catch (error) {
+		if (error instanceof ProblemError && MAY_HAVE_BEEN_APPLIED.includes(error.status)) {
+			// The change may have reached the directory before the failure (the detail says whether): show what it
+			// holds now before saying the change failed.
+			await loadProfile();
+			$('metadata-status').textContent = '';
+			showMetadataError({ detail: withRetryAfter(error.problem.detail || error.message, error) });
+			return false;
+		}
 		$('metadata-status').textContent = '';
-		handleError(error, true);
+		handleError(error, 'editor');
 		return false;
 	}
+}
+
+const MAY_HAVE_BEEN_APPLIED = [502, 503, 504];
+
+function withRetryAfter(text, error) {
+	const retryAfter = error.headers.get('Retry-After');
+	return retryAfter ? `${text.replace(/\.$/, '')}; try again in ${retryAfter} s.` : text;
 }
 
 function clearMetadataError() {
@@ -196,52 +228,71 @@ function setStale(stale) {
 	$('banner-stale').hidden = !stale;
 }
 
-function handleError(error, fromEditor) {
+// What is unavailable, by the part of the page whose call failed.
+const UNAVAILABLE = {
+	profile: 'The profile service is unavailable',
+	editor: 'The profile service is unavailable',
+	sessions: 'Your sessions cannot be shown or ended right now',
+	'sign-out': 'Signing out did not complete',
+};
+
+
+// source: the part of the page whose call failed (a key of UNAVAILABLE).
+function handleError(error, source) {
 	if (!(error instanceof ProblemError)) {
-		showUnavailable('The gateway cannot be reached.');
+		showUnavailable('The gateway cannot be reached.', source);
 		return;
 	}
 	if (error.status === 401 && error.problem.login_url) {
 		// The gateway's own "sign in" answer. A 401 without it is the profile service refusing the token the
 		// session holds (a configuration fault): signing in again would not help.
-		loginUrl = error.problem.login_url;
-		show('signed-out');
+		showSignedOut(error.problem.login_url);
 	}
 	else if (error.status === 429) {
-		const retryAfter = error.headers.get('Retry-After');
-		showUnavailable(`Too many requests${retryAfter ? `; try again in ${retryAfter} s` : ''}.`);
+		showUnavailable(withRetryAfter('Too many requests.', error), source);
 	}
 	else if (error.status === 503 || error.status === 502 || error.status === 504) {
-		const retryAfter = error.headers.get('Retry-After');
-		showUnavailable(`The profile service is unavailable${retryAfter ? `; try again in ${retryAfter} s` : ''}.`);
+		showUnavailable(withRetryAfter(`${UNAVAILABLE[source]}.`, error), source);
 	}
-	else if (fromEditor) {
+	else if (source === 'editor') {
 		showMetadataError(error.problem);
 	}
 	else {
-		showUnavailable(error.problem.detail || error.message);
+		showUnavailable(error.problem.detail || error.message, source);
 	}
 }
 
-function showUnavailable(text) {
+function showUnavailable(text, source) {
 	$('banner-unavailable-text').textContent = text;
+	$('banner-unavailable').dataset.source = source === 'editor' ? 'profile' : source;
 	$('banner-unavailable').hidden = false;
 }
 
+// Once a call of the part that failed succeeds, its banner is out of date; another part's stays.
+function hideUnavailable(source) {
+	if ($('banner-unavailable').dataset.source === source) {
+		$('banner-unavailable').hidden = true;
+	}
+}
+
+function showProfile(profile, stale) {
+	renderProfile(profile);
+	setStale(stale);
+	hideUnavailable('profile');
+	$('profile-missing').hidden = true;
+	document.body.dataset.profile = 'loaded';
+}
+
 async function loadProfile() {
-	$('banner-unavailable').hidden = true;
 	document.body.dataset.profile = 'loading';
 	try {
 		const { profile, stale } = await api.profile();
-		renderProfile(profile);
-		setStale(stale);
-		$('profile-missing').hidden = true;
-		document.body.dataset.profile = 'loaded';
+		showProfile(profile, stale);
 	}
 	catch (error) {
 		$('profile-missing').hidden = $('profile').children.length > 0;
 		document.body.dataset.profile = 'failed';
-		handleError(error, false);
+		handleError(error, 'profile');
 	}
 }
 
@@ -282,11 +333,12 @@ async function loadSessions() {
 		const sessions = await api.sessions();
 		$('sessions').replaceChildren(...sessions.map(sessionRow));
 		$('sign-out-others').hidden = !sessions.some((s) => !s.current);
+		hideUnavailable('sessions');
 		document.body.dataset.sessions = 'loaded';
 	}
 	catch (error) {
 		document.body.dataset.sessions = 'failed';
-		handleError(error, false);
+		handleError(error, 'sessions');
 	}
 }
 
@@ -298,39 +350,66 @@ async function endSessions(end, done) {
 	}
 	catch (error) {
 		$('sessions-status').textContent = '';
-		handleError(error, false);
+		handleError(error, 'sessions');
 	}
 	await loadSessions();
 }
 
 // The gateway sends a login that did not complete (denied consent, an expired or replayed callback) to /?login=failed.
+// Whether it did is for the first view only: an older session may still hold, and end much later.
 function takeLoginOutcome() {
 	const url = new URL(window.location.href);
 	if (url.searchParams.get('login') !== 'failed') {
-		return;
+		return false;
 	}
-	$('login-failed').hidden = false;
 	url.searchParams.delete('login');
 	window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+	return true;
 }
 
-async function start() {
-	takeLoginOutcome();
+function showSignedOut(url, loginFailed = false) {
+	forgetUser();
+	loginUrl = url || loginUrl;
+	$('login-failed').hidden = !loginFailed;
+	show('signed-out');
+}
+
+// What /bff/session answered.
+async function showSession(session, { loginFailed = false } = {}) {
+	if (!session.authenticated) {
+		showSignedOut(session.login_url, loginFailed);
+		return;
+	}
+	forgetUser();
+	renderUser(session.user);
+	show('signed-in');
+	await Promise.all([loadProfile(), loadSessions()]);
+}
+
+async function start(options) {
+	show('loading');
+	forgetUser();
+	let session;
 	try {
-		const session = await api.session();
-		if (!session.authenticated) {
-			loginUrl = session.login_url || loginUrl;
-			show('signed-out');
-			return;
-		}
-		renderUser(session.user);
-		show('signed-in');
-		await Promise.all([loadProfile(), loadSessions()]);
+		session = await api.session();
 	}
 	catch (error) {
-		show('signed-in');
-		handleError(error, false);
+		showStartFailed(error);
+		return;
 	}
+	await showSession(session, options);
+}
+
+// Whether anyone is signed in is not known: neither view would be true.
+function showStartFailed(error) {
+	let text = 'The gateway cannot be reached, so whether you are signed in is not known.';
+	if (error instanceof ProblemError) {
+		text = error.status === 429 ? 'Too many requests.'
+			: `Whether you are signed in cannot be checked right now (HTTP ${error.status}).`;
+		text = withRetryAfter(text, error);
+	}
+	$('unavailable-text').textContent = text;
+	show('unavailable');
 }
 
 $('sign-in').addEventListener('click', () => api.login(loginUrl));
@@ -339,10 +418,11 @@ $('sign-out').addEventListener('click', async () => {
 		await api.logout();
 	}
 	catch (error) {
-		handleError(error, false);
+		handleError(error, 'sign-out');
 	}
 });
-$('retry').addEventListener('click', loadProfile);
+$('retry').addEventListener('click', () => start());
+$('unavailable-retry').addEventListener('click', () => start());
 $('sign-out-others').addEventListener('click', () => endSessions(api.endOtherSessions,
 	'Signed out every other device.'));
 $('metadata-add').addEventListener('submit', async (event) => {
@@ -353,4 +433,4 @@ $('metadata-add').addEventListener('submit', async (event) => {
 	}
 });
 
-start();
+start({ loginFailed: takeLoginOutcome() });

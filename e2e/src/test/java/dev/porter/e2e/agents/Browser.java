@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import dev.porter.e2e.processes.Layout;
 import org.openqa.selenium.Dimension;
@@ -30,11 +32,11 @@ public final class Browser implements AutoCloseable {
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-	private final WebDriver driver;
+	private final ChromeDriver driver;
 
 	private final Path profile;
 
-	private Browser(WebDriver driver, Path profile) {
+	private Browser(ChromeDriver driver, Path profile) {
 		this.driver = driver;
 		this.profile = profile;
 	}
@@ -72,6 +74,20 @@ public final class Browser implements AutoCloseable {
 
 	public WebDriver driver() {
 		return this.driver;
+	}
+
+	/**
+	 * Fails every request whose URL matches one of {@code patterns} ({@code *} any
+	 * characters) as a network error, as a dropped connection would, until
+	 * {@link #unblockRequests()}.
+	 */
+	public void blockRequests(String... patterns) {
+		this.driver.executeCdpCommand("Network.enable", Map.of());
+		this.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of(patterns)));
+	}
+
+	public void unblockRequests() {
+		this.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
 	}
 
 	/** Saves a PNG of the current page as {@code e2e/target/screenshots/<name>.png}. */

@@ -1,6 +1,7 @@
 package dev.porter.e2e.journeys;
 
 import dev.porter.e2e.agents.Browser;
+import dev.porter.e2e.agents.SpaClient;
 import dev.porter.e2e.pages.IdpLoginPage;
 import dev.porter.e2e.pages.SpaPage;
 import dev.porter.e2e.processes.SharedStack;
@@ -121,6 +122,26 @@ class BrowserJourneyTests {
 			spa.reload();
 			assertThat(spa.metadata()).containsEntry("motto", "{still not json");
 			spa.removeMetadata("address").removeMetadata("motto");
+		}
+	}
+
+	// A second login that failed while the first session still held: "Signing in did not
+	// complete" stayed in the page, hidden, and showed at that session's end much later.
+	@Test
+	void loginFailedWhenSignedInAnywayThenNotShownWhenTheSessionEndsLater() {
+		try (Browser browser = Browser.start(1280, 800)) {
+			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
+			spa.open().signIn().signInAs("alice", "alice", spa);
+			spa.openPath("/?login=failed");
+			assertThat(spa.isSignedIn()).isTrue();
+
+			SpaClient phone = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
+			assertThat(phone.delete("/bff/sessions?others=true").status()).isEqualTo(200);
+			spa.clickRemove("country");
+			spa.awaitSignedOut();
+
+			assertThat(spa.isLoginFailedShown()).isFalse();
+			phone.logout();
 		}
 	}
 

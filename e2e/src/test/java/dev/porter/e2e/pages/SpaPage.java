@@ -45,10 +45,65 @@ public final class SpaPage {
 		return awaitView();
 	}
 
-	/** Waits for a view, and for the profile when signed in. */
+	/**
+	 * Waits for a view, and for the profile when signed in; the "unavailable" view when
+	 * the SPA could not tell whether anyone is signed in.
+	 */
 	public SpaPage awaitView() {
-		this.wait.until((d) -> isSignedOut() || isProfileSettled());
+		this.wait.until((d) -> isSignedOut() || isUnavailable() || isProfileSettled());
 		return this;
+	}
+
+	/** Reloads and waits only until the SPA left "Loading…", whichever view it chose. */
+	public SpaPage reloadUntilViewChosen() {
+		this.driver.navigate().refresh();
+		this.wait.until((d) -> {
+			String view = bodyData("view");
+			return view != null && !"loading".equals(view);
+		});
+		return this;
+	}
+
+	/**
+	 * Waits until the page shows its signed-out view (after something ended the session).
+	 */
+	public SpaPage awaitSignedOut() {
+		this.wait.until((d) -> isSignedOut());
+		return this;
+	}
+
+	/** The view the SPA shows: loading, signed-out, signed-in or unavailable. */
+	public String view() {
+		return bodyData("view");
+	}
+
+	/**
+	 * How the page's last {@code GET /me} ended: loading, loaded or failed (null before
+	 * one).
+	 */
+	public String profileState() {
+		return bodyData("profile");
+	}
+
+	public boolean isUnavailable() {
+		return "unavailable".equals(bodyData("view"));
+	}
+
+	/** What the "unavailable" view says. */
+	public String unavailableText() {
+		return visibleText("unavailable-text");
+	}
+
+	/**
+	 * Clicks "Try again" on the "unavailable" view and waits for the view chosen then.
+	 */
+	public SpaPage retryStart() {
+		this.wait.until(ExpectedConditions.elementToBeClickable(test("unavailable-retry"))).click();
+		return awaitView();
+	}
+
+	public boolean isShown(String test) {
+		return this.driver.findElements(test(test)).stream().anyMatch(WebElement::isDisplayed);
 	}
 
 	public boolean isSignedOut() {
@@ -132,6 +187,14 @@ public final class SpaPage {
 		return submitAndAwait(() -> row.findElement(test("metadata-save")).click());
 	}
 
+	/**
+	 * Clicks "Remove" in a key's row and returns at once: the caller waits for what the
+	 * page does then.
+	 */
+	public void clickRemove(String key) {
+		row(key).findElement(test("metadata-remove")).click();
+	}
+
 	public SpaPage removeMetadata(String key) {
 		WebElement row = row(key);
 		submitAndAwait(() -> row.findElement(test("metadata-remove")).click());
@@ -144,6 +207,12 @@ public final class SpaPage {
 		return this.driver.findElements(test("metadata-error-field"))
 			.stream()
 			.collect(Collectors.toMap((line) -> line.getDomAttribute("data-field"), WebElement::getText));
+	}
+
+	/** The editor's inline error as shown (every line), or "" when none is shown. */
+	public String metadataErrorText() {
+		WebElement error = this.driver.findElement(test("metadata-error"));
+		return error.isDisplayed() ? error.getText() : "";
 	}
 
 	/** Opens a gateway path directly, as a link or the IdP's redirect would. */
