@@ -59,10 +59,10 @@ export function login(loginUrl = '/bff/login') {
 	window.location.assign(`${loginUrl}?returnTo=${encodeURIComponent(returnTo)}`);
 }
 
-/** Ends the session, then follows the IdP's logout URL the gateway answers with. */
+/** Ends the session; answers the IdP's logout URL, where the browser goes next to end the IdP's session too. */
 export async function logout() {
 	const { json } = await call('POST', '/bff/logout');
-	window.location.assign(json.redirect || '/');
+	return json.redirect || '/';
 }
 
 /** The user's sessions: [{id, created_at, last_seen_at, user_agent, current}], the current one first. */

@@ -12,6 +12,15 @@ const FIELDS = [
 
 let loginUrl = '/bff/login';
 
+// Whose data the page shows: their sub, null on the signed-out view, undefined while that is not known (starting,
+// or the "unavailable" view). The session cookie may change under the page at any time (a sign-out or sign-in in
+// another tab, the session idling out or ended from another device), so this is compared with the session's user
+// whenever the page comes back into view and before every change is sent.
+let shownSub;
+
+// The SPA's other tabs and windows: each says whom it shows once it knows, so that the others check too.
+const otherTabs = 'BroadcastChannel' in window ? new BroadcastChannel('porter-session') : null;
+
 const VIEWS = ['loading', 'signed-out', 'signed-in', 'unavailable'];
 
 function show(view) {
@@ -21,15 +30,18 @@ function show(view) {
 	document.body.dataset.view = view;
 }
 
-// Empties everything shown of the user before: the page starts again from nothing.
+// Empties everything shown of the user before: nothing of one user may stay in the page (hidden or not) once it
+// shows another, or nobody.
 function forgetUser() {
+	shownSub = undefined;
 	for (const id of ['user-name', 'user-email', 'avatar', 'profile', 'metadata', 'metadata-error', 'sessions']) {
 		$(id).replaceChildren();
 	}
 	for (const id of ['metadata-status', 'sessions-status']) {
 		$(id).textContent = '';
 	}
-	for (const id of ['banner-stale', 'banner-unavailable', 'metadata-error', 'profile-missing', 'sign-out-others']) {
+	for (const id of ['banner-stale', 'banner-unavailable', 'banner-user-changed', 'metadata-error', 'profile-missing',
+		'sign-out-others']) {
 		$(id).hidden = true;
 	}
 	$('metadata-add').reset();
@@ -51,7 +63,8 @@ function renderAvatar(user) {
 	if (user.picture) {
 		const img = new Image();
 		img.alt = '';
-		img.addEventListener('load', () => avatar.replaceChildren(img));
+		// the picture may arrive after the page moved on to someone else
+		img.addEventListener('load', () => shownSub === user.sub && avatar.replaceChildren(img));
 		img.src = user.picture;
 	}
 }
@@ -170,17 +183,30 @@ function button(label, test, onClick) {
 async function saveMetadata(key, value) {
 	clearMetadataError();
 	$('metadata-status').textContent = 'Saving…';
+	const sub = shownSub;
+	if (!(await sessionStillShown('metadata-status'))) {
+		return false;
+	}
 	try {
 		const { profile, stale } = await api.patchMetadata({ [key]: value });
+		if (shownSub !== sub) {
+			return false;
+		}
 		showProfile(profile, stale);
 		$('metadata-status').textContent = value === null ? `Removed “${key}”.` : `Saved “${key}”.`;
 		return true;
 	}
 	catch (error) {
+		if (shownSub !== sub) {
+			return false;
+		}
 		if (error instanceof ProblemError && MAY_HAVE_BEEN_APPLIED.includes(error.status)) {
 			// The change may have reached the directory before the failure (the detail says whether): show what it
 			// holds now before saying the change failed.
 			await loadProfile();
+			if (shownSub !== sub) {
+				return false;
+			}
 			$('metadata-status').textContent = '';
 			showMetadataError({ detail: withRetryAfter(error.problem.detail || error.message, error) });
 			return false;
@@ -196,6 +222,28 @@ const MAY_HAVE_BEEN_APPLIED = [502, 503, 504];
 function withRetryAfter(text, error) {
 	const retryAfter = error.headers.get('Retry-After');
 	return retryAfter ? `${text.replace(/\.$/, '')}; try again in ${retryAfter} s.` : text;
+}
+
+// Before a change is sent: the session must still be the shown user's, or the change would be made with whoever's
+// session the browser holds now (another tab's sign-in), for a user the page does not show. When it is not,
+// nothing is sent and the page shows who is signed in now, or the signed-out view; when that cannot be checked,
+// nothing is sent either, and the status line (the element's id) that said "Saving…" is emptied.
+async function sessionStillShown(statusLine) {
+	let session;
+	try {
+		session = await api.session();
+	}
+	catch (error) {
+		$(statusLine).textContent = '';
+		handleError(error, 'session');
+		return false;
+	}
+	hideUnavailable('session');
+	if (session.authenticated && session.user.sub === shownSub) {
+		return true;
+	}
+	await showSession(session, { withheld: true });
+	return false;
 }
 
 function clearMetadataError() {
@@ -234,6 +282,7 @@ const UNAVAILABLE = {
 	editor: 'The profile service is unavailable',
 	sessions: 'Your sessions cannot be shown or ended right now',
 	'sign-out': 'Signing out did not complete',
+	session: 'Whether you are still signed in cannot be checked right now, so nothing was sent',
 };
 
 
@@ -285,11 +334,18 @@ function showProfile(profile, stale) {
 
 async function loadProfile() {
 	document.body.dataset.profile = 'loading';
+	const sub = shownSub;
 	try {
 		const { profile, stale } = await api.profile();
+		if (shownSub !== sub) {
+			return;
+		}
 		showProfile(profile, stale);
 	}
 	catch (error) {
+		if (shownSub !== sub) {
+			return;
+		}
 		$('profile-missing').hidden = $('profile').children.length > 0;
 		document.body.dataset.profile = 'failed';
 		handleError(error, 'profile');
@@ -329,14 +385,21 @@ function sessionRow(session) {
 
 async function loadSessions() {
 	document.body.dataset.sessions = 'loading';
+	const sub = shownSub;
 	try {
 		const sessions = await api.sessions();
+		if (shownSub !== sub) {
+			return;
+		}
 		$('sessions').replaceChildren(...sessions.map(sessionRow));
 		$('sign-out-others').hidden = !sessions.some((s) => !s.current);
 		hideUnavailable('sessions');
 		document.body.dataset.sessions = 'loaded';
 	}
 	catch (error) {
+		if (shownSub !== sub) {
+			return;
+		}
 		document.body.dataset.sessions = 'failed';
 		handleError(error, 'sessions');
 	}
@@ -344,6 +407,10 @@ async function loadSessions() {
 
 async function endSessions(end, done) {
 	$('sessions-status').textContent = 'Signing out…';
+	const sub = shownSub;
+	if (!(await sessionStillShown('sessions-status'))) {
+		return;
+	}
 	try {
 		await end();
 		$('sessions-status').textContent = done;
@@ -352,7 +419,9 @@ async function endSessions(end, done) {
 		$('sessions-status').textContent = '';
 		handleError(error, 'sessions');
 	}
-	await loadSessions();
+	if (shownSub === sub) {
+		await loadSessions();
+	}
 }
 
 // The gateway sends a login that did not complete (denied consent, an expired or replayed callback) to /?login=failed.
@@ -369,20 +438,27 @@ function takeLoginOutcome() {
 
 function showSignedOut(url, loginFailed = false) {
 	forgetUser();
+	shownSub = null;
 	loginUrl = url || loginUrl;
 	$('login-failed').hidden = !loginFailed;
 	show('signed-out');
+	otherTabs?.postMessage({ sub: null });
 }
 
-// What /bff/session answered.
-async function showSession(session, { loginFailed = false } = {}) {
+// What /bff/session answered. withheld: a change was not sent because the session is no longer the shown user's.
+async function showSession(session, { loginFailed = false, withheld = false } = {}) {
 	if (!session.authenticated) {
 		showSignedOut(session.login_url, loginFailed);
 		return;
 	}
+	const changed = shownSub !== undefined && shownSub !== null && shownSub !== session.user.sub;
 	forgetUser();
+	shownSub = session.user.sub;
 	renderUser(session.user);
+	$('banner-user-changed').hidden = !changed;
+	$('banner-user-changed-withheld').hidden = !withheld;
 	show('signed-in');
+	otherTabs?.postMessage({ sub: shownSub });
 	await Promise.all([loadProfile(), loadSessions()]);
 }
 
@@ -412,10 +488,46 @@ function showStartFailed(error) {
 	show('unavailable');
 }
 
+// The page is back in view (another tab, a restore from the back/forward cache) or another tab changed whom it
+// shows: the session may have ended or changed user meanwhile. Only then, never on a timer: each look at
+// /bff/session counts as a use of the session and keeps it from idling out.
+let checking = false;
+async function checkSession() {
+	if (shownSub === undefined || checking) {
+		return;
+	}
+	checking = true;
+	try {
+		const session = await api.session();
+		if ((session.authenticated ? session.user.sub : null) !== shownSub) {
+			await showSession(session);
+		}
+	}
+	catch {
+		// Not known now; the next change checks again before it is sent.
+	}
+	finally {
+		checking = false;
+	}
+}
+
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && checkSession());
+window.addEventListener('pageshow', (event) => event.persisted && checkSession());
+otherTabs?.addEventListener('message', (event) => event.data.sub !== shownSub && checkSession());
+
 $('sign-in').addEventListener('click', () => api.login(loginUrl));
 $('sign-out').addEventListener('click', async () => {
 	try {
-		await api.logout();
+		const session = await api.session();
+		if (session.authenticated && session.user.sub !== shownSub) {
+			// Signing out now would end the session of someone the page does not show.
+			await showSession(session, { withheld: true });
+			return;
+		}
+		// Also when the gateway's session had ended already: the IdP's may not have.
+		const redirect = await api.logout();
+		otherTabs?.postMessage({ sub: null });
+		window.location.assign(redirect);
 	}
 	catch (error) {
 		handleError(error, 'sign-out');

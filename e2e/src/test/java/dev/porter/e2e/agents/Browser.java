@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -74,6 +76,50 @@ public final class Browser implements AutoCloseable {
 
 	public WebDriver driver() {
 		return this.driver;
+	}
+
+	/**
+	 * Opens a new tab of this browser and switches to it: the tab it leaves becomes
+	 * hidden ({@code document.visibilityState}), as when a user changes tabs.
+	 * @return the handle of the tab left, for {@link #switchTo(String)}
+	 */
+	public String openTab() {
+		return open(WindowType.TAB);
+	}
+
+	/**
+	 * Opens a new window of this browser (same cookies) and switches to it: the window it
+	 * leaves stays visible, as two windows side by side.
+	 * @return the handle of the window left, for {@link #switchTo(String)}
+	 */
+	public String openWindow() {
+		return open(WindowType.WINDOW);
+	}
+
+	private String open(WindowType type) {
+		String left = this.driver.getWindowHandle();
+		this.driver.switchTo().newWindow(type);
+		return left;
+	}
+
+	/**
+	 * Brings a tab or window to the front: a tab hidden until now becomes visible.
+	 * @return the handle of the one left
+	 */
+	public String switchTo(String handle) {
+		String left = this.driver.getWindowHandle();
+		this.driver.switchTo().window(handle);
+		return left;
+	}
+
+	/**
+	 * Puts a cookie in this browser's jar for {@code origin} as a response of it would
+	 * (host-only, path {@code /}, {@code SameSite=Lax}), replacing the one of that name:
+	 * what another tab's sign-in leaves, without any page of this one being told.
+	 */
+	public void setCookie(URI origin, String name, String value, boolean httpOnly) {
+		this.driver.executeCdpCommand("Network.setCookie", Map.of("url", origin.resolve("/").toString(), "name", name,
+				"value", value, "path", "/", "secure", true, "httpOnly", httpOnly, "sameSite", "Lax"));
 	}
 
 	/**

@@ -72,6 +72,15 @@ public final class SpaPage {
 		return this;
 	}
 
+	/**
+	 * Waits until the page no longer names {@code userName}: signed out, or someone else.
+	 */
+	public SpaPage awaitNotShowing(String userName) {
+		this.wait.until((d) -> isSignedOut()
+				|| isProfileSettled() && !userName.equals(d.findElement(test("user-name")).getText()));
+		return this;
+	}
+
 	/** The view the SPA shows: loading, signed-out, signed-in or unavailable. */
 	public String view() {
 		return bodyData("view");
@@ -240,6 +249,11 @@ public final class SpaPage {
 
 	public boolean isUnavailableBannerShown() {
 		return this.driver.findElement(test("banner-unavailable")).isDisplayed();
+	}
+
+	/** The banner saying the signed-in user changed in another tab or window. */
+	public boolean isUserChangedBannerShown() {
+		return isShown("banner-user-changed");
 	}
 
 	/** Scrolls "Your sessions" into view (for screenshots). */
