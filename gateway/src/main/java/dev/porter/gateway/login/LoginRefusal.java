@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -17,11 +18,15 @@ import org.springframework.web.server.ServerWebExchange;
  * session store full). The callback is the IdP sending back a person who has just typed
  * their password: it lands on {@code /?login=failed}, as every failed callback does and
  * the SPA explains, never on a JSON problem page. {@code /bff/login} is a navigation too
- * ("Sign in" clicked), and a browser's lands there as well; a script's, which could not
- * follow a redirect anyway (design.md: no 302 to XHR or fetch), gets the problem with its
- * {@code Retry-After}, as does a client with no sign of a browser (curl, a load test).
- * The redirect carries no {@code Retry-After}: with a 3xx it would ask the browser to
- * wait before loading the SPA.
+ * ("Sign in" clicked), and one the user started ({@code Sec-Fetch-User: ?1}) lands there
+ * as well. Any other gets the problem with its {@code Retry-After}: a script's, which
+ * could not follow a redirect anyway (design.md: no 302 to XHR or fetch), a client with
+ * no sign of a browser (curl, a load test), and a navigation a script started
+ * ({@code location.assign}): sent back to {@code /?login=failed}, an SPA that navigates
+ * to {@code login_url} on every 401 would come straight back, without the IdP between,
+ * for as long as the budget is spent, and take each new window's first. The redirect
+ * carries no {@code Retry-After}: with a 3xx it would ask the browser to wait before
+ * loading the SPA.
  */
 final class LoginRefusal {
 
@@ -39,9 +44,13 @@ final class LoginRefusal {
 
 	Mono<Void> refuse(ServerWebExchange exchange, ProblemDetail problem) {
 		return CALLBACK.matches(exchange)
-			.flatMap((
-					callback) -> (callback.isMatch() || SpaAuthenticationEntryPoint.isNavigation(exchange.getRequest()))
-							? loginFailed(exchange) : this.problems.write(exchange, problem));
+			.flatMap((callback) -> (callback.isMatch() || userStartedNavigation(exchange.getRequest()))
+					? loginFailed(exchange) : this.problems.write(exchange, problem));
+	}
+
+	private static boolean userStartedNavigation(ServerHttpRequest request) {
+		return SpaAuthenticationEntryPoint.isNavigation(request)
+				&& "?1".equals(request.getHeaders().getFirst("Sec-Fetch-User"));
 	}
 
 	private static Mono<Void> loginFailed(ServerWebExchange exchange) {

@@ -121,12 +121,17 @@ class LoginRateLimitTests extends GatewayTestSupport {
 
 	/**
 	 * {@code /bff/login} is a navigation too ("Sign in" clicked): a browser's over the
-	 * budget lands on {@code /?login=failed}; a script's, which could not follow a
-	 * redirect (design.md), gets the problem with {@code Retry-After}.
+	 * budget that the user started lands on {@code /?login=failed}
+	 * ({@link #loginWhenTheUserNavigatesOrNoFetchMetadataThenCountedAndAnswered}). One
+	 * the user did not start (a script's {@code location.assign}, or a browser without
+	 * fetch metadata, which cannot tell) gets the problem with {@code Retry-After}, as a
+	 * script's fetch does: sent back to {@code /?login=failed}, an SPA that navigates to
+	 * {@code login_url} on every 401 would come straight back, for as long as the budget
+	 * is spent, and spend each new window's first.
 	 */
 	@ParameterizedTest(name = "{0}: {1}")
 	@CsvSource(delimiter = '|',
-			value = { "Sec-Fetch-Mode | navigate | 302", "Accept | text/html,application/xhtml+xml,*/*;q=0.8 | 302",
+			value = { "Sec-Fetch-Mode | navigate | 429", "Accept | text/html,application/xhtml+xml,*/*;q=0.8 | 429",
 					"Accept | application/json | 429", "X-Requested-With | XMLHttpRequest | 429",
 					"Sec-Fetch-Mode | cors | 429" })
 	void loginWhenOverBudgetThenABrowserLandsOnLoginFailedAndAScriptGetsTheProblem(String header, String value,
@@ -254,8 +259,9 @@ class LoginRateLimitTests extends GatewayTestSupport {
 	}
 
 	/**
-	 * The user's own navigations: from the SPA, a link or bookmark, another site's link;
-	 * and clients that send no fetch metadata.
+	 * The user's own navigations (a browser marks them {@code Sec-Fetch-User: ?1}): from
+	 * the SPA, a link or bookmark, another site's link; and clients that send no fetch
+	 * metadata, which over the budget get the problem.
 	 */
 	@ParameterizedTest(name = "{0} {1} {2}")
 	@CsvSource(nullValues = "-", value = { "same-origin, navigate, document", "none, navigate, document",
@@ -269,7 +275,14 @@ class LoginRateLimitTests extends GatewayTestSupport {
 				.value(HttpHeaders.LOCATION, (location) -> assertThat(location).contains("/authorize?"));
 		}
 
-		WebTestClient.ResponseSpec over = fetchedAs("/bff/login", site, mode, destination);
+		WebTestClient.ResponseSpec over = this.client.get().uri("/bff/login").headers((headers) -> {
+			if (site != null) {
+				headers.set("Sec-Fetch-Site", site);
+				headers.set("Sec-Fetch-Mode", mode);
+				headers.set("Sec-Fetch-Dest", destination);
+				headers.set("Sec-Fetch-User", "?1");
+			}
+		}).exchange();
 
 		if (site == null) {
 			over.expectStatus().isEqualTo(429);

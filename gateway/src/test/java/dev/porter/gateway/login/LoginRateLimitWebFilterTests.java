@@ -62,9 +62,10 @@ class LoginRateLimitWebFilterTests {
 	}
 
 	@Test
-	void filterWhenABrowserNavigatesToLoginOverBudgetThenLoginFailed() {
+	void filterWhenTheUserNavigatesToLoginOverBudgetThenLoginFailed() {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/bff/login")
 			.header("Sec-Fetch-Mode", "navigate")
+			.header("Sec-Fetch-User", "?1")
 			.remoteAddress(new InetSocketAddress("127.0.0.2", 40000)));
 
 		filter(new Decision(false, Duration.ofSeconds(30))).filter(exchange, this.chain).block();
