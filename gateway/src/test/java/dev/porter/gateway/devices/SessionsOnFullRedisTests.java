@@ -3,18 +3,14 @@ package dev.porter.gateway.devices;
 import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
-import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.FullRedis;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TwoGatewaysOnRedis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,31 +23,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * they do not know can still sign it out. Each call to {@code /bff/sessions} spends the
  * session's budget, which an instance reserves from Redis a share at a time (a write):
  * each test lists the sessions before Redis fills, as a page that shows them does, so
- * that a share is held. Runs against the real {@code redis-server} of
- * {@link SharedTwoGatewaysOnRedis}, its memory limit lifted after each test.
+ * that a share is held. Runs against the real {@code redis-server} of the shared
+ * instances, filled and emptied by {@link FullRedis}.
  */
-@ExtendWith({ SharedTwoGatewaysOnRedis.class, OutputCaptureExtension.class })
+@ExtendWith(OutputCaptureExtension.class)
 class SessionsOnFullRedisTests {
 
-	private static TwoGatewaysOnRedis instances;
-
-	@BeforeAll
-	static void instances(TwoGatewaysOnRedis shared) {
-		instances = shared;
-	}
-
-	@AfterEach
-	void redisHasMemoryAgain() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "0");
-	}
+	@RegisterExtension
+	static final FullRedis fullRedis = new FullRedis();
 
 	@Test
 	void sessionAndSessionsWhenRedisIsFullThenAnsweredAsUsual(CapturedOutput output) throws Exception {
 		String sub = user();
-		Browser laptop = new Browser(client()).login(sub, 3600);
-		new Browser(client()).login(sub, 3600);
+		Browser laptop = new Browser(fullRedis.gateway()).login(sub, 3600);
+		new Browser(fullRedis.gateway()).login(sub, 3600);
 		assertThat(SessionsApiTests.sessions(laptop)).hasSize(2);
-		fillRedis();
+		fullRedis.fill();
 
 		laptop.get("/bff/session")
 			.exchange()
@@ -69,11 +56,11 @@ class SessionsOnFullRedisTests {
 	@Test
 	void deleteOneWhenRedisIsFullThenThatSessionEnds(CapturedOutput output) throws Exception {
 		String sub = user();
-		Browser laptop = new Browser(client()).login(sub, 3600);
-		Browser phone = new Browser(client()).login(sub, 3600);
+		Browser laptop = new Browser(fullRedis.gateway()).login(sub, 3600);
+		Browser phone = new Browser(fullRedis.gateway()).login(sub, 3600);
 		String phoneId = SessionsApiTests.idOf(laptop, false);
 		laptop.xsrf();
-		fillRedis();
+		fullRedis.fill();
 
 		SessionsApiTests.delete(laptop, "/bff/sessions/" + phoneId).expectStatus().isNoContent();
 
@@ -86,12 +73,12 @@ class SessionsOnFullRedisTests {
 	@Test
 	void deleteOthersWhenRedisIsFullThenTheyEnd() throws Exception {
 		String sub = user();
-		Browser laptop = new Browser(client()).login(sub, 3600);
-		Browser phone = new Browser(client()).login(sub, 3600);
-		Browser tablet = new Browser(client()).login(sub, 3600);
+		Browser laptop = new Browser(fullRedis.gateway()).login(sub, 3600);
+		Browser phone = new Browser(fullRedis.gateway()).login(sub, 3600);
+		Browser tablet = new Browser(fullRedis.gateway()).login(sub, 3600);
 		assertThat(SessionsApiTests.sessions(laptop)).hasSize(3);
 		laptop.xsrf();
-		fillRedis();
+		fullRedis.fill();
 
 		SessionsApiTests.delete(laptop, "/bff/sessions?others=true")
 			.expectStatus()
@@ -103,10 +90,6 @@ class SessionsOnFullRedisTests {
 		assertAuthenticated(phone, false);
 		assertAuthenticated(tablet, false);
 		assertAuthenticated(laptop, true);
-	}
-
-	private static void fillRedis() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "1");
 	}
 
 	private static String user() {
@@ -121,10 +104,6 @@ class SessionsOnFullRedisTests {
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(authenticated);
-	}
-
-	private static WebTestClient client() {
-		return TestClients.gateway(TwoGatewaysOnRedis.port(instances.first()));
 	}
 
 }

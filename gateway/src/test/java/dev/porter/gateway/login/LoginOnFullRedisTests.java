@@ -4,18 +4,14 @@ import java.net.URI;
 import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
-import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.FullRedis;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TwoGatewaysOnRedis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing to Redis (the pending login is a cookie); completing one must store the new
  * session, which Redis refuses: the login fails as any login whose session cannot be
  * stored ({@code /?login=failed}), leaving nobody signed in and no refresh token
- * unrevoked. Runs against the real {@code redis-server} of
- * {@link SharedTwoGatewaysOnRedis}, its memory limit lifted after each test.
+ * unrevoked. Runs against the real {@code redis-server} of the shared instances, filled
+ * and emptied by {@link FullRedis}.
  */
-@ExtendWith({ SharedTwoGatewaysOnRedis.class, OutputCaptureExtension.class })
+@ExtendWith(OutputCaptureExtension.class)
 class LoginOnFullRedisTests {
 
-	private static TwoGatewaysOnRedis instances;
-
-	@BeforeAll
-	static void instances(TwoGatewaysOnRedis shared) {
-		instances = shared;
-	}
-
-	@AfterEach
-	void redisHasMemoryAgain() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "0");
-	}
+	@RegisterExtension
+	static final FullRedis fullRedis = new FullRedis();
 
 	/**
 	 * Its budget per address is reserved from Redis a share at a time (a write, refused
@@ -50,10 +37,11 @@ class LoginOnFullRedisTests {
 	 */
 	@Test
 	void loginWhenRedisIsFullThenSentToTheIdp() throws Exception {
-		client().get().uri("/bff/login?returnTo=/ok/path").exchange().expectStatus().isFound();
-		fillRedis();
+		fullRedis.gateway().get().uri("/bff/login?returnTo=/ok/path").exchange().expectStatus().isFound();
+		fullRedis.fill();
 
-		client().get()
+		fullRedis.gateway()
+			.get()
 			.uri("/bff/login?returnTo=/ok/path")
 			.exchange()
 			.expectStatus()
@@ -64,9 +52,9 @@ class LoginOnFullRedisTests {
 
 	@Test
 	void callbackWhenRedisIsFullThenLoginFailedAndNobodySignedIn(CapturedOutput output) throws Exception {
-		Browser browser = new Browser(client());
+		Browser browser = new Browser(fullRedis.gateway());
 
-		URI landing = browser.attemptLogin(user(), "sid-" + UUID.randomUUID(), 3600, LoginOnFullRedisTests::fillRedis);
+		URI landing = browser.attemptLogin(user(), "sid-" + UUID.randomUUID(), 3600, fullRedis::fill);
 
 		assertThat(landing).hasToString("/?login=failed");
 		browser.get("/bff/session")
@@ -82,21 +70,8 @@ class LoginOnFullRedisTests {
 		assertThat(output.getOut()).contains("login failed: ").contains("Redis answered OOM");
 	}
 
-	private static void fillRedis() {
-		try {
-			instances.redisCli("CONFIG", "SET", "maxmemory", "1");
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static String user() {
 		return "auth0|login-full-" + UUID.randomUUID();
-	}
-
-	private static WebTestClient client() {
-		return TestClients.gateway(TwoGatewaysOnRedis.port(instances.first()));
 	}
 
 }

@@ -6,14 +6,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
-import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.FullRedis;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TwoGatewaysOnRedis;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -30,33 +28,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the logout (the token's {@code jti}, the logout kept for logins under way) but still
  * serves the reads and deletes that end its sessions. The IdP sends the logout once
  * (Auth0, Keycloak), so its sessions end now, and the {@code 503} tells an IdP that
- * retries to do so. Runs against the real {@code redis-server} of
- * {@link SharedTwoGatewaysOnRedis}, its memory limit lifted after each test.
+ * retries to do so. Runs against the real {@code redis-server} of the shared instances,
+ * filled and emptied by {@link FullRedis}.
  */
-@ExtendWith({ SharedTwoGatewaysOnRedis.class, OutputCaptureExtension.class })
+@ExtendWith(OutputCaptureExtension.class)
 class BackchannelLogoutOnFullRedisTests {
 
-	private static TwoGatewaysOnRedis instances;
-
-	@BeforeAll
-	static void instances(TwoGatewaysOnRedis shared) {
-		instances = shared;
-	}
+	@RegisterExtension
+	static final FullRedis fullRedis = new FullRedis();
 
 	@AfterEach
-	void redisHasMemoryAgain() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "0");
-		instances.clock().reset();
+	void clockAsBefore() {
+		fullRedis.instances().clock().reset();
 	}
 
 	@Test
 	void backchannelLogoutWhenRedisIsFullThenTheSessionsEndAndTheIdpIsToldToRetry(CapturedOutput output)
 			throws Exception {
 		String sub = user();
-		Browser browser = new Browser(client()).login(sub, 3600);
-		fillRedis();
+		Browser browser = new Browser(fullRedis.gateway()).login(sub, 3600);
+		fullRedis.fill();
 		// Past the report an earlier test's logout made.
-		instances.clock().shift(BackchannelLogoutLog.INTERVAL);
+		fullRedis.instances().clock().shift(BackchannelLogoutLog.INTERVAL);
 
 		post(Map.of("sid", browser.tokens().sid(), "sub", sub)).expectStatus()
 			.isEqualTo(503)
@@ -73,8 +66,8 @@ class BackchannelLogoutOnFullRedisTests {
 	/** Back-Channel Logout 1.0 lets a token name the IdP session alone. */
 	@Test
 	void backchannelLogoutWithSidOnlyWhenRedisIsFullThenTheSessionsEnd() throws Exception {
-		Browser browser = new Browser(client()).login(user(), 3600);
-		fillRedis();
+		Browser browser = new Browser(fullRedis.gateway()).login(user(), 3600);
+		fullRedis.fill();
 
 		post(Map.of("sid", browser.tokens().sid())).expectStatus().isEqualTo(503);
 
@@ -85,9 +78,9 @@ class BackchannelLogoutOnFullRedisTests {
 	@Test
 	void backchannelLogoutWithSubOnlyWhenRedisIsFullThenEverySessionOfTheUserEnds() throws Exception {
 		String sub = user();
-		Browser laptop = new Browser(client()).login(sub, 3600);
-		Browser phone = new Browser(client()).login(sub, 3600);
-		fillRedis();
+		Browser laptop = new Browser(fullRedis.gateway()).login(sub, 3600);
+		Browser phone = new Browser(fullRedis.gateway()).login(sub, 3600);
+		fullRedis.fill();
 
 		post(Map.of("sub", sub)).expectStatus().isEqualTo(503);
 
@@ -103,10 +96,10 @@ class BackchannelLogoutOnFullRedisTests {
 	@Test
 	void backchannelLogoutWhenRedisIsFullThenALoginMadeAfterTheTokenWasIssuedGoesOn() throws Exception {
 		String sub = user();
-		Browser browser = new Browser(client()).login(sub, 3600);
+		Browser browser = new Browser(fullRedis.gateway()).login(sub, 3600);
 		// Issued well before that login, still young enough to be accepted.
 		long issuedAt = Instant.now().minusSeconds(5 * 60).getEpochSecond();
-		fillRedis();
+		fullRedis.fill();
 
 		post(Map.of("sub", sub, "iat", issuedAt)).expectStatus().isEqualTo(503);
 
@@ -116,23 +109,15 @@ class BackchannelLogoutOnFullRedisTests {
 	@Test
 	void backchannelLogoutWhenRedisHasMemoryAgainThenTheRetryIsAnsweredOk() throws Exception {
 		String sub = user();
-		Browser browser = new Browser(client()).login(sub, 3600);
+		Browser browser = new Browser(fullRedis.gateway()).login(sub, 3600);
 		String token = TestIdp.instance().logoutToken(Map.of("sid", browser.tokens().sid(), "sub", sub));
-		fillRedis();
+		fullRedis.fill();
 		post(token).expectStatus().isEqualTo(503);
 
-		instances.redisCli("CONFIG", "SET", "maxmemory", "0");
+		fullRedis.makeRoom();
 
 		post(token).expectStatus().isOk();
 		assertAuthenticated(browser, false);
-	}
-
-	/**
-	 * Reads and deletes go on, as the session's own reads do; every write that adds data
-	 * is refused ({@code OOM}).
-	 */
-	private static void fillRedis() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "1");
 	}
 
 	private static String user() {
@@ -140,7 +125,8 @@ class BackchannelLogoutOnFullRedisTests {
 	}
 
 	private static void assertAuthenticated(Browser browser, boolean authenticated) {
-		client().get()
+		fullRedis.gateway()
+			.get()
 			.uri("/bff/session")
 			.cookies((jar) -> browser.cookies().forEach(jar::add))
 			.exchange()
@@ -156,15 +142,12 @@ class BackchannelLogoutOnFullRedisTests {
 	}
 
 	private static WebTestClient.ResponseSpec post(String token) {
-		return client().post()
+		return fullRedis.gateway()
+			.post()
 			.uri("/bff/backchannel-logout")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData("logout_token", token))
 			.exchange();
-	}
-
-	private static WebTestClient client() {
-		return TestClients.gateway(TwoGatewaysOnRedis.port(instances.first()));
 	}
 
 }

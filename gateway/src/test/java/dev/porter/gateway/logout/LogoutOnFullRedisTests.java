@@ -3,14 +3,11 @@ package dev.porter.gateway.logout;
 import java.util.UUID;
 
 import dev.porter.gateway.support.Browser;
-import dev.porter.gateway.support.SharedTwoGatewaysOnRedis;
-import dev.porter.gateway.support.TestClients;
+import dev.porter.gateway.support.FullRedis;
 import dev.porter.gateway.support.TestIdp;
-import dev.porter.gateway.support.TwoGatewaysOnRedis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -28,28 +25,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the browser is sent on to the IdP's logout as on any other day: a user at a shared
  * computer who got an error instead would stay signed in at the IdP, for the next person
  * to sign in as them through single sign-on. Runs against the real {@code redis-server}
- * of {@link SharedTwoGatewaysOnRedis}, its memory limit lifted after each test.
+ * of the shared instances, filled and emptied by {@link FullRedis}.
  */
-@ExtendWith({ SharedTwoGatewaysOnRedis.class, OutputCaptureExtension.class })
+@ExtendWith(OutputCaptureExtension.class)
 class LogoutOnFullRedisTests {
 
-	private static TwoGatewaysOnRedis instances;
-
-	@BeforeAll
-	static void instances(TwoGatewaysOnRedis shared) {
-		instances = shared;
-	}
-
-	@AfterEach
-	void redisHasMemoryAgain() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "0");
-	}
+	@RegisterExtension
+	static final FullRedis fullRedis = new FullRedis();
 
 	@Test
 	void logoutFromScriptWhenRedisIsFullThenSignedOutAndSentToTheIdpsLogout(CapturedOutput output) throws Exception {
-		Browser browser = new Browser(client()).login(user(), 3600);
+		Browser browser = new Browser(fullRedis.gateway()).login(user(), 3600);
 		String xsrf = browser.xsrf();
-		fillRedis();
+		fullRedis.fill();
 
 		logout(browser).header("X-XSRF-TOKEN", xsrf)
 			.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
@@ -67,9 +55,9 @@ class LogoutOnFullRedisTests {
 
 	@Test
 	void logoutFromAFormWhenRedisIsFullThenSignedOutAndRedirectedToTheIdpsLogout() throws Exception {
-		Browser browser = new Browser(client()).login(user(), 3600);
+		Browser browser = new Browser(fullRedis.gateway()).login(user(), 3600);
 		String xsrf = browser.xsrf();
-		fillRedis();
+		fullRedis.fill();
 
 		logout(browser).contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData("_csrf", xsrf))
@@ -89,9 +77,10 @@ class LogoutOnFullRedisTests {
 	 */
 	@Test
 	void logoutWithoutASessionWhenRedisIsFullThenSentToTheIdpsLogout() throws Exception {
-		fillRedis();
+		fullRedis.fill();
 
-		client().post()
+		fullRedis.gateway()
+			.post()
 			.uri("/bff/logout")
 			.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.exchange()
@@ -102,16 +91,12 @@ class LogoutOnFullRedisTests {
 			.value(String.class, (url) -> assertThat(url).startsWith(TestIdp.instance().issuer() + "oidc/logout?"));
 	}
 
-	private static void fillRedis() throws Exception {
-		instances.redisCli("CONFIG", "SET", "maxmemory", "1");
-	}
-
 	private static String user() {
 		return "auth0|logout-full-" + UUID.randomUUID();
 	}
 
 	private static WebTestClient.RequestBodySpec logout(Browser browser) {
-		return client().post().uri("/bff/logout").cookies((jar) -> browser.cookies().forEach(jar::add));
+		return fullRedis.gateway().post().uri("/bff/logout").cookies((jar) -> browser.cookies().forEach(jar::add));
 	}
 
 	private static void assertSignedOut(Browser browser) {
@@ -122,10 +107,6 @@ class LogoutOnFullRedisTests {
 			.expectBody()
 			.jsonPath("$.authenticated")
 			.isEqualTo(false);
-	}
-
-	private static WebTestClient client() {
-		return TestClients.gateway(TwoGatewaysOnRedis.port(instances.first()));
 	}
 
 }

@@ -28,6 +28,11 @@ public final class SharedTwoGatewaysOnRedis implements ParameterResolver {
 
 	@Override
 	public TwoGatewaysOnRedis resolveParameter(ParameterContext parameter, ExtensionContext context) {
+		return instances(context);
+	}
+
+	/** The run's instances, started by the first caller: for other extensions. */
+	static TwoGatewaysOnRedis instances(ExtensionContext context) {
 		return context.getRoot()
 			.getStore(NAMESPACE)
 			.computeIfAbsent(TwoGatewaysOnRedis.class, (key) -> start(), TwoGatewaysOnRedis.class);
