@@ -1,9 +1,8 @@
 package dev.porter.gateway.session;
 
-import java.util.List;
-
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.LoginCallback;
+import dev.porter.gateway.support.PendingLogin;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
 
@@ -22,19 +21,9 @@ class SessionCookieOverHttpsTests extends GatewayTestSupport {
 
 	@Test
 	void loginWhenPublicBaseUrlHttpsAndNoCookieSettingsThenHostPrefixedAndSecure() {
-		ResponseCookie login = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult()
-			.getResponseCookies()
-			.values()
-			.stream()
-			.flatMap(List::stream)
-			.filter((cookie) -> cookie.getName().startsWith("__Host-porter-session-login-"))
-			.findFirst()
-			.orElse(null);
-		LoginCallback callback = LoginCallback.run(this.client, "test-code",
+		PendingLogin pending = PendingLogin.start(this.client);
+		ResponseCookie login = pending.cookieStartingWith("__Host-porter-session-login-");
+		LoginCallback callback = LoginCallback.complete(pending, "test-code",
 				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-https", 3600));
 
 		assertThat(login).isNotNull().extracting(ResponseCookie::isSecure).isEqualTo(true);

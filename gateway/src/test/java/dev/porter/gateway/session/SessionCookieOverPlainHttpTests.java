@@ -1,12 +1,11 @@
 package dev.porter.gateway.session;
 
-import java.util.List;
-
 import java.net.URI;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.LoginCallback;
+import dev.porter.gateway.support.PendingLogin;
 import dev.porter.gateway.support.TestIdp;
 import org.junit.jupiter.api.Test;
 
@@ -43,19 +42,9 @@ class SessionCookieOverPlainHttpTests extends GatewayTestSupport {
 
 	@Test
 	void loginWhenPublicBaseUrlPlainHttpAndNoCookieSettingsThenPlainNamesWithoutSecure() {
-		ResponseCookie login = this.client.get()
-			.uri("/bff/login?returnTo=/ok/path")
-			.exchange()
-			.expectBody()
-			.returnResult()
-			.getResponseCookies()
-			.values()
-			.stream()
-			.flatMap(List::stream)
-			.filter((cookie) -> cookie.getName().startsWith("porter-session-login-"))
-			.findFirst()
-			.orElse(null);
-		LoginCallback callback = LoginCallback.run(this.client, "test-code",
+		PendingLogin pending = PendingLogin.start(this.client);
+		ResponseCookie login = pending.cookieStartingWith("porter-session-login-");
+		LoginCallback callback = LoginCallback.complete(pending, "test-code",
 				(nonce) -> TestIdp.instance().stubCodeExchange(nonce, "auth0|alice", "sid-plain", 3600));
 
 		assertThat(login).isNotNull().extracting(ResponseCookie::isSecure).isEqualTo(false);

@@ -22,7 +22,15 @@ public record LoginCallback(URI landing, Map<String, ResponseCookie> cookies) {
 	 * the login's nonce, and comes back to the callback with {@code code}.
 	 */
 	public static LoginCallback run(WebTestClient client, String code, Consumer<String> idp) {
-		PendingLogin login = PendingLogin.start(client);
+		return complete(PendingLogin.start(client), code, idp);
+	}
+
+	/**
+	 * Lets {@code idp} stub the IdP for {@code login}'s nonce, and comes back to the
+	 * callback with {@code code}: for a test that also looks at what starting the login
+	 * set.
+	 */
+	public static LoginCallback complete(PendingLogin login, String code, Consumer<String> idp) {
 		idp.accept(login.nonce());
 		EntityExchangeResult<byte[]> callback = login.callback(HttpMethod.GET, code)
 			.exchange()

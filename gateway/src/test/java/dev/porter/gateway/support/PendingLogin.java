@@ -2,8 +2,12 @@ package dev.porter.gateway.support;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
@@ -43,6 +47,20 @@ public final class PendingLogin {
 	/** The state the IdP sends back to the callback. */
 	public String state() {
 		return URLDecoder.decode(this.authorize.getFirst("state"), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The cookie the start of the login set whose name begins with {@code prefix} (the
+	 * pending login's name goes on with its state), or {@code null} if it set none.
+	 */
+	public @Nullable ResponseCookie cookieStartingWith(String prefix) {
+		return this.start.getResponseCookies()
+			.values()
+			.stream()
+			.flatMap(List::stream)
+			.filter((cookie) -> cookie.getName().startsWith(prefix))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/** The callback with {@code code} and the login's state, by {@code method}. */
