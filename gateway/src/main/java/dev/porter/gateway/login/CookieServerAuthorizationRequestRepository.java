@@ -99,7 +99,7 @@ class CookieServerAuthorizationRequestRepository
 
 	@Override
 	public Mono<OAuth2AuthorizationRequest> loadAuthorizationRequest(ServerWebExchange exchange) {
-		return Mono.fromSupplier(() -> ofThisCallback(exchange).flatMap(StatesCookie::request))
+		return Mono.fromSupplier(() -> ofThisCallback(exchange).flatMap(CallbackCookie::request))
 			.flatMap(Mono::justOrEmpty);
 	}
 
@@ -123,11 +123,11 @@ class CookieServerAuthorizationRequestRepository
 	@Override
 	public Mono<OAuth2AuthorizationRequest> removeAuthorizationRequest(ServerWebExchange exchange) {
 		return Mono.fromSupplier(() -> {
-			Optional<StatesCookie> cookie = ofThisCallback(exchange);
-			Optional<OAuth2AuthorizationRequest> request = cookie.flatMap(StatesCookie::request);
+			Optional<CallbackCookie> cookie = ofThisCallback(exchange);
+			Optional<OAuth2AuthorizationRequest> request = cookie.flatMap(CallbackCookie::request);
 			// Its cookie goes once used, or when it holds no usable login; one that holds
 			// another login (a clash of hashes) stays.
-			cookie.filter((found) -> request.isPresent() || found.pending().isEmpty())
+			cookie.filter((found) -> request.isPresent() || found.sealed().isEmpty())
 				.ifPresent((used) -> expire(exchange, used.name()));
 			request.ifPresent((completed) -> exchange.getAttributes().put(COMPLETED, completed));
 			return request;
@@ -138,7 +138,7 @@ class CookieServerAuthorizationRequestRepository
 	 * The cookie named after the callback's {@code state}, if the browser sent one, with
 	 * what it holds.
 	 */
-	private Optional<StatesCookie> ofThisCallback(ServerWebExchange exchange) {
+	private Optional<CallbackCookie> ofThisCallback(ServerWebExchange exchange) {
 		String state = exchange.getRequest().getQueryParams().getFirst(OAuth2ParameterNames.STATE);
 		if (state == null) {
 			return Optional.empty();
@@ -146,7 +146,7 @@ class CookieServerAuthorizationRequestRepository
 		String name = cookieName(state);
 		HttpCookie cookie = exchange.getRequest().getCookies().getFirst(name);
 		return Optional.ofNullable(cookie)
-			.map((found) -> new StatesCookie(name, state, read(name, found.getValue()).map(PendingLogin::toRequest)));
+			.map((found) -> new CallbackCookie(name, state, read(name, found.getValue()).map(PendingLogin::toRequest)));
 	}
 
 	/**
@@ -172,18 +172,14 @@ class CookieServerAuthorizationRequestRepository
 		});
 		// Newest first: once one does not fit, it goes, and every older one with it.
 		kept.sort(Comparator.comparingLong(Kept::expiresAtMillis).reversed());
-		int count = 1;
 		int left = room;
-		boolean dropping = false;
-		for (Kept pending : kept) {
-			dropping = dropping || count == MAX_PENDING || pending.bytes() > left;
-			if (dropping) {
-				expire(exchange, pending.name());
+		for (int i = 0; i < kept.size(); i++) {
+			// Kept so far: i of these, and the login being saved.
+			if (i + 1 >= MAX_PENDING || kept.get(i).bytes() > left) {
+				kept.subList(i, kept.size()).forEach((dropped) -> expire(exchange, dropped.name()));
+				return;
 			}
-			else {
-				count++;
-				left -= pending.bytes();
-			}
+			left -= kept.get(i).bytes();
 		}
 	}
 
@@ -238,14 +234,14 @@ class CookieServerAuthorizationRequestRepository
 	}
 
 	/**
-	 * The cookie a callback's {@code state} names, and the login in it, if it opens and
-	 * is current.
+	 * The cookie a callback's {@code state} names, and the login sealed in it, if it
+	 * opens and is current.
 	 */
-	private record StatesCookie(String name, String state, Optional<OAuth2AuthorizationRequest> pending) {
+	private record CallbackCookie(String name, String state, Optional<OAuth2AuthorizationRequest> sealed) {
 
 		/** The login, if it is the callback's own. */
 		Optional<OAuth2AuthorizationRequest> request() {
-			return this.pending.filter((found) -> found.getState().equals(this.state));
+			return this.sealed.filter((found) -> found.getState().equals(this.state));
 		}
 
 	}
