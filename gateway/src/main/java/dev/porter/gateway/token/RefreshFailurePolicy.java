@@ -140,29 +140,25 @@ class RefreshFailurePolicy {
 	}
 
 	/**
-	 * How far apart the instances' clocks may be when one reads a backoff another wrote
-	 * (the session is shared through Redis): an instance whose clock is behind the
-	 * writer's sees the wait longer by the difference. Without it, a wait of the longest
-	 * length read a few seconds behind looked set before a step back, was taken as over,
-	 * and the refresh went into the rate limit the IdP had announced.
-	 */
-	static final Duration CLOCK_SKEW_ALLOWANCE = InstanceClocks.SKEW_ALLOWANCE;
-
-	/**
 	 * What is left of a session's backoff now; zero once it is over. Its end is an
 	 * instant on the wall clock of the instance that failed, kept in the session: one
 	 * further ahead than the longest backoff there is ({@code TOKEN_REFRESH_BACKOFF_MAX},
 	 * or a wait the token endpoint asked for, up to {@link #MAX_ASKED_WAIT}) and
-	 * {@link #CLOCK_SKEW_ALLOWANCE} was set before the clock stepped back (NTP, a VM
-	 * restored), and is over ({@link WallClockWaits}), rather than holding every refresh
-	 * off for the length of the step.
+	 * {@link InstanceClocks#SKEW_ALLOWANCE} was set before the clock stepped back (NTP, a
+	 * VM restored), and is over ({@link WallClockWaits}), rather than holding every
+	 * refresh off for the length of the step. The allowance is there because another
+	 * instance may read the backoff (the session is shared through Redis), and one whose
+	 * clock is behind the writer's sees the wait longer by the difference: without it, a
+	 * wait of the longest length read a few seconds behind looked set before a step back,
+	 * was taken as over, and the refresh went into the rate limit the IdP had announced.
 	 */
 	Duration backingOff(RefreshBackoff backoff) {
 		Duration longest = this.properties.refreshBackoffMax();
 		if (MAX_ASKED_WAIT.compareTo(longest) > 0) {
 			longest = MAX_ASKED_WAIT;
 		}
-		return WallClockWaits.left(this.clock.instant(), backoff.notBefore(), longest.plus(CLOCK_SKEW_ALLOWANCE));
+		return WallClockWaits.left(this.clock.instant(), backoff.notBefore(),
+				longest.plus(InstanceClocks.SKEW_ALLOWANCE));
 	}
 
 	/**
