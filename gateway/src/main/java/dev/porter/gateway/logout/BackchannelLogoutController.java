@@ -200,11 +200,9 @@ class BackchannelLogoutController {
 	 * ({@link #endUnrecorded}).
 	 */
 	private Mono<Void> endSessions(Jwt token) {
-		String sid = token.getClaimAsString("sid");
-		Instant issuedAt = issuedAt(token);
-		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.loggedOutSid(sid, issuedAt)
-				: this.registry.loggedOutSub(token.getSubject(), issuedAt);
-		return found.onErrorResume(RedisRefusals::isFull, (full) -> endUnrecorded(token, full)).flatMap(this::end);
+		return sessionsOf(token, issuedAt(token), this.registry::loggedOutSid, this.registry::loggedOutSub)
+			.onErrorResume(RedisRefusals::isFull, (full) -> endUnrecorded(token, full))
+			.flatMap(this::end);
 	}
 
 	/**
@@ -220,12 +218,20 @@ class BackchannelLogoutController {
 	 * the logout came survives it, which is logged.
 	 */
 	private <T> Mono<T> endUnrecorded(Jwt token, Throwable full) {
-		String sid = token.getClaimAsString("sid");
 		Instant registeredBy = issuedAt(token).plus(LogoutTokenValidator.CLOCK_SKEW);
 		this.throttledLog.unrecorded();
-		Mono<Set<SessionKey>> found = (sid != null) ? this.registry.findBySid(sid, registeredBy)
-				: this.registry.findBySub(token.getSubject(), registeredBy);
-		return found.flatMap(this::end).then(Mono.error(full));
+		return sessionsOf(token, registeredBy, this.registry::findBySid, this.registry::findBySub).flatMap(this::end)
+			.then(Mono.error(full));
+	}
+
+	/**
+	 * The token's sessions, as {@code bySid} or {@code bySub} looks them up as of
+	 * {@code at}: those of the IdP session it names ({@code sid}), or, when it names
+	 * none, all of its user's.
+	 */
+	private static Mono<Set<SessionKey>> sessionsOf(Jwt token, Instant at, Lookup bySid, Lookup bySub) {
+		String sid = token.getClaimAsString("sid");
+		return (sid != null) ? bySid.find(sid, at) : bySub.find(token.getSubject(), at);
 	}
 
 	private Mono<Void> end(Set<SessionKey> keys) {
@@ -281,6 +287,13 @@ class BackchannelLogoutController {
 		this.throttledLog.unprocessed(cause);
 		return new ProblemException(Problems.upstreamUnavailable("identity provider or session store", RETRY_AFTER),
 				cause);
+	}
+
+	/** A registry look-up of the sessions of one {@code sid} or {@code sub}. */
+	private interface Lookup {
+
+		Mono<Set<SessionKey>> find(String id, Instant at);
+
 	}
 
 }
