@@ -1,11 +1,8 @@
 package dev.porter.gateway.crypto;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,13 +106,9 @@ public final class KeyRing {
 		return bytes;
 	}
 
+	/** The first {@link #ID_BYTES} bytes of the key's SHA-256. */
 	private static int id(byte[] key) {
-		try {
-			return ByteBuffer.wrap(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(key), ID_BYTES)).getInt();
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("SHA-256 is unavailable", ex);
-		}
+		return ByteBuffer.wrap(Sha256.of(key), 0, ID_BYTES).getInt();
 	}
 
 }

@@ -1,6 +1,6 @@
 /**
- * AES-GCM sealing shared by the login cookie and the session store, and the
- * {@code SESSION_ENCRYPTION_KEYS} key ring.
+ * AES-GCM sealing shared by the login cookie and the session store, the
+ * {@code SESSION_ENCRYPTION_KEYS} key ring, and SHA-256.
  */
 @NullMarked
 package dev.porter.gateway.crypto;

@@ -1,8 +1,6 @@
 package dev.porter.gateway.login;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import dev.porter.gateway.crypto.Sha256;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -193,14 +192,7 @@ class CookieServerAuthorizationRequestRepository
 	 * compared with the callback's.
 	 */
 	private String cookieName(String state) {
-		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
-			return this.namePrefix + HexFormat.of().formatHex(hash).substring(0, NAME_KEY_LENGTH);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			// every Java platform has SHA-256
-			throw new IllegalStateException(ex);
-		}
+		return this.namePrefix + HexFormat.of().formatHex(Sha256.of(state)).substring(0, NAME_KEY_LENGTH);
 	}
 
 	/** The pending login sealed under {@code name}, if it opens and has not timed out. */

@@ -1,10 +1,8 @@
 package dev.porter.gateway.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
+import dev.porter.gateway.crypto.Sha256;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,9 +26,6 @@ public record SessionKey(String value) {
 	/** A SHA-256 digest's length in base64url without padding. */
 	private static final int LENGTH = 43;
 
-	/** Never used itself, only cloned ({@link #sha256}). */
-	private static final MessageDigest SHA_256 = lookUpSha256();
-
 	public SessionKey {
 		// A session id is never a key: keeps an id from being stored by mistake.
 		if (!isDigest(value)) {
@@ -40,8 +35,7 @@ public record SessionKey(String value) {
 
 	/** The key of the session with this id. */
 	public static SessionKey of(String sessionId) {
-		byte[] digest = sha256().digest(sessionId.getBytes(StandardCharsets.UTF_8));
-		return new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+		return new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of(sessionId)));
 	}
 
 	/**
@@ -73,29 +67,6 @@ public record SessionKey(String value) {
 	/** The digest's bytes. */
 	public byte[] digest() {
 		return Base64.getUrlDecoder().decode(this.value);
-	}
-
-	/**
-	 * A fresh digest, cloned from one looked up once: every request derives a key, and
-	 * looking the algorithm up among the security providers each time cost more than the
-	 * hashing.
-	 */
-	private static MessageDigest sha256() {
-		try {
-			return (MessageDigest) SHA_256.clone();
-		}
-		catch (CloneNotSupportedException ex) {
-			throw new IllegalStateException("the JDK's SHA-256 can be cloned", ex);
-		}
-	}
-
-	private static MessageDigest lookUpSha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every Java runtime has SHA-256", ex);
-		}
 	}
 
 }
