@@ -155,8 +155,7 @@ class InMemorySessionRegistry implements SessionRegistry {
 	}
 
 	private Set<SessionKey> find(String key) {
-		Map<SessionKey, Instant> sessions = this.sessions.getIfPresent(key);
-		return (sessions != null) ? Set.copyOf(sessions.keySet()) : Set.of();
+		return find(key, Instant.MAX);
 	}
 
 	private Set<SessionKey> find(String key, Instant registeredBy) {
