@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +34,6 @@ public final class RedisEvictionPolicyCheck {
 	private static final Logger log = LoggerFactory.getLogger(RedisEvictionPolicyCheck.class);
 
 	private static final String NO_EVICTION = "noeviction";
-
-	/** Far more than any cause chain; only guards against a cycle. */
-	private static final int MAX_DEPTH = 16;
 
 	private final String atStake;
 
@@ -117,8 +113,7 @@ public final class RedisEvictionPolicyCheck {
 	 * other answer ({@code LOADING}, {@code BUSY}) is none.
 	 */
 	private static @Nullable RedisCommandExecutionException refusalIn(Throwable failure) {
-		return Stream.iterate(failure, Objects::nonNull, Throwable::getCause)
-			.limit(MAX_DEPTH)
+		return Causes.of(failure)
 			.filter(RedisCommandExecutionException.class::isInstance)
 			.map(RedisCommandExecutionException.class::cast)
 			.filter((refused) -> {

@@ -1,11 +1,9 @@
 package dev.porter.common;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.lettuce.core.RedisCommandExecutionException;
 
@@ -20,9 +18,6 @@ import io.lettuce.core.RedisCommandExecutionException;
  * refusals turn writes away while it still serves reads.
  */
 public final class RedisRefusals {
-
-	/** Far more than any cause chain; only guards against a cycle. */
-	private static final int MAX_DEPTH = 16;
 
 	private static final Pattern CODE = Pattern.compile("[A-Z]{2,16}");
 
@@ -87,8 +82,7 @@ public final class RedisRefusals {
 	}
 
 	private static Optional<String> answer(Throwable failure) {
-		return Stream.iterate(failure, Objects::nonNull, Throwable::getCause)
-			.limit(MAX_DEPTH)
+		return Causes.of(failure)
 			.filter((cause) -> cause instanceof RedisCommandExecutionException && cause.getMessage() != null)
 			.findFirst()
 			.map(Throwable::getMessage);

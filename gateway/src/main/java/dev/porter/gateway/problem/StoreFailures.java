@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.lettuce.core.RedisException;
+import dev.porter.common.Causes;
 import dev.porter.common.OncePerInterval;
 import dev.porter.common.RedisRefusals;
 import org.slf4j.Logger;
