@@ -29,8 +29,8 @@ class ArchitectureTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
-			value = { "metadata|", "problem|metadata", "cache|", "upstream|problem", "oidc|upstream",
-					"userinfo|upstream oidc", "directory|upstream metadata problem oidc",
+			value = { "redis|", "metadata|", "problem|metadata", "cache|redis", "upstream|problem redis",
+					"oidc|upstream", "userinfo|upstream oidc", "directory|upstream metadata problem oidc",
 					"me|directory userinfo metadata cache problem upstream oidc" })
 	void packageWhenImportedThenDependsOnlyOnThePackagesBelowIt(String pkg, String below) {
 		PackageRules.usesOnly(ROOT, pkg, below).check(MAIN);

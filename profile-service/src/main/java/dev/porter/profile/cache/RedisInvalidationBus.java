@@ -13,11 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
-import dev.porter.common.Detached;
 import dev.porter.common.RedisRefusals;
+import dev.porter.profile.redis.RedisConnections;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -82,7 +81,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	public Mono<Void> publish(String key) {
 		ByteBuffer message = bytes(this.instance + " " + key);
 		return Mono
-			.usingWhen(connection(), (connection) -> connection.pubSubCommands().publish(bytes(this.channel), message),
+			.usingWhen(RedisConnections.open(this.connectionFactory),
+					(connection) -> connection.pubSubCommands().publish(bytes(this.channel), message),
 					ReactiveRedisConnection::closeLater)
 			.timeout(this.timeout)
 			.doOnSuccess((receivers) -> count("published"))
@@ -97,7 +97,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
 	@Override
 	public Flux<String> remoteChanges() {
-		return Flux.usingWhen(connection(), this::receive, ReactiveRedisConnection::closeLater)
+		return Flux
+			.usingWhen(RedisConnections.open(this.connectionFactory), this::receive,
+					ReactiveRedisConnection::closeLater)
 			// Lettuce re-subscribes by itself after a reconnect; this covers a first
 			// connection that fails (Redis down at start) and a subscription that ends.
 			.doOnError(this::subscriptionFailed)
@@ -117,18 +119,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
 			log.warn("cache invalidation channel unavailable ({}{}); retrying, and logging again once it is back",
 					ex.getClass().getSimpleName(), RedisRefusals.describe(ex));
 		}
-	}
-
-	/**
-	 * Spring Data Redis opens its shared connection on the first thread that asks and
-	 * waits there for Redis to answer, up to the timeout: never the event loop of the
-	 * request that publishes, nor a timer thread of the retries below. A publish that
-	 * gives up first leaves the connection to be made ({@link Detached#open}):
-	 * interrupted, Lettuce would finish it all the same, open and nobody's.
-	 */
-	private Mono<ReactiveRedisConnection> connection() {
-		return Detached.open(Mono.fromSupplier(this.connectionFactory::getReactiveConnection)
-			.subscribeOn(Schedulers.boundedElastic()), ReactiveRedisConnection::closeLater);
 	}
 
 	private Flux<String> receive(ReactiveRedisConnection connection) {

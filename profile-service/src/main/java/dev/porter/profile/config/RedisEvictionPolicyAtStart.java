@@ -6,11 +6,10 @@ import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
-import dev.porter.common.Detached;
 import dev.porter.common.RedisEvictionPolicyCheck;
+import dev.porter.profile.redis.RedisConnections;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
@@ -61,20 +60,9 @@ class RedisEvictionPolicyAtStart implements SmartLifecycle {
 
 	private Mono<Properties> infoMemory() {
 		return Mono
-			.usingWhen(connection(), (connection) -> connection.serverCommands().info("memory"),
-					ReactiveRedisConnection::closeLater)
+			.usingWhen(RedisConnections.open(this.connections),
+					(connection) -> connection.serverCommands().info("memory"), ReactiveRedisConnection::closeLater)
 			.timeout(this.timeout);
-	}
-
-	/**
-	 * Opening the shared connection waits for Redis: on a thread of its own, and to its
-	 * end when the question gives up first ({@link Detached#open}): interrupted, Lettuce
-	 * would finish it all the same, open and nobody's.
-	 */
-	private Mono<ReactiveRedisConnection> connection() {
-		return Detached.open(
-				Mono.fromSupplier(this.connections::getReactiveConnection).subscribeOn(Schedulers.boundedElastic()),
-				ReactiveRedisConnection::closeLater);
 	}
 
 	@Override

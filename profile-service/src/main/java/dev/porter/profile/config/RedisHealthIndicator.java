@@ -3,9 +3,8 @@ package dev.porter.profile.config;
 import java.time.Duration;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import dev.porter.common.Detached;
+import dev.porter.profile.redis.RedisConnections;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
@@ -32,21 +31,12 @@ class RedisHealthIndicator implements ReactiveHealthIndicator {
 
 	@Override
 	public Mono<Health> health() {
-		return Mono.usingWhen(connection(), ReactiveRedisConnection::ping, ReactiveRedisConnection::closeLater)
+		return Mono
+			.usingWhen(RedisConnections.open(this.connections), ReactiveRedisConnection::ping,
+					ReactiveRedisConnection::closeLater)
 			.timeout(this.timeout)
 			.thenReturn(Health.up().build())
 			.onErrorResume((ex) -> Mono.just(Health.down().withDetail("error", ex.getClass().getName()).build()));
-	}
-
-	/**
-	 * Opening the shared connection waits for Redis: never on an event loop, and to its
-	 * end when the probe gives up first ({@link Detached#open}): interrupted, Lettuce
-	 * would finish it all the same, open and nobody's.
-	 */
-	private Mono<ReactiveRedisConnection> connection() {
-		return Detached.open(
-				Mono.fromSupplier(this.connections::getReactiveConnection).subscribeOn(Schedulers.boundedElastic()),
-				ReactiveRedisConnection::closeLater);
 	}
 
 }

@@ -12,11 +12,10 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import dev.porter.common.Detached;
 import dev.porter.common.RedisRefusals;
 import dev.porter.common.WallClockWaits;
+import dev.porter.profile.redis.RedisConnections;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -140,26 +139,13 @@ public final class SharedCallBudget implements CallBudget {
 	 * Redis no longer than {@code redisTimeout}, connecting included.
 	 */
 	Mono<Duration> reserve() {
-		return Mono.usingWhen(connection(), this::reserveOn, ReactiveRedisConnection::closeLater)
+		return Mono.usingWhen(RedisConnections.open(this.redis), this::reserveOn, ReactiveRedisConnection::closeLater)
 			.timeout(this.redisTimeout)
 			.flatMap((wait) -> {
 				redisAnswered();
 				return (wait < 0) ? Mono.error(RequestNotPermitted.createRequestNotPermitted(this.local.limiter()))
 						: Mono.just(Duration.of(wait, ChronoUnit.MICROS));
 			});
-	}
-
-	/**
-	 * Spring Data Redis opens its shared connection on the thread that asks and waits
-	 * there for Redis to answer: never the caller's, an event loop or Caffeine's loader.
-	 * A call that gives up first leaves the connection to be made
-	 * ({@link Detached#open}): interrupted, Lettuce would finish it all the same, open
-	 * and nobody's.
-	 */
-	private Mono<ReactiveRedisConnection> connection() {
-		return Detached.open(
-				Mono.fromSupplier(this.redis::getReactiveConnection).subscribeOn(Schedulers.boundedElastic()),
-				ReactiveRedisConnection::closeLater);
 	}
 
 	/** Runs the script by its digest, sending it whole only when Redis lacks it. */
