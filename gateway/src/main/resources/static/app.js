@@ -23,6 +23,10 @@ const otherTabs = 'BroadcastChannel' in window ? new BroadcastChannel('porter-se
 
 const VIEWS = ['loading', 'signed-out', 'signed-in', 'unavailable'];
 
+// A service behind the gateway (or its store) down or too slow: the part of the page is unavailable for now, and a
+// change may have been applied before the failure.
+const OUTAGE_STATUSES = [502, 503, 504];
+
 function show(view) {
 	for (const v of VIEWS) {
 		$(v).hidden = v !== view;
@@ -200,7 +204,7 @@ async function saveMetadata(key, value) {
 		if (shownSub !== sub) {
 			return false;
 		}
-		if (error instanceof ProblemError && MAY_HAVE_BEEN_APPLIED.includes(error.status)) {
+		if (error instanceof ProblemError && OUTAGE_STATUSES.includes(error.status)) {
 			// The change may have reached the directory before the failure (the detail says whether): show what it
 			// holds now before saying the change failed.
 			await loadProfile();
@@ -216,8 +220,6 @@ async function saveMetadata(key, value) {
 		return false;
 	}
 }
-
-const MAY_HAVE_BEEN_APPLIED = [502, 503, 504];
 
 function withRetryAfter(text, error) {
 	const retryAfter = error.headers.get('Retry-After');
@@ -300,7 +302,7 @@ function handleError(error, source) {
 	else if (error.status === 429) {
 		showUnavailable(withRetryAfter('Too many requests.', error), source);
 	}
-	else if (error.status === 503 || error.status === 502 || error.status === 504) {
+	else if (OUTAGE_STATUSES.includes(error.status)) {
 		showUnavailable(withRetryAfter(`${UNAVAILABLE[source]}.`, error), source);
 	}
 	else if (source === 'editor') {
