@@ -237,10 +237,10 @@ async function sessionStillShown(statusLine) {
 	}
 	catch (error) {
 		$(statusLine).textContent = '';
-		handleError(error, 'session');
+		handleError(error, 'session-check');
 		return false;
 	}
-	hideUnavailable('session');
+	hideUnavailable('session-check');
 	if (session.authenticated && session.user.sub === shownSub) {
 		return true;
 	}
@@ -281,10 +281,11 @@ function setStale(stale) {
 // What is unavailable, by the part of the page whose call failed.
 const UNAVAILABLE = {
 	profile: 'The profile service is unavailable',
+	// the metadata editor's changes: saveMetadata shows an outage itself, but every source handleError takes is a key
 	editor: 'The profile service is unavailable',
 	sessions: 'Your sessions cannot be shown or ended right now',
 	'sign-out': 'Signing out did not complete',
-	session: 'Whether you are still signed in cannot be checked right now, so nothing was sent',
+	'session-check': 'Whether you are still signed in cannot be checked right now, so nothing was sent',
 };
 
 
