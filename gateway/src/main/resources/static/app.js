@@ -274,10 +274,6 @@ function showMetadataError(problem) {
 	$('metadata-error').hidden = false;
 }
 
-function setStale(stale) {
-	$('banner-stale').hidden = !stale;
-}
-
 // What is unavailable, by the part of the page whose call failed.
 const UNAVAILABLE = {
 	profile: 'The profile service is unavailable',
@@ -329,7 +325,7 @@ function hideUnavailable(source) {
 
 function showProfile(profile, stale) {
 	renderProfile(profile);
-	setStale(stale);
+	$('banner-stale').hidden = !stale;
 	hideUnavailable('profile');
 	$('profile-missing').hidden = true;
 	document.body.dataset.profile = 'loaded';
