@@ -41,8 +41,8 @@ final class TokenIndex {
 	 * @param previous {@code null} when first saved
 	 */
 	void move(String id, @Nullable OAuth2Authorization previous, OAuth2Authorization next, Instant now) {
-		Map<String, CarriedToken> before = byValue(previous);
-		Map<String, CarriedToken> after = byValue(next);
+		Map<String, CarriedToken> before = tokensOf(previous);
+		Map<String, CarriedToken> after = tokensOf(next);
 		after.keySet()
 			.stream()
 			.filter((value) -> !before.containsKey(value))
@@ -62,7 +62,7 @@ final class TokenIndex {
 	 * to an authorization at a time.
 	 */
 	void forget(String id, OAuth2Authorization forgotten) {
-		byValue(forgotten).keySet()
+		tokensOf(forgotten).keySet()
 			.forEach((value) -> this.byValue.computeIfPresent(value, (key, holders) -> replaced(holders, id, null)));
 	}
 
@@ -88,12 +88,13 @@ final class TokenIndex {
 		return this.byValue.size();
 	}
 
-	private static Map<String, CarriedToken> byValue(@Nullable OAuth2Authorization authorization) {
-		Map<String, CarriedToken> byValue = new LinkedHashMap<>();
+	/** The tokens {@code authorization} carries, by their values; none for none. */
+	private static Map<String, CarriedToken> tokensOf(@Nullable OAuth2Authorization authorization) {
+		Map<String, CarriedToken> tokens = new LinkedHashMap<>();
 		if (authorization != null) {
-			CarriedToken.of(authorization).forEach((token) -> byValue.putIfAbsent(token.value(), token));
+			CarriedToken.of(authorization).forEach((token) -> tokens.putIfAbsent(token.value(), token));
 		}
-		return byValue;
+		return tokens;
 	}
 
 	private static List<Holder> issued(@Nullable List<Holder> holders, String id) {
