@@ -86,8 +86,7 @@ public final class RedisEvictionPolicyCheck {
 		String policy = field(fields, "maxmemory_policy");
 		String maxmemory = Objects.requireNonNullElse(field(fields, "maxmemory"), "unstated");
 		if (policy == null) {
-			log.info("Redis's maxmemory-policy could not be checked: its INFO memory names none; it must be {}, or a"
-					+ " full Redis silently drops {} ({})", NO_EVICTION, this.atStake, README);
+			notChecked("its INFO memory names none");
 			return;
 		}
 		if (policy.equals(NO_EVICTION) || "0".equals(maxmemory)) {
@@ -101,10 +100,12 @@ public final class RedisEvictionPolicyCheck {
 
 	private void refused(RedisCommandExecutionException refusal) {
 		this.state.set(State.CHECKED);
-		log.info(
-				"Redis's maxmemory-policy could not be checked: Redis answered INFO {}; it must be {}, or a full"
-						+ " Redis silently drops {} ({})",
-				RedisErrorCodes.of(refusal.getMessage()), NO_EVICTION, this.atStake, README);
+		notChecked("Redis answered INFO " + RedisErrorCodes.of(refusal.getMessage()));
+	}
+
+	private void notChecked(String why) {
+		log.info("Redis's maxmemory-policy could not be checked: {}; it must be {}, or a full Redis silently drops {}"
+				+ " ({})", why, NO_EVICTION, this.atStake, README);
 	}
 
 	/**

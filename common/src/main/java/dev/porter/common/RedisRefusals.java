@@ -29,7 +29,7 @@ public final class RedisRefusals {
 				"READONLY",
 				"the node this instance is connected to is a replica, as a primary demoted by a failover is: reconnecting, which reaches the primary when REDIS_URL names the primary endpoint"),
 				Map.entry("NOPERM",
-						"the Redis user lacks a permission: see the ACL in README.md, section \"Redis settings\""),
+						"the Redis user lacks a permission: see the ACL in " + RedisEvictionPolicyCheck.README),
 				Map.entry("NOAUTH", "Redis wants a password: check REDIS_URL"),
 				Map.entry("WRONGPASS", "Redis refused the user or password in REDIS_URL"),
 				Map.entry("LOADING", "Redis is loading its data set after a restart"),
