@@ -352,6 +352,9 @@ class JwksCacheTests {
 	void keysWhenTtlPassedAndEveryRefetchFailsForAMinuteThenOneLogLine(CapturedOutput output) throws Exception {
 		InstantIdp idp = new InstantIdp();
 		JwksCache cache = idp.primedCache();
+		// This cache's lines name when its keys were fetched; another test's cache, whose
+		// late refetch may fail while this output is captured, names another time.
+		String thisCaches = "the keys fetched at " + this.clock.instant();
 		SignedJWT jwt = naming(TestJwts.KID);
 		idp.up = false;
 		advance(Duration.ofMinutes(11));
@@ -362,7 +365,9 @@ class JwksCacheTests {
 		}
 
 		assertThat(idp.calls).as("asked about once an interval").hasValueGreaterThan(10);
-		assertThat(output.getOut().lines().filter((line) -> line.contains("identity provider keys not refetched")))
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("identity provider keys not refetched") && line.contains(thisCaches)))
 			.singleElement()
 			.asString()
 			.contains("ConnectException");
