@@ -228,18 +228,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 		failRefreshes(browser, status, error);
 		this.clock.moveTo(Instant.now().plusSeconds(16));
 
-		browser.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
-
-		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
-		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		assertSignedOutWithNothingRelayed(browser);
 		TestIdp.instance()
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/revoke"))
@@ -260,27 +249,10 @@ class RefreshFailureTests extends GatewayTestSupport {
 	void getMeWhenDexAnswersTheRefreshWithInvalidRequestThenUnauthorizedWithLoginUrlAndSessionEnded(
 			String description) {
 		Browser browser = browser().login("auth0|alice", 30);
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(aResponse().withStatus(400)
-					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.withBody("{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}")));
+		failRefreshes(browser, 400, "invalid_request", description);
 		this.clock.moveTo(Instant.now().plusSeconds(31));
 
-		browser.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
-
-		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
-		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
+		assertSignedOutWithNothingRelayed(browser);
 		// Dex's 400 does not say whether the token is dead: revoked, best-effort.
 		TestIdp.instance().verifyRevocations(1, browser.tokens().refreshToken());
 	}
@@ -405,13 +377,35 @@ class RefreshFailureTests extends GatewayTestSupport {
 	}
 
 	private static void failRefreshes(Browser browser, int status, String error) {
+		failRefreshes(browser, status, error, "refused");
+	}
+
+	private static void failRefreshes(Browser browser, int status, String error, String description) {
 		TestIdp.instance()
 			.server()
 			.stubFor(post(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
 				.willReturn(aResponse().withStatus(status)
 					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"refused\"}")));
+					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")));
+	}
+
+	/**
+	 * The request gets the 401 problem naming where to sign in again, the session is
+	 * over, and nothing reached profile-service.
+	 */
+	private static void assertSignedOutWithNothingRelayed(Browser browser) {
+		browser.get("/me")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
 }
