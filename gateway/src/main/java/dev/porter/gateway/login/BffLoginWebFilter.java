@@ -1,6 +1,5 @@
 package dev.porter.gateway.login;
 
-import dev.porter.gateway.problem.ProblemWriter;
 import dev.porter.gateway.problem.Problems;
 import reactor.core.publisher.Mono;
 
@@ -12,9 +11,10 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * {@code GET /bff/login?returnTo=}: rejects a {@code returnTo} that is not a local path
- * with a 400 problem, hands a valid one to the authorization request (which keeps it for
- * the callback), and lets the OAuth2 redirect filter behind it start the request.
+ * {@code GET /bff/login?returnTo=}: refuses a {@code returnTo} that is not a local path
+ * (a 400 problem naming it, or {@code /?login=failed} for the user's own navigation:
+ * {@link LoginRefusal}), hands a valid one to the authorization request (which keeps it
+ * for the callback), and lets the OAuth2 redirect filter behind it start the request.
  */
 class BffLoginWebFilter implements WebFilter {
 
@@ -23,10 +23,10 @@ class BffLoginWebFilter implements WebFilter {
 	private static final ServerWebExchangeMatcher MATCHER = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
 			PATH);
 
-	private final ProblemWriter problems;
+	private final LoginRefusal refusal;
 
-	BffLoginWebFilter(ProblemWriter problems) {
-		this.problems = problems;
+	BffLoginWebFilter(LoginRefusal refusal) {
+		this.refusal = refusal;
 	}
 
 	@Override
@@ -38,7 +38,7 @@ class BffLoginWebFilter implements WebFilter {
 	private Mono<Void> login(ServerWebExchange exchange, WebFilterChain chain) {
 		ReturnTo returnTo = ReturnTo.parse(exchange.getRequest().getQueryParams().getFirst("returnTo"));
 		if (returnTo == null) {
-			return this.problems.write(exchange, Problems.invalidReturnTo());
+			return this.refusal.refuse(exchange, Problems.invalidReturnTo());
 		}
 		// No session yet: the authorization request resolver puts it in the login cookie.
 		exchange.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path());

@@ -53,6 +53,8 @@ public class LoginSecurity {
 
 	private final ProblemWriter problems;
 
+	private final LoginRefusal refusal;
+
 	private final OidcProperties oidc;
 
 	private final Counter failedLogins;
@@ -77,6 +79,7 @@ public class LoginSecurity {
 		this.successHandler = successHandler;
 		this.failedSession = failedSession;
 		this.problems = problems;
+		this.refusal = new LoginRefusal(problems);
 		this.oidc = oidc;
 		this.failedLogins = meters.counter("porter.logins", "outcome", "failure");
 	}
@@ -103,7 +106,10 @@ public class LoginSecurity {
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.
-			.addFilterBefore(new BffLoginWebFilter(this.problems), SecurityWebFiltersOrder.HTTP_BASIC)
+			.addFilterBefore(new BffLoginWebFilter(this.refusal), SecurityWebFiltersOrder.HTTP_BASIC)
+			// Ahead of the budget, whose store can fail: of the filters at one
+			// place, the one added first runs first.
+			.addFilterBefore(new LoginErrorWebFilter(this.refusal), SecurityWebFiltersOrder.CSRF)
 			// The budget early, so a client over it costs as little as possible;
 			// after the Sec-Fetch check (CsrfSecurity): another site's page spends
 			// none of it.

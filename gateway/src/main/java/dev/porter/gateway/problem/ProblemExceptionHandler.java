@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,8 @@ import org.springframework.web.server.WebExceptionHandler;
 /**
  * Turns every exception that reaches the web layer into a problem, ahead of Boot's error
  * handler (order -1), so errors from controllers, the security chain and the gateway's
- * proxy all look the same and none shows a stack trace or an exception message.
+ * proxy all look the same and none shows a stack trace or an exception message. A filter
+ * may ask for another answer to the problem of its requests ({@link ProblemAnswer}).
  */
 @Component
 @Order(-2)
@@ -57,16 +59,28 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 		if (!(ex instanceof ErrorResponse) && StoreFailures.isStoreFailure(ex)) {
 			return storeUnavailable(exchange, ex);
 		}
-		if (ex instanceof ErrorResponse error) {
-			// e.g. Allow on a 405; never a header carrying request input
-			exchange.getResponse().getHeaders().addAll(error.getHeaders());
-		}
-		return this.writer.write(exchange, problemFor(exchange, ex));
+		// e.g. Allow on a 405; never a header carrying request input
+		HttpHeaders headers = (ex instanceof ErrorResponse error) ? error.getHeaders() : HttpHeaders.EMPTY;
+		return deliver(exchange, problemFor(exchange, ex), headers);
 	}
 
 	private Mono<Void> storeUnavailable(ServerWebExchange exchange, Throwable failure) {
 		this.storeFailures.record(failure);
-		return this.writer.write(exchange, Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER));
+		return deliver(exchange, Problems.upstreamUnavailable("session store", StoreFailures.RETRY_AFTER),
+				HttpHeaders.EMPTY);
+	}
+
+	/**
+	 * As a filter on the request's way asked ({@link ProblemAnswer}), which writes what
+	 * headers it needs; otherwise the problem, with the error's own headers.
+	 */
+	private Mono<Void> deliver(ServerWebExchange exchange, ProblemDetail problem, HttpHeaders headers) {
+		ProblemAnswer asked = exchange.getAttribute(ProblemAnswer.ATTRIBUTE);
+		if (asked != null) {
+			return asked.answer(exchange, problem);
+		}
+		exchange.getResponse().getHeaders().addAll(headers);
+		return this.writer.write(exchange, problem);
 	}
 
 	private static ProblemDetail problemFor(ServerWebExchange exchange, Throwable ex) {

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BffLoginWebFilterTests {
 
-	private final BffLoginWebFilter filter = new BffLoginWebFilter(FilterHarness.problemWriter());
+	private final BffLoginWebFilter filter = new BffLoginWebFilter(new LoginRefusal(FilterHarness.problemWriter()));
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
 
@@ -24,6 +24,21 @@ class BffLoginWebFilterTests {
 
 		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(FilterHarness.problem(exchange).get("type").asString()).endsWith("/invalid-return-to");
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
+	/** Sent to the SPA's fixed landing, never to the target asked for. */
+	@Test
+	void filterWhenTheUserNavigatesWithAReturnToLeavingTheOriginThenLoginFailedAndNoLoginStarted() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/bff/login")
+			.queryParam("returnTo", "//evil.example/")
+			.header("Sec-Fetch-Mode", "navigate")
+			.header("Sec-Fetch-User", "?1"));
+
+		this.filter.filter(exchange, this.chain).block();
+
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FOUND);
+		assertThat(exchange.getResponse().getHeaders().getLocation()).hasToString("/?login=failed");
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 

@@ -15,11 +15,13 @@ import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.GatewayTestSupport;
 import dev.porter.gateway.support.PendingLogin;
 import dev.porter.gateway.support.LoginCallback;
+import dev.porter.gateway.support.LoginStarter;
 import dev.porter.gateway.support.RelayWaitsForHeldAnswers;
 import dev.porter.gateway.support.TestIdp;
 import dev.porter.testsupport.HeldAnswer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
@@ -97,6 +99,40 @@ class LoginTests extends GatewayTestSupport {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo(400);
+	}
+
+	/**
+	 * A person who clicked a link with a bad {@code returnTo} (an old bookmark, a mangled
+	 * link) got the raw JSON problem as a page. The user's own navigation lands on
+	 * {@code /?login=failed}, the only place the refusal ever sends a browser: the
+	 * requested target is followed nowhere. A script, a navigation a script started, and
+	 * curl keep the 400 problem naming the field.
+	 */
+	@ParameterizedTest
+	@EnumSource(LoginStarter.class)
+	void loginWhenReturnToIsNotLocalPathThenTheUsersNavigationLandsOnLoginFailedAndOthersGetTheProblem(
+			LoginStarter starter) {
+		for (String returnTo : List.of("//evil.example", "https://evil.example/?login=failed", "/\\evil")) {
+			EntityExchangeResult<byte[]> answer = this.client.get()
+				.uri((uri) -> uri.path("/bff/login").queryParam("returnTo", "{r}").build(returnTo))
+				.headers(starter.headers())
+				.exchange()
+				.expectBody()
+				.returnResult();
+
+			if (starter == LoginStarter.USER) {
+				assertThat(answer.getStatus().value()).isEqualTo(302);
+				assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
+				assertThat(answer.getResponseHeaders().getContentType()).isNull();
+			}
+			else {
+				assertThat(answer.getStatus().value()).isEqualTo(400);
+				assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+				assertThat(new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8))
+					.contains("/problems/invalid-return-to", "returnTo");
+			}
+			assertThat(answer.getResponseCookies()).as("no pending login started").isEmpty();
+		}
 	}
 
 	@Test

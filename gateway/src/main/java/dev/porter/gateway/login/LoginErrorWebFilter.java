@@ -1,0 +1,44 @@
+package dev.porter.gateway.login;
+
+import dev.porter.gateway.problem.ProblemAnswer;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * A login that fails on its way — the IdP's discovery document cannot be fetched, Redis
+ * cannot be reached as the login's budget is counted, an error of ours — is answered as
+ * the refusals of the login guards are ({@link LoginRefusal}): the person who clicked
+ * "Sign in", or whom the IdP sent back, lands on the SPA instead of a JSON problem page;
+ * anything else gets the problem it got before. The error handler still works out the
+ * problem and logs the failure, as for any request ({@link ProblemAnswer}). Ahead of the
+ * login's other filters, so that it covers them all. The callback's errors after its
+ * budget are a failed login already ({@link CallbackErrorWebFilter}).
+ */
+final class LoginErrorWebFilter implements WebFilter {
+
+	private static final ServerWebExchangeMatcher LOGIN = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
+			BffLoginWebFilter.PATH, LoginRateLimitWebFilter.CALLBACK_PATH);
+
+	private final LoginRefusal refusal;
+
+	LoginErrorWebFilter(LoginRefusal refusal) {
+		this.refusal = refusal;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		return LOGIN.matches(exchange).flatMap((match) -> {
+			if (match.isMatch()) {
+				ProblemAnswer.use(exchange, this.refusal::refuse);
+			}
+			return chain.filter(exchange);
+		});
+	}
+
+}

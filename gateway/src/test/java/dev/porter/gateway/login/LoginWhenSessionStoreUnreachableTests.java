@@ -1,0 +1,116 @@
+package dev.porter.gateway.login;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import dev.porter.gateway.support.GatewayInstances;
+import dev.porter.gateway.support.LoginStarter;
+import dev.porter.gateway.support.TestClients;
+import dev.porter.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "Sign in" while Redis cannot be reached (nothing listens where it should): the login's
+ * budget, counted in Redis, cannot be read, so the login is refused as the session
+ * store's {@code 503}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class LoginWhenSessionStoreUnreachableTests {
+
+	private static ConfigurableApplicationContext gateway;
+
+	@BeforeAll
+	static void startInstance() throws Exception {
+		gateway = GatewayInstances.startOnRedis("redis://127.0.0.1:" + RedisServer.freePort());
+	}
+
+	@AfterAll
+	static void stopInstance() {
+		if (gateway != null) {
+			gateway.close();
+		}
+	}
+
+	/**
+	 * The person who clicked "Sign in" got the raw JSON problem as a page. Their own
+	 * navigation lands on {@code /?login=unavailable}; a script, a navigation a script
+	 * started, and curl keep the 503 problem with its {@code Retry-After}. The operator
+	 * still reads that the store is unavailable.
+	 */
+	@ParameterizedTest
+	@EnumSource(LoginStarter.class)
+	void loginWhenRedisUnreachableThenTheUsersNavigationLandsOnLoginUnavailableAndOthersGetTheProblem(
+			LoginStarter starter, CapturedOutput output) {
+		EntityExchangeResult<byte[]> answer = client().get()
+			.uri("/bff/login?returnTo=/profile")
+			.headers(starter.headers())
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		if (starter == LoginStarter.USER) {
+			assertThat(answer.getStatus().value()).isEqualTo(302);
+			assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=unavailable"));
+			assertThat(answer.getResponseHeaders().getContentType()).isNull();
+			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNull();
+			// the first refusal of this instance: the store's failures are logged once
+			// per interval
+			assertThat(output.getOut()).contains("session store (Redis) unavailable");
+		}
+		else {
+			assertThat(answer.getStatus().value()).isEqualTo(503);
+			assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+			assertThat(new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8))
+				.contains("/problems/upstream-unavailable", "session store");
+		}
+		assertThat(answer.getResponseCookies()).as("no pending login started").isEmpty();
+	}
+
+	/**
+	 * The IdP sending the person back while Redis cannot be reached: the login cannot
+	 * complete, and the browser lands on {@code /?login=failed}, as at every failed
+	 * callback, not on the store's JSON problem.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = LoginStarter.class, names = { "USER", "CURL" })
+	void callbackWhenRedisUnreachableThenLoginFailed(LoginStarter starter) {
+		client().get()
+			.uri("/login/oauth2/code/auth0?code=c&state=s")
+			.headers(starter.headers())
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectHeader()
+			.location("/?login=failed");
+	}
+
+	/** Where the user lands needs no session: the SPA is served and explains. */
+	@Test
+	void landingWhenRedisUnreachableThenTheSpaIsServed() {
+		client().get().uri("/?login=unavailable").exchange().expectStatus().isOk();
+	}
+
+	private static WebTestClient client() {
+		int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+		return TestClients.gateway(port).mutate().responseTimeout(Duration.ofSeconds(10)).build();
+	}
+
+}
