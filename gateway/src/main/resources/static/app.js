@@ -423,31 +423,36 @@ async function endSessions(end, done) {
 	}
 }
 
-// The gateway sends a login that did not complete (denied consent, an expired or replayed callback) to /?login=failed.
-// Whether it did is for the first view only: an older session may still hold, and end much later.
+// The gateway sends a login that did not complete (denied consent, an expired or replayed callback, a bad returnTo) to
+// /?login=failed, and a "Sign in" it could not start because the IdP or the session store is down to
+// /?login=unavailable. Either is for the first view only: an older session may still hold, and end much later.
+const LOGIN_OUTCOMES = ['failed', 'unavailable'];
+
 function takeLoginOutcome() {
 	const url = new URL(window.location.href);
-	if (url.searchParams.get('login') !== 'failed') {
-		return false;
+	const outcome = url.searchParams.get('login');
+	if (!LOGIN_OUTCOMES.includes(outcome)) {
+		return null;
 	}
 	url.searchParams.delete('login');
 	window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-	return true;
+	return outcome;
 }
 
-function showSignedOut(url, loginFailed = false) {
+function showSignedOut(url, loginOutcome = null) {
 	forgetUser();
 	shownSub = null;
 	loginUrl = url || loginUrl;
-	$('login-failed').hidden = !loginFailed;
+	$('login-failed').hidden = loginOutcome !== 'failed';
+	$('login-unavailable').hidden = loginOutcome !== 'unavailable';
 	show('signed-out');
 	otherTabs?.postMessage({ sub: null });
 }
 
 // What /bff/session answered. withheld: a change was not sent because the session is no longer the shown user's.
-async function showSession(session, { loginFailed = false, withheld = false } = {}) {
+async function showSession(session, { loginOutcome = null, withheld = false } = {}) {
 	if (!session.authenticated) {
-		showSignedOut(session.login_url, loginFailed);
+		showSignedOut(session.login_url, loginOutcome);
 		return;
 	}
 	const changed = shownSub !== undefined && shownSub !== null && shownSub !== session.user.sub;
@@ -544,4 +549,4 @@ $('metadata-add').addEventListener('submit', async (event) => {
 	}
 });
 
-start({ loginFailed: takeLoginOutcome() });
+start({ loginOutcome: takeLoginOutcome() });
