@@ -30,7 +30,9 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 
@@ -57,9 +59,12 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * with Lettuce on the server's loops it would wait for ever for the very loop it blocks.
  * Once open, Lettuce reconnects a connection by itself (see {@code RedisConfiguration}).
  * <p>
- * A connection just opened asks Redis for its eviction policy, which the gateway's keys
- * rely on ({@link RedisEvictionPolicyCheck}): the first to open asks, and should Redis
- * not answer it, the next one.
+ * Redis is asked for its eviction policy, which the gateway's keys rely on
+ * ({@link RedisEvictionPolicyCheck}), over whichever connection is open, and asked again
+ * every {@code retryDelay} until it answers: asked only as each connection opened, a
+ * question that got no answer (Redis stalled or {@code BUSY}, the reply lost with its
+ * connection) went unasked again for as long as the connections lasted, and an operator
+ * whose Redis evicts keys was never told.
  */
 final class EventLoopRedisConnections {
 
@@ -84,6 +89,9 @@ final class EventLoopRedisConnections {
 	 * made under an earlier count stops, and a connection it opens late is closed.
 	 */
 	private final AtomicInteger generation = new AtomicInteger();
+
+	/** Redis's eviction policy being asked, until it answers or {@link #close()}. */
+	private volatile @Nullable Disposable evictionPolicyQuestion;
 
 	/**
 	 * @param loops the web server's event loops
@@ -112,6 +120,7 @@ final class EventLoopRedisConnections {
 	void open() {
 		int generation = this.generation.incrementAndGet();
 		this.slots.forEach((slot) -> connect(slot, generation));
+		this.evictionPolicyQuestion = askEvictionPolicy();
 	}
 
 	/**
@@ -243,6 +252,10 @@ final class EventLoopRedisConnections {
 	/** Closes every connection and stops opening them; returns at once. */
 	void close() {
 		this.generation.incrementAndGet();
+		Disposable question = this.evictionPolicyQuestion;
+		if (question != null) {
+			question.dispose();
+		}
 		for (Slot slot : this.slots) {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
 			slot.connection = null;
@@ -286,13 +299,22 @@ final class EventLoopRedisConnections {
 			else if (generation == this.generation.get()) {
 				slot.failedAttempts = 0;
 				slot.connection = connection;
-				// Unanswered, it is asked again by the next connection to open.
-				this.evictionPolicy.check(connection.reactive().info("memory")).onErrorComplete().subscribe();
 			}
 			else {
 				connection.closeAsync();
 			}
 		});
+	}
+
+	/**
+	 * Asks Redis for its eviction policy, unless it has answered, and again every
+	 * {@code retryDelay} while none is connected yet or Redis gives no answer. Each
+	 * question waits at most the command timeout; nothing is logged of one unanswered.
+	 */
+	private Disposable askEvictionPolicy() {
+		return this.evictionPolicy.check(Mono.defer(() -> current().reactive().info("memory")))
+			.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, this.retryDelay))
+			.subscribe();
 	}
 
 	private static final class Slot {

@@ -7,35 +7,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.porter.gateway.support.MovableClock;
+import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * The gateway's Redis connections as {@link RedisConfiguration} builds them, on event
@@ -68,8 +79,15 @@ class EventLoopLettuceConnectionFactoryTests {
 	 */
 	private final HeldInactivity heldInactivity = new HeldInactivity();
 
+	/** Keeps the {@code INFO}s the connections send from Redis, as the test likes. */
+	private final UnansweredInfo unansweredInfo = new UnansweredInfo();
+
 	private final ClientResources holdingResources = this.resources.mutate()
 		.nettyCustomizer(this.heldInactivity)
+		.build();
+
+	private final ClientResources infoHoldingResources = this.resources.mutate()
+		.nettyCustomizer(this.unansweredInfo)
 		.build();
 
 	private ClientResources started = this.resources;
@@ -90,6 +108,7 @@ class EventLoopLettuceConnectionFactoryTests {
 		}
 		this.heldInactivity.release();
 		this.holdingResources.shutdown();
+		this.infoHoldingResources.shutdown();
 		this.resources.shutdown();
 		this.netty.destroy();
 		if (this.redis != null) {
@@ -246,6 +265,34 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	/**
+	 * Once connected, the gateway asks Redis for its eviction policy. Should that
+	 * question get no answer (Redis stalled, the reply lost), it is asked again until
+	 * Redis answers: before, only a connection opening asked, none did once all were
+	 * open, and an operator whose Redis evicts keys was never warned.
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void evictionPolicyWhenTheQuestionGetsNoAnswerThenWarnedOnceRedisAnswers(CapturedOutput output) throws Exception {
+		this.started = this.infoHoldingResources;
+		this.unansweredInfo.hold();
+		ReactiveStringRedisTemplate template = startAndAwaitEveryLoopConnected();
+		Eventually.await("the questions asked so far timed out", PATIENCE, this.unansweredInfo::allHeldTimedOut);
+		RedisCommands<String, String> redis = admin();
+		redis.configSet("maxmemory", "100mb");
+		redis.configSet("maxmemory-policy", "allkeys-lru");
+
+		this.unansweredInfo.release();
+
+		Eventually.await("the warning", PATIENCE, () -> policyWarnings(output).findAny().isPresent());
+		assertThat(policyWarnings(output)).singleElement(STRING).contains("maxmemory-policy is allkeys-lru");
+		assertThat(template.opsForValue().increment("after").block(PATIENCE)).as("serving all along").isEqualTo(1L);
+	}
+
+	private static Stream<String> policyWarnings(CapturedOutput output) {
+		return output.getOut().lines().filter((line) -> line.contains(" WARN ") && line.contains("maxmemory-policy"));
+	}
+
+	/**
 	 * A real {@code redis-server} and the gateway's connections to it, one per loop, all
 	 * open; named, to tell them from any other client in Redis.
 	 */
@@ -371,6 +418,49 @@ class EventLoopLettuceConnectionFactoryTests {
 	}
 
 	private record Answer(Thread issuedOn, Thread answeredOn, Throwable failure) {
+	}
+
+	/**
+	 * While {@link #hold() held}, keeps every {@code INFO} a connection sends from Redis
+	 * (before Lettuce's handler, which would wait for its reply): to the connection, a
+	 * Redis that does not answer it, and Lettuce times it out.
+	 */
+	private static final class UnansweredInfo implements NettyCustomizer {
+
+		private final List<RedisCommand<?, ?, ?>> held = new CopyOnWriteArrayList<>();
+
+		private volatile boolean holding;
+
+		void hold() {
+			this.holding = true;
+		}
+
+		void release() {
+			this.holding = false;
+		}
+
+		/** Whether one was held, and every one held has timed out. */
+		boolean allHeldTimedOut() {
+			return !this.held.isEmpty() && this.held.stream().allMatch(RedisCommand::isDone);
+		}
+
+		@Override
+		public void afterChannelInitialized(Channel channel) {
+			channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+
+				@Override
+				public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+					if (UnansweredInfo.this.holding && message instanceof RedisCommand<?, ?, ?> command
+							&& command.getType() == CommandType.INFO) {
+						UnansweredInfo.this.held.add(command);
+						return;
+					}
+					context.write(message, promise);
+				}
+
+			});
+		}
+
 	}
 
 	/**
