@@ -1,7 +1,23 @@
 // The only calls the SPA makes: the BFF's session, login, logout and sessions endpoints, and the relayed profile API.
-// Unsafe methods echo the XSRF-TOKEN cookie in X-XSRF-TOKEN, the convention axios and Angular follow.
+// Unsafe methods send the XSRF token in X-XSRF-TOKEN, the header axios and Angular use; not the XSRF-TOKEN cookie's
+// value when they are sent, as those do, but the token of the session whose user the page shows (pin).
 
 const JSON_TYPES = 'application/json, application/problem+json';
+
+// The gateway's answer to an unsafe call whose token is not its session's.
+const FORGED = 'https://porter.example/problems/csrf';
+
+// How many times session() asks before it gives up knowing the token (see session()).
+const SESSION_READS = 3;
+
+// The token every unsafe call sends: that of the session whose user the page shows, read when /bff/session answered
+// for it. The cookie jar is the browser's, shared by every tab: a sign-in in another one puts another session's cookie
+// and token there at any moment, and a call sent with both would be made as that other user, for a page that shows
+// this one. With the shown session's token it is refused as forged instead (refusedAsForged).
+let pinned = '';
+
+// Each answer of session() → the XSRF token of the session it is about ('' when not known).
+const tokens = new WeakMap();
 
 /** An answer that was not a success, carrying the problem+json body when there is one. */
 export class ProblemError extends Error {
@@ -13,7 +29,7 @@ export class ProblemError extends Error {
 	}
 }
 
-function xsrfToken() {
+function xsrfCookie() {
 	const cookie = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
 	return cookie ? decodeURIComponent(cookie.substring('XSRF-TOKEN='.length)) : '';
 }
@@ -21,7 +37,7 @@ function xsrfToken() {
 async function call(method, path, body) {
 	const headers = { Accept: JSON_TYPES };
 	if (method !== 'GET') {
-		headers['X-XSRF-TOKEN'] = xsrfToken();
+		headers['X-XSRF-TOKEN'] = pinned;
 	}
 	if (body !== undefined) {
 		// Not merge-patch+json: profile-service replaces an object value whole, as Auth0
@@ -48,9 +64,39 @@ async function call(method, path, body) {
 	return { json, headers: response.headers, status: response.status };
 }
 
-/** {authenticated:true,user:{…}} or {authenticated:false,login_url}. */
+/**
+ * {authenticated:true,user:{…}} or {authenticated:false,login_url}. The XSRF token of that session is kept with the
+ * answer, for pin(): the XSRF-TOKEN cookie when it is the same before the call and after its answer. Read only after,
+ * it may be of a session signed in by another tab while the answer was on its way back; when it differs, the session
+ * is asked again (a few times, then the token is not known: a change sent without it is refused, never made as
+ * another user).
+ */
 export async function session() {
-	return (await call('GET', '/bff/session')).json;
+	for (let read = 1; ; read++) {
+		const before = xsrfCookie();
+		const { json } = await call('GET', '/bff/session');
+		const after = xsrfCookie();
+		if (before === after || read === SESSION_READS) {
+			tokens.set(json, json.authenticated && before === after ? after : '');
+			return json;
+		}
+	}
+}
+
+/**
+ * Every unsafe call sends the XSRF token of `session` (an answer of session()) from now on: the page shows its user.
+ * null: no token (the page shows nobody).
+ */
+export function pin(session) {
+	pinned = tokens.get(session) || '';
+}
+
+/**
+ * Whether the gateway refused a call as forged: its XSRF token was not that of the session it came with, which a
+ * sign-in in another tab replaced (another user's, or the same user's with a new token).
+ */
+export function refusedAsForged(error) {
+	return error instanceof ProblemError && error.status === 403 && error.problem.type === FORGED;
 }
 
 /** Full-page navigation: the login is a redirect dance with the IdP, never an XHR. */

@@ -38,6 +38,7 @@ function show(view) {
 // shows another, or nobody.
 function forgetUser() {
 	shownSub = undefined;
+	api.pin(null);
 	for (const id of ['user-name', 'user-email', 'avatar', 'profile', 'metadata', 'metadata-error', 'sessions']) {
 		$(id).replaceChildren();
 	}
@@ -188,14 +189,12 @@ async function saveMetadata(key, value) {
 	clearMetadataError();
 	$('metadata-status').textContent = 'Saving…';
 	const sub = shownSub;
-	if (!(await sessionStillShown('metadata-status'))) {
-		return false;
-	}
 	try {
-		const { profile, stale } = await api.patchMetadata({ [key]: value });
-		if (shownSub !== sub) {
+		const saved = await sendAsShownUser(() => api.patchMetadata({ [key]: value }), 'metadata-status');
+		if (saved === WITHHELD || shownSub !== sub) {
 			return false;
 		}
+		const { profile, stale } = saved;
 		showProfile(profile, stale);
 		$('metadata-status').textContent = value === null ? `Removed “${key}”.` : `Saved “${key}”.`;
 		return true;
@@ -226,26 +225,60 @@ function withRetryAfter(text, error) {
 	return retryAfter ? `${text.replace(/\.$/, '')}; try again in ${retryAfter} s.` : text;
 }
 
-// Before a change is sent: the session must still be the shown user's, or the change would be made with whoever's
-// session the browser holds now (another tab's sign-in), for a user the page does not show. When it is not,
-// nothing is sent and the page shows who is signed in now, or the signed-out view; when that cannot be checked,
-// nothing is sent either, and the status line (the element's id) that said "Saving…" is emptied.
-async function sessionStillShown(statusLine) {
-	let session;
+// What sendAsShownUser answers when it sent nothing; the page says why already.
+const WITHHELD = Symbol('withheld');
+
+// Sends a change (send: a call of api's) for the user the page shows, only while the browser's session is theirs, and
+// with their session's XSRF token: the session cookie may have become that of a sign-in in another tab (another
+// user's), and the change would be made with it. The session is looked at first; a sign-in in the moment between that
+// look and the change leaves the change with a token that is not the session's, and the gateway refuses it as forged.
+// The page then looks again: another user, or nobody, is shown and the change is not sent again; the same user
+// (signed in again elsewhere: a new token) gets it sent once more, with the new token. statusLine: the id of the
+// element that said "Saving…", emptied when nothing is sent because the session cannot be checked. evenSignedOut:
+// also sent when nobody is signed in (the sign-out, which goes on to the IdP's logout).
+async function sendAsShownUser(send, statusLine, { evenSignedOut = false } = {}) {
+	const sub = shownSub;
+	for (let attempt = 1; ; attempt++) {
+		const session = await checkedSession(statusLine);
+		if (session === undefined) {
+			return WITHHELD;
+		}
+		const user = session.authenticated ? session.user.sub : null;
+		if (!((user === sub && shownSub === sub) || (user === null && evenSignedOut))) {
+			// Also when the page shows the session's user already (another tab said so while the change was on its
+			// way): the change was asked for on the page of sub, and is not sent.
+			await showSession(session, { withheld: true, shownBefore: sub });
+			return WITHHELD;
+		}
+		// No await between the pin and the send, which reads the token at once: nothing else may pin another
+		// session's token in between.
+		api.pin(session);
+		try {
+			return await send();
+		}
+		catch (error) {
+			if (attempt > 1 || !api.refusedAsForged(error)) {
+				throw error;
+			}
+		}
+	}
+}
+
+// /bff/session's answer; undefined when it could not be had, which the page then says (emptying statusLine, when
+// given: the element that said "Saving…").
+async function checkedSession(statusLine) {
 	try {
-		session = await api.session();
+		const session = await api.session();
+		hideUnavailable('session-check');
+		return session;
 	}
 	catch (error) {
-		$(statusLine).textContent = '';
+		if (statusLine) {
+			$(statusLine).textContent = '';
+		}
 		handleError(error, 'session-check');
-		return false;
+		return undefined;
 	}
-	hideUnavailable('session-check');
-	if (session.authenticated && session.user.sub === shownSub) {
-		return true;
-	}
-	await showSession(session, { withheld: true });
-	return false;
 }
 
 function clearMetadataError() {
@@ -407,11 +440,10 @@ async function loadSessions() {
 async function endSessions(end, done) {
 	$('sessions-status').textContent = 'Signing out…';
 	const sub = shownSub;
-	if (!(await sessionStillShown('sessions-status'))) {
-		return;
-	}
 	try {
-		await end();
+		if (await sendAsShownUser(end, 'sessions-status') === WITHHELD) {
+			return;
+		}
 		$('sessions-status').textContent = done;
 	}
 	catch (error) {
@@ -450,14 +482,16 @@ function showSignedOut(url, loginOutcome = null) {
 }
 
 // What /bff/session answered. withheld: a change was not sent because the session is no longer the shown user's.
-async function showSession(session, { loginOutcome = null, withheld = false } = {}) {
+// shownBefore: the user whose page that change was asked on (the page shows them, or showed them until just now).
+async function showSession(session, { loginOutcome = null, withheld = false, shownBefore = shownSub } = {}) {
 	if (!session.authenticated) {
 		showSignedOut(session.login_url, loginOutcome);
 		return;
 	}
-	const changed = shownSub !== undefined && shownSub !== null && shownSub !== session.user.sub;
+	const changed = shownBefore !== undefined && shownBefore !== null && shownBefore !== session.user.sub;
 	forgetUser();
 	shownSub = session.user.sub;
+	api.pin(session);
 	renderUser(session.user);
 	$('banner-user-changed').hidden = !changed;
 	$('banner-user-changed-withheld').hidden = !withheld;
@@ -522,14 +556,12 @@ otherTabs?.addEventListener('message', (event) => event.data.sub !== shownSub &&
 $('sign-in').addEventListener('click', () => api.login(loginUrl));
 $('sign-out').addEventListener('click', async () => {
 	try {
-		const session = await api.session();
-		if (session.authenticated && session.user.sub !== shownSub) {
-			// Signing out now would end the session of someone the page does not show.
-			await showSession(session, { withheld: true });
+		// Not when the session is someone else's: signing out would end theirs. Also when the gateway's session had
+		// ended already: the IdP's may not have.
+		const redirect = await sendAsShownUser(api.logout, null, { evenSignedOut: true });
+		if (redirect === WITHHELD) {
 			return;
 		}
-		// Also when the gateway's session had ended already: the IdP's may not have.
-		const redirect = await api.logout();
 		otherTabs?.postMessage({ sub: null });
 		window.location.assign(redirect);
 	}

@@ -151,9 +151,30 @@ public final class SpaPage {
 	 * Clicks "Sign out"; the IdP's logout sends the browser back to the signed-out SPA.
 	 */
 	public SpaPage signOut() {
+		clickSignOut();
+		return awaitBackSignedOut();
+	}
+
+	/**
+	 * Clicks "Sign out" and returns at once: the caller waits for what the page does
+	 * then.
+	 */
+	public void clickSignOut() {
 		this.wait.until(ExpectedConditions.elementToBeClickable(test("sign-out"))).click();
+	}
+
+	/** Waits until the IdP's logout sent the browser back to the signed-out SPA. */
+	public SpaPage awaitBackSignedOut() {
 		this.wait.until((d) -> d.getCurrentUrl().startsWith(this.base.toString()) && isSignedOut());
 		return this;
+	}
+
+	/**
+	 * Holds the page's next {@code method path} at {@code point} until the test releases
+	 * it: see {@link HeldCall}.
+	 */
+	public HeldCall holdNext(String method, String path, HeldCall.Point point) {
+		return HeldCall.next(this.driver, method, path, point);
 	}
 
 	public String userName() {
@@ -256,6 +277,17 @@ public final class SpaPage {
 		return isShown("banner-user-changed");
 	}
 
+	/** The banner's note that what the user just did was not sent. */
+	public boolean isWithheldShown() {
+		return isShown("banner-user-changed-withheld");
+	}
+
+	/** Waits until the page says that what the user just did was not sent. */
+	public SpaPage awaitWithheldShown() {
+		this.wait.until((d) -> isWithheldShown());
+		return this;
+	}
+
 	/** Scrolls "Your sessions" into view (for screenshots). */
 	public SpaPage scrollToSessions() {
 		((JavascriptExecutor) this.driver).executeScript("arguments[0].scrollIntoView({block: 'start'})",
@@ -354,6 +386,12 @@ public final class SpaPage {
 		this.wait.until((d) -> !statusText().equals("Saving…")
 				&& (!statusText().isEmpty() || d.findElement(test("metadata-error")).isDisplayed()
 						|| d.findElement(test("banner-unavailable")).isDisplayed()));
+		return this;
+	}
+
+	/** Waits until the editor's status line says {@code text}. */
+	public SpaPage awaitMetadataStatus(String text) {
+		this.wait.until((d) -> text.equals(statusText()));
 		return this;
 	}
 
