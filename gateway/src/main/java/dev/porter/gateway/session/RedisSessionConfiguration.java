@@ -48,7 +48,7 @@ class RedisSessionConfiguration {
 					+ " (comma-separated base64 AES-256 keys, newest first; required with REDIS_URL)");
 		}
 		PublishedSessionKeys.check(properties.encryptionKeys(), KEYS_VARIABLE, issuer);
-		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE),
+		return new SessionCodec(KeyRing.parse(properties.encryptionKeys(), KEYS_VARIABLE), properties.idleTimeout(),
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 

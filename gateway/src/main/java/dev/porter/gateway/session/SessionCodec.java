@@ -26,6 +26,13 @@ import tools.jackson.databind.node.ObjectNode;
  * binds the value as tightly, since no two ids share one. Attributes are strings,
  * numbers, booleans, or one of the records in {@link #TYPES}; nothing is Java-serialized,
  * and no JSON names the class to build (no polymorphic deserialization).
+ * <p>
+ * A session opens with the shorter of the idle timeout it was stored with and the
+ * gateway's: lowered in a rolling restart ({@code SESSION_IDLE_TIMEOUT}, after an
+ * incident), the new setting must end the sessions already stored that have been idle for
+ * it, not only those written from then on; raised, it must bring back none that idled out
+ * under the old one. Every reading of the stored sessions (by id, from the near cache, by
+ * key for {@code /bff/sessions}) opens them here.
  */
 final class SessionCodec {
 
@@ -37,6 +44,8 @@ final class SessionCodec {
 
 	private final KeyRing keys;
 
+	private final Duration idleTimeout;
+
 	private final Clock clock;
 
 	private final JsonMapper json = JsonMapper.builder()
@@ -46,10 +55,13 @@ final class SessionCodec {
 		.build();
 
 	/**
+	 * @param idleTimeout the gateway's {@code SESSION_IDLE_TIMEOUT}: the longest idle
+	 * timeout a session opens with
 	 * @param clock what the sessions it opens tell their expiry by: the gateway's
 	 */
-	SessionCodec(KeyRing keys, Clock clock) {
+	SessionCodec(KeyRing keys, Duration idleTimeout, Clock clock) {
 		this.keys = keys;
+		this.idleTimeout = idleTimeout;
 		this.clock = clock;
 	}
 
@@ -95,13 +107,18 @@ final class SessionCodec {
 				.properties()
 				.forEach((entry) -> attributes.put(entry.getKey(), value(entry.getKey(), entry.getValue())));
 			return new Contents(Instant.ofEpochMilli(root.get("c").asLong()),
-					Instant.ofEpochMilli(root.get("a").asLong()), Duration.ofSeconds(root.get("i").asLong()),
-					attributes);
+					Instant.ofEpochMilli(root.get("a").asLong()),
+					idleTimeout(Duration.ofSeconds(root.get("i").asLong())), attributes);
 		}
 		catch (JacksonException | NullPointerException ex) {
 			log.warn("stored session ignored: unreadable ({})", ex.getClass().getSimpleName());
 			return null;
 		}
+	}
+
+	/** The shorter of a session's stored idle timeout and the gateway's. */
+	private Duration idleTimeout(Duration stored) {
+		return (stored.isNegative() || stored.compareTo(this.idleTimeout) > 0) ? this.idleTimeout : stored;
 	}
 
 	private JsonNode attribute(String name, Object value) {

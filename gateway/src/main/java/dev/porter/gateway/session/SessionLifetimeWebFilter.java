@@ -20,6 +20,10 @@ import org.springframework.web.server.WebSession;
  * session whose absolute lifetime since login has passed, before the security chain reads
  * the login from it. A session that goes idle cannot be ended so: no request of it comes,
  * and its refresh token stays valid at the IdP until the IdP's own expiry (README).
+ * <p>
+ * The idle timeout set here is what the session is written back with; whether it has
+ * already idled out was decided as it was read, by the shorter of the one it was stored
+ * with and the gateway's (in Redis, {@link SessionCodec}).
  */
 @Component
 @Order(-200) // ahead of Spring Security's WebFilterChainProxy (-100)

@@ -87,6 +87,39 @@ class EncryptedRedisSessionRepositoryTests {
 		assertThat(repository.findById(session.getId()).block()).as("past its idle timeout").isNull();
 	}
 
+	/**
+	 * {@code SESSION_IDLE_TIMEOUT} lowered in a rolling restart: a session stored by an
+	 * instance on the longer old setting, and idle since, ends on the instances already
+	 * on the new one once the new one has passed, however long it was stored with. Read
+	 * by id or for a write alike.
+	 */
+	@Test
+	void findWhenStoredWithALongerIdleTimeoutThanThisInstancesThenEndedByThisInstances() {
+		MovableClock clock = new MovableClock(Instant.now());
+		EncryptedRedisSessionRepository beforeDeploy = repository(this.k1, Duration.ofHours(8), clock);
+		EncryptedRedisSessionRepository afterDeploy = repository(this.k1, IDLE, clock);
+		String id = signedIn(beforeDeploy).getId();
+
+		clock.advance(IDLE.plusSeconds(1));
+
+		assertThat(afterDeploy.findById(id).blockOptional()).as("by id").isEmpty();
+		assertThat(afterDeploy.findCurrent(id, Instant.MIN).blockOptional()).as("for a write").isEmpty();
+	}
+
+	/** Raised, the idle timeout brings back no session that idled out before. */
+	@Test
+	void findWhenStoredWithAShorterIdleTimeoutThanThisInstancesThenEndedByTheStoredOne() {
+		MovableClock clock = new MovableClock(Instant.now());
+		EncryptedRedisSessionRepository beforeDeploy = repository(this.k1, IDLE, clock);
+		EncryptedRedisSessionRepository afterDeploy = repository(this.k1, Duration.ofHours(8), clock);
+		String id = signedIn(beforeDeploy).getId();
+
+		clock.advance(IDLE.plusSeconds(1));
+
+		assertThat(afterDeploy.findById(id).blockOptional()).as("by id").isEmpty();
+		assertThat(afterDeploy.findCurrent(id, Instant.MIN).blockOptional()).as("for a write").isEmpty();
+	}
+
 	@Test
 	void saveWhenOnlyLastAccessMovedALittleThenNothingWrittenAndAfterAWhileWrittenBack() {
 		String id = signedIn(this.repository).getId();
@@ -394,11 +427,21 @@ class EncryptedRedisSessionRepositoryTests {
 
 	private static EncryptedRedisSessionRepository repository(String keys, Clock clock,
 			ReactiveRedisTemplate<String, byte[]> template) {
-		SessionCodec codec = new SessionCodec(KeyRing.parse(keys, "KEYS"), clock);
+		return repository(keys, IDLE, clock, template);
+	}
+
+	/** An instance whose {@code SESSION_IDLE_TIMEOUT} is {@code idle}. */
+	private static EncryptedRedisSessionRepository repository(String keys, Duration idle, Clock clock) {
+		return repository(keys, idle, clock, bytes());
+	}
+
+	private static EncryptedRedisSessionRepository repository(String keys, Duration idle, Clock clock,
+			ReactiveRedisTemplate<String, byte[]> template) {
+		SessionCodec codec = new SessionCodec(KeyRing.parse(keys, "KEYS"), idle, clock);
 		// Its tracking never started: every read goes to Redis (SessionNearCacheTests).
 		return new EncryptedRedisSessionRepository(template, codec,
 				new SessionNearCache(codec, redis.keyTracking(System::nanoTime, Duration.ofHours(1)), System::nanoTime),
-				IDLE, clock);
+				idle, clock);
 	}
 
 	/** Redis times out every compare-and-set; reads are answered. */

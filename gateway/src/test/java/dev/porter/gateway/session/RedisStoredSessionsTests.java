@@ -36,7 +36,9 @@ class RedisStoredSessionsTests {
 
 	private final MovableClock clock = new MovableClock(Instant.now());
 
-	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
+	private final String keys = TestSessionKeys.newKey();
+
+	private final SessionCodec codec = new SessionCodec(KeyRing.parse(this.keys, "KEYS"), IDLE, this.clock);
 
 	private final RedisKeyTracking tracking = redis.keyTracking(this.clock::nanoTime, Duration.ofHours(1));
 
@@ -130,6 +132,34 @@ class RedisStoredSessionsTests {
 		assertThat(redis.template().hasKey(EncryptedRedisSessionRepository.key(key)).block()).isTrue();
 	}
 
+	/**
+	 * {@code SESSION_IDLE_TIMEOUT} lowered in a rolling restart: a session an instance on
+	 * the longer old setting stored, idle since, is not live on this instance once this
+	 * instance's idle timeout has passed (not listed in {@code /bff/sessions}, not
+	 * counted against a user's limit), though its value, and so its refresh token for
+	 * ending it, is still there.
+	 */
+	@Test
+	void isLiveWhenStoredWithALongerIdleTimeoutThanThisInstancesAndThisOnePassedThenNotLive() {
+		SessionCodec oldSetting = new SessionCodec(KeyRing.parse(this.keys, "KEYS"), Duration.ofHours(8), this.clock);
+		EncryptedRedisSessionRepository beforeDeploy = new EncryptedRedisSessionRepository(
+				bytes(), oldSetting, new SessionNearCache(oldSetting,
+						redis.keyTracking(this.clock::nanoTime, Duration.ofHours(1)), this.clock::nanoTime),
+				Duration.ofHours(8), this.clock);
+		StoredSession session = signedIn(beforeDeploy);
+		session.setAttribute(LoginUser.ATTRIBUTE,
+				new LoginUser("auth0|alice", "sid-1", null, null, null, "id-token", null, null));
+		beforeDeploy.save(session).block();
+		SessionKey key = SessionKey.of(session.getId());
+
+		this.clock.advance(IDLE);
+
+		assertThat(this.stored.isLive(key).block()).isFalse();
+		assertThat(this.stored.loginUser(key).blockOptional()).isEmpty();
+		assertThat(this.stored.refreshToken(key).blockOptional()).isEmpty();
+		assertThat(this.stored.end(key).map(OAuth2RefreshToken::getTokenValue).block()).isEqualTo("rt-secret-1");
+	}
+
 	@Test
 	void refreshTokenWhenValueCopiedUnderAnotherKeyThenNothing() {
 		SessionKey key = SessionKey.of(signedIn().getId());
@@ -151,10 +181,14 @@ class RedisStoredSessionsTests {
 	}
 
 	private StoredSession signedIn() {
-		StoredSession session = this.repository.createSession().block();
+		return signedIn(this.repository);
+	}
+
+	private static StoredSession signedIn(EncryptedRedisSessionRepository repository) {
+		StoredSession session = repository.createSession().block();
 		session.setAttribute(LoginTokens.ATTRIBUTE,
 				new LoginTokens("at-secret-1", null, null, Set.of("openid"), "rt-secret-1"));
-		this.repository.save(session).block();
+		repository.save(session).block();
 		return session;
 	}
 

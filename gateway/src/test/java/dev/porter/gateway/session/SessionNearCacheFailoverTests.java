@@ -55,7 +55,8 @@ class SessionNearCacheFailoverTests {
 
 	private final MovableClock clock = new MovableClock(Instant.now());
 
-	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
+	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), IDLE,
+			this.clock);
 
 	private RedisServer first;
 

@@ -43,7 +43,8 @@ class SessionNearCacheInterleavingTests {
 
 	private final HandTracking tracking = new HandTracking();
 
-	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
+	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), IDLE,
+			this.clock);
 
 	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 

@@ -49,7 +49,9 @@ class SessionNearCacheTests {
 
 	private final RedisKeyTracking tracking = redis.keyTracking(this.clock::nanoTime, HEARTBEAT);
 
-	private final SessionCodec codec = new SessionCodec(KeyRing.parse(TestSessionKeys.newKey(), "KEYS"), this.clock);
+	private final String keys = TestSessionKeys.newKey();
+
+	private final SessionCodec codec = new SessionCodec(KeyRing.parse(this.keys, "KEYS"), IDLE, this.clock);
 
 	private final SessionNearCache keptHere = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 
@@ -117,6 +119,32 @@ class SessionNearCacheTests {
 		this.endedHere.end(SessionKey.of(id)).block();
 
 		assertThat(this.here.findById(id).blockOptional()).isEmpty();
+	}
+
+	/**
+	 * {@code SESSION_IDLE_TIMEOUT} lowered in a rolling restart: a session that an
+	 * instance on the longer old setting stored, kept here and idle since, is not served
+	 * from the cache once this instance's idle timeout has passed.
+	 */
+	@Test
+	void findByIdWhenKeptAsStoredWithALongerIdleTimeoutAndThisInstancesPassedThenNotFound() {
+		Duration oldIdle = Duration.ofHours(8);
+		SessionCodec oldSetting = new SessionCodec(KeyRing.parse(this.keys, "KEYS"), oldIdle, this.clock);
+		EncryptedRedisSessionRepository beforeDeploy = new EncryptedRedisSessionRepository(values(), oldSetting,
+				new SessionNearCache(oldSetting, redis.keyTracking(this.clock::nanoTime, HEARTBEAT),
+						this.clock::nanoTime),
+				oldIdle, this.clock);
+		StoredSession session = beforeDeploy.createSession().block();
+		session.setAttribute(LoginTokens.ATTRIBUTE, TOKENS);
+		beforeDeploy.save(session).block();
+		keptHere(session.getId());
+		long gets = gets();
+
+		// The wall clock alone: the value kept is still as fresh, and trusted.
+		this.clock.moveTo(this.clock.instant().plus(IDLE));
+
+		assertThat(this.here.findById(session.getId()).blockOptional()).isEmpty();
+		assertThat(gets()).as("answered from the cache").isEqualTo(gets);
 	}
 
 	@Test
