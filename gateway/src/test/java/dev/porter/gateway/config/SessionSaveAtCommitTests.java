@@ -24,8 +24,8 @@ import org.springframework.http.MediaType;
  * handler are done, where a failure no longer reaches the error handlers: the session
  * store's refusal was an empty 500 instead of the store's 503 problem with
  * {@code Retry-After}. Here a session carries a change (the idle timeout of an instance
- * configured otherwise than the one that stored it) while Redis refuses session writes
- * through its ACL.
+ * configured longer than the one that stored it; a shorter one is applied as the session
+ * is read, with nothing to write) while Redis refuses session writes through its ACL.
  */
 @ExtendWith(SharedTwoGatewaysOnRedis.class)
 class SessionSaveAtCommitTests {
@@ -40,7 +40,7 @@ class SessionSaveAtCommitTests {
 		other = GatewayInstances.startOnTestIdp(instances.clock(), "--porter.redis.url=" + instances.redis().url(),
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + instances.profile().port(),
-				"--porter.session.idle-timeout=20m");
+				"--porter.session.idle-timeout=40m");
 	}
 
 	@AfterAll

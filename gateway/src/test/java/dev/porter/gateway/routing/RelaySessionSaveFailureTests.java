@@ -93,7 +93,9 @@ class RelaySessionSaveFailureTests {
 	}
 
 	// A session that carries a change (here the idle timeout of an instance configured
-	// otherwise than the one that stored it) cannot be stored: the request failed as any
+	// longer than the one that stored it; a shorter one is applied as the session is
+	// read,
+	// with nothing to write) cannot be stored: the request failed as any
 	// other does when the session store fails, not as a failure of profile-service.
 	@Test
 	void patchWhenASessionChangeCannotBeStoredThenTheSessionStoresProblemAndNothingCounted() throws Exception {
@@ -104,7 +106,7 @@ class RelaySessionSaveFailureTests {
 				"--porter.redis.url=" + instances.redis().url(),
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + instances.profile().port(),
-				"--porter.session.idle-timeout=20m")) {
+				"--porter.session.idle-timeout=40m")) {
 			Browser elsewhere = new Browser(TestClients.gateway(TwoGatewaysOnRedis.port(other)));
 			elsewhere.cookies().putAll(browser.cookies());
 			double failedBefore = failedCalls(other);
@@ -140,7 +142,7 @@ class RelaySessionSaveFailureTests {
 				"--porter.redis.url=" + instances.redis().url(),
 				"--porter.session.encryption-keys=" + TestSessionKeys.SHARED,
 				"--porter.relay.profile-service-uri=http://localhost:" + instances.profile().port(),
-				"--porter.session.idle-timeout=20m")) {
+				"--porter.session.idle-timeout=40m")) {
 			Browser elsewhere = new Browser(TestClients.gateway(TwoGatewaysOnRedis.port(other)));
 			elsewhere.cookies().putAll(browser.cookies());
 			refuseSessionWrites();
