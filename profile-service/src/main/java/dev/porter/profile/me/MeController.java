@@ -25,8 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /me}, {@code PATCH /me/metadata} and {@code GET /me/ping} (the caller's
  * {@code sub} only: a check that a token is accepted, which needs no upstream). Each
  * spends one request of the caller's budget ({@link CallerRateLimiter}) and delegates:
- * the profile to {@link MeService}, the body's rules and size to {@link MetadataPatch},
- * the response headers to {@link ProfileResponses}.
+ * the profile to {@link MeService}, the body's rules and size to {@link MetadataPatch}, a
+ * change's preconditions to {@link Preconditions}, the response headers to
+ * {@link ProfileResponses}.
  */
 @RestController
 class MeController {
@@ -58,6 +59,8 @@ class MeController {
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<byte[]>> patchMetadata(@AuthenticationPrincipal Jwt jwt,
 			@RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch,
 			@RequestBody(required = false) byte @Nullable [] body) {
 		this.limiter.acquire(this.callers.id(jwt));
 		// 501 without a directory, before the body: no body could make it succeed
@@ -67,7 +70,9 @@ class MeController {
 		// and refuses more than MAX_BODY_BYTES (413).
 		MetadataPatch patch = MetadataPatch.parse((body != null) ? body : new byte[0],
 				contentType.getParameter("charset"), mediaType(contentType));
-		return this.service.patchMetadata(jwt, patch)
+		// The preconditions after the body (RFC 9110 13.2.1 allows either order): a body
+		// refused needs no directory read, and would be refused against any version.
+		return this.service.patchMetadata(jwt, patch, new Preconditions(ifMatch, ifNoneMatch))
 			.map(ProfileResponses::ok)
 			.defaultIfEmpty(ProfileResponses.appliedWithoutProfile());
 	}

@@ -13,12 +13,14 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.porter.common.Detached;
 import dev.porter.profile.cache.CacheStatus;
 import dev.porter.profile.cache.Cached;
+import dev.porter.profile.cache.Lookup;
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.directory.PerUserSequence;
 import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.CallerRateLimitedException;
 import dev.porter.profile.problem.DirectoryNotWritableException;
+import dev.porter.profile.problem.PreconditionFailedException;
 import dev.porter.profile.problem.ProfileTooLargeException;
 import dev.porter.profile.problem.RequestDeadlinePassedException;
 import dev.porter.profile.upstream.BeforeFirstAttempt;
@@ -119,6 +121,10 @@ class MeService {
 	 * asked, so that a record other clients grew past what this service reads may still
 	 * shrink.
 	 * <p>
+	 * A change sent with preconditions ({@code If-Match}, {@code If-None-Match}) is made
+	 * only when they hold for her user read afresh ({@link #conditionalPatch}); without
+	 * them, nothing is read past the cache.
+	 * <p>
 	 * No change is sent with less of the request's time left than its first attempt may
 	 * take: sent, its first attempt could be applied after the request deadline had told
 	 * her it failed ({@link RequestDeadline}). (Not the Management API's whole deadline,
@@ -132,8 +138,11 @@ class MeService {
 	 * (the attempt's time limit starts only after them), the directory's, 503. Nothing
 	 * was changed either way.
 	 */
-	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch) {
+	Mono<ProfileView> patchMetadata(Jwt jwt, MetadataPatch patch, Preconditions preconditions) {
 		Directory directory = requireDirectory();
+		if (!preconditions.none()) {
+			return conditionalPatch(directory, jwt, patch, preconditions);
+		}
 		if (patch.changesNothing()) {
 			// answered as a read: sent, it would empty user_metadata (see MetadataPatch)
 			return profile(jwt);
@@ -146,6 +155,49 @@ class MeService {
 			return sent.map((user) -> view(userinfo.value(), user.value(),
 					CacheStatus.of(List.of(userinfo.lookup(), user.lookup()))));
 		});
+	}
+
+	/**
+	 * As an unconditional change, once {@code preconditions} held for her profile as
+	 * {@code GET /me} would answer it now: her {@code /userinfo} through its cache, as
+	 * {@code GET /me} reads it, and her user read from the directory past its cache,
+	 * since another instance, device or Auth0 client may have changed it since it was
+	 * cached. Every change of hers then waits for her turn, those that only delete too:
+	 * two sent at once on the same version are evaluated one after the other, the second
+	 * against what the first left. The size budget is checked against the user so read.
+	 * Should the read fail, nothing is sent: its problem is the answer. Auth0 cannot make
+	 * the write itself conditional; what may still come between the read and the write is
+	 * a change made through another instance or another Auth0 client.
+	 */
+	private Mono<ProfileView> conditionalPatch(Directory directory, Jwt jwt, MetadataPatch patch,
+			Preconditions preconditions) {
+		String sub = this.callers.id(jwt);
+		return userinfo(jwt).flatMap((userinfo) -> {
+			String readPastCache = CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded(false)));
+			Mono<DirectoryUser> current = currentUser(directory, sub, patch)
+				.doOnNext((user) -> preconditions.check(view(userinfo.value(), user, readPastCache).etag()))
+				.onErrorResume(PreconditionFailedException.class,
+						(failed) -> this.caches.directoryOutdated(sub).then(Mono.error(failed)));
+			if (patch.changesNothing()) {
+				return current.map((user) -> view(userinfo.value(), user, readPastCache));
+			}
+			Mono<Cached<DirectoryUser>> sent = inHerTurn(sub,
+					current.doOnNext((user) -> checkBudget(user, patch)).then(change(directory, jwt, sub, patch)));
+			return sent.map((user) -> view(userinfo.value(), user.value(),
+					CacheStatus.of(List.of(userinfo.lookup(), user.lookup()))));
+		});
+	}
+
+	/**
+	 * {@code sub}'s user as the directory has it now, not as cached; one call of her
+	 * share. A record larger than this service reads is, for a change that sets a key,
+	 * refused as {@link #withinBudget} refuses it, and otherwise {@code GET /me}'s
+	 * problem: no version of it could be compared.
+	 */
+	private Mono<DirectoryUser> currentUser(Directory directory, String sub, MetadataPatch patch) {
+		Mono<DirectoryUser> read = this.upstreamShare.spending(sub, directory.find(sub));
+		return patch.deletesOnly() ? read
+				: read.onErrorMap(UpstreamResponses::overReadLimit, ProfileTooLargeException::storedOverReadLimit);
 	}
 
 	/**
@@ -214,12 +266,14 @@ class MeService {
 	private Mono<Void> withinBudget(String sub, MetadataPatch patch) {
 		return directoryUser(sub)
 			.onErrorMap(UpstreamResponses::overReadLimit, ProfileTooLargeException::storedOverReadLimit)
-			.doOnNext((current) -> {
-				DirectoryUser user = current.value();
-				ProfileSizeBudget.check(user.attributes(), patch.applyTo(userMetadata(user), this.mapper),
-						patch.deletesOnly(), this.mapper);
-			})
+			.doOnNext((current) -> checkBudget(current.value(), patch))
 			.then();
+	}
+
+	/** Throws a 422 when {@code patch}'s result on {@code user} is over a budget. */
+	private void checkBudget(DirectoryUser user, MetadataPatch patch) {
+		ProfileSizeBudget.check(user.attributes(), patch.applyTo(userMetadata(user), this.mapper), patch.deletesOnly(),
+				this.mapper);
 	}
 
 	/**

@@ -172,6 +172,18 @@ public class ProfileCaches {
 	}
 
 	/**
+	 * A read of {@code sub}'s user past the cache found a client's copy of her profile
+	 * out of date; what the caches hold of her may be too (another Auth0 client changed
+	 * her, or an announcement was lost). Dropped here and on the other instances, so that
+	 * the client's next {@code GET /me}, wherever it lands, answers what the directory
+	 * has. Completes as {@link InvalidationBus#publish} does, never with an error.
+	 */
+	Mono<Void> directoryOutdated(String sub) {
+		this.directory.invalidate(sub);
+		return this.directoryBus.publish(sub);
+	}
+
+	/**
 	 * Another instance changed this user: the next read here loads it afresh, and a
 	 * change of it in flight here will not be written through.
 	 */

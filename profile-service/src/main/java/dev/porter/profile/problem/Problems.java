@@ -121,6 +121,33 @@ public final class Problems {
 						+ "smaller, only a change that only deletes keys is accepted. Nothing was changed.");
 	}
 
+	/**
+	 * {@code If-Match} of a change names no current version of the profile: the client's
+	 * copy is out of date.
+	 */
+	static ProblemDetail ifMatchFailed() {
+		return preconditionFailed("If-Match",
+				"If-Match names no current version of the profile: it changed since it was read (on another "
+						+ "device, or at the identity provider). Nothing was changed. Read /me again (its ETag is "
+						+ "this answer's) and make the change on what it shows.");
+	}
+
+	/**
+	 * {@code If-None-Match} of a change matches the profile's current version.
+	 */
+	static ProblemDetail ifNoneMatchFailed() {
+		return preconditionFailed("If-None-Match",
+				"If-None-Match matches the profile's current version (* matches any: the profile exists). "
+						+ "Nothing was changed.");
+	}
+
+	private static ProblemDetail preconditionFailed(String header, String detail) {
+		ProblemDetail problem = of(HttpStatus.PRECONDITION_FAILED, "precondition-failed", "Precondition failed",
+				detail);
+		problem.setProperty("header", header);
+		return problem;
+	}
+
 	static ProblemDetail directoryNotWritable() {
 		return of(HttpStatus.NOT_IMPLEMENTED, "directory-not-writable", "Directory not writable",
 				"This deployment has no writable user directory (PROFILE_DIRECTORY=none): user_metadata cannot be "

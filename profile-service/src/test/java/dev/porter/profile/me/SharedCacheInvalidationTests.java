@@ -108,6 +108,34 @@ class SharedCacheInvalidationTests {
 		upstreams.management().verify(3, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
+	// A conditional PATCH that failed because another Auth0 client changed her (nothing
+	// announced it): the client reads /me again, maybe on another instance, which must
+	// not answer the version just refused for up to its fresh-for TTL.
+	@Test
+	void getMeWhenAConditionalPatchFailedOnOtherInstanceWithRedisThenOtherServesTheDirectorysVersion()
+			throws Exception {
+		this.redis = RedisServer.start();
+		WebTestClient first = start(this.redis.url());
+		WebTestClient second = start(this.redis.url());
+		String read = getMe(first).expectBody().returnResult().getResponseHeaders().getETag();
+		theme(second);
+		awaitListening(this.instances.get(1));
+		auth0NowHasPatchedUser();
+
+		first.patch()
+			.uri("/me/metadata")
+			.headers((h) -> h.setBearerAuth(this.token))
+			.header(HttpHeaders.IF_MATCH, read)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"theme\":\"light\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(412);
+
+		assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
+		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
 	// REDIS_URL=rediss:// went out as plain TCP: the password in clear, and nothing at
 	// all against a TLS-only port. The CA is trusted as an operator would, through the
 	// JVM's trust store.
