@@ -80,6 +80,17 @@ public final class Problems {
 		return withRetryAfter(identityProviderUnavailable(), retryAfter);
 	}
 
+	/**
+	 * A change the API refused for the session's access token, which the gateway has
+	 * renewed since: not applied, and to be sent again, now, with the renewed token.
+	 */
+	public static ProblemDetail tokenRenewed() {
+		ProblemDetail problem = of(HttpStatus.SERVICE_UNAVAILABLE, "token-renewed", "Session renewed",
+				"The change was not applied: your session had to be renewed first");
+		// The least wait Retry-After can say: the renewed token is already there.
+		return withRetryAfter(problem, Duration.ZERO);
+	}
+
 	public static ProblemDetail rateLimited(Duration retryAfter) {
 		ProblemDetail problem = of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
 				"Slow down and retry later");

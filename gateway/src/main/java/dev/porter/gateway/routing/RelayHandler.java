@@ -3,12 +3,15 @@ package dev.porter.gateway.routing;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.porter.gateway.token.TokenRelayFilter;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.http.HttpMethod;
+import org.springframework.util.Assert;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 
@@ -19,7 +22,8 @@ import org.springframework.web.server.WebHandler;
  * route lookup and filter chain stood, which added a dozen global filters, a route lookup
  * and several exchange copies to every relayed request for features this route does not
  * use. The server's filter chain ends here for the requests it {@link #relays}, in place
- * of WebFlux's {@code DispatcherHandler} and its handler mappings.
+ * of WebFlux's {@code DispatcherHandler} and its handler mappings. An answer that refused
+ * the relayed token is answered by {@link RefusedTokenRelay} instead.
  */
 public final class RelayHandler implements WebHandler {
 
@@ -29,6 +33,8 @@ public final class RelayHandler implements WebHandler {
 
 	private final BodyLost bodyLost;
 
+	private final UpstreamCall.@Nullable RefusedTokenAnswer refusedToken;
+
 	/**
 	 * @param filters the route's filters, run in the order their {@code getOrder} gives,
 	 * as Spring Cloud Gateway ran them
@@ -36,11 +42,28 @@ public final class RelayHandler implements WebHandler {
 	 * had any of it
 	 */
 	RelayHandler(List<GatewayFilter> filters, UpstreamCall upstream, BodyLost bodyLost) {
+		this(filters, upstream, bodyLost, null);
+	}
+
+	/**
+	 * @param tokenRelay the token relay among {@code filters}: an answer that refused the
+	 * relayed token goes to {@link RefusedTokenRelay}, which relays the request again
+	 * through the filters after it
+	 */
+	RelayHandler(List<GatewayFilter> filters, UpstreamCall upstream, BodyLost bodyLost,
+			@Nullable TokenRelayFilter tokenRelay) {
 		List<GatewayFilter> ordered = new ArrayList<>(filters);
 		AnnotationAwareOrderComparator.sort(ordered);
 		this.filters = List.copyOf(ordered);
 		this.upstream = upstream;
 		this.bodyLost = bodyLost;
+		this.refusedToken = (tokenRelay != null) ? refusedTokenRelay(tokenRelay) : null;
+	}
+
+	private RefusedTokenRelay refusedTokenRelay(TokenRelayFilter tokenRelay) {
+		int afterTokenRelay = this.filters.indexOf(tokenRelay) + 1;
+		Assert.isTrue(afterTokenRelay > 0, "the token relay must be one of the filters");
+		return new RefusedTokenRelay(tokenRelay, (relayed) -> new Chain(afterTokenRelay).filter(relayed));
 	}
 
 	/** Whether this handler answers the request: its path is one of the relayed ones. */
@@ -71,7 +94,7 @@ public final class RelayHandler implements WebHandler {
 	 * upstream: a Redis hiccup read as lost bodies opened the breaker for everybody.
 	 */
 	private Mono<Void> writeAnswer(ServerWebExchange exchange) {
-		Mono<Void> written = UpstreamCall.writeAnswer(exchange);
+		Mono<Void> written = UpstreamCall.writeAnswer(exchange, this.refusedToken);
 		// A HEAD's writes are dropped without committing the answer, which Spring would
 		// then commit after this handler, where the session's save failing no longer
 		// reaches the error handlers (an empty 500): committed here, as a GET's first

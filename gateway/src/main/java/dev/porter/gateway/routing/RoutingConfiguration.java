@@ -45,7 +45,7 @@ class RoutingConfiguration {
 		List<GatewayFilter> filters = List.of(new WholeResponseFilter(), rateLimit, new RelayBodyFilter(), tokenRelay,
 				circuitBreaker);
 		return new RelayHandler(filters, new UpstreamCall(client, properties.profileServiceUri()),
-				circuitBreaker::bodyLost);
+				circuitBreaker::bodyLost, tokenRelay);
 	}
 
 	/**

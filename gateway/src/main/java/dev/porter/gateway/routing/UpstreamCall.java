@@ -10,10 +10,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import dev.porter.gateway.token.InvalidTokenChallenge;
 import dev.porter.gateway.token.RelayedToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -191,7 +193,10 @@ final class UpstreamCall {
 					return Mono.error(new UnexpectedInterimAnswer(status));
 				}
 				takeStatusAndHeaders(exchange.getResponse(), answer);
-				exchange.getAttributes().put(PENDING_ANSWER, new PendingAnswer(exchange, connection));
+				// Read only on a 401: nothing more for any other answer.
+				boolean refusesToken = status == HttpResponseStatus.UNAUTHORIZED.code() && InvalidTokenChallenge
+					.isAmong(answer.responseHeaders().getAll(HttpHeaderNames.WWW_AUTHENTICATE));
+				exchange.getAttributes().put(PENDING_ANSWER, new PendingAnswer(exchange, connection, refusesToken));
 				return Mono.just(answer);
 			})
 			.then();
@@ -204,8 +209,34 @@ final class UpstreamCall {
 	 * failure of the body fails it with {@link AnswerBodyFailed}.
 	 */
 	static Mono<Void> writeAnswer(ServerWebExchange exchange) {
+		return writeAnswer(exchange, null);
+	}
+
+	/**
+	 * {@link #writeAnswer(ServerWebExchange)}, except that an answer refusing the token
+	 * the request was relayed with ({@link InvalidTokenChallenge}) is left pending for
+	 * {@code refused} to answer, when given: it writes that answer after all, or
+	 * {@link #withdrawAnswer withdraws} it for another.
+	 */
+	static Mono<Void> writeAnswer(ServerWebExchange exchange, @Nullable RefusedTokenAnswer refused) {
 		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().remove(PENDING_ANSWER);
-		return (pending != null) ? pending.write() : Mono.empty();
+		if (pending == null) {
+			return Mono.empty();
+		}
+		if (refused != null && pending.refusesToken()) {
+			exchange.getAttributes().put(PENDING_ANSWER, pending);
+			return refused.answer(exchange, pending.exchange());
+		}
+		return pending.write();
+	}
+
+	/**
+	 * Takes back the answer {@link #relay} took into the response, for one the gateway
+	 * gives in its place: its connection closed, its headers removed.
+	 */
+	static void withdrawAnswer(ServerWebExchange exchange) {
+		discardAnswer(exchange);
+		RelayedAnswerHeaders.removeFrom(exchange.getResponse().getHeaders());
 	}
 
 	/**
@@ -312,11 +343,28 @@ final class UpstreamCall {
 	}
 
 	/**
+	 * What the relay answers in place of an upstream answer that refused the token the
+	 * request was relayed with.
+	 */
+	@FunctionalInterface
+	interface RefusedTokenAnswer {
+
+		/**
+		 * @param exchange the request as the relay got it
+		 * @param relayed the request as the route's filters passed it to the upstream
+		 * call
+		 */
+		Mono<Void> answer(ServerWebExchange exchange, ServerWebExchange relayed);
+
+	}
+
+	/**
 	 * An upstream answer whose body is still to be read: the exchange the route's filters
 	 * passed on (its response may be decorated) and the upstream connection, which goes
-	 * back to the pool once the body is read, and is closed if the write is cancelled.
+	 * back to the pool once the body is read, and is closed if the write is cancelled;
+	 * {@code refusesToken} when it is a 401 that refused the relayed token.
 	 */
-	private record PendingAnswer(ServerWebExchange exchange, Connection connection) {
+	private record PendingAnswer(ServerWebExchange exchange, Connection connection, boolean refusesToken) {
 
 		Mono<Void> write() {
 			ServerHttpResponse response = this.exchange.getResponse();

@@ -165,12 +165,14 @@ class RefreshFailurePolicy {
 	 * How long a request that got no fresh token because of {@code failure} should wait
 	 * before it asks again.
 	 */
-	Duration retryAfter(Throwable failure) {
+	Duration retryAfter(@Nullable Throwable failure) {
 		if (failure instanceof BackingOff backingOff) {
 			return backingOff.remaining();
 		}
-		// Still in flight (TimeoutException), or no lock to be had: ask again soon, as
-		// after a first failure, not after the session's current backoff.
+		// Still in flight (TimeoutException), no lock to be had, or no refresh could
+		// start
+		// (none): ask again soon, as after a first failure, not after the session's
+		// current backoff.
 		return this.properties.refreshBackoff();
 	}
 
@@ -186,6 +188,15 @@ class RefreshFailurePolicy {
 		if (this.expiry.isRelayable(current.getAccessToken())) {
 			return Mono.just(current);
 		}
+		return noFreshToken(retryAfter, cause);
+	}
+
+	/**
+	 * The answer for a request that cannot have a fresh token and has no other to relay
+	 * (its own expired, or refused by the API): a {@link RefreshUnavailable}, or the
+	 * session store's failure itself when that is why.
+	 */
+	<T> Mono<T> noFreshToken(Duration retryAfter, @Nullable Throwable cause) {
 		if (cause != null && StoreFailures.isStoreFailure(cause)) {
 			return Mono.error(cause);
 		}

@@ -29,6 +29,11 @@ public final class RelayedToken {
 		exchange.getAttributes().put(ATTRIBUTE, new BearerValue(accessToken));
 	}
 
+	/** The access token relayed, or {@code null} when none was. */
+	static @Nullable String token(ServerWebExchange exchange) {
+		return (exchange.getAttribute(ATTRIBUTE) instanceof BearerValue bearer) ? bearer.token() : null;
+	}
+
 	/**
 	 * The {@code Authorization} header's value to send upstream, or {@code null} when no
 	 * token was relayed. Netty writes it character by character, so it is not a string.

@@ -23,8 +23,9 @@ import org.springframework.web.server.WebSession;
  * One refresh of a session's tokens, as the session's single flight runs it under the
  * session's {@link RefreshLock}. It works on the stored session, not on a request's copy:
  * another request or instance may have refreshed, or failed, while this one waited for
- * the lock. It calls the IdP only when the token still needs it and the session is not
- * backing off, and stores what came of the call (fresh tokens, or the next backoff).
+ * the lock. It calls the IdP only when the token still needs it (it is due, or the API
+ * refused it) and the session is not backing off, and stores what came of the call (fresh
+ * tokens, or the next backoff).
  */
 class SessionRefresh {
 
@@ -84,11 +85,23 @@ class SessionRefresh {
 	 * The session's refreshed client; fails with {@link SessionEnded} when the session is
 	 * over and with {@link BackingOff} when no attempt may reach the IdP yet. Called as
 	 * soon as the session's lock is taken: its lease counts from here.
+	 * @param refused the access token the API refused, which is refreshed though not yet
+	 * due while the session holds it, unless it came of such a refresh itself (the API
+	 * refused the renewed token too: another one would fare no better); {@code null} for
+	 * a token due for its refresh
 	 */
-	Mono<OAuth2AuthorizedClient> run(WebSession session) {
+	Mono<OAuth2AuthorizedClient> run(WebSession session, @Nullable String refused) {
 		Instant storeUntil = this.clock.instant().plus(this.lease).minus(STORE_MARGIN);
 		return this.tokens.reload(session).switchIfEmpty(Mono.error(() -> new SessionEnded(null))).flatMap((stored) -> {
-			if (!this.expiry.needsRefresh(stored.client().getAccessToken())) {
+			boolean due = this.expiry.needsRefresh(stored.client().getAccessToken());
+			boolean refusedNow = stored.client().getAccessToken().getTokenValue().equals(refused);
+			if (!due && refusedNow && stored.renewedOnRefusal()) {
+				// The refusal stands: the caller relays the API's answer as it is.
+				log.debug(
+						"the API refused an access token renewed on its refusal of the one before: not renewed again");
+				return Mono.just(stored.client());
+			}
+			if (!due && !refusedNow) {
 				// Another request or instance refreshed while we waited for the lock.
 				this.metrics.coalesced();
 				return Mono.just(stored.client());
@@ -99,6 +112,9 @@ class SessionRefresh {
 				this.metrics.deferred();
 				return Mono.error(new BackingOff(backingOff));
 			}
+			if (!due) {
+				log.debug("the API refused an access token not yet due: refreshing it now");
+			}
 			// Read now: in memory, the session's ending empties the one session object.
 			LoginUser login = LoginUser.in(session);
 			return this.idp.refresh(stored.client()).doOnNext((fresh) -> {
@@ -106,7 +122,7 @@ class SessionRefresh {
 				log.debug("access token refreshed");
 			})
 				.onErrorResume((ex) -> failed(ex, session, stored))
-				.flatMap((fresh) -> store(session, login, fresh, storeUntil));
+				.flatMap((fresh) -> store(session, login, fresh, !due, storeUntil));
 		});
 	}
 
@@ -121,9 +137,9 @@ class SessionRefresh {
 	 * are its result only while the session holds them ({@link #unlessEnded}).
 	 */
 	private Mono<OAuth2AuthorizedClient> store(WebSession session, @Nullable LoginUser login,
-			IdpRefreshCall.Refreshed fresh, Instant storeUntil) {
+			IdpRefreshCall.Refreshed fresh, boolean onRefusal, Instant storeUntil) {
 		Duration left = Duration.between(this.clock.instant(), storeUntil);
-		return Mono.defer(() -> this.tokens.store(session, fresh))
+		return Mono.defer(() -> this.tokens.store(session, fresh, onRefusal))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_FIRST_BACKOFF).maxBackoff(STORE_MAX_BACKOFF))
 			.timeout(left.isNegative() ? Duration.ZERO : left)
 			.thenReturn(true)

@@ -42,6 +42,13 @@ class SessionTokens {
 	/** Present (true) while the session's last failed refresh was an access_denied. */
 	static final String BACKOFF_DENIED = "porter.token.refresh-denied";
 
+	/**
+	 * Present (true) while the session's access token is the fruit of a refresh that the
+	 * API's refusal of the one before brought about
+	 * ({@link TokenRefresher#refreshRefused}). Every store of tokens sets or clears it.
+	 */
+	static final String RENEWED_ON_REFUSAL = "porter.token.renewed-on-refusal";
+
 	private final ServerOAuth2AuthorizedClientRepository repository;
 
 	private final ObjectProvider<SharedSessions> sharedSessions;
@@ -81,7 +88,7 @@ class SessionTokens {
 		return found.flatMap((tokens) -> this.registrations
 			.findByRegistrationId(DiscoveredClientRegistrationRepository.REGISTRATION_ID)
 			.map((registration) -> new Stored(tokens.tokens().toAuthorizedClient(registration, tokens.principalName()),
-					tokens.backoff())));
+					tokens.backoff(), tokens.renewedOnRefusal())));
 	}
 
 	/**
@@ -96,10 +103,13 @@ class SessionTokens {
 	/**
 	 * Stores refreshed tokens, and the renewed ID token in the login (the logout's
 	 * {@code id_token_hint}), and clears the backoff: the refresh worked.
+	 * {@code onRefusal} when the API's refusal of the access token before brought the
+	 * refresh about.
 	 */
-	Mono<Void> store(WebSession session, IdpRefreshCall.Refreshed refreshed) {
+	Mono<Void> store(WebSession session, IdpRefreshCall.Refreshed refreshed, boolean onRefusal) {
 		return update(session, (get, set) -> {
 			set.accept(LoginTokens.ATTRIBUTE, LoginTokens.of(refreshed.client()));
+			set.accept(RENEWED_ON_REFUSAL, onRefusal ? Boolean.TRUE : null);
 			Jwt idToken = refreshed.idToken();
 			if (idToken != null && get.apply(LoginUser.ATTRIBUTE) instanceof LoginUser user) {
 				set.accept(LoginUser.ATTRIBUTE,
@@ -155,7 +165,8 @@ class SessionTokens {
 		if (attributes.apply(LoginTokens.ATTRIBUTE) instanceof LoginTokens tokens) {
 			String principalName = (attributes.apply(LoginUser.ATTRIBUTE) instanceof LoginUser user) ? user.sub()
 					: "anonymous";
-			return new Found(tokens, principalName, backoff(attributes));
+			return new Found(tokens, principalName, backoff(attributes),
+					Boolean.TRUE.equals(attributes.apply(RENEWED_ON_REFUSAL)));
 		}
 		return null;
 	}
@@ -169,11 +180,14 @@ class SessionTokens {
 		return RefreshBackoff.NONE;
 	}
 
-	/** A session's tokens and refresh backoff as stored. */
-	record Stored(OAuth2AuthorizedClient client, RefreshBackoff backoff) {
+	/**
+	 * A session's tokens and refresh backoff as stored, and whether its access token was
+	 * {@link #RENEWED_ON_REFUSAL renewed on a refusal}.
+	 */
+	record Stored(OAuth2AuthorizedClient client, RefreshBackoff backoff, boolean renewedOnRefusal) {
 	}
 
-	private record Found(LoginTokens tokens, String principalName, RefreshBackoff backoff) {
+	private record Found(LoginTokens tokens, String principalName, RefreshBackoff backoff, boolean renewedOnRefusal) {
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import dev.porter.common.SingleFlight;
 import dev.porter.gateway.oidc.TokenRevoker;
 import dev.porter.gateway.session.LoginTokens;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -113,19 +114,58 @@ class TokenRefresher {
 	 * failing) or 401 (session ended) problem.
 	 */
 	Mono<OAuth2AuthorizedClient> refresh(ServerWebExchange exchange, OAuth2AuthorizedClient current) {
+		return refresh(exchange, current, null);
+	}
+
+	/**
+	 * The client to relay with once the API refused {@code refused} (RFC 6750
+	 * {@code invalid_token}), the access token of {@code current}: refreshed at once
+	 * though not yet due, in the session's one refresh at a time, as an expiring token
+	 * is; or as stored, when another request renewed it meanwhile, or when the refusal
+	 * stands (the refused token came of such a refresh: {@link SessionRefresh#run}).
+	 * Otherwise a 503 (IdP slow or failing) or 401 (session ended) problem: never
+	 * {@code current}, which the API would refuse again.
+	 */
+	Mono<OAuth2AuthorizedClient> refreshRefused(ServerWebExchange exchange, OAuth2AuthorizedClient current,
+			String refused) {
+		return refresh(exchange, current, refused);
+	}
+
+	/**
+	 * The answer for a request whose token the API refused when no refresh could even
+	 * start (the client registration could not be built: the IdP's discovery failed): 503
+	 * with {@code Retry-After}, as after a first failure.
+	 */
+	<T> Mono<T> noFreshToken(@Nullable Throwable cause) {
+		return this.failures.noFreshToken(this.failures.retryAfter(cause), cause);
+	}
+
+	private Mono<OAuth2AuthorizedClient> refresh(ServerWebExchange exchange, OAuth2AuthorizedClient current,
+			@Nullable String refused) {
 		return exchange.getSession().flatMap((session) -> {
 			Duration backingOff = this.failures.backingOff(SessionTokens.backoff(session));
 			if (!backingOff.isZero()) {
 				this.metrics.deferred();
-				return this.failures.withoutFreshToken(current, backingOff, null);
+				return withoutFreshToken(current, refused, backingOff, null);
 			}
 			String sessionId = session.getId();
 			return this.flights
-				.join(sessionId, () -> this.lock.whileHolding(sessionId, () -> this.sessionRefresh.run(session)))
+				.join(sessionId,
+						() -> this.lock.whileHolding(sessionId, () -> this.sessionRefresh.run(session, refused)))
 				.onErrorResume((ex) -> !(ex instanceof SessionEnded),
-						(ex) -> this.failures.withoutFreshToken(current, this.failures.retryAfter(ex), ex))
-				.timeout(this.wait, pastTheWait(session, current), this.timers);
+						(ex) -> withoutFreshToken(current, refused, this.failures.retryAfter(ex), ex))
+				.timeout(this.wait, pastTheWait(session, current, refused), this.timers);
 		});
+	}
+
+	/**
+	 * {@code current} while it may be relayed, as {@link RefreshFailurePolicy} decides;
+	 * never when the API refused it.
+	 */
+	private Mono<OAuth2AuthorizedClient> withoutFreshToken(OAuth2AuthorizedClient current, @Nullable String refused,
+			Duration retryAfter, @Nullable Throwable cause) {
+		return (refused != null) ? this.failures.noFreshToken(retryAfter, cause)
+				: this.failures.withoutFreshToken(current, retryAfter, cause);
 	}
 
 	/**
@@ -138,13 +178,14 @@ class TokenRefresher {
 	 * /bff/sessions/{id}}), and a change it carried must not be applied. Asked only once
 	 * the wait is over: a request answered in time costs no extra read.
 	 */
-	private Mono<OAuth2AuthorizedClient> pastTheWait(WebSession session, OAuth2AuthorizedClient current) {
+	private Mono<OAuth2AuthorizedClient> pastTheWait(WebSession session, OAuth2AuthorizedClient current,
+			@Nullable String refused) {
 		return Mono.defer(() -> this.tokens.stillHeld(session).flatMap((held) -> {
 			if (!held) {
 				return Mono.error(new SessionEnded(null));
 			}
 			TimeoutException stillInFlight = new TimeoutException("refresh still in flight after " + this.wait);
-			return this.failures.withoutFreshToken(current, this.failures.retryAfter(stillInFlight), stillInFlight);
+			return withoutFreshToken(current, refused, this.failures.retryAfter(stillInFlight), stillInFlight);
 		}));
 	}
 

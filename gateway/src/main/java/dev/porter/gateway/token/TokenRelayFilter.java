@@ -14,11 +14,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Relays the session's access token to the API as {@code Authorization: Bearer},
- * refreshing it first when it is about to expire. Unlike Spring Cloud Gateway's
- * {@code TokenRelay}, a request without a token is not forwarded (401 problem), and
- * whatever credentials the browser sent ({@code Cookie}, {@code Authorization}, the XSRF
- * header) never reach the API: the upstream call sends the {@link RelayedToken} in their
- * place.
+ * refreshing it first when it is about to expire, and at once when the API refused it
+ * ({@link #renewRefused}). Unlike Spring Cloud Gateway's {@code TokenRelay}, a request
+ * without a token is not forwarded (401 problem), and whatever credentials the browser
+ * sent ({@code Cookie}, {@code Authorization}, the XSRF header) never reach the API: the
+ * upstream call sends the {@link RelayedToken} in their place.
  */
 public class TokenRelayFilter implements GatewayFilter, Ordered {
 
@@ -30,12 +30,20 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 
 	private final AccessTokens accessTokens;
 
+	private final Renewals renewals;
+
 	TokenRelayFilter(SessionTokens tokens, TokenRefresher refresher) {
-		this(sessionAccessTokens(tokens, refresher));
+		this(sessionAccessTokens(tokens, refresher), sessionRenewals(tokens, refresher));
 	}
 
+	/** A relay whose tokens are never renewed on a refusal. */
 	TokenRelayFilter(AccessTokens accessTokens) {
+		this(accessTokens, (exchange, authentication, refused) -> Mono.empty());
+	}
+
+	TokenRelayFilter(AccessTokens accessTokens, Renewals renewals) {
 		this.accessTokens = accessTokens;
+		this.renewals = renewals;
 	}
 
 	@Override
@@ -90,6 +98,56 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 		return chain.filter(exchange);
 	}
 
+	/**
+	 * Renews the session's tokens for a request whose relayed access token the API
+	 * refused ({@link InvalidTokenChallenge}) though it is not yet due: refreshed at
+	 * once, through the session's one refresh at a time
+	 * ({@link TokenRefresher#refreshRefused}), and the renewed token set as the request's
+	 * {@link RelayedToken}: {@code true}. {@code false} when the refusal stands and the
+	 * API's answer is to be relayed as it is: the session holds no refresh token, or its
+	 * token came of such a renewal and was refused too (an API that refuses every token,
+	 * say one that expects another audience, must not make every request refresh). Fails
+	 * as a refresh does: the session ended ({@code 401} with {@code login_url}), or no
+	 * token to be had now ({@code 503} with {@code Retry-After}).
+	 * @param exchange the request as relayed
+	 */
+	public Mono<Boolean> renewRefused(ServerWebExchange exchange) {
+		String refused = RelayedToken.token(exchange);
+		if (refused == null) {
+			return Mono.just(false);
+		}
+		return exchange.getPrincipal()
+			.filter(Authentication.class::isInstance)
+			.cast(Authentication.class)
+			.flatMap((authentication) -> this.renewals.renew(exchange, authentication, refused))
+			.map((renewed) -> {
+				if (renewed.equals(refused)) {
+					return false;
+				}
+				RelayedToken.relay(exchange, renewed);
+				return true;
+			})
+			.defaultIfEmpty(false);
+	}
+
+	/**
+	 * Renewals through the session's refresh: none without a refresh token (nothing
+	 * renews it, and ending the session would send a client that signs in by itself round
+	 * a loop when the API refuses every token). Without the client registration
+	 * (discovery failed) no refresh can start: {@code 503}, as for an IdP out of reach.
+	 */
+	private static Renewals sessionRenewals(SessionTokens tokens, TokenRefresher refresher) {
+		return (exchange, authentication, refused) -> exchange.getSession()
+			.mapNotNull(LoginTokens::in)
+			.filter((held) -> held.refreshToken() != null)
+			.flatMap((held) -> tokens.load(exchange, authentication)
+				.flatMap((current) -> refresher.refreshRefused(exchange, current, refused))
+				.map((OAuth2AuthorizedClient renewed) -> renewed.getAccessToken().getTokenValue())
+				.onErrorResume((ex) -> !(ex instanceof SessionEnded || ex instanceof RefreshUnavailable),
+						refresher::noFreshToken)
+				.switchIfEmpty(Mono.defer(() -> refresher.noFreshToken(null))));
+	}
+
 	private static ProblemException noToken() {
 		return new ProblemException(Problems.loginRequired("This session holds no token; sign in again"), null);
 	}
@@ -105,6 +163,18 @@ public class TokenRelayFilter implements GatewayFilter, Ordered {
 
 		/** The token to relay, or empty when the session holds none. */
 		Mono<String> of(ServerWebExchange exchange, Authentication authentication);
+
+	}
+
+	/** Where the relay gets a token in place of one the API refused. */
+	@FunctionalInterface
+	interface Renewals {
+
+		/**
+		 * The token to relay in place of {@code refused}: another one, or {@code refused}
+		 * itself (or nothing) when the refusal stands.
+		 */
+		Mono<String> renew(ServerWebExchange exchange, Authentication authentication, String refused);
 
 	}
 

@@ -180,6 +180,40 @@ class RedisSharedSessionTests {
 	}
 
 	/**
+	 * An API that refuses every token (it expects another audience): the refusal of the
+	 * login's token renews it once, and the renewed token's refusal, remembered in the
+	 * session, is relayed on either instance without another refresh.
+	 */
+	@Test
+	void getMeWhenTheApiRefusesEveryTokenThenOneRenewalAcrossBothInstances() {
+		instances.profile()
+			.stubFor(get(urlPathEqualTo("/me")).willReturn(aResponse().withStatus(401)
+				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
+				.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+				.withBody("{\"title\":\"Unauthorized\",\"status\":401}")));
+		Browser browser = new Browser(client(instances.first())).login("auth0|alice", 3600);
+		TestIdp.instance()
+			.server()
+			.stubFor(post(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
+				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-renewed-" + UUID.randomUUID(),
+						"refresh_token", "rt-renewed", "token_type", "Bearer", "expires_in", 3600)))));
+		Browser elsewhere = new Browser(client(instances.second()));
+		elsewhere.cookies().putAll(browser.cookies());
+
+		browser.get("/me").exchange().expectStatus().isUnauthorized();
+		elsewhere.get("/me").exchange().expectStatus().isUnauthorized();
+		elsewhere.get("/me").exchange().expectStatus().isUnauthorized();
+		browser.get("/me").exchange().expectStatus().isUnauthorized();
+
+		TestIdp.instance()
+			.server()
+			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
+				.withRequestBody(containing("grant_type=refresh_token")));
+		elsewhere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+	}
+
+	/**
 	 * A logout on the other instance while this one's refresh is at the IdP: the refresh
 	 * finds the session gone and stores nothing, so the rotated refresh token, held by
 	 * nobody, must not stay valid at the IdP.
