@@ -267,10 +267,15 @@ class MeEndpointTests extends ProfileServiceIntegrationTest {
 		upstreams.management()
 			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH))
 				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+		// invalid_token, as for a token that fails our own checks: the gateway renews the
+		// session's tokens on it (a blocked user, a revoked grant, an IdP that forgot its
+		// grants), and ends the session when the IdP refuses the refresh.
 		getMe(token).expectStatus()
 			.isUnauthorized()
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo(401);
