@@ -326,7 +326,7 @@ function handleError(error, source) {
 	}
 	if (error.status === 401 && error.problem.login_url) {
 		// The gateway's own "sign in" answer. A 401 without it is the profile service refusing the token the
-		// session holds (a configuration fault): signing in again would not help.
+		// session holds even once the gateway renewed it (a configuration fault): signing in again would not help.
 		showSignedOut(error.problem.login_url);
 	}
 	else if (error.status === 429) {
