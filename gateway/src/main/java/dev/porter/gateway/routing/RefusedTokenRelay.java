@@ -18,9 +18,10 @@ import org.springframework.web.server.ServerWebExchange;
  * <ul>
  * <li>a request that changes nothing is relayed again, once, with the renewed token, its
  * first answer withdrawn;</li>
- * <li>a change is not sent a second time: the gateway holds its body, but the browser
- * decides what it sends. The refusal says it was not applied (profile-service checks the
- * token, and asks {@code /userinfo}, before it writes), and the browser is asked to send
+ * <li>a change is not sent a second time: one browser request is at most one change
+ * upstream, which the relay's account of a change sent (and of one that may have been
+ * applied) rests on. The refusal says it was not applied (profile-service checks the
+ * token, and asks {@code /userinfo}, before it writes), so the browser is asked to send
  * it again ({@code 503}, {@code token-renewed}), which then goes with the renewed
  * token;</li>
  * <li>when the refusal stands (no refresh token, or the renewed token was refused as
