@@ -37,13 +37,14 @@ public final class UpstreamFailures {
 
 	/**
 	 * Outcomes that are neither the upstream's failure nor its success, so the breaker
-	 * ignores them: answers the caller's own request earned (404, a refused caller token
-	 * at {@code /userinfo}, a refused change: 400, 409, 413, 422) and our own full
-	 * bulkhead or rate limiter, and a change its caller kept from being sent
-	 * ({@link BeforeFirstAttempt}). Counted as failures, one caller's bad requests would
-	 * open the circuit for everybody; counted as successes, they would hide a real
-	 * outage. Auth0 keys {@code /userinfo}'s rate limit to one user, so its 429 is that
-	 * user's; the Management API's 429 is the tenant's, shared by all, and counts.
+	 * ignores them: answers the caller's own request earned (the directory's "no such
+	 * user" 404, a refused caller token at {@code /userinfo}, a refused change: 400, 409,
+	 * 413, 422) and our own full bulkhead or rate limiter, and a change its caller kept
+	 * from being sent ({@link BeforeFirstAttempt}). Counted as failures, one caller's bad
+	 * requests would open the circuit for everybody; counted as successes, they would
+	 * hide a real outage. Auth0 keys {@code /userinfo}'s rate limit to one user, so its
+	 * 429 is that user's; the Management API's 429 is the tenant's, shared by all, and
+	 * counts.
 	 */
 	public static boolean saysNothingAboutUpstream(String name, Throwable ex) {
 		if (ex instanceof UpstreamException upstream) {

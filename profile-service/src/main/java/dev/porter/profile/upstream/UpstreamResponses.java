@@ -28,7 +28,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * ({@link UpstreamException.Kind#REFUSED}, {@code NOT_FOUND}, {@code TOKEN_REJECTED}), so
  * that one caller's bad requests never count against the upstream for everybody. A
  * {@code TOKEN_REJECTED} is the caller's only where the caller's token was sent
- * ({@code /userinfo}); at the Management API it refuses our own credential.
+ * ({@code /userinfo}); at the Management API it refuses our own credential. A
+ * {@code NOT_FOUND} comes only from a directory: {@code /userinfo} has no user to miss.
  */
 public final class UpstreamResponses {
 
@@ -187,7 +188,10 @@ public final class UpstreamResponses {
 			return UpstreamException.Kind.UNAVAILABLE;
 		}
 		if (code == HttpStatus.NOT_FOUND.value()) {
-			return UpstreamException.Kind.NOT_FOUND;
+			// /userinfo answers any token it accepts, and documents no 404: one is a
+			// wrong address or a proxy's page, the same for every caller. A directory's
+			// is about the user asked for (an adapter may tell one that is not).
+			return this.callersToken ? UpstreamException.Kind.BAD_RESPONSE : UpstreamException.Kind.NOT_FOUND;
 		}
 		if (code == HttpStatus.UNAUTHORIZED.value()) {
 			return UpstreamException.Kind.TOKEN_REJECTED;

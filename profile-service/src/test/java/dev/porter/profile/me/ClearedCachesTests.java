@@ -5,10 +5,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 import dev.porter.testsupport.HeldAnswer;
+
+import org.springframework.http.HttpHeaders;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -27,7 +30,10 @@ class ClearedCachesTests extends ProfileServiceIntegrationTest {
 	void getMeWhenALoadLeftRunningFailsAfterTheClearThenTheNextReadAsksAgain() throws Exception {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.idp().stubFor(get(urlEqualTo("/userinfo")).willReturn(Upstreams.status(400)));
-		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(404)));
+		upstreams.management()
+			.stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(Upstreams.status(404)
+				.withHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+				.withBody(Fixtures.read("management/error-not-found.json"))));
 		HeldAnswer directory = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "");
 		getMe(token).expectStatus().isUnauthorized();
 		directory.awaitReached();

@@ -28,7 +28,7 @@ class UpstreamResponsesTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "400, TOKEN_REJECTED", "401, TOKEN_REJECTED", "403, TOKEN_REJECTED", "404, NOT_FOUND",
+	@CsvSource({ "400, TOKEN_REJECTED", "401, TOKEN_REJECTED", "403, TOKEN_REJECTED", "404, BAD_RESPONSE",
 			"429, RATE_LIMITED", "500, UNAVAILABLE", "503, UNAVAILABLE" })
 	void kindWhenUserinfoAnswersStatusToCallersTokenThenClassified(int status, UpstreamException.Kind kind) {
 		assertThat(this.userinfo.kind(HttpStatusCode.valueOf(status))).isEqualTo(kind);

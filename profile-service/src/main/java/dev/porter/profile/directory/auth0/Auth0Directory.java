@@ -4,13 +4,18 @@ import java.net.URI;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.porter.profile.directory.Directory;
 import dev.porter.profile.directory.DirectoryCalls;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.metadata.MetadataPatch;
+import dev.porter.profile.upstream.UpstreamException;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
@@ -23,6 +28,9 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * users/{id}</a>
  */
 final class Auth0Directory implements Directory {
+
+	/** Auth0's {@code errorCode} of a 404 that says the user does not exist. */
+	static final String INEXISTENT_USER = "inexistent_user";
 
 	private final WebClient webClient;
 
@@ -40,7 +48,7 @@ final class Auth0Directory implements Directory {
 				.uri("users/{id}", Map.of("id", sub))
 				.headers((headers) -> headers.setBearerAuth(token))
 				.accept(MediaType.APPLICATION_JSON)
-				.exchangeToMono(this.calls.responses()::object))
+				.exchangeToMono(this::answer))
 			.map(DirectoryUser::new);
 	}
 
@@ -58,8 +66,30 @@ final class Auth0Directory implements Directory {
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.APPLICATION_JSON)
 				.bodyValue(body)
-				.exchangeToMono(this.calls.responses()::object))
+				.exchangeToMono(this::answer))
 			.map(DirectoryUser::new);
+	}
+
+	private Mono<ObjectNode> answer(ClientResponse response) {
+		return (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) ? notFound(response)
+				: this.calls.responses().object(response);
+	}
+
+	/**
+	 * Auth0 says that a user does not exist with {@code errorCode: "inexistent_user"}; a
+	 * 404 without it (a route Auth0 does not serve, a proxy's page, another resource's
+	 * {@code "The role does not exist."} without a code) is the same for every user: a
+	 * bad response, counted and logged, never "user not found", which would be told to
+	 * every caller and remembered as her being gone.
+	 */
+	private Mono<ObjectNode> notFound(ClientResponse response) {
+		return response.bodyToMono(JsonNode.class)
+			.map((body) -> INEXISTENT_USER.equals(body.path("errorCode").asString("")))
+			.onErrorReturn(false)
+			.defaultIfEmpty(false)
+			.flatMap((userGone) -> Mono.error(this.calls.responses()
+				.failure(userGone ? UpstreamException.Kind.NOT_FOUND : UpstreamException.Kind.BAD_RESPONSE,
+						HttpStatus.NOT_FOUND.value())));
 	}
 
 	private static DefaultUriBuilderFactory uriFactory(URI base) {
