@@ -27,11 +27,13 @@ final class ProfileSizeBudget {
 
 	/**
 	 * Refuses (422) if {@code user} with its {@code user_metadata} replaced by
-	 * {@code userMetadata} would be over budget, unless the change only deletes. A
-	 * profile other writers took over the budget (Auth0 accepts that for now: an Action
-	 * setting app_metadata, linked identities) may still shrink, or its owner could never
-	 * delete a key; only by deletions, since changes checked at once against the same
-	 * profile could each look no larger and together grow it.
+	 * {@code userMetadata} would be over budget and larger than {@code user} is now. A
+	 * profile other writers took past the budget (Auth0 accepts that "for now": an Action
+	 * setting app_metadata, linked identities) takes any change that does not grow it, or
+	 * its owner could change nothing at all. Her changes that set keys are checked one at
+	 * a time, each against her user as the one before left it ({@code MeService}), so
+	 * that changes that each do not grow it cannot together; one that only deletes never
+	 * grows it, and is not measured.
 	 */
 	static void check(ObjectNode user, ObjectNode userMetadata, boolean deletesOnly, JsonMapper mapper) {
 		if (deletesOnly) {
@@ -40,8 +42,12 @@ final class ProfileSizeBudget {
 		ObjectNode result = user.deepCopy();
 		result.set("user_metadata", userMetadata);
 		int size = mapper.writeValueAsBytes(result).length;
-		if (size > MAX_PROFILE_BYTES) {
-			throw new ProfileTooLargeException(size, MAX_PROFILE_BYTES);
+		if (size <= MAX_PROFILE_BYTES) {
+			return;
+		}
+		int current = mapper.writeValueAsBytes(user).length;
+		if (size > current) {
+			throw new ProfileTooLargeException(size, current, MAX_PROFILE_BYTES);
 		}
 	}
 

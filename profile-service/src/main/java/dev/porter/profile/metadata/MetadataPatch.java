@@ -87,7 +87,9 @@ public final class MetadataPatch {
 		}
 		if (storedSize(withoutDeletions(object)) > MAX_METADATA_BYTES) {
 			// whatever is stored now, the result holds at least these values: refused
-			// before the directory is asked for the current metadata
+			// before the directory is asked for the current metadata. (Only metadata
+			// another client took past even that could take it without growing; its
+			// owner still has every smaller change.)
 			throw invalid("", "The values set would exceed " + MAX_METADATA_BYTES + " bytes of user_metadata.");
 		}
 		return new MetadataPatch(object);
@@ -113,11 +115,11 @@ public final class MetadataPatch {
 
 	/**
 	 * What Auth0 will store: each top-level key replaces the old value whole and
-	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget, unless the
-	 * change only deletes. Metadata already over it (other writers, or written before the
-	 * limit) may still shrink, or its owner could never delete a key; only by deletions,
-	 * since two changes checked against the same metadata at once ("drop a, set b" and
-	 * "drop a, set c") would each look no larger and together grow it.
+	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget and be
+	 * larger than {@code current}. Metadata already over it (other writers, or written
+	 * before the limit) takes any change that does not grow it, or its owner could change
+	 * nothing at all; her changes that set keys are checked one at a time, each against
+	 * what the one before left ({@code me.MeService}).
 	 */
 	public ObjectNode applyTo(ObjectNode current, JsonMapper mapper) {
 		ObjectNode result = current.deepCopy();
@@ -129,8 +131,14 @@ public final class MetadataPatch {
 				result.set(member.getKey(), member.getValue());
 			}
 		}
-		if (!deletesOnly() && mapper.writeValueAsBytes(result).length > MAX_METADATA_BYTES) {
-			throw invalid("", "The resulting user_metadata would exceed " + MAX_METADATA_BYTES + " bytes.");
+		int size = mapper.writeValueAsBytes(result).length;
+		if (size <= MAX_METADATA_BYTES) {
+			return result;
+		}
+		int before = mapper.writeValueAsBytes(current).length;
+		if (size > before) {
+			throw invalid("", "The resulting user_metadata would exceed " + MAX_METADATA_BYTES + " bytes"
+					+ ((before > MAX_METADATA_BYTES) ? " and grow past the " + before + " stored now." : "."));
 		}
 		return result;
 	}

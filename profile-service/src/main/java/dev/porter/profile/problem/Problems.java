@@ -109,10 +109,14 @@ public final class Problems {
 		return of(status, "request-refused", "Request refused", detail);
 	}
 
-	static ProblemDetail profileTooLarge(int size, int limit) {
+	static ProblemDetail profileTooLarge(int size, int current, int limit) {
+		String allowed = (current > limit)
+				? "; it is already " + current + " bytes, past the " + limit
+						+ " allowed, and a change may only keep it so or make it smaller"
+				: ", at most " + limit + " are allowed";
 		return of(HttpStatus.UNPROCESSABLE_CONTENT, "profile-too-large", "Profile too large",
-				"The profile would exceed Auth0's 10 KB limit: with this change it would be " + size
-						+ " bytes, at most " + limit + " are allowed. Nothing was changed.");
+				"The profile would exceed Auth0's 10 KB limit: with this change it would be " + size + " bytes"
+						+ allowed + ". Nothing was changed.");
 	}
 
 	static ProblemDetail storedProfileOverReadLimit() {

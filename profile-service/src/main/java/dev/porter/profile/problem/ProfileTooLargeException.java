@@ -5,12 +5,18 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * 422: the change is valid on its own, but the whole profile it would produce is over
- * Auth0's size budget, or the stored profile is too large to check it against.
+ * Auth0's size budget (and larger than it is now), or the stored profile is too large to
+ * check it against.
  */
 public final class ProfileTooLargeException extends ErrorResponseException {
 
-	public ProfileTooLargeException(int size, int limit) {
-		super(HttpStatus.UNPROCESSABLE_CONTENT, Problems.profileTooLarge(size, limit), null);
+	/**
+	 * @param size the profile's size with the change
+	 * @param current its size now, which may be over {@code limit} already (other
+	 * writers)
+	 */
+	public ProfileTooLargeException(int size, int current, int limit) {
+		super(HttpStatus.UNPROCESSABLE_CONTENT, Problems.profileTooLarge(size, current, limit), null);
 	}
 
 	private ProfileTooLargeException(Throwable cause) {

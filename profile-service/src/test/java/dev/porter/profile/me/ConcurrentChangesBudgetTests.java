@@ -57,8 +57,10 @@ class ConcurrentChangesBudgetTests extends ProfileServiceIntegrationTest {
 		HeldAnswer firstUserinfo = upstreams.holdIdpAnswer("/userinfo", "");
 		HeldAnswer secondUserinfo = upstreams.holdIdpAnswer("/userinfo", "");
 		HeldAnswer firstWrite = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata");
-		CompletableFuture<EntityExchangeResult<String>> a = patchInBackground("openid profile", "a");
-		CompletableFuture<EntityExchangeResult<String>> b = patchInBackground("openid email", "b");
+		CompletableFuture<EntityExchangeResult<String>> a = patchInBackground("openid profile",
+				"{\"a\":\"" + HALF + "\"}");
+		CompletableFuture<EntityExchangeResult<String>> b = patchInBackground("openid email",
+				"{\"b\":\"" + HALF + "\"}");
 		firstUserinfo.awaitReached();
 		secondUserinfo.awaitReached();
 
@@ -80,13 +82,59 @@ class ConcurrentChangesBudgetTests extends ProfileServiceIntegrationTest {
 		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
-	private CompletableFuture<EntityExchangeResult<String>> patchInBackground(String scope, String key) {
+	/**
+	 * A profile an Action keeps past the budget, and two changes that each shrink it
+	 * ("drop favourite_attack, set a" and "drop favourite_attack, set b", each value
+	 * shorter than the one dropped): checked at once against the same user, each looked
+	 * no larger and together they would grow it. Checked one after the other, the second
+	 * finds favourite_attack gone and would only add.
+	 */
+	@Test
+	void patchMetadataWhenChangesOfAnOversizedProfileTogetherGrowItThenTheSecondRefusedAndNeverSent() throws Exception {
+		String oversized = RECORDED.replace("\"app_metadata\":{",
+				"\"app_metadata\":{\"history\":\"" + "x".repeat(11_000) + "\",");
+		String reader = TestJwts.mint(issuer(), Upstreams.ALICE);
+		upstreams.stubUser(reader, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
+		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(oversized)));
+		this.client.get().uri("/me").headers((h) -> h.setBearerAuth(reader)).exchange().expectStatus().isOk();
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).willReturn(okJson(Fixtures.read("userinfo/recorded.json"))));
+		for (String key : List.of("a", "b")) {
+			upstreams.management()
+				.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
+					.withRequestBody(matchingJsonPath("$.user_metadata." + key))
+					.willReturn(okJson(oversized.replace("\"favourite_attack\":\"roundhouse_kick\"",
+							"\"" + key + "\":\"roundhouse_kick\""))));
+		}
+		HeldAnswer firstUserinfo = upstreams.holdIdpAnswer("/userinfo", "");
+		HeldAnswer secondUserinfo = upstreams.holdIdpAnswer("/userinfo", "");
+		HeldAnswer firstWrite = upstreams.holdManagementAnswer(Upstreams.ALICE_PATH, "user_metadata");
+		CompletableFuture<EntityExchangeResult<String>> a = patchInBackground("openid profile",
+				"{\"favourite_attack\":null,\"a\":\"roundhouse_kick\"}");
+		CompletableFuture<EntityExchangeResult<String>> b = patchInBackground("openid email",
+				"{\"favourite_attack\":null,\"b\":\"roundhouse_kick\"}");
+		firstUserinfo.awaitReached();
+		secondUserinfo.awaitReached();
+
+		firstUserinfo.release();
+		secondUserinfo.release();
+		firstWrite.awaitReached();
+		firstWrite.release();
+
+		List<EntityExchangeResult<String>> answers = List.of(a.get(), b.get());
+		assertThat(answers).extracting((answer) -> answer.getStatus().value())
+			.as("the first shrinks her profile, the second would grow it")
+			.containsExactlyInAnyOrder(200, 422);
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	private CompletableFuture<EntityExchangeResult<String>> patchInBackground(String scope, String body) {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE, (claims) -> claims.claim("scope", scope));
 		return CompletableFuture.supplyAsync(() -> this.client.patch()
 			.uri("/me/metadata")
 			.headers((h) -> h.setBearerAuth(token))
 			.header(HttpHeaders.CONTENT_TYPE, "application/json")
-			.bodyValue("{\"" + key + "\":\"" + HALF + "\"}")
+			.bodyValue(body)
 			.exchange()
 			.expectBody(String.class)
 			.returnResult());

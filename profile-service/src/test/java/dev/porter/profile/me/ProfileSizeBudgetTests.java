@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 
+	private static final String RECORDED = Fixtures.read("management/user-recorded.json");
+
 	private String alice() {
 		String token = TestJwts.mint(issuer(), Upstreams.ALICE);
 		upstreams.stubUser(token, "userinfo/recorded.json", Upstreams.ALICE_PATH, "management/user-recorded.json");
@@ -94,30 +96,96 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	}
 
 	/**
-	 * Only deletions: "drop a, set b" and "drop a, set c" each look no larger than the
-	 * profile they are checked against, and sent at once they would grow it.
+	 * Only a larger result is refused: her changes that set keys are checked one at a
+	 * time, each against her user as the one before left it
+	 * ({@link ConcurrentChangesBudgetTests}), so changes that each do not grow it cannot
+	 * together. Deleting a key and setting a smaller one shrinks it.
 	 */
 	@Test
-	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsThenUnprocessableAndNothingSent() {
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsLessThenSent() {
 		String token = alice();
-		String oversized = storedWith("app_metadata", "history", 11_000);
+		storedWith("app_metadata", "history", 11_000);
+		stubPatchAnswered();
 
-		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"x\"}").expectStatus().isEqualTo(422);
+		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"x\"}").expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsMoreThenUnprocessableAndNothingSent() {
+		String token = alice();
+		storedWith("app_metadata", "history", 11_000);
+
+		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"" + "x".repeat(40) + "\"}").expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).containsPattern("already \\d{5} bytes"));
 
 		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
+	}
+
+	/**
+	 * An Action keeps her profile past 10 KB: a value swapped for one of the same size
+	 * leaves it as large as it was.
+	 */
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeSetsAValueOfTheSameSizeThenSent() {
+		String token = alice();
+		storedWith("app_metadata", "history", 11_000);
+		stubPatchAnswered();
+
+		patchMetadata(token, "{\"favourite_attack\":\"roundhouse_chop\"}").expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeSwapsALongNoteForAShortOneThenSent() {
+		String token = alice();
+		stub(with(with(RECORDED, "app_metadata", "history", 11_000), "user_metadata", "note", 2_000));
+		stubPatchAnswered();
+
+		patchMetadata(token, "{\"note\":\"short note\"}").expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	@Test
 	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndTheChangeShrinksItThenSent() {
 		String token = alice();
 		storedWith("user_metadata", "notes", 10_500);
-		upstreams.management()
-			.stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH))
-				.willReturn(okJson(Fixtures.read("management/user-recorded.json"))));
+		stubPatchAnswered();
 
 		patchMetadata(token, "{\"favourite_attack\":null}").expectStatus().isOk();
 
 		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndASetShrinksItThenSent() {
+		String token = alice();
+		storedWith("user_metadata", "notes", 10_500);
+		stubPatchAnswered();
+
+		patchMetadata(token, "{\"favourite_attack\":\"kick\"}").expectStatus().isOk();
+
+		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndASetGrowsItThenBadRequestAndNothingSent() {
+		String token = alice();
+		storedWith("user_metadata", "notes", 10_500);
+
+		patchMetadata(token, "{\"theme\":\"dark\"}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].detail")
+			.value((detail) -> assertThat(detail.toString()).contains("exceed 10240 bytes"));
+
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
 	}
 
 	/**
@@ -126,10 +194,21 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	 * writer than this service.
 	 */
 	private static String storedWith(String object, String key, int length) {
-		String stored = Fixtures.read("management/user-recorded.json")
-			.replace("\"" + object + "\":{", "\"" + object + "\":{\"" + key + "\":\"" + "x".repeat(length) + "\",");
+		return stub(with(RECORDED, object, key, length));
+	}
+
+	private static String with(String stored, String object, String key, int length) {
+		return stored.replace("\"" + object + "\":{",
+				"\"" + object + "\":{\"" + key + "\":\"" + "x".repeat(length) + "\",");
+	}
+
+	private static String stub(String stored) {
 		upstreams.management().stubFor(get(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(stored)));
 		return stored;
+	}
+
+	private static void stubPatchAnswered() {
+		upstreams.management().stubFor(patch(urlEqualTo(Upstreams.ALICE_PATH)).willReturn(okJson(RECORDED)));
 	}
 
 }

@@ -102,4 +102,25 @@ class MetadataPatchTests {
 			.isThrownBy(() -> patch.applyTo(object("{\"a\":\"" + "x".repeat(6000) + "\"}"), this.mapper));
 	}
 
+	// Metadata another client took past the budget: a change that sets a key but does
+	// not grow it was refused, and only deletions were left.
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"theme\":\"aqua\"}", "{\"theme\":\"red\"}", "{\"theme\":null,\"t\":\"dark\"}",
+			"{\"theme\":null}" })
+	void applyToWhenAlreadyOverTenKibAndTheResultIsNoLargerThenApplied(String body) {
+		ObjectNode current = object("{\"notes\":\"" + "x".repeat(10_500) + "\",\"theme\":\"dark\"}");
+		assertThat(MetadataPatch.parse(body).applyTo(current, this.mapper).path("notes").asString()).hasSize(10_500);
+	}
+
+	@Test
+	void applyToWhenAlreadyOverTenKibAndTheResultIsLargerThenRejectedNamingTheStoredSize() {
+		ObjectNode current = object("{\"notes\":\"" + "x".repeat(10_500) + "\",\"theme\":\"dark\"}");
+		assertThatExceptionOfType(MetadataRefusedException.class)
+			.isThrownBy(() -> MetadataPatch.parse("{\"theme\":\"light\"}").applyTo(current, this.mapper))
+			.satisfies((ex) -> assertThat(ex.violations()).singleElement()
+				.extracting(Violation::detail)
+				.asString()
+				.contains("stored now"));
+	}
+
 }
