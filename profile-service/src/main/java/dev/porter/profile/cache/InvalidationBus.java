@@ -6,8 +6,9 @@ import reactor.core.publisher.Mono;
 /**
  * Tells the other instances of this service that a cached key changed, and hears what
  * they changed. Best effort by contract: neither side ever signals an error, so a broken
- * bus can never fail the request that changed the data; a lost message leaves the other
- * instances stale until their entry's fresh-for TTL ends.
+ * bus can never fail the request that changed the data. A message the listening side may
+ * have missed is made up for with {@link RemoteChange#ANY_KEY}; one that could not be
+ * sent at all leaves the other instances stale until their entry's fresh-for TTL ends.
  */
 public interface InvalidationBus {
 
@@ -19,10 +20,11 @@ public interface InvalidationBus {
 	Mono<Void> publish(String key);
 
 	/**
-	 * Keys other instances changed (never this instance's own), for as long as it is
-	 * subscribed; reconnects on its own and never errors.
+	 * Keys other instances changed (never this instance's own), and
+	 * {@link RemoteChange#ANY_KEY} whenever some may have gone unheard, for as long as it
+	 * is subscribed; reconnects on its own and never errors.
 	 */
-	Flux<String> remoteChanges();
+	Flux<RemoteChange> remoteChanges();
 
 	/** One instance alone: nobody to tell, nothing to hear. */
 	static InvalidationBus local() {

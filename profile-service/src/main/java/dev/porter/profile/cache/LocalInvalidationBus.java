@@ -17,7 +17,7 @@ final class LocalInvalidationBus implements InvalidationBus {
 	}
 
 	@Override
-	public Flux<String> remoteChanges() {
+	public Flux<RemoteChange> remoteChanges() {
 		return Flux.never();
 	}
 

@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 import dev.porter.common.RedisRefusals;
@@ -21,14 +24,24 @@ import dev.porter.profile.redis.RedisConnections;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
  * Invalidation through Redis pub/sub: a message {@code "<instance id> <key>"} on one
  * channel, which every instance subscribes to. Pub/sub rather than a shared second-level
  * cache because the profile stays in each instance's memory (a hit costs no network round
  * trip) and only a change, which is rare, crosses the network; Redis keeps nothing, so it
- * holds no personal data. A message sent while an instance is disconnected is lost to it:
- * that instance serves its entry until the entry's fresh-for TTL ends.
+ * holds no personal data.
+ * <p>
+ * A message sent while an instance's subscription is down is lost to it, and nothing says
+ * which key it named. So the instance hears {@link RemoteChange#ANY_KEY} whenever Redis
+ * confirms its subscription (the first, each one made again below, and each one Lettuce
+ * makes again by itself after a reconnect): what was announced before reached nobody
+ * here. Also when one of its own heartbeats (below, numbered) never came back through a
+ * subscription that hears the next one: Redis was not delivering, or did not take what
+ * this instance sent, and may not have taken the others' announcements either. What the
+ * instance served while it did not know is not undone: it learns of the gap only once it
+ * is over.
  * <p>
  * A subscription only reads, so nothing would tell that its connection died without a
  * reset (Redis's host gone, a pod replaced behind the same address): every later change
@@ -96,7 +109,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	}
 
 	@Override
-	public Flux<String> remoteChanges() {
+	public Flux<RemoteChange> remoteChanges() {
 		return Flux
 			.usingWhen(RedisConnections.open(this.connectionFactory), this::receive,
 					ReactiveRedisConnection::closeLater)
@@ -121,30 +134,49 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		}
 	}
 
-	private Flux<String> receive(ReactiveRedisConnection connection) {
+	private Flux<RemoteChange> receive(ReactiveRedisConnection connection) {
+		Listening listening = new Listening();
 		// the subscription ends before its connection closes; a cancel racing a
 		// broken connection has nothing left to clean up
 		return Flux
-			.usingWhen(connection.pubSubCommands().createSubscription(),
-					(subscription) -> subscription.subscribe(bytes(this.channel), bytes(heartbeatChannel()))
-						.thenMany(Flux.merge(subscription.receive(), heartbeats(connection)))
-						.timeout(SILENCE),
+			.usingWhen(connection.pubSubCommands().createSubscription(listening),
+					(subscription) -> listen(subscription, listening, connection),
 					(subscription) -> subscription.cancel().onErrorComplete())
-			.map((message) -> StandardCharsets.UTF_8.decode(message.getMessage()).toString())
-			.flatMap(this::foreignKey);
+			.flatMap(Mono::justOrEmpty);
 	}
 
 	/**
-	 * Publishes this instance's heartbeat ({@code "<instance id> "}, no key) on its own
-	 * channel now and every {@link #HEARTBEAT}, a failed one quietly (the silence it
-	 * causes is what counts); emits nothing.
+	 * What one subscription hears: {@link RemoteChange#ANY_KEY} each time Redis confirms
+	 * it, then the other instances' keys, with this instance's heartbeats checked on the
+	 * way. Whatever it hears keeps it alive, empty when it is nothing to pass on.
+	 */
+	private Flux<Optional<RemoteChange>> listen(ReactiveSubscription subscription, Listening listening,
+			ReactiveRedisConnection connection) {
+		return subscription.subscribe(bytes(this.channel), bytes(heartbeatChannel()))
+			.thenMany(Flux.merge(listening.confirmations(),
+					subscription.receive().map((message) -> heard(message, listening)), heartbeats(connection)))
+			.timeout(SILENCE);
+	}
+
+	private Optional<RemoteChange> heard(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message,
+			Listening listening) {
+		String text = StandardCharsets.UTF_8.decode(message.getMessage()).toString();
+		if (this.channel.equals(StandardCharsets.UTF_8.decode(message.getChannel()).toString())) {
+			return foreignKey(text);
+		}
+		return heartbeat(text, listening);
+	}
+
+	/**
+	 * Publishes this instance's heartbeat, numbered ({@code "0"}, {@code "1"}, …), on its
+	 * own channel now and every {@link #HEARTBEAT}, a failed one quietly (the silence or
+	 * the gap in the numbers it causes is what counts); emits nothing.
 	 */
 	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection) {
-		ByteBuffer heartbeat = bytes(this.instance + " ");
 		return Flux.interval(Duration.ZERO, HEARTBEAT)
 			.onBackpressureDrop()
 			.concatMap((tick) -> connection.pubSubCommands()
-				.publish(bytes(heartbeatChannel()), heartbeat.duplicate())
+				.publish(bytes(heartbeatChannel()), bytes(Long.toString(tick)))
 				.timeout(this.timeout)
 				.onErrorComplete())
 			.ignoreElements()
@@ -155,32 +187,31 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		return this.channel + ":heartbeat:" + this.instance;
 	}
 
-	/**
-	 * The key of a message from another instance; nothing for this instance's own, nor
-	 * for a heartbeat.
-	 */
-	private Mono<String> foreignKey(String message) {
+	/** The key of a message from another instance; nothing for this instance's own. */
+	private Optional<RemoteChange> foreignKey(String message) {
 		int space = message.indexOf(' ');
-		if (space < 0) {
-			return Mono.empty();
-		}
-		boolean own = message.substring(0, space).equals(this.instance);
-		String key = message.substring(space + 1);
-		if (key.isEmpty()) {
-			if (own) {
-				// the subscription works end to end
-				count("heartbeat");
-				if (this.channelDown.compareAndSet(true, false)) {
-					log.info("cache invalidation channel back: other instances' changes are heard again");
-				}
-			}
-			return Mono.empty();
-		}
-		if (own) {
-			return Mono.empty();
+		if (space < 0 || message.substring(0, space).equals(this.instance) || space == message.length() - 1) {
+			return Optional.empty();
 		}
 		count("received");
-		return Mono.just(key);
+		return Optional.of(RemoteChange.of(message.substring(space + 1)));
+	}
+
+	/**
+	 * The subscription works end to end; {@link RemoteChange#ANY_KEY} when a heartbeat
+	 * before this one never came.
+	 */
+	private Optional<RemoteChange> heartbeat(String number, Listening listening) {
+		count("heartbeat");
+		if (this.channelDown.compareAndSet(true, false)) {
+			log.info("cache invalidation channel back: other instances' changes are heard again, and entries "
+					+ "cached meanwhile are revalidated when next read");
+		}
+		if (listening.inTurn(number)) {
+			return Optional.empty();
+		}
+		count("heartbeat_missed");
+		return Optional.of(RemoteChange.ANY_KEY);
 	}
 
 	private void count(String outcome) {
@@ -194,6 +225,57 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
 	private static ByteBuffer bytes(String text) {
 		return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * One subscription's own state: its confirmations, told as they come, and the number
+	 * of the last heartbeat it heard. Redis delivers the heartbeats in the order they
+	 * were sent, so a gap in their numbers is one that was never sent (a publish that
+	 * failed) or never delivered.
+	 */
+	private final class Listening implements SubscriptionListener {
+
+		private static final long NONE = -1;
+
+		private final Sinks.Many<Optional<RemoteChange>> confirmations = Sinks.many().unicast().onBackpressureBuffer();
+
+		private final AtomicLong lastHeartbeat = new AtomicLong(NONE);
+
+		/**
+		 * Lettuce calls it for each confirmation, on the connection's event loop, before
+		 * anything heard after it.
+		 */
+		@Override
+		public void onChannelSubscribed(byte[] subscribed, long subscriptions) {
+			if (RedisInvalidationBus.this.channel.equals(new String(subscribed, StandardCharsets.UTF_8))) {
+				// the heartbeats lost while it was down are made up for here, not told
+				// again
+				this.lastHeartbeat.set(NONE);
+				count("subscribed");
+				this.confirmations.tryEmitNext(Optional.of(RemoteChange.ANY_KEY));
+			}
+		}
+
+		Flux<Optional<RemoteChange>> confirmations() {
+			return this.confirmations.asFlux();
+		}
+
+		/**
+		 * Whether heartbeat {@code number} follows the last one heard, or is the first
+		 * since a confirmation.
+		 */
+		boolean inTurn(String number) {
+			long heard;
+			try {
+				heard = Long.parseLong(number);
+			}
+			catch (NumberFormatException notOurs) {
+				return false;
+			}
+			long previous = this.lastHeartbeat.getAndSet(heard);
+			return previous == NONE || heard == previous + 1;
+		}
+
 	}
 
 }

@@ -210,6 +210,11 @@ public final class SwrCache<K, V> {
 		});
 	}
 
+	/** {@link #markStale} for every key the cache holds. */
+	public void markAllStale() {
+		this.cache.asMap().keySet().forEach(this::markStale);
+	}
+
 	public void invalidate(K key) {
 		this.cache.synchronous().invalidate(key);
 		// after the entry: see rememberWhileHeld

@@ -3,6 +3,7 @@ package dev.porter.profile.me;
 import reactor.core.Disposable;
 
 import dev.porter.profile.cache.InvalidationBus;
+import dev.porter.profile.cache.RemoteChange;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
@@ -10,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Listens, while the service runs, for directory users other instances changed and drops
- * them from this instance's cache.
+ * them from this instance's cache; when changes may have gone unheard, treats every user
+ * as changed elsewhere ({@link ProfileCaches#directoryMayHaveChangedElsewhere}).
  */
 @Component
 class DirectoryInvalidationListener implements SmartLifecycle {
@@ -28,7 +30,16 @@ class DirectoryInvalidationListener implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.subscription = this.bus.remoteChanges().subscribe(this.caches::directoryChangedElsewhere);
+		this.subscription = this.bus.remoteChanges().subscribe(this::changedElsewhere);
+	}
+
+	private void changedElsewhere(RemoteChange change) {
+		if (change instanceof RemoteChange.Key key) {
+			this.caches.directoryChangedElsewhere(key.key());
+		}
+		else {
+			this.caches.directoryMayHaveChangedElsewhere();
+		}
 	}
 
 	@Override

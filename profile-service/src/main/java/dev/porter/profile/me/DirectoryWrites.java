@@ -48,6 +48,15 @@ final class DirectoryWrites {
 	}
 
 	/**
+	 * Changes of any user may have been announced unheard: every change in flight here is
+	 * overlapped, each under its user's lock.
+	 */
+	void changedElsewhereAll() {
+		this.inFlight.keySet().forEach((sub) -> changedElsewhere(sub, () -> {
+		}));
+	}
+
+	/**
 	 * The change has ended, whatever its outcome: runs {@code ifLatest} when nothing
 	 * overlapped it (what it returned is the latest), {@code otherwise} when something
 	 * did, under the user's lock: an announcement from elsewhere cannot fall between the

@@ -3,12 +3,14 @@ package dev.porter.profile.me;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.cache.CacheMeters;
@@ -56,6 +58,13 @@ public class ProfileCaches {
 	 */
 	private final Cache<String, Long> unsettled;
 
+	/**
+	 * When every entry is made stale once more, as {@link #unsettled} does for one user,
+	 * after changes may have gone unheard ({@link #directoryMayHaveChangedElsewhere});
+	 * {@code null} when none is due.
+	 */
+	private final AtomicReference<@Nullable Long> everyoneSettlesAt = new AtomicReference<>();
+
 	private final Ticker ticker;
 
 	private static final Runnable NOTHING = () -> {
@@ -88,9 +97,16 @@ public class ProfileCaches {
 
 	/**
 	 * {@code sub}'s directory user through the cache, after dropping an entry read before
-	 * a change of hers that may have landed since ({@link #unsettle}).
+	 * a change of hers that may have landed since ({@link #unsettle}), and making every
+	 * entry stale once changes that went unheard have surely landed
+	 * ({@link #directoryMayHaveChangedElsewhere}).
 	 */
 	Mono<Cached<DirectoryUser>> directoryUser(String sub, Supplier<Mono<DirectoryUser>> load) {
+		Long everyoneAt = this.everyoneSettlesAt.get();
+		if (everyoneAt != null && this.ticker.read() - everyoneAt >= 0
+				&& this.everyoneSettlesAt.compareAndSet(everyoneAt, null)) {
+			this.directory.markAllStale();
+		}
 		Long settledAt = this.unsettled.getIfPresent(sub);
 		if (settledAt != null && this.ticker.read() - settledAt >= 0 && this.unsettled.asMap().remove(sub, settledAt)) {
 			this.directory.invalidate(sub);
@@ -128,7 +144,11 @@ public class ProfileCaches {
 	 * The result, the user with whether it was written through ({@link Lookup#stored}),
 	 * completes once the other instances were told or that was given up (never an error
 	 * of its own): waiting for it means a client that reads from another instance after
-	 * this answer already sees the change whenever Redis is up. A failure after an
+	 * this answer already sees the change whenever Redis is up and that instance's
+	 * subscription live. One whose subscription was down misses it, and learns only that
+	 * it may have missed something once it subscribes again
+	 * ({@link #directoryMayHaveChangedElsewhere}): until then it serves what it cached,
+	 * and then that once more, stale, while the read revalidates it. A failure after an
 	 * attempt that may have applied the change tells the caller so
 	 * ({@link ChangeNotConfirmedException}).
 	 */
@@ -193,11 +213,27 @@ public class ProfileCaches {
 	}
 
 	/**
+	 * Other instances may have changed any user unheard (this instance's subscription was
+	 * down): the change made elsewhere could be older or newer than any read or change
+	 * here. So no change in flight here is written through, every entry is made stale
+	 * (served once more while its next read revalidates it; dropped, it would leave
+	 * nothing to serve should the directory fail meanwhile), and once more when a change
+	 * given up elsewhere before now has surely landed ({@link #WRITE_SETTLES_WITHIN}), as
+	 * {@link #unsettle} does for one user.
+	 */
+	void directoryMayHaveChangedElsewhere() {
+		this.writes.changedElsewhereAll();
+		this.directory.markAllStale();
+		this.everyoneSettlesAt.set(this.ticker.read() + WRITE_SETTLES_WITHIN.toNanos());
+	}
+
+	/**
 	 * Drops every entry (operations and tests); completes once the loads that were in
 	 * flight have settled, so that none of them reaches an upstream afterwards.
 	 */
 	public Mono<Void> clear() {
 		this.unsettled.invalidateAll();
+		this.everyoneSettlesAt.set(null);
 		return Mono.fromFuture(CompletableFuture.allOf(this.userinfo.invalidateAll(), this.directory.invalidateAll()));
 	}
 

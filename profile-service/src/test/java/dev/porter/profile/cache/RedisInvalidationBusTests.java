@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -91,7 +93,7 @@ class RedisInvalidationBusTests {
 			SimpleMeterRegistry readerMeters = new SimpleMeterRegistry();
 			RedisInvalidationBus reader = bus(factory, readerMeters);
 			// the listener's SUBSCRIBE has no completion signal: announce until heard
-			StepVerifier.create(reader.remoteChanges().take(1))
+			StepVerifier.create(keys(reader).take(1))
 				.then(() -> announceRepeatedly(writer, "auth0|alice"))
 				.expectNext("auth0|alice")
 				.expectComplete()
@@ -113,7 +115,7 @@ class RedisInvalidationBusTests {
 			RedisInvalidationBus other = bus(factory, new SimpleMeterRegistry());
 			// every tick this instance announces first, the other second: without the
 			// filter the first key heard would be this instance's own
-			StepVerifier.create(self.remoteChanges().take(1))
+			StepVerifier.create(keys(self).take(1))
 				.then(() -> this.announcers.add(self.publish("auth0|own")
 					.then(other.publish("auth0|other"))
 					.then(Mono.delay(Duration.ofMillis(50)))
@@ -147,6 +149,8 @@ class RedisInvalidationBusTests {
 
 			assertThat(count(selfMeters, "received")).isZero();
 			assertThat(count(otherMeters, "received")).isZero();
+			assertThat(count(selfMeters, "heartbeat_missed")).as("heard in order").isZero();
+			assertThat(count(otherMeters, "heartbeat_missed")).as("heard in order").isZero();
 		}
 		finally {
 			self.dispose();
@@ -273,7 +277,7 @@ class RedisInvalidationBusTests {
 		try {
 			RedisInvalidationBus writer = bus(factory, new SimpleMeterRegistry());
 			RedisInvalidationBus reader = bus(factory, new SimpleMeterRegistry());
-			StepVerifier.create(reader.remoteChanges().take(1))
+			StepVerifier.create(keys(reader).take(1))
 				.then(() -> startRedisOn(port))
 				.then(() -> announceRepeatedly(writer, "auth0|late"))
 				.expectNext("auth0|late")
@@ -322,12 +326,13 @@ class RedisInvalidationBusTests {
 				.build();
 			LettuceConnectionFactory readerFactory = factory("redis://127.0.0.1:" + redisHost.port(), resources);
 			LettuceConnectionFactory writerFactory = factory(redis.url());
-			Queue<String> heard = new ConcurrentLinkedQueue<>();
+			Queue<RemoteChange> heard = new ConcurrentLinkedQueue<>();
 			Disposable listening = bus(readerFactory, new SimpleMeterRegistry()).remoteChanges().subscribe(heard::add);
 			try {
 				RedisInvalidationBus writer = bus(writerFactory, new SimpleMeterRegistry());
 				announceRepeatedly(writer, "auth0|before");
-				Eventually.await("a change heard before", Duration.ofSeconds(10), () -> heard.contains("auth0|before"));
+				Eventually.await("a change heard before", Duration.ofSeconds(10),
+						() -> heard.contains(RemoteChange.of("auth0|before")));
 				stopAnnouncing();
 
 				redisHost.vanish();
@@ -335,7 +340,12 @@ class RedisInvalidationBusTests {
 				announceRepeatedly(writer, "auth0|after");
 
 				Eventually.await("a change heard once Redis is back", Duration.ofSeconds(15),
-						() -> heard.contains("auth0|after"));
+						() -> heard.contains(RemoteChange.of("auth0|after")));
+				List<RemoteChange> inOrder = List.copyOf(heard);
+				assertThat(inOrder.subList(inOrder.lastIndexOf(RemoteChange.of("auth0|before")),
+						inOrder.indexOf(RemoteChange.of("auth0|after"))))
+					.as("told, before the first change heard again, that some may have gone unheard")
+					.contains(RemoteChange.ANY_KEY);
 			}
 			finally {
 				listening.dispose();
@@ -344,6 +354,97 @@ class RedisInvalidationBusTests {
 				writerFactory.destroy();
 				resources.shutdown();
 			}
+		}
+	}
+
+	/**
+	 * What was announced before an instance's subscription was confirmed reached nobody
+	 * there, the first subscription's included: entries it cached before then are as
+	 * unchecked as after a gap.
+	 */
+	@Test
+	void remoteChangesWhenSubscribedThenFirstTellsThatChangesMayHaveGoneUnheard() {
+		LettuceConnectionFactory factory = factory(redis.url());
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try {
+			StepVerifier.create(bus(factory, meters).remoteChanges().take(1))
+				.expectNext(RemoteChange.ANY_KEY)
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+			assertThat(count(meters, "subscribed")).isEqualTo(1);
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
+	/**
+	 * Redis drops the subscribers' connections (a restart, a failover, {@code CLIENT
+	 * KILL}) and the reader's client subscribes again: what was announced in between
+	 * reached nobody there, and nothing says which keys it named.
+	 */
+	@Test
+	void remoteChangesWhenRedisDroppedTheSubscriptionThenTellsThatChangesMayHaveGoneUnheardOnceBack() {
+		LettuceConnectionFactory factory = factory(redis.url());
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		Queue<RemoteChange> heard = new ConcurrentLinkedQueue<>();
+		Disposable listening = bus(factory, meters).remoteChanges().subscribe(heard::add);
+		try {
+			Eventually.await("subscribed and hearing its heartbeats", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat") >= 1);
+			assertThat(heard).containsExactly(RemoteChange.ANY_KEY);
+
+			admin((commands) -> assertThat(commands.clientKill(KillArgs.Builder.typePubsub())).isPositive());
+
+			Eventually.await("subscribed again", Duration.ofSeconds(10), () -> count(meters, "subscribed") >= 2);
+			Eventually.await("told so", Duration.ofSeconds(10), () -> heard.size() >= 2);
+			double heardWhenBack = count(meters, "heartbeat");
+			Eventually.await("its heartbeats heard again", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat") >= heardWhenBack + 2);
+			assertThat(heard).containsOnly(RemoteChange.ANY_KEY);
+			assertThat(count(meters, "heartbeat_missed")).as("those lost meanwhile are not told again").isZero();
+		}
+		finally {
+			listening.dispose();
+			factory.destroy();
+		}
+	}
+
+	/**
+	 * A heartbeat that never came back through a subscription that hears the next one:
+	 * Redis did not deliver it, or did not take it, and another instance's announcement
+	 * may have gone the same way. Redis loses nothing on a live connection of its own
+	 * accord, so the test stands in for a lost heartbeat by sending, on the reader's
+	 * heartbeat channel, one out of turn.
+	 */
+	@Test
+	void remoteChangesWhenAHeartbeatIsMissingThenTellsThatChangesMayHaveGoneUnheard() {
+		String channel = "porter:test:heartbeat-gap";
+		LettuceConnectionFactory factory = factory(redis.url());
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		Queue<RemoteChange> heard = new ConcurrentLinkedQueue<>();
+		Disposable listening = new RedisInvalidationBus(factory, channel, TIMEOUT, meters).remoteChanges()
+			.subscribe(heard::add);
+		try {
+			Eventually.await("subscribed and hearing its heartbeats", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat") >= 2);
+			assertThat(heard).containsExactly(RemoteChange.ANY_KEY);
+			assertThat(count(meters, "heartbeat_missed")).isZero();
+
+			admin((commands) -> {
+				List<String> heartbeatChannels = commands.pubsubChannels(channel + ":heartbeat:*");
+				assertThat(heartbeatChannels).hasSize(1);
+				commands.publish(heartbeatChannels.get(0), Long.toString(Long.MAX_VALUE / 2));
+			});
+
+			Eventually.await("told so", Duration.ofSeconds(10), () -> heard.size() >= 2);
+			assertThat(heard).containsOnly(RemoteChange.ANY_KEY);
+			assertThat(count(meters, "heartbeat_missed")).isPositive();
+			assertThat(count(meters, "subscribed")).as("on the same subscription").isEqualTo(1);
+		}
+		finally {
+			listening.dispose();
+			factory.destroy();
 		}
 	}
 
@@ -410,6 +511,11 @@ class RedisInvalidationBusTests {
 	 */
 	private void announceRepeatedly(RedisInvalidationBus bus, String key) {
 		this.announcers.add(bus.publish(key).then(Mono.delay(Duration.ofMillis(50))).repeat().subscribe());
+	}
+
+	/** The keys another instance changed, as the bus tells them. */
+	private static Flux<String> keys(RedisInvalidationBus bus) {
+		return bus.remoteChanges().ofType(RemoteChange.Key.class).map(RemoteChange.Key::key);
 	}
 
 	private static RedisInvalidationBus bus(LettuceConnectionFactory factory, SimpleMeterRegistry meters) {

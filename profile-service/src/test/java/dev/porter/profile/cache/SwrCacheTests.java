@@ -448,6 +448,26 @@ class SwrCacheTests {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
+	// Changes announced by other instances may have gone unheard: every entry is served
+	// once more while its next read revalidates it.
+	@Test
+	void markAllStaleWhenEntriesAreFreshThenEachServedStaleAndRevalidatedByItsNextRead() {
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
+		StepVerifier.create(this.cache.get("other", loader("o")))
+			.expectNext(new Cached<>("o2", new Lookup(Lookup.Outcome.MISS, 300)))
+			.verifyComplete();
+		this.ticker.advance(Duration.ofSeconds(10));
+
+		this.cache.markAllStale();
+
+		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.STALE, 0));
+		expect(loader("v"), "v3", new Lookup(Lookup.Outcome.HIT, 300));
+		StepVerifier.create(this.cache.get("other", loader("o")))
+			.expectNext(new Cached<>("o2", new Lookup(Lookup.Outcome.STALE, 0)))
+			.verifyComplete();
+		assertThat(this.loads).hasValue(4);
+	}
+
 	@Test
 	void putWhenWrittenThroughThenNextGetIsFreshHitWithoutLoad() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
@@ -20,10 +23,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.porter.profile.ProfileServiceApplication;
+import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.testsupport.Eventually;
 import dev.porter.testsupport.RedisServer;
 import dev.porter.testsupport.SecuredRedisServer;
+import dev.porter.testsupport.VanishingProxy;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
 
@@ -96,10 +101,12 @@ class SharedCacheInvalidationTests {
 		this.redis = RedisServer.start();
 		WebTestClient first = start(this.redis.url());
 		WebTestClient second = start(this.redis.url());
+		// before they read: a subscription once made revalidates what was read before it
+		awaitListening(this.instances.get(0));
+		awaitListening(this.instances.get(1));
 		theme(first);
 		theme(second);
 		getMe(second).expectHeader().value("Cache-Status", (status) -> assertThat(status).contains("hit"));
-		awaitListening(this.instances.get(1));
 
 		patchTheme(first).expectStatus().isOk();
 		auth0NowHasPatchedUser();
@@ -134,6 +141,39 @@ class SharedCacheInvalidationTests {
 
 		assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
 		upstreams.management().verify(0, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	/**
+	 * The other instance's subscription is cut (Redis reset it, a failover) and cannot be
+	 * made again for a while: alice's change through the first reaches nobody there. Its
+	 * subscription comes back on its own, with nothing to say what it missed: it served
+	 * her pre-PATCH profile as fresh until its fresh-for TTL (5 min) ended. Now it serves
+	 * the cached copy once more, stale while it revalidates, then the change.
+	 */
+	@Test
+	void getMeWhenPatchedThroughOtherInstanceWhileItsSubscriptionWasDownThenOtherServesChangeOnceBack()
+			throws Exception {
+		this.redis = RedisServer.start();
+		try (VanishingProxy secondsRedis = VanishingProxy.to(this.redis.port())) {
+			WebTestClient first = start(this.redis.url());
+			WebTestClient second = start("redis://127.0.0.1:" + secondsRedis.port());
+			awaitListening(this.instances.get(1));
+			theme(second);
+			getMe(second).expectHeader()
+				.value("Cache-Status", (status) -> assertThat(status).as("fresh").matches(".*; hit; ttl=\\d+"));
+
+			secondsRedis.pointTo(RedisServer.freePort());
+			killSubscriptions(this.redis);
+			patchTheme(first).expectStatus().isOk();
+			auth0NowHasPatchedUser();
+			secondsRedis.pointTo(this.redis.port());
+			awaitHearing(this.instances.get(0), this.instances.get(1));
+
+			getMe(second).expectHeader()
+				.value("Cache-Status",
+						(status) -> assertThat(status).as("served stale, revalidated").contains("ttl=-"));
+			assertThat(firstThemeWithin(second, VISIBLE_WITHIN)).isEqualTo("dark");
+		}
 	}
 
 	// REDIS_URL=rediss:// went out as plain TCP: the password in clear, and nothing at
@@ -284,6 +324,39 @@ class SharedCacheInvalidationTests {
 					.stream()
 					.mapToDouble(Counter::count)
 					.sum() >= 1);
+	}
+
+	/**
+	 * Redis drops every subscriber's connection, as a restart or a failover does; their
+	 * clients reconnect on their own.
+	 */
+	private static void killSubscriptions(RedisServer redis) {
+		RedisClient client = RedisClient.create(redis.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			assertThat(connection.sync().clientKill(KillArgs.Builder.typePubsub())).as("subscribers cut").isPositive();
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	/**
+	 * Announces a change of another user through {@code announcer} until {@code listener}
+	 * hears it: its subscription is live again.
+	 */
+	private static void awaitHearing(ConfigurableApplicationContext announcer,
+			ConfigurableApplicationContext listener) {
+		InvalidationBus bus = announcer.getBean(InvalidationBus.class);
+		MeterRegistry meters = listener.getBean(MeterRegistry.class);
+		Eventually.await("the other instance hearing an announcement again", VISIBLE_WITHIN, () -> {
+			bus.publish("auth0|someone-else").block();
+			return meters.find("profile.cache.invalidations")
+				.tag("outcome", "received")
+				.counters()
+				.stream()
+				.mapToDouble(Counter::count)
+				.sum() >= 1;
+		});
 	}
 
 	/** The operators' port: overall health (with Redis) besides the probes. */
