@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -35,7 +36,8 @@ public class ProblemWriter {
 
 	/**
 	 * Writes the problem; one with a {@code retry_after} member (429 and 503, see
-	 * {@link Problems}) also gets the {@code Retry-After} header with the same value.
+	 * {@link Problems}) also gets the {@code Retry-After} header with the same value, and
+	 * a {@code 401} the {@link Problems#LOGIN_CHALLENGE}.
 	 */
 	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
 		ServerHttpResponse response = exchange.getResponse();
@@ -49,6 +51,9 @@ public class ProblemWriter {
 		String retryAfter = Problems.retryAfterHeader(problem);
 		if (retryAfter != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
+		}
+		if (problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, Problems.LOGIN_CHALLENGE);
 		}
 		byte[] body = this.jsonMapper.writeValueAsString(toMap(problem, exchange)).getBytes(StandardCharsets.UTF_8);
 		DataBuffer buffer = response.bufferFactory().wrap(body);

@@ -26,6 +26,14 @@ public final class Problems {
 	/** Where the SPA posts to sign out. */
 	public static final String LOGOUT_URL = "/bff/logout";
 
+	/**
+	 * The challenge of every {@code 401} the browser gets (RFC 9110, 15.5.2: a
+	 * {@code 401} must carry one): sign in to get a session. A scheme no browser answers
+	 * with a password prompt (never {@code Basic}, {@code Digest} or {@code Negotiate});
+	 * the {@code login_url} member says where to go.
+	 */
+	public static final String LOGIN_CHALLENGE = "Session realm=\"porter\"";
+
 	private static final String BASE = "https://porter.example/problems/";
 
 	private static final String RETRY_AFTER_MEMBER = "retry_after";

@@ -2,9 +2,11 @@ package dev.porter.gateway.routing;
 
 import java.util.Set;
 
+import dev.porter.gateway.problem.Problems;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 
 /**
  * Which of an upstream answer's headers the browser gets: those an API answer needs to be
@@ -13,10 +15,11 @@ import org.springframework.http.HttpHeaders;
  * {@code Retry-After}, {@code Allow}, {@code Accept-Patch}, and {@code Location} when it
  * names a path on the gateway's own origin). Nothing else: the gateway, not an API behind
  * it, speaks for its origin, so an upstream sets no cookie, no security header, no CORS,
- * reporting or origin policy, and no credential prompt. The gateway's own security
- * headers ({@code config.SecurityHeadersWriter}) are then the only ones on a relayed
- * answer. An answer that is not JSON is typed as opaque bytes: a page or a script an
- * upstream served would run as the gateway's origin.
+ * reporting or origin policy, and no credential prompt: a {@code 401} carries the
+ * gateway's own challenge instead of the upstream's. The gateway's own security headers
+ * ({@code config.SecurityHeadersWriter}) are then the only ones on a relayed answer. An
+ * answer that is not JSON is typed as opaque bytes: a page or a script an upstream served
+ * would run as the gateway's origin.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-10.2.2">RFC 9110, 10.2.2
  * Location</a>
@@ -58,11 +61,25 @@ final class RelayedAnswerHeaders {
 	}
 
 	/**
+	 * The challenge a {@code 401} must carry (RFC 9110, 15.5.2), in place of the
+	 * upstream's, which is not passed: a {@code Bearer} one speaks of the gateway's
+	 * token, which the browser neither holds nor sends, and a {@code Basic} one would
+	 * open the browser's password prompt on the gateway's origin.
+	 */
+	static void challengeIfUnauthorized(int status, HttpHeaders headers) {
+		if (status == HttpStatus.UNAUTHORIZED.value()) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, Problems.LOGIN_CHALLENGE);
+		}
+	}
+
+	/**
 	 * Takes out of {@code headers} whatever of an upstream's answer {@link #forBrowser}
-	 * may have let in, for an answer the gateway writes in its place.
+	 * may have let in, and the challenge put on its {@code 401}, for an answer the
+	 * gateway writes in its place.
 	 */
 	static void removeFrom(HttpHeaders headers) {
 		PASSED.forEach(headers::remove);
+		headers.remove(HttpHeaders.WWW_AUTHENTICATE);
 	}
 
 	/**

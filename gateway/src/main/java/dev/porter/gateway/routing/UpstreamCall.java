@@ -261,11 +261,14 @@ final class UpstreamCall {
 
 	/**
 	 * The answer's status, and of its headers what {@link RelayedAnswerHeaders} lets the
-	 * browser have of those its {@code Connection} header does not name.
+	 * browser have of those its {@code Connection} header does not name, and gives it
+	 * besides.
 	 */
 	private static void takeStatusAndHeaders(ServerHttpResponse response, HttpClientResponse answer) {
-		response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
+		int status = answer.status().code();
+		response.setStatusCode(HttpStatusCode.valueOf(status));
 		HttpHeaders headers = response.getHeaders();
+		RelayedAnswerHeaders.challengeIfUnauthorized(status, headers);
 		Set<String> named = connectionOptions(answer.responseHeaders().getAll(HttpHeaderNames.CONNECTION));
 		for (Map.Entry<String, String> header : answer.responseHeaders()) {
 			String name = header.getKey();

@@ -129,6 +129,28 @@ class RelayMisbehavingUpstreamTests {
 	}
 
 	/**
+	 * The gateway's challenge goes on a relayed {@code 401}; when that answer's body
+	 * fails and the gateway answers {@code 503} in its place, the challenge goes with the
+	 * rest of what the {@code 401} brought.
+	 */
+	@Test
+	void getMeWhenUpstreamCutsTheBodyOfA401ThenServiceUnavailableWithoutAChallenge() {
+		PROFILE.answer((request, out, connection) -> {
+			ScriptedUpstream.write(out, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/problem+json\r\n"
+					+ "WWW-Authenticate: Bearer error=\"invalid_token\"\r\nContent-Length: 100\r\n\r\n{\"a");
+			connection.close();
+		});
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		alice.get("/me")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.doesNotExist(HttpHeaders.WWW_AUTHENTICATE);
+	}
+
+	/**
 	 * A change sent in full whose answer never came whole (the upstream stalled past
 	 * {@code RELAY_RESPONSE_TIMEOUT}, closed the connection, or cut the answer's body
 	 * short) may have been applied: the 503 says so, as profile-service's own does, so
