@@ -6,7 +6,6 @@ import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.web.server.header.CacheControlServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.ContentSecurityPolicyServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.ContentTypeOptionsServerHttpHeadersWriter;
@@ -22,10 +21,17 @@ import org.springframework.web.server.ServerWebExchange;
  * The security headers of every answer, written as it is committed: the headers Spring
  * Security's header spec writes with the gateway's settings (frames denied, a referrer
  * policy, a content security policy). Each group of headers is written only when the
- * answer has none of the group's own, the caching ones not on a {@code 304}, and HSTS
- * only for a request over https, as Spring's writers do. Only the gateway's own handlers
- * set any of them beforehand: a relayed answer brings none of the upstream's
- * ({@code routing.RelayedAnswerHeaders}), so the gateway's always stand there.
+ * answer has none of the group's own, and HSTS only for a request over https, as Spring's
+ * writers do. Only the gateway's own handlers set any of them beforehand: a relayed
+ * answer brings none of the upstream's ({@code routing.RelayedAnswerHeaders}), so the
+ * gateway's always stand there.
+ * <p>
+ * Unlike Spring's, the caching ones go on a {@code 304} too: it must carry the
+ * {@code Cache-Control} and {@code Expires} its {@code 200} would (RFC 9110, 15.4.5).
+ * Spring leaves them out so as not to spoil a cacheable {@code 200} whose handler sets
+ * its caching headers on it but not on the {@code 304} (spring-security#5534); no handler
+ * of the gateway's sets any, so each of its {@code 200}s says {@code no-store}, and so
+ * does the {@code 304} standing for it, a relayed one included.
  * <p>
  * Spring's spec runs twelve writers through a reactive {@code concatMap} on every answer,
  * and each builds case-insensitive sets of its header names: about 2.5 % of the gateway's
@@ -41,8 +47,7 @@ final class SecurityHeadersWriter implements ServerHttpHeadersWriter {
 
 	SecurityHeadersWriter(String contentSecurityPolicy) {
 		this.groups = List.of(
-				new Group(SecurityHeadersWriter::notNotModified, "Cache-Control",
-						CacheControlServerHttpHeadersWriter.CACHE_CONTROL_VALUE, "Pragma",
+				new Group("Cache-Control", CacheControlServerHttpHeadersWriter.CACHE_CONTROL_VALUE, "Pragma",
 						CacheControlServerHttpHeadersWriter.PRAGMA_VALUE, "Expires",
 						CacheControlServerHttpHeadersWriter.EXPIRES_VALUE),
 				new Group(ContentTypeOptionsServerHttpHeadersWriter.X_CONTENT_OPTIONS,
@@ -63,10 +68,6 @@ final class SecurityHeadersWriter implements ServerHttpHeadersWriter {
 			group.writeTo(headers, exchange);
 		}
 		return Mono.empty();
-	}
-
-	private static boolean notNotModified(ServerWebExchange exchange) {
-		return exchange.getResponse().getStatusCode() != HttpStatus.NOT_MODIFIED;
 	}
 
 	private static boolean overHttps(ServerWebExchange exchange) {

@@ -23,14 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gateway's security headers are the ones Spring Security's header spec writes with
  * the same settings, whatever the answer's status, the request's scheme and the headers
- * the answer already has.
+ * the answer already has; but a {@code 304} gets the caching headers a {@code 200} would,
+ * which Spring's leaves out.
  */
 class SecurityHeadersWriterTests {
 
 	private static final String CSP = "default-src 'self'; form-action 'self' https://idp.example";
 
-	private static final List<HttpStatus> STATUSES = List.of(HttpStatus.OK, HttpStatus.NOT_MODIFIED,
-			HttpStatus.UNAUTHORIZED, HttpStatus.SERVICE_UNAVAILABLE);
+	private static final List<HttpStatus> STATUSES = List.of(HttpStatus.OK, HttpStatus.UNAUTHORIZED,
+			HttpStatus.SERVICE_UNAVAILABLE);
+
+	private static final List<String> URLS = List.of("http://gateway.example/me", "https://gateway.example/me");
 
 	/**
 	 * Headers an answer may already have from a handler of the gateway's (a relayed
@@ -53,7 +56,7 @@ class SecurityHeadersWriterTests {
 	void writeWhenAnyStatusSchemeAndHeadersAlreadySetThenSameHeadersAsSpringsHeaderSpec() {
 		int compared = 0;
 		for (HttpStatus status : STATUSES) {
-			for (String url : List.of("http://gateway.example/me", "https://gateway.example/me")) {
+			for (String url : URLS) {
 				for (List<String> already : ALREADY_SET) {
 					assertThat(answer(this.gateways, url, status, already)).as("%s %s with %s", url, status, already)
 						.isEqualTo(answer(this.springs, url, status, already));
@@ -61,7 +64,27 @@ class SecurityHeadersWriterTests {
 				}
 			}
 		}
-		assertThat(compared).isEqualTo(104);
+		assertThat(compared).isEqualTo(78);
+	}
+
+	/**
+	 * RFC 9110, 15.4.5: a {@code 304} carries the {@code Cache-Control} and
+	 * {@code Expires} the {@code 200} would have carried. Spring's writer leaves them out
+	 * so as not to spoil a cacheable {@code 200} whose handler set its own caching
+	 * headers but not on the {@code 304} (spring-security#5534); no handler of the
+	 * gateway's does, and every {@code 200} it sends says {@code no-store}.
+	 */
+	@Test
+	void writeWhenNotModifiedThenTheHeadersOfTheOkAnswer() {
+		int compared = 0;
+		for (String url : URLS) {
+			for (List<String> already : ALREADY_SET) {
+				assertThat(answer(this.gateways, url, HttpStatus.NOT_MODIFIED, already)).as("%s with %s", url, already)
+					.isEqualTo(answer(this.gateways, url, HttpStatus.OK, already));
+				compared++;
+			}
+		}
+		assertThat(compared).isEqualTo(26);
 	}
 
 	@Test

@@ -2,8 +2,10 @@ package dev.porter.gateway.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 import dev.porter.gateway.support.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -59,6 +61,28 @@ class SpaPageTests extends GatewayTestSupport {
 		}
 		else {
 			assertThat(result.getResponseBody()).isNull();
+		}
+	}
+
+	/**
+	 * A static file revalidated by its {@code Last-Modified}: the {@code 304} carries the
+	 * caching headers of the {@code 200} it stands for (RFC 9110, 15.4.5).
+	 */
+	@Test
+	void staticFileWhenNotModifiedThenTheCachingHeadersOfItsOkAnswer() {
+		HttpHeaders ok = this.client.get().uri("/app.js").exchange().returnResult(Void.class).getResponseHeaders();
+
+		HttpHeaders notModified = this.client.get()
+			.uri("/app.js")
+			.header(HttpHeaders.IF_MODIFIED_SINCE, ok.getFirst(HttpHeaders.LAST_MODIFIED))
+			.exchange()
+			.expectStatus()
+			.isNotModified()
+			.returnResult(Void.class)
+			.getResponseHeaders();
+
+		for (String caching : List.of(HttpHeaders.CACHE_CONTROL, HttpHeaders.EXPIRES, HttpHeaders.PRAGMA)) {
+			assertThat(notModified.get(caching)).as(caching).isNotNull().isEqualTo(ok.get(caching));
 		}
 	}
 
