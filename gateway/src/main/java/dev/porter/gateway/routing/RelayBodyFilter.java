@@ -33,10 +33,14 @@ import org.springframework.web.server.ServerWebExchange;
  * <li>a body is read here in full (at most {@link #MAX_BODY_BYTES}) and relayed with its
  * true {@code Content-Length}: never chunked, never with the browser's length;</li>
  * <li>a request the route cannot take is refused before relaying: a body of another type
- * than JSON ({@code 415}), a body on a method without one ({@code 400}), too large
- * ({@code 413}), not matching its declared length ({@code 400}), or not complete in time
- * ({@code 408}, {@link RequestReadTimeout}).</li>
+ * than JSON ({@code 415}, with {@code Accept-Patch} on a {@code PATCH}), a body on a
+ * method without one ({@code 400}), too large ({@code 413}), not matching its declared
+ * length ({@code 400}), or not complete in time ({@code 408},
+ * {@link RequestReadTimeout}).</li>
  * </ul>
+ * A request that declares no body is not held to the body's rules: on a method that may
+ * carry one it is relayed with an empty body of a stated length, and profile-service
+ * answers it, a method it does not take with {@code 405} and {@code Allow}.
  */
 class RelayBodyFilter implements GatewayFilter, Ordered {
 
@@ -54,6 +58,8 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 
 	private static final String ACCEPTED_LIST = "application/json, application/merge-patch+json";
 
+	private static final byte[] NO_BODY = new byte[0];
+
 	private static final Set<HttpMethod> WITHOUT_BODY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE,
 			HttpMethod.OPTIONS, HttpMethod.TRACE);
 
@@ -70,15 +76,29 @@ class RelayBodyFilter implements GatewayFilter, Ordered {
 			return hasFraming(headers) ? Mono.fromSupplier(() -> withBody(exchange, null)).flatMap(chain::filter)
 					: chain.filter(exchange);
 		}
+		if (!declaresBody) {
+			// Nothing to read: HTTP/1.1 frames a request body by these two headers alone.
+			return Mono.fromSupplier(() -> withBody(exchange, NO_BODY)).flatMap(chain::filter);
+		}
 		if (!isAccepted(headers)) {
-			ProblemException refused = problem(Problems.unsupportedMediaType(ACCEPTED_LIST));
-			refused.getHeaders().set("Accept-Patch", ACCEPTED_LIST);
-			return Mono.error(refused);
+			return Mono.error(unsupportedMediaType(request.getMethod()));
 		}
 		if (headers.getContentLength() > MAX_BODY_BYTES) {
 			return Mono.error(problem(Problems.bodyTooLarge(MAX_BODY_BYTES)));
 		}
 		return readWhole(exchange).flatMap((body) -> chain.filter(withBody(exchange, body)));
+	}
+
+	/**
+	 * The types the route takes, named in {@code Accept-Patch} too on a {@code PATCH}:
+	 * that header speaks of {@code PATCH} alone (RFC 5789, 3.1).
+	 */
+	private static ProblemException unsupportedMediaType(HttpMethod method) {
+		ProblemException refused = problem(Problems.unsupportedMediaType(ACCEPTED_LIST));
+		if (HttpMethod.PATCH.equals(method)) {
+			refused.getHeaders().set("Accept-Patch", ACCEPTED_LIST);
+		}
+		return refused;
 	}
 
 	private static String framing(HttpHeaders headers) {

@@ -105,6 +105,7 @@ class RelayBodyFilterTests {
 	void filterWhenBodyNotJsonThenUnsupportedMediaTypeNamingWhatTheRouteTakes() {
 		MockServerHttpRequest request = MockServerHttpRequest.patch("/me/metadata")
 			.contentType(MediaType.TEXT_PLAIN)
+			.contentLength(10)
 			.body("theme=dark");
 
 		ProblemException refused = catchThrowableOfType(ProblemException.class, () -> run(request));
@@ -115,10 +116,39 @@ class RelayBodyFilterTests {
 		assertThat(this.chain.wasCalled()).isFalse();
 	}
 
+	/**
+	 * Only a body is held to the route's types; a request without one goes on (the
+	 * upstream answers its method), with an empty body of a stated length as RFC 9110
+	 * asks of a method that defines a body's meaning.
+	 */
+	@Test
+	void filterWhenPostDeclaresNoBodyThenRelayedWithAnEmptyBodyWhateverItsType() {
+		run(MockServerHttpRequest.post("/me").contentType(MediaType.TEXT_PLAIN).build());
+
+		HttpHeaders relayed = this.chain.exchange().getRequest().getHeaders();
+		assertThat(relayed.getContentLength()).isZero();
+		assertThat(relayedBody(this.chain.exchange())).isEmpty();
+	}
+
+	@Test
+	void filterWhenPutBodyNotJsonThenUnsupportedMediaTypeWithoutAcceptPatch() {
+		MockServerHttpRequest request = MockServerHttpRequest.put("/me/metadata")
+			.contentType(MediaType.TEXT_PLAIN)
+			.contentLength(10)
+			.body("theme=dark");
+
+		ProblemException refused = catchThrowableOfType(ProblemException.class, () -> run(request));
+
+		assertThat(refused.getStatusCode().value()).isEqualTo(415);
+		assertThat(refused.getHeaders().containsHeader("Accept-Patch")).isFalse();
+		assertThat(this.chain.wasCalled()).isFalse();
+	}
+
 	@Test
 	void filterWhenContentTypeUnparsableThenUnsupportedMediaType() {
 		MockServerHttpRequest request = MockServerHttpRequest.patch("/me/metadata")
 			.header(HttpHeaders.CONTENT_TYPE, "json;;;")
+			.contentLength(2)
 			.body(Flux.just(buffer("{}")));
 
 		assertThat(refusal(request).getStatus()).isEqualTo(415);

@@ -3,6 +3,7 @@ package dev.porter.gateway.routing;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.porter.gateway.support.Browser;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,12 +27,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.requestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,6 +115,49 @@ class RelayBodyTests extends GatewayTestSupport {
 		assertThat(answer.status()).isEqualTo(415);
 		assertThat(answer.hasHeader("Accept-Patch", "application/json, application/merge-patch+json")).as(answer.head())
 			.isTrue();
+	}
+
+	/**
+	 * A method the route does not take, sent without a body: profile-service answers it
+	 * ({@code 405} with {@code Allow}), not the gateway's body rule, which is about a
+	 * body. The upstream gets it with an empty body of a stated length.
+	 */
+	@ParameterizedTest(name = "{0} {1}, Content-Length: 0 {3}")
+	@CsvSource({ "POST, /me, GET, false", "POST, /me, GET, true", "PUT, /me/metadata, PATCH, false",
+			"PUT, /me/metadata, PATCH, true" })
+	void requestWhenMethodNotTakenAndNoBodyThenUpstreamsMethodNotAllowedWithAllow(String method, String path,
+			String allow, boolean statesEmptyLength) {
+		PROFILE.stubFor(WireMock.request(method, urlPathEqualTo(path))
+			.willReturn(aResponse().withStatus(405).withHeader(HttpHeaders.ALLOW, allow)));
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		RawConnection.Answer answer = RawConnection.exchange(this.port,
+				request(alice, method + " " + path, statesEmptyLength ? RawConnection.sized("") : "\r\n"), WAIT);
+
+		assertThat(answer.status()).as(answer.head()).isEqualTo(405);
+		assertThat(answer.hasHeader(HttpHeaders.ALLOW, allow)).as(answer.head()).isTrue();
+		assertThat(answer.hasHeader("Accept-Patch", "")).as(answer.head()).isFalse();
+		PROFILE.verify(1, requestedFor(method, urlPathEqualTo(path)));
+		assertEveryRelayedBodyMatchesItsLength();
+	}
+
+	/**
+	 * A body the relay cannot take on another method than {@code PATCH}: {@code 415}, but
+	 * no {@code Accept-Patch}, which speaks of {@code PATCH} alone (RFC 5789).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "POST /me", "PUT /me/metadata" })
+	void requestWhenBodyNotJsonOnAnotherMethodThanPatchThenUnsupportedMediaTypeWithoutAcceptPatch(String requestLine) {
+		Browser alice = browser().login("auth0|alice", 3600);
+
+		RawConnection.Answer answer = RawConnection.exchange(this.port,
+				request(alice, requestLine,
+						"Content-Type: application/x-www-form-urlencoded\r\n" + RawConnection.sized("theme=dark")),
+				WAIT);
+
+		assertThat(answer.status()).as(answer.head()).isEqualTo(415);
+		assertThat(answer.hasHeader("Accept-Patch", "")).as(answer.head()).isFalse();
+		assertThat(PROFILE.findAll(anyRequestedFor(anyUrl()))).as("nothing relayed").isEmpty();
 	}
 
 	@Test
