@@ -15,7 +15,8 @@ import org.springframework.security.web.server.firewall.StrictServerWebExchangeF
  * Spring Security's strict firewall, which refuses encoded path separators and dots,
  * control characters in the headers the gateway reads, and unknown methods: its rules
  * unchanged, decided by {@link FirewallCharacters}, and its refusals answered as problems
- * ({@link RejectedRequestProblems}) instead of an empty {@code 400}.
+ * ({@link RejectedRequestProblems}) instead of an empty {@code 400}: {@code 400}, or
+ * {@code 501} for a method.
  */
 @Configuration(proxyBeanMethods = false)
 class FirewallConfiguration {

@@ -14,8 +14,9 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Answers what the firewall refuses as a problem naming the part of the request that was
- * refused: the method, a header (by name, when the name itself is allowed) or the URL,
- * told by the firewall's own rules ({@link FirewallConfiguration}). Never the refused
+ * refused: a header (by name, when the name itself is allowed) or the URL, told by the
+ * firewall's own rules ({@link FirewallConfiguration}); a method it refuses is one the
+ * gateway implements for no resource, {@code 501} (RFC 9110, 9.1). Never the refused
  * value, nor the firewall's message, which quotes it: a header may carry a credential.
  */
 final class RejectedRequestProblems implements ServerExchangeRejectedHandler {
@@ -37,8 +38,7 @@ final class RejectedRequestProblems implements ServerExchangeRejectedHandler {
 
 	private static ProblemDetail problemFor(ServerHttpRequest request) {
 		if (!FirewallConfiguration.ALLOWED_METHODS.contains(request.getMethod())) {
-			return Problems.requestRejected("method",
-					"The gateway takes DELETE, GET, HEAD, OPTIONS, PATCH, POST and PUT");
+			return Problems.methodNotImplemented("DELETE, GET, HEAD, OPTIONS, PATCH, POST and PUT");
 		}
 		for (String name : request.getHeaders().headerNames()) {
 			if (!FirewallCharacters.HEADER_NAMES.test(name)) {

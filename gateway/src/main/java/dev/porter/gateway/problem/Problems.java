@@ -144,13 +144,23 @@ public final class Problems {
 	}
 
 	/**
-	 * A request the firewall refused: {@code part} names what was refused ({@code url},
-	 * {@code method} or {@code header}).
+	 * A request the firewall refused: {@code part} names what was refused ({@code url} or
+	 * {@code header}; a method is {@link #methodNotImplemented}).
 	 */
 	public static ProblemDetail requestRejected(String part, String detail) {
 		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "request-rejected", "Request rejected", detail);
 		problem.setProperty("part", part);
 		return problem;
+	}
+
+	/**
+	 * A method the gateway implements for no resource ({@code TRACE}, {@code CONNECT}, or
+	 * one it does not know): {@code 501}, as RFC 9110 9.1 asks, not {@code 405}, which
+	 * would have to name the target's methods in {@code Allow}.
+	 */
+	public static ProblemDetail methodNotImplemented(String implemented) {
+		return of(HttpStatus.NOT_IMPLEMENTED, "method-not-implemented", "Method not implemented",
+				"The gateway takes " + implemented);
 	}
 
 	public static ProblemDetail crossSiteRejected() {
