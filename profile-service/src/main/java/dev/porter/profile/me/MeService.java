@@ -272,8 +272,7 @@ class MeService {
 
 	/** Throws a 422 when {@code patch}'s result on {@code user} is over a budget. */
 	private void checkBudget(DirectoryUser user, MetadataPatch patch) {
-		ProfileSizeBudget.check(user.attributes(), patch.applyTo(userMetadata(user), this.mapper), patch.deletesOnly(),
-				this.mapper);
+		ProfileSizeBudget.check(user.attributes(), userMetadata(user), patch, this.mapper);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.porter.profile.me;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.porter.profile.metadata.MetadataPatch;
 import dev.porter.profile.problem.ProfileTooLargeException;
 
 /**
@@ -26,28 +27,27 @@ final class ProfileSizeBudget {
 	}
 
 	/**
-	 * Refuses (422) if {@code user} with its {@code user_metadata} replaced by
-	 * {@code userMetadata} would be over budget and larger than {@code user} is now. A
-	 * profile other writers took past the budget (Auth0 accepts that "for now": an Action
-	 * setting app_metadata, linked identities) takes any change that does not grow it, or
-	 * its owner could change nothing at all. Her changes that set keys are checked one at
-	 * a time, each against her user as the one before left it ({@code MeService}), so
-	 * that changes that each do not grow it cannot together; one that only deletes never
-	 * grows it, and is not measured.
+	 * Applies {@code patch} to {@code user}'s {@code user_metadata} (400 if that would be
+	 * over its own budget: {@link MetadataPatch#applyTo}), then refuses (422) if the
+	 * whole profile would be over budget, unless the change
+	 * {@linkplain MetadataPatch#growsNoKey grows no key}. A profile other writers took
+	 * past the budget (Auth0 accepts that "for now": an Action setting app_metadata,
+	 * linked identities) takes deletions and smaller values, or its owner could change
+	 * nothing at all; but a deletion earns no credit towards a key set. Her changes are
+	 * checked one at a time only within an instance ({@code MeService}): sent through two
+	 * at once, "drop a, set b" and "drop a, set c" are each checked against the same
+	 * user, and Auth0 merges both. One that only deletes never grows it, and is not
+	 * measured.
 	 */
-	static void check(ObjectNode user, ObjectNode userMetadata, boolean deletesOnly, JsonMapper mapper) {
-		if (deletesOnly) {
+	static void check(ObjectNode user, ObjectNode userMetadata, MetadataPatch patch, JsonMapper mapper) {
+		if (patch.deletesOnly()) {
 			return;
 		}
 		ObjectNode result = user.deepCopy();
-		result.set("user_metadata", userMetadata);
+		result.set("user_metadata", patch.applyTo(userMetadata, mapper));
 		int size = mapper.writeValueAsBytes(result).length;
-		if (size <= MAX_PROFILE_BYTES) {
-			return;
-		}
-		int current = mapper.writeValueAsBytes(user).length;
-		if (size > current) {
-			throw new ProfileTooLargeException(size, current, MAX_PROFILE_BYTES);
+		if (size > MAX_PROFILE_BYTES && !patch.growsNoKey(userMetadata, mapper)) {
+			throw new ProfileTooLargeException(size, mapper.writeValueAsBytes(user).length, MAX_PROFILE_BYTES);
 		}
 	}
 

@@ -115,11 +115,13 @@ public final class MetadataPatch {
 
 	/**
 	 * What Auth0 will store: each top-level key replaces the old value whole and
-	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget and be
-	 * larger than {@code current}. Metadata already over it (other writers, or written
-	 * before the limit) takes any change that does not grow it, or its owner could change
-	 * nothing at all; her changes that set keys are checked one at a time, each against
-	 * what the one before left ({@code me.MeService}).
+	 * {@code null} deletes it; refused if that would exceed the 10 KiB budget, unless the
+	 * change {@linkplain #growsNoKey grows no key} of {@code current}. Metadata already
+	 * over it (other writers, or written before the limit) must take deletions and
+	 * smaller values, or its owner could change nothing at all; but a deletion earns no
+	 * credit towards a key set: changes checked against the same metadata (sent through
+	 * two instances at once) are all merged by Auth0, and "drop a, set b" with "drop a,
+	 * set c" would grow it by b and c, again and again.
 	 */
 	public ObjectNode applyTo(ObjectNode current, JsonMapper mapper) {
 		ObjectNode result = current.deepCopy();
@@ -131,16 +133,35 @@ public final class MetadataPatch {
 				result.set(member.getKey(), member.getValue());
 			}
 		}
-		int size = mapper.writeValueAsBytes(result).length;
-		if (size <= MAX_METADATA_BYTES) {
-			return result;
-		}
-		int before = mapper.writeValueAsBytes(current).length;
-		if (size > before) {
+		if (mapper.writeValueAsBytes(result).length > MAX_METADATA_BYTES && !growsNoKey(current, mapper)) {
+			int before = mapper.writeValueAsBytes(current).length;
 			throw invalid("", "The resulting user_metadata would exceed " + MAX_METADATA_BYTES + " bytes"
-					+ ((before > MAX_METADATA_BYTES) ? " and grow past the " + before + " stored now." : "."));
+					+ ((before > MAX_METADATA_BYTES) ? "; it holds " + before
+							+ " now, and while it is past the limit only deleting keys or giving the keys it has "
+							+ "values no larger is accepted." : "."));
 		}
 		return result;
+	}
+
+	/**
+	 * Whether every key this change sets is one {@code current} holds, given a value no
+	 * larger than the one it has (as {@code mapper} writes them); its deletions aside.
+	 * Auth0 merges whatever it is sent, so changes each checked against {@code current}
+	 * may all land: only such changes leave, merged in any number and order, metadata no
+	 * larger than {@code current}.
+	 */
+	public boolean growsNoKey(ObjectNode current, JsonMapper mapper) {
+		for (Map.Entry<String, JsonNode> member : this.delta.properties()) {
+			if (member.getValue().isNull()) {
+				continue;
+			}
+			JsonNode stored = current.get(member.getKey());
+			if (stored == null
+					|| mapper.writeValueAsBytes(member.getValue()).length > mapper.writeValueAsBytes(stored).length) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Whether every key of the delta is set to {@code null}: the change only deletes. */

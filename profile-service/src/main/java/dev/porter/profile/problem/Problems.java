@@ -110,10 +110,9 @@ public final class Problems {
 	}
 
 	static ProblemDetail profileTooLarge(int size, int current, int limit) {
-		String allowed = (current > limit)
-				? "; it is already " + current + " bytes, past the " + limit
-						+ " allowed, and a change may only keep it so or make it smaller"
-				: ", at most " + limit + " are allowed";
+		String allowed = (current > limit) ? "; it is already " + current + " bytes, past the " + limit
+				+ " allowed, and while it is a change may only delete keys or give the keys it has values "
+				+ "no larger" : ", at most " + limit + " are allowed";
 		return of(HttpStatus.UNPROCESSABLE_CONTENT, "profile-too-large", "Profile too large",
 				"The profile would exceed Auth0's 10 KB limit: with this change it would be " + size + " bytes"
 						+ allowed + ". Nothing was changed.");

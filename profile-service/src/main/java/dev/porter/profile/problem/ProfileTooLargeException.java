@@ -5,8 +5,8 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * 422: the change is valid on its own, but the whole profile it would produce is over
- * Auth0's size budget (and larger than it is now), or the stored profile is too large to
- * check it against.
+ * Auth0's size budget (and the change sets a key the profile does not have, or a larger
+ * value), or the stored profile is too large to check it against.
  */
 public final class ProfileTooLargeException extends ErrorResponseException {
 

@@ -96,18 +96,39 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	}
 
 	/**
-	 * Only a larger result is refused: her changes that set keys are checked one at a
-	 * time, each against her user as the one before left it
-	 * ({@link ConcurrentChangesBudgetTests}), so changes that each do not grow it cannot
-	 * together. Deleting a key and setting a smaller one shrinks it.
+	 * While her profile is past the budget a deletion earns no credit: "drop
+	 * favourite_attack, set b" looks smaller, but sent through two instances together
+	 * with "drop favourite_attack, set c", each checked against the same user, Auth0
+	 * would merge both and her profile grow by b and c; repeated, until it is too large
+	 * to read.
 	 */
 	@Test
-	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsLessThenSent() {
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAKeyAndSetsANewSmallerOneThenUnprocessableAndNothingSent() {
 		String token = alice();
 		storedWith("app_metadata", "history", 11_000);
 		stubPatchAnswered();
 
-		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"x\"}").expectStatus().isOk();
+		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"x\"}").expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).containsPattern("already \\d{5} bytes")
+				.contains("only delete keys or give the keys it has values no larger"));
+
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
+	}
+
+	/**
+	 * A value of a key she has, made shorter, with another deleted: any merge of such
+	 * changes is no larger than the profile they were checked against.
+	 */
+	@Test
+	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeShortensAKeyItHasAndDeletesAnotherThenSent() {
+		String token = alice();
+		stub(with(with(RECORDED, "app_metadata", "history", 11_000), "user_metadata", "note", 200));
+		stubPatchAnswered();
+
+		patchMetadata(token, "{\"favourite_attack\":null,\"note\":\"short\"}").expectStatus().isOk();
 
 		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
@@ -172,6 +193,22 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 		patchMetadata(token, "{\"favourite_attack\":\"kick\"}").expectStatus().isOk();
 
 		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	@Test
+	void patchMetadataWhenUserMetadataAlreadyOverTenKibAndTheChangeDeletesAKeyAndSetsANewSmallerOneThenBadRequestAndNothingSent() {
+		String token = alice();
+		storedWith("user_metadata", "notes", 10_500);
+		stubPatchAnswered();
+
+		patchMetadata(token, "{\"favourite_attack\":null,\"theme\":\"dark\"}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].detail")
+			.value((detail) -> assertThat(detail.toString()).contains("exceed 10240 bytes")
+				.contains("only deleting keys or giving the keys it has values no larger"));
+
+		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
 	}
 
 	@Test

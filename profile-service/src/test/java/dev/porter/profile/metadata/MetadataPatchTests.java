@@ -105,11 +105,23 @@ class MetadataPatchTests {
 	// Metadata another client took past the budget: a change that sets a key but does
 	// not grow it was refused, and only deletions were left.
 	@ParameterizedTest
-	@ValueSource(strings = { "{\"theme\":\"aqua\"}", "{\"theme\":\"red\"}", "{\"theme\":null,\"t\":\"dark\"}",
-			"{\"theme\":null}" })
+	@ValueSource(strings = { "{\"theme\":\"aqua\"}", "{\"theme\":\"red\"}", "{\"theme\":null}", "{\"theme\":\"\"}" })
 	void applyToWhenAlreadyOverTenKibAndTheResultIsNoLargerThenApplied(String body) {
 		ObjectNode current = object("{\"notes\":\"" + "x".repeat(10_500) + "\",\"theme\":\"dark\"}");
 		assertThat(MetadataPatch.parse(body).applyTo(current, this.mapper).path("notes").asString()).hasSize(10_500);
+	}
+
+	// Each checked against the same metadata, "drop theme, set t" and "drop theme, set
+	// u" looked no larger, and Auth0 merged both: while over the budget, a deletion
+	// earns no credit.
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"theme\":null,\"t\":\"dark\"}", "{\"theme\":null,\"t\":\"\"}",
+			"{\"theme\":\"\",\"big\":null,\"t\":1}" })
+	void applyToWhenAlreadyOverTenKibAndTheChangeSetsAKeyItDoesNotHaveThenRejected(String body) {
+		ObjectNode current = object(
+				"{\"notes\":\"" + "x".repeat(10_500) + "\",\"theme\":\"dark\",\"big\":\"" + "x".repeat(100) + "\"}");
+		assertThatExceptionOfType(MetadataRefusedException.class)
+			.isThrownBy(() -> MetadataPatch.parse(body).applyTo(current, this.mapper));
 	}
 
 	@Test
@@ -120,7 +132,8 @@ class MetadataPatchTests {
 			.satisfies((ex) -> assertThat(ex.violations()).singleElement()
 				.extracting(Violation::detail)
 				.asString()
-				.contains("stored now"));
+				.containsPattern("it holds \\d{5} now")
+				.contains("only deleting keys or giving the keys it has values no larger"));
 	}
 
 }
