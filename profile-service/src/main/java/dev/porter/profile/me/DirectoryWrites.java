@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentMap;
  * changes may reach the directory in either order, and a change another instance
  * announced while one of ours was on its way may have been applied before or after it:
  * either way, the user our change returns is not known to be the latest, and a read must
- * ask the directory instead. Only users with a change in flight take room here.
+ * ask the directory instead. A read past the cache whose user is to be cached
+ * ({@link ProfileCaches#directoryRead}) is tracked as a change is, for the same reason.
+ * Only users with a change in flight take room here.
  */
 final class DirectoryWrites {
 

@@ -162,24 +162,29 @@ class MeService {
 	 * {@code GET /me} would answer it now: her {@code /userinfo} through its cache, as
 	 * {@code GET /me} reads it, and her user read from the directory past its cache,
 	 * since another instance, device or Auth0 client may have changed it since it was
-	 * cached. Every change of hers then waits for her turn, those that only delete too:
-	 * two sent at once on the same version are evaluated one after the other, the second
-	 * against what the first left. The size budget is checked against the user so read.
-	 * Should the read fail, nothing is sent: its problem is the answer. Auth0 cannot make
-	 * the write itself conditional; what may still come between the read and the write is
-	 * a change made through another instance or another Auth0 client.
+	 * cached. The user so read is cached ({@link ProfileCaches#directoryRead}), and when
+	 * nothing is sent (a precondition failed, or the body changes nothing) the other
+	 * instances are told to drop theirs: the client's next {@code GET /me} answers the
+	 * version it was just given, here without another call to the directory. Every change
+	 * of hers then waits for her turn, those that only delete too: two sent at once on
+	 * the same version are evaluated one after the other, the second against what the
+	 * first left. The size budget is checked against the user so read. Should the read
+	 * fail, nothing is sent: its problem is the answer. Auth0 cannot make the write
+	 * itself conditional; what may still come between the read and the write is a change
+	 * made through another instance or another Auth0 client.
 	 */
 	private Mono<ProfileView> conditionalPatch(Directory directory, Jwt jwt, MetadataPatch patch,
 			Preconditions preconditions) {
 		String sub = this.callers.id(jwt);
 		return userinfo(jwt).flatMap((userinfo) -> {
 			String readPastCache = CacheStatus.of(List.of(userinfo.lookup(), Lookup.forwarded(false)));
-			Mono<DirectoryUser> current = currentUser(directory, sub, patch)
+			Mono<DirectoryUser> current = this.caches.directoryRead(sub, currentUser(directory, sub, patch))
 				.doOnNext((user) -> preconditions.check(view(userinfo.value(), user, readPastCache).etag()))
 				.onErrorResume(PreconditionFailedException.class,
-						(failed) -> this.caches.directoryOutdated(sub).then(Mono.error(failed)));
+						(failed) -> this.caches.dropElsewhere(sub).then(Mono.error(failed)));
 			if (patch.changesNothing()) {
-				return current.map((user) -> view(userinfo.value(), user, readPastCache));
+				return current.flatMap((user) -> this.caches.dropElsewhere(sub)
+					.thenReturn(view(userinfo.value(), user, readPastCache)));
 			}
 			Mono<Cached<DirectoryUser>> sent = inHerTurn(sub,
 					current.doOnNext((user) -> checkBudget(user, patch)).then(change(directory, jwt, sub, patch)));

@@ -3,6 +3,7 @@ package dev.porter.profile.me;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -192,14 +193,40 @@ public class ProfileCaches {
 	}
 
 	/**
-	 * A read of {@code sub}'s user past the cache found a client's copy of her profile
-	 * out of date; what the caches hold of her may be too (another Auth0 client changed
-	 * her, or an announcement was lost). Dropped here and on the other instances, so that
-	 * the client's next {@code GET /me}, wherever it lands, answers what the directory
-	 * has. Completes as {@link InvalidationBus#publish} does, never with an error.
+	 * Runs {@code read}, a read of {@code sub}'s user past the cache (the directory's
+	 * user, against which a change's preconditions are evaluated), and caches what it
+	 * returns as a write-through is: unless a change of her user began here or was
+	 * announced from elsewhere while it ran (either may have landed after the read:
+	 * {@link DirectoryWrites}), then her entry is dropped. So the {@code GET /me} a
+	 * client makes next (after a 412 it is told to read {@code /me} again) answers the
+	 * version it was just given, without another Management API call. A read that fails
+	 * or is cancelled leaves the cache as it was.
 	 */
-	Mono<Void> directoryOutdated(String sub) {
-		this.directory.invalidate(sub);
+	Mono<DirectoryUser> directoryRead(String sub, Mono<DirectoryUser> read) {
+		return Mono.defer(() -> {
+			DirectoryWrites.Write write = this.writes.start(sub);
+			AtomicBoolean ended = new AtomicBoolean();
+			return read.doOnNext((user) -> {
+				if (ended.compareAndSet(false, true)) {
+					this.writes.end(write, () -> this.directory.put(sub, user), () -> this.directory.invalidate(sub));
+				}
+			}).doFinally((signal) -> {
+				if (ended.compareAndSet(false, true)) {
+					this.writes.end(write, NOTHING, NOTHING);
+				}
+			});
+		});
+	}
+
+	/**
+	 * Tells the other instances to drop their entry of {@code sub}: a read past the cache
+	 * found a client's copy of her profile out of date, or answered a version theirs may
+	 * be older than (another Auth0 client changed her, or an announcement was lost), so
+	 * that the client's next {@code GET /me}, wherever it lands, answers what the
+	 * directory has. Completes as {@link InvalidationBus#publish} does, never with an
+	 * error.
+	 */
+	Mono<Void> dropElsewhere(String sub) {
 		return this.directoryBus.publish(sub);
 	}
 

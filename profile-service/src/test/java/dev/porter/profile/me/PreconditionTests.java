@@ -100,6 +100,55 @@ class PreconditionTests extends ProfileServiceIntegrationTest {
 			.isEqualTo("dark");
 	}
 
+	/**
+	 * After a 412 the client reads {@code /me} again, as told. The failure had her user
+	 * read from the directory, and then dropped it: that read cost another Management API
+	 * call, a 503 when the tenant's budget was spent.
+	 */
+	@Test
+	void getMeAfterAPreconditionFailedThenTheUserItWasEvaluatedAgainstWithoutAskingTheDirectoryAgain() {
+		String read = etagOfGetMe();
+		anotherDeviceMadeHerDark();
+
+		String current = patchMetadata(this.token, ADDRESS, HttpHeaders.IF_MATCH, read).expectStatus()
+			.isEqualTo(412)
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getETag();
+
+		getMe(this.token).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, current)
+			.expectHeader()
+			.value("Cache-Status", (status) -> assertThat(status).contains("hit"));
+		// her first GET /me, and the precondition's read
+		upstreams.management().verify(2, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
+	/**
+	 * An empty change whose precondition held answers the profile it was evaluated
+	 * against, read afresh; the cache kept the older one, and her next {@code GET /me}
+	 * answered an older {@code ETag} than the one she had just been given.
+	 */
+	@Test
+	void getMeAfterAnEmptyChangeWhosePreconditionHeldThenItsETagWithoutAskingTheDirectoryAgain() {
+		String read = etagOfGetMe();
+		anotherDeviceMadeHerDark();
+
+		String current = patchMetadata(this.token, "{}", HttpHeaders.IF_MATCH, "*").expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseHeaders()
+			.getETag();
+
+		assertThat(current).isNotEqualTo(read);
+		getMe(this.token).expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, current);
+		upstreams.management().verify(2, getRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
+	}
+
 	@Test
 	void patchMetadataWhenIfMatchNamesAProfileSinceChangedThroughThisServiceThenPreconditionFailed() {
 		String read = etagOfGetMe();
