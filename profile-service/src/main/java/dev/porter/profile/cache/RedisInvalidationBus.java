@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,11 +39,11 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * which key it named. So the instance hears {@link RemoteChange#ANY_KEY} whenever Redis
  * confirms its subscription (the first, each one made again below, and each one Lettuce
  * makes again by itself after a reconnect): what was announced before reached nobody
- * here. Also when one of its own heartbeats (below, numbered) never came back through a
- * subscription that hears the next one: Redis was not delivering, or did not take what
- * this instance sent, and may not have taken the others' announcements either. What the
- * instance served while it did not know is not undone: it learns of the gap only once it
- * is over.
+ * here. Also when one of its own heartbeats (below, numbered) that Redis acknowledged
+ * never came back through a subscription that hears the next one: Redis was not
+ * delivering, and may not have delivered the others' announcements either. One Redis
+ * never acknowledged is no such gap (see {@code Listening}). What the instance served
+ * while it did not know is not undone: it learns of the gap only once it is over.
  * <p>
  * A subscription only reads, so nothing would tell that its connection died without a
  * reset (Redis's host gone, a pod replaced behind the same address): every later change
@@ -154,7 +156,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 			ReactiveRedisConnection connection) {
 		return subscription.subscribe(bytes(this.channel), bytes(heartbeatChannel()))
 			.thenMany(Flux.merge(listening.confirmations(),
-					subscription.receive().map((message) -> heard(message, listening)), heartbeats(connection)))
+					subscription.receive().map((message) -> heard(message, listening)),
+					heartbeats(connection, listening)))
 			.timeout(SILENCE);
 	}
 
@@ -169,15 +172,21 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
 	/**
 	 * Publishes this instance's heartbeat, numbered ({@code "0"}, {@code "1"}, …), on its
-	 * own channel now and every {@link #HEARTBEAT}, a failed one quietly (the silence or
-	 * the gap in the numbers it causes is what counts); emits nothing.
+	 * own channel now and every {@link #HEARTBEAT}; emits nothing. One Redis did not
+	 * acknowledge (refused at once while the shared connection reconnects, or timed out)
+	 * is counted and told to {@code listening}, before the next is sent: its absence is
+	 * no gap. The silence a Redis that takes none causes is what counts then.
 	 */
-	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection) {
+	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection, Listening listening) {
 		return Flux.interval(Duration.ZERO, HEARTBEAT)
 			.onBackpressureDrop()
 			.concatMap((tick) -> connection.pubSubCommands()
 				.publish(bytes(heartbeatChannel()), bytes(Long.toString(tick)))
 				.timeout(this.timeout)
+				.doOnError((ex) -> {
+					count("heartbeat_unsent");
+					listening.unsent(tick);
+				})
 				.onErrorComplete())
 			.ignoreElements()
 			.thenMany(Flux.empty());
@@ -228,10 +237,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	}
 
 	/**
-	 * One subscription's own state: its confirmations, told as they come, and the number
-	 * of the last heartbeat it heard. Redis delivers the heartbeats in the order they
-	 * were sent, so a gap in their numbers is one that was never sent (a publish that
-	 * failed) or never delivered.
+	 * One subscription's own state: its confirmations, told as they come, the number of
+	 * the last heartbeat it heard, and those Redis did not acknowledge. Redis delivers
+	 * the heartbeats in the order they were sent, so a gap in their numbers that is not
+	 * one of those is one Redis took and never delivered: another instance's announcement
+	 * may have gone the same way. One never sent is not (a shared connection reconnecting
+	 * after a pause of Redis the subscription outlasted refuses commands at once): its
+	 * sender knows, and an announcement that failed so is left to the fresh-for TTL
+	 * ({@link InvalidationBus}).
 	 */
 	private final class Listening implements SubscriptionListener {
 
@@ -240,6 +253,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		private final Sinks.Many<Optional<RemoteChange>> confirmations = Sinks.many().unicast().onBackpressureBuffer();
 
 		private final AtomicLong lastHeartbeat = new AtomicLong(NONE);
+
+		/** Heartbeats not acknowledged, later than the last one heard. */
+		private final NavigableSet<Long> unsent = new ConcurrentSkipListSet<>();
 
 		/**
 		 * Lettuce calls it for each confirmation, on the connection's event loop, before
@@ -261,8 +277,16 @@ public final class RedisInvalidationBus implements InvalidationBus {
 		}
 
 		/**
-		 * Whether heartbeat {@code number} follows the last one heard, or is the first
-		 * since a confirmation.
+		 * Heartbeat {@code tick} was not acknowledged; told before the next is sent, so
+		 * before that one can be heard.
+		 */
+		void unsent(long tick) {
+			this.unsent.add(tick);
+		}
+
+		/**
+		 * Whether heartbeat {@code number} is the first since a confirmation, or every
+		 * one between the last heard and it was never acknowledged.
 		 */
 		boolean inTurn(String number) {
 			long heard;
@@ -273,7 +297,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
 				return false;
 			}
 			long previous = this.lastHeartbeat.getAndSet(heard);
-			return previous == NONE || heard == previous + 1;
+			boolean inTurn = previous == NONE || (heard > previous
+					&& this.unsent.subSet(previous, false, heard, false).size() == heard - previous - 1);
+			this.unsent.headSet(heard, true).clear();
+			return inTurn;
 		}
 
 	}

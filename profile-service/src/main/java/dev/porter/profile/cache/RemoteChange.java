@@ -21,7 +21,7 @@ public sealed interface RemoteChange {
 	/**
 	 * Changes may have gone unheard, whose keys nobody can tell: the subscription was
 	 * made, or made again, and what was announced before it reached nobody here; or a
-	 * heartbeat sent through it never came back.
+	 * heartbeat Redis acknowledged never came back through it.
 	 */
 	record AnyKey() implements RemoteChange {
 

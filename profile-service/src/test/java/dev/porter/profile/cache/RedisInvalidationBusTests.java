@@ -12,12 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +64,12 @@ class RedisInvalidationBusTests {
 	 * publish, and to end within the test.
 	 */
 	private static final Duration CONNECTING_FOR = Duration.ofSeconds(10);
+
+	/**
+	 * How long the shared connection stays down once Redis dropped it: more than the
+	 * heartbeat, less than the silence after which a subscription is made again.
+	 */
+	private static final Duration RECONNECTING_FOR = Duration.ofMillis(1500);
 
 	private static RedisServer redis;
 
@@ -449,6 +457,59 @@ class RedisInvalidationBusTests {
 	}
 
 	/**
+	 * The heartbeats are published on the shared connection, which closes while the
+	 * subscription lives on ({@code UnansweredConnections} closes it after 1.5–2 s of a
+	 * Redis pause the subscription outlasts; here Redis drops it) and refuses commands at
+	 * once while it reconnects: a heartbeat sent then never reached Redis, and no
+	 * announcement was lost to the subscription. Told as a gap, it made every instance
+	 * revalidate every profile it held, all through the shared Management API budget.
+	 */
+	@Test
+	void remoteChangesWhenHeartbeatsFailToBeSentWhileTheSubscriptionLivesThenNothingToldMissing() throws Exception {
+		String channel = "porter:test:heartbeat-unsent";
+		// reconnects only after the next heartbeat has failed, and long before the
+		// subscription would be taken for a silent one
+		ClientResources resources = DefaultClientResources.builder()
+			.reconnectDelay(Delay.constant(RECONNECTING_FOR))
+			.build();
+		LettuceConnectionFactory factory = factory(redis.url(), TIMEOUT, resources,
+				ClientOptions.builder()
+					.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+					.build());
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		Queue<RemoteChange> heard = new ConcurrentLinkedQueue<>();
+		RedisClient admin = RedisClient.create(redis.url());
+		Disposable listening = new RedisInvalidationBus(factory, channel, TIMEOUT, meters).remoteChanges()
+			.subscribe(heard::add);
+		try (StatefulRedisConnection<String, String> adminConnection = admin.connect()) {
+			Eventually.await("subscribed and hearing its heartbeats", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat") >= 2);
+			double heardBefore = count(meters, "heartbeat");
+			// right after one is heard, so that the next is sent while it reconnects
+			Eventually.await("another heartbeat heard", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat") > heardBefore);
+			assertThat(adminConnection.sync().clientKill(KillArgs.Builder.typeNormal()))
+				.as("the shared connection dropped")
+				.isPositive();
+
+			Eventually.await("a heartbeat refused while reconnecting", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat_unsent") >= 1);
+			double heardWhenRefused = count(meters, "heartbeat");
+			Eventually.await("its heartbeats heard again", Duration.ofSeconds(10),
+					() -> count(meters, "heartbeat") >= heardWhenRefused + 2);
+			assertThat(count(meters, "subscribed")).as("on the same subscription").isEqualTo(1);
+			assertThat(count(meters, "heartbeat_missed")).isZero();
+			assertThat(heard).containsExactly(RemoteChange.ANY_KEY);
+		}
+		finally {
+			listening.dispose();
+			factory.destroy();
+			admin.shutdown();
+			resources.shutdown();
+		}
+	}
+
+	/**
 	 * A Redis user with the keys a Porter user needs ({@code ~porter:*}) and no channel:
 	 * Redis 7 gives a new user none ({@code acl-pubsub-default resetchannels}), and
 	 * refuses every SUBSCRIBE and PUBLISH with {@code NOPERM}. The log lines named the
@@ -535,10 +596,18 @@ class RedisInvalidationBusTests {
 	}
 
 	private static LettuceConnectionFactory factory(String url, Duration commandTimeout, ClientResources resources) {
+		return factory(url, commandTimeout, resources, null);
+	}
+
+	private static LettuceConnectionFactory factory(String url, Duration commandTimeout, ClientResources resources,
+			ClientOptions options) {
 		LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
 			.commandTimeout(commandTimeout);
 		if (resources != null) {
 			client.clientResources(resources);
+		}
+		if (options != null) {
+			client.clientOptions(options);
 		}
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				LettuceConnectionFactory.createRedisConfiguration(url), client.build());
