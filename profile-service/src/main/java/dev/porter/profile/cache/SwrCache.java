@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -91,13 +92,24 @@ public final class SwrCache<K, V> {
 	private final Predicate<Throwable> aboutTheEntry;
 
 	/**
+	 * What a background revalidation's load runs through: nobody waits for it, a stale
+	 * copy has answered.
+	 */
+	private final UnaryOperator<Mono<V>> inBackground;
+
+	/**
 	 * @param aboutTheEntry failures that say something about the entry alone, other than
 	 * a {@code 404} or a {@code 429} (her record, which this service will not read), and
 	 * are remembered like them
+	 * @param inBackground what a background revalidation's load runs through (the
+	 * upstream's call budget taken only when free at once); a load someone waits for, a
+	 * miss, does not
 	 */
 	public SwrCache(String name, Duration freshFor, Duration staleFor, Duration failedLoadPause, long maximumSize,
-			Ticker ticker, Executor executor, CacheMeters meters, Predicate<Throwable> aboutTheEntry) {
+			Ticker ticker, Executor executor, CacheMeters meters, Predicate<Throwable> aboutTheEntry,
+			UnaryOperator<Mono<V>> inBackground) {
 		this.name = name;
+		this.inBackground = inBackground;
 		this.aboutTheEntry = aboutTheEntry;
 		this.ticker = ticker;
 		this.freshNanos = freshFor.toNanos();
@@ -260,11 +272,13 @@ public final class SwrCache<K, V> {
 	 * Starts a background load unless one for {@code key} is already in flight. Fire and
 	 * forget by design: the caller already has its stale answer, and the single flight
 	 * runs the load to its end without a subscriber. The result is applied inside the
-	 * flight, so the key is free again only once the cache holds the outcome.
+	 * flight, so the key is free again only once the cache holds the outcome. Run
+	 * {@code inBackground}: one refused for want of call budget fails as an outage does,
+	 * so the stale entry keeps serving and the next stale read tries again.
 	 */
 	private void revalidate(K key, Entry<V> stale, Supplier<Mono<V>> loader) {
 		this.revalidations.join(key,
-				() -> loader.get()
+				() -> this.inBackground.apply(loader.get())
 					.map((value) -> new Entry<>(value, this.ticker.read(), false))
 					.doOnNext((fresh) -> replaceIfStillStale(key, stale, fresh))
 					.doOnError((error) -> keepOrDropAfterFailure(key, stale, error))

@@ -23,6 +23,7 @@ import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.directory.DirectoryUser;
 import dev.porter.profile.problem.ChangeNotConfirmedException;
 import dev.porter.profile.problem.UserNotFoundException;
+import dev.porter.profile.upstream.BackgroundCall;
 import dev.porter.profile.upstream.UpstreamFailures;
 import dev.porter.profile.upstream.WriteAttempts;
 import dev.porter.profile.userinfo.Userinfo;
@@ -77,9 +78,11 @@ public class ProfileCaches {
 		CacheProperties.Spec u = properties.userinfo();
 		CacheProperties.Spec d = properties.directory();
 		this.userinfo = new SwrCache<>("userinfo", u.freshFor(), u.staleFor(), properties.failedLoadPause(),
-				u.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone);
+				u.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone,
+				BackgroundCall::of);
 		this.directory = new SwrCache<>("directory", d.freshFor(), d.staleFor(), properties.failedLoadPause(),
-				d.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone);
+				d.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone,
+				BackgroundCall::of);
 		this.ticker = ticker;
 		this.unsettled = Caffeine.newBuilder()
 			.ticker(ticker)

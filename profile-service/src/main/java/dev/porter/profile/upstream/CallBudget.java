@@ -14,4 +14,11 @@ public interface CallBudget {
 	 */
 	Mono<Void> spend();
 
+	/**
+	 * Completes when one call may go at once; otherwise fails with
+	 * {@code RequestNotPermitted}, taking no place in the wait: for a call nobody waits
+	 * for ({@link BackgroundCall}).
+	 */
+	Mono<Void> spendNow();
+
 }

@@ -1,6 +1,7 @@
 package dev.porter.profile.upstream;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.reactor.ratelimiter.operator.RateLimiterOperator;
 import reactor.core.publisher.Mono;
 
@@ -20,6 +21,17 @@ public final class LocalCallBudget implements CallBudget {
 	@Override
 	public Mono<Void> spend() {
 		return Mono.<Void>empty().transformDeferred(RateLimiterOperator.of(this.limiter));
+	}
+
+	/**
+	 * Resilience4j waits for as long as the limiter is configured to, or not at all: so a
+	 * call is let go only while a permission is free. Checked, then taken: one that loses
+	 * the last to another in between waits as {@link #spend} would.
+	 */
+	@Override
+	public Mono<Void> spendNow() {
+		return Mono.defer(() -> (this.limiter.getMetrics().getAvailablePermissions() > 0) ? spend()
+				: Mono.error(RequestNotPermitted.createRequestNotPermitted(this.limiter)));
 	}
 
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import org.slf4j.Logger;
@@ -110,14 +111,25 @@ public final class SharedCallBudget implements CallBudget {
 
 	@Override
 	public Mono<Void> spend() {
+		return spend(this.maxWaitMicros, this.local::spend);
+	}
+
+	/** As {@link #spend}, with no wait: the script reserves a place only if it is now. */
+	@Override
+	public Mono<Void> spendNow() {
+		return spend(0, this.local::spendNow);
+	}
+
+	private Mono<Void> spend(long maxWaitMicros, Supplier<Mono<Void>> onOwnBudget) {
 		return Mono.defer(() -> {
 			if (onOwnBudget()) {
-				return this.local.spend();
+				return onOwnBudget.get();
 			}
-			return reserve().flatMap((wait) -> wait.isZero() ? Mono.<Void>empty() : Mono.delay(wait).then())
+			return reserve(maxWaitMicros)
+				.flatMap((wait) -> wait.isZero() ? Mono.<Void>empty() : Mono.delay(wait).then())
 				.onErrorResume((ex) -> !(ex instanceof RequestNotPermitted), (ex) -> {
 					redisFailed(ex);
-					return this.local.spend();
+					return onOwnBudget.get();
 				});
 		});
 	}
@@ -139,7 +151,16 @@ public final class SharedCallBudget implements CallBudget {
 	 * Redis no longer than {@code redisTimeout}, connecting included.
 	 */
 	Mono<Duration> reserve() {
-		return Mono.usingWhen(RedisConnections.open(this.redis), this::reserveOn, ReactiveRedisConnection::closeLater)
+		return reserve(this.maxWaitMicros);
+	}
+
+	/**
+	 * As {@link #reserve()}, refused when the wait would exceed {@code maxWaitMicros}.
+	 */
+	Mono<Duration> reserve(long maxWaitMicros) {
+		return Mono
+			.usingWhen(RedisConnections.open(this.redis), (connection) -> reserveOn(connection, maxWaitMicros),
+					ReactiveRedisConnection::closeLater)
 			.timeout(this.redisTimeout)
 			.flatMap((wait) -> {
 				redisAnswered();
@@ -149,17 +170,18 @@ public final class SharedCallBudget implements CallBudget {
 	}
 
 	/** Runs the script by its digest, sending it whole only when Redis lacks it. */
-	private Mono<Long> reserveOn(ReactiveRedisConnection connection) {
+	private Mono<Long> reserveOn(ReactiveRedisConnection connection, long maxWaitMicros) {
 		ReactiveScriptingCommands scripts = connection.scriptingCommands();
-		return scripts.<Long>evalSha(RESERVE.getSha1(), ReturnType.INTEGER, 1, keyAndArgs())
+		return scripts.<Long>evalSha(RESERVE.getSha1(), ReturnType.INTEGER, 1, keyAndArgs(maxWaitMicros))
 			.onErrorResume(SharedCallBudget::scriptNotLoaded,
-					(ex) -> scripts.eval(bytes(RESERVE.getScriptAsString()), ReturnType.INTEGER, 1, keyAndArgs()))
+					(ex) -> scripts.eval(bytes(RESERVE.getScriptAsString()), ReturnType.INTEGER, 1,
+							keyAndArgs(maxWaitMicros)))
 			.next();
 	}
 
-	private ByteBuffer[] keyAndArgs() {
+	private ByteBuffer[] keyAndArgs(long maxWaitMicros) {
 		return new ByteBuffer[] { bytes(this.key), bytes(Long.toString(this.intervalMicros)),
-				bytes(Long.toString(this.periodMicros)), bytes(Long.toString(this.maxWaitMicros)) };
+				bytes(Long.toString(this.periodMicros)), bytes(Long.toString(maxWaitMicros)) };
 	}
 
 	/** Redis answered {@code NOSCRIPT}: it has not seen the script yet, or lost it. */

@@ -115,7 +115,7 @@ public final class UpstreamPolicy {
 				.transformDeferred(TimeLimiterOperator.of(this.timeLimiter))
 				.doOnError(lastFailure::set);
 			return Mono
-				.defer(() -> this.budget.spend()
+				.defer(() -> spendBudget()
 					.then((change && first.getAndSet(false)) ? BeforeFirstAttempt.check() : Mono.<Void>empty())
 					.then(attempt))
 				.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker))
@@ -125,6 +125,15 @@ public final class UpstreamPolicy {
 				.onErrorMap(TimeoutException.class,
 						(ex) -> (lastFailure.get() instanceof UpstreamException upstream) ? upstream : ex);
 		});
+	}
+
+	/**
+	 * One call of the budget: waiting for it if need be, or only if free at once for a
+	 * {@link BackgroundCall}.
+	 */
+	private Mono<Void> spendBudget() {
+		return Mono
+			.deferContextual((context) -> BackgroundCall.in(context) ? this.budget.spendNow() : this.budget.spend());
 	}
 
 	public Throwable toProblem(Throwable ex) {

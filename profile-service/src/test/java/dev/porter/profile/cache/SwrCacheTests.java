@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ class SwrCacheTests {
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final SwrCache<String, String> cache = new SwrCache<>("test", Duration.ofMinutes(5), Duration.ofHours(1),
-			Duration.ofSeconds(5), 100, this.ticker, Runnable::run, new CacheMeters(this.meters), (error) -> false);
+			Duration.ofSeconds(5), 100, this.ticker, Runnable::run, new CacheMeters(this.meters), (error) -> false,
+			UnaryOperator.identity());
 
 	private final AtomicInteger loads = new AtomicInteger();
 
@@ -167,6 +169,26 @@ class SwrCacheTests {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.STALE, -60));
 		assertThat(this.loads).hasValue(2);
 		expect(loader("v"), "v2", new Lookup(Lookup.Outcome.HIT, 300));
+	}
+
+	/**
+	 * Nobody waits for a revalidation: it runs as the cache's owner has such loads run
+	 * (the upstream's budget taken only when free at once), and a miss, which its caller
+	 * waits for, does not.
+	 */
+	@Test
+	void getWhenRevalidatingThenTheLoadRunsInBackgroundAndAMissDoesNot() {
+		SwrCache<String, String> cache = new SwrCache<>("test", Duration.ofMinutes(5), Duration.ofHours(1),
+				Duration.ofSeconds(5), 100, this.ticker, Runnable::run, new CacheMeters(this.meters), (error) -> false,
+				(load) -> load.contextWrite((context) -> context.put("background", true)));
+		Supplier<Mono<String>> loader = () -> Mono
+			.deferContextual((context) -> Mono.just(context.hasKey("background") ? "background" : "waited for"));
+
+		assertThat(cache.get("k", loader).block().value()).isEqualTo("waited for");
+		this.ticker.advance(Duration.ofMinutes(6));
+		assertThat(cache.get("k", loader).block().value()).as("stale").isEqualTo("waited for");
+
+		assertThat(cache.get("k", loader).block().value()).isEqualTo("background");
 	}
 
 	@Test

@@ -62,6 +62,12 @@ public final class HeldCallBudget implements CallBudget {
 		});
 	}
 
+	/** Never held: a call that waits for nothing. */
+	@Override
+	public Mono<Void> spendNow() {
+		return this.budget.spendNow();
+	}
+
 	/**
 	 * One spend held: {@code reached} once it came, it goes on once {@link #release
 	 * released}.

@@ -147,6 +147,42 @@ class SharedCallBudgetTests {
 		assertThat(stored()).isEqualTo(reserved);
 	}
 
+	// A call nobody waits for (a cache's revalidation) takes the burst's places while
+	// they are free, and none in the wait: every stale entry revalidated at once took
+	// them all, and a sign-in's load found the wait full too.
+	@Test
+	void spendNowWhenNoCallIsFreeAtOnceThenRefusedReservingNothingAndTheWaitLeftToOthers() {
+		SharedCallBudget first = budget(redis.url(), local(100), this.clock);
+		SharedCallBudget second = budget(redis.url(), local(100), this.clock);
+		for (int i = 0; i < 4; i++) {
+			StepVerifier.create(first.spendNow()).as("free at once").verifyComplete();
+		}
+		String reserved = stored();
+
+		for (SharedCallBudget budget : List.of(first, second, first, second)) {
+			StepVerifier.create(budget.spendNow()).expectError(RequestNotPermitted.class).verify(Duration.ofSeconds(5));
+		}
+
+		assertThat(stored()).isEqualTo(reserved);
+		expectWaitAbout(second, INTERVAL);
+	}
+
+	// While Redis fails, the instance's own budget serves: there too only a call that
+	// may go at once.
+	@Test
+	void spendNowWhenRedisFailsThenTheOwnBudgetServesOnlyWhatIsFreeAtOnce() {
+		LocalCallBudget own = new LocalCallBudget(RateLimiter.of("own-waiting",
+				RateLimiterConfig.custom()
+					.limitForPeriod(1)
+					.limitRefreshPeriod(Duration.ofHours(1))
+					.timeoutDuration(Duration.ofHours(1))
+					.build()));
+		SharedCallBudget budget = budget("redis://127.0.0.1:" + RedisServer.freePort(), own, this.clock);
+
+		StepVerifier.create(budget.spendNow()).verifyComplete();
+		StepVerifier.create(budget.spendNow()).expectError(RequestNotPermitted.class).verify(Duration.ofSeconds(5));
+	}
+
 	// The key lives until the budget has filled up again: an idle budget leaves nothing.
 	@Test
 	void reserveWhenABurstWasSpentThenTheKeyLivesUntilTheBudgetIsWholeAgain() {
