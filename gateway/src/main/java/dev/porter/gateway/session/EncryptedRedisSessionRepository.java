@@ -77,6 +77,8 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	/** One warning a minute while Redis refuses the write-backs. */
 	private final OncePerInterval writeBackFailures;
 
+	private final LoweredIdleTimeout loweredIdleTimeout;
+
 	EncryptedRedisSessionRepository(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec,
 			SessionNearCache kept, Duration defaultMaxInactiveInterval, Clock clock) {
 		this.redis = redis;
@@ -85,6 +87,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
 		this.clock = clock;
 		this.writeBackFailures = OncePerInterval.of(Duration.ofMinutes(1), clock);
+		this.loweredIdleTimeout = new LoweredIdleTimeout(redis, kept);
 	}
 
 	@Override
@@ -98,7 +101,7 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 		SessionKey key = SessionKey.of(id);
 		StoredSession trusted = this.kept.trusted(key);
 		if (trusted != null) {
-			return trusted.isExpired(this.clock.instant()) ? Mono.empty() : Mono.just(trusted);
+			return trusted.isExpired(this.clock.instant()) ? idledOut(key, trusted) : Mono.just(trusted);
 		}
 		return read(id, key, Instant.MIN);
 	}
@@ -123,7 +126,8 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 
 	/**
 	 * The session as stored, unless gone or expired, counting it used at {@code usedAt}
-	 * at the latest. Gone, it is not kept either.
+	 * at the latest. Gone, it is not kept either; expired only by a lowered idle timeout,
+	 * it is stored as idled out ({@link LoweredIdleTimeout}).
 	 */
 	private Mono<StoredSession> read(String id, SessionKey key, Instant usedAt) {
 		return Mono.defer(() -> {
@@ -131,10 +135,30 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 			return this.redis.opsForValue()
 				.get(key(key))
 				.switchIfEmpty(Mono.fromRunnable(() -> this.kept.forget(key)))
-				.mapNotNull((value) -> this.kept.decode(id, key, value, read))
-				.filter((session) -> !StoredSession.isExpired(later(session.getLastAccessedTime(), usedAt),
-						session.getMaxInactiveInterval(), this.clock.instant()));
+				.flatMap((value) -> {
+					StoredSession session = this.kept.decode(id, key, value, read);
+					if (session == null) {
+						return Mono.empty();
+					}
+					if (!StoredSession.isExpired(later(session.getLastAccessedTime(), usedAt),
+							session.getMaxInactiveInterval(), this.clock.instant())) {
+						return Mono.just(session);
+					}
+					return idledOut(key, session);
+				});
 		});
+	}
+
+	/**
+	 * Nothing, for a session found past its idle timeout; one past only a lowered one is
+	 * stored as idled out first ({@link LoweredIdleTimeout}).
+	 */
+	private Mono<StoredSession> idledOut(SessionKey key, StoredSession session) {
+		byte[] read = session.storedValue();
+		if (!session.isIdleTimeoutLowered() || read == null) {
+			return Mono.empty();
+		}
+		return this.loweredIdleTimeout.storeIdledOut(key, read, this.codec.encode(session)).then(Mono.empty());
 	}
 
 	private static Instant later(Instant one, Instant other) {

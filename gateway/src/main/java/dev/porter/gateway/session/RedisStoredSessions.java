@@ -37,12 +37,15 @@ class RedisStoredSessions implements StoredSessions {
 
 	private final Clock clock;
 
+	private final LoweredIdleTimeout loweredIdleTimeout;
+
 	RedisStoredSessions(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec, SessionNearCache kept,
 			Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
 		this.kept = kept;
 		this.clock = clock;
+		this.loweredIdleTimeout = new LoweredIdleTimeout(redis, kept);
 	}
 
 	@Override
@@ -91,14 +94,26 @@ class RedisStoredSessions implements StoredSessions {
 
 	/**
 	 * As the repository finds a session: nothing when it is gone (then not kept either),
-	 * unreadable or expired.
+	 * unreadable or expired; expired only by a lowered idle timeout, it is stored as
+	 * idled out ({@link LoweredIdleTimeout}).
 	 */
 	private Mono<SessionCodec.Contents> contents(SessionKey key) {
 		return this.redis.opsForValue()
 			.get(EncryptedRedisSessionRepository.key(key))
 			.switchIfEmpty(Mono.fromRunnable(() -> this.kept.forget(key)))
-			.mapNotNull((value) -> this.codec.open(key, value))
-			.filter((contents) -> !contents.isExpired(this.clock.instant()));
+			.flatMap((value) -> {
+				SessionCodec.Contents contents = this.codec.open(key, value);
+				if (contents == null) {
+					return Mono.empty();
+				}
+				if (!contents.isExpired(this.clock.instant())) {
+					return Mono.just(contents);
+				}
+				return contents.idleTimeoutLowered()
+						? this.loweredIdleTimeout.storeIdledOut(key, value, this.codec.encode(key, contents))
+							.then(Mono.empty())
+						: Mono.empty();
+			});
 	}
 
 }

@@ -32,7 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
  * incident), the new setting must end the sessions already stored that have been idle for
  * it, not only those written from then on; raised, it must bring back none that idled out
  * under the old one. Every reading of the stored sessions (by id, from the near cache, by
- * key for {@code /bff/sessions}) opens them here.
+ * key for {@code /bff/sessions}) opens them here. A session found idled out only by the
+ * lowered setting is then stored as idled out ({@link LoweredIdleTimeout}): were it left
+ * as it was, an instance still on the old setting, or a roll-back to it, would sign it in
+ * again.
  */
 final class SessionCodec {
 
@@ -66,13 +69,19 @@ final class SessionCodec {
 	}
 
 	byte[] encode(StoredSession session) {
+		return encode(SessionKey.of(session.getId()), new Contents(session.getCreationTime(),
+				session.getLastAccessedTime(), session.getMaxInactiveInterval(), session.attributes(), false));
+	}
+
+	/** The value to store {@code contents} as under {@code key}. */
+	byte[] encode(SessionKey key, Contents contents) {
 		ObjectNode root = this.json.createObjectNode();
-		root.put("c", session.getCreationTime().toEpochMilli());
-		root.put("a", session.getLastAccessedTime().toEpochMilli());
-		root.put("i", session.getMaxInactiveInterval().toSeconds());
+		root.put("c", contents.creationTime().toEpochMilli());
+		root.put("a", contents.lastAccessedTime().toEpochMilli());
+		root.put("i", contents.maxInactiveInterval().toSeconds());
 		ObjectNode attributes = root.putObject("s");
-		session.attributes().forEach((name, value) -> attributes.set(name, attribute(name, value)));
-		return this.keys.seal(this.json.writeValueAsBytes(root), associatedData(SessionKey.of(session.getId())));
+		contents.attributes().forEach((name, value) -> attributes.set(name, attribute(name, value)));
+		return this.keys.seal(this.json.writeValueAsBytes(root), associatedData(key));
 	}
 
 	/**
@@ -86,7 +95,7 @@ final class SessionCodec {
 		}
 		return new StoredSession(this.clock, id, contents.creationTime(), contents.lastAccessedTime(),
 				contents.maxInactiveInterval(), contents.attributes())
-			.read(value);
+			.read(value, contents.idleTimeoutLowered());
 	}
 
 	/**
@@ -106,9 +115,10 @@ final class SessionCodec {
 			root.get("s")
 				.properties()
 				.forEach((entry) -> attributes.put(entry.getKey(), value(entry.getKey(), entry.getValue())));
+			Duration stored = Duration.ofSeconds(root.get("i").asLong());
+			Duration idleTimeout = idleTimeout(stored);
 			return new Contents(Instant.ofEpochMilli(root.get("c").asLong()),
-					Instant.ofEpochMilli(root.get("a").asLong()),
-					idleTimeout(Duration.ofSeconds(root.get("i").asLong())), attributes);
+					Instant.ofEpochMilli(root.get("a").asLong()), idleTimeout, attributes, !idleTimeout.equals(stored));
 		}
 		catch (JacksonException | NullPointerException ex) {
 			log.warn("stored session ignored: unreadable ({})", ex.getClass().getSimpleName());
@@ -142,9 +152,16 @@ final class SessionCodec {
 		return key.value().getBytes(StandardCharsets.US_ASCII);
 	}
 
-	/** A stored session's contents: what its value holds besides its id. */
+	/**
+	 * A stored session's contents: what its value holds besides its id.
+	 *
+	 * @param maxInactiveInterval the idle timeout it opens with: the shorter of the one
+	 * stored and the gateway's
+	 * @param idleTimeoutLowered whether the value holds a longer idle timeout than
+	 * {@code maxInactiveInterval}: the gateway's was lowered since it was written
+	 */
 	record Contents(Instant creationTime, Instant lastAccessedTime, Duration maxInactiveInterval,
-			Map<String, Object> attributes) {
+			Map<String, Object> attributes, boolean idleTimeoutLowered) {
 
 		boolean isExpired(Instant now) {
 			return StoredSession.isExpired(this.lastAccessedTime, this.maxInactiveInterval, now);

@@ -51,6 +51,12 @@ final class StoredSession implements Session {
 
 	private Instant storedLastAccessedTime;
 
+	/**
+	 * Whether the value last read holds a longer idle timeout than this session's: the
+	 * gateway's was lowered since it was written ({@link SessionCodec}).
+	 */
+	private boolean idleTimeoutLowered;
+
 	StoredSession(Clock clock, String id, Instant creationTime, Instant lastAccessedTime, Duration maxInactiveInterval,
 			Map<String, Object> attributes) {
 		this.clock = clock;
@@ -165,6 +171,7 @@ final class StoredSession implements Session {
 		copy.storedId = this.storedId;
 		copy.storedValue = this.storedValue;
 		copy.storedLastAccessedTime = this.storedLastAccessedTime;
+		copy.idleTimeoutLowered = this.idleTimeoutLowered;
 		return copy;
 	}
 
@@ -205,12 +212,26 @@ final class StoredSession implements Session {
 		this.storedLastAccessedTime = this.lastAccessedTime;
 		this.changes.clear();
 		this.maxInactiveIntervalChanged = false;
+		this.idleTimeoutLowered = false;
 	}
 
-	/** After a read of {@code value} under this session's id. */
-	StoredSession read(byte[] value) {
+	/**
+	 * After a read of {@code value} under this session's id.
+	 * @param idleTimeoutLowered whether {@code value} holds a longer idle timeout than
+	 * this session was given
+	 */
+	StoredSession read(byte[] value, boolean idleTimeoutLowered) {
 		stored(value);
+		this.idleTimeoutLowered = idleTimeoutLowered;
 		return this;
+	}
+
+	/**
+	 * Whether the value last read holds a longer idle timeout than this session's: past
+	 * its own, the session idled out only by the gateway's lowered one.
+	 */
+	boolean isIdleTimeoutLowered() {
+		return this.idleTimeoutLowered;
 	}
 
 	/**

@@ -116,6 +116,53 @@ class IdleTimeoutChangeOnRedisTests {
 	}
 
 	/**
+	 * Refused by an instance on the lowered setting, a session idle past it is over for
+	 * every instance: one still on the old setting, or the whole service rolled back to
+	 * it, signed it in again and wrote it back (a stolen cookie revived). Redis keeps it
+	 * no longer than an idled-out session, for the request that may hold it.
+	 */
+	@Test
+	void sessionWhenRefusedByTheLoweredIdleTimeoutThenNotSignedInAgainWhereTheSettingIsLonger() {
+		Browser laptop = new Browser(client(before)).login("auth0|alice", 3600);
+		instances.clock().shift(PAST_LOWERED);
+
+		rebind(laptop, lowered).get("/bff/session")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
+
+		assertStoredNoLongerThanTheGrace(laptop.sessionId());
+		laptop.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		laptop.get("/me").exchange().expectStatus().isUnauthorized();
+		assertStoredNoLongerThanTheGrace(laptop.sessionId());
+	}
+
+	/**
+	 * The same for a session found by its key: {@code /bff/sessions} on the lowered
+	 * setting leaves out another device idle past it, and no instance lists it again.
+	 */
+	@Test
+	void sessionsWhenAnotherDeviceIdledPastALoweredIdleTimeoutThenNotListedWhereTheSettingIsLongerEither() {
+		String alice = "auth0|alice-" + UUID.randomUUID();
+		Browser laptop = new Browser(client(before)).login(alice, 3600);
+
+		instances.clock().shift(PAST_LOWERED);
+		Browser phone = new Browser(client(lowered)).login(alice, 3600);
+		phone.get("/bff/sessions").exchange().expectBody().jsonPath("$.sessions.length()").isEqualTo(1);
+
+		assertStoredNoLongerThanTheGrace(laptop.sessionId());
+		rebind(phone, before).get("/bff/sessions")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.sessions.length()")
+			.isEqualTo(1);
+		laptop.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
 	 * Used within the lowered idle timeout, a session stays signed in, and is written
 	 * back with it: from then on every instance (one still on the old setting too) ends
 	 * it by the lowered one, and Redis keeps it no longer than that.
@@ -144,6 +191,18 @@ class IdleTimeoutChangeOnRedisTests {
 		instances.clock().shift(PAST_LOWERED);
 
 		rebind(laptop, before).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+	}
+
+	/**
+	 * Redis keeps the session no longer than an idled-out one: at most
+	 * {@link EncryptedRedisSessionRepository#STORE_GRACE}.
+	 */
+	private static void assertStoredNoLongerThanTheGrace(String sessionId) {
+		long ttl = RedisAdmin.call(instances.redis().url(),
+				(commands) -> commands.pttl(EncryptedRedisSessionRepository.key(sessionId)));
+		assertThat(Duration.ofMillis(ttl)).as("Redis's time left")
+			.isPositive()
+			.isLessThanOrEqualTo(EncryptedRedisSessionRepository.STORE_GRACE);
 	}
 
 	/** The browser's cookies, sent to another gateway instance. */
