@@ -38,6 +38,12 @@ class SpaPageConfiguration {
 				(request) -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page));
 	}
 
+	/** The SPA's page and files need no session: see {@link SpaFilesWithoutSession}. */
+	@Bean
+	SpaFilesWithoutSession spaFilesWithoutSession(WebProperties web, ResourceLoader resources) {
+		return SpaFilesWithoutSession.in(web.getResources().getStaticLocations(), resources);
+	}
+
 	/** The first readable {@code index.html}, in the order Boot looks for it. */
 	private static @Nullable Resource page(String[] locations, ResourceLoader resources) {
 		return Arrays.stream(locations)

@@ -93,6 +93,14 @@ class LoginConfiguration {
 		return new CallbackFreshSessionWebFilter(clock.getIfAvailable(Clock::systemUTC));
 	}
 
+	/**
+	 * A login that fails on its way lands on the SPA: see {@link LoginErrorWebFilter}.
+	 */
+	@Bean
+	LoginErrorWebFilter loginErrorWebFilter(ProblemWriter problems) {
+		return new LoginErrorWebFilter(new LoginRefusal(problems));
+	}
+
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,

@@ -3,6 +3,7 @@ package dev.porter.gateway.login;
 import dev.porter.gateway.problem.ProblemAnswer;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -16,11 +17,14 @@ import org.springframework.web.server.WebFilterChain;
  * the refusals of the login guards are ({@link LoginRefusal}): the person who clicked
  * "Sign in", or whom the IdP sent back, lands on the SPA instead of a JSON problem page;
  * anything else gets the problem it got before. The error handler still works out the
- * problem and logs the failure, as for any request ({@link ProblemAnswer}). Ahead of the
- * login's other filters, so that it covers them all. The callback's errors after its
- * budget are a failed login already ({@link CallbackErrorWebFilter}).
+ * problem and logs the failure, as for any request ({@link ProblemAnswer}). First of all
+ * filters, so that it covers them all: the session filters ahead of the security chain
+ * read the session of the browser's cookie, which a browser keeps after its session idled
+ * out or ended, and failed there with the store, before any of the login's own. The
+ * callback's errors after its budget are a failed login already
+ * ({@link CallbackErrorWebFilter}).
  */
-final class LoginErrorWebFilter implements WebFilter {
+final class LoginErrorWebFilter implements WebFilter, Ordered {
 
 	private static final ServerWebExchangeMatcher LOGIN = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
 			BffLoginWebFilter.PATH, LoginRateLimitWebFilter.CALLBACK_PATH);
@@ -39,6 +43,11 @@ final class LoginErrorWebFilter implements WebFilter {
 			}
 			return chain.filter(exchange);
 		});
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
 }

@@ -107,9 +107,6 @@ public class LoginSecurity {
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.
 			.addFilterBefore(new BffLoginWebFilter(this.refusal), SecurityWebFiltersOrder.HTTP_BASIC)
-			// Ahead of the budget, whose store can fail: of the filters at one
-			// place, the one added first runs first.
-			.addFilterBefore(new LoginErrorWebFilter(this.refusal), SecurityWebFiltersOrder.CSRF)
 			// The budget early, so a client over it costs as little as possible;
 			// after the Sec-Fetch check (CsrfSecurity): another site's page spends
 			// none of it.

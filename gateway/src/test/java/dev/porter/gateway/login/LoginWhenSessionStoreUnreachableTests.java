@@ -3,17 +3,23 @@ package dev.porter.gateway.login;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 
+import dev.porter.gateway.session.SessionCookie;
 import dev.porter.gateway.support.GatewayInstances;
 import dev.porter.gateway.support.LoginStarter;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -32,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * store's {@code 503}.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoginWhenSessionStoreUnreachableTests {
 
 	private static ConfigurableApplicationContext gateway;
@@ -56,6 +63,9 @@ class LoginWhenSessionStoreUnreachableTests {
 	 */
 	@ParameterizedTest
 	@EnumSource(LoginStarter.class)
+	// First: the store's failures are logged once per interval, by whichever request
+	// meets them first.
+	@Order(1)
 	void loginWhenRedisUnreachableThenTheUsersNavigationLandsOnLoginUnavailableAndOthersGetTheProblem(
 			LoginStarter starter, CapturedOutput output) {
 		EntityExchangeResult<byte[]> answer = client().get()
@@ -85,6 +95,70 @@ class LoginWhenSessionStoreUnreachableTests {
 	}
 
 	/**
+	 * The same with a session cookie, which the browser keeps until it closes though the
+	 * session idled out or ended: the session filters ahead of the security chain read
+	 * the session, failed there, and the person who clicked "Sign in" got the raw JSON
+	 * 503 as a page.
+	 */
+	@ParameterizedTest
+	@EnumSource(LoginStarter.class)
+	void loginWhenRedisUnreachableAndASessionCookieThenTheUsersNavigationLandsOnLoginUnavailable(LoginStarter starter) {
+		EntityExchangeResult<byte[]> answer = client().get()
+			.uri("/bff/login?returnTo=/profile")
+			.headers(starter.headers())
+			.cookie(sessionCookie(), UUID.randomUUID().toString())
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		if (starter == LoginStarter.USER) {
+			assertThat(answer.getStatus().value()).isEqualTo(302);
+			assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=unavailable"));
+			assertThat(answer.getResponseHeaders().getContentType()).isNull();
+		}
+		else {
+			assertThat(answer.getStatus().value()).isEqualTo(503);
+			assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+		}
+		assertThat(answer.getResponseCookies()).as("no pending login started, the session cookie left").isEmpty();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = LoginStarter.class, names = { "USER", "CURL" })
+	void callbackWhenRedisUnreachableAndASessionCookieThenLoginFailed(LoginStarter starter) {
+		client().get()
+			.uri("/login/oauth2/code/auth0?code=c&state=s")
+			.headers(starter.headers())
+			.cookie(sessionCookie(), UUID.randomUUID().toString())
+			.exchange()
+			.expectStatus()
+			.isFound()
+			.expectHeader()
+			.location("/?login=failed");
+	}
+
+	/**
+	 * The SPA's page and files need no session, and are served without reading it: with
+	 * the session cookie and Redis unreachable, the landing page explains instead of
+	 * answering the store's 503, and the cookie is left alone.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "/?login=unavailable", "/", "/app.js", "/app.css" })
+	void spaWhenRedisUnreachableAndASessionCookieThenServed(String path) {
+		EntityExchangeResult<byte[]> answer = client().get()
+			.uri(path)
+			.headers(LoginStarter.USER.headers())
+			.cookie(sessionCookie(), UUID.randomUUID().toString())
+			.exchange()
+			.expectBody()
+			.returnResult();
+
+		assertThat(answer.getStatus().value()).isEqualTo(200);
+		assertThat(answer.getResponseCookies()).isEmpty();
+	}
+
+	/**
 	 * The IdP sending the person back while Redis cannot be reached: the login cannot
 	 * complete, and the browser lands on {@code /?login=failed}, as at every failed
 	 * callback, not on the store's JSON problem.
@@ -106,6 +180,10 @@ class LoginWhenSessionStoreUnreachableTests {
 	@Test
 	void landingWhenRedisUnreachableThenTheSpaIsServed() {
 		client().get().uri("/?login=unavailable").exchange().expectStatus().isOk();
+	}
+
+	private static String sessionCookie() {
+		return gateway.getBean(SessionCookie.class).name();
 	}
 
 	private static WebTestClient client() {
