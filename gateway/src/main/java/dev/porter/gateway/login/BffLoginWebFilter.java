@@ -1,6 +1,8 @@
 package dev.porter.gateway.login;
 
 import dev.porter.gateway.problem.Problems;
+import io.micrometer.core.instrument.Counter;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -13,8 +15,9 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * {@code GET /bff/login?returnTo=}: refuses a {@code returnTo} that is not a local path
  * (a 400 problem naming it, or {@code /?login=failed} for the user's own navigation:
- * {@link LoginRefusal}), hands a valid one to the authorization request (which keeps it
- * for the callback), and lets the OAuth2 redirect filter behind it start the request.
+ * {@link LoginRefusal}) as a failed login, logged and counted as one, hands a valid one
+ * to the authorization request (which keeps it for the callback), and lets the OAuth2
+ * redirect filter behind it start the request.
  */
 class BffLoginWebFilter implements WebFilter {
 
@@ -25,8 +28,18 @@ class BffLoginWebFilter implements WebFilter {
 
 	private final LoginRefusal refusal;
 
-	BffLoginWebFilter(LoginRefusal refusal) {
+	private final LoginFailureLog failures;
+
+	private final Counter failedLogins;
+
+	/**
+	 * @param failures where a refused {@code returnTo} is logged
+	 * @param failedLogins {@code porter.logins{outcome=failure}}, which counts each
+	 */
+	BffLoginWebFilter(LoginRefusal refusal, LoginFailureLog failures, Counter failedLogins) {
 		this.refusal = refusal;
+		this.failures = failures;
+		this.failedLogins = failedLogins;
 	}
 
 	@Override
@@ -36,13 +49,26 @@ class BffLoginWebFilter implements WebFilter {
 	}
 
 	private Mono<Void> login(ServerWebExchange exchange, WebFilterChain chain) {
-		ReturnTo returnTo = ReturnTo.parse(exchange.getRequest().getQueryParams().getFirst("returnTo"));
+		String requested = exchange.getRequest().getQueryParams().getFirst("returnTo");
+		ReturnTo returnTo = ReturnTo.parse(requested);
 		if (returnTo == null) {
-			return this.refusal.refuse(exchange, Problems.invalidReturnTo());
+			return refuse(exchange, (requested != null) ? ReturnTo.fault(requested) : null);
 		}
 		// No session yet: the authorization request resolver puts it in the login cookie.
 		exchange.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path());
 		return chain.filter(exchange);
+	}
+
+	/**
+	 * A failed login: the user lands on {@code /?login=failed}, whose explanation points
+	 * to the log.
+	 */
+	private Mono<Void> refuse(ServerWebExchange exchange, ReturnTo.@Nullable Fault fault) {
+		this.failedLogins.increment();
+		if (fault != null) {
+			this.failures.returnToRefused(fault);
+		}
+		return this.refusal.refuse(exchange, Problems.invalidReturnTo());
 	}
 
 }

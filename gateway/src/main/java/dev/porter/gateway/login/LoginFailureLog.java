@@ -21,7 +21,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * anyone can call the callback without a pending login, and a line per request let a loop
  * fill the log. An operator's fault names the setting to check: the gateway's client
  * credentials (an {@code ERROR}), or the API audience. {@code porter.logins} counts every
- * failure.
+ * failure, a login refused at its start for its {@code returnTo} too.
  */
 final class LoginFailureLog {
 
@@ -84,6 +84,19 @@ final class LoginFailureLog {
 			if (count > 0) {
 				log.warn("login failed: {}; {} since the last report", reason, count);
 			}
+		}
+	}
+
+	/**
+	 * A login refused at its start for a {@code returnTo} that is no local path: logged
+	 * by the rule it broke ({@link ReturnTo.Fault}), one of a fixed few, never by its
+	 * value.
+	 */
+	void returnToRefused(ReturnTo.Fault fault) {
+		long count = count("returnTo " + fault.name());
+		if (count > 0) {
+			log.warn("login failed: returnTo {} (a stale or mangled link, or an SPA that sends a URL for its path); "
+					+ "{} since the last report", fault.description(), count);
 		}
 	}
 

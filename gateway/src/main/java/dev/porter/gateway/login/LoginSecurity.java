@@ -106,7 +106,8 @@ public class LoginSecurity {
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(new SpaAuthenticationEntryPoint(this.problems)))
 			// Ahead of the OAuth2 redirect filter, which sits at HTTP_BASIC.
-			.addFilterBefore(new BffLoginWebFilter(this.refusal), SecurityWebFiltersOrder.HTTP_BASIC)
+			.addFilterBefore(new BffLoginWebFilter(this.refusal, this.failureLog, this.failedLogins),
+					SecurityWebFiltersOrder.HTTP_BASIC)
 			// The budget early, so a client over it costs as little as possible;
 			// after the Sec-Fetch check (CsrfSecurity): another site's page spends
 			// none of it.

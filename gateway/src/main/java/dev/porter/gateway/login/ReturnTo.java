@@ -40,20 +40,56 @@ record ReturnTo(String path) {
 	}
 
 	static boolean isLocalPath(String candidate) {
-		if (candidate.length() > MAX_BYTES || !candidate.startsWith("/")
-				|| candidate.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-			return false;
+		return fault(candidate) == null;
+	}
+
+	/** Why {@code candidate} is no local path; {@code null} when it is one. */
+	static @Nullable Fault fault(String candidate) {
+		if (candidate.length() > MAX_BYTES || candidate.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+			return Fault.TOO_LONG;
+		}
+		if (!candidate.startsWith("/")) {
+			return Fault.NOT_A_PATH;
 		}
 		if (candidate.length() > 1 && (candidate.charAt(1) == '/' || candidate.charAt(1) == '\\')) {
-			return false;
+			return Fault.ANOTHER_HOST;
 		}
 		for (int i = 0; i < candidate.length(); i++) {
 			char c = candidate.charAt(i);
 			if (c < 0x20 || c == 0x7f || c == '\\' || Character.isWhitespace(c)) {
-				return false;
+				return Fault.FORBIDDEN_CHARACTER;
 			}
 		}
-		return isParsable(candidate);
+		return isParsable(candidate) ? null : Fault.NOT_A_URI;
+	}
+
+	/**
+	 * The rule a {@code returnTo} broke, in words an operator can act on: what is logged
+	 * of a refused one, never the value, which a link or a caller chose (a query can
+	 * carry a token).
+	 */
+	enum Fault {
+
+		TOO_LONG("longer than " + MAX_BYTES + " bytes"),
+
+		NOT_A_PATH("does not start with /: an absolute URL or a relative path, where a path on this origin is wanted"),
+
+		ANOTHER_HOST("starts with // or /\\, another host to a browser"),
+
+		FORBIDDEN_CHARACTER("holds a control character, whitespace or a backslash"),
+
+		NOT_A_URI("is no valid URI reference (unencoded or badly encoded characters)");
+
+		private final String description;
+
+		Fault(String description) {
+			this.description = description;
+		}
+
+		String description() {
+			return this.description;
+		}
+
 	}
 
 	private static boolean isParsable(String candidate) {

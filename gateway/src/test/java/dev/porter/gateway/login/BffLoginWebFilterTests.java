@@ -1,6 +1,9 @@
 package dev.porter.gateway.login;
 
+import java.time.Clock;
+
 import dev.porter.gateway.support.FilterHarness;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpStatus;
@@ -11,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BffLoginWebFilterTests {
 
-	private final BffLoginWebFilter filter = new BffLoginWebFilter(new LoginRefusal(FilterHarness.problemWriter()));
+	private final BffLoginWebFilter filter = new BffLoginWebFilter(new LoginRefusal(FilterHarness.problemWriter()),
+			new LoginFailureLog(Clock.systemUTC()), new SimpleMeterRegistry().counter("porter.logins"));
 
 	private final FilterHarness.Recording chain = FilterHarness.recording();
 

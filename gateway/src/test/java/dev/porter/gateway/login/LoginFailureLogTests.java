@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.porter.gateway.support.GatewayTestSupport;
+import dev.porter.gateway.support.LoginStarter;
 import dev.porter.gateway.support.MovableClock;
 import dev.porter.gateway.support.MovableGatewayClock;
 import dev.porter.gateway.support.TestIdp;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,6 +48,9 @@ class LoginFailureLogTests extends GatewayTestSupport {
 
 	@Autowired
 	private MovableClock clock;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@BeforeEach
 	void clockPastEarlierReports() {
@@ -135,6 +140,49 @@ class LoginFailureLogTests extends GatewayTestSupport {
 
 		assertThat(output.getAll()).doesNotContain("Zq9").doesNotContain("Zq8");
 		assertThat(lines(output, "login failed")).hasSize(1);
+	}
+
+	/**
+	 * A "Sign in" whose {@code returnTo} is no local path lands on {@code /?login=failed}
+	 * as a failed login, and nothing said why. Logged as one, once per interval, by the
+	 * rule it broke, never with what it said (a link's query can carry a token, and a
+	 * caller's text has no place in the log), and counted as a failed login, the user's
+	 * navigation and a script's alike.
+	 */
+	@Test
+	void loginWhenReturnToIsNotLocalPathThenLoggedOncePerIntervalByTheRuleItBrokeAndCounted(CapturedOutput output) {
+		double failures = failedLogins();
+		String secret = "token-" + UUID.randomUUID();
+		String returnTo = "https://app.example/profile?code=" + secret;
+
+		for (LoginStarter starter : List.of(LoginStarter.USER, LoginStarter.USER, LoginStarter.SCRIPT_FETCH)) {
+			this.client.get()
+				.uri((uri) -> uri.path("/bff/login").queryParam("returnTo", "{r}").build(returnTo))
+				.headers(starter.headers())
+				.exchange()
+				.expectStatus()
+				.value((status) -> assertThat(status).isIn(302, 400));
+		}
+
+		assertThat(lines(output, "login failed")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN", "returnTo", "does not start with /",
+					"1 since the last report"))
+			.satisfies((line) -> assertThat(line).doesNotContain(secret, "app.example"));
+		assertThat(failedLogins()).isEqualTo(failures + 3);
+
+		this.clock.moveTo(this.clock.instant().plus(LoginFailureLog.INTERVAL));
+		this.client.get()
+			.uri((uri) -> uri.path("/bff/login").queryParam("returnTo", "{r}").build("//evil.example"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		assertThat(lines(output, "login failed")).hasSize(2)
+			.last()
+			.satisfies((line) -> assertThat(line).contains("starts with // or /\\", "1 since the last report"));
+	}
+
+	private double failedLogins() {
+		return this.meters.counter("porter.logins", "outcome", "failure").count();
 	}
 
 	private void callbackWithoutPendingLogin() {

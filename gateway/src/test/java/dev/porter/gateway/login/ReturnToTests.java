@@ -1,6 +1,7 @@
 package dev.porter.gateway.login;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +19,14 @@ class ReturnToTests {
 			"/a\u0000b", "/a b", "javascript:alert(1)", "/\u007f" })
 	void parseWhenNotLocalPathThenRejected(String candidate) {
 		assertThat(ReturnTo.parse(candidate)).isNull();
+	}
+
+	/** What the log says of a refused one: the rule it broke, never the value. */
+	@ParameterizedTest
+	@CsvSource({ "https://evil.example, NOT_A_PATH", "evil, NOT_A_PATH", "//evil.example, ANOTHER_HOST",
+			"/\\evil, ANOTHER_HOST", "/a b, FORBIDDEN_CHARACTER", "/a\\b, FORBIDDEN_CHARACTER", "/a|b, NOT_A_URI" })
+	void faultWhenNotLocalPathThenTheRuleItBroke(String candidate, ReturnTo.Fault fault) {
+		assertThat(ReturnTo.fault(candidate)).isEqualTo(fault);
 	}
 
 	@ParameterizedTest
