@@ -60,16 +60,20 @@ class SessionRefresh {
 
 	private final IdpSessionGoesOn idpSessionGoesOn;
 
+	private final RenewedTokenRefusalLog refusedAgain;
+
 	private final Duration lease;
 
 	/**
 	 * @param lease how long a refresh holds its session's lock
 	 * ({@link TokenProperties#lockLease()}), from the moment {@link #run} is called
+	 * @param refusedAgain where a refusal of a token renewed on a refusal is reported
 	 */
 	SessionRefresh(SessionTokens tokens, IdpRefreshCall idp, AccessTokenExpiry expiry, RefreshFailurePolicy failures,
-			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn, Duration lease,
-			Clock clock) {
+			RefreshMetrics metrics, TokenRevoker revoker, IdpSessionGoesOn idpSessionGoesOn,
+			RenewedTokenRefusalLog refusedAgain, Duration lease, Clock clock) {
 		this.tokens = tokens;
+		this.refusedAgain = refusedAgain;
 		this.lease = lease;
 		this.idpSessionGoesOn = idpSessionGoesOn;
 		this.idp = idp;
@@ -97,8 +101,7 @@ class SessionRefresh {
 			boolean refusedNow = stored.client().getAccessToken().getTokenValue().equals(refused);
 			if (!due && refusedNow && stored.renewedOnRefusal()) {
 				// The refusal stands: the caller relays the API's answer as it is.
-				log.debug(
-						"the API refused an access token renewed on its refusal of the one before: not renewed again");
+				this.refusedAgain.refusedAgain();
 				return Mono.just(stored.client());
 			}
 			if (!due && !refusedNow) {

@@ -76,6 +76,18 @@ class SessionTokens {
 	}
 
 	/**
+	 * Whether the request's copy of the session holds {@code accessToken} as its access
+	 * token, and holds it {@link #RENEWED_ON_REFUSAL renewed on a refusal}: the API
+	 * refusing it too, the refusal stands, whatever was stored since (a later token would
+	 * be another request's to relay).
+	 */
+	static boolean renewedOnRefusal(WebSession session, String accessToken) {
+		LoginTokens held = LoginTokens.in(session);
+		return held != null && held.accessToken().equals(accessToken)
+				&& Boolean.TRUE.equals(session.getAttribute(RENEWED_ON_REFUSAL));
+	}
+
+	/**
 	 * The session's tokens and backoff as stored now; empty when the session or its
 	 * tokens are gone.
 	 */

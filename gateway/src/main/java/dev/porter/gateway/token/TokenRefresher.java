@@ -3,6 +3,7 @@ package dev.porter.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.porter.common.SingleFlight;
 import dev.porter.gateway.oidc.TokenRevoker;
@@ -54,6 +55,8 @@ class TokenRefresher {
 
 	private final RefreshMetrics metrics;
 
+	private final RenewedTokenRefusalLog refusedAgain;
+
 	private final Duration wait;
 
 	/**
@@ -67,8 +70,9 @@ class TokenRefresher {
 			Scheduler timers) {
 		this.expiry = new AccessTokenExpiry(clock, properties.refreshAhead());
 		this.failures = new RefreshFailurePolicy(properties, this.expiry, clock);
+		this.refusedAgain = new RenewedTokenRefusalLog(clock);
 		this.sessionRefresh = new SessionRefresh(tokens, idp, this.expiry, this.failures, metrics, revoker,
-				idpSessionGoesOn, properties.lockLease(), clock);
+				idpSessionGoesOn, this.refusedAgain, properties.lockLease(), clock);
 		this.flights = new SingleFlight<>(metrics::coalesced);
 		this.tokens = tokens;
 		this.lock = lock;
@@ -124,7 +128,13 @@ class TokenRefresher {
 	 * is; or as stored, when another request renewed it meanwhile, or when the refusal
 	 * stands (the refused token came of such a refresh: {@link SessionRefresh#run}).
 	 * Otherwise a 503 (IdP slow or failing) or 401 (session ended) problem: never
-	 * {@code current}, which the API would refuse again.
+	 * {@code current}, which the API would refuse again, unless the refusal stands.
+	 * <p>
+	 * That it stands is seen in the request's copy of the session first, which holds the
+	 * refused token as renewed on a refusal: then neither the session's refresh nor its
+	 * lock is asked (an API that refuses every token cost each request a {@code SET NX},
+	 * a read of the session and an {@code EVAL} in Redis, and queued a session's requests
+	 * across the instances).
 	 */
 	Mono<OAuth2AuthorizedClient> refreshRefused(ServerWebExchange exchange, OAuth2AuthorizedClient current,
 			String refused) {
@@ -143,19 +153,44 @@ class TokenRefresher {
 	private Mono<OAuth2AuthorizedClient> refresh(ServerWebExchange exchange, OAuth2AuthorizedClient current,
 			@Nullable String refused) {
 		return exchange.getSession().flatMap((session) -> {
+			if (refused != null && SessionTokens.renewedOnRefusal(session, refused)) {
+				this.refusedAgain.refusedAgain();
+				return Mono.just(current);
+			}
 			Duration backingOff = this.failures.backingOff(SessionTokens.backoff(session));
 			if (!backingOff.isZero()) {
 				this.metrics.deferred();
 				return withoutFreshToken(current, refused, backingOff, null);
 			}
-			String sessionId = session.getId();
-			return this.flights
-				.join(sessionId,
-						() -> this.lock.whileHolding(sessionId, () -> this.sessionRefresh.run(session, refused)))
+			return sessionRefresh(session, refused, true)
 				.onErrorResume((ex) -> !(ex instanceof SessionEnded),
 						(ex) -> withoutFreshToken(current, refused, this.failures.retryAfter(ex), ex))
 				.timeout(this.wait, pastTheWait(session, current, refused), this.timers);
 		});
+	}
+
+	/**
+	 * The session's one refresh: the one in flight, or one started now. The token
+	 * {@code refused} back from a refresh this request joined is asked for once more
+	 * ({@code askAgain}): that refresh may have been started for a token due, knowing of
+	 * no refusal, and found the refused one stored and fresh; only a refresh that knows
+	 * of the refusal decides whether it stands ({@link SessionRefresh#run}). Without, the
+	 * request relayed the API's 401 as if its refusal stood, though the token had never
+	 * been renewed.
+	 */
+	private Mono<OAuth2AuthorizedClient> sessionRefresh(WebSession session, @Nullable String refused,
+			boolean askAgain) {
+		String sessionId = session.getId();
+		AtomicBoolean started = new AtomicBoolean();
+		Mono<OAuth2AuthorizedClient> refresh = this.flights.join(sessionId, () -> {
+			started.set(true);
+			return this.lock.whileHolding(sessionId, () -> this.sessionRefresh.run(session, refused));
+		});
+		if (refused == null || !askAgain) {
+			return refresh;
+		}
+		return refresh.flatMap((client) -> (!started.get() && refused.equals(client.getAccessToken().getTokenValue()))
+				? sessionRefresh(session, refused, false) : Mono.just(client));
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.porter.gateway.support.Browser;
 import dev.porter.gateway.support.LoginCallback;
+import dev.porter.gateway.support.RedisMonitor;
 import dev.porter.testsupport.Eventually;
 import dev.porter.gateway.support.TestClients;
 import dev.porter.gateway.support.TestIdp;
@@ -185,7 +186,7 @@ class RedisSharedSessionTests {
 	 * session, is relayed on either instance without another refresh.
 	 */
 	@Test
-	void getMeWhenTheApiRefusesEveryTokenThenOneRenewalAcrossBothInstances() {
+	void getMeWhenTheApiRefusesEveryTokenThenOneRenewalAcrossBothInstances() throws Exception {
 		instances.profile()
 			.stubFor(get(urlPathEqualTo("/me")).willReturn(aResponse().withStatus(401)
 				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
@@ -202,14 +203,22 @@ class RedisSharedSessionTests {
 		elsewhere.cookies().putAll(browser.cookies());
 
 		browser.get("/me").exchange().expectStatus().isUnauthorized();
-		elsewhere.get("/me").exchange().expectStatus().isUnauthorized();
-		elsewhere.get("/me").exchange().expectStatus().isUnauthorized();
-		browser.get("/me").exchange().expectStatus().isUnauthorized();
+		List<String> commands;
+		try (RedisMonitor monitor = RedisMonitor.attach(instances.redis())) {
+			elsewhere.get("/me").exchange().expectStatus().isUnauthorized();
+			elsewhere.get("/me").exchange().expectStatus().isUnauthorized();
+			browser.get("/me").exchange().expectStatus().isUnauthorized();
+			commands = monitor.commands();
+		}
 
 		TestIdp.instance()
 			.server()
 			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
 				.withRequestBody(containing("grant_type=refresh_token")));
+		// The refusal of the renewed token stands without the session's refresh lock: it
+		// cost each request a SET NX, a read of the session and the release's EVAL.
+		assertThat(commands).as("commands on the refresh lock")
+			.noneMatch((command) -> command.contains("refresh-lock"));
 		elsewhere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
