@@ -35,14 +35,28 @@ final class LoginErrorWebFilter implements WebFilter, Ordered {
 		this.refusal = refusal;
 	}
 
+	/** What the callback's path starts with: {@code LOGIN} matches only below it. */
+	private static final String CALLBACK_PREFIX = LoginRateLimitWebFilter.CALLBACK_PATH.substring(0,
+			LoginRateLimitWebFilter.CALLBACK_PATH.indexOf('{'));
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!mayBeLogin(exchange)) {
+			// Every request passes here, the relayed ones first: no matcher's Mono for
+			// them.
+			return chain.filter(exchange);
+		}
 		return LOGIN.matches(exchange).flatMap((match) -> {
 			if (match.isMatch()) {
 				ProblemAnswer.use(exchange, this.refusal::refuse);
 			}
 			return chain.filter(exchange);
 		});
+	}
+
+	private static boolean mayBeLogin(ServerWebExchange exchange) {
+		String path = exchange.getRequest().getPath().pathWithinApplication().value();
+		return path.equals(BffLoginWebFilter.PATH) || path.startsWith(CALLBACK_PREFIX);
 	}
 
 	@Override
