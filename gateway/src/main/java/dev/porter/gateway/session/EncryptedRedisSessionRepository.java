@@ -80,14 +80,15 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	private final LoweredIdleTimeout loweredIdleTimeout;
 
 	EncryptedRedisSessionRepository(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec,
-			SessionNearCache kept, Duration defaultMaxInactiveInterval, Clock clock) {
+			SessionNearCache kept, LoweredIdleTimeout loweredIdleTimeout, Duration defaultMaxInactiveInterval,
+			Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
 		this.kept = kept;
+		this.loweredIdleTimeout = loweredIdleTimeout;
 		this.defaultMaxInactiveInterval = defaultMaxInactiveInterval;
 		this.clock = clock;
 		this.writeBackFailures = OncePerInterval.of(Duration.ofMinutes(1), clock);
-		this.loweredIdleTimeout = new LoweredIdleTimeout(redis, kept);
 	}
 
 	@Override
@@ -150,15 +151,11 @@ class EncryptedRedisSessionRepository implements ReactiveSessionRepository<Store
 	}
 
 	/**
-	 * Nothing, for a session found past its idle timeout; one past only a lowered one is
-	 * stored as idled out first ({@link LoweredIdleTimeout}).
+	 * Nothing, for a session found past its idle timeout: see {@link LoweredIdleTimeout}.
 	 */
 	private Mono<StoredSession> idledOut(SessionKey key, StoredSession session) {
-		byte[] read = session.storedValue();
-		if (!session.isIdleTimeoutLowered() || read == null) {
-			return Mono.empty();
-		}
-		return this.loweredIdleTimeout.storeIdledOut(key, read, this.codec.encode(session)).then(Mono.empty());
+		return this.loweredIdleTimeout.idledOut(key, session.isIdleTimeoutLowered(), session.storedValue(),
+				() -> this.codec.encode(session));
 	}
 
 	private static Instant later(Instant one, Instant other) {

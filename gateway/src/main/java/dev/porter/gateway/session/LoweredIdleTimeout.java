@@ -2,7 +2,9 @@ package dev.porter.gateway.session;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataAccessException;
@@ -21,6 +23,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * request that may still hold it; its refresh token, as theirs, is not revoked). Only
  * while it is still the value read: one written meanwhile was written by a request that
  * holds the session, and is that request's to keep.
+ * <p>
+ * One for the gateway: every reading of the stored sessions that ends one past its idle
+ * timeout (by id, from the near cache, by key) goes through {@link #idledOut}.
  */
 final class LoweredIdleTimeout {
 
@@ -50,11 +55,25 @@ final class LoweredIdleTimeout {
 	}
 
 	/**
-	 * Stores {@code idledOut}, the session read as {@code read} sealed with the lowered
-	 * idle timeout, in its place. Best effort: a store that fails leaves it for the next
-	 * read to do, and the session is over for this one all the same.
+	 * Nothing, for a session found past its idle timeout. One past only the gateway's
+	 * lowered one ({@code lowered}) is first stored as idled out, while the value it was
+	 * read as is known: {@code idledOut}, its value sealed with the lowered idle timeout,
+	 * is encoded only then.
+	 * @param read the value the session was read as; {@code null} when not known
 	 */
-	Mono<Void> storeIdledOut(SessionKey key, byte[] read, byte[] idledOut) {
+	<T> Mono<T> idledOut(SessionKey key, boolean lowered, byte @Nullable [] read, Supplier<byte[]> idledOut) {
+		if (!lowered || read == null) {
+			return Mono.empty();
+		}
+		return storeIdledOut(key, read, idledOut.get()).then(Mono.empty());
+	}
+
+	/**
+	 * Stores {@code idledOut} in place of {@code read}. Best effort: a store that fails
+	 * leaves it for the next read to do, and the session is over for this one all the
+	 * same.
+	 */
+	private Mono<Void> storeIdledOut(SessionKey key, byte[] read, byte[] idledOut) {
 		byte[] ttl = Long.toString(EncryptedRedisSessionRepository.STORE_GRACE.toMillis())
 			.getBytes(StandardCharsets.US_ASCII);
 		return this.redis

@@ -74,18 +74,26 @@ class RedisSessionConfiguration {
 		return new SessionNearCache(codec, tracking, System::nanoTime);
 	}
 
+	/** Shared by the repository and the sessions found by key: both read sessions. */
+	@Bean
+	LoweredIdleTimeout loweredIdleTimeout(ReactiveRedisConnectionFactory connections, SessionNearCache kept) {
+		return new LoweredIdleTimeout(sessionValues(connections), kept);
+	}
+
 	@Bean
 	EncryptedRedisSessionRepository sessionRepository(ReactiveRedisConnectionFactory connections, SessionCodec codec,
-			SessionNearCache kept, SessionProperties properties, ObjectProvider<Clock> clock) {
-		return new EncryptedRedisSessionRepository(sessionValues(connections), codec, kept, properties.idleTimeout(),
-				clock.getIfAvailable(Clock::systemUTC));
+			SessionNearCache kept, LoweredIdleTimeout loweredIdleTimeout, SessionProperties properties,
+			ObjectProvider<Clock> clock) {
+		return new EncryptedRedisSessionRepository(sessionValues(connections), codec, kept, loweredIdleTimeout,
+				properties.idleTimeout(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	/** The same values as the repository's, found by key. */
 	@Bean
 	StoredSessions redisStoredSessions(ReactiveRedisConnectionFactory connections, SessionCodec codec,
-			SessionNearCache kept, ObjectProvider<Clock> clock) {
-		return new RedisStoredSessions(sessionValues(connections), codec, kept, clock.getIfAvailable(Clock::systemUTC));
+			SessionNearCache kept, LoweredIdleTimeout loweredIdleTimeout, ObjectProvider<Clock> clock) {
+		return new RedisStoredSessions(sessionValues(connections), codec, kept, loweredIdleTimeout,
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	private static ReactiveRedisTemplate<String, byte[]> sessionValues(ReactiveRedisConnectionFactory connections) {

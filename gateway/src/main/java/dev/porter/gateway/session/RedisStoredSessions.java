@@ -40,12 +40,12 @@ class RedisStoredSessions implements StoredSessions {
 	private final LoweredIdleTimeout loweredIdleTimeout;
 
 	RedisStoredSessions(ReactiveRedisTemplate<String, byte[]> redis, SessionCodec codec, SessionNearCache kept,
-			Clock clock) {
+			LoweredIdleTimeout loweredIdleTimeout, Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
 		this.kept = kept;
+		this.loweredIdleTimeout = loweredIdleTimeout;
 		this.clock = clock;
-		this.loweredIdleTimeout = new LoweredIdleTimeout(redis, kept);
 	}
 
 	@Override
@@ -109,10 +109,8 @@ class RedisStoredSessions implements StoredSessions {
 				if (!contents.isExpired(this.clock.instant())) {
 					return Mono.just(contents);
 				}
-				return contents.idleTimeoutLowered()
-						? this.loweredIdleTimeout.storeIdledOut(key, value, this.codec.encode(key, contents))
-							.then(Mono.empty())
-						: Mono.empty();
+				return this.loweredIdleTimeout.idledOut(key, contents.idleTimeoutLowered(), value,
+						() -> this.codec.encode(key, contents));
 			});
 	}
 

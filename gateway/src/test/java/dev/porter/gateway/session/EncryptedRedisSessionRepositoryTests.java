@@ -439,9 +439,10 @@ class EncryptedRedisSessionRepositoryTests {
 			ReactiveRedisTemplate<String, byte[]> template) {
 		SessionCodec codec = new SessionCodec(KeyRing.parse(keys, "KEYS"), idle, clock);
 		// Its tracking never started: every read goes to Redis (SessionNearCacheTests).
-		return new EncryptedRedisSessionRepository(template, codec,
-				new SessionNearCache(codec, redis.keyTracking(System::nanoTime, Duration.ofHours(1)), System::nanoTime),
-				idle, clock);
+		SessionNearCache kept = new SessionNearCache(codec, redis.keyTracking(System::nanoTime, Duration.ofHours(1)),
+				System::nanoTime);
+		return new EncryptedRedisSessionRepository(template, codec, kept, new LoweredIdleTimeout(template, kept), idle,
+				clock);
 	}
 
 	/** Redis times out every compare-and-set; reads are answered. */

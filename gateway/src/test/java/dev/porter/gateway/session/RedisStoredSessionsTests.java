@@ -44,10 +44,13 @@ class RedisStoredSessionsTests {
 
 	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 
-	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
-			this.kept, IDLE, this.clock);
+	private final LoweredIdleTimeout loweredIdleTimeout = new LoweredIdleTimeout(bytes(), this.kept);
 
-	private final RedisStoredSessions stored = new RedisStoredSessions(bytes(), this.codec, this.kept, this.clock);
+	private final EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(bytes(), this.codec,
+			this.kept, this.loweredIdleTimeout, IDLE, this.clock);
+
+	private final RedisStoredSessions stored = new RedisStoredSessions(bytes(), this.codec, this.kept,
+			this.loweredIdleTimeout, this.clock);
 
 	@Test
 	void refreshTokenWhenSessionSignedInThenReadByItsKeyAlone() {
@@ -142,10 +145,10 @@ class RedisStoredSessionsTests {
 	@Test
 	void isLiveWhenStoredWithALongerIdleTimeoutThanThisInstancesAndThisOnePassedThenNotLive() {
 		SessionCodec oldSetting = new SessionCodec(KeyRing.parse(this.keys, "KEYS"), Duration.ofHours(8), this.clock);
-		EncryptedRedisSessionRepository beforeDeploy = new EncryptedRedisSessionRepository(
-				bytes(), oldSetting, new SessionNearCache(oldSetting,
-						redis.keyTracking(this.clock::nanoTime, Duration.ofHours(1)), this.clock::nanoTime),
-				Duration.ofHours(8), this.clock);
+		SessionNearCache keptThere = new SessionNearCache(oldSetting,
+				redis.keyTracking(this.clock::nanoTime, Duration.ofHours(1)), this.clock::nanoTime);
+		EncryptedRedisSessionRepository beforeDeploy = new EncryptedRedisSessionRepository(bytes(), oldSetting,
+				keptThere, new LoweredIdleTimeout(bytes(), keptThere), Duration.ofHours(8), this.clock);
 		StoredSession session = signedIn(beforeDeploy);
 		session.setAttribute(LoginUser.ATTRIBUTE,
 				new LoginUser("auth0|alice", "sid-1", null, null, null, "id-token", null, null));

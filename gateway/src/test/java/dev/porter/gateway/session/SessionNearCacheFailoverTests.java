@@ -98,13 +98,13 @@ class SessionNearCacheFailoverTests {
 		this.tracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(),
 				RedisURI.create(this.endpoint.url()), this.clock::nanoTime, HEARTBEAT);
 		this.hereConnections = connections(this.endpoint.url());
-		this.here = new EncryptedRedisSessionRepository(values(this.hereConnections), this.codec,
-				new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime), IDLE, this.clock);
+		this.here = repository(values(this.hereConnections),
+				new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime));
 		this.thereConnections = connections(this.second.url());
 		this.thereTracking = new RedisKeyTracking(this.trackingResources, ClientOptions.create(),
 				RedisURI.create(this.second.url()), this.clock::nanoTime, HEARTBEAT);
-		this.there = new EncryptedRedisSessionRepository(values(this.thereConnections), this.codec,
-				new SessionNearCache(this.codec, this.thereTracking, this.clock::nanoTime), IDLE, this.clock);
+		this.there = repository(values(this.thereConnections),
+				new SessionNearCache(this.codec, this.thereTracking, this.clock::nanoTime));
 		this.tracking.start();
 		Eventually.await("tracking on", PATIENCE, () -> this.tracking.stamp() != RedisKeyTracking.NOT_TRACKING);
 	}
@@ -199,6 +199,13 @@ class SessionNearCacheFailoverTests {
 		connections.afterPropertiesSet();
 		connections.start();
 		return connections;
+	}
+
+	/** An instance on {@code values}, keeping what it reads in {@code kept}. */
+	private EncryptedRedisSessionRepository repository(ReactiveRedisTemplate<String, byte[]> values,
+			SessionNearCache kept) {
+		return new EncryptedRedisSessionRepository(values, this.codec, kept, new LoweredIdleTimeout(values, kept), IDLE,
+				this.clock);
 	}
 
 	private static ReactiveRedisTemplate<String, byte[]> values(LettuceConnectionFactory connections) {

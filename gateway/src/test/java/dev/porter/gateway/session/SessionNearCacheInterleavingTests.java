@@ -48,6 +48,8 @@ class SessionNearCacheInterleavingTests {
 
 	private final SessionNearCache kept = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 
+	private final LoweredIdleTimeout loweredIdleTimeout = new LoweredIdleTimeout(values(), this.kept);
+
 	// The session's first read on this instance: nothing kept under its key yet. Its
 	// value checked current, then another instance ended the session, Redis pushed the
 	// key's name, and the invalidation looked for the key before the read had put its
@@ -80,7 +82,7 @@ class SessionNearCacheInterleavingTests {
 	@Test
 	void findByIdWhenRedisAnsweredAnotherReadThatTheSessionIsGoneThenNotServedFromMemory() {
 		EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(values(), this.codec,
-				this.kept, IDLE, this.clock);
+				this.kept, this.loweredIdleTimeout, IDLE, this.clock);
 		StoredSession session = signedIn();
 		repository.save(session).block();
 		repository.findById(session.getId()).block();
@@ -111,8 +113,9 @@ class SessionNearCacheInterleavingTests {
 	@Test
 	void findByIdWhenAReadByKeyFoundTheSessionGoneThenNotServedFromMemory() {
 		EncryptedRedisSessionRepository repository = new EncryptedRedisSessionRepository(values(), this.codec,
-				this.kept, IDLE, this.clock);
-		RedisStoredSessions byKey = new RedisStoredSessions(values(), this.codec, this.kept, this.clock);
+				this.kept, this.loweredIdleTimeout, IDLE, this.clock);
+		RedisStoredSessions byKey = new RedisStoredSessions(values(), this.codec, this.kept, this.loweredIdleTimeout,
+				this.clock);
 		StoredSession session = signedIn();
 		repository.save(session).block();
 		repository.findById(session.getId()).block();

@@ -56,17 +56,18 @@ class SessionNearCacheTests {
 	private final SessionNearCache keptHere = new SessionNearCache(this.codec, this.tracking, this.clock::nanoTime);
 
 	/** This instance: its tracking on. */
+	private final LoweredIdleTimeout loweredHere = new LoweredIdleTimeout(values(), this.keptHere);
+
 	private final EncryptedRedisSessionRepository here = new EncryptedRedisSessionRepository(values(), this.codec,
-			this.keptHere, IDLE, this.clock);
+			this.keptHere, this.loweredHere, IDLE, this.clock);
 
 	/** This instance's sessions by key, as {@code /bff/sessions} ends them. */
 	private final RedisStoredSessions endedHere = new RedisStoredSessions(values(), this.codec, this.keptHere,
-			this.clock);
+			this.loweredHere, this.clock);
 
 	/** Another instance sharing the sessions (and their keys). */
-	private final EncryptedRedisSessionRepository there = new EncryptedRedisSessionRepository(values(), this.codec,
-			new SessionNearCache(this.codec, redis.keyTracking(this.clock::nanoTime, HEARTBEAT), this.clock::nanoTime),
-			IDLE, this.clock);
+	private final EncryptedRedisSessionRepository there = repository(this.codec, IDLE,
+			redis.keyTracking(this.clock::nanoTime, HEARTBEAT));
 
 	@BeforeEach
 	void trackingOn() {
@@ -131,10 +132,8 @@ class SessionNearCacheTests {
 	void findByIdWhenKeptAsStoredWithALongerIdleTimeoutAndThisInstancesPassedThenNotFound() {
 		Duration oldIdle = Duration.ofHours(8);
 		SessionCodec oldSetting = new SessionCodec(KeyRing.parse(this.keys, "KEYS"), oldIdle, this.clock);
-		EncryptedRedisSessionRepository beforeDeploy = new EncryptedRedisSessionRepository(values(), oldSetting,
-				new SessionNearCache(oldSetting, redis.keyTracking(this.clock::nanoTime, HEARTBEAT),
-						this.clock::nanoTime),
-				oldIdle, this.clock);
+		EncryptedRedisSessionRepository beforeDeploy = repository(oldSetting, oldIdle,
+				redis.keyTracking(this.clock::nanoTime, HEARTBEAT));
 		StoredSession session = beforeDeploy.createSession().block();
 		session.setAttribute(LoginTokens.ATTRIBUTE, TOKENS);
 		beforeDeploy.save(session).block();
@@ -248,6 +247,16 @@ class SessionNearCacheTests {
 			.blockLast();
 		String get = stats.getProperty("cmdstat_get");
 		return (get != null) ? Long.parseLong(get.replaceFirst("^calls=(\\d+),.*", "$1")) : 0;
+	}
+
+	/**
+	 * Another instance, with a near cache of its own on {@code tracking}, whose
+	 * {@code SESSION_IDLE_TIMEOUT} is {@code idle}.
+	 */
+	private EncryptedRedisSessionRepository repository(SessionCodec codec, Duration idle, RedisKeyTracking tracking) {
+		SessionNearCache kept = new SessionNearCache(codec, tracking, this.clock::nanoTime);
+		return new EncryptedRedisSessionRepository(values(), codec, kept, new LoweredIdleTimeout(values(), kept), idle,
+				this.clock);
 	}
 
 	private static ReactiveRedisTemplate<String, byte[]> values() {
