@@ -31,7 +31,7 @@ import org.springframework.web.server.ServerWebExchange;
  * </ul>
  * Nothing of this runs for any other answer.
  */
-final class RefusedTokenRelay implements UpstreamCall.RefusedTokenAnswer {
+final class RefusedTokenRelay {
 
 	private final TokenRelayFilter tokenRelay;
 
@@ -46,8 +46,14 @@ final class RefusedTokenRelay implements UpstreamCall.RefusedTokenAnswer {
 		this.relayAgain = relayAgain;
 	}
 
-	@Override
-	public Mono<Void> answer(ServerWebExchange exchange, ServerWebExchange relayed) {
+	/**
+	 * What the relay answers in place of an upstream answer that refused the token the
+	 * request was relayed with.
+	 * @param exchange the request as the relay got it
+	 * @param relayed the request as the route's filters passed it to the upstream call
+	 * ({@link UpstreamCall#refusingToken})
+	 */
+	Mono<Void> answer(ServerWebExchange exchange, ServerWebExchange relayed) {
 		return this.tokenRelay.renewRefused(relayed).flatMap((renewed) -> {
 			if (!renewed) {
 				return UpstreamCall.writeAnswer(exchange);

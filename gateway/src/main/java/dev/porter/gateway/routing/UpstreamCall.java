@@ -209,25 +209,20 @@ final class UpstreamCall {
 	 * failure of the body fails it with {@link AnswerBodyFailed}.
 	 */
 	static Mono<Void> writeAnswer(ServerWebExchange exchange) {
-		return writeAnswer(exchange, null);
+		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().remove(PENDING_ANSWER);
+		return (pending != null) ? pending.write() : Mono.empty();
 	}
 
 	/**
-	 * {@link #writeAnswer(ServerWebExchange)}, except that an answer refusing the token
-	 * the request was relayed with ({@link InvalidTokenChallenge}) is left pending for
-	 * {@code refused} to answer, when given: it writes that answer after all, or
-	 * {@link #withdrawAnswer withdraws} it for another.
+	 * The request as the route's filters passed it to this call, when the answer
+	 * {@link #relay} received refused the token it was relayed with
+	 * ({@link InvalidTokenChallenge}); otherwise {@code null}. The answer stays pending:
+	 * {@link #writeAnswer} writes it after all, or {@link #withdrawAnswer} takes it back
+	 * for another.
 	 */
-	static Mono<Void> writeAnswer(ServerWebExchange exchange, @Nullable RefusedTokenAnswer refused) {
-		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().remove(PENDING_ANSWER);
-		if (pending == null) {
-			return Mono.empty();
-		}
-		if (refused != null && pending.refusesToken()) {
-			exchange.getAttributes().put(PENDING_ANSWER, pending);
-			return refused.answer(exchange, pending.exchange());
-		}
-		return pending.write();
+	static @Nullable ServerWebExchange refusingToken(ServerWebExchange exchange) {
+		PendingAnswer pending = (PendingAnswer) exchange.getAttributes().get(PENDING_ANSWER);
+		return (pending != null && pending.refusesToken()) ? pending.exchange() : null;
 	}
 
 	/**
@@ -343,22 +338,6 @@ final class UpstreamCall {
 		finally {
 			buffer.release();
 		}
-	}
-
-	/**
-	 * What the relay answers in place of an upstream answer that refused the token the
-	 * request was relayed with.
-	 */
-	@FunctionalInterface
-	interface RefusedTokenAnswer {
-
-		/**
-		 * @param exchange the request as the relay got it
-		 * @param relayed the request as the route's filters passed it to the upstream
-		 * call
-		 */
-		Mono<Void> answer(ServerWebExchange exchange, ServerWebExchange relayed);
-
 	}
 
 	/**

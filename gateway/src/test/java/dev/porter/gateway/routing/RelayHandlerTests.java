@@ -57,7 +57,7 @@ class RelayHandlerTests {
 			.doOnError((ex) -> seenByFilter.set("failed " + ex.getMessage()));
 		RelayHandler handler = new RelayHandler(List.of(breakerLike),
 				new UpstreamCall(HttpClient.create(), URI.create(this.upstream.baseUrl())),
-				(exchange, error) -> Mono.error(new AssertionError("the upstream's body was whole")));
+				(exchange, error) -> Mono.error(new AssertionError("the upstream's body was whole")), null);
 
 		StepVerifier.create(handler.handle(browserGone(MockServerHttpRequest.get("http://gateway.test/me"))))
 			.expectErrorMessage("browser gone")
