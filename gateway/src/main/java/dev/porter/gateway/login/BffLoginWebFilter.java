@@ -21,10 +21,8 @@ import org.springframework.web.server.WebFilterChain;
  */
 class BffLoginWebFilter implements WebFilter {
 
-	static final String PATH = Problems.LOGIN_URL;
-
 	private static final ServerWebExchangeMatcher MATCHER = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
-			PATH);
+			LoginPaths.LOGIN);
 
 	private final LoginRefusal refusal;
 

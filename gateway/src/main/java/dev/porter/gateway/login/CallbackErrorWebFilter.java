@@ -21,8 +21,7 @@ import org.springframework.web.server.WebFilterChain;
  */
 final class CallbackErrorWebFilter implements WebFilter {
 
-	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers
-		.pathMatchers(LoginRateLimitWebFilter.CALLBACK_PATH);
+	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers.pathMatchers(LoginPaths.CALLBACK);
 
 	private final ServerAuthenticationFailureHandler failureHandler;
 

@@ -20,8 +20,7 @@ import org.springframework.web.server.WebFilterChain;
  */
 final class CallbackFreshSessionWebFilter implements WebFilter, Ordered {
 
-	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers
-		.pathMatchers(LoginRateLimitWebFilter.CALLBACK_PATH);
+	private final ServerWebExchangeMatcher callback = ServerWebExchangeMatchers.pathMatchers(LoginPaths.CALLBACK);
 
 	private final Clock clock;
 

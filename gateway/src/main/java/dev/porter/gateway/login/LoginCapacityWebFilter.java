@@ -38,7 +38,7 @@ class LoginCapacityWebFilter implements WebFilter {
 	private static final Logger log = LoggerFactory.getLogger(LoginCapacityWebFilter.class);
 
 	private static final ServerWebExchangeMatcher CALLBACK = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
-			LoginRateLimitWebFilter.CALLBACK_PATH);
+			LoginPaths.CALLBACK);
 
 	private final SessionCapacity capacity;
 

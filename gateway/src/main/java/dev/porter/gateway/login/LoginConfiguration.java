@@ -93,26 +93,33 @@ class LoginConfiguration {
 		return new CallbackFreshSessionWebFilter(clock.getIfAvailable(Clock::systemUTC));
 	}
 
+	/** How every refused or failed login is answered: see {@link LoginRefusal}. */
+	@Bean
+	LoginRefusal loginRefusal(ProblemWriter problems) {
+		return new LoginRefusal(problems);
+	}
+
 	/**
 	 * A login that fails on its way lands on the SPA: see {@link LoginErrorWebFilter}.
 	 */
 	@Bean
-	LoginErrorWebFilter loginErrorWebFilter(ProblemWriter problems) {
-		return new LoginErrorWebFilter(new LoginRefusal(problems));
+	LoginErrorWebFilter loginErrorWebFilter(LoginRefusal refusal) {
+		return new LoginErrorWebFilter(refusal);
 	}
 
 	@Bean
 	LoginSecurity loginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, SessionRegistry registry, ProblemWriter problems,
-			OidcProperties oidc, MeterRegistry meters, LoginGuards guards, SessionCsrfTokenRepository csrfTokens,
-			SessionDirectory directory, ReplacedSessionEnder replaced, SessionLimit limit, TokenRevoker revoker,
-			StoredSessions stored, ToTheEnd toTheEnd, ObjectProvider<Clock> clock) {
+			LoginRefusal refusal, OidcProperties oidc, MeterRegistry meters, LoginGuards guards,
+			SessionCsrfTokenRepository csrfTokens, SessionDirectory directory, ReplacedSessionEnder replaced,
+			SessionLimit limit, TokenRevoker revoker, StoredSessions stored, ToTheEnd toTheEnd,
+			ObjectProvider<Clock> clock) {
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
 		FailedLoginSession failed = new FailedLoginSession(authorizedClients, revoker, stored, registry);
 		LoginSuccessHandler success = new LoginSuccessHandler(registry, meters, csrfTokens, directory, replaced, limit,
 				failed, time);
-		return new LoginSecurity(registrations, authorizedClients, success, failed, problems, oidc, meters, guards,
-				new LoginFailureLog(time), toTheEnd);
+		return new LoginSecurity(registrations, authorizedClients, success, failed, problems, refusal, oidc, meters,
+				guards, new LoginFailureLog(time), toTheEnd);
 	}
 
 	/**
@@ -123,7 +130,7 @@ class LoginConfiguration {
 	@Bean
 	LoginGuards loginGuards(LoginProperties login, SessionCookie sessionCookie, OidcProperties oidc, JsonMapper json,
 			SessionCapacity capacity, StoredSessions sessions, ObjectProvider<ReactiveStringRedisTemplate> redis,
-			ProblemWriter problems, ObjectProvider<Clock> clocks) {
+			LoginRefusal refusal, ObjectProvider<Clock> clocks) {
 		Clock clock = clocks.getIfAvailable(Clock::systemUTC);
 		CookieServerAuthorizationRequestRepository requests = new CookieServerAuthorizationRequestRepository(
 				sessionCookie.name() + "-login-", sessionCookie.secure(), login.timeout(),
@@ -132,7 +139,6 @@ class LoginConfiguration {
 		UserRateLimiter limiter = (shared != null)
 				? RateLimiters.redis(shared, login.rateLimit(), login.rateLimitPeriod(), clock)
 				: RateLimiters.inMemory(login.rateLimit(), login.rateLimitPeriod(), clock);
-		LoginRefusal refusal = new LoginRefusal(problems);
 		return new LoginGuards(requests,
 				new LoginRateLimitWebFilter(limiter, new AddressPseudonyms(oidc.clientSecret()), refusal, clock),
 				new LoginCapacityWebFilter(capacity, sessions, refusal, clock));

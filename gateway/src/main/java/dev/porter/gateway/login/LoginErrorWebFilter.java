@@ -4,9 +4,6 @@ import dev.porter.gateway.problem.ProblemAnswer;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpMethod;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -26,18 +23,11 @@ import org.springframework.web.server.WebFilterChain;
  */
 final class LoginErrorWebFilter implements WebFilter, Ordered {
 
-	private static final ServerWebExchangeMatcher LOGIN = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
-			BffLoginWebFilter.PATH, LoginRateLimitWebFilter.CALLBACK_PATH);
-
 	private final LoginRefusal refusal;
 
 	LoginErrorWebFilter(LoginRefusal refusal) {
 		this.refusal = refusal;
 	}
-
-	/** What the callback's path starts with: {@code LOGIN} matches only below it. */
-	private static final String CALLBACK_PREFIX = LoginRateLimitWebFilter.CALLBACK_PATH.substring(0,
-			LoginRateLimitWebFilter.CALLBACK_PATH.indexOf('{'));
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -46,7 +36,7 @@ final class LoginErrorWebFilter implements WebFilter, Ordered {
 			// them.
 			return chain.filter(exchange);
 		}
-		return LOGIN.matches(exchange).flatMap((match) -> {
+		return LoginPaths.LOGIN_OR_CALLBACK.matches(exchange).flatMap((match) -> {
 			if (match.isMatch()) {
 				ProblemAnswer.use(exchange, this.refusal::refuse);
 			}
@@ -54,9 +44,13 @@ final class LoginErrorWebFilter implements WebFilter, Ordered {
 		});
 	}
 
+	/**
+	 * Whether the path may be a login's: the matcher matches only these, and the callback
+	 * only below its prefix.
+	 */
 	private static boolean mayBeLogin(ServerWebExchange exchange) {
 		String path = exchange.getRequest().getPath().pathWithinApplication().value();
-		return path.equals(BffLoginWebFilter.PATH) || path.startsWith(CALLBACK_PREFIX);
+		return path.equals(LoginPaths.LOGIN) || path.startsWith(LoginPaths.CALLBACK_PREFIX);
 	}
 
 	@Override

@@ -18,9 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpMethod;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -44,11 +41,6 @@ class LoginRateLimitWebFilter implements WebFilter {
 
 	static final Duration REFUSALS_INTERVAL = Duration.ofMinutes(1);
 
-	static final String CALLBACK_PATH = "/login/oauth2/code/{registrationId}";
-
-	private static final ServerWebExchangeMatcher MATCHER = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
-			BffLoginWebFilter.PATH, CALLBACK_PATH);
-
 	private static final Logger log = LoggerFactory.getLogger(LoginRateLimitWebFilter.class);
 
 	private final UserRateLimiter limiter;
@@ -68,7 +60,7 @@ class LoginRateLimitWebFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return MATCHER.matches(exchange)
+		return LoginPaths.LOGIN_OR_CALLBACK.matches(exchange)
 			.flatMap((match) -> match.isMatch() ? limit(exchange, chain) : chain.filter(exchange));
 	}
 

@@ -45,7 +45,7 @@ final class LoginRefusal {
 	static final URI LOGIN_UNAVAILABLE = URI.create("/?login=unavailable");
 
 	private static final ServerWebExchangeMatcher CALLBACK = ServerWebExchangeMatchers
-		.pathMatchers(LoginRateLimitWebFilter.CALLBACK_PATH);
+		.pathMatchers(LoginPaths.CALLBACK);
 
 	private final ProblemWriter problems;
 

@@ -41,7 +41,7 @@ public class LoginSecurity {
 	 * The endpoints this half's filters answer, with no handler behind them: the start of
 	 * a login and the IdP's callback.
 	 */
-	public static final List<String> ENDPOINTS = List.of(BffLoginWebFilter.PATH, LoginRateLimitWebFilter.CALLBACK_PATH);
+	public static final List<String> ENDPOINTS = List.of(LoginPaths.LOGIN, LoginPaths.CALLBACK);
 
 	private final DiscoveredClientRegistrationRepository registrations;
 
@@ -69,8 +69,8 @@ public class LoginSecurity {
 
 	LoginSecurity(DiscoveredClientRegistrationRepository registrations,
 			ServerOAuth2AuthorizedClientRepository authorizedClients, LoginSuccessHandler successHandler,
-			FailedLoginSession failedSession, ProblemWriter problems, OidcProperties oidc, MeterRegistry meters,
-			LoginGuards guards, LoginFailureLog failureLog, ToTheEnd toTheEnd) {
+			FailedLoginSession failedSession, ProblemWriter problems, LoginRefusal refusal, OidcProperties oidc,
+			MeterRegistry meters, LoginGuards guards, LoginFailureLog failureLog, ToTheEnd toTheEnd) {
 		this.toTheEnd = toTheEnd;
 		this.guards = guards;
 		this.failureLog = failureLog;
@@ -79,7 +79,7 @@ public class LoginSecurity {
 		this.successHandler = successHandler;
 		this.failedSession = failedSession;
 		this.problems = problems;
-		this.refusal = new LoginRefusal(problems);
+		this.refusal = refusal;
 		this.oidc = oidc;
 		this.failedLogins = meters.counter("porter.logins", "outcome", "failure");
 	}
@@ -92,8 +92,7 @@ public class LoginSecurity {
 				// Spring's matcher takes every method, and reads code and state from the
 				// query whatever it is; the IdP returns with a GET, the one method the
 				// login guards watch.
-				.authenticationMatcher(
-						ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, LoginRateLimitWebFilter.CALLBACK_PATH))
+				.authenticationMatcher(ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, LoginPaths.CALLBACK))
 				.securityContextRepository(this.securityContexts)
 				.authorizedClientRepository(this.authorizedClients)
 				.authorizationRequestRepository(this.guards.authorizationRequests())
@@ -140,7 +139,7 @@ public class LoginSecurity {
 
 	/** {@code GET /bff/login} always means the one registration. */
 	private static ServerWebExchangeMatcher loginMatcher() {
-		ServerWebExchangeMatcher path = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, BffLoginWebFilter.PATH);
+		ServerWebExchangeMatcher path = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, LoginPaths.LOGIN);
 		return (exchange) -> path.matches(exchange)
 			.flatMap((result) -> result.isMatch() ? MatchResult
 				.match(Map.of(DefaultServerOAuth2AuthorizationRequestResolver.DEFAULT_REGISTRATION_ID_URI_VARIABLE_NAME,
