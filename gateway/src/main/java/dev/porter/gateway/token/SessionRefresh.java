@@ -99,7 +99,10 @@ class SessionRefresh {
 		return this.tokens.reload(session).switchIfEmpty(Mono.error(() -> new SessionEnded(null))).flatMap((stored) -> {
 			boolean due = this.expiry.needsRefresh(stored.client().getAccessToken());
 			boolean refusedNow = stored.client().getAccessToken().getTokenValue().equals(refused);
-			if (!due && refusedNow && stored.renewedOnRefusal()) {
+			// A due token is refreshed as due, refusal or not. TokenRefresher's check of
+			// the request's copy, ahead of the lock, lets the refusal stand whether due
+			// or not: see there.
+			if (!due && stored.refusalStands(refused)) {
 				// The refusal stands: the caller relays the API's answer as it is.
 				this.refusedAgain.refusedAgain();
 				return Mono.just(stored.client());

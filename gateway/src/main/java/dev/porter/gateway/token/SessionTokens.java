@@ -76,15 +76,25 @@ class SessionTokens {
 	}
 
 	/**
-	 * Whether the request's copy of the session holds {@code accessToken} as its access
-	 * token, and holds it {@link #RENEWED_ON_REFUSAL renewed on a refusal}: the API
-	 * refusing it too, the refusal stands, whatever was stored since (a later token would
-	 * be another request's to relay).
+	 * Whether the API's refusal of {@code refused} stands, as the request's copy of the
+	 * session tells: it holds {@code refused} as its access token,
+	 * {@link #RENEWED_ON_REFUSAL renewed on a refusal}, whatever was stored since (a
+	 * later token would be another request's to relay).
 	 */
-	static boolean renewedOnRefusal(WebSession session, String accessToken) {
+	static boolean refusalStands(WebSession session, String refused) {
 		LoginTokens held = LoginTokens.in(session);
-		return held != null && held.accessToken().equals(accessToken)
-				&& Boolean.TRUE.equals(session.getAttribute(RENEWED_ON_REFUSAL));
+		return held != null && refusalStands(held.accessToken(),
+				Boolean.TRUE.equals(session.getAttribute(RENEWED_ON_REFUSAL)), refused);
+	}
+
+	/**
+	 * The rule both the request's copy and the stored session are read by: the API's
+	 * refusal of {@code refused} stands when it is the session's access token and that
+	 * token was itself {@link #RENEWED_ON_REFUSAL renewed on a refusal}: the API refused
+	 * the renewed token too, and another would fare no better.
+	 */
+	private static boolean refusalStands(String accessToken, boolean renewedOnRefusal, @Nullable String refused) {
+		return renewedOnRefusal && accessToken.equals(refused);
 	}
 
 	/**
@@ -197,6 +207,16 @@ class SessionTokens {
 	 * {@link #RENEWED_ON_REFUSAL renewed on a refusal}.
 	 */
 	record Stored(OAuth2AuthorizedClient client, RefreshBackoff backoff, boolean renewedOnRefusal) {
+
+		/**
+		 * Whether the API's refusal of {@code refused} stands, as stored now (see
+		 * {@link SessionTokens#refusalStands(WebSession, String)}).
+		 */
+		boolean refusalStands(@Nullable String refused) {
+			return SessionTokens.refusalStands(this.client.getAccessToken().getTokenValue(), this.renewedOnRefusal,
+					refused);
+		}
+
 	}
 
 	private record Found(LoginTokens tokens, String principalName, RefreshBackoff backoff, boolean renewedOnRefusal) {

@@ -153,7 +153,13 @@ class TokenRefresher {
 	private Mono<OAuth2AuthorizedClient> refresh(ServerWebExchange exchange, OAuth2AuthorizedClient current,
 			@Nullable String refused) {
 		return exchange.getSession().flatMap((session) -> {
-			if (refused != null && SessionTokens.renewedOnRefusal(session, refused)) {
+			// Due or not, unlike the same rule under the lock (SessionRefresh#run): a
+			// request relays a due token only when its refresh could not be had just
+			// then (failed, backing off, past the wait). Asking the lock too for a due
+			// one would answer it 503 (backing off) or call the IdP again, where it now
+			// gets the API's 401 as a token not due does; no test pins either, so the
+			// two stay as they are.
+			if (refused != null && SessionTokens.refusalStands(session, refused)) {
 				this.refusedAgain.refusedAgain();
 				return Mono.just(current);
 			}
