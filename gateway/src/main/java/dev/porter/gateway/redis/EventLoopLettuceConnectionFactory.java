@@ -20,10 +20,16 @@ class EventLoopLettuceConnectionFactory extends LettuceConnectionFactory {
 
 	private final EventLoopRedisConnections loops;
 
+	private final RedisEvictionPolicyPoll evictionPolicy;
+
+	/**
+	 * @param evictionPolicy asked from when the connections open until they close
+	 */
 	EventLoopLettuceConnectionFactory(RedisConfiguration configuration, LettuceClientConfiguration client,
-			EventLoopRedisConnections loops) {
+			EventLoopRedisConnections loops, RedisEvictionPolicyPoll evictionPolicy) {
 		super(configuration, client);
 		this.loops = loops;
+		this.evictionPolicy = evictionPolicy;
 	}
 
 	@Override
@@ -50,17 +56,20 @@ class EventLoopLettuceConnectionFactory extends LettuceConnectionFactory {
 		super.start();
 		if (!wasRunning) {
 			this.loops.open();
+			this.evictionPolicy.start();
 		}
 	}
 
 	@Override
 	public void stop() {
+		this.evictionPolicy.stop();
 		this.loops.close();
 		super.stop();
 	}
 
 	@Override
 	public void destroy() {
+		this.evictionPolicy.stop();
 		this.loops.shutdown();
 		super.destroy();
 	}

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.porter.common.OncePerInterval;
-import dev.porter.common.RedisEvictionPolicyCheck;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -30,9 +29,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 
@@ -58,13 +55,6 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * with a Redis that takes connections and never answers (liveness probes included), and
  * with Lettuce on the server's loops it would wait for ever for the very loop it blocks.
  * Once open, Lettuce reconnects a connection by itself (see {@code RedisConfiguration}).
- * <p>
- * Redis is asked for its eviction policy, which the gateway's keys rely on
- * ({@link RedisEvictionPolicyCheck}), over whichever connection is open, and asked again
- * every {@code retryDelay} until it answers: asked only as each connection opened, a
- * question that got no answer (Redis stalled or {@code BUSY}, the reply lost with its
- * connection) went unasked again for as long as the connections lasted, and an operator
- * whose Redis evicts keys was never told.
  */
 final class EventLoopRedisConnections {
 
@@ -82,16 +72,11 @@ final class EventLoopRedisConnections {
 
 	private final Duration retryDelay;
 
-	private final RedisEvictionPolicyCheck evictionPolicy;
-
 	/**
 	 * Counts the calls to {@link #open()} and {@link #close()}: an attempt to connect
 	 * made under an earlier count stops, and a connection it opens late is closed.
 	 */
 	private final AtomicInteger generation = new AtomicInteger();
-
-	/** Redis's eviction policy being asked, until it answers or {@link #close()}. */
-	private volatile @Nullable Disposable evictionPolicyQuestion;
 
 	/**
 	 * @param loops the web server's event loops
@@ -99,10 +84,9 @@ final class EventLoopRedisConnections {
 	 * loop gets a copy whose only event loop is that loop
 	 */
 	EventLoopRedisConnections(EventLoopGroup loops, ClientResources resources, ClientOptions options, RedisURI uri,
-			Duration retryDelay, RedisEvictionPolicyCheck evictionPolicy) {
+			Duration retryDelay) {
 		this.uri = uri;
 		this.retryDelay = retryDelay;
-		this.evictionPolicy = evictionPolicy;
 		for (EventExecutor executor : loops) {
 			EventLoop loop = (EventLoop) executor;
 			LatestChannel channel = new LatestChannel(resources.nettyCustomizer());
@@ -120,7 +104,6 @@ final class EventLoopRedisConnections {
 	void open() {
 		int generation = this.generation.incrementAndGet();
 		this.slots.forEach((slot) -> connect(slot, generation));
-		this.evictionPolicyQuestion = askEvictionPolicy();
 	}
 
 	/**
@@ -252,10 +235,6 @@ final class EventLoopRedisConnections {
 	/** Closes every connection and stops opening them; returns at once. */
 	void close() {
 		this.generation.incrementAndGet();
-		Disposable question = this.evictionPolicyQuestion;
-		if (question != null) {
-			question.dispose();
-		}
 		for (Slot slot : this.slots) {
 			StatefulRedisConnection<ByteBuffer, ByteBuffer> connection = slot.connection;
 			slot.connection = null;
@@ -304,17 +283,6 @@ final class EventLoopRedisConnections {
 				connection.closeAsync();
 			}
 		});
-	}
-
-	/**
-	 * Asks Redis for its eviction policy, unless it has answered, and again every
-	 * {@code retryDelay} while none is connected yet or Redis gives no answer. Each
-	 * question waits at most the command timeout; nothing is logged of one unanswered.
-	 */
-	private Disposable askEvictionPolicy() {
-		return this.evictionPolicy.check(Mono.defer(() -> current().reactive().info("memory")))
-			.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, this.retryDelay))
-			.subscribe();
 	}
 
 	private static final class Slot {

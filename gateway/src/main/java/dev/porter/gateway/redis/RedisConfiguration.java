@@ -98,9 +98,11 @@ class RedisConfiguration {
 		// The server's own loops: the ones its requests run on.
 		EventLoopGroup serverLoops = netty.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
 		EventLoopRedisConnections loops = new EventLoopRedisConnections(serverLoops, resources, options, uri,
-				MAX_RECONNECT_DELAY, new RedisEvictionPolicyCheck(AT_STAKE));
+				MAX_RECONNECT_DELAY);
+		RedisEvictionPolicyPoll evictionPolicy = new RedisEvictionPolicyPoll(new RedisEvictionPolicyCheck(AT_STAKE),
+				() -> loops.current().reactive().info("memory"), MAX_RECONNECT_DELAY);
 		return new EventLoopLettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client,
-				loops);
+				loops, evictionPolicy);
 	}
 
 	/**
