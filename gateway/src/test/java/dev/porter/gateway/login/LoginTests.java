@@ -120,18 +120,7 @@ class LoginTests extends GatewayTestSupport {
 				.expectBody()
 				.returnResult();
 
-			if (starter == LoginStarter.USER) {
-				assertThat(answer.getStatus().value()).isEqualTo(302);
-				assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=failed"));
-				assertThat(answer.getResponseHeaders().getContentType()).isNull();
-			}
-			else {
-				assertThat(answer.getStatus().value()).isEqualTo(400);
-				assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-				assertThat(new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8))
-					.contains("/problems/invalid-return-to", "returnTo");
-			}
-			assertThat(answer.getResponseCookies()).as("no pending login started").isEmpty();
+			starter.assertRefused(answer, "/?login=failed", 400, null, "/problems/invalid-return-to", "returnTo");
 		}
 	}
 

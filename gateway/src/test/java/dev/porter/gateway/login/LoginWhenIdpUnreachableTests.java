@@ -1,8 +1,5 @@
 package dev.porter.gateway.login;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-
 import dev.porter.gateway.support.LoginStarter;
 import dev.porter.gateway.support.TestClients;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,11 +8,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * "Sign in" while the IdP's discovery document cannot be fetched (nothing listens on the
@@ -47,20 +40,7 @@ class LoginWhenIdpUnreachableTests {
 			.expectBody()
 			.returnResult();
 
-		if (starter == LoginStarter.USER) {
-			assertThat(answer.getStatus().value()).isEqualTo(302);
-			assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=unavailable"));
-			assertThat(answer.getResponseHeaders().getContentType()).isNull();
-			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNull();
-		}
-		else {
-			assertThat(answer.getStatus().value()).isEqualTo(503);
-			assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).matches("[1-5]");
-			assertThat(new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8))
-				.contains("/problems/idp-unavailable");
-		}
-		assertThat(answer.getResponseCookies()).as("no pending login started").isEmpty();
+		starter.assertRefused(answer, "/?login=unavailable", 503, "[1-5]", "/problems/idp-unavailable");
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.porter.gateway.login;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -25,8 +23,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -75,23 +71,13 @@ class LoginWhenSessionStoreUnreachableTests {
 			.expectBody()
 			.returnResult();
 
+		starter.assertRefused(answer, "/?login=unavailable", 503, "5", "/problems/upstream-unavailable",
+				"session store");
 		if (starter == LoginStarter.USER) {
-			assertThat(answer.getStatus().value()).isEqualTo(302);
-			assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=unavailable"));
-			assertThat(answer.getResponseHeaders().getContentType()).isNull();
-			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNull();
 			// the first refusal of this instance: the store's failures are logged once
 			// per interval
 			assertThat(output.getOut()).contains("session store (Redis) unavailable");
 		}
-		else {
-			assertThat(answer.getStatus().value()).isEqualTo(503);
-			assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
-			assertThat(new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8))
-				.contains("/problems/upstream-unavailable", "session store");
-		}
-		assertThat(answer.getResponseCookies()).as("no pending login started").isEmpty();
 	}
 
 	/**
@@ -111,17 +97,7 @@ class LoginWhenSessionStoreUnreachableTests {
 			.expectBody()
 			.returnResult();
 
-		if (starter == LoginStarter.USER) {
-			assertThat(answer.getStatus().value()).isEqualTo(302);
-			assertThat(answer.getResponseHeaders().getLocation()).isEqualTo(URI.create("/?login=unavailable"));
-			assertThat(answer.getResponseHeaders().getContentType()).isNull();
-		}
-		else {
-			assertThat(answer.getStatus().value()).isEqualTo(503);
-			assertThat(answer.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-			assertThat(answer.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
-		}
-		assertThat(answer.getResponseCookies()).as("no pending login started, the session cookie left").isEmpty();
+		starter.assertRefused(answer, "/?login=unavailable", 503, "5");
 	}
 
 	@ParameterizedTest
