@@ -77,7 +77,7 @@ class IdleTimeoutChangeOnRedisTests {
 
 		instances.clock().shift(PAST_LOWERED);
 
-		Browser afterDeploy = rebind(laptop, lowered);
+		Browser afterDeploy = laptop.on(client(lowered));
 		afterDeploy.get("/bff/session")
 			.exchange()
 			.expectStatus()
@@ -126,7 +126,8 @@ class IdleTimeoutChangeOnRedisTests {
 		Browser laptop = new Browser(client(before)).login("auth0|alice", 3600);
 		instances.clock().shift(PAST_LOWERED);
 
-		rebind(laptop, lowered).get("/bff/session")
+		laptop.on(client(lowered))
+			.get("/bff/session")
 			.exchange()
 			.expectBody()
 			.jsonPath("$.authenticated")
@@ -152,7 +153,8 @@ class IdleTimeoutChangeOnRedisTests {
 		phone.get("/bff/sessions").exchange().expectBody().jsonPath("$.sessions.length()").isEqualTo(1);
 
 		assertStoredNoLongerThanTheGrace(laptop.sessionId());
-		rebind(phone, before).get("/bff/sessions")
+		phone.on(client(before))
+			.get("/bff/sessions")
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -172,7 +174,12 @@ class IdleTimeoutChangeOnRedisTests {
 		Browser laptop = new Browser(client(before)).login("auth0|alice", 3600);
 		instances.clock().shift(LOWERED.minusMinutes(2));
 
-		rebind(laptop, lowered).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
+		laptop.on(client(lowered))
+			.get("/bff/session")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(true);
 
 		long ttl = RedisAdmin.call(instances.redis().url(),
 				(commands) -> commands.pttl(EncryptedRedisSessionRepository.key(laptop.sessionId())));
@@ -190,7 +197,12 @@ class IdleTimeoutChangeOnRedisTests {
 
 		instances.clock().shift(PAST_LOWERED);
 
-		rebind(laptop, before).get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
+		laptop.on(client(before))
+			.get("/bff/session")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.authenticated")
+			.isEqualTo(false);
 	}
 
 	/**
@@ -203,13 +215,6 @@ class IdleTimeoutChangeOnRedisTests {
 		assertThat(Duration.ofMillis(ttl)).as("Redis's time left")
 			.isPositive()
 			.isLessThanOrEqualTo(EncryptedRedisSessionRepository.STORE_GRACE);
-	}
-
-	/** The browser's cookies, sent to another gateway instance. */
-	private static Browser rebind(Browser browser, ConfigurableApplicationContext gateway) {
-		Browser moved = new Browser(client(gateway));
-		moved.cookies().putAll(browser.cookies());
-		return moved;
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {

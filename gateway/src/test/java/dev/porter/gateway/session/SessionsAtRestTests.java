@@ -46,11 +46,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -198,7 +195,7 @@ class SessionsAtRestTests {
 
 		Browser fresh;
 		try (ConfigurableApplicationContext rotated = start(this.k2 + "," + K1)) {
-			Browser oldHere = rebind(old, rotated);
+			Browser oldHere = old.on(client(rotated));
 			oldHere.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 			oldHere.get("/me").exchange().expectStatus().isOk();
 			fresh = new Browser(client(rotated)).login("auth0|bob", 3600);
@@ -206,7 +203,8 @@ class SessionsAtRestTests {
 		}
 
 		try (ConfigurableApplicationContext retired = start(this.k2)) {
-			rebind(old, retired).get("/me")
+			old.on(client(retired))
+				.get("/me")
 				.exchange()
 				.expectStatus()
 				.isUnauthorized()
@@ -215,14 +213,16 @@ class SessionsAtRestTests {
 				.expectBody()
 				.jsonPath("$.login_url")
 				.isEqualTo("/bff/login");
-			rebind(old, retired).get("/bff/session")
+			old.on(client(retired))
+				.get("/bff/session")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
 				.jsonPath("$.authenticated")
 				.isEqualTo(false);
-			rebind(fresh, retired).get("/bff/session")
+			fresh.on(client(retired))
+				.get("/bff/session")
 				.exchange()
 				.expectBody()
 				.jsonPath("$.authenticated")
@@ -245,15 +245,17 @@ class SessionsAtRestTests {
 			Browser bob = new Browser(client(readsNew)).login("auth0|bob", 3600);
 			assertThat(KeyRing.parse(this.k2, "K2").knowsKeyOf(value(alice.sessionId()))).isTrue();
 
-			rebind(alice, readsNew).get("/me").exchange().expectStatus().isOk();
-			rebind(bob, sealsNew).get("/me").exchange().expectStatus().isOk();
-			rebind(alice, readsNew).get("/bff/session")
+			alice.on(client(readsNew)).get("/me").exchange().expectStatus().isOk();
+			bob.on(client(sealsNew)).get("/me").exchange().expectStatus().isOk();
+			alice.on(client(readsNew))
+				.get("/bff/session")
 				.exchange()
 				.expectBody()
 				.jsonPath("$.authenticated")
 				.isEqualTo(true);
 
-			rebind(alice, gateway).get("/bff/session")
+			alice.on(client(gateway))
+				.get("/bff/session")
 				.exchange()
 				.expectBody()
 				.jsonPath("$.authenticated")
@@ -264,13 +266,13 @@ class SessionsAtRestTests {
 	@Test
 	void sessionWhenSignedInRefreshedAndListedThenNoKeyNorValueHoldsItsId() {
 		Browser browser = new Browser(client(gateway)).login("auth0|alice", 30);
-		stubRefresh(browser);
+		TestIdp.instance().stubRefresh(browser.tokens().refreshToken(), "at-" + UUID.randomUUID());
 		dueForRefresh();
 
 		browser.get("/me").exchange().expectStatus().isOk();
 		browser.get("/bff/sessions").exchange().expectStatus().isOk();
 
-		assertRefreshed(browser);
+		TestIdp.instance().verifyRefreshes(1, browser.tokens().refreshToken());
 		List<String> forms = formsOf(browser.sessionId());
 		for (String key : keys()) {
 			assertThat(key.toLowerCase(Locale.ROOT)).as("a key name").doesNotContain(forms);
@@ -284,7 +286,7 @@ class SessionsAtRestTests {
 		try (RedisMonitor monitor = RedisMonitor.attach(redis)) {
 			Browser phone = new Browser(client(gateway)).login("auth0|alice", 3600);
 			Browser laptop = new Browser(client(gateway)).login("auth0|alice", 30);
-			stubRefresh(laptop);
+			TestIdp.instance().stubRefresh(laptop.tokens().refreshToken(), "at-" + UUID.randomUUID());
 			dueForRefresh();
 
 			laptop.get("/me").exchange().expectStatus().isOk();
@@ -306,7 +308,7 @@ class SessionsAtRestTests {
 				.isOk();
 			laptop.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 
-			assertRefreshed(laptop);
+			TestIdp.instance().verifyRefreshes(1, laptop.tokens().refreshToken());
 			List<String> commands = monitor.commands();
 			assertThat(commands).as("the sessions' own keys, their refresh lock and their ending were seen")
 				.anySatisfy((command) -> assertThat(command).contains("\"porter:session:"))
@@ -330,39 +332,15 @@ class SessionsAtRestTests {
 			.toList();
 	}
 
-	private static void stubRefresh(Browser browser) {
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", "at-" + UUID.randomUUID(), "refresh_token",
-						"rt-" + UUID.randomUUID(), "token_type", "Bearer", "expires_in", 3600)))));
-	}
-
-	/** The request went through a refresh, and so through the refresh lock. */
 	/** Past half the 30 s tokens' lifetime: due for a refresh, still valid. */
 	private static void dueForRefresh() {
 		clock.shift(Duration.ofSeconds(16));
-	}
-
-	private static void assertRefreshed(Browser browser) {
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken())));
 	}
 
 	private static ConfigurableApplicationContext start(String keys) {
 		return GatewayInstances.startOnTestIdp("--porter.redis.url=" + redis.url(),
 				"--porter.session.encryption-keys=" + keys, "--porter.login.rate-limit=100000",
 				"--porter.relay.profile-service-uri=http://localhost:" + profile.port());
-	}
-
-	/** The browser's cookies, sent to another gateway instance. */
-	private static Browser rebind(Browser browser, ConfigurableApplicationContext gateway) {
-		Browser moved = new Browser(client(gateway));
-		moved.cookies().putAll(browser.cookies());
-		return moved;
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {

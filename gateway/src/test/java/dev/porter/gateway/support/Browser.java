@@ -244,6 +244,17 @@ public final class Browser {
 			.collect(Collectors.joining("; "));
 	}
 
+	/**
+	 * This browser at another gateway instance: its cookies (and the tokens its login
+	 * got), sent through {@code client}.
+	 */
+	public Browser on(WebTestClient client) {
+		Browser moved = new Browser(client, this.keepsSecureCookiesOverHttp);
+		moved.cookies.putAll(this.cookies);
+		moved.tokens = this.tokens;
+		return moved;
+	}
+
 	public Map<String, String> cookies() {
 		return this.cookies;
 	}

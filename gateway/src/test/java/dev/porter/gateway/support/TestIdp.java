@@ -91,6 +91,23 @@ public final class TestIdp {
 		awaitPost("the refresh token revoked", "/oauth/revoke", "token=" + token);
 	}
 
+	/**
+	 * Asserts that the token endpoint got exactly {@code times} refreshes, of any token.
+	 */
+	public void verifyRefreshes(int times) {
+		this.server.verify(times, postRequestedFor(urlPathEqualTo("/oauth/token"))
+			.withRequestBody(containing("grant_type=refresh_token")));
+	}
+
+	/**
+	 * Asserts that the token endpoint got exactly {@code times} refreshes with
+	 * {@code refreshToken}.
+	 */
+	public void verifyRefreshes(int times, String refreshToken) {
+		this.server.verify(times, postRequestedFor(urlPathEqualTo("/oauth/token"))
+			.withRequestBody(containing("refresh_token=" + refreshToken)));
+	}
+
 	/** Asserts that {@code token}'s revocation was asked for exactly {@code times}. */
 	public void verifyRevocations(int times, String token) {
 		this.server.verify(times,
@@ -140,6 +157,37 @@ public final class TestIdp {
 			.willReturn(okJson(json(Map.of("access_token", "at-" + rotated, "refresh_token", rotated, "token_type",
 					"Bearer", "expires_in", 3600)))
 				.withFixedDelay((int) delay.toMillis())));
+	}
+
+	/**
+	 * Answers the refresh of {@code refreshToken} with {@code accessToken}, rotating the
+	 * refresh token to a new one.
+	 */
+	public void stubRefresh(String refreshToken, String accessToken) {
+		this.server
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=" + refreshToken))
+				.willReturn(okJson(json(Map.of("access_token", accessToken, "refresh_token", "rt-" + UUID.randomUUID(),
+						"token_type", "Bearer", "expires_in", 3600)))));
+	}
+
+	/**
+	 * Refuses the refresh of {@code refreshToken} as an IdP does: {@code status}, with
+	 * OAuth's {@code error} and the description {@code refused}.
+	 */
+	public void stubRefreshRefused(String refreshToken, int status, String error) {
+		stubRefreshRefused(refreshToken, status, error, "refused");
+	}
+
+	/**
+	 * Refuses the refresh of {@code refreshToken}: {@code status}, with OAuth's
+	 * {@code error} and {@code description}.
+	 */
+	public void stubRefreshRefused(String refreshToken, int status, String error, String description) {
+		this.server
+			.stubFor(post(urlPathEqualTo("/oauth/token")).withRequestBody(containing("refresh_token=" + refreshToken))
+				.willReturn(aResponse().withStatus(status)
+					.withHeader("Content-Type", "application/json")
+					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")));
 	}
 
 	/** Answers the revocation of {@code token} after {@code delay}. */

@@ -70,7 +70,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	@ValueSource(ints = { 500, 503, 429 })
 	void getMeWhenTokenEndpointFailsAndAccessTokenExpiredThen503WithRetryAfterAndOneAttempt(int status) {
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, status);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), status, "temporarily_unavailable");
 		// Past the token's expiry: it was issued 30 s before this, or less.
 		this.clock.moveTo(Instant.now().plusSeconds(31));
 
@@ -87,10 +87,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 				.valueEquals(HttpHeaders.RETRY_AFTER, "60");
 		}
 
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(1);
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
@@ -106,7 +103,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 		// The gateway dates the login's token on its clock, which stands still meanwhile.
 		Instant loggedInAt = this.clock.instant();
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, 503);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 503, "temporarily_unavailable");
 		this.clock.moveTo(loggedInAt.plusSeconds(30).minusMillis(100));
 
 		browser.get("/me")
@@ -124,7 +121,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	void getMeWhenTokenEndpointFailsAndAccessTokenStillValidThenRelaysItWithOneAttempt(int status) {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, status);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), status, "temporarily_unavailable");
 		// Past half the token's 30 s: due for a refresh, not yet expired.
 		this.clock.moveTo(Instant.now().plusSeconds(16));
 
@@ -132,10 +129,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 			browser.get("/me").exchange().expectStatus().isOk();
 		}
 
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(1);
 		PROFILE.verify(REQUESTS, getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
 				equalTo("Bearer " + browser.tokens().accessToken())));
 	}
@@ -166,17 +160,11 @@ class RefreshFailureTests extends GatewayTestSupport {
 			.isEqualTo(503)
 			.expectHeader()
 			.valueEquals(HttpHeaders.RETRY_AFTER, "60");
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(1);
 
 		this.clock.advance(Duration.ofSeconds(60));
 		browser.get("/me").exchange().expectStatus().isEqualTo(503);
-		TestIdp.instance()
-			.server()
-			.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(2);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
@@ -225,7 +213,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 			"400, invalid_scope" })
 	void getMeWhenTokenEndpointRefusesTheRefreshForGoodThenUnauthorizedAndSessionEnded(int status, String error) {
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, status, error);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), status, error);
 		this.clock.moveTo(Instant.now().plusSeconds(16));
 
 		assertSignedOutWithNothingRelayed(browser);
@@ -249,7 +237,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	void getMeWhenDexAnswersTheRefreshWithInvalidRequestThenUnauthorizedWithLoginUrlAndSessionEnded(
 			String description) {
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, 400, "invalid_request", description);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 400, "invalid_request", description);
 		this.clock.moveTo(Instant.now().plusSeconds(31));
 
 		assertSignedOutWithNothingRelayed(browser);
@@ -267,7 +255,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	void getMeWhenTokenEndpointSaysTheRefreshTokenIsDeadWith401ThenSessionEndedWithoutBlamingTheClient(int status,
 			String error, CapturedOutput output) {
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, status, error);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), status, error);
 		this.clock.moveTo(Instant.now().plusSeconds(31));
 
 		browser.get("/me").exchange().expectStatus().isUnauthorized();
@@ -287,7 +275,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	void getMeWhenTokenEndpointDeniesTheRefreshThenBacksOffAndADenialAgainAfterTheBackoffEndsTheSession() {
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(okJson("{\"sub\":\"auth0|alice\"}")));
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, 403, "access_denied");
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 403, "access_denied");
 		// Due for a refresh, still valid: the denied refresh leaves it relayed.
 		this.clock.moveTo(Instant.now().plusSeconds(16));
 		browser.get("/me").exchange().expectStatus().isOk();
@@ -299,10 +287,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 			.isEqualTo(503)
 			.expectHeader()
 			.valueEquals(HttpHeaders.RETRY_AFTER, "45");
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(1);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 		TestIdp.instance().verifyRevocations(0, browser.tokens().refreshToken());
 
@@ -315,10 +300,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 			.jsonPath("$.login_url")
 			.isEqualTo("/bff/login");
 
-		TestIdp.instance()
-			.server()
-			.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(2);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		TestIdp.instance().verifyRevocations(1, browser.tokens().refreshToken());
 		PROFILE.verify(1, getRequestedFor(urlPathEqualTo("/me")));
@@ -333,7 +315,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	@CsvSource({ "401, access_denied", "401, unauthorized_client", "400, unauthorized_client", "401, invalid_request" })
 	void getMeWhenTokenEndpointRejectsTheClientThen503WithRetryAfterAndSessionKept(int status, String error) {
 		Browser browser = browser().login("auth0|alice", 30);
-		failRefreshes(browser, status, error);
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), status, error);
 		this.clock.moveTo(Instant.now().plusSeconds(31));
 
 		for (int i = 0; i < REQUESTS; i++) {
@@ -345,10 +327,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 				.valueEquals(HttpHeaders.RETRY_AFTER, "60");
 		}
 
-		TestIdp.instance()
-			.server()
-			.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
+		TestIdp.instance().verifyRefreshes(1);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
@@ -359,7 +338,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 		List<Browser> browsers = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			Browser browser = browser().login("auth0|alice" + i, 30);
-			failRefreshes(browser, 401, "invalid_client");
+			TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 401, "invalid_client");
 			browsers.add(browser);
 		}
 		// Past the tokens' expiry, and past any report an earlier test made.
@@ -370,24 +349,6 @@ class RefreshFailureTests extends GatewayTestSupport {
 		}
 
 		assertThat(output.getOut().lines().filter((line) -> line.contains("OIDC_CLIENT_SECRET"))).hasSize(1);
-	}
-
-	private static void failRefreshes(Browser browser, int status) {
-		failRefreshes(browser, status, "temporarily_unavailable");
-	}
-
-	private static void failRefreshes(Browser browser, int status, String error) {
-		failRefreshes(browser, status, error, "refused");
-	}
-
-	private static void failRefreshes(Browser browser, int status, String error, String description) {
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(aResponse().withStatus(status)
-					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")));
 	}
 
 	/**

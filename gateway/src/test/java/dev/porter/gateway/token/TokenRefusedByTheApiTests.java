@@ -2,7 +2,6 @@ package dev.porter.gateway.token;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,15 +30,12 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,15 +77,15 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 		Browser browser = browser().login("auth0|alice", 3600);
 		apiRefuses(browser.tokens().accessToken());
 		apiAccepts(RENEWED);
-		refreshAnswers(browser, RENEWED);
+		TestIdp.instance().stubRefresh(browser.tokens().refreshToken(), RENEWED);
 
 		browser.get("/me").exchange().expectStatus().isOk().expectBody().jsonPath("$.sub").isEqualTo("auth0|alice");
 
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		PROFILE.verify(1, meWith(browser.tokens().accessToken()));
 		PROFILE.verify(1, meWith(RENEWED));
 		browser.get("/me").exchange().expectStatus().isOk();
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
@@ -100,7 +96,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 			CapturedOutput output) {
 		Browser browser = browser().login("auth0|alice", 3600);
 		apiRefuses(browser.tokens().accessToken());
-		refreshFails(browser, 403, "invalid_grant");
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 403, "invalid_grant");
 
 		browser.get("/me")
 			.exchange()
@@ -112,7 +108,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 			.jsonPath("$.login_url")
 			.isEqualTo("/bff/login");
 
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		PROFILE.verify(1, getRequestedFor(urlPathEqualTo("/me")));
 		assertThat(output.getAll()).doesNotContain(browser.tokens().accessToken(), browser.tokens().refreshToken());
@@ -125,7 +121,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 	void getMeWhenTheRenewedTokenIsRefusedTooThenTheApisAnswerIsRelayedAndNoFurtherRefresh() {
 		Browser browser = browser().login("auth0|alice", 3600);
 		PROFILE.stubFor(get(urlPathEqualTo("/me")).willReturn(refused()));
-		refreshAnswers(browser, RENEWED);
+		TestIdp.instance().stubRefresh(browser.tokens().refreshToken(), RENEWED);
 
 		for (int i = 0; i < 3; i++) {
 			browser.get("/me")
@@ -139,7 +135,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 				.doesNotExist();
 		}
 
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		PROFILE.verify(1, meWith(browser.tokens().accessToken()));
 		PROFILE.verify(3, meWith(RENEWED));
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
@@ -156,7 +152,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 			.withHeader(HttpHeaders.WWW_AUTHENTICATE, challenge)
 			.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
 			.withBody(USERINFO_REFUSED)));
-		refreshAnswers(browser, RENEWED);
+		TestIdp.instance().stubRefresh(browser.tokens().refreshToken(), RENEWED);
 
 		browser.get("/me")
 			.exchange()
@@ -166,7 +162,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 			.jsonPath("$.login_url")
 			.doesNotExist();
 
-		assertRefreshes(0);
+		TestIdp.instance().verifyRefreshes(0);
 		PROFILE.verify(1, getRequestedFor(urlPathEqualTo("/me")));
 	}
 
@@ -183,7 +179,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 		PROFILE.stubFor(patch(urlPathEqualTo("/me/metadata"))
 			.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + RENEWED))
 			.willReturn(okJson("{\"sub\":\"auth0|alice\",\"user_metadata\":{\"theme\":\"dark\"}}")));
-		refreshAnswers(browser, RENEWED);
+		TestIdp.instance().stubRefresh(browser.tokens().refreshToken(), RENEWED);
 		String xsrf = browser.xsrf();
 
 		browser.patchMetadata(xsrf, "{\"theme\":\"dark\"}")
@@ -198,13 +194,13 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 			.isEqualTo("https://porter.example/problems/token-renewed")
 			.jsonPath("$.retry_after")
 			.isEqualTo(1);
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		PROFILE.verify(1, patchRequestedFor(urlPathEqualTo("/me/metadata")));
 
 		browser.patchMetadata(xsrf, "{\"theme\":\"dark\"}").expectStatus().isOk();
 		PROFILE.verify(1, patchRequestedFor(urlPathEqualTo("/me/metadata")).withHeader(HttpHeaders.AUTHORIZATION,
 				equalTo("Bearer " + RENEWED)));
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 	}
 
 	// The IdP cannot refresh right now: the usual answer of a failed refresh, and the
@@ -213,7 +209,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 	void getMeWhenTheApiRefusesTheTokenAndTheIdpFailsThen503WithRetryAfterAndSessionKept() {
 		Browser browser = browser().login("auth0|alice", 3600);
 		apiRefuses(browser.tokens().accessToken());
-		refreshFails(browser, 503, "temporarily_unavailable");
+		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 503, "temporarily_unavailable");
 
 		for (int i = 0; i < 3; i++) {
 			browser.get("/me")
@@ -226,7 +222,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 				.valueEquals(HttpHeaders.RETRY_AFTER, "60");
 		}
 
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(true);
 	}
 
@@ -237,7 +233,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 		Browser browser = browser().login("auth0|alice", 3600);
 		apiRefuses(browser.tokens().accessToken());
 		apiAccepts(RENEWED);
-		refreshAnswers(browser, RENEWED);
+		TestIdp.instance().stubRefresh(browser.tokens().refreshToken(), RENEWED);
 		WebClient client = WebClient.builder()
 			.clientConnector(TestClients.connector())
 			.baseUrl("http://localhost:" + this.port)
@@ -251,7 +247,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 			.toFuture();
 
 		assertThat(statuses.get(20, TimeUnit.SECONDS)).hasSize(PARALLEL).containsOnly(200);
-		assertRefreshes(1);
+		TestIdp.instance().verifyRefreshes(1);
 		PROFILE.verify(PARALLEL, meWith(RENEWED));
 	}
 
@@ -278,32 +274,6 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 	private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder meWith(String accessToken) {
 		return getRequestedFor(urlPathEqualTo("/me")).withHeader(HttpHeaders.AUTHORIZATION,
 				equalTo("Bearer " + accessToken));
-	}
-
-	private static void refreshAnswers(Browser browser, String accessToken) {
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(okJson(TestIdp.json(Map.of("access_token", accessToken, "refresh_token", "rt-rotated",
-						"token_type", "Bearer", "expires_in", 3600)))));
-	}
-
-	private static void refreshFails(Browser browser, int status, String error) {
-		TestIdp.instance()
-			.server()
-			.stubFor(post(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("refresh_token=" + browser.tokens().refreshToken()))
-				.willReturn(aResponse().withStatus(status)
-					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.withBody("{\"error\":\"" + error + "\",\"error_description\":\"refused\"}")));
-	}
-
-	private static void assertRefreshes(int times) {
-		TestIdp.instance()
-			.server()
-			.verify(times, postRequestedFor(urlPathEqualTo("/oauth/token"))
-				.withRequestBody(containing("grant_type=refresh_token")));
 	}
 
 }
