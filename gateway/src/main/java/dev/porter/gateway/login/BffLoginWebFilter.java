@@ -58,8 +58,9 @@ class BffLoginWebFilter implements WebFilter {
 	}
 
 	/**
-	 * A failed login: the user lands on {@code /?login=failed}, whose explanation points
-	 * to the log.
+	 * A failed login, counted, and logged by the rule it broke: the user's own navigation
+	 * lands on {@code /?login=failed}, whose explanation points to the log; anything else
+	 * gets the {@code 400} problem naming {@code returnTo} ({@link LoginRefusal}).
 	 */
 	private Mono<Void> refuse(ServerWebExchange exchange, ReturnTo.@Nullable Fault fault) {
 		this.failedLogins.increment();

@@ -170,8 +170,9 @@ class RefreshFailurePolicy {
 			return backingOff.remaining();
 		}
 		// Still in flight (TimeoutException), no lock to be had, or no refresh could
-		// start (none): ask again soon, as after a first failure, not after the
-		// session's current backoff.
+		// start (failure null: TokenRefresher#noFreshToken(null), when the client
+		// registration could not be built): ask again soon, as after a first failure,
+		// not after the session's current backoff.
 		return this.properties.refreshBackoff();
 	}
 
