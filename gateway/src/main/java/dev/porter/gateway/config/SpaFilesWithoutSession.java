@@ -71,7 +71,7 @@ final class SpaFilesWithoutSession implements WebFilter, Ordered {
 	}
 
 	/** Whether {@code path} is the SPA's page or one of its files. */
-	boolean serves(String path) {
+	private boolean serves(String path) {
 		return this.paths.contains(path);
 	}
 

@@ -2,7 +2,6 @@ package dev.porter.gateway.login;
 
 import dev.porter.gateway.problem.Problems;
 import io.micrometer.core.instrument.Counter;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -48,12 +47,13 @@ class BffLoginWebFilter implements WebFilter {
 
 	private Mono<Void> login(ServerWebExchange exchange, WebFilterChain chain) {
 		String requested = exchange.getRequest().getQueryParams().getFirst("returnTo");
-		ReturnTo returnTo = ReturnTo.parse(requested);
-		if (returnTo == null) {
-			return refuse(exchange, (requested != null) ? ReturnTo.fault(requested) : null);
+		boolean given = requested != null && !requested.isEmpty();
+		ReturnTo.Fault fault = given ? ReturnTo.fault(requested) : null;
+		if (fault != null) {
+			return refuse(exchange, fault);
 		}
 		// No session yet: the authorization request resolver puts it in the login cookie.
-		exchange.getAttributes().put(LoginSessionAttributes.RETURN_TO, returnTo.path());
+		exchange.getAttributes().put(LoginSessionAttributes.RETURN_TO, given ? requested : ReturnTo.ROOT.path());
 		return chain.filter(exchange);
 	}
 
@@ -62,11 +62,9 @@ class BffLoginWebFilter implements WebFilter {
 	 * lands on {@code /?login=failed}, whose explanation points to the log; anything else
 	 * gets the {@code 400} problem naming {@code returnTo} ({@link LoginRefusal}).
 	 */
-	private Mono<Void> refuse(ServerWebExchange exchange, ReturnTo.@Nullable Fault fault) {
+	private Mono<Void> refuse(ServerWebExchange exchange, ReturnTo.Fault fault) {
 		this.failedLogins.increment();
-		if (fault != null) {
-			this.failures.returnToRefused(fault);
-		}
+		this.failures.returnToRefused(fault);
 		return this.refusal.refuse(exchange, Problems.invalidReturnTo());
 	}
 
