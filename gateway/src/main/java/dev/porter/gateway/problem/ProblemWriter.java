@@ -9,7 +9,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -37,7 +36,7 @@ public class ProblemWriter {
 	/**
 	 * Writes the problem; one with a {@code retry_after} member (429 and 503, see
 	 * {@link Problems}) also gets the {@code Retry-After} header with the same value, and
-	 * a {@code 401} the {@link Problems#LOGIN_CHALLENGE}.
+	 * a {@code 401} the gateway's challenge ({@link Problems#challengeIfUnauthorized}).
 	 */
 	public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
 		ServerHttpResponse response = exchange.getResponse();
@@ -52,9 +51,7 @@ public class ProblemWriter {
 		if (retryAfter != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
 		}
-		if (problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
-			headers.set(HttpHeaders.WWW_AUTHENTICATE, Problems.LOGIN_CHALLENGE);
-		}
+		Problems.challengeIfUnauthorized(problem.getStatus(), headers);
 		byte[] body = this.jsonMapper.writeValueAsString(toMap(problem, exchange)).getBytes(StandardCharsets.UTF_8);
 		DataBuffer buffer = response.bufferFactory().wrap(body);
 		return response.writeWith(Mono.just(buffer));

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.porter.common.RetryAfter;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -32,13 +33,27 @@ public final class Problems {
 	 * with a password prompt (never {@code Basic}, {@code Digest} or {@code Negotiate});
 	 * the {@code login_url} member says where to go.
 	 */
-	public static final String LOGIN_CHALLENGE = "Session realm=\"porter\"";
+	private static final String LOGIN_CHALLENGE = "Session realm=\"porter\"";
 
 	private static final String BASE = "https://porter.example/problems/";
 
 	private static final String RETRY_AFTER_MEMBER = "retry_after";
 
 	private Problems() {
+	}
+
+	/**
+	 * Puts the gateway's challenge ({@link #LOGIN_CHALLENGE}) on an answer of
+	 * {@code status} when it is a {@code 401}: the gateway's own problems, and relayed
+	 * answers in place of the upstream's challenge, which is not passed (a {@code Bearer}
+	 * one speaks of the gateway's token, which the browser neither holds nor sends, and a
+	 * {@code Basic} one would open the browser's password prompt on the gateway's
+	 * origin).
+	 */
+	public static void challengeIfUnauthorized(int status, HttpHeaders headers) {
+		if (status == HttpStatus.UNAUTHORIZED.value()) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, LOGIN_CHALLENGE);
+		}
 	}
 
 	public static ProblemDetail loginRequired(String detail) {

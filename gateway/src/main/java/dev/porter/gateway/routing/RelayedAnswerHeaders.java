@@ -2,11 +2,9 @@ package dev.porter.gateway.routing;
 
 import java.util.Set;
 
-import dev.porter.gateway.problem.Problems;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
 /**
  * Which of an upstream answer's headers the browser gets: those an API answer needs to be
@@ -58,18 +56,6 @@ final class RelayedAnswerHeaders {
 			return isPathOnThisOrigin(value) ? value : null;
 		}
 		return value;
-	}
-
-	/**
-	 * The challenge a {@code 401} must carry (RFC 9110, 15.5.2), in place of the
-	 * upstream's, which is not passed: a {@code Bearer} one speaks of the gateway's
-	 * token, which the browser neither holds nor sends, and a {@code Basic} one would
-	 * open the browser's password prompt on the gateway's origin.
-	 */
-	static void challengeIfUnauthorized(int status, HttpHeaders headers) {
-		if (status == HttpStatus.UNAUTHORIZED.value()) {
-			headers.set(HttpHeaders.WWW_AUTHENTICATE, Problems.LOGIN_CHALLENGE);
-		}
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import dev.porter.gateway.problem.Problems;
 import dev.porter.gateway.token.InvalidTokenChallenge;
 import dev.porter.gateway.token.RelayedToken;
 import io.netty.buffer.ByteBuf;
@@ -263,7 +264,7 @@ final class UpstreamCall {
 		int status = answer.status().code();
 		response.setStatusCode(HttpStatusCode.valueOf(status));
 		HttpHeaders headers = response.getHeaders();
-		RelayedAnswerHeaders.challengeIfUnauthorized(status, headers);
+		Problems.challengeIfUnauthorized(status, headers);
 		Set<String> named = connectionOptions(answer.responseHeaders().getAll(HttpHeaderNames.CONNECTION));
 		for (Map.Entry<String, String> header : answer.responseHeaders()) {
 			String name = header.getKey();
