@@ -3,11 +3,11 @@ package dev.porter.common;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.porter.testsupport.ShiftableClock;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DateHeaderHandlerTests {
 
-	private final SteppedClock clock = new SteppedClock(Instant.parse("2026-03-05T07:08:09.250Z"));
+	private final ShiftableClock clock = new ShiftableClock(
+			Clock.fixed(Instant.parse("2026-03-05T07:08:09.250Z"), ZoneOffset.UTC));
 
 	private DisposableServer server;
 
@@ -64,9 +65,9 @@ class DateHeaderHandlerTests {
 		DateHeaderHandler handler = new DateHeaderHandler(this.clock);
 
 		CharSequence first = dateOf(handler, response(HttpResponseStatus.OK));
-		this.clock.advance(Duration.ofMillis(749));
+		this.clock.shift(Duration.ofMillis(749));
 		CharSequence sameSecond = dateOf(handler, response(HttpResponseStatus.NOT_MODIFIED));
-		this.clock.advance(Duration.ofMillis(1));
+		this.clock.shift(Duration.ofMillis(1));
 		CharSequence nextSecond = dateOf(handler, response(HttpResponseStatus.UNAUTHORIZED));
 
 		assertThat(sameSecond).isSameAs(first);
@@ -115,36 +116,6 @@ class DateHeaderHandlerTests {
 		});
 		assertThat(dates).hasSize(1);
 		return dates.get(0);
-	}
-
-	/** A wall clock the test moves. */
-	private static final class SteppedClock extends Clock {
-
-		private Instant now;
-
-		SteppedClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }
