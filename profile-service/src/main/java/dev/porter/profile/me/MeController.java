@@ -25,9 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /me}, {@code PATCH /me/metadata} and {@code GET /me/ping} (the caller's
  * {@code sub} only: a check that a token is accepted, which needs no upstream). Each
  * spends one request of the caller's budget ({@link CallerRateLimiter}) and delegates:
- * the profile to {@link MeService}, the body's rules and size to {@link MetadataPatch}, a
- * change's preconditions to {@link Preconditions}, the response headers to
- * {@link ProfileResponses}.
+ * the profile to {@link MeService}, a change to {@link MetadataChanges}, the body's rules
+ * and size to {@link MetadataPatch}, a change's preconditions to {@link Preconditions},
+ * the response headers to {@link ProfileResponses}.
  */
 @RestController
 class MeController {
@@ -38,12 +38,15 @@ class MeController {
 
 	private final MeService service;
 
+	private final MetadataChanges changes;
+
 	private final CallerRateLimiter limiter;
 
 	private final Callers callers;
 
-	MeController(MeService service, CallerRateLimiter limiter, Callers callers) {
+	MeController(MeService service, MetadataChanges changes, CallerRateLimiter limiter, Callers callers) {
 		this.service = service;
+		this.changes = changes;
 		this.callers = callers;
 		this.limiter = limiter;
 	}
@@ -72,7 +75,7 @@ class MeController {
 				contentType.getParameter("charset"), mediaType(contentType));
 		// The preconditions after the body (RFC 9110 13.2.1 allows either order): a body
 		// refused needs no directory read, and would be refused against any version.
-		return this.service.patchMetadata(jwt, patch, new Preconditions(ifMatch, ifNoneMatch))
+		return this.changes.patchMetadata(jwt, patch, new Preconditions(ifMatch, ifNoneMatch))
 			.map(ProfileResponses::ok)
 			.defaultIfEmpty(ProfileResponses.appliedWithoutProfile());
 	}

@@ -34,7 +34,7 @@ final class ProfileSizeBudget {
 	 * past the budget (Auth0 accepts that "for now": an Action setting app_metadata,
 	 * linked identities) takes deletions and smaller values, or its owner could change
 	 * nothing at all; but a deletion earns no credit towards a key set. Her changes are
-	 * checked one at a time only within an instance ({@code MeService}): sent through two
+	 * checked one at a time only within an instance ({@code MetadataChanges}): sent through two
 	 * at once, "drop a, set b" and "drop a, set c" are each checked against the same
 	 * user, and Auth0 merges both. One that only deletes never grows it, and is not
 	 * measured.

@@ -64,7 +64,7 @@ class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
 	private MutableClock clock;
 
 	@Autowired
-	private MeService meService;
+	private MetadataChanges metadataChanges;
 
 	@Autowired
 	@Qualifier("management")
@@ -346,7 +346,7 @@ class ChangeSentInTimeTests extends ProfileServiceIntegrationTest {
 
 	private void awaitSecondWaiting() {
 		Eventually.await("the second change waits for the first", Duration.ofSeconds(10),
-				() -> this.meService.changesWaiting(Upstreams.ALICE) == 1);
+				() -> this.metadataChanges.changesWaiting(Upstreams.ALICE) == 1);
 	}
 
 	private CompletableFuture<EntityExchangeResult<String>> patchInBackground(String body) {

@@ -37,7 +37,7 @@ import static org.springframework.security.test.web.reactive.server.SecurityMock
 
 /**
  * The web layer of {@code /me} alone: the real filter chain and problem writers, a
- * {@code mockJwt()} caller, and the service and rate limiter at the slice boundary.
+ * {@code mockJwt()} caller, and the services and rate limiter at the slice boundary.
  */
 @WebFluxTest(controllers = MeController.class, properties = "porter.directory.kind=none")
 // the slice leaves Boot's web security auto-configuration out
@@ -52,6 +52,9 @@ class MeControllerTests {
 
 	@MockitoBean
 	private MeService service;
+
+	@MockitoBean
+	private MetadataChanges changes;
 
 	@MockitoBean
 	private CallerRateLimiter limiter;

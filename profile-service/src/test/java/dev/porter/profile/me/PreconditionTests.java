@@ -54,7 +54,7 @@ class PreconditionTests extends ProfileServiceIntegrationTest {
 	private static final String ADDRESS = "{\"address\":{\"street\":\"1 Main St\",\"city\":\"Wellington\"}}";
 
 	@Autowired
-	private MeService meService;
+	private MetadataChanges metadataChanges;
 
 	private String token;
 
@@ -373,7 +373,7 @@ class PreconditionTests extends ProfileServiceIntegrationTest {
 		firstWrite.awaitReached();
 		CompletableFuture<EntityExchangeResult<String>> second = patchInBackground("{\"favourite_attack\":null}", read);
 		Eventually.await("the second change waits for the first", Duration.ofSeconds(10),
-				() -> this.meService.changesWaiting(Upstreams.ALICE) == 1);
+				() -> this.metadataChanges.changesWaiting(Upstreams.ALICE) == 1);
 		firstWrite.release();
 
 		assertThat(List.of(first.get(), second.get())).extracting((answer) -> answer.getStatus().value())
