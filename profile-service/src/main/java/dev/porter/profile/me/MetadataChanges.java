@@ -46,8 +46,11 @@ class MetadataChanges {
 
 	private final ChangeDeadlines deadlines;
 
-	/** Her changes that set keys, one at a time: see {@link #patchMetadata}. */
-	private final PerUserSequence setChanges = new PerUserSequence();
+	/**
+	 * Her changes that wait for their turn, one at a time: those that set a key, and every
+	 * conditional one, deletions too (see {@link #patchMetadata}).
+	 */
+	private final PerUserSequence changesInTurn = new PerUserSequence();
 
 	MetadataChanges(MeService profiles, Callers callers, ProfileCaches caches, JsonMapper mapper,
 			CallerUpstreamShare upstreamShare, ChangeDeadlines deadlines) {
@@ -68,12 +71,13 @@ class MetadataChanges {
 	 * change with a user larger than this service reads: applied, but nothing to show.
 	 * Without a directory, refused (501).
 	 * <p>
-	 * A change that sets a key waits for the user's changes before it that set keys
-	 * ({@link PerUserSequence}), then is checked against her user as the last of them
-	 * left it: checked at once against the same user, changes that each fit could
-	 * together take her profile far past the budget, and Auth0 merges them all. One that
-	 * only deletes is checked against nothing ({@link ProfileSizeBudget}) and is sent at
-	 * once: whatever else runs, it shrinks her profile, and her current user is not
+	 * A change that sets a key waits for her turn, behind her changes before it that
+	 * wait theirs ({@link PerUserSequence}: those that set a key, and every conditional
+	 * one), then is checked against her user as the last of them left it: checked at
+	 * once against the same user, changes that each fit could together take her profile
+	 * far past the budget, and Auth0 merges them all. One that only deletes, without
+	 * preconditions, is checked against nothing ({@link ProfileSizeBudget}) and is sent
+	 * at once: whatever else runs, it shrinks her profile, and her current user is not
 	 * asked, so that a record other clients grew past what this service reads may still
 	 * shrink.
 	 * <p>
@@ -174,17 +178,17 @@ class MetadataChanges {
 	}
 
 	/**
-	 * {@code work} once her changes before it that set keys have ended: not queued at all
-	 * when her reads left too little time to send it.
+	 * {@code work} once her changes before it that wait their turn have ended: not queued
+	 * at all when her reads left too little time to send it.
 	 */
 	private <T> Mono<T> inHerTurn(String sub, Mono<T> work) {
 		return this.deadlines.timeLeftAfterReads()
-			.then(this.setChanges.run(sub, work, this.deadlines.timeLeftAfterWaiting()));
+			.then(this.changesInTurn.run(sub, work, this.deadlines.timeLeftAfterWaiting()));
 	}
 
-	/** How many of her changes that set keys wait for their turn. */
+	/** How many of her changes wait for their turn. */
 	int changesWaiting(String sub) {
-		return this.setChanges.waiting(sub);
+		return this.changesInTurn.waiting(sub);
 	}
 
 	/**
