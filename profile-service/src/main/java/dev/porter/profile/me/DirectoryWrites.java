@@ -6,20 +6,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The changes of directory users in flight on this instance, so that the user a change
- * returns is cached only when nothing else changed that user meanwhile. Two overlapping
- * changes may reach the directory in either order, and a change another instance
- * announced while one of ours was on its way may have been applied before or after it:
- * either way, the user our change returns is not known to be the latest, and a read must
- * ask the directory instead. A read past the cache whose user is to be cached
- * ({@link ProfileCaches#directoryRead}) is tracked as a change is, for the same reason.
- * Only users with a change in flight take room here.
+ * The writes into the directory cache pending on this instance: for each change of a
+ * directory user in flight ({@link ProfileCaches#directoryChange}) and each read of one
+ * past the cache ({@link ProfileCaches#directoryRead}), the user it returns is cached
+ * only when nothing else changed that user meanwhile. Two overlapping changes may reach
+ * the directory in either order, a read may answer before or after a change it overlaps,
+ * and a change another instance announced while one of ours was on its way may have been
+ * applied before or after it: either way, the user returned is not known to be the
+ * latest, and a read must ask the directory instead. Only users with a change or read in
+ * flight take room here.
  */
 final class DirectoryWrites {
 
 	private final ConcurrentMap<String, List<Write>> inFlight = new ConcurrentHashMap<>();
 
-	/** A change of {@code sub} begins; every other one in flight for it is overlapped. */
+	/**
+	 * A change of {@code sub}, or a read of her past the cache, begins: when others are
+	 * in flight for her, it and each of them are overlapped.
+	 */
 	Write start(String sub) {
 		Write write = new Write(sub);
 		this.inFlight.compute(sub, (key, writes) -> {
@@ -35,9 +39,9 @@ final class DirectoryWrites {
 	}
 
 	/**
-	 * Another instance announced a change of {@code sub}: every change of it in flight
-	 * here is overlapped, and {@code drop} (the cached entry's removal) runs under the
-	 * same lock as {@link #end}'s action, so that the two cannot interleave.
+	 * Another instance announced a change of {@code sub}: every change or read of it in
+	 * flight here is overlapped, and {@code drop} (the cached entry's removal) runs under
+	 * the same lock as {@link #end}'s action, so that the two cannot interleave.
 	 */
 	void changedElsewhere(String sub, Runnable drop) {
 		this.inFlight.compute(sub, (key, writes) -> {
@@ -50,8 +54,8 @@ final class DirectoryWrites {
 	}
 
 	/**
-	 * Changes of any user may have been announced unheard: every change in flight here is
-	 * overlapped, each under its user's lock.
+	 * Changes of any user may have been announced unheard: every change or read in flight
+	 * here is overlapped, each under its user's lock.
 	 */
 	void changedElsewhereAll() {
 		this.inFlight.keySet().forEach((sub) -> changedElsewhere(sub, () -> {
@@ -59,10 +63,10 @@ final class DirectoryWrites {
 	}
 
 	/**
-	 * The change has ended, whatever its outcome: runs {@code ifLatest} when nothing
-	 * overlapped it (what it returned is the latest), {@code otherwise} when something
-	 * did, under the user's lock: an announcement from elsewhere cannot fall between the
-	 * check and the action.
+	 * The change or read has ended, whatever its outcome: runs {@code ifLatest} when
+	 * nothing overlapped it (what it returned is the latest), {@code otherwise} when
+	 * something did, under the user's lock: an announcement from elsewhere cannot fall
+	 * between the check and the action.
 	 * @return whether it was {@code ifLatest} that ran
 	 */
 	boolean end(Write write, Runnable ifLatest, Runnable otherwise) {
@@ -77,11 +81,15 @@ final class DirectoryWrites {
 		return !write.overlapped;
 	}
 
-	/** Users with a change in flight (tests). */
+	/** Users with a change or read in flight (tests). */
 	int users() {
 		return this.inFlight.size();
 	}
 
+	/**
+	 * The pending write of one change's or read's user into the cache: made only if
+	 * nothing overlapped it by its end.
+	 */
 	static final class Write {
 
 		private final String sub;

@@ -136,10 +136,10 @@ public class ProfileCaches {
 	 * <li>confirmed, but with a user larger than this service reads (another client grew
 	 * her record): nothing to write through, and what is cached of her is older than the
 	 * change, so the entry is dropped; the result completes empty;</li>
-	 * <li>confirmed but overlapped by another change (see {@link DirectoryWrites}), or
-	 * failed after an attempt that may have applied it (a timeout, a 5xx: see
-	 * {@link WriteAttempts}): the entry is dropped, so that the next read asks the
-	 * directory, and once more when a change given up has surely landed
+	 * <li>confirmed but overlapped by another change or a read past the cache (see
+	 * {@link DirectoryWrites}), or failed after an attempt that may have applied it (a
+	 * timeout, a 5xx: see {@link WriteAttempts}): the entry is dropped, so that the next
+	 * read asks the directory, and once more when a change given up has surely landed
 	 * ({@link #WRITE_SETTLES_WITHIN});</li>
 	 * <li>failed with no attempt that could have changed anything (refused with a 4xx, or
 	 * never sent): the caches stay as they are, and nobody is told (during an outage the
