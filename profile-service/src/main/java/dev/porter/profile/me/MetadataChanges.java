@@ -47,8 +47,8 @@ class MetadataChanges {
 	private final ChangeDeadlines deadlines;
 
 	/**
-	 * Her changes that wait for their turn, one at a time: those that set a key, and every
-	 * conditional one, deletions too (see {@link #patchMetadata}).
+	 * Her changes that wait for their turn, one at a time: those that set a key, and
+	 * every conditional one, deletions too (see {@link #patchMetadata}).
 	 */
 	private final PerUserSequence changesInTurn = new PerUserSequence();
 
@@ -71,15 +71,15 @@ class MetadataChanges {
 	 * change with a user larger than this service reads: applied, but nothing to show.
 	 * Without a directory, refused (501).
 	 * <p>
-	 * A change that sets a key waits for her turn, behind her changes before it that
-	 * wait theirs ({@link PerUserSequence}: those that set a key, and every conditional
-	 * one), then is checked against her user as the last of them left it: checked at
-	 * once against the same user, changes that each fit could together take her profile
-	 * far past the budget, and Auth0 merges them all. One that only deletes, without
-	 * preconditions, is checked against nothing ({@link ProfileSizeBudget}) and is sent
-	 * at once: whatever else runs, it shrinks her profile, and her current user is not
-	 * asked, so that a record other clients grew past what this service reads may still
-	 * shrink.
+	 * A change that sets a key waits for her turn, behind her changes before it that wait
+	 * theirs ({@link PerUserSequence}: those that set a key, and every conditional one),
+	 * then is checked against her user as the last of them left it: checked at once
+	 * against the same user, changes that each fit could together take her profile far
+	 * past the budget, and Auth0 merges them all (see {@link MetadataPatch#growsNoKey}).
+	 * One that only deletes, without preconditions, is checked against nothing
+	 * ({@link ProfileSizeBudget}) and is sent at once: whatever else runs, it shrinks her
+	 * profile, and her current user is not asked, so that a record other clients grew
+	 * past what this service reads may still shrink.
 	 * <p>
 	 * A change sent with preconditions ({@code If-Match}, {@code If-None-Match}) is made
 	 * only when they hold for her user read afresh ({@link #conditionalPatch}); without
@@ -138,8 +138,8 @@ class MetadataChanges {
 						.thenReturn(view));
 			}
 			Mono<DirectoryUser> current = read
-				.doOnNext((user) -> preconditions
-					.check(this.profiles.view(userinfo.value(), user, readPastCache).etag()))
+				.doOnNext(
+						(user) -> preconditions.check(this.profiles.view(userinfo.value(), user, readPastCache).etag()))
 				.onErrorResume(PreconditionFailedException.class,
 						(failed) -> this.caches.dropElsewhere(sub).then(Mono.error(failed)));
 			Mono<Cached<DirectoryUser>> sent = inHerTurn(sub,
@@ -209,8 +209,8 @@ class MetadataChanges {
 	}
 
 	/**
-	 * {@code read}, a record larger than this service reads refused as too large (422):
-	 * a change that sets a key cannot be checked against it.
+	 * {@code read}, a record larger than this service reads refused as too large (422): a
+	 * change that sets a key cannot be checked against it.
 	 */
 	private static <T> Mono<T> tooLargeToCheck(Mono<T> read) {
 		return read.onErrorMap(UpstreamResponses::overReadLimit, ProfileTooLargeException::storedOverReadLimit);

@@ -33,11 +33,9 @@ final class ProfileSizeBudget {
 	 * {@linkplain MetadataPatch#growsNoKey grows no key}. A profile other writers took
 	 * past the budget (Auth0 accepts that "for now": an Action setting app_metadata,
 	 * linked identities) takes deletions and smaller values, or its owner could change
-	 * nothing at all; but a deletion earns no credit towards a key set. Her changes are
-	 * checked one at a time only within an instance ({@code MetadataChanges}): sent through two
-	 * at once, "drop a, set b" and "drop a, set c" are each checked against the same
-	 * user, and Auth0 merges both. One that only deletes never grows it, and is not
-	 * measured.
+	 * nothing at all; but a deletion earns no credit towards a key set
+	 * ({@link MetadataPatch#growsNoKey} says why). One that only deletes never grows it,
+	 * and is not measured.
 	 */
 	static void check(ObjectNode user, ObjectNode userMetadata, MetadataPatch patch, JsonMapper mapper) {
 		if (patch.deletesOnly()) {

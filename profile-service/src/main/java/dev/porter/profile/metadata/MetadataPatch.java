@@ -119,9 +119,7 @@ public final class MetadataPatch {
 	 * change {@linkplain #growsNoKey grows no key} of {@code current}. Metadata already
 	 * over it (other writers, or written before the limit) must take deletions and
 	 * smaller values, or its owner could change nothing at all; but a deletion earns no
-	 * credit towards a key set: changes checked against the same metadata (sent through
-	 * two instances at once) are all merged by Auth0, and "drop a, set b" with "drop a,
-	 * set c" would grow it by b and c, again and again.
+	 * credit towards a key set ({@link #growsNoKey} says why).
 	 */
 	public ObjectNode applyTo(ObjectNode current, JsonMapper mapper) {
 		ObjectNode result = current.deepCopy();
@@ -148,7 +146,11 @@ public final class MetadataPatch {
 	 * larger than the one it has (as {@code mapper} writes them); its deletions aside.
 	 * Auth0 merges whatever it is sent, so changes each checked against {@code current}
 	 * may all land: only such changes leave, merged in any number and order, metadata no
-	 * larger than {@code current}.
+	 * larger than {@code current}. A deletion earns no credit towards a key set: a user's
+	 * changes are checked one at a time only within an instance, and sent through two at
+	 * once, "drop a, set b" and "drop a, set c" are each checked against the same
+	 * metadata, each looks no larger, and merged they grow it by b and c, again and
+	 * again.
 	 */
 	public boolean growsNoKey(ObjectNode current, JsonMapper mapper) {
 		for (Map.Entry<String, JsonNode> member : this.delta.properties()) {
