@@ -20,9 +20,6 @@ import org.springframework.http.ETag;
  */
 record Preconditions(@Nullable String ifMatch, @Nullable String ifNoneMatch) {
 
-	/** A change sent unconditionally. */
-	static final Preconditions NONE = new Preconditions(null, null);
-
 	/** Whether the change is sent unconditionally. */
 	boolean none() {
 		return this.ifMatch == null && this.ifNoneMatch == null;

@@ -120,16 +120,16 @@ public final class SharedCallBudget implements CallBudget {
 		return spend(0, this.local::spendNow);
 	}
 
-	private Mono<Void> spend(long maxWaitMicros, Supplier<Mono<Void>> onOwnBudget) {
+	private Mono<Void> spend(long maxWaitMicros, Supplier<Mono<Void>> ownBudgetSpend) {
 		return Mono.defer(() -> {
 			if (onOwnBudget()) {
-				return onOwnBudget.get();
+				return ownBudgetSpend.get();
 			}
 			return reserve(maxWaitMicros)
 				.flatMap((wait) -> wait.isZero() ? Mono.<Void>empty() : Mono.delay(wait).then())
 				.onErrorResume((ex) -> !(ex instanceof RequestNotPermitted), (ex) -> {
 					redisFailed(ex);
-					return onOwnBudget.get();
+					return ownBudgetSpend.get();
 				});
 		});
 	}
@@ -145,19 +145,17 @@ public final class SharedCallBudget implements CallBudget {
 		return until != null && !WallClockWaits.left(this.clock.instant(), until, LOCAL_AFTER_FAILURE).isZero();
 	}
 
-	/**
-	 * Reserves one call's place: the wait before it may go, or
-	 * {@code RequestNotPermitted} when that wait would be too long. The caller waits for
-	 * Redis no longer than {@code redisTimeout}, connecting included.
-	 */
+	/** As {@link #reserve(long)}, with the configured longest wait (tests). */
 	Mono<Duration> reserve() {
 		return reserve(this.maxWaitMicros);
 	}
 
 	/**
-	 * As {@link #reserve()}, refused when the wait would exceed {@code maxWaitMicros}.
+	 * Reserves one call's place: the wait before it may go, or
+	 * {@code RequestNotPermitted} when that wait would exceed {@code maxWaitMicros}. The
+	 * caller waits for Redis no longer than {@code redisTimeout}, connecting included.
 	 */
-	Mono<Duration> reserve(long maxWaitMicros) {
+	private Mono<Duration> reserve(long maxWaitMicros) {
 		return Mono
 			.usingWhen(RedisConnections.open(this.redis), (connection) -> reserveOn(connection, maxWaitMicros),
 					ReactiveRedisConnection::closeLater)

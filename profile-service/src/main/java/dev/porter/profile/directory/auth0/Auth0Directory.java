@@ -30,7 +30,7 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
 final class Auth0Directory implements Directory {
 
 	/** Auth0's {@code errorCode} of a 404 that says the user does not exist. */
-	static final String INEXISTENT_USER = "inexistent_user";
+	private static final String INEXISTENT_USER = "inexistent_user";
 
 	private final WebClient webClient;
 
