@@ -4,6 +4,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.porter.e2e.http.Exchange;
 import dev.porter.e2e.http.UserAgent;
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * dev-idp's loopback-only test controls ({@code /dev/**}, see docs/local-stack.md):
  * request counters, the tokens it issued, and back-channel logout tokens signed with its
- * key.
+ * key; and, with the gateway's client credentials, what the gateway or an admin does with
+ * a refresh token at its OAuth endpoints.
  */
 public final class DevIdpControls {
 
@@ -86,6 +88,29 @@ public final class DevIdpControls {
 		Exchange token = expect(this.agent.send("POST", this.devIdp.uri("/dev/logout-token"),
 				HttpRequest.BodyPublishers.ofString(body), "Content-Type", "application/json"), 200);
 		return mapper.readTree(token.body()).get("logout_token").asString();
+	}
+
+	/**
+	 * A refresh at dev-idp with {@code refreshToken}, as the gateway would send it (the
+	 * answer as it came).
+	 */
+	public Exchange refresh(String refreshToken) {
+		return gatewayForm("/oauth/token", Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+	}
+
+	/**
+	 * Revokes {@code refreshToken}, as an admin's revocation of the grant does at
+	 * dev-idp: the whole authorization ends (the answer as it came).
+	 */
+	public Exchange revokeRefreshToken(String refreshToken) {
+		return gatewayForm("/oauth/revoke", Map.of("token", refreshToken, "token_type_hint", "refresh_token"));
+	}
+
+	private Exchange gatewayForm(String path, Map<String, String> form) {
+		return this.agent.send("POST", this.devIdp.uri(path),
+				HttpRequest.BodyPublishers.ofString(UserAgent.formBody(form)), "Content-Type",
+				"application/x-www-form-urlencoded", "Authorization",
+				DevIdpLogin.basic("porter-gateway", "porter-gateway-dev-secret"));
 	}
 
 	private static Exchange expect(Exchange exchange, int status) {

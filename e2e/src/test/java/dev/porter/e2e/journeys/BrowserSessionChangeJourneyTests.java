@@ -82,19 +82,12 @@ class BrowserSessionChangeJourneyTests {
 	@Test
 	void removeWhenBobSignedInElsewhereInThisBrowserThenBobsMetadataIsKeptAndThePageShowsBob() {
 		try (Browser browser = Browser.start(1280, 800)) {
-			SpaPage spa = new SpaPage(browser.driver(), this.stack.gateway().uri());
-			spa.open().signIn().signInAs("alice", "alice", spa);
-			assertThat(spa.patchMetadataAsScript("{\"favourite\":\"alice's\"}")).isEqualTo(200);
-			spa.reload();
-			assertThat(spa.metadata()).containsEntry("favourite", "alice's");
-			SpaClient bob = SpaClient.signIn(this.stack.gateway(), "bob", "bob");
-			Exchange bobs = bob.patchMetadata("{\"favourite\":\"bob's\"}");
-			assertThat(bobs.status()).as(bobs.body()).isEqualTo(200);
+			SpaPage spa = aliceWithFavourite(browser);
+			SpaClient bob = bobWithFavourite();
 
 			// Bob's sign-in in this browser that no page of the SPA announced (another
 			// app on this origin, a browser without BroadcastChannel, a frozen tab).
-			browser.setCookie(this.stack.gateway().uri(), SpaClient.SESSION_COOKIE, bob.sessionCookie(), true);
-			browser.setCookie(this.stack.gateway().uri(), "XSRF-TOKEN", bob.xsrfToken(), false);
+			signInElsewhereInThisBrowser(browser, bob);
 			spa.clickRemove("favourite");
 			spa.awaitNotShowing("Alice Example");
 			browser.screenshot("session-change-02-user-changed");
@@ -104,18 +97,14 @@ class BrowserSessionChangeJourneyTests {
 			assertThat(spa.isUserChangedBannerShown()).isTrue();
 			assertThat(spa.metadata()).containsEntry("favourite", "bob's");
 			assertThat(spa.pageSource()).doesNotContain("alice@example.com", "alice's");
-			assertThat(bob.patchMetadata("{\"favourite\":null}").status()).isEqualTo(200);
-			SpaClient alice = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
-			assertThat(alice.patchMetadata("{\"favourite\":null}").status()).isEqualTo(200);
+			removeFavourites(bob);
 		}
 	}
 
 	// The page's look at /bff/session before the change was answered "Alice"; Bob's
-	// sign-in
-	// in another window of this browser replaced the cookies while that answer was on its
-	// way back, and the change went with Bob's session and Bob's XSRF token, read from
-	// the
-	// cookie when it was sent: Bob's key was deleted.
+	// sign-in in another window of this browser replaced the cookies while that answer
+	// was on its way back, and the change went with Bob's session and Bob's XSRF token,
+	// read from the cookie when it was sent: Bob's key was deleted.
 	@Test
 	void removeWhenBobSignsInWhileThePagesCheckIsAnsweredThenBobsMetadataIsKeptAndThePageShowsBob() {
 		try (Browser browser = Browser.start(1280, 800)) {
@@ -126,8 +115,7 @@ class BrowserSessionChangeJourneyTests {
 			spa.clickRemove("favourite");
 			check.awaitHeld();
 			// His sign-in's word (the other window's BroadcastChannel message) comes only
-			// once
-			// that window's page has loaded: the cookies change first.
+			// once that window's page has loaded: the cookies change first.
 			signInElsewhereInThisBrowser(browser, bob);
 			check.release();
 			spa.awaitNotShowing("Alice Example");
@@ -142,11 +130,9 @@ class BrowserSessionChangeJourneyTests {
 	}
 
 	// The change had left with Alice's XSRF token when Bob signed in in another window,
-	// whose
-	// page told this one, which showed Bob: the gateway refused it, as Bob's session has
-	// another token. Sending it again because the session's user is the one the page
-	// shows
-	// now would make Alice's change to Bob.
+	// whose page told this one, which showed Bob: the gateway refused it, as Bob's
+	// session has another token. Sending it again because the session's user is the one
+	// the page shows now would make Alice's change to Bob.
 	@Test
 	void removeWhenBobSignsInAndIsShownWhileTheChangeIsOnItsWayThenItIsNotSentAgainForBob() {
 		try (Browser browser = Browser.start(1280, 800)) {

@@ -1,14 +1,8 @@
 package dev.porter.e2e.journeys;
 
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
-
 import dev.porter.e2e.agents.DevIdpControls;
 import dev.porter.e2e.agents.SpaClient;
 import dev.porter.e2e.http.Exchange;
-import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.processes.Stack;
 import dev.porter.e2e.processes.StackOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +56,9 @@ class GatewayRevokedGrantJourneyTests {
 	@Test
 	void getMeWhenTheIdpRevokedTheGrantThenSignInAgainAndTheSessionEnded() {
 		SpaClient alice = SpaClient.signIn(this.stack.gateway(), "alice", "alice");
-		revoke(this.devIdp.latestGatewayLogin().get("refresh_token").asString());
+		String refreshToken = this.devIdp.latestGatewayLogin().get("refresh_token").asString();
+		Exchange revoked = this.devIdp.revokeRefreshToken(refreshToken);
+		assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
 
 		Exchange me = alice.getMe();
 
@@ -70,17 +66,6 @@ class GatewayRevokedGrantJourneyTests {
 		assertThat(mapper.readTree(me.body()).path("login_url").asString()).as(me.body()).isEqualTo("/bff/login");
 		JsonNode session = mapper.readTree(alice.session().body());
 		assertThat(session.get("authenticated").asBoolean()).as(session.toString()).isFalse();
-	}
-
-	/** What an admin's revocation of the grant does at dev-idp. */
-	private void revoke(String refreshToken) {
-		String credentials = Base64.getEncoder()
-			.encodeToString("porter-gateway:porter-gateway-dev-secret".getBytes(StandardCharsets.UTF_8));
-		String form = UserAgent.formBody(Map.of("token", refreshToken, "token_type_hint", "refresh_token"));
-		Exchange revoked = new UserAgent().send("POST", this.stack.devIdp().uri("/oauth/revoke"),
-				HttpRequest.BodyPublishers.ofString(form), "Content-Type", "application/x-www-form-urlencoded",
-				"Authorization", "Basic " + credentials);
-		assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
 	}
 
 }

@@ -1,16 +1,11 @@
 package dev.porter.e2e.journeys;
 
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
 
 import dev.porter.e2e.agents.Browser;
 import dev.porter.e2e.agents.DevIdpControls;
 import dev.porter.e2e.agents.SpaClient;
 import dev.porter.e2e.http.Exchange;
-import dev.porter.e2e.http.UserAgent;
 import dev.porter.e2e.pages.SpaPage;
 import dev.porter.e2e.pages.SpaPage.SessionRow;
 import dev.porter.e2e.processes.Stack;
@@ -125,19 +120,9 @@ class SessionsJourneyTests {
 	 * refuses a revoked one: {@code 403 invalid_grant} (a live token would get 200).
 	 */
 	private void assertRevoked(String refreshToken) {
-		Exchange refresh = refresh(refreshToken);
+		Exchange refresh = this.devIdp.refresh(refreshToken);
 		assertThat(refresh.status()).as(refresh.body()).isEqualTo(403);
 		assertThat(mapper.readTree(refresh.body()).get("error").asString()).isEqualTo("invalid_grant");
-	}
-
-	/** A refresh at dev-idp with {@code refreshToken}, as the gateway would send it. */
-	private Exchange refresh(String refreshToken) {
-		String credentials = Base64.getEncoder()
-			.encodeToString("porter-gateway:porter-gateway-dev-secret".getBytes(StandardCharsets.UTF_8));
-		String form = UserAgent.formBody(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
-		return new UserAgent().send("POST", this.stack.devIdp().uri("/oauth/token"),
-				HttpRequest.BodyPublishers.ofString(form), "Content-Type", "application/x-www-form-urlencoded",
-				"Authorization", "Basic " + credentials);
 	}
 
 }
