@@ -4,14 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.porter.profile.cache.CacheMeters;
@@ -54,20 +50,10 @@ public class ProfileCaches {
 	static final Duration WRITE_SETTLES_WITHIN = Duration.ofSeconds(30);
 
 	/**
-	 * Users whose entry is dropped once more when the ticker reaches the value: a change
-	 * of theirs may land after a read that cached them as they were. Bounded like the
-	 * directory cache; an entry outlives the fresh and stale times only if never read.
+	 * When a user's entry is dropped once more ({@link #unsettle}), and every entry made
+	 * stale once more ({@link #directoryMayHaveChangedElsewhere}).
 	 */
-	private final Cache<String, Long> unsettled;
-
-	/**
-	 * When every entry is made stale once more, as {@link #unsettled} does for one user,
-	 * after changes may have gone unheard ({@link #directoryMayHaveChangedElsewhere});
-	 * {@code null} when none is due.
-	 */
-	private final AtomicReference<@Nullable Long> everyoneSettlesAt = new AtomicReference<>();
-
-	private final Ticker ticker;
+	private final SettleTimers settling;
 
 	private static final Runnable NOTHING = () -> {
 	};
@@ -83,12 +69,8 @@ public class ProfileCaches {
 		this.directory = new SwrCache<>("directory", d.freshFor(), d.staleFor(), properties.failedLoadPause(),
 				d.maximumSize(), ticker, ForkJoinPool.commonPool(), meters, UpstreamFailures::aboutTheEntryAlone,
 				BackgroundCall::of);
-		this.ticker = ticker;
-		this.unsettled = Caffeine.newBuilder()
-			.ticker(ticker)
-			.maximumSize(d.maximumSize())
-			.expireAfterWrite(WRITE_SETTLES_WITHIN.plus(d.freshFor()).plus(d.staleFor()))
-			.build();
+		this.settling = new SettleTimers(WRITE_SETTLES_WITHIN, ticker, d.maximumSize(),
+				WRITE_SETTLES_WITHIN.plus(d.freshFor()).plus(d.staleFor()));
 	}
 
 	SwrCache<UserinfoKey, Userinfo> userinfo() {
@@ -106,13 +88,10 @@ public class ProfileCaches {
 	 * ({@link #directoryMayHaveChangedElsewhere}).
 	 */
 	Mono<Cached<DirectoryUser>> directoryUser(String sub, Supplier<Mono<DirectoryUser>> load) {
-		Long everyoneAt = this.everyoneSettlesAt.get();
-		if (everyoneAt != null && this.ticker.read() - everyoneAt >= 0
-				&& this.everyoneSettlesAt.compareAndSet(everyoneAt, null)) {
+		if (this.settling.everyoneSettled()) {
 			this.directory.markAllStale();
 		}
-		Long settledAt = this.unsettled.getIfPresent(sub);
-		if (settledAt != null && this.ticker.read() - settledAt >= 0 && this.unsettled.asMap().remove(sub, settledAt)) {
+		if (this.settling.settled(sub)) {
 			this.directory.invalidate(sub);
 		}
 		return this.directory.get(sub, load);
@@ -124,7 +103,7 @@ public class ProfileCaches {
 	 * is dropped once it has surely settled.
 	 */
 	private void unsettle(String sub) {
-		this.unsettled.put(sub, this.ticker.read() + WRITE_SETTLES_WITHIN.toNanos());
+		this.settling.unsettle(sub);
 	}
 
 	/**
@@ -254,7 +233,7 @@ public class ProfileCaches {
 	void directoryMayHaveChangedElsewhere() {
 		this.writes.changedElsewhereAll();
 		this.directory.markAllStale();
-		this.everyoneSettlesAt.set(this.ticker.read() + WRITE_SETTLES_WITHIN.toNanos());
+		this.settling.unsettleEveryone();
 	}
 
 	/**
@@ -262,8 +241,7 @@ public class ProfileCaches {
 	 * flight have settled, so that none of them reaches an upstream afterwards.
 	 */
 	public Mono<Void> clear() {
-		this.unsettled.invalidateAll();
-		this.everyoneSettlesAt.set(null);
+		this.settling.clear();
 		return Mono.fromFuture(CompletableFuture.allOf(this.userinfo.invalidateAll(), this.directory.invalidateAll()));
 	}
 
