@@ -4,12 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 import dev.porter.common.RedisRefusals;
@@ -26,7 +22,6 @@ import dev.porter.profile.redis.RedisConnections;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveSubscription;
-import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
  * Invalidation through Redis pub/sub: a message {@code "<instance id> <key>"} on one
@@ -42,8 +37,8 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * here. Also when one of its own heartbeats (below, numbered) that Redis acknowledged
  * never came back through a subscription that hears the next one: Redis was not
  * delivering, and may not have delivered the others' announcements either. One Redis
- * never acknowledged is no such gap (see {@code Listening}). What the instance served
- * while it did not know is not undone: it learns of the gap only once it is over.
+ * never acknowledged is no such gap (see {@link SubscriptionGaps}). What the instance
+ * served while it did not know is not undone: it learns of the gap only once it is over.
  * <p>
  * A subscription only reads, so nothing would tell that its connection died without a
  * reset (Redis's host gone, a pod replaced behind the same address): every later change
@@ -137,12 +132,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	}
 
 	private Flux<RemoteChange> receive(ReactiveRedisConnection connection) {
-		Listening listening = new Listening();
+		SubscriptionGaps gaps = new SubscriptionGaps(this.channel, () -> count("subscribed"));
 		// the subscription ends before its connection closes; a cancel racing a
 		// broken connection has nothing left to clean up
 		return Flux
-			.usingWhen(connection.pubSubCommands().createSubscription(listening),
-					(subscription) -> listen(subscription, listening, connection),
+			.usingWhen(connection.pubSubCommands().createSubscription(gaps),
+					(subscription) -> listen(subscription, gaps, connection),
 					(subscription) -> subscription.cancel().onErrorComplete())
 			.flatMap(Mono::justOrEmpty);
 	}
@@ -152,32 +147,31 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	 * it, then the other instances' keys, with this instance's heartbeats checked on the
 	 * way. Whatever it hears keeps it alive, empty when it is nothing to pass on.
 	 */
-	private Flux<Optional<RemoteChange>> listen(ReactiveSubscription subscription, Listening listening,
+	private Flux<Optional<RemoteChange>> listen(ReactiveSubscription subscription, SubscriptionGaps gaps,
 			ReactiveRedisConnection connection) {
 		return subscription.subscribe(bytes(this.channel), bytes(heartbeatChannel()))
-			.thenMany(Flux.merge(listening.confirmations(),
-					subscription.receive().map((message) -> heard(message, listening)),
-					heartbeats(connection, listening)))
+			.thenMany(Flux.merge(gaps.confirmations(), subscription.receive().map((message) -> heard(message, gaps)),
+					heartbeats(connection, gaps)))
 			.timeout(SILENCE);
 	}
 
 	private Optional<RemoteChange> heard(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message,
-			Listening listening) {
+			SubscriptionGaps gaps) {
 		String text = StandardCharsets.UTF_8.decode(message.getMessage()).toString();
 		if (this.channel.equals(StandardCharsets.UTF_8.decode(message.getChannel()).toString())) {
 			return foreignKey(text);
 		}
-		return heartbeat(text, listening);
+		return heartbeat(text, gaps);
 	}
 
 	/**
 	 * Publishes this instance's heartbeat, numbered ({@code "0"}, {@code "1"}, …), on its
 	 * own channel now and every {@link #HEARTBEAT}; emits nothing. One Redis did not
 	 * acknowledge (refused at once while the shared connection reconnects, or timed out)
-	 * is counted and told to {@code listening}, before the next is sent: its absence is
-	 * no gap. The silence a Redis that takes none causes is what counts then.
+	 * is counted and told to {@code gaps}, before the next is sent: its absence is no
+	 * gap. The silence a Redis that takes none causes is what counts then.
 	 */
-	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection, Listening listening) {
+	private <T> Flux<T> heartbeats(ReactiveRedisConnection connection, SubscriptionGaps gaps) {
 		return Flux.interval(Duration.ZERO, HEARTBEAT)
 			.onBackpressureDrop()
 			.concatMap((tick) -> connection.pubSubCommands()
@@ -185,7 +179,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 				.timeout(this.timeout)
 				.doOnError((ex) -> {
 					count("heartbeat_unsent");
-					listening.unsent(tick);
+					gaps.unsent(tick);
 				})
 				.onErrorComplete())
 			.ignoreElements()
@@ -210,13 +204,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
 	 * The subscription works end to end; {@link RemoteChange#ANY_KEY} when a heartbeat
 	 * before this one never came.
 	 */
-	private Optional<RemoteChange> heartbeat(String number, Listening listening) {
+	private Optional<RemoteChange> heartbeat(String number, SubscriptionGaps gaps) {
 		count("heartbeat");
 		if (this.channelDown.compareAndSet(true, false)) {
 			log.info("cache invalidation channel back: other instances' changes are heard again, and entries "
 					+ "cached meanwhile are revalidated when next read");
 		}
-		if (listening.inTurn(number)) {
+		if (gaps.inTurn(number)) {
 			return Optional.empty();
 		}
 		count("heartbeat_missed");
@@ -234,75 +228,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
 	private static ByteBuffer bytes(String text) {
 		return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-	}
-
-	/**
-	 * One subscription's own state: its confirmations, told as they come, the number of
-	 * the last heartbeat it heard, and those Redis did not acknowledge. Redis delivers
-	 * the heartbeats in the order they were sent, so a gap in their numbers that is not
-	 * one of those is one Redis took and never delivered: another instance's announcement
-	 * may have gone the same way. One never sent is not (a shared connection reconnecting
-	 * after a pause of Redis the subscription outlasted refuses commands at once): its
-	 * sender knows, and an announcement that failed so is left to the fresh-for TTL
-	 * ({@link InvalidationBus}).
-	 */
-	private final class Listening implements SubscriptionListener {
-
-		private static final long NONE = -1;
-
-		private final Sinks.Many<Optional<RemoteChange>> confirmations = Sinks.many().unicast().onBackpressureBuffer();
-
-		private final AtomicLong lastHeartbeat = new AtomicLong(NONE);
-
-		/** Heartbeats not acknowledged, later than the last one heard. */
-		private final NavigableSet<Long> unsent = new ConcurrentSkipListSet<>();
-
-		/**
-		 * Lettuce calls it for each confirmation, on the connection's event loop, before
-		 * anything heard after it.
-		 */
-		@Override
-		public void onChannelSubscribed(byte[] subscribed, long subscriptions) {
-			if (RedisInvalidationBus.this.channel.equals(new String(subscribed, StandardCharsets.UTF_8))) {
-				// the heartbeats lost while it was down are made up for here, not told
-				// again
-				this.lastHeartbeat.set(NONE);
-				count("subscribed");
-				this.confirmations.tryEmitNext(Optional.of(RemoteChange.ANY_KEY));
-			}
-		}
-
-		Flux<Optional<RemoteChange>> confirmations() {
-			return this.confirmations.asFlux();
-		}
-
-		/**
-		 * Heartbeat {@code tick} was not acknowledged; told before the next is sent, so
-		 * before that one can be heard.
-		 */
-		void unsent(long tick) {
-			this.unsent.add(tick);
-		}
-
-		/**
-		 * Whether heartbeat {@code number} is the first since a confirmation, or every
-		 * one between the last heard and it was never acknowledged.
-		 */
-		boolean inTurn(String number) {
-			long heard;
-			try {
-				heard = Long.parseLong(number);
-			}
-			catch (NumberFormatException notOurs) {
-				return false;
-			}
-			long previous = this.lastHeartbeat.getAndSet(heard);
-			boolean inTurn = previous == NONE || (heard > previous
-					&& this.unsent.subSet(previous, false, heard, false).size() == heard - previous - 1);
-			this.unsent.headSet(heard, true).clear();
-			return inTurn;
-		}
-
 	}
 
 }
