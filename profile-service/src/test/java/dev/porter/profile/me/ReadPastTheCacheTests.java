@@ -1,23 +1,15 @@
 package dev.porter.profile.me;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.node.JsonNodeFactory;
 
-import dev.porter.profile.cache.CacheProperties;
 import dev.porter.profile.cache.Cached;
-import dev.porter.profile.cache.InvalidationBus;
 import dev.porter.profile.cache.Lookup;
 import dev.porter.profile.directory.DirectoryUser;
-import dev.porter.profile.testsupport.FakeTicker;
 
+import static dev.porter.profile.me.AliceInTheDirectoryCache.theme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,28 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadPastTheCacheTests {
 
-	private final ProfileCaches caches = new ProfileCaches(new CacheProperties(spec(), spec(), Duration.ofSeconds(5)),
-			new FakeTicker(), new SimpleMeterRegistry(), InvalidationBus.local());
+	private final AliceInTheDirectoryCache alice = new AliceInTheDirectoryCache();
 
-	private final AtomicInteger loads = new AtomicInteger();
-
-	private static CacheProperties.Spec spec() {
-		return new CacheProperties.Spec(Duration.ofMinutes(5), Duration.ofHours(1), 100);
-	}
-
-	private static DirectoryUser theme(String theme) {
-		return new DirectoryUser(JsonNodeFactory.instance.objectNode().put("theme", theme));
-	}
-
-	private Supplier<Mono<DirectoryUser>> directoryHolds(String theme) {
-		return () -> Mono.fromSupplier(() -> {
-			this.loads.incrementAndGet();
-			return theme(theme);
-		});
-	}
+	private final ProfileCaches caches = this.alice.caches();
 
 	private Cached<DirectoryUser> read() {
-		return this.caches.directoryUser("alice", directoryHolds("from the directory")).block();
+		return this.alice.read("from the directory");
 	}
 
 	@Test
@@ -63,7 +39,7 @@ class ReadPastTheCacheTests {
 		Cached<DirectoryUser> next = read();
 		assertThat(next.value()).isEqualTo(theme("dark"));
 		assertThat(next.lookup().outcome()).isEqualTo(Lookup.Outcome.HIT);
-		assertThat(this.loads).hasValue(1);
+		assertThat(this.alice.loads()).hasValue(1);
 	}
 
 	// Another instance changed her while the read was on its way: its answer may be
