@@ -100,7 +100,7 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 	 * favourite_attack, set b" looks smaller, but sent through two instances together
 	 * with "drop favourite_attack, set c", each checked against the same user, Auth0
 	 * would merge both and her profile grow by b and c; repeated, until it is too large
-	 * to read.
+	 * to read. Which changes of such a profile grow no key, and go: MetadataPatchTests.
 	 */
 	@Test
 	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAKeyAndSetsANewSmallerOneThenUnprocessableAndNothingSent() {
@@ -116,61 +116,6 @@ class ProfileSizeBudgetTests extends ProfileServiceIntegrationTest {
 				.contains("only delete keys or give the keys it has values no larger"));
 
 		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
-	}
-
-	/**
-	 * A value of a key she has, made shorter, with another deleted: any merge of such
-	 * changes is no larger than the profile they were checked against.
-	 */
-	@Test
-	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeShortensAKeyItHasAndDeletesAnotherThenSent() {
-		String token = alice();
-		stub(with(with(RECORDED, "app_metadata", "history", 11_000), "user_metadata", "note", 200));
-		stubPatchAnswered();
-
-		patchMetadata(token, "{\"favourite_attack\":null,\"note\":\"short\"}").expectStatus().isOk();
-
-		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
-	}
-
-	@Test
-	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeDeletesAndSetsMoreThenUnprocessableAndNothingSent() {
-		String token = alice();
-		storedWith("app_metadata", "history", 11_000);
-
-		patchMetadata(token, "{\"favourite_attack\":null,\"b\":\"" + "x".repeat(40) + "\"}").expectStatus()
-			.isEqualTo(422)
-			.expectBody()
-			.jsonPath("$.detail")
-			.value((detail) -> assertThat(detail.toString()).containsPattern("already \\d{5} bytes"));
-
-		upstreams.management().verify(0, patchRequestedFor(anyUrl()));
-	}
-
-	/**
-	 * An Action keeps her profile past 10 KB: a value swapped for one of the same size
-	 * leaves it as large as it was.
-	 */
-	@Test
-	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeSetsAValueOfTheSameSizeThenSent() {
-		String token = alice();
-		storedWith("app_metadata", "history", 11_000);
-		stubPatchAnswered();
-
-		patchMetadata(token, "{\"favourite_attack\":\"roundhouse_chop\"}").expectStatus().isOk();
-
-		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
-	}
-
-	@Test
-	void patchMetadataWhenProfileAlreadyOversizedAndTheChangeSwapsALongNoteForAShortOneThenSent() {
-		String token = alice();
-		stub(with(with(RECORDED, "app_metadata", "history", 11_000), "user_metadata", "note", 2_000));
-		stubPatchAnswered();
-
-		patchMetadata(token, "{\"note\":\"short note\"}").expectStatus().isOk();
-
-		upstreams.management().verify(1, patchRequestedFor(urlEqualTo(Upstreams.ALICE_PATH)));
 	}
 
 	@Test

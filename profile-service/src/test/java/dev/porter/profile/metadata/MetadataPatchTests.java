@@ -1,7 +1,11 @@
 package dev.porter.profile.metadata;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -134,6 +138,32 @@ class MetadataPatchTests {
 				.asString()
 				.containsPattern("it holds \\d{5} now")
 				.contains("only deleting keys or giving the keys it has values no larger"));
+	}
+
+	// Her profile taken past the whole-profile budget by other writers (an Action, linked
+	// identities; see ProfileSizeBudgetTests): a change that sets a key goes only if it
+	// grows no key she has, whatever it deletes.
+	@ParameterizedTest
+	@MethodSource("changesOfAnOversizedProfile")
+	void growsNoKeyWhenHerProfileIsOversizedThenTrueOnlyForKeysSheHasGivenValuesNoLarger(String body,
+			boolean growsNoKey) {
+		ObjectNode current = object(
+				"{\"favourite_attack\":\"roundhouse_kick\",\"note\":\"" + "x".repeat(2_000) + "\"}");
+		assertThat(MetadataPatch.parse(body).growsNoKey(current, this.mapper)).isEqualTo(growsNoKey);
+	}
+
+	static Stream<Arguments> changesOfAnOversizedProfile() {
+		return Stream.of(
+				// a value of a key she has made shorter, another key deleted
+				Arguments.of("{\"favourite_attack\":null,\"note\":\"short\"}", true),
+				// a value swapped for one of the same size
+				Arguments.of("{\"favourite_attack\":\"roundhouse_chop\"}", true),
+				// a long note swapped for a short one
+				Arguments.of("{\"note\":\"short note\"}", true),
+				// a deletion earns no credit towards a key she does not have, smaller or
+				// larger than the one deleted
+				Arguments.of("{\"favourite_attack\":null,\"b\":\"x\"}", false),
+				Arguments.of("{\"favourite_attack\":null,\"b\":\"" + "x".repeat(40) + "\"}", false));
 	}
 
 }
