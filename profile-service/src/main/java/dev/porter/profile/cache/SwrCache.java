@@ -28,13 +28,15 @@ import org.springframework.web.ErrorResponseException;
 /**
  * A Caffeine {@link AsyncCache} with stale-while-revalidate and stale-if-error: an entry
  * is fresh for {@code freshFor}, then served at once for up to {@code staleFor} more
- * while one background load per key refreshes it; if that load fails the stale entry
- * keeps serving (flagged) until the window ends. Concurrent misses of a key share one
- * load through Caffeine itself (its {@code AsyncCache} already joins a load in flight),
- * background revalidations of a key share one through a {@link SingleFlight}, and a
- * failed load is never cached as a value (its answer is kept briefly: below). A failed
- * revalidation is logged once per {@link #LOG_INTERVAL} with a count: during an outage
- * every stale read starts one, and the lookups metric already counts each stale answer.
+ * while one background load per key refreshes it; if that load fails for the upstream's
+ * trouble (an outage, a {@code 429}) the stale entry keeps serving (flagged) until the
+ * window ends, and if it is refused (a {@code 4xx}, the caller's token included) the
+ * entry is dropped. Concurrent misses of a key share one load through Caffeine itself
+ * (its {@code AsyncCache} already joins a load in flight), background revalidations of a
+ * key share one through a {@link SingleFlight}, and a failed load is never cached as a
+ * value (its answer is kept briefly: below). A failed revalidation is logged once per
+ * {@link #LOG_INTERVAL} with a count: during an outage every stale read starts one, and
+ * the lookups metric already counts each stale answer.
  * <p>
  * A load or revalidation whose answer was about the entry itself (a {@code 404}, a
  * {@code 429}: {@link #isAboutTheKey}) is not repeated for its key before the wait its
@@ -294,11 +296,13 @@ public final class SwrCache<K, V> {
 
 	private void keepOrDropAfterFailure(K key, Entry<V> stale, Throwable error) {
 		CompletableFuture<Entry<V>> current = stillStale(key, stale);
-		if (current == null || isAboutTheCallersToken(error)) {
-			// The entry stays as it was; the next stale read revalidates with its own.
+		if (current == null) {
 			return;
 		}
 		rememberWhileHeld(key, current, error);
+		// A refused caller's token too (never remembered): kept, the entry would answer
+		// that caller's every read with the stale copy instead of the 401 that ends a
+		// blocked user's session; dropped, each caller's next read loads with its own.
 		if (isDefinitive(error)) {
 			this.cache.asMap().remove(key, current);
 		}
@@ -375,9 +379,12 @@ public final class SwrCache<K, V> {
 	/**
 	 * A 401: the upstream refused the token the load ran with, one caller's (the first to
 	 * miss, or the stale read that started the revalidation). The entry serves every
-	 * device of the user, each with a token of its own, so this says nothing about the
-	 * key: neither remembered for it nor a reason to drop it. One caller's refused tokens
-	 * are bounded by that caller's upstream share ({@code me.CallerUpstreamShare}).
+	 * device of the user, each with a token of its own, so this is not remembered for the
+	 * key: the next caller loads with its own. A revalidation refused so drops the entry
+	 * all the same ({@link #isDefinitive}): the token's owner may be blocked, and her
+	 * next read must get the refusal, not the stale copy; another device's reloads it.
+	 * One caller's refused tokens are bounded by that caller's upstream share
+	 * ({@code me.CallerUpstreamShare}).
 	 */
 	private static boolean isAboutTheCallersToken(Throwable error) {
 		return status(error) == HttpStatus.UNAUTHORIZED.value();
@@ -415,8 +422,9 @@ public final class SwrCache<K, V> {
 	}
 
 	/**
-	 * A 4xx (the user was deleted, say) is an answer: serving the old entry any longer
-	 * would be a lie. A 429 is not: it says "not now", nothing about the data.
+	 * A 4xx (the user was deleted, say; the caller's token refused) is an answer: serving
+	 * the old entry any longer would be a lie. A 429 is not: it says "not now", nothing
+	 * about the data.
 	 */
 	private static boolean isDefinitive(Throwable error) {
 		int status = status(error);

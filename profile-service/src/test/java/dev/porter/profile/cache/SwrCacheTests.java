@@ -296,14 +296,21 @@ class SwrCacheTests {
 			.verifyComplete();
 	}
 
+	// The stale read's token refused (the user blocked at the IdP, her grant revoked):
+	// kept, the entry answered every later read of hers with the stale copy until the
+	// stale window ended, and never the 401 that makes the gateway refresh (and end) her
+	// session. Dropped, the next read loads with its own token: refused, it gets the 401;
+	// another device's valid token reloads the entry (one call more).
 	@Test
-	void getWhenARevalidationFailsForTheCallersTokenThenTheStaleEntryStaysAndTheNextReadRevalidates() {
+	void getWhenARevalidationFailsForTheCallersTokenThenTheEntryIsDroppedAndTheNextReadLoadsWithItsOwn() {
 		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.MISS, 300));
 		this.ticker.advance(Duration.ofMinutes(6));
 		expect(failing(new TokenRejectedException()), "v1", new Lookup(Lookup.Outcome.STALE, -60));
 
-		expect(loader("v"), "v1", new Lookup(Lookup.Outcome.STALE, -60));
-		expect(loader("v"), "v3", new Lookup(Lookup.Outcome.HIT, 300));
+		StepVerifier.create(this.cache.get("k", failing(new TokenRejectedException())))
+			.expectError(TokenRejectedException.class)
+			.verify();
+		expect(loader("v"), "v4", new Lookup(Lookup.Outcome.MISS, 300));
 	}
 
 	// A 429 says "not now", nothing about the data: the stale profile stays.

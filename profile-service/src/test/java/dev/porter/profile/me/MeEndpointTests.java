@@ -1,6 +1,7 @@
 package dev.porter.profile.me;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
@@ -11,9 +12,11 @@ import dev.porter.profile.testsupport.Fixtures;
 import dev.porter.profile.testsupport.ProfileServiceIntegrationTest;
 import dev.porter.profile.testsupport.TestJwts;
 import dev.porter.profile.testsupport.Upstreams;
+import dev.porter.testsupport.Eventually;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -279,6 +282,42 @@ class MeEndpointTests extends ProfileServiceIntegrationTest {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo(401);
+	}
+
+	// Blocked at Auth0 (or her grant revoked) while her profile is cached: her token
+	// still passes our checks until its exp, and only /userinfo says it is refused. The
+	// stale read's revalidation, refused, kept the entry, so every later read got her
+	// stale profile for the rest of the hour and the gateway never learnt to refresh
+	// (and so end) her session.
+	@Test
+	void getMeWhenUserinfoRefusesTheTokenOfACachedUserThenTheReadAfterTheRevalidationIsUnauthorized() {
+		String token = alice();
+		getMe(token).expectStatus().isOk();
+		this.ticker.advance(Duration.ofMinutes(6));
+		upstreams.idp()
+			.stubFor(get(urlEqualTo("/userinfo")).withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + token))
+				.willReturn(Upstreams.status(401)
+					.withHeader(HttpHeaders.WWW_AUTHENTICATE,
+							"Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"Invalid token\"")
+					.withBody("Unauthorized")));
+
+		getMe(token).expectStatus().isOk().expectHeader().valueEquals("Cache-Status", "profile-service; hit; ttl=-60");
+
+		// the revalidation runs in the background: until it has been refused, a read
+		// still gets the stale copy
+		AtomicReference<EntityExchangeResult<String>> next = new AtomicReference<>();
+		Eventually.await("a read answered other than her stale profile", Duration.ofSeconds(10), () -> {
+			EntityExchangeResult<String> read = getMe(token).expectBody(String.class).returnResult();
+			next.set(read);
+			return read.getStatus().value() != 200;
+		});
+		EntityExchangeResult<String> refused = next.get();
+		assertThat(refused.getStatus().value()).isEqualTo(401);
+		assertThat(refused.getResponseHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))
+			.isEqualTo("Bearer error=\"invalid_token\"");
+		assertThat(refused.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		// her load, the refused revalidation, and the read that found no entry
+		upstreams.idp().verify(3, getRequestedFor(urlEqualTo("/userinfo")));
 	}
 
 	@Test
