@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,15 +86,7 @@ class IdleTimeoutChangeOnRedisTests {
 			.isEqualTo(false)
 			.jsonPath("$.login_url")
 			.isEqualTo("/bff/login");
-		afterDeploy.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
+		afterDeploy.expectLoginRequired("/me");
 	}
 
 	@Test

@@ -206,6 +206,21 @@ public final class Browser {
 			.cookies((jar) -> this.cookies.forEach(jar::add));
 	}
 
+	/**
+	 * {@code GET path} is answered the login-required problem: {@code 401},
+	 * {@code application/problem+json}, {@code login_url} {@code /bff/login}.
+	 */
+	public void expectLoginRequired(String path) {
+		get(path).exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.login_url")
+			.isEqualTo("/bff/login");
+	}
+
 	public WebTestClient.RequestBodySpec method(org.springframework.http.HttpMethod method, String path) {
 		return this.client.method(method)
 			.uri(path)

@@ -356,15 +356,7 @@ class RefreshFailureTests extends GatewayTestSupport {
 	 * over, and nothing reached profile-service.
 	 */
 	private static void assertSignedOutWithNothingRelayed(Browser browser) {
-		browser.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
+		browser.expectLoginRequired("/me");
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));
 	}

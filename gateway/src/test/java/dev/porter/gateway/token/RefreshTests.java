@@ -142,15 +142,7 @@ class RefreshTests extends GatewayTestSupport {
 					.withBody(
 							"{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}")));
 
-		browser.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
+		browser.expectLoginRequired("/me");
 
 		browser.get("/bff/session")
 			.exchange()
@@ -240,15 +232,7 @@ class RefreshTests extends GatewayTestSupport {
 		dueForRefresh();
 		refreshAnswersIdToken(browser, TestIdp.instance().idToken("auth0|mallory", browser.tokens().sid()));
 
-		browser.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
+		browser.expectLoginRequired("/me");
 
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
 		PROFILE.verify(0, getRequestedFor(urlPathEqualTo("/me")));

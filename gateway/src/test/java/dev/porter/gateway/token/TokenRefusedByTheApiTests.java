@@ -98,15 +98,7 @@ class TokenRefusedByTheApiTests extends GatewayTestSupport {
 		apiRefuses(browser.tokens().accessToken());
 		TestIdp.instance().stubRefreshRefused(browser.tokens().refreshToken(), 403, "invalid_grant");
 
-		browser.get("/me")
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.login_url")
-			.isEqualTo("/bff/login");
+		browser.expectLoginRequired("/me");
 
 		TestIdp.instance().verifyRefreshes(1);
 		browser.get("/bff/session").exchange().expectBody().jsonPath("$.authenticated").isEqualTo(false);
